@@ -198,7 +198,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     # Performance quality: a random walk over years, pulled down by deprivation.
     steps = rng.normal(scale=0.25, size=(n_years, n_auth))
     quality = rng.normal(size=n_auth) - 0.45 * deprivation + 0.2 * funding + np.cumsum(steps, axis=0)
-    quality[:, focus_ix] = np.linspace(-0.2, 1.4, n_years)  # rising, as the Compendium tells it
+    quality[:, focus_ix] = np.linspace(-0.6, 2.6, n_years)  # rising, as the Compendium tells it
     themes = indicators["theme"].unique()
     theme_ix = pd.Categorical(indicators["theme"], categories=themes).codes
     theme_effect = rng.normal(scale=0.6, size=(len(themes), n_auth))
@@ -248,7 +248,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     services = list(SERVICE_SPEND)
     base = np.array([SERVICE_SPEND[s] for s in services])
     level = np.exp(
-        0.12 * funding[None, :, None] + 0.06 * deprivation[None, :, None]
+        0.15 * (funding - funding.min())[None, :, None] + 0.05 * deprivation[None, :, None]
         + rng.normal(scale=0.08, size=(n_years, n_auth, len(services)))
     )
     growth = 1.02 ** (years - LAST_YEAR)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import schema
 from .errors import BadPeriodError, BenchmarkingError, ImportValidationError, ValidationIssue
@@ -145,6 +147,20 @@ class _Checker:
             ))
 
 
+def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
+    """Return the column as float64 with NaN where a cell is empty or not a number."""
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return raw.astype("float64")
+    try:  # fast path: Arrow's C++ cast reads a clean column of numbers in one pass
+        cells = pa.array(text.to_numpy(dtype=object), type=pa.string()) if not isinstance(
+            text.array, pd.arrays.ArrowStringArray) else pa.chunked_array(text.array._pa_array)
+        cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, pa.string()), cells)
+        numbers = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(numbers, index=raw.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        return pd.Series(pd.to_numeric(text, errors="coerce"), index=raw.index, dtype="float64")
+
+
 def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("").str.strip()
 
@@ -183,16 +199,21 @@ def validate(
         if column not in frame.columns:
             continue
         raw = frame[column]
-        text = _text(raw)
-        empty = text.eq("")
+        if kind in ("float", "int") and pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+            text = None  # a typed column (Parquet) needs no text parsing
+            empty = raw.isna()
+        else:
+            text = _text(raw)
+            empty = text.eq("")
         if not optional:
             check.flag(empty, column, f"'{column}' is required but empty")
         if kind in ("text", "period"):
             out[column] = text.where(~empty, None)
         elif kind in ("float", "int"):
-            numbers = pd.to_numeric(raw, errors="coerce") if not pd.api.types.is_numeric_dtype(raw) else raw.astype("float64")
-            numbers = pd.Series(numbers, index=frame.index, dtype="float64")
-            bad = numbers.isna() & ~empty & ~text.str.lower().isin(["na", "n/a", "null", "nan", "-", ".."])
+            numbers = _to_float(raw, text)
+            bad = numbers.isna() & ~empty
+            if text is not None:
+                bad &= ~text.str.lower().isin(["na", "n/a", "null", "nan", "-", ".."])
             check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
@@ -272,9 +293,10 @@ def _check_domain(table: str, out: pd.DataFrame, check: _Checker) -> None:
         check.flag(~status.isin(schema.VALUE_STATUSES) & status.notna(), "status",
                    lambda cell: f"bad status {cell!r}: use one of {', '.join(schema.VALUE_STATUSES)}")
         if "period" in out:
-            labels = out["period"].dropna().unique()
-            from_label = out["period"].map({label: _status_from_label(label) for label in labels})
-            status = status.fillna(from_label)
+            marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
+            marked = {label: status for label, status in marked.items() if status}
+            if marked:  # only labels such as '2024 (Rev)' carry a status of their own
+                status = status.fillna(out["period"].map(marked))
         out["status"] = status.fillna("final")
 
 

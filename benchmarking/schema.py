@@ -6,7 +6,13 @@ table; the ``period`` table maps each label to a sortable start date.
 
 from __future__ import annotations
 
-AUTHORITY_KINDS = ("county council", "county unitary")
+AUTHORITY_KINDS = (
+    "county council", "county unitary", "unitary", "metropolitan district", "london borough",
+    "scottish council",
+)
+COMPARATOR_KINDS = ("county council", "county unitary")
+"""The kinds that make up the English county comparator group; the others let real
+national files (Oflog, LGBF) load whole."""
 POLARITIES = ("high", "low", "target", "none")
 """``high``: bigger is better; ``low``: smaller is better; ``target``: closest to the
 indicator's ``target_midpoint`` is best (a "Goldilocks" band); ``none``: context only,

@@ -1,0 +1,69 @@
+"""Numbers formatted for people: "3rd of 32", "£1,234", "12.3%", "£41.2m"."""
+
+from __future__ import annotations
+
+import math
+
+
+def _missing(value) -> bool:
+    try:
+        return value is None or math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def ordinal(n) -> str:
+    """Return 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ... ("–" when missing)."""
+    if _missing(n):
+        return "–"
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def position_text(position, n) -> str:
+    """Return "3rd of 32", or "no position" when the position is missing."""
+    if _missing(position):
+        return "no position"
+    return f"{ordinal(position)} of {int(n)}"
+
+
+def money(value, decimals: int = 0) -> str:
+    """Return pounds with thousands separators: £1,234 (or -£12)."""
+    if _missing(value):
+        return "–"
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.{decimals}f}"
+
+
+def money_millions(value) -> str:
+    """Return a large sum in millions: £41.2m, or £1.23bn from a thousand million."""
+    if _missing(value):
+        return "–"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1e9:
+        return f"{sign}£{value / 1e9:,.2f}bn"
+    return f"{sign}£{value / 1e6:,.1f}m"
+
+
+def percent(value, decimals: int = 1) -> str:
+    """Return a percentage already on the 0-100 scale: 12.3%."""
+    if _missing(value):
+        return "–"
+    return f"{value:,.{decimals}f}%"
+
+
+def number(value, unit: str | None = None) -> str:
+    """Return a value with its unit: % and £ placed as people write them, else plain."""
+    if _missing(value):
+        return "–"
+    if unit == "%":
+        return percent(value)
+    if unit == "£":
+        return money(value, 0 if abs(value) >= 100 else 2)
+    if unit == "£m":
+        return f"£{value:,.1f}m"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,35 @@
+"""Numbers are written as people read them."""
+
+import math
+
+import pytest
+
+from benchmarking.formatting import money, money_millions, number, ordinal, percent, position_text
+
+
+@pytest.mark.parametrize("n, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
+                                     (13, "13th"), (21, "21st"), (22, "22nd"), (32, "32nd"), (101, "101st"),
+                                     (111, "111th"), (None, "–"), (math.nan, "–")])
+def test_ordinal(n, text):
+    assert ordinal(n) == text
+
+
+@pytest.mark.parametrize(
+    "call, text",
+    [
+        (lambda: position_text(3, 32), "3rd of 32"),
+        (lambda: position_text(None, 32), "no position"),
+        (lambda: money(1234.4), "£1,234"),
+        (lambda: money(-12), "-£12"),
+        (lambda: money_millions(41_234_000), "£41.2m"),
+        (lambda: money_millions(1_234_000_000), "£1.23bn"),
+        (lambda: percent(12.345), "12.3%"),
+        (lambda: number(62.5, "%"), "62.5%"),
+        (lambda: number(789, "£"), "£789"),
+        (lambda: number(12345.6, "rate"), "12,346"),
+        (lambda: number(7.50, "score"), "7.5"),
+        (lambda: number(None, "%"), "–"),
+    ],
+)
+def test_formats(call, text):
+    assert call() == text
