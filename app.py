@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import ensure_store
+from pages.common import ensure_store, sidebar
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
 ensure_store()
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="overview"),
+    st.Page("pages/quadrant.py", title="Performance vs spend", icon=":material/scatter_plot:", url_path="quadrant"),
+    st.Page("pages/themes.py", title="Theme rankings", icon=":material/leaderboard:", url_path="themes"),
+    st.Page("pages/indicator.py", title="Indicator explorer", icon=":material/search:", url_path="indicator"),
+    st.Page("pages/quartiles.py", title="Quartiles and lists", icon=":material/format_list_bulleted:",
+            url_path="quartiles"),
+    st.Page("pages/trend.py", title="Trend", icon=":material/trending_up:", url_path="trend"),
+    st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
+    st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
-st.navigation(PAGES).run()
+navigation = st.navigation(PAGES)
+st.session_state["selection"] = sidebar()
+navigation.run()

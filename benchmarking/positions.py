@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UnknownIndicatorError, UnknownThemeError
-from .ranking import rank_within_groups, require_columns
+from .ranking import nullable_int, rank_within_groups, require_columns
 
 OVERALL = "Overall"
 LA_CORE = "LA Core"
@@ -93,40 +93,26 @@ def positions(
     n_periods, n_authorities, n_themes = len(periods), len(authorities), len(theme_names)
     n_columns = n_themes + 2  # Overall, LA Core, then each theme
 
-    present = np.bincount(
-        period_code * n_authorities + authority_code, minlength=n_periods * n_authorities
-    ).reshape(n_periods, n_authorities) > 0
+    # Every row lands in a cell period x authority x theme x is_core: integer codes only.
+    shape = (n_periods, n_authorities, n_themes, 2)
+    cell = (period_code * n_authorities + authority_code) * (2 * n_themes)
+    cell += (theme_of * 2 + core_of)[indicator_code]
+    rows_in_cell = np.bincount(cell, minlength=np.prod(shape)).reshape(shape)
+    present = rows_in_cell.sum(axis=(2, 3)) > 0  # period x authority, missing values count
     group_size = present.sum(axis=1) if n_group is None else np.full(n_periods, n_group)
 
     rank = ranks["rank"].to_numpy(dtype=float, na_value=np.nan)
     n_ranked = ranks["n_ranked"].to_numpy(dtype=float, na_value=np.nan)
-    ranked = np.flatnonzero(~np.isnan(rank))
-    row_indicator, row_period = indicator_code[ranked], period_code[ranked]
-    score = rank[ranked]
-    if scaled:
-        score = scaled_ranks(score, n_ranked[ranked], group_size[row_period])
-
-    # Sum and count of scores per period x authority x theme, then roll up.
-    cell = (row_period * n_authorities + authority_code[ranked]) * n_themes
-    cell += theme_of[row_indicator]
-    size = n_periods * n_authorities * n_themes
-    shape = (n_periods, n_authorities, n_themes)
-    theme_sum = np.bincount(cell, weights=score, minlength=size).reshape(shape)
-    theme_count = np.bincount(cell, minlength=size).reshape(shape)
-    is_core = core_of[row_indicator]
-    core_sum = np.bincount(cell[is_core], weights=score[is_core], minlength=size)
-    core_count = np.bincount(cell[is_core], minlength=size)
-    score_sum = np.concatenate(
-        [theme_sum.sum(axis=2, keepdims=True),
-         core_sum.reshape(shape).sum(axis=2, keepdims=True), theme_sum], axis=2)
-    count = np.concatenate(
-        [theme_count.sum(axis=2, keepdims=True),
-         core_count.reshape(shape).sum(axis=2, keepdims=True), theme_count], axis=2)
+    is_ranked = ~np.isnan(rank)
+    score = scaled_ranks(rank, n_ranked, group_size[period_code]) if scaled else rank
+    score_sum = np.bincount(cell, weights=np.where(is_ranked, score, 0.0),
+                            minlength=np.prod(shape)).reshape(shape)
+    count = np.bincount(cell, weights=is_ranked, minlength=np.prod(shape)).reshape(shape)
+    score_sum, count = _roll_up(score_sum), _roll_up(count)
 
     # Indicators available per period x theme column: those with n_ranked > 0.
-    has_ranks = n_ranked > 0
     available_pairs = np.bincount(
-        indicator_code[has_ranks] * n_periods + period_code[has_ranks],
+        indicator_code * n_periods + period_code, weights=n_ranked > 0,
         minlength=len(indicator_ids) * n_periods,
     ).reshape(len(indicator_ids), n_periods) > 0
     theme_onehot = np.eye(n_themes, dtype=np.int64)[theme_of]  # indicator x theme
@@ -160,7 +146,7 @@ def positions(
         "n_indicators": n_indicators.astype(np.int64),
         "n_available": n_available.astype(np.int64),
         "coverage": coverage,
-        "position": pd.array(position, dtype="Int64"),
+        "position": nullable_int(position),
         "n_positioned": n_positioned.astype(np.int64),
     }
     result = pd.DataFrame(columns)
@@ -216,6 +202,14 @@ def scaled_ranks(
 # ---------------------------------------------------------------------------------------
 # Private helpers
 # ---------------------------------------------------------------------------------------
+
+
+def _roll_up(cells: np.ndarray) -> np.ndarray:
+    """Return period x authority x column totals from period x authority x theme x is_core
+    cells; columns are Overall, LA Core (core cells only), then each theme."""
+    return np.concatenate(
+        [cells.sum(axis=(2, 3))[..., None], cells[..., 1].sum(axis=2)[..., None],
+         cells.sum(axis=3)], axis=2)
 
 
 def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:

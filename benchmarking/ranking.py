@@ -93,13 +93,14 @@ def indicator_ranks(
     kind = _polarity_codes(polarity.to_numpy()[position])
     midpoint_of = midpoint.to_numpy()[position]
     keep = kind[indicator_code] != _NONE
-    if not keep.all():
-        values = values.loc[keep]
-        indicator_code = indicator_code[keep]
+    everything = bool(keep.all())
+    kept = slice(None) if everything else keep  # filtering column by column beats .loc
+    indicator_code = indicator_code[kept]
 
-    value = values["value"].to_numpy(dtype=float, na_value=np.nan)
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan)[kept]
     key = _key_from_codes(value, kind[indicator_code], midpoint_of[indicator_code], decimals)
     period_code, periods = pd.factorize(values["period"])
+    period_code = period_code[kept]
     group = indicator_code.astype(np.int64) * max(len(periods), 1) + period_code
     rank = rank_within_groups(group, key)
     n_ranked = np.bincount(group[~np.isnan(key)], minlength=int(group.max(initial=-1)) + 1)
@@ -108,15 +109,17 @@ def indicator_ranks(
     text_columns = ["indicator_id", "authority_code", "period"]
     if "period_start" in values.columns:
         text_columns.append("period_start")
-    # ``.array`` hands the label columns over as they are (no conversion of 3M strings).
-    columns = {name: values[name].array for name in text_columns}
+    # Label columns go over as arrays, never converted (3M strings); a copy when unfiltered
+    # (shallow for Arrow strings), so that the output shares no buffer with the input.
+    columns = {name: (values[name].array.copy() if everything else values[name].array[keep])
+               for name in text_columns}
     columns |= {
         "value": value,
-        "rank": pd.array(rank, dtype="Int64"),
+        "rank": nullable_int(rank),
         "n_ranked": n_ranked.astype(np.int64),
-        "quartile": pd.array(quartile(rank, n_ranked), dtype="Int64"),
+        "quartile": nullable_int(quartile(rank, n_ranked)),
     }
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # every array is new: no need to copy again
 
 
 def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> np.ndarray:
@@ -128,8 +131,12 @@ def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> 
     rank = np.asarray(rank, dtype=float)
     n_ranked = np.asarray(n_ranked, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        result = np.clip(np.ceil(4 * rank / n_ranked), 1, 4)
-    return np.where(n_ranked >= MIN_RANKED_FOR_QUARTILE, result, np.nan)
+        result = np.multiply(rank, 4.0)
+        np.divide(result, n_ranked, out=result)
+        np.ceil(result, out=result)
+        np.clip(result, 1, 4, out=result)
+    result[n_ranked < MIN_RANKED_FOR_QUARTILE] = np.nan
+    return result
 
 
 def ranking_key(
@@ -165,20 +172,26 @@ def rank_within_groups(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     key = np.asarray(key, dtype=float)
     rank = np.full(key.shape, np.nan)
     missing = np.isnan(key)
-    if missing.all():
+    n_keys = len(key) - int(missing.sum())
+    if n_keys == 0:
         return rank
-    if missing.any():
+    if np.isposinf(key).any():  # rare: keep infinite keys apart from the missing ones
         ranked = np.flatnonzero(~missing)
         by_key = ranked[np.argsort(key[ranked], kind="quicksort")]
-    else:
-        by_key = np.argsort(key, kind="quicksort")
+    else:  # missing keys as +inf sort last (faster than NaN); cut them off
+        by_key = np.argsort(np.where(missing, np.inf, key), kind="quicksort")[:n_keys]
     order = by_key[stable_order(group[by_key])]  # by group, then by key
     sorted_group, sorted_key = group[order], key[order]
-    index = np.arange(len(order))
-    new_group = np.r_[True, sorted_group[1:] != sorted_group[:-1]]
-    new_value = new_group | np.r_[True, sorted_key[1:] != sorted_key[:-1]]
-    group_start = np.maximum.accumulate(np.where(new_group, index, 0))
-    value_start = np.maximum.accumulate(np.where(new_value, index, 0))
+    # Where each group starts in the sorted rows (groups run in code order).
+    group_size = np.bincount(sorted_group)
+    group_start = (np.cumsum(group_size) - group_size)[sorted_group]
+    # Where each run of equal keys starts: its first row's index, carried forward.
+    new_value = np.empty(len(order), dtype=bool)
+    new_value[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_value[1:])
+    new_value[1:] |= sorted_group[1:] != sorted_group[:-1]
+    value_start = np.where(new_value, np.arange(len(order)), 0)
+    np.maximum.accumulate(value_start, out=value_start)
     rank[order] = value_start - group_start + 1
     return rank
 
@@ -190,15 +203,23 @@ def stable_order(codes: np.ndarray) -> np.ndarray:
     16-bit integers, several times faster than its merge sort on int64 codes.
     """
     codes = np.asarray(codes, dtype=np.int64)
-    order = np.arange(len(codes))
+    if len(codes) < 2 or (codes[1:] >= codes[:-1]).all():  # already in order (the store's)
+        return np.arange(len(codes))
     top = int(codes.max(initial=0))
-    shift = 0
-    while True:
+    order = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    shift = 16
+    while top >> shift:
         digit = ((codes[order] >> shift) & 0xFFFF).astype(np.uint16)
         order = order[np.argsort(digit, kind="stable")]
         shift += 16
-        if top >> shift == 0:
-            return order
+    return order
+
+
+def nullable_int(numbers: np.ndarray) -> pd.arrays.IntegerArray:
+    """Return whole numbers held as floats (NaN = missing) as a pandas Int64 array."""
+    numbers = np.asarray(numbers, dtype=float)
+    missing = np.isnan(numbers)
+    return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
 
 
 # ---------------------------------------------------------------------------------------

@@ -98,31 +98,33 @@ def direction_of_travel(
 
     has_previous = previous_row >= 0
     previous_value = np.where(has_previous, value[previous_row], np.nan)
-    kind = polarity.to_numpy()[known][indicator_code]
-    target_midpoint = midpoint.to_numpy()[known][indicator_code]
+    # Gain = change in the good direction; compared per indicator, taken to rows by code.
+    polarity_of = polarity.to_numpy()[known]
+    sign = np.select([polarity_of == "high", polarity_of == "low"], [1.0, -1.0], np.nan)
     change = value - previous_value
-    gain = np.select(
-        [kind == "high", kind == "low", kind == "target"],
-        [change, -change,
-         np.abs(previous_value - target_midpoint) - np.abs(value - target_midpoint)],
-        np.nan,
-    )
+    gain = change * sign[indicator_code]
+    is_target = (polarity_of == "target")[indicator_code]
+    if is_target.any():
+        target_midpoint = midpoint.to_numpy()[known][indicator_code[is_target]]
+        gain[is_target] = (np.abs(previous_value[is_target] - target_midpoint)
+                           - np.abs(value[is_target] - target_midpoint))
     threshold = np.maximum(tolerance * np.abs(previous_value), absolute_tolerance)
     codes = np.select(
         [np.isnan(gain), gain > threshold, gain < -threshold], [3, 0, 2], 1
     ).astype(np.int8)
 
+    # Label columns as arrays (copied: shallow for Arrow strings); every other array is new.
     return pd.DataFrame({
-        "indicator_id": values["indicator_id"].array,
-        "authority_code": values["authority_code"].array,
-        "period": values["period"].array,
-        "period_start": values["period_start"].array,
+        "indicator_id": values["indicator_id"].array.copy(),
+        "authority_code": values["authority_code"].array.copy(),
+        "period": values["period"].array.copy(),
+        "period_start": values["period_start"].array.copy(),
         "value": value,
         "previous_period": values["period"].array.take(previous_row, allow_fill=True),
         "previous_value": previous_value,
         "change": change,
         "direction": pd.Categorical.from_codes(codes, categories=list(DIRECTIONS)),
-    })
+    }, copy=False)
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,12 +1,26 @@
-"""Streamlit glue shared by every page: the store, cached reads and the demo banner."""
+"""Streamlit glue shared by every page: the store, cached engine results, the sidebar
+selection (kept in session state and mirrored in the URL), briefing mode, the demo
+banner and chart downloads. Pages stay thin: they read a Selection and draw.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+from dataclasses import dataclass
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from benchmarking import analysis, charts
 from benchmarking.demo import DEMO_LABEL, build_demo_store
+from benchmarking.errors import BenchmarkingError
+from benchmarking.groups import available_groups
 from benchmarking.store import DEFAULT_DB, Store, default_db_path
+
+
+# -- the store and cached results ------------------------------------------------------
 
 
 def ensure_store() -> None:
@@ -21,15 +35,15 @@ def ensure_store() -> None:
         build_demo_store(path)
 
 
-@st.cache_resource
-def get_store(path: str) -> Store:
-    """Return the store for a path (one object per path per server)."""
-    return Store(path)
+def stamp() -> float:
+    """Return the store file's modification time, used to key cached reads."""
+    path = default_db_path()
+    return path.stat().st_mtime if path.exists() else 0.0
 
 
-def store() -> Store:
-    """Return the store this session reads."""
-    return get_store(str(default_db_path()))
+def db_path() -> str:
+    """Return the store path this session reads, as text (a cache key)."""
+    return str(default_db_path())
 
 
 @st.cache_data(show_spinner=False)
@@ -44,25 +58,209 @@ def datasets(path: str, _stamp: float) -> pd.DataFrame:
     return Store(path).datasets()
 
 
-@st.cache_data(show_spinner=False)
-def settings(path: str, _stamp: float) -> dict[str, str]:
-    """Return the store's settings."""
-    return Store(path).settings()
+@st.cache_resource(show_spinner="Reading the store ...", max_entries=4)
+def _catalogue(path: str, file_stamp: float) -> analysis.Catalogue:
+    return analysis.load_catalogue(Store(path))
 
 
-def stamp() -> float:
-    """Return the store file's modification time, used to key cached reads."""
-    path = default_db_path()
-    return path.stat().st_mtime if path.exists() else 0.0
+def catalogue() -> analysis.Catalogue:
+    """Return the store's tables, cached until the file changes (treat as read-only)."""
+    return _catalogue(db_path(), stamp())
+
+
+@st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
+def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str | None,
+               scaled: bool) -> analysis.Benchmark:
+    cat = _catalogue(path, file_stamp)
+    group = analysis.comparator_group(cat, group_id, focus_for_group)
+    return analysis.compute(cat, group, scaled=scaled)
+
+
+def benchmark(selection: "Selection") -> analysis.Benchmark:
+    """Return the engine's results for the selected group (cached per group and options)."""
+    # Only neighbour lists depend on the focus authority; other groups share one cache entry.
+    focus_key = selection.focus if selection.group_id.startswith("neighbours:") else None
+    return _benchmark(db_path(), stamp(), selection.group_id, focus_key, selection.scaled)
+
+
+# -- the selection: sidebar widgets, session state and the URL -----------------------------
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user has chosen: focus authority, period, comparator group, display options."""
+
+    focus: str
+    focus_name: str
+    period: str
+    group_id: str
+    group_label: str
+    group_size: int
+    briefing: bool
+    scaled: bool = False
+
+    def subtitle(self, extra: str = "") -> str:
+        """Return a chart subtitle naming the group, its size and the dataset kind."""
+        parts = [f"Comparator group: {self.group_label} ({self.group_size})"]
+        if extra:
+            parts.append(extra)
+        return ". ".join(parts)
+
+
+_PARAMS = {"focus": "focus", "period": "period", "group": "group", "briefing": "briefing"}
+
+
+def _initial(key: str, options: list[str], default: str) -> str:
+    """Return the session value, else the URL's value if valid, else the default."""
+    if key in st.session_state and st.session_state[key] in options:
+        return st.session_state[key]
+    from_url = st.query_params.get(_PARAMS[key])
+    return from_url if from_url in options else default
+
+
+def sidebar() -> Selection:
+    """Draw the shared controls (in app.py, so they persist across pages) and return the selection."""
+    cat = catalogue()
+    authorities = cat.authorities
+    codes = list(authorities["code"])
+    names = dict(zip(authorities["code"], authorities["name"]))
+    periods = cat.period_labels
+    if not periods:
+        st.error("The store holds no indicator values yet: load some on the Data import page.")
+        st.stop()
+
+    st.session_state.setdefault("briefing", st.query_params.get("briefing") == "1")
+    st.session_state["focus"] = _initial("focus", codes, cat.default_focus())
+    st.session_state["period"] = _initial("period", periods, periods[-1])
+    groups = available_groups(authorities, cat.comparator_groups, st.session_state["focus"])
+    group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
+    st.session_state["group"] = _initial("group", list(groups["id"]), "all")
+
+    with st.sidebar:
+        st.header("Compare")
+        st.selectbox("Focus authority", codes, key="focus", format_func=lambda c: names.get(c, c))
+        st.selectbox("Period", periods, key="period")
+        st.selectbox("Comparator group", list(group_labels), key="group", format_func=lambda g: group_labels[g])
+        if not st.session_state["briefing"]:  # in briefing mode the toggle moves to the page top
+            st.toggle("Briefing mode (for the projector)", key="briefing",
+                      help="Hides these controls and enlarges titles and axis text; "
+                           "switch off with the toggle at the top of the page.")
+        st.caption(f"Data: {_dataset_line(cat)}")
+
+    for key, param in _PARAMS.items():
+        value = st.session_state[key]
+        value = ("1" if value else "0") if key == "briefing" else value
+        if st.query_params.get(param) != value:
+            st.query_params[param] = value
+
+    group_id = st.session_state["group"]
+    try:
+        group = analysis.comparator_group(cat, group_id, st.session_state["focus"])
+    except BenchmarkingError as error:
+        st.error(str(error))
+        st.stop()
+    return Selection(
+        focus=st.session_state["focus"], focus_name=names[st.session_state["focus"]],
+        period=st.session_state["period"], group_id=group_id, group_label=group.label,
+        group_size=group.size, briefing=bool(st.session_state["briefing"]),
+    )
+
+
+def current_selection() -> Selection:
+    """Return the selection app.py made in this run.
+
+    A server whose very first request is a deep link (``/quadrant``) runs that page
+    through Streamlit's legacy ``pages/`` folder mode, without app.py. The page then
+    switches the server to ``st.navigation`` mode, as app.py's own call would, and
+    reruns so that app.py draws the sidebar and opens the same page.
+    """
+    if "selection" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return st.session_state["selection"]
+
+
+def _dataset_line(cat: analysis.Catalogue) -> str:
+    if cat.is_demo:
+        return f"{DEMO_LABEL} (generated)"
+    names = cat.datasets["name"].head(3).tolist()
+    return "; ".join(map(str, names))
+
+
+def apply_briefing_mode(selection: Selection) -> None:
+    """In briefing mode: hide the sidebar, enlarge headings, and offer a way back."""
+    if not selection.briefing:
+        return
+    st.markdown(
+        """<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+        .block-container {padding-top: 1.2rem; max-width: 1880px;}
+        h1 {font-size: 2.6rem !important;}
+        h2, h3 {font-size: 2rem !important;}
+        [data-testid="stMetricValue"] {font-size: 3rem !important;}
+        [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;}
+        .stMarkdown p, .stCaption p {font-size: 1.35rem !important;}
+        </style>""",
+        unsafe_allow_html=True,
+    )
+    st.toggle("Briefing mode", key="briefing", help="Switch off to show the controls again.")
+
+
+def page_header(title: str, selection: Selection) -> None:
+    """Draw the page title, the selection in words, and the demo banner when it applies."""
+    apply_briefing_mode(selection)
+    st.title(title)
+    st.caption(
+        f"**{selection.focus_name}** · {selection.period} · comparator group: "
+        f"{selection.group_label} ({selection.group_size} authorities)"
+    )
+    demo_banner()
 
 
 def demo_banner() -> None:
     """Say plainly when the data on screen is the illustrative demo dataset."""
-    info = summary(str(default_db_path()), stamp())
-    if info["is_demo"]:
+    if catalogue().is_demo:
         st.warning(
             f"**{DEMO_LABEL.capitalize()}.** The values are invented by the project's own generator "
             "(except Leicestershire's published 2020/21 and 2021/22 dashboard values); "
             "they are not real performance figures.",
             icon=":material/science:",
         )
+
+
+# -- charts and downloads ---------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """Return a file-name-safe version of a title."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "chart"
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _png(spec_json: str) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(spec_json, scale=2)
+
+
+def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str) -> None:
+    """Draw a chart with PNG and CSV downloads of exactly what it shows."""
+    st.altair_chart(chart, width="content")
+    spec = chart.to_json()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("Download chart (PNG)", data=lambda: _png(spec), file_name=f"{slug(name)}.png",
+                         mime="image/png", key=f"png-{key}", on_click="ignore")
+    right.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
+                          file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{key}", on_click="ignore")
+
+
+def style(selection: Selection) -> charts.ChartStyle:
+    """Return the chart sizes for the current display mode."""
+    return charts.style_for(selection.briefing)
+
+
+def escape(text: object) -> str:
+    """Return text safe to put inside Markdown/HTML (user data is never markup)."""
+    return html.escape(str(text))

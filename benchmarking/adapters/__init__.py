@@ -3,8 +3,9 @@
 An adapter reads one publisher's files, as published, from a folder named at run time
 (real data files are never copied into the repository), and returns
 ``[(table, frame, file_name), ...]`` with columns named as in ``schema.COLUMNS``. The
-importer then validates every item and writes them in one transaction, so an adapter
-only reshapes and names things: it never writes to the store itself.
+importer then validates every item and writes them in one transaction: an adapter's
+``*_items`` function only reshapes and names things, and its ``load_*`` function hands
+the items to ``import_frames`` (never writing SQL of its own).
 
 This module holds what the adapters share: reading a published CSV with clear errors,
 and resolving authority names to codes.
@@ -26,7 +27,9 @@ __all__ = [
     "invalid",
     "name_index",
     "name_key",
+    "published_file",
     "read_published_csv",
+    "require_file_columns",
     "resolve_names",
     "slug",
 ]
@@ -45,7 +48,7 @@ def read_published_csv(folder: Path | str, file_name: str, columns: Sequence[str
     Raises BenchmarkingError when the folder or file is missing or unreadable, and
     ImportValidationError naming the file when any of ``columns`` is absent.
     """
-    path = _existing_file(folder, file_name)
+    path = published_file(folder, file_name)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
@@ -68,7 +71,8 @@ def require_file_columns(frame: pd.DataFrame, columns: Sequence[str], file_name:
         )
 
 
-def _existing_file(folder: Path | str, file_name: str) -> Path:
+def published_file(folder: Path | str, file_name: str) -> Path:
+    """Return ``folder / file_name``; BenchmarkingError naming both when either is missing."""
     folder = Path(folder)
     if not folder.is_dir():
         raise BenchmarkingError(
@@ -84,7 +88,9 @@ def _existing_file(folder: Path | str, file_name: str) -> Path:
     return path
 
 
-def invalid(file_name: str, row: int | None, column: str | None, message: str) -> ImportValidationError:
+def invalid(
+    file_name: str, row: int | None, column: str | None, message: str
+) -> ImportValidationError:
     """Return an ImportValidationError for one problem at a file's row (header = row 1)."""
     return ImportValidationError([ValidationIssue(file_name, row, column, message)])
 
@@ -117,7 +123,8 @@ def name_key(name: str) -> str:
     text = re.sub(r"^the ", "", text)
     for suffix in _SUFFIXES:
         if text.endswith(" " + suffix):
-            text = text[: -len(suffix)].strip() + (" " + _SUFFIX_KEEP[suffix] if suffix in _SUFFIX_KEEP else "")
+            kept = _SUFFIX_KEEP.get(suffix, "")
+            text = f"{text[: -len(suffix)].strip()} {kept}"
             break
     if text.startswith("city of "):
         text = text[len("city of "):] + " city"

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import BenchmarkingError
 from ..importer import ImportResult, file_sha256, import_frames
 from ..store import Store
 from . import invalid, name_index, read_published_csv, resolve_names, slug
@@ -78,7 +79,9 @@ _FAMILY_GROUP = re.compile(r"^Family Group (\d+)$")
 # ---------------------------------------------------------------------------------------
 
 
-def lgbf_items(folder: Path | str, lookup: Path | str | None = None) -> list[tuple[str, pd.DataFrame, str]]:
+def lgbf_items(
+    folder: Path | str, lookup: Path | str | None = None
+) -> list[tuple[str, pd.DataFrame, str]]:
     """Return import items (authority, indicator, indicator_value, comparator_group) for LGBF.
 
     ``folder`` holds the three published files; ``lookup`` is the mySociety authority
@@ -121,7 +124,8 @@ def load_lgbf(
     """Load LGBF into ``store`` in one transaction; return the importer's ImportResult."""
     folder = Path(folder)
     items = lgbf_items(folder, lookup)
-    hashes = {name: file_sha256(folder / name) for name in (RANKED_FILE, INDICATOR_FILE, FAMILY_FILE)}
+    files = (RANKED_FILE, INDICATOR_FILE, FAMILY_FILE)
+    hashes = {name: file_sha256(folder / name) for name in files}
     return import_frames(store, items, dataset_name=dataset_name, source=source, file_hashes=hashes)
 
 
@@ -154,7 +158,7 @@ def family_group_id(scheme_type: str, family_group: str) -> str:
     """Return the comparator group id (``lgbf-family-<scheme>-<n>``) of a published family group."""
     match = _FAMILY_GROUP.match(family_group.strip())
     if scheme_type not in FAMILY_SCHEMES or not match:
-        raise ValueError(
+        raise BenchmarkingError(
             f"unknown LGBF family group {family_group!r} of scheme {scheme_type!r}; "
             f"expected 'Family Group <n>' of one of {list(FAMILY_SCHEMES)}"
         )
@@ -162,10 +166,11 @@ def family_group_id(scheme_type: str, family_group: str) -> str:
 
 
 def family_scheme_of(folder: Path | str) -> dict[str, str]:
-    """Return indicator id -> family scheme id (``density`` or ``deprivation``) from the catalogue."""
+    """Return indicator id -> family scheme id (``density``/``deprivation``) from the catalogue."""
     information = read_published_csv(folder, INDICATOR_FILE, ("Code_Sortable", "FamilyGrouping"))
     _check_schemes(information["FamilyGrouping"], INDICATOR_FILE, "FamilyGrouping")
-    return dict(zip(information["Code_Sortable"], information["FamilyGrouping"].map(FAMILY_SCHEMES)))
+    schemes = information["FamilyGrouping"].map(FAMILY_SCHEMES)
+    return dict(zip(information["Code_Sortable"], schemes))
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,7 +193,8 @@ def _indicators(information: pd.DataFrame, with_values: set[str]) -> pd.DataFram
         raise invalid(
             INDICATOR_FILE, position + 2, "Ranking_Type",
             f"unknown Ranking_Type {rows.loc[position, 'Ranking_Type']!r} for "
-            f"{rows.loc[position, 'Code_Sortable']}; expected one of Ascending, Descending, Goldilocks",
+            f"{rows.loc[position, 'Code_Sortable']}; "
+            "expected one of Ascending, Descending, Goldilocks",
         )
     _check_schemes(rows["FamilyGrouping"], INDICATOR_FILE, "FamilyGrouping")
     midpoint = rows["Ranking_GoldilocksMidpoint"].where(polarity.eq("target"), "")

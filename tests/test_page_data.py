@@ -11,6 +11,7 @@ def test_home_renders_counts_from_the_store(demo_store, monkeypatch):
     """The metrics equal the store's own counts, and the demo banner is shown."""
     monkeypatch.setenv("BENCHMARKING_DB", str(demo_store.path))
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     summary = demo_store.summary()
     metrics = {m.label: m.value for m in at.metric}
@@ -32,6 +33,7 @@ def test_first_run_builds_the_demo_store(tmp_path, monkeypatch):
 
     monkeypatch.setattr(common, "DEFAULT_DB", path)
     at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("pages/data.py").run()
     assert not at.exception
     assert path.exists()
     assert {m.label: m.value for m in at.metric}["Authorities"] == "32"

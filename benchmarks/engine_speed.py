@@ -1,0 +1,147 @@
+"""Time a full recompute of the ranking engine at demo and national scale.
+
+A full recompute is what the app does when the data or the comparator group changes:
+indicator ranks for every period, positions for every theme, Overall and LA Core in
+every period, and direction of travel for every value. The frames are invented with
+numpy (seeded) in the shape and order the store returns them (sorted by indicator,
+authority, period start; ``str`` labels; ``datetime64`` period starts):
+
+* demo: 32 authorities x 240 indicators x 10 periods (~77k values);
+* national: 152 authorities x 2,000 indicators x 10 periods (~3M values).
+
+About 3% of values are missing; indicators fall in 12 themes, about half are core, and
+polarities mix high, low, target and none. Run ``python benchmarks/engine_speed.py``
+(``--repeat N`` for more runs, ``--shuffled`` to hand the rows over in random order).
+Prints wall-clock and CPU seconds per step (the run with the best wall time; CPU time is
+steadier on a shared machine) and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarking.positions import positions  # noqa: E402
+from benchmarking.ranking import indicator_ranks  # noqa: E402
+from benchmarking.travel import direction_of_travel  # noqa: E402
+
+SCALES = {
+    "demo": (32, 240, 10),
+    "national": (152, 2_000, 10),
+}
+THEMES = 12
+MISSING_SHARE = 0.03
+POLARITY_MIX = {"high": 0.45, "low": 0.40, "target": 0.10, "none": 0.05}
+TARGET_SECONDS = {"demo": 0.2, "national": 2.0}
+
+
+def build_frames(n_authorities: int, n_indicators: int, n_periods: int, seed: int = 2022,
+                 shuffled: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (values, indicators) frames of the given size, as the store returns them."""
+    rng = np.random.default_rng(seed)
+    indicator_ids = np.array([f"IND{number:05d}" for number in range(n_indicators)])
+    authority_codes = np.array([f"E1{number:07d}" for number in range(n_authorities)])
+    first_year = 2012
+    period_labels = np.array(
+        [f"{first_year + p}/{(first_year + p + 1) % 100:02d}" for p in range(n_periods)])
+    period_starts = pd.to_datetime([f"{first_year + p}-04-01" for p in range(n_periods)])
+    polarity = rng.choice(list(POLARITY_MIX), size=n_indicators, p=list(POLARITY_MIX.values()))
+    indicators = pd.DataFrame({
+        "id": indicator_ids,
+        "name": [f"Indicator {number}" for number in range(n_indicators)],
+        "theme": [f"Theme {number:02d}" for number in rng.integers(0, THEMES, n_indicators)],
+        "outcome": None,
+        "polarity": polarity,
+        "target_midpoint": np.where(polarity == "target", 50.0, np.nan),
+        "unit": "%",
+        "source": "benchmark",
+        "is_core": rng.random(n_indicators) < 0.5,
+        "description": None,
+    })
+
+    # Rows ordered by indicator, authority, period start (the store's ORDER BY).
+    indicator, authority, period = (
+        grid.ravel() for grid in np.meshgrid(np.arange(n_indicators), np.arange(n_authorities),
+                                             np.arange(n_periods), indexing="ij"))
+    quality = rng.normal(size=n_authorities)[authority]  # authorities differ consistently
+    value = np.round(50 + 10 * quality + 15 * rng.normal(size=len(indicator)), 1)
+    value[rng.random(len(value)) < MISSING_SHARE] = np.nan
+    values = pd.DataFrame({
+        "indicator_id": pd.array(indicator_ids[indicator], dtype="str"),
+        "authority_code": pd.array(authority_codes[authority], dtype="str"),
+        "period": pd.array(period_labels[period], dtype="str"),
+        "value": value,
+        "status": pd.array(np.full(len(value), "final"), dtype="str"),
+        "period_start": period_starts[period].astype("datetime64[us]"),
+    })
+    if shuffled:
+        values = values.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+    return values, indicators
+
+
+def full_recompute(values: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, tuple]:
+    """Run ranks, positions and direction of travel once; return (wall, CPU) seconds per step."""
+    seconds = {}
+    results = {}
+    steps = {
+        "indicator ranks": lambda: indicator_ranks(values, indicators),
+        "positions (themes, Overall, LA Core)": lambda: positions(results["indicator ranks"],
+                                                                  indicators),
+        "direction of travel": lambda: direction_of_travel(values, indicators),
+    }
+    for step, run in steps.items():
+        wall, cpu = time.perf_counter(), time.process_time()
+        results[step] = run()
+        seconds[step] = (time.perf_counter() - wall, time.process_time() - cpu)
+    seconds["total"] = tuple(sum(pair[i] for pair in seconds.values()) for i in (0, 1))
+    return seconds
+
+
+def peak_memory_mb(values: pd.DataFrame, indicators: pd.DataFrame) -> float:
+    """Return the peak memory (MB) that numpy and pandas allocate during one full recompute."""
+    tracemalloc.start()
+    full_recompute(values, indicators)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per scale (best is shown)")
+    parser.add_argument("--shuffled", action="store_true", help="hand rows over in random order")
+    parser.add_argument("--scale", choices=list(SCALES), nargs="*", default=list(SCALES))
+    args = parser.parse_args(argv)
+
+    for scale in args.scale:
+        n_authorities, n_indicators, n_periods = SCALES[scale]
+        values, indicators = build_frames(n_authorities, n_indicators, n_periods,
+                                          shuffled=args.shuffled)
+        runs = [full_recompute(values, indicators) for _ in range(args.repeat)]
+        best = {step: min(run[step] for run in runs) for step in runs[0]}  # by wall time
+        peak = peak_memory_mb(values, indicators)
+        verdict = "ok" if best["total"][0] <= TARGET_SECONDS[scale] else "SLOWER THAN TARGET"
+        print(f"{scale}: {n_authorities} authorities x {n_indicators} indicators x "
+              f"{n_periods} periods = {len(values):,} values "
+              f"({values['value'].isna().mean():.1%} missing)"
+              f"{', rows shuffled' if args.shuffled else ''}")
+        print(f"  {'step':<40} {'wall':>7}   {'CPU':>7}")
+        for step, (wall, cpu) in best.items():
+            print(f"  {step:<40} {wall:7.3f} s {cpu:7.3f} s")
+        print(f"  target {TARGET_SECONDS[scale]:.1f} s: {verdict}; peak traced memory during "
+              f"recompute {peak:,.0f} MB")
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"process peak RSS (frames included): {max_rss_mb:,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

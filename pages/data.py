@@ -1,0 +1,72 @@
+"""Data: the dataset in use, its provenance and coverage, and CSV downloads of the tables."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking.store import default_db_path
+from pages.common import current_selection, catalogue, datasets, page_header, stamp, summary
+
+selection = current_selection()
+page_header("Data", selection)
+path = str(default_db_path())
+info = summary(path, stamp())
+history = datasets(path, stamp())
+cat = catalogue()
+
+st.markdown(
+    "How do we perform against the other English county areas, and what do we spend to get "
+    "there? Every indicator is ranked across the comparator group (1 = best), ranks are "
+    "averaged by theme, and performance is set against spend per head."
+)
+st.subheader("Dataset in use")
+if not history.empty:
+    latest = history.iloc[0]
+    st.markdown(f"**{latest['name']}** ({latest['kind']}), loaded {latest['loaded_at']:%d %b %Y %H:%M}")
+    if latest["source"]:
+        st.caption(f"Source: {latest['source']}")
+periods = info["periods"]
+cols = st.columns(4)
+cols[0].metric("Authorities", f"{info['authorities']:,}")
+cols[1].metric("Indicators", f"{info['indicators']:,}", help=f"in {info['themes']} themes")
+cols[2].metric("Values", f"{info['values']:,}", help=f"{info['missing_values']:,} missing")
+cols[3].metric("Periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
+if periods:
+    st.caption(f"Periods: {periods[0]} to {periods[-1]}. Store: `{path}`")
+
+st.subheader(f"Coverage in {selection.period}")
+values = cat.values[cat.values["period"] == selection.period]
+by_theme = (cat.indicators.merge(values.groupby("indicator_id")["value"].count().rename("values"),
+                                 left_on="id", right_index=True, how="left")
+            .fillna({"values": 0})
+            .groupby("theme").agg(indicators=("id", "count"), with_values=("values", lambda v: int((v > 0).sum())),
+                                  values=("values", "sum")))
+st.dataframe(by_theme.rename(columns={"indicators": "Indicators", "with_values": "With values",
+                                      "values": "Values"}), width="stretch")
+missing = (values.assign(missing=values["value"].isna()).groupby("authority_code")["missing"].sum()
+           .rename("Missing values").reset_index()
+           .merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
+           [["name", "Missing values"]].rename(columns={"name": "Authority"})
+           .sort_values("Missing values", ascending=False))
+left, right = st.columns(2)
+left.caption("Missing values per authority")
+left.dataframe(missing, hide_index=True, width="stretch", height=300)
+per_indicator = (values.assign(missing=values["value"].isna()).groupby("indicator_id")["missing"].sum()
+                 .rename("Missing values").reset_index()
+                 .merge(cat.indicators[["id", "name"]], left_on="indicator_id", right_on="id")
+                 [["name", "Missing values"]].rename(columns={"name": "Indicator"})
+                 .sort_values("Missing values", ascending=False))
+right.caption("Missing values per indicator")
+right.dataframe(per_indicator, hide_index=True, width="stretch", height=300)
+
+st.subheader("Download the tables")
+cols = st.columns(4)
+for col, (label, frame) in zip(cols * 2, [("authorities", cat.authorities), ("indicators", cat.indicators),
+                                          ("indicator values", cat.values.drop(columns="period_start")),
+                                          ("spend", cat.spend), ("funding", cat.funding),
+                                          ("deprivation", cat.deprivation)]):
+    col.download_button(f"{label.capitalize()} (CSV)", frame.to_csv(index=False).encode("utf-8"),
+                        file_name=f"{label.replace(' ', '_')}.csv", mime="text/csv", on_click="ignore",
+                        key=f"download-{label}")
+with st.expander("Load history"):
+    st.dataframe(history, hide_index=True)

@@ -1,0 +1,55 @@
+"""Funding: core spending power per head league table and the "better off if funded like" figure."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking import analysis, charts
+from benchmarking.errors import BenchmarkingError
+from benchmarking.formatting import money, money_millions, position_text
+from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+
+selection = current_selection()
+page_header("Funding", selection)
+cat = catalogue()
+bench = benchmark(selection)
+
+table = analysis.funding_view(cat, bench, selection.period, selection.focus)
+if table.empty:
+    st.info("The store holds no core spending power figures for this period or before it.")
+    st.stop()
+basis = table["period"].iloc[0]
+title = f"Core spending power per head, {basis}"
+chart = charts.funding_chart(table, title, selection.subtitle("Dashed line: group median"), style=style(selection))
+show_chart(chart, table.drop(columns="is_focus"), title, key="funding")
+
+focus = table[table["is_focus"]]
+if len(focus):
+    st.metric(f"{selection.focus_name}: core spending power per head", money(focus["core_spending_power_per_head"].iloc[0]),
+              help="1st = best funded")
+    st.caption(f"Funding rank {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])} (1st = best funded)")
+
+st.subheader("How much better off if funded like ...")
+names = dict(zip(table["authority_code"], table["name"]))
+choices = ["median", "highest"] + [c for c in table["authority_code"] if c != selection.focus]
+labels = {"median": "the group median", "highest": "the highest-funded authority"} | names
+reference = st.selectbox("Compare with", choices, format_func=lambda c: labels[c], key="funding_reference")
+try:
+    result = analysis.better_off(table, selection.focus, reference)
+except BenchmarkingError as error:
+    st.error(str(error))
+    st.stop()
+if result["amount"] != result["amount"]:
+    st.info(f"No population figure for {selection.focus_name}, so the total cannot be worked out.")
+elif result["amount"] > 0:
+    st.success(
+        f"{selection.focus_name} would be **{money_millions(result['amount'])} a year better off** if funded at the "
+        f"level of {result['reference_label']} ({money(result['reference_per_head'])} per head against "
+        f"{money(result['focus_per_head'])}; {money(result['difference_per_head'], 2)} x "
+        f"{result['population']:,.0f} residents)."
+    )
+else:
+    st.info(
+        f"{selection.focus_name} is funded {money(-result['difference_per_head'], 2)} per head more than "
+        f"{result['reference_label']} ({money_millions(-result['amount'])} a year in total)."
+    )

@@ -1,0 +1,73 @@
+"""Indicator explorer: one indicator's values across the group, and the focus authority's history."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking import analysis, charts
+from benchmarking.formatting import number, position_text
+from pages.common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
+
+POLARITY_WORDS = {"high": "higher is better", "low": "lower is better",
+                  "target": "closest to the target mid-point is best", "none": "context only (not ranked)"}
+
+selection = current_selection()
+page_header("Indicator explorer", selection)
+cat = catalogue()
+bench = benchmark(selection)
+
+indicators = cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
+themes = ["All themes"] + sorted(indicators["theme"].unique())
+left, right = st.columns([1, 2])
+theme = left.selectbox("Theme", themes, key="indicator_theme")
+if theme != "All themes":
+    indicators = indicators[indicators["theme"] == theme]
+labels = dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
+if not labels:
+    st.info("No ranked indicators in this theme.")
+    st.stop()
+if st.session_state.get("indicator_id") not in labels:
+    st.session_state["indicator_id"] = next(iter(labels))
+indicator_id = right.selectbox("Indicator (type to search)", list(labels), key="indicator_id",
+                               format_func=lambda i: labels[i])
+meta = cat.indicators.set_index("id").loc[indicator_id]
+view = analysis.indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
+ranked = view.dropna(subset=["rank"])
+focus = view[view["is_focus"]]
+unit = meta["unit"] if isinstance(meta["unit"], str) else None
+
+st.markdown(f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
+            f"polarity: {POLARITY_WORDS.get(meta['polarity'], meta['polarity'])}")
+if len(focus) and focus["rank"].notna().iloc[0]:
+    st.metric(f"{selection.focus_name}, {selection.period}",
+              number(focus["value"].iloc[0], unit),
+              help="Rank among the authorities with a value")
+    st.caption(f"Ranked {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}"
+               + (f", quartile {int(focus['quartile'].iloc[0])}" if focus["quartile"].notna().iloc[0] else ""))
+else:
+    st.info(f"{selection.focus_name} has no value for this indicator in {selection.period}.")
+
+if ranked.empty:
+    st.info(f"No authority in the group has a value in {selection.period}.")
+else:
+    title = f"{meta['name']}, {selection.period}"
+    chart = charts.indicator_bar_chart(view, title, selection.subtitle(
+        f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"), unit,
+        style=style(selection))
+    show_chart(chart, view.drop(columns="is_focus"), title, key="indicator-bars")
+    missing = view[view["value"].isna()]["name"].tolist()
+    if missing:
+        st.caption(f"No value (not ranked): {escape(', '.join(missing))}.")
+
+series = analysis.indicator_series(cat, bench, indicator_id, selection.focus)
+if len(series) > 1:
+    title = f"{meta['name']}: {selection.focus_name} against the group over time"
+    chart = charts.indicator_series_chart(series, selection.focus_name, title,
+                                          selection.subtitle("Shaded band: middle 50% of the group"), unit,
+                                          style=style(selection))
+    show_chart(chart, series, title, key="indicator-series")
+
+with st.expander("Source and definition"):
+    st.markdown(f"**Source:** {escape(meta['source'] or 'not recorded')}")
+    st.markdown(f"**Definition:** {escape(meta['description'] or 'not recorded')}")
+    st.markdown(f"**Counts towards LA Core:** {'yes' if meta['is_core'] else 'no'}")

@@ -1,0 +1,57 @@
+"""Overview: headline positions, context ranks, quartile and direction counts, and the narrative."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking import analysis, charts
+from benchmarking.formatting import money, ordinal, position_text
+from benchmarking.narrative import overview_sentences
+from benchmarking.positions import OVERALL
+from pages.common import current_selection, benchmark, catalogue, page_header
+
+selection = current_selection()
+page_header("Overview", selection)
+cat = catalogue()
+bench = benchmark(selection)
+figures = analysis.overview(cat, bench, selection.period, selection.focus)
+
+
+def _delta(now, before):
+    if now is None or before is None or now == before:
+        return None
+    return f"{'up' if now < before else 'down'} {abs(now - before)} place{'s' if abs(now - before) > 1 else ''}"
+
+
+row = st.columns(4)
+row[0].metric("Overall performance", position_text(figures["overall_position"], figures["overall_n"]),
+              delta=_delta(figures["overall_position"], figures["previous_overall_position"]),
+              delta_color="normal" if (figures["previous_overall_position"] or 0) >= (figures["overall_position"] or 0) else "inverse",
+              help=f"Rank of the average rank over all indicators; previous period {figures['previous_period']}")
+row[1].metric("LA Core performance", position_text(figures["core_position"], figures["core_n"]),
+              delta=_delta(figures["core_position"], figures["previous_core_position"]),
+              delta_color="normal" if (figures["previous_core_position"] or 0) >= (figures["core_position"] or 0) else "inverse",
+              help="Rank of the average rank over the indicators of county council functions")
+row[2].metric("Spend per head rank", position_text(figures["spend_rank"], figures["spend_n"]),
+              help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
+                   f"({figures['spend_period']}); 1st = highest spend")
+row[3].metric("Core spending power rank", position_text(figures["funding_rank"], figures["funding_n"]),
+              help=f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}); "
+                   "1st = best funded")
+counts = figures["quartile_counts"]
+row = st.columns(4)
+row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
+row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
+row[2].metric(f"Improved since {figures['previous_period'] or 'previous period'}", f"{figures['improved']}")
+row[3].metric("Worsened", f"{figures['worsened']}",
+              help=f"{figures['no_real_change']} showed no real change; {figures['not_comparable']} not comparable")
+
+st.subheader("In brief")
+st.markdown(" ".join(overview_sentences(figures)))
+
+trend = analysis.trend_view(cat, bench, [OVERALL], [selection.focus])
+if len(trend):
+    st.subheader(f"Overall position over time, {trend['period'].iloc[0]} to {trend['period'].iloc[-1]}")
+    st.altair_chart(charts.sparkline(trend, selection.group_size), width="stretch")
+    st.caption("Position 1 (best) at the top. " + ", ".join(
+        f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v))

@@ -1,0 +1,67 @@
+"""Performance vs spend: the Compendium's quadrant chart, for any theme and comparator axis."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking import analysis, charts
+from benchmarking.formatting import money
+from benchmarking.positions import LA_CORE, OVERALL
+from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+
+AXIS_TITLES = {
+    "Revenue": ("Spend rank (1 = highest net revenue expenditure per head)", "spend", "Spend per head"),
+    "Deprivation": ("Deprivation rank (1 = most deprived, IMD)", "deprivation", "IMD rank (national)"),
+    "Funding": ("Funding rank (1 = highest core spending power per head)", "funding", "Core spending power per head"),
+}
+HOW_TO_READ = (
+    "**How to read this chart.** Each point is an authority. Up the chart is better performance: the "
+    "position is the rank of the average of its indicator ranks (1st at the top). Across the chart, "
+    "{comparator} falls from left to right, so authorities that perform well with low {comparator} sit "
+    "in the top right and those that perform less well with high {comparator} in the bottom left. The "
+    "dashed lines are the group medians. County councils are grey circles, county unitaries blue squares, "
+    "and {focus} the orange diamond."
+)
+
+selection = current_selection()
+page_header("Performance against spend", selection)
+cat = catalogue()
+bench = benchmark(selection)
+
+left, right = st.columns(2)
+theme = left.selectbox("Theme", [OVERALL, LA_CORE] + cat.themes, key="quadrant_theme")
+axis = right.radio("Comparator", list(AXIS_TITLES), horizontal=True, key="quadrant_axis")
+x_title, comparator, context_title = AXIS_TITLES[axis]
+
+view = analysis.quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
+if view.empty:
+    st.info(f"No authority has both a {theme} position and a {axis.lower()} rank in {selection.period}.")
+    st.stop()
+if axis == "Deprivation":
+    view["context_text"] = view["context_value"].map(lambda v: f"{v:.0f} of 151 (1 = most deprived)")
+else:
+    view["context_text"] = view["context_value"].map(money)
+basis = analysis.context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
+title = f"{theme} performance against {comparator}, {selection.period}"
+subtitle = selection.subtitle(f"{axis} basis: {basis}")
+chart = charts.quadrant_chart(view, title, subtitle, x_title, comparator, context_title=context_title,
+                              style=style(selection))
+show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant")
+st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
+focus_row = view[view["is_focus"]]
+if len(focus_row):
+    st.info(f"{selection.focus_name}: **{focus_row['quadrant'].iloc[0]}** "
+            f"(performance position {int(focus_row['performance_position'].iloc[0])}, "
+            f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])}).")
+
+if st.toggle("Show every theme at once", key="quadrant_multiples"):
+    views = {}
+    for each in [OVERALL, LA_CORE] + cat.themes:
+        each_view = analysis.quadrant_view(cat, bench, each, axis, selection.period, selection.focus)
+        if len(each_view):
+            views[each] = each_view
+    multiples_title = f"Every theme: performance against {comparator}, {selection.period}"
+    chart = charts.quadrant_small_multiples(views, multiples_title, selection.subtitle(), comparator,
+                                            style=style(selection))
+    frame = __import__("pandas").concat([v.assign(theme=t) for t, v in views.items()], ignore_index=True)
+    show_chart(chart, frame, multiples_title, key="quadrant-multiples")

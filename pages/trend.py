@@ -1,0 +1,33 @@
+"""Trend: positions over every period for the focus authority and chosen comparators."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking import analysis, charts
+from benchmarking.positions import LA_CORE, OVERALL
+from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+
+selection = current_selection()
+page_header("Trend", selection)
+cat = catalogue()
+bench = benchmark(selection)
+
+names = dict(zip(cat.authorities["code"], cat.authorities["name"]))
+members = [c for c in bench.group.members if c != selection.focus]
+left, right = st.columns(2)
+themes = left.multiselect("Themes", [OVERALL, LA_CORE] + cat.themes, default=[OVERALL, LA_CORE], key="trend_themes")
+others = right.multiselect("Compare with", members, format_func=lambda c: names.get(c, c), key="trend_others",
+                           max_selections=6)
+if not themes:
+    st.info("Choose at least one theme.")
+    st.stop()
+trend = analysis.trend_view(cat, bench, themes, [selection.focus] + list(others))
+if trend.empty:
+    st.info("No positions to show for this choice.")
+    st.stop()
+periods = list(dict.fromkeys(trend.sort_values("period_start")["period"]))
+title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
+chart = charts.trend_chart(trend, selection.focus_name, selection.group_size, title,
+                           selection.subtitle("1 = best, at the top"), style=style(selection))
+show_chart(chart, trend, title, key="trend")
