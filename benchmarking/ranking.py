@@ -39,7 +39,6 @@ from .errors import (
 )
 from .schema import POLARITIES
 
-RANKED_POLARITIES = ("high", "low", "target")
 MIN_RANKED_FOR_QUARTILE = 4
 TARGET_DISTANCE_DECIMALS = 10
 
@@ -97,7 +96,7 @@ def indicator_ranks(
     kept = slice(None) if everything else keep  # filtering column by column beats .loc
     indicator_code = indicator_code[kept]
 
-    value = values["value"].to_numpy(dtype=float, na_value=np.nan)[kept]
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan, copy=everything)[kept]
     key = _key_from_codes(value, kind[indicator_code], midpoint_of[indicator_code], decimals)
     period_code, periods = pd.factorize(values["period"])
     period_code = period_code[kept]
@@ -159,6 +158,11 @@ def ranking_key(
     )
     kind = _polarity_codes(np.broadcast_to(np.asarray(polarity), value.shape))
     return _key_from_codes(value, kind, midpoint, decimals)
+
+
+# ---------------------------------------------------------------------------------------
+# Vectorised helpers shared by the engine's modules
+# ---------------------------------------------------------------------------------------
 
 
 def rank_within_groups(group: np.ndarray, key: np.ndarray) -> np.ndarray:

@@ -58,7 +58,8 @@ def direction_of_travel(
     """Return every value's direction of travel against the authority's previous value.
 
     Columns: ``indicator_id``, ``authority_code``, ``period``, ``period_start``, ``value``,
-    ``previous_period`` (the latest earlier period with a value, NA if none),
+    ``previous_period`` (the latest earlier period with a value; NA if none, or if this
+    row has no value),
     ``previous_value``, ``change`` (value - previous_value, raw), ``direction``
     (categorical: improved / no real change / worsened / not comparable).
     Rows keep the order of ``values``.
@@ -83,7 +84,13 @@ def direction_of_travel(
         )
     authority_code, authorities = pd.factorize(values["authority_code"])
     start_code, _ = pd.factorize(values["period_start"], sort=True)
-    value = values["value"].to_numpy(dtype=float, na_value=np.nan)
+    if (start_code < 0).any():
+        undated = sorted(map(str, values.loc[start_code < 0, "period"].unique()))
+        raise BadPeriodError(
+            f"period(s) {undated[:5]} have no period_start, so they cannot be put in order; "
+            "add them to the period table"
+        )
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan, copy=True)  # output's own
 
     # Sort the rows with a value by indicator, authority and period start; the row before
     # in the same indicator x authority series is the previous period with data.
@@ -92,7 +99,8 @@ def direction_of_travel(
     series += authority_code[with_value]
     order = stable_order(series * (start_code.max(initial=0) + 1) + start_code[with_value])
     sorted_rows, sorted_series = with_value[order], series[order]
-    same_series = np.r_[False, sorted_series[1:] == sorted_series[:-1]]
+    same_series = np.zeros(len(sorted_rows), dtype=bool)
+    same_series[1:] = sorted_series[1:] == sorted_series[:-1]
     previous_row = np.full(len(value), -1, dtype=np.int64)
     previous_row[sorted_rows[same_series]] = sorted_rows[np.flatnonzero(same_series) - 1]
 

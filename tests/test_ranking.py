@@ -203,3 +203,13 @@ def test_polarity_is_read_case_insensitively():
     values = values_frame({"I1": {"A": 2, "B": 1}, "I2": {"A": 2, "B": 1}})
     ranks = indicator_ranks(values, indicators)
     assert ranks["rank"].tolist() == [1, 2, 2, 1]
+
+
+def test_output_shares_no_memory_with_values():
+    """Editing the ranks frame leaves the values frame as it was."""
+    values = values_frame({"I1": {"A": 1, "B": 2}})
+    before = values.copy()
+    ranks = indicator_ranks(values, indicators_frame(["I1"]))
+    ranks.loc[0, "value"] = 99.0
+    ranks.loc[0, "authority_code"] = "Z"
+    pd.testing.assert_frame_equal(values, before)

@@ -110,9 +110,11 @@ def test_direction_of_travel_columns():
 
 def test_direction_of_travel_needs_period_start():
     """Without period_start the periods cannot be ordered."""
-    values = values_frame({"I1": {"A": 1}}).drop(columns="period_start")
+    values = values_frame({"I1": {"A": 1}})
     with pytest.raises(MissingColumnsError, match="period_start"):
-        direction_of_travel(values, indicators_frame(["I1"]))
+        direction_of_travel(values.drop(columns="period_start"), indicators_frame(["I1"]))
+    with pytest.raises(BadPeriodError, match="2021/22"):
+        direction_of_travel(values.assign(period_start=pd.NaT), indicators_frame(["I1"]))
 
 
 # Eight authorities, so quartiles hold two each (ranks 7-8 are the 4th quartile).
