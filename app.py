@@ -1,10 +1,13 @@
-"""County benchmarking dashboard: the Streamlit entry point (``streamlit run app.py``)."""
+"""County benchmarking dashboard: the Streamlit entry point (``streamlit run app.py``).
+
+Each page draws the shared sidebar itself (see ``pages._common.current_selection``).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import ensure_store, sidebar
+from pages._common import ensure_store
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
 ensure_store()
@@ -20,6 +23,4 @@ PAGES = [
     st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
-navigation = st.navigation(PAGES)
-st.session_state["selection"] = sidebar()
-navigation.run()
+st.navigation(PAGES).run()

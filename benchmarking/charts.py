@@ -26,8 +26,8 @@ MEDIAN_COLOUR = "#333333"
 class ChartStyle:
     """Sizes for one display: the analyst's screen or the Cabinet projector."""
 
-    width: int = 720
-    height: int = 480
+    width: int = 900
+    height: int = 540
     title_size: int = 18
     subtitle_size: int = 14
     label_size: int = 13
@@ -95,8 +95,9 @@ def quadrant_chart(view: pd.DataFrame, title: str, subtitle: str, x_title: str, 
     x = alt.X("context_rank:Q", title=x_title,
               scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
               axis=alt.Axis(values=_ticks(n), format="d"))
+    # Head- and foot-room above 1st and below last hold the quadrant names, clear of points.
     y = alt.Y("performance_position:Q", title="Performance position (1 = best)",
-              scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
+              scale=alt.Scale(domain=[n + 2.2, -1.2], nice=False),
               axis=alt.Axis(values=_ticks(n), format="d"))
     tooltip = [
         alt.Tooltip("name:N", title="Authority"),
@@ -130,14 +131,14 @@ def quadrant_chart(view: pd.DataFrame, title: str, subtitle: str, x_title: str, 
     hline = rules.mark_rule(color=MEDIAN_COLOUR, strokeDash=[6, 4], strokeWidth=1.5).encode(y=y)
     labels = quadrant_labels(comparator)
     corners = pd.DataFrame([
-        (n + 0.4, 0.6, labels["top_right"], "right", "top"),
-        (0.6, 0.6, labels["top_left"], "left", "top"),
-        (n + 0.4, n + 0.4, labels["bottom_right"], "right", "bottom"),
-        (0.6, n + 0.4, labels["bottom_left"], "left", "bottom"),
+        (n + 0.4, -1.0, labels["top_right"], "right", "top"),
+        (0.6, -1.0, labels["top_left"], "left", "top"),
+        (n + 0.4, n + 2.0, labels["bottom_right"], "right", "bottom"),
+        (0.6, n + 2.0, labels["bottom_left"], "left", "bottom"),
     ], columns=["context_rank", "performance_position", "text", "align", "baseline"])
     corner_layers = [
         alt.Chart(corners[(corners["align"] == align) & (corners["baseline"] == baseline)]).mark_text(
-            align=align, baseline=baseline, fontSize=style.annotation_size, color="#444444", fontStyle="italic",
+            align=align, baseline=baseline, fontSize=style.annotation_size + 1, color="#333333", fontWeight="bold",
         ).encode(x=x, y=y, text="text:N")
         for align, baseline in (("right", "top"), ("left", "top"), ("right", "bottom"), ("left", "bottom"))
     ]

@@ -83,7 +83,7 @@ def spend_ranks(
 def deprivation_ranks(
     deprivation: pd.DataFrame, authority_codes: Iterable[str] | None = None
 ) -> pd.DataFrame:
-    """Return each authority's deprivation rank within the group, per IMD edition (1 = most deprived).
+    """Return each authority's deprivation rank in the group per IMD edition (1 = most deprived).
 
     Ranked on ``rank_of_average_rank`` (IMD: 1 = most deprived nationally), lowest first.
     Columns: ``edition``, ``authority_code``, ``value`` (rank_of_average_rank),
@@ -173,8 +173,8 @@ def spend_performance_correlation(
     """Return Spearman's rho of spend rank against performance position, per theme and period.
 
     ``positions`` comes from ``positions.positions``, ``theme_spend_ranks`` from
-    ``spend_ranks``. Pairs are matched on period, theme and authority; authorities lacking either rank are
-    left out. Columns: ``period``, ``theme``, ``rho``, ``p_value``, ``n`` (pairs).
+    ``spend_ranks``. Pairs are matched on period, theme and authority; authorities lacking
+    either rank are left out. Columns: ``period``, ``theme``, ``rho``, ``p_value``, ``n``.
     rho and p_value are NaN with fewer than 3 pairs or when either rank is constant.
     """
     require_columns(positions, ("period", "theme", "authority_code", "position"), "positions")

@@ -186,10 +186,10 @@ def trend(
 def scaled_ranks(
     rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | int
 ) -> np.ndarray:
-    """Return ranks stretched to span 1..n_group: ``1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)``.
+    """Return ranks stretched to span 1..n_group.
 
-    An indicator ranked for one authority only (``n_ranked == 1``) scores the middle,
-    ``(n_group + 1) / 2``.
+    ``scaled = 1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)``. An indicator ranked for
+    one authority only (``n_ranked == 1``) scores the middle, ``(n_group + 1) / 2``.
     """
     rank = np.asarray(rank, dtype=float)
     n_ranked = np.asarray(n_ranked, dtype=float)

@@ -175,7 +175,9 @@ def improvement_since_previous(
     ``places_gained`` (previous_rank - rank); sorted by theme, then name.
     """
     if min_rank_gain is not None and min_rank_gain < 1:
-        raise ValueError(f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}")
+        raise ValueError(
+            f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}"
+        )
     current = _focus_rows(ranks, indicators, authority_code, period)
     ranked_periods = _ranked_periods(ranks)
     current_start = current[["indicator_id", "period_start"]]

@@ -116,6 +116,7 @@ def peak_memory_mb(values: pd.DataFrame, indicators: pd.DataFrame) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Build each scale's frames, time the recompute and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per scale (best is shown)")
     parser.add_argument("--shuffled", action="store_true", help="hand rows over in random order")

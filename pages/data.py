@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.store import default_db_path
-from pages.common import current_selection, catalogue, datasets, page_header, stamp, summary
+from pages._common import current_selection, catalogue, datasets, page_header, stamp, summary
 
 selection = current_selection()
 page_header("Data", selection)

@@ -7,7 +7,7 @@ import streamlit as st
 from benchmarking import analysis, charts
 from benchmarking.errors import BenchmarkingError
 from benchmarking.formatting import money, money_millions, position_text
-from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 selection = current_selection()
 page_header("Funding", selection)

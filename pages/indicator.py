@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import analysis, charts
 from benchmarking.formatting import number, position_text
-from pages.common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
+from pages._common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
 
 POLARITY_WORDS = {"high": "higher is better", "low": "lower is better",
                   "target": "closest to the target mid-point is best", "none": "context only (not ranked)"}

@@ -8,7 +8,7 @@ from benchmarking import analysis, charts
 from benchmarking.formatting import money, ordinal, position_text
 from benchmarking.narrative import overview_sentences
 from benchmarking.positions import OVERALL
-from pages.common import current_selection, benchmark, catalogue, page_header
+from pages._common import current_selection, benchmark, catalogue, page_header
 
 selection = current_selection()
 page_header("Overview", selection)

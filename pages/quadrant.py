@@ -7,7 +7,7 @@ import streamlit as st
 from benchmarking import analysis, charts
 from benchmarking.formatting import money
 from benchmarking.positions import LA_CORE, OVERALL
-from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 AXIS_TITLES = {
     "Revenue": ("Spend rank (1 = highest net revenue expenditure per head)", "spend", "Spend per head"),

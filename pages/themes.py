@@ -8,7 +8,7 @@ import streamlit as st
 from benchmarking import analysis, charts
 from benchmarking.formatting import ordinal
 from benchmarking.positions import LA_CORE, OVERALL
-from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
 QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}

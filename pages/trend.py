@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import analysis, charts
 from benchmarking.positions import LA_CORE, OVERALL
-from pages.common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 selection = current_selection()
 page_header("Trend", selection)

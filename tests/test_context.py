@@ -192,6 +192,7 @@ def test_quadrants_refuse_unknown_comparator():
 def correlation_inputs(positions_by_theme, spend_by_theme):
     """Return (positions, spend ranks) frames for one period from ``{theme: {code: n}}``."""
     def frame(table, column):
+        """Return period, theme, authority_code and ``column`` rows from ``table``."""
         return pd.DataFrame(
             [("2021/22", theme, code, value) for theme, by_code in table.items()
              for code, value in by_code.items()],

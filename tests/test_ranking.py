@@ -163,12 +163,21 @@ def test_tied_ranks_share_a_quartile():
     assert ranks["quartile"].tolist() == [1, 2, 2, 4]
 
 
-def test_rank_within_groups_matches_pandas():
-    """The vectorised helper agrees with pandas' groupby rank(method='min')."""
+@pytest.mark.parametrize(
+    "n_groups",
+    [
+        50,  # groups of ~100 keys: the group x slot table path
+        70_000,  # sparse codes above 16 bits: the sort-everything path, two radix passes
+    ],
+)
+def test_rank_within_groups_matches_pandas(n_groups):
+    """The vectorised helper agrees with pandas' groupby rank(method='min'), inf included."""
     rng = np.random.default_rng(7)
-    group = rng.integers(0, 70_000, 5_000)  # codes above 16 bits take two radix passes
+    group = rng.integers(0, n_groups, 5_000)
     key = rng.integers(0, 5, 5_000).astype(float)
     key[rng.random(5_000) < 0.1] = np.nan
+    key[rng.random(5_000) < 0.02] = np.inf
+    key[rng.random(5_000) < 0.02] = -np.inf
     expected = pd.Series(key).groupby(group).rank(method="min").to_numpy()
     np.testing.assert_array_equal(rank_within_groups(group, key), expected)
 

@@ -107,15 +107,30 @@ class Selection:
         return ". ".join(parts)
 
 
-_PARAMS = {"focus": "focus", "period": "period", "group": "group", "briefing": "briefing"}
+_PARAMS = ("focus", "period", "group", "briefing")
+"""Selection keys; each is kept in session state as ``sel_<key>`` (which survives page
+switches, unlike widget state) and mirrored in the URL query string as ``<key>``."""
 
 
 def _initial(key: str, options: list[str], default: str) -> str:
-    """Return the session value, else the URL's value if valid, else the default."""
-    if key in st.session_state and st.session_state[key] in options:
-        return st.session_state[key]
-    from_url = st.query_params.get(_PARAMS[key])
+    """Return the kept value, else the URL's value if valid, else the default."""
+    kept = st.session_state.get(f"sel_{key}")
+    if kept in options:
+        return kept
+    from_url = st.query_params.get(key)
     return from_url if from_url in options else default
+
+
+def _keep(key: str, widget_key: str) -> None:
+    """Widget callback: copy the widget's new value into the kept selection."""
+    st.session_state[f"sel_{key}"] = st.session_state[widget_key]
+
+
+def _widget(kind, label: str, key: str, widget_key: str | None = None, **kwargs):
+    """Draw a widget whose value is the kept selection and that updates it when changed."""
+    widget_key = widget_key or f"w_{key}"
+    st.session_state[widget_key] = st.session_state[f"sel_{key}"]
+    return kind(label, key=widget_key, on_change=_keep, args=(key, widget_key), **kwargs)
 
 
 def sidebar() -> Selection:
@@ -129,57 +144,59 @@ def sidebar() -> Selection:
         st.error("The store holds no indicator values yet: load some on the Data import page.")
         st.stop()
 
-    st.session_state.setdefault("briefing", st.query_params.get("briefing") == "1")
-    st.session_state["focus"] = _initial("focus", codes, cat.default_focus())
-    st.session_state["period"] = _initial("period", periods, periods[-1])
-    groups = available_groups(authorities, cat.comparator_groups, st.session_state["focus"])
+    if "sel_briefing" not in st.session_state:
+        st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
+    st.session_state["sel_focus"] = _initial("focus", codes, cat.default_focus())
+    st.session_state["sel_period"] = _initial("period", periods, periods[-1])
+    groups = available_groups(authorities, cat.comparator_groups, st.session_state["sel_focus"])
     group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
-    st.session_state["group"] = _initial("group", list(groups["id"]), "all")
+    st.session_state["sel_group"] = _initial("group", list(groups["id"]), "all")
 
     with st.sidebar:
         st.header("Compare")
-        st.selectbox("Focus authority", codes, key="focus", format_func=lambda c: names.get(c, c))
-        st.selectbox("Period", periods, key="period")
-        st.selectbox("Comparator group", list(group_labels), key="group", format_func=lambda g: group_labels[g])
-        if not st.session_state["briefing"]:  # in briefing mode the toggle moves to the page top
-            st.toggle("Briefing mode (for the projector)", key="briefing",
-                      help="Hides these controls and enlarges titles and axis text; "
-                           "switch off with the toggle at the top of the page.")
+        _widget(st.selectbox, "Focus authority", "focus", options=codes, format_func=lambda c: names.get(c, c))
+        _widget(st.selectbox, "Period", "period", options=periods)
+        _widget(st.selectbox, "Comparator group", "group", options=list(group_labels),
+                format_func=lambda g: group_labels[g])
+        if not st.session_state["sel_briefing"]:  # in briefing mode the toggle moves to the page top
+            _widget(st.toggle, "Briefing mode (for the projector)", "briefing",
+                    help="Hides these controls and enlarges titles and axis text; "
+                         "switch off with the toggle at the top of the page.")
         st.caption(f"Data: {_dataset_line(cat)}")
 
-    for key, param in _PARAMS.items():
-        value = st.session_state[key]
+    for key in _PARAMS:
+        value = st.session_state[f"sel_{key}"]
         value = ("1" if value else "0") if key == "briefing" else value
-        if st.query_params.get(param) != value:
-            st.query_params[param] = value
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
 
-    group_id = st.session_state["group"]
+    group_id = st.session_state["sel_group"]
+    focus = st.session_state["sel_focus"]
     try:
-        group = analysis.comparator_group(cat, group_id, st.session_state["focus"])
+        group = analysis.comparator_group(cat, group_id, focus)
     except BenchmarkingError as error:
         st.error(str(error))
         st.stop()
     return Selection(
-        focus=st.session_state["focus"], focus_name=names[st.session_state["focus"]],
-        period=st.session_state["period"], group_id=group_id, group_label=group.label,
-        group_size=group.size, briefing=bool(st.session_state["briefing"]),
+        focus=focus, focus_name=names[focus], period=st.session_state["sel_period"], group_id=group_id,
+        group_label=group.label, group_size=group.size, briefing=bool(st.session_state["sel_briefing"]),
     )
 
 
 def current_selection() -> Selection:
-    """Return the selection app.py made in this run.
+    """Draw the shared sidebar and return the selection; every page starts with this call.
 
-    A server whose very first request is a deep link (``/quadrant``) runs that page
-    through Streamlit's legacy ``pages/`` folder mode, without app.py. The page then
-    switches the server to ``st.navigation`` mode, as app.py's own call would, and
-    reruns so that app.py draws the sidebar and opens the same page.
+    The sidebar is drawn by the page rather than by app.py because Streamlit runs a page
+    script on its own (legacy ``pages/`` folder mode) when a server's first request is a
+    deep link such as ``/quadrant``, and AppTest does so on every rerun. Drawing it here
+    keeps the controls identical either way; the flag below puts the server back into
+    ``st.navigation`` mode, as app.py's own call would.
     """
-    if "selection" not in st.session_state:
-        from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.pages_manager import PagesManager
 
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-    return st.session_state["selection"]
+    ensure_store()
+    PagesManager.uses_pages_directory = False
+    return sidebar()
 
 
 def _dataset_line(cat: analysis.Catalogue) -> str:
@@ -205,7 +222,8 @@ def apply_briefing_mode(selection: Selection) -> None:
         </style>""",
         unsafe_allow_html=True,
     )
-    st.toggle("Briefing mode", key="briefing", help="Switch off to show the controls again.")
+    _widget(st.toggle, "Briefing mode", "briefing", widget_key="w_briefing_main",
+            help="Switch off to show the controls again.")
 
 
 def page_header(title: str, selection: Selection) -> None:
@@ -247,7 +265,7 @@ def _png(spec_json: str) -> bytes:
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str) -> None:
     """Draw a chart with PNG and CSV downloads of exactly what it shows."""
-    st.altair_chart(chart, width="content")
+    st.altair_chart(chart, width="content", theme=None)  # our own sizes and palette, not the app theme
     spec = chart.to_json()
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Download chart (PNG)", data=lambda: _png(spec), file_name=f"{slug(name)}.png",

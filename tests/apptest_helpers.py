@@ -1,0 +1,180 @@
+"""Helpers shared by the per-page AppTest files: open a page, read its charts, and ask the
+engine (independently of the page) what it should show."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from benchmarking import analysis, ranking
+from benchmarking.positions import OVERALL, positions
+from benchmarking.store import Store
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+DEMO_BANNER = "Illustrative demo data"
+FOCUS = "E10000018"  # Leicestershire, the demo's default focus
+OTHER_FOCUS = "E10000030"  # Surrey
+LATEST, EARLIER = "2021/22", "2019/20"
+
+
+# -- driving the app -------------------------------------------------------------------
+
+
+def use_navigation_mode(monkeypatch) -> None:
+    """Make every AppTest run execute app.py (``st.navigation``), as a running server does.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before each run, and because this
+    repository has a ``pages/`` folder Streamlit then takes its legacy pages-folder path: a
+    rerun on a page executes ``pages/<name>.py`` alone, without app.py's sidebar, and the
+    page reads the previous run's selection. A server sets the flag to False once, when
+    app.py first calls ``st.navigation``, and keeps it; this patch does the same.
+    """
+    original_init = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def open_page(store_path: Path, monkeypatch, page: str, query: dict[str, str] | None = None) -> AppTest:
+    """Run app.py on the store, then switch to ``pages/<page>.py``; ``query`` pre-sets URL params."""
+    monkeypatch.setenv("BENCHMARKING_DB", str(store_path))
+    use_navigation_mode(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":  # the entry point opens the Overview itself
+        at.switch_page(f"pages/{page}.py").run()
+    return at
+
+
+SIDEBAR_LABELS = {"focus": "Focus authority", "period": "Period", "group": "Comparator group"}
+
+
+def sidebar_box(at: AppTest, name: str):
+    """Return the sidebar selectbox for ``focus``, ``period`` or ``group`` (found by its label)."""
+    boxes = [box for box in at.sidebar.selectbox if box.label == SIDEBAR_LABELS[name]]
+    assert len(boxes) == 1, f"expected one sidebar selectbox labelled {SIDEBAR_LABELS[name]!r}"
+    return boxes[0]
+
+
+def choose(at: AppTest, name: str, value) -> AppTest:
+    """Set the sidebar's ``focus``, ``period`` or ``group`` to ``value`` and rerun."""
+    sidebar_box(at, name).set_value(value)
+    return at.run()
+
+
+def briefing_toggles(at: AppTest, in_sidebar: bool) -> list:
+    """Return the briefing-mode toggles in the sidebar or on the page itself."""
+    toggles = at.sidebar.toggle if in_sidebar else at.main.toggle
+    return [toggle for toggle in toggles if toggle.label.startswith("Briefing mode")]
+
+
+def page_widget(at: AppTest, key: str):
+    """Return the page's own widget with ``key`` (selectbox, radio, multiselect or toggle)."""
+    for widget in [*at.selectbox, *at.radio, *at.multiselect, *at.toggle]:
+        if widget.key == key:
+            return widget
+    raise AssertionError(f"no widget with key {key!r} on the page")
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """Return the page's metrics as label -> shown value."""
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def shows_demo_banner(at: AppTest) -> bool:
+    """True when the page carries the demo-data warning."""
+    return any(DEMO_BANNER in warning.value for warning in at.warning)
+
+
+# -- reading charts --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One vega-lite chart as the page sent it: its spec and its named datasets."""
+
+    spec: dict
+    datasets: dict[str, pd.DataFrame]
+
+    @property
+    def title(self) -> str:
+        title = self.spec.get("title", {})
+        return title.get("text", "") if isinstance(title, dict) else str(title)
+
+    @property
+    def subtitle(self) -> str:
+        title = self.spec.get("title", {})
+        return title.get("subtitle", "") if isinstance(title, dict) else ""
+
+    def data_with(self, column: str) -> pd.DataFrame:
+        """Return the largest dataset that has ``column`` (the chart's main data)."""
+        frames = [frame for frame in self.datasets.values() if column in frame.columns]
+        assert frames, f"no dataset with column {column!r}; columns: {[list(f.columns) for f in self.datasets.values()]}"
+        return max(frames, key=len)
+
+
+def charts(at: AppTest) -> list[Chart]:
+    """Return every vega-lite chart on the page, in page order."""
+    found = []
+    for element in at.get("vega_lite_chart"):
+        proto = element.proto
+        frames = {dataset.name: pa.ipc.open_stream(dataset.data.data).read_pandas() for dataset in proto.datasets}
+        found.append(Chart(json.loads(proto.spec), frames))
+    return found
+
+
+def chart_titled(at: AppTest, words: str) -> Chart:
+    """Return the one chart whose title contains ``words``."""
+    matches = [chart for chart in charts(at) if words in chart.title]
+    assert len(matches) == 1, f"expected one chart titled with {words!r}; titles: {[c.title for c in charts(at)]}"
+    return matches[0]
+
+
+# -- the engine, computed without the page ---------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def catalogue(store_path: str) -> analysis.Catalogue:
+    """Return the store's catalogue (cached per path; treat as read-only)."""
+    return analysis.load_catalogue(Store(store_path))
+
+
+@lru_cache(maxsize=16)
+def engine(store_path: str, group_id: str = "all", focus: str = FOCUS) -> tuple[analysis.Catalogue, analysis.Benchmark]:
+    """Return the catalogue and the engine's benchmark for a comparator group."""
+    cat = catalogue(store_path)
+    return cat, analysis.compute(cat, analysis.comparator_group(cat, group_id, focus))
+
+
+def overview_figures(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> dict:
+    """Return the engine's Overview figures for a selection."""
+    cat, bench = engine(str(store_path), group_id, focus)
+    return analysis.overview(cat, bench, period, focus)
+
+
+def direct_overall_position(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> tuple[int, int]:
+    """Recompute (position, n_positioned) on Overall from ranks and positions, bypassing ``analysis``."""
+    cat = catalogue(str(store_path))
+    members = analysis.comparator_group(cat, group_id, focus).members
+    ranks = ranking.indicator_ranks(cat.values, cat.indicators, authority_codes=members)
+    table = positions(ranks, cat.indicators)
+    row = table[(table["theme"] == OVERALL) & (table["period"] == period) & (table["authority_code"] == focus)]
+    return int(row["position"].iloc[0]), int(row["n_positioned"].iloc[0])
+
+
+def position_words(position: int, n: int) -> str:
+    """Return "2nd of 32", written independently of ``formatting.position_text``."""
+    suffix = "th" if 10 <= position % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(position % 10, "th")
+    return f"{position}{suffix} of {n}"

@@ -1,0 +1,114 @@
+"""The Overview page: headline positions equal the engine's, follow the sidebar, and the URL."""
+
+import pytest
+
+from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, briefing_toggles, choose, direct_overall_position,
+                             metrics, open_page, overview_figures, position_words, shows_demo_banner, sidebar_box)
+
+
+def test_overview_renders_with_the_demo_banner(demo_store_path, monkeypatch):
+    """The page runs without an exception and says the data is the illustrative demo."""
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    assert not at.exception
+    assert shows_demo_banner(at)
+    assert at.title[0].value == "Overview"
+
+
+def test_overall_performance_is_the_engine_position(demo_store_path, monkeypatch):
+    """The Overall metric equals analysis.overview and a direct ranks -> positions recomputation."""
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    figures = overview_figures(demo_store_path, LATEST)
+    position, n = direct_overall_position(demo_store_path, LATEST)
+    assert (figures["overall_position"], figures["overall_n"]) == (position, n)
+    shown = metrics(at)
+    assert shown["Overall performance"] == position_words(position, n)
+    assert shown["LA Core performance"] == position_words(figures["core_position"], figures["core_n"])
+    assert shown["Top-quartile indicators"] == str(figures["quartile_counts"].get(1, 0))
+    assert shown["Bottom-quartile indicators"] == str(figures["quartile_counts"].get(4, 0))
+
+
+@pytest.mark.parametrize("key, value, selection", [
+    # another period
+    ("period", EARLIER, dict(period=EARLIER)),
+    # another focus authority
+    ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS)),
+    # another comparator group (24 county councils instead of all 32)
+    ("group", "county-councils", dict(group_id="county-councils")),
+])
+def test_changing_the_selection_shows_the_engine_value_for_it(demo_store_path, monkeypatch, key, value, selection):
+    """After a sidebar change the Overall metric is the engine's value for the new selection."""
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    before = metrics(at)["Overall performance"]
+    choose(at, key, value)
+    assert not at.exception
+    chosen = dict(period=LATEST, focus=FOCUS, group_id="all") | selection
+    position, n = direct_overall_position(demo_store_path, **chosen)
+    assert overview_figures(demo_store_path, **chosen)["overall_position"] == position
+    assert metrics(at)["Overall performance"] == position_words(position, n)
+    assert metrics(at)["Overall performance"] != before
+    assert shows_demo_banner(at)
+
+
+def test_previous_period_is_named_in_the_improvement_metric(demo_store_path, monkeypatch):
+    """The direction-of-travel metric names the period before the chosen one."""
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    choose(at, "period", EARLIER)
+    figures = overview_figures(demo_store_path, EARLIER)
+    assert metrics(at)[f"Improved since {figures['previous_period']}"] == str(figures["improved"])
+    assert metrics(at)["Worsened"] == str(figures["worsened"])
+
+
+def test_url_query_params_reflect_the_selection(demo_store_path, monkeypatch):
+    """The URL carries focus, period, group and briefing, and follows a change in the sidebar."""
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    assert dict(at.query_params) == {"focus": FOCUS, "period": LATEST, "group": "all", "briefing": "0"}
+    choose(at, "focus", OTHER_FOCUS)
+    choose(at, "period", EARLIER)
+    choose(at, "group", "county-councils")
+    assert dict(at.query_params) == {"focus": OTHER_FOCUS, "period": EARLIER, "group": "county-councils",
+                                     "briefing": "0"}
+
+
+def test_query_params_preset_the_selection(demo_store_path, monkeypatch):
+    """Opening a link with focus, period and group shows that selection's figures."""
+    at = open_page(demo_store_path, monkeypatch, "overview",
+                   query={"focus": OTHER_FOCUS, "period": EARLIER, "group": "county-councils"})
+    assert not at.exception
+    assert sidebar_box(at, "focus").value == OTHER_FOCUS
+    assert sidebar_box(at, "period").value == EARLIER
+    assert sidebar_box(at, "group").value == "county-councils"
+    position, n = direct_overall_position(demo_store_path, EARLIER, OTHER_FOCUS, "county-councils")
+    assert metrics(at)["Overall performance"] == position_words(position, n)
+    assert "Surrey" in at.caption[0].value
+
+
+def test_unknown_query_params_fall_back_to_the_defaults(demo_store_path, monkeypatch):
+    """A link with an unknown authority, period or group opens the default selection instead."""
+    at = open_page(demo_store_path, monkeypatch, "overview",
+                   query={"focus": "E99999999", "period": "1999/00", "group": "nonsense"})
+    assert not at.exception
+    assert dict(at.query_params) == {"focus": FOCUS, "period": LATEST, "group": "all", "briefing": "0"}
+
+
+def test_briefing_param_switches_briefing_mode_on(demo_store_path, monkeypatch):
+    """?briefing=1 opens in briefing mode: the sidebar toggle is replaced by one on the page."""
+    at = open_page(demo_store_path, monkeypatch, "overview", query={"briefing": "1"})
+    assert not at.exception
+    [on_page] = briefing_toggles(at, in_sidebar=False)
+    assert on_page.value is True
+    assert not briefing_toggles(at, in_sidebar=True)
+    on_page.set_value(False).run()
+    assert not at.exception
+    assert at.query_params["briefing"] == "0"
+    assert briefing_toggles(at, in_sidebar=True)
+    assert not briefing_toggles(at, in_sidebar=False)
+
+
+def test_briefing_toggle_in_the_sidebar_switches_briefing_mode_on(demo_store_path, monkeypatch):
+    """Switching the sidebar toggle on moves it to the page and sets briefing=1 in the URL."""
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    [in_sidebar] = briefing_toggles(at, in_sidebar=True)
+    in_sidebar.set_value(True).run()
+    assert not at.exception
+    assert at.query_params["briefing"] == "1"
+    assert briefing_toggles(at, in_sidebar=False)[0].value is True
