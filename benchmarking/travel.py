@@ -97,7 +97,9 @@ def direction_of_travel(
     with_value = np.flatnonzero(~np.isnan(value))
     series = indicator_code[with_value].astype(np.int64) * len(authorities)
     series += authority_code[with_value]
-    order = stable_order(series * (start_code.max(initial=0) + 1) + start_code[with_value])
+    chronological = series * (start_code.max(initial=0) + 1) + start_code[with_value]
+    in_order = bool((chronological[1:] >= chronological[:-1]).all())  # the store's order
+    order = np.arange(len(chronological)) if in_order else stable_order(chronological)
     sorted_rows, sorted_series = with_value[order], series[order]
     same_series = np.zeros(len(sorted_rows), dtype=bool)
     same_series[1:] = sorted_series[1:] == sorted_series[:-1]
@@ -128,7 +130,7 @@ def direction_of_travel(
         "period": values["period"].array.copy(),
         "period_start": values["period_start"].array.copy(),
         "value": value,
-        "previous_period": values["period"].array.take(previous_row, allow_fill=True),
+        "previous_period": _labels_at(values["period"], previous_row, nearby=in_order),
         "previous_value": previous_value,
         "change": change,
         "direction": pd.Categorical.from_codes(codes, categories=list(DIRECTIONS)),
@@ -253,6 +255,20 @@ def direction_counts(
 # ---------------------------------------------------------------------------------------
 # Private helpers
 # ---------------------------------------------------------------------------------------
+
+
+def _labels_at(column: pd.Series, rows: np.ndarray, nearby: bool):
+    """Return ``column``'s labels at positions ``rows`` (-1 gives NA), in the column's dtype.
+
+    When the rows are scattered (``nearby`` False) the few distinct labels are taken first
+    and indexed by code: a random gather over millions of strings is several times slower.
+    """
+    if nearby:
+        return column.array.take(rows, allow_fill=True)
+    codes, _ = pd.factorize(column)
+    first_rows = pd.Series(codes).drop_duplicates().index.to_numpy()
+    labels = column.array.take(first_rows)  # label of code k at position k
+    return labels.take(np.where(rows >= 0, codes[rows], -1), allow_fill=True)
 
 
 def _check_focus(frame: pd.DataFrame, authority_code: str, period: str | None) -> None:

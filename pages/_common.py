@@ -194,8 +194,12 @@ def current_selection() -> Selection:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    if PagesManager.uses_pages_directory:
+        # Legacy mode ran this page without app.py: switch to st.navigation and run again,
+        # so that app.py's page configuration and navigation apply to this same URL.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     ensure_store()
-    PagesManager.uses_pages_directory = False
     return sidebar()
 
 

@@ -164,12 +164,32 @@ def overview_figures(store_path, period: str, focus: str = FOCUS, group_id: str 
     return analysis.overview(cat, bench, period, focus)
 
 
-def direct_overall_position(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> tuple[int, int]:
-    """Recompute (position, n_positioned) on Overall from ranks and positions, bypassing ``analysis``."""
+@lru_cache(maxsize=16)
+def direct_ranks(store_path: str, group_id: str = "all", focus: str = FOCUS):
+    """Return ranking.indicator_ranks among the group's members, bypassing ``analysis``."""
     cat = catalogue(str(store_path))
     members = analysis.comparator_group(cat, group_id, focus).members
-    ranks = ranking.indicator_ranks(cat.values, cat.indicators, authority_codes=members)
-    table = positions(ranks, cat.indicators)
+    return ranking.indicator_ranks(cat.values, cat.indicators, authority_codes=members)
+
+
+@lru_cache(maxsize=16)
+def direct_positions(store_path: str, group_id: str = "all", focus: str = FOCUS) -> pd.DataFrame:
+    """Return positions.positions over the group's ranks, bypassing ``analysis``."""
+    cat = catalogue(str(store_path))
+    return positions(direct_ranks(str(store_path), group_id, focus), cat.indicators)
+
+
+def direct_position_map(store_path, theme: str, period: str, group_id: str = "all",
+                        focus: str = FOCUS) -> dict[str, int]:
+    """Return authority code -> position on a theme in a period (positioned authorities only)."""
+    table = direct_positions(str(store_path), group_id, focus)
+    rows = table[(table["theme"] == theme) & (table["period"] == period)].dropna(subset=["position"])
+    return {code: int(position) for code, position in zip(rows["authority_code"], rows["position"])}
+
+
+def direct_overall_position(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> tuple[int, int]:
+    """Recompute (position, n_positioned) on Overall from ranks and positions, bypassing ``analysis``."""
+    table = direct_positions(str(store_path), group_id, focus)
     row = table[(table["theme"] == OVERALL) & (table["period"] == period) & (table["authority_code"] == focus)]
     return int(row["position"].iloc[0]), int(row["n_positioned"].iloc[0])
 
