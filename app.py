@@ -21,6 +21,7 @@ PAGES = [
             url_path="quartiles"),
     st.Page("pages/trend.py", title="Trend", icon=":material/trending_up:", url_path="trend"),
     st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
+    st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:", url_path="presentation"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 st.navigation(PAGES).run()

@@ -83,7 +83,8 @@ def load_catalogue(store: Store) -> Catalogue:
             values=read(
                 "SELECT v.indicator_id, v.authority_code, v.period, v.value, v.status, "
                 "CAST(p.start_date AS TIMESTAMP) AS period_start "
-                "FROM indicator_value v JOIN period p ON p.label = v.period"
+                "FROM indicator_value v JOIN period p ON p.label = v.period "
+                "ORDER BY v.indicator_id, v.authority_code, p.start_date"  # the engine's fast path
             ),
             spend=read("SELECT * FROM spend"),
             funding=read("SELECT * FROM funding"),

@@ -57,11 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_engine_commands(commands) -> None:
-    try:
-        from .exports import add_commands
-    except ImportError:  # the engine's exports are optional while it is being built
-        return
-    add_commands(commands)
+    from .brief_command import add_commands as add_brief
+    from .exports import add_commands as add_exports
+
+    add_exports(commands)
+    add_brief(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -217,7 +217,7 @@ def apply_briefing_mode(selection: Selection) -> None:
     st.markdown(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-        .block-container {padding-top: 1.2rem; max-width: 1880px;}
+        .block-container {padding-top: 4rem; max-width: 1880px;}  /* clear of the 3.75rem app header */
         h1 {font-size: 2.6rem !important;}
         h2, h3 {font-size: 2rem !important;}
         [data-testid="stMetricValue"] {font-size: 3rem !important;}
@@ -250,6 +250,36 @@ def demo_banner() -> None:
             "they are not real performance figures.",
             icon=":material/science:",
         )
+
+
+@st.cache_resource(show_spinner="Preparing the briefing ...", max_entries=8)
+def _briefing(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, focus: str, period: str):
+    from benchmarking.briefing import build_briefing
+
+    cat = _catalogue(path, file_stamp)
+    bench = _benchmark(path, file_stamp, group_id, focus_for_group, False)
+    return build_briefing(cat, bench, period, focus)
+
+
+def briefing(selection: "Selection"):
+    """Return the Cabinet briefing for the selection (cached; treat as read-only)."""
+    focus_key = selection.focus if selection.group_id.startswith("neighbours:") else None
+    return _briefing(db_path(), stamp(), selection.group_id, focus_key, selection.focus, selection.period)
+
+
+def briefing_file(selection: "Selection", kind: str) -> bytes:
+    """Return the briefing as 'pptx' or 'pdf' bytes (built on demand, when the user clicks)."""
+    from benchmarking.briefing import chart_images
+
+    built = briefing(selection)
+    images = chart_images(built)
+    if kind == "pptx":
+        from benchmarking.export_pptx import to_pptx
+
+        return to_pptx(built, images)
+    from benchmarking.export_pdf import to_pdf
+
+    return to_pdf(built, images)
 
 
 # -- charts and downloads ---------------------------------------------------------------------

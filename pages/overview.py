@@ -8,7 +8,7 @@ from benchmarking import analysis, charts
 from benchmarking.formatting import money, ordinal, position_text
 from benchmarking.narrative import overview_sentences
 from benchmarking.positions import OVERALL
-from pages._common import current_selection, benchmark, catalogue, page_header
+from pages._common import benchmark, briefing_file, catalogue, current_selection, page_header, slug
 
 selection = current_selection()
 page_header("Overview", selection)
@@ -55,3 +55,14 @@ if len(trend):
     st.altair_chart(charts.sparkline(trend, selection.group_size), width="stretch")
     st.caption("Position 1 (best) at the top. " + ", ".join(
         f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v))
+
+st.subheader("Briefing pack")
+st.caption("The same content as the Presentation page: title, headline cards, the Overall and theme quadrant "
+           "charts, theme positions, the bottom-quartile list and the funding league table.")
+name = slug(f"{selection.focus_name} briefing {selection.period} {selection.group_label}")
+left, right, _ = st.columns([1, 1, 3])
+left.download_button("Download slides (PPTX)", data=lambda: briefing_file(selection, "pptx"), file_name=f"{name}.pptx",
+                     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                     on_click="ignore", key="download-pptx")
+right.download_button("Download report (PDF)", data=lambda: briefing_file(selection, "pdf"), file_name=f"{name}.pdf",
+                      mime="application/pdf", on_click="ignore", key="download-pdf")

@@ -1,0 +1,56 @@
+"""``python -m benchmarking brief``: write the Cabinet briefing as PPTX or PDF from the command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from . import analysis
+from .briefing import build_briefing, chart_images
+from .errors import BadPeriodError, BenchmarkingError
+from .store import Store, default_db_path
+
+
+def run(args) -> int:
+    """Build the briefing for --period/--group/--focus and write it to --out (.pptx or .pdf)."""
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pptx", ".pdf"):
+        raise BenchmarkingError(f"--out must end in .pptx or .pdf, got {out.name!r}")
+    started = time.perf_counter()
+    catalogue = analysis.load_catalogue(Store(args.db or default_db_path()))
+    periods = catalogue.period_labels
+    period = args.period or periods[-1]
+    if period not in periods:
+        raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(periods)}")
+    focus = args.focus or catalogue.default_focus()
+    catalogue.authority_name(focus)
+    group = analysis.comparator_group(catalogue, args.group, focus)
+    bench = analysis.compute(catalogue, group)
+    print(f"Building the briefing for {catalogue.authority_name(focus)}, {period}, {group.label} ...", file=sys.stderr)
+    briefing = build_briefing(catalogue, bench, period, focus, council=args.council)
+    images = chart_images(briefing)
+    if out.suffix.lower() == ".pptx":
+        from .export_pptx import to_pptx
+
+        data = to_pptx(briefing, images)
+    else:
+        from .export_pdf import to_pdf
+
+        data = to_pdf(briefing, images)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data) / 1e6:.1f} MB, {len(briefing.slides)} sections) in "
+          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def add_commands(commands) -> None:
+    """Add the ``brief`` subcommand."""
+    parser = commands.add_parser("brief", help="write the Cabinet briefing (slides or printable report)")
+    parser.add_argument("--period", default=None, help="period label (default: the latest)")
+    parser.add_argument("--group", default="all", help="comparator group id (default: all)")
+    parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
+    parser.add_argument("--council", default=None, help="council name for the title slide")
+    parser.add_argument("--out", required=True, help="output file: briefing.pptx or briefing.pdf")
+    parser.set_defaults(run=run)

@@ -1,0 +1,152 @@
+"""The Cabinet briefing: slides and PDF carry the engine's numbers, and follow the data."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from benchmarking import analysis, ranking
+from benchmarking.briefing import build_briefing
+from benchmarking.export_pdf import to_pdf
+from benchmarking.export_pptx import ROWS_PER_SLIDE, to_pptx
+from benchmarking.formatting import position_text
+from benchmarking.importer import import_frames
+from benchmarking.narrative import overview_sentences
+from benchmarking.positions import positions
+
+FOCUS, PERIOD = "E10000018", "2021/22"
+
+
+def _briefing(store, group="all"):
+    cat = analysis.load_catalogue(store)
+    bench = analysis.compute(cat, analysis.comparator_group(cat, group, FOCUS))
+    return cat, bench, build_briefing(cat, bench, PERIOD, FOCUS)
+
+
+def _direct_overall_position(store, theme="Overall") -> tuple[int, int]:
+    """Overall position computed straight from the engine's pure functions, not via analysis."""
+    values = store.values([PERIOD])
+    result = positions(ranking.indicator_ranks(values, store.indicators()), store.indicators())
+    row = result[(result["theme"] == theme) & (result["authority_code"] == FOCUS)].iloc[0]
+    return int(row["position"]), int(row["n_positioned"])
+
+
+@pytest.fixture(scope="module")
+def demo_briefing(demo_store_path):
+    from benchmarking.store import Store
+
+    store = Store(demo_store_path)
+    cat, bench, briefing = _briefing(store)
+    return store, briefing, to_pptx(briefing), to_pdf(briefing)
+
+
+def test_pptx_has_every_section_with_titles_and_notes(demo_briefing):
+    """One slide per chart section plus title, cards and table slides; notes hold the reading guide."""
+    _, briefing, pptx_bytes, _ = demo_briefing
+    deck = Presentation(io.BytesIO(pptx_bytes))
+    expected = 0
+    for slide in briefing.slides:
+        if slide.chart is not None or slide.cards or slide is briefing.slides[0]:
+            expected += 1
+        else:
+            expected += max(1, -(-len(slide.table) // ROWS_PER_SLIDE))
+    assert len(deck.slides) == expected
+    assert deck.slide_width > deck.slide_height  # 16:9
+    texts = ["\n".join(shape.text_frame.text for shape in s.shapes if shape.has_text_frame) for s in deck.slides]
+    assert "Illustrative demo data" in texts[0]
+    for spec in briefing.slides[1:]:
+        assert any(spec.title in text for text in texts), spec.title
+    quadrant_slides = [s for s in deck.slides if any("performance against spend" in sh.text_frame.text
+                                                     for sh in s.shapes if sh.has_text_frame)]
+    assert len(quadrant_slides) == 2 + len(briefing.slides[0:0] or []) + sum(
+        1 for s in briefing.slides if s.title.endswith(f"performance against spend, {PERIOD}")) - 2
+    for slide in quadrant_slides:
+        assert "How to read this chart" in slide.notes_slide.notes_text_frame.text
+        assert any(shape.shape_type == 13 for shape in slide.shapes)  # a picture
+
+
+def test_cards_and_narrative_carry_the_engines_numbers(demo_briefing):
+    """The Overall and LA Core cards and the narrative equal a direct engine recomputation."""
+    store, briefing, pptx_bytes, _ = demo_briefing
+    overall, n = _direct_overall_position(store)
+    core, n_core = _direct_overall_position(store, "LA Core")
+    cards = dict(briefing.slides[1].cards)
+    assert cards["Overall performance"] == position_text(overall, n)
+    assert cards["LA Core performance"] == position_text(core, n_core)
+    narrative = " ".join(briefing.narrative)
+    assert f"ranks {position_text(overall, n)} for overall performance" in narrative
+    assert f"it ranks {position_text(core, n_core)}" in narrative
+    deck = Presentation(io.BytesIO(pptx_bytes))
+    card_text = "\n".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
+    assert position_text(overall, n) in card_text
+    bottom = briefing.figures["quartile_counts"].get(4, 0)
+    assert f"{bottom} in the bottom quartile" in narrative
+
+
+def test_pdf_has_contents_page_numbers_titles_and_sources(demo_briefing):
+    """The PDF lists every section in its contents, numbers its pages and names its sources."""
+    _, briefing, _, pdf_bytes = demo_briefing
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= len(briefing.slides)
+    assert "Contents" in pages[0] and "Illustrative demo data" in pages[0]
+    def heading(page: str) -> str:
+        """The first line after the running footer ('... Page N')."""
+        lines = page.splitlines()
+        after = next(i for i, line in enumerate(lines) if line.startswith("Page ")) + 1
+        return lines[after] if after < len(lines) else ""
+
+    headings = [heading(page) for page in pages]
+    section_start = headings.index(briefing.slides[1].title)
+    contents = "\n".join(pages[:section_start])
+    for spec in briefing.slides[1:]:
+        assert spec.title in contents, f"contents misses {spec.title}"
+        assert spec.title in headings[section_start:], spec.title
+    # each section fits on one page: contents pages, one page a section, one sources page
+    assert len(pages) == section_start + len(briefing.slides) - 1 + 1
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number}" in text
+    assert "Data sources" in pages[-1]
+    assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height  # landscape
+
+
+def test_narrative_follows_the_data(writable_store):
+    """Making the focus authority best on every indicator moves the narrative to 1st overall."""
+    before = " ".join(_briefing(writable_store)[2].narrative)
+    overall, n = _direct_overall_position(writable_store)
+    assert overall != 1 and f"ranks {position_text(overall, n)}" in before
+    values = writable_store.values([PERIOD])
+    indicators = writable_store.indicators().set_index("id")
+    best = values.groupby("indicator_id")["value"].agg(["max", "min"])
+    polarity = indicators.loc[best.index, "polarity"]
+    target = np.where(polarity == "low", best["min"] - 1, best["max"] + 1)
+    frame = pd.DataFrame({"indicator_id": best.index, "authority_code": FOCUS, "period": PERIOD,
+                          "value": target.astype(str)})
+    frame = frame[polarity.to_numpy() != "none"]
+    import_frames(writable_store, [("indicator_value", frame, "best.csv")])
+    after = " ".join(_briefing(writable_store)[2].narrative)
+    assert f"ranks {position_text(1, n)} for overall performance" in after
+    assert after != before
+
+
+def test_every_sentence_carries_a_figure(demo_briefing):
+    """No fixed sentences: each narrative sentence contains at least one number."""
+    _, briefing, _, _ = demo_briefing
+    assert len(briefing.narrative) >= 5
+    for sentence in briefing.narrative:
+        assert any(ch.isdigit() for ch in sentence), sentence
+
+
+def test_sentences_are_left_out_when_figures_are_missing():
+    """Without a funding rank, no funding clause is written."""
+    figures = {"focus_name": "Testshire", "period": "2021/22", "overall_position": 3, "overall_n": 10,
+               "previous_overall_position": None, "previous_period": None, "funding_rank": None,
+               "core_position": None, "quadrant": None, "spend_rank": None, "theme_positions": None,
+               "quartile_counts": {}, "improved": 0, "worsened": 0}
+    sentences = overview_sentences(figures)
+    assert sentences == ["Testshire ranks 3rd of 10 for overall performance in 2021/22."]
