@@ -5,13 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking import analysis, charts
-from benchmarking.formatting import ordinal
+from benchmarking import analysis, charts, explain
+from benchmarking.formatting import ordinal, position_text
 from benchmarking.positions import LA_CORE, OVERALL
-from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from pages._common import benchmark, catalogue, current_selection, db_path, page_header, show_chart, stamp, style
 
 QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
 QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
+
+
+@st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
+def _stability(path: str, file_stamp: float, period: str, focus: str):
+    return explain.rank_stability(catalogue(), period, focus)
+
+
+def cached_stability(selection):
+    """Return the focus authority's positions under every group (cached per period and focus)."""
+    return _stability(db_path(), stamp(), selection.period, selection.focus)
+
 
 selection = current_selection()
 page_header("Theme rankings", selection)
@@ -60,3 +71,43 @@ st.dataframe(styler, hide_index=True, width="stretch",
 st.download_button("Download league table (CSV)", table.to_csv(index=False).encode("utf-8"),
                    file_name=f"theme-league-table-{selection.period.replace('/', '-')}.csv", mime="text/csv",
                    on_click="ignore")
+
+st.subheader("Why this rank?")
+theme_choice = st.selectbox("Position to explain", theme_columns, key="why_theme")
+rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
+if summary["reason"]:
+    st.warning(summary["reason"])
+else:
+    st.markdown(
+        f"**{selection.focus_name}: {theme_choice} {position_text(summary['position'], summary['n_positioned'])}**, "
+        f"built from {summary['n_indicators']} of the theme's {summary['n_available']} ranked indicators "
+        f"({summary['coverage']:.0%} coverage) in {selection.period}. The average of the ranks listed below is "
+        f"{summary['mean_listed_rank']:.2f}, the average rank that is ranked to give the position. "
+        "Contribution = the indicator's rank minus the group's mean rank on it: negative values pull the "
+        "position up, positive values pull it down. Indicators without a value are listed, not ranked and "
+        "never filled in."
+    )
+st.dataframe(
+    rows.rename(columns={"name": "Indicator", "theme": "Theme", "value": "Value", "rank": "Rank",
+                         "n_ranked": "Of", "group_mean_rank": "Group mean rank", "contribution": "Contribution",
+                         "status": "Status"}).drop(columns="indicator_id"),
+    hide_index=True, width="stretch",
+    column_config={"Group mean rank": st.column_config.NumberColumn(format="%.1f"),
+                   "Contribution": st.column_config.NumberColumn(format="%+.1f")},
+)
+
+st.subheader("Does the message survive a change of comparator group?")
+stability = cached_stability(selection)
+if stability.empty:
+    st.info("No other comparator group contains the focus authority.")
+else:
+    table = stability.assign(position=[position_text(p, n) for p, n in zip(stability["position"],
+                                                                            stability["n_positioned"])])
+    wide = table.pivot_table(index=["group_label", "group_size"], columns="theme", values="position",
+                             aggfunc="first").reset_index()
+    order = ["group_label", "group_size"] + [c for c in [OVERALL, LA_CORE] if c in wide.columns] + sorted(
+        c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
+    st.caption(f"{selection.focus_name}'s positions in {selection.period} under every comparator group that "
+               "contains it (each group ranked on its own).")
+    st.dataframe(wide[order].rename(columns={"group_label": "Comparator group", "group_size": "Authorities"}),
+                 hide_index=True, width="stretch")
