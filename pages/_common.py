@@ -297,15 +297,23 @@ def _png(spec_json: str) -> bytes:
     return vlc.vegalite_to_png(spec_json, scale=2)
 
 
-def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str) -> None:
-    """Draw a chart with PNG and CSV downloads of exactly what it shows."""
+def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:
+    """Draw a chart with its text summary, a data-table alternative, and PNG and CSV downloads.
+
+    The summary (the chart's main message in words) and the table make the chart usable
+    without seeing it (WCAG 1.1.1); both are built from the same data as the chart.
+    """
+    if summary:
+        st.markdown(f"**In words:** {escape(summary)}")
     st.altair_chart(chart, width="content", theme=None)  # our own sizes and palette, not the app theme
     spec = chart.to_json()
-    left, right, _ = st.columns([1, 1, 4])
+    left, middle, right = st.columns([1, 1, 1])
     left.download_button("Download chart (PNG)", data=lambda: _png(spec), file_name=f"{slug(name)}.png",
                          mime="image/png", key=f"png-{key}", on_click="ignore")
-    right.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
-                          file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{key}", on_click="ignore")
+    middle.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
+                           file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{key}", on_click="ignore")
+    with st.expander(f"Data table: {name}"):
+        st.dataframe(data, hide_index=True, width="stretch")
 
 
 def style(selection: Selection) -> charts.ChartStyle:

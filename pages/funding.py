@@ -21,7 +21,13 @@ if table.empty:
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"
 chart = charts.funding_chart(table, title, selection.subtitle("Dashed line: group median"), style=style(selection))
-show_chart(chart, table.drop(columns="is_focus"), title, key="funding")
+focus_rows = table[table["is_focus"]]
+summary = (f"{selection.focus_name} has {money(focus_rows['core_spending_power_per_head'].iloc[0])} core spending power "
+           f"per head, {position_text(focus_rows['rank'].iloc[0], focus_rows['n_ranked'].iloc[0])} where 1st is best "
+           f"funded; the group median is {money(table['core_spending_power_per_head'].median())} and the highest "
+           f"{table['name'].iloc[0]} at {money(table['core_spending_power_per_head'].iloc[0])}."
+           if len(focus_rows) else None)
+show_chart(chart, table.drop(columns="is_focus"), title, key="funding", summary=summary)
 
 focus = table[table["is_focus"]]
 if len(focus):

@@ -54,7 +54,12 @@ else:
     chart = charts.indicator_bar_chart(view, title, selection.subtitle(
         f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"), unit,
         style=style(selection))
-    show_chart(chart, view.drop(columns="is_focus"), title, key="indicator-bars")
+    best = ranked.iloc[0]
+    summary = (f"Best: {best['name']} ({number(best['value'], unit)}). "
+               + (f"{selection.focus_name}: {number(focus['value'].iloc[0], unit)}, ranked "
+                  f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}."
+                  if len(focus) and focus['rank'].notna().iloc[0] else f"{selection.focus_name} has no value."))
+    show_chart(chart, view.drop(columns="is_focus"), title, key="indicator-bars", summary=summary)
     missing = view[view["value"].isna()]["name"].tolist()
     if missing:
         st.caption(f"No value (not ranked): {escape(', '.join(missing))}.")
@@ -65,7 +70,11 @@ if len(series) > 1:
     chart = charts.indicator_series_chart(series, selection.focus_name, title,
                                           selection.subtitle("Shaded band: middle 50% of the group"), unit,
                                           style=style(selection))
-    show_chart(chart, series, title, key="indicator-series")
+    last = series.iloc[-1]
+    summary = (f"In {last['period']}, {selection.focus_name}: {number(last['focus_value'], unit)}; group median "
+               f"{number(last['median'], unit)} (middle half {number(last['lower_quartile'], unit)} to "
+               f"{number(last['upper_quartile'], unit)}).")
+    show_chart(chart, series, title, key="indicator-series", summary=summary)
 
 with st.expander("Source and definition"):
     st.markdown(f"**Source:** {escape(meta['source'] or 'not recorded')}")

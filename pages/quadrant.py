@@ -46,7 +46,11 @@ title = f"{theme} performance against {comparator}, {selection.period}"
 subtitle = selection.subtitle(f"{axis} basis: {basis}")
 chart = charts.quadrant_chart(view, title, subtitle, x_title, comparator, context_title=context_title,
                               style=style(selection))
-show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant")
+counts = view["quadrant"].value_counts()
+focus_quadrant = view.loc[view["is_focus"], "quadrant"]
+summary = ((f"{selection.focus_name} is in the '{focus_quadrant.iloc[0]}' quadrant. " if len(focus_quadrant) else "")
+           + "Authorities per quadrant: " + "; ".join(f"{label} {n}" for label, n in counts.items()) + ".")
+show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
 focus_row = view[view["is_focus"]]
 if len(focus_row):

@@ -34,7 +34,13 @@ positions = figures["theme_positions"]
 title = f"{selection.focus_name}: position by theme, {selection.period}"
 chart = charts.theme_position_chart(positions, selection.group_size, title, selection.subtitle(),
                                     style=style(selection))
-show_chart(chart, positions, title, key="theme-positions")
+ranked_themes = positions.dropna(subset=["position"])
+ranked_themes = ranked_themes[~ranked_themes["theme"].isin([OVERALL, LA_CORE])].sort_values("position")
+summary = (f"Overall {ordinal(figures['overall_position'])} of {selection.group_size}. Strongest theme: "
+           f"{ranked_themes['theme'].iloc[0]} ({ordinal(ranked_themes['position'].iloc[0])}); weakest: "
+           f"{ranked_themes['theme'].iloc[-1]} ({ordinal(ranked_themes['position'].iloc[-1])})."
+           if len(ranked_themes) else None)
+show_chart(chart, positions, title, key="theme-positions", summary=summary)
 
 table = analysis.theme_table(cat, bench, selection.period)
 theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind")]

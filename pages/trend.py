@@ -30,4 +30,9 @@ periods = list(dict.fromkeys(trend.sort_values("period_start")["period"]))
 title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
 chart = charts.trend_chart(trend, selection.focus_name, selection.group_size, title,
                            selection.subtitle("1 = best, at the top"), style=style(selection))
-show_chart(chart, trend, title, key="trend")
+mine = trend[trend["authority_code"] == selection.focus].dropna(subset=["position"]).sort_values("period_start")
+summary = "; ".join(
+    f"{theme}: {int(rows['position'].iloc[0])} in {rows['period'].iloc[0]} to {int(rows['position'].iloc[-1])} "
+    f"in {rows['period'].iloc[-1]}" for theme, rows in mine.groupby("theme")) or None
+show_chart(chart, trend, title, key="trend", summary=f"{selection.focus_name}'s position (1 = best): {summary}."
+           if summary else None)
