@@ -39,6 +39,8 @@ class Catalogue:
     periods: pd.DataFrame
     settings: dict[str, str]
     datasets: pd.DataFrame
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["indicator_id", "authority_code", "period", "note", "added_by"]))
 
     @property
     def is_demo(self) -> bool:
@@ -77,6 +79,7 @@ def load_catalogue(store: Store) -> Catalogue:
     """Return every table the benchmark needs, read from the store in one connection."""
     with store.reading() as con:
         read = lambda sql: con.execute(sql).df()  # noqa: E731
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         return Catalogue(
             authorities=read("SELECT * FROM authority ORDER BY name"),
             indicators=read("SELECT * FROM indicator ORDER BY theme, id"),
@@ -94,6 +97,8 @@ def load_catalogue(store: Store) -> Catalogue:
             periods=read("SELECT label, CAST(start_date AS TIMESTAMP) AS start_date FROM period ORDER BY start_date"),
             settings=dict(con.execute("SELECT key, value FROM setting").fetchall()),
             datasets=read("SELECT * FROM dataset ORDER BY id DESC"),
+            notes=read("SELECT * FROM note ORDER BY indicator_id, authority_code, period")
+            if "note" in tables else None,
         )
 
 

@@ -296,6 +296,15 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
                                   ["indicator_id", "target", "commentary", "strategic_plan"]].copy()
     dashboard_extra.insert(1, "period", labels[-1])
 
+    # The Compendium's own comparator notes, as notes on each indicator for 2021/22.
+    comparator_notes = dashboard.loc[
+        ~dashboard["description"].str.startswith(tuple(SPEND_ROWS) + (FUNDING_ROW,)), "comparator_note"
+    ].reset_index(drop=True)
+    note = pd.DataFrame({
+        "indicator_id": indicators["id"].iloc[: len(comparator_notes)].to_numpy(),
+        "authority_code": "*", "period": labels[-1], "note": comparator_notes.to_numpy(),
+        "added_by": "Performance Compendium 2022",
+    }).dropna(subset=["note"])
     period = pd.DataFrame({"label": labels, "start_date": [period_start(p) for p in labels]})
     groups = _demo_groups(authorities)
     return {
@@ -312,6 +321,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
         "dashboard_extra": dashboard_extra,
         "theme_service": theme_service,
         "comparator_group": groups,
+        "note": note,
     }
 
 

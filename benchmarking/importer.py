@@ -4,15 +4,26 @@ Every check is vectorised over the whole file and every problem is reported with
 file, the row (as a spreadsheet shows it: the header is row 1) and the column. If
 any problem is found nothing is written; otherwise the rows go in as one transaction
 that replaces existing rows with the same key, so importing a file twice is harmless.
+
+Frames that were reshaped on the way in (``mapping.apply_mapping``) carry where each
+row came from in two kinds of locator columns, which the checks use for their messages
+and which are never written: ``FILE_ROW`` (the row in the file) and
+``FILE_COLUMN + field`` (the file's column that gave the field, per row).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import csv
 import hashlib
-from collections.abc import Iterable, Mapping
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -28,8 +39,15 @@ MAX_ISSUES_PER_CHECK = 20
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 500
 LARGEST_VALUE = 1e15  # larger than any per-head figure or count a council publishes
+FILE_ROW = "_file_row"
+"""Locator column: the row of the file (header = row 1) that a reshaped row came from."""
+FILE_COLUMN = "_file_column:"
+"""Prefix of locator columns: ``FILE_COLUMN + field`` names the file's column per row."""
+SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 _TRUE = {"true", "t", "yes", "y", "1", "*"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
+_MISSING_MARKERS = ["na", "n/a", "null", "nan", "-", "..", "...", ":", "[x]", "[c]", "[z]"]
+"""Cells that mean "no value" in published tables (GSS shorthand such as [x] included)."""
 _POLARITY_WORDS = {
     "high": "high", "higher": "high", "higher is better": "high", "descending": "high", "up": "high",
     "low": "low", "lower": "low", "lower is better": "low", "ascending": "low", "down": "low",
@@ -40,12 +58,16 @@ _POLARITY_WORDS = {
 
 @dataclass
 class ImportResult:
-    """What one import did: rows read, added and replaced per table, and the dataset id."""
+    """What one import did: rows read, added and replaced per table, and rows left out."""
 
     file_name: str
     table: str
     rows: int
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejected: int = 0
+    """Rows left out because they failed a check (only with ``skip_rejected``)."""
+    issues: list[ValidationIssue] = field(default_factory=list)
+    """Why those rows were left out."""
 
     @property
     def added(self) -> int:
@@ -59,54 +81,225 @@ class ImportResult:
 # -- reading files ---------------------------------------------------------------
 
 
-def read_file(path: Path | str, sheet: str | int | None = None) -> pd.DataFrame:
-    """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable."""
+def read_file(path: Path | str, sheet: str | int | None = None, keep_case: bool = False) -> pd.DataFrame:
+    """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable.
+
+    Column names are stripped of spaces and a byte-order mark, and lower-cased unless
+    ``keep_case`` (the mapping step keeps them as published, to name them in messages).
+    """
     path = Path(path)
     name = path.name
     if not path.exists():
         raise BenchmarkingError(f"{name}: file not found at {path}")
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise BenchmarkingError(
-            f"{name}: the file is {size / 1e6:,.0f} MB, over the {MAX_FILE_BYTES / 1e6:,.0f} MB "
-            "limit; split it into smaller files"
-        )
+    check_size(name, size)
     if size == 0:
-        raise _single_issue(name, "the file is empty")
+        raise _single_issue(name, "the file is empty (0 bytes): choose the file that holds the data")
     suffix = path.suffix.lower()
+    kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
     try:
         if suffix in (".csv", ".txt"):
             frame = _read_csv(path)
         elif suffix in (".xlsx", ".xlsm"):
-            # openpyxl reads the values Excel cached for formulas, never the formula text.
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, engine="openpyxl")
+            frame = _read_xlsx(path, sheet)
         elif suffix == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            raise _single_issue(name, f"unsupported file type '{suffix}': use .csv, .xlsx or .parquet")
+            raise _single_issue(name, f"unsupported file type '{suffix or 'none'}': use .csv, .xlsx or .parquet")
     except BenchmarkingError:
         raise
     except UnicodeDecodeError as error:
-        raise _single_issue(name, f"the file is not UTF-8 text ({error.reason} at byte {error.start}); "
-                                  "save it as CSV UTF-8") from error
+        raise _single_issue(name, _NOT_UTF8.format(detail=f"{error.reason} at byte {error.start:,}")) from error
     except Exception as error:  # noqa: BLE001 - any parser failure becomes one clear message
-        kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
-        raise _single_issue(name, f"cannot be read as a {kind} file: {type(error).__name__}: {error}") from error
+        text = str(error)
+        if "utf8" in text.lower().replace("-", ""):
+            raise _single_issue(name, _NOT_UTF8.format(detail=text[:120])) from error
+        hint = {
+            "Parquet": "is the file complete (not truncated) and really Parquet?",
+            "Excel": "is it really an .xlsx workbook? Open it in Excel and save it as .xlsx",
+            "CSV": "check that every row has as many cells as the header",
+        }[kind]
+        raise _single_issue(
+            name, f"cannot be read as {'an' if kind == 'Excel' else 'a'} {kind} file ({hint}): "
+                  f"{type(error).__name__}: {text[:300]}"
+        ) from error
     if frame.shape[1] > MAX_COLUMNS:
-        raise _single_issue(name, f"the file has {frame.shape[1]:,} columns, over the limit of {MAX_COLUMNS}")
-    frame.columns = [str(c).strip().lstrip("\ufeff").lower() for c in frame.columns]
+        raise _single_issue(
+            name, f"the file has {frame.shape[1]:,} columns, over the limit of {MAX_COLUMNS}: "
+                  "is it a long or wide table of values? Remove the columns you do not import"
+        )
+    columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
+    frame.columns = columns if keep_case else [c.lower() for c in columns]
+    _check_header(name, list(frame.columns))
     return frame
+
+
+_NOT_UTF8 = "the file is not UTF-8 text ({detail}); in Excel use Save As > 'CSV UTF-8', or re-save it as UTF-8"
+
+
+def check_size(file_name: str, size: int) -> None:
+    """Raise ImportValidationError when a file is over the size limit (``MAX_FILE_BYTES``)."""
+    if size > MAX_FILE_BYTES:
+        raise _single_issue(
+            file_name, f"the file is {_human_size(size)}, over the {_human_size(MAX_FILE_BYTES)} "
+                       "upload limit: split it into smaller files (for example one per year) "
+                       "or save it as Parquet"
+        )
+
+
+def _human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):,.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:,.1f} kB"
+    return f"{size:,} bytes"
+
+
+def _check_header(name: str, columns: list[str]) -> None:
+    issues = []
+    for position, column in enumerate(columns, start=1):
+        if column == "" or re.fullmatch(r"unnamed: \d+", column, flags=re.I):
+            issues.append(ValidationIssue(
+                name, 1, None, f"column {position} has no name in the header row (row 1): "
+                               "give every column a name, or delete the empty column"))
+    seen: dict[str, int] = {}
+    for position, column in enumerate(columns, start=1):
+        key = column.lower()
+        if key in seen and column:
+            issues.append(ValidationIssue(
+                name, 1, column, f"the header names column '{column}' twice (columns {seen[key]} and "
+                                 f"{position}): rename one of them"))
+        seen.setdefault(key, position)
+    if issues:
+        raise ImportValidationError(issues)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
-    codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # raises on non-UTF-8 text
+    text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # raises on non-UTF-8 text
     first_line = head.split(b"\n", 1)[0]
     sep = ";" if first_line.count(b";") > first_line.count(b",") else ","
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig",
                         engine="pyarrow")
+    # pandas renames repeated and blank header cells ('value.1', 'Unnamed: 2'); keep them as
+    # written so that the header check can name them.
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep), [])
+    if len(header) == frame.shape[1]:
+        frame.columns = header
     return frame
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Read one sheet as text; refuse merged cells and formulas that have no saved result."""
+    name = path.name
+    sheets = _xlsx_sheet_parts(path)
+    if sheet is None or sheet == 0:
+        sheet = next(iter(sheets))
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(sheets):
+            raise _single_issue(name, f"the workbook has {len(sheets)} sheet(s), no sheet number {sheet + 1}")
+        sheet = list(sheets)[sheet]
+    if sheet not in sheets:
+        raise _single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are "
+                                  f"{', '.join(map(repr, sheets))}")
+    _inspect_sheet(path, sheet, sheets[sheet])
+    # openpyxl reads the values Excel cached for formulas, never the formula text.
+    cells = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None)
+    if cells.empty:
+        raise _single_issue(name, f"sheet {sheet!r} is empty: choose the sheet that holds the data")
+    header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]]
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    return frame
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def sheet_names(path: Path | str) -> list[str]:
+    """Return the sheet names of an XLSX workbook; raise a clear error if it is not one."""
+    return list(_xlsx_sheet_parts(Path(path)))
+
+
+def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
+    """Return sheet name -> its part (file) inside the workbook's zip archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
+        raise _single_issue(
+            path.name, "cannot be read as an Excel file (is it really an .xlsx workbook? Open it in "
+                       f"Excel and save it as .xlsx): {type(error).__name__}: {error}"
+        ) from error
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    parts = {}
+    for sheet in workbook.iter(f"{_SHEET_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    if not parts:
+        raise _single_issue(path.name, "the workbook has no sheets")
+    return parts
+
+
+def _inspect_sheet(path: Path, sheet: str, part: str) -> None:
+    """Raise when the sheet has merged cells or formulas without a saved (cached) result."""
+    merged: list[str] = []
+    uncached: list[str] = []
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag == f"{_SHEET_NS}c":
+                formula = element.find(f"{_SHEET_NS}f")
+                if formula is not None and element.get("t") != "str":
+                    value = element.find(f"{_SHEET_NS}v")
+                    if value is None or not (value.text or "").strip():
+                        uncached.append(element.get("r", "?"))
+                element.clear()
+            elif element.tag == f"{_SHEET_NS}mergeCell":
+                merged.append(element.get("ref", "?"))
+            elif element.tag == f"{_SHEET_NS}row":
+                element.clear()
+    issues = []
+    if merged:
+        issues.append(ValidationIssue(
+            path.name, None, None,
+            f"sheet {sheet!r} has merged cells ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
+            "a merged cell keeps its value in its first cell only, so the other rows would be empty; "
+            "unmerge them and fill in every cell"))
+    if uncached:
+        issues.append(ValidationIssue(
+            path.name, None, None,
+            f"sheet {sheet!r} has formulas with no saved result (cells {', '.join(uncached[:5])}"
+            f"{', ...' if len(uncached) > 5 else ''}): the file was written by a program that does "
+            "not calculate formulas; open it in Excel or LibreOffice and save it, then import again"))
+    if issues:
+        raise ImportValidationError(issues)
+
+
+@contextlib.contextmanager
+def uploaded_file(file_name: str, data: bytes) -> Iterator[Path]:
+    """Yield a temporary path holding ``data`` under the upload's own file name."""
+    name = Path(str(file_name).replace("\\", "/")).name or "upload"
+    check_size(name, len(data))
+    with tempfile.TemporaryDirectory(prefix="benchmarking-upload-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        yield path
+
+
+def read_upload(file_name: str, data: bytes, sheet: str | int | None = None,
+                keep_case: bool = True) -> pd.DataFrame:
+    """Return an uploaded file's cells as text, read exactly as ``read_file`` reads a path."""
+    with uploaded_file(file_name, data) as path:
+        return read_file(path, sheet=sheet, keep_case=keep_case)
+
+
+def upload_sheet_names(file_name: str, data: bytes) -> list[str]:
+    """Return the sheet names of an uploaded XLSX workbook."""
+    with uploaded_file(file_name, data) as path:
+        return sheet_names(path)
 
 
 def _single_issue(file_name: str, message: str, column: str | None = None) -> ImportValidationError:
@@ -122,29 +315,80 @@ def file_sha256(path: Path | str) -> str:
     return digest.hexdigest()
 
 
+def bytes_sha256(data: bytes) -> str:
+    """Return the SHA-256 of an upload's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
 # -- validation ------------------------------------------------------------------
 
 
+@dataclass
+class CheckedRows:
+    """One frame after the checks: typed rows, the issues found, and which rows failed."""
+
+    rows: pd.DataFrame
+    issues: list[ValidationIssue]
+    rejected: np.ndarray
+    blocking: bool = False
+    """True for a problem with the whole file (no data rows, a missing column): no row is usable."""
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """Return the rows that passed every check."""
+        if self.blocking:
+            return self.rows.iloc[0:0]
+        return self.rows[~self.rejected].reset_index(drop=True)
+
+
 class _Checker:
-    """Collects issues for one frame, with spreadsheet row numbers (header = row 1)."""
+    """Collects issues for one frame, located by file row (header = row 1) and file column."""
 
     def __init__(self, file_name: str, frame: pd.DataFrame):
         self.file_name = file_name
         self.frame = frame
         self.issues: list[ValidationIssue] = []
+        self.rejected = np.zeros(len(frame), dtype=bool)
+        self.blocking = False
+        if FILE_ROW in frame.columns:
+            self.rows = frame[FILE_ROW].to_numpy(dtype=np.int64)
+        else:
+            self.rows = np.arange(len(frame), dtype=np.int64) + 2
+
+    def column_at(self, column: str, position: int) -> str:
+        """Return the file's name for ``column`` at a row (a mapped file names its own columns)."""
+        source = FILE_COLUMN + column
+        if source in self.frame.columns:
+            return str(self.frame[source].iloc[position])
+        return column
+
+    def block(self, column: str | None, message: str) -> None:
+        """Add an issue about the whole file: none of its rows can be written."""
+        self.issues.append(ValidationIssue(self.file_name, None, column, message))
+        self.blocking = True
+        self.rejected[:] = True
 
     def flag(self, mask: np.ndarray | pd.Series, column: str, message) -> None:
         """Add one issue per flagged row (up to a limit); ``message`` may be a function of the cell."""
-        rows = np.flatnonzero(np.asarray(mask))
+        mask = _as_bool(mask)
+        self.rejected |= mask
+        rows = np.flatnonzero(mask)
         for position in rows[:MAX_ISSUES_PER_CHECK]:
             cell = self.frame[column].iloc[position] if column in self.frame else None
             text = message(cell) if callable(message) else message
-            self.issues.append(ValidationIssue(self.file_name, int(position) + 2, column, text))
+            self.issues.append(ValidationIssue(
+                self.file_name, int(self.rows[position]), self.column_at(column, position), text))
         if len(rows) > MAX_ISSUES_PER_CHECK:
             self.issues.append(ValidationIssue(
-                self.file_name, None, column,
+                self.file_name, None, self.column_at(column, rows[0]),
                 f"... {len(rows) - MAX_ISSUES_PER_CHECK:,} more rows with the same problem",
             ))
+
+
+def _as_bool(mask) -> np.ndarray:
+    if isinstance(mask, pd.Series):
+        return mask.fillna(False).to_numpy(dtype=bool)
+    return np.asarray(mask, dtype=bool)
 
 
 def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
@@ -173,24 +417,38 @@ def validate(
     known_indicators: Iterable[str],
 ) -> tuple[pd.DataFrame, list[ValidationIssue]]:
     """Return (typed rows ready to write, issues); rows are only usable when issues is empty."""
+    checked = check(table, frame, file_name, known_authorities, known_indicators)
+    return checked.rows, checked.issues
+
+
+def check(
+    table: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    known_authorities: Iterable[str],
+    known_indicators: Iterable[str],
+) -> CheckedRows:
+    """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed."""
     if table not in schema.COLUMNS:
         raise BenchmarkingError(
             f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}"
         )
+    frame = frame.reset_index(drop=True)
     spec = schema.COLUMNS[table]
     check = _Checker(file_name, frame)
     if frame.shape[0] == 0:
-        check.issues.append(ValidationIssue(file_name, None, None, "the file has a header but no data rows"))
-        return frame, check.issues
+        check.block(None, "the file has a header but no data rows")
+        return CheckedRows(frame, check.issues, check.rejected, blocking=True)
     required = [c for c, kind in spec.items() if not kind.endswith("?")]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        check.issues.append(ValidationIssue(
-            file_name, None, ", ".join(missing),
+        found = [str(c) for c in frame.columns if not str(c).startswith(("_file_",))]
+        check.block(
+            ", ".join(missing),
             f"missing required column(s) {', '.join(missing)} for table '{table}'; "
-            f"found {', '.join(map(str, frame.columns)) or 'none'}",
-        ))
-        return frame, check.issues
+            f"found {', '.join(found) or 'none'}",
+        )
+        return CheckedRows(frame, check.issues, check.rejected, blocking=True)
 
     out = pd.DataFrame(index=frame.index)
     for column, kind in spec.items():
@@ -213,7 +471,9 @@ def validate(
             numbers = _to_float(raw, text)
             bad = numbers.isna() & ~empty
             if text is not None:
-                bad &= ~text.str.lower().isin(["na", "n/a", "null", "nan", "-", ".."])
+                marked = text.str.lower().isin(_MISSING_MARKERS)
+                bad &= ~marked
+                empty = empty | marked
             check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
@@ -232,9 +492,11 @@ def validate(
     _check_domain(table, out, check)
     if "period" in out.columns:
         _check_periods(out, check)
+    # Notes may apply to any authority or indicator, written '*'.
+    wildcard = {"*"} if table == "note" else set()
     if "authority_code" in out.columns and table != "comparator_group":
-        _check_known(out, "authority_code", set(known_authorities), check, "authority",
-                     "import the authority table first, or correct the code")
+        _check_known(out, "authority_code", set(known_authorities) | wildcard, check, "authority",
+                     "import the authority table first, or correct the code or name")
     if table == "comparator_group":
         known = set(known_authorities)
         _check_known(out, "member_code", known, check, "authority", "add the authority first")
@@ -242,22 +504,40 @@ def validate(
         check.flag(~(code.eq("*") | code.isin(known)), "authority_code",
                    lambda cell: f"unknown authority code {cell!r} (use '*' for a list that applies to every authority)")
     if "indicator_id" in out.columns:
-        _check_known(out, "indicator_id", set(known_indicators), check, "indicator",
+        _check_known(out, "indicator_id", set(known_indicators) | wildcard, check, "indicator",
                      "import the indicator table first, or correct the id")
+    _check_duplicate_keys(table, out, check)
+    # A wide file's row becomes several rows: report a problem with its shared cells once.
+    issues = list(dict.fromkeys(check.issues))
+    return CheckedRows(out.reset_index(drop=True), issues, check.rejected)
+
+
+def _check_duplicate_keys(table: str, out: pd.DataFrame, check: _Checker) -> None:
     keys = list(schema.KEYS[table])
-    if all(k in out.columns for k in keys):
-        duplicated = out.duplicated(keys, keep=False) & out[keys].notna().all(axis=1)
-        if duplicated.any():
-            first_rows = out[duplicated].groupby(keys, dropna=False).head(1).index
-            for key_row in first_rows[:MAX_ISSUES_PER_CHECK]:
-                key = out.loc[key_row, keys]
-                rows = out.index[(out[keys] == key.values).all(axis=1)] + 2
-                check.issues.append(ValidationIssue(
-                    file_name, int(rows[0]), ", ".join(keys),
-                    f"duplicate key {tuple(key.values)} also on row(s) {', '.join(map(str, rows[1:6]))}: "
-                    "each key may appear once",
-                ))
-    return out.reset_index(drop=True), check.issues
+    if not all(k in out.columns for k in keys):
+        return
+    duplicated = out.duplicated(keys, keep=False) & out[keys].notna().all(axis=1)
+    if not duplicated.any():
+        return
+    check.rejected |= duplicated.to_numpy()
+    others = [c for c in out.columns if c not in keys]
+    first_rows = out[duplicated].groupby(keys, dropna=False).head(1).index
+    for key_row in first_rows[:MAX_ISSUES_PER_CHECK]:
+        key = out.loc[key_row, keys]
+        positions = np.flatnonzero((out[keys] == key.values).all(axis=1).to_numpy())
+        rows = check.rows[positions]
+        same = len(out.iloc[positions][others].drop_duplicates()) == 1 if others else True
+        advice = ("the same values repeated: delete the repeated rows" if same
+                  else "with different values: keep the right row and delete the others")
+        check.issues.append(ValidationIssue(
+            check.file_name, int(rows[0]), ", ".join(keys),
+            f"duplicate key {tuple(key.values)} also on row(s) {', '.join(map(str, rows[1:6]))}, "
+            f"{advice} (each key may appear once)",
+        ))
+    if len(first_rows) > MAX_ISSUES_PER_CHECK:
+        check.issues.append(ValidationIssue(
+            check.file_name, None, ", ".join(keys),
+            f"... {len(first_rows) - MAX_ISSUES_PER_CHECK:,} more duplicated keys"))
 
 
 def _check_known(out: pd.DataFrame, column: str, known: set[str], check: _Checker,
@@ -323,6 +603,82 @@ def period_rows(labels: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({"label": unique, "start_date": [period_start(label) for label in unique]})
 
 
+# -- checking a batch of files together ---------------------------------------------
+
+
+@dataclass
+class CheckedBatch:
+    """Several (table, frame, file) items checked together: the changes to write and what failed."""
+
+    changes: dict[str, pd.DataFrame]
+    """Rows that passed, per table (plus the ``period`` rows their labels need)."""
+    outcomes: list[tuple[str, str, CheckedRows]]
+    """(table, file name, outcome) per item, in the order they were checked."""
+    issues: list[ValidationIssue]
+    blocking: bool
+    """True when a problem concerns a whole file: nothing can be written until it is fixed."""
+
+    @property
+    def rejected(self) -> int:
+        """Return how many rows failed a check."""
+        return int(sum(outcome.rejected.sum() for _, _, outcome in self.outcomes))
+
+    @property
+    def rows(self) -> int:
+        """Return how many rows were checked."""
+        return sum(len(outcome.rejected) for _, _, outcome in self.outcomes)
+
+
+def check_batch(
+    store: Store, items: list[tuple[str, pd.DataFrame, str]],
+    extra_authorities: Iterable[str] = (), extra_indicators: Iterable[str] = (),
+) -> CheckedBatch:
+    """Check several (table, frame, file_name) items against the store and each other.
+
+    Authorities and indicators that pass their checks in the same batch count as known,
+    so a whole dataset (catalogue plus values) can be checked and loaded at once.
+    Nothing is written.
+    """
+    authorities, indicators = set(extra_authorities), set(extra_indicators)
+    if store.exists():
+        with store.reading() as con:
+            authorities |= {r[0] for r in con.execute("SELECT code FROM authority").fetchall()}
+            indicators |= {r[0] for r in con.execute("SELECT id FROM indicator").fetchall()}
+    order = {name: i for i, name in enumerate(schema.COLUMNS)}
+    items = sorted(items, key=lambda item: order.get(item[0], 99))
+    tables: dict[str, list[pd.DataFrame]] = {}
+    outcomes: list[tuple[str, str, CheckedRows]] = []
+    issues: list[ValidationIssue] = []
+    for table, frame, file_name in items:
+        outcome = check(table, frame, file_name, authorities, indicators)
+        outcomes.append((table, file_name, outcome))
+        issues.extend(outcome.issues)
+        accepted = outcome.accepted
+        if table == "authority" and "code" in accepted:
+            authorities |= set(accepted["code"].dropna())
+        if table == "indicator" and "id" in accepted:
+            indicators |= set(accepted["id"].dropna())
+        if len(accepted):
+            tables.setdefault(table, []).append(accepted)
+    changes: dict[str, pd.DataFrame] = {}
+    labels = [rows["period"] for frames in tables.values() for rows in frames if "period" in rows]
+    if labels:
+        changes["period"] = period_rows(pd.concat(labels, ignore_index=True))
+    blocking = any(outcome.blocking for _, _, outcome in outcomes)
+    for table, frames in tables.items():
+        rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        keys = list(schema.KEYS[table])
+        if len(frames) > 1 and rows.duplicated(keys).any():
+            issues.append(ValidationIssue(
+                ", ".join(f for t, f, _ in outcomes if t == table), None, ", ".join(keys),
+                f"the same {table} key appears in more than one of the files: import them one at a time, "
+                "or remove the repeated rows",
+            ))
+            blocking = True
+        changes[table] = rows
+    return CheckedBatch(changes, outcomes, issues, blocking)
+
+
 # -- the import itself -----------------------------------------------------------
 
 
@@ -331,18 +687,10 @@ def prepare(
     extra_authorities: Iterable[str] = (), extra_indicators: Iterable[str] = (),
 ) -> dict[str, pd.DataFrame]:
     """Validate a frame against the store; return the changes to write or raise ImportValidationError."""
-    authorities, indicators = set(extra_authorities), set(extra_indicators)
-    if store.exists():
-        with store.reading() as con:
-            authorities |= {r[0] for r in con.execute("SELECT code FROM authority").fetchall()}
-            indicators |= {r[0] for r in con.execute("SELECT id FROM indicator").fetchall()}
-    rows, issues = validate(table, frame, file_name, authorities, indicators)
-    if issues:
-        raise ImportValidationError(issues)
-    changes = {table: rows}
-    if "period" in rows.columns:
-        changes = {"period": period_rows(rows["period"]), table: rows}
-    return changes
+    batch = check_batch(store, [(table, frame, file_name)], extra_authorities, extra_indicators)
+    if batch.issues:
+        raise ImportValidationError(batch.issues)
+    return batch.changes
 
 
 def import_frames(
@@ -351,57 +699,45 @@ def import_frames(
     dataset_name: str | None = None,
     source: str | None = None,
     file_hashes: Mapping[str, str] | None = None,
+    *,
+    skip_rejected: bool = False,
+    settings: Mapping[str, str] | None = None,
+    loaded_by: str | None = None,
 ) -> ImportResult:
     """Validate several (table, frame, file_name) items together and write them in one transaction.
 
     Authorities and indicators in the same batch count as known, so a whole dataset
     (catalogue plus values) can be loaded at once. Raises ImportValidationError,
-    with every issue from every file, before anything is written.
+    with every issue from every file, before anything is written; with
+    ``skip_rejected`` the rows that fail a check are left out instead (a problem
+    with a whole file still refuses the import). ``settings`` are saved in the same
+    transaction (remembered column mappings).
     """
-    order = {name: i for i, name in enumerate(schema.COLUMNS)}
-    items = sorted(items, key=lambda item: order.get(item[0], 99))
-    batch_authorities = [
-        code for table, frame, _ in items if table == "authority" and "code" in frame
-        for code in _text(frame["code"])
-    ]
-    batch_indicators = [
-        code for table, frame, _ in items if table == "indicator" and "id" in frame
-        for code in _text(frame["id"])
-    ]
-    changes: dict[str, pd.DataFrame] = {}
-    issues: list[ValidationIssue] = []
-    for table, frame, file_name in items:
-        try:
-            prepared = prepare(store, table, frame, file_name, batch_authorities, batch_indicators)
-        except ImportValidationError as error:
-            issues.extend(error.issues)
-            continue
-        for name, rows in prepared.items():
-            changes[name] = pd.concat([changes[name], rows], ignore_index=True) if name in changes else rows
-    if issues:
-        raise ImportValidationError(issues)
-    if "period" in changes:
-        changes["period"] = changes["period"].drop_duplicates("label")
-    for name, rows in changes.items():
-        keys = list(schema.KEYS[name])
-        if name != "period" and rows.duplicated(keys).any():
-            raise ImportValidationError([ValidationIssue(
-                ", ".join(f for t, _, f in items if t == name), None, ", ".join(keys),
-                f"the same {name} key appears in more than one of the files",
-            )])
+    batch = check_batch(store, items)
+    if batch.blocking or (batch.issues and not skip_rejected):
+        raise ImportValidationError(batch.issues)
+    if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):
+        files = ", ".join(file_name for _, _, file_name in items) or "the import"
+        raise ImportValidationError(batch.issues + [ValidationIssue(
+            files, None, None, "no rows left to import: every row failed a check")])
     files = [file_name for _, _, file_name in items]
+    unique_files = list(dict.fromkeys(files))
     counts = store.write(
-        changes,
+        batch.changes,
         dataset={
-            "name": dataset_name or ", ".join(files),
+            "name": dataset_name or ", ".join(unique_files),
             "source": source,
             "kind": "imported",
-            "file_name": ", ".join(files),
-            "file_sha256": ", ".join((file_hashes or {}).get(f, "") for f in files) or None,
+            "loaded_by": loaded_by,
+            "file_name": ", ".join(unique_files),
+            "file_sha256": ", ".join((file_hashes or {}).get(f, "") for f in unique_files) or None,
         },
+        settings=settings,
     )
     total_rows = sum(len(frame) for _, frame, _ in items)
-    return ImportResult(", ".join(files), ",".join(t for t, _, _ in items), total_rows, counts)
+    return ImportResult(", ".join(unique_files), ",".join(dict.fromkeys(t for t, _, _ in items)), total_rows,
+                        counts, rejected=batch.rejected if skip_rejected else 0,
+                        issues=batch.issues if skip_rejected else [])
 
 
 def import_file(

@@ -106,6 +106,14 @@ CREATE TABLE IF NOT EXISTS comparator_group (
     member_code     VARCHAR NOT NULL,
     PRIMARY KEY (group_id, authority_code, member_code)
 );
+CREATE TABLE IF NOT EXISTS note (
+    indicator_id    VARCHAR NOT NULL,   -- '*' = any indicator (a note on an authority)
+    authority_code  VARCHAR NOT NULL,   -- '*' = any authority (a note on an indicator)
+    period          VARCHAR NOT NULL,   -- '*' = every period
+    note            VARCHAR NOT NULL,
+    added_by        VARCHAR,
+    PRIMARY KEY (indicator_id, authority_code, period, note)
+);
 CREATE TABLE IF NOT EXISTS setting (
     key     VARCHAR PRIMARY KEY,
     value   VARCHAR
@@ -137,6 +145,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "dashboard_extra": ("indicator_id", "period"),
     "theme_service": ("theme",),
     "comparator_group": ("group_id", "authority_code", "member_code"),
+    "note": ("indicator_id", "authority_code", "period", "note"),
 }
 """Key of every table that an import can write (declared in the DDL except for
 ``indicator_value``, whose key the write path keeps; see :data:`UNDECLARED_KEYS`)."""
@@ -177,6 +186,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "comparator_group": {
         "group_id": "text", "name": "text", "authority_code": "text", "member_code": "text",
     },
+    "note": {"indicator_id": "text", "authority_code": "text", "period": "text", "note": "text",
+             "added_by": "text?"},
 }
 """Importable columns per table and their type; a trailing ``?`` means optional."""
 

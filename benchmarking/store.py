@@ -209,6 +209,35 @@ class Store:
                 result[table] = f"{count}:{total}"
         return result
 
+    def compare_rows(self, table: str, frame: pd.DataFrame) -> pd.Series:
+        """Return per row of ``frame`` what writing it would do: 'added', 'replaced' or 'unchanged'.
+
+        'replaced' means a row with the same key exists and differs in a column that
+        ``frame`` holds; 'unchanged' means it exists with the same values. Nothing is written.
+        """
+        if table not in schema.KEYS:
+            raise BenchmarkingError(f"unknown table {table!r}; tables with keys are {', '.join(schema.KEYS)}")
+        outcome = pd.Series("added", index=frame.index, dtype=object)
+        if frame.empty or not self.exists():
+            return outcome
+        keys = schema.KEYS[table]
+        with self.reading() as con:
+            cols = [c for c in _columns(con, table) if c in frame.columns]
+            incoming = frame[cols].reset_index(drop=True)
+            incoming["_position"] = range(len(incoming))
+            con.register("incoming", incoming)
+            try:
+                match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+                same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM i.{c}" for c in cols)
+                found = con.execute(
+                    f"SELECT i._position, ({same}) AS same FROM incoming i JOIN {table} t ON {match}"
+                ).df()
+            finally:
+                con.unregister("incoming")
+        positions = found["_position"].to_numpy()
+        outcome.iloc[positions] = ["unchanged" if s else "replaced" for s in found["same"]]
+        return outcome
+
     # -- writes ------------------------------------------------------------------
 
     def write(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.importer import import_frames
+from benchmarking.store import Store
 
 from benchmarking.store import default_db_path
 from pages._common import current_selection, catalogue, datasets, page_header, stamp, summary
@@ -70,3 +75,36 @@ for col, (label, frame) in zip(cols * 2, [("authorities", cat.authorities), ("in
                         key=f"download-{label}")
 with st.expander("Load history"):
     st.dataframe(history, hide_index=True)
+
+st.subheader("Context notes")
+st.caption("Notes such as 'service not delivered' or 'definition changed in 2021' are kept in the store, shown "
+           "beside the indicator they concern, and exported and imported like other data "
+           "(`python -m benchmarking import notes.csv --table note`). '*' means any.")
+notes = cat.notes if cat.notes is not None else pd.DataFrame()
+st.dataframe(notes, hide_index=True, width="stretch", height=240)
+st.download_button("Notes (CSV)", notes.to_csv(index=False).encode("utf-8"), file_name="notes.csv",
+                   mime="text/csv", on_click="ignore", key="download-notes")
+with st.form("add-note", clear_on_submit=True):
+    st.markdown("**Add a note**")
+    ids = ["*"] + list(cat.indicators["id"])
+    names = {"*": "Any indicator"} | dict(zip(cat.indicators["id"], cat.indicators["name"]))
+    codes = ["*"] + list(cat.authorities["code"])
+    authority_names = {"*": "Any authority"} | dict(zip(cat.authorities["code"], cat.authorities["name"]))
+    cols = st.columns(3)
+    indicator_id = cols[0].selectbox("Indicator", ids, format_func=lambda i: names[i])
+    authority_code = cols[1].selectbox("Authority", codes, format_func=lambda c: authority_names[c])
+    period = cols[2].selectbox("Period", ["*"] + cat.period_labels, format_func=lambda p: "Every period" if p == "*" else p)
+    text = st.text_input("Note", max_chars=500)
+    if st.form_submit_button("Save note"):
+        if not text.strip():
+            st.error("Write the note first.")
+        else:
+            try:
+                import_frames(Store(path), [("note", pd.DataFrame({
+                    "indicator_id": [indicator_id], "authority_code": [authority_code], "period": [period],
+                    "note": [text.strip()]}), "note added on the Data page")], dataset_name="Context note")
+            except BenchmarkingError as error:
+                st.error(str(error))
+            else:
+                st.success("Note saved.")
+                st.rerun()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from benchmarking import analysis, charts
 from benchmarking.formatting import number, position_text
+from benchmarking.notes import notes_for
 from pages._common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
 
 POLARITY_WORDS = {"high": "higher is better", "low": "lower is better",
@@ -47,6 +48,10 @@ if len(focus) and focus["rank"].notna().iloc[0]:
 else:
     st.info(f"{selection.focus_name} has no value for this indicator in {selection.period}.")
 
+context_notes = notes_for(cat.notes, indicator_id=indicator_id, period=selection.period)
+for record in context_notes.itertuples():
+    who = "" if record.authority_code == "*" else f" ({cat.authority_name(record.authority_code)})"
+    st.info(f"**Note{who}:** {escape(record.note)}", icon=":material/sticky_note_2:")
 if ranked.empty:
     st.info(f"No authority in the group has a value in {selection.period}.")
 else:

@@ -8,7 +8,7 @@ from scipy import stats
 from benchmarking.demo import build_demo_store, generate, parse_printed_value
 
 DATA_TABLES = ["authority", "indicator", "period", "indicator_value", "spend", "funding", "deprivation",
-               "dashboard_extra", "theme_service", "comparator_group"]
+               "dashboard_extra", "theme_service", "comparator_group", "note"]
 
 
 def _data_checksums(store):

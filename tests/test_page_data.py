@@ -4,6 +4,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from apptest_helpers import EARLIER, catalogue, choose, open_page, shows_demo_banner
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
@@ -37,3 +39,23 @@ def test_first_run_builds_the_demo_store(tmp_path, monkeypatch):
     assert not at.exception
     assert path.exists()
     assert {m.label: m.value for m in at.metric}["Authorities"] == "32"
+
+
+def test_coverage_follows_the_chosen_period(demo_store, monkeypatch):
+    """After choosing another period, the coverage table counts that period's stored values."""
+    at = open_page(demo_store.path, monkeypatch, "data")
+    choose(at, "period", EARLIER)
+    assert not at.exception
+    assert f"Coverage in {EARLIER}" in [subheader.value for subheader in at.subheader]
+    values = catalogue(str(demo_store.path)).values
+    stored = int(values.loc[values["period"] == EARLIER, "value"].notna().sum())
+    coverage = next(frame.value for frame in at.dataframe if "With values" in frame.value.columns)
+    assert int(coverage["Values"].sum()) == stored
+
+
+def test_query_param_presets_the_period_on_the_data_page(demo_store, monkeypatch):
+    """A link carrying ?period= opens the Data page on that period, with the demo banner."""
+    at = open_page(demo_store.path, monkeypatch, "data", query={"period": EARLIER})
+    assert not at.exception
+    assert f"Coverage in {EARLIER}" in [subheader.value for subheader in at.subheader]
+    assert shows_demo_banner(at)

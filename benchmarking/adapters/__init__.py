@@ -13,9 +13,11 @@ and resolving authority names to codes.
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -24,10 +26,13 @@ from ..errors import BenchmarkingError, ImportValidationError, ValidationIssue
 
 __all__ = [
     "NAME_COLUMNS",
+    "SOURCES",
+    "PublishedSource",
     "invalid",
     "name_index",
     "name_key",
     "published_file",
+    "published_source",
     "read_published_csv",
     "require_file_columns",
     "resolve_names",
@@ -196,3 +201,91 @@ def _unambiguous(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
         if key:
             seen.setdefault(key, set()).add(code)
     return {key: next(iter(codes)) for key, codes in seen.items() if len(codes) == 1}
+
+
+# ---------------------------------------------------------------------------------------
+# The published sources the command line and the Data import page offer
+#
+# Each entry names an adapter module and the files it reads; ``items`` returns the
+# adapter's import items for a folder, which then go through the same preview and commit
+# as an uploaded file (``preview.preview_import``, ``importer.import_frames``).
+# Modules are imported when used: they import this module's helpers.
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedSource:
+    """A publisher's dataset that one adapter reads, as published, from a folder."""
+
+    name: str
+    title: str
+    folder: str
+    """The folder's usual name (its name under ``shared/data``)."""
+    files: tuple[str, ...]
+    module: str
+
+    def adapter(self):
+        """Return the adapter module."""
+        return importlib.import_module(self.module)
+
+    @property
+    def dataset_name(self) -> str:
+        return self.adapter().DATASET_NAME
+
+    @property
+    def source(self) -> str:
+        return self.adapter().SOURCE
+
+    def locate(self, folder: Path | str) -> Path:
+        """Return the folder holding the files: ``folder`` itself, or its sub-folder of the usual name."""
+        folder = Path(folder)
+        if not (folder / self.files[0]).is_file() and (folder / self.folder / self.files[0]).is_file():
+            return folder / self.folder
+        return folder
+
+    def items(self, folder: Path | str, known_codes: Iterable[str] | None = None,
+              add_authorities: bool = False) -> list[tuple[str, pd.DataFrame, str]]:
+        """Return the adapter's import items for ``folder``.
+
+        ``known_codes`` (the store's authorities) and ``add_authorities`` only matter to
+        sources that add values to authorities loaded by another source (IMD).
+        """
+        folder = self.locate(folder)
+        module = self.adapter()
+        if self.name == "lgbf":
+            return module.lgbf_items(folder)
+        if self.name == "oflog":
+            return module.oflog_items(folder)
+        return module.imd_items(folder, known_codes=known_codes, add_authorities=add_authorities)
+
+    def file_hashes(self, folder: Path | str) -> dict[str, str]:
+        """Return file name -> SHA-256 of the source's files in ``folder``, recorded with the import."""
+        from ..importer import file_sha256
+
+        folder = self.locate(folder)
+        return {name: file_sha256(published_file(folder, name)) for name in self.files}
+
+
+SOURCES: dict[str, PublishedSource] = {
+    "lgbf": PublishedSource(
+        "lgbf", "Scotland's Local Government Benchmarking Framework (indicators, catalogue, family groups)",
+        "lgbf", ("indicator_data_ranked.csv", "indicator_information.csv", "family_groups.csv"),
+        "benchmarking.adapters.lgbf"),
+    "oflog": PublishedSource(
+        "oflog", "Oflog adult social care metrics and nearest-neighbour lists (England)",
+        "oflog", ("ASC_data.csv", "NN.json"), "benchmarking.adapters.oflog"),
+    "imd": PublishedSource(
+        "imd", "English Indices of Deprivation 2019, upper-tier summaries (deprivation)",
+        "imd2019", ("imd2019_utla_imd_summary.csv",), "benchmarking.adapters.imd"),
+}
+"""The published sources an adapter covers, by the name the command line uses."""
+
+
+def published_source(name: str) -> PublishedSource:
+    """Return a published source by name; BenchmarkingError listing the names when unknown."""
+    try:
+        return SOURCES[name]
+    except KeyError:
+        raise BenchmarkingError(
+            f"unknown source {name!r}; choose one of {', '.join(SOURCES)}"
+        ) from None
