@@ -230,8 +230,16 @@ def apply_briefing_mode(selection: Selection) -> None:
             help="Switch off to show the controls again.")
 
 
+BASE_CSS = """<style>
+/* Captions and widget help in Streamlit's default grey (#828180) fall short of WCAG's 4.5:1. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, .stCaption, .stCaption *,
+[data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p {color: #4A4A4A !important; opacity: 1 !important;}
+</style>"""
+
+
 def page_header(title: str, selection: Selection) -> None:
     """Draw the page title, the selection in words, and the demo banner when it applies."""
+    st.markdown(BASE_CSS, unsafe_allow_html=True)
     apply_briefing_mode(selection)
     st.title(title)
     st.caption(
