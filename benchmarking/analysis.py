@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import context, ranking, travel
+from . import context, ranking, similarity, travel
 from .errors import UnknownAuthorityError, UnknownIndicatorError
-from .groups import ComparatorGroup, resolve_group
+from .groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
 from .positions import LA_CORE, OVERALL, positions
 from .store import Store
 
@@ -50,8 +50,14 @@ class Catalogue:
 
     @property
     def period_labels(self) -> list[str]:
-        """Period labels with indicator values, oldest first."""
-        present = set(self.values["period"])
+        """Period labels with at least one value of a ranked indicator, oldest first.
+
+        Periods that hold only context indicators (polarity 'none') give no position, so
+        they are not offered.
+        """
+        ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
+        values = self.values[self.values["indicator_id"].isin(ranked) & self.values["value"].notna()]
+        present = set(values["period"])
         return [p for p in self.periods["label"] if p in present]
 
     @property
@@ -117,8 +123,28 @@ class Benchmark:
 
 
 def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | None = None) -> ComparatorGroup:
-    """Return the resolved comparator group for an id (see ``groups``)."""
-    return resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, focus)
+    """Return the resolved comparator group for an id (see ``groups``), always with the focus in it.
+
+    ``similar:<k>`` groups are computed from the catalogue's context variables
+    (``context_features``). A group the focus authority is not part of (county unitaries for
+    a county council, another region) is benchmarked with the focus added, and its label
+    says so, so that every view can place the focus authority.
+    """
+    features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
+    group = resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features)
+    if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
+        return ComparatorGroup(group.id, f"{group.label} plus {catalogue.authority_name(focus)}",
+                               group.members + (focus,))
+    return group
+
+
+def context_features(catalogue: Catalogue, period: str | None = None) -> pd.DataFrame:
+    """Return every authority's context variables for similarity (see ``similarity``):
+    population, deprivation, spend and funding per head (latest up to ``period``), rurality."""
+    return similarity.context_features(
+        catalogue.authorities, catalogue.spend, catalogue.funding, catalogue.deprivation,
+        period=period, period_order=list(catalogue.periods["label"]),
+    )
 
 
 def compute(
@@ -177,6 +203,16 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
         frame = _latest_edition(bench.deprivation_ranks)
         basis = frame["edition"].iloc[0] if len(frame) else None
     out = frame[["authority_code", "rank", "n_ranked", "value"]].copy()
+    # Rank only the authorities that have a performance position in this period, so that
+    # both axes count the same authorities (spend from an earlier year, or an IMD edition,
+    # may include authorities that no longer exist or are not ranked this period).
+    positioned = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == theme)
+                                 & bench.positions["position"].notna()]["authority_code"]
+    if len(positioned):
+        out = out[out["authority_code"].isin(set(positioned))].copy()
+        highest_first = comparator in ("spend", "funding")
+        out["rank"] = out["value"].rank(ascending=not highest_first, method="min").astype("Int64")
+        out["n_ranked"] = int(out["value"].notna().sum())
     out["basis"] = basis
     return out.reset_index(drop=True)
 

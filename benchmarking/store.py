@@ -87,6 +87,8 @@ class Store:
         try:
             with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
                 names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        except StoreBusyError:
+            raise  # locked by another process's import: the store exists, it cannot be read yet
         except BenchmarkingError:
             return False
         return {"authority", "indicator", "indicator_value", "dataset"} <= names
@@ -218,11 +220,13 @@ class Store:
         if table not in schema.KEYS:
             raise BenchmarkingError(f"unknown table {table!r}; tables with keys are {', '.join(schema.KEYS)}")
         outcome = pd.Series("added", index=frame.index, dtype=object)
-        if frame.empty or not self.exists():
+        if frame.empty or not self.path.exists():
             return outcome
         keys = schema.KEYS[table]
         with self.reading() as con:
             cols = [c for c in _columns(con, table) if c in frame.columns]
+            if not cols:  # a file without the schema's tables
+                return outcome
             incoming = frame[cols].reset_index(drop=True)
             incoming["_position"] = range(len(incoming))
             con.register("incoming", incoming)

@@ -79,8 +79,8 @@ def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str
 def benchmark(selection: "Selection") -> analysis.Benchmark:
     """Return the engine's results for the selected group (cached per group and options)."""
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
-    focus_key = selection.focus if selection.group_id.startswith("neighbours:") else None
-    return _benchmark(db_path(), stamp(), selection.group_id, focus_key, selection.scaled)
+    # The focus authority is always in its group (see analysis.comparator_group): part of the key.
+    return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
 
 
 # -- the selection: sidebar widgets, session state and the URL -----------------------------
@@ -271,8 +271,7 @@ def _briefing(path: str, file_stamp: float, group_id: str, focus_for_group: str 
 
 def briefing(selection: "Selection"):
     """Return the Cabinet briefing for the selection (cached; treat as read-only)."""
-    focus_key = selection.focus if selection.group_id.startswith("neighbours:") else None
-    return _briefing(db_path(), stamp(), selection.group_id, focus_key, selection.focus, selection.period)
+    return _briefing(db_path(), stamp(), selection.group_id, selection.focus, selection.focus, selection.period)
 
 
 def briefing_file(selection: "Selection", kind: str) -> bytes:

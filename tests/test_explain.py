@@ -70,4 +70,6 @@ def test_stability_view_for_the_default_group_equals_the_overview(demo_bench):
     assert row.loc["LA Core", "position"] == figures["core_position"]
     councils = stability[stability["group_id"] == "county-councils"]
     assert set(councils["group_size"]) == {24}
-    assert "county-unitaries" not in set(stability["group_id"])  # Leicestershire is not a unitary
+    unitaries = stability[stability["group_id"] == "county-unitaries"]
+    assert set(unitaries["group_size"]) == {9}  # 8 county unitaries plus Leicestershire itself
+    assert unitaries["group_label"].iloc[0] == "county unitaries plus Leicestershire"

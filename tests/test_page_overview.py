@@ -112,3 +112,20 @@ def test_briefing_toggle_in_the_sidebar_switches_briefing_mode_on(demo_store_pat
     assert not at.exception
     assert at.query_params["briefing"] == "1"
     assert briefing_toggles(at, in_sidebar=False)[0].value is True
+
+
+@pytest.mark.parametrize("page", [
+    "overview",
+    "quadrant",
+    "themes",
+    "indicator",
+    "quartiles",
+    "trend",
+    "funding",
+    "data",
+])
+def test_focus_outside_the_group_shows_no_traceback(demo_store_path, monkeypatch, page):
+    """A focus authority outside the chosen group (Surrey in the East Midlands) is added to it, no exception."""
+    at = open_page(demo_store_path, monkeypatch, page, query={"focus": OTHER_FOCUS, "group": "region:East Midlands"})
+    assert sidebar_box(at, "focus").value == OTHER_FOCUS
+    assert not at.exception

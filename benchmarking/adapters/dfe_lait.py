@@ -1,0 +1,282 @@
+"""DfE Local Authority Interactive Tool (LAIT): children's services and education indicators.
+
+Reads the files of ``dfe_lait/`` as published by the Department for Education (see
+``shared/data/PROVENANCE.md`` section 7) and returns import items for the county areas:
+
+* ``indicator``: every LAIT measure with a value row for a county area. ``id`` = ``Short
+  Desc`` (the dictionary's ``Measure_short``), ``name`` = ``Measure``, ``unit`` =
+  ``y_axis_name``, ``description`` = ``Description`` and ``Year_Type``, ``source`` = DfE
+  LAIT and the measure's data owner. Polarity from the dictionary's ``Polarity``: ``High``
+  = higher is better, ``Low`` = lower is better; ``-``, ``NA`` and blank give ``none``
+  (context, never ranked). The theme comes from the dictionary's ``Topic`` through
+  ``data/public_theme_map.csv``. A measure listed under two topics (14 are, e.g. the
+  absence of children in need under both "Children in Need" and "All Pupil Absence &
+  Exclusions") takes its first listing.
+* ``indicator_value``: ``Values`` per measure x LA x year. Rows are matched to county
+  areas by DfE LA number through ``county_areas.csv`` at the period's midpoint, so 815
+  is North Yorkshire County Council up to 2022-23 and North Yorkshire Council after
+  (``membership``). ``-`` (not available or suppressed) is kept as a missing value.
+* Period labels (``normalise_period``): a status marker leaves the label and becomes the
+  value's status: ``2024 (Rev)`` -> ``2024`` revised, ``2020 (Final)`` -> ``2020`` final,
+  ``2025 (prov)`` -> ``2025`` provisional, ``2023-24 (OT)`` (outturn) -> ``2023-24`` final.
+  Each measure uses one label per year, so nothing collides; the year then lines up with
+  the same year of every other measure. A span of academic or financial years
+  ``2013/14-15/16`` becomes ``2013-16`` (first to last year, as the LGBF writes its
+  three-year aggregates). The label ``0`` is not a period and its rows are skipped.
+
+``statistical_neighbour_items`` turns the DfE statistical neighbour models (April 2021 and
+May 2025) into ``comparator_group`` rows (``dfe-sn-2021``, ``dfe-sn-2025``): each county
+area's listed neighbours that are county areas, with LA numbers resolved at the model's
+date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..membership import (
+    NOT_A_COUNTY_AREA, CodeLookups, Loaded, no_skips, resolve_codes, skip_counts,
+    unmatched_reason,
+)
+from . import invalid, published_file, read_published_csv
+
+FOLDER = "dfe_lait"
+DATA_FILE = "bds_long_0.parquet"
+DICTIONARY_FILE = "lait_data_dictionary.csv"
+SOURCE_NAME = "DfE LAIT"
+SOURCE = (
+    "Department for Education, Local Authority Interactive Tool (LAIT) big data set and data "
+    "dictionary, github.com/dfe-analytical-services/local-authority-interactive-tool "
+    "(01_data/02_prod); OGL v3.0"
+)
+NEIGHBOUR_SOURCE = (
+    "Department for Education, children's services statistical neighbours (April 2021 and May 2025 "
+    "models; sn_april_2021.xlsx, sn_may_2025.xlsx unpivoted); OGL v3.0"
+)
+THEME_SOURCE = "DfE LAIT"
+"""The ``source`` of LAIT topics in ``data/public_theme_map.csv``."""
+
+POLARITY = {"high": "high", "low": "low"}
+"""LAIT ``Polarity`` (lower-cased) -> polarity; anything else (``-``, ``NA``, blank) is ``none``."""
+
+STATUS_MARKERS = {"rev": "revised", "final": "final", "prov": "provisional", "ot": "final"}
+"""Status marker in a LAIT year label -> value status (``OT`` = outturn, a final figure)."""
+
+NEIGHBOUR_MODELS = {
+    "dfe-sn-2021": ("statistical_neighbours_april_2021_long.csv", dt.date(2021, 4, 1),
+                    "DfE statistical neighbours (2021 model)"),
+    "dfe-sn-2025": ("statistical_neighbours_may_2025_long.csv", dt.date(2025, 5, 1),
+                    "DfE statistical neighbours (2025 model)"),
+}
+"""Group id -> (file, the model's date for resolving LA numbers, group name)."""
+
+_DATA_COLUMNS = ["Short Desc", "Years", "Values", "LA Number"]
+_DICTIONARY_COLUMNS = (
+    "Topic", "Measure", "Measure_short", "Polarity", "y_axis_name", "Description",
+    "Data Owner (DO) /Supplier and Contact Details", "Year_Type",
+)
+_NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number",
+                      "neighbour_la_name")
+_NOT_GIVEN = {"", "-", "na", "n/a", "none"}
+_MARKER = re.compile(r"^(.*?)\s*\(([^)]*)\)\s*$")
+_YEAR_SPAN = re.compile(r"^(\d{4})/(\d{2})-(\d{2})/(\d{2})$")
+
+
+# ---------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------
+
+
+def normalise_period(label: str) -> tuple[str | None, str, str | None]:
+    """Return (period label, status, reason) for a LAIT ``Years`` label.
+
+    ``('2024', 'revised', None)`` for ``2024 (Rev)``; ``('2013-16', 'final', None)`` for
+    ``2013/14-15/16``; ``(None, 'final', reason)`` for a label that names no period.
+    """
+    text = str(label).strip()
+    status = "final"
+    if m := _MARKER.match(text):
+        marker = m.group(2).strip().lower()
+        if marker not in STATUS_MARKERS:
+            return None, status, f"unknown status marker ({m.group(2)}) in period label {text!r}"
+        text, status = m.group(1).strip(), STATUS_MARKERS[marker]
+    if m := _YEAR_SPAN.match(text):
+        first = int(m.group(1))
+        last = (first // 100) * 100 + int(m.group(4))
+        text = f"{first}-{last % 100:02d}" if last > first else text
+    if text in ("", "0"):
+        return None, status, f"period label {label!r} is not a period"
+    return text, status, None
+
+
+def lait_items(
+    folder: Path | str,
+    areas: pd.DataFrame,
+    topic_themes: dict[str, str],
+    core_themes: set[str],
+    lookups: CodeLookups,
+) -> Loaded:
+    """Return the ``indicator`` and ``indicator_value`` items for the county areas, with accounting.
+
+    ``folder`` holds ``dfe_lait/``; ``topic_themes`` maps LAIT topics to themes (from
+    ``data/public_theme_map.csv``); an indicator is ``is_core`` when its theme is in
+    ``core_themes``.
+    """
+    folder = Path(folder) / FOLDER
+    dictionary = read_published_csv(folder, DICTIONARY_FILE, _DICTIONARY_COLUMNS)
+    path = published_file(folder, DATA_FILE)
+    schema = pq.read_schema(path)
+    missing = [column for column in _DATA_COLUMNS if column not in schema.names]
+    if missing:
+        raise invalid(DATA_FILE, None, ", ".join(missing),
+                      f"missing column(s) {missing}; the file has {schema.names}")
+
+    # One pass over the file, a batch at a time: count the rows of every LA number, keep
+    # only the county areas' rows and the columns used (the file is large; memory stays low).
+    county_numbers = pa.array(sorted({float(n) for n in areas["dfe_la_number"] if n}), pa.float64())
+    counts: dict[float, int] = {}
+    kept = []
+    for batch in pq.ParquetFile(path).iter_batches(columns=_DATA_COLUMNS, batch_size=65_536):
+        numbers = batch.column("LA Number")
+        for item in pc.value_counts(numbers).to_pylist():
+            counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
+        kept.append(batch.filter(pc.is_in(numbers, value_set=county_numbers)))
+    rows = pa.Table.from_batches(kept).to_pandas(strings_to_categorical=True)
+    del kept
+    other = pd.DataFrame([(number, n) for number, n in counts.items()
+                          if number not in set(county_numbers.to_pylist())], columns=["number", "rows"])
+    other["reason"] = unmatched_reason(other["number"], "dfe", lookups).to_numpy()
+    skipped = [other.groupby("reason", as_index=False)["rows"].sum().assign(file=DATA_FILE)]
+
+    periods = {label: normalise_period(label) for label in rows["Years"].unique()}
+    period = rows["Years"].map(lambda label: periods[label][0])
+    status = rows["Years"].map(lambda label: periods[label][1])
+    reason = rows["Years"].map(lambda label: periods[label][2])
+
+    catalogue = _indicators(dictionary, topic_themes, core_themes)
+    in_dictionary = rows["Short Desc"].isin(catalogue["id"])
+    reason = reason.where(reason.notna() | in_dictionary,
+                          "measure has no row in " + DICTIONARY_FILE)
+    themed = rows["Short Desc"].map(catalogue.set_index("id")["theme"])
+    no_theme = reason.isna() & themed.isna()
+    reason[no_theme] = [f"topic of {m} has no theme in data/public_theme_map.csv"
+                        for m in rows.loc[no_theme, "Short Desc"]]
+
+    valid = reason.isna().to_numpy()
+    resolved = resolve_codes(areas, rows.loc[valid, "LA Number"], period[valid], scheme="dfe")
+    code = pd.Series(None, index=rows.index, dtype=object)
+    code[valid] = resolved["authority_code"].to_numpy()
+    reason[valid] = resolved["reason"].to_numpy()
+
+    values_text = rows["Values"].fillna("").str.strip()
+    value = pd.to_numeric(values_text, errors="coerce")
+    not_number = value.isna() & ~values_text.isin(["-", ""]) & reason.isna()
+    reason[not_number] = [f"value {v!r} is not a number" for v in values_text[not_number]]
+
+    keep = reason.isna()
+    values = pd.DataFrame({
+        "indicator_id": rows.loc[keep, "Short Desc"].to_numpy(),
+        "authority_code": code[keep].to_numpy(),
+        "period": period[keep].to_numpy(),
+        "value": value[keep].to_numpy(),
+        "status": status[keep].to_numpy(),
+    })
+    duplicate = values.duplicated(["indicator_id", "authority_code", "period"], keep="first")
+    if duplicate.any():
+        index = keep[keep].index[duplicate.to_numpy()]
+        reason[index] = "duplicate of an earlier row for the same measure, authority and period"
+        values = values[~duplicate.to_numpy()]
+    skipped.append(skip_counts(DATA_FILE, reason))
+
+    used = catalogue[catalogue["id"].isin(set(values["indicator_id"]))].reset_index(drop=True)
+    repeated = len(dictionary) - dictionary["Measure_short"].nunique()
+    skipped.append(pd.DataFrame({
+        "file": [DICTIONARY_FILE, DICTIONARY_FILE],
+        "reason": ["measure listed again under a second topic (first listing kept)",
+                   "measure without value rows for a county area"],
+        "rows": [repeated, len(catalogue) - len(used)],
+    }))
+    items = [("indicator", used, DICTIONARY_FILE), ("indicator_value", values.reset_index(drop=True), DATA_FILE)]
+    rows_read = {DATA_FILE: sum(counts.values()), DICTIONARY_FILE: len(dictionary)}
+    skipped = pd.concat(skipped, ignore_index=True)
+    return Loaded(items, rows_read, skipped[skipped["rows"] > 0].reset_index(drop=True))
+
+
+def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups: CodeLookups) -> Loaded:
+    """Return ``comparator_group`` rows for the DfE statistical neighbour models, with accounting."""
+    folder = Path(folder) / FOLDER
+    groups, rows_read, skipped = [], {}, [no_skips()]
+    for group_id, (file_name, model_date, group_name) in NEIGHBOUR_MODELS.items():
+        frame = read_published_csv(folder, file_name, _NEIGHBOUR_COLUMNS)
+        rows_read[file_name] = len(frame)
+        focus = resolve_codes(areas, frame["la_number"], model_date, scheme="dfe")
+        member = resolve_codes(areas, frame["neighbour_la_number"], model_date, scheme="dfe")
+        reason = pd.Series(None, index=frame.index, dtype=object)
+        no_neighbour = frame["neighbour_la_number"].str.strip().isin(["", "-"]).to_numpy()
+        reason[no_neighbour] = "no neighbour listed"
+        focus_out = reason.isna().to_numpy() & focus["reason"].notna().to_numpy()
+        reason[focus_out] = ["authority " + text for text in _describe(
+            focus["reason"][focus_out], frame.loc[focus_out, "la_number"], lookups)]
+        member_out = reason.isna().to_numpy() & member["reason"].notna().to_numpy()
+        reason[member_out] = ["neighbour " + text for text in _describe(
+            member["reason"][member_out], frame.loc[member_out, "neighbour_la_number"], lookups)]
+        keep = reason.isna().to_numpy()
+        groups.append(pd.DataFrame({
+            "group_id": group_id,
+            "name": group_name,
+            "authority_code": focus["authority_code"][keep].to_numpy(),
+            "member_code": member["authority_code"][keep].to_numpy(),
+        }))
+        skipped.append(skip_counts(file_name, reason))
+    groups = pd.concat(groups, ignore_index=True).drop_duplicates(["group_id", "authority_code", "member_code"])
+    return Loaded([("comparator_group", groups, ", ".join(rows_read))], rows_read,
+                  pd.concat(skipped, ignore_index=True))
+
+
+# ---------------------------------------------------------------------------------------
+# Private helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _indicators(dictionary: pd.DataFrame, topic_themes: dict[str, str], core_themes: set[str]) -> pd.DataFrame:
+    """Return one indicator row per measure (first listing), themed through the topic map."""
+    first = dictionary.drop_duplicates("Measure_short", keep="first")
+    polarity = first["Polarity"].str.strip().str.lower().map(POLARITY).fillna("none")
+    theme = first["Topic"].str.strip().map(topic_themes)
+    owner = first["Data Owner (DO) /Supplier and Contact Details"].map(_given)
+    description = [
+        " ".join(part for part in (_given(text), f"Year type: {year_type}." if _given(year_type) else None) if part)
+        or None
+        for text, year_type in zip(first["Description"], first["Year_Type"])
+    ]
+    return pd.DataFrame({
+        "id": first["Measure_short"].to_numpy(),
+        "name": first["Measure"].str.strip().to_numpy(),
+        "theme": theme.to_numpy(),
+        "polarity": polarity.to_numpy(),
+        "unit": first["y_axis_name"].map(_given).to_numpy(),
+        "source": [f"DfE LAIT (data: {o})" if o else "DfE LAIT" for o in owner],
+        "is_core": theme.isin(core_themes).to_numpy(),
+        "description": description,
+    })
+
+
+def _given(text) -> str | None:
+    """Return stripped text, or None for the dictionary's blanks ('', '-', 'NA')."""
+    if not isinstance(text, str) or text.strip().lower() in _NOT_GIVEN:
+        return None
+    return " ".join(text.split())
+
+
+def _describe(reasons: pd.Series, numbers: pd.Series, lookups: CodeLookups) -> list[str]:
+    """Return the reasons, with 'not a county area' refined through the shared lookups."""
+    refined = unmatched_reason(numbers, "dfe", lookups).to_numpy(dtype=object)
+    return [new if old == NOT_A_COUNTY_AREA else old
+            for old, new in zip(reasons.to_numpy(dtype=object), refined)]

@@ -1,0 +1,331 @@
+"""The public build: a complete store of the English county areas from the published files,
+checked against the raw files (row counts of PROVENANCE.md, ranks recomputed by hand,
+spend per head to the penny), and the report generated from it."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+import pandas as pd
+import pytest
+
+from benchmarking import analysis
+from benchmarking.adapters.dfe_lait import normalise_period
+from benchmarking.groups import resolve_group
+from benchmarking.membership import alive_on, lifetime_mask, load_county_areas
+from benchmarking.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
+from benchmarking.public_report import add_commands as add_report_commands
+from benchmarking.public_report import latest_common_period, write_report
+from benchmarking.store import PROJECT_ROOT, Store
+from conftest import SHARED_DATA
+
+LEICESTERSHIRE = "E10000018"
+
+PROVENANCE_ROWS = [
+    # file, data rows, as PROVENANCE.md states them (section)
+    ("bds_long_0.parquet", 641_070),                                                 # 7
+    ("lait_data_dictionary.csv", 448),                                               # 7
+    ("statistical_neighbours_april_2021_long.csv", 1_580),                           # 7
+    ("statistical_neighbours_may_2025_long.csv", 1_580),                             # 7
+    ("ASC_data.csv", 6_376),                                                         # 2
+    ("NN.json", 348),                                                                # 2 (keys)
+    ("imd2019_utla_imd_summary.csv", 151),                                           # 3
+    ("ons_mye_mid2019_utla2020_single_year_of_age.csv", 173),                        # 4
+    ("ons_mye_mid2020_utla2020_single_year_of_age.csv", 172),                        # 4
+    ("ons_mye_mid2021_all_geographies_persons_single_year_of_age.csv", 420),         # 4
+    ("ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv", 404),         # 4
+    ("rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv", 1_266),        # 5
+    ("table3_selected_waste_indicators_2010-11_to_2022-23.csv", 4_632),              # 6
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(summary, store) of one public build for the module; skips without the real data."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real public datasets not found at {SHARED_DATA} (they live beside the repo, not in it)")
+    out = tmp_path_factory.mktemp("public") / "public.duckdb"
+    summary = build_public(SHARED_DATA, out, progress=None)
+    return summary, Store(out)
+
+
+@pytest.fixture(scope="module")
+def bench(built):
+    """(catalogue, benchmark) for every county area (group 'all') on the built store."""
+    catalogue = analysis.load_catalogue(built[1])
+    return catalogue, analysis.compute(catalogue, analysis.comparator_group(catalogue, "all", LEICESTERSHIRE))
+
+
+# -- period labels (no data needed) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("2023", ("2023", "final", None)),
+    ("2023-24", ("2023-24", "final", None)),
+    # status markers leave the label and become the value's status
+    ("2024 (Rev)", ("2024", "revised", None)),
+    ("2020 (Final)", ("2020", "final", None)),
+    ("2025 (prov)", ("2025", "provisional", None)),
+    ("2023-24 (OT)", ("2023-24", "final", None)),
+    # a span of academic or financial years is written first-last year
+    ("2013/14-15/16", ("2013-16", "final", None)),
+    # not a period
+    ("0", (None, "final", "period label '0' is not a period")),
+    ("2024 (est)", (None, "final", "unknown status marker (est) in period label '2024 (est)'")),
+])
+def test_lait_period_labels_normalise(label, expected):
+    """LAIT's year labels become a period label and a status by the documented rule."""
+    assert normalise_period(label) == expected
+
+
+def test_theme_map_uses_the_projects_themes():
+    """Every theme in data/public_theme_map.csv is a theme with a spend service, or Context."""
+    themes = set(pd.read_csv(PROJECT_ROOT / "data" / "theme_services.csv")["theme"]) | {"Context"}
+    assert set(load_theme_map()["theme"]) <= themes
+
+
+def test_missing_source_folder_is_a_clear_error(tmp_path):
+    """A folder without the published layout is refused, naming what is missing."""
+    with pytest.raises(BuildError, match="source folder .* not found"):
+        build_public(tmp_path / "nowhere", tmp_path / "out.duckdb", progress=None)
+    (tmp_path / "dfe_lait").mkdir()
+    with pytest.raises(BuildError, match="lacks the published folder.*oflog"):
+        build_public(tmp_path, tmp_path / "out.duckdb", progress=None)
+    assert not (tmp_path / "out.duckdb").exists()
+
+
+def test_commands_parse_and_dispatch():
+    """build-public and public-report are subcommands with the documented options."""
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers(dest="command")
+    add_commands(commands)
+    add_report_commands(commands)
+    args = parser.parse_args(["build-public", "--source", "DIR", "--out", "FILE"])
+    assert (str(args.source), str(args.out), args.run) == ("DIR", "FILE", run_build)
+    args = parser.parse_args(["public-report", "--db", "FILE", "--out", "docs/x.md"])
+    assert (str(args.report_db), str(args.out)) == ("FILE", "docs/x.md")
+
+
+# -- the build against the raw files -------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_name, rows", PROVENANCE_ROWS)
+def test_build_reads_the_row_counts_of_provenance(built, file_name, rows):
+    """Each source file is read whole: rows read equal PROVENANCE.md, and read = used + skipped."""
+    files = built[0].files().set_index("file")
+    assert files.loc[file_name, "read"] == rows
+    assert files.loc[file_name, "used"] + files.loc[file_name, "skipped"] == rows
+    assert files.loc[file_name, "used"] > 0
+
+
+def test_every_skipped_row_has_a_reason(built):
+    """Skipped rows are counted per file with a stated reason; none is dropped silently."""
+    skipped = built[0].skipped()
+    assert skipped["reason"].map(lambda text: isinstance(text, str) and len(text) > 5).all()
+    per_file = skipped.groupby("file")["rows"].sum()
+    files = built[0].files().set_index("file")
+    assert (per_file == files.loc[per_file.index, "skipped"]).all()
+
+
+def test_store_is_public_and_names_its_sources(built):
+    """Datasets are of kind 'public'; settings name the sources; funding is empty with a note."""
+    summary, store = built
+    assert set(store.datasets()["kind"]) == {"public"}
+    settings = store.settings()
+    assert settings["dataset_label"] == "public data: DfE LAIT, Oflog, DEFRA, MHCLG, ONS, IMD 2019"
+    for name in ("DfE", "Oflog", "DEFRA", "MHCLG", "ONS", "Deprivation 2019"):
+        assert name in settings["sources"]
+    assert "Core spending power" in settings["funding_note"]
+    assert store.funding().empty
+    assert json.loads(settings["public_build_summary"])["files"]
+
+
+def test_authorities_are_the_county_areas(built):
+    """The authority table is data/county_areas.csv, with the latest ONS population."""
+    authorities = built[1].authorities().set_index("code")
+    areas = load_county_areas()
+    assert set(authorities.index) == set(areas["code"])
+    assert authorities.loc[LEICESTERSHIRE, "population"] == 722_155  # mid-2022
+    assert authorities.loc["E10000009", "kind"] == "county council"  # Dorset CC: ended before any estimate
+    assert pd.isna(authorities.loc["E10000009", "population"])
+
+
+def test_no_value_lies_outside_its_authoritys_lifetime(built):
+    """Values, and so ranks, exist only for authorities that existed at the period's midpoint."""
+    values = built[1].values()
+    assert lifetime_mask(load_county_areas(), values["authority_code"], values["period"]).all()
+    spend = built[1].spend()
+    assert lifetime_mask(load_county_areas(), spend["authority_code"], spend["period"]).all()
+
+
+def test_ranking_in_each_period_only_includes_authorities_alive_then(bench):
+    """North Yorkshire County Council is ranked up to 2022-23, North Yorkshire Council from 2023."""
+    _, benchmark = bench
+    ranked = benchmark.ranks[benchmark.ranks["rank"].notna()]
+    assert lifetime_mask(load_county_areas(), ranked["authority_code"], ranked["period"]).all()
+    periods = lambda code: set(ranked.loc[ranked["authority_code"] == code, "period"])  # noqa: E731
+    assert "2022-23" in periods("E10000023") and "2023" not in periods("E10000023")
+    assert "2023" in periods("E06000065") and "2022-23" not in periods("E06000065")
+
+
+def test_revised_labels_are_stored_with_their_status(built):
+    """LAIT's '2023 (Rev)' A-level figures are period 2023, status revised."""
+    values = built[1].values(["2023"])
+    a_levels = values[values["indicator_id"] == "A3A"]
+    assert len(a_levels) and set(a_levels["status"]) == {"revised"}
+
+
+def test_publisher_groups_are_selectable_for_leicestershire(bench):
+    """DfE statistical neighbours and Oflog nearest neighbours resolve as neighbour groups."""
+    catalogue, _ = bench
+    codes = set(catalogue.authorities["code"])
+    for group_id in ("neighbours:dfe-sn-2021", "neighbours:dfe-sn-2025", "neighbours:oflog-nn"):
+        group = resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, LEICESTERSHIRE)
+        assert group.members[0] == LEICESTERSHIRE and len(group.members) > 5
+        assert set(group.members) <= codes
+
+
+# -- ranks recomputed from the raw files ----------------------------------------------------
+
+
+def _alive_codes(midpoint: dt.date) -> pd.DataFrame:
+    areas = load_county_areas()
+    return areas[alive_on(areas, midpoint)]
+
+
+def _rank_of(frame: pd.DataFrame, value: str, code_column: str, higher_is_better: bool) -> tuple[int, int]:
+    """Leicestershire's min-rank among the rows with a value, and how many were ranked."""
+    frame = frame.dropna(subset=[value])
+    ranks = frame[value].rank(method="min", ascending=not higher_is_better)
+    return int(ranks[frame[code_column] == LEICESTERSHIRE].iloc[0]), len(frame)
+
+
+def _lait_raw(short_desc: str, labels: list[str], midpoint: dt.date) -> pd.DataFrame:
+    raw = pd.read_parquet(SHARED_DATA / "dfe_lait" / "bds_long_0.parquet",
+                          filters=[("Short Desc", "==", short_desc)])
+    raw = raw[raw["Years"].isin(labels)]
+    alive = _alive_codes(midpoint)
+    number_to_code = dict(zip(alive["dfe_la_number"].astype(float), alive["code"]))
+    raw = raw.assign(code=raw["LA Number"].map(number_to_code),
+                     number=pd.to_numeric(raw["Values"], errors="coerce"))
+    return raw.dropna(subset=["code"])
+
+
+def _engine_rank(bench, indicator_id: str, period: str) -> tuple[int, int]:
+    ranks = bench[1].ranks
+    row = ranks[(ranks["indicator_id"] == indicator_id) & (ranks["period"] == period)
+                & (ranks["authority_code"] == LEICESTERSHIRE)]
+    return int(row["rank"].iloc[0]), int(row["n_ranked"].iloc[0])
+
+
+@pytest.mark.parametrize("short_desc, period, labels, higher_is_better", [
+    ("ExcessYr6", "2023", ["2023"], False),                  # DfE LAIT, Health - Child (OHID)
+    ("A3A", "2023", ["2023 (Rev)"], True),                   # DfE LAIT, Education, a revised label
+    ("CIN_KS2_ExpStd_RWM", "2023", ["2023"], True),          # DfE LAIT, Children's Social Care
+])
+def test_lait_rank_of_leicestershire_matches_the_raw_file(bench, short_desc, period, labels, higher_is_better):
+    """The engine's rank equals a min-rank of the raw LAIT values of the county areas of 2023."""
+    raw = _lait_raw(short_desc, labels, dt.date(2023, 7, 2))
+    assert _engine_rank(bench, short_desc, period) == _rank_of(raw, "number", "code", higher_is_better)
+
+
+def test_oflog_rank_of_leicestershire_matches_the_raw_file(bench):
+    """ASC3 (ease of finding information, higher is better), 2022-23."""
+    raw = pd.read_csv(SHARED_DATA / "oflog" / "ASC_data.csv")
+    raw = raw[(raw["Code"] == "ASC3") & (raw["Financial year"] == "2022-23")]
+    raw = raw[raw["Local authority code"].isin(_alive_codes(dt.date(2022, 9, 30))["code"])]
+    assert _engine_rank(bench, "ASC3", "2022-23") == _rank_of(raw, "Value", "Local authority code", True)
+
+
+def test_defra_rank_of_leicestershire_matches_the_raw_file(bench):
+    """NI192 household waste recycled (higher is better), 2022-23; Buckinghamshire Council is
+    published under its predecessor's code E10000002."""
+    raw = pd.read_csv(SHARED_DATA / "defra_waste" / "table3_selected_waste_indicators_2010-11_to_2022-23.csv",
+                      dtype=str)
+    raw = raw[raw["Year"] == "2022-23"]
+    raw["code"] = raw["ONS code"].replace({"E10000002": "E06000060"})
+    raw = raw[raw["code"].isin(_alive_codes(dt.date(2022, 9, 30))["code"])]
+    raw["value"] = pd.to_numeric(
+        raw["Percentage of household waste sent for reuse, recycling or composting (Ex NI192)"], errors="coerce")
+    assert _engine_rank(bench, "NI192", "2022-23") == _rank_of(raw, "value", "code", True)
+
+
+def _rsx_and_population() -> pd.DataFrame:
+    rsx = pd.read_csv(SHARED_DATA / "mhclg_revenue" / "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv",
+                      dtype={"e_code": str, "ons_code": str})
+    rsx = rsx[rsx["financial_year"] == "2022-23"]
+    population = pd.read_csv(SHARED_DATA / "ons_population" /
+                             "ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv", usecols=["Code", "All ages"])
+    return rsx.merge(population, left_on="ons_code", right_on="Code", how="left")
+
+
+def test_leicestershire_total_spend_per_head_2022_23_to_the_penny(built):
+    """Net current expenditure (£ thousand) x 1,000 / mid-2022 population, from the raw files."""
+    raw = _rsx_and_population()
+    row = raw[raw["e_code"] == "E2421"].iloc[0]
+    expected = row["total_service_expenditure_net_current_expenditure_gbp_thousands"] * 1000 / row["All ages"]
+    spend = built[1].spend()
+    stored = spend[(spend["authority_code"] == LEICESTERSHIRE) & (spend["period"] == "2022-23")
+                   & (spend["service"] == "total")]["net_expenditure_per_head"].iloc[0]
+    assert round(stored, 2) == round(expected, 2) == 1038.21
+
+
+def test_spend_rank_of_leicestershire_matches_the_raw_files(bench):
+    """Total spend per head 2022-23 (1 = highest) among the county areas of 2022-23; the mid-2022
+    estimates of Cumbria, North Yorkshire and Somerset are their successors' sums."""
+    raw = _rsx_and_population()
+    areas = _alive_codes(dt.date(2022, 9, 30))
+    raw = raw[raw["e_code"].isin(areas["e_code"])].copy()
+    successors = dict(zip(areas["code"], areas["successors"]))
+    population = pd.read_csv(SHARED_DATA / "ons_population" /
+                             "ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv",
+                             usecols=["Code", "All ages"]).set_index("Code")["All ages"]
+    missing = raw["All ages"].isna()
+    raw.loc[missing, "All ages"] = [population[successors[code].split(";")].sum()
+                                    for code in raw.loc[missing, "ons_code"]]
+    raw["per_head"] = raw["total_service_expenditure_net_current_expenditure_gbp_thousands"] * 1000 / raw["All ages"]
+    spend = bench[1].spend_ranks
+    row = spend[(spend["theme"] == "Overall") & (spend["period"] == "2022-23")
+                & (spend["authority_code"] == LEICESTERSHIRE)].iloc[0]
+    assert (int(row["rank"]), int(row["n_ranked"])) == _rank_of(raw, "per_head", "ons_code", True)
+
+
+def test_deprivation_rank_of_leicestershire_matches_the_raw_file(bench):
+    """IMD 2019 rank of average rank (1 = most deprived) among the county areas of 2019."""
+    raw = pd.read_csv(SHARED_DATA / "imd2019" / "imd2019_utla_imd_summary.csv")
+    raw = raw[raw["utla19_code"].isin(_alive_codes(dt.date(2019, 9, 26))["code"])]
+    deprivation = bench[1].deprivation_ranks
+    row = deprivation[deprivation["authority_code"] == LEICESTERSHIRE].iloc[0]
+    expected = _rank_of(raw, "IMD - Rank of average rank", "utla19_code", False)
+    assert (int(row["rank"]), int(row["n_ranked"])) == expected
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def test_public_report_writes_markdown_and_quadrant_png(built, tmp_path):
+    """The report names the latest common period, every county area, the chart and the sources."""
+    out, chart = write_report(built[1], tmp_path / "public-counties.md")
+    text = out.read_text(encoding="utf-8")
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "## Leicestershire, 2022-23" in text and "](public-counties-quadrant.png)" in text
+    for name in _alive_codes(dt.date(2022, 9, 30))["name"]:
+        assert f"| {name} |" in text
+    assert "Office for Local Government" in text and "What the build read and left out" in text
+
+
+def test_latest_common_period_has_every_publisher(bench):
+    """2022-23 is the latest period with ranked values from DfE LAIT, Oflog and DEFRA."""
+    catalogue, benchmark = bench
+    assert latest_common_period(catalogue, benchmark) == "2022-23"
+
+
+def test_app_opens_on_the_public_store(built, monkeypatch):
+    """The overview runs on the public store for the latest common period, without the demo banner."""
+    from apptest_helpers import open_page
+
+    at = open_page(built[1].path, monkeypatch, "overview", query={"period": "2022-23"})
+    assert not at.exception
+    assert not any("Illustrative demo data" in warning.value for warning in at.warning)
