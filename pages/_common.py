@@ -250,8 +250,14 @@ def page_header(title: str, selection: Selection) -> None:
 
 
 def demo_banner() -> None:
-    """Say plainly when the data on screen is the illustrative demo dataset."""
-    if catalogue().is_demo:
+    """Say plainly what data is on screen: the illustrative demo, or the named real sources."""
+    cat = catalogue()
+    if not cat.is_demo:
+        label = cat.settings.get("dataset_label") or _dataset_line(cat)
+        sources = cat.settings.get("sources")
+        st.caption(f"**Data:** {escape(label)}" + (f". Sources: {escape(sources)}" if sources else ""))
+        return
+    if cat.is_demo:
         st.warning(
             f"**{DEMO_LABEL.capitalize()}.** The values are invented by the project's own generator "
             "(except Leicestershire's published 2020/21 and 2021/22 dashboard values); "

@@ -16,7 +16,16 @@ bench = benchmark(selection)
 
 table = analysis.funding_view(cat, bench, selection.period, selection.focus)
 if table.empty:
-    st.info("The store holds no core spending power figures for this period or before it.")
+    note = cat.settings.get("funding_note")
+    st.info(note or "The store holds no core spending power figures for this period or before it.")
+    spend = analysis.context_ranks(cat, bench, "Overall", "Revenue", selection.period)
+    if len(spend):
+        st.markdown(f"Instead, **net revenue expenditure per head** ({spend['basis'].iloc[0]}), clearly not "
+                    "the same measure as core spending power:")
+        spend = spend.merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
+        st.dataframe(spend.sort_values("rank")[["name", "value", "rank", "n_ranked"]].rename(
+            columns={"name": "Authority", "value": "Net expenditure per head (£)", "rank": "Rank (1 = highest)",
+                     "n_ranked": "Of"}), hide_index=True, width="stretch")
     st.stop()
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"
