@@ -18,19 +18,19 @@ figures = analysis.overview(cat, bench, selection.period, selection.focus)
 
 
 def _delta(now, before):
+    """Places gained since the previous period: '+3 places' (up, better) or '-2 places' (down, worse)."""
     if now is None or before is None or now == before:
         return None
-    return f"{'up' if now < before else 'down'} {abs(now - before)} place{'s' if abs(now - before) > 1 else ''}"
+    gained = before - now
+    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {figures['previous_period']}"
 
 
 row = st.columns(4)
 row[0].metric("Overall performance", position_text(figures["overall_position"], figures["overall_n"]),
               delta=_delta(figures["overall_position"], figures["previous_overall_position"]),
-              delta_color="normal" if (figures["previous_overall_position"] or 0) >= (figures["overall_position"] or 0) else "inverse",
               help=f"Rank of the average rank over all indicators; previous period {figures['previous_period']}")
 row[1].metric("LA Core performance", position_text(figures["core_position"], figures["core_n"]),
               delta=_delta(figures["core_position"], figures["previous_core_position"]),
-              delta_color="normal" if (figures["previous_core_position"] or 0) >= (figures["core_position"] or 0) else "inverse",
               help="Rank of the average rank over the indicators of county council functions")
 row[2].metric("Spend per head rank", position_text(figures["spend_rank"], figures["spend_n"]),
               help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
