@@ -1,0 +1,98 @@
+"""The Funding page: the core spending power league table and the 'better off if funded
+like' figure equal sums made directly from the store's funding and authority tables."""
+
+import pytest
+
+from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, charts, choose, metrics, open_page,
+                             page_widget, position_words, shows_demo_banner)
+from benchmarking.formatting import money, money_millions
+
+
+def funding_per_head(store_path, period=LATEST, members=None) -> dict[str, float]:
+    """Return authority code -> core spending power per head, straight from the funding table."""
+    funding = catalogue(str(store_path)).funding
+    rows = funding[funding["period"] == period]
+    if members is not None:
+        rows = rows[rows["authority_code"].isin(members)]
+    return dict(zip(rows["authority_code"], rows["core_spending_power_per_head"]))
+
+
+def population(store_path, code) -> float:
+    """Return an authority's population from the authority table."""
+    authorities = catalogue(str(store_path)).authorities
+    return float(authorities.loc[authorities["code"] == code, "population"].iloc[0])
+
+
+def test_funding_renders_with_titles_naming_period_and_group(demo_store_path, monkeypatch):
+    """The page runs, shows the demo banner, and the chart title names the period and the group."""
+    at = open_page(demo_store_path, monkeypatch, "funding")
+    assert not at.exception
+    assert shows_demo_banner(at)
+    [chart] = charts(at)
+    assert chart.title == f"Core spending power per head, {LATEST}"
+    assert "Comparator group: all authorities (32)" in chart.subtitle
+
+
+def test_bars_and_metric_match_the_funding_table(demo_store_path, monkeypatch):
+    """The best-funded authority is ranked 1st; the focus metric and rank match the table."""
+    at = open_page(demo_store_path, monkeypatch, "funding")
+    per_head = funding_per_head(demo_store_path)
+    bars = charts(at)[0].data_with("core_spending_power_per_head").set_index("authority_code")
+    assert bars.loc[max(per_head, key=per_head.get), "rank"] == 1
+    assert bars.loc[min(per_head, key=per_head.get), "rank"] == len(per_head)
+    assert metrics(at)["Leicestershire: core spending power per head"] == money(per_head[FOCUS])
+    rank = sorted(per_head.values(), reverse=True).index(per_head[FOCUS]) + 1
+    assert any(c.value.startswith(f"Funding rank {position_words(rank, len(per_head))}") for c in at.caption)
+
+
+def test_better_off_against_the_highest_funded(demo_store_path, monkeypatch):
+    """'The highest-funded authority': the gap per head times the focus population, in £m."""
+    at = open_page(demo_store_path, monkeypatch, "funding")
+    page_widget(at, "funding_reference").set_value("highest").run()
+    assert not at.exception
+    per_head = funding_per_head(demo_store_path)
+    highest = max(per_head, key=per_head.get)
+    amount = (per_head[highest] - per_head[FOCUS]) * population(demo_store_path, FOCUS)
+    [message] = at.success
+    assert f"**{money_millions(amount)} a year better off**" in message.value
+    assert "(the highest funded)" in message.value
+
+
+def test_better_funded_focus_is_told_so(demo_store_path, monkeypatch):
+    """A focus funded above the reference is told how much more it gets, not 'better off'."""
+    at = open_page(demo_store_path, monkeypatch, "funding")
+    choose(at, "focus", OTHER_FOCUS)
+    page_widget(at, "funding_reference").set_value(FOCUS).run()
+    assert not at.exception
+    per_head = funding_per_head(demo_store_path)
+    assert per_head[OTHER_FOCUS] > per_head[FOCUS]
+    assert not at.success
+    assert at.info[0].value.startswith(
+        f"Surrey is funded {money(per_head[OTHER_FOCUS] - per_head[FOCUS], 2)} per head more than Leicestershire")
+
+
+@pytest.mark.parametrize("key, value, period, focus, group_id", [
+    # another period
+    ("period", EARLIER, EARLIER, FOCUS, "all"),
+    # another focus authority
+    ("focus", OTHER_FOCUS, LATEST, OTHER_FOCUS, "all"),
+    # another comparator group
+    ("group", "county-councils", LATEST, FOCUS, "county-councils"),
+])
+def test_changing_the_selection_shows_the_funding_for_it(demo_store_path, monkeypatch, key, value, period, focus,
+                                                         group_id):
+    """After a sidebar change the title, bars and metric are those of the new selection."""
+    at = open_page(demo_store_path, monkeypatch, "funding")
+    choose(at, key, value)
+    assert not at.exception
+    chart = charts(at)[0]
+    assert chart.title == f"Core spending power per head, {period}"
+    cat = catalogue(str(demo_store_path))
+    members = None
+    if group_id == "county-councils":
+        members = set(cat.authorities.loc[cat.authorities["kind"] == "county council", "code"])
+    per_head = funding_per_head(demo_store_path, period, members)
+    bars = chart.data_with("core_spending_power_per_head")
+    assert dict(zip(bars["authority_code"], bars["core_spending_power_per_head"])) == per_head
+    name = "Surrey" if focus == OTHER_FOCUS else "Leicestershire"
+    assert metrics(at)[f"{name}: core spending power per head"] == money(per_head[focus])

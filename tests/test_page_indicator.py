@@ -1,0 +1,96 @@
+"""The Indicator explorer: one indicator's values and ranks across the group equal the
+store's values and the engine's ranks, for the chosen indicator, period, focus and group."""
+
+import pytest
+
+from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, charts, choose,
+                             direct_ranks, metrics, open_page, page_widget, position_words, shows_demo_banner)
+from benchmarking.formatting import number
+
+
+def ranked_indicators(store_path):
+    """Return the ranked indicators in the page's order (theme, then name)."""
+    indicators = catalogue(str(store_path)).indicators
+    return indicators[indicators["polarity"] != "none"].sort_values(["theme", "name"])
+
+
+def stored_value(store_path, indicator_id, period, focus):
+    """Return one value straight from the store's indicator_value table."""
+    values = catalogue(str(store_path)).values
+    row = values[(values["indicator_id"] == indicator_id) & (values["period"] == period)
+                 & (values["authority_code"] == focus)]
+    return row["value"].iloc[0]
+
+
+def expected_ranks(store_path, indicator_id, period, group_id="all"):
+    """Return authority code -> rank on one indicator, from ranking.indicator_ranks."""
+    ranks = direct_ranks(str(store_path), group_id, FOCUS)
+    rows = ranks[(ranks["indicator_id"] == indicator_id) & (ranks["period"] == period)].dropna(subset=["rank"])
+    return {code: int(rank) for code, rank in zip(rows["authority_code"], rows["rank"])}
+
+
+def plotted_ranks(at, name, period):
+    """Return authority code -> rank from the bar chart titled '<name>, <period>'."""
+    bars = chart_titled(at, f"{name}, {period}").data_with("rank").dropna(subset=["rank"])
+    return {code: int(rank) for code, rank in zip(bars["authority_code"], bars["rank"])}
+
+
+def test_indicator_renders_the_first_indicator(demo_store_path, monkeypatch):
+    """The page opens on the first ranked indicator, titled with its period and the group."""
+    at = open_page(demo_store_path, monkeypatch, "indicator")
+    assert not at.exception
+    assert shows_demo_banner(at)
+    first = ranked_indicators(demo_store_path).iloc[0]
+    assert page_widget(at, "indicator_id").value == first["id"]
+    bars = chart_titled(at, f"{first['name']}, {LATEST}")
+    assert "Comparator group: all authorities (32)" in bars.subtitle
+    assert "against the group over time" in charts(at)[1].title
+
+
+def test_bars_hold_the_engine_ranks_and_the_focus_value(demo_store_path, monkeypatch):
+    """The bars' ranks equal ranking.indicator_ranks; the metric is the stored value."""
+    at = open_page(demo_store_path, monkeypatch, "indicator")
+    first = ranked_indicators(demo_store_path).iloc[0]
+    assert plotted_ranks(at, first["name"], LATEST) == expected_ranks(demo_store_path, first["id"], LATEST)
+    value = stored_value(demo_store_path, first["id"], LATEST, FOCUS)
+    assert metrics(at)[f"Leicestershire, {LATEST}"] == number(value, first["unit"])
+
+
+def test_choosing_a_theme_and_indicator_shows_that_indicator(demo_store_path, monkeypatch):
+    """Picking a theme narrows the list; picking an indicator plots its values."""
+    at = open_page(demo_store_path, monkeypatch, "indicator")
+    in_theme = ranked_indicators(demo_store_path)
+    in_theme = in_theme[in_theme["theme"] == "Education"]
+    page_widget(at, "indicator_theme").set_value("Education").run()
+    assert not at.exception
+    assert page_widget(at, "indicator_id").value == in_theme["id"].iloc[0]
+    assert set(page_widget(at, "indicator_id").options) == set(in_theme["name"] + " (Education)")
+    chosen = in_theme.iloc[1]
+    page_widget(at, "indicator_id").set_value(chosen["id"]).run()
+    assert not at.exception
+    assert plotted_ranks(at, chosen["name"], LATEST) == expected_ranks(demo_store_path, chosen["id"], LATEST)
+
+
+@pytest.mark.parametrize("key, value, period, focus, group_id", [
+    # another period
+    ("period", EARLIER, EARLIER, FOCUS, "all"),
+    # another focus authority
+    ("focus", OTHER_FOCUS, LATEST, OTHER_FOCUS, "all"),
+    # another comparator group
+    ("group", "county-councils", LATEST, FOCUS, "county-councils"),
+])
+def test_changing_the_selection_shows_the_values_for_it(demo_store_path, monkeypatch, key, value, period, focus,
+                                                        group_id):
+    """After a sidebar change the chart, ranks and metric are those of the new selection."""
+    at = open_page(demo_store_path, monkeypatch, "indicator")
+    first = ranked_indicators(demo_store_path).iloc[0]
+    choose(at, key, value)
+    assert not at.exception
+    ranks = expected_ranks(demo_store_path, first["id"], period, group_id)
+    assert plotted_ranks(at, first["name"], period) == ranks
+    bars = chart_titled(at, f"{first['name']}, {period}").data_with("rank")
+    assert list(bars.loc[bars["is_focus"], "authority_code"]) == [focus]
+    name = "Surrey" if focus == OTHER_FOCUS else "Leicestershire"
+    assert metrics(at)[f"{name}, {period}"] == number(stored_value(demo_store_path, first["id"], period, focus),
+                                                      first["unit"])
+    assert any(c.value.startswith(f"Ranked {position_words(ranks[focus], len(ranks))}") for c in at.caption)

@@ -1,0 +1,61 @@
+"""The Quartiles and lists page: the focus authority's quartile counts and bottom-quartile
+list equal counts made directly from the engine's indicator ranks."""
+
+import pytest
+
+from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, charts, choose, direct_ranks, metrics, open_page,
+                             shows_demo_banner)
+
+QUARTILE_LABELS = ["1st quartile", "2nd quartile", "3rd quartile", "4th quartile"]
+
+
+def direct_quartile_counts(store_path, period=LATEST, focus=FOCUS, group_id="all") -> dict[str, str]:
+    """Return '1st quartile' -> count of the focus authority's indicators there, from the ranks."""
+    ranks = direct_ranks(str(store_path), group_id, focus)
+    rows = ranks[(ranks["period"] == period) & (ranks["authority_code"] == focus)].dropna(subset=["quartile"])
+    counts = rows["quartile"].astype(int).value_counts()
+    return {label: str(int(counts.get(q, 0))) for q, label in enumerate(QUARTILE_LABELS, start=1)}
+
+
+def test_quartiles_renders_with_the_demo_banner(demo_store_path, monkeypatch):
+    """The page runs, shows the demo banner and names the focus and period; it draws no chart."""
+    at = open_page(demo_store_path, monkeypatch, "quartiles")
+    assert not at.exception
+    assert shows_demo_banner(at)
+    assert at.subheader[0].value == f"Quartile position of Leicestershire's indicators, {LATEST}"
+    assert charts(at) == []
+
+
+def test_quartile_metrics_are_counted_from_the_ranks(demo_store_path, monkeypatch):
+    """The four Overall metrics equal the focus authority's quartiles counted from indicator ranks."""
+    at = open_page(demo_store_path, monkeypatch, "quartiles")
+    assert metrics(at) == direct_quartile_counts(demo_store_path)
+
+
+def test_bottom_quartile_list_names_every_fourth_quartile_indicator(demo_store_path, monkeypatch):
+    """The bottom-quartile tables hold exactly the indicators ranked in the 4th quartile."""
+    at = open_page(demo_store_path, monkeypatch, "quartiles")
+    bottom = direct_quartile_counts(demo_store_path)["4th quartile"]
+    listed = sum(len(frame.value) for frame in at.dataframe if "Indicator" in frame.value.columns
+                 and "Of" in frame.value.columns)
+    assert str(listed) == bottom
+    assert any(caption.value.startswith(f"{bottom} indicators in the bottom 25%") for caption in at.caption)
+
+
+@pytest.mark.parametrize("key, value, selection", [
+    # another period
+    ("period", EARLIER, dict(period=EARLIER)),
+    # another focus authority
+    ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS)),
+    # another comparator group
+    ("group", "county-councils", dict(group_id="county-councils")),
+])
+def test_changing_the_selection_shows_the_counts_for_it(demo_store_path, monkeypatch, key, value, selection):
+    """After a sidebar change the metrics are the counts for the new selection."""
+    at = open_page(demo_store_path, monkeypatch, "quartiles")
+    before = metrics(at)
+    choose(at, key, value)
+    assert not at.exception
+    expected = direct_quartile_counts(demo_store_path, **selection)
+    assert metrics(at) == expected
+    assert expected != before

@@ -1,0 +1,87 @@
+"""The Theme rankings page: the focus authority's position per theme and the league table
+equal the engine's positions, and follow the sidebar selection."""
+
+import pytest
+
+from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, charts, choose, direct_position_map,
+                             direct_positions, open_page, shows_demo_banner)
+from benchmarking.positions import OVERALL
+
+
+def focus_theme_positions(store_path, period=LATEST, focus=FOCUS, group_id="all") -> dict[str, int]:
+    """Return theme -> position of the focus authority, recomputed without the page."""
+    table = direct_positions(str(store_path), group_id, focus)
+    rows = table[(table["period"] == period) & (table["authority_code"] == focus)].dropna(subset=["position"])
+    return {theme: int(position) for theme, position in zip(rows["theme"], rows["position"])}
+
+
+def plotted_positions(at) -> dict[str, int]:
+    """Return theme -> position as the page's chart plots it."""
+    dots = charts(at)[0].data_with("theme")
+    return {theme: int(position) for theme, position in zip(dots["theme"], dots["position"])}
+
+
+def league_table(at):
+    """Return the league table: the page's table with an Authority column and an Overall column."""
+    tables = [frame.value for frame in at.dataframe if {"Authority", OVERALL} <= set(frame.value.columns)]
+    assert len(tables) == 1, "expected one league table on the page"
+    return tables[0]
+
+
+def test_themes_renders_with_titles_naming_period_and_group(demo_store_path, monkeypatch):
+    """The page runs, shows the demo banner, and the chart title names focus, period and group."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    assert not at.exception
+    assert shows_demo_banner(at)
+    [chart] = charts(at)
+    assert chart.title == f"Leicestershire: position by theme, {LATEST}"
+    assert "Comparator group: all authorities (32)" in chart.subtitle
+    assert at.subheader[0].value == f"League table, {LATEST}"
+
+
+def test_chart_plots_the_engine_positions_of_the_focus(demo_store_path, monkeypatch):
+    """Each theme's dot is the focus authority's position recomputed from ranks."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    assert plotted_positions(at) == focus_theme_positions(demo_store_path)
+
+
+def test_league_table_is_ordered_by_overall_position(demo_store_path, monkeypatch):
+    """The league table lists every authority, best Overall first, with the engine's positions."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    table = league_table(at)
+    overall = direct_position_map(demo_store_path, OVERALL, LATEST)
+    assert len(table) == 32
+    assert list(table[OVERALL]) == sorted(overall.values())
+    assert table["Authority"].iloc[0] == "Kent" and overall["E10000016"] == 1
+
+
+@pytest.mark.parametrize("key, value, selection, title", [
+    # another period
+    ("period", EARLIER, dict(period=EARLIER), f"Leicestershire: position by theme, {EARLIER}"),
+    # another focus authority
+    ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS), f"Surrey: position by theme, {LATEST}"),
+    # another comparator group
+    ("group", "county-councils", dict(group_id="county-councils"), f"Leicestershire: position by theme, {LATEST}"),
+])
+def test_changing_the_selection_plots_the_engine_positions_for_it(demo_store_path, monkeypatch, key, value,
+                                                                  selection, title):
+    """After a sidebar change the chart title and dots are the engine's for the new selection."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    before = plotted_positions(at)
+    choose(at, key, value)
+    assert not at.exception
+    assert charts(at)[0].title == title
+    expected = focus_theme_positions(demo_store_path, **selection)
+    assert plotted_positions(at) == expected
+    assert expected != before
+
+
+def test_group_size_sets_the_axis(demo_store_path, monkeypatch):
+    """In the 24 county councils, the axis says so and the league table has 24 rows."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    choose(at, "group", "county-councils")
+    chart = charts(at)[0]
+    assert "Comparator group: county councils (24)" in chart.subtitle
+    x_titles = [layer["encoding"]["x"].get("title") for layer in chart.spec["layer"]]
+    assert "Position among 24 (1 = best)" in x_titles
+    assert len(league_table(at)) == 24
