@@ -151,6 +151,9 @@ def open_app(browser, server, sync_playwright):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(EXPECT_SECONDS * 1000)
+        # The default page (Overview) lives at the root URL: /overview would be "page not found".
+        if path.split("?")[0] == "overview":
+            path = path[len("overview"):]
         page.goto(f"{server.url}/{path}")
         return page
 
@@ -169,6 +172,7 @@ def wait_for_page(page, expect, name: str) -> None:
         expect(chart).to_be_visible()
     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
     expect(page.locator('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')).to_have_count(0)
+    expect(page.get_by_test_id("stDialog")).to_have_count(0)  # e.g. Streamlit's "Page not found"
 
 
 def screenshot(page, name: str, screen_too: bool = False) -> Path:
@@ -249,7 +253,10 @@ def test_sidebar_choice_is_kept_in_the_url_and_across_pages(open_app, sync_playw
     expect = sync_playwright.expect
     page = open_app("overview")
     wait_for_page(page, expect, "overview")
-    period = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Period")
+    # Streamlit may open a new session with the sidebar collapsed (its remembered state after
+    # another test hid it for briefing mode): expand it as a user would.
+    sidebar = page.get_by_test_id("stSidebar")
+    period = sidebar.get_by_test_id("stSelectbox").filter(has_text="Period")
     period.get_by_role("combobox").click()
     page.get_by_role("option", name="2019/20").click()
     expect(page).to_have_url(re.compile(r"period=2019%2F20|period=2019/20"))
