@@ -12,6 +12,8 @@ from pages._common import ensure_store
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
 ensure_store()
 
+# Each url_path equals its file's stem: a fresh server's first request is resolved from the
+# file name (Streamlit's pages/ folder mode), so any other path would show "Page not found".
 PAGES = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True, url_path="overview"),
     st.Page("pages/quadrant.py", title="Performance vs spend", icon=":material/scatter_plot:", url_path="quadrant"),
@@ -21,7 +23,9 @@ PAGES = [
             url_path="quartiles"),
     st.Page("pages/trend.py", title="Trend", icon=":material/trending_up:", url_path="trend"),
     st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
+    st.Page("pages/beyond_ranks.py", title="Beyond ranks", icon=":material/query_stats:", url_path="beyond_ranks"),
     st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:", url_path="presentation"),
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+    st.Page("pages/import_data.py", title="Data import", icon=":material/upload_file:", url_path="import_data"),
 ]
 st.navigation(PAGES).run()

@@ -29,13 +29,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return demo_main(argv)
 
 
-def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]:
     """Return FIELD=TEXT arguments as a dict; BenchmarkingError naming the option when malformed."""
     pairs = {}
     for value in values or []:
         name, sep, text = value.partition("=")
         if not sep or not name.strip():
-            raise BenchmarkingError(f"{option} takes FIELD=VALUE (for example {option} period=Year), got {value!r}")
+            raise BenchmarkingError(f"{option} takes FIELD={example.split('=')[1].upper()}, for example "
+                                    f"{option} {example}; got {value!r}")
         pairs[name.strip()] = text.strip()
     return pairs
 
@@ -58,8 +59,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for source in sources:
         columns = [str(c) for c in source.frame.columns]
         mapping, origin = choose_mapping(columns, context, args.table)
-        mapping = adjust(mapping, columns, layout=args.layout, columns=_pairs(args.map, "--map"),
-                         constants=_pairs(args.set, "--set"), indicators=context.indicators)
+        mapping = adjust(mapping, columns, layout=args.layout, columns=_pairs(args.map, "--map", "period=column"),
+                         constants=_pairs(args.set, "--set", "edition=value"), indicators=context.indicators)
         mappings[source.name] = mapping
         if args.map or args.set or args.layout:
             origin = f"{origin} and adjusted"

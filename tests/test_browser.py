@@ -39,8 +39,10 @@ PAGES = {
     "quartiles": ("Quartiles and lists", False),
     "trend": ("Trend", True),
     "funding": ("Funding", True),
+    "beyond_ranks": ("Beyond ranks", True),
     "presentation": ("Presentation", False),
     "data": ("Data", False),
+    "import_data": ("Data import", False),
 }
 
 pytestmark = pytest.mark.playwright
