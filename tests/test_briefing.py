@@ -150,3 +150,33 @@ def test_sentences_are_left_out_when_figures_are_missing():
                "quartile_counts": {}, "improved": 0, "worsened": 0}
     sentences = overview_sentences(figures)
     assert sentences == ["Testshire ranks 3rd of 10 for overall performance in 2021/22."]
+
+
+@pytest.mark.playwright
+def test_rendered_slide_and_page_are_saved_as_images(demo_briefing, tmp_path):
+    """LibreOffice renders the deck and pdftoppm the PDF; one slide and one page land in artifacts/."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    pdftoppm = shutil.which("pdftoppm")
+    if not office or not pdftoppm:
+        pytest.skip("LibreOffice (soffice) and pdftoppm are needed: apt-get install libreoffice-impress poppler-utils")
+    _, briefing, pptx_bytes, pdf_bytes = demo_briefing
+    out = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    deck = tmp_path / "briefing.pptx"
+    deck.write_bytes(pptx_bytes)
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                   check=True, capture_output=True, timeout=240)
+    # slide 3 is the Overall quadrant chart; page 4 of the report is the same chart
+    subprocess.run([pdftoppm, "-png", "-r", "80", "-f", "3", "-l", "3", "-singlefile", str(tmp_path / "briefing.pdf"),
+                    str(out / "briefing-slide-3")], check=True, timeout=120)
+    report = tmp_path / "report.pdf"
+    report.write_bytes(pdf_bytes)
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "4", "-l", "4", "-singlefile", str(report),
+                    str(out / "briefing-report-page-4")], check=True, timeout=120)
+    for name in ("briefing-slide-3.png", "briefing-report-page-4.png"):
+        image = out / name
+        assert image.exists() and image.stat().st_size > 10_000  # a real picture, not a blank page
