@@ -49,8 +49,10 @@ PAGE_WIDGETS = {
     "quartiles": None,
     "trend": ("trend_themes", [["Overall", "LA Core", "Education"], ["Overall", "LA Core"]]),
     "funding": ("funding_reference", ["highest", "median"]),
+    "beyond_ranks": ("beyond_vfm_theme", ["Education", "Overall"]),
     "presentation": None,
     "data": None,
+    "import_data": None,
 }
 
 
