@@ -38,9 +38,6 @@ def test_page_has_no_serious_accessibility_violations(open_app, sync_playwright,
     wait_for_page(page, sync_playwright.expect, name)
     # Streamlit fades elements left from a previous run until it redraws them; scan the settled page.
     sync_playwright.expect(page.locator('[data-stale="true"]')).to_have_count(0)
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stMain"] p')].every(p => {
-        for (let e = p; e; e = e.parentElement) { if (getComputedStyle(e).opacity !== '1') return false; }
-        return true; })""")
     results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
