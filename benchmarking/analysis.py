@@ -8,6 +8,7 @@ functions shape those results for one page, one period and one focus authority.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +49,7 @@ class Catalogue:
         kinds = set(self.datasets["kind"]) if len(self.datasets) else set()
         return kinds == {"demo"}
 
-    @property
+    @functools.cached_property
     def period_labels(self) -> list[str]:
         """Period labels with at least one value of a ranked indicator, oldest first.
 

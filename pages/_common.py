@@ -199,8 +199,7 @@ def current_selection() -> Selection:
         # so that app.py's page configuration and navigation apply to this same URL.
         PagesManager.uses_pages_directory = False
         st.rerun()
-    ensure_store()
-    return sidebar()
+    return sidebar()  # app.py has already made sure the store exists, once per run
 
 
 def _dataset_line(cat: analysis.Catalogue) -> str:
