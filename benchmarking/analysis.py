@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import context, ranking, similarity, travel
+from . import context, currency, ranking, similarity, travel
 from .errors import UnknownAuthorityError, UnknownIndicatorError
 from .groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
 from .positions import LA_CORE, OVERALL, positions
@@ -50,16 +50,27 @@ class Catalogue:
         return kinds == {"demo"}
 
     @functools.cached_property
+    def calendar(self) -> currency.ReportingCalendar:
+        """The reporting periods (see ``currency``) built from every period with a value."""
+        return currency.reporting_calendar(self.values.loc[self.values["value"].notna(), "period"].unique())
+
+    @functools.cached_property
+    def reporting_values(self) -> pd.DataFrame:
+        """The values each reporting period uses, with ``source_period`` and ``years_older``."""
+        return currency.reporting_values(self.values, self.calendar)
+
+    @functools.cached_property
     def period_labels(self) -> list[str]:
-        """Period labels with at least one value of a ranked indicator, oldest first.
+        """Reporting periods with at least one value of a ranked indicator, oldest first.
 
         Periods that hold only context indicators (polarity 'none') give no position, so
         they are not offered.
         """
         ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
-        values = self.values[self.values["indicator_id"].isin(ranked) & self.values["value"].notna()]
+        values = self.reporting_values
+        values = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
         present = set(values["period"])
-        return [p for p in self.periods["label"] if p in present]
+        return [p for p in self.calendar.labels if p in present]
 
     @property
     def themes(self) -> list[str]:
@@ -121,6 +132,9 @@ class Benchmark:
     deprivation_ranks: pd.DataFrame
     travel: pd.DataFrame
     options: dict = field(default_factory=dict)
+    vintages: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[
+        "indicator_id", "period", "source_period", "years_older", "n_values", "n_provisional", "n_revised"]))
+    """Per indicator and reporting period: the published period used and its status counts."""
 
 
 def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | None = None) -> ComparatorGroup:
@@ -142,9 +156,16 @@ def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | No
 def context_features(catalogue: Catalogue, period: str | None = None) -> pd.DataFrame:
     """Return every authority's context variables for similarity (see ``similarity``):
     population, deprivation, spend and funding per head (latest up to ``period``), rurality."""
+    calendar = catalogue.calendar
+    spend, funding = catalogue.spend, catalogue.funding
+    if period is not None:
+        target = calendar.order_of(period)
+        spend = spend[spend["period"].map(calendar.order_of) <= target]
+        funding = funding[funding["period"].map(calendar.order_of) <= target]
+    labels = set(spend["period"]) | set(funding["period"])
+    order = sorted(labels, key=lambda label: (calendar.order_of(label), currency.period_end(label), label))
     return similarity.context_features(
-        catalogue.authorities, catalogue.spend, catalogue.funding, catalogue.deprivation,
-        period=period, period_order=list(catalogue.periods["label"]),
+        catalogue.authorities, spend, funding, catalogue.deprivation, period=None, period_order=order,
     )
 
 
@@ -153,9 +174,13 @@ def compute(
 ) -> Benchmark:
     """Return ranks, positions, context ranks and direction of travel for the group, all periods."""
     members = list(group.members)
-    ranks = ranking.indicator_ranks(catalogue.values, catalogue.indicators, authority_codes=members)
+    reporting = catalogue.reporting_values
+    ranks = ranking.indicator_ranks(reporting, catalogue.indicators, authority_codes=members)
     theme_positions = positions(ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage)
-    travel_frame = travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=members)
+    vintage = currency.vintages(ranking.restrict_to_group(reporting, members))
+    travel_frame = _reporting_travel(
+        travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=members), vintage,
+        catalogue.calendar)
     return Benchmark(
         group=group,
         ranks=ranks,
@@ -165,7 +190,24 @@ def compute(
         deprivation_ranks=context.deprivation_ranks(catalogue.deprivation, authority_codes=members),
         travel=travel_frame,
         options={"scaled": scaled, "min_coverage": min_coverage},
+        vintages=vintage,
     )
+
+
+def _reporting_travel(raw_travel: pd.DataFrame, vintage: pd.DataFrame, calendar: currency.ReportingCalendar
+                      ) -> pd.DataFrame:
+    """Return direction of travel per reporting period: each indicator's change as published
+    in the vintage that period uses (so older figures keep the change they were published with)."""
+    if vintage["period"].eq(vintage["source_period"]).all():
+        used = pd.MultiIndex.from_frame(vintage[["indicator_id", "period"]])
+        keep = pd.MultiIndex.from_frame(raw_travel[["indicator_id", "period"]]).isin(used)
+        return raw_travel[keep].reset_index(drop=True)
+    rows = raw_travel.drop(columns=["period", "period_start"]).assign(source_period=raw_travel["period"].to_numpy())
+    out = rows.merge(vintage[["indicator_id", "period", "source_period"]], on=["indicator_id", "source_period"])
+    out = out.merge(calendar.periods[["label", "start_date"]].rename(
+        columns={"label": "period", "start_date": "period_start"}), on="period")
+    columns = ["indicator_id", "authority_code", "period", "period_start"]
+    return out[columns + [c for c in raw_travel.columns if c not in columns]].reset_index(drop=True)
 
 
 # -- views ---------------------------------------------------------------------------
@@ -178,16 +220,16 @@ def _latest_edition(deprivation_ranks: pd.DataFrame) -> pd.DataFrame:
     return deprivation_ranks[deprivation_ranks["edition"] == edition]
 
 
-def nearest_period(frame: pd.DataFrame, period: str, periods: pd.DataFrame) -> str | None:
-    """Return ``period`` if ``frame`` has it, else its latest period before ``period`` (or None)."""
+def nearest_period(frame: pd.DataFrame, period: str, calendar: currency.ReportingCalendar) -> str | None:
+    """Return the latest of ``frame``'s published periods in reporting period ``period`` or
+    before it (the one ending last when several qualify), or None."""
     available = set(frame["period"]) if "period" in frame else set()
     if period in available:
         return period
-    order = list(periods["label"])
-    if period not in order:
-        return None
-    earlier = [p for p in order[: order.index(period)] if p in available]
-    return earlier[-1] if earlier else None
+    target = calendar.order_of(period)
+    candidates = [(calendar.order_of(label), currency.period_end(label), label) for label in available]
+    candidates = [c for c in candidates if not np.isnan(c[0]) and c[0] <= target]
+    return max(candidates)[2] if candidates else None
 
 
 def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str) -> pd.DataFrame:
@@ -195,10 +237,10 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
     comparator = COMPARATOR_AXES[axis]
     if comparator == "spend":
         frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
-        basis = nearest_period(frame, period, catalogue.periods)
+        basis = nearest_period(frame, period, catalogue.calendar)
         frame = frame[frame["period"] == basis]
     elif comparator == "funding":
-        basis = nearest_period(bench.funding_ranks, period, catalogue.periods)
+        basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
         frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
     else:
         frame = _latest_edition(bench.deprivation_ranks)
@@ -263,6 +305,40 @@ def focus_positions(bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
     """Return the focus authority's rows of ``positions`` for the period (one per theme)."""
     pos = bench.positions
     return pos[(pos["period"] == period) & (pos["authority_code"] == focus)].reset_index(drop=True)
+
+
+def theme_indicator_ids(indicators: pd.DataFrame, theme: str) -> set[str]:
+    """Return the ids of the ranked indicators a theme, Overall or LA Core position is built from."""
+    ranked = indicators[indicators["polarity"] != "none"]
+    if theme == OVERALL:
+        return set(ranked["id"])
+    if theme == LA_CORE:
+        return set(ranked.loc[ranked["is_core"].fillna(False).astype(bool), "id"])
+    return set(ranked.loc[ranked["theme"] == theme, "id"])
+
+
+def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> dict:
+    """Return how current the figures behind a theme (or Overall, LA Core) position are in a period.
+
+    Keys: period, theme, n_indicators (ranked indicators with figures that period), n_older
+    (of them, from an earlier published period), older_periods ({published label: count},
+    newest first), n_provisional and n_revised (indicators with at least one value of that
+    status among those used), max_years_older.
+    """
+    ids = theme_indicator_ids(catalogue.indicators, theme)
+    rows = bench.vintages[(bench.vintages["period"] == period) & bench.vintages["indicator_id"].isin(ids)
+                          & (bench.vintages["n_values"] > 0)]
+    older = rows[rows["years_older"] > 0]
+    counts = older.groupby("source_period").size()
+    order = sorted(counts.index, key=lambda label: currency.period_end(label), reverse=True)
+    return {
+        "period": period, "theme": theme,
+        "n_indicators": len(rows), "n_older": len(older),
+        "older_periods": {label: int(counts[label]) for label in order},
+        "n_provisional": int((rows["n_provisional"] > 0).sum()),
+        "n_revised": int((rows["n_revised"] > 0).sum()),
+        "max_years_older": int(rows["years_older"].max()) if len(rows) else 0,
+    }
 
 
 def previous_period(catalogue: Catalogue, period: str) -> str | None:
@@ -333,6 +409,7 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         "no_real_change": int(overall_directions.get("no real change", 0)),
         "not_comparable": int(overall_directions.get("not comparable", 0)),
         "quadrant": quadrant,
+        "currency": data_currency(catalogue, bench, OVERALL, period),
         "theme_positions": pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
     }
 
@@ -341,23 +418,31 @@ def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, pe
                    focus: str) -> pd.DataFrame:
     """Return every group authority's value, rank and quartile on one indicator in one period.
 
-    Columns: authority_code, name, kind, value, rank, n_ranked, quartile, is_focus; best first.
+    Columns: authority_code, name, kind, value, rank, n_ranked, quartile, is_focus, source_period
+    (the published period the value comes from), years_older, status; best first.
     """
     if indicator_id not in set(catalogue.indicators["id"]):
         raise UnknownIndicatorError(f"no indicator with id {indicator_id!r} in the store")
     rows = bench.ranks[(bench.ranks["indicator_id"] == indicator_id) & (bench.ranks["period"] == period)]
     rows = rows.merge(catalogue.authorities[["code", "name", "kind"]], left_on="authority_code", right_on="code")
+    values = catalogue.reporting_values
+    used = values[(values["indicator_id"] == indicator_id) & (values["period"] == period)]
+    rows = rows.merge(used[["authority_code", "source_period", "years_older", "status"]], on="authority_code",
+                      how="left")
     rows["is_focus"] = rows["authority_code"] == focus
-    columns = ["authority_code", "name", "kind", "value", "rank", "n_ranked", "quartile", "is_focus"]
+    columns = ["authority_code", "name", "kind", "value", "rank", "n_ranked", "quartile", "is_focus",
+               "source_period", "years_older", "status"]
     return rows[columns].sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
 
 
 def indicator_series(catalogue: Catalogue, bench: Benchmark, indicator_id: str, focus: str) -> pd.DataFrame:
-    """Return per period: the focus authority's value and the group's median and quartiles.
+    """Return per published period of the indicator: the focus authority's value and the
+    group's median and quartiles (the publisher's own periods, so no year is shown twice).
 
     Columns: period, period_start, focus_value, median, lower_quartile, upper_quartile, n.
     """
-    rows = bench.ranks[bench.ranks["indicator_id"] == indicator_id]
+    values = catalogue.values
+    rows = values[(values["indicator_id"] == indicator_id) & values["authority_code"].isin(set(bench.group.members))]
     stats = rows.groupby(["period", "period_start"])["value"].agg(
         median="median",
         lower_quartile=lambda v: v.quantile(0.25),
@@ -381,7 +466,7 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     Columns: authority_code, name, kind, population, core_spending_power_per_head, rank, n_ranked,
     is_focus, period (the funding period used: ``period`` or the latest before it).
     """
-    basis = nearest_period(bench.funding_ranks, period, catalogue.periods)
+    basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
     frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
     frame = frame.merge(catalogue.authorities[["code", "name", "kind", "population"]],
                         left_on="authority_code", right_on="code").drop(columns="code")

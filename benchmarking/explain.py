@@ -15,27 +15,20 @@ from . import analysis
 from .positions import LA_CORE, OVERALL
 
 
-def _theme_indicators(indicators: pd.DataFrame, theme: str) -> pd.Series:
-    ranked = indicators[indicators["polarity"] != "none"]
-    if theme == OVERALL:
-        return ranked["id"]
-    if theme == LA_CORE:
-        return ranked.loc[ranked["is_core"].astype(bool), "id"]
-    return ranked.loc[ranked["theme"] == theme, "id"]
-
-
 def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, theme: str, period: str,
                   focus: str) -> tuple[pd.DataFrame, dict]:
     """Return (indicator rows, summary) behind the focus authority's position in a theme.
 
     Rows: indicator_id, name, theme, value, rank, n_ranked, group_mean_rank, contribution
-    (rank - group_mean_rank; negative = better than the group's typical rank), status;
+    (rank - group_mean_rank; negative = better than the group's typical rank), source_period
+    (the published period the value comes from), years_older (0 = the period's own), status;
     sorted best contribution first. Indicators the theme has but the authority lacks a value
     for are listed with rank NA ("not ranked: no value"), never filled in.
     Summary: position, n_positioned, average_rank (engine), mean_listed_rank, n_indicators,
-    n_available, coverage, min_coverage, reason (why there is no position, or None).
+    n_available, coverage, min_coverage, n_older / n_provisional / n_revised (ranked values from
+    an earlier period / provisional / revised), reason (why there is no position, or None).
     """
-    ids = set(_theme_indicators(catalogue.indicators, theme))
+    ids = analysis.theme_indicator_ids(catalogue.indicators, theme)
     ranks = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["indicator_id"].isin(ids)]
     available = ranks[ranks["n_ranked"] > 0]
     group_mean = available.groupby("indicator_id")["rank"].mean().rename("group_mean_rank")
@@ -44,12 +37,18 @@ def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, them
     if missing:
         rows = pd.concat([rows, pd.DataFrame({"indicator_id": missing})], ignore_index=True)
     rows = rows.merge(catalogue.indicators[["id", "name", "theme"]], left_on="indicator_id", right_on="id", how="left")
-    status = catalogue.values[(catalogue.values["period"] == period) & (catalogue.values["authority_code"] == focus)]
-    rows = rows.merge(status[["indicator_id", "status"]], on="indicator_id", how="left")
+    values = catalogue.reporting_values
+    status = values[(values["period"] == period) & (values["authority_code"] == focus)]
+    rows = rows.merge(status[["indicator_id", "status", "source_period", "years_older"]], on="indicator_id",
+                      how="left")
+    vintage = bench.vintages[bench.vintages["period"] == period].set_index("indicator_id")
+    rows["source_period"] = rows["source_period"].fillna(rows["indicator_id"].map(vintage["source_period"]))
+    rows["years_older"] = rows["years_older"].fillna(rows["indicator_id"].map(vintage["years_older"]))
     rows["rank"] = rows["rank"].astype("Float64")
     rows["contribution"] = rows["rank"] - rows["group_mean_rank"]
     rows = rows.sort_values(["contribution", "name"], na_position="last").reset_index(drop=True)
-    columns = ["indicator_id", "name", "theme", "value", "rank", "n_ranked", "group_mean_rank", "contribution", "status"]
+    columns = ["indicator_id", "name", "theme", "value", "rank", "n_ranked", "group_mean_rank", "contribution",
+               "source_period", "years_older", "status"]
     position = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == theme)
                                & (bench.positions["authority_code"] == focus)]
     row = position.iloc[0] if len(position) else None
@@ -65,6 +64,9 @@ def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, them
         "n_available": len(rows),
         "coverage": float(ranked.sum() / len(rows)) if len(rows) else 0.0,
         "min_coverage": min_coverage,
+        "n_older": int((rows.loc[ranked, "years_older"] > 0).sum()),
+        "n_provisional": int((rows.loc[ranked, "status"] == "provisional").sum()),
+        "n_revised": int((rows.loc[ranked, "status"] == "revised").sum()),
     }
     summary["reason"] = None
     if summary["position"] is None:

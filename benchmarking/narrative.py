@@ -79,6 +79,12 @@ def overview_sentences(overview: dict) -> list[str]:
             f"Of {total} indicators with a quartile, {counts.get(1, 0)} are in the top quartile and "
             f"{counts.get(4, 0)} in the bottom quartile."
         )
+    currency = overview.get("currency")
+    if currency and currency["n_older"] and overview.get("overall_position") is not None:
+        sentences.append(
+            f"The Overall position rests on {currency['n_indicators']} indicators, {currency['n_older']} of "
+            f"which use figures published for a period before {period}, the latest available."
+        )
     if overview.get("previous_period") and (overview.get("improved") or overview.get("worsened")):
         sentences.append(
             f"Since {overview['previous_period']}, {overview['improved']} indicators improved, "

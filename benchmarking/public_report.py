@@ -4,13 +4,12 @@
 store built by ``build-public`` and writes a Markdown report beside a quadrant chart
 (``public-counties-quadrant.png``, rendered with ``charts.to_png``):
 
-* the **latest common period**: the latest period with ranked values from every
-  indicator publisher in the store (``latest_common_period``), with each county area's
+* the **latest common period**: the latest reporting year (see ``currency``) with figures
+  published for it by every indicator publisher in the store (``latest_common_period``),
+  with each county area's
   Overall, LA Core and theme positions, the focus authority's summary and the quadrant
   of Overall performance against net expenditure per head;
-* the **richest period**: the period with the most ranked indicators, usually a DfE LAIT
-  year, because publishers label years differently (LAIT labels most academic years by
-  the year they end, ``2023``; Oflog, DEFRA and MHCLG use financial years, ``2022-23``);
+* the **richest period**: the reporting year with the most ranked indicators;
 * the data sources (the ``dataset`` table and the ``sources`` setting) and what the build
   left out and why (the ``public_build_summary`` setting).
 
@@ -28,7 +27,7 @@ import pandas as pd
 
 from . import analysis, charts
 from .errors import BenchmarkingError
-from .formatting import money, ordinal
+from .formatting import currency_text, money, ordinal
 from .positions import LA_CORE, OVERALL
 from .store import PROJECT_ROOT, Store, default_db_path
 
@@ -50,14 +49,17 @@ def publishers(indicators: pd.DataFrame) -> pd.Series:
 
 
 def period_coverage(catalogue: analysis.Catalogue, bench: analysis.Benchmark) -> pd.DataFrame:
-    """Return per period: publishers, ranked indicators and authorities ranked, oldest first."""
+    """Return per reporting period: publishers, ranked indicators and authorities ranked, counting
+    only figures published for the period itself (not older ones carried forward), oldest first."""
     ranked = bench.ranks[bench.ranks["rank"].notna()]
+    fresh = bench.vintages.loc[bench.vintages["years_older"] == 0, ["indicator_id", "period"]]
+    ranked = ranked.merge(fresh, on=["indicator_id", "period"])
     frame = ranked.assign(publisher=ranked["indicator_id"].map(publishers(catalogue.indicators)))
     coverage = frame.groupby("period").agg(
         publishers=("publisher", "nunique"), indicators=("indicator_id", "nunique"),
         authorities=("authority_code", "nunique"),
     )
-    order = [label for label in catalogue.periods["label"] if label in coverage.index]
+    order = [label for label in catalogue.calendar.labels if label in coverage.index]
     return coverage.loc[order].reset_index()
 
 
@@ -132,8 +134,8 @@ def report_markdown(catalogue: analysis.Catalogue, bench: analysis.Benchmark, fo
         "",
         f"## {focus_name}, {period}",
         "",
-        f"{period} is the **latest common period**: the latest period with ranked values from every "
-        f"indicator publisher in the store ({int(coverage.loc[period, 'publishers'])} publishers, "
+        f"{period} is the **latest common period**: the latest reporting year with figures published for "
+        f"it by every indicator publisher in the store ({int(coverage.loc[period, 'publishers'])} publishers, "
         f"{int(coverage.loc[period, 'indicators'])} ranked indicators, "
         f"{int(coverage.loc[period, 'authorities'])} county areas).",
         "",
@@ -150,18 +152,19 @@ def report_markdown(catalogue: analysis.Catalogue, bench: analysis.Benchmark, fo
         "",
         _indicator_list(catalogue, bench, period),
         "",
-        f"## Every county area, {richest} (the period with the most indicators)",
-        "",
-        f"Publishers label years differently: DfE LAIT labels most school and children's "
-        f"services years by the year they end (`2023`), Oflog, DEFRA and MHCLG use financial "
-        f"years (`2022-23`), so each label is ranked on its own. {richest} has the most ranked "
-        f"indicators ({int(coverage.loc[richest, 'indicators'])}, from "
-        f"{int(coverage.loc[richest, 'publishers'])} publisher(s)).",
-        "",
-        *overview_lines(catalogue, bench, richest, focus),
-        "",
-        positions_table(catalogue, bench, richest),
-        "",
+        *([] if richest == period else [
+            f"## Every county area, {richest} (the reporting year with the most indicators)",
+            "",
+            f"Publishers label years differently (DfE LAIT `2023`, Oflog, DEFRA and MHCLG `2022-23`); "
+            f"each published period counts in the financial year that holds its midpoint. {richest} has "
+            f"the most ranked indicators ({int(coverage.loc[richest, 'indicators'])}, from "
+            f"{int(coverage.loc[richest, 'publishers'])} publisher(s)).",
+            "",
+            *overview_lines(catalogue, bench, richest, focus),
+            "",
+            positions_table(catalogue, bench, richest),
+            "",
+        ]),
         "## Data sources",
         "",
         settings.get("sources", ""),
@@ -186,6 +189,7 @@ def overview_lines(catalogue: analysis.Catalogue, bench: analysis.Benchmark, per
                         if facts["core_position"] is not None else "."))
     else:
         lines.append(f"- **Overall:** {name} has no Overall position in {period}.")
+    lines.append(f"- **Data currency:** {currency_text(facts['currency'])}")
     themes = facts["theme_positions"]
     themes = themes[~themes["theme"].isin([OVERALL, LA_CORE]) & themes["position"].notna()]
     if len(themes):

@@ -175,7 +175,7 @@ st.caption(f"{selection.focus_name}'s Overall position with each theme left out 
 
 st.header("Who gets more for their money?")
 vfm_theme = st.selectbox("Theme for value for money", columns_choice, key="beyond_vfm_theme")
-scores = value_for_money.performance_scores(cat.values, cat.indicators, period, vfm_theme,
+scores = value_for_money.performance_scores(cat.reporting_values, cat.indicators, period, vfm_theme,
                                             authority_codes=bench.group.members)
 spend = analysis.context_ranks(cat, bench, vfm_theme, "Revenue", period)
 deprivation = analysis.context_ranks(cat, bench, OVERALL, "Deprivation", period)

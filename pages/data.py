@@ -40,14 +40,22 @@ if periods:
     st.caption(f"Periods: {periods[0]} to {periods[-1]}. Store: `{path}`")
 
 st.subheader(f"Coverage in {selection.period}")
-values = cat.values[cat.values["period"] == selection.period]
-by_theme = (cat.indicators.merge(values.groupby("indicator_id")["value"].count().rename("values"),
-                                 left_on="id", right_index=True, how="left")
-            .fillna({"values": 0})
+values = cat.reporting_values[cat.reporting_values["period"] == selection.period]
+used = values.dropna(subset=["value"]).groupby("indicator_id").agg(
+    values=("value", "count"), older=("years_older", "max"),
+    provisional=("status", lambda s: bool((s == "provisional").any())),
+    revised=("status", lambda s: bool((s == "revised").any())))
+by_theme = (cat.indicators.merge(used, left_on="id", right_index=True, how="left")
+            .fillna({"values": 0, "older": 0, "provisional": False, "revised": False})
             .groupby("theme").agg(indicators=("id", "count"), with_values=("values", lambda v: int((v > 0).sum())),
-                                  values=("values", "sum")))
+                                  values=("values", "sum"), older=("older", lambda v: int((v > 0).sum())),
+                                  provisional=("provisional", "sum"), revised=("revised", "sum")))
+st.caption(f"Each indicator's figures for {selection.period} are its latest published for that period or up to "
+           "two periods before (Older figures counts those); Provisional and Revised count indicators with "
+           "figures of that status.")
 st.dataframe(by_theme.rename(columns={"indicators": "Indicators", "with_values": "With values",
-                                      "values": "Values"}), width="stretch")
+                                      "values": "Values", "older": "Older figures", "provisional": "Provisional",
+                                      "revised": "Revised"}), width="stretch")
 missing = (values.assign(missing=values["value"].isna()).groupby("authority_code")["missing"].sum()
            .rename("Missing values").reset_index()
            .merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")

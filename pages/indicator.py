@@ -48,6 +48,17 @@ if len(focus) and focus["rank"].notna().iloc[0]:
 else:
     st.info(f"{selection.focus_name} has no value for this indicator in {selection.period}.")
 
+used = view.dropna(subset=["value"])
+if len(used):
+    source = used["source_period"].mode().iloc[0]
+    years = int(used["years_older"].max())
+    if years:
+        st.warning(f"Older figures: the latest published for this indicator are for **{source}**, "
+                   f"{years} reporting period{'s' if years > 1 else ''} before {selection.period}; "
+                   "they are used until newer figures are published.", icon=":material/history:")
+    flagged = used[used["status"].isin(["provisional", "revised"])]
+    for status, group in flagged.groupby("status"):
+        st.caption(f"**{status.capitalize()}** figures ({source}): {escape(', '.join(group['name']))}.")
 context_notes = notes_for(cat.notes, indicator_id=indicator_id, period=selection.period)
 for record in context_notes.itertuples():
     who = "" if record.authority_code == "*" else f" ({cat.authority_name(record.authority_code)})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import analysis, charts
-from benchmarking.formatting import money, ordinal, position_text
+from benchmarking.formatting import currency_text, money, ordinal, position_text
 from benchmarking.narrative import overview_sentences
 from benchmarking.positions import OVERALL
 from pages._common import benchmark, briefing_file, catalogue, current_selection, page_header, slug
@@ -38,6 +38,7 @@ row[2].metric("Spend per head rank", position_text(figures["spend_rank"], figure
 row[3].metric("Core spending power rank", position_text(figures["funding_rank"], figures["funding_n"]),
               help=f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}); "
                    "1st = best funded")
+st.caption(currency_text(figures["currency"]))
 counts = figures["quartile_counts"]
 row = st.columns(4)
 row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import analysis, charts
-from benchmarking.formatting import money
+from benchmarking.formatting import currency_text, money
 from benchmarking.positions import LA_CORE, OVERALL
 from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
@@ -52,6 +52,7 @@ summary = ((f"{selection.focus_name} is in the '{focus_quadrant.iloc[0]}' quadra
            + "Authorities per quadrant: " + "; ".join(f"{label} {n}" for label, n in counts.items()) + ".")
 show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
+st.caption(currency_text(analysis.data_currency(cat, bench, theme, selection.period)))
 focus_row = view[view["is_focus"]]
 if len(focus_row):
     st.info(f"{selection.focus_name}: **{focus_row['quadrant'].iloc[0]}** "

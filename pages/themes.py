@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking import analysis, charts, explain
-from benchmarking.formatting import ordinal, position_text
+from benchmarking.formatting import currency_text, ordinal, position_text
 from benchmarking.positions import LA_CORE, OVERALL
 from pages._common import benchmark, catalogue, current_selection, db_path, page_header, show_chart, stamp, style
 
@@ -93,9 +93,13 @@ else:
         "position up, positive values pull it down. Indicators without a value are listed, not ranked and "
         "never filled in."
     )
+st.caption(currency_text(analysis.data_currency(cat, bench, theme_choice, selection.period))
+           + " The Published for column gives each figure's own period; Status flags provisional and revised "
+             "figures.")
 st.dataframe(
     rows.rename(columns={"name": "Indicator", "theme": "Theme", "value": "Value", "rank": "Rank",
                          "n_ranked": "Of", "group_mean_rank": "Group mean rank", "contribution": "Contribution",
+                         "source_period": "Published for", "years_older": "Years older",
                          "status": "Status"}).drop(columns="indicator_id"),
     hide_index=True, width="stretch",
     column_config={"Group mean rank": st.column_config.NumberColumn(format="%.1f"),

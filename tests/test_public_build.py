@@ -161,13 +161,14 @@ def test_no_value_lies_outside_its_authoritys_lifetime(built):
 
 
 def test_ranking_in_each_period_only_includes_authorities_alive_then(bench):
-    """North Yorkshire County Council is ranked up to 2022-23, North Yorkshire Council from 2023."""
+    """North Yorkshire County Council is ranked up to 2022/23, North Yorkshire Council from 2023/24
+    (reporting years: financial years, each holding the published periods whose midpoint falls in it)."""
     _, benchmark = bench
     ranked = benchmark.ranks[benchmark.ranks["rank"].notna()]
     assert lifetime_mask(load_county_areas(), ranked["authority_code"], ranked["period"]).all()
     periods = lambda code: set(ranked.loc[ranked["authority_code"] == code, "period"])  # noqa: E731
-    assert "2022-23" in periods("E10000023") and "2023" not in periods("E10000023")
-    assert "2023" in periods("E06000065") and "2022-23" not in periods("E06000065")
+    assert "2022/23" in periods("E10000023") and "2023/24" not in periods("E10000023")
+    assert "2023/24" in periods("E06000065") and "2022/23" not in periods("E06000065")
 
 
 def test_revised_labels_are_stored_with_their_status(built):
@@ -213,8 +214,15 @@ def _lait_raw(short_desc: str, labels: list[str], midpoint: dt.date) -> pd.DataF
     return raw.dropna(subset=["code"])
 
 
-def _engine_rank(bench, indicator_id: str, period: str) -> tuple[int, int]:
-    ranks = bench[1].ranks
+def _engine_rank(bench, indicator_id: str, published: str) -> tuple[int, int]:
+    """Leicestershire's rank in the reporting year that holds the published period, checking
+    that the engine ranked the published period's own figures there."""
+    catalogue, benchmark = bench
+    period = catalogue.calendar.reporting_period(published)
+    vintage = benchmark.vintages[(benchmark.vintages["indicator_id"] == indicator_id)
+                                 & (benchmark.vintages["period"] == period)]
+    assert vintage["source_period"].tolist() == [published]
+    ranks = benchmark.ranks
     row = ranks[(ranks["indicator_id"] == indicator_id) & (ranks["period"] == period)
                 & (ranks["authority_code"] == LEICESTERSHIRE)]
     return int(row["rank"].iloc[0]), int(row["n_ranked"].iloc[0])
@@ -310,22 +318,22 @@ def test_public_report_writes_markdown_and_quadrant_png(built, tmp_path):
     out, chart = write_report(built[1], tmp_path / "public-counties.md")
     text = out.read_text(encoding="utf-8")
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "## Leicestershire, 2022-23" in text and "](public-counties-quadrant.png)" in text
+    assert "## Leicestershire, 2022/23" in text and "](public-counties-quadrant.png)" in text
     for name in _alive_codes(dt.date(2022, 9, 30))["name"]:
         assert f"| {name} |" in text
     assert "Office for Local Government" in text and "What the build read and left out" in text
 
 
 def test_latest_common_period_has_every_publisher(bench):
-    """2022-23 is the latest period with ranked values from DfE LAIT, Oflog and DEFRA."""
+    """2022/23 is the latest reporting year with figures published for it by DfE LAIT, Oflog and DEFRA."""
     catalogue, benchmark = bench
-    assert latest_common_period(catalogue, benchmark) == "2022-23"
+    assert latest_common_period(catalogue, benchmark) == "2022/23"
 
 
 def test_app_opens_on_the_public_store(built, monkeypatch):
     """The overview runs on the public store for the latest common period, without the demo banner."""
     from apptest_helpers import open_page
 
-    at = open_page(built[1].path, monkeypatch, "overview", query={"period": "2022-23"})
+    at = open_page(built[1].path, monkeypatch, "overview", query={"period": "2022/23"})
     assert not at.exception
     assert not any("Illustrative demo data" in warning.value for warning in at.warning)

@@ -1,0 +1,171 @@
+"""Data currency: reporting periods across publishers' labels, older figures carried and flagged,
+provisional and revised figures flagged, no filling, ceased authorities left out."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from apptest_helpers import open_page, page_widget
+
+from benchmarking import analysis, currency
+from benchmarking.explain import why_this_rank
+from benchmarking.formatting import currency_text
+from benchmarking.importer import import_frames
+from benchmarking.positions import OVERALL
+
+FOCUS, LAST, NEW = "E10000018", "2021/22", "2022/23"
+
+
+# -- the reporting calendar -----------------------------------------------------------------
+
+
+def test_mixed_labels_fall_into_financial_years_by_midpoint():
+    calendar = currency.reporting_calendar(["2022-23", "2022/23", "2022", "2020-22", "Mar 2022", "2023"])
+    assert calendar.financial
+    assert [calendar.reporting_period(label) for label in ["2022-23", "2022/23", "2022", "2020-22", "Mar 2022", "2023"]] \
+        == ["2022/23", "2022/23", "2022/23", "2021/22", "2021/22", "2023/24"]
+    assert calendar.labels == ["2021/22", "2022/23", "2023/24"]
+
+
+def test_one_publishers_style_of_label_is_kept():
+    calendar = currency.reporting_calendar(["2021-22", "2022-23", "2022"])
+    assert calendar.labels == ["2021-22", "2022-23"]
+
+
+def test_without_financial_years_each_label_is_its_own_period():
+    calendar = currency.reporting_calendar(["2021", "2019", "2020"])
+    assert not calendar.financial and calendar.labels == ["2019", "2020", "2021"]
+    assert calendar.reporting_period("2020") == "2020"
+
+
+def _values(rows):
+    frame = pd.DataFrame(rows, columns=["indicator_id", "authority_code", "period", "value", "status"])
+    frame["period_start"] = pd.to_datetime(frame["period"].map(lambda p: currency._span(p)[0]))
+    return frame
+
+
+def test_older_figures_are_carried_at_most_two_periods_and_never_filled_per_authority():
+    values = _values([
+        ("fresh", "A", "2022/23", 1.0, "final"), ("fresh", "B", "2022/23", 2.0, "provisional"),
+        ("late", "A", "2021/22", 3.0, "final"), ("late", "B", "2020/21", 4.0, "final"),
+        ("stale", "A", "2019/20", 5.0, "final"), ("stale", "B", "2019/20", 6.0, "final"),
+        ("fresh", "A", "2019/20", 7.0, "final"), ("fresh", "B", "2019/20", 8.0, "final"),
+    ])
+    out = currency.reporting_values(values, currency.reporting_calendar(values["period"]))
+    now = out[out["period"] == "2022/23"].set_index(["indicator_id", "authority_code"])
+    assert now.loc[("late", "A"), "source_period"] == "2021/22" and now.loc[("late", "A"), "years_older"] == 1
+    assert ("late", "B") not in now.index  # B's 2020/21 figure is not used to fill its gap in 2021/22
+    assert "stale" not in now.index.get_level_values(0)  # three years older: not used
+    assert now.loc[("fresh", "B"), "status"] == "provisional"
+    assert set(out.loc[out["period"] == "2019/20", "years_older"]) == {0}
+
+
+def test_an_authority_without_figures_for_the_period_is_not_carried_into_it():
+    values = _values([
+        ("x", "A", "2022/23", 1.0, "final"), ("y", "A", "2021/22", 1.0, "final"),
+        ("x", "Gone", "2021/22", 2.0, "final"), ("y", "Gone", "2021/22", 2.0, "final"),
+    ])
+    out = currency.reporting_values(values, currency.reporting_calendar(values["period"]))
+    assert set(out.loc[out["period"] == "2022/23", "authority_code"]) == {"A"}
+
+
+# -- on a store: engine, views, pages ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def newer_store(demo_store_path, tmp_path_factory):
+    """The demo plus 2022/23 figures for the Education indicators only (one provisional), for
+    every authority but Surrey, which has no figures for 2022/23 at all."""
+    import shutil
+
+    from benchmarking.store import Store
+
+    path = tmp_path_factory.mktemp("currency") / "store.duckdb"
+    shutil.copy(demo_store_path, path)
+    store = Store(path)
+    values = store.values([LAST])
+    education = set(store.indicators().query("theme == 'Education' and polarity != 'none'")["id"])
+    rows = values[values["indicator_id"].isin(education) & (values["authority_code"] != "E10000030")].copy()
+    rows["period"] = NEW
+    rows["value"] = rows["value"] * 1.01
+    rows["status"] = "final"
+    provisional = sorted(education)[0]
+    rows.loc[rows["indicator_id"] == provisional, "status"] = "provisional"
+    import_frames(store, [("indicator_value", rows[["indicator_id", "authority_code", "period", "value", "status"]],
+                           "education-2022-23.csv")])
+    catalogue = analysis.load_catalogue(store)
+    bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all", FOCUS))
+    return path, catalogue, bench, education, provisional
+
+
+def test_composite_states_how_many_indicators_use_older_figures(newer_store):
+    _, catalogue, bench, education, _ = newer_store
+    assert catalogue.period_labels[-1] == NEW
+    ranked = set(catalogue.indicators.query("polarity != 'none'")["id"])
+    with_last = set(catalogue.values.query("period == @LAST and value.notna()")["indicator_id"]) & ranked
+    info = analysis.data_currency(catalogue, bench, OVERALL, NEW)
+    assert info["n_indicators"] == len(with_last | education)
+    assert info["n_older"] == len(with_last - education) and info["older_periods"] == {LAST: info["n_older"]}
+    assert info["n_provisional"] == 1
+    assert analysis.data_currency(catalogue, bench, "Education", NEW)["n_older"] == 0
+    text = currency_text(info)
+    assert f"{info['n_older']} of them use figures published for an earlier period ({LAST}: {info['n_older']})" in text
+    assert "1 include provisional figures" in text
+
+
+def test_older_figures_rank_as_they_were_published_and_ceased_authorities_drop_out(newer_store):
+    _, catalogue, bench, education, _ = newer_store
+    carried = sorted(set(bench.vintages.query("period == @NEW and years_older == 1")["indicator_id"]))[0]
+    ranks = bench.ranks[bench.ranks["indicator_id"] == carried].pivot_table(
+        index="authority_code", columns="period", values="rank", aggfunc="first")
+    others = ranks.drop(index="E10000030")
+    # Surrey has no 2022/23 figures, so it is not carried: the others' ranks are re-ranked without it.
+    assert "E10000030" not in set(bench.ranks.query("period == @NEW")["authority_code"])
+    assert others[NEW].notna().sum() == others[LAST].notna().sum()
+    assert (others[NEW].rank(method="min") == others[LAST].rank(method="min")).all()
+
+
+def test_why_this_rank_lists_the_published_period_and_status(newer_store):
+    _, catalogue, bench, education, provisional = newer_store
+    rows, summary = why_this_rank(catalogue, bench, OVERALL, NEW, FOCUS)
+    listed = rows.dropna(subset=["rank"]).set_index("indicator_id")
+    assert set(listed.loc[listed.index.isin(education), "source_period"]) == {NEW}
+    assert set(listed.loc[~listed.index.isin(education), "source_period"]) == {LAST}
+    assert summary["n_older"] == (listed["years_older"] > 0).sum() > 0
+    assert listed.loc[provisional, "status"] == "provisional" and summary["n_provisional"] == 1
+
+
+def test_demo_has_no_older_figures(demo_store_path):
+    from benchmarking.store import Store
+
+    catalogue = analysis.load_catalogue(Store(demo_store_path))
+    assert (catalogue.reporting_values["years_older"] == 0).all()
+    assert len(catalogue.reporting_values) == len(catalogue.values)
+    assert catalogue.period_labels == sorted(set(catalogue.values["period"]))
+
+
+def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
+    path, catalogue, bench, education, provisional = newer_store
+    info = analysis.data_currency(catalogue, bench, OVERALL, NEW)
+    at = open_page(path, monkeypatch, "overview", query={"period": NEW})
+    assert not at.exception
+    assert any(currency_text(info) == caption.value for caption in at.caption)
+
+    at = open_page(path, monkeypatch, "indicator", query={"period": NEW})
+    carried = sorted(set(bench.vintages.query("period == @NEW and years_older == 1")["indicator_id"]))[0]
+    theme = catalogue.indicators.set_index("id").loc[carried, "theme"]
+    page_widget(at, "indicator_theme").set_value(theme).run()
+    page_widget(at, "indicator_id").set_value(carried).run()
+    assert not at.exception
+    assert any("Older figures" in w.value and LAST in w.value for w in at.warning)
+
+    page_widget(at, "indicator_theme").set_value("Education").run()
+    page_widget(at, "indicator_id").set_value(provisional).run()
+    assert not any("Older figures" in w.value for w in at.warning)
+    assert any(c.value.startswith("**Provisional** figures") for c in at.caption)
+
+    at = open_page(path, monkeypatch, "themes", query={"period": NEW})
+    assert not at.exception
+    why = next(frame.value for frame in at.dataframe if "Published for" in frame.value.columns)
+    assert set(why["Published for"].dropna()) == {NEW, LAST}
+    assert any(caption.value.startswith(currency_text(info)) for caption in at.caption)
