@@ -19,6 +19,8 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.groups import available_groups
 from benchmarking.store import DEFAULT_DB, Store, default_db_path
 
+alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
+
 
 # -- the store and cached results ------------------------------------------------------
 
@@ -81,6 +83,19 @@ def benchmark(selection: "Selection") -> analysis.Benchmark:
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
     # The focus authority is always in its group (see analysis.comparator_group): part of the key.
     return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overview(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool,
+              period: str, focus: str) -> dict:
+    cat = _catalogue(path, file_stamp)
+    return analysis.overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
+
+
+def overview_figures(selection: "Selection") -> dict:
+    """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
+    return _overview(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled,
+                     selection.period, selection.focus)
 
 
 # -- the selection: sidebar widgets, session state and the URL -----------------------------
@@ -309,6 +324,15 @@ def _png(spec_json: str) -> bytes:
     return vlc.vegalite_to_png(spec_json, scale=2)
 
 
+def draw_chart(chart: alt.TopLevelMixin, width: str = "content") -> None:
+    """Draw an Altair chart with our own sizes and palette (not the app theme).
+
+    The spec is built without Altair's schema validation (st.altair_chart validates on
+    every rerun, ~0.1 s a chart); the chart builders' specs are validated in the tests.
+    """
+    st.vega_lite_chart(chart.to_dict(validate=False), width=width, theme=None)
+
+
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:
     """Draw a chart with its text summary, a data-table alternative, and PNG and CSV downloads.
 
@@ -317,10 +341,10 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
     """
     if summary:
         st.markdown(f"**In words:** {escape(summary)}")
-    st.altair_chart(chart, width="content", theme=None)  # our own sizes and palette, not the app theme
-    spec = chart.to_json()
+    draw_chart(chart)
     left, middle, right = st.columns([1, 1, 1])
-    left.download_button("Download chart (PNG)", data=lambda: _png(spec), file_name=f"{slug(name)}.png",
+    # The spec is serialised only when the PNG is asked for: validating it costs ~0.1 s a chart.
+    left.download_button("Download chart (PNG)", data=lambda: _png(chart.to_json()), file_name=f"{slug(name)}.png",
                          mime="image/png", key=f"png-{key}", on_click="ignore")
     middle.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
                            file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{key}", on_click="ignore")

@@ -8,13 +8,14 @@ from benchmarking import analysis, charts
 from benchmarking.formatting import currency_text, money, ordinal, position_text
 from benchmarking.narrative import overview_sentences
 from benchmarking.positions import OVERALL
-from pages._common import benchmark, briefing_file, catalogue, current_selection, page_header, slug
+from pages._common import (benchmark, briefing_file, catalogue, current_selection, draw_chart, overview_figures,
+                           page_header, slug)
 
 selection = current_selection()
 page_header("Overview", selection)
 cat = catalogue()
 bench = benchmark(selection)
-figures = analysis.overview(cat, bench, selection.period, selection.focus)
+figures = overview_figures(selection)
 
 
 def _delta(now, before):
@@ -53,7 +54,7 @@ st.markdown(" ".join(overview_sentences(figures)))
 trend = analysis.trend_view(cat, bench, [OVERALL], [selection.focus])
 if len(trend):
     st.subheader(f"Overall position over time, {trend['period'].iloc[0]} to {trend['period'].iloc[-1]}")
-    st.altair_chart(charts.sparkline(trend, selection.group_size), width="stretch")
+    draw_chart(charts.sparkline(trend, selection.group_size), width="stretch")
     st.caption("Position 1 (best) at the top. " + ", ".join(
         f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v))
 

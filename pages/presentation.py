@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import briefing, current_selection, escape, page_header
+from pages._common import briefing, current_selection, draw_chart, escape, page_header
 
 selection = current_selection()
 page_header("Presentation", selection)
@@ -33,7 +33,7 @@ if slide.cards:
         for col, (label, value) in zip(cols, slide.cards[row:row + 3]):
             col.metric(label, value)
 if slide.chart is not None:
-    st.altair_chart(slide.chart, width="content", theme=None)
+    draw_chart(slide.chart)
 elif slide.table is not None:
     st.dataframe(slide.table, hide_index=True, width="stretch")
 for line in slide.bullets:

@@ -8,7 +8,8 @@ import streamlit as st
 from benchmarking import analysis, charts, explain
 from benchmarking.formatting import currency_text, ordinal, position_text
 from benchmarking.positions import LA_CORE, OVERALL
-from pages._common import benchmark, catalogue, current_selection, db_path, page_header, show_chart, stamp, style
+from pages._common import (benchmark, catalogue, current_selection, db_path, overview_figures, page_header, show_chart,
+                           stamp, style)
 
 QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
 QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
@@ -29,7 +30,7 @@ page_header("Theme rankings", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-figures = analysis.overview(cat, bench, selection.period, selection.focus)
+figures = overview_figures(selection)
 positions = figures["theme_positions"]
 title = f"{selection.focus_name}: position by theme, {selection.period}"
 chart = charts.theme_position_chart(positions, selection.group_size, title, selection.subtitle(),

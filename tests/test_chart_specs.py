@@ -1,0 +1,68 @@
+"""Every chart builder gives a Vega-Lite spec that passes Altair's schema validation.
+
+Pages draw charts without validating them on each rerun (``pages._common.draw_chart``), so
+the schema check lives here, on the demo benchmark, with the reading each chart promises.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarking import analysis, charts
+from benchmarking.positions import OVERALL
+
+FOCUS = "E10000018"
+
+
+@pytest.fixture(scope="module")
+def demo(demo_store_path):
+    from benchmarking.store import Store
+
+    cat = analysis.load_catalogue(Store(demo_store_path))
+    return cat, analysis.compute(cat, analysis.comparator_group(cat, "all", FOCUS)), cat.period_labels[-1]
+
+
+def _layers(spec: dict) -> list[dict]:
+    found = [spec]
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in spec.get(key, []):
+            found += _layers(child)
+    return found
+
+
+@pytest.mark.parametrize("style", [charts.NORMAL, charts.BRIEFING])
+def test_quadrant_chart_is_valid_with_best_at_top_and_low_spend_right(demo, style):
+    cat, bench, period = demo
+    view = analysis.quadrant_view(cat, bench, OVERALL, "Revenue", period, FOCUS)
+    spec = charts.quadrant_chart(view, "t", "s", "Spend rank", "spend", style=style).to_dict(validate=True)
+    encodings = [layer["encoding"] for layer in _layers(spec) if "encoding" in layer and "y" in layer["encoding"]]
+    y_domain = encodings[0]["y"]["scale"]["domain"]
+    x_domain = encodings[0]["x"]["scale"]["domain"]
+    assert y_domain[0] > y_domain[1]  # position 1 at the top
+    assert x_domain[0] < x_domain[1]  # spend rank 1 (highest spend) on the left, low spend right
+
+
+def test_every_other_page_chart_is_valid(demo):
+    cat, bench, period = demo
+    n = bench.group.size
+    positions = analysis.overview(cat, bench, period, FOCUS)["theme_positions"]
+    indicator = cat.indicators.loc[cat.indicators["polarity"] != "none", "id"].iloc[0]
+    trend = analysis.trend_view(cat, bench, [OVERALL], list(bench.group.members))
+    views = {theme: analysis.quadrant_view(cat, bench, theme, "Revenue", period, FOCUS)
+             for theme in [OVERALL] + cat.themes[:2]}
+    built = {
+        "themes": charts.theme_position_chart(positions, n, "t", "s"),
+        "bars": charts.indicator_bar_chart(analysis.indicator_view(cat, bench, indicator, period, FOCUS), "t", "s",
+                                           None),
+        "series": charts.indicator_series_chart(analysis.indicator_series(cat, bench, indicator, FOCUS),
+                                                "Leicestershire", "t", "s", None),
+        "trend": charts.trend_chart(trend, "Leicestershire", n, "t", "s"),
+        "sparkline": charts.sparkline(trend[trend["authority_code"] == FOCUS], n),
+        "funding": charts.funding_chart(analysis.funding_view(cat, bench, period, FOCUS), "t", "s"),
+        "multiples": charts.quadrant_small_multiples(views, "t", "s", "spend"),
+    }
+    for name, chart in built.items():
+        spec = chart.to_dict(validate=True)
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/"), name
+    multiples = built["multiples"].to_dict(validate=True)
+    assert sum(len(row["hconcat"]) for row in multiples["vconcat"]) == len(views)
