@@ -21,6 +21,8 @@ from .positions import LA_CORE, OVERALL, positions
 from .store import Store
 
 DEFAULT_FOCUS = "E10000018"
+CURRENT_SHARE = 0.9
+"""Share of indicators with figures of the period itself that makes a period the default."""
 COMPARATOR_AXES = {"Revenue": "spend", "Deprivation": "deprivation", "Funding": "funding"}
 """The quadrant chart's comparator axes, as the Compendium names them, and the engine's word."""
 
@@ -71,6 +73,25 @@ class Catalogue:
         values = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
         present = set(values["period"])
         return [p for p in self.calendar.labels if p in present]
+
+    @functools.cached_property
+    def default_period(self) -> str | None:
+        """Return the period pages open on: the latest in which at least ``CURRENT_SHARE`` of the
+        ranked indicators with figures have figures published for that period itself (else the latest).
+
+        The newest reporting year is often made mostly of older figures carried forward, because
+        publishers release at different times; opening on it would headline a thin year.
+        """
+        labels = self.period_labels
+        if not labels:
+            return None
+        ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
+        values = self.reporting_values
+        used = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
+        used = used.drop_duplicates(["indicator_id", "period"])
+        current = (used["years_older"] == 0).groupby(used["period"]).mean()
+        good = [label for label in labels if current.get(label, 0.0) >= CURRENT_SHARE]
+        return good[-1] if good else labels[-1]
 
     @property
     def themes(self) -> list[str]:

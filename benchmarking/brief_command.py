@@ -20,7 +20,7 @@ def run(args) -> int:
     started = time.perf_counter()
     catalogue = analysis.load_catalogue(Store(args.db or default_db_path()))
     periods = catalogue.period_labels
-    period = args.period or periods[-1]
+    period = args.period or catalogue.default_period
     if period not in periods:
         raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(periods)}")
     focus = args.focus or catalogue.default_focus()
@@ -48,7 +48,7 @@ def run(args) -> int:
 def add_commands(commands) -> None:
     """Add the ``brief`` subcommand."""
     parser = commands.add_parser("brief", help="write the Cabinet briefing (slides or printable report)")
-    parser.add_argument("--period", default=None, help="period label (default: the latest)")
+    parser.add_argument("--period", default=None, help="reporting period label (default: the latest in which 90%% of indicators have figures of their own)")
     parser.add_argument("--group", default="all", help="comparator group id (default: all)")
     parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
     parser.add_argument("--council", default=None, help="council name for the title slide")

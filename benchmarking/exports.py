@@ -71,7 +71,7 @@ def add_commands(commands) -> None:
         ("positions", export_positions, "position", "write theme, Overall and LA Core positions as CSV"),
     ):
         parser = commands.add_parser(name, help=help_text)
-        parser.add_argument("--period", help="period label as stored, e.g. 2021/22")
+        parser.add_argument("--period", help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: see benchmarking/currency.py)")
         parser.add_argument("--all-periods", action="store_true", help="every period instead of one")
         parser.add_argument("--group", default="all",
                             help="comparator group id: all, county-councils, county-unitaries, region:<name>, "

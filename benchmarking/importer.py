@@ -528,10 +528,10 @@ def check(
             out[column] = lowered.isin(_TRUE)
 
     _check_domain(table, out, check)
-    if "period" in out.columns:
-        _check_periods(out, check)
-    # Notes may apply to any authority or indicator, written '*'.
+    # Notes may apply to any authority, indicator or period, written '*'.
     wildcard = {"*"} if table == "note" else set()
+    if "period" in out.columns:
+        _check_periods(out, check, allowed=wildcard)
     if "authority_code" in out.columns and table != "comparator_group":
         _check_known(out, "authority_code", set(known_authorities) | wildcard, check, "authority",
                      "import the authority table first, or correct the code or name")
@@ -622,8 +622,8 @@ def _status_from_label(label: object) -> str | None:
     return period_status(label) if isinstance(label, str) else None
 
 
-def _check_periods(out: pd.DataFrame, check: _Checker) -> None:
-    labels = out["period"].dropna().unique()
+def _check_periods(out: pd.DataFrame, check: _Checker, allowed: set[str] = frozenset()) -> None:
+    labels = [label for label in out["period"].dropna().unique() if label not in allowed]
     problems: dict[str, str] = {}
     for label in labels:  # unique labels only: a handful per file
         try:
@@ -699,7 +699,8 @@ def check_batch(
         if len(accepted):
             tables.setdefault(table, []).append(accepted)
     changes: dict[str, pd.DataFrame] = {}
-    labels = [rows["period"] for frames in tables.values() for rows in frames if "period" in rows]
+    labels = [rows["period"][rows["period"] != "*"] if table == "note" else rows["period"]
+              for table, frames in tables.items() for rows in frames if "period" in rows]
     if labels:
         changes["period"] = period_rows(pd.concat(labels, ignore_index=True))
     blocking = any(outcome.blocking for _, _, outcome in outcomes)

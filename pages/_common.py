@@ -162,7 +162,7 @@ def sidebar() -> Selection:
     if "sel_briefing" not in st.session_state:
         st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
     st.session_state["sel_focus"] = _initial("focus", codes, cat.default_focus())
-    st.session_state["sel_period"] = _initial("period", periods, periods[-1])
+    st.session_state["sel_period"] = _initial("period", periods, cat.default_period or periods[-1])
     groups = available_groups(authorities, cat.comparator_groups, st.session_state["sel_focus"])
     group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
     st.session_state["sel_group"] = _initial("group", list(groups["id"]), "all")

@@ -92,6 +92,8 @@ notes = cat.notes if cat.notes is not None else pd.DataFrame()
 st.dataframe(notes, hide_index=True, width="stretch", height=240)
 st.download_button("Notes (CSV)", notes.to_csv(index=False).encode("utf-8"), file_name="notes.csv",
                    mime="text/csv", on_click="ignore", key="download-notes")
+if st.session_state.pop("note_saved", False):
+    st.success("Note saved.")
 with st.form("add-note", clear_on_submit=True):
     st.markdown("**Add a note**")
     ids = ["*"] + list(cat.indicators["id"])
@@ -114,5 +116,5 @@ with st.form("add-note", clear_on_submit=True):
             except BenchmarkingError as error:
                 st.error(str(error))
             else:
-                st.success("Note saved.")
+                st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
                 st.rerun()

@@ -33,11 +33,13 @@ bench = benchmark(selection)
 figures = overview_figures(selection)
 positions = figures["theme_positions"]
 title = f"{selection.focus_name}: position by theme, {selection.period}"
-chart = charts.theme_position_chart(positions, selection.group_size, title, selection.subtitle(),
+# Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
+n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
+chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(),
                                     style=style(selection))
 ranked_themes = positions.dropna(subset=["position"])
 ranked_themes = ranked_themes[~ranked_themes["theme"].isin([OVERALL, LA_CORE])].sort_values("position")
-summary = (f"Overall {ordinal(figures['overall_position'])} of {selection.group_size}. Strongest theme: "
+summary = (f"Overall {ordinal(figures['overall_position'])} of {figures['overall_n'] or n_ranked}. Strongest theme: "
            f"{ranked_themes['theme'].iloc[0]} ({ordinal(ranked_themes['position'].iloc[0])}); weakest: "
            f"{ranked_themes['theme'].iloc[-1]} ({ordinal(ranked_themes['position'].iloc[-1])})."
            if len(ranked_themes) else None)
@@ -114,8 +116,12 @@ if stability.empty:
 else:
     table = stability.assign(position=[position_text(p, n) for p, n in zip(stability["position"],
                                                                             stability["n_positioned"])])
-    wide = table.pivot_table(index=["group_label", "group_size"], columns="theme", values="position",
+    # One row per group in the order rank_stability lists them (the selected group's kind first),
+    # keyed by id so that two groups with the same label are never merged.
+    wide = table.pivot_table(index=["group_id", "group_label", "group_size"], columns="theme", values="position",
                              aggfunc="first").reset_index()
+    listed = list(dict.fromkeys(stability["group_id"]))
+    wide = wide.sort_values("group_id", key=lambda ids: ids.map(listed.index)).drop(columns="group_id")
     order = ["group_label", "group_size"] + [c for c in [OVERALL, LA_CORE] if c in wide.columns] + sorted(
         c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
     st.caption(f"{selection.focus_name}'s positions in {selection.period} under every comparator group that "

@@ -169,3 +169,17 @@ def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
     why = next(frame.value for frame in at.dataframe if "Published for" in frame.value.columns)
     assert set(why["Published for"].dropna()) == {NEW, LAST}
     assert any(caption.value.startswith(currency_text(info)) for caption in at.caption)
+
+
+def test_pages_open_on_the_latest_period_made_mostly_of_its_own_figures(newer_store, demo_store_path, monkeypatch):
+    """2022/23 holds Education's figures only (the rest carried from 2021/22), so it is not the default."""
+    from apptest_helpers import sidebar_box
+
+    from benchmarking.store import Store
+
+    path, catalogue, *_ = newer_store
+    assert catalogue.period_labels[-1] == NEW and catalogue.default_period == LAST
+    demo = analysis.load_catalogue(Store(demo_store_path))
+    assert demo.default_period == demo.period_labels[-1]
+    at = open_page(path, monkeypatch, "overview")
+    assert sidebar_box(at, "period").value == LAST
