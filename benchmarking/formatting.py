@@ -91,3 +91,18 @@ def currency_text(currency: dict, limit: int = 4) -> str:
     if flags:
         text += " " + " and ".join(flags).capitalize() + "."
     return text
+
+
+def rank_by_size(rank, n, high: str = "highest", low: str = "lowest") -> str:
+    """Return a 1 = highest rank in words from the nearer end: 'Highest of 34', 'Lowest of 34',
+    '3rd highest of 34', '2nd lowest of 34' ('no rank' when missing)."""
+    if _missing(rank) or _missing(n):
+        return "no rank"
+    rank, n = int(rank), int(n)
+    if rank == 1:
+        return f"{high.capitalize()} of {n}"
+    if rank == n:
+        return f"{low.capitalize()} of {n}"
+    if rank > (n + 1) / 2:
+        return f"{ordinal(n - rank + 1)} {low} of {n}"
+    return f"{ordinal(rank)} {high} of {n}"

@@ -6,7 +6,7 @@ sentence whose figures are missing is left out rather than written vaguely.
 
 from __future__ import annotations
 
-from .formatting import money, ordinal, position_text
+from .formatting import money, ordinal, position_text, rank_by_size
 
 _QUADRANT_WORDS = {
     "high performance, low spend": "high performing and low spending",
@@ -36,6 +36,18 @@ def _funding_phrase(rank: int, n: int) -> str:
     return f"the {ordinal(rank)} highest core spending power per head in the group"
 
 
+def context_card(overview: dict) -> tuple[str, str]:
+    """Return the (label, value) of the Overview's fourth card: core spending power per head when
+    the store has it, else deprivation (IMD rank), else a plain 'not in these data'."""
+    if overview.get("funding_rank") is not None:
+        return "Core spending power per head", rank_by_size(overview["funding_rank"], overview["funding_n"])
+    if overview.get("deprivation_rank") is not None:
+        return (f"Deprivation ({overview.get('deprivation_edition') or 'IMD'})",
+                rank_by_size(overview["deprivation_rank"], overview["deprivation_n"], "most deprived",
+                             "least deprived"))
+    return "Core spending power per head", "not in these data"
+
+
 def overview_sentences(overview: dict) -> list[str]:
     """Return the Overview's narrative as a list of sentences, each carrying its figures."""
     name, period = overview["focus_name"], overview["period"]
@@ -59,7 +71,7 @@ def overview_sentences(overview: dict) -> list[str]:
         words = _QUADRANT_WORDS.get(overview["quadrant"], overview["quadrant"])
         sentences.append(
             f"Set against net revenue expenditure per head ({money(overview['spend_per_head'])}, "
-            f"{position_text(overview['spend_rank'], overview['spend_n'])} where 1st spends most), "
+            f"{rank_by_size(overview['spend_rank'], overview['spend_n']).lower()}), "
             f"it sits in the {words} quadrant."
         )
     themes = overview.get("theme_positions")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import analysis, charts
-from benchmarking.formatting import currency_text, money, ordinal, position_text
-from benchmarking.narrative import overview_sentences
+from benchmarking.formatting import currency_text, money, ordinal, position_text, rank_by_size
+from benchmarking.narrative import context_card, overview_sentences
 from benchmarking.positions import OVERALL
 from pages._common import (benchmark, briefing_file, catalogue, current_selection, draw_chart, overview_figures,
                            page_header, slug)
@@ -33,12 +33,20 @@ row[0].metric("Overall performance", position_text(figures["overall_position"], 
 row[1].metric("LA Core performance", position_text(figures["core_position"], figures["core_n"]),
               delta=_delta(figures["core_position"], figures["previous_core_position"]),
               help="Rank of the average rank over the indicators of county council functions")
-row[2].metric("Spend per head rank", position_text(figures["spend_rank"], figures["spend_n"]),
+row[2].metric("Spend per head", rank_by_size(figures["spend_rank"], figures["spend_n"]),
               help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
-                   f"({figures['spend_period']}); 1st = highest spend")
-row[3].metric("Core spending power rank", position_text(figures["funding_rank"], figures["funding_n"]),
-              help=f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}); "
-                   "1st = best funded")
+                   f"({figures['spend_period']}), ranked from the highest spender")
+label, value = context_card(figures)
+if figures["funding_rank"] is not None:
+    context_help = (f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}), "
+                    "ranked from the best funded")
+elif figures["deprivation_rank"] is not None:
+    context_help = ("Core spending power is not in this store, so deprivation is shown: IMD rank of average "
+                    f"rank {figures['imd_rank']:.0f} of 151 upper-tier areas, ranked within the group from the "
+                    "most deprived")
+else:
+    context_help = "Neither core spending power nor deprivation is in this store"
+row[3].metric(label, value, help=context_help)
 st.caption(currency_text(figures["currency"]))
 counts = figures["quartile_counts"]
 row = st.columns(4)

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from benchmarking.formatting import money, money_millions, number, ordinal, percent, position_text
+from benchmarking.formatting import money, money_millions, number, ordinal, percent, position_text, rank_by_size
 
 
 @pytest.mark.parametrize("n, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
@@ -33,3 +33,11 @@ def test_ordinal(n, text):
 )
 def test_formats(call, text):
     assert call() == text
+
+
+@pytest.mark.parametrize("rank, n, text", [
+    (1, 34, "Highest of 34"), (34, 34, "Lowest of 34"), (3, 34, "3rd highest of 34"), (33, 34, "2nd lowest of 34"),
+    (17, 34, "17th highest of 34"), (18, 34, "17th lowest of 34"), (None, 34, "no rank"),
+])
+def test_rank_by_size_reads_from_the_nearer_end(rank, n, text):
+    assert rank_by_size(rank, n) == text
