@@ -475,10 +475,14 @@ def indicator_series(catalogue: Catalogue, bench: Benchmark, indicator_id: str, 
 
 
 def trend_view(catalogue: Catalogue, bench: Benchmark, themes: list[str], codes: list[str]) -> pd.DataFrame:
-    """Return positions over every period for the given themes and authorities, with names."""
+    """Return positions over every period for the given themes and authorities, with names;
+    themes in the order given, then authorities A-Z, then periods oldest first."""
     pos = bench.positions[bench.positions["theme"].isin(themes) & bench.positions["authority_code"].isin(codes)]
     pos = pos.merge(catalogue.authorities[["code", "name"]], left_on="authority_code", right_on="code")
-    return pos.drop(columns="code").sort_values(["theme", "name", "period_start"]).reset_index(drop=True)
+    order = {theme: i for i, theme in enumerate(themes)}
+    pos = pos.assign(theme_order=pos["theme"].map(order))
+    return (pos.drop(columns="code").sort_values(["theme_order", "name", "period_start"])
+            .drop(columns="theme_order").reset_index(drop=True))
 
 
 def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:

@@ -33,6 +33,6 @@ chart = charts.trend_chart(trend, selection.focus_name, selection.group_size, ti
 mine = trend[trend["authority_code"] == selection.focus].dropna(subset=["position"]).sort_values("period_start")
 summary = "; ".join(
     f"{theme}: {int(rows['position'].iloc[0])} in {rows['period'].iloc[0]} to {int(rows['position'].iloc[-1])} "
-    f"in {rows['period'].iloc[-1]}" for theme, rows in mine.groupby("theme")) or None
+    f"in {rows['period'].iloc[-1]}" for theme, rows in mine.groupby("theme", sort=False)) or None
 show_chart(chart, trend, title, key="trend", summary=f"{selection.focus_name}'s position (1 = best): {summary}."
            if summary else None)
