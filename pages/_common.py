@@ -220,6 +220,8 @@ def current_selection() -> Selection:
 def _dataset_line(cat: analysis.Catalogue) -> str:
     if cat.is_demo:
         return f"{DEMO_LABEL} (generated)"
+    if cat.settings.get("dataset_label"):  # a build names its whole dataset (build-public does)
+        return cat.settings["dataset_label"]
     names = cat.datasets["name"].head(3).tolist()
     return "; ".join(map(str, names))
 

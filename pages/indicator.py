@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking import analysis, charts
+from benchmarking import analysis, charts, currency
 from benchmarking.formatting import number, position_text
 from benchmarking.notes import notes_for
 from pages._common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
@@ -64,7 +64,14 @@ for record in context_notes.itertuples():
     who = "" if record.authority_code == "*" else f" ({cat.authority_name(record.authority_code)})"
     st.info(f"**Note{who}:** {escape(record.note)}", icon=":material/sticky_note_2:")
 if ranked.empty:
-    st.info(f"No authority in the group has a value in {selection.period}.")
+    published = cat.values.loc[(cat.values["indicator_id"] == indicator_id) & cat.values["value"].notna(),
+                               ["period", "period_start"]].drop_duplicates().sort_values("period_start")
+    gap = cat.calendar.order_of(selection.period) - published["period"].map(cat.calendar.order_of)
+    too_old = published[gap > currency.MAX_YEARS_OLDER]
+    st.info(f"No authority in the group has a value in {selection.period}."
+            + (f" The latest figures published before it are for {too_old['period'].iloc[-1]}, more than "
+               f"{currency.MAX_YEARS_OLDER} periods earlier, so they are too old to rank here."
+               if len(too_old) and not (gap.between(0, currency.MAX_YEARS_OLDER)).any() else ""))
 else:
     title = f"{meta['name']}, {selection.period}"
     chart = charts.indicator_bar_chart(view, title, selection.subtitle(

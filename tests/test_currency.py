@@ -183,3 +183,18 @@ def test_pages_open_on_the_latest_period_made_mostly_of_its_own_figures(newer_st
     assert demo.default_period == demo.period_labels[-1]
     at = open_page(path, monkeypatch, "overview")
     assert sidebar_box(at, "period").value == LAST
+
+
+def test_indicator_page_says_when_the_latest_figures_are_too_old_to_rank(writable_store, monkeypatch):
+    """Figures three periods older than the chosen one are not ranked, and the page says so."""
+    values = writable_store.values([LAST])
+    first, second = sorted(writable_store.indicators().query("theme == 'Education' and polarity != 'none'")["id"])[:2]
+    rows = values[values["indicator_id"] == first].assign(period="2024/25")
+    import_frames(writable_store, [("indicator_value", rows[["indicator_id", "authority_code", "period", "value"]],
+                                    "one-indicator-2024-25.csv")])
+    at = open_page(writable_store.path, monkeypatch, "indicator", query={"period": "2024/25"})
+    page_widget(at, "indicator_theme").set_value("Education").run()
+    page_widget(at, "indicator_id").set_value(second).run()
+    assert not at.exception
+    assert any(f"latest figures published before it are for {LAST}" in box.value and "too old" in box.value
+               for box in at.info)
