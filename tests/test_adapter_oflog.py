@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from adapter_loading import load_once
 from benchmarking.adapters.oflog import load_oflog, oflog_items, oflog_neighbours
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.positions import positions
 from benchmarking.ranking import indicator_ranks
-from benchmarking.store import Store
 
 # Published counts, PROVENANCE section 2.
 ASC_ROWS = 6_376
@@ -42,17 +42,7 @@ def _loaded_cache() -> dict:
 @pytest.fixture
 def loaded(shared_data: Path, tmp_path_factory, _loaded_cache: dict) -> dict:
     """The Oflog folder, a store loaded through the adapter, and what the store reads back."""
-    if "store" not in _loaded_cache:
-        folder = shared_data / "oflog"
-        store = Store(tmp_path_factory.mktemp("oflog") / "oflog.duckdb")
-        store.initialise()
-        result = load_oflog(store, folder)
-        _loaded_cache.update(
-            folder=folder, store=store, result=result, values=store.values(),
-            indicators=store.indicators(), authorities=store.authorities(),
-            groups=store.comparator_groups(),
-        )
-    return _loaded_cache
+    return load_once(_loaded_cache, shared_data, tmp_path_factory, "oflog", load_oflog)
 
 
 def county_ranks_in_latest_period(loaded: dict) -> tuple[pd.DataFrame, list[str], str]:

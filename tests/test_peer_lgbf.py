@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from adapter_loading import load_once
 from benchmarking.adapters import name_key, slug
 from benchmarking.adapters.lgbf import (
     FAMILY_FILE,
@@ -31,7 +32,6 @@ from benchmarking.adapters.lgbf import (
 )
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ranking import indicator_ranks
-from benchmarking.store import Store
 
 # Published counts, PROVENANCE section 1.
 RANKED_ROWS = 6_232
@@ -55,17 +55,7 @@ def _loaded_cache() -> dict:
 @pytest.fixture
 def loaded(shared_data: Path, tmp_path_factory, _loaded_cache: dict) -> dict:
     """The LGBF folder, a store loaded through the adapter, and what the store reads back."""
-    if "store" not in _loaded_cache:
-        folder = shared_data / "lgbf"
-        store = Store(tmp_path_factory.mktemp("lgbf") / "lgbf.duckdb")
-        store.initialise()
-        result = load_lgbf(store, folder)
-        _loaded_cache.update(
-            folder=folder, store=store, result=result, values=store.values(),
-            indicators=store.indicators(), authorities=store.authorities(),
-            groups=store.comparator_groups(),
-        )
-    return _loaded_cache
+    return load_once(_loaded_cache, shared_data, tmp_path_factory, "lgbf", load_lgbf)
 
 
 def published(loaded: dict) -> pd.DataFrame:
