@@ -253,14 +253,23 @@ BASE_CSS = """<style>
 </style>"""
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _authorities_with_figures(path: str, file_stamp: float, period: str) -> frozenset[str]:
+    values = _catalogue(path, file_stamp).reporting_values
+    return frozenset(values.loc[(values["period"] == period) & values["value"].notna(), "authority_code"])
+
+
 def page_header(title: str, selection: Selection) -> None:
     """Draw the page title, the selection in words, and the demo banner when it applies."""
     st.markdown(BASE_CSS, unsafe_allow_html=True)
     apply_briefing_mode(selection)
     st.title(title)
+    present = _authorities_with_figures(db_path(), stamp(), selection.period) & set(benchmark(selection).group.members)
+    existed = (f"; {len(present)} with figures for {selection.period}"
+               if 0 < len(present) < selection.group_size else "")
     st.caption(
         f"**{selection.focus_name}** · {selection.period} · comparator group: "
-        f"{selection.group_label} ({selection.group_size} authorities)"
+        f"{selection.group_label} ({selection.group_size} authorities{existed})"
     )
     demo_banner()
 

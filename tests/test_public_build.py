@@ -330,10 +330,16 @@ def test_latest_common_period_has_every_publisher(bench):
     assert latest_common_period(catalogue, benchmark) == "2022/23"
 
 
-def test_app_opens_on_the_public_store(built, monkeypatch):
+def test_app_opens_on_the_public_store(built, bench, monkeypatch):
     """The overview runs on the public store for the latest common period, without the demo banner."""
     from apptest_helpers import open_page
 
     at = open_page(built[1].path, monkeypatch, "overview", query={"period": "2022/23"})
     assert not at.exception
     assert not any("Illustrative demo data" in warning.value for warning in at.warning)
+    # 44 county areas over the years, 37 of them existed (and published) in 2022/23: the header says both.
+    catalogue, _ = bench
+    present = catalogue.reporting_values.query("period == '2022/23' and value.notna()")["authority_code"].nunique()
+    assert present < len(catalogue.authorities)
+    assert any(f"({len(catalogue.authorities)} authorities; {present} with figures for 2022/23)" in caption.value
+               for caption in at.caption)
