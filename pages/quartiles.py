@@ -30,11 +30,19 @@ bottom = travel.bottom_quartile(bench.ranks, cat.indicators, selection.focus, pe
 if bottom.empty:
     st.success("No indicator is in the bottom quartile.")
 else:
-    st.caption(f"{len(bottom)} indicators in the bottom 25% of the group, grouped by theme.")
+    used = cat.reporting_values
+    used = used.loc[(used["period"] == selection.period) & (used["authority_code"] == selection.focus),
+                    ["indicator_id", "source_period", "status"]]
+    bottom = bottom.merge(used, on="indicator_id", how="left")
+    older = int((bottom["source_period"] != selection.period).sum())
+    st.caption(f"{len(bottom)} indicators in the bottom 25% of the group, grouped by theme"
+               + (f"; {older} of them rest on figures published for an earlier period (Published for)."
+                  if older else "."))
     for theme, rows in bottom.groupby("theme", sort=True):
         with st.expander(f"{theme} ({len(rows)})", expanded=len(bottom) <= 12):
-            st.dataframe(rows[["name", "value", "rank", "n_ranked"]].rename(
-                columns={"name": "Indicator", "value": "Value", "rank": "Rank", "n_ranked": "Of"}),
+            st.dataframe(rows[["name", "value", "rank", "n_ranked", "source_period", "status"]].rename(
+                columns={"name": "Indicator", "value": "Value", "rank": "Rank", "n_ranked": "Of",
+                         "source_period": "Published for", "status": "Status"}),
                 hide_index=True, width="stretch")
 
 st.subheader("Improvement since previous year")

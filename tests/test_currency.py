@@ -198,3 +198,16 @@ def test_indicator_page_says_when_the_latest_figures_are_too_old_to_rank(writabl
     assert not at.exception
     assert any(f"latest figures published before it are for {LAST}" in box.value and "too old" in box.value
                for box in at.info)
+
+
+def test_bottom_quartile_list_names_each_figures_period(newer_store, monkeypatch):
+    """Carried-forward indicators in the bottom-quartile list say they were published for 2021/22."""
+    path, catalogue, bench, education, _ = newer_store
+    at = open_page(path, monkeypatch, "quartiles", query={"period": NEW})
+    assert not at.exception
+    listed = [frame.value for frame in at.dataframe if "Published for" in frame.value.columns]
+    assert listed
+    shown = set().union(*(set(frame["Published for"]) for frame in listed))
+    assert shown <= {NEW, LAST} and LAST in shown
+    older = sum(int((frame["Published for"] == LAST).sum()) for frame in listed)
+    assert any(f"{older} of them rest on figures published for an earlier period" in c.value for c in at.caption)
