@@ -165,20 +165,23 @@ def reporting_values(values: pd.DataFrame, calendar: ReportingCalendar,
     ``years_older`` (0 = published for the reporting period itself). See the module rules.
     """
     values = values.reset_index(drop=True)
-    source = values["period"].astype(str)
-    label_of = {label: calendar.reporting_period(label) for label in source.unique()}
-    order_of = {label: calendar.order_of(label) for label in label_of}
-    reporting_order = source.map(order_of).to_numpy(dtype=float)
+    # Work on integer codes: a handful of labels and a few thousand indicators, millions of rows.
+    label_code, labels = pd.factorize(values["period"])
+    labels = [str(label) for label in labels]
+    label_order = np.array([calendar.order_of(label) for label in labels] + [np.nan], dtype=float)
+    reporting_order = label_order[label_code]  # code -1 (missing label) reads the trailing NaN
     has_value = values["value"].notna().to_numpy() & ~np.isnan(reporting_order)
-    ends = {label: pd.Timestamp(_span(label)[1]) if _span(label) else pd.NaT for label in label_of}
+    indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
+    pairs = np.unique(indicator_code[has_value].astype(np.int64) * (len(labels) + 1) + label_code[has_value])
+    end_of = {label: pd.Timestamp(period_end(label)) for label in labels}
 
     # Fresh vintages: per indicator and reporting period, the published label ending last.
     published = pd.DataFrame({
-        "indicator_id": values["indicator_id"].to_numpy()[has_value],
-        "source_period": source.to_numpy()[has_value],
-        "order": reporting_order[has_value],
-    }).drop_duplicates()
-    published["end"] = published["source_period"].map(ends)
+        "indicator_id": np.asarray(indicator_ids, dtype=object)[pairs // (len(labels) + 1)],
+        "source_period": np.asarray(labels, dtype=object)[pairs % (len(labels) + 1)],
+    })
+    published["order"] = published["source_period"].map(dict(zip(labels, label_order)))
+    published["end"] = published["source_period"].map(end_of)
     published = published.sort_values(["indicator_id", "order", "end", "source_period"], kind="stable")
     fresh = published.drop_duplicates(["indicator_id", "order"], keep="last")
 
@@ -200,12 +203,14 @@ def reporting_values(values: pd.DataFrame, calendar: ReportingCalendar,
     if (vintage["years_older"] == 0).all() and (vintage["period"] == vintage["source_period"]).all() \
             and len(vintage) == len(fresh) and len(published) == len(fresh):
         # Every indicator is published once per reporting period under its label: nothing moves.
-        out = values.copy()
-        out["source_period"] = out["period"]
-        out["years_older"] = 0
-        return out[out["period"].isin(set(periods["label"]))].reset_index(drop=True)
+        keep = np.isin(label_code, [i for i, label in enumerate(labels) if label in set(periods["label"])])
+        out = values[keep] if not keep.all() else values
+        columns = {name: out[name].array for name in out.columns}
+        columns.update(source_period=out["period"].array, years_older=np.zeros(len(out), dtype=np.int64))
+        return pd.DataFrame(columns, copy=False).reset_index(drop=True)
 
-    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=source.to_numpy())
+    source = np.asarray(labels + [None], dtype=object)[label_code]
+    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=source)
     out = rows.merge(vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]],
                      on=["indicator_id", "source_period"], how="inner")
     # Carry older figures only for authorities that have figures of the reporting period itself.
