@@ -1,4 +1,6 @@
-"""Shared fixtures: a demo store built once per session, and per-test copies to write into."""
+"""Shared fixtures: a demo store built once per session, and per-test copies to write into;
+the public store built once per session from ../shared/data; and the browser fixtures
+(servers, Chromium, the page walk) from browser_support.py."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import pytest
 
 from benchmarking.demo import build_demo_store
 from benchmarking.store import Store
+from browser_support import (axe, browser, demo_server, open_app, page_walk, public_server,  # noqa: F401
+                             sync_playwright)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -35,9 +39,34 @@ def writable_store(demo_store_path, tmp_path) -> Store:
     return Store(path)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real public datasets in ../shared/data; skips the test when they are absent."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real public datasets not found at {SHARED_DATA} (they live beside the repo, not in it)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def public_build(shared_data, tmp_path_factory):
+    """The BuildSummary of one public build from ../shared/data for the whole session (skips without it).
+
+    Its store (``.path``) is shared by every test and the public server: treat it as read-only.
+    """
+    from benchmarking.public_build import build_public
+
+    return build_public(shared_data, tmp_path_factory.mktemp("public") / "public.duckdb", progress=None)
+
+
+@pytest.fixture(scope="session")
+def public_store_path(public_build) -> Path:
+    """Path of the session's public store (as ``python -m benchmarking build-public`` writes it)."""
+    return Path(public_build.path)
+
+
+def pytest_collection_modifyitems(items):
+    """Run the tests that need the browser last, together, so that Chromium and the Streamlit
+    servers (session fixtures) are started once and live only through that block."""
+    needs_browser = ["browser" in getattr(item, "fixturenames", ()) for item in items]
+    items[:] = ([item for item, later in zip(items, needs_browser) if not later]
+                + [item for item, later in zip(items, needs_browser) if later])

@@ -1,267 +1,340 @@
-"""The whole app in headless Chromium: every page opens by URL without an exception, draws
-its chart, and has a briefing mode; full-page screenshots land in artifacts/screenshots/.
+"""The whole app in headless Chromium: every page opens by URL without an exception, on the
+demo store (normal and briefing mode) and on the public store, and draws what it should;
+the sidebar, navigation and briefing mode work with the mouse and with the keyboard alone.
+Full-page screenshots land in artifacts/screenshots/ (``public-`` for the public store).
 
-Needs Debian's chromium (``apt-get install chromium``) and the ``playwright`` Python package;
-the tests are skipped with a message when either is missing. Run them alone with
-``pytest -m playwright``.
+Each page is loaded once per server and mode by the session's page walk (browser_support),
+which also runs the axe scan that test_accessibility.py checks. Needs Debian's chromium and
+the ``playwright`` package (skipped with a message otherwise); run alone with ``pytest -m playwright``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-START_SECONDS = 60
-EXPECT_SECONDS = 30
-NORMAL_VIEWPORT = {"width": 1440, "height": 900}
-BRIEFING_VIEWPORT = {"width": 1920, "height": 1080}
-
-# url path -> (page title, whether the page draws a chart)
-PAGES = {
-    "overview": ("Overview", True),
-    "quadrant": ("Performance against spend", True),
-    "themes": ("Theme rankings", True),
-    "indicator": ("Indicator explorer", True),
-    "quartiles": ("Quartiles and lists", False),
-    "trend": ("Trend", True),
-    "funding": ("Funding", True),
-    "beyond_ranks": ("Beyond ranks", True),
-    "presentation": ("Presentation", False),
-    "data": ("Data", False),
-    "import_data": ("Data import", False),
-}
+from benchmarking import analysis
+from benchmarking.store import Store
+from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screenshot, wait_for_page
 
 pytestmark = pytest.mark.playwright
 
-
-# -- the server ------------------------------------------------------------------------
-
-
-class Server:
-    """A ``streamlit run app.py`` subprocess on a free port, with its output kept in a file."""
-
-    def __init__(self, db_path: Path, log_path: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        env = os.environ | {"BENCHMARKING_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
-        self._log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
-
-    def output(self) -> str:
-        """Return everything the server has printed so far."""
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def check_alive(self) -> None:
-        """Fail with the server's output if the process has exited."""
-        if self.process.poll() is not None:
-            pytest.fail(f"streamlit exited with code {self.process.returncode}; its output:\n{self.output()}")
-
-    def wait_until_ready(self, seconds: float = START_SECONDS) -> None:
-        """Poll the health endpoint until it answers, failing with the output past the deadline."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self.check_alive()
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            try:  # wait for the process a little between polls: returns early if it dies
-                self.process.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                pass
-        pytest.fail(f"streamlit did not answer on {self.url} within {seconds:.0f} s; its output:\n{self.output()}")
-
-    def stop(self) -> None:
-        """Stop the server (terminate, then kill if it lingers) and close its log."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
+DEMO_OTHER_FOCUS = ("E10000030", "Surrey")
+APP_TITLES = re.findall(r'\btitle="([^"]+)"', (ROOT / "app.py").read_text())  # st.Page titles, in order
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def query(page) -> dict[str, str]:
+    """Return the page URL's query parameters as a plain dict."""
+    return {key: values[-1] for key, values in parse_qs(urlparse(page.url).query).items()}
 
 
-# -- fixtures --------------------------------------------------------------------------
+def in_url(key: str, value: str) -> re.Pattern:
+    """Return a pattern for a URL whose query has ``key=value`` (the value quoted or not)."""
+    return re.compile(rf"[?&]{key}=({re.escape(quote(value, safe=''))}|{re.escape(value)})(&|$)")
 
 
-@pytest.fixture(scope="module")
-def sync_playwright():
-    """Playwright's sync API, or a skip saying what is missing."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run browser tests")
-    api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    api.expect.set_options(timeout=EXPECT_SECONDS * 1000)  # a cold server ranks everything first
-    return api
+def path_of(page) -> str:
+    """Return the page URL's path without the leading slash ("" for the Overview)."""
+    return urlparse(page.url).path.strip("/")
 
 
-@pytest.fixture(scope="module")
-def server(sync_playwright, demo_store_path, tmp_path_factory, request):
-    """The app served on a free port from the session's demo store; always stopped afterwards."""
-    running = Server(demo_store_path, tmp_path_factory.mktemp("streamlit") / "server.log")
-    request.addfinalizer(running.stop)
-    running.wait_until_ready()
-    return running
-
-
-@pytest.fixture(scope="module")
-def browser(sync_playwright):
-    """Headless Debian Chromium, driven by Playwright."""
-    with sync_playwright.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_app(browser, server, sync_playwright):
-    """Return a function that opens a path of the app in a fresh browser context."""
-    contexts = []
-
-    def open_(path: str, viewport: dict = NORMAL_VIEWPORT):
-        context = browser.new_context(viewport=viewport)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(EXPECT_SECONDS * 1000)
-        # The default page (Overview) lives at the root URL: /overview would be "page not found".
-        if path.split("?")[0] == "overview":
-            path = path[len("overview"):]
-        page.goto(f"{server.url}/{path}")
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    server.check_alive()
-
-
-def wait_for_page(page, expect, name: str) -> None:
-    """Wait until the page's title is shown, its chart drawn and the script has finished."""
-    title, has_chart = PAGES[name]
-    expect(page.get_by_test_id("stHeading").filter(has_text=title).first).to_be_visible()
-    if has_chart:
-        chart = page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first
-        expect(chart).to_be_visible()
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
-    expect(page.locator('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')).to_have_count(0)
-    expect(page.get_by_test_id("stDialog")).to_have_count(0)  # e.g. Streamlit's "Page not found"
-
-
-def screenshot(page, name: str, screen_too: bool = False) -> Path:
-    """Save a full-page screenshot as artifacts/screenshots/<name>.png and return its path.
-
-    Streamlit scrolls inside its main container, not the document, so a plain full-page
-    shot stops at the viewport: the viewport is stretched to the content's height for the
-    shot and then restored. ``screen_too`` also saves <name>-screen.png, the first screen
-    exactly as the viewport shows it (what a projector shows).
-    """
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    if screen_too:
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-screen.png"))
-    viewport = page.viewport_size
-    height = page.evaluate(
-        """() => Math.max(document.documentElement.scrollHeight, ...['stMain', 'stAppViewContainer']
-               .map(id => document.querySelector(`[data-testid="${id}"]`))
-               .filter(Boolean).map(element => element.scrollHeight))""")
-    if height > viewport["height"]:
-        page.set_viewport_size({"width": viewport["width"], "height": height})
-        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size(viewport)
-    return path
-
-
-# -- tests -----------------------------------------------------------------------------
+# -- every page, opened by URL -------------------------------------------------------------------
 
 
 def test_every_page_of_the_app_is_visited():
     """The pages visited here are exactly those app.py declares (a new page is added here too)."""
     declared = re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text())
     assert sorted(declared) == sorted(PAGES)
+    assert len(APP_TITLES) == len(PAGES)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_opens_by_url_without_an_exception(open_app, sync_playwright, name):
+def test_page_opens_by_url_without_an_exception(page_walk, demo_server, name):
     """Opening /<page> directly shows its title, its chart and the demo banner, and no exception."""
-    expect = sync_playwright.expect
-    page = open_app(name)
-    wait_for_page(page, expect, name)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_text("Illustrative demo data").first).to_be_visible()
-    expect(page.get_by_test_id("stSidebar")).to_be_visible()
-    screenshot(page, name)
+    visit = page_walk.visit(demo_server, name, "normal").settled()  # waited for the title and chart
+    assert not visit.exceptions, visit.exceptions
+    assert DEMO_BANNER in visit.main_text
+    assert visit.sidebar_visible
+    assert visit.nav == APP_TITLES  # app.py's navigation, not Streamlit's pages-folder list of files
+    assert visit.charts >= PAGES[name][1]
+    assert visit.screenshot.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_opens_in_briefing_mode_from_the_url(open_app, sync_playwright, name):
+def test_page_opens_in_briefing_mode_from_the_url(page_walk, demo_server, name):
     """?briefing=1 hides the sidebar at projector size (1920x1080), with no exception."""
-    expect = sync_playwright.expect
-    page = open_app(f"{name}?briefing=1", viewport=BRIEFING_VIEWPORT)
-    wait_for_page(page, expect, name)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    screenshot(page, f"{name}-briefing", screen_too=True)
+    visit = page_walk.visit(demo_server, name, "briefing").settled()
+    assert not visit.exceptions, visit.exceptions
+    assert not visit.sidebar_visible
+    assert visit.charts >= PAGES[name][1]
+    assert visit.screenshot.stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def public_sources(public_store_path) -> str:
+    """The sources line the public store carries in its settings."""
+    sources = analysis.load_catalogue(Store(public_store_path)).settings.get("sources", "")
+    assert "Oflog" in sources and "DfE" in sources, sources
+    return sources
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_opens_on_the_public_store(page_walk, public_server, public_sources, name):
+    """On the public store every page opens without an exception, names the real sources
+    instead of showing the demo banner, and draws its chart (or, with no data for it, a table)."""
+    visit = page_walk.visit(public_server, name, "normal").settled()
+    assert not visit.exceptions, visit.exceptions
+    assert DEMO_BANNER not in visit.main_text
+    assert f"Sources: {public_sources}" in visit.main_text
+    assert visit.sidebar_visible
+    assert visit.nav == APP_TITLES
+    if PAGES[name][1]:
+        assert visit.charts + visit.tables >= 1
+    assert visit.screenshot.name == f"public-{name}.png" and visit.screenshot.stat().st_size > 10_000
+
+
+# -- the controls, with the mouse ------------------------------------------------------------------
 
 
 def test_briefing_toggle_in_the_sidebar_hides_the_controls(open_app, sync_playwright):
     """Switching briefing mode on in the sidebar hides it, sets ?briefing=1 and offers a way back."""
     expect = sync_playwright.expect
     page = open_app("quadrant", viewport=BRIEFING_VIEWPORT)
-    wait_for_page(page, expect, "quadrant")
+    wait_for_page(page, "quadrant")
     page.get_by_test_id("stSidebar").get_by_text("Briefing mode").click()
-    expect(page).to_have_url(re.compile(r"briefing=1"))
+    expect(page).to_have_url(in_url("briefing", "1"))
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    wait_for_page(page, expect, "quadrant")
+    wait_for_page(page, "quadrant")
     expect(page.get_by_test_id("stException")).to_have_count(0)
     screenshot(page, "quadrant-briefing-toggled")
     page.get_by_test_id("stMain").get_by_text("Briefing mode").click()
-    expect(page).to_have_url(re.compile(r"briefing=0"))
+    expect(page).to_have_url(in_url("briefing", "0"))
     expect(page.get_by_test_id("stSidebar")).to_be_visible()
 
 
-def test_sidebar_choice_is_kept_in_the_url_and_across_pages(open_app, sync_playwright):
+def test_sidebar_choice_is_kept_in_the_url_and_across_pages(open_app, sync_playwright, demo_store):
     """Choosing a period in the sidebar puts it in the URL, and the next page opens on it."""
     expect = sync_playwright.expect
+    earlier = analysis.load_catalogue(demo_store).period_labels[-3]
     page = open_app("overview")
-    wait_for_page(page, expect, "overview")
-    # Streamlit may open a new session with the sidebar collapsed (its remembered state after
-    # another test hid it for briefing mode): expand it as a user would.
-    sidebar = page.get_by_test_id("stSidebar")
-    period = sidebar.get_by_test_id("stSelectbox").filter(has_text="Period")
+    wait_for_page(page, "overview")
+    period = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Period")
     period.get_by_role("combobox").click()
-    page.get_by_role("option", name="2019/20").click()
-    expect(page).to_have_url(re.compile(r"period=2019%2F20|period=2019/20"))
+    page.get_by_role("option", name=earlier, exact=True).click()
+    expect(page).to_have_url(in_url("period", earlier))
     page.get_by_test_id("stSidebarNav").get_by_text("Performance vs spend").click()
-    wait_for_page(page, expect, "quadrant")
-    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="· 2019/20 ·").first).to_be_visible()
+    wait_for_page(page, "quadrant")
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text=f"· {earlier} ·").first).to_be_visible()
+
+
+# -- the controls, with the keyboard alone -----------------------------------------------------------
+
+# Where the keyboard focus is and how it is shown. The indicator is an outline or a box-shadow
+# on the focused element or its widget's frame (up to the widget root), or a border or background
+# that differs from the same part of an unfocused twin widget (another selectbox, another
+# navigation link) with a contrast of at least 3:1 (WCAG 2.2's measure for focus indicators).
+FOCUS_STATE = """() => {
+  const focused = document.activeElement;
+  if (!focused || focused === document.body) return null;
+  const visible = o => o.getClientRects().length > 0;
+  // In an open list (combobox) the focus is on the highlighted option: look at that instead.
+  const listed = focused.getAttribute('aria-expanded') === 'true' && focused.getAttribute('aria-activedescendant');
+  const option = listed && document.getElementById(listed);
+  let el = focused, root, testid, twin;
+  if (option) {
+    root = option; testid = 'listbox option'; el = option.firstElementChild || option;
+    twin = [...document.querySelectorAll('[role="option"]')].find(o => o !== option && visible(o));
+  } else {
+    root = el.closest('[data-testid^="st"]') || el; testid = root.getAttribute('data-testid');
+    twin = [...document.querySelectorAll(`[data-testid="${testid}"]`)]
+      .find(o => o !== root && !o.contains(el) && visible(o));
+  }
+  const chain = [];
+  for (let e = el; e && e !== root.parentElement; e = e.parentElement) chain.push(e);
+  const route = chain.slice(0, -1).map(e => [...e.parentElement.children].indexOf(e)).reverse();
+  const twinChain = [];
+  if (twin) {
+    let e = twin; twinChain.push(e);
+    for (const i of route) { e = e && e.children[i]; twinChain.push(e); }
+    twinChain.reverse();
+  }
+  const rgba = text => { const m = (text.match(/[\\d.]+/g) || []).map(Number);
+    return m.length >= 3 ? [m[0], m[1], m[2], m.length > 3 ? m[3] : 1] : [255, 255, 255, 0]; };
+  const onWhite = ([r, g, b, a]) => [r, g, b].map(c => c * a + 255 * (1 - a));
+  const lum = rgb => { const [r, g, b] = rgb.map(c => { c /= 255;
+    return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const contrast = (a, b) => { const [x, y] = [lum(onWhite(rgba(a))), lum(onWhite(rgba(b)))];
+    return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+  const shown = [];
+  chain.forEach((e, i) => {
+    const s = getComputedStyle(e);
+    const t = twinChain[i] ? getComputedStyle(twinChain[i]) : null;
+    const tag = e.tagName.toLowerCase() + (e === el ? '' : ` (frame ${i})`);
+    if (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && !(t && t.outline === s.outline))
+      shown.push(`${tag} outline ${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`);
+    if (s.boxShadow !== 'none' && !(t && t.boxShadow === s.boxShadow))
+      shown.push(`${tag} box-shadow ${s.boxShadow}`);
+    if (t && s.borderTopStyle !== 'none' && parseFloat(s.borderTopWidth) > 0
+        && contrast(s.borderTopColor, t.borderTopColor) >= 3)
+      shown.push(`${tag} border ${s.borderTopColor} (unfocused ${t.borderTopColor})`);
+    if (t && contrast(s.backgroundColor, t.backgroundColor) >= 3)
+      shown.push(`${tag} background ${s.backgroundColor} (unfocused ${t.backgroundColor})`);
+  });
+  return {testid, role: focused.getAttribute('role'), label: focused.getAttribute('aria-label') || '',
+          text: (el.innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 40),
+          in_sidebar: !!focused.closest('[data-testid="stSidebar"]'), indicator: shown.join('; ')};
+}"""
+
+# Places where Streamlit 1.67 shows the keyboard focus with no indicator that meets the rule
+# above, by kind; test_known_focus_gaps_are_still_there (a strict xfail) passes once fixed.
+FOCUS_GAPS = {
+    "navigation link": "the sidebar's page links only tint their background (rgba(169, 169, 162, 0.15): "
+                       "1.1:1 on white)",
+    "listbox option": "in an open selectbox list the highlighted option has the same faint tint",
+    "selectbox after a choice": "after an option is picked with Enter the selectbox keeps the focus but "
+                                "drops its red frame until focus leaves and comes back",
+    "main area": "the scrollable main area takes the focus (so the arrows scroll it) and shows nothing",
+}
+
+
+def gap(stop: dict) -> str | None:
+    """Return the FOCUS_GAPS kind of a focus stop, or None for any other stop."""
+    if stop["testid"] == "stSidebarNavLink":
+        return "navigation link"
+    if stop["testid"] == "listbox option":
+        return "listbox option"
+    if stop["testid"] == "stSelectbox" and stop["after"] == "Enter":
+        return "selectbox after a choice"
+    if stop["testid"] == "stMain":
+        return "main area"
+    return None
+
+
+class Keyboard:
+    """Drives a page with key presses only, and keeps every place the focus went."""
+
+    def __init__(self, page):
+        self.page = page
+        self.stops: list[dict] = []
+
+    def focus(self) -> dict | None:
+        """Return where the focus is and how it is shown, once style transitions have finished."""
+        self.page.evaluate("""() => Promise.all(document.getAnimations()
+            .filter(animation => animation instanceof CSSTransition)
+            .map(transition => transition.finished.catch(() => null)))""")
+        return self.page.evaluate(FOCUS_STATE)
+
+    def press(self, key: str) -> dict | None:
+        self.page.keyboard.press(key)
+        stop = self.focus()
+        if stop:
+            self.stops.append(stop | {"after": key})
+        return stop
+
+    def tab_to(self, wanted, backwards: bool = False, limit: int = 40) -> dict:
+        """Press Tab (Shift+Tab) until ``wanted(stop)`` holds for the focused element."""
+        passed = []
+        for _ in range(limit):
+            stop = self.press("Shift+Tab" if backwards else "Tab")
+            passed.append(stop and (stop["testid"], stop["label"] or stop["text"]))
+            if stop and wanted(stop):
+                return stop
+        pytest.fail(f"focus never reached the element in {limit} presses; it went through {passed}")
+
+    def choose(self, label: str, keys: list[str]) -> None:
+        """With the combobox ``label`` focused: open it, press ``keys``, and pick with Enter."""
+        if (self.focus() or {}).get("label") != label:
+            pytest.fail(f"expected the focus on the {label!r} combobox, not on {self.focus()}")
+        self.press("ArrowDown")  # opens the list on the current option
+        for key in keys:
+            self.press(key)
+        self.press("Enter")
+
+    def unseen(self) -> list[dict]:
+        """Return the stops where the focus was not visible, outside the known gaps."""
+        return [stop for stop in self.stops if not stop["indicator"] and not gap(stop)]
+
+
+def is_combobox(label: str):
+    """Return a test of a focus stop: is it the combobox labelled ``label``?"""
+    return lambda stop: stop["role"] == "combobox" and stop["label"] == label
+
+
+def test_everything_works_from_the_keyboard(open_app, sync_playwright, demo_store):
+    """With Tab, Shift+Tab, Enter, Space, arrows and typing only: reach the sidebar, change
+    the focus authority and the period, open another page from the navigation, switch
+    briefing mode on and off again; the URL and the page follow, and focus stays visible."""
+    expect = sync_playwright.expect
+    periods = analysis.load_catalogue(demo_store).period_labels
+    code, name = DEMO_OTHER_FOCUS
+    page = open_app("overview")
+    wait_for_page(page, "overview")
+    keys = Keyboard(page)
+    heading = page.get_by_test_id("stHeading")
+    caption = page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first
+
+    # the sidebar's first control, then the focus authority by typing its name
+    stop = keys.tab_to(lambda stop: stop["in_sidebar"])
+    assert stop["testid"] in ("stSidebarNavLink", "stSelectbox"), stop
+    keys.tab_to(is_combobox("Focus authority"))
+    page.keyboard.type(name)  # the list filters as one types
+    keys.press("Enter")
+    expect(page).to_have_url(in_url("focus", code))
+    expect(caption).to_contain_text(f"{name} · {periods[-1]} ·")
+
+    # the period, one back with the arrow keys
+    keys.tab_to(is_combobox("Period"))
+    keys.choose("Period", ["ArrowUp"])
+    expect(page).to_have_url(in_url("period", periods[-2]))
+    expect(caption).to_contain_text(f"{name} · {periods[-2]} ·")
+    assert query(page)["focus"] == code
+
+    # back up to the navigation, and open another page with Enter
+    keys.tab_to(lambda stop: stop["testid"] == "stSidebarNavLink" and stop["text"].endswith("Performance vs spend"),
+                backwards=True)
+    keys.press("Enter")
+    expect(page).to_have_url(re.compile(r"/quadrant\b"))
+    wait_for_page(page, "quadrant")
+    expect(caption).to_contain_text(f"{name} · {periods[-2]} ·")
+    assert query(page) == {"focus": code, "period": periods[-2], "group": "all", "briefing": "0"}
+
+    # briefing mode on with Space on the sidebar's switch ...
+    keys.tab_to(lambda stop: stop["role"] == "switch" and stop["label"].startswith("Briefing mode"))
+    keys.press("Space")
+    expect(page).to_have_url(in_url("briefing", "1"))
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    wait_for_page(page, "quadrant")
+    assert path_of(page) == "quadrant"
+
+    # ... and off again with the switch that took its place at the top of the page
+    stop = keys.tab_to(lambda stop: stop["role"] == "switch" and stop["label"].startswith("Briefing mode"))
+    assert not stop["in_sidebar"]
+    keys.press("Space")
+    expect(page).to_have_url(in_url("briefing", "0"))
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    expect(heading.filter(has_text=PAGES["quadrant"][0]).first).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+    assert len(keys.stops) > 10
+    assert not keys.unseen(), f"focus not visible at {keys.unseen()}"
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="Streamlit shows no focus indicator at the FOCUS_GAPS places; the app's CSS could "
+                          "add one (e.g. :focus-visible {outline: 2px solid}): then drop them from FOCUS_GAPS")
+def test_known_focus_gaps_are_still_there(open_app):
+    """The focus is visible at every kind of place in FOCUS_GAPS (fails, as xfail, while it is not)."""
+    page = open_app("overview")
+    wait_for_page(page, "overview")
+    keys = Keyboard(page)
+    keys.tab_to(is_combobox("Period"))
+    keys.choose("Period", [])  # open the list (highlighted option) and pick the current period again
+    keys.tab_to(lambda stop: stop["testid"] == "stMain")
+    gaps = [stop for stop in keys.stops if gap(stop)]
+    if {gap(stop) for stop in gaps} != set(FOCUS_GAPS):  # a real failure, not the expected one
+        pytest.fail(f"the walk did not pass every kind of gap: {keys.stops}")
+    invisible = [stop for stop in gaps if not stop["indicator"]]
+    assert not invisible, f"focus not visible at {invisible}"

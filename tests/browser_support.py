@@ -1,0 +1,425 @@
+"""Browser-test machinery shared by test_browser.py and test_accessibility.py: a Streamlit
+server per store, one headless Chromium for the session, and a page walk that loads each
+page once per server and mode, checks it, scans it with axe-core and saves a screenshot.
+
+The fixtures are session-scoped and imported by conftest.py, so every test file reuses
+the same servers, browser and page visits (conftest also runs the tests that need the
+browser last, one block, so nothing browser-sized lives through the rest of the suite).
+
+Needs Debian's chromium (``apt-get install chromium``) and the ``playwright`` Python
+package; the browser tests are skipped with a message when either is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+START_SECONDS = 60
+EXPECT_SECONDS = 30
+SETTLE_SECONDS = 60  # a page's first load on a cold server ranks everything first
+NORMAL_VIEWPORT = {"width": 1440, "height": 900}
+BRIEFING_VIEWPORT = {"width": 1920, "height": 1080}
+MODES = {"normal": ("", NORMAL_VIEWPORT), "briefing": ("?briefing=1", BRIEFING_VIEWPORT)}
+DEMO_BANNER = "Illustrative demo data"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS},
+               "resultTypes": ["violations"]}  # skip building pass/incomplete details: 3-4x faster
+
+# url path -> (page title, whether the page draws a chart on the demo store)
+PAGES = {
+    "overview": ("Overview", True),
+    "quadrant": ("Performance against spend", True),
+    "themes": ("Theme rankings", True),
+    "indicator": ("Indicator explorer", True),
+    "quartiles": ("Quartiles and lists", False),
+    "trend": ("Trend", True),
+    "funding": ("Funding", True),
+    "beyond_ranks": ("Beyond ranks", True),
+    "presentation": ("Presentation", False),
+    "data": ("Data", False),
+    "import_data": ("Data import", False),
+}
+
+CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table'
+
+
+# -- the server ------------------------------------------------------------------------
+
+
+class Server:
+    """A ``streamlit run app.py`` subprocess on a free port, with its output kept in a file."""
+
+    def __init__(self, db_path: Path, log_path: Path, store: str = "demo"):
+        self.store = store  # "demo" or "public": names screenshots and reports
+        self.db_path = Path(db_path)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        env = os.environ | {"BENCHMARKING_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def output(self) -> str:
+        """Return everything the server has printed so far."""
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def check_alive(self) -> None:
+        """Fail with the server's output if the process has exited."""
+        if self.process.poll() is not None:
+            pytest.fail(f"streamlit exited with code {self.process.returncode}; its output:\n{self.output()}")
+
+    def wait_until_ready(self, seconds: float = START_SECONDS) -> None:
+        """Poll the health endpoint until it answers, failing with the output past the deadline."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self.check_alive()
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            try:  # wait for the process a little between polls: returns early if it dies
+                self.process.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                pass
+        pytest.fail(f"streamlit did not answer on {self.url} within {seconds:.0f} s; its output:\n{self.output()}")
+
+    def page_url(self, path: str) -> str:
+        """Return the URL of ``path`` ("quadrant?briefing=1"); the Overview is the root URL."""
+        # The default page lives at the root URL: /overview would be "page not found".
+        if path.split("?")[0] == "overview":
+            path = path[len("overview"):]
+        return f"{self.url}/{path}"
+
+    def stop(self) -> None:
+        """Stop the server (terminate, then kill if it lingers) and close its log."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(db_path: Path, store: str, tmp_path_factory, request) -> Server:
+    """Start a server on ``db_path``, stop it when the requesting fixture ends, and wait for it."""
+    running = Server(db_path, tmp_path_factory.mktemp(f"streamlit-{store}") / "server.log", store)
+    request.addfinalizer(running.stop)
+    running.wait_until_ready()
+    return running
+
+
+# -- waiting and screenshots -------------------------------------------------------------
+
+
+# What a settled page looks like, as a list of the conditions still unmet (empty when settled).
+UNSETTLED = """([title, drawn]) => {
+  const all = selector => [...document.querySelectorAll(selector)];
+  const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
+  const unmet = [];
+  if (!all('[data-testid="stHeading"]').some(e => shown(e) && e.innerText.includes(title)))
+    unmet.push(`the title "${title}" shown`);
+  if (drawn && !all(drawn).some(shown)) unmet.push(`something drawn (${drawn})`);
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') unmet.push('the script finished');
+  if (all('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]').length) unmet.push('no skeleton left');
+  if (all('[data-testid="stDialog"]').length) unmet.push('no dialog (such as "Page not found")');
+  // Streamlit fades elements left from a previous run until it redraws them.
+  if (all('[data-stale="true"]').length) unmet.push('no stale element left');
+  return unmet;
+}"""
+
+
+def wait_for_page(page, name: str, drawn: str | None = "chart") -> None:
+    """Wait until the page's title is shown, its content drawn and the script has finished.
+
+    ``drawn`` is "chart" (a vega-lite chart must be drawn), "chart or table" (a chart or a
+    data table will do), or None (the page draws neither when it opens). All conditions are
+    polled together every 100 ms; past the timeout the failure says which were unmet.
+    """
+    title, _ = PAGES[name]
+    selector = {"chart": CHART, "chart or table": f"{CHART}, {TABLE}", None: None}[drawn]
+    try:
+        page.wait_for_function(f"args => ({UNSETTLED})(args).length === 0", arg=[title, selector],
+                               polling=100, timeout=SETTLE_SECONDS * 1000)
+    except Exception as error:  # noqa: BLE001 - a timeout, or the page went away: say what was missing
+        try:
+            unmet = page.evaluate(UNSETTLED, [title, selector])
+        except Exception:  # noqa: BLE001
+            unmet = ["(the page could not be read)"]
+        raise AssertionError(f"{page.url} did not settle within {SETTLE_SECONDS} s; still waiting for: "
+                             f"{', '.join(unmet)} ({type(error).__name__})") from None
+
+
+def screenshot(page, name: str, screen_too: bool = False) -> Path:
+    """Save a full-page screenshot as artifacts/screenshots/<name>.png and return its path.
+
+    Streamlit scrolls inside its main container, not the document, so a plain full-page
+    shot stops at the viewport: the viewport is stretched to the content's height for the
+    shot and then restored. ``screen_too`` also saves <name>-screen.png, the first screen
+    exactly as the viewport shows it (what a projector shows).
+    """
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if screen_too:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-screen.png"))
+    viewport = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight, ...['stMain', 'stAppViewContainer']
+               .map(id => document.querySelector(`[data-testid="${id}"]`))
+               .filter(Boolean).map(element => element.scrollHeight))""")
+    if height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
+    return path
+
+
+def artifact_name(store: str, name: str, mode: str) -> str:
+    """Return the screenshot name of a page visit: "quadrant", "quadrant-briefing", "public-quadrant"."""
+    prefix = "" if store == "demo" else f"{store}-"
+    return f"{prefix}{name}" + ("" if mode == "normal" else f"-{mode}")
+
+
+def serious_violations(violations: list[dict]) -> list[str]:
+    """Return one line per serious or critical axe violation, with up to three of its nodes."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        f"{[(n['target'], n['any'][0]['data'] if n['any'] else '') for n in v['nodes'][:3]]}"
+        for v in violations if v["impact"] in ("serious", "critical")
+    ]
+
+
+# -- one visit per page, mode and server ---------------------------------------------------------
+
+
+@dataclass
+class Visit:
+    """What one load of a page showed: facts read from the settled page, and its artifacts."""
+
+    store: str
+    name: str
+    mode: str
+    url: str
+    error: str | None = None           # why the page never settled (then nothing else is read)
+    exceptions: list[str] = field(default_factory=list)  # text of Streamlit exception boxes
+    main_text: str = ""                # the visible text of the main area
+    sidebar_visible: bool = False
+    nav: list[str] = field(default_factory=list)  # the sidebar's page links, as shown
+    charts: int = 0                    # vega-lite charts drawn (canvas or svg)
+    tables: int = 0                    # data tables drawn
+    screenshot: Path | None = None
+    violations: list[dict] | None = None  # axe-core's violations; None when axe is not installed
+    axe_report: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds to settle, scan, photograph
+
+    def settled(self) -> "Visit":
+        """Return the visit, failing the test with the reason if the page never settled."""
+        if self.error:
+            pytest.fail(f"{self.url} did not settle: {self.error}")
+        return self
+
+
+class PageWalk:
+    """Loads each (server, page, mode) once, on first request, and keeps what it saw.
+
+    One visit serves both the page checks of test_browser.py and the axe scan of
+    test_accessibility.py: the page is opened, left to settle, read, scanned by axe-core
+    (report saved as axe-<page>-<mode>.json) and photographed (<page>[-<mode>].png), then
+    closed. While one page is read, scanned and photographed, the next pages in PAGES order
+    (same server and mode) are already opening in other tabs, so that the server's work
+    on them overlaps the browser's work on this one.
+    """
+
+    AHEAD = 2  # pages opened ahead of the one being read
+
+    def __init__(self, browser, axe):
+        self.browser, self.axe = browser, axe
+        self.visits: dict[tuple[str, str, str], Visit] = {}
+        self.contexts: dict[tuple[str, str], object] = {}
+        self.opening: dict[tuple[str, str, str], tuple[object, str | None]] = {}
+        self.warm: set[str] = set()  # servers that have served a settled page
+
+    def visit(self, server: Server, name: str, mode: str = "normal") -> Visit:
+        key = (server.url, name, mode)
+        if key not in self.visits:
+            page, error = self.opening.pop(key, None) or self._open(server, name, mode)
+            # Not before the server's first page has settled: sessions that start together on a
+            # fresh server can run a page in Streamlit's pages-folder mode, with its list of files
+            # as navigation (a race in pages/_common.current_selection; test_browser checks the nav).
+            if server.url in self.warm:
+                names = list(PAGES)
+                for following in names[names.index(name) + 1:][:self.AHEAD]:
+                    ahead = (server.url, following, mode)
+                    if ahead not in self.visits and ahead not in self.opening:
+                        self.opening[ahead] = self._open(server, following, mode)
+            self.visits[key] = self._read(server, name, mode, page, error)
+            if not self.visits[key].error:
+                self.warm.add(server.url)
+        return self.visits[key]
+
+    def _context(self, server: Server, mode: str):
+        """One browser context per server and mode (it keeps the app's scripts cached)."""
+        key = (server.url, mode)
+        if key not in self.contexts:
+            self.contexts[key] = self.browser.new_context(viewport=MODES[mode][1])
+        return self.contexts[key]
+
+    def _open(self, server: Server, name: str, mode: str) -> tuple[object, str | None]:
+        """Open the page in a new tab without waiting for it; return the tab and any error."""
+        page = self._context(server, mode).new_page()
+        page.set_default_timeout(EXPECT_SECONDS * 1000)
+        try:
+            page.goto(server.page_url(f"{name}{MODES[mode][0]}"), wait_until="commit")
+        except Exception as error:  # noqa: BLE001 - reported by the visit
+            return page, f"{type(error).__name__}: {error}"
+        return page, None
+
+    def _read(self, server: Server, name: str, mode: str, page, error: str | None) -> Visit:
+        """Wait for the opened page to settle, then read it, scan it and photograph it."""
+        visit = Visit(server.store, name, mode, server.page_url(f"{name}{MODES[mode][0]}"))
+        started = time.monotonic()
+        if error is None:
+            try:
+                page.bring_to_front()
+                has_chart = PAGES[name][1]
+                # On the real data a page may draw a table where the demo has a chart (Funding, for one).
+                wait_for_page(page, name,
+                              drawn=None if not has_chart else "chart" if server.store == "demo" else "chart or table")
+            except Exception as failure:  # noqa: BLE001 - kept and reported by every test that reads this visit
+                error = f"{type(failure).__name__}: {failure}"
+        if error is not None:
+            if server.process.poll() is not None:
+                error += f"\nstreamlit exited; its output:\n{server.output()}"
+            visit.error = error
+            page.close()
+            return visit
+        visit.timings["settle"] = time.monotonic() - started
+        visit.exceptions = page.get_by_test_id("stException").all_inner_texts()
+        visit.main_text = page.get_by_test_id("stMain").inner_text()
+        visit.sidebar_visible = page.get_by_test_id("stSidebar").is_visible()
+        visit.nav = [text.strip().splitlines()[-1].strip() if text.strip() else ""
+                     for text in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
+        visit.charts = page.locator(CHART).count()
+        visit.tables = page.locator(TABLE).count()
+        base = artifact_name(server.store, name, mode)
+        if self.axe is not None:
+            began = time.monotonic()
+            visit.violations = self.axe.run(page, options=AXE_OPTIONS).response["violations"]
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            visit.axe_report = SCREENSHOTS / f"axe-{artifact_name(server.store, name, 'normal')}-{mode}.json"
+            visit.axe_report.write_text(json.dumps(visit.violations, indent=1))
+            visit.timings["axe"] = time.monotonic() - began
+        began = time.monotonic()
+        visit.screenshot = screenshot(page, base, screen_too=mode == "briefing")
+        visit.timings["screenshot"] = time.monotonic() - began
+        page.close()
+        return visit
+
+    def close(self) -> None:
+        for context in self.contexts.values():
+            context.close()
+
+
+# -- fixtures (imported by conftest.py) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sync_playwright():
+    """Playwright's sync API, or a skip saying what is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run browser tests")
+    api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    api.expect.set_options(timeout=EXPECT_SECONDS * 1000)  # a cold server ranks everything first
+    return api
+
+
+@pytest.fixture(scope="session")
+def browser(sync_playwright):
+    """Headless Debian Chromium, driven by Playwright, for the whole session."""
+    with sync_playwright.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """The axe-core runner bundled with axe-playwright-python, or None when it is not installed."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        return None
+    return Axe()
+
+
+@pytest.fixture(scope="session")
+def demo_server(sync_playwright, demo_store_path, tmp_path_factory, request) -> Server:
+    """The app served on a free port from the session's demo store; always stopped afterwards."""
+    return start_server(demo_store_path, "demo", tmp_path_factory, request)
+
+
+@pytest.fixture(scope="session")
+def public_server(sync_playwright, public_store_path, tmp_path_factory, request) -> Server:
+    """The app served from the session's public store (skipped without ../shared/data)."""
+    return start_server(public_store_path, "public", tmp_path_factory, request)
+
+
+@pytest.fixture(scope="session")
+def page_walk(browser, axe):
+    """The session's page visits: each page loaded once per server and mode."""
+    walk = PageWalk(browser, axe)
+    yield walk
+    walk.close()
+
+
+@pytest.fixture
+def open_app(browser, demo_server):
+    """Return a function that opens a path of the demo app in a fresh browser context."""
+    contexts = []
+
+    def open_(path: str, viewport: dict = NORMAL_VIEWPORT):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(EXPECT_SECONDS * 1000)
+        page.goto(demo_server.page_url(path))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    demo_server.check_alive()
