@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import ensure_store
+from pages._common import BASE_CSS, ensure_store
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
+# The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it
+# stays in place while one page gives way to the next.
+st.markdown(BASE_CSS, unsafe_allow_html=True)
 ensure_store()
 
 # Each url_path equals its file's stem: a fresh server's first request is resolved from the

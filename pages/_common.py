@@ -250,6 +250,13 @@ BASE_CSS = """<style>
 /* Captions and widget help in Streamlit's default grey (#828180) fall short of WCAG's 4.5:1. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, .stCaption, .stCaption *,
 [data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p {color: #4A4A4A !important; opacity: 1 !important;}
+/* Keyboard focus always visible (WCAG 2.4.7): Streamlit shows only a faint tint on page links and
+   list options, nothing on the main area, and drops a selectbox's frame after a choice. */
+[data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stMain"]:focus-visible, a:focus-visible,
+button:focus-visible {outline: 3px solid #1F4E79 !important; outline-offset: -3px !important;}
+[role="option"][data-focused="true"] {outline: 3px solid #1F4E79 !important; outline-offset: -3px !important;}
+[data-testid="stSelectbox"]:focus-within, [data-testid="stMultiSelect"]:focus-within
+    {outline: 3px solid #1F4E79 !important; outline-offset: 3px !important; border-radius: 4px;}
 </style>"""
 
 
@@ -261,7 +268,6 @@ def _authorities_with_figures(path: str, file_stamp: float, period: str) -> froz
 
 def page_header(title: str, selection: Selection) -> None:
     """Draw the page title, the selection in words, and the demo banner when it applies."""
-    st.markdown(BASE_CSS, unsafe_allow_html=True)
     apply_briefing_mode(selection)
     st.title(title)
     present = _authorities_with_figures(db_path(), stamp(), selection.period) & set(benchmark(selection).group.members)
