@@ -6,17 +6,22 @@ import sys
 import time
 from pathlib import Path
 
-from . import analysis
-from .briefing import build_briefing, chart_images
 from .errors import BadPeriodError, BenchmarkingError
-from .store import Store, default_db_path
 
 
 def run(args) -> int:
-    """Build the briefing for --period/--group/--focus and write it to --out (.pptx or .pdf)."""
+    """Build the briefing for --period/--group/--focus and write it to --out (.pptx or .pdf);
+    return the exit code (0)."""
+    # Imported here so that building the CLI's parser (``--help``, other commands) does
+    # not load pandas, DuckDB and Altair.
+    from . import analysis, charts
+    from .briefing import build_briefing, chart_images
+    from .store import Store, default_db_path
+
     out = Path(args.out)
     if out.suffix.lower() not in (".pptx", ".pdf"):
         raise BenchmarkingError(f"--out must end in .pptx or .pdf, got {out.name!r}")
+    charts.start_renderer()  # gets ready while the store is read and the engine runs
     started = time.perf_counter()
     catalogue = analysis.load_catalogue(Store(args.db or default_db_path()))
     periods = catalogue.period_labels

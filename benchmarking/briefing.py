@@ -13,8 +13,8 @@ import altair as alt
 import pandas as pd
 
 from . import analysis, charts, travel
-from .formatting import money, position_text
-from .narrative import overview_sentences
+from .formatting import money, position_text, rank_by_size
+from .narrative import context_card, overview_sentences
 from .positions import LA_CORE, OVERALL
 
 HOW_TO_READ_QUADRANT = (
@@ -82,7 +82,12 @@ def _dataset_label(catalogue: analysis.Catalogue) -> tuple[str, str]:
 
 def build_briefing(catalogue: analysis.Catalogue, bench: analysis.Benchmark, period: str, focus: str,
                    council: str | None = None, style: charts.ChartStyle = charts.BRIEFING) -> Briefing:
-    """Return the briefing for a focus authority, period and benchmarked group (charts at ``style``)."""
+    """Return the briefing for a focus authority, period and benchmarked group (charts at ``style``).
+
+    Also starts the PNG renderer in the background (``charts.start_renderer``): a briefing's
+    charts are usually rendered for the PPTX or PDF next.
+    """
+    charts.start_renderer()
     figures = analysis.overview(catalogue, bench, period, focus)
     name = figures["focus_name"]
     council = council or catalogue.settings.get("council_name") or f"{name} County Council"
@@ -99,8 +104,8 @@ def build_briefing(catalogue: analysis.Catalogue, bench: analysis.Benchmark, per
               cards=[
                   ("Overall performance", position_text(figures["overall_position"], figures["overall_n"])),
                   ("LA Core performance", position_text(figures["core_position"], figures["core_n"])),
-                  ("Spend per head rank", position_text(figures["spend_rank"], figures["spend_n"])),
-                  ("Core spending power rank", position_text(figures["funding_rank"], figures["funding_n"])),
+                  ("Spend per head", rank_by_size(figures["spend_rank"], figures["spend_n"])),
+                  context_card(figures),
                   ("Top-quartile indicators", str(figures["quartile_counts"].get(1, 0))),
                   ("Bottom-quartile indicators", str(figures["quartile_counts"].get(4, 0))),
               ],
@@ -150,8 +155,11 @@ def build_briefing(catalogue: analysis.Catalogue, bench: analysis.Benchmark, per
 def chart_images(briefing: Briefing, scale: float = 1.0) -> list[bytes | None]:
     """Return each slide's chart rendered to PNG (None for slides without a chart), in order.
 
-    Briefing charts are drawn at projector size (1400 px wide), so scale 1 is already
-    high resolution for a 16:9 slide.
+    Briefing charts are drawn at projector size (1400 px plot width), so at scale 1 a 16:9
+    slide on a 1920 x 1080 screen shows each at 0.9 to 1.1 times its pixel size: sharp.
+    More pixels barely slow the renderer but make the files, and the PDF's image
+    compression, bigger. Renders are cached by ``charts.to_png``, so the same selection's
+    briefing again takes no rendering.
     """
     return [charts.to_png(slide.chart, scale=scale) if slide.chart is not None else None
             for slide in briefing.slides]

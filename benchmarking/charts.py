@@ -9,6 +9,11 @@ of at least 18 px, titles of 30 px) and caps the size to fit a 1920x1080 screen.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import altair as alt
@@ -49,17 +54,22 @@ def style_for(briefing: bool) -> ChartStyle:
 
 
 def _finish(chart, title: str, subtitle: str | None, style: ChartStyle):
-    """Apply title, fonts and palette-neutral configuration to a finished chart."""
-    return (
-        chart.properties(title=alt.TitleParams(
-            text=title, subtitle=subtitle or "", fontSize=style.title_size,
-            subtitleFontSize=style.subtitle_size, anchor="start", subtitleColor="#333333"))
-        .configure_axis(labelFontSize=style.label_size, titleFontSize=style.axis_title_size,
-                        labelColor="#222222", titleColor="#222222", gridColor="#E6E6E6")
-        .configure_legend(labelFontSize=style.label_size, titleFontSize=style.axis_title_size,
-                          symbolSize=style.point_size, orient="bottom", direction="horizontal")
-        .configure_view(stroke=None)
+    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration."""
+    # One shallow copy with the title and config set directly: ``properties`` and each
+    # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
+    # briefing).
+    finished = chart.copy(deep=False)
+    finished.title = alt.TitleParams(
+        text=title, subtitle=subtitle or "", fontSize=style.title_size,
+        subtitleFontSize=style.subtitle_size, anchor="start", subtitleColor="#333333")
+    finished.config = alt.Config(
+        axis=alt.AxisConfig(labelFontSize=style.label_size, titleFontSize=style.axis_title_size,
+                            labelColor="#222222", titleColor="#222222", gridColor="#E6E6E6"),
+        legend=alt.LegendConfig(labelFontSize=style.label_size, titleFontSize=style.axis_title_size,
+                                symbolSize=style.point_size, orient="bottom", direction="horizontal"),
+        view=alt.ViewConfig(stroke=None),
     )
+    return finished
 
 
 # -- quadrant chart ----------------------------------------------------------------------
@@ -96,8 +106,9 @@ def quadrant_chart(view: pd.DataFrame, title: str, subtitle: str, x_title: str, 
               scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
               axis=alt.Axis(values=_ticks(n), format="d"))
     # Head- and foot-room above 1st and below last hold the quadrant names, clear of points.
+    bottom, top = n + 2.2, -1.2
     y = alt.Y("performance_position:Q", title="Performance position (1 = best)",
-              scale=alt.Scale(domain=[n + 2.2, -1.2], nice=False),
+              scale=alt.Scale(domain=[bottom, top], nice=False),
               axis=alt.Axis(values=_ticks(n), format="d"))
     tooltip = [
         alt.Tooltip("name:N", title="Authority"),
@@ -107,8 +118,10 @@ def quadrant_chart(view: pd.DataFrame, title: str, subtitle: str, x_title: str, 
         alt.Tooltip("context_text:N", title=context_title),
         alt.Tooltip("quadrant:N", title="Quadrant"),
     ]
-    base = alt.Chart(data)
-    others = base.transform_filter("!datum.is_focus").mark_point(filled=True, opacity=0.85, size=style.point_size).encode(
+    # The points and the focus label read the view from the layer, so it is serialised once.
+    others = alt.Chart().transform_filter("!datum.is_focus").mark_point(
+        filled=True, opacity=0.85, size=style.point_size,
+    ).encode(
         x=x, y=y,
         color=alt.Color("kind_label:N", title="Authority type",
                         scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values()))),
@@ -116,19 +129,22 @@ def quadrant_chart(view: pd.DataFrame, title: str, subtitle: str, x_title: str, 
                         scale=alt.Scale(domain=list(KIND_SHAPES), range=list(KIND_SHAPES.values()))),
         tooltip=tooltip,
     )
-    focus = base.transform_filter("datum.is_focus").mark_point(
+    focus = alt.Chart().transform_filter("datum.is_focus").mark_point(
         filled=True, shape="diamond", size=style.focus_size, color=FOCUS_COLOUR, stroke="black", strokeWidth=1.5,
     ).encode(x=x, y=y, tooltip=tooltip)
     # The focus label sits on the side of the point that faces the middle, so it is never clipped.
     focus_right = bool((view.loc[view["is_focus"], "context_rank"] > median).any())
-    focus_label = base.transform_filter("datum.is_focus").mark_text(
+    focus_label = alt.Chart().transform_filter("datum.is_focus").mark_text(
         align="right" if focus_right else "left", dx=-16 if focus_right else 16, dy=18,
         fontSize=style.annotation_size + 4, fontWeight="bold", color="#000000",
     ).encode(x=x, y=y, text="label:N")
-    # The median lines reuse the point encodings, so the layers share one scale and axis.
-    rules = alt.Chart(pd.DataFrame({"context_rank": [median], "performance_position": [median]}))
-    vline = rules.mark_rule(color=MEDIAN_COLOUR, strokeDash=[6, 4], strokeWidth=1.5).encode(x=x)
-    hline = rules.mark_rule(color=MEDIAN_COLOUR, strokeDash=[6, 4], strokeWidth=1.5).encode(y=y)
+    # Both median lines in one layer, across the whole plot (top to bottom, right to left, as
+    # full-size rules draw, so the dashes fall as before); they reuse the point encodings, so
+    # every layer shares one scale and axis.
+    medians = pd.DataFrame({"context_rank": [median, n + 0.5], "context_rank_end": [median, 0.5],
+                            "performance_position": [top, median], "performance_position_end": [bottom, median]})
+    rules = alt.Chart(medians).mark_rule(color=MEDIAN_COLOUR, strokeDash=[6, 4], strokeWidth=1.5).encode(
+        x=x, x2="context_rank_end:Q", y=y, y2="performance_position_end:Q")
     labels = quadrant_labels(comparator)
     corners = pd.DataFrame([
         (n + 0.4, -1.0, labels["top_right"], "right", "top"),
@@ -136,14 +152,13 @@ def quadrant_chart(view: pd.DataFrame, title: str, subtitle: str, x_title: str, 
         (n + 0.4, n + 2.0, labels["bottom_right"], "right", "bottom"),
         (0.6, n + 2.0, labels["bottom_left"], "left", "bottom"),
     ], columns=["context_rank", "performance_position", "text", "align", "baseline"])
-    corner_layers = [
-        alt.Chart(corners[(corners["align"] == align) & (corners["baseline"] == baseline)]).mark_text(
-            align=align, baseline=baseline, fontSize=style.annotation_size + 1, color="#333333", fontWeight="bold",
-        ).encode(x=x, y=y, text="text:N")
-        for align, baseline in (("right", "top"), ("left", "top"), ("right", "bottom"), ("left", "bottom"))
-    ]
-    chart = alt.layer(vline, hline, *corner_layers, others, focus, focus_label).properties(
-        width=style.width, height=style.height)
+    # One text layer for the four corner names: each row carries its own alignment.
+    corner_text = alt.Chart(corners).mark_text(
+        align=alt.expr("datum.align"), baseline=alt.expr("datum.baseline"),
+        fontSize=style.annotation_size + 1, color="#333333", fontWeight="bold",
+    ).encode(x=x, y=y, text="text:N")
+    chart = alt.layer(rules, corner_text, others, focus, focus_label, data=data,
+                      width=style.width, height=style.height)
     return _finish(chart, title, subtitle, style) if finish else chart
 
 
@@ -311,8 +326,11 @@ def trend_chart(trend: pd.DataFrame, focus_name: str, n: int, title: str, subtit
                  alt.Tooltip("average_rank:Q", format=".1f", title="Average rank")],
     )
     if "theme" in data and data["theme"].nunique() > 1:
+        # Panels in the order the themes were chosen (Overall first), headed as large as axis titles.
         chart = chart.properties(width=style.width // 2 - 40, height=style.height // 2).facet(
-            facet=alt.Facet("theme:N", title=None), columns=2)
+            facet=alt.Facet("theme:N", title=None, sort=list(dict.fromkeys(data["theme"])),
+                            header=alt.Header(labelFontSize=style.axis_title_size, labelFontWeight="bold",
+                                              labelColor="#000000")), columns=2)
         return _finish(chart, title, subtitle, style)
     return _finish(chart.properties(width=style.width, height=style.height), title, subtitle, style)
 
@@ -357,11 +375,95 @@ def funding_chart(table: pd.DataFrame, title: str, subtitle: str, style: ChartSt
     return _finish(chart, title, subtitle, style)
 
 
-def to_png(chart: alt.Chart, scale: float = 2.0) -> bytes:
-    """Return the chart rendered to PNG bytes (vl-convert: no browser needed)."""
+# -- PNG export ----------------------------------------------------------------------------
+
+PNG_CACHE_SIZE = 64
+"""Rendered charts kept in memory (a briefing has 16, about 0.3 MB each at scale 1)."""
+_png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+_png_cache_lock = threading.Lock()
+_renderer_start: threading.Thread | None = None
+
+
+def start_renderer() -> None:
+    """Start the PNG renderer on a background thread, once per process; return at once.
+
+    vl-convert's JavaScript engine takes about a second to start, mostly without holding
+    Python's lock, so started early it gets ready on the other core while the caller builds
+    the charts, instead of delaying the first ``to_png``.
+    """
+    global _renderer_start
+    try:
+        import vl_convert as vlc  # here: an import on the background thread would hold the import lock
+    except ImportError:
+        return  # to_png reports it
+    with _png_cache_lock:
+        if _renderer_start is None:
+            _renderer_start = threading.Thread(target=_start_renderer, args=(vlc,), name="vl-convert start-up",
+                                               daemon=True)
+            _renderer_start.start()
+
+
+def _start_renderer(vlc) -> None:
+    with contextlib.suppress(Exception):  # a broken renderer fails, with its message, in to_png
+        vlc.vegalite_to_svg({"mark": "point", "data": {"values": []}})
+
+
+def vega_lite_json(chart: alt.TopLevelMixin) -> str:
+    """Return the chart's Vega-Lite specification for a still image as compact JSON text.
+
+    Tooltips are left out (a picture cannot show them, and they cost the renderer a tenth of
+    its time), and the specification is not checked against the schema again: the builders
+    above only make valid ones (the page tests draw each), and the check costs more than
+    rendering.
+    """
+    return json.dumps(_without_tooltips(chart.to_dict(validate=False)), separators=(",", ":"))
+
+
+def _without_tooltips(spec):
+    if isinstance(spec, dict):
+        return {key: _without_tooltips(value) for key, value in spec.items()
+                if not (key == "tooltip" and isinstance(value, (dict, list)))}
+    if isinstance(spec, list):
+        return [_without_tooltips(value) for value in spec]
+    return spec
+
+
+def _render_png(spec: str, scale: float) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(chart.to_json(), scale=scale)
+    return vlc.vegalite_to_png(spec, scale=scale)
+
+
+def png_from_spec(spec: str, scale: float = 2.0) -> bytes:
+    """Return a Vega-Lite specification (JSON text) rendered to PNG bytes, from the cache if
+    the same specification was rendered at the same scale before in this process."""
+    key = (hashlib.sha256(spec.encode()).hexdigest(), float(scale))
+    with _png_cache_lock:
+        png = _png_cache.get(key)
+        if png is not None:
+            _png_cache.move_to_end(key)
+            return png
+    png = _render_png(spec, scale)
+    with _png_cache_lock:
+        _png_cache[key] = png
+        while len(_png_cache) > PNG_CACHE_SIZE:
+            _png_cache.popitem(last=False)
+    return png
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """Return the chart rendered to PNG bytes (vl-convert: no browser needed).
+
+    The same chart at the same scale is rendered once per process: a second briefing of
+    the same selection gets the cached bytes at once.
+    """
+    return png_from_spec(vega_lite_json(chart), scale)
+
+
+def clear_png_cache() -> None:
+    """Forget every cached PNG (returns None); the next ``to_png`` renders afresh."""
+    with _png_cache_lock:
+        _png_cache.clear()
 
 
 # -- beyond ranks: uncertainty, value for money, theme weights -------------------------------

@@ -12,13 +12,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import schema
 from .errors import BenchmarkingError, ImportValidationError
-from .store import Store, default_db_path
+
+if TYPE_CHECKING:  # the parser is built without loading DuckDB and pandas
+    from .store import Store
 
 
 def _store(args: argparse.Namespace) -> Store:
+    from .store import Store, default_db_path
+
     return Store(args.db or default_db_path())
 
 

@@ -27,7 +27,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import DuplicateKeyError
 from .positions import LA_CORE, OVERALL
@@ -184,6 +183,8 @@ def spend_performance_correlation(
     keys = ["period", "theme", "authority_code"]
     pairs = positions[keys + ["position"]].merge(theme_spend_ranks[keys + ["rank"]], on=keys)
     pairs = pairs.dropna(subset=["position", "rank"])
+    from scipy import stats  # here, not at the top: importing scipy.stats takes most of a second
+
     rows = []
     # One scipy call per period x theme (tens of groups), vectorised over authorities.
     for (period, theme), group in pairs.groupby(["period", "theme"], sort=True):

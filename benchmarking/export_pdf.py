@@ -1,7 +1,10 @@
 """The briefing as a printable A4 landscape PDF (reportlab): contents, page numbers, sources.
 
 reportlab is used because it writes PDF directly (no browser or office suite needed)
-and its ``multiBuild`` fills in the contents page numbers in a second pass.
+and its ``multiBuild`` fills in the contents page numbers in a second pass. The contents
+start with every heading at page 0, so the first pass already lays the pages out as the
+last will, and the charts are drawn only from the second pass on: drawing one (decoding
+the PNG and compressing it again into the PDF) costs more than laying out a page.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from .briefing import Briefing, chart_images
@@ -31,12 +35,52 @@ PAGE = landscape(A4)
 MARGIN = 15 * mm
 
 
+def _is_heading(flowable) -> bool:
+    return isinstance(flowable, Paragraph) and flowable.style.name == "SlideTitle"
+
+
 class _Document(SimpleDocTemplate):
     """A document that lists every slide heading in the contents."""
 
     def afterFlowable(self, flowable):  # noqa: N802 - reportlab's hook name
-        if isinstance(flowable, Paragraph) and flowable.style.name == "SlideTitle":
+        if _is_heading(flowable):
             self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
+
+class _ChartPasses(IndexingFlowable):
+    """Counts ``multiBuild``'s passes; a pass without charts (the first) is never the last."""
+
+    def __init__(self):
+        super().__init__()
+        self.passes = 0
+
+    def beforeBuild(self):  # noqa: N802 - reportlab's hook name
+        self.passes += 1
+
+    def isSatisfied(self):  # noqa: N802 - reportlab's hook name
+        return self.passes > 1
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+class _Chart(Image):
+    """A chart picture fitted into width x height points, drawn only from the second pass."""
+
+    def __init__(self, png: bytes, width: float, height: float, passes: _ChartPasses):
+        # No mask: the charts have an opaque white background, so their alpha channel
+        # would only add a soft mask to decode and compress.
+        super().__init__(io.BytesIO(png), mask=None)
+        scale = min(width / self.imageWidth, height / self.imageHeight)
+        self.drawWidth, self.drawHeight = self.imageWidth * scale, self.imageHeight * scale
+        self._passes = passes
+
+    def draw(self):
+        if self._passes.passes > 1:
+            super().draw()
 
 
 def _styles():
@@ -93,7 +137,9 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
     height = PAGE[1] - MARGIN - 18 * mm
     contents = TableOfContents()
     contents.levelStyles = [ParagraphStyle("TOC", fontSize=11, leading=14)]
+    passes = _ChartPasses()
     story = [
+        passes,
         Paragraph(_escape(briefing.title), styles["cover"]),
         Paragraph(f"Comparator group: {_escape(briefing.group_label)} ({briefing.group_size} authorities)",
                   styles["body"]),
@@ -116,10 +162,7 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
             story.append(Spacer(1, 4 * mm))
             story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
         elif png is not None:
-            image = Image(io.BytesIO(png))
-            scale = min(width / image.imageWidth, (height - 70 * mm) / image.imageHeight)
-            image.drawWidth, image.drawHeight = image.imageWidth * scale, image.imageHeight * scale
-            story.append(image)
+            story.append(_Chart(png, width, height - 70 * mm, passes))
             story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
             story.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
         elif slide.table is not None:
@@ -130,5 +173,7 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
     story.append(Paragraph("Data sources", styles["title"]))
     story.append(Paragraph(_escape(briefing.sources), styles["body"]))
     story.append(Paragraph(f"Dataset: {_escape(briefing.dataset_label)}", styles["body"]))
+    # Headings known, page numbers not yet: the first pass lays the contents out at full length.
+    contents.addEntries([(0, flowable.getPlainText(), 0) for flowable in story if _is_heading(flowable)])
     doc.multiBuild(story, onFirstPage=_footer(briefing), onLaterPages=_footer(briefing))
     return buffer.getvalue()

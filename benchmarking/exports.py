@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from . import analysis
 from .errors import BadPeriodError
-from .store import Store, default_db_path
+
+if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
+    import pandas as pd
+
+    from . import analysis
 
 RANK_EXPORT_COLUMNS = ["indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile"]
 POSITION_EXPORT_COLUMNS = ["period", "theme", "authority_code", "average_rank", "n_indicators", "n_available",
@@ -23,6 +25,9 @@ POSITION_EXPORT_COLUMNS = ["period", "theme", "authority_code", "average_rank", 
 
 
 def _benchmark(args: argparse.Namespace) -> tuple[analysis.Catalogue, analysis.Benchmark, list[str]]:
+    from . import analysis
+    from .store import Store, default_db_path
+
     store = Store(args.db or default_db_path())
     catalogue = analysis.load_catalogue(store)
     focus = args.focus or catalogue.default_focus()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import analysis, charts
+from . import analysis
 from .errors import BenchmarkingError
 from .formatting import currency_text, money, ordinal
 from .positions import LA_CORE, OVERALL
@@ -86,6 +86,8 @@ def richest_period(catalogue: analysis.Catalogue, bench: analysis.Benchmark) -> 
 
 def write_report(store: Store, out: Path | str = DEFAULT_OUT, focus: str | None = None) -> tuple[Path, Path]:
     """Write the Markdown report and its quadrant PNG; return both paths."""
+    from . import charts  # here: the CLI's parser is built without loading Altair
+
     out = Path(out)
     chart_path = out.with_name(out.stem + CHART_SUFFIX)
     catalogue = analysis.load_catalogue(store)
@@ -104,6 +106,8 @@ def write_report(store: Store, out: Path | str = DEFAULT_OUT, focus: str | None 
 
 def quadrant_chart(catalogue: analysis.Catalogue, view: pd.DataFrame, period: str, focus: str):
     """Return the Overall-against-spend quadrant chart of the report."""
+    from . import charts
+
     view = view.assign(context_text=view["context_value"].map(money))
     title = f"Overall performance against spend per head, {period}"
     subtitle = (f"English county areas that existed in {period} ({len(view)}); focus "

@@ -66,3 +66,12 @@ def test_every_other_page_chart_is_valid(demo):
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/"), name
     multiples = built["multiples"].to_dict(validate=True)
     assert sum(len(row["hconcat"]) for row in multiples["vconcat"]) == len(views)
+
+
+def test_trend_panels_follow_the_chosen_theme_order(demo):
+    """Overall first when chosen first, although 'LA Core' sorts before it A-Z."""
+    cat, bench, _ = demo
+    trend = analysis.trend_view(cat, bench, [OVERALL, "LA Core"], [FOCUS])
+    spec = charts.trend_chart(trend, "Leicestershire", bench.group.size, "t", "s").to_dict(validate=True)
+    assert spec["facet"]["sort"] == [OVERALL, "LA Core"]
+    assert list(dict.fromkeys(trend["theme"])) == [OVERALL, "LA Core"]
