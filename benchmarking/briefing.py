@@ -13,8 +13,8 @@ import altair as alt
 import pandas as pd
 
 from . import analysis, charts, travel
-from .formatting import money, position_text, rank_by_size
-from .narrative import context_card, overview_sentences
+from .formatting import money, position_text
+from .narrative import context_card, overview_sentences, spend_card
 from .positions import LA_CORE, OVERALL
 
 HOW_TO_READ_QUADRANT = (
@@ -104,7 +104,7 @@ def build_briefing(catalogue: analysis.Catalogue, bench: analysis.Benchmark, per
               cards=[
                   ("Overall performance", position_text(figures["overall_position"], figures["overall_n"])),
                   ("LA Core performance", position_text(figures["core_position"], figures["core_n"])),
-                  ("Spend per head", rank_by_size(figures["spend_rank"], figures["spend_n"])),
+                  spend_card(figures),
                   context_card(figures),
                   ("Top-quartile indicators", str(figures["quartile_counts"].get(1, 0))),
                   ("Bottom-quartile indicators", str(figures["quartile_counts"].get(4, 0))),

@@ -211,7 +211,7 @@ def theme_position_chart(focus_positions: pd.DataFrame, n: int, title: str, subt
                         legend=None))
     x = alt.X("position:Q", title=f"Position among {n} (1 = best)",
               scale=alt.Scale(domain=[0.5, n + 0.5], nice=False), axis=alt.Axis(values=_ticks(n), format="d"))
-    y = alt.Y("theme:N", sort=order, title=None)
+    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     rule = alt.Chart(data.assign(start=0.5)).mark_rule(color="#999999").encode(
         x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)), x2="position:Q", y=y)
     dots = alt.Chart(data).mark_point(filled=True, size=style.point_size * 1.6, stroke="black", strokeWidth=0.8).encode(

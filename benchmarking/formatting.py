@@ -106,3 +106,16 @@ def rank_by_size(rank, n, high: str = "highest", low: str = "lowest") -> str:
     if rank > (n + 1) / 2:
         return f"{ordinal(n - rank + 1)} {low} of {n}"
     return f"{ordinal(rank)} {high} of {n}"
+
+
+def rank_card_text(rank, n, high: str = "highest", low: str = "lowest") -> str:
+    """Return a 1 = highest rank short enough for a headline card: 'Highest of 34', 'Lowest of 34',
+    else '5th of 34' ('no rank' when missing)."""
+    if _missing(rank) or _missing(n):
+        return "no rank"
+    rank, n = int(rank), int(n)
+    if rank == 1:
+        return f"{high.capitalize()} of {n}"
+    if rank == n:
+        return f"{low.capitalize()} of {n}"
+    return position_text(rank, n)

@@ -6,7 +6,7 @@ sentence whose figures are missing is left out rather than written vaguely.
 
 from __future__ import annotations
 
-from .formatting import money, ordinal, position_text, rank_by_size
+from .formatting import money, ordinal, position_text, rank_by_size, rank_card_text
 
 _QUADRANT_WORDS = {
     "high performance, low spend": "high performing and low spending",
@@ -36,15 +36,20 @@ def _funding_phrase(rank: int, n: int) -> str:
     return f"the {ordinal(rank)} highest core spending power per head in the group"
 
 
+def spend_card(overview: dict) -> tuple[str, str]:
+    """Return the (label, value) of the headline card for net revenue expenditure per head."""
+    return "Spend per head (1st = highest)", rank_card_text(overview.get("spend_rank"), overview.get("spend_n"))
+
+
 def context_card(overview: dict) -> tuple[str, str]:
     """Return the (label, value) of the Overview's fourth card: core spending power per head when
     the store has it, else deprivation (IMD rank), else a plain 'not in these data'."""
     if overview.get("funding_rank") is not None:
-        return "Core spending power per head", rank_by_size(overview["funding_rank"], overview["funding_n"])
+        return ("Core spending power per head (1st = highest)",
+                rank_card_text(overview["funding_rank"], overview["funding_n"]))
     if overview.get("deprivation_rank") is not None:
-        return (f"Deprivation ({overview.get('deprivation_edition') or 'IMD'})",
-                rank_by_size(overview["deprivation_rank"], overview["deprivation_n"], "most deprived",
-                             "least deprived"))
+        return (f"Deprivation, {overview.get('deprivation_edition') or 'IMD'} (1st = most deprived)",
+                position_text(overview["deprivation_rank"], overview["deprivation_n"]))
     return "Core spending power per head", "not in these data"
 
 

@@ -334,13 +334,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "chart"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _png(spec_json: str) -> bytes:
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_png(spec_json, scale=2)
-
-
 def draw_chart(chart: alt.TopLevelMixin, width: str = "content") -> None:
     """Draw an Altair chart with our own sizes and palette (not the app theme).
 
@@ -360,8 +353,8 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         st.markdown(f"**In words:** {escape(summary)}")
     draw_chart(chart)
     left, middle, right = st.columns([1, 1, 1])
-    # The spec is serialised only when the PNG is asked for: validating it costs ~0.1 s a chart.
-    left.download_button("Download chart (PNG)", data=lambda: _png(chart.to_json()), file_name=f"{slug(name)}.png",
+    # Rendered only when the PNG is asked for (charts.to_png caches it per spec).
+    left.download_button("Download chart (PNG)", data=lambda: charts.to_png(chart), file_name=f"{slug(name)}.png",
                          mime="image/png", key=f"png-{key}", on_click="ignore")
     middle.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
                            file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{key}", on_click="ignore")

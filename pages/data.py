@@ -25,19 +25,27 @@ st.markdown(
     "averaged by theme, and performance is set against spend per head."
 )
 st.subheader("Dataset in use")
-if not history.empty:
-    latest = history.iloc[0]
+loads = history[history["kind"] != "settings"] if "kind" in history else history
+if cat.settings.get("dataset_label"):
+    st.markdown(f"**{cat.settings['dataset_label']}**" + (f", built {loads.iloc[0]['loaded_at']:%d %b %Y %H:%M}"
+                                                          if len(loads) else ""))
+elif len(loads):
+    latest = loads.iloc[0]
     st.markdown(f"**{latest['name']}** ({latest['kind']}), loaded {latest['loaded_at']:%d %b %Y %H:%M}")
     if latest["source"]:
         st.caption(f"Source: {latest['source']}")
-periods = info["periods"]
+published = info["periods"]
+periods = cat.period_labels
 cols = st.columns(4)
 cols[0].metric("Authorities", f"{info['authorities']:,}")
 cols[1].metric("Indicators", f"{info['indicators']:,}", help=f"in {info['themes']} themes")
 cols[2].metric("Values", f"{info['values']:,}", help=f"{info['missing_values']:,} missing")
-cols[3].metric("Periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
+cols[3].metric("Reporting periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
 if periods:
-    st.caption(f"Periods: {periods[0]} to {periods[-1]}. Store: `{path}`")
+    st.caption(f"Reporting periods {periods[0]} to {periods[-1]}"
+               + (f", made of {len(published)} periods as the publishers label them (see the method in the "
+                  "README: data currency)" if len(published) != len(periods) else "")
+               + f". Store: `{path}`")
 
 st.subheader(f"Coverage in {selection.period}")
 values = cat.reporting_values[cat.reporting_values["period"] == selection.period]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import analysis, charts
-from benchmarking.formatting import currency_text, money, ordinal, position_text, rank_by_size
-from benchmarking.narrative import context_card, overview_sentences
+from benchmarking.formatting import currency_text, money, ordinal, position_text
+from benchmarking.narrative import context_card, overview_sentences, spend_card
 from benchmarking.positions import OVERALL
 from pages._common import (benchmark, briefing_file, catalogue, current_selection, draw_chart, overview_figures,
                            page_header, slug)
@@ -33,7 +33,7 @@ row[0].metric("Overall performance", position_text(figures["overall_position"], 
 row[1].metric("LA Core performance", position_text(figures["core_position"], figures["core_n"]),
               delta=_delta(figures["core_position"], figures["previous_core_position"]),
               help="Rank of the average rank over the indicators of county council functions")
-row[2].metric("Spend per head", rank_by_size(figures["spend_rank"], figures["spend_n"]),
+row[2].metric(*spend_card(figures),
               help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
                    f"({figures['spend_period']}), ranked from the highest spender")
 label, value = context_card(figures)

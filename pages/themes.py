@@ -50,29 +50,24 @@ theme_columns = [c for c in table.columns if c not in ("authority_code", "name",
 st.subheader(f"League table, {selection.period}")
 st.caption("Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
            "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort.")
-n = selection.group_size
+# Quartiles count the authorities positioned in each column, not every authority ever in the group.
+positioned = {column: max(1, int(table[column].notna().sum())) for column in theme_columns}
 
 
-def _cell(position) -> str:
-    if pd.isna(position):
-        return ""
-    quartile = min(4, max(1, -(-4 * int(position) // n)))
-    return f"{ordinal(position)} · {QUARTILE_TEXT[quartile]}"
+def _quartile(position, n: int) -> int:
+    return min(4, max(1, -(-4 * int(position) // n)))
 
 
 def _shade(column: pd.Series) -> list[str]:
-    out = []
-    for position in column:
-        if pd.isna(position):
-            out.append("")
-            continue
-        quartile = min(4, max(1, -(-4 * int(position) // n)))
-        out.append(f"background-color: {QUARTILE_FILL[quartile]}")
-    return out
+    n = positioned[column.name]
+    return ["" if pd.isna(p) else f"background-color: {QUARTILE_FILL[_quartile(p, n)]}" for p in column]
 
 
 display = table.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns="authority_code")
-styler = display.style.apply(_shade, subset=theme_columns).format(_cell, subset=theme_columns)
+styler = display.style.apply(_shade, subset=theme_columns)
+for column in theme_columns:
+    styler = styler.format(lambda p, n=positioned[column]: "" if pd.isna(p) else
+                           f"{ordinal(p)} · {QUARTILE_TEXT[_quartile(p, n)]}", subset=[column], na_rep="")
 styler = styler.apply(lambda row: ["font-weight: bold; border: 2px solid #D55E00"] * len(row)
                       if table.loc[row.name, "authority_code"] == selection.focus else [""] * len(row), axis=1)
 st.dataframe(styler, hide_index=True, width="stretch",

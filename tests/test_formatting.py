@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from benchmarking.formatting import money, money_millions, number, ordinal, percent, position_text, rank_by_size
+from benchmarking.formatting import money, money_millions, number, ordinal, percent, position_text, rank_by_size, rank_card_text
 
 
 @pytest.mark.parametrize("n, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
@@ -41,3 +41,10 @@ def test_formats(call, text):
 ])
 def test_rank_by_size_reads_from_the_nearer_end(rank, n, text):
     assert rank_by_size(rank, n) == text
+
+
+@pytest.mark.parametrize("rank, n, text", [
+    (1, 34, "Highest of 34"), (34, 34, "Lowest of 34"), (3, 34, "3rd of 34"), (None, 34, "no rank"),
+])
+def test_rank_card_text_names_the_ends(rank, n, text):
+    assert rank_card_text(rank, n) == text

@@ -20,7 +20,8 @@ def test_home_renders_counts_from_the_store(demo_store, monkeypatch):
     assert metrics["Authorities"] == f"{summary['authorities']:,}"
     assert metrics["Indicators"] == f"{summary['indicators']:,}"
     assert metrics["Values"] == f"{summary['values']:,}"
-    assert metrics["Periods"] == str(len(summary["periods"]))
+    # the demo publishes one label per financial year, so reporting periods = stored periods
+    assert metrics["Reporting periods"] == str(len(summary["periods"]))
     assert any("Illustrative demo data" in w.value for w in at.warning)
 
 

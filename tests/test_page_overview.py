@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmarking.formatting import rank_by_size
+from benchmarking.formatting import rank_card_text
 from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, briefing_toggles, choose, direct_overall_position,
                              metrics, open_page, overview_figures, position_words, shows_demo_banner, sidebar_box)
 
@@ -26,9 +26,10 @@ def test_overall_performance_is_the_engine_position(demo_store_path, monkeypatch
     assert shown["LA Core performance"] == position_words(figures["core_position"], figures["core_n"])
     assert shown["Top-quartile indicators"] == str(figures["quartile_counts"].get(1, 0))
     assert shown["Bottom-quartile indicators"] == str(figures["quartile_counts"].get(4, 0))
-    # Spend and funding read from the nearer end ("Lowest of 32"), from the engine's 1 = highest rank.
-    assert shown["Spend per head"] == rank_by_size(figures["spend_rank"], figures["spend_n"])
-    assert shown["Core spending power per head"] == rank_by_size(figures["funding_rank"], figures["funding_n"])
+    # Spend and funding name the ends ("Lowest of 32"), from the engine's 1 = highest rank.
+    assert shown["Spend per head (1st = highest)"] == rank_card_text(figures["spend_rank"], figures["spend_n"])
+    assert shown["Core spending power per head (1st = highest)"] == rank_card_text(figures["funding_rank"],
+                                                                                   figures["funding_n"])
 
 
 def test_without_funding_data_the_fourth_card_shows_deprivation(writable_store, monkeypatch):
@@ -40,10 +41,9 @@ def test_without_funding_data_the_fourth_card_shows_deprivation(writable_store, 
     at = open_page(writable_store.path, monkeypatch, "overview")
     figures = overview_figures(str(writable_store.path), LATEST)
     assert figures["funding_rank"] is None and figures["deprivation_rank"] is not None
-    label = f"Deprivation ({figures['deprivation_edition']})"
-    assert metrics(at)[label] == rank_by_size(figures["deprivation_rank"], figures["deprivation_n"], "most deprived",
-                                              "least deprived")
-    assert "Core spending power per head" not in metrics(at)
+    label = f"Deprivation, {figures['deprivation_edition']} (1st = most deprived)"
+    assert metrics(at)[label] == position_words(figures["deprivation_rank"], figures["deprivation_n"])
+    assert not any(name.startswith("Core spending power") for name in metrics(at))
 
 
 @pytest.mark.parametrize("key, value, selection", [
