@@ -93,16 +93,24 @@ def currency_text(currency: dict, limit: int = 4) -> str:
     return text
 
 
+def _end_words(rank, n, high: str, low: str) -> str | None:
+    """'no rank', 'Highest of n' or 'Lowest of n' when the rank is missing or at an end, else None."""
+    if _missing(rank) or _missing(n):
+        return "no rank"
+    if int(rank) == 1:
+        return f"{high.capitalize()} of {int(n)}"
+    if int(rank) == int(n):
+        return f"{low.capitalize()} of {int(n)}"
+    return None
+
+
 def rank_by_size(rank, n, high: str = "highest", low: str = "lowest") -> str:
     """Return a 1 = highest rank in words from the nearer end: 'Highest of 34', 'Lowest of 34',
     '3rd highest of 34', '2nd lowest of 34' ('no rank' when missing)."""
-    if _missing(rank) or _missing(n):
-        return "no rank"
+    ends = _end_words(rank, n, high, low)
+    if ends:
+        return ends
     rank, n = int(rank), int(n)
-    if rank == 1:
-        return f"{high.capitalize()} of {n}"
-    if rank == n:
-        return f"{low.capitalize()} of {n}"
     if rank > (n + 1) / 2:
         return f"{ordinal(n - rank + 1)} {low} of {n}"
     return f"{ordinal(rank)} {high} of {n}"
@@ -111,11 +119,4 @@ def rank_by_size(rank, n, high: str = "highest", low: str = "lowest") -> str:
 def rank_card_text(rank, n, high: str = "highest", low: str = "lowest") -> str:
     """Return a 1 = highest rank short enough for a headline card: 'Highest of 34', 'Lowest of 34',
     else '5th of 34' ('no rank' when missing)."""
-    if _missing(rank) or _missing(n):
-        return "no rank"
-    rank, n = int(rank), int(n)
-    if rank == 1:
-        return f"{high.capitalize()} of {n}"
-    if rank == n:
-        return f"{low.capitalize()} of {n}"
-    return position_text(rank, n)
+    return _end_words(rank, n, high, low) or position_text(rank, n)
