@@ -48,7 +48,7 @@ def context_card(overview: dict) -> tuple[str, str]:
         return ("Core spending power per head (1st = highest)",
                 rank_card_text(overview["funding_rank"], overview["funding_n"]))
     if overview.get("deprivation_rank") is not None:
-        return (f"Deprivation, {overview.get('deprivation_edition') or 'IMD'} (1st = most deprived)",
+        return (f"{overview.get('deprivation_edition') or 'Deprivation'} (1st = most deprived)",
                 position_text(overview["deprivation_rank"], overview["deprivation_n"]))
     return "Core spending power per head", "not in these data"
 

@@ -23,9 +23,11 @@ if table.empty:
         st.markdown(f"Instead, **net revenue expenditure per head** ({spend['basis'].iloc[0]}), clearly not "
                     "the same measure as core spending power:")
         spend = spend.merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
+        spend["name"] = spend["name"].where(spend["authority_code"] != selection.focus, spend["name"] + " ◆ (focus)")
         st.dataframe(spend.sort_values("rank")[["name", "value", "rank", "n_ranked"]].rename(
             columns={"name": "Authority", "value": "Net expenditure per head (£)", "rank": "Rank (1 = highest)",
-                     "n_ranked": "Of"}), hide_index=True, width="stretch")
+                     "n_ranked": "Of"}), hide_index=True, width="stretch",
+            column_config={"Net expenditure per head (£)": st.column_config.NumberColumn(format="£%.0f")})
     st.stop()
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"

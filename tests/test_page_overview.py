@@ -41,7 +41,7 @@ def test_without_funding_data_the_fourth_card_shows_deprivation(writable_store, 
     at = open_page(writable_store.path, monkeypatch, "overview")
     figures = overview_figures(str(writable_store.path), LATEST)
     assert figures["funding_rank"] is None and figures["deprivation_rank"] is not None
-    label = f"Deprivation, {figures['deprivation_edition']} (1st = most deprived)"
+    label = f"{figures['deprivation_edition']} (1st = most deprived)"
     assert metrics(at)[label] == position_words(figures["deprivation_rank"], figures["deprivation_n"])
     assert not any(name.startswith("Core spending power") for name in metrics(at))
 
