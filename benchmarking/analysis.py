@@ -17,7 +17,7 @@ import pandas as pd
 from . import context, currency, ranking, similarity, travel
 from .errors import UnknownAuthorityError, UnknownIndicatorError
 from .groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
-from .positions import LA_CORE, OVERALL, positions
+from .positions import AVERAGE_RANK_DECIMALS, LA_CORE, OVERALL, positions
 from .store import Store
 
 DEFAULT_FOCUS = "E10000018"
@@ -287,10 +287,18 @@ def quadrant_view(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
 
     Columns: authority_code, name, kind, performance_position, context_rank, quadrant,
     average_rank, context_value (spend or funding per head in £, or IMD rank), n (authorities
-    plotted), is_focus.
+    plotted), is_focus. Positions are ranked among the authorities plotted (those with both).
     """
     pos = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == period)]
     ctx = context_ranks(catalogue, bench, theme, axis, period)
+    # Both axes rank the same authorities: when some positioned authorities have no context
+    # figure (no spend published), performance is re-ranked among those plotted, as the
+    # context ranks already are among the positioned ones.
+    plotted = pos[pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])
+                                                                           ["authority_code"]))]
+    if len(plotted) < int(pos["position"].notna().sum()):
+        rounded = plotted["average_rank"].round(AVERAGE_RANK_DECIMALS)
+        pos = plotted.assign(position=rounded.rank(method="min").astype("Int64"))
     quads = context.quadrants(pos[["authority_code", "position"]], ctx[["authority_code", "rank"]],
                               comparator=COMPARATOR_AXES[axis])
     out = quads.merge(pos[["authority_code", "average_rank", "coverage"]], on="authority_code", how="left")

@@ -53,6 +53,12 @@ summary = ((f"{selection.focus_name} is in the '{focus_quadrant.iloc[0]}' quadra
 show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
 st.caption(currency_text(analysis.data_currency(cat, bench, theme, selection.period)))
+positioned = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == selection.period)
+                             & bench.positions["position"].notna()]
+if len(view) < len(positioned):
+    st.caption(f"{len(positioned) - len(view)} of the {len(positioned)} authorities with a {theme} position have "
+               f"no {axis.lower()} figure ({axis} basis: {basis}), so both axes rank the {len(view)} plotted: "
+               "performance positions here can differ from the league table's.")
 focus_row = view[view["is_focus"]]
 if len(focus_row):
     st.info(f"{selection.focus_name}: **{focus_row['quadrant'].iloc[0]}** "
