@@ -42,13 +42,10 @@ PROVENANCE_ROWS = [
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """(summary, store) of one public build for the module; skips without the real data."""
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real public datasets not found at {SHARED_DATA} (they live beside the repo, not in it)")
-    out = tmp_path_factory.mktemp("public") / "public.duckdb"
-    summary = build_public(SHARED_DATA, out, progress=None)
-    return summary, Store(out)
+def built(public_build):
+    """(summary, store) of the session's public build (conftest); skips without the real data.
+    Shared with the other public-store tests: read only."""
+    return public_build, Store(public_build.path)
 
 
 @pytest.fixture(scope="module")
