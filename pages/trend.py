@@ -36,3 +36,10 @@ summary = "; ".join(
     f"in {rows['period'].iloc[-1]}" for theme, rows in mine.groupby("theme", sort=False)) or None
 show_chart(chart, trend, title, key="trend", summary=f"{selection.focus_name}'s position (1 = best): {summary}."
            if summary else None)
+# Publishers start at different times, so early periods may rest on a handful of indicators.
+for theme, rows in mine.groupby("theme", sort=False):
+    thin = rows[rows["n_available"] < rows["n_available"].max() / 2]
+    if len(thin):
+        st.caption(f"**{theme}** rests on few indicators in {', '.join(thin['period'])} "
+                   f"({int(thin['n_available'].min())}-{int(thin['n_available'].max())} indicators, against up to "
+                   f"{int(rows['n_available'].max())} in other periods): read those positions with care.")

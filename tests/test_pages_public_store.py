@@ -101,3 +101,15 @@ def test_theme_chart_plots_the_engines_positions(public_store_path, monkeypatch)
     assert {OVERALL, LA_CORE} <= set(expected)
     assert len(expected) > 3  # the real data positions Leicestershire on several themes
     assert plotted == expected
+
+
+def test_trend_names_the_periods_that_rest_on_few_indicators(public_store_path, monkeypatch):
+    """On the public data Overall rests on 4-5 DEFRA indicators before 2015/16: the Trend page says so."""
+    _, bench = engine(str(public_store_path))
+    focus = "E10000018"  # Leicestershire, the page's default focus
+    mine = bench.positions.query("theme == @OVERALL and authority_code == @focus")
+    thin = mine.loc[mine["n_available"] < mine["n_available"].max() / 2, "period"].tolist()
+    assert "2010/11" in thin
+    at = open_page(public_store_path, monkeypatch, "trend")
+    assert not at.exception
+    assert any(c.value.startswith(f"**{OVERALL}** rests on few indicators in {', '.join(thin)}") for c in at.caption)
