@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import BASE_CSS, ensure_store
+from pages._common import BASE_CSS, ensure_store, mark_entry_run
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
 # The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it
@@ -31,4 +31,5 @@ PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
     st.Page("pages/import_data.py", title="Data import", icon=":material/upload_file:", url_path="import_data"),
 ]
+mark_entry_run()
 st.navigation(PAGES).run()

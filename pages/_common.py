@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 
 import altair as alt
@@ -198,6 +199,15 @@ def sidebar() -> Selection:
     )
 
 
+_RUN = threading.local()
+"""Per script thread (one per session): whether app.py started the current run."""
+
+
+def mark_entry_run() -> None:
+    """Record that app.py (st.navigation) is running this session's script now (returns None)."""
+    _RUN.via_app = True
+
+
 def current_selection() -> Selection:
     """Draw the shared sidebar and return the selection; every page starts with this call.
 
@@ -209,9 +219,12 @@ def current_selection() -> Selection:
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    via_app, _RUN.via_app = getattr(_RUN, "via_app", False), False
+    if PagesManager.uses_pages_directory or not via_app:
         # Legacy mode ran this page without app.py: switch to st.navigation and run again,
-        # so that app.py's page configuration and navigation apply to this same URL.
+        # so that app.py's page configuration and navigation apply to this same URL. The
+        # per-thread mark catches a session that started in legacy mode while another
+        # session had already reset the server-wide flag (several tabs on a fresh server).
         PagesManager.uses_pages_directory = False
         st.rerun()
     return sidebar()  # app.py has already made sure the store exists, once per run
