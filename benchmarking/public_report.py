@@ -255,15 +255,9 @@ def add_commands(commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``python -m benchmarking.public_report [--db FILE] [--out FILE]``."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarking.public_report", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command")
-    add_commands(commands)
-    args = parser.parse_args(["public-report", *(argv if argv is not None else sys.argv[1:])])
-    try:
-        return args.run(args)
-    except BenchmarkingError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    from .cli import main as cli_main  # the one command line: same parsing and error handling
+
+    return cli_main(["public-report", *(argv if argv is not None else sys.argv[1:])])
 
 
 # ---------------------------------------------------------------------------------------
