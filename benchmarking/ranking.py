@@ -289,25 +289,40 @@ def _rank_in_table(
 ) -> np.ndarray:
     """Rank keys in a group x slot table sorted row by row (see ``rank_within_groups``).
 
-    Missing keys and padding are +inf, so they sort after every key and take no place
-    before one (a genuine +inf key still gets its right rank).
+    Missing keys and padding are NaN, which ``min_rank_rows`` sorts after every key.
     """
     order = stable_order(group)  # each group's rows together, in their original order
     group_start = np.cumsum(group_size) - group_size
     slot = np.empty(len(key), dtype=np.int64)
     slot[order] = np.arange(len(key)) - group_start[group[order]]
-    table = np.full((len(group_size), int(group_size.max())), np.inf)
-    table[group, slot] = np.where(missing, np.inf, key)
-    by_key = np.argsort(table, axis=1, kind="quicksort")
-    sorted_keys = np.take_along_axis(table, by_key, axis=1)
-    new_value = np.ones(table.shape, dtype=bool)
-    np.not_equal(sorted_keys[:, 1:], sorted_keys[:, :-1], out=new_value[:, 1:])
-    value_start = np.where(new_value, np.arange(table.shape[1]), 0)
-    np.maximum.accumulate(value_start, axis=1, out=value_start)
-    rank_table = np.empty(table.shape)
-    np.put_along_axis(rank_table, by_key, value_start + 1, axis=1)
-    rank = rank_table[group, slot]
+    table = np.full((len(group_size), int(group_size.max())), np.nan)
+    table[group, slot] = np.where(missing, np.nan, key)
+    rank = min_rank_rows(table)[group, slot]
     rank[missing] = np.nan
+    return rank
+
+
+def min_rank_rows(table: np.ndarray) -> np.ndarray:
+    """Return the "min" rank of each key within its row (1 = smallest; NaN stays NaN).
+
+    The rule of ``rank_within_groups`` for keys laid out one group per row: each row is
+    sorted once and a key's rank is where its run of equal keys starts. NaN sorts after
+    every key (a genuine +inf key still gets its right rank).
+    """
+    table = np.asarray(table, dtype=float)
+    if table.size == 0:
+        return table.copy()
+    nan = np.isnan(table)
+    filled = np.where(nan, np.inf, table)
+    order = np.argsort(filled, axis=1)  # any order of equal keys gives the same min rank
+    ordered = np.take_along_axis(filled, order, axis=1)
+    new_value = np.ones(table.shape, dtype=bool)
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=new_value[:, 1:])
+    run_start = np.where(new_value, np.arange(table.shape[1]), 0)
+    np.maximum.accumulate(run_start, axis=1, out=run_start)
+    rank = np.empty(table.shape)
+    np.put_along_axis(rank, order, (run_start + 1).astype(float), axis=1)
+    rank[nan] = np.nan
     return rank
 
 

@@ -38,7 +38,7 @@ import pandas as pd
 
 from .errors import BadPeriodError, UnknownIndicatorError, UnknownThemeError
 from .positions import AVERAGE_RANK_DECIMALS, LA_CORE, OVERALL, scaled_ranks
-from .ranking import require_columns
+from .ranking import min_rank_rows, require_columns
 
 SENSITIVITY_COLUMNS = (
     "authority_code", "theme", "default_average_rank", "default_position", "average_rank",
@@ -213,30 +213,6 @@ def positions_of_averages(average: np.ndarray, eligible: np.ndarray) -> np.ndarr
     key = np.where(eligible, np.round(average, AVERAGE_RANK_DECIMALS), np.nan)
     rows = np.ascontiguousarray(key.transpose(0, 2, 1))  # weighting x column x authority
     return min_rank_rows(rows.reshape(-1, rows.shape[-1])).reshape(rows.shape).transpose(0, 2, 1)
-
-
-def min_rank_rows(table: np.ndarray) -> np.ndarray:
-    """Return the "min" rank of each key within its row (1 = smallest; NaN stays NaN).
-
-    The rule of ``ranking.rank_within_groups`` for keys already laid out one group per row,
-    without its regrouping: each row is sorted once and a key's rank is where its run of
-    equal keys starts.
-    """
-    table = np.asarray(table, dtype=float)
-    if table.size == 0:
-        return table.copy()
-    missing = np.isnan(table)
-    filled = np.where(missing, np.inf, table)
-    order = np.argsort(filled, axis=1)  # any order of equal keys gives the same min rank
-    ordered = np.take_along_axis(filled, order, axis=1)
-    new_value = np.ones(table.shape, dtype=bool)
-    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=new_value[:, 1:])
-    run_start = np.where(new_value, np.arange(table.shape[1]), 0)
-    np.maximum.accumulate(run_start, axis=1, out=run_start)
-    rank = np.empty(table.shape)
-    np.put_along_axis(rank, order, (run_start + 1).astype(float), axis=1)
-    rank[missing] = np.nan
-    return rank
 
 
 # ---------------------------------------------------------------------------------------

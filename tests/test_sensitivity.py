@@ -12,11 +12,10 @@ from benchmarking import analysis
 from benchmarking.charts import theme_weights_chart
 from benchmarking.errors import BadPeriodError, UnknownThemeError
 from benchmarking.positions import LA_CORE, OVERALL, positions
-from benchmarking.ranking import indicator_ranks
+from benchmarking.ranking import indicator_ranks, min_rank_rows
 from benchmarking.sensitivity import (
     effective_theme_shares,
     leave_one_theme_out,
-    min_rank_rows,
     rank_matrix,
     theme_weighted_positions,
     weighted_positions,
