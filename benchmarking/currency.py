@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import BadPeriodError
-from .membership import period_span
+from .membership import period_midpoint, period_span
 from .periods import financial_year_label
 
 MAX_YEARS_OLDER = 2
@@ -67,9 +67,9 @@ def period_end(label: str) -> dt.date:
     return span[1] if span else dt.date(1900, 1, 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _midpoint(label: str) -> dt.date | None:
-    span = _span(label)
-    return None if span is None else span[0] + (span[1] - span[0]) / 2
+    return None if _span(label) is None else period_midpoint(label)
 
 
 def _financial_year_of(day: dt.date) -> int:

@@ -273,17 +273,13 @@ button:focus-visible {outline: 3px solid #1F4E79 !important; outline-offset: -3p
 </style>"""
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _authorities_with_figures(path: str, file_stamp: float, period: str) -> frozenset[str]:
-    values = _catalogue(path, file_stamp).reporting_values
-    return frozenset(values.loc[(values["period"] == period) & values["value"].notna(), "authority_code"])
-
-
 def page_header(title: str, selection: Selection) -> None:
     """Draw the page title, the selection in words, and the demo banner when it applies."""
     apply_briefing_mode(selection)
     st.title(title)
-    present = _authorities_with_figures(db_path(), stamp(), selection.period) & set(benchmark(selection).group.members)
+    # Positions hold a row for every group member with figures that period (ranked or not).
+    positions = benchmark(selection).positions
+    present = set(positions.loc[positions["period"] == selection.period, "authority_code"])
     existed = (f"; {len(present)} with figures for {selection.period}"
                if 0 < len(present) < selection.group_size else "")
     st.caption(
