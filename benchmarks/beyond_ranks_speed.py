@@ -32,15 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from engine_speed import SCALES, build_frames  # noqa: E402
 
-from benchmarking import analysis  # noqa: E402
-from benchmarking.demo import build_demo_store  # noqa: E402
-from benchmarking.positions import OVERALL  # noqa: E402
-from benchmarking.ranking import indicator_ranks  # noqa: E402
-from benchmarking.significance import significant_change  # noqa: E402
+from benchmarking.service import analysis  # noqa: E402
+from benchmarking.datasets.demo import build_demo_store  # noqa: E402
+from benchmarking.method.positions import OVERALL  # noqa: E402
+from benchmarking.method.ranking import indicator_ranks  # noqa: E402
+from benchmarking.method.significance import significant_change  # noqa: E402
 from benchmarking.store import Store  # noqa: E402
-from benchmarking.travel import direction_of_travel  # noqa: E402
-from benchmarking.uncertainty import bootstrap_positions, position_intervals  # noqa: E402
-from benchmarking.value_for_money import performance_scores, value_for_money_table  # noqa: E402
+from benchmarking.method.travel import direction_of_travel  # noqa: E402
+from benchmarking.method.uncertainty import bootstrap_positions, position_intervals  # noqa: E402
+from benchmarking.method.value_for_money import performance_scores, value_for_money_table  # noqa: E402
 
 TARGET_SECONDS = 5.0
 

@@ -35,7 +35,7 @@ import streamlit as st  # noqa: E402
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarking.demo import build_demo_store  # noqa: E402
+from benchmarking.datasets.demo import build_demo_store  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120

@@ -14,10 +14,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from benchmarking import analysis, charts
-from benchmarking.demo import DEMO_LABEL, build_demo_store
+from benchmarking.service import analysis
+from benchmarking import charts
+from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
 from benchmarking.errors import BenchmarkingError
-from benchmarking.groups import available_groups
+from benchmarking.method.groups import available_groups
 from benchmarking.store import DEFAULT_DB, Store, default_db_path
 
 alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
@@ -308,7 +309,7 @@ def demo_banner() -> None:
 
 @st.cache_resource(show_spinner="Preparing the briefing ...", max_entries=8)
 def _briefing(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, focus: str, period: str):
-    from benchmarking.briefing import build_briefing
+    from benchmarking.briefing.pack import build_briefing
 
     cat = _catalogue(path, file_stamp)
     bench = _benchmark(path, file_stamp, group_id, focus_for_group, False)
@@ -322,15 +323,15 @@ def briefing(selection: "Selection"):
 
 def briefing_file(selection: "Selection", kind: str) -> bytes:
     """Return the briefing as 'pptx' or 'pdf' bytes (built on demand, when the user clicks)."""
-    from benchmarking.briefing import chart_images
+    from benchmarking.briefing.pack import chart_images
 
     built = briefing(selection)
     images = chart_images(built)
     if kind == "pptx":
-        from benchmarking.export_pptx import to_pptx
+        from benchmarking.briefing.pptx import to_pptx
 
         return to_pptx(built, images)
-    from benchmarking.export_pdf import to_pdf
+    from benchmarking.briefing.pdf import to_pdf
 
     return to_pdf(built, images)
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.importer import import_frames
+from benchmarking.ingest.importer import import_frames
 from benchmarking.store import Store
 
 from benchmarking.store import default_db_path

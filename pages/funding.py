@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking import analysis, charts
+from benchmarking.service import analysis
+from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.formatting import money, money_millions, position_text
+from benchmarking.text.formatting import money, money_millions, position_text
 from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 selection = current_selection()

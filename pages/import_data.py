@@ -1,7 +1,7 @@
 """Data import: upload files or load a published source, map columns, preview, commit, undo.
 
 The steps are the command line's (``python -m benchmarking import`` / ``import-source``):
-every step below is one call into ``benchmarking.preview`` or ``benchmarking.mapping``;
+every step below is one call into ``benchmarking.ingest.preview`` or ``benchmarking.ingest.mapping``;
 this page only draws widgets and results. Nothing is written until "Commit import".
 """
 
@@ -12,14 +12,15 @@ from pathlib import Path
 
 import streamlit as st
 
-from benchmarking import importer, schema
+from benchmarking.ingest import importer
+from benchmarking.store import schema
 from benchmarking.adapters import SOURCES, published_source
 from benchmarking.errors import BenchmarkingError, ImportValidationError
-from benchmarking.mapping import (
+from benchmarking.ingest.mapping import (
     AUTHORITY_NAME, LAYOUTS, LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, choose_mapping, field_label,
     looks_like_period, recognise, required_fields, store_context, table_fields,
 )
-from benchmarking.preview import (
+from benchmarking.ingest.preview import (
     SLOW_BYTES, commit, issues_frame, map_sources, markdown_text, preview_import, read_uploaded, result_summary,
 )
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path

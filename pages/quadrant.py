@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking import analysis, charts
-from benchmarking.formatting import currency_text, money
-from benchmarking.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
+from benchmarking import charts
+from benchmarking.text.formatting import currency_text, money
+from benchmarking.method.positions import LA_CORE, OVERALL
 from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 AXIS_TITLES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking import travel
+from benchmarking.method import travel
 from pages._common import current_selection, benchmark, catalogue, page_header
 
 selection = current_selection()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking import analysis, charts, explain
-from benchmarking.formatting import currency_text, ordinal, position_text
-from benchmarking.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
+from benchmarking import charts
+from benchmarking.service import explain
+from benchmarking.text.formatting import currency_text, ordinal, position_text
+from benchmarking.method.positions import LA_CORE, OVERALL
 from pages._common import (benchmark, catalogue, current_selection, db_path, overview_figures, page_header, show_chart,
                            stamp, style)
 

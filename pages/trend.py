@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking import analysis, charts
-from benchmarking.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
+from benchmarking import charts
+from benchmarking.method.positions import LA_CORE, OVERALL
 from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
 
 selection = current_selection()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarking.demo import build_demo_store
+from benchmarking.datasets.demo import build_demo_store
 from benchmarking.store import Store
 from browser_support import (axe, browser, demo_server, open_app, page_walk, public_server,  # noqa: F401
                              sync_playwright)
@@ -53,7 +53,7 @@ def public_build(shared_data, tmp_path_factory):
 
     Its store (``.path``) is shared by every test and the public server: treat it as read-only.
     """
-    from benchmarking.public_build import build_public
+    from benchmarking.datasets.public_build import build_public
 
     return build_public(shared_data, tmp_path_factory.mktemp("public") / "public.duckdb", progress=None)
 

@@ -17,8 +17,8 @@ import pytest
 from adapter_loading import load_once
 from benchmarking.adapters.oflog import load_oflog, oflog_items, oflog_neighbours
 from benchmarking.errors import BenchmarkingError, ImportValidationError
-from benchmarking.positions import positions
-from benchmarking.ranking import indicator_ranks
+from benchmarking.method.positions import positions
+from benchmarking.method.ranking import indicator_ranks
 
 # Published counts, PROVENANCE section 2.
 ASC_ROWS = 6_376

@@ -19,10 +19,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from benchmarking import importer
+from benchmarking.ingest import importer
 from benchmarking.errors import BenchmarkingError
-from benchmarking.mapping import store_context
-from benchmarking.preview import commit, map_sources, read_uploaded
+from benchmarking.ingest.mapping import store_context
+from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 
 HEADER = "indicator_id,authority_code,period,value\n"
 GOOD_ROW = "LCC078,E10000018,2021/22,12.5\n"

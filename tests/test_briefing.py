@@ -10,14 +10,15 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from benchmarking import analysis, ranking
-from benchmarking.briefing import build_briefing
-from benchmarking.export_pdf import to_pdf
-from benchmarking.export_pptx import ROWS_PER_SLIDE, to_pptx
-from benchmarking.formatting import position_text
-from benchmarking.importer import import_frames
-from benchmarking.narrative import overview_sentences
-from benchmarking.positions import positions
+from benchmarking.service import analysis
+from benchmarking.method import ranking
+from benchmarking.briefing.pack import build_briefing
+from benchmarking.briefing.pdf import to_pdf
+from benchmarking.briefing.pptx import ROWS_PER_SLIDE, to_pptx
+from benchmarking.text.formatting import position_text
+from benchmarking.ingest.importer import import_frames
+from benchmarking.text.narrative import overview_sentences
+from benchmarking.method.positions import positions
 
 FOCUS, PERIOD = "E10000018", "2021/22"
 

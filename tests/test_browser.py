@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from benchmarking import analysis
+from benchmarking.service import analysis
 from benchmarking.store import Store
 from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screenshot, wait_for_page
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarking import analysis, charts
-from benchmarking.positions import OVERALL
+from benchmarking.service import analysis
+from benchmarking import charts
+from benchmarking.method.positions import OVERALL
 
 FOCUS = "E10000018"
 

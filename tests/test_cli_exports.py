@@ -6,8 +6,8 @@ import sys
 import pandas as pd
 import pytest
 
-from benchmarking import positions as positions_module
-from benchmarking import ranking
+from benchmarking.method import positions as positions_module
+from benchmarking.method import ranking
 
 
 def _run(*args):

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import StoreBusyError
-from benchmarking.mapping import store_context
-from benchmarking.preview import commit, map_sources, read_source
+from benchmarking.ingest.mapping import store_context
+from benchmarking.ingest.preview import commit, map_sources, read_source
 from benchmarking.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,8 +32,8 @@ IMPORT_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from benchmarking.errors import StoreBusyError
-    from benchmarking.mapping import store_context
-    from benchmarking.preview import commit, map_sources, read_source
+    from benchmarking.ingest.mapping import store_context
+    from benchmarking.ingest.preview import commit, map_sources, read_source
     from benchmarking.store import Store
 
     store_path, file_path, go = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarking.context import (
+from benchmarking.method.context import (
     deprivation_ranks,
     funding_ranks,
     quadrants,
@@ -15,7 +15,7 @@ from benchmarking.context import (
     spend_ranks,
 )
 from benchmarking.errors import DuplicateKeyError, EmptyGroupError, MissingColumnsError
-from benchmarking.positions import LA_CORE, OVERALL
+from benchmarking.method.positions import LA_CORE, OVERALL
 
 THEME_SERVICE = pd.DataFrame({
     "theme": ["Adult Social Care", "Transport & Highways"],

@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from apptest_helpers import open_page, page_widget
 
-from benchmarking import analysis, currency
-from benchmarking.explain import why_this_rank
-from benchmarking.formatting import currency_text
-from benchmarking.importer import import_frames
-from benchmarking.positions import OVERALL
+from benchmarking.service import analysis
+from benchmarking.method import currency
+from benchmarking.service.explain import why_this_rank
+from benchmarking.text.formatting import currency_text
+from benchmarking.ingest.importer import import_frames
+from benchmarking.method.positions import OVERALL
 
 FOCUS, LAST, NEW = "E10000018", "2021/22", "2022/23"
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from benchmarking.demo import build_demo_store, generate, parse_printed_value
+from benchmarking.datasets.demo import build_demo_store, generate, parse_printed_value
 
 DATA_TABLES = ["authority", "indicator", "period", "indicator_value", "spend", "funding", "deprivation",
                "dashboard_extra", "theme_service", "comparator_group", "note"]

@@ -14,8 +14,8 @@ from engine_frames import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking.positions import OVERALL, positions
-from benchmarking.ranking import indicator_ranks, ranking_key
+from benchmarking.method.positions import OVERALL, positions
+from benchmarking.method.ranking import indicator_ranks, ranking_key
 
 QUICK = settings(max_examples=50, deadline=None)
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from benchmarking.formatting import money, money_millions, number, ordinal, percent, position_text, rank_by_size, rank_card_text
+from benchmarking.text.formatting import money, money_millions, number, ordinal, percent, position_text, rank_by_size, rank_card_text
 
 
 @pytest.mark.parametrize("n, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.importer import import_file, import_frames
+from benchmarking.ingest.importer import import_file, import_frames
 
 GOOD_VALUES = """\
 indicator_id,authority_code,period,value

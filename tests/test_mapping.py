@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.importer import FILE_COLUMN, FILE_ROW
-from benchmarking.mapping import (
+from benchmarking.ingest.importer import FILE_COLUMN, FILE_ROW
+from benchmarking.ingest.mapping import (
     AUTHORITY_NAME, LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, StoreContext, adjust, apply_mapping,
     choose_mapping, column_signature, looks_like_period, mapping_key, normalise_header, recognise,
     resolve_authorities, saved_mapping, store_context,
@@ -277,7 +277,7 @@ def test_a_mapping_survives_json_and_is_found_again_by_its_column_set():
 
 def test_choose_mapping_prefers_the_remembered_one(writable_store):
     """After an import, the store remembers its mapping and the same columns map the same way."""
-    from benchmarking.preview import SourceFile, commit, map_sources
+    from benchmarking.ingest.preview import SourceFile, commit, map_sources
 
     data = frame("Place,When,What,Number\nLeicestershire,2021/22,LCC078,1\n")
     context = store_context(writable_store)
@@ -293,7 +293,7 @@ def test_choose_mapping_prefers_the_remembered_one(writable_store):
 
 def test_locator_columns_name_the_files_columns_in_messages(writable_store):
     """A bad value in a renamed column is reported with the file's column name and row."""
-    from benchmarking.importer import check_batch
+    from benchmarking.ingest.importer import check_batch
 
     data = frame("Area code,Year,Indicator,Figure\nE10000018,2021/22,LCC078,1\nE10000016,2021/22,LCC078,lots\n")
     mapped = apply_mapping(data, recognise(data.columns), "v.csv", store_context(writable_store))

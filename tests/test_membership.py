@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarking.errors import BadPeriodError
-from benchmarking.membership import (
+from benchmarking.method.membership import (
     AREA_TOTAL, NOT_A_COUNTY_AREA, OTHER_AUTHORITY, UNKNOWN_CODE, CodeLookups, CountyAreasError,
     alive_on, load_county_areas, members_for_period, members_on, period_midpoint, period_span,
     resolve_codes, unmatched_reason,

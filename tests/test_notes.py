@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from benchmarking.importer import import_file, import_frames
-from benchmarking.notes import notes_for
+from benchmarking.ingest.importer import import_file, import_frames
+from benchmarking.method.notes import notes_for
 
 
 def test_note_survives_export_and_reimport(writable_store, tmp_path):

@@ -8,10 +8,13 @@ import pytest
 from apptest_helpers import (FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, choose, direct_position_map, engine,
                              metrics, open_page, page_widget, position_words, shows_demo_banner)
 
-from benchmarking import sensitivity, significance, similarity, uncertainty
-from benchmarking.importer import import_frames
-from benchmarking.positions import OVERALL
-from benchmarking.value_for_money import ASSUMPTIONS, efficiency_frontier
+from benchmarking.method import sensitivity
+from benchmarking.method import significance
+from benchmarking.method import similarity
+from benchmarking.method import uncertainty
+from benchmarking.ingest.importer import import_frames
+from benchmarking.method.positions import OVERALL
+from benchmarking.method.value_for_money import ASSUMPTIONS, efficiency_frontier
 
 PAGE = "beyond_ranks"
 HEADERS = ["How sure is the position?", "How much does the weighting of themes matter?",

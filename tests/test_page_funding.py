@@ -5,7 +5,7 @@ import pytest
 
 from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, charts, choose, metrics, open_page,
                              page_widget, position_words, shows_demo_banner)
-from benchmarking.formatting import money, money_millions
+from benchmarking.text.formatting import money, money_millions
 
 
 def funding_per_head(store_path, period=LATEST, members=None) -> dict[str, float]:

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_helpers import APP, metrics, open_page, use_navigation_mode
-from benchmarking.preview import markdown_text
+from benchmarking.ingest.preview import markdown_text
 from benchmarking.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,7 +189,7 @@ def test_a_published_source_loads_through_the_page(writable_store, monkeypatch, 
 
 def test_a_large_file_shows_a_progress_bar(writable_store, monkeypatch, tmp_path):
     """Files over preview.SLOW_BYTES (over a second's work) get a progress bar while read and checked."""
-    from benchmarking import preview
+    from benchmarking.ingest import preview
 
     monkeypatch.setattr(preview, "SLOW_BYTES", 10)  # every file counts as large
     at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("odd.csv", ODD_VALUES))

@@ -5,7 +5,7 @@ import pytest
 
 from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, charts, choose,
                              direct_ranks, metrics, open_page, page_widget, position_words, shows_demo_banner)
-from benchmarking.formatting import number
+from benchmarking.text.formatting import number
 
 
 def ranked_indicators(store_path):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmarking.formatting import rank_card_text
+from benchmarking.text.formatting import rank_card_text
 from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, briefing_toggles, choose, direct_overall_position,
                              metrics, open_page, overview_figures, position_words, shows_demo_banner, sidebar_box)
 

@@ -5,7 +5,7 @@ import pytest
 
 from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, charts, choose,
                              direct_position_map, open_page, page_widget, shows_demo_banner)
-from benchmarking.positions import OVERALL
+from benchmarking.method.positions import OVERALL
 
 
 def quadrant_points(at):

@@ -5,7 +5,7 @@ import pytest
 
 from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, charts, choose, direct_position_map,
                              direct_positions, open_page, shows_demo_banner)
-from benchmarking.positions import OVERALL
+from benchmarking.method.positions import OVERALL
 
 
 def focus_theme_positions(store_path, period=LATEST, focus=FOCUS, group_id="all") -> dict[str, int]:

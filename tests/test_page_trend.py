@@ -5,7 +5,7 @@ import pytest
 
 from apptest_helpers import (FOCUS, LATEST, OTHER_FOCUS, catalogue, charts, choose, direct_positions, open_page,
                              page_widget, shows_demo_banner)
-from benchmarking.positions import LA_CORE, OVERALL
+from benchmarking.method.positions import LA_CORE, OVERALL
 
 
 def expected_trend(store_path, themes, codes, group_id="all", focus=FOCUS) -> dict[tuple, int]:

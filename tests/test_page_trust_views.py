@@ -1,7 +1,7 @@
 """The trust views, driven through the pages: "Why this rank?" and the comparator-group
 stability table on Theme rankings, context notes added on the Data page and shown on the
 Indicator explorer, and the Data page's coverage of older, provisional and revised figures.
-Each view is checked against the engine (``benchmarking.explain``, ``analysis``), not the page."""
+Each view is checked against the engine (``benchmarking.service.explain``, ``analysis``), not the page."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 
 from apptest_helpers import (EARLIER, FOCUS, LATEST, catalogue, choose, engine, metrics, open_page,
                              overview_figures, page_widget, position_words)
-from benchmarking import analysis
-from benchmarking.explain import rank_stability, why_this_rank
-from benchmarking.importer import import_frames
-from benchmarking.positions import OVERALL
+from benchmarking.service import analysis
+from benchmarking.service.explain import rank_stability, why_this_rank
+from benchmarking.ingest.importer import import_frames
+from benchmarking.method.positions import OVERALL
 
 NEW = "2022/23"  # a reporting period after the demo's last
 FOCUS_NAME = "Leicestershire"

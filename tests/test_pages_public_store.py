@@ -15,7 +15,7 @@ import pytest
 
 from apptest_helpers import (catalogue, charts, choose, engine, metrics, open_page, overview_figures, position_words,
                              shows_demo_banner, sidebar_box)
-from benchmarking.positions import LA_CORE, OVERALL
+from benchmarking.method.positions import LA_CORE, OVERALL
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 PAGE_FILES = sorted(path.stem for path in PAGES_DIR.glob("*.py") if not path.stem.startswith("_"))

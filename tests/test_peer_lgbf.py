@@ -31,7 +31,7 @@ from benchmarking.adapters.lgbf import (
     load_lgbf,
 )
 from benchmarking.errors import BenchmarkingError, ImportValidationError
-from benchmarking.ranking import indicator_ranks
+from benchmarking.method.ranking import indicator_ranks
 
 # Published counts, PROVENANCE section 1.
 RANKED_ROWS = 6_232

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from benchmarking.errors import BadPeriodError
-from benchmarking.periods import financial_year_label, period_start, period_status
+from benchmarking.method.periods import financial_year_label, period_start, period_status
 
 TODAY = dt.date(2026, 11, 23)
 

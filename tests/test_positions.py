@@ -10,7 +10,7 @@ import pytest
 from engine_frames import indicators_frame, values_frame, values_over_periods
 
 from benchmarking.errors import UnknownIndicatorError, UnknownThemeError
-from benchmarking.positions import (
+from benchmarking.method.positions import (
     LA_CORE,
     OVERALL,
     POSITION_COLUMNS,
@@ -18,7 +18,7 @@ from benchmarking.positions import (
     scaled_ranks,
     trend,
 )
-from benchmarking.ranking import indicator_ranks
+from benchmarking.method.ranking import indicator_ranks
 
 NA = None
 

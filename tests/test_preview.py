@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.preview import (
+from benchmarking.ingest.preview import (
     SourceFile, commit, map_sources, markdown_text, preview_import, read_source, read_uploaded,
 )
-from benchmarking.mapping import store_context
+from benchmarking.ingest.mapping import store_context
 
 # Leicestershire (E10000018) and Kent (E10000016) hold LCC078 in every demo period.
 VALUES = """\

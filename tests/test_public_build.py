@@ -11,13 +11,13 @@ import json
 import pandas as pd
 import pytest
 
-from benchmarking import analysis
+from benchmarking.service import analysis
 from benchmarking.adapters.dfe_lait import normalise_period
-from benchmarking.groups import resolve_group
-from benchmarking.membership import alive_on, lifetime_mask, load_county_areas
-from benchmarking.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
-from benchmarking.public_report import add_commands as add_report_commands
-from benchmarking.public_report import latest_common_period, write_report
+from benchmarking.method.groups import resolve_group
+from benchmarking.method.membership import alive_on, lifetime_mask, load_county_areas
+from benchmarking.datasets.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
+from benchmarking.briefing.public_report import add_commands as add_report_commands
+from benchmarking.briefing.public_report import latest_common_period, write_report
 from benchmarking.store import PROJECT_ROOT, Store
 from conftest import SHARED_DATA
 

@@ -16,7 +16,7 @@ from benchmarking.errors import (
     MissingColumnsError,
     UnknownIndicatorError,
 )
-from benchmarking.ranking import (
+from benchmarking.method.ranking import (
     RANK_COLUMNS,
     indicator_ranks,
     quartile,

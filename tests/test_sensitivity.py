@@ -8,12 +8,12 @@ import pytest
 from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
 from hypothesis import given, settings
 
-from benchmarking import analysis
+from benchmarking.service import analysis
 from benchmarking.charts import theme_weights_chart
 from benchmarking.errors import BadPeriodError, UnknownThemeError
-from benchmarking.positions import LA_CORE, OVERALL, positions
-from benchmarking.ranking import indicator_ranks, min_rank_rows
-from benchmarking.sensitivity import (
+from benchmarking.method.positions import LA_CORE, OVERALL, positions
+from benchmarking.method.ranking import indicator_ranks, min_rank_rows
+from benchmarking.method.sensitivity import (
     effective_theme_shares,
     leave_one_theme_out,
     rank_matrix,

@@ -7,8 +7,8 @@ import pytest
 from engine_frames import indicators_frame, values_over_periods
 from scipy import stats
 
-from benchmarking import analysis
-from benchmarking.significance import (
+from benchmarking.service import analysis
+from benchmarking.method.significance import (
     MAD_TO_SD,
     NOT_TESTED,
     SIGNIFICANTLY_IMPROVED,
@@ -19,7 +19,7 @@ from benchmarking.significance import (
     significant_change,
 )
 from benchmarking.store import Store
-from benchmarking.travel import direction_of_travel
+from benchmarking.method.travel import direction_of_travel
 
 BEFORE, AFTER = "2020/21", "2021/22"
 # Twelve authorities; their changes from BEFORE to AFTER (value 100 before):

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking import analysis
+from benchmarking.service import analysis
 from benchmarking.errors import UnknownAuthorityError
-from benchmarking.groups import UnknownGroupError, available_groups, needs_focus, resolve_group
-from benchmarking.similarity import (
+from benchmarking.method.groups import UnknownGroupError, available_groups, needs_focus, resolve_group
+from benchmarking.method.similarity import (
     context_features,
     distance_matrix,
     distances_to,

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from benchmarking import schema
+from benchmarking.store import schema
 from benchmarking.errors import StoreMissingError
 from benchmarking.store import Store, connect, default_db_path
 
@@ -59,7 +59,7 @@ def test_default_path_follows_environment(monkeypatch, tmp_path):
 
 def test_reading_a_missing_store_says_how_to_build_one(tmp_path):
     """Opening a store that does not exist names the command that builds the demo."""
-    with pytest.raises(StoreMissingError, match="python -m benchmarking.demo"):
+    with pytest.raises(StoreMissingError, match="python -m benchmarking.datasets.demo"):
         Store(tmp_path / "none.duckdb").authorities()
 
 

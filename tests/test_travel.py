@@ -9,9 +9,9 @@ import pytest
 from engine_frames import indicators_frame, values_frame, values_over_periods
 
 from benchmarking.errors import BadPeriodError, MissingColumnsError, UnknownAuthorityError
-from benchmarking.positions import OVERALL
-from benchmarking.ranking import indicator_ranks
-from benchmarking.travel import (
+from benchmarking.method.positions import OVERALL
+from benchmarking.method.ranking import indicator_ranks
+from benchmarking.method.travel import (
     DIRECTIONS,
     bottom_quartile,
     direction_counts,

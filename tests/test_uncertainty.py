@@ -8,14 +8,14 @@ import pytest
 from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
 from hypothesis import given, settings
 
-from benchmarking import analysis
+from benchmarking.service import analysis
 from benchmarking.charts import interval_chart
 from benchmarking.errors import UnknownAuthorityError
-from benchmarking.positions import OVERALL
-from benchmarking.ranking import indicator_ranks
-from benchmarking.sensitivity import rank_matrix
+from benchmarking.method.positions import OVERALL
+from benchmarking.method.ranking import indicator_ranks
+from benchmarking.method.sensitivity import rank_matrix
 from benchmarking.store import Store
-from benchmarking.uncertainty import (
+from benchmarking.method.uncertainty import (
     ahead_shares,
     bootstrap_positions,
     draw_counts,

@@ -11,11 +11,11 @@ from engine_frames import LATEST, indicators_frame, values_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking import analysis
+from benchmarking.service import analysis
 from benchmarking.charts import frontier_chart
-from benchmarking.positions import OVERALL
+from benchmarking.method.positions import OVERALL
 from benchmarking.store import Store
-from benchmarking.value_for_money import (
+from benchmarking.method.value_for_money import (
     AS_PREDICTED,
     BETTER,
     TooFewAuthoritiesError,

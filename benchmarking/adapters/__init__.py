@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import BenchmarkingError, ImportValidationError, ValidationIssue
+from benchmarking.errors import BenchmarkingError, ImportValidationError, ValidationIssue
 
 __all__ = [
     "NAME_COLUMNS",
@@ -260,7 +260,7 @@ class PublishedSource:
 
     def file_hashes(self, folder: Path | str) -> dict[str, str]:
         """Return file name -> SHA-256 of the source's files in ``folder``, recorded with the import."""
-        from ..importer import file_sha256
+        from benchmarking.ingest.importer import file_sha256
 
         folder = self.locate(folder)
         return {name: file_sha256(published_file(folder, name)) for name in self.files}

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..membership import (
+from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA, CodeLookups, Loaded, resolve_codes, skip_counts, unmatched_reason,
 )
 from . import read_published_csv

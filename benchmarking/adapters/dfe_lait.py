@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ..membership import (
+from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA, CodeLookups, Loaded, no_skips, resolve_codes, skip_counts,
     unmatched_reason,
 )

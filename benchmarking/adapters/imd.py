@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import BenchmarkingError
-from ..importer import ImportResult, file_sha256, import_frames, read_file
-from ..mapping import LONG, ColumnMapping, apply_mapping
-from ..store import Store
+from benchmarking.errors import BenchmarkingError
+from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames, read_file
+from benchmarking.ingest.mapping import LONG, ColumnMapping, apply_mapping
+from benchmarking.store import Store
 from . import invalid, published_file, require_file_columns
 
 log = logging.getLogger(__name__)

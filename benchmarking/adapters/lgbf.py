@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import BenchmarkingError
-from ..importer import ImportResult, file_sha256, import_frames
-from ..store import Store
+from benchmarking.errors import BenchmarkingError
+from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames
+from benchmarking.store import Store
 from . import invalid, name_index, read_published_csv, resolve_names, slug
 
 RANKED_FILE = "indicator_data_ranked.csv"

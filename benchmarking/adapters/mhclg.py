@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..membership import (
+from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA, CodeLookups, Loaded, resolve_codes, skip_counts, unmatched_reason,
 )
 from . import read_published_csv
-from .ons_population import population_for_period
+from benchmarking.adapters.ons_population import population_for_period
 
 FOLDER = "mhclg_revenue"
 DATA_FILE = "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv"

@@ -34,9 +34,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import BenchmarkingError
-from ..importer import ImportResult, file_sha256, import_frames
-from ..store import Store
+from benchmarking.errors import BenchmarkingError
+from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames
+from benchmarking.store import Store
 from . import published_file, invalid, read_published_csv
 
 log = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..membership import (
+from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA, CodeLookups, alive_on, no_skips, resolve_codes, skip_counts,
     unmatched_reason,
 )

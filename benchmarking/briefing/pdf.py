@@ -1,0 +1,179 @@
+"""The briefing as a printable A4 landscape PDF (reportlab): contents, page numbers, sources.
+
+reportlab is used because it writes PDF directly (no browser or office suite needed)
+and its ``multiBuild`` fills in the contents page numbers in a second pass. The contents
+start with every heading at page 0, so the first pass already lays the pages out as the
+last will, and the charts are drawn only from the second pass on: drawing one (decoding
+the PNG and compressing it again into the PDF) costs more than laying out a page.
+"""
+
+from __future__ import annotations
+
+import io
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    Image,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.doctemplate import IndexingFlowable
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from benchmarking.briefing.pack import Briefing, chart_images
+
+rl_config.useA85 = 0  # binary streams: ASCII85 encoding of chart images costs seconds in pure Python
+PAGE = landscape(A4)
+MARGIN = 15 * mm
+
+
+def _is_heading(flowable) -> bool:
+    return isinstance(flowable, Paragraph) and flowable.style.name == "SlideTitle"
+
+
+class _Document(SimpleDocTemplate):
+    """A document that lists every slide heading in the contents."""
+
+    def afterFlowable(self, flowable):  # noqa: N802 - reportlab's hook name
+        if _is_heading(flowable):
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
+
+class _ChartPasses(IndexingFlowable):
+    """Counts ``multiBuild``'s passes; a pass without charts (the first) is never the last."""
+
+    def __init__(self):
+        super().__init__()
+        self.passes = 0
+
+    def beforeBuild(self):  # noqa: N802 - reportlab's hook name
+        self.passes += 1
+
+    def isSatisfied(self):  # noqa: N802 - reportlab's hook name
+        return self.passes > 1
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
+        return 0, 0
+
+    def draw(self):
+        pass
+
+
+class _Chart(Image):
+    """A chart picture fitted into width x height points, drawn only from the second pass."""
+
+    def __init__(self, png: bytes, width: float, height: float, passes: _ChartPasses):
+        # No mask: the charts have an opaque white background, so their alpha channel
+        # would only add a soft mask to decode and compress.
+        super().__init__(io.BytesIO(png), mask=None)
+        scale = min(width / self.imageWidth, height / self.imageHeight)
+        self.drawWidth, self.drawHeight = self.imageWidth * scale, self.imageHeight * scale
+        self._passes = passes
+
+    def draw(self):
+        if self._passes.passes > 1:
+            super().draw()
+
+
+def _styles():
+    base = getSampleStyleSheet()
+    return {
+        "cover": ParagraphStyle("Cover", parent=base["Title"], fontSize=28, leading=34, alignment=0),
+        "title": ParagraphStyle("SlideTitle", parent=base["Heading1"], fontSize=20, leading=24, spaceAfter=4),
+        "subtitle": ParagraphStyle("Subtitle", parent=base["Normal"], fontSize=11, textColor=colors.HexColor("#444444"),
+                                   spaceAfter=8),
+        "body": ParagraphStyle("Body", parent=base["Normal"], fontSize=12, leading=16, spaceAfter=6),
+        "note": ParagraphStyle("Note", parent=base["Normal"], fontSize=10, leading=13,
+                               textColor=colors.HexColor("#333333")),
+        "warning": ParagraphStyle("Warning", parent=base["Normal"], fontSize=12, leading=16,
+                                  textColor=colors.HexColor("#8A4B00")),
+    }
+
+
+def _escape(text: object) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _footer(briefing: Briefing):
+    def draw(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 9)
+        canvas.setFillColor(colors.HexColor("#444444"))
+        canvas.drawString(MARGIN, 8 * mm, f"{briefing.title} · {briefing.dataset_label}"[:150])
+        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {doc.page}")
+        canvas.restoreState()
+    return draw
+
+
+def _table(frame, styles) -> Table:
+    header = [Paragraph(f"<b>{_escape(c)}</b>", styles["note"]) for c in frame.columns]
+    rows = [[Paragraph(_escape("" if v is None or v != v else (f"{v:,.0f}" if isinstance(v, float) else v)),
+                       styles["note"]) for v in row] for row in frame.itertuples(index=False)]
+    table = Table([header] + rows, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return table
+
+
+def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> bytes:
+    """Return the briefing as PDF bytes: cover with contents and sources, then one section per slide."""
+    images = images if images is not None else chart_images(briefing)
+    styles = _styles()
+    buffer = io.BytesIO()
+    doc = _Document(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                    bottomMargin=18 * mm, title=briefing.title, author=briefing.council)
+    width = PAGE[0] - 2 * MARGIN
+    height = PAGE[1] - MARGIN - 18 * mm
+    contents = TableOfContents()
+    contents.levelStyles = [ParagraphStyle("TOC", fontSize=11, leading=14)]
+    passes = _ChartPasses()
+    story = [
+        passes,
+        Paragraph(_escape(briefing.title), styles["cover"]),
+        Paragraph(f"Comparator group: {_escape(briefing.group_label)} ({briefing.group_size} authorities)",
+                  styles["body"]),
+        Paragraph(f"Dataset: {_escape(briefing.dataset_label)}",
+                  styles["warning"] if briefing.is_demo else styles["body"]),
+        Paragraph(f"Data sources: {_escape(briefing.sources)}", styles["body"]),
+        Spacer(1, 6 * mm),
+        Paragraph("<b>Contents</b>", styles["body"]),
+        contents,
+        PageBreak(),
+    ]
+    for slide, png in zip(briefing.slides[1:], images[1:]):
+        story.append(Paragraph(_escape(slide.title), styles["title"]))
+        if slide.subtitle:
+            story.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))
+        if slide.cards:
+            cells = [[Paragraph(f"{_escape(label)}<br/><font size=20><b>{_escape(value)}</b></font>", styles["body"])
+                      for label, value in slide.cards[i:i + 3]] for i in range(0, len(slide.cards), 3)]
+            story.append(Table(cells, colWidths=[width / 3] * 3, hAlign="LEFT"))
+            story.append(Spacer(1, 4 * mm))
+            story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
+        elif png is not None:
+            story.append(_Chart(png, width, height - 70 * mm, passes))
+            story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
+            story.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
+        elif slide.table is not None:
+            story.append(_table(slide.table, styles) if len(slide.table) else Paragraph("None.", styles["body"]))
+            story.append(Spacer(1, 3 * mm))
+            story.append(Paragraph(_escape(slide.note), styles["note"]))
+        story.append(PageBreak())
+    story.append(Paragraph("Data sources", styles["title"]))
+    story.append(Paragraph(_escape(briefing.sources), styles["body"]))
+    story.append(Paragraph(f"Dataset: {_escape(briefing.dataset_label)}", styles["body"]))
+    # Headings known, page numbers not yet: the first pass lays the contents out at full length.
+    contents.addEntries([(0, flowable.getPlainText(), 0) for flowable in story if _is_heading(flowable)])
+    doc.multiBuild(story, onFirstPage=_footer(briefing), onLaterPages=_footer(briefing))
+    return buffer.getvalue()

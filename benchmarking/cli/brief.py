@@ -1,0 +1,62 @@
+"""``python -m benchmarking brief``: write the Cabinet briefing as PPTX or PDF from the command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from benchmarking.errors import BadPeriodError, BenchmarkingError
+
+
+def run(args) -> int:
+    """Build the briefing for --period/--group/--focus and write it to --out (.pptx or .pdf);
+    return the exit code (0)."""
+    # Imported here so that building the CLI's parser (``--help``, other commands) does
+    # not load pandas, DuckDB and Altair.
+    from benchmarking.service import analysis
+    from benchmarking import charts
+    from benchmarking.briefing.pack import build_briefing, chart_images
+    from benchmarking.store import Store, default_db_path
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pptx", ".pdf"):
+        raise BenchmarkingError(f"--out must end in .pptx or .pdf, got {out.name!r}")
+    charts.start_renderer()  # gets ready while the store is read and the engine runs
+    started = time.perf_counter()
+    catalogue = analysis.load_catalogue(Store(args.db or default_db_path()))
+    periods = catalogue.period_labels
+    period = args.period or catalogue.default_period
+    if period not in periods:
+        raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(periods)}")
+    focus = args.focus or catalogue.default_focus()
+    catalogue.authority_name(focus)
+    group = analysis.comparator_group(catalogue, args.group, focus)
+    bench = analysis.compute(catalogue, group)
+    print(f"Building the briefing for {catalogue.authority_name(focus)}, {period}, {group.label} ...", file=sys.stderr)
+    briefing = build_briefing(catalogue, bench, period, focus, council=args.council)
+    images = chart_images(briefing)
+    if out.suffix.lower() == ".pptx":
+        from benchmarking.briefing.pptx import to_pptx
+
+        data = to_pptx(briefing, images)
+    else:
+        from benchmarking.briefing.pdf import to_pdf
+
+        data = to_pdf(briefing, images)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data) / 1e6:.1f} MB, {len(briefing.slides)} sections) in "
+          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
+
+
+def add_commands(commands) -> None:
+    """Add the ``brief`` subcommand."""
+    parser = commands.add_parser("brief", help="write the Cabinet briefing (slides or printable report)")
+    parser.add_argument("--period", default=None, help="reporting period label (default: the latest in which 90%% of indicators have figures of their own)")
+    parser.add_argument("--group", default="all", help="comparator group id (default: all)")
+    parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
+    parser.add_argument("--council", default=None, help="council name for the title slide")
+    parser.add_argument("--out", required=True, help="output file: briefing.pptx or briefing.pdf")
+    parser.set_defaults(run=run)

@@ -1,0 +1,89 @@
+"""Command-line exports of the engine's numbers: the same ranks and positions the pages show.
+
+``python -m benchmarking ranks --period P [--group G] [--focus CODE] --out FILE.csv``
+writes indicator ranks; ``positions`` writes theme, Overall and LA Core positions with
+their average ranks. ``--all-periods`` exports every period instead of one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarking.errors import BadPeriodError
+
+if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
+    import pandas as pd
+
+    from benchmarking.service import analysis
+
+RANK_EXPORT_COLUMNS = ["indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile"]
+POSITION_EXPORT_COLUMNS = ["period", "theme", "authority_code", "average_rank", "n_indicators", "n_available",
+                           "coverage", "position", "n_positioned"]
+
+
+def _benchmark(args: argparse.Namespace) -> tuple[analysis.Catalogue, analysis.Benchmark, list[str]]:
+    from benchmarking.service import analysis
+    from benchmarking.store import Store, default_db_path
+
+    store = Store(args.db or default_db_path())
+    catalogue = analysis.load_catalogue(store)
+    focus = args.focus or catalogue.default_focus()
+    group = analysis.comparator_group(catalogue, args.group, focus)
+    bench = analysis.compute(catalogue, group, scaled=args.scaled, min_coverage=args.min_coverage)
+    periods = catalogue.period_labels
+    if args.all_periods:
+        chosen = periods
+    elif args.period is None:
+        raise BadPeriodError("give --period (one of: " + ", ".join(periods) + ") or --all-periods")
+    elif args.period not in periods:
+        raise BadPeriodError(f"no values for period {args.period!r}; periods in the store: {', '.join(periods)}")
+    else:
+        chosen = [args.period]
+    return catalogue, bench, chosen
+
+
+def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
+    """Return the indicator ranks the command writes (one period or all)."""
+    _, bench, periods = _benchmark(args)
+    ranks = bench.ranks[bench.ranks["period"].isin(periods)]
+    return ranks.sort_values(["period_start", "indicator_id", "rank", "authority_code"])[RANK_EXPORT_COLUMNS]
+
+
+def export_positions(args: argparse.Namespace) -> pd.DataFrame:
+    """Return the theme, Overall and LA Core positions the command writes."""
+    _, bench, periods = _benchmark(args)
+    positions = bench.positions[bench.positions["period"].isin(periods)]
+    return positions[POSITION_EXPORT_COLUMNS].reset_index(drop=True)
+
+
+def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
+    if out is None or str(out) == "-":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(out, index=False)
+        print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
+    return 0
+
+
+def add_commands(commands) -> None:
+    """Add the ``ranks`` and ``positions`` subcommands to the CLI's subparsers."""
+    for name, function, what, help_text in (
+        ("ranks", export_ranks, "indicator rank", "write indicator ranks (rank 1 = best) as CSV"),
+        ("positions", export_positions, "position", "write theme, Overall and LA Core positions as CSV"),
+    ):
+        parser = commands.add_parser(name, help=help_text)
+        parser.add_argument("--period", help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: see benchmarking/method/currency.py)")
+        parser.add_argument("--all-periods", action="store_true", help="every period instead of one")
+        parser.add_argument("--group", default="all",
+                            help="comparator group id: all, county-councils, county-unitaries, region:<name>, "
+                                 "list:<id>, neighbours:<id> (default: all)")
+        parser.add_argument("--focus", default=None, help="focus authority code (for neighbour groups)")
+        parser.add_argument("--scaled", action="store_true", help="scale ranks to the group size before averaging")
+        parser.add_argument("--min-coverage", type=float, default=0.5,
+                            help="share of a theme's indicators needed for a position (default 0.5)")
+        parser.add_argument("--out", type=Path, default=None, help="CSV file to write (default: standard output)")
+        parser.set_defaults(run=lambda args, f=function, w=what: _write(f(args), args.out, w))

@@ -1,0 +1,233 @@
+"""The command-line interface: build the demo, import files, export ranks and positions.
+
+``import`` takes the same steps as the Data import page: read each file, recognise its
+layout (or use the mapping remembered for its columns, or ``--map``/``--set``/``--layout``),
+resolve authority names, preview what would change, then commit in one transaction
+(``--dry-run`` stops after the preview). ``import-source`` loads a published dataset
+through its adapter (``lgbf``, ``oflog``, ``imd``); ``undo`` undoes the last import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from benchmarking.store import schema
+from benchmarking.errors import BenchmarkingError, ImportValidationError
+
+if TYPE_CHECKING:  # the parser is built without loading DuckDB and pandas
+    from benchmarking.store import Store
+
+
+def _store(args: argparse.Namespace) -> Store:
+    from benchmarking.store import Store, default_db_path
+
+    return Store(args.db or default_db_path())
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from benchmarking.datasets.demo import main as demo_main
+
+    argv = ["--seed", str(args.seed)] + (["--db", str(args.db)] if args.db else [])
+    return demo_main(argv)
+
+
+def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]:
+    """Return FIELD=TEXT arguments as a dict; BenchmarkingError naming the option when malformed."""
+    pairs = {}
+    for value in values or []:
+        name, sep, text = value.partition("=")
+        if not sep or not name.strip():
+            raise BenchmarkingError(f"{option} takes FIELD={example.split('=')[1].upper()}, for example "
+                                    f"{option} {example}; got {value!r}")
+        pairs[name.strip()] = text.strip()
+    return pairs
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from benchmarking.ingest.mapping import adjust, choose_mapping, store_context
+    from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
+
+    store = _store(args)
+    context = store_context(store)
+    sources, issues = [], []
+    for path in args.files:
+        try:
+            sources.append(read_source(path, sheet=args.sheet))
+        except ImportValidationError as error:
+            issues.extend(error.issues)
+    if issues:
+        raise ImportValidationError(issues)
+    mappings = {}
+    for source in sources:
+        columns = [str(c) for c in source.frame.columns]
+        mapping, origin = choose_mapping(columns, context, args.table)
+        mapping = adjust(mapping, columns, layout=args.layout, columns=_pairs(args.map, "--map", "period=column"),
+                         constants=_pairs(args.set, "--set", "edition=value"), indicators=context.indicators)
+        mappings[source.name] = mapping
+        if args.map or args.set or args.layout:
+            origin = f"{origin} and adjusted"
+        print(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
+    mapped = map_sources(sources, context, mappings)
+    preview = preview_import(store, mapped)
+    _print_preview(preview)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    if preview.blocking or (preview.rejected and not args.skip_rejected):
+        raise ImportValidationError(preview.issues)
+    result = commit(store, mapped, {s.name: s.sha256 for s in sources}, skip_rejected=args.skip_rejected,
+                    dataset_name=args.name, source=args.source)
+    left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
+    print(
+        f"Imported {result.rows:,} rows from {result.file_name} into '{result.table}' at {store.path}: "
+        f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)}){left_out}"
+    )
+    return 0
+
+
+def _per_table(counts: dict[str, dict[str, int]]) -> str:
+    return "; ".join(f"{table}: {c['added']:,} added, {c['replaced']:,} replaced" for table, c in counts.items())
+
+
+def _cmd_import_source(args: argparse.Namespace) -> int:
+    from benchmarking.adapters import published_source
+    from benchmarking.ingest.importer import import_frames
+    from benchmarking.ingest.preview import preview_import
+
+    source = published_source(args.name)
+    store = _store(args)
+    known = list(store.authorities()["code"]) if store.exists() else []
+    items = source.items(args.source, known_codes=known, add_authorities=args.add_authorities)
+    print(f"{source.title}: {len(items)} item(s) from {source.locate(args.source)}")
+    preview = preview_import(store, items)
+    _print_preview(preview)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    result = import_frames(store, items, dataset_name=source.dataset_name, source=source.source,
+                           file_hashes=source.file_hashes(args.source))
+    print(f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
+          f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)})")
+    return 0
+
+
+def _cmd_undo(args: argparse.Namespace) -> int:
+    store = _store(args)
+    history = store.datasets()
+    if history.empty:
+        print("Nothing to undo: the store records no loads.")
+        return 0
+    latest = history.iloc[0]
+    if latest["kind"] != "imported":
+        raise BenchmarkingError(
+            f"the last load ({latest['name']!r}) is the {latest['kind']} dataset, not an import; "
+            "rebuild the store instead (python -m benchmarking demo)"
+        )
+    undone = store.undo_last_import()
+    print(f"Undid import {undone['id']} ({undone['name']}, loaded {undone['loaded_at']:%d %b %Y %H:%M} by "
+          f"{undone['loaded_by']}): {undone['rows_added']:,} added rows removed, "
+          f"{undone['rows_replaced']:,} replaced rows restored")
+    return 0
+
+
+def _print_preview(preview) -> None:
+    print("Preview (nothing written yet):")
+    print(preview.summary.to_string(index=False))
+    for file_name, names in preview.unresolved.items():
+        shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+        print(f"{file_name}: {len(names)} authority name(s) or code(s) not found in the store: {shown}")
+    if preview.issues:
+        print(f"{len(preview.issues)} problem(s); the first ones:")
+        for issue in preview.issues[:10]:
+            print(f"  - {issue}")
+    if len(preview.themes):
+        themes = preview.themes
+        changed = themes[(themes["indicators_before"] != themes["indicators_after"])
+                         | (themes["values_before"] != themes["values_after"])]
+        if len(changed):
+            print("Coverage by theme in the periods imported (themes that change):")
+            print(changed.to_string(index=False))
+        else:
+            print("Coverage by theme in the periods imported: no change in indicators or values held")
+    if len(preview.authorities):
+        print(preview.authorities.drop(columns="still_missing").to_string(index=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    from benchmarking.ingest.mapping import LAYOUTS
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarking", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", type=Path, default=None,
+                        help="store file (default: $BENCHMARKING_DB or data/benchmarking.duckdb)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="build the illustrative demo store")
+    demo.add_argument("--seed", type=int, default=2022)
+    demo.set_defaults(run=_cmd_demo)
+
+    imp = commands.add_parser(
+        "import", help="import CSV, XLSX or Parquet files (long or wide), with preview and one commit")
+    imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    imp.add_argument("--table", default=None, choices=list(schema.COLUMNS),
+                     help="table the files fill (default: recognised from the header)")
+    imp.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first sheet)")
+    imp.add_argument("--layout", default=None, choices=list(LAYOUTS),
+                     help="long, or wide with periods or indicators as columns (default: recognised)")
+    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                     help="take a field from a column, e.g. --map authority_name='Local authority'")
+    imp.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                     help="one value for every row, e.g. --set indicator_id=LCC001 or --set edition='IMD 2019'")
+    imp.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
+    imp.add_argument("--skip-rejected", action="store_true",
+                     help="leave out rows that fail a check and import the rest (default: refuse the import)")
+    imp.add_argument("--source", default=None, help="where the data came from, kept with the import")
+    imp.add_argument("--name", default=None, help="a name for this import in the load history")
+    imp.set_defaults(run=_cmd_import)
+
+    src = commands.add_parser("import-source", help="load a published dataset through its adapter")
+    src.add_argument("name", choices=["lgbf", "oflog", "imd"])
+    src.add_argument("--source", type=Path, required=True, metavar="DIR",
+                     help="folder holding the published files (or its parent, e.g. shared/data)")
+    src.add_argument("--add-authorities", action="store_true",
+                     help="imd: add the authorities the store lacks (default: leave their rows out)")
+    src.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
+    src.set_defaults(run=_cmd_import_source)
+
+    undo = commands.add_parser("undo", help="undo the last import (restores the rows it replaced)")
+    undo.set_defaults(run=_cmd_undo)
+
+    _add_engine_commands(commands)
+    return parser
+
+
+def _add_engine_commands(commands) -> None:
+    from benchmarking.cli.brief import add_commands as add_brief
+    from benchmarking.cli.exports import add_commands as add_exports
+    from benchmarking.datasets.public_build import add_commands as add_public_build
+    from benchmarking.briefing.public_report import add_commands as add_public_report
+
+    add_exports(commands)
+    add_brief(commands)
+    add_public_build(commands)
+    add_public_report(commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (2 with a clear message on bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BenchmarkingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

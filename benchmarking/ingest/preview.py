@@ -1,0 +1,357 @@
+"""Preview an import before anything is written, then commit it as one transaction.
+
+The page and the command line take the same steps: ``read_source`` / ``read_uploaded``
+read each file as text; ``map_sources`` maps each file to store rows (a remembered
+mapping, a recognised one, or the user's); ``preview_import`` runs every check of the
+import without writing and reports the rows that would be added, replaced (and of those,
+unchanged) and rejected, the first problems with file, row and column, the authority
+names that did not resolve, and the effect on coverage; ``commit`` writes the same items
+through ``importer.import_frames`` and remembers each file's mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.ingest.importer import (
+    ImportResult, bytes_sha256, check_batch, file_sha256, import_frames, read_file, read_upload,
+)
+from benchmarking.ingest.mapping import ColumnMapping, MappedFile, StoreContext, apply_mapping, choose_mapping
+from benchmarking.store import Store
+
+Progress = Callable[[float, str], None]
+"""A progress callback: fraction done (0 to 1) and what is happening."""
+
+FIRST_ISSUES = 50
+"""How many problems a preview lists (the count says how many there are in all)."""
+SLOW_BYTES = 2 * 1024 * 1024
+"""Files larger than this take over a second to read, or to check (about 90,000 rows a second
+through the preview, ``benchmarks/import_speed.py``): the page shows a progress bar for them."""
+
+
+# ---------------------------------------------------------------------------------------
+# Reading and mapping the files
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceFile:
+    """One file to import, read as text: its name, cells, size and SHA-256."""
+
+    name: str
+    frame: pd.DataFrame
+    size: int
+    sha256: str
+    sheet: str | None = None
+
+
+def read_source(path: Path | str, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
+    """Return a file on disk read for mapping (headers as published)."""
+    path = Path(path)
+    frame = read_file(path, sheet=sheet, keep_case=True, progress=progress)
+    return SourceFile(path.name, frame, path.stat().st_size, file_sha256(path), sheet)
+
+
+def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
+    """Return an uploaded file's bytes read for mapping, exactly as ``read_source`` reads a path."""
+    frame = read_upload(name, data, sheet=sheet, progress=progress)
+    return SourceFile(Path(name).name, frame, len(data), bytes_sha256(data), sheet)
+
+
+def map_sources(
+    sources: list[SourceFile], context: StoreContext,
+    mappings: Mapping[str, ColumnMapping] | None = None, table: str | None = None,
+) -> list[MappedFile]:
+    """Return each file mapped to store rows: by ``mappings[name]``, else remembered, else recognised.
+
+    Files of authorities and indicators are mapped first, so that names in the other
+    files of the same import resolve to the authorities and indicators they add.
+    """
+    names = [source.name for source in sources]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ImportValidationError([ValidationIssue(name, None, None, "two files have this name: "
+                                                     "rename one, or import them one at a time")
+                                     for name in repeated])
+    chosen = {source.name: (mappings or {}).get(source.name)
+              or choose_mapping(list(source.frame.columns), context, table)[0] for source in sources}
+    first = {"authority": 0, "indicator": 1}
+    mapped: dict[str, MappedFile] = {}
+    issues: list[ValidationIssue] = []
+    for source in sorted(sources, key=lambda s: first.get(chosen[s.name].table, 2)):
+        try:
+            result = apply_mapping(source.frame, chosen[source.name], source.name, context)
+        except ImportValidationError as error:
+            issues.extend(error.issues)
+            continue
+        mapped[source.name] = result
+        if result.table == "authority" and {"code", "name"} <= set(result.frame.columns):
+            context = context.with_authorities(result.frame)
+        if result.table == "indicator" and {"id", "name"} <= set(result.frame.columns):
+            context = context.with_indicators(result.frame)
+    if issues:
+        raise ImportValidationError(issues)
+    return [mapped[source.name] for source in sources]
+
+
+# ---------------------------------------------------------------------------------------
+# The preview
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    """What an import would do, computed without writing anything."""
+
+    summary: pd.DataFrame
+    """One row per file and table: rows, added, replaced, unchanged, rejected."""
+    issues: list[ValidationIssue]
+    blocking: bool
+    """A problem with a whole file: nothing can be imported until it is fixed."""
+    unresolved: dict[str, list[str]] = field(default_factory=dict)
+    """File -> authority names or codes that match no authority in the store or the import."""
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per theme, in the periods the import touches: indicators and values before and after."""
+    authorities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per table and period (or edition): authorities with data before and after, and who is missing."""
+
+    def _total(self, column: str) -> int:
+        """Return a column's total over the files' rows (new period labels are counted apart)."""
+        rows = self.summary[self.summary["table"] != "period"] if len(self.summary) else self.summary
+        return int(rows[column].sum()) if len(rows) else 0
+
+    @property
+    def rows(self) -> int:
+        return self._total("rows")
+
+    @property
+    def rejected(self) -> int:
+        return self._total("rejected")
+
+    @property
+    def added(self) -> int:
+        return self._total("added")
+
+    @property
+    def replaced(self) -> int:
+        return self._total("replaced")
+
+    @property
+    def unchanged(self) -> int:
+        return self._total("unchanged")
+
+    @property
+    def new_periods(self) -> int:
+        """Return how many period labels the import adds to the period table."""
+        periods = self.summary[self.summary["table"] == "period"] if len(self.summary) else self.summary
+        return int(periods["added"].sum()) if len(periods) else 0
+
+    @property
+    def can_commit(self) -> bool:
+        """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
+        return not self.blocking and self.rows > self.rejected
+
+    def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
+        """Return the first problems as a table: file, row, column, message."""
+        return issues_frame(self.issues, limit)
+
+
+def issues_frame(issues: list[ValidationIssue], limit: int = FIRST_ISSUES) -> pd.DataFrame:
+    """Return problems as a table (file, row, column, message), the first ``limit`` of them."""
+    return pd.DataFrame(
+        [(i.file, i.row, i.column, i.message) for i in issues[:limit]],
+        columns=["file", "row", "column", "message"],
+    ).astype({"row": "Int64"})
+
+
+def preview_import(
+    store: Store, items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
+    progress: Progress | None = None,
+) -> Preview:
+    """Return what importing ``items`` would do; nothing is written.
+
+    ``items`` are ``(table, frame, file_name)`` tuples (as adapters return them) or
+    ``MappedFile`` objects (whose unresolved authority names are reported too).
+    """
+    report = progress or (lambda fraction, text: None)
+    unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
+    items = [m.item if isinstance(m, MappedFile) else m for m in items]
+    report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
+    batch = check_batch(store, items)
+    report(0.5, "Comparing with the rows already in the store ...")
+    rows = []
+    for step, (table, file_name, outcome) in enumerate(batch.outcomes):
+        accepted = outcome.accepted
+        compared = store.compare_rows(table, accepted).value_counts() if len(accepted) else pd.Series(dtype=int)
+        rows.append({"file": file_name, "table": table, "rows": len(outcome.rejected),
+                     "added": int(compared.get("added", 0)), "replaced": int(compared.get("replaced", 0)),
+                     "unchanged": int(compared.get("unchanged", 0)), "rejected": int(outcome.rejected.sum())})
+        report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
+    if "period" in batch.changes:
+        compared = store.compare_rows("period", batch.changes["period"]).value_counts()
+        new_periods = int(compared.get("added", 0))
+        if new_periods:
+            rows.append({"file": "(period labels)", "table": "period", "rows": new_periods, "added": new_periods,
+                         "replaced": 0, "unchanged": 0, "rejected": 0})
+    summary = pd.DataFrame(rows, columns=["file", "table", "rows", "added", "replaced", "unchanged", "rejected"])
+    report(0.85, "Working out the effect on coverage ...")
+    themes, authorities = coverage_effect(store, batch.changes)
+    report(1.0, "Preview ready")
+    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities)
+
+
+# ---------------------------------------------------------------------------------------
+# The effect on coverage
+# ---------------------------------------------------------------------------------------
+
+_GROUP_COLUMN = {"indicator_value": "period", "spend": "period", "funding": "period", "deprivation": "edition"}
+MISSING_NAMES_SHOWN = 12
+
+
+def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (themes, authorities): coverage before and after writing ``changes``, for the periods touched.
+
+    ``themes``: per theme, indicators with at least one value and values held, before and
+    after. ``authorities``: per table and period (or edition), how many authorities have
+    data before and after, and the names of those still without.
+    """
+    exists = store.exists()
+    authorities = store.authorities()[["code", "name"]] if exists else pd.DataFrame(columns=["code", "name"])
+    if "authority" in changes:
+        authorities = pd.concat([authorities, changes["authority"][["code", "name"]]]).drop_duplicates(
+            "code", keep="last")
+    themes = pd.DataFrame(columns=["theme", "indicators_before", "indicators_after", "values_before",
+                                   "values_after"])
+    parts = []
+    for table, group in _GROUP_COLUMN.items():
+        if table not in changes or group not in changes[table]:
+            continue
+        incoming = changes[table]
+        touched = sorted(incoming[group].dropna().unique())
+        if table == "indicator_value":
+            keys, measure = ["indicator_id", "authority_code", "period"], "value"
+            before = store.values(touched).drop(columns="period_start") if exists else incoming.iloc[0:0]
+        else:
+            keys, measure = [c for c in ("authority_code", "period", "service", "edition") if c in incoming], None
+            before = store.table(table) if exists else incoming.iloc[0:0]
+            before = before[before[group].isin(touched)]
+        after = _replace_by_key(before, incoming, keys)
+        parts.append(_authority_coverage(table, group, before, after, authorities, measure))
+        if table == "indicator_value":
+            indicators = store.indicators()[["id", "theme"]] if exists else pd.DataFrame(columns=["id", "theme"])
+            if "indicator" in changes:
+                indicators = pd.concat([indicators, changes["indicator"][["id", "theme"]]]).drop_duplicates(
+                    "id", keep="last")
+            themes = _theme_coverage(before, after, indicators)
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"])
+    return themes, frame
+
+
+def _replace_by_key(before: pd.DataFrame, incoming: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return ``before`` with the rows whose key ``incoming`` holds replaced by ``incoming``'s rows."""
+    kept = before[~_key_in(before, incoming, keys)]
+    columns = [c for c in before.columns if c in incoming.columns]
+    return pd.concat([kept[columns], incoming[columns]], ignore_index=True)
+
+
+def _key_in(frame: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Return, per row of ``frame``, whether ``other`` has a row with the same key."""
+    both = pd.concat([frame[keys], other[keys]], ignore_index=True)
+    code = np.zeros(len(both), dtype=np.int64)
+    for column in keys:  # one small integer per distinct key, column by column
+        codes, uniques = pd.factorize(both[column])
+        code = pd.factorize(code * (len(uniques) + 1) + (codes + 1))[0]
+    return np.isin(code[: len(frame)], code[len(frame):])
+
+
+def _theme_coverage(before: pd.DataFrame, after: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    theme_of = dict(zip(indicators["id"], indicators["theme"]))
+
+    def count(values: pd.DataFrame, suffix: str) -> pd.DataFrame:
+        per_indicator = values.loc[values["value"].notna(), "indicator_id"].value_counts()
+        themes = per_indicator.index.map(lambda i: theme_of.get(i, "(no theme)"))
+        grouped = per_indicator.groupby(themes)
+        return pd.DataFrame({f"indicators_{suffix}": grouped.size(), f"values_{suffix}": grouped.sum()})
+
+    table = count(before, "before").join(count(after, "after"), how="outer").fillna(0).astype(int)
+    table = table[["indicators_before", "indicators_after", "values_before", "values_after"]]
+    table.index.name = "theme"
+    return table.reset_index().sort_values("theme", ignore_index=True)
+
+
+def _authority_coverage(table: str, group: str, before: pd.DataFrame, after: pd.DataFrame,
+                        authorities: pd.DataFrame, measure: str | None) -> pd.DataFrame:
+    def present(frame: pd.DataFrame) -> dict[str, set[str]]:
+        if measure is not None:
+            frame = frame[frame[measure].notna()]
+        pairs = frame[[group, "authority_code"]].drop_duplicates()
+        return {label: set(codes) for label, codes in pairs.groupby(group)["authority_code"]}
+
+    had, has = present(before), present(after)
+    names = dict(zip(authorities["code"], authorities["name"]))
+    rows = []
+    for label in sorted(after[group].dropna().unique()):
+        with_data = has.get(label, set())
+        missing = sorted(names.get(code, code) for code in set(authorities["code"]) - with_data)
+        shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (
+            f" and {len(missing) - MISSING_NAMES_SHOWN} more" if len(missing) > MISSING_NAMES_SHOWN else "")
+        rows.append({"table": table, "period": label, "authorities_before": len(had.get(label, set())),
+                     "authorities_after": len(with_data), "missing_after": len(missing),
+                     "still_missing": shown})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# Committing
+# ---------------------------------------------------------------------------------------
+
+
+def commit(
+    store: Store, items: list[MappedFile] | list[tuple[str, pd.DataFrame, str]],
+    file_hashes: Mapping[str, str] | None = None, *, skip_rejected: bool = False,
+    dataset_name: str | None = None, source: str | None = None, loaded_by: str | None = None,
+    remember: bool = True,
+) -> ImportResult:
+    """Write the items in one transaction (checked again first) and remember each file's mapping.
+
+    Raises ImportValidationError, writing nothing, when any row fails a check, unless
+    ``skip_rejected``: then the rows that fail are left out and reported in the result.
+    """
+    mapped = [m for m in items if isinstance(m, MappedFile)]
+    settings = dict(m.setting() for m in mapped) if remember and mapped else None
+    tuples = [m.item if isinstance(m, MappedFile) else m for m in items]
+    return import_frames(store, tuples, dataset_name=dataset_name, source=source, file_hashes=file_hashes,
+                         skip_rejected=skip_rejected, settings=settings, loaded_by=loaded_by)
+
+
+def result_summary(result: ImportResult) -> str:
+    """Return what an import wrote, in words: rows added and replaced per table, periods, rows left out."""
+    parts = [f"{c['added']:,} rows added and {c['replaced']:,} replaced in {table}"
+             for table, c in result.counts.items() if table != "period"]
+    new_periods = result.counts.get("period", {}).get("added", 0)
+    if new_periods:
+        parts.append(f"{new_periods} new period label(s)")
+    if result.rejected:
+        parts.append(f"{result.rejected:,} rejected rows left out")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------
+# Showing user text safely
+# ---------------------------------------------------------------------------------------
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
+
+
+def markdown_text(text: object) -> str:
+    """Return text that Markdown shows exactly as written (no links, emphasis or HTML)."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")

@@ -1,0 +1,171 @@
+"""Comparator groups: which authorities a ranking is taken among.
+
+A group is named by a short id that fits in a URL:
+
+* ``all``: every authority in the store (the default);
+* ``county-councils`` / ``county-unitaries``: one kind only;
+* ``region:<region>``: the authorities of one region;
+* ``list:<group_id>``: a saved custom list (``comparator_group`` rows with ``authority_code = '*'``);
+* ``neighbours:<group_id>``: a nearest-neighbour list, which belongs to one authority:
+  the focus authority and its listed neighbours;
+* ``similar:<k>``: computed similar authorities, also the focus authority's own: the focus
+  and the ``k`` authorities nearest it on standardised context variables (population,
+  deprivation, spend and funding per head, rurality where held; see ``similarity``).
+  Resolving it needs those variables: pass ``features`` (``analysis.comparator_group``
+  does).
+
+``neighbours:`` and ``similar:`` groups depend on the focus authority (``needs_focus``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.method.similarity import nearest_neighbours
+
+DEFAULT_GROUP = "all"
+SIMILAR_PREFIX = "similar:"
+SIMILAR_SIZES = (5, 10, 15)
+"""The computed similar-authority groups offered for a focus authority (k neighbours each)."""
+
+
+class UnknownGroupError(BenchmarkingError):
+    """A comparator group id that the store does not define."""
+
+
+@dataclass(frozen=True)
+class ComparatorGroup:
+    """A resolved comparator group: its id, a label for titles, and its member codes."""
+
+    id: str
+    label: str
+    members: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+def available_groups(
+    authorities: pd.DataFrame,
+    comparator_groups: pd.DataFrame,
+    focus: str | None = None,
+    similar_sizes: tuple[int, ...] = SIMILAR_SIZES,
+) -> pd.DataFrame:
+    """Return the groups a user can choose: columns id, label, size (for the focus authority).
+
+    With a focus authority the computed ``similar:<k>`` groups are listed for each k in
+    ``similar_sizes`` smaller than the number of authorities.
+    """
+    rows = [(DEFAULT_GROUP, f"All {len(authorities)} authorities in the store", len(authorities))]
+    for kind, group_id, label in (
+        ("county council", "county-councils", "County councils only"),
+        ("county unitary", "county-unitaries", "County unitaries only"),
+    ):
+        n = int((authorities["kind"] == kind).sum())
+        if 0 < n < len(authorities):
+            rows.append((group_id, label, n))
+    for region, n in authorities["region"].dropna().value_counts().sort_index().items():
+        if n >= 2:
+            rows.append((f"region:{region}", f"{region} region", int(n)))
+    saved = comparator_groups[comparator_groups["authority_code"] == "*"]
+    for (group_id, name), members in saved.groupby(["group_id", "name"])["member_code"]:
+        rows.append((f"list:{group_id}", str(name), int(members.nunique())))
+    if focus is not None:
+        own = comparator_groups[comparator_groups["authority_code"] == focus]
+        for (group_id, name), members in own.groupby(["group_id", "name"])["member_code"]:
+            rows.append((f"neighbours:{group_id}", f"{name} of the focus authority", int(members.nunique()) + 1))
+        for k in similar_sizes:
+            if 0 < k < len(authorities):
+                rows.append((f"{SIMILAR_PREFIX}{k}", f"{k} most similar authorities (computed from context)",
+                             k + 1))
+    return pd.DataFrame(rows, columns=["id", "label", "size"])
+
+
+def needs_focus(group_id: str | None) -> bool:
+    """True when the group's members depend on the focus authority (neighbour and similar groups)."""
+    return bool(group_id) and group_id.startswith(("neighbours:", SIMILAR_PREFIX))
+
+
+def similar_group_size(group_id: str) -> int:
+    """Return k of a ``similar:<k>`` group id; raise UnknownGroupError when k is not a positive whole number."""
+    text = group_id[len(SIMILAR_PREFIX):]
+    if not text.isdigit() or int(text) < 1:
+        raise UnknownGroupError(
+            f"group {group_id!r}: the number of similar authorities must be a positive whole number, "
+            f"as in '{SIMILAR_PREFIX}10'"
+        )
+    return int(text)
+
+
+def resolve_group(
+    group_id: str | None,
+    authorities: pd.DataFrame,
+    comparator_groups: pd.DataFrame,
+    focus: str | None = None,
+    features: pd.DataFrame | None = None,
+) -> ComparatorGroup:
+    """Return the group's label and member codes; raise UnknownGroupError for an unknown id.
+
+    ``features`` (from ``similarity.context_features``) is needed for ``similar:<k>`` groups
+    only.
+    """
+    group_id = group_id or DEFAULT_GROUP
+    codes = authorities["code"]
+    if group_id == DEFAULT_GROUP:
+        members, label = codes, "all authorities"
+    elif group_id == "county-councils":
+        members, label = codes[authorities["kind"] == "county council"], "county councils"
+    elif group_id == "county-unitaries":
+        members, label = codes[authorities["kind"] == "county unitary"], "county unitaries"
+    elif group_id.startswith("region:"):
+        region = group_id.split(":", 1)[1]
+        members, label = codes[authorities["region"] == region], f"{region} region"
+    elif group_id.startswith("list:"):
+        name = group_id.split(":", 1)[1]
+        rows = comparator_groups[(comparator_groups["group_id"] == name) & (comparator_groups["authority_code"] == "*")]
+        members = rows["member_code"]
+        label = str(rows["name"].iloc[0]) if len(rows) else name
+    elif group_id.startswith("neighbours:"):
+        name = group_id.split(":", 1)[1]
+        if focus is None:
+            raise UnknownGroupError(f"group {group_id!r} is a neighbour list and needs a focus authority")
+        rows = comparator_groups[(comparator_groups["group_id"] == name) & (comparator_groups["authority_code"] == focus)]
+        members = pd.concat([pd.Series([focus]), rows["member_code"]])
+        label = f"{rows['name'].iloc[0]} of {_name(authorities, focus)}" if len(rows) else name
+    elif group_id.startswith(SIMILAR_PREFIX):
+        members, label = _similar_members(group_id, authorities, focus, features)
+    else:
+        members = pd.Series([], dtype=object)
+        label = group_id
+    members = [code for code in dict.fromkeys(members) if code in set(codes)]
+    if not members:
+        choices = ", ".join(available_groups(authorities, comparator_groups, focus)["id"])
+        raise UnknownGroupError(f"unknown or empty comparator group {group_id!r}; choose one of: {choices}")
+    return ComparatorGroup(group_id, label, tuple(members))
+
+
+def _similar_members(group_id: str, authorities: pd.DataFrame, focus: str | None,
+                     features: pd.DataFrame | None) -> tuple[list[str], str]:
+    """Return (focus + its k nearest authorities, label) for a ``similar:<k>`` group."""
+    k = similar_group_size(group_id)
+    if focus is None:
+        raise UnknownGroupError(f"group {group_id!r} is computed around a focus authority and needs one")
+    if features is None:
+        raise UnknownGroupError(
+            f"group {group_id!r} is computed from context variables: pass features "
+            "(similarity.context_features), as analysis.comparator_group does"
+        )
+    if focus not in set(features["authority_code"]):
+        raise UnknownGroupError(f"group {group_id!r}: the focus authority {focus!r} has no context variables")
+    neighbours = nearest_neighbours(features, focus, k)
+    label = f"{len(neighbours)} authorities most similar to {_name(authorities, focus)} (computed from context)"
+    return [focus, *neighbours["authority_code"]], label
+
+
+def _name(authorities: pd.DataFrame, code: str) -> str:
+    match = authorities.loc[authorities["code"] == code, "name"]
+    return str(match.iloc[0]) if len(match) else code

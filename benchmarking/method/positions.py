@@ -1,0 +1,250 @@
+"""Theme, Overall and LA Core positions: the rank of each authority's average indicator rank.
+
+Pure functions on the output of ``ranking.indicator_ranks``. The Compendium averages the
+ranks of the indicators in a theme and ranks those averages; "Overall" does the same over
+every indicator and "LA Core" over the indicators marked ``is_core`` (county-council
+functions). All periods and all themes are handled in one vectorised pass: every rank row
+is added into an authority x period x theme cell with ``numpy.bincount``.
+
+Conventions
+-----------
+* **Average rank** = mean of the authority's ranks on the theme's indicators that period
+  (lower = better). Plain ranks by default. With ``scaled=True`` each rank is first
+  stretched to the group size, ``scaled = 1 + (rank - 1) * (N - 1) / (n_ranked - 1)``,
+  so that every indicator spans 1..N however many authorities reported it (N is
+  ``n_group``: the number of authorities in ``ranks`` that period unless given); an
+  indicator ranked for one authority only scores the middle, ``(N + 1) / 2``.
+* **Coverage** = ``n_indicators / n_available``: the share of the theme's ranked
+  indicators that period (those with ``n_ranked > 0``) on which the authority is ranked.
+  An authority with coverage below ``min_coverage`` (default 0.5) gets no position.
+* **Position** = "min" rank of the average rank among authorities with enough coverage
+  (1 = lowest average = best; equal averages share the lowest position). Averages are
+  compared rounded to ``AVERAGE_RANK_DECIMALS`` places so float noise makes no false order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import UnknownIndicatorError, UnknownThemeError
+from benchmarking.method.ranking import nullable_int, rank_within_groups, require_columns
+
+OVERALL = "Overall"
+LA_CORE = "LA Core"
+AVERAGE_RANK_DECIMALS = 9
+
+POSITION_COLUMNS = (
+    "period", "theme", "authority_code", "average_rank", "n_indicators", "n_available",
+    "coverage", "position", "n_positioned",
+)
+"""Columns of ``positions`` (``period_start`` follows ``period`` when the ranks carry it)."""
+
+
+# ---------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------
+
+
+def positions(
+    ranks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    n_group: int | None = None,
+    scaled: bool = False,
+    min_coverage: float = 0.5,
+) -> pd.DataFrame:
+    """Return every authority's average rank and position per period for each theme,
+    'Overall' and 'LA Core'.
+
+    One row per period x theme x authority that appears in ``ranks`` that period (rows
+    with missing values count as appearing), for every theme with ranked indicators that
+    period. Columns: ``period``, ``period_start`` (when ``ranks`` has it), ``theme``,
+    ``authority_code``, ``average_rank`` (NaN when no indicator ranked),
+    ``n_indicators`` (indicators ranked for the authority), ``n_available`` (the theme's
+    indicators ranked for anyone that period), ``coverage``, ``position`` (Int64, NA when
+    coverage < ``min_coverage``), ``n_positioned`` (authorities given a position).
+    Sorted by period (chronologically when ``period_start`` is present), theme
+    ('Overall', 'LA Core', then A-Z), position, authority code.
+    """
+    require_columns(
+        ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks"
+    )
+    require_columns(indicators, ("id", "theme", "is_core"), "indicators")
+    if not 0 <= min_coverage <= 1:
+        raise ValueError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
+    if n_group is not None and n_group < 1:
+        raise ValueError(f"n_group must be a positive number of authorities, got {n_group!r}")
+    theme_names, theme_of, core_of = _indicator_themes(indicators)
+
+    # Integer codes for the rows; per-indicator lookups taken by code.
+    indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
+    known = pd.Index(indicators["id"]).get_indexer(indicator_ids)
+    if (known < 0).any():
+        unknown = sorted(map(str, indicator_ids[known < 0]))
+        raise UnknownIndicatorError(
+            f"ranks refer to indicator id(s) {unknown[:5]} not in the indicator table; "
+            "pass the indicator table the ranks were made from"
+        )
+    theme_of, core_of = theme_of[known], core_of[known]
+    period_code, periods, period_starts = _period_codes(ranks)
+    authority_code, authorities = pd.factorize(ranks["authority_code"])
+    n_periods, n_authorities, n_themes = len(periods), len(authorities), len(theme_names)
+    n_columns = n_themes + 2  # Overall, LA Core, then each theme
+
+    # Every row lands in a cell period x authority x theme x is_core: integer codes only.
+    shape = (n_periods, n_authorities, n_themes, 2)
+    cell = (period_code * n_authorities + authority_code) * (2 * n_themes)
+    cell += (theme_of * 2 + core_of)[indicator_code]
+    rows_in_cell = np.bincount(cell, minlength=np.prod(shape)).reshape(shape)
+    present = rows_in_cell.sum(axis=(2, 3)) > 0  # period x authority, missing values count
+    group_size = present.sum(axis=1) if n_group is None else np.full(n_periods, n_group)
+
+    rank = ranks["rank"].to_numpy(dtype=float, na_value=np.nan)
+    n_ranked = ranks["n_ranked"].to_numpy(dtype=float, na_value=np.nan)
+    is_ranked = ~np.isnan(rank)
+    score = scaled_ranks(rank, n_ranked, group_size[period_code]) if scaled else rank
+    score_sum = np.bincount(cell, weights=np.where(is_ranked, score, 0.0),
+                            minlength=np.prod(shape)).reshape(shape)
+    count = np.bincount(cell, weights=is_ranked, minlength=np.prod(shape)).reshape(shape)
+    score_sum, count = _roll_up(score_sum), _roll_up(count)
+
+    # Indicators available per period x theme column: those with n_ranked > 0.
+    available_pairs = np.bincount(
+        indicator_code * n_periods + period_code, weights=n_ranked > 0,
+        minlength=len(indicator_ids) * n_periods,
+    ).reshape(len(indicator_ids), n_periods) > 0
+    theme_onehot = np.eye(n_themes, dtype=np.int64)[theme_of]  # indicator x theme
+    by_theme = available_pairs.T.astype(np.int64) @ theme_onehot  # period x theme
+    available = np.column_stack(
+        [available_pairs.sum(axis=0), available_pairs[core_of].sum(axis=0), by_theme]
+    )
+
+    # One output row per period x theme column x present authority, theme available.
+    grid = present[:, None, :] & (available[:, :, None] > 0)  # period x column x authority
+    p, t, a = np.nonzero(grid)
+    n_indicators = count[p, a, t]
+    n_available = available[p, t]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        average_rank = np.where(n_indicators > 0, score_sum[p, a, t] / n_indicators, np.nan)
+    coverage = n_indicators / n_available
+    eligible = (n_indicators > 0) & (coverage >= min_coverage)
+    group = p * n_columns + t
+    position = rank_within_groups(
+        group, np.where(eligible, np.round(average_rank, AVERAGE_RANK_DECIMALS), np.nan)
+    )
+    n_positioned = np.bincount(group[eligible], minlength=n_periods * n_columns)[group]
+
+    columns = {"period": periods[p]}
+    if period_starts is not None:
+        columns["period_start"] = period_starts[p]
+    columns |= {
+        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[t],
+        "authority_code": np.asarray(authorities, dtype=object)[a],
+        "average_rank": average_rank,
+        "n_indicators": n_indicators.astype(np.int64),
+        "n_available": n_available.astype(np.int64),
+        "coverage": coverage,
+        "position": nullable_int(position),
+        "n_positioned": n_positioned.astype(np.int64),
+    }
+    result = pd.DataFrame(columns)
+    order = np.lexsort((result["authority_code"].to_numpy(dtype=str),
+                        np.nan_to_num(position, nan=np.inf), t, p))
+    return result.iloc[order].reset_index(drop=True)
+
+
+def trend(
+    ranks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    themes: Iterable[str] | None = None,
+    n_group: int | None = None,
+    scaled: bool = False,
+    min_coverage: float = 0.5,
+) -> pd.DataFrame:
+    """Return the positions of every authority in every period, for ``themes`` (default all).
+
+    The same columns and rules as ``positions``; pass ranks for every period (one call to
+    ``indicator_ranks`` over all periods) to get the whole history in one vectorised pass.
+    Rows run chronologically. UnknownThemeError names a theme that no indicator carries.
+    """
+    result = positions(ranks, indicators, n_group=n_group, scaled=scaled,
+                       min_coverage=min_coverage)
+    if themes is None:
+        return result
+    themes = list(themes)
+    known = {OVERALL, LA_CORE, *indicators["theme"].dropna().unique()}
+    unknown = [theme for theme in themes if theme not in known]
+    if unknown:
+        raise UnknownThemeError(
+            f"no indicator has theme(s) {unknown}; choose from {sorted(map(str, known))}"
+        )
+    return result.loc[result["theme"].isin(themes)].reset_index(drop=True)
+
+
+def scaled_ranks(
+    rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | int
+) -> np.ndarray:
+    """Return ranks stretched to span 1..n_group.
+
+    ``scaled = 1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)``. An indicator ranked for
+    one authority only (``n_ranked == 1``) scores the middle, ``(n_group + 1) / 2``.
+    """
+    rank = np.asarray(rank, dtype=float)
+    n_ranked = np.asarray(n_ranked, dtype=float)
+    n_group = np.broadcast_to(np.asarray(n_group, dtype=float), rank.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        stretched = 1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)
+    return np.where(n_ranked > 1, stretched, (n_group + 1) / 2)
+
+
+# ---------------------------------------------------------------------------------------
+# Private helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _roll_up(cells: np.ndarray) -> np.ndarray:
+    """Return period x authority x column totals from period x authority x theme x is_core
+    cells; columns are Overall, LA Core (core cells only), then each theme."""
+    return np.concatenate(
+        [cells.sum(axis=(2, 3))[..., None], cells[..., 1].sum(axis=2)[..., None],
+         cells.sum(axis=3)], axis=2)
+
+
+def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Return (theme names A-Z, theme code per indicator row, is_core per indicator row)."""
+    theme = indicators["theme"]
+    if theme.isna().any():
+        missing = indicators.loc[theme.isna(), "id"].tolist()[:5]
+        raise UnknownThemeError(f"indicator(s) {missing} have no theme; give each a theme")
+    reserved = sorted({OVERALL, LA_CORE} & set(theme))
+    if reserved:
+        raise UnknownThemeError(
+            f"{reserved} are the names of the combined positions, not themes; "
+            "rename the indicators' theme"
+        )
+    theme_of, theme_names = pd.factorize(theme, sort=True)
+    is_core = indicators["is_core"].fillna(False).astype(bool).to_numpy()
+    return [str(name) for name in theme_names], theme_of, is_core
+
+
+def _period_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return (period code per row, period labels, start dates or None), codes chronological.
+
+    Periods are numbered in order of ``period_start`` when present (ties by label),
+    otherwise by label.
+    """
+    code, labels = pd.factorize(frame["period"])
+    labels = np.asarray(labels, dtype=object)
+    starts = None
+    if "period_start" in frame.columns:
+        # factorize numbers labels by first appearance, so the first rows give the starts
+        first_rows = pd.Series(code).drop_duplicates().index.to_numpy()
+        starts = frame["period_start"].to_numpy()[first_rows]
+        order = np.lexsort((labels.astype(str), starts))
+    else:
+        order = np.argsort(labels.astype(str), kind="stable")
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    return renumber[code], labels[order], (None if starts is None else starts[order])

@@ -1,0 +1,384 @@
+"""Indicator ranks and quartiles within a comparator group: rank 1 is the best performer.
+
+Pure functions: DataFrames in, DataFrames out, no I/O. Every indicator is ranked within
+each period on its own, among the authorities handed in (the comparator group), as the
+Performance Compendium does before it averages ranks by theme (see ``positions``).
+
+Conventions
+-----------
+* **Direction.** ``high`` polarity ranks the biggest value 1st, ``low`` the smallest,
+  ``target`` the value closest to the indicator's ``target_midpoint`` (absolute distance).
+  ``none`` polarity is context only and is never ranked: its rows are left out.
+* **Ties** share the lowest rank ("min" method): values 9, 7, 7, 5 rank 1, 2, 2, 4.
+* **Equality** is exact on the stored values, which hold the published (already rounded)
+  figures, so published ties stay ties. Pass ``decimals`` to round before ranking when the
+  source carries more digits than were published. Distances from a target are always
+  rounded to ``TARGET_DISTANCE_DECIMALS`` places so that floating-point noise in the
+  subtraction (``0.6 - 0.5`` against ``0.5 - 0.4``) cannot break a genuine tie.
+* **Missing values** (NaN) are not ranked: their rows keep ``rank`` and ``quartile`` NA and
+  do not count in ``n_ranked``.
+* **Quartile** ``= ceil(4 * rank / n_ranked)``: the 1st quartile is the top 25%
+  (``rank <= n_ranked / 4``), the 4th the bottom 25%. With 32 ranked, ranks 1-8 are 1st,
+  9-16 2nd, 17-24 3rd and 25-32 4th. Fewer than ``MIN_RANKED_FOR_QUARTILE`` (4) ranked
+  authorities give no quartile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import (
+    BadPolarityError,
+    DuplicateKeyError,
+    EmptyGroupError,
+    MissingColumnsError,
+    UnknownIndicatorError,
+)
+from benchmarking.domain import POLARITIES
+
+MIN_RANKED_FOR_QUARTILE = 4
+TARGET_DISTANCE_DECIMALS = 10
+
+RANK_COLUMNS = (
+    "indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile",
+)
+"""Columns of ``indicator_ranks`` (``period_start`` follows ``period`` when the values carry it)."""
+
+
+# ---------------------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------------------
+
+
+def indicator_ranks(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    authority_codes: Iterable[str] | None = None,
+    decimals: int | None = None,
+) -> pd.DataFrame:
+    """Return each authority's rank and quartile on every ranked indicator, per period.
+
+    Ranks are taken within indicator x period among ``authority_codes`` (all authorities
+    in ``values`` when None); the group is applied before ranking. Rows of ``none``
+    polarity indicators are dropped; rows with a missing value stay, unranked.
+
+    Output columns: ``indicator_id``, ``authority_code``, ``period``, ``period_start``
+    (only when ``values`` has it), ``value``, ``rank`` (Int64, 1 = best, NA when the
+    value is missing), ``n_ranked`` (int, authorities ranked on that indicator in that
+    period), ``quartile`` (Int64 1-4, NA when unranked or ``n_ranked < 4``).
+    Rows keep the order of ``values``.
+
+    Raises MissingColumnsError, DuplicateKeyError (an indicator id listed twice),
+    UnknownIndicatorError (a value for an indicator not in ``indicators``),
+    BadPolarityError (unknown polarity, or ``target`` without a ``target_midpoint``)
+    and EmptyGroupError (``authority_codes`` given but empty).
+    """
+    require_columns(values, ("indicator_id", "authority_code", "period", "value"), "values")
+    polarity, midpoint = indicator_polarities(indicators)
+    values = restrict_to_group(values, authority_codes)
+
+    indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
+    position = pd.Index(polarity.index).get_indexer(indicator_ids)
+    if (position < 0).any():
+        unknown = sorted(map(str, indicator_ids[position < 0]))
+        raise UnknownIndicatorError(
+            f"values refer to {len(unknown)} indicator id(s) not in the indicator table: "
+            f"{_preview(unknown)}. Add them to the indicator table or drop those values."
+        )
+    # Per-indicator lookups, taken to the rows by integer code (no per-row string work).
+    kind = _polarity_codes(polarity.to_numpy()[position])
+    midpoint_of = midpoint.to_numpy()[position]
+    keep = kind[indicator_code] != _NONE
+    everything = bool(keep.all())
+    kept = slice(None) if everything else keep  # filtering column by column beats .loc
+    indicator_code = indicator_code[kept]
+
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan, copy=everything)[kept]
+    key = _key_from_codes(value, kind[indicator_code], midpoint_of[indicator_code], decimals)
+    period_code, periods = pd.factorize(values["period"])
+    period_code = period_code[kept]
+    group = indicator_code.astype(np.int64) * max(len(periods), 1) + period_code
+    rank = rank_within_groups(group, key)
+    n_ranked = np.bincount(group[~np.isnan(key)], minlength=int(group.max(initial=-1)) + 1)
+    n_ranked = n_ranked[group] if len(group) else np.zeros(0, dtype=np.int64)
+
+    text_columns = ["indicator_id", "authority_code", "period"]
+    if "period_start" in values.columns:
+        text_columns.append("period_start")
+    # Label columns go over as arrays, never converted (3M strings); a copy when unfiltered
+    # (shallow for Arrow strings), so that the output shares no buffer with the input.
+    columns = {name: (values[name].array.copy() if everything else values[name].array[keep])
+               for name in text_columns}
+    columns |= {
+        "value": value,
+        "rank": nullable_int(rank),
+        "n_ranked": n_ranked.astype(np.int64),
+        "quartile": nullable_int(quartile(rank, n_ranked)),
+    }
+    return pd.DataFrame(columns, copy=False)  # every array is new: no need to copy again
+
+
+def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> np.ndarray:
+    """Return the quartile (1.0-4.0, NaN when none) of each rank: ``ceil(4 * rank / n_ranked)``.
+
+    1st = top 25% (``rank <= n_ranked / 4``), 4th = bottom 25%. NaN where the rank is
+    missing or fewer than ``MIN_RANKED_FOR_QUARTILE`` authorities were ranked.
+    """
+    rank = np.asarray(rank, dtype=float)
+    n_ranked = np.asarray(n_ranked, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = np.multiply(rank, 4.0)
+        np.divide(result, n_ranked, out=result)
+        np.ceil(result, out=result)
+        np.clip(result, 1, 4, out=result)
+    result[n_ranked < MIN_RANKED_FOR_QUARTILE] = np.nan
+    return result
+
+
+def ranking_key(
+    value: np.ndarray,
+    polarity: np.ndarray,
+    target_midpoint: np.ndarray | None = None,
+    decimals: int | None = None,
+) -> np.ndarray:
+    """Return a key whose ascending order is best-first for each value's polarity.
+
+    ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - midpoint|``
+    (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NaN (never ranked).
+    ``decimals`` rounds the values first.
+    """
+    value = np.asarray(value, dtype=float)
+    midpoint = (
+        np.full(value.shape, np.nan)
+        if target_midpoint is None
+        else np.broadcast_to(np.asarray(target_midpoint, dtype=float), value.shape)
+    )
+    kind = _polarity_codes(np.broadcast_to(np.asarray(polarity), value.shape))
+    return _key_from_codes(value, kind, midpoint, decimals)
+
+
+# ---------------------------------------------------------------------------------------
+# Vectorised helpers shared by the engine's modules
+# ---------------------------------------------------------------------------------------
+
+
+def rank_within_groups(group: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Return the "min" rank of each key within its group (1 = smallest key; NaN key -> NaN).
+
+    ``group`` holds non-negative integer group codes. Fully vectorised. When the groups are
+    of similar size (indicator x period groups usually hold every authority) the keys are
+    laid out as a group x slot table and each row is sorted on its own, which is several
+    times faster than one sort of all keys; otherwise all keys are sorted by group, then
+    key. Either way a key's rank is where its run of equal keys starts in its sorted group.
+    """
+    group = np.asarray(group, dtype=np.int64)
+    key = np.asarray(key, dtype=float)
+    missing = np.isnan(key)
+    if missing.all():
+        return np.full(key.shape, np.nan)
+    group_size = np.bincount(group)
+    if group_size.max() * len(group_size) <= 2 * len(key):  # table at most half padding
+        return _rank_in_table(group, key, missing, group_size)
+    return _rank_by_sorting(group, key, missing)
+
+
+def stable_order(codes: np.ndarray) -> np.ndarray:
+    """Return the permutation that sorts non-negative integer ``codes`` stably.
+
+    A least-significant-digit radix sort in 16-bit digits: numpy's stable sort radix-sorts
+    16-bit integers, several times faster than its merge sort on int64 codes.
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    if len(codes) < 2 or (codes[1:] >= codes[:-1]).all():  # already in order (the store's)
+        return np.arange(len(codes))
+    top = int(codes.max(initial=0))
+    order = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    shift = 16
+    while top >> shift:
+        digit = ((codes[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
+
+
+def nullable_int(numbers: np.ndarray) -> pd.arrays.IntegerArray:
+    """Return whole numbers held as floats (NaN = missing) as a pandas Int64 array."""
+    numbers = np.asarray(numbers, dtype=float)
+    missing = np.isnan(numbers)
+    return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
+
+
+# ---------------------------------------------------------------------------------------
+# Input checks shared by the engine's modules
+# ---------------------------------------------------------------------------------------
+
+
+def require_columns(frame: pd.DataFrame, columns: Sequence[str], frame_name: str) -> None:
+    """Raise MissingColumnsError naming the columns of ``columns`` that ``frame`` lacks."""
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise MissingColumnsError(
+            f"{frame_name} lacks column(s) {missing}; it has {list(frame.columns)}. "
+            f"Pass the frame the store returns for {frame_name}."
+        )
+
+
+def restrict_to_group(
+    frame: pd.DataFrame, authority_codes: Iterable[str] | None, column: str = "authority_code"
+) -> pd.DataFrame:
+    """Return the rows of ``frame`` whose ``column`` is in ``authority_codes`` (all if None)."""
+    if authority_codes is None:
+        return frame
+    codes = pd.Index(list(authority_codes)).unique()
+    if len(codes) == 0:
+        raise EmptyGroupError(
+            "authority_codes is empty: pass the comparator group's authority codes, "
+            "or None to rank every authority"
+        )
+    return frame.loc[frame[column].isin(codes)]
+
+
+def indicator_polarities(indicators: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Return ``(polarity, target_midpoint)`` Series indexed by indicator id, checked.
+
+    Polarity is lower-cased and stripped; BadPolarityError for an unknown polarity or a
+    ``target`` polarity without a midpoint, DuplicateKeyError for a repeated id.
+    """
+    require_columns(indicators, ("id", "polarity"), "indicators")
+    ids = indicators["id"]
+    if ids.duplicated().any():
+        repeated = sorted(map(str, ids[ids.duplicated()].unique()))
+        raise DuplicateKeyError(
+            f"indicators lists id(s) {_preview(repeated)} more than once; keep one row each"
+        )
+    polarity = indicators["polarity"].astype("str").str.strip().str.lower()
+    polarity.index = pd.Index(ids)
+    unknown = ~polarity.isin(POLARITIES)
+    if unknown.any():
+        bad = polarity[unknown]
+        raise BadPolarityError(
+            f"indicator(s) {_preview(list(map(str, bad.index)))} have polarity "
+            f"{_preview(sorted(set(bad)))}; expected one of {list(POLARITIES)}"
+        )
+    if "target_midpoint" in indicators.columns:
+        midpoint = pd.Series(
+            indicators["target_midpoint"].to_numpy(dtype=float, na_value=np.nan),
+            index=polarity.index,
+        )
+    else:
+        midpoint = pd.Series(np.nan, index=polarity.index)
+    no_midpoint = (polarity == "target") & midpoint.isna()
+    if no_midpoint.any():
+        raise BadPolarityError(
+            f"indicator(s) {_preview(list(map(str, polarity.index[no_midpoint])))} have "
+            "polarity 'target' but no target_midpoint; give the middle of the target band"
+        )
+    return polarity, midpoint
+
+
+# ---------------------------------------------------------------------------------------
+# Private helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _rank_in_table(
+    group: np.ndarray, key: np.ndarray, missing: np.ndarray, group_size: np.ndarray
+) -> np.ndarray:
+    """Rank keys in a group x slot table sorted row by row (see ``rank_within_groups``).
+
+    Missing keys and padding are NaN, which ``min_rank_rows`` sorts after every key.
+    """
+    order = stable_order(group)  # each group's rows together, in their original order
+    group_start = np.cumsum(group_size) - group_size
+    slot = np.empty(len(key), dtype=np.int64)
+    slot[order] = np.arange(len(key)) - group_start[group[order]]
+    table = np.full((len(group_size), int(group_size.max())), np.nan)
+    table[group, slot] = np.where(missing, np.nan, key)
+    rank = min_rank_rows(table)[group, slot]
+    rank[missing] = np.nan
+    return rank
+
+
+def min_rank_rows(table: np.ndarray) -> np.ndarray:
+    """Return the "min" rank of each key within its row (1 = smallest; NaN stays NaN).
+
+    The rule of ``rank_within_groups`` for keys laid out one group per row: each row is
+    sorted once and a key's rank is where its run of equal keys starts. NaN sorts after
+    every key (a genuine +inf key still gets its right rank).
+    """
+    table = np.asarray(table, dtype=float)
+    if table.size == 0:
+        return table.copy()
+    nan = np.isnan(table)
+    filled = np.where(nan, np.inf, table)
+    order = np.argsort(filled, axis=1)  # any order of equal keys gives the same min rank
+    ordered = np.take_along_axis(filled, order, axis=1)
+    new_value = np.ones(table.shape, dtype=bool)
+    np.not_equal(ordered[:, 1:], ordered[:, :-1], out=new_value[:, 1:])
+    run_start = np.where(new_value, np.arange(table.shape[1]), 0)
+    np.maximum.accumulate(run_start, axis=1, out=run_start)
+    rank = np.empty(table.shape)
+    np.put_along_axis(rank, order, (run_start + 1).astype(float), axis=1)
+    rank[nan] = np.nan
+    return rank
+
+
+def _rank_by_sorting(group: np.ndarray, key: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Rank keys by sorting them all by group, then key (see ``rank_within_groups``)."""
+    rank = np.full(key.shape, np.nan)
+    n_keys = len(key) - int(missing.sum())
+    if np.isposinf(key).any():  # rare: keep infinite keys apart from the missing ones
+        ranked = np.flatnonzero(~missing)
+        by_key = ranked[np.argsort(key[ranked], kind="quicksort")]
+    else:  # missing keys as +inf sort last (faster than NaN); cut them off
+        by_key = np.argsort(np.where(missing, np.inf, key), kind="quicksort")[:n_keys]
+    order = by_key[stable_order(group[by_key])]  # by group, then by key
+    sorted_group, sorted_key = group[order], key[order]
+    # Where each group starts in the sorted rows (groups run in code order).
+    group_size = np.bincount(sorted_group)
+    group_start = (np.cumsum(group_size) - group_size)[sorted_group]
+    # Where each run of equal keys starts: its first row's index, carried forward.
+    new_value = np.empty(len(order), dtype=bool)
+    new_value[0] = True
+    np.not_equal(sorted_key[1:], sorted_key[:-1], out=new_value[1:])
+    new_value[1:] |= sorted_group[1:] != sorted_group[:-1]
+    value_start = np.where(new_value, np.arange(len(order)), 0)
+    np.maximum.accumulate(value_start, out=value_start)
+    rank[order] = value_start - group_start + 1
+    return rank
+
+
+_HIGH, _LOW, _TARGET, _NONE = range(4)
+
+
+def _polarity_codes(polarity: np.ndarray) -> np.ndarray:
+    """Return 0/1/2/3 for high/low/target/none (anything else counts as none)."""
+    codes = np.full(polarity.shape, _NONE, dtype=np.int8)
+    for code, name in ((_HIGH, "high"), (_LOW, "low"), (_TARGET, "target")):
+        codes[polarity == name] = code
+    return codes
+
+
+def _key_from_codes(
+    value: np.ndarray, kind: np.ndarray, midpoint: np.ndarray, decimals: int | None
+) -> np.ndarray:
+    """Return the best-first ranking key from polarity codes (see ``ranking_key``)."""
+    if decimals is not None:
+        value = np.round(value, decimals)
+    key = np.where(kind == _HIGH, -value, value)
+    key[kind == _NONE] = np.nan
+    target = kind == _TARGET
+    if target.any():
+        distance = np.abs(value[target] - midpoint[target])
+        key[target] = np.round(distance, TARGET_DISTANCE_DECIMALS)
+    return key
+
+
+def _preview(items: Sequence[str], limit: int = 5) -> str:
+    """Return up to ``limit`` items, quoted and comma-separated, with a count of the rest."""
+    shown = ", ".join(repr(item) for item in list(items)[:limit])
+    more = len(items) - limit
+    return shown + (f" and {more} more" if more > 0 else "")

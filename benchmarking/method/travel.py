@@ -1,0 +1,338 @@
+"""Direction of travel, and the focus authority's lists and counts for the dashboards.
+
+Pure functions. Direction of travel compares each value with the same authority's value
+for the same indicator in its previous period *with data*, following polarity as the
+dashboards' arrows do (a rise in a ``low`` polarity indicator is "worsened").
+
+Conventions
+-----------
+* **No real change**: ``|change in the good direction| <= max(tolerance * |previous
+  value|, absolute_tolerance)``; defaults 1% of the previous value, and 1e-9 so that a
+  previous value of 0 still needs a real change. For ``target`` polarity the change is the
+  fall in distance from ``target_midpoint`` (closer = improved), measured against the
+  same threshold.
+* **Not comparable**: no current value, no earlier value, or ``none`` polarity.
+* **Latest period.** Lists and counts for a focus authority use, for each indicator, the
+  latest period (by ``period_start``) in which the indicator has data for anyone in the
+  frame (ranked: ``n_ranked > 0``; travel: any value), unless ``period`` is given. Period
+  labels differ between indicators (``2021/22``, ``2021``, ``Mar 2022``), so one label
+  cannot serve them all.
+* **Improvement since previous year**: the indicator was in the 4th quartile for the
+  focus authority in the indicator's previous ranked period and is now in a better
+  quartile; with ``min_rank_gain`` also when it gained at least that many places while
+  staying in the 4th quartile (the Compendium lists "% municipal waste landfilled" both as
+  improved and as still bottom quartile, so it used a rule of that kind; it does not
+  state the threshold, hence off by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import BadPeriodError, UnknownAuthorityError, UnknownIndicatorError
+from benchmarking.method.positions import OVERALL
+from benchmarking.method.ranking import indicator_polarities, require_columns, restrict_to_group, stable_order
+
+IMPROVED, NO_REAL_CHANGE, WORSENED, NOT_COMPARABLE = (
+    "improved", "no real change", "worsened", "not comparable",
+)
+DIRECTIONS = (IMPROVED, NO_REAL_CHANGE, WORSENED, NOT_COMPARABLE)
+QUARTILES = (1, 2, 3, 4)
+
+
+# ---------------------------------------------------------------------------------------
+# Direction of travel
+# ---------------------------------------------------------------------------------------
+
+
+def direction_of_travel(
+    values: pd.DataFrame,
+    indicators: pd.DataFrame,
+    authority_codes: Iterable[str] | None = None,
+    tolerance: float = 0.01,
+    absolute_tolerance: float = 1e-9,
+) -> pd.DataFrame:
+    """Return every value's direction of travel against the authority's previous value.
+
+    Columns: ``indicator_id``, ``authority_code``, ``period``, ``period_start``, ``value``,
+    ``previous_period`` (the latest earlier period with a value; NA if none, or if this
+    row has no value),
+    ``previous_value``, ``change`` (value - previous_value, raw), ``direction``
+    (categorical: improved / no real change / worsened / not comparable).
+    Rows keep the order of ``values``.
+    """
+    require_columns(
+        values, ("indicator_id", "authority_code", "period", "period_start", "value"), "values"
+    )
+    if tolerance < 0 or absolute_tolerance < 0:
+        raise ValueError(
+            f"tolerance and absolute_tolerance must be >= 0, got {tolerance!r}, "
+            f"{absolute_tolerance!r}"
+        )
+    polarity, midpoint = indicator_polarities(indicators)
+    values = restrict_to_group(values, authority_codes)
+
+    indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
+    known = pd.Index(polarity.index).get_indexer(indicator_ids)
+    if (known < 0).any():
+        unknown = sorted(map(str, indicator_ids[known < 0]))
+        raise UnknownIndicatorError(
+            f"values refer to indicator id(s) {unknown[:5]} not in the indicator table"
+        )
+    authority_code, authorities = pd.factorize(values["authority_code"])
+    start_code, _ = pd.factorize(values["period_start"], sort=True)
+    if (start_code < 0).any():
+        undated = sorted(map(str, values.loc[start_code < 0, "period"].unique()))
+        raise BadPeriodError(
+            f"period(s) {undated[:5]} have no period_start, so they cannot be put in order; "
+            "add them to the period table"
+        )
+    value = values["value"].to_numpy(dtype=float, na_value=np.nan, copy=True)  # output's own
+
+    # Sort the rows with a value by indicator, authority and period start; the row before
+    # in the same indicator x authority series is the previous period with data.
+    with_value = np.flatnonzero(~np.isnan(value))
+    series = indicator_code[with_value].astype(np.int64) * len(authorities)
+    series += authority_code[with_value]
+    chronological = series * (start_code.max(initial=0) + 1) + start_code[with_value]
+    in_order = bool((chronological[1:] >= chronological[:-1]).all())  # the store's order
+    order = np.arange(len(chronological)) if in_order else stable_order(chronological)
+    sorted_rows, sorted_series = with_value[order], series[order]
+    same_series = np.zeros(len(sorted_rows), dtype=bool)
+    same_series[1:] = sorted_series[1:] == sorted_series[:-1]
+    previous_row = np.full(len(value), -1, dtype=np.int64)
+    previous_row[sorted_rows[same_series]] = sorted_rows[np.flatnonzero(same_series) - 1]
+
+    has_previous = previous_row >= 0
+    previous_value = np.where(has_previous, value[previous_row], np.nan)
+    # Gain = change in the good direction; compared per indicator, taken to rows by code.
+    polarity_of = polarity.to_numpy()[known]
+    sign = np.select([polarity_of == "high", polarity_of == "low"], [1.0, -1.0], np.nan)
+    change = value - previous_value
+    gain = change * sign[indicator_code]
+    is_target = (polarity_of == "target")[indicator_code]
+    if is_target.any():
+        target_midpoint = midpoint.to_numpy()[known][indicator_code[is_target]]
+        gain[is_target] = (np.abs(previous_value[is_target] - target_midpoint)
+                           - np.abs(value[is_target] - target_midpoint))
+    threshold = np.maximum(tolerance * np.abs(previous_value), absolute_tolerance)
+    codes = np.select(
+        [np.isnan(gain), gain > threshold, gain < -threshold], [3, 0, 2], 1
+    ).astype(np.int8)
+
+    # Label columns as arrays (copied: shallow for Arrow strings); every other array is new.
+    return pd.DataFrame({
+        "indicator_id": values["indicator_id"].array.copy(),
+        "authority_code": values["authority_code"].array.copy(),
+        "period": values["period"].array.copy(),
+        "period_start": values["period_start"].array.copy(),
+        "value": value,
+        "previous_period": _labels_at(values["period"], previous_row, nearby=in_order),
+        "previous_value": previous_value,
+        "change": change,
+        "direction": pd.Categorical.from_codes(codes, categories=list(DIRECTIONS)),
+    }, copy=False)
+
+
+# ---------------------------------------------------------------------------------------
+# Lists and counts for a focus authority
+# ---------------------------------------------------------------------------------------
+
+
+def bottom_quartile(
+    ranks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    authority_code: str,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """Return the focus authority's 4th-quartile indicators, grouped by theme.
+
+    Uses each indicator's latest ranked period unless ``period`` is given. Columns:
+    ``theme``, ``indicator_id``, ``name``, ``period``, ``value``, ``rank``, ``n_ranked``,
+    ``quartile``; sorted by theme, then indicator name.
+    """
+    current = _focus_rows(ranks, indicators, authority_code, period)
+    result = current.loc[current["quartile"] == 4]
+    return result[["theme", "indicator_id", "name", "period", "value", "rank", "n_ranked",
+                   "quartile"]].sort_values(["theme", "name"], ignore_index=True)
+
+
+def improvement_since_previous(
+    ranks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    authority_code: str,
+    period: str | None = None,
+    min_rank_gain: int | None = None,
+) -> pd.DataFrame:
+    """Return indicators that were bottom quartile for the focus authority and have improved.
+
+    Previous = the indicator's ranked period just before the current one (its latest, or
+    ``period``). Included when the previous quartile was 4 and the current one is better,
+    or (with ``min_rank_gain``) the rank rose by at least that many places. Columns:
+    ``theme``, ``indicator_id``, ``name``, ``previous_period``, ``previous_rank``,
+    ``previous_quartile``, ``period``, ``rank``, ``quartile``, ``n_ranked``,
+    ``places_gained`` (previous_rank - rank); sorted by theme, then name.
+    """
+    if min_rank_gain is not None and min_rank_gain < 1:
+        raise ValueError(
+            f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}"
+        )
+    current = _focus_rows(ranks, indicators, authority_code, period)
+    ranked_periods = _ranked_periods(ranks)
+    current_start = current[["indicator_id", "period_start"]]
+    earlier = ranked_periods.merge(current_start, on="indicator_id", suffixes=("", "_now"))
+    earlier = earlier.loc[earlier["period_start"] < earlier["period_start_now"]]
+    previous_periods = (earlier.sort_values("period_start")
+                        .drop_duplicates("indicator_id", keep="last")[["indicator_id", "period"]])
+    focus = ranks.loc[ranks["authority_code"] == authority_code,
+                      ["indicator_id", "period", "rank", "quartile"]]
+    previous = previous_periods.merge(focus, on=["indicator_id", "period"]).rename(
+        columns={"period": "previous_period", "rank": "previous_rank",
+                 "quartile": "previous_quartile"}
+    )
+    both = current.merge(previous, on="indicator_id")
+    both["places_gained"] = both["previous_rank"] - both["rank"]
+    was_bottom = both["previous_quartile"] == 4
+    improved = both["quartile"] < 4
+    if min_rank_gain is not None:
+        improved = improved | (both["places_gained"] >= min_rank_gain)
+    result = both.loc[(was_bottom & improved).fillna(False).astype(bool)]
+    return result[["theme", "indicator_id", "name", "previous_period", "previous_rank",
+                   "previous_quartile", "period", "rank", "quartile", "n_ranked",
+                   "places_gained"]].sort_values(["theme", "name"], ignore_index=True)
+
+
+def quartile_counts(
+    ranks: pd.DataFrame,
+    indicators: pd.DataFrame,
+    authority_code: str,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """Return how many of the focus authority's indicators sit in each quartile, per theme.
+
+    Counts indicators with a quartile in their latest ranked period (or ``period``).
+    Columns: ``theme`` ('Overall' first, then A-Z), ``quartile`` (1-4, every one listed),
+    ``n_indicators``, ``share`` (of the theme's indicators with a quartile; NaN if none).
+    """
+    current = _focus_rows(ranks, indicators, authority_code, period)
+    current = current.dropna(subset=["quartile"])
+    current = current.assign(quartile=current["quartile"].astype(int))
+    return _counts(current, "quartile", QUARTILES, indicators)
+
+
+def direction_counts(
+    travel: pd.DataFrame,
+    indicators: pd.DataFrame,
+    authority_code: str,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """Return how many of the focus authority's indicators improved, did not change, worsened
+    or were not comparable, per theme.
+
+    ``travel`` comes from ``direction_of_travel``. Each indicator counts once, in its
+    latest period with a value for anyone (or ``period``); when the focus authority has
+    no value there it counts as not comparable. Columns: ``theme`` ('Overall' first),
+    ``direction`` (all four listed), ``n_indicators``, ``share``.
+    """
+    require_columns(
+        travel, ("indicator_id", "authority_code", "period", "period_start", "value",
+                 "direction"), "travel"
+    )
+    _check_focus(travel, authority_code, period)
+    with_data = travel.loc[travel["value"].notna(), ["indicator_id", "period", "period_start"]]
+    periods = _latest_period(with_data.drop_duplicates(["indicator_id", "period"]), period)
+    focus = travel.loc[travel["authority_code"] == authority_code,
+                       ["indicator_id", "period", "direction"]]
+    current = periods.merge(focus, on=["indicator_id", "period"], how="left")
+    current["direction"] = current["direction"].astype(object).fillna(NOT_COMPARABLE)
+    current = _with_catalogue(current, indicators)
+    return _counts(current, "direction", DIRECTIONS, indicators)
+
+
+# ---------------------------------------------------------------------------------------
+# Private helpers
+# ---------------------------------------------------------------------------------------
+
+
+def _labels_at(column: pd.Series, rows: np.ndarray, nearby: bool):
+    """Return ``column``'s labels at positions ``rows`` (-1 gives NA), in the column's dtype.
+
+    When the rows are scattered (``nearby`` False) the few distinct labels are taken first
+    and indexed by code: a random gather over millions of strings is several times slower.
+    """
+    if nearby:
+        return column.array.take(rows, allow_fill=True)
+    codes, _ = pd.factorize(column)
+    first_rows = pd.Series(codes).drop_duplicates().index.to_numpy()
+    labels = column.array.take(first_rows)  # label of code k at position k
+    return labels.take(np.where(rows >= 0, codes[rows], -1), allow_fill=True)
+
+
+def _check_focus(frame: pd.DataFrame, authority_code: str, period: str | None) -> None:
+    """Raise UnknownAuthorityError / BadPeriodError when the focus is not in ``frame``."""
+    if not (frame["authority_code"] == authority_code).any():
+        known = sorted(map(str, frame["authority_code"].unique()))
+        raise UnknownAuthorityError(
+            f"authority {authority_code!r} has no rows here; it holds {len(known)} "
+            f"authorities, e.g. {known[:5]}. Check the code and the comparator group."
+        )
+    if period is not None and not (frame["period"] == period).any():
+        known = sorted(map(str, frame["period"].unique()))
+        raise BadPeriodError(f"period {period!r} has no rows; periods held: {known}")
+
+
+def _ranked_periods(ranks: pd.DataFrame) -> pd.DataFrame:
+    """Return the distinct (indicator_id, period, period_start) with n_ranked > 0."""
+    require_columns(ranks, ("indicator_id", "period", "period_start", "n_ranked"), "ranks")
+    ranked = ranks.loc[ranks["n_ranked"] > 0, ["indicator_id", "period", "period_start"]]
+    return ranked.drop_duplicates(["indicator_id", "period"])
+
+
+def _latest_period(periods: pd.DataFrame, period: str | None) -> pd.DataFrame:
+    """Return one (indicator_id, period, period_start) per indicator: ``period`` or the latest."""
+    if period is not None:
+        return periods.loc[periods["period"] == period].drop_duplicates("indicator_id")
+    return periods.sort_values("period_start").drop_duplicates("indicator_id", keep="last")
+
+
+def _focus_rows(
+    ranks: pd.DataFrame, indicators: pd.DataFrame, authority_code: str, period: str | None
+) -> pd.DataFrame:
+    """Return the focus authority's rank rows in each indicator's current period, with
+    theme and name (indicators without a row for the authority there are left out)."""
+    require_columns(
+        ranks, ("indicator_id", "authority_code", "period", "period_start", "value", "rank",
+                "n_ranked", "quartile"), "ranks"
+    )
+    _check_focus(ranks, authority_code, period)
+    current = _latest_period(_ranked_periods(ranks), period)
+    focus = ranks.loc[ranks["authority_code"] == authority_code,
+                      ["indicator_id", "period", "value", "rank", "n_ranked", "quartile"]]
+    return _with_catalogue(current.merge(focus, on=["indicator_id", "period"]), indicators)
+
+
+def _with_catalogue(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with each indicator's ``theme`` and ``name`` added."""
+    require_columns(indicators, ("id", "theme"), "indicators")
+    catalogue = indicators[["id", "theme"]].assign(
+        name=indicators["name"] if "name" in indicators.columns else indicators["id"]
+    )
+    return frame.merge(catalogue.rename(columns={"id": "indicator_id"}), on="indicator_id",
+                       how="left")
+
+
+def _counts(
+    frame: pd.DataFrame, column: str, categories: tuple, indicators: pd.DataFrame
+) -> pd.DataFrame:
+    """Return theme x category counts of ``frame`` (every pair listed), 'Overall' first."""
+    themes = [OVERALL, *sorted(map(str, indicators["theme"].dropna().unique()))]
+    both = pd.concat([frame.assign(theme=OVERALL), frame], ignore_index=True)
+    counted = both.groupby(["theme", column]).size()
+    index = pd.MultiIndex.from_product([themes, list(categories)], names=["theme", column])
+    counts = counted.reindex(index, fill_value=0).rename("n_indicators").reset_index()
+    totals = counts.groupby("theme", sort=False)["n_indicators"].transform("sum")
+    counts["share"] = counts["n_indicators"] / totals.where(totals > 0)
+    return counts

@@ -1,0 +1,104 @@
+"""Why this rank: the indicator ranks behind a theme, Overall or LA Core position, and how
+the position holds up under every comparator group.
+
+``why_this_rank`` lists the ranks a position is built from, with each indicator's
+contribution (its rank minus the group's mean rank on that indicator, so negative pulls
+the position up); the mean of the listed ranks is the engine's ``average_rank``.
+``rank_stability`` recomputes the focus authority's positions under each comparator group.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from benchmarking.service import analysis
+from benchmarking.method.positions import LA_CORE, OVERALL
+
+
+def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, theme: str, period: str,
+                  focus: str) -> tuple[pd.DataFrame, dict]:
+    """Return (indicator rows, summary) behind the focus authority's position in a theme.
+
+    Rows: indicator_id, name, theme, value, rank, n_ranked, group_mean_rank, contribution
+    (rank - group_mean_rank; negative = better than the group's typical rank), source_period
+    (the published period the value comes from), years_older (0 = the period's own), status;
+    sorted best contribution first. Indicators the theme has but the authority lacks a value
+    for are listed with rank NA ("not ranked: no value"), never filled in.
+    Summary: position, n_positioned, average_rank (engine), mean_listed_rank, n_indicators,
+    n_available, coverage, min_coverage, n_older / n_provisional / n_revised (ranked values from
+    an earlier period / provisional / revised), reason (why there is no position, or None).
+    """
+    ids = analysis.theme_indicator_ids(catalogue.indicators, theme)
+    ranks = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["indicator_id"].isin(ids)]
+    available = ranks[ranks["n_ranked"] > 0]
+    group_mean = available.groupby("indicator_id")["rank"].mean().rename("group_mean_rank")
+    rows = available[available["authority_code"] == focus].merge(group_mean, left_on="indicator_id", right_index=True)
+    missing = sorted(set(available["indicator_id"]) - set(rows["indicator_id"]))
+    if missing:
+        rows = pd.concat([rows, pd.DataFrame({"indicator_id": missing})], ignore_index=True)
+    rows = rows.merge(catalogue.indicators[["id", "name", "theme"]], left_on="indicator_id", right_on="id", how="left")
+    values = catalogue.reporting_values
+    status = values[(values["period"] == period) & (values["authority_code"] == focus)]
+    rows = rows.merge(status[["indicator_id", "status", "source_period", "years_older"]], on="indicator_id",
+                      how="left")
+    vintage = bench.vintages[bench.vintages["period"] == period].set_index("indicator_id")
+    rows["source_period"] = rows["source_period"].fillna(rows["indicator_id"].map(vintage["source_period"]))
+    rows["years_older"] = rows["years_older"].fillna(rows["indicator_id"].map(vintage["years_older"]))
+    rows["rank"] = rows["rank"].astype("Float64")
+    rows["contribution"] = rows["rank"] - rows["group_mean_rank"]
+    rows = rows.sort_values(["contribution", "name"], na_position="last").reset_index(drop=True)
+    columns = ["indicator_id", "name", "theme", "value", "rank", "n_ranked", "group_mean_rank", "contribution",
+               "source_period", "years_older", "status"]
+    position = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == theme)
+                               & (bench.positions["authority_code"] == focus)]
+    row = position.iloc[0] if len(position) else None
+    min_coverage = bench.options.get("min_coverage", 0.5)
+    ranked = rows["rank"].notna()
+    summary = {
+        "theme": theme, "period": period,
+        "position": None if row is None or pd.isna(row["position"]) else int(row["position"]),
+        "n_positioned": None if row is None else int(row["n_positioned"]),
+        "average_rank": None if row is None or pd.isna(row["average_rank"]) else float(row["average_rank"]),
+        "mean_listed_rank": float(rows.loc[ranked, "rank"].mean()) if ranked.any() else None,
+        "n_indicators": int(ranked.sum()),
+        "n_available": len(rows),
+        "coverage": float(ranked.sum() / len(rows)) if len(rows) else 0.0,
+        "min_coverage": min_coverage,
+        "n_older": int((rows.loc[ranked, "years_older"] > 0).sum()),
+        "n_provisional": int((rows.loc[ranked, "status"] == "provisional").sum()),
+        "n_revised": int((rows.loc[ranked, "status"] == "revised").sum()),
+    }
+    summary["reason"] = None
+    if summary["position"] is None:
+        summary["reason"] = (
+            f"No position: the authority has values for {summary['n_indicators']} of the theme's "
+            f"{summary['n_available']} ranked indicators ({summary['coverage']:.0%}), below the "
+            f"{min_coverage:.0%} needed. Missing values are never filled in."
+        )
+    return rows[columns], summary
+
+
+def rank_stability(catalogue: analysis.Catalogue, period: str, focus: str,
+                   themes: list[str] | None = None) -> pd.DataFrame:
+    """Return the focus authority's positions under every comparator group it belongs to.
+
+    Columns: group_id, group_label, group_size, theme, position, n_positioned, average_rank.
+    Groups without the focus authority are left out (it cannot be ranked in them).
+    """
+    from benchmarking.method.groups import available_groups
+
+    themes = themes or [OVERALL, LA_CORE] + catalogue.themes
+    rows = []
+    for group_id in available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"]:
+        group = analysis.comparator_group(catalogue, group_id, focus)
+        if focus not in group.members or group.size < 2:
+            continue
+        bench = analysis.compute(catalogue, group)
+        mine = analysis.focus_positions(bench, period, focus)
+        mine = mine[mine["theme"].isin(themes)]
+        for record in mine.itertuples(index=False):
+            rows.append((group_id, group.label, group.size, record.theme,
+                         None if pd.isna(record.position) else int(record.position),
+                         int(record.n_positioned), record.average_rank))
+    return pd.DataFrame(rows, columns=["group_id", "group_label", "group_size", "theme", "position",
+                                       "n_positioned", "average_rank"])
