@@ -22,8 +22,9 @@ PAGES = [
     st.Page("pages/quadrant.py", title="Performance vs spend", icon=":material/scatter_plot:", url_path="quadrant"),
     st.Page("pages/themes.py", title="Theme rankings", icon=":material/leaderboard:", url_path="themes"),
     st.Page("pages/indicator.py", title="Indicator explorer", icon=":material/search:", url_path="indicator"),
-    st.Page("pages/quartiles.py", title="Quartiles and lists", icon=":material/format_list_bulleted:",
-            url_path="quartiles"),
+    st.Page(
+        "pages/quartiles.py", title="Quartiles and lists", icon=":material/format_list_bulleted:", url_path="quartiles"
+    ),
     st.Page("pages/trend.py", title="Trend", icon=":material/trending_up:", url_path="trend"),
     st.Page("pages/funding.py", title="Funding", icon=":material/payments:", url_path="funding"),
     st.Page("pages/beyond_ranks.py", title="Beyond ranks", icon=":material/query_stats:", url_path="beyond_ranks"),

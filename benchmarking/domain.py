@@ -6,7 +6,11 @@ Every layer may read these; the store's DDL checks them.
 from __future__ import annotations
 
 AUTHORITY_KINDS = (
-    "county council", "county unitary", "unitary", "metropolitan district", "london borough",
+    "county council",
+    "county unitary",
+    "unitary",
+    "metropolitan district",
+    "london borough",
     "scottish council",
 )
 COMPARATOR_KINDS = ("county council", "county unitary")

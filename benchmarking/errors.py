@@ -59,10 +59,7 @@ class ImportValidationError(BenchmarkingError):
         shown = "\n".join(f"  - {issue}" for issue in self.issues[:limit])
         more = len(self.issues) - limit
         tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(
-            f"Import refused, nothing was written: {len(self.issues)} problem(s) found\n"
-            f"{shown}{tail}"
-        )
+        super().__init__(f"Import refused, nothing was written: {len(self.issues)} problem(s) found\n{shown}{tail}")
 
 
 # Errors of the ranking engine (ranking, positions, context, travel): the frames handed in

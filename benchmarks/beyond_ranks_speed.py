@@ -54,13 +54,23 @@ def demo_inputs() -> dict:
     bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"))
     period = catalogue.period_labels[-1]
     spend = catalogue.spend[(catalogue.spend["service"] == "total") & (catalogue.spend["period"] == period)]
-    context = spend[["authority_code", "net_expenditure_per_head"]].rename(
-        columns={"net_expenditure_per_head": "spend_per_head"}).merge(
-        catalogue.deprivation[["authority_code", "average_score"]].rename(columns={"average_score": "deprivation"}),
-        on="authority_code")
-    return {"ranks": bench.ranks, "values": catalogue.values, "indicators": catalogue.indicators,
-            "travel": bench.travel, "period": period, "context": context,
-            "shape": (len(catalogue.authorities), len(catalogue.indicators), len(catalogue.period_labels))}
+    context = (
+        spend[["authority_code", "net_expenditure_per_head"]]
+        .rename(columns={"net_expenditure_per_head": "spend_per_head"})
+        .merge(
+            catalogue.deprivation[["authority_code", "average_score"]].rename(columns={"average_score": "deprivation"}),
+            on="authority_code",
+        )
+    )
+    return {
+        "ranks": bench.ranks,
+        "values": catalogue.values,
+        "indicators": catalogue.indicators,
+        "travel": bench.travel,
+        "period": period,
+        "context": context,
+        "shape": (len(catalogue.authorities), len(catalogue.indicators), len(catalogue.period_labels)),
+    }
 
 
 def national_inputs() -> dict:
@@ -69,13 +79,23 @@ def national_inputs() -> dict:
     values, indicators = build_frames(n_authorities, n_indicators, n_periods)
     rng = np.random.default_rng(2022)
     codes = pd.unique(values["authority_code"])
-    context = pd.DataFrame({"authority_code": codes,
-                            "spend_per_head": rng.normal(900, 150, len(codes)).round(2),
-                            "deprivation": rng.uniform(5, 45, len(codes)).round(2)})
+    context = pd.DataFrame(
+        {
+            "authority_code": codes,
+            "spend_per_head": rng.normal(900, 150, len(codes)).round(2),
+            "deprivation": rng.uniform(5, 45, len(codes)).round(2),
+        }
+    )
     periods = sorted(pd.unique(values["period"]))
-    return {"ranks": indicator_ranks(values, indicators), "values": values, "indicators": indicators,
-            "travel": direction_of_travel(values, indicators), "period": periods[-1], "context": context,
-            "shape": (n_authorities, n_indicators, n_periods)}
+    return {
+        "ranks": indicator_ranks(values, indicators),
+        "values": values,
+        "indicators": indicators,
+        "travel": direction_of_travel(values, indicators),
+        "period": periods[-1],
+        "context": context,
+        "shape": (n_authorities, n_indicators, n_periods),
+    }
 
 
 def timed(step) -> tuple[float, float]:
@@ -94,10 +114,12 @@ def steps(inputs: dict, replicates: int) -> dict:
         value_for_money_table(scores, inputs["context"])
 
     return {
-        f"bootstrap, latest period ({replicates:,} replicates)":
-            lambda: bootstrap_positions(ranks, indicators, period, replicates).intervals(),
-        f"bootstrap, all periods ({replicates:,} replicates)":
-            lambda: position_intervals(ranks, indicators, n_replicates=replicates),
+        f"bootstrap, latest period ({replicates:,} replicates)": lambda: bootstrap_positions(
+            ranks, indicators, period, replicates
+        ).intervals(),
+        f"bootstrap, all periods ({replicates:,} replicates)": lambda: position_intervals(
+            ranks, indicators, n_replicates=replicates
+        ),
         "value for money (scores, frontier, regression)": vfm,
         "significance of every change": lambda: significant_change(inputs["travel"], indicators),
     }
@@ -115,8 +137,10 @@ def main(argv: list[str] | None = None) -> None:
     for scale in args.scale:
         inputs = builders[scale]()
         n_authorities, n_indicators, n_periods = inputs["shape"]
-        print(f"{scale}: {n_authorities} authorities x {n_indicators} indicators x {n_periods} periods "
-              f"({len(inputs['ranks']):,} ranks)")
+        print(
+            f"{scale}: {n_authorities} authorities x {n_indicators} indicators x {n_periods} periods "
+            f"({len(inputs['ranks']):,} ranks)"
+        )
         print(f"  {'step':<50} {'wall':>7}   {'CPU':>7}")
         for name, step in steps(inputs, args.replicates).items():
             runs = [timed(step) for _ in range(args.repeat)]

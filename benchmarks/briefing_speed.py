@@ -73,8 +73,13 @@ def briefing_run(store_path: Path, output: str) -> dict:
         sizes["pptx_mb"] = len(clock.time("PPTX", to_pptx, briefing, images)) / 1e6
     if output in ("pdf", "both"):
         sizes["pdf_mb"] = len(clock.time("PDF", to_pdf, briefing, images)) / 1e6
-    return {"wall": clock.wall, "cpu": clock.cpu, "sections": len(briefing.slides),
-            "charts": sum(image is not None for image in images), **sizes}
+    return {
+        "wall": clock.wall,
+        "cpu": clock.cpu,
+        "sections": len(briefing.slides),
+        "charts": sum(image is not None for image in images),
+        **sizes,
+    }
 
 
 def _peak_rss_mb() -> float:
@@ -99,8 +104,12 @@ def _child(store_path: Path, output: str) -> None:
 
 def _cold(store_path: Path, output: str) -> dict:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--child", output, "--db", str(store_path)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", output, "--db", str(store_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["process"] = time.perf_counter() - started
     return result
@@ -151,12 +160,16 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store_path = Path(folder) / "demo.duckdb"
         build_demo_store(store_path)
-        print(f"Cabinet briefing, demo data ({FOCUS}, {PERIOD}, all county areas); "
-              f"{os.cpu_count()} CPUs, load average {_load()} at start")
+        print(
+            f"Cabinet briefing, demo data ({FOCUS}, {PERIOD}, all county areas); "
+            f"{os.cpu_count()} CPUs, load average {_load()} at start"
+        )
         cold = {output: _cold(store_path, output) for output in OUTPUTS}
         first = cold["both"]
-        print(f"{first['sections']} sections, {first['charts']} charts; "
-              f"PPTX {first['pptx_mb']:.1f} MB, PDF {first['pdf_mb']:.1f} MB\n")
+        print(
+            f"{first['sections']} sections, {first['charts']} charts; "
+            f"PPTX {first['pptx_mb']:.1f} MB, PDF {first['pdf_mb']:.1f} MB\n"
+        )
         _table("cold: each in a fresh process (imports, store read, renderer start-up)", cold, cold=True)
         briefing_run(store_path, "both")  # this process's first briefing: imports and renderer start
         warm = {}

@@ -45,8 +45,10 @@ def main(argv: list[str]) -> int:
         read = sum(report.rows_read.values())
         print(f"  {report.name:<36} {report.seconds:6.2f} s  {read:>9,} rows read")
     counts = summary.counts
-    print(f"total: {seconds:.1f} s; {counts['values']:,} values, {counts['indicators']} indicators, "
-          f"{counts['authorities']} authorities; store {size:.1f} MB")
+    print(
+        f"total: {seconds:.1f} s; {counts['values']:,} values, {counts['indicators']} indicators, "
+        f"{counts['authorities']} authorities; store {size:.1f} MB"
+    )
     print(f"peak memory: {peak_rss_mb():.0f} MB resident (interpreter and imports before the build: {base:.0f} MB)")
     return 0
 

@@ -46,45 +46,50 @@ POLARITY_MIX = {"high": 0.45, "low": 0.40, "target": 0.10, "none": 0.05}
 TARGET_SECONDS = {"demo": 0.2, "national": 2.0}
 
 
-def build_frames(n_authorities: int, n_indicators: int, n_periods: int, seed: int = 2022,
-                 shuffled: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_frames(
+    n_authorities: int, n_indicators: int, n_periods: int, seed: int = 2022, shuffled: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (values, indicators) frames of the given size, as the store returns them."""
     rng = np.random.default_rng(seed)
     indicator_ids = np.array([f"IND{number:05d}" for number in range(n_indicators)])
     authority_codes = np.array([f"E1{number:07d}" for number in range(n_authorities)])
     first_year = 2012
-    period_labels = np.array(
-        [f"{first_year + p}/{(first_year + p + 1) % 100:02d}" for p in range(n_periods)])
+    period_labels = np.array([f"{first_year + p}/{(first_year + p + 1) % 100:02d}" for p in range(n_periods)])
     period_starts = pd.to_datetime([f"{first_year + p}-04-01" for p in range(n_periods)])
     polarity = rng.choice(list(POLARITY_MIX), size=n_indicators, p=list(POLARITY_MIX.values()))
-    indicators = pd.DataFrame({
-        "id": indicator_ids,
-        "name": [f"Indicator {number}" for number in range(n_indicators)],
-        "theme": [f"Theme {number:02d}" for number in rng.integers(0, THEMES, n_indicators)],
-        "outcome": None,
-        "polarity": polarity,
-        "target_midpoint": np.where(polarity == "target", 50.0, np.nan),
-        "unit": "%",
-        "source": "benchmark",
-        "is_core": rng.random(n_indicators) < 0.5,
-        "description": None,
-    })
+    indicators = pd.DataFrame(
+        {
+            "id": indicator_ids,
+            "name": [f"Indicator {number}" for number in range(n_indicators)],
+            "theme": [f"Theme {number:02d}" for number in rng.integers(0, THEMES, n_indicators)],
+            "outcome": None,
+            "polarity": polarity,
+            "target_midpoint": np.where(polarity == "target", 50.0, np.nan),
+            "unit": "%",
+            "source": "benchmark",
+            "is_core": rng.random(n_indicators) < 0.5,
+            "description": None,
+        }
+    )
 
     # Rows ordered by indicator, authority, period start (the store's ORDER BY).
     indicator, authority, period = (
-        grid.ravel() for grid in np.meshgrid(np.arange(n_indicators), np.arange(n_authorities),
-                                             np.arange(n_periods), indexing="ij"))
+        grid.ravel()
+        for grid in np.meshgrid(np.arange(n_indicators), np.arange(n_authorities), np.arange(n_periods), indexing="ij")
+    )
     quality = rng.normal(size=n_authorities)[authority]  # authorities differ consistently
     value = np.round(50 + 10 * quality + 15 * rng.normal(size=len(indicator)), 1)
     value[rng.random(len(value)) < MISSING_SHARE] = np.nan
-    values = pd.DataFrame({
-        "indicator_id": pd.array(indicator_ids[indicator], dtype="str"),
-        "authority_code": pd.array(authority_codes[authority], dtype="str"),
-        "period": pd.array(period_labels[period], dtype="str"),
-        "value": value,
-        "status": pd.array(np.full(len(value), "final"), dtype="str"),
-        "period_start": period_starts[period].astype("datetime64[us]"),
-    })
+    values = pd.DataFrame(
+        {
+            "indicator_id": pd.array(indicator_ids[indicator], dtype="str"),
+            "authority_code": pd.array(authority_codes[authority], dtype="str"),
+            "period": pd.array(period_labels[period], dtype="str"),
+            "value": value,
+            "status": pd.array(np.full(len(value), "final"), dtype="str"),
+            "period_start": period_starts[period].astype("datetime64[us]"),
+        }
+    )
     if shuffled:
         values = values.sample(frac=1.0, random_state=seed).reset_index(drop=True)
     return values, indicators
@@ -96,10 +101,10 @@ def full_recompute(values: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, 
     results = {}
     steps = {
         "reporting years (data currency)": lambda: reporting_values(
-            values, reporting_calendar(values["period"].unique())),
+            values, reporting_calendar(values["period"].unique())
+        ),
         "indicator ranks": lambda: indicator_ranks(results["reporting years (data currency)"], indicators),
-        "positions (themes, Overall, LA Core)": lambda: positions(results["indicator ranks"],
-                                                                  indicators),
+        "positions (themes, Overall, LA Core)": lambda: positions(results["indicator ranks"], indicators),
         "direction of travel": lambda: direction_of_travel(values, indicators),
     }
     for step, run in steps.items():
@@ -129,21 +134,21 @@ def main(argv: list[str] | None = None) -> None:
 
     for scale in args.scale:
         n_authorities, n_indicators, n_periods = SCALES[scale]
-        values, indicators = build_frames(n_authorities, n_indicators, n_periods,
-                                          shuffled=args.shuffled)
+        values, indicators = build_frames(n_authorities, n_indicators, n_periods, shuffled=args.shuffled)
         runs = [full_recompute(values, indicators) for _ in range(args.repeat)]
         best = {step: min(run[step] for run in runs) for step in runs[0]}  # by wall time
         peak = peak_memory_mb(values, indicators)
         verdict = "ok" if best["total"][0] <= TARGET_SECONDS[scale] else "SLOWER THAN TARGET"
-        print(f"{scale}: {n_authorities} authorities x {n_indicators} indicators x "
-              f"{n_periods} periods = {len(values):,} values "
-              f"({values['value'].isna().mean():.1%} missing)"
-              f"{', rows shuffled' if args.shuffled else ''}")
+        print(
+            f"{scale}: {n_authorities} authorities x {n_indicators} indicators x "
+            f"{n_periods} periods = {len(values):,} values "
+            f"({values['value'].isna().mean():.1%} missing)"
+            f"{', rows shuffled' if args.shuffled else ''}"
+        )
         print(f"  {'step':<40} {'wall':>7}   {'CPU':>7}")
         for step, (wall, cpu) in best.items():
             print(f"  {step:<40} {wall:7.3f} s {cpu:7.3f} s")
-        print(f"  target {TARGET_SECONDS[scale]:.1f} s: {verdict}; peak traced memory during "
-              f"recompute {peak:,.0f} MB")
+        print(f"  target {TARGET_SECONDS[scale]:.1f} s: {verdict}; peak traced memory during recompute {peak:,.0f} MB")
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (frames included): {max_rss_mb:,.0f} MB")
 

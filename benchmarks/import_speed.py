@@ -46,8 +46,10 @@ def peak_rss_mb() -> float:
 
 
 def report(label: str, rows: int, seconds: float, detail: str = "") -> None:
-    print(f"{label:52s} {rows:>9,} rows {seconds:7.2f} s {rows / seconds:>10,.0f} rows/s  "
-          f"peak RSS {peak_rss_mb():,.0f} MB  {detail}")
+    print(
+        f"{label:52s} {rows:>9,} rows {seconds:7.2f} s {rows / seconds:>10,.0f} rows/s  "
+        f"peak RSS {peak_rss_mb():,.0f} MB  {detail}"
+    )
 
 
 def upload_path(store: Store, paths: list[Path], write: bool = True) -> tuple[int, float, str]:
@@ -56,8 +58,10 @@ def upload_path(store: Store, paths: list[Path], write: bool = True) -> tuple[in
     sources = [read_source(path) for path in paths]
     mapped = map_sources(sources, store_context(store))
     preview = preview_import(store, mapped)
-    detail = (f"added {preview.added:,} replaced {preview.replaced:,} unchanged {preview.unchanged:,} "
-              f"rejected {preview.rejected:,}")
+    detail = (
+        f"added {preview.added:,} replaced {preview.replaced:,} unchanged {preview.unchanged:,} "
+        f"rejected {preview.rejected:,}"
+    )
     if write:
         commit(store, mapped, {s.name: s.sha256 for s in sources}, skip_rejected=True)
     return sum(m.frame.shape[0] for m in mapped), time.perf_counter() - start, detail
@@ -69,31 +73,46 @@ def synthetic(folder: Path) -> None:
     codes = store.authorities()["code"].to_numpy()
     periods = store.periods()["label"].to_numpy()
     ids = np.array([f"BENCH{i:05d}" for i in range(N_INDICATORS)])
-    catalogue = pd.DataFrame({"id": ids, "name": [f"Benchmark indicator {i}" for i in range(N_INDICATORS)],
-                              "theme": "Economy", "polarity": "high"})
+    catalogue = pd.DataFrame(
+        {
+            "id": ids,
+            "name": [f"Benchmark indicator {i}" for i in range(N_INDICATORS)],
+            "theme": "Economy",
+            "polarity": "high",
+        }
+    )
     catalogue.to_csv(folder / "indicators.csv", index=False)
     import_file(store, folder / "indicators.csv", "indicator")
 
-    grid = pd.MultiIndex.from_product([ids, codes, periods],
-                                      names=["indicator_id", "authority_code", "period"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product(
+        [ids, codes, periods], names=["indicator_id", "authority_code", "period"]
+    ).to_frame(index=False)
     grid["value"] = np.round(rng.normal(50, 10, len(grid)), 3)
     csv_path, parquet_path = folder / "values.csv", folder / "values.parquet"
     grid.to_csv(csv_path, index=False)
     grid.to_parquet(parquet_path, index=False)
     wide_path = folder / "wide.csv"
     grid.pivot(index=["indicator_id", "authority_code"], columns="period", values="value").reset_index().rename(
-        columns={"indicator_id": "Indicator", "authority_code": "Area code"}).to_csv(wide_path, index=False)
+        columns={"indicator_id": "Indicator", "authority_code": "Area code"}
+    ).to_csv(wide_path, index=False)
     rows = len(grid)
     del grid
-    print(f"rows per file: {rows:,}; CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
-          f"Parquet {parquet_path.stat().st_size / 1e6:.1f} MB, wide CSV {wide_path.stat().st_size / 1e6:.1f} MB")
-    for label, path in [("CSV, fresh load", csv_path), ("CSV, re-import (replace)", csv_path),
-                        ("Parquet, re-import (replace)", parquet_path)]:
+    print(
+        f"rows per file: {rows:,}; CSV {csv_path.stat().st_size / 1e6:.1f} MB, "
+        f"Parquet {parquet_path.stat().st_size / 1e6:.1f} MB, wide CSV {wide_path.stat().st_size / 1e6:.1f} MB"
+    )
+    for label, path in [
+        ("CSV, fresh load", csv_path),
+        ("CSV, re-import (replace)", csv_path),
+        ("Parquet, re-import (replace)", parquet_path),
+    ]:
         start = time.perf_counter()
         result = import_file(store, path, "indicator_value")
         report(label, rows, time.perf_counter() - start, f"added {result.added:,} replaced {result.replaced:,}")
-    for label, path in [("upload path: CSV, preview + commit", csv_path),
-                        ("upload path: wide CSV (periods), preview + commit", wide_path)]:
+    for label, path in [
+        ("upload path: CSV, preview + commit", csv_path),
+        ("upload path: wide CSV (periods), preview + commit", wide_path),
+    ]:
         count, seconds, detail = upload_path(store, [path])
         report(label, count, seconds, detail)
     count, seconds, detail = upload_path(store, [csv_path], write=False)
@@ -112,13 +131,23 @@ def real(folder: Path) -> None:
         start = time.perf_counter()
         items = source.items(SHARED_DATA, known_codes=store.authorities()["code"])
         preview = preview_import(store, items)
-        result = import_frames(store, items, dataset_name=source.dataset_name, source=source.source,
-                               file_hashes=source.file_hashes(SHARED_DATA))
+        result = import_frames(
+            store,
+            items,
+            dataset_name=source.dataset_name,
+            source=source.source,
+            file_hashes=source.file_hashes(SHARED_DATA),
+        )
         rows = sum(len(frame) for _, frame, _ in items)
-        report(f"adapter {name}: preview + commit", rows, time.perf_counter() - start,
-               f"added {result.added:,} (previewed {preview.added:,} + {preview.new_periods} periods)")
-    count, seconds, detail = upload_path(store, [SHARED_DATA / "oflog" / "ASC_data.csv",
-                                                 SHARED_DATA / "lgbf" / "indicator_data_ranked.csv"], write=False)
+        report(
+            f"adapter {name}: preview + commit",
+            rows,
+            time.perf_counter() - start,
+            f"added {result.added:,} (previewed {preview.added:,} + {preview.new_periods} periods)",
+        )
+    count, seconds, detail = upload_path(
+        store, [SHARED_DATA / "oflog" / "ASC_data.csv", SHARED_DATA / "lgbf" / "indicator_data_ranked.csv"], write=False
+    )
     report("upload path: ASC_data.csv + LGBF ranked, preview", count, seconds, detail)
     lait = SHARED_DATA / "dfe_lait" / "bds_long_0.parquet"
     if lait.is_file():

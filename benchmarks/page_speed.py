@@ -165,8 +165,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{'':<14} {'median    worst':>17} {'median    worst':>17} {'median    worst':>17}")
         for page in args.page:
             times = measure(page, args.repeat)
-            print(f"{page:<14} {_figures(times['cold'])} {_figures(times['warm, period'])} "
-                  f"{_figures(times['warm, widget'])}", flush=True)
+            print(
+                f"{page:<14} {_figures(times['cold'])} {_figures(times['warm, period'])} "
+                f"{_figures(times['warm, widget'])}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

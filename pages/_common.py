@@ -73,8 +73,9 @@ def catalogue() -> analysis.Catalogue:
 
 
 @st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
-def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str | None,
-               scaled: bool) -> analysis.Benchmark:
+def _benchmark(
+    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool
+) -> analysis.Benchmark:
     cat = _catalogue(path, file_stamp)
     group = analysis.comparator_group(cat, group_id, focus_for_group)
     return analysis.compute(cat, group, scaled=scaled)
@@ -88,16 +89,18 @@ def benchmark(selection: "Selection") -> analysis.Benchmark:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _overview(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool,
-              period: str, focus: str) -> dict:
+def _overview(
+    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, period: str, focus: str
+) -> dict:
     cat = _catalogue(path, file_stamp)
     return analysis.overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
 
 
 def overview_figures(selection: "Selection") -> dict:
     """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
-    return _overview(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled,
-                     selection.period, selection.focus)
+    return _overview(
+        db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, selection.period, selection.focus
+    )
 
 
 # -- the selection: sidebar widgets, session state and the URL -----------------------------
@@ -173,12 +176,17 @@ def sidebar() -> Selection:
         st.header("Compare")
         _widget(st.selectbox, "Focus authority", "focus", options=codes, format_func=lambda c: names.get(c, c))
         _widget(st.selectbox, "Period", "period", options=periods)
-        _widget(st.selectbox, "Comparator group", "group", options=list(group_labels),
-                format_func=lambda g: group_labels[g])
+        _widget(
+            st.selectbox, "Comparator group", "group", options=list(group_labels), format_func=lambda g: group_labels[g]
+        )
         if not st.session_state["sel_briefing"]:  # in briefing mode the toggle moves to the page top
-            _widget(st.toggle, "Briefing mode (for the projector)", "briefing",
-                    help="Hides these controls and enlarges titles and axis text; "
-                         "switch off with the toggle at the top of the page.")
+            _widget(
+                st.toggle,
+                "Briefing mode (for the projector)",
+                "briefing",
+                help="Hides these controls and enlarges titles and axis text; "
+                "switch off with the toggle at the top of the page.",
+            )
         st.caption(f"Data: {_dataset_line(cat)}")
 
     for key in _PARAMS:
@@ -195,8 +203,13 @@ def sidebar() -> Selection:
         st.error(str(error))
         st.stop()
     return Selection(
-        focus=focus, focus_name=names[focus], period=st.session_state["sel_period"], group_id=group_id,
-        group_label=group.label, group_size=group.size, briefing=bool(st.session_state["sel_briefing"]),
+        focus=focus,
+        focus_name=names[focus],
+        period=st.session_state["sel_period"],
+        group_id=group_id,
+        group_label=group.label,
+        group_size=group.size,
+        briefing=bool(st.session_state["sel_briefing"]),
     )
 
 
@@ -256,8 +269,13 @@ def apply_briefing_mode(selection: Selection) -> None:
         </style>""",
         unsafe_allow_html=True,
     )
-    _widget(st.toggle, "Briefing mode", "briefing", widget_key="w_briefing_main",
-            help="Switch off to show the controls again.")
+    _widget(
+        st.toggle,
+        "Briefing mode",
+        "briefing",
+        widget_key="w_briefing_main",
+        help="Switch off to show the controls again.",
+    )
 
 
 BASE_CSS = """<style>
@@ -281,8 +299,7 @@ def page_header(title: str, selection: Selection) -> None:
     # Positions hold a row for every group member with figures that period (ranked or not).
     positions = benchmark(selection).positions
     present = set(positions.loc[positions["period"] == selection.period, "authority_code"])
-    existed = (f"; {len(present)} with figures for {selection.period}"
-               if 0 < len(present) < selection.group_size else "")
+    existed = f"; {len(present)} with figures for {selection.period}" if 0 < len(present) < selection.group_size else ""
     st.caption(
         f"**{selection.focus_name}** · {selection.period} · comparator group: "
         f"{selection.group_label} ({selection.group_size} authorities{existed})"
@@ -364,10 +381,22 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
     draw_chart(chart)
     left, middle, right = st.columns([1, 1, 1])
     # Rendered only when the PNG is asked for (charts.to_png caches it per spec).
-    left.download_button("Download chart (PNG)", data=lambda: charts.to_png(chart), file_name=f"{slug(name)}.png",
-                         mime="image/png", key=f"png-{key}", on_click="ignore")
-    middle.download_button("Download data (CSV)", data=data.to_csv(index=False).encode("utf-8"),
-                           file_name=f"{slug(name)}.csv", mime="text/csv", key=f"csv-{key}", on_click="ignore")
+    left.download_button(
+        "Download chart (PNG)",
+        data=lambda: charts.to_png(chart),
+        file_name=f"{slug(name)}.png",
+        mime="image/png",
+        key=f"png-{key}",
+        on_click="ignore",
+    )
+    middle.download_button(
+        "Download data (CSV)",
+        data=data.to_csv(index=False).encode("utf-8"),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"csv-{key}",
+        on_click="ignore",
+    )
     with st.expander(f"Data table: {name}"):
         st.dataframe(data, hide_index=True, width="stretch")
 

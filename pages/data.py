@@ -27,8 +27,10 @@ st.markdown(
 st.subheader("Dataset in use")
 loads = history[history["kind"] != "settings"] if "kind" in history else history
 if cat.settings.get("dataset_label"):
-    st.markdown(f"**{cat.settings['dataset_label']}**" + (f", built {loads.iloc[0]['loaded_at']:%d %b %Y %H:%M}"
-                                                          if len(loads) else ""))
+    st.markdown(
+        f"**{cat.settings['dataset_label']}**"
+        + (f", built {loads.iloc[0]['loaded_at']:%d %b %Y %H:%M}" if len(loads) else "")
+    )
 elif len(loads):
     latest = loads.iloc[0]
     st.markdown(f"**{latest['name']}** ({latest['kind']}), loaded {latest['loaded_at']:%d %b %Y %H:%M}")
@@ -42,64 +44,126 @@ cols[1].metric("Indicators", f"{info['indicators']:,}", help=f"in {info['themes'
 cols[2].metric("Values", f"{info['values']:,}", help=f"{info['missing_values']:,} missing")
 cols[3].metric("Reporting periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
 if periods:
-    st.caption(f"Reporting periods {periods[0]} to {periods[-1]}"
-               + (f", made of {len(published)} periods as the publishers label them (see the method in the "
-                  "README: data currency)" if len(published) != len(periods) else "")
-               + f". Store: `{path}`")
+    st.caption(
+        f"Reporting periods {periods[0]} to {periods[-1]}"
+        + (
+            f", made of {len(published)} periods as the publishers label them (see the method in the "
+            "README: data currency)"
+            if len(published) != len(periods)
+            else ""
+        )
+        + f". Store: `{path}`"
+    )
 
 st.subheader(f"Coverage in {selection.period}")
 values = cat.reporting_values[cat.reporting_values["period"] == selection.period]
-used = values.dropna(subset=["value"]).groupby("indicator_id").agg(
-    values=("value", "count"), older=("years_older", "max"),
-    provisional=("status", lambda s: bool((s == "provisional").any())),
-    revised=("status", lambda s: bool((s == "revised").any())))
-by_theme = (cat.indicators.merge(used, left_on="id", right_index=True, how="left")
-            .fillna({"values": 0, "older": 0, "provisional": False, "revised": False})
-            .groupby("theme").agg(indicators=("id", "count"), with_values=("values", lambda v: int((v > 0).sum())),
-                                  values=("values", "sum"), older=("older", lambda v: int((v > 0).sum())),
-                                  provisional=("provisional", "sum"), revised=("revised", "sum")))
-st.caption(f"Each indicator's figures for {selection.period} are its latest published for that period or up to "
-           "two periods before (Older figures counts those); Provisional and Revised count indicators with "
-           "figures of that status.")
-st.dataframe(by_theme.rename(columns={"indicators": "Indicators", "with_values": "With values",
-                                      "values": "Values", "older": "Older figures", "provisional": "Provisional",
-                                      "revised": "Revised"}), width="stretch")
-missing = (values.assign(missing=values["value"].isna()).groupby("authority_code")["missing"].sum()
-           .rename("Missing values").reset_index()
-           .merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
-           [["name", "Missing values"]].rename(columns={"name": "Authority"})
-           .sort_values("Missing values", ascending=False))
+used = (
+    values.dropna(subset=["value"])
+    .groupby("indicator_id")
+    .agg(
+        values=("value", "count"),
+        older=("years_older", "max"),
+        provisional=("status", lambda s: bool((s == "provisional").any())),
+        revised=("status", lambda s: bool((s == "revised").any())),
+    )
+)
+by_theme = (
+    cat.indicators.merge(used, left_on="id", right_index=True, how="left")
+    .fillna({"values": 0, "older": 0, "provisional": False, "revised": False})
+    .groupby("theme")
+    .agg(
+        indicators=("id", "count"),
+        with_values=("values", lambda v: int((v > 0).sum())),
+        values=("values", "sum"),
+        older=("older", lambda v: int((v > 0).sum())),
+        provisional=("provisional", "sum"),
+        revised=("revised", "sum"),
+    )
+)
+st.caption(
+    f"Each indicator's figures for {selection.period} are its latest published for that period or up to "
+    "two periods before (Older figures counts those); Provisional and Revised count indicators with "
+    "figures of that status."
+)
+st.dataframe(
+    by_theme.rename(
+        columns={
+            "indicators": "Indicators",
+            "with_values": "With values",
+            "values": "Values",
+            "older": "Older figures",
+            "provisional": "Provisional",
+            "revised": "Revised",
+        }
+    ),
+    width="stretch",
+)
+missing = (
+    values.assign(missing=values["value"].isna())
+    .groupby("authority_code")["missing"]
+    .sum()
+    .rename("Missing values")
+    .reset_index()
+    .merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")[["name", "Missing values"]]
+    .rename(columns={"name": "Authority"})
+    .sort_values("Missing values", ascending=False)
+)
 left, right = st.columns(2)
 left.caption("Missing values per authority")
 left.dataframe(missing, hide_index=True, width="stretch", height=300)
-per_indicator = (values.assign(missing=values["value"].isna()).groupby("indicator_id")["missing"].sum()
-                 .rename("Missing values").reset_index()
-                 .merge(cat.indicators[["id", "name"]], left_on="indicator_id", right_on="id")
-                 [["name", "Missing values"]].rename(columns={"name": "Indicator"})
-                 .sort_values("Missing values", ascending=False))
+per_indicator = (
+    values.assign(missing=values["value"].isna())
+    .groupby("indicator_id")["missing"]
+    .sum()
+    .rename("Missing values")
+    .reset_index()
+    .merge(cat.indicators[["id", "name"]], left_on="indicator_id", right_on="id")[["name", "Missing values"]]
+    .rename(columns={"name": "Indicator"})
+    .sort_values("Missing values", ascending=False)
+)
 right.caption("Missing values per indicator")
 right.dataframe(per_indicator, hide_index=True, width="stretch", height=300)
 
 st.subheader("Download the tables")
 cols = st.columns(4)
-for col, (label, frame) in zip(cols * 2, [("authorities", cat.authorities), ("indicators", cat.indicators),
-                                          ("indicator values", cat.values.drop(columns="period_start")),
-                                          ("spend", cat.spend), ("funding", cat.funding),
-                                          ("deprivation", cat.deprivation)]):
-    col.download_button(f"{label.capitalize()} (CSV)", frame.to_csv(index=False).encode("utf-8"),
-                        file_name=f"{label.replace(' ', '_')}.csv", mime="text/csv", on_click="ignore",
-                        key=f"download-{label}")
+for col, (label, frame) in zip(
+    cols * 2,
+    [
+        ("authorities", cat.authorities),
+        ("indicators", cat.indicators),
+        ("indicator values", cat.values.drop(columns="period_start")),
+        ("spend", cat.spend),
+        ("funding", cat.funding),
+        ("deprivation", cat.deprivation),
+    ],
+):
+    col.download_button(
+        f"{label.capitalize()} (CSV)",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{label.replace(' ', '_')}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"download-{label}",
+    )
 with st.expander("Load history"):
     st.dataframe(history, hide_index=True)
 
 st.subheader("Context notes")
-st.caption("Notes such as 'service not delivered' or 'definition changed in 2021' are kept in the store, shown "
-           "beside the indicator they concern, and exported and imported like other data "
-           "(`python -m benchmarking import notes.csv --table note`). '*' means any.")
+st.caption(
+    "Notes such as 'service not delivered' or 'definition changed in 2021' are kept in the store, shown "
+    "beside the indicator they concern, and exported and imported like other data "
+    "(`python -m benchmarking import notes.csv --table note`). '*' means any."
+)
 notes = cat.notes if cat.notes is not None else pd.DataFrame()
 st.dataframe(notes, hide_index=True, width="stretch", height=240)
-st.download_button("Notes (CSV)", notes.to_csv(index=False).encode("utf-8"), file_name="notes.csv",
-                   mime="text/csv", on_click="ignore", key="download-notes")
+st.download_button(
+    "Notes (CSV)",
+    notes.to_csv(index=False).encode("utf-8"),
+    file_name="notes.csv",
+    mime="text/csv",
+    on_click="ignore",
+    key="download-notes",
+)
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")
 with st.form("add-note", clear_on_submit=True):
@@ -111,16 +175,33 @@ with st.form("add-note", clear_on_submit=True):
     cols = st.columns(3)
     indicator_id = cols[0].selectbox("Indicator", ids, format_func=lambda i: names[i])
     authority_code = cols[1].selectbox("Authority", codes, format_func=lambda c: authority_names[c])
-    period = cols[2].selectbox("Period", ["*"] + cat.period_labels, format_func=lambda p: "Every period" if p == "*" else p)
+    period = cols[2].selectbox(
+        "Period", ["*"] + cat.period_labels, format_func=lambda p: "Every period" if p == "*" else p
+    )
     text = st.text_input("Note", max_chars=500)
     if st.form_submit_button("Save note"):
         if not text.strip():
             st.error("Write the note first.")
         else:
             try:
-                import_frames(Store(path), [("note", pd.DataFrame({
-                    "indicator_id": [indicator_id], "authority_code": [authority_code], "period": [period],
-                    "note": [text.strip()]}), "note added on the Data page")], dataset_name="Context note")
+                import_frames(
+                    Store(path),
+                    [
+                        (
+                            "note",
+                            pd.DataFrame(
+                                {
+                                    "indicator_id": [indicator_id],
+                                    "authority_code": [authority_code],
+                                    "period": [period],
+                                    "note": [text.strip()],
+                                }
+                            ),
+                            "note added on the Data page",
+                        )
+                    ],
+                    dataset_name="Context note",
+                )
             except BenchmarkingError as error:
                 st.error(str(error))
             else:

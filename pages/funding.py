@@ -21,30 +21,47 @@ if table.empty:
     st.info(note or "The store holds no core spending power figures for this period or before it.")
     spend = analysis.context_ranks(cat, bench, "Overall", "Revenue", selection.period)
     if len(spend):
-        st.markdown(f"Instead, **net revenue expenditure per head** ({spend['basis'].iloc[0]}), clearly not "
-                    "the same measure as core spending power:")
+        st.markdown(
+            f"Instead, **net revenue expenditure per head** ({spend['basis'].iloc[0]}), clearly not "
+            "the same measure as core spending power:"
+        )
         spend = spend.merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
         spend["name"] = spend["name"].where(spend["authority_code"] != selection.focus, spend["name"] + " ◆ (focus)")
-        st.dataframe(spend.sort_values("rank")[["name", "value", "rank", "n_ranked"]].rename(
-            columns={"name": "Authority", "value": "Net expenditure per head (£)", "rank": "Rank (1 = highest)",
-                     "n_ranked": "Of"}), hide_index=True, width="stretch",
-            column_config={"Net expenditure per head (£)": st.column_config.NumberColumn(format="£%.0f")})
+        st.dataframe(
+            spend.sort_values("rank")[["name", "value", "rank", "n_ranked"]].rename(
+                columns={
+                    "name": "Authority",
+                    "value": "Net expenditure per head (£)",
+                    "rank": "Rank (1 = highest)",
+                    "n_ranked": "Of",
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={"Net expenditure per head (£)": st.column_config.NumberColumn(format="£%.0f")},
+        )
     st.stop()
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"
 chart = charts.funding_chart(table, title, selection.subtitle("Dashed line: group median"), style=style(selection))
 focus_rows = table[table["is_focus"]]
-summary = (f"{selection.focus_name} has {money(focus_rows['core_spending_power_per_head'].iloc[0])} core spending power "
-           f"per head, {position_text(focus_rows['rank'].iloc[0], focus_rows['n_ranked'].iloc[0])} where 1st is best "
-           f"funded; the group median is {money(table['core_spending_power_per_head'].median())} and the highest "
-           f"{table['name'].iloc[0]} at {money(table['core_spending_power_per_head'].iloc[0])}."
-           if len(focus_rows) else None)
+summary = (
+    f"{selection.focus_name} has {money(focus_rows['core_spending_power_per_head'].iloc[0])} core spending power "
+    f"per head, {position_text(focus_rows['rank'].iloc[0], focus_rows['n_ranked'].iloc[0])} where 1st is best "
+    f"funded; the group median is {money(table['core_spending_power_per_head'].median())} and the highest "
+    f"{table['name'].iloc[0]} at {money(table['core_spending_power_per_head'].iloc[0])}."
+    if len(focus_rows)
+    else None
+)
 show_chart(chart, table.drop(columns="is_focus"), title, key="funding", summary=summary)
 
 focus = table[table["is_focus"]]
 if len(focus):
-    st.metric(f"{selection.focus_name}: core spending power per head", money(focus["core_spending_power_per_head"].iloc[0]),
-              help="1st = best funded")
+    st.metric(
+        f"{selection.focus_name}: core spending power per head",
+        money(focus["core_spending_power_per_head"].iloc[0]),
+        help="1st = best funded",
+    )
     st.caption(f"Funding rank {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])} (1st = best funded)")
 
 st.subheader("How much better off if funded like ...")

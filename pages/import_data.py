@@ -17,11 +17,29 @@ from benchmarking.store import schema
 from benchmarking.adapters import SOURCES, published_source
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest.mapping import (
-    AUTHORITY_NAME, LAYOUTS, LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, choose_mapping, field_label,
-    looks_like_period, recognise, required_fields, store_context, table_fields,
+    AUTHORITY_NAME,
+    LAYOUTS,
+    LONG,
+    WIDE_INDICATORS,
+    WIDE_PERIODS,
+    ColumnMapping,
+    choose_mapping,
+    field_label,
+    looks_like_period,
+    recognise,
+    required_fields,
+    store_context,
+    table_fields,
 )
 from benchmarking.ingest.preview import (
-    SLOW_BYTES, commit, issues_frame, map_sources, markdown_text, preview_import, read_uploaded, result_summary,
+    SLOW_BYTES,
+    commit,
+    issues_frame,
+    map_sources,
+    markdown_text,
+    preview_import,
+    read_uploaded,
+    result_summary,
 )
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
 from pages._common import current_selection, page_header
@@ -49,8 +67,10 @@ st.markdown(
 def show_error(error: BenchmarkingError) -> None:
     """Show a refused step: one line, and each problem's file, row and column in a table."""
     if isinstance(error, ImportValidationError):
-        st.error(f"{len(error.issues)} problem(s) found; nothing was written. "
-                 "Each row below says where the problem is and what to do.")
+        st.error(
+            f"{len(error.issues)} problem(s) found; nothing was written. "
+            "Each row below says where the problem is and what to do."
+        )
         st.dataframe(issues_frame(error.issues), hide_index=True, width="stretch")
     else:
         st.error(markdown_text(error))
@@ -68,10 +88,13 @@ def show_preview(preview) -> None:
     st.dataframe(preview.summary, hide_index=True, width="stretch")
     for file_name, names in preview.unresolved.items():
         shown = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
-        st.warning(markdown_text(
-            f"{file_name}: {len(names)} authority name(s) or code(s) match no authority in the store "
-            f"(names are matched ignoring case and a 'County Council' suffix): {shown}. "
-            "Correct them in the file, or import the authorities first."))
+        st.warning(
+            markdown_text(
+                f"{file_name}: {len(names)} authority name(s) or code(s) match no authority in the store "
+                f"(names are matched ignoring case and a 'County Council' suffix): {shown}. "
+                "Correct them in the file, or import the authorities first."
+            )
+        )
     if preview.issues:
         st.error(f"{len(preview.issues):,} problem(s) found. The first ones, with file, row and column:")
         st.dataframe(preview.issues_frame(), hide_index=True, width="stretch")
@@ -91,8 +114,7 @@ def commit_controls(kind: str, run_commit) -> None:
         return
     skip = False
     if preview.rejected:
-        skip = st.checkbox(f"Leave out the {preview.rejected:,} rejected rows and import the rest",
-                           key=f"{kind}_skip")
+        skip = st.checkbox(f"Leave out the {preview.rejected:,} rejected rows and import the rest", key=f"{kind}_skip")
     left, right = st.columns(2)
     loaded_by = left.text_input("Loaded by (kept in the load history)", value=_user(), key=f"{kind}_by")
     source = right.text_input("Source (where the data came from)", key=f"{kind}_source")
@@ -104,8 +126,7 @@ def commit_controls(kind: str, run_commit) -> None:
         except BenchmarkingError as error:
             show_error(error)
             return
-        st.session_state["import_message"] = markdown_text(
-            f"Imported {result.file_name}: {result_summary(result)}.")
+        st.session_state["import_message"] = markdown_text(f"Imported {result.file_name}: {result_summary(result)}.")
         del st.session_state[f"{kind}_preview"]
         st.rerun()
 
@@ -141,8 +162,14 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
     layout = default.layout
     if table == "indicator_value":
         layouts = list(LAYOUTS)
-        layout = st.radio("Layout", layouts, index=layouts.index(default.layout), format_func=LAYOUTS.get,
-                          horizontal=True, key=f"layout:{name}:{table}")
+        layout = st.radio(
+            "Layout",
+            layouts,
+            index=layouts.index(default.layout),
+            format_func=LAYOUTS.get,
+            horizontal=True,
+            key=f"layout:{name}:{table}",
+        )
     prefix = f"map:{name}:{table}:{layout}"
     wide: tuple[str, ...] = ()
     if layout != LONG:
@@ -153,8 +180,14 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
         else:
             suggested = [c for c in columns if c not in default.columns.values()]
         what = "periods" if layout == WIDE_PERIODS else "indicators (ids or names)"
-        wide = tuple(st.multiselect(f"Columns whose headers are {what} and whose cells are values", columns,
-                                    default=suggested, key=f"{prefix}:wide"))
+        wide = tuple(
+            st.multiselect(
+                f"Columns whose headers are {what} and whose cells are values",
+                columns,
+                default=suggested,
+                key=f"{prefix}:wide",
+            )
+        )
     header_fields = {WIDE_PERIODS: {"period", "value"}, WIDE_INDICATORS: {"indicator_id", "value"}}.get(layout, set())
     fields = [f for f in table_fields(table) if f not in header_fields]
     needed = set(required_fields(table))
@@ -171,24 +204,29 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
             index = 0
         mark = " *" if field_name in needed or (field_name == AUTHORITY_NAME and "authority_code" in needed) else ""
         cell = grid[position % 3]
-        picked = cell.selectbox(f"{field_label(field_name)}{mark}", options, index=index,
-                                key=f"{prefix}:{field_name}")
+        picked = cell.selectbox(f"{field_label(field_name)}{mark}", options, index=index, key=f"{prefix}:{field_name}")
         if picked == SAME_FOR_ALL:
-            constants[field_name] = cell.text_input(f"{field_label(field_name)}: value for every row",
-                                                    value=default.constants.get(field_name, ""),
-                                                    key=f"{prefix}:{field_name}:value")
+            constants[field_name] = cell.text_input(
+                f"{field_label(field_name)}: value for every row",
+                value=default.constants.get(field_name, ""),
+                key=f"{prefix}:{field_name}:value",
+            )
         elif picked != NOT_IN_FILE:
             chosen[field_name] = picked
     mapping = ColumnMapping(table, layout, chosen, {k: v for k, v in constants.items() if v.strip()}, wide)
-    st.caption(f"{origin.capitalize()} mapping. * = needed (an authority code or name). "
-               f"Now: {markdown_text(mapping.describe())}")
+    st.caption(
+        f"{origin.capitalize()} mapping. * = needed (an authority code or name). "
+        f"Now: {markdown_text(mapping.describe())}"
+    )
     return mapping
 
 
 def upload_step() -> None:
     files = st.file_uploader(
         f"Files to import: CSV, XLSX or Parquet, up to {MAX_UPLOAD_MB} MB each",
-        type=["csv", "xlsx", "parquet"], accept_multiple_files=True, key="import_files",
+        type=["csv", "xlsx", "parquet"],
+        accept_multiple_files=True,
+        key="import_files",
         max_upload_size=MAX_UPLOAD_MB,
     )
     if not files:
@@ -229,14 +267,22 @@ def upload_step() -> None:
         except BenchmarkingError as error:
             show_error(error)
             return
-        st.session_state["upload_preview"] = {"signature": signature, "preview": preview, "mapped": mapped,
-                                              "hashes": {s.name: s.sha256 for s in sources}}
+        st.session_state["upload_preview"] = {
+            "signature": signature,
+            "preview": preview,
+            "mapped": mapped,
+            "hashes": {s.name: s.sha256 for s in sources},
+        }
     if "upload_preview" in st.session_state:
         kept = st.session_state["upload_preview"]
         st.subheader("Preview: nothing has been written yet")
         show_preview(kept["preview"])
-        commit_controls("upload", lambda skip, by, source: commit(
-            store, kept["mapped"], kept["hashes"], skip_rejected=skip, loaded_by=by, source=source))
+        commit_controls(
+            "upload",
+            lambda skip, by, source: commit(
+                store, kept["mapped"], kept["hashes"], skip_rejected=skip, loaded_by=by, source=source
+            ),
+        )
 
 
 def _read(file_id: str, name: str, data: bytes, sheet: str | None):
@@ -257,16 +303,15 @@ def _read(file_id: str, name: str, data: bytes, sheet: str | None):
 
 def source_step() -> None:
     names = list(SOURCES)
-    name = st.selectbox("Published dataset", names, format_func=lambda n: f"{n}: {SOURCES[n].title}",
-                        key="source_name")
+    name = st.selectbox("Published dataset", names, format_func=lambda n: f"{n}: {SOURCES[n].title}", key="source_name")
     source = published_source(name)
-    folder = st.text_input("Folder holding the published files (or its parent folder)",
-                           value=str(DEFAULT_SOURCES), key="source_folder")
+    folder = st.text_input(
+        "Folder holding the published files (or its parent folder)", value=str(DEFAULT_SOURCES), key="source_folder"
+    )
     st.caption(f"Files read: {', '.join(source.files)}")
     add = False
     if name == "imd":
-        add = st.checkbox("Add the authorities the store lacks (otherwise their rows are left out)",
-                          key="source_add")
+        add = st.checkbox("Add the authorities the store lacks (otherwise their rows are left out)", key="source_add")
     signature = (name, folder, add)
     kept = st.session_state.get("source_preview")
     if kept and kept["signature"] != signature:
@@ -282,15 +327,28 @@ def source_step() -> None:
         except BenchmarkingError as error:
             show_error(error)
             return
-        st.session_state["source_preview"] = {"signature": signature, "preview": preview, "items": items,
-                                              "hashes": hashes}
+        st.session_state["source_preview"] = {
+            "signature": signature,
+            "preview": preview,
+            "items": items,
+            "hashes": hashes,
+        }
     if "source_preview" in st.session_state:
         kept = st.session_state["source_preview"]
         st.subheader("Preview: nothing has been written yet")
         show_preview(kept["preview"])
-        commit_controls("source", lambda skip, by, text: importer.import_frames(
-            store, kept["items"], dataset_name=source.dataset_name, source=text or source.source,
-            file_hashes=kept["hashes"], skip_rejected=skip, loaded_by=by))
+        commit_controls(
+            "source",
+            lambda skip, by, text: importer.import_frames(
+                store,
+                kept["items"],
+                dataset_name=source.dataset_name,
+                source=text or source.source,
+                file_hashes=kept["hashes"],
+                skip_rejected=skip,
+                loaded_by=by,
+            ),
+        )
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -310,9 +368,12 @@ if history is None or history.empty or history.iloc[0]["kind"] != "imported":
     st.caption("There is no import to undo (the store holds only the data it was built with).")
 else:
     last = history.iloc[0]
-    st.markdown(markdown_text(
-        f"Last import: {last['name']}, loaded {last['loaded_at']:%d %b %Y %H:%M} by {last['loaded_by']}: "
-        f"{int(last['rows_added']):,} rows added, {int(last['rows_replaced']):,} replaced."))
+    st.markdown(
+        markdown_text(
+            f"Last import: {last['name']}, loaded {last['loaded_at']:%d %b %Y %H:%M} by {last['loaded_by']}: "
+            f"{int(last['rows_added']):,} rows added, {int(last['rows_replaced']):,} replaced."
+        )
+    )
     if st.button("Undo last import", key="undo_button"):
         try:
             undone = store.undo_last_import()
@@ -321,5 +382,6 @@ else:
         else:
             st.session_state["import_message"] = markdown_text(
                 f"Undid the import of {undone['name']}: its {int(undone['rows_added']):,} added rows are gone and "
-                f"the {int(undone['rows_replaced']):,} rows it replaced are back.")
+                f"the {int(undone['rows_replaced']):,} rows it replaced are back."
+            )
             st.rerun()

@@ -11,8 +11,12 @@ from benchmarking.text.formatting import number, position_text
 from benchmarking.method.notes import notes_for
 from pages._common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
 
-POLARITY_WORDS = {"high": "higher is better", "low": "lower is better",
-                  "target": "closest to the target mid-point is best", "none": "context only (not ranked)"}
+POLARITY_WORDS = {
+    "high": "higher is better",
+    "low": "lower is better",
+    "target": "closest to the target mid-point is best",
+    "none": "context only (not ranked)",
+}
 
 selection = current_selection()
 page_header("Indicator explorer", selection)
@@ -31,22 +35,29 @@ if not labels:
     st.stop()
 if st.session_state.get("indicator_id") not in labels:
     st.session_state["indicator_id"] = next(iter(labels))
-indicator_id = right.selectbox("Indicator (type to search)", list(labels), key="indicator_id",
-                               format_func=lambda i: labels[i])
+indicator_id = right.selectbox(
+    "Indicator (type to search)", list(labels), key="indicator_id", format_func=lambda i: labels[i]
+)
 meta = cat.indicators.set_index("id").loc[indicator_id]
 view = analysis.indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
 ranked = view.dropna(subset=["rank"])
 focus = view[view["is_focus"]]
 unit = meta["unit"] if isinstance(meta["unit"], str) else None
 
-st.markdown(f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
-            f"polarity: {POLARITY_WORDS.get(meta['polarity'], meta['polarity'])}")
+st.markdown(
+    f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
+    f"polarity: {POLARITY_WORDS.get(meta['polarity'], meta['polarity'])}"
+)
 if len(focus) and focus["rank"].notna().iloc[0]:
-    st.metric(f"{selection.focus_name}, {selection.period}",
-              number(focus["value"].iloc[0], unit),
-              help="Rank among the authorities with a value")
-    st.caption(f"Ranked {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}"
-               + (f", quartile {int(focus['quartile'].iloc[0])}" if focus["quartile"].notna().iloc[0] else ""))
+    st.metric(
+        f"{selection.focus_name}, {selection.period}",
+        number(focus["value"].iloc[0], unit),
+        help="Rank among the authorities with a value",
+    )
+    st.caption(
+        f"Ranked {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}"
+        + (f", quartile {int(focus['quartile'].iloc[0])}" if focus["quartile"].notna().iloc[0] else "")
+    )
 else:
     st.info(f"{selection.focus_name} has no value for this indicator in {selection.period}.")
 
@@ -55,9 +66,12 @@ if len(used):
     source = used["source_period"].mode().iloc[0]
     years = int(used["years_older"].max())
     if years:
-        st.warning(f"Older figures: the latest published for this indicator are for **{source}**, "
-                   f"{years} reporting period{'s' if years > 1 else ''} before {selection.period}; "
-                   "they are used until newer figures are published.", icon=":material/history:")
+        st.warning(
+            f"Older figures: the latest published for this indicator are for **{source}**, "
+            f"{years} reporting period{'s' if years > 1 else ''} before {selection.period}; "
+            "they are used until newer figures are published.",
+            icon=":material/history:",
+        )
     flagged = used[used["status"].isin(["provisional", "revised"])]
     for status, group in flagged.groupby("status"):
         st.caption(f"**{status.capitalize()}** figures ({source}): {escape(', '.join(group['name']))}.")
@@ -66,24 +80,40 @@ for record in context_notes.itertuples():
     who = "" if record.authority_code == "*" else f" ({cat.authority_name(record.authority_code)})"
     st.info(f"**Note{who}:** {escape(record.note)}", icon=":material/sticky_note_2:")
 if ranked.empty:
-    published = cat.values.loc[(cat.values["indicator_id"] == indicator_id) & cat.values["value"].notna(),
-                               ["period", "period_start"]].drop_duplicates().sort_values("period_start")
+    published = (
+        cat.values.loc[
+            (cat.values["indicator_id"] == indicator_id) & cat.values["value"].notna(), ["period", "period_start"]
+        ]
+        .drop_duplicates()
+        .sort_values("period_start")
+    )
     gap = cat.calendar.order_of(selection.period) - published["period"].map(cat.calendar.order_of)
     too_old = published[gap > currency.MAX_YEARS_OLDER]
-    st.info(f"No authority in the group has a value in {selection.period}."
-            + (f" The latest figures published before it are for {too_old['period'].iloc[-1]}, more than "
-               f"{currency.MAX_YEARS_OLDER} periods earlier, so they are too old to rank here."
-               if len(too_old) and not (gap.between(0, currency.MAX_YEARS_OLDER)).any() else ""))
+    st.info(
+        f"No authority in the group has a value in {selection.period}."
+        + (
+            f" The latest figures published before it are for {too_old['period'].iloc[-1]}, more than "
+            f"{currency.MAX_YEARS_OLDER} periods earlier, so they are too old to rank here."
+            if len(too_old) and not (gap.between(0, currency.MAX_YEARS_OLDER)).any()
+            else ""
+        )
+    )
 else:
     title = f"{meta['name']}, {selection.period}"
-    chart = charts.indicator_bar_chart(view, title, selection.subtitle(
-        f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"), unit,
-        style=style(selection))
+    chart = charts.indicator_bar_chart(
+        view,
+        title,
+        selection.subtitle(f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"),
+        unit,
+        style=style(selection),
+    )
     best = ranked.iloc[0]
-    summary = (f"Best: {best['name']} ({number(best['value'], unit)}). "
-               + (f"{selection.focus_name}: {number(focus['value'].iloc[0], unit)}, ranked "
-                  f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}."
-                  if len(focus) and focus['rank'].notna().iloc[0] else f"{selection.focus_name} has no value."))
+    summary = f"Best: {best['name']} ({number(best['value'], unit)}). " + (
+        f"{selection.focus_name}: {number(focus['value'].iloc[0], unit)}, ranked "
+        f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}."
+        if len(focus) and focus["rank"].notna().iloc[0]
+        else f"{selection.focus_name} has no value."
+    )
     show_chart(chart, view.drop(columns="is_focus"), title, key="indicator-bars", summary=summary)
     missing = view[view["value"].isna()]["name"].tolist()
     if missing:
@@ -92,13 +122,20 @@ else:
 series = analysis.indicator_series(cat, bench, indicator_id, selection.focus)
 if len(series) > 1:
     title = f"{meta['name']}: {selection.focus_name} against the group over time"
-    chart = charts.indicator_series_chart(series, selection.focus_name, title,
-                                          selection.subtitle("Shaded band: middle 50% of the group"), unit,
-                                          style=style(selection))
+    chart = charts.indicator_series_chart(
+        series,
+        selection.focus_name,
+        title,
+        selection.subtitle("Shaded band: middle 50% of the group"),
+        unit,
+        style=style(selection),
+    )
     last = series.iloc[-1]
-    summary = (f"In {last['period']}, {selection.focus_name}: {number(last['focus_value'], unit)}; group median "
-               f"{number(last['median'], unit)} (middle half {number(last['lower_quartile'], unit)} to "
-               f"{number(last['upper_quartile'], unit)}).")
+    summary = (
+        f"In {last['period']}, {selection.focus_name}: {number(last['focus_value'], unit)}; group median "
+        f"{number(last['median'], unit)} (middle half {number(last['lower_quartile'], unit)} to "
+        f"{number(last['upper_quartile'], unit)})."
+    )
     show_chart(chart, series, title, key="indicator-series", summary=summary)
 
 with st.expander("Source and definition"):

@@ -9,8 +9,16 @@ from benchmarking import charts
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 from benchmarking.method.positions import OVERALL
-from pages._common import (benchmark, briefing_file, catalogue, current_selection, draw_chart, overview_figures,
-                           page_header, slug)
+from pages._common import (
+    benchmark,
+    briefing_file,
+    catalogue,
+    current_selection,
+    draw_chart,
+    overview_figures,
+    page_header,
+    slug,
+)
 
 selection = current_selection()
 page_header("Overview", selection)
@@ -28,23 +36,35 @@ def _delta(now, before):
 
 
 row = st.columns(4)
-row[0].metric("Overall performance", position_text(figures["overall_position"], figures["overall_n"]),
-              delta=_delta(figures["overall_position"], figures["previous_overall_position"]),
-              help=f"Rank of the average rank over all indicators; previous period {figures['previous_period']}")
-row[1].metric("LA Core performance", position_text(figures["core_position"], figures["core_n"]),
-              delta=_delta(figures["core_position"], figures["previous_core_position"]),
-              help="Rank of the average rank over the indicators of county council functions")
-row[2].metric(*spend_card(figures),
-              help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
-                   f"({figures['spend_period']}), ranked from the highest spender")
+row[0].metric(
+    "Overall performance",
+    position_text(figures["overall_position"], figures["overall_n"]),
+    delta=_delta(figures["overall_position"], figures["previous_overall_position"]),
+    help=f"Rank of the average rank over all indicators; previous period {figures['previous_period']}",
+)
+row[1].metric(
+    "LA Core performance",
+    position_text(figures["core_position"], figures["core_n"]),
+    delta=_delta(figures["core_position"], figures["previous_core_position"]),
+    help="Rank of the average rank over the indicators of county council functions",
+)
+row[2].metric(
+    *spend_card(figures),
+    help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
+    f"({figures['spend_period']}), ranked from the highest spender",
+)
 label, value = context_card(figures)
 if figures["funding_rank"] is not None:
-    context_help = (f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}), "
-                    "ranked from the best funded")
+    context_help = (
+        f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}), "
+        "ranked from the best funded"
+    )
 elif figures["deprivation_rank"] is not None:
-    context_help = ("Core spending power is not in this store, so deprivation is shown: IMD rank of average "
-                    f"rank {figures['imd_rank']:.0f} of 151 upper-tier areas, ranked within the group from the "
-                    "most deprived")
+    context_help = (
+        "Core spending power is not in this store, so deprivation is shown: IMD rank of average "
+        f"rank {figures['imd_rank']:.0f} of 151 upper-tier areas, ranked within the group from the "
+        "most deprived"
+    )
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)
@@ -54,8 +74,11 @@ row = st.columns(4)
 row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
 row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
 row[2].metric(f"Improved since {figures['previous_period'] or 'previous period'}", f"{figures['improved']}")
-row[3].metric("Worsened", f"{figures['worsened']}",
-              help=f"{figures['no_real_change']} showed no real change; {figures['not_comparable']} not comparable")
+row[3].metric(
+    "Worsened",
+    f"{figures['worsened']}",
+    help=f"{figures['no_real_change']} showed no real change; {figures['not_comparable']} not comparable",
+)
 
 st.subheader("In brief")
 st.markdown(" ".join(overview_sentences(figures)))
@@ -64,16 +87,31 @@ trend = analysis.trend_view(cat, bench, [OVERALL], [selection.focus])
 if len(trend):
     st.subheader(f"Overall position over time, {trend['period'].iloc[0]} to {trend['period'].iloc[-1]}")
     draw_chart(charts.sparkline(trend, selection.group_size), width="stretch")
-    st.caption("Position 1 (best) at the top. " + ", ".join(
-        f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v))
+    st.caption(
+        "Position 1 (best) at the top. "
+        + ", ".join(f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)
+    )
 
 st.subheader("Briefing pack")
-st.caption("The same content as the Presentation page: title, headline cards, the Overall and theme quadrant "
-           "charts, theme positions, the bottom-quartile list and the funding league table.")
+st.caption(
+    "The same content as the Presentation page: title, headline cards, the Overall and theme quadrant "
+    "charts, theme positions, the bottom-quartile list and the funding league table."
+)
 name = slug(f"{selection.focus_name} briefing {selection.period} {selection.group_label}")
 left, right, _ = st.columns([1, 1, 3])
-left.download_button("Download slides (PPTX)", data=lambda: briefing_file(selection, "pptx"), file_name=f"{name}.pptx",
-                     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                     on_click="ignore", key="download-pptx")
-right.download_button("Download report (PDF)", data=lambda: briefing_file(selection, "pdf"), file_name=f"{name}.pdf",
-                      mime="application/pdf", on_click="ignore", key="download-pdf")
+left.download_button(
+    "Download slides (PPTX)",
+    data=lambda: briefing_file(selection, "pptx"),
+    file_name=f"{name}.pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    on_click="ignore",
+    key="download-pptx",
+)
+right.download_button(
+    "Download report (PDF)",
+    data=lambda: briefing_file(selection, "pdf"),
+    file_name=f"{name}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    key="download-pdf",
+)

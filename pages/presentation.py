@@ -30,7 +30,7 @@ if slide.subtitle:
 if slide.cards:
     for row in range(0, len(slide.cards), 3):
         cols = st.columns(3)
-        for col, (label, value) in zip(cols, slide.cards[row:row + 3]):
+        for col, (label, value) in zip(cols, slide.cards[row : row + 3]):
             col.metric(label, value)
 if slide.chart is not None:
     draw_chart(slide.chart)

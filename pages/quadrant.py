@@ -45,26 +45,38 @@ else:
 basis = analysis.context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
 title = f"{theme} performance against {comparator}, {selection.period}"
 subtitle = selection.subtitle(f"{axis} basis: {basis}")
-chart = charts.quadrant_chart(view, title, subtitle, x_title, comparator, context_title=context_title,
-                              style=style(selection))
+chart = charts.quadrant_chart(
+    view, title, subtitle, x_title, comparator, context_title=context_title, style=style(selection)
+)
 counts = view["quadrant"].value_counts()
 focus_quadrant = view.loc[view["is_focus"], "quadrant"]
-summary = ((f"{selection.focus_name} is in the '{focus_quadrant.iloc[0]}' quadrant. " if len(focus_quadrant) else "")
-           + "Authorities per quadrant: " + "; ".join(f"{label} {n}" for label, n in counts.items()) + ".")
+summary = (
+    (f"{selection.focus_name} is in the '{focus_quadrant.iloc[0]}' quadrant. " if len(focus_quadrant) else "")
+    + "Authorities per quadrant: "
+    + "; ".join(f"{label} {n}" for label, n in counts.items())
+    + "."
+)
 show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
 st.caption(currency_text(analysis.data_currency(cat, bench, theme, selection.period)))
-positioned = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == selection.period)
-                             & bench.positions["position"].notna()]
+positioned = bench.positions[
+    (bench.positions["theme"] == theme)
+    & (bench.positions["period"] == selection.period)
+    & bench.positions["position"].notna()
+]
 if len(view) < len(positioned):
-    st.caption(f"{len(positioned) - len(view)} of the {len(positioned)} authorities with a {theme} position have "
-               f"no {axis.lower()} figure ({axis} basis: {basis}), so both axes rank the {len(view)} plotted: "
-               "performance positions here can differ from the league table's.")
+    st.caption(
+        f"{len(positioned) - len(view)} of the {len(positioned)} authorities with a {theme} position have "
+        f"no {axis.lower()} figure ({axis} basis: {basis}), so both axes rank the {len(view)} plotted: "
+        "performance positions here can differ from the league table's."
+    )
 focus_row = view[view["is_focus"]]
 if len(focus_row):
-    st.info(f"{selection.focus_name}: **{focus_row['quadrant'].iloc[0]}** "
-            f"(performance position {int(focus_row['performance_position'].iloc[0])}, "
-            f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])}).")
+    st.info(
+        f"{selection.focus_name}: **{focus_row['quadrant'].iloc[0]}** "
+        f"(performance position {int(focus_row['performance_position'].iloc[0])}, "
+        f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])})."
+    )
 
 if st.toggle("Show every theme at once", key="quadrant_multiples"):
     views = {}
@@ -73,7 +85,8 @@ if st.toggle("Show every theme at once", key="quadrant_multiples"):
         if len(each_view):
             views[each] = each_view
     multiples_title = f"Every theme: performance against {comparator}, {selection.period}"
-    chart = charts.quadrant_small_multiples(views, multiples_title, selection.subtitle(), comparator,
-                                            style=style(selection))
+    chart = charts.quadrant_small_multiples(
+        views, multiples_title, selection.subtitle(), comparator, style=style(selection)
+    )
     frame = __import__("pandas").concat([v.assign(theme=t) for t, v in views.items()], ignore_index=True)
     show_chart(chart, frame, multiples_title, key="quadrant-multiples")

@@ -31,19 +31,32 @@ if bottom.empty:
     st.success("No indicator is in the bottom quartile.")
 else:
     used = cat.reporting_values
-    used = used.loc[(used["period"] == selection.period) & (used["authority_code"] == selection.focus),
-                    ["indicator_id", "source_period", "status"]]
+    used = used.loc[
+        (used["period"] == selection.period) & (used["authority_code"] == selection.focus),
+        ["indicator_id", "source_period", "status"],
+    ]
     bottom = bottom.merge(used, on="indicator_id", how="left")
     older = int((bottom["source_period"] != selection.period).sum())
-    st.caption(f"{len(bottom)} indicators in the bottom 25% of the group, grouped by theme"
-               + (f"; {older} of them rest on figures published for an earlier period (Published for)."
-                  if older else "."))
+    st.caption(
+        f"{len(bottom)} indicators in the bottom 25% of the group, grouped by theme"
+        + (f"; {older} of them rest on figures published for an earlier period (Published for)." if older else ".")
+    )
     for theme, rows in bottom.groupby("theme", sort=True):
         with st.expander(f"{theme} ({len(rows)})", expanded=len(bottom) <= 12):
-            st.dataframe(rows[["name", "value", "rank", "n_ranked", "source_period", "status"]].rename(
-                columns={"name": "Indicator", "value": "Value", "rank": "Rank", "n_ranked": "Of",
-                         "source_period": "Published for", "status": "Status"}),
-                hide_index=True, width="stretch")
+            st.dataframe(
+                rows[["name", "value", "rank", "n_ranked", "source_period", "status"]].rename(
+                    columns={
+                        "name": "Indicator",
+                        "value": "Value",
+                        "rank": "Rank",
+                        "n_ranked": "Of",
+                        "source_period": "Published for",
+                        "status": "Status",
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 st.subheader("Improvement since previous year")
 improved = travel.improvement_since_previous(bench.ranks, cat.indicators, selection.focus, period=selection.period)
@@ -51,17 +64,32 @@ if improved.empty:
     st.info("No indicator moved out of the bottom quartile since the previous period.")
 else:
     st.caption("Indicators that were bottom quartile in the previous period and are in a better quartile now.")
-    st.dataframe(improved[["theme", "name", "previous_period", "previous_rank", "rank", "quartile", "places_gained"]]
-                 .rename(columns={"theme": "Theme", "name": "Indicator", "previous_period": "Previous period",
-                                  "previous_rank": "Previous rank", "rank": "Rank now", "quartile": "Quartile now",
-                                  "places_gained": "Places gained"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        improved[["theme", "name", "previous_period", "previous_rank", "rank", "quartile", "places_gained"]].rename(
+            columns={
+                "theme": "Theme",
+                "name": "Indicator",
+                "previous_period": "Previous period",
+                "previous_rank": "Previous rank",
+                "rank": "Rank now",
+                "quartile": "Quartile now",
+                "places_gained": "Places gained",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("Direction of travel by theme")
 directions = travel.direction_counts(bench.travel, cat.indicators, selection.focus, period=selection.period)
-table = directions.pivot_table(index="theme", columns="direction", values="n_indicators", aggfunc="sum",
-                               observed=False).fillna(0).astype(int)
+table = (
+    directions.pivot_table(index="theme", columns="direction", values="n_indicators", aggfunc="sum", observed=False)
+    .fillna(0)
+    .astype(int)
+)
 table = table.loc[[t for t in order if t in table.index]]
-st.caption("Improvement or deterioration given each indicator's polarity, against the authority's previous value; "
-           "changes within 1% count as no real change.")
+st.caption(
+    "Improvement or deterioration given each indicator's polarity, against the authority's previous value; "
+    "changes within 1% count as no real change."
+)
 st.dataframe(table, width="stretch")

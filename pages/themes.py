@@ -10,8 +10,17 @@ from benchmarking import charts
 from benchmarking.service import explain
 from benchmarking.text.formatting import currency_text, ordinal, position_text
 from benchmarking.method.positions import LA_CORE, OVERALL
-from pages._common import (benchmark, catalogue, current_selection, db_path, overview_figures, page_header, show_chart,
-                           stamp, style)
+from pages._common import (
+    benchmark,
+    catalogue,
+    current_selection,
+    db_path,
+    overview_figures,
+    page_header,
+    show_chart,
+    stamp,
+    style,
+)
 
 QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
 QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
@@ -37,21 +46,25 @@ positions = figures["theme_positions"]
 title = f"{selection.focus_name}: position by theme, {selection.period}"
 # Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
 n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
-chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(),
-                                    style=style(selection))
+chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(), style=style(selection))
 ranked_themes = positions.dropna(subset=["position"])
 ranked_themes = ranked_themes[~ranked_themes["theme"].isin([OVERALL, LA_CORE])].sort_values("position")
-summary = (f"Overall {ordinal(figures['overall_position'])} of {figures['overall_n'] or n_ranked}. Strongest theme: "
-           f"{ranked_themes['theme'].iloc[0]} ({ordinal(ranked_themes['position'].iloc[0])}); weakest: "
-           f"{ranked_themes['theme'].iloc[-1]} ({ordinal(ranked_themes['position'].iloc[-1])})."
-           if len(ranked_themes) else None)
+summary = (
+    f"Overall {ordinal(figures['overall_position'])} of {figures['overall_n'] or n_ranked}. Strongest theme: "
+    f"{ranked_themes['theme'].iloc[0]} ({ordinal(ranked_themes['position'].iloc[0])}); weakest: "
+    f"{ranked_themes['theme'].iloc[-1]} ({ordinal(ranked_themes['position'].iloc[-1])})."
+    if len(ranked_themes)
+    else None
+)
 show_chart(chart, positions, title, key="theme-positions", summary=summary)
 
 table = analysis.theme_table(cat, bench, selection.period)
 theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind")]
 st.subheader(f"League table, {selection.period}")
-st.caption("Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
-           "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort.")
+st.caption(
+    "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
+    "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort."
+)
 # Quartiles count the authorities positioned in each column, not every authority ever in the group.
 positioned = {column: max(1, int(table[column].notna().sum())) for column in theme_columns}
 
@@ -68,15 +81,27 @@ def _shade(column: pd.Series) -> list[str]:
 display = table.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns="authority_code")
 styler = display.style.apply(_shade, subset=theme_columns)
 for column in theme_columns:
-    styler = styler.format(lambda p, n=positioned[column]: "" if pd.isna(p) else
-                           f"{ordinal(p)} · {QUARTILE_TEXT[_quartile(p, n)]}", subset=[column], na_rep="")
-styler = styler.apply(lambda row: ["font-weight: bold; border: 2px solid #D55E00"] * len(row)
-                      if table.loc[row.name, "authority_code"] == selection.focus else [""] * len(row), axis=1)
-st.dataframe(styler, hide_index=True, width="stretch",
-             height=min(38 * (len(display) + 1), 1250))
-st.download_button("Download league table (CSV)", table.to_csv(index=False).encode("utf-8"),
-                   file_name=f"theme-league-table-{selection.period.replace('/', '-')}.csv", mime="text/csv",
-                   on_click="ignore")
+    styler = styler.format(
+        lambda p, n=positioned[column]: "" if pd.isna(p) else f"{ordinal(p)} · {QUARTILE_TEXT[_quartile(p, n)]}",
+        subset=[column],
+        na_rep="",
+    )
+styler = styler.apply(
+    lambda row: (
+        ["font-weight: bold; border: 2px solid #D55E00"] * len(row)
+        if table.loc[row.name, "authority_code"] == selection.focus
+        else [""] * len(row)
+    ),
+    axis=1,
+)
+st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(display) + 1), 1250))
+st.download_button(
+    "Download league table (CSV)",
+    table.to_csv(index=False).encode("utf-8"),
+    file_name=f"theme-league-table-{selection.period.replace('/', '-')}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
 
 st.subheader("Why this rank?")
 theme_choice = st.selectbox("Position to explain", theme_columns, key="why_theme")
@@ -93,17 +118,32 @@ else:
         "position up, positive values pull it down. Indicators without a value are listed, not ranked and "
         "never filled in."
     )
-st.caption(currency_text(analysis.data_currency(cat, bench, theme_choice, selection.period))
-           + " The Published for column gives each figure's own period; Status flags provisional and revised "
-             "figures.")
+st.caption(
+    currency_text(analysis.data_currency(cat, bench, theme_choice, selection.period))
+    + " The Published for column gives each figure's own period; Status flags provisional and revised "
+    "figures."
+)
 st.dataframe(
-    rows.rename(columns={"name": "Indicator", "theme": "Theme", "value": "Value", "rank": "Rank",
-                         "n_ranked": "Of", "group_mean_rank": "Group mean rank", "contribution": "Contribution",
-                         "source_period": "Published for", "years_older": "Years older",
-                         "status": "Status"}).drop(columns="indicator_id"),
-    hide_index=True, width="stretch",
-    column_config={"Group mean rank": st.column_config.NumberColumn(format="%.1f"),
-                   "Contribution": st.column_config.NumberColumn(format="%+.1f")},
+    rows.rename(
+        columns={
+            "name": "Indicator",
+            "theme": "Theme",
+            "value": "Value",
+            "rank": "Rank",
+            "n_ranked": "Of",
+            "group_mean_rank": "Group mean rank",
+            "contribution": "Contribution",
+            "source_period": "Published for",
+            "years_older": "Years older",
+            "status": "Status",
+        }
+    ).drop(columns="indicator_id"),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Group mean rank": st.column_config.NumberColumn(format="%.1f"),
+        "Contribution": st.column_config.NumberColumn(format="%+.1f"),
+    },
 )
 
 st.subheader("Does the message survive a change of comparator group?")
@@ -111,17 +151,27 @@ stability = cached_stability(selection)
 if stability.empty:
     st.info("No other comparator group contains the focus authority.")
 else:
-    table = stability.assign(position=[position_text(p, n) for p, n in zip(stability["position"],
-                                                                            stability["n_positioned"])])
+    table = stability.assign(
+        position=[position_text(p, n) for p, n in zip(stability["position"], stability["n_positioned"])]
+    )
     # One row per group in the order rank_stability lists them (the selected group's kind first),
     # keyed by id so that two groups with the same label are never merged.
-    wide = table.pivot_table(index=["group_id", "group_label", "group_size"], columns="theme", values="position",
-                             aggfunc="first").reset_index()
+    wide = table.pivot_table(
+        index=["group_id", "group_label", "group_size"], columns="theme", values="position", aggfunc="first"
+    ).reset_index()
     listed = list(dict.fromkeys(stability["group_id"]))
     wide = wide.sort_values("group_id", key=lambda ids: ids.map(listed.index)).drop(columns="group_id")
-    order = ["group_label", "group_size"] + [c for c in [OVERALL, LA_CORE] if c in wide.columns] + sorted(
-        c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
-    st.caption(f"{selection.focus_name}'s positions in {selection.period} under every comparator group that "
-               "contains it (each group ranked on its own).")
-    st.dataframe(wide[order].rename(columns={"group_label": "Comparator group", "group_size": "Authorities"}),
-                 hide_index=True, width="stretch")
+    order = (
+        ["group_label", "group_size"]
+        + [c for c in [OVERALL, LA_CORE] if c in wide.columns]
+        + sorted(c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
+    )
+    st.caption(
+        f"{selection.focus_name}'s positions in {selection.period} under every comparator group that "
+        "contains it (each group ranked on its own)."
+    )
+    st.dataframe(
+        wide[order].rename(columns={"group_label": "Comparator group", "group_size": "Authorities"}),
+        hide_index=True,
+        width="stretch",
+    )

@@ -18,8 +18,9 @@ names = dict(zip(cat.authorities["code"], cat.authorities["name"]))
 members = [c for c in bench.group.members if c != selection.focus]
 left, right = st.columns(2)
 themes = left.multiselect("Themes", [OVERALL, LA_CORE] + cat.themes, default=[OVERALL, LA_CORE], key="trend_themes")
-others = right.multiselect("Compare with", members, format_func=lambda c: names.get(c, c), key="trend_others",
-                           max_selections=6)
+others = right.multiselect(
+    "Compare with", members, format_func=lambda c: names.get(c, c), key="trend_others", max_selections=6
+)
 if not themes:
     st.info("Choose at least one theme.")
     st.stop()
@@ -29,18 +30,36 @@ if trend.empty:
     st.stop()
 periods = list(dict.fromkeys(trend.sort_values("period_start")["period"]))
 title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
-chart = charts.trend_chart(trend, selection.focus_name, selection.group_size, title,
-                           selection.subtitle("1 = best, at the top"), style=style(selection))
+chart = charts.trend_chart(
+    trend,
+    selection.focus_name,
+    selection.group_size,
+    title,
+    selection.subtitle("1 = best, at the top"),
+    style=style(selection),
+)
 mine = trend[trend["authority_code"] == selection.focus].dropna(subset=["position"]).sort_values("period_start")
-summary = "; ".join(
-    f"{theme}: {int(rows['position'].iloc[0])} in {rows['period'].iloc[0]} to {int(rows['position'].iloc[-1])} "
-    f"in {rows['period'].iloc[-1]}" for theme, rows in mine.groupby("theme", sort=False)) or None
-show_chart(chart, trend, title, key="trend", summary=f"{selection.focus_name}'s position (1 = best): {summary}."
-           if summary else None)
+summary = (
+    "; ".join(
+        f"{theme}: {int(rows['position'].iloc[0])} in {rows['period'].iloc[0]} to {int(rows['position'].iloc[-1])} "
+        f"in {rows['period'].iloc[-1]}"
+        for theme, rows in mine.groupby("theme", sort=False)
+    )
+    or None
+)
+show_chart(
+    chart,
+    trend,
+    title,
+    key="trend",
+    summary=f"{selection.focus_name}'s position (1 = best): {summary}." if summary else None,
+)
 # Publishers start at different times, so early periods may rest on a handful of indicators.
 for theme, rows in mine.groupby("theme", sort=False):
     thin = rows[rows["n_available"] < rows["n_available"].max() / 2]
     if len(thin):
-        st.caption(f"**{theme}** rests on few indicators in {', '.join(thin['period'])} "
-                   f"({int(thin['n_available'].min())}-{int(thin['n_available'].max())} indicators, against up to "
-                   f"{int(rows['n_available'].max())} in other periods): read those positions with care.")
+        st.caption(
+            f"**{theme}** rests on few indicators in {', '.join(thin['period'])} "
+            f"({int(thin['n_available'].min())}-{int(thin['n_available'].max())} indicators, against up to "
+            f"{int(rows['n_available'].max())} in other periods): read those positions with care."
+        )

@@ -8,8 +8,9 @@ from pathlib import Path
 from benchmarking.store import Store
 
 
-def load_once(cache: dict, shared_data: Path, tmp_path_factory, folder_name: str,
-              load: Callable[[Store, Path], object]) -> dict:
+def load_once(
+    cache: dict, shared_data: Path, tmp_path_factory, folder_name: str, load: Callable[[Store, Path], object]
+) -> dict:
     """Return ``cache`` filled (on first call) with the folder, the store loaded through ``load``,
     the load's result, and the values, indicators, authorities and groups the store reads back."""
     if "store" not in cache:
@@ -18,8 +19,12 @@ def load_once(cache: dict, shared_data: Path, tmp_path_factory, folder_name: str
         store.initialise()
         result = load(store, folder)
         cache.update(
-            folder=folder, store=store, result=result, values=store.values(),
-            indicators=store.indicators(), authorities=store.authorities(),
+            folder=folder,
+            store=store,
+            result=result,
+            values=store.values(),
+            indicators=store.indicators(),
+            authorities=store.authorities(),
             groups=store.comparator_groups(),
         )
     return cache

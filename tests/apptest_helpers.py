@@ -122,7 +122,9 @@ class Chart:
     def data_with(self, column: str) -> pd.DataFrame:
         """Return the largest dataset that has ``column`` (the chart's main data)."""
         frames = [frame for frame in self.datasets.values() if column in frame.columns]
-        assert frames, f"no dataset with column {column!r}; columns: {[list(f.columns) for f in self.datasets.values()]}"
+        assert frames, (
+            f"no dataset with column {column!r}; columns: {[list(f.columns) for f in self.datasets.values()]}"
+        )
         return max(frames, key=len)
 
 
@@ -180,8 +182,9 @@ def direct_positions(store_path: str, group_id: str = "all", focus: str = FOCUS)
     return positions(direct_ranks(str(store_path), group_id, focus), cat.indicators)
 
 
-def direct_position_map(store_path, theme: str, period: str, group_id: str = "all",
-                        focus: str = FOCUS) -> dict[str, int]:
+def direct_position_map(
+    store_path, theme: str, period: str, group_id: str = "all", focus: str = FOCUS
+) -> dict[str, int]:
     """Return authority code -> position on a theme in a period (positioned authorities only)."""
     table = direct_positions(str(store_path), group_id, focus)
     rows = table[(table["theme"] == theme) & (table["period"] == period)].dropna(subset=["position"])

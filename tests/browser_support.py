@@ -28,8 +28,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 START_SECONDS = 60
 EXPECT_SECONDS = 30
 SETTLE_SECONDS = 60  # a page's first load on a cold server ranks everything first
@@ -38,8 +44,10 @@ BRIEFING_VIEWPORT = {"width": 1920, "height": 1080}
 MODES = {"normal": ("", NORMAL_VIEWPORT), "briefing": ("?briefing=1", BRIEFING_VIEWPORT)}
 DEMO_BANNER = "Illustrative demo data"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS},
-               "resultTypes": ["violations"]}  # skip building pass/incomplete details: 3-4x faster
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations"],
+}  # skip building pass/incomplete details: 3-4x faster
 
 # url path -> (page title, whether the page draws a chart on the demo store)
 PAGES = {
@@ -75,10 +83,27 @@ class Server:
         env = os.environ | {"BENCHMARKING_DB": str(db_path), "PYTHONUNBUFFERED": "1"}
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def output(self) -> str:
@@ -112,7 +137,7 @@ class Server:
         """Return the URL of ``path`` ("quadrant?briefing=1"); the Overview is the root URL."""
         # The default page lives at the root URL: /overview would be "page not found".
         if path.split("?")[0] == "overview":
-            path = path[len("overview"):]
+            path = path[len("overview") :]
         return f"{self.url}/{path}"
 
     def stop(self) -> None:
@@ -172,15 +197,21 @@ def wait_for_page(page, name: str, drawn: str | None = "chart") -> None:
     title, _ = PAGES[name]
     selector = {"chart": CHART, "chart or table": f"{CHART}, {TABLE}", None: None}[drawn]
     try:
-        page.wait_for_function(f"args => ({UNSETTLED})(args).length === 0", arg=[title, selector],
-                               polling=100, timeout=SETTLE_SECONDS * 1000)
+        page.wait_for_function(
+            f"args => ({UNSETTLED})(args).length === 0",
+            arg=[title, selector],
+            polling=100,
+            timeout=SETTLE_SECONDS * 1000,
+        )
     except Exception as error:  # noqa: BLE001 - a timeout, or the page went away: say what was missing
         try:
             unmet = page.evaluate(UNSETTLED, [title, selector])
         except Exception:  # noqa: BLE001
             unmet = ["(the page could not be read)"]
-        raise AssertionError(f"{page.url} did not settle within {SETTLE_SECONDS} s; still waiting for: "
-                             f"{', '.join(unmet)} ({type(error).__name__})") from None
+        raise AssertionError(
+            f"{page.url} did not settle within {SETTLE_SECONDS} s; still waiting for: "
+            f"{', '.join(unmet)} ({type(error).__name__})"
+        ) from None
 
 
 def screenshot(page, name: str, screen_too: bool = False) -> Path:
@@ -198,7 +229,8 @@ def screenshot(page, name: str, screen_too: bool = False) -> Path:
     height = page.evaluate(
         """() => Math.max(document.documentElement.scrollHeight, ...['stMain', 'stAppViewContainer']
                .map(id => document.querySelector(`[data-testid="${id}"]`))
-               .filter(Boolean).map(element => element.scrollHeight))""")
+               .filter(Boolean).map(element => element.scrollHeight))"""
+    )
     if height > viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": height})
         page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
@@ -219,7 +251,8 @@ def serious_violations(violations: list[dict]) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "
         f"{[(n['target'], n['any'][0]['data'] if n['any'] else '') for n in v['nodes'][:3]]}"
-        for v in violations if v["impact"] in ("serious", "critical")
+        for v in violations
+        if v["impact"] in ("serious", "critical")
     ]
 
 
@@ -234,13 +267,13 @@ class Visit:
     name: str
     mode: str
     url: str
-    error: str | None = None           # why the page never settled (then nothing else is read)
+    error: str | None = None  # why the page never settled (then nothing else is read)
     exceptions: list[str] = field(default_factory=list)  # text of Streamlit exception boxes
-    main_text: str = ""                # the visible text of the main area
+    main_text: str = ""  # the visible text of the main area
     sidebar_visible: bool = False
     nav: list[str] = field(default_factory=list)  # the sidebar's page links, as shown
-    charts: int = 0                    # vega-lite charts drawn (canvas or svg)
-    tables: int = 0                    # data tables drawn
+    charts: int = 0  # vega-lite charts drawn (canvas or svg)
+    tables: int = 0  # data tables drawn
     screenshot: Path | None = None
     violations: list[dict] | None = None  # axe-core's violations; None when axe is not installed
     axe_report: Path | None = None
@@ -282,7 +315,7 @@ class PageWalk:
             # as navigation (a race in pages/_common.current_selection; test_browser checks the nav).
             if server.url in self.warm:
                 names = list(PAGES)
-                for following in names[names.index(name) + 1:][:self.AHEAD]:
+                for following in names[names.index(name) + 1 :][: self.AHEAD]:
                     ahead = (server.url, following, mode)
                     if ahead not in self.visits and ahead not in self.opening:
                         self.opening[ahead] = self._open(server, following, mode)
@@ -317,8 +350,9 @@ class PageWalk:
                 page.bring_to_front()
                 has_chart = PAGES[name][1]
                 # On the real data a page may draw a table where the demo has a chart (Funding, for one).
-                wait_for_page(page, name,
-                              drawn=None if not has_chart else "chart" if server.store == "demo" else "chart or table")
+                wait_for_page(
+                    page, name, drawn=None if not has_chart else "chart" if server.store == "demo" else "chart or table"
+                )
             except Exception as failure:  # noqa: BLE001 - kept and reported by every test that reads this visit
                 error = f"{type(failure).__name__}: {failure}"
         if error is not None:
@@ -331,8 +365,10 @@ class PageWalk:
         visit.exceptions = page.get_by_test_id("stException").all_inner_texts()
         visit.main_text = page.get_by_test_id("stMain").inner_text()
         visit.sidebar_visible = page.get_by_test_id("stSidebar").is_visible()
-        visit.nav = [text.strip().splitlines()[-1].strip() if text.strip() else ""
-                     for text in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
+        visit.nav = [
+            text.strip().splitlines()[-1].strip() if text.strip() else ""
+            for text in page.get_by_test_id("stSidebarNavLink").all_inner_texts()
+        ]
         visit.charts = page.locator(CHART).count()
         visit.tables = page.locator(TABLE).count()
         base = artifact_name(server.store, name, mode)

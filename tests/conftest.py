@@ -11,8 +11,15 @@ import pytest
 
 from benchmarking.datasets.demo import build_demo_store
 from benchmarking.store import Store
-from browser_support import (axe, browser, demo_server, open_app, page_walk, public_server,  # noqa: F401
-                             sync_playwright)
+from browser_support import (
+    axe,
+    browser,
+    demo_server,
+    open_app,
+    page_walk,
+    public_server,  # noqa: F401
+    sync_playwright,
+)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -68,5 +75,6 @@ def pytest_collection_modifyitems(items):
     """Run the tests that need the browser last, together, so that Chromium and the Streamlit
     servers (session fixtures) are started once and live only through that block."""
     needs_browser = ["browser" in getattr(item, "fixturenames", ()) for item in items]
-    items[:] = ([item for item, later in zip(items, needs_browser) if not later]
-                + [item for item, later in zip(items, needs_browser) if later])
+    items[:] = [item for item, later in zip(items, needs_browser) if not later] + [
+        item for item, later in zip(items, needs_browser) if later
+    ]

@@ -36,9 +36,16 @@ def indicators_frame(rows: dict[str, dict] | list[str], **defaults) -> pd.DataFr
     """
     if not isinstance(rows, dict):
         rows = {indicator_id: {} for indicator_id in rows}
-    base = {"theme": "Economy", "outcome": None, "polarity": "high",
-            "target_midpoint": math.nan, "unit": "%", "source": "test", "is_core": True,
-            "description": None} | defaults
+    base = {
+        "theme": "Economy",
+        "outcome": None,
+        "polarity": "high",
+        "target_midpoint": math.nan,
+        "unit": "%",
+        "source": "test",
+        "is_core": True,
+        "description": None,
+    } | defaults
     records = [
         {"id": indicator_id, "name": f"Indicator {indicator_id}"} | base | overrides
         for indicator_id, overrides in rows.items()
@@ -55,14 +62,17 @@ def values_frame(table: dict[str, dict[str, float | None]], period: str = LATEST
     ``None`` or NaN is a missing value (the row is still there).
     """
     records = [
-        {"indicator_id": indicator_id, "authority_code": authority_code, "period": period,
-         "value": math.nan if value is None else float(value), "status": "final"}
+        {
+            "indicator_id": indicator_id,
+            "authority_code": authority_code,
+            "period": period,
+            "value": math.nan if value is None else float(value),
+            "status": "final",
+        }
         for indicator_id, by_authority in table.items()
         for authority_code, value in by_authority.items()
     ]
-    frame = pd.DataFrame.from_records(
-        records, columns=["indicator_id", "authority_code", "period", "value", "status"]
-    )
+    frame = pd.DataFrame.from_records(records, columns=["indicator_id", "authority_code", "period", "value", "status"])
     frame["value"] = frame["value"].astype(float)
     frame["period_start"] = pd.to_datetime(frame["period"].map(PERIOD_STARTS))
     return frame
@@ -130,11 +140,9 @@ def ranking_inputs(
                 numbers = draw(st.permutations(list(range(1, n_authorities + 1))))
                 numbers = [float(n) for n in numbers]
             else:
-                numbers = draw(st.lists(st.integers(0, 6).map(float),
-                                        min_size=n_authorities, max_size=n_authorities))
+                numbers = draw(st.lists(st.integers(0, 6).map(float), min_size=n_authorities, max_size=n_authorities))
             if missing:
-                holes = draw(st.lists(st.booleans(), min_size=n_authorities,
-                                      max_size=n_authorities))
+                holes = draw(st.lists(st.booleans(), min_size=n_authorities, max_size=n_authorities))
                 numbers = [math.nan if hole else n for n, hole in zip(numbers, holes)]
             table[period][indicator_id] = dict(zip(authorities, numbers))
     return values_over_periods(table), indicators

@@ -18,8 +18,9 @@ from browser_support import PAGES, serious_violations
 
 pytestmark = pytest.mark.playwright
 
-VISITS = ([("demo", name, mode) for mode in ("normal", "briefing") for name in PAGES]
-          + [("public", name, "normal") for name in PAGES])
+VISITS = [("demo", name, mode) for mode in ("normal", "briefing") for name in PAGES] + [
+    ("public", name, "normal") for name in PAGES
+]
 
 
 @pytest.mark.parametrize("store, name, mode", VISITS)

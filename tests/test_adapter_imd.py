@@ -19,8 +19,10 @@ from benchmarking.adapters.imd import DATA_FILE, EDITION, imd_items, load_imd
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import Store
 
-HEADER = ("utla19_code,utla19_name,IMD - Average rank,IMD - Rank of average rank,IMD - Average score,"
-          "IMD - Rank of average score\n")
+HEADER = (
+    "utla19_code,utla19_name,IMD - Average rank,IMD - Rank of average rank,IMD - Average score,"
+    "IMD - Rank of average score\n"
+)
 ROWS = [
     "E10000018,Leicestershire,11500.5,130,12.9,134\n",
     "E06000001,Hartlepool,22581.98,21,35.037,9\n",
@@ -94,8 +96,17 @@ def test_the_command_line_loads_imd_and_a_dry_run_writes_nothing(writable_store,
     """`import-source imd --source DIR`: --dry-run previews only; then the load commits."""
     folder = imd_folder(tmp_path)
     before = writable_store.checksums()
-    command = [sys.executable, "-m", "benchmarking", "--db", str(writable_store.path), "import-source", "imd",
-               "--source", str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarking",
+        "--db",
+        str(writable_store.path),
+        "import-source",
+        "imd",
+        "--source",
+        str(tmp_path),
+    ]
     run = subprocess.run(command + ["--dry-run"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "Dry run: nothing was written." in run.stdout
@@ -128,5 +139,7 @@ def test_the_published_imd_summary_loads_151_authorities(shared_data, tmp_path):
     assert "E06000039" in set(deprivation["authority_code"])  # Slough, corrected in the CSV
     raw = pd.read_csv(shared_data / "imd2019" / DATA_FILE)
     most = raw.loc[raw["IMD - Rank of average rank"] == 1, "utla19_code"].iloc[0]
-    assert deprivation.set_index("authority_code").loc[most, "average_score"] == raw.set_index("utla19_code").loc[
-        most, "IMD - Average score"]
+    assert (
+        deprivation.set_index("authority_code").loc[most, "average_score"]
+        == raw.set_index("utla19_code").loc[most, "IMD - Average score"]
+    )

@@ -50,8 +50,7 @@ def county_ranks_in_latest_period(loaded: dict) -> tuple[pd.DataFrame, list[str]
     values, authorities = loaded["values"], loaded["authorities"]
     counties = authorities.loc[authorities["kind"] == "county council", "code"].tolist()
     latest = values.sort_values("period_start")["period"].iloc[-1]
-    ranks = indicator_ranks(values[values["period"] == latest], loaded["indicators"],
-                            authority_codes=counties)
+    ranks = indicator_ranks(values[values["period"] == latest], loaded["indicators"], authority_codes=counties)
     return ranks, counties, latest
 
 
@@ -67,8 +66,7 @@ def test_oflog_load_matches_provenance_counts(loaded):
     assert len(values) == ASC_ROWS
     assert loaded["result"].counts["indicator_value"]["added"] == ASC_ROWS
     assert len(authorities) == AUTHORITIES
-    assert set(authorities["kind"]) == {"county council", "unitary", "metropolitan district",
-                                        "london borough"}
+    assert set(authorities["kind"]) == {"county council", "unitary", "metropolitan district", "london borough"}
     counties = authorities[authorities["kind"] == "county council"]
     assert len(counties) == COUNTY_COUNCILS
     e10 = authorities.loc[authorities["code"].str.startswith("E10"), "code"]
@@ -83,8 +81,15 @@ def test_oflog_polarity_comes_from_rank_order_and_is_none_where_never_given(load
     raw = pd.read_csv(loaded["folder"] / "ASC_data.csv", dtype=str, keep_default_na=False)
     assert raw["rank_order"].isin(["", "None"]).sum() == RANK_ORDER_MISSING_ROWS
     polarity = loaded["indicators"].set_index("id")["polarity"].to_dict()
-    assert polarity == {"ASC1": "high", "ASC2": "high", "ASC3": "high", "ASC4": "high",
-                        "ASC5": "high", "ASC6": "none", "ASC7": "none"}
+    assert polarity == {
+        "ASC1": "high",
+        "ASC2": "high",
+        "ASC3": "high",
+        "ASC4": "high",
+        "ASC5": "high",
+        "ASC6": "none",
+        "ASC7": "none",
+    }
     assert set(loaded["indicators"]["theme"]) == {"Adult Social Care"}
 
 
@@ -92,11 +97,13 @@ def test_oflog_polarity_comes_from_rank_order_and_is_none_where_never_given(load
 def test_oflog_neighbour_lists_are_kept_for_authorities_with_data(loaded):
     """348 NN keys: lists of the 152 authorities in ASC_data are stored, self entries left out."""
     neighbours, counts = oflog_neighbours(loaded["folder"], loaded["authorities"]["code"])
-    print(f"\nNN.json: {counts.lists} lists; kept {counts.lists_kept} "
-          f"({counts.entries_kept} rows), "
-          f"dropped {counts.lists_dropped} lists of authorities without ASC data and "
-          f"{counts.neighbours_dropped} neighbours not in ASC data; left out {counts.self_entries} "
-          "self entries")
+    print(
+        f"\nNN.json: {counts.lists} lists; kept {counts.lists_kept} "
+        f"({counts.entries_kept} rows), "
+        f"dropped {counts.lists_dropped} lists of authorities without ASC data and "
+        f"{counts.neighbours_dropped} neighbours not in ASC data; left out {counts.self_entries} "
+        "self entries"
+    )
     assert counts.lists == NEIGHBOUR_KEYS
     assert counts.lists_kept + counts.lists_dropped == NEIGHBOUR_KEYS
     assert counts.self_entries == counts.lists_kept  # each list names its own authority once
@@ -149,8 +156,7 @@ def test_leicestershire_rank_equals_a_direct_count_from_the_csv(loaded):
         published = counties[(counties["Code"] == measure) & counties["Value"].notna()]
         own = published.loc[published["Local authority code"] == LEICESTERSHIRE, "Value"].item()
         expected = 1 + int((published["Value"] > own).sum())
-        engine = ranks[(ranks["indicator_id"] == measure)
-                       & (ranks["authority_code"] == LEICESTERSHIRE)]
+        engine = ranks[(ranks["indicator_id"] == measure) & (ranks["authority_code"] == LEICESTERSHIRE)]
         assert engine["rank"].item() == expected, measure
         assert engine["n_ranked"].item() == len(published), measure
         checked += 1
@@ -161,8 +167,10 @@ def test_leicestershire_rank_equals_a_direct_count_from_the_csv(loaded):
 # Rules and errors on small hand-made files (no real data needed)
 # ---------------------------------------------------------------------------------------
 
-HEADER = ("Financial year,Local authority code,Local authority name,Grouping,Entity_Name,Region,"
-          "Measure,Code,Value,MEDIAN,MADs_from_median,rank_order\n")
+HEADER = (
+    "Financial year,Local authority code,Local authority name,Grouping,Entity_Name,Region,"
+    "Measure,Code,Value,MEDIAN,MADs_from_median,rank_order\n"
+)
 
 
 def write_oflog(folder: Path, rows: list[str], neighbours: object | None = None) -> Path:
@@ -176,8 +184,7 @@ def write_oflog(folder: Path, rows: list[str], neighbours: object | None = None)
 
 def row(year: str, code: str, kind: str, measure: str, value: str, rank_order: str) -> str:
     """One ASC_data.csv line for authority ``code`` (name and region fixed)."""
-    return (f"{year},{code},Council {code},LA_Raw,{kind},East Midlands,"
-            f"{measure} name,{measure},{value},,,{rank_order}")
+    return f"{year},{code},Council {code},LA_Raw,{kind},East Midlands,{measure} name,{measure},{value},,,{rank_order}"
 
 
 def polarities(folder: Path) -> dict[str, str]:
@@ -188,32 +195,41 @@ def polarities(folder: Path) -> dict[str, str]:
 
 def test_polarity_is_taken_from_any_year_that_gives_it(tmp_path):
     """desc one year and blank another is 'high'; ASC (any case) 'low'; never given 'none'."""
-    folder = write_oflog(tmp_path / "oflog", [
-        row("2021-22", "E10000018", "Counties", "M1", "7.5", "desc"),
-        row("2022-23", "E10000018", "Counties", "M1", "7.6", ""),
-        row("2022-23", "E10000019", "Counties", "M2", "3", "ASC"),
-        row("2022-23", "E10000018", "Counties", "M3", "1", "None"),
-        row("2022-23", "E10000019", "Counties", "M3", "2", ""),
-    ])
+    folder = write_oflog(
+        tmp_path / "oflog",
+        [
+            row("2021-22", "E10000018", "Counties", "M1", "7.5", "desc"),
+            row("2022-23", "E10000018", "Counties", "M1", "7.6", ""),
+            row("2022-23", "E10000019", "Counties", "M2", "3", "ASC"),
+            row("2022-23", "E10000018", "Counties", "M3", "1", "None"),
+            row("2022-23", "E10000019", "Counties", "M3", "2", ""),
+        ],
+    )
     assert polarities(folder) == {"M1": "high", "M2": "low", "M3": "none"}
 
 
 def test_conflicting_rank_order_is_refused(tmp_path):
     """A measure ranked desc in one year and asc in another is an error naming the measure."""
-    folder = write_oflog(tmp_path / "oflog", [
-        row("2021-22", "E10000018", "Counties", "M1", "7.5", "desc"),
-        row("2022-23", "E10000018", "Counties", "M1", "7.6", "asc"),
-    ])
+    folder = write_oflog(
+        tmp_path / "oflog",
+        [
+            row("2021-22", "E10000018", "Counties", "M1", "7.5", "desc"),
+            row("2022-23", "E10000018", "Counties", "M1", "7.6", "asc"),
+        ],
+    )
     with pytest.raises(ImportValidationError, match="M1: rank_order is desc in some rows and asc"):
         oflog_items(folder)
 
 
 def test_unknown_authority_type_is_refused_with_its_row(tmp_path):
     """An Entity_Name outside the four Oflog types is reported with file, row and column."""
-    folder = write_oflog(tmp_path / "oflog", [
-        row("2022-23", "E10000018", "Counties", "M1", "7.5", "desc"),
-        row("2022-23", "E07000129", "Districts", "M1", "7.1", "desc"),
-    ])
+    folder = write_oflog(
+        tmp_path / "oflog",
+        [
+            row("2022-23", "E10000018", "Counties", "M1", "7.5", "desc"),
+            row("2022-23", "E07000129", "Districts", "M1", "7.1", "desc"),
+        ],
+    )
     with pytest.raises(ImportValidationError) as error:
         oflog_items(folder)
     issue = error.value.issues[0]
@@ -225,10 +241,11 @@ def test_neighbours_outside_the_data_are_dropped_and_counted(tmp_path):
     """Lists of unknown authorities and unknown neighbours are left out, and counted."""
     folder = write_oflog(
         tmp_path / "oflog",
-        [row("2022-23", "E10000018", "Counties", "M1", "7.5", "desc"),
-         row("2022-23", "E10000019", "Counties", "M1", "7.1", "desc")],
-        neighbours={"E10000018": ["E10000018", "E10000019", "E10000099"],
-                    "E07000129": ["E07000129", "E10000018"]},
+        [
+            row("2022-23", "E10000018", "Counties", "M1", "7.5", "desc"),
+            row("2022-23", "E10000019", "Counties", "M1", "7.1", "desc"),
+        ],
+        neighbours={"E10000018": ["E10000018", "E10000019", "E10000099"], "E07000129": ["E07000129", "E10000018"]},
     )
     neighbours, counts = oflog_neighbours(folder, ["E10000018", "E10000019"])
     pairs = neighbours[["authority_code", "member_code"]].values.tolist()
@@ -239,9 +256,9 @@ def test_neighbours_outside_the_data_are_dropped_and_counted(tmp_path):
 
 def test_neighbour_file_of_the_wrong_shape_is_refused(tmp_path):
     """NN.json must map codes to lists of codes; anything else is a clear error."""
-    folder = write_oflog(tmp_path / "oflog",
-                         [row("2022-23", "E10000018", "Counties", "M1", "7", "desc")],
-                         neighbours=[["E10000018"]])
+    folder = write_oflog(
+        tmp_path / "oflog", [row("2022-23", "E10000018", "Counties", "M1", "7", "desc")], neighbours=[["E10000018"]]
+    )
     with pytest.raises(ImportValidationError, match="NN.json: expected an object mapping"):
         oflog_items(folder)
 

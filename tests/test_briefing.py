@@ -69,10 +69,18 @@ def test_pptx_has_every_section_with_titles_and_notes(demo_briefing):
     assert "Illustrative demo data" in texts[0]
     for spec in briefing.slides[1:]:
         assert any(spec.title in text for text in texts), spec.title
-    quadrant_slides = [s for s in deck.slides if any("performance against spend" in sh.text_frame.text
-                                                     for sh in s.shapes if sh.has_text_frame)]
-    assert len(quadrant_slides) == 2 + len(briefing.slides[0:0] or []) + sum(
-        1 for s in briefing.slides if s.title.endswith(f"performance against spend, {PERIOD}")) - 2
+    quadrant_slides = [
+        s
+        for s in deck.slides
+        if any("performance against spend" in sh.text_frame.text for sh in s.shapes if sh.has_text_frame)
+    ]
+    assert (
+        len(quadrant_slides)
+        == 2
+        + len(briefing.slides[0:0] or [])
+        + sum(1 for s in briefing.slides if s.title.endswith(f"performance against spend, {PERIOD}"))
+        - 2
+    )
     for slide in quadrant_slides:
         assert "How to read this chart" in slide.notes_slide.notes_text_frame.text
         assert any(shape.shape_type == 13 for shape in slide.shapes)  # a picture
@@ -142,8 +150,9 @@ def test_narrative_follows_the_data(writable_store):
     best = values.groupby("indicator_id")["value"].agg(["max", "min"])
     polarity = indicators.loc[best.index, "polarity"]
     target = np.where(polarity == "low", best["min"] - 1, best["max"] + 1)
-    frame = pd.DataFrame({"indicator_id": best.index, "authority_code": FOCUS, "period": PERIOD,
-                          "value": target.astype(str)})
+    frame = pd.DataFrame(
+        {"indicator_id": best.index, "authority_code": FOCUS, "period": PERIOD, "value": target.astype(str)}
+    )
     frame = frame[polarity.to_numpy() != "none"]
     import_frames(writable_store, [("indicator_value", frame, "best.csv")])
     after = " ".join(_briefing(writable_store)[2].narrative)
@@ -161,10 +170,22 @@ def test_every_sentence_carries_a_figure(demo_briefing):
 
 def test_sentences_are_left_out_when_figures_are_missing():
     """Without a funding rank, no funding clause is written."""
-    figures = {"focus_name": "Testshire", "period": "2021/22", "overall_position": 3, "overall_n": 10,
-               "previous_overall_position": None, "previous_period": None, "funding_rank": None,
-               "core_position": None, "quadrant": None, "spend_rank": None, "theme_positions": None,
-               "quartile_counts": {}, "improved": 0, "worsened": 0}
+    figures = {
+        "focus_name": "Testshire",
+        "period": "2021/22",
+        "overall_position": 3,
+        "overall_n": 10,
+        "previous_overall_position": None,
+        "previous_period": None,
+        "funding_rank": None,
+        "core_position": None,
+        "quadrant": None,
+        "spend_rank": None,
+        "theme_positions": None,
+        "quartile_counts": {},
+        "improved": 0,
+        "worsened": 0,
+    }
     sentences = overview_sentences(figures)
     assert sentences == ["Testshire ranks 3rd of 10 for overall performance in 2021/22."]
 
@@ -205,17 +226,47 @@ def test_rendered_slide_and_page_are_saved_as_images(demo_briefing, tmp_path):
     [slide] = Presentation(deck).slides
     assert any("performance against spend" in shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
     # A private profile: another soffice running on the machine cannot take the job over.
-    subprocess.run([office, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
-                   check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            office,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     rendered = tmp_path / "slide-3.pdf"
     assert len(PdfReader(rendered).pages) == 1
-    subprocess.run([pdftoppm, "-png", "-r", "80", "-singlefile", str(rendered), str(out / "briefing-slide-3")],
-                   check=True, timeout=120)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "80", "-singlefile", str(rendered), str(out / "briefing-slide-3")],
+        check=True,
+        timeout=120,
+    )
     report = tmp_path / "report.pdf"
     report.write_bytes(pdf_bytes)
-    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "4", "-l", "4", "-singlefile", str(report),
-                    str(out / "briefing-report-page-4")], check=True, timeout=120)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "4",
+            "-l",
+            "4",
+            "-singlefile",
+            str(report),
+            str(out / "briefing-report-page-4"),
+        ],
+        check=True,
+        timeout=120,
+    )
     for name in ("briefing-slide-3.png", "briefing-report-page-4.png"):
         image = out / name
         assert image.exists() and image.stat().st_size > 10_000  # a real picture, not a blank page

@@ -193,10 +193,10 @@ FOCUS_STATE = """() => {
 # test_focus_is_visible_where_streamlit_shows_none walks through every kind.
 FOCUS_GAPS = {
     "navigation link": "the sidebar's page links only tint their background (rgba(169, 169, 162, 0.15): "
-                       "1.1:1 on white)",
+    "1.1:1 on white)",
     "listbox option": "in an open selectbox list the highlighted option has the same faint tint",
     "selectbox after a choice": "after an option is picked with Enter the selectbox keeps the focus but "
-                                "drops its red frame until focus leaves and comes back",
+    "drops its red frame until focus leaves and comes back",
     "main area": "the scrollable main area takes the focus (so the arrows scroll it) and shows nothing",
 }
 
@@ -225,7 +225,8 @@ class Keyboard:
         """Return where the focus is and how it is shown, once style transitions have finished
         and the app's CSS is in place (a page change drops and redraws it within ~0.1 s)."""
         self.page.wait_for_function(
-            "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Keyboard focus'))")
+            "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('Keyboard focus'))"
+        )
         self.page.evaluate("""() => Promise.all(document.getAnimations()
             .filter(animation => animation instanceof CSSTransition)
             .map(transition => transition.finished.catch(() => null)))""")
@@ -297,8 +298,10 @@ def test_everything_works_from_the_keyboard(open_app, sync_playwright, demo_stor
     assert query(page)["focus"] == code
 
     # back up to the navigation, and open another page with Enter
-    keys.tab_to(lambda stop: stop["testid"] == "stSidebarNavLink" and stop["text"].endswith("Performance vs spend"),
-                backwards=True)
+    keys.tab_to(
+        lambda stop: stop["testid"] == "stSidebarNavLink" and stop["text"].endswith("Performance vs spend"),
+        backwards=True,
+    )
     keys.press("Enter")
     expect(page).to_have_url(re.compile(r"/quadrant\b"))
     wait_for_page(page, "quadrant")

@@ -49,14 +49,18 @@ def test_every_other_page_chart_is_valid(demo):
     positions = analysis.overview(cat, bench, period, FOCUS)["theme_positions"]
     indicator = cat.indicators.loc[cat.indicators["polarity"] != "none", "id"].iloc[0]
     trend = analysis.trend_view(cat, bench, [OVERALL], list(bench.group.members))
-    views = {theme: analysis.quadrant_view(cat, bench, theme, "Revenue", period, FOCUS)
-             for theme in [OVERALL] + cat.themes[:2]}
+    views = {
+        theme: analysis.quadrant_view(cat, bench, theme, "Revenue", period, FOCUS)
+        for theme in [OVERALL] + cat.themes[:2]
+    }
     built = {
         "themes": charts.theme_position_chart(positions, n, "t", "s"),
-        "bars": charts.indicator_bar_chart(analysis.indicator_view(cat, bench, indicator, period, FOCUS), "t", "s",
-                                           None),
-        "series": charts.indicator_series_chart(analysis.indicator_series(cat, bench, indicator, FOCUS),
-                                                "Leicestershire", "t", "s", None),
+        "bars": charts.indicator_bar_chart(
+            analysis.indicator_view(cat, bench, indicator, period, FOCUS), "t", "s", None
+        ),
+        "series": charts.indicator_series_chart(
+            analysis.indicator_series(cat, bench, indicator, FOCUS), "Leicestershire", "t", "s", None
+        ),
         "trend": charts.trend_chart(trend, "Leicestershire", n, "t", "s"),
         "sparkline": charts.sparkline(trend[trend["authority_code"] == FOCUS], n),
         "funding": charts.funding_chart(analysis.funding_view(cat, bench, period, FOCUS), "t", "s"),

@@ -20,8 +20,15 @@ def test_ranks_export_equals_a_direct_engine_run(demo_store, tmp_path):
     run = _run("--db", str(demo_store.path), "ranks", "--period", "2021/22", "--out", str(out))
     assert run.returncode == 0, run.stderr
     exported = pd.read_csv(out)
-    assert list(exported.columns) == ["indicator_id", "authority_code", "period", "value", "rank", "n_ranked",
-                                      "quartile"]
+    assert list(exported.columns) == [
+        "indicator_id",
+        "authority_code",
+        "period",
+        "value",
+        "rank",
+        "n_ranked",
+        "quartile",
+    ]
     assert set(exported["period"]) == {"2021/22"}
     direct = ranking.indicator_ranks(demo_store.values(["2021/22"]), demo_store.indicators())
     merged = exported.merge(direct, on=["indicator_id", "authority_code"], suffixes=("", "_direct"))
@@ -32,8 +39,9 @@ def test_ranks_export_equals_a_direct_engine_run(demo_store, tmp_path):
 def test_positions_export_for_a_group_and_all_periods(demo_store, tmp_path):
     """--group county-councils ranks among the 24 county councils; --all-periods covers every period."""
     out = tmp_path / "positions.csv"
-    run = _run("--db", str(demo_store.path), "positions", "--all-periods", "--group", "county-councils",
-               "--out", str(out))
+    run = _run(
+        "--db", str(demo_store.path), "positions", "--all-periods", "--group", "county-councils", "--out", str(out)
+    )
     assert run.returncode == 0, run.stderr
     exported = pd.read_csv(out)
     assert exported["period"].nunique() == 10
@@ -43,8 +51,8 @@ def test_positions_export_for_a_group_and_all_periods(demo_store, tmp_path):
     councils = demo_store.authorities().query("kind == 'county council'")["code"]
     values = demo_store.values(["2021/22"])
     direct = positions_module.positions(
-        ranking.indicator_ranks(values, demo_store.indicators(), authority_codes=councils),
-        demo_store.indicators())
+        ranking.indicator_ranks(values, demo_store.indicators(), authority_codes=councils), demo_store.indicators()
+    )
     direct = direct[direct["theme"] == "Overall"].set_index("authority_code")["position"]
     assert overall.set_index("authority_code")["position"].to_dict() == direct.astype(int).to_dict()
 

@@ -63,16 +63,23 @@ HOLD_SCRIPT = textwrap.dedent("""
 def python(script: str, *args: object) -> subprocess.Popen:
     """Start ``script`` in a new Python process with the repository importable."""
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.Popen([sys.executable, "-c", script, *map(str, args)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def values_file(store: Store, folder: Path, name: str, periods: list[str]) -> Path:
     """Write a long CSV of a value for every indicator and authority in ``periods`` (new periods)."""
     indicators = store.indicators()["id"]
     authorities = store.authorities()["code"]
-    grid = pd.MultiIndex.from_product([indicators, authorities, periods],
-                                      names=["indicator_id", "authority_code", "period"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product(
+        [indicators, authorities, periods], names=["indicator_id", "authority_code", "period"]
+    ).to_frame(index=False)
     grid["value"] = range(len(grid))
     path = folder / name
     grid.to_csv(path, index=False)

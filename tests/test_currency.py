@@ -23,8 +23,9 @@ FOCUS, LAST, NEW = "E10000018", "2021/22", "2022/23"
 def test_mixed_labels_fall_into_financial_years_by_midpoint():
     calendar = currency.reporting_calendar(["2022-23", "2022/23", "2022", "2020-22", "Mar 2022", "2023"])
     assert calendar.financial
-    assert [calendar.reporting_period(label) for label in ["2022-23", "2022/23", "2022", "2020-22", "Mar 2022", "2023"]] \
-        == ["2022/23", "2022/23", "2022/23", "2021/22", "2021/22", "2023/24"]
+    assert [
+        calendar.reporting_period(label) for label in ["2022-23", "2022/23", "2022", "2020-22", "Mar 2022", "2023"]
+    ] == ["2022/23", "2022/23", "2022/23", "2021/22", "2021/22", "2023/24"]
     assert calendar.labels == ["2021/22", "2022/23", "2023/24"]
 
 
@@ -46,12 +47,18 @@ def _values(rows):
 
 
 def test_older_figures_are_carried_at_most_two_periods_and_never_filled_per_authority():
-    values = _values([
-        ("fresh", "A", "2022/23", 1.0, "final"), ("fresh", "B", "2022/23", 2.0, "provisional"),
-        ("late", "A", "2021/22", 3.0, "final"), ("late", "B", "2020/21", 4.0, "final"),
-        ("stale", "A", "2019/20", 5.0, "final"), ("stale", "B", "2019/20", 6.0, "final"),
-        ("fresh", "A", "2019/20", 7.0, "final"), ("fresh", "B", "2019/20", 8.0, "final"),
-    ])
+    values = _values(
+        [
+            ("fresh", "A", "2022/23", 1.0, "final"),
+            ("fresh", "B", "2022/23", 2.0, "provisional"),
+            ("late", "A", "2021/22", 3.0, "final"),
+            ("late", "B", "2020/21", 4.0, "final"),
+            ("stale", "A", "2019/20", 5.0, "final"),
+            ("stale", "B", "2019/20", 6.0, "final"),
+            ("fresh", "A", "2019/20", 7.0, "final"),
+            ("fresh", "B", "2019/20", 8.0, "final"),
+        ]
+    )
     out = currency.reporting_values(values, currency.reporting_calendar(values["period"]))
     now = out[out["period"] == "2022/23"].set_index(["indicator_id", "authority_code"])
     assert now.loc[("late", "A"), "source_period"] == "2021/22" and now.loc[("late", "A"), "years_older"] == 1
@@ -62,10 +69,14 @@ def test_older_figures_are_carried_at_most_two_periods_and_never_filled_per_auth
 
 
 def test_an_authority_without_figures_for_the_period_is_not_carried_into_it():
-    values = _values([
-        ("x", "A", "2022/23", 1.0, "final"), ("y", "A", "2021/22", 1.0, "final"),
-        ("x", "Gone", "2021/22", 2.0, "final"), ("y", "Gone", "2021/22", 2.0, "final"),
-    ])
+    values = _values(
+        [
+            ("x", "A", "2022/23", 1.0, "final"),
+            ("y", "A", "2021/22", 1.0, "final"),
+            ("x", "Gone", "2021/22", 2.0, "final"),
+            ("y", "Gone", "2021/22", 2.0, "final"),
+        ]
+    )
     out = currency.reporting_values(values, currency.reporting_calendar(values["period"]))
     assert set(out.loc[out["period"] == "2022/23", "authority_code"]) == {"A"}
 
@@ -92,8 +103,16 @@ def newer_store(demo_store_path, tmp_path_factory):
     rows["status"] = "final"
     provisional = sorted(education)[0]
     rows.loc[rows["indicator_id"] == provisional, "status"] = "provisional"
-    import_frames(store, [("indicator_value", rows[["indicator_id", "authority_code", "period", "value", "status"]],
-                           "education-2022-23.csv")])
+    import_frames(
+        store,
+        [
+            (
+                "indicator_value",
+                rows[["indicator_id", "authority_code", "period", "value", "status"]],
+                "education-2022-23.csv",
+            )
+        ],
+    )
     catalogue = analysis.load_catalogue(store)
     bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all", FOCUS))
     return path, catalogue, bench, education, provisional
@@ -118,7 +137,8 @@ def test_older_figures_rank_as_they_were_published_and_ceased_authorities_drop_o
     _, catalogue, bench, education, _ = newer_store
     carried = sorted(set(bench.vintages.query("period == @NEW and years_older == 1")["indicator_id"]))[0]
     ranks = bench.ranks[bench.ranks["indicator_id"] == carried].pivot_table(
-        index="authority_code", columns="period", values="rank", aggfunc="first")
+        index="authority_code", columns="period", values="rank", aggfunc="first"
+    )
     others = ranks.drop(index="E10000030")
     # Surrey has no 2022/23 figures, so it is not carried: the others' ranks are re-ranked without it.
     assert "E10000030" not in set(bench.ranks.query("period == @NEW")["authority_code"])
@@ -191,14 +211,17 @@ def test_indicator_page_says_when_the_latest_figures_are_too_old_to_rank(writabl
     values = writable_store.values([LAST])
     first, second = sorted(writable_store.indicators().query("theme == 'Education' and polarity != 'none'")["id"])[:2]
     rows = values[values["indicator_id"] == first].assign(period="2024/25")
-    import_frames(writable_store, [("indicator_value", rows[["indicator_id", "authority_code", "period", "value"]],
-                                    "one-indicator-2024-25.csv")])
+    import_frames(
+        writable_store,
+        [("indicator_value", rows[["indicator_id", "authority_code", "period", "value"]], "one-indicator-2024-25.csv")],
+    )
     at = open_page(writable_store.path, monkeypatch, "indicator", query={"period": "2024/25"})
     page_widget(at, "indicator_theme").set_value("Education").run()
     page_widget(at, "indicator_id").set_value(second).run()
     assert not at.exception
-    assert any(f"latest figures published before it are for {LAST}" in box.value and "too old" in box.value
-               for box in at.info)
+    assert any(
+        f"latest figures published before it are for {LAST}" in box.value and "too old" in box.value for box in at.info
+    )
 
 
 def test_bottom_quartile_list_names_each_figures_period(newer_store, monkeypatch):

@@ -7,8 +7,19 @@ from scipy import stats
 
 from benchmarking.datasets.demo import build_demo_store, generate, parse_printed_value
 
-DATA_TABLES = ["authority", "indicator", "period", "indicator_value", "spend", "funding", "deprivation",
-               "dashboard_extra", "theme_service", "comparator_group", "note"]
+DATA_TABLES = [
+    "authority",
+    "indicator",
+    "period",
+    "indicator_value",
+    "spend",
+    "funding",
+    "deprivation",
+    "dashboard_extra",
+    "theme_service",
+    "comparator_group",
+    "note",
+]
 
 
 def _data_checksums(store):
@@ -48,8 +59,15 @@ def test_demo_indicators_cover_the_compendium_themes(demo_store):
     """About 240 indicators over the Compendium's themes, some core, with valid polarity."""
     indicators = demo_store.indicators()
     assert 230 <= len(indicators) <= 260
-    for theme in ["Economy", "Transport & Highways", "Adult Social Care", "Health - Child", "Health - Adult",
-                  "Children's Social Care", "Environment & Waste"]:
+    for theme in [
+        "Economy",
+        "Transport & Highways",
+        "Adult Social Care",
+        "Health - Child",
+        "Health - Adult",
+        "Children's Social Care",
+        "Environment & Waste",
+    ]:
         assert (indicators["theme"] == theme).sum() >= 5, theme
     assert indicators["is_core"].any() and not indicators["is_core"].all()
     assert set(indicators["polarity"]) <= {"high", "low", "target", "none"}
@@ -91,8 +109,18 @@ def test_spend_rises_with_funding(demo_store):
 
 @pytest.mark.parametrize(
     "printed, number",
-    [("£789", 789.0), ("62.5%", 62.5), ("£10.2m", 10.2), ("-£2.3m", -2.3), ("95 (2021)", 95.0),
-     ("1,234", 1234.0), ("12k", 12000.0), ("N/A", None), ("-", None), (None, None)],
+    [
+        ("£789", 789.0),
+        ("62.5%", 62.5),
+        ("£10.2m", 10.2),
+        ("-£2.3m", -2.3),
+        ("95 (2021)", 95.0),
+        ("1,234", 1234.0),
+        ("12k", 12000.0),
+        ("N/A", None),
+        ("-", None),
+        (None, None),
+    ],
 )
 def test_parse_printed_value(printed, number):
     assert parse_printed_value(printed) == number

@@ -46,11 +46,11 @@ def test_ties_share_the_lowest_rank(inputs):
     ranks = indicator_ranks(values, indicators)
     by_id = indicators.set_index("id")
     for (indicator_id, _period), rows in ranks.groupby(["indicator_id", "period"]):
-        keys = ranking_key(rows["value"].to_numpy(), by_id.loc[indicator_id, "polarity"],
-                           by_id.loc[indicator_id, "target_midpoint"])
+        keys = ranking_key(
+            rows["value"].to_numpy(), by_id.loc[indicator_id, "polarity"], by_id.loc[indicator_id, "target_midpoint"]
+        )
         expected = brute_force_min_rank(list(keys))
-        np.testing.assert_array_equal(rows["rank"].to_numpy(dtype=float, na_value=np.nan),
-                                      expected)
+        np.testing.assert_array_equal(rows["rank"].to_numpy(dtype=float, na_value=np.nan), expected)
 
 
 @QUICK
@@ -79,10 +79,12 @@ def test_best_on_every_indicator_is_overall_first(inputs, which):
     best = []
     for indicator_id in values["indicator_id"]:
         polarity = by_id.loc[indicator_id, "polarity"]
-        best.append({"high": 100.0, "low": -100.0, "none": 0.0,
-                     "target": by_id.loc[indicator_id, "target_midpoint"]}[polarity])
-    values = values.assign(value=values["value"].where(values["authority_code"] != champion,
-                                                       pd.Series(best, index=values.index)))
+        best.append(
+            {"high": 100.0, "low": -100.0, "none": 0.0, "target": by_id.loc[indicator_id, "target_midpoint"]}[polarity]
+        )
+    values = values.assign(
+        value=values["value"].where(values["authority_code"] != champion, pd.Series(best, index=values.index))
+    )
     result = overall(indicator_ranks(values, indicators), indicators)
     champion_rows = result.loc[result["authority_code"] == champion]
     assert len(champion_rows) == result["period"].nunique()
@@ -108,8 +110,7 @@ def test_reversing_every_polarity_reverses_the_overall_order(inputs):
 
 
 @QUICK
-@given(ranking_inputs(), st.lists(st.one_of(st.none(), st.integers(0, 6)), min_size=8,
-                                  max_size=8))
+@given(ranking_inputs(), st.lists(st.one_of(st.none(), st.integers(0, 6)), min_size=8, max_size=8))
 def test_adding_an_indicator_drops_no_authority(inputs, new_values):
     """A new indicator leaves the old ranks unchanged and every authority still listed."""
     values, indicators = inputs
@@ -132,8 +133,7 @@ def test_positions_lie_between_1_and_n_positioned(inputs):
     values, indicators = inputs
     result = positions(indicator_ranks(values, indicators), indicators)
     positioned = result.dropna(subset=["position"])
-    assert ((positioned["position"] >= 1)
-            & (positioned["position"] <= positioned["n_positioned"])).all()
+    assert ((positioned["position"] >= 1) & (positioned["position"] <= positioned["n_positioned"])).all()
     firsts = positioned.groupby(["period", "theme"])["position"].min()
     assert (firsts == 1).all()
     assert (result["coverage"].between(0, 1)).all()

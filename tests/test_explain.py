@@ -49,8 +49,11 @@ def test_missing_values_are_not_filled_and_low_coverage_gives_no_position(writab
     import_frames(writable_store, [("indicator_value", frame, "blank.csv")])
     cat = analysis.load_catalogue(writable_store)
     bench = analysis.compute(cat, analysis.comparator_group(cat, "all", FOCUS))
-    focus_ranks = bench.ranks[(bench.ranks["authority_code"] == FOCUS) & (bench.ranks["period"] == PERIOD)
-                              & bench.ranks["indicator_id"].isin(blank)]
+    focus_ranks = bench.ranks[
+        (bench.ranks["authority_code"] == FOCUS)
+        & (bench.ranks["period"] == PERIOD)
+        & bench.ranks["indicator_id"].isin(blank)
+    ]
     assert focus_ranks["rank"].isna().all()
     others = bench.ranks[(bench.ranks["indicator_id"] == blank.iloc[0]) & (bench.ranks["period"] == PERIOD)]
     assert others["n_ranked"].iloc[0] == others["rank"].notna().sum() <= 31

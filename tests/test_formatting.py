@@ -4,12 +4,37 @@ import math
 
 import pytest
 
-from benchmarking.text.formatting import money, money_millions, number, ordinal, percent, position_text, rank_by_size, rank_card_text
+from benchmarking.text.formatting import (
+    money,
+    money_millions,
+    number,
+    ordinal,
+    percent,
+    position_text,
+    rank_by_size,
+    rank_card_text,
+)
 
 
-@pytest.mark.parametrize("n, text", [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"),
-                                     (13, "13th"), (21, "21st"), (22, "22nd"), (32, "32nd"), (101, "101st"),
-                                     (111, "111th"), (None, "–"), (math.nan, "–")])
+@pytest.mark.parametrize(
+    "n, text",
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (32, "32nd"),
+        (101, "101st"),
+        (111, "111th"),
+        (None, "–"),
+        (math.nan, "–"),
+    ],
+)
 def test_ordinal(n, text):
     assert ordinal(n) == text
 
@@ -35,16 +60,30 @@ def test_formats(call, text):
     assert call() == text
 
 
-@pytest.mark.parametrize("rank, n, text", [
-    (1, 34, "Highest of 34"), (34, 34, "Lowest of 34"), (3, 34, "3rd highest of 34"), (33, 34, "2nd lowest of 34"),
-    (17, 34, "17th highest of 34"), (18, 34, "17th lowest of 34"), (None, 34, "no rank"),
-])
+@pytest.mark.parametrize(
+    "rank, n, text",
+    [
+        (1, 34, "Highest of 34"),
+        (34, 34, "Lowest of 34"),
+        (3, 34, "3rd highest of 34"),
+        (33, 34, "2nd lowest of 34"),
+        (17, 34, "17th highest of 34"),
+        (18, 34, "17th lowest of 34"),
+        (None, 34, "no rank"),
+    ],
+)
 def test_rank_by_size_reads_from_the_nearer_end(rank, n, text):
     assert rank_by_size(rank, n) == text
 
 
-@pytest.mark.parametrize("rank, n, text", [
-    (1, 34, "Highest of 34"), (34, 34, "Lowest of 34"), (3, 34, "3rd of 34"), (None, 34, "no rank"),
-])
+@pytest.mark.parametrize(
+    "rank, n, text",
+    [
+        (1, 34, "Highest of 34"),
+        (34, 34, "Lowest of 34"),
+        (3, 34, "3rd of 34"),
+        (None, 34, "no rank"),
+    ],
+)
 def test_rank_card_text_names_the_ends(rank, n, text):
     assert rank_card_text(rank, n) == text

@@ -31,39 +31,89 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 # table, file text, expected message, expected row, expected column
 BAD_INPUTS = [
     # unknown keys
-    ("indicator_value", "indicator_id,authority_code,period,value\nLCC001,E99999999,2021/22,1\n",
-     "unknown authority 'E99999999'", 2, "authority_code"),
-    ("indicator_value", "indicator_id,authority_code,period,value\nNOPE,E10000018,2021/22,1\n",
-     "unknown indicator 'NOPE'", 2, "indicator_id"),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nLCC001,E99999999,2021/22,1\n",
+        "unknown authority 'E99999999'",
+        2,
+        "authority_code",
+    ),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nNOPE,E10000018,2021/22,1\n",
+        "unknown indicator 'NOPE'",
+        2,
+        "indicator_id",
+    ),
     # values and domains
-    ("indicator_value", "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,1\nLCC002,E10000018,2021/22,twelve\n",
-     "must be a number, got 'twelve'", 3, "value"),
-    ("indicator", "id,name,theme,polarity\nX1,Thing,Economy,sideways\n",
-     "bad polarity 'sideways'", 2, "polarity"),
-    ("authority", "code,name,kind,population\nE10000099,Newshire,county council,-5\n",
-     "cannot be negative", 2, "population"),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,1\nLCC002,E10000018,2021/22,twelve\n",
+        "must be a number, got 'twelve'",
+        3,
+        "value",
+    ),
+    ("indicator", "id,name,theme,polarity\nX1,Thing,Economy,sideways\n", "bad polarity 'sideways'", 2, "polarity"),
+    (
+        "authority",
+        "code,name,kind,population\nE10000099,Newshire,county council,-5\n",
+        "cannot be negative",
+        2,
+        "population",
+    ),
     ("authority", "code,name,kind\nE10000099,Newshire,district\n", "bad kind 'district'", 2, "kind"),
-    ("spend", "authority_code,period,service,net_expenditure_per_head\nE10000018,2021/22,libraries,5\n",
-     "unknown service 'libraries'", 2, "service"),
+    (
+        "spend",
+        "authority_code,period,service,net_expenditure_per_head\nE10000018,2021/22,libraries,5\n",
+        "unknown service 'libraries'",
+        2,
+        "service",
+    ),
     # keys
-    ("indicator_value", "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,1\nLCC001,E10000018,2021/22,2\n",
-     "duplicate key", 2, "indicator_id, authority_code, period"),
-    ("indicator_value", "indicator_id,authority_code,value\nLCC001,E10000018,1\n",
-     "missing required column(s) period", None, "period"),
-    ("indicator_value", "indicator_id,authority_code,period,value\nLCC001,E10000018,,1\n",
-     "'period' is required but empty", 2, "period"),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,1\nLCC001,E10000018,2021/22,2\n",
+        "duplicate key",
+        2,
+        "indicator_id, authority_code, period",
+    ),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,value\nLCC001,E10000018,1\n",
+        "missing required column(s) period",
+        None,
+        "period",
+    ),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nLCC001,E10000018,,1\n",
+        "'period' is required but empty",
+        2,
+        "period",
+    ),
     # periods
-    ("indicator_value", "indicator_id,authority_code,period,value\nLCC001,E10000018,sometime,1\n",
-     "unrecognised period 'sometime'", 2, "period"),
-    ("indicator_value", "indicator_id,authority_code,period,value\nLCC001,E10000018,2099/00,1\n",
-     "in the future", 2, "period"),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nLCC001,E10000018,sometime,1\n",
+        "unrecognised period 'sometime'",
+        2,
+        "period",
+    ),
+    (
+        "indicator_value",
+        "indicator_id,authority_code,period,value\nLCC001,E10000018,2099/00,1\n",
+        "in the future",
+        2,
+        "period",
+    ),
     ("indicator_value", "indicator_id,authority_code,period,value\n", "no data rows", None, None),
 ]
 
 
 @pytest.mark.parametrize("table, text, message, row, column", BAD_INPUTS)
-def test_bad_input_is_refused_with_location_and_store_unchanged(writable_store, tmp_path, table, text,
-                                                                 message, row, column):
+def test_bad_input_is_refused_with_location_and_store_unchanged(
+    writable_store, tmp_path, table, text, message, row, column
+):
     """Each bad file raises one clear issue at the right row and column; no table changes."""
     before = writable_store.checksums()
     path = _write(tmp_path, "bad.csv", text)
@@ -128,9 +178,11 @@ def test_reimporting_a_file_is_idempotent(writable_store, tmp_path):
 def test_import_replaces_by_key(writable_store, tmp_path):
     """A changed value for an existing key replaces the old one."""
     import_file(writable_store, _write(tmp_path, "a.csv", GOOD_VALUES), "indicator_value")
-    import_file(writable_store, _write(tmp_path, "b.csv",
-                                       "indicator_id,authority_code,period,value\nLCC001,E10000018,2022/23,99\n"),
-                "indicator_value")
+    import_file(
+        writable_store,
+        _write(tmp_path, "b.csv", "indicator_id,authority_code,period,value\nLCC001,E10000018,2022/23,99\n"),
+        "indicator_value",
+    )
     values = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
     assert values.loc[("LCC001", "E10000018")] == 99
     assert values.loc[("LCC001", "E10000016")] == 9.75
@@ -166,10 +218,18 @@ def test_a_whole_dataset_imports_in_one_batch(writable_store):
     """A new authority, a new indicator and their values load together as one dataset."""
     authority = pd.DataFrame({"code": ["E06000099"], "name": ["Newshire"], "kind": ["county unitary"]})
     indicator = pd.DataFrame({"id": ["NEW1"], "name": ["New measure"], "theme": ["Economy"], "polarity": ["Low"]})
-    values = pd.DataFrame({"indicator_id": ["NEW1", "NEW1"], "authority_code": ["E06000099", "E10000018"],
-                           "period": ["2021/22", "2021/22"], "value": ["1", "2"]})
-    result = import_frames(writable_store, [("indicator_value", values, "v.csv"), ("authority", authority, "a.csv"),
-                                            ("indicator", indicator, "i.csv")])
+    values = pd.DataFrame(
+        {
+            "indicator_id": ["NEW1", "NEW1"],
+            "authority_code": ["E06000099", "E10000018"],
+            "period": ["2021/22", "2021/22"],
+            "value": ["1", "2"],
+        }
+    )
+    result = import_frames(
+        writable_store,
+        [("indicator_value", values, "v.csv"), ("authority", authority, "a.csv"), ("indicator", indicator, "i.csv")],
+    )
     assert result.added == 4
     assert writable_store.indicators().set_index("id").loc["NEW1", "polarity"] == "low"
     history = writable_store.datasets()
@@ -192,9 +252,15 @@ def test_import_records_provenance(writable_store, tmp_path):
 def test_undo_last_import_restores_previous_state(writable_store, tmp_path):
     """Undo removes added rows and restores replaced rows exactly."""
     before = writable_store.checksums()
-    import_file(writable_store, _write(tmp_path, "v.csv",
-                                       "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,123456\n"
-                                       "LCC001,E10000018,2022/23,1\n"), "indicator_value")
+    import_file(
+        writable_store,
+        _write(
+            tmp_path,
+            "v.csv",
+            "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,123456\nLCC001,E10000018,2022/23,1\n",
+        ),
+        "indicator_value",
+    )
     assert writable_store.checksums()["indicator_value"] != before["indicator_value"]
     writable_store.undo_last_import()
     after = writable_store.checksums()
@@ -205,13 +271,39 @@ def test_undo_last_import_restores_previous_state(writable_store, tmp_path):
 def test_cli_import_reports_errors_with_exit_code_2(writable_store, tmp_path):
     """The command line prints the located message and exits 2 on bad input, 0 on success."""
     bad = _write(tmp_path, "bad.csv", "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,x\n")
-    run = subprocess.run([sys.executable, "-m", "benchmarking", "--db", str(writable_store.path), "import", str(bad),
-                          "--table", "indicator_value"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarking",
+            "--db",
+            str(writable_store.path),
+            "import",
+            str(bad),
+            "--table",
+            "indicator_value",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 2
     assert "bad.csv, row 2, column 'value'" in run.stderr
     assert "Traceback" not in run.stderr
     good = _write(tmp_path, "good.csv", GOOD_VALUES)
-    run = subprocess.run([sys.executable, "-m", "benchmarking", "--db", str(writable_store.path), "import", str(good),
-                          "--table", "indicator_value"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarking",
+            "--db",
+            str(writable_store.path),
+            "import",
+            str(good),
+            "--table",
+            "indicator_value",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert "5 added" in run.stdout

@@ -12,17 +12,34 @@ from hypothesis import strategies as st
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.importer import FILE_COLUMN, FILE_ROW
 from benchmarking.ingest.mapping import (
-    AUTHORITY_NAME, LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, StoreContext, adjust, apply_mapping,
-    choose_mapping, column_signature, looks_like_period, mapping_key, normalise_header, recognise,
-    resolve_authorities, saved_mapping, store_context,
+    AUTHORITY_NAME,
+    LONG,
+    WIDE_INDICATORS,
+    WIDE_PERIODS,
+    ColumnMapping,
+    StoreContext,
+    adjust,
+    apply_mapping,
+    choose_mapping,
+    column_signature,
+    looks_like_period,
+    mapping_key,
+    normalise_header,
+    recognise,
+    resolve_authorities,
+    saved_mapping,
+    store_context,
 )
 
-AUTHORITIES = pd.DataFrame({
-    "code": ["E10000018", "E10000016", "E06000047", "E10000019", "E06000052"],
-    "name": ["Leicestershire", "Kent", "County Durham", "Lincolnshire", "Cornwall"],
-})
-INDICATORS = pd.DataFrame({"id": ["LCC078", "DEMO006"],
-                           "name": ["Permanent admissions (65+)", "Carer-reported quality of life score"]})
+AUTHORITIES = pd.DataFrame(
+    {
+        "code": ["E10000018", "E10000016", "E06000047", "E10000019", "E06000052"],
+        "name": ["Leicestershire", "Kent", "County Durham", "Lincolnshire", "Cornwall"],
+    }
+)
+INDICATORS = pd.DataFrame(
+    {"id": ["LCC078", "DEMO006"], "name": ["Permanent admissions (65+)", "Carer-reported quality of life score"]}
+)
 CONTEXT = StoreContext(AUTHORITIES, INDICATORS, {})
 
 
@@ -38,42 +55,107 @@ def frame(text: str) -> pd.DataFrame:
 # header, expected table, layout, field -> column
 RECOGNISED = [
     # the store's own names
-    (["indicator_id", "authority_code", "period", "value"], "indicator_value", LONG,
-     {"indicator_id": "indicator_id", "authority_code": "authority_code", "period": "period", "value": "value"}),
-    (["code", "name", "kind", "region"], "authority", LONG,
-     {"code": "code", "name": "name", "kind": "kind", "region": "region"}),
+    (
+        ["indicator_id", "authority_code", "period", "value"],
+        "indicator_value",
+        LONG,
+        {"indicator_id": "indicator_id", "authority_code": "authority_code", "period": "period", "value": "value"},
+    ),
+    (
+        ["code", "name", "kind", "region"],
+        "authority",
+        LONG,
+        {"code": "code", "name": "name", "kind": "kind", "region": "region"},
+    ),
     # publishers' words, any case and punctuation
-    (["ONS code", "Year", "Indicator", "Value"], "indicator_value", LONG,
-     {"authority_code": "ONS code", "period": "Year", "indicator_id": "Indicator", "value": "Value"}),
-    (["LA code", "Period", "Measure", "VALUE"], "indicator_value", LONG,
-     {"authority_code": "LA code", "period": "Period", "indicator_id": "Measure", "value": "VALUE"}),
-    (["Area code", "Area name", "Time period", "Indicator", "Value"], "indicator_value", LONG,
-     {"authority_code": "Area code", AUTHORITY_NAME: "Area name", "period": "Time period",
-      "indicator_id": "Indicator", "value": "Value"}),
-    (["Local authority", "Financial year", "Measure", "Value"], "indicator_value", LONG,
-     {AUTHORITY_NAME: "Local authority", "period": "Financial year", "indicator_id": "Measure", "value": "Value"}),
+    (
+        ["ONS code", "Year", "Indicator", "Value"],
+        "indicator_value",
+        LONG,
+        {"authority_code": "ONS code", "period": "Year", "indicator_id": "Indicator", "value": "Value"},
+    ),
+    (
+        ["LA code", "Period", "Measure", "VALUE"],
+        "indicator_value",
+        LONG,
+        {"authority_code": "LA code", "period": "Period", "indicator_id": "Measure", "value": "VALUE"},
+    ),
+    (
+        ["Area code", "Area name", "Time period", "Indicator", "Value"],
+        "indicator_value",
+        LONG,
+        {
+            "authority_code": "Area code",
+            AUTHORITY_NAME: "Area name",
+            "period": "Time period",
+            "indicator_id": "Indicator",
+            "value": "Value",
+        },
+    ),
+    (
+        ["Local authority", "Financial year", "Measure", "Value"],
+        "indicator_value",
+        LONG,
+        {AUTHORITY_NAME: "Local authority", "period": "Financial year", "indicator_id": "Measure", "value": "Value"},
+    ),
     # Oflog ASC_data.csv: 'Code' (the id) beats 'Measure' (its name)
-    (["Financial year", "Local authority code", "Local authority name", "Measure", "Code", "Value"],
-     "indicator_value", LONG,
-     {"indicator_id": "Code", "authority_code": "Local authority code", AUTHORITY_NAME: "Local authority name",
-      "period": "Financial year", "value": "Value"}),
+    (
+        ["Financial year", "Local authority code", "Local authority name", "Measure", "Code", "Value"],
+        "indicator_value",
+        LONG,
+        {
+            "indicator_id": "Code",
+            "authority_code": "Local authority code",
+            AUTHORITY_NAME: "Local authority name",
+            "period": "Financial year",
+            "value": "Value",
+        },
+    ),
     # LGBF: camelCase headers
-    (["Code", "LocalAuthority", "Period", "Real_Value", "ScotRank"], "indicator_value", LONG,
-     {"indicator_id": "Code", AUTHORITY_NAME: "LocalAuthority", "period": "Period", "value": "Real_Value"}),
+    (
+        ["Code", "LocalAuthority", "Period", "Real_Value", "ScotRank"],
+        "indicator_value",
+        LONG,
+        {"indicator_id": "Code", AUTHORITY_NAME: "LocalAuthority", "period": "Period", "value": "Real_Value"},
+    ),
     # ONS-style geography columns
-    (["CTYUA21CD", "CTYUA21NM", "Year", "Indicator", "Value"], "indicator_value", LONG,
-     {"authority_code": "CTYUA21CD", AUTHORITY_NAME: "CTYUA21NM", "period": "Year", "indicator_id": "Indicator",
-      "value": "Value"}),
+    (
+        ["CTYUA21CD", "CTYUA21NM", "Year", "Indicator", "Value"],
+        "indicator_value",
+        LONG,
+        {
+            "authority_code": "CTYUA21CD",
+            AUTHORITY_NAME: "CTYUA21NM",
+            "period": "Year",
+            "indicator_id": "Indicator",
+            "value": "Value",
+        },
+    ),
     # wide: periods as columns
-    (["Area code", "Area name", "Indicator", "2019/20", "2020/21", "2021/22"], "indicator_value", WIDE_PERIODS,
-     {"authority_code": "Area code", AUTHORITY_NAME: "Area name", "indicator_id": "Indicator"}),
+    (
+        ["Area code", "Area name", "Indicator", "2019/20", "2020/21", "2021/22"],
+        "indicator_value",
+        WIDE_PERIODS,
+        {"authority_code": "Area code", AUTHORITY_NAME: "Area name", "indicator_id": "Indicator"},
+    ),
     # wide: indicators (ids or names) as columns
-    (["Local authority", "Year", "LCC078", "carer-reported quality of life score"], "indicator_value",
-     WIDE_INDICATORS, {AUTHORITY_NAME: "Local authority", "period": "Year"}),
+    (
+        ["Local authority", "Year", "LCC078", "carer-reported quality of life score"],
+        "indicator_value",
+        WIDE_INDICATORS,
+        {AUTHORITY_NAME: "Local authority", "period": "Year"},
+    ),
     # other tables
-    (["authority_code", "period", "core_spending_power_per_head"], "funding", LONG,
-     {"authority_code": "authority_code", "period": "period", "core_spending_power_per_head":
-      "core_spending_power_per_head"}),
+    (
+        ["authority_code", "period", "core_spending_power_per_head"],
+        "funding",
+        LONG,
+        {
+            "authority_code": "authority_code",
+            "period": "period",
+            "core_spending_power_per_head": "core_spending_power_per_head",
+        },
+    ),
 ]
 
 
@@ -102,8 +184,7 @@ def test_recognise_reports_what_a_header_does_not_give():
 
 def test_recognise_with_a_table_named_uses_that_table():
     """The IMD summary has no edition column: asked for 'deprivation', the edition is what is missing."""
-    header = ["utla19_code", "utla19_name", "IMD - Average rank", "IMD - Rank of average rank",
-              "IMD - Average score"]
+    header = ["utla19_code", "utla19_name", "IMD - Average rank", "IMD - Rank of average rank", "IMD - Average score"]
     mapping = recognise(header, table="deprivation")
     assert mapping.columns["authority_code"] == "utla19_code"
     assert mapping.columns["rank_of_average_rank"] == "IMD - Rank of average rank"
@@ -111,20 +192,37 @@ def test_recognise_with_a_table_named_uses_that_table():
     assert mapping.missing_fields() == ["edition"]
 
 
-@pytest.mark.parametrize("header, normal", [
-    ("LocalAuthority", "local authority"), ("  Area_Code ", "area code"), ("IMD - Average score", "imd average score"),
-    ("\ufeffindicator_id", "indicator id"), ("utla19_code", "utla19 code"),
-])
+@pytest.mark.parametrize(
+    "header, normal",
+    [
+        ("LocalAuthority", "local authority"),
+        ("  Area_Code ", "area code"),
+        ("IMD - Average score", "imd average score"),
+        ("\ufeffindicator_id", "indicator id"),
+        ("utla19_code", "utla19 code"),
+    ],
+)
 def test_normalise_header(header, normal):
     """Headers compare after camelCase split, lower case and punctuation folded to spaces."""
     assert normalise_header(header) == normal
 
 
-@pytest.mark.parametrize("header, is_period", [
-    ("2021/22", True), ("2021-22", True), ("2021", True), ("Mar 2022", True), ("2014-16", True),
-    ("2099/00", True),  # read as a period here; the import refuses it as in the future
-    ("Value", False), ("0", False), ("90", False), ("Area code", False), ("E10000018", False),
-])
+@pytest.mark.parametrize(
+    "header, is_period",
+    [
+        ("2021/22", True),
+        ("2021-22", True),
+        ("2021", True),
+        ("Mar 2022", True),
+        ("2014-16", True),
+        ("2099/00", True),  # read as a period here; the import refuses it as in the future
+        ("Value", False),
+        ("0", False),
+        ("90", False),
+        ("Area code", False),
+        ("E10000018", False),
+    ],
+)
 def test_looks_like_period(header, is_period):
     """Only headers that read as period labels make a wide table of periods (not ages 0..90)."""
     assert looks_like_period(header) is is_period
@@ -162,8 +260,10 @@ def test_resolve_authorities_ignores_case_and_council_suffix(name, code):
 
 def test_names_in_a_file_become_codes_and_unresolved_names_are_kept_at_their_rows():
     """apply_mapping puts codes in authority_code; an unknown name stays, to be reported at its row."""
-    data = frame("Local authority,Year,Indicator,Value\nLeicestershire County Council,2021/22,LCC078,1\n"
-                 "Atlantis,2021/22,LCC078,2\n")
+    data = frame(
+        "Local authority,Year,Indicator,Value\nLeicestershire County Council,2021/22,LCC078,1\n"
+        "Atlantis,2021/22,LCC078,2\n"
+    )
     mapped = apply_mapping(data, recognise(data.columns), "v.csv", CONTEXT)
     assert list(mapped.frame["authority_code"]) == ["E10000018", "Atlantis"]
     assert mapped.unresolved == ["Atlantis"]
@@ -173,8 +273,10 @@ def test_names_in_a_file_become_codes_and_unresolved_names_are_kept_at_their_row
 
 def test_indicator_names_in_a_long_file_become_ids():
     """A cell holding an indicator's name (any case) is replaced by its id; unknown ones stay."""
-    data = frame("Area code,Year,Measure,Value\nE10000018,2021/22,CARER-REPORTED quality of life score,1\n"
-                 "E10000018,2021/22,LCC078,2\nE10000018,2021/22,Something else,3\n")
+    data = frame(
+        "Area code,Year,Measure,Value\nE10000018,2021/22,CARER-REPORTED quality of life score,1\n"
+        "E10000018,2021/22,LCC078,2\nE10000018,2021/22,Something else,3\n"
+    )
     mapped = apply_mapping(data, recognise(data.columns), "v.csv", CONTEXT)
     assert list(mapped.frame["indicator_id"]) == ["DEMO006", "LCC078", "Something else"]
 
@@ -191,7 +293,10 @@ def test_wide_periods_become_one_row_per_filled_cell_with_file_rows_and_columns(
     mapped = apply_mapping(data, mapping, "w.csv", CONTEXT)
     rows = mapped.frame
     assert list(zip(rows["authority_code"], rows["period"], rows["value"])) == [
-        ("E10000018", "2019/20", "1"), ("E10000018", "2020/21", "2"), ("E10000016", "2020/21", "4")]
+        ("E10000018", "2019/20", "1"),
+        ("E10000018", "2020/21", "2"),
+        ("E10000016", "2020/21", "4"),
+    ]
     assert list(rows[FILE_ROW]) == [2, 2, 3]
     assert list(rows[FILE_COLUMN + "value"]) == ["2019/20", "2020/21", "2020/21"]
     assert set(rows["indicator_id"]) == {"LCC078"}
@@ -207,8 +312,11 @@ def test_wide_indicators_resolve_headers_to_indicator_ids():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.lists(st.one_of(st.just(""), st.integers(-50, 50).map(str)), min_size=3, max_size=3),
-                min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.lists(st.one_of(st.just(""), st.integers(-50, 50).map(str)), min_size=3, max_size=3), min_size=1, max_size=6
+    )
+)
 def test_melting_a_wide_grid_keeps_every_filled_cell_once(grid):
     """Property: the long frame has one row per non-empty cell, holding that cell, at its file row."""
     periods = ["2018/19", "2019/20", "2020/21"]
@@ -216,8 +324,9 @@ def test_melting_a_wide_grid_keeps_every_filled_cell_once(grid):
     data.insert(0, "Area code", [f"E1000{i:04d}" for i in range(len(grid))])
     mapping = replace(recognise(data.columns), constants={"indicator_id": "X"})
     rows = apply_mapping(data, mapping, "w.csv").frame
-    filled = [(f"E1000{i:04d}", p, cell, i + 2) for i, line in enumerate(grid)
-              for p, cell in zip(periods, line) if cell != ""]
+    filled = [
+        (f"E1000{i:04d}", p, cell, i + 2) for i, line in enumerate(grid) for p, cell in zip(periods, line) if cell != ""
+    ]
     assert list(zip(rows["authority_code"], rows["period"], rows["value"], rows[FILE_ROW])) == filled
 
 
@@ -226,26 +335,44 @@ def test_melting_a_wide_grid_keeps_every_filled_cell_once(grid):
 # ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mapping, message", [
-    (ColumnMapping("indicator_value", LONG, {"authority_code": "Nope", "period": "Year",
-                                             "indicator_id": "Indicator", "value": "Value"}),
-     "takes authority_code from column 'Nope', which the file does not have"),
-    (ColumnMapping("indicator_value", LONG, {"authority_code": "Area code", "indicator_id": "Indicator",
-                                             "value": "Value"}),
-     "no column gives 'period'"),
-    (ColumnMapping("indicator_value", WIDE_PERIODS, {"authority_code": "Area code", "indicator_id": "Indicator"}),
-     "a wide table needs the columns whose headers are periods"),
-    (ColumnMapping("authority", WIDE_PERIODS, {"code": "Area code"}, {}, ("Year",)),
-     "wide layouts hold indicator values"),
-    (ColumnMapping("nonsense", LONG, {}), "unknown table 'nonsense'"),
-])
+@pytest.mark.parametrize(
+    "mapping, message",
+    [
+        (
+            ColumnMapping(
+                "indicator_value",
+                LONG,
+                {"authority_code": "Nope", "period": "Year", "indicator_id": "Indicator", "value": "Value"},
+            ),
+            "takes authority_code from column 'Nope', which the file does not have",
+        ),
+        (
+            ColumnMapping(
+                "indicator_value", LONG, {"authority_code": "Area code", "indicator_id": "Indicator", "value": "Value"}
+            ),
+            "no column gives 'period'",
+        ),
+        (
+            ColumnMapping(
+                "indicator_value", WIDE_PERIODS, {"authority_code": "Area code", "indicator_id": "Indicator"}
+            ),
+            "a wide table needs the columns whose headers are periods",
+        ),
+        (
+            ColumnMapping("authority", WIDE_PERIODS, {"code": "Area code"}, {}, ("Year",)),
+            "wide layouts hold indicator values",
+        ),
+        (ColumnMapping("nonsense", LONG, {}), "unknown table 'nonsense'"),
+    ],
+)
 def test_a_mapping_that_does_not_fit_the_file_is_refused_with_what_to_do(mapping, message):
     """apply_mapping names the problem before any row is read."""
     data = frame("Area code,Year,Indicator,Value\nE10000018,2021/22,LCC078,1\n")
     with pytest.raises(ImportValidationError) as caught:
         apply_mapping(data, mapping, "v.csv", CONTEXT)
-    assert any(message in issue.message or message in str(issue) for issue in caught.value.issues), \
-        [str(i) for i in caught.value.issues]
+    assert any(message in issue.message or message in str(issue) for issue in caught.value.issues), [
+        str(i) for i in caught.value.issues
+    ]
 
 
 def test_adjust_applies_the_users_corrections():
@@ -255,15 +382,23 @@ def test_adjust_applies_the_users_corrections():
     assert guess.columns["value"] == "Figure"
     fixed = adjust(guess, columns, columns={"value": "Amount"}, constants={"status": "provisional"})
     assert fixed.columns["value"] == "Amount" and fixed.constants == {"status": "provisional"}
-    wide = adjust(recognise(["Area code", "Indicator", "2020", "2021"]), ["Area code", "Indicator", "2020", "2021"],
-                  layout=WIDE_PERIODS)
+    wide = adjust(
+        recognise(["Area code", "Indicator", "2020", "2021"]),
+        ["Area code", "Indicator", "2020", "2021"],
+        layout=WIDE_PERIODS,
+    )
     assert wide.wide_columns == ("2020", "2021")
 
 
 def test_a_mapping_survives_json_and_is_found_again_by_its_column_set():
     """The remembered mapping is keyed by the column set; next year's period columns still match."""
-    mapping = ColumnMapping("indicator_value", WIDE_PERIODS, {"authority_code": "Area code"},
-                            {"indicator_id": "LCC078"}, ("2019/20", "2020/21"))
+    mapping = ColumnMapping(
+        "indicator_value",
+        WIDE_PERIODS,
+        {"authority_code": "Area code"},
+        {"indicator_id": "LCC078"},
+        ("2019/20", "2020/21"),
+    )
     assert ColumnMapping.from_json(mapping.to_json()) == mapping
     this_year = ["Area code", "2019/20", "2020/21"]
     next_year = ["Area code", "2020/21", "2021/22"]
@@ -283,8 +418,9 @@ def test_choose_mapping_prefers_the_remembered_one(writable_store):
     context = store_context(writable_store)
     guess, origin = choose_mapping(list(data.columns), context)
     assert origin == "recognised" and guess.missing_fields()
-    chosen = ColumnMapping("indicator_value", LONG, {AUTHORITY_NAME: "Place", "period": "When",
-                                                     "indicator_id": "What", "value": "Number"})
+    chosen = ColumnMapping(
+        "indicator_value", LONG, {AUTHORITY_NAME: "Place", "period": "When", "indicator_id": "What", "value": "Number"}
+    )
     mapped = map_sources([SourceFile("odd.csv", data, 10, "x")], context, {"odd.csv": chosen})
     commit(writable_store, mapped)
     again, origin = choose_mapping(list(data.columns), store_context(writable_store))

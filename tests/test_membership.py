@@ -13,13 +13,26 @@ from hypothesis import strategies as st
 
 from benchmarking.errors import BadPeriodError
 from benchmarking.method.membership import (
-    AREA_TOTAL, NOT_A_COUNTY_AREA, OTHER_AUTHORITY, UNKNOWN_CODE, CodeLookups, CountyAreasError,
-    alive_on, load_county_areas, members_for_period, members_on, period_midpoint, period_span,
-    resolve_codes, unmatched_reason,
+    AREA_TOTAL,
+    NOT_A_COUNTY_AREA,
+    OTHER_AUTHORITY,
+    UNKNOWN_CODE,
+    CodeLookups,
+    CountyAreasError,
+    alive_on,
+    load_county_areas,
+    members_for_period,
+    members_on,
+    period_midpoint,
+    period_span,
+    resolve_codes,
+    unmatched_reason,
 )
 
-HEADER = ("code,name,kind,region,start_date,end_date,predecessors,successors,successors_cover_area,"
-          "dfe_la_number,e_code,other_codes,note\n")
+HEADER = (
+    "code,name,kind,region,start_date,end_date,predecessors,successors,successors_cover_area,"
+    "dfe_la_number,e_code,other_codes,note\n"
+)
 TINY = HEADER + (
     # Old splits into New North and New South on 1 April 2023; New North keeps Old's DfE number 815
     # and some publishers still use Old's ONS code for it. Steady exists throughout.
@@ -52,20 +65,23 @@ def real_areas() -> pd.DataFrame:
 # -- periods as spans ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("label, start, end, midpoint", [
-    # financial and academic years
-    ("2022-23", dt.date(2022, 4, 1), dt.date(2023, 3, 31), dt.date(2022, 9, 30)),
-    ("2022/23", dt.date(2022, 4, 1), dt.date(2023, 3, 31), dt.date(2022, 9, 30)),
-    ("1999/00", dt.date(1999, 4, 1), dt.date(2000, 3, 31), dt.date(1999, 9, 30)),
-    # multi-year spans run January to December
-    ("2014-16", dt.date(2014, 1, 1), dt.date(2016, 12, 31), dt.date(2015, 7, 2)),
-    # calendar years, with or without a status marker
-    ("2023", dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2023, 7, 2)),
-    ("2024 (Rev)", dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 7, 1)),
-    # a month and a quarter
-    ("Jun 2021", dt.date(2021, 6, 1), dt.date(2021, 6, 30), dt.date(2021, 6, 15)),
-    ("Q2 2022-23", dt.date(2022, 7, 1), dt.date(2022, 9, 30), dt.date(2022, 8, 15)),
-])
+@pytest.mark.parametrize(
+    "label, start, end, midpoint",
+    [
+        # financial and academic years
+        ("2022-23", dt.date(2022, 4, 1), dt.date(2023, 3, 31), dt.date(2022, 9, 30)),
+        ("2022/23", dt.date(2022, 4, 1), dt.date(2023, 3, 31), dt.date(2022, 9, 30)),
+        ("1999/00", dt.date(1999, 4, 1), dt.date(2000, 3, 31), dt.date(1999, 9, 30)),
+        # multi-year spans run January to December
+        ("2014-16", dt.date(2014, 1, 1), dt.date(2016, 12, 31), dt.date(2015, 7, 2)),
+        # calendar years, with or without a status marker
+        ("2023", dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2023, 7, 2)),
+        ("2024 (Rev)", dt.date(2024, 1, 1), dt.date(2024, 12, 31), dt.date(2024, 7, 1)),
+        # a month and a quarter
+        ("Jun 2021", dt.date(2021, 6, 1), dt.date(2021, 6, 30), dt.date(2021, 6, 15)),
+        ("Q2 2022-23", dt.date(2022, 7, 1), dt.date(2022, 9, 30), dt.date(2022, 8, 15)),
+    ],
+)
 def test_period_span_and_midpoint(label, start, end, midpoint):
     """A label names a span of days; its midpoint decides membership."""
     assert period_span(label) == (start, end)
@@ -81,12 +97,15 @@ def test_unreadable_period_raises_bad_period():
 # -- membership by period ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("period, members", [
-    ("2022-23", ["E10000001", "E10000004"]),                 # before the split
-    ("2023-24", ["E06000101", "E06000102", "E10000004"]),    # after it
-    ("2023", ["E06000101", "E06000102", "E10000004"]),       # midpoint 2 July 2023
-    ("2014-16", ["E10000001", "E10000004"]),
-])
+@pytest.mark.parametrize(
+    "period, members",
+    [
+        ("2022-23", ["E10000001", "E10000004"]),  # before the split
+        ("2023-24", ["E06000101", "E06000102", "E10000004"]),  # after it
+        ("2023", ["E06000101", "E06000102", "E10000004"]),  # midpoint 2 July 2023
+        ("2014-16", ["E10000001", "E10000004"]),
+    ],
+)
 def test_members_for_period_are_those_alive_at_its_midpoint(tiny, period, members):
     """A ceased authority is not a member in later periods; a successor is not one before it began."""
     assert members_for_period(tiny, period) == members
@@ -101,26 +120,29 @@ def test_last_and_first_days_of_a_lifetime_count(tiny):
 # -- resolving published codes -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code, period, scheme, authority, reason", [
-    # one DfE number, two authorities: split by date, never joined
-    ("815", "2022-23", "dfe", "E10000001", None),
-    ("815", "2023-24", "dfe", "E06000101", None),
-    (815.0, "2023", "dfe", "E06000101", None),               # numbers arrive as floats from Parquet
-    # a successor's own number before it existed
-    ("942", "2021-22", "dfe", None, "before New South (E06000102) existed (from 2023-04-01)"),
-    # the old ONS code names Old while it existed, then New North (listed in other_codes)
-    ("E10000001", "2022-23", "gss", "E10000001", None),
-    ("E10000001", "2023-24", "gss", "E06000101", None),
-    # a successor's code in a period before it began
-    ("E06000102", "2022-23", "gss", None, "before New South (E06000102) existed (from 2023-04-01)"),
-    # E-codes
-    ("E0004", "2010-11", "ecode", "E10000004", None),
-    # not a county area at all
-    ("E09000001", "2022-23", "gss", None, NOT_A_COUNTY_AREA),
-    ("999", "2022-23", "dfe", None, NOT_A_COUNTY_AREA),
-    # a label that is not a period
-    ("855", "0", "dfe", None, "period label '0' is not a period"),
-])
+@pytest.mark.parametrize(
+    "code, period, scheme, authority, reason",
+    [
+        # one DfE number, two authorities: split by date, never joined
+        ("815", "2022-23", "dfe", "E10000001", None),
+        ("815", "2023-24", "dfe", "E06000101", None),
+        (815.0, "2023", "dfe", "E06000101", None),  # numbers arrive as floats from Parquet
+        # a successor's own number before it existed
+        ("942", "2021-22", "dfe", None, "before New South (E06000102) existed (from 2023-04-01)"),
+        # the old ONS code names Old while it existed, then New North (listed in other_codes)
+        ("E10000001", "2022-23", "gss", "E10000001", None),
+        ("E10000001", "2023-24", "gss", "E06000101", None),
+        # a successor's code in a period before it began
+        ("E06000102", "2022-23", "gss", None, "before New South (E06000102) existed (from 2023-04-01)"),
+        # E-codes
+        ("E0004", "2010-11", "ecode", "E10000004", None),
+        # not a county area at all
+        ("E09000001", "2022-23", "gss", None, NOT_A_COUNTY_AREA),
+        ("999", "2022-23", "dfe", None, NOT_A_COUNTY_AREA),
+        # a label that is not a period
+        ("855", "0", "dfe", None, "period label '0' is not a period"),
+    ],
+)
 def test_resolve_codes(tiny, code, period, scheme, authority, reason):
     """Each published row gets its county area, or the reason it has none."""
     result = resolve_codes(tiny, [code], [period], scheme=scheme)
@@ -144,13 +166,18 @@ def test_unmatched_reason_tells_totals_other_councils_and_unknown_codes():
 # -- the file's own rules --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("row, message", [
-    ("E10000009,Clash,county council,North,2020-04-01,,,,,815,E0009,,\n",
-     "dfe code 815 belongs to .* at the same time"),
-    ("E10000009,Odd,district,North,2020-04-01,,,,,,E0009,,\n", "row 6: kind 'district'"),
-    ("E10000009,Odd,county council,North,1 April 2020,,,,,,E0009,,\n", "row 6, column 'start_date'"),
-    ("E10000009,Odd,county council,North,2020-04-01,2019-03-31,,,,,E0009,,\n", "end_date is before start_date"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            "E10000009,Clash,county council,North,2020-04-01,,,,,815,E0009,,\n",
+            "dfe code 815 belongs to .* at the same time",
+        ),
+        ("E10000009,Odd,district,North,2020-04-01,,,,,,E0009,,\n", "row 6: kind 'district'"),
+        ("E10000009,Odd,county council,North,1 April 2020,,,,,,E0009,,\n", "row 6, column 'start_date'"),
+        ("E10000009,Odd,county council,North,2020-04-01,2019-03-31,,,,,E0009,,\n", "end_date is before start_date"),
+    ],
+)
 def test_county_areas_file_rules_are_enforced(tmp_path, row, message):
     """Overlapping codes, unknown kinds and bad dates are refused with the row named."""
     with pytest.raises(CountyAreasError, match=message):
@@ -165,11 +192,14 @@ def test_real_list_has_27_county_councils_and_17_county_unitaries(real_areas):
     assert real_areas["kind"].value_counts().to_dict() == {"county council": 27, "county unitary": 17}
 
 
-@pytest.mark.parametrize("day, county_councils, county_unitaries", [
-    (dt.date(2015, 7, 1), 27, 9),    # before Dorset (2019), Buckinghamshire (2020) ...
-    (dt.date(2021, 7, 1), 24, 13),   # the 24 county councils of 2021-22 and 2022-23
-    (dt.date(2023, 7, 1), 21, 17),   # Cumbria, North Yorkshire and Somerset gone
-])
+@pytest.mark.parametrize(
+    "day, county_councils, county_unitaries",
+    [
+        (dt.date(2015, 7, 1), 27, 9),  # before Dorset (2019), Buckinghamshire (2020) ...
+        (dt.date(2021, 7, 1), 24, 13),  # the 24 county councils of 2021-22 and 2022-23
+        (dt.date(2023, 7, 1), 21, 17),  # Cumbria, North Yorkshire and Somerset gone
+    ],
+)
 def test_real_list_membership_over_time(real_areas, day, county_councils, county_unitaries):
     """The group changes with each reorganisation of 2019-2023."""
     alive = real_areas[alive_on(real_areas, day)]
@@ -215,8 +245,11 @@ def test_real_list_agrees_with_the_published_lookups(real_areas, shared_data):
             ended = pd.to_datetime(las.loc[area.code, "date_of_termination"], format="%d/%m/%Y")
             assert ended == area.end_date, area.name
     councils = pd.read_csv(shared_data / "lookups" / "county_councils_2021-22_to_2023-24.csv", dtype=str)
-    for year, midpoint in (("2021-22", dt.date(2021, 9, 30)), ("2022-23", dt.date(2022, 9, 30)),
-                           ("2023-24", dt.date(2023, 9, 30))):
+    for year, midpoint in (
+        ("2021-22", dt.date(2021, 9, 30)),
+        ("2022-23", dt.date(2022, 9, 30)),
+        ("2023-24", dt.date(2023, 9, 30)),
+    ):
         alive = real_areas[alive_on(real_areas, midpoint) & (real_areas["kind"] == "county council")]
         published = councils.loc[councils[f"county_council_in_{year}"] == "True", "ons_code"]
         assert set(alive["code"]) == set(published), year

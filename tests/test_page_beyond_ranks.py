@@ -5,8 +5,21 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from apptest_helpers import (FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, choose, direct_position_map, engine,
-                             metrics, open_page, page_widget, position_words, shows_demo_banner)
+from apptest_helpers import (
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    catalogue,
+    chart_titled,
+    choose,
+    direct_position_map,
+    engine,
+    metrics,
+    open_page,
+    page_widget,
+    position_words,
+    shows_demo_banner,
+)
 
 from benchmarking.method import sensitivity
 from benchmarking.method import significance
@@ -17,8 +30,13 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.method.value_for_money import ASSUMPTIONS, efficiency_frontier
 
 PAGE = "beyond_ranks"
-HEADERS = ["How sure is the position?", "How much does the weighting of themes matter?",
-           "Who gets more for their money?", "Who is genuinely like us?", "Which changes are more than noise?"]
+HEADERS = [
+    "How sure is the position?",
+    "How much does the weighting of themes matter?",
+    "Who gets more for their money?",
+    "Who is genuinely like us?",
+    "Which changes are more than noise?",
+]
 
 
 @pytest.fixture
@@ -58,8 +76,9 @@ def test_interval_chart_shows_engine_positions_and_the_bootstrap_interval(page, 
     assert chart.title == f"Overall position with its 90% interval, {LATEST}"
     assert "Comparator group: all authorities (32)" in chart.subtitle
     data = chart.data_with("lower")
-    assert dict(zip(data["authority_code"], data["position"].astype(int))) == \
-        direct_position_map(demo_store_path, OVERALL, LATEST)
+    assert dict(zip(data["authority_code"], data["position"].astype(int))) == direct_position_map(
+        demo_store_path, OVERALL, LATEST
+    )
     assert ((data["lower"] <= data["position"]) & (data["position"] <= data["upper"])).all()
     cat, bench = engine(str(demo_store_path))
     expected = uncertainty.bootstrap_positions(bench.ranks, cat.indicators, LATEST).intervals()
@@ -83,8 +102,9 @@ def test_choosing_a_theme_plots_that_themes_intervals(page, demo_store_path):
     page_widget(page, "beyond_theme").set_value("Adult Social Care").run()
     assert not page.exception
     data = chart_titled(page, "Adult Social Care position").data_with("lower")
-    assert dict(zip(data["authority_code"], data["position"].astype(int))) == \
-        direct_position_map(demo_store_path, "Adult Social Care", LATEST)
+    assert dict(zip(data["authority_code"], data["position"].astype(int))) == direct_position_map(
+        demo_store_path, "Adult Social Care", LATEST
+    )
 
 
 def test_comparator_group_changes_the_intervals_group(page, demo_store_path):
@@ -94,8 +114,9 @@ def test_comparator_group_changes_the_intervals_group(page, demo_store_path):
     chart = chart_titled(page, "Overall position with its 90% interval")
     assert "county councils (24)" in chart.subtitle
     data = chart.data_with("lower")
-    assert dict(zip(data["authority_code"], data["position"].astype(int))) == \
-        direct_position_map(demo_store_path, OVERALL, LATEST, group_id="county-councils")
+    assert dict(zip(data["authority_code"], data["position"].astype(int))) == direct_position_map(
+        demo_store_path, OVERALL, LATEST, group_id="county-councils"
+    )
 
 
 def test_another_focus_authority_is_highlighted_and_named(page):
@@ -150,12 +171,15 @@ def test_frontier_chart_marks_the_frontier_authorities(page, demo_store_path):
     data = chart.data_with("spend_gap")
     assert len(data) == 32
     recomputed = efficiency_frontier(data[["authority_code", "performance_score", "spend_per_head"]])
-    assert (recomputed.set_index("authority_code")["on_frontier"]
-            == data.set_index("authority_code")["on_frontier"]).all()
+    assert (
+        recomputed.set_index("authority_code")["on_frontier"] == data.set_index("authority_code")["on_frontier"]
+    ).all()
     spend = catalogue(str(demo_store_path)).spend
     total = spend[(spend["period"] == LATEST) & (spend["service"] == "total")].set_index("authority_code")
-    assert (data.set_index("authority_code")["spend_per_head"]
-            == total.loc[data["authority_code"], "net_expenditure_per_head"].to_numpy()).all()
+    assert (
+        data.set_index("authority_code")["spend_per_head"]
+        == total.loc[data["authority_code"], "net_expenditure_per_head"].to_numpy()
+    ).all()
     assert any(ASSUMPTIONS[0][:40] in block.value for block in page.markdown)
     coefficients = table_with(page, "term", "estimate")
     assert list(coefficients["term"]) == ["intercept", "spend_per_head", "deprivation"]
@@ -169,10 +193,12 @@ def test_similar_authorities_are_the_k_nearest_without_the_focus(page, demo_stor
     table = table_with(page, "distance", "neighbour_rank")
     assert len(table) == 10 and FOCUS not in set(table["authority_code"])
     assert table["distance"].is_monotonic_increasing
-    features = similarity.context_features(catalogue(str(demo_store_path)).authorities,
-                                           catalogue(str(demo_store_path)).spend,
-                                           catalogue(str(demo_store_path)).funding,
-                                           catalogue(str(demo_store_path)).deprivation)
+    features = similarity.context_features(
+        catalogue(str(demo_store_path)).authorities,
+        catalogue(str(demo_store_path)).spend,
+        catalogue(str(demo_store_path)).funding,
+        catalogue(str(demo_store_path)).deprivation,
+    )
     assert list(table["authority_code"]) == list(similarity.nearest_neighbours(features, FOCUS, 10)["authority_code"])
     page.slider(key="beyond_k").set_value(4).run()
     assert len(table_with(page, "distance", "neighbour_rank")) == 4
@@ -181,8 +207,9 @@ def test_similar_authorities_are_the_k_nearest_without_the_focus(page, demo_stor
 def test_a_loaded_neighbour_list_is_shown_with_computed_distances(writable_store, monkeypatch):
     """A nearest-neighbour list stored for the focus appears with each member's computed distance."""
     members = [code for code in sorted(writable_store.authorities()["code"]) if code != FOCUS][:3]
-    rows = pd.DataFrame({"group_id": "test-nn", "name": "Test neighbours", "authority_code": FOCUS,
-                         "member_code": members})
+    rows = pd.DataFrame(
+        {"group_id": "test-nn", "name": "Test neighbours", "authority_code": FOCUS, "member_code": members}
+    )
     import_frames(writable_store, [("comparator_group", rows, "neighbours.csv")])
     at = open_page(writable_store.path, monkeypatch, PAGE)
     assert not at.exception

@@ -3,8 +3,20 @@ like' figure equal sums made directly from the store's funding and authority tab
 
 import pytest
 
-from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, charts, choose, metrics, open_page,
-                             page_widget, position_words, shows_demo_banner)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    catalogue,
+    charts,
+    choose,
+    metrics,
+    open_page,
+    page_widget,
+    position_words,
+    shows_demo_banner,
+)
 from benchmarking.text.formatting import money, money_millions
 
 
@@ -68,19 +80,24 @@ def test_better_funded_focus_is_told_so(demo_store_path, monkeypatch):
     assert per_head[OTHER_FOCUS] > per_head[FOCUS]
     assert not at.success
     assert at.info[0].value.startswith(
-        f"Surrey is funded {money(per_head[OTHER_FOCUS] - per_head[FOCUS], 2)} per head more than Leicestershire")
+        f"Surrey is funded {money(per_head[OTHER_FOCUS] - per_head[FOCUS], 2)} per head more than Leicestershire"
+    )
 
 
-@pytest.mark.parametrize("key, value, period, focus, group_id", [
-    # another period
-    ("period", EARLIER, EARLIER, FOCUS, "all"),
-    # another focus authority
-    ("focus", OTHER_FOCUS, LATEST, OTHER_FOCUS, "all"),
-    # another comparator group
-    ("group", "county-councils", LATEST, FOCUS, "county-councils"),
-])
-def test_changing_the_selection_shows_the_funding_for_it(demo_store_path, monkeypatch, key, value, period, focus,
-                                                         group_id):
+@pytest.mark.parametrize(
+    "key, value, period, focus, group_id",
+    [
+        # another period
+        ("period", EARLIER, EARLIER, FOCUS, "all"),
+        # another focus authority
+        ("focus", OTHER_FOCUS, LATEST, OTHER_FOCUS, "all"),
+        # another comparator group
+        ("group", "county-councils", LATEST, FOCUS, "county-councils"),
+    ],
+)
+def test_changing_the_selection_shows_the_funding_for_it(
+    demo_store_path, monkeypatch, key, value, period, focus, group_id
+):
     """After a sidebar change the title, bars and metric are those of the new selection."""
     at = open_page(demo_store_path, monkeypatch, "funding")
     choose(at, key, value)

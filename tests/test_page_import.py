@@ -36,7 +36,8 @@ def open_import_page(store_path: Path, monkeypatch, tmp_path: Path) -> AppTest:
     entry.write_text(
         "import streamlit as st\n"
         f"st.navigation([st.Page({str(ROOT / 'pages' / 'overview.py')!r}, title='Overview', default=True),\n"
-        f"               st.Page({str(PAGE)!r}, title='Data import', url_path='import_data')]).run()\n")
+        f"               st.Page({str(PAGE)!r}, title='Data import', url_path='import_data')]).run()\n"
+    )
     at = AppTest.from_file(str(entry), default_timeout=90).run()
     return at.switch_page(str(PAGE)).run()
 
@@ -57,8 +58,12 @@ def widget(at: AppTest, key: str):
 def map_odd_columns(at: AppTest) -> AppTest:
     """Map the odd file's columns to the store's fields, as a user picks them."""
     prefix = "map:odd.csv:indicator_value:long"
-    for field, column in [("authority_name", "Place"), ("period", "When"), ("indicator_id", "What"),
-                          ("value", "Number")]:
+    for field, column in [
+        ("authority_name", "Place"),
+        ("period", "When"),
+        ("indicator_id", "What"),
+        ("value", "Number"),
+    ]:
         widget(at, f"{prefix}:{field}").set_value(column)
     return at.run()
 
@@ -78,8 +83,10 @@ def test_upload_map_preview_commit_and_undo(writable_store, monkeypatch, tmp_pat
     widget(at, "upload_by").set_value("analyst")
     at.button(key="upload_commit").click().run()
     assert not at.exception
-    assert any(markdown_text("Imported odd.csv: 2 rows added and 0 replaced in indicator_value; 1 new period")
-               in s.value for s in at.success)
+    assert any(
+        markdown_text("Imported odd.csv: 2 rows added and 0 replaced in indicator_value; 1 new period") in s.value
+        for s in at.success
+    )
     values = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
     assert values.loc[("LCC078", "E10000018")] == 41.5
     assert writable_store.datasets().iloc[0]["loaded_by"] == "analyst"
@@ -96,8 +103,10 @@ def test_the_mapping_is_remembered_for_the_next_file_with_the_same_columns(writa
     at.button(key="upload_preview_button").click().run()
     at.button(key="upload_commit").click().run()
     (tmp_path / "again").mkdir()
-    again = upload(open_import_page(writable_store.path, monkeypatch, tmp_path / "again"),
-                   ("odd.csv", ODD_VALUES.replace(b"41.5", b"42")))
+    again = upload(
+        open_import_page(writable_store.path, monkeypatch, tmp_path / "again"),
+        ("odd.csv", ODD_VALUES.replace(b"41.5", b"42")),
+    )
     assert widget(again, "map:odd.csv:indicator_value:long:value").value == "Number"
     assert any("Remembered mapping" in caption.value for caption in again.caption)
 
@@ -153,8 +162,10 @@ def test_an_xlsx_upload_offers_its_sheets(writable_store, monkeypatch, tmp_path)
 
 def test_a_file_that_is_not_what_it_claims_shows_a_clear_error(writable_store, monkeypatch, tmp_path):
     """CSV text named .xlsx: an error table says so; the page carries on (no exception)."""
-    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path),
-                ("values.xlsx", b"indicator_id,authority_code\nA,B\n"))
+    at = upload(
+        open_import_page(writable_store.path, monkeypatch, tmp_path),
+        ("values.xlsx", b"indicator_id,authority_code\nA,B\n"),
+    )
     assert not at.exception
     assert any("problem(s) found" in e.value for e in at.error)
     table = at.dataframe[-1].value

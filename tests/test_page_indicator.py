@@ -3,8 +3,22 @@ store's values and the engine's ranks, for the chosen indicator, period, focus a
 
 import pytest
 
-from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, charts, choose,
-                             direct_ranks, metrics, open_page, page_widget, position_words, shows_demo_banner)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    catalogue,
+    chart_titled,
+    charts,
+    choose,
+    direct_ranks,
+    metrics,
+    open_page,
+    page_widget,
+    position_words,
+    shows_demo_banner,
+)
 from benchmarking.text.formatting import number
 
 
@@ -17,8 +31,9 @@ def ranked_indicators(store_path):
 def stored_value(store_path, indicator_id, period, focus):
     """Return one value straight from the store's indicator_value table."""
     values = catalogue(str(store_path)).values
-    row = values[(values["indicator_id"] == indicator_id) & (values["period"] == period)
-                 & (values["authority_code"] == focus)]
+    row = values[
+        (values["indicator_id"] == indicator_id) & (values["period"] == period) & (values["authority_code"] == focus)
+    ]
     return row["value"].iloc[0]
 
 
@@ -71,16 +86,20 @@ def test_choosing_a_theme_and_indicator_shows_that_indicator(demo_store_path, mo
     assert plotted_ranks(at, chosen["name"], LATEST) == expected_ranks(demo_store_path, chosen["id"], LATEST)
 
 
-@pytest.mark.parametrize("key, value, period, focus, group_id", [
-    # another period
-    ("period", EARLIER, EARLIER, FOCUS, "all"),
-    # another focus authority
-    ("focus", OTHER_FOCUS, LATEST, OTHER_FOCUS, "all"),
-    # another comparator group
-    ("group", "county-councils", LATEST, FOCUS, "county-councils"),
-])
-def test_changing_the_selection_shows_the_values_for_it(demo_store_path, monkeypatch, key, value, period, focus,
-                                                        group_id):
+@pytest.mark.parametrize(
+    "key, value, period, focus, group_id",
+    [
+        # another period
+        ("period", EARLIER, EARLIER, FOCUS, "all"),
+        # another focus authority
+        ("focus", OTHER_FOCUS, LATEST, OTHER_FOCUS, "all"),
+        # another comparator group
+        ("group", "county-councils", LATEST, FOCUS, "county-councils"),
+    ],
+)
+def test_changing_the_selection_shows_the_values_for_it(
+    demo_store_path, monkeypatch, key, value, period, focus, group_id
+):
     """After a sidebar change the chart, ranks and metric are those of the new selection."""
     at = open_page(demo_store_path, monkeypatch, "indicator")
     first = ranked_indicators(demo_store_path).iloc[0]
@@ -91,6 +110,7 @@ def test_changing_the_selection_shows_the_values_for_it(demo_store_path, monkeyp
     bars = chart_titled(at, f"{first['name']}, {period}").data_with("rank")
     assert list(bars.loc[bars["is_focus"], "authority_code"]) == [focus]
     name = "Surrey" if focus == OTHER_FOCUS else "Leicestershire"
-    assert metrics(at)[f"{name}, {period}"] == number(stored_value(demo_store_path, first["id"], period, focus),
-                                                      first["unit"])
+    assert metrics(at)[f"{name}, {period}"] == number(
+        stored_value(demo_store_path, first["id"], period, focus), first["unit"]
+    )
     assert any(c.value.startswith(f"Ranked {position_words(ranks[focus], len(ranks))}") for c in at.caption)

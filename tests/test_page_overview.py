@@ -3,8 +3,21 @@
 import pytest
 
 from benchmarking.text.formatting import rank_card_text
-from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, briefing_toggles, choose, direct_overall_position,
-                             metrics, open_page, overview_figures, position_words, shows_demo_banner, sidebar_box)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    briefing_toggles,
+    choose,
+    direct_overall_position,
+    metrics,
+    open_page,
+    overview_figures,
+    position_words,
+    shows_demo_banner,
+    sidebar_box,
+)
 
 
 def test_overview_renders_with_the_demo_banner(demo_store_path, monkeypatch):
@@ -28,8 +41,9 @@ def test_overall_performance_is_the_engine_position(demo_store_path, monkeypatch
     assert shown["Bottom-quartile indicators"] == str(figures["quartile_counts"].get(4, 0))
     # Spend and funding name the ends ("Lowest of 32"), from the engine's 1 = highest rank.
     assert shown["Spend per head (1st = highest)"] == rank_card_text(figures["spend_rank"], figures["spend_n"])
-    assert shown["Core spending power per head (1st = highest)"] == rank_card_text(figures["funding_rank"],
-                                                                                   figures["funding_n"])
+    assert shown["Core spending power per head (1st = highest)"] == rank_card_text(
+        figures["funding_rank"], figures["funding_n"]
+    )
 
 
 def test_without_funding_data_the_fourth_card_shows_deprivation(writable_store, monkeypatch):
@@ -46,14 +60,17 @@ def test_without_funding_data_the_fourth_card_shows_deprivation(writable_store, 
     assert not any(name.startswith("Core spending power") for name in metrics(at))
 
 
-@pytest.mark.parametrize("key, value, selection", [
-    # another period
-    ("period", EARLIER, dict(period=EARLIER)),
-    # another focus authority
-    ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS)),
-    # another comparator group (24 county councils instead of all 32)
-    ("group", "county-councils", dict(group_id="county-councils")),
-])
+@pytest.mark.parametrize(
+    "key, value, selection",
+    [
+        # another period
+        ("period", EARLIER, dict(period=EARLIER)),
+        # another focus authority
+        ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS)),
+        # another comparator group (24 county councils instead of all 32)
+        ("group", "county-councils", dict(group_id="county-councils")),
+    ],
+)
 def test_changing_the_selection_shows_the_engine_value_for_it(demo_store_path, monkeypatch, key, value, selection):
     """After a sidebar change the Overall metric is the engine's value for the new selection."""
     at = open_page(demo_store_path, monkeypatch, "overview")
@@ -84,14 +101,22 @@ def test_url_query_params_reflect_the_selection(demo_store_path, monkeypatch):
     choose(at, "focus", OTHER_FOCUS)
     choose(at, "period", EARLIER)
     choose(at, "group", "county-councils")
-    assert dict(at.query_params) == {"focus": OTHER_FOCUS, "period": EARLIER, "group": "county-councils",
-                                     "briefing": "0"}
+    assert dict(at.query_params) == {
+        "focus": OTHER_FOCUS,
+        "period": EARLIER,
+        "group": "county-councils",
+        "briefing": "0",
+    }
 
 
 def test_query_params_preset_the_selection(demo_store_path, monkeypatch):
     """Opening a link with focus, period and group shows that selection's figures."""
-    at = open_page(demo_store_path, monkeypatch, "overview",
-                   query={"focus": OTHER_FOCUS, "period": EARLIER, "group": "county-councils"})
+    at = open_page(
+        demo_store_path,
+        monkeypatch,
+        "overview",
+        query={"focus": OTHER_FOCUS, "period": EARLIER, "group": "county-councils"},
+    )
     assert not at.exception
     assert sidebar_box(at, "focus").value == OTHER_FOCUS
     assert sidebar_box(at, "period").value == EARLIER
@@ -103,8 +128,9 @@ def test_query_params_preset_the_selection(demo_store_path, monkeypatch):
 
 def test_unknown_query_params_fall_back_to_the_defaults(demo_store_path, monkeypatch):
     """A link with an unknown authority, period or group opens the default selection instead."""
-    at = open_page(demo_store_path, monkeypatch, "overview",
-                   query={"focus": "E99999999", "period": "1999/00", "group": "nonsense"})
+    at = open_page(
+        demo_store_path, monkeypatch, "overview", query={"focus": "E99999999", "period": "1999/00", "group": "nonsense"}
+    )
     assert not at.exception
     assert dict(at.query_params) == {"focus": FOCUS, "period": LATEST, "group": "all", "briefing": "0"}
 
@@ -133,16 +159,19 @@ def test_briefing_toggle_in_the_sidebar_switches_briefing_mode_on(demo_store_pat
     assert briefing_toggles(at, in_sidebar=False)[0].value is True
 
 
-@pytest.mark.parametrize("page", [
-    "overview",
-    "quadrant",
-    "themes",
-    "indicator",
-    "quartiles",
-    "trend",
-    "funding",
-    "data",
-])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "overview",
+        "quadrant",
+        "themes",
+        "indicator",
+        "quartiles",
+        "trend",
+        "funding",
+        "data",
+    ],
+)
 def test_focus_outside_the_group_shows_no_traceback(demo_store_path, monkeypatch, page):
     """A focus authority outside the chosen group (Surrey in the East Midlands) is added to it, no exception."""
     at = open_page(demo_store_path, monkeypatch, page, query={"focus": OTHER_FOCUS, "group": "region:East Midlands"})

@@ -3,8 +3,20 @@ the chosen comparator axis, for the chosen theme, period, focus and group."""
 
 import pytest
 
-from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, catalogue, chart_titled, charts, choose,
-                             direct_position_map, open_page, page_widget, shows_demo_banner)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    catalogue,
+    chart_titled,
+    charts,
+    choose,
+    direct_position_map,
+    open_page,
+    page_widget,
+    shows_demo_banner,
+)
 from benchmarking.method.positions import OVERALL
 
 
@@ -63,14 +75,16 @@ def test_choosing_a_theme_plots_that_theme(demo_store_path, monkeypatch):
     assert points.set_index("authority_code").loc[lowest, "context_rank"] == len(spend)
 
 
-@pytest.mark.parametrize("axis, comparator, table, column, first", [
-    # IMD rank of average rank: 1 = most deprived nationally, so the smallest value is x = 1
-    ("Deprivation", "deprivation", "deprivation", "rank_of_average_rank", min),
-    # core spending power per head: the best funded is x = 1
-    ("Funding", "funding", "funding", "core_spending_power_per_head", max),
-])
-def test_changing_the_comparator_axis_reranks_x(demo_store_path, monkeypatch, axis, comparator, table, column,
-                                                first):
+@pytest.mark.parametrize(
+    "axis, comparator, table, column, first",
+    [
+        # IMD rank of average rank: 1 = most deprived nationally, so the smallest value is x = 1
+        ("Deprivation", "deprivation", "deprivation", "rank_of_average_rank", min),
+        # core spending power per head: the best funded is x = 1
+        ("Funding", "funding", "funding", "core_spending_power_per_head", max),
+    ],
+)
+def test_changing_the_comparator_axis_reranks_x(demo_store_path, monkeypatch, axis, comparator, table, column, first):
     """Another comparator axis changes the title and puts that axis's rank 1 at x = 1."""
     at = open_page(demo_store_path, monkeypatch, "quadrant")
     page_widget(at, "quadrant_axis").set_value(axis).run()

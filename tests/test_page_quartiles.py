@@ -3,8 +3,18 @@ list equal counts made directly from the engine's indicator ranks."""
 
 import pytest
 
-from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, charts, choose, direct_ranks, metrics, open_page,
-                             shows_demo_banner)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    charts,
+    choose,
+    direct_ranks,
+    metrics,
+    open_page,
+    shows_demo_banner,
+)
 
 QUARTILE_LABELS = ["1st quartile", "2nd quartile", "3rd quartile", "4th quartile"]
 
@@ -36,20 +46,24 @@ def test_bottom_quartile_list_names_every_fourth_quartile_indicator(demo_store_p
     """The bottom-quartile tables hold exactly the indicators ranked in the 4th quartile."""
     at = open_page(demo_store_path, monkeypatch, "quartiles")
     bottom = direct_quartile_counts(demo_store_path)["4th quartile"]
-    listed = sum(len(frame.value) for frame in at.dataframe if "Indicator" in frame.value.columns
-                 and "Of" in frame.value.columns)
+    listed = sum(
+        len(frame.value) for frame in at.dataframe if "Indicator" in frame.value.columns and "Of" in frame.value.columns
+    )
     assert str(listed) == bottom
     assert any(caption.value.startswith(f"{bottom} indicators in the bottom 25%") for caption in at.caption)
 
 
-@pytest.mark.parametrize("key, value, selection", [
-    # another period
-    ("period", EARLIER, dict(period=EARLIER)),
-    # another focus authority
-    ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS)),
-    # another comparator group
-    ("group", "county-councils", dict(group_id="county-councils")),
-])
+@pytest.mark.parametrize(
+    "key, value, selection",
+    [
+        # another period
+        ("period", EARLIER, dict(period=EARLIER)),
+        # another focus authority
+        ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS)),
+        # another comparator group
+        ("group", "county-councils", dict(group_id="county-councils")),
+    ],
+)
 def test_changing_the_selection_shows_the_counts_for_it(demo_store_path, monkeypatch, key, value, selection):
     """After a sidebar change the metrics are the counts for the new selection."""
     at = open_page(demo_store_path, monkeypatch, "quartiles")

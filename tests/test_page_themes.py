@@ -3,8 +3,18 @@ equal the engine's positions, and follow the sidebar selection."""
 
 import pytest
 
-from apptest_helpers import (EARLIER, FOCUS, LATEST, OTHER_FOCUS, charts, choose, direct_position_map,
-                             direct_positions, open_page, shows_demo_banner)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    charts,
+    choose,
+    direct_position_map,
+    direct_positions,
+    open_page,
+    shows_demo_banner,
+)
 from benchmarking.method.positions import OVERALL
 
 
@@ -55,16 +65,20 @@ def test_league_table_is_ordered_by_overall_position(demo_store_path, monkeypatc
     assert table["Authority"].iloc[0] == "Kent" and overall["E10000016"] == 1
 
 
-@pytest.mark.parametrize("key, value, selection, title", [
-    # another period
-    ("period", EARLIER, dict(period=EARLIER), f"Leicestershire: position by theme, {EARLIER}"),
-    # another focus authority
-    ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS), f"Surrey: position by theme, {LATEST}"),
-    # another comparator group
-    ("group", "county-councils", dict(group_id="county-councils"), f"Leicestershire: position by theme, {LATEST}"),
-])
-def test_changing_the_selection_plots_the_engine_positions_for_it(demo_store_path, monkeypatch, key, value,
-                                                                  selection, title):
+@pytest.mark.parametrize(
+    "key, value, selection, title",
+    [
+        # another period
+        ("period", EARLIER, dict(period=EARLIER), f"Leicestershire: position by theme, {EARLIER}"),
+        # another focus authority
+        ("focus", OTHER_FOCUS, dict(focus=OTHER_FOCUS), f"Surrey: position by theme, {LATEST}"),
+        # another comparator group
+        ("group", "county-councils", dict(group_id="county-councils"), f"Leicestershire: position by theme, {LATEST}"),
+    ],
+)
+def test_changing_the_selection_plots_the_engine_positions_for_it(
+    demo_store_path, monkeypatch, key, value, selection, title
+):
     """After a sidebar change the chart title and dots are the engine's for the new selection."""
     at = open_page(demo_store_path, monkeypatch, "themes")
     before = plotted_positions(at)

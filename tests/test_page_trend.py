@@ -3,8 +3,18 @@ comparator authorities, focus and group."""
 
 import pytest
 
-from apptest_helpers import (FOCUS, LATEST, OTHER_FOCUS, catalogue, charts, choose, direct_positions, open_page,
-                             page_widget, shows_demo_banner)
+from apptest_helpers import (
+    FOCUS,
+    LATEST,
+    OTHER_FOCUS,
+    catalogue,
+    charts,
+    choose,
+    direct_positions,
+    open_page,
+    page_widget,
+    shows_demo_banner,
+)
 from benchmarking.method.positions import LA_CORE, OVERALL
 
 
@@ -12,15 +22,19 @@ def expected_trend(store_path, themes, codes, group_id="all", focus=FOCUS) -> di
     """Return (theme, authority code, period) -> position over every period, recomputed."""
     table = direct_positions(str(store_path), group_id, focus)
     rows = table[table["theme"].isin(themes) & table["authority_code"].isin(codes)].dropna(subset=["position"])
-    return {(t, a, p): int(pos) for t, a, p, pos in zip(rows["theme"], rows["authority_code"], rows["period"],
-                                                         rows["position"])}
+    return {
+        (t, a, p): int(pos)
+        for t, a, p, pos in zip(rows["theme"], rows["authority_code"], rows["period"], rows["position"])
+    }
 
 
 def plotted_trend(at) -> dict[tuple, int]:
     """Return (theme, authority code, period) -> position as the trend chart plots it."""
     lines = charts(at)[0].data_with("position").dropna(subset=["position"])
-    return {(t, a, p): int(pos) for t, a, p, pos in zip(lines["theme"], lines["authority_code"], lines["period"],
-                                                         lines["position"])}
+    return {
+        (t, a, p): int(pos)
+        for t, a, p, pos in zip(lines["theme"], lines["authority_code"], lines["period"], lines["position"])
+    }
 
 
 def test_trend_renders_with_titles_naming_periods_and_group(demo_store_path, monkeypatch):
@@ -59,14 +73,18 @@ def test_no_theme_chosen_asks_for_one(demo_store_path, monkeypatch):
     assert at.info[0].value == "Choose at least one theme."
 
 
-@pytest.mark.parametrize("key, value, focus, group_id, subtitle", [
-    # another focus authority
-    ("focus", OTHER_FOCUS, OTHER_FOCUS, "all", "all authorities (32)"),
-    # another comparator group
-    ("group", "county-councils", FOCUS, "county-councils", "county councils (24)"),
-])
-def test_changing_the_selection_shows_the_trend_for_it(demo_store_path, monkeypatch, key, value, focus, group_id,
-                                                       subtitle):
+@pytest.mark.parametrize(
+    "key, value, focus, group_id, subtitle",
+    [
+        # another focus authority
+        ("focus", OTHER_FOCUS, OTHER_FOCUS, "all", "all authorities (32)"),
+        # another comparator group
+        ("group", "county-councils", FOCUS, "county-councils", "county councils (24)"),
+    ],
+)
+def test_changing_the_selection_shows_the_trend_for_it(
+    demo_store_path, monkeypatch, key, value, focus, group_id, subtitle
+):
     """After a sidebar change the lines are the engine's positions for the new focus or group."""
     at = open_page(demo_store_path, monkeypatch, "trend")
     choose(at, key, value)

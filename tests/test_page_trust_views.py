@@ -8,8 +8,19 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from apptest_helpers import (EARLIER, FOCUS, LATEST, catalogue, choose, engine, metrics, open_page,
-                             overview_figures, page_widget, position_words)
+from apptest_helpers import (
+    EARLIER,
+    FOCUS,
+    LATEST,
+    catalogue,
+    choose,
+    engine,
+    metrics,
+    open_page,
+    overview_figures,
+    page_widget,
+    position_words,
+)
 from benchmarking.service import analysis
 from benchmarking.service.explain import rank_stability, why_this_rank
 from benchmarking.ingest.importer import import_frames
@@ -38,15 +49,20 @@ def stability_table(at) -> pd.DataFrame:
 
 def listed_ranks(frame: pd.DataFrame, name: str = "name", rank: str = "rank") -> list[tuple[str, float | None]]:
     """Return (indicator name, rank or None) pairs, sorted, from a page table or the engine's rows."""
-    return sorted(((str(n), None if pd.isna(r) else float(r)) for n, r in zip(frame[name], frame[rank])),
-                  key=lambda pair: (pair[0], pair[1] is None, pair[1] or 0.0))
+    return sorted(
+        ((str(n), None if pd.isna(r) else float(r)) for n, r in zip(frame[name], frame[rank])),
+        key=lambda pair: (pair[0], pair[1] is None, pair[1] or 0.0),
+    )
 
 
 def engine_position(store_path, theme: str, period: str = LATEST, focus: str = FOCUS) -> pd.Series:
     """Return the engine's positions row (position, n_positioned, average_rank) for the focus."""
     _, bench = engine(str(store_path))
-    rows = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == period)
-                           & (bench.positions["authority_code"] == focus)]
+    rows = bench.positions[
+        (bench.positions["theme"] == theme)
+        & (bench.positions["period"] == period)
+        & (bench.positions["authority_code"] == focus)
+    ]
     assert len(rows) == 1, f"expected one engine position for {theme} in {period}"
     return rows.iloc[0]
 
@@ -79,8 +95,9 @@ def test_why_this_rank_lists_the_engines_ranks_for_overall_and_chosen_themes(dem
         engine_row = engine_position(demo_store_path, theme)
         assert table["Rank"].dropna().astype(float).mean() == pytest.approx(engine_row["average_rank"]), theme
         words = position_words(int(engine_row["position"]), int(engine_row["n_positioned"]))
-        assert why_heading(at, theme) and why_heading(at, theme)[0].startswith(
-            f"**{FOCUS_NAME}: {theme} {words}**"), theme
+        assert why_heading(at, theme) and why_heading(at, theme)[0].startswith(f"**{FOCUS_NAME}: {theme} {words}**"), (
+            theme
+        )
         seen[theme] = len(table)
     # The widget really switched tables: Overall lists far more indicators than one theme.
     assert seen[OVERALL] > seen["Education"] and seen["Education"] != seen["Housing"]
@@ -253,8 +270,16 @@ def test_coverage_counts_older_and_provisional_figures_in_a_later_period(writabl
     indicator = ranked.loc[sorted(set(complete) & set(ranked.index))[0]]
     rows = values[values["indicator_id"] == indicator.name].copy()
     rows["period"], rows["value"], rows["status"] = NEW, rows["value"] * 1.01, "provisional"
-    import_frames(writable_store, [("indicator_value", rows[["indicator_id", "authority_code", "period", "value",
-                                                             "status"]], "provisional-2022-23.csv")])
+    import_frames(
+        writable_store,
+        [
+            (
+                "indicator_value",
+                rows[["indicator_id", "authority_code", "period", "value", "status"]],
+                "provisional-2022-23.csv",
+            )
+        ],
+    )
 
     at = open_page(writable_store.path, monkeypatch, "data")
     choose(at, "period", NEW)
@@ -274,5 +299,7 @@ def test_coverage_counts_older_and_provisional_figures_in_a_later_period(writabl
     cat = analysis.load_catalogue(writable_store)
     used = cat.reporting_values.query("period == @NEW and value.notna()")
     older = used[used["years_older"] > 0].merge(cat.indicators, left_on="indicator_id", right_on="id")
-    assert table["Older figures"].to_dict() == older.groupby("theme")["indicator_id"].nunique().reindex(
-        table.index, fill_value=0).to_dict()
+    assert (
+        table["Older figures"].to_dict()
+        == older.groupby("theme")["indicator_id"].nunique().reindex(table.index, fill_value=0).to_dict()
+    )

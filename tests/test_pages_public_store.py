@@ -13,8 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from apptest_helpers import (catalogue, charts, choose, engine, metrics, open_page, overview_figures, position_words,
-                             shows_demo_banner, sidebar_box)
+from apptest_helpers import (
+    catalogue,
+    charts,
+    choose,
+    engine,
+    metrics,
+    open_page,
+    overview_figures,
+    position_words,
+    shows_demo_banner,
+    sidebar_box,
+)
 from benchmarking.method.positions import LA_CORE, OVERALL
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -35,8 +45,11 @@ def test_the_pages_are_discovered():
 
 def selection(at) -> dict[str, str]:
     """Return the sidebar's focus, period and group as the engine helpers take them."""
-    return {"focus": sidebar_box(at, "focus").value, "period": sidebar_box(at, "period").value,
-            "group_id": sidebar_box(at, "group").value}
+    return {
+        "focus": sidebar_box(at, "focus").value,
+        "period": sidebar_box(at, "period").value,
+        "group_id": sidebar_box(at, "group").value,
+    }
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -59,7 +72,7 @@ def test_page_runs_on_the_public_store(public_store_path, monkeypatch, page):
 def _other_period(store_path, chosen: dict) -> str:
     """Return the latest period before the chosen one in which the focus authority has an Overall position."""
     labels = catalogue(str(store_path)).period_labels
-    for period in reversed(labels[:labels.index(chosen["period"])]):
+    for period in reversed(labels[: labels.index(chosen["period"])]):
         if overview_figures(store_path, **(chosen | {"period": period}))["overall_position"] is not None:
             return period
     pytest.fail(f"no earlier period of {labels} gives the focus authority an Overall position")

@@ -75,7 +75,8 @@ def with_engine_ranks(rows: pd.DataFrame, ranks: pd.DataFrame) -> pd.DataFrame:
         ranks[["indicator_id", "authority_code", "period", "rank", "n_ranked"]],
         left_on=["Code", "authority_code", "Period"],
         right_on=["indicator_id", "authority_code", "period"],
-        how="left", validate="one_to_one",
+        how="left",
+        validate="one_to_one",
     )
     assert merged["rank"].notna().all(), "the engine left a published row unranked"
     return merged
@@ -139,8 +140,10 @@ def test_engine_reproduces_published_scotland_ranks(loaded):
     complete = rows["rows_in_cohort"] == rows["Scot_Cohort_Size"]
     compared = rows[complete]
     matched = compared["rank"] == compared["ScotRank"]
-    print(f"\nLGBF ScotRank: {matched.sum():,}/{len(compared):,} complete-cohort rows match "
-          f"({matched.mean():.2%}); {(~complete).sum()} rows in incomplete cohorts not compared")
+    print(
+        f"\nLGBF ScotRank: {matched.sum():,}/{len(compared):,} complete-cohort rows match "
+        f"({matched.mean():.2%}); {(~complete).sum()} rows in incomplete cohorts not compared"
+    )
     assert len(compared) == COMPLETE_SCOTLAND_ROWS
     shown = ["Code", "LocalAuthority", "Period", "ScotRank", "rank"]
     assert matched.all(), compared.loc[~matched, shown]
@@ -170,9 +173,7 @@ def test_family_group_column_agrees_with_the_indicators_scheme(loaded):
     scheme_of = dict(zip(information["Code_Sortable"], information["FamilyGrouping"]))
     group_of = {
         (scheme, council): group
-        for council, scheme, group in zip(
-            families["Local_Authority"], families["Type"], families["Family_Group"]
-        )
+        for council, scheme, group in zip(families["Local_Authority"], families["Type"], families["Family_Group"])
     }
     rows = published(loaded)
     expected = [group_of[(scheme_of[c], la)] for c, la in zip(rows["Code"], rows["LocalAuthority"])]
@@ -189,29 +190,34 @@ def test_engine_reproduces_published_family_ranks(loaded):
     rows = published(loaded)
     # Each row is ranked among the members (from the store) of its own family group.
     rows["group_id"] = [
-        family_group_id(scheme_of[code], group)
-        for code, group in zip(rows["Code"], rows["Family_Group"])
+        family_group_id(scheme_of[code], group) for code, group in zip(rows["Code"], rows["Family_Group"])
     ]
     ranks = []
     for group_id, members in groups.groupby("group_id")["member_code"]:
         indicator_ids = rows.loc[rows["group_id"] == group_id, "Code"].unique()
         in_scheme = values[values["indicator_id"].isin(indicator_ids)]
-        ranks.append(indicator_ranks(in_scheme, loaded["indicators"], authority_codes=members)
-                     .assign(group_id=group_id))
+        ranks.append(
+            indicator_ranks(in_scheme, loaded["indicators"], authority_codes=members).assign(group_id=group_id)
+        )
     engine = pd.concat(ranks, ignore_index=True)
     engine = engine[["group_id", "indicator_id", "authority_code", "period", "rank", "n_ranked"]]
-    rows = rows.merge(engine,
-                      left_on=["group_id", "Code", "authority_code", "Period"],
-                      right_on=["group_id", "indicator_id", "authority_code", "period"],
-                      how="left", validate="one_to_one")
+    rows = rows.merge(
+        engine,
+        left_on=["group_id", "Code", "authority_code", "Period"],
+        right_on=["group_id", "indicator_id", "authority_code", "period"],
+        how="left",
+        validate="one_to_one",
+    )
     assert rows["rank"].notna().all(), "a published row was not ranked in its family group"
 
     complete = rows["rows_in_family"] == rows["Family_Cohort_Size"]
     compared = rows[complete]
     matched = compared["rank"] == compared["FamilyRank"]
-    print(f"\nLGBF FamilyRank: {matched.sum():,}/{len(compared):,} complete family-cohort rows "
-          f"match ({matched.mean():.2%}); {(~complete).sum()} rows in incomplete family cohorts "
-          "not compared")
+    print(
+        f"\nLGBF FamilyRank: {matched.sum():,}/{len(compared):,} complete family-cohort rows "
+        f"match ({matched.mean():.2%}); {(~complete).sum()} rows in incomplete family cohorts "
+        "not compared"
+    )
     shown = ["Code", "LocalAuthority", "Period", "FamilyRank", "rank"]
     assert matched.all(), compared.loc[~matched, shown]
     assert (compared["n_ranked"] == compared["Family_Cohort_Size"]).all()
@@ -260,8 +266,9 @@ def test_unknown_ranking_type_is_refused_with_file_row_and_column(shared_data, t
     folder.mkdir()
     for name in ("indicator_data_ranked.csv", FAMILY_FILE):
         (folder / name).write_bytes((shared_data / "lgbf" / name).read_bytes())
-    information = pd.read_csv(shared_data / "lgbf" / "indicator_information.csv",
-                              dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    information = pd.read_csv(
+        shared_data / "lgbf" / "indicator_information.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    )
     information.loc[0, "Ranking_Type"] = "Sideways"
     information.to_csv(folder / "indicator_information.csv", index=False)
     with pytest.raises(ImportValidationError) as error:

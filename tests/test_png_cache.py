@@ -10,23 +10,26 @@ from benchmarking import charts
 
 def _view(focus_rank: float = 3.0) -> pd.DataFrame:
     n = 5
-    return pd.DataFrame({
-        "authority_code": [f"E{i}" for i in range(n)],
-        "name": [f"Authority {i}" for i in range(n)],
-        "kind": ["county council", "county unitary"] * 2 + ["county council"],
-        "performance_position": [1.0, 2.0, focus_rank, 4.0, 5.0],
-        "context_rank": [5.0, 4.0, 3.0, 2.0, 1.0],
-        "quadrant": ["q"] * n,
-        "average_rank": [1.5, 2.5, 3.5, 4.5, 5.5],
-        "context_value": [100.0, 200.0, 300.0, 400.0, 500.0],
-        "n": [n] * n,
-        "is_focus": [False, False, True, False, False],
-    })
+    return pd.DataFrame(
+        {
+            "authority_code": [f"E{i}" for i in range(n)],
+            "name": [f"Authority {i}" for i in range(n)],
+            "kind": ["county council", "county unitary"] * 2 + ["county council"],
+            "performance_position": [1.0, 2.0, focus_rank, 4.0, 5.0],
+            "context_rank": [5.0, 4.0, 3.0, 2.0, 1.0],
+            "quadrant": ["q"] * n,
+            "average_rank": [1.5, 2.5, 3.5, 4.5, 5.5],
+            "context_value": [100.0, 200.0, 300.0, 400.0, 500.0],
+            "n": [n] * n,
+            "is_focus": [False, False, True, False, False],
+        }
+    )
 
 
 def _chart(focus_rank: float = 3.0):
-    return charts.quadrant_chart(_view(focus_rank), "Overall performance against spend", "sub",
-                                 "Spend rank", "spend", style=charts.BRIEFING)
+    return charts.quadrant_chart(
+        _view(focus_rank), "Overall performance against spend", "sub", "Spend rank", "spend", style=charts.BRIEFING
+    )
 
 
 @pytest.fixture

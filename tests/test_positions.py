@@ -32,11 +32,15 @@ WORKED = {
     "T1": {"A": 4, "B": 3, "C": 1, "D": 2},
     "T2": {"A": 4, "B": 3, "C": 2, "D": 1},
 }
-WORKED_INDICATORS = indicators_frame({
-    "E1": {"theme": "Economy"}, "E2": {"theme": "Economy"},
-    "T1": {"theme": "Transport", "is_core": False},
-    "T2": {"theme": "Transport", "is_core": False},
-}, polarity="low")
+WORKED_INDICATORS = indicators_frame(
+    {
+        "E1": {"theme": "Economy"},
+        "E2": {"theme": "Economy"},
+        "T1": {"theme": "Transport", "is_core": False},
+        "T2": {"theme": "Transport", "is_core": False},
+    },
+    polarity="low",
+)
 
 
 def positions_of(table, indicators, theme, **options) -> dict:
@@ -44,9 +48,10 @@ def positions_of(table, indicators, theme, **options) -> dict:
     ranks = indicator_ranks(values_frame(table), indicators)
     result = positions(ranks, indicators, **options)
     rows = result.loc[result["theme"] == theme]
-    return {row.authority_code: (row.average_rank,
-                                 None if pd.isna(row.position) else int(row.position))
-            for row in rows.itertuples()}
+    return {
+        row.authority_code: (row.average_rank, None if pd.isna(row.position) else int(row.position))
+        for row in rows.itertuples()
+    }
 
 
 @pytest.mark.parametrize(
@@ -69,8 +74,7 @@ def test_output_columns_and_order():
     result = positions(ranks, WORKED_INDICATORS)
     assert list(result.columns) == [POSITION_COLUMNS[0], "period_start", *POSITION_COLUMNS[1:]]
     assert result["theme"].unique().tolist() == [OVERALL, LA_CORE, "Economy", "Transport"]
-    assert result.loc[result["theme"] == OVERALL, "authority_code"].tolist() == [
-        "B", "C", "D", "A"]
+    assert result.loc[result["theme"] == OVERALL, "authority_code"].tolist() == ["B", "C", "D", "A"]
     assert set(result["n_positioned"]) == {4}
     assert set(result["n_available"]) == {2, 4}
 
@@ -105,8 +109,10 @@ def test_coverage_threshold(min_coverage, expected):
     """Below min_coverage of the theme's ranked indicators an authority gets no position."""
     indicators = indicators_frame(list(COVERAGE), polarity="low")
     got = positions_of(COVERAGE, indicators, "Economy", min_coverage=min_coverage)
-    got = {code: (None if math.isnan(average) else pytest.approx(average), position)
-           for code, (average, position) in got.items()}
+    got = {
+        code: (None if math.isnan(average) else pytest.approx(average), position)
+        for code, (average, position) in got.items()
+    }
     assert got == expected
 
 
@@ -124,8 +130,10 @@ def test_coverage_counts_available_indicators_only():
 @pytest.mark.parametrize(
     "rank,n_ranked,n_group,expected",
     [
-        (1, 4, 4, 1.0), (4, 4, 4, 4.0),  # full coverage: unchanged
-        (1, 2, 4, 1.0), (2, 2, 4, 4.0),  # two ranked, stretched to 1..4
+        (1, 4, 4, 1.0),
+        (4, 4, 4, 4.0),  # full coverage: unchanged
+        (1, 2, 4, 1.0),
+        (2, 2, 4, 4.0),  # two ranked, stretched to 1..4
         (2, 3, 5, 3.0),  # the middle of three is the middle of five
         (1, 1, 4, 2.5),  # only one ranked: the middle, (N + 1) / 2
     ],

@@ -9,7 +9,13 @@ import pytest
 
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.preview import (
-    SourceFile, commit, map_sources, markdown_text, preview_import, read_source, read_uploaded,
+    SourceFile,
+    commit,
+    map_sources,
+    markdown_text,
+    preview_import,
+    read_source,
+    read_uploaded,
 )
 from benchmarking.ingest.mapping import store_context
 
@@ -56,8 +62,10 @@ def test_preview_lists_the_first_errors_with_file_row_and_column(writable_store)
 def test_unchanged_rows_are_told_apart_from_replaced_ones(writable_store):
     """Re-importing values the store already holds counts them as unchanged."""
     current = writable_store.values(["2021/22"]).dropna(subset=["value"]).iloc[0]
-    text = (f"authority_code,period,indicator_id,value\n{current['authority_code']},2021/22,"
-            f"{current['indicator_id']},{float(current['value'])!r}\n")
+    text = (
+        f"authority_code,period,indicator_id,value\n{current['authority_code']},2021/22,"
+        f"{current['indicator_id']},{float(current['value'])!r}\n"
+    )
     mapped, _ = mapped_files(writable_store, ("same.csv", text))
     preview = preview_import(writable_store, mapped)
     assert (preview.added, preview.replaced, preview.unchanged) == (0, 0, 1)
@@ -92,8 +100,14 @@ def test_commit_refuses_rejected_rows_unless_asked_to_leave_them_out(writable_st
     with pytest.raises(ImportValidationError, match="nothing was written"):
         commit(writable_store, mapped)
     assert writable_store.checksums() == before
-    result = commit(writable_store, mapped, {s.name: s.sha256 for s in sources}, skip_rejected=True,
-                    loaded_by="analyst@example.org", source="LG Inform")
+    result = commit(
+        writable_store,
+        mapped,
+        {s.name: s.sha256 for s in sources},
+        skip_rejected=True,
+        loaded_by="analyst@example.org",
+        source="LG Inform",
+    )
     assert (result.counts["indicator_value"]["added"], result.counts["indicator_value"]["replaced"]) == (1, 2)
     assert result.rejected == 2 and len(result.issues) == 2
     values = writable_store.values(["2021/22", "2022/23"]).set_index(["indicator_id", "authority_code", "period"])
@@ -150,11 +164,14 @@ def test_progress_is_reported_from_start_to_finish(writable_store):
     assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) >= 4
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
-    ("**bold** [link](http://x)", "\\*\\*bold\\*\\* \\[link\\]\\(http://x\\)"),
-    ("plain words", "plain words"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+        ("**bold** [link](http://x)", "\\*\\*bold\\*\\* \\[link\\]\\(http://x\\)"),
+        ("plain words", "plain words"),
+    ],
+)
 def test_markdown_text_shows_user_text_as_written(text, shown):
     """Names and cells from files are never read as Markdown or HTML."""
     assert markdown_text(text) == shown
@@ -167,10 +184,17 @@ def test_two_files_with_one_name_are_refused():
         map_sources([one, one], store_context(None))
 
 
-@pytest.mark.parametrize("data", [
-    b"a,b\n1,2\n", "\ufeffa;b\r\n1;2\r\n".encode(), b'a,b\n"x, y",""\n', b"a,b\n", b"a,b",
-    b"code,value\n" + b"E10000018,1.5\n" * 30_000,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a,b\n1,2\n",
+        "\ufeffa;b\r\n1;2\r\n".encode(),
+        b'a,b\n"x, y",""\n',
+        b"a,b\n",
+        b"a,b",
+        b"code,value\n" + b"E10000018,1.5\n" * 30_000,
+    ],
+)
 def test_reading_with_progress_gives_the_same_cells(tmp_path, data):
     """The block-by-block read that reports progress gives exactly the one-call read's frame."""
     path = tmp_path / "file.csv"
@@ -188,8 +212,9 @@ def test_the_command_line_maps_previews_commits_and_undoes(writable_store, tmp_p
     from benchmarking.cli import main
 
     path = tmp_path / "wide.csv"
-    path.write_text("Area code,Area name,2019/20,2020/21\nE10000018,Leicestershire,1,2\ne10000016,Kent,3,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Area code,Area name,2019/20,2020/21\nE10000018,Leicestershire,1,2\ne10000016,Kent,3,\n", encoding="utf-8"
+    )
     before = writable_store.checksums()
     command = ["--db", str(writable_store.path), "import", str(path), "--set", "indicator_id=LCC078"]
     assert main(command + ["--dry-run"]) == 0
@@ -225,8 +250,20 @@ def test_the_command_line_takes_field_to_column_choices(writable_store, tmp_path
 
     path = tmp_path / "odd.csv"
     path.write_text("Place,When,What,Number\nKent,2021/22,LCC078,5\n", encoding="utf-8")
-    command = ["--db", str(writable_store.path), "import", str(path), "--map", "authority_name=Place",
-               "--map", "period=When", "--map", "indicator_id=What", "--map", "value=Number"]
+    command = [
+        "--db",
+        str(writable_store.path),
+        "import",
+        str(path),
+        "--map",
+        "authority_name=Place",
+        "--map",
+        "period=When",
+        "--map",
+        "indicator_id=What",
+        "--map",
+        "value=Number",
+    ]
     assert main(command) == 0
     assert "indicator_value: 0 added, 1 replaced" in capsys.readouterr().out
     assert main(["--db", str(writable_store.path), "import", str(path), "--map", "period"]) == 2

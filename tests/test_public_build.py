@@ -25,19 +25,19 @@ LEICESTERSHIRE = "E10000018"
 
 PROVENANCE_ROWS = [
     # file, data rows, as PROVENANCE.md states them (section)
-    ("bds_long_0.parquet", 641_070),                                                 # 7
-    ("lait_data_dictionary.csv", 448),                                               # 7
-    ("statistical_neighbours_april_2021_long.csv", 1_580),                           # 7
-    ("statistical_neighbours_may_2025_long.csv", 1_580),                             # 7
-    ("ASC_data.csv", 6_376),                                                         # 2
-    ("NN.json", 348),                                                                # 2 (keys)
-    ("imd2019_utla_imd_summary.csv", 151),                                           # 3
-    ("ons_mye_mid2019_utla2020_single_year_of_age.csv", 173),                        # 4
-    ("ons_mye_mid2020_utla2020_single_year_of_age.csv", 172),                        # 4
-    ("ons_mye_mid2021_all_geographies_persons_single_year_of_age.csv", 420),         # 4
-    ("ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv", 404),         # 4
-    ("rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv", 1_266),        # 5
-    ("table3_selected_waste_indicators_2010-11_to_2022-23.csv", 4_632),              # 6
+    ("bds_long_0.parquet", 641_070),  # 7
+    ("lait_data_dictionary.csv", 448),  # 7
+    ("statistical_neighbours_april_2021_long.csv", 1_580),  # 7
+    ("statistical_neighbours_may_2025_long.csv", 1_580),  # 7
+    ("ASC_data.csv", 6_376),  # 2
+    ("NN.json", 348),  # 2 (keys)
+    ("imd2019_utla_imd_summary.csv", 151),  # 3
+    ("ons_mye_mid2019_utla2020_single_year_of_age.csv", 173),  # 4
+    ("ons_mye_mid2020_utla2020_single_year_of_age.csv", 172),  # 4
+    ("ons_mye_mid2021_all_geographies_persons_single_year_of_age.csv", 420),  # 4
+    ("ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv", 404),  # 4
+    ("rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv", 1_266),  # 5
+    ("table3_selected_waste_indicators_2010-11_to_2022-23.csv", 4_632),  # 6
 ]
 
 
@@ -58,20 +58,23 @@ def bench(built):
 # -- period labels (no data needed) ------------------------------------------------------
 
 
-@pytest.mark.parametrize("label, expected", [
-    ("2023", ("2023", "final", None)),
-    ("2023-24", ("2023-24", "final", None)),
-    # status markers leave the label and become the value's status
-    ("2024 (Rev)", ("2024", "revised", None)),
-    ("2020 (Final)", ("2020", "final", None)),
-    ("2025 (prov)", ("2025", "provisional", None)),
-    ("2023-24 (OT)", ("2023-24", "final", None)),
-    # a span of academic or financial years is written first-last year
-    ("2013/14-15/16", ("2013-16", "final", None)),
-    # not a period
-    ("0", (None, "final", "period label '0' is not a period")),
-    ("2024 (est)", (None, "final", "unknown status marker (est) in period label '2024 (est)'")),
-])
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("2023", ("2023", "final", None)),
+        ("2023-24", ("2023-24", "final", None)),
+        # status markers leave the label and become the value's status
+        ("2024 (Rev)", ("2024", "revised", None)),
+        ("2020 (Final)", ("2020", "final", None)),
+        ("2025 (prov)", ("2025", "provisional", None)),
+        ("2023-24 (OT)", ("2023-24", "final", None)),
+        # a span of academic or financial years is written first-last year
+        ("2013/14-15/16", ("2013-16", "final", None)),
+        # not a period
+        ("0", (None, "final", "period label '0' is not a period")),
+        ("2024 (est)", (None, "final", "unknown status marker (est) in period label '2024 (est)'")),
+    ],
+)
 def test_lait_period_labels_normalise(label, expected):
     """LAIT's year labels become a period label and a status by the documented rule."""
     assert normalise_period(label) == expected
@@ -201,13 +204,11 @@ def _rank_of(frame: pd.DataFrame, value: str, code_column: str, higher_is_better
 
 
 def _lait_raw(short_desc: str, labels: list[str], midpoint: dt.date) -> pd.DataFrame:
-    raw = pd.read_parquet(SHARED_DATA / "dfe_lait" / "bds_long_0.parquet",
-                          filters=[("Short Desc", "==", short_desc)])
+    raw = pd.read_parquet(SHARED_DATA / "dfe_lait" / "bds_long_0.parquet", filters=[("Short Desc", "==", short_desc)])
     raw = raw[raw["Years"].isin(labels)]
     alive = _alive_codes(midpoint)
     number_to_code = dict(zip(alive["dfe_la_number"].astype(float), alive["code"]))
-    raw = raw.assign(code=raw["LA Number"].map(number_to_code),
-                     number=pd.to_numeric(raw["Values"], errors="coerce"))
+    raw = raw.assign(code=raw["LA Number"].map(number_to_code), number=pd.to_numeric(raw["Values"], errors="coerce"))
     return raw.dropna(subset=["code"])
 
 
@@ -216,20 +217,27 @@ def _engine_rank(bench, indicator_id: str, published: str) -> tuple[int, int]:
     that the engine ranked the published period's own figures there."""
     catalogue, benchmark = bench
     period = catalogue.calendar.reporting_period(published)
-    vintage = benchmark.vintages[(benchmark.vintages["indicator_id"] == indicator_id)
-                                 & (benchmark.vintages["period"] == period)]
+    vintage = benchmark.vintages[
+        (benchmark.vintages["indicator_id"] == indicator_id) & (benchmark.vintages["period"] == period)
+    ]
     assert vintage["source_period"].tolist() == [published]
     ranks = benchmark.ranks
-    row = ranks[(ranks["indicator_id"] == indicator_id) & (ranks["period"] == period)
-                & (ranks["authority_code"] == LEICESTERSHIRE)]
+    row = ranks[
+        (ranks["indicator_id"] == indicator_id)
+        & (ranks["period"] == period)
+        & (ranks["authority_code"] == LEICESTERSHIRE)
+    ]
     return int(row["rank"].iloc[0]), int(row["n_ranked"].iloc[0])
 
 
-@pytest.mark.parametrize("short_desc, period, labels, higher_is_better", [
-    ("ExcessYr6", "2023", ["2023"], False),                  # DfE LAIT, Health - Child (OHID)
-    ("A3A", "2023", ["2023 (Rev)"], True),                   # DfE LAIT, Education, a revised label
-    ("CIN_KS2_ExpStd_RWM", "2023", ["2023"], True),          # DfE LAIT, Children's Social Care
-])
+@pytest.mark.parametrize(
+    "short_desc, period, labels, higher_is_better",
+    [
+        ("ExcessYr6", "2023", ["2023"], False),  # DfE LAIT, Health - Child (OHID)
+        ("A3A", "2023", ["2023 (Rev)"], True),  # DfE LAIT, Education, a revised label
+        ("CIN_KS2_ExpStd_RWM", "2023", ["2023"], True),  # DfE LAIT, Children's Social Care
+    ],
+)
 def test_lait_rank_of_leicestershire_matches_the_raw_file(bench, short_desc, period, labels, higher_is_better):
     """The engine's rank equals a min-rank of the raw LAIT values of the county areas of 2023."""
     raw = _lait_raw(short_desc, labels, dt.date(2023, 7, 2))
@@ -247,22 +255,28 @@ def test_oflog_rank_of_leicestershire_matches_the_raw_file(bench):
 def test_defra_rank_of_leicestershire_matches_the_raw_file(bench):
     """NI192 household waste recycled (higher is better), 2022-23; Buckinghamshire Council is
     published under its predecessor's code E10000002."""
-    raw = pd.read_csv(SHARED_DATA / "defra_waste" / "table3_selected_waste_indicators_2010-11_to_2022-23.csv",
-                      dtype=str)
+    raw = pd.read_csv(
+        SHARED_DATA / "defra_waste" / "table3_selected_waste_indicators_2010-11_to_2022-23.csv", dtype=str
+    )
     raw = raw[raw["Year"] == "2022-23"]
     raw["code"] = raw["ONS code"].replace({"E10000002": "E06000060"})
     raw = raw[raw["code"].isin(_alive_codes(dt.date(2022, 9, 30))["code"])]
     raw["value"] = pd.to_numeric(
-        raw["Percentage of household waste sent for reuse, recycling or composting (Ex NI192)"], errors="coerce")
+        raw["Percentage of household waste sent for reuse, recycling or composting (Ex NI192)"], errors="coerce"
+    )
     assert _engine_rank(bench, "NI192", "2022-23") == _rank_of(raw, "value", "code", True)
 
 
 def _rsx_and_population() -> pd.DataFrame:
-    rsx = pd.read_csv(SHARED_DATA / "mhclg_revenue" / "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv",
-                      dtype={"e_code": str, "ons_code": str})
+    rsx = pd.read_csv(
+        SHARED_DATA / "mhclg_revenue" / "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv",
+        dtype={"e_code": str, "ons_code": str},
+    )
     rsx = rsx[rsx["financial_year"] == "2022-23"]
-    population = pd.read_csv(SHARED_DATA / "ons_population" /
-                             "ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv", usecols=["Code", "All ages"])
+    population = pd.read_csv(
+        SHARED_DATA / "ons_population" / "ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv",
+        usecols=["Code", "All ages"],
+    )
     return rsx.merge(population, left_on="ons_code", right_on="Code", how="left")
 
 
@@ -272,8 +286,9 @@ def test_leicestershire_total_spend_per_head_2022_23_to_the_penny(built):
     row = raw[raw["e_code"] == "E2421"].iloc[0]
     expected = row["total_service_expenditure_net_current_expenditure_gbp_thousands"] * 1000 / row["All ages"]
     spend = built[1].spend()
-    stored = spend[(spend["authority_code"] == LEICESTERSHIRE) & (spend["period"] == "2022-23")
-                   & (spend["service"] == "total")]["net_expenditure_per_head"].iloc[0]
+    stored = spend[
+        (spend["authority_code"] == LEICESTERSHIRE) & (spend["period"] == "2022-23") & (spend["service"] == "total")
+    ]["net_expenditure_per_head"].iloc[0]
     assert round(stored, 2) == round(expected, 2) == 1038.21
 
 
@@ -284,16 +299,19 @@ def test_spend_rank_of_leicestershire_matches_the_raw_files(bench):
     areas = _alive_codes(dt.date(2022, 9, 30))
     raw = raw[raw["e_code"].isin(areas["e_code"])].copy()
     successors = dict(zip(areas["code"], areas["successors"]))
-    population = pd.read_csv(SHARED_DATA / "ons_population" /
-                             "ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv",
-                             usecols=["Code", "All ages"]).set_index("Code")["All ages"]
+    population = pd.read_csv(
+        SHARED_DATA / "ons_population" / "ons_mye_mid2022_all_geographies_persons_single_year_of_age.csv",
+        usecols=["Code", "All ages"],
+    ).set_index("Code")["All ages"]
     missing = raw["All ages"].isna()
-    raw.loc[missing, "All ages"] = [population[successors[code].split(";")].sum()
-                                    for code in raw.loc[missing, "ons_code"]]
+    raw.loc[missing, "All ages"] = [
+        population[successors[code].split(";")].sum() for code in raw.loc[missing, "ons_code"]
+    ]
     raw["per_head"] = raw["total_service_expenditure_net_current_expenditure_gbp_thousands"] * 1000 / raw["All ages"]
     spend = bench[1].spend_ranks
-    row = spend[(spend["theme"] == "Overall") & (spend["period"] == "2022-23")
-                & (spend["authority_code"] == LEICESTERSHIRE)].iloc[0]
+    row = spend[
+        (spend["theme"] == "Overall") & (spend["period"] == "2022-23") & (spend["authority_code"] == LEICESTERSHIRE)
+    ].iloc[0]
     assert (int(row["rank"]), int(row["n_ranked"])) == _rank_of(raw, "per_head", "ons_code", True)
 
 
@@ -338,8 +356,10 @@ def test_app_opens_on_the_public_store(built, bench, monkeypatch):
     catalogue, _ = bench
     present = catalogue.reporting_values.query("period == '2022/23' and value.notna()")["authority_code"].nunique()
     assert present < len(catalogue.authorities)
-    assert any(f"({len(catalogue.authorities)} authorities; {present} with figures for 2022/23)" in caption.value
-               for caption in at.caption)
+    assert any(
+        f"({len(catalogue.authorities)} authorities; {present} with figures for 2022/23)" in caption.value
+        for caption in at.caption
+    )
 
 
 def test_quadrant_ranks_both_axes_among_the_authorities_plotted(bench):

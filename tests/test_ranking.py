@@ -28,11 +28,9 @@ NA = None
 
 def ranks_of(values: dict, polarity="high", target_midpoint=math.nan, **options) -> dict:
     """Rank one indicator's ``{authority: value}`` and return ``{authority: rank or None}``."""
-    indicators = indicators_frame({"I1": {"polarity": polarity,
-                                          "target_midpoint": target_midpoint}})
+    indicators = indicators_frame({"I1": {"polarity": polarity, "target_midpoint": target_midpoint}})
     ranks = indicator_ranks(values_frame({"I1": values}), indicators, **options)
-    return {row.authority_code: (None if pd.isna(row.rank) else int(row.rank))
-            for row in ranks.itertuples()}
+    return {row.authority_code: (None if pd.isna(row.rank) else int(row.rank)) for row in ranks.itertuples()}
 
 
 @pytest.mark.parametrize(
@@ -91,14 +89,15 @@ def test_n_ranked_counts_only_values_present():
 
 def test_each_period_is_ranked_on_its_own():
     """Ranks are taken within indicator x period, not across periods."""
-    values = values_over_periods({
-        "2020/21": {"I1": {"A": 1, "B": 2}},
-        "2021/22": {"I1": {"A": 9, "B": 8}},
-    })
+    values = values_over_periods(
+        {
+            "2020/21": {"I1": {"A": 1, "B": 2}},
+            "2021/22": {"I1": {"A": 9, "B": 8}},
+        }
+    )
     ranks = indicator_ranks(values, indicators_frame(["I1"]))
     got = {(row.period, row.authority_code): row.rank for row in ranks.itertuples()}
-    assert got == {("2020/21", "A"): 2, ("2020/21", "B"): 1,
-                   ("2021/22", "A"): 1, ("2021/22", "B"): 2}
+    assert got == {("2020/21", "A"): 2, ("2020/21", "B"): 1, ("2021/22", "A"): 1, ("2021/22", "B"): 2}
 
 
 def test_comparator_group_is_applied_before_ranking():
@@ -123,8 +122,7 @@ def test_ranks_are_deterministic():
     """The same input gives the same frame twice."""
     values = values_frame({"I1": {"A": 1, "B": 1, "C": None, "D": 0}})
     indicators = indicators_frame(["I1"])
-    pd.testing.assert_frame_equal(indicator_ranks(values, indicators),
-                                  indicator_ranks(values, indicators))
+    pd.testing.assert_frame_equal(indicator_ranks(values, indicators), indicator_ranks(values, indicators))
 
 
 # Quartile = ceil(4 * rank / n_ranked); none below 4 ranked.
@@ -132,14 +130,29 @@ def test_ranks_are_deterministic():
     "rank,n_ranked,expected",
     [
         # 32 county areas: 1-8, 9-16, 17-24, 25-32
-        (1, 32, 1), (8, 32, 1), (9, 32, 2), (16, 32, 2),
-        (17, 32, 3), (24, 32, 3), (25, 32, 4), (32, 32, 4),
+        (1, 32, 1),
+        (8, 32, 1),
+        (9, 32, 2),
+        (16, 32, 2),
+        (17, 32, 3),
+        (24, 32, 3),
+        (25, 32, 4),
+        (32, 32, 4),
         # four ranked: one each
-        (1, 4, 1), (2, 4, 2), (3, 4, 3), (4, 4, 4),
+        (1, 4, 1),
+        (2, 4, 2),
+        (3, 4, 3),
+        (4, 4, 4),
         # five ranked: rank <= 1.25 is 1st, <= 2.5 2nd, <= 3.75 3rd
-        (1, 5, 1), (2, 5, 2), (3, 5, 3), (4, 5, 4), (5, 5, 4),
+        (1, 5, 1),
+        (2, 5, 2),
+        (3, 5, 3),
+        (4, 5, 4),
+        (5, 5, 4),
         # too few ranked, or no rank
-        (1, 3, None), (3, 3, None), (None, 32, None),
+        (1, 3, None),
+        (3, 3, None),
+        (None, 32, None),
     ],
 )
 def test_quartile(rank, n_ranked, expected):
@@ -153,7 +166,11 @@ def test_quartiles_for_32_authorities_end_to_end():
     values = values_frame({"I1": {f"A{i:02d}": i for i in range(32)}})
     ranks = indicator_ranks(values, indicators_frame({"I1": {"polarity": "low"}}))
     assert ranks.groupby("quartile")["rank"].agg(["min", "max", "size"]).values.tolist() == [
-        [1, 8, 8], [9, 16, 8], [17, 24, 8], [25, 32, 8]]
+        [1, 8, 8],
+        [9, 16, 8],
+        [17, 24, 8],
+        [25, 32, 8],
+    ]
 
 
 def test_tied_ranks_share_a_quartile():
@@ -186,18 +203,36 @@ def test_rank_within_groups_matches_pandas(n_groups):
 @pytest.mark.parametrize(
     "indicators,values,authority_codes,error,match",
     [
-        (indicators_frame(["I1"]), values_frame({"I9": {"A": 1}}), None,
-         UnknownIndicatorError, "I9"),
-        (indicators_frame({"I1": {"polarity": "up"}}), values_frame({"I1": {"A": 1}}), None,
-         BadPolarityError, "expected one of"),
-        (indicators_frame({"I1": {"polarity": "target"}}), values_frame({"I1": {"A": 1}}),
-         None, BadPolarityError, "target_midpoint"),
-        (pd.concat([indicators_frame(["I1"])] * 2), values_frame({"I1": {"A": 1}}), None,
-         DuplicateKeyError, "more than once"),
-        (indicators_frame(["I1"]), values_frame({"I1": {"A": 1}}).drop(columns="value"), None,
-         MissingColumnsError, "value"),
-        (indicators_frame(["I1"]), values_frame({"I1": {"A": 1}}), [],
-         EmptyGroupError, "empty"),
+        (indicators_frame(["I1"]), values_frame({"I9": {"A": 1}}), None, UnknownIndicatorError, "I9"),
+        (
+            indicators_frame({"I1": {"polarity": "up"}}),
+            values_frame({"I1": {"A": 1}}),
+            None,
+            BadPolarityError,
+            "expected one of",
+        ),
+        (
+            indicators_frame({"I1": {"polarity": "target"}}),
+            values_frame({"I1": {"A": 1}}),
+            None,
+            BadPolarityError,
+            "target_midpoint",
+        ),
+        (
+            pd.concat([indicators_frame(["I1"])] * 2),
+            values_frame({"I1": {"A": 1}}),
+            None,
+            DuplicateKeyError,
+            "more than once",
+        ),
+        (
+            indicators_frame(["I1"]),
+            values_frame({"I1": {"A": 1}}).drop(columns="value"),
+            None,
+            MissingColumnsError,
+            "value",
+        ),
+        (indicators_frame(["I1"]), values_frame({"I1": {"A": 1}}), [], EmptyGroupError, "empty"),
     ],
 )
 def test_indicator_ranks_errors(indicators, values, authority_codes, error, match):

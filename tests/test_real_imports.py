@@ -47,8 +47,13 @@ def loaded(shared_data: Path, tmp_path_factory, _cache: dict) -> dict:
             source = published_source(name)
             items = source.items(shared_data, known_codes=store.authorities()["code"])
             previews[name] = preview_import(store, items)
-            results[name] = import_frames(store, items, dataset_name=source.dataset_name, source=source.source,
-                                          file_hashes=source.file_hashes(shared_data))
+            results[name] = import_frames(
+                store,
+                items,
+                dataset_name=source.dataset_name,
+                source=source.source,
+                file_hashes=source.file_hashes(shared_data),
+            )
         _cache.update(store=store, previews=previews, results=results, folder=shared_data)
     return _cache
 
@@ -113,8 +118,10 @@ def test_the_published_files_are_recognised_by_the_upload_path(loaded):
     """ASC_data.csv and the LGBF ranked file, uploaded as they are: layout and columns recognised,
     council names resolved to codes, every row already in the store (unchanged)."""
     store, folder = loaded["store"], loaded["folder"]
-    sources = [read_source(folder / "oflog" / "ASC_data.csv"),
-               read_source(folder / "lgbf" / "indicator_data_ranked.csv")]
+    sources = [
+        read_source(folder / "oflog" / "ASC_data.csv"),
+        read_source(folder / "lgbf" / "indicator_data_ranked.csv"),
+    ]
     mapped = map_sources(sources, store_context(store))
     assert [(m.mapping.table, m.mapping.layout) for m in mapped] == [("indicator_value", LONG)] * 2
     assert mapped[1].mapping.columns["authority_name"] == "LocalAuthority" and not mapped[1].unresolved
@@ -128,8 +135,22 @@ def test_the_command_line_previews_a_source_without_writing(loaded):
     """`import-source oflog --source DIR --dry-run` on the loaded store: every row unchanged, nothing written."""
     store = loaded["store"]
     before = store.checksums()
-    run = subprocess.run([sys.executable, "-m", "benchmarking", "--db", str(store.path), "import-source", "oflog",
-                          "--source", str(loaded["folder"]), "--dry-run"], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarking",
+            "--db",
+            str(store.path),
+            "import-source",
+            "oflog",
+            "--source",
+            str(loaded["folder"]),
+            "--dry-run",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert "Dry run: nothing was written." in run.stdout
     assert "6376" in run.stdout.replace(",", "")

@@ -34,11 +34,15 @@ WORKED = {
     "T1": {"A": 4, "B": 3, "C": 1, "D": 2},
     "T2": {"A": 4, "B": 3, "C": 2, "D": 1},
 }
-WORKED_INDICATORS = indicators_frame({
-    "E1": {"theme": "Economy"}, "E2": {"theme": "Economy"},
-    "T1": {"theme": "Transport", "is_core": False},
-    "T2": {"theme": "Transport", "is_core": False},
-}, polarity="low")
+WORKED_INDICATORS = indicators_frame(
+    {
+        "E1": {"theme": "Economy"},
+        "E2": {"theme": "Economy"},
+        "T1": {"theme": "Transport", "is_core": False},
+        "T2": {"theme": "Transport", "is_core": False},
+    },
+    polarity="low",
+)
 
 
 def worked_ranks() -> pd.DataFrame:
@@ -47,8 +51,7 @@ def worked_ranks() -> pd.DataFrame:
 
 def overall_positions(frame: pd.DataFrame, theme: str = OVERALL) -> dict:
     rows = frame.loc[frame["theme"] == theme]
-    return {row.authority_code: None if pd.isna(row.position) else int(row.position)
-            for row in rows.itertuples()}
+    return {row.authority_code: None if pd.isna(row.position) else int(row.position) for row in rows.itertuples()}
 
 
 @pytest.fixture(scope="module")
@@ -121,15 +124,18 @@ def test_equal_weights_match_the_engine_on_random_frames(inputs):
 # -- weights worked by hand --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("weights, expected", [
-    # equal weights: the engine's Overall (B 1, C 2, D 2, A 4)
-    ({}, {"A": 4, "B": 1, "C": 2, "D": 2}),
-    ({"Economy": 2, "Transport": 2}, {"A": 4, "B": 1, "C": 2, "D": 2}),
-    # Economy three times Transport: B 1.875, A 2.125, C 3, D 3
-    ({"Economy": 3}, {"A": 2, "B": 1, "C": 3, "D": 3}),
-    # Transport only: C and D 1.5, B 3, A 4 (Economy drops out of coverage too)
-    ({"Economy": 0}, {"A": 4, "B": 3, "C": 1, "D": 1}),
-])
+@pytest.mark.parametrize(
+    "weights, expected",
+    [
+        # equal weights: the engine's Overall (B 1, C 2, D 2, A 4)
+        ({}, {"A": 4, "B": 1, "C": 2, "D": 2}),
+        ({"Economy": 2, "Transport": 2}, {"A": 4, "B": 1, "C": 2, "D": 2}),
+        # Economy three times Transport: B 1.875, A 2.125, C 3, D 3
+        ({"Economy": 3}, {"A": 2, "B": 1, "C": 3, "D": 3}),
+        # Transport only: C and D 1.5, B 3, A 4 (Economy drops out of coverage too)
+        ({"Economy": 0}, {"A": 4, "B": 3, "C": 1, "D": 1}),
+    ],
+)
 def test_theme_weights_worked_by_hand(weights, expected):
     """Weighted Overall positions on the four-authority case match the hand-worked sums."""
     result = theme_weighted_positions(worked_ranks(), WORKED_INDICATORS, LATEST, weights)
@@ -166,23 +172,29 @@ def test_effective_shares_count_indicators_times_weight():
 # -- the ranking rule and errors ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("row, expected", [
-    ([3.0, 1.0, 2.0], [3, 1, 2]),
-    # ties share the lowest rank
-    ([2.0, 1.0, 2.0, 5.0], [2, 1, 2, 4]),
-    # missing keys stay missing and take no place
-    ([np.nan, 1.0, 1.0], [np.nan, 1, 1]),
-])
+@pytest.mark.parametrize(
+    "row, expected",
+    [
+        ([3.0, 1.0, 2.0], [3, 1, 2]),
+        # ties share the lowest rank
+        ([2.0, 1.0, 2.0, 5.0], [2, 1, 2, 4]),
+        # missing keys stay missing and take no place
+        ([np.nan, 1.0, 1.0], [np.nan, 1, 1]),
+    ],
+)
 def test_min_rank_rows_follows_the_engine_rule(row, expected):
     """Ranks within a row are "min" ranks; NaN is not ranked."""
     np.testing.assert_array_equal(min_rank_rows(np.array([row]))[0], np.array(expected, dtype=float))
 
 
-@pytest.mark.parametrize("weights, error, match", [
-    ({"Nowhere": 1}, UnknownThemeError, "Nowhere"),
-    ({"Economy": -1}, ValueError, ">= 0"),
-    ({"Economy": 0, "Transport": 0}, ValueError, "every theme is weighted 0"),
-])
+@pytest.mark.parametrize(
+    "weights, error, match",
+    [
+        ({"Nowhere": 1}, UnknownThemeError, "Nowhere"),
+        ({"Economy": -1}, ValueError, ">= 0"),
+        ({"Economy": 0, "Transport": 0}, ValueError, "every theme is weighted 0"),
+    ],
+)
 def test_bad_weights_are_refused_with_a_clear_message(weights, error, match):
     """Unknown themes, negative weights and all-zero weights raise errors naming the problem."""
     with pytest.raises(error, match=match):

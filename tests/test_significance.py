@@ -33,10 +33,12 @@ def frames(polarity: str = "high", changes: dict | None = None, shift: float = 0
     """Return (values, indicators) for one indicator moving by ``changes`` (+ ``shift`` for all)."""
     changes = CHANGES if changes is None else changes
     indicators = indicators_frame({"I1": {"polarity": polarity, **overrides}})
-    values = values_over_periods({
-        BEFORE: {"I1": {code: 100.0 for code in changes}},
-        AFTER: {"I1": {code: 100.0 + change + shift for code, change in changes.items()}},
-    })
+    values = values_over_periods(
+        {
+            BEFORE: {"I1": {code: 100.0 for code in changes}},
+            AFTER: {"I1": {code: 100.0 + change + shift for code, change in changes.items()}},
+        }
+    )
     return values, indicators
 
 
@@ -55,14 +57,17 @@ def test_noise_scale_is_the_scaled_median_absolute_deviation():
     assert (scale["n_changes"], scale["method"]) == (12, "MAD")
 
 
-@pytest.mark.parametrize("polarity, code, assessment", [
-    # a jump of 20 against noise of 2.2: z = 9
-    ("high", "A11", SIGNIFICANTLY_IMPROVED),
-    ("low", "A11", SIGNIFICANTLY_WORSENED),
-    # +2.5 passes the 1% arrow threshold but is within the usual movement (z = 1.12)
-    ("high", "A10", WITHIN_VARIATION),
-    ("low", "A0", WITHIN_VARIATION),
-])
+@pytest.mark.parametrize(
+    "polarity, code, assessment",
+    [
+        # a jump of 20 against noise of 2.2: z = 9
+        ("high", "A11", SIGNIFICANTLY_IMPROVED),
+        ("low", "A11", SIGNIFICANTLY_WORSENED),
+        # +2.5 passes the 1% arrow threshold but is within the usual movement (z = 1.12)
+        ("high", "A10", WITHIN_VARIATION),
+        ("low", "A0", WITHIN_VARIATION),
+    ],
+)
 def test_changes_are_judged_against_the_indicators_noise(polarity, code, assessment):
     """Only the change beyond the usual movement is significant, in the polarity's direction."""
     rows = rows_after(*frames(polarity))

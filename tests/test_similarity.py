@@ -26,17 +26,20 @@ FOCUS = "E10000018"
 
 # Four authorities on two variables. z-scores: population 1, 2, 3, 10 -> mean 4, SD sqrt(12.5);
 # deprivation 5, 5, 6, 5 -> mean 5.25, SD sqrt(0.1875). A and B differ only in population.
-HAND = pd.DataFrame({
-    "authority_code": ["A", "B", "C", "D"],
-    "population": [1.0, 2.0, 3.0, 10.0],
-    "deprivation": [5.0, 5.0, 6.0, 5.0],
-})
+HAND = pd.DataFrame(
+    {
+        "authority_code": ["A", "B", "C", "D"],
+        "population": [1.0, 2.0, 3.0, 10.0],
+        "deprivation": [5.0, 5.0, 6.0, 5.0],
+    }
+)
 
 
 def hand_distance(a: int, b: int) -> float:
     """Root mean square z-score difference, computed the long way."""
-    z = (HAND[["population", "deprivation"]] - HAND[["population", "deprivation"]].mean()) / \
-        HAND[["population", "deprivation"]].std(ddof=0)
+    z = (HAND[["population", "deprivation"]] - HAND[["population", "deprivation"]].mean()) / HAND[
+        ["population", "deprivation"]
+    ].std(ddof=0)
     return float(np.sqrt(((z.iloc[a] - z.iloc[b]) ** 2).mean()))
 
 
@@ -45,11 +48,13 @@ def demo(demo_store_path):
     return analysis.load_catalogue(Store(demo_store_path))
 
 
-features_strategy = st.integers(2, 9).flatmap(lambda n: st.tuples(
-    st.just(n),
-    st.lists(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False)), min_size=n, max_size=n),
-    st.lists(st.one_of(st.none(), st.floats(0, 50, allow_nan=False)), min_size=n, max_size=n),
-))
+features_strategy = st.integers(2, 9).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.one_of(st.none(), st.floats(-100, 100, allow_nan=False)), min_size=n, max_size=n),
+        st.lists(st.one_of(st.none(), st.floats(0, 50, allow_nan=False)), min_size=n, max_size=n),
+    )
+)
 
 
 # -- distances ---------------------------------------------------------------------------
@@ -68,9 +73,13 @@ def test_distances_match_the_hand_worked_case():
 def test_distances_are_symmetric_with_a_zero_diagonal(drawn):
     """d(a, b) = d(b, a) >= 0 and d(a, a) = 0, with missing values and constant variables."""
     n, first, second = drawn
-    features = pd.DataFrame({"authority_code": [f"A{i}" for i in range(n)],
-                             "population": pd.array(first, dtype="Float64").astype(float),
-                             "deprivation": pd.array(second, dtype="Float64").astype(float)})
+    features = pd.DataFrame(
+        {
+            "authority_code": [f"A{i}" for i in range(n)],
+            "population": pd.array(first, dtype="Float64").astype(float),
+            "deprivation": pd.array(second, dtype="Float64").astype(float),
+        }
+    )
     distances = distance_matrix(features).to_numpy()
     np.testing.assert_array_equal(distances, distances.T)
     assert (np.diag(distances) == 0).all()
@@ -115,10 +124,13 @@ def test_distances_to_a_published_list_give_each_members_place():
     assert list(listed["neighbour_rank"]) == [1, 3]
 
 
-@pytest.mark.parametrize("code, k, error, match", [
-    ("Z", 2, UnknownAuthorityError, "'Z'"),
-    ("A", 0, ValueError, "positive"),
-])
+@pytest.mark.parametrize(
+    "code, k, error, match",
+    [
+        ("Z", 2, UnknownAuthorityError, "'Z'"),
+        ("A", 0, ValueError, "positive"),
+    ],
+)
 def test_bad_neighbour_requests_are_refused(code, k, error, match):
     """An unknown authority or k below 1 raise errors naming the problem."""
     with pytest.raises(error, match=match):
@@ -131,14 +143,22 @@ def test_bad_neighbour_requests_are_refused(code, k, error, match):
 def test_context_features_cover_every_demo_authority(demo):
     """Population (log10), deprivation, spend and funding per head are held for all 32."""
     features = analysis.context_features(demo)
-    assert list(features.columns) == ["authority_code", "population", "deprivation", "spend_per_head",
-                                      "funding_per_head"]
+    assert list(features.columns) == [
+        "authority_code",
+        "population",
+        "deprivation",
+        "spend_per_head",
+        "funding_per_head",
+    ]
     assert len(features) == 32 and features.notna().all().all()
     leicestershire = features.set_index("authority_code").loc[FOCUS]
     population = demo.authorities.set_index("code").loc[FOCUS, "population"]
     assert leicestershire["population"] == pytest.approx(np.log10(population))
-    latest = demo.spend[(demo.spend["authority_code"] == FOCUS) & (demo.spend["service"] == "total")
-                        & (demo.spend["period"] == demo.period_labels[-1])]
+    latest = demo.spend[
+        (demo.spend["authority_code"] == FOCUS)
+        & (demo.spend["service"] == "total")
+        & (demo.spend["period"] == demo.period_labels[-1])
+    ]
     assert leicestershire["spend_per_head"] == latest["net_expenditure_per_head"].iloc[0]
 
 
@@ -176,12 +196,15 @@ def test_every_listed_group_resolves_through_analysis(demo):
             assert group.members[0] == FOCUS
 
 
-@pytest.mark.parametrize("group_id, focus, features, match", [
-    ("similar:5", None, True, "needs one"),
-    ("similar:5", FOCUS, False, "pass features"),
-    ("similar:five", FOCUS, True, "positive whole number"),
-    ("similar:0", FOCUS, True, "positive whole number"),
-])
+@pytest.mark.parametrize(
+    "group_id, focus, features, match",
+    [
+        ("similar:5", None, True, "needs one"),
+        ("similar:5", FOCUS, False, "pass features"),
+        ("similar:five", FOCUS, True, "positive whole number"),
+        ("similar:0", FOCUS, True, "positive whole number"),
+    ],
+)
 def test_similar_groups_explain_what_they_need(demo, group_id, focus, features, match):
     """Without a focus, without context variables or with a bad k the error says what to give."""
     frame = analysis.context_features(demo) if features else None

@@ -10,25 +10,55 @@ from benchmarking.store import Store, connect, default_db_path
 
 def _columns(store: Store, table: str) -> list[str]:
     with store.reading() as con:
-        return [r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
-        ).fetchall()]
+        return [
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
+            ).fetchall()
+        ]
 
 
 @pytest.mark.parametrize(
     "table, columns",
     [
         ("authority", ["code", "name", "kind", "region", "population"]),
-        ("indicator", ["id", "name", "theme", "outcome", "polarity", "target_midpoint", "unit", "source",
-                       "is_core", "description"]),
+        (
+            "indicator",
+            [
+                "id",
+                "name",
+                "theme",
+                "outcome",
+                "polarity",
+                "target_midpoint",
+                "unit",
+                "source",
+                "is_core",
+                "description",
+            ],
+        ),
         ("indicator_value", ["indicator_id", "authority_code", "period", "value", "status"]),
         ("spend", ["authority_code", "period", "service", "net_expenditure_per_head"]),
         ("funding", ["authority_code", "period", "core_spending_power_per_head"]),
         ("deprivation", ["authority_code", "edition", "rank_of_average_rank", "average_score"]),
         ("dashboard_extra", ["indicator_id", "period", "target", "commentary", "strategic_plan"]),
         ("period", ["label", "start_date"]),
-        ("dataset", ["id", "name", "source", "kind", "loaded_at", "loaded_by", "table_name", "file_name",
-                     "file_sha256", "rows_added", "rows_replaced"]),
+        (
+            "dataset",
+            [
+                "id",
+                "name",
+                "source",
+                "kind",
+                "loaded_at",
+                "loaded_by",
+                "table_name",
+                "file_name",
+                "file_sha256",
+                "rows_added",
+                "rows_replaced",
+            ],
+        ),
     ],
 )
 def test_tables_have_documented_columns(demo_store, table, columns):

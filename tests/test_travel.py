@@ -25,10 +25,8 @@ NA = None
 
 def direction(polarity, previous, current, target_midpoint=math.nan, **options) -> str:
     """Return the direction of travel of one authority's value from 2020/21 to 2021/22."""
-    indicators = indicators_frame({"I1": {"polarity": polarity,
-                                          "target_midpoint": target_midpoint}})
-    values = values_over_periods({"2020/21": {"I1": {"A": previous}},
-                                  "2021/22": {"I1": {"A": current}}})
+    indicators = indicators_frame({"I1": {"polarity": polarity, "target_midpoint": target_midpoint}})
+    values = values_over_periods({"2020/21": {"I1": {"A": previous}}, "2021/22": {"I1": {"A": current}}})
     travel = direction_of_travel(values, indicators, **options)
     return travel.loc[travel["period"] == "2021/22", "direction"].item()
 
@@ -72,21 +70,23 @@ def test_direction_of_travel(polarity, target_midpoint, previous, current, expec
 )
 def test_direction_tolerance_is_adjustable(tolerance, absolute_tolerance, expected):
     """tolerance (relative) and absolute_tolerance set the band of no real change."""
-    assert direction("high", 100, 100.5, tolerance=tolerance,
-                     absolute_tolerance=absolute_tolerance) == expected
+    assert direction("high", 100, 100.5, tolerance=tolerance, absolute_tolerance=absolute_tolerance) == expected
 
 
 def test_previous_period_is_the_last_one_with_data():
     """A gap year is skipped: 2021/22 is compared with 2019/20 when 2020/21 is missing."""
-    values = values_over_periods({
-        "2021/22": {"I1": {"A": 12, "B": 5}},  # out of order on purpose
-        "2019/20": {"I1": {"A": 10, "B": 6}},
-        "2020/21": {"I1": {"A": None, "B": 5}},
-    })
+    values = values_over_periods(
+        {
+            "2021/22": {"I1": {"A": 12, "B": 5}},  # out of order on purpose
+            "2019/20": {"I1": {"A": 10, "B": 6}},
+            "2020/21": {"I1": {"A": None, "B": 5}},
+        }
+    )
     travel = direction_of_travel(values, indicators_frame(["I1"]))
-    got = {(row.authority_code, row.period):
-           (None if pd.isna(row.previous_period) else row.previous_period, row.direction)
-           for row in travel.itertuples()}
+    got = {
+        (row.authority_code, row.period): (None if pd.isna(row.previous_period) else row.previous_period, row.direction)
+        for row in travel.itertuples()
+    }
     assert got == {
         ("A", "2019/20"): (None, "not comparable"),
         ("A", "2020/21"): (None, "not comparable"),
@@ -101,9 +101,17 @@ def test_direction_of_travel_columns():
     """The documented columns, with change = value - previous_value."""
     values = values_over_periods({"2020/21": {"I1": {"A": 10}}, "2021/22": {"I1": {"A": 12}}})
     travel = direction_of_travel(values, indicators_frame(["I1"]))
-    assert list(travel.columns) == ["indicator_id", "authority_code", "period", "period_start",
-                                    "value", "previous_period", "previous_value", "change",
-                                    "direction"]
+    assert list(travel.columns) == [
+        "indicator_id",
+        "authority_code",
+        "period",
+        "period_start",
+        "value",
+        "previous_period",
+        "previous_value",
+        "change",
+        "direction",
+    ]
     assert travel["change"].iloc[1] == 2 and travel["previous_value"].iloc[1] == 10
     assert list(travel["direction"].cat.categories) == list(DIRECTIONS)
 
@@ -130,27 +138,38 @@ def ranked_as(rank_of_focus: int) -> dict:
 
 FOCUS_HISTORY = {
     "2020/21": {
-        "UP": ranked_as(8),      # 4th -> 2nd: improved quartile
-        "GAIN": ranked_as(8),    # 8th -> 7th: still 4th, one place gained
-        "STAY": ranked_as(7),    # 4th -> 4th, no gain
-        "WAS3": ranked_as(6),    # 3rd -> 1st: not bottom last year
-        "NEW": None,             # no data last year
+        "UP": ranked_as(8),  # 4th -> 2nd: improved quartile
+        "GAIN": ranked_as(8),  # 8th -> 7th: still 4th, one place gained
+        "STAY": ranked_as(7),  # 4th -> 4th, no gain
+        "WAS3": ranked_as(6),  # 3rd -> 1st: not bottom last year
+        "NEW": None,  # no data last year
     },
     "2021/22": {
-        "UP": ranked_as(3), "GAIN": ranked_as(7), "STAY": ranked_as(8), "WAS3": ranked_as(1),
+        "UP": ranked_as(3),
+        "GAIN": ranked_as(7),
+        "STAY": ranked_as(8),
+        "WAS3": ranked_as(1),
         "NEW": ranked_as(8),
     },
 }
-FOCUS_INDICATORS = indicators_frame({
-    "UP": {"theme": "Economy"}, "GAIN": {"theme": "Economy"}, "STAY": {"theme": "Transport"},
-    "WAS3": {"theme": "Transport"}, "NEW": {"theme": "Economy"},
-}, polarity="low")
+FOCUS_INDICATORS = indicators_frame(
+    {
+        "UP": {"theme": "Economy"},
+        "GAIN": {"theme": "Economy"},
+        "STAY": {"theme": "Transport"},
+        "WAS3": {"theme": "Transport"},
+        "NEW": {"theme": "Economy"},
+    },
+    polarity="low",
+)
 
 
 def focus_ranks():
     """Ranks of the focus history, both periods."""
-    table = {period: {i: v for i, v in by_indicator.items() if v is not None}
-             for period, by_indicator in FOCUS_HISTORY.items()}
+    table = {
+        period: {i: v for i, v in by_indicator.items() if v is not None}
+        for period, by_indicator in FOCUS_HISTORY.items()
+    }
     return indicator_ranks(values_over_periods(table), FOCUS_INDICATORS)
 
 
@@ -158,9 +177,11 @@ def test_bottom_quartile_lists_latest_4th_quartile_by_theme():
     """Indicators in the 4th quartile in their latest period, grouped by theme."""
     result = bottom_quartile(focus_ranks(), FOCUS_INDICATORS, "F")
     assert list(zip(result["theme"], result["indicator_id"], result["rank"])) == [
-        ("Economy", "GAIN", 7), ("Economy", "NEW", 8), ("Transport", "STAY", 8)]
-    assert list(result.columns) == ["theme", "indicator_id", "name", "period", "value", "rank",
-                                    "n_ranked", "quartile"]
+        ("Economy", "GAIN", 7),
+        ("Economy", "NEW", 8),
+        ("Transport", "STAY", 8),
+    ]
+    assert list(result.columns) == ["theme", "indicator_id", "name", "period", "value", "rank", "n_ranked", "quartile"]
 
 
 def test_bottom_quartile_for_a_given_period():
@@ -171,15 +192,17 @@ def test_bottom_quartile_for_a_given_period():
 
 def test_bottom_quartile_uses_each_indicators_own_latest_period():
     """An indicator last published for 2021 is read in 2021, another in 2021/22."""
-    values = pd.concat([
-        values_frame({"CAL": ranked_as(8)}, period="2021"),
-        values_frame({"FIN": ranked_as(1)}, period="2020/21"),
-        values_frame({"FIN": ranked_as(8)}, period="2021/22"),
-    ], ignore_index=True)
+    values = pd.concat(
+        [
+            values_frame({"CAL": ranked_as(8)}, period="2021"),
+            values_frame({"FIN": ranked_as(1)}, period="2020/21"),
+            values_frame({"FIN": ranked_as(8)}, period="2021/22"),
+        ],
+        ignore_index=True,
+    )
     indicators = indicators_frame(["CAL", "FIN"], polarity="low")
     result = bottom_quartile(indicator_ranks(values, indicators), indicators, "F")
-    assert list(zip(result["indicator_id"], result["period"])) == [
-        ("CAL", "2021"), ("FIN", "2021/22")]
+    assert list(zip(result["indicator_id"], result["period"])) == [("CAL", "2021"), ("FIN", "2021/22")]
 
 
 @pytest.mark.parametrize(
@@ -192,14 +215,11 @@ def test_bottom_quartile_uses_each_indicators_own_latest_period():
 )
 def test_improvement_since_previous(min_rank_gain, expected):
     """Bottom quartile last period and a better quartile now (or enough places gained)."""
-    result = improvement_since_previous(focus_ranks(), FOCUS_INDICATORS, "F",
-                                        min_rank_gain=min_rank_gain)
+    result = improvement_since_previous(focus_ranks(), FOCUS_INDICATORS, "F", min_rank_gain=min_rank_gain)
     assert sorted(result["indicator_id"]) == expected
     up = result.set_index("indicator_id").loc["UP"]
-    assert (up["previous_period"], up["previous_rank"], up["previous_quartile"]) == (
-        "2020/21", 8, 4)
-    assert (up["period"], up["rank"], up["quartile"], up["places_gained"]) == (
-        "2021/22", 3, 2, 5)
+    assert (up["previous_period"], up["previous_rank"], up["previous_quartile"]) == ("2020/21", 8, 4)
+    assert (up["period"], up["rank"], up["quartile"], up["places_gained"]) == ("2021/22", 3, 2, 5)
 
 
 def test_quartile_counts():
@@ -224,13 +244,18 @@ def test_quartile_counts_skip_indicators_with_too_few_ranked():
 
 def test_direction_counts_per_theme():
     """Each indicator counts once, in its latest period; no value there is not comparable."""
-    values = values_over_periods({
-        "2020/21": {"I1": {"F": 10, "B": 1}, "I2": {"F": 10, "B": 1}, "I3": {"F": 10, "B": 1}},
-        "2021/22": {"I1": {"F": 12, "B": 1}, "I2": {"F": 10.01, "B": 1},
-                    "I3": {"F": None, "B": 1}, "I4": {"F": 3, "B": 1}},
-    })
-    indicators = indicators_frame({"I1": {}, "I2": {}, "I3": {"theme": "Transport"},
-                                   "I4": {"theme": "Transport"}})
+    values = values_over_periods(
+        {
+            "2020/21": {"I1": {"F": 10, "B": 1}, "I2": {"F": 10, "B": 1}, "I3": {"F": 10, "B": 1}},
+            "2021/22": {
+                "I1": {"F": 12, "B": 1},
+                "I2": {"F": 10.01, "B": 1},
+                "I3": {"F": None, "B": 1},
+                "I4": {"F": 3, "B": 1},
+            },
+        }
+    )
+    indicators = indicators_frame({"I1": {}, "I2": {}, "I3": {"theme": "Transport"}, "I4": {"theme": "Transport"}})
     travel = direction_of_travel(values, indicators)
     result = direction_counts(travel, indicators, "F")
     table = result.pivot(index="theme", columns="direction", values="n_indicators")

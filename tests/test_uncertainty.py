@@ -116,20 +116,26 @@ def test_duplicating_the_demo_basket_narrows_the_overall_intervals(demo):
     period = catalogue.period_labels[-1]
     ranks = bench.ranks[bench.ranks["period"] == period]
     doubled = pd.concat([ranks, ranks.assign(indicator_id=ranks["indicator_id"] + "_copy")], ignore_index=True)
-    indicators = pd.concat([catalogue.indicators, catalogue.indicators.assign(id=catalogue.indicators["id"] + "_copy")],
-                           ignore_index=True)
+    indicators = pd.concat(
+        [catalogue.indicators, catalogue.indicators.assign(id=catalogue.indicators["id"] + "_copy")], ignore_index=True
+    )
     once = bootstrap_positions(ranks, catalogue.indicators, period, n_replicates=400).intervals()
     twice = bootstrap_positions(doubled, indicators, period, n_replicates=400).intervals()
     assert widths(twice).sum() < widths(once).sum()
 
 
-@pytest.mark.parametrize("table, expected", [
-    # A is best on every indicator: 1st in every redraw
-    ({"I1": {"A": 9, "B": 5, "C": 1}, "I2": {"A": 8, "B": 2, "C": 3}, "I3": {"A": 7, "B": 6, "C": 5}},
-     {"A": (1, 1, 1)}),
-    # one indicator per theme: every redraw is the original basket
-    ({"I1": {"A": 1, "B": 5, "C": 9}}, {"A": (3, 3, 3), "B": (2, 2, 2), "C": (1, 1, 1)}),
-])
+@pytest.mark.parametrize(
+    "table, expected",
+    [
+        # A is best on every indicator: 1st in every redraw
+        (
+            {"I1": {"A": 9, "B": 5, "C": 1}, "I2": {"A": 8, "B": 2, "C": 3}, "I3": {"A": 7, "B": 6, "C": 5}},
+            {"A": (1, 1, 1)},
+        ),
+        # one indicator per theme: every redraw is the original basket
+        ({"I1": {"A": 1, "B": 5, "C": 9}}, {"A": (3, 3, 3), "B": (2, 2, 2), "C": (1, 1, 1)}),
+    ],
+)
 def test_settled_positions_have_a_single_place_interval(table, expected):
     """When no redraw can change the order, the interval is the point itself."""
     indicators = indicators_frame(list(table))
@@ -191,11 +197,14 @@ def test_ahead_shares_add_up_and_leave_out_the_focus(demo):
         ahead_shares(result, "E99999999", OVERALL)
 
 
-@pytest.mark.parametrize("position, lower, upper, expected", [
-    (3, 2, 6, "3rd of 32, likely between 2nd and 6th (90% interval)"),
-    (1, 1, 1, "1st of 32, the same in at least 90% of redrawn indicator baskets"),
-    (None, None, None, "no position"),
-])
+@pytest.mark.parametrize(
+    "position, lower, upper, expected",
+    [
+        (3, 2, 6, "3rd of 32, likely between 2nd and 6th (90% interval)"),
+        (1, 1, 1, "1st of 32, the same in at least 90% of redrawn indicator baskets"),
+        (None, None, None, "no position"),
+    ],
+)
 def test_interval_text_reads_as_a_sentence(position, lower, upper, expected):
     """The interval is written as '3rd, likely between 2nd and 6th'."""
     assert interval_text(position, lower, upper, 32) == expected
@@ -205,14 +214,19 @@ def test_interval_sentence_names_authority_theme_and_replicates():
     """The narrative sentence carries the name, theme, period and number of redraws."""
     row = {"position": 3, "lower": 2, "upper": 6, "n_positioned": 32, "level": 0.9}
     sentence = interval_sentence("Leicestershire", OVERALL, "2021/22", row, 1000)
-    assert sentence == ("Leicestershire ranks 3rd of 32, likely between 2nd and 6th (90% interval) for overall "
-                        "performance in 2021/22, from 1,000 bootstrap redraws of the indicator basket.")
+    assert sentence == (
+        "Leicestershire ranks 3rd of 32, likely between 2nd and 6th (90% interval) for overall "
+        "performance in 2021/22, from 1,000 bootstrap redraws of the indicator basket."
+    )
 
 
-@pytest.mark.parametrize("options, match", [
-    ({"n_replicates": 0}, "n_replicates"),
-    ({"level": 1.0}, "level"),
-])
+@pytest.mark.parametrize(
+    "options, match",
+    [
+        ({"n_replicates": 0}, "n_replicates"),
+        ({"level": 1.0}, "level"),
+    ],
+)
 def test_bad_options_are_refused(options, match):
     """Zero replicates or a level outside (0, 1) raise ValueError naming the option."""
     ranks, indicators = latent_case()
@@ -222,8 +236,16 @@ def test_bad_options_are_refused(options, match):
 
 def test_interval_chart_draws_a_rule_from_lower_to_upper_and_a_dot_at_the_position():
     """The chart spec: a rule layer over lower..upper, a point layer at the position, 1 on the left."""
-    intervals = pd.DataFrame({"name": ["Kent", "Leicestershire"], "position": [1, 2], "lower": [1, 1],
-                              "upper": [2, 4], "is_focus": [False, True], "share_positioned": [1.0, 1.0]})
+    intervals = pd.DataFrame(
+        {
+            "name": ["Kent", "Leicestershire"],
+            "position": [1, 2],
+            "lower": [1, 1],
+            "upper": [2, 4],
+            "is_focus": [False, True],
+            "share_positioned": [1.0, 1.0],
+        }
+    )
     spec = interval_chart(intervals, 32, "Overall position with its 90% interval", "sub").to_dict()
     rule, dot, label = spec["layer"]
     assert rule["mark"]["type"] == "rule"

@@ -33,21 +33,26 @@ from benchmarking.method.value_for_money import (
 #   B 150 2.0   the best performance                    -> frontier
 #   E 150 2.0   B's twin: neither beats the other       -> frontier
 #   C 200 1.5   B (and E) better and cheaper            -> gaps: spend 200-150=50, performance 2.0-1.5=0.5
-HAND = pd.DataFrame({
-    "authority_code": ["A", "B", "C", "D", "E", "F"],
-    "spend_per_head": [100.0, 150.0, 200.0, 120.0, 150.0, 90.0],
-    "performance_score": [1.0, 2.0, 1.5, 0.5, 2.0, 0.0],
-})
+HAND = pd.DataFrame(
+    {
+        "authority_code": ["A", "B", "C", "D", "E", "F"],
+        "spend_per_head": [100.0, 150.0, 200.0, 120.0, 150.0, 90.0],
+        "performance_score": [1.0, 2.0, 1.5, 0.5, 2.0, 0.0],
+    }
+)
 
 
-@pytest.mark.parametrize("code, on_frontier, spend_gap, performance_gap, dominated_by", [
-    ("F", True, 0, 0, 0),
-    ("A", True, 0, 0, 0),
-    ("D", False, 20, 0.5, 1),
-    ("B", True, 0, 0, 0),
-    ("E", True, 0, 0, 0),
-    ("C", False, 50, 0.5, 2),
-])
+@pytest.mark.parametrize(
+    "code, on_frontier, spend_gap, performance_gap, dominated_by",
+    [
+        ("F", True, 0, 0, 0),
+        ("A", True, 0, 0, 0),
+        ("D", False, 20, 0.5, 1),
+        ("B", True, 0, 0, 0),
+        ("E", True, 0, 0, 0),
+        ("C", False, 50, 0.5, 2),
+    ],
+)
 def test_frontier_on_the_hand_built_case(code, on_frontier, spend_gap, performance_gap, dominated_by):
     """Frontier membership, gaps and dominance counts match the hand-worked table."""
     row = efficiency_frontier(HAND).set_index("authority_code").loc[code]
@@ -73,8 +78,10 @@ def test_frontier_line_runs_in_order_of_spend():
 
 def test_rows_without_spend_or_performance_are_left_out():
     """An authority lacking either figure is not on, nor measured against, the frontier."""
-    frame = pd.concat([HAND, pd.DataFrame({"authority_code": ["G"], "spend_per_head": [np.nan],
-                                           "performance_score": [9.0]})], ignore_index=True)
+    frame = pd.concat(
+        [HAND, pd.DataFrame({"authority_code": ["G"], "spend_per_head": [np.nan], "performance_score": [9.0]})],
+        ignore_index=True,
+    )
     assert "G" not in set(efficiency_frontier(frame)["authority_code"])
 
 
@@ -82,9 +89,13 @@ def test_rows_without_spend_or_performance_are_left_out():
 @given(st.lists(st.tuples(st.integers(50, 60), st.integers(0, 5)), min_size=1, max_size=12))
 def test_frontier_properties(points):
     """Someone is always on the frontier; gaps are >= 0 and 0 exactly on it; no frontier member is dominated."""
-    frame = pd.DataFrame({"authority_code": [f"A{i}" for i in range(len(points))],
-                          "spend_per_head": [float(s) for s, _ in points],
-                          "performance_score": [float(p) for _, p in points]})
+    frame = pd.DataFrame(
+        {
+            "authority_code": [f"A{i}" for i in range(len(points))],
+            "spend_per_head": [float(s) for s, _ in points],
+            "performance_score": [float(p) for _, p in points],
+        }
+    )
     result = efficiency_frontier(frame)
     assert result["on_frontier"].any()
     assert (result["spend_gap"] >= 0).all() and (result["performance_gap"] >= 0).all()
@@ -104,8 +115,14 @@ def regression_case(extra: float = 0.0) -> pd.DataFrame:
     deprivation = np.array([10, 25, 15, 30, 5, 20, 12, 18.0])
     performance = 1 + 0.002 * spend - 0.05 * deprivation
     performance[6] += extra
-    return pd.DataFrame({"authority_code": [f"A{i}" for i in range(8)], "spend_per_head": spend,
-                         "deprivation": deprivation, "performance_score": performance})
+    return pd.DataFrame(
+        {
+            "authority_code": [f"A{i}" for i in range(8)],
+            "spend_per_head": spend,
+            "deprivation": deprivation,
+            "performance_score": performance,
+        }
+    )
 
 
 def test_regression_recovers_exact_coefficients():
@@ -127,15 +144,17 @@ def test_an_authority_above_the_fit_performs_better_than_predicted():
     assert fitted["residual"].sum() == pytest.approx(0, abs=1e-9)
     assert (fitted.drop(index=top.name)["verdict"] == AS_PREDICTED).all()
     assert fitted["residual"].to_numpy() == pytest.approx(
-        (fitted["performance_score"] - fitted["predicted"]).to_numpy())
+        (fitted["performance_score"] - fitted["predicted"]).to_numpy()
+    )
 
 
 def test_too_few_authorities_for_a_regression_is_explained():
     """Four authorities cannot support a three-term fit with a residual spread."""
     with pytest.raises(TooFewAuthoritiesError, match="at least 5"):
         spend_deprivation_regression(regression_case().head(4))
-    table, regression = value_for_money_table(regression_case().head(4)[["authority_code", "performance_score"]],
-                                              regression_case().head(4))
+    table, regression = value_for_money_table(
+        regression_case().head(4)[["authority_code", "performance_score"]], regression_case().head(4)
+    )
     assert regression is None and table["residual"].isna().all()
     assert table["on_frontier"].any()
 
@@ -145,18 +164,22 @@ def test_too_few_authorities_for_a_regression_is_explained():
 
 def test_performance_score_turns_every_polarity_the_right_way_up():
     """On each indicator A is best (high: biggest, low: smallest, target: nearest 50): A scores highest."""
-    indicators = indicators_frame({
-        "H": {"polarity": "high"},
-        "L": {"polarity": "low"},
-        "T": {"polarity": "target", "target_midpoint": 50.0},
-        "N": {"polarity": "none"},
-    })
-    values = values_frame({
-        "H": {"A": 9, "B": 5, "C": 1},
-        "L": {"A": 1, "B": 5, "C": 9},
-        "T": {"A": 50, "B": 40, "C": 20},
-        "N": {"A": 0, "B": 100, "C": 50},
-    })
+    indicators = indicators_frame(
+        {
+            "H": {"polarity": "high"},
+            "L": {"polarity": "low"},
+            "T": {"polarity": "target", "target_midpoint": 50.0},
+            "N": {"polarity": "none"},
+        }
+    )
+    values = values_frame(
+        {
+            "H": {"A": 9, "B": 5, "C": 1},
+            "L": {"A": 1, "B": 5, "C": 9},
+            "T": {"A": 50, "B": 40, "C": 20},
+            "N": {"A": 0, "B": 100, "C": 50},
+        }
+    )
     scores = performance_scores(values, indicators, LATEST).set_index("authority_code")
     assert list(scores.index) == ["A", "B", "C"]
     assert scores.loc["A", "n_available"] == 3  # the context-only indicator is left out
@@ -169,11 +192,13 @@ def test_performance_score_turns_every_polarity_the_right_way_up():
 def test_performance_score_needs_half_the_indicators():
     """An authority with a value on one of three scored indicators gets no score (coverage below 50%)."""
     indicators = indicators_frame(["I1", "I2", "I3"])
-    values = values_frame({
-        "I1": {"A": 1, "B": 2, "C": 3, "D": 4},
-        "I2": {"A": None, "B": 2, "C": 3, "D": 1},
-        "I3": {"A": None, "B": 1, "C": 3, "D": 2},
-    })
+    values = values_frame(
+        {
+            "I1": {"A": 1, "B": 2, "C": 3, "D": 4},
+            "I2": {"A": None, "B": 2, "C": 3, "D": 1},
+            "I3": {"A": None, "B": 1, "C": 3, "D": 2},
+        }
+    )
     scores = performance_scores(values, indicators, LATEST).set_index("authority_code")
     assert math.isnan(scores.loc["A", "performance_score"])
     assert scores.loc["A", "coverage"] == pytest.approx(1 / 3)

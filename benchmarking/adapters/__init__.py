@@ -57,9 +57,7 @@ def read_published_csv(folder: Path | str, file_name: str, columns: Sequence[str
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise BenchmarkingError(
-            f"{file_name} in {Path(folder)} cannot be read as a UTF-8 CSV file: {error}"
-        ) from error
+        raise BenchmarkingError(f"{file_name} in {Path(folder)} cannot be read as a UTF-8 CSV file: {error}") from error
     frame.columns = [str(column).strip() for column in frame.columns]
     require_file_columns(frame, columns, file_name)
     return frame
@@ -70,7 +68,9 @@ def require_file_columns(frame: pd.DataFrame, columns: Sequence[str], file_name:
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise invalid(
-            file_name, None, ", ".join(missing),
+            file_name,
+            None,
+            ", ".join(missing),
             f"missing column(s) {', '.join(missing)}; the file has {', '.join(frame.columns)}. "
             "Is this the published file, unchanged?",
         )
@@ -80,22 +80,17 @@ def published_file(folder: Path | str, file_name: str) -> Path:
     """Return ``folder / file_name``; BenchmarkingError naming both when either is missing."""
     folder = Path(folder)
     if not folder.is_dir():
-        raise BenchmarkingError(
-            f"folder {folder} not found: it should hold the published file {file_name}"
-        )
+        raise BenchmarkingError(f"folder {folder} not found: it should hold the published file {file_name}")
     path = folder / file_name
     if not path.is_file():
         present = sorted(p.name for p in folder.iterdir() if p.is_file())
         raise BenchmarkingError(
-            f"{file_name} not found in {folder}; that folder holds: "
-            f"{', '.join(present) if present else 'no files'}"
+            f"{file_name} not found in {folder}; that folder holds: {', '.join(present) if present else 'no files'}"
         )
     return path
 
 
-def invalid(
-    file_name: str, row: int | None, column: str | None, message: str
-) -> ImportValidationError:
+def invalid(file_name: str, row: int | None, column: str | None, message: str) -> ImportValidationError:
     """Return an ImportValidationError for one problem at a file's row (header = row 1)."""
     return ImportValidationError([ValidationIssue(file_name, row, column, message)])
 
@@ -132,7 +127,7 @@ def name_key(name: str) -> str:
             text = f"{text[: -len(suffix)].strip()} {kept}"
             break
     if text.startswith("city of "):
-        text = text[len("city of "):] + " city"
+        text = text[len("city of ") :] + " city"
     elif text.endswith(" city of"):
         text = text[: -len(" city of")] + " city"
     return re.sub(r"\s+", " ", text).strip()
@@ -243,8 +238,9 @@ class PublishedSource:
             return folder / self.folder
         return folder
 
-    def items(self, folder: Path | str, known_codes: Iterable[str] | None = None,
-              add_authorities: bool = False) -> list[tuple[str, pd.DataFrame, str]]:
+    def items(
+        self, folder: Path | str, known_codes: Iterable[str] | None = None, add_authorities: bool = False
+    ) -> list[tuple[str, pd.DataFrame, str]]:
         """Return the adapter's import items for ``folder``.
 
         ``known_codes`` (the store's authorities) and ``add_authorities`` only matter to
@@ -268,15 +264,26 @@ class PublishedSource:
 
 SOURCES: dict[str, PublishedSource] = {
     "lgbf": PublishedSource(
-        "lgbf", "Scotland's Local Government Benchmarking Framework (indicators, catalogue, family groups)",
-        "lgbf", ("indicator_data_ranked.csv", "indicator_information.csv", "family_groups.csv"),
-        "benchmarking.adapters.lgbf"),
+        "lgbf",
+        "Scotland's Local Government Benchmarking Framework (indicators, catalogue, family groups)",
+        "lgbf",
+        ("indicator_data_ranked.csv", "indicator_information.csv", "family_groups.csv"),
+        "benchmarking.adapters.lgbf",
+    ),
     "oflog": PublishedSource(
-        "oflog", "Oflog adult social care metrics and nearest-neighbour lists (England)",
-        "oflog", ("ASC_data.csv", "NN.json"), "benchmarking.adapters.oflog"),
+        "oflog",
+        "Oflog adult social care metrics and nearest-neighbour lists (England)",
+        "oflog",
+        ("ASC_data.csv", "NN.json"),
+        "benchmarking.adapters.oflog",
+    ),
     "imd": PublishedSource(
-        "imd", "English Indices of Deprivation 2019, upper-tier summaries (deprivation)",
-        "imd2019", ("imd2019_utla_imd_summary.csv",), "benchmarking.adapters.imd"),
+        "imd",
+        "English Indices of Deprivation 2019, upper-tier summaries (deprivation)",
+        "imd2019",
+        ("imd2019_utla_imd_summary.csv",),
+        "benchmarking.adapters.imd",
+    ),
 }
 """The published sources an adapter covers, by the name the command line uses."""
 
@@ -286,6 +293,4 @@ def published_source(name: str) -> PublishedSource:
     try:
         return SOURCES[name]
     except KeyError:
-        raise BenchmarkingError(
-            f"unknown source {name!r}; choose one of {', '.join(SOURCES)}"
-        ) from None
+        raise BenchmarkingError(f"unknown source {name!r}; choose one of {', '.join(SOURCES)}") from None

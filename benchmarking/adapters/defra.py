@@ -28,7 +28,12 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA, CodeLookups, Loaded, resolve_codes, skip_counts, unmatched_reason,
+    NOT_A_COUNTY_AREA,
+    CodeLookups,
+    Loaded,
+    resolve_codes,
+    skip_counts,
+    unmatched_reason,
 )
 from . import read_published_csv
 
@@ -45,14 +50,30 @@ THEME_TOPIC = "Local authority collected waste"
 """The (source, topic) of these measures in ``data/public_theme_map.csv``."""
 
 MEASURES = {
-    "NI191": ("Residual household waste per household (kg/household) (Ex NI191)",
-              "Residual household waste per household", "low", "kg per household"),
-    "NI192": ("Percentage of household waste sent for reuse, recycling or composting (Ex NI192)",
-              "Household waste sent for reuse, recycling or composting", "high", "share (0-1)"),
-    "NI193": ("Percentage of municipal waste sent to landfill (Ex NI193)",
-              "Municipal waste sent to landfill", "low", "share (0-1)"),
-    "BVPI84a": ("Collected household waste per person (kg) (Ex BVPI 84a)",
-                "Collected household waste per person", "low", "kg per person"),
+    "NI191": (
+        "Residual household waste per household (kg/household) (Ex NI191)",
+        "Residual household waste per household",
+        "low",
+        "kg per household",
+    ),
+    "NI192": (
+        "Percentage of household waste sent for reuse, recycling or composting (Ex NI192)",
+        "Household waste sent for reuse, recycling or composting",
+        "high",
+        "share (0-1)",
+    ),
+    "NI193": (
+        "Percentage of municipal waste sent to landfill (Ex NI193)",
+        "Municipal waste sent to landfill",
+        "low",
+        "share (0-1)",
+    ),
+    "BVPI84a": (
+        "Collected household waste per person (kg) (Ex BVPI 84a)",
+        "Collected household waste per person",
+        "low",
+        "kg per person",
+    ),
 }
 """Indicator id -> (published column, name, polarity, unit)."""
 
@@ -60,9 +81,7 @@ _KEY_COLUMNS = ("Year", "ONS code", "Authority", "Authority type")
 _MISSING = {"", "-", ":", ".."}
 
 
-def waste_items(
-    folder: Path | str, areas: pd.DataFrame, theme: str, is_core: bool, lookups: CodeLookups
-) -> Loaded:
+def waste_items(folder: Path | str, areas: pd.DataFrame, theme: str, is_core: bool, lookups: CodeLookups) -> Loaded:
     """Return ``indicator`` and ``indicator_value`` items for the county areas, with accounting.
 
     ``theme`` is the theme ``data/public_theme_map.csv`` gives DEFRA's waste measures.
@@ -83,21 +102,35 @@ def waste_items(
         not_number = (numbers[indicator_id].isna() & ~text.isin(_MISSING) & reason.isna()).to_numpy()
         reason[not_number] = [f"{indicator_id} value {v!r} is not a number" for v in text[not_number]]
     keep = reason.isna().to_numpy()
-    values = pd.concat([
-        pd.DataFrame({
-            "indicator_id": indicator_id,
-            "authority_code": resolved["authority_code"][keep].to_numpy(),
-            "period": frame.loc[keep, "Year"].str.strip().to_numpy(),
-            "value": number[keep].to_numpy(),
-        })
-        for indicator_id, number in numbers.items()
-    ], ignore_index=True)
-    indicators = pd.DataFrame([
-        {"id": indicator_id, "name": name, "theme": theme, "polarity": polarity, "unit": unit,
-         "source": "DEFRA local authority collected waste statistics", "is_core": is_core,
-         "description": f"DEFRA Table 3 column '{column}'; "
-                        f"{'lower' if polarity == 'low' else 'higher'} is better."}
-        for indicator_id, (column, name, polarity, unit) in MEASURES.items()
-    ])
+    values = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "indicator_id": indicator_id,
+                    "authority_code": resolved["authority_code"][keep].to_numpy(),
+                    "period": frame.loc[keep, "Year"].str.strip().to_numpy(),
+                    "value": number[keep].to_numpy(),
+                }
+            )
+            for indicator_id, number in numbers.items()
+        ],
+        ignore_index=True,
+    )
+    indicators = pd.DataFrame(
+        [
+            {
+                "id": indicator_id,
+                "name": name,
+                "theme": theme,
+                "polarity": polarity,
+                "unit": unit,
+                "source": "DEFRA local authority collected waste statistics",
+                "is_core": is_core,
+                "description": f"DEFRA Table 3 column '{column}'; "
+                f"{'lower' if polarity == 'low' else 'higher'} is better.",
+            }
+            for indicator_id, (column, name, polarity, unit) in MEASURES.items()
+        ]
+    )
     items = [("indicator", indicators, DATA_FILE), ("indicator_value", values, DATA_FILE)]
     return Loaded(items, {DATA_FILE: len(frame)}, skip_counts(DATA_FILE, reason))

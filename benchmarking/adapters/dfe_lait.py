@@ -42,7 +42,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA, CodeLookups, Loaded, no_skips, resolve_codes, skip_counts,
+    NOT_A_COUNTY_AREA,
+    CodeLookups,
+    Loaded,
+    no_skips,
+    resolve_codes,
+    skip_counts,
     unmatched_reason,
 )
 from . import invalid, published_file, read_published_csv
@@ -70,20 +75,31 @@ STATUS_MARKERS = {"rev": "revised", "final": "final", "prov": "provisional", "ot
 """Status marker in a LAIT year label -> value status (``OT`` = outturn, a final figure)."""
 
 NEIGHBOUR_MODELS = {
-    "dfe-sn-2021": ("statistical_neighbours_april_2021_long.csv", dt.date(2021, 4, 1),
-                    "DfE statistical neighbours (2021 model)"),
-    "dfe-sn-2025": ("statistical_neighbours_may_2025_long.csv", dt.date(2025, 5, 1),
-                    "DfE statistical neighbours (2025 model)"),
+    "dfe-sn-2021": (
+        "statistical_neighbours_april_2021_long.csv",
+        dt.date(2021, 4, 1),
+        "DfE statistical neighbours (2021 model)",
+    ),
+    "dfe-sn-2025": (
+        "statistical_neighbours_may_2025_long.csv",
+        dt.date(2025, 5, 1),
+        "DfE statistical neighbours (2025 model)",
+    ),
 }
 """Group id -> (file, the model's date for resolving LA numbers, group name)."""
 
 _DATA_COLUMNS = ["Short Desc", "Years", "Values", "LA Number"]
 _DICTIONARY_COLUMNS = (
-    "Topic", "Measure", "Measure_short", "Polarity", "y_axis_name", "Description",
-    "Data Owner (DO) /Supplier and Contact Details", "Year_Type",
+    "Topic",
+    "Measure",
+    "Measure_short",
+    "Polarity",
+    "y_axis_name",
+    "Description",
+    "Data Owner (DO) /Supplier and Contact Details",
+    "Year_Type",
 )
-_NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number",
-                      "neighbour_la_name")
+_NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number", "neighbour_la_name")
 _NOT_GIVEN = {"", "-", "na", "n/a", "none"}
 _MARKER = re.compile(r"^(.*?)\s*\(([^)]*)\)\s*$")
 _YEAR_SPAN = re.compile(r"^(\d{4})/(\d{2})-(\d{2})/(\d{2})$")
@@ -135,8 +151,7 @@ def lait_items(
     schema = pq.read_schema(path)
     missing = [column for column in _DATA_COLUMNS if column not in schema.names]
     if missing:
-        raise invalid(DATA_FILE, None, ", ".join(missing),
-                      f"missing column(s) {missing}; the file has {schema.names}")
+        raise invalid(DATA_FILE, None, ", ".join(missing), f"missing column(s) {missing}; the file has {schema.names}")
 
     # One pass over the file, a batch at a time: count the rows of every LA number, keep
     # only the county areas' rows and the columns used (the file is large; memory stays low).
@@ -150,8 +165,10 @@ def lait_items(
         kept.append(batch.filter(pc.is_in(numbers, value_set=county_numbers)))
     rows = pa.Table.from_batches(kept).to_pandas(strings_to_categorical=True)
     del kept
-    other = pd.DataFrame([(number, n) for number, n in counts.items()
-                          if number not in set(county_numbers.to_pylist())], columns=["number", "rows"])
+    other = pd.DataFrame(
+        [(number, n) for number, n in counts.items() if number not in set(county_numbers.to_pylist())],
+        columns=["number", "rows"],
+    )
     other["reason"] = unmatched_reason(other["number"], "dfe", lookups).to_numpy()
     skipped = [other.groupby("reason", as_index=False)["rows"].sum().assign(file=DATA_FILE)]
 
@@ -162,12 +179,12 @@ def lait_items(
 
     catalogue = _indicators(dictionary, topic_themes, core_themes)
     in_dictionary = rows["Short Desc"].isin(catalogue["id"])
-    reason = reason.where(reason.notna() | in_dictionary,
-                          "measure has no row in " + DICTIONARY_FILE)
+    reason = reason.where(reason.notna() | in_dictionary, "measure has no row in " + DICTIONARY_FILE)
     themed = rows["Short Desc"].map(catalogue.set_index("id")["theme"])
     no_theme = reason.isna() & themed.isna()
-    reason[no_theme] = [f"topic of {m} has no theme in data/public_theme_map.csv"
-                        for m in rows.loc[no_theme, "Short Desc"]]
+    reason[no_theme] = [
+        f"topic of {m} has no theme in data/public_theme_map.csv" for m in rows.loc[no_theme, "Short Desc"]
+    ]
 
     valid = reason.isna().to_numpy()
     resolved = resolve_codes(areas, rows.loc[valid, "LA Number"], period[valid], scheme="dfe")
@@ -181,13 +198,15 @@ def lait_items(
     reason[not_number] = [f"value {v!r} is not a number" for v in values_text[not_number]]
 
     keep = reason.isna()
-    values = pd.DataFrame({
-        "indicator_id": rows.loc[keep, "Short Desc"].to_numpy(),
-        "authority_code": code[keep].to_numpy(),
-        "period": period[keep].to_numpy(),
-        "value": value[keep].to_numpy(),
-        "status": status[keep].to_numpy(),
-    })
+    values = pd.DataFrame(
+        {
+            "indicator_id": rows.loc[keep, "Short Desc"].to_numpy(),
+            "authority_code": code[keep].to_numpy(),
+            "period": period[keep].to_numpy(),
+            "value": value[keep].to_numpy(),
+            "status": status[keep].to_numpy(),
+        }
+    )
     duplicate = values.duplicated(["indicator_id", "authority_code", "period"], keep="first")
     if duplicate.any():
         index = keep[keep].index[duplicate.to_numpy()]
@@ -197,12 +216,18 @@ def lait_items(
 
     used = catalogue[catalogue["id"].isin(set(values["indicator_id"]))].reset_index(drop=True)
     repeated = len(dictionary) - dictionary["Measure_short"].nunique()
-    skipped.append(pd.DataFrame({
-        "file": [DICTIONARY_FILE, DICTIONARY_FILE],
-        "reason": ["measure listed again under a second topic (first listing kept)",
-                   "measure without value rows for a county area"],
-        "rows": [repeated, len(catalogue) - len(used)],
-    }))
+    skipped.append(
+        pd.DataFrame(
+            {
+                "file": [DICTIONARY_FILE, DICTIONARY_FILE],
+                "reason": [
+                    "measure listed again under a second topic (first listing kept)",
+                    "measure without value rows for a county area",
+                ],
+                "rows": [repeated, len(catalogue) - len(used)],
+            }
+        )
+    )
     items = [("indicator", used, DICTIONARY_FILE), ("indicator_value", values.reset_index(drop=True), DATA_FILE)]
     rows_read = {DATA_FILE: sum(counts.values()), DICTIONARY_FILE: len(dictionary)}
     skipped = pd.concat(skipped, ignore_index=True)
@@ -222,22 +247,31 @@ def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups
         no_neighbour = frame["neighbour_la_number"].str.strip().isin(["", "-"]).to_numpy()
         reason[no_neighbour] = "no neighbour listed"
         focus_out = reason.isna().to_numpy() & focus["reason"].notna().to_numpy()
-        reason[focus_out] = ["authority " + text for text in _describe(
-            focus["reason"][focus_out], frame.loc[focus_out, "la_number"], lookups)]
+        reason[focus_out] = [
+            "authority " + text
+            for text in _describe(focus["reason"][focus_out], frame.loc[focus_out, "la_number"], lookups)
+        ]
         member_out = reason.isna().to_numpy() & member["reason"].notna().to_numpy()
-        reason[member_out] = ["neighbour " + text for text in _describe(
-            member["reason"][member_out], frame.loc[member_out, "neighbour_la_number"], lookups)]
+        reason[member_out] = [
+            "neighbour " + text
+            for text in _describe(member["reason"][member_out], frame.loc[member_out, "neighbour_la_number"], lookups)
+        ]
         keep = reason.isna().to_numpy()
-        groups.append(pd.DataFrame({
-            "group_id": group_id,
-            "name": group_name,
-            "authority_code": focus["authority_code"][keep].to_numpy(),
-            "member_code": member["authority_code"][keep].to_numpy(),
-        }))
+        groups.append(
+            pd.DataFrame(
+                {
+                    "group_id": group_id,
+                    "name": group_name,
+                    "authority_code": focus["authority_code"][keep].to_numpy(),
+                    "member_code": member["authority_code"][keep].to_numpy(),
+                }
+            )
+        )
         skipped.append(skip_counts(file_name, reason))
     groups = pd.concat(groups, ignore_index=True).drop_duplicates(["group_id", "authority_code", "member_code"])
-    return Loaded([("comparator_group", groups, ", ".join(rows_read))], rows_read,
-                  pd.concat(skipped, ignore_index=True))
+    return Loaded(
+        [("comparator_group", groups, ", ".join(rows_read))], rows_read, pd.concat(skipped, ignore_index=True)
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,16 +290,18 @@ def _indicators(dictionary: pd.DataFrame, topic_themes: dict[str, str], core_the
         or None
         for text, year_type in zip(first["Description"], first["Year_Type"])
     ]
-    return pd.DataFrame({
-        "id": first["Measure_short"].to_numpy(),
-        "name": first["Measure"].str.strip().to_numpy(),
-        "theme": theme.to_numpy(),
-        "polarity": polarity.to_numpy(),
-        "unit": first["y_axis_name"].map(_given).to_numpy(),
-        "source": [f"DfE LAIT (data: {o})" if o else "DfE LAIT" for o in owner],
-        "is_core": theme.isin(core_themes).to_numpy(),
-        "description": description,
-    })
+    return pd.DataFrame(
+        {
+            "id": first["Measure_short"].to_numpy(),
+            "name": first["Measure"].str.strip().to_numpy(),
+            "theme": theme.to_numpy(),
+            "polarity": polarity.to_numpy(),
+            "unit": first["y_axis_name"].map(_given).to_numpy(),
+            "source": [f"DfE LAIT (data: {o})" if o else "DfE LAIT" for o in owner],
+            "is_core": theme.isin(core_themes).to_numpy(),
+            "description": description,
+        }
+    )
 
 
 def _given(text) -> str | None:
@@ -278,5 +314,4 @@ def _given(text) -> str | None:
 def _describe(reasons: pd.Series, numbers: pd.Series, lookups: CodeLookups) -> list[str]:
     """Return the reasons, with 'not a county area' refined through the shared lookups."""
     refined = unmatched_reason(numbers, "dfe", lookups).to_numpy(dtype=object)
-    return [new if old == NOT_A_COUNTY_AREA else old
-            for old, new in zip(reasons.to_numpy(dtype=object), refined)]
+    return [new if old == NOT_A_COUNTY_AREA else old for old, new in zip(reasons.to_numpy(dtype=object), refined)]

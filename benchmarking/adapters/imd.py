@@ -65,7 +65,9 @@ SOURCE = (
 
 
 def imd_items(
-    folder: Path | str, known_codes: Iterable[str] | None = None, add_authorities: bool = False,
+    folder: Path | str,
+    known_codes: Iterable[str] | None = None,
+    add_authorities: bool = False,
 ) -> list[tuple[str, pd.DataFrame, str]]:
     """Return import items for the IMD 2019 summary in ``folder``.
 
@@ -93,14 +95,22 @@ def imd_items(
             "with --add-authorities"
         )
     if missing.any():
-        log.info("%s: left out %d of %d rows, for authorities not in the store: %s", DATA_FILE,
-                 int(missing.sum()), len(codes), ", ".join(sorted(codes[missing])[:10]))
+        log.info(
+            "%s: left out %d of %d rows, for authorities not in the store: %s",
+            DATA_FILE,
+            int(missing.sum()),
+            len(codes),
+            ", ".join(sorted(codes[missing])[:10]),
+        )
     return [("deprivation", deprivation[~missing].reset_index(drop=True), DATA_FILE)]
 
 
 def load_imd(
-    store: Store, folder: Path | str, add_authorities: bool = False,
-    dataset_name: str = DATASET_NAME, source: str = SOURCE,
+    store: Store,
+    folder: Path | str,
+    add_authorities: bool = False,
+    dataset_name: str = DATASET_NAME,
+    source: str = SOURCE,
 ) -> ImportResult:
     """Load the IMD 2019 summary into ``store`` in one transaction."""
     known = store.authorities()["code"] if store.exists() else []
@@ -116,7 +126,9 @@ def _new_authorities(rows: pd.DataFrame) -> pd.DataFrame:
     if kind.isna().any():
         label = kind.index[kind.isna()][0]
         raise invalid(
-            DATA_FILE, int(label) + 2, CODE_COLUMN,
+            DATA_FILE,
+            int(label) + 2,
+            CODE_COLUMN,
             f"code {codes[label]!r} is not an English upper-tier code; expected one starting "
             f"{', '.join(KIND_BY_PREFIX)}",
         )

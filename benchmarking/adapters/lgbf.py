@@ -50,8 +50,7 @@ RANKING_POLARITY = {"descending": "high", "ascending": "low", "goldilocks": "tar
 lower is better, Goldilocks = closest to ``Ranking_GoldilocksMidpoint`` is best."""
 
 FAMILY_SCHEMES = {
-    "Environmental, Culture & Leisure, Economic Development, Corporate and Property indicators":
-        "density",
+    "Environmental, Culture & Leisure, Economic Development, Corporate and Property indicators": "density",
     "Children, Social Work and Housing indicators": "deprivation",
 }
 """Family-group scheme (``Type`` / ``FamilyGrouping`` as published) -> short id. The first
@@ -67,8 +66,14 @@ SOURCE = (
 
 _RANKED_COLUMNS = ("Code", "LocalAuthority", "Period", "Real_Value")
 _INDICATOR_COLUMNS = (
-    "Code_Sortable", "Title", "ISCategory", "MeasureType", "Source", "FamilyGrouping",
-    "Ranking_Type", "Ranking_GoldilocksMidpoint",
+    "Code_Sortable",
+    "Title",
+    "ISCategory",
+    "MeasureType",
+    "Source",
+    "FamilyGrouping",
+    "Ranking_Type",
+    "Ranking_GoldilocksMidpoint",
 )
 _FAMILY_COLUMNS = ("Local_Authority", "Type", "Family_Group")
 _FAMILY_GROUP = re.compile(r"^Family Group (\d+)$")
@@ -79,9 +84,7 @@ _FAMILY_GROUP = re.compile(r"^Family Group (\d+)$")
 # ---------------------------------------------------------------------------------------
 
 
-def lgbf_items(
-    folder: Path | str, lookup: Path | str | None = None
-) -> list[tuple[str, pd.DataFrame, str]]:
+def lgbf_items(folder: Path | str, lookup: Path | str | None = None) -> list[tuple[str, pd.DataFrame, str]]:
     """Return import items (authority, indicator, indicator_value, comparator_group) for LGBF.
 
     ``folder`` holds the three published files; ``lookup`` is the mySociety authority
@@ -96,18 +99,22 @@ def lgbf_items(
     names += [name for name in dict.fromkeys(families["Local_Authority"]) if name not in names]
     code_of = council_codes(names, Path(lookup) if lookup else folder.parent / LOOKUP_FILE)
 
-    authorities = pd.DataFrame({
-        "code": [code_of[name] for name in names],
-        "name": names,
-        "kind": AUTHORITY_KIND,
-    })
+    authorities = pd.DataFrame(
+        {
+            "code": [code_of[name] for name in names],
+            "name": names,
+            "kind": AUTHORITY_KIND,
+        }
+    )
     indicators = _indicators(information, set(ranked["Code"]))
-    values = pd.DataFrame({
-        "indicator_id": ranked["Code"],
-        "authority_code": ranked["LocalAuthority"].map(code_of),
-        "period": ranked["Period"],
-        "value": ranked["Real_Value"],
-    })
+    values = pd.DataFrame(
+        {
+            "indicator_id": ranked["Code"],
+            "authority_code": ranked["LocalAuthority"].map(code_of),
+            "period": ranked["Period"],
+            "value": ranked["Real_Value"],
+        }
+    )
     groups = _family_groups(families, code_of)
     return [
         ("authority", authorities, RANKED_FILE),
@@ -118,8 +125,11 @@ def lgbf_items(
 
 
 def load_lgbf(
-    store: Store, folder: Path | str, lookup: Path | str | None = None,
-    dataset_name: str = DATASET_NAME, source: str = SOURCE,
+    store: Store,
+    folder: Path | str,
+    lookup: Path | str | None = None,
+    dataset_name: str = DATASET_NAME,
+    source: str = SOURCE,
 ) -> ImportResult:
     """Load LGBF into ``store`` in one transaction; return the importer's ImportResult."""
     folder = Path(folder)
@@ -138,8 +148,8 @@ def council_codes(names: list[str], lookup: Path) -> dict[str, str]:
     """
     if not lookup.is_file():
         warnings.warn(
-            f"authority lookup {lookup} not found: Scottish councils get slug codes "
-            "(scot-<name>) instead of GSS codes", stacklevel=2,
+            f"authority lookup {lookup} not found: Scottish councils get slug codes (scot-<name>) instead of GSS codes",
+            stacklevel=2,
         )
         return {name: f"scot-{slug(name)}" for name in names}
     table = pd.read_csv(lookup, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -149,7 +159,8 @@ def council_codes(names: list[str], lookup: Path) -> dict[str, str]:
     if unresolved:
         warnings.warn(
             f"{len(unresolved)} council name(s) not found in {lookup.name}: {unresolved}; "
-            "they get slug codes (scot-<name>)", stacklevel=2,
+            "they get slug codes (scot-<name>)",
+            stacklevel=2,
         )
     return {name: resolved.get(name) or f"scot-{slug(name)}" for name in names}
 
@@ -183,7 +194,9 @@ def _indicators(information: pd.DataFrame, with_values: set[str]) -> pd.DataFram
     missing = sorted(with_values - set(information["Code_Sortable"]))
     if missing:
         raise invalid(
-            RANKED_FILE, None, "Code",
+            RANKED_FILE,
+            None,
+            "Code",
             f"indicator code(s) {missing[:5]} have values but no row in {INDICATOR_FILE}",
         )
     rows = information[information["Code_Sortable"].isin(with_values)]
@@ -191,22 +204,26 @@ def _indicators(information: pd.DataFrame, with_values: set[str]) -> pd.DataFram
     if polarity.isna().any():
         position = int(polarity.index[polarity.isna()][0])
         raise invalid(
-            INDICATOR_FILE, position + 2, "Ranking_Type",
+            INDICATOR_FILE,
+            position + 2,
+            "Ranking_Type",
             f"unknown Ranking_Type {rows.loc[position, 'Ranking_Type']!r} for "
             f"{rows.loc[position, 'Code_Sortable']}; "
             "expected one of Ascending, Descending, Goldilocks",
         )
     _check_schemes(rows["FamilyGrouping"], INDICATOR_FILE, "FamilyGrouping")
     midpoint = rows["Ranking_GoldilocksMidpoint"].where(polarity.eq("target"), "")
-    return pd.DataFrame({
-        "id": rows["Code_Sortable"],
-        "name": rows["Title"],
-        "theme": rows["ISCategory"],
-        "polarity": polarity,
-        "target_midpoint": midpoint,
-        "unit": rows["MeasureType"],
-        "source": rows["Source"].str.strip(),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "id": rows["Code_Sortable"],
+            "name": rows["Title"],
+            "theme": rows["ISCategory"],
+            "polarity": polarity,
+            "target_midpoint": midpoint,
+            "unit": rows["MeasureType"],
+            "source": rows["Source"].str.strip(),
+        }
+    ).reset_index(drop=True)
 
 
 def _family_groups(families: pd.DataFrame, code_of: dict[str, str]) -> pd.DataFrame:
@@ -216,17 +233,20 @@ def _family_groups(families: pd.DataFrame, code_of: dict[str, str]) -> pd.DataFr
     if bad.any():
         position = int(bad.to_numpy().nonzero()[0][0])
         raise invalid(
-            FAMILY_FILE, position + 2, "Family_Group",
-            f"unexpected family group {families['Family_Group'].iloc[position]!r}; "
-            "expected 'Family Group <n>'",
+            FAMILY_FILE,
+            position + 2,
+            "Family_Group",
+            f"unexpected family group {families['Family_Group'].iloc[position]!r}; expected 'Family Group <n>'",
         )
     group_id = [family_group_id(t, g) for t, g in zip(families["Type"], families["Family_Group"])]
-    return pd.DataFrame({
-        "group_id": group_id,
-        "name": [f"LGBF {g} ({t})" for t, g in zip(families["Type"], families["Family_Group"])],
-        "authority_code": "*",
-        "member_code": families["Local_Authority"].map(code_of),
-    })
+    return pd.DataFrame(
+        {
+            "group_id": group_id,
+            "name": [f"LGBF {g} ({t})" for t, g in zip(families["Type"], families["Family_Group"])],
+            "authority_code": "*",
+            "member_code": families["Local_Authority"].map(code_of),
+        }
+    )
 
 
 def _check_schemes(column: pd.Series, file_name: str, column_name: str) -> None:
@@ -234,7 +254,8 @@ def _check_schemes(column: pd.Series, file_name: str, column_name: str) -> None:
     if unknown.any():
         label = column.index[unknown][0]  # the file's row index: header is row 1
         raise invalid(
-            file_name, int(label) + 2, column_name,
-            f"unknown family-group scheme {column[label]!r}; "
-            f"expected one of {list(FAMILY_SCHEMES)}",
+            file_name,
+            int(label) + 2,
+            column_name,
+            f"unknown family-group scheme {column[label]!r}; expected one of {list(FAMILY_SCHEMES)}",
         )

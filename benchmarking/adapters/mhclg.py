@@ -25,7 +25,12 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA, CodeLookups, Loaded, resolve_codes, skip_counts, unmatched_reason,
+    NOT_A_COUNTY_AREA,
+    CodeLookups,
+    Loaded,
+    resolve_codes,
+    skip_counts,
+    unmatched_reason,
 )
 from . import read_published_csv
 from benchmarking.adapters.ons_population import population_for_period
@@ -58,9 +63,7 @@ _CLASS_REASONS = {
 }
 
 
-def spend_items(
-    folder: Path | str, areas: pd.DataFrame, estimates: pd.DataFrame, lookups: CodeLookups
-) -> Loaded:
+def spend_items(folder: Path | str, areas: pd.DataFrame, estimates: pd.DataFrame, lookups: CodeLookups) -> Loaded:
     """Return the ``spend`` item (per head by service and in total) with the rows' accounting.
 
     ``folder`` holds ``mhclg_revenue/``; ``estimates`` come from
@@ -86,30 +89,40 @@ def spend_items(
     ]
 
     population = pd.concat(
-        [population_for_period(estimates, year).assign(financial_year=year)
-         for year in frame["financial_year"].unique()],
+        [
+            population_for_period(estimates, year).assign(financial_year=year)
+            for year in frame["financial_year"].unique()
+        ],
         ignore_index=True,
     )
     matched = pd.DataFrame({"authority_code": code, "financial_year": frame["financial_year"]})
     matched = matched.merge(population, on=["authority_code", "financial_year"], how="left")
     years_with_population = set(population["financial_year"])
     no_year = reason.isna().to_numpy() & ~frame["financial_year"].isin(years_with_population).to_numpy()
-    reason[no_year] = [f"no mid-{y[:4]} population estimate among the files (financial year {y})"
-                       for y in frame.loc[no_year, "financial_year"]]
+    reason[no_year] = [
+        f"no mid-{y[:4]} population estimate among the files (financial year {y})"
+        for y in frame.loc[no_year, "financial_year"]
+    ]
     no_population = reason.isna().to_numpy() & matched["population"].isna().to_numpy()
-    reason[no_population] = [f"no mid-{y[:4]} population estimate for {c}"
-                             for c, y in zip(code[no_population], frame.loc[no_population, "financial_year"])]
+    reason[no_population] = [
+        f"no mid-{y[:4]} population estimate for {c}"
+        for c, y in zip(code[no_population], frame.loc[no_population, "financial_year"])
+    ]
 
     keep = reason.isna().to_numpy()
     rows = []
     for prefix, service in SERVICE_COLUMNS.items():
         thousands = pd.to_numeric(frame.loc[keep, prefix + _SUFFIX], errors="coerce")
         per_head = thousands.to_numpy(dtype=float) * 1000.0 / matched.loc[keep, "population"].to_numpy(dtype=float)
-        rows.append(pd.DataFrame({
-            "authority_code": code[keep].to_numpy(),
-            "period": frame.loc[keep, "financial_year"].to_numpy(),
-            "service": service,
-            "net_expenditure_per_head": np.where(np.isnan(per_head), None, per_head),
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "authority_code": code[keep].to_numpy(),
+                    "period": frame.loc[keep, "financial_year"].to_numpy(),
+                    "service": service,
+                    "net_expenditure_per_head": np.where(np.isnan(per_head), None, per_head),
+                }
+            )
+        )
     spend = pd.concat(rows, ignore_index=True)
     return Loaded([("spend", spend, DATA_FILE)], {DATA_FILE: len(frame)}, skip_counts(DATA_FILE, reason))

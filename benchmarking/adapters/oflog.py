@@ -77,8 +77,15 @@ SOURCE = (
 )
 
 _DATA_COLUMNS = (
-    "Financial year", "Local authority code", "Local authority name", "Entity_Name", "Region",
-    "Measure", "Code", "Value", "rank_order",
+    "Financial year",
+    "Local authority code",
+    "Local authority name",
+    "Entity_Name",
+    "Region",
+    "Measure",
+    "Code",
+    "Value",
+    "rank_order",
 )
 _NOT_GIVEN = {"", "none", "null", "na", "n/a"}
 
@@ -109,15 +116,22 @@ def oflog_items(folder: Path | str) -> list[tuple[str, pd.DataFrame, str]]:
     log.info(
         "%s: kept %d of %d lists (%d rows); dropped %d lists of authorities without ASC data "
         "and %d neighbour entries not in ASC data; left out %d self entries",
-        NEIGHBOUR_FILE, counts.lists_kept, counts.lists, counts.entries_kept,
-        counts.lists_dropped, counts.neighbours_dropped, counts.self_entries,
+        NEIGHBOUR_FILE,
+        counts.lists_kept,
+        counts.lists,
+        counts.entries_kept,
+        counts.lists_dropped,
+        counts.neighbours_dropped,
+        counts.self_entries,
     )
-    values = pd.DataFrame({
-        "indicator_id": data["Code"],
-        "authority_code": data["Local authority code"],
-        "period": data["Financial year"],
-        "value": data["Value"],
-    })
+    values = pd.DataFrame(
+        {
+            "indicator_id": data["Code"],
+            "authority_code": data["Local authority code"],
+            "period": data["Financial year"],
+            "value": data["Value"],
+        }
+    )
     return [
         ("authority", authorities, DATA_FILE),
         ("indicator", _indicators(data), DATA_FILE),
@@ -127,7 +141,10 @@ def oflog_items(folder: Path | str) -> list[tuple[str, pd.DataFrame, str]]:
 
 
 def load_oflog(
-    store: Store, folder: Path | str, dataset_name: str = DATASET_NAME, source: str = SOURCE,
+    store: Store,
+    folder: Path | str,
+    dataset_name: str = DATASET_NAME,
+    source: str = SOURCE,
 ) -> ImportResult:
     """Load the Oflog ASC metrics and neighbour lists into ``store`` in one transaction."""
     folder = Path(folder)
@@ -136,23 +153,20 @@ def load_oflog(
     return import_frames(store, items, dataset_name=dataset_name, source=source, file_hashes=hashes)
 
 
-def oflog_neighbours(
-    folder: Path | str, authority_codes: Iterable[str]
-) -> tuple[pd.DataFrame, NeighbourCounts]:
+def oflog_neighbours(folder: Path | str, authority_codes: Iterable[str]) -> tuple[pd.DataFrame, NeighbourCounts]:
     """Return (comparator_group rows for ``NN.json``'s lists among ``authority_codes``, counts)."""
     path = published_file(folder, NEIGHBOUR_FILE)
     try:
         lists = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BenchmarkingError(
-            f"{NEIGHBOUR_FILE} in {Path(folder)} is not valid JSON: {error}"
-        ) from error
+        raise BenchmarkingError(f"{NEIGHBOUR_FILE} in {Path(folder)} is not valid JSON: {error}") from error
     if not isinstance(lists, dict) or not all(
-        isinstance(members, list) and all(isinstance(code, str) for code in members)
-        for members in lists.values()
+        isinstance(members, list) and all(isinstance(code, str) for code in members) for members in lists.values()
     ):
         raise invalid(
-            NEIGHBOUR_FILE, None, None,
+            NEIGHBOUR_FILE,
+            None,
+            None,
             "expected an object mapping each authority code to a list of authority codes",
         )
     known = set(authority_codes)
@@ -173,8 +187,12 @@ def oflog_neighbours(
     frame.insert(0, "name", NEIGHBOUR_GROUP_NAME)
     frame.insert(0, "group_id", NEIGHBOUR_GROUP)
     counts = NeighbourCounts(
-        lists=len(lists), lists_kept=lists_kept, lists_dropped=len(lists) - lists_kept,
-        entries_kept=len(rows), self_entries=self_entries, neighbours_dropped=neighbours_dropped,
+        lists=len(lists),
+        lists_kept=lists_kept,
+        lists_dropped=len(lists) - lists_kept,
+        entries_kept=len(rows),
+        self_entries=self_entries,
+        neighbours_dropped=neighbours_dropped,
     )
     return frame, counts
 
@@ -186,22 +204,28 @@ def oflog_neighbours(
 
 def _authorities(data: pd.DataFrame) -> pd.DataFrame:
     """Return one authority row per code, checking that name, type and region agree."""
-    columns = {"Local authority code": "code", "Local authority name": "name",
-               "Entity_Name": "kind", "Region": "region"}
+    columns = {
+        "Local authority code": "code",
+        "Local authority name": "name",
+        "Entity_Name": "kind",
+        "Region": "region",
+    }
     rows = data[list(columns)].rename(columns=columns).drop_duplicates()
     repeated = rows["code"].duplicated(keep=False)
     if repeated.any():
         code = rows.loc[repeated, "code"].iloc[0]
         variants = rows.loc[rows["code"] == code, ["name", "kind", "region"]].to_dict("records")
-        raise invalid(DATA_FILE, None, "Local authority code",
-                      f"code {code} has more than one name, type or region: {variants}")
+        raise invalid(
+            DATA_FILE, None, "Local authority code", f"code {code} has more than one name, type or region: {variants}"
+        )
     kind = rows["kind"].map(AUTHORITY_KINDS)
     if kind.isna().any():
         label = kind.index[kind.isna()][0]
         raise invalid(
-            DATA_FILE, int(label) + 2, "Entity_Name",
-            f"unknown authority type {rows.loc[label, 'kind']!r}; "
-            f"expected one of {list(AUTHORITY_KINDS)}",
+            DATA_FILE,
+            int(label) + 2,
+            "Entity_Name",
+            f"unknown authority type {rows.loc[label, 'kind']!r}; expected one of {list(AUTHORITY_KINDS)}",
         )
     return rows.assign(kind=kind).sort_values("code").reset_index(drop=True)
 
@@ -212,25 +236,28 @@ def _indicators(data: pd.DataFrame) -> pd.DataFrame:
     for code, measure in data.groupby("Code", sort=True):
         names = measure["Measure"].unique()
         if len(names) != 1:
-            raise invalid(DATA_FILE, None, "Measure",
-                          f"{code} has more than one name: {list(names)}")
+            raise invalid(DATA_FILE, None, "Measure", f"{code} has more than one name: {list(names)}")
         given = measure["rank_order"].str.strip().str.lower()
         given = given[~given.isin(_NOT_GIVEN)]
         polarities = set(given.map(RANK_ORDER_POLARITY).fillna("?"))
         if "?" in polarities:
             bad = sorted(set(given[~given.isin(RANK_ORDER_POLARITY)]))
-            raise invalid(DATA_FILE, None, "rank_order",
-                          f"{code}: unknown rank_order {bad}; "
-                          "expected desc or asc (any case) or blank")
+            raise invalid(
+                DATA_FILE,
+                None,
+                "rank_order",
+                f"{code}: unknown rank_order {bad}; expected desc or asc (any case) or blank",
+            )
         if len(polarities) > 1:
-            raise invalid(DATA_FILE, None, "rank_order",
-                          f"{code}: rank_order is desc in some rows and asc in others")
-        rows.append({
-            "id": code,
-            "name": names[0],
-            "theme": THEME,
-            "polarity": polarities.pop() if polarities else "none",
-            "unit": UNITS.get(code),
-            "source": "Oflog adult social care metrics",
-        })
+            raise invalid(DATA_FILE, None, "rank_order", f"{code}: rank_order is desc in some rows and asc in others")
+        rows.append(
+            {
+                "id": code,
+                "name": names[0],
+                "theme": THEME,
+                "polarity": polarities.pop() if polarities else "none",
+                "unit": UNITS.get(code),
+                "source": "Oflog adult social care metrics",
+            }
+        )
     return pd.DataFrame(rows)

@@ -29,7 +29,12 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA, CodeLookups, alive_on, no_skips, resolve_codes, skip_counts,
+    NOT_A_COUNTY_AREA,
+    CodeLookups,
+    alive_on,
+    no_skips,
+    resolve_codes,
+    skip_counts,
     unmatched_reason,
 )
 from . import read_published_csv
@@ -75,8 +80,10 @@ def county_populations(
         unusable = (counts.isna() | (counts <= 0)).to_numpy()
         reason[unusable] = "all-ages population is not a positive number"
         matched = reason.isna().to_numpy()
-        rows = [(code, year, float(value), PUBLISHED)
-                for code, value in zip(resolved["authority_code"][matched], counts[matched])]
+        rows = [
+            (code, year, float(value), PUBLISHED)
+            for code, value in zip(resolved["authority_code"][matched], counts[matched])
+        ]
         # Authorities that existed on 30 June but are missing from a file on later boundaries.
         published = dict(zip(frame.loc[~unusable, code_column], counts[~unusable]))
         has_own = set(resolved["authority_code"][matched])
@@ -88,13 +95,18 @@ def county_populations(
             if all(code in published for code in successors):
                 total = float(sum(published[code] for code in successors))
                 rows.append((area.code, year, total, f"sum of {' + '.join(successors)}"))
-                notes.append(f"mid-{year} population of {area.name} ({area.code}) = the sum of its "
-                             f"successors' ({' + '.join(successors)}): {file_name} is on later boundaries")
+                notes.append(
+                    f"mid-{year} population of {area.name} ({area.code}) = the sum of its "
+                    f"successors' ({' + '.join(successors)}): {file_name} is on later boundaries"
+                )
                 used_for_predecessor.update(successors)
         estimates.append(pd.DataFrame(rows, columns=["authority_code", "year", "population", "basis"]))
         covered = {row[0] for row in rows}
-        notes += [f"mid-{year}: no estimate for {area.name} ({area.code}) in {file_name}"
-                 for area in areas[alive_on(areas, mid_year)].itertuples(index=False) if area.code not in covered]
+        notes += [
+            f"mid-{year}: no estimate for {area.name} ({area.code}) in {file_name}"
+            for area in areas[alive_on(areas, mid_year)].itertuples(index=False)
+            if area.code not in covered
+        ]
         reason[frame[code_column].isin(used_for_predecessor).to_numpy() & ~unusable] = None
         outside = reason.eq(NOT_A_COUNTY_AREA).to_numpy()
         reason[outside] = unmatched_reason(frame.loc[outside, code_column], "gss", lookups).to_numpy()

@@ -88,13 +88,16 @@ def _styles():
     return {
         "cover": ParagraphStyle("Cover", parent=base["Title"], fontSize=28, leading=34, alignment=0),
         "title": ParagraphStyle("SlideTitle", parent=base["Heading1"], fontSize=20, leading=24, spaceAfter=4),
-        "subtitle": ParagraphStyle("Subtitle", parent=base["Normal"], fontSize=11, textColor=colors.HexColor("#444444"),
-                                   spaceAfter=8),
+        "subtitle": ParagraphStyle(
+            "Subtitle", parent=base["Normal"], fontSize=11, textColor=colors.HexColor("#444444"), spaceAfter=8
+        ),
         "body": ParagraphStyle("Body", parent=base["Normal"], fontSize=12, leading=16, spaceAfter=6),
-        "note": ParagraphStyle("Note", parent=base["Normal"], fontSize=10, leading=13,
-                               textColor=colors.HexColor("#333333")),
-        "warning": ParagraphStyle("Warning", parent=base["Normal"], fontSize=12, leading=16,
-                                  textColor=colors.HexColor("#8A4B00")),
+        "note": ParagraphStyle(
+            "Note", parent=base["Normal"], fontSize=10, leading=13, textColor=colors.HexColor("#333333")
+        ),
+        "warning": ParagraphStyle(
+            "Warning", parent=base["Normal"], fontSize=12, leading=16, textColor=colors.HexColor("#8A4B00")
+        ),
     }
 
 
@@ -110,19 +113,31 @@ def _footer(briefing: Briefing):
         canvas.drawString(MARGIN, 8 * mm, f"{briefing.title} · {briefing.dataset_label}"[:150])
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {doc.page}")
         canvas.restoreState()
+
     return draw
 
 
 def _table(frame, styles) -> Table:
     header = [Paragraph(f"<b>{_escape(c)}</b>", styles["note"]) for c in frame.columns]
-    rows = [[Paragraph(_escape("" if v is None or v != v else (f"{v:,.0f}" if isinstance(v, float) else v)),
-                       styles["note"]) for v in row] for row in frame.itertuples(index=False)]
+    rows = [
+        [
+            Paragraph(
+                _escape("" if v is None or v != v else (f"{v:,.0f}" if isinstance(v, float) else v)), styles["note"]
+            )
+            for v in row
+        ]
+        for row in frame.itertuples(index=False)
+    ]
     table = Table([header] + rows, repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -131,8 +146,16 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
     images = images if images is not None else chart_images(briefing)
     styles = _styles()
     buffer = io.BytesIO()
-    doc = _Document(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                    bottomMargin=18 * mm, title=briefing.title, author=briefing.council)
+    doc = _Document(
+        buffer,
+        pagesize=PAGE,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=18 * mm,
+        title=briefing.title,
+        author=briefing.council,
+    )
     width = PAGE[0] - 2 * MARGIN
     height = PAGE[1] - MARGIN - 18 * mm
     contents = TableOfContents()
@@ -141,10 +164,12 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
     story = [
         passes,
         Paragraph(_escape(briefing.title), styles["cover"]),
-        Paragraph(f"Comparator group: {_escape(briefing.group_label)} ({briefing.group_size} authorities)",
-                  styles["body"]),
-        Paragraph(f"Dataset: {_escape(briefing.dataset_label)}",
-                  styles["warning"] if briefing.is_demo else styles["body"]),
+        Paragraph(
+            f"Comparator group: {_escape(briefing.group_label)} ({briefing.group_size} authorities)", styles["body"]
+        ),
+        Paragraph(
+            f"Dataset: {_escape(briefing.dataset_label)}", styles["warning"] if briefing.is_demo else styles["body"]
+        ),
         Paragraph(f"Data sources: {_escape(briefing.sources)}", styles["body"]),
         Spacer(1, 6 * mm),
         Paragraph("<b>Contents</b>", styles["body"]),
@@ -156,8 +181,13 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         if slide.subtitle:
             story.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))
         if slide.cards:
-            cells = [[Paragraph(f"{_escape(label)}<br/><font size=20><b>{_escape(value)}</b></font>", styles["body"])
-                      for label, value in slide.cards[i:i + 3]] for i in range(0, len(slide.cards), 3)]
+            cells = [
+                [
+                    Paragraph(f"{_escape(label)}<br/><font size=20><b>{_escape(value)}</b></font>", styles["body"])
+                    for label, value in slide.cards[i : i + 3]
+                ]
+                for i in range(0, len(slide.cards), 3)
+            ]
             story.append(Table(cells, colWidths=[width / 3] * 3, hAlign="LEFT"))
             story.append(Spacer(1, 4 * mm))
             story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)

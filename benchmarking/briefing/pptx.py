@@ -67,7 +67,9 @@ def _table(slide, frame, top=Inches(1.5)) -> None:
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
-            cell.text = "" if value is None or value != value else (f"{value:,.0f}" if isinstance(value, float) else str(value))
+            cell.text = (
+                "" if value is None or value != value else (f"{value:,.0f}" if isinstance(value, float) else str(value))
+            )
             cell.text_frame.paragraphs[0].font.size = Pt(15)
 
 
@@ -84,8 +86,16 @@ def to_pptx(briefing: Briefing, images: list[bytes | None] | None = None) -> byt
             _text(slide, Inches(0.8), Inches(3.1), Inches(11.7), Inches(1.0), slide_spec.title, 30)
             _text(slide, Inches(0.8), Inches(4.1), Inches(11.7), Inches(0.6), slide_spec.subtitle, 20, colour=GREY)
             for k, line in enumerate(slide_spec.bullets):
-                _text(slide, Inches(0.8), Inches(4.9 + 0.6 * k), Inches(11.7), Inches(0.6), line, 16,
-                      colour=FOCUS if briefing.is_demo and k == 0 else GREY)
+                _text(
+                    slide,
+                    Inches(0.8),
+                    Inches(4.9 + 0.6 * k),
+                    Inches(11.7),
+                    Inches(0.6),
+                    line,
+                    16,
+                    colour=FOCUS if briefing.is_demo and k == 0 else GREY,
+                )
             _notes(slide, slide_spec.note)
             continue
         if slide_spec.cards:
@@ -106,7 +116,7 @@ def to_pptx(briefing: Briefing, images: list[bytes | None] | None = None) -> byt
             _notes(slide, "How to read this chart: " + slide_spec.note)
             continue
         table = slide_spec.table
-        chunks = [table.iloc[i:i + ROWS_PER_SLIDE] for i in range(0, max(len(table), 1), ROWS_PER_SLIDE)]
+        chunks = [table.iloc[i : i + ROWS_PER_SLIDE] for i in range(0, max(len(table), 1), ROWS_PER_SLIDE)]
         for part, chunk in enumerate(chunks, start=1):
             slide = deck.slides.add_slide(blank)
             suffix = f" ({part} of {len(chunks)})" if len(chunks) > 1 else ""

@@ -56,7 +56,8 @@ def period_coverage(catalogue: analysis.Catalogue, bench: analysis.Benchmark) ->
     ranked = ranked.merge(fresh, on=["indicator_id", "period"])
     frame = ranked.assign(publisher=ranked["indicator_id"].map(publishers(catalogue.indicators)))
     coverage = frame.groupby("period").agg(
-        publishers=("publisher", "nunique"), indicators=("indicator_id", "nunique"),
+        publishers=("publisher", "nunique"),
+        indicators=("indicator_id", "nunique"),
         authorities=("authority_code", "nunique"),
     )
     order = [label for label in catalogue.calendar.labels if label in coverage.index]
@@ -110,14 +111,23 @@ def quadrant_chart(catalogue: analysis.Catalogue, view: pd.DataFrame, period: st
 
     view = view.assign(context_text=view["context_value"].map(money))
     title = f"Overall performance against spend per head, {period}"
-    subtitle = (f"English county areas that existed in {period} ({len(view)}); focus "
-                f"{catalogue.authority_name(focus)}; {catalogue.settings.get('dataset_label', 'public data')}")
-    return charts.quadrant_chart(view, title, subtitle,
-                                 "Spend rank (1 = highest net revenue expenditure per head)", "spend")
+    subtitle = (
+        f"English county areas that existed in {period} ({len(view)}); focus "
+        f"{catalogue.authority_name(focus)}; {catalogue.settings.get('dataset_label', 'public data')}"
+    )
+    return charts.quadrant_chart(
+        view, title, subtitle, "Spend rank (1 = highest net revenue expenditure per head)", "spend"
+    )
 
 
-def report_markdown(catalogue: analysis.Catalogue, bench: analysis.Benchmark, focus: str, period: str,
-                    chart_file: str, view: pd.DataFrame) -> str:
+def report_markdown(
+    catalogue: analysis.Catalogue,
+    bench: analysis.Benchmark,
+    focus: str,
+    period: str,
+    chart_file: str,
+    view: pd.DataFrame,
+) -> str:
     """Return the report's Markdown for the latest common ``period`` (pure: no I/O)."""
     settings = catalogue.settings
     focus_name = catalogue.authority_name(focus)
@@ -156,19 +166,23 @@ def report_markdown(catalogue: analysis.Catalogue, bench: analysis.Benchmark, fo
         "",
         _indicator_list(catalogue, bench, period),
         "",
-        *([] if richest == period else [
-            f"## Every county area, {richest} (the reporting year with the most indicators)",
-            "",
-            f"Publishers label years differently (DfE LAIT `2023`, Oflog, DEFRA and MHCLG `2022-23`); "
-            f"each published period counts in the financial year that holds its midpoint. {richest} has "
-            f"the most ranked indicators ({int(coverage.loc[richest, 'indicators'])}, from "
-            f"{int(coverage.loc[richest, 'publishers'])} publisher(s)).",
-            "",
-            *overview_lines(catalogue, bench, richest, focus),
-            "",
-            positions_table(catalogue, bench, richest),
-            "",
-        ]),
+        *(
+            []
+            if richest == period
+            else [
+                f"## Every county area, {richest} (the reporting year with the most indicators)",
+                "",
+                f"Publishers label years differently (DfE LAIT `2023`, Oflog, DEFRA and MHCLG `2022-23`); "
+                f"each published period counts in the financial year that holds its midpoint. {richest} has "
+                f"the most ranked indicators ({int(coverage.loc[richest, 'indicators'])}, from "
+                f"{int(coverage.loc[richest, 'publishers'])} publisher(s)).",
+                "",
+                *overview_lines(catalogue, bench, richest, focus),
+                "",
+                positions_table(catalogue, bench, richest),
+                "",
+            ]
+        ),
         "## Data sources",
         "",
         settings.get("sources", ""),
@@ -188,26 +202,40 @@ def overview_lines(catalogue: analysis.Catalogue, bench: analysis.Benchmark, per
     name = facts["focus_name"]
     lines = []
     if facts["overall_position"] is not None:
-        lines.append(f"- **Overall:** {name} is {ordinal(facts['overall_position'])} of {facts['overall_n']}"
-                     + (f"; LA Core {ordinal(facts['core_position'])} of {facts['core_n']}."
-                        if facts["core_position"] is not None else "."))
+        lines.append(
+            f"- **Overall:** {name} is {ordinal(facts['overall_position'])} of {facts['overall_n']}"
+            + (
+                f"; LA Core {ordinal(facts['core_position'])} of {facts['core_n']}."
+                if facts["core_position"] is not None
+                else "."
+            )
+        )
     else:
         lines.append(f"- **Overall:** {name} has no Overall position in {period}.")
     lines.append(f"- **Data currency:** {currency_text(facts['currency'])}")
     themes = facts["theme_positions"]
     themes = themes[~themes["theme"].isin([OVERALL, LA_CORE]) & themes["position"].notna()]
     if len(themes):
-        lines.append("- **Themes:** " + "; ".join(
-            f"{row.theme} {ordinal(row.position)} of {int(row.n_positioned)}" for row in themes.itertuples()) + ".")
+        lines.append(
+            "- **Themes:** "
+            + "; ".join(
+                f"{row.theme} {ordinal(row.position)} of {int(row.n_positioned)}" for row in themes.itertuples()
+            )
+            + "."
+        )
     if facts["spend_rank"] is not None:
         rank, n = facts["spend_rank"], facts["spend_n"]
-        place = ("the highest" if rank == 1 else "the lowest" if rank == n else f"{ordinal(rank)} highest")
-        lines.append(f"- **Spend:** net current expenditure {money(facts['spend_per_head'], 2)} per head in "
-                     f"{facts['spend_period']}, {place} of {n}.")
+        place = "the highest" if rank == 1 else "the lowest" if rank == n else f"{ordinal(rank)} highest"
+        lines.append(
+            f"- **Spend:** net current expenditure {money(facts['spend_per_head'], 2)} per head in "
+            f"{facts['spend_period']}, {place} of {n}."
+        )
     if facts["deprivation_rank"] is not None:
-        lines.append(f"- **Deprivation:** {ordinal(facts['deprivation_rank'])} most deprived of "
-                     f"{facts['deprivation_n']} county areas with an {facts['deprivation_edition']} summary "
-                     f"(national rank of average rank {facts['imd_rank']:.0f} of 151).")
+        lines.append(
+            f"- **Deprivation:** {ordinal(facts['deprivation_rank'])} most deprived of "
+            f"{facts['deprivation_n']} county areas with an {facts['deprivation_edition']} summary "
+            f"(national rank of average rank {facts['imd_rank']:.0f} of 151)."
+        )
     if facts["quadrant"]:
         lines.append(f"- **Quadrant (Overall against spend):** {facts['quadrant']}.")
     return lines
@@ -220,8 +248,10 @@ def positions_table(catalogue: analysis.Catalogue, bench: analysis.Benchmark, pe
     counts = positioned.groupby("theme")["n_positioned"].max()
     themes = [column for column in table.columns if column not in ("authority_code", "name", "kind")]
     header = ["Authority", "Kind"] + [f"{theme} (of {int(counts.get(theme, 0))})" for theme in themes]
-    rows = [[row["name"], row["kind"]] + ["–" if pd.isna(row[theme]) else str(int(row[theme])) for theme in themes]
-            for _, row in table.iterrows()]
+    rows = [
+        [row["name"], row["kind"]] + ["–" if pd.isna(row[theme]) else str(int(row[theme])) for theme in themes]
+        for _, row in table.iterrows()
+    ]
     return _markdown_table(header, rows)
 
 
@@ -241,14 +271,26 @@ def run_report(args: argparse.Namespace) -> int:
 def add_commands(commands) -> None:
     """Add the ``public-report`` subcommand to the CLI's subparsers."""
     parser = commands.add_parser(
-        "public-report", help="write docs/public-counties.md from a store built by build-public",
+        "public-report",
+        help="write docs/public-counties.md from a store built by build-public",
         description="Write the county areas' Overall and theme positions on the public data, "
-                    "with the quadrant chart and the data sources, as Markdown.",
+        "with the quadrant chart and the data sources, as Markdown.",
     )
-    parser.add_argument("--db", dest="report_db", type=Path, default=None, metavar="FILE",
-                        help="store built by build-public (default: the global --db, else $BENCHMARKING_DB)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="FILE",
-                        help="Markdown file to write; the chart goes beside it (default: docs/public-counties.md)")
+    parser.add_argument(
+        "--db",
+        dest="report_db",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="store built by build-public (default: the global --db, else $BENCHMARKING_DB)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="FILE",
+        help="Markdown file to write; the chart goes beside it (default: docs/public-counties.md)",
+    )
     parser.add_argument("--focus", default=None, help="focus authority code (default: the store's, Leicestershire)")
     parser.set_defaults(run=run_report)
 
@@ -269,8 +311,7 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
     def cell(text) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |",
-             "|" + "|".join("---" for _ in header) + "|"]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -281,19 +322,28 @@ def _indicator_list(catalogue: analysis.Catalogue, bench: analysis.Benchmark, pe
     if len(used) > 40:
         per_theme = used.groupby("theme")["id"].count()
         return "Ranked indicators per theme: " + "; ".join(f"{t} {n}" for t, n in per_theme.items()) + "."
-    rows = [[row.theme, row.name, row.polarity, publishers(used).get(row.id, "")]
-            for row in used.sort_values(["theme", "name"]).itertuples()]
-    return f"Indicators ranked in {period}:\n\n" + _markdown_table(["Theme", "Indicator", "Better when", "Source"],
-                                                                  rows)
+    rows = [
+        [row.theme, row.name, row.polarity, publishers(used).get(row.id, "")]
+        for row in used.sort_values(["theme", "name"]).itertuples()
+    ]
+    return f"Indicators ranked in {period}:\n\n" + _markdown_table(
+        ["Theme", "Indicator", "Better when", "Source"], rows
+    )
 
 
 def _sources_table(datasets: pd.DataFrame) -> str:
     frame = datasets.sort_values("id")
     frame = frame[frame["table_name"].fillna("").ne("")]
-    rows = [[row["name"], row["source"] or "", row["file_name"] or "",
-             ", ".join(sha[:12] for sha in str(row["file_sha256"] or "").split(", ") if sha),
-             f"{int(row['rows_added']):,}"]
-            for _, row in frame.iterrows()]
+    rows = [
+        [
+            row["name"],
+            row["source"] or "",
+            row["file_name"] or "",
+            ", ".join(sha[:12] for sha in str(row["file_sha256"] or "").split(", ") if sha),
+            f"{int(row['rows_added']):,}",
+        ]
+        for _, row in frame.iterrows()
+    ]
     return _markdown_table(["Dataset", "Publisher and licence", "Files", "SHA-256 (first 12)", "Rows"], rows)
 
 
@@ -301,8 +351,10 @@ def _skipped_section(summary_json: str | None) -> list[str]:
     if not summary_json:
         return []
     summary = json.loads(summary_json)
-    files = [[f["source"], f["file"], f"{f['read']:,}", f"{f['used']:,}", f"{f['skipped']:,}"]
-             for f in summary.get("files", [])]
+    files = [
+        [f["source"], f["file"], f"{f['read']:,}", f"{f['used']:,}", f"{f['skipped']:,}"]
+        for f in summary.get("files", [])
+    ]
     skipped = [[s["file"], s["reason"], f"{s['rows']:,}"] for s in summary.get("skipped", [])]
     lines = [
         "## What the build read and left out",

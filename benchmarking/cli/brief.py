@@ -46,15 +46,22 @@ def run(args) -> int:
         data = to_pdf(briefing, images)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(f"Wrote {out} ({len(data) / 1e6:.1f} MB, {len(briefing.slides)} sections) in "
-          f"{time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"Wrote {out} ({len(data) / 1e6:.1f} MB, {len(briefing.slides)} sections) in "
+        f"{time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     return 0
 
 
 def add_commands(commands) -> None:
     """Add the ``brief`` subcommand."""
     parser = commands.add_parser("brief", help="write the Cabinet briefing (slides or printable report)")
-    parser.add_argument("--period", default=None, help="reporting period label (default: the latest in which 90%% of indicators have figures of their own)")
+    parser.add_argument(
+        "--period",
+        default=None,
+        help="reporting period label (default: the latest in which 90%% of indicators have figures of their own)",
+    )
     parser.add_argument("--group", default="all", help="comparator group id (default: all)")
     parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
     parser.add_argument("--council", default=None, help="council name for the title slide")

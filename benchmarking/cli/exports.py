@@ -20,8 +20,17 @@ if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or
     from benchmarking.service import analysis
 
 RANK_EXPORT_COLUMNS = ["indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile"]
-POSITION_EXPORT_COLUMNS = ["period", "theme", "authority_code", "average_rank", "n_indicators", "n_available",
-                           "coverage", "position", "n_positioned"]
+POSITION_EXPORT_COLUMNS = [
+    "period",
+    "theme",
+    "authority_code",
+    "average_rank",
+    "n_indicators",
+    "n_available",
+    "coverage",
+    "position",
+    "n_positioned",
+]
 
 
 def _benchmark(args: argparse.Namespace) -> tuple[analysis.Catalogue, analysis.Benchmark, list[str]]:
@@ -76,14 +85,24 @@ def add_commands(commands) -> None:
         ("positions", export_positions, "position", "write theme, Overall and LA Core positions as CSV"),
     ):
         parser = commands.add_parser(name, help=help_text)
-        parser.add_argument("--period", help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: see benchmarking/method/currency.py)")
+        parser.add_argument(
+            "--period",
+            help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: see benchmarking/method/currency.py)",
+        )
         parser.add_argument("--all-periods", action="store_true", help="every period instead of one")
-        parser.add_argument("--group", default="all",
-                            help="comparator group id: all, county-councils, county-unitaries, region:<name>, "
-                                 "list:<id>, neighbours:<id> (default: all)")
+        parser.add_argument(
+            "--group",
+            default="all",
+            help="comparator group id: all, county-councils, county-unitaries, region:<name>, "
+            "list:<id>, neighbours:<id> (default: all)",
+        )
         parser.add_argument("--focus", default=None, help="focus authority code (for neighbour groups)")
         parser.add_argument("--scaled", action="store_true", help="scale ranks to the group size before averaging")
-        parser.add_argument("--min-coverage", type=float, default=0.5,
-                            help="share of a theme's indicators needed for a position (default 0.5)")
+        parser.add_argument(
+            "--min-coverage",
+            type=float,
+            default=0.5,
+            help="share of a theme's indicators needed for a position (default 0.5)",
+        )
         parser.add_argument("--out", type=Path, default=None, help="CSV file to write (default: standard output)")
         parser.set_defaults(run=lambda args, f=function, w=what: _write(f(args), args.out, w))

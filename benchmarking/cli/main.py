@@ -40,8 +40,9 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
     for value in values or []:
         name, sep, text = value.partition("=")
         if not sep or not name.strip():
-            raise BenchmarkingError(f"{option} takes FIELD={example.split('=')[1].upper()}, for example "
-                                    f"{option} {example}; got {value!r}")
+            raise BenchmarkingError(
+                f"{option} takes FIELD={example.split('=')[1].upper()}, for example {option} {example}; got {value!r}"
+            )
         pairs[name.strip()] = text.strip()
     return pairs
 
@@ -64,8 +65,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for source in sources:
         columns = [str(c) for c in source.frame.columns]
         mapping, origin = choose_mapping(columns, context, args.table)
-        mapping = adjust(mapping, columns, layout=args.layout, columns=_pairs(args.map, "--map", "period=column"),
-                         constants=_pairs(args.set, "--set", "edition=value"), indicators=context.indicators)
+        mapping = adjust(
+            mapping,
+            columns,
+            layout=args.layout,
+            columns=_pairs(args.map, "--map", "period=column"),
+            constants=_pairs(args.set, "--set", "edition=value"),
+            indicators=context.indicators,
+        )
         mappings[source.name] = mapping
         if args.map or args.set or args.layout:
             origin = f"{origin} and adjusted"
@@ -78,8 +85,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
         return 0
     if preview.blocking or (preview.rejected and not args.skip_rejected):
         raise ImportValidationError(preview.issues)
-    result = commit(store, mapped, {s.name: s.sha256 for s in sources}, skip_rejected=args.skip_rejected,
-                    dataset_name=args.name, source=args.source)
+    result = commit(
+        store,
+        mapped,
+        {s.name: s.sha256 for s in sources},
+        skip_rejected=args.skip_rejected,
+        dataset_name=args.name,
+        source=args.source,
+    )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     print(
         f"Imported {result.rows:,} rows from {result.file_name} into '{result.table}' at {store.path}: "
@@ -107,10 +120,17 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was written.")
         return 0
-    result = import_frames(store, items, dataset_name=source.dataset_name, source=source.source,
-                           file_hashes=source.file_hashes(args.source))
-    print(f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
-          f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)})")
+    result = import_frames(
+        store,
+        items,
+        dataset_name=source.dataset_name,
+        source=source.source,
+        file_hashes=source.file_hashes(args.source),
+    )
+    print(
+        f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
+        f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)})"
+    )
     return 0
 
 
@@ -127,9 +147,11 @@ def _cmd_undo(args: argparse.Namespace) -> int:
             "rebuild the store instead (python -m benchmarking demo)"
         )
     undone = store.undo_last_import()
-    print(f"Undid import {undone['id']} ({undone['name']}, loaded {undone['loaded_at']:%d %b %Y %H:%M} by "
-          f"{undone['loaded_by']}): {undone['rows_added']:,} added rows removed, "
-          f"{undone['rows_replaced']:,} replaced rows restored")
+    print(
+        f"Undid import {undone['id']} ({undone['name']}, loaded {undone['loaded_at']:%d %b %Y %H:%M} by "
+        f"{undone['loaded_by']}): {undone['rows_added']:,} added rows removed, "
+        f"{undone['rows_replaced']:,} replaced rows restored"
+    )
     return 0
 
 
@@ -145,8 +167,10 @@ def _print_preview(preview) -> None:
             print(f"  - {issue}")
     if len(preview.themes):
         themes = preview.themes
-        changed = themes[(themes["indicators_before"] != themes["indicators_after"])
-                         | (themes["values_before"] != themes["values_after"])]
+        changed = themes[
+            (themes["indicators_before"] != themes["indicators_after"])
+            | (themes["values_before"] != themes["values_after"])
+        ]
         if len(changed):
             print("Coverage by theme in the periods imported (themes that change):")
             print(changed.to_string(index=False))
@@ -160,10 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     from benchmarking.ingest.mapping import LAYOUTS
 
-    parser = argparse.ArgumentParser(prog="python -m benchmarking", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, default=None,
-                        help="store file (default: $BENCHMARKING_DB or data/benchmarking.duckdb)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarking", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--db", type=Path, default=None, help="store file (default: $BENCHMARKING_DB or data/benchmarking.duckdb)"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="build the illustrative demo store")
@@ -171,30 +197,58 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     imp = commands.add_parser(
-        "import", help="import CSV, XLSX or Parquet files (long or wide), with preview and one commit")
+        "import", help="import CSV, XLSX or Parquet files (long or wide), with preview and one commit"
+    )
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    imp.add_argument("--table", default=None, choices=list(schema.COLUMNS),
-                     help="table the files fill (default: recognised from the header)")
+    imp.add_argument(
+        "--table",
+        default=None,
+        choices=list(schema.COLUMNS),
+        help="table the files fill (default: recognised from the header)",
+    )
     imp.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first sheet)")
-    imp.add_argument("--layout", default=None, choices=list(LAYOUTS),
-                     help="long, or wide with periods or indicators as columns (default: recognised)")
-    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN",
-                     help="take a field from a column, e.g. --map authority_name='Local authority'")
-    imp.add_argument("--set", action="append", metavar="FIELD=VALUE",
-                     help="one value for every row, e.g. --set indicator_id=LCC001 or --set edition='IMD 2019'")
+    imp.add_argument(
+        "--layout",
+        default=None,
+        choices=list(LAYOUTS),
+        help="long, or wide with periods or indicators as columns (default: recognised)",
+    )
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help="take a field from a column, e.g. --map authority_name='Local authority'",
+    )
+    imp.add_argument(
+        "--set",
+        action="append",
+        metavar="FIELD=VALUE",
+        help="one value for every row, e.g. --set indicator_id=LCC001 or --set edition='IMD 2019'",
+    )
     imp.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
-    imp.add_argument("--skip-rejected", action="store_true",
-                     help="leave out rows that fail a check and import the rest (default: refuse the import)")
+    imp.add_argument(
+        "--skip-rejected",
+        action="store_true",
+        help="leave out rows that fail a check and import the rest (default: refuse the import)",
+    )
     imp.add_argument("--source", default=None, help="where the data came from, kept with the import")
     imp.add_argument("--name", default=None, help="a name for this import in the load history")
     imp.set_defaults(run=_cmd_import)
 
     src = commands.add_parser("import-source", help="load a published dataset through its adapter")
     src.add_argument("name", choices=["lgbf", "oflog", "imd"])
-    src.add_argument("--source", type=Path, required=True, metavar="DIR",
-                     help="folder holding the published files (or its parent, e.g. shared/data)")
-    src.add_argument("--add-authorities", action="store_true",
-                     help="imd: add the authorities the store lacks (default: leave their rows out)")
+    src.add_argument(
+        "--source",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder holding the published files (or its parent, e.g. shared/data)",
+    )
+    src.add_argument(
+        "--add-authorities",
+        action="store_true",
+        help="imd: add the authorities the store lacks (default: leave their rows out)",
+    )
     src.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
     src.set_defaults(run=_cmd_import_source)
 

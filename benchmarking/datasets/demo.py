@@ -78,8 +78,12 @@ SPEND_ROWS = {
 FUNDING_ROW = "Core Spending Power per head"
 # Typical net spend per head by service in 2021/22 (£), the centre of the invented spread.
 SERVICE_SPEND = {
-    "adult social care": 330.0, "children's social care": 160.0, "education": 420.0,
-    "public health": 55.0, "highways & transport": 65.0, "environment & regulatory": 55.0,
+    "adult social care": 330.0,
+    "children's social care": 160.0,
+    "education": 420.0,
+    "public health": 55.0,
+    "highways & transport": 65.0,
+    "environment & regulatory": 55.0,
     "culture & leisure": 16.0,
 }
 # Invented indicators that round the basket out to about 240 (names are generic measures).
@@ -88,7 +92,13 @@ EXTRA_INDICATORS = [
     ("Economy", "% of working-age population with NVQ4+", "%", "high", 40.0),
     ("Transport & Highways", "% of principal roads where maintenance should be considered", "%", "low", 3.0),
     ("Transport & Highways", "% of non-principal roads where maintenance should be considered", "%", "low", 6.0),
-    ("Adult Social Care", "% of adult social care users who have as much social contact as they would like", "%", "high", 45.0),
+    (
+        "Adult Social Care",
+        "% of adult social care users who have as much social contact as they would like",
+        "%",
+        "high",
+        45.0,
+    ),
     ("Adult Social Care", "Carer-reported quality of life score", "score", "high", 7.5),
     ("Children's Social Care", "% of children in need with a repeat referral within 12 months", "%", "low", 22.0),
     ("Education", "% of pupils attending a good or outstanding secondary school", "%", "high", 78.0),
@@ -110,7 +120,7 @@ def parse_printed_value(text: object) -> float | None:
     raw = m.group(0)
     negative = raw.startswith("-") or s.startswith("-")
     number = float(raw.replace("£", "").replace(",", "").replace("-", "").strip())
-    rest = s[m.end():m.end() + 2].lower()
+    rest = s[m.end() : m.end() + 2].lower()
     if rest.startswith("bn"):
         number *= 1000.0  # keep £m as the unit for money totals
     elif rest.startswith("k"):
@@ -135,37 +145,54 @@ def build_indicators(dashboard: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
     rows = rows.reset_index(drop=True)
     polarity = rows["polarity"].fillna("N/A").str.lower().map({"high": "high", "low": "low"}).fillna("none")
     prefix = rows["dashboard"].str.split(r" - |: ", regex=True).str[0]
-    catalogue = pd.DataFrame({
-        "id": [f"LCC{n:03d}" for n in range(1, len(rows) + 1)],
-        "name": rows["description"].str.strip(),
-        "theme": rows["dashboard"].map(DASHBOARD_THEMES),
-        "outcome": prefix.map(DASHBOARD_OUTCOMES),
-        "polarity": polarity,
-        "target_midpoint": np.nan,
-        "unit": [_unit(d, v) for d, v in zip(rows["description"], rows["value_2021_22"])],
-        "source": "Leicestershire County Council Performance Compendium 2022 (indicator definition); "
-                  "values for other authorities invented",
-        "description": rows["section"].fillna("").radd(rows["dashboard"] + " / ").str.rstrip(" /"),
-    })
-    printed = pd.DataFrame({
-        "indicator_id": catalogue["id"],
-        "value_2021_22": rows["value_2021_22"].map(parse_printed_value),
-        "value_2020_21": rows["value_2020_21"].map(parse_printed_value),
-        "target": rows["target"],
-        "commentary": rows["commentary"],
-        "strategic_plan": rows["strategic_plan"].astype(str).str.lower().eq("true"),
-    })
+    catalogue = pd.DataFrame(
+        {
+            "id": [f"LCC{n:03d}" for n in range(1, len(rows) + 1)],
+            "name": rows["description"].str.strip(),
+            "theme": rows["dashboard"].map(DASHBOARD_THEMES),
+            "outcome": prefix.map(DASHBOARD_OUTCOMES),
+            "polarity": polarity,
+            "target_midpoint": np.nan,
+            "unit": [_unit(d, v) for d, v in zip(rows["description"], rows["value_2021_22"])],
+            "source": "Leicestershire County Council Performance Compendium 2022 (indicator definition); "
+            "values for other authorities invented",
+            "description": rows["section"].fillna("").radd(rows["dashboard"] + " / ").str.rstrip(" /"),
+        }
+    )
+    printed = pd.DataFrame(
+        {
+            "indicator_id": catalogue["id"],
+            "value_2021_22": rows["value_2021_22"].map(parse_printed_value),
+            "value_2020_21": rows["value_2020_21"].map(parse_printed_value),
+            "target": rows["target"],
+            "commentary": rows["commentary"],
+            "strategic_plan": rows["strategic_plan"].astype(str).str.lower().eq("true"),
+        }
+    )
     extra = pd.DataFrame(EXTRA_INDICATORS, columns=["theme", "name", "unit", "polarity", "centre"])
-    extra_catalogue = pd.DataFrame({
-        "id": [f"DEMO{n:03d}" for n in range(1, len(extra) + 1)],
-        "name": extra["name"], "theme": extra["theme"], "outcome": None,
-        "polarity": extra["polarity"], "target_midpoint": np.nan, "unit": extra["unit"],
-        "source": "invented for the demo dataset", "description": "Invented demo indicator",
-    })
-    extra_printed = pd.DataFrame({
-        "indicator_id": extra_catalogue["id"], "value_2021_22": extra["centre"],
-        "value_2020_21": np.nan, "target": None, "commentary": None, "strategic_plan": False,
-    })
+    extra_catalogue = pd.DataFrame(
+        {
+            "id": [f"DEMO{n:03d}" for n in range(1, len(extra) + 1)],
+            "name": extra["name"],
+            "theme": extra["theme"],
+            "outcome": None,
+            "polarity": extra["polarity"],
+            "target_midpoint": np.nan,
+            "unit": extra["unit"],
+            "source": "invented for the demo dataset",
+            "description": "Invented demo indicator",
+        }
+    )
+    extra_printed = pd.DataFrame(
+        {
+            "indicator_id": extra_catalogue["id"],
+            "value_2021_22": extra["centre"],
+            "value_2020_21": np.nan,
+            "target": None,
+            "commentary": None,
+            "strategic_plan": False,
+        }
+    )
     return (
         pd.concat([catalogue, extra_catalogue], ignore_index=True),
         pd.concat([printed, extra_printed], ignore_index=True),
@@ -177,8 +204,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     rng = np.random.default_rng(seed)
     authorities = pd.read_csv(DATA_DIR / "demo_authorities.csv")
     theme_service = pd.read_csv(DATA_DIR / "theme_services.csv")
-    dashboard = pd.read_csv(DATA_DIR / "performance_dashboard_2021_22.csv", keep_default_na=False,
-                            na_values=[""])
+    dashboard = pd.read_csv(DATA_DIR / "performance_dashboard_2021_22.csv", keep_default_na=False, na_values=[""])
     if focus not in set(authorities["code"]):
         raise ValueError(f"focus authority {focus!r} is not one of the demo authorities")
     indicators, printed = build_indicators(dashboard)
@@ -248,7 +274,8 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     services = list(SERVICE_SPEND)
     base = np.array([SERVICE_SPEND[s] for s in services])
     level = np.exp(
-        0.15 * (funding - funding.min())[None, :, None] + 0.05 * deprivation[None, :, None]
+        0.15 * (funding - funding.min())[None, :, None]
+        + 0.05 * deprivation[None, :, None]
         + rng.normal(scale=0.08, size=(n_years, n_auth, len(services)))
     )
     growth = 1.02 ** (years - LAST_YEAR)
@@ -258,7 +285,9 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     spend_frames = []
     for k, service in enumerate(services + ["total"]):
         block = total if service == "total" else service_spend[:, :, k]
-        frame = pd.MultiIndex.from_product([labels, authorities["code"]], names=["period", "authority_code"]).to_frame(index=False)
+        frame = pd.MultiIndex.from_product([labels, authorities["code"]], names=["period", "authority_code"]).to_frame(
+            index=False
+        )
         frame["service"] = service
         frame["net_expenditure_per_head"] = np.round(block.reshape(-1), 2)
         spend_frames.append(frame)
@@ -274,7 +303,9 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     csp = (800.0 + 90.0 * (funding[None, :] - funding.min()) + rng.normal(scale=5.0, size=(n_years, n_auth))) * (
         1.025 ** (years - LAST_YEAR)
     )[:, None]
-    funding_frame = pd.MultiIndex.from_product([labels, authorities["code"]], names=["period", "authority_code"]).to_frame(index=False)
+    funding_frame = pd.MultiIndex.from_product(
+        [labels, authorities["code"]], names=["period", "authority_code"]
+    ).to_frame(index=False)
     funding_frame["core_spending_power_per_head"] = np.round(csp.reshape(-1), 2)
     row = dashboard[dashboard["description"].str.startswith(FUNDING_ROW)].iloc[0]
     for label, column in ((labels[-1], "value_2021_22"), (labels[-2], "value_2020_21")):
@@ -284,35 +315,52 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     # IMD 2019: rank of average rank among 151 upper-tier areas, 1 = most deprived.
     imd_rank = np.sort(rng.choice(np.arange(30, 152), size=n_auth, replace=False))[::-1]
     order = np.argsort(deprivation)  # least deprived first -> highest rank number
-    deprivation_frame = pd.DataFrame({
-        "authority_code": authorities["code"].to_numpy()[order],
-        "edition": "IMD 2019",
-        "rank_of_average_rank": imd_rank.astype(float),
-        "average_score": np.round(10 + 3.5 * np.sort(deprivation) + 1.5, 2),
-    })
+    deprivation_frame = pd.DataFrame(
+        {
+            "authority_code": authorities["code"].to_numpy()[order],
+            "edition": "IMD 2019",
+            "rank_of_average_rank": imd_rank.astype(float),
+            "average_score": np.round(10 + 3.5 * np.sort(deprivation) + 1.5, 2),
+        }
+    )
     deprivation_frame.loc[deprivation_frame["authority_code"] == focus, "rank_of_average_rank"] = 137.0
 
-    dashboard_extra = printed.loc[printed["indicator_id"].str.startswith("LCC"),
-                                  ["indicator_id", "target", "commentary", "strategic_plan"]].copy()
+    dashboard_extra = printed.loc[
+        printed["indicator_id"].str.startswith("LCC"), ["indicator_id", "target", "commentary", "strategic_plan"]
+    ].copy()
     dashboard_extra.insert(1, "period", labels[-1])
 
     # The Compendium's own comparator notes, as notes on each indicator for 2021/22.
     comparator_notes = dashboard.loc[
         ~dashboard["description"].str.startswith(tuple(SPEND_ROWS) + (FUNDING_ROW,)), "comparator_note"
     ].reset_index(drop=True)
-    note = pd.DataFrame({
-        "indicator_id": indicators["id"].iloc[: len(comparator_notes)].to_numpy(),
-        "authority_code": "*", "period": labels[-1], "note": comparator_notes.to_numpy(),
-        "added_by": "Performance Compendium 2022",
-    }).dropna(subset=["note"])
+    note = pd.DataFrame(
+        {
+            "indicator_id": indicators["id"].iloc[: len(comparator_notes)].to_numpy(),
+            "authority_code": "*",
+            "period": labels[-1],
+            "note": comparator_notes.to_numpy(),
+            "added_by": "Performance Compendium 2022",
+        }
+    ).dropna(subset=["note"])
     period = pd.DataFrame({"label": labels, "start_date": [period_start(p) for p in labels]})
     groups = _demo_groups(authorities)
     return {
         "authority": authorities,
-        "indicator": indicators[[
-            "id", "name", "theme", "outcome", "polarity", "target_midpoint", "unit", "source",
-            "is_core", "description",
-        ]],
+        "indicator": indicators[
+            [
+                "id",
+                "name",
+                "theme",
+                "outcome",
+                "polarity",
+                "target_midpoint",
+                "unit",
+                "source",
+                "is_core",
+                "description",
+            ]
+        ],
         "period": period,
         "indicator_value": indicator_value,
         "spend": spend,
@@ -327,19 +375,18 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
 
 def _demo_groups(authorities: pd.DataFrame) -> pd.DataFrame:
     """Return one saved custom list: the East Midlands and its neighbouring regions' counties."""
-    members = authorities.loc[
-        authorities["region"].isin(["East Midlands", "West Midlands", "East of England"]), "code"
-    ]
-    return pd.DataFrame({
-        "group_id": "midlands-and-east",
-        "name": "Midlands and East counties (saved list)",
-        "authority_code": "*",
-        "member_code": members.to_numpy(),
-    })
+    members = authorities.loc[authorities["region"].isin(["East Midlands", "West Midlands", "East of England"]), "code"]
+    return pd.DataFrame(
+        {
+            "group_id": "midlands-and-east",
+            "name": "Midlands and East counties (saved list)",
+            "authority_code": "*",
+            "member_code": members.to_numpy(),
+        }
+    )
 
 
-def build_demo_store(path: Path | str | None = None, seed: int = DEFAULT_SEED,
-                     focus: str = DEFAULT_FOCUS) -> Store:
+def build_demo_store(path: Path | str | None = None, seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> Store:
     """Generate the demo dataset and write it into a new store at ``path``; return the store."""
     store = Store(path)
     if store.path.exists():
@@ -353,7 +400,7 @@ def build_demo_store(path: Path | str | None = None, seed: int = DEFAULT_SEED,
         dataset={
             "name": f"Demo county comparators ({DEMO_LABEL}, seed {seed})",
             "source": "generated by benchmarking.demo; indicator names and Leicestershire's "
-                      "2020/21-2021/22 values from the Performance Compendium 2022",
+            "2020/21-2021/22 values from the Performance Compendium 2022",
             "kind": "demo",
         },
         settings={"focus_authority": focus, "dataset_label": DEMO_LABEL, "demo_seed": str(seed)},
@@ -365,7 +412,9 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: build the demo store."""
     parser = argparse.ArgumentParser(prog="python -m benchmarking.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--db", type=Path, default=None, help="store file (default: $BENCHMARKING_DB or data/benchmarking.duckdb)")
+    parser.add_argument(
+        "--db", type=Path, default=None, help="store file (default: $BENCHMARKING_DB or data/benchmarking.duckdb)"
+    )
     parser.add_argument("--focus", default=DEFAULT_FOCUS, help="ONS code of the focus authority")
     args = parser.parse_args(argv)
     store = build_demo_store(args.db or default_db_path(), seed=args.seed, focus=args.focus)

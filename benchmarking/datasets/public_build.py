@@ -39,8 +39,14 @@ from benchmarking.adapters import dfe_lait, defra, mhclg, ons_population, oflog,
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest.importer import check_batch, file_sha256
 from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA, CodeLookups, Loaded, load_code_lookups, load_county_areas, resolve_codes,
-    skip_counts, unmatched_reason,
+    NOT_A_COUNTY_AREA,
+    CodeLookups,
+    Loaded,
+    load_code_lookups,
+    load_county_areas,
+    resolve_codes,
+    skip_counts,
+    unmatched_reason,
 )
 from benchmarking.store import PROJECT_ROOT, Store
 
@@ -99,8 +105,10 @@ class SourceReport:
     def files(self) -> pd.DataFrame:
         """Return one row per file: source, file, read, used, skipped."""
         skipped = self.skipped.groupby("file")["rows"].sum() if len(self.skipped) else pd.Series(dtype="int64")
-        rows = [(self.name, name, read, read - int(skipped.get(name, 0)), int(skipped.get(name, 0)))
-                for name, read in self.rows_read.items()]
+        rows = [
+            (self.name, name, read, read - int(skipped.get(name, 0)), int(skipped.get(name, 0)))
+            for name, read in self.rows_read.items()
+        ]
         return pd.DataFrame(rows, columns=["source", "file", "read", "used", "skipped"])
 
 
@@ -127,14 +135,17 @@ class BuildSummary:
 
     def to_json(self) -> str:
         """Return the summary as compact JSON (kept in the store's ``public_build_summary`` setting)."""
-        return json.dumps({
-            "seconds": round(self.seconds, 1),
-            "counts": self.counts,
-            "files": self.files().to_dict("records"),
-            "skipped": self.skipped().to_dict("records"),
-            "themes": self.themes.to_dict("records"),
-            "notes": [note for source in self.sources for note in source.notes],
-        }, default=_json_default)
+        return json.dumps(
+            {
+                "seconds": round(self.seconds, 1),
+                "counts": self.counts,
+                "files": self.files().to_dict("records"),
+                "skipped": self.skipped().to_dict("records"),
+                "themes": self.themes.to_dict("records"),
+                "notes": [note for source in self.sources for note in source.notes],
+            },
+            default=_json_default,
+        )
 
     def text(self) -> str:
         """Return the summary people read after a build."""
@@ -143,15 +154,13 @@ class BuildSummary:
             f"Public comparator store built at {self.path} in {self.seconds:.1f} s",
             f"Authorities: {c['authorities']} county areas ({c['county_councils']} county councils, "
             f"{c['county_unitaries']} county unitaries; {c['authorities_today']} exist today)",
-            f"Indicators: {c['indicators']} ({c['ranked_indicators']} ranked, "
-            f"{c['context_indicators']} context only)",
+            f"Indicators: {c['indicators']} ({c['ranked_indicators']} ranked, {c['context_indicators']} context only)",
             _indent(self.themes.to_string(index=False)),
             f"Periods: {c['periods']} labels with values, {c['first_period']} to {c['last_period']}",
             f"Values: {c['values']:,} loaded ({c['missing_values']:,} of them missing as published)",
             f"Spend per head: {c['spend_rows']:,} rows (services x authorities) for {', '.join(c['spend_periods'])}",
             f"Deprivation: {c['deprivation_rows']} authorities ({IMD_EDITION})",
-            "Comparator groups: " + ", ".join(f"{g} ({n} authorities with a list)"
-                                              for g, n in c["groups"].items()),
+            "Comparator groups: " + ", ".join(f"{g} ({n} authorities with a list)" for g, n in c["groups"].items()),
             "Funding: none loaded. " + FUNDING_NOTE,
             "",
             "Rows per file (read = used + skipped):",
@@ -187,7 +196,9 @@ def load_theme_map(path: Path | str | None = None) -> pd.DataFrame:
 
 
 def build_public(
-    source: Path | str, out: Path | str | None = None, progress: TextIO | None = sys.stderr,
+    source: Path | str,
+    out: Path | str | None = None,
+    progress: TextIO | None = sys.stderr,
 ) -> BuildSummary:
     """Build a new store at ``out`` from the published files in ``source``; return the summary.
 
@@ -199,11 +210,16 @@ def build_public(
     out = Path(out) if out is not None else DEFAULT_OUT
     if not source.is_dir():
         raise BuildError(f"source folder {source} not found: point --source at the folder of published files")
-    absent = [folder for folder in ("dfe_lait", "oflog", "defra_waste", "mhclg_revenue", "ons_population",
-                                    IMD_FOLDER, "lookups") if not (source / folder).is_dir()]
+    absent = [
+        folder
+        for folder in ("dfe_lait", "oflog", "defra_waste", "mhclg_revenue", "ons_population", IMD_FOLDER, "lookups")
+        if not (source / folder).is_dir()
+    ]
     if absent:
-        raise BuildError(f"{source} lacks the published folder(s) {', '.join(absent)}; "
-                         "it should have the layout of shared/data (see its README.md)")
+        raise BuildError(
+            f"{source} lacks the published folder(s) {', '.join(absent)}; "
+            "it should have the layout of shared/data (see its README.md)"
+        )
     building = out.with_name(out.name + ".building")
     for stale in (building, building.with_name(building.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -221,38 +237,58 @@ def build_public(
         state["estimates"] = estimates
         latest = ons_population.latest_population(estimates)
         authorities = areas[["code", "name", "kind", "region"]].assign(
-            population=areas["code"].map(latest).astype("Int64"))
-        items = [("authority", authorities, "county_areas.csv"),
-                 ("theme_service", theme_services, THEME_SERVICES_FILE.name)]
+            population=areas["code"].map(latest).astype("Int64")
+        )
+        items = [
+            ("authority", authorities, "county_areas.csv"),
+            ("theme_service", theme_services, THEME_SERVICES_FILE.name),
+        ]
         files = [PROJECT_ROOT / "data" / "county_areas.csv", THEME_SERVICES_FILE]
         files += [source / ons_population.FOLDER / name for name, *_ in ons_population.FILES.values()]
-        written = _write(store, items, "County areas with ONS mid-year population",
-                         "data/county_areas.csv (ONS codes, kinds, reorganisations 2019-2023); "
-                         + ons_population.SOURCE, files)
-        return SourceReport(ons_population.SOURCE_NAME, read, skipped, written,
-                            notes=notes)
+        written = _write(
+            store,
+            items,
+            "County areas with ONS mid-year population",
+            "data/county_areas.csv (ONS codes, kinds, reorganisations 2019-2023); " + ons_population.SOURCE,
+            files,
+        )
+        return SourceReport(ons_population.SOURCE_NAME, read, skipped, written, notes=notes)
 
     def spend() -> SourceReport:
         loaded = mhclg.spend_items(source, areas, state["estimates"], lookups)
-        return _report(store, mhclg.SOURCE_NAME, loaded, mhclg.SOURCE,
-                       [source / mhclg.FOLDER / mhclg.DATA_FILE])
+        return _report(store, mhclg.SOURCE_NAME, loaded, mhclg.SOURCE, [source / mhclg.FOLDER / mhclg.DATA_FILE])
 
     def lait() -> SourceReport:
         loaded = dfe_lait.lait_items(source, areas, _topics(theme_map, dfe_lait.THEME_SOURCE), core_themes, lookups)
         folder = source / dfe_lait.FOLDER
-        return _report(store, dfe_lait.SOURCE_NAME, loaded, dfe_lait.SOURCE,
-                       [folder / dfe_lait.DATA_FILE, folder / dfe_lait.DICTIONARY_FILE])
+        return _report(
+            store,
+            dfe_lait.SOURCE_NAME,
+            loaded,
+            dfe_lait.SOURCE,
+            [folder / dfe_lait.DATA_FILE, folder / dfe_lait.DICTIONARY_FILE],
+        )
 
     def neighbours() -> SourceReport:
         loaded = dfe_lait.statistical_neighbour_items(source, areas, lookups)
         folder = source / dfe_lait.FOLDER
-        return _report(store, "DfE statistical neighbours", loaded, dfe_lait.NEIGHBOUR_SOURCE,
-                       [folder / name for name, *_ in dfe_lait.NEIGHBOUR_MODELS.values()])
+        return _report(
+            store,
+            "DfE statistical neighbours",
+            loaded,
+            dfe_lait.NEIGHBOUR_SOURCE,
+            [folder / name for name, *_ in dfe_lait.NEIGHBOUR_MODELS.values()],
+        )
 
     def asc() -> SourceReport:
         loaded, notes = _oflog_items(source / "oflog", areas, theme_map, core_themes, lookups)
-        report = _report(store, "Oflog adult social care", loaded, oflog.SOURCE,
-                         [source / "oflog" / oflog.DATA_FILE, source / "oflog" / oflog.NEIGHBOUR_FILE])
+        report = _report(
+            store,
+            "Oflog adult social care",
+            loaded,
+            oflog.SOURCE,
+            [source / "oflog" / oflog.DATA_FILE, source / "oflog" / oflog.NEIGHBOUR_FILE],
+        )
         report.notes += notes
         return report
 
@@ -285,8 +321,11 @@ def build_public(
             report.seconds = time.perf_counter() - began
             reports.append(report)
             if progress is not None:
-                print(f"[{number}/{len(steps)}] {label}: {_progress_line(report)} "
-                      f"({report.seconds:.1f} s)", file=progress, flush=True)
+                print(
+                    f"[{number}/{len(steps)}] {label}: {_progress_line(report)} ({report.seconds:.1f} s)",
+                    file=progress,
+                    flush=True,
+                )
 
         counts, themes = _store_counts(store, areas)
         summary = BuildSummary(out, time.perf_counter() - started, reports, counts, themes)
@@ -297,8 +336,15 @@ def build_public(
             "focus_authority": FOCUS_AUTHORITY,
             "public_build_summary": summary.to_json(),
         }
-        store.write({}, dataset={"name": "Public build settings: dataset label, sources, funding note, summary",
-                                 "source": "benchmarking.public_build", "kind": "public"}, settings=settings)
+        store.write(
+            {},
+            dataset={
+                "name": "Public build settings: dataset label, sources, funding note, summary",
+                "source": "benchmarking.public_build",
+                "kind": "public",
+            },
+            settings=settings,
+        )
     except BaseException:
         for partial in (building, building.with_name(building.name + ".wal")):
             partial.unlink(missing_ok=True)
@@ -324,14 +370,25 @@ def run_build(args: argparse.Namespace) -> int:
 def add_commands(commands) -> None:
     """Add the ``build-public`` subcommand to the CLI's subparsers."""
     parser = commands.add_parser(
-        "build-public", help="build a store of the English county areas from public files",
+        "build-public",
+        help="build a store of the English county areas from public files",
         description="Build a complete comparator store from the published files in DIR "
-                    "(the layout of shared/data) and print what was loaded and skipped.",
+        "(the layout of shared/data) and print what was loaded and skipped.",
     )
-    parser.add_argument("--source", type=Path, required=True, metavar="DIR",
-                        help="folder of published files (dfe_lait/, oflog/, defra_waste/, ...)")
-    parser.add_argument("--out", type=Path, default=None, metavar="FILE",
-                        help=f"store to write (default: --db, else {DEFAULT_OUT.relative_to(PROJECT_ROOT)})")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="folder of published files (dfe_lait/, oflog/, defra_waste/, ...)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help=f"store to write (default: --db, else {DEFAULT_OUT.relative_to(PROJECT_ROOT)})",
+    )
     parser.set_defaults(run=run_build)
 
 
@@ -347,8 +404,14 @@ def main(argv: list[str] | None = None) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def _write(store: Store, items: list[tuple[str, pd.DataFrame, str]], name: str, source: str,
-           files: list[Path], settings: dict[str, str] | None = None) -> dict[str, int]:
+def _write(
+    store: Store,
+    items: list[tuple[str, pd.DataFrame, str]],
+    name: str,
+    source: str,
+    files: list[Path],
+    settings: dict[str, str] | None = None,
+) -> dict[str, int]:
     """Check the items with the importer's checks and write them as one public dataset."""
     batch = check_batch(store, items)
     if batch.issues:
@@ -356,7 +419,9 @@ def _write(store: Store, items: list[tuple[str, pd.DataFrame, str]], name: str, 
     counts = store.write(
         batch.changes,
         dataset={
-            "name": name, "source": source, "kind": "public",
+            "name": name,
+            "source": source,
+            "kind": "public",
             "file_name": ", ".join(path.name for path in files),
             "file_sha256": ", ".join(file_sha256(path) for path in files),
         },
@@ -375,8 +440,9 @@ def _topics(theme_map: pd.DataFrame, source: str) -> dict[str, str]:
     return dict(zip(rows["topic"], rows["theme"]))
 
 
-def _oflog_items(folder: Path, areas: pd.DataFrame, theme_map: pd.DataFrame, core_themes: set[str],
-                 lookups: CodeLookups) -> tuple[Loaded, list[str]]:
+def _oflog_items(
+    folder: Path, areas: pd.DataFrame, theme_map: pd.DataFrame, core_themes: set[str], lookups: CodeLookups
+) -> tuple[Loaded, list[str]]:
     """Return Oflog's ASC indicators, values and nearest neighbours for the county areas."""
     items = {table: frame for table, frame, _ in oflog.oflog_items(folder)}
     theme = _topics(theme_map, "Oflog").get("Adult social care")
@@ -391,17 +457,30 @@ def _oflog_items(folder: Path, areas: pd.DataFrame, theme_map: pd.DataFrame, cor
     keep = reason.isna().to_numpy()
     values = values[keep].assign(authority_code=resolved["authority_code"][keep].to_numpy())
     neighbours, counts = oflog.oflog_neighbours(folder, areas["code"])
-    skipped = pd.concat([
-        skip_counts(oflog.DATA_FILE, reason),
-        pd.DataFrame({"file": [oflog.NEIGHBOUR_FILE], "reason": ["list of an authority that is not a county area"],
-                      "rows": [counts.lists_dropped]}),
-    ], ignore_index=True)
-    notes = [f"{oflog.NEIGHBOUR_FILE}: {counts.lists_kept} county-area lists kept with {counts.entries_kept} "
-             f"neighbours; {counts.neighbours_dropped} neighbour entries that are not county areas and "
-             f"{counts.self_entries} self entries left out"]
+    skipped = pd.concat(
+        [
+            skip_counts(oflog.DATA_FILE, reason),
+            pd.DataFrame(
+                {
+                    "file": [oflog.NEIGHBOUR_FILE],
+                    "reason": ["list of an authority that is not a county area"],
+                    "rows": [counts.lists_dropped],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    notes = [
+        f"{oflog.NEIGHBOUR_FILE}: {counts.lists_kept} county-area lists kept with {counts.entries_kept} "
+        f"neighbours; {counts.neighbours_dropped} neighbour entries that are not county areas and "
+        f"{counts.self_entries} self entries left out"
+    ]
     loaded = Loaded(
-        [("indicator", indicators, oflog.DATA_FILE), ("indicator_value", values, oflog.DATA_FILE),
-         ("comparator_group", neighbours, oflog.NEIGHBOUR_FILE)],
+        [
+            ("indicator", indicators, oflog.DATA_FILE),
+            ("indicator_value", values, oflog.DATA_FILE),
+            ("comparator_group", neighbours, oflog.NEIGHBOUR_FILE),
+        ],
         {oflog.DATA_FILE: len(keep), oflog.NEIGHBOUR_FILE: counts.lists},
         skipped[skipped["rows"] > 0].reset_index(drop=True),
     )
@@ -416,12 +495,14 @@ def _imd_items(folder: Path, areas: pd.DataFrame, lookups: CodeLookups) -> Loade
     outside = reason.eq(NOT_A_COUNTY_AREA).to_numpy()
     reason[outside] = unmatched_reason(frame.loc[outside, "utla19_code"], "gss", lookups).to_numpy()
     keep = reason.isna().to_numpy()
-    rows = pd.DataFrame({
-        "authority_code": resolved["authority_code"][keep].to_numpy(),
-        "edition": IMD_EDITION,
-        "rank_of_average_rank": frame.loc[keep, "IMD - Rank of average rank"].to_numpy(),
-        "average_score": frame.loc[keep, "IMD - Average score"].to_numpy(),
-    })
+    rows = pd.DataFrame(
+        {
+            "authority_code": resolved["authority_code"][keep].to_numpy(),
+            "edition": IMD_EDITION,
+            "rank_of_average_rank": frame.loc[keep, "IMD - Rank of average rank"].to_numpy(),
+            "average_score": frame.loc[keep, "IMD - Average score"].to_numpy(),
+        }
+    )
     return Loaded([("deprivation", rows, IMD_FILE)], {IMD_FILE: len(frame)}, skip_counts(IMD_FILE, reason))
 
 
@@ -433,12 +514,19 @@ def _store_counts(store: Store, areas: pd.DataFrame) -> tuple[dict[str, object],
             "SELECT theme, count(*) FILTER (WHERE polarity <> 'none') AS ranked, "
             "count(*) FILTER (WHERE polarity = 'none') AS context FROM indicator GROUP BY theme ORDER BY theme"
         ).df()
-        periods = [r[0] for r in con.execute(
-            "SELECT p.label FROM period p WHERE p.label IN (SELECT DISTINCT period FROM indicator_value) "
-            "ORDER BY p.start_date, p.label").fetchall()]
-        groups = dict(con.execute(
-            "SELECT group_id, count(DISTINCT authority_code) FROM comparator_group GROUP BY group_id "
-            "ORDER BY group_id").fetchall())
+        periods = [
+            r[0]
+            for r in con.execute(
+                "SELECT p.label FROM period p WHERE p.label IN (SELECT DISTINCT period FROM indicator_value) "
+                "ORDER BY p.start_date, p.label"
+            ).fetchall()
+        ]
+        groups = dict(
+            con.execute(
+                "SELECT group_id, count(DISTINCT authority_code) FROM comparator_group GROUP BY group_id "
+                "ORDER BY group_id"
+            ).fetchall()
+        )
         counts = {
             "authorities": one("SELECT count(*) FROM authority"),
             "county_councils": one("SELECT count(*) FROM authority WHERE kind = 'county council'"),

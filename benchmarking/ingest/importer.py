@@ -50,10 +50,22 @@ _FALSE = {"false", "f", "no", "n", "0", ""}
 _MISSING_MARKERS = ["na", "n/a", "null", "nan", "-", "..", "...", ":", "[x]", "[c]", "[z]"]
 """Cells that mean "no value" in published tables (GSS shorthand such as [x] included)."""
 _POLARITY_WORDS = {
-    "high": "high", "higher": "high", "higher is better": "high", "descending": "high", "up": "high",
-    "low": "low", "lower": "low", "lower is better": "low", "ascending": "low", "down": "low",
-    "target": "target", "target band": "target", "goldilocks": "target",
-    "none": "none", "n/a": "none", "context": "none",
+    "high": "high",
+    "higher": "high",
+    "higher is better": "high",
+    "descending": "high",
+    "up": "high",
+    "low": "low",
+    "lower": "low",
+    "lower is better": "low",
+    "ascending": "low",
+    "down": "low",
+    "target": "target",
+    "target band": "target",
+    "goldilocks": "target",
+    "none": "none",
+    "n/a": "none",
+    "context": "none",
 }
 
 
@@ -83,7 +95,9 @@ class ImportResult:
 
 
 def read_file(
-    path: Path | str, sheet: str | int | None = None, keep_case: bool = False,
+    path: Path | str,
+    sheet: str | int | None = None,
+    keep_case: bool = False,
     progress: Callable[[float, str], None] | None = None,
 ) -> pd.DataFrame:
     """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable.
@@ -125,13 +139,15 @@ def read_file(
             "CSV": "check that every row has as many cells as the header",
         }[kind]
         raise _single_issue(
-            name, f"cannot be read as {'an' if kind == 'Excel' else 'a'} {kind} file ({hint}): "
-                  f"{type(error).__name__}: {text[:300]}"
+            name,
+            f"cannot be read as {'an' if kind == 'Excel' else 'a'} {kind} file ({hint}): "
+            f"{type(error).__name__}: {text[:300]}",
         ) from error
     if frame.shape[1] > MAX_COLUMNS:
         raise _single_issue(
-            name, f"the file has {frame.shape[1]:,} columns, over the limit of {MAX_COLUMNS}: "
-                  "is it a long or wide table of values? Remove the columns you do not import"
+            name,
+            f"the file has {frame.shape[1]:,} columns, over the limit of {MAX_COLUMNS}: "
+            "is it a long or wide table of values? Remove the columns you do not import",
         )
     columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame.columns = columns if keep_case else [c.lower() for c in columns]
@@ -146,9 +162,10 @@ def check_size(file_name: str, size: int) -> None:
     """Raise ImportValidationError when a file is over the size limit (``MAX_FILE_BYTES``)."""
     if size > MAX_FILE_BYTES:
         raise _single_issue(
-            file_name, f"the file is {_human_size(size)}, over the {_human_size(MAX_FILE_BYTES)} "
-                       "upload limit: split it into smaller files (for example one per year) "
-                       "or save it as Parquet"
+            file_name,
+            f"the file is {_human_size(size)}, over the {_human_size(MAX_FILE_BYTES)} "
+            "upload limit: split it into smaller files (for example one per year) "
+            "or save it as Parquet",
         )
 
 
@@ -164,16 +181,28 @@ def _check_header(name: str, columns: list[str]) -> None:
     issues = []
     for position, column in enumerate(columns, start=1):
         if column == "" or re.fullmatch(r"unnamed: \d+", column, flags=re.I):
-            issues.append(ValidationIssue(
-                name, 1, None, f"column {position} has no name in the header row (row 1): "
-                               "give every column a name, or delete the empty column"))
+            issues.append(
+                ValidationIssue(
+                    name,
+                    1,
+                    None,
+                    f"column {position} has no name in the header row (row 1): "
+                    "give every column a name, or delete the empty column",
+                )
+            )
     seen: dict[str, int] = {}
     for position, column in enumerate(columns, start=1):
         key = column.lower()
         if key in seen and column:
-            issues.append(ValidationIssue(
-                name, 1, column, f"the header names column '{column}' twice (columns {seen[key]} and "
-                                 f"{position}): rename one of them"))
+            issues.append(
+                ValidationIssue(
+                    name,
+                    1,
+                    column,
+                    f"the header names column '{column}' twice (columns {seen[key]} and "
+                    f"{position}): rename one of them",
+                )
+            )
         seen.setdefault(key, position)
     if issues:
         raise ImportValidationError(issues)
@@ -190,8 +219,7 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) 
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
     if progress is not None and header:
         return _read_csv_in_blocks(path, sep, header, progress)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig",
-                        engine="pyarrow")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
     # pandas renames repeated and blank header cells ('value.1', 'Unnamed: 2'); keep them as
     # written so that the header check can name them.
     if len(header) == frame.shape[1]:
@@ -199,8 +227,9 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) 
     return frame
 
 
-def _read_csv_in_blocks(path: Path, sep: str, header: list[str],
-                        progress: Callable[[float, str], None]) -> pd.DataFrame:
+def _read_csv_in_blocks(
+    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None]
+) -> pd.DataFrame:
     """Read a CSV as text block by block (1 MB each), telling ``progress`` how far it has got.
 
     Gives the same frame as the one-call read (tested), which is used when nobody watches.
@@ -213,8 +242,11 @@ def _read_csv_in_blocks(path: Path, sep: str, header: list[str],
             handle,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 20),
             parse_options=pacsv.ParseOptions(delimiter=sep),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
         progress(0.0, f"Reading {path.name} ...")
         for batch in reader:
@@ -239,8 +271,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
             raise _single_issue(name, f"the workbook has {len(sheets)} sheet(s), no sheet number {sheet + 1}")
         sheet = list(sheets)[sheet]
     if sheet not in sheets:
-        raise _single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are "
-                                  f"{', '.join(map(repr, sheets))}")
+        raise _single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are {', '.join(map(repr, sheets))}")
     _inspect_sheet(path, sheet, sheets[sheet])
     # openpyxl reads the values Excel cached for formulas, never the formula text.
     cells = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None)
@@ -269,8 +300,9 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
             relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
         raise _single_issue(
-            path.name, "cannot be read as an Excel file (is it really an .xlsx workbook? Open it in "
-                       f"Excel and save it as .xlsx): {type(error).__name__}: {error}"
+            path.name,
+            "cannot be read as an Excel file (is it really an .xlsx workbook? Open it in "
+            f"Excel and save it as .xlsx): {type(error).__name__}: {error}",
         ) from error
     targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
     parts = {}
@@ -301,17 +333,27 @@ def _inspect_sheet(path: Path, sheet: str, part: str) -> None:
                 element.clear()
     issues = []
     if merged:
-        issues.append(ValidationIssue(
-            path.name, None, None,
-            f"sheet {sheet!r} has merged cells ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
-            "a merged cell keeps its value in its first cell only, so the other rows would be empty; "
-            "unmerge them and fill in every cell"))
+        issues.append(
+            ValidationIssue(
+                path.name,
+                None,
+                None,
+                f"sheet {sheet!r} has merged cells ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
+                "a merged cell keeps its value in its first cell only, so the other rows would be empty; "
+                "unmerge them and fill in every cell",
+            )
+        )
     if uncached:
-        issues.append(ValidationIssue(
-            path.name, None, None,
-            f"sheet {sheet!r} has formulas with no saved result (cells {', '.join(uncached[:5])}"
-            f"{', ...' if len(uncached) > 5 else ''}): the file was written by a program that does "
-            "not calculate formulas; open it in Excel or LibreOffice and save it, then import again"))
+        issues.append(
+            ValidationIssue(
+                path.name,
+                None,
+                None,
+                f"sheet {sheet!r} has formulas with no saved result (cells {', '.join(uncached[:5])}"
+                f"{', ...' if len(uncached) > 5 else ''}): the file was written by a program that does "
+                "not calculate formulas; open it in Excel or LibreOffice and save it, then import again",
+            )
+        )
     if issues:
         raise ImportValidationError(issues)
 
@@ -327,8 +369,13 @@ def uploaded_file(file_name: str, data: bytes) -> Iterator[Path]:
         yield path
 
 
-def read_upload(file_name: str, data: bytes, sheet: str | int | None = None, keep_case: bool = True,
-                progress: Callable[[float, str], None] | None = None) -> pd.DataFrame:
+def read_upload(
+    file_name: str,
+    data: bytes,
+    sheet: str | int | None = None,
+    keep_case: bool = True,
+    progress: Callable[[float, str], None] | None = None,
+) -> pd.DataFrame:
     """Return an uploaded file's cells as text, read exactly as ``read_file`` reads a path."""
     with uploaded_file(file_name, data) as path:
         return read_file(path, sheet=sheet, keep_case=keep_case, progress=progress)
@@ -414,13 +461,18 @@ class _Checker:
         for position in rows[:MAX_ISSUES_PER_CHECK]:
             cell = self.frame[column].iloc[position] if column in self.frame else None
             text = message(cell) if callable(message) else message
-            self.issues.append(ValidationIssue(
-                self.file_name, int(self.rows[position]), self.column_at(column, position), text))
+            self.issues.append(
+                ValidationIssue(self.file_name, int(self.rows[position]), self.column_at(column, position), text)
+            )
         if len(rows) > MAX_ISSUES_PER_CHECK:
-            self.issues.append(ValidationIssue(
-                self.file_name, None, self.column_at(column, rows[0]),
-                f"... {len(rows) - MAX_ISSUES_PER_CHECK:,} more rows with the same problem",
-            ))
+            self.issues.append(
+                ValidationIssue(
+                    self.file_name,
+                    None,
+                    self.column_at(column, rows[0]),
+                    f"... {len(rows) - MAX_ISSUES_PER_CHECK:,} more rows with the same problem",
+                )
+            )
 
 
 def _as_bool(mask) -> np.ndarray:
@@ -434,8 +486,11 @@ def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         return raw.astype("float64")
     try:  # fast path: Arrow's C++ cast reads a clean column of numbers in one pass
-        cells = pa.array(text.to_numpy(dtype=object), type=pa.string()) if not isinstance(
-            text.array, pd.arrays.ArrowStringArray) else pa.chunked_array(text.array._pa_array)
+        cells = (
+            pa.array(text.to_numpy(dtype=object), type=pa.string())
+            if not isinstance(text.array, pd.arrays.ArrowStringArray)
+            else pa.chunked_array(text.array._pa_array)
+        )
         cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, pa.string()), cells)
         numbers = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
         return pd.Series(numbers, index=raw.index, dtype="float64")
@@ -468,9 +523,7 @@ def check(
 ) -> CheckedRows:
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed."""
     if table not in schema.COLUMNS:
-        raise BenchmarkingError(
-            f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}"
-        )
+        raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
     frame = frame.reset_index(drop=True)
     spec = schema.COLUMNS[table]
     check = _Checker(file_name, frame)
@@ -483,8 +536,7 @@ def check(
         found = [str(c) for c in frame.columns if not str(c).startswith(("_file_",))]
         check.block(
             ", ".join(missing),
-            f"missing required column(s) {', '.join(missing)} for table '{table}'; "
-            f"found {', '.join(found) or 'none'}",
+            f"missing required column(s) {', '.join(missing)} for table '{table}'; found {', '.join(found) or 'none'}",
         )
         return CheckedRows(frame, check.issues, check.rejected, blocking=True)
 
@@ -523,8 +575,11 @@ def check(
             out[column] = numbers
         elif kind == "bool":
             lowered = text.str.lower()
-            check.flag(~lowered.isin(_TRUE | _FALSE), column,
-                       lambda cell, c=column: f"'{c}' must be true or false, got {str(cell)[:40]!r}")
+            check.flag(
+                ~lowered.isin(_TRUE | _FALSE),
+                column,
+                lambda cell, c=column: f"'{c}' must be true or false, got {str(cell)[:40]!r}",
+            )
             out[column] = lowered.isin(_TRUE)
 
     _check_domain(table, out, check)
@@ -533,17 +588,32 @@ def check(
     if "period" in out.columns:
         _check_periods(out, check, allowed=wildcard)
     if "authority_code" in out.columns and table != "comparator_group":
-        _check_known(out, "authority_code", set(known_authorities) | wildcard, check, "authority",
-                     "import the authority table first, or correct the code or name")
+        _check_known(
+            out,
+            "authority_code",
+            set(known_authorities) | wildcard,
+            check,
+            "authority",
+            "import the authority table first, or correct the code or name",
+        )
     if table == "comparator_group":
         known = set(known_authorities)
         _check_known(out, "member_code", known, check, "authority", "add the authority first")
         code = out["authority_code"].fillna("")
-        check.flag(~(code.eq("*") | code.isin(known)), "authority_code",
-                   lambda cell: f"unknown authority code {cell!r} (use '*' for a list that applies to every authority)")
+        check.flag(
+            ~(code.eq("*") | code.isin(known)),
+            "authority_code",
+            lambda cell: f"unknown authority code {cell!r} (use '*' for a list that applies to every authority)",
+        )
     if "indicator_id" in out.columns:
-        _check_known(out, "indicator_id", set(known_indicators) | wildcard, check, "indicator",
-                     "import the indicator table first, or correct the id")
+        _check_known(
+            out,
+            "indicator_id",
+            set(known_indicators) | wildcard,
+            check,
+            "indicator",
+            "import the indicator table first, or correct the id",
+        )
     _check_duplicate_keys(table, out, check)
     # A wide file's row becomes several rows: report a problem with its shared cells once.
     issues = list(dict.fromkeys(check.issues))
@@ -565,21 +635,32 @@ def _check_duplicate_keys(table: str, out: pd.DataFrame, check: _Checker) -> Non
         positions = np.flatnonzero((out[keys] == key.values).all(axis=1).to_numpy())
         rows = check.rows[positions]
         same = len(out.iloc[positions][others].drop_duplicates()) == 1 if others else True
-        advice = ("the same values repeated: delete the repeated rows" if same
-                  else "with different values: keep the right row and delete the others")
-        check.issues.append(ValidationIssue(
-            check.file_name, int(rows[0]), ", ".join(keys),
-            f"duplicate key {tuple(key.values)} also on row(s) {', '.join(map(str, rows[1:6]))}, "
-            f"{advice} (each key may appear once)",
-        ))
+        advice = (
+            "the same values repeated: delete the repeated rows"
+            if same
+            else "with different values: keep the right row and delete the others"
+        )
+        check.issues.append(
+            ValidationIssue(
+                check.file_name,
+                int(rows[0]),
+                ", ".join(keys),
+                f"duplicate key {tuple(key.values)} also on row(s) {', '.join(map(str, rows[1:6]))}, "
+                f"{advice} (each key may appear once)",
+            )
+        )
     if len(first_rows) > MAX_ISSUES_PER_CHECK:
-        check.issues.append(ValidationIssue(
-            check.file_name, None, ", ".join(keys),
-            f"... {len(first_rows) - MAX_ISSUES_PER_CHECK:,} more duplicated keys"))
+        check.issues.append(
+            ValidationIssue(
+                check.file_name,
+                None,
+                ", ".join(keys),
+                f"... {len(first_rows) - MAX_ISSUES_PER_CHECK:,} more duplicated keys",
+            )
+        )
 
 
-def _check_known(out: pd.DataFrame, column: str, known: set[str], check: _Checker,
-                 what: str, advice: str) -> None:
+def _check_known(out: pd.DataFrame, column: str, known: set[str], check: _Checker, what: str, advice: str) -> None:
     values = out[column]
     unknown = values.notna() & ~values.isin(known)
     check.flag(unknown, column, lambda cell: f"unknown {what} {cell!r}: not in the store; {advice}")
@@ -588,8 +669,11 @@ def _check_known(out: pd.DataFrame, column: str, known: set[str], check: _Checke
 def _check_domain(table: str, out: pd.DataFrame, check: _Checker) -> None:
     if table == "indicator" and "polarity" in out:
         mapped = out["polarity"].str.lower().map(_POLARITY_WORDS)
-        check.flag(mapped.isna() & out["polarity"].notna(), "polarity",
-                   lambda cell: f"bad polarity {cell!r}: use one of {', '.join(schema.POLARITIES)}")
+        check.flag(
+            mapped.isna() & out["polarity"].notna(),
+            "polarity",
+            lambda cell: f"bad polarity {cell!r}: use one of {', '.join(schema.POLARITIES)}",
+        )
         out["polarity"] = mapped
         if "target_midpoint" in out:
             no_mid = mapped.eq("target") & out["target_midpoint"].isna()
@@ -598,18 +682,27 @@ def _check_domain(table: str, out: pd.DataFrame, check: _Checker) -> None:
         check.flag(no_mid, "polarity", "polarity 'target' needs a target_midpoint")
     if table == "authority" and "kind" in out:
         kind = out["kind"].str.lower()
-        check.flag(~kind.isin(schema.AUTHORITY_KINDS) & kind.notna(), "kind",
-                   lambda cell: f"bad kind {cell!r}: use one of {', '.join(schema.AUTHORITY_KINDS)}")
+        check.flag(
+            ~kind.isin(schema.AUTHORITY_KINDS) & kind.notna(),
+            "kind",
+            lambda cell: f"bad kind {cell!r}: use one of {', '.join(schema.AUTHORITY_KINDS)}",
+        )
         out["kind"] = kind
     if table == "spend" and "service" in out:
         service = out["service"].str.lower()
-        check.flag(~service.isin(schema.SERVICES) & service.notna(), "service",
-                   lambda cell: f"unknown service {cell!r}: use one of {', '.join(schema.SERVICES)}")
+        check.flag(
+            ~service.isin(schema.SERVICES) & service.notna(),
+            "service",
+            lambda cell: f"unknown service {cell!r}: use one of {', '.join(schema.SERVICES)}",
+        )
         out["service"] = service
     if table == "indicator_value":
         status = out["status"].str.lower() if "status" in out else pd.Series(None, index=out.index, dtype="object")
-        check.flag(~status.isin(schema.VALUE_STATUSES) & status.notna(), "status",
-                   lambda cell: f"bad status {cell!r}: use one of {', '.join(schema.VALUE_STATUSES)}")
+        check.flag(
+            ~status.isin(schema.VALUE_STATUSES) & status.notna(),
+            "status",
+            lambda cell: f"bad status {cell!r}: use one of {', '.join(schema.VALUE_STATUSES)}",
+        )
         if "period" in out:
             marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
             marked = {label: status for label, status in marked.items() if status}
@@ -668,8 +761,10 @@ class CheckedBatch:
 
 
 def check_batch(
-    store: Store, items: list[tuple[str, pd.DataFrame, str]],
-    extra_authorities: Iterable[str] = (), extra_indicators: Iterable[str] = (),
+    store: Store,
+    items: list[tuple[str, pd.DataFrame, str]],
+    extra_authorities: Iterable[str] = (),
+    extra_indicators: Iterable[str] = (),
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
@@ -699,8 +794,12 @@ def check_batch(
         if len(accepted):
             tables.setdefault(table, []).append(accepted)
     changes: dict[str, pd.DataFrame] = {}
-    labels = [rows["period"][rows["period"] != "*"] if table == "note" else rows["period"]
-              for table, frames in tables.items() for rows in frames if "period" in rows]
+    labels = [
+        rows["period"][rows["period"] != "*"] if table == "note" else rows["period"]
+        for table, frames in tables.items()
+        for rows in frames
+        if "period" in rows
+    ]
     if labels:
         changes["period"] = period_rows(pd.concat(labels, ignore_index=True))
     blocking = any(outcome.blocking for _, _, outcome in outcomes)
@@ -708,11 +807,15 @@ def check_batch(
         rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         keys = list(schema.KEYS[table])
         if len(frames) > 1 and rows.duplicated(keys).any():
-            issues.append(ValidationIssue(
-                ", ".join(f for t, f, _ in outcomes if t == table), None, ", ".join(keys),
-                f"the same {table} key appears in more than one of the files: import them one at a time, "
-                "or remove the repeated rows",
-            ))
+            issues.append(
+                ValidationIssue(
+                    ", ".join(f for t, f, _ in outcomes if t == table),
+                    None,
+                    ", ".join(keys),
+                    f"the same {table} key appears in more than one of the files: import them one at a time, "
+                    "or remove the repeated rows",
+                )
+            )
             blocking = True
         changes[table] = rows
     return CheckedBatch(changes, outcomes, issues, blocking)
@@ -722,8 +825,12 @@ def check_batch(
 
 
 def prepare(
-    store: Store, table: str, frame: pd.DataFrame, file_name: str,
-    extra_authorities: Iterable[str] = (), extra_indicators: Iterable[str] = (),
+    store: Store,
+    table: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    extra_authorities: Iterable[str] = (),
+    extra_indicators: Iterable[str] = (),
 ) -> dict[str, pd.DataFrame]:
     """Validate a frame against the store; return the changes to write or raise ImportValidationError."""
     batch = check_batch(store, [(table, frame, file_name)], extra_authorities, extra_indicators)
@@ -757,8 +864,9 @@ def import_frames(
         raise ImportValidationError(batch.issues)
     if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):
         files = ", ".join(file_name for _, _, file_name in items) or "the import"
-        raise ImportValidationError(batch.issues + [ValidationIssue(
-            files, None, None, "no rows left to import: every row failed a check")])
+        raise ImportValidationError(
+            batch.issues + [ValidationIssue(files, None, None, "no rows left to import: every row failed a check")]
+        )
     files = [file_name for _, _, file_name in items]
     unique_files = list(dict.fromkeys(files))
     counts = store.write(
@@ -774,19 +882,31 @@ def import_frames(
         settings=settings,
     )
     total_rows = sum(len(frame) for _, frame, _ in items)
-    return ImportResult(", ".join(unique_files), ",".join(dict.fromkeys(t for t, _, _ in items)), total_rows,
-                        counts, rejected=batch.rejected if skip_rejected else 0,
-                        issues=batch.issues if skip_rejected else [])
+    return ImportResult(
+        ", ".join(unique_files),
+        ",".join(dict.fromkeys(t for t, _, _ in items)),
+        total_rows,
+        counts,
+        rejected=batch.rejected if skip_rejected else 0,
+        issues=batch.issues if skip_rejected else [],
+    )
 
 
 def import_file(
-    store: Store, path: Path | str, table: str, sheet: str | int | None = None,
-    dataset_name: str | None = None, source: str | None = None,
+    store: Store,
+    path: Path | str,
+    table: str,
+    sheet: str | int | None = None,
+    dataset_name: str | None = None,
+    source: str | None = None,
 ) -> ImportResult:
     """Read, validate and write one tidy long file into ``table``, as one transaction."""
     path = Path(path)
     frame = read_file(path, sheet=sheet)
     return import_frames(
-        store, [(table, frame, path.name)], dataset_name=dataset_name, source=source,
+        store,
+        [(table, frame, path.name)],
+        dataset_name=dataset_name,
+        source=source,
         file_hashes={path.name: file_sha256(path)},
     )

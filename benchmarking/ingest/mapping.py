@@ -61,25 +61,64 @@ GIVEN = "(given for every row)"
 # ---------------------------------------------------------------------------------------
 
 _AUTHORITY_CODE = (
-    "authority code", "ons code", "gss code", "la code", "local authority code", "area code",
-    "geography code", "ons la code", "new la code", "lad code", "utla code", "council code",
-    "organisation code", "ons area code",
+    "authority code",
+    "ons code",
+    "gss code",
+    "la code",
+    "local authority code",
+    "area code",
+    "geography code",
+    "ons la code",
+    "new la code",
+    "lad code",
+    "utla code",
+    "council code",
+    "organisation code",
+    "ons area code",
 )
 _AUTHORITY_NAME = (
-    "authority name", "local authority name", "la name", "area name", "council name",
-    "geography name", "organisation name", "local authority", "authority", "council", "area",
-    "la and regions", "la", "geography",
+    "authority name",
+    "local authority name",
+    "la name",
+    "area name",
+    "council name",
+    "geography name",
+    "organisation name",
+    "local authority",
+    "authority",
+    "council",
+    "area",
+    "la and regions",
+    "la",
+    "geography",
 )
 _VALUE_FIELDS = {
     "authority_code": _AUTHORITY_CODE,
     AUTHORITY_NAME: _AUTHORITY_NAME,
     "period": (
-        "period", "year", "financial year", "years", "time period", "reporting period",
-        "academic year", "fin year", "date", "lgbf year",
+        "period",
+        "year",
+        "financial year",
+        "years",
+        "time period",
+        "reporting period",
+        "academic year",
+        "fin year",
+        "date",
+        "lgbf year",
     ),
     "indicator_id": (
-        "indicator id", "indicator code", "measure code", "metric code", "short desc", "code",
-        "indicator", "measure", "metric", "indicator name", "measure name",
+        "indicator id",
+        "indicator code",
+        "measure code",
+        "metric code",
+        "short desc",
+        "code",
+        "indicator",
+        "measure",
+        "metric",
+        "indicator name",
+        "measure name",
     ),
     "value": ("value", "values", "real value", "data value", "figure", "amount", "rate"),
     "status": ("status", "value status"),
@@ -87,7 +126,8 @@ _VALUE_FIELDS = {
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "indicator_value": _VALUE_FIELDS,
     "authority": {
-        "code": _AUTHORITY_CODE, "name": _AUTHORITY_NAME,
+        "code": _AUTHORITY_CODE,
+        "name": _AUTHORITY_NAME,
         "kind": ("authority kind", "authority type", "type", "entity name", "class"),
         "population": ("total population", "all ages", "population estimate"),
     },
@@ -99,14 +139,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "unit": ("units", "measure type"),
     },
     "deprivation": {
-        "authority_code": _AUTHORITY_CODE, AUTHORITY_NAME: _AUTHORITY_NAME,
+        "authority_code": _AUTHORITY_CODE,
+        AUTHORITY_NAME: _AUTHORITY_NAME,
         "rank_of_average_rank": ("imd rank of average rank", "imd 2019 rank of average rank"),
         "average_score": ("imd average score", "imd 2019 average score"),
     },
-    "spend": {"authority_code": _AUTHORITY_CODE, AUTHORITY_NAME: _AUTHORITY_NAME,
-              "period": _VALUE_FIELDS["period"]},
-    "funding": {"authority_code": _AUTHORITY_CODE, AUTHORITY_NAME: _AUTHORITY_NAME,
-                "period": _VALUE_FIELDS["period"]},
+    "spend": {"authority_code": _AUTHORITY_CODE, AUTHORITY_NAME: _AUTHORITY_NAME, "period": _VALUE_FIELDS["period"]},
+    "funding": {"authority_code": _AUTHORITY_CODE, AUTHORITY_NAME: _AUTHORITY_NAME, "period": _VALUE_FIELDS["period"]},
 }
 _CODE_PATTERN = re.compile(r"^(utla|ltla|lad|ctyua|cty|ua|la)\s?\d{0,4}\s?(code|cd)$")
 _NAME_PATTERN = re.compile(r"^(utla|ltla|lad|ctyua|cty|ua|la)\s?\d{0,4}\s?(name|nm)$")
@@ -133,8 +172,11 @@ def required_fields(table: str) -> list[str]:
 
 def field_label(field_name: str) -> str:
     """Return a field's name for people ('authority_code' -> 'Authority code (ONS)')."""
-    special = {"authority_code": "Authority code (ONS)", AUTHORITY_NAME: "Authority name",
-               "indicator_id": "Indicator (id or name)"}
+    special = {
+        "authority_code": "Authority code (ONS)",
+        AUTHORITY_NAME: "Authority name",
+        "indicator_id": "Indicator (id or name)",
+    }
     return special.get(field_name, field_name.replace("_", " ").capitalize())
 
 
@@ -170,18 +212,28 @@ class ColumnMapping:
 
     def to_json(self) -> str:
         """Return the mapping as JSON (how it is remembered in the store)."""
-        return json.dumps({"table": self.table, "layout": self.layout, "columns": dict(self.columns),
-                           "constants": dict(self.constants), "wide_columns": list(self.wide_columns)},
-                          sort_keys=True)
+        return json.dumps(
+            {
+                "table": self.table,
+                "layout": self.layout,
+                "columns": dict(self.columns),
+                "constants": dict(self.constants),
+                "wide_columns": list(self.wide_columns),
+            },
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> ColumnMapping:
         """Return a mapping saved with ``to_json``."""
         data = json.loads(text)
-        return cls(table=str(data["table"]), layout=str(data.get("layout", LONG)),
-                   columns={str(k): str(v) for k, v in data.get("columns", {}).items()},
-                   constants={str(k): str(v) for k, v in data.get("constants", {}).items()},
-                   wide_columns=tuple(str(c) for c in data.get("wide_columns", ())))
+        return cls(
+            table=str(data["table"]),
+            layout=str(data.get("layout", LONG)),
+            columns={str(k): str(v) for k, v in data.get("columns", {}).items()},
+            constants={str(k): str(v) for k, v in data.get("constants", {}).items()},
+            wide_columns=tuple(str(c) for c in data.get("wide_columns", ())),
+        )
 
     def provided(self) -> set[str]:
         """Return the fields this mapping fills, counting names as codes and wide headers."""
@@ -294,8 +346,9 @@ def _assign(columns: list[str], table: str) -> dict[str, str]:
     return {name: assigned[name] for name in fields if name in assigned}
 
 
-def _with_layout(table: str, assigned: dict[str, str], period_headers: list[str],
-                 indicator_headers: list[str]) -> ColumnMapping:
+def _with_layout(
+    table: str, assigned: dict[str, str], period_headers: list[str], indicator_headers: list[str]
+) -> ColumnMapping:
     if table == "indicator_value" and "value" not in assigned:
         if period_headers:
             columns = {k: v for k, v in assigned.items() if k != "period"}
@@ -335,16 +388,15 @@ class StoreContext:
 def store_context(store: Store | None) -> StoreContext:
     """Return the store's authorities, indicators and settings (empty for a missing store)."""
     if store is None or not store.exists():
-        return StoreContext(pd.DataFrame({"code": [], "name": []}, dtype=object),
-                            pd.DataFrame({"id": [], "name": []}, dtype=object), {})
+        return StoreContext(
+            pd.DataFrame({"code": [], "name": []}, dtype=object), pd.DataFrame({"id": [], "name": []}, dtype=object), {}
+        )
     authorities = store.authorities()[["code", "name"]]
     indicators = store.indicators()[["id", "name"]]
     return StoreContext(authorities, indicators, store.settings())
 
 
-def resolve_authorities(
-    names: Iterable[object], authorities: pd.DataFrame
-) -> tuple[dict[str, str], list[str]]:
+def resolve_authorities(names: Iterable[object], authorities: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
     """Return ``(name -> code, unresolved names)`` against the store's authorities (code, name).
 
     A cell that already is a code (any case) resolves to it. Names match on
@@ -431,40 +483,69 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
     """Return what is wrong with a mapping for a file's columns (empty when it can be applied)."""
     issues: list[ValidationIssue] = []
     if mapping.table not in schema.COLUMNS:
-        return [ValidationIssue(file_name, None, None, f"unknown table {mapping.table!r}; choose one of "
-                                                       f"{', '.join(schema.COLUMNS)}")]
+        return [
+            ValidationIssue(
+                file_name, None, None, f"unknown table {mapping.table!r}; choose one of {', '.join(schema.COLUMNS)}"
+            )
+        ]
     if mapping.layout not in LAYOUTS:
-        return [ValidationIssue(file_name, None, None, f"unknown layout {mapping.layout!r}; choose one of "
-                                                       f"{', '.join(LAYOUTS)}")]
+        return [
+            ValidationIssue(
+                file_name, None, None, f"unknown layout {mapping.layout!r}; choose one of {', '.join(LAYOUTS)}"
+            )
+        ]
     if mapping.layout != LONG and mapping.table != "indicator_value":
-        issues.append(ValidationIssue(file_name, None, None,
-                                      "wide layouts hold indicator values: choose table indicator_value "
-                                      "or the long layout"))
+        issues.append(
+            ValidationIssue(
+                file_name,
+                None,
+                None,
+                "wide layouts hold indicator values: choose table indicator_value or the long layout",
+            )
+        )
     known = set(table_fields(mapping.table))
     for name in list(mapping.columns) + list(mapping.constants):
         if name not in known:
-            issues.append(ValidationIssue(file_name, None, None,
-                                          f"table {mapping.table} has no field {name!r}; its fields are "
-                                          f"{', '.join(table_fields(mapping.table))}"))
+            issues.append(
+                ValidationIssue(
+                    file_name,
+                    None,
+                    None,
+                    f"table {mapping.table} has no field {name!r}; its fields are "
+                    f"{', '.join(table_fields(mapping.table))}",
+                )
+            )
     for name, column in mapping.columns.items():
         if column not in columns:
-            issues.append(ValidationIssue(
-                file_name, None, column,
-                f"the mapping takes {name} from column '{column}', which the file does not have; "
-                f"its columns are {', '.join(repr(c) for c in columns[:30])}"))
+            issues.append(
+                ValidationIssue(
+                    file_name,
+                    None,
+                    column,
+                    f"the mapping takes {name} from column '{column}', which the file does not have; "
+                    f"its columns are {', '.join(repr(c) for c in columns[:30])}",
+                )
+            )
     for column in mapping.wide_columns:
         if column not in columns:
-            issues.append(ValidationIssue(file_name, None, column,
-                                          f"value column '{column}' is not in the file"))
+            issues.append(ValidationIssue(file_name, None, column, f"value column '{column}' is not in the file"))
     if mapping.layout != LONG and not mapping.wide_columns:
         what = "periods" if mapping.layout == WIDE_PERIODS else "indicators"
-        issues.append(ValidationIssue(file_name, None, None,
-                                      f"a wide table needs the columns whose headers are {what}: choose them"))
+        issues.append(
+            ValidationIssue(
+                file_name, None, None, f"a wide table needs the columns whose headers are {what}: choose them"
+            )
+        )
     for name in mapping.missing_fields():
-        issues.append(ValidationIssue(
-            file_name, None, None,
-            f"no column gives '{name}' ({field_label(name)}), which table {mapping.table} needs: "
-            "choose the column that holds it, or give one value for every row"))
+        issues.append(
+            ValidationIssue(
+                file_name,
+                None,
+                None,
+                f"no column gives '{name}' ({field_label(name)}), which table {mapping.table} needs: "
+                "choose the column that holds it, or give one value for every row",
+            )
+        )
     return issues
 
 
@@ -531,8 +612,9 @@ def apply_mapping(
         result["indicator_id"] = _resolve_indicators(result["indicator_id"], context)
     for name, labels in where.items():
         result[FILE_COLUMN + name] = labels
-    return MappedFile(file_name, mapping, result, rows_read=len(frame), columns=columns,
-                      unresolved=unresolved, resolved=resolved)
+    return MappedFile(
+        file_name, mapping, result, rows_read=len(frame), columns=columns, unresolved=unresolved, resolved=resolved
+    )
 
 
 def _constant_label(text: str, n: int) -> pd.Categorical:
@@ -561,8 +643,11 @@ def _resolve_indicators(ids: pd.Series, context: StoreContext) -> pd.Series:
     lookup = indicator_lookup(context.indicators)
     known = set(context.indicators["id"])
     text = _stripped(ids)
-    fixed = {cell: lookup[_indicator_key(cell)] for cell in text.dropna().unique()
-             if cell not in known and _indicator_key(cell) in lookup}
+    fixed = {
+        cell: lookup[_indicator_key(cell)]
+        for cell in text.dropna().unique()
+        if cell not in known and _indicator_key(cell) in lookup
+    }
     return _replace(text, fixed)
 
 
@@ -580,7 +665,9 @@ def _replace(cells: pd.Series, replacements: Mapping[str, str]) -> pd.Series:
 
 
 def choose_mapping(
-    columns: list[str], context: StoreContext, table: str | None = None,
+    columns: list[str],
+    context: StoreContext,
+    table: str | None = None,
 ) -> tuple[ColumnMapping, str]:
     """Return (mapping, where it came from): the one remembered for these columns, else a guess."""
     saved = saved_mapping(context.settings, columns)
@@ -590,8 +677,13 @@ def choose_mapping(
 
 
 def adjust(
-    mapping: ColumnMapping, file_columns: list[str], *, table: str | None = None, layout: str | None = None,
-    columns: Mapping[str, str] | None = None, constants: Mapping[str, str] | None = None,
+    mapping: ColumnMapping,
+    file_columns: list[str],
+    *,
+    table: str | None = None,
+    layout: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    constants: Mapping[str, str] | None = None,
     indicators: pd.DataFrame | None = None,
 ) -> ColumnMapping:
     """Return ``mapping`` with the user's corrections: another table or layout, field -> column, fixed values.
@@ -621,6 +713,9 @@ def adjust(
         mapping = replace(mapping, columns=merged, wide_columns=wide)
     if constants:
         merged_constants = {**mapping.constants, **{f: v for f, v in constants.items() if v != ""}}
-        mapping = replace(mapping, constants=merged_constants,
-                          columns={f: c for f, c in mapping.columns.items() if f not in constants})
+        mapping = replace(
+            mapping,
+            constants=merged_constants,
+            columns={f: c for f, c in mapping.columns.items() if f not in constants},
+        )
     return mapping

@@ -21,7 +21,13 @@ import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.importer import (
-    ImportResult, bytes_sha256, check_batch, file_sha256, import_frames, read_file, read_upload,
+    ImportResult,
+    bytes_sha256,
+    check_batch,
+    file_sha256,
+    import_frames,
+    read_file,
+    read_upload,
 )
 from benchmarking.ingest.mapping import ColumnMapping, MappedFile, StoreContext, apply_mapping, choose_mapping
 from benchmarking.store import Store
@@ -66,8 +72,10 @@ def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Pr
 
 
 def map_sources(
-    sources: list[SourceFile], context: StoreContext,
-    mappings: Mapping[str, ColumnMapping] | None = None, table: str | None = None,
+    sources: list[SourceFile],
+    context: StoreContext,
+    mappings: Mapping[str, ColumnMapping] | None = None,
+    table: str | None = None,
 ) -> list[MappedFile]:
     """Return each file mapped to store rows: by ``mappings[name]``, else remembered, else recognised.
 
@@ -77,11 +85,16 @@ def map_sources(
     names = [source.name for source in sources]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise ImportValidationError([ValidationIssue(name, None, None, "two files have this name: "
-                                                     "rename one, or import them one at a time")
-                                     for name in repeated])
-    chosen = {source.name: (mappings or {}).get(source.name)
-              or choose_mapping(list(source.frame.columns), context, table)[0] for source in sources}
+        raise ImportValidationError(
+            [
+                ValidationIssue(name, None, None, "two files have this name: rename one, or import them one at a time")
+                for name in repeated
+            ]
+        )
+    chosen = {
+        source.name: (mappings or {}).get(source.name) or choose_mapping(list(source.frame.columns), context, table)[0]
+        for source in sources
+    }
     first = {"authority": 0, "indicator": 1}
     mapped: dict[str, MappedFile] = {}
     issues: list[ValidationIssue] = []
@@ -172,7 +185,8 @@ def issues_frame(issues: list[ValidationIssue], limit: int = FIRST_ISSUES) -> pd
 
 
 def preview_import(
-    store: Store, items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
+    store: Store,
+    items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
     progress: Progress | None = None,
 ) -> Preview:
     """Return what importing ``items`` would do; nothing is written.
@@ -190,16 +204,33 @@ def preview_import(
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
         compared = store.compare_rows(table, accepted).value_counts() if len(accepted) else pd.Series(dtype=int)
-        rows.append({"file": file_name, "table": table, "rows": len(outcome.rejected),
-                     "added": int(compared.get("added", 0)), "replaced": int(compared.get("replaced", 0)),
-                     "unchanged": int(compared.get("unchanged", 0)), "rejected": int(outcome.rejected.sum())})
+        rows.append(
+            {
+                "file": file_name,
+                "table": table,
+                "rows": len(outcome.rejected),
+                "added": int(compared.get("added", 0)),
+                "replaced": int(compared.get("replaced", 0)),
+                "unchanged": int(compared.get("unchanged", 0)),
+                "rejected": int(outcome.rejected.sum()),
+            }
+        )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
     if "period" in batch.changes:
         compared = store.compare_rows("period", batch.changes["period"]).value_counts()
         new_periods = int(compared.get("added", 0))
         if new_periods:
-            rows.append({"file": "(period labels)", "table": "period", "rows": new_periods, "added": new_periods,
-                         "replaced": 0, "unchanged": 0, "rejected": 0})
+            rows.append(
+                {
+                    "file": "(period labels)",
+                    "table": "period",
+                    "rows": new_periods,
+                    "added": new_periods,
+                    "replaced": 0,
+                    "unchanged": 0,
+                    "rejected": 0,
+                }
+            )
     summary = pd.DataFrame(rows, columns=["file", "table", "rows", "added", "replaced", "unchanged", "rejected"])
     report(0.85, "Working out the effect on coverage ...")
     themes, authorities = coverage_effect(store, batch.changes)
@@ -226,9 +257,9 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
     authorities = store.authorities()[["code", "name"]] if exists else pd.DataFrame(columns=["code", "name"])
     if "authority" in changes:
         authorities = pd.concat([authorities, changes["authority"][["code", "name"]]]).drop_duplicates(
-            "code", keep="last")
-    themes = pd.DataFrame(columns=["theme", "indicators_before", "indicators_after", "values_before",
-                                   "values_after"])
+            "code", keep="last"
+        )
+    themes = pd.DataFrame(columns=["theme", "indicators_before", "indicators_after", "values_before", "values_after"])
     parts = []
     for table, group in _GROUP_COLUMN.items():
         if table not in changes or group not in changes[table]:
@@ -248,10 +279,16 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
             indicators = store.indicators()[["id", "theme"]] if exists else pd.DataFrame(columns=["id", "theme"])
             if "indicator" in changes:
                 indicators = pd.concat([indicators, changes["indicator"][["id", "theme"]]]).drop_duplicates(
-                    "id", keep="last")
+                    "id", keep="last"
+                )
             themes = _theme_coverage(before, after, indicators)
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"])
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(
+            columns=["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"]
+        )
+    )
     return themes, frame
 
 
@@ -269,7 +306,7 @@ def _key_in(frame: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> np.nda
     for column in keys:  # one small integer per distinct key, column by column
         codes, uniques = pd.factorize(both[column])
         code = pd.factorize(code * (len(uniques) + 1) + (codes + 1))[0]
-    return np.isin(code[: len(frame)], code[len(frame):])
+    return np.isin(code[: len(frame)], code[len(frame) :])
 
 
 def _theme_coverage(before: pd.DataFrame, after: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
@@ -287,8 +324,9 @@ def _theme_coverage(before: pd.DataFrame, after: pd.DataFrame, indicators: pd.Da
     return table.reset_index().sort_values("theme", ignore_index=True)
 
 
-def _authority_coverage(table: str, group: str, before: pd.DataFrame, after: pd.DataFrame,
-                        authorities: pd.DataFrame, measure: str | None) -> pd.DataFrame:
+def _authority_coverage(
+    table: str, group: str, before: pd.DataFrame, after: pd.DataFrame, authorities: pd.DataFrame, measure: str | None
+) -> pd.DataFrame:
     def present(frame: pd.DataFrame) -> dict[str, set[str]]:
         if measure is not None:
             frame = frame[frame[measure].notna()]
@@ -302,10 +340,18 @@ def _authority_coverage(table: str, group: str, before: pd.DataFrame, after: pd.
         with_data = has.get(label, set())
         missing = sorted(names.get(code, code) for code in set(authorities["code"]) - with_data)
         shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (
-            f" and {len(missing) - MISSING_NAMES_SHOWN} more" if len(missing) > MISSING_NAMES_SHOWN else "")
-        rows.append({"table": table, "period": label, "authorities_before": len(had.get(label, set())),
-                     "authorities_after": len(with_data), "missing_after": len(missing),
-                     "still_missing": shown})
+            f" and {len(missing) - MISSING_NAMES_SHOWN} more" if len(missing) > MISSING_NAMES_SHOWN else ""
+        )
+        rows.append(
+            {
+                "table": table,
+                "period": label,
+                "authorities_before": len(had.get(label, set())),
+                "authorities_after": len(with_data),
+                "missing_after": len(missing),
+                "still_missing": shown,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -315,9 +361,14 @@ def _authority_coverage(table: str, group: str, before: pd.DataFrame, after: pd.
 
 
 def commit(
-    store: Store, items: list[MappedFile] | list[tuple[str, pd.DataFrame, str]],
-    file_hashes: Mapping[str, str] | None = None, *, skip_rejected: bool = False,
-    dataset_name: str | None = None, source: str | None = None, loaded_by: str | None = None,
+    store: Store,
+    items: list[MappedFile] | list[tuple[str, pd.DataFrame, str]],
+    file_hashes: Mapping[str, str] | None = None,
+    *,
+    skip_rejected: bool = False,
+    dataset_name: str | None = None,
+    source: str | None = None,
+    loaded_by: str | None = None,
     remember: bool = True,
 ) -> ImportResult:
     """Write the items in one transaction (checked again first) and remember each file's mapping.
@@ -328,14 +379,25 @@ def commit(
     mapped = [m for m in items if isinstance(m, MappedFile)]
     settings = dict(m.setting() for m in mapped) if remember and mapped else None
     tuples = [m.item if isinstance(m, MappedFile) else m for m in items]
-    return import_frames(store, tuples, dataset_name=dataset_name, source=source, file_hashes=file_hashes,
-                         skip_rejected=skip_rejected, settings=settings, loaded_by=loaded_by)
+    return import_frames(
+        store,
+        tuples,
+        dataset_name=dataset_name,
+        source=source,
+        file_hashes=file_hashes,
+        skip_rejected=skip_rejected,
+        settings=settings,
+        loaded_by=loaded_by,
+    )
 
 
 def result_summary(result: ImportResult) -> str:
     """Return what an import wrote, in words: rows added and replaced per table, periods, rows left out."""
-    parts = [f"{c['added']:,} rows added and {c['replaced']:,} replaced in {table}"
-             for table, c in result.counts.items() if table != "period"]
+    parts = [
+        f"{c['added']:,} rows added and {c['replaced']:,} replaced in {table}"
+        for table, c in result.counts.items()
+        if table != "period"
+    ]
     new_periods = result.counts.get("period", {}).get("added", 0)
     if new_periods:
         parts.append(f"{new_periods} new period label(s)")

@@ -58,60 +58,49 @@ def spend_ranks(
     Columns: ``theme``, ``service``, ``authority_code``, ``period``, ``value``
     (net_expenditure_per_head), ``rank`` (Int64, NA when spend is missing), ``n_ranked``.
     """
-    require_columns(
-        spend, ("authority_code", "period", "service", "net_expenditure_per_head"), "spend"
-    )
+    require_columns(spend, ("authority_code", "period", "service", "net_expenditure_per_head"), "spend")
     require_columns(theme_service, ("theme", "service"), "theme_service")
     mapping = theme_service[["theme", "service"]]
-    combined = pd.DataFrame(
-        {"theme": [OVERALL, LA_CORE], "service": [TOTAL_SERVICE, TOTAL_SERVICE]}
-    )
-    mapping = pd.concat(
-        [combined.loc[~combined["theme"].isin(mapping["theme"])], mapping], ignore_index=True
-    )
+    combined = pd.DataFrame({"theme": [OVERALL, LA_CORE], "service": [TOTAL_SERVICE, TOTAL_SERVICE]})
+    mapping = pd.concat([combined.loc[~combined["theme"].isin(mapping["theme"])], mapping], ignore_index=True)
     if mapping["theme"].duplicated().any():
         repeated = sorted(mapping.loc[mapping["theme"].duplicated(), "theme"].unique())
         raise DuplicateKeyError(f"theme_service maps theme(s) {repeated} more than once")
     spend = restrict_to_group(spend, authority_codes)
     by_theme = mapping.merge(spend, on="service", how="inner")
     by_theme = by_theme.rename(columns={"net_expenditure_per_head": "value"})
-    return _ranked(by_theme, ["theme", "period"], "value", highest_first=True,
-                   columns=["theme", "service", "authority_code", "period"])
+    return _ranked(
+        by_theme,
+        ["theme", "period"],
+        "value",
+        highest_first=True,
+        columns=["theme", "service", "authority_code", "period"],
+    )
 
 
-def deprivation_ranks(
-    deprivation: pd.DataFrame, authority_codes: Iterable[str] | None = None
-) -> pd.DataFrame:
+def deprivation_ranks(deprivation: pd.DataFrame, authority_codes: Iterable[str] | None = None) -> pd.DataFrame:
     """Return each authority's deprivation rank in the group per IMD edition (1 = most deprived).
 
     Ranked on ``rank_of_average_rank`` (IMD: 1 = most deprived nationally), lowest first.
     Columns: ``edition``, ``authority_code``, ``value`` (rank_of_average_rank),
     ``rank`` (Int64), ``n_ranked``.
     """
-    require_columns(
-        deprivation, ("authority_code", "edition", "rank_of_average_rank"), "deprivation"
-    )
+    require_columns(deprivation, ("authority_code", "edition", "rank_of_average_rank"), "deprivation")
     frame = restrict_to_group(deprivation, authority_codes)
     frame = frame.rename(columns={"rank_of_average_rank": "value"})
-    return _ranked(frame, ["edition"], "value", highest_first=False,
-                   columns=["edition", "authority_code"])
+    return _ranked(frame, ["edition"], "value", highest_first=False, columns=["edition", "authority_code"])
 
 
-def funding_ranks(
-    funding: pd.DataFrame, authority_codes: Iterable[str] | None = None
-) -> pd.DataFrame:
+def funding_ranks(funding: pd.DataFrame, authority_codes: Iterable[str] | None = None) -> pd.DataFrame:
     """Return each authority's funding rank per period (1 = highest core spending power per head).
 
     Columns: ``authority_code``, ``period``, ``value`` (core_spending_power_per_head),
     ``rank`` (Int64), ``n_ranked``.
     """
-    require_columns(
-        funding, ("authority_code", "period", "core_spending_power_per_head"), "funding"
-    )
+    require_columns(funding, ("authority_code", "period", "core_spending_power_per_head"), "funding")
     frame = restrict_to_group(funding, authority_codes)
     frame = frame.rename(columns={"core_spending_power_per_head": "value"})
-    return _ranked(frame, ["period"], "value", highest_first=True,
-                   columns=["authority_code", "period"])
+    return _ranked(frame, ["period"], "value", highest_first=True, columns=["authority_code", "period"])
 
 
 # ---------------------------------------------------------------------------------------
@@ -137,12 +126,13 @@ def quadrants(
         raise ValueError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
     require_columns(positions_for_theme, ("authority_code", "position"), "positions_for_theme")
     require_columns(context_ranks_for_theme, ("authority_code", "rank"), "context_ranks_for_theme")
-    for frame, name in ((positions_for_theme, "positions_for_theme"),
-                        (context_ranks_for_theme, "context_ranks_for_theme")):
+    for frame, name in (
+        (positions_for_theme, "positions_for_theme"),
+        (context_ranks_for_theme, "context_ranks_for_theme"),
+    ):
         if frame["authority_code"].duplicated().any():
             raise DuplicateKeyError(
-                f"{name} has more than one row for an authority; "
-                "filter it to one theme and one period first"
+                f"{name} has more than one row for an authority; filter it to one theme and one period first"
             )
     both = positions_for_theme[["authority_code", "position"]].merge(
         context_ranks_for_theme[["authority_code", "rank"]], on="authority_code"
@@ -154,21 +144,16 @@ def quadrants(
     x = both["context_rank"].to_numpy(dtype=float)
     high_performance, high_context = y <= median, x <= median
     labels = np.select(
-        [high_performance & ~high_context, high_performance & high_context,
-         ~high_performance & ~high_context],
-        [HIGH_PERFORMANCE_LOW_CONTEXT, HIGH_PERFORMANCE_HIGH_CONTEXT,
-         LOW_PERFORMANCE_LOW_CONTEXT],
+        [high_performance & ~high_context, high_performance & high_context, ~high_performance & ~high_context],
+        [HIGH_PERFORMANCE_LOW_CONTEXT, HIGH_PERFORMANCE_HIGH_CONTEXT, LOW_PERFORMANCE_LOW_CONTEXT],
         LOW_PERFORMANCE_HIGH_CONTEXT,
     )
     both["quadrant"] = [label.format(comparator=comparator) for label in labels]
     both["on_median"] = (y == median) | (x == median)
-    return both.sort_values(["performance_position", "context_rank"], kind="stable",
-                            ignore_index=True)
+    return both.sort_values(["performance_position", "context_rank"], kind="stable", ignore_index=True)
 
 
-def spend_performance_correlation(
-    positions: pd.DataFrame, theme_spend_ranks: pd.DataFrame
-) -> pd.DataFrame:
+def spend_performance_correlation(positions: pd.DataFrame, theme_spend_ranks: pd.DataFrame) -> pd.DataFrame:
     """Return Spearman's rho of spend rank against performance position, per theme and period.
 
     ``positions`` comes from ``positions.positions``, ``theme_spend_ranks`` from
@@ -177,9 +162,7 @@ def spend_performance_correlation(
     rho and p_value are NaN with fewer than 3 pairs or when either rank is constant.
     """
     require_columns(positions, ("period", "theme", "authority_code", "position"), "positions")
-    require_columns(
-        theme_spend_ranks, ("period", "theme", "authority_code", "rank"), "theme_spend_ranks"
-    )
+    require_columns(theme_spend_ranks, ("period", "theme", "authority_code", "rank"), "theme_spend_ranks")
     keys = ["period", "theme", "authority_code"]
     pairs = positions[keys + ["position"]].merge(theme_spend_ranks[keys + ["rank"]], on=keys)
     pairs = pairs.dropna(subset=["position", "rank"])
@@ -192,8 +175,7 @@ def spend_performance_correlation(
         if len(group) >= 3:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # constant input: rho is NaN
-                result = stats.spearmanr(group["rank"].to_numpy(dtype=float),
-                                         group["position"].to_numpy(dtype=float))
+                result = stats.spearmanr(group["rank"].to_numpy(dtype=float), group["position"].to_numpy(dtype=float))
             rho, p_value = float(result.statistic), float(result.pvalue)
         rows.append((period, theme, rho, p_value, len(group)))
     return pd.DataFrame(rows, columns=["period", "theme", "rho", "p_value", "n"])
@@ -204,9 +186,7 @@ def spend_performance_correlation(
 # ---------------------------------------------------------------------------------------
 
 
-def _ranked(
-    frame: pd.DataFrame, by: list[str], value: str, highest_first: bool, columns: list[str]
-) -> pd.DataFrame:
+def _ranked(frame: pd.DataFrame, by: list[str], value: str, highest_first: bool, columns: list[str]) -> pd.DataFrame:
     """Return ``columns`` + value, rank (min, within ``by``) and n_ranked of ``frame``."""
     result = frame[columns + [value]].reset_index(drop=True)
     numbers = result[value].to_numpy(dtype=float, na_value=np.nan)
@@ -216,5 +196,4 @@ def _ranked(
     result["rank"] = pd.array(rank, dtype="Int64")
     counts = np.bincount(group[~np.isnan(numbers)], minlength=int(group.max(initial=-1)) + 1)
     result["n_ranked"] = counts[group] if len(group) else np.zeros(0, dtype=np.int64)
-    return result.sort_values(by + ["rank"], kind="stable", na_position="last",
-                              ignore_index=True)
+    return result.sort_values(by + ["rank"], kind="stable", na_position="last", ignore_index=True)

@@ -128,14 +128,18 @@ class ReportingCalendar:
 
 def reporting_calendar(labels: Iterable[str]) -> ReportingCalendar:
     """Return the reporting calendar for the published period labels of the ranked values."""
-    labels = sorted({str(label) for label in labels if _span(str(label)) is not None},
-                    key=lambda label: (_span(label)[1], _span(label)[0], label))
+    labels = sorted(
+        {str(label) for label in labels if _span(str(label)) is not None},
+        key=lambda label: (_span(label)[1], _span(label)[0], label),
+    )
     financial = any(_is_single_financial_year(label) for label in labels)
     if not financial:
-        periods = pd.DataFrame({
-            "label": labels,
-            "start_date": pd.to_datetime([_span(label)[0] for label in labels]),
-        })
+        periods = pd.DataFrame(
+            {
+                "label": labels,
+                "start_date": pd.to_datetime([_span(label)[0] for label in labels]),
+            }
+        )
         periods = periods.sort_values(["start_date", "label"], kind="stable").reset_index(drop=True)
         periods["order"] = np.arange(len(periods))
         periods["year"] = periods["start_date"].dt.year
@@ -147,17 +151,20 @@ def reporting_calendar(labels: Iterable[str]) -> ReportingCalendar:
         own = sorted({label for label, y in year_of.items() if y == year and _is_single_financial_year(label)})
         names[year] = own[0] if len(own) == 1 and len(separators) == 1 else financial_year_label(year)
     years = sorted(names)
-    periods = pd.DataFrame({
-        "label": [names[y] for y in years],
-        "start_date": pd.to_datetime([dt.date(y, 4, 1) for y in years]),
-        "order": np.arange(len(years)),
-        "year": years,
-    })
+    periods = pd.DataFrame(
+        {
+            "label": [names[y] for y in years],
+            "start_date": pd.to_datetime([dt.date(y, 4, 1) for y in years]),
+            "order": np.arange(len(years)),
+            "year": years,
+        }
+    )
     return ReportingCalendar(True, periods, {label: names[year_of[label]] for label in labels})
 
 
-def reporting_values(values: pd.DataFrame, calendar: ReportingCalendar,
-                     max_years_older: int = MAX_YEARS_OLDER) -> pd.DataFrame:
+def reporting_values(
+    values: pd.DataFrame, calendar: ReportingCalendar, max_years_older: int = MAX_YEARS_OLDER
+) -> pd.DataFrame:
     """Return the values each reporting period uses, one row per indicator x authority x period.
 
     Columns: those of ``values`` with ``period`` and ``period_start`` now the reporting
@@ -176,10 +183,12 @@ def reporting_values(values: pd.DataFrame, calendar: ReportingCalendar,
     end_of = {label: pd.Timestamp(period_end(label)) for label in labels}
 
     # Fresh vintages: per indicator and reporting period, the published label ending last.
-    published = pd.DataFrame({
-        "indicator_id": np.asarray(indicator_ids, dtype=object)[pairs // (len(labels) + 1)],
-        "source_period": np.asarray(labels, dtype=object)[pairs % (len(labels) + 1)],
-    })
+    published = pd.DataFrame(
+        {
+            "indicator_id": np.asarray(indicator_ids, dtype=object)[pairs // (len(labels) + 1)],
+            "source_period": np.asarray(labels, dtype=object)[pairs % (len(labels) + 1)],
+        }
+    )
     published["order"] = published["source_period"].map(dict(zip(labels, label_order)))
     published["end"] = published["source_period"].map(end_of)
     published = published.sort_values(["indicator_id", "order", "end", "source_period"], kind="stable")
@@ -187,21 +196,31 @@ def reporting_values(values: pd.DataFrame, calendar: ReportingCalendar,
 
     periods = calendar.periods
     targets = periods["year"].to_numpy() if calendar.financial else periods["order"].to_numpy()
-    cross = pd.DataFrame({
-        "indicator_id": np.repeat(fresh["indicator_id"].unique(), len(periods)),
-        "target": np.tile(targets.astype(float), fresh["indicator_id"].nunique()),
-        "period": np.tile(periods["label"].to_numpy(), fresh["indicator_id"].nunique()),
-        "period_start": np.tile(periods["start_date"].to_numpy(), fresh["indicator_id"].nunique()),
-    })
+    cross = pd.DataFrame(
+        {
+            "indicator_id": np.repeat(fresh["indicator_id"].unique(), len(periods)),
+            "target": np.tile(targets.astype(float), fresh["indicator_id"].nunique()),
+            "period": np.tile(periods["label"].to_numpy(), fresh["indicator_id"].nunique()),
+            "period_start": np.tile(periods["start_date"].to_numpy(), fresh["indicator_id"].nunique()),
+        }
+    )
     vintage = pd.merge_asof(
-        cross.sort_values("target"), fresh.rename(columns={"order": "source_order"}).sort_values("source_order"),
-        left_on="target", right_on="source_order", by="indicator_id", direction="backward",
+        cross.sort_values("target"),
+        fresh.rename(columns={"order": "source_order"}).sort_values("source_order"),
+        left_on="target",
+        right_on="source_order",
+        by="indicator_id",
+        direction="backward",
     ).dropna(subset=["source_period"])
     vintage["years_older"] = (vintage["target"] - vintage["source_order"]).astype(int)
     vintage = vintage[vintage["years_older"] <= max_years_older]
 
-    if (vintage["years_older"] == 0).all() and (vintage["period"] == vintage["source_period"]).all() \
-            and len(vintage) == len(fresh) and len(published) == len(fresh):
+    if (
+        (vintage["years_older"] == 0).all()
+        and (vintage["period"] == vintage["source_period"]).all()
+        and len(vintage) == len(fresh)
+        and len(published) == len(fresh)
+    ):
         # Every indicator is published once per reporting period under its label: nothing moves.
         keep = np.isin(label_code, [i for i, label in enumerate(labels) if label in set(periods["label"])])
         out = values[keep] if not keep.all() else values
@@ -211,15 +230,27 @@ def reporting_values(values: pd.DataFrame, calendar: ReportingCalendar,
 
     source = np.asarray(labels + [None], dtype=object)[label_code]
     rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=source)
-    out = rows.merge(vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]],
-                     on=["indicator_id", "source_period"], how="inner")
+    out = rows.merge(
+        vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]],
+        on=["indicator_id", "source_period"],
+        how="inner",
+    )
     # Carry older figures only for authorities that have figures of the reporting period itself.
     current = out.loc[(out["years_older"] == 0) & out["value"].notna(), ["authority_code", "period"]].drop_duplicates()
     older = out[out["years_older"] > 0].merge(current, on=["authority_code", "period"], how="inner")
     out = pd.concat([out[out["years_older"] == 0], older], ignore_index=True)
     columns = [c for c in values.columns if c not in ("period", "period_start")]
-    out = out[["indicator_id", "authority_code", "period", "period_start",
-               *[c for c in columns if c not in ("indicator_id", "authority_code")], "source_period", "years_older"]]
+    out = out[
+        [
+            "indicator_id",
+            "authority_code",
+            "period",
+            "period_start",
+            *[c for c in columns if c not in ("indicator_id", "authority_code")],
+            "source_period",
+            "years_older",
+        ]
+    ]
     out["years_older"] = out["years_older"].astype(int)
     return out.sort_values(["indicator_id", "authority_code", "period_start"], kind="stable").reset_index(drop=True)
 
@@ -228,14 +259,25 @@ def vintages(reporting: pd.DataFrame) -> pd.DataFrame:
     """Return per indicator and reporting period: source_period, years_older, n_values,
     n_provisional and n_revised (values of that status among the ones used)."""
     status = reporting["status"] if "status" in reporting else pd.Series("final", index=reporting.index)
-    frame = pd.DataFrame({
-        "indicator_id": reporting["indicator_id"], "period": reporting["period"],
-        "source_period": reporting["source_period"], "years_older": reporting["years_older"],
-        "has_value": reporting["value"].notna(),
-        "provisional": status.eq("provisional") & reporting["value"].notna(),
-        "revised": status.eq("revised") & reporting["value"].notna(),
-    })
-    return frame.groupby(["indicator_id", "period"], sort=False).agg(
-        source_period=("source_period", "first"), years_older=("years_older", "first"),
-        n_values=("has_value", "sum"), n_provisional=("provisional", "sum"), n_revised=("revised", "sum"),
-    ).reset_index()
+    frame = pd.DataFrame(
+        {
+            "indicator_id": reporting["indicator_id"],
+            "period": reporting["period"],
+            "source_period": reporting["source_period"],
+            "years_older": reporting["years_older"],
+            "has_value": reporting["value"].notna(),
+            "provisional": status.eq("provisional") & reporting["value"].notna(),
+            "revised": status.eq("revised") & reporting["value"].notna(),
+        }
+    )
+    return (
+        frame.groupby(["indicator_id", "period"], sort=False)
+        .agg(
+            source_period=("source_period", "first"),
+            years_older=("years_older", "first"),
+            n_values=("has_value", "sum"),
+            n_provisional=("provisional", "sum"),
+            n_revised=("revised", "sum"),
+        )
+        .reset_index()
+    )

@@ -80,8 +80,7 @@ def available_groups(
             rows.append((f"neighbours:{group_id}", f"{name} of the focus authority", int(members.nunique()) + 1))
         for k in similar_sizes:
             if 0 < k < len(authorities):
-                rows.append((f"{SIMILAR_PREFIX}{k}", f"{k} most similar authorities (computed from context)",
-                             k + 1))
+                rows.append((f"{SIMILAR_PREFIX}{k}", f"{k} most similar authorities (computed from context)", k + 1))
     return pd.DataFrame(rows, columns=["id", "label", "size"])
 
 
@@ -92,7 +91,7 @@ def needs_focus(group_id: str | None) -> bool:
 
 def similar_group_size(group_id: str) -> int:
     """Return k of a ``similar:<k>`` group id; raise UnknownGroupError when k is not a positive whole number."""
-    text = group_id[len(SIMILAR_PREFIX):]
+    text = group_id[len(SIMILAR_PREFIX) :]
     if not text.isdigit() or int(text) < 1:
         raise UnknownGroupError(
             f"group {group_id!r}: the number of similar authorities must be a positive whole number, "
@@ -133,7 +132,9 @@ def resolve_group(
         name = group_id.split(":", 1)[1]
         if focus is None:
             raise UnknownGroupError(f"group {group_id!r} is a neighbour list and needs a focus authority")
-        rows = comparator_groups[(comparator_groups["group_id"] == name) & (comparator_groups["authority_code"] == focus)]
+        rows = comparator_groups[
+            (comparator_groups["group_id"] == name) & (comparator_groups["authority_code"] == focus)
+        ]
         members = pd.concat([pd.Series([focus]), rows["member_code"]])
         label = f"{rows['name'].iloc[0]} of {_name(authorities, focus)}" if len(rows) else name
     elif group_id.startswith(SIMILAR_PREFIX):
@@ -148,8 +149,9 @@ def resolve_group(
     return ComparatorGroup(group_id, label, tuple(members))
 
 
-def _similar_members(group_id: str, authorities: pd.DataFrame, focus: str | None,
-                     features: pd.DataFrame | None) -> tuple[list[str], str]:
+def _similar_members(
+    group_id: str, authorities: pd.DataFrame, focus: str | None, features: pd.DataFrame | None
+) -> tuple[list[str], str]:
     """Return (focus + its k nearest authorities, label) for a ``similar:<k>`` group."""
     k = similar_group_size(group_id)
     if focus is None:

@@ -51,8 +51,18 @@ ONS GSS codes (``E10000018``), DfE three-digit LA numbers (``855``), MHCLG E-cod
 
 NOT_A_COUNTY_AREA = "not a county area"
 _AREA_COLUMNS = (
-    "code", "name", "kind", "region", "start_date", "end_date", "predecessors", "successors",
-    "successors_cover_area", "dfe_la_number", "e_code", "other_codes",
+    "code",
+    "name",
+    "kind",
+    "region",
+    "start_date",
+    "end_date",
+    "predecessors",
+    "successors",
+    "successors_cover_area",
+    "dfe_la_number",
+    "e_code",
+    "other_codes",
 )
 
 
@@ -96,8 +106,7 @@ def load_county_areas(path: Path | str | None = None) -> pd.DataFrame:
     if bad_kind.any():
         row = int(np.flatnonzero(bad_kind)[0])
         raise CountyAreasError(
-            f"{path.name}, row {row + 2}: kind {areas['kind'].iloc[row]!r}; "
-            f"use one of {', '.join(COMPARATOR_KINDS)}"
+            f"{path.name}, row {row + 2}: kind {areas['kind'].iloc[row]!r}; use one of {', '.join(COMPARATOR_KINDS)}"
         )
     for column in ("start_date", "end_date"):
         parsed = pd.to_datetime(areas[column].replace("", None), format="%Y-%m-%d", errors="coerce")
@@ -231,12 +240,14 @@ def members_for_period(areas: pd.DataFrame, label: str) -> list[str]:
 def lifetime_mask(areas: pd.DataFrame, authority_codes: pd.Series, periods: pd.Series) -> np.ndarray:
     """Return True for each (authority code, period label) pair where the authority existed
     at the period's midpoint; codes that are not county areas give False."""
-    frame = pd.DataFrame({"code": np.asarray(authority_codes, dtype=object),
-                          "period": np.asarray(periods, dtype=object)})
+    frame = pd.DataFrame(
+        {"code": np.asarray(authority_codes, dtype=object), "period": np.asarray(periods, dtype=object)}
+    )
     pairs = frame.drop_duplicates().merge(areas[["code", "start_date", "end_date"]], on="code", how="left")
     pairs["mid"] = pd.to_datetime(pairs["period"].map(_midpoint_or_none))
-    pairs["alive"] = ((pairs["start_date"] <= pairs["mid"])
-                      & (pairs["end_date"].isna() | (pairs["mid"] <= pairs["end_date"]))).fillna(False)
+    pairs["alive"] = (
+        (pairs["start_date"] <= pairs["mid"]) & (pairs["end_date"].isna() | (pairs["mid"] <= pairs["end_date"]))
+    ).fillna(False)
     merged = frame.merge(pairs[["code", "period", "alive"]], on=["code", "period"], how="left")
     return merged["alive"].fillna(False).to_numpy(dtype=bool)
 
@@ -268,8 +279,9 @@ def resolve_codes(
     keys["mid"] = pd.to_datetime(keys["period"].map(_midpoint_or_none))
     table = code_table(areas, scheme)
     candidates = keys.merge(table, on="source_code", how="left")
-    alive = ((candidates["start_date"] <= candidates["mid"])
-             & (candidates["end_date"].isna() | (candidates["mid"] <= candidates["end_date"])))
+    alive = (candidates["start_date"] <= candidates["mid"]) & (
+        candidates["end_date"].isna() | (candidates["mid"] <= candidates["end_date"])
+    )
     chosen = candidates[alive.fillna(False)]
     clash = chosen.duplicated(["source_code", "period"], keep=False)
     if clash.any():
@@ -278,8 +290,7 @@ def resolve_codes(
             f"{scheme} code {first['source_code']} matches more than one county area in "
             f"{first['period']}; fix the lifetimes in county_areas.csv"
         )
-    keys = keys.merge(chosen[["source_code", "period", "authority_code"]],
-                      on=["source_code", "period"], how="left")
+    keys = keys.merge(chosen[["source_code", "period", "authority_code"]], on=["source_code", "period"], how="left")
     keys["reason"] = None
     unmatched = keys["authority_code"].isna()
     no_candidate = ~keys["source_code"].isin(set(table["source_code"]))
@@ -288,14 +299,14 @@ def resolve_codes(
     keys.loc[bad_period, "reason"] = [f"period label {p!r} is not a period" for p in keys.loc[bad_period, "period"]]
     outside = unmatched & ~no_candidate & ~bad_period
     if outside.any():
-        first_candidate = candidates.drop_duplicates(["source_code", "period"]).set_index(
-            ["source_code", "period"])
+        first_candidate = candidates.drop_duplicates(["source_code", "period"]).set_index(["source_code", "period"])
         keys.loc[outside, "reason"] = [
             _lifetime_reason(first_candidate.loc[(code, period)], mid)
             for code, period, mid in keys.loc[outside, ["source_code", "period", "mid"]].itertuples(index=False)
         ]
-    result = rows.merge(keys[["source_code", "period", "authority_code", "reason"]],
-                        on=["source_code", "period"], how="left")
+    result = rows.merge(
+        keys[["source_code", "period", "authority_code", "reason"]], on=["source_code", "period"], how="left"
+    )
     result = result[["authority_code", "reason"]]
     return result.astype(object).where(result.notna(), None)
 
@@ -355,19 +366,22 @@ def load_code_lookups(folder: Path | str) -> CodeLookups:
     from benchmarking.adapters import read_published_csv  # adapters import this module: import late
 
     folder = Path(folder)
-    mysociety = read_published_csv(folder, "mysociety_uk_local_authorities.csv",
-                                   ("gss-code", "former-gss-codes", "ecode"))
+    mysociety = read_published_csv(
+        folder, "mysociety_uk_local_authorities.csv", ("gss-code", "former-gss-codes", "ecode")
+    )
     las = read_published_csv(folder, "dfe_las.csv", ("new_la_code", "old_la_code"))
     names = pd.read_csv(folder / "dfe_english_la_name_codes.csv", dtype=str, keep_default_na=False)
     gss = set(mysociety["gss-code"]) | set(las["new_la_code"]) | set(names.iloc[:, 2])
     gss |= {code.strip() for codes in mysociety["former-gss-codes"] for code in codes.split(",")}
     dfe = set(las["old_la_code"]) | set(names.iloc[:, 1])
     ecode = set(mysociety["ecode"])
-    return CodeLookups({
-        "gss": frozenset(code for code in gss if code),
-        "dfe": frozenset(code for code in dfe if code),
-        "ecode": frozenset(code for code in ecode if code),
-    })
+    return CodeLookups(
+        {
+            "gss": frozenset(code for code in gss if code),
+            "dfe": frozenset(code for code in dfe if code),
+            "ecode": frozenset(code for code in ecode if code),
+        }
+    )
 
 
 def unmatched_reason(codes: Iterable, scheme: str, lookups: CodeLookups) -> pd.Series:
@@ -399,5 +413,6 @@ def skip_counts(file_name: str, reasons: pd.Series) -> pd.DataFrame:
 
 def no_skips() -> pd.DataFrame:
     """Return an empty skip table (file, reason, rows)."""
-    return pd.DataFrame({"file": pd.Series(dtype=object), "reason": pd.Series(dtype=object),
-                         "rows": pd.Series(dtype="int64")})
+    return pd.DataFrame(
+        {"file": pd.Series(dtype=object), "reason": pd.Series(dtype=object), "rows": pd.Series(dtype="int64")}
+    )

@@ -7,8 +7,12 @@ import pandas as pd
 ANY = "*"
 
 
-def notes_for(notes: pd.DataFrame | None, indicator_id: str | None = None, authority_code: str | None = None,
-              period: str | None = None) -> pd.DataFrame:
+def notes_for(
+    notes: pd.DataFrame | None,
+    indicator_id: str | None = None,
+    authority_code: str | None = None,
+    period: str | None = None,
+) -> pd.DataFrame:
     """Return the notes that apply to an indicator, an authority and a period ('*' rows match any).
 
     A note on an authority alone (indicator '*') applies to every indicator; a note on an
@@ -23,11 +27,14 @@ def notes_for(notes: pd.DataFrame | None, indicator_id: str | None = None, autho
             mask &= notes[column].isin([wanted, ANY])
     out = notes[mask].copy()
     out["applies_to"] = [
-        ", ".join(part for part in (
-            "all indicators" if i == ANY else f"indicator {i}",
-            "all authorities" if a == ANY else f"authority {a}",
-            "all periods" if p == ANY else f"period {p}",
-        ))
+        ", ".join(
+            part
+            for part in (
+                "all indicators" if i == ANY else f"indicator {i}",
+                "all authorities" if a == ANY else f"authority {a}",
+                "all periods" if p == ANY else f"period {p}",
+            )
+        )
         for i, a, p in zip(out["indicator_id"], out["authority_code"], out["period"])
     ]
     return out.reset_index(drop=True)

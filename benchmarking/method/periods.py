@@ -8,10 +8,7 @@ import re
 from benchmarking.errors import BadPeriodError
 
 _MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    )
+    m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
 }
 _STATUS_SUFFIX = re.compile(r"\s*\((rev|revised|p|prov|provisional|r|final)\)\s*$", re.I)
 # 2020/21, 2020-21, 2020/2021, 2020-2021: a financial or academic year starting in April

@@ -37,8 +37,15 @@ LA_CORE = "LA Core"
 AVERAGE_RANK_DECIMALS = 9
 
 POSITION_COLUMNS = (
-    "period", "theme", "authority_code", "average_rank", "n_indicators", "n_available",
-    "coverage", "position", "n_positioned",
+    "period",
+    "theme",
+    "authority_code",
+    "average_rank",
+    "n_indicators",
+    "n_available",
+    "coverage",
+    "position",
+    "n_positioned",
 )
 """Columns of ``positions`` (``period_start`` follows ``period`` when the ranks carry it)."""
 
@@ -68,9 +75,7 @@ def positions(
     Sorted by period (chronologically when ``period_start`` is present), theme
     ('Overall', 'LA Core', then A-Z), position, authority code.
     """
-    require_columns(
-        ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks"
-    )
+    require_columns(ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks")
     require_columns(indicators, ("id", "theme", "is_core"), "indicators")
     if not 0 <= min_coverage <= 1:
         raise ValueError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
@@ -105,21 +110,22 @@ def positions(
     n_ranked = ranks["n_ranked"].to_numpy(dtype=float, na_value=np.nan)
     is_ranked = ~np.isnan(rank)
     score = scaled_ranks(rank, n_ranked, group_size[period_code]) if scaled else rank
-    score_sum = np.bincount(cell, weights=np.where(is_ranked, score, 0.0),
-                            minlength=np.prod(shape)).reshape(shape)
+    score_sum = np.bincount(cell, weights=np.where(is_ranked, score, 0.0), minlength=np.prod(shape)).reshape(shape)
     count = np.bincount(cell, weights=is_ranked, minlength=np.prod(shape)).reshape(shape)
     score_sum, count = _roll_up(score_sum), _roll_up(count)
 
     # Indicators available per period x theme column: those with n_ranked > 0.
-    available_pairs = np.bincount(
-        indicator_code * n_periods + period_code, weights=n_ranked > 0,
-        minlength=len(indicator_ids) * n_periods,
-    ).reshape(len(indicator_ids), n_periods) > 0
+    available_pairs = (
+        np.bincount(
+            indicator_code * n_periods + period_code,
+            weights=n_ranked > 0,
+            minlength=len(indicator_ids) * n_periods,
+        ).reshape(len(indicator_ids), n_periods)
+        > 0
+    )
     theme_onehot = np.eye(n_themes, dtype=np.int64)[theme_of]  # indicator x theme
     by_theme = available_pairs.T.astype(np.int64) @ theme_onehot  # period x theme
-    available = np.column_stack(
-        [available_pairs.sum(axis=0), available_pairs[core_of].sum(axis=0), by_theme]
-    )
+    available = np.column_stack([available_pairs.sum(axis=0), available_pairs[core_of].sum(axis=0), by_theme])
 
     # One output row per period x theme column x present authority, theme available.
     grid = present[:, None, :] & (available[:, :, None] > 0)  # period x column x authority
@@ -131,9 +137,7 @@ def positions(
     coverage = n_indicators / n_available
     eligible = (n_indicators > 0) & (coverage >= min_coverage)
     group = p * n_columns + t
-    position = rank_within_groups(
-        group, np.where(eligible, np.round(average_rank, AVERAGE_RANK_DECIMALS), np.nan)
-    )
+    position = rank_within_groups(group, np.where(eligible, np.round(average_rank, AVERAGE_RANK_DECIMALS), np.nan))
     n_positioned = np.bincount(group[eligible], minlength=n_periods * n_columns)[group]
 
     columns = {"period": periods[p]}
@@ -150,8 +154,7 @@ def positions(
         "n_positioned": n_positioned.astype(np.int64),
     }
     result = pd.DataFrame(columns)
-    order = np.lexsort((result["authority_code"].to_numpy(dtype=str),
-                        np.nan_to_num(position, nan=np.inf), t, p))
+    order = np.lexsort((result["authority_code"].to_numpy(dtype=str), np.nan_to_num(position, nan=np.inf), t, p))
     return result.iloc[order].reset_index(drop=True)
 
 
@@ -169,23 +172,18 @@ def trend(
     ``indicator_ranks`` over all periods) to get the whole history in one vectorised pass.
     Rows run chronologically. UnknownThemeError names a theme that no indicator carries.
     """
-    result = positions(ranks, indicators, n_group=n_group, scaled=scaled,
-                       min_coverage=min_coverage)
+    result = positions(ranks, indicators, n_group=n_group, scaled=scaled, min_coverage=min_coverage)
     if themes is None:
         return result
     themes = list(themes)
     known = {OVERALL, LA_CORE, *indicators["theme"].dropna().unique()}
     unknown = [theme for theme in themes if theme not in known]
     if unknown:
-        raise UnknownThemeError(
-            f"no indicator has theme(s) {unknown}; choose from {sorted(map(str, known))}"
-        )
+        raise UnknownThemeError(f"no indicator has theme(s) {unknown}; choose from {sorted(map(str, known))}")
     return result.loc[result["theme"].isin(themes)].reset_index(drop=True)
 
 
-def scaled_ranks(
-    rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | int
-) -> np.ndarray:
+def scaled_ranks(rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | int) -> np.ndarray:
     """Return ranks stretched to span 1..n_group.
 
     ``scaled = 1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)``. An indicator ranked for
@@ -208,8 +206,8 @@ def _roll_up(cells: np.ndarray) -> np.ndarray:
     """Return period x authority x column totals from period x authority x theme x is_core
     cells; columns are Overall, LA Core (core cells only), then each theme."""
     return np.concatenate(
-        [cells.sum(axis=(2, 3))[..., None], cells[..., 1].sum(axis=2)[..., None],
-         cells.sum(axis=3)], axis=2)
+        [cells.sum(axis=(2, 3))[..., None], cells[..., 1].sum(axis=2)[..., None], cells.sum(axis=3)], axis=2
+    )
 
 
 def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -221,8 +219,7 @@ def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, 
     reserved = sorted({OVERALL, LA_CORE} & set(theme))
     if reserved:
         raise UnknownThemeError(
-            f"{reserved} are the names of the combined positions, not themes; "
-            "rename the indicators' theme"
+            f"{reserved} are the names of the combined positions, not themes; rename the indicators' theme"
         )
     theme_of, theme_names = pd.factorize(theme, sort=True)
     is_core = indicators["is_core"].fillna(False).astype(bool).to_numpy()

@@ -43,7 +43,13 @@ MIN_RANKED_FOR_QUARTILE = 4
 TARGET_DISTANCE_DECIMALS = 10
 
 RANK_COLUMNS = (
-    "indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile",
+    "indicator_id",
+    "authority_code",
+    "period",
+    "value",
+    "rank",
+    "n_ranked",
+    "quartile",
 )
 """Columns of ``indicator_ranks`` (``period_start`` follows ``period`` when the values carry it)."""
 
@@ -110,8 +116,7 @@ def indicator_ranks(
         text_columns.append("period_start")
     # Label columns go over as arrays, never converted (3M strings); a copy when unfiltered
     # (shallow for Arrow strings), so that the output shares no buffer with the input.
-    columns = {name: (values[name].array.copy() if everything else values[name].array[keep])
-               for name in text_columns}
+    columns = {name: (values[name].array.copy() if everything else values[name].array[keep]) for name in text_columns}
     columns |= {
         "value": value,
         "rank": nullable_int(rank),
@@ -235,8 +240,7 @@ def restrict_to_group(
     codes = pd.Index(list(authority_codes)).unique()
     if len(codes) == 0:
         raise EmptyGroupError(
-            "authority_codes is empty: pass the comparator group's authority codes, "
-            "or None to rank every authority"
+            "authority_codes is empty: pass the comparator group's authority codes, or None to rank every authority"
         )
     return frame.loc[frame[column].isin(codes)]
 
@@ -251,9 +255,7 @@ def indicator_polarities(indicators: pd.DataFrame) -> tuple[pd.Series, pd.Series
     ids = indicators["id"]
     if ids.duplicated().any():
         repeated = sorted(map(str, ids[ids.duplicated()].unique()))
-        raise DuplicateKeyError(
-            f"indicators lists id(s) {_preview(repeated)} more than once; keep one row each"
-        )
+        raise DuplicateKeyError(f"indicators lists id(s) {_preview(repeated)} more than once; keep one row each")
     polarity = indicators["polarity"].astype("str").str.strip().str.lower()
     polarity.index = pd.Index(ids)
     unknown = ~polarity.isin(POLARITIES)
@@ -284,9 +286,7 @@ def indicator_polarities(indicators: pd.DataFrame) -> tuple[pd.Series, pd.Series
 # ---------------------------------------------------------------------------------------
 
 
-def _rank_in_table(
-    group: np.ndarray, key: np.ndarray, missing: np.ndarray, group_size: np.ndarray
-) -> np.ndarray:
+def _rank_in_table(group: np.ndarray, key: np.ndarray, missing: np.ndarray, group_size: np.ndarray) -> np.ndarray:
     """Rank keys in a group x slot table sorted row by row (see ``rank_within_groups``).
 
     Missing keys and padding are NaN, which ``min_rank_rows`` sorts after every key.
@@ -362,9 +362,7 @@ def _polarity_codes(polarity: np.ndarray) -> np.ndarray:
     return codes
 
 
-def _key_from_codes(
-    value: np.ndarray, kind: np.ndarray, midpoint: np.ndarray, decimals: int | None
-) -> np.ndarray:
+def _key_from_codes(value: np.ndarray, kind: np.ndarray, midpoint: np.ndarray, decimals: int | None) -> np.ndarray:
     """Return the best-first ranking key from polarity codes (see ``ranking_key``)."""
     if decimals is not None:
         value = np.round(value, decimals)

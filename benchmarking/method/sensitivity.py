@@ -41,8 +41,14 @@ from benchmarking.method.positions import AVERAGE_RANK_DECIMALS, LA_CORE, OVERAL
 from benchmarking.method.ranking import min_rank_rows, require_columns
 
 SENSITIVITY_COLUMNS = (
-    "authority_code", "theme", "default_average_rank", "default_position", "average_rank",
-    "position", "n_positioned", "change",
+    "authority_code",
+    "theme",
+    "default_average_rank",
+    "default_position",
+    "average_rank",
+    "position",
+    "n_positioned",
+    "change",
 )
 """Columns of ``theme_weighted_positions``."""
 
@@ -103,9 +109,7 @@ def rank_matrix(
     ``ranks`` has no row for ``period`` and UnknownIndicatorError for ranks of indicators
     missing from ``indicators``.
     """
-    require_columns(
-        ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks"
-    )
+    require_columns(ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks")
     require_columns(indicators, ("id", "theme", "is_core"), "indicators")
     rows = ranks.loc[ranks["period"] == period]
     if rows.empty:
@@ -166,10 +170,7 @@ def weighted_positions(
         raise ValueError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
     weights = np.atleast_2d(np.asarray(weights, dtype=float))
     if weights.shape[1] != matrix.n_indicators:
-        raise ValueError(
-            f"weights must have one column per indicator ({matrix.n_indicators}), "
-            f"got {weights.shape[1]}"
-        )
+        raise ValueError(f"weights must have one column per indicator ({matrix.n_indicators}), got {weights.shape[1]}")
     if (weights < 0).any() or not np.isfinite(weights).all():
         raise ValueError("weights must be finite and non-negative")
     # Rows of whole numbers (equal weights of 1, bootstrap counts) keep exact integer sums;
@@ -264,8 +265,9 @@ def theme_weighted_positions(
     for c, theme in enumerate(matrix.columns[:2]):
         if not matrix.column_masks()[c].any():
             continue
-        frames.append(_comparison(matrix, theme, average[0, :, c], position[0, :, c],
-                                  average[1, :, c], position[1, :, c]))
+        frames.append(
+            _comparison(matrix, theme, average[0, :, c], position[0, :, c], average[1, :, c], position[1, :, c])
+        )
     result = pd.concat(frames, ignore_index=True) if frames else _empty()
     return _sorted(result)
 
@@ -288,24 +290,27 @@ def leave_one_theme_out(
         raise ValueError(f"column must be {OVERALL!r} or {LA_CORE!r}, got {column!r}")
     matrix = rank_matrix(ranks, indicators, period, scaled=scaled)
     c = matrix.columns.index(column)
-    themes = [t for t in range(len(matrix.theme_names))
-              if (matrix.column_masks()[c] & (matrix.theme_of != t)).any()]
+    themes = [t for t in range(len(matrix.theme_names)) if (matrix.column_masks()[c] & (matrix.theme_of != t)).any()]
     weights = np.ones((1 + len(themes), matrix.n_indicators))
     for row, t in enumerate(themes, start=1):
         weights[row, matrix.theme_of == t] = 0.0
     average, position = weighted_positions(matrix, weights, min_coverage)
     frames = [
-        _comparison(matrix, column, average[0, :, c], position[0, :, c],
-                    average[row, :, c], position[row, :, c])
-        .assign(left_out=matrix.theme_names[t])
+        _comparison(
+            matrix, column, average[0, :, c], position[0, :, c], average[row, :, c], position[row, :, c]
+        ).assign(left_out=matrix.theme_names[t])
         for row, t in enumerate(themes, start=1)
     ]
     if not frames:
         return _empty().assign(left_out=pd.Series(dtype=object))[["left_out", *SENSITIVITY_COLUMNS]]
     result = pd.concat(frames, ignore_index=True)[["left_out", *SENSITIVITY_COLUMNS]]
-    order = np.lexsort((result["authority_code"].to_numpy(dtype=str),
-                        result["position"].to_numpy(dtype=float, na_value=np.inf),
-                        result["left_out"].to_numpy(dtype=str)))
+    order = np.lexsort(
+        (
+            result["authority_code"].to_numpy(dtype=str),
+            result["position"].to_numpy(dtype=float, na_value=np.inf),
+            result["left_out"].to_numpy(dtype=str),
+        )
+    )
     return result.iloc[order].reset_index(drop=True)
 
 
@@ -325,12 +330,14 @@ def effective_theme_shares(
     weights = indicator_weights(matrix, theme_weights or {})
     counts = np.bincount(matrix.theme_of, minlength=len(matrix.theme_names))
     totals = np.bincount(matrix.theme_of, weights=weights, minlength=len(matrix.theme_names))
-    return pd.DataFrame({
-        "theme": list(matrix.theme_names),
-        "weight": [float((theme_weights or {}).get(name, 1.0)) for name in matrix.theme_names],
-        "n_indicators": counts.astype(np.int64),
-        "share": totals / totals.sum(),
-    })
+    return pd.DataFrame(
+        {
+            "theme": list(matrix.theme_names),
+            "weight": [float((theme_weights or {}).get(name, 1.0)) for name in matrix.theme_names],
+            "n_indicators": counts.astype(np.int64),
+            "share": totals / totals.sum(),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -348,21 +355,28 @@ def _blocks_of(matrix: RankMatrix) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), stops.tolist()))
 
 
-def _comparison(matrix: RankMatrix, theme: str, default_average: np.ndarray,
-                default_position: np.ndarray, average: np.ndarray,
-                position: np.ndarray) -> pd.DataFrame:
+def _comparison(
+    matrix: RankMatrix,
+    theme: str,
+    default_average: np.ndarray,
+    default_position: np.ndarray,
+    average: np.ndarray,
+    position: np.ndarray,
+) -> pd.DataFrame:
     """Return one column's default and weighted figures per authority."""
     n_positioned = int((~np.isnan(position)).sum())
-    return pd.DataFrame({
-        "authority_code": matrix.authorities,
-        "theme": theme,
-        "default_average_rank": default_average,
-        "default_position": pd.array(_as_int(default_position), dtype="Int64"),
-        "average_rank": average,
-        "position": pd.array(_as_int(position), dtype="Int64"),
-        "n_positioned": n_positioned,
-        "change": pd.array(_as_int(default_position - position), dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "authority_code": matrix.authorities,
+            "theme": theme,
+            "default_average_rank": default_average,
+            "default_position": pd.array(_as_int(default_position), dtype="Int64"),
+            "average_rank": average,
+            "position": pd.array(_as_int(position), dtype="Int64"),
+            "n_positioned": n_positioned,
+            "change": pd.array(_as_int(default_position - position), dtype="Int64"),
+        }
+    )
 
 
 def _as_int(numbers: np.ndarray) -> list:
@@ -375,6 +389,11 @@ def _empty() -> pd.DataFrame:
 
 def _sorted(result: pd.DataFrame) -> pd.DataFrame:
     theme_order = result["theme"].map({OVERALL: 0, LA_CORE: 1}).fillna(2).to_numpy()
-    order = np.lexsort((result["authority_code"].to_numpy(dtype=str),
-                        result["position"].to_numpy(dtype=float, na_value=np.inf), theme_order))
+    order = np.lexsort(
+        (
+            result["authority_code"].to_numpy(dtype=str),
+            result["position"].to_numpy(dtype=float, na_value=np.inf),
+            theme_order,
+        )
+    )
     return result.iloc[order].reset_index(drop=True)

@@ -51,7 +51,13 @@ NOT_TESTED = "not tested"
 ASSESSMENTS = (SIGNIFICANTLY_IMPROVED, WITHIN_VARIATION, SIGNIFICANTLY_WORSENED, NOT_TESTED)
 
 SIGNIFICANCE_COLUMNS = (
-    "gain", "noise_sd", "n_changes", "z", "p_value", "significant", "assessment",
+    "gain",
+    "noise_sd",
+    "n_changes",
+    "z",
+    "p_value",
+    "significant",
+    "assessment",
 )
 """Columns ``significant_change`` adds to the travel frame."""
 
@@ -72,11 +78,13 @@ def noise_scale(travel: pd.DataFrame) -> pd.DataFrame:
     median = pd.Series(change).groupby(pair).transform("median").to_numpy()
     centred = pd.Series(change - median)
     by_indicator = pd.Series(indicator_code)
-    summary = pd.DataFrame({
-        "mad": centred.abs().groupby(by_indicator).median() * MAD_TO_SD,
-        "sd": centred.groupby(by_indicator).std(ddof=1),
-        "n_changes": centred.groupby(by_indicator).size(),
-    })
+    summary = pd.DataFrame(
+        {
+            "mad": centred.abs().groupby(by_indicator).median() * MAD_TO_SD,
+            "sd": centred.groupby(by_indicator).std(ddof=1),
+            "n_changes": centred.groupby(by_indicator).size(),
+        }
+    )
     labels = np.asarray(indicator_ids, dtype=object)[summary.index]
     summary.index = pd.Index(labels, name="indicator_id")
     summary = summary.sort_index()
@@ -101,8 +109,8 @@ def significant_change(
     tested). Rows keep their order. See the module docstring for the test.
     """
     require_columns(
-        travel, ("indicator_id", "authority_code", "period", "value", "previous_value", "change",
-                 "direction"), "travel")
+        travel, ("indicator_id", "authority_code", "period", "value", "previous_value", "change", "direction"), "travel"
+    )
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie strictly between 0 and 1 (0.05 = 5%), got {alpha!r}")
     if int(min_changes) < 2:
@@ -142,8 +150,7 @@ def significant_change(
     result["z"] = z
     result["p_value"] = p_value
     result["significant"] = significant
-    result["assessment"] = pd.Categorical.from_codes(codes.astype(np.int8),
-                                                     categories=list(ASSESSMENTS))
+    result["assessment"] = pd.Categorical.from_codes(codes.astype(np.int8), categories=list(ASSESSMENTS))
     return result
 
 

@@ -77,19 +77,18 @@ def context_features(
         require_columns(deprivation, ("authority_code", "edition", "average_score"), "deprivation")
         latest = sorted(deprivation["edition"].dropna().unique())[-1]
         rows = deprivation.loc[deprivation["edition"] == latest]
-        result["deprivation"] = result["authority_code"].map(
-            rows.groupby("authority_code")["average_score"].first())
+        result["deprivation"] = result["authority_code"].map(rows.groupby("authority_code")["average_score"].first())
     if spend is not None and len(spend):
-        require_columns(spend, ("authority_code", "period", "service", "net_expenditure_per_head"),
-                        "spend")
+        require_columns(spend, ("authority_code", "period", "service", "net_expenditure_per_head"), "spend")
         total = spend.loc[spend["service"] == TOTAL_SERVICE]
         result["spend_per_head"] = result["authority_code"].map(
-            _latest_value(total, "net_expenditure_per_head", period, period_order))
+            _latest_value(total, "net_expenditure_per_head", period, period_order)
+        )
     if funding is not None and len(funding):
-        require_columns(funding, ("authority_code", "period", "core_spending_power_per_head"),
-                        "funding")
+        require_columns(funding, ("authority_code", "period", "core_spending_power_per_head"), "funding")
         result["funding_per_head"] = result["authority_code"].map(
-            _latest_value(funding, "core_spending_power_per_head", period, period_order))
+            _latest_value(funding, "core_spending_power_per_head", period, period_order)
+        )
     if "rurality" in authorities.columns:
         result["rurality"] = pd.to_numeric(authorities["rurality"], errors="coerce").to_numpy()
     features = [name for name in FEATURE_LABELS if name in result.columns]
@@ -106,8 +105,7 @@ def standardise(features: pd.DataFrame) -> pd.DataFrame:
     mean, sd = values.mean(), values.std(ddof=0)
     varying = sd[sd > 0].index
     z = (values[varying] - mean[varying]) / sd[varying]
-    return pd.concat([features[["authority_code"]].reset_index(drop=True),
-                      z.reset_index(drop=True)], axis=1)
+    return pd.concat([features[["authority_code"]].reset_index(drop=True), z.reset_index(drop=True)], axis=1)
 
 
 # ---------------------------------------------------------------------------------------
@@ -129,7 +127,7 @@ def distance_matrix(features: pd.DataFrame) -> pd.DataFrame:
     present = ~np.isnan(values)
     filled = np.where(present, values, 0.0)
     # sum_j (x_aj - x_bj)^2 over shared j, from three matrix products over the masks.
-    squares = (filled ** 2) @ present.T.astype(float)
+    squares = (filled**2) @ present.T.astype(float)
     shared = present.astype(float) @ present.T.astype(float)
     total = squares + squares.T - 2 * filled @ filled.T
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -164,8 +162,7 @@ def nearest_neighbours(features: pd.DataFrame, authority_code: str, k: int) -> p
     return ranked.join(raw, on="authority_code").reset_index(drop=True)
 
 
-def distances_to(features: pd.DataFrame, authority_code: str,
-                 others: list[str] | None = None) -> pd.DataFrame:
+def distances_to(features: pd.DataFrame, authority_code: str, others: list[str] | None = None) -> pd.DataFrame:
     """Return the distance from ``authority_code`` to ``others`` (default every authority).
 
     Columns: ``authority_code``, ``distance``, ``neighbour_rank`` (its place among all
@@ -184,8 +181,7 @@ def distances_to(features: pd.DataFrame, authority_code: str,
 # ---------------------------------------------------------------------------------------
 
 
-def _latest_value(frame: pd.DataFrame, column: str, period: str | None,
-                  period_order: list[str] | None) -> pd.Series:
+def _latest_value(frame: pd.DataFrame, column: str, period: str | None, period_order: list[str] | None) -> pd.Series:
     """Return each authority's ``column`` in its latest period with a value, up to ``period``."""
     if period_order is not None:
         order = list(period_order)

@@ -37,7 +37,10 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.method.ranking import indicator_polarities, require_columns, restrict_to_group, stable_order
 
 IMPROVED, NO_REAL_CHANGE, WORSENED, NOT_COMPARABLE = (
-    "improved", "no real change", "worsened", "not comparable",
+    "improved",
+    "no real change",
+    "worsened",
+    "not comparable",
 )
 DIRECTIONS = (IMPROVED, NO_REAL_CHANGE, WORSENED, NOT_COMPARABLE)
 QUARTILES = (1, 2, 3, 4)
@@ -64,14 +67,9 @@ def direction_of_travel(
     (categorical: improved / no real change / worsened / not comparable).
     Rows keep the order of ``values``.
     """
-    require_columns(
-        values, ("indicator_id", "authority_code", "period", "period_start", "value"), "values"
-    )
+    require_columns(values, ("indicator_id", "authority_code", "period", "period_start", "value"), "values")
     if tolerance < 0 or absolute_tolerance < 0:
-        raise ValueError(
-            f"tolerance and absolute_tolerance must be >= 0, got {tolerance!r}, "
-            f"{absolute_tolerance!r}"
-        )
+        raise ValueError(f"tolerance and absolute_tolerance must be >= 0, got {tolerance!r}, {absolute_tolerance!r}")
     polarity, midpoint = indicator_polarities(indicators)
     values = restrict_to_group(values, authority_codes)
 
@@ -79,9 +77,7 @@ def direction_of_travel(
     known = pd.Index(polarity.index).get_indexer(indicator_ids)
     if (known < 0).any():
         unknown = sorted(map(str, indicator_ids[known < 0]))
-        raise UnknownIndicatorError(
-            f"values refer to indicator id(s) {unknown[:5]} not in the indicator table"
-        )
+        raise UnknownIndicatorError(f"values refer to indicator id(s) {unknown[:5]} not in the indicator table")
     authority_code, authorities = pd.factorize(values["authority_code"])
     start_code, _ = pd.factorize(values["period_start"], sort=True)
     if (start_code < 0).any():
@@ -116,25 +112,27 @@ def direction_of_travel(
     is_target = (polarity_of == "target")[indicator_code]
     if is_target.any():
         target_midpoint = midpoint.to_numpy()[known][indicator_code[is_target]]
-        gain[is_target] = (np.abs(previous_value[is_target] - target_midpoint)
-                           - np.abs(value[is_target] - target_midpoint))
+        gain[is_target] = np.abs(previous_value[is_target] - target_midpoint) - np.abs(
+            value[is_target] - target_midpoint
+        )
     threshold = np.maximum(tolerance * np.abs(previous_value), absolute_tolerance)
-    codes = np.select(
-        [np.isnan(gain), gain > threshold, gain < -threshold], [3, 0, 2], 1
-    ).astype(np.int8)
+    codes = np.select([np.isnan(gain), gain > threshold, gain < -threshold], [3, 0, 2], 1).astype(np.int8)
 
     # Label columns as arrays (copied: shallow for Arrow strings); every other array is new.
-    return pd.DataFrame({
-        "indicator_id": values["indicator_id"].array.copy(),
-        "authority_code": values["authority_code"].array.copy(),
-        "period": values["period"].array.copy(),
-        "period_start": values["period_start"].array.copy(),
-        "value": value,
-        "previous_period": _labels_at(values["period"], previous_row, nearby=in_order),
-        "previous_value": previous_value,
-        "change": change,
-        "direction": pd.Categorical.from_codes(codes, categories=list(DIRECTIONS)),
-    }, copy=False)
+    return pd.DataFrame(
+        {
+            "indicator_id": values["indicator_id"].array.copy(),
+            "authority_code": values["authority_code"].array.copy(),
+            "period": values["period"].array.copy(),
+            "period_start": values["period_start"].array.copy(),
+            "value": value,
+            "previous_period": _labels_at(values["period"], previous_row, nearby=in_order),
+            "previous_value": previous_value,
+            "change": change,
+            "direction": pd.Categorical.from_codes(codes, categories=list(DIRECTIONS)),
+        },
+        copy=False,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -156,8 +154,9 @@ def bottom_quartile(
     """
     current = _focus_rows(ranks, indicators, authority_code, period)
     result = current.loc[current["quartile"] == 4]
-    return result[["theme", "indicator_id", "name", "period", "value", "rank", "n_ranked",
-                   "quartile"]].sort_values(["theme", "name"], ignore_index=True)
+    return result[["theme", "indicator_id", "name", "period", "value", "rank", "n_ranked", "quartile"]].sort_values(
+        ["theme", "name"], ignore_index=True
+    )
 
 
 def improvement_since_previous(
@@ -177,21 +176,18 @@ def improvement_since_previous(
     ``places_gained`` (previous_rank - rank); sorted by theme, then name.
     """
     if min_rank_gain is not None and min_rank_gain < 1:
-        raise ValueError(
-            f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}"
-        )
+        raise ValueError(f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}")
     current = _focus_rows(ranks, indicators, authority_code, period)
     ranked_periods = _ranked_periods(ranks)
     current_start = current[["indicator_id", "period_start"]]
     earlier = ranked_periods.merge(current_start, on="indicator_id", suffixes=("", "_now"))
     earlier = earlier.loc[earlier["period_start"] < earlier["period_start_now"]]
-    previous_periods = (earlier.sort_values("period_start")
-                        .drop_duplicates("indicator_id", keep="last")[["indicator_id", "period"]])
-    focus = ranks.loc[ranks["authority_code"] == authority_code,
-                      ["indicator_id", "period", "rank", "quartile"]]
+    previous_periods = earlier.sort_values("period_start").drop_duplicates("indicator_id", keep="last")[
+        ["indicator_id", "period"]
+    ]
+    focus = ranks.loc[ranks["authority_code"] == authority_code, ["indicator_id", "period", "rank", "quartile"]]
     previous = previous_periods.merge(focus, on=["indicator_id", "period"]).rename(
-        columns={"period": "previous_period", "rank": "previous_rank",
-                 "quartile": "previous_quartile"}
+        columns={"period": "previous_period", "rank": "previous_rank", "quartile": "previous_quartile"}
     )
     both = current.merge(previous, on="indicator_id")
     both["places_gained"] = both["previous_rank"] - both["rank"]
@@ -200,9 +196,21 @@ def improvement_since_previous(
     if min_rank_gain is not None:
         improved = improved | (both["places_gained"] >= min_rank_gain)
     result = both.loc[(was_bottom & improved).fillna(False).astype(bool)]
-    return result[["theme", "indicator_id", "name", "previous_period", "previous_rank",
-                   "previous_quartile", "period", "rank", "quartile", "n_ranked",
-                   "places_gained"]].sort_values(["theme", "name"], ignore_index=True)
+    return result[
+        [
+            "theme",
+            "indicator_id",
+            "name",
+            "previous_period",
+            "previous_rank",
+            "previous_quartile",
+            "period",
+            "rank",
+            "quartile",
+            "n_ranked",
+            "places_gained",
+        ]
+    ].sort_values(["theme", "name"], ignore_index=True)
 
 
 def quartile_counts(
@@ -238,14 +246,12 @@ def direction_counts(
     ``direction`` (all four listed), ``n_indicators``, ``share``.
     """
     require_columns(
-        travel, ("indicator_id", "authority_code", "period", "period_start", "value",
-                 "direction"), "travel"
+        travel, ("indicator_id", "authority_code", "period", "period_start", "value", "direction"), "travel"
     )
     _check_focus(travel, authority_code, period)
     with_data = travel.loc[travel["value"].notna(), ["indicator_id", "period", "period_start"]]
     periods = _latest_period(with_data.drop_duplicates(["indicator_id", "period"]), period)
-    focus = travel.loc[travel["authority_code"] == authority_code,
-                       ["indicator_id", "period", "direction"]]
+    focus = travel.loc[travel["authority_code"] == authority_code, ["indicator_id", "period", "direction"]]
     current = periods.merge(focus, on=["indicator_id", "period"], how="left")
     current["direction"] = current["direction"].astype(object).fillna(NOT_COMPARABLE)
     current = _with_catalogue(current, indicators)
@@ -298,19 +304,19 @@ def _latest_period(periods: pd.DataFrame, period: str | None) -> pd.DataFrame:
     return periods.sort_values("period_start").drop_duplicates("indicator_id", keep="last")
 
 
-def _focus_rows(
-    ranks: pd.DataFrame, indicators: pd.DataFrame, authority_code: str, period: str | None
-) -> pd.DataFrame:
+def _focus_rows(ranks: pd.DataFrame, indicators: pd.DataFrame, authority_code: str, period: str | None) -> pd.DataFrame:
     """Return the focus authority's rank rows in each indicator's current period, with
     theme and name (indicators without a row for the authority there are left out)."""
     require_columns(
-        ranks, ("indicator_id", "authority_code", "period", "period_start", "value", "rank",
-                "n_ranked", "quartile"), "ranks"
+        ranks,
+        ("indicator_id", "authority_code", "period", "period_start", "value", "rank", "n_ranked", "quartile"),
+        "ranks",
     )
     _check_focus(ranks, authority_code, period)
     current = _latest_period(_ranked_periods(ranks), period)
-    focus = ranks.loc[ranks["authority_code"] == authority_code,
-                      ["indicator_id", "period", "value", "rank", "n_ranked", "quartile"]]
+    focus = ranks.loc[
+        ranks["authority_code"] == authority_code, ["indicator_id", "period", "value", "rank", "n_ranked", "quartile"]
+    ]
     return _with_catalogue(current.merge(focus, on=["indicator_id", "period"]), indicators)
 
 
@@ -320,13 +326,10 @@ def _with_catalogue(frame: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFra
     catalogue = indicators[["id", "theme"]].assign(
         name=indicators["name"] if "name" in indicators.columns else indicators["id"]
     )
-    return frame.merge(catalogue.rename(columns={"id": "indicator_id"}), on="indicator_id",
-                       how="left")
+    return frame.merge(catalogue.rename(columns={"id": "indicator_id"}), on="indicator_id", how="left")
 
 
-def _counts(
-    frame: pd.DataFrame, column: str, categories: tuple, indicators: pd.DataFrame
-) -> pd.DataFrame:
+def _counts(frame: pd.DataFrame, column: str, categories: tuple, indicators: pd.DataFrame) -> pd.DataFrame:
     """Return theme x category counts of ``frame`` (every pair listed), 'Overall' first."""
     themes = [OVERALL, *sorted(map(str, indicators["theme"].dropna().unique()))]
     both = pd.concat([frame.assign(theme=OVERALL), frame], ignore_index=True)

@@ -56,8 +56,19 @@ DEFAULT_LEVEL = 0.9
 DEFAULT_SEED = 2022
 
 INTERVAL_COLUMNS = (
-    "period", "theme", "authority_code", "average_rank", "position", "n_positioned", "lower",
-    "upper", "median", "share_positioned", "widened", "n_replicates", "level",
+    "period",
+    "theme",
+    "authority_code",
+    "average_rank",
+    "position",
+    "n_positioned",
+    "lower",
+    "upper",
+    "median",
+    "share_positioned",
+    "widened",
+    "n_replicates",
+    "level",
 )
 """Columns of ``position_intervals`` and ``BootstrapPositions.intervals``."""
 
@@ -111,23 +122,24 @@ class BootstrapPositions:
         n_positioned = has_point.sum(axis=0)
 
         a, c = np.nonzero(np.ones(point.shape, dtype=bool))
-        frame = pd.DataFrame({
-            "period": self.period,
-            "theme": np.asarray(self.columns, dtype=object)[c],
-            "authority_code": self.authorities[a],
-            "average_rank": self.point_average[a, c],
-            "position": _int_array(point[a, c]),
-            "n_positioned": n_positioned[c].astype(np.int64),
-            "lower": _int_array(lower[a, c]),
-            "upper": _int_array(upper[a, c]),
-            "median": _int_array(median[a, c]),
-            "share_positioned": share[a, c],
-            "widened": widened[a, c],
-            "n_replicates": self.n_replicates,
-            "level": level,
-        })
-        order = np.lexsort((frame["authority_code"].to_numpy(dtype=str),
-                            np.nan_to_num(point[a, c], nan=np.inf), c))
+        frame = pd.DataFrame(
+            {
+                "period": self.period,
+                "theme": np.asarray(self.columns, dtype=object)[c],
+                "authority_code": self.authorities[a],
+                "average_rank": self.point_average[a, c],
+                "position": _int_array(point[a, c]),
+                "n_positioned": n_positioned[c].astype(np.int64),
+                "lower": _int_array(lower[a, c]),
+                "upper": _int_array(upper[a, c]),
+                "median": _int_array(median[a, c]),
+                "share_positioned": share[a, c],
+                "widened": widened[a, c],
+                "n_replicates": self.n_replicates,
+                "level": level,
+            }
+        )
+        order = np.lexsort((frame["authority_code"].to_numpy(dtype=str), np.nan_to_num(point[a, c], nan=np.inf), c))
         frame = frame.iloc[order].reset_index(drop=True)
         # A column no authority is positioned in (no indicators that period) is left out.
         has_average = frame.groupby("theme")["average_rank"].transform("count") > 0
@@ -190,8 +202,7 @@ def position_intervals(
     if periods is None:
         periods = pd.unique(ranks["period"])
     frames = [
-        bootstrap_positions(ranks, indicators, period, n_replicates, seed, level, scaled,
-                            min_coverage).intervals()
+        bootstrap_positions(ranks, indicators, period, n_replicates, seed, level, scaled, min_coverage).intervals()
         for period in periods
     ]
     if not frames:
@@ -201,9 +212,7 @@ def position_intervals(
         themes = list(themes)
         unknown = sorted(set(themes) - set(result["theme"]))
         if unknown:
-            raise UnknownThemeError(
-                f"no positions for theme(s) {unknown}; choose from {sorted(set(result['theme']))}"
-            )
+            raise UnknownThemeError(f"no positions for theme(s) {unknown}; choose from {sorted(set(result['theme']))}")
         result = result.loc[result["theme"].isin(themes)].reset_index(drop=True)
     return result
 
@@ -236,17 +245,21 @@ def ahead_shares(result: BootstrapPositions, focus: str, theme: str) -> pd.DataF
         level_with = ((mine == others) & both).sum(axis=0) / n_compared
         behind = ((mine > others) & both).sum(axis=0) / n_compared
     table = result.intervals().query("theme == @theme").set_index("authority_code")
-    frame = pd.DataFrame({
-        "authority_code": result.authorities,
-        "ahead": ahead, "level_with": level_with, "behind": behind,
-        "n_compared": n_compared.astype(np.int64),
-    })
+    frame = pd.DataFrame(
+        {
+            "authority_code": result.authorities,
+            "ahead": ahead,
+            "level_with": level_with,
+            "behind": behind,
+            "n_compared": n_compared.astype(np.int64),
+        }
+    )
     frame = frame.join(table[["position", "lower", "upper"]], on="authority_code")
     frame = frame.loc[frame["authority_code"] != focus]
-    frame = frame[["authority_code", "position", "lower", "upper", "ahead", "level_with", "behind",
-                   "n_compared"]]
-    order = np.lexsort((frame["authority_code"].to_numpy(dtype=str),
-                        frame["position"].to_numpy(dtype=float, na_value=np.inf)))
+    frame = frame[["authority_code", "position", "lower", "upper", "ahead", "level_with", "behind", "n_compared"]]
+    order = np.lexsort(
+        (frame["authority_code"].to_numpy(dtype=str), frame["position"].to_numpy(dtype=float, na_value=np.inf))
+    )
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -266,16 +279,15 @@ def interval_text(position, lower, upper, n_positioned, level: float = DEFAULT_L
     return f"{text}, likely between {ordinal(lower)} and {ordinal(upper)} ({share} interval)"
 
 
-def interval_sentence(name: str, theme: str, period: str, row: pd.Series | dict,
-                      n_replicates: int) -> str:
+def interval_sentence(name: str, theme: str, period: str, row: pd.Series | dict, n_replicates: int) -> str:
     """Return the narrative sentence for one authority's interval on one theme."""
-    text = interval_text(row["position"], row["lower"], row["upper"], row["n_positioned"],
-                         row["level"])
+    text = interval_text(row["position"], row["lower"], row["upper"], row["n_positioned"], row["level"])
     what = "overall performance" if theme == "Overall" else f"{theme}"
     if text == "no position":
         return f"{name} has no {what} position in {period}: too few of its indicators have data."
-    return (f"{name} ranks {text} for {what} in {period}, from {n_replicates:,} bootstrap "
-            "redraws of the indicator basket.")
+    return (
+        f"{name} ranks {text} for {what} in {period}, from {n_replicates:,} bootstrap redraws of the indicator basket."
+    )
 
 
 def draw_counts(matrix: RankMatrix, n_replicates: int, rng: np.random.Generator) -> np.ndarray:
@@ -319,8 +331,11 @@ def _quantiles(replicates: np.ndarray, quantiles: tuple[float, ...]) -> list[np.
     for q in quantiles:
         index = np.ceil(np.round(q * n_valid, 9)).astype(np.int64) - 1  # round: 0.95 x 1000
         index = np.clip(index, 0, max(len(ordered) - 1, 0))
-        value = np.take_along_axis(ordered, index[None], axis=0)[0] if len(ordered) else \
-            np.full(replicates.shape[1:], np.nan)
+        value = (
+            np.take_along_axis(ordered, index[None], axis=0)[0]
+            if len(ordered)
+            else np.full(replicates.shape[1:], np.nan)
+        )
         results.append(np.where(n_valid > 0, value, np.nan))
     return results
 

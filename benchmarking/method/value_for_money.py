@@ -117,8 +117,13 @@ def performance_scores(
     kind = polarity.reindex(rows["indicator_id"]).to_numpy()
     target = midpoint.reindex(rows["indicator_id"]).to_numpy(dtype=float)
     better = np.select([kind == "high", kind == "low"], [value, -value], -np.abs(value - target))
-    frame = pd.DataFrame({"indicator_id": rows["indicator_id"].to_numpy(),
-                          "authority_code": rows["authority_code"].to_numpy(), "better": better})
+    frame = pd.DataFrame(
+        {
+            "indicator_id": rows["indicator_id"].to_numpy(),
+            "authority_code": rows["authority_code"].to_numpy(),
+            "better": better,
+        }
+    )
     grouped = frame.groupby("indicator_id")["better"]
     mean = grouped.transform("mean")
     sd = grouped.transform("std", ddof=0)
@@ -133,15 +138,18 @@ def performance_scores(
     coverage = n_indicators / n_available if n_available else np.zeros(len(authorities))
     score = by_authority["mean"].to_numpy(dtype=float)
     score = np.where((n_indicators > 0) & (coverage >= min_coverage), score, np.nan)
-    result = pd.DataFrame({
-        "authority_code": np.asarray(authorities, dtype=object),
-        "performance_score": score,
-        "n_indicators": n_indicators,
-        "n_available": int(n_available),
-        "coverage": coverage,
-    })
-    return result.sort_values(["performance_score", "authority_code"], ascending=[False, True],
-                              na_position="last", ignore_index=True)
+    result = pd.DataFrame(
+        {
+            "authority_code": np.asarray(authorities, dtype=object),
+            "performance_score": score,
+            "n_indicators": n_indicators,
+            "n_available": int(n_available),
+            "coverage": coverage,
+        }
+    )
+    return result.sort_values(
+        ["performance_score", "authority_code"], ascending=[False, True], na_position="last", ignore_index=True
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -178,8 +186,9 @@ def efficiency_frontier(
     return result
 
 
-def frontier_line(frontier: pd.DataFrame, spend: str = "spend_per_head",
-                  performance: str = "performance_score") -> pd.DataFrame:
+def frontier_line(
+    frontier: pd.DataFrame, spend: str = "spend_per_head", performance: str = "performance_score"
+) -> pd.DataFrame:
     """Return the frontier's authorities in order of spend: the corners of its staircase
     (read as a step after each point: the best performance available at that spend)."""
     on = frontier.loc[frontier["on_frontier"]]
@@ -224,7 +233,7 @@ def spend_deprivation_regression(
     if rank < p:  # a predictor without spread: no standard errors
         std_error = np.full(p, np.nan)
     else:
-        covariance = residual_sd ** 2 * np.linalg.inv(design.T @ design)
+        covariance = residual_sd**2 * np.linalg.inv(design.T @ design)
         std_error = np.sqrt(np.diag(covariance))
     with np.errstate(invalid="ignore", divide="ignore"):
         t_value = estimate / std_error
@@ -232,24 +241,27 @@ def spend_deprivation_regression(
     tss = float(((y - y.mean()) ** 2).sum())
     r_squared = 1 - rss / tss if tss > 0 else np.nan
     adjusted = 1 - (1 - r_squared) * (n - 1) / dof if dof > 0 and tss > 0 else np.nan
-    coefficients = pd.DataFrame({
-        "term": ["intercept", *predictors], "estimate": estimate, "std_error": std_error,
-        "t": t_value, "p_value": p_value,
-    })
+    coefficients = pd.DataFrame(
+        {
+            "term": ["intercept", *predictors],
+            "estimate": estimate,
+            "std_error": std_error,
+            "t": t_value,
+            "p_value": p_value,
+        }
+    )
     fitted = rows.copy()
     fitted["predicted"] = predicted
     fitted["residual"] = residual
     with np.errstate(invalid="ignore", divide="ignore"):
         fitted["standardised_residual"] = residual / residual_sd if residual_sd > 0 else 0.0
     fitted["verdict"] = np.select(
-        [fitted["standardised_residual"] > 1, fitted["standardised_residual"] < -1],
-        [BETTER, WORSE], AS_PREDICTED)
+        [fitted["standardised_residual"] > 1, fitted["standardised_residual"] < -1], [BETTER, WORSE], AS_PREDICTED
+    )
     return fitted, Regression(coefficients, float(r_squared), float(adjusted), residual_sd, n)
 
 
-def value_for_money_table(
-    performance: pd.DataFrame, context: pd.DataFrame
-) -> tuple[pd.DataFrame, Regression | None]:
+def value_for_money_table(performance: pd.DataFrame, context: pd.DataFrame) -> tuple[pd.DataFrame, Regression | None]:
     """Return the frontier and regression figures for every authority in one table.
 
     ``performance``: ``authority_code``, ``performance_score``; ``context``:
@@ -261,8 +273,8 @@ def value_for_money_table(
     require_columns(performance, ("authority_code", "performance_score"), "performance")
     require_columns(context, ("authority_code", "spend_per_head", "deprivation"), "context")
     both = performance[["authority_code", "performance_score"]].merge(
-        context[["authority_code", "spend_per_head", "deprivation"]], on="authority_code",
-        how="inner")
+        context[["authority_code", "spend_per_head", "deprivation"]], on="authority_code", how="inner"
+    )
     table = efficiency_frontier(both)
     try:
         fitted, regression = spend_deprivation_regression(table)
@@ -270,13 +282,13 @@ def value_for_money_table(
         fitted, regression = None, None
     regression_columns = ["predicted", "residual", "standardised_residual", "verdict"]
     if fitted is not None:
-        table = table.merge(fitted[["authority_code", *regression_columns]], on="authority_code",
-                            how="left")
+        table = table.merge(fitted[["authority_code", *regression_columns]], on="authority_code", how="left")
     else:
         for column in regression_columns:
             table[column] = np.nan
-    return table.sort_values(["performance_score", "authority_code"], ascending=[False, True],
-                             ignore_index=True), regression
+    return table.sort_values(
+        ["performance_score", "authority_code"], ascending=[False, True], ignore_index=True
+    ), regression
 
 
 # ---------------------------------------------------------------------------------------

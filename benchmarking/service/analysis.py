@@ -46,8 +46,9 @@ class Catalogue:
     periods: pd.DataFrame
     settings: dict[str, str]
     datasets: pd.DataFrame
-    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["indicator_id", "authority_code", "period", "note", "added_by"]))
+    notes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["indicator_id", "authority_code", "period", "note", "added_by"])
+    )
 
     @property
     def is_demo(self) -> bool:
@@ -141,7 +142,8 @@ def load_catalogue(store: Store) -> Catalogue:
             settings=dict(con.execute("SELECT key, value FROM setting").fetchall()),
             datasets=read("SELECT * FROM dataset ORDER BY id DESC"),
             notes=read("SELECT * FROM note ORDER BY indicator_id, authority_code, period")
-            if "note" in tables else None,
+            if "note" in tables
+            else None,
         )
 
 
@@ -157,8 +159,11 @@ class Benchmark:
     deprivation_ranks: pd.DataFrame
     travel: pd.DataFrame
     options: dict = field(default_factory=dict)
-    vintages: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[
-        "indicator_id", "period", "source_period", "years_older", "n_values", "n_provisional", "n_revised"]))
+    vintages: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["indicator_id", "period", "source_period", "years_older", "n_values", "n_provisional", "n_revised"]
+        )
+    )
     """Per indicator and reporting period: the published period used and its status counts."""
 
 
@@ -173,8 +178,9 @@ def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | No
     features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
     group = resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features)
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
-        return ComparatorGroup(group.id, f"{group.label} plus {catalogue.authority_name(focus)}",
-                               group.members + (focus,))
+        return ComparatorGroup(
+            group.id, f"{group.label} plus {catalogue.authority_name(focus)}", group.members + (focus,)
+        )
     return group
 
 
@@ -190,13 +196,16 @@ def context_features(catalogue: Catalogue, period: str | None = None) -> pd.Data
     labels = set(spend["period"]) | set(funding["period"])
     order = sorted(labels, key=lambda label: (calendar.order_of(label), currency.period_end(label), label))
     return similarity.context_features(
-        catalogue.authorities, spend, funding, catalogue.deprivation, period=None, period_order=order,
+        catalogue.authorities,
+        spend,
+        funding,
+        catalogue.deprivation,
+        period=None,
+        period_order=order,
     )
 
 
-def compute(
-    catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, min_coverage: float = 0.5
-) -> Benchmark:
+def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, min_coverage: float = 0.5) -> Benchmark:
     """Return ranks, positions, context ranks and direction of travel for the group, all periods."""
     members = list(group.members)
     reporting = catalogue.reporting_values
@@ -204,8 +213,10 @@ def compute(
     theme_positions = positions(ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage)
     vintage = currency.vintages(ranking.restrict_to_group(reporting, members))
     travel_frame = _reporting_travel(
-        travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=members), vintage,
-        catalogue.calendar)
+        travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=members),
+        vintage,
+        catalogue.calendar,
+    )
     return Benchmark(
         group=group,
         ranks=ranks,
@@ -219,8 +230,9 @@ def compute(
     )
 
 
-def _reporting_travel(raw_travel: pd.DataFrame, vintage: pd.DataFrame, calendar: currency.ReportingCalendar
-                      ) -> pd.DataFrame:
+def _reporting_travel(
+    raw_travel: pd.DataFrame, vintage: pd.DataFrame, calendar: currency.ReportingCalendar
+) -> pd.DataFrame:
     """Return direction of travel per reporting period: each indicator's change as published
     in the vintage that period uses (so older figures keep the change they were published with)."""
     if vintage["period"].eq(vintage["source_period"]).all():
@@ -229,8 +241,10 @@ def _reporting_travel(raw_travel: pd.DataFrame, vintage: pd.DataFrame, calendar:
         return raw_travel[keep].reset_index(drop=True)
     rows = raw_travel.drop(columns=["period", "period_start"]).assign(source_period=raw_travel["period"].to_numpy())
     out = rows.merge(vintage[["indicator_id", "period", "source_period"]], on=["indicator_id", "source_period"])
-    out = out.merge(calendar.periods[["label", "start_date"]].rename(
-        columns={"label": "period", "start_date": "period_start"}), on="period")
+    out = out.merge(
+        calendar.periods[["label", "start_date"]].rename(columns={"label": "period", "start_date": "period_start"}),
+        on="period",
+    )
     columns = ["indicator_id", "authority_code", "period", "period_start"]
     return out[columns + [c for c in raw_travel.columns if c not in columns]].reset_index(drop=True)
 
@@ -274,8 +288,11 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
     # Rank only the authorities that have a performance position in this period, so that
     # both axes count the same authorities (spend from an earlier year, or an IMD edition,
     # may include authorities that no longer exist or are not ranked this period).
-    positioned = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == theme)
-                                 & bench.positions["position"].notna()]["authority_code"]
+    positioned = bench.positions[
+        (bench.positions["period"] == period)
+        & (bench.positions["theme"] == theme)
+        & bench.positions["position"].notna()
+    ]["authority_code"]
     if len(positioned):
         out = out[out["authority_code"].isin(set(positioned))].copy()
         highest_first = comparator in ("spend", "funding")
@@ -285,8 +302,9 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
     return out.reset_index(drop=True)
 
 
-def quadrant_view(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str,
-                  focus: str) -> pd.DataFrame:
+def quadrant_view(
+    catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str, focus: str
+) -> pd.DataFrame:
     """Return one row per authority for the quadrant chart.
 
     Columns: authority_code, name, kind, performance_position, context_rank, quadrant,
@@ -298,18 +316,22 @@ def quadrant_view(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
     # Both axes rank the same authorities: when some positioned authorities have no context
     # figure (no spend published), performance is re-ranked among those plotted, as the
     # context ranks already are among the positioned ones.
-    plotted = pos[pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])
-                                                                           ["authority_code"]))]
+    plotted = pos[
+        pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])["authority_code"]))
+    ]
     if len(plotted) < int(pos["position"].notna().sum()):
         rounded = plotted["average_rank"].round(AVERAGE_RANK_DECIMALS)
         pos = plotted.assign(position=rounded.rank(method="min").astype("Int64"))
-    quads = context.quadrants(pos[["authority_code", "position"]], ctx[["authority_code", "rank"]],
-                              comparator=COMPARATOR_AXES[axis])
+    quads = context.quadrants(
+        pos[["authority_code", "position"]], ctx[["authority_code", "rank"]], comparator=COMPARATOR_AXES[axis]
+    )
     out = quads.merge(pos[["authority_code", "average_rank", "coverage"]], on="authority_code", how="left")
-    out = out.merge(ctx[["authority_code", "value"]].rename(columns={"value": "context_value"}),
-                    on="authority_code", how="left")
-    out = out.merge(catalogue.authorities[["code", "name", "kind"]], left_on="authority_code",
-                    right_on="code", how="left").drop(columns="code")
+    out = out.merge(
+        ctx[["authority_code", "value"]].rename(columns={"value": "context_value"}), on="authority_code", how="left"
+    )
+    out = out.merge(
+        catalogue.authorities[["code", "name", "kind"]], left_on="authority_code", right_on="code", how="left"
+    ).drop(columns="code")
     out["n"] = len(out)
     out["is_focus"] = out["authority_code"] == focus
     out["performance_position"] = out["performance_position"].astype(float)
@@ -325,10 +347,15 @@ def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataF
     pos = bench.positions[bench.positions["period"] == period]
     wide = pos.pivot_table(index="authority_code", columns="theme", values="position", aggfunc="first")
     order = [c for c in [OVERALL, LA_CORE] if c in wide.columns] + sorted(
-        c for c in wide.columns if c not in (OVERALL, LA_CORE))
+        c for c in wide.columns if c not in (OVERALL, LA_CORE)
+    )
     wide = wide[order].astype("Int64")
     names = catalogue.authorities.set_index("code")[["name", "kind"]]
-    out = names.join(wide, how="inner").reset_index().rename(columns={"index": "authority_code", "code": "authority_code"})
+    out = (
+        names.join(wide, how="inner")
+        .reset_index()
+        .rename(columns={"index": "authority_code", "code": "authority_code"})
+    )
     if OVERALL in out:
         out = out.sort_values(OVERALL, na_position="last", kind="stable")
     return out.reset_index(drop=True)
@@ -359,14 +386,19 @@ def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: st
     status among those used), max_years_older.
     """
     ids = theme_indicator_ids(catalogue.indicators, theme)
-    rows = bench.vintages[(bench.vintages["period"] == period) & bench.vintages["indicator_id"].isin(ids)
-                          & (bench.vintages["n_values"] > 0)]
+    rows = bench.vintages[
+        (bench.vintages["period"] == period)
+        & bench.vintages["indicator_id"].isin(ids)
+        & (bench.vintages["n_values"] > 0)
+    ]
     older = rows[rows["years_older"] > 0]
     counts = older.groupby("source_period").size()
     order = sorted(counts.index, key=lambda label: currency.period_end(label), reverse=True)
     return {
-        "period": period, "theme": theme,
-        "n_indicators": len(rows), "n_older": len(older),
+        "period": period,
+        "theme": theme,
+        "n_indicators": len(rows),
+        "n_older": len(older),
         "older_periods": {label: int(counts[label]) for label in order},
         "n_provisional": int((rows["n_provisional"] > 0).sum()),
         "n_revised": int((rows["n_revised"] > 0).sum()),
@@ -429,12 +461,23 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         "previous_period": prev,
         "group_label": bench.group.label,
         "group_size": bench.group.size,
-        "overall_position": overall, "overall_n": n_overall, "previous_overall_position": prev_overall,
-        "core_position": core, "core_n": n_core, "previous_core_position": prev_core,
-        "spend_rank": spend_rank, "spend_n": spend_n, "spend_per_head": spend_value, "spend_period": spend_basis,
-        "funding_rank": funding_rank, "funding_n": funding_n, "core_spending_power_per_head": funding_value,
+        "overall_position": overall,
+        "overall_n": n_overall,
+        "previous_overall_position": prev_overall,
+        "core_position": core,
+        "core_n": n_core,
+        "previous_core_position": prev_core,
+        "spend_rank": spend_rank,
+        "spend_n": spend_n,
+        "spend_per_head": spend_value,
+        "spend_period": spend_basis,
+        "funding_rank": funding_rank,
+        "funding_n": funding_n,
+        "core_spending_power_per_head": funding_value,
         "funding_period": funding_basis,
-        "deprivation_rank": deprivation_rank, "deprivation_n": deprivation_n, "imd_rank": deprivation_value,
+        "deprivation_rank": deprivation_rank,
+        "deprivation_n": deprivation_n,
+        "imd_rank": deprivation_value,
         "deprivation_edition": deprivation_basis,
         "quartile_counts": {int(q): int(n) for q, n in overall_quartiles.items()},
         "improved": int(overall_directions.get("improved", 0)),
@@ -447,8 +490,7 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     }
 
 
-def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, period: str,
-                   focus: str) -> pd.DataFrame:
+def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, period: str, focus: str) -> pd.DataFrame:
     """Return every group authority's value, rank and quartile on one indicator in one period.
 
     Columns: authority_code, name, kind, value, rank, n_ranked, quartile, is_focus, source_period
@@ -460,11 +502,23 @@ def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, pe
     rows = rows.merge(catalogue.authorities[["code", "name", "kind"]], left_on="authority_code", right_on="code")
     values = catalogue.reporting_values
     used = values[(values["indicator_id"] == indicator_id) & (values["period"] == period)]
-    rows = rows.merge(used[["authority_code", "source_period", "years_older", "status"]], on="authority_code",
-                      how="left")
+    rows = rows.merge(
+        used[["authority_code", "source_period", "years_older", "status"]], on="authority_code", how="left"
+    )
     rows["is_focus"] = rows["authority_code"] == focus
-    columns = ["authority_code", "name", "kind", "value", "rank", "n_ranked", "quartile", "is_focus",
-               "source_period", "years_older", "status"]
+    columns = [
+        "authority_code",
+        "name",
+        "kind",
+        "value",
+        "rank",
+        "n_ranked",
+        "quartile",
+        "is_focus",
+        "source_period",
+        "years_older",
+        "status",
+    ]
     return rows[columns].sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
 
 
@@ -476,12 +530,16 @@ def indicator_series(catalogue: Catalogue, bench: Benchmark, indicator_id: str, 
     """
     values = catalogue.values
     rows = values[(values["indicator_id"] == indicator_id) & values["authority_code"].isin(set(bench.group.members))]
-    stats = rows.groupby(["period", "period_start"])["value"].agg(
-        median="median",
-        lower_quartile=lambda v: v.quantile(0.25),
-        upper_quartile=lambda v: v.quantile(0.75),
-        n="count",
-    ).reset_index()
+    stats = (
+        rows.groupby(["period", "period_start"])["value"]
+        .agg(
+            median="median",
+            lower_quartile=lambda v: v.quantile(0.25),
+            upper_quartile=lambda v: v.quantile(0.75),
+            n="count",
+        )
+        .reset_index()
+    )
     focus_rows = rows[rows["authority_code"] == focus][["period", "value"]].rename(columns={"value": "focus_value"})
     return stats.merge(focus_rows, on="period", how="left").sort_values("period_start").reset_index(drop=True)
 
@@ -493,8 +551,12 @@ def trend_view(catalogue: Catalogue, bench: Benchmark, themes: list[str], codes:
     pos = pos.merge(catalogue.authorities[["code", "name"]], left_on="authority_code", right_on="code")
     order = {theme: i for i, theme in enumerate(themes)}
     pos = pos.assign(theme_order=pos["theme"].map(order))
-    return (pos.drop(columns="code").sort_values(["theme_order", "name", "period_start"])
-            .drop(columns="theme_order").reset_index(drop=True))
+    return (
+        pos.drop(columns="code")
+        .sort_values(["theme_order", "name", "period_start"])
+        .drop(columns="theme_order")
+        .reset_index(drop=True)
+    )
 
 
 def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
@@ -505,13 +567,24 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     """
     basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
     frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
-    frame = frame.merge(catalogue.authorities[["code", "name", "kind", "population"]],
-                        left_on="authority_code", right_on="code").drop(columns="code")
+    frame = frame.merge(
+        catalogue.authorities[["code", "name", "kind", "population"]], left_on="authority_code", right_on="code"
+    ).drop(columns="code")
     frame = frame.rename(columns={"value": "core_spending_power_per_head"})
     frame["is_focus"] = frame["authority_code"] == focus
     return frame.sort_values("rank").reset_index(drop=True)[
-        ["authority_code", "name", "kind", "population", "core_spending_power_per_head", "rank", "n_ranked",
-         "is_focus", "period"]]
+        [
+            "authority_code",
+            "name",
+            "kind",
+            "population",
+            "core_spending_power_per_head",
+            "rank",
+            "n_ranked",
+            "is_focus",
+            "period",
+        ]
+    ]
 
 
 def better_off(funding_table: pd.DataFrame, focus: str, reference: str) -> dict:
@@ -540,6 +613,10 @@ def better_off(funding_table: pd.DataFrame, focus: str, reference: str) -> dict:
     population = float(population) if pd.notna(population) else np.nan
     difference = per_head - focus_per_head
     return {
-        "reference_label": label, "reference_per_head": per_head, "focus_per_head": focus_per_head,
-        "difference_per_head": difference, "population": population, "amount": difference * population,
+        "reference_label": label,
+        "reference_per_head": per_head,
+        "focus_per_head": focus_per_head,
+        "difference_per_head": difference,
+        "population": population,
+        "amount": difference * population,
     }

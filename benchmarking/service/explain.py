@@ -15,8 +15,9 @@ from benchmarking.service import analysis
 from benchmarking.method.positions import LA_CORE, OVERALL
 
 
-def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, theme: str, period: str,
-                  focus: str) -> tuple[pd.DataFrame, dict]:
+def why_this_rank(
+    catalogue: analysis.Catalogue, bench: analysis.Benchmark, theme: str, period: str, focus: str
+) -> tuple[pd.DataFrame, dict]:
     """Return (indicator rows, summary) behind the focus authority's position in a theme.
 
     Rows: indicator_id, name, theme, value, rank, n_ranked, group_mean_rank, contribution
@@ -39,23 +40,37 @@ def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, them
     rows = rows.merge(catalogue.indicators[["id", "name", "theme"]], left_on="indicator_id", right_on="id", how="left")
     values = catalogue.reporting_values
     status = values[(values["period"] == period) & (values["authority_code"] == focus)]
-    rows = rows.merge(status[["indicator_id", "status", "source_period", "years_older"]], on="indicator_id",
-                      how="left")
+    rows = rows.merge(status[["indicator_id", "status", "source_period", "years_older"]], on="indicator_id", how="left")
     vintage = bench.vintages[bench.vintages["period"] == period].set_index("indicator_id")
     rows["source_period"] = rows["source_period"].fillna(rows["indicator_id"].map(vintage["source_period"]))
     rows["years_older"] = rows["years_older"].fillna(rows["indicator_id"].map(vintage["years_older"]))
     rows["rank"] = rows["rank"].astype("Float64")
     rows["contribution"] = rows["rank"] - rows["group_mean_rank"]
     rows = rows.sort_values(["contribution", "name"], na_position="last").reset_index(drop=True)
-    columns = ["indicator_id", "name", "theme", "value", "rank", "n_ranked", "group_mean_rank", "contribution",
-               "source_period", "years_older", "status"]
-    position = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == theme)
-                               & (bench.positions["authority_code"] == focus)]
+    columns = [
+        "indicator_id",
+        "name",
+        "theme",
+        "value",
+        "rank",
+        "n_ranked",
+        "group_mean_rank",
+        "contribution",
+        "source_period",
+        "years_older",
+        "status",
+    ]
+    position = bench.positions[
+        (bench.positions["period"] == period)
+        & (bench.positions["theme"] == theme)
+        & (bench.positions["authority_code"] == focus)
+    ]
     row = position.iloc[0] if len(position) else None
     min_coverage = bench.options.get("min_coverage", 0.5)
     ranked = rows["rank"].notna()
     summary = {
-        "theme": theme, "period": period,
+        "theme": theme,
+        "period": period,
         "position": None if row is None or pd.isna(row["position"]) else int(row["position"]),
         "n_positioned": None if row is None else int(row["n_positioned"]),
         "average_rank": None if row is None or pd.isna(row["average_rank"]) else float(row["average_rank"]),
@@ -78,8 +93,9 @@ def why_this_rank(catalogue: analysis.Catalogue, bench: analysis.Benchmark, them
     return rows[columns], summary
 
 
-def rank_stability(catalogue: analysis.Catalogue, period: str, focus: str,
-                   themes: list[str] | None = None) -> pd.DataFrame:
+def rank_stability(
+    catalogue: analysis.Catalogue, period: str, focus: str, themes: list[str] | None = None
+) -> pd.DataFrame:
     """Return the focus authority's positions under every comparator group it belongs to.
 
     Columns: group_id, group_label, group_size, theme, position, n_positioned, average_rank.
@@ -97,8 +113,17 @@ def rank_stability(catalogue: analysis.Catalogue, period: str, focus: str,
         mine = analysis.focus_positions(bench, period, focus)
         mine = mine[mine["theme"].isin(themes)]
         for record in mine.itertuples(index=False):
-            rows.append((group_id, group.label, group.size, record.theme,
-                         None if pd.isna(record.position) else int(record.position),
-                         int(record.n_positioned), record.average_rank))
-    return pd.DataFrame(rows, columns=["group_id", "group_label", "group_size", "theme", "position",
-                                       "n_positioned", "average_rank"])
+            rows.append(
+                (
+                    group_id,
+                    group.label,
+                    group.size,
+                    record.theme,
+                    None if pd.isna(record.position) else int(record.position),
+                    int(record.n_positioned),
+                    record.average_rank,
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["group_id", "group_label", "group_size", "theme", "position", "n_positioned", "average_rank"]
+    )

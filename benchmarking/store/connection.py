@@ -199,9 +199,7 @@ class Store:
         with self.reading() as con:
             for table in schema.DATA_TABLES:
                 # Sum of row hashes: independent of row order; keys make rows unique.
-                count, total = con.execute(
-                    f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t"
-                ).fetchone()
+                count, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t").fetchone()
                 result[table] = f"{count}:{total}"
         return result
 
@@ -259,9 +257,13 @@ class Store:
                     "INSERT INTO dataset (name, source, kind, loaded_by, table_name, file_name, file_sha256) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     [
-                        dataset.get("name"), dataset.get("source"), dataset.get("kind", "imported"),
-                        dataset.get("loaded_by") or _current_user(), ",".join(changes),
-                        dataset.get("file_name"), dataset.get("file_sha256"),
+                        dataset.get("name"),
+                        dataset.get("source"),
+                        dataset.get("kind", "imported"),
+                        dataset.get("loaded_by") or _current_user(),
+                        ",".join(changes),
+                        dataset.get("file_name"),
+                        dataset.get("file_sha256"),
                     ],
                 ).fetchone()[0]
                 for table, frame in changes.items():
@@ -321,14 +323,15 @@ def _current_user() -> str:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
-    ).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
+        ).fetchall()
+    ]
 
 
-def _upsert(
-    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: int
-) -> dict[str, int]:
+def _upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: int) -> dict[str, int]:
     """Replace-by-key ``frame`` into ``table``, keeping the old rows in the undo shadow."""
     keys = schema.KEYS[table]
     cols = [c for c in _columns(con, table) if c in frame.columns]
@@ -340,8 +343,7 @@ def _upsert(
         key_list = ", ".join(keys)
         # Keep the rows about to be replaced, and the keys about to be added.
         replaced = con.execute(
-            f"INSERT INTO {undo} SELECT ?, 'replaced', t.* FROM {table} t "
-            f"SEMI JOIN incoming i ON {match}",
+            f"INSERT INTO {undo} SELECT ?, 'replaced', t.* FROM {table} t SEMI JOIN incoming i ON {match}",
             [dataset_id],
         ).fetchone()[0]
         added = con.execute(

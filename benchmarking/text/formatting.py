@@ -79,8 +79,10 @@ def currency_text(currency: dict, limit: int = 4) -> str:
         older = list(currency["older_periods"].items())
         listed = ", ".join(f"{label}: {count}" for label, count in older[:limit])
         more = f" and {len(older) - limit} more" if len(older) > limit else ""
-        text = (f"{theme} {period} is built from {n} {plural}; {currency['n_older']} of them use figures "
-                f"published for an earlier period ({listed}{more}), as no newer figures exist.")
+        text = (
+            f"{theme} {period} is built from {n} {plural}; {currency['n_older']} of them use figures "
+            f"published for an earlier period ({listed}{more}), as no newer figures exist."
+        )
     else:
         text = f"{theme} {period} is built from {n} {plural}, all with figures published for {period}."
     flags = []

@@ -45,11 +45,15 @@ def context_card(overview: dict) -> tuple[str, str]:
     """Return the (label, value) of the Overview's fourth card: core spending power per head when
     the store has it, else deprivation (IMD rank), else a plain 'not in these data'."""
     if overview.get("funding_rank") is not None:
-        return ("Core spending power per head (1st = highest)",
-                rank_card_text(overview["funding_rank"], overview["funding_n"]))
+        return (
+            "Core spending power per head (1st = highest)",
+            rank_card_text(overview["funding_rank"], overview["funding_n"]),
+        )
     if overview.get("deprivation_rank") is not None:
-        return (f"{overview.get('deprivation_edition') or 'Deprivation'} (1st = most deprived)",
-                position_text(overview["deprivation_rank"], overview["deprivation_n"]))
+        return (
+            f"{overview.get('deprivation_edition') or 'Deprivation'} (1st = most deprived)",
+            position_text(overview["deprivation_rank"], overview["deprivation_n"]),
+        )
     return "Core spending power per head", "not in these data"
 
 
@@ -58,9 +62,11 @@ def overview_sentences(overview: dict) -> list[str]:
     name, period = overview["focus_name"], overview["period"]
     sentences = []
     if overview.get("overall_position") is not None:
-        text = (f"{name} ranks {position_text(overview['overall_position'], overview['overall_n'])} for overall "
-                f"performance in {period}"
-                f"{_change(overview['overall_position'], overview.get('previous_overall_position'), overview.get('previous_period'))}")
+        text = (
+            f"{name} ranks {position_text(overview['overall_position'], overview['overall_n'])} for overall "
+            f"performance in {period}"
+            f"{_change(overview['overall_position'], overview.get('previous_overall_position'), overview.get('previous_period'))}"
+        )
         if overview.get("funding_rank") is not None:
             text += f", while having {_funding_phrase(overview['funding_rank'], overview['funding_n'])}"
             if overview.get("core_spending_power_per_head") is not None:
