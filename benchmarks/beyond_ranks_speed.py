@@ -30,17 +30,17 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from engine_speed import SCALES, build_frames  # noqa: E402
+from engine_speed import SCALES, build_frames
 
-from benchmarking.service import analysis  # noqa: E402
-from benchmarking.datasets.demo import build_demo_store  # noqa: E402
-from benchmarking.method.positions import OVERALL  # noqa: E402
-from benchmarking.method.ranking import indicator_ranks  # noqa: E402
-from benchmarking.method.significance import significant_change  # noqa: E402
-from benchmarking.store import Store  # noqa: E402
-from benchmarking.method.travel import direction_of_travel  # noqa: E402
-from benchmarking.method.uncertainty import bootstrap_positions, position_intervals  # noqa: E402
-from benchmarking.method.value_for_money import performance_scores, value_for_money_table  # noqa: E402
+from benchmarking.datasets.demo import build_demo_store
+from benchmarking.method.positions import OVERALL
+from benchmarking.method.ranking import indicator_ranks
+from benchmarking.method.significance import significant_change
+from benchmarking.method.travel import direction_of_travel
+from benchmarking.method.uncertainty import bootstrap_positions, position_intervals
+from benchmarking.method.value_for_money import performance_scores, value_for_money_table
+from benchmarking.service import analysis
+from benchmarking.store import Store
 
 TARGET_SECONDS = 5.0
 

@@ -54,10 +54,10 @@ class _Clock:
 
 def briefing_run(store_path: Path, output: str) -> dict:
     """Return the wall and CPU seconds of each stage of one briefing written as ``output``."""
-    from benchmarking.service import analysis
     from benchmarking.briefing.pack import build_briefing, chart_images
     from benchmarking.briefing.pdf import to_pdf
     from benchmarking.briefing.pptx import to_pptx
+    from benchmarking.service import analysis
     from benchmarking.store import Store
 
     def engine():
@@ -89,10 +89,10 @@ def _peak_rss_mb() -> float:
 def _child(store_path: Path, output: str) -> None:
     """Run one cold briefing in this (fresh) process and print its figures as JSON."""
     wall, cpu = time.perf_counter(), time.process_time()
-    import benchmarking.briefing.pack  # noqa: F401  (the imports a caller pays for once)
+    import benchmarking.briefing.pack
 
     if output in ("pptx", "both"):
-        import benchmarking.briefing.pptx  # noqa: F401
+        import benchmarking.briefing.pptx
     if output in ("pdf", "both"):
         import benchmarking.briefing.pdf  # noqa: F401
     imports = {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}

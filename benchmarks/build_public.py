@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarking.datasets.public_build import build_public  # noqa: E402
+from benchmarking.datasets.public_build import build_public
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -31,10 +31,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarking.method.positions import positions  # noqa: E402
-from benchmarking.method.currency import reporting_calendar, reporting_values  # noqa: E402
-from benchmarking.method.ranking import indicator_ranks  # noqa: E402
-from benchmarking.method.travel import direction_of_travel  # noqa: E402
+from benchmarking.method.currency import reporting_calendar, reporting_values
+from benchmarking.method.positions import positions
+from benchmarking.method.ranking import indicator_ranks
+from benchmarking.method.travel import direction_of_travel
 
 SCALES = {
     "demo": (32, 240, 10),

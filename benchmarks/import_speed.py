@@ -29,12 +29,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarking.adapters import published_source  # noqa: E402
-from benchmarking.datasets.demo import build_demo_store  # noqa: E402
-from benchmarking.ingest.importer import import_file, import_frames  # noqa: E402
-from benchmarking.ingest.mapping import store_context  # noqa: E402
-from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source  # noqa: E402
-from benchmarking.store import Store  # noqa: E402
+from benchmarking.adapters import published_source
+from benchmarking.datasets.demo import build_demo_store
+from benchmarking.ingest.importer import import_file, import_frames
+from benchmarking.ingest.mapping import store_context
+from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
+from benchmarking.store import Store
 
 N_INDICATORS = 3_125
 SHARED_DATA = Path(os.environ.get("BENCHMARKING_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "data")

@@ -14,11 +14,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
 from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.groups import available_groups
+from benchmarking.service import analysis
 from benchmarking.store import DEFAULT_DB, Store, default_db_path
 
 alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
@@ -81,7 +81,7 @@ def _benchmark(
     return analysis.compute(cat, group, scaled=scaled)
 
 
-def benchmark(selection: "Selection") -> analysis.Benchmark:
+def benchmark(selection: Selection) -> analysis.Benchmark:
     """Return the engine's results for the selected group (cached per group and options)."""
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
     # The focus authority is always in its group (see analysis.comparator_group): part of the key.
@@ -96,7 +96,7 @@ def _overview(
     return analysis.overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
 
 
-def overview_figures(selection: "Selection") -> dict:
+def overview_figures(selection: Selection) -> dict:
     """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
     return _overview(
         db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, selection.period, selection.focus
@@ -333,12 +333,12 @@ def _briefing(path: str, file_stamp: float, group_id: str, focus_for_group: str 
     return build_briefing(cat, bench, period, focus)
 
 
-def briefing(selection: "Selection"):
+def briefing(selection: Selection):
     """Return the Cabinet briefing for the selection (cached; treat as read-only)."""
     return _briefing(db_path(), stamp(), selection.group_id, selection.focus, selection.focus, selection.period)
 
 
-def briefing_file(selection: "Selection", kind: str) -> bytes:
+def briefing_file(selection: Selection, kind: str) -> bytes:
     """Return the briefing as 'pptx' or 'pdf' bytes (built on demand, when the user clicks)."""
     from benchmarking.briefing.pack import chart_images
 
@@ -379,7 +379,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
     if summary:
         st.markdown(f"**In words:** {escape(summary)}")
     draw_chart(chart)
-    left, middle, right = st.columns([1, 1, 1])
+    left, middle, _right = st.columns([1, 1, 1])
     # Rendered only when the PNG is asked for (charts.to_png caches it per spec).
     left.download_button(
         "Download chart (PNG)",

@@ -6,17 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
-from benchmarking.method import sensitivity
-from benchmarking.method import significance
-from benchmarking.method import similarity
-from benchmarking.method import uncertainty
-from benchmarking.method import value_for_money
 from benchmarking.errors import BenchmarkingError
-from benchmarking.text.formatting import money, ordinal, position_text
+from benchmarking.method import sensitivity, significance, similarity, uncertainty, value_for_money
 from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
+from benchmarking.text.formatting import money, ordinal, position_text
 from pages._common import (
     benchmark,
     catalogue,

@@ -7,10 +7,8 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.importer import import_frames
-from benchmarking.store import Store
-
-from benchmarking.store import default_db_path
-from pages._common import current_selection, catalogue, datasets, page_header, stamp, summary
+from benchmarking.store import Store, default_db_path
+from pages._common import catalogue, current_selection, datasets, page_header, stamp, summary
 
 selection = current_selection()
 page_header("Data", selection)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
+from benchmarking.service import analysis
 from benchmarking.text.formatting import money, money_millions, position_text
-from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
 selection = current_selection()
 page_header("Funding", selection)

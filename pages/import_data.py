@@ -12,10 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from benchmarking.ingest import importer
-from benchmarking.store import schema
 from benchmarking.adapters import SOURCES, published_source
 from benchmarking.errors import BenchmarkingError, ImportValidationError
+from benchmarking.ingest import importer
 from benchmarking.ingest.mapping import (
     AUTHORITY_NAME,
     LAYOUTS,
@@ -41,7 +40,7 @@ from benchmarking.ingest.preview import (
     read_uploaded,
     result_summary,
 )
-from benchmarking.store import PROJECT_ROOT, Store, default_db_path
+from benchmarking.store import PROJECT_ROOT, Store, default_db_path, schema
 from pages._common import current_selection, page_header
 
 NOT_IN_FILE = "(not in this file)"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
 from benchmarking.method import currency
-from benchmarking.text.formatting import number, position_text
 from benchmarking.method.notes import notes_for
-from pages._common import current_selection, benchmark, catalogue, escape, page_header, show_chart, style
+from benchmarking.service import analysis
+from benchmarking.text.formatting import number, position_text
+from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 
 POLARITY_WORDS = {
     "high": "higher is better",

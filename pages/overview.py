@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
+from benchmarking.method.positions import OVERALL
+from benchmarking.service import analysis
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
-from benchmarking.method.positions import OVERALL
 from pages._common import (
     benchmark,
     briefing_file,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
-from benchmarking.text.formatting import currency_text, money
 from benchmarking.method.positions import LA_CORE, OVERALL
-from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from benchmarking.service import analysis
+from benchmarking.text.formatting import currency_text, money
+from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
 AXIS_TITLES = {
     "Revenue": ("Spend rank (1 = highest net revenue expenditure per head)", "spend", "Spend per head"),

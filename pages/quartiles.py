@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.method import travel
-from pages._common import current_selection, benchmark, catalogue, page_header
+from pages._common import benchmark, catalogue, current_selection, page_header
 
 selection = current_selection()
 page_header("Quartiles and lists", selection)

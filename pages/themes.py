@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
-from benchmarking.service import explain
-from benchmarking.text.formatting import currency_text, ordinal, position_text
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis, explain
+from benchmarking.text.formatting import currency_text, ordinal, position_text
 from pages._common import (
     benchmark,
     catalogue,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.service import analysis
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
-from pages._common import current_selection, benchmark, catalogue, page_header, show_chart, style
+from benchmarking.service import analysis
+from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
 selection = current_selection()
 page_header("Trend", selection)

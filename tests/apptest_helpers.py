@@ -13,9 +13,9 @@ import pyarrow as pa
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from benchmarking.service import analysis
 from benchmarking.method import ranking
 from benchmarking.method.positions import OVERALL, positions
+from benchmarking.service import analysis
 from benchmarking.store import Store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")

@@ -12,6 +12,7 @@ package; the browser tests are skipped with a message when either is missing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -127,10 +128,8 @@ class Server:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
-            try:  # wait for the process a little between polls: returns early if it dies
+            with contextlib.suppress(subprocess.TimeoutExpired):  # a short wait between polls; returns if it dies
                 self.process.wait(timeout=0.2)
-            except subprocess.TimeoutExpired:
-                pass
         pytest.fail(f"streamlit did not answer on {self.url} within {seconds:.0f} s; its output:\n{self.output()}")
 
     def page_url(self, path: str) -> str:
@@ -203,10 +202,10 @@ def wait_for_page(page, name: str, drawn: str | None = "chart") -> None:
             polling=100,
             timeout=SETTLE_SECONDS * 1000,
         )
-    except Exception as error:  # noqa: BLE001 - a timeout, or the page went away: say what was missing
+    except Exception as error:
         try:
             unmet = page.evaluate(UNSETTLED, [title, selector])
-        except Exception:  # noqa: BLE001
+        except Exception:
             unmet = ["(the page could not be read)"]
         raise AssertionError(
             f"{page.url} did not settle within {SETTLE_SECONDS} s; still waiting for: "
@@ -279,7 +278,7 @@ class Visit:
     axe_report: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)  # seconds to settle, scan, photograph
 
-    def settled(self) -> "Visit":
+    def settled(self) -> Visit:
         """Return the visit, failing the test with the reason if the page never settled."""
         if self.error:
             pytest.fail(f"{self.url} did not settle: {self.error}")
@@ -337,7 +336,7 @@ class PageWalk:
         page.set_default_timeout(EXPECT_SECONDS * 1000)
         try:
             page.goto(server.page_url(f"{name}{MODES[mode][0]}"), wait_until="commit")
-        except Exception as error:  # noqa: BLE001 - reported by the visit
+        except Exception as error:
             return page, f"{type(error).__name__}: {error}"
         return page, None
 
@@ -353,7 +352,7 @@ class PageWalk:
                 wait_for_page(
                     page, name, drawn=None if not has_chart else "chart" if server.store == "demo" else "chart or table"
                 )
-            except Exception as failure:  # noqa: BLE001 - kept and reported by every test that reads this visit
+            except Exception as failure:
                 error = f"{type(failure).__name__}: {failure}"
         if error is not None:
             if server.process.poll() is not None:

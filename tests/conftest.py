@@ -8,18 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser_support import (
+    public_server,  # noqa: F401
+)
 
 from benchmarking.datasets.demo import build_demo_store
 from benchmarking.store import Store
-from browser_support import (
-    axe,
-    browser,
-    demo_server,
-    open_app,
-    page_walk,
-    public_server,  # noqa: F401
-    sync_playwright,
-)
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

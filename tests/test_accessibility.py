@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browser_support import PAGES, serious_violations
 
 pytestmark = pytest.mark.playwright

@@ -74,21 +74,21 @@ def test_a_store_without_any_of_the_authorities_says_what_to_load_first(tmp_path
     """An empty store: the message says to load authorities first or add them from this file."""
     store = Store(tmp_path / "empty.duckdb")
     store.initialise()
-    with pytest.raises(BenchmarkingError, match="none of the 3 authorities .* is in the store"):
+    with pytest.raises(BenchmarkingError, match=r"none of the 3 authorities .* is in the store"):
         load_imd(store, imd_folder(tmp_path))
 
 
 def test_a_changed_file_names_its_missing_columns(tmp_path):
     """A file without 'IMD - Average score' is refused with the columns it does have."""
     header = HEADER.replace("IMD - Average score,", "Score,")
-    with pytest.raises(ImportValidationError, match="missing column.*IMD - Average score.*Is this the published"):
+    with pytest.raises(ImportValidationError, match=r"missing column.*IMD - Average score.*Is this the published"):
         imd_items(imd_folder(tmp_path, header=header))
 
 
 def test_a_code_that_is_not_an_english_upper_tier_code_is_refused_when_adding(writable_store, tmp_path):
     """Adding authorities needs a kind: a Welsh code has none here, and the message names the row."""
     folder = imd_folder(tmp_path, ROWS + ["W06000001,Isle of Anglesey,1,1,1,1\n"])
-    with pytest.raises(ImportValidationError, match="row 5, column 'utla19_code'.*not an English upper-tier code"):
+    with pytest.raises(ImportValidationError, match=r"row 5, column 'utla19_code'.*not an English upper-tier code"):
         imd_items(folder, known_codes=writable_store.authorities()["code"], add_authorities=True)
 
 

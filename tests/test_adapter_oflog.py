@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from adapter_loading import load_once
+
 from benchmarking.adapters.oflog import load_oflog, oflog_items, oflog_neighbours
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.method.positions import positions
@@ -259,7 +259,7 @@ def test_neighbour_file_of_the_wrong_shape_is_refused(tmp_path):
     folder = write_oflog(
         tmp_path / "oflog", [row("2022-23", "E10000018", "Counties", "M1", "7", "desc")], neighbours=[["E10000018"]]
     )
-    with pytest.raises(ImportValidationError, match="NN.json: expected an object mapping"):
+    with pytest.raises(ImportValidationError, match=r"NN\.json: expected an object mapping"):
         oflog_items(folder)
 
 

@@ -19,8 +19,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from benchmarking.ingest import importer
 from benchmarking.errors import BenchmarkingError
+from benchmarking.ingest import importer
 from benchmarking.ingest.mapping import store_context
 from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 

@@ -10,15 +10,15 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from benchmarking.service import analysis
-from benchmarking.method import ranking
 from benchmarking.briefing.pack import build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import ROWS_PER_SLIDE, to_pptx
-from benchmarking.text.formatting import position_text
 from benchmarking.ingest.importer import import_frames
-from benchmarking.text.narrative import overview_sentences
+from benchmarking.method import ranking
 from benchmarking.method.positions import positions
+from benchmarking.service import analysis
+from benchmarking.text.formatting import position_text
+from benchmarking.text.narrative import overview_sentences
 
 FOCUS, PERIOD = "E10000018", "2021/22"
 
@@ -49,7 +49,7 @@ def demo_briefing(demo_store_path):
     from benchmarking.store import Store
 
     store = Store(demo_store_path)
-    cat, bench, briefing = _briefing(store)
+    _cat, _bench, briefing = _briefing(store)
     return store, briefing, to_pptx(briefing), to_pdf(briefing)
 
 
@@ -218,7 +218,7 @@ def test_rendered_slide_and_page_are_saved_as_images(demo_briefing, tmp_path):
     pdftoppm = shutil.which("pdftoppm")
     if not office or not pdftoppm:
         pytest.skip("LibreOffice (soffice) and pdftoppm are needed: apt-get install libreoffice-impress poppler-utils")
-    _, briefing, pptx_bytes, pdf_bytes = demo_briefing
+    _, _briefing_pack, pptx_bytes, pdf_bytes = demo_briefing
     out = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
     out.mkdir(parents=True, exist_ok=True)
     deck = tmp_path / "slide-3.pptx"

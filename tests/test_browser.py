@@ -14,10 +14,10 @@ import re
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
+from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screenshot, wait_for_page
 
 from benchmarking.service import analysis
 from benchmarking.store import Store
-from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screenshot, wait_for_page
 
 pytestmark = pytest.mark.playwright
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarking.service import analysis
 from benchmarking import charts
 from benchmarking.method.positions import OVERALL
+from benchmarking.service import analysis
 
 FOCUS = "E10000018"
 

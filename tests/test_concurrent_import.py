@@ -153,7 +153,7 @@ def test_an_import_that_cannot_get_the_store_in_time_says_so_and_writes_nothing(
     try:
         wait_for(locked, holder)
         store = Store(writable_store.path, wait_seconds=0.5)
-        with pytest.raises(StoreBusyError, match="being written by another process .* try again when"):
+        with pytest.raises(StoreBusyError, match=r"being written by another process .* try again when"):
             commit(store, map_sources([source], store_context(store)))
     finally:
         holder.communicate(timeout=60)

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import pytest
 
+from benchmarking.errors import DuplicateKeyError, EmptyGroupError, MissingColumnsError
 from benchmarking.method.context import (
     deprivation_ranks,
     funding_ranks,
@@ -14,7 +15,6 @@ from benchmarking.method.context import (
     spend_performance_correlation,
     spend_ranks,
 )
-from benchmarking.errors import DuplicateKeyError, EmptyGroupError, MissingColumnsError
 from benchmarking.method.positions import LA_CORE, OVERALL
 
 THEME_SERVICE = pd.DataFrame(

@@ -7,12 +7,12 @@ import pandas as pd
 import pytest
 from apptest_helpers import open_page, page_widget
 
-from benchmarking.service import analysis
+from benchmarking.ingest.importer import import_frames
 from benchmarking.method import currency
+from benchmarking.method.positions import OVERALL
+from benchmarking.service import analysis
 from benchmarking.service.explain import why_this_rank
 from benchmarking.text.formatting import currency_text
-from benchmarking.ingest.importer import import_frames
-from benchmarking.method.positions import OVERALL
 
 FOCUS, LAST, NEW = "E10000018", "2021/22", "2022/23"
 
@@ -134,7 +134,7 @@ def test_composite_states_how_many_indicators_use_older_figures(newer_store):
 
 
 def test_older_figures_rank_as_they_were_published_and_ceased_authorities_drop_out(newer_store):
-    _, catalogue, bench, education, _ = newer_store
+    _, _catalogue, bench, _education, _ = newer_store
     carried = sorted(set(bench.vintages.query("period == @NEW and years_older == 1")["indicator_id"]))[0]
     ranks = bench.ranks[bench.ranks["indicator_id"] == carried].pivot_table(
         index="authority_code", columns="period", values="rank", aggfunc="first"
@@ -166,7 +166,7 @@ def test_demo_has_no_older_figures(demo_store_path):
 
 
 def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
-    path, catalogue, bench, education, provisional = newer_store
+    path, catalogue, bench, _education, provisional = newer_store
     info = analysis.data_currency(catalogue, bench, OVERALL, NEW)
     at = open_page(path, monkeypatch, "overview", query={"period": NEW})
     assert not at.exception
@@ -226,7 +226,7 @@ def test_indicator_page_says_when_the_latest_figures_are_too_old_to_rank(writabl
 
 def test_bottom_quartile_list_names_each_figures_period(newer_store, monkeypatch):
     """Carried-forward indicators in the bottom-quartile list say they were published for 2021/22."""
-    path, catalogue, bench, education, _ = newer_store
+    path, _catalogue, _bench, _education, _ = newer_store
     at = open_page(path, monkeypatch, "quartiles", query={"period": NEW})
     assert not at.exception
     listed = [frame.value for frame in at.dataframe if "Published for" in frame.value.columns]

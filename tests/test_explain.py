@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from benchmarking.ingest.importer import import_frames
 from benchmarking.service import analysis
 from benchmarking.service.explain import rank_stability, why_this_rank
-from benchmarking.ingest.importer import import_frames
 
 FOCUS, PERIOD = "E10000018", "2021/22"
 

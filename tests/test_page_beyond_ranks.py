@@ -21,11 +21,8 @@ from apptest_helpers import (
     shows_demo_banner,
 )
 
-from benchmarking.method import sensitivity
-from benchmarking.method import significance
-from benchmarking.method import similarity
-from benchmarking.method import uncertainty
 from benchmarking.ingest.importer import import_frames
+from benchmarking.method import sensitivity, significance, similarity, uncertainty
 from benchmarking.method.positions import OVERALL
 from benchmarking.method.value_for_money import ASSUMPTIONS, efficiency_frontier
 
@@ -158,7 +155,7 @@ def test_moving_a_theme_weight_shows_the_weighted_position_and_equal_weights_res
 def test_leave_one_theme_out_lists_every_theme(page, demo_store_path):
     """The table has one row per theme, with the focus authority's position without it."""
     table = table_with(page, "theme left out", "position without it")
-    cat, bench = engine(str(demo_store_path))
+    cat, _bench = engine(str(demo_store_path))
     assert sorted(table["theme left out"]) == sorted(cat.themes)
 
 

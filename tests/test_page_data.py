@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from apptest_helpers import EARLIER, catalogue, choose, open_page, shows_demo_banner
+from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -2,7 +2,6 @@
 like' figure equal sums made directly from the store's funding and authority tables."""
 
 import pytest
-
 from apptest_helpers import (
     EARLIER,
     FOCUS,
@@ -17,6 +16,7 @@ from apptest_helpers import (
     position_words,
     shows_demo_banner,
 )
+
 from benchmarking.text.formatting import money, money_millions
 
 

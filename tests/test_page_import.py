@@ -12,9 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from apptest_helpers import APP, metrics, open_page, use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
-from apptest_helpers import APP, metrics, open_page, use_navigation_mode
 from benchmarking.ingest.preview import markdown_text
 from benchmarking.store import Store
 

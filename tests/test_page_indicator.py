@@ -2,7 +2,6 @@
 store's values and the engine's ranks, for the chosen indicator, period, focus and group."""
 
 import pytest
-
 from apptest_helpers import (
     EARLIER,
     FOCUS,
@@ -19,6 +18,7 @@ from apptest_helpers import (
     position_words,
     shows_demo_banner,
 )
+
 from benchmarking.text.formatting import number
 
 

@@ -1,8 +1,6 @@
 """The Overview page: headline positions equal the engine's, follow the sidebar, and the URL."""
 
 import pytest
-
-from benchmarking.text.formatting import rank_card_text
 from apptest_helpers import (
     EARLIER,
     FOCUS,
@@ -18,6 +16,8 @@ from apptest_helpers import (
     shows_demo_banner,
     sidebar_box,
 )
+
+from benchmarking.text.formatting import rank_card_text
 
 
 def test_overview_renders_with_the_demo_banner(demo_store_path, monkeypatch):

@@ -2,7 +2,6 @@
 the chosen comparator axis, for the chosen theme, period, focus and group."""
 
 import pytest
-
 from apptest_helpers import (
     EARLIER,
     FOCUS,
@@ -17,6 +16,7 @@ from apptest_helpers import (
     page_widget,
     shows_demo_banner,
 )
+
 from benchmarking.method.positions import OVERALL
 
 

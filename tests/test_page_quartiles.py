@@ -2,7 +2,6 @@
 list equal counts made directly from the engine's indicator ranks."""
 
 import pytest
-
 from apptest_helpers import (
     EARLIER,
     FOCUS,

@@ -2,7 +2,6 @@
 equal the engine's positions, and follow the sidebar selection."""
 
 import pytest
-
 from apptest_helpers import (
     EARLIER,
     FOCUS,
@@ -15,6 +14,7 @@ from apptest_helpers import (
     open_page,
     shows_demo_banner,
 )
+
 from benchmarking.method.positions import OVERALL
 
 

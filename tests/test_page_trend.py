@@ -2,7 +2,6 @@
 comparator authorities, focus and group."""
 
 import pytest
-
 from apptest_helpers import (
     FOCUS,
     LATEST,
@@ -15,6 +14,7 @@ from apptest_helpers import (
     page_widget,
     shows_demo_banner,
 )
+
 from benchmarking.method.positions import LA_CORE, OVERALL
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from apptest_helpers import (
     EARLIER,
     FOCUS,
@@ -21,10 +20,11 @@ from apptest_helpers import (
     page_widget,
     position_words,
 )
-from benchmarking.service import analysis
-from benchmarking.service.explain import rank_stability, why_this_rank
+
 from benchmarking.ingest.importer import import_frames
 from benchmarking.method.positions import OVERALL
+from benchmarking.service import analysis
+from benchmarking.service.explain import rank_stability, why_this_rank
 
 NEW = "2022/23"  # a reporting period after the demo's last
 FOCUS_NAME = "Leicestershire"
@@ -264,7 +264,8 @@ def test_coverage_counts_older_and_provisional_figures_in_a_later_period(writabl
     Provisional 1 for that indicator's theme, and in every other theme each indicator with values
     uses older figures (Older figures = With values > 0)."""
     authorities = [FOCUS, "E10000016", "E10000030"]
-    values = writable_store.values([LATEST]).query("authority_code in @authorities and value.notna()")
+    values = writable_store.values([LATEST])
+    values = values[values["authority_code"].isin(authorities) & values["value"].notna()]
     ranked = writable_store.indicators().query("polarity != 'none'").set_index("id")
     complete = values.groupby("indicator_id")["authority_code"].nunique().loc[lambda n: n == 3].index
     indicator = ranked.loc[sorted(set(complete) & set(ranked.index))[0]]

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from adapter_loading import load_once
+
 from benchmarking.adapters import name_key, slug
 from benchmarking.adapters.lgbf import (
     FAMILY_FILE,

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import ImportValidationError
+from benchmarking.ingest.mapping import store_context
 from benchmarking.ingest.preview import (
     SourceFile,
     commit,
@@ -17,7 +18,6 @@ from benchmarking.ingest.preview import (
     read_source,
     read_uploaded,
 )
-from benchmarking.ingest.mapping import store_context
 
 # Leicestershire (E10000018) and Kent (E10000016) hold LCC078 in every demo period.
 VALUES = """\

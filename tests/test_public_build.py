@@ -10,16 +10,16 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import SHARED_DATA
 
-from benchmarking.service import analysis
 from benchmarking.adapters.dfe_lait import normalise_period
-from benchmarking.method.groups import resolve_group
-from benchmarking.method.membership import alive_on, lifetime_mask, load_county_areas
-from benchmarking.datasets.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
 from benchmarking.briefing.public_report import add_commands as add_report_commands
 from benchmarking.briefing.public_report import latest_common_period, write_report
+from benchmarking.datasets.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
+from benchmarking.method.groups import resolve_group
+from benchmarking.method.membership import alive_on, lifetime_mask, load_county_areas
+from benchmarking.service import analysis
 from benchmarking.store import PROJECT_ROOT, Store
-from conftest import SHARED_DATA
 
 LEICESTERSHIRE = "E10000018"
 
@@ -88,10 +88,10 @@ def test_theme_map_uses_the_projects_themes():
 
 def test_missing_source_folder_is_a_clear_error(tmp_path):
     """A folder without the published layout is refused, naming what is missing."""
-    with pytest.raises(BuildError, match="source folder .* not found"):
+    with pytest.raises(BuildError, match=r"source folder .* not found"):
         build_public(tmp_path / "nowhere", tmp_path / "out.duckdb", progress=None)
     (tmp_path / "dfe_lait").mkdir()
-    with pytest.raises(BuildError, match="lacks the published folder.*oflog"):
+    with pytest.raises(BuildError, match=r"lacks the published folder.*oflog"):
         build_public(tmp_path, tmp_path / "out.duckdb", progress=None)
     assert not (tmp_path / "out.duckdb").exists()
 
@@ -131,7 +131,7 @@ def test_every_skipped_row_has_a_reason(built):
 
 def test_store_is_public_and_names_its_sources(built):
     """Datasets are of kind 'public'; settings name the sources; funding is empty with a note."""
-    summary, store = built
+    _summary, store = built
     assert set(store.datasets()["kind"]) == {"public"}
     settings = store.settings()
     assert settings["dataset_label"] == "public data: DfE LAIT, Oflog, DEFRA, MHCLG, ONS, IMD 2019"

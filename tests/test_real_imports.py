@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarking.service import analysis
 from benchmarking.adapters import published_source
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.mapping import LONG, store_context
 from benchmarking.ingest.preview import map_sources, preview_import, read_source
+from benchmarking.service import analysis
 from benchmarking.store import Store
 
 pytestmark = pytest.mark.shared_data

@@ -8,7 +8,6 @@ import pytest
 from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
 from hypothesis import given, settings
 
-from benchmarking.service import analysis
 from benchmarking.charts import theme_weights_chart
 from benchmarking.errors import BadPeriodError, UnknownThemeError
 from benchmarking.method.positions import LA_CORE, OVERALL, positions
@@ -20,8 +19,8 @@ from benchmarking.method.sensitivity import (
     theme_weighted_positions,
     weighted_positions,
 )
+from benchmarking.service import analysis
 from benchmarking.store import Store
-
 
 # Four authorities, 'low' polarity so each value is its rank (as in test_positions).
 #   Economy (core):       E1 A1 B2 C3 D4   E2 A2 B1 C4 D3  -> sums A3 B3 C7 D7
@@ -211,7 +210,7 @@ def test_theme_weights_chart_shows_each_themes_share():
     """The chart spec: bars of share by theme, labelled with weight and indicator count."""
     shares = effective_theme_shares(worked_ranks(), WORKED_INDICATORS, LATEST, {"Economy": 3})
     spec = theme_weights_chart(shares, "Each theme's share", "sub").to_dict()
-    bars, text = spec["layer"]
+    bars, _text = spec["layer"]
     assert bars["mark"]["type"] == "bar"
     assert (bars["encoding"]["x"]["field"], bars["encoding"]["y"]["field"]) == ("share", "theme")
     data = next(iter(spec["datasets"].values()))

@@ -7,7 +7,6 @@ import pytest
 from engine_frames import indicators_frame, values_over_periods
 from scipy import stats
 
-from benchmarking.service import analysis
 from benchmarking.method.significance import (
     MAD_TO_SD,
     NOT_TESTED,
@@ -18,8 +17,9 @@ from benchmarking.method.significance import (
     significance_counts,
     significant_change,
 )
-from benchmarking.store import Store
 from benchmarking.method.travel import direction_of_travel
+from benchmarking.service import analysis
+from benchmarking.store import Store
 
 BEFORE, AFTER = "2020/21", "2021/22"
 # Twelve authorities; their changes from BEFORE to AFTER (value 100 before):
@@ -35,7 +35,7 @@ def frames(polarity: str = "high", changes: dict | None = None, shift: float = 0
     indicators = indicators_frame({"I1": {"polarity": polarity, **overrides}})
     values = values_over_periods(
         {
-            BEFORE: {"I1": {code: 100.0 for code in changes}},
+            BEFORE: {"I1": dict.fromkeys(changes, 100.0)},
             AFTER: {"I1": {code: 100.0 + change + shift for code, change in changes.items()}},
         }
     )

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking.service import analysis
 from benchmarking.errors import UnknownAuthorityError
 from benchmarking.method.groups import UnknownGroupError, available_groups, needs_focus, resolve_group
 from benchmarking.method.similarity import (
@@ -20,6 +19,7 @@ from benchmarking.method.similarity import (
     nearest_neighbours,
     standardise,
 )
+from benchmarking.service import analysis
 from benchmarking.store import Store
 
 FOCUS = "E10000018"

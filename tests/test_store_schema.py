@@ -3,9 +3,8 @@
 import duckdb
 import pytest
 
-from benchmarking.store import schema
 from benchmarking.errors import StoreMissingError
-from benchmarking.store import Store, connect, default_db_path
+from benchmarking.store import Store, connect, default_db_path, schema
 
 
 def _columns(store: Store, table: str) -> list[str]:
@@ -89,15 +88,14 @@ def test_default_path_follows_environment(monkeypatch, tmp_path):
 
 def test_reading_a_missing_store_says_how_to_build_one(tmp_path):
     """Opening a store that does not exist names the command that builds the demo."""
-    with pytest.raises(StoreMissingError, match="python -m benchmarking.datasets.demo"):
+    with pytest.raises(StoreMissingError, match="python -m benchmarking demo"):
         Store(tmp_path / "none.duckdb").authorities()
 
 
 def test_reads_use_read_only_connections(demo_store):
     """A read connection cannot write."""
-    with demo_store.reading() as con:
-        with pytest.raises(duckdb.Error):
-            con.execute("DELETE FROM authority")
+    with demo_store.reading() as con, pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM authority")
 
 
 @pytest.mark.parametrize("table", list(schema.KEYS))

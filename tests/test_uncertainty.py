@@ -8,13 +8,11 @@ import pytest
 from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
 from hypothesis import given, settings
 
-from benchmarking.service import analysis
 from benchmarking.charts import interval_chart
 from benchmarking.errors import UnknownAuthorityError
 from benchmarking.method.positions import OVERALL
 from benchmarking.method.ranking import indicator_ranks
 from benchmarking.method.sensitivity import rank_matrix
-from benchmarking.store import Store
 from benchmarking.method.uncertainty import (
     ahead_shares,
     bootstrap_positions,
@@ -23,6 +21,8 @@ from benchmarking.method.uncertainty import (
     interval_text,
     position_intervals,
 )
+from benchmarking.service import analysis
+from benchmarking.store import Store
 
 QUICK = settings(max_examples=40, deadline=None)
 
@@ -247,7 +247,7 @@ def test_interval_chart_draws_a_rule_from_lower_to_upper_and_a_dot_at_the_positi
         }
     )
     spec = interval_chart(intervals, 32, "Overall position with its 90% interval", "sub").to_dict()
-    rule, dot, label = spec["layer"]
+    rule, dot, _label = spec["layer"]
     assert rule["mark"]["type"] == "rule"
     assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("lower", "upper")
     assert dot["encoding"]["x"]["field"] == "position"

@@ -11,10 +11,8 @@ from engine_frames import LATEST, indicators_frame, values_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking.service import analysis
 from benchmarking.charts import frontier_chart
 from benchmarking.method.positions import OVERALL
-from benchmarking.store import Store
 from benchmarking.method.value_for_money import (
     AS_PREDICTED,
     BETTER,
@@ -25,6 +23,8 @@ from benchmarking.method.value_for_money import (
     spend_deprivation_regression,
     value_for_money_table,
 )
+from benchmarking.service import analysis
+from benchmarking.store import Store
 
 # Spend per head (£) and performance (higher = better), small enough to draw on paper:
 #   F  90 0.0   cheapest of all                         -> frontier
@@ -137,7 +137,7 @@ def test_regression_recovers_exact_coefficients():
 
 def test_an_authority_above_the_fit_performs_better_than_predicted():
     """Raising one authority's performance gives it the largest positive residual and the 'better' verdict."""
-    fitted, regression = spend_deprivation_regression(regression_case(extra=0.5))
+    fitted, _regression = spend_deprivation_regression(regression_case(extra=0.5))
     top = fitted.sort_values("residual").iloc[-1]
     assert top["authority_code"] == "A6"
     assert top["residual"] > 0 and top["verdict"] == BETTER

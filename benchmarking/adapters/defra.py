@@ -35,6 +35,7 @@ from benchmarking.method.membership import (
     skip_counts,
     unmatched_reason,
 )
+
 from . import read_published_csv
 
 FOLDER = "defra_waste"

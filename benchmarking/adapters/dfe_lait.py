@@ -50,6 +50,7 @@ from benchmarking.method.membership import (
     skip_counts,
     unmatched_reason,
 )
+
 from . import invalid, published_file, read_published_csv
 
 FOLDER = "dfe_lait"

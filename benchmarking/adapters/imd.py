@@ -28,6 +28,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames, read_file
 from benchmarking.ingest.mapping import LONG, ColumnMapping, apply_mapping
 from benchmarking.store import Store
+
 from . import invalid, published_file, require_file_columns
 
 log = logging.getLogger(__name__)

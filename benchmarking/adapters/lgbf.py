@@ -37,6 +37,7 @@ import pandas as pd
 from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames
 from benchmarking.store import Store
+
 from . import invalid, name_index, read_published_csv, resolve_names, slug
 
 RANKED_FILE = "indicator_data_ranked.csv"

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarking.adapters.ons_population import population_for_period
 from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA,
     CodeLookups,
@@ -32,8 +33,8 @@ from benchmarking.method.membership import (
     skip_counts,
     unmatched_reason,
 )
+
 from . import read_published_csv
-from benchmarking.adapters.ons_population import population_for_period
 
 FOLDER = "mhclg_revenue"
 DATA_FILE = "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv"

@@ -37,7 +37,8 @@ import pandas as pd
 from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames
 from benchmarking.store import Store
-from . import published_file, invalid, read_published_csv
+
+from . import invalid, published_file, read_published_csv
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ from benchmarking.method.membership import (
     skip_counts,
     unmatched_reason,
 )
+
 from . import read_published_csv
 
 FOLDER = "ons_population"

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from benchmarking.service import analysis
 from benchmarking import charts
 from benchmarking.method import travel
+from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
 from benchmarking.text.formatting import money, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
-from benchmarking.method.positions import LA_CORE, OVERALL
 
 HOW_TO_READ_QUADRANT = (
     "Each point is an authority. Up the chart is better performance: the position is the rank of "

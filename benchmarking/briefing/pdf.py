@@ -42,7 +42,7 @@ def _is_heading(flowable) -> bool:
 class _Document(SimpleDocTemplate):
     """A document that lists every slide heading in the contents."""
 
-    def afterFlowable(self, flowable):  # noqa: N802 - reportlab's hook name
+    def afterFlowable(self, flowable):
         if _is_heading(flowable):
             self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
 
@@ -54,13 +54,13 @@ class _ChartPasses(IndexingFlowable):
         super().__init__()
         self.passes = 0
 
-    def beforeBuild(self):  # noqa: N802 - reportlab's hook name
+    def beforeBuild(self):
         self.passes += 1
 
-    def isSatisfied(self):  # noqa: N802 - reportlab's hook name
+    def isSatisfied(self):
         return self.passes > 1
 
-    def wrap(self, availWidth, availHeight):  # noqa: N803 - reportlab's signature
+    def wrap(self, availWidth, availHeight):
         return 0, 0
 
     def draw(self):

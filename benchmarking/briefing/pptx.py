@@ -55,7 +55,8 @@ def _picture(slide, png: bytes) -> None:
     slide.shapes.add_picture(io.BytesIO(png), left, Inches(1.45), width=width, height=height)
 
 
-def _table(slide, frame, top=Inches(1.5)) -> None:
+def _table(slide, frame, top=None) -> None:
+    top = Inches(1.5) if top is None else top
     rows, cols = len(frame) + 1, len(frame.columns)
     shape = slide.shapes.add_table(rows, cols, Inches(0.5), top, Inches(12.3), Inches(0.42) * rows)
     table = shape.table

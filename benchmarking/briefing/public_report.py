@@ -25,11 +25,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarking.service import analysis
 from benchmarking.errors import BenchmarkingError
-from benchmarking.text.formatting import currency_text, money, ordinal
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
+from benchmarking.text.formatting import currency_text, money, ordinal
 
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "public-counties.md"
 CHART_SUFFIX = "-quadrant.png"

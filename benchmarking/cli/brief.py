@@ -14,9 +14,9 @@ def run(args) -> int:
     return the exit code (0)."""
     # Imported here so that building the CLI's parser (``--help``, other commands) does
     # not load pandas, DuckDB and Altair.
-    from benchmarking.service import analysis
     from benchmarking import charts
     from benchmarking.briefing.pack import build_briefing, chart_images
+    from benchmarking.service import analysis
     from benchmarking.store import Store, default_db_path
 
     out = Path(args.out)

@@ -87,7 +87,8 @@ def add_commands(commands) -> None:
         parser = commands.add_parser(name, help=help_text)
         parser.add_argument(
             "--period",
-            help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: see benchmarking/method/currency.py)",
+            help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: "
+            "see benchmarking/method/currency.py)",
         )
         parser.add_argument("--all-periods", action="store_true", help="every period instead of one")
         parser.add_argument(

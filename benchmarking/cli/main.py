@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarking.store import schema
 from benchmarking.errors import BenchmarkingError, ImportValidationError
+from benchmarking.store import schema
 
 if TYPE_CHECKING:  # the parser is built without loading DuckDB and pandas
     from benchmarking.store import Store
@@ -260,10 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_engine_commands(commands) -> None:
+    from benchmarking.briefing.public_report import add_commands as add_public_report
     from benchmarking.cli.brief import add_commands as add_brief
     from benchmarking.cli.exports import add_commands as add_exports
     from benchmarking.datasets.public_build import add_commands as add_public_build
-    from benchmarking.briefing.public_report import add_commands as add_public_report
 
     add_exports(commands)
     add_brief(commands)

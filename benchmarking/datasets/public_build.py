@@ -35,7 +35,7 @@ from typing import TextIO
 
 import pandas as pd
 
-from benchmarking.adapters import dfe_lait, defra, mhclg, ons_population, oflog, read_published_csv
+from benchmarking.adapters import defra, dfe_lait, mhclg, oflog, ons_population, read_published_csv
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest.importer import check_batch, file_sha256
 from benchmarking.method.membership import (

@@ -31,10 +31,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from benchmarking.store import schema
 from benchmarking.errors import BadPeriodError, BenchmarkingError, ImportValidationError, ValidationIssue
 from benchmarking.method.periods import period_start, period_status
-from benchmarking.store import Store
+from benchmarking.store import Store, schema
 
 MAX_ISSUES_PER_CHECK = 20
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -129,7 +128,7 @@ def read_file(
         raise
     except UnicodeDecodeError as error:
         raise _single_issue(name, _NOT_UTF8.format(detail=f"{error.reason} at byte {error.start:,}")) from error
-    except Exception as error:  # noqa: BLE001 - any parser failure becomes one clear message
+    except Exception as error:
         text = str(error)
         if "utf8" in text.lower().replace("-", ""):
             raise _single_issue(name, _NOT_UTF8.format(detail=text[:120])) from error

@@ -31,12 +31,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from benchmarking.store import schema
 from benchmarking.adapters import name_index, name_key
 from benchmarking.errors import BadPeriodError, ImportValidationError, ValidationIssue
 from benchmarking.ingest.importer import FILE_COLUMN, FILE_ROW
 from benchmarking.method.periods import period_start
-from benchmarking.store import Store
+from benchmarking.store import Store, schema
 
 LONG = "long"
 WIDE_PERIODS = "wide-periods"
@@ -565,7 +564,7 @@ def apply_mapping(
         raise ImportValidationError(issues)
     frame = frame.reset_index(drop=True)
     n = len(frame)
-    row_fields = {f: c for f, c in mapping.columns.items()}
+    row_fields = dict(mapping.columns.items())
     if "authority_code" in row_fields:
         row_fields.pop(AUTHORITY_NAME, None)  # codes win when a file has both
     out: dict[str, object] = {}

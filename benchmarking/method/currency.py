@@ -14,8 +14,8 @@ Rules
   to say which authority a row belongs to: ``2022-23``, ``2022/23`` and calendar ``2022``
   belong to ``2022/23``; the span ``2020-22`` (midpoint July 2021) and ``Mar 2022`` to
   ``2021/22``. Financial years are labelled as the store's publishers write them when
-  they all write them one way (``2022-23``), else ``2022/23``. Without any financial-year label every published label is its own
-  reporting period (oldest first by start date).
+  they all write them one way (``2022-23``), else ``2022/23``. Without any financial-year label
+  every published label is its own reporting period (oldest first by start date).
 * **Vintage.** For each indicator and reporting period, the figures come from the
   indicator's latest published period that belongs to that reporting period or an earlier
   one, at most ``MAX_YEARS_OLDER`` reporting periods back (the one ending last when

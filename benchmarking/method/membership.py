@@ -39,9 +39,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from benchmarking.domain import COMPARATOR_KINDS
 from benchmarking.errors import BadPeriodError, BenchmarkingError
 from benchmarking.method.periods import period_start
-from benchmarking.domain import COMPARATOR_KINDS
 from benchmarking.paths import PROJECT_ROOT
 
 COUNTY_AREAS_FILE = PROJECT_ROOT / "data" / "county_areas.csv"

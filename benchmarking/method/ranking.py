@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from benchmarking.domain import POLARITIES
 from benchmarking.errors import (
     BadPolarityError,
     DuplicateKeyError,
@@ -37,7 +38,6 @@ from benchmarking.errors import (
     MissingColumnsError,
     UnknownIndicatorError,
 )
-from benchmarking.domain import POLARITIES
 
 MIN_RANKED_FOR_QUARTILE = 4
 TARGET_DISTANCE_DECIMALS = 10

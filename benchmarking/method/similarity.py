@@ -183,10 +183,7 @@ def distances_to(features: pd.DataFrame, authority_code: str, others: list[str] 
 
 def _latest_value(frame: pd.DataFrame, column: str, period: str | None, period_order: list[str] | None) -> pd.Series:
     """Return each authority's ``column`` in its latest period with a value, up to ``period``."""
-    if period_order is not None:
-        order = list(period_order)
-    else:
-        order = sorted(map(str, frame["period"].unique()))
+    order = list(period_order) if period_order is not None else sorted(map(str, frame["period"].unique()))
     position = {label: i for i, label in enumerate(order)}
     rows = frame.loc[frame[column].notna(), ["authority_code", "period", column]].copy()
     rows["order"] = rows["period"].map(position)

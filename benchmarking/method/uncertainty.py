@@ -48,8 +48,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import UnknownAuthorityError, UnknownThemeError
-from benchmarking.text.formatting import ordinal
 from benchmarking.method.sensitivity import RankMatrix, rank_matrix, weighted_positions
+from benchmarking.text.formatting import ordinal
 
 DEFAULT_REPLICATES = 1000
 DEFAULT_LEVEL = 0.9

@@ -14,12 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from benchmarking.method import context
-from benchmarking.method import currency
-from benchmarking.method import ranking
-from benchmarking.method import similarity
-from benchmarking.method import travel
 from benchmarking.errors import UnknownAuthorityError, UnknownIndicatorError
+from benchmarking.method import context, currency, ranking, similarity, travel
 from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
 from benchmarking.method.positions import AVERAGE_RANK_DECIMALS, LA_CORE, OVERALL, positions
 from benchmarking.store import Store
@@ -449,7 +445,7 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         quads = quadrant_view(catalogue, bench, OVERALL, "Revenue", period, focus)
         row = quads[quads["is_focus"]]
         quadrant = row["quadrant"].iloc[0] if len(row) else None
-    except Exception:  # noqa: BLE001 - a quadrant needs spend data, which a store may lack
+    except Exception:
         quadrant = None
     spend_rank, spend_n, spend_value, spend_basis = context_of(spend)
     funding_rank, funding_n, funding_value, funding_basis = context_of(funding)

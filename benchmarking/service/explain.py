@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from benchmarking.service import analysis
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service import analysis
 
 
 def why_this_rank(

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from benchmarking.errors import BenchmarkingError, StoreBusyError, StoreMissingError
 from benchmarking.paths import DEFAULT_DB, PROJECT_ROOT, default_db_path  # noqa: F401 (re-exported)
 from benchmarking.store import schema
-from benchmarking.errors import BenchmarkingError, StoreBusyError, StoreMissingError
 
 UNDO_PREFIX = "undo_"
 
@@ -37,7 +37,7 @@ def connect(
     path = Path(path)
     if read_only and not path.exists():
         raise StoreMissingError(
-            f"no store at {path}: run `python -m benchmarking.demo` to build the demo "
+            f"no store at {path}: run `python -m benchmarking demo` to build the demo "
             "store, or set BENCHMARKING_DB to an existing store"
         )
     deadline = time.monotonic() + wait_seconds

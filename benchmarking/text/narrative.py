@@ -60,12 +60,13 @@ def context_card(overview: dict) -> tuple[str, str]:
 def overview_sentences(overview: dict) -> list[str]:
     """Return the Overview's narrative as a list of sentences, each carrying its figures."""
     name, period = overview["focus_name"], overview["period"]
+    previous = overview.get("previous_period")
     sentences = []
     if overview.get("overall_position") is not None:
         text = (
             f"{name} ranks {position_text(overview['overall_position'], overview['overall_n'])} for overall "
             f"performance in {period}"
-            f"{_change(overview['overall_position'], overview.get('previous_overall_position'), overview.get('previous_period'))}"
+            f"{_change(overview['overall_position'], overview.get('previous_overall_position'), previous)}"
         )
         if overview.get("funding_rank") is not None:
             text += f", while having {_funding_phrase(overview['funding_rank'], overview['funding_n'])}"
@@ -76,7 +77,7 @@ def overview_sentences(overview: dict) -> list[str]:
         sentences.append(
             f"On the LA Core indicators (county council functions) it ranks "
             f"{position_text(overview['core_position'], overview['core_n'])}"
-            f"{_change(overview['core_position'], overview.get('previous_core_position'), overview.get('previous_period'))}."
+            f"{_change(overview['core_position'], overview.get('previous_core_position'), previous)}."
         )
     if overview.get("quadrant") and overview.get("spend_rank") is not None:
         words = _QUADRANT_WORDS.get(overview["quadrant"], overview["quadrant"])
