@@ -55,6 +55,23 @@ POSITION_COLUMNS = (
 # ---------------------------------------------------------------------------------------
 
 
+def position_of_average_rank(
+    average_rank: np.ndarray | pd.Series, group: np.ndarray | None = None, eligible: np.ndarray | None = None
+) -> np.ndarray:
+    """Return positions: the "min" rank of each average rank within its group (NaN where not eligible).
+
+    The one position rule: averages are compared rounded to ``AVERAGE_RANK_DECIMALS`` places,
+    1 = lowest average, equal averages share the lowest position. ``group`` holds integer
+    group codes (default: one group); ``eligible`` masks the rows that may hold a position.
+    """
+    average = np.asarray(average_rank, dtype=float)
+    key = np.round(average, AVERAGE_RANK_DECIMALS)
+    if eligible is not None:
+        key = np.where(np.asarray(eligible, dtype=bool), key, np.nan)
+    codes = np.zeros(len(key), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+    return rank_within_groups(codes, key) if len(key) else np.array([], dtype=float)
+
+
 def positions(
     ranks: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -137,7 +154,7 @@ def positions(
     coverage = n_indicators / n_available
     eligible = (n_indicators > 0) & (coverage >= min_coverage)
     group = p * n_columns + t
-    position = rank_within_groups(group, np.where(eligible, np.round(average_rank, AVERAGE_RANK_DECIMALS), np.nan))
+    position = position_of_average_rank(average_rank, group, eligible)
     n_positioned = np.bincount(group[eligible], minlength=n_periods * n_columns)[group]
 
     columns = {"period": periods[p]}

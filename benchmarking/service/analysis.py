@@ -17,7 +17,8 @@ import pandas as pd
 from benchmarking.errors import UnknownAuthorityError, UnknownIndicatorError
 from benchmarking.method import context, currency, ranking, similarity, travel
 from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
-from benchmarking.method.positions import AVERAGE_RANK_DECIMALS, LA_CORE, OVERALL, positions
+from benchmarking.method.positions import LA_CORE, OVERALL, position_of_average_rank, positions
+from benchmarking.method.ranking import nullable_int
 from benchmarking.store import Store
 
 DEFAULT_FOCUS = "E10000018"
@@ -316,8 +317,7 @@ def quadrant_view(
         pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])["authority_code"]))
     ]
     if len(plotted) < int(pos["position"].notna().sum()):
-        rounded = plotted["average_rank"].round(AVERAGE_RANK_DECIMALS)
-        pos = plotted.assign(position=rounded.rank(method="min").astype("Int64"))
+        pos = plotted.assign(position=nullable_int(position_of_average_rank(plotted["average_rank"])))
     quads = context.quadrants(
         pos[["authority_code", "position"]], ctx[["authority_code", "rank"]], comparator=COMPARATOR_AXES[axis]
     )
