@@ -140,7 +140,7 @@ def test_one_bad_row_among_good_rows_writes_nothing(writable_store, tmp_path):
 
 def test_failure_during_the_write_rolls_back(writable_store, tmp_path, monkeypatch):
     """If the database fails half-way through a multi-table write, no table changes."""
-    from benchmarking import store as store_module
+    from benchmarking.store import connection as store_module
 
     before = writable_store.checksums()
     original = store_module._upsert

@@ -26,10 +26,10 @@ def test_home_renders_counts_from_the_store(demo_store, monkeypatch):
 
 def test_first_run_builds_the_demo_store(tmp_path, monkeypatch):
     """With no store at the configured path, the app generates the demo and shows it."""
-    import benchmarking.store as store_module
+    import benchmarking.paths as paths_module
 
     path = tmp_path / "data" / "benchmarking.duckdb"
-    monkeypatch.setattr(store_module, "DEFAULT_DB", path)
+    monkeypatch.setattr(paths_module, "DEFAULT_DB", path)
     monkeypatch.delenv("BENCHMARKING_DB", raising=False)
     import pages._common as common
 
