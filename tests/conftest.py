@@ -8,8 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import (
-    public_server,  # noqa: F401
+from browser_support import (  # noqa: F401 (fixtures, registered by being imported here)
+    axe,
+    browser,
+    demo_server,
+    open_app,
+    page_walk,
+    public_server,
+    sync_playwright,
 )
 
 from benchmarking.datasets.demo import build_demo_store
