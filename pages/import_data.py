@@ -14,22 +14,10 @@ import streamlit as st
 
 from benchmarking.adapters import SOURCES, published_source
 from benchmarking.errors import BenchmarkingError, ImportValidationError
-from benchmarking.ingest import importer
-from benchmarking.ingest.mapping import (
-    AUTHORITY_NAME,
-    LAYOUTS,
-    LONG,
-    WIDE_INDICATORS,
-    WIDE_PERIODS,
-    ColumnMapping,
-    choose_mapping,
-    field_label,
-    looks_like_period,
-    recognise,
-    required_fields,
-    store_context,
-    table_fields,
-)
+from benchmarking.ingest import importer, reading
+from benchmarking.ingest.context import store_context
+from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, looks_like_period, required_fields, table_fields
+from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, recognise
 from benchmarking.ingest.preview import (
     SLOW_BYTES,
     commit,
@@ -40,12 +28,13 @@ from benchmarking.ingest.preview import (
     read_uploaded,
     result_summary,
 )
+from benchmarking.ingest.remembered import choose_mapping
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path, schema
 from pages._common import current_selection, page_header
 
 NOT_IN_FILE = "(not in this file)"
 SAME_FOR_ALL = "(one value for every row)"
-MAX_UPLOAD_MB = importer.MAX_FILE_BYTES // (1024 * 1024)
+MAX_UPLOAD_MB = reading.MAX_FILE_BYTES // (1024 * 1024)
 DEFAULT_SOURCES = Path(os.environ.get("BENCHMARKING_SOURCES") or PROJECT_ROOT.parent / "shared" / "data")
 
 selection = current_selection()
@@ -239,7 +228,7 @@ def upload_step() -> None:
             try:
                 sheet = None
                 if upload.name.lower().endswith(".xlsx"):
-                    sheets = importer.upload_sheet_names(upload.name, data)
+                    sheets = reading.upload_sheet_names(upload.name, data)
                     sheet = st.selectbox("Sheet", sheets, key=f"sheet:{upload.name}")
                 source = _read(upload.file_id, upload.name, data, sheet)
             except BenchmarkingError as error:

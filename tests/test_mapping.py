@@ -10,26 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.ingest.importer import FILE_COLUMN, FILE_ROW
-from benchmarking.ingest.mapping import (
-    AUTHORITY_NAME,
-    LONG,
-    WIDE_INDICATORS,
-    WIDE_PERIODS,
-    ColumnMapping,
-    StoreContext,
-    adjust,
-    apply_mapping,
-    choose_mapping,
-    column_signature,
-    looks_like_period,
-    mapping_key,
-    normalise_header,
-    recognise,
-    resolve_authorities,
-    saved_mapping,
-    store_context,
-)
+from benchmarking.ingest.context import StoreContext, store_context
+from benchmarking.ingest.headers import AUTHORITY_NAME, looks_like_period, normalise_header
+from benchmarking.ingest.layouts import LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, adjust, recognise
+from benchmarking.ingest.mapping import apply_mapping
+from benchmarking.ingest.names import resolve_authorities
+from benchmarking.ingest.remembered import choose_mapping, column_signature, mapping_key, saved_mapping
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 
 AUTHORITIES = pd.DataFrame(
     {
@@ -429,7 +416,7 @@ def test_choose_mapping_prefers_the_remembered_one(writable_store):
 
 def test_locator_columns_name_the_files_columns_in_messages(writable_store):
     """A bad value in a renamed column is reported with the file's column name and row."""
-    from benchmarking.ingest.importer import check_batch
+    from benchmarking.ingest.validation import check_batch
 
     data = frame("Area code,Year,Indicator,Figure\nE10000018,2021/22,LCC078,1\nE10000016,2021/22,LCC078,lots\n")
     mapped = apply_mapping(data, recognise(data.columns), "v.csv", store_context(writable_store))
