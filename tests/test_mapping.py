@@ -422,3 +422,53 @@ def test_locator_columns_name_the_files_columns_in_messages(writable_store):
     mapped = apply_mapping(data, recognise(data.columns), "v.csv", store_context(writable_store))
     issues = check_batch(writable_store, [mapped.item]).issues
     assert [(i.row, i.column) for i in issues] == [(3, "Figure")]
+
+
+# -- the layout rules the page and ``adjust`` share -----------------------------------------
+
+
+def test_header_field_and_header_fields_name_what_a_wide_layouts_headers_give():
+    """Wide periods: headers are periods; wide indicators: indicator ids; long: no value columns."""
+    from benchmarking.ingest.layouts import header_field, header_fields
+
+    assert header_field(WIDE_PERIODS) == "period"
+    assert header_field(WIDE_INDICATORS) == "indicator_id"
+    assert header_field(LONG) is None
+    assert header_fields(WIDE_PERIODS) == {"period", "value"}
+    assert header_fields(WIDE_INDICATORS) == {"indicator_id", "value"}
+    assert header_fields(LONG) == set()
+
+
+def test_suggested_wide_columns_are_the_period_headers_or_the_unmapped_columns():
+    """A layout's default value columns, in the file's order."""
+    from benchmarking.ingest.layouts import suggested_wide_columns
+
+    columns = ["Area", "2021/22", "Note", "2022/23"]
+    assert suggested_wide_columns(WIDE_PERIODS, columns, ["Area"]) == ("2021/22", "2022/23")
+    assert suggested_wide_columns(WIDE_INDICATORS, columns, ["Area", "Note"]) == ("2021/22", "2022/23")
+    assert suggested_wide_columns(WIDE_INDICATORS, columns, []) == tuple(columns)
+    assert suggested_wide_columns(LONG, columns, []) == ()
+
+
+def test_field_is_needed_counts_an_authority_name_as_the_code():
+    """Fields without '?' in the schema are needed; a name column can give the needed code."""
+    from benchmarking.ingest.headers import field_is_needed
+
+    assert field_is_needed("indicator_value", "period")
+    assert field_is_needed("indicator_value", "authority_code")
+    assert field_is_needed("indicator_value", AUTHORITY_NAME)
+    assert not field_is_needed("indicator_value", "value")
+    assert not field_is_needed("indicator_value", "status")
+    assert not field_is_needed("indicator", AUTHORITY_NAME)
+
+
+def test_importable_tables_and_assign_fields():
+    """Tables a file can fill (not the store's own period/dataset tables); headers matched to fields."""
+    from benchmarking.ingest.headers import assign_fields, importable_tables, indicator_key
+
+    tables = importable_tables()
+    assert tables[:3] == ["authority", "indicator", "indicator_value"]
+    assert "period" not in tables and "dataset" not in tables and "note" in tables
+    assigned = assign_fields(["ONS code", "Year", "Value", "Whatever"], "indicator_value")
+    assert assigned == {"authority_code": "ONS code", "period": "Year", "value": "Value"}
+    assert indicator_key("  Adult  Social\tCare ") == "adult social care"

@@ -117,6 +117,11 @@ def normalise_header(header: object) -> str:
     return re.sub(r"[^a-z0-9&%]+", " ", text.lower()).strip()
 
 
+def importable_tables() -> list[str]:
+    """Return the store tables a file can fill, in the store's order."""
+    return list(schema.COLUMNS)
+
+
 def table_fields(table: str) -> list[str]:
     """Return the fields a mapping can fill for ``table``: its columns, plus authority names."""
     fields = list(schema.COLUMNS[table])

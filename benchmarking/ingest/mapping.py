@@ -46,6 +46,7 @@ class MappedFile:
 
     @property
     def table(self) -> str:
+        """Return the store table the file fills."""
         return self.mapping.table
 
     def setting(self) -> tuple[str, str]:

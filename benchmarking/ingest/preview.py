@@ -140,22 +140,27 @@ class Preview:
 
     @property
     def rows(self) -> int:
+        """Return how many rows read from the files, over every file."""
         return self._total("rows")
 
     @property
     def rejected(self) -> int:
+        """Return how many rows that failed a check, over every file."""
         return self._total("rejected")
 
     @property
     def added(self) -> int:
+        """Return how many rows that would be added, over every file."""
         return self._total("added")
 
     @property
     def replaced(self) -> int:
+        """Return how many rows that would replace stored rows, over every file."""
         return self._total("replaced")
 
     @property
     def unchanged(self) -> int:
+        """Return how many rows already stored with the same values, over every file."""
         return self._total("unchanged")
 
     @property

@@ -36,10 +36,12 @@ class ImportResult:
 
     @property
     def added(self) -> int:
+        """Return how many rows were added, over every table."""
         return sum(c["added"] for c in self.counts.values())
 
     @property
     def replaced(self) -> int:
+        """Return how many stored rows were replaced, over every table."""
         return sum(c["replaced"] for c in self.counts.values())
 
 

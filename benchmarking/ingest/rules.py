@@ -94,6 +94,7 @@ def as_bool(mask) -> np.ndarray:
 
 
 def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> None:
+    """Flag rows whose key repeats in the file, each key once with the rows that repeat it (returns None)."""
     keys = list(schema.KEYS[table])
     if not all(k in out.columns for k in keys):
         return
@@ -134,12 +135,14 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
 
 
 def check_known(out: pd.DataFrame, column: str, known: set[str], check: RowChecker, what: str, advice: str) -> None:
+    """Flag rows whose ``column`` holds a code or id not in ``known`` (returns None)."""
     values = out[column]
     unknown = values.notna() & ~values.isin(known)
     check.flag(unknown, column, lambda cell: f"unknown {what} {cell!r}: not in the store; {advice}")
 
 
 def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
+    """Flag and normalise the domain words in place: polarity, authority kind, service, value status (returns None)."""
     if table == "indicator" and "polarity" in out:
         mapped = out["polarity"].str.lower().map(_POLARITY_WORDS)
         check.flag(
@@ -189,6 +192,7 @@ def _status_from_label(label: object) -> str | None:
 
 
 def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = frozenset()) -> None:
+    """Flag rows whose period label cannot be read or lies in the future; ``allowed`` labels pass (returns None)."""
     labels = [label for label in out["period"].dropna().unique() if label not in allowed]
     problems: dict[str, str] = {}
     for label in labels:  # unique labels only: a handful per file
