@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarking.adapters import published_source
 from benchmarking.datasets.demo import build_demo_store
+from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_file, import_frames
-from benchmarking.ingest.mapping import store_context
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
 from benchmarking.store import Store
 

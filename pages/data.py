@@ -6,13 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.ingest.importer import import_frames
-from benchmarking.store import Store, default_db_path
-from pages._common import catalogue, current_selection, datasets, page_header, stamp, summary
+from benchmarking.service.data_admin import period_coverage, save_note
+from pages._common import catalogue, current_selection, datasets, db_path, page_header, stamp, summary
 
 selection = current_selection()
 page_header("Data", selection)
-path = str(default_db_path())
+path = db_path()
 info = summary(path, stamp())
 history = datasets(path, stamp())
 cat = catalogue()
@@ -54,37 +53,14 @@ if periods:
     )
 
 st.subheader(f"Coverage in {selection.period}")
-values = cat.reporting_values[cat.reporting_values["period"] == selection.period]
-used = (
-    values.dropna(subset=["value"])
-    .groupby("indicator_id")
-    .agg(
-        values=("value", "count"),
-        older=("years_older", "max"),
-        provisional=("status", lambda s: bool((s == "provisional").any())),
-        revised=("status", lambda s: bool((s == "revised").any())),
-    )
-)
-by_theme = (
-    cat.indicators.merge(used, left_on="id", right_index=True, how="left")
-    .fillna({"values": 0, "older": 0, "provisional": False, "revised": False})
-    .groupby("theme")
-    .agg(
-        indicators=("id", "count"),
-        with_values=("values", lambda v: int((v > 0).sum())),
-        values=("values", "sum"),
-        older=("older", lambda v: int((v > 0).sum())),
-        provisional=("provisional", "sum"),
-        revised=("revised", "sum"),
-    )
-)
+coverage = period_coverage(cat.reporting_values, cat.indicators, cat.authorities, selection.period)
 st.caption(
     f"Each indicator's figures for {selection.period} are its latest published for that period or up to "
     "two periods before (Older figures counts those); Provisional and Revised count indicators with "
     "figures of that status."
 )
 st.dataframe(
-    by_theme.rename(
+    coverage.by_theme.rename(
         columns={
             "indicators": "Indicators",
             "with_values": "With values",
@@ -96,31 +72,11 @@ st.dataframe(
     ),
     width="stretch",
 )
-missing = (
-    values.assign(missing=values["value"].isna())
-    .groupby("authority_code")["missing"]
-    .sum()
-    .rename("Missing values")
-    .reset_index()
-    .merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")[["name", "Missing values"]]
-    .rename(columns={"name": "Authority"})
-    .sort_values("Missing values", ascending=False)
-)
 left, right = st.columns(2)
 left.caption("Missing values per authority")
-left.dataframe(missing, hide_index=True, width="stretch", height=300)
-per_indicator = (
-    values.assign(missing=values["value"].isna())
-    .groupby("indicator_id")["missing"]
-    .sum()
-    .rename("Missing values")
-    .reset_index()
-    .merge(cat.indicators[["id", "name"]], left_on="indicator_id", right_on="id")[["name", "Missing values"]]
-    .rename(columns={"name": "Indicator"})
-    .sort_values("Missing values", ascending=False)
-)
+left.dataframe(coverage.missing_by_authority, hide_index=True, width="stretch", height=300)
 right.caption("Missing values per indicator")
-right.dataframe(per_indicator, hide_index=True, width="stretch", height=300)
+right.dataframe(coverage.missing_by_indicator, hide_index=True, width="stretch", height=300)
 
 st.subheader("Download the tables")
 cols = st.columns(4)
@@ -182,24 +138,7 @@ with st.form("add-note", clear_on_submit=True):
             st.error("Write the note first.")
         else:
             try:
-                import_frames(
-                    Store(path),
-                    [
-                        (
-                            "note",
-                            pd.DataFrame(
-                                {
-                                    "indicator_id": [indicator_id],
-                                    "authority_code": [authority_code],
-                                    "period": [period],
-                                    "note": [text.strip()],
-                                }
-                            ),
-                            "note added on the Data page",
-                        )
-                    ],
-                    dataset_name="Context note",
-                )
+                save_note(path, indicator_id, authority_code, period, text.strip())
             except BenchmarkingError as error:
                 st.error(str(error))
             else:

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import StoreBusyError
-from benchmarking.ingest.mapping import store_context
+from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import commit, map_sources, read_source
 from benchmarking.store import Store
 
@@ -32,7 +32,7 @@ IMPORT_SCRIPT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from benchmarking.errors import StoreBusyError
-    from benchmarking.ingest.mapping import store_context
+    from benchmarking.ingest.context import store_context
     from benchmarking.ingest.preview import commit, map_sources, read_source
     from benchmarking.store import Store
 

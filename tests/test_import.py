@@ -307,3 +307,78 @@ def test_cli_import_reports_errors_with_exit_code_2(writable_store, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "5 added" in run.stdout
+
+
+# -- the rules and the checker, one by one --------------------------------------------------
+
+
+def test_row_checker_locates_flagged_rows_by_file_row_and_column():
+    """Without locators the header is row 1; with them the file's own row and column are named."""
+    import numpy as np
+
+    from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+    from benchmarking.ingest.rules import RowChecker, as_bool
+
+    frame = pd.DataFrame({"value": ["1", "x", "y"]})
+    check = RowChecker("a.csv", frame)
+    check.flag(pd.Series([False, True, None]), "value", lambda cell: f"bad {cell}")
+    assert [(i.row, i.column, i.message) for i in check.issues] == [(3, "value", "bad x")]
+    assert check.rejected.tolist() == [False, True, False]
+    located = frame.assign(**{FILE_ROW: [7, 7, 9], FILE_COLUMN + "value": ["2021", "2022", "2021"]})
+    check = RowChecker("b.csv", located)
+    check.flag(np.array([False, False, True]), "value", "not a number")
+    assert [(i.row, i.column) for i in check.issues] == [(9, "2021")]
+    assert as_bool(pd.Series([True, None, False], dtype=object)).tolist() == [True, False, False]
+
+
+def test_domain_rules_read_polarity_words_and_flag_unknown_ones():
+    """'Higher is better' reads as high; 'sideways' is flagged at its row; statuses default to final."""
+    from benchmarking.ingest.rules import RowChecker, check_domain
+
+    out = pd.DataFrame({"polarity": ["Higher is better", "sideways", "down"], "target_midpoint": [None, None, None]})
+    check = RowChecker("i.csv", out)
+    check_domain("indicator", out, check)
+    assert out["polarity"].tolist()[::2] == ["high", "low"]
+    assert [(i.row, i.column) for i in check.issues] == [(3, "polarity")]
+    values = pd.DataFrame({"period": ["2021/22", "2022/23"], "status": [None, "Revised"]})
+    check = RowChecker("v.csv", values)
+    check_domain("indicator_value", values, check)
+    assert values["status"].tolist() == ["final", "revised"] and not check.issues
+
+
+def test_period_known_and_duplicate_key_rules():
+    """Bad period labels, unknown codes and repeated keys are each flagged at the file's row."""
+    from benchmarking.ingest.rules import RowChecker, check_duplicate_keys, check_known, check_periods
+
+    out = pd.DataFrame(
+        {
+            "indicator_id": ["A", "A", "B", "*"],
+            "authority_code": ["E1", "E1", "E9", "*"],
+            "period": ["2021/22", "2021/22", "someday", "*"],
+            "value": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    check = RowChecker("v.csv", out)
+    check_periods(out, check, allowed={"*"})
+    assert [(i.row, i.column) for i in check.issues] == [(4, "period")]
+    check = RowChecker("v.csv", out)
+    check_known(out, "authority_code", {"E1", "*"}, check, "authority", "fix it")
+    assert [i.row for i in check.issues] == [4] and "unknown authority 'E9'" in check.issues[0].message
+    check = RowChecker("v.csv", out)
+    check_duplicate_keys("indicator_value", out, check)
+    assert check.rejected.tolist() == [True, True, False, False]
+    assert check.issues[0].row == 2 and "with different values" in check.issues[0].message
+
+
+def test_known_keys_reads_the_stored_codes_and_ids(writable_store):
+    """The codes and ids the batch check counts as known, on its own connection or a given one."""
+    authorities, indicators = writable_store.known_keys()
+    assert authorities == set(writable_store.authorities()["code"]) and "E10000018" in authorities
+    assert indicators == set(writable_store.indicators()["id"]) and "LCC078" in indicators
+    with writable_store.reading() as con:
+        assert writable_store.known_keys(con) == (authorities, indicators)
+    import_frames(
+        writable_store,
+        [("authority", pd.DataFrame({"code": ["E99"], "name": ["New"], "kind": ["unitary"]}), "a.csv")],
+    )
+    assert writable_store.known_keys()[0] == authorities | {"E99"}

@@ -10,26 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.ingest.importer import FILE_COLUMN, FILE_ROW
-from benchmarking.ingest.mapping import (
-    AUTHORITY_NAME,
-    LONG,
-    WIDE_INDICATORS,
-    WIDE_PERIODS,
-    ColumnMapping,
-    StoreContext,
-    adjust,
-    apply_mapping,
-    choose_mapping,
-    column_signature,
-    looks_like_period,
-    mapping_key,
-    normalise_header,
-    recognise,
-    resolve_authorities,
-    saved_mapping,
-    store_context,
-)
+from benchmarking.ingest.context import StoreContext, store_context
+from benchmarking.ingest.headers import AUTHORITY_NAME, looks_like_period, normalise_header
+from benchmarking.ingest.layouts import LONG, WIDE_INDICATORS, WIDE_PERIODS, ColumnMapping, adjust, recognise
+from benchmarking.ingest.mapping import apply_mapping
+from benchmarking.ingest.names import resolve_authorities
+from benchmarking.ingest.remembered import choose_mapping, column_signature, mapping_key, saved_mapping
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 
 AUTHORITIES = pd.DataFrame(
     {
@@ -429,9 +416,59 @@ def test_choose_mapping_prefers_the_remembered_one(writable_store):
 
 def test_locator_columns_name_the_files_columns_in_messages(writable_store):
     """A bad value in a renamed column is reported with the file's column name and row."""
-    from benchmarking.ingest.importer import check_batch
+    from benchmarking.ingest.validation import check_batch
 
     data = frame("Area code,Year,Indicator,Figure\nE10000018,2021/22,LCC078,1\nE10000016,2021/22,LCC078,lots\n")
     mapped = apply_mapping(data, recognise(data.columns), "v.csv", store_context(writable_store))
     issues = check_batch(writable_store, [mapped.item]).issues
     assert [(i.row, i.column) for i in issues] == [(3, "Figure")]
+
+
+# -- the layout rules the page and ``adjust`` share -----------------------------------------
+
+
+def test_header_field_and_header_fields_name_what_a_wide_layouts_headers_give():
+    """Wide periods: headers are periods; wide indicators: indicator ids; long: no value columns."""
+    from benchmarking.ingest.layouts import header_field, header_fields
+
+    assert header_field(WIDE_PERIODS) == "period"
+    assert header_field(WIDE_INDICATORS) == "indicator_id"
+    assert header_field(LONG) is None
+    assert header_fields(WIDE_PERIODS) == {"period", "value"}
+    assert header_fields(WIDE_INDICATORS) == {"indicator_id", "value"}
+    assert header_fields(LONG) == set()
+
+
+def test_suggested_wide_columns_are_the_period_headers_or_the_unmapped_columns():
+    """A layout's default value columns, in the file's order."""
+    from benchmarking.ingest.layouts import suggested_wide_columns
+
+    columns = ["Area", "2021/22", "Note", "2022/23"]
+    assert suggested_wide_columns(WIDE_PERIODS, columns, ["Area"]) == ("2021/22", "2022/23")
+    assert suggested_wide_columns(WIDE_INDICATORS, columns, ["Area", "Note"]) == ("2021/22", "2022/23")
+    assert suggested_wide_columns(WIDE_INDICATORS, columns, []) == tuple(columns)
+    assert suggested_wide_columns(LONG, columns, []) == ()
+
+
+def test_field_is_needed_counts_an_authority_name_as_the_code():
+    """Fields without '?' in the schema are needed; a name column can give the needed code."""
+    from benchmarking.ingest.headers import field_is_needed
+
+    assert field_is_needed("indicator_value", "period")
+    assert field_is_needed("indicator_value", "authority_code")
+    assert field_is_needed("indicator_value", AUTHORITY_NAME)
+    assert not field_is_needed("indicator_value", "value")
+    assert not field_is_needed("indicator_value", "status")
+    assert not field_is_needed("indicator", AUTHORITY_NAME)
+
+
+def test_importable_tables_and_assign_fields():
+    """Tables a file can fill (not the store's own period/dataset tables); headers matched to fields."""
+    from benchmarking.ingest.headers import assign_fields, importable_tables, indicator_key
+
+    tables = importable_tables()
+    assert tables[:3] == ["authority", "indicator", "indicator_value"]
+    assert "period" not in tables and "dataset" not in tables and "note" in tables
+    assigned = assign_fields(["ONS code", "Year", "Value", "Whatever"], "indicator_value")
+    assert assigned == {"authority_code": "ONS code", "period": "Year", "value": "Value"}
+    assert indicator_key("  Adult  Social\tCare ") == "adult social care"

@@ -59,3 +59,60 @@ def test_query_param_presets_the_period_on_the_data_page(demo_store, monkeypatch
     assert not at.exception
     assert f"Coverage in {EARLIER}" in [subheader.value for subheader in at.subheader]
     assert shows_demo_banner(at)
+
+
+# -- the service functions the Data page draws from -----------------------------------------
+
+
+def test_period_coverage_counts_by_theme_and_missing_values_by_hand():
+    """Three indicators, two authorities, one period: counts worked out by hand."""
+    import numpy as np
+    import pandas as pd
+
+    from benchmarking.service.data_admin import period_coverage
+
+    nan = np.nan
+    values = pd.DataFrame(
+        {
+            "indicator_id": ["I1", "I1", "I2", "I3", "I1"],
+            "authority_code": ["A1", "A2", "A1", "A1", "A1"],
+            "period": ["P", "P", "P", "P", "Q"],
+            "value": [1.0, nan, 2.0, nan, 5.0],
+            "status": ["final", None, "provisional", None, "revised"],
+            "years_older": [0, 0, 1, 0, 0],
+        }
+    )
+    indicators = pd.DataFrame({"id": ["I1", "I2", "I3"], "name": ["One", "Two", "Three"], "theme": ["T1", "T1", "T2"]})
+    authorities = pd.DataFrame({"code": ["A1", "A2"], "name": ["Alpha", "Beta"]})
+    coverage = period_coverage(values, indicators, authorities, "P")
+    themes = {theme: {k: int(v) for k, v in row.items()} for theme, row in coverage.by_theme.iterrows()}
+    assert themes == {
+        "T1": {"indicators": 2, "with_values": 2, "values": 2, "older": 1, "provisional": 1, "revised": 0},
+        "T2": {"indicators": 1, "with_values": 0, "values": 0, "older": 0, "provisional": 0, "revised": 0},
+    }
+    by_authority = coverage.missing_by_authority
+    assert list(by_authority.columns) == ["Authority", "Missing values"]
+    assert dict(zip(by_authority["Authority"], by_authority["Missing values"])) == {"Alpha": 1, "Beta": 1}
+    by_indicator = coverage.missing_by_indicator
+    assert list(by_indicator.columns) == ["Indicator", "Missing values"]
+    assert list(by_indicator["Missing values"]) == [1, 1, 0] and by_indicator["Indicator"].iloc[-1] == "Two"
+
+
+def test_a_saved_note_is_an_import_that_can_be_undone(writable_store):
+    """save_note writes one checked note; last_import then names it, and undoing removes it."""
+    import pytest
+
+    from benchmarking.errors import ImportValidationError
+    from benchmarking.service.data_admin import last_import, save_note, undo_last_import
+
+    assert last_import(writable_store) is None  # the demo store holds only what it was built with
+    before = len(writable_store.table("note"))
+    result = save_note(writable_store.path, "LCC078", "*", "*", "Definition changed")
+    assert result.counts["note"] == {"added": 1, "replaced": 0}
+    notes = writable_store.table("note")
+    assert len(notes) == before + 1 and "Definition changed" in set(notes["note"])
+    assert last_import(writable_store)["name"] == "Context note"
+    assert undo_last_import(writable_store)["name"] == "Context note"
+    assert len(writable_store.table("note")) == before and last_import(writable_store) is None
+    with pytest.raises(ImportValidationError, match="unknown indicator 'NOPE'"):
+        save_note(writable_store.path, "NOPE", "*", "*", "text")

@@ -209,3 +209,34 @@ def test_a_large_file_shows_a_progress_bar(writable_store, monkeypatch, tmp_path
     at.button(key="upload_preview_button").click().run()
     bars = at.get("progress")
     assert bars and bars[-1].proto.value == 100
+
+
+def test_the_sources_folder_follows_the_environment(monkeypatch, tmp_path):
+    """$BENCHMARKING_SOURCES names the folder; without it, shared/data beside the repository."""
+    from benchmarking.paths import PROJECT_ROOT
+    from benchmarking.service.data_admin import default_store, sources_folder
+
+    monkeypatch.setenv("BENCHMARKING_SOURCES", str(tmp_path))
+    assert sources_folder() == tmp_path
+    monkeypatch.delenv("BENCHMARKING_SOURCES")
+    assert sources_folder() == PROJECT_ROOT.parent / "shared" / "data"
+    monkeypatch.setenv("BENCHMARKING_DB", str(tmp_path / "x.duckdb"))
+    assert default_store().path == tmp_path / "x.duckdb"
+
+
+def test_a_published_source_previews_and_commits_through_the_service(writable_store, shared_data):
+    """IMD 2019: the preview counts 31 rows and nothing is written until commit_source."""
+    from benchmarking.adapters import published_source
+    from benchmarking.service.data_admin import commit_source, last_import, preview_source
+
+    source = published_source("imd")
+    before = writable_store.checksums()
+    checked = preview_source(writable_store, source, shared_data)
+    shown = checked.preview
+    assert shown.added + shown.replaced + shown.unchanged == 31
+    assert set(checked.hashes) == {"imd2019_utla_imd_summary.csv"}
+    assert writable_store.checksums() == before
+    result = commit_source(writable_store, source, checked, False, "tester", None)
+    assert result.file_name == "imd2019_utla_imd_summary.csv"
+    last = last_import(writable_store)
+    assert last["loaded_by"] == "tester" and last["source"] == source.source

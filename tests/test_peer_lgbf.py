@@ -23,7 +23,6 @@ import pandas as pd
 import pytest
 from adapter_loading import load_once
 
-from benchmarking.adapters import name_key, slug
 from benchmarking.adapters.lgbf import (
     FAMILY_FILE,
     family_group_id,
@@ -31,6 +30,7 @@ from benchmarking.adapters.lgbf import (
     load_lgbf,
 )
 from benchmarking.errors import BenchmarkingError, ImportValidationError
+from benchmarking.ingest.names import name_key, slug
 from benchmarking.method.ranking import indicator_ranks
 
 # Published counts, PROVENANCE section 1.

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.ingest.mapping import store_context
+from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import (
     SourceFile,
     commit,

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 
 from benchmarking.adapters import published_source
+from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_frames
-from benchmarking.ingest.mapping import LONG, store_context
+from benchmarking.ingest.layouts import LONG
 from benchmarking.ingest.preview import map_sources, preview_import, read_source
 from benchmarking.service import analysis
 from benchmarking.store import Store

@@ -7,15 +7,13 @@ importer then validates every item and writes them in one transaction: an adapte
 ``*_items`` function only reshapes and names things, and its ``load_*`` function hands
 the items to ``import_frames`` (never writing SQL of its own).
 
-This module holds what the adapters share: reading a published CSV with clear errors,
-and resolving authority names to codes.
+This module holds what the adapters share: reading a published CSV with clear errors.
+Authority names resolve to codes with ``ingest.names`` (one rule for adapters and mapping).
 """
 
 from __future__ import annotations
 
 import importlib
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,22 +23,14 @@ import pandas as pd
 from benchmarking.errors import BenchmarkingError, ImportValidationError, ValidationIssue
 
 __all__ = [
-    "NAME_COLUMNS",
     "SOURCES",
     "PublishedSource",
     "invalid",
-    "name_index",
-    "name_key",
     "published_file",
     "published_source",
     "read_published_csv",
     "require_file_columns",
-    "resolve_names",
-    "slug",
 ]
-
-NAME_COLUMNS = ("official-name", "nice-name")
-"""Columns of the mySociety lookup that hold an authority's main names."""
 
 # ---------------------------------------------------------------------------------------
 # Reading published files
@@ -93,109 +83,6 @@ def published_file(folder: Path | str, file_name: str) -> Path:
 def invalid(file_name: str, row: int | None, column: str | None, message: str) -> ImportValidationError:
     """Return an ImportValidationError for one problem at a file's row (header = row 1)."""
     return ImportValidationError([ValidationIssue(file_name, row, column, message)])
-
-
-# ---------------------------------------------------------------------------------------
-# Authority names to codes
-#
-# Publishers spell council names differently: "Argyll & Bute" and "Argyll and Bute
-# Council", "Edinburgh City" and "City of Edinburgh Council", "Highland" and "The
-# Highland Council". ``name_key`` reduces a name to a key on which such spellings agree;
-# ``name_index`` builds key -> code from a lookup; ``resolve_names`` applies it.
-# ---------------------------------------------------------------------------------------
-
-_SUFFIXES = ("county council", "borough council", "district council", "city council", "council")
-_SUFFIX_KEEP = {"city council": "city"}  # "Glasgow City Council" -> "glasgow city"
-
-
-def name_key(name: str) -> str:
-    """Return the matching key of an authority name (case-, '&'- and suffix-insensitive).
-
-    Steps: fold accents and case; '&' -> 'and'; punctuation -> space; drop a leading
-    'the'; drop a trailing 'county council', 'borough council', 'district council' or
-    'council' ('city council' keeps 'city'); 'city of X' and 'X, city of' -> 'X city';
-    collapse spaces. 'Argyll & Bute', 'Argyll and Bute Council' -> 'argyll and bute';
-    'Edinburgh City', 'City of Edinburgh Council' -> 'edinburgh city'.
-    """
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    text = re.sub(r"^the ", "", text)
-    for suffix in _SUFFIXES:
-        if text.endswith(" " + suffix):
-            kept = _SUFFIX_KEEP.get(suffix, "")
-            text = f"{text[: -len(suffix)].strip()} {kept}"
-            break
-    if text.startswith("city of "):
-        text = text[len("city of ") :] + " city"
-    elif text.endswith(" city of"):
-        text = text[: -len(" city of")] + " city"
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def name_index(
-    lookup: pd.DataFrame,
-    code_column: str,
-    name_columns: Sequence[str] = NAME_COLUMNS,
-    alt_names_column: str | None = "alt-names",
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Return ``(main, alternative)`` dicts of name key -> code built from a lookup table.
-
-    ``main`` uses ``name_columns``; ``alternative`` the comma-separated ``alt_names_column``.
-    A key that points to more than one code is left out of its dict (ambiguous).
-    """
-    main = _unambiguous(
-        (name_key(name), code)
-        for column in name_columns
-        for name, code in zip(lookup[column], lookup[code_column])
-        if isinstance(name, str) and name.strip()
-    )
-    alternative: dict[str, str] = {}
-    if alt_names_column and alt_names_column in lookup.columns:
-        alternative = _unambiguous(
-            (name_key(alt), code)
-            for names, code in zip(lookup[alt_names_column], lookup[code_column])
-            if isinstance(names, str)
-            for alt in names.split(",")
-            if len(alt.strip()) > 3
-        )
-    return main, alternative
-
-
-def resolve_names(
-    names: Iterable[str], main: dict[str, str], alternative: dict[str, str] | None = None
-) -> tuple[dict[str, str], list[str]]:
-    """Return ``(name -> code, unresolved names)``; main names are tried before alternatives."""
-    resolved: dict[str, str] = {}
-    unresolved: list[str] = []
-    for name in dict.fromkeys(names):
-        key = name_key(name)
-        code = main.get(key) or (alternative or {}).get(key)
-        if code is None:
-            unresolved.append(name)
-        else:
-            resolved[name] = code
-    codes = pd.Series(resolved, dtype=object)
-    clash = codes[codes.duplicated(keep=False)]
-    if len(clash):
-        raise BenchmarkingError(
-            f"names {sorted(clash.index)} all resolve to code(s) {sorted(set(clash))}; "
-            "each authority must have one name in the file"
-        )
-    return resolved, unresolved
-
-
-def slug(text: str) -> str:
-    """Return a lower-case ASCII slug of ``text`` ('Argyll & Bute' -> 'argyll-and-bute')."""
-    return name_key(text).replace(" ", "-")
-
-
-def _unambiguous(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    seen: dict[str, set[str]] = {}
-    for key, code in pairs:
-        if key:
-            seen.setdefault(key, set()).add(code)
-    return {key: next(iter(codes)) for key, codes in seen.items() if len(codes) == 1}
 
 
 # ---------------------------------------------------------------------------------------
@@ -256,7 +143,7 @@ class PublishedSource:
 
     def file_hashes(self, folder: Path | str) -> dict[str, str]:
         """Return file name -> SHA-256 of the source's files in ``folder``, recorded with the import."""
-        from benchmarking.ingest.importer import file_sha256
+        from benchmarking.ingest.reading import file_sha256
 
         folder = self.locate(folder)
         return {name: file_sha256(published_file(folder, name)) for name in self.files}

@@ -25,8 +25,11 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames, read_file
-from benchmarking.ingest.mapping import LONG, ColumnMapping, apply_mapping
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.layouts import LONG, ColumnMapping
+from benchmarking.ingest.mapping import apply_mapping
+from benchmarking.ingest.reading import file_sha256, read_file
+from benchmarking.ingest.results import ImportResult
 from benchmarking.store import Store
 
 from . import invalid, published_file, require_file_columns

@@ -35,10 +35,13 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.names import name_index, resolve_names, slug
+from benchmarking.ingest.reading import file_sha256
+from benchmarking.ingest.results import ImportResult
 from benchmarking.store import Store
 
-from . import invalid, name_index, read_published_csv, resolve_names, slug
+from . import invalid, read_published_csv
 
 RANKED_FILE = "indicator_data_ranked.csv"
 INDICATOR_FILE = "indicator_information.csv"

@@ -35,7 +35,9 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.ingest.importer import ImportResult, file_sha256, import_frames
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.reading import file_sha256
+from benchmarking.ingest.results import ImportResult
 from benchmarking.store import Store
 
 from . import invalid, published_file, read_published_csv

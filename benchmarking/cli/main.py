@@ -48,8 +48,10 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from benchmarking.ingest.mapping import adjust, choose_mapping, store_context
+    from benchmarking.ingest.context import store_context
+    from benchmarking.ingest.layouts import adjust
     from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
+    from benchmarking.ingest.remembered import choose_mapping
 
     store = _store(args)
     context = store_context(store)
@@ -182,7 +184,7 @@ def _print_preview(preview) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
-    from benchmarking.ingest.mapping import LAYOUTS
+    from benchmarking.ingest.layouts import LAYOUTS
 
     parser = argparse.ArgumentParser(
         prog="python -m benchmarking", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

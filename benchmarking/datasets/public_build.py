@@ -37,7 +37,8 @@ import pandas as pd
 
 from benchmarking.adapters import defra, dfe_lait, mhclg, oflog, ons_population, read_published_csv
 from benchmarking.errors import BenchmarkingError, ImportValidationError
-from benchmarking.ingest.importer import check_batch, file_sha256
+from benchmarking.ingest.reading import file_sha256
+from benchmarking.ingest.validation import check_batch
 from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA,
     CodeLookups,

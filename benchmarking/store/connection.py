@@ -317,6 +317,15 @@ class Store:
                 raise
         return row.iloc[0].to_dict()
 
+    def known_keys(self, con: duckdb.DuckDBPyConnection | None = None) -> tuple[set[str], set[str]]:
+        """Return (authority codes, indicator ids) the store holds; ``con`` reads on an open connection."""
+        if con is None:
+            with self.reading() as con:
+                return self.known_keys(con)
+        authorities = {r[0] for r in con.execute("SELECT code FROM authority").fetchall()}
+        indicators = {r[0] for r in con.execute("SELECT id FROM indicator").fetchall()}
+        return authorities, indicators
+
 
 def _current_user() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

@@ -1,0 +1,42 @@
+"""What the store already holds that mapping a file needs: authorities, indicators, remembered mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from benchmarking.store import Store
+
+
+@dataclass(frozen=True)
+class StoreContext:
+    """The store's authorities (code, name), indicators (id, name) and settings, read once."""
+
+    authorities: pd.DataFrame
+    indicators: pd.DataFrame
+    settings: Mapping[str, str]
+
+    def with_authorities(self, rows: pd.DataFrame) -> StoreContext:
+        """Return a context that also knows the authorities in ``rows`` (code, name)."""
+        extra = rows[["code", "name"]].dropna()
+        merged = pd.concat([self.authorities, extra], ignore_index=True).drop_duplicates("code", keep="last")
+        return replace(self, authorities=merged)
+
+    def with_indicators(self, rows: pd.DataFrame) -> StoreContext:
+        """Return a context that also knows the indicators in ``rows`` (id, name)."""
+        extra = rows[["id", "name"]].dropna()
+        merged = pd.concat([self.indicators, extra], ignore_index=True).drop_duplicates("id", keep="last")
+        return replace(self, indicators=merged)
+
+
+def store_context(store: Store | None) -> StoreContext:
+    """Return the store's authorities, indicators and settings (empty for a missing store)."""
+    if store is None or not store.exists():
+        return StoreContext(
+            pd.DataFrame({"code": [], "name": []}, dtype=object), pd.DataFrame({"id": [], "name": []}, dtype=object), {}
+        )
+    authorities = store.authorities()[["code", "name"]]
+    indicators = store.indicators()[["id", "name"]]
+    return StoreContext(authorities, indicators, store.settings())

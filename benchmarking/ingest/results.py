@@ -1,0 +1,86 @@
+"""What the ingest layer hands around: the outcome of checks and imports, and the locator columns.
+
+Frames that were reshaped on the way in (``mapping.apply_mapping``) carry where each
+row came from in two kinds of locator columns, which the checks use for their messages
+and which are never written: ``FILE_ROW`` (the row in the file) and
+``FILE_COLUMN + field`` (the file's column that gave the field, per row).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import ValidationIssue
+
+FILE_ROW = "_file_row"
+"""Locator column: the row of the file (header = row 1) that a reshaped row came from."""
+FILE_COLUMN = "_file_column:"
+"""Prefix of locator columns: ``FILE_COLUMN + field`` names the file's column per row."""
+
+
+@dataclass
+class ImportResult:
+    """What one import did: rows read, added and replaced per table, and rows left out."""
+
+    file_name: str
+    table: str
+    rows: int
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejected: int = 0
+    """Rows left out because they failed a check (only with ``skip_rejected``)."""
+    issues: list[ValidationIssue] = field(default_factory=list)
+    """Why those rows were left out."""
+
+    @property
+    def added(self) -> int:
+        """Return how many rows were added, over every table."""
+        return sum(c["added"] for c in self.counts.values())
+
+    @property
+    def replaced(self) -> int:
+        """Return how many stored rows were replaced, over every table."""
+        return sum(c["replaced"] for c in self.counts.values())
+
+
+@dataclass
+class CheckedRows:
+    """One frame after the checks: typed rows, the issues found, and which rows failed."""
+
+    rows: pd.DataFrame
+    issues: list[ValidationIssue]
+    rejected: np.ndarray
+    blocking: bool = False
+    """True for a problem with the whole file (no data rows, a missing column): no row is usable."""
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """Return the rows that passed every check."""
+        if self.blocking:
+            return self.rows.iloc[0:0]
+        return self.rows[~self.rejected].reset_index(drop=True)
+
+
+@dataclass
+class CheckedBatch:
+    """Several (table, frame, file) items checked together: the changes to write and what failed."""
+
+    changes: dict[str, pd.DataFrame]
+    """Rows that passed, per table (plus the ``period`` rows their labels need)."""
+    outcomes: list[tuple[str, str, CheckedRows]]
+    """(table, file name, outcome) per item, in the order they were checked."""
+    issues: list[ValidationIssue]
+    blocking: bool
+    """True when a problem concerns a whole file: nothing can be written until it is fixed."""
+
+    @property
+    def rejected(self) -> int:
+        """Return how many rows failed a check."""
+        return int(sum(outcome.rejected.sum() for _, _, outcome in self.outcomes))
+
+    @property
+    def rows(self) -> int:
+        """Return how many rows were checked."""
+        return sum(len(outcome.rejected) for _, _, outcome in self.outcomes)

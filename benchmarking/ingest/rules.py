@@ -1,0 +1,205 @@
+"""The rules an imported row must pass, and the checker that records where each one fails.
+
+``RowChecker`` collects the problems of one frame, each located by the file's own row
+(header = row 1) and column, and marks the rows that failed. The rules here are the
+ones that know the domain: polarities, authority kinds, services, value statuses,
+period labels, known authorities and indicators, and one row per key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import BadPeriodError, ValidationIssue
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+from benchmarking.method.periods import period_start, period_status
+from benchmarking.store import schema
+
+MAX_ISSUES_PER_CHECK = 20
+_POLARITY_WORDS = {
+    "high": "high",
+    "higher": "high",
+    "higher is better": "high",
+    "descending": "high",
+    "up": "high",
+    "low": "low",
+    "lower": "low",
+    "lower is better": "low",
+    "ascending": "low",
+    "down": "low",
+    "target": "target",
+    "target band": "target",
+    "goldilocks": "target",
+    "none": "none",
+    "n/a": "none",
+    "context": "none",
+}
+
+
+class RowChecker:
+    """Collects issues for one frame, located by file row (header = row 1) and file column."""
+
+    def __init__(self, file_name: str, frame: pd.DataFrame):
+        self.file_name = file_name
+        self.frame = frame
+        self.issues: list[ValidationIssue] = []
+        self.rejected = np.zeros(len(frame), dtype=bool)
+        self.blocking = False
+        if FILE_ROW in frame.columns:
+            self.rows = frame[FILE_ROW].to_numpy(dtype=np.int64)
+        else:
+            self.rows = np.arange(len(frame), dtype=np.int64) + 2
+
+    def column_at(self, column: str, position: int) -> str:
+        """Return the file's name for ``column`` at a row (a mapped file names its own columns)."""
+        source = FILE_COLUMN + column
+        if source in self.frame.columns:
+            return str(self.frame[source].iloc[position])
+        return column
+
+    def block(self, column: str | None, message: str) -> None:
+        """Add an issue about the whole file: none of its rows can be written."""
+        self.issues.append(ValidationIssue(self.file_name, None, column, message))
+        self.blocking = True
+        self.rejected[:] = True
+
+    def flag(self, mask: np.ndarray | pd.Series, column: str, message) -> None:
+        """Add one issue per flagged row (up to a limit); ``message`` may be a function of the cell."""
+        mask = as_bool(mask)
+        self.rejected |= mask
+        rows = np.flatnonzero(mask)
+        for position in rows[:MAX_ISSUES_PER_CHECK]:
+            cell = self.frame[column].iloc[position] if column in self.frame else None
+            text = message(cell) if callable(message) else message
+            self.issues.append(
+                ValidationIssue(self.file_name, int(self.rows[position]), self.column_at(column, position), text)
+            )
+        if len(rows) > MAX_ISSUES_PER_CHECK:
+            self.issues.append(
+                ValidationIssue(
+                    self.file_name,
+                    None,
+                    self.column_at(column, rows[0]),
+                    f"... {len(rows) - MAX_ISSUES_PER_CHECK:,} more rows with the same problem",
+                )
+            )
+
+
+def as_bool(mask) -> np.ndarray:
+    """Return a mask as a numpy bool array (missing counts as False)."""
+    if isinstance(mask, pd.Series):
+        return mask.fillna(False).to_numpy(dtype=bool)
+    return np.asarray(mask, dtype=bool)
+
+
+def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> None:
+    """Flag rows whose key repeats in the file, each key once with the rows that repeat it (returns None)."""
+    keys = list(schema.KEYS[table])
+    if not all(k in out.columns for k in keys):
+        return
+    duplicated = out.duplicated(keys, keep=False) & out[keys].notna().all(axis=1)
+    if not duplicated.any():
+        return
+    check.rejected |= duplicated.to_numpy()
+    others = [c for c in out.columns if c not in keys]
+    first_rows = out[duplicated].groupby(keys, dropna=False).head(1).index
+    for key_row in first_rows[:MAX_ISSUES_PER_CHECK]:
+        key = out.loc[key_row, keys]
+        positions = np.flatnonzero((out[keys] == key.values).all(axis=1).to_numpy())
+        rows = check.rows[positions]
+        same = len(out.iloc[positions][others].drop_duplicates()) == 1 if others else True
+        advice = (
+            "the same values repeated: delete the repeated rows"
+            if same
+            else "with different values: keep the right row and delete the others"
+        )
+        check.issues.append(
+            ValidationIssue(
+                check.file_name,
+                int(rows[0]),
+                ", ".join(keys),
+                f"duplicate key {tuple(key.values)} also on row(s) {', '.join(map(str, rows[1:6]))}, "
+                f"{advice} (each key may appear once)",
+            )
+        )
+    if len(first_rows) > MAX_ISSUES_PER_CHECK:
+        check.issues.append(
+            ValidationIssue(
+                check.file_name,
+                None,
+                ", ".join(keys),
+                f"... {len(first_rows) - MAX_ISSUES_PER_CHECK:,} more duplicated keys",
+            )
+        )
+
+
+def check_known(out: pd.DataFrame, column: str, known: set[str], check: RowChecker, what: str, advice: str) -> None:
+    """Flag rows whose ``column`` holds a code or id not in ``known`` (returns None)."""
+    values = out[column]
+    unknown = values.notna() & ~values.isin(known)
+    check.flag(unknown, column, lambda cell: f"unknown {what} {cell!r}: not in the store; {advice}")
+
+
+def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
+    """Flag and normalise the domain words in place: polarity, authority kind, service, value status (returns None)."""
+    if table == "indicator" and "polarity" in out:
+        mapped = out["polarity"].str.lower().map(_POLARITY_WORDS)
+        check.flag(
+            mapped.isna() & out["polarity"].notna(),
+            "polarity",
+            lambda cell: f"bad polarity {cell!r}: use one of {', '.join(schema.POLARITIES)}",
+        )
+        out["polarity"] = mapped
+        if "target_midpoint" in out:
+            no_mid = mapped.eq("target") & out["target_midpoint"].isna()
+        else:
+            no_mid = mapped.eq("target")
+        check.flag(no_mid, "polarity", "polarity 'target' needs a target_midpoint")
+    if table == "authority" and "kind" in out:
+        kind = out["kind"].str.lower()
+        check.flag(
+            ~kind.isin(schema.AUTHORITY_KINDS) & kind.notna(),
+            "kind",
+            lambda cell: f"bad kind {cell!r}: use one of {', '.join(schema.AUTHORITY_KINDS)}",
+        )
+        out["kind"] = kind
+    if table == "spend" and "service" in out:
+        service = out["service"].str.lower()
+        check.flag(
+            ~service.isin(schema.SERVICES) & service.notna(),
+            "service",
+            lambda cell: f"unknown service {cell!r}: use one of {', '.join(schema.SERVICES)}",
+        )
+        out["service"] = service
+    if table == "indicator_value":
+        status = out["status"].str.lower() if "status" in out else pd.Series(None, index=out.index, dtype="object")
+        check.flag(
+            ~status.isin(schema.VALUE_STATUSES) & status.notna(),
+            "status",
+            lambda cell: f"bad status {cell!r}: use one of {', '.join(schema.VALUE_STATUSES)}",
+        )
+        if "period" in out:
+            marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
+            marked = {label: status for label, status in marked.items() if status}
+            if marked:  # only labels such as '2024 (Rev)' carry a status of their own
+                status = status.fillna(out["period"].map(marked))
+        out["status"] = status.fillna("final")
+
+
+def _status_from_label(label: object) -> str | None:
+    return period_status(label) if isinstance(label, str) else None
+
+
+def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = frozenset()) -> None:
+    """Flag rows whose period label cannot be read or lies in the future; ``allowed`` labels pass (returns None)."""
+    labels = [label for label in out["period"].dropna().unique() if label not in allowed]
+    problems: dict[str, str] = {}
+    for label in labels:  # unique labels only: a handful per file
+        try:
+            period_start(label)
+        except BadPeriodError as error:
+            problems[label] = str(error)
+    if problems:
+        bad = out["period"].isin(list(problems))
+        check.flag(bad, "period", lambda cell: problems.get(cell, "unrecognised period"))

@@ -1,0 +1,233 @@
+"""Validating imported rows: type every column, apply the rules, and check a batch of files together.
+
+Every check is vectorised over the whole file and every problem is reported with the
+file, the row (as a spreadsheet shows it: the header is row 1) and the column. Nothing
+here writes: ``importer.import_frames`` writes what passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from benchmarking.errors import BenchmarkingError, ValidationIssue
+from benchmarking.ingest.results import CheckedBatch, CheckedRows
+from benchmarking.ingest.rules import RowChecker, check_domain, check_duplicate_keys, check_known, check_periods
+from benchmarking.method.periods import period_start
+from benchmarking.store import Store, schema
+
+LARGEST_VALUE = 1e15  # larger than any per-head figure or count a council publishes
+_TRUE = {"true", "t", "yes", "y", "1", "*"}
+_FALSE = {"false", "f", "no", "n", "0", ""}
+_MISSING_MARKERS = ["na", "n/a", "null", "nan", "-", "..", "...", ":", "[x]", "[c]", "[z]"]
+"""Cells that mean "no value" in published tables (GSS shorthand such as [x] included)."""
+
+
+def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
+    """Return the column as float64 with NaN where a cell is empty or not a number."""
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return raw.astype("float64")
+    try:  # fast path: Arrow's C++ cast reads a clean column of numbers in one pass
+        cells = (
+            pa.array(text.to_numpy(dtype=object), type=pa.string())
+            if not isinstance(text.array, pd.arrays.ArrowStringArray)
+            else pa.chunked_array(text.array._pa_array)
+        )
+        cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, pa.string()), cells)
+        numbers = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+        return pd.Series(numbers, index=raw.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        return pd.Series(pd.to_numeric(text, errors="coerce"), index=raw.index, dtype="float64")
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("string").fillna("").str.strip()
+
+
+def validate(
+    table: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    known_authorities: Iterable[str],
+    known_indicators: Iterable[str],
+) -> tuple[pd.DataFrame, list[ValidationIssue]]:
+    """Return (typed rows ready to write, issues); rows are only usable when issues is empty."""
+    checked = check(table, frame, file_name, known_authorities, known_indicators)
+    return checked.rows, checked.issues
+
+
+def check(
+    table: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    known_authorities: Iterable[str],
+    known_indicators: Iterable[str],
+) -> CheckedRows:
+    """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed."""
+    if table not in schema.COLUMNS:
+        raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
+    frame = frame.reset_index(drop=True)
+    spec = schema.COLUMNS[table]
+    check = RowChecker(file_name, frame)
+    if frame.shape[0] == 0:
+        check.block(None, "the file has a header but no data rows")
+        return CheckedRows(frame, check.issues, check.rejected, blocking=True)
+    required = [c for c, kind in spec.items() if not kind.endswith("?")]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        found = [str(c) for c in frame.columns if not str(c).startswith(("_file_",))]
+        check.block(
+            ", ".join(missing),
+            f"missing required column(s) {', '.join(missing)} for table '{table}'; found {', '.join(found) or 'none'}",
+        )
+        return CheckedRows(frame, check.issues, check.rejected, blocking=True)
+
+    out = pd.DataFrame(index=frame.index)
+    for column, kind in spec.items():
+        optional = kind.endswith("?")
+        kind = kind.rstrip("?")
+        if column not in frame.columns:
+            continue
+        raw = frame[column]
+        if kind in ("float", "int") and pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+            text = None  # a typed column (Parquet) needs no text parsing
+            empty = raw.isna()
+        else:
+            text = _text(raw)
+            empty = text.eq("")
+        if not optional:
+            check.flag(empty, column, f"'{column}' is required but empty")
+        if kind in ("text", "period"):
+            out[column] = text.where(~empty, None)
+        elif kind in ("float", "int"):
+            numbers = _to_float(raw, text)
+            bad = numbers.isna() & ~empty
+            if text is not None:
+                marked = text.str.lower().isin(_MISSING_MARKERS)
+                bad &= ~marked
+                empty = empty | marked
+            check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
+            huge = numbers.abs() > LARGEST_VALUE
+            check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
+            infinite = np.isinf(numbers)
+            check.flag(infinite & ~huge, column, f"'{column}' must be finite")
+            if kind == "int":
+                check.flag(numbers < 0, column, lambda cell, c=column: f"'{c}' cannot be negative, got {cell}")
+                check.flag(numbers.notna() & (numbers % 1 != 0), column, f"'{column}' must be a whole number")
+            out[column] = numbers
+        elif kind == "bool":
+            lowered = text.str.lower()
+            check.flag(
+                ~lowered.isin(_TRUE | _FALSE),
+                column,
+                lambda cell, c=column: f"'{c}' must be true or false, got {str(cell)[:40]!r}",
+            )
+            out[column] = lowered.isin(_TRUE)
+
+    check_domain(table, out, check)
+    # Notes may apply to any authority, indicator or period, written '*'.
+    wildcard = {"*"} if table == "note" else set()
+    if "period" in out.columns:
+        check_periods(out, check, allowed=wildcard)
+    if "authority_code" in out.columns and table != "comparator_group":
+        check_known(
+            out,
+            "authority_code",
+            set(known_authorities) | wildcard,
+            check,
+            "authority",
+            "import the authority table first, or correct the code or name",
+        )
+    if table == "comparator_group":
+        known = set(known_authorities)
+        check_known(out, "member_code", known, check, "authority", "add the authority first")
+        code = out["authority_code"].fillna("")
+        check.flag(
+            ~(code.eq("*") | code.isin(known)),
+            "authority_code",
+            lambda cell: f"unknown authority code {cell!r} (use '*' for a list that applies to every authority)",
+        )
+    if "indicator_id" in out.columns:
+        check_known(
+            out,
+            "indicator_id",
+            set(known_indicators) | wildcard,
+            check,
+            "indicator",
+            "import the indicator table first, or correct the id",
+        )
+    check_duplicate_keys(table, out, check)
+    # A wide file's row becomes several rows: report a problem with its shared cells once.
+    issues = list(dict.fromkeys(check.issues))
+    return CheckedRows(out.reset_index(drop=True), issues, check.rejected)
+
+
+def period_rows(labels: Iterable[str]) -> pd.DataFrame:
+    """Return period table rows (label, start_date) for the given labels."""
+    unique = sorted(label for label in pd.Series(labels).dropna().unique() if isinstance(label, str))
+    return pd.DataFrame({"label": unique, "start_date": [period_start(label) for label in unique]})
+
+
+def check_batch(
+    store: Store,
+    items: list[tuple[str, pd.DataFrame, str]],
+    extra_authorities: Iterable[str] = (),
+    extra_indicators: Iterable[str] = (),
+) -> CheckedBatch:
+    """Check several (table, frame, file_name) items against the store and each other.
+
+    Authorities and indicators that pass their checks in the same batch count as known,
+    so a whole dataset (catalogue plus values) can be checked and loaded at once.
+    Nothing is written.
+    """
+    authorities, indicators = set(extra_authorities), set(extra_indicators)
+    if store.exists():
+        stored_authorities, stored_indicators = store.known_keys()
+        authorities |= stored_authorities
+        indicators |= stored_indicators
+    order = {name: i for i, name in enumerate(schema.COLUMNS)}
+    items = sorted(items, key=lambda item: order.get(item[0], 99))
+    tables: dict[str, list[pd.DataFrame]] = {}
+    outcomes: list[tuple[str, str, CheckedRows]] = []
+    issues: list[ValidationIssue] = []
+    for table, frame, file_name in items:
+        outcome = check(table, frame, file_name, authorities, indicators)
+        outcomes.append((table, file_name, outcome))
+        issues.extend(outcome.issues)
+        accepted = outcome.accepted
+        if table == "authority" and "code" in accepted:
+            authorities |= set(accepted["code"].dropna())
+        if table == "indicator" and "id" in accepted:
+            indicators |= set(accepted["id"].dropna())
+        if len(accepted):
+            tables.setdefault(table, []).append(accepted)
+    changes: dict[str, pd.DataFrame] = {}
+    labels = [
+        rows["period"][rows["period"] != "*"] if table == "note" else rows["period"]
+        for table, frames in tables.items()
+        for rows in frames
+        if "period" in rows
+    ]
+    if labels:
+        changes["period"] = period_rows(pd.concat(labels, ignore_index=True))
+    blocking = any(outcome.blocking for _, _, outcome in outcomes)
+    for table, frames in tables.items():
+        rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        keys = list(schema.KEYS[table])
+        if len(frames) > 1 and rows.duplicated(keys).any():
+            issues.append(
+                ValidationIssue(
+                    ", ".join(f for t, f, _ in outcomes if t == table),
+                    None,
+                    ", ".join(keys),
+                    f"the same {table} key appears in more than one of the files: import them one at a time, "
+                    "or remove the repeated rows",
+                )
+            )
+            blocking = True
+        changes[table] = rows
+    return CheckedBatch(changes, outcomes, issues, blocking)

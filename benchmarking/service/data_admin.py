@@ -1,0 +1,169 @@
+"""What the Data and Data import pages ask of the store: coverage, notes, published sources, undo.
+
+The pages draw; every read, computation and write they need is a function here, so that
+no page opens the store itself. Uploaded files go through ``ingest.preview`` as on the
+command line; this module adds the store at hand and the few calls the pages share.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarking.adapters import PublishedSource
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.preview import Preview, preview_import
+from benchmarking.ingest.results import ImportResult
+from benchmarking.paths import PROJECT_ROOT, default_db_path
+from benchmarking.store import Store
+
+NOTE_FILE = "note added on the Data page"
+
+
+def default_store() -> Store:
+    """Return the store this session reads and writes (``$BENCHMARKING_DB`` or the default path)."""
+    return Store(default_db_path())
+
+
+def sources_folder() -> Path:
+    """Return the folder offered for published sources: ``$BENCHMARKING_SOURCES``, else ``../shared/data``."""
+    return Path(os.environ.get("BENCHMARKING_SOURCES") or PROJECT_ROOT.parent / "shared" / "data")
+
+
+# -- the Data page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodCoverage:
+    """Coverage of one reporting period: per theme, and missing values per authority and per indicator."""
+
+    by_theme: pd.DataFrame
+    """Per theme (index): indicators, with_values, values, older, provisional, revised."""
+    missing_by_authority: pd.DataFrame
+    """Columns Authority, Missing values; most missing first."""
+    missing_by_indicator: pd.DataFrame
+    """Columns Indicator, Missing values; most missing first."""
+
+
+def period_coverage(
+    reporting_values: pd.DataFrame, indicators: pd.DataFrame, authorities: pd.DataFrame, period: str
+) -> PeriodCoverage:
+    """Return the coverage of ``period`` in the reporting values (one row per indicator, authority, period).
+
+    Per theme: the indicators, those with a value, the values, and how many indicators
+    have older figures (``years_older`` > 0) or provisional / revised ones.
+    """
+    values = reporting_values[reporting_values["period"] == period]
+    used = (
+        values.dropna(subset=["value"])
+        .groupby("indicator_id")
+        .agg(
+            values=("value", "count"),
+            older=("years_older", "max"),
+            provisional=("status", lambda s: bool((s == "provisional").any())),
+            revised=("status", lambda s: bool((s == "revised").any())),
+        )
+    )
+    by_theme = (
+        indicators.merge(used, left_on="id", right_index=True, how="left")
+        .fillna({"values": 0, "older": 0, "provisional": False, "revised": False})
+        .groupby("theme")
+        .agg(
+            indicators=("id", "count"),
+            with_values=("values", lambda v: int((v > 0).sum())),
+            values=("values", "sum"),
+            older=("older", lambda v: int((v > 0).sum())),
+            provisional=("provisional", "sum"),
+            revised=("revised", "sum"),
+        )
+    )
+    return PeriodCoverage(
+        by_theme,
+        _missing_per(values, "authority_code", authorities, "code", "Authority"),
+        _missing_per(values, "indicator_id", indicators, "id", "Indicator"),
+    )
+
+
+def _missing_per(values: pd.DataFrame, column: str, names: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
+    """Return (label, Missing values) per value of ``column``, named from ``names`` (``key``, name)."""
+    return (
+        values.assign(missing=values["value"].isna())
+        .groupby(column)["missing"]
+        .sum()
+        .rename("Missing values")
+        .reset_index()
+        .merge(names[[key, "name"]], left_on=column, right_on=key)[["name", "Missing values"]]
+        .rename(columns={"name": label})
+        .sort_values("Missing values", ascending=False)
+    )
+
+
+def save_note(path: Path | str, indicator_id: str, authority_code: str, period: str, text: str) -> ImportResult:
+    """Return the import of one context note ('*' = any) into the store at ``path``, checked like any import."""
+    note = pd.DataFrame(
+        {"indicator_id": [indicator_id], "authority_code": [authority_code], "period": [period], "note": [text]}
+    )
+    return import_frames(Store(path), [("note", note, NOTE_FILE)], dataset_name="Context note")
+
+
+# -- the Data import page ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourcePreview:
+    """A published source read and checked, not yet written: its items, file hashes and preview."""
+
+    items: list[tuple[str, pd.DataFrame, str]]
+    hashes: dict[str, str]
+    preview: Preview
+
+
+def preview_source(
+    store: Store,
+    source: PublishedSource,
+    folder: Path | str,
+    add_authorities: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+) -> SourcePreview:
+    """Return a published source's items read from ``folder`` and the preview of importing them."""
+    known = list(store.authorities()["code"]) if store.exists() else []
+    items = source.items(folder, known_codes=known, add_authorities=add_authorities)
+    hashes = source.file_hashes(folder)
+    return SourcePreview(items, hashes, preview_import(store, items, progress=progress))
+
+
+def commit_source(
+    store: Store,
+    source: PublishedSource,
+    checked: SourcePreview,
+    skip_rejected: bool,
+    loaded_by: str | None,
+    source_text: str | None,
+) -> ImportResult:
+    """Return the result of writing a previewed published source (``source_text`` overrides its source line)."""
+    return import_frames(
+        store,
+        checked.items,
+        dataset_name=source.dataset_name,
+        source=source_text or source.source,
+        file_hashes=checked.hashes,
+        skip_rejected=skip_rejected,
+        loaded_by=loaded_by,
+    )
+
+
+def last_import(store: Store) -> pd.Series | None:
+    """Return the newest load when it is an import that can be undone, else None."""
+    history = store.datasets() if store.exists() else None
+    if history is None or history.empty or history.iloc[0]["kind"] != "imported":
+        return None
+    return history.iloc[0]
+
+
+def undo_last_import(store: Store) -> dict[str, object] | None:
+    """Return the undone load after deleting its added rows and restoring those it replaced."""
+    return store.undo_last_import()

@@ -1,0 +1,86 @@
+"""Data import page: the mapping controls for one uploaded file."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking.ingest.headers import field_is_needed, field_label, importable_tables, table_fields
+from benchmarking.ingest.layouts import (
+    LAYOUTS,
+    LONG,
+    WIDE_PERIODS,
+    ColumnMapping,
+    header_fields,
+    recognise,
+    suggested_wide_columns,
+)
+from benchmarking.ingest.preview import markdown_text
+
+NOT_IN_FILE = "(not in this file)"
+SAME_FOR_ALL = "(one value for every row)"
+
+
+def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> ColumnMapping:
+    """Draw the mapping controls for one file and return the mapping they describe."""
+    name = source.name if source.sheet is None else f"{source.name}[{source.sheet}]"  # widget keys per sheet
+    columns = [str(c) for c in source.frame.columns]
+    tables = importable_tables()
+    table = st.selectbox("Table to fill", tables, index=tables.index(default.table), key=f"table:{name}")
+    if table != default.table:
+        default = recognise(columns, table, indicators)
+    layout = default.layout
+    if table == "indicator_value":
+        layouts = list(LAYOUTS)
+        layout = st.radio(
+            "Layout",
+            layouts,
+            index=layouts.index(default.layout),
+            format_func=LAYOUTS.get,
+            horizontal=True,
+            key=f"layout:{name}:{table}",
+        )
+    prefix = f"map:{name}:{table}:{layout}"
+    wide: tuple[str, ...] = ()
+    if layout != LONG:
+        if layout == default.layout:
+            suggested = list(default.wide_columns)
+        else:
+            suggested = list(suggested_wide_columns(layout, columns, default.columns.values()))
+        what = "periods" if layout == WIDE_PERIODS else "indicators (ids or names)"
+        wide = tuple(
+            st.multiselect(
+                f"Columns whose headers are {what} and whose cells are values",
+                columns,
+                default=suggested,
+                key=f"{prefix}:wide",
+            )
+        )
+    fields = [f for f in table_fields(table) if f not in header_fields(layout)]
+    chosen: dict[str, str] = {}
+    constants: dict[str, str] = {}
+    options = [NOT_IN_FILE, SAME_FOR_ALL] + [c for c in columns if c not in wide]
+    grid = st.columns(3)
+    for position, field_name in enumerate(fields):
+        if field_name in default.columns and default.columns[field_name] in options:
+            index = options.index(default.columns[field_name])
+        elif field_name in default.constants:
+            index = 1
+        else:
+            index = 0
+        mark = " *" if field_is_needed(table, field_name) else ""
+        cell = grid[position % 3]
+        picked = cell.selectbox(f"{field_label(field_name)}{mark}", options, index=index, key=f"{prefix}:{field_name}")
+        if picked == SAME_FOR_ALL:
+            constants[field_name] = cell.text_input(
+                f"{field_label(field_name)}: value for every row",
+                value=default.constants.get(field_name, ""),
+                key=f"{prefix}:{field_name}:value",
+            )
+        elif picked != NOT_IN_FILE:
+            chosen[field_name] = picked
+    mapping = ColumnMapping(table, layout, chosen, {k: v for k, v in constants.items() if v.strip()}, wide)
+    st.caption(
+        f"{origin.capitalize()} mapping. * = needed (an authority code or name). "
+        f"Now: {markdown_text(mapping.describe())}"
+    )
+    return mapping

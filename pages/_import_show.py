@@ -1,0 +1,103 @@
+"""Data import page: drawing outcomes (refusals, previews) and the commit step."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from benchmarking.errors import BenchmarkingError, ImportValidationError
+from benchmarking.ingest import preview as preview_module
+from benchmarking.ingest.preview import issues_frame, markdown_text, result_summary
+
+
+def show_error(error: BenchmarkingError) -> None:
+    """Show a refused step: one line, and each problem's file, row and column in a table."""
+    if isinstance(error, ImportValidationError):
+        st.error(
+            f"{len(error.issues)} problem(s) found; nothing was written. "
+            "Each row below says where the problem is and what to do."
+        )
+        st.dataframe(issues_frame(error.issues), hide_index=True, width="stretch")
+    else:
+        st.error(markdown_text(error))
+
+
+def show_preview(preview) -> None:
+    """Show what committing would do: counts, problems, unresolved names, coverage."""
+    cols = st.columns(4)
+    cols[0].metric("Rows to add", f"{preview.added:,}")
+    cols[1].metric("Rows to replace", f"{preview.replaced:,}")
+    cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
+    cols[3].metric("Rows rejected", f"{preview.rejected:,}")
+    if preview.new_periods:
+        st.caption(f"The import also adds {preview.new_periods} new period label(s) to the period table.")
+    st.dataframe(preview.summary, hide_index=True, width="stretch")
+    for file_name, names in preview.unresolved.items():
+        shown = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
+        st.warning(
+            markdown_text(
+                f"{file_name}: {len(names)} authority name(s) or code(s) match no authority in the store "
+                f"(names are matched ignoring case and a 'County Council' suffix): {shown}. "
+                "Correct them in the file, or import the authorities first."
+            )
+        )
+    if preview.issues:
+        st.error(f"{len(preview.issues):,} problem(s) found. The first ones, with file, row and column:")
+        st.dataframe(preview.issues_frame(), hide_index=True, width="stretch")
+    if len(preview.themes):
+        st.caption("Indicators and values per theme in the periods this import touches, before and after")
+        st.dataframe(preview.themes, hide_index=True, width="stretch")
+    if len(preview.authorities):
+        st.caption("Authorities with data per period (or edition), before and after, and who is still missing")
+        st.dataframe(preview.authorities, hide_index=True, width="stretch")
+
+
+def commit_controls(kind: str, run_commit) -> None:
+    """Draw the commit step for a preview kept under ``kind``; ``run_commit(skip, by, source)`` writes."""
+    preview = st.session_state[f"{kind}_preview"]["preview"]
+    if preview.blocking:
+        st.info("Fix the problems above (they concern whole files) and preview again; nothing can be written yet.")
+        return
+    skip = False
+    if preview.rejected:
+        skip = st.checkbox(f"Leave out the {preview.rejected:,} rejected rows and import the rest", key=f"{kind}_skip")
+    left, right = st.columns(2)
+    loaded_by = left.text_input("Loaded by (kept in the load history)", value=_user(), key=f"{kind}_by")
+    source = right.text_input("Source (where the data came from)", key=f"{kind}_source")
+    ready = preview.can_commit and (skip or not preview.rejected)
+    if st.button("Commit import", type="primary", disabled=not ready, key=f"{kind}_commit"):
+        try:
+            with st.spinner("Writing in one transaction ..."):
+                result = run_commit(skip, loaded_by.strip() or None, source.strip() or None)
+        except BenchmarkingError as error:
+            show_error(error)
+            return
+        st.session_state["import_message"] = markdown_text(f"Imported {result.file_name}: {result_summary(result)}.")
+        del st.session_state[f"{kind}_preview"]
+        st.rerun()
+
+
+def show_kept_preview(kind: str, run_commit) -> None:
+    """Draw the preview kept under ``kind`` (if any) and its commit step."""
+    if f"{kind}_preview" in st.session_state:
+        st.subheader("Preview: nothing has been written yet")
+        show_preview(st.session_state[f"{kind}_preview"]["preview"])
+        commit_controls(kind, run_commit)
+
+
+def _user() -> str:
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or st.user.get("name") or "")
+    except (AttributeError, KeyError, RuntimeError):
+        pass
+    return os.environ.get("USER") or os.environ.get("USERNAME") or ""
+
+
+def progress_bar(total_bytes: int):
+    """Return a progress callback: a bar for large files (over a second's work), else nothing."""
+    if total_bytes < preview_module.SLOW_BYTES:  # read when called: tests lower the threshold
+        return None
+    bar = st.progress(0.0, text="Starting ...")
+    return lambda fraction, text: bar.progress(min(max(fraction, 0.0), 1.0), text=text)
