@@ -13,11 +13,12 @@ import pytest
 from conftest import SHARED_DATA
 
 from benchmarking.adapters.dfe_lait import normalise_period
+from benchmarking.adapters.lookups import load_county_areas
 from benchmarking.briefing.public_report import add_commands as add_report_commands
 from benchmarking.briefing.public_report import latest_common_period, write_report
 from benchmarking.datasets.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
 from benchmarking.method.groups import resolve_group
-from benchmarking.method.membership import alive_on, lifetime_mask, load_county_areas
+from benchmarking.method.membership import alive_on, lifetime_mask
 from benchmarking.service import analysis
 from benchmarking.store import PROJECT_ROOT, Store
 

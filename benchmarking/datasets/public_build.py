@@ -36,18 +36,10 @@ from typing import TextIO
 import pandas as pd
 
 from benchmarking.adapters import defra, dfe_lait, mhclg, oflog, ons_population, read_published_csv
-from benchmarking.errors import BenchmarkingError, ImportValidationError
+from benchmarking.adapters.lookups import CodeLookups, load_code_lookups, load_county_areas, unmatched_reason
+from benchmarking.errors import BuildError, ImportValidationError
 from benchmarking.ingest.importer import check_batch, file_sha256
-from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA,
-    CodeLookups,
-    Loaded,
-    load_code_lookups,
-    load_county_areas,
-    resolve_codes,
-    skip_counts,
-    unmatched_reason,
-)
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, resolve_codes, skip_counts
 from benchmarking.store import PROJECT_ROOT, Store
 
 THEME_MAP_FILE = PROJECT_ROOT / "data" / "public_theme_map.csv"
@@ -80,10 +72,6 @@ IMD_SOURCE = (
     "summaries (IMD rank of average rank, average score); OGL v3.0"
 )
 _IMD_COLUMNS = ("utla19_code", "utla19_name", "IMD - Rank of average rank", "IMD - Average score")
-
-
-class BuildError(BenchmarkingError):
-    """The public build cannot run: the source folder or one of its files is missing or changed."""
 
 
 # ---------------------------------------------------------------------------------------
