@@ -121,7 +121,7 @@ def test_coarse_indicators_fall_back_to_the_standard_deviation():
 
 
 def test_bad_alpha_is_refused():
-    """alpha outside (0, 1) raises ValueError naming it."""
+    """alpha outside (0, 1) raises BadArgumentError naming it."""
     values, indicators = frames()
     with pytest.raises(BadArgumentError, match="alpha"):
         significant_change(direction_of_travel(values, indicators), indicators, alpha=5)
