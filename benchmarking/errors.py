@@ -80,3 +80,39 @@ class EmptyGroupError(BenchmarkingError):
 
 class UnknownThemeError(BenchmarkingError):
     """A theme name that no indicator in the catalogue carries (nor 'Overall' / 'LA Core')."""
+
+
+# Errors moved here from the method and the public build, and the ones that replace bare
+# ValueErrors (issue 14). BadArgumentError is also a ValueError, as the method raised before.
+
+
+class UnknownGroupError(BenchmarkingError):
+    """A comparator group id that the store does not define."""
+
+
+class TooFewAuthoritiesError(BenchmarkingError):
+    """Too few authorities with performance, spend and deprivation to fit the regression."""
+
+
+class CountyAreasError(BenchmarkingError):
+    """``county_areas.csv`` breaks one of its own rules (dates, kinds, overlapping codes)."""
+
+
+class BuildError(BenchmarkingError):
+    """The public build cannot run: the source folder or one of its files is missing or changed."""
+
+
+class BadArgumentError(BenchmarkingError, ValueError):
+    """An argument outside the values a calculation accepts (a level, tolerance, count or share)."""
+
+
+class BadWeightsError(BadArgumentError):
+    """Weights that are negative, not finite, all zero, or not one per indicator."""
+
+
+class UnknownComparatorError(BadArgumentError):
+    """A comparator name other than the ones the context view offers."""
+
+
+class UnknownCodeSchemeError(BadArgumentError):
+    """A code scheme other than the ones ``county_areas.csv`` holds (gss, dfe, ecode)."""

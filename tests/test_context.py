@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from benchmarking.errors import DuplicateKeyError, EmptyGroupError, MissingColumnsError
+from benchmarking.errors import DuplicateKeyError, EmptyGroupError, MissingColumnsError, UnknownComparatorError
 from benchmarking.method.context import (
     deprivation_ranks,
     funding_ranks,
@@ -222,7 +222,7 @@ def test_quadrants_refuse_several_rows_per_authority():
 def test_quadrants_refuse_unknown_comparator():
     """The comparator word is one of spend, deprivation, funding."""
     frame = pd.DataFrame({"authority_code": ["A"], "position": [1], "rank": [1]})
-    with pytest.raises(ValueError, match="comparator"):
+    with pytest.raises(UnknownComparatorError, match="comparator"):
         quadrants(frame, frame, comparator="revenue")
 
 

@@ -9,6 +9,7 @@ from apptest_helpers import open_page, page_widget
 
 from benchmarking.ingest.importer import import_frames
 from benchmarking.method import currency
+from benchmarking.method.periods import span_or_none
 from benchmarking.method.positions import OVERALL
 from benchmarking.service import analysis
 from benchmarking.service.explain import why_this_rank
@@ -42,7 +43,7 @@ def test_without_financial_years_each_label_is_its_own_period():
 
 def _values(rows):
     frame = pd.DataFrame(rows, columns=["indicator_id", "authority_code", "period", "value", "status"])
-    frame["period_start"] = pd.to_datetime(frame["period"].map(lambda p: currency._span(p)[0]))
+    frame["period_start"] = pd.to_datetime(frame["period"].map(lambda p: span_or_none(p)[0]))
     return frame
 
 

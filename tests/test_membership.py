@@ -11,23 +11,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking.errors import BadPeriodError
-from benchmarking.method.membership import (
+from benchmarking.adapters.lookups import (
     AREA_TOTAL,
-    NOT_A_COUNTY_AREA,
     OTHER_AUTHORITY,
     UNKNOWN_CODE,
     CodeLookups,
-    CountyAreasError,
-    alive_on,
     load_county_areas,
-    members_for_period,
-    members_on,
-    period_midpoint,
-    period_span,
-    resolve_codes,
     unmatched_reason,
 )
+from benchmarking.errors import BadPeriodError, CountyAreasError
+from benchmarking.method.membership import (
+    NOT_A_COUNTY_AREA,
+    alive_on,
+    existed_on,
+    members_for_period,
+    members_on,
+    resolve_codes,
+)
+from benchmarking.method.periods import period_midpoint, period_span
 
 HEADER = (
     "code,name,kind,region,start_date,end_date,predecessors,successors,successors_cover_area,"
@@ -92,6 +93,21 @@ def test_unreadable_period_raises_bad_period():
     """A label that names no period is refused with the project's own error."""
     with pytest.raises(BadPeriodError, match="unrecognised period '0'"):
         period_span("0")
+
+
+def test_existed_on_includes_both_ends_of_a_lifetime():
+    """An authority exists from its first to its last day; no end date means it still exists."""
+    start = pd.Series(pd.to_datetime(["2021-04-01", "2021-04-01", None]))
+    end = pd.Series(pd.to_datetime(["2023-03-31", None, None]))
+    for day, expected in [
+        ("2021-03-31", [False, False, False]),
+        ("2021-04-01", [True, True, False]),
+        ("2023-03-31", [True, True, False]),
+        ("2023-04-01", [False, True, False]),
+    ]:
+        assert list(existed_on(start, end, pd.Timestamp(day))) == expected
+    whens = pd.Series(pd.to_datetime(["2022-09-30", None, "2024-01-01"]))
+    assert list(existed_on(start, end, whens)) == [True, False, False]
 
 
 # -- membership by period ------------------------------------------------------------------

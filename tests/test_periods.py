@@ -5,7 +5,17 @@ import datetime as dt
 import pytest
 
 from benchmarking.errors import BadPeriodError
-from benchmarking.method.periods import financial_year_label, period_start, period_status
+from benchmarking.method.periods import (
+    financial_year_label,
+    midpoint_or_none,
+    period_end,
+    period_start,
+    period_status,
+    pooled_years_label,
+    span_or_none,
+    split_status,
+    status_of_marker,
+)
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -63,3 +73,54 @@ def test_period_status_reads_markers(label, status):
 def test_financial_year_label():
     assert financial_year_label(2021) == "2021/22"
     assert financial_year_label(1999) == "1999/00"
+
+
+@pytest.mark.parametrize(
+    "label, text, marker",
+    [
+        ("2024 (Rev)", "2024", "Rev"),
+        (" 2023-24 (OT) ", "2023-24", "OT"),
+        ("2020/21(p)", "2020/21", "p"),
+        ("2024 (est)", "2024", "est"),
+        ("2023-24", "2023-24", None),
+    ],
+)
+def test_split_status_takes_off_a_trailing_marker(label, text, marker):
+    """The bracketed marker at the end of a label is split from the period, whatever it says."""
+    assert split_status(label) == (text, marker)
+
+
+@pytest.mark.parametrize(
+    "marker, status",
+    [("Rev", "revised"), ("r", "revised"), ("PROV", "provisional"), ("Final", "final"), ("OT", "final"), ("est", None)],
+)
+def test_status_of_marker_is_one_rule(marker, status):
+    """One vocabulary of status markers, read without regard to case."""
+    assert status_of_marker(marker) == status
+
+
+def test_a_marker_that_names_no_status_makes_the_label_unreadable():
+    """Only status markers are ignored: other bracketed text is not a period."""
+    with pytest.raises(BadPeriodError, match="unrecognised period"):
+        period_start("2024 (est)", today=TODAY)
+    assert period_status("2024 (est)") is None
+    assert period_status("2023-24 (OT)") is None  # outturn is final: no marker to show
+
+
+@pytest.mark.parametrize(
+    "label, expected", [("2013/14-15/16", "2013-16"), ("1998/99-00/01", None), ("2013-16", None), ("2021/22", None)]
+)
+def test_pooled_years_label_writes_first_to_last_year(label, expected):
+    """A span of financial years written year by year becomes first-last year."""
+    assert pooled_years_label(label) == expected
+
+
+def test_tolerant_span_midpoint_and_end():
+    """The tolerant readers give None (or 1 Jan 1900 for the end) where the label is unreadable."""
+    assert span_or_none("2022-23") == (dt.date(2022, 4, 1), dt.date(2023, 3, 31))
+    assert span_or_none("0") is None
+    assert midpoint_or_none("2022-23") == dt.date(2022, 9, 30)
+    assert midpoint_or_none(dt.date(2021, 4, 1)) == dt.date(2021, 4, 1)
+    assert midpoint_or_none("soon") is None
+    assert period_end("Jun 2021") == dt.date(2021, 6, 30)
+    assert period_end("soon") == dt.date(1900, 1, 1)

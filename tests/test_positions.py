@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 from engine_frames import indicators_frame, values_frame, values_over_periods
 
-from benchmarking.errors import UnknownIndicatorError, UnknownThemeError
+from benchmarking.errors import BadArgumentError, UnknownIndicatorError, UnknownThemeError
 from benchmarking.method.positions import (
     LA_CORE,
     OVERALL,
     POSITION_COLUMNS,
+    average_rank_key,
+    position_of_average_rank,
     positions,
+    positions_along_axis,
     scaled_ranks,
     trend,
 )
@@ -240,5 +243,40 @@ def test_positions_rejects_ranks_of_unknown_indicators():
 def test_positions_rejects_bad_min_coverage(min_coverage):
     """min_coverage is a share between 0 and 1."""
     ranks = indicator_ranks(values_frame({"E1": {"A": 1}}), indicators_frame(["E1"]))
-    with pytest.raises(ValueError, match="min_coverage"):
+    with pytest.raises(BadArgumentError, match="min_coverage"):
         positions(ranks, indicators_frame(["E1"]), min_coverage=min_coverage)
+
+
+def test_average_rank_key_rounds_away_float_noise_and_masks_the_ineligible():
+    """Averages equal to 9 places compare equal; ineligible rows get no key."""
+    key = average_rank_key(np.array([1 / 3, 0.1 + 0.2, 0.3, 2.0]), np.array([True, True, True, False]))
+    assert key[1] == key[2] == 0.3
+    assert key[0] == round(1 / 3, 9)
+    assert np.isnan(key[3])
+
+
+def test_positions_along_axis_follow_the_one_position_rule():
+    """Groups along axis 1 of a weighting x authority x column array: "min" positions, worked by hand."""
+    average = np.array(
+        [
+            [[2.0, 1.5], [1.0, 1.5], [2.0, 3.0]],  # weighting 0: authorities A, B, C x two columns
+            [[1.0, 2.0], [3.0, 1.0 + 1e-12], [2.0, 1.0]],  # weighting 1
+        ]
+    )
+    eligible = np.ones(average.shape, dtype=bool)
+    eligible[1, 2, 0] = False  # C has no position in weighting 1, column 0
+    result = positions_along_axis(average, eligible, axis=1)
+    expected = np.array(
+        [
+            [[2, 1], [1, 1], [2, 3]],
+            [[1, 3], [2, 1], [np.nan, 1]],
+        ]
+    )
+    np.testing.assert_array_equal(result, expected)
+    # the same as position_of_average_rank group by group
+    for w in range(2):
+        for c in range(2):
+            np.testing.assert_array_equal(
+                result[w, :, c], position_of_average_rank(average[w, :, c], eligible=eligible[w, :, c])
+            )
+    assert positions_along_axis(np.zeros((2, 0, 3)), axis=1).shape == (2, 0, 3)

@@ -13,11 +13,15 @@ import pytest
 from conftest import SHARED_DATA
 
 from benchmarking.adapters.dfe_lait import normalise_period
-from benchmarking.briefing.public_report import add_commands as add_report_commands
-from benchmarking.briefing.public_report import latest_common_period, write_report
-from benchmarking.datasets.public_build import BuildError, add_commands, build_public, load_theme_map, run_build
+from benchmarking.adapters.lookups import load_county_areas
+from benchmarking.briefing.public_report import latest_common_period, run_report, write_report
+from benchmarking.cli.main import build_parser
+from benchmarking.cli.public import add_commands, run_build
+from benchmarking.datasets.public_build import build_public
+from benchmarking.datasets.public_sources import load_theme_map, theme_of_topics
+from benchmarking.errors import BuildError
 from benchmarking.method.groups import resolve_group
-from benchmarking.method.membership import alive_on, lifetime_mask, load_county_areas
+from benchmarking.method.membership import alive_on, lifetime_mask
 from benchmarking.service import analysis
 from benchmarking.store import PROJECT_ROOT, Store
 
@@ -86,6 +90,30 @@ def test_theme_map_uses_the_projects_themes():
     assert set(load_theme_map()["theme"]) <= themes
 
 
+def test_theme_of_topics_takes_one_publishers_topics():
+    """topic -> theme for the named source only."""
+    theme_map = pd.DataFrame(
+        {"source": ["DfE LAIT", "DfE LAIT", "Oflog"], "topic": ["KS2", "CIN", "ASC"], "theme": ["Ed", "CSC", "ASC"]}
+    )
+    assert theme_of_topics(theme_map, "DfE LAIT") == {"KS2": "Ed", "CIN": "CSC"}
+    assert theme_of_topics(theme_map, "DEFRA") == {}
+
+
+def test_store_contents_of_an_empty_store(tmp_path):
+    """An initialised store holds nothing: every count is 0 and there are no periods or themes."""
+    store = Store(tmp_path / "empty.duckdb")
+    store.initialise()
+    counts, themes = store.contents()
+    assert counts["authorities"] == counts["values"] == counts["spend_rows"] == counts["periods"] == 0
+    assert (counts["first_period"], counts["last_period"], counts["spend_periods"], counts["groups"]) == (
+        None,
+        None,
+        [],
+        {},
+    )
+    assert themes.empty and list(themes.columns) == ["theme", "ranked", "context"]
+
+
 def test_missing_source_folder_is_a_clear_error(tmp_path):
     """A folder without the published layout is refused, naming what is missing."""
     with pytest.raises(BuildError, match=r"source folder .* not found"):
@@ -98,14 +126,13 @@ def test_missing_source_folder_is_a_clear_error(tmp_path):
 
 def test_commands_parse_and_dispatch():
     """build-public and public-report are subcommands with the documented options."""
-    parser = argparse.ArgumentParser()
-    commands = parser.add_subparsers(dest="command")
-    add_commands(commands)
-    add_report_commands(commands)
-    args = parser.parse_args(["build-public", "--source", "DIR", "--out", "FILE"])
-    assert (str(args.source), str(args.out), args.run) == ("DIR", "FILE", run_build)
-    args = parser.parse_args(["public-report", "--db", "FILE", "--out", "docs/x.md"])
-    assert (str(args.report_db), str(args.out)) == ("FILE", "docs/x.md")
+    own = argparse.ArgumentParser()
+    add_commands(own.add_subparsers(dest="command"))
+    for parser in (own, build_parser()):  # cli.main registers the same commands
+        args = parser.parse_args(["build-public", "--source", "DIR", "--out", "FILE"])
+        assert (str(args.source), str(args.out), args.run) == ("DIR", "FILE", run_build)
+        args = parser.parse_args(["public-report", "--db", "FILE", "--out", "docs/x.md"])
+        assert (str(args.report_db), str(args.out), args.run) == ("FILE", "docs/x.md", run_report)
 
 
 # -- the build against the raw files -------------------------------------------------------
@@ -140,6 +167,16 @@ def test_store_is_public_and_names_its_sources(built):
     assert "Core spending power" in settings["funding_note"]
     assert store.funding().empty
     assert json.loads(settings["public_build_summary"])["files"]
+
+
+def test_store_contents_are_the_build_summarys_counts(built):
+    """The build's summary counts are the store's own contents, plus the areas that exist today."""
+    summary, store = built
+    counts, themes = store.contents()
+    assert counts == {key: value for key, value in summary.counts.items() if key != "authorities_today"}
+    assert (counts["authorities"], counts["county_councils"], counts["county_unitaries"]) == (44, 27, 17)
+    assert int(themes["ranked"].sum()) == counts["ranked_indicators"]
+    assert int(themes["context"].sum()) == counts["context_indicators"]
 
 
 def test_authorities_are_the_county_areas(built):

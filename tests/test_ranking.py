@@ -21,6 +21,7 @@ from benchmarking.method.ranking import (
     indicator_ranks,
     quartile,
     rank_within_groups,
+    require_known_indicators,
 )
 
 NA = None
@@ -257,3 +258,38 @@ def test_output_shares_no_memory_with_values():
     ranks.loc[0, "value"] = 99.0
     ranks.loc[0, "authority_code"] = "Z"
     pd.testing.assert_frame_equal(values, before)
+
+
+def test_require_known_indicators_names_the_unknown_ids_and_what_to_pass():
+    """One check and one message: the ids missing from the indicator table, and what to pass."""
+    require_known_indicators(["I1", "I2", "I1"], pd.Index(["I1", "I2", "I3"]), "values")  # all known: no error
+    with pytest.raises(UnknownIndicatorError) as raised:
+        require_known_indicators(["I9", "I1", "I8", "I9"], ["I1"], "ranks")
+    assert str(raised.value) == (
+        "ranks refer to 2 indicator id(s) not in the indicator table: 'I8', 'I9'. "
+        "Pass the indicator table the ranks were made from, or drop those rows."
+    )
+
+
+def test_every_engine_step_refuses_unknown_indicators_with_the_same_message():
+    """Ranking, positions, sensitivity and travel all use the one check (only the frame's name differs)."""
+    from benchmarking.method.positions import positions
+    from benchmarking.method.sensitivity import rank_matrix
+    from benchmarking.method.travel import direction_of_travel
+
+    values = values_over_periods({"2020/21": {"E1": {"A": 1, "B": 3}}, "2021/22": {"E1": {"A": 2, "B": 1}}})
+    ranks = indicator_ranks(values, indicators_frame(["E1"]))
+    other = indicators_frame(["X"])
+    messages = set()
+    for call in (
+        lambda: indicator_ranks(values, other),
+        lambda: positions(ranks, other),
+        lambda: rank_matrix(ranks, other, "2021/22"),
+        lambda: direction_of_travel(values, other),
+    ):
+        with pytest.raises(
+            UnknownIndicatorError, match="1 indicator id\\(s\\) not in the indicator table: 'E1'"
+        ) as raised:
+            call()
+        messages.add(str(raised.value).replace("values", "FRAME").replace("ranks", "FRAME"))
+    assert len(messages) == 1

@@ -9,7 +9,7 @@ from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
 from hypothesis import given, settings
 
 from benchmarking.charts import theme_weights_chart
-from benchmarking.errors import BadPeriodError, UnknownThemeError
+from benchmarking.errors import BadPeriodError, BadWeightsError, UnknownThemeError
 from benchmarking.method.positions import LA_CORE, OVERALL, positions
 from benchmarking.method.ranking import indicator_ranks, min_rank_rows
 from benchmarking.method.sensitivity import (
@@ -190,8 +190,8 @@ def test_min_rank_rows_follows_the_engine_rule(row, expected):
     "weights, error, match",
     [
         ({"Nowhere": 1}, UnknownThemeError, "Nowhere"),
-        ({"Economy": -1}, ValueError, ">= 0"),
-        ({"Economy": 0, "Transport": 0}, ValueError, "every theme is weighted 0"),
+        ({"Economy": -1}, BadWeightsError, ">= 0"),
+        ({"Economy": 0, "Transport": 0}, BadWeightsError, "every theme is weighted 0"),
     ],
 )
 def test_bad_weights_are_refused_with_a_clear_message(weights, error, match):

@@ -7,6 +7,7 @@ import pytest
 from engine_frames import indicators_frame, values_over_periods
 from scipy import stats
 
+from benchmarking.errors import BadArgumentError
 from benchmarking.method.significance import (
     MAD_TO_SD,
     NOT_TESTED,
@@ -120,9 +121,9 @@ def test_coarse_indicators_fall_back_to_the_standard_deviation():
 
 
 def test_bad_alpha_is_refused():
-    """alpha outside (0, 1) raises ValueError naming it."""
+    """alpha outside (0, 1) raises BadArgumentError naming it."""
     values, indicators = frames()
-    with pytest.raises(ValueError, match="alpha"):
+    with pytest.raises(BadArgumentError, match="alpha"):
         significant_change(direction_of_travel(values, indicators), indicators, alpha=5)
 
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking.errors import UnknownAuthorityError
-from benchmarking.method.groups import UnknownGroupError, available_groups, needs_focus, resolve_group
+from benchmarking.errors import BadArgumentError, UnknownAuthorityError, UnknownGroupError
+from benchmarking.method.groups import available_groups, needs_focus, resolve_group
 from benchmarking.method.similarity import (
     context_features,
     distance_matrix,
@@ -128,7 +128,7 @@ def test_distances_to_a_published_list_give_each_members_place():
     "code, k, error, match",
     [
         ("Z", 2, UnknownAuthorityError, "'Z'"),
-        ("A", 0, ValueError, "positive"),
+        ("A", 0, BadArgumentError, "positive"),
     ],
 )
 def test_bad_neighbour_requests_are_refused(code, k, error, match):

@@ -9,7 +9,7 @@ from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
 from hypothesis import given, settings
 
 from benchmarking.charts import interval_chart
-from benchmarking.errors import UnknownAuthorityError
+from benchmarking.errors import BadArgumentError, UnknownAuthorityError
 from benchmarking.method.positions import OVERALL
 from benchmarking.method.ranking import indicator_ranks
 from benchmarking.method.sensitivity import rank_matrix
@@ -228,9 +228,9 @@ def test_interval_sentence_names_authority_theme_and_replicates():
     ],
 )
 def test_bad_options_are_refused(options, match):
-    """Zero replicates or a level outside (0, 1) raise ValueError naming the option."""
+    """Zero replicates or a level outside (0, 1) raise BadArgumentError naming the option."""
     ranks, indicators = latent_case()
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(BadArgumentError, match=match):
         bootstrap_positions(ranks, indicators, LATEST, **options)
 
 

@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarking.charts import frontier_chart
+from benchmarking.errors import TooFewAuthoritiesError
 from benchmarking.method.positions import OVERALL
 from benchmarking.method.value_for_money import (
     AS_PREDICTED,
     BETTER,
-    TooFewAuthoritiesError,
     efficiency_frontier,
     frontier_line,
     performance_scores,

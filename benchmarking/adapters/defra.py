@@ -27,16 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA,
-    CodeLookups,
-    Loaded,
-    resolve_codes,
-    skip_counts,
-    unmatched_reason,
-)
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, resolve_codes, skip_counts
 
 from . import read_published_csv
+from .lookups import CodeLookups, unmatched_reason
 
 FOLDER = "defra_waste"
 DATA_FILE = "table3_selected_waste_indicators_2010-11_to_2022-23.csv"

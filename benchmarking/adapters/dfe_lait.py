@@ -33,7 +33,6 @@ date.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -41,17 +40,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA,
-    CodeLookups,
-    Loaded,
-    no_skips,
-    resolve_codes,
-    skip_counts,
-    unmatched_reason,
-)
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
+from benchmarking.method.periods import pooled_years_label, split_status, status_of_marker
 
 from . import invalid, published_file, read_published_csv
+from .lookups import CodeLookups, unmatched_reason
 
 FOLDER = "dfe_lait"
 DATA_FILE = "bds_long_0.parquet"
@@ -71,9 +64,6 @@ THEME_SOURCE = "DfE LAIT"
 
 POLARITY = {"high": "high", "low": "low"}
 """LAIT ``Polarity`` (lower-cased) -> polarity; anything else (``-``, ``NA``, blank) is ``none``."""
-
-STATUS_MARKERS = {"rev": "revised", "final": "final", "prov": "provisional", "ot": "final"}
-"""Status marker in a LAIT year label -> value status (``OT`` = outturn, a final figure)."""
 
 NEIGHBOUR_MODELS = {
     "dfe-sn-2021": (
@@ -102,8 +92,6 @@ _DICTIONARY_COLUMNS = (
 )
 _NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number", "neighbour_la_name")
 _NOT_GIVEN = {"", "-", "na", "n/a", "none"}
-_MARKER = re.compile(r"^(.*?)\s*\(([^)]*)\)\s*$")
-_YEAR_SPAN = re.compile(r"^(\d{4})/(\d{2})-(\d{2})/(\d{2})$")
 
 
 # ---------------------------------------------------------------------------------------
@@ -115,19 +103,16 @@ def normalise_period(label: str) -> tuple[str | None, str, str | None]:
     """Return (period label, status, reason) for a LAIT ``Years`` label.
 
     ``('2024', 'revised', None)`` for ``2024 (Rev)``; ``('2013-16', 'final', None)`` for
-    ``2013/14-15/16``; ``(None, 'final', reason)`` for a label that names no period.
+    ``2013/14-15/16``; ``(None, 'final', reason)`` for a label that names no period. The
+    marker and span rules are ``periods``'; the bare years stay as LAIT writes them.
     """
-    text = str(label).strip()
+    text, marker = split_status(label)
     status = "final"
-    if m := _MARKER.match(text):
-        marker = m.group(2).strip().lower()
-        if marker not in STATUS_MARKERS:
-            return None, status, f"unknown status marker ({m.group(2)}) in period label {text!r}"
-        text, status = m.group(1).strip(), STATUS_MARKERS[marker]
-    if m := _YEAR_SPAN.match(text):
-        first = int(m.group(1))
-        last = (first // 100) * 100 + int(m.group(4))
-        text = f"{first}-{last % 100:02d}" if last > first else text
+    if marker is not None:
+        status = status_of_marker(marker)
+        if status is None:
+            return None, "final", f"unknown status marker ({marker}) in period label {str(label).strip()!r}"
+    text = pooled_years_label(text) or text
     if text in ("", "0"):
         return None, status, f"period label {label!r} is not a period"
     return text, status, None

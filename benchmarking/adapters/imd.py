@@ -2,7 +2,7 @@
 
 Reads ``imd2019_utla_imd_summary.csv`` (the ``IMD`` sheet of MHCLG's File 11 saved as CSV;
 see ``shared/data/PROVENANCE.md`` section 3) with the same reader and column mapping as
-an uploaded file (``importer.read_file``, ``mapping.apply_mapping``; the mapping is
+an uploaded file (``reading.read_file``, ``mapping.apply_mapping``; the mapping is
 ``MAPPING``), and returns items for ``importer.import_frames``:
 
 * ``deprivation``: one row per authority (151 upper-tier authorities on 2019 boundaries),

@@ -25,16 +25,10 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.adapters.ons_population import population_for_period
-from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA,
-    CodeLookups,
-    Loaded,
-    resolve_codes,
-    skip_counts,
-    unmatched_reason,
-)
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, resolve_codes, skip_counts
 
 from . import read_published_csv
+from .lookups import CodeLookups, unmatched_reason
 
 FOLDER = "mhclg_revenue"
 DATA_FILE = "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv"

@@ -28,17 +28,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarking.method.membership import (
-    NOT_A_COUNTY_AREA,
-    CodeLookups,
-    alive_on,
-    no_skips,
-    resolve_codes,
-    skip_counts,
-    unmatched_reason,
-)
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, alive_on, no_skips, resolve_codes, skip_counts
 
 from . import read_published_csv
+from .lookups import CodeLookups, unmatched_reason
 
 FOLDER = "ons_population"
 FILES = {

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -268,40 +267,6 @@ def run_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands) -> None:
-    """Add the ``public-report`` subcommand to the CLI's subparsers."""
-    parser = commands.add_parser(
-        "public-report",
-        help="write docs/public-counties.md from a store built by build-public",
-        description="Write the county areas' Overall and theme positions on the public data, "
-        "with the quadrant chart and the data sources, as Markdown.",
-    )
-    parser.add_argument(
-        "--db",
-        dest="report_db",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help="store built by build-public (default: the global --db, else $BENCHMARKING_DB)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=DEFAULT_OUT,
-        metavar="FILE",
-        help="Markdown file to write; the chart goes beside it (default: docs/public-counties.md)",
-    )
-    parser.add_argument("--focus", default=None, help="focus authority code (default: the store's, Leicestershire)")
-    parser.set_defaults(run=run_report)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``python -m benchmarking.public_report [--db FILE] [--out FILE]``."""
-    from benchmarking.cli import main as cli_main  # the one command line: same parsing and error handling
-
-    return cli_main(["public-report", *(argv if argv is not None else sys.argv[1:])])
-
-
 # ---------------------------------------------------------------------------------------
 # Private helpers
 # ---------------------------------------------------------------------------------------
@@ -369,7 +334,3 @@ def _skipped_section(summary_json: str | None) -> list[str]:
     if notes:
         lines += ["", *[f"- {note}" for note in notes]]
     return lines
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -262,15 +262,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_engine_commands(commands) -> None:
-    from benchmarking.briefing.public_report import add_commands as add_public_report
     from benchmarking.cli.brief import add_commands as add_brief
     from benchmarking.cli.exports import add_commands as add_exports
-    from benchmarking.datasets.public_build import add_commands as add_public_build
+    from benchmarking.cli.public import add_commands as add_public
 
     add_exports(commands)
     add_brief(commands)
-    add_public_build(commands)
-    add_public_report(commands)
+    add_public(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

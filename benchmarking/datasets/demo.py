@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarking.errors import BadArgumentError
 from benchmarking.method.periods import financial_year_label, period_start
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
 
@@ -206,7 +207,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     theme_service = pd.read_csv(DATA_DIR / "theme_services.csv")
     dashboard = pd.read_csv(DATA_DIR / "performance_dashboard_2021_22.csv", keep_default_na=False, na_values=[""])
     if focus not in set(authorities["code"]):
-        raise ValueError(f"focus authority {focus!r} is not one of the demo authorities")
+        raise BadArgumentError(f"focus authority {focus!r} is not one of the demo authorities")
     indicators, printed = build_indicators(dashboard)
     core_themes = set(theme_service.loc[theme_service["is_core_theme"], "theme"])
     indicators["is_core"] = indicators["theme"].isin(core_themes)

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import DuplicateKeyError
+from benchmarking.errors import DuplicateKeyError, UnknownComparatorError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.method.ranking import rank_within_groups, require_columns, restrict_to_group
 
@@ -123,7 +123,7 @@ def quadrants(
     ``on_median`` (True when either rank equals the median ``(N + 1) / 2``).
     """
     if comparator not in COMPARATORS:
-        raise ValueError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
+        raise UnknownComparatorError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
     require_columns(positions_for_theme, ("authority_code", "position"), "positions_for_theme")
     require_columns(context_ranks_for_theme, ("authority_code", "rank"), "context_ranks_for_theme")
     for frame, name in (

@@ -36,40 +36,18 @@ Pure functions over DataFrames: ``reporting_calendar`` then ``reporting_values``
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import BadPeriodError
-from benchmarking.method.membership import period_midpoint, period_span
-from benchmarking.method.periods import financial_year_label
+from benchmarking.method.periods import financial_year_label, midpoint_or_none, period_end, span_or_none
 
 MAX_YEARS_OLDER = 2
 """How many reporting periods back an indicator's latest figures may be and still count."""
 
 VINTAGE_COLUMNS = ("indicator_id", "period", "source_period", "years_older")
-
-
-@functools.lru_cache(maxsize=4096)
-def _span(label: str) -> tuple[dt.date, dt.date] | None:
-    try:
-        return period_span(label)
-    except BadPeriodError:
-        return None
-
-
-def period_end(label: str) -> dt.date:
-    """Return the last day of the period a label names (1 Jan 1900 when it cannot be read)."""
-    span = _span(str(label))
-    return span[1] if span else dt.date(1900, 1, 1)
-
-
-@functools.lru_cache(maxsize=4096)
-def _midpoint(label: str) -> dt.date | None:
-    return None if _span(label) is None else period_midpoint(label)
 
 
 def _financial_year_of(day: dt.date) -> int:
@@ -78,7 +56,7 @@ def _financial_year_of(day: dt.date) -> int:
 
 
 def _is_single_financial_year(label: str) -> bool:
-    span = _span(label)
+    span = span_or_none(label)
     return span is not None and span[0].month == 4 and span[0].day == 1 and (span[1] - span[0]).days in (364, 365)
 
 
@@ -101,11 +79,11 @@ class ReportingCalendar:
         """Return the reporting period a published label belongs to (None if it cannot be placed)."""
         if label in self.label_of:
             return self.label_of[label]
-        span = _span(label)
+        span = span_or_none(label)
         if span is None:
             return None
         if self.financial:
-            year = _financial_year_of(_midpoint(label))
+            year = _financial_year_of(midpoint_or_none(label))
             match = self.periods.loc[self.periods["year"] == year, "label"]
             return str(match.iloc[0]) if len(match) else financial_year_label(year)
         earlier = self.periods.loc[self.periods["start_date"] <= pd.Timestamp(span[0]), "label"]
@@ -120,7 +98,7 @@ class ReportingCalendar:
         if reporting is None:
             return np.nan
         if self.financial:
-            middle = _midpoint(reporting)
+            middle = midpoint_or_none(reporting)
             return float(_financial_year_of(middle)) if middle else np.nan
         match = self.periods.index[self.periods["label"] == reporting]
         return float(self.periods.loc[match[0], "order"]) if len(match) else np.nan
@@ -129,22 +107,22 @@ class ReportingCalendar:
 def reporting_calendar(labels: Iterable[str]) -> ReportingCalendar:
     """Return the reporting calendar for the published period labels of the ranked values."""
     labels = sorted(
-        {str(label) for label in labels if _span(str(label)) is not None},
-        key=lambda label: (_span(label)[1], _span(label)[0], label),
+        {str(label) for label in labels if span_or_none(str(label)) is not None},
+        key=lambda label: (span_or_none(label)[1], span_or_none(label)[0], label),
     )
     financial = any(_is_single_financial_year(label) for label in labels)
     if not financial:
         periods = pd.DataFrame(
             {
                 "label": labels,
-                "start_date": pd.to_datetime([_span(label)[0] for label in labels]),
+                "start_date": pd.to_datetime([span_or_none(label)[0] for label in labels]),
             }
         )
         periods = periods.sort_values(["start_date", "label"], kind="stable").reset_index(drop=True)
         periods["order"] = np.arange(len(periods))
         periods["year"] = periods["start_date"].dt.year
         return ReportingCalendar(False, periods, {label: label for label in labels})
-    year_of = {label: _financial_year_of(_midpoint(label)) for label in labels}
+    year_of = {label: _financial_year_of(midpoint_or_none(label)) for label in labels}
     separators = {label[4] for label in labels if _is_single_financial_year(label) and len(label) == 7}
     names: dict[int, str] = {}
     for year in sorted(set(year_of.values())):

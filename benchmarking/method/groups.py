@@ -23,17 +23,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from benchmarking.errors import BenchmarkingError
+from benchmarking.errors import UnknownGroupError
 from benchmarking.method.similarity import nearest_neighbours
 
 DEFAULT_GROUP = "all"
 SIMILAR_PREFIX = "similar:"
 SIMILAR_SIZES = (5, 10, 15)
 """The computed similar-authority groups offered for a focus authority (k neighbours each)."""
-
-
-class UnknownGroupError(BenchmarkingError):
-    """A comparator group id that the store does not define."""
 
 
 @dataclass(frozen=True)

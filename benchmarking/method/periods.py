@@ -1,8 +1,22 @@
-"""Reading published period labels (``2020/21``, ``2021``, ``Mar 2022``) into start dates."""
+"""Period labels (``2020/21``, ``2021``, ``Mar 2022``, ``2024 (Rev)``): their days and their status.
+
+The one home of the period rules: where a period starts (``period_start``) and ends
+(``period_span``, ``period_end``), its midpoint (``period_midpoint``: the day that decides
+which authorities a period's group holds and which financial year a label counts in), the
+status marker a publisher may append (``split_status``, ``period_status``), and the label
+of a financial year (``financial_year_label``).
+
+Status markers: a trailing ``(Rev)``, ``(Revised)``, ``(R)``, ``(P)``, ``(Prov)``,
+``(Provisional)``, ``(Final)`` or ``(OT)`` (outturn) names the figures' status
+(``STATUS_MARKERS``, any case) and is no part of the period; any other bracketed text
+makes the label unreadable.
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 import re
 
 from benchmarking.errors import BadPeriodError
@@ -10,13 +24,49 @@ from benchmarking.errors import BadPeriodError
 _MONTHS = {
     m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
 }
-_STATUS_SUFFIX = re.compile(r"\s*\((rev|revised|p|prov|provisional|r|final)\)\s*$", re.I)
+STATUS_MARKERS = {
+    "rev": "revised",
+    "revised": "revised",
+    "r": "revised",
+    "p": "provisional",
+    "prov": "provisional",
+    "provisional": "provisional",
+    "final": "final",
+    "ot": "final",
+}
+"""Status marker of a label (lower-cased) -> the status of its figures (``OT`` = outturn, final)."""
+
+_MARKER = re.compile(r"^(.*?)\s*\(([^)]*)\)\s*$")
 # 2020/21, 2020-21, 2020/2021, 2020-2021: a financial or academic year starting in April
 _FINANCIAL = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 _QUARTER = re.compile(r"^q([1-4])\s+(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I)
 _MONTH_YEAR = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{4})$", re.I)
 _YEAR = re.compile(r"^(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_POOLED_YEARS = re.compile(r"^(\d{4})/(\d{2})-(\d{2})/(\d{2})$")
+
+
+def split_status(label: str) -> tuple[str, str | None]:
+    """Return (the label without a trailing bracketed marker, the marker's text or None).
+
+    ``'2024 (Rev)'`` -> ``('2024', 'Rev')``; ``'2023-24'`` -> ``('2023-24', None)``. Whether
+    the marker is a known status is ``status_of_marker``'s question.
+    """
+    text = str(label).strip()
+    if m := _MARKER.match(text):
+        return m.group(1).strip(), m.group(2)
+    return text, None
+
+
+def status_of_marker(marker: str | None) -> str | None:
+    """Return the status a marker names ('revised', 'provisional', 'final'), None if unknown."""
+    return None if marker is None else STATUS_MARKERS.get(marker.strip().lower())
+
+
+def _without_status(label: str) -> str:
+    """Return the label without a known status marker (an unknown marker stays, unreadable)."""
+    text, marker = split_status(label)
+    return text if marker is None or status_of_marker(marker) is not None else str(label).strip()
 
 
 def _end_year(start: int, suffix: str) -> int:
@@ -32,9 +82,9 @@ def period_start(label: str, today: dt.date | None = None) -> dt.date:
     ``2020/21`` and ``2020-21`` start on 1 April 2020 (a single-year span). A
     multi-year span such as ``2014-16`` or ``2018-21`` starts on 1 January of its
     first year. ``2021`` starts 1 January 2021, ``Mar 2022`` on 1 March 2022; a
-    trailing ``(Rev)``/``(P)`` status marker is ignored here.
+    trailing status marker (``(Rev)``, ``(P)``) is ignored here.
     """
-    text = _STATUS_SUFFIX.sub("", str(label).strip())
+    text = _without_status(label)
     today = today or dt.date.today()
     start: dt.date | None = None
     if m := _FINANCIAL.match(text):
@@ -67,19 +117,86 @@ def period_start(label: str, today: dt.date | None = None) -> dt.date:
     return start
 
 
+def period_span(label: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of the period a label names (BadPeriodError if unreadable).
+
+    ``2022-23`` and ``2022/23``: 1 April 2022 to 31 March 2023; ``2014-16``: 1 January 2014
+    to 31 December 2016; ``2023``: the calendar year; ``Jun 2021``: that month; a quarter
+    ``Q1 2022-23``: three months; an ISO date: that day. The start is ``period_start``'s.
+    """
+    start = period_start(label)
+    text = _without_status(label)
+    if m := _FINANCIAL.match(text):
+        first, suffix = int(m.group(1)), m.group(2)
+        last = int(suffix) if len(suffix) == 4 else (first // 100) * 100 + int(suffix)
+        if last < first:
+            last += 100
+        end = dt.date(first + 1, 3, 31) if last == first + 1 else dt.date(last, 12, 31)
+    elif _QUARTER.match(text):
+        end = _add_months(start, 3) - dt.timedelta(days=1)
+    elif _MONTH_YEAR.match(text):
+        end = dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+    elif _YEAR.match(text):
+        end = dt.date(start.year, 12, 31)
+    else:  # an ISO date names one day
+        end = start
+    return start, end
+
+
+def period_midpoint(label: str) -> dt.date:
+    """Return the middle day of the period (``2022-23`` -> 30 Sep 2022, ``2023`` -> 2 Jul 2023)."""
+    start, end = period_span(label)
+    return start + (end - start) / 2
+
+
+@functools.lru_cache(maxsize=4096)
+def span_or_none(label: str) -> tuple[dt.date, dt.date] | None:
+    """Return ``period_span(label)``, or None when the label cannot be read (cached)."""
+    try:
+        return period_span(label)
+    except BadPeriodError:
+        return None
+
+
+def midpoint_or_none(period: str | dt.date) -> dt.date | None:
+    """Return the midpoint of a period label (a date is its own midpoint), None if unreadable."""
+    if isinstance(period, dt.date):
+        return period
+    span = span_or_none(str(period))
+    return None if span is None else span[0] + (span[1] - span[0]) / 2
+
+
+def period_end(label: str) -> dt.date:
+    """Return the last day of the period a label names (1 Jan 1900 when it cannot be read)."""
+    span = span_or_none(str(label))
+    return span[1] if span else dt.date(1900, 1, 1)
+
+
 def period_status(label: str) -> str | None:
     """Return 'revised' or 'provisional' when the label carries such a marker, else None."""
-    m = _STATUS_SUFFIX.search(str(label))
-    if not m:
-        return None
-    word = m.group(1).lower()
-    if word.startswith("r"):
-        return "revised"
-    if word.startswith("p"):
-        return "provisional"
-    return None
+    status = status_of_marker(split_status(label)[1])
+    return status if status in ("revised", "provisional") else None
 
 
 def financial_year_label(start_year: int) -> str:
     """Return the financial-year label (``2021/22``) that starts in April of ``start_year``."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def pooled_years_label(label: str) -> str | None:
+    """Return the first-to-last-year label of a span of financial or academic years, else None.
+
+    ``2013/14-15/16`` (three years, first to last) -> ``2013-16``, as the LGBF writes its
+    pooled aggregates; None when the label is not such a span or its years run backwards.
+    """
+    m = _POOLED_YEARS.match(str(label).strip())
+    if not m:
+        return None
+    first = int(m.group(1))
+    last = (first // 100) * 100 + int(m.group(4))
+    return f"{first}-{last % 100:02d}" if last > first else None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)

@@ -29,8 +29,14 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import UnknownIndicatorError, UnknownThemeError
-from benchmarking.method.ranking import nullable_int, rank_within_groups, require_columns
+from benchmarking.errors import BadArgumentError, UnknownThemeError
+from benchmarking.method.ranking import (
+    min_rank_rows,
+    nullable_int,
+    rank_within_groups,
+    require_columns,
+    require_known_indicators,
+)
 
 OVERALL = "Overall"
 LA_CORE = "LA Core"
@@ -55,6 +61,15 @@ POSITION_COLUMNS = (
 # ---------------------------------------------------------------------------------------
 
 
+def average_rank_key(average_rank: np.ndarray | pd.Series, eligible: np.ndarray | None = None) -> np.ndarray:
+    """Return the keys positions are taken on: averages rounded to ``AVERAGE_RANK_DECIMALS``
+    places (so float noise makes no false order), NaN where ``eligible`` is False."""
+    key = np.round(np.asarray(average_rank, dtype=float), AVERAGE_RANK_DECIMALS)
+    if eligible is not None:
+        key = np.where(np.asarray(eligible, dtype=bool), key, np.nan)
+    return key
+
+
 def position_of_average_rank(
     average_rank: np.ndarray | pd.Series, group: np.ndarray | None = None, eligible: np.ndarray | None = None
 ) -> np.ndarray:
@@ -64,12 +79,22 @@ def position_of_average_rank(
     1 = lowest average, equal averages share the lowest position. ``group`` holds integer
     group codes (default: one group); ``eligible`` masks the rows that may hold a position.
     """
-    average = np.asarray(average_rank, dtype=float)
-    key = np.round(average, AVERAGE_RANK_DECIMALS)
-    if eligible is not None:
-        key = np.where(np.asarray(eligible, dtype=bool), key, np.nan)
+    key = average_rank_key(average_rank, eligible)
     codes = np.zeros(len(key), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
     return rank_within_groups(codes, key) if len(key) else np.array([], dtype=float)
+
+
+def positions_along_axis(average_rank: np.ndarray, eligible: np.ndarray | None = None, axis: int = -1) -> np.ndarray:
+    """Return positions by the rule of ``position_of_average_rank`` for an array of average
+    ranks whose groups lie along ``axis`` (e.g. weighting x authority x column, axis 1).
+
+    Every other index picks one group; NaN where not eligible. Vectorised: one sort per group.
+    """
+    key = np.ascontiguousarray(np.moveaxis(average_rank_key(average_rank, eligible), axis, -1))
+    if key.size == 0:
+        return np.moveaxis(key, -1, axis)
+    ranked = min_rank_rows(key.reshape(-1, key.shape[-1])).reshape(key.shape)
+    return np.moveaxis(ranked, -1, axis)
 
 
 def positions(
@@ -95,20 +120,15 @@ def positions(
     require_columns(ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks")
     require_columns(indicators, ("id", "theme", "is_core"), "indicators")
     if not 0 <= min_coverage <= 1:
-        raise ValueError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
+        raise BadArgumentError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
     if n_group is not None and n_group < 1:
-        raise ValueError(f"n_group must be a positive number of authorities, got {n_group!r}")
+        raise BadArgumentError(f"n_group must be a positive number of authorities, got {n_group!r}")
     theme_names, theme_of, core_of = _indicator_themes(indicators)
 
     # Integer codes for the rows; per-indicator lookups taken by code.
     indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
+    require_known_indicators(indicator_ids, indicators["id"], "ranks")
     known = pd.Index(indicators["id"]).get_indexer(indicator_ids)
-    if (known < 0).any():
-        unknown = sorted(map(str, indicator_ids[known < 0]))
-        raise UnknownIndicatorError(
-            f"ranks refer to indicator id(s) {unknown[:5]} not in the indicator table; "
-            "pass the indicator table the ranks were made from"
-        )
     theme_of, core_of = theme_of[known], core_of[known]
     period_code, periods, period_starts = _period_codes(ranks)
     authority_code, authorities = pd.factorize(ranks["authority_code"])

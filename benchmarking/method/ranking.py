@@ -87,13 +87,8 @@ def indicator_ranks(
     values = restrict_to_group(values, authority_codes)
 
     indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
+    require_known_indicators(indicator_ids, polarity.index, "values")
     position = pd.Index(polarity.index).get_indexer(indicator_ids)
-    if (position < 0).any():
-        unknown = sorted(map(str, indicator_ids[position < 0]))
-        raise UnknownIndicatorError(
-            f"values refer to {len(unknown)} indicator id(s) not in the indicator table: "
-            f"{_preview(unknown)}. Add them to the indicator table or drop those values."
-        )
     # Per-indicator lookups, taken to the rows by integer code (no per-row string work).
     kind = _polarity_codes(polarity.to_numpy()[position])
     midpoint_of = midpoint.to_numpy()[position]
@@ -228,6 +223,20 @@ def require_columns(frame: pd.DataFrame, columns: Sequence[str], frame_name: str
         raise MissingColumnsError(
             f"{frame_name} lacks column(s) {missing}; it has {list(frame.columns)}. "
             f"Pass the frame the store returns for {frame_name}."
+        )
+
+
+def require_known_indicators(indicator_ids: Iterable, known_ids: Iterable, frame_name: str) -> None:
+    """Raise UnknownIndicatorError naming the ids of ``indicator_ids`` missing from ``known_ids``.
+
+    The one check that a frame's indicators are all in the indicator table handed in with it.
+    """
+    ids = pd.Index(pd.unique(np.asarray(list(indicator_ids), dtype=object)))
+    unknown = sorted(map(str, ids[~ids.isin(list(known_ids))]))
+    if unknown:
+        raise UnknownIndicatorError(
+            f"{frame_name} refer to {len(unknown)} indicator id(s) not in the indicator table: "
+            f"{_preview(unknown)}. Pass the indicator table the {frame_name} were made from, or drop those rows."
         )
 
 

@@ -24,8 +24,8 @@ Conventions
   sum(w_i over the column's available indicators)``; below ``min_coverage`` there is no
   position. With equal weights this is the engine's coverage. A theme weighted 0 drops out
   of both sums: that is leave-one-theme-out.
-* **Position** = "min" rank of the rounded weighted average among eligible authorities,
-  exactly as ``positions`` does (``AVERAGE_RANK_DECIMALS``).
+* **Position** = "min" rank of the rounded weighted average among eligible authorities:
+  the engine's one rule (``positions.positions_along_axis``, as ``positions`` uses).
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import BadPeriodError, UnknownIndicatorError, UnknownThemeError
-from benchmarking.method.positions import AVERAGE_RANK_DECIMALS, LA_CORE, OVERALL, scaled_ranks
-from benchmarking.method.ranking import min_rank_rows, require_columns
+from benchmarking.errors import BadArgumentError, BadPeriodError, BadWeightsError, UnknownThemeError
+from benchmarking.method.positions import LA_CORE, OVERALL, positions_along_axis, scaled_ranks
+from benchmarking.method.ranking import require_columns, require_known_indicators
 
 SENSITIVITY_COLUMNS = (
     "authority_code",
@@ -119,13 +119,8 @@ def rank_matrix(
     n_ranked = rows["n_ranked"].to_numpy(dtype=float, na_value=0.0)
     available_ids = pd.unique(rows.loc[n_ranked > 0, "indicator_id"])
 
+    require_known_indicators(available_ids, indicators["id"], "ranks")
     catalogue = indicators.set_index("id")
-    missing = [i for i in available_ids if i not in catalogue.index]
-    if missing:
-        raise UnknownIndicatorError(
-            f"ranks refer to indicator id(s) {sorted(map(str, missing))[:5]} not in the "
-            "indicator table; pass the indicator table the ranks were made from"
-        )
     theme = catalogue.loc[available_ids, "theme"].astype(str).to_numpy()
     core = catalogue.loc[available_ids, "is_core"].fillna(False).astype(bool).to_numpy()
     order = np.lexsort((np.asarray(available_ids, dtype=str), ~core, theme))
@@ -167,12 +162,14 @@ def weighted_positions(
     indicators sharing a theme and core flag, no loop over weightings or authorities.
     """
     if not 0 <= min_coverage <= 1:
-        raise ValueError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
+        raise BadArgumentError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
     weights = np.atleast_2d(np.asarray(weights, dtype=float))
     if weights.shape[1] != matrix.n_indicators:
-        raise ValueError(f"weights must have one column per indicator ({matrix.n_indicators}), got {weights.shape[1]}")
+        raise BadWeightsError(
+            f"weights must have one column per indicator ({matrix.n_indicators}), got {weights.shape[1]}"
+        )
     if (weights < 0).any() or not np.isfinite(weights).all():
-        raise ValueError("weights must be finite and non-negative")
+        raise BadWeightsError("weights must be finite and non-negative")
     # Rows of whole numbers (equal weights of 1, bootstrap counts) keep exact integer sums;
     # other rows are divided by their largest weight, so that equal weights become 1.
     fractional = (weights != np.round(weights)).any(axis=1)
@@ -205,15 +202,7 @@ def weighted_positions(
     # Work in column x weighting x authority; hand back weighting x authority x column.
     average = average.transpose(1, 2, 0)
     eligible = eligible.transpose(1, 2, 0)
-    return average, positions_of_averages(average, eligible)
-
-
-def positions_of_averages(average: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """Return "min" positions of weighting x authority x column averages among the eligible
-    authorities of each weighting and column (NaN where not eligible)."""
-    key = np.where(eligible, np.round(average, AVERAGE_RANK_DECIMALS), np.nan)
-    rows = np.ascontiguousarray(key.transpose(0, 2, 1))  # weighting x column x authority
-    return min_rank_rows(rows.reshape(-1, rows.shape[-1])).reshape(rows.shape).transpose(0, 2, 1)
+    return average, positions_along_axis(average, eligible, axis=1)  # the engine's position rule
 
 
 # ---------------------------------------------------------------------------------------
@@ -224,7 +213,7 @@ def positions_of_averages(average: np.ndarray, eligible: np.ndarray) -> np.ndarr
 def indicator_weights(matrix: RankMatrix, theme_weights: Mapping[str, float]) -> np.ndarray:
     """Return each indicator's weight: its theme's weight in ``theme_weights`` (default 1).
 
-    Raises UnknownThemeError for a theme the matrix lacks and ValueError for a negative
+    Raises UnknownThemeError for a theme the matrix lacks and BadWeightsError for a negative
     weight or when every indicator would weigh 0.
     """
     unknown = sorted(set(theme_weights) - set(matrix.theme_names))
@@ -235,10 +224,10 @@ def indicator_weights(matrix: RankMatrix, theme_weights: Mapping[str, float]) ->
         )
     by_theme = np.array([float(theme_weights.get(name, 1.0)) for name in matrix.theme_names])
     if (by_theme < 0).any() or not np.isfinite(by_theme).all():
-        raise ValueError(f"theme weights must be finite and >= 0, got {dict(theme_weights)}")
+        raise BadWeightsError(f"theme weights must be finite and >= 0, got {dict(theme_weights)}")
     weights = by_theme[matrix.theme_of] if matrix.n_indicators else np.zeros(0)
     if not (weights > 0).any():
-        raise ValueError("every theme is weighted 0: give at least one theme a positive weight")
+        raise BadWeightsError("every theme is weighted 0: give at least one theme a positive weight")
     return weights
 
 
@@ -287,7 +276,7 @@ def leave_one_theme_out(
     equals the engine's position computed on the ranks without that theme.
     """
     if column not in (OVERALL, LA_CORE):
-        raise ValueError(f"column must be {OVERALL!r} or {LA_CORE!r}, got {column!r}")
+        raise UnknownThemeError(f"column must be {OVERALL!r} or {LA_CORE!r}, got {column!r}")
     matrix = rank_matrix(ranks, indicators, period, scaled=scaled)
     c = matrix.columns.index(column)
     themes = [t for t in range(len(matrix.theme_names)) if (matrix.column_masks()[c] & (matrix.theme_of != t)).any()]

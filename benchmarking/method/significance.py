@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from benchmarking.errors import BadArgumentError
 from benchmarking.method.ranking import indicator_polarities, require_columns
 from benchmarking.method.travel import IMPROVED, NOT_COMPARABLE, WORSENED
 
@@ -112,9 +113,9 @@ def significant_change(
         travel, ("indicator_id", "authority_code", "period", "value", "previous_value", "change", "direction"), "travel"
     )
     if not 0 < alpha < 1:
-        raise ValueError(f"alpha must lie strictly between 0 and 1 (0.05 = 5%), got {alpha!r}")
+        raise BadArgumentError(f"alpha must lie strictly between 0 and 1 (0.05 = 5%), got {alpha!r}")
     if int(min_changes) < 2:
-        raise ValueError(f"min_changes must be at least 2, got {min_changes!r}")
+        raise BadArgumentError(f"min_changes must be at least 2, got {min_changes!r}")
     polarity, midpoint = indicator_polarities(indicators)
     # Per-indicator figures are looked up once per indicator, then taken to rows by code.
     code, ids = pd.factorize(travel["indicator_id"])

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import UnknownAuthorityError
+from benchmarking.errors import BadArgumentError, DuplicateKeyError, UnknownAuthorityError
 from benchmarking.method.ranking import require_columns
 
 TOTAL_SERVICE = "total"
@@ -122,7 +122,7 @@ def distance_matrix(features: pd.DataFrame) -> pd.DataFrame:
     z = standardise(features)
     codes = z["authority_code"].to_numpy()
     if codes.size != len(set(codes)):
-        raise ValueError("features lists an authority more than once; keep one row each")
+        raise DuplicateKeyError("features lists an authority more than once; keep one row each")
     values = z.drop(columns="authority_code").to_numpy(dtype=float)
     present = ~np.isnan(values)
     filled = np.where(present, values, 0.0)
@@ -143,10 +143,10 @@ def nearest_neighbours(features: pd.DataFrame, authority_code: str, k: int) -> p
 
     Columns: ``authority_code``, ``distance``, ``neighbour_rank`` (1 = nearest), then each
     context variable's raw value. The authority itself is never listed; fewer than ``k``
-    rows when fewer others exist. Raises UnknownAuthorityError and ValueError (k < 1).
+    rows when fewer others exist. Raises UnknownAuthorityError and BadArgumentError (k < 1).
     """
     if int(k) < 1:
-        raise ValueError(f"k must be a positive number of neighbours, got {k!r}")
+        raise BadArgumentError(f"k must be a positive number of neighbours, got {k!r}")
     distances = distance_matrix(features)
     if authority_code not in distances.index:
         raise UnknownAuthorityError(

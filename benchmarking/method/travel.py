@@ -32,9 +32,15 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import BadPeriodError, UnknownAuthorityError, UnknownIndicatorError
+from benchmarking.errors import BadArgumentError, BadPeriodError, UnknownAuthorityError
 from benchmarking.method.positions import OVERALL
-from benchmarking.method.ranking import indicator_polarities, require_columns, restrict_to_group, stable_order
+from benchmarking.method.ranking import (
+    indicator_polarities,
+    require_columns,
+    require_known_indicators,
+    restrict_to_group,
+    stable_order,
+)
 
 IMPROVED, NO_REAL_CHANGE, WORSENED, NOT_COMPARABLE = (
     "improved",
@@ -69,15 +75,15 @@ def direction_of_travel(
     """
     require_columns(values, ("indicator_id", "authority_code", "period", "period_start", "value"), "values")
     if tolerance < 0 or absolute_tolerance < 0:
-        raise ValueError(f"tolerance and absolute_tolerance must be >= 0, got {tolerance!r}, {absolute_tolerance!r}")
+        raise BadArgumentError(
+            f"tolerance and absolute_tolerance must be >= 0, got {tolerance!r}, {absolute_tolerance!r}"
+        )
     polarity, midpoint = indicator_polarities(indicators)
     values = restrict_to_group(values, authority_codes)
 
     indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
+    require_known_indicators(indicator_ids, polarity.index, "values")
     known = pd.Index(polarity.index).get_indexer(indicator_ids)
-    if (known < 0).any():
-        unknown = sorted(map(str, indicator_ids[known < 0]))
-        raise UnknownIndicatorError(f"values refer to indicator id(s) {unknown[:5]} not in the indicator table")
     authority_code, authorities = pd.factorize(values["authority_code"])
     start_code, _ = pd.factorize(values["period_start"], sort=True)
     if (start_code < 0).any():
@@ -176,7 +182,7 @@ def improvement_since_previous(
     ``places_gained`` (previous_rank - rank); sorted by theme, then name.
     """
     if min_rank_gain is not None and min_rank_gain < 1:
-        raise ValueError(f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}")
+        raise BadArgumentError(f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}")
     current = _focus_rows(ranks, indicators, authority_code, period)
     ranked_periods = _ranked_periods(ranks)
     current_start = current[["indicator_id", "period_start"]]

@@ -22,7 +22,7 @@ Bootstrap design
 * **Vectorised.** Draws for all replicates and indicators come from one call to the
   generator; multiplicities are counted with one ``bincount``; sums and counts are matrix
   products (replicate x indicator) @ (indicator x authority); positions use the engine's
-  ``rank_within_groups`` over replicate x column groups. No Python loop runs over
+  one rule (``positions.positions_along_axis``) over replicate x column groups. No Python loop runs over
   replicates or authorities.
 * **Interval.** The 90% interval (``level``) runs from the ``(1 - level) / 2`` to the
   ``(1 + level) / 2`` quantile of the replicate positions, taken as positions that occur
@@ -47,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import UnknownAuthorityError, UnknownThemeError
+from benchmarking.errors import BadArgumentError, UnknownAuthorityError, UnknownThemeError
 from benchmarking.method.sensitivity import RankMatrix, rank_matrix, weighted_positions
 from benchmarking.text.formatting import ordinal
 
@@ -159,11 +159,11 @@ def bootstrap_positions(
     """Return the point positions and ``n_replicates`` bootstrap replicates for one period.
 
     The point positions are those of ``positions.positions`` (equal weights). Raises
-    ValueError for fewer than 1 replicate or a level outside (0, 1), BadPeriodError when
+    BadArgumentError for fewer than 1 replicate or a level outside (0, 1), BadPeriodError when
     ``ranks`` lacks the period.
     """
     if int(n_replicates) < 1:
-        raise ValueError(f"n_replicates must be at least 1, got {n_replicates!r}")
+        raise BadArgumentError(f"n_replicates must be at least 1, got {n_replicates!r}")
     _check_level(level)
     matrix = rank_matrix(ranks, indicators, period, scaled=scaled)
     equal = np.ones((1, matrix.n_indicators))
@@ -320,7 +320,7 @@ def _period_rng(seed: int, period: str) -> np.random.Generator:
 
 def _check_level(level: float) -> None:
     if not 0 < level < 1:
-        raise ValueError(f"level must lie strictly between 0 and 1 (0.9 = 90%), got {level!r}")
+        raise BadArgumentError(f"level must lie strictly between 0 and 1 (0.9 = 90%), got {level!r}")
 
 
 def _quantiles(replicates: np.ndarray, quantiles: tuple[float, ...]) -> list[np.ndarray]:

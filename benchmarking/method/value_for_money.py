@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from benchmarking.errors import BenchmarkingError, UnknownThemeError
+from benchmarking.errors import TooFewAuthoritiesError, UnknownThemeError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.method.ranking import indicator_polarities, require_columns, restrict_to_group
 
@@ -71,10 +71,6 @@ ASSUMPTIONS = (
     "All of this is association, not cause: it says who performs better than authorities with "
     "similar spend and deprivation, not why, nor what extra spending would buy.",
 )
-
-
-class TooFewAuthoritiesError(BenchmarkingError):
-    """Too few authorities with performance, spend and deprivation to fit the regression."""
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,41 @@ class Store:
         indicators = {r[0] for r in con.execute("SELECT id FROM indicator").fetchall()}
         return authorities, indicators
 
+    def contents(self) -> tuple[dict[str, object], pd.DataFrame]:
+        """Return counts of what the store holds, table by table (for a build's summary), and
+        the indicators per theme: theme, ranked, context."""
+        with self.reading() as con:
+            one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+            firsts = lambda sql: [r[0] for r in con.execute(sql).fetchall()]  # noqa: E731
+            themes = con.execute(
+                "SELECT theme, count(*) FILTER (WHERE polarity <> 'none') AS ranked, "
+                "count(*) FILTER (WHERE polarity = 'none') AS context FROM indicator GROUP BY theme ORDER BY theme"
+            ).df()
+            periods = firsts(
+                "SELECT p.label FROM period p WHERE p.label IN (SELECT DISTINCT period FROM indicator_value) "
+                "ORDER BY p.start_date, p.label"
+            )
+            groups = "SELECT group_id, count(DISTINCT authority_code) FROM comparator_group GROUP BY group_id "
+            counts = {
+                "authorities": one("SELECT count(*) FROM authority"),
+                "county_councils": one("SELECT count(*) FROM authority WHERE kind = 'county council'"),
+                "county_unitaries": one("SELECT count(*) FROM authority WHERE kind = 'county unitary'"),
+                "indicators": one("SELECT count(*) FROM indicator"),
+                "ranked_indicators": one("SELECT count(*) FROM indicator WHERE polarity <> 'none'"),
+                "context_indicators": one("SELECT count(*) FROM indicator WHERE polarity = 'none'"),
+                "periods": len(periods),
+                "first_period": periods[0] if periods else None,
+                "last_period": periods[-1] if periods else None,
+                "values": one("SELECT count(*) FROM indicator_value"),
+                "missing_values": one("SELECT count(*) FROM indicator_value WHERE value IS NULL"),
+                "spend_rows": one("SELECT count(*) FROM spend"),
+                "spend_periods": firsts("SELECT DISTINCT period FROM spend ORDER BY 1"),
+                "deprivation_rows": one("SELECT count(*) FROM deprivation"),
+                "funding_rows": one("SELECT count(*) FROM funding"),
+                "groups": dict(con.execute(groups + "ORDER BY group_id").fetchall()),
+            }
+        return counts, themes
+
 
 def _current_user() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
