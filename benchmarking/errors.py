@@ -80,3 +80,7 @@ class EmptyGroupError(BenchmarkingError):
 
 class UnknownThemeError(BenchmarkingError):
     """A theme name that no indicator in the catalogue carries (nor 'Overall' / 'LA Core')."""
+
+
+class UnknownComparatorError(BenchmarkingError):
+    """A context comparator other than 'spend', 'deprivation' or 'funding'."""

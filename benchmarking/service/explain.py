@@ -12,11 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import Benchmark, comparator_group, compute
+from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.views import focus_positions, theme_indicator_ids
 
 
 def why_this_rank(
-    catalogue: analysis.Catalogue, bench: analysis.Benchmark, theme: str, period: str, focus: str
+    catalogue: Catalogue, bench: Benchmark, theme: str, period: str, focus: str
 ) -> tuple[pd.DataFrame, dict]:
     """Return (indicator rows, summary) behind the focus authority's position in a theme.
 
@@ -29,7 +31,7 @@ def why_this_rank(
     n_available, coverage, min_coverage, n_older / n_provisional / n_revised (ranked values from
     an earlier period / provisional / revised), reason (why there is no position, or None).
     """
-    ids = analysis.theme_indicator_ids(catalogue.indicators, theme)
+    ids = theme_indicator_ids(catalogue.indicators, theme)
     ranks = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["indicator_id"].isin(ids)]
     available = ranks[ranks["n_ranked"] > 0]
     group_mean = available.groupby("indicator_id")["rank"].mean().rename("group_mean_rank")
@@ -93,9 +95,7 @@ def why_this_rank(
     return rows[columns], summary
 
 
-def rank_stability(
-    catalogue: analysis.Catalogue, period: str, focus: str, themes: list[str] | None = None
-) -> pd.DataFrame:
+def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[str] | None = None) -> pd.DataFrame:
     """Return the focus authority's positions under every comparator group it belongs to.
 
     Columns: group_id, group_label, group_size, theme, position, n_positioned, average_rank.
@@ -106,11 +106,11 @@ def rank_stability(
     themes = themes or [OVERALL, LA_CORE] + catalogue.themes
     rows = []
     for group_id in available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"]:
-        group = analysis.comparator_group(catalogue, group_id, focus)
+        group = comparator_group(catalogue, group_id, focus)
         if focus not in group.members or group.size < 2:
             continue
-        bench = analysis.compute(catalogue, group)
-        mine = analysis.focus_positions(bench, period, focus)
+        bench = compute(catalogue, group)
+        mine = focus_positions(bench, period, focus)
         mine = mine[mine["theme"].isin(themes)]
         for record in mine.itertuples(index=False):
             rows.append(
