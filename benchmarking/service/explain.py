@@ -15,6 +15,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, comparator_group, compute
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.views import focus_positions, theme_indicator_ids
+from benchmarking.text.formatting import position_text
 
 
 def why_this_rank(
@@ -127,3 +128,23 @@ def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[s
     return pd.DataFrame(
         rows, columns=["group_id", "group_label", "group_size", "theme", "position", "n_positioned", "average_rank"]
     )
+
+
+def stability_table(stability: pd.DataFrame) -> pd.DataFrame:
+    """Return ``rank_stability``'s rows as one row per group: group_label, group_size, then
+    Overall, LA Core and each theme A-Z as "3rd of 32" text, groups in the order listed."""
+    table = stability.assign(
+        position=[position_text(p, n) for p, n in zip(stability["position"], stability["n_positioned"])]
+    )
+    # Keyed by id so that two groups with the same label are never merged.
+    wide = table.pivot_table(
+        index=["group_id", "group_label", "group_size"], columns="theme", values="position", aggfunc="first"
+    ).reset_index()
+    listed = list(dict.fromkeys(stability["group_id"]))
+    wide = wide.sort_values("group_id", key=lambda ids: ids.map(listed.index)).drop(columns="group_id")
+    order = (
+        ["group_label", "group_size"]
+        + [c for c in [OVERALL, LA_CORE] if c in wide.columns]
+        + sorted(c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
+    )
+    return wide[order]

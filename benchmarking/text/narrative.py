@@ -121,3 +121,17 @@ def overview_sentences(overview: Overview) -> list[str]:
             f"{directions.worsened} worsened and {directions.no_real_change} showed no real change."
         )
     return sentences
+
+
+def theme_summary(overview: Overview, n_ranked: int) -> str | None:
+    """Return the Theme rankings chart in words: the Overall position and the strongest and
+    weakest themes (None without a theme position); ``n_ranked`` stands in for a missing Overall count."""
+    themes = overview.theme_positions.dropna(subset=["position"])
+    themes = themes[~themes["theme"].isin(["Overall", "LA Core"])].sort_values("position")
+    if not len(themes):
+        return None
+    return (
+        f"Overall {ordinal(overview.overall.position)} of {overview.overall.n or n_ranked}. Strongest theme: "
+        f"{themes['theme'].iloc[0]} ({ordinal(themes['position'].iloc[0])}); weakest: "
+        f"{themes['theme'].iloc[-1]} ({ordinal(themes['position'].iloc[-1])})."
+    )
