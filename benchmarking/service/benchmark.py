@@ -2,8 +2,9 @@
 command reads, computed once over all periods.
 
 ``compute`` runs the engine (ranks, positions, context ranks, direction of travel) for a
-group; ``benchmark_for`` is the one way in from a catalogue: default focus, comparator
-group, period check, compute.
+group; ``benchmark_for`` is the one way in from a loaded catalogue (default focus,
+comparator group, compute), used by the pages, the CLI exports, the briefing command and
+the public report. A period the user names is checked by ``Catalogue.require_period``.
 """
 
 from __future__ import annotations
