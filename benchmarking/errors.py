@@ -111,7 +111,7 @@ class BadWeightsError(BadArgumentError):
 
 
 class UnknownComparatorError(BadArgumentError):
-    """A comparator name other than the ones the context view offers."""
+    """A context comparator other than 'spend', 'deprivation' or 'funding'."""
 
 
 class UnknownCodeSchemeError(BadArgumentError):

@@ -39,7 +39,8 @@ from benchmarking.method.significance import significant_change
 from benchmarking.method.travel import direction_of_travel
 from benchmarking.method.uncertainty import bootstrap_positions, position_intervals
 from benchmarking.method.value_for_money import performance_scores, value_for_money_table
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 TARGET_SECONDS = 5.0
@@ -50,8 +51,8 @@ def demo_inputs() -> dict:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.duckdb"
         build_demo_store(path)
-        catalogue = analysis.load_catalogue(Store(path))
-    bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"))
+        catalogue = load_catalogue(Store(path))
+    bench = compute(catalogue, comparator_group(catalogue, "all"))
     period = catalogue.period_labels[-1]
     spend = catalogue.spend[(catalogue.spend["service"] == "total") & (catalogue.spend["period"] == period)]
     context = (

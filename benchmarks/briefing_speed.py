@@ -57,12 +57,13 @@ def briefing_run(store_path: Path, output: str) -> dict:
     from benchmarking.briefing.pack import build_briefing, chart_images
     from benchmarking.briefing.pdf import to_pdf
     from benchmarking.briefing.pptx import to_pptx
-    from benchmarking.service import analysis
+    from benchmarking.service.benchmark import comparator_group, compute
+    from benchmarking.service.catalogue import load_catalogue
     from benchmarking.store import Store
 
     def engine():
-        catalogue = analysis.load_catalogue(Store(store_path))
-        return catalogue, analysis.compute(catalogue, analysis.comparator_group(catalogue, "all", FOCUS))
+        catalogue = load_catalogue(Store(store_path))
+        return catalogue, compute(catalogue, comparator_group(catalogue, "all", FOCUS))
 
     clock = _Clock()
     catalogue, bench = clock.time("read + engine", engine)

@@ -18,7 +18,9 @@ from benchmarking import charts
 from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.groups import available_groups
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import Benchmark, benchmark_for, comparator_group
+from benchmarking.service.catalogue import Catalogue, load_catalogue
+from benchmarking.service.overview import Overview, overview
 from benchmarking.store import DEFAULT_DB, Store, default_db_path
 
 alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
@@ -63,40 +65,36 @@ def datasets(path: str, _stamp: float) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner="Reading the store ...", max_entries=4)
-def _catalogue(path: str, file_stamp: float) -> analysis.Catalogue:
-    return analysis.load_catalogue(Store(path))
+def _catalogue(path: str, file_stamp: float) -> Catalogue:
+    return load_catalogue(Store(path))
 
 
-def catalogue() -> analysis.Catalogue:
+def catalogue() -> Catalogue:
     """Return the store's tables, cached until the file changes (treat as read-only)."""
     return _catalogue(db_path(), stamp())
 
 
 @st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
-def _benchmark(
-    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool
-) -> analysis.Benchmark:
-    cat = _catalogue(path, file_stamp)
-    group = analysis.comparator_group(cat, group_id, focus_for_group)
-    return analysis.compute(cat, group, scaled=scaled)
+def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool) -> Benchmark:
+    return benchmark_for(_catalogue(path, file_stamp), group_id, focus_for_group, scaled=scaled)
 
 
-def benchmark(selection: Selection) -> analysis.Benchmark:
+def benchmark(selection: Selection) -> Benchmark:
     """Return the engine's results for the selected group (cached per group and options)."""
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
-    # The focus authority is always in its group (see analysis.comparator_group): part of the key.
+    # The focus authority is always in its group (see service.benchmark.comparator_group): part of the key.
     return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _overview(
     path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, period: str, focus: str
-) -> dict:
+) -> Overview:
     cat = _catalogue(path, file_stamp)
-    return analysis.overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
+    return overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
 
 
-def overview_figures(selection: Selection) -> dict:
+def overview_figures(selection: Selection) -> Overview:
     """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
     return _overview(
         db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, selection.period, selection.focus
@@ -198,7 +196,7 @@ def sidebar() -> Selection:
     group_id = st.session_state["sel_group"]
     focus = st.session_state["sel_focus"]
     try:
-        group = analysis.comparator_group(cat, group_id, focus)
+        group = comparator_group(cat, group_id, focus)
     except BenchmarkingError as error:
         st.error(str(error))
         st.stop()
@@ -244,7 +242,7 @@ def current_selection() -> Selection:
     return sidebar()  # app.py has already made sure the store exists, once per run
 
 
-def _dataset_line(cat: analysis.Catalogue) -> str:
+def _dataset_line(cat: Catalogue) -> str:
     if cat.is_demo:
         return f"{DEMO_LABEL} (generated)"
     if cat.settings.get("dataset_label"):  # a build names its whole dataset (build-public does)

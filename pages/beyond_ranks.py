@@ -11,7 +11,8 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method import sensitivity, significance, similarity, uncertainty, value_for_money
 from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import context_features
+from benchmarking.service.context_views import context_ranks
 from benchmarking.text.formatting import money, ordinal, position_text
 from pages._common import (
     benchmark,
@@ -57,7 +58,7 @@ bench = benchmark(selection)
 period, focus = selection.period, selection.focus
 names = dict(zip(cat.authorities["code"], cat.authorities["name"]))
 # The focus authority is part of the key: it decides neighbour and similar groups, and is
-# added to any group it is not in (analysis.comparator_group).
+# added to any group it is not in (comparator_group).
 cache_key = (db_path(), stamp(), selection.group_id, focus)
 columns_choice = [OVERALL, LA_CORE] + cat.themes
 st.markdown(
@@ -228,8 +229,8 @@ vfm_theme = st.selectbox("Theme for value for money", columns_choice, key="beyon
 scores = value_for_money.performance_scores(
     cat.reporting_values, cat.indicators, period, vfm_theme, authority_codes=bench.group.members
 )
-spend = analysis.context_ranks(cat, bench, vfm_theme, "Revenue", period)
-deprivation = analysis.context_ranks(cat, bench, OVERALL, "Deprivation", period)
+spend = context_ranks(cat, bench, vfm_theme, "Revenue", period)
+deprivation = context_ranks(cat, bench, OVERALL, "Deprivation", period)
 context = spend[["authority_code", "value"]].rename(columns={"value": "spend_per_head"})
 imd = (
     cat.deprivation.loc[cat.deprivation["edition"] == deprivation["basis"].iloc[0]]
@@ -312,7 +313,7 @@ else:
 # -- 4. similar authorities ---------------------------------------------------------------------
 
 st.header("Who is genuinely like us?")
-features = analysis.context_features(cat)
+features = context_features(cat)
 max_k = max(1, len(features) - 1)
 k = st.slider("Number of similar authorities", 1, min(20, max_k), min(10, max_k), key="beyond_k")
 try:

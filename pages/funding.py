@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.service import analysis
+from benchmarking.service.context_views import better_off, context_ranks, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
 from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
@@ -15,11 +15,11 @@ page_header("Funding", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-table = analysis.funding_view(cat, bench, selection.period, selection.focus)
+table = funding_view(cat, bench, selection.period, selection.focus)
 if table.empty:
     note = cat.settings.get("funding_note")
     st.info(note or "The store holds no core spending power figures for this period or before it.")
-    spend = analysis.context_ranks(cat, bench, "Overall", "Revenue", selection.period)
+    spend = context_ranks(cat, bench, "Overall", "Revenue", selection.period)
     if len(spend):
         st.markdown(
             f"Instead, **net revenue expenditure per head** ({spend['basis'].iloc[0]}), clearly not "
@@ -70,21 +70,21 @@ choices = ["median", "highest"] + [c for c in table["authority_code"] if c != se
 labels = {"median": "the group median", "highest": "the highest-funded authority"} | names
 reference = st.selectbox("Compare with", choices, format_func=lambda c: labels[c], key="funding_reference")
 try:
-    result = analysis.better_off(table, selection.focus, reference)
+    result = better_off(table, selection.focus, reference)
 except BenchmarkingError as error:
     st.error(str(error))
     st.stop()
-if result["amount"] != result["amount"]:
+if result.amount != result.amount:
     st.info(f"No population figure for {selection.focus_name}, so the total cannot be worked out.")
-elif result["amount"] > 0:
+elif result.amount > 0:
     st.success(
-        f"{selection.focus_name} would be **{money_millions(result['amount'])} a year better off** if funded at the "
-        f"level of {result['reference_label']} ({money(result['reference_per_head'])} per head against "
-        f"{money(result['focus_per_head'])}; {money(result['difference_per_head'], 2)} x "
-        f"{result['population']:,.0f} residents)."
+        f"{selection.focus_name} would be **{money_millions(result.amount)} a year better off** if funded at the "
+        f"level of {result.reference_label} ({money(result.reference_per_head)} per head against "
+        f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} x "
+        f"{result.population:,.0f} residents)."
     )
 else:
     st.info(
-        f"{selection.focus_name} is funded {money(-result['difference_per_head'], 2)} per head more than "
-        f"{result['reference_label']} ({money_millions(-result['amount'])} a year in total)."
+        f"{selection.focus_name} is funded {money(-result.difference_per_head, 2)} per head more than "
+        f"{result.reference_label} ({money_millions(-result.amount)} a year in total)."
     )

@@ -7,7 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
-from benchmarking.service import analysis
+from benchmarking.service.views import indicator_series, indicator_view
 from benchmarking.text.formatting import number, position_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 
@@ -39,7 +39,7 @@ indicator_id = right.selectbox(
     "Indicator (type to search)", list(labels), key="indicator_id", format_func=lambda i: labels[i]
 )
 meta = cat.indicators.set_index("id").loc[indicator_id]
-view = analysis.indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
+view = indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
 ranked = view.dropna(subset=["rank"])
 focus = view[view["is_focus"]]
 unit = meta["unit"] if isinstance(meta["unit"], str) else None
@@ -119,7 +119,7 @@ else:
     if missing:
         st.caption(f"No value (not ranked): {escape(', '.join(missing))}.")
 
-series = analysis.indicator_series(cat, bench, indicator_id, selection.focus)
+series = indicator_series(cat, bench, indicator_id, selection.focus)
 if len(series) > 1:
     title = f"{meta['name']}: {selection.focus_name} against the group over time"
     chart = charts.indicator_series_chart(

@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 from pages._common import (
@@ -32,58 +32,55 @@ def _delta(now, before):
     if now is None or before is None or now == before:
         return None
     gained = before - now
-    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {figures['previous_period']}"
+    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {figures.previous_period}"
 
 
 row = st.columns(4)
 row[0].metric(
     "Overall performance",
-    position_text(figures["overall_position"], figures["overall_n"]),
-    delta=_delta(figures["overall_position"], figures["previous_overall_position"]),
-    help=f"Rank of the average rank over all indicators; previous period {figures['previous_period']}",
+    position_text(figures.overall.position, figures.overall.n),
+    delta=_delta(figures.overall.position, figures.overall.previous),
+    help=f"Rank of the average rank over all indicators; previous period {figures.previous_period}",
 )
 row[1].metric(
     "LA Core performance",
-    position_text(figures["core_position"], figures["core_n"]),
-    delta=_delta(figures["core_position"], figures["previous_core_position"]),
+    position_text(figures.core.position, figures.core.n),
+    delta=_delta(figures.core.position, figures.core.previous),
     help="Rank of the average rank over the indicators of county council functions",
 )
 row[2].metric(
     *spend_card(figures),
-    help=f"Net revenue expenditure per head {money(figures['spend_per_head'])} "
-    f"({figures['spend_period']}), ranked from the highest spender",
+    help=f"Net revenue expenditure per head {money(figures.spend.value)} "
+    f"({figures.spend.basis}), ranked from the highest spender",
 )
 label, value = context_card(figures)
-if figures["funding_rank"] is not None:
-    context_help = (
-        f"{money(figures['core_spending_power_per_head'])} per head ({figures['funding_period']}), "
-        "ranked from the best funded"
-    )
-elif figures["deprivation_rank"] is not None:
+if figures.funding.rank is not None:
+    context_help = f"{money(figures.funding.value)} per head ({figures.funding.basis}), ranked from the best funded"
+elif figures.deprivation.rank is not None:
     context_help = (
         "Core spending power is not in this store, so deprivation is shown: IMD rank of average "
-        f"rank {figures['imd_rank']:.0f} of 151 upper-tier areas, ranked within the group from the "
+        f"rank {figures.deprivation.value:.0f} of 151 upper-tier areas, ranked within the group from the "
         "most deprived"
     )
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)
-st.caption(currency_text(figures["currency"]))
-counts = figures["quartile_counts"]
+st.caption(currency_text(figures.currency))
+counts, directions = figures.quartile_counts, figures.directions
 row = st.columns(4)
 row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
 row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
-row[2].metric(f"Improved since {figures['previous_period'] or 'previous period'}", f"{figures['improved']}")
+row[2].metric(f"Improved since {figures.previous_period or 'previous period'}", f"{directions.improved}")
 row[3].metric(
     "Worsened",
-    f"{figures['worsened']}",
-    help=f"{figures['no_real_change']} showed no real change; {figures['not_comparable']} not comparable",
+    f"{directions.worsened}",
+    help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable",
 )
 
 st.subheader("In brief")
 st.markdown(" ".join(overview_sentences(figures)))
 
-trend = analysis.trend_view(cat, bench, [OVERALL], [selection.focus])
+trend = trend_view(cat, bench, [OVERALL], [selection.focus])
 if len(trend):
     st.subheader(f"Overall position over time, {trend['period'].iloc[0]} to {trend['period'].iloc[-1]}")
     draw_chart(charts.sparkline(trend, selection.group_size), width="stretch")

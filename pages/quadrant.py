@@ -6,7 +6,8 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.context_views import context_ranks, quadrant_view
+from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, money
 from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
@@ -34,7 +35,7 @@ theme = left.selectbox("Theme", [OVERALL, LA_CORE] + cat.themes, key="quadrant_t
 axis = right.radio("Comparator", list(AXIS_TITLES), horizontal=True, key="quadrant_axis")
 x_title, comparator, context_title = AXIS_TITLES[axis]
 
-view = analysis.quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
+view = quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
 if view.empty:
     st.info(f"No authority has both a {theme} position and a {axis.lower()} rank in {selection.period}.")
     st.stop()
@@ -42,7 +43,7 @@ if axis == "Deprivation":
     view["context_text"] = view["context_value"].map(lambda v: f"{v:.0f} of 151 (1 = most deprived)")
 else:
     view["context_text"] = view["context_value"].map(money)
-basis = analysis.context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
+basis = context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
 title = f"{theme} performance against {comparator}, {selection.period}"
 subtitle = selection.subtitle(f"{axis} basis: {basis}")
 chart = charts.quadrant_chart(
@@ -58,7 +59,7 @@ summary = (
 )
 show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
-st.caption(currency_text(analysis.data_currency(cat, bench, theme, selection.period)))
+st.caption(currency_text(data_currency(cat, bench, theme, selection.period)))
 positioned = bench.positions[
     (bench.positions["theme"] == theme)
     & (bench.positions["period"] == selection.period)
@@ -81,7 +82,7 @@ if len(focus_row):
 if st.toggle("Show every theme at once", key="quadrant_multiples"):
     views = {}
     for each in [OVERALL, LA_CORE] + cat.themes:
-        each_view = analysis.quadrant_view(cat, bench, each, axis, selection.period, selection.focus)
+        each_view = quadrant_view(cat, bench, each, axis, selection.period, selection.focus)
         if len(each_view):
             views[each] = each_view
     multiples_title = f"Every theme: performance against {comparator}, {selection.period}"

@@ -6,9 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking import charts
-from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis, explain
+from benchmarking.service import explain
+from benchmarking.service.overview import data_currency
+from benchmarking.service.views import theme_quartiles, theme_table
 from benchmarking.text.formatting import currency_text, ordinal, position_text
+from benchmarking.text.narrative import theme_summary
 from pages._common import (
     benchmark,
     catalogue,
@@ -41,47 +43,31 @@ cat = catalogue()
 bench = benchmark(selection)
 
 figures = overview_figures(selection)
-positions = figures["theme_positions"]
+positions = figures.theme_positions
 title = f"{selection.focus_name}: position by theme, {selection.period}"
 # Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
 n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
 chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(), style=style(selection))
-ranked_themes = positions.dropna(subset=["position"])
-ranked_themes = ranked_themes[~ranked_themes["theme"].isin([OVERALL, LA_CORE])].sort_values("position")
-summary = (
-    f"Overall {ordinal(figures['overall_position'])} of {figures['overall_n'] or n_ranked}. Strongest theme: "
-    f"{ranked_themes['theme'].iloc[0]} ({ordinal(ranked_themes['position'].iloc[0])}); weakest: "
-    f"{ranked_themes['theme'].iloc[-1]} ({ordinal(ranked_themes['position'].iloc[-1])})."
-    if len(ranked_themes)
-    else None
-)
-show_chart(chart, positions, title, key="theme-positions", summary=summary)
+show_chart(chart, positions, title, key="theme-positions", summary=theme_summary(figures, n_ranked))
 
-table = analysis.theme_table(cat, bench, selection.period)
+table = theme_table(cat, bench, selection.period)
 theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind")]
 st.subheader(f"League table, {selection.period}")
 st.caption(
     "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
     "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort."
 )
-# Quartiles count the authorities positioned in each column, not every authority ever in the group.
-positioned = {column: max(1, int(table[column].notna().sum())) for column in theme_columns}
-
-
-def _quartile(position, n: int) -> int:
-    return min(4, max(1, -(-4 * int(position) // n)))
-
-
-def _shade(column: pd.Series) -> list[str]:
-    n = positioned[column.name]
-    return ["" if pd.isna(p) else f"background-color: {QUARTILE_FILL[_quartile(p, n)]}" for p in column]
-
-
+quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
+# Within a column the quartile follows from the position, so each cell's label can look it up.
+quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
 display = table.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns="authority_code")
-styler = display.style.apply(_shade, subset=theme_columns)
+styler = display.style.apply(
+    lambda column: ["" if pd.isna(q) else f"background-color: {QUARTILE_FILL[q]}" for q in quartiles[column.name]],
+    subset=theme_columns,
+)
 for column in theme_columns:
     styler = styler.format(
-        lambda p, n=positioned[column]: "" if pd.isna(p) else f"{ordinal(p)} · {QUARTILE_TEXT[_quartile(p, n)]}",
+        lambda p, q=quartile_of[column]: " · ".join(filter(None, [ordinal(p), QUARTILE_TEXT.get(q.get(p))])),
         subset=[column],
         na_rep="",
     )
@@ -118,7 +104,7 @@ else:
         "never filled in."
     )
 st.caption(
-    currency_text(analysis.data_currency(cat, bench, theme_choice, selection.period))
+    currency_text(data_currency(cat, bench, theme_choice, selection.period))
     + " The Published for column gives each figure's own period; Status flags provisional and revised "
     "figures."
 )
@@ -150,27 +136,14 @@ stability = cached_stability(selection)
 if stability.empty:
     st.info("No other comparator group contains the focus authority.")
 else:
-    table = stability.assign(
-        position=[position_text(p, n) for p, n in zip(stability["position"], stability["n_positioned"])]
-    )
-    # One row per group in the order rank_stability lists them (the selected group's kind first),
-    # keyed by id so that two groups with the same label are never merged.
-    wide = table.pivot_table(
-        index=["group_id", "group_label", "group_size"], columns="theme", values="position", aggfunc="first"
-    ).reset_index()
-    listed = list(dict.fromkeys(stability["group_id"]))
-    wide = wide.sort_values("group_id", key=lambda ids: ids.map(listed.index)).drop(columns="group_id")
-    order = (
-        ["group_label", "group_size"]
-        + [c for c in [OVERALL, LA_CORE] if c in wide.columns]
-        + sorted(c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
-    )
     st.caption(
         f"{selection.focus_name}'s positions in {selection.period} under every comparator group that "
         "contains it (each group ranked on its own)."
     )
     st.dataframe(
-        wide[order].rename(columns={"group_label": "Comparator group", "group_size": "Authorities"}),
+        explain.stability_table(stability).rename(
+            columns={"group_label": "Comparator group", "group_size": "Authorities"}
+        ),
         hide_index=True,
         width="stretch",
     )

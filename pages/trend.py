@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.views import trend_view
 from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
 selection = current_selection()
@@ -24,7 +24,7 @@ others = right.multiselect(
 if not themes:
     st.info("Choose at least one theme.")
     st.stop()
-trend = analysis.trend_view(cat, bench, themes, [selection.focus] + list(others))
+trend = trend_view(cat, bench, themes, [selection.focus] + list(others))
 if trend.empty:
     st.info("No positions to show for this choice.")
     st.stop()

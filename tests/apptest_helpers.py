@@ -15,7 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarking.method import ranking
 from benchmarking.method.positions import OVERALL, positions
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import Benchmark, benchmark_for, comparator_group
+from benchmarking.service.catalogue import Catalogue, load_catalogue
+from benchmarking.service.overview import Overview, overview
 from benchmarking.store import Store
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -149,35 +151,35 @@ def chart_titled(at: AppTest, words: str) -> Chart:
 
 
 @lru_cache(maxsize=4)
-def catalogue(store_path: str) -> analysis.Catalogue:
+def catalogue(store_path: str) -> Catalogue:
     """Return the store's catalogue (cached per path; treat as read-only)."""
-    return analysis.load_catalogue(Store(store_path))
+    return load_catalogue(Store(store_path))
 
 
 @lru_cache(maxsize=16)
-def engine(store_path: str, group_id: str = "all", focus: str = FOCUS) -> tuple[analysis.Catalogue, analysis.Benchmark]:
+def engine(store_path: str, group_id: str = "all", focus: str = FOCUS) -> tuple[Catalogue, Benchmark]:
     """Return the catalogue and the engine's benchmark for a comparator group."""
     cat = catalogue(store_path)
-    return cat, analysis.compute(cat, analysis.comparator_group(cat, group_id, focus))
+    return cat, benchmark_for(cat, group_id, focus)
 
 
-def overview_figures(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> dict:
+def overview_figures(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> Overview:
     """Return the engine's Overview figures for a selection."""
     cat, bench = engine(str(store_path), group_id, focus)
-    return analysis.overview(cat, bench, period, focus)
+    return overview(cat, bench, period, focus)
 
 
 @lru_cache(maxsize=16)
 def direct_ranks(store_path: str, group_id: str = "all", focus: str = FOCUS):
-    """Return ranking.indicator_ranks among the group's members, bypassing ``analysis``."""
+    """Return ranking.indicator_ranks among the group's members, bypassing the service."""
     cat = catalogue(str(store_path))
-    members = analysis.comparator_group(cat, group_id, focus).members
+    members = comparator_group(cat, group_id, focus).members
     return ranking.indicator_ranks(cat.values, cat.indicators, authority_codes=members)
 
 
 @lru_cache(maxsize=16)
 def direct_positions(store_path: str, group_id: str = "all", focus: str = FOCUS) -> pd.DataFrame:
-    """Return positions.positions over the group's ranks, bypassing ``analysis``."""
+    """Return positions.positions over the group's ranks, bypassing the service."""
     cat = catalogue(str(store_path))
     return positions(direct_ranks(str(store_path), group_id, focus), cat.indicators)
 
@@ -192,7 +194,7 @@ def direct_position_map(
 
 
 def direct_overall_position(store_path, period: str, focus: str = FOCUS, group_id: str = "all") -> tuple[int, int]:
-    """Recompute (position, n_positioned) on Overall from ranks and positions, bypassing ``analysis``."""
+    """Recompute (position, n_positioned) on Overall from ranks and positions, bypassing the service."""
     table = direct_positions(str(store_path), group_id, focus)
     row = table[(table["theme"] == OVERALL) & (table["period"] == period) & (table["authority_code"] == focus)]
     return int(row["position"].iloc[0]), int(row["n_positioned"].iloc[0])

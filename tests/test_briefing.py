@@ -16,7 +16,9 @@ from benchmarking.briefing.pptx import ROWS_PER_SLIDE, to_pptx
 from benchmarking.ingest.importer import import_frames
 from benchmarking.method import ranking
 from benchmarking.method.positions import positions
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.overview import ContextRank, DataCurrency, Directions, Overview, Standing
 from benchmarking.text.formatting import position_text
 from benchmarking.text.narrative import overview_sentences
 
@@ -24,13 +26,13 @@ FOCUS, PERIOD = "E10000018", "2021/22"
 
 
 def _briefing(store, group="all"):
-    cat = analysis.load_catalogue(store)
-    bench = analysis.compute(cat, analysis.comparator_group(cat, group, FOCUS))
+    cat = load_catalogue(store)
+    bench = compute(cat, comparator_group(cat, group, FOCUS))
     return cat, bench, build_briefing(cat, bench, PERIOD, FOCUS)
 
 
 def _direct_overall_position(store, theme="Overall") -> tuple[int, int]:
-    """Overall position computed straight from the engine's pure functions, not via analysis."""
+    """Overall position computed straight from the engine's pure functions, not via the service."""
     values = store.values([PERIOD])
     result = positions(ranking.indicator_ranks(values, store.indicators()), store.indicators())
     row = result[(result["theme"] == theme) & (result["authority_code"] == FOCUS)].iloc[0]
@@ -100,7 +102,7 @@ def test_cards_and_narrative_carry_the_engines_numbers(demo_briefing):
     deck = Presentation(io.BytesIO(pptx_bytes))
     card_text = "\n".join(sh.text_frame.text for sh in deck.slides[1].shapes if sh.has_text_frame)
     assert position_text(overall, n) in card_text
-    bottom = briefing.figures["quartile_counts"].get(4, 0)
+    bottom = briefing.figures.quartile_counts.get(4, 0)
     assert f"{bottom} in the bottom quartile" in narrative
 
 
@@ -170,22 +172,25 @@ def test_every_sentence_carries_a_figure(demo_briefing):
 
 def test_sentences_are_left_out_when_figures_are_missing():
     """Without a funding rank, no funding clause is written."""
-    figures = {
-        "focus_name": "Testshire",
-        "period": "2021/22",
-        "overall_position": 3,
-        "overall_n": 10,
-        "previous_overall_position": None,
-        "previous_period": None,
-        "funding_rank": None,
-        "core_position": None,
-        "quadrant": None,
-        "spend_rank": None,
-        "theme_positions": None,
-        "quartile_counts": {},
-        "improved": 0,
-        "worsened": 0,
-    }
+    unranked = ContextRank(None, None, None, None)
+    figures = Overview(
+        focus="E1",
+        focus_name="Testshire",
+        period="2021/22",
+        previous_period=None,
+        group_label="Test group",
+        group_size=10,
+        overall=Standing(position=3, n=10, previous=None),
+        core=Standing(None, None, None),
+        spend=unranked,
+        funding=unranked,
+        deprivation=unranked,
+        quartile_counts={},
+        directions=Directions(improved=0, worsened=0, no_real_change=0, not_comparable=0),
+        quadrant=None,
+        currency=DataCurrency("2021/22", "Overall", 0, 0, {}, 0, 0, 0),
+        theme_positions=pd.DataFrame(columns=["theme", "position", "n_positioned", "average_rank"]),
+    )
     sentences = overview_sentences(figures)
     assert sentences == ["Testshire ranks 3rd of 10 for overall performance in 2021/22."]
 

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screenshot, wait_for_page
 
-from benchmarking.service import analysis
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 pytestmark = pytest.mark.playwright
@@ -75,7 +75,7 @@ def test_page_opens_in_briefing_mode_from_the_url(page_walk, demo_server, name):
 @pytest.fixture(scope="module")
 def public_sources(public_store_path) -> str:
     """The sources line the public store carries in its settings."""
-    sources = analysis.load_catalogue(Store(public_store_path)).settings.get("sources", "")
+    sources = load_catalogue(Store(public_store_path)).settings.get("sources", "")
     assert "Oflog" in sources and "DfE" in sources, sources
     return sources
 
@@ -117,7 +117,7 @@ def test_briefing_toggle_in_the_sidebar_hides_the_controls(open_app, sync_playwr
 def test_sidebar_choice_is_kept_in_the_url_and_across_pages(open_app, sync_playwright, demo_store):
     """Choosing a period in the sidebar puts it in the URL, and the next page opens on it."""
     expect = sync_playwright.expect
-    earlier = analysis.load_catalogue(demo_store).period_labels[-3]
+    earlier = load_catalogue(demo_store).period_labels[-3]
     page = open_app("overview")
     wait_for_page(page, "overview")
     period = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="Period")
@@ -273,7 +273,7 @@ def test_everything_works_from_the_keyboard(open_app, sync_playwright, demo_stor
     the focus authority and the period, open another page from the navigation, switch
     briefing mode on and off again; the URL and the page follow, and focus stays visible."""
     expect = sync_playwright.expect
-    periods = analysis.load_catalogue(demo_store).period_labels
+    periods = load_catalogue(demo_store).period_labels
     code, name = DEMO_OTHER_FOCUS
     page = open_app("overview")
     wait_for_page(page, "overview")

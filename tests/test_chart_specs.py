@@ -10,7 +10,11 @@ import pytest
 
 from benchmarking import charts
 from benchmarking.method.positions import OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.context_views import funding_view, quadrant_view
+from benchmarking.service.overview import overview
+from benchmarking.service.views import indicator_series, indicator_view, trend_view
 
 FOCUS = "E10000018"
 
@@ -19,8 +23,8 @@ FOCUS = "E10000018"
 def demo(demo_store_path):
     from benchmarking.store import Store
 
-    cat = analysis.load_catalogue(Store(demo_store_path))
-    return cat, analysis.compute(cat, analysis.comparator_group(cat, "all", FOCUS)), cat.period_labels[-1]
+    cat = load_catalogue(Store(demo_store_path))
+    return cat, compute(cat, comparator_group(cat, "all", FOCUS)), cat.period_labels[-1]
 
 
 def _layers(spec: dict) -> list[dict]:
@@ -34,7 +38,7 @@ def _layers(spec: dict) -> list[dict]:
 @pytest.mark.parametrize("style", [charts.NORMAL, charts.BRIEFING])
 def test_quadrant_chart_is_valid_with_best_at_top_and_low_spend_right(demo, style):
     cat, bench, period = demo
-    view = analysis.quadrant_view(cat, bench, OVERALL, "Revenue", period, FOCUS)
+    view = quadrant_view(cat, bench, OVERALL, "Revenue", period, FOCUS)
     spec = charts.quadrant_chart(view, "t", "s", "Spend rank", "spend", style=style).to_dict(validate=True)
     encodings = [layer["encoding"] for layer in _layers(spec) if "encoding" in layer and "y" in layer["encoding"]]
     y_domain = encodings[0]["y"]["scale"]["domain"]
@@ -46,24 +50,19 @@ def test_quadrant_chart_is_valid_with_best_at_top_and_low_spend_right(demo, styl
 def test_every_other_page_chart_is_valid(demo):
     cat, bench, period = demo
     n = bench.group.size
-    positions = analysis.overview(cat, bench, period, FOCUS)["theme_positions"]
+    positions = overview(cat, bench, period, FOCUS).theme_positions
     indicator = cat.indicators.loc[cat.indicators["polarity"] != "none", "id"].iloc[0]
-    trend = analysis.trend_view(cat, bench, [OVERALL], list(bench.group.members))
-    views = {
-        theme: analysis.quadrant_view(cat, bench, theme, "Revenue", period, FOCUS)
-        for theme in [OVERALL] + cat.themes[:2]
-    }
+    trend = trend_view(cat, bench, [OVERALL], list(bench.group.members))
+    views = {theme: quadrant_view(cat, bench, theme, "Revenue", period, FOCUS) for theme in [OVERALL] + cat.themes[:2]}
     built = {
         "themes": charts.theme_position_chart(positions, n, "t", "s"),
-        "bars": charts.indicator_bar_chart(
-            analysis.indicator_view(cat, bench, indicator, period, FOCUS), "t", "s", None
-        ),
+        "bars": charts.indicator_bar_chart(indicator_view(cat, bench, indicator, period, FOCUS), "t", "s", None),
         "series": charts.indicator_series_chart(
-            analysis.indicator_series(cat, bench, indicator, FOCUS), "Leicestershire", "t", "s", None
+            indicator_series(cat, bench, indicator, FOCUS), "Leicestershire", "t", "s", None
         ),
         "trend": charts.trend_chart(trend, "Leicestershire", n, "t", "s"),
         "sparkline": charts.sparkline(trend[trend["authority_code"] == FOCUS], n),
-        "funding": charts.funding_chart(analysis.funding_view(cat, bench, period, FOCUS), "t", "s"),
+        "funding": charts.funding_chart(funding_view(cat, bench, period, FOCUS), "t", "s"),
         "multiples": charts.quadrant_small_multiples(views, "t", "s", "spend"),
     }
     for name, chart in built.items():
@@ -76,7 +75,7 @@ def test_every_other_page_chart_is_valid(demo):
 def test_trend_panels_follow_the_chosen_theme_order(demo):
     """Overall first when chosen first, although 'LA Core' sorts before it A-Z."""
     cat, bench, _ = demo
-    trend = analysis.trend_view(cat, bench, [OVERALL, "LA Core"], [FOCUS])
+    trend = trend_view(cat, bench, [OVERALL, "LA Core"], [FOCUS])
     spec = charts.trend_chart(trend, "Leicestershire", bench.group.size, "t", "s").to_dict(validate=True)
     assert spec["facet"]["sort"] == [OVERALL, "LA Core"]
     assert list(dict.fromkeys(trend["theme"])) == [OVERALL, "LA Core"]

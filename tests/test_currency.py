@@ -11,8 +11,10 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.method import currency
 from benchmarking.method.periods import span_or_none
 from benchmarking.method.positions import OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import why_this_rank
+from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 
 FOCUS, LAST, NEW = "E10000018", "2021/22", "2022/23"
@@ -114,8 +116,8 @@ def newer_store(demo_store_path, tmp_path_factory):
             )
         ],
     )
-    catalogue = analysis.load_catalogue(store)
-    bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all", FOCUS))
+    catalogue = load_catalogue(store)
+    bench = compute(catalogue, comparator_group(catalogue, "all", FOCUS))
     return path, catalogue, bench, education, provisional
 
 
@@ -124,13 +126,13 @@ def test_composite_states_how_many_indicators_use_older_figures(newer_store):
     assert catalogue.period_labels[-1] == NEW
     ranked = set(catalogue.indicators.query("polarity != 'none'")["id"])
     with_last = set(catalogue.values.query("period == @LAST and value.notna()")["indicator_id"]) & ranked
-    info = analysis.data_currency(catalogue, bench, OVERALL, NEW)
-    assert info["n_indicators"] == len(with_last | education)
-    assert info["n_older"] == len(with_last - education) and info["older_periods"] == {LAST: info["n_older"]}
-    assert info["n_provisional"] == 1
-    assert analysis.data_currency(catalogue, bench, "Education", NEW)["n_older"] == 0
+    info = data_currency(catalogue, bench, OVERALL, NEW)
+    assert info.n_indicators == len(with_last | education)
+    assert info.n_older == len(with_last - education) and info.older_periods == {LAST: info.n_older}
+    assert info.n_provisional == 1
+    assert data_currency(catalogue, bench, "Education", NEW).n_older == 0
     text = currency_text(info)
-    assert f"{info['n_older']} of them use figures published for an earlier period ({LAST}: {info['n_older']})" in text
+    assert f"{info.n_older} of them use figures published for an earlier period ({LAST}: {info.n_older})" in text
     assert "1 include provisional figures" in text
 
 
@@ -160,7 +162,7 @@ def test_why_this_rank_lists_the_published_period_and_status(newer_store):
 def test_demo_has_no_older_figures(demo_store_path):
     from benchmarking.store import Store
 
-    catalogue = analysis.load_catalogue(Store(demo_store_path))
+    catalogue = load_catalogue(Store(demo_store_path))
     assert (catalogue.reporting_values["years_older"] == 0).all()
     assert len(catalogue.reporting_values) == len(catalogue.values)
     assert catalogue.period_labels == sorted(set(catalogue.values["period"]))
@@ -168,7 +170,7 @@ def test_demo_has_no_older_figures(demo_store_path):
 
 def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
     path, catalogue, bench, _education, provisional = newer_store
-    info = analysis.data_currency(catalogue, bench, OVERALL, NEW)
+    info = data_currency(catalogue, bench, OVERALL, NEW)
     at = open_page(path, monkeypatch, "overview", query={"period": NEW})
     assert not at.exception
     assert any(currency_text(info) == caption.value for caption in at.caption)
@@ -201,7 +203,7 @@ def test_pages_open_on_the_latest_period_made_mostly_of_its_own_figures(newer_st
 
     path, catalogue, *_ = newer_store
     assert catalogue.period_labels[-1] == NEW and catalogue.default_period == LAST
-    demo = analysis.load_catalogue(Store(demo_store_path))
+    demo = load_catalogue(Store(demo_store_path))
     assert demo.default_period == demo.period_labels[-1]
     at = open_page(path, monkeypatch, "overview")
     assert sidebar_box(at, "period").value == LAST

@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 
 from benchmarking.ingest.importer import import_frames
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import rank_stability, why_this_rank
+from benchmarking.service.overview import overview
 
 FOCUS, PERIOD = "E10000018", "2021/22"
 
@@ -16,8 +18,8 @@ FOCUS, PERIOD = "E10000018", "2021/22"
 def demo_bench(demo_store_path):
     from benchmarking.store import Store
 
-    cat = analysis.load_catalogue(Store(demo_store_path))
-    return cat, analysis.compute(cat, analysis.comparator_group(cat, "all", FOCUS))
+    cat = load_catalogue(Store(demo_store_path))
+    return cat, compute(cat, comparator_group(cat, "all", FOCUS))
 
 
 def test_listed_ranks_average_to_the_engines_average_rank_for_every_theme(demo_bench):
@@ -47,8 +49,8 @@ def test_missing_values_are_not_filled_and_low_coverage_gives_no_position(writab
     blank = education.iloc[: int(len(education) * 0.6) + 1]
     frame = pd.DataFrame({"indicator_id": blank, "authority_code": FOCUS, "period": PERIOD, "value": ""})
     import_frames(writable_store, [("indicator_value", frame, "blank.csv")])
-    cat = analysis.load_catalogue(writable_store)
-    bench = analysis.compute(cat, analysis.comparator_group(cat, "all", FOCUS))
+    cat = load_catalogue(writable_store)
+    bench = compute(cat, comparator_group(cat, "all", FOCUS))
     focus_ranks = bench.ranks[
         (bench.ranks["authority_code"] == FOCUS)
         & (bench.ranks["period"] == PERIOD)
@@ -67,10 +69,10 @@ def test_stability_view_for_the_default_group_equals_the_overview(demo_bench):
     """The 'all' row of the stability view is the Overview's Overall and LA Core position."""
     cat, bench = demo_bench
     stability = rank_stability(cat, PERIOD, FOCUS, ["Overall", "LA Core"])
-    figures = analysis.overview(cat, bench, PERIOD, FOCUS)
+    figures = overview(cat, bench, PERIOD, FOCUS)
     row = stability[(stability["group_id"] == "all")].set_index("theme")
-    assert row.loc["Overall", "position"] == figures["overall_position"]
-    assert row.loc["LA Core", "position"] == figures["core_position"]
+    assert row.loc["Overall", "position"] == figures.overall.position
+    assert row.loc["LA Core", "position"] == figures.core.position
     councils = stability[stability["group_id"] == "county-councils"]
     assert set(councils["group_size"]) == {24}
     unitaries = stability[stability["group_id"] == "county-unitaries"]

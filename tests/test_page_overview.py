@@ -29,20 +29,20 @@ def test_overview_renders_with_the_demo_banner(demo_store_path, monkeypatch):
 
 
 def test_overall_performance_is_the_engine_position(demo_store_path, monkeypatch):
-    """The Overall metric equals analysis.overview and a direct ranks -> positions recomputation."""
+    """The Overall metric equals service.overview.overview and a direct ranks -> positions recomputation."""
     at = open_page(demo_store_path, monkeypatch, "overview")
     figures = overview_figures(demo_store_path, LATEST)
     position, n = direct_overall_position(demo_store_path, LATEST)
-    assert (figures["overall_position"], figures["overall_n"]) == (position, n)
+    assert (figures.overall.position, figures.overall.n) == (position, n)
     shown = metrics(at)
     assert shown["Overall performance"] == position_words(position, n)
-    assert shown["LA Core performance"] == position_words(figures["core_position"], figures["core_n"])
-    assert shown["Top-quartile indicators"] == str(figures["quartile_counts"].get(1, 0))
-    assert shown["Bottom-quartile indicators"] == str(figures["quartile_counts"].get(4, 0))
+    assert shown["LA Core performance"] == position_words(figures.core.position, figures.core.n)
+    assert shown["Top-quartile indicators"] == str(figures.quartile_counts.get(1, 0))
+    assert shown["Bottom-quartile indicators"] == str(figures.quartile_counts.get(4, 0))
     # Spend and funding name the ends ("Lowest of 32"), from the engine's 1 = highest rank.
-    assert shown["Spend per head (1st = highest)"] == rank_card_text(figures["spend_rank"], figures["spend_n"])
+    assert shown["Spend per head (1st = highest)"] == rank_card_text(figures.spend.rank, figures.spend.n)
     assert shown["Core spending power per head (1st = highest)"] == rank_card_text(
-        figures["funding_rank"], figures["funding_n"]
+        figures.funding.rank, figures.funding.n
     )
 
 
@@ -54,9 +54,9 @@ def test_without_funding_data_the_fourth_card_shows_deprivation(writable_store, 
         con.execute("DELETE FROM funding")
     at = open_page(writable_store.path, monkeypatch, "overview")
     figures = overview_figures(str(writable_store.path), LATEST)
-    assert figures["funding_rank"] is None and figures["deprivation_rank"] is not None
-    label = f"{figures['deprivation_edition']} (1st = most deprived)"
-    assert metrics(at)[label] == position_words(figures["deprivation_rank"], figures["deprivation_n"])
+    assert figures.funding.rank is None and figures.deprivation.rank is not None
+    label = f"{figures.deprivation.basis} (1st = most deprived)"
+    assert metrics(at)[label] == position_words(figures.deprivation.rank, figures.deprivation.n)
     assert not any(name.startswith("Core spending power") for name in metrics(at))
 
 
@@ -79,7 +79,7 @@ def test_changing_the_selection_shows_the_engine_value_for_it(demo_store_path, m
     assert not at.exception
     chosen = dict(period=LATEST, focus=FOCUS, group_id="all") | selection
     position, n = direct_overall_position(demo_store_path, **chosen)
-    assert overview_figures(demo_store_path, **chosen)["overall_position"] == position
+    assert overview_figures(demo_store_path, **chosen).overall.position == position
     assert metrics(at)["Overall performance"] == position_words(position, n)
     assert metrics(at)["Overall performance"] != before
     assert shows_demo_banner(at)
@@ -90,8 +90,8 @@ def test_previous_period_is_named_in_the_improvement_metric(demo_store_path, mon
     at = open_page(demo_store_path, monkeypatch, "overview")
     choose(at, "period", EARLIER)
     figures = overview_figures(demo_store_path, EARLIER)
-    assert metrics(at)[f"Improved since {figures['previous_period']}"] == str(figures["improved"])
-    assert metrics(at)["Worsened"] == str(figures["worsened"])
+    assert metrics(at)[f"Improved since {figures.previous_period}"] == str(figures.directions.improved)
+    assert metrics(at)["Worsened"] == str(figures.directions.worsened)
 
 
 def test_url_query_params_reflect_the_selection(demo_store_path, monkeypatch):

@@ -23,7 +23,7 @@ from apptest_helpers import (
 
 from benchmarking.ingest.importer import import_frames
 from benchmarking.method.positions import OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import rank_stability, why_this_rank
 
 NEW = "2022/23"  # a reporting period after the demo's last
@@ -137,7 +137,7 @@ def test_low_coverage_theme_shows_why_there_is_no_position(writable_store, monke
 
 def test_stability_table_matches_the_overview_and_lists_every_group(demo_store_path, monkeypatch):
     """The "all authorities" row shows the Overall position of the Overview page (and of
-    ``analysis.overview``), and there is one row per group holding the focus, each with the
+    ``service.overview.overview``), and there is one row per group holding the focus, each with the
     Overall position ``rank_stability`` gives."""
     at = open_page(demo_store_path, monkeypatch, "overview")
     overview_card = metrics(at)["Overall performance"]
@@ -146,7 +146,7 @@ def test_stability_table_matches_the_overview_and_lists_every_group(demo_store_p
     table = stability_table(at).set_index("Comparator group")
 
     figures = overview_figures(demo_store_path, LATEST)
-    expected = position_words(figures["overall_position"], figures["overall_n"])
+    expected = position_words(figures.overall.position, figures.overall.n)
     assert overview_card == expected
     assert table.loc["all authorities", OVERALL] == expected
     assert table.loc["all authorities", "Authorities"] == 32
@@ -297,7 +297,7 @@ def test_coverage_counts_older_and_provisional_figures_in_a_later_period(writabl
     assert table.loc[theme, "Older figures"] == table.loc[theme, "With values"] - 1
 
     # The same counts from the engine's reporting values, read without the page.
-    cat = analysis.load_catalogue(writable_store)
+    cat = load_catalogue(writable_store)
     used = cat.reporting_values.query("period == @NEW and value.notna()")
     older = used[used["years_older"] > 0].merge(cat.indicators, left_on="indicator_id", right_on="id")
     assert (

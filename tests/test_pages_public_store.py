@@ -73,20 +73,20 @@ def _other_period(store_path, chosen: dict) -> str:
     """Return the latest period before the chosen one in which the focus authority has an Overall position."""
     labels = catalogue(str(store_path)).period_labels
     for period in reversed(labels[: labels.index(chosen["period"])]):
-        if overview_figures(store_path, **(chosen | {"period": period}))["overall_position"] is not None:
+        if overview_figures(store_path, **(chosen | {"period": period})).overall.position is not None:
             return period
     pytest.fail(f"no earlier period of {labels} gives the focus authority an Overall position")
 
 
 def assert_overview_is_the_engines(at, store_path) -> None:
-    """The Overall and LA Core metrics equal analysis.overview for the sidebar's selection."""
+    """The Overall and LA Core metrics equal service.overview.overview for the sidebar's selection."""
     assert not at.exception
     figures = overview_figures(store_path, **selection(at))
-    assert figures["overall_position"] is not None and figures["overall_n"] > 1
+    assert figures.overall.position is not None and figures.overall.n > 1
     shown = metrics(at)
-    assert shown["Overall performance"] == position_words(figures["overall_position"], figures["overall_n"])
-    if figures["core_position"] is not None:
-        assert shown["LA Core performance"] == position_words(figures["core_position"], figures["core_n"])
+    assert shown["Overall performance"] == position_words(figures.overall.position, figures.overall.n)
+    if figures.core.position is not None:
+        assert shown["LA Core performance"] == position_words(figures.core.position, figures.core.n)
 
 
 def test_overview_shows_the_engines_positions(public_store_path, monkeypatch):

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from benchmarking import charts
+from benchmarking.charts import render
 
 
 def _view(focus_rank: float = 3.0) -> pd.DataFrame:
@@ -42,7 +43,7 @@ def renders(monkeypatch):
         return f"png {len(calls)}".encode()
 
     charts.clear_png_cache()
-    monkeypatch.setattr(charts, "_render_png", fake)
+    monkeypatch.setattr(render, "_render_png", fake)
     yield calls
     charts.clear_png_cache()
 
@@ -69,7 +70,7 @@ def test_a_different_chart_scale_or_cleared_cache_renders_again(renders):
 
 def test_the_cache_keeps_only_the_most_recently_used(renders, monkeypatch):
     """Past PNG_CACHE_SIZE entries the least recently used is dropped and rendered again."""
-    monkeypatch.setattr(charts, "PNG_CACHE_SIZE", 2)
+    monkeypatch.setattr(render, "PNG_CACHE_SIZE", 2)
     a, b, c = (_chart(rank) for rank in (2.5, 3.0, 3.5))
     charts.to_png(a, scale=1.0)
     charts.to_png(b, scale=1.0)

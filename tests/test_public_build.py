@@ -22,7 +22,9 @@ from benchmarking.datasets.public_sources import load_theme_map, theme_of_topics
 from benchmarking.errors import BuildError
 from benchmarking.method.groups import resolve_group
 from benchmarking.method.membership import alive_on, lifetime_mask
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.context_views import quadrant_view
 from benchmarking.store import PROJECT_ROOT, Store
 
 LEICESTERSHIRE = "E10000018"
@@ -55,8 +57,8 @@ def built(public_build):
 @pytest.fixture(scope="module")
 def bench(built):
     """(catalogue, benchmark) for every county area (group 'all') on the built store."""
-    catalogue = analysis.load_catalogue(built[1])
-    return catalogue, analysis.compute(catalogue, analysis.comparator_group(catalogue, "all", LEICESTERSHIRE))
+    catalogue = load_catalogue(built[1])
+    return catalogue, compute(catalogue, comparator_group(catalogue, "all", LEICESTERSHIRE))
 
 
 # -- period labels (no data needed) ------------------------------------------------------
@@ -404,7 +406,7 @@ def test_quadrant_ranks_both_axes_among_the_authorities_plotted(bench):
     performance positions of the others are re-ranked so both axes run 1..n."""
     catalogue, benchmark = bench
     period = "2023/24"
-    view = analysis.quadrant_view(catalogue, benchmark, "Overall", "Revenue", period, LEICESTERSHIRE)
+    view = quadrant_view(catalogue, benchmark, "Overall", "Revenue", period, LEICESTERSHIRE)
     positions = benchmark.positions.query("theme == 'Overall' and period == @period and position.notna()")
     # spend per head is from 2022-23 (no mid-2023 population in the files): the four authorities
     # created in April 2023 have none

@@ -21,7 +21,8 @@ from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import LONG
 from benchmarking.ingest.preview import map_sources, preview_import, read_source
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 pytestmark = pytest.mark.shared_data
@@ -102,15 +103,15 @@ def test_each_import_is_recorded_with_its_files_and_their_hashes(loaded):
 def test_the_engine_runs_on_the_loaded_store(loaded):
     """Ranks and positions for the English county councils (Oflog) and a Scottish family group (LGBF),
     and deprivation ranks from IMD 2019 for the counties."""
-    catalogue = analysis.load_catalogue(loaded["store"])
-    counties = analysis.compute(catalogue, analysis.comparator_group(catalogue, "county-councils"))
+    catalogue = load_catalogue(loaded["store"])
+    counties = compute(catalogue, comparator_group(catalogue, "county-councils"))
     assert counties.group.size == 27
     ranked = counties.ranks.dropna(subset=["rank"])
     assert set(ranked["indicator_id"]) == {"ASC1", "ASC2", "ASC3", "ASC4", "ASC5"}  # ASC6-7: context only
     assert ranked["rank"].between(1, ranked["n_ranked"]).all() and ranked["n_ranked"].max() <= 27
     assert len(counties.positions) > 0
     assert counties.deprivation_ranks["authority_code"].nunique() == 26  # IMD 2019's county councils
-    family = analysis.compute(catalogue, analysis.comparator_group(catalogue, "list:lgbf-family-density-1"))
+    family = compute(catalogue, comparator_group(catalogue, "list:lgbf-family-density-1"))
     assert family.group.size == 8
     assert family.ranks["n_ranked"].max() <= 8 and len(family.positions) > 0
 

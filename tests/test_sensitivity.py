@@ -19,7 +19,8 @@ from benchmarking.method.sensitivity import (
     theme_weighted_positions,
     weighted_positions,
 )
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 # Four authorities, 'low' polarity so each value is its rank (as in test_positions).
@@ -56,8 +57,8 @@ def overall_positions(frame: pd.DataFrame, theme: str = OVERALL) -> dict:
 @pytest.fixture(scope="module")
 def demo(demo_store_path):
     """The demo catalogue and its benchmark among all authorities."""
-    catalogue = analysis.load_catalogue(Store(demo_store_path))
-    return catalogue, analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"))
+    catalogue = load_catalogue(Store(demo_store_path))
+    return catalogue, compute(catalogue, comparator_group(catalogue, "all"))
 
 
 # -- equal weights are the engine's default ----------------------------------------------
@@ -95,7 +96,7 @@ def test_unit_weights_reproduce_every_theme_position_of_the_engine(demo):
 def test_unit_weights_reproduce_the_engine_with_scaled_ranks(demo):
     """With ranks stretched to the group size, unit weights still give the engine's positions."""
     catalogue, _ = demo
-    bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"), scaled=True)
+    bench = compute(catalogue, comparator_group(catalogue, "all"), scaled=True)
     period = catalogue.period_labels[-1]
     matrix = rank_matrix(bench.ranks, catalogue.indicators, period, scaled=True)
     average, position = weighted_positions(matrix, np.ones((1, matrix.n_indicators)))

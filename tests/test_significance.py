@@ -19,7 +19,8 @@ from benchmarking.method.significance import (
     significant_change,
 )
 from benchmarking.method.travel import direction_of_travel
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 BEFORE, AFTER = "2020/21", "2021/22"
@@ -129,8 +130,8 @@ def test_bad_alpha_is_refused():
 
 def test_demo_flags_fewer_changes_than_the_arrows(demo_store_path):
     """On the demo, significant changes are a subset of the arrows and far fewer than them."""
-    catalogue = analysis.load_catalogue(Store(demo_store_path))
-    bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"))
+    catalogue = load_catalogue(Store(demo_store_path))
+    bench = compute(catalogue, comparator_group(catalogue, "all"))
     result = significant_change(bench.travel, catalogue.indicators)
     arrows = result["direction"].isin(["improved", "worsened"])
     assert not (result["significant"] & ~arrows).any()

@@ -19,7 +19,8 @@ from benchmarking.method.similarity import (
     nearest_neighbours,
     standardise,
 )
-from benchmarking.service import analysis
+from benchmarking.service import benchmark
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 FOCUS = "E10000018"
@@ -45,7 +46,7 @@ def hand_distance(a: int, b: int) -> float:
 
 @pytest.fixture(scope="module")
 def demo(demo_store_path):
-    return analysis.load_catalogue(Store(demo_store_path))
+    return load_catalogue(Store(demo_store_path))
 
 
 features_strategy = st.integers(2, 9).flatmap(
@@ -142,7 +143,7 @@ def test_bad_neighbour_requests_are_refused(code, k, error, match):
 
 def test_context_features_cover_every_demo_authority(demo):
     """Population (log10), deprivation, spend and funding per head are held for all 32."""
-    features = analysis.context_features(demo)
+    features = benchmark.context_features(demo)
     assert list(features.columns) == [
         "authority_code",
         "population",
@@ -171,8 +172,8 @@ def test_rurality_is_used_when_the_authority_table_carries_it(demo):
 
 def test_similar_group_is_the_focus_and_its_k_nearest(demo):
     """'similar:5' resolves to the focus authority followed by its 5 nearest neighbours."""
-    group = analysis.comparator_group(demo, "similar:5", FOCUS)
-    neighbours = nearest_neighbours(analysis.context_features(demo), FOCUS, 5)
+    group = benchmark.comparator_group(demo, "similar:5", FOCUS)
+    neighbours = nearest_neighbours(benchmark.context_features(demo), FOCUS, 5)
     assert group.members == (FOCUS, *neighbours["authority_code"])
     assert group.size == 6
     assert "Leicestershire" in group.label
@@ -190,7 +191,7 @@ def test_similar_groups_are_listed_for_a_focus_and_depend_on_it(demo):
 def test_every_listed_group_resolves_through_analysis(demo):
     """Every group the sidebar offers, similar ones included, resolves and holds the focus when focus-bound."""
     for group_id in available_groups(demo.authorities, demo.comparator_groups, FOCUS)["id"]:
-        group = analysis.comparator_group(demo, group_id, FOCUS)
+        group = benchmark.comparator_group(demo, group_id, FOCUS)
         assert group.size >= 2
         if needs_focus(group_id):
             assert group.members[0] == FOCUS
@@ -207,7 +208,7 @@ def test_every_listed_group_resolves_through_analysis(demo):
 )
 def test_similar_groups_explain_what_they_need(demo, group_id, focus, features, match):
     """Without a focus, without context variables or with a bad k the error says what to give."""
-    frame = analysis.context_features(demo) if features else None
+    frame = benchmark.context_features(demo) if features else None
     with pytest.raises(UnknownGroupError, match=match):
         resolve_group(group_id, demo.authorities, demo.comparator_groups, focus, features=frame)
 
@@ -224,6 +225,6 @@ def test_oflog_neighbour_list_can_be_measured_by_computed_distance(shared_data, 
     lists = json.loads((shared_data / "oflog" / "NN.json").read_text())
     members = [code for code in lists[FOCUS] if code != FOCUS and code in set(demo.authorities["code"])]
     assert members, "Oflog lists some county neighbours for Leicestershire"
-    listed = distances_to(analysis.context_features(demo), FOCUS, members)
+    listed = distances_to(benchmark.context_features(demo), FOCUS, members)
     assert set(listed["authority_code"]) == set(members)
     assert np.isfinite(listed["distance"]).all()

@@ -21,7 +21,8 @@ from benchmarking.method.uncertainty import (
     interval_text,
     position_intervals,
 )
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 QUICK = settings(max_examples=40, deadline=None)
@@ -30,8 +31,8 @@ QUICK = settings(max_examples=40, deadline=None)
 @pytest.fixture(scope="module")
 def demo(demo_store_path):
     """The demo catalogue and its benchmark among all authorities."""
-    catalogue = analysis.load_catalogue(Store(demo_store_path))
-    return catalogue, analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"))
+    catalogue = load_catalogue(Store(demo_store_path))
+    return catalogue, compute(catalogue, comparator_group(catalogue, "all"))
 
 
 def latent_case(n_authorities: int = 10, n_indicators: int = 20, copies: int = 1, seed: int = 7):

@@ -23,7 +23,8 @@ from benchmarking.method.value_for_money import (
     spend_deprivation_regression,
     value_for_money_table,
 )
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
 
 # Spend per head (£) and performance (higher = better), small enough to draw on paper:
@@ -207,8 +208,8 @@ def test_performance_score_needs_half_the_indicators():
 
 def test_demo_scores_agree_with_the_engine_order(demo_store_path):
     """On the demo, the value-based score and the engine's average rank tell much the same story."""
-    catalogue = analysis.load_catalogue(Store(demo_store_path))
-    bench = analysis.compute(catalogue, analysis.comparator_group(catalogue, "all"))
+    catalogue = load_catalogue(Store(demo_store_path))
+    bench = compute(catalogue, comparator_group(catalogue, "all"))
     period = catalogue.period_labels[-1]
     scores = performance_scores(catalogue.values, catalogue.indicators, period, OVERALL)
     engine = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == OVERALL)]

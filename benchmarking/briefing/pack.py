@@ -15,7 +15,10 @@ import pandas as pd
 from benchmarking import charts
 from benchmarking.method import travel
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.context_views import funding_view, quadrant_view
+from benchmarking.service.overview import Overview, overview
 from benchmarking.text.formatting import money, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 
@@ -63,7 +66,7 @@ class Briefing:
     sources: str
     is_demo: bool
     narrative: list[str]
-    figures: dict
+    figures: Overview
     slides: list[Slide]
 
     @property
@@ -71,7 +74,7 @@ class Briefing:
         return f"{self.council}: county benchmarking briefing, {self.period}"
 
 
-def _dataset_label(catalogue: analysis.Catalogue) -> tuple[str, str]:
+def _dataset_label(catalogue: Catalogue) -> tuple[str, str]:
     settings = catalogue.settings
     if catalogue.is_demo:
         return (
@@ -85,8 +88,8 @@ def _dataset_label(catalogue: analysis.Catalogue) -> tuple[str, str]:
 
 
 def build_briefing(
-    catalogue: analysis.Catalogue,
-    bench: analysis.Benchmark,
+    catalogue: Catalogue,
+    bench: Benchmark,
     period: str,
     focus: str,
     council: str | None = None,
@@ -98,8 +101,8 @@ def build_briefing(
     charts are usually rendered for the PPTX or PDF next.
     """
     charts.start_renderer()
-    figures = analysis.overview(catalogue, bench, period, focus)
-    name = figures["focus_name"]
+    figures = overview(catalogue, bench, period, focus)
+    name = figures.focus_name
     council = council or catalogue.settings.get("council_name") or f"{name} County Council"
     label, sources = _dataset_label(catalogue)
     group = f"{bench.group.label} ({bench.group.size})"
@@ -116,19 +119,19 @@ def build_briefing(
             title=f"{name} at a glance, {period}",
             subtitle=subtitle,
             cards=[
-                ("Overall performance", position_text(figures["overall_position"], figures["overall_n"])),
-                ("LA Core performance", position_text(figures["core_position"], figures["core_n"])),
+                ("Overall performance", position_text(figures.overall.position, figures.overall.n)),
+                ("LA Core performance", position_text(figures.core.position, figures.core.n)),
                 spend_card(figures),
                 context_card(figures),
-                ("Top-quartile indicators", str(figures["quartile_counts"].get(1, 0))),
-                ("Bottom-quartile indicators", str(figures["quartile_counts"].get(4, 0))),
+                ("Top-quartile indicators", str(figures.quartile_counts.get(1, 0))),
+                ("Bottom-quartile indicators", str(figures.quartile_counts.get(4, 0))),
             ],
             bullets=narrative,
             note="Headline positions: 1st = best performance; spend and funding rank 1st = highest per head.",
         ),
     ]
     for theme in [OVERALL, LA_CORE] + catalogue.themes:
-        view = analysis.quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
+        view = quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
         if view.empty:
             continue
         view["context_text"] = view["context_value"].map(money)
@@ -156,7 +159,7 @@ def build_briefing(
                 note=HOW_TO_READ_QUADRANT,
             )
         )
-    positions = figures["theme_positions"]
+    positions = figures.theme_positions
     slides.append(
         Slide(
             title=f"{name}: position by theme, {period}",
@@ -180,7 +183,7 @@ def build_briefing(
             note="Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme.",
         )
     )
-    funding = analysis.funding_view(catalogue, bench, period, focus)
+    funding = funding_view(catalogue, bench, period, focus)
     if len(funding):
         basis = funding["period"].iloc[0]
         slides.append(

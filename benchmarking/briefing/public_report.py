@@ -26,7 +26,11 @@ import pandas as pd
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import Benchmark, benchmark_for
+from benchmarking.service.catalogue import Catalogue, load_catalogue
+from benchmarking.service.context_views import quadrant_view
+from benchmarking.service.overview import overview
+from benchmarking.service.views import theme_table
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
 from benchmarking.text.formatting import currency_text, money, ordinal
 
@@ -47,7 +51,7 @@ def publishers(indicators: pd.DataFrame) -> pd.Series:
     return pd.Series(source.to_numpy(), index=indicators["id"].to_numpy())
 
 
-def period_coverage(catalogue: analysis.Catalogue, bench: analysis.Benchmark) -> pd.DataFrame:
+def period_coverage(catalogue: Catalogue, bench: Benchmark) -> pd.DataFrame:
     """Return per reporting period: publishers, ranked indicators and authorities ranked, counting
     only figures published for the period itself (not older ones carried forward), oldest first."""
     ranked = bench.ranks[bench.ranks["rank"].notna()]
@@ -63,7 +67,7 @@ def period_coverage(catalogue: analysis.Catalogue, bench: analysis.Benchmark) ->
     return coverage.loc[order].reset_index()
 
 
-def latest_common_period(catalogue: analysis.Catalogue, bench: analysis.Benchmark) -> str:
+def latest_common_period(catalogue: Catalogue, bench: Benchmark) -> str:
     """Return the latest period with ranked values from the most publishers (all, when any has all)."""
     coverage = period_coverage(catalogue, bench)
     if coverage.empty:
@@ -72,7 +76,7 @@ def latest_common_period(catalogue: analysis.Catalogue, bench: analysis.Benchmar
     return str(best["period"].iloc[-1])
 
 
-def richest_period(catalogue: analysis.Catalogue, bench: analysis.Benchmark) -> str:
+def richest_period(catalogue: Catalogue, bench: Benchmark) -> str:
     """Return the period with the most ranked indicators (the latest of equals)."""
     coverage = period_coverage(catalogue, bench)
     best = coverage[coverage["indicators"] == coverage["indicators"].max()]
@@ -90,12 +94,11 @@ def write_report(store: Store, out: Path | str = DEFAULT_OUT, focus: str | None 
 
     out = Path(out)
     chart_path = out.with_name(out.stem + CHART_SUFFIX)
-    catalogue = analysis.load_catalogue(store)
+    catalogue = load_catalogue(store)
     focus = focus or catalogue.default_focus()
-    group = analysis.comparator_group(catalogue, GROUP, focus)
-    bench = analysis.compute(catalogue, group)
+    bench = benchmark_for(catalogue, GROUP, focus)
     period = latest_common_period(catalogue, bench)
-    view = analysis.quadrant_view(catalogue, bench, OVERALL, "Revenue", period, focus)
+    view = quadrant_view(catalogue, bench, OVERALL, "Revenue", period, focus)
     text = report_markdown(catalogue, bench, focus, period, chart_path.name, view)
     chart = quadrant_chart(catalogue, view, period, focus)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,7 +107,7 @@ def write_report(store: Store, out: Path | str = DEFAULT_OUT, focus: str | None 
     return out, chart_path
 
 
-def quadrant_chart(catalogue: analysis.Catalogue, view: pd.DataFrame, period: str, focus: str):
+def quadrant_chart(catalogue: Catalogue, view: pd.DataFrame, period: str, focus: str):
     """Return the Overall-against-spend quadrant chart of the report."""
     from benchmarking import charts
 
@@ -120,8 +123,8 @@ def quadrant_chart(catalogue: analysis.Catalogue, view: pd.DataFrame, period: st
 
 
 def report_markdown(
-    catalogue: analysis.Catalogue,
-    bench: analysis.Benchmark,
+    catalogue: Catalogue,
+    bench: Benchmark,
     focus: str,
     period: str,
     chart_file: str,
@@ -195,24 +198,24 @@ def report_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def overview_lines(catalogue: analysis.Catalogue, bench: analysis.Benchmark, period: str, focus: str) -> list[str]:
+def overview_lines(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> list[str]:
     """Return Markdown bullet lines with the focus authority's positions in ``period``."""
-    facts = analysis.overview(catalogue, bench, period, focus)
-    name = facts["focus_name"]
+    facts = overview(catalogue, bench, period, focus)
+    name = facts.focus_name
     lines = []
-    if facts["overall_position"] is not None:
+    if facts.overall.position is not None:
         lines.append(
-            f"- **Overall:** {name} is {ordinal(facts['overall_position'])} of {facts['overall_n']}"
+            f"- **Overall:** {name} is {ordinal(facts.overall.position)} of {facts.overall.n}"
             + (
-                f"; LA Core {ordinal(facts['core_position'])} of {facts['core_n']}."
-                if facts["core_position"] is not None
+                f"; LA Core {ordinal(facts.core.position)} of {facts.core.n}."
+                if facts.core.position is not None
                 else "."
             )
         )
     else:
         lines.append(f"- **Overall:** {name} has no Overall position in {period}.")
-    lines.append(f"- **Data currency:** {currency_text(facts['currency'])}")
-    themes = facts["theme_positions"]
+    lines.append(f"- **Data currency:** {currency_text(facts.currency)}")
+    themes = facts.theme_positions
     themes = themes[~themes["theme"].isin([OVERALL, LA_CORE]) & themes["position"].notna()]
     if len(themes):
         lines.append(
@@ -222,27 +225,27 @@ def overview_lines(catalogue: analysis.Catalogue, bench: analysis.Benchmark, per
             )
             + "."
         )
-    if facts["spend_rank"] is not None:
-        rank, n = facts["spend_rank"], facts["spend_n"]
+    if facts.spend.rank is not None:
+        rank, n = facts.spend.rank, facts.spend.n
         place = "the highest" if rank == 1 else "the lowest" if rank == n else f"{ordinal(rank)} highest"
         lines.append(
-            f"- **Spend:** net current expenditure {money(facts['spend_per_head'], 2)} per head in "
-            f"{facts['spend_period']}, {place} of {n}."
+            f"- **Spend:** net current expenditure {money(facts.spend.value, 2)} per head in "
+            f"{facts.spend.basis}, {place} of {n}."
         )
-    if facts["deprivation_rank"] is not None:
+    if facts.deprivation.rank is not None:
         lines.append(
-            f"- **Deprivation:** {ordinal(facts['deprivation_rank'])} most deprived of "
-            f"{facts['deprivation_n']} county areas with an {facts['deprivation_edition']} summary "
-            f"(national rank of average rank {facts['imd_rank']:.0f} of 151)."
+            f"- **Deprivation:** {ordinal(facts.deprivation.rank)} most deprived of "
+            f"{facts.deprivation.n} county areas with an {facts.deprivation.basis} summary "
+            f"(national rank of average rank {facts.deprivation.value:.0f} of 151)."
         )
-    if facts["quadrant"]:
-        lines.append(f"- **Quadrant (Overall against spend):** {facts['quadrant']}.")
+    if facts.quadrant:
+        lines.append(f"- **Quadrant (Overall against spend):** {facts.quadrant}.")
     return lines
 
 
-def positions_table(catalogue: analysis.Catalogue, bench: analysis.Benchmark, period: str) -> str:
+def positions_table(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
     """Return a Markdown table: each county area's Overall, LA Core and theme positions in ``period``."""
-    table = analysis.theme_table(catalogue, bench, period)
+    table = theme_table(catalogue, bench, period)
     positioned = bench.positions[bench.positions["period"] == period]
     counts = positioned.groupby("theme")["n_positioned"].max()
     themes = [column for column in table.columns if column not in ("authority_code", "name", "kind")]
@@ -281,7 +284,7 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def _indicator_list(catalogue: analysis.Catalogue, bench: analysis.Benchmark, period: str) -> str:
+def _indicator_list(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
     ranked = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["rank"].notna()]
     used = catalogue.indicators[catalogue.indicators["id"].isin(set(ranked["indicator_id"]))]
     if len(used) > 40:

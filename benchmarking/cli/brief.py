@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarking.errors import BadPeriodError, BenchmarkingError
+from benchmarking.errors import BenchmarkingError
 
 
 def run(args) -> int:
@@ -16,7 +16,8 @@ def run(args) -> int:
     # not load pandas, DuckDB and Altair.
     from benchmarking import charts
     from benchmarking.briefing.pack import build_briefing, chart_images
-    from benchmarking.service import analysis
+    from benchmarking.service.benchmark import benchmark_for
+    from benchmarking.service.catalogue import load_catalogue
     from benchmarking.store import Store, default_db_path
 
     out = Path(args.out)
@@ -24,16 +25,12 @@ def run(args) -> int:
         raise BenchmarkingError(f"--out must end in .pptx or .pdf, got {out.name!r}")
     charts.start_renderer()  # gets ready while the store is read and the engine runs
     started = time.perf_counter()
-    catalogue = analysis.load_catalogue(Store(args.db or default_db_path()))
-    periods = catalogue.period_labels
-    period = args.period or catalogue.default_period
-    if period not in periods:
-        raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(periods)}")
+    catalogue = load_catalogue(Store(args.db or default_db_path()))
+    period = catalogue.require_period(args.period or catalogue.default_period)
     focus = args.focus or catalogue.default_focus()
-    catalogue.authority_name(focus)
-    group = analysis.comparator_group(catalogue, args.group, focus)
-    bench = analysis.compute(catalogue, group)
-    print(f"Building the briefing for {catalogue.authority_name(focus)}, {period}, {group.label} ...", file=sys.stderr)
+    name = catalogue.authority_name(focus)  # an unknown code stops here, before the engine runs
+    bench = benchmark_for(catalogue, args.group, focus)
+    print(f"Building the briefing for {name}, {period}, {bench.group.label} ...", file=sys.stderr)
     briefing = build_briefing(catalogue, bench, period, focus, council=args.council)
     images = chart_images(briefing)
     if out.suffix.lower() == ".pptx":

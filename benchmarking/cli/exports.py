@@ -17,7 +17,8 @@ from benchmarking.errors import BadPeriodError
 if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
     import pandas as pd
 
-    from benchmarking.service import analysis
+    from benchmarking.service.benchmark import Benchmark
+    from benchmarking.service.catalogue import Catalogue
 
 RANK_EXPORT_COLUMNS = ["indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile"]
 POSITION_EXPORT_COLUMNS = [
@@ -33,24 +34,20 @@ POSITION_EXPORT_COLUMNS = [
 ]
 
 
-def _benchmark(args: argparse.Namespace) -> tuple[analysis.Catalogue, analysis.Benchmark, list[str]]:
-    from benchmarking.service import analysis
+def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str]]:
+    from benchmarking.service.benchmark import benchmark_for
+    from benchmarking.service.catalogue import load_catalogue
     from benchmarking.store import Store, default_db_path
 
-    store = Store(args.db or default_db_path())
-    catalogue = analysis.load_catalogue(store)
-    focus = args.focus or catalogue.default_focus()
-    group = analysis.comparator_group(catalogue, args.group, focus)
-    bench = analysis.compute(catalogue, group, scaled=args.scaled, min_coverage=args.min_coverage)
+    catalogue = load_catalogue(Store(args.db or default_db_path()))
+    bench = benchmark_for(catalogue, args.group, args.focus, scaled=args.scaled, min_coverage=args.min_coverage)
     periods = catalogue.period_labels
     if args.all_periods:
         chosen = periods
     elif args.period is None:
         raise BadPeriodError("give --period (one of: " + ", ".join(periods) + ") or --all-periods")
-    elif args.period not in periods:
-        raise BadPeriodError(f"no values for period {args.period!r}; periods in the store: {', '.join(periods)}")
     else:
-        chosen = [args.period]
+        chosen = [catalogue.require_period(args.period)]
     return catalogue, bench, chosen
 
 

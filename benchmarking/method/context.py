@@ -30,7 +30,7 @@ import pandas as pd
 
 from benchmarking.errors import DuplicateKeyError, UnknownComparatorError
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.method.ranking import rank_within_groups, require_columns, restrict_to_group
+from benchmarking.method.ranking import nullable_int, rank_within_groups, require_columns, restrict_to_group
 
 TOTAL_SERVICE = "total"
 COMPARATORS = ("spend", "deprivation", "funding")
@@ -197,3 +197,14 @@ def _ranked(frame: pd.DataFrame, by: list[str], value: str, highest_first: bool,
     counts = np.bincount(group[~np.isnan(numbers)], minlength=int(group.max(initial=-1)) + 1)
     result["n_ranked"] = counts[group] if len(group) else np.zeros(0, dtype=np.int64)
     return result.sort_values(by + ["rank"], kind="stable", na_position="last", ignore_index=True)
+
+
+def context_rank(values: pd.Series | np.ndarray, comparator: str) -> pd.arrays.IntegerArray:
+    """Return the context rank of each value among those given (Int64, NA when missing), by the
+    rule of ``spend_ranks``, ``funding_ranks`` and ``deprivation_ranks``: "min" ranks, 1 = highest
+    spend or funding per head, 1 = most deprived (lowest IMD rank of average rank)."""
+    if comparator not in COMPARATORS:
+        raise UnknownComparatorError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
+    numbers = np.asarray(values, dtype=float)
+    key = numbers if comparator == "deprivation" else -numbers
+    return nullable_int(rank_within_groups(np.zeros(len(numbers), dtype=np.int64), key))

@@ -12,11 +12,14 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service import analysis
+from benchmarking.service.benchmark import Benchmark, comparator_group, compute
+from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.views import focus_positions, theme_indicator_ids
+from benchmarking.text.formatting import position_text
 
 
 def why_this_rank(
-    catalogue: analysis.Catalogue, bench: analysis.Benchmark, theme: str, period: str, focus: str
+    catalogue: Catalogue, bench: Benchmark, theme: str, period: str, focus: str
 ) -> tuple[pd.DataFrame, dict]:
     """Return (indicator rows, summary) behind the focus authority's position in a theme.
 
@@ -29,7 +32,7 @@ def why_this_rank(
     n_available, coverage, min_coverage, n_older / n_provisional / n_revised (ranked values from
     an earlier period / provisional / revised), reason (why there is no position, or None).
     """
-    ids = analysis.theme_indicator_ids(catalogue.indicators, theme)
+    ids = theme_indicator_ids(catalogue.indicators, theme)
     ranks = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["indicator_id"].isin(ids)]
     available = ranks[ranks["n_ranked"] > 0]
     group_mean = available.groupby("indicator_id")["rank"].mean().rename("group_mean_rank")
@@ -93,9 +96,7 @@ def why_this_rank(
     return rows[columns], summary
 
 
-def rank_stability(
-    catalogue: analysis.Catalogue, period: str, focus: str, themes: list[str] | None = None
-) -> pd.DataFrame:
+def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[str] | None = None) -> pd.DataFrame:
     """Return the focus authority's positions under every comparator group it belongs to.
 
     Columns: group_id, group_label, group_size, theme, position, n_positioned, average_rank.
@@ -106,11 +107,11 @@ def rank_stability(
     themes = themes or [OVERALL, LA_CORE] + catalogue.themes
     rows = []
     for group_id in available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"]:
-        group = analysis.comparator_group(catalogue, group_id, focus)
+        group = comparator_group(catalogue, group_id, focus)
         if focus not in group.members or group.size < 2:
             continue
-        bench = analysis.compute(catalogue, group)
-        mine = analysis.focus_positions(bench, period, focus)
+        bench = compute(catalogue, group)
+        mine = focus_positions(bench, period, focus)
         mine = mine[mine["theme"].isin(themes)]
         for record in mine.itertuples(index=False):
             rows.append(
@@ -127,3 +128,23 @@ def rank_stability(
     return pd.DataFrame(
         rows, columns=["group_id", "group_label", "group_size", "theme", "position", "n_positioned", "average_rank"]
     )
+
+
+def stability_table(stability: pd.DataFrame) -> pd.DataFrame:
+    """Return ``rank_stability``'s rows as one row per group: group_label, group_size, then
+    Overall, LA Core and each theme A-Z as "3rd of 32" text, groups in the order listed."""
+    table = stability.assign(
+        position=[position_text(p, n) for p, n in zip(stability["position"], stability["n_positioned"])]
+    )
+    # Keyed by id so that two groups with the same label are never merged.
+    wide = table.pivot_table(
+        index=["group_id", "group_label", "group_size"], columns="theme", values="position", aggfunc="first"
+    ).reset_index()
+    listed = list(dict.fromkeys(stability["group_id"]))
+    wide = wide.sort_values("group_id", key=lambda ids: ids.map(listed.index)).drop(columns="group_id")
+    order = (
+        ["group_label", "group_size"]
+        + [c for c in [OVERALL, LA_CORE] if c in wide.columns]
+        + sorted(c for c in wide.columns if c not in ("group_label", "group_size", OVERALL, LA_CORE))
+    )
+    return wide[order]

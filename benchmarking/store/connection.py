@@ -361,6 +361,36 @@ class Store:
             }
         return counts, themes
 
+    def catalogue_frames(self) -> dict[str, object]:
+        """Return every table a benchmark reads, in one connection: a frame per table
+        (``notes`` None when the store predates the note table) and ``settings`` as a dict."""
+        with self.reading() as con:
+            read = lambda sql: con.execute(sql).df()  # noqa: E731
+            tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            return {
+                "authorities": read("SELECT * FROM authority ORDER BY name"),
+                "indicators": read("SELECT * FROM indicator ORDER BY theme, id"),
+                "values": read(
+                    "SELECT v.indicator_id, v.authority_code, v.period, v.value, v.status, "
+                    "CAST(p.start_date AS TIMESTAMP) AS period_start "
+                    "FROM indicator_value v JOIN period p ON p.label = v.period "
+                    "ORDER BY v.indicator_id, v.authority_code, p.start_date"  # the engine's fast path
+                ),
+                "spend": read("SELECT * FROM spend"),
+                "funding": read("SELECT * FROM funding"),
+                "deprivation": read("SELECT * FROM deprivation"),
+                "theme_service": read("SELECT * FROM theme_service"),
+                "comparator_groups": read("SELECT * FROM comparator_group"),
+                "periods": read(
+                    "SELECT label, CAST(start_date AS TIMESTAMP) AS start_date FROM period ORDER BY start_date"
+                ),
+                "settings": dict(con.execute("SELECT key, value FROM setting").fetchall()),
+                "datasets": read("SELECT * FROM dataset ORDER BY id DESC"),
+                "notes": read("SELECT * FROM note ORDER BY indicator_id, authority_code, period")
+                if "note" in tables
+                else None,
+            }
+
 
 def _current_user() -> str:
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"

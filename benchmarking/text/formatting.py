@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
+    from benchmarking.service.overview import DataCurrency
 
 
 def _missing(value) -> bool:
@@ -69,27 +73,27 @@ def number(value, unit: str | None = None) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def currency_text(currency: dict, limit: int = 4) -> str:
-    """Return one sentence on how current a position's figures are (``analysis.data_currency``)."""
-    theme, period, n = currency["theme"], currency["period"], currency["n_indicators"]
+def currency_text(currency: DataCurrency, limit: int = 4) -> str:
+    """Return one sentence on how current a position's figures are (``service.overview.data_currency``)."""
+    theme, period, n = currency.theme, currency.period, currency.n_indicators
     if not n:
         return f"{theme} has no ranked indicators with figures for {period}."
     plural = "indicator" if n == 1 else "indicators"
-    if currency["n_older"]:
-        older = list(currency["older_periods"].items())
+    if currency.n_older:
+        older = list(currency.older_periods.items())
         listed = ", ".join(f"{label}: {count}" for label, count in older[:limit])
         more = f" and {len(older) - limit} more" if len(older) > limit else ""
         text = (
-            f"{theme} {period} is built from {n} {plural}; {currency['n_older']} of them use figures "
+            f"{theme} {period} is built from {n} {plural}; {currency.n_older} of them use figures "
             f"published for an earlier period ({listed}{more}), as no newer figures exist."
         )
     else:
         text = f"{theme} {period} is built from {n} {plural}, all with figures published for {period}."
     flags = []
-    if currency["n_provisional"]:
-        flags.append(f"{currency['n_provisional']} include provisional figures")
-    if currency["n_revised"]:
-        flags.append(f"{currency['n_revised']} include revised figures")
+    if currency.n_provisional:
+        flags.append(f"{currency.n_provisional} include provisional figures")
+    if currency.n_revised:
+        flags.append(f"{currency.n_revised} include revised figures")
     if flags:
         text += " " + " and ".join(flags).capitalize() + "."
     return text

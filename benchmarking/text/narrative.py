@@ -1,12 +1,17 @@
 """Plain-English statements written from the numbers, in the Compendium's register.
 
-Every sentence is built from a figure in the overview dict (``analysis.overview``); a
+Every sentence is built from a figure of the Overview record (``service.overview.Overview``); a
 sentence whose figures are missing is left out rather than written vaguely.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size, rank_card_text
+
+if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
+    from benchmarking.service.overview import Overview
 
 _QUADRANT_WORDS = {
     "high performance, low spend": "high performing and low spending",
@@ -36,57 +41,57 @@ def _funding_phrase(rank: int, n: int) -> str:
     return f"the {ordinal(rank)} highest core spending power per head in the group"
 
 
-def spend_card(overview: dict) -> tuple[str, str]:
+def spend_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the headline card for net revenue expenditure per head."""
-    return "Spend per head (1st = highest)", rank_card_text(overview.get("spend_rank"), overview.get("spend_n"))
+    return "Spend per head (1st = highest)", rank_card_text(overview.spend.rank, overview.spend.n)
 
 
-def context_card(overview: dict) -> tuple[str, str]:
+def context_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the Overview's fourth card: core spending power per head when
     the store has it, else deprivation (IMD rank), else a plain 'not in these data'."""
-    if overview.get("funding_rank") is not None:
+    if overview.funding.rank is not None:
         return (
             "Core spending power per head (1st = highest)",
-            rank_card_text(overview["funding_rank"], overview["funding_n"]),
+            rank_card_text(overview.funding.rank, overview.funding.n),
         )
-    if overview.get("deprivation_rank") is not None:
+    if overview.deprivation.rank is not None:
         return (
-            f"{overview.get('deprivation_edition') or 'Deprivation'} (1st = most deprived)",
-            position_text(overview["deprivation_rank"], overview["deprivation_n"]),
+            f"{overview.deprivation.basis or 'Deprivation'} (1st = most deprived)",
+            position_text(overview.deprivation.rank, overview.deprivation.n),
         )
     return "Core spending power per head", "not in these data"
 
 
-def overview_sentences(overview: dict) -> list[str]:
+def overview_sentences(overview: Overview) -> list[str]:
     """Return the Overview's narrative as a list of sentences, each carrying its figures."""
-    name, period = overview["focus_name"], overview["period"]
-    previous = overview.get("previous_period")
+    name, period, previous = overview.focus_name, overview.period, overview.previous_period
+    overall, core, spend, funding = overview.overall, overview.core, overview.spend, overview.funding
     sentences = []
-    if overview.get("overall_position") is not None:
+    if overall.position is not None:
         text = (
-            f"{name} ranks {position_text(overview['overall_position'], overview['overall_n'])} for overall "
+            f"{name} ranks {position_text(overall.position, overall.n)} for overall "
             f"performance in {period}"
-            f"{_change(overview['overall_position'], overview.get('previous_overall_position'), previous)}"
+            f"{_change(overall.position, overall.previous, previous)}"
         )
-        if overview.get("funding_rank") is not None:
-            text += f", while having {_funding_phrase(overview['funding_rank'], overview['funding_n'])}"
-            if overview.get("core_spending_power_per_head") is not None:
-                text += f" ({money(overview['core_spending_power_per_head'])})"
+        if funding.rank is not None:
+            text += f", while having {_funding_phrase(funding.rank, funding.n)}"
+            if funding.value is not None:
+                text += f" ({money(funding.value)})"
         sentences.append(text + ".")
-    if overview.get("core_position") is not None:
+    if core.position is not None:
         sentences.append(
             f"On the LA Core indicators (county council functions) it ranks "
-            f"{position_text(overview['core_position'], overview['core_n'])}"
-            f"{_change(overview['core_position'], overview.get('previous_core_position'), previous)}."
+            f"{position_text(core.position, core.n)}"
+            f"{_change(core.position, core.previous, previous)}."
         )
-    if overview.get("quadrant") and overview.get("spend_rank") is not None:
-        words = _QUADRANT_WORDS.get(overview["quadrant"], overview["quadrant"])
+    if overview.quadrant and spend.rank is not None:
+        words = _QUADRANT_WORDS.get(overview.quadrant, overview.quadrant)
         sentences.append(
-            f"Set against net revenue expenditure per head ({money(overview['spend_per_head'])}, "
-            f"{rank_by_size(overview['spend_rank'], overview['spend_n']).lower()}), "
+            f"Set against net revenue expenditure per head ({money(spend.value)}, "
+            f"{rank_by_size(spend.rank, spend.n).lower()}), "
             f"it sits in the {words} quadrant."
         )
-    themes = overview.get("theme_positions")
+    themes = overview.theme_positions
     if themes is not None and len(themes):
         ranked = themes[~themes["theme"].isin(["Overall", "LA Core"])].dropna(subset=["position"])
         if len(ranked) >= 2:
@@ -96,22 +101,37 @@ def overview_sentences(overview: dict) -> list[str]:
                 f"Its strongest theme is {best['theme']} ({position_text(best['position'], best['n_positioned'])}) "
                 f"and its weakest is {worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
             )
-    counts = overview.get("quartile_counts") or {}
+    counts = overview.quartile_counts or {}
     total = sum(counts.values())
     if total:
         sentences.append(
             f"Of {total} indicators with a quartile, {counts.get(1, 0)} are in the top quartile and "
             f"{counts.get(4, 0)} in the bottom quartile."
         )
-    currency = overview.get("currency")
-    if currency and currency["n_older"] and overview.get("overall_position") is not None:
+    currency = overview.currency
+    if currency and currency.n_older and overall.position is not None:
         sentences.append(
-            f"The Overall position rests on {currency['n_indicators']} indicators, {currency['n_older']} of "
+            f"The Overall position rests on {currency.n_indicators} indicators, {currency.n_older} of "
             f"which use figures published for a period before {period}, the latest available."
         )
-    if overview.get("previous_period") and (overview.get("improved") or overview.get("worsened")):
+    directions = overview.directions
+    if previous and (directions.improved or directions.worsened):
         sentences.append(
-            f"Since {overview['previous_period']}, {overview['improved']} indicators improved, "
-            f"{overview['worsened']} worsened and {overview['no_real_change']} showed no real change."
+            f"Since {previous}, {directions.improved} indicators improved, "
+            f"{directions.worsened} worsened and {directions.no_real_change} showed no real change."
         )
     return sentences
+
+
+def theme_summary(overview: Overview, n_ranked: int) -> str | None:
+    """Return the Theme rankings chart in words: the Overall position and the strongest and
+    weakest themes (None without a theme position); ``n_ranked`` stands in for a missing Overall count."""
+    themes = overview.theme_positions.dropna(subset=["position"])
+    themes = themes[~themes["theme"].isin(["Overall", "LA Core"])].sort_values("position")
+    if not len(themes):
+        return None
+    return (
+        f"Overall {ordinal(overview.overall.position)} of {overview.overall.n or n_ranked}. Strongest theme: "
+        f"{themes['theme'].iloc[0]} ({ordinal(themes['position'].iloc[0])}); weakest: "
+        f"{themes['theme'].iloc[-1]} ({ordinal(themes['position'].iloc[-1])})."
+    )

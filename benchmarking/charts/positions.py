@@ -1,0 +1,176 @@
+"""Positions drawn: the focus authority's position per theme, positions over time (one line
+per authority) and the Overview's sparkline."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from benchmarking.charts.style import (
+    FOCUS_COLOUR,
+    NORMAL,
+    QUARTILE_COLOURS,
+    QUARTILE_LABELS,
+    ChartStyle,
+    finish_chart,
+    rank_ticks,
+)
+from benchmarking.method import ranking
+from benchmarking.text.formatting import ordinal
+
+
+def theme_position_chart(
+    focus_positions: pd.DataFrame, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL
+) -> alt.Chart:
+    """Return the focus authority's position per theme as dots on a 1..n scale (1 = best, left).
+
+    ``focus_positions``: theme, position (NA = no position), average_rank, quartile_label.
+    """
+    data = focus_positions.dropna(subset=["position"]).assign(
+        position=lambda f: f["position"].astype(float),
+        quartile=lambda f: ranking.quartile(f["position"], n),
+        label=lambda f: f["position"].map(lambda p: ordinal(int(p))),
+    )
+    # No quartile (NaN) in a group too small for quartiles (see ranking.quartile).
+    data["quartile_label"] = data["quartile"].map(
+        lambda q: "no quartile" if pd.isna(q) else QUARTILE_LABELS[int(q) - 1]
+    )
+    order = list(data["theme"])
+    bands = pd.DataFrame(
+        {
+            "start": [0.5 + (q - 1) * n / 4 for q in range(1, 5)],
+            "end": [0.5 + q * n / 4 for q in range(1, 5)],
+            "quartile_label": QUARTILE_LABELS,
+        }
+    )
+    band = (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.12)
+        .encode(
+            x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)),
+            x2="end:Q",
+            color=alt.Color(
+                "quartile_label:N", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS), legend=None
+            ),
+        )
+    )
+    x = alt.X(
+        "position:Q",
+        title=f"Position among {n} (1 = best)",
+        scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
+        axis=alt.Axis(values=rank_ticks(n), format="d"),
+    )
+    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
+    rule = (
+        alt.Chart(data.assign(start=0.5))
+        .mark_rule(color="#999999")
+        .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)), x2="position:Q", y=y)
+    )
+    dots = (
+        alt.Chart(data)
+        .mark_point(filled=True, size=style.point_size * 1.6, stroke="black", strokeWidth=0.8)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "quartile_label:N", title="Quartile", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS)
+            ),
+            shape=alt.Shape(
+                "quartile_label:N",
+                title="Quartile",
+                scale=alt.Scale(domain=QUARTILE_LABELS, range=["circle", "square", "triangle-up", "diamond"]),
+            ),
+            tooltip=[
+                alt.Tooltip("theme:N"),
+                alt.Tooltip("label:N", title="Position"),
+                alt.Tooltip("average_rank:Q", format=".1f", title="Average rank"),
+                alt.Tooltip("quartile_label:N", title="Quartile"),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=12, fontSize=style.annotation_size, color="#111111")
+        .encode(x=x, y=y, text="label:N")
+    )
+    height = max(style.height // 2, len(order) * (style.label_size + 16))
+    chart = alt.layer(band, rule, dots, text).properties(width=style.width, height=min(height, style.height + 200))
+    return finish_chart(chart, title, subtitle, style)
+
+
+def trend_chart(
+    trend: pd.DataFrame, focus_name: str, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL
+) -> alt.Chart:
+    """Return positions over time (1 at the top), one line per authority; the focus line is bold."""
+    data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
+    data["is_focus"] = data["name"] == focus_name
+    periods = list(dict.fromkeys(data.sort_values("period_start")["period"]))
+    names = [focus_name] + sorted(set(data["name"]) - {focus_name})
+    palette = [FOCUS_COLOUR, "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
+    chart = (
+        alt.Chart(data)
+        .mark_line(point=alt.OverlayMarkDef(size=style.point_size))
+        .encode(
+            x=alt.X("period:N", sort=periods, title="Period"),
+            y=alt.Y(
+                "position:Q",
+                title="Position (1 = best)",
+                scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
+                axis=alt.Axis(values=rank_ticks(n), format="d"),
+            ),
+            color=alt.Color(
+                "name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=(palette * 4)[: len(names)])
+            ),
+            strokeDash=alt.StrokeDash(
+                "name:N",
+                sort=names,
+                title=None,
+                legend=None,
+                scale=alt.Scale(domain=names, range=[[1, 0]] + [[8, 3], [2, 2], [8, 3, 2, 3]] * 10),
+            ),
+            strokeWidth=alt.condition("datum.is_focus", alt.value(5), alt.value(2)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Authority"),
+                alt.Tooltip("period:N"),
+                alt.Tooltip("position:Q", title="Position"),
+                alt.Tooltip("average_rank:Q", format=".1f", title="Average rank"),
+            ],
+        )
+    )
+    if "theme" in data and data["theme"].nunique() > 1:
+        # Panels in the order the themes were chosen (Overall first), headed as large as axis titles.
+        chart = chart.properties(width=style.width // 2 - 40, height=style.height // 2).facet(
+            facet=alt.Facet(
+                "theme:N",
+                title=None,
+                sort=list(dict.fromkeys(data["theme"])),
+                header=alt.Header(labelFontSize=style.axis_title_size, labelFontWeight="bold", labelColor="#000000"),
+            ),
+            columns=2,
+        )
+        return finish_chart(chart, title, subtitle, style)
+    return finish_chart(chart.properties(width=style.width, height=style.height), title, subtitle, style)
+
+
+def sparkline(trend: pd.DataFrame, n: int) -> alt.Chart:
+    """Return a small line of one authority's position over time (1 at the top), with the last value labelled."""
+    data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
+    periods = list(data.sort_values("period_start")["period"])
+    x = alt.X(
+        "period:N",
+        sort=periods,
+        title=None,
+        axis=alt.Axis(labelAngle=0, labelFontSize=11, values=[periods[0], periods[-1]] if periods else []),
+    )
+    y = alt.Y(
+        "position:Q",
+        title=None,
+        scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
+        axis=alt.Axis(values=[1, n], labelFontSize=11),
+    )
+    line = (
+        alt.Chart(data)
+        .mark_line(color=FOCUS_COLOUR, strokeWidth=3, point=True)
+        .encode(x=x, y=y, tooltip=["period:N", alt.Tooltip("position:Q", title="Overall position")])
+    )
+    return line.properties(height=110, width="container").configure_view(stroke=None)

@@ -1,0 +1,105 @@
+"""Charts to PNG: the vl-convert renderer (started early on a background thread), an
+in-memory cache of rendered images keyed by specification and scale, and the Vega-Lite
+JSON a still image is rendered from."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
+import altair as alt
+
+PNG_CACHE_SIZE = 64
+"""Rendered charts kept in memory (a briefing has 16, about 0.3 MB each at scale 1)."""
+_png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+_png_cache_lock = threading.Lock()
+_renderer_start: threading.Thread | None = None
+
+
+def start_renderer() -> None:
+    """Start the PNG renderer on a background thread, once per process; return at once.
+
+    vl-convert's JavaScript engine takes about a second to start, mostly without holding
+    Python's lock, so started early it gets ready on the other core while the caller builds
+    the charts, instead of delaying the first ``to_png``.
+    """
+    global _renderer_start
+    try:
+        import vl_convert as vlc  # here: an import on the background thread would hold the import lock
+    except ImportError:
+        return  # to_png reports it
+    with _png_cache_lock:
+        if _renderer_start is None:
+            _renderer_start = threading.Thread(
+                target=_start_renderer, args=(vlc,), name="vl-convert start-up", daemon=True
+            )
+            _renderer_start.start()
+
+
+def _start_renderer(vlc) -> None:
+    with contextlib.suppress(Exception):  # a broken renderer fails, with its message, in to_png
+        vlc.vegalite_to_svg({"mark": "point", "data": {"values": []}})
+
+
+def vega_lite_json(chart: alt.TopLevelMixin) -> str:
+    """Return the chart's Vega-Lite specification for a still image as compact JSON text.
+
+    Tooltips are left out (a picture cannot show them, and they cost the renderer a tenth of
+    its time), and the specification is not checked against the schema again: the builders
+    above only make valid ones (the page tests draw each), and the check costs more than
+    rendering.
+    """
+    return json.dumps(_without_tooltips(chart.to_dict(validate=False)), separators=(",", ":"))
+
+
+def _without_tooltips(spec):
+    if isinstance(spec, dict):
+        return {
+            key: _without_tooltips(value)
+            for key, value in spec.items()
+            if not (key == "tooltip" and isinstance(value, (dict, list)))
+        }
+    if isinstance(spec, list):
+        return [_without_tooltips(value) for value in spec]
+    return spec
+
+
+def _render_png(spec: str, scale: float) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(spec, scale=scale)
+
+
+def png_from_spec(spec: str, scale: float = 2.0) -> bytes:
+    """Return a Vega-Lite specification (JSON text) rendered to PNG bytes, from the cache if
+    the same specification was rendered at the same scale before in this process."""
+    key = (hashlib.sha256(spec.encode()).hexdigest(), float(scale))
+    with _png_cache_lock:
+        png = _png_cache.get(key)
+        if png is not None:
+            _png_cache.move_to_end(key)
+            return png
+    png = _render_png(spec, scale)
+    with _png_cache_lock:
+        _png_cache[key] = png
+        while len(_png_cache) > PNG_CACHE_SIZE:
+            _png_cache.popitem(last=False)
+    return png
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """Return the chart rendered to PNG bytes (vl-convert: no browser needed).
+
+    The same chart at the same scale is rendered once per process: a second briefing of
+    the same selection gets the cached bytes at once.
+    """
+    return png_from_spec(vega_lite_json(chart), scale)
+
+
+def clear_png_cache() -> None:
+    """Forget every cached PNG (returns None); the next ``to_png`` renders afresh."""
+    with _png_cache_lock:
+        _png_cache.clear()

@@ -1,0 +1,99 @@
+"""Chart sizes, colours and the finishing touches every chart builder shares.
+
+Colours are from the Okabe-Ito palette, which stays distinguishable for the common
+forms of colour blindness, and every colour difference is doubled by another channel:
+county unitaries are squares, county councils circles, the focus authority a large
+labelled diamond. ``style`` switches to projector sizes for briefing mode (axis labels
+of at least 18 px, titles of 30 px) and caps the size to fit a 1920x1080 screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+
+FOCUS_COLOUR = "#D55E00"  # vermillion
+KIND_COLOURS = {"county council": "#5F5F5F", "county unitary": "#0072B2"}  # grey / blue
+KIND_SHAPES = {"county council": "circle", "county unitary": "square"}
+QUARTILE_COLOURS = ["#1A6E5C", "#5AAE8F", "#E3B04B", "#B4463A"]  # 1st (best) .. 4th
+QUARTILE_LABELS = ["1st quartile (top 25%)", "2nd quartile", "3rd quartile", "4th quartile (bottom 25%)"]
+MEDIAN_COLOUR = "#333333"
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """Sizes for one display: the analyst's screen or the Cabinet projector."""
+
+    width: int = 900
+    height: int = 540
+    title_size: int = 18
+    subtitle_size: int = 14
+    label_size: int = 13
+    axis_title_size: int = 14
+    point_size: int = 90
+    focus_size: int = 320
+    annotation_size: int = 13
+
+
+NORMAL = ChartStyle()
+BRIEFING = ChartStyle(
+    width=1400,
+    height=640,
+    title_size=30,
+    subtitle_size=22,
+    label_size=20,
+    axis_title_size=22,
+    point_size=220,
+    focus_size=700,
+    annotation_size=20,
+)
+"""Projector sizes: one chart with its title fits within 1920x1080 beside nothing else."""
+
+
+def style_for(briefing: bool) -> ChartStyle:
+    """Return the briefing style when ``briefing`` is true, else the normal one."""
+    return BRIEFING if briefing else NORMAL
+
+
+def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
+    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration."""
+    # One shallow copy with the title and config set directly: ``properties`` and each
+    # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
+    # briefing).
+    finished = chart.copy(deep=False)
+    finished.title = alt.TitleParams(
+        text=title,
+        subtitle=subtitle or "",
+        fontSize=style.title_size,
+        subtitleFontSize=style.subtitle_size,
+        anchor="start",
+        subtitleColor="#333333",
+    )
+    finished.config = alt.Config(
+        axis=alt.AxisConfig(
+            labelFontSize=style.label_size,
+            titleFontSize=style.axis_title_size,
+            labelColor="#222222",
+            titleColor="#222222",
+            gridColor="#E6E6E6",
+        ),
+        legend=alt.LegendConfig(
+            labelFontSize=style.label_size,
+            titleFontSize=style.axis_title_size,
+            symbolSize=style.point_size,
+            orient="bottom",
+            direction="horizontal",
+        ),
+        view=alt.ViewConfig(stroke=None),
+    )
+    return finished
+
+
+def rank_ticks(n: int) -> list[int]:
+    """Return the axis ticks for ranks 1..n: every rank up to 12, then every 4th or 10th, with n."""
+    step = 1 if n <= 12 else 4 if n <= 40 else 10
+    ticks = list(range(1, n + 1, step))
+    if ticks[-1] != n:
+        ticks.append(n)
+    return ticks

@@ -1,0 +1,118 @@
+"""The catalogue: every table of the store a benchmark reads, loaded once, with the
+reporting periods built from them and the default period and focus authority pages open on."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from benchmarking.errors import BadPeriodError, UnknownAuthorityError
+from benchmarking.method import currency
+from benchmarking.store import Store
+
+DEFAULT_FOCUS = "E10000018"
+CURRENT_SHARE = 0.9
+"""Share of indicators with figures of the period itself that makes a period the default."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything read from the store once: the inputs of every benchmark."""
+
+    authorities: pd.DataFrame
+    indicators: pd.DataFrame
+    values: pd.DataFrame
+    spend: pd.DataFrame
+    funding: pd.DataFrame
+    deprivation: pd.DataFrame
+    theme_service: pd.DataFrame
+    comparator_groups: pd.DataFrame
+    periods: pd.DataFrame
+    settings: dict[str, str]
+    datasets: pd.DataFrame
+    notes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["indicator_id", "authority_code", "period", "note", "added_by"])
+    )
+
+    @property
+    def is_demo(self) -> bool:
+        """True while every load in the store is the generated demo."""
+        kinds = set(self.datasets["kind"]) if len(self.datasets) else set()
+        return kinds == {"demo"}
+
+    @functools.cached_property
+    def calendar(self) -> currency.ReportingCalendar:
+        """The reporting periods (see ``currency``) built from every period with a value."""
+        return currency.reporting_calendar(self.values.loc[self.values["value"].notna(), "period"].unique())
+
+    @functools.cached_property
+    def reporting_values(self) -> pd.DataFrame:
+        """The values each reporting period uses, with ``source_period`` and ``years_older``."""
+        return currency.reporting_values(self.values, self.calendar)
+
+    @functools.cached_property
+    def period_labels(self) -> list[str]:
+        """Reporting periods with at least one value of a ranked indicator, oldest first.
+
+        Periods that hold only context indicators (polarity 'none') give no position, so
+        they are not offered.
+        """
+        ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
+        values = self.reporting_values
+        values = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
+        present = set(values["period"])
+        return [p for p in self.calendar.labels if p in present]
+
+    @functools.cached_property
+    def default_period(self) -> str | None:
+        """Return the period pages open on: the latest in which at least ``CURRENT_SHARE`` of the
+        ranked indicators with figures have figures published for that period itself (else the latest).
+
+        The newest reporting year is often made mostly of older figures carried forward, because
+        publishers release at different times; opening on it would headline a thin year.
+        """
+        labels = self.period_labels
+        if not labels:
+            return None
+        ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
+        values = self.reporting_values
+        used = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
+        used = used.drop_duplicates(["indicator_id", "period"])
+        current = (used["years_older"] == 0).groupby(used["period"]).mean()
+        good = [label for label in labels if current.get(label, 0.0) >= CURRENT_SHARE]
+        return good[-1] if good else labels[-1]
+
+    @property
+    def themes(self) -> list[str]:
+        """Themes of ranked indicators, A-Z."""
+        ranked = self.indicators[self.indicators["polarity"] != "none"]
+        return sorted(ranked["theme"].dropna().unique())
+
+    def authority_name(self, code: str) -> str:
+        """Return an authority's name; raise UnknownAuthorityError if the store lacks it."""
+        match = self.authorities.loc[self.authorities["code"] == code, "name"]
+        if match.empty:
+            raise UnknownAuthorityError(f"no authority with code {code!r} in the store")
+        return str(match.iloc[0])
+
+    def require_period(self, period: str | None) -> str:
+        """Return ``period`` when the store has values for it; else raise BadPeriodError listing the periods."""
+        if period not in self.period_labels:
+            raise BadPeriodError(
+                f"no values for period {period!r}; periods in the store: {', '.join(self.period_labels)}"
+            )
+        return period
+
+    def default_focus(self) -> str:
+        """Return the focus authority saved in the store, else Leicestershire, else the first."""
+        for code in (self.settings.get("focus_authority"), DEFAULT_FOCUS):
+            if code and code in set(self.authorities["code"]):
+                return code
+        return str(self.authorities["code"].iloc[0])
+
+
+def load_catalogue(store: Store) -> Catalogue:
+    """Return every table the benchmark needs, read from the store in one connection."""
+    return Catalogue(**store.catalogue_frames())

@@ -1,0 +1,180 @@
+"""Views of performance against context: context ranks (spend, funding, deprivation), the
+quadrant chart's rows, the funding league table and what a funding gap is worth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import UnknownAuthorityError
+from benchmarking.method import context, currency
+from benchmarking.method.positions import position_of_average_rank
+from benchmarking.method.ranking import nullable_int
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+
+COMPARATOR_AXES = {"Revenue": "spend", "Deprivation": "deprivation", "Funding": "funding"}
+"""The quadrant chart's comparator axes, as the Compendium names them, and the engine's word."""
+
+
+def _latest_edition(deprivation_ranks: pd.DataFrame) -> pd.DataFrame:
+    if deprivation_ranks.empty:
+        return deprivation_ranks
+    edition = sorted(deprivation_ranks["edition"].unique())[-1]
+    return deprivation_ranks[deprivation_ranks["edition"] == edition]
+
+
+def nearest_period(frame: pd.DataFrame, period: str, calendar: currency.ReportingCalendar) -> str | None:
+    """Return the latest of ``frame``'s published periods in reporting period ``period`` or
+    before it (the one ending last when several qualify), or None."""
+    available = set(frame["period"]) if "period" in frame else set()
+    if period in available:
+        return period
+    target = calendar.order_of(period)
+    candidates = [(calendar.order_of(label), currency.period_end(label), label) for label in available]
+    candidates = [c for c in candidates if not np.isnan(c[0]) and c[0] <= target]
+    return max(candidates)[2] if candidates else None
+
+
+def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str) -> pd.DataFrame:
+    """Return authority_code, rank, n_ranked, value, basis (period or edition) for a comparator axis."""
+    comparator = COMPARATOR_AXES[axis]
+    if comparator == "spend":
+        frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
+        basis = nearest_period(frame, period, catalogue.calendar)
+        frame = frame[frame["period"] == basis]
+    elif comparator == "funding":
+        basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
+        frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
+    else:
+        frame = _latest_edition(bench.deprivation_ranks)
+        basis = frame["edition"].iloc[0] if len(frame) else None
+    out = frame[["authority_code", "rank", "n_ranked", "value"]].copy()
+    # Rank only the authorities that have a performance position in this period, so that
+    # both axes count the same authorities (spend from an earlier year, or an IMD edition,
+    # may include authorities that no longer exist or are not ranked this period).
+    positioned = bench.positions[
+        (bench.positions["period"] == period)
+        & (bench.positions["theme"] == theme)
+        & bench.positions["position"].notna()
+    ]["authority_code"]
+    if len(positioned):
+        out = out[out["authority_code"].isin(set(positioned))].copy()
+        out["rank"] = context.context_rank(out["value"], comparator)
+        out["n_ranked"] = int(out["value"].notna().sum())
+    out["basis"] = basis
+    return out.reset_index(drop=True)
+
+
+def quadrant_view(
+    catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str, focus: str
+) -> pd.DataFrame:
+    """Return one row per authority for the quadrant chart.
+
+    Columns: authority_code, name, kind, performance_position, context_rank, quadrant,
+    average_rank, context_value (spend or funding per head in £, or IMD rank), n (authorities
+    plotted), is_focus. Positions are ranked among the authorities plotted (those with both).
+    """
+    pos = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == period)]
+    ctx = context_ranks(catalogue, bench, theme, axis, period)
+    # Both axes rank the same authorities: when some positioned authorities have no context
+    # figure (no spend published), performance is re-ranked among those plotted, as the
+    # context ranks already are among the positioned ones.
+    plotted = pos[
+        pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])["authority_code"]))
+    ]
+    if len(plotted) < int(pos["position"].notna().sum()):
+        pos = plotted.assign(position=nullable_int(position_of_average_rank(plotted["average_rank"])))
+    quads = context.quadrants(
+        pos[["authority_code", "position"]], ctx[["authority_code", "rank"]], comparator=COMPARATOR_AXES[axis]
+    )
+    out = quads.merge(pos[["authority_code", "average_rank", "coverage"]], on="authority_code", how="left")
+    out = out.merge(
+        ctx[["authority_code", "value"]].rename(columns={"value": "context_value"}), on="authority_code", how="left"
+    )
+    out = out.merge(
+        catalogue.authorities[["code", "name", "kind"]], left_on="authority_code", right_on="code", how="left"
+    ).drop(columns="code")
+    out["n"] = len(out)
+    out["is_focus"] = out["authority_code"] == focus
+    out["performance_position"] = out["performance_position"].astype(float)
+    out["context_rank"] = out["context_rank"].astype(float)
+    return out
+
+
+def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
+    """Return the core spending power league table for the period (1 = best funded).
+
+    Columns: authority_code, name, kind, population, core_spending_power_per_head, rank, n_ranked,
+    is_focus, period (the funding period used: ``period`` or the latest before it).
+    """
+    basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
+    frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
+    frame = frame.merge(
+        catalogue.authorities[["code", "name", "kind", "population"]], left_on="authority_code", right_on="code"
+    ).drop(columns="code")
+    frame = frame.rename(columns={"value": "core_spending_power_per_head"})
+    frame["is_focus"] = frame["authority_code"] == focus
+    return frame.sort_values("rank").reset_index(drop=True)[
+        [
+            "authority_code",
+            "name",
+            "kind",
+            "population",
+            "core_spending_power_per_head",
+            "rank",
+            "n_ranked",
+            "is_focus",
+            "period",
+        ]
+    ]
+
+
+@dataclass(frozen=True)
+class BetterOff:
+    """What funding per head like a reference would be worth to the focus authority, in £."""
+
+    reference_label: str
+    reference_per_head: float
+    focus_per_head: float
+    difference_per_head: float
+    population: float
+    """Residents of the focus authority (NaN when unknown)."""
+    amount: float
+    """population x difference per head; negative when the focus is better funded."""
+
+
+def better_off(funding_table: pd.DataFrame, focus: str, reference: str) -> BetterOff:
+    """Return how much more (in £) the focus authority would have if funded per head like ``reference``.
+
+    ``reference`` is 'median', 'highest' or an authority code; ``funding_table`` comes from
+    ``funding_view``.
+    """
+    table = funding_table.dropna(subset=["core_spending_power_per_head"])
+    focus_row = table[table["authority_code"] == focus]
+    if focus_row.empty:
+        raise UnknownAuthorityError(f"no funding figure for the focus authority {focus!r} in that period")
+    if reference == "median":
+        per_head, label = float(table["core_spending_power_per_head"].median()), "the group median"
+    elif reference == "highest":
+        top = table.sort_values("core_spending_power_per_head").iloc[-1]
+        per_head, label = float(top["core_spending_power_per_head"]), f"{top['name']} (the highest funded)"
+    else:
+        row = table[table["authority_code"] == reference]
+        if row.empty:
+            raise UnknownAuthorityError(f"no funding figure for authority {reference!r} in that period")
+        per_head, label = float(row["core_spending_power_per_head"].iloc[0]), str(row["name"].iloc[0])
+    focus_per_head = float(focus_row["core_spending_power_per_head"].iloc[0])
+    population = focus_row["population"].iloc[0]
+    population = float(population) if pd.notna(population) else np.nan
+    difference = per_head - focus_per_head
+    return BetterOff(
+        reference_label=label,
+        reference_per_head=per_head,
+        focus_per_head=focus_per_head,
+        difference_per_head=difference,
+        population=population,
+        amount=difference * population,
+    )

@@ -1,0 +1,192 @@
+"""The Overview's figures for one focus authority, period and group, as typed records: the
+headline positions, context ranks, quartile and direction counts, the quadrant, and how
+current the figures are (``data_currency``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmarking.method import currency, travel
+from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.context_views import context_ranks, quadrant_view
+from benchmarking.service.views import focus_positions, theme_indicator_ids
+
+
+@dataclass(frozen=True)
+class DataCurrency:
+    """How current the figures behind a theme (or Overall, LA Core) position are in a period."""
+
+    period: str
+    theme: str
+    n_indicators: int
+    """Ranked indicators with figures that period."""
+    n_older: int
+    """Of them, those with figures from an earlier published period."""
+    older_periods: dict[str, int]
+    """{published label: number of indicators}, newest first."""
+    n_provisional: int
+    """Indicators with at least one provisional value among those used."""
+    n_revised: int
+    """Indicators with at least one revised value among those used."""
+    max_years_older: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The focus authority's position on Overall or LA Core (None when it has none)."""
+
+    position: int | None
+    n: int | None
+    """Authorities positioned."""
+    previous: int | None
+    """Its position in the previous period."""
+
+
+@dataclass(frozen=True)
+class ContextRank:
+    """The focus authority's rank on a context measure within the group (None when unranked):
+    1 = highest spend or funding per head, 1 = most deprived."""
+
+    rank: int | None
+    n: int | None
+    """Authorities ranked."""
+    value: float | None
+    """Spend or core spending power per head in £, or the IMD rank of average rank."""
+    basis: str | None
+    """The period (spend, funding) or IMD edition (deprivation) the rank uses."""
+
+
+@dataclass(frozen=True)
+class Directions:
+    """How many Overall indicators moved each way since the previous period."""
+
+    improved: int
+    worsened: int
+    no_real_change: int
+    not_comparable: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The Overview's headline figures for the focus authority in one period and group."""
+
+    focus: str
+    focus_name: str
+    period: str
+    previous_period: str | None
+    group_label: str
+    group_size: int
+    overall: Standing
+    core: Standing
+    spend: ContextRank
+    funding: ContextRank
+    deprivation: ContextRank
+    quartile_counts: dict[int, int]
+    """{quartile 1-4: indicators}, quartiles the focus authority has indicators in."""
+    directions: Directions
+    quadrant: str | None
+    """Overall against spend (e.g. "high performance, low spend"); None without a spend rank."""
+    currency: DataCurrency
+    theme_positions: pd.DataFrame
+    """theme, position, n_positioned, average_rank: one row per theme."""
+
+
+def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> DataCurrency:
+    """Return how current the figures behind a theme (or Overall, LA Core) position are in a period."""
+    ids = theme_indicator_ids(catalogue.indicators, theme)
+    rows = bench.vintages[
+        (bench.vintages["period"] == period)
+        & bench.vintages["indicator_id"].isin(ids)
+        & (bench.vintages["n_values"] > 0)
+    ]
+    older = rows[rows["years_older"] > 0]
+    counts = older.groupby("source_period").size()
+    order = sorted(counts.index, key=lambda label: currency.period_end(label), reverse=True)
+    return DataCurrency(
+        period=period,
+        theme=theme,
+        n_indicators=len(rows),
+        n_older=len(older),
+        older_periods={label: int(counts[label]) for label in order},
+        n_provisional=int((rows["n_provisional"] > 0).sum()),
+        n_revised=int((rows["n_revised"] > 0).sum()),
+        max_years_older=int(rows["years_older"].max()) if len(rows) else 0,
+    )
+
+
+def previous_period(catalogue: Catalogue, period: str) -> str | None:
+    """Return the period before ``period`` among periods with values, or None."""
+    labels = catalogue.period_labels
+    if period not in labels:
+        return None
+    i = labels.index(period)
+    return labels[i - 1] if i > 0 else None
+
+
+def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> Overview:
+    """Return the Overview's headline figures for the focus authority."""
+    pos = focus_positions(bench, period, focus).set_index("theme")
+    prev = previous_period(catalogue, period)
+    prev_pos = focus_positions(bench, prev, focus).set_index("theme") if prev else pd.DataFrame()
+    spend = _context_rank(context_ranks(catalogue, bench, OVERALL, "Revenue", period), focus)
+    quartiles = travel.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
+    overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
+    directions = travel.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
+    overall_directions = directions[directions["theme"] == OVERALL].set_index("direction")["n_indicators"]
+    return Overview(
+        focus=focus,
+        focus_name=catalogue.authority_name(focus),
+        period=period,
+        previous_period=prev,
+        group_label=bench.group.label,
+        group_size=bench.group.size,
+        overall=_standing(pos, prev_pos, OVERALL),
+        core=_standing(pos, prev_pos, LA_CORE),
+        spend=spend,
+        funding=_context_rank(context_ranks(catalogue, bench, OVERALL, "Funding", period), focus),
+        deprivation=_context_rank(context_ranks(catalogue, bench, OVERALL, "Deprivation", period), focus),
+        quartile_counts={int(q): int(n) for q, n in overall_quartiles.items()},
+        directions=Directions(
+            improved=int(overall_directions.get("improved", 0)),
+            worsened=int(overall_directions.get("worsened", 0)),
+            no_real_change=int(overall_directions.get("no real change", 0)),
+            not_comparable=int(overall_directions.get("not comparable", 0)),
+        ),
+        quadrant=_quadrant(catalogue, bench, period, focus) if spend.rank is not None else None,
+        currency=data_currency(catalogue, bench, OVERALL, period),
+        theme_positions=pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
+    )
+
+
+# -- private helpers ---------------------------------------------------------------------
+
+
+def _position(frame: pd.DataFrame, theme: str) -> tuple[int | None, int | None]:
+    if theme not in frame.index or pd.isna(frame.loc[theme, "position"]):
+        return None, None
+    return int(frame.loc[theme, "position"]), int(frame.loc[theme, "n_positioned"])
+
+
+def _standing(pos: pd.DataFrame, prev_pos: pd.DataFrame, theme: str) -> Standing:
+    position, n = _position(pos, theme)
+    return Standing(position=position, n=n, previous=_position(prev_pos, theme)[0])
+
+
+def _context_rank(frame: pd.DataFrame, focus: str) -> ContextRank:
+    row = frame[frame["authority_code"] == focus]
+    if row.empty or pd.isna(row["rank"].iloc[0]):
+        return ContextRank(None, None, None, None)
+    return ContextRank(
+        int(row["rank"].iloc[0]), int(row["n_ranked"].iloc[0]), float(row["value"].iloc[0]), row["basis"].iloc[0]
+    )
+
+
+def _quadrant(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> str | None:
+    """The focus authority's quadrant of Overall performance against spend (it has a spend rank)."""
+    quads = quadrant_view(catalogue, bench, OVERALL, "Revenue", period, focus)
+    row = quads[quads["is_focus"]]
+    return row["quadrant"].iloc[0] if len(row) else None

@@ -1,0 +1,133 @@
+"""Views of positions and indicators for one page: the theme league table and its quartiles,
+the focus authority's positions, one indicator's table and series, positions over time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import UnknownIndicatorError
+from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.method.ranking import quartile
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+
+
+def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataFrame:
+    """Return authorities as rows and Overall, LA Core and each theme as columns of positions.
+
+    Columns: authority_code, name, kind, then one Int64 position column per theme.
+    """
+    pos = bench.positions[bench.positions["period"] == period]
+    wide = pos.pivot_table(index="authority_code", columns="theme", values="position", aggfunc="first")
+    order = [c for c in [OVERALL, LA_CORE] if c in wide.columns] + sorted(
+        c for c in wide.columns if c not in (OVERALL, LA_CORE)
+    )
+    wide = wide[order].astype("Int64")
+    names = catalogue.authorities.set_index("code")[["name", "kind"]]
+    out = (
+        names.join(wide, how="inner")
+        .reset_index()
+        .rename(columns={"index": "authority_code", "code": "authority_code"})
+    )
+    if OVERALL in out:
+        out = out.sort_values(OVERALL, na_position="last", kind="stable")
+    return out.reset_index(drop=True)
+
+
+def theme_quartiles(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the quartile (1.0-4.0, NaN when none) of every position in a ``theme_table``:
+    same rows, one column per theme, counting the authorities positioned in each column."""
+    themes = [column for column in table.columns if column not in ("authority_code", "name", "kind")]
+    return pd.DataFrame(
+        {
+            theme: quartile(table[theme].to_numpy(dtype=float, na_value=np.nan), int(table[theme].notna().sum()))
+            for theme in themes
+        },
+        index=table.index,
+    )
+
+
+def focus_positions(bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
+    """Return the focus authority's rows of ``positions`` for the period (one per theme)."""
+    pos = bench.positions
+    return pos[(pos["period"] == period) & (pos["authority_code"] == focus)].reset_index(drop=True)
+
+
+def theme_indicator_ids(indicators: pd.DataFrame, theme: str) -> set[str]:
+    """Return the ids of the ranked indicators a theme, Overall or LA Core position is built from."""
+    ranked = indicators[indicators["polarity"] != "none"]
+    if theme == OVERALL:
+        return set(ranked["id"])
+    if theme == LA_CORE:
+        return set(ranked.loc[ranked["is_core"].fillna(False).astype(bool), "id"])
+    return set(ranked.loc[ranked["theme"] == theme, "id"])
+
+
+def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, period: str, focus: str) -> pd.DataFrame:
+    """Return every group authority's value, rank and quartile on one indicator in one period.
+
+    Columns: authority_code, name, kind, value, rank, n_ranked, quartile, is_focus, source_period
+    (the published period the value comes from), years_older, status; best first.
+    """
+    if indicator_id not in set(catalogue.indicators["id"]):
+        raise UnknownIndicatorError(f"no indicator with id {indicator_id!r} in the store")
+    rows = bench.ranks[(bench.ranks["indicator_id"] == indicator_id) & (bench.ranks["period"] == period)]
+    rows = rows.merge(catalogue.authorities[["code", "name", "kind"]], left_on="authority_code", right_on="code")
+    values = catalogue.reporting_values
+    used = values[(values["indicator_id"] == indicator_id) & (values["period"] == period)]
+    rows = rows.merge(
+        used[["authority_code", "source_period", "years_older", "status"]], on="authority_code", how="left"
+    )
+    rows["is_focus"] = rows["authority_code"] == focus
+    columns = [
+        "authority_code",
+        "name",
+        "kind",
+        "value",
+        "rank",
+        "n_ranked",
+        "quartile",
+        "is_focus",
+        "source_period",
+        "years_older",
+        "status",
+    ]
+    return rows[columns].sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+
+
+def indicator_series(catalogue: Catalogue, bench: Benchmark, indicator_id: str, focus: str) -> pd.DataFrame:
+    """Return per published period of the indicator: the focus authority's value and the
+    group's median and quartiles (the publisher's own periods, so no year is shown twice).
+
+    Columns: period, period_start, focus_value, median, lower_quartile, upper_quartile, n.
+    """
+    values = catalogue.values
+    rows = values[(values["indicator_id"] == indicator_id) & values["authority_code"].isin(set(bench.group.members))]
+    stats = (
+        rows.groupby(["period", "period_start"])["value"]
+        .agg(
+            median="median",
+            lower_quartile=lambda v: v.quantile(0.25),
+            upper_quartile=lambda v: v.quantile(0.75),
+            n="count",
+        )
+        .reset_index()
+    )
+    focus_rows = rows[rows["authority_code"] == focus][["period", "value"]].rename(columns={"value": "focus_value"})
+    return stats.merge(focus_rows, on="period", how="left").sort_values("period_start").reset_index(drop=True)
+
+
+def trend_view(catalogue: Catalogue, bench: Benchmark, themes: list[str], codes: list[str]) -> pd.DataFrame:
+    """Return positions over every period for the given themes and authorities, with names;
+    themes in the order given, then authorities A-Z, then periods oldest first."""
+    pos = bench.positions[bench.positions["theme"].isin(themes) & bench.positions["authority_code"].isin(codes)]
+    pos = pos.merge(catalogue.authorities[["code", "name"]], left_on="authority_code", right_on="code")
+    order = {theme: i for i, theme in enumerate(themes)}
+    pos = pos.assign(theme_order=pos["theme"].map(order))
+    return (
+        pos.drop(columns="code")
+        .sort_values(["theme_order", "name", "period_start"])
+        .drop(columns="theme_order")
+        .reset_index(drop=True)
+    )

@@ -1,0 +1,164 @@
+"""The service layer: one way from a catalogue to a benchmark, the period check, the typed
+Overview, and the small view functions, each on hand-worked or demo-store cases."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarking.errors import BadPeriodError, UnknownAuthorityError, UnknownComparatorError, UnknownIndicatorError
+from benchmarking.method.context import context_rank
+from benchmarking.method.positions import OVERALL
+from benchmarking.service.benchmark import benchmark_for, comparator_group, compute
+from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.context_views import BetterOff, better_off
+from benchmarking.service.explain import stability_table
+from benchmarking.service.overview import overview
+from benchmarking.service.views import indicator_view, theme_quartiles
+from benchmarking.store import Store
+from benchmarking.text.narrative import theme_summary
+
+FOCUS, SURREY, PERIOD = "E10000018", "E10000030", "2021/22"
+
+
+@pytest.fixture(scope="module")
+def demo(demo_store_path):
+    return load_catalogue(Store(demo_store_path))
+
+
+# -- benchmark_for and the period check ------------------------------------------------------
+
+
+def test_benchmark_for_is_compute_of_the_resolved_group(demo):
+    """benchmark_for gives the same positions as resolving the group and computing by hand."""
+    by_hand = compute(demo, comparator_group(demo, "county-councils", SURREY), scaled=True)
+    bench = benchmark_for(demo, "county-councils", SURREY, scaled=True)
+    assert bench.group == by_hand.group and bench.options == {"scaled": True, "min_coverage": 0.5}
+    pd.testing.assert_frame_equal(bench.positions, by_hand.positions)
+
+
+def test_benchmark_for_defaults_to_the_catalogues_focus(demo):
+    """Without a focus, a neighbour group is the default focus authority's neighbours."""
+    assert demo.default_focus() == FOCUS
+    assert benchmark_for(demo, "similar:3").group == comparator_group(demo, "similar:3", FOCUS)
+
+
+def test_require_period_returns_a_period_with_values_and_lists_them_otherwise(demo):
+    assert demo.require_period(PERIOD) == PERIOD
+    with pytest.raises(BadPeriodError, match=r"no values for period '2030/31'; periods in the store: .*2021/22"):
+        demo.require_period("2030/31")
+
+
+# -- the Overview record ------------------------------------------------------------------------
+
+
+def test_overview_has_the_quadrant_only_with_spend_data(demo, writable_store):
+    """With spend figures the focus authority has a quadrant; a store without any has None."""
+    bench = benchmark_for(demo, "all", FOCUS)
+    with_spend = overview(demo, bench, PERIOD, FOCUS)
+    assert with_spend.spend.rank is not None
+    assert with_spend.quadrant is not None and "spend" in with_spend.quadrant
+
+    with duckdb.connect(str(writable_store.path)) as con:
+        con.execute("DELETE FROM spend")
+    bare = load_catalogue(writable_store)
+    without = overview(bare, benchmark_for(bare, "all", FOCUS), PERIOD, FOCUS)
+    assert without.spend.rank is None and without.quadrant is None
+    assert without.overall == with_spend.overall  # the positions do not depend on spend
+
+
+# -- context ranks, quartiles and funding -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("comparator", "expected"),
+    [
+        ("spend", [3, 1, 1, pd.NA, 4]),  # 1 = highest spend; ties share the lower rank
+        ("funding", [3, 1, 1, pd.NA, 4]),
+        ("deprivation", [2, 3, 3, pd.NA, 1]),  # 1 = most deprived = lowest IMD rank
+    ],
+)
+def test_context_rank_by_hand(comparator, expected):
+    ranks = context_rank(pd.Series([10.0, 30.0, 30.0, np.nan, 5.0]), comparator)
+    assert list(ranks) == expected
+
+
+def test_context_rank_refuses_an_unknown_comparator():
+    with pytest.raises(UnknownComparatorError, match="'cost'"):
+        context_rank(np.array([1.0]), "cost")
+
+
+def test_theme_quartiles_count_the_authorities_positioned_in_each_column():
+    """8 positioned: positions 1-2 are Q1 ... 7-8 Q4; a column with 3 positioned has no quartiles."""
+    table = pd.DataFrame(
+        {
+            "authority_code": list("ABCDEFGH"),
+            "name": list("ABCDEFGH"),
+            "kind": ["county council"] * 8,
+            OVERALL: pd.array([1, 2, 3, 4, 5, 6, 7, 8], dtype="Int64"),
+            "Economy": pd.array([1, 2, 3, None, None, None, None, None], dtype="Int64"),
+        }
+    )
+    quartiles = theme_quartiles(table)
+    assert list(quartiles.columns) == [OVERALL, "Economy"]
+    assert list(quartiles[OVERALL]) == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert quartiles["Economy"].isna().all()
+
+
+FUNDING = pd.DataFrame(
+    {
+        "authority_code": ["A", "B", "C"],
+        "name": ["Ayshire", "Beeshire", "Ceeshire"],
+        "population": [100_000.0, 200_000.0, np.nan],
+        "core_spending_power_per_head": [900.0, 1_000.0, 1_200.0],
+    }
+)
+
+
+def test_better_off_by_hand():
+    """A at £900 a head against the median £1,000: £100 x 100,000 residents = £10m."""
+    assert better_off(FUNDING, "A", "median") == BetterOff("the group median", 1_000.0, 900.0, 100.0, 100_000.0, 1e7)
+    highest = better_off(FUNDING, "B", "highest")
+    assert highest.reference_label == "Ceeshire (the highest funded)" and highest.amount == 200.0 * 200_000
+    assert better_off(FUNDING, "B", "A").amount == -100.0 * 200_000  # B is better funded than A
+    assert np.isnan(better_off(FUNDING, "C", "A").amount)  # no population: no total
+    with pytest.raises(UnknownAuthorityError, match="'Z'"):
+        better_off(FUNDING, "A", "Z")
+
+
+def test_indicator_view_names_an_unknown_indicator(demo):
+    bench = benchmark_for(demo, "all", FOCUS)
+    with pytest.raises(UnknownIndicatorError, match="no indicator with id 'NOPE' in the store"):
+        indicator_view(demo, bench, "NOPE", PERIOD, FOCUS)
+
+
+# -- the Theme rankings page's helpers ----------------------------------------------------------
+
+
+def test_stability_table_is_one_row_per_group_in_the_order_listed():
+    stability = pd.DataFrame(
+        {
+            "group_id": ["b", "b", "a", "a"],
+            "group_label": ["Same", "Same", "Same", "Same"],
+            "group_size": [10, 10, 4, 4],
+            "theme": [OVERALL, "Economy", OVERALL, "Economy"],
+            "position": [2, None, 1, 4],
+            "n_positioned": [10, 10, 4, 4],
+            "average_rank": [2.0, np.nan, 1.5, 3.5],
+        }
+    )
+    table = stability_table(stability)
+    assert list(table.columns) == ["group_label", "group_size", OVERALL, "Economy"]
+    assert table.values.tolist() == [["Same", 10, "2nd of 10", "no position"], ["Same", 4, "1st of 4", "4th of 4"]]
+
+
+def test_theme_summary_names_the_strongest_and_weakest_theme(demo):
+    figures = overview(demo, benchmark_for(demo, "all", FOCUS), PERIOD, FOCUS)
+    themes = figures.theme_positions
+    themes = themes[~themes["theme"].isin([OVERALL, "LA Core"])].dropna(subset=["position"])
+    best = themes.sort_values("position").iloc[0]
+    text = theme_summary(figures, 32)
+    assert text.startswith(f"Overall {figures.overall.position}")
+    assert f"Strongest theme: {best['theme']} ({int(best['position'])}" in text
