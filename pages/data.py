@@ -33,12 +33,12 @@ elif len(loads):
     st.markdown(f"**{latest['name']}** ({latest['kind']}), loaded {latest['loaded_at']:%d %b %Y %H:%M}")
     if latest["source"]:
         st.caption(f"Source: {latest['source']}")
-published = info["periods"]
+published = info.periods
 periods = cat.period_labels
 cols = st.columns(4)
-cols[0].metric("Authorities", f"{info['authorities']:,}")
-cols[1].metric("Indicators", f"{info['indicators']:,}", help=f"in {info['themes']} themes")
-cols[2].metric("Values", f"{info['values']:,}", help=f"{info['missing_values']:,} missing")
+cols[0].metric("Authorities", f"{info.authorities:,}")
+cols[1].metric("Indicators", f"{info.indicators:,}", help=f"in {len(info.themes)} themes")
+cols[2].metric("Values", f"{info.values:,}", help=f"{info.missing_values:,} missing")
 cols[3].metric("Reporting periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
 if periods:
     st.caption(

@@ -78,7 +78,7 @@ def test_demo_values_span_ten_periods_with_some_missing(demo_store):
     periods = demo_store.periods()["label"].tolist()
     assert periods[0] == "2012/13" and periods[-1] == "2021/22" and len(periods) == 10
     summary = demo_store.summary()
-    missing = summary["missing_values"] / (summary["values"] + summary["missing_values"])
+    missing = summary.missing_values / (summary.values + summary.missing_values)
     assert 0.02 < missing < 0.04
 
 

@@ -140,10 +140,10 @@ def test_one_bad_row_among_good_rows_writes_nothing(writable_store, tmp_path):
 
 def test_failure_during_the_write_rolls_back(writable_store, tmp_path, monkeypatch):
     """If the database fails half-way through a multi-table write, no table changes."""
-    from benchmarking.store import connection as store_module
+    from benchmarking.store import writes as store_module
 
     before = writable_store.checksums()
-    original = store_module._upsert
+    original = store_module.upsert
     calls = []
 
     def failing_upsert(con, table, frame, dataset_id):
@@ -152,7 +152,7 @@ def test_failure_during_the_write_rolls_back(writable_store, tmp_path, monkeypat
             raise RuntimeError("disk full")
         return original(con, table, frame, dataset_id)
 
-    monkeypatch.setattr(store_module, "_upsert", failing_upsert)
+    monkeypatch.setattr(store_module, "upsert", failing_upsert)
     with pytest.raises(RuntimeError, match="disk full"):
         import_file(writable_store, _write(tmp_path, "v.csv", GOOD_VALUES), "indicator_value")
     assert calls == ["period", "indicator_value"]

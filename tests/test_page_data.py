@@ -16,11 +16,11 @@ def test_home_renders_counts_from_the_store(demo_store, monkeypatch):
     assert not at.exception
     summary = demo_store.summary()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Authorities"] == f"{summary['authorities']:,}"
-    assert metrics["Indicators"] == f"{summary['indicators']:,}"
-    assert metrics["Values"] == f"{summary['values']:,}"
+    assert metrics["Authorities"] == f"{summary.authorities:,}"
+    assert metrics["Indicators"] == f"{summary.indicators:,}"
+    assert metrics["Values"] == f"{summary.values:,}"
     # the demo publishes one label per financial year, so reporting periods = stored periods
-    assert metrics["Reporting periods"] == str(len(summary["periods"]))
+    assert metrics["Reporting periods"] == str(len(summary.periods))
     assert any("Illustrative demo data" in w.value for w in at.warning)
 
 

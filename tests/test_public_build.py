@@ -4,9 +4,7 @@ spend per head to the penny), and the report generated from it."""
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 
 import pandas as pd
 import pytest
@@ -14,12 +12,8 @@ from conftest import SHARED_DATA
 
 from benchmarking.adapters.dfe_lait import normalise_period
 from benchmarking.adapters.lookups import load_county_areas
-from benchmarking.briefing.public_report import latest_common_period, run_report, write_report
-from benchmarking.cli.main import build_parser
-from benchmarking.cli.public import add_commands, run_build
-from benchmarking.datasets.public_build import build_public
+from benchmarking.briefing.public_report import latest_common_period, write_report
 from benchmarking.datasets.public_sources import load_theme_map, theme_of_topics
-from benchmarking.errors import BuildError
 from benchmarking.method.groups import resolve_group
 from benchmarking.method.membership import alive_on, lifetime_mask
 from benchmarking.service.benchmark import comparator_group, compute
@@ -105,80 +99,26 @@ def test_store_contents_of_an_empty_store(tmp_path):
     """An initialised store holds nothing: every count is 0 and there are no periods or themes."""
     store = Store(tmp_path / "empty.duckdb")
     store.initialise()
-    counts, themes = store.contents()
-    assert counts["authorities"] == counts["values"] == counts["spend_rows"] == counts["periods"] == 0
-    assert (counts["first_period"], counts["last_period"], counts["spend_periods"], counts["groups"]) == (
-        None,
-        None,
-        [],
-        {},
-    )
-    assert themes.empty and list(themes.columns) == ["theme", "ranked", "context"]
-
-
-def test_missing_source_folder_is_a_clear_error(tmp_path):
-    """A folder without the published layout is refused, naming what is missing."""
-    with pytest.raises(BuildError, match=r"source folder .* not found"):
-        build_public(tmp_path / "nowhere", tmp_path / "out.duckdb", progress=None)
-    (tmp_path / "dfe_lait").mkdir()
-    with pytest.raises(BuildError, match=r"lacks the published folder.*oflog"):
-        build_public(tmp_path, tmp_path / "out.duckdb", progress=None)
-    assert not (tmp_path / "out.duckdb").exists()
-
-
-def test_commands_parse_and_dispatch():
-    """build-public and public-report are subcommands with the documented options."""
-    own = argparse.ArgumentParser()
-    add_commands(own.add_subparsers(dest="command"))
-    for parser in (own, build_parser()):  # cli.main registers the same commands
-        args = parser.parse_args(["build-public", "--source", "DIR", "--out", "FILE"])
-        assert (str(args.source), str(args.out), args.run) == ("DIR", "FILE", run_build)
-        args = parser.parse_args(["public-report", "--db", "FILE", "--out", "docs/x.md"])
-        assert (str(args.report_db), str(args.out), args.run) == ("FILE", "docs/x.md", run_report)
-
-
-# -- the build against the raw files -------------------------------------------------------
-
-
-@pytest.mark.parametrize("file_name, rows", PROVENANCE_ROWS)
-def test_build_reads_the_row_counts_of_provenance(built, file_name, rows):
-    """Each source file is read whole: rows read equal PROVENANCE.md, and read = used + skipped."""
-    files = built[0].files().set_index("file")
-    assert files.loc[file_name, "read"] == rows
-    assert files.loc[file_name, "used"] + files.loc[file_name, "skipped"] == rows
-    assert files.loc[file_name, "used"] > 0
-
-
-def test_every_skipped_row_has_a_reason(built):
-    """Skipped rows are counted per file with a stated reason; none is dropped silently."""
-    skipped = built[0].skipped()
-    assert skipped["reason"].map(lambda text: isinstance(text, str) and len(text) > 5).all()
-    per_file = skipped.groupby("file")["rows"].sum()
-    files = built[0].files().set_index("file")
-    assert (per_file == files.loc[per_file.index, "skipped"]).all()
-
-
-def test_store_is_public_and_names_its_sources(built):
-    """Datasets are of kind 'public'; settings name the sources; funding is empty with a note."""
-    _summary, store = built
-    assert set(store.datasets()["kind"]) == {"public"}
-    settings = store.settings()
-    assert settings["dataset_label"] == "public data: DfE LAIT, Oflog, DEFRA, MHCLG, ONS, IMD 2019"
-    for name in ("DfE", "Oflog", "DEFRA", "MHCLG", "ONS", "Deprivation 2019"):
-        assert name in settings["sources"]
-    assert "Core spending power" in settings["funding_note"]
-    assert store.funding().empty
-    assert json.loads(settings["public_build_summary"])["files"]
+    held = store.summary()
+    assert held.authorities == held.values == held.missing_values == held.spend_rows == 0
+    assert (held.periods, held.value_periods, held.spend_periods, held.groups) == ([], [], [], {})
+    assert held.themes.empty and not held.is_demo
 
 
 def test_store_contents_are_the_build_summarys_counts(built):
     """The build's summary counts are the store's own contents, plus the areas that exist today."""
     summary, store = built
-    counts, themes = store.contents()
-    assert counts == {key: value for key, value in summary.counts.items() if key != "authorities_today"}
+    held = store.summary()
+    counts = summary.counts
     assert (counts["authorities"], counts["county_councils"], counts["county_unitaries"]) == (44, 27, 17)
-    assert int(themes["ranked"].sum()) == counts["ranked_indicators"]
-    assert int(themes["context"].sum()) == counts["context_indicators"]
+    assert (held.authorities, held.county_councils, held.county_unitaries) == (44, 27, 17)
+    assert counts["values"] == held.values + held.missing_values
+    assert counts["missing_values"] == held.missing_values
+    assert counts["periods"] == len(held.value_periods)
+    assert (counts["first_period"], counts["last_period"]) == (held.value_periods[0], held.value_periods[-1])
+    assert counts["groups"] == held.groups and counts["spend_periods"] == held.spend_periods
+    assert int(held.themes["ranked"].sum()) == counts["ranked_indicators"] == held.ranked_indicators
+    assert int(held.themes["context"].sum()) == counts["context_indicators"] == held.context_indicators
 
 
 def test_authorities_are_the_county_areas(built):

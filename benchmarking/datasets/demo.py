@@ -421,9 +421,9 @@ def main(argv: list[str] | None = None) -> int:
     store = build_demo_store(args.db or default_db_path(), seed=args.seed, focus=args.focus)
     summary = store.summary()
     print(
-        f"Built {DEMO_LABEL} at {store.path}: {summary['authorities']} authorities, "
-        f"{summary['indicators']} indicators, {summary['values']:,} values, "
-        f"periods {summary['periods'][0]} to {summary['periods'][-1]}"
+        f"Built {DEMO_LABEL} at {store.path}: {summary.authorities} authorities, "
+        f"{summary.indicators} indicators, {summary.values:,} values, "
+        f"periods {summary.periods[0]} to {summary.periods[-1]}"
     )
     return 0
 

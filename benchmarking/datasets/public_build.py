@@ -273,12 +273,28 @@ def _report(store: Store, name: str, loaded: Loaded, source: str, files: list[Pa
 def _store_counts(store: Store, areas: pd.DataFrame) -> tuple[dict[str, object], pd.DataFrame]:
     """Return what the built store holds (with the county areas that exist today), and
     indicators per theme (ranked / context)."""
-    held, themes = store.contents()
-    first = ("authorities", "county_councils", "county_unitaries")
-    counts: dict[str, object] = {key: held[key] for key in first}
-    counts["authorities_today"] = int(areas["end_date"].isna().sum())
-    counts |= {key: value for key, value in held.items() if key not in first}
-    return counts, themes
+    held = store.summary()
+    periods = held.value_periods
+    counts: dict[str, object] = {
+        "authorities": held.authorities,
+        "county_councils": held.county_councils,
+        "county_unitaries": held.county_unitaries,
+        "authorities_today": int(areas["end_date"].isna().sum()),
+        "indicators": held.indicators,
+        "ranked_indicators": held.ranked_indicators,
+        "context_indicators": held.context_indicators,
+        "periods": len(periods),
+        "first_period": periods[0] if periods else None,
+        "last_period": periods[-1] if periods else None,
+        "values": held.values + held.missing_values,  # rows loaded, missing ones included
+        "missing_values": held.missing_values,
+        "spend_rows": held.spend_rows,
+        "spend_periods": held.spend_periods,
+        "deprivation_rows": held.deprivation_rows,
+        "funding_rows": held.funding_rows,
+        "groups": held.groups,
+    }
+    return counts, held.themes
 
 
 def _progress_line(report: SourceReport) -> str:

@@ -1,0 +1,103 @@
+"""What the store holds, read in one connection: its contents in counts, and the frames a benchmark reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class StoreContents:
+    """Counts of what the store holds, table by table, with its themes and periods."""
+
+    authorities: int
+    county_councils: int
+    county_unitaries: int
+    indicators: int
+    ranked_indicators: int
+    context_indicators: int
+    themes: pd.DataFrame
+    """One row per theme: theme, ranked, context (indicator counts)."""
+    periods: list[str]
+    """Every period label in the store, oldest first."""
+    value_periods: list[str]
+    """The period labels that hold indicator values, oldest first."""
+    values: int
+    """Indicator values present (not missing)."""
+    missing_values: int
+    spend_rows: int
+    spend_periods: list[str]
+    deprivation_rows: int
+    funding_rows: int
+    groups: dict[str, int]
+    """Comparator group id -> number of authorities with a list."""
+    dataset_kinds: list[str]
+
+    @property
+    def is_demo(self) -> bool:
+        """True while every load in the store is the generated demo."""
+        return self.dataset_kinds == ["demo"]
+
+
+def read_contents(con: duckdb.DuckDBPyConnection) -> StoreContents:
+    """Return the store's contents in counts, read on an open connection."""
+    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    firsts = lambda sql: [r[0] for r in con.execute(sql).fetchall()]  # noqa: E731
+    return StoreContents(
+        authorities=one("SELECT count(*) FROM authority"),
+        county_councils=one("SELECT count(*) FROM authority WHERE kind = 'county council'"),
+        county_unitaries=one("SELECT count(*) FROM authority WHERE kind = 'county unitary'"),
+        indicators=one("SELECT count(*) FROM indicator"),
+        ranked_indicators=one("SELECT count(*) FROM indicator WHERE polarity <> 'none'"),
+        context_indicators=one("SELECT count(*) FROM indicator WHERE polarity = 'none'"),
+        themes=con.execute(
+            "SELECT theme, count(*) FILTER (WHERE polarity <> 'none') AS ranked, "
+            "count(*) FILTER (WHERE polarity = 'none') AS context FROM indicator GROUP BY theme ORDER BY theme"
+        ).df(),
+        periods=firsts("SELECT label FROM period ORDER BY start_date"),
+        value_periods=firsts(
+            "SELECT p.label FROM period p WHERE p.label IN (SELECT DISTINCT period FROM indicator_value) "
+            "ORDER BY p.start_date, p.label"
+        ),
+        values=one("SELECT count(value) FROM indicator_value"),
+        missing_values=one("SELECT count(*) FROM indicator_value WHERE value IS NULL"),
+        spend_rows=one("SELECT count(*) FROM spend"),
+        spend_periods=firsts("SELECT DISTINCT period FROM spend ORDER BY 1"),
+        deprivation_rows=one("SELECT count(*) FROM deprivation"),
+        funding_rows=one("SELECT count(*) FROM funding"),
+        groups=dict(
+            con.execute(
+                "SELECT group_id, count(DISTINCT authority_code) FROM comparator_group GROUP BY group_id "
+                "ORDER BY group_id"
+            ).fetchall()
+        ),
+        dataset_kinds=firsts("SELECT DISTINCT kind FROM dataset"),
+    )
+
+
+def read_catalogue_frames(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Return every table a benchmark reads, on an open connection: a frame per table
+    (``notes`` None when the store predates the note table) and ``settings`` as a dict."""
+    read = lambda sql: con.execute(sql).df()  # noqa: E731
+    tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    return {
+        "authorities": read("SELECT * FROM authority ORDER BY name"),
+        "indicators": read("SELECT * FROM indicator ORDER BY theme, id"),
+        "values": read(
+            "SELECT v.indicator_id, v.authority_code, v.period, v.value, v.status, "
+            "CAST(p.start_date AS TIMESTAMP) AS period_start "
+            "FROM indicator_value v JOIN period p ON p.label = v.period "
+            "ORDER BY v.indicator_id, v.authority_code, p.start_date"  # the engine's fast path
+        ),
+        "spend": read("SELECT * FROM spend"),
+        "funding": read("SELECT * FROM funding"),
+        "deprivation": read("SELECT * FROM deprivation"),
+        "theme_service": read("SELECT * FROM theme_service"),
+        "comparator_groups": read("SELECT * FROM comparator_group"),
+        "periods": read("SELECT label, CAST(start_date AS TIMESTAMP) AS start_date FROM period ORDER BY start_date"),
+        "settings": dict(con.execute("SELECT key, value FROM setting").fetchall()),
+        "datasets": read("SELECT * FROM dataset ORDER BY id DESC"),
+        "notes": read("SELECT * FROM note ORDER BY indicator_id, authority_code, period") if "note" in tables else None,
+    }
