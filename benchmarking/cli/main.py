@@ -28,10 +28,17 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from benchmarking.datasets.demo import main as demo_main
+    from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
+    from benchmarking.store import default_db_path
 
-    argv = ["--seed", str(args.seed)] + (["--db", str(args.db)] if args.db else [])
-    return demo_main(argv)
+    store = build_demo_store(args.db or default_db_path(), seed=args.seed, focus=args.focus)
+    held = store.summary()
+    print(
+        f"Built {DEMO_LABEL} at {store.path}: {held.authorities} authorities, "
+        f"{held.indicators} indicators, {held.values:,} values, "
+        f"periods {held.periods[0]} to {held.periods[-1]}"
+    )
+    return 0
 
 
 def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]:
@@ -196,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="build the illustrative demo store")
     demo.add_argument("--seed", type=int, default=2022)
+    demo.add_argument("--focus", default="E10000018", help="ONS code of the focus authority (default: Leicestershire)")
     demo.set_defaults(run=_cmd_demo)
 
     imp = commands.add_parser(
