@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.method import travel
+from benchmarking.service.lists import bottom_quartile_list, direction_table, quartile_table
 from pages._common import benchmark, catalogue, current_selection, page_header
 
 selection = current_selection()
@@ -12,11 +13,7 @@ page_header("Quartiles and lists", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-counts = travel.quartile_counts(bench.ranks, cat.indicators, selection.focus, period=selection.period)
-wide = counts.pivot_table(index="theme", columns="quartile", values="n_indicators", aggfunc="sum").fillna(0).astype(int)
-wide.columns = [f"{q}{'st' if q == 1 else 'nd' if q == 2 else 'rd' if q == 3 else 'th'} quartile" for q in wide.columns]
-order = ["Overall"] + sorted(t for t in wide.index if t != "Overall")
-wide = wide.loc[[t for t in order if t in wide.index]]
+wide = quartile_table(cat, bench, selection.period, selection.focus)
 overall = wide.loc["Overall"] if "Overall" in wide.index else None
 st.subheader(f"Quartile position of {selection.focus_name}'s indicators, {selection.period}")
 if overall is not None:
@@ -26,16 +23,10 @@ if overall is not None:
 st.dataframe(wide, width="stretch")
 
 st.subheader("Lower comparative performing areas (bottom quartile)")
-bottom = travel.bottom_quartile(bench.ranks, cat.indicators, selection.focus, period=selection.period)
+bottom = bottom_quartile_list(cat, bench, selection.period, selection.focus)
 if bottom.empty:
     st.success("No indicator is in the bottom quartile.")
 else:
-    used = cat.reporting_values
-    used = used.loc[
-        (used["period"] == selection.period) & (used["authority_code"] == selection.focus),
-        ["indicator_id", "source_period", "status"],
-    ]
-    bottom = bottom.merge(used, on="indicator_id", how="left")
     older = int((bottom["source_period"] != selection.period).sum())
     st.caption(
         f"{len(bottom)} indicators in the bottom 25% of the group, grouped by theme"
@@ -81,13 +72,7 @@ else:
     )
 
 st.subheader("Direction of travel by theme")
-directions = travel.direction_counts(bench.travel, cat.indicators, selection.focus, period=selection.period)
-table = (
-    directions.pivot_table(index="theme", columns="direction", values="n_indicators", aggfunc="sum", observed=False)
-    .fillna(0)
-    .astype(int)
-)
-table = table.loc[[t for t in order if t in table.index]]
+table = direction_table(cat, bench, selection.period, selection.focus)
 st.caption(
     "Improvement or deterioration given each indicator's polarity, against the authority's previous value; "
     "changes within 1% count as no real change."

@@ -6,6 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.lists import thin_periods
 from benchmarking.service.views import trend_view
 from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
@@ -55,11 +56,9 @@ show_chart(
     summary=f"{selection.focus_name}'s position (1 = best): {summary}." if summary else None,
 )
 # Publishers start at different times, so early periods may rest on a handful of indicators.
-for theme, rows in mine.groupby("theme", sort=False):
-    thin = rows[rows["n_available"] < rows["n_available"].max() / 2]
-    if len(thin):
-        st.caption(
-            f"**{theme}** rests on few indicators in {', '.join(thin['period'])} "
-            f"({int(thin['n_available'].min())}-{int(thin['n_available'].max())} indicators, against up to "
-            f"{int(rows['n_available'].max())} in other periods): read those positions with care."
-        )
+for thin in thin_periods(mine):
+    st.caption(
+        f"**{thin.theme}** rests on few indicators in {', '.join(thin.periods)} "
+        f"({thin.fewest}-{thin.most_of_thin} indicators, against up to {thin.most} in other periods): "
+        "read those positions with care."
+    )
