@@ -11,7 +11,7 @@ from benchmarking.store import Store, default_db_path
 from pages._common import catalogue, current_selection, datasets, page_header, stamp, summary
 
 selection = current_selection()
-page_header("Data", selection)
+page_header("data", selection)
 path = str(default_db_path())
 info = summary(path, stamp())
 history = datasets(path, stamp())

@@ -49,7 +49,7 @@ MAX_UPLOAD_MB = importer.MAX_FILE_BYTES // (1024 * 1024)
 DEFAULT_SOURCES = Path(os.environ.get("BENCHMARKING_SOURCES") or PROJECT_ROOT.parent / "shared" / "data")
 
 selection = current_selection()
-page_header("Data import", selection)
+page_header("import_data", selection)
 store = Store(default_db_path())
 
 st.markdown(

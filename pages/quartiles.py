@@ -8,7 +8,7 @@ from benchmarking.method import travel
 from pages._common import benchmark, catalogue, current_selection, page_header
 
 selection = current_selection()
-page_header("Quartiles and lists", selection)
+page_header("quartiles", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
