@@ -8,9 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_support import (
-    public_server,  # noqa: F401
-)
+from browser_support import axe, browser, demo_server, open_app, page_walk, public_server, sync_playwright  # noqa: F401
 
 from benchmarking.datasets.demo import build_demo_store
 from benchmarking.store import Store
