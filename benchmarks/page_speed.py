@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from benchmarking.datasets.demo import build_demo_store  # noqa: E402
+from pages._navigation import keep_navigation_mode  # noqa: E402
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120
@@ -57,22 +57,6 @@ PAGE_WIDGETS = {
 
 
 # -- driving AppTest --------------------------------------------------------------------
-
-
-def use_navigation_mode() -> None:
-    """Make every AppTest run execute app.py's ``st.navigation``, as a running server does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run and, because the
-    repository has a ``pages/`` folder, would otherwise take Streamlit's legacy
-    pages-folder path on every run (see tests/apptest_helpers.py).
-    """
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
 
 
 def timed_run(at: AppTest) -> float:
@@ -149,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     warnings.filterwarnings("ignore")
-    use_navigation_mode()
+    keep_navigation_mode()  # every AppTest run goes through app.py, as a server does
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "demo.duckdb"
         start = time.perf_counter()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from dataclasses import dataclass
 
 import altair as alt
@@ -22,6 +21,8 @@ from benchmarking.service.benchmark import Benchmark, benchmark_for, comparator_
 from benchmarking.service.catalogue import Catalogue, load_catalogue
 from benchmarking.service.overview import Overview, overview
 from benchmarking.store import DEFAULT_DB, Store, default_db_path
+from pages._navigation import ensure_entry_run
+from pages._registry import title_of
 
 alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
 
@@ -211,34 +212,15 @@ def sidebar() -> Selection:
     )
 
 
-_RUN = threading.local()
-"""Per script thread (one per session): whether app.py started the current run."""
-
-
-def mark_entry_run() -> None:
-    """Record that app.py (st.navigation) is running this session's script now (returns None)."""
-    _RUN.via_app = True
-
-
 def current_selection() -> Selection:
     """Draw the shared sidebar and return the selection; every page starts with this call.
 
-    The sidebar is drawn by the page rather than by app.py because Streamlit runs a page
-    script on its own (legacy ``pages/`` folder mode) when a server's first request is a
-    deep link such as ``/quadrant``, and AppTest does so on every rerun. Drawing it here
-    keeps the controls identical either way; the flag below puts the server back into
-    ``st.navigation`` mode, as app.py's own call would.
+    The sidebar is drawn by the page rather than by app.py because Streamlit can run a page
+    script on its own (its legacy ``pages/`` folder mode, see pages/_navigation.py); drawing
+    it here keeps the controls identical either way. ``ensure_entry_run`` reruns through
+    app.py when this run did not start there.
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    via_app, _RUN.via_app = getattr(_RUN, "via_app", False), False
-    if PagesManager.uses_pages_directory or not via_app:
-        # Legacy mode ran this page without app.py: switch to st.navigation and run again,
-        # so that app.py's page configuration and navigation apply to this same URL. The
-        # per-thread mark catches a session that started in legacy mode while another
-        # session had already reset the server-wide flag (several tabs on a fresh server).
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    ensure_entry_run()
     return sidebar()  # app.py has already made sure the store exists, once per run
 
 
@@ -290,10 +272,10 @@ button:focus-visible {outline: 3px solid #1F4E79 !important; outline-offset: -3p
 </style>"""
 
 
-def page_header(title: str, selection: Selection) -> None:
-    """Draw the page title, the selection in words, and the demo banner when it applies."""
+def page_header(page: str, selection: Selection) -> None:
+    """Draw the registered title of ``page`` (its file stem), the selection in words, and the demo banner."""
     apply_briefing_mode(selection)
-    st.title(title)
+    st.title(title_of(page))
     # Positions hold a row for every group member with figures that period (ranked or not).
     positions = benchmark(selection).positions
     present = set(positions.loc[positions["period"] == selection.period, "authority_code"])

@@ -10,7 +10,7 @@ from benchmarking.service.data_admin import period_coverage, save_note
 from pages._common import catalogue, current_selection, datasets, db_path, page_header, stamp, summary
 
 selection = current_selection()
-page_header("Data", selection)
+page_header("data", selection)
 path = db_path()
 info = summary(path, stamp())
 history = datasets(path, stamp())

@@ -11,7 +11,7 @@ from benchmarking.text.formatting import money, money_millions, position_text
 from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
 selection = current_selection()
-page_header("Funding", selection)
+page_header("funding", selection)
 cat = catalogue()
 bench = benchmark(selection)
 

@@ -19,7 +19,7 @@ from pages._import_source import source_step
 from pages._import_upload import upload_step
 
 selection = current_selection()
-page_header("Data import", selection)
+page_header("import_data", selection)
 store = default_store()
 
 st.markdown(

@@ -19,7 +19,7 @@ POLARITY_WORDS = {
 }
 
 selection = current_selection()
-page_header("Indicator explorer", selection)
+page_header("indicator", selection)
 cat = catalogue()
 bench = benchmark(selection)
 

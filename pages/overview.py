@@ -21,7 +21,7 @@ from pages._common import (
 )
 
 selection = current_selection()
-page_header("Overview", selection)
+page_header("overview", selection)
 cat = catalogue()
 bench = benchmark(selection)
 figures = overview_figures(selection)

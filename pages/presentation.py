@@ -7,7 +7,7 @@ import streamlit as st
 from pages._common import briefing, current_selection, draw_chart, escape, page_header
 
 selection = current_selection()
-page_header("Presentation", selection)
+page_header("presentation", selection)
 pack = briefing(selection)
 slides = pack.slides
 count = len(slides)

@@ -26,7 +26,7 @@ HOW_TO_READ = (
 )
 
 selection = current_selection()
-page_header("Performance against spend", selection)
+page_header("quadrant", selection)
 cat = catalogue()
 bench = benchmark(selection)
 

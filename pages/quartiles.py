@@ -9,7 +9,7 @@ from benchmarking.service.lists import bottom_quartile_list, direction_table, qu
 from pages._common import benchmark, catalogue, current_selection, page_header
 
 selection = current_selection()
-page_header("Quartiles and lists", selection)
+page_header("quartiles", selection)
 cat = catalogue()
 bench = benchmark(selection)
 

@@ -38,7 +38,7 @@ def cached_stability(selection):
 
 
 selection = current_selection()
-page_header("Theme rankings", selection)
+page_header("themes", selection)
 cat = catalogue()
 bench = benchmark(selection)
 

@@ -11,7 +11,7 @@ from benchmarking.service.views import trend_view
 from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
 
 selection = current_selection()
-page_header("Trend", selection)
+page_header("trend", selection)
 cat = catalogue()
 bench = benchmark(selection)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from benchmarking.method import ranking
@@ -19,6 +18,7 @@ from benchmarking.service.benchmark import Benchmark, benchmark_for, comparator_
 from benchmarking.service.catalogue import Catalogue, load_catalogue
 from benchmarking.service.overview import Overview, overview
 from benchmarking.store import Store
+from pages._navigation import keep_navigation_mode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 DEMO_BANNER = "Illustrative demo data"
@@ -33,19 +33,10 @@ LATEST, EARLIER = "2021/22", "2019/20"
 def use_navigation_mode(monkeypatch) -> None:
     """Make every AppTest run execute app.py (``st.navigation``), as a running server does.
 
-    AppTest resets ``PagesManager.uses_pages_directory`` before each run, and because this
-    repository has a ``pages/`` folder Streamlit then takes its legacy pages-folder path: a
-    rerun on a page executes ``pages/<name>.py`` alone, without app.py's sidebar, and the
-    page reads the previous run's selection. A server sets the flag to False once, when
-    app.py first calls ``st.navigation``, and keeps it; this patch does the same.
+    AppTest would otherwise run a page's reruns in Streamlit's legacy pages-folder mode
+    (the page alone); the workaround and its reasons live in ``pages._navigation``.
     """
-    original_init = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    keep_navigation_mode(monkeypatch.setattr)
 
 
 def open_page(store_path: Path, monkeypatch, page: str, query: dict[str, str] | None = None) -> AppTest:

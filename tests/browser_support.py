@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from pages import _registry as registry
+
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,20 +52,8 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }  # skip building pass/incomplete details: 3-4x faster
 
-# url path -> (page title, whether the page draws a chart on the demo store)
-PAGES = {
-    "overview": ("Overview", True),
-    "quadrant": ("Performance against spend", True),
-    "themes": ("Theme rankings", True),
-    "indicator": ("Indicator explorer", True),
-    "quartiles": ("Quartiles and lists", False),
-    "trend": ("Trend", True),
-    "funding": ("Funding", True),
-    "beyond_ranks": ("Beyond ranks", True),
-    "presentation": ("Presentation", False),
-    "data": ("Data", False),
-    "import_data": ("Data import", False),
-}
+# url path -> (page title, whether the page draws a chart on the demo store), from the app's registry
+PAGES = {page.url_path: (page.title, page.draws_chart) for page in registry.PAGES}
 
 CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
 TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table'

@@ -18,11 +18,12 @@ from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screens
 
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
+from pages import _registry as registry
 
 pytestmark = pytest.mark.playwright
 
 DEMO_OTHER_FOCUS = ("E10000030", "Surrey")
-APP_TITLES = re.findall(r'\btitle="([^"]+)"', (ROOT / "app.py").read_text())  # st.Page titles, in order
+APP_TITLES = [page.title for page in registry.PAGES]  # app.py's navigation titles, in order
 
 
 def query(page) -> dict[str, str]:
@@ -44,9 +45,10 @@ def path_of(page) -> str:
 
 
 def test_every_page_of_the_app_is_visited():
-    """The pages visited here are exactly those app.py declares (a new page is added here too)."""
-    declared = re.findall(r'url_path="([^"]+)"', (ROOT / "app.py").read_text())
-    assert sorted(declared) == sorted(PAGES)
+    """The pages visited here are exactly those the registry declares, and every page file is registered."""
+    assert list(PAGES) == [page.url_path for page in registry.PAGES]
+    files = sorted(path.stem for path in (ROOT / "pages").glob("*.py") if not path.stem.startswith("_"))
+    assert sorted(PAGES) == files
     assert len(APP_TITLES) == len(PAGES)
 
 
@@ -124,7 +126,7 @@ def test_sidebar_choice_is_kept_in_the_url_and_across_pages(open_app, sync_playw
     period.get_by_role("combobox").click()
     page.get_by_role("option", name=earlier, exact=True).click()
     expect(page).to_have_url(in_url("period", earlier))
-    page.get_by_test_id("stSidebarNav").get_by_text("Performance vs spend").click()
+    page.get_by_test_id("stSidebarNav").get_by_text(PAGES["quadrant"][0]).click()
     wait_for_page(page, "quadrant")
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text=f"· {earlier} ·").first).to_be_visible()
 
@@ -299,7 +301,7 @@ def test_everything_works_from_the_keyboard(open_app, sync_playwright, demo_stor
 
     # back up to the navigation, and open another page with Enter
     keys.tab_to(
-        lambda stop: stop["testid"] == "stSidebarNavLink" and stop["text"].endswith("Performance vs spend"),
+        lambda stop: stop["testid"] == "stSidebarNavLink" and stop["text"].endswith(PAGES["quadrant"][0]),
         backwards=True,
     )
     keys.press("Enter")

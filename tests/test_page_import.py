@@ -12,11 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from apptest_helpers import APP, metrics, open_page, use_navigation_mode
+from apptest_helpers import metrics, open_page, use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
 from benchmarking.ingest.preview import markdown_text
 from benchmarking.store import Store
+from pages import _registry as registry
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "pages" / "import_data.py"
@@ -27,7 +28,7 @@ ODD_VALUES = b"Place,When,What,Number\nLeicestershire County Council,2022/23,LCC
 
 def open_import_page(store_path: Path, monkeypatch, tmp_path: Path) -> AppTest:
     """Open the Data import page on a store (through app.py once it lists the page)."""
-    if "pages/import_data.py" in Path(APP).read_text():
+    if "import_data" in registry.BY_KEY:  # app.py navigates to the registry's pages
         return open_page(store_path, monkeypatch, "import_data")
     # Until app.py declares the page: an entry point like app.py's that declares it.
     monkeypatch.setenv("BENCHMARKING_DB", str(store_path))

@@ -1,0 +1,193 @@
+"""The tables the Beyond ranks page draws: rank intervals, theme weights, value for money,
+similar authorities and significant change, shaped from the method's results for one
+selection (focus authority, period, comparator group). The page only draws them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmarking.method import similarity, uncertainty, value_for_money
+from benchmarking.method.positions import OVERALL
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.context_views import context_ranks
+from benchmarking.text.formatting import money, position_text
+
+SIGNIFICANCE_COLUMNS = ["name", "theme", "assessment", "direction", "previous_period", "previous_value", "value"]
+
+
+def focus_row(table: pd.DataFrame, focus: str) -> pd.Series | None:
+    """Return the focus authority's first row of ``table``, or None when it has none."""
+    mine = table[table["authority_code"] == focus]
+    return mine.iloc[0] if len(mine) else None
+
+
+# -- 1. rank uncertainty ------------------------------------------------------------------------
+
+
+def named_intervals(intervals: pd.DataFrame, names: dict[str, str], focus: str) -> pd.DataFrame:
+    """Return the bootstrap intervals with each authority's name (its code when unnamed) and a focus flag."""
+    named = intervals.copy()
+    named["name"] = named["authority_code"].map(names).fillna(named["authority_code"])
+    named["is_focus"] = named["authority_code"] == focus
+    return named
+
+
+def focus_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Return the focus authority's interval rows of ``named_intervals``, indexed by theme."""
+    return intervals[intervals["is_focus"]].set_index("theme")
+
+
+def focus_interval_table(focus_rows: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per theme: the focus's position and interval in words, average rank and share positioned."""
+    table = focus_rows.reset_index()
+    table["position and interval"] = [
+        uncertainty.interval_text(row.position, row.lower, row.upper, row.n_positioned, row.level)
+        for row in table.itertuples()
+    ]
+    return table[["theme", "position and interval", "average_rank", "share_positioned"]]
+
+
+def overlapping_shares(
+    boot: uncertainty.BootstrapPositions, focus: str, theme: str, focus_rows: pd.DataFrame, names: dict[str, str]
+) -> pd.DataFrame:
+    """Return, for each authority whose interval overlaps the focus's, how often the focus is ahead, level or behind."""
+    shares = uncertainty.ahead_shares(boot, focus, theme)
+    low, high = focus_rows.loc[theme, "lower"], focus_rows.loc[theme, "upper"]
+    near = shares[(shares["upper"] >= low) & (shares["lower"] <= high)].copy()
+    near.insert(0, "authority", near["authority_code"].map(names))
+    return near.drop(columns=["authority_code", "n_compared"])
+
+
+# -- 2. theme weights -----------------------------------------------------------------------------
+
+
+def weighted_overall_table(weighted: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Return every authority's Overall row of ``theme_weighted_positions``, named, without the theme column."""
+    overall = weighted[weighted["theme"] == OVERALL].copy()
+    overall.insert(1, "name", overall["authority_code"].map(names))
+    return overall.drop(columns=["theme"])
+
+
+def leave_one_out_table(left_out: pd.DataFrame, focus: str) -> pd.DataFrame:
+    """Return the focus's Overall position with each theme left out in turn, as the page's table."""
+    mine = left_out[left_out["authority_code"] == focus].copy()
+    mine["position without it"] = [position_text(p, n) for p, n in zip(mine["position"], mine["n_positioned"])]
+    return mine[["left_out", "position without it", "default_position", "change"]].rename(
+        columns={"left_out": "theme left out", "default_position": "default position"}
+    )
+
+
+# -- 3. value for money ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueForMoney:
+    """What the value-for-money section draws for one theme and period."""
+
+    table: pd.DataFrame  # value_for_money_table's rows, named, with is_focus (empty: nothing to draw)
+    regression: value_for_money.Regression | None
+    frontier: pd.DataFrame | None  # the frontier's staircase (None when the table is empty)
+    spend_basis: str  # what spend per head is ("–" when no spend is held)
+
+
+def value_for_money_inputs(
+    catalogue: Catalogue, bench: Benchmark, theme: str, period: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return the group's performance scores, their context (spend per head, deprivation) and the spend ranks."""
+    scores = value_for_money.performance_scores(
+        catalogue.reporting_values, catalogue.indicators, period, theme, authority_codes=bench.group.members
+    )
+    spend = context_ranks(catalogue, bench, theme, "Revenue", period)
+    deprivation = context_ranks(catalogue, bench, OVERALL, "Deprivation", period)
+    context = spend[["authority_code", "value"]].rename(columns={"value": "spend_per_head"})
+    imd = (
+        catalogue.deprivation.loc[catalogue.deprivation["edition"] == deprivation["basis"].iloc[0]]
+        if len(deprivation)
+        else catalogue.deprivation.iloc[0:0]
+    )
+    context = context.merge(
+        imd[["authority_code", "average_score"]].rename(columns={"average_score": "deprivation"}),
+        on="authority_code",
+        how="left",
+    )
+    return scores, context, spend
+
+
+def value_for_money_view(
+    catalogue: Catalogue, bench: Benchmark, theme: str, period: str, names: dict[str, str], focus: str
+) -> ValueForMoney:
+    """Return the value-for-money table, regression, frontier and spend basis for a theme and period."""
+    scores, context, spend = value_for_money_inputs(catalogue, bench, theme, period)
+    table, regression = value_for_money.value_for_money_table(scores, context)
+    if table.empty:
+        return ValueForMoney(table, regression, None, "–")
+    table.insert(1, "name", table["authority_code"].map(names))
+    table["is_focus"] = table["authority_code"] == focus
+    spend_basis = spend["basis"].iloc[0] if len(spend) else "–"
+    return ValueForMoney(table, regression, value_for_money.frontier_line(table), spend_basis)
+
+
+def value_for_money_sentence(row: pd.Series, focus_name: str, names: dict[str, str], with_regression: bool) -> str:
+    """Return the Markdown sentence placing the focus against the frontier (and the regression when fitted)."""
+    if row["on_frontier"]:
+        text = (
+            f"{focus_name} is **on the efficiency frontier**: no authority in the group performs "
+            f"at least as well for less ({money(row['spend_per_head'])} per head)."
+        )
+    else:
+        text = (
+            f"{focus_name} is **{money(row['spend_gap'])} per head** above the frontier: "
+            f"{names.get(row['benchmark_code'], row['benchmark_code'])} performs at least as well on "
+            f"{money(row['spend_per_head'] - row['spend_gap'])} per head."
+        )
+    if with_regression and pd.notna(row["residual"]):
+        text += (
+            f" Against its spend and deprivation it performs **{row['verdict']}** (residual "
+            f"{row['residual']:+.2f}, {row['standardised_residual']:+.1f} residual standard deviations)."
+        )
+    return text
+
+
+# -- 4. similar authorities ----------------------------------------------------------------------------
+
+
+def similar_table(neighbours: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Return the nearest neighbours, named, with population back from its log10 to thousands."""
+    table = neighbours.copy()
+    table.insert(1, "name", table["authority_code"].map(names))
+    if "population" in table:
+        table["population"] = (10 ** table["population"]).round(-3)
+    return table
+
+
+def loaded_list_table(features: pd.DataFrame, focus: str, members: list[str], names: dict[str, str]) -> pd.DataFrame:
+    """Return a loaded neighbour list's members with their computed distance to the focus, named."""
+    listed = similarity.distances_to(features, focus, members)
+    listed.insert(1, "name", listed["authority_code"].map(names))
+    return listed.rename(columns={"neighbour_rank": "rank by computed distance"})
+
+
+# -- 5. significance of change -------------------------------------------------------------------------
+
+
+def focus_changes(tested: pd.DataFrame, indicators: pd.DataFrame, focus: str, period: str) -> pd.DataFrame:
+    """Return the focus's tested changes in ``period``, with each indicator's name, theme and unit."""
+    mine = tested[(tested["authority_code"] == focus) & (tested["period"] == period)].copy()
+    return mine.merge(indicators[["id", "name", "theme", "unit"]], left_on="indicator_id", right_on="id", how="left")
+
+
+def change_counts(changes: pd.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    """Return the number of changes per assessment and per arrow direction."""
+    counts = {key: int(n) for key, n in changes.groupby("assessment", observed=False).size().items()}
+    arrows = {key: int(n) for key, n in changes.groupby("direction", observed=False).size().items()}
+    return counts, arrows
+
+
+def change_table(changes: pd.DataFrame, only_significant: bool) -> pd.DataFrame:
+    """Return the changes table (only the significant ones when asked), sorted by assessment, theme, name."""
+    if only_significant:
+        changes = changes[changes["significant"]]
+    return changes[[*SIGNIFICANCE_COLUMNS, "z", "p_value"]].sort_values(["assessment", "theme", "name"])

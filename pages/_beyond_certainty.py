@@ -1,0 +1,99 @@
+"""Beyond ranks, section 1: how sure the focus authority's position is (bootstrap intervals)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking import charts
+from benchmarking.errors import BenchmarkingError
+from benchmarking.method import uncertainty
+from benchmarking.service import beyond_ranks as view
+from benchmarking.text.formatting import ordinal
+from pages._common import Selection, escape, show_chart, style
+
+REPLICATE_CHOICES = [200, 1000, 2000]
+
+
+@st.cache_resource(show_spinner="Redrawing the indicator basket ...", max_entries=8)
+def _bootstrap(
+    path: str,
+    file_stamp: float,
+    group_id: str,
+    focus: str,
+    period: str,
+    n_replicates: int,
+    scaled: bool,
+    _catalogue,
+    _bench,
+) -> uncertainty.BootstrapPositions:
+    return uncertainty.bootstrap_positions(_bench.ranks, _catalogue.indicators, period, n_replicates, scaled=scaled)
+
+
+def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tuple, themes: list[str]) -> None:
+    """Draw the interval chart, its sentence and method, the focus's intervals and its close neighbours."""
+    period, focus = selection.period, selection.focus
+    st.header("How sure is the position?")
+    left, right = st.columns(2)
+    theme = left.selectbox("Theme", themes, key="beyond_theme")
+    n_replicates = right.selectbox(
+        "Bootstrap replicates", REPLICATE_CHOICES, index=1, key="beyond_replicates", format_func=lambda n: f"{n:,}"
+    )
+    try:
+        boot = _bootstrap(*cache_key, period, n_replicates, selection.scaled, cat, bench)
+    except BenchmarkingError as error:
+        st.error(str(error))
+        st.stop()
+    intervals = view.named_intervals(boot.intervals(), names, focus)
+    shown = intervals[intervals["theme"] == theme]
+    focus_rows = view.focus_intervals(intervals)
+    if shown["position"].notna().any():
+        n_positioned = int(shown["n_positioned"].iloc[0])
+        title = f"{theme} position with its {boot.level:.0%} interval, {period}"
+        subtitle = selection.subtitle(f"{n_replicates:,} bootstrap redraws of the indicator basket within themes")
+        chart = charts.interval_chart(shown, n_positioned, title, subtitle, style=style(selection))
+        show_chart(chart, shown.drop(columns=["is_focus"]), title, key="beyond-interval")
+    else:
+        st.info(f"No authority has a {theme} position in {period}.")
+    if theme in focus_rows.index:
+        sentence = uncertainty.interval_sentence(
+            selection.focus_name, theme, period, focus_rows.loc[theme], n_replicates
+        )
+        st.markdown(escape(sentence))
+    st.caption(
+        "**How this is worked out.** Each redraw keeps the authorities and their values but redraws the indicators: "
+        "within every theme as many indicators as it has, at random with replacement, so some count twice and "
+        "others not at all. Average ranks and positions are recomputed for each redraw exactly as the engine does "
+        f"(coverage rule included). The interval holds the middle {boot.level:.0%} of the redrawn positions "
+        "(widened to include the published position in the rare case it falls outside). The draws are seeded, "
+        "so the same data always gives the same interval."
+    )
+
+    with st.expander(f"{selection.focus_name}'s interval on every theme"):
+        st.dataframe(
+            view.focus_interval_table(focus_rows),
+            hide_index=True,
+            key="beyond_focus_intervals",
+            column_config={
+                "average_rank": st.column_config.NumberColumn("Average rank", format="%.2f"),
+                "share_positioned": st.column_config.NumberColumn("Share of redraws with a position", format="percent"),
+            },
+        )
+
+    if theme in focus_rows.index and pd.notna(focus_rows.loc[theme, "position"]):
+        st.subheader(f"Is {ordinal(focus_rows.loc[theme, 'position'])} really different from its neighbours?")
+        st.dataframe(
+            view.overlapping_shares(boot, focus, theme, focus_rows, names),
+            hide_index=True,
+            key="beyond_ahead",
+            column_config={
+                "ahead": st.column_config.NumberColumn(f"{selection.focus_name} ahead", format="percent"),
+                "level_with": st.column_config.NumberColumn("Level", format="percent"),
+                "behind": st.column_config.NumberColumn(f"{selection.focus_name} behind", format="percent"),
+            },
+        )
+        st.caption(
+            "Authorities whose intervals overlap the focus authority's, with the share of redraws in which "
+            "the focus authority places ahead, level or behind. Near 50% means the order between them is "
+            "not settled by the data."
+        )

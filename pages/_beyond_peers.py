@@ -1,0 +1,104 @@
+"""Beyond ranks, sections 4 and 5: authorities genuinely like the focus, and which of its
+changes are more than year-to-year noise."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.method import significance, similarity
+from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES
+from benchmarking.service import beyond_ranks as view
+from benchmarking.service.benchmark import context_features
+from pages._common import Selection, slug
+
+
+@st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
+def _significance(path: str, file_stamp: float, group_id: str, focus: str, _catalogue, _bench) -> pd.DataFrame:
+    return significance.significant_change(_bench.travel, _catalogue.indicators)
+
+
+def draw_similar(selection: Selection, cat, names: dict) -> None:
+    """Draw the k most similar authorities and each loaded neighbour list with computed distances."""
+    focus = selection.focus
+    st.header("Who is genuinely like us?")
+    features = context_features(cat)
+    max_k = max(1, len(features) - 1)
+    k = st.slider("Number of similar authorities", 1, min(20, max_k), min(10, max_k), key="beyond_k")
+    try:
+        neighbours = similarity.nearest_neighbours(features, focus, k)
+    except BenchmarkingError as error:
+        st.error(str(error))
+        neighbours = None
+    if neighbours is not None:
+        st.dataframe(
+            view.similar_table(neighbours, names),
+            hide_index=True,
+            key="beyond_similar",
+            column_config={
+                "distance": st.column_config.NumberColumn("Distance", format="%.2f"),
+                "population": st.column_config.NumberColumn("Population", format="%d"),
+                "deprivation": st.column_config.NumberColumn("IMD average score", format="%.1f"),
+                "spend_per_head": st.column_config.NumberColumn("Spend per head", format="£%.0f"),
+                "funding_per_head": st.column_config.NumberColumn("Core spending power per head", format="£%.0f"),
+            },
+        )
+        used = "; ".join(similarity.FEATURE_LABELS[name] for name in features.columns[1:])
+        st.caption(
+            f"Distance: root mean square difference of standardised context variables ({used}), "
+            "so 1.0 means one standard deviation apart on the typical variable. Spend and funding are the "
+            "latest held."
+        )
+        sizes = ", ".join(str(size) for size in SIMILAR_SIZES)
+        st.info(
+            f"These computed groups can be chosen as the comparator group in the sidebar "
+            f"('{SIMILAR_SIZES[1]} most similar authorities', ids `{SIMILAR_PREFIX}<k>` for k = {sizes})."
+        )
+
+    own_lists = cat.comparator_groups[cat.comparator_groups["authority_code"] == focus]
+    if own_lists.empty:
+        st.caption(
+            "No published nearest-neighbour list is loaded for this authority (Oflog's can be loaded with "
+            "`python -m benchmarking import-source oflog --source DIR`)."
+        )
+    for (group_id, name), rows in own_lists.groupby(["group_id", "name"]):
+        st.subheader(f"{name} (loaded list)")
+        st.dataframe(
+            view.loaded_list_table(features, focus, list(rows["member_code"]), names),
+            hide_index=True,
+            key=f"beyond_list_{slug(str(group_id))}",
+            column_config={"distance": st.column_config.NumberColumn("Distance", format="%.2f")},
+        )
+        st.caption(f"Choose 'neighbours:{group_id}' as the comparator group to rank among this list.")
+
+
+def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> None:
+    """Draw the counts of improved and significant changes, the changes table and the test's method."""
+    st.header("Which changes are more than noise?")
+    tested = _significance(*cache_key, cat, bench)
+    changes = view.focus_changes(tested, cat.indicators, selection.focus, selection.period)
+    counts, arrows = view.change_counts(changes)
+    columns = st.columns(3)
+    columns[0].metric("Improved (arrow)", arrows.get("improved", 0))
+    columns[1].metric("Significantly improved", counts.get(significance.SIGNIFICANTLY_IMPROVED, 0))
+    columns[2].metric("Significantly worsened", counts.get(significance.SIGNIFICANTLY_WORSENED, 0))
+    only_significant = st.toggle("Only significant changes", key="beyond_significant_only")
+    st.dataframe(
+        view.change_table(changes, only_significant),
+        hide_index=True,
+        key="beyond_significance",
+        column_config={
+            "z": st.column_config.NumberColumn(format="%+.2f"),
+            "p_value": st.column_config.NumberColumn("p", format="%.3f"),
+        },
+    )
+    st.caption(
+        "**The test.** The Compendium's arrows mark any change of more than 1% and 'do not necessarily represent "
+        "statistically significant change'. Here each indicator's usual year-to-year movement is measured across "
+        "the comparator group: every authority's change from its previous value, less the group's median change "
+        "that year (so a shift that moves everyone is not noise), summarised as a robust standard deviation "
+        "(1.4826 × the median absolute deviation, pooled over all years). A change is significant when it exceeds "
+        "1.96 of those standard deviations (two-sided, 5%). At 5%, about one unchanged indicator in twenty is "
+        "still flagged by chance."
+    )

@@ -1,0 +1,82 @@
+"""Beyond ranks, section 2: how the Overall position moves with the weight of each theme."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking import charts
+from benchmarking.errors import BenchmarkingError
+from benchmarking.method import sensitivity
+from benchmarking.service import beyond_ranks as view
+from benchmarking.text.formatting import position_text
+from pages._common import Selection, show_chart, slug, style
+
+WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 3.0, 0.5
+
+
+def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
+    """Draw the theme-weight sliders, the weighted Overall position and the leave-one-theme-out table."""
+    period, focus = selection.period, selection.focus
+    st.header("How much does the weighting of themes matter?")
+    st.markdown(
+        "The Overall position averages the ranks of **every** indicator, so a theme with more indicators counts "
+        "for more. A theme weight multiplies the weight of each of its indicators; with every weight equal the "
+        "default Overall position comes back exactly. Set a theme to 0 to leave it out."
+    )
+    ranked_themes = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period)["theme"].tolist()
+    weight_keys = {t: f"beyond_weight_{slug(t)}" for t in ranked_themes}
+
+    def _equal_weights() -> None:
+        for key in weight_keys.values():
+            st.session_state[key] = 1.0
+
+    st.button("Equal weights", key="beyond_equal_weights", on_click=_equal_weights)
+    slider_columns = st.columns(3)
+    weights = {}
+    for i, t in enumerate(ranked_themes):
+        weights[t] = slider_columns[i % 3].slider(t, WEIGHT_MIN, WEIGHT_MAX, 1.0, WEIGHT_STEP, key=weight_keys[t])
+    try:
+        weighted = sensitivity.theme_weighted_positions(
+            bench.ranks, cat.indicators, period, weights, scaled=selection.scaled
+        )
+        shares_frame = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period, weights)
+    except (ValueError, BenchmarkingError) as error:
+        st.warning(str(error))
+        weighted = None
+    if weighted is not None:
+        overall = view.weighted_overall_table(weighted, names)
+        row = view.focus_row(overall, focus)
+        if row is not None:
+            change = row["change"]
+            left, right = st.columns(2)
+            left.metric(
+                "Overall position with these weights",
+                position_text(row["position"], row["n_positioned"]),
+                delta=None if pd.isna(change) or change == 0 else f"{int(change):+d} places",
+                help="Positive = climbs against the default (equal) weighting.",
+            )
+            right.metric("Default Overall position", position_text(row["default_position"], row["n_positioned"]))
+        title = f"Each theme's share of the Overall average, {period}"
+        chart = charts.theme_weights_chart(
+            shares_frame, title, selection.subtitle("Share = weight × indicators"), style=style(selection)
+        )
+        show_chart(chart, shares_frame, title, key="beyond-weights")
+        with st.expander("Every authority's Overall position with these weights"):
+            st.dataframe(
+                overall,
+                hide_index=True,
+                key="beyond_weighted_table",
+                column_config={
+                    "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
+                    "average_rank": st.column_config.NumberColumn(format="%.2f"),
+                },
+            )
+
+    st.subheader("Leave one theme out")
+    left_out = sensitivity.leave_one_theme_out(bench.ranks, cat.indicators, period, scaled=selection.scaled)
+    st.dataframe(view.leave_one_out_table(left_out, focus), hide_index=True, key="beyond_leave_one_out")
+    st.caption(
+        f"{selection.focus_name}'s Overall position with each theme left out in turn (positive change = climbs "
+        "without that theme, so the theme was holding it back)."
+    )
