@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -41,6 +42,11 @@ class Catalogue:
         """True while every load in the store is the generated demo."""
         kinds = set(self.datasets["kind"]) if len(self.datasets) else set()
         return kinds == {"demo"}
+
+    @property
+    def dataset_label(self) -> str:
+        """Return the name of what is loaded: the build's own label, else the newest three loads' names."""
+        return self.settings.get("dataset_label") or "; ".join(self.datasets["name"].head(3).astype(str))
 
     @functools.cached_property
     def calendar(self) -> currency.ReportingCalendar:
@@ -113,6 +119,7 @@ class Catalogue:
         return str(self.authorities["code"].iloc[0])
 
 
-def load_catalogue(store: Store) -> Catalogue:
-    """Return every table the benchmark needs, read from the store in one connection."""
+def load_catalogue(store: Store | Path | str) -> Catalogue:
+    """Return every table the benchmark needs, read from the store (or the store at a path) in one connection."""
+    store = store if isinstance(store, Store) else Store(store)
     return Catalogue(**store.catalogue_frames())

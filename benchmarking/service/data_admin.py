@@ -19,7 +19,7 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.preview import Preview, preview_import
 from benchmarking.ingest.results import ImportResult
 from benchmarking.paths import PROJECT_ROOT, default_db_path
-from benchmarking.store import Store
+from benchmarking.store import Store, StoreContents
 
 NOTE_FILE = "note added on the Data page"
 
@@ -27,6 +27,21 @@ NOTE_FILE = "note added on the Data page"
 def default_store() -> Store:
     """Return the store this session reads and writes (``$BENCHMARKING_DB`` or the default path)."""
     return Store(default_db_path())
+
+
+def store_exists(path: Path | str) -> bool:
+    """Return True when ``path`` holds a benchmarking store (the file exists and has its tables)."""
+    return Store(path).exists()
+
+
+def store_summary(path: Path | str) -> StoreContents:
+    """Return what the store at ``path`` holds, in counts."""
+    return Store(path).summary()
+
+
+def load_history(path: Path | str) -> pd.DataFrame:
+    """Return the store's load history (one row per import), newest first."""
+    return Store(path).datasets()
 
 
 def sources_folder() -> Path:

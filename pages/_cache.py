@@ -1,0 +1,124 @@
+"""The store and the engine's results, cached at the page edge: every page reads them through here.
+
+Cached reads are keyed by the store path and its modification time (``stamp``), so an
+import from another process or page refreshes them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
+from benchmarking.paths import DEFAULT_DB, default_db_path
+from benchmarking.service.benchmark import Benchmark, benchmark_for
+from benchmarking.service.catalogue import Catalogue, load_catalogue
+from benchmarking.service.data_admin import load_history, store_exists, store_summary
+from benchmarking.service.overview import Overview, overview
+
+if TYPE_CHECKING:
+    from benchmarking.store import StoreContents
+    from pages._selection import Selection
+
+
+def ensure_store() -> None:
+    """Build the demo store on first run when no store exists at the default path."""
+    path = default_db_path()
+    if store_exists(path):
+        return
+    if path != DEFAULT_DB and path.exists():
+        st.error(f"The store at {path} (from BENCHMARKING_DB) holds no benchmarking tables.")
+        st.stop()
+    with st.spinner(f"First run: generating the {DEMO_LABEL} at {path} ..."):
+        build_demo_store(path)
+
+
+def stamp() -> float:
+    """Return the store file's modification time, used to key cached reads."""
+    path = default_db_path()
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+def db_path() -> str:
+    """Return the store path this session reads, as text (a cache key)."""
+    return str(default_db_path())
+
+
+@st.cache_data(show_spinner=False)
+def summary(path: str, _stamp: float) -> StoreContents:
+    """Return the store's contents in counts; ``_stamp`` (file mtime) refreshes the cache after an import."""
+    return store_summary(path)
+
+
+@st.cache_data(show_spinner=False)
+def datasets(path: str, _stamp: float) -> pd.DataFrame:
+    """Return the load history of the store."""
+    return load_history(path)
+
+
+@st.cache_resource(show_spinner="Reading the store ...", max_entries=4)
+def _catalogue(path: str, file_stamp: float) -> Catalogue:
+    return load_catalogue(path)
+
+
+def catalogue() -> Catalogue:
+    """Return the store's tables, cached until the file changes (treat as read-only)."""
+    return _catalogue(db_path(), stamp())
+
+
+@st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
+def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool) -> Benchmark:
+    return benchmark_for(_catalogue(path, file_stamp), group_id, focus_for_group, scaled=scaled)
+
+
+def benchmark(selection: Selection) -> Benchmark:
+    """Return the engine's results for the selected group (cached per group and options)."""
+    # Only neighbour lists depend on the focus authority; other groups share one cache entry.
+    # The focus authority is always in its group (see service.benchmark.comparator_group): part of the key.
+    return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _overview(
+    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, period: str, focus: str
+) -> Overview:
+    cat = _catalogue(path, file_stamp)
+    return overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
+
+
+def overview_figures(selection: Selection) -> Overview:
+    """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
+    return _overview(
+        db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, selection.period, selection.focus
+    )
+
+
+@st.cache_resource(show_spinner="Preparing the briefing ...", max_entries=8)
+def _briefing(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, focus: str, period: str):
+    from benchmarking.briefing.pack import build_briefing
+
+    cat = _catalogue(path, file_stamp)
+    bench = _benchmark(path, file_stamp, group_id, focus_for_group, False)
+    return build_briefing(cat, bench, period, focus)
+
+
+def briefing(selection: Selection):
+    """Return the Cabinet briefing for the selection (cached; treat as read-only)."""
+    return _briefing(db_path(), stamp(), selection.group_id, selection.focus, selection.focus, selection.period)
+
+
+def briefing_file(selection: Selection, kind: str) -> bytes:
+    """Return the briefing as 'pptx' or 'pdf' bytes (built on demand, when the user clicks)."""
+    from benchmarking.briefing.pack import chart_images
+
+    built = briefing(selection)
+    images = chart_images(built)
+    if kind == "pptx":
+        from benchmarking.briefing.pptx import to_pptx
+
+        return to_pptx(built, images)
+    from benchmarking.briefing.pdf import to_pdf
+
+    return to_pdf(built, images)

@@ -1,0 +1,65 @@
+"""Charts on a page: drawn without re-validation, with their message in words, a data table and downloads."""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from benchmarking import charts
+from pages._selection import Selection
+from pages._text import escape
+
+alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
+
+
+def slug(text: str) -> str:
+    """Return a file-name-safe version of a title."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "chart"
+
+
+def draw_chart(chart: alt.TopLevelMixin, width: str = "content") -> None:
+    """Draw an Altair chart with our own sizes and palette (not the app theme).
+
+    The spec is built without Altair's schema validation (st.altair_chart validates on
+    every rerun, ~0.1 s a chart); the chart builders' specs are validated in the tests.
+    """
+    st.vega_lite_chart(chart.to_dict(validate=False), width=width, theme=None)
+
+
+def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:
+    """Draw a chart with its text summary, a data-table alternative, and PNG and CSV downloads.
+
+    The summary (the chart's main message in words) and the table make the chart usable
+    without seeing it (WCAG 1.1.1); both are built from the same data as the chart.
+    """
+    if summary:
+        st.markdown(f"**In words:** {escape(summary)}")
+    draw_chart(chart)
+    left, middle, _right = st.columns([1, 1, 1])
+    # Rendered only when the PNG is asked for (charts.to_png caches it per spec).
+    left.download_button(
+        "Download chart (PNG)",
+        data=lambda: charts.to_png(chart),
+        file_name=f"{slug(name)}.png",
+        mime="image/png",
+        key=f"png-{key}",
+        on_click="ignore",
+    )
+    middle.download_button(
+        "Download data (CSV)",
+        data=data.to_csv(index=False).encode("utf-8"),
+        file_name=f"{slug(name)}.csv",
+        mime="text/csv",
+        key=f"csv-{key}",
+        on_click="ignore",
+    )
+    with st.expander(f"Data table: {name}"):
+        st.dataframe(data, hide_index=True, width="stretch")
+
+
+def style(selection: Selection) -> charts.ChartStyle:
+    """Return the chart sizes for the current display mode."""
+    return charts.style_for(selection.briefing)

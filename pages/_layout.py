@@ -1,0 +1,82 @@
+"""The page frame: base CSS, briefing mode, the title with the selection in words, the data banner."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking.datasets.demo import DEMO_LABEL
+from pages._cache import benchmark, catalogue
+from pages._registry import title_of
+from pages._selection import Selection, widget
+from pages._text import dataset_line, escape
+
+
+def apply_briefing_mode(selection: Selection) -> None:
+    """In briefing mode: hide the sidebar, enlarge headings, and offer a way back."""
+    if not selection.briefing:
+        return
+    st.markdown(
+        """<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+        .block-container {padding-top: 4rem; max-width: 1880px;}  /* clear of the 3.75rem app header */
+        h1 {font-size: 2.6rem !important;}
+        h2, h3 {font-size: 2rem !important;}
+        [data-testid="stMetricValue"] {font-size: 3rem !important;}
+        [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;}
+        .stMarkdown p, .stCaption p {font-size: 1.35rem !important;}
+        </style>""",
+        unsafe_allow_html=True,
+    )
+    widget(
+        st.toggle,
+        "Briefing mode",
+        "briefing",
+        widget_key="w_briefing_main",
+        help="Switch off to show the controls again.",
+    )
+
+
+BASE_CSS = """<style>
+/* Captions and widget help in Streamlit's default grey (#828180) fall short of WCAG's 4.5:1. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, .stCaption, .stCaption *,
+[data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p {color: #4A4A4A !important; opacity: 1 !important;}
+/* Keyboard focus always visible (WCAG 2.4.7): Streamlit shows only a faint tint on page links and
+   list options, nothing on the main area, and drops a selectbox's frame after a choice. */
+[data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stMain"]:focus-visible, a:focus-visible,
+button:focus-visible {outline: 3px solid #1F4E79 !important; outline-offset: -3px !important;}
+[role="option"][data-focused="true"] {outline: 3px solid #1F4E79 !important; outline-offset: -3px !important;}
+[data-testid="stSelectbox"]:focus-within, [data-testid="stMultiSelect"]:focus-within
+    {outline: 3px solid #1F4E79 !important; outline-offset: 3px !important; border-radius: 4px;}
+</style>"""
+
+
+def page_header(page: str, selection: Selection) -> None:
+    """Draw the registered title of ``page`` (its file stem), the selection in words, and the demo banner."""
+    apply_briefing_mode(selection)
+    st.title(title_of(page))
+    # Positions hold a row for every group member with figures that period (ranked or not).
+    positions = benchmark(selection).positions
+    present = set(positions.loc[positions["period"] == selection.period, "authority_code"])
+    existed = f"; {len(present)} with figures for {selection.period}" if 0 < len(present) < selection.group_size else ""
+    st.caption(
+        f"**{selection.focus_name}** · {selection.period} · comparator group: "
+        f"{selection.group_label} ({selection.group_size} authorities{existed})"
+    )
+    demo_banner()
+
+
+def demo_banner() -> None:
+    """Say plainly what data is on screen: the illustrative demo, or the named real sources."""
+    cat = catalogue()
+    if not cat.is_demo:
+        label = cat.settings.get("dataset_label") or dataset_line(cat)
+        sources = cat.settings.get("sources")
+        st.caption(f"**Data:** {escape(label)}" + (f". Sources: {escape(sources)}" if sources else ""))
+        return
+    if cat.is_demo:
+        st.warning(
+            f"**{DEMO_LABEL.capitalize()}.** The values are invented by the project's own generator "
+            "(except Leicestershire's published 2020/21 and 2021/22 dashboard values); "
+            "they are not real performance figures.",
+            icon=":material/science:",
+        )

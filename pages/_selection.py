@@ -1,0 +1,133 @@
+"""The selection: the shared sidebar's widgets, kept in session state and mirrored in the URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from benchmarking.errors import BenchmarkingError
+from benchmarking.method.groups import available_groups
+from benchmarking.service.benchmark import comparator_group
+from pages._cache import catalogue
+from pages._navigation import ensure_entry_run
+from pages._text import dataset_line
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user has chosen: focus authority, period, comparator group, display options."""
+
+    focus: str
+    focus_name: str
+    period: str
+    group_id: str
+    group_label: str
+    group_size: int
+    briefing: bool
+    scaled: bool = False
+
+    def subtitle(self, extra: str = "") -> str:
+        """Return a chart subtitle naming the group, its size and the dataset kind."""
+        parts = [f"Comparator group: {self.group_label} ({self.group_size})"]
+        if extra:
+            parts.append(extra)
+        return ". ".join(parts)
+
+
+_PARAMS = ("focus", "period", "group", "briefing")
+"""Selection keys; each is kept in session state as ``sel_<key>`` (which survives page
+switches, unlike widget state) and mirrored in the URL query string as ``<key>``."""
+
+
+def _initial(key: str, options: list[str], default: str) -> str:
+    """Return the kept value, else the URL's value if valid, else the default."""
+    kept = st.session_state.get(f"sel_{key}")
+    if kept in options:
+        return kept
+    from_url = st.query_params.get(key)
+    return from_url if from_url in options else default
+
+
+def _keep(key: str, widget_key: str) -> None:
+    """Widget callback: copy the widget's new value into the kept selection."""
+    st.session_state[f"sel_{key}"] = st.session_state[widget_key]
+
+
+def widget(kind, label: str, key: str, widget_key: str | None = None, **kwargs):
+    """Draw a widget whose value is the kept selection and that updates it when changed."""
+    widget_key = widget_key or f"w_{key}"
+    st.session_state[widget_key] = st.session_state[f"sel_{key}"]
+    return kind(label, key=widget_key, on_change=_keep, args=(key, widget_key), **kwargs)
+
+
+def sidebar() -> Selection:
+    """Draw the shared controls (in app.py, so they persist across pages) and return the selection."""
+    cat = catalogue()
+    authorities = cat.authorities
+    codes = list(authorities["code"])
+    names = dict(zip(authorities["code"], authorities["name"]))
+    periods = cat.period_labels
+    if not periods:
+        st.error("The store holds no indicator values yet: load some on the Data import page.")
+        st.stop()
+
+    if "sel_briefing" not in st.session_state:
+        st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
+    st.session_state["sel_focus"] = _initial("focus", codes, cat.default_focus())
+    st.session_state["sel_period"] = _initial("period", periods, cat.default_period or periods[-1])
+    groups = available_groups(authorities, cat.comparator_groups, st.session_state["sel_focus"])
+    group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
+    st.session_state["sel_group"] = _initial("group", list(groups["id"]), "all")
+
+    with st.sidebar:
+        st.header("Compare")
+        widget(st.selectbox, "Focus authority", "focus", options=codes, format_func=lambda c: names.get(c, c))
+        widget(st.selectbox, "Period", "period", options=periods)
+        widget(
+            st.selectbox, "Comparator group", "group", options=list(group_labels), format_func=lambda g: group_labels[g]
+        )
+        if not st.session_state["sel_briefing"]:  # in briefing mode the toggle moves to the page top
+            widget(
+                st.toggle,
+                "Briefing mode (for the projector)",
+                "briefing",
+                help="Hides these controls and enlarges titles and axis text; "
+                "switch off with the toggle at the top of the page.",
+            )
+        st.caption(f"Data: {dataset_line(cat)}")
+
+    for key in _PARAMS:
+        value = st.session_state[f"sel_{key}"]
+        value = ("1" if value else "0") if key == "briefing" else value
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+    group_id = st.session_state["sel_group"]
+    focus = st.session_state["sel_focus"]
+    try:
+        group = comparator_group(cat, group_id, focus)
+    except BenchmarkingError as error:
+        st.error(str(error))
+        st.stop()
+    return Selection(
+        focus=focus,
+        focus_name=names[focus],
+        period=st.session_state["sel_period"],
+        group_id=group_id,
+        group_label=group.label,
+        group_size=group.size,
+        briefing=bool(st.session_state["sel_briefing"]),
+    )
+
+
+def current_selection() -> Selection:
+    """Draw the shared sidebar and return the selection; every page starts with this call.
+
+    The sidebar is drawn by the page rather than by app.py because Streamlit can run a page
+    script on its own (its legacy ``pages/`` folder mode, see pages/_navigation.py); drawing
+    it here keeps the controls identical either way. ``ensure_entry_run`` reruns through
+    app.py when this run did not start there.
+    """
+    ensure_entry_run()
+    return sidebar()  # app.py has already made sure the store exists, once per run
