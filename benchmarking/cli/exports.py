@@ -20,19 +20,6 @@ if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or
     from benchmarking.service.benchmark import Benchmark
     from benchmarking.service.catalogue import Catalogue
 
-RANK_EXPORT_COLUMNS = ["indicator_id", "authority_code", "period", "value", "rank", "n_ranked", "quartile"]
-POSITION_EXPORT_COLUMNS = [
-    "period",
-    "theme",
-    "authority_code",
-    "average_rank",
-    "n_indicators",
-    "n_available",
-    "coverage",
-    "position",
-    "n_positioned",
-]
-
 
 def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str]]:
     from benchmarking.service.benchmark import benchmark_for
@@ -52,17 +39,21 @@ def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str
 
 
 def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
-    """Return the indicator ranks the command writes (one period or all)."""
+    """Return the indicator ranks the command writes (one period or all), in the engine's rank columns."""
+    from benchmarking.method.ranking import RANK_COLUMNS
+
     _, bench, periods = _benchmark(args)
     ranks = bench.ranks[bench.ranks["period"].isin(periods)]
-    return ranks.sort_values(["period_start", "indicator_id", "rank", "authority_code"])[RANK_EXPORT_COLUMNS]
+    return ranks.sort_values(["period_start", "indicator_id", "rank", "authority_code"])[list(RANK_COLUMNS)]
 
 
 def export_positions(args: argparse.Namespace) -> pd.DataFrame:
-    """Return the theme, Overall and LA Core positions the command writes."""
+    """Return the theme, Overall and LA Core positions the command writes, in the engine's position columns."""
+    from benchmarking.method.positions import POSITION_COLUMNS
+
     _, bench, periods = _benchmark(args)
     positions = bench.positions[bench.positions["period"].isin(periods)]
-    return positions[POSITION_EXPORT_COLUMNS].reset_index(drop=True)
+    return positions[list(POSITION_COLUMNS)].reset_index(drop=True)
 
 
 def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:

@@ -30,7 +30,7 @@ from benchmarking.datasets.demo_indicators import (
 )
 from benchmarking.errors import BadArgumentError
 from benchmarking.method.periods import financial_year_label, period_start
-from benchmarking.store import PROJECT_ROOT, Store
+from benchmarking.store import PROJECT_ROOT, Store, schema
 
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_SEED = 2022
@@ -188,20 +188,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
     groups = _demo_groups(authorities)
     return {
         "authority": authorities,
-        "indicator": indicators[
-            [
-                "id",
-                "name",
-                "theme",
-                "outcome",
-                "polarity",
-                "target_midpoint",
-                "unit",
-                "source",
-                "is_core",
-                "description",
-            ]
-        ],
+        "indicator": indicators[list(schema.COLUMNS["indicator"])],
         "period": period,
         "indicator_value": indicator_value,
         "spend": spend,
