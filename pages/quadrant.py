@@ -1,4 +1,4 @@
-"""Performance vs spend: the Compendium's quadrant chart, for any theme and comparator axis."""
+"""Performance against spend: the Compendium's quadrant chart, for any theme and comparator axis."""
 
 from __future__ import annotations
 

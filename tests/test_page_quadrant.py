@@ -1,4 +1,4 @@
-"""The Performance vs spend page: the quadrant chart plots the engine's positions against
+"""The Performance against spend page: the quadrant chart plots the engine's positions against
 the chosen comparator axis, for the chosen theme, period, focus and group."""
 
 import pytest
