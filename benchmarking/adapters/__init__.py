@@ -112,10 +112,12 @@ class PublishedSource:
 
     @property
     def dataset_name(self) -> str:
+        """Return the name the load is recorded under in the store's dataset table."""
         return self.adapter().DATASET_NAME
 
     @property
     def source(self) -> str:
+        """Return the publisher's name and release, as recorded with every value."""
         return self.adapter().SOURCE
 
     def locate(self, folder: Path | str) -> Path:

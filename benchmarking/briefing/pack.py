@@ -71,6 +71,7 @@ class Briefing:
 
     @property
     def title(self) -> str:
+        """Return the briefing's title: council, subject and period."""
         return f"{self.council}: county benchmarking briefing, {self.period}"
 
 

@@ -42,6 +42,7 @@ class ComparatorGroup:
 
     @property
     def size(self) -> int:
+        """Return the number of authorities in the group."""
         return len(self.members)
 
 

@@ -83,10 +83,12 @@ class RankMatrix:
 
     @property
     def n_authorities(self) -> int:
+        """Return the number of authorities (rows of the matrix)."""
         return len(self.authorities)
 
     @property
     def n_indicators(self) -> int:
+        """Return the number of indicators (columns of the matrix)."""
         return len(self.indicator_ids)
 
     def column_masks(self) -> np.ndarray:

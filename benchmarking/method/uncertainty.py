@@ -98,6 +98,7 @@ class BootstrapPositions:
 
     @property
     def n_replicates(self) -> int:
+        """Return the number of bootstrap replicates drawn."""
         return self.replicates.shape[0]
 
     def intervals(self, level: float | None = None) -> pd.DataFrame:
