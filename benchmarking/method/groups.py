@@ -11,7 +11,7 @@ A group is named by a short id that fits in a URL:
 * ``similar:<k>``: computed similar authorities, also the focus authority's own: the focus
   and the ``k`` authorities nearest it on standardised context variables (population,
   deprivation, spend and funding per head, rurality where held; see ``similarity``).
-  Resolving it needs those variables: pass ``features`` (``analysis.comparator_group``
+  Resolving it needs those variables: pass ``features`` (``service.benchmark.comparator_group``
   does).
 
 ``neighbours:`` and ``similar:`` groups depend on the focus authority (``needs_focus``).
@@ -156,7 +156,7 @@ def _similar_members(
     if features is None:
         raise UnknownGroupError(
             f"group {group_id!r} is computed from context variables: pass features "
-            "(similarity.context_features), as analysis.comparator_group does"
+            "(similarity.context_features), as service.benchmark.comparator_group does"
         )
     if focus not in set(features["authority_code"]):
         raise UnknownGroupError(f"group {group_id!r}: the focus authority {focus!r} has no context variables")
