@@ -158,3 +158,23 @@ def brute_force_min_rank(keys: list[float]) -> list[float]:
     """Return 1 + the number of strictly smaller keys for each key (NaN stays NaN)."""
     finite = [k for k in keys if not np.isnan(k)]
     return [np.nan if np.isnan(k) else 1 + sum(other < k for other in finite) for k in keys]
+
+
+# The hand-worked example of test_positions.py and test_sensitivity.py (worked on paper there):
+# four authorities A-D, 'low' polarity so each value is its rank; two Economy indicators
+# (LA Core) and two Transport indicators (not core).
+WORKED = {
+    "E1": {"A": 1, "B": 2, "C": 3, "D": 4},
+    "E2": {"A": 2, "B": 1, "C": 4, "D": 3},
+    "T1": {"A": 4, "B": 3, "C": 1, "D": 2},
+    "T2": {"A": 4, "B": 3, "C": 2, "D": 1},
+}
+WORKED_INDICATORS = indicators_frame(
+    {
+        "E1": {"theme": "Economy"},
+        "E2": {"theme": "Economy"},
+        "T1": {"theme": "Transport", "is_core": False},
+        "T2": {"theme": "Transport", "is_core": False},
+    },
+    polarity="low",
+)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from engine_frames import indicators_frame, values_frame, values_over_periods
+from engine_frames import WORKED, WORKED_INDICATORS, indicators_frame, values_frame, values_over_periods
 
 from benchmarking.errors import BadArgumentError, UnknownIndicatorError, UnknownThemeError
 from benchmarking.method.positions import (
@@ -29,21 +29,7 @@ NA = None
 #   Economy (core):       E1 A1 B2 C3 D4   E2 A2 B1 C4 D3  -> averages 1.5 1.5 3.5 3.5
 #   Transport (not core): T1 A4 B3 C1 D2   T2 A4 B3 C2 D1  -> averages 4   3   1.5 1.5
 #   Overall: A 2.75, B 2.25, C 2.5, D 2.5;  LA Core = Economy
-WORKED = {
-    "E1": {"A": 1, "B": 2, "C": 3, "D": 4},
-    "E2": {"A": 2, "B": 1, "C": 4, "D": 3},
-    "T1": {"A": 4, "B": 3, "C": 1, "D": 2},
-    "T2": {"A": 4, "B": 3, "C": 2, "D": 1},
-}
-WORKED_INDICATORS = indicators_frame(
-    {
-        "E1": {"theme": "Economy"},
-        "E2": {"theme": "Economy"},
-        "T1": {"theme": "Transport", "is_core": False},
-        "T2": {"theme": "Transport", "is_core": False},
-    },
-    polarity="low",
-)
+# (the values: WORKED and WORKED_INDICATORS in engine_frames.py)
 
 
 def positions_of(table, indicators, theme, **options) -> dict:

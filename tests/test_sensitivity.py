@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from engine_frames import LATEST, indicators_frame, ranking_inputs, values_frame
+from engine_frames import LATEST, WORKED, WORKED_INDICATORS, ranking_inputs, values_frame
 from hypothesis import given, settings
 
 from benchmarking.charts import theme_weights_chart
@@ -28,21 +28,7 @@ from benchmarking.store import Store
 #   Transport (not core): T1 A4 B3 C1 D2   T2 A4 B3 C2 D1  -> sums A8 B6 C3 D3
 #   Overall (equal):      A 11/4=2.75, B 9/4=2.25, C 10/4=2.5, D 10/4=2.5 -> B 1, C 2, D 2, A 4
 #   Economy x3:           A (9+8)/8=2.125, B (9+6)/8=1.875, C (21+3)/8=3, D 3 -> B 1, A 2, C 3, D 3
-WORKED = {
-    "E1": {"A": 1, "B": 2, "C": 3, "D": 4},
-    "E2": {"A": 2, "B": 1, "C": 4, "D": 3},
-    "T1": {"A": 4, "B": 3, "C": 1, "D": 2},
-    "T2": {"A": 4, "B": 3, "C": 2, "D": 1},
-}
-WORKED_INDICATORS = indicators_frame(
-    {
-        "E1": {"theme": "Economy"},
-        "E2": {"theme": "Economy"},
-        "T1": {"theme": "Transport", "is_core": False},
-        "T2": {"theme": "Transport", "is_core": False},
-    },
-    polarity="low",
-)
+# (the values: WORKED and WORKED_INDICATORS in engine_frames.py)
 
 
 def worked_ranks() -> pd.DataFrame:

@@ -141,6 +141,17 @@ def check_known(out: pd.DataFrame, column: str, known: set[str], check: RowCheck
     check.flag(unknown, column, lambda cell: f"unknown {what} {cell!r}: not in the store; {advice}")
 
 
+def _one_of(cells: pd.Series, allowed: tuple[str, ...], column: str, problem: str, check: RowChecker) -> pd.Series:
+    """Return the cells in lower case, flagging those (not empty) outside ``allowed``."""
+    lowered = cells.str.lower()
+    check.flag(
+        ~lowered.isin(allowed) & lowered.notna(),
+        column,
+        lambda cell: f"{problem} {cell!r}: use one of {', '.join(allowed)}",
+    )
+    return lowered
+
+
 def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
     """Flag and normalise the domain words in place: polarity, authority kind, service, value status (returns None)."""
     if table == "indicator" and "polarity" in out:
@@ -157,28 +168,12 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
             no_mid = mapped.eq("target")
         check.flag(no_mid, "polarity", "polarity 'target' needs a target_midpoint")
     if table == "authority" and "kind" in out:
-        kind = out["kind"].str.lower()
-        check.flag(
-            ~kind.isin(schema.AUTHORITY_KINDS) & kind.notna(),
-            "kind",
-            lambda cell: f"bad kind {cell!r}: use one of {', '.join(schema.AUTHORITY_KINDS)}",
-        )
-        out["kind"] = kind
+        out["kind"] = _one_of(out["kind"], schema.AUTHORITY_KINDS, "kind", "bad kind", check)
     if table == "spend" and "service" in out:
-        service = out["service"].str.lower()
-        check.flag(
-            ~service.isin(schema.SERVICES) & service.notna(),
-            "service",
-            lambda cell: f"unknown service {cell!r}: use one of {', '.join(schema.SERVICES)}",
-        )
-        out["service"] = service
+        out["service"] = _one_of(out["service"], schema.SERVICES, "service", "unknown service", check)
     if table == "indicator_value":
-        status = out["status"].str.lower() if "status" in out else pd.Series(None, index=out.index, dtype="object")
-        check.flag(
-            ~status.isin(schema.VALUE_STATUSES) & status.notna(),
-            "status",
-            lambda cell: f"bad status {cell!r}: use one of {', '.join(schema.VALUE_STATUSES)}",
-        )
+        status = out["status"] if "status" in out else pd.Series(None, index=out.index, dtype="object")
+        status = _one_of(status, schema.VALUE_STATUSES, "status", "bad status", check)
         if "period" in out:
             marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
             marked = {label: status for label, status in marked.items() if status}
