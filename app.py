@@ -1,13 +1,18 @@
 """County benchmarking dashboard: the Streamlit entry point (``streamlit run app.py``).
 
 Each page draws the shared sidebar itself (see ``pages._common.current_selection``); the
-pages are declared in ``pages._registry``.
+pages are declared in ``pages._registry``. Every page runs inside ``store_notices`` (a busy
+or damaged store shows a notice, not a traceback) and ``session_access`` (a viewer's session
+cannot write to the store, whatever a page draws).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from benchmarking.access import session_access
+from pages._access import session_edit_access
+from pages._cache import store_notices
 from pages._common import BASE_CSS, ensure_store
 from pages._navigation import mark_entry_run
 from pages._registry import PAGES
@@ -16,10 +21,12 @@ st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", la
 # The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it
 # stays in place while one page gives way to the next.
 st.markdown(BASE_CSS, unsafe_allow_html=True)
-ensure_store()
-
-NAVIGATION = [
-    st.Page(page.file, title=page.title, icon=page.icon, default=page.default, url_path=page.url_path) for page in PAGES
-]
-mark_entry_run()
-st.navigation(NAVIGATION).run()
+access = session_edit_access()
+with store_notices(), session_access(access):
+    ensure_store(access)
+    NAVIGATION = [
+        st.Page(page.file, title=page.title, icon=page.icon, default=page.default, url_path=page.url_path)
+        for page in PAGES
+    ]
+    mark_entry_run()
+    st.navigation(NAVIGATION).run()

@@ -116,3 +116,7 @@ class UnknownComparatorError(BadArgumentError):
 
 class UnknownCodeSchemeError(BadArgumentError):
     """A code scheme other than the ones ``county_areas.csv`` holds (gss, dfe, ecode)."""
+
+
+class ReadOnlyError(BenchmarkingError):
+    """A write to the store in a read-only deployment or by a viewer; the message says how to enable editing."""

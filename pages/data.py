@@ -7,6 +7,7 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.data_admin import period_coverage, save_note
+from pages._access import require_editor
 from pages._common import catalogue, current_selection, datasets, db_path, page_header, stamp, summary
 
 selection = current_selection()
@@ -120,6 +121,7 @@ st.download_button(
 )
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")
+require_editor("data")  # viewers see the notes; the form that adds one is for editors
 with st.form("add-note", clear_on_submit=True):
     st.markdown("**Add a note**")
     ids = ["*"] + list(cat.indicators["id"])

@@ -13,6 +13,7 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.preview import markdown_text
 from benchmarking.service.data_admin import default_store, last_import, undo_last_import
+from pages._access import require_editor
 from pages._common import current_selection, page_header
 from pages._import_show import show_error
 from pages._import_source import source_step
@@ -20,6 +21,7 @@ from pages._import_upload import upload_step
 
 selection = current_selection()
 page_header("import_data", selection)
+require_editor("import")  # viewers and read-only deployments: no upload, commit or undo controls
 store = default_store()
 
 st.markdown(

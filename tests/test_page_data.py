@@ -31,9 +31,6 @@ def test_first_run_builds_the_demo_store(tmp_path, monkeypatch):
     path = tmp_path / "data" / "benchmarking.duckdb"
     monkeypatch.setattr(paths_module, "DEFAULT_DB", path)
     monkeypatch.delenv("BENCHMARKING_DB", raising=False)
-    import pages._cache as common
-
-    monkeypatch.setattr(common, "DEFAULT_DB", path)
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/data.py").run()
     assert not at.exception

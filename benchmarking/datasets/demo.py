@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from benchmarking.access import require_writable
 from benchmarking.datasets.demo_indicators import (
     FUNDING_ROW,
     SERVICE_SPEND,
@@ -217,6 +218,7 @@ def _demo_groups(authorities: pd.DataFrame) -> pd.DataFrame:
 def build_demo_store(path: Path | str | None = None, seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> Store:
     """Generate the demo dataset and write it into a new store at ``path``; return the store."""
     store = Store(path)
+    require_writable(store.path)  # refused before the old file is removed, not after
     if store.path.exists():
         store.path.unlink()
     wal = store.path.with_suffix(store.path.suffix + ".wal")

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from benchmarking.access import require_writable
 from benchmarking.errors import BenchmarkingError, StoreBusyError
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
@@ -49,6 +50,7 @@ class Store:
 
     def initialise(self) -> None:
         """Create the file and every table (and their undo shadows) if missing."""
+        require_writable(self.path)  # read-only deployments and viewers write nothing, not even a new file
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
             con.execute(schema.DDL)
@@ -196,6 +198,7 @@ class Store:
         loaded_by, file_name, file_sha256). Replaced rows are copied into the table's
         undo shadow first, so that :meth:`undo_last_import` can restore them.
         """
+        require_writable(self.path)
         self.initialise()
         counts: dict[str, dict[str, int]] = {}
         with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
@@ -235,6 +238,7 @@ class Store:
 
         Returns the undone dataset row as a dict, or None when there is nothing to undo.
         """
+        require_writable(self.path)
         with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
             row = con.execute("SELECT * FROM dataset ORDER BY id DESC LIMIT 1").fetchdf()
             if row.empty:
