@@ -28,7 +28,6 @@ from benchmarking.errors import ReadOnlyError
 
 READ_ONLY_VARIABLE = "BENCHMARKING_READ_ONLY"
 EDITORS_VARIABLE = "BENCHMARKING_EDITORS"
-_TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
 HOW_TO_EDIT_READ_ONLY = (
@@ -39,12 +38,19 @@ HOW_TO_EDIT_READ_ONLY = (
 
 
 def read_only_setting(environ: Mapping[str, str] | None = None) -> bool:
-    """Return True when ``BENCHMARKING_READ_ONLY`` asks for a read-only deployment (1, true, yes, on).
+    """Return True when ``BENCHMARKING_READ_ONLY`` asks for a read-only deployment (see :func:`means_read_only`)."""
+    return means_read_only((os.environ if environ is None else environ).get(READ_ONLY_VARIABLE))
 
-    A value that is neither true nor false (a typo) counts as read-only: the safe reading.
+
+def means_read_only(value: object) -> bool:
+    """Return True for a read-only setting of ``value``: True, 1, "true", "yes", "on" or anything unreadable.
+
+    Only None, False, 0 and the words "", "0", "false", "no", "off" leave editing on: a typo
+    in the setting errs on the safe side.
     """
-    value = (os.environ if environ is None else environ).get(READ_ONLY_VARIABLE, "").strip().lower()
-    return value not in _FALSE or value in _TRUE
+    if value is None or isinstance(value, bool | int):
+        return bool(value)
+    return str(value).strip().lower() not in _FALSE
 
 
 def editors_setting(environ: Mapping[str, str] | None = None) -> frozenset[str]:

@@ -11,7 +11,14 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from benchmarking.access import EditAccess, edit_access, editor_addresses, editors_setting, read_only_setting
+from benchmarking.access import (
+    EditAccess,
+    edit_access,
+    editor_addresses,
+    editors_setting,
+    means_read_only,
+    read_only_setting,
+)
 
 
 def deployment_settings() -> Mapping[str, object]:
@@ -25,7 +32,7 @@ def deployment_settings() -> Mapping[str, object]:
 def session_edit_access() -> EditAccess:
     """Return whether this session may edit the store (read-only setting, identity provider, editors)."""
     settings = deployment_settings()
-    read_only = read_only_setting() or settings.get("read_only") is True
+    read_only = read_only_setting() or means_read_only(settings.get("read_only"))
     editors = editors_setting() | editor_addresses(settings.get("editors") or [])
     user = st.user.to_dict()
     return edit_access(user, read_only=read_only, editors=editors)

@@ -219,3 +219,26 @@ def test_no_demo_is_built_in_a_read_only_deployment_without_a_store(tmp_path, mo
     assert not at.exception
     assert any(str(path) in error.value and "not generated" in error.value for error in at.error)
     assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "read_only"), [(True, True), ("true", True), (1, True), (False, False), (None, False)]
+)
+def test_the_secrets_read_only_value(value, read_only):
+    """`read_only` under [benchmarking] in secrets.toml reads like the environment variable."""
+    from benchmarking.access import means_read_only
+
+    assert means_read_only(value) is read_only
+
+
+def test_secrets_make_the_app_read_only(writable_store, monkeypatch):
+    """`read_only = true` under [benchmarking] in secrets.toml: the Data import page shows no controls."""
+    monkeypatch.setenv("BENCHMARKING_DB", str(writable_store.path))
+    monkeypatch.delenv(READ_ONLY_VARIABLE, raising=False)
+    use_navigation_mode(monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["benchmarking"] = {"read_only": True}
+    at.run().switch_page("pages/import_data.py").run()
+    assert not at.exception
+    assert not at.tabs and "Undo last import" not in _labels(at)
+    assert any("read-only" in info.value for info in at.info)
