@@ -33,7 +33,7 @@ _FALSE = {"", "0", "false", "no", "off"}
 HOW_TO_EDIT_READ_ONLY = (
     f"To enable editing, unset {READ_ONLY_VARIABLE} (or set it to 0), and remove "
     "`read_only = true` from the [benchmarking] section of .streamlit/secrets.toml if it is there, "
-    "then restart the app."
+    "then restart the app (or run the command again)."
 )
 
 
