@@ -1,4 +1,9 @@
-"""Opening the DuckDB file: a connection that waits while another process holds the write lock."""
+"""Opening the DuckDB file: a connection that waits while another process holds the write lock.
+
+A file that is not a DuckDB database (a SQLite file, a text file) is refused before DuckDB
+sees it, so DuckDB never tries to fetch an extension to read it; a damaged store file is
+refused with a message that says so.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +14,32 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarking.errors import BenchmarkingError, StoreBusyError, StoreMissingError
+from benchmarking.errors import BenchmarkingError, NotAStoreError, StoreBusyError, StoreDamagedError, StoreMissingError
+
+DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8 to 12 of every DuckDB database file."""
 
 
 def _is_lock_error(error: Exception) -> bool:
     text = str(error).lower()
     return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def check_file_kind(path: Path) -> None:
+    """Raise NotAStoreError when ``path`` exists, is not empty and is not a DuckDB file; return None."""
+    if path.is_dir():
+        raise NotAStoreError(f"{path} is a folder, not a store file: give the path of a .duckdb file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if head[8:12] == DUCKDB_MAGIC:
+        return
+    kind = "a SQLite database" if head.startswith(b"SQLite format 3") else "not a DuckDB database"
+    raise NotAStoreError(
+        f"{path} is {kind}, not a benchmarking store: give the path of a store built by this tool "
+        "(python -m benchmarking demo or build-public)"
+    )
 
 
 @contextlib.contextmanager
@@ -28,15 +53,16 @@ def connect(
             f"no store at {path}: run `python -m benchmarking demo` to build the demo "
             "store, or set BENCHMARKING_DB to an existing store"
         )
+    check_file_kind(path)
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config={"autoload_known_extensions": False})
             break
         except duckdb.IOException as error:
             if not _is_lock_error(error):
-                raise BenchmarkingError(f"cannot open the store at {path}: {error}") from error
+                raise _open_error(path, error) from error
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
                     f"the store at {path} is being written by another process and stayed "
@@ -44,7 +70,21 @@ def connect(
                 ) from error
             time.sleep(delay)  # back-off while another process holds the write lock
             delay = min(delay * 2, 0.5)
+        except duckdb.Error as error:  # a damaged file: DuckDB reports it as one of several errors
+            raise _open_error(path, error) from error
     try:
         yield con
     finally:
         con.close()
+
+
+def _open_error(path: Path, error: Exception) -> BenchmarkingError:
+    """Return the error for a store file DuckDB cannot open: damaged, or another problem named."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    lowered = text.lower()
+    if any(word in lowered for word in ("corrupt", "checksum", "serializ", "invalid", "not a valid", "truncat")):
+        return StoreDamagedError(
+            f"the store at {path} is damaged and cannot be read ({text}); restore it from a copy, "
+            "or rebuild it (python -m benchmarking demo or build-public)"
+        )
+    return BenchmarkingError(f"cannot open the store at {path}: {text}")
