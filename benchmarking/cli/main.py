@@ -114,9 +114,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _require_store(store: Store, create: bool) -> None:
     """Refuse an import into a path that holds no store, unless ``--create`` asks for a new one."""
-    from benchmarking.store.connection import check_file_kind
-
-    check_file_kind(store.path)
+    store.refuse_foreign()
     if not create and not store.path.exists():
         raise BenchmarkingError(
             f"no store at {store.path}: check the --db path, or add --create to start a new store there"

@@ -73,6 +73,7 @@ def import_frames(
         return batch.changes
 
     if not store.exists():
+        store.refuse_foreign()  # another kind of file given as the store: refused, never written
         check_now()  # refuse a bad file before a new store file is made for it
     files = [file_name for _, _, file_name in items]
     unique_files = list(dict.fromkeys(files))

@@ -21,8 +21,11 @@ DUCKDB_MAGIC = b"DUCK"
 
 
 def _is_lock_error(error: Exception) -> bool:
+    """Return True when the file is held by a writer: another process's lock, or (in this process)
+    a connection opened the other way, read-only against read-write, by another session's thread."""
     text = str(error).lower()
-    return "lock" in text and ("conflicting" in text or "could not set" in text)
+    in_process = "different configuration" in text
+    return in_process or ("lock" in text and ("conflicting" in text or "could not set" in text))
 
 
 def check_file_kind(path: Path) -> None:
@@ -60,29 +63,38 @@ def connect(
         try:
             con = duckdb.connect(str(path), read_only=read_only, config={"autoload_known_extensions": False})
             break
-        except duckdb.IOException as error:
-            if not _is_lock_error(error):
+        except duckdb.Error as error:
+            if not _is_lock_error(error):  # a damaged file: DuckDB reports it as one of several errors
                 raise _open_error(path, error) from error
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
-                    f"the store at {path} is being written by another process and stayed "
+                    f"the store at {path} is being written by another process or session and stayed "
                     f"locked for {wait_seconds:.0f} s; try again when that import has finished"
                 ) from error
             time.sleep(delay)  # back-off while another process holds the write lock
             delay = min(delay * 2, 0.5)
-        except duckdb.Error as error:  # a damaged file: DuckDB reports it as one of several errors
-            raise _open_error(path, error) from error
     try:
         yield con
+    except duckdb.Error as error:  # a damaged block is found when it is read, not when the file opens
+        if _is_damage(error):
+            raise _open_error(path, error) from error
+        raise
     finally:
         con.close()
+
+
+_DAMAGE_WORDS = ("corrupt", "checksum", "could not read enough bytes", "serializ", "not a valid", "truncat")
+
+
+def _is_damage(error: Exception) -> bool:
+    """Return True when DuckDB's error says the file's bytes are damaged."""
+    return any(word in str(error).lower() for word in _DAMAGE_WORDS)
 
 
 def _open_error(path: Path, error: Exception) -> BenchmarkingError:
     """Return the error for a store file DuckDB cannot open: damaged, or another problem named."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    lowered = text.lower()
-    if any(word in lowered for word in ("corrupt", "checksum", "serializ", "invalid", "not a valid", "truncat")):
+    if _is_damage(error):
         return StoreDamagedError(
             f"the store at {path} is damaged and cannot be read ({text}); restore it from a copy, "
             "or rebuild it (python -m benchmarking demo or build-public)"

@@ -27,7 +27,7 @@ from benchmarking.errors import (
 )
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
-from benchmarking.store.connection import connect
+from benchmarking.store.connection import check_file_kind, connect
 from benchmarking.store.contents import StoreContents, read_catalogue_frames, read_contents
 
 STORE_TABLES = frozenset({"authority", "indicator", "indicator_value", "dataset"})
@@ -43,6 +43,13 @@ def _process_lock(path: Path) -> threading.RLock:
         return _LOCKS.setdefault(path.resolve(), threading.RLock())
 
 
+def _is_file_error(error: Exception) -> bool:
+    """Return True when DuckDB's error comes from the file system (permissions, a full disk, a read-only folder)."""
+    text = str(error).lower()
+    markers = ("io error", "permission", "no space", "read-only file system", "cannot open file")
+    return isinstance(error, duckdb.IOException | duckdb.PermissionException) or any(m in text for m in markers)
+
+
 @contextlib.contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
     """Run the block in one transaction: commit it whole, or roll back and say why."""
@@ -53,15 +60,15 @@ def _transaction(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
     except BaseException as error:
         with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already rolled back
             con.execute("ROLLBACK")
-        if isinstance(error, duckdb.TransactionException):
-            raise StoreBusyError(
-                f"another session changed the store at {path} at the same moment; nothing was written: try again"
-            ) from error
-        if isinstance(error, duckdb.IOException | duckdb.PermissionException):
+        if isinstance(error, duckdb.Error) and _is_file_error(error):
             first = str(error).splitlines()[0]
             raise StoreWriteError(
                 f"the store at {path} could not be written ({first}); nothing was written: check that its "
                 "folder can be written and the disk is not full"
+            ) from error
+        if isinstance(error, duckdb.TransactionException | duckdb.ConstraintException):
+            raise StoreBusyError(
+                f"another session changed the store at {path} at the same moment; nothing was written: try again"
             ) from error
         raise
 
@@ -97,15 +104,9 @@ class Store:
         Raises NotAStoreError, writing nothing, when the file is another DuckDB database
         (it holds tables, but not the store's).
         """
+        self.refuse_foreign()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._writing() as con:
-            names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-            if names and not names >= STORE_TABLES:
-                shown = ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "")
-                raise NotAStoreError(
-                    f"{self.path} is a DuckDB file but not a benchmarking store (it holds {shown}); "
-                    "nothing was written to it: give the path of a store, or a new file with --create"
-                )
             con.execute(schema.DDL)
             for table in (*schema.KEYS, "setting"):
                 con.execute(
@@ -113,6 +114,24 @@ class Store:
                     f"SELECT NULL::INTEGER AS dataset_id, NULL::VARCHAR AS action, * "
                     f"FROM {table} WHERE FALSE"
                 )
+
+    def refuse_foreign(self) -> None:
+        """Raise NotAStoreError when the file is not a store (SQLite, text, another DuckDB database); return None.
+
+        Looks with a read-only connection, so a file that is refused is never written to.
+        A missing or empty file, or a DuckDB file with no tables, may become a store.
+        """
+        check_file_kind(self.path)
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
+            names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if names and not names >= STORE_TABLES:
+            shown = ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "")
+            raise NotAStoreError(
+                f"{self.path} is a DuckDB file but not a benchmarking store (it holds {shown}); "
+                "nothing was written to it: give the path of a store, or of a new file with --create"
+            )
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
