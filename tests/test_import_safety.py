@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import sqlite3
+import subprocess
 import threading
 
 import duckdb
@@ -280,6 +282,55 @@ def test_a_commit_the_file_system_refuses_names_the_real_cause(writable_store, t
     assert code == 2 and "could not be written" in err and "Permission denied" in err
     assert "cannot rollback" not in err
     assert writable_store.checksums() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_commit_in_a_folder_that_cannot_be_written_names_the_real_cause(writable_store, tmp_path, capsys):
+    """The store's folder is read-only (its WAL cannot be made): exit 2 with the file system's reason."""
+    folder = writable_store.path.parent
+    before = writable_store.checksums()
+    path = write_csv(
+        tmp_path / "..", "ro.csv", "indicator_id,authority_code,period,value\nDEMO005,E10000018,2021/22,1\n"
+    )
+    folder.chmod(0o555)
+    try:
+        code, _, err = run(capsys, "--db", writable_store.path, "import", path)
+    finally:
+        folder.chmod(0o755)
+    assert code == 2 and "cannot rollback" not in err and "Traceback" not in err
+    assert writable_store.checksums() == before
+
+
+@contextlib.contextmanager
+def small_disk(folder, size: int):
+    """Mount a tmpfs of ``size`` bytes on ``folder`` for the block (skips where mounting is not allowed)."""
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_commit_on_a_full_disk_names_the_real_cause(writable_store, tmp_path, capsys):
+    """The disk fills while the import commits: "No space left on device", not "cannot rollback"; store unchanged."""
+    values = writable_store.values()[["indicator_id", "authority_code", "period", "value"]]
+    path = tmp_path / "all.csv"
+    values.assign(value=values["value"] * 1.01 + 3).to_csv(path, index=False)  # every value changes
+    before = writable_store.checksums()
+    size = writable_store.path.stat().st_size
+    with small_disk(tmp_path / "disk", size + 200_000) as disk:
+        store = disk / "store.duckdb"
+        shutil.copy(writable_store.path, store)
+        (disk / "fill").write_bytes(bytes(150_000))  # leaves less room than the commit needs
+        code, _, err = run(capsys, "--db", store, "import", path)
+        assert code == 2
+        assert "could not be written" in err and "No space left on device" in err
+        assert "cannot rollback" not in err
+        (disk / "fill").unlink()
+        assert Store(store).checksums() == before
 
 
 @pytest.mark.parametrize("damage", ["truncated", "bit-flipped"])

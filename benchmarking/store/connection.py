@@ -8,13 +8,21 @@ refused with a message that says so.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
-from benchmarking.errors import BenchmarkingError, NotAStoreError, StoreBusyError, StoreDamagedError, StoreMissingError
+from benchmarking.errors import (
+    BenchmarkingError,
+    NotAStoreError,
+    StoreBusyError,
+    StoreDamagedError,
+    StoreMissingError,
+    StoreWriteError,
+)
 
 DUCKDB_MAGIC = b"DUCK"
 """Bytes 8 to 12 of every DuckDB database file."""
@@ -100,3 +108,45 @@ def _open_error(path: Path, error: Exception) -> BenchmarkingError:
             "or rebuild it (python -m benchmarking demo or build-public)"
         )
     return BenchmarkingError(f"cannot open the store at {path}: {text}")
+
+
+_LOCKS: dict[Path, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def process_lock(path: Path) -> threading.RLock:
+    """Return this process's write lock for the store file at ``path``."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(path.resolve(), threading.RLock())
+
+
+def _is_file_error(error: Exception) -> bool:
+    """Return True when DuckDB's error comes from the file system (permissions, a full disk, a read-only folder)."""
+    text = str(error).lower()
+    markers = ("io error", "permission", "no space", "read-only file system", "cannot open file")
+    return isinstance(error, duckdb.IOException | duckdb.PermissionException) or any(m in text for m in markers)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
+    """Run the block in one transaction: commit it whole, or roll back and say why."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException as error:
+        with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already rolled back
+            con.execute("ROLLBACK")
+        if isinstance(error, duckdb.Error) and _is_damage(error):
+            raise _open_error(path, error) from error
+        if isinstance(error, duckdb.Error) and _is_file_error(error):
+            first = str(error).splitlines()[0]
+            raise StoreWriteError(
+                f"the store at {path} could not be written ({first}); nothing was written: check that its "
+                "folder can be written and the disk is not full"
+            ) from error
+        if isinstance(error, duckdb.TransactionException | duckdb.ConstraintException):
+            raise StoreBusyError(
+                f"another session changed the store at {path} at the same moment; nothing was written: try again"
+            ) from error
+        raise

@@ -9,7 +9,6 @@ users only ever reach SQL as parameters or registered DataFrames, never as text.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -22,55 +21,15 @@ from benchmarking.errors import (
     NotAStoreError,
     StaleUndoError,
     StoreBusyError,
-    StoreWriteError,
     ValidationIssue,
 )
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
-from benchmarking.store.connection import check_file_kind, connect
+from benchmarking.store.connection import check_file_kind, connect, process_lock, transaction
 from benchmarking.store.contents import StoreContents, read_catalogue_frames, read_contents
 
 STORE_TABLES = frozenset({"authority", "indicator", "indicator_value", "dataset"})
 """Tables every benchmarking store holds: a DuckDB file with other tables but not these is not one."""
-
-_LOCKS: dict[Path, threading.RLock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def _process_lock(path: Path) -> threading.RLock:
-    """Return this process's write lock for the store file at ``path``."""
-    with _LOCKS_GUARD:
-        return _LOCKS.setdefault(path.resolve(), threading.RLock())
-
-
-def _is_file_error(error: Exception) -> bool:
-    """Return True when DuckDB's error comes from the file system (permissions, a full disk, a read-only folder)."""
-    text = str(error).lower()
-    markers = ("io error", "permission", "no space", "read-only file system", "cannot open file")
-    return isinstance(error, duckdb.IOException | duckdb.PermissionException) or any(m in text for m in markers)
-
-
-@contextlib.contextmanager
-def _transaction(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
-    """Run the block in one transaction: commit it whole, or roll back and say why."""
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-        con.execute("COMMIT")
-    except BaseException as error:
-        with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already rolled back
-            con.execute("ROLLBACK")
-        if isinstance(error, duckdb.Error) and _is_file_error(error):
-            first = str(error).splitlines()[0]
-            raise StoreWriteError(
-                f"the store at {path} could not be written ({first}); nothing was written: check that its "
-                "folder can be written and the disk is not full"
-            ) from error
-        if isinstance(error, duckdb.TransactionException | duckdb.ConstraintException):
-            raise StoreBusyError(
-                f"another session changed the store at {path} at the same moment; nothing was written: try again"
-            ) from error
-        raise
 
 
 class Store:
@@ -136,7 +95,7 @@ class Store:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Yield a write connection, one writer per store file in this process (sessions queue)."""
-        lock = _process_lock(self.path)
+        lock = process_lock(self.path)
         if not lock.acquire(timeout=self.wait_seconds):
             raise StoreBusyError(
                 f"the store at {self.path} is being written by another session and stayed busy for "
@@ -278,7 +237,7 @@ class Store:
         """
         self.initialise()
         counts: dict[str, dict[str, int]] = {}
-        with self._writing() as con, _transaction(con, self.path):
+        with self._writing() as con, transaction(con, self.path):
             if check is not None:
                 changes = check(con)
             dataset_id = con.execute(
@@ -326,7 +285,7 @@ class Store:
         With ``dataset_id``, undo only if that import is still the newest (StaleUndoError
         otherwise). Returns the undone dataset row as a dict, or None when there is nothing to undo.
         """
-        with self._writing() as con, _transaction(con, self.path):
+        with self._writing() as con, transaction(con, self.path):
             row = con.execute("SELECT * FROM dataset ORDER BY id DESC LIMIT 1").fetchdf()
             if row.empty:
                 if dataset_id is not None:
