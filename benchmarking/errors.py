@@ -120,3 +120,22 @@ class UnknownCodeSchemeError(BadArgumentError):
 
 class ReadOnlyError(BenchmarkingError):
     """A write to the store in a read-only deployment or by a viewer; the message says how to enable editing."""
+
+
+# Errors of the store's files and writes (issue 15).
+
+
+class NotAStoreError(BenchmarkingError):
+    """A file given as the store that is not a benchmarking store (another DuckDB file, SQLite, text)."""
+
+
+class StoreDamagedError(BenchmarkingError):
+    """A store file that DuckDB cannot read: truncated, or with damaged bytes."""
+
+
+class StoreWriteError(BenchmarkingError):
+    """A write that the file system refused (a folder that cannot be written, a full disk); nothing was written."""
+
+
+class StaleUndoError(BenchmarkingError):
+    """An undo of an import that is no longer the newest one (another import came after it)."""

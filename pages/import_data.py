@@ -41,24 +41,32 @@ with source_tab:
     source_step(store)
 
 st.subheader("Undo the last import")
+if "undo_error" in st.session_state:
+    show_error(st.session_state.pop("undo_error"))
+
+
+def _undo(shown_id: int) -> None:
+    """Undo the import this page showed (by id), not whichever is newest when the button is pressed."""
+    try:
+        undone = undo_last_import(store, dataset_id=shown_id)
+    except BenchmarkingError as error:
+        st.session_state["undo_error"] = error
+        return
+    st.session_state["import_message"] = markdown_text(
+        f"Undid import {shown_id}, {undone['name']}: its {int(undone['rows_added']):,} added rows are gone and "
+        f"the {int(undone['rows_replaced']):,} rows it replaced are back."
+    )
+
+
 last = last_import(store)
 if last is None:
     st.caption("There is no import to undo (the store holds only the data it was built with).")
 else:
     st.markdown(
         markdown_text(
-            f"Last import: {last['name']}, loaded {last['loaded_at']:%d %b %Y %H:%M} by {last['loaded_by']}: "
-            f"{int(last['rows_added']):,} rows added, {int(last['rows_replaced']):,} replaced."
+            f"Last import: {int(last['id'])}, {last['name']}, loaded {last['loaded_at']:%d %b %Y %H:%M} by "
+            f"{last['loaded_by']}: {int(last['rows_added']):,} rows added, {int(last['rows_replaced']):,} replaced."
         )
     )
-    if st.button("Undo last import", key="undo_button"):
-        try:
-            undone = undo_last_import(store)
-        except BenchmarkingError as error:
-            show_error(error)
-        else:
-            st.session_state["import_message"] = markdown_text(
-                f"Undid the import of {undone['name']}: its {int(undone['rows_added']):,} added rows are gone and "
-                f"the {int(undone['rows_replaced']):,} rows it replaced are back."
-            )
-            st.rerun()
+    # The callback gets the id shown now, so a click undoes this import or says it is no longer the newest.
+    st.button(f"Undo import {int(last['id'])}", key="undo_button", on_click=_undo, args=(int(last["id"]),))

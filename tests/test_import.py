@@ -160,14 +160,14 @@ def test_failure_during_the_write_rolls_back(writable_store, tmp_path, monkeypat
 
 
 def test_reimporting_a_file_is_idempotent(writable_store, tmp_path):
-    """The second import of the same file replaces the same rows and leaves the data as after the first."""
+    """The second import of the same file changes nothing: its rows are stored with the same values."""
     path = _write(tmp_path, "values.csv", GOOD_VALUES)
     first = import_file(writable_store, path, "indicator_value")
     after_first = writable_store.checksums()
     second = import_file(writable_store, path, "indicator_value")
     after_second = writable_store.checksums()
-    assert first.added == 4 + 1  # four values and one new period label
-    assert second.added == 0 and second.replaced == 5
+    assert (first.added, first.new_periods) == (4, 1)  # four values; the period label is counted apart
+    assert second.added == 0 and second.replaced == 0 and second.new_periods == 0
     for table in ["indicator_value", "period", "authority", "indicator"]:
         assert after_second[table] == after_first[table]
     values = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
@@ -246,7 +246,7 @@ def test_import_records_provenance(writable_store, tmp_path):
     assert row["file_name"] == "values.csv"
     assert row["file_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert row["source"] == "LG Inform export"
-    assert row["rows_added"] == 5
+    assert row["rows_added"] == 4  # the values; the new period label is not a row of the file
 
 
 def test_undo_last_import_restores_previous_state(writable_store, tmp_path):
@@ -306,7 +306,7 @@ def test_cli_import_reports_errors_with_exit_code_2(writable_store, tmp_path):
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    assert "5 added" in run.stdout
+    assert "4 rows added" in run.stdout and "1 new period label(s)" in run.stdout
 
 
 # -- the rules and the checker, one by one --------------------------------------------------

@@ -93,9 +93,28 @@ def test_upload_map_preview_commit_and_undo(writable_store, monkeypatch, tmp_pat
     assert writable_store.datasets().iloc[0]["loaded_by"] == "analyst"
     at.button(key="undo_button").click().run()
     assert not at.exception
-    assert any(markdown_text("Undid the import of odd.csv") in s.value for s in at.success)
-    after = writable_store.checksums()
-    assert {t: after[t] for t in after if t != "setting"} == {t: before[t] for t in before if t != "setting"}
+    assert any(markdown_text("Undid import 2, odd.csv") in s.value for s in at.success)
+    assert writable_store.checksums() == before  # the remembered mapping goes with the undo too
+
+
+def test_undo_acts_on_the_import_the_page_showed(writable_store, monkeypatch, tmp_path):
+    """Another session imports after the page showed import 2: Undo refuses, naming both, and changes nothing."""
+    from benchmarking.ingest.importer import import_frames
+
+    def values(value: float):
+        frame = writable_store.values(["2021/22"]).head(1)[["indicator_id", "authority_code", "period"]]
+        return [("indicator_value", frame.assign(value=value), f"v{value:g}.csv")]
+
+    import_frames(writable_store, values(1))
+    at = open_import_page(writable_store.path, monkeypatch, tmp_path)
+    assert at.button(key="undo_button").label == "Undo import 2"
+    import_frames(writable_store, values(2))  # another session, after the page was drawn
+    before = writable_store.checksums()
+    at.button(key="undo_button").click().run()
+    assert not at.exception
+    assert any(markdown_text("import 2 is no longer the newest: import 3 (v2.csv)") in e.value for e in at.error)
+    assert writable_store.checksums() == before
+    assert at.button(key="undo_button").label == "Undo import 3"  # the page now shows the newest
 
 
 def test_the_mapping_is_remembered_for_the_next_file_with_the_same_columns(writable_store, monkeypatch, tmp_path):

@@ -4,7 +4,7 @@
 layout (or use the mapping remembered for its columns, or ``--map``/``--set``/``--layout``),
 resolve authority names, preview what would change, then commit in one transaction
 (``--dry-run`` stops after the preview). ``import-source`` loads a published dataset
-through its adapter (``lgbf``, ``oflog``, ``imd``); ``undo`` undoes the last import.
+through its adapter (``lgbf``, ``oflog``, ``imd``); ``undo [--id N]`` undoes the newest import.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from benchmarking.ingest.remembered import choose_mapping
 
     store = _store(args)
+    _require_store(store, args.create)
     context = store_context(store)
     sources, issues = [], []
     for path in args.files:
@@ -104,14 +105,39 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     print(
-        f"Imported {result.rows:,} rows from {result.file_name} into '{result.table}' at {store.path}: "
-        f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)}){left_out}"
+        f"Imported {result.file_name} into '{result.table}' at {store.path} (import {_newest_id(store)}): "
+        f"{result.added:,} rows added, {result.replaced:,} replaced, {_unchanged(result):,} unchanged "
+        f"of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
     )
     return 0
 
 
+def _require_store(store: Store, create: bool) -> None:
+    """Refuse an import into a path that holds no store, unless ``--create`` asks for a new one."""
+    store.refuse_foreign()
+    if not create and not store.path.exists():
+        raise BenchmarkingError(
+            f"no store at {store.path}: check the --db path, or add --create to start a new store there"
+        )
+
+
+def _newest_id(store: Store) -> int:
+    """Return the id of the newest load (the import just written)."""
+    return int(store.datasets()["id"].iloc[0])
+
+
+def _unchanged(result) -> int:
+    """Return how many rows read were already stored with the same values (neither added nor replaced)."""
+    return max(result.rows - result.rejected - result.added - result.replaced, 0)
+
+
 def _per_table(counts: dict[str, dict[str, int]]) -> str:
-    return "; ".join(f"{table}: {c['added']:,} added, {c['replaced']:,} replaced" for table, c in counts.items())
+    parts = [
+        f"{table}: {c['added']:,} added, {c['replaced']:,} replaced" for table, c in counts.items() if table != "period"
+    ]
+    if counts.get("period", {}).get("added"):
+        parts.append(f"{counts['period']['added']} new period label(s)")
+    return "; ".join(parts)
 
 
 def _cmd_import_source(args: argparse.Namespace) -> int:
@@ -150,12 +176,9 @@ def _cmd_undo(args: argparse.Namespace) -> int:
         print("Nothing to undo: the store records no loads.")
         return 0
     latest = history.iloc[0]
-    if latest["kind"] != "imported":
-        raise BenchmarkingError(
-            f"the last load ({latest['name']!r}) is the {latest['kind']} dataset, not an import; "
-            "rebuild the store instead (python -m benchmarking demo)"
-        )
-    undone = store.undo_last_import()
+    if args.id is None:
+        print(f"Undoing the newest import: {int(latest['id'])} ({latest['name']})")
+    undone = store.undo_last_import(dataset_id=int(latest["id"]) if args.id is None else args.id)
     print(
         f"Undid import {undone['id']} ({undone['name']}, loaded {undone['loaded_at']:%d %b %Y %H:%M} by "
         f"{undone['loaded_by']}): {undone['rows_added']:,} added rows removed, "
@@ -241,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out rows that fail a check and import the rest (default: refuse the import)",
     )
+    imp.add_argument(
+        "--create", action="store_true", help="start a new store at --db when none is there (default: refuse)"
+    )
     imp.add_argument("--source", default=None, help="where the data came from, kept with the import")
     imp.add_argument("--name", default=None, help="a name for this import in the load history")
     imp.set_defaults(run=_cmd_import)
@@ -262,7 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
     src.set_defaults(run=_cmd_import_source)
 
-    undo = commands.add_parser("undo", help="undo the last import (restores the rows it replaced)")
+    undo = commands.add_parser("undo", help="undo the newest import (restores the rows it replaced)")
+    undo.add_argument(
+        "--id",
+        type=int,
+        default=None,
+        help="the import to undo (its id in the load history); refused if not the newest",
+    )
     undo.set_defaults(run=_cmd_undo)
 
     _add_engine_commands(commands)

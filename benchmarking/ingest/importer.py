@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.reading import file_sha256, read_file
-from benchmarking.ingest.results import ImportResult
+from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 
@@ -48,24 +49,36 @@ def import_frames(
     """Validate several (table, frame, file_name) items together and write them in one transaction.
 
     Authorities and indicators in the same batch count as known, so a whole dataset
-    (catalogue plus values) can be loaded at once. Raises ImportValidationError,
-    with every issue from every file, before anything is written; with
+    (catalogue plus values) can be loaded at once. The checks against the store run
+    inside the write transaction, so an undo or another import cannot change what they
+    depend on before the rows are written. Raises ImportValidationError, with every
+    issue from every file, before anything is written; with
     ``skip_rejected`` the rows that fail a check are left out instead (a problem
     with a whole file still refuses the import). ``settings`` are saved in the same
     transaction (remembered column mappings).
     """
-    batch = check_batch(store, items)
-    if batch.blocking or (batch.issues and not skip_rejected):
-        raise ImportValidationError(batch.issues)
-    if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):
-        files = ", ".join(file_name for _, _, file_name in items) or "the import"
-        raise ImportValidationError(
-            batch.issues + [ValidationIssue(files, None, None, "no rows left to import: every row failed a check")]
-        )
+    checked: list[CheckedBatch] = []
+
+    def check_now(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, pd.DataFrame]:
+        """Check the items against the store as ``con`` sees it; return the changes or refuse."""
+        batch = check_batch(store, items, con=con)
+        if batch.blocking or (batch.issues and not skip_rejected):
+            raise ImportValidationError(batch.issues)
+        if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):
+            files = ", ".join(file_name for _, _, file_name in items) or "the import"
+            raise ImportValidationError(
+                batch.issues + [ValidationIssue(files, None, None, "no rows left to import: every row failed a check")]
+            )
+        checked[:] = [batch]
+        return batch.changes
+
+    if not store.exists():
+        store.refuse_foreign()  # another kind of file given as the store: refused, never written
+        check_now()  # refuse a bad file before a new store file is made for it
     files = [file_name for _, _, file_name in items]
     unique_files = list(dict.fromkeys(files))
     counts = store.write(
-        batch.changes,
+        {},
         dataset={
             "name": dataset_name or ", ".join(unique_files),
             "source": source,
@@ -75,7 +88,9 @@ def import_frames(
             "file_sha256": ", ".join((file_hashes or {}).get(f, "") for f in unique_files) or None,
         },
         settings=settings,
+        check=check_now,  # checked again inside the write transaction: the store cannot change in between
     )
+    batch = checked[0]
     total_rows = sum(len(frame) for _, frame, _ in items)
     return ImportResult(
         ", ".join(unique_files),

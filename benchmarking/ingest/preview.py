@@ -117,12 +117,27 @@ def map_sources(
 # ---------------------------------------------------------------------------------------
 
 
+SUMMARY_COLUMNS = ("file", "table", "rows", "added", "replaced", "unchanged", "rejected", "columns changed")
+"""The preview's summary: one row per file and table."""
+
+
+def _columns_changed(planned) -> str:
+    """Return the columns a commit would change in stored rows, and those it keeps, in words."""
+    if not planned.count("replaced"):
+        return ""
+    parts = [f"{column} ({rows:,} rows)" for column, rows in planned.changed.items()]
+    kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
+    return ", ".join(parts) + kept
+
+
 @dataclass
 class Preview:
     """What an import would do, computed without writing anything."""
 
     summary: pd.DataFrame
-    """One row per file and table: rows, added, replaced, unchanged, rejected."""
+    """One row per file and table: rows, added, replaced, unchanged, rejected, and the columns changed
+    (stored rows keep their values in the columns the file lacks). Computed by ``writes.plan``, as the
+    commit writes."""
     issues: list[ValidationIssue]
     blocking: bool
     """A problem with a whole file: nothing can be imported until it is fixed."""
@@ -206,22 +221,22 @@ def preview_import(
     rows = []
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
-        compared = store.compare_rows(table, accepted).value_counts() if len(accepted) else pd.Series(dtype=int)
+        planned = store.plan_changes(table, accepted)
         rows.append(
             {
                 "file": file_name,
                 "table": table,
                 "rows": len(outcome.rejected),
-                "added": int(compared.get("added", 0)),
-                "replaced": int(compared.get("replaced", 0)),
-                "unchanged": int(compared.get("unchanged", 0)),
+                "added": planned.count("added"),
+                "replaced": planned.count("replaced"),
+                "unchanged": planned.count("unchanged"),
                 "rejected": int(outcome.rejected.sum()),
+                "columns changed": _columns_changed(planned),
             }
         )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
     if "period" in batch.changes:
-        compared = store.compare_rows("period", batch.changes["period"]).value_counts()
-        new_periods = int(compared.get("added", 0))
+        new_periods = store.plan_changes("period", batch.changes["period"]).count("added")
         if new_periods:
             rows.append(
                 {
@@ -232,9 +247,10 @@ def preview_import(
                     "replaced": 0,
                     "unchanged": 0,
                     "rejected": 0,
+                    "columns changed": "",
                 }
             )
-    summary = pd.DataFrame(rows, columns=["file", "table", "rows", "added", "replaced", "unchanged", "rejected"])
+    summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])
     report(0.85, "Working out the effect on coverage ...")
     themes, authorities = coverage_effect(store, batch.changes)
     report(1.0, "Preview ready")
@@ -284,7 +300,7 @@ def result_summary(result: ImportResult) -> str:
         for table, c in result.counts.items()
         if table != "period"
     ]
-    new_periods = result.counts.get("period", {}).get("added", 0)
+    new_periods = result.new_periods
     if new_periods:
         parts.append(f"{new_periods} new period label(s)")
     if result.rejected:

@@ -36,13 +36,18 @@ class ImportResult:
 
     @property
     def added(self) -> int:
-        """Return how many rows were added, over every table."""
-        return sum(c["added"] for c in self.counts.values())
+        """Return how many rows were added, over every table (new period labels not counted)."""
+        return sum(c["added"] for table, c in self.counts.items() if table != "period")
 
     @property
     def replaced(self) -> int:
-        """Return how many stored rows were replaced, over every table."""
-        return sum(c["replaced"] for c in self.counts.values())
+        """Return how many stored rows were replaced, over every table (period labels not counted)."""
+        return sum(c["replaced"] for table, c in self.counts.items() if table != "period")
+
+    @property
+    def new_periods(self) -> int:
+        """Return how many period labels the import added to the period table."""
+        return self.counts.get("period", {}).get("added", 0)
 
 
 @dataclass

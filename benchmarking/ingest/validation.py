@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -172,21 +173,39 @@ def period_rows(labels: Iterable[str]) -> pd.DataFrame:
     return pd.DataFrame({"label": unique, "start_date": [period_start(label) for label in unique]})
 
 
+def _require_value_column(table: str, frame: pd.DataFrame, file_name: str, outcome: CheckedRows) -> CheckedRows:
+    """Return ``outcome``, refused as a whole file when a value table's file holds none of its value columns."""
+    wanted = schema.VALUE_COLUMNS.get(table, ())
+    if outcome.blocking or not wanted or any(c in frame.columns for c in wanted):
+        return outcome
+    issue = ValidationIssue(
+        file_name,
+        None,
+        " or ".join(wanted),
+        f"the file has no {' or '.join(repr(c) for c in wanted)} column for table '{table}': without it the "
+        "rows would hold no figures (map the column that holds them, e.g. --map "
+        f"{wanted[0]}=COLUMN)",
+    )
+    return CheckedRows(outcome.rows, [*outcome.issues, issue], outcome.rejected, blocking=True)
+
+
 def check_batch(
     store: Store,
     items: list[tuple[str, pd.DataFrame, str]],
     extra_authorities: Iterable[str] = (),
     extra_indicators: Iterable[str] = (),
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
     Authorities and indicators that pass their checks in the same batch count as known,
     so a whole dataset (catalogue plus values) can be checked and loaded at once.
+    ``con`` reads the store on an open connection (the import's write transaction).
     Nothing is written.
     """
     authorities, indicators = set(extra_authorities), set(extra_indicators)
-    if store.exists():
-        stored_authorities, stored_indicators = store.known_keys()
+    if con is not None or store.exists():
+        stored_authorities, stored_indicators = store.known_keys(con)
         authorities |= stored_authorities
         indicators |= stored_indicators
     order = {name: i for i, name in enumerate(schema.COLUMNS)}
@@ -196,6 +215,7 @@ def check_batch(
     issues: list[ValidationIssue] = []
     for table, frame, file_name in items:
         outcome = check(table, frame, file_name, authorities, indicators)
+        outcome = _require_value_column(table, frame, file_name, outcome)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted

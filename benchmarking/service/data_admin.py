@@ -179,6 +179,10 @@ def last_import(store: Store) -> pd.Series | None:
     return history.iloc[0]
 
 
-def undo_last_import(store: Store) -> dict[str, object] | None:
-    """Return the undone load after deleting its added rows and restoring those it replaced."""
-    return store.undo_last_import()
+def undo_last_import(store: Store, dataset_id: int | None = None) -> dict[str, object] | None:
+    """Return the undone load after deleting its added rows and restoring those it replaced.
+
+    With ``dataset_id`` (the import the page showed), refuse with StaleUndoError when
+    that import is no longer the newest.
+    """
+    return store.undo_last_import(dataset_id=dataset_id)

@@ -9,18 +9,28 @@ users only ever reach SQL as parameters or registered DataFrames, never as text.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from benchmarking.access import require_writable
-from benchmarking.errors import BenchmarkingError, StoreBusyError
+from benchmarking.errors import (
+    BenchmarkingError,
+    ImportValidationError,
+    NotAStoreError,
+    StaleUndoError,
+    StoreBusyError,
+    ValidationIssue,
+)
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
-from benchmarking.store.connection import connect
+from benchmarking.store.connection import check_file_kind, connect, process_lock, transaction
 from benchmarking.store.contents import StoreContents, read_catalogue_frames, read_contents
+
+STORE_TABLES = frozenset({"authority", "indicator", "indicator_value", "dataset"})
+"""Tables every benchmarking store holds: a DuckDB file with other tables but not these is not one."""
 
 
 class Store:
@@ -49,17 +59,55 @@ class Store:
         return {"authority", "indicator", "indicator_value", "dataset"} <= names
 
     def initialise(self) -> None:
-        """Create the file and every table (and their undo shadows) if missing."""
+        """Create the file and every table (and their undo shadows) if missing; return None.
+
+        Raises NotAStoreError, writing nothing, when the file is another DuckDB database
+        (it holds tables, but not the store's).
+        """
         require_writable(self.path)  # read-only deployments and viewers write nothing, not even a new file
+        self.refuse_foreign()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
+        with self._writing() as con:
             con.execute(schema.DDL)
-            for table in schema.KEYS:
+            for table in (*schema.KEYS, "setting"):
                 con.execute(
                     f"CREATE TABLE IF NOT EXISTS {writes.UNDO_PREFIX}{table} AS "
                     f"SELECT NULL::INTEGER AS dataset_id, NULL::VARCHAR AS action, * "
                     f"FROM {table} WHERE FALSE"
                 )
+
+    def refuse_foreign(self) -> None:
+        """Raise NotAStoreError when the file is not a store (SQLite, text, another DuckDB database); return None.
+
+        Looks with a read-only connection, so a file that is refused is never written to.
+        A missing or empty file, or a DuckDB file with no tables, may become a store.
+        """
+        check_file_kind(self.path)
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            return
+        with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
+            names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if names and not names >= STORE_TABLES:
+            shown = ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "")
+            raise NotAStoreError(
+                f"{self.path} is a DuckDB file but not a benchmarking store (it holds {shown}); "
+                "nothing was written to it: give the path of a store, or of a new file with --create"
+            )
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a write connection, one writer per store file in this process (sessions queue)."""
+        lock = process_lock(self.path)
+        if not lock.acquire(timeout=self.wait_seconds):
+            raise StoreBusyError(
+                f"the store at {self.path} is being written by another session and stayed busy for "
+                f"{self.wait_seconds:.0f} s; nothing was written: try again when that import has finished"
+            )
+        try:
+            with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
+                yield con
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -159,30 +207,16 @@ class Store:
         'replaced' means a row with the same key exists and differs in a column that
         ``frame`` holds; 'unchanged' means it exists with the same values. Nothing is written.
         """
+        return pd.Series(self.plan_changes(table, frame).outcome, index=frame.index, dtype=object)
+
+    def plan_changes(self, table: str, frame: pd.DataFrame) -> writes.Plan:
+        """Return what writing ``frame`` into ``table`` would do (the commit writes by the same plan)."""
         if table not in schema.KEYS:
             raise BenchmarkingError(f"unknown table {table!r}; tables with keys are {', '.join(schema.KEYS)}")
-        outcome = pd.Series("added", index=frame.index, dtype=object)
         if frame.empty or not self.path.exists():
-            return outcome
-        keys = schema.KEYS[table]
+            return writes.Plan(pd.Series("added", index=frame.index).to_numpy(dtype=object))
         with self.reading() as con:
-            cols = [c for c in writes.table_columns(con, table) if c in frame.columns]
-            if not cols:  # a file without the schema's tables
-                return outcome
-            incoming = frame[cols].reset_index(drop=True)
-            incoming["_position"] = range(len(incoming))
-            con.register("incoming", incoming)
-            try:
-                match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
-                same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM i.{c}" for c in cols)
-                found = con.execute(
-                    f"SELECT i._position, ({same}) AS same FROM incoming i JOIN {table} t ON {match}"
-                ).df()
-            finally:
-                con.unregister("incoming")
-        positions = found["_position"].to_numpy()
-        outcome.iloc[positions] = ["unchanged" if s else "replaced" for s in found["same"]]
-        return outcome
+            return writes.plan(con, table, frame)
 
     # -- writes ------------------------------------------------------------------
 
@@ -191,82 +225,107 @@ class Store:
         changes: Mapping[str, pd.DataFrame],
         dataset: Mapping[str, object],
         settings: Mapping[str, str] | None = None,
+        *,
+        check: Callable[[duckdb.DuckDBPyConnection], Mapping[str, pd.DataFrame]] | None = None,
     ) -> dict[str, dict[str, int]]:
-        """Upsert each table's rows (replace by key) in one transaction; return added/replaced counts.
+        """Merge each table's rows by key in one transaction; return added/replaced counts per table.
 
         ``dataset`` describes the load for the ``dataset`` table (name, source, kind,
-        loaded_by, file_name, file_sha256). Replaced rows are copied into the table's
-        undo shadow first, so that :meth:`undo_last_import` can restore them.
+        loaded_by, file_name, file_sha256). Replaced rows (and remembered settings) are
+        copied into their undo shadow first, so that :meth:`undo_last_import` can restore
+        them. ``check(con)``, run inside the transaction, checks the rows again against
+        the store as it is now and returns the changes to write (raising to refuse).
+        Whatever the rows name (authorities, indicators) must be in the store at commit.
         """
         require_writable(self.path)
         self.initialise()
         counts: dict[str, dict[str, int]] = {}
-        with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                dataset_id = con.execute(
-                    "INSERT INTO dataset (name, source, kind, loaded_by, table_name, file_name, file_sha256) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        with self._writing() as con, transaction(con, self.path):
+            if check is not None:
+                changes = check(con)
+            dataset_id = con.execute(
+                "INSERT INTO dataset (name, source, kind, loaded_by, table_name, file_name, file_sha256) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [
+                    dataset.get("name"),
+                    dataset.get("source"),
+                    dataset.get("kind", "imported"),
+                    dataset.get("loaded_by") or writes.current_user(),
+                    ",".join(changes),
+                    dataset.get("file_name"),
+                    dataset.get("file_sha256"),
+                ],
+            ).fetchone()[0]
+            for table, frame in changes.items():
+                counts[table] = writes.upsert(con, table, frame, dataset_id)
+            missing = writes.missing_references(con, dict(changes))
+            if missing:
+                raise ImportValidationError(
                     [
-                        dataset.get("name"),
-                        dataset.get("source"),
-                        dataset.get("kind", "imported"),
-                        dataset.get("loaded_by") or writes.current_user(),
-                        ",".join(changes),
-                        dataset.get("file_name"),
-                        dataset.get("file_sha256"),
-                    ],
-                ).fetchone()[0]
-                for table, frame in changes.items():
-                    counts[table] = writes.upsert(con, table, frame, dataset_id)
-                added = sum(c["added"] for c in counts.values())
-                replaced = sum(c["replaced"] for c in counts.values())
-                con.execute(
-                    "UPDATE dataset SET rows_added = ?, rows_replaced = ? WHERE id = ?",
-                    [added, replaced, dataset_id],
+                        ValidationIssue(
+                            table,
+                            None,
+                            None,
+                            f"names {', '.join(names)}, which the store no longer holds (removed by an undo or "
+                            "another import since the file was checked): preview the import again",
+                        )
+                        for table, names in missing.items()
+                    ]
                 )
-                for key, value in (settings or {}).items():
-                    con.execute("INSERT OR REPLACE INTO setting VALUES (?, ?)", [key, value])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            if settings:
+                frame = pd.DataFrame({"key": list(settings), "value": list(settings.values())})
+                writes.upsert(con, "setting", frame, dataset_id)
+            rows = [c for table, c in counts.items() if table != "period"]
+            con.execute(
+                "UPDATE dataset SET rows_added = ?, rows_replaced = ? WHERE id = ?",
+                [sum(c["added"] for c in rows), sum(c["replaced"] for c in rows), dataset_id],
+            )
         return counts
 
-    def undo_last_import(self) -> dict[str, object] | None:
-        """Undo the newest load: delete the rows it added, restore the rows it replaced.
+    def undo_last_import(self, dataset_id: int | None = None) -> dict[str, object] | None:
+        """Undo the newest load: delete the rows it added, restore the rows (and settings) it replaced.
 
-        Returns the undone dataset row as a dict, or None when there is nothing to undo.
+        With ``dataset_id``, undo only if that import is still the newest (StaleUndoError
+        otherwise). Returns the undone dataset row as a dict, or None when there is nothing to undo.
         """
         require_writable(self.path)
-        with connect(self.path, read_only=False, wait_seconds=self.wait_seconds) as con:
+        with self._writing() as con, transaction(con, self.path):
             row = con.execute("SELECT * FROM dataset ORDER BY id DESC LIMIT 1").fetchdf()
             if row.empty:
+                if dataset_id is not None:
+                    raise StaleUndoError(f"import {dataset_id} is no longer in the store: there is nothing to undo")
                 return None
-            dataset_id = int(row["id"].iloc[0])
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for table, keys in schema.KEYS.items():
-                    undo = f"{writes.UNDO_PREFIX}{table}"
-                    cols = writes.table_columns(con, table)
-                    match = " AND ".join(f"t.{k} = u.{k}" for k in keys)
-                    con.execute(
-                        f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {undo} u "
-                        f"WHERE u.dataset_id = ? AND {match})",
-                        [dataset_id],
-                    )
-                    col_list = ", ".join(cols)
-                    con.execute(
-                        f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {undo} "
-                        f"WHERE dataset_id = ? AND action = 'replaced'",
-                        [dataset_id],
-                    )
-                    con.execute(f"DELETE FROM {undo} WHERE dataset_id = ?", [dataset_id])
-                con.execute("DELETE FROM dataset WHERE id = ?", [dataset_id])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            newest = int(row["id"].iloc[0])
+            if dataset_id is not None and newest != int(dataset_id):
+                raise StaleUndoError(
+                    f"import {dataset_id} is no longer the newest: import {newest} ({row['name'].iloc[0]}) was "
+                    "loaded after it or it was already undone; nothing was undone. Look at the load history "
+                    "and undo the newest import first"
+                )
+            if row["kind"].iloc[0] != "imported":
+                raise StaleUndoError(
+                    f"the last load ({row['name'].iloc[0]!r}) is the {row['kind'].iloc[0]} dataset, not an import; "
+                    "rebuild the store instead (python -m benchmarking demo)"
+                )
+            shadows = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            for table in (*schema.KEYS, "setting"):
+                undo = f"{writes.UNDO_PREFIX}{table}"
+                if undo not in shadows:
+                    continue
+                cols = writes.table_columns(con, table)
+                match = " AND ".join(f"t.{k} = u.{k}" for k in writes.table_keys(table))
+                con.execute(
+                    f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {undo} u WHERE u.dataset_id = ? AND {match})",
+                    [newest],
+                )
+                col_list = ", ".join(cols)
+                con.execute(
+                    f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {undo} "
+                    f"WHERE dataset_id = ? AND action = 'replaced'",
+                    [newest],
+                )
+                con.execute(f"DELETE FROM {undo} WHERE dataset_id = ?", [newest])
+            con.execute("DELETE FROM dataset WHERE id = ?", [newest])
         return row.iloc[0].to_dict()
 
     def known_keys(self, con: duckdb.DuckDBPyConnection | None = None) -> tuple[set[str], set[str]]:

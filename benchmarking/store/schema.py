@@ -197,4 +197,12 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 """Importable columns per table and their type; a trailing ``?`` means optional."""
 
+VALUE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "indicator_value": ("value",),
+    "spend": ("net_expenditure_per_head",),
+    "funding": ("core_spending_power_per_head",),
+    "deprivation": ("rank_of_average_rank", "average_score"),
+}
+"""The figures of each value table: a file for the table must hold at least one of them."""
+
 DATA_TABLES = tuple(COLUMNS) + ("period", "dataset", "setting")

@@ -1,15 +1,25 @@
-"""Row-level writes inside an open transaction: replace by key, keeping what was replaced for undo."""
+"""Row-level writes inside an open transaction: merge by key, keeping what was replaced for undo.
+
+``plan`` compares incoming rows with the stored ones (added, replaced or unchanged, and
+which columns differ); the preview shows its answer and ``upsert`` writes by it, so what
+the preview says is what the commit does. A file with fewer columns than the table
+updates only the columns it holds: the others keep their stored values.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from benchmarking.store import schema
 
 UNDO_PREFIX = "undo_"
+SETTING_KEYS = ("key",)
+"""Key of the ``setting`` table, which has an undo shadow like the data tables."""
 
 
 def current_user() -> str:
@@ -27,29 +37,130 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ]
 
 
-def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: int) -> dict[str, int]:
-    """Replace-by-key ``frame`` into ``table``, keeping the old rows in the undo shadow."""
-    keys = schema.KEYS[table]
-    cols = [c for c in table_columns(con, table) if c in frame.columns]
-    undo = f"{UNDO_PREFIX}{table}"
-    con.register("incoming", frame[cols])
+def table_keys(table: str) -> tuple[str, ...]:
+    """Return the key columns of a table an import (or a remembered setting) writes."""
+    return SETTING_KEYS if table == "setting" else schema.KEYS[table]
+
+
+@dataclass
+class Plan:
+    """What writing rows into a table would do: per incoming row, and per column."""
+
+    outcome: np.ndarray
+    """Per incoming row (in order): 'added', 'replaced' (differs in a column it holds) or 'unchanged'."""
+    changed: dict[str, int] = field(default_factory=dict)
+    """Column -> how many replaced rows get a different value in it."""
+    kept: list[str] = field(default_factory=list)
+    """Table columns the rows do not hold: stored rows keep their values in these."""
+
+    def count(self, outcome: str) -> int:
+        """Return how many incoming rows have ``outcome``."""
+        return int((self.outcome == outcome).sum())
+
+
+def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Plan:
+    """Return what merging ``frame`` into ``table`` would do, read on ``con``; nothing is written."""
+    keys = table_keys(table)
+    existing = table_columns(con, table)
+    cols = [c for c in existing if c in frame.columns]
+    outcome = np.full(len(frame), "added", dtype=object)
+    kept = [c for c in existing if c not in frame.columns]
+    if frame.empty or not existing:
+        return Plan(outcome, {}, kept)
+    incoming = frame[cols].reset_index(drop=True)
+    incoming["_position"] = np.arange(len(incoming))
+    values = [c for c in cols if c not in keys]
+    con.register("incoming_plan", incoming)
     try:
         match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
-        col_list = ", ".join(cols)
-        key_list = ", ".join(keys)
-        # Keep the rows about to be replaced, and the keys about to be added.
-        replaced = con.execute(
-            f"INSERT INTO {undo} SELECT ?, 'replaced', t.* FROM {table} t SEMI JOIN incoming i ON {match}",
-            [dataset_id],
-        ).fetchone()[0]
-        added = con.execute(
-            f"INSERT INTO {undo} (dataset_id, action, {key_list}) "
-            f"SELECT ?, 'added', {', '.join('i.' + k for k in keys)} FROM incoming i "
-            f"ANTI JOIN {table} t ON {match}",
-            [dataset_id],
-        ).fetchone()[0]
-        con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming i WHERE {match})")
-        con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM incoming")
+        differs = [f"(t.{c} IS DISTINCT FROM i.{c}) AS d{n}" for n, c in enumerate(values)]
+        found = con.execute(
+            f"SELECT i._position{''.join(', ' + d for d in differs)} FROM incoming_plan i JOIN {table} t ON {match}"
+        ).fetchnumpy()
     finally:
-        con.unregister("incoming")
-    return {"added": int(added), "replaced": int(replaced)}
+        con.unregister("incoming_plan")
+    flags = np.column_stack([np.asarray(found[f"d{n}"], dtype=bool) for n in range(len(values))]) if values else None
+    positions = np.asarray(found["_position"], dtype=np.int64)
+    if flags is None or not len(positions):
+        outcome[positions] = "unchanged"
+        return Plan(outcome, {}, kept)
+    replaced = flags.any(axis=1)
+    outcome[positions] = np.where(replaced, "replaced", "unchanged")
+    counts = flags.sum(axis=0)
+    changed = {c: int(n) for c, n in zip(values, counts) if n}
+    return Plan(outcome, changed, kept)
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: int) -> dict[str, int]:
+    """Merge ``frame`` into ``table`` by key (as ``plan`` says), keeping the old rows in the undo shadow.
+
+    Returns the added and replaced counts. Unchanged rows are not touched; a replaced row
+    takes the frame's columns and keeps its stored values in the columns the frame lacks.
+    """
+    keys = table_keys(table)
+    existing = table_columns(con, table)
+    cols = [c for c in existing if c in frame.columns]
+    frame = frame[cols].reset_index(drop=True)
+    outcome = plan(con, table, frame).outcome
+    added, replaced = frame[outcome == "added"], frame[outcome == "replaced"]
+    undo = f"{UNDO_PREFIX}{table}"
+    match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+    key_list = ", ".join(keys)
+    if len(replaced):
+        con.register("incoming_replaced", replaced)
+        try:
+            con.execute(
+                f"INSERT INTO {undo} SELECT ?, 'replaced', t.* FROM {table} t SEMI JOIN incoming_replaced i ON {match}",
+                [dataset_id],
+            )
+            con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming_replaced i WHERE {match})")
+            merged = ", ".join(f"i.{c}" if c in cols else f"t.{c}" for c in existing)
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(existing)}) SELECT {merged} FROM incoming_replaced i "
+                f"JOIN {undo} t ON {match} AND t.dataset_id = ? AND t.action = 'replaced'",
+                [dataset_id],
+            )
+        finally:
+            con.unregister("incoming_replaced")
+    if len(added):
+        con.register("incoming_added", added)
+        try:
+            con.execute(
+                f"INSERT INTO {undo} (dataset_id, action, {key_list}) "
+                f"SELECT ?, 'added', {key_list} FROM incoming_added",
+                [dataset_id],
+            )
+            col_list = ", ".join(cols)
+            con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM incoming_added")
+        finally:
+            con.unregister("incoming_added")
+    return {"added": len(added), "replaced": len(replaced)}
+
+
+def missing_references(con: duckdb.DuckDBPyConnection, changes: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Return, per table written, the authority codes and indicator ids its rows name that the store lacks.
+
+    Read inside the write transaction after the rows are written, so an authority or
+    indicator removed (by an undo) since the import was checked is caught before commit.
+    """
+    references = {"authority_code": ("authority", "code"), "member_code": ("authority", "code")}
+    references["indicator_id"] = ("indicator", "id")
+    missing: dict[str, list[str]] = {}
+    for table, frame in changes.items():
+        for column, (target, key) in references.items():
+            if column not in frame.columns:
+                continue
+            wanted = pd.DataFrame({"ref": pd.Series(frame[column].dropna().unique(), dtype=object)})
+            wanted = wanted[wanted["ref"] != "*"]
+            if wanted.empty:
+                continue
+            con.register("wanted_refs", wanted)
+            try:
+                absent = con.execute(
+                    f"SELECT ref FROM wanted_refs w ANTI JOIN {target} t ON t.{key} = w.ref ORDER BY ref LIMIT 20"
+                ).fetchall()
+            finally:
+                con.unregister("wanted_refs")
+            if absent:
+                missing.setdefault(table, []).extend(f"{column} {r[0]!r}" for r in absent)
+    return missing
