@@ -139,11 +139,6 @@ def _bit_flipped(source, path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="needs the store to raise its clear BenchmarkingError for a damaged file (issue 15, the store's "
-    "part, another branch); the page then shows it through pages._cache.store_notices",
-)
 @pytest.mark.parametrize("damage", [_truncated, _bit_flipped], ids=["truncated", "bit-flipped"])
 def test_a_truncated_or_bit_flipped_store_shows_an_error_naming_the_file(
     demo_store_path, tmp_path, monkeypatch, damage
