@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -193,3 +194,134 @@ def test_provisional_figures_for_a_new_period_are_stored_under_its_plain_label(w
     run_import(writable_store, "v.csv", VALUES + b"LCC001,E10000018,2024/25 (P),5\n")
     row = writable_store.values(["2024/25"]).query("indicator_id == 'LCC001'").iloc[0]
     assert row["status"] == "provisional" and row["value"] == 5
+
+
+def test_the_page_asks_again_for_the_period_a_remembered_mapping_was_given(writable_store, monkeypatch, tmp_path):
+    """Page path: the remembered mapping's period field is shown empty, with a warning and the date saved."""
+    from test_page_import import open_import_page, upload, widget
+
+    y1 = tmp_path / "y1.csv"
+    y1.write_text("Code,Indicator,Figure\nE10000018,LCC078,11\n", encoding="utf-8")
+    maps = ["--map", "authority_code=Code", "--map", "indicator_id=Indicator", "--map", "value=Figure"]
+    assert main(cli(writable_store, str(y1), *maps, "--set", "period=2020/21")) == 0
+    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("y2.csv", b"Code,Indicator,Figure\n"))
+    assert widget(at, "map:y2.csv:indicator_value:long:period:value").value == ""
+    assert any("Remembered mapping (saved " in caption.value for caption in at.caption)
+    assert any("Give Period for this file" in warning.value for warning in at.warning)
+    assert not at.exception
+
+
+# -- defect 6 and item 7: what a spreadsheet or a Parquet file may hold --------------------------
+
+
+def xlsx_with_error(error: str) -> bytes:
+    """Return a workbook whose value cell B2 holds a cached spreadsheet error, as Excel saves it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator_id", "authority_code", "period", "value"])
+    sheet.append(["LCC078", "E10000018", "2021/22", 1])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(buffer.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index('<c r="D2"')
+                end = text.index("</c>", start) + len("</c>")
+                data = (text[:start] + f'<c r="D2" t="e"><f>1/0</f><v>{error}</v></c>' + text[end:]).encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("error", ["#DIV/0!", "#N/A", "#VALUE!", "#REF!"])
+def test_a_cached_spreadsheet_error_is_refused_at_its_row_and_column(writable_store, error):
+    """`#DIV/0!` in an XLSX value cell: refused with row 2 and column 'value', the stored value kept."""
+    message = refused(writable_store, "v.xlsx", xlsx_with_error(error))
+    assert f"cell D2 holds the spreadsheet error {error!r}" in message
+    assert "row 2" in message and "'value'" in message
+    assert value_of(writable_store, "LCC078", "E10000018", "2021/22") is not None
+
+
+def test_a_small_parquet_file_of_twenty_million_rows_is_refused_from_its_metadata(writable_store, tmp_path):
+    """The 20 M-row Parquet file is refused by its row count before a cell is read (memory: benchmarks/)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "huge.parquet"
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * 20_000_000, pa.int8()), pa.array(["LCC078"]))
+    pq.write_table(pa.table({"indicator_id": column}), path, row_group_size=20_000_000)
+    assert path.stat().st_size < 2_000_000
+    message = refused(writable_store, "huge.parquet", path.read_bytes())
+    assert "20,000,000 rows" in message and "over the limit of 6,000,000 rows" in message
+
+
+def test_a_sheet_declaring_too_many_rows_is_refused_before_it_is_read():
+    """A sheet's declared dimension over the limits: refused from the sheet's XML."""
+    from benchmarking.ingest.limits import dimension
+
+    assert dimension("A1:D20000000") == (20_000_000, 4) and dimension("A1") == (0, 0)
+
+
+# -- defect 9 and 12: the smaller refusals and readings --------------------------------------------
+
+
+def test_a_values_file_without_a_value_column_is_refused_clearly(writable_store, tmp_path, capsys):
+    """CLI: no `KeyError: 'value'`; exit 2 with the message naming the missing column."""
+    path = tmp_path / "novalue.csv"
+    path.write_text("indicator_id,authority_code,period\nLCC078,E10000018,2021/22\n", encoding="utf-8")
+    before = writable_store.checksums()
+    assert main(cli(writable_store, str(path))) == 2
+    err = capsys.readouterr().err
+    assert "no column gives 'value'" in err and "--map value=COLUMN" in err and "Traceback" not in err
+    assert writable_store.checksums() == before
+
+
+def test_a_folder_given_as_file_is_named(writable_store, tmp_path, capsys):
+    """A directory given as FILE: a clear message, exit 2."""
+    folder = tmp_path / "values.csv"
+    folder.mkdir()
+    assert main(cli(writable_store, str(folder))) == 2
+    assert "is a folder, not a file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("cr.csv", VALUES.replace(b"\n", b"\r") + b"LCC078,E10000018,2021/22,31\r"),
+        ("tab.csv", VALUES.replace(b",", b"\t") + b"LCC078\tE10000018\t2021/22\t31\n"),
+    ],
+)
+def test_cr_only_and_tab_delimited_files_are_read(writable_store, name, data):
+    """Lines ending in CR alone and tab-delimited cells are read as the rows they hold."""
+    run_import(writable_store, name, data)
+    assert value_of(writable_store, "LCC078", "E10000018", "2021/22") == 31
+
+
+@pytest.mark.parametrize(
+    "name, data, expected",
+    [
+        ("pop0.csv", AUTHORITY_HEADER + b"E10000003,Cambridgeshire,county council,East,0\n", "population 0 is not"),
+        ("popbig.csv", AUTHORITY_HEADER + b"E10000003,Cambridgeshire,county council,East,1e15\n", "not plausible"),
+        ("theme.csv", b"theme,service\nHealth,witchcraft\n", "unknown service 'witchcraft'"),
+        (
+            "groups.csv",
+            b"group_id,name,authority_code,member_code\ng1,Near,*,E10000018\ng1,Far,*,E10000003\n",
+            "comparator group 'g1' has more than one name ('Near' and 'Far')",
+        ),
+    ]
+    + [
+        (
+            f"dep{rank}.csv",
+            f"authority_code,edition,rank_of_average_rank\nE10000018,IMD 2019,{rank}\n".encode(),
+            "not a rank",
+        )
+        for rank in ("-5", "0", "1.5")
+    ],
+)
+def test_implausible_figures_and_words_are_refused(writable_store, name, data, expected):
+    """Population 0 or 1e15, deprivation ranks -5, 0, 1.5, an unknown theme service, a group with two names."""
+    assert expected in refused(writable_store, name, data)

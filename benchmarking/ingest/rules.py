@@ -269,8 +269,7 @@ def check_bounds(table: str, out: pd.DataFrame, check: RowChecker) -> None:
             population.between(0, 1e15) & ((population < low) | (population > high)),  # else flagged already
             "population",
             lambda cell: (
-                f"population {cell:,.0f} is not plausible for an authority: give a number of people "
-                f"from {low:,} to {high:,}"
+                f"population {cell} is not plausible for an authority: give a number of people from {low:,} to {high:,}"
             ),
         )
     if table == "deprivation" and "rank_of_average_rank" in out:
