@@ -120,10 +120,14 @@ def test_a_lower_case_ons_code_updates_the_authority_it_names(writable_store):
 
 
 def test_an_indicator_id_in_another_case_is_the_stored_indicator(writable_store):
-    """`lcc078` is `LCC078` (the store's spelling): its value replaces the stored one."""
+    """`lcc078` is `LCC078` (the store's spelling) in a values file and in the indicator table: no second indicator."""
     run_import(writable_store, "v.csv", b"indicator_id,authority_code,period,value\nlcc078,e10000018,2021/22,77\n")
     assert value_of(writable_store, "LCC078", "E10000018", "2021/22") == 77
     assert "lcc078" not in set(writable_store.indicators()["id"])
+    count = len(writable_store.indicators())
+    run_import(writable_store, "i.csv", b"id,name,theme,polarity\n lcc078 ,Renamed,Waste,high\n")
+    indicators = writable_store.indicators().set_index("id")
+    assert len(indicators) == count and indicators.loc["LCC078", "name"] == "Renamed"
 
 
 @pytest.mark.parametrize(
