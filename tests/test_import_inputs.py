@@ -329,3 +329,18 @@ def test_cr_only_and_tab_delimited_files_are_read(writable_store, name, data):
 def test_implausible_figures_and_words_are_refused(writable_store, name, data, expected):
     """Population 0 or 1e15, deprivation ranks -5, 0, 1.5, an unknown theme service, a group with two names."""
     assert expected in refused(writable_store, name, data)
+
+
+def test_the_page_refuses_a_values_file_without_a_value_column(writable_store, monkeypatch, tmp_path):
+    """Page path: Preview shows the message naming the missing value column, no traceback, nothing written."""
+    from test_page_import import open_import_page, upload
+
+    before = writable_store.checksums()
+    data = b"indicator_id,authority_code,period\nLCC078,E10000018,2021/22\n"
+    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("novalue.csv", data))
+    at.button(key="upload_preview_button").click().run()
+    assert not at.exception
+    assert any("nothing was written" in error.value for error in at.error)
+    shown = " ".join(frame.value.to_string() for frame in at.dataframe)
+    assert "no column gives 'value'" in shown
+    assert writable_store.checksums() == before
