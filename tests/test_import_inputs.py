@@ -218,8 +218,11 @@ def test_the_page_asks_again_for_the_period_a_remembered_mapping_was_given(writa
 # -- defect 6 and item 7: what a spreadsheet or a Parquet file may hold --------------------------
 
 
-def xlsx_with_error(error: str) -> bytes:
-    """Return a workbook whose value cell B2 holds a cached spreadsheet error, as Excel saves it."""
+def xlsx_with_error(error: str | None, dimension: str | None = None) -> bytes:
+    """Return a workbook whose value cell D2 holds a cached spreadsheet error, as Excel saves it.
+
+    ``dimension`` replaces the sheet's declared dimension (``A1:D20000000``).
+    """
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["indicator_id", "authority_code", "period", "value"])
@@ -234,9 +237,13 @@ def xlsx_with_error(error: str) -> bytes:
             data = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 text = data.decode()
-                start = text.index('<c r="D2"')
-                end = text.index("</c>", start) + len("</c>")
-                data = (text[:start] + f'<c r="D2" t="e"><f>1/0</f><v>{error}</v></c>' + text[end:]).encode()
+                if error:
+                    start = text.index('<c r="D2"')
+                    end = text.index("</c>", start) + len("</c>")
+                    text = text[:start] + f'<c r="D2" t="e"><f>1/0</f><v>{error}</v></c>' + text[end:]
+                if dimension:
+                    text = text.replace('<dimension ref="A1:D2"/>', f'<dimension ref="{dimension}"/>')
+                data = text.encode()
             target.writestr(item, data)
     return out.getvalue()
 
@@ -263,11 +270,13 @@ def test_a_small_parquet_file_of_twenty_million_rows_is_refused_from_its_metadat
     assert "20,000,000 rows" in message and "over the limit of 6,000,000 rows" in message
 
 
-def test_a_sheet_declaring_too_many_rows_is_refused_before_it_is_read():
-    """A sheet's declared dimension over the limits: refused from the sheet's XML."""
+def test_a_sheet_declaring_too_many_rows_is_refused_before_it_is_read(writable_store):
+    """A sheet's declared dimension over the limits: refused from the sheet's XML, before its cells are read."""
     from benchmarking.ingest.limits import dimension
 
     assert dimension("A1:D20000000") == (20_000_000, 4) and dimension("A1") == (0, 0)
+    message = refused(writable_store, "v.xlsx", xlsx_with_error(None, dimension="A1:D20000000"))
+    assert "sheet 'Sheet' holds 20,000,000 rows and 4 columns" in message
 
 
 # -- defect 9 and 12: the smaller refusals and readings --------------------------------------------
