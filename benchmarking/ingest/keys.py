@@ -138,24 +138,29 @@ def canonical_periods(
     by_indicator = stored.groupby("indicator_id")["period"].agg(lambda p: sorted(set(p)))
     yearly = {i: periods for i, periods in by_indicator.items() if all(is_financial_year(p) for p in periods)}
     finals = set(zip(*[stored.loc[stored["status"].eq("final"), c] for c in ("indicator_id", "period")], strict=True))
-    keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels, "row": rows})
-    keyed["status"] = frame["status"].astype("string").str.lower() if "status" in frame.columns else pd.NA
-    for (indicator, label, status), group in keyed.dropna(subset=["indicator_id", "period"]).groupby(
-        ["indicator_id", "period", keyed["status"].fillna("")], sort=False
-    ):
-        message = None
-        if indicator in yearly and not is_financial_year(label) and span_or_none(str(label)):
+    keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
+    keyed["status"] = frame["status"].astype("string").str.lower().fillna("") if "status" in frame.columns else ""
+    keyed = keyed.astype({"indicator_id": object, "period": object, "status": object})
+    pairs = keyed.dropna(subset=["indicator_id", "period"]).drop_duplicates()
+    financial = {label: is_financial_year(label) for label in pairs["period"].unique()}
+    messages: dict[tuple[str, str, str], str] = {}
+    for indicator, label, status in pairs.itertuples(index=False):  # distinct (indicator, period, status) only
+        if indicator in yearly and not financial[label] and span_or_none(str(label)):
             names = [p for p in financial_years_of(label) if p in yearly[indicator]] or financial_years_of(label)
-            message = (
+            messages[(indicator, label, status)] = (
                 f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
                 f"(the store holds {', '.join(repr(p) for p in yearly[indicator][-3:])}): give the financial year "
                 f"it belongs to ({' or '.join(repr(n) for n in names)})"
             )
         elif status == "provisional" and (indicator, label) in finals:
-            message = (
+            messages[(indicator, label, status)] = (
                 f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
                 "figures do not replace final ones (give status 'revised' if these correct them)"
             )
-        if message:
-            issues += [ValidationIssue(file_name, int(row), column, message) for row in group["row"].head(20)]
-    return frame, issues[:200]
+    if not messages:
+        return frame, issues
+    flagged = pd.MultiIndex.from_frame(keyed).isin(list(messages))
+    for position in np.flatnonzero(flagged)[:200]:
+        key = tuple(keyed.iloc[position])
+        issues.append(ValidationIssue(file_name, int(rows[position]), column, messages[key]))
+    return frame, issues
