@@ -79,8 +79,14 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
         elif picked != NOT_IN_FILE:
             chosen[field_name] = picked
     mapping = ColumnMapping(table, layout, chosen, {k: v for k, v in constants.items() if v.strip()}, wide)
+    where, _, when = origin.partition(" (")  # 'remembered (saved 2026-12-02 03:50 UTC)'
     st.caption(
-        f"{origin.capitalize()} mapping. * = needed (an authority code or name). "
-        f"Now: {markdown_text(mapping.describe())}"
+        f"{where.capitalize()} mapping{f' ({markdown_text(when)}' if when else ''}. "
+        f"* = needed (an authority code or name). Now: {markdown_text(mapping.describe())}"
     )
+    if asked := [f for f in default.blank_constants() if not constants.get(f, "").strip()]:
+        st.warning(
+            f"Give {', '.join(field_label(f) for f in asked)} for this file: a remembered mapping keeps "
+            "which columns give which field, never a value given for every row (it may be another year's)."
+        )
     return mapping

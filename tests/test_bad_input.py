@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.ingest import reading
+from benchmarking.ingest import limits
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 
@@ -256,7 +256,7 @@ def test_bad_input_gives_a_clear_message_and_leaves_the_store_unchanged(
 
 def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(writable_store, monkeypatch):
     """The size limit says how big the file is, the limit, and what to do."""
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(limits, "MAX_FILE_BYTES", 1024)
     before = writable_store.checksums()
     with pytest.raises(BenchmarkingError, match=r"the file is [0-9.]+ kB, over the 1\.0 kB upload limit: split it"):
         run_import(writable_store, "big.csv", text(HEADER + GOOD_ROW * 90))

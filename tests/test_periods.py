@@ -7,7 +7,10 @@ import pytest
 from benchmarking.errors import BadPeriodError
 from benchmarking.method.periods import (
     financial_year_label,
+    financial_years_of,
+    is_financial_year,
     midpoint_or_none,
+    period_alias,
     period_end,
     period_start,
     period_status,
@@ -124,3 +127,25 @@ def test_tolerant_span_midpoint_and_end():
     assert midpoint_or_none("soon") is None
     assert period_end("Jun 2021") == dt.date(2021, 6, 30)
     assert period_end("soon") == dt.date(1900, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "label, years",
+    [
+        ("Mar 2022", ["2021/22"]),
+        ("2021", ["2020/21", "2021/22"]),
+        ("2022-03-31", ["2021/22"]),
+        ("2021/22", ["2021/22"]),
+    ],
+)
+def test_the_financial_years_a_period_falls_in(label, years):
+    """A month, a calendar year or a day names the financial years it overlaps (for the refusal message)."""
+    assert financial_years_of(label) == years
+
+
+def test_an_alias_is_the_stored_label_with_the_same_days():
+    """`2021-22`, `2021/2022` and `2021/22 (P)` mean the stored `2021/22`; `2021` and `Mar 2022` do not."""
+    stored = ["2020/21", "2021/22"]
+    assert [period_alias(label, stored) for label in ["2021-22", "2021/2022", "2021/22 (P)"]] == ["2021/22"] * 3
+    assert period_alias("2021", stored) is None and period_alias("Mar 2022", stored) is None
+    assert is_financial_year("2021-22 (P)") and not is_financial_year("2014-16") and not is_financial_year("2021")

@@ -226,8 +226,10 @@ def test_the_command_line_maps_previews_commits_and_undoes(writable_store, tmp_p
     assert "indicator_value: 0 added, 3 replaced" in capsys.readouterr().out
     values = writable_store.values(["2019/20"]).set_index(["indicator_id", "authority_code"])["value"]
     assert values.loc[("LCC078", "E10000016")] == 3
-    assert main(["--db", str(writable_store.path), "import", str(path), "--dry-run"]) == 0
-    assert "remembered mapping" in capsys.readouterr().out
+    assert main(["--db", str(writable_store.path), "import", str(path), "--dry-run"]) == 2
+    assert "--set indicator_id=VALUE" in capsys.readouterr().err  # the indicator is asked for again
+    assert main(command + ["--dry-run"]) == 0
+    assert "remembered (saved " in capsys.readouterr().out
     assert main(["--db", str(writable_store.path), "undo"]) == 0
     assert "Undid import" in capsys.readouterr().out
     after = writable_store.checksums()

@@ -83,6 +83,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             constants=_pairs(args.set, "--set", "edition=value"),
             indicators=context.indicators,
         )
+        if blank := mapping.blank_constants():
+            raise BenchmarkingError(_asks_again(source.name, origin, blank))
         mappings[source.name] = mapping
         if args.map or args.set or args.layout:
             origin = f"{origin} and adjusted"
@@ -129,6 +131,15 @@ def _newest_id(store: Store) -> int:
 def _unchanged(result) -> int:
     """Return how many rows read were already stored with the same values (neither added nor replaced)."""
     return max(result.rows - result.rejected - result.added - result.replaced, 0)
+
+
+def _asks_again(file_name: str, origin: str, fields: list[str]) -> str:
+    """Return the message for a remembered mapping whose one-value-for-every-row fields were not given again."""
+    options = " ".join(f"--set {name}=VALUE" for name in fields)
+    return (
+        f"{file_name}: the {origin} mapping gave {', '.join(fields)} one value for every row; values are not "
+        f"reused for another file (it may hold another period or indicator): give them again with {options}"
+    )
 
 
 def _per_table(counts: dict[str, dict[str, int]]) -> str:

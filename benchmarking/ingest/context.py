@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from benchmarking.ingest.keys import stored_value_periods
 from benchmarking.store import Store
 
 
@@ -17,6 +18,8 @@ class StoreContext:
     authorities: pd.DataFrame
     indicators: pd.DataFrame
     settings: Mapping[str, str]
+    value_periods: pd.DataFrame = field(default_factory=lambda: stored_value_periods(None))
+    """The distinct (indicator_id, period, status) of the stored values: the periods a file's labels mean."""
 
     def with_authorities(self, rows: pd.DataFrame) -> StoreContext:
         """Return a context that also knows the authorities in ``rows`` (code, name)."""
@@ -39,4 +42,4 @@ def store_context(store: Store | None) -> StoreContext:
         )
     authorities = store.authorities()[["code", "name"]]
     indicators = store.indicators()[["id", "name"]]
-    return StoreContext(authorities, indicators, store.settings())
+    return StoreContext(authorities, indicators, store.settings(), stored_value_periods(store))

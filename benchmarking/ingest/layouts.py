@@ -105,6 +105,10 @@ class ColumnMapping:
             fields.add("authority_code")
         return fields | header_fields(self.layout)
 
+    def blank_constants(self) -> list[str]:
+        """Return the fields that ask for one value for every row and have none yet (a remembered mapping's)."""
+        return [f for f, v in self.constants.items() if not str(v).strip()]
+
     def missing_fields(self) -> list[str]:
         """Return the required fields that nothing in the mapping gives."""
         return [f for f in required_fields(self.table) if f not in self.provided()]
@@ -112,7 +116,7 @@ class ColumnMapping:
     def describe(self) -> str:
         """Return the mapping in one line, for the command line and the page."""
         parts = [f"{f} <- '{c}'" for f, c in self.columns.items()]
-        parts += [f"{f} = '{v}'" for f, v in self.constants.items()]
+        parts += [f"{f} = '{v}'" if str(v).strip() else f"{f} = (give a value)" for f, v in self.constants.items()]
         if self.layout != LONG and self.wide_columns:
             header = "period" if self.layout == WIDE_PERIODS else "indicator_id"
             shown = ", ".join(f"'{c}'" for c in self.wide_columns[:4])

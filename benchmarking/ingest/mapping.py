@@ -19,13 +19,16 @@ import pandas as pd
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
+from benchmarking.ingest.keys import canonical_periods
 from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
-from benchmarking.ingest.remembered import mapping_key
+from benchmarking.ingest.remembered import mapping_key, remembered_json
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 from benchmarking.store import schema
 
 GIVEN = "(given for every row)"
+PERIOD_TABLES = ("indicator_value", "spend", "funding", "dashboard_extra")
+"""Tables whose period labels are put in the store's spelling (``keys.canonical_periods``)."""
 
 
 @dataclass
@@ -50,8 +53,8 @@ class MappedFile:
         return self.mapping.table
 
     def setting(self) -> tuple[str, str]:
-        """Return the ``setting`` row (key, JSON) that remembers this file's mapping."""
-        return mapping_key(self.columns), self.mapping.to_json()
+        """Return the ``setting`` row (key, JSON) that remembers this file's mapping (its columns, not its values)."""
+        return mapping_key(self.columns), remembered_json(self.mapping)
 
     @property
     def item(self) -> tuple[str, pd.DataFrame, str]:
@@ -114,6 +117,28 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
         issues.append(
             ValidationIssue(
                 file_name, None, None, f"a wide table needs the columns whose headers are {what}: choose them"
+            )
+        )
+    if mapping.table == "indicator_value" and mapping.layout == LONG and "value" not in mapping.provided():
+        issues.append(
+            ValidationIssue(
+                file_name,
+                None,
+                "value",
+                "no column gives 'value' (the figures): a file of indicator values needs the column that holds "
+                f"them; its columns are {', '.join(repr(c) for c in columns[:30])}. Choose it (--map value=COLUMN "
+                "on the command line, or the Value field on the page)",
+            )
+        )
+    for name in mapping.blank_constants():
+        issues.append(
+            ValidationIssue(
+                file_name,
+                None,
+                None,
+                f"'{name}' ({field_label(name)}) takes one value for every row, and a remembered mapping does not "
+                f"keep values from another file: give it for this file (--set {name}=VALUE on the command line, "
+                "or the field on the page)",
             )
         )
     for name in mapping.missing_fields():
@@ -190,6 +215,12 @@ def apply_mapping(
         result["authority_code"], unresolved = _resolve_codes(result["authority_code"], context)
     if "indicator_id" in result.columns and len(context.indicators):
         result["indicator_id"] = _resolve_indicators(result["indicator_id"], context)
+    if "period" in result.columns and mapping.table in PERIOD_TABLES:
+        column = mapping.columns.get("period") or (f"period {GIVEN}" if "period" in mapping.constants else "headers")
+        rows = result[FILE_ROW].to_numpy() if FILE_ROW in result.columns else np.arange(n) + 2
+        result, issues = canonical_periods(result, context.value_periods, file_name, column, rows)
+        if issues:
+            raise ImportValidationError(issues)
     for name, labels in where.items():
         result[FILE_COLUMN + name] = labels
     return MappedFile(

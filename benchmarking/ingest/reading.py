@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import csv
 import hashlib
+import io
 import re
 import tempfile
 import zipfile
@@ -23,9 +24,16 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError, ValidationIssue
+from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by the upload page)
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    check_parquet_shape,
+    check_shape,
+    check_size,
+    dimension,
+)
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_COLUMNS = 500
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
 
@@ -45,6 +53,10 @@ def read_file(
     name = path.name
     if not path.exists():
         raise BenchmarkingError(f"{name}: file not found at {path}")
+    if path.is_dir():
+        raise BenchmarkingError(
+            f"{path} is a folder, not a file: give the path of a .csv, .xlsx or .parquet file in it"
+        )
     size = path.stat().st_size
     check_size(name, size)
     if size == 0:
@@ -57,6 +69,7 @@ def read_file(
         elif suffix in (".xlsx", ".xlsm"):
             frame = _read_xlsx(path, sheet)
         elif suffix == ".parquet":
+            check_parquet_shape(path)
             frame = pd.read_parquet(path)
         else:
             raise _single_issue(name, f"unsupported file type '{suffix or 'none'}': use .csv, .xlsx or .parquet")
@@ -93,25 +106,6 @@ def read_file(
 _NOT_UTF8 = "the file is not UTF-8 text ({detail}); in Excel use Save As > 'CSV UTF-8', or re-save it as UTF-8"
 
 
-def check_size(file_name: str, size: int) -> None:
-    """Raise ImportValidationError when a file is over the size limit (``MAX_FILE_BYTES``)."""
-    if size > MAX_FILE_BYTES:
-        raise _single_issue(
-            file_name,
-            f"the file is {_human_size(size)}, over the {_human_size(MAX_FILE_BYTES)} "
-            "upload limit: split it into smaller files (for example one per year) "
-            "or save it as Parquet",
-        )
-
-
-def _human_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):,.1f} MB"
-    if size >= 1024:
-        return f"{size / 1024:,.1f} kB"
-    return f"{size:,} bytes"
-
-
 def _check_header(name: str, columns: list[str]) -> None:
     issues = []
     for position, column in enumerate(columns, start=1):
@@ -144,17 +138,22 @@ def _check_header(name: str, columns: list[str]) -> None:
 
 
 def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) -> pd.DataFrame:
+    """Read a CSV as text: comma, semicolon or tab delimited; lines ending in LF, CRLF or CR alone."""
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
     text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # raises on non-UTF-8 text
+    source: Path | io.BytesIO = path
+    if b"\r" in head and b"\n" not in head:  # lines ending in CR alone (old Mac files): read them as lines
+        source = io.BytesIO(path.read_bytes().replace(b"\r", b"\n"))
+        head, text = head.replace(b"\r", b"\n"), text.replace("\r", "\n")
     first_line = head.split(b"\n", 1)[0]
-    sep = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    sep = max((",", ";", "\t"), key=lambda mark: (first_line.count(mark.encode()), mark == ","))
     header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep), [])
     if len(head) == path.stat().st_size and not text.rstrip("\r\n").count("\n"):
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
-    if progress is not None and header:
+    if progress is not None and header and source is path:
         return _read_csv_in_blocks(path, sep, header, progress)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
     # pandas renames repeated and blank header cells ('value.1', 'Unnamed: 2'); keep them as
     # written so that the header check can name them.
     if len(header) == frame.shape[1]:
@@ -207,15 +206,36 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         sheet = list(sheets)[sheet]
     if sheet not in sheets:
         raise _single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are {', '.join(map(repr, sheets))}")
-    _inspect_sheet(path, sheet, sheets[sheet])
-    # openpyxl reads the values Excel cached for formulas, never the formula text.
-    cells = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None)
+    errors = _inspect_sheet(path, sheet, sheets[sheet])
+    # openpyxl reads the values Excel cached for formulas, never the formula text. Cells are
+    # read as written: '#N/A' typed as text stays text, refused like the same text in a CSV.
+    cells = pd.read_excel(
+        path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None, keep_default_na=False, na_values=[]
+    )
     if cells.empty:
         raise _single_issue(name, f"sheet {sheet!r} is empty: choose the sheet that holds the data")
     header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]]
+    if errors:
+        raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
     frame = cells.iloc[1:].reset_index(drop=True)
     frame.columns = header
     return frame
+
+
+def _error_issue(file_name: str, ref: str, text: str, header: list[str]) -> ValidationIssue:
+    """Return the issue for a cell holding a spreadsheet error (``#DIV/0!``), at its row and column."""
+    letters, digits = re.match(r"([A-Z]*)(\d*)", ref).groups()
+    position = 0
+    for letter in letters:
+        position = position * 26 + ord(letter) - ord("A") + 1
+    column = header[position - 1] if 0 < position <= len(header) and header[position - 1] else f"column {letters}"
+    return ValidationIssue(
+        file_name,
+        int(digits) if digits else None,
+        column,
+        f"cell {ref} holds the spreadsheet error {text!r}, not a value: correct the formula, or clear the cell "
+        "if no value was published",
+    )
 
 
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -249,13 +269,24 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def _inspect_sheet(path: Path, sheet: str, part: str) -> None:
-    """Raise when the sheet has merged cells or formulas without a saved (cached) result."""
+def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
+    """Return the cells holding a spreadsheet error (reference, text such as ``#DIV/0!``).
+
+    Raise when the sheet has merged cells, formulas without a saved (cached) result, or
+    more rows or cells than the limits (from its declared dimension, else as rows are met).
+    """
     merged: list[str] = []
     uncached: list[str] = []
+    errors: list[tuple[str, str]] = []
+    rows = columns = 0
     with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
         for _, element in ElementTree.iterparse(stream):
-            if element.tag == f"{_SHEET_NS}c":
+            if element.tag == f"{_SHEET_NS}dimension":
+                rows, columns = dimension(element.get("ref", ""))
+                check_shape(path.name, rows, columns, f"sheet {sheet!r}")
+            elif element.tag == f"{_SHEET_NS}c":
+                if element.get("t") == "e":
+                    errors.append((element.get("r", "?"), element.findtext(f"{_SHEET_NS}v") or "#ERROR"))
                 formula = element.find(f"{_SHEET_NS}f")
                 if formula is not None and element.get("t") != "str":
                     value = element.find(f"{_SHEET_NS}v")
@@ -265,6 +296,9 @@ def _inspect_sheet(path: Path, sheet: str, part: str) -> None:
             elif element.tag == f"{_SHEET_NS}mergeCell":
                 merged.append(element.get("ref", "?"))
             elif element.tag == f"{_SHEET_NS}row":
+                rows_met = int(element.get("r") or 0)
+                if rows_met > MAX_ROWS:
+                    check_shape(path.name, rows_met, columns, f"sheet {sheet!r}")
                 element.clear()
     issues = []
     if merged:
@@ -291,6 +325,7 @@ def _inspect_sheet(path: Path, sheet: str, part: str) -> None:
         )
     if issues:
         raise ImportValidationError(issues)
+    return errors
 
 
 @contextlib.contextmanager

@@ -3,11 +3,20 @@
 A mapping is remembered in the store's ``setting`` table as JSON under
 ``mapping:<signature of the column set>`` (saved with the import that used it), so the
 next file with the same columns maps itself.
+
+Columns are remembered, values are not: a field that the import gave one value for every
+row (``--set period=2020/21``, a page field) is remembered only as a field that *asks* for
+a value, so the next file (next year's figures, another indicator) is never written into
+the old period or indicator. A remembered mapping comes back with those fields blank
+(``ColumnMapping.blank_constants``), and the command line and the page ask for them again.
+The date the mapping was saved is kept with it and shown with it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -30,15 +39,41 @@ def mapping_key(columns: Iterable[object]) -> str:
     return SETTING_PREFIX + column_signature(columns)
 
 
+def remembered_json(mapping: ColumnMapping, saved_at: dt.datetime | None = None) -> str:
+    """Return the JSON that remembers ``mapping``: its columns, the fields that ask for a value, and the date.
+
+    The constants' values are left out: only their fields are kept (``asks``).
+    """
+    saved_at = saved_at or dt.datetime.now(dt.UTC)
+    data = json.loads(replace(mapping, constants={}).to_json())
+    data["asks"] = sorted(mapping.constants)
+    data["saved"] = saved_at.strftime("%Y-%m-%d %H:%M UTC")
+    return json.dumps(data, sort_keys=True)
+
+
+def saved_on(settings: Mapping[str, str], columns: list[str]) -> str | None:
+    """Return when the mapping for this column set was saved ('2026-12-02 03:50 UTC'), or None."""
+    try:
+        saved = json.loads(settings.get(mapping_key(columns)) or "{}").get("saved")
+    except (ValueError, AttributeError):
+        return None
+    return str(saved) if saved else None
+
+
 def saved_mapping(settings: Mapping[str, str], columns: list[str]) -> ColumnMapping | None:
-    """Return the mapping remembered for this column set, fitted to this file's columns, or None."""
+    """Return the mapping remembered for this column set, fitted to this file's columns, or None.
+
+    Fields that were given one value for every row come back blank: they ask for a value again.
+    """
     text = settings.get(mapping_key(columns))
     if not text:
         return None
     try:
         mapping = ColumnMapping.from_json(text)
+        asks = set(json.loads(text).get("asks", ())) | set(mapping.constants)  # an older save kept the values
     except (ValueError, KeyError, TypeError, AttributeError):
         return None  # an unreadable saved mapping is ignored: the file is recognised afresh
+    mapping = replace(mapping, constants={str(field): "" for field in sorted(asks)})
     if mapping.layout == WIDE_PERIODS:  # this year's file has this year's period columns
         mapping = replace(mapping, wide_columns=tuple(c for c in columns if looks_like_period(c)))
     used = set(mapping.columns.values()) | set(mapping.wide_columns)
@@ -52,8 +87,12 @@ def choose_mapping(
     context: StoreContext,
     table: str | None = None,
 ) -> tuple[ColumnMapping, str]:
-    """Return (mapping, where it came from): the one remembered for these columns, else a guess."""
+    """Return (mapping, where it came from): the one remembered for these columns, else a guess.
+
+    Where it came from is 'recognised', or 'remembered (saved 2026-12-02 03:50 UTC)'.
+    """
     saved = saved_mapping(context.settings, columns)
     if saved is not None and (table is None or saved.table == table):
-        return saved, "remembered"
+        when = saved_on(context.settings, columns)
+        return saved, f"remembered (saved {when})" if when else "remembered (saved before dates were kept)"
     return recognise(columns, table, context.indicators), "recognised"

@@ -12,11 +12,25 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadPeriodError, ValidationIssue
+from benchmarking.ingest.keys import (
+    CONTROL,
+    INVISIBLE,
+    KEY_COLUMNS,
+    MAX_NAME_LENGTH,
+    NAME_COLUMNS,
+    canonical_codes,
+    canonical_ids,
+    describe_invisible,
+)
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
-from benchmarking.method.periods import period_start, period_status
+from benchmarking.method.periods import period_start, period_status, split_status
 from benchmarking.store import schema
 
 MAX_ISSUES_PER_CHECK = 20
+POPULATION_RANGE = (100, 100_000_000)
+"""An authority's population: more than a hundred people, fewer than the UK's 70 million with room to spare."""
+LARGEST_RANK = 100_000
+"""A deprivation rank is a whole number from 1 (most deprived); no IMD ranks more areas than this."""
 _POLARITY_WORDS = {
     "high": "high",
     "higher": "high",
@@ -169,7 +183,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
         check.flag(no_mid, "polarity", "polarity 'target' needs a target_midpoint")
     if table == "authority" and "kind" in out:
         out["kind"] = _one_of(out["kind"], schema.AUTHORITY_KINDS, "kind", "bad kind", check)
-    if table == "spend" and "service" in out:
+    if table in ("spend", "theme_service") and "service" in out:
         out["service"] = _one_of(out["service"], schema.SERVICES, "service", "unknown service", check)
     if table == "indicator_value":
         status = out["status"] if "status" in out else pd.Series(None, index=out.index, dtype="object")
@@ -177,8 +191,9 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
         if "period" in out:
             marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
             marked = {label: status for label, status in marked.items() if status}
-            if marked:  # only labels such as '2024 (Rev)' carry a status of their own
+            if marked:  # only labels such as '2024 (Rev)' carry a status of their own, and it is no part of the period
                 status = status.fillna(out["period"].map(marked))
+                out["period"] = out["period"].replace({label: split_status(label)[0] for label in marked})
         out["status"] = status.fillna("final")
 
 
@@ -198,3 +213,82 @@ def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = froz
     if problems:
         bad = out["period"].isin(list(problems))
         check.flag(bad, "period", lambda cell: problems.get(cell, "unrecognised period"))
+
+
+def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: set[str], indicators: set[str]) -> None:
+    """Refuse control and invisible characters and over-long names; put keys in canonical form, in place.
+
+    The rules are ``keys``'s: codes and ids matched to the store's spelling ignoring case,
+    new ONS codes upper-cased, no invisible character in a key or a name (returns None).
+    """
+    keys = KEY_COLUMNS.get(table, {})
+    strict = set(keys) | set(NAME_COLUMNS.get(table, ()))
+    for column in out.columns:
+        cells = out[column]
+        if not (pd.api.types.is_object_dtype(cells) or pd.api.types.is_string_dtype(cells)):
+            continue
+        pattern = INVISIBLE if column in strict else CONTROL
+        bad = [cell for cell in cells.dropna().unique() if pattern.search(str(cell))]  # few distinct cells
+        if not bad:
+            continue
+        if column in strict:
+            check.flag(
+                cells.isin(bad),
+                column,
+                lambda cell: (
+                    f"holds an invisible or control character ({describe_invisible(cell)}), "
+                    "which would make a key or name that looks like another: delete it and type the text again"
+                ),
+            )
+        else:
+            check.flag(
+                cells.isin(bad),
+                column,
+                lambda cell: f"holds a control character ({describe_invisible(cell)}): delete it",
+            )
+    for column in NAME_COLUMNS.get(table, ()):
+        if column in out:
+            check.flag(
+                out[column].astype("string").str.len().gt(MAX_NAME_LENGTH).fillna(False),
+                column,
+                lambda cell: (
+                    f"the name is {len(str(cell)):,} characters long, over the limit of {MAX_NAME_LENGTH}: shorten it"
+                ),
+            )
+    for column, kind in keys.items():
+        if column in out:
+            if kind == "authority":
+                out[column] = canonical_codes(out[column], authorities)
+            else:
+                out[column] = canonical_ids(out[column], indicators)
+
+
+def check_bounds(table: str, out: pd.DataFrame, check: RowChecker) -> None:
+    """Refuse populations and deprivation ranks outside their sensible range (returns None)."""
+    if table == "authority" and "population" in out:
+        low, high = POPULATION_RANGE
+        population = out["population"]
+        check.flag(
+            population.between(0, 1e15) & ((population < low) | (population > high)),  # else flagged already
+            "population",
+            lambda cell: (
+                f"population {cell} is not plausible for an authority: give a number of people from {low:,} to {high:,}"
+            ),
+        )
+    if table == "deprivation" and "rank_of_average_rank" in out:
+        rank = out["rank_of_average_rank"]
+        check.flag(
+            rank.between(-1e15, 1e15) & ((rank < 1) | (rank > LARGEST_RANK) | (rank % 1 != 0)),
+            "rank_of_average_rank",
+            lambda cell: f"rank {cell} is not a rank: give a whole number from 1 (most deprived) to {LARGEST_RANK:,}",
+        )
+    if table == "comparator_group" and {"group_id", "name"} <= set(out.columns):
+        names = out.dropna(subset=["group_id", "name"]).groupby("group_id")["name"].unique()
+        for group_id, spelled in names[names.map(len) > 1].head(MAX_ISSUES_PER_CHECK).items():
+            shown = " and ".join(repr(name) for name in spelled[:3])
+            check.flag(
+                out["group_id"].eq(group_id),
+                "name",
+                f"comparator group {group_id!r} has more than one name ({shown}): one group id, one name; "
+                "give each list its own id",
+            )

@@ -17,7 +17,15 @@ import pyarrow.compute as pc
 
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
-from benchmarking.ingest.rules import RowChecker, check_domain, check_duplicate_keys, check_known, check_periods
+from benchmarking.ingest.rules import (
+    RowChecker,
+    check_bounds,
+    check_domain,
+    check_duplicate_keys,
+    check_known,
+    check_periods,
+    check_text,
+)
 from benchmarking.method.periods import period_start
 from benchmarking.store import Store, schema
 
@@ -129,6 +137,9 @@ def check(
             )
             out[column] = lowered.isin(_TRUE)
 
+    known_authorities, known_indicators = set(known_authorities), set(known_indicators)
+    check_text(table, out, check, known_authorities, known_indicators)
+    check_bounds(table, out, check)
     check_domain(table, out, check)
     # Notes may apply to any authority, indicator or period, written '*'.
     wildcard = {"*"} if table == "note" else set()

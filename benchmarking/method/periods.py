@@ -10,6 +10,22 @@ Status markers: a trailing ``(Rev)``, ``(Revised)``, ``(R)``, ``(P)``, ``(Prov)`
 ``(Provisional)``, ``(Final)`` or ``(OT)`` (outturn) names the figures' status
 (``STATUS_MARKERS``, any case) and is no part of the period; any other bracketed text
 makes the label unreadable.
+
+Aliases (``period_alias``, ``financial_years_of``; applied to imported files by
+``ingest.keys.canonical_periods``): one period has one label in the store.
+
+- A label whose days are exactly those of a stored label is that period and is written
+  with the stored label: ``2021-22``, ``2021/2022`` and ``2021-2022`` are ``2021/22``
+  when the store holds ``2021/22`` (and a corrected ``2021-22`` value replaces it).
+- A status marker is no part of the period: ``2021/22 (P)`` is period ``2021/22`` with
+  status ``provisional`` (the status column), never a second period. Provisional figures
+  never replace final ones: they are refused for an indicator and period whose final
+  figures are stored.
+- For an indicator whose stored figures are all by financial year, a label of another
+  kind (a calendar year such as ``2021`` or a Parquet integer, a month such as
+  ``Mar 2022``, a day such as a Parquet date ``2022-03-31``, a quarter) is refused, naming
+  the stored financial year(s) it falls in: one such row would otherwise be a period of
+  its own, ranked against no other authority.
 """
 
 from __future__ import annotations
@@ -200,3 +216,34 @@ def pooled_years_label(label: str) -> str | None:
 def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def is_financial_year(label: str) -> bool:
+    """Return True when the label (without a status marker) names one financial or academic year."""
+    m = _FINANCIAL.match(_without_status(str(label)))
+    return bool(m) and _end_year(int(m.group(1)), m.group(2)) == int(m.group(1)) + 1
+
+
+def financial_years_of(label: str) -> list[str]:
+    """Return the financial-year labels (``2021/22``) whose days overlap the period's; [] if unreadable.
+
+    ``Mar 2022`` -> ``['2021/22']``; ``2021`` -> ``['2020/21', '2021/22']``.
+    """
+    span = span_or_none(str(label))
+    if span is None:
+        return []
+    start, end = span
+    first = start.year if start.month >= 4 else start.year - 1
+    last = end.year if end.month >= 4 else end.year - 1
+    return [financial_year_label(year) for year in range(first, last + 1)]
+
+
+def period_alias(label: str, stored: list[str]) -> str | None:
+    """Return the stored label that names exactly the same days as ``label`` (not itself), else None."""
+    span = span_or_none(_without_status(str(label)))
+    if span is None:
+        return None
+    for other in stored:
+        if other != label and span_or_none(str(other)) == span:
+            return str(other)
+    return None

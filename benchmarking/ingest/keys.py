@@ -1,0 +1,166 @@
+"""Canonical keys: authority codes, indicator ids and names as the store compares them.
+
+A key that differs from a stored one only by case or by characters nobody can see would
+add a second authority or indicator beside the first. So, before any comparison:
+
+- every cell has its surrounding spaces trimmed (``validation``);
+- an authority code is matched to a stored code ignoring case (``e10000003`` is
+  ``E10000003``); a new code that has the ONS shape (a letter and eight digits) is written
+  in upper case, as ONS writes it;
+- an indicator id is matched to a stored id ignoring case (``lcc001`` is ``LCC001``, kept
+  in the store's spelling); a new id keeps the spelling the file gives;
+- a key or a name holding a control or invisible character (NUL, a tab or line break, a
+  zero-width space, a soft hyphen, a byte-order mark, a direction mark) is refused at its
+  row and column: such a character cannot be seen in a table or a chart, so two keys that
+  look the same would differ;
+- any other text refuses NUL and the other control characters (tabs and line breaks
+  are allowed in notes and descriptions);
+- a name (authority, indicator, theme, comparator group) longer than ``MAX_NAME_LENGTH``
+  characters is refused: no published name is that long, and every chart, table and
+  briefing shows names whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import ValidationIssue
+from benchmarking.method.periods import (
+    financial_years_of,
+    is_financial_year,
+    period_alias,
+    span_or_none,
+    split_status,
+    status_of_marker,
+)
+
+ONS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
+MAX_NAME_LENGTH = 200
+
+KEY_COLUMNS: dict[str, dict[str, str]] = {
+    "authority": {"code": "authority"},
+    "indicator": {"id": "indicator"},
+    "indicator_value": {"indicator_id": "indicator", "authority_code": "authority"},
+    "spend": {"authority_code": "authority"},
+    "funding": {"authority_code": "authority"},
+    "deprivation": {"authority_code": "authority"},
+    "dashboard_extra": {"indicator_id": "indicator"},
+    "theme_service": {},
+    "comparator_group": {"authority_code": "authority", "member_code": "authority"},
+    "note": {"indicator_id": "indicator", "authority_code": "authority"},
+}
+"""Table -> its columns that hold an authority code or an indicator id, and which."""
+
+NAME_COLUMNS: dict[str, tuple[str, ...]] = {
+    "authority": ("name",),
+    "indicator": ("name", "theme"),
+    "theme_service": ("theme",),
+    "comparator_group": ("name", "group_id"),
+}
+"""Table -> its columns that hold a name (no invisible characters, at most ``MAX_NAME_LENGTH``)."""
+
+INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+"""Control and format characters that no key or name may hold (Unicode Cc and the common Cf)."""
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters that no text may hold (tab, line feed and carriage return are allowed)."""
+
+
+def describe_invisible(text: object) -> str:
+    """Return the first invisible character in ``text`` as a code point (``U+200B``), '' if none."""
+    found = INVISIBLE.search(str(text))
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
+def canonical_codes(cells: pd.Series, known: Iterable[str]) -> pd.Series:
+    """Return authority codes in the store's spelling (matched ignoring case); new ONS-shaped codes upper-cased."""
+    return _canonical(cells, known, upper_ons=True)
+
+
+def canonical_ids(cells: pd.Series, known: Iterable[str]) -> pd.Series:
+    """Return indicator ids in the store's spelling when they match a stored id ignoring case; others unchanged."""
+    return _canonical(cells, known, upper_ons=False)
+
+
+def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool) -> pd.Series:
+    stored = {str(k).casefold(): str(k) for k in known if isinstance(k, str)}
+    changes: dict[str, str] = {}
+    for cell in cells.dropna().unique():
+        text = str(cell)
+        fixed = stored.get(text.casefold())
+        if fixed is None and upper_ons and ONS_CODE.match(text):
+            fixed = text.upper()
+        if fixed is not None and fixed != text:
+            changes[text] = fixed
+    return cells.replace(changes) if changes else cells
+
+
+def stored_value_periods(store) -> pd.DataFrame:
+    """Return the distinct (indicator_id, period, status) of the store's values (empty for a missing store)."""
+    empty = pd.DataFrame({"indicator_id": [], "period": [], "status": []}, dtype=object)
+    if store is None or not store.exists():
+        return empty
+    with store.reading() as con:
+        return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
+
+
+def canonical_periods(
+    frame: pd.DataFrame, stored: pd.DataFrame, file_name: str, column: str, rows: np.ndarray
+) -> tuple[pd.DataFrame, list[ValidationIssue]]:
+    """Return the rows with each period in the store's label and its status apart, and the refused rows' issues.
+
+    The rules are ``method.periods``'s (aliases): a marker such as ``(P)`` becomes the
+    status, a label naming a stored period's days becomes its label, a label of another
+    kind than an indicator's stored financial years is refused naming them, and
+    provisional figures over stored final ones are refused. ``column`` names the file's
+    period column and ``rows`` the file rows, for the messages.
+    """
+    if "period" not in frame or frame.empty:
+        return frame, []
+    labels = frame["period"].astype("string").str.strip()
+    split = {label: split_status(label) for label in labels.dropna().unique()}
+    marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
+    marked = {label: status for label, status in marked.items() if status}
+    if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
+        given = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        frame = frame.assign(status=given.where(given.notna(), labels.map(marked)))
+        labels = labels.map(lambda label: split[label][0] if label in marked else label)
+    known = [str(label) for label in stored["period"].dropna().unique()]
+    aliases = {label: period_alias(label, known) for label in labels.dropna().unique() if label not in known}
+    labels = labels.replace({old: new for old, new in aliases.items() if new})
+    frame = frame.assign(period=labels)
+    issues: list[ValidationIssue] = []
+    if "indicator_id" not in frame.columns or stored.empty:
+        return frame, issues
+    by_indicator = stored.groupby("indicator_id")["period"].agg(lambda p: sorted(set(p)))
+    yearly = {i: periods for i, periods in by_indicator.items() if all(is_financial_year(p) for p in periods)}
+    finals = set(zip(*[stored.loc[stored["status"].eq("final"), c] for c in ("indicator_id", "period")], strict=True))
+    keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
+    keyed["status"] = frame["status"].astype("string").str.lower().fillna("") if "status" in frame.columns else ""
+    keyed = keyed.astype({"indicator_id": object, "period": object, "status": object})
+    pairs = keyed.dropna(subset=["indicator_id", "period"]).drop_duplicates()
+    financial = {label: is_financial_year(label) for label in pairs["period"].unique()}
+    messages: dict[tuple[str, str, str], str] = {}
+    for indicator, label, status in pairs.itertuples(index=False):  # distinct (indicator, period, status) only
+        if indicator in yearly and not financial[label] and span_or_none(str(label)):
+            names = [p for p in financial_years_of(label) if p in yearly[indicator]] or financial_years_of(label)
+            messages[(indicator, label, status)] = (
+                f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
+                f"(the store holds {', '.join(repr(p) for p in yearly[indicator][-3:])}): give the financial year "
+                f"it belongs to ({' or '.join(repr(n) for n in names)})"
+            )
+        elif status == "provisional" and (indicator, label) in finals:
+            messages[(indicator, label, status)] = (
+                f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
+                "figures do not replace final ones (give status 'revised' if these correct them)"
+            )
+    if not messages:
+        return frame, issues
+    flagged = pd.MultiIndex.from_frame(keyed).isin(list(messages))
+    for position in np.flatnonzero(flagged)[:200]:
+        key = tuple(keyed.iloc[position])
+        issues.append(ValidationIssue(file_name, int(rows[position]), column, messages[key]))
+    return frame, issues
