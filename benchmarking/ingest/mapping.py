@@ -119,15 +119,17 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 file_name, None, None, f"a wide table needs the columns whose headers are {what}: choose them"
             )
         )
-    if mapping.table == "indicator_value" and mapping.layout == LONG and "value" not in mapping.provided():
+    figures = schema.VALUE_COLUMNS.get(mapping.table, ())  # the one list of each table's figure columns
+    if figures and mapping.layout == LONG and not set(figures) & set(mapping.provided()):
+        name = figures[0]
         issues.append(
             ValidationIssue(
                 file_name,
                 None,
-                "value",
-                "no column gives 'value' (the figures): a file of indicator values needs the column that holds "
-                f"them; its columns are {', '.join(repr(c) for c in columns[:30])}. Choose it (--map value=COLUMN "
-                "on the command line, or the Value field on the page)",
+                name,
+                f"no column gives '{name}' (the figures): a file for table {mapping.table} needs the column that "
+                f"holds them; its columns are {', '.join(repr(c) for c in columns[:30])}. Choose it "
+                f"(--map {name}=COLUMN on the command line, or the {field_label(name)} field on the page)",
             )
         )
     for name in mapping.blank_constants():
