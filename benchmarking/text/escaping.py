@@ -29,6 +29,7 @@ CELL_LIMIT = 120
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKDOWN = {c: "\\" + c for c in string.punctuation} | _HTML
+_GENERATED = {c: "\\" + c for c in "\\`*_[]!|#$~:"} | _HTML
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -48,8 +49,13 @@ def markdown(text: object) -> str:
 
 
 def generated_markdown(text: object) -> str:
-    """Return stored text for a Markdown file the package writes (the public report): the same rule."""
-    return markdown(text)
+    """Return stored text for a Markdown file the package writes (the public report), on one line.
+
+    The file is read as source too, so only the marks that make markup are escaped: HTML
+    (``<script>``, ``<img>``) as entities, and with a backslash the marks of links, images,
+    emphasis, code, tables, headings and maths; slashes, dots and brackets stay readable.
+    """
+    return "".join(_GENERATED.get(c, c) for c in one_line(text))
 
 
 def reportlab(text: object) -> str:
