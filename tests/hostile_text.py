@@ -26,6 +26,7 @@ INDICATOR_SUFFIX = f" {HTML} ![i](http://{HOST}/i.png)"
 SOURCE = f"[source](http://{HOST}/source)"
 NOTE = f"Note {IMAGE} {LINK}"
 DATASET_SUFFIX = f" [d](http://{HOST}/d)"
+DATASET_LABEL = f"Data {LINK}"
 RAW_MARKUP = ["![", "](http", "$x^2$", ":red[", "<img", "<a href", "\n#"]
 """Pieces of the hostile text that must never reach a Markdown element unescaped."""
 
@@ -52,6 +53,7 @@ def hostile_store(demo_store_path: Path, path: Path) -> Path:
         con.execute("UPDATE theme_service SET theme = theme || ?", [THEME_SUFFIX])
         con.execute("INSERT INTO note VALUES ('*', '*', '*', ?, NULL)", [NOTE])
         con.execute("UPDATE dataset SET name = name || ?, source = ?", [DATASET_SUFFIX, SOURCE])
+        con.execute("INSERT OR REPLACE INTO setting VALUES ('dataset_label', ?)", [DATASET_LABEL])
     finally:
         con.close()
     return path
