@@ -50,7 +50,7 @@ row[1].metric(
     help="Rank of the average rank over the indicators of county council functions",
 )
 row[2].metric(
-    *map(escape, spend_card(figures)),
+    *spend_card(figures),  # fixed label, figure in words
     help=f"Net revenue expenditure per head {money(figures.spend.value)} "
     f"({escape(figures.spend.basis)}), ranked from the highest spender",
 )
@@ -67,7 +67,7 @@ elif figures.deprivation.rank is not None:
     )
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
-row[3].metric(escape(label), value, help=context_help)
+row[3].metric(label, value, help=context_help)
 st.caption(escape(currency_text(figures.currency)))
 counts, directions = figures.quartile_counts, figures.directions
 row = st.columns(4)

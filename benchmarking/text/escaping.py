@@ -16,7 +16,6 @@ the chart tooltip and the data tables.
 from __future__ import annotations
 
 import re
-import string
 
 import pandas as pd
 
@@ -28,8 +27,13 @@ CELL_LIMIT = 120
 
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MARKDOWN = {c: "\\" + c for c in string.punctuation} | _HTML
+_MARKDOWN = {c: "\\" + c for c in "\\`*_{}[]#+-.!|~$:"} | _HTML
+"""Marks that make Markdown in Streamlit (emphasis, code, links, images, headings, lists,
+tables, strike-through, KaTeX ``$``, ``:colour[...]``, ``:emoji:``, ``http://`` and ``www.``
+autolinks) get a backslash; ``, ; ? / ' " % = ^ @ ( )`` make nothing once ``[``, ``$``, ``:``
+and ``.`` are escaped, so they stay as written."""
 _GENERATED = {c: "\\" + c for c in "\\`*_[]!|#$~:"} | _HTML
+_ORDERED_ITEM = re.compile(r"^(\s*\d+)\)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -41,11 +45,12 @@ def one_line(text: object) -> str:
 def markdown(text: object) -> str:
     """Return text that Streamlit's Markdown shows literally, on one line.
 
-    Every ASCII punctuation mark is backslash-escaped (so no image, link, emphasis, heading,
+    Every mark that makes Markdown is backslash-escaped (so no image, link, emphasis, heading,
     list, table, ``$`` maths, ``:colour[...]`` or ``:emoji:`` and no bare ``http://`` or
     ``www.`` autolink), ``&``, ``<`` and ``>`` become HTML entities, line breaks spaces.
     """
-    return "".join(_MARKDOWN.get(c, c) for c in one_line(text))
+    escaped = "".join(_MARKDOWN.get(c, c) for c in one_line(text))
+    return _ORDERED_ITEM.sub(r"\1\\)", escaped)  # "1) " opening the text would start a list
 
 
 def generated_markdown(text: object) -> str:
