@@ -49,14 +49,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         key=f"png-{key}",
         on_click="ignore",
     )
-    middle.download_button(
-        "Download data (CSV)",
-        data=spreadsheet_csv(data),
-        file_name=f"{slug(name)}.csv",
-        mime="text/csv",
-        key=f"csv-{key}",
-        on_click="ignore",
-    )
+    download_csv("Download data (CSV)", data, f"{slug(name)}.csv", f"csv-{key}", middle)
     with st.expander(f"Data table: {escape(name)}"):
         st.dataframe(data, hide_index=True, width="stretch")
 

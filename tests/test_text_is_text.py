@@ -63,7 +63,7 @@ def test_markdown_rule_leaves_no_markup(text, raw):
     # Without its escaped marks (backslash + mark, entities) no mark that makes markup is left.
     bare = re.sub(r"\\[!-/:-@\[-`{-~]|&(lt|gt|amp);", "", escaped)
     assert raw not in bare
-    assert not set(bare) & set("\\`*_{}[]#+-.!|~$:<>&"), bare
+    assert not set(bare) & set("\\`*_{}[]()#+-.!|~$:<>&"), bare
     assert "\n" not in escaped and "\r" not in escaped and "\u2028" not in escaped
     assert "<" not in escaped and ">" not in escaped
     # Removing the escapes gives the text back.
@@ -328,3 +328,23 @@ def test_public_report_escapes_stored_text(hostile_path, tmp_path):
     text = out.read_text()
     assert "<script>" not in text and "&lt;script&gt;" in text
     assert f"](http://{HOST}" not in text and "<img" not in text
+
+
+def test_page_csv_downloads_neutralise_formula_cells():
+    """The pages' CSV buttons (chart data, Data page tables, league table) all send spreadsheet-safe bytes."""
+    from pathlib import Path
+
+    from pages._charts import download_csv
+
+    sent = {}
+
+    class Where:
+        def download_button(self, label, data, **kwargs):
+            sent.update(label=label, data=data, **kwargs)
+
+    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x","click")'], "value": [-1.5]})
+    download_csv("Data (CSV)", frame, "data.csv", "k", Where())
+    assert sent["data"].decode().splitlines() == ["name,value", '"\'=HYPERLINK(""http://x"",""click"")",-1.5']
+    pages = Path(__file__).resolve().parents[1] / "pages"
+    unsafe = [p.name for p in pages.glob("*.py") if ".to_csv(" in p.read_text() and not p.name.startswith("_import")]
+    assert unsafe == []  # every page download goes through download_csv

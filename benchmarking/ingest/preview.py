@@ -300,6 +300,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
 
 
 def markdown_text(text: object) -> str:
-    """Return text that Markdown shows exactly as written (no links, emphasis or HTML)."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    """Return text that Markdown shows exactly as written: the one rule, ``text.escaping.markdown``."""
+    from benchmarking.text.escaping import markdown
+
+    return markdown(text)

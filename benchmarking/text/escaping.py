@@ -27,13 +27,12 @@ CELL_LIMIT = 120
 
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_MARKDOWN = {c: "\\" + c for c in "\\`*_{}[]#+-.!|~$:"} | _HTML
+_MARKDOWN = {c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$:"} | _HTML
 """Marks that make Markdown in Streamlit (emphasis, code, links, images, headings, lists,
 tables, strike-through, KaTeX ``$``, ``:colour[...]``, ``:emoji:``, ``http://`` and ``www.``
-autolinks) get a backslash; ``, ; ? / ' " % = ^ @ ( )`` make nothing once ``[``, ``$``, ``:``
+autolinks) get a backslash; ``, ; ? / ' " % = ^ @`` make nothing once ``[``, ``$``, ``:``
 and ``.`` are escaped, so they stay as written."""
 _GENERATED = {c: "\\" + c for c in "\\`*_[]!|#$~:"} | _HTML
-_ORDERED_ITEM = re.compile(r"^(\s*\d+)\)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -49,8 +48,7 @@ def markdown(text: object) -> str:
     list, table, ``$`` maths, ``:colour[...]`` or ``:emoji:`` and no bare ``http://`` or
     ``www.`` autolink), ``&``, ``<`` and ``>`` become HTML entities, line breaks spaces.
     """
-    escaped = "".join(_MARKDOWN.get(c, c) for c in one_line(text))
-    return _ORDERED_ITEM.sub(r"\1\\)", escaped)  # "1) " opening the text would start a list
+    return "".join(_MARKDOWN.get(c, c) for c in one_line(text))
 
 
 def generated_markdown(text: object) -> str:
