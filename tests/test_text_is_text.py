@@ -67,8 +67,15 @@ def test_markdown_rule_leaves_no_markup(text, raw):
     assert "\n" not in escaped and "\r" not in escaped and "\u2028" not in escaped
     assert "<" not in escaped and ">" not in escaped
     # Removing the escapes gives the text back.
-    unescaped = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    unescaped = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("\u2060", "")
     assert "".join(unescaped.split("\\")) == escaping.one_line(text).replace("\\", "")
+
+
+def test_markdown_rule_breaks_bare_links():
+    """GFM links bare URLs and e-mail addresses after reading escapes: a word joiner stops it."""
+    escaped = escaping.markdown("http://injection.invalid www.example.com me@example.com").replace("\\", "")
+    assert "://" not in escaped and "www." not in escaped and "@e" not in escaped
+    assert escaped.replace(escaping.WORD_JOINER, "") == "http://injection.invalid www.example.com me@example.com"
 
 
 def test_markdown_rule_keeps_plain_names_readable():

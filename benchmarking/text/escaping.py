@@ -33,6 +33,11 @@ tables, strike-through, KaTeX ``$``, ``:colour[...]``, ``:emoji:``, ``http://`` 
 autolinks) get a backslash; ``, ; ? / ' " % = ^ @`` make nothing once ``[``, ``$``, ``:``
 and ``.`` are escaped, so they stay as written."""
 _GENERATED = {c: "\\" + c for c in "\\`*_[]!|#$~:"} | _HTML
+WORD_JOINER = "\u2060"
+"""An invisible character put inside ``://``, ``www.`` and after ``@``: GitHub-flavoured
+Markdown turns bare URLs and e-mail addresses into links after backslash escapes are read,
+so only a changed character stops it."""
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,10 +50,12 @@ def markdown(text: object) -> str:
     """Return text that Streamlit's Markdown shows literally, on one line.
 
     Every mark that makes Markdown is backslash-escaped (so no image, link, emphasis, heading,
-    list, table, ``$`` maths, ``:colour[...]`` or ``:emoji:`` and no bare ``http://`` or
-    ``www.`` autolink), ``&``, ``<`` and ``>`` become HTML entities, line breaks spaces.
+    list, table, ``$`` maths, ``:colour[...]`` or ``:emoji:``), ``&``, ``<`` and ``>`` become
+    HTML entities, line breaks spaces, and a bare ``http://``, ``www.`` or e-mail address gets
+    an invisible word joiner so that it is not made a link.
     """
-    return "".join(_MARKDOWN.get(c, c) for c in one_line(text))
+    unlinked = _AUTOLINK.sub(WORD_JOINER, one_line(text))
+    return "".join(_MARKDOWN.get(c, c) for c in unlinked)
 
 
 def generated_markdown(text: object) -> str:
