@@ -291,6 +291,11 @@ def test_a_long_name_keeps_the_quadrant_chart_whole(demo_catalogue):
     assert width <= MAX_PNG_SIDE and height <= MAX_PNG_SIDE
     short_width, _ = png_size(charts.to_png(_briefing_with_names(demo_catalogue, {}).slides[2].chart, scale=0.5))
     assert width <= short_width * 1.1
+    # The funding league table's axis shows the shortened name, the tooltip the whole one.
+    [funding] = [slide.chart for slide in briefing.slides if slide.title.startswith("Core spending power")]
+    rows = [row for rows in funding.to_dict(validate=False)["datasets"].values() for row in rows]
+    focus_row = next(row for row in rows if row["name"] == long_name)
+    assert focus_row["display_name"] == escaping.shorten(long_name) + "  ◆"
 
 
 # -- exports (defect 11) ------------------------------------------------------------------------
