@@ -49,10 +49,12 @@ cols = st.columns(4)
 cols[0].metric("Authorities", f"{info.authorities:,}")
 cols[1].metric("Indicators", f"{info.indicators:,}", help=f"in {len(info.themes)} themes")
 cols[2].metric("Values", f"{info.values:,}", help=f"{info.missing_values:,} missing")
-cols[3].metric("Reporting periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
+cols[3].metric(
+    "Reporting periods", f"{len(periods)}", help=f"{escape(periods[0])} to {escape(periods[-1])}" if periods else "none"
+)
 if periods:
     st.caption(
-        f"Reporting periods {periods[0]} to {periods[-1]}"
+        f"Reporting periods {escape(periods[0])} to {escape(periods[-1])}"
         + (
             f", made of {len(published)} periods as the publishers label them (see the method in the "
             "README: data currency)"
