@@ -360,3 +360,15 @@ def test_page_csv_downloads_neutralise_formula_cells():
     pages = Path(__file__).resolve().parents[1] / "pages"
     unsafe = [p.name for p in pages.glob("*.py") if ".to_csv(" in p.read_text() and not p.name.startswith("_import")]
     assert unsafe == []  # every page download goes through download_csv
+
+
+def test_a_picture_larger_than_the_cap_is_drawn_again_smaller(monkeypatch):
+    """The PNG handed to PIL or ReportLab never measures more than MAX_PNG_SIDE pixels a side."""
+    import altair as alt
+
+    from benchmarking.charts import render
+
+    monkeypatch.setattr(render, "MAX_PNG_SIDE", 120)
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q").properties(width=400, height=300)
+    width, height = render.png_size(render._render_png(render.vega_lite_json(chart), 1.0))
+    assert max(width, height) <= 120
