@@ -28,10 +28,10 @@ CELL_LIMIT = 120
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _MARKDOWN = {c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$:"} | _HTML
-"""Marks that make Markdown in Streamlit (emphasis, code, links, images, headings, lists,
-tables, strike-through, KaTeX ``$``, ``:colour[...]``, ``:emoji:``, ``http://`` and ``www.``
-autolinks) get a backslash; ``, ; ? / ' " % = ^ @`` make nothing once ``[``, ``$``, ``:``
-and ``.`` are escaped, so they stay as written."""
+"""Marks that make Markdown in Streamlit (emphasis, code, links, images, headings, lists
+such as ``1.`` and ``1)``, tables, strike-through, KaTeX ``$``, ``:colour[...]``, ``:emoji:``)
+get a backslash; ``, ; ? / ' " % = ^ @`` make nothing once those are escaped, so they stay
+as written."""
 _GENERATED = {c: "\\" + c for c in "\\`*_[]!|#$~:"} | _HTML
 WORD_JOINER = "\u2060"
 """An invisible character put inside ``://``, ``www.`` and after ``@``: GitHub-flavoured
