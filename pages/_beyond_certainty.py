@@ -42,7 +42,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
     try:
         boot = _bootstrap(*cache_key, period, n_replicates, selection.scaled, cat, bench)
     except BenchmarkingError as error:
-        st.error(str(error))
+        st.error(escape(error))
         st.stop()
     intervals = view.named_intervals(boot.intervals(), names, focus)
     shown = intervals[intervals["theme"] == theme]
@@ -54,7 +54,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         chart = charts.interval_chart(shown, n_positioned, title, subtitle, style=style(selection))
         show_chart(chart, shown.drop(columns=["is_focus"]), title, key="beyond-interval")
     else:
-        st.info(f"No authority has a {theme} position in {period}.")
+        st.info(f"No authority has a {escape(theme)} position in {escape(period)}.")
     if theme in focus_rows.index:
         sentence = uncertainty.interval_sentence(
             selection.focus_name, theme, period, focus_rows.loc[theme], n_replicates
@@ -69,7 +69,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         "so the same data always gives the same interval."
     )
 
-    with st.expander(f"{selection.focus_name}'s interval on every theme"):
+    with st.expander(f"{escape(selection.focus_name)}'s interval on every theme"):
         st.dataframe(
             view.focus_interval_table(focus_rows),
             hide_index=True,

@@ -7,7 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method import value_for_money
 from benchmarking.service import beyond_ranks as view
-from pages._common import Selection, show_chart, style
+from pages._common import Selection, escape, show_chart, style
 
 VFM_COLUMNS = {
     "performance_score": st.column_config.NumberColumn("Performance score", format="%.2f"),
@@ -28,7 +28,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
     vfm = view.value_for_money_view(cat, bench, theme, period, names, selection.focus)
     table, regression = vfm.table, vfm.regression
     if table.empty:
-        st.info(f"No authority has both a {theme} performance score and spend per head in {period}.")
+        st.info(f"No authority has both a {escape(theme)} performance score and spend per head in {escape(period)}.")
         return
     title = f"{theme} performance against spend per head, {period}"
     subtitle = selection.subtitle(f"Spend: {vfm.spend_basis}. Dashed staircase: the efficiency frontier")
@@ -36,7 +36,10 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
     show_chart(chart, table.drop(columns=["is_focus"]), title, key="beyond-frontier")
     row = view.focus_row(table, selection.focus)
     if row is not None:
-        st.markdown(view.value_for_money_sentence(row, selection.focus_name, names, regression is not None))
+        safe_names = {code: escape(name) for code, name in names.items()}  # the sentence is Markdown
+        st.markdown(
+            view.value_for_money_sentence(row, escape(selection.focus_name), safe_names, regression is not None)
+        )
     left, right = st.columns([3, 2])
     with left:
         st.dataframe(

@@ -11,7 +11,7 @@ from benchmarking.method import significance, similarity
 from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features
-from pages._common import Selection, slug
+from pages._common import Selection, escape, slug
 
 
 @st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
@@ -29,7 +29,7 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     try:
         neighbours = similarity.nearest_neighbours(features, focus, k)
     except BenchmarkingError as error:
-        st.error(str(error))
+        st.error(escape(error))
         neighbours = None
     if neighbours is not None:
         st.dataframe(
@@ -63,14 +63,14 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
             "`python -m benchmarking import-source oflog --source DIR`)."
         )
     for (group_id, name), rows in own_lists.groupby(["group_id", "name"]):
-        st.subheader(f"{name} (loaded list)")
+        st.subheader(f"{escape(name)} (loaded list)")
         st.dataframe(
             view.loaded_list_table(features, focus, list(rows["member_code"]), names),
             hide_index=True,
             key=f"beyond_list_{slug(str(group_id))}",
             column_config={"distance": st.column_config.NumberColumn("Distance", format="%.2f")},
         )
-        st.caption(f"Choose 'neighbours:{group_id}' as the comparator group to rank among this list.")
+        st.caption(f"Choose 'neighbours:{escape(group_id)}' as the comparator group to rank among this list.")
 
 
 def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> None:

@@ -10,7 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method import sensitivity
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import position_text
-from pages._common import Selection, show_chart, slug, style
+from pages._common import Selection, escape, show_chart, slug, style
 
 WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 3.0, 0.5
 
@@ -35,14 +35,16 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
     slider_columns = st.columns(3)
     weights = {}
     for i, t in enumerate(ranked_themes):
-        weights[t] = slider_columns[i % 3].slider(t, WEIGHT_MIN, WEIGHT_MAX, 1.0, WEIGHT_STEP, key=weight_keys[t])
+        weights[t] = slider_columns[i % 3].slider(
+            escape(t), WEIGHT_MIN, WEIGHT_MAX, 1.0, WEIGHT_STEP, key=weight_keys[t]
+        )
     try:
         weighted = sensitivity.theme_weighted_positions(
             bench.ranks, cat.indicators, period, weights, scaled=selection.scaled
         )
         shares_frame = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period, weights)
     except (ValueError, BenchmarkingError) as error:
-        st.warning(str(error))
+        st.warning(escape(error))
         weighted = None
     if weighted is not None:
         overall = view.weighted_overall_table(weighted, names)
@@ -77,6 +79,6 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
     left_out = sensitivity.leave_one_theme_out(bench.ranks, cat.indicators, period, scaled=selection.scaled)
     st.dataframe(view.leave_one_out_table(left_out, focus), hide_index=True, key="beyond_leave_one_out")
     st.caption(
-        f"{selection.focus_name}'s Overall position with each theme left out in turn (positive change = climbs "
+        f"{escape(selection.focus_name)}'s Overall position with each theme left out in turn (positive change = climbs "
         "without that theme, so the theme was holding it back)."
     )

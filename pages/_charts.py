@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.text.escaping import spreadsheet_csv
 from pages._selection import Selection
 from pages._text import escape
 
@@ -48,16 +49,17 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         key=f"png-{key}",
         on_click="ignore",
     )
-    middle.download_button(
-        "Download data (CSV)",
-        data=data.to_csv(index=False).encode("utf-8"),
-        file_name=f"{slug(name)}.csv",
-        mime="text/csv",
-        key=f"csv-{key}",
-        on_click="ignore",
-    )
-    with st.expander(f"Data table: {name}"):
+    download_csv("Download data (CSV)", data, f"{slug(name)}.csv", f"csv-{key}", middle)
+    with st.expander(f"Data table: {escape(name)}"):
         st.dataframe(data, hide_index=True, width="stretch")
+
+
+def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None, where=st) -> None:
+    """Draw a CSV download button for the table (in ``where``, a column or the page); cells that a
+    spreadsheet would run as a formula are neutralised (``escaping.spreadsheet_csv``)."""
+    where.download_button(
+        label, spreadsheet_csv(frame), file_name=file_name, mime="text/csv", on_click="ignore", key=key
+    )
 
 
 def style(selection: Selection) -> charts.ChartStyle:

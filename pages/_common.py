@@ -16,7 +16,7 @@ from pages._cache import (
     stamp,
     summary,
 )
-from pages._charts import draw_chart, show_chart, slug, style
+from pages._charts import download_csv, draw_chart, show_chart, slug, style
 from pages._layout import BASE_CSS, apply_briefing_mode, demo_banner, page_header
 from pages._selection import Selection, current_selection, sidebar
 from pages._text import escape
@@ -33,6 +33,7 @@ __all__ = [
     "datasets",
     "db_path",
     "demo_banner",
+    "download_csv",
     "draw_chart",
     "ensure_store",
     "escape",

@@ -9,6 +9,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest import preview as preview_module
 from benchmarking.service.data_admin import commit_source, preview_source, sources_folder
 from pages._import_show import progress_bar, show_error, show_kept_preview
+from pages._text import escape
 
 
 def source_step(store) -> None:
@@ -19,7 +20,7 @@ def source_step(store) -> None:
     folder = st.text_input(
         "Folder holding the published files (or its parent folder)", value=str(sources_folder()), key="source_folder"
     )
-    st.caption(f"Files read: {', '.join(source.files)}")
+    st.caption(f"Files read: {escape(', '.join(source.files))}")
     add = False
     if name == "imd":
         add = st.checkbox("Add the authorities the store lacks (otherwise their rows are left out)", key="source_add")

@@ -11,6 +11,7 @@ from benchmarking.ingest.preview import commit, map_sources, preview_import, rea
 from benchmarking.ingest.remembered import choose_mapping
 from pages._import_mapping import mapping_widgets
 from pages._import_show import progress_bar, show_error, show_kept_preview
+from pages._text import escape
 
 
 def upload_step(store) -> None:
@@ -30,7 +31,7 @@ def upload_step(store) -> None:
     sources, mappings, signature = [], {}, []
     for upload in files:
         data = upload.getvalue()
-        with st.expander(f"{upload.name} ({len(data) / 1024:,.0f} kB)", expanded=True):
+        with st.expander(f"{escape(upload.name)} ({len(data) / 1024:,.0f} kB)", expanded=True):
             try:
                 sheet = None
                 if upload.name.lower().endswith(".xlsx"):

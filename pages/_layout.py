@@ -57,10 +57,14 @@ def page_header(page: str, selection: Selection) -> None:
     # Positions hold a row for every group member with figures that period (ranked or not).
     positions = benchmark(selection).positions
     present = set(positions.loc[positions["period"] == selection.period, "authority_code"])
-    existed = f"; {len(present)} with figures for {selection.period}" if 0 < len(present) < selection.group_size else ""
+    existed = (
+        f"; {len(present)} with figures for {escape(selection.period)}"
+        if 0 < len(present) < selection.group_size
+        else ""
+    )
     st.caption(
-        f"**{selection.focus_name}** · {selection.period} · comparator group: "
-        f"{selection.group_label} ({selection.group_size} authorities{existed})"
+        f"**{escape(selection.focus_name)}** · {escape(selection.period)} · comparator group: "
+        f"{escape(selection.group_label)} ({selection.group_size} authorities{existed})"
     )
     demo_banner()
 

@@ -11,7 +11,7 @@ from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import comparator_group
 from pages._cache import catalogue
 from pages._navigation import ensure_entry_run
-from pages._text import dataset_line
+from pages._text import dataset_line, escape
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def sidebar() -> Selection:
                 help="Hides these controls and enlarges titles and axis text; "
                 "switch off with the toggle at the top of the page.",
             )
-        st.caption(f"Data: {dataset_line(cat)}")
+        st.caption(f"Data: {escape(dataset_line(cat))}")
 
     for key in _PARAMS:
         value = st.session_state[f"sel_{key}"]
@@ -108,7 +108,7 @@ def sidebar() -> Selection:
     try:
         group = comparator_group(cat, group_id, focus)
     except BenchmarkingError as error:
-        st.error(str(error))
+        st.error(escape(error))
         st.stop()
     return Selection(
         focus=focus,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 from benchmarking.datasets.demo import DEMO_LABEL
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.text import escaping
 
 
 def escape(text: object) -> str:
-    """Return text safe to put inside Markdown/HTML (user data is never markup)."""
-    return html.escape(str(text))
+    """Return stored or uploaded text that Streamlit's Markdown shows literally (``escaping.markdown``).
+
+    Use it for every name, source, note or file name drawn by ``st.markdown``, captions,
+    alerts, headers and widget or expander labels; dataframes show text literally already.
+    """
+    return escaping.markdown(text)
 
 
 def dataset_line(cat: Catalogue) -> str:

@@ -8,7 +8,17 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.data_admin import period_coverage, save_note
 from pages._access import require_editor
-from pages._common import catalogue, current_selection, datasets, db_path, page_header, stamp, summary
+from pages._common import (
+    catalogue,
+    current_selection,
+    datasets,
+    db_path,
+    download_csv,
+    escape,
+    page_header,
+    stamp,
+    summary,
+)
 
 selection = current_selection()
 page_header("data", selection)
@@ -26,37 +36,39 @@ st.subheader("Dataset in use")
 loads = history[history["kind"] != "settings"] if "kind" in history else history
 if cat.settings.get("dataset_label"):
     st.markdown(
-        f"**{cat.settings['dataset_label']}**"
+        f"**{escape(cat.settings['dataset_label'])}**"
         + (f", built {loads.iloc[0]['loaded_at']:%d %b %Y %H:%M}" if len(loads) else "")
     )
 elif len(loads):
     latest = loads.iloc[0]
-    st.markdown(f"**{latest['name']}** ({latest['kind']}), loaded {latest['loaded_at']:%d %b %Y %H:%M}")
+    st.markdown(f"**{escape(latest['name'])}** ({escape(latest['kind'])}), loaded {latest['loaded_at']:%d %b %Y %H:%M}")
     if latest["source"]:
-        st.caption(f"Source: {latest['source']}")
+        st.caption(f"Source: {escape(latest['source'])}")
 published = info.periods
 periods = cat.period_labels
 cols = st.columns(4)
 cols[0].metric("Authorities", f"{info.authorities:,}")
 cols[1].metric("Indicators", f"{info.indicators:,}", help=f"in {len(info.themes)} themes")
 cols[2].metric("Values", f"{info.values:,}", help=f"{info.missing_values:,} missing")
-cols[3].metric("Reporting periods", f"{len(periods)}", help=f"{periods[0]} to {periods[-1]}" if periods else "none")
+cols[3].metric(
+    "Reporting periods", f"{len(periods)}", help=f"{escape(periods[0])} to {escape(periods[-1])}" if periods else "none"
+)
 if periods:
     st.caption(
-        f"Reporting periods {periods[0]} to {periods[-1]}"
+        f"Reporting periods {escape(periods[0])} to {escape(periods[-1])}"
         + (
             f", made of {len(published)} periods as the publishers label them (see the method in the "
             "README: data currency)"
             if len(published) != len(periods)
             else ""
         )
-        + f". Store: `{path}`"
+        + f". Store: {escape(path)}"
     )
 
-st.subheader(f"Coverage in {selection.period}")
+st.subheader(f"Coverage in {escape(selection.period)}")
 coverage = period_coverage(cat.reporting_values, cat.indicators, cat.authorities, selection.period)
 st.caption(
-    f"Each indicator's figures for {selection.period} are its latest published for that period or up to "
+    f"Each indicator's figures for {escape(selection.period)} are its latest published for that period or up to "
     "two periods before (Older figures counts those); Provisional and Revised count indicators with "
     "figures of that status."
 )
@@ -92,14 +104,7 @@ for col, (label, frame) in zip(
         ("deprivation", cat.deprivation),
     ],
 ):
-    col.download_button(
-        f"{label.capitalize()} (CSV)",
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"{label.replace(' ', '_')}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key=f"download-{label}",
-    )
+    download_csv(f"{label.capitalize()} (CSV)", frame, f"{label.replace(' ', '_')}.csv", f"download-{label}", col)
 with st.expander("Load history"):
     st.dataframe(history, hide_index=True)
 
@@ -111,14 +116,7 @@ st.caption(
 )
 notes = cat.notes if cat.notes is not None else pd.DataFrame()
 st.dataframe(notes, hide_index=True, width="stretch", height=240)
-st.download_button(
-    "Notes (CSV)",
-    notes.to_csv(index=False).encode("utf-8"),
-    file_name="notes.csv",
-    mime="text/csv",
-    on_click="ignore",
-    key="download-notes",
-)
+download_csv("Notes (CSV)", notes, "notes.csv", "download-notes")
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")
 require_editor("data")  # viewers see the notes; the form that adds one is for editors
@@ -142,7 +140,7 @@ with st.form("add-note", clear_on_submit=True):
             try:
                 save_note(path, indicator_id, authority_code, period, text.strip())
             except BenchmarkingError as error:
-                st.error(str(error))
+                st.error(escape(error))
             else:
                 st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
                 st.rerun()

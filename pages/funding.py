@@ -8,7 +8,7 @@ from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.context_views import better_off, context_ranks, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
-from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
+from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 
 selection = current_selection()
 page_header("funding", selection)
@@ -18,11 +18,11 @@ bench = benchmark(selection)
 table = funding_view(cat, bench, selection.period, selection.focus)
 if table.empty:
     note = cat.settings.get("funding_note")
-    st.info(note or "The store holds no core spending power figures for this period or before it.")
+    st.info(escape(note) if note else "The store holds no core spending power figures for this period or before it.")
     spend = context_ranks(cat, bench, "Overall", "Revenue", selection.period)
     if len(spend):
         st.markdown(
-            f"Instead, **net revenue expenditure per head** ({spend['basis'].iloc[0]}), clearly not "
+            f"Instead, **net revenue expenditure per head** ({escape(spend['basis'].iloc[0])}), clearly not "
             "the same measure as core spending power:"
         )
         spend = spend.merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
@@ -58,7 +58,7 @@ show_chart(chart, table.drop(columns="is_focus"), title, key="funding", summary=
 focus = table[table["is_focus"]]
 if len(focus):
     st.metric(
-        f"{selection.focus_name}: core spending power per head",
+        f"{escape(selection.focus_name)}: core spending power per head",
         money(focus["core_spending_power_per_head"].iloc[0]),
         help="1st = best funded",
     )
@@ -72,19 +72,19 @@ reference = st.selectbox("Compare with", choices, format_func=lambda c: labels[c
 try:
     result = better_off(table, selection.focus, reference)
 except BenchmarkingError as error:
-    st.error(str(error))
+    st.error(escape(error))
     st.stop()
 if result.amount != result.amount:
-    st.info(f"No population figure for {selection.focus_name}, so the total cannot be worked out.")
+    st.info(f"No population figure for {escape(selection.focus_name)}, so the total cannot be worked out.")
 elif result.amount > 0:
     st.success(
-        f"{selection.focus_name} would be **{money_millions(result.amount)} a year better off** if funded at the "
-        f"level of {result.reference_label} ({money(result.reference_per_head)} per head against "
+        f"{escape(selection.focus_name)} would be **{money_millions(result.amount)} a year better off** if funded "
+        f"at the level of {escape(result.reference_label)} ({money(result.reference_per_head)} per head against "
         f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} x "
         f"{result.population:,.0f} residents)."
     )
 else:
     st.info(
-        f"{selection.focus_name} is funded {money(-result.difference_per_head, 2)} per head more than "
-        f"{result.reference_label} ({money_millions(-result.amount)} a year in total)."
+        f"{escape(selection.focus_name)} is funded {money(-result.difference_per_head, 2)} per head more than "
+        f"{escape(result.reference_label)} ({money_millions(-result.amount)} a year in total)."
     )

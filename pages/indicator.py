@@ -46,11 +46,11 @@ unit = meta["unit"] if isinstance(meta["unit"], str) else None
 
 st.markdown(
     f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
-    f"polarity: {POLARITY_WORDS.get(meta['polarity'], meta['polarity'])}"
+    f"polarity: {escape(POLARITY_WORDS.get(meta['polarity'], meta['polarity']))}"
 )
 if len(focus) and focus["rank"].notna().iloc[0]:
     st.metric(
-        f"{selection.focus_name}, {selection.period}",
+        f"{escape(selection.focus_name)}, {escape(selection.period)}",
         number(focus["value"].iloc[0], unit),
         help="Rank among the authorities with a value",
     )
@@ -59,7 +59,7 @@ if len(focus) and focus["rank"].notna().iloc[0]:
         + (f", quartile {int(focus['quartile'].iloc[0])}" if focus["quartile"].notna().iloc[0] else "")
     )
 else:
-    st.info(f"{selection.focus_name} has no value for this indicator in {selection.period}.")
+    st.info(f"{escape(selection.focus_name)} has no value for this indicator in {escape(selection.period)}.")
 
 used = view.dropna(subset=["value"])
 if len(used):
@@ -67,17 +67,17 @@ if len(used):
     years = int(used["years_older"].max())
     if years:
         st.warning(
-            f"Older figures: the latest published for this indicator are for **{source}**, "
-            f"{years} reporting period{'s' if years > 1 else ''} before {selection.period}; "
+            f"Older figures: the latest published for this indicator are for **{escape(source)}**, "
+            f"{years} reporting period{'s' if years > 1 else ''} before {escape(selection.period)}; "
             "they are used until newer figures are published.",
             icon=":material/history:",
         )
     flagged = used[used["status"].isin(["provisional", "revised"])]
     for status, group in flagged.groupby("status"):
-        st.caption(f"**{status.capitalize()}** figures ({source}): {escape(', '.join(group['name']))}.")
+        st.caption(f"**{escape(status.capitalize())}** figures ({escape(source)}): {escape(', '.join(group['name']))}.")
 context_notes = notes_for(cat.notes, indicator_id=indicator_id, period=selection.period)
 for record in context_notes.itertuples():
-    who = "" if record.authority_code == "*" else f" ({cat.authority_name(record.authority_code)})"
+    who = "" if record.authority_code == "*" else f" ({escape(cat.authority_name(record.authority_code))})"
     st.info(f"**Note{who}:** {escape(record.note)}", icon=":material/sticky_note_2:")
 if ranked.empty:
     published = (
@@ -90,9 +90,9 @@ if ranked.empty:
     gap = cat.calendar.order_of(selection.period) - published["period"].map(cat.calendar.order_of)
     too_old = published[gap > currency.MAX_YEARS_OLDER]
     st.info(
-        f"No authority in the group has a value in {selection.period}."
+        f"No authority in the group has a value in {escape(selection.period)}."
         + (
-            f" The latest figures published before it are for {too_old['period'].iloc[-1]}, more than "
+            f" The latest figures published before it are for {escape(too_old['period'].iloc[-1])}, more than "
             f"{currency.MAX_YEARS_OLDER} periods earlier, so they are too old to rank here."
             if len(too_old) and not (gap.between(0, currency.MAX_YEARS_OLDER)).any()
             else ""

@@ -15,6 +15,7 @@ from pages._common import (
     catalogue,
     current_selection,
     draw_chart,
+    escape,
     overview_figures,
     page_header,
     slug,
@@ -32,7 +33,7 @@ def _delta(now, before):
     if now is None or before is None or now == before:
         return None
     gained = before - now
-    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {figures.previous_period}"
+    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}"
 
 
 row = st.columns(4)
@@ -40,7 +41,7 @@ row[0].metric(
     "Overall performance",
     position_text(figures.overall.position, figures.overall.n),
     delta=_delta(figures.overall.position, figures.overall.previous),
-    help=f"Rank of the average rank over all indicators; previous period {figures.previous_period}",
+    help=f"Rank of the average rank over all indicators; previous period {escape(figures.previous_period)}",
 )
 row[1].metric(
     "LA Core performance",
@@ -49,13 +50,15 @@ row[1].metric(
     help="Rank of the average rank over the indicators of county council functions",
 )
 row[2].metric(
-    *spend_card(figures),
+    *spend_card(figures),  # fixed label, figure in words
     help=f"Net revenue expenditure per head {money(figures.spend.value)} "
-    f"({figures.spend.basis}), ranked from the highest spender",
+    f"({escape(figures.spend.basis)}), ranked from the highest spender",
 )
 label, value = context_card(figures)
 if figures.funding.rank is not None:
-    context_help = f"{money(figures.funding.value)} per head ({figures.funding.basis}), ranked from the best funded"
+    context_help = (
+        f"{money(figures.funding.value)} per head ({escape(figures.funding.basis)}), ranked from the best funded"
+    )
 elif figures.deprivation.rank is not None:
     context_help = (
         "Core spending power is not in this store, so deprivation is shown: IMD rank of average "
@@ -65,12 +68,12 @@ elif figures.deprivation.rank is not None:
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)
-st.caption(currency_text(figures.currency))
+st.caption(escape(currency_text(figures.currency)))
 counts, directions = figures.quartile_counts, figures.directions
 row = st.columns(4)
 row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
 row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
-row[2].metric(f"Improved since {figures.previous_period or 'previous period'}", f"{directions.improved}")
+row[2].metric(f"Improved since {escape(figures.previous_period or 'previous period')}", f"{directions.improved}")
 row[3].metric(
     "Worsened",
     f"{directions.worsened}",
@@ -78,15 +81,15 @@ row[3].metric(
 )
 
 st.subheader("In brief")
-st.markdown(" ".join(overview_sentences(figures)))
+st.markdown(escape(" ".join(overview_sentences(figures))))
 
 trend = trend_view(cat, bench, [OVERALL], [selection.focus])
 if len(trend):
-    st.subheader(f"Overall position over time, {trend['period'].iloc[0]} to {trend['period'].iloc[-1]}")
+    st.subheader(f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}")
     draw_chart(charts.sparkline(trend, selection.group_size), width="stretch")
     st.caption(
         "Position 1 (best) at the top. "
-        + ", ".join(f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)
+        + ", ".join(f"{escape(p)}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)
     )
 
 st.subheader("Briefing pack")

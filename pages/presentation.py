@@ -24,14 +24,14 @@ middle.progress((index + 1) / count, text=f"Slide {index + 1} of {count}")
 right.button("Next ▶", on_click=_go, args=(1,), disabled=index == count - 1, key="slide-next", width="stretch")
 
 slide = slides[index]
-st.header(slide.title)
+st.header(escape(slide.title))
 if slide.subtitle:
     st.caption(escape(slide.subtitle))
 if slide.cards:
     for row in range(0, len(slide.cards), 3):
         cols = st.columns(3)
         for col, (label, value) in zip(cols, slide.cards[row : row + 3]):
-            col.metric(label, value)
+            col.metric(escape(label), value)
 if slide.chart is not None:
     draw_chart(slide.chart)
 elif slide.table is not None:

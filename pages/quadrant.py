@@ -9,7 +9,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.context_views import context_ranks, quadrant_view
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, money
-from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
+from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 
 AXIS_TITLES = {
     "Revenue": ("Spend rank (1 = highest net revenue expenditure per head)", "spend", "Spend per head"),
@@ -37,7 +37,9 @@ x_title, comparator, context_title = AXIS_TITLES[axis]
 
 view = quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
 if view.empty:
-    st.info(f"No authority has both a {theme} position and a {axis.lower()} rank in {selection.period}.")
+    st.info(
+        f"No authority has both a {escape(theme)} position and a {axis.lower()} rank in {escape(selection.period)}."
+    )
     st.stop()
 if axis == "Deprivation":
     view["context_text"] = view["context_value"].map(lambda v: f"{v:.0f} of 151 (1 = most deprived)")
@@ -58,8 +60,8 @@ summary = (
     + "."
 )
 show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
-st.markdown(HOW_TO_READ.format(comparator=comparator, focus=selection.focus_name))
-st.caption(currency_text(data_currency(cat, bench, theme, selection.period)))
+st.markdown(HOW_TO_READ.format(comparator=comparator, focus=escape(selection.focus_name)))
+st.caption(escape(currency_text(data_currency(cat, bench, theme, selection.period))))
 positioned = bench.positions[
     (bench.positions["theme"] == theme)
     & (bench.positions["period"] == selection.period)
@@ -67,14 +69,14 @@ positioned = bench.positions[
 ]
 if len(view) < len(positioned):
     st.caption(
-        f"{len(positioned) - len(view)} of the {len(positioned)} authorities with a {theme} position have "
-        f"no {axis.lower()} figure ({axis} basis: {basis}), so both axes rank the {len(view)} plotted: "
+        f"{len(positioned) - len(view)} of the {len(positioned)} authorities with a {escape(theme)} position have "
+        f"no {axis.lower()} figure ({axis} basis: {escape(basis)}), so both axes rank the {len(view)} plotted: "
         "performance positions here can differ from the league table's."
     )
 focus_row = view[view["is_focus"]]
 if len(focus_row):
     st.info(
-        f"{selection.focus_name}: **{focus_row['quadrant'].iloc[0]}** "
+        f"{escape(selection.focus_name)}: **{focus_row['quadrant'].iloc[0]}** "
         f"(performance position {int(focus_row['performance_position'].iloc[0])}, "
         f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])})."
     )

@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking.method import travel
 from benchmarking.service.lists import bottom_quartile_list, direction_table, quartile_table
-from pages._common import benchmark, catalogue, current_selection, page_header
+from pages._common import benchmark, catalogue, current_selection, escape, page_header
 
 selection = current_selection()
 page_header("quartiles", selection)
@@ -15,7 +15,7 @@ bench = benchmark(selection)
 
 wide = quartile_table(cat, bench, selection.period, selection.focus)
 overall = wide.loc["Overall"] if "Overall" in wide.index else None
-st.subheader(f"Quartile position of {selection.focus_name}'s indicators, {selection.period}")
+st.subheader(f"Quartile position of {escape(selection.focus_name)}'s indicators, {escape(selection.period)}")
 if overall is not None:
     cols = st.columns(4)
     for col, (label, value) in zip(cols, overall.items()):
@@ -33,7 +33,7 @@ else:
         + (f"; {older} of them rest on figures published for an earlier period (Published for)." if older else ".")
     )
     for theme, rows in bottom.groupby("theme", sort=True):
-        with st.expander(f"{theme} ({len(rows)})", expanded=len(bottom) <= 12):
+        with st.expander(f"{escape(theme)} ({len(rows)})", expanded=len(bottom) <= 12):
             st.dataframe(
                 rows[["name", "value", "rank", "n_ranked", "source_period", "status"]].rename(
                     columns={

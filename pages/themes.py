@@ -16,9 +16,12 @@ from pages._common import (
     catalogue,
     current_selection,
     db_path,
+    download_csv,
+    escape,
     overview_figures,
     page_header,
     show_chart,
+    slug,
     stamp,
     style,
 )
@@ -52,7 +55,7 @@ show_chart(chart, positions, title, key="theme-positions", summary=theme_summary
 
 table = theme_table(cat, bench, selection.period)
 theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind")]
-st.subheader(f"League table, {selection.period}")
+st.subheader(f"League table, {escape(selection.period)}")
 st.caption(
     "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
     "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort."
@@ -80,31 +83,26 @@ styler = styler.apply(
     axis=1,
 )
 st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(display) + 1), 1250))
-st.download_button(
-    "Download league table (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name=f"theme-league-table-{selection.period.replace('/', '-')}.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
+download_csv("Download league table (CSV)", table, f"theme-league-table-{slug(selection.period)}.csv")
 
 st.subheader("Why this rank?")
 theme_choice = st.selectbox("Position to explain", theme_columns, key="why_theme")
 rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
 if summary["reason"]:
-    st.warning(summary["reason"])
+    st.warning(escape(summary["reason"]))
 else:
     st.markdown(
-        f"**{selection.focus_name}: {theme_choice} {position_text(summary['position'], summary['n_positioned'])}**, "
+        f"**{escape(selection.focus_name)}: {escape(theme_choice)} "
+        f"{position_text(summary['position'], summary['n_positioned'])}**, "
         f"built from {summary['n_indicators']} of the theme's {summary['n_available']} ranked indicators "
-        f"({summary['coverage']:.0%} coverage) in {selection.period}. The average of the ranks listed below is "
+        f"({summary['coverage']:.0%} coverage) in {escape(selection.period)}. The average of the ranks listed below is "
         f"{summary['mean_listed_rank']:.2f}, the average rank that is ranked to give the position. "
         "Contribution = the indicator's rank minus the group's mean rank on it: negative values pull the "
         "position up, positive values pull it down. Indicators without a value are listed, not ranked and "
         "never filled in."
     )
 st.caption(
-    currency_text(data_currency(cat, bench, theme_choice, selection.period))
+    escape(currency_text(data_currency(cat, bench, theme_choice, selection.period)))
     + " The Published for column gives each figure's own period; Status flags provisional and revised "
     "figures."
 )
@@ -137,7 +135,7 @@ if stability.empty:
     st.info("No other comparator group contains the focus authority.")
 else:
     st.caption(
-        f"{selection.focus_name}'s positions in {selection.period} under every comparator group that "
+        f"{escape(selection.focus_name)}'s positions in {escape(selection.period)} under every comparator group that "
         "contains it (each group ranked on its own)."
     )
     st.dataframe(

@@ -8,7 +8,7 @@ from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.lists import thin_periods
 from benchmarking.service.views import trend_view
-from pages._common import benchmark, catalogue, current_selection, page_header, show_chart, style
+from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 
 selection = current_selection()
 page_header("trend", selection)
@@ -58,7 +58,7 @@ show_chart(
 # Publishers start at different times, so early periods may rest on a handful of indicators.
 for thin in thin_periods(mine):
     st.caption(
-        f"**{thin.theme}** rests on few indicators in {', '.join(thin.periods)} "
+        f"**{escape(thin.theme)}** rests on few indicators in {escape(', '.join(thin.periods))} "
         f"({thin.fewest}-{thin.most_of_thin} indicators, against up to {thin.most} in other periods): "
         "read those positions with care."
     )

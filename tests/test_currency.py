@@ -15,6 +15,7 @@ from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import why_this_rank
 from benchmarking.service.overview import data_currency
+from benchmarking.text.escaping import markdown
 from benchmarking.text.formatting import currency_text
 
 FOCUS, LAST, NEW = "E10000018", "2021/22", "2022/23"
@@ -173,7 +174,7 @@ def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
     info = data_currency(catalogue, bench, OVERALL, NEW)
     at = open_page(path, monkeypatch, "overview", query={"period": NEW})
     assert not at.exception
-    assert any(currency_text(info) == caption.value for caption in at.caption)
+    assert any(markdown(currency_text(info)) == caption.value for caption in at.caption)
 
     at = open_page(path, monkeypatch, "indicator", query={"period": NEW})
     carried = sorted(set(bench.vintages.query("period == @NEW and years_older == 1")["indicator_id"]))[0]
@@ -192,7 +193,7 @@ def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
     assert not at.exception
     why = next(frame.value for frame in at.dataframe if "Published for" in frame.value.columns)
     assert set(why["Published for"].dropna()) == {NEW, LAST}
-    assert any(caption.value.startswith(currency_text(info)) for caption in at.caption)
+    assert any(caption.value.startswith(markdown(currency_text(info))) for caption in at.caption)
 
 
 def test_pages_open_on_the_latest_period_made_mostly_of_its_own_figures(newer_store, demo_store_path, monkeypatch):

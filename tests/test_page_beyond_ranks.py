@@ -25,6 +25,7 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.method import sensitivity, significance, similarity, uncertainty
 from benchmarking.method.positions import OVERALL
 from benchmarking.method.value_for_money import ASSUMPTIONS, efficiency_frontier
+from benchmarking.text.escaping import markdown
 
 PAGE = "beyond_ranks"
 HEADERS = [
@@ -91,7 +92,7 @@ def test_narrative_gives_the_focus_position_with_its_interval(page, demo_store_p
     row = uncertainty.bootstrap_positions(bench.ranks, cat.indicators, LATEST).intervals()
     row = row[(row["theme"] == OVERALL) & (row["authority_code"] == FOCUS)].iloc[0]
     expected = uncertainty.interval_text(row["position"], row["lower"], row["upper"], row["n_positioned"])
-    assert any(f"Leicestershire ranks {expected}" in block.value for block in page.markdown)
+    assert any(markdown(f"Leicestershire ranks {expected}") in block.value for block in page.markdown)
 
 
 def test_choosing_a_theme_plots_that_themes_intervals(page, demo_store_path):

@@ -25,6 +25,7 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import rank_stability, why_this_rank
+from benchmarking.text.escaping import markdown
 
 NEW = "2022/23"  # a reporting period after the demo's last
 FOCUS_NAME = "Leicestershire"
@@ -203,10 +204,11 @@ def test_note_added_on_the_data_page_is_shown_on_the_indicator_page(writable_sto
     assert page_widget(at, "indicator_theme").value == "All themes"  # every ranked indicator is offered
     page_widget(at, "indicator_id").set_value(indicator["id"]).run()
     assert not at.exception
-    assert [box.value for box in at.info if text in box.value] == [f"**Note ({FOCUS_NAME}):** {text}"]
+    shown = markdown(text)  # stored text is drawn escaped (text.escaping)
+    assert [box.value for box in at.info if shown in box.value] == [f"**Note ({FOCUS_NAME}):** {shown}"]
     choose(at, "period", LATEST)  # same indicator, another period: the note does not apply
     assert page_widget(at, "indicator_id").value == indicator["id"]
-    assert not [box.value for box in at.info if text in box.value]
+    assert not [box.value for box in at.info if shown in box.value]
 
 
 def test_empty_note_is_refused_and_nothing_is_stored(writable_store, monkeypatch):

@@ -8,7 +8,6 @@ Period labels come from the store's catalogue, never from this file.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from apptest_helpers import (
 
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.lists import thin_periods
+from benchmarking.text.escaping import markdown
 from pages import _registry as registry
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -63,8 +63,8 @@ def test_page_runs_on_the_public_store(public_store_path, monkeypatch, page):
     cat = catalogue(str(public_store_path))
     assert not cat.is_demo
     sources, label = cat.settings["sources"], cat.settings["dataset_label"]
-    captions = [html.unescape(caption.value) for caption in at.caption]
-    assert f"**Data:** {label}. Sources: {sources}" in captions
+    captions = [caption.value for caption in at.caption]  # stored text is drawn escaped (text.escaping)
+    assert f"**Data:** {markdown(label)}. Sources: {markdown(sources)}" in captions
     assert sidebar_box(at, "period").value in cat.period_labels
     drawn = len(at.get("vega_lite_chart")) + len(at.dataframe) + len(at.table)
     if page not in DRAWS_NOTHING_ON_OPEN:

@@ -168,7 +168,7 @@ def test_progress_is_reported_from_start_to_finish(writable_store):
     "text, shown",
     [
         ("<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
-        ("**bold** [link](http://x)", "\\*\\*bold\\*\\* \\[link\\]\\(http://x\\)"),
+        ("**bold** [link](http://x)", "\\*\\*bold\\*\\* \\[link\\]\\(http\\:\u2060//x\\)"),
         ("plain words", "plain words"),
     ],
 )

@@ -7,7 +7,7 @@ and with the screens they summarise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import altair as alt
 import pandas as pd
@@ -19,6 +19,7 @@ from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import funding_view, quadrant_view
 from benchmarking.service.overview import Overview, overview
+from benchmarking.text.escaping import CELL_LIMIT, shorten
 from benchmarking.text.formatting import money, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 
@@ -103,10 +104,12 @@ def build_briefing(
     """
     charts.start_renderer()
     figures = overview(catalogue, bench, period, focus)
-    name = figures.focus_name
-    council = council or catalogue.settings.get("council_name") or f"{name} County Council"
+    name = shorten(figures.focus_name)  # names are shortened for display; tables keep them whole
+    figures = replace(figures, focus_name=name)
+    council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
     label, sources = _dataset_label(catalogue)
-    group = f"{bench.group.label} ({bench.group.size})"
+    label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
+    group = f"{shorten(bench.group.label)} ({bench.group.size})"
     subtitle = f"Comparator group: {group}. {label}"
     narrative = overview_sentences(figures)
     slides: list[Slide] = [
@@ -200,7 +203,7 @@ def build_briefing(
         council=council,
         focus_name=name,
         period=period,
-        group_label=bench.group.label,
+        group_label=shorten(bench.group.label),
         group_size=bench.group.size,
         dataset_label=label,
         sources=sources,

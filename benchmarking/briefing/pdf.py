@@ -29,6 +29,7 @@ from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from benchmarking.briefing.pack import Briefing, chart_images
+from benchmarking.text.escaping import CELL_LIMIT, reportlab, shorten
 
 rl_config.useA85 = 0  # binary streams: ASCII85 encoding of chart images costs seconds in pure Python
 PAGE = landscape(A4)
@@ -44,7 +45,8 @@ class _Document(SimpleDocTemplate):
 
     def afterFlowable(self, flowable):
         if _is_heading(flowable):
-            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+            # The contents page builds a Paragraph from the entry: escape the heading's text again.
+            self.notify("TOCEntry", (0, _escape(flowable.getPlainText()), self.page))
 
 
 class _ChartPasses(IndexingFlowable):
@@ -102,7 +104,8 @@ def _styles():
 
 
 def _escape(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Return data text for a Paragraph: ReportLab markup in it is shown, never run."""
+    return reportlab(text)
 
 
 def _footer(briefing: Briefing):
@@ -122,7 +125,10 @@ def _table(frame, styles) -> Table:
     rows = [
         [
             Paragraph(
-                _escape("" if v is None or v != v else (f"{v:,.0f}" if isinstance(v, float) else v)), styles["note"]
+                _escape(
+                    shorten("" if v is None or v != v else (f"{v:,.0f}" if isinstance(v, float) else v), CELL_LIMIT)
+                ),
+                styles["note"],
             )
             for v in row
         ]
@@ -204,6 +210,6 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
     story.append(Paragraph(_escape(briefing.sources), styles["body"]))
     story.append(Paragraph(f"Dataset: {_escape(briefing.dataset_label)}", styles["body"]))
     # Headings known, page numbers not yet: the first pass lays the contents out at full length.
-    contents.addEntries([(0, flowable.getPlainText(), 0) for flowable in story if _is_heading(flowable)])
+    contents.addEntries([(0, _escape(flowable.getPlainText()), 0) for flowable in story if _is_heading(flowable)])
     doc.multiBuild(story, onFirstPage=_footer(briefing), onLaterPages=_footer(briefing))
     return buffer.getvalue()

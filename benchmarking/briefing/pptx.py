@@ -13,6 +13,7 @@ from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
 from benchmarking.briefing.pack import Briefing, chart_images
+from benchmarking.text.escaping import CELL_LIMIT, shorten
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 ROWS_PER_SLIDE = 12
@@ -68,8 +69,9 @@ def _table(slide, frame, top=None) -> None:
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
-            cell.text = (
-                "" if value is None or value != value else (f"{value:,.0f}" if isinstance(value, float) else str(value))
+            cell.text = shorten(
+                "" if value is None or value != value else (f"{value:,.0f}" if isinstance(value, float) else value),
+                CELL_LIMIT,
             )
             cell.text_frame.paragraphs[0].font.size = Pt(15)
 

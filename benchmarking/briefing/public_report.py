@@ -32,6 +32,7 @@ from benchmarking.service.context_views import quadrant_view
 from benchmarking.service.overview import overview
 from benchmarking.service.views import theme_table
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
+from benchmarking.text.escaping import generated_markdown as md
 from benchmarking.text.formatting import currency_text, money, ordinal
 
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "public-counties.md"
@@ -131,8 +132,8 @@ def report_markdown(
     view: pd.DataFrame,
 ) -> str:
     """Return the report's Markdown for the latest common ``period`` (pure: no I/O)."""
-    settings = catalogue.settings
-    focus_name = catalogue.authority_name(focus)
+    settings = {key: md(value) for key, value in catalogue.settings.items()}  # stored text: never markup
+    focus_name, period_text = md(catalogue.authority_name(focus)), md(period)
     coverage = period_coverage(catalogue, bench).set_index("period")
     richest = richest_period(catalogue, bench)
     summary = overview_lines(catalogue, bench, period, focus)
@@ -148,21 +149,21 @@ def report_markdown(
         "authorities that existed at its midpoint are ranked. Positions are the rank of the average "
         "of an authority's indicator ranks (1 = best), as in the Performance Compendium.",
         "",
-        f"## {focus_name}, {period}",
+        f"## {focus_name}, {period_text}",
         "",
-        f"{period} is the **latest common period**: the latest reporting year with figures published for "
+        f"{period_text} is the **latest common period**: the latest reporting year with figures published for "
         f"it by every indicator publisher in the store ({int(coverage.loc[period, 'publishers'])} publishers, "
         f"{int(coverage.loc[period, 'indicators'])} ranked indicators, "
         f"{int(coverage.loc[period, 'authorities'])} county areas).",
         "",
         *summary,
         "",
-        f"![Overall performance against spend per head, {period}]({chart_file})",
+        f"![Overall performance against spend per head, {period_text}]({chart_file})",
         "",
-        f"*Overall position against the rank of net current expenditure per head, {period}: high "
+        f"*Overall position against the rank of net current expenditure per head, {period_text}: high "
         "performance with low spend is the top right.*",
         "",
-        f"## Every county area, {period}",
+        f"## Every county area, {period_text}",
         "",
         positions_table(catalogue, bench, period),
         "",
@@ -172,10 +173,10 @@ def report_markdown(
             []
             if richest == period
             else [
-                f"## Every county area, {richest} (the reporting year with the most indicators)",
+                f"## Every county area, {md(richest)} (the reporting year with the most indicators)",
                 "",
                 f"Publishers label years differently (DfE LAIT `2023`, Oflog, DEFRA and MHCLG `2022-23`); "
-                f"each published period counts in the financial year that holds its midpoint. {richest} has "
+                f"each published period counts in the financial year that holds its midpoint. {md(richest)} has "
                 f"the most ranked indicators ({int(coverage.loc[richest, 'indicators'])}, from "
                 f"{int(coverage.loc[richest, 'publishers'])} publisher(s)).",
                 "",
@@ -193,7 +194,7 @@ def report_markdown(
         "",
         "**Funding.** " + settings.get("funding_note", "No core spending power figures are loaded."),
         "",
-        *_skipped_section(settings.get("public_build_summary")),
+        *_skipped_section(catalogue.settings.get("public_build_summary")),
     ]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -201,7 +202,7 @@ def report_markdown(
 def overview_lines(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> list[str]:
     """Return Markdown bullet lines with the focus authority's positions in ``period``."""
     facts = overview(catalogue, bench, period, focus)
-    name = facts.focus_name
+    name, period = md(facts.focus_name), md(period)
     lines = []
     if facts.overall.position is not None:
         lines.append(
@@ -214,14 +215,14 @@ def overview_lines(catalogue: Catalogue, bench: Benchmark, period: str, focus: s
         )
     else:
         lines.append(f"- **Overall:** {name} has no Overall position in {period}.")
-    lines.append(f"- **Data currency:** {currency_text(facts.currency)}")
+    lines.append(f"- **Data currency:** {md(currency_text(facts.currency))}")
     themes = facts.theme_positions
     themes = themes[~themes["theme"].isin([OVERALL, LA_CORE]) & themes["position"].notna()]
     if len(themes):
         lines.append(
             "- **Themes:** "
             + "; ".join(
-                f"{row.theme} {ordinal(row.position)} of {int(row.n_positioned)}" for row in themes.itertuples()
+                f"{md(row.theme)} {ordinal(row.position)} of {int(row.n_positioned)}" for row in themes.itertuples()
             )
             + "."
         )
@@ -230,12 +231,12 @@ def overview_lines(catalogue: Catalogue, bench: Benchmark, period: str, focus: s
         place = "the highest" if rank == 1 else "the lowest" if rank == n else f"{ordinal(rank)} highest"
         lines.append(
             f"- **Spend:** net current expenditure {money(facts.spend.value, 2)} per head in "
-            f"{facts.spend.basis}, {place} of {n}."
+            f"{md(facts.spend.basis)}, {place} of {n}."
         )
     if facts.deprivation.rank is not None:
         lines.append(
             f"- **Deprivation:** {ordinal(facts.deprivation.rank)} most deprived of "
-            f"{facts.deprivation.n} county areas with an {facts.deprivation.basis} summary "
+            f"{facts.deprivation.n} county areas with an {md(facts.deprivation.basis)} summary "
             f"(national rank of average rank {facts.deprivation.value:.0f} of 151)."
         )
     if facts.quadrant:
@@ -277,7 +278,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
     def cell(text) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+        return md(text)
 
     lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
@@ -289,12 +290,12 @@ def _indicator_list(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
     used = catalogue.indicators[catalogue.indicators["id"].isin(set(ranked["indicator_id"]))]
     if len(used) > 40:
         per_theme = used.groupby("theme")["id"].count()
-        return "Ranked indicators per theme: " + "; ".join(f"{t} {n}" for t, n in per_theme.items()) + "."
+        return "Ranked indicators per theme: " + "; ".join(f"{md(t)} {n}" for t, n in per_theme.items()) + "."
     rows = [
         [row.theme, row.name, row.polarity, publishers(used).get(row.id, "")]
         for row in used.sort_values(["theme", "name"]).itertuples()
     ]
-    return f"Indicators ranked in {period}:\n\n" + _markdown_table(
+    return f"Indicators ranked in {md(period)}:\n\n" + _markdown_table(
         ["Theme", "Indicator", "Better when", "Source"], rows
     )
 
@@ -335,5 +336,5 @@ def _skipped_section(summary_json: str | None) -> list[str]:
     ]
     notes = summary.get("notes", [])
     if notes:
-        lines += ["", *[f"- {note}" for note in notes]]
+        lines += ["", *[f"- {md(note)}" for note in notes]]
     return lines

@@ -14,6 +14,7 @@ from benchmarking.charts.style import (
     QUARTILE_COLOURS,
     QUARTILE_LABELS,
     ChartStyle,
+    display_names,
     finish_chart,
 )
 
@@ -30,7 +31,7 @@ def indicator_bar_chart(
     data["quartile_label"] = data["quartile"].map(
         lambda q: QUARTILE_LABELS[int(q) - 1] if pd.notna(q) else "no quartile"
     )
-    data["display_name"] = data["name"] + data["is_focus"].map({True: "  ◆", False: ""})
+    data["display_name"] = display_names(data["name"], data["is_focus"])
     order = list(data.sort_values("rank")["display_name"])
     value_format = ",.1f" if unit in ("%", "rate", "score") else ",.2f"
     x = alt.X("value:Q", title=f"Value ({unit})" if unit else "Value")
@@ -117,7 +118,7 @@ def indicator_series_chart(
 def funding_chart(table: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL) -> alt.Chart:
     """Return core spending power per head as bars, highest at the top, focus highlighted, median marked."""
     data = table.dropna(subset=["core_spending_power_per_head"]).copy()
-    data["display_name"] = data["name"] + data["is_focus"].map({True: "  ◆", False: ""})
+    data["display_name"] = display_names(data["name"], data["is_focus"])
     data["group"] = data["is_focus"].map({True: "Focus authority", False: "Other authorities"})
     data["per_head_text"] = data["core_spending_power_per_head"].map(lambda v: f"£{v:,.2f}")
     order = list(data.sort_values("core_spending_power_per_head", ascending=False)["display_name"])

@@ -16,6 +16,7 @@ from benchmarking.charts.style import (
     finish_chart,
     rank_ticks,
 )
+from benchmarking.text.escaping import shorten
 
 
 def quadrant_labels(comparator: str) -> dict[str, str]:
@@ -48,7 +49,7 @@ def quadrant_chart(
     median = (n + 1) / 2
     data = view.assign(
         kind_label=view["kind"].fillna("other"),
-        label=view["name"].where(view["is_focus"], ""),
+        label=view["name"].map(shorten).where(view["is_focus"], ""),
     )
     if "context_text" not in data:
         data["context_text"] = data["context_value"].map(lambda v: "–" if pd.isna(v) else f"{v:,.0f}")

@@ -12,6 +12,8 @@ from collections import OrderedDict
 
 import altair as alt
 
+MAX_PNG_SIDE = 6000
+"""Pixels a rendered chart may measure on either side; a larger one is drawn again smaller."""
 PNG_CACHE_SIZE = 64
 """Rendered charts kept in memory (a briefing has 16, about 0.3 MB each at scale 1)."""
 _png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
@@ -67,10 +69,19 @@ def _without_tooltips(spec):
     return spec
 
 
+def png_size(png: bytes) -> tuple[int, int]:
+    """Return a PNG's width and height in pixels, read from its header (no decoding)."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
 def _render_png(spec: str, scale: float) -> bytes:
     import vl_convert as vlc
 
-    return vlc.vegalite_to_png(spec, scale=scale)
+    png = vlc.vegalite_to_png(spec, scale=scale)
+    side = max(png_size(png))
+    if side > MAX_PNG_SIDE:  # bounded before PIL or ReportLab decode it (no decompression bomb)
+        png = vlc.vegalite_to_png(spec, scale=scale * MAX_PNG_SIDE / side * 0.99)
+    return png
 
 
 def png_from_spec(spec: str, scale: float = 2.0) -> bytes:

@@ -6,7 +6,15 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from benchmarking.charts.style import BRIEFING, FOCUS_COLOUR, NORMAL, ChartStyle, finish_chart, rank_ticks
+from benchmarking.charts.style import (
+    BRIEFING,
+    FOCUS_COLOUR,
+    NORMAL,
+    ChartStyle,
+    display_names,
+    finish_chart,
+    rank_ticks,
+)
 from benchmarking.text.formatting import ordinal
 
 
@@ -21,7 +29,7 @@ def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, s
     for column in ("position", "lower", "upper"):
         data[column] = data[column].astype(float)
     data = data.sort_values(["position", "name"], kind="stable")
-    data["display_name"] = data["name"] + data["is_focus"].map({True: "  ◆", False: ""})
+    data["display_name"] = display_names(data["name"], data["is_focus"])
     data["group"] = data["is_focus"].map({True: "Focus authority", False: "Other authorities"})
     data["interval_text"] = [
         f"{ordinal(int(p))} (likely {ordinal(int(lo))}–{ordinal(int(hi))})"

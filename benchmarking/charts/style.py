@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import altair as alt
+import pandas as pd
+
+from benchmarking.text.escaping import shorten
 
 FOCUS_COLOUR = "#D55E00"  # vermillion
 KIND_COLOURS = {"county council": "#5F5F5F", "county unitary": "#0072B2"}  # grey / blue
@@ -56,6 +59,19 @@ def style_for(briefing: bool) -> ChartStyle:
     return BRIEFING if briefing else NORMAL
 
 
+TITLE_LIMIT = 160
+"""Characters of a chart title or subtitle drawn before it is cut with '…' (a long name in it)."""
+
+
+def display_names(names: pd.Series, is_focus: pd.Series) -> pd.Series:
+    """Return the names as drawn on an axis: shortened (``escaping.shorten``), the focus marked ◆.
+
+    The full name belongs in the tooltip; a 10,000-character name would otherwise stretch
+    the chart (and its picture) without bound.
+    """
+    return names.map(shorten) + is_focus.map({True: "  ◆", False: ""})
+
+
 def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
     """Return a copy of a finished chart with its title, fonts and palette-neutral configuration."""
     # One shallow copy with the title and config set directly: ``properties`` and each
@@ -63,8 +79,8 @@ def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
     # briefing).
     finished = chart.copy(deep=False)
     finished.title = alt.TitleParams(
-        text=title,
-        subtitle=subtitle or "",
+        text=shorten(title, TITLE_LIMIT),
+        subtitle=shorten(subtitle or "", TITLE_LIMIT),
         fontSize=style.title_size,
         subtitleFontSize=style.subtitle_size,
         anchor="start",

@@ -57,6 +57,9 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
+    from benchmarking.text.escaping import spreadsheet_frame
+
+    frame = spreadsheet_frame(frame)  # text cells never start a spreadsheet formula
     if out is None or str(out) == "-":
         frame.to_csv(sys.stdout, index=False)
     else:

@@ -11,7 +11,6 @@ through ``importer.import_frames`` and remembers each file's mapping.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -312,10 +311,9 @@ def result_summary(result: ImportResult) -> str:
 # Showing user text safely
 # ---------------------------------------------------------------------------------------
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$])")
-
 
 def markdown_text(text: object) -> str:
-    """Return text that Markdown shows exactly as written (no links, emphasis or HTML)."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    """Return text that Markdown shows exactly as written: the one rule, ``text.escaping.markdown``."""
+    from benchmarking.text.escaping import markdown
+
+    return markdown(text)

@@ -1,0 +1,106 @@
+"""Stored and uploaded text is text: one escaping rule per place it is drawn.
+
+Names, sources, notes and file names come from files anyone can import, so each is
+escaped at the point it is drawn, with the rule of that place:
+
+- ``markdown``: Streamlit Markdown (``st.markdown``, captions, labels, alerts): no image,
+  link, heading, list, KaTeX (``$``), colour (``:red[...]``) or HTML survives.
+- ``reportlab``: the mini-markup of ReportLab paragraphs (``<img>``, ``<a>``, ``<font>``).
+- ``spreadsheet_cell``: CSV and XLSX cells a spreadsheet would run as a formula (OWASP).
+- ``generated_markdown``: the Markdown files the package writes (``public-report``).
+
+``shorten`` cuts a long name for display (charts, slides, the PDF); the full name stays in
+the chart tooltip and the data tables.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+DISPLAY_LIMIT = 60
+"""Characters of a name shown in charts, slides and the PDF before it is cut with '…'."""
+
+CELL_LIMIT = 120
+"""Characters of a table cell shown in slides and the PDF before it is cut with '…'."""
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]+")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MARKDOWN = {c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$:"} | _HTML
+"""Marks that make Markdown in Streamlit (emphasis, code, links, images, headings, lists
+such as ``1.`` and ``1)``, tables, strike-through, KaTeX ``$``, ``:colour[...]``, ``:emoji:``)
+get a backslash; ``, ; ? / ' " % = ^ @`` make nothing once those are escaped, so they stay
+as written."""
+_GENERATED = {c: "\\" + c for c in "\\`*_[]!|#$~:"} | _HTML
+WORD_JOINER = "\u2060"
+"""An invisible character put inside ``://``, ``www.`` and after ``@``: GitHub-flavoured
+Markdown turns bare URLs and e-mail addresses into links after backslash escapes are read,
+so only a changed character stops it."""
+_AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def one_line(text: object) -> str:
+    """Return the text as one line: every line break (CR, LF, Unicode separators) becomes a space."""
+    return _LINE_BREAKS.sub(" ", "" if text is None else str(text))
+
+
+def markdown(text: object) -> str:
+    """Return text that Streamlit's Markdown shows literally, on one line.
+
+    Every mark that makes Markdown is backslash-escaped (so no image, link, emphasis, heading,
+    list, table, ``$`` maths, ``:colour[...]`` or ``:emoji:``), ``&``, ``<`` and ``>`` become
+    HTML entities, line breaks spaces, and a bare ``http://``, ``www.`` or e-mail address gets
+    an invisible word joiner so that it is not made a link.
+    """
+    unlinked = _AUTOLINK.sub(WORD_JOINER, one_line(text))
+    return "".join(_MARKDOWN.get(c, c) for c in unlinked)
+
+
+def generated_markdown(text: object) -> str:
+    """Return stored text for a Markdown file the package writes (the public report), on one line.
+
+    The file is read as source too, so only the marks that make markup are escaped: HTML
+    (``<script>``, ``<img>``) as entities, and with a backslash the marks of links, images,
+    emphasis, code, tables, headings and maths; slashes, dots and brackets stay readable.
+    """
+    return "".join(_GENERATED.get(c, c) for c in one_line(text))
+
+
+def reportlab(text: object) -> str:
+    """Return text that a ReportLab ``Paragraph`` shows literally: its markup characters as entities."""
+    return "".join(_HTML.get(c, c) for c in one_line(text)).replace('"', "&quot;")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """Return a cell value a spreadsheet will not run: text starting ``= + - @``, tab or CR gets a ``'``.
+
+    Anything but text (numbers, dates, missing values) is returned unchanged, so -1.5 in a
+    numeric column stays a number.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of the table whose text cells are safe in a spreadsheet (``spreadsheet_cell``).
+
+    Only text columns are touched; the column names are treated as cells too.
+    """
+    safe = frame.rename(columns=lambda c: spreadsheet_cell(c) if isinstance(c, str) else c)
+    for column in safe.columns[[not pd.api.types.is_numeric_dtype(t) for t in safe.dtypes]]:
+        safe[column] = safe[column].map(spreadsheet_cell)
+    return safe
+
+
+def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
+    """Return the table as UTF-8 CSV bytes for a download, its text cells safe in a spreadsheet."""
+    return spreadsheet_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+def shorten(text: object, limit: int = DISPLAY_LIMIT) -> str:
+    """Return the text on one line, cut to ``limit`` characters with '…' at the end if longer."""
+    line = one_line(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
