@@ -1,8 +1,8 @@
 """Peak memory of reading and checking the largest file the importer accepts (issue 15, item 7).
 
-The limits (``ingest.limits``) accept up to 6,000,000 rows and 30,000,000 cells. This script
-writes a long Parquet file of indicator values just under them (6,000,000 rows x 4 columns:
-250 indicators x 40 authorities x 600 financial years, unique keys), then in a fresh child
+The limits (``ingest.limits``) accept up to 3,000,000 rows and 12,000,000 cells. This script
+writes a long Parquet file of indicator values at the row limit (3,000,000 rows x 4 columns:
+250 indicators x 40 authorities x 300 financial years, unique keys), then in a fresh child
 process reads it (``reading.read_file``) and checks every row (``validation.check``, as an
 import does before it writes) and prints wall time and peak resident memory. Target: under 1 GB.
 Run ``python benchmarks/import_largest_memory.py [--rows N]``.
@@ -37,7 +37,7 @@ print(f"{{len(frame):,}} rows read in {{read:.1f}} s, checked in {{seconds - rea
 """
 
 
-def main(rows: int = 6_000_000) -> int:
+def main(rows: int = 3_000_000) -> int:
     """Write the file, read and check it in a child process, print time and peak memory; return 0."""
     indicators = [f"I{i:04d}" for i in range(250)]
     authorities = [f"E1000{i:04d}" for i in range(40)]

@@ -262,12 +262,14 @@ def test_a_small_parquet_file_of_twenty_million_rows_is_refused_from_its_metadat
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from benchmarking.ingest.limits import MAX_ROWS
+
     path = tmp_path / "huge.parquet"
     column = pa.DictionaryArray.from_arrays(pa.array([0] * 20_000_000, pa.int8()), pa.array(["LCC078"]))
     pq.write_table(pa.table({"indicator_id": column}), path, row_group_size=20_000_000)
     assert path.stat().st_size < 2_000_000
     message = refused(writable_store, "huge.parquet", path.read_bytes())
-    assert "20,000,000 rows" in message and "over the limit of 6,000,000 rows" in message
+    assert "20,000,000 rows" in message and f"over the limit of {MAX_ROWS:,} rows" in message
 
 
 def test_a_sheet_declaring_too_many_rows_is_refused_before_it_is_read(writable_store):

@@ -15,10 +15,12 @@ from benchmarking.errors import ImportValidationError, ValidationIssue
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 500
-MAX_ROWS = 6_000_000
+MAX_ROWS = 3_000_000
 """Rows a Parquet file or a sheet may hold, read from the file's metadata before its cells are read
-(a Parquet file compresses 20 million rows into 300 kB). The largest import tried holds 5 million rows."""
-MAX_CELLS = 30_000_000
+(a Parquet file compresses 20 million rows into 300 kB). Reading and checking 3 million long rows
+peaks at about 815 MB, 4 million at 1.06 GB and 6 million at 1.39 GB
+(``benchmarks/import_largest_memory.py``), so 3 million keeps an import under 1 GB."""
+MAX_CELLS = 12_000_000
 """Cells (rows times columns) a Parquet file or a sheet may hold, checked the same way."""
 
 
