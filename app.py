@@ -12,10 +12,10 @@ import streamlit as st
 
 from benchmarking.access import session_access
 from pages._access import session_edit_access
-from pages._cache import store_notices
-from pages._common import BASE_CSS, ensure_store
+from pages._common import BASE_CSS
 from pages._navigation import mark_entry_run
 from pages._registry import PAGES
+from pages._store import ensure_store, store_notices
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
 # The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it

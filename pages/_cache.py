@@ -6,77 +6,20 @@ import from another process or page refreshes them.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from benchmarking.access import EditAccess
-from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
-from benchmarking.errors import BenchmarkingError, ReadOnlyError, StoreBusyError
 from benchmarking.paths import default_db_path
 from benchmarking.service.benchmark import Benchmark, benchmark_for
 from benchmarking.service.catalogue import Catalogue, load_catalogue
-from benchmarking.service.data_admin import load_history, store_exists, store_summary
+from benchmarking.service.data_admin import load_history, store_summary
 from benchmarking.service.overview import Overview, overview
 
 if TYPE_CHECKING:
     from benchmarking.store import StoreContents
     from pages._selection import Selection
-
-
-def ensure_store(access: EditAccess | None = None) -> None:
-    """Return once a store exists at the configured path: on a first run, build the demo there.
-
-    Nothing is built for a session that cannot edit (``access``: a read-only deployment or a
-    viewer), nor over an existing file that is not a readable store (a damaged or foreign
-    file is never replaced): the page says why and stops instead.
-    """
-    path = default_db_path()
-    if store_exists(path):
-        return
-    if path.exists():
-        st.error(
-            f"The file {path} is not a benchmarking store that can be read: it may be damaged "
-            "(truncated, or changed by another program) or another kind of file. Nothing was changed. "
-            "Restore it from a backup, or move it aside and open the app again to generate the demo "
-            "store, or set BENCHMARKING_DB to another store."
-        )
-        st.stop()
-    if access is not None and not access.may_edit:
-        st.error(
-            f"There is no store at {path}, and the demo store is not generated in a session that cannot "
-            "edit. Build a store first (`python -m benchmarking demo` or `build-public`) where editing is "
-            f"enabled, or set BENCHMARKING_DB to an existing store.\n\n{access.reason}"
-        )
-        st.stop()
-    with st.spinner(f"First run: generating the {DEMO_LABEL} at {path} ..."):
-        build_demo_store(path)
-
-
-BUSY_NOTICE = "The store is being updated (an import is running); try again in a moment."
-
-
-@contextlib.contextmanager
-def store_notices() -> Iterator[None]:
-    """Run a page, turning the store's own errors into a notice instead of a traceback.
-
-    A busy store (another process holds its write lock for longer than the read waits) shows
-    a notice with a Retry button; a write refused in a read-only session shows why; any other
-    error this package raises on purpose (a damaged store, say) shows as ``st.error``.
-    """
-    try:
-        yield
-    except StoreBusyError as error:
-        st.warning(BUSY_NOTICE, icon=":material/hourglass_top:")
-        st.caption(str(error))
-        st.button("Retry", key="store-busy-retry", type="primary")  # a click reruns the page
-    except ReadOnlyError as error:
-        st.info(str(error), icon=":material/visibility:")
-    except BenchmarkingError as error:
-        st.error(f"{error}\n\nThe store is {default_db_path()}; nothing was changed.")
 
 
 def stamp() -> float:

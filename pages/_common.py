@@ -11,7 +11,6 @@ from pages._cache import (
     catalogue,
     datasets,
     db_path,
-    ensure_store,
     overview_figures,
     stamp,
     summary,
@@ -19,6 +18,7 @@ from pages._cache import (
 from pages._charts import download_csv, draw_chart, show_chart, slug, style
 from pages._layout import BASE_CSS, apply_briefing_mode, demo_banner, page_header
 from pages._selection import Selection, current_selection, sidebar
+from pages._store import ensure_store
 from pages._text import escape
 
 __all__ = [

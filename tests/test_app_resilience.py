@@ -13,7 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarking.errors import BenchmarkingError, StoreBusyError
 from benchmarking.store import Store
-from pages._cache import BUSY_NOTICE
+from pages._store import BUSY_NOTICE
+from pages._text import escape
 
 HOLD_WRITE_LOCK = (
     "import sys, duckdb\n"
@@ -95,7 +96,7 @@ def test_a_store_error_raised_on_a_page_is_shown_as_an_error_naming_the_store(wr
     monkeypatch.setattr(pages._cache, "load_catalogue", damaged)
     at = _app(monkeypatch, writable_store.path).run()
     assert not at.exception
-    assert any("is damaged" in e.value and str(writable_store.path) in e.value for e in at.error)
+    assert any("is damaged" in e.value and escape(writable_store.path) in e.value for e in at.error)
 
 
 @pytest.mark.parametrize("content", [b"", b"not a database\n" * 64], ids=["empty", "foreign"])
@@ -105,7 +106,7 @@ def test_a_file_that_is_not_a_store_is_named_and_left_alone(tmp_path, monkeypatc
     path.write_bytes(content)
     at = _app(monkeypatch, path).run()
     assert not at.exception
-    assert any(str(path) in e.value and "Restore it from a backup" in e.value for e in at.error)
+    assert any(escape(path) in e.value and "Restore it from a backup" in e.value for e in at.error)
     assert path.read_bytes() == content
 
 
@@ -123,7 +124,7 @@ def test_a_damaged_file_at_the_default_path_is_not_replaced_by_the_demo(tmp_path
     monkeypatch.delenv("BENCHMARKING_DB")
     at.run()
     assert not at.exception
-    assert any(str(path) in e.value and "Nothing was changed" in e.value for e in at.error)
+    assert any(escape(path) in e.value and "Nothing was changed" in e.value for e in at.error)
     assert _digest(path) == digest
 
 
@@ -149,5 +150,5 @@ def test_a_truncated_or_bit_flipped_store_shows_an_error_naming_the_file(
     digest = _digest(path)
     at = _app(monkeypatch, path).run()
     assert not at.exception
-    assert any(str(path) in e.value for e in at.error)
+    assert any(escape(path) in e.value for e in at.error)
     assert _digest(path) == digest
