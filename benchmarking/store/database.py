@@ -26,7 +26,7 @@ from benchmarking.errors import (
 )
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
-from benchmarking.store.connection import check_file_kind, connect, process_lock, transaction
+from benchmarking.store.connection import connect, process_lock, transaction
 from benchmarking.store.contents import StoreContents, read_catalogue_frames, read_contents
 
 STORE_TABLES = frozenset({"authority", "indicator", "indicator_value", "dataset"})
@@ -50,13 +50,17 @@ class Store:
         if not self.path.exists():
             return False
         try:
-            with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
-                names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            names = self._table_names()
         except StoreBusyError:
             raise  # locked by another process's import: the store exists, it cannot be read yet
         except BenchmarkingError:
             return False
-        return {"authority", "indicator", "indicator_value", "dataset"} <= names
+        return names >= STORE_TABLES
+
+    def _table_names(self) -> set[str]:
+        """Return the names of the tables in the file, read on a read-only connection (which checks its kind)."""
+        with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
+            return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
     def initialise(self) -> None:
         """Create the file and every table (and their undo shadows) if missing; return None.
@@ -82,11 +86,9 @@ class Store:
         Looks with a read-only connection, so a file that is refused is never written to.
         A missing or empty file, or a DuckDB file with no tables, may become a store.
         """
-        check_file_kind(self.path)
         if not self.path.exists() or self.path.stat().st_size == 0:
             return
-        with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
-            names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        names = self._table_names()
         if names and not names >= STORE_TABLES:
             shown = ", ".join(sorted(names)[:8]) + (" ..." if len(names) > 8 else "")
             raise NotAStoreError(
