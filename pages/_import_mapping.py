@@ -14,7 +14,7 @@ from benchmarking.ingest.layouts import (
     recognise,
     suggested_wide_columns,
 )
-from benchmarking.ingest.preview import markdown_text
+from pages._text import escape
 
 NOT_IN_FILE = "(not in this file)"
 SAME_FOR_ALL = "(one value for every row)"
@@ -81,8 +81,8 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
     mapping = ColumnMapping(table, layout, chosen, {k: v for k, v in constants.items() if v.strip()}, wide)
     where, _, when = origin.partition(" (")  # 'remembered (saved 2026-12-02 03:50 UTC)'
     st.caption(
-        f"{where.capitalize()} mapping{f' ({markdown_text(when)}' if when else ''}. "
-        f"* = needed (an authority code or name). Now: {markdown_text(mapping.describe())}"
+        f"{where.capitalize()} mapping{f' ({escape(when)}' if when else ''}. "
+        f"* = needed (an authority code or name). Now: {escape(mapping.describe())}"
     )
     if asked := [f for f in default.blank_constants() if not constants.get(f, "").strip()]:
         st.warning(

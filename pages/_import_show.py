@@ -8,7 +8,8 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest import preview as preview_module
-from benchmarking.ingest.preview import issues_frame, markdown_text, result_summary
+from benchmarking.ingest.preview import issues_frame, result_summary
+from pages._text import escape
 
 
 def show_error(error: BenchmarkingError) -> None:
@@ -20,7 +21,7 @@ def show_error(error: BenchmarkingError) -> None:
         )
         st.dataframe(issues_frame(error.issues), hide_index=True, width="stretch")
     else:
-        st.error(markdown_text(error))
+        st.error(escape(error))
 
 
 def show_preview(preview) -> None:
@@ -36,7 +37,7 @@ def show_preview(preview) -> None:
     for file_name, names in preview.unresolved.items():
         shown = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
         st.warning(
-            markdown_text(
+            escape(
                 f"{file_name}: {len(names)} authority name(s) or code(s) match no authority in the store "
                 f"(names are matched ignoring case and a 'County Council' suffix): {shown}. "
                 "Correct them in the file, or import the authorities first."
@@ -73,7 +74,7 @@ def commit_controls(kind: str, run_commit) -> None:
         except BenchmarkingError as error:
             show_error(error)
             return
-        st.session_state["import_message"] = markdown_text(f"Imported {result.file_name}: {result_summary(result)}.")
+        st.session_state["import_message"] = escape(f"Imported {result.file_name}: {result_summary(result)}.")
         del st.session_state[f"{kind}_preview"]
         st.rerun()
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.ingest.preview import markdown_text
 from benchmarking.service.data_admin import default_store, last_import, undo_last_import
 from pages._access import require_editor
 from pages._common import current_selection, page_header
 from pages._import_show import show_error
 from pages._import_source import source_step
 from pages._import_upload import upload_step
+from pages._text import escape
 
 selection = current_selection()
 page_header("import_data", selection)
@@ -32,7 +32,7 @@ st.markdown(
 )
 
 if "import_message" in st.session_state:
-    st.success(st.session_state.pop("import_message"))  # made with markdown_text: file text shows as text
+    st.success(st.session_state.pop("import_message"))  # made with escape: file text shows as text
 
 upload_tab, source_tab = st.tabs(["Upload files", "Published sources"])
 with upload_tab:
@@ -52,7 +52,7 @@ def _undo(shown_id: int) -> None:
     except BenchmarkingError as error:
         st.session_state["undo_error"] = error
         return
-    st.session_state["import_message"] = markdown_text(
+    st.session_state["import_message"] = escape(
         f"Undid import {shown_id}, {undone['name']}: its {int(undone['rows_added']):,} added rows are gone and "
         f"the {int(undone['rows_replaced']):,} rows it replaced are back."
     )
@@ -63,7 +63,7 @@ if last is None:
     st.caption("There is no import to undo (the store holds only the data it was built with).")
 else:
     st.markdown(
-        markdown_text(
+        escape(
             f"Last import: {int(last['id'])}, {last['name']}, loaded {last['loaded_at']:%d %b %Y %H:%M} by "
             f"{last['loaded_by']}: {int(last['rows_added']):,} rows added, {int(last['rows_replaced']):,} replaced."
         )

@@ -15,8 +15,8 @@ import pytest
 from apptest_helpers import metrics, open_page, use_navigation_mode
 from streamlit.testing.v1 import AppTest
 
-from benchmarking.ingest.preview import markdown_text
 from benchmarking.store import Store
+from benchmarking.text.escaping import markdown as markdown_text
 from pages import _registry as registry
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,11 +13,11 @@ from benchmarking.ingest.preview import (
     SourceFile,
     commit,
     map_sources,
-    markdown_text,
     preview_import,
     read_source,
     read_uploaded,
 )
+from benchmarking.text.escaping import markdown as markdown_text
 
 # Leicestershire (E10000018) and Kent (E10000016) hold LCC078 in every demo period.
 VALUES = """\

@@ -305,15 +305,3 @@ def result_summary(result: ImportResult) -> str:
     if result.rejected:
         parts.append(f"{result.rejected:,} rejected rows left out")
     return "; ".join(parts)
-
-
-# ---------------------------------------------------------------------------------------
-# Showing user text safely
-# ---------------------------------------------------------------------------------------
-
-
-def markdown_text(text: object) -> str:
-    """Return text that Markdown shows exactly as written: the one rule, ``text.escaping.markdown``."""
-    from benchmarking.text.escaping import markdown
-
-    return markdown(text)
