@@ -49,12 +49,14 @@ class Loaded(NamedTuple):
     """What an adapter made of a source: import items, rows read per file, rows skipped.
 
     ``skipped`` has columns ``file``, ``reason``, ``rows``; for every file,
-    rows read = rows used + rows skipped.
+    rows read = rows used + rows skipped. ``notes`` say what else the reader did (sums,
+    choices between duplicate measures) in a sentence each.
     """
 
     items: list[tuple[str, pd.DataFrame, str]]
     rows_read: dict[str, int]
     skipped: pd.DataFrame
+    notes: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------
