@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.adapters import SOURCES, published_source
 from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest import preview as preview_module
-from benchmarking.service.data_admin import commit_source, preview_source, sources_folder
+from benchmarking.service.data_admin import (
+    commit_source,
+    preview_source,
+    published_sources,
+    source_named,
+    sources_folder,
+)
 from pages._import_show import progress_bar, show_error, show_kept_preview
 from pages._text import escape
 
 
 def source_step(store) -> None:
     """Draw the published-sources tab: source, folder, the preview and the commit into ``store``."""
-    names = list(SOURCES)
-    name = st.selectbox("Published dataset", names, format_func=lambda n: f"{n}: {SOURCES[n].title}", key="source_name")
-    source = published_source(name)
+    sources = published_sources()
+    name = st.selectbox(
+        "Published dataset", list(sources), format_func=lambda n: f"{n}: {sources[n].title}", key="source_name"
+    )
+    source = source_named(name)
     folder = st.text_input(
         "Folder holding the published files (or its parent folder)", value=str(sources_folder()), key="source_folder"
     )
     st.caption(f"Files read: {escape(', '.join(source.files))}")
     add = False
-    if name == "imd":
+    if source.name == "imd":
         add = st.checkbox("Add the authorities the store lacks (otherwise their rows are left out)", key="source_add")
     signature = (name, folder, add)
     kept = st.session_state.get("source_preview")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarking.adapters import published_source
 from benchmarking.adapters.imd import DATA_FILE, EDITION, imd_items, load_imd
+from benchmarking.adapters.registry import published_source
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import Store
 

@@ -246,7 +246,7 @@ def test_the_sources_folder_follows_the_environment(monkeypatch, tmp_path):
 
 def test_a_published_source_previews_and_commits_through_the_service(writable_store, shared_data):
     """IMD 2019: the preview counts 31 rows and nothing is written until commit_source."""
-    from benchmarking.adapters import published_source
+    from benchmarking.adapters.registry import published_source
     from benchmarking.service.data_admin import commit_source, last_import, preview_source
 
     source = published_source("imd")

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarking.adapters import published_source
+from benchmarking.adapters.registry import published_source
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import LONG
 from benchmarking.ingest.preview import map_sources, preview_import, read_source
 from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.data_admin import source_items
 from benchmarking.store import Store
 
 pytestmark = pytest.mark.shared_data
@@ -47,12 +48,12 @@ def loaded(shared_data: Path, tmp_path_factory, _cache: dict) -> dict:
         previews, results = {}, {}
         for name in ("lgbf", "oflog", "imd"):
             source = published_source(name)
-            items = source.items(shared_data, known_codes=store.authorities()["code"])
+            items = source_items(store, source, shared_data)
             previews[name] = preview_import(store, items)
             results[name] = import_frames(
                 store,
                 items,
-                dataset_name=source.dataset_name,
+                dataset_name=source.record_name,
                 source=source.source,
                 file_hashes=source.file_hashes(shared_data),
             )

@@ -29,8 +29,9 @@ import pandas as pd
 
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, resolve_codes, skip_counts
 
-from . import read_published_csv
+from . import own_folder, read_published_csv
 from .lookups import CodeLookups, unmatched_reason
+from .source import Adapter, SourceContext
 
 FOLDER = "defra_waste"
 DATA_FILE = "table3_selected_waste_indicators_2010-11_to_2022-23.csv"
@@ -82,7 +83,7 @@ def waste_items(folder: Path | str, areas: pd.DataFrame, theme: str, is_core: bo
     ``theme`` is the theme ``data/public_theme_map.csv`` gives DEFRA's waste measures.
     """
     columns = list(_KEY_COLUMNS) + [column for column, *_ in MEASURES.values()]
-    frame = read_published_csv(Path(folder) / FOLDER, DATA_FILE, columns)
+    frame = read_published_csv(own_folder(folder, FOLDER, DATA_FILE), DATA_FILE, columns)
     resolved = resolve_codes(areas, frame["ONS code"], frame["Year"], scheme="gss")
     reason = resolved["reason"].copy()
     total = frame["Authority type"].str.strip().eq("Total").to_numpy()
@@ -129,3 +130,20 @@ def waste_items(folder: Path | str, areas: pd.DataFrame, theme: str, is_core: bo
     )
     items = [("indicator", indicators, DATA_FILE), ("indicator_value", values, DATA_FILE)]
     return Loaded(items, {DATA_FILE: len(frame)}, skip_counts(DATA_FILE, reason))
+
+
+def _read(folder: Path, context: SourceContext) -> Loaded:
+    theme = context.theme(THEME_SOURCE, THEME_TOPIC)
+    return waste_items(folder, context.areas, theme, theme in context.core_themes, context.lookups)
+
+
+ADAPTER = Adapter(
+    name="defra-waste",
+    title="DEFRA local authority collected waste statistics (Table 3)",
+    folder=FOLDER,
+    files=(DATA_FILE,),
+    provenance=SOURCE,
+    read=_read,
+    short_name="DEFRA",
+    dataset_name=SOURCE_NAME,
+)

@@ -43,8 +43,9 @@ import pyarrow.parquet as pq
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
 from benchmarking.method.periods import pooled_years_label, split_status, status_of_marker
 
-from . import invalid, published_file, read_published_csv
+from . import invalid, own_folder, published_file, read_published_csv
 from .lookups import CodeLookups, unmatched_reason
+from .source import Adapter, SourceContext
 
 FOLDER = "dfe_lait"
 DATA_FILE = "bds_long_0.parquet"
@@ -131,7 +132,7 @@ def lait_items(
     ``data/public_theme_map.csv``); an indicator is ``is_core`` when its theme is in
     ``core_themes``.
     """
-    folder = Path(folder) / FOLDER
+    folder = own_folder(folder, FOLDER, DATA_FILE)
     dictionary = read_published_csv(folder, DICTIONARY_FILE, _DICTIONARY_COLUMNS)
     path = published_file(folder, DATA_FILE)
     schema = pq.read_schema(path)
@@ -222,7 +223,7 @@ def lait_items(
 
 def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups: CodeLookups) -> Loaded:
     """Return ``comparator_group`` rows for the DfE statistical neighbour models, with accounting."""
-    folder = Path(folder) / FOLDER
+    folder = own_folder(folder, FOLDER, next(iter(NEIGHBOUR_MODELS.values()))[0])
     groups, rows_read, skipped = [], {}, [no_skips()]
     for group_id, (file_name, model_date, group_name) in NEIGHBOUR_MODELS.items():
         frame = read_published_csv(folder, file_name, _NEIGHBOUR_COLUMNS)
@@ -301,3 +302,39 @@ def _describe(reasons: pd.Series, numbers: pd.Series, lookups: CodeLookups) -> l
     """Return the reasons, with 'not a county area' refined through the shared lookups."""
     refined = unmatched_reason(numbers, "dfe", lookups).to_numpy(dtype=object)
     return [new if old == NOT_A_COUNTY_AREA else old for old, new in zip(reasons.to_numpy(dtype=object), refined)]
+
+
+# ---------------------------------------------------------------------------------------
+# The adapters: LAIT indicators, and the DfE statistical neighbour models
+# ---------------------------------------------------------------------------------------
+
+
+def _read(folder: Path, context: SourceContext) -> Loaded:
+    return lait_items(folder, context.areas, context.themes(THEME_SOURCE), set(context.core_themes), context.lookups)
+
+
+def _read_neighbours(folder: Path, context: SourceContext) -> Loaded:
+    return statistical_neighbour_items(folder, context.areas, context.lookups)
+
+
+ADAPTER = Adapter(
+    name="dfe-lait",
+    title="DfE Local Authority Interactive Tool: children's services and education indicators",
+    folder=FOLDER,
+    files=(DATA_FILE, DICTIONARY_FILE),
+    provenance=SOURCE,
+    read=_read,
+    short_name="DfE LAIT",
+    dataset_name=SOURCE_NAME,
+)
+
+NEIGHBOURS = Adapter(
+    name="dfe-neighbours",
+    title="DfE statistical neighbours (2021 and 2025 models)",
+    folder=FOLDER,
+    files=tuple(name for name, *_ in NEIGHBOUR_MODELS.values()),
+    provenance=NEIGHBOUR_SOURCE,
+    read=_read_neighbours,
+    short_name="DfE statistical neighbours",
+    dataset_name="DfE statistical neighbours",
+)

@@ -30,9 +30,12 @@ from benchmarking.ingest.layouts import LONG, ColumnMapping
 from benchmarking.ingest.mapping import apply_mapping
 from benchmarking.ingest.reading import file_sha256, read_file
 from benchmarking.ingest.results import ImportResult
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
 from benchmarking.store import Store
 
-from . import invalid, published_file, require_file_columns
+from . import invalid, published_file, read_published_csv, require_file_columns
+from .lookups import unmatched_reason
+from .source import AS_PUBLISHED, COUNTY_AREAS, Adapter, SourceContext
 
 log = logging.getLogger(__name__)
 
@@ -137,3 +140,50 @@ def _new_authorities(rows: pd.DataFrame) -> pd.DataFrame:
             f"{', '.join(KIND_BY_PREFIX)}",
         )
     return pd.DataFrame({"code": codes, "name": rows[NAME_COLUMN].str.strip(), "kind": kind}).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# The adapter: the store's authorities as published, or the county areas that existed then
+# ---------------------------------------------------------------------------------------
+
+PUBLISHED_ON = pd.Timestamp("2019-09-26")
+"""Publication date of the English Indices of Deprivation 2019 (2019 boundaries)."""
+
+
+def county_items(folder: Path, context: SourceContext) -> Loaded:
+    """Return ``deprivation`` rows (IMD 2019, 2019 boundaries) for county areas that existed then."""
+    frame = read_published_csv(folder, DATA_FILE, (CODE_COLUMN, NAME_COLUMN, *MAPPING.columns.values()))
+    resolved = resolve_codes(context.areas, frame[CODE_COLUMN], PUBLISHED_ON.date(), scheme="gss")
+    reason = resolved["reason"].copy()
+    outside = reason.eq(NOT_A_COUNTY_AREA).to_numpy()
+    reason[outside] = unmatched_reason(frame.loc[outside, CODE_COLUMN], "gss", context.lookups).to_numpy()
+    keep = reason.isna().to_numpy()
+    rows = pd.DataFrame(
+        {
+            "authority_code": resolved["authority_code"][keep].to_numpy(),
+            "edition": EDITION,
+            "rank_of_average_rank": frame.loc[keep, MAPPING.columns["rank_of_average_rank"]].to_numpy(),
+            "average_score": frame.loc[keep, MAPPING.columns["average_score"]].to_numpy(),
+        }
+    )
+    return Loaded([("deprivation", rows, DATA_FILE)], {DATA_FILE: len(frame)}, skip_counts(DATA_FILE, reason))
+
+
+def _read(folder: Path, context: SourceContext) -> Loaded:
+    if context.scope == AS_PUBLISHED:
+        items = imd_items(folder, known_codes=context.known_codes, add_authorities=context.add_authorities)
+        return Loaded(items, {}, no_skips())
+    return county_items(folder, context)
+
+
+ADAPTER = Adapter(
+    name="imd",
+    title="English Indices of Deprivation 2019, upper-tier summaries (deprivation)",
+    folder="imd2019",
+    files=(DATA_FILE,),
+    provenance=SOURCE,
+    read=_read,
+    scopes=(COUNTY_AREAS, AS_PUBLISHED),
+    dataset_name=DATASET_NAME,
+    short_name="IMD 2019",
+)

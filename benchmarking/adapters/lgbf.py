@@ -39,9 +39,11 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.names import name_index, resolve_names, slug
 from benchmarking.ingest.reading import file_sha256
 from benchmarking.ingest.results import ImportResult
+from benchmarking.method.membership import Loaded, no_skips
 from benchmarking.store import Store
 
 from . import invalid, read_published_csv
+from .source import AS_PUBLISHED, Adapter, SourceContext
 
 RANKED_FILE = "indicator_data_ranked.csv"
 INDICATOR_FILE = "indicator_information.csv"
@@ -263,3 +265,20 @@ def _check_schemes(column: pd.Series, file_name: str, column_name: str) -> None:
             column_name,
             f"unknown family-group scheme {column[label]!r}; expected one of {list(FAMILY_SCHEMES)}",
         )
+
+
+def _read(folder: Path, context: SourceContext) -> Loaded:
+    return Loaded(lgbf_items(folder), {}, no_skips())
+
+
+ADAPTER = Adapter(
+    name="lgbf",
+    title="Scotland's Local Government Benchmarking Framework (indicators, catalogue, family groups)",
+    folder="lgbf",
+    files=(RANKED_FILE, INDICATOR_FILE, FAMILY_FILE),
+    provenance=SOURCE,
+    read=_read,
+    scopes=(AS_PUBLISHED,),
+    dataset_name=DATASET_NAME,
+    short_name="LGBF",
+)

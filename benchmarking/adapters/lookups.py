@@ -154,11 +154,12 @@ def load_code_lookups(folder: Path | str) -> CodeLookups:
     )
 
 
-def unmatched_reason(codes: Iterable, scheme: str, lookups: CodeLookups) -> pd.Series:
+def unmatched_reason(codes: Iterable, scheme: str, lookups: CodeLookups | None) -> pd.Series:
     """Return why each code (of a row that matched no county area) is left out.
 
     ``AREA_TOTAL`` for England, region and similar totals, ``OTHER_AUTHORITY`` for a code
-    the lookups know, else ``UNKNOWN_CODE`` followed by the code.
+    the lookups know (or for any code when no lookups were given), else ``UNKNOWN_CODE``
+    followed by the code.
     """
     text = pd.Series(list(codes), dtype=object).map(code_text)
     if scheme == "gss":
@@ -167,7 +168,7 @@ def unmatched_reason(codes: Iterable, scheme: str, lookups: CodeLookups) -> pd.S
         total = pd.to_numeric(text, errors="coerce").ge(_FIRST_DFE_TOTAL)
     else:
         total = pd.Series(False, index=text.index)
-    known = text.isin(lookups.codes.get(scheme, frozenset()))
+    known = text.isin(lookups.codes.get(scheme, frozenset())) if lookups is not None else text.ne("")
     reason = pd.Series(np.where(total, AREA_TOTAL, np.where(known, OTHER_AUTHORITY, "")), index=text.index)
     unknown = reason.eq("")
     reason[unknown] = UNKNOWN_CODE + ": " + text[unknown].where(text[unknown].ne(""), "(blank)")

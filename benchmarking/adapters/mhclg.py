@@ -27,8 +27,9 @@ import pandas as pd
 from benchmarking.adapters.ons_population import population_for_period
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, resolve_codes, skip_counts
 
-from . import read_published_csv
+from . import own_folder, read_published_csv
 from .lookups import CodeLookups, unmatched_reason
+from .source import Adapter, SourceContext
 
 FOLDER = "mhclg_revenue"
 DATA_FILE = "rsx_net_current_expenditure_by_service_2021-22_to_2023-24.csv"
@@ -61,12 +62,12 @@ _CLASS_REASONS = {
 def spend_items(folder: Path | str, areas: pd.DataFrame, estimates: pd.DataFrame, lookups: CodeLookups) -> Loaded:
     """Return the ``spend`` item (per head by service and in total) with the rows' accounting.
 
-    ``folder`` holds ``mhclg_revenue/``; ``estimates`` come from
+    ``folder`` holds the file (or ``mhclg_revenue/``); ``estimates`` come from
     ``ons_population.county_populations``.
     """
     columns = ["financial_year", "e_code", "ons_code", "authority", "class"]
     columns += [prefix + _SUFFIX for prefix in SERVICE_COLUMNS]
-    frame = read_published_csv(Path(folder) / FOLDER, DATA_FILE, columns)
+    frame = read_published_csv(own_folder(folder, FOLDER, DATA_FILE), DATA_FILE, columns)
     resolved = resolve_codes(areas, frame["e_code"], frame["financial_year"], scheme="ecode")
     reason = resolved["reason"].copy()
     code = resolved["authority_code"]
@@ -121,3 +122,19 @@ def spend_items(folder: Path | str, areas: pd.DataFrame, estimates: pd.DataFrame
         )
     spend = pd.concat(rows, ignore_index=True)
     return Loaded([("spend", spend, DATA_FILE)], {DATA_FILE: len(frame)}, skip_counts(DATA_FILE, reason))
+
+
+def _read(folder: Path, context: SourceContext) -> Loaded:
+    return spend_items(folder, context.areas, context.population, context.lookups)
+
+
+ADAPTER = Adapter(
+    name="mhclg-rsx",
+    title="MHCLG revenue outturn (RSX): net current expenditure by service, per head",
+    folder=FOLDER,
+    files=(DATA_FILE,),
+    provenance=SOURCE,
+    read=_read,
+    short_name="MHCLG",
+    dataset_name=SOURCE_NAME,
+)

@@ -38,9 +38,12 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.reading import file_sha256
 from benchmarking.ingest.results import ImportResult
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
 from benchmarking.store import Store
 
 from . import invalid, published_file, read_published_csv
+from .lookups import unmatched_reason
+from .source import AS_PUBLISHED, COUNTY_AREAS, Adapter, SourceContext
 
 log = logging.getLogger(__name__)
 
@@ -264,3 +267,68 @@ def _indicators(data: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# The adapter: every authority as published, or the county areas only
+# ---------------------------------------------------------------------------------------
+
+THEME_SOURCE, THEME_TOPIC = "Oflog", "Adult social care"
+"""The (source, topic) of these measures in ``data/public_theme_map.csv``."""
+
+
+def county_items(folder: Path, context: SourceContext) -> Loaded:
+    """Return Oflog's ASC indicators, values and nearest neighbours for the county areas, with accounting."""
+    items = {table: frame for table, frame, _ in oflog_items(folder)}
+    theme = context.theme(THEME_SOURCE, THEME_TOPIC)
+    indicators = items["indicator"].assign(theme=theme, is_core=theme in context.core_themes)
+    values = items["indicator_value"]
+    resolved = resolve_codes(context.areas, values["authority_code"], values["period"], scheme="gss")
+    reason = resolved["reason"].copy()
+    outside = reason.eq(NOT_A_COUNTY_AREA).to_numpy()
+    reason[outside] = unmatched_reason(values.loc[outside, "authority_code"], "gss", context.lookups).to_numpy()
+    keep = reason.isna().to_numpy()
+    values = values[keep].assign(authority_code=resolved["authority_code"][keep].to_numpy())
+    neighbours, counts = oflog_neighbours(folder, context.areas["code"])
+    lists_dropped = pd.DataFrame(
+        {
+            "file": [NEIGHBOUR_FILE],
+            "reason": ["list of an authority that is not a county area"],
+            "rows": [counts.lists_dropped],
+        }
+    )
+    skipped = pd.concat([skip_counts(DATA_FILE, reason), lists_dropped], ignore_index=True)
+    note = (
+        f"{NEIGHBOUR_FILE}: {counts.lists_kept} county-area lists kept with {counts.entries_kept} "
+        f"neighbours; {counts.neighbours_dropped} neighbour entries that are not county areas and "
+        f"{counts.self_entries} self entries left out"
+    )
+    return Loaded(
+        [
+            ("indicator", indicators, DATA_FILE),
+            ("indicator_value", values, DATA_FILE),
+            ("comparator_group", neighbours, NEIGHBOUR_FILE),
+        ],
+        {DATA_FILE: len(keep), NEIGHBOUR_FILE: counts.lists},
+        skipped[skipped["rows"] > 0].reset_index(drop=True),
+        (note,),
+    )
+
+
+def _read(folder: Path, context: SourceContext) -> Loaded:
+    if context.scope == AS_PUBLISHED:
+        return Loaded(oflog_items(folder), {}, no_skips())
+    return county_items(folder, context)
+
+
+ADAPTER = Adapter(
+    name="oflog",
+    title="Oflog adult social care metrics and nearest-neighbour lists (England)",
+    folder="oflog",
+    files=(DATA_FILE, NEIGHBOUR_FILE),
+    provenance=SOURCE,
+    read=_read,
+    scopes=(COUNTY_AREAS, AS_PUBLISHED),
+    dataset_name=DATASET_NAME,
+    short_name="Oflog adult social care",
+)

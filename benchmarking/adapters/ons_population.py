@@ -28,10 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarking.method.membership import NOT_A_COUNTY_AREA, alive_on, no_skips, resolve_codes, skip_counts
+from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, alive_on, no_skips, resolve_codes, skip_counts
+from benchmarking.paths import DATA_DIR
 
-from . import read_published_csv
-from .lookups import CodeLookups, unmatched_reason
+from . import own_folder, read_published_csv
+from .lookups import COUNTY_AREAS_FILE, CodeLookups, unmatched_reason
+from .source import Adapter, SourceContext
 
 FOLDER = "ons_population"
 FILES = {
@@ -60,9 +62,9 @@ def county_populations(
     ``basis`` (``published``, or ``sum of <codes>`` for an area on later boundaries).
     ``notes`` name each estimate summed from successors and each authority that existed on
     30 June but has no estimate that year.
-    ``folder`` is the published data folder holding ``ons_population/``.
+    ``folder`` holds the files (or is the published data folder holding ``ons_population/``).
     """
-    folder = Path(folder) / FOLDER
+    folder = own_folder(folder, FOLDER, FILES[2019][0])
     estimates, rows_read, skipped, notes = [], {}, [no_skips()], []
     for year, (file_name, code_column, total_column) in FILES.items():
         frame = read_published_csv(folder, file_name, (code_column, total_column))
@@ -124,3 +126,42 @@ def population_for_period(estimates: pd.DataFrame, period: str) -> pd.DataFrame:
     year = int(str(period)[:4])
     rows = estimates[estimates["year"] == year]
     return rows[["authority_code", "population", "basis"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------
+# The adapter: the county areas with their latest population (the base of a county store)
+# ---------------------------------------------------------------------------------------
+
+THEME_SERVICES_FILE = DATA_DIR / "theme_services.csv"
+
+
+def read_population(folder: Path, context: SourceContext) -> Loaded:
+    """Return the ONS estimates for the county areas as a Loaded holding one ``population`` item."""
+    estimates, rows_read, skipped, notes = county_populations(folder, context.areas, context.lookups)
+    return Loaded([("population", estimates, FOLDER)], rows_read, skipped, tuple(notes))
+
+
+def _county_areas(folder: Path, context: SourceContext) -> Loaded:
+    """Return the county areas (with their latest ONS population) and the theme-to-service map."""
+    population = context.population_loaded
+    latest = latest_population(population.items[0][1])
+    areas = context.areas
+    authorities = areas[["code", "name", "kind", "region"]].assign(population=areas["code"].map(latest).astype("Int64"))
+    theme_services = pd.read_csv(THEME_SERVICES_FILE, dtype=str, keep_default_na=False)
+    items = [
+        ("authority", authorities, COUNTY_AREAS_FILE.name),
+        ("theme_service", theme_services, THEME_SERVICES_FILE.name),
+    ]
+    return Loaded(items, population.rows_read, population.skipped, population.notes)
+
+
+ADAPTER = Adapter(
+    name="county-areas",
+    title="County areas (data/county_areas.csv) with ONS mid-year population estimates",
+    folder=FOLDER,
+    files=tuple(name for name, *_ in FILES.values()),
+    provenance="data/county_areas.csv (ONS codes, kinds, reorganisations 2019-2023); " + SOURCE,
+    read=_county_areas,
+    dataset_name="County areas with ONS mid-year population",
+    short_name="ONS population",
+)

@@ -46,15 +46,23 @@ class SourceContext:
     scope: str = COUNTY_AREAS
     known_codes: frozenset[str] | None = None
     add_authorities: bool = False
-    population_reader: Callable[[], pd.DataFrame] | None = None
+    population_reader: Callable[[], Loaded] | None = None
+    """Reads the ONS estimates: a Loaded whose ``items`` hold one ``("population", frame, file)``."""
+    review: pd.DataFrame | None = None
+    """The reviewed polarity table (``data/polarity_review.csv``), applied to every source's indicators."""
     extra: dict[str, object] = field(default_factory=dict)
 
     @cached_property
+    def population_loaded(self) -> Loaded:
+        """Return the ONS population read once: estimates, rows read and skipped, notes."""
+        if self.population_reader is None:
+            raise BuildError("this source divides by population, but no ONS population folder was given")
+        return self.population_reader()
+
+    @property
     def population(self) -> pd.DataFrame:
         """Return the ONS mid-year estimates (authority_code, year, population, basis)."""
-        if self.population_reader is None:
-            raise BuildError("this source divides by population: read the ONS population source first")
-        return self.population_reader()
+        return self.population_loaded.items[0][1]
 
     def themes(self, source: str) -> dict[str, str]:
         """Return topic -> theme for one publisher's topics in the theme map."""

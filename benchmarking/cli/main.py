@@ -152,14 +152,13 @@ def _per_table(counts: dict[str, dict[str, int]]) -> str:
 
 
 def _cmd_import_source(args: argparse.Namespace) -> int:
-    from benchmarking.adapters import published_source
     from benchmarking.ingest.importer import import_frames
     from benchmarking.ingest.preview import preview_import
+    from benchmarking.service.data_admin import source_items, source_named
 
-    source = published_source(args.name)
+    source = source_named(args.name)
     store = _store(args)
-    known = list(store.authorities()["code"]) if store.exists() else []
-    items = source.items(args.source, known_codes=known, add_authorities=args.add_authorities)
+    items = source_items(store, source, args.source, args.add_authorities)
     print(f"{source.title}: {len(items)} item(s) from {source.locate(args.source)}")
     preview = preview_import(store, items)
     _print_preview(preview)
@@ -169,8 +168,8 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     result = import_frames(
         store,
         items,
-        dataset_name=source.dataset_name,
-        source=source.source,
+        dataset_name=source.record_name,
+        source=source.provenance,
         file_hashes=source.file_hashes(args.source),
     )
     print(
@@ -282,8 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--name", default=None, help="a name for this import in the load history")
     imp.set_defaults(run=_cmd_import)
 
-    src = commands.add_parser("import-source", help="load a published dataset through its adapter")
-    src.add_argument("name", choices=["lgbf", "oflog", "imd"])
+    from benchmarking.adapters.registry import SOURCES
+
+    src = commands.add_parser(
+        "import-source",
+        help="load a published dataset through its adapter",
+        description="Sources: " + "; ".join(f"{name}: {adapter.title}" for name, adapter in SOURCES.items()),
+    )
+    src.add_argument("name", choices=list(SOURCES))
     src.add_argument(
         "--source",
         type=Path,

@@ -1,9 +1,9 @@
-"""What the public build reads beside the publishers' adapters: the theme map, Oflog's items
-restricted to the county areas, and IMD 2019 deprivation.
+"""What the public build gives every adapter beside its own files: the theme map, the core
+themes, the code lookups, the county areas, the reviewed polarities and the ONS population.
 
 ``load_theme_map`` reads ``data/public_theme_map.csv`` (publisher topic -> project theme);
-``oflog_county_items`` and ``imd_items`` return ``Loaded`` items with every row read either
-used or counted as skipped with its reason (``membership``'s rules).
+``source_context`` returns the ``SourceContext`` for a data folder in the layout of
+``shared/data``, used by ``build-public`` and by ``import-source`` / the Data import page.
 """
 
 from __future__ import annotations
@@ -12,24 +12,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarking.adapters import oflog, read_published_csv
-from benchmarking.adapters.lookups import CodeLookups, unmatched_reason
+from benchmarking.adapters import imd, ons_population
+from benchmarking.adapters.lookups import load_code_lookups, load_county_areas
+from benchmarking.adapters.source import AS_PUBLISHED, COUNTY_AREAS, Adapter, SourceContext
 from benchmarking.errors import BuildError
-from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, resolve_codes, skip_counts
+from benchmarking.method.membership import Loaded
 from benchmarking.paths import PROJECT_ROOT
 
 THEME_MAP_FILE = PROJECT_ROOT / "data" / "public_theme_map.csv"
-
-IMD_FOLDER = "imd2019"
-IMD_FILE = "imd2019_utla_imd_summary.csv"
-IMD_EDITION = "IMD 2019"
-IMD_DATE = pd.Timestamp("2019-09-26")
-"""Publication date of the English Indices of Deprivation 2019 (2019 boundaries)."""
-IMD_SOURCE = (
-    "MHCLG, English Indices of Deprivation 2019, File 11 upper-tier local authority "
-    "summaries (IMD rank of average rank, average score); OGL v3.0"
-)
-_IMD_COLUMNS = ("utla19_code", "utla19_name", "IMD - Rank of average rank", "IMD - Average score")
+THEME_SERVICES_FILE = ons_population.THEME_SERVICES_FILE
+IMD_EDITION = imd.EDITION
 
 
 def load_theme_map(path: Path | str | None = None) -> pd.DataFrame:
@@ -52,67 +44,56 @@ def theme_of_topics(theme_map: pd.DataFrame, source: str) -> dict[str, str]:
     return dict(zip(rows["topic"], rows["theme"]))
 
 
-def oflog_county_items(
-    folder: Path, areas: pd.DataFrame, theme_map: pd.DataFrame, core_themes: set[str], lookups: CodeLookups
-) -> tuple[Loaded, list[str]]:
-    """Return Oflog's ASC indicators, values and nearest neighbours for the county areas."""
-    items = {table: frame for table, frame, _ in oflog.oflog_items(folder)}
-    theme = theme_of_topics(theme_map, "Oflog").get("Adult social care")
-    if theme is None:
-        raise BuildError(f"{THEME_MAP_FILE.name} has no theme for Oflog / Adult social care")
-    indicators = items["indicator"].assign(theme=theme, is_core=theme in core_themes)
-    values = items["indicator_value"]
-    resolved = resolve_codes(areas, values["authority_code"], values["period"], scheme="gss")
-    reason = resolved["reason"].copy()
-    outside = reason.eq(NOT_A_COUNTY_AREA).to_numpy()
-    reason[outside] = unmatched_reason(values.loc[outside, "authority_code"], "gss", lookups).to_numpy()
-    keep = reason.isna().to_numpy()
-    values = values[keep].assign(authority_code=resolved["authority_code"][keep].to_numpy())
-    neighbours, counts = oflog.oflog_neighbours(folder, areas["code"])
-    skipped = pd.concat(
-        [
-            skip_counts(oflog.DATA_FILE, reason),
-            pd.DataFrame(
-                {
-                    "file": [oflog.NEIGHBOUR_FILE],
-                    "reason": ["list of an authority that is not a county area"],
-                    "rows": [counts.lists_dropped],
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    notes = [
-        f"{oflog.NEIGHBOUR_FILE}: {counts.lists_kept} county-area lists kept with {counts.entries_kept} "
-        f"neighbours; {counts.neighbours_dropped} neighbour entries that are not county areas and "
-        f"{counts.self_entries} self entries left out"
-    ]
-    loaded = Loaded(
-        [
-            ("indicator", indicators, oflog.DATA_FILE),
-            ("indicator_value", values, oflog.DATA_FILE),
-            ("comparator_group", neighbours, oflog.NEIGHBOUR_FILE),
-        ],
-        {oflog.DATA_FILE: len(keep), oflog.NEIGHBOUR_FILE: counts.lists},
-        skipped[skipped["rows"] > 0].reset_index(drop=True),
-    )
-    return loaded, notes
+def core_themes() -> frozenset[str]:
+    """Return the themes ``data/theme_services.csv`` marks as core (they make up LA Core)."""
+    frame = pd.read_csv(THEME_SERVICES_FILE, dtype=str, keep_default_na=False)
+    return frozenset(frame.loc[frame["is_core_theme"].str.strip().str.lower().eq("true"), "theme"])
 
 
-def imd_items(folder: Path, areas: pd.DataFrame, lookups: CodeLookups) -> Loaded:
-    """Return ``deprivation`` rows (IMD 2019, 2019 boundaries) for county areas that existed then."""
-    frame = read_published_csv(folder, IMD_FILE, _IMD_COLUMNS)
-    resolved = resolve_codes(areas, frame["utla19_code"], IMD_DATE.date(), scheme="gss")
-    reason = resolved["reason"].copy()
-    outside = reason.eq(NOT_A_COUNTY_AREA).to_numpy()
-    reason[outside] = unmatched_reason(frame.loc[outside, "utla19_code"], "gss", lookups).to_numpy()
-    keep = reason.isna().to_numpy()
-    rows = pd.DataFrame(
-        {
-            "authority_code": resolved["authority_code"][keep].to_numpy(),
-            "edition": IMD_EDITION,
-            "rank_of_average_rank": frame.loc[keep, "IMD - Rank of average rank"].to_numpy(),
-            "average_score": frame.loc[keep, "IMD - Average score"].to_numpy(),
-        }
+def source_context(
+    root: Path | str,
+    scope: str = COUNTY_AREAS,
+    known_codes=None,
+    add_authorities: bool = False,
+) -> SourceContext:
+    """Return the context adapters read with, for the data folder ``root`` (the layout of shared/data).
+
+    The code lookups and the ONS population are read from ``root/lookups`` and
+    ``root/ons_population`` when ``root`` holds them (a source that needs them and lacks them
+    raises a clear error when it asks).
+    """
+    root = Path(root)
+    lookups_folder = root / "lookups"
+    lookups = load_code_lookups(lookups_folder) if lookups_folder.is_dir() else None
+    context = SourceContext(
+        areas=load_county_areas(),
+        lookups=lookups,
+        theme_map=load_theme_map(),
+        core_themes=core_themes(),
+        scope=scope,
+        known_codes=None if known_codes is None else frozenset(known_codes),
+        add_authorities=add_authorities,
     )
-    return Loaded([("deprivation", rows, IMD_FILE)], {IMD_FILE: len(frame)}, skip_counts(IMD_FILE, reason))
+    population_folder = root / ons_population.FOLDER
+    if population_folder.is_dir():
+        context.population_reader = lambda: ons_population.read_population(population_folder, context)
+    return context
+
+
+def import_context(
+    adapter: Adapter, folder: Path | str, known_codes=None, add_authorities: bool = False
+) -> SourceContext:
+    """Return the context for importing one source from ``folder`` into a store holding ``known_codes``.
+
+    A source that can give every authority as published does so; the others give the county
+    areas. ``folder`` is the data folder or the source's own folder within it.
+    """
+    folder = Path(folder)
+    root = folder if (folder / adapter.folder).is_dir() or not folder.parent.is_dir() else folder.parent
+    scope = AS_PUBLISHED if AS_PUBLISHED in adapter.scopes else COUNTY_AREAS
+    return source_context(root, scope=scope, known_codes=known_codes, add_authorities=add_authorities)
+
+
+def read_source(adapter: Adapter, folder: Path | str, context: SourceContext) -> Loaded:
+    """Return what ``adapter`` makes of its files in ``folder`` (the one way the build and imports read a source)."""
+    return adapter.items(folder, context)

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from benchmarking.adapters import PublishedSource
+from benchmarking.adapters.registry import SOURCES, published_source
+from benchmarking.adapters.source import Adapter
+from benchmarking.datasets.public_sources import import_context, read_source
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.preview import Preview, preview_import
 from benchmarking.ingest.results import ImportResult
@@ -137,23 +139,41 @@ class SourcePreview:
     preview: Preview
 
 
+def published_sources() -> dict[str, Adapter]:
+    """Return the published sources by name (the registry's), for the Data import page."""
+    return dict(SOURCES)
+
+
+def source_named(name: str) -> Adapter:
+    """Return one published source by name (BenchmarkingError listing the names when unknown)."""
+    return published_source(name)
+
+
+def source_items(
+    store: Store, source: Adapter, folder: Path | str, add_authorities: bool = False
+) -> list[tuple[str, pd.DataFrame, str]]:
+    """Return the import items ``source`` reads from ``folder`` for a store (its authorities known)."""
+    known = list(store.authorities()["code"]) if store.exists() else []
+    context = import_context(source, folder, known_codes=known, add_authorities=add_authorities)
+    return read_source(source, folder, context).items
+
+
 def preview_source(
     store: Store,
-    source: PublishedSource,
+    source: Adapter,
     folder: Path | str,
     add_authorities: bool = False,
     progress: Callable[[float, str], None] | None = None,
 ) -> SourcePreview:
     """Return a published source's items read from ``folder`` and the preview of importing them."""
-    known = list(store.authorities()["code"]) if store.exists() else []
-    items = source.items(folder, known_codes=known, add_authorities=add_authorities)
+    items = source_items(store, source, folder, add_authorities)
     hashes = source.file_hashes(folder)
     return SourcePreview(items, hashes, preview_import(store, items, progress=progress))
 
 
 def commit_source(
     store: Store,
-    source: PublishedSource,
+    source: Adapter,
     checked: SourcePreview,
     skip_rejected: bool,
     loaded_by: str | None,
@@ -163,7 +183,7 @@ def commit_source(
     return import_frames(
         store,
         checked.items,
-        dataset_name=source.dataset_name,
+        dataset_name=source.record_name,
         source=source_text or source.source,
         file_hashes=checked.hashes,
         skip_rejected=skip_rejected,
