@@ -331,3 +331,13 @@ def test_real_items_pass_the_importers_checks(real, tmp_path):
     _, loaded = real
     batch = check_batch(Store(tmp_path / "check.duckdb"), loaded.items, load_county_areas()["code"])
     assert batch.issues == []
+
+
+@pytest.mark.shared_data
+def test_real_notes_name_the_county_areas_left_out_for_their_survey_method(real):
+    """The notes say whose figures were left out: Derbyshire's seven years on both sheets."""
+    _, loaded = real
+    other_method = [note for note in loaded.notes if "other survey methods (note 7)" in note]
+    assert len(other_method) == 2
+    assert all("Derbyshire 2018-19 to 2024-25 (7)" in note for note in other_method)
+    assert "Leicestershire" not in " ".join(other_method)

@@ -96,7 +96,7 @@ MARKERS = {
     "[z]": "[z] not applicable",
 }
 NOT_SCANNER = (
-    "surveyed by a method other than SCANNER (DfT note 7): not directly comparable with SCANNER figures, so not ranked"
+    "surveyed by a method other than SCANNER (DfT note 7): not directly comparable with SCANNER figures, so left out"
 )
 _NOTE_7_WORDS = ("SCANNER", "alternative methods", "not directly comparable")
 _KEY_COLUMNS = ("ONS Area Code", "Region", "Local Authority", "Notes")
@@ -121,10 +121,11 @@ def road_condition_items(folder: Path | str, context: SourceContext) -> Loaded:
     _require_note_7(folder)
     lookups = context.lookups or CodeLookups({})
     theme = context.theme(THEME_SOURCE, THEME_TOPIC)
-    indicators, items, rows_read, skipped = [], [], {}, []
+    indicators, items, rows_read, skipped, flagged = [], [], {}, [], []
     for file_name, (indicator_id, name, former) in MEASURES.items():
-        values, reasons = _sheet_values(folder, file_name, indicator_id, context, lookups)
+        values, reasons, other_method = _sheet_values(folder, file_name, indicator_id, context, lookups)
         rows_read[file_name] = len(reasons)
+        flagged.append(_other_method_note(name, other_method, context.areas))
         skipped.append(skip_counts(file_name, reasons))
         items.append(("indicator_value", values, file_name))
         indicators.append(
@@ -146,10 +147,11 @@ def road_condition_items(folder: Path | str, context: SourceContext) -> Loaded:
     items.insert(0, ("indicator", pd.DataFrame(indicators), A_ROADS_FILE))
     notes = (
         "DfT road condition: each sheet is read as one row per authority and financial year; 'FYE 2025' is 2024-25.",
-        "DfT road condition: figures DfT flags as surveyed by a method other than SCANNER (note 7) are skipped, "
-        "not ranked; [x], [y] and [z] cells hold no figure and are skipped with their meaning.",
+        "DfT road condition: figures DfT flags as surveyed by a method other than SCANNER (note 7) are skipped "
+        "(not comparable); [x], [y] and [z] cells hold no figure and are skipped with their meaning.",
         "DfT road condition: Buckinghamshire, North Yorkshire, Somerset and Dorset are published under their "
         "unitary codes for every year; years before the unitary existed are credited to the county council.",
+        *flagged,
     )
     return Loaded(items, rows_read, pd.concat(skipped, ignore_index=True), notes)
 
@@ -210,8 +212,9 @@ def _column_index(letters: str) -> int:
 
 def _sheet_values(
     folder: Path, file_name: str, indicator_id: str, context: SourceContext, lookups: CodeLookups
-) -> tuple[pd.DataFrame, pd.Series]:
-    """Return (the county areas' value rows, each authority-year row's skip reason or None)."""
+) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Return (the county areas' value rows, each authority-year row's skip reason or None, the
+    county-area rows left out as another survey method's)."""
     frame = _read_sheet(folder, file_name)
     years = list(frame.columns[FIRST_YEAR_COLUMN:-1])
     flags = cell_flags(frame, file_name)
@@ -242,7 +245,24 @@ def _sheet_values(
             "status": np.where(long.loc[keep, "r"], "revised", "final"),
         }
     )
-    return values, reason
+    other_method = pd.DataFrame({"authority_code": code, "period": long["period"]})[reason.eq(NOT_SCANNER).to_numpy()]
+    return values, reason, other_method
+
+
+def _other_method_note(name: str, other_method: pd.DataFrame, areas: pd.DataFrame) -> str:
+    """Return a sentence naming the county areas whose figures were left out as another survey method's."""
+    names = dict(zip(areas["code"], areas["name"]))
+    spans = [
+        f"{names.get(code, code)} {periods.min()} to {periods.max()} ({len(periods)})"
+        if len(periods) > 1
+        else f"{names.get(code, code)} {periods.iloc[0]}"
+        for code, periods in other_method.groupby("authority_code", sort=True)["period"]
+    ]
+    return (
+        f"DfT road condition, {name}: other survey methods (note 7) left out for "
+        + ("; ".join(spans) if spans else "no county area")
+        + "."
+    )
 
 
 def _authority_of(
