@@ -237,3 +237,100 @@ def test_real_components_never_exceed_the_published_totals(real):
     assert f"in 0 of {compared['ons_code'].nunique()} county areas (0 of {len(compared)} county-area years" in note
     assert loaded.rows_read[COMPONENTS_FILE] == len(components) == 2376
     assert sum(skipped_by_reason(loaded, COMPONENTS_FILE).values()) + len(compared) == 2376
+
+
+# -- the funding views read the funding table as this adapter writes it ----------------------
+
+AUTHORITIES = pd.DataFrame(
+    {
+        "code": ["E10000018", "E10000003", "E10000007", "E10000008"],
+        "name": ["Leicestershire", "Cambridgeshire", "Derbyshire", "Devon"],
+        "kind": "county council",
+        "region": "England",
+        "population": [700_000, 650_000, 800_000, 790_000],
+    }
+)
+FUNDING_2020_21 = {"E10000018": 590.0, "E10000003": 640.0, "E10000007": 600.0, "E10000008": 660.0}
+
+
+@pytest.fixture(scope="module")
+def funded_store(tmp_path_factory):
+    """A tiny store as the real build makes it: funding only for 2019-20 and 2020-21 (labels
+    '2019-20' as the adapter writes them), performance figures for 2021/22 and 2022/23."""
+    from benchmarking.ingest.importer import import_frames
+    from benchmarking.paths import PROJECT_ROOT
+    from benchmarking.store import Store
+
+    store = Store(tmp_path_factory.mktemp("funded") / "store.duckdb")
+    store.initialise()
+    codes = list(AUTHORITIES["code"])
+    indicators = pd.DataFrame(
+        {"id": ["ed1", "ed2"], "name": ["Ed 1", "Ed 2"], "theme": "Education", "polarity": "high"}
+    )
+    values = pd.DataFrame(
+        [
+            (indicator, code, period, float(i if indicator == "ed1" else 10 - i))
+            for indicator in ("ed1", "ed2")
+            for period in ("2021/22", "2022/23")
+            for i, code in enumerate(codes)
+        ],
+        columns=["indicator_id", "authority_code", "period", "value"],
+    )
+    funding = pd.DataFrame(
+        {
+            "authority_code": codes * 2,
+            "period": ["2019-20"] * 4 + ["2020-21"] * 4,
+            "core_spending_power_per_head": [550.0, 600.0, 580.0, 620.0] + [FUNDING_2020_21[c] for c in codes],
+        }
+    )
+    theme_service = pd.read_csv(PROJECT_ROOT / "data" / "theme_services.csv")
+    import_frames(
+        store,
+        [
+            ("authority", AUTHORITIES, "authorities.csv"),
+            ("theme_service", theme_service, "theme_services.csv"),
+            ("indicator", indicators, "indicators.csv"),
+            ("indicator_value", values, "values.csv"),
+            ("funding", funding, TOTALS_FILE),
+        ],
+    )
+    return store.path
+
+
+def test_funding_league_table_and_better_off_use_the_latest_funding_year(funded_store):
+    """In 2022/23 the league table is 2020-21's (the latest funding year before it): Devon 660,
+    Cambridgeshire 640, Derbyshire 600, Leicestershire 590; Leicestershire would be
+    (620 - 590) x 700,000 = £21.0m better off at the median and (660 - 590) x 700,000 = £49.0m
+    at the highest."""
+    from benchmarking.service.benchmark import benchmark_for
+    from benchmarking.service.catalogue import load_catalogue
+    from benchmarking.service.context_views import better_off, context_ranks, funding_view
+
+    catalogue = load_catalogue(funded_store)
+    assert catalogue.default_period == "2022/23"
+    bench = benchmark_for(catalogue, "all", "E10000018")
+    table = funding_view(catalogue, bench, "2022/23", "E10000018")
+    assert set(table["period"]) == {"2020-21"}
+    assert list(table["authority_code"]) == ["E10000008", "E10000003", "E10000007", "E10000018"]
+    assert list(table["rank"]) == [1, 2, 3, 4] and set(table["n_ranked"]) == {4}
+    assert better_off(table, "E10000018", "median").amount == pytest.approx(30.0 * 700_000)
+    assert better_off(table, "E10000018", "highest").amount == pytest.approx(70.0 * 700_000)
+    axis = context_ranks(catalogue, bench, "Education", "Funding", "2022/23")
+    assert set(axis["basis"]) == {"2020-21"}
+    assert dict(zip(axis["authority_code"], axis["rank"])) == {
+        "E10000008": 1,
+        "E10000003": 2,
+        "E10000007": 3,
+        "E10000018": 4,
+    }
+
+
+def test_funding_page_says_how_much_better_off(funded_store, monkeypatch):
+    """The page on the tiny store: title names 2020-21, and the median line says £21.0m."""
+    from apptest_helpers import open_page
+
+    at = open_page(funded_store, monkeypatch, "funding")
+    assert not at.exception
+    [message] = at.success
+    assert "**£21.0m a year better off**" in message.value
+    assert "£620 per head against £590" in message.value
