@@ -56,6 +56,15 @@ SOURCE = (
     "population estimates; OGL v3.0"
 )
 
+FUNDING_NOTE = (
+    "Core spending power per head is loaded for 2019-20 and 2020-21 only: the published totals "
+    "end in 2020-21 (no later table by authority was available) and the ONS mid-year estimates "
+    "held start at mid-2019. Later periods show the latest funding year before them, named on "
+    "the page; the 'better off' total multiplies that year's gap per head by the latest population."
+)
+"""What the store's ``funding_note`` setting can say once this source is loaded (the build's
+current note says core spending power is not loaded)."""
+
 CSP_COLUMNS = {"2017": "2016-17", "2018": "2017-18", "2019": "2018-19", "2020": "2019-20", "2021": "2020-21"}
 """Published column -> the Core Spending Power financial year it holds."""
 REVENUE_COLUMNS = ("2012", "2013", "2014", "2015", "2016")
