@@ -89,9 +89,9 @@ def _class_reasons(frame: pd.DataFrame, context: SourceContext) -> np.ndarray:
     """Return why each row outside the county areas is left out, from the file's class tag."""
     tag = frame["class"].str.strip()
     reason = np.where(tag.eq(""), None, "not a county area: " + tag.str.lower())
-    scilly = tag.eq("County council").to_numpy()
-    reason[scilly] = [
-        f"not a county area: {name} (tagged 'County council' in the file)" for name in frame["ons_name"][scilly]
+    tagged_county = tag.eq("County council").to_numpy()  # the Isles of Scilly
+    reason[tagged_county] = [
+        f"not a county area: {name} (tagged 'County council' in the file)" for name in frame["ons_name"][tagged_county]
     ]
     untagged = pd.isna(reason)
     if untagged.any() and context.lookups is not None:
@@ -242,7 +242,7 @@ def _read(folder: Path, context: SourceContext) -> Loaded:
 
 ADAPTER = Adapter(
     name="core-spending-power",
-    title="Core spending power per head (MHCLG settlement totals / ONS population), 2016-17 to 2020-21",
+    title="Core spending power per head (MHCLG settlement totals 2016-17 to 2020-21 / ONS mid-year population)",
     folder=FOLDER,
     files=(TOTALS_FILE, COMPONENTS_FILE),
     provenance=SOURCE,

@@ -70,8 +70,9 @@ _STATUS_TAGS = {"r": "revised", "p": "provisional"}
 def read_table(folder: Path | str) -> tuple[pd.DataFrame, dict[str, tuple[str, str]]]:
     """Return (the table below its header row, year column -> (financial year, status)).
 
-    Raises ImportValidationError naming the file when no row starts ``DCLG code``, when a
-    code or name column is missing or when no year column is found.
+    Raises BenchmarkingError when the file is missing or not UTF-8 CSV, and
+    ImportValidationError naming the file when no row starts ``DCLG code``, a row is ragged,
+    the code or name column is missing or no year column is found.
     """
     path = published_file(folder, DATA_FILE)
     try:
