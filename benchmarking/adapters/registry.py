@@ -12,17 +12,33 @@ population).
 
 from __future__ import annotations
 
-from benchmarking.adapters import defra, dfe_lait, imd, lgbf, mhclg, oflog, ons_population
+from benchmarking.adapters import (
+    core_spending_power,
+    defra,
+    dfe_lait,
+    dft_roads,
+    fingertips,
+    imd,
+    lgbf,
+    mhclg,
+    mhclg_housing,
+    oflog,
+    ons_population,
+)
 from benchmarking.adapters.source import COUNTY_AREAS, Adapter
 from benchmarking.errors import BenchmarkingError
 
 ADAPTERS: tuple[Adapter, ...] = (
     ons_population.ADAPTER,
     mhclg.ADAPTER,
+    core_spending_power.ADAPTER,
     dfe_lait.ADAPTER,
     dfe_lait.NEIGHBOURS,
     oflog.ADAPTER,
     defra.ADAPTER,
+    fingertips.ADAPTER,
+    dft_roads.ADAPTER,
+    mhclg_housing.ADAPTER,
     imd.ADAPTER,
     lgbf.ADAPTER,
 )

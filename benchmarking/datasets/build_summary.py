@@ -90,7 +90,11 @@ class BuildSummary:
             f"Spend per head: {c['spend_rows']:,} rows (services x authorities) for {', '.join(c['spend_periods'])}",
             f"Deprivation: {c['deprivation_rows']} authorities ({IMD_EDITION})",
             "Comparator groups: " + ", ".join(f"{g} ({n} authorities with a list)" for g, n in c["groups"].items()),
-            "Funding: none loaded. " + FUNDING_NOTE,
+            (
+                f"Funding: {c['funding_rows']} core spending power rows (authorities x years)."
+                if c.get("funding_rows")
+                else "Funding: none loaded. " + FUNDING_NOTE
+            ),
             "",
             "Rows per file (read = used + skipped):",
             _indent(self.files().to_string(index=False)),

@@ -27,6 +27,7 @@ from typing import TextIO
 
 import pandas as pd
 
+from benchmarking.adapters import core_spending_power
 from benchmarking.adapters.registry import build_sources
 from benchmarking.adapters.source import Adapter, SourceContext
 from benchmarking.datasets.build_summary import FUNDING_NOTE, BuildSummary, SourceReport
@@ -106,7 +107,7 @@ def build_public(
         settings = {
             "dataset_label": dataset_label(sources),
             "sources": sources_text(sources),
-            "funding_note": FUNDING_NOTE if not counts["funding_rows"] else "",
+            "funding_note": core_spending_power.FUNDING_NOTE if counts["funding_rows"] else FUNDING_NOTE,
             "focus_authority": FOCUS_AUTHORITY,
             "public_build_summary": summary.to_json(),
         }
