@@ -22,7 +22,7 @@ import pandas as pd
 
 from benchmarking.adapters.lookups import CodeLookups
 from benchmarking.errors import BuildError
-from benchmarking.method.membership import Loaded
+from benchmarking.method.membership import Loaded, no_skips
 
 COUNTY_AREAS = "county areas"
 """Scope: rows of the county areas of ``data/county_areas.csv``, matched by code and period."""
@@ -46,8 +46,9 @@ class SourceContext:
     scope: str = COUNTY_AREAS
     known_codes: frozenset[str] | None = None
     add_authorities: bool = False
-    population_reader: Callable[[], Loaded] | None = None
-    """Reads the ONS estimates: a Loaded whose ``items`` hold one ``("population", frame, file)``."""
+    population_reader: Callable[[], Loaded | pd.DataFrame] | None = None
+    """Reads the ONS estimates: a Loaded whose ``items`` hold one ``("population", frame, file)``,
+    or the estimates frame alone (tests)."""
     review: pd.DataFrame | None = None
     """The reviewed polarity table (``data/polarity_review.csv``), applied to every source's indicators."""
     extra: dict[str, object] = field(default_factory=dict)
@@ -57,7 +58,10 @@ class SourceContext:
         """Return the ONS population read once: estimates, rows read and skipped, notes."""
         if self.population_reader is None:
             raise BuildError("this source divides by population, but no ONS population folder was given")
-        return self.population_reader()
+        read = self.population_reader()
+        if isinstance(read, pd.DataFrame):
+            return Loaded([("population", read, "")], {}, no_skips())
+        return read
 
     @property
     def population(self) -> pd.DataFrame:

@@ -4,9 +4,9 @@
 store built by ``build-public`` and writes a Markdown report beside a quadrant chart
 (``public-counties-quadrant.png``, rendered with ``charts.to_png``):
 
-* the **latest common period**: the latest reporting year (see ``currency``) with figures
-  published for it by every indicator publisher in the store (``latest_common_period``),
-  with each county area's
+* the **latest common period**: the latest reporting year (see ``currency``), no later than
+  the one the pages open on, in which every theme has ranked figures
+  (``latest_common_period``), with each county area's
   Overall, LA Core and theme positions, the focus authority's summary and the quadrant
   of Overall performance against net expenditure per head;
 * the **richest period**: the reporting year with the most ranked indicators;
@@ -69,12 +69,23 @@ def period_coverage(catalogue: Catalogue, bench: Benchmark) -> pd.DataFrame:
 
 
 def latest_common_period(catalogue: Catalogue, bench: Benchmark) -> str:
-    """Return the latest period with ranked values from the most publishers (all, when any has all)."""
-    coverage = period_coverage(catalogue, bench)
-    if coverage.empty:
+    """Return the latest reporting year, no later than the one the pages open on, in which every
+    theme with ranked indicators has ranked figures (older figures carried forward as positions are).
+
+    A publisher whose series ended years ago (Fingertips' extracts end in 2017/18) does not
+    hold the report back, as long as its themes have figures from another publisher.
+    """
+    ranked = bench.ranks[bench.ranks["rank"].notna()]
+    if ranked.empty:
         raise BenchmarkingError("the store has no ranked values: build it with build-public first")
-    best = coverage[coverage["publishers"] == coverage["publishers"].max()]
-    return str(best["period"].iloc[-1])
+    theme_of = catalogue.indicators.set_index("id")["theme"]
+    themes = ranked.assign(theme=ranked["indicator_id"].map(theme_of)).groupby("period")["theme"].nunique()
+    labels = [label for label in catalogue.calendar.labels if label in themes.index]
+    opening = catalogue.default_period
+    if opening in labels:
+        labels = labels[: labels.index(opening) + 1]
+    complete = [label for label in labels if themes[label] == themes.max()]
+    return complete[-1] if complete else labels[-1]
 
 
 def richest_period(catalogue: Catalogue, bench: Benchmark) -> str:
@@ -151,10 +162,11 @@ def report_markdown(
         "",
         f"## {focus_name}, {period_text}",
         "",
-        f"{period_text} is the **latest common period**: the latest reporting year with figures published for "
-        f"it by every indicator publisher in the store ({int(coverage.loc[period, 'publishers'])} publishers, "
-        f"{int(coverage.loc[period, 'indicators'])} ranked indicators, "
-        f"{int(coverage.loc[period, 'authorities'])} county areas).",
+        f"{period_text} is the **latest common period**: the latest reporting year, no later than the one the "
+        "pages open on, in which every theme has ranked figures (figures published for the year itself: "
+        f"{int(coverage.loc[period, 'publishers'])} publishers, {int(coverage.loc[period, 'indicators'])} "
+        f"ranked indicators, {int(coverage.loc[period, 'authorities'])} county areas; older figures are "
+        "carried forward up to two years, as the data currency line says).",
         "",
         *summary,
         "",
