@@ -186,6 +186,13 @@ def test_reviewed_ids_no_source_gives_are_reported(review):
     assert unused_review_ids(review, review["indicator_id"]) == []
 
 
+def test_indicators_without_a_description_get_one(review):
+    indicators = pd.DataFrame({"id": ["need", "kept"], "polarity": ["low", "high"]})
+    out = apply_polarity_review(_loaded(indicators), review).items[0][1]
+    assert out["description"].tolist()[0].startswith("Context, not ranked (polarity review): a measure of need")
+    assert pd.isna(out["description"].tolist()[1])
+
+
 def test_a_source_without_reviewed_indicators_gets_no_note(review):
     indicators = pd.DataFrame({"id": ["kept"], "polarity": ["high"], "description": ["x"]})
     assert apply_polarity_review(_loaded(indicators), review).notes == ()

@@ -211,12 +211,13 @@ def test_oflog_rank_of_leicestershire_matches_the_raw_file(bench):
 
 def test_defra_rank_of_leicestershire_matches_the_raw_file(bench):
     """NI192 household waste recycled (higher is better), 2022-23; Buckinghamshire Council is
-    published under its predecessor's code E10000002."""
+    published under its predecessor's code E10000002, Somerset CC under the Somerset Waste
+    Partnership's E50000009."""
     raw = pd.read_csv(
         SHARED_DATA / "defra_waste" / "table3_selected_waste_indicators_2010-11_to_2022-23.csv", dtype=str
     )
     raw = raw[raw["Year"] == "2022-23"]
-    raw["code"] = raw["ONS code"].replace({"E10000002": "E06000060"})
+    raw["code"] = raw["ONS code"].replace({"E10000002": "E06000060", "E50000009": "E10000027"})
     raw = raw[raw["code"].isin(_alive_codes(dt.date(2022, 9, 30))["code"])]
     raw["value"] = pd.to_numeric(
         raw["Percentage of household waste sent for reuse, recycling or composting (Ex NI192)"], errors="coerce"

@@ -102,9 +102,11 @@ def apply_polarity_review(loaded: Loaded, review: pd.DataFrame) -> Loaded:
             to_context += int((moved & new.eq("none")).sum())
             changed += int((moved & new.ne("none")).sum())
             frame.loc[hit, "polarity"] = new
+            described = frame["description"] if "description" in frame.columns else pd.Series(None, index=frame.index)
+            frame["description"] = described.astype(object)
             frame.loc[hit, "description"] = [
                 _with_judgement(text, reviewed.loc[indicator_id])
-                for text, indicator_id in zip(frame.loc[hit, "description"], frame.loc[hit, "id"])
+                for text, indicator_id in zip(described[hit], frame.loc[hit, "id"])
             ]
         items.append((table, frame, file_name))
     notes = list(loaded.notes)
