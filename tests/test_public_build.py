@@ -127,6 +127,20 @@ def test_ranking_in_each_period_only_includes_authorities_alive_then(bench):
     assert "2023/24" in periods("E06000065") and "2022/23" not in periods("E06000065")
 
 
+def test_abolished_councils_are_ranked_on_their_own_lait_2022_23_figures(bench):
+    """LAIT's '2023' of a financial-year measure is 2022-23: Cumbria (DfE 909) and North Yorkshire
+    CC (DfE 815) are ranked in 2022/23 on the re-referral rates LAIT labels '2023' for them."""
+    _, benchmark = bench
+    raw = pd.read_parquet(SHARED_DATA / "dfe_lait" / "bds_long_0.parquet", filters=[("Short Desc", "==", "ReReferral")])
+    published = pd.to_numeric(raw[raw["Years"] == "2023"].set_index("LA Number")["Values"], errors="coerce")
+    ranks = benchmark.ranks.query("indicator_id == 'ReReferral' and period == '2022/23'").set_index("authority_code")
+    vintage = benchmark.vintages.query("indicator_id == 'ReReferral' and period == '2022/23'")
+    assert vintage["source_period"].tolist() == ["2022-23"]
+    for code, number in (("E10000006", 909), ("E10000023", 815)):
+        assert ranks.loc[code, "value"] == published[number] and pd.notna(ranks.loc[code, "rank"])
+    assert "E06000065" not in ranks.index  # North Yorkshire Council did not exist in 2022-23
+
+
 def test_revised_labels_are_stored_with_their_status(built):
     """LAIT's '2023 (Rev)' A-level figures (an academic-year measure) are period 2022/23, status revised."""
     values = built[1].values(["2022/23"])
