@@ -21,7 +21,7 @@ Reads the files of ``dfe_lait/`` as published by the Department for Education (s
   figures up to ``2023``, Cumberland, 942, from ``2024``). ``Financial Year``: ``2023`` is
   the year ending 31 March 2023, ``2022-23``. ``Academic Year``: ``2023`` (or ``2022-23``)
   is ``2022/23``, DfE's way; the period rules read it as April to March, the same
-  reporting year as its true September to August, with its midpoint (October 2022) in
+  reporting year as its true 1 August to 31 July, with its midpoint (October 2022) in
   the lifetime of the council that ran the first term, so summer 2023 results DfE
   publishes for Cumberland and Westmorland and Furness are skipped (before those
   councils existed), not credited to them or to Cumbria. ``Calendar Year``: as written
