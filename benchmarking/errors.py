@@ -139,3 +139,8 @@ class StoreWriteError(BenchmarkingError):
 
 class StaleUndoError(BenchmarkingError):
     """An undo of an import that is no longer the newest one (another import came after it)."""
+
+
+class PolarityReviewError(BuildError):
+    """``data/polarity_review.csv`` breaks its rules (columns, polarity, a duplicate id, an empty
+    reason); the message names the file and row."""

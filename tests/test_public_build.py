@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATA
 
-from benchmarking.adapters.dfe_lait import normalise_period
 from benchmarking.adapters.lookups import load_county_areas
 from benchmarking.briefing.public_report import latest_common_period, write_report
 from benchmarking.datasets.public_sources import load_theme_map, theme_of_topics
@@ -55,29 +54,7 @@ def bench(built):
     return catalogue, compute(catalogue, comparator_group(catalogue, "all", LEICESTERSHIRE))
 
 
-# -- period labels (no data needed) ------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "label, expected",
-    [
-        ("2023", ("2023", "final", None)),
-        ("2023-24", ("2023-24", "final", None)),
-        # status markers leave the label and become the value's status
-        ("2024 (Rev)", ("2024", "revised", None)),
-        ("2020 (Final)", ("2020", "final", None)),
-        ("2025 (prov)", ("2025", "provisional", None)),
-        ("2023-24 (OT)", ("2023-24", "final", None)),
-        # a span of academic or financial years is written first-last year
-        ("2013/14-15/16", ("2013-16", "final", None)),
-        # not a period
-        ("0", (None, "final", "period label '0' is not a period")),
-        ("2024 (est)", (None, "final", "unknown status marker (est) in period label '2024 (est)'")),
-    ],
-)
-def test_lait_period_labels_normalise(label, expected):
-    """LAIT's year labels become a period label and a status by the documented rule."""
-    assert normalise_period(label) == expected
+# -- period labels: tests/test_lait_periods.py (LAIT's year labels by year type) -------------
 
 
 def test_theme_map_uses_the_projects_themes():
@@ -150,9 +127,23 @@ def test_ranking_in_each_period_only_includes_authorities_alive_then(bench):
     assert "2023/24" in periods("E06000065") and "2022/23" not in periods("E06000065")
 
 
+def test_abolished_councils_are_ranked_on_their_own_lait_2022_23_figures(bench):
+    """LAIT's '2023' of a financial-year measure is 2022-23: Cumbria (DfE 909) and North Yorkshire
+    CC (DfE 815) are ranked in 2022/23 on the re-referral rates LAIT labels '2023' for them."""
+    _, benchmark = bench
+    raw = pd.read_parquet(SHARED_DATA / "dfe_lait" / "bds_long_0.parquet", filters=[("Short Desc", "==", "ReReferral")])
+    published = pd.to_numeric(raw[raw["Years"] == "2023"].set_index("LA Number")["Values"], errors="coerce")
+    ranks = benchmark.ranks.query("indicator_id == 'ReReferral' and period == '2022/23'").set_index("authority_code")
+    vintage = benchmark.vintages.query("indicator_id == 'ReReferral' and period == '2022/23'")
+    assert vintage["source_period"].tolist() == ["2022-23"]
+    for code, number in (("E10000006", 909), ("E10000023", 815)):
+        assert ranks.loc[code, "value"] == published[number] and pd.notna(ranks.loc[code, "rank"])
+    assert "E06000065" not in ranks.index  # North Yorkshire Council did not exist in 2022-23
+
+
 def test_revised_labels_are_stored_with_their_status(built):
-    """LAIT's '2023 (Rev)' A-level figures are period 2023, status revised."""
-    values = built[1].values(["2023"])
+    """LAIT's '2023 (Rev)' A-level figures (an academic-year measure) are period 2022/23, status revised."""
+    values = built[1].values(["2022/23"])
     a_levels = values[values["indicator_id"] == "A3A"]
     assert len(a_levels) and set(a_levels["status"]) == {"revised"}
 
@@ -212,14 +203,15 @@ def _engine_rank(bench, indicator_id: str, published: str) -> tuple[int, int]:
 @pytest.mark.parametrize(
     "short_desc, period, labels, higher_is_better",
     [
-        ("ExcessYr6", "2023", ["2023"], False),  # DfE LAIT, Health - Child (OHID)
-        ("A3A", "2023", ["2023 (Rev)"], True),  # DfE LAIT, Education, a revised label
-        ("CIN_KS2_ExpStd_RWM", "2023", ["2023"], True),  # DfE LAIT, Children's Social Care
+        # academic-year measures: LAIT's '2023' is 2022/23 (stored April-March, midpoint 30 Sep 2022)
+        ("ExcessYr6", "2022/23", ["2023"], False),  # DfE LAIT, Health - Child (OHID)
+        ("A3A", "2022/23", ["2023 (Rev)"], True),  # DfE LAIT, Education, a revised label
+        ("CIN_KS2_ExpStd_RWM", "2022/23", ["2023"], True),  # DfE LAIT, Children's Social Care
     ],
 )
 def test_lait_rank_of_leicestershire_matches_the_raw_file(bench, short_desc, period, labels, higher_is_better):
-    """The engine's rank equals a min-rank of the raw LAIT values of the county areas of 2023."""
-    raw = _lait_raw(short_desc, labels, dt.date(2023, 7, 2))
+    """The engine's rank equals a min-rank of the raw LAIT values of the county areas of 2022/23."""
+    raw = _lait_raw(short_desc, labels, dt.date(2022, 9, 30))
     assert _engine_rank(bench, short_desc, period) == _rank_of(raw, "number", "code", higher_is_better)
 
 
@@ -233,12 +225,13 @@ def test_oflog_rank_of_leicestershire_matches_the_raw_file(bench):
 
 def test_defra_rank_of_leicestershire_matches_the_raw_file(bench):
     """NI192 household waste recycled (higher is better), 2022-23; Buckinghamshire Council is
-    published under its predecessor's code E10000002."""
+    published under its predecessor's code E10000002, Somerset CC under the Somerset Waste
+    Partnership's E50000009."""
     raw = pd.read_csv(
         SHARED_DATA / "defra_waste" / "table3_selected_waste_indicators_2010-11_to_2022-23.csv", dtype=str
     )
     raw = raw[raw["Year"] == "2022-23"]
-    raw["code"] = raw["ONS code"].replace({"E10000002": "E06000060"})
+    raw["code"] = raw["ONS code"].replace({"E10000002": "E06000060", "E50000009": "E10000027"})
     raw = raw[raw["code"].isin(_alive_codes(dt.date(2022, 9, 30))["code"])]
     raw["value"] = pd.to_numeric(
         raw["Percentage of household waste sent for reuse, recycling or composting (Ex NI192)"], errors="coerce"

@@ -16,13 +16,25 @@ Reads the files of ``dfe_lait/`` as published by the Department for Education (s
   areas by DfE LA number through ``county_areas.csv`` at the period's midpoint, so 815
   is North Yorkshire County Council up to 2022-23 and North Yorkshire Council after
   (``membership``). ``-`` (not available or suppressed) is kept as a missing value.
-* Period labels (``normalise_period``): a status marker leaves the label and becomes the
-  value's status: ``2024 (Rev)`` -> ``2024`` revised, ``2020 (Final)`` -> ``2020`` final,
-  ``2025 (prov)`` -> ``2025`` provisional, ``2023-24 (OT)`` (outturn) -> ``2023-24`` final.
-  Each measure uses one label per year, so nothing collides; the year then lines up with
-  the same year of every other measure. A span of academic or financial years
-  ``2013/14-15/16`` becomes ``2013-16`` (first to last year, as the LGBF writes its
-  three-year aggregates). The label ``0`` is not a period and its rows are skipped.
+* Period labels (``normalise_period``): every row's period follows its measure's
+  ``Year_Type`` (checked on the reorganisations: Cumbria, DfE 909, has financial-year
+  figures up to ``2023``, Cumberland, 942, from ``2024``). ``Financial Year``: ``2023`` is
+  the year ending 31 March 2023, ``2022-23``. ``Academic Year``: ``2023`` (or ``2022-23``)
+  is ``2022/23``, DfE's way; the period rules read it as April to March, the same
+  reporting year as its true 1 August to 31 July, with its midpoint (October 2022) in
+  the lifetime of the council that ran the first term, so summer 2023 results DfE
+  publishes for Cumberland and Westmorland and Furness are skipped (before those
+  councils existed), not credited to them or to Cumbria. ``Calendar Year``: as written
+  (``2023``, or a span ``2014-16``). Counts at a date take its month, the nearest span
+  the rules write for a day: ``Annual`` (the five counts at 31 March of children in
+  need, on a plan, looked after) ``Mar 2023``; ``Annual - January`` (school census)
+  ``Jan 2023``; ``Annual (end of Sept)`` (social work workforce, whose flows are for the
+  year to 30 September, and the September Guarantee) ``Sep 2023``. A status marker
+  becomes the value's status: ``(Rev)`` revised, ``(Final)`` and ``(OT)`` (outturn)
+  final, ``(prov)`` provisional. Pooled financial years ``2013/14-15/16`` become
+  ``2013-16`` (as the LGBF writes them; read as January 2013 to December 2016, its
+  midpoint is in the true one's financial year). Rows labelled ``0``, or of a measure
+  whose year type is none of these, are skipped with the reason.
 
 ``statistical_neighbour_items`` turns the DfE statistical neighbour models (April 2021 and
 May 2025) into ``comparator_group`` rows (``dfe-sn-2021``, ``dfe-sn-2025``): each county
@@ -33,6 +45,7 @@ date.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +54,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
-from benchmarking.method.periods import pooled_years_label, split_status, status_of_marker
+from benchmarking.method.periods import is_financial_year, pooled_years_label, split_status, status_of_marker
 
 from . import invalid, own_folder, published_file, read_published_csv
 from .lookups import CodeLookups, unmatched_reason
@@ -62,6 +75,17 @@ NEIGHBOUR_SOURCE = (
 )
 THEME_SOURCE = "DfE LAIT"
 """The ``source`` of LAIT topics in ``data/public_theme_map.csv``."""
+
+YEAR_TYPES = {
+    "financial year": "financial",
+    "academic year": "academic",
+    "calendar year": "calendar",
+    "annual": "Mar",
+    "annual - january": "Jan",
+    "annual (end of sept)": "Sep",
+}
+"""LAIT ``Year_Type`` (lower-cased) -> how its bare years are read: a kind of year, or the
+month of a count (``Mar``: at 31 March; ``Jan``: the January census; ``Sep``: at 30 September)."""
 
 POLARITY = {"high": "high", "low": "low"}
 """LAIT ``Polarity`` (lower-cased) -> polarity; anything else (``-``, ``NA``, blank) is ``none``."""
@@ -100,12 +124,14 @@ _NOT_GIVEN = {"", "-", "na", "n/a", "none"}
 # ---------------------------------------------------------------------------------------
 
 
-def normalise_period(label: str) -> tuple[str | None, str, str | None]:
-    """Return (period label, status, reason) for a LAIT ``Years`` label.
+def normalise_period(label: str, year_type: str) -> tuple[str | None, str, str | None]:
+    """Return (period label, status, reason) for a LAIT ``Years`` label of a measure with ``year_type``.
 
-    ``('2024', 'revised', None)`` for ``2024 (Rev)``; ``('2013-16', 'final', None)`` for
-    ``2013/14-15/16``; ``(None, 'final', reason)`` for a label that names no period. The
-    marker and span rules are ``periods``'; the bare years stay as LAIT writes them.
+    ``('2022-23', 'revised', None)`` for ``2023 (Rev)`` of a financial-year measure;
+    ``('2022/23', 'final', None)`` for ``2023`` of an academic-year one; ``('2013-16',
+    'final', None)`` for ``2013/14-15/16``; ``(None, 'final', reason)`` for a label that
+    names no period or a year type LAIT does not use. The marker and span rules are
+    ``periods``'; ``YEAR_TYPES`` says what a bare year means.
     """
     text, marker = split_status(label)
     status = "final"
@@ -113,10 +139,13 @@ def normalise_period(label: str) -> tuple[str | None, str, str | None]:
         status = status_of_marker(marker)
         if status is None:
             return None, "final", f"unknown status marker ({marker}) in period label {str(label).strip()!r}"
+    kind = YEAR_TYPES.get(" ".join(str(year_type).split()).lower())
+    if kind is None:
+        return None, status, f"year type {year_type!r} is not one LAIT's dictionary uses"
     text = pooled_years_label(text) or text
     if text in ("", "0"):
         return None, status, f"period label {label!r} is not a period"
-    return text, status, None
+    return _period_of(text, kind), status, None
 
 
 def lait_items(
@@ -159,14 +188,11 @@ def lait_items(
     other["reason"] = unmatched_reason(other["number"], "dfe", lookups).to_numpy()
     skipped = [other.groupby("reason", as_index=False)["rows"].sum().assign(file=DATA_FILE)]
 
-    periods = {label: normalise_period(label) for label in rows["Years"].unique()}
-    period = rows["Years"].map(lambda label: periods[label][0])
-    status = rows["Years"].map(lambda label: periods[label][1])
-    reason = rows["Years"].map(lambda label: periods[label][2])
-
     catalogue = _indicators(dictionary, topic_themes, core_themes)
-    in_dictionary = rows["Short Desc"].isin(catalogue["id"])
-    reason = reason.where(reason.notna() | in_dictionary, "measure has no row in " + DICTIONARY_FILE)
+    year_types = dictionary.drop_duplicates("Measure_short").set_index("Measure_short")["Year_Type"]
+    period, status, reason = _periods(rows, year_types)
+    in_dictionary = rows["Short Desc"].isin(catalogue["id"]).to_numpy()
+    reason[~in_dictionary] = "measure has no row in " + DICTIONARY_FILE
     themed = rows["Short Desc"].map(catalogue.set_index("id")["theme"])
     no_theme = reason.isna() & themed.isna()
     reason[no_theme] = [
@@ -218,7 +244,8 @@ def lait_items(
     items = [("indicator", used, DICTIONARY_FILE), ("indicator_value", values.reset_index(drop=True), DATA_FILE)]
     rows_read = {DATA_FILE: sum(counts.values()), DICTIONARY_FILE: len(dictionary)}
     skipped = pd.concat(skipped, ignore_index=True)
-    return Loaded(items, rows_read, skipped[skipped["rows"] > 0].reset_index(drop=True))
+    notes = (_year_type_note(year_types[year_types.index.isin(set(used["id"]))]),)
+    return Loaded(items, rows_read, skipped[skipped["rows"] > 0].reset_index(drop=True), notes)
 
 
 def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups: CodeLookups) -> Loaded:
@@ -273,8 +300,7 @@ def _indicators(dictionary: pd.DataFrame, topic_themes: dict[str, str], core_the
     theme = first["Topic"].str.strip().map(topic_themes)
     owner = first["Data Owner (DO) /Supplier and Contact Details"].map(_given)
     description = [
-        " ".join(part for part in (_given(text), f"Year type: {year_type}." if _given(year_type) else None) if part)
-        or None
+        " ".join(part for part in (_given(text), _year_type_text(year_type)) if part) or None
         for text, year_type in zip(first["Description"], first["Year_Type"])
     ]
     return pd.DataFrame(
@@ -291,11 +317,62 @@ def _indicators(dictionary: pd.DataFrame, topic_themes: dict[str, str], core_the
     )
 
 
+def _period_of(text: str, kind: str) -> str:
+    """Return the period label of a LAIT year label (no marker) for a year-type ``kind``."""
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        if kind == "financial":
+            return f"{year - 1}-{year % 100:02d}"
+        if kind == "academic":
+            return f"{year - 1}/{year % 100:02d}"
+        return text if kind == "calendar" else f"{kind} {year}"
+    if kind in ("financial", "academic") and is_financial_year(text):
+        first = int(text[:4])
+        return f"{first}{'-' if kind == 'financial' else '/'}{(first + 1) % 100:02d}"
+    return text
+
+
+def _periods(rows: pd.DataFrame, year_types: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Return (period, status, reason) per row, each label read by its measure's year type
+    (``year_types``: ``Measure_short`` -> ``Year_Type``; a measure it lacks gets neither)."""
+    pairs = rows[["Short Desc", "Years"]].drop_duplicates().astype(str)
+    read = [
+        normalise_period(label, kind) if isinstance(kind, str) else (None, "final", None)
+        for label, kind in zip(pairs["Years"], pairs["Short Desc"].map(year_types))
+    ]
+    pairs["period"], pairs["status"], pairs["reason"] = zip(*read) if read else ((), (), ())
+    merged = rows[["Short Desc", "Years"]].astype(str).merge(pairs, on=["Short Desc", "Years"], how="left")
+    merged.index = rows.index
+    period, status, reason = (merged[column].astype(object) for column in ("period", "status", "reason"))
+    return period, status, reason.where(reason.notna(), None)
+
+
+def _as_stored(year_type) -> str | None:
+    """Return the period LAIT's '2023' becomes for a year type (None for a type LAIT does not use)."""
+    kind = YEAR_TYPES.get(" ".join(str(year_type).split()).lower())
+    return None if kind is None else _period_of("2023", kind)
+
+
+def _year_type_note(year_types: pd.Series) -> str:
+    """Return the sentence that says how many measures of each year type were read, and how."""
+    counts = year_types.map(lambda text: " ".join(str(text).split())).value_counts()
+    parts = [f"{n} {kind} ('2023' read as {_as_stored(kind)})" for kind, n in counts.items()]
+    return "LAIT's year labels follow each measure's Year_Type in the dictionary: " + "; ".join(parts) + "."
+
+
 def _given(text) -> str | None:
     """Return stripped text, or None for the dictionary's blanks ('', '-', 'NA')."""
     if not isinstance(text, str) or text.strip().lower() in _NOT_GIVEN:
         return None
     return " ".join(text.split())
+
+
+def _year_type_text(year_type) -> str | None:
+    """Return 'Year type: X (LAIT's 2023 is stored as Y).', or None when the dictionary gives none."""
+    given, stored = _given(year_type), _as_stored(year_type)
+    if given is None:
+        return None
+    return f"Year type: {given}" + (f" (LAIT's 2023 is stored as {stored})." if stored else ".")
 
 
 def _describe(reasons: pd.Series, numbers: pd.Series, lookups: CodeLookups) -> list[str]:
