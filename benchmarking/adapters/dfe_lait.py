@@ -44,7 +44,6 @@ date.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -53,7 +52,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
+from benchmarking.method.membership import Loaded, resolve_codes, skip_counts
 from benchmarking.method.periods import is_financial_year, pooled_years_label, split_status, status_of_marker
 
 from . import invalid, own_folder, published_file, read_published_csv
@@ -68,10 +67,6 @@ SOURCE = (
     "Department for Education, Local Authority Interactive Tool (LAIT) big data set and data "
     "dictionary, github.com/dfe-analytical-services/local-authority-interactive-tool "
     "(01_data/02_prod); OGL v3.0"
-)
-NEIGHBOUR_SOURCE = (
-    "Department for Education, children's services statistical neighbours (April 2021 and May 2025 "
-    "models; sn_april_2021.xlsx, sn_may_2025.xlsx unpivoted); OGL v3.0"
 )
 THEME_SOURCE = "DfE LAIT"
 """The ``source`` of LAIT topics in ``data/public_theme_map.csv``."""
@@ -90,20 +85,6 @@ month of a count (``Mar``: at 31 March; ``Jan``: the January census; ``Sep``: at
 POLARITY = {"high": "high", "low": "low"}
 """LAIT ``Polarity`` (lower-cased) -> polarity; anything else (``-``, ``NA``, blank) is ``none``."""
 
-NEIGHBOUR_MODELS = {
-    "dfe-sn-2021": (
-        "statistical_neighbours_april_2021_long.csv",
-        dt.date(2021, 4, 1),
-        "DfE statistical neighbours (2021 model)",
-    ),
-    "dfe-sn-2025": (
-        "statistical_neighbours_may_2025_long.csv",
-        dt.date(2025, 5, 1),
-        "DfE statistical neighbours (2025 model)",
-    ),
-}
-"""Group id -> (file, the model's date for resolving LA numbers, group name)."""
-
 _DATA_COLUMNS = ["Short Desc", "Years", "Values", "LA Number"]
 _DICTIONARY_COLUMNS = (
     "Topic",
@@ -115,7 +96,6 @@ _DICTIONARY_COLUMNS = (
     "Data Owner (DO) /Supplier and Contact Details",
     "Year_Type",
 )
-_NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number", "neighbour_la_name")
 _NOT_GIVEN = {"", "-", "na", "n/a", "none"}
 
 
@@ -248,46 +228,6 @@ def lait_items(
     return Loaded(items, rows_read, skipped[skipped["rows"] > 0].reset_index(drop=True), notes)
 
 
-def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups: CodeLookups) -> Loaded:
-    """Return ``comparator_group`` rows for the DfE statistical neighbour models, with accounting."""
-    folder = own_folder(folder, FOLDER, next(iter(NEIGHBOUR_MODELS.values()))[0])
-    groups, rows_read, skipped = [], {}, [no_skips()]
-    for group_id, (file_name, model_date, group_name) in NEIGHBOUR_MODELS.items():
-        frame = read_published_csv(folder, file_name, _NEIGHBOUR_COLUMNS)
-        rows_read[file_name] = len(frame)
-        focus = resolve_codes(areas, frame["la_number"], model_date, scheme="dfe")
-        member = resolve_codes(areas, frame["neighbour_la_number"], model_date, scheme="dfe")
-        reason = pd.Series(None, index=frame.index, dtype=object)
-        no_neighbour = frame["neighbour_la_number"].str.strip().isin(["", "-"]).to_numpy()
-        reason[no_neighbour] = "no neighbour listed"
-        focus_out = reason.isna().to_numpy() & focus["reason"].notna().to_numpy()
-        reason[focus_out] = [
-            "authority " + text
-            for text in _describe(focus["reason"][focus_out], frame.loc[focus_out, "la_number"], lookups)
-        ]
-        member_out = reason.isna().to_numpy() & member["reason"].notna().to_numpy()
-        reason[member_out] = [
-            "neighbour " + text
-            for text in _describe(member["reason"][member_out], frame.loc[member_out, "neighbour_la_number"], lookups)
-        ]
-        keep = reason.isna().to_numpy()
-        groups.append(
-            pd.DataFrame(
-                {
-                    "group_id": group_id,
-                    "name": group_name,
-                    "authority_code": focus["authority_code"][keep].to_numpy(),
-                    "member_code": member["authority_code"][keep].to_numpy(),
-                }
-            )
-        )
-        skipped.append(skip_counts(file_name, reason))
-    groups = pd.concat(groups, ignore_index=True).drop_duplicates(["group_id", "authority_code", "member_code"])
-    return Loaded(
-        [("comparator_group", groups, ", ".join(rows_read))], rows_read, pd.concat(skipped, ignore_index=True)
-    )
-
-
 # ---------------------------------------------------------------------------------------
 # Private helpers
 # ---------------------------------------------------------------------------------------
@@ -375,12 +315,6 @@ def _year_type_text(year_type) -> str | None:
     return f"Year type: {given}" + (f" (LAIT's 2023 is stored as {stored})." if stored else ".")
 
 
-def _describe(reasons: pd.Series, numbers: pd.Series, lookups: CodeLookups) -> list[str]:
-    """Return the reasons, with 'not a county area' refined through the shared lookups."""
-    refined = unmatched_reason(numbers, "dfe", lookups).to_numpy(dtype=object)
-    return [new if old == NOT_A_COUNTY_AREA else old for old, new in zip(reasons.to_numpy(dtype=object), refined)]
-
-
 # ---------------------------------------------------------------------------------------
 # The adapters: LAIT indicators, and the DfE statistical neighbour models
 # ---------------------------------------------------------------------------------------
@@ -388,10 +322,6 @@ def _describe(reasons: pd.Series, numbers: pd.Series, lookups: CodeLookups) -> l
 
 def _read(folder: Path, context: SourceContext) -> Loaded:
     return lait_items(folder, context.areas, context.themes(THEME_SOURCE), set(context.core_themes), context.lookups)
-
-
-def _read_neighbours(folder: Path, context: SourceContext) -> Loaded:
-    return statistical_neighbour_items(folder, context.areas, context.lookups)
 
 
 ADAPTER = Adapter(
@@ -403,15 +333,4 @@ ADAPTER = Adapter(
     read=_read,
     short_name="DfE LAIT",
     dataset_name=SOURCE_NAME,
-)
-
-NEIGHBOURS = Adapter(
-    name="dfe-neighbours",
-    title="DfE statistical neighbours (2021 and 2025 models)",
-    folder=FOLDER,
-    files=tuple(name for name, *_ in NEIGHBOUR_MODELS.values()),
-    provenance=NEIGHBOUR_SOURCE,
-    read=_read_neighbours,
-    short_name="DfE statistical neighbours",
-    dataset_name="DfE statistical neighbours",
 )

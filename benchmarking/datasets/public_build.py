@@ -28,6 +28,7 @@ from typing import TextIO
 import pandas as pd
 
 from benchmarking.adapters import core_spending_power
+from benchmarking.adapters.polarity_review import unused_review_ids
 from benchmarking.adapters.registry import build_sources
 from benchmarking.adapters.source import Adapter, SourceContext
 from benchmarking.datasets.build_summary import FUNDING_NOTE, BuildSummary, SourceReport
@@ -102,6 +103,9 @@ def build_public(
                     flush=True,
                 )
 
+        unused = unused_review_ids(context.review, store.indicators()["id"]) if context.review is not None else []
+        if unused and reports:
+            reports[-1].notes.append(f"polarity review ids that no source gives: {', '.join(unused)}")
         counts, themes = _store_counts(store, context.areas)
         summary = BuildSummary(out, time.perf_counter() - started, reports, counts, themes)
         settings = {

@@ -3,7 +3,9 @@ themes, the code lookups, the county areas, the reviewed polarities and the ONS 
 
 ``load_theme_map`` reads ``data/public_theme_map.csv`` (publisher topic -> project theme);
 ``source_context`` returns the ``SourceContext`` for a data folder in the layout of
-``shared/data``, used by ``build-public`` and by ``import-source`` / the Data import page.
+``shared/data``, used by ``build-public`` and by ``import-source`` / the Data import page;
+``read_source`` reads one source through its adapter and applies the reviewed polarities
+(``data/polarity_review.csv``: measures of need or context are never ranked).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 
 from benchmarking.adapters import imd, ons_population
 from benchmarking.adapters.lookups import load_code_lookups, load_county_areas
+from benchmarking.adapters.polarity_review import apply_polarity_review, load_polarity_review
 from benchmarking.adapters.source import AS_PUBLISHED, COUNTY_AREAS, Adapter, SourceContext
 from benchmarking.errors import BuildError
 from benchmarking.method.membership import Loaded
@@ -73,6 +76,7 @@ def source_context(
         scope=scope,
         known_codes=None if known_codes is None else frozenset(known_codes),
         add_authorities=add_authorities,
+        review=load_polarity_review(),
     )
     population_folder = root / ons_population.FOLDER
     if population_folder.is_dir():
@@ -95,5 +99,7 @@ def import_context(
 
 
 def read_source(adapter: Adapter, folder: Path | str, context: SourceContext) -> Loaded:
-    """Return what ``adapter`` makes of its files in ``folder`` (the one way the build and imports read a source)."""
-    return adapter.items(folder, context)
+    """Return what ``adapter`` makes of its files in ``folder``, with the reviewed polarities applied
+    (``data/polarity_review.csv``): the one way the build and imports read a source."""
+    loaded = adapter.items(folder, context)
+    return loaded if context.review is None else apply_polarity_review(loaded, context.review)
