@@ -151,12 +151,13 @@ def els_items(folder: Path | str, context: SourceContext, files: tuple[str, ...]
     folder = Path(folder)
     catalogue = load_catalogue()
     items, rows_read, skipped, notes = [], {}, [], []
-    for file_name in files:
-        frame = read_els_file(folder, file_name)
+    frames = {file_name: read_els_file(folder, file_name) for file_name in files}
+    matches = _county_matches(frames, context)
+    for file_name, frame in frames.items():
         rows_read[file_name] = len(frame)
         entries = catalogue[catalogue["file"] == file_name]
         theme = _theme(context, file_name, entries)
-        reason, labels, authority = _row_reasons(frame, entries, context)
+        reason, labels, authority = _row_reasons(frame, matches[file_name], entries, context)
         keep = reason.isna().to_numpy()
         kept = frame[keep].assign(authority_code=authority[keep], period_label=labels[keep])
         skipped.append(skip_counts(file_name, reason))
@@ -191,16 +192,32 @@ def _theme(context: SourceContext, file_name: str, entries: pd.DataFrame) -> str
     return theme
 
 
-def _row_reasons(frame: pd.DataFrame, entries: pd.DataFrame, context: SourceContext):
+def _county_matches(frames: dict[str, pd.DataFrame], context: SourceContext) -> dict[str, pd.DataFrame]:
+    """Return per file, aligned with its rows: ``label``, ``county`` (a county area's code), and the
+    ``authority_code`` and ``reason`` of ``resolve_codes`` (one call for the pairs of every file)."""
+    known = set(code_table(context.areas, "gss")["source_code"])
+    matches = {}
+    for file_name, frame in frames.items():
+        labels = frame["period"].map({period: period_label(period) for period in frame["period"].unique()})
+        codes = frame["areacd"].map(lambda code: COMBINED_AREAS.get(code, (code,))[0])
+        matches[file_name] = pd.DataFrame(
+            {"code": codes, "label": labels, "key": labels.fillna(""), "county": codes.isin(known)}
+        )
+    pairs = pd.concat([match.loc[match["county"], ["code", "key"]] for match in matches.values()]).drop_duplicates()
+    resolved = resolve_codes(context.areas, pairs["code"], pairs["key"], scheme="gss")
+    pairs = pairs.assign(authority_code=resolved["authority_code"].to_numpy(), reason=resolved["reason"].to_numpy())
+    return {name: match.merge(pairs, on=["code", "key"], how="left") for name, match in matches.items()}
+
+
+def _row_reasons(frame: pd.DataFrame, match: pd.DataFrame, entries: pd.DataFrame, context: SourceContext):
     """Return (reason per row, None = used; period label per row; county area code per row)."""
-    labels = frame["period"].map({period: period_label(period) for period in frame["period"].unique()})
-    codes = frame["areacd"].map(lambda code: COMBINED_AREAS.get(code, (code,))[0])
-    county = codes.isin(set(code_table(context.areas, "gss")["source_code"])).to_numpy()
-    resolved = resolve_codes(context.areas, codes[county], labels[county].fillna(""), scheme="gss")
+    labels = pd.Series(match["label"].to_numpy(dtype=object), index=frame.index)
+    county = match["county"].to_numpy(dtype=bool)
     reason = pd.Series(None, index=frame.index, dtype=object)
-    reason[county] = resolved["reason"].to_numpy()
-    authority = np.full(len(frame), None, dtype=object)
-    authority[county] = resolved["authority_code"].to_numpy()
+    reason[county] = match.loc[county, "reason"].to_numpy(dtype=object)
+    reason = reason.where(reason.notna(), None)
+    authority = match["authority_code"].to_numpy(dtype=object)
+    authority = np.where(pd.isna(authority), None, authority)
     outside = ~county
     pairs = frame.loc[outside, ["areacd", "geography"]].drop_duplicates()
     if context.lookups is not None:
@@ -212,7 +229,7 @@ def _row_reasons(frame: pd.DataFrame, entries: pd.DataFrame, context: SourceCont
         for w, g in zip(which, pairs["geography"])
     ]
     reason[outside] = frame.loc[outside, ["areacd", "geography"]].merge(pairs, how="left")["reason"].to_numpy()
-    no_label = (labels.isna() & reason.isna()).to_numpy()
+    no_label = labels.isna().to_numpy() & county
     reason[no_label] = [f"period {p!r} has no label in the store" for p in frame.loc[no_label, "period"]]
     listed = set(entries["indicator"])
     dropped = set(entries.loc[~entries["kept"], "indicator"])
