@@ -295,14 +295,38 @@ def test_leicestershire_values_equal_the_raw_rows(raw, loaded):
     """A row of each period kind for Leicestershire, read from the raw file here, is the stored value."""
     values = _frames(loaded, "indicator_value").set_index(["indicator_id", "authority_code", "period"])["value"]
     cases = [
-        ("healthy-life-expectancy.csv", "Male healthy life expectancy", "2022-01-01/P3Y", "els:male-healthy-life-expectancy", "2022-24"),
-        ("apprenticeships.csv", "Apprenticeship starts (England)", "2019-08-01/P1Y", "els:apprenticeship-starts-england", "2019/20"),
+        (
+            "healthy-life-expectancy.csv",
+            "Male healthy life expectancy",
+            "2022-01-01/P3Y",
+            "els:male-healthy-life-expectancy",
+            "2022-24",
+        ),
+        (
+            "apprenticeships.csv",
+            "Apprenticeship starts (England)",
+            "2019-08-01/P1Y",
+            "els:apprenticeship-starts-england",
+            "2019/20",
+        ),
         ("personal-wellbeing-estimates.csv", "Anxiety", "2021-04-01/P1Y", "els:anxiety", "2021-22"),
         ("claimant-count.csv", "Claimant Count", "2019-01-01/P1Y", "els:claimant-count", "2019"),
-        ("adult-obesity-prevalence.csv", "Adult obesity prevalence", "2015-11-16/P1Y", "els:adult-obesity-prevalence", "2016"),
+        (
+            "adult-obesity-prevalence.csv",
+            "Adult obesity prevalence",
+            "2015-11-16/P1Y",
+            "els:adult-obesity-prevalence",
+            "2016",
+        ),
         ("gross-median-weekly-pay.csv", "Gross median weekly pay", "2025-04-30", "els:gross-median-weekly-pay", "2025"),
-        ("cigarette-smokers__commit_fdece5df.csv", "Cigarette smokers", "2023-01-01/P1Y", "els:cigarette-smokers", "2023"),
-    ]  # fmt: skip
+        (
+            "cigarette-smokers__commit_fdece5df.csv",
+            "Cigarette smokers",
+            "2023-01-01/P1Y",
+            "els:cigarette-smokers",
+            "2023",
+        ),
+    ]
     for file_name, indicator, period, indicator_id, label in cases:
         frame = raw[file_name]
         row = frame[
@@ -335,6 +359,10 @@ def test_catalogue_ids_themes_and_polarities_are_consistent():
     assert catalogue["polarity_reason"].str.len().gt(10).all()
     assert set(catalogue["file"]) == set(FILES)
     context = catalogue.set_index("id")["polarity"]
-    for measure in ("els:children-in-relative-poverty-before-housing-costs", "els:active-businesses",
-                    "els:first-time-buyer-mortgage-sales", "els:motor-vehicle-flow"):  # fmt: skip
+    for measure in (
+        "els:children-in-relative-poverty-before-housing-costs",
+        "els:active-businesses",
+        "els:first-time-buyer-mortgage-sales",
+        "els:motor-vehicle-flow",
+    ):
         assert context[measure] == "none", measure
