@@ -59,7 +59,14 @@ from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, code_table
 
 from . import read_published_csv
 from .lookups import UNKNOWN_CODE, unmatched_reason
-from .ons_els_catalogue import file_metadata, indicator_description, load_catalogue, period_label, topic_of
+from .ons_els_catalogue import (
+    file_metadata,
+    indicator_description,
+    load_catalogue,
+    period_label,
+    provenance,
+    topic_of,
+)
 from .source import COUNTY_AREAS, Adapter, SourceContext
 
 FOLDER = "ons_els"
@@ -89,6 +96,9 @@ FILES = (
     "qualifications-level-3-or-above.csv",
     "qualifications-none-gb.csv",
 )
+COMMIT = "4972c588"
+COMMITS = {SMOKERS_FILE: "fdece5df"}
+"""The commit of ONSdigital/explore-local-statistics-data each file comes from (PROVENANCE section 10)."""
 THEME_SOURCE = "ONS ELS"
 """The ``source`` of these files' topics in ``data/public_theme_map.csv``."""
 SOURCE_NAME = "ONS Explore Local Statistics"
@@ -282,7 +292,7 @@ def _indicators(folder, file_name, kept_entries, kept, theme, context) -> pd.Dat
         measures = "; ".join(sorted(set(mine["measure"]) - {""})) or "(not given)"
         described = {**entry.to_dict(), "indicator": indicator}
         description = indicator_description(described, meta, measures, int(mine["lci_95"].ne("").sum()), len(mine))
-        source = f"{meta['sourceOrg'].replace('|', ' and ')} via {SOURCE}" if meta.get("sourceOrg") else SOURCE
+        source = provenance(file_name, meta, COMMITS.get(file_name, COMMIT))
         rows.append(
             {
                 "id": entry["id"],

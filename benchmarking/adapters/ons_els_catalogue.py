@@ -25,7 +25,8 @@ from benchmarking.errors import BuildError
 from benchmarking.paths import PROJECT_ROOT
 
 CATALOGUE_FILE = PROJECT_ROOT / "data" / "ons_els_indicators.csv"
-CATALOGUE_COLUMNS = ("file", "indicator", "id", "name", "theme", "polarity", "unit", "polarity_reason", "kept")
+CATALOGUE_COLUMNS = ("file", "indicator", "id", "name", "theme", "polarity", "unit", "polarity_reason", "kept", "note")
+"""``note``: what a reader should know about the periods or the unit (may be empty)."""
 POLARITIES = ("high", "low", "target", "none")
 
 _ISO_PERIOD = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:/P(\d+)Y)?$")
@@ -139,13 +140,26 @@ def file_metadata(folder: Path, file_name: str, indicator: str) -> dict[str, str
     return {key: str(value) for key, value in merged.items() if value is not None}
 
 
+def provenance(file_name: str, meta: dict[str, str], commit: str) -> str:
+    """Return the source text of one file's indicators: ONS's file, its commit, the producer and release date."""
+    producer = meta.get("sourceOrg", "").replace("|", " and ")
+    released = meta.get("sourceDate", "").split("|")[0]
+    text = f"Office for National Statistics, Explore Local Statistics file {file_name} "
+    text += f"(ONSdigital/explore-local-statistics-data @ {commit})"
+    if producer and producer != "Office for National Statistics":
+        text += f"; data from {producer}"
+    if released:
+        text += f", released {released}"
+    return text + "; OGL v3.0"
+
+
 def indicator_description(
     entry: dict[str, str], meta: dict[str, str], measure: str, intervals: int, values: int
 ) -> str:
     """Return the stored description of a catalogue entry: what it measures, why its polarity, its caveats.
 
-    ``entry`` holds the catalogue's ``file``, ``indicator``, ``name``, ``polarity`` and
-    ``polarity_reason``; ``intervals`` of the ``values`` county values carry a published interval.
+    ``entry`` holds the catalogue's ``file``, ``indicator``, ``name``, ``polarity``,
+    ``polarity_reason`` and ``note``; ``intervals`` of the ``values`` county values carry a published interval.
     """
     what = meta.get("subtitle") or meta.get("longDescription") or entry["name"]
     direction = {"high": "higher is better", "low": "lower is better", "none": "context, not ranked"}
@@ -154,6 +168,8 @@ def indicator_description(
         f"ONS Explore Local Statistics, indicator '{entry['indicator']}' ({entry['file']}); measure: {measure}.",
         f"Polarity: {direction.get(entry['polarity'], entry['polarity'])} ({entry['polarity_reason']}).",
     ]
+    if entry.get("note"):
+        parts.append(entry["note"])
     if meta.get("experimentalStatistic") == "T":
         parts.append("Official statistics in development.")
     if intervals:
