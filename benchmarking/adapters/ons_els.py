@@ -16,10 +16,19 @@ Rows and their reasons
   ``data/county_areas.csv`` that existed at the period's midpoint (``resolve_codes``): E10
   county councils and the E06 county unitaries. Others are skipped, counted by
   ``unmatched_reason`` and the file's own geography (country/region totals, districts,
-  non-county unitaries, ITL areas), or by whose lifetime the period falls outside (the
-  files back-cast the 2023 unitaries and keep the old counties with "obsolete code" notes).
-  Where a county area answers to two codes in one period (Buckinghamshire's E10000002 and
-  E06000060), its own code's row is kept and the other skipped.
+  non-county unitaries, ITL areas), or by whose lifetime the period falls outside.
+* **Back-casts.** Most files are on 2023 boundaries: they publish Buckinghamshire, North
+  Yorkshire and Somerset under the new unitary's code for every year, also years before
+  it existed. Where the new authority's area is exactly its one predecessor's
+  (``same_area_predecessors``: one successor, ``successors_cover_area`` true in
+  ``county_areas.csv``), such a row is the predecessor's (Somerset CC's 2019 figure is
+  published under E06000066); 717 values come this way, counted in the notes and each
+  indicator's description. Areas split in two (Cumbria, Northamptonshire) or merged with
+  other land (Dorset) are not back-cast: their old counties have only the rows published
+  under their own codes.
+* Where a county area answers to two codes in one period (Buckinghamshire's E10000002
+  and E06000060, or a back-cast beside the old county's own row, equal where both are
+  published), its own code's row is kept and the other skipped.
 * **Periods** are ISO-8601 (``ons_els_catalogue.period_label``): ``2019-01-01/P1Y`` ->
   ``2019``; ``2011-01-01/P3Y`` -> ``2011-13``; ``2021-04-01/P1Y`` -> ``2021-22``;
   ``2019-08-01/P1Y`` -> ``2019/20``, an academic year (August to July), which the store
@@ -169,7 +178,8 @@ def els_items(folder: Path | str, context: SourceContext, files: tuple[str, ...]
         theme = _theme(context, file_name, entries)
         reason, labels, authority = _row_reasons(frame, matches[file_name], entries, context)
         keep = reason.isna().to_numpy()
-        kept = frame[keep].assign(authority_code=authority[keep], period_label=labels[keep])
+        back_cast = matches[file_name]["back_cast"].fillna(False).to_numpy(dtype=bool)
+        kept = frame[keep].assign(authority_code=authority[keep], period_label=labels[keep], back_cast=back_cast[keep])
         skipped.append(skip_counts(file_name, reason))
         kept_entries = entries[entries["kept"]].set_index("indicator")
         values = pd.DataFrame(
@@ -213,10 +223,36 @@ def _county_matches(frames: dict[str, pd.DataFrame], context: SourceContext) -> 
         matches[file_name] = pd.DataFrame(
             {"code": codes, "label": labels, "key": labels.fillna(""), "county": codes.isin(known)}
         )
-    pairs = pd.concat([match.loc[match["county"], ["code", "key"]] for match in matches.values()]).drop_duplicates()
+    pairs = pd.concat([match.loc[match["county"], ["code", "key"]] for match in matches.values()])
+    pairs = pairs.drop_duplicates().reset_index(drop=True)
     resolved = resolve_codes(context.areas, pairs["code"], pairs["key"], scheme="gss")
     pairs = pairs.assign(authority_code=resolved["authority_code"].to_numpy(), reason=resolved["reason"].to_numpy())
+    pairs["back_cast"] = False
+    predecessor = same_area_predecessors(context.areas)
+    early = pairs["authority_code"].isna() & pairs["code"].isin(set(predecessor)) & pairs["key"].ne("")
+    if early.any():
+        again = resolve_codes(context.areas, pairs.loc[early, "code"].map(predecessor), pairs.loc[early, "key"])
+        found = again["authority_code"].notna().to_numpy()
+        rows = pairs.index[early][found]
+        pairs.loc[rows, "authority_code"] = again["authority_code"].to_numpy()[found]
+        pairs.loc[rows, "reason"] = None
+        pairs.loc[rows, "back_cast"] = True
     return {name: match.merge(pairs, on=["code", "key"], how="left") for name, match in matches.items()}
+
+
+def same_area_predecessors(areas: pd.DataFrame) -> dict[str, str]:
+    """Return successor code -> predecessor code for county areas replaced by one authority with the same area.
+
+    From ``county_areas.csv``: one successor and ``successors_cover_area`` true (Buckinghamshire,
+    North Yorkshire and Somerset county councils). ONS publishes such areas on current
+    boundaries under the successor's code for periods before it existed: those figures are
+    the predecessor's area's, and are read as the predecessor's (its own code's row, when
+    published too, is used instead).
+    """
+    single = areas["successors"].fillna("").str.strip().str.fullmatch(r"E\d{8}")
+    covered = areas["successors_cover_area"].astype(str).str.strip().str.lower().eq("true")
+    chosen = areas[single & covered]
+    return dict(zip(chosen["successors"].str.strip(), chosen["code"]))
 
 
 def _row_reasons(frame: pd.DataFrame, match: pd.DataFrame, entries: pd.DataFrame, context: SourceContext):
@@ -292,6 +328,12 @@ def _indicators(folder, file_name, kept_entries, kept, theme, context) -> pd.Dat
         measures = "; ".join(sorted(set(mine["measure"]) - {""})) or "(not given)"
         described = {**entry.to_dict(), "indicator": indicator}
         description = indicator_description(described, meta, measures, int(mine["lci_95"].ne("").sum()), len(mine))
+        if mine["back_cast"].any():
+            codes = ", ".join(sorted(set(mine.loc[mine["back_cast"], "authority_code"])))
+            description += (
+                f" {int(mine['back_cast'].sum())} values of {codes} before their reorganisation are ONS's "
+                "figures for the same area, published under the successor's code."
+            )
         source = provenance(file_name, meta, COMMITS.get(file_name, COMMIT))
         rows.append(
             {
@@ -335,7 +377,8 @@ def _file_note(file_name: str, kept: pd.DataFrame, value_notes: pd.DataFrame) ->
     intervals = int(kept["lci_95"].ne("").sum())
     return (
         f"{file_name}: {len(kept)} county-area values, {intervals} with a published 95% confidence "
-        f"interval (not stored), {len(value_notes)} with an ONS reliability or coverage note."
+        f"interval (not stored), {len(value_notes)} with an ONS reliability or coverage note, "
+        f"{int(kept['back_cast'].sum())} read from a same-area successor's code before it existed."
     )
 
 
