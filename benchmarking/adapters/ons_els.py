@@ -74,6 +74,7 @@ from .ons_els_catalogue import (
     load_catalogue,
     period_label,
     provenance,
+    same_area_predecessors,
     topic_of,
 )
 from .source import COUNTY_AREAS, Adapter, SourceContext
@@ -238,21 +239,6 @@ def _county_matches(frames: dict[str, pd.DataFrame], context: SourceContext) -> 
         pairs.loc[rows, "reason"] = None
         pairs.loc[rows, "back_cast"] = True
     return {name: match.merge(pairs, on=["code", "key"], how="left") for name, match in matches.items()}
-
-
-def same_area_predecessors(areas: pd.DataFrame) -> dict[str, str]:
-    """Return successor code -> predecessor code for county areas replaced by one authority with the same area.
-
-    From ``county_areas.csv``: one successor and ``successors_cover_area`` true (Buckinghamshire,
-    North Yorkshire and Somerset county councils). ONS publishes such areas on current
-    boundaries under the successor's code for periods before it existed: those figures are
-    the predecessor's area's, and are read as the predecessor's (its own code's row, when
-    published too, is used instead).
-    """
-    single = areas["successors"].fillna("").str.strip().str.fullmatch(r"E\d{8}")
-    covered = areas["successors_cover_area"].astype(str).str.strip().str.lower().eq("true")
-    chosen = areas[single & covered]
-    return dict(zip(chosen["successors"].str.strip(), chosen["code"]))
 
 
 def _row_reasons(frame: pd.DataFrame, match: pd.DataFrame, entries: pd.DataFrame, context: SourceContext):

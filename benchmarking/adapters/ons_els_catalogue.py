@@ -6,6 +6,8 @@
   name.
 * ``file_metadata`` reads the ``.json`` ONS publishes beside each file (title, subtitle,
   source, release date, whether it is official statistics in development).
+* ``same_area_predecessors`` says which new unitary's back-cast figures are an old
+  county's (the same area under a new code).
 * ``period_label`` turns an ISO-8601 period (a start date and a duration in years, or a
   bare reference date) into the store's label (``benchmarking.method.periods``).
 
@@ -69,6 +71,21 @@ def load_catalogue(path: Path | str | None = None) -> pd.DataFrame:
     if problems:
         raise BuildError(f"{path.name}: " + "; ".join(problems))
     return frame.assign(kept=frame["kept"].eq("yes"))
+
+
+def same_area_predecessors(areas: pd.DataFrame) -> dict[str, str]:
+    """Return successor code -> predecessor code for county areas replaced by one authority with the same area.
+
+    From ``county_areas.csv``: one successor and ``successors_cover_area`` true (Buckinghamshire,
+    North Yorkshire and Somerset county councils). ONS publishes such areas on current
+    boundaries under the successor's code for periods before it existed: those figures are
+    the predecessor's area's, and are read as the predecessor's (its own code's row, when
+    published too, is used instead).
+    """
+    single = areas["successors"].fillna("").str.strip().str.fullmatch(r"E\d{8}")
+    covered = areas["successors_cover_area"].astype(str).str.strip().str.lower().eq("true")
+    chosen = areas[single & covered]
+    return dict(zip(chosen["successors"].str.strip(), chosen["code"]))
 
 
 # ---------------------------------------------------------------------------------------
