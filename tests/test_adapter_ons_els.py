@@ -196,7 +196,7 @@ def test_fixture_indicators_follow_the_catalogue_and_the_importer_accepts_them(f
         True,
     )
     assert "4 of its 4 county-area values" in hle["description"]
-    assert "1 values of E10000027 before their reorganisation" in hle["description"]
+    assert "1 value of Somerset CC before their reorganisation is" in hle["description"]
     assert indicators.loc["els:cigarette-smokers", "polarity"] == "low"
     assert indicators.loc["els:apprenticeship-starts-england", "theme"] == "Economy"
     store = Store(tmp_path / "els.duckdb")

@@ -315,10 +315,13 @@ def _indicators(folder, file_name, kept_entries, kept, theme, context) -> pd.Dat
         described = {**entry.to_dict(), "indicator": indicator}
         description = indicator_description(described, meta, measures, int(mine["lci_95"].ne("").sum()), len(mine))
         if mine["back_cast"].any():
-            codes = ", ".join(sorted(set(mine.loc[mine["back_cast"], "authority_code"])))
+            names = dict(zip(context.areas["code"], context.areas["name"]))
+            which = ", ".join(sorted({names[code] for code in mine.loc[mine["back_cast"], "authority_code"]}))
+            count = int(mine["back_cast"].sum())
             description += (
-                f" {int(mine['back_cast'].sum())} values of {codes} before their reorganisation are ONS's "
-                "figures for the same area, published under the successor's code."
+                f" {count} value{'s' if count != 1 else ''} of {which} before their reorganisation "
+                f"{'are' if count != 1 else 'is'} ONS's figures for the same area, "
+                "published under the successor's code."
             )
         source = provenance(file_name, meta, COMMITS.get(file_name, COMMIT))
         rows.append(
