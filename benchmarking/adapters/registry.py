@@ -24,6 +24,7 @@ from benchmarking.adapters import (
     mhclg,
     mhclg_housing,
     oflog,
+    ons_els,
     ons_population,
 )
 from benchmarking.adapters.source import COUNTY_AREAS, Adapter
@@ -37,6 +38,7 @@ ADAPTERS: tuple[Adapter, ...] = (
     dfe_neighbours.ADAPTER,
     oflog.ADAPTER,
     defra.ADAPTER,
+    ons_els.ADAPTER,
     fingertips.ADAPTER,
     dft_roads.ADAPTER,
     mhclg_housing.ADAPTER,

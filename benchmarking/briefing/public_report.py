@@ -47,8 +47,9 @@ COMMAND = "python -m benchmarking public-report --db FILE --out docs/public-coun
 
 
 def publishers(indicators: pd.DataFrame) -> pd.Series:
-    """Return each indicator's publisher: its ``source`` up to any bracket (indexed by id)."""
+    """Return each indicator's publisher: its ``source`` up to any bracket or comma (indexed by id)."""
     source = indicators["source"].fillna("unknown").astype(str).str.split(" (", regex=False).str[0]
+    source = source.str.split(",", regex=False).str[0].str.strip()
     return pd.Series(source.to_numpy(), index=indicators["id"].to_numpy())
 
 
