@@ -139,3 +139,7 @@ class StoreWriteError(BenchmarkingError):
 
 class StaleUndoError(BenchmarkingError):
     """An undo of an import that is no longer the newest one (another import came after it)."""
+
+
+class CompendiumMapError(BenchmarkingError):
+    """data/compendium_map.csv is malformed or does not match the Compendium's dashboard rows."""
