@@ -23,6 +23,7 @@ from benchmarking.service.compendium import (
     CLOSE_SHARE,
     COMPENDIUM_COLUMNS,
     FOCUS,
+    VERDICTS,
     agreement,
     agreement_counts,
     coverage,
@@ -96,6 +97,7 @@ def write_coverage(
 def _agreement_section(table: pd.DataFrame, catalogue: Catalogue) -> list[str]:
     counts = agreement_counts(table)
     compared = counts["agrees"] + counts["close"] + counts["differs"]
+    offset = int((table["verdict"].isin(["close", "differs"]) & table["detail"].ne("")).sum())
     columns = " and ".join(f"{label} (`{name}`)" for name, label in COMPENDIUM_COLUMNS.items())
     reasons = table.loc[table["verdict"] == "not compared", "detail"].map(_reason)
     why = "; ".join(f"{n}: {reason}" for reason, n in reasons.value_counts().items())
@@ -117,6 +119,14 @@ def _agreement_section(table: pd.DataFrame, catalogue: Catalogue) -> list[str]:
         f"Of {len(table)} values, {compared} were compared: **{counts['agrees']} agree** within rounding, "
         f"{counts['close']} are close and {counts['differs']} differ. "
         f"{counts['not compared']} were not compared" + (f" ({md(why)})." if why else "."),
+        f"Of the {counts['close'] + counts['differs']} that do not agree, {offset} equal the public figure of "
+        "another published period of the same series: the Compendium's column and the store's reporting year "
+        "hold different periods there.",
+        "",
+        _table(
+            ["public source", *VERDICTS],
+            [[source, *agreement_counts(rows).values()] for source, rows in table.groupby("public_source", sort=True)],
+        ),
         "",
         _table(
             ["row", "Compendium measure", "indicator", "column", "Compendium", "public period", "public", "verdict"],

@@ -117,14 +117,14 @@ def parse_value(text: object) -> CompendiumValue:
 
 def read_dashboard(path: Path | str = DASHBOARD_FILE) -> pd.DataFrame:
     """Return the Compendium's dashboard rows as text, with ``row`` = the 1-based data row."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = pd.read_csv(_existing(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     frame.insert(0, "row", np.arange(1, len(frame) + 1))
     return frame
 
 
 def read_map(path: Path | str = MAP_FILE) -> pd.DataFrame:
     """Return the Compendium map as text (``row`` as int); CompendiumMapError listing every bad row."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = pd.read_csv(_existing(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     missing = [c for c in MAP_COLUMNS if c not in frame.columns]
     if missing:
         raise CompendiumMapError(f"{Path(path).name} lacks column(s) {', '.join(missing)}")
@@ -138,6 +138,13 @@ def read_map(path: Path | str = MAP_FILE) -> pd.DataFrame:
         raise CompendiumMapError(f"{Path(path).name}: " + "; ".join(problems))
     frame["row"] = rows.astype(int)
     return frame[list(MAP_COLUMNS)]
+
+
+def _existing(path: Path | str) -> Path:
+    """Return the path of a file that exists; CompendiumMapError naming it otherwise."""
+    if not Path(path).is_file():
+        raise CompendiumMapError(f"{path} not found")
+    return Path(path)
 
 
 def map_row_problems(indicator_id: str, match: str, public_source: str) -> list[str]:
@@ -198,6 +205,7 @@ AGREEMENT_COLUMNS = (
     "dashboard",
     "description",
     "indicator_id",
+    "public_source",
     "column",
     "compendium",
     "reporting_period",
@@ -222,7 +230,8 @@ def agreement(frame: pd.DataFrame, catalogue: Catalogue, focus: str = FOCUS) -> 
     for item in same.itertuples():
         for column, label in COMPENDIUM_COLUMNS.items():
             parsed = parse_value(getattr(item, column))
-            base = [item.row, item.dashboard, item.description, item.indicator_id, label, parsed.text]
+            base = [item.row, item.dashboard, item.description, item.indicator_id, item.public_source, label]
+            base.append(parsed.text)
             rows.append(base + _compare(parsed, label, item.indicator_id, figures, units, known, catalogue))
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
