@@ -137,6 +137,10 @@ def test_coverage_counts_equal_counts_of_the_map(map_rows):
         total["none"],
     ]
     assert table.loc["All dashboards", "same_pct"] == pytest.approx(100 * total["same"] / 243)
+    local = sum(1 for r in map_rows if r["match"] == "none" and "(local" in r["compendium_source"].lower())
+    text = coverage_markdown(comp.compendium())
+    assert f"{local} of the {total['none']} rest on the council's own records" in text
+    assert f"| All dashboards | 243 | {total['same']} | {total['close']} | {total['none']} |" in text
 
 
 @pytest.mark.parametrize(

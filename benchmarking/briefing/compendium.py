@@ -27,6 +27,7 @@ from benchmarking.service.compendium import (
     agreement,
     agreement_counts,
     coverage,
+    is_local,
     unmapped,
 )
 from benchmarking.store import PROJECT_ROOT
@@ -41,6 +42,7 @@ def coverage_markdown(frame: pd.DataFrame, catalogue: Catalogue | None = None, f
     catalogue) the agreement of the Compendium's values with the store's figures."""
     table = coverage(frame)
     total = table.iloc[-1]
+    local = is_local(unmapped(frame))
     parts = [
         "# The Compendium mapped to public indicators",
         "",
@@ -73,6 +75,11 @@ def coverage_markdown(frame: pd.DataFrame, catalogue: Catalogue | None = None, f
         ),
         "",
         "## Rows with no public source here",
+        "",
+        f"{int(local.sum())} of the {len(local)} rest on the council's own records or surveys (marked local); "
+        f"the other {int((~local).sum())} on sources outside the council that are not among the public files "
+        "held (ASCOF beyond Oflog's seven metrics, PHOF beyond the Fingertips and ONS files, police recorded "
+        "crime, road casualties, the subscription NHT survey and others).",
         "",
         _table(
             ["row", "dashboard", "Compendium measure", "the Compendium's source", "note"],

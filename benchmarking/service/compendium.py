@@ -196,6 +196,12 @@ def unmapped(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[frame["match"] == "none", ["row", "dashboard", "description", "compendium_source", "note"]]
 
 
+def is_local(frame: pd.DataFrame) -> pd.Series:
+    """Return, per map row, whether the Compendium's source is the council's own data or survey
+    (the map writes ``(local`` in ``compendium_source``), as opposed to a publisher's."""
+    return frame["compendium_source"].str.contains("(local", regex=False, case=False)
+
+
 # ---------------------------------------------------------------------------------------
 # Agreement with a store
 # ---------------------------------------------------------------------------------------
