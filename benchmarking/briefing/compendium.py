@@ -119,7 +119,8 @@ def _agreement_section(table: pd.DataFrame, catalogue: Catalogue) -> list[str]:
         "",
         "Tolerance: a figure **agrees** when the two differ by no more than half a unit of the last digit shown "
         "by the less precise of them (the Compendium's 45.2% agrees with 45.24; a public 84 agrees with 83.9); "
-        f"it is **close** when within {CLOSE_SHARE:.0%} of the Compendium's value; else it **differs**. "
+        f"it is **close** when within {CLOSE_SHARE:.0%} of the Compendium's value (or within twice that rounding "
+        "allowance); else it **differs**. "
         "Where it does not agree, the table says which published period of the same series equals the "
         "Compendium's figure, if any.",
         "",
@@ -166,7 +167,7 @@ _REASONS = {
     "Compendium value: no value": "no value in the Compendium",
     "Compendium value: not a number": "the Compendium's value is not a number",
     "indicator not in the store": "indicator not in the store",
-    "no figure for": "no figure for Leicestershire in that reporting year",
+    "no figure for": "no figure for the authority in that reporting year",
 }
 
 

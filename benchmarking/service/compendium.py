@@ -17,7 +17,8 @@ the figure ``method.currency`` says counts in it (the catalogue's reporting cale
 the Compendium's value names its own period (``8.6 (2020/21)``), in that period's reporting year.
 A figure *agrees* when the two differ by no more than half a unit of the last digit shown by
 the less precise of them (the Compendium's ``45.2%`` agrees with 45.24 and with 45.15); it is
-*close* when within ``CLOSE_SHARE`` of the Compendium's value; else it *differs*.
+*close* when within ``CLOSE_SHARE`` of the Compendium's value (or within twice the rounding
+allowance); else it *differs*.
 """
 
 from __future__ import annotations
@@ -232,13 +233,15 @@ def agreement(frame: pd.DataFrame, catalogue: Catalogue, focus: str = FOCUS) -> 
     figures = _focus_figures(catalogue, set(same["indicator_id"]), focus)
     units = dict(zip(catalogue.indicators["id"], catalogue.indicators["unit"].fillna("").astype(str)))
     known = set(catalogue.indicators["id"]) | set(figures["indicator_id"])
+    names = dict(zip(catalogue.authorities["code"], catalogue.authorities["name"]))
+    name = names.get(focus, focus)
     rows = []
     for item in same.itertuples():
         for column, label in COMPENDIUM_COLUMNS.items():
             parsed = parse_value(getattr(item, column))
             base = [item.row, item.dashboard, item.description, item.indicator_id, item.public_source, label]
             base.append(parsed.text)
-            rows.append(base + _compare(parsed, label, item.indicator_id, figures, units, known, catalogue))
+            rows.append(base + _compare(parsed, label, item.indicator_id, figures, units, known, catalogue, name))
     return pd.DataFrame(rows, columns=list(AGREEMENT_COLUMNS))
 
 
@@ -306,7 +309,7 @@ def _context(indicator_id: str, periods: pd.Series, values: pd.Series, calendar)
     return pd.concat([counted, counted.assign(reporting_period=None, counted=False)], ignore_index=True)
 
 
-def _compare(parsed, label, indicator_id, figures, units, known, catalogue) -> list:
+def _compare(parsed, label, indicator_id, figures, units, known, catalogue, name) -> list:
     """Return [reporting_period, public_period, public_value, difference, verdict, detail] for one value."""
     if parsed.problem is not None:
         return [None, None, None, None, "not compared", f"Compendium value: {parsed.problem}"]
@@ -318,7 +321,7 @@ def _compare(parsed, label, indicator_id, figures, units, known, catalogue) -> l
     scale = 100.0 if parsed.percent and "(0-1)" in units.get(indicator_id, "") else 1.0
     hit = mine[mine["counted"] & (mine["reporting_period"] == reporting)]
     if hit.empty:
-        return [reporting, None, None, None, "not compared", f"no figure for Leicestershire in {reporting or wanted}"]
+        return [reporting, None, None, None, "not compared", f"no figure for {name} in {reporting or wanted}"]
     period, public = str(hit["period"].iloc[0]), float(hit["value"].iloc[0]) * scale
     tolerance = max(parsed.half_unit, _half_unit(public)) + 1e-9
     difference = public - parsed.value
