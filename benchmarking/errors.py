@@ -144,3 +144,7 @@ class StaleUndoError(BenchmarkingError):
 class PolarityReviewError(BuildError):
     """``data/polarity_review.csv`` breaks its rules (columns, polarity, a duplicate id, an empty
     reason); the message names the file and row."""
+
+
+class CompendiumMapError(BenchmarkingError):
+    """data/compendium_map.csv is malformed or does not match the Compendium's dashboard rows."""

@@ -319,12 +319,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_engine_commands(commands) -> None:
     from benchmarking.cli.brief import add_commands as add_brief
+    from benchmarking.cli.compendium import add_commands as add_compendium
     from benchmarking.cli.exports import add_commands as add_exports
     from benchmarking.cli.public import add_commands as add_public
 
     add_exports(commands)
     add_brief(commands)
     add_public(commands)
+    add_compendium(commands)
 
 
 def main(argv: list[str] | None = None) -> int:
