@@ -139,3 +139,10 @@ class StoreWriteError(BenchmarkingError):
 
 class StaleUndoError(BenchmarkingError):
     """An undo of an import that is no longer the newest one (another import came after it)."""
+
+
+# Errors of the shipped extract (issue 16).
+
+
+class ExtractError(BenchmarkingError):
+    """An extract of the county-area store that cannot be written or used (missing, incomplete or changed files)."""
