@@ -90,3 +90,27 @@ def test_a_damaged_extract_is_refused_and_no_store_is_built(demo_store_path, tmp
     assert not at.exception
     assert any("damaged" in error.value and "nothing was changed" in error.value for error in at.error)
     assert not db.exists() and not list(db.parent.glob("*.building*"))
+
+
+@pytest.mark.playwright
+def test_a_first_run_in_the_browser_opens_on_the_real_county_areas(
+    browser, real_extract, tmp_path_factory, request, monkeypatch
+):
+    """A server started with no store builds it from the extract; the Overview shows Leicestershire and
+    the public dataset label, and no demo banner."""
+    from browser_support import DEMO_BANNER, start_server, wait_for_page
+
+    monkeypatch.setenv("BENCHMARKING_EXTRACT", str(real_extract))  # the server inherits the environment
+    db = tmp_path_factory.mktemp("first-run-browser") / "benchmarking.duckdb"
+    server = start_server(db, "first-run", tmp_path_factory, request)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(server.page_url("overview"))
+        wait_for_page(page, "overview", drawn="chart or table")
+        text = page.get_by_test_id("stMain").inner_text()
+    finally:
+        context.close()
+    assert "Leicestershire" in text and "county-area extract of" in text
+    assert DEMO_BANNER not in text
+    assert set(Store(db).datasets()["kind"]) == {"public"}
