@@ -284,6 +284,8 @@ def test_the_extract_of_the_public_build_is_small_and_names_every_file(real_extr
     text = (real_extract / ATTRIBUTION_FILE).read_text()
     for publisher in ("Department for Education (DfE)", "Office for National Statistics (ONS)", "(DEFRA)", "(Oflog)"):
         assert publisher in text
+    assert "Every load matched codes with: lookups/mysociety_uk_local_authorities.csv" in text
+    assert "CC BY 4.0 (mySociety)" in text
 
 
 def test_a_store_from_the_real_extract_equals_the_built_store(real_extract, public_store_path, tmp_path):

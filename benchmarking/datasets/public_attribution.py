@@ -16,17 +16,23 @@ from benchmarking.paths import DATA_DIR, PROJECT_ROOT
 
 ATTRIBUTION_TABLE = DATA_DIR / "public_attribution.csv"
 """Per published folder: publisher, dataset, release, licence and where the copy came from."""
+CODE_LOOKUPS = ("lookups", ("mysociety_uk_local_authorities.csv", "dfe_las.csv", "dfe_english_la_name_codes.csv"))
+"""The code lists every load reads to match codes (``adapters.lookups.load_code_lookups``): load 0."""
 
 
 def published_files(datasets: pd.DataFrame, source: Path | None) -> pd.DataFrame:
     """Return one row per file the loads name: load, folder (under ``source``, or ``data`` for the
-    project's own files, or '' when not found), file, sha256."""
+    project's own files, or '' when not found), file, sha256; the code lookups every load reads
+    (when ``source`` has them) come first, as load 0."""
     found: dict[str, list[Path]] = {}
     if source is not None and source.is_dir():
         for path in sorted(source.rglob("*")):
             if path.is_file():
                 found.setdefault(path.name, []).append(path)
     rows = []
+    folder, names = CODE_LOOKUPS
+    if source is not None:
+        rows += [(0, folder, n, file_sha256(source / folder / n)) for n in names if (source / folder / n).is_file()]
     for load in datasets.itertuples():
         names = [n for n in (stored_text(load.file_name) or "").split(", ") if n]
         hashes = (stored_text(load.file_sha256) or "").split(", ")
@@ -84,21 +90,30 @@ def attribution_text(datasets: pd.DataFrame, files: pd.DataFrame, built: date) -
             "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/).",
             "",
         ]
-    lines += ["## Publishers", ""]
+    others = [f for f in folders if table.at[f, "licence"] != "Open Government Licence v3.0"]
+    lines += [f"{table.at[f, 'publisher']} ({f}/): {table.at[f, 'licence']}." for f in others]
+    lines += ["", "## Publishers", ""] if others else ["## Publishers", ""]
     header = ["Folder", "Publisher", "Dataset", "Release", "Licence", "Copy obtained from"]
     rows = [
         [f, *(table.at[f, c] for c in ("publisher", "dataset", "release", "licence", "obtained_from"))] for f in folders
     ]
-    lines += _table(header, rows) + ["", "## Loads in the store", ""]
+    lines += _table(header, rows)
+    lookups = files[files["load"] == 0]
+    if len(lookups):
+        lines += ["", "Every load matched codes with: " + _listed(lookups) + "."]
+    lines += ["", "## Loads in the store", ""]
     rows = []
     for load in datasets.itertuples():
         own = files[files["load"] == load.id]
-        listed = "; ".join(
-            f"{(row.folder + '/') if row.folder else ''}{row.file} ({row.sha256[:12]})" for row in own.itertuples()
-        )
-        rows.append([str(load.id), load.name, stored_text(load.source) or "", listed])
+        rows.append([str(load.id), load.name, stored_text(load.source) or "", _listed(own)])
     lines += _table(["Load", "Dataset", "Source as recorded", "Files (SHA-256, first 12)"], rows)
     return "\n".join(lines) + "\n"
+
+
+def _listed(files: pd.DataFrame) -> str:
+    return "; ".join(
+        f"{(row.folder + '/') if row.folder else ''}{row.file} ({row.sha256[:12]})" for row in files.itertuples()
+    )
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
