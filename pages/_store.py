@@ -5,7 +5,9 @@ read-only, damaged) instead of a traceback or a blank app."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import streamlit as st
 
@@ -46,12 +48,23 @@ def ensure_store(access: EditAccess | None = None) -> None:
         )
         st.stop()
     extract = public_extract_dir()
-    if extract_present(extract):
+    with FIRST_RUN:  # sessions opening together build one store: the others wait, then find it
+        if store_exists(path):
+            return
+        if not extract_present(extract):
+            _demo_instead(extract, path)
+            return
         with st.spinner(
             f"First run: building the store of real county data (public sources) from {_shown(extract)} ..."
         ):
             store_from_extract(extract, path)
-        return
+
+
+FIRST_RUN = threading.Lock()
+
+
+def _demo_instead(extract: Path, path: Path) -> None:
+    """Generate the demo where the store from the extract would have been, saying why."""
     st.info(
         f"The shipped extract of real county data ({escape(_shown(extract / MANIFEST_FILE))}) is missing, so the "
         f"{DEMO_LABEL} was generated instead: its values are invented. To open on real figures, restore "
@@ -63,7 +76,7 @@ def ensure_store(access: EditAccess | None = None) -> None:
         build_demo_store(path)
 
 
-def _shown(path) -> str:
+def _shown(path: Path) -> str:
     """Return a path relative to the project when it is inside it (``data/public``), else as given."""
     try:
         return str(path.resolve().relative_to(PROJECT_ROOT))

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -242,7 +243,8 @@ def store_from_extract(folder: Path | str, out: Path | str) -> Store:
         for name, entry in manifest["tables"].items()
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    building = out.with_name(out.name + ".building")
+    # One file per builder (two first runs at once each build their own; the last move wins).
+    building = out.with_name(f"{out.name}.building-{os.getpid()}-{threading.get_ident()}")
     wal = building.with_name(building.name + ".wal")
     for stale in (building, wal):
         stale.unlink(missing_ok=True)
