@@ -43,7 +43,8 @@ def published_files(datasets: pd.DataFrame, source: Path | None) -> pd.DataFrame
 
 
 def _folder_of(name: str, sha: str, found: dict[str, list[Path]], source: Path | None) -> str:
-    candidates = found.get(name, [])
+    # A load may record a bare file name or a path inside its folder ("published_totals/x.csv").
+    candidates = [path for path in found.get(Path(name).name, []) if path.as_posix().endswith(name)]
     if len(candidates) > 1:
         candidates = [path for path in candidates if file_sha256(path) == sha] or candidates
     if candidates and source is not None:
