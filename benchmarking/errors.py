@@ -148,3 +148,10 @@ class PolarityReviewError(BuildError):
 
 class CompendiumMapError(BenchmarkingError):
     """data/compendium_map.csv is malformed or does not match the Compendium's dashboard rows."""
+
+
+# Errors of the shipped extract (issue 16).
+
+
+class ExtractError(BenchmarkingError):
+    """An extract of the county-area store that cannot be written or used (missing, incomplete or changed files)."""

@@ -24,13 +24,15 @@ def test_home_renders_counts_from_the_store(demo_store, monkeypatch):
     assert any("Illustrative demo data" in w.value for w in at.warning)
 
 
-def test_first_run_builds_the_demo_store(tmp_path, monkeypatch):
-    """With no store at the configured path, the app generates the demo and shows it."""
+def test_first_run_without_the_extract_builds_the_demo_store(tmp_path, monkeypatch):
+    """With no store at the configured path and no shipped extract, the app generates the demo and
+    shows it (the first run from the extract itself: tests/test_first_run.py)."""
     import benchmarking.paths as paths_module
 
     path = tmp_path / "data" / "benchmarking.duckdb"
     monkeypatch.setattr(paths_module, "DEFAULT_DB", path)
     monkeypatch.delenv("BENCHMARKING_DB", raising=False)
+    monkeypatch.setenv("BENCHMARKING_EXTRACT", str(tmp_path / "no-extract"))
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("pages/data.py").run()
     assert not at.exception

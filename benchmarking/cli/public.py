@@ -1,27 +1,73 @@
 """The public-data commands: ``build-public`` (a store of the county areas from the published
-files) and ``public-report`` (the Markdown report on such a store).
+files, and optionally its extract), ``load-extract`` (a store from an extract) and
+``public-report`` (the Markdown report on such a store).
 
-``python -m benchmarking build-public --source DIR [--out FILE]`` and
+``python -m benchmarking build-public --source DIR [--out FILE] [--extract [FOLDER]] [--built DATE]``,
+``python -m benchmarking load-extract [--extract FOLDER] [--out FILE] [--replace]`` and
 ``python -m benchmarking public-report [--db FILE] [--out FILE] [--focus CODE]``;
-``cli.main`` registers both with ``add_commands``.
+``cli.main`` registers them with ``add_commands``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from benchmarking.briefing.public_report import DEFAULT_OUT as DEFAULT_REPORT
 from benchmarking.briefing.public_report import run_report
 from benchmarking.datasets.public_build import DEFAULT_OUT, build_public
-from benchmarking.paths import PROJECT_ROOT
+from benchmarking.datasets.public_extract import store_from_extract, write_extract
+from benchmarking.errors import BadArgumentError
+from benchmarking.paths import PROJECT_ROOT, PUBLIC_EXTRACT_DIR, default_db_path
 
 
 def run_build(args: argparse.Namespace) -> int:
-    """Run ``build-public``: build the store, print the summary and return 0."""
+    """Run ``build-public``: build the store (and with ``--extract`` its extract), print the summary, return 0."""
     summary = build_public(args.source, args.out or getattr(args, "db", None) or DEFAULT_OUT)
     print(summary.text())
+    if args.extract is not None:
+        command = f"python -m benchmarking build-public --source {_shown(args.source)} --extract {_shown(args.extract)}"
+        manifest = write_extract(
+            summary.path, args.extract, built=args.built, source=args.source, command=command + f" --built {args.built}"
+        )
+        tables = manifest["tables"]
+        size = sum(entry["bytes"] for entry in tables.values()) / 1e6
+        print(
+            f"\nExtract written to {args.extract} ({size:.1f} MB of Parquet, {len(tables)} tables, "
+            f"{tables['indicator_value']['rows']:,} values; built {args.built}), with ATTRIBUTION.md and manifest.json"
+        )
     return 0
+
+
+def run_load_extract(args: argparse.Namespace) -> int:
+    """Run ``load-extract``: build a store from an extract (refusing to replace a store unless asked); return 0."""
+    out = Path(args.out or getattr(args, "db", None) or default_db_path())
+    if out.exists() and not args.replace:
+        raise BadArgumentError(
+            f"{out} exists: load-extract builds a new store, so it would replace it and every import in it. "
+            "Give another --out, or add --replace"
+        )
+    store = store_from_extract(args.extract, out)
+    held = store.summary()
+    print(
+        f"Built the store at {store.path} from the extract in {args.extract}: {held.authorities} authorities, "
+        f"{held.indicators} indicators, {held.values:,} values"
+    )
+    return 0
+
+
+def _shown(path: Path) -> str:
+    """Return a path as the manifest records it: relative to the project when it can be (no home folders)."""
+    return os.path.relpath(Path(path).resolve(), PROJECT_ROOT)
+
+
+def _build_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--built takes a date as YYYY-MM-DD, got {text!r}") from None
 
 
 def add_build_command(commands) -> None:
@@ -46,7 +92,47 @@ def add_build_command(commands) -> None:
         metavar="FILE",
         help=f"store to write (default: --db, else {DEFAULT_OUT.relative_to(PROJECT_ROOT)})",
     )
+    parser.add_argument(
+        "--extract",
+        type=Path,
+        nargs="?",
+        const=PUBLIC_EXTRACT_DIR,
+        default=None,
+        metavar="FOLDER",
+        help="also write the store's extract (Parquet, ATTRIBUTION.md, manifest.json) into FOLDER "
+        f"(default: {PUBLIC_EXTRACT_DIR.relative_to(PROJECT_ROOT)}, the one the app starts from)",
+    )
+    parser.add_argument(
+        "--built",
+        type=_build_date,
+        default=datetime.now(UTC).date(),
+        metavar="DATE",
+        help="the extract's date (YYYY-MM-DD; default today): the dataset label and attribution name it, "
+        "so two builds from the same files with the same date give equal extracts",
+    )
     parser.set_defaults(run=run_build)
+
+
+def add_load_extract_command(commands) -> None:
+    """Add the ``load-extract`` subcommand to the CLI's subparsers."""
+    parser = commands.add_parser(
+        "load-extract",
+        help="build a store from an extract written by build-public --extract",
+        description="Check the extract's hashes against its manifest, then build a new store from it "
+        "(what the app does on a first run).",
+    )
+    parser.add_argument(
+        "--extract",
+        type=Path,
+        default=PUBLIC_EXTRACT_DIR,
+        metavar="FOLDER",
+        help=f"the extract (default: {PUBLIC_EXTRACT_DIR.relative_to(PROJECT_ROOT)})",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="store to build (default: the global --db)"
+    )
+    parser.add_argument("--replace", action="store_true", help="replace the store at FILE if there is one")
+    parser.set_defaults(run=run_load_extract)
 
 
 def add_report_command(commands) -> None:
@@ -77,6 +163,7 @@ def add_report_command(commands) -> None:
 
 
 def add_commands(commands) -> None:
-    """Add ``build-public`` and ``public-report`` to the CLI's subparsers."""
+    """Add ``build-public``, ``load-extract`` and ``public-report`` to the CLI's subparsers."""
     add_build_command(commands)
+    add_load_extract_command(commands)
     add_report_command(commands)
