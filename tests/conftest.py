@@ -55,6 +55,20 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shipped_store_path(tmp_path_factory) -> Path:
+    """Path of a store built once from the shipped county-area extract (data/public/): real public
+    figures without ../shared; treat as read-only. Skips when no extract is shipped."""
+    from benchmarking.datasets.public_extract import store_from_extract
+    from benchmarking.paths import PUBLIC_EXTRACT_DIR
+
+    if not (PUBLIC_EXTRACT_DIR / "manifest.json").is_file():
+        pytest.skip(f"no county-area extract shipped at {PUBLIC_EXTRACT_DIR}")
+    path = tmp_path_factory.mktemp("shipped") / "public.duckdb"
+    store_from_extract(PUBLIC_EXTRACT_DIR, path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def public_build(shared_data, tmp_path_factory):
     """The BuildSummary of one public build from ../shared/data for the whole session (skips without it).
 

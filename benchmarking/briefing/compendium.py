@@ -32,6 +32,7 @@ from benchmarking.service.compendium import (
 )
 from benchmarking.store import PROJECT_ROOT
 from benchmarking.text.escaping import generated_markdown as md
+from benchmarking.text.escaping import markdown_table
 
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "compendium-coverage.md"
 COMMAND = "python -m benchmarking compendium-coverage --db FILE --out docs/compendium-coverage.md"
@@ -56,7 +57,7 @@ def coverage_markdown(frame: pd.DataFrame, catalogue: Catalogue | None = None, f
         "",
         "## Coverage per dashboard",
         "",
-        _table(
+        markdown_table(
             ["dashboard", "rows", "same", "close", "none", "same %", "same or close %"],
             [
                 [row.dashboard, row.rows, row.same, row.close, row.none, _pct(row.same_pct), _pct(row.mapped_pct)]
@@ -66,7 +67,7 @@ def coverage_markdown(frame: pd.DataFrame, catalogue: Catalogue | None = None, f
         "",
         "## Mapped rows",
         "",
-        _table(
+        markdown_table(
             ["row", "dashboard", "Compendium measure", "public indicator", "match", "public source", "note"],
             [
                 [r.row, r.dashboard, r.description, r.indicator_id, r.match, r.public_source, r.note]
@@ -81,7 +82,7 @@ def coverage_markdown(frame: pd.DataFrame, catalogue: Catalogue | None = None, f
         "held (ASCOF beyond Oflog's seven metrics, PHOF beyond the Fingertips and ONS files, police recorded "
         "crime, road casualties, the subscription NHT survey and others).",
         "",
-        _table(
+        markdown_table(
             ["row", "dashboard", "Compendium measure", "the Compendium's source", "note"],
             [[r.row, r.dashboard, r.description, r.compendium_source, r.note] for r in unmapped(frame).itertuples()],
         ),
@@ -131,12 +132,12 @@ def _agreement_section(table: pd.DataFrame, catalogue: Catalogue) -> list[str]:
         "another published period of the same series: the Compendium's column and the store's reporting year "
         "hold different periods there.",
         "",
-        _table(
+        markdown_table(
             ["public source", *VERDICTS],
             [[source, *agreement_counts(rows).values()] for source, rows in table.groupby("public_source", sort=True)],
         ),
         "",
-        _table(
+        markdown_table(
             ["row", "Compendium measure", "indicator", "column", "Compendium", "public period", "public", "verdict"],
             [
                 [
@@ -186,9 +187,3 @@ def _number(value: object) -> str:
 
 def _pct(value: float) -> str:
     return f"{value:.1f}%"
-
-
-def _table(header: list[str], rows: list[list[object]]) -> str:
-    lines = ["| " + " | ".join(md(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarking.briefing.public_currency import currency_lines, publisher_of
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, benchmark_for
@@ -33,6 +34,7 @@ from benchmarking.service.overview import overview
 from benchmarking.service.views import theme_table
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
 from benchmarking.text.escaping import generated_markdown as md
+from benchmarking.text.escaping import markdown_table
 from benchmarking.text.formatting import currency_text, money, ordinal
 
 DEFAULT_OUT = PROJECT_ROOT / "docs" / "public-counties.md"
@@ -47,9 +49,8 @@ COMMAND = "python -m benchmarking public-report --db FILE --out docs/public-coun
 
 
 def publishers(indicators: pd.DataFrame) -> pd.Series:
-    """Return each indicator's publisher: its ``source`` up to any bracket or comma (indexed by id)."""
-    source = indicators["source"].fillna("unknown").astype(str).str.split(" (", regex=False).str[0]
-    source = source.str.split(",", regex=False).str[0].str.strip()
+    """Return each indicator's publisher (``public_currency.publisher_of`` its source), indexed by id."""
+    source = publisher_of(indicators["source"])
     return pd.Series(source.to_numpy(), index=indicators["id"].to_numpy())
 
 
@@ -207,6 +208,7 @@ def report_markdown(
         "",
         "**Funding.** " + settings.get("funding_note", "No core spending power figures are loaded."),
         "",
+        *currency_lines(catalogue, period),
         *_skipped_section(catalogue.settings.get("public_build_summary")),
     ]
     return "\n".join(lines).rstrip() + "\n"
@@ -268,7 +270,7 @@ def positions_table(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
         [row["name"], row["kind"]] + ["–" if pd.isna(row[theme]) else str(int(row[theme])) for theme in themes]
         for _, row in table.iterrows()
     ]
-    return _markdown_table(header, rows)
+    return markdown_table(header, rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -289,15 +291,6 @@ def run_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------
 
 
-def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
-    def cell(text) -> str:
-        return md(text)
-
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def _indicator_list(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
     ranked = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["rank"].notna()]
     used = catalogue.indicators[catalogue.indicators["id"].isin(set(ranked["indicator_id"]))]
@@ -308,7 +301,7 @@ def _indicator_list(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
         [row.theme, row.name, row.polarity, publishers(used).get(row.id, "")]
         for row in used.sort_values(["theme", "name"]).itertuples()
     ]
-    return f"Indicators ranked in {md(period)}:\n\n" + _markdown_table(
+    return f"Indicators ranked in {md(period)}:\n\n" + markdown_table(
         ["Theme", "Indicator", "Better when", "Source"], rows
     )
 
@@ -326,7 +319,7 @@ def _sources_table(datasets: pd.DataFrame) -> str:
         ]
         for _, row in frame.iterrows()
     ]
-    return _markdown_table(["Dataset", "Publisher and licence", "Files", "SHA-256 (first 12)", "Rows"], rows)
+    return markdown_table(["Dataset", "Publisher and licence", "Files", "SHA-256 (first 12)", "Rows"], rows)
 
 
 def _skipped_section(summary_json: str | None) -> list[str]:
@@ -343,9 +336,9 @@ def _skipped_section(summary_json: str | None) -> list[str]:
         "",
         "Every row read is either used or counted here with its reason; none is dropped silently.",
         "",
-        _markdown_table(["Source", "File", "Rows read", "Used", "Skipped"], files),
+        markdown_table(["Source", "File", "Rows read", "Used", "Skipped"], files),
         "",
-        _markdown_table(["File", "Reason", "Rows"], skipped),
+        markdown_table(["File", "Reason", "Rows"], skipped),
     ]
     notes = summary.get("notes", [])
     if notes:

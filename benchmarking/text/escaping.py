@@ -104,3 +104,13 @@ def shorten(text: object, limit: int = DISPLAY_LIMIT) -> str:
     """Return the text on one line, cut to ``limit`` characters with '…' at the end if longer."""
     line = one_line(text)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def markdown_table(header: list[str], rows: list[list[object]]) -> str:
+    """Return a Markdown table of ``rows`` under ``header``, every cell escaped as ``generated_markdown``."""
+    lines = [
+        "| " + " | ".join(generated_markdown(h) for h in header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+    ]
+    lines += ["| " + " | ".join(generated_markdown(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
