@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from argparse import Namespace
 from dataclasses import replace
 
 import numpy as np
@@ -17,6 +18,7 @@ import pandas as pd
 import pytest
 from apptest_helpers import open_page
 
+from benchmarking.cli.exports import export_positions
 from benchmarking.method import ranking
 from benchmarking.method.beside import would_be_rank
 from benchmarking.service.benchmark import benchmark_for
@@ -70,21 +72,15 @@ def _expected_ranks(catalogue) -> pd.DataFrame:
     members["n_ranked"] = members.groupby(["indicator_id", "period"])["key"].transform("count")
     focus = values[values["authority_code"] == FOCUS].copy()
     focus["key"] = _keys(focus, indicators)
-    better = focus.apply(
-        lambda row: int(
-            (
-                members.loc[
-                    (members["indicator_id"] == row["indicator_id"]) & (members["period"] == row["period"]), "key"
-                ]
-                < row["key"]
-            ).sum()
-        ),
-        axis=1,
+    pairs = focus[["indicator_id", "period", "key"]].merge(
+        members[["indicator_id", "period", "key"]], on=["indicator_id", "period"], suffixes=("", "_member")
     )
+    better = (pairs["key_member"] < pairs["key"]).groupby([pairs["indicator_id"], pairs["period"]]).sum()
+    focus = focus.merge(better.rename("better").reset_index(), on=["indicator_id", "period"], how="left")
     focus = focus.merge(
         members[["indicator_id", "period", "n_ranked"]].drop_duplicates(), on=["indicator_id", "period"], how="left"
     )
-    focus["rank"] = np.where(focus["key"].notna() & (focus["n_ranked"] > 0), 1 + better.to_numpy(), np.nan)
+    focus["rank"] = np.where(focus["key"].notna() & (focus["n_ranked"] > 0), 1 + focus["better"], np.nan)
     return pd.concat([members, focus], ignore_index=True)
 
 
@@ -229,33 +225,43 @@ def test_views_mark_the_row_beside_the_group(catalogue, unitaries_bench):
     assert figures.overall.n == 8
 
 
-@pytest.mark.parametrize("command", ["ranks", "positions"])
-def test_csv_exports_carry_in_group(demo_store_path, tmp_path, command):
-    """`ranks` and `positions` with --group county-unitaries write in_group: False on
-    Leicestershire's rows only."""
-    out = tmp_path / f"{command}.csv"
+def test_csv_exports_carry_in_group(demo_store_path, tmp_path):
+    """`ranks --group county-unitaries` writes in_group, False on Leicestershire's rows only;
+    `positions` returns the same column (called directly: the CLI writes what it returns)."""
+    out = tmp_path / "ranks.csv"
     run = subprocess.run(
-        [sys.executable, "-m", "benchmarking", "--db", str(demo_store_path), command, "--period", PERIOD]
+        [sys.executable, "-m", "benchmarking", "--db", str(demo_store_path), "ranks", "--period", PERIOD]
         + ["--group", "county-unitaries", "--focus", FOCUS, "--out", str(out)],
         capture_output=True,
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    exported = pd.read_csv(out)
-    assert exported.columns[-1] == "in_group"
-    assert set(exported.loc[~exported["in_group"], "authority_code"]) == {FOCUS}
-    assert (
-        exported["in_group"].sum() > 0 and exported.loc[exported["authority_code"] == FOCUS, "in_group"].eq(False).all()
+    args = Namespace(
+        db=str(demo_store_path),
+        group="county-unitaries",
+        focus=FOCUS,
+        scaled=False,
+        min_coverage=0.5,
+        all_periods=False,
+        period=PERIOD,
     )
+    for exported in (pd.read_csv(out), export_positions(args)):
+        assert exported.columns[-1] == "in_group"
+        assert set(exported.loc[~exported["in_group"].astype(bool), "authority_code"]) == {FOCUS}
+        assert exported.loc[exported["authority_code"] == FOCUS, "in_group"].eq(False).all()
+        assert exported["in_group"].sum() > 0
 
 
-def test_theme_page_marks_the_focus_beside_the_group(demo_store_path, monkeypatch):
+def test_pages_mark_the_focus_beside_the_group(demo_store_path, monkeypatch):
     """With the county unitaries chosen for Leicestershire, the page says it is shown beside the
-    group and the league table labels its row so."""
-    at = open_page(demo_store_path, monkeypatch, "themes", {"focus": FOCUS, "group": "county-unitaries"})
+    group, and the Theme rankings league table labels its row so among the 8 members."""
+    at = open_page(demo_store_path, monkeypatch, "overview", {"focus": FOCUS, "group": "county-unitaries"})
     assert not at.exception
     notes = [box.value for box in at.info]
     assert any("Leicestershire is not in the comparator group" in note for note in notes), notes
+    at.switch_page("pages/themes.py").run()
+    assert not at.exception
+    assert any("Leicestershire is not in the comparator group" in box.value for box in at.info)
     tables = [frame.value for frame in at.dataframe if "Authority" in frame.value.columns]
     names = list(tables[0]["Authority"])
     assert "Leicestershire (beside the group)" in names
