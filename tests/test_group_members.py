@@ -21,7 +21,7 @@ from apptest_helpers import open_page
 from benchmarking.cli.exports import export_positions
 from benchmarking.method import ranking
 from benchmarking.method.beside import would_be_rank
-from benchmarking.service.benchmark import benchmark_for
+from benchmarking.service.benchmark import benchmark_for, benchmark_with_focus_ranked
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import quadrant_view
 from benchmarking.service.overview import overview
@@ -266,3 +266,14 @@ def test_pages_mark_the_focus_beside_the_group(demo_store_path, monkeypatch):
     names = list(tables[0]["Authority"])
     assert "Leicestershire (beside the group)" in names
     assert len(names) == 9
+
+
+def test_beyond_ranks_ranks_the_focus_with_the_group_as_a_what_if(catalogue, demo_store_path, monkeypatch):
+    """Beyond ranks needs the focus inside the ranking: there it is ranked with the members, and
+    the page says so; the group's own benchmark is left unchanged."""
+    bench = benchmark_with_focus_ranked(catalogue, "county-unitaries", FOCUS)
+    assert FOCUS in bench.group.members and bench.group.size == 9 and bench.ranks["in_group"].all()
+    assert "ranked in it" in bench.group.label
+    at = open_page(demo_store_path, monkeypatch, "beyond_ranks", {"focus": FOCUS, "group": "county-unitaries"})
+    assert not at.exception
+    assert any("as if it were one of them" in box.value for box in at.info)

@@ -213,3 +213,17 @@ def benchmark_for(
     """
     group = comparator_group(catalogue, group_id, focus or catalogue.default_focus())
     return compute(catalogue, group, scaled=scaled, min_coverage=min_coverage)
+
+
+def benchmark_with_focus_ranked(
+    catalogue: Catalogue, group_id: str | None, focus: str, scaled: bool = False, min_coverage: float = 0.5
+) -> Benchmark:
+    """Return the benchmark of the group with the focus authority ranked as one of its members:
+    the same as ``benchmark_for`` when it is a member, otherwise a what-if for the analyses that
+    need it inside the ranking (Beyond ranks), labelled so. Views of the group itself use
+    ``benchmark_for``, which ranks the members only."""
+    group = comparator_group(catalogue, group_id, focus)
+    if group.beside is not None:
+        label = f"{group.label} with {catalogue.authority_name(group.beside)} ranked in it"
+        group = ComparatorGroup(group.id, label, group.members + (group.beside,))
+    return compute(catalogue, group, scaled=scaled, min_coverage=min_coverage)
