@@ -19,7 +19,11 @@ Conventions (pure functions, DataFrames in, DataFrames out)
   among the members' average ranks: ``1 + the number of positioned members whose average
   (rounded as ``positions`` rounds) is strictly lower``. Coverage is counted against the
   theme's indicators available to the members; below ``min_coverage`` there is no position.
-  ``n_positioned`` is the members'.
+  ``n_positioned`` is the members'. The averages compare like with like: a member's rank and
+  the focus's would-be rank both count ``1 + the members strictly better`` (other than itself).
+  This can differ from the position it would take if it were ranked *in* the group, where the
+  members it beats each lose a place and their averages rise (demo, 2021/22: Leicestershire
+  stands 2nd beside the 8 county unitaries on Overall, and would be 1st of 9 ranked with them).
 * **Would-be context rank** (spend, funding, deprivation): the same rule on the context
   frame's value (highest first for spend and funding, lowest first for deprivation).
 
