@@ -220,6 +220,9 @@ def test_views_mark_the_row_beside_the_group(catalogue, unitaries_bench):
     assert set(quads["n"]) == {int(quads["in_group"].sum())}
     inside = quads[quads["in_group"]]
     assert sorted(inside["context_rank"].astype(int)) == list(range(1, len(inside) + 1))
+    mine = quads[quads["is_focus"]].iloc[0]  # spend rank 1 = highest: 1 + members spending more
+    assert mine["context_rank"] == 1 + (inside["context_value"] > mine["context_value"]).sum()
+    assert mine["performance_position"] == 1 + (inside["average_rank"].round(9) < round(mine["average_rank"], 9)).sum()
     figures = overview(catalogue, unitaries_bench, PERIOD, FOCUS)
     assert not figures.in_group and "not in the comparator group" in figures.beside_note
     assert figures.overall.n == 8

@@ -101,11 +101,18 @@ def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, 
     reporting = catalogue.reporting_values
     ranks = ranking.indicator_ranks(reporting, catalogue.indicators, authority_codes=members)
     theme_positions = positions(ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage)
-    spend = context.spend_ranks(catalogue.spend, catalogue.theme_service, authority_codes=members)
-    funding = context.funding_ranks(catalogue.funding, authority_codes=members)
-    deprivation = context.deprivation_ranks(catalogue.deprivation, authority_codes=members)
     ranks, theme_positions = beside.mark_members(ranks), beside.mark_members(theme_positions)
-    spend, funding, deprivation = (beside.mark_members(f) for f in (spend, funding, deprivation))
+    # Context ranks (spend, funding, deprivation): (ranks of these codes, cell columns, highest first).
+    context_of = {
+        "spend": (
+            lambda codes: context.spend_ranks(catalogue.spend, catalogue.theme_service, codes),
+            ["theme", "period"],
+            True,
+        ),
+        "funding": (lambda codes: context.funding_ranks(catalogue.funding, codes), ["period"], True),
+        "deprivation": (lambda codes: context.deprivation_ranks(catalogue.deprivation, codes), ["edition"], False),
+    }
+    context_ranks = {name: beside.mark_members(rank(members)) for name, (rank, _, _) in context_of.items()}
     if group.beside is not None:
         outside = [group.beside]
         outside_ranks = beside.ranks_beside(ranks, ranking.restrict_to_group(reporting, outside), catalogue.indicators)
@@ -114,35 +121,10 @@ def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, 
         )
         ranks = _with_rows(ranks, outside_ranks)
         theme_positions = _positions_in_order(_with_rows(theme_positions, outside_positions))
-        spend = _with_rows(
-            spend,
-            beside.context_beside(
-                spend,
-                context.spend_ranks(catalogue.spend, catalogue.theme_service, outside).drop(
-                    columns=["rank", "n_ranked"]
-                ),
-                ["theme", "period"],
-                highest_first=True,
-            ),
-        )
-        funding = _with_rows(
-            funding,
-            beside.context_beside(
-                funding,
-                context.funding_ranks(catalogue.funding, outside).drop(columns=["rank", "n_ranked"]),
-                ["period"],
-                highest_first=True,
-            ),
-        )
-        deprivation = _with_rows(
-            deprivation,
-            beside.context_beside(
-                deprivation,
-                context.deprivation_ranks(catalogue.deprivation, outside).drop(columns=["rank", "n_ranked"]),
-                ["edition"],
-                highest_first=False,
-            ),
-        )
+        for name, (rank, by, highest_first) in context_of.items():
+            own = rank(outside).drop(columns=["rank", "n_ranked"])
+            placed = beside.context_beside(context_ranks[name], own, by, highest_first=highest_first)
+            context_ranks[name] = _with_rows(context_ranks[name], placed)
     vintage = currency.vintages(ranking.restrict_to_group(reporting, members))
     travel_frame = _reporting_travel(
         travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=list(group.shown)),
@@ -153,9 +135,9 @@ def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, 
         group=group,
         ranks=ranks,
         positions=theme_positions,
-        spend_ranks=spend,
-        funding_ranks=funding,
-        deprivation_ranks=deprivation,
+        spend_ranks=context_ranks["spend"],
+        funding_ranks=context_ranks["funding"],
+        deprivation_ranks=context_ranks["deprivation"],
         travel=travel_frame,
         options={"scaled": scaled, "min_coverage": min_coverage},
         vintages=vintage,
