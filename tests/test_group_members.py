@@ -27,6 +27,8 @@ from benchmarking.service.context_views import quadrant_view
 from benchmarking.service.overview import overview
 from benchmarking.service.views import indicator_view, theme_quartiles, theme_table
 from benchmarking.store import Store
+from benchmarking.text.formatting import rank_by_size, rank_card_text
+from benchmarking.text.narrative import overview_sentences
 
 FOCUS, PERIOD = "E10000018", "2021/22"  # Leicestershire, a county council
 
@@ -226,6 +228,15 @@ def test_views_mark_the_row_beside_the_group(catalogue, unitaries_bench):
     figures = overview(catalogue, unitaries_bench, PERIOD, FOCUS)
     assert not figures.in_group and "not in the comparator group" in figures.beside_note
     assert figures.overall.n == 8
+    sentences = overview_sentences(figures)
+    assert sentences[0] == figures.beside_note and "would rank" in sentences[1]
+    assert not any("0th" in sentence for sentence in sentences)
+
+
+def test_a_rank_below_every_member_reads_in_words():
+    """Beside a group of 8 the focus can stand 9th: 'Lowest, below all 8', never '0th lowest'."""
+    assert rank_by_size(9, 8) == rank_card_text(9, 8) == "Lowest, below all 8"
+    assert rank_by_size(8, 8) == "Lowest of 8" and rank_by_size(3, 8) == "3rd highest of 8"
 
 
 def test_csv_exports_carry_in_group(demo_store_path, tmp_path):

@@ -32,6 +32,8 @@ def _change(now: int | None, before: int | None, previous_period: str | None) ->
 
 
 def _funding_phrase(rank: int, n: int) -> str:
+    if rank > n:  # beside a group of n, below every member
+        return "lower core spending power per head than every authority in the group"
     if rank == n:
         return "the lowest core spending power per head in the group"
     if rank == 1:
