@@ -21,6 +21,7 @@ from apptest_helpers import open_page
 from benchmarking.cli.exports import export_positions
 from benchmarking.method import ranking
 from benchmarking.method.beside import would_be_rank
+from benchmarking.method.positions import positions
 from benchmarking.service.benchmark import benchmark_for, benchmark_with_focus_ranked
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import quadrant_view
@@ -173,6 +174,22 @@ def test_county_unitaries_positions_are_the_members_own(catalogue, unitaries_ben
     members = got[got["in_group"] & (got["period"] == PERIOD) & (got["theme"] == "Overall")]
     assert focus.loc["Overall", "n_positioned"] == members["position"].notna().sum() == 8
     assert sorted(members["position"].astype(int)) == list(range(1, 9))
+
+
+def test_scaled_positions_of_the_members_are_their_own(catalogue):
+    """With ranks scaled to the group size, the members' positions are those of the engine run
+    on the members alone, and Leicestershire's row is beside them with a would-be position."""
+    bench = benchmark_for(catalogue, "county-unitaries", FOCUS, scaled=True)
+    members = list(bench.group.members)
+    alone = positions(
+        ranking.indicator_ranks(catalogue.reporting_values, catalogue.indicators, authority_codes=members),
+        catalogue.indicators,
+        scaled=True,
+    )
+    got = bench.positions[bench.positions["in_group"]].drop(columns="in_group").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, alone)
+    mine = bench.positions[~bench.positions["in_group"]]
+    assert set(mine["authority_code"]) == {FOCUS} and mine["position"].notna().any()
 
 
 def test_a_group_containing_the_focus_is_unchanged(catalogue):
