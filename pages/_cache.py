@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking.paths import default_db_path
-from benchmarking.service.benchmark import Benchmark, benchmark_for
+from benchmarking.service.benchmark import Benchmark, benchmark_for, benchmark_with_focus_ranked
 from benchmarking.service.catalogue import Catalogue, load_catalogue
 from benchmarking.service.data_admin import load_history, store_summary
 from benchmarking.service.overview import Overview, overview
@@ -63,8 +63,20 @@ def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str
 def benchmark(selection: Selection) -> Benchmark:
     """Return the engine's results for the selected group (cached per group and options)."""
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
-    # The focus authority is always in its group (see service.benchmark.comparator_group): part of the key.
+    # The focus authority is placed in or beside its group (service.benchmark.comparator_group): part of the key.
     return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
+
+
+@st.cache_resource(show_spinner="Ranking the focus authority with the group ...", max_entries=4)
+def _ranked_with_focus(path: str, file_stamp: float, group_id: str, focus: str, scaled: bool) -> Benchmark:
+    return benchmark_with_focus_ranked(_catalogue(path, file_stamp), group_id, focus, scaled=scaled)
+
+
+def benchmark_with_focus(selection: Selection) -> Benchmark:
+    """Return the engine's results with the focus ranked as a member (the group's own when it is one)."""
+    if not selection.beside_note:
+        return benchmark(selection)
+    return _ranked_with_focus(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

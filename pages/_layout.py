@@ -56,7 +56,7 @@ def page_header(page: str, selection: Selection) -> None:
     st.title(title_of(page))
     # Positions hold a row for every group member with figures that period (ranked or not).
     positions = benchmark(selection).positions
-    present = set(positions.loc[positions["period"] == selection.period, "authority_code"])
+    present = set(positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"])
     existed = (
         f"; {len(present)} with figures for {escape(selection.period)}"
         if 0 < len(present) < selection.group_size
@@ -66,6 +66,8 @@ def page_header(page: str, selection: Selection) -> None:
         f"**{escape(selection.focus_name)}** · {escape(selection.period)} · comparator group: "
         f"{escape(selection.group_label)} ({selection.group_size} authorities{existed})"
     )
+    if selection.beside_note:  # the focus is not a member: say so on every page
+        st.info(escape(selection.beside_note), icon=":material/call_split:")
     demo_banner()
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.groups import available_groups
-from benchmarking.service.benchmark import comparator_group
+from benchmarking.service.benchmark import beside_note, comparator_group
 from pages._cache import catalogue
 from pages._navigation import ensure_entry_run
 from pages._text import dataset_line, escape
@@ -26,10 +26,13 @@ class Selection:
     group_size: int
     briefing: bool
     scaled: bool = False
+    beside_note: str | None = None
+    """Set when the focus is not a group member: it is shown beside the group, not ranked in it."""
 
     def subtitle(self, extra: str = "") -> str:
         """Return a chart subtitle naming the group, its size and the dataset kind."""
-        parts = [f"Comparator group: {self.group_label} ({self.group_size})"]
+        beside = f"; {self.focus_name} shown beside it, not ranked in it" if self.beside_note else ""
+        parts = [f"Comparator group: {self.group_label} ({self.group_size}){beside}"]
         if extra:
             parts.append(extra)
         return ". ".join(parts)
@@ -118,6 +121,7 @@ def sidebar() -> Selection:
         group_label=group.label,
         group_size=group.size,
         briefing=bool(st.session_state["sel_briefing"]),
+        beside_note=beside_note(cat, group),
     )
 
 

@@ -13,15 +13,21 @@ from pages._beyond_certainty import draw_certainty
 from pages._beyond_money import draw_value_for_money
 from pages._beyond_peers import draw_significance, draw_similar
 from pages._beyond_weights import draw_weights
-from pages._common import benchmark, catalogue, current_selection, db_path, page_header, stamp
+from pages._cache import benchmark_with_focus
+from pages._common import catalogue, current_selection, db_path, escape, page_header, stamp
 
 selection = current_selection()
 page_header("beyond_ranks", selection)
 cat = catalogue()
-bench = benchmark(selection)
+bench = benchmark_with_focus(selection)  # these analyses need the focus inside the ranking
+if selection.beside_note:
+    st.info(
+        f"Here {escape(selection.focus_name)} is ranked with the group's members as if it were one of them "
+        "(a what-if), so a member's place may differ by one from the group's own league table."
+    )
 names = dict(zip(cat.authorities["code"], cat.authorities["name"]))
 # The focus authority is part of the key: it decides neighbour and similar groups, and is
-# added to any group it is not in (service.benchmark.comparator_group).
+# ranked with any group it is not in (service.benchmark.benchmark_with_focus_ranked).
 cache_key = (db_path(), stamp(), selection.group_id, selection.focus)
 columns_choice = [OVERALL, LA_CORE] + cat.themes
 st.markdown(

@@ -55,7 +55,9 @@ if len(focus) and focus["rank"].notna().iloc[0]:
         help="Rank among the authorities with a value",
     )
     st.caption(
-        f"Ranked {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}"
+        ("Would rank " if selection.beside_note else "Ranked ")
+        + f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}"
+        + (" (beside the group, not ranked in it)" if selection.beside_note else "")
         + (f", quartile {int(focus['quartile'].iloc[0])}" if focus["quartile"].notna().iloc[0] else "")
     )
 else:

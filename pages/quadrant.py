@@ -78,7 +78,8 @@ if len(focus_row):
     st.info(
         f"{escape(selection.focus_name)}: **{focus_row['quadrant'].iloc[0]}** "
         f"(performance position {int(focus_row['performance_position'].iloc[0])}, "
-        f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])})."
+        f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])})"
+        + (": where it would stand, beside the group." if selection.beside_note else ".")
     )
 
 if st.toggle("Show every theme at once", key="quadrant_multiples"):

@@ -54,7 +54,7 @@ chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtit
 show_chart(chart, positions, title, key="theme-positions", summary=theme_summary(figures, n_ranked))
 
 table = theme_table(cat, bench, selection.period)
-theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind")]
+theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
 st.subheader(f"League table, {escape(selection.period)}")
 st.caption(
     "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
@@ -63,7 +63,8 @@ st.caption(
 quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
 # Within a column the quartile follows from the position, so each cell's label can look it up.
 quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
-display = table.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns="authority_code")
+display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
+display = display.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns=["authority_code", "in_group"])
 styler = display.style.apply(
     lambda column: ["" if pd.isna(q) else f"background-color: {QUARTILE_FILL[q]}" for q in quartiles[column.name]],
     subset=theme_columns,
@@ -132,11 +133,11 @@ st.dataframe(
 st.subheader("Does the message survive a change of comparator group?")
 stability = cached_stability(selection)
 if stability.empty:
-    st.info("No other comparator group contains the focus authority.")
+    st.info("No other comparator group to compare with.")
 else:
     st.caption(
-        f"{escape(selection.focus_name)}'s positions in {escape(selection.period)} under every comparator group that "
-        "contains it (each group ranked on its own)."
+        f"{escape(selection.focus_name)}'s positions in {escape(selection.period)} under every comparator group "
+        "(each group ranked on its own; in a group it is not in, where it would stand beside the members)."
     )
     st.dataframe(
         explain.stability_table(stability).rename(

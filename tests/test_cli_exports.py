@@ -28,7 +28,9 @@ def test_ranks_export_equals_a_direct_engine_run(demo_store, tmp_path):
         "rank",
         "n_ranked",
         "quartile",
+        "in_group",
     ]
+    assert exported["in_group"].all()  # the default group, all authorities, holds the focus
     assert set(exported["period"]) == {"2021/22"}
     direct = ranking.indicator_ranks(demo_store.values(["2021/22"]), demo_store.indicators())
     merged = exported.merge(direct, on=["indicator_id", "authority_code"], suffixes=("", "_direct"))

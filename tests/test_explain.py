@@ -76,5 +76,6 @@ def test_stability_view_for_the_default_group_equals_the_overview(demo_bench):
     councils = stability[stability["group_id"] == "county-councils"]
     assert set(councils["group_size"]) == {24}
     unitaries = stability[stability["group_id"] == "county-unitaries"]
-    assert set(unitaries["group_size"]) == {9}  # 8 county unitaries plus Leicestershire itself
-    assert unitaries["group_label"].iloc[0] == "county unitaries plus Leicestershire"
+    assert set(unitaries["group_size"]) == {8}  # the 8 county unitaries; Leicestershire is beside them
+    assert unitaries["group_label"].iloc[0] == "county unitaries (Leicestershire beside the group)"
+    assert not unitaries["in_group"].any() and councils["in_group"].all()

@@ -173,7 +173,7 @@ def test_briefing_toggle_in_the_sidebar_switches_briefing_mode_on(demo_store_pat
     ],
 )
 def test_focus_outside_the_group_shows_no_traceback(demo_store_path, monkeypatch, page):
-    """A focus authority outside the chosen group (Surrey in the East Midlands) is added to it, no exception."""
+    """A focus authority outside the chosen group (Surrey in the East Midlands) is shown beside it, no exception."""
     at = open_page(demo_store_path, monkeypatch, page, query={"focus": OTHER_FOCUS, "group": "region:East Midlands"})
     assert sidebar_box(at, "focus").value == OTHER_FOCUS
     assert not at.exception

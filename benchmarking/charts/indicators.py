@@ -31,7 +31,7 @@ def indicator_bar_chart(
     data["quartile_label"] = data["quartile"].map(
         lambda q: QUARTILE_LABELS[int(q) - 1] if pd.notna(q) else "no quartile"
     )
-    data["display_name"] = display_names(data["name"], data["is_focus"])
+    data["display_name"] = display_names(data["name"], data["is_focus"], data.get("in_group"))
     order = list(data.sort_values("rank")["display_name"])
     value_format = ",.1f" if unit in ("%", "rate", "score") else ",.2f"
     x = alt.X("value:Q", title=f"Value ({unit})" if unit else "Value")

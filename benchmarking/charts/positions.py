@@ -31,6 +31,7 @@ def theme_position_chart(
         quartile=lambda f: ranking.quartile(f["position"], n),
         label=lambda f: f["position"].map(lambda p: ordinal(int(p))),
     )
+    n = _reach(n, data)
     # No quartile (NaN) in a group too small for quartiles (see ranking.quartile).
     data["quartile_label"] = data["quartile"].map(
         lambda q: "no quartile" if pd.isna(q) else QUARTILE_LABELS[int(q) - 1]
@@ -103,6 +104,7 @@ def trend_chart(
 ) -> alt.Chart:
     """Return positions over time (1 at the top), one line per authority; the focus line is bold."""
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
+    n = _reach(n, data)
     data["is_focus"] = data["name"] == focus_name
     periods = list(dict.fromkeys(data.sort_values("period_start")["period"]))
     names = [focus_name] + sorted(set(data["name"]) - {focus_name})
@@ -155,6 +157,7 @@ def trend_chart(
 def sparkline(trend: pd.DataFrame, n: int) -> alt.Chart:
     """Return a small line of one authority's position over time (1 at the top), with the last value labelled."""
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
+    n = _reach(n, data)
     periods = list(data.sort_values("period_start")["period"])
     x = alt.X(
         "period:N",
@@ -174,3 +177,9 @@ def sparkline(trend: pd.DataFrame, n: int) -> alt.Chart:
         .encode(x=x, y=y, tooltip=["period:N", alt.Tooltip("position:Q", title="Overall position")])
     )
     return line.properties(height=110, width="container").configure_view(stroke=None)
+
+
+def _reach(n: int, data: pd.DataFrame) -> int:
+    """Return the scale's last place: ``n``, or the largest position drawn when it lies beyond
+    (an authority beside a group of n can stand at n + 1)."""
+    return max(int(n), int(data["position"].max())) if len(data) else int(n)

@@ -47,10 +47,12 @@ def quadrant_chart(
     """
     n = int(view["n"].max()) if len(view) else 1
     median = (n + 1) / 2
-    data = view.assign(
-        kind_label=view["kind"].fillna("other"),
-        label=view["name"].map(shorten).where(view["is_focus"], ""),
-    )
+    # A focus beside the group (in_group False) is drawn at its would-be place, labelled so;
+    # it may stand one place below the last member, so the axes reach N + 1 then.
+    beside = view["in_group"].eq(False) if "in_group" in view else pd.Series(False, index=view.index)
+    label = view["name"].map(shorten).where(~beside, view["name"].map(shorten) + " (would be, beside the group)")
+    data = view.assign(kind_label=view["kind"].fillna("other"), label=label.where(view["is_focus"], ""))
+    n = n + int(beside.any())
     if "context_text" not in data:
         data["context_text"] = data["context_value"].map(lambda v: "–" if pd.isna(v) else f"{v:,.0f}")
     x = alt.X(

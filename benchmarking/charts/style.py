@@ -63,13 +63,17 @@ TITLE_LIMIT = 160
 """Characters of a chart title or subtitle drawn before it is cut with '…' (a long name in it)."""
 
 
-def display_names(names: pd.Series, is_focus: pd.Series) -> pd.Series:
-    """Return the names as drawn on an axis: shortened (``escaping.shorten``), the focus marked ◆.
+def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | None = None) -> pd.Series:
+    """Return the names as drawn on an axis: shortened (``escaping.shorten``), the focus marked ◆,
+    and an authority shown beside a group it is not in (``in_group`` False) labelled so.
 
     The full name belongs in the tooltip; a 10,000-character name would otherwise stretch
     the chart (and its picture) without bound.
     """
-    return names.map(shorten) + is_focus.map({True: "  ◆", False: ""})
+    shown = names.map(shorten) + is_focus.map({True: "  ◆", False: ""})
+    if in_group is not None:
+        shown = shown.where(in_group.astype(bool), shown + " (beside the group)")
+    return shown
 
 
 def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):

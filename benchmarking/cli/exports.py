@@ -3,6 +3,11 @@
 ``python -m benchmarking ranks --period P [--group G] [--focus CODE] --out FILE.csv``
 writes indicator ranks; ``positions`` writes theme, Overall and LA Core positions with
 their average ranks. ``--all-periods`` exports every period instead of one.
+
+Both carry ``in_group``: True for the comparator group's members, ranked among themselves;
+False for the focus authority when it is not a member (``--group county-unitaries`` for a
+county council), whose row shows where it would stand beside the members without changing
+their ranks (``n_ranked`` and ``n_positioned`` count the members; see ``method.beside``).
 """
 
 from __future__ import annotations
@@ -39,21 +44,27 @@ def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str
 
 
 def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
-    """Return the indicator ranks the command writes (one period or all), in the engine's rank columns."""
+    """Return the indicator ranks the command writes (one period or all), in the engine's rank
+    columns and ``in_group``."""
+    from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.ranking import RANK_COLUMNS
 
     _, bench, periods = _benchmark(args)
     ranks = bench.ranks[bench.ranks["period"].isin(periods)]
-    return ranks.sort_values(["period_start", "indicator_id", "rank", "authority_code"])[list(RANK_COLUMNS)]
+    order = ["period_start", "indicator_id", "rank", IN_GROUP, "authority_code"]
+    ranks = ranks.sort_values(order, ascending=[True, True, True, False, True])  # members first on a tie
+    return ranks[[*RANK_COLUMNS, IN_GROUP]].reset_index(drop=True)
 
 
 def export_positions(args: argparse.Namespace) -> pd.DataFrame:
-    """Return the theme, Overall and LA Core positions the command writes, in the engine's position columns."""
+    """Return the theme, Overall and LA Core positions the command writes, in the engine's
+    position columns and ``in_group``."""
+    from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.positions import POSITION_COLUMNS
 
     _, bench, periods = _benchmark(args)
     positions = bench.positions[bench.positions["period"].isin(periods)]
-    return positions[list(POSITION_COLUMNS)].reset_index(drop=True)
+    return positions[[*POSITION_COLUMNS, IN_GROUP]].reset_index(drop=True)
 
 
 def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
@@ -88,7 +99,11 @@ def add_commands(commands) -> None:
             help="comparator group id: all, county-councils, county-unitaries, region:<name>, "
             "list:<id>, neighbours:<id> (default: all)",
         )
-        parser.add_argument("--focus", default=None, help="focus authority code (for neighbour groups)")
+        parser.add_argument(
+            "--focus",
+            default=None,
+            help="focus authority code (for neighbour groups; outside the group it is shown beside it, in_group False)",
+        )
         parser.add_argument("--scaled", action="store_true", help="scale ranks to the group size before averaging")
         parser.add_argument(
             "--min-coverage",

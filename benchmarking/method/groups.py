@@ -15,6 +15,11 @@ A group is named by a short id that fits in a URL:
   does).
 
 ``neighbours:`` and ``similar:`` groups depend on the focus authority (``needs_focus``).
+They are the focus authority's own, so it is a member of them (a published neighbour list
+such as DfE statistical neighbours or Oflog nearest neighbours excludes the authority
+itself; the group is the authority plus its neighbours). Any other group ranks its members
+only: a focus authority outside it is shown beside it (``ComparatorGroup.beside``, placed by
+``method.beside``), never ranked in it.
 """
 
 from __future__ import annotations
@@ -34,16 +39,24 @@ SIMILAR_SIZES = (5, 10, 15)
 
 @dataclass(frozen=True)
 class ComparatorGroup:
-    """A resolved comparator group: its id, a label for titles, and its member codes."""
+    """A resolved comparator group: its id, a label for titles, its member codes (the
+    authorities it ranks) and, when the focus authority is not a member, its code in
+    ``beside``: shown beside the group at the place it would take, never ranked in it."""
 
     id: str
     label: str
     members: tuple[str, ...]
+    beside: str | None = None
 
     @property
     def size(self) -> int:
-        """Return the number of authorities in the group."""
+        """Return the number of authorities in the group (its members; "of N" counts them)."""
         return len(self.members)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """Return the codes a view shows: the members, then the authority beside the group (if any)."""
+        return self.members + ((self.beside,) if self.beside else ())
 
 
 def available_groups(

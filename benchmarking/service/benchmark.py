@@ -9,11 +9,12 @@ the public report. A period the user names is checked by ``Catalogue.require_per
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
-from benchmarking.method import context, currency, ranking, similarity, travel
+from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
@@ -40,20 +41,32 @@ class Benchmark:
 
 
 def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | None = None) -> ComparatorGroup:
-    """Return the resolved comparator group for an id (see ``groups``), always with the focus in it.
+    """Return the resolved comparator group for an id (see ``groups``), with the focus placed.
 
     ``similar:<k>`` groups are computed from the catalogue's context variables
-    (``context_features``). A group the focus authority is not part of (county unitaries for
-    a county council, another region) is benchmarked with the focus added, and its label
-    says so, so that every view can place the focus authority.
+    (``context_features``). A group ranks its members only: when the focus authority is not
+    a member (the county unitaries for a county council, another region, a saved list
+    without it) the group keeps its members and names the focus in ``beside``, so that every
+    view can show where it would stand without changing the members' ranks. Neighbour and
+    similar groups are the focus authority's own and include it as a member.
     """
     features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
     group = resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features)
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
-        return ComparatorGroup(
-            group.id, f"{group.label} plus {catalogue.authority_name(focus)}", group.members + (focus,)
-        )
+        return replace(group, beside=focus)
     return group
+
+
+def beside_note(catalogue: Catalogue, group: ComparatorGroup) -> str | None:
+    """Return the sentence that marks the focus authority shown beside a group it is not a
+    member of (None when it is a member)."""
+    if group.beside is None:
+        return None
+    return (
+        f"{catalogue.authority_name(group.beside)} is not in the comparator group ({group.label}): "
+        f"shown beside the group where it would stand, not ranked in it; ranks and positions are "
+        f"among the {group.size} members."
+    )
 
 
 def context_features(catalogue: Catalogue, period: str | None = None) -> pd.DataFrame:
@@ -78,14 +91,43 @@ def context_features(catalogue: Catalogue, period: str | None = None) -> pd.Data
 
 
 def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, min_coverage: float = 0.5) -> Benchmark:
-    """Return ranks, positions, context ranks and direction of travel for the group, all periods."""
+    """Return ranks, positions, context ranks and direction of travel for the group, all periods.
+
+    Every rank and position frame carries ``in_group``: True for the members, ranked among
+    themselves alone; False for the one row per cell of the authority beside the group
+    (``group.beside``), placed where it would stand (``method.beside``).
+    """
     members = list(group.members)
     reporting = catalogue.reporting_values
     ranks = ranking.indicator_ranks(reporting, catalogue.indicators, authority_codes=members)
     theme_positions = positions(ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage)
+    ranks, theme_positions = beside.mark_members(ranks), beside.mark_members(theme_positions)
+    # Context ranks (spend, funding, deprivation): (ranks of these codes, cell columns, highest first).
+    context_of = {
+        "spend": (
+            lambda codes: context.spend_ranks(catalogue.spend, catalogue.theme_service, codes),
+            ["theme", "period"],
+            True,
+        ),
+        "funding": (lambda codes: context.funding_ranks(catalogue.funding, codes), ["period"], True),
+        "deprivation": (lambda codes: context.deprivation_ranks(catalogue.deprivation, codes), ["edition"], False),
+    }
+    context_ranks = {name: beside.mark_members(rank(members)) for name, (rank, _, _) in context_of.items()}
+    if group.beside is not None:
+        outside = [group.beside]
+        outside_ranks = beside.ranks_beside(ranks, ranking.restrict_to_group(reporting, outside), catalogue.indicators)
+        outside_positions = beside.positions_beside(
+            theme_positions, outside_ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage
+        )
+        ranks = _with_rows(ranks, outside_ranks)
+        theme_positions = _positions_in_order(_with_rows(theme_positions, outside_positions))
+        for name, (rank, by, highest_first) in context_of.items():
+            own = rank(outside).drop(columns=["rank", "n_ranked"])
+            placed = beside.context_beside(context_ranks[name], own, by, highest_first=highest_first)
+            context_ranks[name] = _with_rows(context_ranks[name], placed)
     vintage = currency.vintages(ranking.restrict_to_group(reporting, members))
     travel_frame = _reporting_travel(
-        travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=members),
+        travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=list(group.shown)),
         vintage,
         catalogue.calendar,
     )
@@ -93,13 +135,30 @@ def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, 
         group=group,
         ranks=ranks,
         positions=theme_positions,
-        spend_ranks=context.spend_ranks(catalogue.spend, catalogue.theme_service, authority_codes=members),
-        funding_ranks=context.funding_ranks(catalogue.funding, authority_codes=members),
-        deprivation_ranks=context.deprivation_ranks(catalogue.deprivation, authority_codes=members),
+        spend_ranks=context_ranks["spend"],
+        funding_ranks=context_ranks["funding"],
+        deprivation_ranks=context_ranks["deprivation"],
         travel=travel_frame,
         options={"scaled": scaled, "min_coverage": min_coverage},
         vintages=vintage,
     )
+
+
+def _positions_in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return positions in the engine's order (period, theme, position) with the row beside
+    the group after the members it would tie with."""
+    period = pd.factorize(frame["period"])[0]
+    theme = pd.factorize(frame["theme"])[0]
+    position = frame["position"].to_numpy(dtype=float, na_value=np.inf)
+    order = np.lexsort((~frame[beside.IN_GROUP].to_numpy(dtype=bool), position, theme, period))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def _with_rows(members: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
+    """Return the members' rows followed by the rows of the authority beside the group."""
+    if outside.empty:
+        return members
+    return pd.concat([members, outside[members.columns]], ignore_index=True)
 
 
 def _reporting_travel(
@@ -135,4 +194,18 @@ def benchmark_for(
     pages cache the result at their edge, keyed by store, group and focus.
     """
     group = comparator_group(catalogue, group_id, focus or catalogue.default_focus())
+    return compute(catalogue, group, scaled=scaled, min_coverage=min_coverage)
+
+
+def benchmark_with_focus_ranked(
+    catalogue: Catalogue, group_id: str | None, focus: str, scaled: bool = False, min_coverage: float = 0.5
+) -> Benchmark:
+    """Return the benchmark of the group with the focus authority ranked as one of its members:
+    the same as ``benchmark_for`` when it is a member, otherwise a what-if for the analyses that
+    need it inside the ranking (Beyond ranks), labelled so. Views of the group itself use
+    ``benchmark_for``, which ranks the members only."""
+    group = comparator_group(catalogue, group_id, focus)
+    if group.beside is not None:
+        label = f"{group.label} with {catalogue.authority_name(group.beside)} ranked in it"
+        group = ComparatorGroup(group.id, label, group.members + (group.beside,))
     return compute(catalogue, group, scaled=scaled, min_coverage=min_coverage)

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import UnknownAuthorityError
-from benchmarking.method import context, currency
-from benchmarking.method.positions import position_of_average_rank
+from benchmarking.method import beside, context, currency
+from benchmarking.method.beside import IN_GROUP
+from benchmarking.method.positions import average_rank_key, position_of_average_rank
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
@@ -39,7 +40,8 @@ def nearest_period(frame: pd.DataFrame, period: str, calendar: currency.Reportin
 
 
 def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str) -> pd.DataFrame:
-    """Return authority_code, rank, n_ranked, value, basis (period or edition) for a comparator axis."""
+    """Return authority_code, rank, n_ranked, value, in_group, basis (period or edition) for a
+    comparator axis; the authority beside the group (in_group False) has its would-be rank."""
     comparator = COMPARATOR_AXES[axis]
     if comparator == "spend":
         frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
@@ -51,7 +53,7 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
     else:
         frame = _latest_edition(bench.deprivation_ranks)
         basis = frame["edition"].iloc[0] if len(frame) else None
-    out = frame[["authority_code", "rank", "n_ranked", "value"]].copy()
+    out = frame[["authority_code", "rank", "n_ranked", "value", IN_GROUP]].copy()
     # Rank only the authorities that have a performance position in this period, so that
     # both axes count the same authorities (spend from an earlier year, or an IMD edition,
     # may include authorities that no longer exist or are not ranked this period).
@@ -61,9 +63,18 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
         & bench.positions["position"].notna()
     ]["authority_code"]
     if len(positioned):
-        out = out[out["authority_code"].isin(set(positioned))].copy()
-        out["rank"] = context.context_rank(out["value"], comparator)
-        out["n_ranked"] = int(out["value"].notna().sum())
+        out = out[out["authority_code"].isin(set(positioned))].reset_index(drop=True)
+        members, outside = out[out[IN_GROUP]].copy(), out[~out[IN_GROUP]]
+        members["rank"] = context.context_rank(members["value"], comparator)
+        members["n_ranked"] = int(members["value"].notna().sum())
+        # An authority beside the group takes the rank it would have among the members.
+        placed = beside.context_beside(
+            members.assign(cell=0),
+            outside.drop(columns=["rank", "n_ranked", IN_GROUP]).assign(cell=0),
+            ["cell"],
+            highest_first=comparator != "deprivation",
+        )
+        out = pd.concat([members, placed[members.columns]], ignore_index=True) if len(placed) else members
     out["basis"] = basis
     return out.reset_index(drop=True)
 
@@ -74,8 +85,9 @@ def quadrant_view(
     """Return one row per authority for the quadrant chart.
 
     Columns: authority_code, name, kind, performance_position, context_rank, quadrant,
-    average_rank, context_value (spend or funding per head in £, or IMD rank), n (authorities
-    plotted), is_focus. Positions are ranked among the authorities plotted (those with both).
+    average_rank, coverage, in_group, context_value (spend or funding per head in £, or IMD
+    rank), n (members plotted), is_focus. Positions are ranked among the members plotted (those
+    with both); an authority beside the group (in_group False) is placed where it would stand.
     """
     pos = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == period)]
     ctx = context_ranks(catalogue, bench, theme, axis, period)
@@ -86,29 +98,48 @@ def quadrant_view(
         pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])["authority_code"]))
     ]
     if len(plotted) < int(pos["position"].notna().sum()):
-        pos = plotted.assign(position=nullable_int(position_of_average_rank(plotted["average_rank"])))
+        pos = _reposition(plotted)
+    comparator = COMPARATOR_AXES[axis]
+    members = pos[pos[IN_GROUP]]
     quads = context.quadrants(
-        pos[["authority_code", "position"]], ctx[["authority_code", "rank"]], comparator=COMPARATOR_AXES[axis]
+        members[["authority_code", "position"]], ctx[ctx[IN_GROUP]][["authority_code", "rank"]], comparator=comparator
     )
-    out = quads.merge(pos[["authority_code", "average_rank", "coverage"]], on="authority_code", how="left")
+    outside = set(pos.loc[~pos[IN_GROUP], "authority_code"])
+    if outside:  # beside the group: its quadrant had it been included (its would-be ranks among N + 1)
+        placed = context.quadrants(pos[["authority_code", "position"]], ctx[["authority_code", "rank"]], comparator)
+        quads = pd.concat([quads, placed[placed["authority_code"].isin(outside)]], ignore_index=True)
+    out = quads.merge(pos[["authority_code", "average_rank", "coverage", IN_GROUP]], on="authority_code", how="left")
     out = out.merge(
         ctx[["authority_code", "value"]].rename(columns={"value": "context_value"}), on="authority_code", how="left"
     )
     out = out.merge(
         catalogue.authorities[["code", "name", "kind"]], left_on="authority_code", right_on="code", how="left"
     ).drop(columns="code")
-    out["n"] = len(out)
+    out["n"] = int(out[IN_GROUP].sum())
     out["is_focus"] = out["authority_code"] == focus
     out["performance_position"] = out["performance_position"].astype(float)
     out["context_rank"] = out["context_rank"].astype(float)
     return out
 
 
+def _reposition(plotted: pd.DataFrame) -> pd.DataFrame:
+    """Return ``plotted`` with positions re-ranked among its members, and the would-be
+    position of a row beside the group placed among them."""
+    members = plotted[IN_GROUP].to_numpy(dtype=bool)
+    key = average_rank_key(plotted["average_rank"])
+    position = np.full(len(plotted), np.nan)
+    position[members] = position_of_average_rank(plotted["average_rank"].to_numpy()[members])
+    zeros = np.zeros(len(plotted), dtype=np.int64)
+    position[~members] = beside.would_be_rank(key[members], zeros[members], key[~members], zeros[~members])[0]
+    return plotted.assign(position=nullable_int(position))
+
+
 def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
     """Return the core spending power league table for the period (1 = best funded).
 
     Columns: authority_code, name, kind, population, core_spending_power_per_head, rank, n_ranked,
-    is_focus, period (the funding period used: ``period`` or the latest before it).
+    is_focus, in_group (False for the focus beside the group, at its would-be rank), period (the
+    funding period used: ``period`` or the latest before it).
     """
     basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
     frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
@@ -127,6 +158,7 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
             "rank",
             "n_ranked",
             "is_focus",
+            IN_GROUP,
             "period",
         ]
     ]
@@ -149,11 +181,13 @@ class BetterOff:
 def better_off(funding_table: pd.DataFrame, focus: str, reference: str) -> BetterOff:
     """Return how much more (in £) the focus authority would have if funded per head like ``reference``.
 
-    ``reference`` is 'median', 'highest' or an authority code; ``funding_table`` comes from
-    ``funding_view``.
+    ``reference`` is 'median', 'highest' or an authority code (of the group's members);
+    ``funding_table`` comes from ``funding_view``.
     """
     table = funding_table.dropna(subset=["core_spending_power_per_head"])
     focus_row = table[table["authority_code"] == focus]
+    if IN_GROUP in table:  # the references are the group's members
+        table = table[table[IN_GROUP]]
     if focus_row.empty:
         raise UnknownAuthorityError(f"no funding figure for the focus authority {focus!r} in that period")
     if reference == "median":

@@ -35,7 +35,8 @@ def why_this_rank(
     ids = theme_indicator_ids(catalogue.indicators, theme)
     ranks = bench.ranks[(bench.ranks["period"] == period) & bench.ranks["indicator_id"].isin(ids)]
     available = ranks[ranks["n_ranked"] > 0]
-    group_mean = available.groupby("indicator_id")["rank"].mean().rename("group_mean_rank")
+    members = available[available["in_group"]] if "in_group" in available else available  # not a row beside it
+    group_mean = members.groupby("indicator_id")["rank"].mean().rename("group_mean_rank")
     rows = available[available["authority_code"] == focus].merge(group_mean, left_on="indicator_id", right_index=True)
     missing = sorted(set(available["indicator_id"]) - set(rows["indicator_id"]))
     if missing:
@@ -97,10 +98,11 @@ def why_this_rank(
 
 
 def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[str] | None = None) -> pd.DataFrame:
-    """Return the focus authority's positions under every comparator group it belongs to.
+    """Return the focus authority's positions under every comparator group.
 
-    Columns: group_id, group_label, group_size, theme, position, n_positioned, average_rank.
-    Groups without the focus authority are left out (it cannot be ranked in them).
+    Columns: group_id, group_label, group_size (members), theme, position, n_positioned,
+    average_rank, in_group. In a group it is not a member of, the position is where it would
+    stand beside the members (in_group False, and the label says "beside the group").
     """
     from benchmarking.method.groups import available_groups
 
@@ -108,26 +110,28 @@ def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[s
     rows = []
     for group_id in available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"]:
         group = comparator_group(catalogue, group_id, focus)
-        if focus not in group.members or group.size < 2:
+        in_group = focus in group.members
+        if not (in_group or group.beside == focus) or group.size < 2:
             continue
         bench = compute(catalogue, group)
         mine = focus_positions(bench, period, focus)
         mine = mine[mine["theme"].isin(themes)]
+        label = group.label if in_group else f"{group.label} ({catalogue.authority_name(focus)} beside the group)"
         for record in mine.itertuples(index=False):
             rows.append(
                 (
                     group_id,
-                    group.label,
+                    label,
                     group.size,
                     record.theme,
                     None if pd.isna(record.position) else int(record.position),
                     int(record.n_positioned),
                     record.average_rank,
+                    in_group,
                 )
             )
-    return pd.DataFrame(
-        rows, columns=["group_id", "group_label", "group_size", "theme", "position", "n_positioned", "average_rank"]
-    )
+    columns = ["group_id", "group_label", "group_size", "theme", "position", "n_positioned", "average_rank"]
+    return pd.DataFrame(rows, columns=[*columns, "in_group"])
 
 
 def stability_table(stability: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from benchmarking.method import currency, travel
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import context_ranks, quadrant_view
 from benchmarking.service.views import focus_positions, theme_indicator_ids
@@ -93,6 +93,11 @@ class Overview:
     currency: DataCurrency
     theme_positions: pd.DataFrame
     """theme, position, n_positioned, average_rank: one row per theme."""
+    in_group: bool = True
+    """False when the focus authority is not a member of the group: its positions and ranks
+    are where it would stand beside the members (``n`` counts the members)."""
+    beside_note: str | None = None
+    """The sentence that says so (None when it is a member)."""
 
 
 def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> DataCurrency:
@@ -159,6 +164,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         quadrant=_quadrant(catalogue, bench, period, focus) if spend.rank is not None else None,
         currency=data_currency(catalogue, bench, OVERALL, period),
         theme_positions=pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
+        in_group=focus in bench.group.members,
+        beside_note=beside_note(catalogue, bench.group) if focus == bench.group.beside else None,
     )
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import UnknownIndicatorError
+from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.method.ranking import quartile
 from benchmarking.service.benchmark import Benchmark
@@ -16,7 +17,9 @@ from benchmarking.service.catalogue import Catalogue
 def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataFrame:
     """Return authorities as rows and Overall, LA Core and each theme as columns of positions.
 
-    Columns: authority_code, name, kind, then one Int64 position column per theme.
+    Columns: authority_code, name, kind, in_group (False for the focus authority shown beside
+    a group it is not a member of, at the positions it would take), then one Int64 position
+    column per theme; best Overall first.
     """
     pos = bench.positions[bench.positions["period"] == period]
     wide = pos.pivot_table(index="authority_code", columns="theme", values="position", aggfunc="first")
@@ -30,6 +33,7 @@ def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataF
         .reset_index()
         .rename(columns={"index": "authority_code", "code": "authority_code"})
     )
+    out.insert(3, IN_GROUP, out["authority_code"].isin(set(bench.group.members)))
     if OVERALL in out:
         out = out.sort_values(OVERALL, na_position="last", kind="stable")
     return out.reset_index(drop=True)
@@ -37,15 +41,16 @@ def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataF
 
 def theme_quartiles(table: pd.DataFrame) -> pd.DataFrame:
     """Return the quartile (1.0-4.0, NaN when none) of every position in a ``theme_table``:
-    same rows, one column per theme, counting the authorities positioned in each column."""
-    themes = [column for column in table.columns if column not in ("authority_code", "name", "kind")]
-    return pd.DataFrame(
-        {
-            theme: quartile(table[theme].to_numpy(dtype=float, na_value=np.nan), int(table[theme].notna().sum()))
-            for theme in themes
-        },
-        index=table.index,
-    )
+    same rows, one column per theme, counting the members positioned in each column (a row
+    beside the group, ``in_group`` False, gets the quartile it would have had it been included)."""
+    themes = [column for column in table.columns if column not in ("authority_code", "name", "kind", IN_GROUP)]
+    members = table[IN_GROUP].to_numpy(dtype=bool) if IN_GROUP in table else np.ones(len(table), dtype=bool)
+    columns = {}
+    for theme in themes:
+        position = table[theme].to_numpy(dtype=float, na_value=np.nan)
+        n = int((~np.isnan(position) & members).sum())
+        columns[theme] = np.where(members, quartile(position, n), quartile(position, n + 1))
+    return pd.DataFrame(columns, index=table.index)
 
 
 def focus_positions(bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
@@ -67,8 +72,10 @@ def theme_indicator_ids(indicators: pd.DataFrame, theme: str) -> set[str]:
 def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, period: str, focus: str) -> pd.DataFrame:
     """Return every group authority's value, rank and quartile on one indicator in one period.
 
-    Columns: authority_code, name, kind, value, rank, n_ranked, quartile, is_focus, source_period
-    (the published period the value comes from), years_older, status; best first.
+    Columns: authority_code, name, kind, value, rank, n_ranked, quartile, is_focus, in_group
+    (False for the focus authority shown beside a group it is not in: its rank is the one it
+    would have had, ``n_ranked`` counts the members), source_period (the published period
+    the value comes from), years_older, status; best first.
     """
     if indicator_id not in set(catalogue.indicators["id"]):
         raise UnknownIndicatorError(f"no indicator with id {indicator_id!r} in the store")
@@ -89,23 +96,29 @@ def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, pe
         "n_ranked",
         "quartile",
         "is_focus",
+        IN_GROUP,
         "source_period",
         "years_older",
         "status",
     ]
-    return rows[columns].sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+    # A member and the authority beside the group on the same rank: the member first.
+    rows = rows.assign(beside_last=~rows[IN_GROUP])
+    rows = rows.sort_values(["rank", "beside_last", "name"], na_position="last")
+    return rows[columns].reset_index(drop=True)
 
 
 def indicator_series(catalogue: Catalogue, bench: Benchmark, indicator_id: str, focus: str) -> pd.DataFrame:
     """Return per published period of the indicator: the focus authority's value and the
     group's median and quartiles (the publisher's own periods, so no year is shown twice).
+    The median and quartiles are the members'; a focus beside the group adds only its line.
 
     Columns: period, period_start, focus_value, median, lower_quartile, upper_quartile, n.
     """
     values = catalogue.values
-    rows = values[(values["indicator_id"] == indicator_id) & values["authority_code"].isin(set(bench.group.members))]
+    rows = values[(values["indicator_id"] == indicator_id) & values["authority_code"].isin(set(bench.group.shown))]
     stats = (
-        rows.groupby(["period", "period_start"])["value"]
+        rows[rows["authority_code"].isin(set(bench.group.members))]
+        .groupby(["period", "period_start"])["value"]
         .agg(
             median="median",
             lower_quartile=lambda v: v.quantile(0.25),

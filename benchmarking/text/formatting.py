@@ -100,13 +100,16 @@ def currency_text(currency: DataCurrency, limit: int = 4) -> str:
 
 
 def _end_words(rank, n, high: str, low: str) -> str | None:
-    """'no rank', 'Highest of n' or 'Lowest of n' when the rank is missing or at an end, else None."""
+    """'no rank', 'Highest of n' or 'Lowest of n' when the rank is missing or at an end ('Lowest,
+    below all n' for n + 1: an authority beside a group of n), else None."""
     if _missing(rank) or _missing(n):
         return "no rank"
     if int(rank) == 1:
         return f"{high.capitalize()} of {int(n)}"
     if int(rank) == int(n):
         return f"{low.capitalize()} of {int(n)}"
+    if int(rank) > int(n):  # beside a group of n, below every member
+        return f"{low.capitalize()}, below all {int(n)}"
     return None
 
 

@@ -32,6 +32,8 @@ def _change(now: int | None, before: int | None, previous_period: str | None) ->
 
 
 def _funding_phrase(rank: int, n: int) -> str:
+    if rank > n:  # beside a group of n, below every member
+        return "lower core spending power per head than every authority in the group"
     if rank == n:
         return "the lowest core spending power per head in the group"
     if rank == 1:
@@ -66,10 +68,11 @@ def overview_sentences(overview: Overview) -> list[str]:
     """Return the Overview's narrative as a list of sentences, each carrying its figures."""
     name, period, previous = overview.focus_name, overview.period, overview.previous_period
     overall, core, spend, funding = overview.overall, overview.core, overview.spend, overview.funding
-    sentences = []
+    sentences = [overview.beside_note] if overview.beside_note else []
+    ranks = "ranks" if overview.in_group else "would rank"  # beside a group it is not in
     if overall.position is not None:
         text = (
-            f"{name} ranks {position_text(overall.position, overall.n)} for overall "
+            f"{name} {ranks} {position_text(overall.position, overall.n)} for overall "
             f"performance in {period}"
             f"{_change(overall.position, overall.previous, previous)}"
         )
@@ -80,7 +83,7 @@ def overview_sentences(overview: Overview) -> list[str]:
         sentences.append(text + ".")
     if core.position is not None:
         sentences.append(
-            f"On the LA Core indicators (county council functions) it ranks "
+            f"On the LA Core indicators (county council functions) it {ranks} "
             f"{position_text(core.position, core.n)}"
             f"{_change(core.position, core.previous, previous)}."
         )
