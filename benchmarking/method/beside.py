@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from benchmarking.method.baskets import ALL, INDICATORS, THEMES, Basket, require_balance, weights_of
 from benchmarking.method.positions import LA_CORE, OVERALL, average_rank_key, scaled_ranks
 from benchmarking.method.ranking import (
     indicator_polarities,
@@ -127,6 +128,8 @@ def positions_beside(
     indicators: pd.DataFrame,
     scaled: bool = False,
     min_coverage: float = 0.5,
+    basket: Basket = ALL,
+    balance: str = INDICATORS,
 ) -> pd.DataFrame:
     """Return the outside authority's would-be position rows beside ``member_positions`` (from
     ``positions.positions`` over the members' ranks), in the same columns plus ``in_group`` (False).
@@ -144,22 +147,17 @@ def positions_beside(
     if scaled:  # stretched over the n_ranked + 1 places it would share, to the members' span
         size = member_positions.groupby("period")["authority_code"].nunique()
         rank = scaled_ranks(rank, ranked["n_ranked"].to_numpy(dtype=float) + 1, ranked["period"].map(size).to_numpy())
+    weight = weights_of(ranked["indicator_id"], basket)
     scores = pd.DataFrame(
         {
             "period": ranked["period"].to_numpy(),
             "theme": ranked["indicator_id"].map(themes["theme"]).to_numpy(),
             "is_core": ranked["indicator_id"].map(themes["is_core"]).fillna(False).astype(bool).to_numpy(),
-            "score": rank,
+            "weighted": rank * weight,
+            "weight": weight,
         }
     )
-    by_column = pd.concat(
-        [
-            scores.assign(theme=OVERALL),
-            scores[scores["is_core"]].assign(theme=LA_CORE),
-            scores,
-        ]
-    )
-    average = by_column.groupby(["period", "theme"])["score"].agg(average_rank="mean", n_indicators="count")
+    average = _outside_averages(scores, require_balance(balance))
     cells = member_positions.drop_duplicates(["period", "theme"]).drop(
         columns=["authority_code", "average_rank", "n_indicators", "coverage", "position"]
     )
@@ -179,6 +177,28 @@ def positions_beside(
     out["position"] = nullable_int(position)
     out[IN_GROUP] = False
     return out[[c for c in member_positions.columns if c != IN_GROUP] + [IN_GROUP]]
+
+
+def _outside_averages(scores: pd.DataFrame, balance: str) -> pd.DataFrame:
+    """Return average_rank and n_indicators per period and column (Overall, LA Core, each theme)
+    of one authority's scores, by the same weights and balance as ``positions``."""
+
+    def cells(frame: pd.DataFrame, column: str | None) -> pd.DataFrame:
+        keys = ["period"] if column is not None else ["period", "theme"]
+        grouped = frame.groupby(keys).agg(weighted=("weighted", "sum"), weight=("weight", "sum"), n=("weight", "size"))
+        out = pd.DataFrame(
+            {"average_rank": grouped["weighted"] / grouped["weight"], "n_indicators": grouped["n"]}
+        ).reset_index()
+        return out.assign(theme=column) if column is not None else out
+
+    by_theme = cells(scores, None)
+    core = scores[scores["is_core"]]
+    overall, la_core = cells(scores, OVERALL), cells(core, LA_CORE)
+    if balance == THEMES:
+        for frame, part in ((overall, by_theme), (la_core, cells(core, None))):
+            means = part.groupby("period")["average_rank"].mean()
+            frame["average_rank"] = frame["period"].map(means).to_numpy()
+    return pd.concat([overall, la_core, by_theme], ignore_index=True).set_index(["period", "theme"])
 
 
 def context_beside(

@@ -9,7 +9,9 @@ is added into an authority x period x theme cell with ``numpy.bincount``.
 Conventions
 -----------
 * **Average rank** = mean of the authority's ranks on the theme's indicators that period
-  (lower = better). Plain ranks by default. With ``scaled=True`` each rank is first
+  (lower = better), weighted by the basket's weights when given (``baskets``); Overall and
+  LA Core under ``themes`` balance = the mean of the authority's theme averages. Plain
+  ranks by default. With ``scaled=True`` each rank is first
   stretched to the group size, ``scaled = 1 + (rank - 1) * (N - 1) / (n_ranked - 1)``,
   so that every indicator spans 1..N however many authorities reported it (N is
   ``n_group``: the number of authorities in ``ranks`` that period unless given); an
@@ -24,12 +26,14 @@ Conventions
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError, UnknownThemeError
+from benchmarking.method.baskets import INDICATORS, THEMES, require_balance
 from benchmarking.method.ranking import (
     min_rank_rows,
     nullable_int,
@@ -103,6 +107,8 @@ def positions(
     n_group: int | None = None,
     scaled: bool = False,
     min_coverage: float = 0.5,
+    weights: np.ndarray | None = None,
+    balance: str = INDICATORS,
 ) -> pd.DataFrame:
     """Return every authority's average rank and position per period for each theme,
     'Overall' and 'LA Core'.
@@ -116,8 +122,13 @@ def positions(
     coverage < ``min_coverage``), ``n_positioned`` (authorities given a position).
     Sorted by period (chronologically when ``period_start`` is present), theme
     ('Overall', 'LA Core', then A-Z), position, authority code.
+
+    ``weights`` (one per row of ``ranks``, default 1) make each average a weighted mean (a
+    basket's weights, ``baskets.weights_of``); ``balance`` ``themes`` makes Overall and LA Core
+    the mean of the authority's theme averages (``baskets``) instead of the mean over indicators.
     """
     require_columns(ranks, ("indicator_id", "authority_code", "period", "rank", "n_ranked"), "ranks")
+    balance = require_balance(balance)
     require_columns(indicators, ("id", "theme", "is_core"), "indicators")
     if not 0 <= min_coverage <= 1:
         raise BadArgumentError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
@@ -147,9 +158,20 @@ def positions(
     n_ranked = ranks["n_ranked"].to_numpy(dtype=float, na_value=np.nan)
     is_ranked = ~np.isnan(rank)
     score = scaled_ranks(rank, n_ranked, group_size[period_code]) if scaled else rank
-    score_sum = np.bincount(cell, weights=np.where(is_ranked, score, 0.0), minlength=np.prod(shape)).reshape(shape)
     count = np.bincount(cell, weights=is_ranked, minlength=np.prod(shape)).reshape(shape)
-    score_sum, count = _roll_up(score_sum), _roll_up(count)
+    if weights is None:
+        score_cells, weight_cells = (
+            np.bincount(cell, weights=np.where(is_ranked, score, 0.0), minlength=np.prod(shape)).reshape(shape),
+            count,
+        )
+    else:
+        weight = np.where(is_ranked, np.asarray(weights, dtype=float), 0.0)
+        score_cells = np.bincount(
+            cell, weights=np.where(is_ranked, score * weight, 0.0), minlength=np.prod(shape)
+        ).reshape(shape)
+        weight_cells = np.bincount(cell, weights=weight, minlength=np.prod(shape)).reshape(shape)
+    means = _means(score_cells, weight_cells, balance)
+    count = _roll_up(count)
 
     # Indicators available per period x theme column: those with n_ranked > 0.
     available_pairs = (
@@ -169,8 +191,7 @@ def positions(
     p, t, a = np.nonzero(grid)
     n_indicators = count[p, a, t]
     n_available = available[p, t]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        average_rank = np.where(n_indicators > 0, score_sum[p, a, t] / n_indicators, np.nan)
+    average_rank = np.where(n_indicators > 0, means[p, a, t], np.nan)
     coverage = n_indicators / n_available
     eligible = (n_indicators > 0) & (coverage >= min_coverage)
     group = p * n_columns + t
@@ -237,6 +258,22 @@ def scaled_ranks(rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | i
 # ---------------------------------------------------------------------------------------
 # Private helpers
 # ---------------------------------------------------------------------------------------
+
+
+def _means(score_cells: np.ndarray, weight_cells: np.ndarray, balance: str) -> np.ndarray:
+    """Return period x authority x column average ranks (Overall, LA Core, then each theme) from
+    the weighted score and weight cells; with ``themes`` balance, Overall and LA Core are the mean
+    of the theme averages (each theme's core cells for LA Core)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = _roll_up(score_cells) / _roll_up(weight_cells)
+        if balance == THEMES:
+            by_theme = score_cells.sum(axis=3) / weight_cells.sum(axis=3)
+            core = score_cells[..., 1] / weight_cells[..., 1]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", category=RuntimeWarning)  # an authority with no theme: NaN
+                means[..., 0] = np.nanmean(by_theme, axis=2)
+                means[..., 1] = np.nanmean(core, axis=2)
+    return means
 
 
 def _roll_up(cells: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
+from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
 from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
@@ -38,6 +39,13 @@ class Benchmark:
         )
     )
     """Per indicator and reporting period: the published period used and its status counts."""
+    basket: Basket = ALL
+    """The indicators the positions are computed over (``method.baskets``)."""
+
+    @property
+    def balance(self) -> str:
+        """Return how Overall and LA Core weigh the themes: ``indicators`` or ``themes``."""
+        return self.options.get("balance", INDICATORS)
 
 
 def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | None = None) -> ComparatorGroup:
@@ -90,17 +98,34 @@ def context_features(catalogue: Catalogue, period: str | None = None) -> pd.Data
     )
 
 
-def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, min_coverage: float = 0.5) -> Benchmark:
+def compute(
+    catalogue: Catalogue,
+    group: ComparatorGroup,
+    scaled: bool = False,
+    min_coverage: float = 0.5,
+    basket: Basket = ALL,
+    balance: str = INDICATORS,
+) -> Benchmark:
     """Return ranks, positions, context ranks and direction of travel for the group, all periods.
 
     Every rank and position frame carries ``in_group``: True for the members, ranked among
     themselves alone; False for the one row per cell of the authority beside the group
-    (``group.beside``), placed where it would stand (``method.beside``).
+    (``group.beside``), placed where it would stand (``method.beside``). Ranks and positions
+    cover the indicators of ``basket`` only, averaged by its weights and ``balance``
+    (``method.baskets``); direction of travel and the context ranks do not depend on them.
     """
+    balance = require_balance(balance)
     members = list(group.members)
-    reporting = catalogue.reporting_values
+    reporting = in_basket(catalogue.reporting_values, basket)
     ranks = ranking.indicator_ranks(reporting, catalogue.indicators, authority_codes=members)
-    theme_positions = positions(ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage)
+    theme_positions = positions(
+        ranks,
+        catalogue.indicators,
+        scaled=scaled,
+        min_coverage=min_coverage,
+        weights=None if basket.is_all else weights_of(ranks["indicator_id"], basket),
+        balance=balance,
+    )
     ranks, theme_positions = beside.mark_members(ranks), beside.mark_members(theme_positions)
     # Context ranks (spend, funding, deprivation): (ranks of these codes, cell columns, highest first).
     context_of = {
@@ -117,7 +142,13 @@ def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, 
         outside = [group.beside]
         outside_ranks = beside.ranks_beside(ranks, ranking.restrict_to_group(reporting, outside), catalogue.indicators)
         outside_positions = beside.positions_beside(
-            theme_positions, outside_ranks, catalogue.indicators, scaled=scaled, min_coverage=min_coverage
+            theme_positions,
+            outside_ranks,
+            catalogue.indicators,
+            scaled=scaled,
+            min_coverage=min_coverage,
+            basket=basket,
+            balance=balance,
         )
         ranks = _with_rows(ranks, outside_ranks)
         theme_positions = _positions_in_order(_with_rows(theme_positions, outside_positions))
@@ -139,7 +170,8 @@ def compute(catalogue: Catalogue, group: ComparatorGroup, scaled: bool = False, 
         funding_ranks=context_ranks["funding"],
         deprivation_ranks=context_ranks["deprivation"],
         travel=travel_frame,
-        options={"scaled": scaled, "min_coverage": min_coverage},
+        options={"scaled": scaled, "min_coverage": min_coverage, "basket": basket.id, "balance": balance},
+        basket=basket,
         vintages=vintage,
     )
 
@@ -186,19 +218,33 @@ def benchmark_for(
     focus: str | None = None,
     scaled: bool = False,
     min_coverage: float = 0.5,
+    basket: str | None = None,
+    balance: str | None = None,
 ) -> Benchmark:
     """Return the benchmark of comparator group ``group_id`` around ``focus`` (default: the
-    catalogue's focus authority): the one way from a loaded catalogue to the engine's results.
+    catalogue's focus authority) over the indicators of ``basket`` (an id; default "All
+    published") with ``balance`` (default ``indicators``): the one way from a loaded catalogue
+    to the engine's results.
 
     Callers that take a period from the user check it with ``Catalogue.require_period``;
-    pages cache the result at their edge, keyed by store, group and focus.
+    pages cache the result at their edge, keyed by store, group, focus, basket and balance.
+    BadArgumentError names an unknown basket or balance.
     """
     group = comparator_group(catalogue, group_id, focus or catalogue.default_focus())
-    return compute(catalogue, group, scaled=scaled, min_coverage=min_coverage)
+    chosen = resolve_basket(catalogue.baskets, basket)
+    return compute(
+        catalogue, group, scaled=scaled, min_coverage=min_coverage, basket=chosen, balance=require_balance(balance)
+    )
 
 
 def benchmark_with_focus_ranked(
-    catalogue: Catalogue, group_id: str | None, focus: str, scaled: bool = False, min_coverage: float = 0.5
+    catalogue: Catalogue,
+    group_id: str | None,
+    focus: str,
+    scaled: bool = False,
+    min_coverage: float = 0.5,
+    basket: str | None = None,
+    balance: str | None = None,
 ) -> Benchmark:
     """Return the benchmark of the group with the focus authority ranked as one of its members:
     the same as ``benchmark_for`` when it is a member, otherwise a what-if for the analyses that
@@ -208,4 +254,7 @@ def benchmark_with_focus_ranked(
     if group.beside is not None:
         label = f"{group.label} with {catalogue.authority_name(group.beside)} ranked in it"
         group = ComparatorGroup(group.id, label, group.members + (group.beside,))
-    return compute(catalogue, group, scaled=scaled, min_coverage=min_coverage)
+    chosen = resolve_basket(catalogue.baskets, basket)
+    return compute(
+        catalogue, group, scaled=scaled, min_coverage=min_coverage, basket=chosen, balance=require_balance(balance)
+    )

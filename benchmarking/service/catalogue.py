@@ -11,6 +11,7 @@ import pandas as pd
 
 from benchmarking.errors import BadPeriodError, UnknownAuthorityError
 from benchmarking.method import currency
+from benchmarking.method.baskets import basket_names, empty_baskets
 from benchmarking.store import Store
 
 DEFAULT_FOCUS = "E10000018"
@@ -36,6 +37,12 @@ class Catalogue:
     notes: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["indicator_id", "authority_code", "period", "note", "added_by"])
     )
+    baskets: pd.DataFrame = field(default_factory=empty_baskets)
+    """The stored baskets (``method.baskets``): one row per basket and indicator."""
+
+    def basket_names(self) -> dict[str, str]:
+        """Return basket id -> name: "All published" first, then the stored baskets A-Z."""
+        return basket_names(self.baskets)
 
     @property
     def is_demo(self) -> bool:
@@ -122,4 +129,7 @@ class Catalogue:
 def load_catalogue(store: Store | Path | str) -> Catalogue:
     """Return every table the benchmark needs, read from the store (or the store at a path) in one connection."""
     store = store if isinstance(store, Store) else Store(store)
-    return Catalogue(**store.catalogue_frames())
+    frames = store.catalogue_frames()
+    if frames.get("baskets") is None:
+        frames["baskets"] = empty_baskets()
+    return Catalogue(**frames)

@@ -100,4 +100,5 @@ def read_catalogue_frames(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "settings": dict(con.execute("SELECT key, value FROM setting").fetchall()),
         "datasets": read("SELECT * FROM dataset ORDER BY id DESC"),
         "notes": read("SELECT * FROM note ORDER BY indicator_id, authority_code, period") if "note" in tables else None,
+        "baskets": read("SELECT * FROM basket ORDER BY basket_id, indicator_id") if "basket" in tables else None,
     }

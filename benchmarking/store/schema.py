@@ -89,6 +89,15 @@ CREATE TABLE IF NOT EXISTS comparator_group (
     member_code     VARCHAR NOT NULL,
     PRIMARY KEY (group_id, authority_code, member_code)
 );
+CREATE TABLE IF NOT EXISTS basket (
+    basket_id       VARCHAR NOT NULL,
+    name            VARCHAR NOT NULL,
+    indicator_id    VARCHAR NOT NULL,
+    weight          DOUBLE NOT NULL DEFAULT 1,
+    note            VARCHAR,
+    version         VARCHAR,
+    PRIMARY KEY (basket_id, indicator_id)
+);
 CREATE TABLE IF NOT EXISTS note (
     indicator_id    VARCHAR NOT NULL,   -- '*' = any indicator (a note on an authority)
     authority_code  VARCHAR NOT NULL,   -- '*' = any authority (a note on an indicator)
@@ -128,6 +137,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "dashboard_extra": ("indicator_id", "period"),
     "theme_service": ("theme",),
     "comparator_group": ("group_id", "authority_code", "member_code"),
+    "basket": ("basket_id", "indicator_id"),
     "note": ("indicator_id", "authority_code", "period", "note"),
 }
 """Key of every table that an import can write (declared in the DDL except for
@@ -192,6 +202,14 @@ COLUMNS: dict[str, dict[str, str]] = {
         "name": "text",
         "authority_code": "text",
         "member_code": "text",
+    },
+    "basket": {
+        "basket_id": "text",
+        "name": "text",
+        "indicator_id": "text",
+        "weight": "float?",
+        "note": "text?",
+        "version": "text?",
     },
     "note": {"indicator_id": "text", "authority_code": "text", "period": "text", "note": "text", "added_by": "text?"},
 }

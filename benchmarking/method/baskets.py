@@ -1,0 +1,105 @@
+"""Indicator baskets and theme balance: what a theme, Overall or LA Core position is an average of.
+
+A **basket** is a named set of indicators (with an optional weight and note each) that the
+positions are computed over; the store keeps baskets in its ``basket`` table, one row per
+basket and indicator. ``ALL_PUBLISHED`` is the basket of every indicator the store holds
+(the Compendium's own arithmetic, and the default): it is never stored.
+
+**Balance** says how Overall and LA Core weigh the themes:
+
+* ``indicators`` (the Compendium's rule, the default): the mean of the authority's ranks on
+  every indicator in the basket, so a theme counts as many times as it has indicators;
+* ``themes``: the mean of the authority's theme average ranks, so every theme it is ranked
+  on counts once, however many indicators it has.
+
+Within a theme the average is the weighted mean of the ranks (weights from the basket,
+1 by default). Pure functions over DataFrames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.errors import BadArgumentError
+
+ALL_PUBLISHED = "all-published"
+ALL_PUBLISHED_NAME = "All published"
+INDICATORS = "indicators"
+THEMES = "themes"
+BALANCES = {INDICATORS: "every indicator counts once (the Compendium's rule)", THEMES: "every theme counts once"}
+BASKET_COLUMNS = ("basket_id", "name", "indicator_id", "weight", "note", "version")
+
+
+@dataclass(frozen=True)
+class Basket:
+    """One basket: its id, name, version and the weight of each indicator (None = every indicator, weight 1)."""
+
+    id: str
+    name: str
+    weights: pd.Series | None = None
+    version: str | None = None
+
+    @property
+    def is_all(self) -> bool:
+        """True for the basket of every indicator (no restriction)."""
+        return self.weights is None
+
+    def label(self) -> str:
+        """Return the basket's name as shown, with its version when it has one."""
+        return f"{self.name} ({self.version})" if self.version else self.name
+
+
+ALL = Basket(ALL_PUBLISHED, ALL_PUBLISHED_NAME)
+
+
+def empty_baskets() -> pd.DataFrame:
+    """Return an empty ``basket`` table (a store that predates baskets)."""
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in BASKET_COLUMNS})
+
+
+def basket_names(baskets: pd.DataFrame) -> dict[str, str]:
+    """Return basket id -> name for the choice of basket: "All published" first, then the stored ones A-Z."""
+    stored = baskets.drop_duplicates("basket_id").sort_values("name") if len(baskets) else baskets
+    return {ALL_PUBLISHED: ALL_PUBLISHED_NAME} | dict(zip(stored["basket_id"], stored["name"]))
+
+
+def resolve_basket(baskets: pd.DataFrame, basket_id: str | None) -> Basket:
+    """Return the basket with this id (``ALL`` for None or ``ALL_PUBLISHED``); BadArgumentError listing the ids."""
+    if basket_id in (None, "", ALL_PUBLISHED):
+        return ALL
+    rows = baskets[baskets["basket_id"] == basket_id] if len(baskets) else baskets
+    if rows.empty:
+        raise BadArgumentError(f"unknown basket {basket_id!r}; choose one of {', '.join(basket_names(baskets))}")
+    weight = pd.to_numeric(rows["weight"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+    version = rows["version"].dropna().astype(str) if "version" in rows.columns else pd.Series(dtype=object)
+    return Basket(
+        str(basket_id),
+        str(rows["name"].iloc[0]),
+        pd.Series(weight, index=rows["indicator_id"].astype(str).to_numpy()),
+        version.iloc[0] if len(version) else None,
+    )
+
+
+def require_balance(balance: str | None) -> str:
+    """Return the balance (``indicators`` when None); BadArgumentError naming the choices when unknown."""
+    balance = balance or INDICATORS
+    if balance not in BALANCES:
+        raise BadArgumentError(f"balance must be one of {', '.join(BALANCES)}, got {balance!r}")
+    return balance
+
+
+def in_basket(frame: pd.DataFrame, basket: Basket, column: str = "indicator_id") -> pd.DataFrame:
+    """Return the rows of ``frame`` whose indicator is in the basket (every row for ``ALL``)."""
+    if basket.is_all:
+        return frame
+    return frame[frame[column].astype(str).isin(basket.weights.index)].reset_index(drop=True)
+
+
+def weights_of(indicator_ids: pd.Series, basket: Basket) -> np.ndarray:
+    """Return each row's weight in the basket (1 for ``ALL``, 0 for an indicator outside it)."""
+    if basket.is_all:
+        return np.ones(len(indicator_ids))
+    return indicator_ids.astype(str).map(basket.weights).fillna(0.0).to_numpy(dtype=float)

@@ -1,0 +1,92 @@
+"""What a position rests on: the basket, the balance, how many indicators were ranked for the
+authority, and how much of the position the largest theme makes up.
+
+Shown wherever a position is (Overview cards, quadrant caption, theme table, slides, PDF,
+CLI exports): "Overall 2022/23: 315 indicators in 'All published'; Education 67%", with a
+warning when one theme is more than half of Overall or LA Core.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmarking.method.baskets import BALANCES, THEMES, weights_of
+from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+
+DOMINANT_SHARE = 0.5
+"""A theme that is more than this share of Overall or LA Core gets a warning."""
+
+
+@dataclass(frozen=True)
+class RestsOn:
+    """What one authority's position in one period rests on."""
+
+    theme: str
+    period: str
+    basket: str
+    balance: str
+    n_indicators: int
+    shares: dict[str, float]
+    """Theme -> its share of the position (weights of the ranked indicators, or equal under theme balance)."""
+
+    @property
+    def largest_theme(self) -> str | None:
+        """Return the theme with the largest share (None when nothing is ranked)."""
+        return max(self.shares, key=lambda theme: (self.shares[theme], theme)) if self.shares else None
+
+    @property
+    def largest_share(self) -> float:
+        """Return the largest theme's share (0 when nothing is ranked)."""
+        return max(self.shares.values()) if self.shares else 0.0
+
+    @property
+    def dominated(self) -> bool:
+        """True when one theme is more than half of a combined position (Overall or LA Core)."""
+        return self.theme in (OVERALL, LA_CORE) and self.largest_share > DOMINANT_SHARE
+
+    def text(self) -> str:
+        """Return the one line: "Overall 2022/23: 315 indicators in 'All published'; Education 67%"."""
+        line = f"{self.theme} {self.period}: {self.n_indicators:,} indicator{'s' if self.n_indicators != 1 else ''}"
+        line += f" in '{self.basket}'"
+        if self.balance == THEMES:
+            line += f", {len(self.shares)} themes weighted equally"
+        elif self.theme in (OVERALL, LA_CORE) and self.largest_theme is not None:
+            line += f"; {self.largest_theme} {self.largest_share:.0%}"
+        return line
+
+    def warning(self) -> str | None:
+        """Return the warning when one theme outweighs the rest together, else None."""
+        if not self.dominated:
+            return None
+        return (
+            f"{self.largest_theme} is {self.largest_share:.0%} of {self.theme}: this position mostly measures "
+            f"{self.largest_theme}. Choose a basket, or weigh every theme equally ({BALANCES[THEMES]})."
+        )
+
+
+def rests_on(catalogue: Catalogue, bench: Benchmark, authority: str, period: str, theme: str = OVERALL) -> RestsOn:
+    """Return what ``authority``'s ``theme`` position in ``period`` rests on (see ``RestsOn``)."""
+    ranks = bench.ranks
+    rows = ranks[(ranks["authority_code"] == authority) & (ranks["period"] == period) & ranks["rank"].notna()]
+    indicators = catalogue.indicators.set_index("id")
+    rows = rows.assign(
+        theme=rows["indicator_id"].map(indicators["theme"]),
+        is_core=rows["indicator_id"].map(indicators["is_core"]).fillna(False).astype(bool),
+    )
+    if theme == LA_CORE:
+        rows = rows[rows["is_core"]]
+    elif theme != OVERALL:
+        rows = rows[rows["theme"] == theme]
+    weight = pd.Series(weights_of(rows["indicator_id"], bench.basket), index=rows.index)
+    if bench.balance == THEMES:
+        themes = sorted(rows["theme"].dropna().unique())
+        shares = {name: 1 / len(themes) for name in themes}
+    else:
+        by_theme = weight.groupby(rows["theme"]).sum()
+        total = float(by_theme.sum())
+        shares = {str(name): float(value) / total for name, value in by_theme.items()} if total else {}
+    return RestsOn(theme, period, bench.basket.label(), bench.balance, len(rows), shares)
