@@ -4,7 +4,8 @@
 layout (or use the mapping remembered for its columns, or ``--map``/``--set``/``--layout``),
 resolve authority names, preview what would change, then commit in one transaction
 (``--dry-run`` stops after the preview). ``import-source`` loads a published dataset
-through its adapter (the names are the registry's: ``import-source --help`` lists them); ``undo [--id N]`` undoes the newest import.
+through its adapter (``import-source --help`` lists the registry's names); ``undo [--id N]``
+undoes the newest import.
 """
 
 from __future__ import annotations
