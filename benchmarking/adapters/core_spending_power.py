@@ -249,4 +249,6 @@ ADAPTER = Adapter(
     read=_read,
     scopes=(COUNTY_AREAS,),
     short_name="core spending power",
+    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
+    series="core spending power",
 )

@@ -145,5 +145,7 @@ ADAPTER = Adapter(
     provenance=SOURCE,
     read=_read,
     short_name="DEFRA",
+    publisher="Department for Environment, Food & Rural Affairs (DEFRA)",
+    series="waste statistics",
     dataset_name=SOURCE_NAME,
 )

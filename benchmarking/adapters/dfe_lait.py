@@ -332,5 +332,7 @@ ADAPTER = Adapter(
     provenance=SOURCE,
     read=_read,
     short_name="DfE LAIT",
+    publisher="Department for Education (DfE)",
+    series="LAIT",
     dataset_name=SOURCE_NAME,
 )

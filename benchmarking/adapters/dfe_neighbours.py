@@ -94,6 +94,8 @@ ADAPTER = Adapter(
     provenance=NEIGHBOUR_SOURCE,
     read=_read_neighbours,
     short_name="DfE statistical neighbours",
+    publisher="Department for Education (DfE)",
+    series="statistical neighbours",
     dataset_name="DfE statistical neighbours",
 )
 

@@ -293,4 +293,6 @@ ADAPTER = Adapter(
     read=road_condition_items,
     scopes=(COUNTY_AREAS,),
     short_name="DfT road condition",
+    publisher="Department for Transport (DfT)",
+    series="road condition",
 )

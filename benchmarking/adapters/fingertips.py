@@ -250,4 +250,6 @@ ADAPTER = Adapter(
     read=fingertips_items,
     scopes=(COUNTY_AREAS,),
     short_name="Fingertips (PHOF)",
+    publisher="Office for Health Improvement and Disparities (OHID)",
+    series="Fingertips",
 )

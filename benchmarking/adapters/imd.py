@@ -186,4 +186,6 @@ ADAPTER = Adapter(
     scopes=(COUNTY_AREAS, AS_PUBLISHED),
     dataset_name=DATASET_NAME,
     short_name="IMD 2019",
+    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
+    series="IMD 2019",
 )

@@ -281,4 +281,6 @@ ADAPTER = Adapter(
     scopes=(AS_PUBLISHED,),
     dataset_name=DATASET_NAME,
     short_name="LGBF",
+    publisher="Improvement Service (Scotland)",
+    series="LGBF",
 )

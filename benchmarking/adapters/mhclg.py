@@ -136,5 +136,7 @@ ADAPTER = Adapter(
     provenance=SOURCE,
     read=_read,
     short_name="MHCLG",
+    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
+    series="revenue outturn",
     dataset_name=SOURCE_NAME,
 )

@@ -188,4 +188,6 @@ ADAPTER = Adapter(
     read=_read,
     scopes=(COUNTY_AREAS,),
     short_name="net additional dwellings",
+    publisher="Ministry of Housing, Communities and Local Government (MHCLG)",
+    series="net additional dwellings",
 )

@@ -331,4 +331,6 @@ ADAPTER = Adapter(
     scopes=(COUNTY_AREAS, AS_PUBLISHED),
     dataset_name=DATASET_NAME,
     short_name="Oflog adult social care",
+    publisher="Office for Local Government (Oflog)",
+    series="adult social care metrics",
 )

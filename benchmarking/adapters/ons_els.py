@@ -384,4 +384,6 @@ ADAPTER = Adapter(
     read=_read,
     scopes=(COUNTY_AREAS,),
     short_name="ONS local statistics",
+    publisher="Office for National Statistics (ONS)",
+    series="Explore Local Statistics",
 )

@@ -164,4 +164,6 @@ ADAPTER = Adapter(
     read=_county_areas,
     dataset_name="County areas with ONS mid-year population",
     short_name="ONS population",
+    publisher="Office for National Statistics (ONS)",
+    series="mid-year population",
 )

@@ -103,6 +103,10 @@ class Adapter:
     """The name its load is recorded under in the store's dataset table (default: title)."""
     short_name: str = ""
     """A few words for progress lines and the dataset label (default: title)."""
+    publisher: str = ""
+    """The publisher's name, with its short form in brackets ("Department for Education (DfE)")."""
+    series: str = ""
+    """The publisher's dataset in a few words ("LAIT"), for the one-line sources."""
 
     def locate(self, folder: Path | str) -> Path:
         """Return the folder holding the files: ``folder`` itself, or its sub-folder of the usual name."""

@@ -44,13 +44,24 @@ FOCUS_AUTHORITY = "E10000018"
 
 
 def dataset_label(sources: list[Adapter]) -> str:
-    """Return the store's dataset label: ``public data: <short names of the sources>``."""
-    return "public data: " + ", ".join(dict.fromkeys(source.label for source in sources))
+    """Return the store's dataset label: ``public data: the English county areas, N published sources``
+    (the sources line beside it names them)."""
+    return f"public data: the English county areas, {len(sources)} published sources"
 
 
 def sources_text(sources: list[Adapter]) -> str:
-    """Return every source's provenance (publisher, release, licence), one sentence each."""
-    return " ".join(source.provenance.rstrip(".") + "." for source in sources)
+    """Return the one-line sources: each publisher with its datasets, and where the details are.
+
+    Every page shows it, so it stays short; each load's full provenance (release, files,
+    hashes) is in the store's load history (the Data page) and in ``data/public/ATTRIBUTION.md``.
+    """
+    by_publisher: dict[str, list[str]] = {}
+    for source in sources:
+        publisher = source.publisher or source.label
+        short = publisher[publisher.rfind("(") + 1 : -1] if publisher.endswith(")") else publisher
+        by_publisher.setdefault(short, []).append(source.series or source.label)
+    named = "; ".join(f"{publisher}: {', '.join(series)}" for publisher, series in by_publisher.items())
+    return f"{named}. Open Government Licence v3.0; releases, files and licences on the Data page."
 
 
 # ---------------------------------------------------------------------------------------
