@@ -219,7 +219,7 @@ class BasketPreview:
 
 def preview_basket_file(store: Store, frame: pd.DataFrame, file_name: str) -> BasketPreview:
     """Return what importing the basket file would do (nothing is written)."""
-    replacing = _replacing(store, frame)
+    frame, replacing = _replacing(store, frame)
     batch = check_batch(store, [(TABLE, frame, file_name)], replacing=replacing)
     stored = _basket_frame(store)
     rows = []
@@ -250,6 +250,7 @@ def import_basket_frame(
     store: Store, frame: pd.DataFrame, file_name: str, loaded_by: str | None = None, sha256: str | None = None
 ) -> ImportResult:
     """Import a basket file already read (``read_basket_file``/``read_basket_upload``); return what it did."""
+    frame, replacing = _replacing(store, frame)
     return import_frames(
         store,
         [(TABLE, frame, file_name)],
@@ -257,7 +258,7 @@ def import_basket_frame(
         source=SOURCE,
         file_hashes={file_name: sha256 or ""},
         loaded_by=loaded_by,
-        replacing=_replacing(store, frame),
+        replacing=replacing,
     )
 
 
@@ -265,24 +266,26 @@ def import_basket_frame(
 
 
 def _write_baskets(store: Store, frame: pd.DataFrame, dataset_name: str, loaded_by: str | None) -> ImportResult:
+    frame, replacing = _replacing(store, frame)
     return import_frames(
         store,
         [(TABLE, frame, dataset_name)],
         dataset_name=dataset_name,
         source=SOURCE,
         loaded_by=loaded_by,
-        replacing=_replacing(store, frame),
+        replacing=replacing,
     )
 
 
-def _replacing(store: Store, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Return the baskets a file replaces whole: its basket ids, in the store's spelling when stored."""
+def _replacing(store: Store, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Return the file with basket ids in the store's spelling (matched ignoring case), and the baskets it
+    replaces whole (its basket ids)."""
     if "basket_id" not in frame.columns:
-        return {}
-    stored = _basket_frame(store)["basket_id"]
-    spelling = {str(b).casefold(): b for b in stored.unique()}
-    given = frame["basket_id"].dropna().astype(str).str.strip().unique()
-    return {TABLE: pd.DataFrame({"basket_id": [spelling.get(b.casefold(), b) for b in given]})}
+        return frame, {}
+    spelling = {str(b).casefold(): b for b in _basket_frame(store)["basket_id"].unique()}
+    given = frame["basket_id"].astype("string").str.strip()
+    frame = frame.assign(basket_id=given.map(lambda b: spelling.get(b.casefold(), b) if isinstance(b, str) else b))
+    return frame, {TABLE: pd.DataFrame({"basket_id": frame["basket_id"].dropna().unique()})}
 
 
 def _basket_frame(store: Store) -> pd.DataFrame:
