@@ -90,7 +90,7 @@ def test_rename_and_delete_are_undoable(writable_store):
     pd.testing.assert_frame_equal(_stored(writable_store, "mine"), saved)
     assert baskets.delete_basket(writable_store, "mine") == len(ids)
     assert _stored(writable_store, "mine").empty
-    assert writable_store.datasets()["name"].iloc[0] == "basket 'Mine' deleted"
+    assert writable_store.datasets()["name"].iloc[0] == f"basket 'Mine' deleted ({len(ids)} indicator rows removed)"
     writable_store.undo_last_import()
     pd.testing.assert_frame_equal(_stored(writable_store, "mine"), saved)
 
@@ -242,3 +242,15 @@ def test_compendium_basket_counts_the_map_independently(tmp_path):
     assert basket.skipped["indicator not in the store"] == 1
     assert basket.skipped["mapped to no public indicator (match none)"] == int((mapped["match"] == "none").sum())
     assert store.datasets()["kind"].iloc[0] == "public"
+
+
+def test_a_basket_may_name_an_indicator_of_the_same_import(writable_store):
+    """A new indicator and a basket holding it, imported together, pass; the basket alone would not."""
+    from benchmarking.ingest.importer import import_frames
+
+    indicator = pd.DataFrame({"id": ["NEW1"], "name": ["New"], "theme": ["T"], "polarity": ["high"]})
+    basket = pd.DataFrame({"basket_id": ["b"], "name": ["B"], "indicator_id": ["new1"]})
+    issues = _refused(writable_store, lambda: import_frames(writable_store, [("basket", basket, "b.csv")]))
+    assert [(i.file, i.row, i.column) for i in issues] == [("b.csv", 2, "indicator_id")]
+    import_frames(writable_store, [("basket", basket, "b.csv"), ("indicator", indicator, "i.csv")])
+    assert list(_stored(writable_store, "b")["indicator_id"]) == ["NEW1"]  # in the import's spelling

@@ -187,7 +187,7 @@ def delete_basket(store: Store, basket_id: str, loaded_by: str | None = None) ->
     counts = store.write(
         {},
         dataset={
-            "name": f"basket {rows['name'].iloc[0]!r} deleted",
+            "name": f"basket {rows['name'].iloc[0]!r} deleted ({len(rows)} indicator rows removed)",
             "source": SOURCE,
             "kind": "imported",
             "loaded_by": loaded_by,
