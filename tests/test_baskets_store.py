@@ -254,3 +254,15 @@ def test_a_basket_may_name_an_indicator_of_the_same_import(writable_store):
     assert [(i.file, i.row, i.column) for i in issues] == [("b.csv", 2, "indicator_id")]
     import_frames(writable_store, [("basket", basket, "b.csv"), ("indicator", indicator, "i.csv")])
     assert list(_stored(writable_store, "b")["indicator_id"]) == ["NEW1"]  # in the import's spelling
+
+
+def test_build_public_writes_the_compendium_basket(public_store_path):
+    """The real build (the session's, from ../shared/data; skipped without it) holds "Compendium 2022": the
+    indicators the map gives same or close that the store holds, counted here from the CSV and the store."""
+    store = Store(public_store_path)
+    held = set(store.indicators()["id"])
+    mapped = pd.read_csv(MAP_FILE, dtype=str, keep_default_na=False)
+    wanted = mapped[mapped["match"].isin(["same", "close"]) & mapped["indicator_id"].isin(held)]
+    rows = _stored(store, BASKET_ID)
+    assert len(rows) == wanted["indicator_id"].nunique() and set(rows["indicator_id"]) == set(wanted["indicator_id"])
+    assert store.datasets().set_index("name")["kind"].filter(like=BASKET_NAME).tolist() == ["public"]
