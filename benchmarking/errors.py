@@ -155,3 +155,10 @@ class CompendiumMapError(BenchmarkingError):
 
 class ExtractError(BenchmarkingError):
     """An extract of the county-area store that cannot be written or used (missing, incomplete or changed files)."""
+
+
+# Errors of indicator baskets (issue 17).
+
+
+class BasketError(BenchmarkingError, ValueError):
+    """A basket that cannot be found, saved, renamed or deleted ('All published' is never stored)."""

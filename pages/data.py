@@ -8,6 +8,7 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.data_admin import period_coverage, save_note
 from pages._access import require_editor
+from pages._baskets import basket_builder, basket_list
 from pages._common import (
     catalogue,
     current_selection,
@@ -108,6 +109,7 @@ for col, (label, frame) in zip(
 with st.expander("Load history"):
     st.dataframe(history, hide_index=True)
 
+basket_list(cat)
 st.subheader("Context notes")
 st.caption(
     "Notes such as 'service not delivered' or 'definition changed in 2021' are kept in the store, shown "
@@ -144,3 +146,4 @@ with st.form("add-note", clear_on_submit=True):
             else:
                 st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
                 st.rerun()
+basket_builder(cat)

@@ -319,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_engine_commands(commands) -> None:
+    from benchmarking.cli.baskets import add_commands as add_baskets
     from benchmarking.cli.brief import add_commands as add_brief
     from benchmarking.cli.compendium import add_commands as add_compendium
     from benchmarking.cli.exports import add_commands as add_exports
@@ -328,6 +329,7 @@ def _add_engine_commands(commands) -> None:
     add_brief(commands)
     add_public(commands)
     add_compendium(commands)
+    add_baskets(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -199,6 +199,7 @@ def generate(seed: int = DEFAULT_SEED, focus: str = DEFAULT_FOCUS) -> dict[str, 
         "theme_service": theme_service,
         "comparator_group": groups,
         "note": note,
+        "basket": _demo_basket(indicators),
     }
 
 
@@ -211,6 +212,24 @@ def _demo_groups(authorities: pd.DataFrame) -> pd.DataFrame:
             "name": "Midlands and East counties (saved list)",
             "authority_code": "*",
             "member_code": members.to_numpy(),
+        }
+    )
+
+
+DEMO_BASKET = "la-core-services"
+
+
+def _demo_basket(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Return one saved basket: "LA Core services", the indicators of the core themes, weight 1 each."""
+    core = indicators.loc[indicators["is_core"], "id"]
+    return pd.DataFrame(
+        {
+            "basket_id": DEMO_BASKET,
+            "name": "LA Core services",
+            "indicator_id": core.to_numpy(),
+            "weight": 1.0,
+            "note": None,
+            "version": "demo",
         }
     )
 

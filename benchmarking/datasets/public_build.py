@@ -32,6 +32,7 @@ from benchmarking.adapters.polarity_review import unused_review_ids
 from benchmarking.adapters.registry import build_sources
 from benchmarking.adapters.source import Adapter, SourceContext
 from benchmarking.datasets.build_summary import FUNDING_NOTE, BuildSummary, SourceReport
+from benchmarking.datasets.compendium_basket import write_compendium_basket
 from benchmarking.datasets.public_sources import read_source, source_context
 from benchmarking.errors import BuildError, ImportValidationError
 from benchmarking.ingest.reading import file_sha256
@@ -114,6 +115,7 @@ def build_public(
                     flush=True,
                 )
 
+        write_compendium_basket(store, progress)  # the built-in basket, over the indicators just loaded
         unused = unused_review_ids(context.review, store.indicators()["id"]) if context.review is not None else []
         if unused and reports:
             reports[-1].notes.append(f"polarity review ids that no source gives: {', '.join(unused)}")

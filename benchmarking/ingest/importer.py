@@ -45,6 +45,7 @@ def import_frames(
     skip_rejected: bool = False,
     settings: Mapping[str, str] | None = None,
     loaded_by: str | None = None,
+    replacing: Mapping[str, pd.DataFrame] | None = None,
 ) -> ImportResult:
     """Validate several (table, frame, file_name) items together and write them in one transaction.
 
@@ -55,13 +56,14 @@ def import_frames(
     issue from every file, before anything is written; with
     ``skip_rejected`` the rows that fail a check are left out instead (a problem
     with a whole file still refuses the import). ``settings`` are saved in the same
-    transaction (remembered column mappings).
+    transaction (remembered column mappings). ``replacing`` names whole sets of rows the
+    import replaces (``Store.write``: a basket saved again loses the indicators it no longer holds).
     """
     checked: list[CheckedBatch] = []
 
     def check_now(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, pd.DataFrame]:
         """Check the items against the store as ``con`` sees it; return the changes or refuse."""
-        batch = check_batch(store, items, con=con)
+        batch = check_batch(store, items, con=con, replacing=replacing)
         if batch.blocking or (batch.issues and not skip_rejected):
             raise ImportValidationError(batch.issues)
         if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):
@@ -89,6 +91,7 @@ def import_frames(
         },
         settings=settings,
         check=check_now,  # checked again inside the write transaction: the store cannot change in between
+        replacing=replacing,
     )
     batch = checked[0]
     total_rows = sum(len(frame) for _, frame, _ in items)

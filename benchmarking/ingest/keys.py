@@ -15,7 +15,7 @@ add a second authority or indicator beside the first. So, before any comparison:
   look the same would differ;
 - any other text refuses NUL and the other control characters (tabs and line breaks
   are allowed in notes and descriptions);
-- a name (authority, indicator, theme, comparator group) longer than ``MAX_NAME_LENGTH``
+- a name (authority, indicator, theme, comparator group, basket) longer than ``MAX_NAME_LENGTH``
   characters is refused: no published name is that long, and every chart, table and
   briefing shows names whole.
 """
@@ -52,6 +52,7 @@ KEY_COLUMNS: dict[str, dict[str, str]] = {
     "theme_service": {},
     "comparator_group": {"authority_code": "authority", "member_code": "authority"},
     "note": {"indicator_id": "indicator", "authority_code": "authority"},
+    "basket": {"indicator_id": "indicator"},
 }
 """Table -> its columns that hold an authority code or an indicator id, and which."""
 
@@ -60,6 +61,7 @@ NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "indicator": ("name", "theme"),
     "theme_service": ("theme",),
     "comparator_group": ("name", "group_id"),
+    "basket": ("name", "basket_id"),
 }
 """Table -> its columns that hold a name (no invisible characters, at most ``MAX_NAME_LENGTH``)."""
 

@@ -3,10 +3,12 @@
 ``RowChecker`` collects the problems of one frame, each located by the file's own row
 (header = row 1) and column, and marks the rows that failed. The rules here are the
 ones that know the domain: polarities, authority kinds, services, value statuses,
-period labels, known authorities and indicators, and one row per key.
+period labels, known authorities and indicators, baskets, and one row per key.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,7 @@ from benchmarking.ingest.keys import (
     describe_invisible,
 )
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
 from benchmarking.method.periods import period_start, period_status, split_status
 from benchmarking.store import schema
 
@@ -292,3 +295,68 @@ def check_bounds(table: str, out: pd.DataFrame, check: RowChecker) -> None:
                 f"comparator group {group_id!r} has more than one name ({shown}): one group id, one name; "
                 "give each list its own id",
             )
+
+
+def check_basket(out: pd.DataFrame, check: RowChecker, stored_names: Mapping[str, str]) -> None:
+    """Check a ``basket`` file in place: ids in the store's spelling, weights, one name per basket (returns None).
+
+    A basket id is matched to a stored one ignoring case; "All published" (every indicator)
+    is never stored, so neither its id nor its name may be used; a weight must be a
+    positive number (an empty cell means 1); a basket id has one name in the file and the
+    same name as the stored basket (``stored_names``: id -> name of the baskets the import
+    does not replace whole), and no other stored basket's name.
+    """
+    if "basket_id" in out:
+        out["basket_id"] = canonical_ids(out["basket_id"], stored_names)
+        check.flag(
+            out["basket_id"].str.casefold().eq(ALL_PUBLISHED).fillna(False),
+            "basket_id",
+            f"basket id {ALL_PUBLISHED!r} is 'All published', every indicator the store holds: it cannot be "
+            "stored; give the basket its own id",
+        )
+    if "name" in out:
+        check.flag(
+            out["name"].str.casefold().eq(ALL_PUBLISHED_NAME.casefold()).fillna(False),
+            "name",
+            f"the name {ALL_PUBLISHED_NAME!r} is the basket of every indicator: give the basket another name",
+        )
+    if "weight" in out:
+        weight = out["weight"]
+        check.flag(
+            weight.notna() & (weight <= 0),
+            "weight",
+            lambda cell: f"weight {cell} is not a positive number: give a weight above 0 (an empty cell means 1)",
+        )
+        out["weight"] = weight.fillna(1.0)
+    if not {"basket_id", "name"} <= set(out.columns):
+        return
+    named = out.dropna(subset=["basket_id", "name"])
+    names = named.groupby("basket_id")["name"].unique()
+    for basket_id, spelled in names[names.map(len) > 1].head(MAX_ISSUES_PER_CHECK).items():
+        shown = " and ".join(repr(name) for name in spelled[:3])
+        check.flag(
+            out["basket_id"].eq(basket_id),
+            "name",
+            f"basket {basket_id!r} has more than one name ({shown}): one basket id, one name",
+        )
+    stored = named["basket_id"].map(stored_names)
+    differs = stored.notna() & stored.ne(named["name"])
+    check.flag(
+        out.index.isin(named.index[differs.to_numpy()]),
+        "name",
+        lambda cell: (
+            f"the name {cell!r} differs from the stored basket's name: rename the basket (basket rename, or the "
+            "Data page), or give this one its own basket_id"
+        ),
+    )
+    taken = {name.casefold(): basket_id for basket_id, name in stored_names.items() if isinstance(name, str)}
+    owner = named["name"].str.casefold().map(taken)
+    clash = owner.notna() & owner.ne(named["basket_id"])
+    check.flag(
+        out.index.isin(named.index[clash.to_numpy()]),
+        "name",
+        lambda cell: (
+            f"another stored basket ({taken.get(str(cell).casefold())!r}) is already named {cell!r}: "
+            "give each basket its own name"
+        ),
+    )

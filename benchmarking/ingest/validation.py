@@ -7,7 +7,7 @@ here writes: ``importer.import_frames`` writes what passes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import duckdb
 import numpy as np
@@ -19,6 +19,7 @@ from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
+    check_basket,
     check_bounds,
     check_domain,
     check_duplicate_keys,
@@ -75,8 +76,12 @@ def check(
     file_name: str,
     known_authorities: Iterable[str],
     known_indicators: Iterable[str],
+    stored_baskets: Mapping[str, str] | None = None,
 ) -> CheckedRows:
-    """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed."""
+    """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
+
+    ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with.
+    """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
     frame = frame.reset_index(drop=True)
@@ -141,6 +146,8 @@ def check(
     check_text(table, out, check, known_authorities, known_indicators)
     check_bounds(table, out, check)
     check_domain(table, out, check)
+    if table == "basket":
+        check_basket(out, check, stored_baskets or {})
     # Notes may apply to any authority, indicator or period, written '*'.
     wildcard = {"*"} if table == "note" else set()
     if "period" in out.columns:
@@ -206,26 +213,31 @@ def check_batch(
     extra_authorities: Iterable[str] = (),
     extra_indicators: Iterable[str] = (),
     con: duckdb.DuckDBPyConnection | None = None,
+    replacing: Mapping[str, pd.DataFrame] | None = None,
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
     Authorities and indicators that pass their checks in the same batch count as known,
     so a whole dataset (catalogue plus values) can be checked and loaded at once.
     ``con`` reads the store on an open connection (the import's write transaction).
-    Nothing is written.
+    ``replacing`` names the whole sets the write replaces (``Store.write``): a basket replaced
+    whole may take a new name. Nothing is written.
     """
     authorities, indicators = set(extra_authorities), set(extra_indicators)
+    baskets: dict[str, str] = {}
     if con is not None or store.exists():
         stored_authorities, stored_indicators = store.known_keys(con)
         authorities |= stored_authorities
         indicators |= stored_indicators
+        if any(table == "basket" for table, _, _ in items):
+            baskets = _stored_basket_names(store, con, (replacing or {}).get("basket"))
     order = {name: i for i, name in enumerate(schema.COLUMNS)}
     items = sorted(items, key=lambda item: order.get(item[0], 99))
     tables: dict[str, list[pd.DataFrame]] = {}
     outcomes: list[tuple[str, str, CheckedRows]] = []
     issues: list[ValidationIssue] = []
     for table, frame, file_name in items:
-        outcome = check(table, frame, file_name, authorities, indicators)
+        outcome = check(table, frame, file_name, authorities, indicators, baskets)
         outcome = _require_value_column(table, frame, file_name, outcome)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
@@ -262,3 +274,17 @@ def check_batch(
             blocking = True
         changes[table] = rows
     return CheckedBatch(changes, outcomes, issues, blocking)
+
+
+def _stored_basket_names(
+    store: Store, con: duckdb.DuckDBPyConnection | None, replaced: pd.DataFrame | None
+) -> dict[str, str]:
+    """Return stored basket id -> name, leaving out the baskets the write replaces whole."""
+    if con is None:
+        with store.reading() as reading:
+            return _stored_basket_names(store, reading, replaced)
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'basket'").fetchone()[0]:
+        return {}  # a store that predates baskets
+    names = dict(con.execute("SELECT basket_id, any_value(name) FROM basket GROUP BY basket_id").fetchall())
+    dropped = set(replaced["basket_id"]) if replaced is not None and "basket_id" in replaced else set()
+    return {basket_id: name for basket_id, name in names.items() if basket_id not in dropped}

@@ -179,6 +179,13 @@ class Store:
         """Return saved comparator groups: group_id, name, authority_code ('*' = any), member_code."""
         return self._query("SELECT * FROM comparator_group ORDER BY group_id, authority_code, member_code")
 
+    def baskets(self) -> pd.DataFrame:
+        """Return the stored baskets: basket_id, name, indicator_id, weight, note, version (none in an older store)."""
+        with self.reading() as con:
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'basket'").fetchone()[0]:
+                return con.execute("SELECT * FROM basket ORDER BY basket_id, indicator_id").df()
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in schema.COLUMNS["basket"]})
+
     def datasets(self) -> pd.DataFrame:
         """Return the load history, newest first."""
         return self._query("SELECT * FROM dataset ORDER BY id DESC")
@@ -229,6 +236,7 @@ class Store:
         settings: Mapping[str, str] | None = None,
         *,
         check: Callable[[duckdb.DuckDBPyConnection], Mapping[str, pd.DataFrame]] | None = None,
+        replacing: Mapping[str, pd.DataFrame] | None = None,
     ) -> dict[str, dict[str, int]]:
         """Merge each table's rows by key in one transaction; return added/replaced counts per table.
 
@@ -238,6 +246,9 @@ class Store:
         them. ``check(con)``, run inside the transaction, checks the rows again against
         the store as it is now and returns the changes to write (raising to refuse).
         Whatever the rows name (authorities, indicators) must be in the store at commit.
+        ``replacing`` names, per table, whole sets of rows (key columns, e.g. ``basket_id``) that
+        the write replaces: their stored rows that the changes do not hold are removed (count
+        ``removed``), kept for undo like replaced rows.
         """
         require_writable(self.path)
         self.initialise()
@@ -253,13 +264,16 @@ class Store:
                     dataset.get("source"),
                     dataset.get("kind", "imported"),
                     dataset.get("loaded_by") or writes.current_user(),
-                    ",".join(changes),
+                    ",".join(dict.fromkeys([*changes, *(replacing or {})])),
                     dataset.get("file_name"),
                     dataset.get("file_sha256"),
                 ],
             ).fetchone()[0]
+            for table, sets in (replacing or {}).items():
+                removed = writes.remove_unwritten(con, table, sets, changes.get(table), dataset_id)
+                counts[table] = {"added": 0, "replaced": 0, "removed": removed}
             for table, frame in changes.items():
-                counts[table] = writes.upsert(con, table, frame, dataset_id)
+                counts[table] = counts.get(table, {}) | writes.upsert(con, table, frame, dataset_id)
             missing = writes.missing_references(con, dict(changes))
             if missing:
                 raise ImportValidationError(
@@ -323,7 +337,7 @@ class Store:
                 col_list = ", ".join(cols)
                 con.execute(
                     f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {undo} "
-                    f"WHERE dataset_id = ? AND action = 'replaced'",
+                    f"WHERE dataset_id = ? AND action IN ('replaced', 'removed')",
                     [newest],
                 )
                 con.execute(f"DELETE FROM {undo} WHERE dataset_id = ?", [newest])

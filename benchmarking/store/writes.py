@@ -164,3 +164,34 @@ def missing_references(con: duckdb.DuckDBPyConnection, changes: dict[str, pd.Dat
             if absent:
                 missing.setdefault(table, []).extend(f"{column} {r[0]!r}" for r in absent)
     return missing
+
+
+def remove_unwritten(
+    con: duckdb.DuckDBPyConnection, table: str, sets: pd.DataFrame, incoming: pd.DataFrame | None, dataset_id: int
+) -> int:
+    """Remove the stored rows of the whole sets ``sets`` names that ``incoming`` does not hold; return how many.
+
+    ``sets`` holds some key columns (``basket_id``): every stored row matching one of its
+    rows belongs to a set the write replaces whole. Removed rows are kept in the undo
+    shadow (action 'removed'), so the undo puts them back.
+    """
+    keys = table_keys(table)
+    if sets.empty:
+        return 0
+    by = [c for c in sets.columns if c in keys]
+    con.register("replaced_sets", sets[by].drop_duplicates().reset_index(drop=True))
+    kept = incoming[list(keys)].drop_duplicates() if incoming is not None and len(incoming) else None
+    try:
+        where = f"EXISTS (SELECT 1 FROM replaced_sets s WHERE {' AND '.join(f't.{c} = s.{c}' for c in by)})"
+        if kept is not None:
+            con.register("kept_rows", kept.reset_index(drop=True))
+            where += f" AND NOT EXISTS (SELECT 1 FROM kept_rows k WHERE {' AND '.join(f't.{k} = k.{k}' for k in keys)})"
+        undo = f"{UNDO_PREFIX}{table}"
+        removed = con.execute(f"INSERT INTO {undo} SELECT ?, 'removed', t.* FROM {table} t WHERE {where}", [dataset_id])
+        count = int(removed.fetchone()[0])
+        con.execute(f"DELETE FROM {table} t WHERE {where}")
+    finally:
+        con.unregister("replaced_sets")
+        if kept is not None:
+            con.unregister("kept_rows")
+    return count

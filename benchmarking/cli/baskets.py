@@ -1,0 +1,133 @@
+"""``python -m benchmarking basket list|show NAME|import FILE|export NAME``: the store's indicator baskets.
+
+NAME is a basket's id or its exact name. ``import`` shows what the file would do (the baskets
+in it, the rows each replaces and removes, every problem with its file, row and column),
+then writes it as one undoable import (``--dry-run`` stops after the preview); each basket
+in the file replaces the stored basket with its id whole. ``export`` writes the basket file
+(``basket_id, name, indicator_id, weight, note, version``) that ``import`` reads back,
+its text cells safe in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _store(args: argparse.Namespace):
+    from benchmarking.errors import BenchmarkingError
+    from benchmarking.store import Store, default_db_path
+
+    store = Store(args.db or default_db_path())
+    store.refuse_foreign()
+    if not store.exists():
+        raise BenchmarkingError(f"no store at {store.path}: check the --db path, or build one first")
+    return store
+
+
+def _catalogue(args: argparse.Namespace):
+    from benchmarking.service.catalogue import load_catalogue
+
+    return load_catalogue(_store(args).path)
+
+
+def _percent(share) -> str:
+    return "" if share is None or share != share else f"{share:.0%}"
+
+
+def basket_list(args: argparse.Namespace) -> int:
+    """Print one line per basket (id, name, version, indicators, themes, largest theme); return 0."""
+    from benchmarking.service.baskets import basket_table
+
+    table = basket_table(_catalogue(args))
+    table["largest_share"] = table["largest_share"].map(_percent)
+    print(table.fillna("").to_string(index=False))
+    return 0
+
+
+def basket_show(args: argparse.Namespace) -> int:
+    """Print the basket's indicators with their theme, weight and note; return 0."""
+    from benchmarking.service.baskets import basket_id_of, basket_rows, basket_table
+
+    catalogue = _catalogue(args)
+    basket_id = basket_id_of(catalogue, args.name)
+    about = basket_table(catalogue).set_index("basket_id").loc[basket_id]
+    version = f", version {about['version']}" if isinstance(about["version"], str) else ""
+    print(
+        f"{about['name']} ({basket_id}{version}): {about['indicators']} indicators in {about['themes']} themes; "
+        f"largest {about['largest_theme']} {_percent(about['largest_share'])}"
+    )
+    print(basket_rows(catalogue, basket_id).fillna("").to_string(index=False))
+    return 0
+
+
+def basket_import(args: argparse.Namespace) -> int:
+    """Preview a basket file, then import it as one undoable load (not with ``--dry-run``); return 0."""
+    from benchmarking.errors import ImportValidationError
+    from benchmarking.ingest.reading import file_sha256
+    from benchmarking.service.baskets import import_basket_frame, preview_basket_file, read_basket_file
+
+    store = _store(args)
+    path = Path(args.file)
+    frame = read_basket_file(path)
+    preview = preview_basket_file(store, frame, path.name)
+    print("Preview (nothing written yet):")
+    if len(preview.baskets):
+        print(preview.baskets.to_string(index=False))
+    if preview.issues:
+        print(f"{len(preview.issues)} problem(s); the first ones:")
+        for issue in preview.issues[:10]:
+            print(f"  - {issue}")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    if preview.issues:
+        raise ImportValidationError(preview.issues)
+    result = import_basket_frame(store, frame, path.name, sha256=file_sha256(path))
+    counts = result.counts.get("basket", {})
+    print(
+        f"Imported {path.name} into {store.path} (import {int(store.datasets()['id'].iloc[0])}): "
+        f"{counts.get('added', 0)} rows added, {counts.get('replaced', 0)} replaced, "
+        f"{counts.get('removed', 0)} removed (undo with: python -m benchmarking undo)"
+    )
+    return 0
+
+
+def basket_export(args: argparse.Namespace) -> int:
+    """Write the basket file to ``--out`` or standard output; return 0."""
+    from benchmarking.service.baskets import basket_id_of, export_basket
+    from benchmarking.text.escaping import spreadsheet_frame
+
+    catalogue = _catalogue(args)
+    frame = spreadsheet_frame(export_basket(catalogue, basket_id_of(catalogue, args.name)))
+    if args.out is None or str(args.out) == "-":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(args.out, index=False)
+        print(f"Wrote {len(frame):,} basket rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def add_commands(commands) -> None:
+    """Add the ``basket`` subcommand (list, show, import, export) to the CLI's subparsers."""
+    basket = commands.add_parser(
+        "basket",
+        help="list, show, import or export the indicator baskets positions are computed over",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = basket.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="one line per basket").set_defaults(run=basket_list)
+    show = actions.add_parser("show", help="a basket's indicators")
+    show.add_argument("name", metavar="NAME", help="basket id or exact name")
+    show.set_defaults(run=basket_show)
+    imp = actions.add_parser("import", help="import a basket file (preview, then one undoable import)")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
+    imp.set_defaults(run=basket_import)
+    export = actions.add_parser("export", help="write a basket file (CSV)")
+    export.add_argument("name", metavar="NAME", help="basket id or exact name")
+    export.add_argument("--out", type=Path, default=None, help="CSV file to write (default: standard output)")
+    export.set_defaults(run=basket_export)
