@@ -42,7 +42,7 @@ row[0].metric(
     "Overall performance",
     position_text(figures.overall.position, figures.overall.n),
     delta=_delta(figures.overall.position, figures.overall.previous),
-    help=f"Rank of the average rank over the basket's indicators ({BALANCES[bench.balance]}); "
+    help=f"Rank of the average rank over the basket's indicators, {BALANCES[bench.balance]}; "
     f"previous period {escape(figures.previous_period)}",
 )
 row[1].metric(
@@ -72,8 +72,11 @@ elif figures.deprivation.rank is not None:
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)
-warnings = [standing.rests_on.warning() for standing in (figures.overall, figures.core)]
-if any(warnings):  # one theme is over half of Overall or LA Core
+overall_on, core_on = figures.overall.rests_on, figures.core.rests_on
+# One theme over half of Overall or LA Core; LA Core's only when it is another theme (its share is on its card).
+repeats = overall_on.dominated and core_on.largest_theme == overall_on.largest_theme
+warnings = [overall_on.warning(), None if repeats else core_on.warning()]
+if any(warnings):
     st.warning(escape(" ".join(filter(None, warnings))), icon=":material/balance:")
 st.caption(escape(currency_text(figures.currency)))
 counts, directions = figures.quartile_counts, figures.directions
