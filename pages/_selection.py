@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS
+from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
 from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import beside_note, comparator_group
 from pages._cache import catalogue
@@ -50,6 +50,8 @@ class Selection:
         parts = [f"Comparator group: {self.group_label} ({self.group_size}){beside}"]
         if extra:
             parts.append(extra)
+        if (self.basket, self.balance) != (ALL_PUBLISHED, INDICATORS):  # a chart saved as PNG says its basis
+            parts.append(self.basis())
         return ". ".join(parts)
 
 
@@ -121,7 +123,7 @@ def sidebar() -> Selection:
         briefing=bool(st.session_state["sel_briefing"]),
         beside_note=beside_note(cat, group),
         basket=st.session_state["sel_basket"],
-        basket_name=choices["basket"][st.session_state["sel_basket"]],
+        basket_name=resolve_basket(cat.baskets, st.session_state["sel_basket"]).label(),
         balance=st.session_state["sel_balance"],
         notices=notices,
     )

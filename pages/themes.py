@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.method.baskets import resolve_basket
 from benchmarking.service import explain
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, position_text
@@ -25,13 +26,14 @@ from pages._themes_table import draw_basis, draw_league_table, with_indicator_co
 
 
 @st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
-def _stability(path: str, file_stamp: float, period: str, focus: str):
-    return explain.rank_stability(catalogue(), period, focus)
+def _stability(path: str, file_stamp: float, period: str, focus: str, basket: str, balance: str):
+    cat = catalogue()
+    return explain.rank_stability(cat, period, focus, basket=resolve_basket(cat.baskets, basket), balance=balance)
 
 
 def cached_stability(selection):
-    """Return the focus authority's positions under every group (cached per period and focus)."""
-    return _stability(db_path(), stamp(), selection.period, selection.focus)
+    """Return the focus authority's positions under every group (cached per period, focus, basket and balance)."""
+    return _stability(db_path(), stamp(), selection.period, selection.focus, selection.basket, selection.balance)
 
 
 selection = current_selection()
@@ -103,6 +105,7 @@ else:
     st.caption(
         f"{escape(selection.focus_name)}'s positions in {escape(selection.period)} under every comparator group "
         "(each group ranked on its own; in a group it is not in, where it would stand beside the members)."
+        f" {escape(selection.basis())}."
     )
     st.dataframe(
         explain.stability_table(stability).rename(

@@ -14,7 +14,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from apptest_helpers import FOCUS, LATEST, metrics, open_page, position_words
+from apptest_helpers import FOCUS, LATEST, charts, metrics, open_page, position_words
 
 from benchmarking.method.baskets import ALL_PUBLISHED
 from benchmarking.method.positions import LA_CORE, OVERALL
@@ -122,7 +122,7 @@ def test_a_link_opens_on_its_basket_and_balance(basket_store, basket_catalogue, 
     assert not at.exception
     assert (box(at, "basket").value, box(at, "balance").value) == (BASKET_ID, "themes")
     assert metrics(at)["Overall performance"] == engine_overall(basket_catalogue, BASKET_ID, "themes")
-    assert f"Positions over '{BASKET_NAME}', every theme counts once" in at.caption[0].value
+    assert markdown(f"Positions over '{BASKET_NAME} (v1)', every theme counts once") in at.caption[0].value
     assert not any("does not have" in w.value for w in at.warning)
 
 
@@ -174,6 +174,8 @@ def test_quadrant_and_themes_say_what_the_positions_rest_on(basket_store, basket
     bench = benchmark_for(basket_catalogue, "all", FOCUS, basket=BASKET_ID, balance="themes")
     line = rests_on(basket_catalogue, bench, FOCUS, LATEST).text()
     assert any(markdown(line) in c.value for c in at.caption), line
+    # The chart's subtitle (so its PNG) names the basket and the balance too.
+    assert f"Positions over '{BASKET_NAME} (v1)', every theme counts once" in charts(at)[0].subtitle
 
     at.switch_page("pages/themes.py").run()
     assert not at.exception
@@ -182,6 +184,10 @@ def test_quadrant_and_themes_say_what_the_positions_rest_on(basket_store, basket
     counts = "; ".join(f"{t} {n}" for t, n in zip(mine["theme"], mine["n_indicators"]))
     assert any(f"Indicators ranked for {FOCUS_NAME_IN_DEMO} in {LATEST}" in c.value for c in at.caption)
     assert any(markdown(counts) in c.value for c in at.caption), counts
+    # Stability across groups is over the same basket and balance: its "all" row is the Overall card's figure.
+    [stability] = [d.value for d in at.dataframe if "Comparator group" in d.value.columns]
+    expected = engine_overall(basket_catalogue, BASKET_ID, "themes")
+    assert stability.loc[stability["Comparator group"].str.lower() == "all authorities", OVERALL].tolist() == [expected]
 
 
 @pytest.fixture(scope="module")
