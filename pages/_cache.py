@@ -60,6 +60,11 @@ def _method(selection: Selection) -> tuple[str, str]:
     return selection.basket, selection.balance
 
 
+def _key(selection: Selection) -> tuple:
+    """Return the cache key of the selection's benchmark: store, group, focus, scaling, basket and balance."""
+    return db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, _method(selection)
+
+
 @st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
 def _benchmark(
     path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, method: tuple[str, str]
@@ -73,7 +78,7 @@ def benchmark(selection: Selection) -> Benchmark:
     """Return the engine's results for the selected group, basket and balance (cached per choice)."""
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
     # The focus authority is placed in or beside its group (service.benchmark.comparator_group): part of the key.
-    return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, _method(selection))
+    return _benchmark(*_key(selection))
 
 
 @st.cache_resource(show_spinner="Ranking the focus authority with the group ...", max_entries=4)
@@ -87,40 +92,20 @@ def _ranked_with_focus(
 
 def benchmark_with_focus(selection: Selection) -> Benchmark:
     """Return the engine's results with the focus ranked as a member (the group's own when it is one)."""
-    if not selection.beside_note:
-        return benchmark(selection)
-    return _ranked_with_focus(
-        db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, _method(selection)
-    )
+    return _ranked_with_focus(*_key(selection)) if selection.beside_note else benchmark(selection)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _overview(
-    path: str,
-    file_stamp: float,
-    group_id: str,
-    focus_for_group: str | None,
-    scaled: bool,
-    method: tuple[str, str],
-    period: str,
-    focus: str,
+    path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, method: tuple[str, str], period: str
 ) -> Overview:
     cat = _catalogue(path, file_stamp)
-    return overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled, method), period, focus)
+    return overview(cat, _benchmark(path, file_stamp, group_id, focus, scaled, method), period, focus)
 
 
 def overview_figures(selection: Selection) -> Overview:
     """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
-    return _overview(
-        db_path(),
-        stamp(),
-        selection.group_id,
-        selection.focus,
-        selection.scaled,
-        _method(selection),
-        selection.period,
-        selection.focus,
-    )
+    return _overview(*_key(selection), selection.period)
 
 
 @st.cache_resource(show_spinner="Preparing the briefing ...", max_entries=8)
