@@ -55,57 +55,73 @@ def catalogue() -> Catalogue:
     return _catalogue(db_path(), stamp())
 
 
+def _method(selection: Selection) -> tuple[str, str]:
+    """Return the selection's (basket id, balance): part of every cache key below."""
+    return selection.basket, selection.balance
+
+
+def _key(selection: Selection) -> tuple:
+    """Return the cache key of the selection's benchmark: store, group, focus, scaling, basket and balance."""
+    return db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, _method(selection)
+
+
 @st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
-def _benchmark(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool) -> Benchmark:
-    return benchmark_for(_catalogue(path, file_stamp), group_id, focus_for_group, scaled=scaled)
+def _benchmark(
+    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, method: tuple[str, str]
+) -> Benchmark:
+    basket, balance = method
+    cat = _catalogue(path, file_stamp)
+    return benchmark_for(cat, group_id, focus_for_group, scaled=scaled, basket=basket, balance=balance)
 
 
 def benchmark(selection: Selection) -> Benchmark:
-    """Return the engine's results for the selected group (cached per group and options)."""
+    """Return the engine's results for the selected group, basket and balance (cached per choice)."""
     # Only neighbour lists depend on the focus authority; other groups share one cache entry.
     # The focus authority is placed in or beside its group (service.benchmark.comparator_group): part of the key.
-    return _benchmark(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
+    return _benchmark(*_key(selection))
 
 
 @st.cache_resource(show_spinner="Ranking the focus authority with the group ...", max_entries=4)
-def _ranked_with_focus(path: str, file_stamp: float, group_id: str, focus: str, scaled: bool) -> Benchmark:
-    return benchmark_with_focus_ranked(_catalogue(path, file_stamp), group_id, focus, scaled=scaled)
+def _ranked_with_focus(
+    path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, method: tuple[str, str]
+) -> Benchmark:
+    basket, balance = method
+    cat = _catalogue(path, file_stamp)
+    return benchmark_with_focus_ranked(cat, group_id, focus, scaled=scaled, basket=basket, balance=balance)
 
 
 def benchmark_with_focus(selection: Selection) -> Benchmark:
     """Return the engine's results with the focus ranked as a member (the group's own when it is one)."""
-    if not selection.beside_note:
-        return benchmark(selection)
-    return _ranked_with_focus(db_path(), stamp(), selection.group_id, selection.focus, selection.scaled)
+    return _ranked_with_focus(*_key(selection)) if selection.beside_note else benchmark(selection)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _overview(
-    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, period: str, focus: str
+    path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, method: tuple[str, str], period: str
 ) -> Overview:
     cat = _catalogue(path, file_stamp)
-    return overview(cat, _benchmark(path, file_stamp, group_id, focus_for_group, scaled), period, focus)
+    return overview(cat, _benchmark(path, file_stamp, group_id, focus, scaled, method), period, focus)
 
 
 def overview_figures(selection: Selection) -> Overview:
     """Return the Overview's headline figures for the selection (cached; treat as read-only)."""
-    return _overview(
-        db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, selection.period, selection.focus
-    )
+    return _overview(*_key(selection), selection.period)
 
 
 @st.cache_resource(show_spinner="Preparing the briefing ...", max_entries=8)
-def _briefing(path: str, file_stamp: float, group_id: str, focus_for_group: str | None, focus: str, period: str):
+def _briefing(
+    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, method: tuple[str, str], period: str
+):
     from benchmarking.briefing.pack import build_briefing
 
     cat = _catalogue(path, file_stamp)
-    bench = _benchmark(path, file_stamp, group_id, focus_for_group, False)
-    return build_briefing(cat, bench, period, focus)
+    bench = _benchmark(path, file_stamp, group_id, focus_for_group, False, method)
+    return build_briefing(cat, bench, period, focus_for_group)
 
 
 def briefing(selection: Selection):
-    """Return the Cabinet briefing for the selection (cached; treat as read-only)."""
-    return _briefing(db_path(), stamp(), selection.group_id, selection.focus, selection.focus, selection.period)
+    """Return the Cabinet briefing for the selection, over its basket and balance (cached; treat as read-only)."""
+    return _briefing(db_path(), stamp(), selection.group_id, selection.focus, _method(selection), selection.period)
 
 
 def briefing_file(selection: Selection, kind: str) -> bytes:

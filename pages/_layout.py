@@ -64,8 +64,11 @@ def page_header(page: str, selection: Selection) -> None:
     )
     st.caption(
         f"**{escape(selection.focus_name)}** · {escape(selection.period)} · comparator group: "
-        f"{escape(selection.group_label)} ({selection.group_size} authorities{existed})"
+        f"{escape(selection.group_label)} ({selection.group_size} authorities{existed}) · "
+        f"{escape(selection.basis())}"
     )
+    for notice in selection.notices:  # a basket or balance in the link that the store does not have
+        st.warning(escape(notice), icon=":material/link_off:")
     if selection.beside_note:  # the focus is not a member: say so on every page
         st.info(escape(selection.beside_note), icon=":material/call_split:")
     demo_banner()

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
+from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
 from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import beside_note, comparator_group
 from pages._cache import catalogue
+from pages._kept import initial as _initial
+from pages._kept import widget
+from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
 from pages._navigation import ensure_entry_run
 from pages._text import dataset_line, escape
 
@@ -28,6 +32,17 @@ class Selection:
     scaled: bool = False
     beside_note: str | None = None
     """Set when the focus is not a group member: it is shown beside the group, not ranked in it."""
+    basket: str = ALL_PUBLISHED
+    """The id of the basket of indicators the positions are computed over (``method.baskets``)."""
+    basket_name: str = ALL_PUBLISHED_NAME
+    balance: str = INDICATORS
+    """How Overall and LA Core weigh the themes: ``indicators`` (the Compendium's rule) or ``themes``."""
+    notices: tuple[str, ...] = ()
+    """Plain-text notices about the URL (a basket or balance it named that the store does not have)."""
+
+    def basis(self) -> str:
+        """Return what the positions are averaged over, in words (plain text: escape before drawing)."""
+        return f"Positions over '{self.basket_name}', {BALANCES[self.balance]}"
 
     def subtitle(self, extra: str = "") -> str:
         """Return a chart subtitle naming the group, its size and the dataset kind."""
@@ -35,33 +50,14 @@ class Selection:
         parts = [f"Comparator group: {self.group_label} ({self.group_size}){beside}"]
         if extra:
             parts.append(extra)
+        if (self.basket, self.balance) != (ALL_PUBLISHED, INDICATORS):  # a chart saved as PNG says its basis
+            parts.append(self.basis())
         return ". ".join(parts)
 
 
 _PARAMS = ("focus", "period", "group", "briefing")
 """Selection keys; each is kept in session state as ``sel_<key>`` (which survives page
 switches, unlike widget state) and mirrored in the URL query string as ``<key>``."""
-
-
-def _initial(key: str, options: list[str], default: str) -> str:
-    """Return the kept value, else the URL's value if valid, else the default."""
-    kept = st.session_state.get(f"sel_{key}")
-    if kept in options:
-        return kept
-    from_url = st.query_params.get(key)
-    return from_url if from_url in options else default
-
-
-def _keep(key: str, widget_key: str) -> None:
-    """Widget callback: copy the widget's new value into the kept selection."""
-    st.session_state[f"sel_{key}"] = st.session_state[widget_key]
-
-
-def widget(kind, label: str, key: str, widget_key: str | None = None, **kwargs):
-    """Draw a widget whose value is the kept selection and that updates it when changed."""
-    widget_key = widget_key or f"w_{key}"
-    st.session_state[widget_key] = st.session_state[f"sel_{key}"]
-    return kind(label, key=widget_key, on_change=_keep, args=(key, widget_key), **kwargs)
 
 
 def sidebar() -> Selection:
@@ -82,6 +78,8 @@ def sidebar() -> Selection:
     groups = available_groups(authorities, cat.comparator_groups, st.session_state["sel_focus"])
     group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
     st.session_state["sel_group"] = _initial("group", list(groups["id"]), "all")
+    choices = method_choices(cat)
+    notices = keep_method(choices)
 
     with st.sidebar:
         st.header("Compare")
@@ -90,6 +88,7 @@ def sidebar() -> Selection:
         widget(
             st.selectbox, "Comparator group", "group", options=list(group_labels), format_func=lambda g: group_labels[g]
         )
+        draw_method(choices)
         if not st.session_state["sel_briefing"]:  # in briefing mode the toggle moves to the page top
             widget(
                 st.toggle,
@@ -105,6 +104,7 @@ def sidebar() -> Selection:
         value = ("1" if value else "0") if key == "briefing" else value
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    mirror_method()
 
     group_id = st.session_state["sel_group"]
     focus = st.session_state["sel_focus"]
@@ -122,6 +122,10 @@ def sidebar() -> Selection:
         group_size=group.size,
         briefing=bool(st.session_state["sel_briefing"]),
         beside_note=beside_note(cat, group),
+        basket=st.session_state["sel_basket"],
+        basket_name=resolve_basket(cat.baskets, st.session_state["sel_basket"]).label(),
+        balance=st.session_state["sel_balance"],
+        notices=notices,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
@@ -41,14 +42,17 @@ row[0].metric(
     "Overall performance",
     position_text(figures.overall.position, figures.overall.n),
     delta=_delta(figures.overall.position, figures.overall.previous),
-    help=f"Rank of the average rank over all indicators; previous period {escape(figures.previous_period)}",
+    help=f"Rank of the average rank over the basket's indicators, {BALANCES[bench.balance]}; "
+    f"previous period {escape(figures.previous_period)}",
 )
 row[1].metric(
     "LA Core performance",
     position_text(figures.core.position, figures.core.n),
     delta=_delta(figures.core.position, figures.core.previous),
-    help="Rank of the average rank over the indicators of county council functions",
+    help="Rank of the average rank over the basket's indicators of county council functions",
 )
+for column, standing in zip(row, (figures.overall, figures.core)):  # what each position rests on
+    column.caption(escape(standing.rests_on.text()))
 row[2].metric(
     *spend_card(figures),  # fixed label, figure in words
     help=f"Net revenue expenditure per head {money(figures.spend.value)} "
@@ -68,6 +72,12 @@ elif figures.deprivation.rank is not None:
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)
+overall_on, core_on = figures.overall.rests_on, figures.core.rests_on
+# One theme over half of Overall or LA Core; LA Core's only when it is another theme (its share is on its card).
+repeats = overall_on.dominated and core_on.largest_theme == overall_on.largest_theme
+warnings = [overall_on.warning(), None if repeats else core_on.warning()]
+if any(warnings):
+    st.warning(escape(" ".join(filter(None, warnings))), icon=":material/balance:")
 st.caption(escape(currency_text(figures.currency)))
 counts, directions = figures.quartile_counts, figures.directions
 row = st.columns(4)

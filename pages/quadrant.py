@@ -8,6 +8,7 @@ from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.context_views import context_ranks, quadrant_view
 from benchmarking.service.overview import data_currency
+from benchmarking.service.rests_on import rests_on
 from benchmarking.text.formatting import currency_text, money
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 
@@ -61,7 +62,11 @@ summary = (
 )
 show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=escape(selection.focus_name)))
-st.caption(escape(currency_text(data_currency(cat, bench, theme, selection.period))))
+resting = rests_on(cat, bench, selection.focus, selection.period, theme)  # what the focus's position rests on
+currency_line = currency_text(data_currency(cat, bench, theme, selection.period))
+st.caption(escape(f"{selection.basis()}. {resting.text()}. {currency_line}"))
+if resting.warning():
+    st.warning(escape(resting.warning()), icon=":material/balance:")
 positioned = bench.positions[
     (bench.positions["theme"] == theme)
     & (bench.positions["period"] == selection.period)

@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from benchmarking import charts
+from benchmarking.method.baskets import resolve_basket
 from benchmarking.service import explain
 from benchmarking.service.overview import data_currency
-from benchmarking.service.views import theme_quartiles, theme_table
-from benchmarking.text.formatting import currency_text, ordinal, position_text
+from benchmarking.text.formatting import currency_text, position_text
 from benchmarking.text.narrative import theme_summary
 from pages._common import (
     benchmark,
     catalogue,
     current_selection,
     db_path,
-    download_csv,
     escape,
     overview_figures,
     page_header,
     show_chart,
-    slug,
     stamp,
     style,
 )
-
-QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
-QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
+from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
 
 
 @st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
-def _stability(path: str, file_stamp: float, period: str, focus: str):
-    return explain.rank_stability(catalogue(), period, focus)
+def _stability(path: str, file_stamp: float, period: str, focus: str, basket: str, balance: str):
+    cat = catalogue()
+    return explain.rank_stability(cat, period, focus, basket=resolve_basket(cat.baskets, basket), balance=balance)
 
 
 def cached_stability(selection):
-    """Return the focus authority's positions under every group (cached per period and focus)."""
-    return _stability(db_path(), stamp(), selection.period, selection.focus)
+    """Return the focus authority's positions under every group (cached per period, focus, basket and balance)."""
+    return _stability(db_path(), stamp(), selection.period, selection.focus, selection.basket, selection.balance)
 
 
 selection = current_selection()
@@ -51,40 +47,11 @@ title = f"{selection.focus_name}: position by theme, {selection.period}"
 # Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
 n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
 chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(), style=style(selection))
+positions = with_indicator_counts(positions, bench, selection)  # the table says what each position rests on
 show_chart(chart, positions, title, key="theme-positions", summary=theme_summary(figures, n_ranked))
+draw_basis(positions, selection)
 
-table = theme_table(cat, bench, selection.period)
-theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
-st.subheader(f"League table, {escape(selection.period)}")
-st.caption(
-    "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
-    "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort."
-)
-quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
-# Within a column the quartile follows from the position, so each cell's label can look it up.
-quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
-display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
-display = display.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns=["authority_code", "in_group"])
-styler = display.style.apply(
-    lambda column: ["" if pd.isna(q) else f"background-color: {QUARTILE_FILL[q]}" for q in quartiles[column.name]],
-    subset=theme_columns,
-)
-for column in theme_columns:
-    styler = styler.format(
-        lambda p, q=quartile_of[column]: " · ".join(filter(None, [ordinal(p), QUARTILE_TEXT.get(q.get(p))])),
-        subset=[column],
-        na_rep="",
-    )
-styler = styler.apply(
-    lambda row: (
-        ["font-weight: bold; border: 2px solid #D55E00"] * len(row)
-        if table.loc[row.name, "authority_code"] == selection.focus
-        else [""] * len(row)
-    ),
-    axis=1,
-)
-st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(display) + 1), 1250))
-download_csv("Download league table (CSV)", table, f"theme-league-table-{slug(selection.period)}.csv")
+theme_columns = draw_league_table(cat, bench, selection)
 
 st.subheader("Why this rank?")
 theme_choice = st.selectbox("Position to explain", theme_columns, key="why_theme")
@@ -138,6 +105,7 @@ else:
     st.caption(
         f"{escape(selection.focus_name)}'s positions in {escape(selection.period)} under every comparator group "
         "(each group ranked on its own; in a group it is not in, where it would stand beside the members)."
+        f" {escape(selection.basis())}."
     )
     st.dataframe(
         explain.stability_table(stability).rename(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from benchmarking.method.baskets import ALL, INDICATORS, Basket
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, comparator_group, compute
 from benchmarking.service.catalogue import Catalogue
@@ -97,8 +98,15 @@ def why_this_rank(
     return rows[columns], summary
 
 
-def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[str] | None = None) -> pd.DataFrame:
-    """Return the focus authority's positions under every comparator group.
+def rank_stability(
+    catalogue: Catalogue,
+    period: str,
+    focus: str,
+    themes: list[str] | None = None,
+    basket: Basket = ALL,
+    balance: str = INDICATORS,
+) -> pd.DataFrame:
+    """Return the focus authority's positions under every comparator group (over ``basket``, with ``balance``).
 
     Columns: group_id, group_label, group_size (members), theme, position, n_positioned,
     average_rank, in_group. In a group it is not a member of, the position is where it would
@@ -113,7 +121,7 @@ def rank_stability(catalogue: Catalogue, period: str, focus: str, themes: list[s
         in_group = focus in group.members
         if not (in_group or group.beside == focus) or group.size < 2:
             continue
-        bench = compute(catalogue, group)
+        bench = compute(catalogue, group, basket=basket, balance=balance)
         mine = focus_positions(bench, period, focus)
         mine = mine[mine["theme"].isin(themes)]
         label = group.label if in_group else f"{group.label} ({catalogue.authority_name(focus)} beside the group)"

@@ -13,6 +13,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import context_ranks, quadrant_view
+from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 
 
@@ -44,6 +45,8 @@ class Standing:
     """Authorities positioned."""
     previous: int | None
     """Its position in the previous period."""
+    rests_on: RestsOn | None = None
+    """What the position rests on: basket, indicators ranked, the largest theme's share."""
 
 
 @dataclass(frozen=True)
@@ -149,8 +152,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         previous_period=prev,
         group_label=bench.group.label,
         group_size=bench.group.size,
-        overall=_standing(pos, prev_pos, OVERALL),
-        core=_standing(pos, prev_pos, LA_CORE),
+        overall=_standing(pos, prev_pos, OVERALL, rests_on(catalogue, bench, focus, period, OVERALL)),
+        core=_standing(pos, prev_pos, LA_CORE, rests_on(catalogue, bench, focus, period, LA_CORE)),
         spend=spend,
         funding=_context_rank(context_ranks(catalogue, bench, OVERALL, "Funding", period), focus),
         deprivation=_context_rank(context_ranks(catalogue, bench, OVERALL, "Deprivation", period), focus),
@@ -178,9 +181,9 @@ def _position(frame: pd.DataFrame, theme: str) -> tuple[int | None, int | None]:
     return int(frame.loc[theme, "position"]), int(frame.loc[theme, "n_positioned"])
 
 
-def _standing(pos: pd.DataFrame, prev_pos: pd.DataFrame, theme: str) -> Standing:
+def _standing(pos: pd.DataFrame, prev_pos: pd.DataFrame, theme: str, basis: RestsOn) -> Standing:
     position, n = _position(pos, theme)
-    return Standing(position=position, n=n, previous=_position(prev_pos, theme)[0])
+    return Standing(position=position, n=n, previous=_position(prev_pos, theme)[0], rests_on=basis)
 
 
 def _context_rank(frame: pd.DataFrame, focus: str) -> ContextRank:
