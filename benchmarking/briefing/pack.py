@@ -75,6 +75,8 @@ class Briefing:
     narrative: list[str]
     figures: Overview
     slides: list[Slide]
+    basket: str = ""
+    """Which basket and balance the positions rest on, in words."""
 
     @property
     def title(self) -> str:
@@ -230,6 +232,7 @@ def build_briefing(
         narrative=narrative,
         figures=figures,
         slides=slides,
+        basket=basket_line,
     )
 
 

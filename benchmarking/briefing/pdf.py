@@ -177,6 +177,7 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
             f"Dataset: {_escape(briefing.dataset_label)}", styles["warning"] if briefing.is_demo else styles["body"]
         ),
         Paragraph(f"Data sources: {_escape(briefing.sources)}", styles["body"]),
+        Paragraph(_escape(briefing.basket), styles["body"]),
         Spacer(1, 6 * mm),
         Paragraph("<b>Contents</b>", styles["body"]),
         contents,
