@@ -47,16 +47,18 @@ def _notes(slide, text: str) -> None:
 
 
 def _rests_on(slide, spec) -> None:
-    """Write what the slide's positions rest on, and any warning, along the foot of the slide."""
-    lines = [(line, GREY, False) for line in spec.rests_on] + [(line, FOCUS, True) for line in spec.warnings]
-    if not lines:
+    """Write what the slide's positions rest on (one paragraph) and any warnings (another) along
+    the foot of the slide."""
+    paragraphs = [("  ·  ".join(spec.rests_on), GREY, False), (" ".join(spec.warnings), FOCUS, True)]
+    paragraphs = [item for item in paragraphs if item[0]]
+    if not paragraphs:
         return
     box = slide.shapes.add_textbox(Inches(0.5), RESTS_ON_TOP, Inches(12.3), HEIGHT - RESTS_ON_TOP)
     frame = box.text_frame
     frame.word_wrap = True
-    for k, (line, colour, bold) in enumerate(lines):
+    for k, (text, colour, bold) in enumerate(paragraphs):
         paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
-        paragraph.text = line
+        paragraph.text = text
         paragraph.font.size = Pt(11)
         paragraph.font.bold = bold
         paragraph.font.color.rgb = colour
