@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.method.positions import LA_CORE, OVERALL
+from pages._beyond_baskets import draw_baskets
 from pages._beyond_certainty import draw_certainty
 from pages._beyond_money import draw_value_for_money
 from pages._beyond_peers import draw_significance, draw_similar
@@ -32,13 +33,15 @@ cache_key = (db_path(), stamp(), selection.group_id, selection.focus)
 columns_choice = [OVERALL, LA_CORE] + cat.themes
 st.markdown(
     "A position such as *3rd of 32* rests on a basket of indicators with missing data, ties and noise. "
-    "This page asks how sure that position is, how it depends on the weight each theme carries, who gets "
+    "This page asks how sure that position is, how it depends on the weight each theme carries and on the "
+    "basket, who gets "
     "more for their money, who is genuinely like us, and which changes since last year are more than "
     "the usual year-to-year movement."
 )
 
 draw_certainty(selection, cat, bench, names, cache_key, columns_choice)  # 1. rank uncertainty
 draw_weights(selection, cat, bench, names)  # 2. sensitivity to theme weights
+draw_baskets(selection, cat, bench, cache_key)  # 2b. sensitivity to the basket and balance
 draw_value_for_money(selection, cat, bench, names, columns_choice)  # 3. value for money
 draw_similar(selection, cat, names)  # 4. similar authorities
 draw_significance(selection, cat, bench, cache_key)  # 5. significance of change

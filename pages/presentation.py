@@ -38,6 +38,10 @@ elif slide.table is not None:
     st.dataframe(slide.table, hide_index=True, width="stretch")
 for line in slide.bullets:
     st.markdown(escape(line))
+for line in slide.rests_on:
+    st.caption(escape(line))
+for line in slide.warnings:
+    st.warning(escape(line))
 if slide.note and slide.chart is not None:
     with st.expander("How to read this chart"):
         st.markdown(escape(slide.note))

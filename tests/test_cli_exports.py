@@ -29,6 +29,8 @@ def test_ranks_export_equals_a_direct_engine_run(demo_store, tmp_path):
         "n_ranked",
         "quartile",
         "in_group",
+        "basket",
+        "balance",
     ]
     assert exported["in_group"].all()  # the default group, all authorities, holds the focus
     assert set(exported["period"]) == {"2021/22"}

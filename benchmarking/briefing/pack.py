@@ -14,11 +14,13 @@ import pandas as pd
 
 from benchmarking import charts
 from benchmarking.method import travel
+from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import funding_view, quadrant_view
 from benchmarking.service.overview import Overview, overview
+from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.text.escaping import CELL_LIMIT, shorten
 from benchmarking.text.formatting import money, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
@@ -52,6 +54,10 @@ class Slide:
     bullets: list[str] = field(default_factory=list)
     cards: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""
+    rests_on: list[str] = field(default_factory=list)
+    """What each position on the slide rests on, one line each (``service.rests_on``)."""
+    warnings: list[str] = field(default_factory=list)
+    """A warning for each combined position that one theme makes up more than half of."""
 
 
 @dataclass
@@ -69,6 +75,8 @@ class Briefing:
     narrative: list[str]
     figures: Overview
     slides: list[Slide]
+    basket: str = ""
+    """Which basket and balance the positions rest on, in words."""
 
     @property
     def title(self) -> str:
@@ -87,6 +95,14 @@ def _dataset_label(catalogue: Catalogue) -> tuple[str, str]:
     label = catalogue.dataset_label
     sources = settings.get("sources") or "; ".join(catalogue.datasets["source"].dropna().astype(str).unique()[:5])
     return label, sources
+
+
+def _rests_on_lines(found: list[RestsOn]) -> dict:
+    """Return a slide's ``rests_on`` and ``warnings`` fields for the positions it shows."""
+    return {
+        "rests_on": [shorten(item.text(), 4 * CELL_LIMIT) for item in found],
+        "warnings": [shorten(w, 4 * CELL_LIMIT) for item in found if (w := item.warning())],
+    }
 
 
 def build_briefing(
@@ -112,11 +128,13 @@ def build_briefing(
     group = f"{shorten(bench.group.label)} ({bench.group.size})"
     subtitle = f"Comparator group: {group}. {label}"
     narrative = overview_sentences(figures)
+    rested = {theme: rests_on(catalogue, bench, focus, period, theme) for theme in [OVERALL, LA_CORE]}
+    basket_line = f"Positions rest on the basket '{shorten(bench.basket.label())}': {BALANCES[bench.balance]}"
     slides: list[Slide] = [
         Slide(
             title=f"County benchmarking briefing, {period}",
             subtitle=f"{council} · comparator group: {group}",
-            bullets=[f"Dataset: {label}", f"Sources: {sources}"],
+            bullets=[f"Dataset: {label}", f"Sources: {sources}", basket_line],
             note="Title slide.",
         ),
         Slide(
@@ -132,6 +150,7 @@ def build_briefing(
             ],
             bullets=narrative,
             note="Headline positions: 1st = best performance; spend and funding rank 1st = highest per head.",
+            **_rests_on_lines(list(rested.values())),
         ),
     ]
     for theme in [OVERALL, LA_CORE] + catalogue.themes:
@@ -161,6 +180,7 @@ def build_briefing(
                 table=view,
                 bullets=[placement] if placement else [],
                 note=HOW_TO_READ_QUADRANT,
+                **_rests_on_lines([rested.get(theme) or rests_on(catalogue, bench, focus, period, theme)]),
             )
         )
     positions = figures.theme_positions
@@ -173,6 +193,7 @@ def build_briefing(
             ),
             table=positions,
             note=HOW_TO_READ_THEMES,
+            **_rests_on_lines([rested[OVERALL]]),
         )
     )
     bottom = travel.bottom_quartile(bench.ranks, catalogue.indicators, focus, period=period)
@@ -211,6 +232,7 @@ def build_briefing(
         narrative=narrative,
         figures=figures,
         slides=slides,
+        basket=basket_line,
     )
 
 

@@ -177,6 +177,7 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
             f"Dataset: {_escape(briefing.dataset_label)}", styles["warning"] if briefing.is_demo else styles["body"]
         ),
         Paragraph(f"Data sources: {_escape(briefing.sources)}", styles["body"]),
+        Paragraph(_escape(briefing.basket), styles["body"]),
         Spacer(1, 6 * mm),
         Paragraph("<b>Contents</b>", styles["body"]),
         contents,
@@ -198,13 +199,15 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
             story.append(Spacer(1, 4 * mm))
             story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
         elif png is not None:
-            story.append(_Chart(png, width, height - 70 * mm, passes))
+            story.append(_Chart(png, width, height - 85 * mm, passes))
             story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
             story.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
         elif slide.table is not None:
             story.append(_table(slide.table, styles) if len(slide.table) else Paragraph("None.", styles["body"]))
             story.append(Spacer(1, 3 * mm))
             story.append(Paragraph(_escape(slide.note), styles["note"]))
+        story.extend(Paragraph(_escape(line), styles["note"]) for line in slide.rests_on)
+        story.extend(Paragraph(f"<b>{_escape(line)}</b>", styles["warning"]) for line in slide.warnings)
         story.append(PageBreak())
     story.append(Paragraph("Data sources", styles["title"]))
     story.append(Paragraph(_escape(briefing.sources), styles["body"]))

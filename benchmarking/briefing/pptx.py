@@ -17,6 +17,8 @@ from benchmarking.text.escaping import CELL_LIMIT, shorten
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 ROWS_PER_SLIDE = 12
+RESTS_ON_TOP = Inches(6.55)
+"""Where the lines saying what the slide's positions rest on start (charts and cards end above)."""
 DARK = RGBColor(0x1F, 0x1F, 0x1F)
 FOCUS = RGBColor(0xD5, 0x5E, 0x00)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -44,12 +46,35 @@ def _notes(slide, text: str) -> None:
     slide.notes_slide.notes_text_frame.text = text
 
 
+def _rests_on(slide, spec) -> None:
+    """Write what the slide's positions rest on (one paragraph) and any warnings (another) along
+    the foot of the slide."""
+    paragraphs = [("  ·  ".join(spec.rests_on), GREY, False), (" ".join(spec.warnings), FOCUS, True)]
+    paragraphs = [item for item in paragraphs if item[0]]
+    if not paragraphs:
+        return
+    box = slide.shapes.add_textbox(Inches(0.5), RESTS_ON_TOP, Inches(12.3), HEIGHT - RESTS_ON_TOP)
+    frame = box.text_frame
+    frame.word_wrap = True
+    for k, (text, colour, bold) in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+        paragraph.text = text
+        paragraph.font.size = Pt(11)
+        paragraph.font.bold = bold
+        paragraph.font.color.rgb = colour
+
+
+def _with_rests_on(note: str, spec) -> str:
+    """Return the speaker notes with what the positions rest on, and any warning, after them."""
+    return "\n".join([note, *spec.rests_on, *spec.warnings]) if spec.rests_on or spec.warnings else note
+
+
 def _picture(slide, png: bytes) -> None:
     from PIL import Image
 
     with Image.open(io.BytesIO(png)) as image:
         ratio = image.width / image.height
-    max_w, max_h = Inches(12.3), Inches(5.9)
+    max_w, max_h = Inches(12.3), RESTS_ON_TOP - Inches(1.5)
     width = max_w if max_w / ratio <= max_h else Emu(int(max_h * ratio))
     height = Emu(int(width / ratio))
     left = Emu(int((WIDTH - width) / 2))
@@ -109,14 +134,16 @@ def to_pptx(briefing: Briefing, images: list[bytes | None] | None = None) -> byt
                 top = Inches(1.55 + (k // 3) * 1.35)
                 _text(slide, left, top, Inches(4.0), Inches(0.45), label, 16, colour=GREY)
                 _text(slide, left, top + Inches(0.4), Inches(4.0), Inches(0.8), value, 32, bold=True)
-            _text(slide, Inches(0.5), Inches(4.35), Inches(12.3), Inches(3.0), " ".join(slide_spec.bullets), 16)
-            _notes(slide, slide_spec.note + "\n\n" + "\n".join(slide_spec.bullets))
+            _text(slide, Inches(0.5), Inches(4.35), Inches(12.3), Inches(2.2), " ".join(slide_spec.bullets), 16)
+            _rests_on(slide, slide_spec)
+            _notes(slide, _with_rests_on(slide_spec.note + "\n\n" + "\n".join(slide_spec.bullets), slide_spec))
             continue
         if png is not None:
             slide = deck.slides.add_slide(blank)
             _title(slide, slide_spec.title, slide_spec.bullets[0] if slide_spec.bullets else "")
             _picture(slide, png)
-            _notes(slide, "How to read this chart: " + slide_spec.note)
+            _rests_on(slide, slide_spec)
+            _notes(slide, _with_rests_on("How to read this chart: " + slide_spec.note, slide_spec))
             continue
         table = slide_spec.table
         chunks = [table.iloc[i : i + ROWS_PER_SLIDE] for i in range(0, max(len(table), 1), ROWS_PER_SLIDE)]
@@ -128,7 +155,8 @@ def to_pptx(briefing: Briefing, images: list[bytes | None] | None = None) -> byt
                 _table(slide, chunk)
             else:
                 _text(slide, Inches(0.5), Inches(1.6), Inches(12), Inches(1), "None.", 24)
-            _notes(slide, slide_spec.note)
+            _rests_on(slide, slide_spec)
+            _notes(slide, _with_rests_on(slide_spec.note, slide_spec))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()

@@ -6,16 +6,18 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarking.cli.exports import add_basket_options
 from benchmarking.errors import BenchmarkingError
 
 
 def run(args) -> int:
-    """Build the briefing for --period/--group/--focus and write it to --out (.pptx or .pdf);
-    return the exit code (0)."""
+    """Build the briefing for --period/--group/--focus/--basket/--balance and write it to --out
+    (.pptx or .pdf); return the exit code (0)."""
     # Imported here so that building the CLI's parser (``--help``, other commands) does
     # not load pandas, DuckDB and Altair.
     from benchmarking import charts
     from benchmarking.briefing.pack import build_briefing, chart_images
+    from benchmarking.service.basket_sensitivity import basket_choice
     from benchmarking.service.benchmark import benchmark_for
     from benchmarking.service.catalogue import load_catalogue
     from benchmarking.store import Store, default_db_path
@@ -29,8 +31,14 @@ def run(args) -> int:
     period = catalogue.require_period(args.period or catalogue.default_period)
     focus = args.focus or catalogue.default_focus()
     name = catalogue.authority_name(focus)  # an unknown code stops here, before the engine runs
-    bench = benchmark_for(catalogue, args.group, focus)
-    print(f"Building the briefing for {name}, {period}, {bench.group.label} ...", file=sys.stderr)
+    bench = benchmark_for(
+        catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance
+    )
+    print(
+        f"Building the briefing for {name}, {period}, {bench.group.label}, basket {bench.basket.label()!r} "
+        f"({bench.balance}) ...",
+        file=sys.stderr,
+    )
     briefing = build_briefing(catalogue, bench, period, focus, council=args.council)
     images = chart_images(briefing)
     if out.suffix.lower() == ".pptx":
@@ -62,5 +70,6 @@ def add_commands(commands) -> None:
     parser.add_argument("--group", default="all", help="comparator group id (default: all)")
     parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
     parser.add_argument("--council", default=None, help="council name for the title slide")
+    add_basket_options(parser)
     parser.add_argument("--out", required=True, help="output file: briefing.pptx or briefing.pdf")
     parser.set_defaults(run=run)

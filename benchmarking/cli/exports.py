@@ -8,6 +8,12 @@ Both carry ``in_group``: True for the comparator group's members, ranked among t
 False for the focus authority when it is not a member (``--group county-unitaries`` for a
 county council), whose row shows where it would stand beside the members without changing
 their ranks (``n_ranked`` and ``n_positioned`` count the members; see ``method.beside``).
+
+``--basket NAME`` (a stored basket's id or exact name; default "All published") limits the
+ranks and positions to its indicators, weighted; ``--balance themes`` weighs every theme
+equally in Overall and LA Core (default ``indicators``, the Compendium's rule). Both exports
+end with the columns ``basket`` and ``balance``; positions also say what each position rests
+on: ``rests_on_indicators``, ``largest_theme`` and ``largest_theme_share``.
 """
 
 from __future__ import annotations
@@ -27,12 +33,21 @@ if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or
 
 
 def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str]]:
+    from benchmarking.service.basket_sensitivity import basket_choice
     from benchmarking.service.benchmark import benchmark_for
     from benchmarking.service.catalogue import load_catalogue
     from benchmarking.store import Store, default_db_path
 
     catalogue = load_catalogue(Store(args.db or default_db_path()))
-    bench = benchmark_for(catalogue, args.group, args.focus, scaled=args.scaled, min_coverage=args.min_coverage)
+    bench = benchmark_for(
+        catalogue,
+        args.group,
+        args.focus,
+        scaled=args.scaled,
+        min_coverage=args.min_coverage,
+        basket=basket_choice(catalogue, args.basket),
+        balance=args.balance,
+    )
     periods = catalogue.period_labels
     if args.all_periods:
         chosen = periods
@@ -45,7 +60,7 @@ def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str
 
 def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
     """Return the indicator ranks the command writes (one period or all), in the engine's rank
-    columns and ``in_group``."""
+    columns, ``in_group``, ``basket`` and ``balance``."""
     from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.ranking import RANK_COLUMNS
 
@@ -53,18 +68,23 @@ def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
     ranks = bench.ranks[bench.ranks["period"].isin(periods)]
     order = ["period_start", "indicator_id", "rank", IN_GROUP, "authority_code"]
     ranks = ranks.sort_values(order, ascending=[True, True, True, False, True])  # members first on a tie
-    return ranks[[*RANK_COLUMNS, IN_GROUP]].reset_index(drop=True)
+    ranks = ranks[[*RANK_COLUMNS, IN_GROUP]].reset_index(drop=True)
+    return ranks.assign(basket=bench.basket.label(), balance=bench.balance)
 
 
 def export_positions(args: argparse.Namespace) -> pd.DataFrame:
     """Return the theme, Overall and LA Core positions the command writes, in the engine's
-    position columns and ``in_group``."""
+    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on."""
     from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.positions import POSITION_COLUMNS
+    from benchmarking.service.basket_sensitivity import REST_COLUMNS, with_rests_on
 
-    _, bench, periods = _benchmark(args)
+    catalogue, bench, periods = _benchmark(args)
     positions = bench.positions[bench.positions["period"].isin(periods)]
-    return positions[[*POSITION_COLUMNS, IN_GROUP]].reset_index(drop=True)
+    positions = positions[[*POSITION_COLUMNS, IN_GROUP]].reset_index(drop=True)
+    positions = positions.assign(basket=bench.basket.label(), balance=bench.balance)
+    rests = with_rests_on(positions, bench.ranks, catalogue.indicators, bench.basket, bench.balance)
+    return rests[[*positions.columns, *REST_COLUMNS[3:]]]
 
 
 def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
@@ -78,6 +98,24 @@ def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
         frame.to_csv(out, index=False)
         print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
     return 0
+
+
+def add_basket_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--basket NAME`` and ``--balance themes|indicators`` to a command that shows positions."""
+    parser.add_argument(
+        "--basket",
+        default=None,
+        metavar="NAME",
+        help="the indicators positions are computed over: a stored basket's id or exact name "
+        "(default: all-published, every indicator the store holds)",
+    )
+    parser.add_argument(
+        "--balance",
+        default=None,
+        choices=["indicators", "themes"],
+        help="how Overall and LA Core weigh the themes: indicators (every indicator counts once, the "
+        "Compendium's rule; default) or themes (every theme counts once)",
+    )
 
 
 def add_commands(commands) -> None:
@@ -111,5 +149,6 @@ def add_commands(commands) -> None:
             default=0.5,
             help="share of a theme's indicators needed for a position (default 0.5)",
         )
+        add_basket_options(parser)
         parser.add_argument("--out", type=Path, default=None, help="CSV file to write (default: standard output)")
         parser.set_defaults(run=lambda args, f=function, w=what: _write(f(args), args.out, w))

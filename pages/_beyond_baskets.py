@@ -1,0 +1,64 @@
+"""Beyond ranks, section 2b: how the focus authority's Overall position moves with the basket
+of indicators and the balance of themes ("2nd on all published, 9th theme-balanced")."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS
+from benchmarking.service.basket_sensitivity import basket_sensitivity, sensitivity_for_period
+from benchmarking.text.formatting import position_text
+from pages._common import Selection, escape
+
+
+@st.cache_resource(show_spinner="Computing Overall under every basket ...", max_entries=8)
+def _sensitivity(path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, _cat, _bench) -> pd.DataFrame:
+    return basket_sensitivity(_cat, _bench.group, focus, scaled=scaled)
+
+
+def basket_table(rows: pd.DataFrame, basket: str, balance: str) -> pd.DataFrame:
+    """Return the page's table: basket, balance in words, position, what it rests on, and the one shown."""
+    return pd.DataFrame(
+        {
+            "basket": rows["basket"].to_numpy(),
+            "balance": rows["balance"].map(BALANCES).to_numpy(),
+            "Overall position": [position_text(p, n) for p, n in zip(rows["position"], rows["n_positioned"])],
+            "indicators ranked": rows["n_indicators"].to_numpy(),
+            "largest theme": rows["largest_theme"].to_numpy(),
+            "largest theme share": rows["largest_share"].to_numpy(),
+            "shown on the pages": ((rows["basket_id"] == basket) & (rows["balance"] == balance)).to_numpy(),
+        }
+    )
+
+
+def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
+    """Draw the focus's Overall under each basket and balance for the period, with what each rests on."""
+    st.header("How much does the basket of indicators matter?")
+    st.markdown(
+        "Overall averages the ranks of the indicators in a **basket**: every indicator the store holds "
+        "(*All published*), or a basket chosen and saved on the Data page. Under the Compendium's rule every "
+        "indicator counts once, so a theme with many indicators dominates; weighing every theme equally asks "
+        "the question another way. The same group and period, under each basket and balance:"
+    )
+    table = _sensitivity(*cache_key, selection.scaled, cat, bench)
+    rows = sensitivity_for_period(table, selection.period)
+    if rows.empty:
+        st.info(f"No Overall position for {escape(selection.focus_name)} in {escape(selection.period)}.")
+        return
+    basket = getattr(selection, "basket", None) or ALL_PUBLISHED
+    balance = getattr(selection, "balance", None) or INDICATORS
+    st.dataframe(
+        basket_table(rows, basket, balance),
+        hide_index=True,
+        key="beyond_baskets",
+        column_config={
+            "largest theme share": st.column_config.NumberColumn(format="percent"),
+            "shown on the pages": st.column_config.CheckboxColumn(),
+        },
+    )
+    st.caption(
+        "Indicators ranked: how many of the basket's indicators the position rests on. Largest theme share: "
+        "the part of Overall its largest theme makes up (every theme the same share when themes are weighed "
+        "equally); over half means the position mostly measures that theme."
+    )
