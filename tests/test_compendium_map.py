@@ -14,7 +14,7 @@ import pytest
 from benchmarking.briefing.compendium import coverage_markdown
 from benchmarking.cli.main import main
 from benchmarking.errors import CompendiumMapError
-from benchmarking.paths import DATA_DIR
+from benchmarking.paths import DATA_DIR, PROJECT_ROOT
 from benchmarking.service import compendium as comp
 from benchmarking.service.catalogue import Catalogue
 
@@ -105,12 +105,13 @@ def test_every_id_exists_in_the_raw_files(map_rows, shared_data):
     header = next(csv.reader((shared_data / "defra_waste" / DATA_FILE).open(encoding="utf-8-sig")))
     defra = _by_source(map_rows, "DEFRA waste")
     assert defra <= set(MEASURES) and {MEASURES[i][0] for i in defra} <= {h.strip() for h in header}
-    slugs = set()
+    catalogue = pd.read_csv(PROJECT_ROOT / "data" / "ons_els_indicators.csv", dtype=str, keep_default_na=False)
+    raw = set()
     for path in (shared_data / "ons_els").glob("*.csv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        column = "indicator" if "indicator" in frame.columns else "Indicator"
-        slugs |= {"els:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") for name in frame[column].unique()}
-    assert _by_source(map_rows, "ONS Explore Local Statistics") <= slugs
+        raw |= {(path.name, name) for name in frame["indicator" if "indicator" in frame.columns else "Indicator"]}
+    assert set(zip(catalogue["file"], catalogue["indicator"])) == raw
+    assert _by_source(map_rows, "ONS Explore Local Statistics") <= set(catalogue["id"])
     scripts = " ".join(p.read_text(encoding="utf-8") for p in (shared_data / "fingertips").glob("*.R"))
     numbers = {int(n) for n in re.findall(r"IndicatorID\s*=\s*(\d+)", scripts)}
     assert {int(i.split(":")[1].split("-")[0]) for i in _by_source(map_rows, "Fingertips (PHOF)")} <= numbers

@@ -53,6 +53,15 @@ def test_every_compendium_theme_with_a_public_source_has_three_ranked_indicators
     assert short == set(SHORTFALLS), {theme: int(counts.get(theme, 0)) for theme in themes}
 
 
+def test_every_indicator_the_compendium_map_names_is_in_the_store(real):
+    """The map's public ids (spend and funding rows aside) are all indicators of the shipped store."""
+    catalogue, _, _ = real
+    mapped = pd.read_csv(PROJECT_ROOT / "data" / "compendium_map.csv", dtype=str, keep_default_na=False)
+    ids = set(mapped["indicator_id"]) - {""}
+    ids = {i for i in ids if not i.startswith(("spend:", "funding:"))}
+    assert ids - set(catalogue.indicators["id"]) == set()
+
+
 def test_funding_views_use_real_core_spending_power(real):
     """The league table, the Funding axis and "£X m better off" on the latest common period use the
     2020-21 core spending power (the newest published), ranked highest first as the table holds it."""

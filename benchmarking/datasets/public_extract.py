@@ -216,7 +216,7 @@ def check_extract(folder: Path | str) -> dict:
             f"{folder / MANIFEST_FILE} is format {manifest.get('format')!r}; this code reads {EXTRACT_FORMAT}"
         )
     # Baskets are the user's choice, not published data: an extract written before the table existed lacks it.
-    missing = sorted(({"dataset", "setting"} | set(schema.KEYS)) - set(manifest["tables"]) - {"basket"})
+    missing = sorted(({"dataset", "setting"} | set(schema.KEYS)) - set(manifest["tables"]))
     if missing:
         raise ExtractError(f"the extract at {folder} lacks the table(s) {', '.join(missing)}")
     for file, sha in entries.values():
