@@ -25,7 +25,7 @@ def basket_table(rows: pd.DataFrame, basket: str, balance: str) -> pd.DataFrame:
             "balance": rows["balance"].map(BALANCES).to_numpy(),
             "Overall position": [position_text(p, n) for p, n in zip(rows["position"], rows["n_positioned"])],
             "indicators ranked": rows["n_indicators"].to_numpy(),
-            "largest theme": rows["largest_theme"].to_numpy(),
+            "largest theme": rows["largest_theme"].fillna("every theme equally").to_numpy(),
             "largest theme share": rows["largest_share"].to_numpy(),
             "shown on the pages": ((rows["basket_id"] == basket) & (rows["balance"] == balance)).to_numpy(),
         }

@@ -109,7 +109,8 @@ def test_every_id_exists_in_the_raw_files(map_rows, shared_data):
     raw = set()
     for path in (shared_data / "ons_els").glob("*.csv"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        raw |= {(path.name, name) for name in frame["indicator" if "indicator" in frame.columns else "Indicator"]}
+        column = next(c for c in ("indicator", "Variable Name", "Indicator") if c in frame.columns)
+        raw |= {(path.name, name) for name in frame[column]}
     assert set(zip(catalogue["file"], catalogue["indicator"])) == raw
     assert _by_source(map_rows, "ONS Explore Local Statistics") <= set(catalogue["id"])
     scripts = " ".join(p.read_text(encoding="utf-8") for p in (shared_data / "fingertips").glob("*.R"))

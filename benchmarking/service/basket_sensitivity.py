@@ -58,7 +58,8 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
 
     Shares as ``service.rests_on``: the basket weights of the ranked indicators per theme, or
     every ranked theme equally under ``themes`` balance; a theme's own row is that theme, 100%.
-    Ties for the largest share go to the theme last in A-Z order, as ``RestsOn.largest_theme``.
+    Under ``themes`` balance a position over several themes has no largest theme (None), as
+    ``RestsOn.largest_theme``; otherwise ties go to the theme last in A-Z order.
     """
     ranked = ranks[ranks["rank"].notna()]
     catalogue = indicators.set_index("id")
@@ -87,11 +88,15 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     totals = parts.groupby(keys, sort=False)[["n", "weight"]].transform("sum")
     parts["share"] = parts["weight"] / totals["weight"]
     parts["total"] = totals["n"]
-    largest = parts.sort_values(["share", "part"], ascending=[False, False]).drop_duplicates(keys)
+    parts["n_parts"] = parts.groupby(keys, sort=False)["part"].transform("size")
+    largest = parts.sort_values(["share", "part"], ascending=[False, False]).drop_duplicates(keys).copy()
+    if balance == THEMES:  # every theme counts equally: no theme is the largest
+        largest.loc[largest["n_parts"] > 1, "part"] = None
     result = largest.rename(
         columns={"total": "rests_on_indicators", "part": "largest_theme", "share": "largest_theme_share"}
     )
     result["rests_on_indicators"] = result["rests_on_indicators"].astype("int64")
+    result["largest_theme"] = result["largest_theme"].astype(object).where(result["largest_theme"].notna(), None)
     return result[list(REST_COLUMNS)].reset_index(drop=True)
 
 

@@ -35,8 +35,11 @@ class RestsOn:
 
     @property
     def largest_theme(self) -> str | None:
-        """Return the theme with the largest share (None when nothing is ranked)."""
-        return max(self.shares, key=lambda theme: (self.shares[theme], theme)) if self.shares else None
+        """Return the theme with the largest share (None when nothing is ranked, or when every theme
+        counts equally under theme balance: no theme is largest)."""
+        if not self.shares or (self.balance == THEMES and len(self.shares) > 1):
+            return None
+        return max(self.shares, key=lambda theme: (self.shares[theme], theme))
 
     @property
     def largest_share(self) -> float:
