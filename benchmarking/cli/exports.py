@@ -45,8 +45,8 @@ def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str
         args.focus,
         scaled=args.scaled,
         min_coverage=args.min_coverage,
-        basket=basket_choice(catalogue, args.basket),
-        balance=args.balance,
+        basket=basket_choice(catalogue, getattr(args, "basket", None)),
+        balance=getattr(args, "balance", None),
     )
     periods = catalogue.period_labels
     if args.all_periods:
