@@ -6,6 +6,7 @@ bytes. Callers use ``from benchmarking import charts`` and the names re-exported
 """
 
 from benchmarking.charts.indicators import funding_chart, indicator_bar_chart, indicator_series_chart
+from benchmarking.charts.labels import LABEL_CHOICES, labelled_codes
 from benchmarking.charts.positions import sparkline, theme_position_chart, trend_chart
 from benchmarking.charts.quadrant import quadrant_chart, quadrant_labels, quadrant_small_multiples
 from benchmarking.charts.render import (
@@ -21,6 +22,7 @@ from benchmarking.charts.style import BRIEFING, NORMAL, ChartStyle, style_for
 
 __all__ = [
     "BRIEFING",
+    "LABEL_CHOICES",
     "NORMAL",
     "ChartStyle",
     "clear_png_cache",
@@ -30,6 +32,7 @@ __all__ = [
     "indicator_bar_chart",
     "indicator_series_chart",
     "interval_chart",
+    "labelled_codes",
     "png_from_spec",
     "quadrant_chart",
     "quadrant_labels",
