@@ -117,3 +117,40 @@ def test_a_name_with_no_free_place_is_left_out():
     placed = place_labels(points, width=60, height=20, radius=2)
     assert len(placed) == 1
     assert placed["row"].tolist() == [0]  # the first (most important) wins
+
+
+# -- on the page: the choice and the URL -----------------------------------------------------------
+
+
+def _page_names(at) -> set[str]:
+    from apptest_helpers import charts as page_charts
+
+    frames = [f for f in page_charts(at)[0].datasets.values() if "weight" in f.columns and "anchor_x" not in f.columns]
+    return set(frames[0]["text"]) if frames else set()
+
+
+def test_the_page_reads_the_names_choice_from_the_url_and_writes_it_back(demo_store_path, monkeypatch):
+    """labels=ends3 in the link names the focus and the three best and worst performance positions
+    (read from the chart's own points); choosing 'all' puts labels=all in the URL."""
+    from apptest_helpers import charts as page_charts
+    from apptest_helpers import open_page, page_widget
+
+    at = open_page(demo_store_path, monkeypatch, "quadrant", query={"labels": "ends3"})
+    assert not at.exception
+    assert page_widget(at, "quadrant_labels").value == "ends3"
+    points = page_charts(at)[0].data_with("performance_position").sort_values("performance_position")
+    expected = set(points["name"].head(3)) | set(points["name"].tail(3)) | {"Leicestershire"}
+    assert _page_names(at) == expected
+    page_widget(at, "quadrant_labels").set_value("all").run()
+    assert at.query_params["labels"] in ("all", ["all"])
+    assert len(_page_names(at)) > 7
+
+
+def test_an_unknown_names_choice_in_the_url_is_reported(demo_store_path, monkeypatch):
+    from apptest_helpers import open_page, page_widget
+
+    at = open_page(demo_store_path, monkeypatch, "quadrant", query={"labels": "<script>alert(1)</script>"})
+    assert not at.exception
+    assert any("names" in warning.value and "does not know" in warning.value for warning in at.warning)
+    assert page_widget(at, "quadrant_labels").value == "focus"
+    assert _page_names(at) == {"Leicestershire"}
