@@ -21,13 +21,16 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "chart"
 
 
-def draw_chart(chart: alt.TopLevelMixin, width: str = "content") -> None:
-    """Draw an Altair chart with our own sizes and palette (not the app theme).
+def draw_chart(chart: alt.TopLevelMixin, width: str = "stretch") -> None:
+    """Draw an Altair chart with our own sizes and palette (not the app theme), as wide as its
+    container: a single or layered chart stretches to it (``charts.for_screen``), a grid of
+    charts keeps the panel sizes its builder chose to fit the narrowest screen.
 
     The spec is built without Altair's schema validation (st.altair_chart validates on
     every rerun, ~0.1 s a chart); the chart builders' specs are validated in the tests.
     """
-    st.vega_lite_chart(chart.to_dict(validate=False), width=width, theme=None)
+    spec, stretches = charts.for_screen(chart.to_dict(validate=False))
+    st.vega_lite_chart(spec, width=width if stretches else "content", theme=None)
 
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:

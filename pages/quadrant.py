@@ -11,6 +11,7 @@ from benchmarking.service.overview import data_currency
 from benchmarking.service.rests_on import rests_on
 from benchmarking.text.formatting import currency_text, money
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
+from pages._quadrant_labels import label_choice
 
 AXIS_TITLES = {
     "Revenue": ("Spend rank (1 = highest net revenue expenditure per head)", "spend", "Spend per head"),
@@ -49,8 +50,9 @@ else:
 basis = context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
 title = f"{theme} performance against {comparator}, {selection.period}"
 subtitle = selection.subtitle(f"{axis} basis: {basis}")
+labelled = label_choice(view)
 chart = charts.quadrant_chart(
-    view, title, subtitle, x_title, comparator, context_title=context_title, style=style(selection)
+    view, title, subtitle, x_title, comparator, context_title=context_title, style=style(selection), labelled=labelled
 )
 counts = view["quadrant"].value_counts()
 focus_quadrant = view.loc[view["is_focus"], "quadrant"]

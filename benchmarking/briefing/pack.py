@@ -112,8 +112,10 @@ def build_briefing(
     focus: str,
     council: str | None = None,
     style: charts.ChartStyle = charts.BRIEFING,
+    labels: str = "ends3",
 ) -> Briefing:
-    """Return the briefing for a focus authority, period and benchmarked group (charts at ``style``).
+    """Return the briefing for a focus authority, period and benchmarked group (charts at ``style``;
+    the quadrants name the focus and the authorities ``labels`` asks for, ``charts.LABEL_CHOICES``).
 
     Also starts the PNG renderer in the background (``charts.start_renderer``): a briefing's
     charts are usually rendered for the PPTX or PDF next.
@@ -160,7 +162,13 @@ def build_briefing(
         view["context_text"] = view["context_value"].map(money)
         title = f"{theme} performance against spend, {period}"
         chart = charts.quadrant_chart(
-            view, title, subtitle, "Spend rank (1 = highest net revenue expenditure per head)", "spend", style=style
+            view,
+            title,
+            subtitle,
+            "Spend rank (1 = highest net revenue expenditure per head)",
+            "spend",
+            style=style,
+            labelled=charts.labelled_codes(view, labels),
         )
         focus_row = view[view["is_focus"]]
         placement = (

@@ -6,22 +6,33 @@ bytes. Callers use ``from benchmarking import charts`` and the names re-exported
 """
 
 from benchmarking.charts.indicators import funding_chart, indicator_bar_chart, indicator_series_chart
+from benchmarking.charts.labels import LABEL_CHOICES, labelled_codes
 from benchmarking.charts.positions import sparkline, theme_position_chart, trend_chart
 from benchmarking.charts.quadrant import quadrant_chart, quadrant_labels, quadrant_small_multiples
-from benchmarking.charts.render import clear_png_cache, png_from_spec, start_renderer, to_png, vega_lite_json
+from benchmarking.charts.render import (
+    clear_png_cache,
+    for_screen,
+    png_from_spec,
+    start_renderer,
+    to_png,
+    vega_lite_json,
+)
 from benchmarking.charts.robustness import frontier_chart, interval_chart, theme_weights_chart
 from benchmarking.charts.style import BRIEFING, NORMAL, ChartStyle, style_for
 
 __all__ = [
     "BRIEFING",
+    "LABEL_CHOICES",
     "NORMAL",
     "ChartStyle",
     "clear_png_cache",
+    "for_screen",
     "frontier_chart",
     "funding_chart",
     "indicator_bar_chart",
     "indicator_series_chart",
     "interval_chart",
+    "labelled_codes",
     "png_from_spec",
     "quadrant_chart",
     "quadrant_labels",

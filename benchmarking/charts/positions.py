@@ -59,7 +59,7 @@ def theme_position_chart(
         "position:Q",
         title=f"Position among {n} (1 = best)",
         scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
-        axis=alt.Axis(values=rank_ticks(n), format="d"),
+        axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )
     y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     rule = (
@@ -118,7 +118,7 @@ def trend_chart(
                 "position:Q",
                 title="Position (1 = best)",
                 scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
-                axis=alt.Axis(values=rank_ticks(n), format="d"),
+                axis=alt.Axis(values=rank_ticks(n, style.height // 2, style.label_size, vertical=True), format="d"),
             ),
             color=alt.Color(
                 "name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=(palette * 4)[: len(names)])
@@ -141,7 +141,7 @@ def trend_chart(
     )
     if "theme" in data and data["theme"].nunique() > 1:
         # Panels in the order the themes were chosen (Overall first), headed as large as axis titles.
-        chart = chart.properties(width=style.width // 2 - 40, height=style.height // 2).facet(
+        chart = chart.properties(width=style.panel_width(2), height=style.height // 2).facet(
             facet=alt.Facet(
                 "theme:N",
                 title=None,

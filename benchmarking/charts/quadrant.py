@@ -6,6 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from benchmarking.charts.labels import label_text, place_labels, point_radius, text_width
 from benchmarking.charts.style import (
     FOCUS_COLOUR,
     KIND_COLOURS,
@@ -38,8 +39,15 @@ def quadrant_chart(
     context_title: str = "Spend per head",
     style: ChartStyle = NORMAL,
     finish: bool = True,
+    labelled: list[str] | None = None,
+    corners: bool = True,
 ) -> alt.Chart:
     """Return the performance-against-context scatter: best performers at the top, low spend right.
+
+    The focus authority is always named; ``labelled`` (authority codes, most important first,
+    from ``labels.labelled_codes``) names others too, placed clear of each other
+    (``labels.place_labels``) with a leader line when a name stands off its point. ``corners``
+    False leaves out the four quadrant names (a small panel has no room for them).
 
     ``view`` comes from ``service.context_views.quadrant_view`` (performance_position, context_rank,
     name, kind, is_focus, quadrant, average_rank, context_value, n) and may carry
@@ -51,7 +59,7 @@ def quadrant_chart(
     # it may stand one place below the last member, so the axes reach N + 1 then.
     beside = view["in_group"].eq(False) if "in_group" in view else pd.Series(False, index=view.index)
     label = view["name"].map(shorten).where(~beside, view["name"].map(shorten) + " (would be, beside the group)")
-    data = view.assign(kind_label=view["kind"].fillna("other"), label=label.where(view["is_focus"], ""))
+    data = view.assign(kind_label=view["kind"].fillna("other"), label=label)
     n = n + int(beside.any())
     if "context_text" not in data:
         data["context_text"] = data["context_value"].map(lambda v: "–" if pd.isna(v) else f"{v:,.0f}")
@@ -59,7 +67,7 @@ def quadrant_chart(
         "context_rank:Q",
         title=x_title,
         scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
-        axis=alt.Axis(values=rank_ticks(n), format="d"),
+        axis=alt.Axis(values=rank_ticks(n, style.plot_width, style.label_size), format="d"),
     )
     # Head- and foot-room above 1st and below last hold the quadrant names, clear of points.
     bottom, top = n + 2.2, -1.2
@@ -67,7 +75,7 @@ def quadrant_chart(
         "performance_position:Q",
         title="Performance position (1 = best)",
         scale=alt.Scale(domain=[bottom, top], nice=False),
-        axis=alt.Axis(values=rank_ticks(n), format="d"),
+        axis=alt.Axis(values=rank_ticks(n, style.height, style.label_size, vertical=True, reach=3.4), format="d"),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Authority"),
@@ -115,21 +123,6 @@ def quadrant_chart(
         )
         .encode(x=x, y=y, tooltip=tooltip)
     )
-    # The focus label sits on the side of the point that faces the middle, so it is never clipped.
-    focus_right = bool((view.loc[view["is_focus"], "context_rank"] > median).any())
-    focus_label = (
-        alt.Chart()
-        .transform_filter("datum.is_focus")
-        .mark_text(
-            align="right" if focus_right else "left",
-            dx=-16 if focus_right else 16,
-            dy=18,
-            fontSize=style.annotation_size + 4,
-            fontWeight="bold",
-            color="#000000",
-        )
-        .encode(x=x, y=y, text="label:N")
-    )
     # Both median lines in one layer, across the whole plot (top to bottom, right to left, as
     # full-size rules draw, so the dashes fall as before); they reuse the point encodings, so
     # every layer shares one scale and axis.
@@ -147,7 +140,7 @@ def quadrant_chart(
         .encode(x=x, x2="context_rank_end:Q", y=y, y2="performance_position_end:Q")
     )
     labels = quadrant_labels(comparator)
-    corners = pd.DataFrame(
+    corner_names = pd.DataFrame(
         [
             (n + 0.4, -1.0, labels["top_right"], "right", "top"),
             (0.6, -1.0, labels["top_left"], "left", "top"),
@@ -158,7 +151,7 @@ def quadrant_chart(
     )
     # One text layer for the four corner names: each row carries its own alignment.
     corner_text = (
-        alt.Chart(corners)
+        alt.Chart(corner_names)
         .mark_text(
             align=alt.expr("datum.align"),
             baseline=alt.expr("datum.baseline"),
@@ -168,8 +161,82 @@ def quadrant_chart(
         )
         .encode(x=x, y=y, text="text:N")
     )
-    chart = alt.layer(rules, corner_text, others, focus, focus_label, data=data, width=style.width, height=style.height)
+    if not corners:
+        corner_names, corner_text = corner_names.iloc[0:0], None
+    names = _name_layers(data, labelled, corner_names, n, (bottom, top), x, y, style)
+    layers = [rules, corner_text, others, focus, *names]
+    chart = alt.layer(
+        *[layer for layer in layers if layer is not None], data=data, width=style.width, height=style.height
+    )
     return finish_chart(chart, title, subtitle, style) if finish else chart
+
+
+def _name_layers(data, labelled, corners, n, y_domain, x, y, style: ChartStyle) -> list:
+    """Return the layers that name authorities: leader lines, then names (none when nothing fits)."""
+    bottom, top = y_domain
+    width, height = style.plot_width, style.height
+    codes = list(data.loc[data["is_focus"], "authority_code"]) + list(labelled or [])
+    order = {code: i for i, code in enumerate(dict.fromkeys(codes))}
+    points = pd.DataFrame(
+        {
+            "px": (data["context_rank"] - 0.5) / n * width,
+            "py": (data["performance_position"] - top) / (bottom - top) * height,
+            "priority": data["authority_code"].map(order),
+            "bold": data["is_focus"].astype(bool),
+        }
+    )
+    points["text"] = data["label"].map(label_text).where(points["priority"].notna(), "")
+    points["text"] = points["text"].where(~points["bold"], data["label"])
+    size = style.annotation_size
+    points["size"] = points["bold"].map({True: size + 4, False: size})
+    points = points.sort_values(["priority"], kind="stable", na_position="last")
+    corner_boxes = []
+    for cx, cy, text, align, baseline in corners.itertuples(index=False):
+        w, h = text_width(text, size + 1, bold=True), (size + 1) * 1.25
+        ax, ay = (cx - 0.5) / n * width, (cy - top) / (bottom - top) * height
+        x0 = ax if align == "left" else ax - w
+        y0 = ay if baseline == "top" else ay - h
+        corner_boxes.append((x0, y0, x0 + w, y0 + h))
+    radius = point_radius(max(style.point_size, 1))
+    placed = place_labels(points, width, height, radius=radius, obstacles=corner_boxes)
+    if placed.empty:
+        return []
+    rows = points.loc[placed["row"]]
+    names = pd.DataFrame(
+        {
+            "context_rank": 0.5 + placed["ax"].to_numpy() / width * n,
+            "performance_position": top + placed["ay"].to_numpy() / height * (bottom - top),
+            "point_x": data.loc[placed["row"], "context_rank"].to_numpy(),
+            "point_y": data.loc[placed["row"], "performance_position"].to_numpy(),
+            "text": rows["text"].to_numpy(),
+            "align": placed["align"].to_numpy(),
+            "baseline": placed["baseline"].to_numpy(),
+            "weight": rows["bold"].map({True: "bold", False: "normal"}).to_numpy(),
+            "size": rows["size"].to_numpy(),
+            "leader": placed["leader"].to_numpy(),
+        }
+    )
+    lines = names[names["leader"]].assign(
+        anchor_x=lambda f: f["context_rank"],
+        anchor_y=lambda f: f["performance_position"],
+        context_rank=lambda f: f["point_x"],
+        performance_position=lambda f: f["point_y"],
+    )
+    leaders = (
+        alt.Chart(lines).mark_rule(color="#555555", strokeWidth=1).encode(x=x, y=y, x2="anchor_x:Q", y2="anchor_y:Q")
+    )
+    text = (
+        alt.Chart(names)
+        .mark_text(
+            align=alt.expr("datum.align"),
+            baseline=alt.expr("datum.baseline"),
+            fontWeight=alt.expr("datum.weight"),
+            fontSize=alt.expr("datum.size"),
+            color="#000000",
+        )
+        .encode(x=x, y=y, text="text:N")
+    )
+    return [leaders, text] if names["leader"].any() else [text]
 
 
 def quadrant_small_multiples(
@@ -181,21 +248,24 @@ def quadrant_small_multiples(
     columns: int = 3,
 ) -> alt.Chart:
     """Return one small quadrant chart per theme, in a grid, sharing the same reading."""
+    columns = min(columns, 2) if style.label_size >= 20 else columns  # projector text needs wider panels
     small = ChartStyle(
-        width=max(220, style.width // columns - 40),
+        width=style.panel_width(columns),
         height=max(200, style.height // 2 - 20),
         title_size=style.subtitle_size,
-        label_size=max(11, style.label_size - 4),
-        axis_title_size=max(11, style.axis_title_size - 4),
+        subtitle_size=style.subtitle_size,
+        label_size=style.label_size if style.label_size >= 20 else max(11, style.label_size - 2),
+        axis_title_size=style.axis_title_size if style.label_size >= 20 else max(11, style.axis_title_size - 2),
         point_size=max(40, style.point_size // 3),
         focus_size=max(160, style.focus_size // 3),
-        annotation_size=0,
+        annotation_size=style.annotation_size if style.label_size >= 20 else max(11, style.annotation_size - 2),
+        narrowest=style.panel_width(columns),
     )
     panels = []
     for theme, view in views.items():
         panel = quadrant_chart(
-            view, theme, "", f"{comparator.capitalize()} rank", comparator, style=small, finish=False
-        ).properties(title=theme)
+            view, theme, "", f"{comparator.capitalize()} rank", comparator, style=small, finish=False, corners=False
+        ).properties(title=alt.TitleParams(theme, fontSize=small.title_size, anchor="start"))
         panels.append(panel)
     rows = [alt.hconcat(*panels[i : i + columns]) for i in range(0, len(panels), columns)]
     return finish_chart(alt.vconcat(*rows), title, subtitle, style)

@@ -114,3 +114,20 @@ def clear_png_cache() -> None:
     """Forget every cached PNG (returns None); the next ``to_png`` renders afresh."""
     with _png_cache_lock:
         _png_cache.clear()
+
+
+_GRIDS = ("hconcat", "vconcat", "concat", "facet")
+
+
+def for_screen(spec: dict) -> tuple[dict, bool]:
+    """Return the specification as a page draws it, and whether it stretches to its container.
+
+    A single or layered chart is fitted across its container (``autosize`` fit-x: the whole
+    chart, axes and legend included, is as wide as the page column; its height stays the
+    plot's height); a grid (concat or facet) cannot be fitted by Vega-Lite, so it keeps the
+    panel widths its builder chose for the narrowest screen (``ChartStyle.narrowest``).
+    """
+    encoding = spec.get("encoding", {})
+    if any(key in spec for key in _GRIDS) or any(key in encoding for key in ("row", "column", "facet")):
+        return spec, False
+    return {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}, True

@@ -41,7 +41,7 @@ def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, s
         "position:Q",
         title=f"Position among {n} (1 = best)",
         scale=scale,
-        axis=alt.Axis(values=rank_ticks(n), format="d"),
+        axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )
     y = alt.Y("display_name:N", sort=order, title=None)
     colour = alt.Color(

@@ -37,6 +37,18 @@ class ChartStyle:
     point_size: int = 90
     focus_size: int = 320
     annotation_size: int = 13
+    narrowest: int = 800
+    """The narrowest plot width on screen (the chart fills its container, at least this wide)."""
+
+    @property
+    def plot_width(self) -> int:
+        """Return the plot width that ticks and names are laid out for: the narrowest it is drawn."""
+        return min(self.width, self.narrowest)
+
+    def panel_width(self, columns: int) -> int:
+        """Return the plot width of one panel in a grid of ``columns`` that fits the narrowest screen
+        (a grid cannot stretch to its container: ``render.for_screen``)."""
+        return max(160, (self.narrowest - 40) // columns - (self.label_size * 3 + 20))
 
 
 NORMAL = ChartStyle()
@@ -50,6 +62,7 @@ BRIEFING = ChartStyle(
     point_size=220,
     focus_size=700,
     annotation_size=20,
+    narrowest=1100,
 )
 """Projector sizes: one chart with its title fits within 1920x1080 beside nothing else."""
 
@@ -110,10 +123,26 @@ def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
     return finished
 
 
-def rank_ticks(n: int) -> list[int]:
-    """Return the axis ticks for ranks 1..n: every rank up to 12, then every 4th or 10th, with n."""
-    step = 1 if n <= 12 else 4 if n <= 40 else 10
-    ticks = list(range(1, n + 1, step))
-    if ticks[-1] != n:
-        ticks.append(n)
-    return ticks
+NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
+"""Steps between rank ticks, smallest first: the first that leaves room between labels is used."""
+
+
+def rank_ticks(
+    n: int, length: float = 600, label_size: int = 13, vertical: bool = False, reach: float = 0
+) -> list[int]:
+    """Return the tick values for a rank axis 1..n drawn ``length`` pixels long: 1 and evenly spaced ranks.
+
+    The step is the smallest of ``NICE_STEPS`` whose ticks stand at least one label apart (the
+    width of the longest number across, a line and a half of text up). Steps 1 and 2 count
+    from 1 (1, 3, 5, ...); larger steps give 1 and the multiples of the step (1, 5, 10, ...),
+    whose first gap is a place short of the others. ``reach`` is any head- or foot-room the
+    scale has beyond ranks 0.5 .. n + 0.5, in ranks (the quadrant's room for its corner names).
+    """
+    n = max(int(n), 1)
+    per_rank = length / (n + reach)
+    digits = len(str(n))
+    room = label_size * 1.5 if vertical else label_size * (0.6 * digits + 0.8)
+    step = next((s for s in NICE_STEPS if (s if s <= 2 else s - 1) * per_rank >= room), NICE_STEPS[-1])
+    if step <= 2:
+        return list(range(1, n + 1, step))
+    return [1] + list(range(step, n + 1, step))
