@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Image,
     PageBreak,
@@ -93,6 +94,7 @@ def _styles():
         "subtitle": ParagraphStyle(
             "Subtitle", parent=base["Normal"], fontSize=11, textColor=colors.HexColor("#444444"), spaceAfter=8
         ),
+        "contents": ParagraphStyle("Contents", parent=base["Heading1"], fontSize=20, leading=24, spaceAfter=8),
         "body": ParagraphStyle("Body", parent=base["Normal"], fontSize=12, leading=16, spaceAfter=6),
         "note": ParagraphStyle(
             "Note", parent=base["Normal"], fontSize=10, leading=13, textColor=colors.HexColor("#333333")
@@ -108,12 +110,31 @@ def _escape(text: object) -> str:
     return reportlab(text)
 
 
+def _fit_line(text: str, width: float, size: float) -> str:
+    """Return ``text`` cut after its last whole word that fits ``width`` points in Helvetica (with '…')."""
+    if stringWidth(text, "Helvetica", size) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and stringWidth(" ".join(words) + " …", "Helvetica", size) > width:
+        words.pop()
+    return " ".join(words) + " …"
+
+
+def _contents_style(entries: int) -> ParagraphStyle:
+    """Return the contents' line style: 12 pt on 15 pt lines, closer when the entries would not
+    fit one page otherwise (down to 8 pt on 10 pt)."""
+    room = PAGE[1] - MARGIN - 18 * mm - 60  # below the page's "Contents" heading
+    leading = max(10.0, min(15.0, room / max(entries, 1) - 6))  # each row has 3 pt padding above and below
+    return ParagraphStyle("TOC", fontSize=min(12.0, leading * 0.8), leading=leading)
+
+
 def _footer(briefing: Briefing):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont("Helvetica", 9)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(MARGIN, 8 * mm, f"{briefing.title} · {briefing.dataset_label}"[:150])
+        room = PAGE[0] - 2 * MARGIN - 25 * mm  # the page number's place on the right
+        canvas.drawString(MARGIN, 8 * mm, _fit_line(f"{briefing.title} · {briefing.dataset_label}", room, 9))
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
@@ -148,7 +169,8 @@ def _table(frame, styles) -> Table:
 
 
 def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> bytes:
-    """Return the briefing as PDF bytes: cover with contents and sources, then one section per slide."""
+    """Return the briefing as PDF bytes: cover with the sources, contents on one page, then one section
+    per slide; the document properties say what the data are (``Briefing.data_description``)."""
     images = images if images is not None else chart_images(briefing)
     styles = _styles()
     buffer = io.BytesIO()
@@ -159,13 +181,16 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=18 * mm,
-        title=briefing.title,
-        author=briefing.council,
+        title=briefing.document_title,
+        author=briefing.document_author,
+        subject=briefing.data_description,
+        keywords="county benchmarking, " + ("demo data" if briefing.is_demo else "public data"),
+        creator="County benchmarking dashboard",
     )
     width = PAGE[0] - 2 * MARGIN
     height = PAGE[1] - MARGIN - 18 * mm
     contents = TableOfContents()
-    contents.levelStyles = [ParagraphStyle("TOC", fontSize=11, leading=14)]
+    contents.levelStyles = [_contents_style(len(briefing.slides))]  # the sections and the sources page
     passes = _ChartPasses()
     story = [
         passes,
@@ -178,8 +203,9 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         ),
         Paragraph(f"Data sources: {_escape(briefing.sources)}", styles["body"]),
         Paragraph(_escape(briefing.basket), styles["body"]),
-        Spacer(1, 6 * mm),
-        Paragraph("<b>Contents</b>", styles["body"]),
+        PageBreak(),
+        # The contents have a page of their own: after the cover's sources they would run over.
+        Paragraph("Contents", styles["contents"]),
         contents,
         PageBreak(),
     ]
