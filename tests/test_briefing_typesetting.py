@@ -236,7 +236,7 @@ def test_pdf_contents_fit_on_page_two(pack, request):
 def test_demo_files_say_invented_data_and_name_no_council_as_author(demo_pack):
     """The demo's PPTX and PDF properties say 'illustrative demo data — not real figures'; neither
     names the council (or any county) as the author of invented figures."""
-    briefing, deck, pdf = demo_pack
+    _briefing, deck, pdf = demo_pack
     props = deck.core_properties
     meta = PdfReader(io.BytesIO(pdf)).metadata
     for subject in (props.subject, meta.subject):
