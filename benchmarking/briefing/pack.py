@@ -157,6 +157,7 @@ def build_briefing(
     council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
     label, sources = _dataset_label(catalogue)
     label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
+    label = label[:1].upper() + label[1:]  # it follows a full stop in the subtitles
     group = f"{shorten(bench.group.label)} ({bench.group.size})"
     subtitle = f"Comparator group: {group}. {label}"
     narrative = overview_sentences(figures)

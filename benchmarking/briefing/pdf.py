@@ -95,6 +95,7 @@ def _styles():
             "Subtitle", parent=base["Normal"], fontSize=11, textColor=colors.HexColor("#444444"), spaceAfter=8
         ),
         "contents": ParagraphStyle("Contents", parent=base["Heading1"], fontSize=20, leading=24, spaceAfter=8),
+        "card": ParagraphStyle("Card", parent=base["Normal"], fontName="Helvetica-Bold", fontSize=20, leading=24),
         "body": ParagraphStyle("Body", parent=base["Normal"], fontSize=12, leading=16, spaceAfter=6),
         "note": ParagraphStyle(
             "Note", parent=base["Normal"], fontSize=10, leading=13, textColor=colors.HexColor("#333333")
@@ -108,6 +109,11 @@ def _styles():
 def _escape(text: object) -> str:
     """Return data text for a Paragraph: ReportLab markup in it is shown, never run."""
     return reportlab(text)
+
+
+def _height(flowables, width: float) -> float:
+    """Return the height the flowables take stacked in a frame ``width`` points wide, spacing included."""
+    return sum(f.wrap(width, PAGE[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
 
 
 def _fit_line(text: str, width: float, size: float) -> str:
@@ -210,30 +216,36 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         PageBreak(),
     ]
     for slide, png in zip(briefing.slides[1:], images[1:]):
-        story.append(Paragraph(_escape(slide.title), styles["title"]))
+        section = [Paragraph(_escape(slide.title), styles["title"])]
         if slide.subtitle:
-            story.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))
+            section.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))
+        after = [Paragraph(_escape(line), styles["note"]) for line in slide.rests_on]
+        after += [Paragraph(f"<b>{_escape(line)}</b>", styles["warning"]) for line in slide.warnings]
         if slide.cards:
+            # Label and figure are separate paragraphs: a label that wraps pushes its figure down.
             cells = [
                 [
-                    Paragraph(f"{_escape(label)}<br/><font size=20><b>{_escape(value)}</b></font>", styles["body"])
+                    [Paragraph(_escape(label), styles["body"]), Paragraph(_escape(value), styles["card"])]
                     for label, value in slide.cards[i : i + 3]
                 ]
                 for i in range(0, len(slide.cards), 3)
             ]
-            story.append(Table(cells, colWidths=[width / 3] * 3, hAlign="LEFT"))
-            story.append(Spacer(1, 4 * mm))
-            story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
+            section.append(
+                Table(cells, colWidths=[width / 3] * 3, hAlign="LEFT", style=[("VALIGN", (0, 0), (-1, -1), "TOP")])
+            )
+            section.append(Spacer(1, 4 * mm))
+            section.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
         elif png is not None:
-            story.append(_Chart(png, width, height - 85 * mm, passes))
-            story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
-            story.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
+            below = [Paragraph(_escape(line), styles["body"]) for line in slide.bullets]
+            below.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
+            # The chart takes the height the section's text leaves on the page (with 8 mm in hand).
+            room = height - _height(section + below + after, width) - 8 * mm
+            section += [_Chart(png, width, room, passes), *below]
         elif slide.table is not None:
-            story.append(_table(slide.table, styles) if len(slide.table) else Paragraph("None.", styles["body"]))
-            story.append(Spacer(1, 3 * mm))
-            story.append(Paragraph(_escape(slide.note), styles["note"]))
-        story.extend(Paragraph(_escape(line), styles["note"]) for line in slide.rests_on)
-        story.extend(Paragraph(f"<b>{_escape(line)}</b>", styles["warning"]) for line in slide.warnings)
+            section.append(_table(slide.table, styles) if len(slide.table) else Paragraph("None.", styles["body"]))
+            section.append(Spacer(1, 3 * mm))
+            section.append(Paragraph(_escape(slide.note), styles["note"]))
+        story.extend(section + after)
         story.append(PageBreak())
     story.append(Paragraph("Data sources", styles["title"]))
     story.append(Paragraph(_escape(briefing.sources), styles["body"]))
