@@ -36,6 +36,7 @@ CARD_VALUE_SIZES = (32, 30, 28, 26, 24)
 BODY_SIZES = (16, 15, 14, 13, 12, 11)
 FOOT_SIZES = (11, 10, 9)
 TABLE_SIZE, TABLE_HEADER_SIZE = 15, 16
+BOTTOM = MSO_ANCHOR.BOTTOM
 DARK = RGBColor(0x1F, 0x1F, 0x1F)
 FOCUS = RGBColor(0xD5, 0x5E, 0x00)
 GREY = RGBColor(0x55, 0x55, 0x55)
@@ -53,24 +54,26 @@ def _set(paragraph, text: str, size: float, bold: bool, colour) -> None:
     paragraph.line_spacing = Pt(size * ts.LINE_SPACING)
 
 
-def _frame(slide, left, top, width, height):
+def _frame(slide, left, top, width, height, anchor=MSO_ANCHOR.TOP):
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE
-    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.vertical_anchor = anchor
     frame.margin_left = frame.margin_right = Pt(ts.INSET_X)
     frame.margin_top = frame.margin_bottom = Pt(ts.INSET_Y)
     return frame
 
 
-def _text(slide, left, top, width, text: str, sizes, bold: bool = False, colour=DARK, height=None) -> int:
+def _text(
+    slide, left, top, width, text: str, sizes, bold=False, colour=DARK, height=None, anchor=MSO_ANCHOR.TOP
+) -> int:
     """Place ``text`` in a frame ``width`` wide at the largest of ``sizes`` that fits ``height``
     (one line of the largest size when None); return the frame's bottom (EMU)."""
     height = Pt(ts.text_height(1, sizes[0])) if height is None else height
     fit = ts.fit(text, _pt(width), _pt(height), sizes, bold)
     height = max(height, Pt(fit.height))
-    _set(_frame(slide, left, top, width, height).paragraphs[0], text, fit.size, bold, colour)
+    _set(_frame(slide, left, top, width, height, anchor).paragraphs[0], text, fit.size, bold, colour)
     return top + height
 
 
@@ -210,7 +213,10 @@ def _cards_slide(deck, spec) -> None:
         bottom = top
         for k, (label, value) in enumerate(spec.cards[row : row + 3]):
             left = LEFT + k * Inches(4.15)
-            below = _text(slide, left, top, card_width, label, CARD_LABEL_SIZES, colour=GREY, height=label_height)
+            # Labels sit on the figure: a one-line label at the foot of the two lines' room.
+            below = _text(
+                slide, left, top, card_width, label, CARD_LABEL_SIZES, colour=GREY, height=label_height, anchor=BOTTOM
+            )
             bottom = max(bottom, _text(slide, left, below, card_width, value, CARD_VALUE_SIZES, bold=True))
         top = bottom + GAP
     foot = _foot(slide, spec)
