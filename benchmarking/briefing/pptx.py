@@ -227,7 +227,11 @@ def _cards_slide(deck, spec) -> None:
 
 def _chart_slide(deck, spec, png: bytes) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[6])
-    top = _header(slide, spec.title, spec.bullets[0] if spec.bullets else "")
+    # The chart carries no title: the slide says what it is, for which group and data, and where
+    # the focus authority stands.
+    top = _header(slide, spec.title, spec.subtitle)
+    if spec.bullets:
+        top = _text(slide, LEFT, top, CONTENT_WIDTH, spec.bullets[0], SUBTITLE_SIZES, bold=True) + GAP
     foot = _foot(slide, spec)
     _picture(slide, png, top, foot - GAP)
     _notes(slide, _with_rests_on("How to read this chart: " + spec.note, spec))
