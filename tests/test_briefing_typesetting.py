@@ -21,7 +21,7 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from benchmarking.briefing.pack import DEMO_DATA, PUBLIC_DATA, build_briefing
+from benchmarking.briefing.pack import DEMO_DATA, build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import to_pptx
 from benchmarking.service.benchmark import comparator_group, compute
@@ -253,6 +253,7 @@ def test_real_files_say_public_county_data(real_pack):
     briefing, deck, pdf = real_pack
     props = deck.core_properties
     meta = PdfReader(io.BytesIO(pdf)).metadata
-    assert props.subject == meta.subject == PUBLIC_DATA.capitalize()
+    assert props.subject == meta.subject == "Public data for the English county areas"
+    assert props.comments.startswith("Public data for the English county areas. Dataset: ")
     assert props.author == meta.author == briefing.council == "Leicestershire County Council"
     assert props.title == meta.title == briefing.title

@@ -104,15 +104,19 @@ DEMO_DATA = "illustrative demo data — not real figures"
 PUBLIC_DATA = "public data for the English county areas"
 
 
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize would lower "English"
+
+
 def describe_data(catalogue: Catalogue) -> str:
     """Return what the loaded data are, in a few words: the demo's warning, public county-area
     data, or (for a store with imported files) the dataset's own label."""
     if catalogue.is_demo:
-        return DEMO_DATA.capitalize()
+        return _sentence_case(DEMO_DATA)
     loads = catalogue.datasets
     data_loads = loads[loads["source"] != BASKET_SOURCE] if len(loads) else loads  # a basket changes no figure
     if set(data_loads["kind"]) == {"public"}:
-        return PUBLIC_DATA.capitalize()
+        return _sentence_case(PUBLIC_DATA)
     return f"Data loaded into the county benchmarking dashboard: {shorten(catalogue.dataset_label, CELL_LIMIT)}"
 
 
@@ -157,7 +161,7 @@ def build_briefing(
     council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
     label, sources = _dataset_label(catalogue)
     label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
-    label = label[:1].upper() + label[1:]  # it follows a full stop in the subtitles
+    label = _sentence_case(label)  # it follows a full stop in the subtitles
     group = f"{shorten(bench.group.label)} ({bench.group.size})"
     subtitle = f"Comparator group: {group}. {label}"
     narrative = overview_sentences(figures)
