@@ -16,6 +16,7 @@ from benchmarking import charts
 from benchmarking.method import travel
 from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import funding_view, quadrant_view
@@ -77,11 +78,46 @@ class Briefing:
     slides: list[Slide]
     basket: str = ""
     """Which basket and balance the positions rest on, in words."""
+    data_description: str = ""
+    """What the data are, for the document properties (``describe_data``)."""
 
     @property
     def title(self) -> str:
         """Return the briefing's title: council, subject and period."""
         return f"{self.council}: county benchmarking briefing, {self.period}"
+
+    @property
+    def document_title(self) -> str:
+        """Return the title written into the file's properties; a demo's says it is a demo."""
+        if self.is_demo:
+            return f"Demo briefing for {self.focus_name}, {self.period}: {DEMO_DATA}"
+        return self.title
+
+    @property
+    def document_author(self) -> str:
+        """Return the author written into the file's properties: the council for real data, the
+        dashboard for the generated demo (invented figures are no council's work)."""
+        return "County benchmarking dashboard (generated demo)" if self.is_demo else self.council
+
+
+DEMO_DATA = "illustrative demo data — not real figures"
+PUBLIC_DATA = "public data for the English county areas"
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize would lower "English"
+
+
+def describe_data(catalogue: Catalogue) -> str:
+    """Return what the loaded data are, in a few words: the demo's warning, public county-area
+    data, or (for a store with imported files) the dataset's own label."""
+    if catalogue.is_demo:
+        return _sentence_case(DEMO_DATA)
+    loads = catalogue.datasets
+    data_loads = loads[loads["source"] != BASKET_SOURCE] if len(loads) else loads  # a basket changes no figure
+    if set(data_loads["kind"]) == {"public"}:
+        return _sentence_case(PUBLIC_DATA)
+    return f"Data loaded into the county benchmarking dashboard: {shorten(catalogue.dataset_label, CELL_LIMIT)}"
 
 
 def _dataset_label(catalogue: Catalogue) -> tuple[str, str]:
@@ -127,6 +163,7 @@ def build_briefing(
     council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
     label, sources = _dataset_label(catalogue)
     label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
+    label = _sentence_case(label)  # it follows a full stop in the subtitles
     group = f"{shorten(bench.group.label)} ({bench.group.size})"
     subtitle = f"Comparator group: {group}. {label}"
     narrative = overview_sentences(figures)
@@ -163,8 +200,8 @@ def build_briefing(
         title = f"{theme} performance against spend, {period}"
         chart = charts.quadrant_chart(
             view,
-            title,
-            subtitle,
+            "",
+            "",
             "Spend rank (1 = highest net revenue expenditure per head)",
             "spend",
             style=style,
@@ -196,9 +233,7 @@ def build_briefing(
         Slide(
             title=f"{name}: position by theme, {period}",
             subtitle=subtitle,
-            chart=charts.theme_position_chart(
-                positions, bench.group.size, f"{name}: position by theme, {period}", subtitle, style=style
-            ),
+            chart=charts.theme_position_chart(positions, bench.group.size, "", "", style=style),
             table=positions,
             note=HOW_TO_READ_THEMES,
             **_rests_on_lines([rested[OVERALL]]),
@@ -223,7 +258,7 @@ def build_briefing(
             Slide(
                 title=f"Core spending power per head, {basis}",
                 subtitle=subtitle,
-                chart=charts.funding_chart(funding, f"Core spending power per head, {basis}", subtitle, style=style),
+                chart=charts.funding_chart(funding, "", "", style=style),
                 table=funding.drop(columns="is_focus"),
                 note=HOW_TO_READ_FUNDING,
             )
@@ -241,6 +276,7 @@ def build_briefing(
         figures=figures,
         slides=slides,
         basket=basket_line,
+        data_description=describe_data(catalogue),
     )
 
 

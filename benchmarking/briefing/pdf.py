@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Image,
     PageBreak,
@@ -93,6 +94,8 @@ def _styles():
         "subtitle": ParagraphStyle(
             "Subtitle", parent=base["Normal"], fontSize=11, textColor=colors.HexColor("#444444"), spaceAfter=8
         ),
+        "contents": ParagraphStyle("Contents", parent=base["Heading1"], fontSize=20, leading=24, spaceAfter=8),
+        "card": ParagraphStyle("Card", parent=base["Normal"], fontName="Helvetica-Bold", fontSize=20, leading=24),
         "body": ParagraphStyle("Body", parent=base["Normal"], fontSize=12, leading=16, spaceAfter=6),
         "note": ParagraphStyle(
             "Note", parent=base["Normal"], fontSize=10, leading=13, textColor=colors.HexColor("#333333")
@@ -108,12 +111,36 @@ def _escape(text: object) -> str:
     return reportlab(text)
 
 
+def _height(flowables, width: float) -> float:
+    """Return the height the flowables take stacked in a frame ``width`` points wide, spacing included."""
+    return sum(f.wrap(width, PAGE[1])[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
+def _fit_line(text: str, width: float, size: float) -> str:
+    """Return ``text`` cut after its last whole word that fits ``width`` points in Helvetica (with '…')."""
+    if stringWidth(text, "Helvetica", size) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and stringWidth(" ".join(words) + " …", "Helvetica", size) > width:
+        words.pop()
+    return " ".join(words) + " …"
+
+
+def _contents_style(entries: int) -> ParagraphStyle:
+    """Return the contents' line style: 12 pt on 15 pt lines, closer when the entries would not
+    fit one page otherwise (down to 8 pt on 10 pt)."""
+    room = PAGE[1] - MARGIN - 18 * mm - 60  # below the page's "Contents" heading
+    leading = max(10.0, min(15.0, room / max(entries, 1) - 6))  # each row has 3 pt padding above and below
+    return ParagraphStyle("TOC", fontSize=min(12.0, leading * 0.8), leading=leading)
+
+
 def _footer(briefing: Briefing):
     def draw(canvas, doc):
         canvas.saveState()
         canvas.setFont("Helvetica", 9)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(MARGIN, 8 * mm, f"{briefing.title} · {briefing.dataset_label}"[:150])
+        room = PAGE[0] - 2 * MARGIN - 25 * mm  # the page number's place on the right
+        canvas.drawString(MARGIN, 8 * mm, _fit_line(f"{briefing.title} · {briefing.dataset_label}", room, 9))
         canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
@@ -148,7 +175,8 @@ def _table(frame, styles) -> Table:
 
 
 def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> bytes:
-    """Return the briefing as PDF bytes: cover with contents and sources, then one section per slide."""
+    """Return the briefing as PDF bytes: cover with the sources, contents on one page, then one section
+    per slide; the document properties say what the data are (``Briefing.data_description``)."""
     images = images if images is not None else chart_images(briefing)
     styles = _styles()
     buffer = io.BytesIO()
@@ -159,13 +187,16 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=18 * mm,
-        title=briefing.title,
-        author=briefing.council,
+        title=briefing.document_title,
+        author=briefing.document_author,
+        subject=briefing.data_description,
+        keywords="county benchmarking, " + ("demo data" if briefing.is_demo else "public data"),
+        creator="County benchmarking dashboard",
     )
     width = PAGE[0] - 2 * MARGIN
     height = PAGE[1] - MARGIN - 18 * mm
     contents = TableOfContents()
-    contents.levelStyles = [ParagraphStyle("TOC", fontSize=11, leading=14)]
+    contents.levelStyles = [_contents_style(len(briefing.slides))]  # the sections and the sources page
     passes = _ChartPasses()
     story = [
         passes,
@@ -178,36 +209,43 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         ),
         Paragraph(f"Data sources: {_escape(briefing.sources)}", styles["body"]),
         Paragraph(_escape(briefing.basket), styles["body"]),
-        Spacer(1, 6 * mm),
-        Paragraph("<b>Contents</b>", styles["body"]),
+        PageBreak(),
+        # The contents have a page of their own: after the cover's sources they would run over.
+        Paragraph("Contents", styles["contents"]),
         contents,
         PageBreak(),
     ]
     for slide, png in zip(briefing.slides[1:], images[1:]):
-        story.append(Paragraph(_escape(slide.title), styles["title"]))
+        section = [Paragraph(_escape(slide.title), styles["title"])]
         if slide.subtitle:
-            story.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))
+            section.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))
+        after = [Paragraph(_escape(line), styles["note"]) for line in slide.rests_on]
+        after += [Paragraph(f"<b>{_escape(line)}</b>", styles["warning"]) for line in slide.warnings]
         if slide.cards:
+            # Label and figure are separate paragraphs: a label that wraps pushes its figure down.
             cells = [
                 [
-                    Paragraph(f"{_escape(label)}<br/><font size=20><b>{_escape(value)}</b></font>", styles["body"])
+                    [Paragraph(_escape(label), styles["body"]), Paragraph(_escape(value), styles["card"])]
                     for label, value in slide.cards[i : i + 3]
                 ]
                 for i in range(0, len(slide.cards), 3)
             ]
-            story.append(Table(cells, colWidths=[width / 3] * 3, hAlign="LEFT"))
-            story.append(Spacer(1, 4 * mm))
-            story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
+            section.append(
+                Table(cells, colWidths=[width / 3] * 3, hAlign="LEFT", style=[("VALIGN", (0, 0), (-1, -1), "TOP")])
+            )
+            section.append(Spacer(1, 4 * mm))
+            section.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
         elif png is not None:
-            story.append(_Chart(png, width, height - 85 * mm, passes))
-            story.extend(Paragraph(_escape(line), styles["body"]) for line in slide.bullets)
-            story.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
+            below = [Paragraph(_escape(line), styles["body"]) for line in slide.bullets]
+            below.append(Paragraph(f"<b>How to read this chart.</b> {_escape(slide.note)}", styles["note"]))
+            # The chart takes the height the section's text leaves on the page (with 8 mm in hand).
+            room = height - _height(section + below + after, width) - 8 * mm
+            section += [_Chart(png, width, room, passes), *below]
         elif slide.table is not None:
-            story.append(_table(slide.table, styles) if len(slide.table) else Paragraph("None.", styles["body"]))
-            story.append(Spacer(1, 3 * mm))
-            story.append(Paragraph(_escape(slide.note), styles["note"]))
-        story.extend(Paragraph(_escape(line), styles["note"]) for line in slide.rests_on)
-        story.extend(Paragraph(f"<b>{_escape(line)}</b>", styles["warning"]) for line in slide.warnings)
+            section.append(_table(slide.table, styles) if len(slide.table) else Paragraph("None.", styles["body"]))
+            section.append(Spacer(1, 3 * mm))
+            section.append(Paragraph(_escape(slide.note), styles["note"]))
+        story.extend(section + after)
         story.append(PageBreak())
     story.append(Paragraph("Data sources", styles["title"]))
     story.append(Paragraph(_escape(briefing.sources), styles["body"]))
