@@ -40,8 +40,8 @@ BRIEFING_CSS = """<style>
 [data-testid="stTable"] :is(td, th), [data-testid="stTableStyledTable"] :is(td, th)
     {font-size: var(--briefing-text) !important; padding: 0.25rem 0.6rem !important;}
 /* The header's page links: compact, one line, the current page marked by more than colour. */
-[data-testid="stHeader"] a {padding: 0.1rem 0.45rem !important;}
-[data-testid="stHeader"] a [data-testid="stIconMaterial"] {display: none;}
+[data-testid="stTopNavLink"] {padding: 0.1rem 0.4rem !important; gap: 0 !important;}
+[data-testid="stTopNavLink"] > span:has([data-testid="stIconMaterial"]) {display: none;}
 [data-testid="stHeader"] a[aria-current="page"], [data-testid="stHeader"] a[aria-selected="true"]
     {text-decoration: underline; text-underline-offset: 0.3em; text-decoration-thickness: 3px;}
 /* The key listener's marker and the page-furniture chips take no room. */

@@ -17,7 +17,6 @@ import pytest
 from browser_support import EXPECT_SECONDS, PAGES, SCREENSHOTS, wait_for_page
 
 from pages import _registry as registry
-from pages._briefing_nav import PAGES_WITH_OWN_KEYS, neighbours
 
 pytestmark = pytest.mark.playwright
 
@@ -151,15 +150,6 @@ def test_page_links_sit_in_the_header_in_briefing_mode(demo_large):
 
 
 # -- navigation in briefing mode, by click and by keyboard ---------------------------------------
-
-
-def test_neighbours_follow_the_registry_order():
-    """The arrow keys step through the pages in the registry's order and stop at either end."""
-    keys = [page.key for page in registry.PAGES]
-    assert neighbours(keys[0]) == (None, keys[1])
-    assert neighbours(keys[3]) == (keys[2], keys[4])
-    assert neighbours(keys[-1]) == (keys[-2], None)
-    assert "presentation" in PAGES_WITH_OWN_KEYS  # its arrow keys step through slides
 
 
 @pytest.mark.parametrize("viewport", [SMALL, LARGE], ids=["1366", "1920"])
