@@ -18,7 +18,7 @@ BRIEFING_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
     {display: none !important;}
 .block-container, [data-testid="stMainBlockContainer"]
-    {padding-top: 4.25rem !important; padding-bottom: 2rem !important; max-width: none !important;}
+    {padding-top: 4rem !important; padding-bottom: 2rem !important; max-width: none !important;}
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.55rem;}
 /* Every visible text at least the briefing size. */
 [data-testid="stMain"] :is(p, li, label, td, th, span, div, summary, button, a, input, small, code),
@@ -26,6 +26,7 @@ BRIEFING_CSS = """<style>
     {font-size: max(var(--briefing-text), 1em);}
 [data-testid="stMain"] :is(p, li, td, th, label, summary) {line-height: 1.35;}
 [data-testid="stMarkdownContainer"] p {margin-bottom: 0.3rem;}
+[data-testid="stMain"] [data-testid="stAlertContainer"] {padding: 0.45rem 0.9rem !important;}
 [data-testid="stMain"] h1 {font-size: var(--briefing-title) !important; padding: 0 !important;}
 [data-testid="stMain"] :is(h2, h3)
     {font-size: calc(var(--briefing-title) * 0.8) !important; padding: 0.25rem 0 !important;}
