@@ -12,6 +12,8 @@ import streamlit as st
 
 from benchmarking.access import session_access
 from pages._access import session_edit_access
+from pages._briefing_nav import keyboard_stepping, navigation_position
+from pages._briefing_style import apply_briefing_style, briefing_requested
 from pages._common import BASE_CSS
 from pages._navigation import mark_entry_run
 from pages._registry import PAGES
@@ -21,6 +23,10 @@ st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", la
 # The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it
 # stays in place while one page gives way to the next.
 st.markdown(BASE_CSS, unsafe_allow_html=True)
+# Briefing mode (a presenter's mode): its CSS is drawn here too, for the same reason, and the page
+# links move from the hidden sidebar to the header; the arrow keys step through the pages.
+BRIEFING = briefing_requested()
+apply_briefing_style(BRIEFING)
 access = session_edit_access()
 with store_notices(), session_access(access):
     ensure_store(access)
@@ -29,4 +35,7 @@ with store_notices(), session_access(access):
         for page in PAGES
     ]
     mark_entry_run()
-    st.navigation(NAVIGATION).run()
+    current = st.navigation(NAVIGATION, position=navigation_position(BRIEFING))
+    if BRIEFING:
+        keyboard_stepping(current.url_path or next(page.key for page in PAGES if page.default))
+    current.run()

@@ -12,27 +12,15 @@ from pages._text import dataset_line, escape
 
 
 def apply_briefing_mode(selection: Selection) -> None:
-    """In briefing mode: hide the sidebar, enlarge headings, and offer a way back."""
+    """In briefing mode, draw the switch that leaves it (the CSS and the page links are drawn by app.py)."""
     if not selection.briefing:
         return
-    st.markdown(
-        """<style>
-        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
-        .block-container {padding-top: 4rem; max-width: 1880px;}  /* clear of the 3.75rem app header */
-        h1 {font-size: 2.6rem !important;}
-        h2, h3 {font-size: 2rem !important;}
-        [data-testid="stMetricValue"] {font-size: 3rem !important;}
-        [data-testid="stMetricLabel"] p {font-size: 1.4rem !important;}
-        .stMarkdown p, .stCaption p {font-size: 1.35rem !important;}
-        </style>""",
-        unsafe_allow_html=True,
-    )
     widget(
         st.toggle,
         "Briefing mode",
         "briefing",
         widget_key="w_briefing_main",
-        help="Switch off to show the controls again.",
+        help="Switch off to show the controls again. Arrow keys or PageUp/PageDown step through the pages.",
     )
 
 
@@ -51,9 +39,18 @@ button:focus-visible {outline: 3px solid #1F4E79 !important; outline-offset: -3p
 
 
 def page_header(page: str, selection: Selection) -> None:
-    """Draw the registered title of ``page`` (its file stem), the selection in words, and the demo banner."""
-    apply_briefing_mode(selection)
-    st.title(title_of(page))
+    """Draw the registered title of ``page`` (its file stem), the selection in words, and the demo banner.
+
+    In briefing mode the frame is pressed into three short lines (title beside the switch, the
+    selection, the data line) so that the page's chart starts on the first screen.
+    """
+    if selection.briefing:
+        title_column, switch_column = st.columns([5, 1], vertical_alignment="center")
+        title_column.title(title_of(page))
+        with switch_column:
+            apply_briefing_mode(selection)
+    else:
+        st.title(title_of(page))
     # Positions hold a row for every group member with figures that period (ranked or not).
     positions = benchmark(selection).positions
     present = set(positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"])
@@ -62,30 +59,44 @@ def page_header(page: str, selection: Selection) -> None:
         if 0 < len(present) < selection.group_size
         else ""
     )
-    st.caption(
+    chosen = (
         f"**{escape(selection.focus_name)}** · {escape(selection.period)} · comparator group: "
-        f"{escape(selection.group_label)} ({selection.group_size} authorities{existed}) · "
-        f"{escape(selection.basis())}"
+        f"{escape(selection.group_label)} ({selection.group_size} authorities{existed})"
     )
+    if selection.briefing:  # the basis on demand, in the line's tooltip
+        st.caption(chosen, help=escape(selection.basis()))
+    else:
+        st.caption(f"{chosen} · {escape(selection.basis())}")
     for notice in selection.notices:  # a basket or balance in the link that the store does not have
         st.warning(escape(notice), icon=":material/link_off:")
     if selection.beside_note:  # the focus is not a member: say so on every page
         st.info(escape(selection.beside_note), icon=":material/call_split:")
-    demo_banner()
+    demo_banner(selection.briefing)
 
 
-def demo_banner() -> None:
-    """Say plainly what data is on screen: the illustrative demo, or the named real sources."""
+def demo_banner(briefing: bool = False) -> None:
+    """Say plainly what data is on screen: the illustrative demo, or the named real sources.
+
+    In briefing mode each is one short line: the real sources are named in the line's tooltip.
+    """
     cat = catalogue()
     if not cat.is_demo:
         label = cat.settings.get("dataset_label") or dataset_line(cat)
         sources = cat.settings.get("sources")
-        st.caption(f"**Data:** {escape(label)}" + (f". Sources: {escape(sources)}" if sources else ""))
+        if briefing:
+            st.caption(f"**Data:** {escape(label)}", help=f"Sources: {escape(sources)}" if sources else None)
+        else:
+            st.caption(f"**Data:** {escape(label)}" + (f". Sources: {escape(sources)}" if sources else ""))
         return
-    if cat.is_demo:
+    if briefing:
         st.warning(
-            f"**{DEMO_LABEL.capitalize()}.** The values are invented by the project's own generator "
-            "(except Leicestershire's published 2020/21 and 2021/22 dashboard values); "
-            "they are not real performance figures.",
+            f"**{DEMO_LABEL.capitalize()}**: invented values, not real performance figures.",
             icon=":material/science:",
         )
+        return
+    st.warning(
+        f"**{DEMO_LABEL.capitalize()}.** The values are invented by the project's own generator "
+        "(except Leicestershire's published 2020/21 and 2021/22 dashboard values); "
+        "they are not real performance figures.",
+        icon=":material/science:",
+    )

@@ -9,6 +9,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.service.context_views import better_off, context_ranks, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
+from pages._tables import focus_table
 
 selection = current_selection()
 page_header("funding", selection)
@@ -27,7 +28,7 @@ if table.empty:
         )
         spend = spend.merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
         spend["name"] = spend["name"].where(spend["authority_code"] != selection.focus, spend["name"] + " ◆ (focus)")
-        st.dataframe(
+        focus_table(  # the focus row filled, and at the briefing size on the projector
             spend.sort_values("rank")[["name", "value", "rank", "n_ranked"]].rename(
                 columns={
                     "name": "Authority",
@@ -36,6 +37,7 @@ if table.empty:
                     "n_ranked": "Of",
                 }
             ),
+            selection.focus_name,
             hide_index=True,
             width="stretch",
             column_config={"Net expenditure per head (£)": st.column_config.NumberColumn(format="£%.0f")},
