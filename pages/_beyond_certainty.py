@@ -11,6 +11,7 @@ from benchmarking.method import uncertainty
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import ordinal
 from pages._common import Selection, escape, show_chart, style
+from pages._view_params import url_choice
 
 REPLICATE_CHOICES = [200, 1000, 2000]
 
@@ -35,9 +36,16 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
     period, focus = selection.period, selection.focus
     st.header("How sure is the position?")
     left, right = st.columns(2)
-    theme = left.selectbox("Theme", themes, key="beyond_theme")
-    n_replicates = right.selectbox(
-        "Bootstrap replicates", REPLICATE_CHOICES, index=1, key="beyond_replicates", format_func=lambda n: f"{n:,}"
+    theme = url_choice("selectbox", "Theme", "theme", themes, key="beyond_theme", where=left)
+    n_replicates = url_choice(
+        "selectbox",
+        "Bootstrap replicates",
+        "replicates",
+        REPLICATE_CHOICES,
+        REPLICATE_CHOICES[1],
+        key="beyond_replicates",
+        format_func=lambda n: f"{n:,}",
+        where=right,
     )
     try:
         boot = _bootstrap(*cache_key, period, n_replicates, selection.scaled, cat, bench)

@@ -12,6 +12,7 @@ from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features
 from pages._common import Selection, escape, slug
+from pages._view_params import url_choice, url_toggle
 
 
 @st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
@@ -25,7 +26,8 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     st.header("Who is genuinely like us?")
     features = context_features(cat)
     max_k = max(1, len(features) - 1)
-    k = st.slider("Number of similar authorities", 1, min(20, max_k), min(10, max_k), key="beyond_k")
+    sizes = list(range(1, min(20, max_k) + 1))
+    k = url_choice("select_slider", "Number of similar authorities", "similar", sizes, min(10, max_k), key="beyond_k")
     try:
         neighbours = similarity.nearest_neighbours(features, focus, k)
     except BenchmarkingError as error:
@@ -83,7 +85,7 @@ def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> Non
     columns[0].metric("Improved (arrow)", arrows.get("improved", 0))
     columns[1].metric("Significantly improved", counts.get(significance.SIGNIFICANTLY_IMPROVED, 0))
     columns[2].metric("Significantly worsened", counts.get(significance.SIGNIFICANTLY_WORSENED, 0))
-    only_significant = st.toggle("Only significant changes", key="beyond_significant_only")
+    only_significant = url_toggle("Only significant changes", "significant_only", key="beyond_significant_only")
     st.dataframe(
         view.change_table(changes, only_significant),
         hide_index=True,

@@ -10,6 +10,7 @@ from benchmarking.method.notes import notes_for
 from benchmarking.service.views import indicator_series, indicator_view
 from benchmarking.text.formatting import number, position_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
+from pages._view_params import url_choice
 
 POLARITY_WORDS = {
     "high": "higher is better",
@@ -26,17 +27,22 @@ bench = benchmark(selection)
 indicators = cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
 themes = ["All themes"] + sorted(indicators["theme"].unique())
 left, right = st.columns([1, 2])
-theme = left.selectbox("Theme", themes, key="indicator_theme")
+theme = url_choice("selectbox", "Theme", "theme", themes, key="indicator_theme", where=left)
 if theme != "All themes":
     indicators = indicators[indicators["theme"] == theme]
 labels = dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
 if not labels:
     st.info("No ranked indicators in this theme.")
     st.stop()
-if st.session_state.get("indicator_id") not in labels:
-    st.session_state["indicator_id"] = next(iter(labels))
-indicator_id = right.selectbox(
-    "Indicator (type to search)", list(labels), key="indicator_id", format_func=lambda i: labels[i]
+indicator_id = url_choice(
+    "selectbox",
+    "Indicator (type to search)",
+    "indicator",
+    list(labels),
+    key="indicator_id",
+    format_func=lambda i: labels[i],
+    notice_label="the indicator",
+    where=right,
 )
 meta = cat.indicators.set_index("id").loc[indicator_id]
 view = indicator_view(cat, bench, indicator_id, selection.period, selection.focus)

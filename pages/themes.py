@@ -23,6 +23,7 @@ from pages._common import (
     style,
 )
 from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
+from pages._view_params import url_choice
 
 
 @st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
@@ -54,7 +55,7 @@ draw_basis(positions, selection)
 theme_columns = draw_league_table(cat, bench, selection)
 
 st.subheader("Why this rank?")
-theme_choice = st.selectbox("Position to explain", theme_columns, key="why_theme")
+theme_choice = url_choice("selectbox", "Position to explain", "why", theme_columns, key="why_theme")
 rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
 if summary["reason"]:
     st.warning(escape(summary["reason"]))
