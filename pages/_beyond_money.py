@@ -8,6 +8,7 @@ from benchmarking import charts
 from benchmarking.method import value_for_money
 from benchmarking.service import beyond_ranks as view
 from pages._common import Selection, escape, show_chart, style
+from pages._tables import show_table
 from pages._view_params import url_choice
 
 VFM_COLUMNS = {
@@ -43,7 +44,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
         )
     left, right = st.columns([3, 2])
     with left:
-        st.dataframe(
+        show_table(
             table.drop(columns=["is_focus", "benchmark_code"]),
             hide_index=True,
             key="beyond_vfm_table",
@@ -58,7 +59,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
                 f"(n = {regression.n}, R² = {regression.r_squared:.2f}, "
                 f"residual SD = {regression.residual_sd:.2f})"
             )
-            st.dataframe(
+            show_table(
                 regression.coefficients,
                 hide_index=True,
                 key="beyond_regression",

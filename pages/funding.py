@@ -9,6 +9,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.service.context_views import better_off, context_ranks, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
+from pages._tables import show_table
 from pages._view_params import url_choice
 
 selection = current_selection()
@@ -28,7 +29,7 @@ if table.empty:
         )
         spend = spend.merge(cat.authorities[["code", "name"]], left_on="authority_code", right_on="code")
         spend["name"] = spend["name"].where(spend["authority_code"] != selection.focus, spend["name"] + " ◆ (focus)")
-        st.dataframe(
+        show_table(
             spend.sort_values("rank")[["name", "value", "rank", "n_ranked"]].rename(
                 columns={
                     "name": "Authority",

@@ -22,6 +22,7 @@ from pages._common import (
     stamp,
     style,
 )
+from pages._tables import show_table
 from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
 from pages._view_params import url_choice
 
@@ -75,7 +76,7 @@ st.caption(
     + " The Published for column gives each figure's own period; Status flags provisional and revised "
     "figures."
 )
-st.dataframe(
+show_table(
     rows.rename(
         columns={
             "name": "Indicator",
@@ -108,7 +109,7 @@ else:
         "(each group ranked on its own; in a group it is not in, where it would stand beside the members)."
         f" {escape(selection.basis())}."
     )
-    st.dataframe(
+    show_table(
         explain.stability_table(stability).rename(
             columns={"group_label": "Comparator group", "group_size": "Authorities"}
         ),
