@@ -9,8 +9,9 @@ from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
 from benchmarking.service.views import indicator_series, indicator_view
 from benchmarking.text.formatting import number, position_text
+from benchmarking.text.tables import glossary_line
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
-from pages._view_params import url_choice
+from pages._indicator_choice import choose_indicator
 
 POLARITY_WORDS = {
     "high": "higher is better",
@@ -24,26 +25,7 @@ page_header("indicator", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-indicators = cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
-themes = ["All themes"] + sorted(indicators["theme"].unique())
-left, right = st.columns([1, 2])
-theme = url_choice("selectbox", "Theme", "theme", themes, key="indicator_theme", where=left)
-if theme != "All themes":
-    indicators = indicators[indicators["theme"] == theme]
-labels = dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
-if not labels:
-    st.info("No ranked indicators in this theme.")
-    st.stop()
-indicator_id = url_choice(
-    "selectbox",
-    "Indicator (type to search)",
-    "indicator",
-    list(labels),
-    key="indicator_id",
-    format_func=lambda i: labels[i],
-    notice_label="the indicator",
-    where=right,
-)
+indicator_id = choose_indicator(cat)
 meta = cat.indicators.set_index("id").loc[indicator_id]
 view = indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
 ranked = view.dropna(subset=["rank"])
@@ -54,6 +36,8 @@ st.markdown(
     f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
     f"polarity: {escape(POLARITY_WORDS.get(meta['polarity'], meta['polarity']))}"
 )
+if glossary := glossary_line([meta["name"], meta["description"] or ""]):  # abbreviations spelled out
+    st.caption(escape(f"Abbreviations: {glossary}."))
 if len(focus) and focus["rank"].notna().iloc[0]:
     st.metric(
         f"{escape(selection.focus_name)}, {escape(selection.period)}",

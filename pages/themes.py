@@ -10,6 +10,7 @@ from benchmarking.service import explain
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, position_text
 from benchmarking.text.narrative import theme_summary
+from benchmarking.text.tables import glossary_line
 from pages._common import (
     benchmark,
     catalogue,
@@ -98,6 +99,9 @@ show_table(
         "Contribution": st.column_config.NumberColumn(format="%+.1f"),
     },
 )
+
+if glossary := glossary_line(rows["name"]):  # abbreviations in the indicator names, spelled out
+    st.caption(escape(f"Abbreviations: {glossary}."))
 
 st.subheader("Does the message survive a change of comparator group?")
 stability = cached_stability(selection)

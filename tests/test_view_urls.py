@@ -4,7 +4,12 @@ read back by a fresh session; a value the page does not offer gives a visible no
 
 from __future__ import annotations
 
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
 from apptest_helpers import OTHER_FOCUS, catalogue, open_page
+from browser_support import EXPECT_SECONDS, NORMAL_VIEWPORT, wait_for_page
 
 from benchmarking.method.positions import LA_CORE, OVERALL
 
@@ -158,3 +163,41 @@ def test_invalid_values_in_lists_and_formulas(demo_store_path, monkeypatch):
     assert page_widget(at, "funding_reference").value == "median"
     [notice] = notices(at)
     assert "=cmd\\(\\)" in notice and "showing 'the group median' instead" in notice
+
+
+# -- end to end in a browser: the copied URL in a fresh browser context ------------------------
+
+
+@pytest.mark.playwright
+def test_quadrant_view_survives_a_copied_link(browser, open_app, sync_playwright, demo_server, demo_store_path):
+    """Choose a theme and the deprivation axis; a fresh browser context on the copied URL shows the
+    same theme and axis (every theme at once is checked by AppTest: its nine charts are slow to draw)."""
+    expect = sync_playwright.expect
+    theme = catalogue(str(demo_store_path)).themes[2]
+    page = open_app("quadrant")
+    wait_for_page(page, "quadrant")
+    main = page.get_by_test_id("stMain")
+    main.get_by_test_id("stSelectbox").filter(has_text="Theme").get_by_role("combobox").click()
+    page.get_by_role("option", name=theme, exact=True).click()
+    wait_for_page(page, "quadrant")
+    main.get_by_test_id("stRadio").get_by_text("Deprivation", exact=True).click()
+    wait_for_page(page, "quadrant")
+    expect(page).to_have_url(re.compile(r"axis=Deprivation"))
+    wait_for_page(page, "quadrant")
+    copied = page.url
+    assert "axis=Deprivation" in copied and "theme=" in copied
+
+    context = browser.new_context(viewport=NORMAL_VIEWPORT)
+    try:
+        fresh = context.new_page()
+        fresh.set_default_timeout(EXPECT_SECONDS * 1000)
+        fresh.goto(copied)
+        wait_for_page(fresh, "quadrant")
+        main = fresh.get_by_test_id("stMain")
+        box = main.get_by_test_id("stSelectbox").filter(has_text="Theme").first
+        expect(box.get_by_role("combobox")).to_have_value(theme)
+        expect(main.get_by_role("radio", name="Deprivation")).to_be_checked()
+        expect(fresh.get_by_test_id("stVegaLiteChart").first).to_be_visible()
+        assert parse_qs(urlparse(fresh.url).query) == parse_qs(urlparse(copied).query)  # nothing dropped
+    finally:
+        context.close()

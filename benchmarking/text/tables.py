@@ -94,6 +94,36 @@ ABBREVIATIONS = {
     "CSP": "core spending power",
     "ASC": "adult social care",
     "DToC": "delayed transfers of care",
+    "RWM": "reading, writing and maths",
+    "S251": "section 251 budget and outturn returns",
+    "CPP": "child protection plan",
+    "CP": "child protection",
+    "EHC": "education, health and care",
+    "FTE": "full-time equivalent",
+    "TA": "temporary accommodation",
+    "APS": "average point score",
+    "EET": "in education, employment or training",
+    "FE": "further education",
+    "HE": "higher education",
+    "ASQ": "Ages and Stages Questionnaire",
+    "CERA": "capital expenditure charged to the revenue account",
+    "ASCOF": "Adult Social Care Outcomes Framework",
+    "BCF": "Better Care Fund",
+    "NVQ": "National Vocational Qualification",
+    "CAMHS": "child and adolescent mental health services",
+    "CSE": "child sexual exploitation",
+    "SDQ": "Strengths and Difficulties Questionnaire",
+    "ASB": "anti-social behaviour",
+    "MARAC": "multi-agency risk assessment conference",
+    "RIDDOR": "Reporting of Injuries, Diseases and Dangerous Occurrences Regulations",
+    "GVA": "gross value added",
+    "JSA": "Jobseeker's Allowance",
+    "UC": "Universal Credit",
+    "KSI": "killed or seriously injured",
+    "GHG": "greenhouse gas",
+    "CVD": "cardiovascular disease",
+    "ULEV": "ultra-low emission vehicle",
+    "NHT": "National Highways and Transport public satisfaction survey",
 }
 """Abbreviations in indicator names and page text, spelled out (the one glossary the pages use)."""
 
@@ -160,6 +190,14 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def glossary_line(texts) -> str:
+    """Return "CLA: children looked after; FSM: free school meals" for the abbreviations in ``texts`` ("" if none)."""
+    found: dict[str, str] = {}
+    for text in texts:
+        found |= abbreviations_in(str(text))
+    return "; ".join(f"{a}: {w}" for a, w in ABBREVIATIONS.items() if a in found)
+
+
 def spelled_out(abbreviation: str) -> str:
     """Return "CLA (children looked after)" for a known abbreviation, else the abbreviation unchanged."""
     words = ABBREVIATIONS.get(abbreviation)
@@ -167,5 +205,8 @@ def spelled_out(abbreviation: str) -> str:
 
 
 def abbreviations_in(text: str) -> dict[str, str]:
-    """Return the glossary's abbreviations that appear as whole words in ``text``, with their meanings."""
-    return {a: w for a, w in ABBREVIATIONS.items() if re.search(rf"(?<![A-Za-z]){re.escape(a)}(?![A-Za-z])", text)}
+    """Return the glossary's abbreviations that appear as whole words (or plurals: EHCPs) in ``text``,
+    with their meanings, in the glossary's order."""
+    return {
+        a: w for a, w in ABBREVIATIONS.items() if re.search(rf"(?<![A-Za-z0-9]){re.escape(a)}s?(?![A-Za-z0-9])", text)
+    }
