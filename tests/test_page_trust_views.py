@@ -51,7 +51,7 @@ def stability_table(at) -> pd.DataFrame:
 def listed_ranks(frame: pd.DataFrame, name: str = "name", rank: str = "rank") -> list[tuple[str, float | None]]:
     """Return (indicator name, rank or None) pairs, sorted, from a page table or the engine's rows."""
     return sorted(
-        ((str(n), None if pd.isna(r) else float(r)) for n, r in zip(frame[name], frame[rank])),
+        ((str(n), None if pd.isna(r) or r == "" else float(r)) for n, r in zip(frame[name], frame[rank])),
         key=lambda pair: (pair[0], pair[1] is None, pair[1] or 0.0),
     )
 
