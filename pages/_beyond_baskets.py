@@ -10,6 +10,7 @@ from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS
 from benchmarking.service.basket_sensitivity import basket_sensitivity, sensitivity_for_period
 from benchmarking.text.formatting import position_text
 from pages._common import Selection, escape
+from pages._tables import show_table
 
 
 @st.cache_resource(show_spinner="Computing Overall under every basket ...", max_entries=8)
@@ -48,7 +49,7 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
         return
     basket = getattr(selection, "basket", None) or ALL_PUBLISHED
     balance = getattr(selection, "balance", None) or INDICATORS
-    st.dataframe(
+    show_table(
         basket_table(rows, basket, balance),
         hide_index=True,
         key="beyond_baskets",

@@ -11,6 +11,8 @@ from benchmarking.method import uncertainty
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import ordinal
 from pages._common import Selection, escape, show_chart, style
+from pages._tables import show_table
+from pages._view_params import url_choice
 
 REPLICATE_CHOICES = [200, 1000, 2000]
 
@@ -35,9 +37,16 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
     period, focus = selection.period, selection.focus
     st.header("How sure is the position?")
     left, right = st.columns(2)
-    theme = left.selectbox("Theme", themes, key="beyond_theme")
-    n_replicates = right.selectbox(
-        "Bootstrap replicates", REPLICATE_CHOICES, index=1, key="beyond_replicates", format_func=lambda n: f"{n:,}"
+    theme = url_choice("selectbox", "Theme", "theme", themes, key="beyond_theme", where=left)
+    n_replicates = url_choice(
+        "selectbox",
+        "Bootstrap replicates",
+        "replicates",
+        REPLICATE_CHOICES,
+        REPLICATE_CHOICES[1],
+        key="beyond_replicates",
+        format_func=lambda n: f"{n:,}",
+        where=right,
     )
     try:
         boot = _bootstrap(*cache_key, period, n_replicates, selection.scaled, cat, bench)
@@ -70,7 +79,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
     )
 
     with st.expander(f"{escape(selection.focus_name)}'s interval on every theme"):
-        st.dataframe(
+        show_table(
             view.focus_interval_table(focus_rows),
             hide_index=True,
             key="beyond_focus_intervals",
@@ -82,7 +91,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
 
     if theme in focus_rows.index and pd.notna(focus_rows.loc[theme, "position"]):
         st.subheader(f"Is {ordinal(focus_rows.loc[theme, 'position'])} really different from its neighbours?")
-        st.dataframe(
+        show_table(
             view.overlapping_shares(boot, focus, theme, focus_rows, names),
             hide_index=True,
             key="beyond_ahead",

@@ -8,6 +8,8 @@ from benchmarking import charts
 from benchmarking.method import value_for_money
 from benchmarking.service import beyond_ranks as view
 from pages._common import Selection, escape, show_chart, style
+from pages._tables import show_table
+from pages._view_params import url_choice
 
 VFM_COLUMNS = {
     "performance_score": st.column_config.NumberColumn("Performance score", format="%.2f"),
@@ -24,7 +26,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
     """Draw the frontier chart, the focus's sentence, the table, the regression and the assumptions."""
     period = selection.period
     st.header("Who gets more for their money?")
-    theme = st.selectbox("Theme for value for money", themes, key="beyond_vfm_theme")
+    theme = url_choice("selectbox", "Theme for value for money", "money_theme", themes, key="beyond_vfm_theme")
     vfm = view.value_for_money_view(cat, bench, theme, period, names, selection.focus)
     table, regression = vfm.table, vfm.regression
     if table.empty:
@@ -42,7 +44,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
         )
     left, right = st.columns([3, 2])
     with left:
-        st.dataframe(
+        show_table(
             table.drop(columns=["is_focus", "benchmark_code"]),
             hide_index=True,
             key="beyond_vfm_table",
@@ -57,7 +59,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
                 f"(n = {regression.n}, R² = {regression.r_squared:.2f}, "
                 f"residual SD = {regression.residual_sd:.2f})"
             )
-            st.dataframe(
+            show_table(
                 regression.coefficients,
                 hide_index=True,
                 key="beyond_regression",

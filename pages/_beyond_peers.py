@@ -8,10 +8,12 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method import significance, similarity
-from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES
+from benchmarking.method.groups import SIMILAR_SIZES
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features
 from pages._common import Selection, escape, slug
+from pages._tables import show_table
+from pages._view_params import url_choice, url_toggle
 
 
 @st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
@@ -25,14 +27,15 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     st.header("Who is genuinely like us?")
     features = context_features(cat)
     max_k = max(1, len(features) - 1)
-    k = st.slider("Number of similar authorities", 1, min(20, max_k), min(10, max_k), key="beyond_k")
+    sizes = list(range(1, min(20, max_k) + 1))
+    k = url_choice("select_slider", "Number of similar authorities", "similar", sizes, min(10, max_k), key="beyond_k")
     try:
         neighbours = similarity.nearest_neighbours(features, focus, k)
     except BenchmarkingError as error:
         st.error(escape(error))
         neighbours = None
     if neighbours is not None:
-        st.dataframe(
+        show_table(
             view.similar_table(neighbours, names),
             hide_index=True,
             key="beyond_similar",
@@ -52,25 +55,26 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
         )
         sizes = ", ".join(str(size) for size in SIMILAR_SIZES)
         st.info(
-            f"These computed groups can be chosen as the comparator group in the sidebar "
-            f"('{SIMILAR_SIZES[1]} most similar authorities', ids `{SIMILAR_PREFIX}<k>` for k = {sizes})."
+            f"The {sizes} authorities most similar to {escape(selection.focus_name)}, computed this way, can be "
+            "chosen as the comparator group in the sidebar (for example "
+            f"'{SIMILAR_SIZES[1]} authorities most similar to {escape(selection.focus_name)}')."
         )
 
     own_lists = cat.comparator_groups[cat.comparator_groups["authority_code"] == focus]
     if own_lists.empty:
         st.caption(
-            "No published nearest-neighbour list is loaded for this authority (Oflog's can be loaded with "
-            "`python -m benchmarking import-source oflog --source DIR`)."
+            "No published nearest-neighbour list is loaded for this authority (the README says how to load "
+            "Oflog's nearest-neighbour lists)."
         )
     for (group_id, name), rows in own_lists.groupby(["group_id", "name"]):
         st.subheader(f"{escape(name)} (loaded list)")
-        st.dataframe(
+        show_table(
             view.loaded_list_table(features, focus, list(rows["member_code"]), names),
             hide_index=True,
             key=f"beyond_list_{slug(str(group_id))}",
             column_config={"distance": st.column_config.NumberColumn("Distance", format="%.2f")},
         )
-        st.caption(f"Choose 'neighbours:{escape(group_id)}' as the comparator group to rank among this list.")
+        st.caption(f"Choose '{escape(name)}' as the comparator group in the sidebar to rank among this list.")
 
 
 def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> None:
@@ -83,8 +87,8 @@ def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> Non
     columns[0].metric("Improved (arrow)", arrows.get("improved", 0))
     columns[1].metric("Significantly improved", counts.get(significance.SIGNIFICANTLY_IMPROVED, 0))
     columns[2].metric("Significantly worsened", counts.get(significance.SIGNIFICANTLY_WORSENED, 0))
-    only_significant = st.toggle("Only significant changes", key="beyond_significant_only")
-    st.dataframe(
+    only_significant = url_toggle("Only significant changes", "significant_only", key="beyond_significant_only")
+    show_table(
         view.change_table(changes, only_significant),
         hide_index=True,
         key="beyond_significance",

@@ -11,6 +11,7 @@ from benchmarking.method import sensitivity
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import position_text
 from pages._common import Selection, escape, show_chart, slug, style
+from pages._tables import show_table
 
 WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 3.0, 0.5
 
@@ -65,7 +66,7 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
         )
         show_chart(chart, shares_frame, title, key="beyond-weights")
         with st.expander("Every authority's Overall position with these weights"):
-            st.dataframe(
+            show_table(
                 overall,
                 hide_index=True,
                 key="beyond_weighted_table",
@@ -77,7 +78,7 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
 
     st.subheader("Leave one theme out")
     left_out = sensitivity.leave_one_theme_out(bench.ranks, cat.indicators, period, scaled=selection.scaled)
-    st.dataframe(view.leave_one_out_table(left_out, focus), hide_index=True, key="beyond_leave_one_out")
+    show_table(view.leave_one_out_table(left_out, focus), hide_index=True, key="beyond_leave_one_out")
     st.caption(
         f"{escape(selection.focus_name)}'s Overall position with each theme left out in turn (positive change = climbs "
         "without that theme, so the theme was holding it back)."

@@ -11,6 +11,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.text.escaping import spreadsheet_csv
 from pages._selection import Selection
+from pages._tables import show_table
 from pages._text import escape
 
 alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
@@ -54,7 +55,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
     )
     download_csv("Download data (CSV)", data, f"{slug(name)}.csv", f"csv-{key}", middle)
     with st.expander(f"Data table: {escape(name)}"):
-        st.dataframe(data, hide_index=True, width="stretch")
+        show_table(data, width="stretch")
 
 
 def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None, where=st) -> None:

@@ -36,7 +36,7 @@ def draw_league_table(cat, bench, selection: Selection) -> list[str]:
     st.subheader(f"League table, {escape(selection.period)}")
     st.caption(
         "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
-        "labelled Q1 (top 25%) to Q4; blank = no position (too few indicators). Click a column to sort. "
+        "labelled Q1 (top 25%) to Q4; 'no position' = too few indicators. Click a column to sort. "
         f"{escape(selection.basis())}."
     )
     quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
@@ -52,7 +52,7 @@ def draw_league_table(cat, bench, selection: Selection) -> list[str]:
         styler = styler.format(
             lambda p, q=quartile_of[column]: " · ".join(filter(None, [ordinal(p), QUARTILE_TEXT.get(q.get(p))])),
             subset=[column],
-            na_rep="",
+            na_rep="no position",  # an empty display value would show the raw cell, "None"
         )
     styler = styler.apply(
         lambda row: (

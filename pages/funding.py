@@ -10,6 +10,7 @@ from benchmarking.service.context_views import better_off, context_ranks, fundin
 from benchmarking.text.formatting import money, money_millions, position_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._tables import focus_table
+from pages._view_params import url_choice
 
 selection = current_selection()
 page_header("funding", selection)
@@ -70,7 +71,9 @@ st.subheader("How much better off if funded like ...")
 names = dict(zip(table["authority_code"], table["name"]))
 choices = ["median", "highest"] + [c for c in table["authority_code"] if c != selection.focus]
 labels = {"median": "the group median", "highest": "the highest-funded authority"} | names
-reference = st.selectbox("Compare with", choices, format_func=lambda c: labels[c], key="funding_reference")
+reference = url_choice(
+    "selectbox", "Compare with", "reference", choices, key="funding_reference", format_func=lambda c: labels[c]
+)
 try:
     result = better_off(table, selection.focus, reference)
 except BenchmarkingError as error:

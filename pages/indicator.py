@@ -9,7 +9,9 @@ from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
 from benchmarking.service.views import indicator_series, indicator_view
 from benchmarking.text.formatting import number, position_text
+from benchmarking.text.tables import glossary_line
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
+from pages._indicator_choice import choose_indicator
 
 POLARITY_WORDS = {
     "high": "higher is better",
@@ -23,21 +25,7 @@ page_header("indicator", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-indicators = cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
-themes = ["All themes"] + sorted(indicators["theme"].unique())
-left, right = st.columns([1, 2])
-theme = left.selectbox("Theme", themes, key="indicator_theme")
-if theme != "All themes":
-    indicators = indicators[indicators["theme"] == theme]
-labels = dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
-if not labels:
-    st.info("No ranked indicators in this theme.")
-    st.stop()
-if st.session_state.get("indicator_id") not in labels:
-    st.session_state["indicator_id"] = next(iter(labels))
-indicator_id = right.selectbox(
-    "Indicator (type to search)", list(labels), key="indicator_id", format_func=lambda i: labels[i]
-)
+indicator_id = choose_indicator(cat)
 meta = cat.indicators.set_index("id").loc[indicator_id]
 view = indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
 ranked = view.dropna(subset=["rank"])
@@ -48,6 +36,8 @@ st.markdown(
     f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
     f"polarity: {escape(POLARITY_WORDS.get(meta['polarity'], meta['polarity']))}"
 )
+if glossary := glossary_line([meta["name"], meta["description"] or ""]):  # abbreviations spelled out
+    st.caption(escape(f"Abbreviations: {glossary}."))
 if len(focus) and focus["rank"].notna().iloc[0]:
     st.metric(
         f"{escape(selection.focus_name)}, {escape(selection.period)}",

@@ -12,6 +12,7 @@ from benchmarking.service.rests_on import rests_on
 from benchmarking.text.formatting import currency_text, money
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._quadrant_labels import label_choice
+from pages._view_params import url_choice, url_toggle
 
 AXIS_TITLES = {
     "Revenue": ("Spend rank (1 = highest net revenue expenditure per head)", "spend", "Spend per head"),
@@ -33,8 +34,8 @@ cat = catalogue()
 bench = benchmark(selection)
 
 left, right = st.columns(2)
-theme = left.selectbox("Theme", [OVERALL, LA_CORE] + cat.themes, key="quadrant_theme")
-axis = right.radio("Comparator", list(AXIS_TITLES), horizontal=True, key="quadrant_axis")
+theme = url_choice("selectbox", "Theme", "theme", [OVERALL, LA_CORE] + cat.themes, key="quadrant_theme", where=left)
+axis = url_choice("radio", "Comparator", "axis", list(AXIS_TITLES), key="quadrant_axis", where=right, horizontal=True)
 x_title, comparator, context_title = AXIS_TITLES[axis]
 
 view = quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
@@ -89,7 +90,7 @@ if len(focus_row):
         + (": where it would stand, beside the group." if selection.beside_note else ".")
     )
 
-if st.toggle("Show every theme at once", key="quadrant_multiples"):
+if url_toggle("Show every theme at once", "every_theme", key="quadrant_multiples"):
     views = {}
     for each in [OVERALL, LA_CORE] + cat.themes:
         each_view = quadrant_view(cat, bench, each, axis, selection.period, selection.focus)

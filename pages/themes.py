@@ -10,6 +10,7 @@ from benchmarking.service import explain
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, position_text
 from benchmarking.text.narrative import theme_summary
+from benchmarking.text.tables import glossary_line
 from pages._common import (
     benchmark,
     catalogue,
@@ -22,7 +23,9 @@ from pages._common import (
     stamp,
     style,
 )
+from pages._tables import show_table
 from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
+from pages._view_params import url_choice
 
 
 @st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
@@ -54,7 +57,7 @@ draw_basis(positions, selection)
 theme_columns = draw_league_table(cat, bench, selection)
 
 st.subheader("Why this rank?")
-theme_choice = st.selectbox("Position to explain", theme_columns, key="why_theme")
+theme_choice = url_choice("selectbox", "Position to explain", "why", theme_columns, key="why_theme")
 rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
 if summary["reason"]:
     st.warning(escape(summary["reason"]))
@@ -74,7 +77,7 @@ st.caption(
     + " The Published for column gives each figure's own period; Status flags provisional and revised "
     "figures."
 )
-st.dataframe(
+show_table(
     rows.rename(
         columns={
             "name": "Indicator",
@@ -97,6 +100,9 @@ st.dataframe(
     },
 )
 
+if glossary := glossary_line(rows["name"]):  # abbreviations in the indicator names, spelled out
+    st.caption(escape(f"Abbreviations: {glossary}."))
+
 st.subheader("Does the message survive a change of comparator group?")
 stability = cached_stability(selection)
 if stability.empty:
@@ -107,7 +113,7 @@ else:
         "(each group ranked on its own; in a group it is not in, where it would stand beside the members)."
         f" {escape(selection.basis())}."
     )
-    st.dataframe(
+    show_table(
         explain.stability_table(stability).rename(
             columns={"group_label": "Comparator group", "group_size": "Authorities"}
         ),

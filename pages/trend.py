@@ -9,6 +9,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.lists import thin_periods
 from benchmarking.service.views import trend_view
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
+from pages._view_params import url_choice
 
 selection = current_selection()
 page_header("trend", selection)
@@ -18,9 +19,27 @@ bench = benchmark(selection)
 names = dict(zip(cat.authorities["code"], cat.authorities["name"]))
 members = [c for c in bench.group.members if c != selection.focus]
 left, right = st.columns(2)
-themes = left.multiselect("Themes", [OVERALL, LA_CORE] + cat.themes, default=[OVERALL, LA_CORE], key="trend_themes")
-others = right.multiselect(
-    "Compare with", members, format_func=lambda c: names.get(c, c), key="trend_others", max_selections=6
+themes = url_choice(
+    "multiselect",
+    "Themes",
+    "themes",
+    [OVERALL, LA_CORE] + cat.themes,
+    [OVERALL, LA_CORE],
+    key="trend_themes",
+    multi=True,
+    where=left,
+)
+others = url_choice(
+    "multiselect",
+    "Compare with",
+    "compare",
+    members,
+    key="trend_others",
+    multi=True,
+    format_func=lambda c: names.get(c, c),
+    notice_label="comparison with",
+    where=right,
+    max_selections=6,
 )
 if not themes:
     st.info("Choose at least one theme.")

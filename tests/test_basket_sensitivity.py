@@ -236,8 +236,8 @@ def test_beyond_ranks_shows_the_overall_under_every_basket(demo_store_path, tmp_
     catalogue = load_catalogue(store)
     bench = benchmark_for(catalogue, "all", PAGE_FOCUS)
     expected = sensitivity_for_period(basket_sensitivity(catalogue, bench.group, PAGE_FOCUS), LATEST)
-    assert len(shown) == 2 * len(catalogue.basket_names()) and shown["basket"].tolist() == expected["basket"].tolist()
-    assert HOSTILE_NAME in set(shown["basket"])
+    assert len(shown) == 2 * len(catalogue.basket_names()) and shown["Basket"].tolist() == expected["basket"].tolist()
+    assert HOSTILE_NAME in set(shown["Basket"])
     words = [
         f"{p}{'st' if p == 1 else 'nd' if p == 2 else 'rd' if p == 3 else 'th'} of {n}"
         for p, n in zip(expected["position"], expected["n_positioned"])
@@ -245,4 +245,4 @@ def test_beyond_ranks_shows_the_overall_under_every_basket(demo_store_path, tmp_
     assert all(p < 21 for p in expected["position"])  # the suffixes above hold below 21
     assert shown["Overall position"].tolist() == words
     assert shown["indicators ranked"].tolist() == expected["n_indicators"].tolist()
-    assert shown["shown on the pages"].tolist() == [True] + [False] * (len(shown) - 1)
+    assert shown["shown on the pages"].tolist() == ["yes"] + ["no"] * (len(shown) - 1)

@@ -179,8 +179,8 @@ def test_frontier_chart_marks_the_frontier_authorities(page, demo_store_path):
         == total.loc[data["authority_code"], "net_expenditure_per_head"].to_numpy()
     ).all()
     assert any(ASSUMPTIONS[0][:40] in block.value for block in page.markdown)
-    coefficients = table_with(page, "term", "estimate")
-    assert list(coefficients["term"]) == ["intercept", "spend_per_head", "deprivation"]
+    coefficients = table_with(page, "Term", "Estimate")
+    assert list(coefficients["Term"]) == ["intercept", "spend_per_head", "deprivation"]
 
 
 # -- 4. similar authorities ----------------------------------------------------------------
@@ -188,18 +188,18 @@ def test_frontier_chart_marks_the_frontier_authorities(page, demo_store_path):
 
 def test_similar_authorities_are_the_k_nearest_without_the_focus(page, demo_store_path):
     """The table lists the k nearest by distance, never the focus; k follows the slider."""
-    table = table_with(page, "distance", "neighbour_rank")
-    assert len(table) == 10 and FOCUS not in set(table["authority_code"])
-    assert table["distance"].is_monotonic_increasing
+    table = table_with(page, "Distance", "Neighbour rank")
+    assert len(table) == 10 and FOCUS not in set(table["Code"])
+    assert table["Distance"].is_monotonic_increasing
     features = similarity.context_features(
         catalogue(str(demo_store_path)).authorities,
         catalogue(str(demo_store_path)).spend,
         catalogue(str(demo_store_path)).funding,
         catalogue(str(demo_store_path)).deprivation,
     )
-    assert list(table["authority_code"]) == list(similarity.nearest_neighbours(features, FOCUS, 10)["authority_code"])
-    page.slider(key="beyond_k").set_value(4).run()
-    assert len(table_with(page, "distance", "neighbour_rank")) == 4
+    assert list(table["Code"]) == list(similarity.nearest_neighbours(features, FOCUS, 10)["authority_code"])
+    page.select_slider(key="beyond_k").set_value(4).run()
+    assert len(table_with(page, "Distance", "Neighbour rank")) == 4
 
 
 def test_a_loaded_neighbour_list_is_shown_with_computed_distances(writable_store, monkeypatch):
@@ -212,8 +212,8 @@ def test_a_loaded_neighbour_list_is_shown_with_computed_distances(writable_store
     at = open_page(writable_store.path, monkeypatch, PAGE)
     assert not at.exception
     assert any(header.value == "Test neighbours (loaded list)" for header in at.subheader)
-    listed = table_with(at, "distance", "rank by computed distance")
-    assert set(listed["authority_code"]) == set(members)
+    listed = table_with(at, "Distance", "rank by computed distance")
+    assert set(listed["Code"]) == set(members)
 
 
 # -- 5. significance of change -------------------------------------------------------------
@@ -224,15 +224,15 @@ def test_significance_table_is_the_focus_authoritys_tested_changes(page, demo_st
     cat, bench = engine(str(demo_store_path))
     tested = significance.significant_change(bench.travel, cat.indicators)
     mine = tested[(tested["authority_code"] == FOCUS) & (tested["period"] == LATEST)]
-    table = table_with(page, "assessment", "z")
+    table = table_with(page, "Assessment", "z-score")
     assert len(table) == len(mine)
     shown = metrics(page)
     assert shown["Significantly improved"] == str((mine["assessment"] == significance.SIGNIFICANTLY_IMPROVED).sum())
     assert shown["Significantly worsened"] == str((mine["assessment"] == significance.SIGNIFICANTLY_WORSENED).sum())
     page_widget(page, "beyond_significant_only").set_value(True).run()
-    only = table_with(page, "assessment", "z")
+    only = table_with(page, "Assessment", "z-score")
     assert len(only) == int(mine["significant"].sum())
-    assert set(only["assessment"]) <= {significance.SIGNIFICANTLY_IMPROVED, significance.SIGNIFICANTLY_WORSENED}
+    assert set(only["Assessment"]) <= {significance.SIGNIFICANTLY_IMPROVED, significance.SIGNIFICANTLY_WORSENED}
 
 
 # -- a computed similar group as the comparator group ------------------------------------------

@@ -51,7 +51,7 @@ def stability_table(at) -> pd.DataFrame:
 def listed_ranks(frame: pd.DataFrame, name: str = "name", rank: str = "rank") -> list[tuple[str, float | None]]:
     """Return (indicator name, rank or None) pairs, sorted, from a page table or the engine's rows."""
     return sorted(
-        ((str(n), None if pd.isna(r) else float(r)) for n, r in zip(frame[name], frame[rank])),
+        ((str(n), None if pd.isna(r) or r == "" else float(r)) for n, r in zip(frame[name], frame[rank])),
         key=lambda pair: (pair[0], pair[1] is None, pair[1] or 0.0),
     )
 
@@ -94,7 +94,9 @@ def test_why_this_rank_lists_the_engines_ranks_for_overall_and_chosen_themes(dem
         rows, _ = why_this_rank(cat, bench, theme, LATEST, FOCUS)
         assert listed_ranks(table, "Indicator", "Rank") == listed_ranks(rows), theme
         engine_row = engine_position(demo_store_path, theme)
-        assert table["Rank"].dropna().astype(float).mean() == pytest.approx(engine_row["average_rank"]), theme
+        assert table["Rank"].replace("", None).dropna().astype(float).mean() == pytest.approx(
+            engine_row["average_rank"]
+        ), theme
         words = position_words(int(engine_row["position"]), int(engine_row["n_positioned"]))
         assert why_heading(at, theme) and why_heading(at, theme)[0].startswith(f"**{FOCUS_NAME}: {theme} {words}**"), (
             theme
@@ -127,10 +129,10 @@ def test_low_coverage_theme_shows_why_there_is_no_position(writable_store, monke
     assert "below the 50% needed" in warnings[0] and "never filled in" in warnings[0]
     assert not why_heading(at, "Education")  # no position sentence
     table = why_table(at)
-    unranked = table[table["Rank"].isna()]
+    unranked = table[table["Rank"] == ""]  # shown blank, never "None"
     assert set(unranked["Indicator"]) == set(blank["name"])
-    assert unranked["Value"].isna().all()
-    assert table["Rank"].notna().sum() == n_left
+    assert (unranked["Value"] == "").all()
+    assert (table["Rank"] != "").sum() == n_left
 
 
 # -- 3. Does the message survive a change of comparator group? -----------------------------------------

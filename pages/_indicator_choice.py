@@ -1,0 +1,34 @@
+"""Indicator explorer: the theme filter and the indicator, both kept in the URL (``theme``, ``indicator``)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages._view_params import url_choice
+
+ALL_THEMES = "All themes"
+
+
+def choose_indicator(cat) -> str:
+    """Draw the theme filter and the indicator chooser; return the chosen ranked indicator's id (stops if none)."""
+    indicators = cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
+    themes = [ALL_THEMES, *sorted(indicators["theme"].unique())]
+    left, right = st.columns([1, 2])
+    theme = url_choice("selectbox", "Theme", "theme", themes, key="indicator_theme", where=left)
+    if theme != ALL_THEMES:
+        indicators = indicators[indicators["theme"] == theme]
+    labels = dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
+    if not labels:
+        st.info("No ranked indicators in this theme.")
+        st.stop()
+    return url_choice(
+        "selectbox",
+        "Indicator (type to search)",
+        "indicator",
+        list(labels),
+        key="indicator_id",
+        format_func=lambda i: labels[i],
+        notice_label="the indicator",
+        where=right,
+        help="Abbreviations in the chosen indicator's name are spelled out below it.",
+    )
