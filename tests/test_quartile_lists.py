@@ -139,13 +139,11 @@ def test_the_list_holds_every_indicator_of_the_quartile_with_the_groups_median_a
     assert listed[["theme", "name"]].apply(tuple, axis=1).is_monotonic_increasing  # by theme, then name
 
     ranks, about = bench.ranks, cat.indicators.set_index("id")
+    ranks = ranks[ranks["period"] == period]
+    values = ranks[ranks["in_group"] & ranks["rank"].notna()].groupby("indicator_id")["value"]
+    mine = ranks[ranks["authority_code"] == FOCUS].set_index("indicator_id")
     for row in listed.itertuples():
-        group = ranks[
-            (ranks["indicator_id"] == row.indicator_id)
-            & (ranks["period"] == period)
-            & ranks["in_group"]
-            & ranks["rank"].notna()
-        ]["value"]
+        group = values.get_group(row.indicator_id)
         assert row.group_median == pytest.approx(group.median()), row.indicator_id
         polarity = about.loc[row.indicator_id, "polarity"]
         if polarity == "high":
@@ -155,9 +153,8 @@ def test_the_list_holds_every_indicator_of_the_quartile_with_the_groups_median_a
         else:  # target: the value closest to the target's midpoint
             midpoint = about.loc[row.indicator_id, "target_midpoint"]
             assert abs(row.group_best - midpoint) == pytest.approx((group - midpoint).abs().min())
-        mine = ranks[(ranks["indicator_id"] == row.indicator_id) & (ranks["period"] == period)]
-        mine = mine[mine["authority_code"] == FOCUS].iloc[0]
-        assert (row.value, row.rank, row.n_ranked) == (mine["value"], mine["rank"], mine["n_ranked"])
+        focus = mine.loc[row.indicator_id]
+        assert (row.value, row.rank, row.n_ranked) == (focus["value"], focus["rank"], focus["n_ranked"])
 
 
 def test_older_figures_are_the_overviews_not_a_text_comparison_of_labels(store):

@@ -172,7 +172,7 @@ def direction_table(catalogue: Catalogue, bench: Benchmark, period: str, focus: 
     table = directions.pivot_table(
         index="theme", columns="direction", values="n_indicators", aggfunc="sum", observed=False
     )
-    table = table.fillna(0).astype(int)
+    table = table.reindex(columns=list(travel.DIRECTIONS)).fillna(0).astype(int)
     table.columns = [str(direction).capitalize() for direction in table.columns]
     return table.loc[_overall_first(table.index)].rename_axis("Theme")
 
