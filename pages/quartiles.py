@@ -10,13 +10,15 @@ from benchmarking.service.lists import BOTTOM, TOP, direction_table, improvement
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
-from pages._quartiles_lists import draw_quartile_list, draw_table
+from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table
 
 selection = current_selection()
 page_header("quartiles", selection)
 cat = catalogue()
 bench = benchmark(selection)
 focus_name, period = escape(selection.focus_name), escape(selection.period)
+if selection.briefing:
+    st.markdown(BRIEFING_TABLE_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
 
 wide = quartile_table(cat, bench, selection.period, selection.focus)
 st.subheader(f"Quartile position of {focus_name}'s indicators, {period}")

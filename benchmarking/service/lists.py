@@ -30,8 +30,10 @@ def _overall_first(themes) -> list[str]:
 
 def quartile_table(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
     """Return the focus authority's indicators per theme (rows, Overall first) and quartile
-    (columns '1st quartile' .. '4th quartile'), as counts."""
+    (columns '1st quartile' .. '4th quartile'), as counts; themes with none in any quartile are left out."""
     counts = travel.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
+    ranked = counts.groupby("theme")["n_indicators"].transform("sum") > 0
+    counts = counts[ranked | (counts["theme"] == OVERALL)]
     wide = counts.pivot_table(index="theme", columns="quartile", values="n_indicators", aggfunc="sum")
     wide = wide.fillna(0).astype(int)
     wide.columns = [f"{ordinal(q)} quartile" for q in wide.columns]
