@@ -1,80 +1,65 @@
-"""Quartiles and lists: the Compendium's quartile counts, bottom-quartile and improvement lists."""
+"""Quartiles and lists: the Compendium's quartile counts, top- and bottom-quartile lists by theme with
+the group median and best value, the improvement list and direction of travel."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.method import travel
-from benchmarking.service.lists import bottom_quartile_list, direction_table, quartile_table
+from benchmarking.method.positions import OVERALL
+from benchmarking.service.lists import BOTTOM, TOP, direction_table, improvement_list, quartile_list, quartile_table
+from benchmarking.service.overview import data_currency
+from benchmarking.text.formatting import currency_text
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
+from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table
 
 selection = current_selection()
 page_header("quartiles", selection)
 cat = catalogue()
 bench = benchmark(selection)
+focus_name, period = escape(selection.focus_name), escape(selection.period)
+if selection.briefing:
+    st.markdown(BRIEFING_TABLE_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
 
 wide = quartile_table(cat, bench, selection.period, selection.focus)
-overall = wide.loc["Overall"] if "Overall" in wide.index else None
-st.subheader(f"Quartile position of {escape(selection.focus_name)}'s indicators, {escape(selection.period)}")
-if overall is not None:
+st.subheader(f"Quartile position of {focus_name}'s indicators, {period}")
+if OVERALL in wide.index:
     cols = st.columns(4)
-    for col, (label, value) in zip(cols, overall.items()):
+    for col, (label, value) in zip(cols, wide.loc[OVERALL].items()):
         col.metric(label, int(value))
-st.dataframe(wide, width="stretch")
+# The same sentence, from the same function, as the Overview's: how many figures are from an earlier period.
+st.caption(escape(currency_text(data_currency(cat, bench, OVERALL, selection.period))))
+st.caption("Indicators per theme in each quartile of the group: 1st = the best 25%, 4th = the lowest 25%.")
+draw_table(wide, index=True)
 
-st.subheader("Lower comparative performing areas (bottom quartile)")
-bottom = bottom_quartile_list(cat, bench, selection.period, selection.focus)
-if bottom.empty:
-    st.success("No indicator is in the bottom quartile.")
-else:
-    older = int((bottom["source_period"] != selection.period).sum())
+lists = [
+    (BOTTOM, "bottom quartile", "Lower comparative performing areas (bottom quartile)", "the lowest 25%"),
+    (TOP, "top quartile", "Higher comparative performing areas (top quartile)", "the best 25%"),
+]
+for quartile, title, heading, share in lists:
+    st.subheader(heading)
+    listed = quartile_list(cat, bench, selection.period, selection.focus, quartile)
+    if listed.empty:
+        st.info(f"No indicator of {focus_name} is in the {title} for {period}.")
+        continue
+    older = int(listed["older"].sum())
     st.caption(
-        f"{len(bottom)} indicators in the bottom 25% of the group, grouped by theme"
-        + (f"; {older} of them rest on figures published for an earlier period (Published for)." if older else ".")
+        f"{len(listed)} indicators of {focus_name} in {share} of the group for {period}, grouped by theme, "
+        "with the median and the best value of the group's members"
+        + (f"; {older} of them rest on figures published for an earlier period (marked earlier)." if older else ".")
     )
-    for theme, rows in bottom.groupby("theme", sort=True):
-        with st.expander(f"{escape(theme)} ({len(rows)})", expanded=len(bottom) <= 12):
-            st.dataframe(
-                rows[["name", "value", "rank", "n_ranked", "source_period", "status"]].rename(
-                    columns={
-                        "name": "Indicator",
-                        "value": "Value",
-                        "rank": "Rank",
-                        "n_ranked": "Of",
-                        "source_period": "Published for",
-                        "status": "Status",
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-            )
+    draw_quartile_list(listed, title, selection.period, f"csv-{quartile}")
 
 st.subheader("Improvement since previous year")
-improved = travel.improvement_since_previous(bench.ranks, cat.indicators, selection.focus, period=selection.period)
+improved = improvement_list(cat, bench, selection.period, selection.focus)
 if improved.empty:
     st.info("No indicator moved out of the bottom quartile since the previous period.")
 else:
     st.caption("Indicators that were bottom quartile in the previous period and are in a better quartile now.")
-    st.dataframe(
-        improved[["theme", "name", "previous_period", "previous_rank", "rank", "quartile", "places_gained"]].rename(
-            columns={
-                "theme": "Theme",
-                "name": "Indicator",
-                "previous_period": "Previous period",
-                "previous_rank": "Previous rank",
-                "rank": "Rank now",
-                "quartile": "Quartile now",
-                "places_gained": "Places gained",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    draw_table(improved)
 
 st.subheader("Direction of travel by theme")
-table = direction_table(cat, bench, selection.period, selection.focus)
 st.caption(
     "Improvement or deterioration given each indicator's polarity, against the authority's previous value; "
     "changes within 1% count as no real change."
 )
-st.dataframe(table, width="stretch")
+draw_table(direction_table(cat, bench, selection.period, selection.focus), index=True)

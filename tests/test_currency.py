@@ -15,6 +15,7 @@ from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import why_this_rank
 from benchmarking.service.overview import data_currency
+from benchmarking.text import escaping
 from benchmarking.text.escaping import markdown
 from benchmarking.text.formatting import currency_text
 
@@ -229,13 +230,18 @@ def test_indicator_page_says_when_the_latest_figures_are_too_old_to_rank(writabl
 
 
 def test_bottom_quartile_list_names_each_figures_period(newer_store, monkeypatch):
-    """Carried-forward indicators in the bottom-quartile list say they were published for 2021/22."""
-    path, _catalogue, _bench, _education, _ = newer_store
+    """Carried-forward indicators in the quartile lists say they were published for 2021/22, marked
+    earlier; the caption counts them, and the page's sentence on older figures is the Overview's."""
+    path, catalogue, bench, _education, _ = newer_store
     at = open_page(path, monkeypatch, "quartiles", query={"period": NEW})
     assert not at.exception
-    listed = [frame.value for frame in at.dataframe if "Published for" in frame.value.columns]
+    listed = [table.value for table in at.table if "Published for" in table.value.columns]
     assert listed
     shown = set().union(*(set(frame["Published for"]) for frame in listed))
-    assert shown <= {NEW, LAST} and LAST in shown
-    older = sum(int((frame["Published for"] == LAST).sum()) for frame in listed)
-    assert any(f"{older} of them rest on figures published for an earlier period" in c.value for c in at.caption)
+    earlier = escaping.markdown(f"{LAST} (earlier)")
+    assert shown <= {escaping.markdown(NEW), escaping.markdown(f"{NEW} (provisional)"), earlier} and earlier in shown
+    counts = [int((frame["Published for"] == earlier).sum()) for frame in listed]
+    assert sum(counts) > 0
+    assert any("of them rest on figures published for an earlier period" in c.value for c in at.caption)
+    n_older = data_currency(catalogue, bench, OVERALL, NEW).n_older
+    assert any(f"{n_older} of them use figures published for an earlier period" in c.value for c in at.caption)

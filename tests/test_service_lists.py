@@ -7,7 +7,7 @@ import pytest
 from apptest_helpers import FOCUS, LATEST, engine
 
 from benchmarking.method import travel
-from benchmarking.service.lists import bottom_quartile_list, direction_table, quartile_table, thin_periods
+from benchmarking.service.lists import BOTTOM, direction_table, quartile_list, quartile_table, thin_periods
 
 
 def focus_rows(theme_counts: dict[str, list[int]]) -> pd.DataFrame:
@@ -54,7 +54,7 @@ def test_quartile_table_counts_match_the_engine_with_overall_first(demo_engine):
 def test_bottom_quartile_list_names_the_period_each_figure_was_published_for(demo_engine):
     """Every bottom-quartile indicator carries the published period and status of its figure."""
     catalogue, bench = demo_engine
-    bottom = bottom_quartile_list(catalogue, bench, LATEST, FOCUS)
+    bottom = quartile_list(catalogue, bench, LATEST, FOCUS, BOTTOM)
     assert len(bottom) == len(travel.bottom_quartile(bench.ranks, catalogue.indicators, FOCUS, period=LATEST))
     assert len(bottom) > 0
     assert bottom["source_period"].notna().all() and bottom["status"].notna().all()
@@ -66,6 +66,7 @@ def test_direction_table_has_overall_first_and_the_engines_totals(demo_engine):
     table = direction_table(catalogue, bench, LATEST, FOCUS)
     directions = travel.direction_counts(bench.travel, catalogue.indicators, FOCUS, period=LATEST)
     assert table.index[0] == "Overall"
+    assert list(table.columns) == ["Improved", "No real change", "Worsened", "Not comparable"]
     assert int(table.loc["Overall"].sum()) == int(
         directions.loc[directions["theme"] == "Overall", "n_indicators"].sum()
     )

@@ -103,15 +103,28 @@ class Overview:
     """The sentence that says so (None when it is a member)."""
 
 
-def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> DataCurrency:
-    """Return how current the figures behind a theme (or Overall, LA Core) position are in a period."""
+def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> pd.DataFrame:
+    """Return the ranked indicators of a theme (or Overall, LA Core) with figures in ``period``, one row each:
+    indicator_id, source_period, years_older, n_values, n_provisional, n_revised and ``older``
+    (True when the figures were published for an earlier period).
+
+    The one rule for "older figures": ``years_older`` > 0 (``method.currency``), never a comparison of
+    period labels as text (``2022-23`` and ``2022`` can both be the figures for ``2022/23``). The
+    Overview, Quadrant, Themes and Quartiles pages all count with it.
+    """
     ids = theme_indicator_ids(catalogue.indicators, theme)
     rows = bench.vintages[
         (bench.vintages["period"] == period)
         & bench.vintages["indicator_id"].isin(ids)
         & (bench.vintages["n_values"] > 0)
     ]
-    older = rows[rows["years_older"] > 0]
+    return rows.assign(older=rows["years_older"] > 0).reset_index(drop=True)
+
+
+def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> DataCurrency:
+    """Return how current the figures behind a theme (or Overall, LA Core) position are in a period."""
+    rows = figures_used(catalogue, bench, theme, period)
+    older = rows[rows["older"]]
     counts = older.groupby("source_period").size()
     order = sorted(counts.index, key=lambda label: currency.period_end(label), reverse=True)
     return DataCurrency(
