@@ -1,0 +1,82 @@
+"""Drawing one projected slide of the Presentation deck, its CSS and its keyboard stepping."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from benchmarking.briefing.deck import DeckSlide, projected_spec
+from pages._text import escape
+
+CHART_ROOM = "calc(100vh - 17rem)"
+"""A chart's height on a slide: the screen less the step bar, the slide title, one line and the foot."""
+
+DECK_CSS = (
+    """<style>
+.block-container {padding-top: 3.9rem !important; padding-bottom: 0.5rem !important; max-width: none !important;}
+.st-key-deck-bar [data-testid="stHeading"] h3 {font-size: 1.2rem !important; font-weight: 600; margin: 0;
+    padding: 0.35rem 0;}
+.st-key-deck-bar {gap: 0.4rem;}
+.st-key-deck-slide h2 {font-size: 2.4rem !important; line-height: 1.15; padding: 0 0 0.3rem 0;}
+.st-key-deck-slide .stMarkdown p, .st-key-deck-slide li {font-size: 1.6rem !important; line-height: 1.35;}
+.st-key-deck-slide [data-testid="stMetricValue"] {font-size: 3rem !important;}
+.st-key-deck-slide [data-testid="stMetricLabel"] p {font-size: 1.35rem !important; white-space: normal !important;}
+.st-key-deck-slide table {font-size: 1.3rem !important;}
+.st-key-deck-slide table td, .st-key-deck-slide table th {padding: 0.3rem 0.6rem !important;}
+.st-key-deck-slide [data-testid="stCaptionContainer"] p {font-size: 1.25rem !important;}
+.st-key-deck-chart {height: CHART_ROOM; min-height: 18rem;}
+.st-key-deck-chart [data-testid="stVegaLiteChart"], .st-key-deck-chart .stElementContainer {height: 100%;}
+.st-key-deck-foot [data-testid="stCaptionContainer"] p {font-size: 1.2rem !important; white-space: nowrap;
+    overflow: hidden; text-overflow: ellipsis; margin: 0;}
+</style>"""
+).replace("CHART_ROOM", CHART_ROOM)
+
+BRIEFING_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+</style>"""
+
+# ArrowRight/PageDown, ArrowLeft/PageUp, Home and End press the deck's own buttons, so a
+# clicker (which sends PageDown/PageUp) and the keyboard step exactly as the buttons do.
+# The handler is replaced, never stacked, on each run; typing in a field is left alone.
+KEYS_JS = """<script>
+(() => {
+  const keys = {ArrowRight: 'next', PageDown: 'next', ArrowLeft: 'previous', PageUp: 'previous',
+                Home: 'first', End: 'last'};
+  const doc = window.parent ? window.parent.document : document;
+  const old = doc.__deckKeys;
+  if (old) doc.removeEventListener('keydown', old);
+  const onKey = event => {
+    const step = keys[event.key];
+    if (!step || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    const typing = 'input, textarea, select, [role="slider"], [role="listbox"], [contenteditable="true"]';
+    if (target && target.closest && target.closest(typing)) return;
+    const button = doc.querySelector(`.st-key-deck-${step} button`);
+    if (!button) return;  // left the Presentation page
+    event.preventDefault();
+    if (!button.disabled) button.click();
+  };
+  doc.__deckKeys = onKey;
+  doc.addEventListener('keydown', onKey);
+})();
+</script>"""
+
+
+def draw_slide(slide: DeckSlide) -> None:
+    """Draw a projected slide: its title once, then its cards, chart, table or sentences."""
+    with st.container(key="deck-slide"):
+        st.header(escape(slide.title), anchor=False)
+        if slide.cards:
+            for row in range(0, len(slide.cards), 3):
+                for col, (label, value) in zip(st.columns(3), slide.cards[row : row + 3]):
+                    col.metric(escape(label), value)
+        for line in slide.sentences:
+            st.markdown(escape(line))
+        if slide.chart is not None:
+            with st.container(key="deck-chart"):
+                st.vega_lite_chart(projected_spec(slide.chart), width="stretch", height="stretch", theme=None)
+        if slide.table is not None:
+            st.table(slide.table, hide_index=True)
+        for line in slide.small_print:
+            st.caption(escape(line))
+        for line in slide.warnings:
+            st.warning(escape(line))
