@@ -7,11 +7,11 @@ import streamlit as st
 from benchmarking.briefing.deck import DeckSlide, projected_spec
 from pages._text import escape
 
-CHART_ROOM = "calc(100vh - 17rem)"
-"""A chart's height on a slide: the screen less the step bar, the slide title, one line and the foot."""
+CHART_HEIGHT = 400
+"""A chart's height on a slide, axes and legend included: on a 1366x768 screen it leaves room
+for the step bar, the slide title, one sentence, one line of small print and the foot."""
 
-DECK_CSS = (
-    """<style>
+DECK_CSS = """<style>
 .block-container {padding-top: 3.9rem !important; padding-bottom: 0.5rem !important; max-width: none !important;}
 .st-key-deck-bar [data-testid="stHeading"] h3 {font-size: 1.2rem !important; font-weight: 600; margin: 0;
     padding: 0.35rem 0;}
@@ -23,16 +23,17 @@ DECK_CSS = (
 .st-key-deck-slide table {font-size: 1.3rem !important;}
 .st-key-deck-slide table td, .st-key-deck-slide table th {padding: 0.3rem 0.6rem !important;}
 .st-key-deck-slide [data-testid="stCaptionContainer"] p {font-size: 1.25rem !important;}
-.st-key-deck-chart {height: CHART_ROOM; min-height: 18rem;}
-.st-key-deck-chart [data-testid="stVegaLiteChart"], .st-key-deck-chart .stElementContainer {height: 100%;}
+/* The style blocks themselves take no room (their containers would each add a gap). */
+[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) {display: none;}
 .st-key-deck-foot [data-testid="stCaptionContainer"] p {font-size: 1.2rem !important; white-space: nowrap;
     overflow: hidden; text-overflow: ellipsis; margin: 0;}
 </style>"""
-).replace("CHART_ROOM", CHART_ROOM)
 
 BRIEFING_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] {display: none;}
+.block-container {padding-top: 0.75rem !important;}
 </style>"""
+"""Briefing mode on the deck: no sidebar and no app header, the slide from the top of the screen."""
 
 # ArrowRight/PageDown, ArrowLeft/PageUp, Home and End press the deck's own buttons, so a
 # clicker (which sends PageDown/PageUp) and the keyboard step exactly as the buttons do.
@@ -72,11 +73,19 @@ def draw_slide(slide: DeckSlide) -> None:
         for line in slide.sentences:
             st.markdown(escape(line))
         if slide.chart is not None:
-            with st.container(key="deck-chart"):
-                st.vega_lite_chart(projected_spec(slide.chart), width="stretch", height="stretch", theme=None)
+            st.vega_lite_chart(projected_spec(slide.chart, CHART_HEIGHT), width="stretch", theme=None)
         if slide.table is not None:
             st.table(slide.table, hide_index=True)
-        for line in slide.small_print:
-            st.caption(escape(line))
+        if slide.small_print:
+            st.caption(" · ".join(escape(line) for line in slide.small_print))
         for line in slide.warnings:
             st.warning(escape(line))
+
+
+KEY_HELP = {
+    "first": "First slide (Home)",
+    "previous": "Previous slide (Left arrow or Page Up)",
+    "next": "Next slide (Right arrow or Page Down)",
+    "last": "Last slide (End)",
+}
+"""The step buttons' tooltips: the keys that press them."""

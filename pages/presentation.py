@@ -12,15 +12,13 @@ import streamlit as st
 from benchmarking.briefing.deck import deck_slides, slide_index
 from benchmarking.errors import SlideNotFoundError
 from pages._common import briefing, catalogue, current_selection, escape
-from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEYS_JS, draw_slide
+from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEY_HELP, KEYS_JS, draw_slide
 from pages._kept import widget
 from pages._registry import title_of
 from pages._text import dataset_line
 
 selection = current_selection()
-st.markdown(DECK_CSS, unsafe_allow_html=True)
-if selection.briefing:
-    st.markdown(BRIEFING_CSS, unsafe_allow_html=True)
+st.markdown(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""), unsafe_allow_html=True)
 slides = deck_slides(briefing(selection))
 count = len(slides)
 
@@ -41,14 +39,33 @@ def _go(target: int) -> None:
     st.query_params["slide"] = number
 
 
+def _step(key: str, label: str, icon: str, target: int, disabled: bool) -> None:
+    """Draw one step button; the keyboard handler presses it by its key (``deck-<key>``)."""
+    st.button(
+        label,
+        key=f"deck-{key}",
+        icon=f":material/{icon}:",
+        help=KEY_HELP[key],
+        on_click=_go,
+        args=(target,),
+        disabled=disabled,
+    )
+
+
 with st.container(key="deck-bar", horizontal=True, vertical_alignment="center"):
-    steps = [("first", "⏮", "First slide (Home)", 0), ("previous", "◀ Previous", "Previous slide (←)", index - 1)]
-    for key, label, tip, target in steps:
-        st.button(label, key=f"deck-{key}", help=tip, on_click=_go, args=(target,), disabled=index == 0)
+    _step("first", "First", "first_page", 0, index == 0)
+    _step("previous", "Previous", "chevron_left", index - 1, index == 0)
     st.subheader(f"{title_of('presentation')} · {index + 1} / {count}", anchor=False, width="content")
-    steps = [("next", "Next ▶", "Next slide (→)", index + 1), ("last", "⏭", "Last slide (End)", count - 1)]
-    for key, label, tip, target in steps:
-        st.button(label, key=f"deck-{key}", help=tip, on_click=_go, args=(target,), disabled=index == count - 1)
+    _step("next", "Next", "chevron_right", index + 1, index == count - 1)
+    _step("last", "Last", "last_page", count - 1, index == count - 1)
+    if selection.briefing:  # the sidebar is hidden: the way back to the controls
+        widget(
+            st.toggle,
+            "Briefing mode",
+            "briefing",
+            widget_key="w_briefing_main",
+            help="Switch off to show the controls.",
+        )
 
 if notice:
     st.warning(escape(notice), icon=":material/link_off:")
@@ -65,12 +82,4 @@ else:
     foot = f"Data: {label}" + (f". Sources: {sources}" if sources else "")
 with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
     st.caption(escape(foot), help=escape(foot), width="stretch")
-    if selection.briefing:  # the sidebar is hidden: the way back to the controls
-        widget(
-            st.toggle,
-            "Briefing mode",
-            "briefing",
-            widget_key="w_briefing_main",
-            help="Switch off to show the controls.",
-        )
 st.html(KEYS_JS, unsafe_allow_javascript=True)

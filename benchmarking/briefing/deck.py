@@ -56,14 +56,22 @@ def _numbered(title: str, piece: int, pieces: int) -> str:
     return title if pieces == 1 else f"{title} ({piece} of {pieces})"
 
 
-def _split_table(slide: Slide, limit: int) -> list[DeckSlide]:
+def _without_dataset(subtitle: str, label: str) -> list[str]:
+    """Return the subtitle as small print without the dataset's name (the foot of every slide shows it)."""
+    if label and subtitle.endswith(label):
+        subtitle = subtitle[: -len(label)].rstrip(" .")
+        subtitle = f"{subtitle}." if subtitle else ""
+    return [subtitle] if subtitle else []
+
+
+def _split_table(slide: Slide, limit: int, label: str) -> list[DeckSlide]:
     table = slide.table.reset_index(drop=True)
     cuts = parts(len(table), limit)
     return [
         DeckSlide(
             title=_numbered(slide.title, number, len(cuts)),
             table=table.iloc[cut].reset_index(drop=True),
-            small_print=[slide.subtitle] if slide.subtitle else [],
+            small_print=_without_dataset(slide.subtitle, label),
         )
         for number, cut in enumerate(cuts, start=1)
     ]
@@ -96,12 +104,12 @@ def deck_slides(briefing: Briefing, max_rows: int = MAX_ROWS, max_sentences: int
                     title=slide.title,
                     chart=slide.chart,
                     sentences=slide.bullets,
-                    small_print=[*slide.rests_on, slide.subtitle] if slide.subtitle else slide.rests_on,
+                    small_print=[*slide.rests_on, *_without_dataset(slide.subtitle, briefing.dataset_label)],
                     warnings=slide.warnings,
                 )
             )
         elif slide.table is not None:
-            deck += _split_table(slide, max_rows)
+            deck += _split_table(slide, max_rows, briefing.dataset_label)
         else:  # the title slide: who, for whom, and on what
             deck.append(DeckSlide(title=slide.title, sentences=[slide.subtitle, *slide.bullets]))
     return deck
