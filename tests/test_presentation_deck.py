@@ -146,17 +146,20 @@ def test_an_invalid_slide_shows_a_notice(demo_store_path, monkeypatch, raw):
 
 # -- in the browser ------------------------------------------------------------------------------
 
-BOXES = """() => {
+DRAWN = {
+    "chart": '.st-key-deck-slide [data-testid="stVegaLiteChart"] :is(canvas, svg)',
+    "table": ".st-key-deck-slide table",
+}
+BOXES = """([drawn]) => {
   const box = s => { const e = document.querySelector(s); if (!e) return null;
     const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
-  return {title: box('.st-key-deck-slide h2'), chart: box('.st-key-deck-slide [data-testid="stVegaLiteChart"] canvas'),
-          table: box('.st-key-deck-slide table'), bar: document.querySelector('.st-key-deck-bar h3').innerText};
+  return {title: box('.st-key-deck-slide h2'), drawn: box(drawn),
+          bar: document.querySelector('.st-key-deck-bar h3').innerText};
 }"""
-SETTLED = """() => { const app = document.querySelector('[data-testid="stApp"]');
-  const chart = document.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]');
-  return document.querySelector('.st-key-deck-bar h3') && app
-    && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-stale="true"]') && (!chart || chart.querySelector('canvas')); }"""
+SETTLED = """([bar, drawn]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]') && document.querySelector(drawn); }"""
 
 
 @pytest.mark.playwright
@@ -171,10 +174,10 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
     for number, drawn in [(chart_at, "chart"), (table_at, "table")]:
         if number != chart_at:
             page.goto(page.url.replace(f"slide={chart_at}", f"slide={number}"))
-        page.wait_for_function(SETTLED, polling=100, timeout=60_000)
-        boxes = page.evaluate(BOXES)
-        assert boxes["bar"] == f"Presentation · {number} / {len(deck)}"
-        for part in ("title", drawn):
+        bar = f"Presentation · {number} / {len(deck)}"
+        page.wait_for_function(SETTLED, arg=[bar, DRAWN[drawn]], polling=100, timeout=60_000)
+        boxes = page.evaluate(BOXES, [DRAWN[drawn]])
+        for part in ("title", "drawn"):
             box = boxes[part]
             assert box is not None, f"slide {number}: no {part}"
             assert box["top"] >= 0 and box["bottom"] <= viewport["height"], (number, part, box, viewport)
