@@ -24,7 +24,7 @@ DECK_CSS = """<style>
 .st-key-deck-slide table td, .st-key-deck-slide table th {padding: 0.3rem 0.6rem !important;}
 .st-key-deck-slide [data-testid="stCaptionContainer"] p, .st-key-deck-slide [data-testid="stAlert"] p
     {font-size: 1.25rem !important;}
-.st-key-deck-bar button p {font-size: 1.1rem !important;}
+.st-key-deck-bar button p, .st-key-deck-bar label p {font-size: 1.1rem !important;}
 /* The style blocks themselves take no room (their containers would each add a gap). */
 [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) {display: none;}
 .st-key-deck-foot [data-testid="stCaptionContainer"] p {font-size: 1.2rem !important; white-space: nowrap;
