@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.briefing.deck import DeckSlide, projected_spec
+from benchmarking.briefing.deck import DeckSlide, band_rows, projected_spec
 from pages._text import escape
 
 CHART_HEIGHT = 400
 """A chart's height on a slide, axes and legend included: on a 1366x768 screen it leaves room
 for the step bar, the slide title, one sentence, one line of small print and the foot."""
+TALL_CHART_HEIGHT = 560
+"""A bar-per-authority chart's height: still inside a 1366x768 screen below the slide title."""
 
 DECK_CSS = """<style>
 .block-container {padding-top: 3.9rem !important; padding-bottom: 0.5rem !important; max-width: none !important;}
@@ -75,7 +77,10 @@ def draw_slide(slide: DeckSlide) -> None:
         for line in slide.sentences:
             st.markdown(escape(line))
         if slide.chart is not None:
-            st.vega_lite_chart(projected_spec(slide.chart, CHART_HEIGHT), width="stretch", theme=None)
+            spec = projected_spec(slide.chart, CHART_HEIGHT)
+            if band_rows(spec) > 16:  # a bar per authority: taller, the small print may fall below the screen
+                spec = projected_spec(slide.chart, TALL_CHART_HEIGHT)
+            st.vega_lite_chart(spec, width="stretch", theme=None)
         if slide.table is not None:
             st.table(slide.table, hide_index=True)
         if slide.small_print:

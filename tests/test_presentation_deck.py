@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from apptest_helpers import FOCUS, LATEST, engine, open_page
 
-from benchmarking.briefing.deck import MAX_ROWS, deck_slides, parts, projected_spec, slide_index
+from benchmarking.briefing.deck import MAX_ROWS, band_rows, deck_slides, parts, projected_spec, slide_index
 from benchmarking.briefing.pack import build_briefing
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.escaping import markdown
@@ -190,3 +190,15 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
     )
     page.keyboard.press("ArrowLeft")
     page.wait_for_url(re.compile(rf"slide={table_at}\b"), timeout=30_000)
+
+
+def test_bar_per_authority_labels_fit_their_bars(demo_briefing):
+    """The funding chart draws one bar per authority in its table; on a slide its y labels are
+    no taller than a bar: (560 - 110) / rows * 0.85 px, and never under 9 px."""
+    funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
+    rows = funding.table["authority_code"].nunique()
+    spec = projected_spec(funding.chart, 560)
+    assert band_rows(spec) == rows
+    assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - 110) / rows * 0.85)))
+    quadrant = next(s.chart for s in demo_briefing.slides if s.chart is not None)
+    assert band_rows(quadrant.to_dict(validate=False)) == 0

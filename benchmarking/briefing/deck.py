@@ -134,7 +134,24 @@ def projected_spec(chart: alt.TopLevelMixin, height: int | str = "container") ->
     as wide as its container and ``height`` pixels high ("container": as high as its container)."""
     spec = chart.to_dict(validate=False)
     spec.pop("title", None)
+    rows = band_rows(spec)
+    if rows and isinstance(height, int):  # one bar per authority: labels no taller than their bars
+        step = (height - 110) / rows
+        spec.setdefault("config", {})["axisY"] = {"labelFontSize": max(9, min(20, int(step * 0.85)))}
     spec["width"] = "container"
     spec["height"] = height
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
+
+
+def band_rows(spec: dict) -> int:
+    """Return how many bars a chart with a nominal y axis (one bar per authority) draws, or 0 for other charts."""
+    fields = {
+        layer.get("encoding", {}).get("y", {}).get("field")
+        for layer in spec.get("layer", [spec])
+        if layer.get("encoding", {}).get("y", {}).get("type") == "nominal"
+    } - {None}
+    if not fields:
+        return 0
+    values = {row.get(name) for rows in spec.get("datasets", {}).values() for row in rows for name in fields}
+    return len(values - {None})
