@@ -162,3 +162,10 @@ class ExtractError(BenchmarkingError):
 
 class BasketError(BenchmarkingError, ValueError):
     """A basket that cannot be found, saved, renamed or deleted ('All published' is never stored)."""
+
+
+# Errors of the Presentation deck (issue 18).
+
+
+class SlideNotFoundError(BenchmarkingError, ValueError):
+    """A slide number (from a link's ``?slide=``) that is not a whole number between 1 and the deck's length."""

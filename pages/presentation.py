@@ -1,47 +1,85 @@
-"""Presentation: the briefing one screen at a time, with previous and next, for showing it live."""
+"""Presentation: the briefing as a deck of full-screen slides, one idea each, for showing it live.
+
+No page furniture: a one-line step bar ("Presentation · 3 / 17" between the buttons), the
+slide, and the dataset in one line at the foot. The slide number is in the URL
+(``?slide=3``); the arrow keys, PageUp/PageDown (a clicker) and Home/End step through it.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pages._common import briefing, current_selection, draw_chart, escape, page_header
+from benchmarking.briefing.deck import deck_slides, slide_index
+from benchmarking.errors import SlideNotFoundError
+from pages._common import briefing, catalogue, current_selection, escape
+from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEY_HELP, KEYS_JS, draw_slide
+from pages._kept import widget
+from pages._registry import title_of
+from pages._text import dataset_line
 
 selection = current_selection()
-page_header("presentation", selection)
-pack = briefing(selection)
-slides = pack.slides
+st.markdown(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""), unsafe_allow_html=True)
+slides = deck_slides(briefing(selection))
 count = len(slides)
-index = min(st.session_state.get("slide", 0), count - 1)
+
+notice = None
+try:
+    index = slide_index(st.query_params.get("slide", st.session_state.get("deck_slide")), count)
+except SlideNotFoundError as error:
+    notice, index = str(error), 0
+st.session_state["deck_slide"] = str(index + 1)
+if notice is None:
+    st.query_params["slide"] = str(index + 1)
 
 
-def _go(step: int) -> None:
-    st.session_state["slide"] = max(0, min(count - 1, st.session_state.get("slide", 0) + step))
+def _go(target: int) -> None:
+    """Button callback: open slide ``target`` (0-based, kept within the deck) and write it in the URL."""
+    number = str(max(0, min(count - 1, target)) + 1)
+    st.session_state["deck_slide"] = number
+    st.query_params["slide"] = number
 
 
-left, middle, right = st.columns([1, 4, 1])
-left.button("◀ Previous", on_click=_go, args=(-1,), disabled=index == 0, key="slide-previous", width="stretch")
-middle.progress((index + 1) / count, text=f"Slide {index + 1} of {count}")
-right.button("Next ▶", on_click=_go, args=(1,), disabled=index == count - 1, key="slide-next", width="stretch")
+def _step(key: str, label: str, icon: str, target: int, disabled: bool) -> None:
+    """Draw one step button; the keyboard handler presses it by its key (``deck-<key>``)."""
+    st.button(
+        label,
+        key=f"deck-{key}",
+        icon=f":material/{icon}:",
+        help=KEY_HELP[key],
+        on_click=_go,
+        args=(target,),
+        disabled=disabled,
+    )
 
-slide = slides[index]
-st.header(escape(slide.title))
-if slide.subtitle:
-    st.caption(escape(slide.subtitle))
-if slide.cards:
-    for row in range(0, len(slide.cards), 3):
-        cols = st.columns(3)
-        for col, (label, value) in zip(cols, slide.cards[row : row + 3]):
-            col.metric(escape(label), value)
-if slide.chart is not None:
-    draw_chart(slide.chart)
-elif slide.table is not None:
-    st.dataframe(slide.table, hide_index=True, width="stretch")
-for line in slide.bullets:
-    st.markdown(escape(line))
-for line in slide.rests_on:
-    st.caption(escape(line))
-for line in slide.warnings:
-    st.warning(escape(line))
-if slide.note and slide.chart is not None:
-    with st.expander("How to read this chart"):
-        st.markdown(escape(slide.note))
+
+with st.container(key="deck-bar", horizontal=True, vertical_alignment="center"):
+    _step("first", "First", "first_page", 0, index == 0)
+    _step("previous", "Previous", "chevron_left", index - 1, index == 0)
+    st.subheader(f"{title_of('presentation')} · {index + 1} / {count}", anchor=False, width="content")
+    _step("next", "Next", "chevron_right", index + 1, index == count - 1)
+    _step("last", "Last", "last_page", count - 1, index == count - 1)
+    if selection.briefing:  # the sidebar is hidden: the way back to the controls
+        widget(
+            st.toggle,
+            "Briefing mode",
+            "briefing",
+            widget_key="w_briefing_main",
+            help="Switch off to show the controls.",
+        )
+
+if notice:
+    st.warning(escape(notice), icon=":material/link_off:")
+for line in selection.notices:  # a basket or balance in the link that the store does not have
+    st.warning(escape(line), icon=":material/link_off:")
+
+draw_slide(slides[index])
+
+cat = catalogue()
+if cat.is_demo:
+    foot = f"⚠ {dataset_line(cat).capitalize()}: invented values, not real performance figures"
+else:
+    label, sources = cat.settings.get("dataset_label") or dataset_line(cat), cat.settings.get("sources")
+    foot = f"Data: {label}" + (f". Sources: {sources}" if sources else "")
+with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
+    st.caption(escape(foot), help=escape(foot), width="stretch")
+st.html(KEYS_JS, unsafe_allow_javascript=True)

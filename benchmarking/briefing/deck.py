@@ -1,0 +1,157 @@
+"""The Presentation page's deck: the briefing's slides cut to one idea and one screen each.
+
+The pack (``briefing.pack``) holds what the PPTX and PDF print; a projected slide has less
+room, so here the headline cards and their sentences go on separate slides, and a long
+list (the bottom-quartile indicators) is split over several slides of at most ``MAX_ROWS``
+rows instead of a scrolling table. Every row and sentence of the pack appears exactly once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import altair as alt
+import pandas as pd
+
+from benchmarking.briefing.pack import Briefing, Slide
+from benchmarking.errors import SlideNotFoundError
+
+MAX_ROWS = 7
+"""Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
+MAX_SENTENCES = 4
+"""Sentences on one slide of words."""
+
+
+@dataclass(frozen=True)
+class DeckSlide:
+    """One projected screen: a title and one of cards, a chart, a table or sentences."""
+
+    title: str
+    chart: alt.TopLevelMixin | None = None
+    table: pd.DataFrame | None = None
+    cards: list[tuple[str, str]] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    """Short lines in the slide's own large type."""
+    small_print: list[str] = field(default_factory=list)
+    """Lines under the slide in smaller type: what the positions rest on, the chart's subtitle."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def parts(count: int, limit: int) -> list[slice]:
+    """Return slices that cut ``count`` items into the fewest parts of at most ``limit``, sizes within one."""
+    if count <= 0:
+        return [slice(0, 0)]
+    pieces = math.ceil(count / limit)
+    size, extra = divmod(count, pieces)
+    cuts, start = [], 0
+    for piece in range(pieces):
+        end = start + size + (1 if piece < extra else 0)
+        cuts.append(slice(start, end))
+        start = end
+    return cuts
+
+
+def _numbered(title: str, piece: int, pieces: int) -> str:
+    return title if pieces == 1 else f"{title} ({piece} of {pieces})"
+
+
+def _without_dataset(subtitle: str, label: str) -> list[str]:
+    """Return the subtitle as small print without the dataset's name (the foot of every slide shows it)."""
+    if label and subtitle.endswith(label):
+        subtitle = subtitle[: -len(label)].rstrip(" .")
+        subtitle = f"{subtitle}." if subtitle else ""
+    return [subtitle] if subtitle else []
+
+
+def _split_table(slide: Slide, limit: int, label: str) -> list[DeckSlide]:
+    table = slide.table.reset_index(drop=True)
+    cuts = parts(len(table), limit)
+    return [
+        DeckSlide(
+            title=_numbered(slide.title, number, len(cuts)),
+            table=table.iloc[cut].reset_index(drop=True),
+            small_print=_without_dataset(slide.subtitle, label),
+        )
+        for number, cut in enumerate(cuts, start=1)
+    ]
+
+
+def _split_sentences(title: str, sentences: list[str], limit: int) -> list[DeckSlide]:
+    cuts = parts(len(sentences), limit)
+    return [
+        DeckSlide(title=_numbered(title, number, len(cuts)), sentences=sentences[cut])
+        for number, cut in enumerate(cuts, start=1)
+    ]
+
+
+def deck_slides(briefing: Briefing, max_rows: int = MAX_ROWS, max_sentences: int = MAX_SENTENCES) -> list[DeckSlide]:
+    """Return the briefing as projected slides, in the pack's order: the title slide, the
+    headline cards, their sentences, one chart per slide, and tables of at most ``max_rows`` rows."""
+    deck: list[DeckSlide] = []
+    for slide in briefing.slides:
+        if slide.cards:
+            deck.append(
+                DeckSlide(title=slide.title, cards=slide.cards, small_print=slide.rests_on, warnings=slide.warnings)
+            )
+            if slide.bullets:
+                deck += _split_sentences(
+                    f"{briefing.focus_name} in words, {briefing.period}", slide.bullets, max_sentences
+                )
+        elif slide.chart is not None:
+            deck.append(
+                DeckSlide(
+                    title=slide.title,
+                    chart=slide.chart,
+                    sentences=slide.bullets,
+                    small_print=[*slide.rests_on, *_without_dataset(slide.subtitle, briefing.dataset_label)],
+                    warnings=slide.warnings,
+                )
+            )
+        elif slide.table is not None:
+            deck += _split_table(slide, max_rows, briefing.dataset_label)
+        else:  # the title slide: who, for whom, and on what
+            deck.append(DeckSlide(title=slide.title, sentences=[slide.subtitle, *slide.bullets]))
+    return deck
+
+
+def slide_index(raw: str | None, count: int) -> int:
+    """Return the 0-based index of slide ``raw`` (a 1-based number as written in a link; None = the first).
+
+    Raises ``SlideNotFoundError`` naming the deck's length when ``raw`` is not a whole number from 1 to ``count``.
+    """
+    if raw is None:
+        return 0
+    text = str(raw).strip()
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= count:
+        return int(text) - 1
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    raise SlideNotFoundError(f"There is no slide '{shown}' in this presentation: it has slides 1 to {count}.")
+
+
+def projected_spec(chart: alt.TopLevelMixin, height: int | str = "container") -> dict:
+    """Return the chart's Vega-Lite spec for a slide: its title removed (the slide shows it once),
+    as wide as its container and ``height`` pixels high ("container": as high as its container)."""
+    spec = chart.to_dict(validate=False)
+    spec.pop("title", None)
+    rows = band_rows(spec)
+    if rows and isinstance(height, int):  # one bar per authority: labels no taller than their bars
+        step = (height - 110) / rows
+        spec.setdefault("config", {})["axisY"] = {"labelFontSize": max(9, min(20, int(step * 0.85)))}
+    spec["width"] = "container"
+    spec["height"] = height
+    spec["autosize"] = {"type": "fit", "contains": "padding"}
+    return spec
+
+
+def band_rows(spec: dict) -> int:
+    """Return how many bars a chart with a nominal y axis (one bar per authority) draws, or 0 for other charts."""
+    fields = {
+        layer.get("encoding", {}).get("y", {}).get("field")
+        for layer in spec.get("layer", [spec])
+        if layer.get("encoding", {}).get("y", {}).get("type") == "nominal"
+    } - {None}
+    if not fields:
+        return 0
+    values = {row.get(name) for rows in spec.get("datasets", {}).values() for row in rows for name in fields}
+    return len(values - {None})

@@ -1,0 +1,204 @@
+"""The Presentation page as a deck (issue 18, point 5): one idea per slide, long lists split
+over slides of at most ``MAX_ROWS`` rows with every row present once, the slide number in
+the URL (an invalid one gives a notice), stepping by button and by keyboard, and each slide's
+title and chart or table inside the screen at 1366x768 and 1920x1080."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from apptest_helpers import FOCUS, LATEST, engine, open_page
+
+from benchmarking.briefing.deck import MAX_ROWS, band_rows, deck_slides, parts, projected_spec, slide_index
+from benchmarking.briefing.pack import build_briefing
+from benchmarking.errors import SlideNotFoundError
+from benchmarking.text.escaping import markdown
+
+HOSTILE = ["<script>alert(1)</script>", "**bold**", "=cmd()", "0", "-1", "1.5", "\uff13", "99999999999999999999999"]
+
+
+@pytest.fixture(scope="module")
+def demo_briefing(demo_store_path):
+    """The demo's briefing for Leicestershire, latest period, all authorities (built once)."""
+    cat, bench = engine(str(demo_store_path))
+    return build_briefing(cat, bench, LATEST, FOCUS)
+
+
+# -- splitting, by hand -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "limit", "sizes"),
+    [
+        (34, 7, [7, 7, 7, 7, 6]),  # 34 rows: 5 slides (ceil 34/7), sizes within one of each other
+        (40, 7, [7, 7, 7, 7, 6, 6]),  # the real store's 40 bottom-quartile indicators
+        (7, 7, [7]),
+        (8, 7, [4, 4]),
+        (1, 7, [1]),
+        (0, 7, [0]),  # an empty list is one (empty) slide, not none
+    ],
+)
+def test_parts_cut_into_the_fewest_even_slides(count, limit, sizes):
+    """Worked by hand: the sizes above; the slices cover 0..count-1 once, in order."""
+    cuts = parts(count, limit)
+    assert [cut.stop - cut.start for cut in cuts] == sizes
+    assert [i for cut in cuts for i in range(cut.start, cut.stop)] == list(range(count))
+
+
+def test_long_tables_split_with_every_row_once(demo_briefing):
+    """Each table slide of the pack becomes slides of at most MAX_ROWS rows whose rows, put
+    back together, are the pack's table exactly (same rows, same order, none twice)."""
+    deck = deck_slides(demo_briefing)
+    for slide in demo_briefing.slides:
+        if slide.table is None or slide.chart is not None:
+            continue
+        pieces = [s for s in deck if s.table is not None and s.title.startswith(slide.title)]
+        assert pieces, slide.title
+        assert all(len(piece.table) <= MAX_ROWS for piece in pieces)
+        joined = pd.concat([piece.table for piece in pieces], ignore_index=True)
+        pd.testing.assert_frame_equal(joined, slide.table.reset_index(drop=True))
+        if len(pieces) > 1:
+            assert [piece.title[len(slide.title) :] for piece in pieces] == [
+                f" ({n} of {len(pieces)})" for n in range(1, len(pieces) + 1)
+            ]
+
+
+def test_a_34_row_list_splits_into_five_slides(demo_briefing):
+    """The issue's case: a 34-row bottom-quartile list gives 5 slides of 7, 7, 7, 7 and 6 rows."""
+    table_slide = next(s for s in demo_briefing.slides if s.table is not None and s.chart is None)
+    rows = pd.DataFrame({"Indicator": [f"indicator {i}" for i in range(34)], "Rank": range(34)})
+    table_slide.table, original = rows, table_slide.table
+    try:
+        pieces = [s for s in deck_slides(demo_briefing) if s.table is not None]
+    finally:
+        table_slide.table = original
+    assert [len(p.table) for p in pieces] == [7, 7, 7, 7, 6]
+    assert sorted(pd.concat([p.table for p in pieces])["Indicator"]) == sorted(rows["Indicator"])
+
+
+def test_every_sentence_and_card_appears_once(demo_briefing):
+    """The headline cards stay on one slide; their sentences follow, each once, at most four a slide."""
+    deck = deck_slides(demo_briefing)
+    glance = next(s for s in demo_briefing.slides if s.cards)
+    assert [s.cards for s in deck if s.cards] == [glance.cards]
+    words = [line for s in deck if s.title.startswith(f"{demo_briefing.focus_name} in words") for line in s.sentences]
+    assert words == glance.bullets
+    charts_in_pack = [s.title for s in demo_briefing.slides if s.chart is not None]
+    assert [s.title for s in deck if s.chart is not None] == charts_in_pack
+
+
+def test_the_chart_on_a_slide_has_no_title_of_its_own(demo_briefing):
+    """The slide shows the title once: the projected spec drops the chart's title and fills the width."""
+    chart = next(s.chart for s in demo_briefing.slides if s.chart is not None)
+    assert "title" in chart.to_dict(validate=False)
+    spec = projected_spec(chart, 400)
+    assert "title" not in spec and spec["width"] == "container" and spec["height"] == 400
+
+
+def test_slide_numbers_from_a_link():
+    """1-based in the link, 0-based back; no number means the first slide."""
+    assert slide_index("3", 12) == 2
+    assert slide_index(" 12 ", 12) == 11
+    assert slide_index(None, 12) == 0
+    for raw in ["13", *HOSTILE]:
+        with pytest.raises(SlideNotFoundError, match="slides 1 to 12"):
+            slide_index(raw, 12)
+
+
+# -- the page (AppTest) ----------------------------------------------------------------------
+
+
+def _step_bar(at) -> str:
+    return next(h.value for h in at.subheader if h.value.startswith("Presentation"))
+
+
+def test_slide_in_the_url_opens_that_slide_and_steps_follow(demo_store_path, demo_briefing, monkeypatch):
+    """?slide=3 opens the third slide of the deck; Next writes slide=4 in the URL, Previous 3 again."""
+    deck = deck_slides(demo_briefing)
+    at = open_page(demo_store_path, monkeypatch, "presentation", {"focus": FOCUS, "period": LATEST, "slide": "3"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert _step_bar(at) == f"Presentation · 3 / {len(deck)}"
+    assert [h.value for h in at.main.header] == [markdown(deck[2].title)]  # the title once: no page title above it
+    assert not at.main.title
+    at.button(key="deck-next").click().run()
+    assert at.query_params["slide"] == "4" and _step_bar(at).startswith("Presentation · 4 /")
+    assert [h.value for h in at.main.header] == [markdown(deck[3].title)]
+    at.button(key="deck-previous").click().run()
+    assert at.query_params["slide"] == "3"
+    at.button(key="deck-last").click().run()
+    assert at.query_params["slide"] == str(len(deck)) and at.button(key="deck-next").disabled
+    at.button(key="deck-first").click().run()
+    assert at.query_params["slide"] == "1" and at.button(key="deck-previous").disabled
+
+
+@pytest.mark.parametrize("raw", ["<script>alert(1)</script>"])
+def test_an_invalid_slide_shows_a_notice(demo_store_path, monkeypatch, raw):
+    """A slide the deck does not have: a notice naming the range, the first slide shown, no raw markup."""
+    at = open_page(demo_store_path, monkeypatch, "presentation", {"focus": FOCUS, "period": LATEST, "slide": raw})
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [w.value for w in at.warning if "There is no slide" in w.value]
+    assert len(notices) == 1 and re.search(r"slides 1 to \d+", notices[0]), [w.value for w in at.warning]
+    assert "<script>" not in notices[0]
+    assert _step_bar(at).startswith("Presentation · 1 /")
+
+
+# -- in the browser ------------------------------------------------------------------------------
+
+DRAWN = {
+    "chart": '.st-key-deck-slide [data-testid="stVegaLiteChart"] :is(canvas, svg)',
+    "table": ".st-key-deck-slide table",
+}
+BOXES = """([drawn]) => {
+  const box = s => { const e = document.querySelector(s); if (!e) return null;
+    const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+  return {title: box('.st-key-deck-slide h2'), drawn: box(drawn),
+          bar: document.querySelector('.st-key-deck-bar h3').innerText};
+}"""
+SETTLED = """([bar, drawn]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]') && document.querySelector(drawn); }"""
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 1920, "height": 1080}])
+def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, viewport):
+    """In briefing mode, a chart slide and a table slide have their title and chart or table
+    inside the viewport; ArrowRight opens the next slide and the URL follows."""
+    deck = deck_slides(demo_briefing)
+    chart_at = next(i for i, s in enumerate(deck) if s.chart is not None) + 1
+    table_at = next(i for i, s in enumerate(deck) if s.table is not None) + 1
+    page = open_app(f"presentation?briefing=1&focus={FOCUS}&period={LATEST}&slide={chart_at}", viewport)
+    for number, drawn in [(chart_at, "chart"), (table_at, "table")]:
+        if number != chart_at:
+            page.goto(page.url.replace(f"slide={chart_at}", f"slide={number}"))
+        bar = f"Presentation · {number} / {len(deck)}"
+        page.wait_for_function(SETTLED, arg=[bar, DRAWN[drawn]], polling=100, timeout=60_000)
+        boxes = page.evaluate(BOXES, [DRAWN[drawn]])
+        for part in ("title", "drawn"):
+            box = boxes[part]
+            assert box is not None, f"slide {number}: no {part}"
+            assert box["top"] >= 0 and box["bottom"] <= viewport["height"], (number, part, box, viewport)
+            assert box["left"] >= 0 and box["right"] <= viewport["width"], (number, part, box, viewport)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(rf"slide={table_at + 1}\b"), timeout=30_000)
+    page.wait_for_function(
+        f"() => document.querySelector('.st-key-deck-bar h3').innerText.startsWith('Presentation · {table_at + 1} /')",
+        timeout=30_000,
+    )
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(re.compile(rf"slide={table_at}\b"), timeout=30_000)
+
+
+def test_bar_per_authority_labels_fit_their_bars(demo_briefing):
+    """The funding chart draws one bar per authority in its table; on a slide its y labels are
+    no taller than a bar: (560 - 110) / rows * 0.85 px, and never under 9 px."""
+    funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
+    rows = funding.table["authority_code"].nunique()
+    spec = projected_spec(funding.chart, 560)
+    assert band_rows(spec) == rows
+    assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - 110) / rows * 0.85)))
+    quadrant = next(s.chart for s in demo_briefing.slides if s.chart is not None)
+    assert band_rows(quadrant.to_dict(validate=False)) == 0
