@@ -110,10 +110,12 @@ class Adapter:
 
     def locate(self, folder: Path | str) -> Path:
         """Return the folder holding the files: ``folder`` itself, or its sub-folder of the usual name."""
+        from benchmarking.adapters import own_folder
+
         folder = Path(folder)
-        if self.files and not (folder / self.files[0]).exists() and (folder / self.folder).is_dir():
-            return folder / self.folder
-        return folder
+        if not self.files or not (folder / self.folder).is_dir():
+            return folder
+        return own_folder(folder, self.folder, self.files[0])
 
     def items(self, folder: Path | str, context: SourceContext) -> Loaded:
         """Return the adapter's Loaded (items, rows read, rows skipped, notes) for ``folder``."""

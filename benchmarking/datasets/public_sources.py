@@ -42,9 +42,8 @@ def load_theme_map(path: Path | str | None = None) -> pd.DataFrame:
 
 
 def theme_of_topics(theme_map: pd.DataFrame, source: str) -> dict[str, str]:
-    """Return topic -> theme for one publisher's topics in the theme map."""
-    rows = theme_map[theme_map["source"] == source]
-    return dict(zip(rows["topic"], rows["theme"]))
+    """Return topic -> theme for one publisher's topics in the theme map (``SourceContext.themes``'s rule)."""
+    return SourceContext(areas=pd.DataFrame(), theme_map=theme_map).themes(source)
 
 
 def core_themes() -> frozenset[str]:
