@@ -32,12 +32,45 @@ def focus_styler(frame: pd.DataFrame | Styler, focus_name: str, name_column: str
 
 def focus_table(frame: pd.DataFrame | Styler, focus_name: str, name_column: str = "Authority", **kwargs) -> None:
     """Draw ``frame`` with the focus authority's row highlighted: HTML in briefing mode, else a data grid."""
-    styler = focus_styler(frame, focus_name, name_column)
-    kwargs.pop("hide_index", None)  # the index is never shown
-    if st.session_state.get("sel_briefing"):
-        st.table(styler.hide(axis="index"))
-    else:
-        st.dataframe(styler, hide_index=True, **kwargs)
+    grid_or_table(focus_styler(frame, focus_name, name_column), **kwargs)
+
+
+def grid_or_table(frame: pd.DataFrame | Styler, where=st, **kwargs):
+    """Draw ``frame`` as an HTML table at the projector size in briefing mode, else as a data grid; return it.
+
+    In briefing mode ``column_config`` labels and number formats are applied to the HTML table.
+    """
+    config = kwargs.pop("column_config", None) or {}
+    if not st.session_state.get("sel_briefing"):
+        return where.dataframe(frame, column_config=config or None, **{"hide_index": True, **kwargs})
+    styler = frame if isinstance(frame, Styler) else frame.style
+    for column, setting in config.items():
+        number_format = (setting or {}).get("type_config", {}).get("format") if isinstance(setting, dict) else None
+        if column in styler.data.columns and number_format:
+            styler = styler.format(_formatter(number_format), subset=[column])
+    for column in styler.data.columns:
+        if column not in config and pd.api.types.is_numeric_dtype(styler.data[column]):
+            styler = styler.format(_formatter("localized"), subset=[column])
+    labels = {c: s["label"] for c, s in config.items() if isinstance(s, dict) and s.get("label")}
+    styler = styler.relabel_index([labels.get(c, c) for c in styler.data.columns], axis="columns") if labels else styler
+    return where.table(styler.hide(axis="index"))
+
+
+def _formatter(number_format: str):
+    """Return a cell formatter for a column_config number format ("%.1f", "percent", "localized"); blank if missing."""
+
+    def shown(value) -> str:
+        if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return str(value)
+        if number_format == "percent":
+            return f"{value:.0%}"
+        if "%" in number_format:
+            return number_format % value if number_format.count("%") == 1 else str(value)
+        return f"{value:,.10g}"
+
+    return shown
 
 
 def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=st, **kwargs):
@@ -59,4 +92,4 @@ def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=s
             setting = st.column_config.TextColumn(setting.get("label"))  # some cells blank: shown as text
         config[name] = setting
     kwargs.setdefault("hide_index", True)
-    return where.dataframe(shown, column_config=config, **kwargs)
+    return grid_or_table(shown, where=where, column_config=config, **kwargs)

@@ -8,6 +8,7 @@ import streamlit as st
 from benchmarking.service.views import focus_positions, theme_quartiles, theme_table
 from benchmarking.text.formatting import ordinal
 from pages._common import Selection, download_csv, escape, slug
+from pages._tables import FOCUS_STYLE, grid_or_table
 
 QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
 QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
@@ -56,12 +57,12 @@ def draw_league_table(cat, bench, selection: Selection) -> list[str]:
         )
     styler = styler.apply(
         lambda row: (
-            ["font-weight: bold; border: 2px solid #D55E00"] * len(row)
+            [f"font-weight: bold; {FOCUS_STYLE}"] * len(row)
             if table.loc[row.name, "authority_code"] == selection.focus
             else [""] * len(row)
         ),
         axis=1,
     )
-    st.dataframe(styler, hide_index=True, width="stretch", height=min(38 * (len(display) + 1), 1250))
+    grid_or_table(styler, width="stretch", height=min(38 * (len(display) + 1), 1250))
     download_csv("Download league table (CSV)", table, f"theme-league-table-{slug(selection.period)}.csv")
     return theme_columns

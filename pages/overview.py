@@ -37,6 +37,20 @@ def _delta(now, before):
     return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}"
 
 
+def show_trend() -> None:
+    """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
+    trend = trend_view(cat, bench, [OVERALL], [selection.focus])
+    if len(trend):
+        st.subheader(
+            f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
+        )
+        draw_chart(charts.sparkline(trend, selection.group_size, charts.style_for(selection.briefing)), width="stretch")
+        st.caption(
+            "Position 1 (best) at the top. "
+            + ", ".join(f"{escape(p)}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)
+        )
+
+
 row = st.columns(4)
 row[0].metric(
     "Overall performance",
@@ -51,8 +65,7 @@ row[1].metric(
     delta=_delta(figures.core.position, figures.core.previous),
     help="Rank of the average rank over the basket's indicators of county council functions",
 )
-for column, standing in zip(row, (figures.overall, figures.core)):  # what each position rests on
-    column.caption(escape(standing.rests_on.text()))
+cards = row
 row[2].metric(
     *spend_card(figures),  # fixed label, figure in words
     help=f"Net revenue expenditure per head {money(figures.spend.value)} "
@@ -72,6 +85,10 @@ elif figures.deprivation.rank is not None:
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)
+if selection.briefing:  # the chart on the first screen; what the positions rest on below it
+    show_trend()
+for column, standing in zip(cards, (figures.overall, figures.core)):  # what each position rests on
+    column.caption(escape(standing.rests_on.text()))
 overall_on, core_on = figures.overall.rests_on, figures.core.rests_on
 # One theme over half of Overall or LA Core; LA Core's only when it is another theme (its share is on its card).
 repeats = overall_on.dominated and core_on.largest_theme == overall_on.largest_theme
@@ -93,14 +110,8 @@ row[3].metric(
 st.subheader("In brief")
 st.markdown(escape(" ".join(overview_sentences(figures))))
 
-trend = trend_view(cat, bench, [OVERALL], [selection.focus])
-if len(trend):
-    st.subheader(f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}")
-    draw_chart(charts.sparkline(trend, selection.group_size), width="stretch")
-    st.caption(
-        "Position 1 (best) at the top. "
-        + ", ".join(f"{escape(p)}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)
-    )
+if not selection.briefing:
+    show_trend()
 
 st.subheader("Briefing pack")
 st.caption(

@@ -154,8 +154,8 @@ def trend_chart(
     return finish_chart(chart.properties(width=style.width, height=style.height), title, subtitle, style)
 
 
-def sparkline(trend: pd.DataFrame, n: int) -> alt.Chart:
-    """Return a small line of one authority's position over time (1 at the top), with the last value labelled."""
+def sparkline(trend: pd.DataFrame, n: int, style: ChartStyle = NORMAL) -> alt.Chart:
+    """Return a small line of one authority's position over time (1 at the top), its labels at ``style``'s size."""
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
     n = _reach(n, data)
     periods = list(data.sort_values("period_start")["period"])
@@ -163,20 +163,22 @@ def sparkline(trend: pd.DataFrame, n: int) -> alt.Chart:
         "period:N",
         sort=periods,
         title=None,
-        axis=alt.Axis(labelAngle=0, labelFontSize=11, values=[periods[0], periods[-1]] if periods else []),
+        axis=alt.Axis(
+            labelAngle=0, labelFontSize=style.label_size, values=[periods[0], periods[-1]] if periods else []
+        ),
     )
     y = alt.Y(
         "position:Q",
         title=None,
         scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
-        axis=alt.Axis(values=[1, n], labelFontSize=11),
+        axis=alt.Axis(values=[1, n], labelFontSize=style.label_size),
     )
     line = (
         alt.Chart(data)
         .mark_line(color=FOCUS_COLOUR, strokeWidth=3, point=True)
         .encode(x=x, y=y, tooltip=["period:N", alt.Tooltip("position:Q", title="Overall position")])
     )
-    return line.properties(height=110, width="container").configure_view(stroke=None)
+    return line.properties(height=style.label_size * 8, width="container").configure_view(stroke=None)
 
 
 def _reach(n: int, data: pd.DataFrame) -> int:
