@@ -40,6 +40,9 @@ BRIEFING_CSS = """<style>
 /* HTML tables (st.table, the focus tables) at the briefing size. */
 [data-testid="stTable"] :is(td, th), [data-testid="stTableStyledTable"] :is(td, th)
     {font-size: var(--briefing-text) !important; padding: 0.25rem 0.6rem !important;}
+/* They wrap within the page rather than scroll sideways (a scrolling region a keyboard cannot reach). */
+[data-testid="stTable"] :is(td, th) {white-space: normal !important; overflow-wrap: anywhere;}
+[data-testid="stTable"] > div {overflow: visible !important;}
 /* The header's page links: compact, one line, the current page marked by more than colour. */
 [data-testid="stTopNavLink"] {padding: 0.1rem 0.4rem !important; gap: 0 !important;}
 [data-testid="stTopNavLink"] > span:has([data-testid="stIconMaterial"]) {display: none;}

@@ -15,7 +15,7 @@ TALL_CHART_HEIGHT = 560
 
 DECK_CSS = """<style>
 .block-container {padding-top: 3.9rem !important; padding-bottom: 0.5rem !important; max-width: none !important;}
-.st-key-deck-bar [data-testid="stHeading"] h3 {font-size: 1.2rem !important; font-weight: 600; margin: 0;
+.st-key-deck-bar [data-testid="stHeading"] h3 {font-size: 1.25rem !important; font-weight: 600; margin: 0;
     padding: 0.35rem 0;}
 .st-key-deck-bar {gap: 0.4rem;}
 .st-key-deck-slide h2 {font-size: 2.4rem !important; line-height: 1.15; padding: 0 0 0.3rem 0;}
@@ -26,10 +26,10 @@ DECK_CSS = """<style>
 .st-key-deck-slide table td, .st-key-deck-slide table th {padding: 0.3rem 0.6rem !important;}
 .st-key-deck-slide [data-testid="stCaptionContainer"] p, .st-key-deck-slide [data-testid="stAlert"] p
     {font-size: 1.25rem !important;}
-.st-key-deck-bar button p, .st-key-deck-bar label p {font-size: 1.1rem !important;}
+.st-key-deck-bar button p, .st-key-deck-bar label p {font-size: 1.25rem !important;}
 /* The style blocks themselves take no room (their containers would each add a gap). */
 [data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) {display: none;}
-.st-key-deck-foot [data-testid="stCaptionContainer"] p {font-size: 1.2rem !important; white-space: nowrap;
+.st-key-deck-foot [data-testid="stCaptionContainer"] p {font-size: 1.25rem !important; white-space: nowrap;
     overflow: hidden; text-overflow: ellipsis; margin: 0;}
 </style>"""
 
