@@ -206,8 +206,8 @@ def reporting_values(
         columns.update(source_period=out["period"].array, years_older=np.zeros(len(out), dtype=np.int64))
         return pd.DataFrame(columns, copy=False).reset_index(drop=True)
 
-    source = np.asarray(labels + [None], dtype=object)[label_code]
-    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=source)
+    # The published label stays the Arrow column it is (no Python string per row): the vintage join reads it.
+    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=values["period"].array)
     out = rows.merge(
         vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]],
         on=["indicator_id", "source_period"],
