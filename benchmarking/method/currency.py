@@ -200,7 +200,9 @@ def reporting_values(
         and len(published) == len(fresh)
     ):
         # Every indicator is published once per reporting period under its label: nothing moves.
-        keep = np.isin(label_code, [i for i, label in enumerate(labels) if label in set(periods["label"])])
+        reporting = set(periods["label"])
+        keep_label = np.array([label in reporting for label in labels] + [False])  # per distinct label
+        keep = keep_label[label_code]  # code -1 (missing label) reads the trailing False
         out = values[keep] if not keep.all() else values
         columns = {name: out[name].array for name in out.columns}
         columns.update(source_period=out["period"].array, years_older=np.zeros(len(out), dtype=np.int64))
