@@ -62,8 +62,8 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     Under ``themes`` balance a position over several themes has no largest theme (None), as
     ``RestsOn.largest_theme``; otherwise ties go to the theme last in A-Z order.
     """
-    ranked = ranks[ranks["rank"].notna()]
-    parts = _theme_parts(ranked, indicators, weights_of(ranked["indicator_id"], basket))
+    ranked = ranks["rank"].notna().to_numpy()
+    parts = _theme_parts(ranks, ranked, indicators, weights_of(ranks["indicator_id"], basket))
     keys = ["period", "theme", "authority_code"]
     if balance == THEMES:
         parts["weight"] = 1.0
@@ -82,22 +82,25 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     return result[list(REST_COLUMNS)].reset_index(drop=True)
 
 
-def _theme_parts(ranked: pd.DataFrame, indicators: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
+def _theme_parts(ranks: pd.DataFrame, ranked: np.ndarray, indicators: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
     """Return per period x theme (Overall, LA Core, each theme) x authority x indicator theme
-    ("part"): how many ranked indicators (``n``) and their summed ``weight``, in order of first
-    appearance (Overall rows, LA Core rows, then each theme's own).
+    ("part"): how many of the ``ranked`` rows of ``ranks`` (``n``) and their summed ``weight``, in
+    order of first appearance (Overall rows, LA Core rows, then each theme's own).
 
     The rows are grouped by one integer made of the labels' codes, not by four columns of
     millions of strings; each label is read once, from the few distinct ones. Rows of an
     indicator without a theme count nowhere.
     """
-    period_code, periods = pd.factorize(ranked["period"])
-    authority_code, authorities = pd.factorize(ranked["authority_code"])
-    catalogue_row = pd.Index(indicators["id"]).get_indexer(ranked["indicator_id"])
+    period_code, periods = pd.factorize(ranks["period"])
+    authority_code, authorities = pd.factorize(ranks["authority_code"])
+    indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
+    catalogue_row = pd.Index(indicators["id"]).get_indexer(indicator_ids)[indicator_code]
     theme_of_indicator, themes = pd.factorize(indicators["theme"])
-    known = catalogue_row >= 0
-    part = np.where(known, theme_of_indicator[catalogue_row], -1)
-    is_core = indicators["is_core"].fillna(False).astype(bool).to_numpy()[catalogue_row] & known
+    core_of_indicator = indicators["is_core"].fillna(False).astype(bool).to_numpy()
+    known = (catalogue_row >= 0) & (indicator_code >= 0) & ranked
+    # Row -1 (an id the catalogue lacks) reads the trailing "no theme", "not core".
+    part = np.where(known, np.append(theme_of_indicator, -1)[catalogue_row], -1)
+    is_core = np.append(core_of_indicator, False)[catalogue_row] & known
     # Theme labels: each theme, then Overall and LA Core (a theme of that name is the same label).
     label_code, labels = pd.factorize(pd.Index([*map(str, themes), OVERALL, LA_CORE], dtype=object))
     n_labels = len(labels)
