@@ -88,14 +88,15 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
+    from benchmarking.store.csv_export import write_csv
     from benchmarking.text.escaping import spreadsheet_frame
 
     frame = spreadsheet_frame(frame)  # text cells never start a spreadsheet formula
     if out is None or str(out) == "-":
-        frame.to_csv(sys.stdout, index=False)
+        write_csv(frame, None)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(out, index=False)
+        write_csv(frame, out)
         print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
     return 0
 

@@ -200,14 +200,16 @@ def reporting_values(
         and len(published) == len(fresh)
     ):
         # Every indicator is published once per reporting period under its label: nothing moves.
-        keep = np.isin(label_code, [i for i, label in enumerate(labels) if label in set(periods["label"])])
+        reporting = set(periods["label"])
+        keep_label = np.array([label in reporting for label in labels] + [False])  # per distinct label
+        keep = keep_label[label_code]  # code -1 (missing label) reads the trailing False
         out = values[keep] if not keep.all() else values
         columns = {name: out[name].array for name in out.columns}
         columns.update(source_period=out["period"].array, years_older=np.zeros(len(out), dtype=np.int64))
         return pd.DataFrame(columns, copy=False).reset_index(drop=True)
 
-    source = np.asarray(labels + [None], dtype=object)[label_code]
-    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=source)
+    # The published label stays the Arrow column it is (no Python string per row): the vintage join reads it.
+    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=values["period"].array)
     out = rows.merge(
         vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]],
         on=["indicator_id", "source_period"],

@@ -11,6 +11,7 @@ indicators a position rests on and how much of it the largest theme makes up (th
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError
@@ -61,28 +62,9 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     Under ``themes`` balance a position over several themes has no largest theme (None), as
     ``RestsOn.largest_theme``; otherwise ties go to the theme last in A-Z order.
     """
-    ranked = ranks[ranks["rank"].notna()]
-    catalogue = indicators.set_index("id")
-    rows = pd.DataFrame(
-        {
-            "period": ranked["period"].to_numpy(),
-            "authority_code": ranked["authority_code"].to_numpy(),
-            "part": ranked["indicator_id"].map(catalogue["theme"]).to_numpy(),
-            "weight": weights_of(ranked["indicator_id"], basket),
-        }
-    )
-    is_core = ranked["indicator_id"].map(catalogue["is_core"]).fillna(False).astype(bool).to_numpy()
-    combined = pd.concat(
-        [
-            rows.assign(theme=OVERALL),
-            rows[is_core].assign(theme=LA_CORE),
-            rows.assign(theme=rows["part"]),
-        ],
-        ignore_index=True,
-    )
+    ranked = ranks["rank"].notna().to_numpy()
+    parts = _theme_parts(ranks, ranked, indicators, weights_of(ranks["indicator_id"], basket))
     keys = ["period", "theme", "authority_code"]
-    parts = combined.groupby([*keys, "part"], sort=False).agg(n=("weight", "size"), weight=("weight", "sum"))
-    parts = parts.reset_index()
     if balance == THEMES:
         parts["weight"] = 1.0
     totals = parts.groupby(keys, sort=False)[["n", "weight"]].transform("sum")
@@ -98,6 +80,56 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     result["rests_on_indicators"] = result["rests_on_indicators"].astype("int64")
     result["largest_theme"] = result["largest_theme"].astype(object).where(result["largest_theme"].notna(), None)
     return result[list(REST_COLUMNS)].reset_index(drop=True)
+
+
+def _theme_parts(ranks: pd.DataFrame, ranked: np.ndarray, indicators: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
+    """Return per period x theme (Overall, LA Core, each theme) x authority x indicator theme
+    ("part"): how many of the ``ranked`` rows of ``ranks`` (``n``) and their summed ``weight``, in
+    order of first appearance (Overall rows, LA Core rows, then each theme's own).
+
+    The rows are grouped by one integer made of the labels' codes, not by four columns of
+    millions of strings; each label is read once, from the few distinct ones. Rows of an
+    indicator without a theme count nowhere.
+    """
+    period_code, periods = pd.factorize(ranks["period"])
+    authority_code, authorities = pd.factorize(ranks["authority_code"])
+    indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
+    catalogue_row = pd.Index(indicators["id"]).get_indexer(indicator_ids)[indicator_code]
+    theme_of_indicator, themes = pd.factorize(indicators["theme"])
+    core_of_indicator = indicators["is_core"].fillna(False).astype(bool).to_numpy()
+    known = (catalogue_row >= 0) & (indicator_code >= 0) & ranked
+    # Row -1 (an id the catalogue lacks) reads the trailing "no theme", "not core".
+    part = np.where(known, np.append(theme_of_indicator, -1)[catalogue_row], -1)
+    is_core = np.append(core_of_indicator, False)[catalogue_row] & known
+    # Theme labels: each theme, then Overall and LA Core (a theme of that name is the same label).
+    label_code, labels = pd.factorize(pd.Index([*map(str, themes), OVERALL, LA_CORE], dtype=object))
+    n_labels = len(labels)
+    overall, core = label_code[len(themes)], label_code[len(themes) + 1]
+    own = np.where(part >= 0, label_code[np.maximum(part, 0)], -1)
+    theme = np.concatenate([np.full(len(part), overall), np.full(int(is_core.sum()), core), own])
+    rows = np.concatenate([np.arange(len(part)), np.flatnonzero(is_core), np.arange(len(part))])
+    counted = (part[rows] >= 0) & (period_code[rows] >= 0) & (authority_code[rows] >= 0)  # as groupby's dropna
+    theme, rows = theme[counted], rows[counted]
+    n_authorities, n_themes = max(len(authorities), 1), max(len(themes), 1)
+    key = (period_code[rows].astype(np.int64) * n_labels + theme) * n_authorities + authority_code[rows]
+    key = key * n_themes + part[rows]
+    grouped = pd.DataFrame({"key": key, "weight": np.asarray(weight)[rows]})
+    parts = grouped.groupby("key", sort=False).agg(n=("weight", "size"), weight=("weight", "sum")).reset_index()
+    key = parts.pop("key").to_numpy()
+    key, part_of = np.divmod(key, n_themes)
+    key, authority_of = np.divmod(key, n_authorities)
+    period_of, theme_of = np.divmod(key, n_labels)
+    labels_of = lambda uniques, codes: np.asarray(uniques, dtype=object)[codes]  # noqa: E731
+    return pd.DataFrame(
+        {
+            "period": labels_of(periods, period_of),
+            "theme": labels_of(labels, theme_of),
+            "authority_code": labels_of(authorities, authority_of),
+            "part": labels_of(themes, part_of),
+            "n": parts["n"].to_numpy(),
+            "weight": parts["weight"].to_numpy(),
+        }
+    )
 
 
 def with_rests_on(frame: pd.DataFrame, ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket, balance: str):

@@ -66,16 +66,28 @@ class Catalogue:
         return currency.reporting_values(self.values, self.calendar)
 
     @functools.cached_property
+    def _current_shares(self) -> pd.Series:
+        """Return per reporting period with a value of a ranked indicator, the share of those
+        indicators whose figures are published for that period itself (``years_older`` 0).
+
+        Periods that hold only context indicators (polarity 'none') are not in it. Vectorised
+        over the values: one ``isin`` and one group-by on the label columns, no loop over rows.
+        """
+        ranked = self.indicators.loc[self.indicators["polarity"] != "none", "id"]
+        values = self.reporting_values
+        used = values.loc[values["indicator_id"].isin(ranked) & values["value"].notna()]
+        # years_older is one number per indicator and period (its vintage): take it once per pair.
+        per_indicator = used.groupby(["period", "indicator_id"], sort=False)["years_older"].first()
+        return (per_indicator == 0).groupby(level="period", sort=False).mean()
+
+    @functools.cached_property
     def period_labels(self) -> list[str]:
         """Reporting periods with at least one value of a ranked indicator, oldest first.
 
         Periods that hold only context indicators (polarity 'none') give no position, so
         they are not offered.
         """
-        ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
-        values = self.reporting_values
-        values = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
-        present = set(values["period"])
+        present = set(self._current_shares.index)  # the few distinct labels
         return [p for p in self.calendar.labels if p in present]
 
     @functools.cached_property
@@ -89,11 +101,7 @@ class Catalogue:
         labels = self.period_labels
         if not labels:
             return None
-        ranked = set(self.indicators.loc[self.indicators["polarity"] != "none", "id"])
-        values = self.reporting_values
-        used = values[values["indicator_id"].isin(ranked) & values["value"].notna()]
-        used = used.drop_duplicates(["indicator_id", "period"])
-        current = (used["years_older"] == 0).groupby(used["period"]).mean()
+        current = self._current_shares
         good = [label for label in labels if current.get(label, 0.0) >= CURRENT_SHARE]
         return good[-1] if good else labels[-1]
 

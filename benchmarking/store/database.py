@@ -27,7 +27,14 @@ from benchmarking.errors import (
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
 from benchmarking.store.connection import connect, process_lock, transaction
-from benchmarking.store.contents import StoreContents, read_catalogue_frames, read_contents
+from benchmarking.store.contents import (
+    VALUES_ORDER,
+    VALUES_SQL,
+    StoreContents,
+    read_catalogue_frames,
+    read_contents,
+    read_values,
+)
 
 STORE_TABLES = frozenset({"authority", "indicator", "indicator_value", "dataset"})
 """Tables every benchmarking store holds: a DuckDB file with other tables but not these is not one."""
@@ -144,16 +151,12 @@ class Store:
 
     def values(self, periods: list[str] | None = None) -> pd.DataFrame:
         """Return indicator values (with ``period_start``) for the given periods, or all."""
-        sql = (
-            "SELECT v.indicator_id, v.authority_code, v.period, v.value, v.status, "
-            "CAST(p.start_date AS TIMESTAMP) AS period_start "
-            "FROM indicator_value v JOIN period p ON p.label = v.period"
-        )
-        params: list = []
+        sql, params = VALUES_SQL, []
         if periods is not None:
             sql += " WHERE v.period IN (SELECT unnest(?))"
             params.append(list(periods))
-        return self._query(sql + " ORDER BY v.indicator_id, v.authority_code, p.start_date", params)
+        with self.reading() as con:
+            return read_values(con, sql + VALUES_ORDER, params)
 
     def spend(self) -> pd.DataFrame:
         """Return net expenditure per head: authority_code, period, service, net_expenditure_per_head."""

@@ -91,7 +91,20 @@ def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """
     safe = frame.rename(columns=lambda c: spreadsheet_cell(c) if isinstance(c, str) else c)
     for column in safe.columns[[not pd.api.types.is_numeric_dtype(t) for t in safe.dtypes]]:
-        safe[column] = safe[column].map(spreadsheet_cell)
+        safe[column] = _spreadsheet_column(safe[column])
+    return safe
+
+
+def _spreadsheet_column(column: pd.Series) -> pd.Series:
+    """Return the column with ``spreadsheet_cell``'s rule applied to every cell: at once when
+    every cell is text or missing (millions of rows in an export), else cell by cell."""
+    if pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return column.map(spreadsheet_cell)  # mixed cells, categories or no text at all
+    runs = column.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
+    if not runs.any():
+        return column
+    safe = column.copy()
+    safe[runs] = "'" + column[runs]
     return safe
 
 
