@@ -1,20 +1,24 @@
-"""Time every page of the app with Streamlit's AppTest: the cold first render and the warm
-rerun after a widget change.
+"""Time every page of the app: AppTest cold, warm and after-a-change runs, and Chromium's
+first page of a fresh session and page switch, on the demo store and the real store.
 
-Builds the demo store (32 authorities, 10 periods) in a temporary folder and, for each page:
+For each store (``--store demo public``; built through the package's own commands in a
+temporary folder: the demo generator and ``load-extract`` of the shipped extract) and each
+page of ``pages/_registry.py``:
 
 * cold: Streamlit's caches cleared, a fresh AppTest opened straight on the page, one run
   (reads the store, ranks every indicator for the group, draws the page);
-* warm, period: the sidebar period switched between the two latest periods, one rerun
-  (the cached benchmark is reused; the page redraws for the new period);
-* warm, widget: a widget on the page itself changed, one rerun (pages that have one).
+* warm: the same AppTest rerun with no change;
+* change: one widget change typical of the page (its theme, reference or themes picker;
+  the sidebar period on pages without one), then one rerun;
+* browser, first: a fresh browser context (a new session) opens the page's URL on a warm
+  server, timed until the page has settled (Streamlit's status idle, title and content drawn);
+* browser, switch: from the Overview, a click on the page's navigation link, timed the same way.
 
-Each is repeated (``--repeat N``, default 5); the median and the worst time are printed in
-milliseconds. AppTest's own cost is printed first for scale: a fresh AppTest's first run of
-an empty script (it scans installed packages for components) and a rerun of it. Run
-``python benchmarks/page_speed.py 2>/dev/null``: the figures go to stdout, while Streamlit
-logs "missing ScriptRunContext" warnings to stderr whenever its caches are cleared outside
-a running app. The machine's load shows in the worst times: run it on a quiet machine.
+AppTest times are the median of ``--repeat`` runs (default 3); browser times the median of
+``--repeat`` visits, after one untimed warm-up visit of every page. Run
+``python benchmarks/page_speed.py 2>/dev/null``: figures go to stdout (Streamlit logs
+"missing ScriptRunContext" warnings to stderr whenever its caches are cleared outside an app).
+``--no-browser`` skips Chromium. The machine's load shows in the figures: run it on a quiet machine.
 """
 
 from __future__ import annotations
@@ -34,26 +38,45 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarking.datasets.demo import build_demo_store  # noqa: E402
 from pages._navigation import keep_navigation_mode  # noqa: E402
+from pages._registry import PAGES  # noqa: E402
 
 APP = str(ROOT / "app.py")
-TIMEOUT = 120
+TIMEOUT = 300
 
-# page -> (key of a widget on the page, the two values to alternate between), or None
+# page -> key of a widget on the page the change flips (the sidebar period when None)
 PAGE_WIDGETS = {
     "overview": None,
-    "quadrant": ("quadrant_theme", ["Adult Social Care", "Overall"]),
-    "themes": None,
-    "indicator": ("indicator_theme", ["Education", "All themes"]),
+    "quadrant": "quadrant_theme",
+    "themes": "why_theme",
+    "indicator": "indicator_theme",
     "quartiles": None,
-    "trend": ("trend_themes", [["Overall", "LA Core", "Education"], ["Overall", "LA Core"]]),
-    "funding": ("funding_reference", ["highest", "median"]),
-    "beyond_ranks": ("beyond_vfm_theme", ["Education", "Overall"]),
+    "trend": "trend_themes",
+    "funding": "funding_reference",
+    "beyond_ranks": "beyond_vfm_theme",
     "presentation": None,
     "data": None,
     "import_data": None,
 }
+
+
+# -- the stores ---------------------------------------------------------------------------
+
+
+def build_store(kind: str, folder: Path) -> Path:
+    """Build the demo or the real store (from the shipped extract) in ``folder``; return its path."""
+    from benchmarking.datasets.demo import build_demo_store
+    from benchmarking.datasets.public_extract import store_from_extract
+    from benchmarking.paths import public_extract_dir
+
+    path = folder / f"{kind}.duckdb"
+    start = time.perf_counter()
+    if kind == "demo":
+        build_demo_store(path)
+    else:
+        store_from_extract(public_extract_dir(), path)
+    print(f"{kind} store built in {time.perf_counter() - start:.1f} s at {path}", flush=True)
+    return path
 
 
 # -- driving AppTest --------------------------------------------------------------------
@@ -79,81 +102,129 @@ def cold_render(page: str) -> tuple[float, AppTest]:
     return timed_run(at), at
 
 
-def sidebar_period(at: AppTest):
-    """Return the sidebar's period selectbox (found by its label)."""
-    return next(box for box in at.sidebar.selectbox if box.label == "Period")
-
-
-def page_widget(at: AppTest, key: str):
-    """Return the page's widget with ``key``."""
-    return next(w for w in [*at.selectbox, *at.radio, *at.multiselect] if w.key == key)
+def change_widget(at: AppTest, page: str, turn: int) -> None:
+    """Flip the page's typical widget (or the sidebar period) to another of its options."""
+    key = PAGE_WIDGETS[page]
+    if key is None:
+        box = next(b for b in at.sidebar.selectbox if b.label == "Period")
+        box.set_value(list(box.options)[-1 - (turn + 1) % 2])
+        return
+    found = next(w for w in [*at.selectbox, *at.radio, *at.multiselect] if w.key == key)
+    options = list(found.options)
+    if found.type == "multiselect":
+        found.set_value(options[:2] if turn % 2 == 0 else options[:3])
+    else:
+        found.set_value(options[(turn + 1) % 2])
 
 
 def measure(page: str, repeat: int) -> dict[str, list[float]]:
-    """Return the cold, warm-period and warm-widget timings (ms) of one page."""
-    times: dict[str, list[float]] = {"cold": [], "warm, period": [], "warm, widget": []}
+    """Return the cold, warm and after-change timings (ms) of one page."""
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "change": []}
+    at = None
     for _ in range(repeat):
         elapsed, at = cold_render(page)
         times["cold"].append(elapsed)
-    periods = list(sidebar_period(at).options)[-2:]
-    for i in range(repeat):  # LATEST is shown: the first change is to the one before
-        sidebar_period(at).set_value(periods[i % 2])
-        times["warm, period"].append(timed_run(at))
-    if PAGE_WIDGETS[page]:
-        key, values = PAGE_WIDGETS[page]
-        for i in range(repeat):
-            page_widget(at, key).set_value(values[i % 2])
-            times["warm, widget"].append(timed_run(at))
+    for turn in range(repeat):
+        times["warm"].append(timed_run(at))
+        change_widget(at, page, turn)
+        times["change"].append(timed_run(at))
     return times
 
 
-def harness_overhead(repeat: int) -> tuple[list[float], list[float]]:
-    """Return AppTest's own first-run and rerun times (ms) for an empty script."""
-    first, rerun = [], []
-    for _ in range(repeat):
-        at = AppTest.from_string("import streamlit as st\nst.write('empty')", default_timeout=TIMEOUT)
-        first.append(timed_run(at))
-        rerun.append(timed_run(at))
-    return first, rerun
+# -- Chromium -----------------------------------------------------------------------------
+
+
+def browser_times(db_path: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """Return per page the median ms of a fresh session's first page and of a nav-link switch."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, NORMAL_VIEWPORT, Server, wait_for_page
+
+    drawn = {page.key: ("chart" if page.draws_chart else None) for page in PAGES}
+    server = Server(db_path, Path(tempfile.mkdtemp()) / "server.log", db_path.stem)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        server.wait_until_ready()
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+            def first_page(key: str) -> float:
+                context = browser.new_context(viewport=NORMAL_VIEWPORT)
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(server.page_url(key))
+                wait_for_page(page, key, drawn[key])
+                elapsed = (time.perf_counter() - start) * 1000
+                context.close()
+                return elapsed
+
+            for entry in PAGES:  # warm the server: every page once
+                first_page(entry.key)
+            for entry in PAGES:
+                firsts = [first_page(entry.key) for _ in range(repeat)]
+                switches = []
+                context = browser.new_context(viewport=NORMAL_VIEWPORT)
+                page = context.new_page()
+                for _ in range(repeat):
+                    page.goto(server.page_url("overview"))
+                    wait_for_page(page, "overview", drawn["overview"])
+                    link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{entry.url_path}"]')
+                    if entry.default:
+                        link = page.locator('[data-testid="stSidebarNav"] a').first
+                    start = time.perf_counter()
+                    link.click()
+                    wait_for_page(page, entry.key, drawn[entry.key])
+                    switches.append((time.perf_counter() - start) * 1000)
+                context.close()
+                results[entry.key] = {"first": statistics.median(firsts), "switch": statistics.median(switches)}
+            browser.close()
+    finally:
+        server.stop()
+    return results
 
 
 # -- report -----------------------------------------------------------------------------
 
 
-def _figures(values: list[float]) -> str:
-    if not values:
-        return f"{'-':>8} {'-':>8}"
-    return f"{statistics.median(values):8.0f} {max(values):8.0f}"
+def _ms(values: list[float] | float | None) -> str:
+    if values is None or values == []:
+        return f"{'-':>8}"
+    value = statistics.median(values) if isinstance(values, list) else values
+    return f"{value:8.0f}"
+
+
+def report(store: str, db_path: Path, pages: list[str], repeat: int, browser: bool) -> None:
+    """Print the table of one store: page, cold, warm, after change, browser first page and switch."""
+    os.environ["BENCHMARKING_DB"] = str(db_path)
+    cold_render("overview")  # imports pandas, altair, the engine: paid once per process
+    clicks = browser_times(db_path, repeat) if browser else {}
+    print(f"\n{store} store: median ms of {repeat}")
+    print(f"{'page':<14} {'cold':>8} {'warm':>8} {'change':>8} {'browser first':>14} {'browser switch':>15}")
+    for page in pages:
+        times = measure(page, repeat)
+        seen = clicks.get(page, {})
+        print(
+            f"{page:<14} {_ms(times['cold'])} {_ms(times['warm'])} {_ms(times['change'])} "
+            f"{_ms(seen.get('first')):>14} {_ms(seen.get('switch')):>15}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Build the stores and print one table per store."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="repetitions of each measurement")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each measurement")
     parser.add_argument("--page", choices=list(PAGE_WIDGETS), nargs="*", default=list(PAGE_WIDGETS))
+    parser.add_argument("--store", choices=["demo", "public"], nargs="*", default=["demo", "public"])
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     args = parser.parse_args(argv)
 
     warnings.filterwarnings("ignore")
     keep_navigation_mode()  # every AppTest run goes through app.py, as a server does
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "demo.duckdb"
-        start = time.perf_counter()
-        build_demo_store(path)
-        print(f"demo store built in {time.perf_counter() - start:.1f} s at {path}")
-        os.environ["BENCHMARKING_DB"] = str(path)
-        cold_render("overview")  # imports pandas, altair, the engine: paid once per process
-
-        first, rerun = harness_overhead(args.repeat)
-        print(f"{args.repeat} repetitions; times in ms (median, worst)")
-        print(f"AppTest alone, empty script: first run {_figures(first)}   rerun {_figures(rerun)}")
-        print(f"{'page':<14} {'cold first render':>17} {'warm: period':>17} {'warm: page widget':>17}")
-        print(f"{'':<14} {'median    worst':>17} {'median    worst':>17} {'median    worst':>17}")
-        for page in args.page:
-            times = measure(page, args.repeat)
-            print(
-                f"{page:<14} {_figures(times['cold'])} {_figures(times['warm, period'])} "
-                f"{_figures(times['warm, widget'])}",
-                flush=True,
-            )
+        for store in args.store:
+            path = build_store(store, Path(folder))
+            report(store, path, args.page, args.repeat, not args.no_browser)
 
 
 if __name__ == "__main__":
