@@ -15,6 +15,7 @@ from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.data_admin import default_store
 from pages._access import require_editor, session_edit_access
 from pages._baskets_write import DONE, upload_basket_file, write
+from pages._cache import db_path, memo, stamp
 from pages._charts import download_csv
 from pages._text import escape
 
@@ -28,7 +29,7 @@ def basket_list(cat: Catalogue) -> None:
         "A basket is the set of indicators that theme, Overall and LA Core positions are averaged over; "
         "'All published' is every indicator the store holds. Choose one in the sidebar."
     )
-    table = baskets.basket_table(cat)
+    table = memo("basket-table", (db_path(), stamp()), lambda: baskets.basket_table(cat))
     shown = table.assign(largest_share=(table["largest_share"] * 100).round(0))
     st.dataframe(
         shown.drop(columns="basket_id").rename(

@@ -6,7 +6,8 @@ import from another process or page refreshes them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,8 @@ from benchmarking.service.overview import Overview, overview
 if TYPE_CHECKING:
     from benchmarking.store import StoreContents
     from pages._selection import Selection
+
+T = TypeVar("T")
 
 
 def stamp() -> float:
@@ -137,3 +140,20 @@ def briefing_file(selection: Selection, kind: str) -> bytes:
     from benchmarking.briefing.pdf import to_pdf
 
     return to_pdf(built, images)
+
+
+def selection_key(selection: Selection) -> tuple:
+    """Return the key every per-selection result is cached under: store version, group, focus,
+    scaling, basket, balance and period."""
+    return (*_key(selection), selection.period)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _memo(name: str, key: tuple, _compute: Callable[[], T]) -> T:
+    return _compute()
+
+
+def memo(name: str, key: tuple, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, computed once per ``name`` and ``key`` (include ``selection_key``, so an
+    import, another basket or period computes afresh) and reused on every rerun (treat as read-only)."""
+    return _memo(name, key, compute)

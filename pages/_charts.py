@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 
 import altair as alt
 import pandas as pd
@@ -30,8 +32,28 @@ def draw_chart(chart: alt.TopLevelMixin, width: str = "stretch") -> None:
     The spec is built without Altair's schema validation (st.altair_chart validates on
     every rerun, ~0.1 s a chart); the chart builders' specs are validated in the tests.
     """
-    spec, stretches = charts.for_screen(chart.to_dict(validate=False))
+    spec, stretches = _screen_spec(chart)
     st.vega_lite_chart(spec, width=width if stretches else "content", theme=None)
+
+
+_SPECS: OrderedDict[int, tuple[alt.TopLevelMixin, dict, bool]] = OrderedDict()
+_SPECS_LOCK = threading.Lock()
+
+
+def _screen_spec(chart: alt.TopLevelMixin) -> tuple[dict, bool]:
+    """Return the chart's screen spec and whether it stretches, built once per chart object: a chart
+    a page keeps in its cache (``_cache.memo``) is drawn on every rerun without rebuilding its spec."""
+    with _SPECS_LOCK:
+        held = _SPECS.get(id(chart))
+        if held is not None and held[0] is chart:  # the object is held here, so its id is not reused
+            _SPECS.move_to_end(id(chart))
+            return held[1], held[2]
+    spec, stretches = charts.for_screen(chart.to_dict(validate=False))
+    with _SPECS_LOCK:
+        _SPECS[id(chart)] = (chart, spec, stretches)
+        while len(_SPECS) > 64:
+            _SPECS.popitem(last=False)
+    return spec, stretches
 
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:
@@ -61,8 +83,9 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
 def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None, where=st) -> None:
     """Draw a CSV download button for the table (in ``where``, a column or the page); cells that a
     spreadsheet would run as a formula are neutralised (``escaping.spreadsheet_csv``)."""
+    # Written only when the button is clicked, not on every rerun.
     where.download_button(
-        label, spreadsheet_csv(frame), file_name=file_name, mime="text/csv", on_click="ignore", key=key
+        label, lambda: spreadsheet_csv(frame), file_name=file_name, mime="text/csv", on_click="ignore", key=key
     )
 
 

@@ -38,20 +38,29 @@ def words_table(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def draw_table(frame: pd.DataFrame, index: bool = False) -> None:
-    """Draw a table whole (every row, no inner scroll bar): ``st.table`` with escaped cells."""
-    shown = frame.rename(index=escape) if index else frame
-    st.table(words_table(shown), hide_index=not index)
+def table_in_words(frame: pd.DataFrame, index: bool = False) -> pd.DataFrame:
+    """Return the table as ``draw_table`` shows it: every text cell, header (and the index) escaped."""
+    return words_table(frame.rename(index=escape) if index else frame)
 
 
-def draw_quartile_list(listed: pd.DataFrame, title: str, period: str, key: str) -> None:
-    """Draw one quartile list: a CSV download of the whole list, then one table per theme (A-Z)."""
-    download_csv(
-        f"Download the {title} list (CSV)", list_for_download(listed), f"{slug(title)}-{slug(period)}.csv", key
-    )
+def draw_table(shown: pd.DataFrame, index: bool = False) -> None:
+    """Draw a table from ``table_in_words`` whole (every row, no inner scroll bar) with ``st.table``."""
+    st.table(shown, hide_index=not index)
+
+
+def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:
+    """Return a quartile list as downloaded, and per theme (A-Z) its name, row count and table in words."""
     words = list_in_words(listed)
+    themes = [(theme, len(rows), words_table(rows.drop(columns=["Theme"]))) for theme, rows in words.groupby("Theme")]
+    return list_for_download(listed), themes
+
+
+def draw_quartile_list(tables: tuple, title: str, period: str, key: str) -> None:
+    """Draw one quartile list (``list_tables``): a CSV download of the whole list, then one table per theme."""
+    download, themes = tables
+    download_csv(f"Download the {title} list (CSV)", download, f"{slug(title)}-{slug(period)}.csv", key)
     st.markdown(LIST_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
     with st.container(key=f"quartile-list-{slug(title)}"):
-        for theme, rows in words.groupby("Theme", sort=True):
-            st.markdown(f"#### {escape(theme)} ({len(rows)})")
-            draw_table(rows.drop(columns=["Theme"]))
+        for theme, n_rows, shown in themes:
+            st.markdown(f"#### {escape(theme)} ({n_rows})")
+            draw_table(shown)

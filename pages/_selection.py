@@ -10,7 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
 from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import beside_note, comparator_group
-from pages._cache import catalogue
+from pages._cache import catalogue, db_path, memo, stamp
 from pages._kept import initial as _initial
 from pages._kept import widget
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
@@ -75,7 +75,9 @@ def sidebar() -> Selection:
         st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
     st.session_state["sel_focus"] = _initial("focus", codes, cat.default_focus())
     st.session_state["sel_period"] = _initial("period", periods, cat.default_period or periods[-1])
-    groups = available_groups(authorities, cat.comparator_groups, st.session_state["sel_focus"])
+    store = (db_path(), stamp())
+    focus = st.session_state["sel_focus"]
+    groups = memo("groups", (*store, focus), lambda: available_groups(authorities, cat.comparator_groups, focus))
     group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
     st.session_state["sel_group"] = _initial("group", list(groups["id"]), "all")
     choices = method_choices(cat)
@@ -108,8 +110,8 @@ def sidebar() -> Selection:
 
     group_id = st.session_state["sel_group"]
     focus = st.session_state["sel_focus"]
-    try:
-        group = comparator_group(cat, group_id, focus)
+    try:  # the group and the note beside it, once per store version, group and focus
+        group, beside = memo("group", (*store, group_id, focus), lambda: _group(cat, group_id, focus))
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
@@ -121,12 +123,18 @@ def sidebar() -> Selection:
         group_label=group.label,
         group_size=group.size,
         briefing=bool(st.session_state["sel_briefing"]),
-        beside_note=beside_note(cat, group),
+        beside_note=beside,
         basket=st.session_state["sel_basket"],
         basket_name=resolve_basket(cat.baskets, st.session_state["sel_basket"]).label(),
         balance=st.session_state["sel_balance"],
         notices=notices,
     )
+
+
+def _group(cat, group_id: str, focus: str):
+    """Return the comparator group and the note when the focus is beside it (None when it is a member)."""
+    group = comparator_group(cat, group_id, focus)
+    return group, beside_note(cat, group)
 
 
 def current_selection() -> Selection:

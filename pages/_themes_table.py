@@ -7,6 +7,7 @@ import streamlit as st
 
 from benchmarking.service.views import focus_positions, theme_quartiles, theme_table
 from benchmarking.text.formatting import ordinal
+from pages._cache import memo, selection_key
 from pages._common import Selection, download_csv, escape, slug
 from pages._tables import FOCUS_STYLE, grid_or_table
 
@@ -32,19 +33,35 @@ def draw_basis(positions: pd.DataFrame, selection: Selection) -> None:
 
 def draw_league_table(cat, bench, selection: Selection) -> list[str]:
     """Draw every authority's positions shaded by quartile, with its CSV; return the position columns."""
-    table = theme_table(cat, bench, selection.period)
-    theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
+    table, theme_columns, quartiles, display = memo(
+        "league-table", selection_key(selection), lambda: _league_table(cat, bench, selection)
+    )
+    styler = _shaded(table, theme_columns, quartiles, display, selection.focus)  # a Styler is built per run
     st.subheader(f"League table, {escape(selection.period)}")
     st.caption(
         "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
         "labelled Q1 (top 25%) to Q4; 'no position' = too few indicators. Click a column to sort. "
         f"{escape(selection.basis())}."
     )
+    grid_or_table(styler, width="stretch", height=min(38 * (len(table) + 1), 1250))
+    download_csv("Download league table (CSV)", table, f"theme-league-table-{slug(selection.period)}.csv")
+    return theme_columns
+
+
+def _league_table(cat, bench, selection: Selection):
+    """Return the league table, its position columns, their quartiles and the table as shown."""
+    table = theme_table(cat, bench, selection.period)
+    theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
     quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
-    # Within a column the quartile follows from the position, so each cell's label can look it up.
-    quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
     display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
     display = display.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns=["authority_code", "in_group"])
+    return table, theme_columns, quartiles, display
+
+
+def _shaded(table: pd.DataFrame, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, focus: str):
+    """Return the shown table's Styler: cells shaded and labelled by quartile, the focus row marked."""
+    # Within a column the quartile follows from the position, so each cell's label can look it up.
+    quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
     styler = display.style.apply(
         lambda column: ["" if pd.isna(q) else f"background-color: {QUARTILE_FILL[q]}" for q in quartiles[column.name]],
         subset=theme_columns,
@@ -58,11 +75,9 @@ def draw_league_table(cat, bench, selection: Selection) -> list[str]:
     styler = styler.apply(
         lambda row: (
             [f"font-weight: bold; {FOCUS_STYLE}"] * len(row)
-            if table.loc[row.name, "authority_code"] == selection.focus
+            if table.loc[row.name, "authority_code"] == focus
             else [""] * len(row)
         ),
         axis=1,
     )
-    grid_or_table(styler, width="stretch", height=min(38 * (len(display) + 1), 1250))
-    download_csv("Download league table (CSV)", table, f"theme-league-table-{slug(selection.period)}.csv")
-    return theme_columns
+    return styler

@@ -9,17 +9,8 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.service.data_admin import period_coverage, save_note
 from pages._access import require_editor
 from pages._baskets import basket_builder, basket_list
-from pages._common import (
-    catalogue,
-    current_selection,
-    datasets,
-    db_path,
-    download_csv,
-    escape,
-    page_header,
-    stamp,
-    summary,
-)
+from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
+from pages._common import current_selection, download_csv, escape, page_header
 
 selection = current_selection()
 page_header("data", selection)
@@ -67,7 +58,8 @@ if periods:
     )
 
 st.subheader(f"Coverage in {escape(selection.period)}")
-coverage = period_coverage(cat.reporting_values, cat.indicators, cat.authorities, selection.period)
+coverage_of = lambda: period_coverage(cat.reporting_values, cat.indicators, cat.authorities, selection.period)  # noqa: E731
+coverage = memo("data-coverage", (path, stamp(), selection.period), coverage_of)  # the group does not change it
 st.caption(
     f"Each indicator's figures for {escape(selection.period)} are its latest published for that period or up to "
     "two periods before (Older figures counts those); Provisional and Revised count indicators with "

@@ -10,6 +10,7 @@ from benchmarking.method.notes import notes_for
 from benchmarking.service.views import indicator_series, indicator_view
 from benchmarking.text.formatting import number, position_text
 from benchmarking.text.tables import glossary_line
+from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._indicator_choice import choose_indicator
 
@@ -27,7 +28,8 @@ bench = benchmark(selection)
 
 indicator_id = choose_indicator(cat)
 meta = cat.indicators.set_index("id").loc[indicator_id]
-view = indicator_view(cat, bench, indicator_id, selection.period, selection.focus)
+key = (selection_key(selection), indicator_id, selection.briefing)
+view = memo("indicator-view", key, lambda: indicator_view(cat, bench, indicator_id, selection.period, selection.focus))
 ranked = view.dropna(subset=["rank"])
 focus = view[view["is_focus"]]
 unit = meta["unit"] if isinstance(meta["unit"], str) else None
@@ -92,12 +94,16 @@ if ranked.empty:
     )
 else:
     title = f"{meta['name']}, {selection.period}"
-    chart = charts.indicator_bar_chart(
-        view,
-        title,
-        selection.subtitle(f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"),
-        unit,
-        style=style(selection),
+    subtitle = selection.subtitle(
+        f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"
+    )
+    chart, table = memo(
+        "indicator-bars",
+        key,
+        lambda: (
+            charts.indicator_bar_chart(view, title, subtitle, unit, style=style(selection)),
+            view.drop(columns="is_focus"),
+        ),
     )
     best = ranked.iloc[0]
     summary = f"Best: {best['name']} ({number(best['value'], unit)}). " + (
@@ -106,21 +112,21 @@ else:
         if len(focus) and focus["rank"].notna().iloc[0]
         else f"{selection.focus_name} has no value."
     )
-    show_chart(chart, view.drop(columns="is_focus"), title, key="indicator-bars", summary=summary)
+    show_chart(chart, table, title, key="indicator-bars", summary=summary)
     missing = view[view["value"].isna()]["name"].tolist()
     if missing:
         st.caption(f"No value (not ranked): {escape(', '.join(missing))}.")
 
-series = indicator_series(cat, bench, indicator_id, selection.focus)
+series = memo("indicator-series", key, lambda: indicator_series(cat, bench, indicator_id, selection.focus))
 if len(series) > 1:
     title = f"{meta['name']}: {selection.focus_name} against the group over time"
-    chart = charts.indicator_series_chart(
-        series,
-        selection.focus_name,
-        title,
-        selection.subtitle("Shaded band: middle 50% of the group"),
-        unit,
-        style=style(selection),
+    subtitle = selection.subtitle("Shaded band: middle 50% of the group")
+    chart = memo(
+        "indicator-series-chart",
+        key,
+        lambda: charts.indicator_series_chart(
+            series, selection.focus_name, title, subtitle, unit, style=style(selection)
+        ),
     )
     last = series.iloc[-1]
     summary = (

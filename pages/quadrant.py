@@ -10,6 +10,7 @@ from benchmarking.service.context_views import context_ranks, quadrant_view
 from benchmarking.service.overview import data_currency
 from benchmarking.service.rests_on import rests_on
 from benchmarking.text.formatting import currency_text, money
+from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._quadrant_labels import label_choice
 from pages._view_params import url_choice, url_toggle
@@ -38,22 +39,40 @@ theme = url_choice("selectbox", "Theme", "theme", [OVERALL, LA_CORE] + cat.theme
 axis = url_choice("radio", "Comparator", "axis", list(AXIS_TITLES), key="quadrant_axis", where=right, horizontal=True)
 x_title, comparator, context_title = AXIS_TITLES[axis]
 
-view = quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
+
+def _view():
+    shown = quadrant_view(cat, bench, theme, axis, selection.period, selection.focus)
+    if not shown.empty:
+        money_text = (lambda v: f"{v:.0f} of 151 (1 = most deprived)") if axis == "Deprivation" else money
+        shown["context_text"] = shown["context_value"].map(money_text)
+        basis = context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
+        return shown, basis, shown.drop(columns=["is_focus"])
+    return shown, None, None
+
+
+key = (selection_key(selection), theme, axis)
+view, basis, table = memo("quadrant-view", key, _view)
 if view.empty:
     st.info(
         f"No authority has both a {escape(theme)} position and a {axis.lower()} rank in {escape(selection.period)}."
     )
     st.stop()
-if axis == "Deprivation":
-    view["context_text"] = view["context_value"].map(lambda v: f"{v:.0f} of 151 (1 = most deprived)")
-else:
-    view["context_text"] = view["context_value"].map(money)
-basis = context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
 title = f"{theme} performance against {comparator}, {selection.period}"
 subtitle = selection.subtitle(f"{axis} basis: {basis}")
 labelled = label_choice(view)
-chart = charts.quadrant_chart(
-    view, title, subtitle, x_title, comparator, context_title=context_title, style=style(selection), labelled=labelled
+chart = memo(
+    "quadrant-chart",
+    (*key, tuple(labelled or ()), selection.briefing),
+    lambda: charts.quadrant_chart(
+        view,
+        title,
+        subtitle,
+        x_title,
+        comparator,
+        context_title=context_title,
+        style=style(selection),
+        labelled=labelled,
+    ),
 )
 counts = view["quadrant"].value_counts()
 focus_quadrant = view.loc[view["is_focus"], "quadrant"]
@@ -63,10 +82,16 @@ summary = (
     + "; ".join(f"{label} {n}" for label, n in counts.items())
     + "."
 )
-show_chart(chart, view.drop(columns=["is_focus"]), title, key="quadrant", summary=summary)
+show_chart(chart, table, title, key="quadrant", summary=summary)
 st.markdown(HOW_TO_READ.format(comparator=comparator, focus=escape(selection.focus_name)))
-resting = rests_on(cat, bench, selection.focus, selection.period, theme)  # what the focus's position rests on
-currency_line = currency_text(data_currency(cat, bench, theme, selection.period))
+resting, currency_line = memo(  # what the focus's position rests on, and how current the figures are
+    "quadrant-basis",
+    key,
+    lambda: (
+        rests_on(cat, bench, selection.focus, selection.period, theme),
+        currency_text(data_currency(cat, bench, theme, selection.period)),
+    ),
+)
 st.caption(escape(f"{selection.basis()}. {resting.text()}. {currency_line}"))
 if resting.warning():
     st.warning(escape(resting.warning()), icon=":material/balance:")

@@ -9,8 +9,9 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.lists import BOTTOM, TOP, direction_table, improvement_list, quartile_list, quartile_table
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
+from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
-from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table
+from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table, list_tables, table_in_words
 
 selection = current_selection()
 page_header("quartiles", selection)
@@ -20,16 +21,30 @@ focus_name, period = escape(selection.focus_name), escape(selection.period)
 if selection.briefing:
     st.markdown(BRIEFING_TABLE_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
 
-wide = quartile_table(cat, bench, selection.period, selection.focus)
+
+def _tables():
+    """Return the page's figures and tables in words, computed once per selection."""
+    wide = quartile_table(cat, bench, selection.period, selection.focus)
+    currency = currency_text(data_currency(cat, bench, OVERALL, selection.period))
+    listed = {q: quartile_list(cat, bench, selection.period, selection.focus, q) for q in (BOTTOM, TOP)}
+    tables = {q: list_tables(frame) for q, frame in listed.items() if not frame.empty}
+    improved = table_in_words(improvement_list(cat, bench, selection.period, selection.focus))
+    direction = table_in_words(direction_table(cat, bench, selection.period, selection.focus), index=True)
+    return wide, table_in_words(wide, index=True), currency, listed, tables, improved, direction
+
+
+wide, wide_shown, currency, listed_by, tables, improved, direction = memo(
+    "quartiles", selection_key(selection), _tables
+)
 st.subheader(f"Quartile position of {focus_name}'s indicators, {period}")
 if OVERALL in wide.index:
     cols = st.columns(4)
     for col, (label, value) in zip(cols, wide.loc[OVERALL].items()):
         col.metric(label, int(value))
 # The same sentence, from the same function, as the Overview's: how many figures are from an earlier period.
-st.caption(escape(currency_text(data_currency(cat, bench, OVERALL, selection.period))))
+st.caption(escape(currency))
 st.caption("Indicators per theme in each quartile of the group: 1st = the best 25%, 4th = the lowest 25%.")
-draw_table(wide, index=True)
+draw_table(wide_shown, index=True)
 
 lists = [
     (BOTTOM, "bottom quartile", "Lower comparative performing areas (bottom quartile)", "the lowest 25%"),
@@ -37,7 +52,7 @@ lists = [
 ]
 for quartile, title, heading, share in lists:
     st.subheader(heading)
-    listed = quartile_list(cat, bench, selection.period, selection.focus, quartile)
+    listed = listed_by[quartile]
     if listed.empty:
         st.info(f"No indicator of {focus_name} is in the {title} for {period}.")
         continue
@@ -47,10 +62,9 @@ for quartile, title, heading, share in lists:
         "with the median and the best value of the group's members"
         + (f"; {older} of them rest on figures published for an earlier period (marked earlier)." if older else ".")
     )
-    draw_quartile_list(listed, title, selection.period, f"csv-{quartile}")
+    draw_quartile_list(tables[quartile], title, selection.period, f"csv-{quartile}")
 
 st.subheader("Improvement since previous year")
-improved = improvement_list(cat, bench, selection.period, selection.focus)
 if improved.empty:
     st.info("No indicator moved out of the bottom quartile since the previous period.")
 else:
@@ -62,4 +76,4 @@ st.caption(
     "Improvement or deterioration given each indicator's polarity, against the authority's previous value; "
     "changes within 1% count as no real change."
 )
-draw_table(direction_table(cat, bench, selection.period, selection.focus), index=True)
+draw_table(direction, index=True)

@@ -11,6 +11,7 @@ from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, position_text
 from benchmarking.text.narrative import theme_summary
 from benchmarking.text.tables import glossary_line
+from pages._cache import memo, selection_key
 from pages._common import (
     benchmark,
     catalogue,
@@ -27,15 +28,33 @@ from pages._tables import show_table
 from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
 from pages._view_params import url_choice
 
+WHY_COLUMNS = {
+    "name": "Indicator",
+    "theme": "Theme",
+    "value": "Value",
+    "rank": "Rank",
+    "n_ranked": "Of",
+    "group_mean_rank": "Group mean rank",
+    "contribution": "Contribution",
+    "source_period": "Published for",
+    "years_older": "Years older",
+    "status": "Status",
+}
+
 
 @st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
 def _stability(path: str, file_stamp: float, period: str, focus: str, basket: str, balance: str):
     cat = catalogue()
-    return explain.rank_stability(cat, period, focus, basket=resolve_basket(cat.baskets, basket), balance=balance)
+    stability = explain.rank_stability(cat, period, focus, basket=resolve_basket(cat.baskets, basket), balance=balance)
+    shown = explain.stability_table(stability).rename(
+        columns={"group_label": "Comparator group", "group_size": "Authorities"}
+    )
+    return stability, shown
 
 
 def cached_stability(selection):
-    """Return the focus authority's positions under every group (cached per period, focus, basket and balance)."""
+    """Return the focus authority's positions under every group, and as the page shows them (cached per
+    period, focus, basket and balance)."""
     return _stability(db_path(), stamp(), selection.period, selection.focus, selection.basket, selection.balance)
 
 
@@ -45,20 +64,37 @@ cat = catalogue()
 bench = benchmark(selection)
 
 figures = overview_figures(selection)
-positions = figures.theme_positions
+key = (selection_key(selection), selection.briefing)
+
+
+def _chart():
+    positions = figures.theme_positions
+    # Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
+    n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
+    chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(), style=style(selection))
+    counted = with_indicator_counts(positions, bench, selection)  # the table says what each position rests on
+    return chart, counted, theme_summary(figures, n_ranked)
+
+
 title = f"{selection.focus_name}: position by theme, {selection.period}"
-# Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
-n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
-chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(), style=style(selection))
-positions = with_indicator_counts(positions, bench, selection)  # the table says what each position rests on
-show_chart(chart, positions, title, key="theme-positions", summary=theme_summary(figures, n_ranked))
+chart, positions, summary_line = memo("themes-chart", key, _chart)
+show_chart(chart, positions, title, key="theme-positions", summary=summary_line)
 draw_basis(positions, selection)
 
 theme_columns = draw_league_table(cat, bench, selection)
 
 st.subheader("Why this rank?")
 theme_choice = url_choice("selectbox", "Position to explain", "why", theme_columns, key="why_theme")
-rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
+
+
+def _why():
+    rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
+    currency = currency_text(data_currency(cat, bench, theme_choice, selection.period))
+    shown = rows.rename(columns=WHY_COLUMNS).drop(columns="indicator_id")
+    return rows, summary, currency, shown, glossary_line(rows["name"])
+
+
+rows, summary, currency, why_table, glossary = memo("themes-why", (*key, theme_choice), _why)
 if summary["reason"]:
     st.warning(escape(summary["reason"]))
 else:
@@ -73,25 +109,11 @@ else:
         "never filled in."
     )
 st.caption(
-    escape(currency_text(data_currency(cat, bench, theme_choice, selection.period)))
-    + " The Published for column gives each figure's own period; Status flags provisional and revised "
+    escape(currency) + " The Published for column gives each figure's own period; Status flags provisional and revised "
     "figures."
 )
 show_table(
-    rows.rename(
-        columns={
-            "name": "Indicator",
-            "theme": "Theme",
-            "value": "Value",
-            "rank": "Rank",
-            "n_ranked": "Of",
-            "group_mean_rank": "Group mean rank",
-            "contribution": "Contribution",
-            "source_period": "Published for",
-            "years_older": "Years older",
-            "status": "Status",
-        }
-    ).drop(columns="indicator_id"),
+    why_table,
     hide_index=True,
     width="stretch",
     column_config={
@@ -100,11 +122,11 @@ show_table(
     },
 )
 
-if glossary := glossary_line(rows["name"]):  # abbreviations in the indicator names, spelled out
+if glossary:  # abbreviations in the indicator names, spelled out
     st.caption(escape(f"Abbreviations: {glossary}."))
 
 st.subheader("Does the message survive a change of comparator group?")
-stability = cached_stability(selection)
+stability, stability_shown = cached_stability(selection)
 if stability.empty:
     st.info("No other comparator group to compare with.")
 else:
@@ -114,9 +136,7 @@ else:
         f" {escape(selection.basis())}."
     )
     show_table(
-        explain.stability_table(stability).rename(
-            columns={"group_label": "Comparator group", "group_size": "Authorities"}
-        ),
+        stability_shown,
         hide_index=True,
         width="stretch",
     )
