@@ -14,7 +14,8 @@ from pages._tables import show_table
 
 
 @st.cache_resource(show_spinner="Computing Overall under every basket ...", max_entries=8)
-def _sensitivity(path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, _cat, _bench) -> pd.DataFrame:
+def _sensitivity(key: tuple, focus: str, scaled: bool, _cat, _bench) -> pd.DataFrame:
+    """Return the focus's Overall under every basket and balance, once per benchmark ``key``."""
     return basket_sensitivity(_cat, _bench.group, focus, scaled=scaled)
 
 
@@ -42,7 +43,7 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
         "indicator counts once, so a theme with many indicators dominates; weighing every theme equally asks "
         "the question another way. The same group and period, under each basket and balance:"
     )
-    table = _sensitivity(*cache_key, selection.scaled, cat, bench)
+    table = _sensitivity(cache_key, selection.focus, selection.scaled, cat, bench)
     rows = sensitivity_for_period(table, selection.period)
     if rows.empty:
         st.info(f"No Overall position for {escape(selection.focus_name)} in {escape(selection.period)}.")

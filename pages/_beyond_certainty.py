@@ -10,6 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method import uncertainty
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import ordinal
+from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, style
 from pages._tables import show_table
 from pages._view_params import url_choice
@@ -17,19 +18,17 @@ from pages._view_params import url_choice
 REPLICATE_CHOICES = [200, 1000, 2000]
 
 
-@st.cache_resource(show_spinner="Redrawing the indicator basket ...", max_entries=8)
-def _bootstrap(
-    path: str,
-    file_stamp: float,
-    group_id: str,
-    focus: str,
-    period: str,
-    n_replicates: int,
-    scaled: bool,
-    _catalogue,
-    _bench,
-) -> uncertainty.BootstrapPositions:
-    return uncertainty.bootstrap_positions(_bench.ranks, _catalogue.indicators, period, n_replicates, scaled=scaled)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _bootstrap(key: tuple, n_replicates: int, scaled: bool, focus: str, period: str, _catalogue, _bench) -> tuple:
+    """Return the bootstrap of the selection (``selection_key``: store version, group, focus, basket, balance,
+    period) and its intervals named, computed once per selection with a progress bar the first time."""
+    bar = st.progress(0.0, text=f"Redrawing the indicator basket {n_replicates:,} times ...")
+    boot = uncertainty.bootstrap_positions(_bench.ranks, _catalogue.indicators, period, n_replicates, scaled=scaled)
+    bar.progress(0.9, text="Naming the intervals ...")
+    names = dict(zip(_catalogue.authorities["code"], _catalogue.authorities["name"]))
+    intervals = view.named_intervals(boot.intervals(), names, focus)
+    bar.empty()
+    return boot, intervals
 
 
 def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tuple, themes: list[str]) -> None:
@@ -49,19 +48,27 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         where=right,
     )
     try:
-        boot = _bootstrap(*cache_key, period, n_replicates, selection.scaled, cat, bench)
+        boot, intervals = _bootstrap(
+            selection_key(selection), n_replicates, selection.scaled, focus, period, cat, bench
+        )
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
-    intervals = view.named_intervals(boot.intervals(), names, focus)
     shown = intervals[intervals["theme"] == theme]
     focus_rows = view.focus_intervals(intervals)
     if shown["position"].notna().any():
         n_positioned = int(shown["n_positioned"].iloc[0])
         title = f"{theme} position with its {boot.level:.0%} interval, {period}"
         subtitle = selection.subtitle(f"{n_replicates:,} bootstrap redraws of the indicator basket within themes")
-        chart = charts.interval_chart(shown, n_positioned, title, subtitle, style=style(selection))
-        show_chart(chart, shown.drop(columns=["is_focus"]), title, key="beyond-interval")
+        chart, table = memo(
+            "beyond-interval",
+            (selection_key(selection), selection.briefing, theme, n_replicates),
+            lambda: (
+                charts.interval_chart(shown, n_positioned, title, subtitle, style=style(selection)),
+                shown.drop(columns=["is_focus"]),
+            ),
+        )
+        show_chart(chart, table, title, key="beyond-interval")
     else:
         st.info(f"No authority has a {escape(theme)} position in {escape(period)}.")
     if theme in focus_rows.index:

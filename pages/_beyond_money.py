@@ -7,6 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method import value_for_money
 from benchmarking.service import beyond_ranks as view
+from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, style
 from pages._tables import show_table
 from pages._view_params import url_choice
@@ -27,15 +28,17 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
     period = selection.period
     st.header("Who gets more for their money?")
     theme = url_choice("selectbox", "Theme for value for money", "money_theme", themes, key="beyond_vfm_theme")
-    vfm = view.value_for_money_view(cat, bench, theme, period, names, selection.focus)
+    vfm, chart, shown, listed = memo(
+        "beyond-money",
+        (selection_key(selection), selection.briefing, theme),
+        lambda: _money(selection, cat, bench, names, theme),
+    )
     table, regression = vfm.table, vfm.regression
     if table.empty:
         st.info(f"No authority has both a {escape(theme)} performance score and spend per head in {escape(period)}.")
         return
     title = f"{theme} performance against spend per head, {period}"
-    subtitle = selection.subtitle(f"Spend: {vfm.spend_basis}. Dashed staircase: the efficiency frontier")
-    chart = charts.frontier_chart(table, vfm.frontier, title, subtitle, style=style(selection))
-    show_chart(chart, table.drop(columns=["is_focus"]), title, key="beyond-frontier")
+    show_chart(chart, shown, title, key="beyond-frontier")
     row = view.focus_row(table, selection.focus)
     if row is not None:
         safe_names = {code: escape(name) for code, name in names.items()}  # the sentence is Markdown
@@ -45,7 +48,7 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
     left, right = st.columns([3, 2])
     with left:
         show_table(
-            table.drop(columns=["is_focus", "benchmark_code"]),
+            listed,
             hide_index=True,
             key="beyond_vfm_table",
             column_config=VFM_COLUMNS,
@@ -69,3 +72,15 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
                 },
             )
     st.markdown("**Assumptions**\n\n" + "\n".join(f"- {text}" for text in value_for_money.ASSUMPTIONS))
+
+
+def _money(selection: Selection, cat, bench, names: dict, theme: str):
+    """Return the value-for-money view of the theme, its frontier chart, the chart's table and the listed table."""
+    vfm = view.value_for_money_view(cat, bench, theme, selection.period, names, selection.focus)
+    table = vfm.table
+    if table.empty:
+        return vfm, None, None, None
+    title = f"{theme} performance against spend per head, {selection.period}"
+    subtitle = selection.subtitle(f"Spend: {vfm.spend_basis}. Dashed staircase: the efficiency frontier")
+    chart = charts.frontier_chart(table, vfm.frontier, title, subtitle, style=style(selection))
+    return vfm, chart, table.drop(columns=["is_focus"]), table.drop(columns=["is_focus", "benchmark_code"])

@@ -11,13 +11,15 @@ from benchmarking.method import significance, similarity
 from benchmarking.method.groups import SIMILAR_SIZES
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features
+from pages._cache import memo
 from pages._common import Selection, escape, slug
 from pages._tables import show_table
 from pages._view_params import url_choice, url_toggle
 
 
 @st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
-def _significance(path: str, file_stamp: float, group_id: str, focus: str, _catalogue, _bench) -> pd.DataFrame:
+def _significance(key: tuple, _catalogue, _bench) -> pd.DataFrame:
+    """Return every change tested against its indicator's noise, once per benchmark ``key``."""
     return significance.significant_change(_bench.travel, _catalogue.indicators)
 
 
@@ -80,9 +82,10 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
 def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> None:
     """Draw the counts of improved and significant changes, the changes table and the test's method."""
     st.header("Which changes are more than noise?")
-    tested = _significance(*cache_key, cat, bench)
-    changes = view.focus_changes(tested, cat.indicators, selection.focus, selection.period)
-    counts, arrows = view.change_counts(changes)
+    tested = _significance(cache_key, cat, bench)
+    changes, counts, arrows = memo(
+        "beyond-changes", (*cache_key, selection.period), lambda: _changes(tested, cat, selection)
+    )
     columns = st.columns(3)
     columns[0].metric("Improved (arrow)", arrows.get("improved", 0))
     columns[1].metric("Significantly improved", counts.get(significance.SIGNIFICANTLY_IMPROVED, 0))
@@ -106,3 +109,9 @@ def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> Non
         "1.96 of those standard deviations (two-sided, 5%). At 5%, about one unchanged indicator in twenty is "
         "still flagged by chance."
     )
+
+
+def _changes(tested: pd.DataFrame, cat, selection: Selection):
+    """Return the focus's changes into the period, and their counts by result and by arrow."""
+    changes = view.focus_changes(tested, cat.indicators, selection.focus, selection.period)
+    return (changes, *view.change_counts(changes))

@@ -10,6 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method import sensitivity
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import position_text
+from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, slug, style
 from pages._tables import show_table
 
@@ -25,7 +26,9 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
         "for more. A theme weight multiplies the weight of each of its indicators; with every weight equal the "
         "default Overall position comes back exactly. Set a theme to 0 to leave it out."
     )
-    ranked_themes = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period)["theme"].tolist()
+    key = selection_key(selection)
+    shares = memo("beyond-shares", key, lambda: sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period))
+    ranked_themes = shares["theme"].tolist()
     weight_keys = {t: f"beyond_weight_{slug(t)}" for t in ranked_themes}
 
     def _equal_weights() -> None:
@@ -40,15 +43,15 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
             escape(t), WEIGHT_MIN, WEIGHT_MAX, 1.0, WEIGHT_STEP, key=weight_keys[t]
         )
     try:
-        weighted = sensitivity.theme_weighted_positions(
-            bench.ranks, cat.indicators, period, weights, scaled=selection.scaled
+        weighted, shares_frame, overall, chart = memo(
+            "beyond-weighted",
+            (*key, selection.briefing, tuple(weights.items())),
+            lambda: _weighted(selection, cat, bench, names, weights),
         )
-        shares_frame = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period, weights)
     except (ValueError, BenchmarkingError) as error:
         st.warning(escape(error))
         weighted = None
     if weighted is not None:
-        overall = view.weighted_overall_table(weighted, names)
         row = view.focus_row(overall, focus)
         if row is not None:
             change = row["change"]
@@ -61,9 +64,6 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
             )
             right.metric("Default Overall position", position_text(row["default_position"], row["n_positioned"]))
         title = f"Each theme's share of the Overall average, {period}"
-        chart = charts.theme_weights_chart(
-            shares_frame, title, selection.subtitle("Share = weight × indicators"), style=style(selection)
-        )
         show_chart(chart, shares_frame, title, key="beyond-weights")
         with st.expander("Every authority's Overall position with these weights"):
             show_table(
@@ -77,9 +77,28 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
             )
 
     st.subheader("Leave one theme out")
-    left_out = sensitivity.leave_one_theme_out(bench.ranks, cat.indicators, period, scaled=selection.scaled)
-    show_table(view.leave_one_out_table(left_out, focus), hide_index=True, key="beyond_leave_one_out")
+    left_out = memo("beyond-left-out", key, lambda: _left_out(selection, cat, bench))
+    show_table(left_out, hide_index=True, key="beyond_leave_one_out")
     st.caption(
         f"{escape(selection.focus_name)}'s Overall position with each theme left out in turn (positive change = climbs "
         "without that theme, so the theme was holding it back)."
     )
+
+
+def _weighted(selection: Selection, cat, bench, names: dict, weights: dict):
+    """Return the positions with these theme weights, each theme's share, every authority's table and the chart."""
+    period = selection.period
+    weighted = sensitivity.theme_weighted_positions(
+        bench.ranks, cat.indicators, period, weights, scaled=selection.scaled
+    )
+    shares_frame = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period, weights)
+    title = f"Each theme's share of the Overall average, {period}"
+    subtitle = selection.subtitle("Share = weight × indicators")
+    chart = charts.theme_weights_chart(shares_frame, title, subtitle, style=style(selection))
+    return weighted, shares_frame, view.weighted_overall_table(weighted, names), chart
+
+
+def _left_out(selection: Selection, cat, bench):
+    """Return the focus authority's Overall position with each theme left out in turn, as shown."""
+    left_out = sensitivity.leave_one_theme_out(bench.ranks, cat.indicators, selection.period, scaled=selection.scaled)
+    return view.leave_one_out_table(left_out, selection.focus)

@@ -142,6 +142,12 @@ def briefing_file(selection: Selection, kind: str) -> bytes:
     return to_pdf(built, images)
 
 
+def benchmark_key(selection: Selection) -> tuple:
+    """Return the key the selection's benchmark is cached under: store version, group, focus, scaling,
+    basket and balance (every period)."""
+    return _key(selection)
+
+
 def selection_key(selection: Selection) -> tuple:
     """Return the key every per-selection result is cached under: store version, group, focus,
     scaling, basket, balance and period."""

@@ -14,8 +14,8 @@ from pages._beyond_certainty import draw_certainty
 from pages._beyond_money import draw_value_for_money
 from pages._beyond_peers import draw_significance, draw_similar
 from pages._beyond_weights import draw_weights
-from pages._cache import benchmark_with_focus
-from pages._common import catalogue, current_selection, db_path, escape, page_header, stamp
+from pages._cache import benchmark_key, benchmark_with_focus
+from pages._common import catalogue, current_selection, escape, page_header
 
 selection = current_selection()
 page_header("beyond_ranks", selection)
@@ -29,7 +29,7 @@ if selection.beside_note:
 names = dict(zip(cat.authorities["code"], cat.authorities["name"]))
 # The focus authority is part of the key: it decides neighbour and similar groups, and is
 # ranked with any group it is not in (service.benchmark.benchmark_with_focus_ranked).
-cache_key = (db_path(), stamp(), selection.group_id, selection.focus)
+cache_key = benchmark_key(selection)
 columns_choice = [OVERALL, LA_CORE] + cat.themes
 st.markdown(
     "A position such as *3rd of 32* rests on a basket of indicators with missing data, ties and noise. "
