@@ -1,0 +1,65 @@
+"""Results cached at the page edge: one entry per selection (basket, balance, period, ...), reused on a
+rerun, and computed afresh once an import commits to the store (the key holds the store file's version)."""
+
+import os
+from dataclasses import replace
+
+from apptest_helpers import EARLIER, FOCUS, LATEST, catalogue, metrics, open_page
+
+from benchmarking.ingest.importer import import_file
+from benchmarking.text.formatting import number
+from pages._cache import memo, selection_key
+from pages._selection import Selection
+
+
+def test_a_cached_result_is_one_per_selection_and_per_store_version(tmp_path, monkeypatch):
+    """The same selection reuses its result; another basket, balance, period or group, or a store file
+    changed since (as an import's commit changes it), computes its own."""
+    store = tmp_path / "store.duckdb"
+    store.write_bytes(b"")
+    monkeypatch.setenv("BENCHMARKING_DB", str(store))
+    base = Selection(FOCUS, "Leicestershire", LATEST, "all", "all authorities", 32, briefing=False)
+    computed = []
+
+    def count() -> int:
+        computed.append(1)
+        return len(computed)
+
+    first = memo("test-selection", selection_key(base), count)
+    again = memo("test-selection", selection_key(base), count)
+    others = [
+        replace(base, basket="la-core-services"),
+        replace(base, balance="themes"),
+        replace(base, period=EARLIER),
+        replace(base, group_id="county-councils"),
+    ]
+    results = [memo("test-selection", selection_key(other), count) for other in others]
+    assert (first, again) == (1, 1)
+    assert results == [2, 3, 4, 5]
+    later = store.stat().st_mtime_ns + 2_000_000_000
+    os.utime(store, ns=(later, later))
+    assert memo("test-selection", selection_key(base), count) == 6
+    assert memo("test-selection", selection_key(others[0]), count) == 7
+
+
+def test_an_import_shows_on_the_next_rerun(writable_store, monkeypatch, tmp_path):
+    """The Indicator explorer shows the stored value; after a file imported through the package
+    replaces it, the next rerun of the same page shows the new value."""
+    path = writable_store.path
+    indicators = catalogue(str(path)).indicators
+    first = indicators[indicators["polarity"] != "none"].sort_values(["theme", "name"]).iloc[0]
+    values = catalogue(str(path)).values
+    old = values[
+        (values["indicator_id"] == first["id"]) & (values["period"] == LATEST) & (values["authority_code"] == FOCUS)
+    ]["value"].iloc[0]
+    at = open_page(path, monkeypatch, "indicator")
+    label = f"Leicestershire, {LATEST}"
+    assert metrics(at)[label] == number(old, first["unit"])
+    new = round(float(old) * 3 + 1234.5, 1)
+    csv = tmp_path / "new-value.csv"
+    csv.write_text(f"indicator_id,authority_code,period,value\n{first['id']},{FOCUS},{LATEST},{new}\n")
+    import_file(writable_store, csv, "indicator_value")
+    at.run()
+    assert not at.exception
+    assert metrics(at)[label] == number(new, first["unit"])
+    assert number(new, first["unit"]) != number(old, first["unit"])
