@@ -8,6 +8,7 @@ from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.context_views import better_off, context_ranks, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
+from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._tables import focus_table
 from pages._view_params import url_choice
@@ -17,7 +18,8 @@ page_header("funding", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-table = funding_view(cat, bench, selection.period, selection.focus)
+key = (selection_key(selection), selection.briefing)
+table = memo("funding", key, lambda: funding_view(cat, bench, selection.period, selection.focus))
 if table.empty:
     note = cat.settings.get("funding_note")
     st.info(escape(note) if note else "The store holds no core spending power figures for this period or before it.")
@@ -46,7 +48,12 @@ if table.empty:
     st.stop()
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"
-chart = charts.funding_chart(table, title, selection.subtitle("Dashed line: group median"), style=style(selection))
+subtitle = selection.subtitle("Dashed line: group median")
+chart, shown = memo(
+    "funding-chart",
+    key,
+    lambda: (charts.funding_chart(table, title, subtitle, style=style(selection)), table.drop(columns="is_focus")),
+)
 focus_rows = table[table["is_focus"]]
 summary = (
     f"{selection.focus_name} has {money(focus_rows['core_spending_power_per_head'].iloc[0])} core spending power "
@@ -56,7 +63,7 @@ summary = (
     if len(focus_rows)
     else None
 )
-show_chart(chart, table.drop(columns="is_focus"), title, key="funding", summary=summary)
+show_chart(chart, shown, title, key="funding", summary=summary)
 
 focus = table[table["is_focus"]]
 if len(focus):

@@ -10,6 +10,7 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
+from pages._cache import memo, selection_key
 from pages._common import (
     benchmark,
     briefing_file,
@@ -37,14 +38,21 @@ def _delta(now, before):
     return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}"
 
 
+def _trend():
+    """Return the focus authority's Overall position over time and its sparkline (None when empty)."""
+    trend = trend_view(cat, bench, [OVERALL], [selection.focus])
+    style = charts.style_for(selection.briefing)
+    return trend, charts.sparkline(trend, selection.group_size, style) if len(trend) else None
+
+
 def show_trend() -> None:
     """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
-    trend = trend_view(cat, bench, [OVERALL], [selection.focus])
+    trend, chart = memo("overview-trend", (selection_key(selection), selection.briefing), _trend)
     if len(trend):
         st.subheader(
             f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
         )
-        draw_chart(charts.sparkline(trend, selection.group_size, charts.style_for(selection.briefing)), width="stretch")
+        draw_chart(chart, width="stretch")
         st.caption(
             "Position 1 (best) at the top. "
             + ", ".join(f"{escape(p)}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)

@@ -8,6 +8,7 @@ from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.lists import thin_periods
 from benchmarking.service.views import trend_view
+from pages._cache import benchmark_key, memo
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._view_params import url_choice
 
@@ -44,20 +45,27 @@ others = url_choice(
 if not themes:
     st.info("Choose at least one theme.")
     st.stop()
-trend = trend_view(cat, bench, themes, [selection.focus] + list(others))
+
+
+def _trend():
+    """Return the positions over time of the chosen themes and authorities, the chart and its title."""
+    trend = trend_view(cat, bench, themes, [selection.focus] + list(others))
+    if trend.empty:
+        return trend, None, None
+    periods = list(dict.fromkeys(trend.sort_values("period_start")["period"]))
+    title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
+    subtitle = selection.subtitle("1 = best, at the top")
+    chart = charts.trend_chart(
+        trend, selection.focus_name, selection.group_size, title, subtitle, style=style(selection)
+    )
+    return trend, chart, title
+
+
+key = (benchmark_key(selection), selection.briefing, tuple(themes), tuple(others))  # every period: not the period
+trend, chart, title = memo("trend", key, _trend)
 if trend.empty:
     st.info("No positions to show for this choice.")
     st.stop()
-periods = list(dict.fromkeys(trend.sort_values("period_start")["period"]))
-title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
-chart = charts.trend_chart(
-    trend,
-    selection.focus_name,
-    selection.group_size,
-    title,
-    selection.subtitle("1 = best, at the top"),
-    style=style(selection),
-)
 mine = trend[trend["authority_code"] == selection.focus].dropna(subset=["position"]).sort_values("period_start")
 summary = (
     "; ".join(
