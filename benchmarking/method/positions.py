@@ -26,13 +26,14 @@ Conventions
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.errors import BadArgumentError, UnknownThemeError
+from benchmarking.method import sql
 from benchmarking.method.baskets import INDICATORS, THEMES, require_balance
 from benchmarking.method.ranking import (
     min_rank_rows,
@@ -134,86 +135,169 @@ def positions(
         raise BadArgumentError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
     if n_group is not None and n_group < 1:
         raise BadArgumentError(f"n_group must be a positive number of authorities, got {n_group!r}")
-    theme_names, theme_of, core_of = _indicator_themes(indicators)
-
-    # Integer codes for the rows; per-indicator lookups taken by code.
-    indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
-    require_known_indicators(indicator_ids, indicators["id"], "ranks")
-    known = pd.Index(indicators["id"]).get_indexer(indicator_ids)
-    theme_of, core_of = theme_of[known], core_of[known]
-    period_code, periods, period_starts = _period_codes(ranks)
-    authority_code, authorities = pd.factorize(ranks["authority_code"])
-    n_periods, n_authorities, n_themes = len(periods), len(authorities), len(theme_names)
-    n_columns = n_themes + 2  # Overall, LA Core, then each theme
-
-    # Every row lands in a cell period x authority x theme x is_core: integer codes only.
-    shape = (n_periods, n_authorities, n_themes, 2)
-    cell = (period_code * n_authorities + authority_code) * (2 * n_themes)
-    cell += (theme_of * 2 + core_of)[indicator_code]
-    rows_in_cell = np.bincount(cell, minlength=np.prod(shape)).reshape(shape)
-    present = rows_in_cell.sum(axis=(2, 3)) > 0  # period x authority, missing values count
-    group_size = present.sum(axis=1) if n_group is None else np.full(n_periods, n_group)
-
-    rank = ranks["rank"].to_numpy(dtype=float, na_value=np.nan)
-    n_ranked = ranks["n_ranked"].to_numpy(dtype=float, na_value=np.nan)
-    is_ranked = ~np.isnan(rank)
-    score = scaled_ranks(rank, n_ranked, group_size[period_code]) if scaled else rank
-    count = np.bincount(cell, weights=is_ranked, minlength=np.prod(shape)).reshape(shape)
-    if weights is None:
-        score_cells, weight_cells = (
-            np.bincount(cell, weights=np.where(is_ranked, score, 0.0), minlength=np.prod(shape)).reshape(shape),
-            count,
-        )
-    else:
-        weight = np.where(is_ranked, np.asarray(weights, dtype=float), 0.0)
-        score_cells = np.bincount(
-            cell, weights=np.where(is_ranked, score * weight, 0.0), minlength=np.prod(shape)
-        ).reshape(shape)
-        weight_cells = np.bincount(cell, weights=weight, minlength=np.prod(shape)).reshape(shape)
-    means = _means(score_cells, weight_cells, balance)
-    count = _roll_up(count)
-
-    # Indicators available per period x theme column: those with n_ranked > 0.
-    available_pairs = (
-        np.bincount(
-            indicator_code * n_periods + period_code,
-            weights=n_ranked > 0,
-            minlength=len(indicator_ids) * n_periods,
-        ).reshape(len(indicator_ids), n_periods)
-        > 0
-    )
-    theme_onehot = np.eye(n_themes, dtype=np.int64)[theme_of]  # indicator x theme
-    by_theme = available_pairs.T.astype(np.int64) @ theme_onehot  # period x theme
-    available = np.column_stack([available_pairs.sum(axis=0), available_pairs[core_of].sum(axis=0), by_theme])
-
-    # One output row per period x theme column x present authority, theme available.
-    grid = present[:, None, :] & (available[:, :, None] > 0)  # period x column x authority
-    p, t, a = np.nonzero(grid)
-    n_indicators = count[p, a, t]
-    n_available = available[p, t]
-    average_rank = np.where(n_indicators > 0, means[p, a, t], np.nan)
-    coverage = n_indicators / n_available
-    eligible = (n_indicators > 0) & (coverage >= min_coverage)
-    group = p * n_columns + t
-    position = position_of_average_rank(average_rank, group, eligible)
-    n_positioned = np.bincount(group[eligible], minlength=n_periods * n_columns)[group]
-
-    columns = {"period": periods[p]}
-    if period_starts is not None:
-        columns["period_start"] = period_starts[p]
-    columns |= {
-        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[t],
-        "authority_code": np.asarray(authorities, dtype=object)[a],
-        "average_rank": average_rank,
-        "n_indicators": n_indicators.astype(np.int64),
-        "n_available": n_available.astype(np.int64),
-        "coverage": coverage,
-        "position": nullable_int(position),
-        "n_positioned": n_positioned.astype(np.int64),
+    themes = theme_table(indicators)
+    has_start = "period_start" in ranks.columns
+    columns = {
+        "row": np.arange(len(ranks), dtype=np.int64),
+        "indicator_id": ranks["indicator_id"],
+        "authority_code": ranks["authority_code"],
+        "period": ranks["period"],
+        "rank": ranks["rank"].to_numpy(dtype=float, na_value=np.nan),
+        "n_ranked": ranks["n_ranked"].to_numpy(dtype=np.int64),
+        "weight": np.ones(len(ranks)) if weights is None else np.asarray(weights, dtype=float),
     }
-    result = pd.DataFrame(columns)
-    order = np.lexsort((result["authority_code"].to_numpy(dtype=str), np.nan_to_num(position, nan=np.inf), t, p))
-    return result.iloc[order].reset_index(drop=True)
+    if has_start:
+        columns["period_start"] = ranks["period_start"]
+    group_size = "p.n_present" if n_group is None else str(int(n_group))
+    score = scaled_rank_sql("r.rank", "r.n_ranked", group_size) if scaled else "r.rank"
+    unknown, result = sql.run_each(
+        [
+            "SELECT DISTINCT r.indicator_id FROM r ANTI JOIN themes t ON r.indicator_id = t.id",
+            f"""WITH rows AS (
+                  SELECT r.*, t.theme, t.is_core FROM r JOIN themes t ON r.indicator_id = t.id),
+                periods AS (
+                  SELECT period, count(DISTINCT authority_code) AS n_present, min(row) AS first_row,
+                         {"arg_min(period_start, row)" if has_start else "NULL"} AS start
+                  FROM rows GROUP BY period),
+                scored AS (
+                  SELECT r.period, r.authority_code, r.theme, r.is_core, r.weight, {score} AS score
+                  FROM rows r JOIN periods p USING (period)),
+                averages AS ({average_ranks_sql("scored", balance)}),
+                pairs AS (SELECT DISTINCT period, indicator_id, theme, is_core FROM rows WHERE n_ranked > 0),
+                available AS (
+                  SELECT period, '{OVERALL}' AS theme, count(*) AS n_available FROM pairs GROUP BY period
+                  UNION ALL SELECT period, '{LA_CORE}', count(*) FROM pairs WHERE is_core GROUP BY period
+                  UNION ALL SELECT period, theme, count(*) FROM pairs GROUP BY period, theme),
+                placed AS (
+                  SELECT a.period, a.theme, present.authority_code, a.n_available,
+                         coalesce(v.n_indicators, 0) AS n_indicators,
+                         CASE WHEN v.n_indicators > 0 THEN v.average_rank END AS average_rank
+                  FROM available a
+                  JOIN (SELECT DISTINCT period, authority_code FROM rows) present USING (period)
+                  LEFT JOIN averages v USING (period, theme, authority_code)),
+                judged AS (
+                  SELECT *, n_indicators::DOUBLE / n_available AS coverage,
+                         n_indicators > 0 AND n_indicators::DOUBLE / n_available >= {float(min_coverage)!r} AS eligible
+                  FROM placed),
+                keyed AS (
+                  SELECT *, CASE WHEN eligible THEN {sql.rounded("average_rank", AVERAGE_RANK_DECIMALS)} END AS key
+                  FROM judged)
+                SELECT k.period, k.theme, k.authority_code, k.average_rank, k.n_indicators, k.n_available,
+                       k.coverage,
+                       CASE WHEN k.key IS NOT NULL
+                            THEN rank() OVER (PARTITION BY k.period, k.theme ORDER BY k.key) END AS position,
+                       count(*) FILTER (WHERE k.eligible) OVER (PARTITION BY k.period, k.theme) AS n_positioned,
+                       p.first_row
+                FROM keyed k JOIN periods p USING (period) JOIN theme_order o USING (theme)
+                ORDER BY p.start NULLS LAST, k.period, o.column_order, position NULLS LAST, k.authority_code""",
+        ],
+        {"r": sql.arrow_table(columns), "themes": themes, "theme_order": _column_order(themes)},
+    )
+    require_known_indicators(unknown.column("indicator_id").to_pylist(), indicators["id"], "ranks")
+
+    frame = {"period": result.column("period").to_numpy(zero_copy_only=False).astype(object)}
+    if has_start:
+        frame["period_start"] = ranks["period_start"].to_numpy()[sql.integers(result, "first_row")]
+    frame |= {
+        "theme": result.column("theme").to_numpy(zero_copy_only=False).astype(object),
+        "authority_code": result.column("authority_code").to_numpy(zero_copy_only=False).astype(object),
+        "average_rank": sql.numbers(result, "average_rank"),
+        "n_indicators": sql.integers(result, "n_indicators"),
+        "n_available": sql.integers(result, "n_available"),
+        "coverage": sql.numbers(result, "coverage"),
+        "position": nullable_int(sql.numbers(result, "position")),
+        "n_positioned": sql.integers(result, "n_positioned"),
+    }
+    return pd.DataFrame(frame)
+
+
+def average_ranks_sql(scored: str, balance: str) -> str:
+    """Return the SQL of every authority's average rank and number of indicators ranked, per
+    period and column (``Overall``, ``LA Core``, then each theme): the one averaging rule.
+
+    ``scored`` names a relation of rows (period, authority_code, theme, is_core, score,
+    weight); ``score`` is the rank to average (NULL when unranked). An average is the
+    weighted mean of the scores (NULL when the weights sum to 0); under ``themes`` balance
+    Overall and LA Core are the mean of the theme averages (LA Core: each theme's core rows).
+    Sums are compensated (``fsum``), so they do not depend on the order rows arrive in.
+    """
+    if require_balance(balance) == THEMES:
+        overall = "b.overall"
+        core = "b.core"
+    else:
+        overall = "w.total / nullif(w.weight, 0)"
+        core = "w.core_total / nullif(w.core_weight, 0)"
+    return f"""
+        WITH sums AS (
+          SELECT period, authority_code, theme, grouping(theme) AS whole,
+                 fsum(score * weight) AS total, fsum(weight) FILTER (WHERE score IS NOT NULL) AS weight,
+                 count(score) AS n,
+                 fsum(score * weight) FILTER (WHERE is_core) AS core_total,
+                 fsum(weight) FILTER (WHERE score IS NOT NULL AND is_core) AS core_weight,
+                 count(score) FILTER (WHERE is_core) AS core_n
+          FROM {scored}
+          GROUP BY GROUPING SETS ((period, authority_code, theme), (period, authority_code))),
+        by_theme AS (
+          SELECT period, authority_code, theme, n, total / nullif(weight, 0) AS average,
+                 core_total / nullif(core_weight, 0) AS core_average
+          FROM sums WHERE whole = 0),
+        balanced AS (
+          SELECT period, authority_code, fsum(average) / nullif(count(average), 0) AS overall,
+                 fsum(core_average) / nullif(count(core_average), 0) AS core
+          FROM by_theme GROUP BY period, authority_code)
+        SELECT period, authority_code, theme, average AS average_rank, n AS n_indicators FROM by_theme
+        UNION ALL
+        SELECT w.period, w.authority_code, '{OVERALL}', {overall}, w.n
+        FROM sums w LEFT JOIN balanced b USING (period, authority_code) WHERE w.whole = 1
+        UNION ALL
+        SELECT w.period, w.authority_code, '{LA_CORE}', {core}, w.core_n
+        FROM sums w LEFT JOIN balanced b USING (period, authority_code) WHERE w.whole = 1"""
+
+
+def average_ranks(scores: pd.DataFrame, balance: str = INDICATORS) -> pd.DataFrame:
+    """Return average_rank and n_indicators per period, authority_code and theme (``Overall``,
+    ``LA Core``, each theme) of ``scores`` by ``average_ranks_sql`` (the rule ``positions`` uses).
+
+    ``scores``: period, authority_code, theme, is_core, score (NaN when unranked), weight.
+    """
+    table = sql.arrow_table({name: scores[name] for name in ("period", "authority_code", "theme", "score", "weight")})
+    table = table.append_column("is_core", pa.array(scores["is_core"].to_numpy(dtype=bool)))
+    result = sql.run(average_ranks_sql("scores", balance), {"scores": table}).to_pandas()
+    result["n_indicators"] = result["n_indicators"].astype(np.int64)
+    result["average_rank"] = result["average_rank"].astype(float)
+    return result
+
+
+def scaled_rank_sql(rank: str, n_ranked: str, n_group: str) -> str:
+    """Return the SQL of a rank stretched to span 1..n_group (the rule of ``scaled_ranks``):
+    ``1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)``, or ``(n_group + 1) / 2`` when only
+    one authority is ranked; NULL when the rank is."""
+    return (
+        f"CASE WHEN {rank} IS NULL THEN NULL WHEN {n_ranked} > 1 "
+        f"THEN 1 + ({rank} - 1)::DOUBLE * ({n_group} - 1)::DOUBLE / ({n_ranked} - 1)::DOUBLE "
+        f"ELSE ({n_group} + 1)::DOUBLE / 2 END"
+    )
+
+
+def theme_table(indicators: pd.DataFrame) -> pa.Table:
+    """Return the Arrow table of each indicator's id, theme and is_core, checked: every
+    indicator has a theme, and none is named ``Overall`` or ``LA Core`` (UnknownThemeError)."""
+    theme = indicators["theme"]
+    if theme.isna().any():
+        missing = indicators.loc[theme.isna(), "id"].tolist()[:5]
+        raise UnknownThemeError(f"indicator(s) {missing} have no theme; give each a theme")
+    reserved = sorted({OVERALL, LA_CORE} & set(theme))
+    if reserved:
+        raise UnknownThemeError(
+            f"{reserved} are the names of the combined positions, not themes; rename the indicators' theme"
+        )
+    return sql.arrow_table(
+        {
+            "id": indicators["id"].to_numpy(dtype=object),
+            "theme": theme.astype(str).to_numpy(dtype=object),
+            "is_core": indicators["is_core"].fillna(False).astype(bool).to_numpy(),
+        }
+    )
 
 
 def trend(
@@ -260,62 +344,7 @@ def scaled_ranks(rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | i
 # ---------------------------------------------------------------------------------------
 
 
-def _means(score_cells: np.ndarray, weight_cells: np.ndarray, balance: str) -> np.ndarray:
-    """Return period x authority x column average ranks (Overall, LA Core, then each theme) from
-    the weighted score and weight cells; with ``themes`` balance, Overall and LA Core are the mean
-    of the theme averages (each theme's core cells for LA Core)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = _roll_up(score_cells) / _roll_up(weight_cells)
-        if balance == THEMES:
-            by_theme = score_cells.sum(axis=3) / weight_cells.sum(axis=3)
-            core = score_cells[..., 1] / weight_cells[..., 1]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", category=RuntimeWarning)  # an authority with no theme: NaN
-                means[..., 0] = np.nanmean(by_theme, axis=2)
-                means[..., 1] = np.nanmean(core, axis=2)
-    return means
-
-
-def _roll_up(cells: np.ndarray) -> np.ndarray:
-    """Return period x authority x column totals from period x authority x theme x is_core
-    cells; columns are Overall, LA Core (core cells only), then each theme."""
-    return np.concatenate(
-        [cells.sum(axis=(2, 3))[..., None], cells[..., 1].sum(axis=2)[..., None], cells.sum(axis=3)], axis=2
-    )
-
-
-def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Return (theme names A-Z, theme code per indicator row, is_core per indicator row)."""
-    theme = indicators["theme"]
-    if theme.isna().any():
-        missing = indicators.loc[theme.isna(), "id"].tolist()[:5]
-        raise UnknownThemeError(f"indicator(s) {missing} have no theme; give each a theme")
-    reserved = sorted({OVERALL, LA_CORE} & set(theme))
-    if reserved:
-        raise UnknownThemeError(
-            f"{reserved} are the names of the combined positions, not themes; rename the indicators' theme"
-        )
-    theme_of, theme_names = pd.factorize(theme, sort=True)
-    is_core = indicators["is_core"].fillna(False).astype(bool).to_numpy()
-    return [str(name) for name in theme_names], theme_of, is_core
-
-
-def _period_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Return (period code per row, period labels, start dates or None), codes chronological.
-
-    Periods are numbered in order of ``period_start`` when present (ties by label),
-    otherwise by label.
-    """
-    code, labels = pd.factorize(frame["period"])
-    labels = np.asarray(labels, dtype=object)
-    starts = None
-    if "period_start" in frame.columns:
-        # factorize numbers labels by first appearance, so the first rows give the starts
-        first_rows = pd.Series(code).drop_duplicates().index.to_numpy()
-        starts = frame["period_start"].to_numpy()[first_rows]
-        order = np.lexsort((labels.astype(str), starts))
-    else:
-        order = np.argsort(labels.astype(str), kind="stable")
-    renumber = np.empty(len(order), dtype=np.int64)
-    renumber[order] = np.arange(len(order))
-    return renumber[code], labels[order], (None if starts is None else starts[order])
+def _column_order(themes: pa.Table) -> pa.Table:
+    """Return each column's place in the output: Overall, LA Core, then the themes A-Z."""
+    names = sorted(set(themes.column("theme").to_pylist()))
+    return pa.table({"theme": [OVERALL, LA_CORE, *names], "column_order": list(range(len(names) + 2))})

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.domain import POLARITIES
 from benchmarking.errors import (
@@ -38,6 +39,7 @@ from benchmarking.errors import (
     MissingColumnsError,
     UnknownIndicatorError,
 )
+from benchmarking.method import sql
 
 MIN_RANKED_FOR_QUARTILE = 4
 TARGET_DISTANCE_DECIMALS = 10
@@ -84,27 +86,51 @@ def indicator_ranks(
     """
     require_columns(values, ("indicator_id", "authority_code", "period", "value"), "values")
     polarity, midpoint = indicator_polarities(indicators)
-    values = restrict_to_group(values, authority_codes)
+    group = _group_codes(authority_codes)
+    in_group = "" if group is None else "AND v.authority_code IN (SELECT code FROM authorities)"
+    tables = {
+        "v": sql.arrow_table(
+            {
+                "row": np.arange(len(values), dtype=np.int64),
+                "indicator_id": values["indicator_id"],
+                "authority_code": values["authority_code"],
+                "period": values["period"],
+                "value": values["value"],
+            }
+        ),
+        "indicators": polarity_table(polarity, midpoint),
+    }
+    if group is not None:
+        tables["authorities"] = sql.arrow_table({"code": group})
+    unknown, ranked = sql.run_each(
+        [
+            "SELECT DISTINCT v.indicator_id FROM v ANTI JOIN indicators i ON v.indicator_id = i.id "
+            f"WHERE true {in_group}",
+            f"""WITH keyed AS (
+                  SELECT v.row, v.indicator_id, v.period, {ranking_key_sql("v.value", "i", decimals)} AS key
+                  FROM v JOIN indicators i ON v.indicator_id = i.id
+                  WHERE i.polarity <> 'none' {in_group})
+                SELECT row,
+                       CASE WHEN key IS NOT NULL THEN rank() OVER (PARTITION BY indicator_id, period ORDER BY key) END
+                           AS rank,
+                       count(key) OVER (PARTITION BY indicator_id, period) AS n_ranked
+                FROM keyed""",
+        ],
+        tables,
+    )
+    require_known_indicators(unknown.column("indicator_id").to_pylist(), polarity.index, "values")
 
-    indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
-    require_known_indicators(indicator_ids, polarity.index, "values")
-    position = pd.Index(polarity.index).get_indexer(indicator_ids)
-    # Per-indicator lookups, taken to the rows by integer code (no per-row string work).
-    kind = _polarity_codes(polarity.to_numpy()[position])
-    midpoint_of = midpoint.to_numpy()[position]
-    keep = kind[indicator_code] != _NONE
+    # Back to the order of ``values``: each result row names its input row.
+    row = sql.integers(ranked, "row")
+    keep = np.zeros(len(values), dtype=bool)
+    keep[row] = True
+    rank = np.full(len(values), np.nan)
+    rank[row] = sql.numbers(ranked, "rank")
+    n_ranked = np.zeros(len(values), dtype=np.int64)
+    n_ranked[row] = sql.integers(ranked, "n_ranked")
     everything = bool(keep.all())
     kept = slice(None) if everything else keep  # filtering column by column beats .loc
-    indicator_code = indicator_code[kept]
-
-    value = values["value"].to_numpy(dtype=float, na_value=np.nan, copy=everything)[kept]
-    key = _key_from_codes(value, kind[indicator_code], midpoint_of[indicator_code], decimals)
-    period_code, periods = pd.factorize(values["period"])
-    period_code = period_code[kept]
-    group = indicator_code.astype(np.int64) * max(len(periods), 1) + period_code
-    rank = rank_within_groups(group, key)
-    n_ranked = np.bincount(group[~np.isnan(key)], minlength=int(group.max(initial=-1)) + 1)
-    n_ranked = n_ranked[group] if len(group) else np.zeros(0, dtype=np.int64)
+    rank, n_ranked = rank[kept], n_ranked[kept]
 
     text_columns = ["indicator_id", "authority_code", "period"]
     if "period_start" in values.columns:
@@ -113,9 +139,9 @@ def indicator_ranks(
     # (shallow for Arrow strings), so that the output shares no buffer with the input.
     columns = {name: (values[name].array.copy() if everything else values[name].array[keep]) for name in text_columns}
     columns |= {
-        "value": value,
+        "value": values["value"].to_numpy(dtype=float, na_value=np.nan, copy=everything)[kept],
         "rank": nullable_int(rank),
-        "n_ranked": n_ranked.astype(np.int64),
+        "n_ranked": n_ranked,
         "quartile": nullable_int(quartile(rank, n_ranked)),
     }
     return pd.DataFrame(columns, copy=False)  # every array is new: no need to copy again
@@ -138,26 +164,33 @@ def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> 
     return result
 
 
-def ranking_key(
-    value: np.ndarray,
-    polarity: np.ndarray,
-    target_midpoint: np.ndarray | None = None,
-    decimals: int | None = None,
-) -> np.ndarray:
-    """Return a key whose ascending order is best-first for each value's polarity.
+def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> str:
+    """Return the SQL of a key whose ascending order is best-first for the value's polarity.
 
-    ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - midpoint|``
-    (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NaN (never ranked).
-    ``decimals`` rounds the values first.
+    ``value`` is the SQL of the value, ``indicator`` the alias of a ``polarity_table`` row:
+    ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - target_midpoint|``
+    (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NULL (never ranked); a missing
+    value gives NULL. ``decimals`` rounds the values first (as numpy's ``round``).
     """
-    value = np.asarray(value, dtype=float)
-    midpoint = (
-        np.full(value.shape, np.nan)
-        if target_midpoint is None
-        else np.broadcast_to(np.asarray(target_midpoint, dtype=float), value.shape)
+    if decimals is not None:
+        value = sql.rounded(value, decimals)
+    distance = sql.rounded(f"abs({value} - {indicator}.target_midpoint)", TARGET_DISTANCE_DECIMALS)
+    return (
+        f"CASE {indicator}.polarity WHEN 'high' THEN -({value}) WHEN 'low' THEN {value} "
+        f"WHEN 'target' THEN {distance} END"
     )
-    kind = _polarity_codes(np.broadcast_to(np.asarray(polarity), value.shape))
-    return _key_from_codes(value, kind, midpoint, decimals)
+
+
+def polarity_table(polarity: pd.Series, midpoint: pd.Series) -> pa.Table:
+    """Return the Arrow table ``ranking_key_sql`` reads: id, polarity, target_midpoint (from
+    ``indicator_polarities``)."""
+    return sql.arrow_table(
+        {
+            "id": np.asarray(polarity.index, dtype=object),
+            "polarity": polarity.to_numpy(dtype=object),
+            "target_midpoint": midpoint.to_numpy(dtype=float),
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -244,14 +277,8 @@ def restrict_to_group(
     frame: pd.DataFrame, authority_codes: Iterable[str] | None, column: str = "authority_code"
 ) -> pd.DataFrame:
     """Return the rows of ``frame`` whose ``column`` is in ``authority_codes`` (all if None)."""
-    if authority_codes is None:
-        return frame
-    codes = pd.Index(list(authority_codes)).unique()
-    if len(codes) == 0:
-        raise EmptyGroupError(
-            "authority_codes is empty: pass the comparator group's authority codes, or None to rank every authority"
-        )
-    return frame.loc[frame[column].isin(codes)]
+    codes = _group_codes(authority_codes)
+    return frame if codes is None else frame.loc[frame[column].isin(codes)]
 
 
 def indicator_polarities(indicators: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -360,28 +387,16 @@ def _rank_by_sorting(group: np.ndarray, key: np.ndarray, missing: np.ndarray) ->
     return rank
 
 
-_HIGH, _LOW, _TARGET, _NONE = range(4)
-
-
-def _polarity_codes(polarity: np.ndarray) -> np.ndarray:
-    """Return 0/1/2/3 for high/low/target/none (anything else counts as none)."""
-    codes = np.full(polarity.shape, _NONE, dtype=np.int8)
-    for code, name in ((_HIGH, "high"), (_LOW, "low"), (_TARGET, "target")):
-        codes[polarity == name] = code
-    return codes
-
-
-def _key_from_codes(value: np.ndarray, kind: np.ndarray, midpoint: np.ndarray, decimals: int | None) -> np.ndarray:
-    """Return the best-first ranking key from polarity codes (see ``ranking_key``)."""
-    if decimals is not None:
-        value = np.round(value, decimals)
-    key = np.where(kind == _HIGH, -value, value)
-    key[kind == _NONE] = np.nan
-    target = kind == _TARGET
-    if target.any():
-        distance = np.abs(value[target] - midpoint[target])
-        key[target] = np.round(distance, TARGET_DISTANCE_DECIMALS)
-    return key
+def _group_codes(authority_codes: Iterable[str] | None) -> np.ndarray | None:
+    """Return the comparator group's distinct codes (None for every authority); EmptyGroupError when empty."""
+    if authority_codes is None:
+        return None
+    codes = pd.Index(list(authority_codes)).unique()
+    if len(codes) == 0:
+        raise EmptyGroupError(
+            "authority_codes is empty: pass the comparator group's authority codes, or None to rank every authority"
+        )
+    return np.asarray(codes, dtype=object)
 
 
 def _preview(items: Sequence[str], limit: int = 5) -> str:
