@@ -135,72 +135,81 @@ def positions(
         raise BadArgumentError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
     if n_group is not None and n_group < 1:
         raise BadArgumentError(f"n_group must be a positive number of authorities, got {n_group!r}")
-    themes = theme_table(indicators)
-    has_start = "period_start" in ranks.columns
+    theme_names, theme_of, core_of = _indicator_themes(indicators)
+    # Labels become integer codes (the query groups and joins on numbers, not 3M strings);
+    # themes are coded as output columns: 0 Overall, 1 LA Core, then each theme A-Z.
+    indicator, indicator_ids = pd.factorize(ranks["indicator_id"])
+    require_known_indicators(indicator_ids, indicators["id"], "ranks")
+    known = pd.Index(indicators["id"]).get_indexer(indicator_ids)
+    period, period_labels, period_starts, period_order = _periods(ranks)
+    authority, authority_labels = pd.factorize(ranks["authority_code"])
     columns = {
-        "row": np.arange(len(ranks), dtype=np.int64),
-        "indicator_id": ranks["indicator_id"],
-        "authority_code": ranks["authority_code"],
-        "period": ranks["period"],
+        "indicator": indicator,
+        "authority_code": authority,
+        "period": period,
         "rank": ranks["rank"].to_numpy(dtype=float, na_value=np.nan),
         "n_ranked": ranks["n_ranked"].to_numpy(dtype=np.int64),
         "weight": np.ones(len(ranks)) if weights is None else np.asarray(weights, dtype=float),
     }
-    if has_start:
-        columns["period_start"] = ranks["period_start"]
-    group_size = "p.n_present" if n_group is None else str(int(n_group))
-    score = scaled_rank_sql("r.rank", "r.n_ranked", group_size) if scaled else "r.rank"
-    unknown, result = sql.run_each(
-        [
-            "SELECT DISTINCT r.indicator_id FROM r ANTI JOIN themes t ON r.indicator_id = t.id",
-            f"""WITH rows AS (
-                  SELECT r.*, t.theme, t.is_core FROM r JOIN themes t ON r.indicator_id = t.id),
-                periods AS (
-                  SELECT period, count(DISTINCT authority_code) AS n_present, min(row) AS first_row,
-                         {"arg_min(period_start, row)" if has_start else "NULL"} AS start
-                  FROM rows GROUP BY period),
-                scored AS (
-                  SELECT r.period, r.authority_code, r.theme, r.is_core, r.weight, {score} AS score
-                  FROM rows r JOIN periods p USING (period)),
-                averages AS ({average_ranks_sql("scored", balance)}),
-                pairs AS (SELECT DISTINCT period, indicator_id, theme, is_core FROM rows WHERE n_ranked > 0),
-                available AS (
-                  SELECT period, '{OVERALL}' AS theme, count(*) AS n_available FROM pairs GROUP BY period
-                  UNION ALL SELECT period, '{LA_CORE}', count(*) FROM pairs WHERE is_core GROUP BY period
-                  UNION ALL SELECT period, theme, count(*) FROM pairs GROUP BY period, theme),
-                placed AS (
-                  SELECT a.period, a.theme, present.authority_code, a.n_available,
-                         coalesce(v.n_indicators, 0) AS n_indicators,
-                         CASE WHEN v.n_indicators > 0 THEN v.average_rank END AS average_rank
-                  FROM available a
-                  JOIN (SELECT DISTINCT period, authority_code FROM rows) present USING (period)
-                  LEFT JOIN averages v USING (period, theme, authority_code)),
-                judged AS (
-                  SELECT *, n_indicators::DOUBLE / n_available AS coverage,
-                         n_indicators > 0 AND n_indicators::DOUBLE / n_available >= {float(min_coverage)!r} AS eligible
-                  FROM placed),
-                keyed AS (
-                  SELECT *, CASE WHEN eligible THEN {sql.rounded("average_rank", AVERAGE_RANK_DECIMALS)} END AS key
-                  FROM judged)
-                SELECT k.period, k.theme, k.authority_code, k.average_rank, k.n_indicators, k.n_available,
-                       k.coverage,
-                       CASE WHEN k.key IS NOT NULL
-                            THEN rank() OVER (PARTITION BY k.period, k.theme ORDER BY k.key) END AS position,
-                       count(*) FILTER (WHERE k.eligible) OVER (PARTITION BY k.period, k.theme) AS n_positioned,
-                       p.first_row
-                FROM keyed k JOIN periods p USING (period) JOIN theme_order o USING (theme)
-                ORDER BY p.start NULLS LAST, k.period, o.column_order, position NULLS LAST, k.authority_code""",
-        ],
-        {"r": sql.arrow_table(columns), "themes": themes, "theme_order": _column_order(themes)},
+    tables = {
+        "r": sql.arrow_table(columns),
+        "indicators": sql.arrow_table(
+            {"indicator": np.arange(len(indicator_ids)), "theme": theme_of[known] + 2, "is_core": core_of[known]}
+        ),
+        "periods": sql.arrow_table({"period": np.arange(len(period_labels)), "period_order": period_order}),
+        "authorities": sql.arrow_table(
+            {"authority_code": np.arange(len(authority_labels)), "authority_order": _label_order(authority_labels)}
+        ),
+    }
+    if scaled:
+        group_size = "p.n_present" if n_group is None else str(int(n_group))
+        present = "(SELECT period, count(DISTINCT authority_code) AS n_present FROM r GROUP BY period)"
+        scored = f"""SELECT r.period, r.authority_code, i.theme, i.is_core, r.weight,
+                            {scaled_rank_sql("r.rank", "r.n_ranked", group_size)} AS score
+                     FROM r JOIN indicators i USING (indicator) JOIN {present} p USING (period)"""
+    else:
+        scored = """SELECT r.period, r.authority_code, i.theme, i.is_core, r.weight, r.rank AS score
+                    FROM r JOIN indicators i USING (indicator)"""
+    result = sql.run(
+        f"""WITH scored AS ({scored}),
+            averages AS ({average_ranks_sql("scored", balance, overall="0", la_core="1")}),
+            pairs AS (
+              SELECT p.period, i.theme, i.is_core
+              FROM (SELECT DISTINCT period, indicator FROM r WHERE n_ranked > 0) p JOIN indicators i USING (indicator)),
+            available AS (
+              SELECT period, 0 AS theme, count(*) AS n_available FROM pairs GROUP BY period
+              UNION ALL SELECT period, 1, count(*) FROM pairs WHERE is_core GROUP BY period
+              UNION ALL SELECT period, theme, count(*) FROM pairs GROUP BY period, theme),
+            placed AS (
+              SELECT a.period, a.theme, present.authority_code, a.n_available,
+                     coalesce(v.n_indicators, 0) AS n_indicators,
+                     CASE WHEN v.n_indicators > 0 THEN v.average_rank END AS average_rank
+              FROM available a
+              JOIN (SELECT period, authority_code FROM averages WHERE theme = 0) present USING (period)
+              LEFT JOIN averages v USING (period, theme, authority_code)),
+            judged AS (
+              SELECT *, n_indicators::DOUBLE / n_available AS coverage,
+                     n_indicators > 0 AND n_indicators::DOUBLE / n_available >= {float(min_coverage)!r} AS eligible
+              FROM placed),
+            keyed AS (
+              SELECT *, CASE WHEN eligible THEN {sql.rounded("average_rank", AVERAGE_RANK_DECIMALS)} END AS key
+              FROM judged)
+            SELECT k.period, k.theme, k.authority_code, k.average_rank, k.n_indicators, k.n_available, k.coverage,
+                   CASE WHEN k.key IS NOT NULL
+                        THEN rank() OVER (PARTITION BY k.period, k.theme ORDER BY k.key) END AS position,
+                   count(*) FILTER (WHERE k.eligible) OVER (PARTITION BY k.period, k.theme) AS n_positioned
+            FROM keyed k JOIN periods USING (period) JOIN authorities USING (authority_code)
+            ORDER BY period_order, k.theme, position NULLS LAST, authority_order""",
+        tables,
     )
-    require_known_indicators(unknown.column("indicator_id").to_pylist(), indicators["id"], "ranks")
 
-    frame = {"period": result.column("period").to_numpy(zero_copy_only=False).astype(object)}
-    if has_start:
-        frame["period_start"] = ranks["period_start"].to_numpy()[sql.integers(result, "first_row")]
+    p = sql.integers(result, "period")
+    frame = {"period": np.asarray(period_labels, dtype=object)[p]}
+    if period_starts is not None:
+        frame["period_start"] = period_starts[p]
     frame |= {
-        "theme": result.column("theme").to_numpy(zero_copy_only=False).astype(object),
-        "authority_code": result.column("authority_code").to_numpy(zero_copy_only=False).astype(object),
+        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[sql.integers(result, "theme")],
+        "authority_code": np.asarray(authority_labels, dtype=object)[sql.integers(result, "authority_code")],
         "average_rank": sql.numbers(result, "average_rank"),
         "n_indicators": sql.integers(result, "n_indicators"),
         "n_available": sql.integers(result, "n_available"),
@@ -211,7 +220,7 @@ def positions(
     return pd.DataFrame(frame)
 
 
-def average_ranks_sql(scored: str, balance: str) -> str:
+def average_ranks_sql(scored: str, balance: str, overall: str = f"'{OVERALL}'", la_core: str = f"'{LA_CORE}'") -> str:
     """Return the SQL of every authority's average rank and number of indicators ranked, per
     period and column (``Overall``, ``LA Core``, then each theme): the one averaging rule.
 
@@ -220,13 +229,13 @@ def average_ranks_sql(scored: str, balance: str) -> str:
     weighted mean of the scores (NULL when the weights sum to 0); under ``themes`` balance
     Overall and LA Core are the mean of the theme averages (LA Core: each theme's core rows).
     Sums are compensated (``fsum``), so they do not depend on the order rows arrive in.
+    ``overall`` and ``la_core`` are the SQL of the theme column's value on those rows.
     """
     if require_balance(balance) == THEMES:
-        overall = "b.overall"
-        core = "b.core"
+        overall_average, core_average = "b.overall", "b.core"
     else:
-        overall = "w.total / nullif(w.weight, 0)"
-        core = "w.core_total / nullif(w.core_weight, 0)"
+        overall_average = "w.total / nullif(w.weight, 0)"
+        core_average = "w.core_total / nullif(w.core_weight, 0)"
     return f"""
         WITH sums AS (
           SELECT period, authority_code, theme, grouping(theme) AS whole,
@@ -247,10 +256,10 @@ def average_ranks_sql(scored: str, balance: str) -> str:
           FROM by_theme GROUP BY period, authority_code)
         SELECT period, authority_code, theme, average AS average_rank, n AS n_indicators FROM by_theme
         UNION ALL
-        SELECT w.period, w.authority_code, '{OVERALL}', {overall}, w.n
+        SELECT w.period, w.authority_code, {overall}, {overall_average}, w.n
         FROM sums w LEFT JOIN balanced b USING (period, authority_code) WHERE w.whole = 1
         UNION ALL
-        SELECT w.period, w.authority_code, '{LA_CORE}', {core}, w.core_n
+        SELECT w.period, w.authority_code, {la_core}, {core_average}, w.core_n
         FROM sums w LEFT JOIN balanced b USING (period, authority_code) WHERE w.whole = 1"""
 
 
@@ -276,27 +285,6 @@ def scaled_rank_sql(rank: str, n_ranked: str, n_group: str) -> str:
         f"CASE WHEN {rank} IS NULL THEN NULL WHEN {n_ranked} > 1 "
         f"THEN 1 + ({rank} - 1)::DOUBLE * ({n_group} - 1)::DOUBLE / ({n_ranked} - 1)::DOUBLE "
         f"ELSE ({n_group} + 1)::DOUBLE / 2 END"
-    )
-
-
-def theme_table(indicators: pd.DataFrame) -> pa.Table:
-    """Return the Arrow table of each indicator's id, theme and is_core, checked: every
-    indicator has a theme, and none is named ``Overall`` or ``LA Core`` (UnknownThemeError)."""
-    theme = indicators["theme"]
-    if theme.isna().any():
-        missing = indicators.loc[theme.isna(), "id"].tolist()[:5]
-        raise UnknownThemeError(f"indicator(s) {missing} have no theme; give each a theme")
-    reserved = sorted({OVERALL, LA_CORE} & set(theme))
-    if reserved:
-        raise UnknownThemeError(
-            f"{reserved} are the names of the combined positions, not themes; rename the indicators' theme"
-        )
-    return sql.arrow_table(
-        {
-            "id": indicators["id"].to_numpy(dtype=object),
-            "theme": theme.astype(str).to_numpy(dtype=object),
-            "is_core": indicators["is_core"].fillna(False).astype(bool).to_numpy(),
-        }
     )
 
 
@@ -344,7 +332,47 @@ def scaled_ranks(rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | i
 # ---------------------------------------------------------------------------------------
 
 
-def _column_order(themes: pa.Table) -> pa.Table:
-    """Return each column's place in the output: Overall, LA Core, then the themes A-Z."""
-    names = sorted(set(themes.column("theme").to_pylist()))
-    return pa.table({"theme": [OVERALL, LA_CORE, *names], "column_order": list(range(len(names) + 2))})
+def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Return (theme names A-Z, theme code per indicator row, is_core per indicator row), checked:
+    every indicator has a theme, and none is named ``Overall`` or ``LA Core`` (UnknownThemeError)."""
+    theme = indicators["theme"]
+    if theme.isna().any():
+        missing = indicators.loc[theme.isna(), "id"].tolist()[:5]
+        raise UnknownThemeError(f"indicator(s) {missing} have no theme; give each a theme")
+    reserved = sorted({OVERALL, LA_CORE} & set(theme))
+    if reserved:
+        raise UnknownThemeError(
+            f"{reserved} are the names of the combined positions, not themes; rename the indicators' theme"
+        )
+    theme_of, theme_names = pd.factorize(theme, sort=True)
+    is_core = indicators["is_core"].fillna(False).astype(bool).to_numpy()
+    return [str(name) for name in theme_names], theme_of, is_core
+
+
+def _periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """Return (period code per row, labels, start per label or None, place of each label in time).
+
+    Periods run in order of ``period_start`` (each label's first row) when present, ties by
+    label, otherwise by label.
+    """
+    code, labels = pd.factorize(frame["period"])
+    labels = np.asarray(labels, dtype=object)
+    starts = None
+    if "period_start" in frame.columns:
+        # factorize numbers labels by first appearance, so the first rows give the starts
+        first_rows = pd.Series(code).drop_duplicates().index.to_numpy()
+        starts = frame["period_start"].to_numpy()[first_rows]
+        order = np.lexsort((labels.astype(str), starts))
+    else:
+        order = np.argsort(labels.astype(str), kind="stable")
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    return code, labels, starts, place
+
+
+def _label_order(labels: pd.Index | np.ndarray) -> np.ndarray:
+    """Return each label's place in A-Z order (as text)."""
+    order = np.argsort(np.asarray(labels, dtype=object).astype(str), kind="stable")
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    return place

@@ -86,39 +86,39 @@ def indicator_ranks(
     """
     require_columns(values, ("indicator_id", "authority_code", "period", "value"), "values")
     polarity, midpoint = indicator_polarities(indicators)
+    # Labels become integer codes (the query groups and joins on numbers, not 3M strings).
+    indicator, indicator_ids = pd.factorize(values["indicator_id"])
+    period = pd.factorize(values["period"])[0]
     group = _group_codes(authority_codes)
-    in_group = "" if group is None else "AND v.authority_code IN (SELECT code FROM authorities)"
-    tables = {
-        "v": sql.arrow_table(
-            {
-                "row": np.arange(len(values), dtype=np.int64),
-                "indicator_id": values["indicator_id"],
-                "authority_code": values["authority_code"],
-                "period": values["period"],
-                "value": values["value"],
-            }
-        ),
-        "indicators": polarity_table(polarity, midpoint),
-    }
-    if group is not None:
-        tables["authorities"] = sql.arrow_table({"code": group})
-    unknown, ranked = sql.run_each(
-        [
-            "SELECT DISTINCT v.indicator_id FROM v ANTI JOIN indicators i ON v.indicator_id = i.id "
-            f"WHERE true {in_group}",
-            f"""WITH keyed AS (
-                  SELECT v.row, v.indicator_id, v.period, {ranking_key_sql("v.value", "i", decimals)} AS key
-                  FROM v JOIN indicators i ON v.indicator_id = i.id
-                  WHERE i.polarity <> 'none' {in_group})
-                SELECT row,
-                       CASE WHEN key IS NOT NULL THEN rank() OVER (PARTITION BY indicator_id, period ORDER BY key) END
-                           AS rank,
-                       count(key) OVER (PARTITION BY indicator_id, period) AS n_ranked
-                FROM keyed""",
-        ],
-        tables,
+    rows = np.arange(len(values)) if group is None else np.flatnonzero(values["authority_code"].isin(group))
+    indicator = indicator[rows]
+    used = np.bincount(indicator[indicator >= 0], minlength=len(indicator_ids)) > 0
+    require_known_indicators(np.asarray(indicator_ids, dtype=object)[used], polarity.index, "values")
+    ranked = sql.run(
+        f"""WITH keyed AS (
+              SELECT v.row, v.indicator_period, {ranking_key_sql("v.value", "i", decimals)} AS key
+              FROM v JOIN indicators i USING (indicator)
+              WHERE i.polarity <> 'none')
+            SELECT row,
+                   CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
+                   count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
+            FROM keyed
+            WINDOW cell AS (PARTITION BY indicator_period ORDER BY key)""",
+        {
+            "v": sql.arrow_table(
+                {
+                    "row": rows,
+                    "indicator": indicator,
+                    # one number per indicator x period: partitions on one integer sort fastest
+                    "indicator_period": indicator.astype(np.int64) * (period.max(initial=0) + 1) + period[rows],
+                    "value": values["value"].array[rows],
+                }
+            ),
+            "indicators": polarity_table(
+                polarity.reindex(indicator_ids), midpoint.reindex(indicator_ids)
+            ).append_column("indicator", pa.array(np.arange(len(indicator_ids)))),
+        },
     )
-    require_known_indicators(unknown.column("indicator_id").to_pylist(), polarity.index, "values")
 
     # Back to the order of ``values``: each result row names its input row.
     row = sql.integers(ranked, "row")
