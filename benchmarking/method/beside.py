@@ -113,25 +113,19 @@ def ranks_beside(
         names = ("indicator_id", "period", "value")
         return sql.arrow_table({"row": np.arange(len(frame), dtype=np.int64)} | {n: frame[n] for n in names})
 
-    # The union of members and outside rows ranked once: an outside key's rank among them all,
-    # less its rank among the outside keys alone, counts 1 + the members strictly better.
+    # Each outside key against the members' keys of its indicator and period: 1 + those strictly better.
     key = ranking_key_sql("value", "i", decimals)
     placed = sql.run(
-        f"""WITH keyed AS (
-              SELECT true AS member, m.row, m.indicator_id, m.period, {key} AS key
-              FROM (SELECT * FROM m SEMI JOIN o USING (indicator_id, period)) m
-              JOIN indicators i ON m.indicator_id = i.id
-              UNION ALL
-              SELECT false, o.row, o.indicator_id, o.period, {key}
-              FROM o JOIN indicators i ON o.indicator_id = i.id),
-            placed AS (
-              SELECT member, row, key,
-                     rank() OVER (PARTITION BY indicator_id, period ORDER BY key) AS among_all,
-                     rank() OVER (PARTITION BY indicator_id, period, member ORDER BY key) AS among_own,
-                     count(key) FILTER (WHERE member) OVER (PARTITION BY indicator_id, period) AS n_ranked
-              FROM keyed)
-            SELECT row, CASE WHEN key IS NOT NULL AND n_ranked > 0 THEN among_all - among_own + 1 END AS rank, n_ranked
-            FROM placed WHERE NOT member ORDER BY row""",
+        f"""WITH outside AS (
+              SELECT o.row, o.indicator_id, o.period, {key} AS key FROM o JOIN indicators i ON o.indicator_id = i.id),
+            members AS (
+              SELECT m.indicator_id, m.period, {key} AS key FROM m JOIN indicators i ON m.indicator_id = i.id)
+            SELECT o.row, count(m.key) AS n_ranked,
+                   CASE WHEN o.key IS NOT NULL AND count(m.key) > 0
+                        THEN 1 + count(m.key) FILTER (WHERE m.key < o.key) END AS rank
+            FROM outside o LEFT JOIN members m ON m.indicator_id = o.indicator_id AND m.period = o.period
+            GROUP BY o.row, o.key
+            ORDER BY o.row""",
         {"m": table(member_ranks), "o": table(out), "indicators": polarity_table(polarity, midpoint)},
     )
     rank = sql.numbers(placed, "rank")
