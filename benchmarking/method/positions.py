@@ -3,8 +3,11 @@
 Pure functions on the output of ``ranking.indicator_ranks``. The Compendium averages the
 ranks of the indicators in a theme and ranks those averages; "Overall" does the same over
 every indicator and "LA Core" over the indicators marked ``is_core`` (county-council
-functions). All periods and all themes are handled in one vectorised pass: every rank row
-is added into an authority x period x theme cell with ``numpy.bincount``.
+functions). All periods and all themes are handled in one DuckDB query over the ranks
+(``method.sql``): averages by ``GROUP BY`` (``average_ranks_sql``, which ``beside`` uses too),
+then ``rank() OVER (PARTITION BY period, theme ORDER BY average_rank)``. ``position_of_average_rank``
+and ``positions_along_axis`` apply the same position rule to numpy arrays (context views,
+sensitivity, bootstrap).
 
 Conventions
 -----------
@@ -22,6 +25,8 @@ Conventions
 * **Position** = "min" rank of the average rank among authorities with enough coverage
   (1 = lowest average = best; equal averages share the lowest position). Averages are
   compared rounded to ``AVERAGE_RANK_DECIMALS`` places so float noise makes no false order.
+  Sums of ranks are compensated (``fsum``): exact for whole ranks, and independent of the
+  order rows are added in for scaled ranks, weights and theme balance.
 """
 
 from __future__ import annotations

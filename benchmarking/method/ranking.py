@@ -2,7 +2,8 @@
 
 Pure functions: DataFrames in, DataFrames out, no I/O. Every indicator is ranked within
 each period on its own, among the authorities handed in (the comparator group), as the
-Performance Compendium does before it averages ranks by theme (see ``positions``).
+Performance Compendium does before it averages ranks by theme (see ``positions``): in DuckDB
+SQL over the frames (``method.sql``), ``rank() OVER (PARTITION BY indicator, period ORDER BY key)``.
 
 Conventions
 -----------
@@ -57,7 +58,8 @@ RANK_COLUMNS = (
 
 
 # ---------------------------------------------------------------------------------------
-# Public API
+# Public API: ranks, quartiles, the ranking key, and the numpy helpers and input checks
+# the engine's modules share
 # ---------------------------------------------------------------------------------------
 
 
@@ -114,9 +116,7 @@ def indicator_ranks(
                     "value": values["value"].array[rows],
                 }
             ),
-            "indicators": polarity_table(
-                polarity.reindex(indicator_ids), midpoint.reindex(indicator_ids)
-            ).append_column("indicator", pa.array(np.arange(len(indicator_ids)))),
+            "indicators": polarity_table(polarity.reindex(indicator_ids), midpoint.reindex(indicator_ids)),
         },
     )
 
@@ -182,30 +182,24 @@ def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> 
 
 
 def polarity_table(polarity: pd.Series, midpoint: pd.Series) -> pa.Table:
-    """Return the Arrow table ``ranking_key_sql`` reads: id, polarity, target_midpoint (from
-    ``indicator_polarities``)."""
+    """Return the Arrow table ``ranking_key_sql`` reads: id, indicator (its row number),
+    polarity, target_midpoint (from ``indicator_polarities``)."""
     return sql.arrow_table(
         {
             "id": np.asarray(polarity.index, dtype=object),
+            "indicator": np.arange(len(polarity)),
             "polarity": polarity.to_numpy(dtype=object),
             "target_midpoint": midpoint.to_numpy(dtype=float),
         }
     )
 
 
-# ---------------------------------------------------------------------------------------
-# Vectorised helpers shared by the engine's modules
-# ---------------------------------------------------------------------------------------
-
-
 def rank_within_groups(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Return the "min" rank of each key within its group (1 = smallest key; NaN key -> NaN).
 
-    ``group`` holds non-negative integer group codes. Fully vectorised. When the groups are
-    of similar size (indicator x period groups usually hold every authority) the keys are
-    laid out as a group x slot table and each row is sorted on its own, which is several
-    times faster than one sort of all keys; otherwise all keys are sorted by group, then
-    key. Either way a key's rank is where its run of equal keys starts in its sorted group.
+    For numpy arrays (context ranks, positions of averages); ``group`` holds non-negative
+    integer codes. Groups of similar size are sorted row by row in a group x slot table,
+    others in one sort by group, then key; a key's rank is where its run of equal keys starts.
     """
     group = np.asarray(group, dtype=np.int64)
     key = np.asarray(key, dtype=float)
@@ -242,11 +236,6 @@ def nullable_int(numbers: np.ndarray) -> pd.arrays.IntegerArray:
     numbers = np.asarray(numbers, dtype=float)
     missing = np.isnan(numbers)
     return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
-
-
-# ---------------------------------------------------------------------------------------
-# Input checks shared by the engine's modules
-# ---------------------------------------------------------------------------------------
 
 
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], frame_name: str) -> None:
