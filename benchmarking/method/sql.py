@@ -80,9 +80,12 @@ def _arrow_column(column: object) -> pa.Array | pa.ChunkedArray:
 
 
 def _cursor() -> duckdb.DuckDBPyConnection:
-    """Return a new cursor on the one in-memory database (opened on first use)."""
+    """Return a new cursor on the one in-memory database (opened on first use) that reads only
+    the frames registered on it (no Python variable is picked up by name)."""
     global _DATABASE
     with _LOCK:
         if _DATABASE is None:
             _DATABASE = duckdb.connect(":memory:")
-        return _DATABASE.cursor()
+        cursor = _DATABASE.cursor()
+    cursor.execute("SET python_enable_replacements = false")
+    return cursor
