@@ -113,7 +113,7 @@ def indicator_ranks(
                     "indicator": indicator,
                     # one number per indicator x period: partitions on one integer sort fastest
                     "indicator_period": indicator.astype(np.int64) * (period.max(initial=0) + 1) + period[rows],
-                    "value": values["value"].array[rows],
+                    "value": values["value"].to_numpy(dtype=float, na_value=np.nan)[rows],
                 }
             ),
             "indicators": polarity_table(polarity.reindex(indicator_ids), midpoint.reindex(indicator_ids)),
