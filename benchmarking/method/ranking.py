@@ -109,10 +109,10 @@ def indicator_ranks(
         {
             "v": sql.arrow_table(
                 {
-                    "row": rows,
+                    "row": rows.astype(np.int32) if len(values) < 2**31 else rows,
                     "indicator": indicator,
                     # one number per indicator x period: partitions on one integer sort fastest
-                    "indicator_period": indicator.astype(np.int64) * (period.max(initial=0) + 1) + period[rows],
+                    "indicator_period": _cell_codes(indicator, period[rows]),
                     "value": values["value"].to_numpy(dtype=float, na_value=np.nan)[rows],
                 }
             ),
@@ -374,6 +374,12 @@ def _rank_by_sorting(group: np.ndarray, key: np.ndarray, missing: np.ndarray) ->
     np.maximum.accumulate(value_start, out=value_start)
     rank[order] = value_start - group_start + 1
     return rank
+
+
+def _cell_codes(indicator: np.ndarray, period: np.ndarray) -> np.ndarray:
+    """Return one number per indicator x period (int32 when it fits: less to sort and hold)."""
+    cells = indicator.astype(np.int64) * (int(period.max(initial=0)) + 1) + period
+    return cells.astype(np.int32) if cells.max(initial=0) < 2**31 else cells
 
 
 def _group_codes(authority_codes: Iterable[str] | None) -> np.ndarray | None:
