@@ -12,13 +12,24 @@ published ``ASC_data.csv`` and LGBF ranked file again through the upload path; a
 LAIT Parquet file (641,070 rows) read, mapped and previewed (its indicators are not in
 the store, so it is a dry run).
 
-Run: ``.venv/bin/python benchmarks/import_speed.py`` (``--real-only`` skips the synthetic part)
+National scale, as a user runs it (issue 19): ``national_data.write_national_csvs`` writes
+152 authorities, 2,000 indicators and 3,040,000 values; a store is built with the authorities
+and indicators through the CLI, then ``python -m benchmarking import values.csv --table
+indicator_value`` is timed as a child process, first as a fresh load (every row added) and
+again (every row replaced, the values shifted so that each one differs), beside a plain DuckDB
+reference on the same file in the same run (``CREATE TABLE t AS SELECT * FROM
+read_csv('values.csv')`` into a fresh database file). Prints both, their ratio and the
+child's peak memory.
+
+Run: ``.venv/bin/python benchmarks/import_speed.py`` (``--real-only`` skips the synthetic part,
+``--national-only`` runs the national comparison alone)
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +46,9 @@ from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_file, import_frames
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
 from benchmarking.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from national_data import write_national_csvs
 
 N_INDICATORS = 3_125
 SHARED_DATA = Path(os.environ.get("BENCHMARKING_SOURCES") or Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -155,11 +169,81 @@ def real(folder: Path) -> None:
         report("upload path: LAIT parquet, preview (dry run)", count, seconds, detail)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]])
+print(con.execute("SELECT count(*) FROM t").fetchone()[0])
+"""
+
+
+def timed_child(arguments: list[str]) -> tuple[float, float, str]:
+    """Run a child process from the project root; return (seconds, its own peak RSS in MB, its output).
+
+    The peak is the child's ``ru_maxrss`` (``os.wait4``: the RUSAGE_CHILDREN figure of this one child).
+    """
+    with tempfile.TemporaryFile("w+") as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(arguments, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read()
+    if child.returncode:
+        raise SystemExit(f"{' '.join(arguments)} failed:\n{text}")
+    return seconds, usage.ru_maxrss / 1024, text
+
+
+def cli(store: Path, *arguments: str) -> tuple[float, float, str]:
+    """Run ``python -m benchmarking --db STORE ARGUMENTS`` as a user does; return seconds, peak MB, output."""
+    return timed_child([sys.executable, "-m", "benchmarking", "--db", str(store), *arguments])
+
+
+def reference(folder: Path, csv_path: Path) -> tuple[float, float, str]:
+    """Time plain DuckDB reading the CSV into a table of a fresh database file."""
+    database = folder / f"reference-{time.monotonic_ns()}.duckdb"
+    result = timed_child([sys.executable, "-c", REFERENCE, str(database), str(csv_path)])
+    database.unlink()
+    return result
+
+
+def national(folder: Path) -> None:
+    """Time the CLI import of 3.04 M values (fresh, then replacing every row) beside plain DuckDB read_csv."""
+    paths = write_national_csvs(folder / "national")
+    replaced = folder / "national" / "values_replaced.csv"
+    values = pd.read_csv(paths["indicator_value"], dtype={"value": "float64"})
+    values["value"] = values["value"] + 1.0
+    values.to_csv(replaced, index=False, float_format="%.3f")
+    rows = len(values)
+    del values
+    store = folder / "national.duckdb"
+    cli(store, "import", str(paths["authority"]), "--table", "authority", "--create")
+    cli(store, "import", str(paths["indicator"]), "--table", "indicator")
+    print(f"national: {rows:,} values, {paths['indicator_value'].stat().st_size / 1e6:.1f} MB CSV")
+    for label, path in [("fresh load", paths["indicator_value"]), ("re-import, every row replaced", replaced)]:
+        seconds, peak, output = cli(store, "import", str(path), "--table", "indicator_value")
+        plain, plain_peak, _ = reference(folder, path)
+        print(
+            f"  {label:32s} CLI import {seconds:6.1f} s ({rows / seconds:>9,.0f} rows/s, peak RSS {peak:,.0f} MB); "
+            f"DuckDB read_csv {plain:5.1f} s ({rows / plain:>10,.0f} rows/s, peak RSS {plain_peak:,.0f} MB); "
+            f"ratio {seconds / plain:4.1f}x"
+        )
+        print("    " + output.strip().splitlines()[-1][:160])
+    seconds, peak, output = cli(store, "undo")
+    print(f"  {'undo of the replace':32s} {seconds:6.1f} s (peak RSS {peak:,.0f} MB)")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
+        if "--national-only" in sys.argv:
+            national(folder)
+            return
         if "--real-only" not in sys.argv:
             synthetic(folder)
+            national(folder)
         real(folder)
 
 
