@@ -40,11 +40,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarking.adapters import published_source
 from benchmarking.datasets.demo import build_demo_store
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_file, import_frames
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
+from benchmarking.service.data_admin import source_items, source_named
 from benchmarking.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -140,16 +140,16 @@ def real(folder: Path) -> None:
     print(f"real files from {SHARED_DATA}")
     store = Store(folder / "real.duckdb")
     store.initialise()
-    for name in ("lgbf", "oflog", "imd"):
-        source = published_source(name)
+    for name in ("county-areas", "oflog", "imd"):
+        source = source_named(name)
         start = time.perf_counter()
-        items = source.items(SHARED_DATA, known_codes=store.authorities()["code"])
+        items = source_items(store, source, SHARED_DATA)
         preview = preview_import(store, items)
         result = import_frames(
             store,
             items,
-            dataset_name=source.dataset_name,
-            source=source.source,
+            dataset_name=source.record_name,
+            source=source.provenance,
             file_hashes=source.file_hashes(SHARED_DATA),
         )
         rows = sum(len(frame) for _, frame, _ in items)
