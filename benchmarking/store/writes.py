@@ -37,6 +37,16 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ]
 
 
+def store_version(con: duckdb.DuckDBPyConnection, path) -> tuple:
+    """Return what identifies the store's contents on ``con``: its file and its loads (count, newest id and time).
+
+    Every write is a load (``Store.write`` adds a ``dataset`` row, an undo removes one, a rebuild
+    makes a new file), so checks made against one version hold for as long as it is unchanged.
+    """
+    loads = con.execute("SELECT count(*), max(id), max(loaded_at) FROM dataset").fetchone()
+    return (os.stat(path).st_ino, *loads)
+
+
 def table_keys(table: str) -> tuple[str, ...]:
     """Return the key columns of a table an import (or a remembered setting) writes."""
     return SETTING_KEYS if table == "setting" else schema.KEYS[table]
