@@ -61,6 +61,7 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
                         )
                     themes = _theme_coverage(con, indicators, "value" in columns)
             finally:
+                con.execute("DROP TABLE IF EXISTS coverage_after")
                 con.unregister("incoming_rows")
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_AUTHORITY_COLUMNS)
     return themes, frame
@@ -87,7 +88,9 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str]) -> None:
-    """Name (as temporary views) the stored rows of the touched periods, and those rows once the import is written."""
+    """Name the stored rows of the touched periods (``coverage_before``, a view) and those rows once the
+    import is written (``coverage_after``, a temporary table: the stored rows the import does not replace,
+    and the incoming rows)."""
     shared = ", ".join(columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
@@ -95,38 +98,25 @@ def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: li
     )
     match = " AND ".join(f"b.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW coverage_after AS "
-        f"SELECT {shared} FROM coverage_before b WHERE NOT EXISTS (SELECT 1 FROM incoming_rows i WHERE {match}) "
+        "CREATE OR REPLACE TEMP TABLE coverage_after AS "
+        f"SELECT {', '.join(f'b.{c}' for c in columns)} FROM coverage_before b ANTI JOIN incoming_rows i ON {match} "
         f"UNION ALL SELECT {shared} FROM incoming_rows"
     )
 
 
 def _theme_coverage(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame, has_value: bool) -> pd.DataFrame:
     """Return per theme the indicators with a value and the values held, before and after."""
-    con.register("indicator_themes", pa.Table.from_pandas(indicators[["id", "theme"]], preserve_index=False))
     held = "value IS NOT NULL" if has_value else "FALSE"
-    try:
-        counts = con.execute(
-            f"""
-            WITH per_indicator AS (
-                SELECT 'before' AS side, indicator_id, count(*) AS n FROM coverage_before WHERE value IS NOT NULL
-                GROUP BY indicator_id
-                UNION ALL
-                SELECT 'after', indicator_id, count(*) FROM coverage_after WHERE {held} GROUP BY indicator_id
-            )
-            SELECT coalesce(t.theme, '(no theme)') AS theme,
-                count(*) FILTER (WHERE side = 'before') AS indicators_before,
-                count(*) FILTER (WHERE side = 'after') AS indicators_after,
-                coalesce(sum(n) FILTER (WHERE side = 'before'), 0) AS values_before,
-                coalesce(sum(n) FILTER (WHERE side = 'after'), 0) AS values_after
-            FROM per_indicator p LEFT JOIN indicator_themes t ON t.id = p.indicator_id
-            GROUP BY 1
-            """
-        ).df()
-    finally:
-        con.unregister("indicator_themes")
-    counts = counts.astype(dict.fromkeys(_THEME_COLUMNS[1:], int))
-    return counts[_THEME_COLUMNS].sort_values("theme", ignore_index=True)
+    sides = []
+    for side, rows, where in (("before", "coverage_before", "value IS NOT NULL"), ("after", "coverage_after", held)):
+        counted = con.execute(
+            f"SELECT indicator_id, count(*) AS n FROM {rows} WHERE {where} GROUP BY indicator_id"
+        ).df()  # one row per indicator
+        theme_of = counted["indicator_id"].map(indicators.set_index("id")["theme"]).fillna("(no theme)")
+        grouped = counted.groupby(theme_of.rename("theme"))["n"]
+        sides.append(pd.DataFrame({f"indicators_{side}": grouped.size(), f"values_{side}": grouped.sum()}))
+    table = sides[0].join(sides[1], how="outer").fillna(0).astype(int)
+    return table[_THEME_COLUMNS[1:]].reset_index().sort_values("theme", ignore_index=True)
 
 
 def _authority_coverage(
@@ -134,46 +124,28 @@ def _authority_coverage(
 ) -> pd.DataFrame:
     """Return per period (or edition) the authorities with data before and after, and who is still missing."""
     held = f"{measure} IS NOT NULL" if measure else "TRUE"
-    con.register("known_authorities", pa.Table.from_pandas(authorities[["code", "name"]], preserve_index=False))
-    try:
-        counts = con.execute(
-            f"""
-            WITH labels AS (SELECT DISTINCT {group} AS label FROM coverage_after WHERE {group} IS NOT NULL),
-            had AS (SELECT DISTINCT {group} AS label, authority_code FROM coverage_before WHERE {held}),
-            has AS (SELECT DISTINCT {group} AS label, authority_code FROM coverage_after WHERE {held})
-            SELECT l.label,
-                (SELECT count(*) FROM had WHERE had.label = l.label) AS authorities_before,
-                (SELECT count(*) FROM has WHERE has.label = l.label) AS authorities_after
-            FROM labels l
-            """
-        ).fetchall()
-        missing = con.execute(
-            f"""
-            WITH has AS (SELECT DISTINCT {group} AS label, authority_code FROM coverage_after WHERE {held})
-            SELECT l.label, coalesce(a.name, a.code) AS name
-            FROM (SELECT DISTINCT {group} AS label FROM coverage_after WHERE {group} IS NOT NULL) l
-            CROSS JOIN known_authorities a
-            WHERE NOT EXISTS (SELECT 1 FROM has WHERE has.label = l.label AND has.authority_code = a.code)
-            """
-        ).fetchall()
-    finally:
-        con.unregister("known_authorities")
-    names: dict[str, list[str]] = {}
-    for label, name in missing:  # authorities without data, per period: a few hundred names at most
-        names.setdefault(label, []).append(name)
+    present = {
+        side: con.execute(f"SELECT DISTINCT {group} AS label, authority_code FROM {rows} WHERE {held}").df()
+        for side, rows in (("before", "coverage_before"), ("after", "coverage_after"))
+    }  # one row per period and authority with data
+    labels = con.execute(f"SELECT DISTINCT {group} FROM coverage_after WHERE {group} IS NOT NULL").fetchall()
+    had = present["before"].groupby("label")["authority_code"].size()
+    has = present["after"].groupby("label")["authority_code"].agg(set)
+    names = dict(zip(authorities["code"], authorities["name"], strict=True))
     rows = []
-    for label, before, after in sorted(counts):
-        absent = sorted(names.get(label, []))
-        shown = ", ".join(absent[:MISSING_NAMES_SHOWN]) + (
-            f" and {len(absent) - MISSING_NAMES_SHOWN} more" if len(absent) > MISSING_NAMES_SHOWN else ""
+    for label in sorted(label for (label,) in labels):  # a few period labels
+        with_data = has.get(label, set())
+        missing = sorted(names.get(code, code) for code in set(authorities["code"]) - with_data)
+        shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (
+            f" and {len(missing) - MISSING_NAMES_SHOWN} more" if len(missing) > MISSING_NAMES_SHOWN else ""
         )
         rows.append(
             {
                 "table": table,
                 "period": label,
-                "authorities_before": int(before),
-                "authorities_after": int(after),
-                "missing_after": len(absent),
+                "authorities_before": int(had.get(label, 0)),
+                "authorities_after": len(with_data),
+                "missing_after": len(missing),
                 "still_missing": shown,
             }
         )

@@ -121,9 +121,10 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
 
     Returns the added and replaced counts. Unchanged rows are not touched; a replaced row
     takes the frame's columns and keeps its stored values in the columns the frame lacks.
-    Set-based: the rows are staged once, each sorted by a join with the stored rows
-    (added, replaced or unchanged, the rule ``plan`` applies), and every write is one
-    statement over the staged rows (the undo copy of the replaced rows one ``INSERT ... SELECT``).
+    Set-based: the rows are staged once with the stored row of their key beside them (one
+    join: added, replaced or unchanged, the rule ``plan`` applies), and every write is one
+    statement over the staged rows: the undo copy of the replaced rows one ``INSERT ... SELECT``,
+    then one ``UPDATE`` of the replaced rows and one ``INSERT`` of the added ones.
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
@@ -135,10 +136,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
     key_list = ", ".join(keys)
     join, sorting = _sorted_by_key(table, keys, values)
+    stored = ", ".join(f"t.{c} AS _stored_{c}" for c in existing)
     con.register("incoming_rows", staged(frame[cols]))
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, "
+            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, {stored}, "
             f"{sorting} AS _merge_outcome FROM incoming_rows i {join}"
         )
     finally:
@@ -148,18 +150,18 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
             "SELECT count(*) FILTER (WHERE _merge_outcome = 'added'), "
             "count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
         ).fetchone()
+        all_columns = ", ".join(existing)
         if replaced:
-            chosen = "(SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced')"
+            was = ", ".join(f"_stored_{c}" for c in existing)
             con.execute(
-                f"INSERT INTO {undo} SELECT ?, 'replaced', t.* FROM {table} t SEMI JOIN {chosen} i ON {match}",
+                f"INSERT INTO {undo} (dataset_id, action, {all_columns}) SELECT ?, 'replaced', {was} "
+                "FROM upsert_rows WHERE _merge_outcome = 'replaced'",
                 [dataset_id],
             )
-            con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {chosen} i WHERE {match})")
-            merged = ", ".join(f"i.{c}" if c in cols else f"t.{c}" for c in existing)
+            changed = ", ".join(f"{c} = i.{c}" for c in values)  # the columns the file holds; the rest are kept
             con.execute(
-                f"INSERT INTO {table} ({', '.join(existing)}) SELECT {merged} FROM {chosen} i "
-                f"JOIN {undo} t ON {match} AND t.dataset_id = ? AND t.action = 'replaced'",
-                [dataset_id],
+                f"UPDATE {table} t SET {changed} FROM (SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced') i "
+                f"WHERE {match}"
             )
         if added:
             con.execute(
