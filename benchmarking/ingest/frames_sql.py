@@ -1,8 +1,10 @@
 """Set-based queries over the frames an import checks, in an in-memory DuckDB connection.
 
-The frames are handed to DuckDB as Arrow tables (text columns zero-copy), so a check over
-millions of rows (a repeated key, the distinct keys of a file) is one query, not a Python
-loop. Nothing here touches the store: ``store/`` is the only place that opens the file.
+The frames are handed to DuckDB as Arrow tables (text columns zero-copy), so a question over
+millions of rows (the distinct indicator, period and status of a file) is one query, not a
+Python loop. (A repeated key is found by pandas' hash of the key columns, which measured
+faster than DuckDB's GROUP BY for keys that are nearly all distinct.) Nothing here touches
+the store: ``store/`` is the only place that opens the file.
 """
 
 from __future__ import annotations
@@ -21,17 +23,3 @@ def query_frames(sql: str, **frames: pd.DataFrame) -> pd.DataFrame:
         return con.execute(sql).df()
     finally:
         con.close()
-
-
-def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Return the keys (no part missing) that more than one row of ``frame`` holds, one row per key."""
-    columns = ", ".join(f'"{key}"' for key in keys)
-    complete = " AND ".join(f'"{key}" IS NOT NULL' for key in keys)
-    return query_frames(
-        f"SELECT {columns} FROM rows WHERE {complete} GROUP BY ALL HAVING count(*) > 1", rows=frame[keys]
-    )
-
-
-def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the distinct rows of ``frame`` (a few thousand keys out of millions of rows)."""
-    return query_frames("SELECT DISTINCT * FROM rows", rows=frame)

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadPeriodError, ValidationIssue
-from benchmarking.ingest.frames_sql import repeated_keys
 from benchmarking.ingest.keys import (
     CONTROL,
     INVISIBLE,
@@ -115,8 +114,6 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
     """Flag rows whose key repeats in the file, each key once with the rows that repeat it (returns None)."""
     keys = list(schema.KEYS[table])
     if not all(k in out.columns for k in keys):
-        return
-    if repeated_keys(out, keys).empty:  # one grouping query: the usual file has no repeated key
         return
     duplicated = out.duplicated(keys, keep=False) & out[keys].notna().all(axis=1)
     if not duplicated.any():
