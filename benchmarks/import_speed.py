@@ -178,10 +178,11 @@ print(con.execute("SELECT count(*) FROM t").fetchone()[0])
 """
 
 
-def timed_child(arguments: list[str]) -> tuple[float, float, str]:
-    """Run a child process from the project root; return (seconds, its own peak RSS in MB, its output).
+def timed_child(arguments: list[str]) -> tuple[float, float, str, float]:
+    """Run a child process from the project root; return (seconds, its own peak RSS in MB, its output, CPU seconds).
 
-    The peak is the child's ``ru_maxrss`` (``os.wait4``: the RUSAGE_CHILDREN figure of this one child).
+    The peak and the CPU time (user + system) are the child's own (``os.wait4``: the
+    RUSAGE_CHILDREN figures of this one child). CPU time is steadier than wall time on a shared machine.
     """
     with tempfile.TemporaryFile("w+") as output:
         start = time.perf_counter()
@@ -193,15 +194,15 @@ def timed_child(arguments: list[str]) -> tuple[float, float, str]:
         text = output.read()
     if child.returncode:
         raise SystemExit(f"{' '.join(arguments)} failed:\n{text}")
-    return seconds, usage.ru_maxrss / 1024, text
+    return seconds, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime
 
 
-def cli(store: Path, *arguments: str) -> tuple[float, float, str]:
-    """Run ``python -m benchmarking --db STORE ARGUMENTS`` as a user does; return seconds, peak MB, output."""
+def cli(store: Path, *arguments: str) -> tuple[float, float, str, float]:
+    """Run ``python -m benchmarking --db STORE ARGUMENTS`` as a user does; return seconds, peak MB, output, CPU s."""
     return timed_child([sys.executable, "-m", "benchmarking", "--db", str(store), *arguments])
 
 
-def reference(folder: Path, csv_path: Path) -> tuple[float, float, str]:
+def reference(folder: Path, csv_path: Path) -> tuple[float, float, str, float]:
     """Time plain DuckDB reading the CSV into a table of a fresh database file."""
     database = folder / f"reference-{time.monotonic_ns()}.duckdb"
     result = timed_child([sys.executable, "-c", REFERENCE, str(database), str(csv_path)])
@@ -223,16 +224,17 @@ def national(folder: Path) -> None:
     cli(store, "import", str(paths["indicator"]), "--table", "indicator")
     print(f"national: {rows:,} values, {paths['indicator_value'].stat().st_size / 1e6:.1f} MB CSV")
     for label, path in [("fresh load", paths["indicator_value"]), ("re-import, every row replaced", replaced)]:
-        seconds, peak, output = cli(store, "import", str(path), "--table", "indicator_value")
-        plain, plain_peak, _ = reference(folder, path)
+        seconds, peak, output, cpu = cli(store, "import", str(path), "--table", "indicator_value")
+        plain, plain_peak, _, plain_cpu = reference(folder, path)
         print(
-            f"  {label:32s} CLI import {seconds:6.1f} s ({rows / seconds:>9,.0f} rows/s, peak RSS {peak:,.0f} MB); "
-            f"DuckDB read_csv {plain:5.1f} s ({rows / plain:>10,.0f} rows/s, peak RSS {plain_peak:,.0f} MB); "
-            f"ratio {seconds / plain:4.1f}x"
+            f"  {label:30s} CLI import {seconds:6.1f} s wall, {cpu:5.1f} s CPU ({rows / seconds:>9,.0f} rows/s, "
+            f"peak RSS {peak:,.0f} MB); DuckDB read_csv {plain:5.1f} s wall, {plain_cpu:4.1f} s CPU "
+            f"({rows / plain:>10,.0f} rows/s, peak RSS {plain_peak:,.0f} MB); ratio {seconds / plain:4.1f}x wall, "
+            f"{cpu / plain_cpu:4.1f}x CPU"
         )
         print("    " + output.strip().splitlines()[-1][:160])
-    seconds, peak, output = cli(store, "undo")
-    print(f"  {'undo of the replace':32s} {seconds:6.1f} s (peak RSS {peak:,.0f} MB)")
+    seconds, peak, _, cpu = cli(store, "undo")
+    print(f"  {'undo of the replace':30s} {seconds:6.1f} s wall, {cpu:5.1f} s CPU (peak RSS {peak:,.0f} MB)")
 
 
 def main() -> None:
