@@ -7,7 +7,8 @@ and their values for 10 financial years 2012/13 to 2021/22: 152 x 2,000 x 10 = 3
 same seed always writes the same bytes, so two runs (and two helpers) time the same file.
 
 Use ``write_national_csvs(folder)`` (returns table -> path) or run
-``python benchmarks/national_data.py FOLDER``.
+``python benchmarks/national_data.py FOLDER [--replaced]`` (``--replaced`` also writes
+values_replaced.csv, every value one higher).
 """
 
 from __future__ import annotations
@@ -101,8 +102,12 @@ def value_frame(authorities: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataF
     )
 
 
-def write_national_csvs(folder: Path | str) -> dict[str, Path]:
-    """Write authorities.csv, indicators.csv and values.csv into ``folder``; return table -> path."""
+def write_national_csvs(folder: Path | str, replaced: bool = False) -> dict[str, Path]:
+    """Write authorities.csv, indicators.csv and values.csv into ``folder``; return table -> path.
+
+    With ``replaced``, also values_replaced.csv (key ``replaced``): the same keys with every
+    value one higher, so that importing it after values.csv replaces every value that is present.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     authorities, indicators = authority_frame(), indicator_frame()
@@ -113,10 +118,16 @@ def write_national_csvs(folder: Path | str) -> dict[str, Path]:
     }
     authorities.to_csv(paths["authority"], index=False)
     indicators.to_csv(paths["indicator"], index=False)
-    value_frame(authorities, indicators).to_csv(paths["indicator_value"], index=False, float_format="%.3f")
+    values = value_frame(authorities, indicators)
+    values.to_csv(paths["indicator_value"], index=False, float_format="%.3f")
+    if replaced:
+        paths["replaced"] = folder / "values_replaced.csv"
+        values.assign(value=values["value"] + 1.0).to_csv(paths["replaced"], index=False, float_format="%.3f")
     return paths
 
 
 if __name__ == "__main__":
-    for table, path in write_national_csvs(sys.argv[1] if len(sys.argv) > 1 else "national").items():
+    arguments = [a for a in sys.argv[1:] if a != "--replaced"]
+    written = write_national_csvs(arguments[0] if arguments else "national", replaced="--replaced" in sys.argv)
+    for table, path in written.items():
         print(f"{table}: {path} ({path.stat().st_size / 1e6:,.1f} MB)")
