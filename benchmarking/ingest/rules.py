@@ -115,7 +115,10 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
     keys = list(schema.KEYS[table])
     if not all(k in out.columns for k in keys):
         return
-    duplicated = out.duplicated(keys, keep=False) & out[keys].notna().all(axis=1)
+    duplicated = out.duplicated(keys, keep=False)
+    if not duplicated.any():  # the usual file: the key columns' missing cells need not be looked at
+        return
+    duplicated &= out[keys].notna().all(axis=1)
     if not duplicated.any():
         return
     check.rejected |= duplicated.to_numpy()
