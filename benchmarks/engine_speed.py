@@ -14,7 +14,14 @@ About 3% of values are missing; indicators fall in 12 themes, about half are cor
 polarities mix high, low, target and none. Run ``python benchmarks/engine_speed.py``
 (``--repeat N`` for more runs, ``--shuffled`` to hand the rows over in random order).
 Prints wall-clock and CPU seconds per step (the run with the best wall time; CPU time is
-steadier on a shared machine) and peak memory.
+steadier on a shared machine; CPU counts every thread, DuckDB's included) and peak memory
+(traced: numpy and pandas only; the process peak RSS includes DuckDB's own memory).
+
+It also times a plain DuckDB SQL reference over the same reporting values in the same run:
+one query that ranks (min ties per indicator and period, polarity-aware), averages the ranks
+per theme, Overall and LA Core and ranks the averages, with no coverage rule, no checks and
+no output frame to build. It prints the ratio of the project's ranks + positions to it, and
+how many Overall positions the two agree on.
 """
 
 from __future__ import annotations
@@ -26,8 +33,10 @@ import time
 import tracemalloc
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -95,6 +104,68 @@ def build_frames(
     return values, indicators
 
 
+REFERENCE_SQL = """
+WITH keyed AS (
+  SELECT v.indicator_id, v.authority_code, v.period, i.theme, i.is_core,
+         CASE i.polarity WHEN 'high' THEN -v.value WHEN 'low' THEN v.value
+                         WHEN 'target' THEN round(abs(v.value - i.target_midpoint), 10) END AS key
+  FROM v JOIN i ON v.indicator_id = i.id
+  WHERE i.polarity <> 'none'),
+ranked AS (
+  SELECT *, CASE WHEN key IS NOT NULL THEN rank() OVER (PARTITION BY indicator_id, period ORDER BY key) END AS rank
+  FROM keyed),
+averages AS (
+  SELECT period, authority_code, coalesce(theme, 'Overall') AS theme, avg(rank) AS average_rank
+  FROM ranked GROUP BY GROUPING SETS ((period, authority_code, theme), (period, authority_code))
+  UNION ALL
+  SELECT period, authority_code, 'LA Core', avg(rank) FROM ranked WHERE is_core GROUP BY period, authority_code)
+SELECT period, theme, authority_code, average_rank,
+       rank() OVER (PARTITION BY period, theme ORDER BY round(average_rank, 9)) AS position
+FROM averages WHERE average_rank IS NOT NULL
+"""
+
+
+def reference_positions(values: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Return the plain DuckDB SQL reference's positions (every theme, Overall, LA Core) of ``values``."""
+    con = duckdb.connect()
+    try:
+        columns = ["indicator_id", "authority_code", "period"]
+        con.register(
+            "v",
+            pa.table(
+                {c: pa.array(values[c].array) for c in columns} | {"value": pa.array(values["value"], from_pandas=True)}
+            ),
+        )
+        con.register("i", pa.Table.from_pandas(indicators[["id", "theme", "is_core", "polarity", "target_midpoint"]]))
+        return con.sql(REFERENCE_SQL).df()
+    finally:
+        con.close()
+
+
+def compare_with_reference(values: pd.DataFrame, indicators: pd.DataFrame, repeat: int) -> None:
+    """Time the project's ranks + positions and the plain SQL reference on the same reporting
+    values, in turn; print the best of each, the ratio and the agreement on Overall positions."""
+    reporting = reporting_values(values, reporting_calendar(values["period"].unique()))
+    project, reference = [], []
+    for _ in range(repeat):
+        wall, cpu = time.perf_counter(), time.process_time()
+        ours = positions(indicator_ranks(reporting, indicators), indicators)
+        project.append((time.perf_counter() - wall, time.process_time() - cpu))
+        wall, cpu = time.perf_counter(), time.process_time()
+        theirs = reference_positions(reporting, indicators)
+        reference.append((time.perf_counter() - wall, time.process_time() - cpu))
+    (p_wall, p_cpu), (r_wall, r_cpu) = min(project), min(reference)
+    keys = ["period", "theme", "authority_code"]
+    both = ours[ours["theme"] == "Overall"].merge(theirs, on=keys, suffixes=("", "_reference"))
+    agree = int((both["position"].astype(float) == both["position_reference"].astype(float)).sum())
+    print(f"  {'ranks + positions (project)':<40} {p_wall:7.3f} s {p_cpu:7.3f} s")
+    print(f"  {'plain DuckDB SQL reference':<40} {r_wall:7.3f} s {r_cpu:7.3f} s")
+    print(
+        f"  ratio project / reference: {p_wall / r_wall:.2f}x wall, {p_cpu / r_cpu:.2f}x CPU; "
+        f"Overall positions agree on {agree:,} of {len(both):,}"
+    )
+
+
 def full_recompute(values: pd.DataFrame, indicators: pd.DataFrame) -> dict[str, tuple]:
     """Run ranks, positions and direction of travel once; return (wall, CPU) seconds per step."""
     seconds = {}
@@ -149,6 +220,7 @@ def main(argv: list[str] | None = None) -> None:
         for step, (wall, cpu) in best.items():
             print(f"  {step:<40} {wall:7.3f} s {cpu:7.3f} s")
         print(f"  target {TARGET_SECONDS[scale]:.1f} s: {verdict}; peak traced memory during recompute {peak:,.0f} MB")
+        compare_with_reference(values, indicators, args.repeat)
     max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"process peak RSS (frames included): {max_rss_mb:,.0f} MB")
 

@@ -12,13 +12,24 @@ published ``ASC_data.csv`` and LGBF ranked file again through the upload path; a
 LAIT Parquet file (641,070 rows) read, mapped and previewed (its indicators are not in
 the store, so it is a dry run).
 
-Run: ``.venv/bin/python benchmarks/import_speed.py`` (``--real-only`` skips the synthetic part)
+National scale, as a user runs it (issue 19): ``national_data.write_national_csvs`` writes
+152 authorities, 2,000 indicators and 3,040,000 values; a store is built with the authorities
+and indicators through the CLI, then ``python -m benchmarking import values.csv --table
+indicator_value`` is timed as a child process, first as a fresh load (every row added) and
+again (every row replaced, the values shifted so that each one differs), beside a plain DuckDB
+reference on the same file in the same run (``CREATE TABLE t AS SELECT * FROM
+read_csv('values.csv')`` into a fresh database file). Prints both, their ratio and the
+child's peak memory.
+
+Run: ``.venv/bin/python benchmarks/import_speed.py`` (``--real-only`` skips the synthetic part,
+``--national-only`` runs the national comparison alone)
 """
 
 from __future__ import annotations
 
 import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,11 +40,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarking.adapters import published_source
 from benchmarking.datasets.demo import build_demo_store
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.importer import import_file, import_frames
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
+from benchmarking.service.data_admin import source_items, source_named
 from benchmarking.store import Store
 
 N_INDICATORS = 3_125
@@ -126,16 +137,16 @@ def real(folder: Path) -> None:
     print(f"real files from {SHARED_DATA}")
     store = Store(folder / "real.duckdb")
     store.initialise()
-    for name in ("lgbf", "oflog", "imd"):
-        source = published_source(name)
+    for name in ("county-areas", "oflog", "imd"):
+        source = source_named(name)
         start = time.perf_counter()
-        items = source.items(SHARED_DATA, known_codes=store.authorities()["code"])
+        items = source_items(store, source, SHARED_DATA)
         preview = preview_import(store, items)
         result = import_frames(
             store,
             items,
-            dataset_name=source.dataset_name,
-            source=source.source,
+            dataset_name=source.record_name,
+            source=source.provenance,
             file_hashes=source.file_hashes(SHARED_DATA),
         )
         rows = sum(len(frame) for _, frame, _ in items)
@@ -155,10 +166,90 @@ def real(folder: Path) -> None:
         report("upload path: LAIT parquet, preview (dry run)", count, seconds, detail)
 
 
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]])
+print(con.execute("SELECT count(*) FROM t").fetchone()[0])
+"""
+
+
+def timed_child(arguments: list[str]) -> tuple[float, float, str, float]:
+    """Run a child process from the project root; return (seconds, its own peak RSS in MB, its output, CPU seconds).
+
+    The peak and the CPU time (user + system) are the child's own (``os.wait4``: the
+    RUSAGE_CHILDREN figures of this one child). CPU time is steadier than wall time on a shared machine.
+    """
+    with tempfile.TemporaryFile("w+") as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(arguments, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        text = output.read()
+    if child.returncode:
+        raise SystemExit(f"{' '.join(arguments)} failed:\n{text}")
+    return seconds, usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime
+
+
+def cli(store: Path, *arguments: str) -> tuple[float, float, str, float]:
+    """Run ``python -m benchmarking --db STORE ARGUMENTS`` as a user does; return seconds, peak MB, output, CPU s."""
+    return timed_child([sys.executable, "-m", "benchmarking", "--db", str(store), *arguments])
+
+
+def reference(folder: Path, csv_path: Path) -> tuple[float, float, str, float]:
+    """Time plain DuckDB reading the CSV into a table of a fresh database file."""
+    database = folder / f"reference-{time.monotonic_ns()}.duckdb"
+    result = timed_child([sys.executable, "-c", REFERENCE, str(database), str(csv_path)])
+    database.unlink()
+    return result
+
+
+def national(folder: Path) -> None:
+    """Time the CLI import of 3.04 M values (fresh, then replacing every row) beside plain DuckDB read_csv."""
+    national_folder = folder / "national"
+    # Written by a child process: a child's peak RSS starts from its parent's RSS when it forks,
+    # so the parent stays small for the children's peaks to be their own.
+    subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("national_data.py")), str(national_folder), "--replaced"],
+        check=True,
+        capture_output=True,
+    )
+    paths = {
+        "authority": national_folder / "authorities.csv",
+        "indicator": national_folder / "indicators.csv",
+        "indicator_value": national_folder / "values.csv",
+    }
+    replaced = national_folder / "values_replaced.csv"
+    rows = sum(1 for _ in paths["indicator_value"].open("rb")) - 1
+    store = folder / "national.duckdb"
+    cli(store, "import", str(paths["authority"]), "--table", "authority", "--create")
+    cli(store, "import", str(paths["indicator"]), "--table", "indicator")
+    print(f"national: {rows:,} values, {paths['indicator_value'].stat().st_size / 1e6:.1f} MB CSV")
+    for label, path in [("fresh load", paths["indicator_value"]), ("re-import, every row replaced", replaced)]:
+        seconds, peak, output, cpu = cli(store, "import", str(path), "--table", "indicator_value")
+        plain, plain_peak, _, plain_cpu = reference(folder, path)
+        print(
+            f"  {label:30s} CLI import {seconds:6.1f} s wall, {cpu:5.1f} s CPU ({rows / seconds:>9,.0f} rows/s, "
+            f"peak RSS {peak:,.0f} MB); DuckDB read_csv {plain:5.1f} s wall, {plain_cpu:4.1f} s CPU "
+            f"({rows / plain:>10,.0f} rows/s, peak RSS {plain_peak:,.0f} MB); ratio {seconds / plain:4.1f}x wall, "
+            f"{cpu / plain_cpu:4.1f}x CPU"
+        )
+        print("    " + output.strip().splitlines()[-1][:160])
+    seconds, peak, _, cpu = cli(store, "undo")
+    print(f"  {'undo of the replace':30s} {seconds:6.1f} s wall, {cpu:5.1f} s CPU (peak RSS {peak:,.0f} MB)")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
+        if "--national-only" in sys.argv:
+            national(folder)
+            return
         if "--real-only" not in sys.argv:
+            national(folder)  # first, while this process is small (its RSS is the children's floor)
             synthetic(folder)
         real(folder)
 

@@ -2,10 +2,11 @@
 
 152 authorities x 2,000 indicators x 10 financial years (2012/13 to 2021/22) = 3,040,000
 values, about 3% missing; indicators fall in 12 themes, about half are core, and polarities
-mix high, low, target and none (``engine_speed.build_frames``, seeded, so every run writes
-the same store). The authorities, the indicators and the values are written as CSV and
-imported with ``python -m benchmarking --db STORE import FILE --table TABLE`` (the first
-with ``--create``), exactly as a user would load them; each step's seconds are printed.
+mix high, low, target and none (``national_data.write_national_csvs``, seeded, so every run
+writes the same store; the import benchmark times the same files). The authorities, the
+indicators and the values are written as CSV and imported with
+``python -m benchmarking --db STORE import FILE --table TABLE`` (the first with ``--create``),
+exactly as a user would load them; each step's seconds are printed.
 
 Run: ``.venv/bin/python benchmarks/national_store.py [STORE] [--replace]`` (default
 ``/tmp/national.duckdb``). Other benchmark scripts call ``build_national_store(path)``.
@@ -20,46 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from engine_speed import SCALES, build_frames  # noqa: E402
-
-SEED = 2022
-REGIONS = ("North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands", "East", "London")
-KINDS = ("county council", "county unitary", "unitary", "metropolitan district", "london borough")
-
-
-def _authorities(codes: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
-    """Return the authority table's rows: a code, a name, a kind, a region and a population each."""
-    return pd.DataFrame(
-        {
-            "code": codes,
-            "name": [f"Authority {number:03d}" for number in range(len(codes))],
-            "kind": np.asarray(KINDS, dtype=object)[np.arange(len(codes)) % len(KINDS)],
-            "region": np.asarray(REGIONS, dtype=object)[rng.integers(0, len(REGIONS), len(codes))],
-            "population": rng.integers(100_000, 1_500_000, len(codes)),
-        }
-    )
-
-
-def write_national_csvs(folder: Path, seed: int = SEED) -> dict[str, Path]:
-    """Write authority.csv, indicator.csv and indicator_value.csv into ``folder``; return table -> path."""
-    n_authorities, n_indicators, n_periods = SCALES["national"]
-    values, indicators = build_frames(n_authorities, n_indicators, n_periods, seed=seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {table: folder / f"{table}.csv" for table in ("authority", "indicator", "indicator_value")}
-    codes = values["authority_code"].unique().to_numpy(dtype=object)
-    _authorities(codes, np.random.default_rng(seed)).to_csv(paths["authority"], index=False)
-    catalogue = indicators.drop(columns=["outcome", "description"])
-    catalogue["is_core"] = catalogue["is_core"].map({True: "true", False: "false"})
-    catalogue.to_csv(paths["indicator"], index=False)
-    values[["indicator_id", "authority_code", "period", "value"]].to_csv(paths["indicator_value"], index=False)
-    return paths
+from national_data import write_national_csvs  # noqa: E402
 
 
 def build_national_store(path: Path | str, replace: bool = False) -> Path:

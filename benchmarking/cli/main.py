@@ -105,6 +105,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         skip_rejected=args.skip_rejected,
         dataset_name=args.name,
         source=args.source,
+        preview=preview,
     )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     print(

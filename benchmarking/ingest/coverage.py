@@ -1,19 +1,25 @@
 """The effect of an import on coverage: which themes and authorities have data, before and after.
 
-The preview shows it before anything is written (``preview.preview_import``).
+The preview shows it before anything is written (``preview.preview_import``). The counts are
+DuckDB queries over the store's tables and the incoming rows (registered as Arrow), so a
+file of millions of values is compared where the stored values live, never copied into pandas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 
-import numpy as np
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from benchmarking.store import Store
+from benchmarking.store import Store, schema
 
 _GROUP_COLUMN = {"indicator_value": "period", "spend": "period", "funding": "period", "deprivation": "edition"}
 MISSING_NAMES_SHOWN = 12
+_THEME_COLUMNS = ["theme", "indicators_before", "indicators_after", "values_before", "values_after"]
+_AUTHORITY_COLUMNS = ["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"]
 
 
 def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -23,90 +29,111 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
     after. ``authorities``: per table and period (or edition), how many authorities have
     data before and after, and the names of those still without.
     """
-    exists = store.exists()
-    authorities = store.authorities()[["code", "name"]] if exists else pd.DataFrame(columns=["code", "name"])
-    if "authority" in changes:
-        authorities = pd.concat([authorities, changes["authority"][["code", "name"]]]).drop_duplicates(
-            "code", keep="last"
-        )
-    themes = pd.DataFrame(columns=["theme", "indicators_before", "indicators_after", "values_before", "values_after"])
+    themes = pd.DataFrame(columns=_THEME_COLUMNS)
     parts = []
-    for table, group in _GROUP_COLUMN.items():
-        if table not in changes or group not in changes[table]:
-            continue
-        incoming = changes[table]
-        touched = sorted(incoming[group].dropna().unique())
-        if table == "indicator_value":
-            keys, measure = ["indicator_id", "authority_code", "period"], "value"
-            before = store.values(touched).drop(columns="period_start") if exists else incoming.iloc[0:0]
-        else:
-            keys, measure = [c for c in ("authority_code", "period", "service", "edition") if c in incoming], None
-            before = store.table(table) if exists else incoming.iloc[0:0]
-            before = before[before[group].isin(touched)]
-        after = _replace_by_key(before, incoming, keys)
-        parts.append(_authority_coverage(table, group, before, after, authorities, measure))
-        if table == "indicator_value":
-            indicators = store.indicators()[["id", "theme"]] if exists else pd.DataFrame(columns=["id", "theme"])
-            if "indicator" in changes:
-                indicators = pd.concat([indicators, changes["indicator"][["id", "theme"]]]).drop_duplicates(
-                    "id", keep="last"
+    with _store_tables(store) as con:
+        authorities = con.execute("SELECT code, name FROM authority").df()
+        if "authority" in changes:
+            authorities = pd.concat([authorities, changes["authority"][["code", "name"]]]).drop_duplicates(
+                "code", keep="last"
+            )
+        for table, group in _GROUP_COLUMN.items():
+            if table not in changes or group not in changes[table]:
+                continue
+            incoming = changes[table]
+            stored = schema.COLUMNS[table]
+            if table == "indicator_value":
+                keys, measure = ["indicator_id", "authority_code", "period"], "value"
+            else:
+                keys, measure = [c for c in ("authority_code", "period", "service", "edition") if c in incoming], None
+            columns = [c for c in stored if c in incoming.columns]
+            con.register("incoming_rows", _arrow(incoming[columns]))
+            try:
+                _after_view(con, table, group, keys, columns)
+                parts.append(
+                    _authority_coverage(con, table, group, authorities, measure if measure in columns else None)
                 )
-            themes = _theme_coverage(before, after, indicators)
-    frame = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(
-            columns=["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"]
-        )
-    )
+                if table == "indicator_value":
+                    indicators = con.execute("SELECT id, theme FROM indicator").df()
+                    if "indicator" in changes:
+                        indicators = pd.concat([indicators, changes["indicator"][["id", "theme"]]]).drop_duplicates(
+                            "id", keep="last"
+                        )
+                    themes = _theme_coverage(con, indicators, "value" in columns)
+            finally:
+                con.execute("DROP TABLE IF EXISTS coverage_after")
+                con.unregister("incoming_rows")
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_AUTHORITY_COLUMNS)
     return themes, frame
 
 
-def _replace_by_key(before: pd.DataFrame, incoming: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Return ``before`` with the rows whose key ``incoming`` holds replaced by ``incoming``'s rows."""
-    kept = before[~_key_in(before, incoming, keys)]
-    columns = [c for c in before.columns if c in incoming.columns]
-    return pd.concat([kept[columns], incoming[columns]], ignore_index=True)
+@contextlib.contextmanager
+def _store_tables(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection that reads the store's tables (empty tables of its schema when there is no store)."""
+    if store.exists():
+        with store.reading() as con:
+            yield con
+        return
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(schema.DDL)
+        yield con
+    finally:
+        con.close()
 
 
-def _key_in(frame: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Return, per row of ``frame``, whether ``other`` has a row with the same key."""
-    both = pd.concat([frame[keys], other[keys]], ignore_index=True)
-    code = np.zeros(len(both), dtype=np.int64)
-    for column in keys:  # one small integer per distinct key, column by column
-        codes, uniques = pd.factorize(both[column])
-        code = pd.factorize(code * (len(uniques) + 1) + (codes + 1))[0]
-    return np.isin(code[: len(frame)], code[len(frame) :])
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """Return the frame as an Arrow table (text columns as Arrow strings, the way DuckDB reads them fastest)."""
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _theme_coverage(before: pd.DataFrame, after: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
-    theme_of = dict(zip(indicators["id"], indicators["theme"]))
+def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str]) -> None:
+    """Name the stored rows of the touched periods (``coverage_before``, a view) and those rows once the
+    import is written (``coverage_after``, a temporary table: the stored rows the import does not replace,
+    and the incoming rows)."""
+    shared = ", ".join(columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
+        f"WHERE {group} IN (SELECT {group} FROM incoming_rows)"
+    )
+    match = " AND ".join(f"b.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE coverage_after AS "
+        f"SELECT {', '.join(f'b.{c}' for c in columns)} FROM coverage_before b ANTI JOIN incoming_rows i ON {match} "
+        f"UNION ALL SELECT {shared} FROM incoming_rows"
+    )
 
-    def count(values: pd.DataFrame, suffix: str) -> pd.DataFrame:
-        per_indicator = values.loc[values["value"].notna(), "indicator_id"].value_counts()
-        themes = per_indicator.index.map(lambda i: theme_of.get(i, "(no theme)"))
-        grouped = per_indicator.groupby(themes)
-        return pd.DataFrame({f"indicators_{suffix}": grouped.size(), f"values_{suffix}": grouped.sum()})
 
-    table = count(before, "before").join(count(after, "after"), how="outer").fillna(0).astype(int)
-    table = table[["indicators_before", "indicators_after", "values_before", "values_after"]]
-    table.index.name = "theme"
-    return table.reset_index().sort_values("theme", ignore_index=True)
+def _theme_coverage(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame, has_value: bool) -> pd.DataFrame:
+    """Return per theme the indicators with a value and the values held, before and after."""
+    held = "value IS NOT NULL" if has_value else "FALSE"
+    sides = []
+    for side, rows, where in (("before", "coverage_before", "value IS NOT NULL"), ("after", "coverage_after", held)):
+        counted = con.execute(
+            f"SELECT indicator_id, count(*) AS n FROM {rows} WHERE {where} GROUP BY indicator_id"
+        ).df()  # one row per indicator
+        theme_of = counted["indicator_id"].map(indicators.set_index("id")["theme"]).fillna("(no theme)")
+        grouped = counted.groupby(theme_of.rename("theme"))["n"]
+        sides.append(pd.DataFrame({f"indicators_{side}": grouped.size(), f"values_{side}": grouped.sum()}))
+    table = sides[0].join(sides[1], how="outer").fillna(0).astype(int)
+    return table[_THEME_COLUMNS[1:]].reset_index().sort_values("theme", ignore_index=True)
 
 
 def _authority_coverage(
-    table: str, group: str, before: pd.DataFrame, after: pd.DataFrame, authorities: pd.DataFrame, measure: str | None
+    con: duckdb.DuckDBPyConnection, table: str, group: str, authorities: pd.DataFrame, measure: str | None
 ) -> pd.DataFrame:
-    def present(frame: pd.DataFrame) -> dict[str, set[str]]:
-        if measure is not None:
-            frame = frame[frame[measure].notna()]
-        pairs = frame[[group, "authority_code"]].drop_duplicates()
-        return {label: set(codes) for label, codes in pairs.groupby(group)["authority_code"]}
-
-    had, has = present(before), present(after)
-    names = dict(zip(authorities["code"], authorities["name"]))
+    """Return per period (or edition) the authorities with data before and after, and who is still missing."""
+    held = f"{measure} IS NOT NULL" if measure else "TRUE"
+    present = {
+        side: con.execute(f"SELECT DISTINCT {group} AS label, authority_code FROM {rows} WHERE {held}").df()
+        for side, rows in (("before", "coverage_before"), ("after", "coverage_after"))
+    }  # one row per period and authority with data
+    labels = con.execute(f"SELECT DISTINCT {group} FROM coverage_after WHERE {group} IS NOT NULL").fetchall()
+    had = present["before"].groupby("label")["authority_code"].size()
+    has = present["after"].groupby("label")["authority_code"].agg(set)
+    names = dict(zip(authorities["code"], authorities["name"], strict=True))
     rows = []
-    for label in sorted(after[group].dropna().unique()):
+    for label in sorted(label for (label,) in labels):  # a few period labels
         with_data = has.get(label, set())
         missing = sorted(names.get(code, code) for code in set(authorities["code"]) - with_data)
         shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (
@@ -116,7 +143,7 @@ def _authority_coverage(
             {
                 "table": table,
                 "period": label,
-                "authorities_before": len(had.get(label, set())),
+                "authorities_before": int(had.get(label, 0)),
                 "authorities_after": len(with_data),
                 "missing_after": len(missing),
                 "still_missing": shown,

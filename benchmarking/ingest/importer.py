@@ -18,6 +18,7 @@ from benchmarking.ingest.reading import file_sha256, read_file
 from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
+from benchmarking.store.writes import store_version
 
 
 def prepare(
@@ -46,6 +47,7 @@ def import_frames(
     settings: Mapping[str, str] | None = None,
     loaded_by: str | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
+    checked_before: CheckedBatch | None = None,
 ) -> ImportResult:
     """Validate several (table, frame, file_name) items together and write them in one transaction.
 
@@ -58,12 +60,18 @@ def import_frames(
     with a whole file still refuses the import). ``settings`` are saved in the same
     transaction (remembered column mappings). ``replacing`` names whole sets of rows the
     import replaces (``Store.write``: a basket saved again loses the indicators it no longer holds).
+    ``checked_before`` is the preview's check of these same items (``preview_import``): it is used
+    as it stands when the store is still at the version it read, and the items are checked again otherwise.
     """
     checked: list[CheckedBatch] = []
+    if replacing:
+        checked_before = None  # the preview checks without the sets a write replaces whole
 
     def check_now(con: duckdb.DuckDBPyConnection | None = None) -> dict[str, pd.DataFrame]:
         """Check the items against the store as ``con`` sees it; return the changes or refuse."""
-        batch = check_batch(store, items, con=con, replacing=replacing)
+        batch = checked_before
+        if batch is None or batch.version is None or con is None or store_version(con, store.path) != batch.version:
+            batch = check_batch(store, items, con=con, replacing=replacing)
         if batch.blocking or (batch.issues and not skip_rejected):
             raise ImportValidationError(batch.issues)
         if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):

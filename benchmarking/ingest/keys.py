@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
+from benchmarking.ingest.frames_sql import query_frames
 from benchmarking.method.periods import (
     financial_years_of,
     is_financial_year,
@@ -142,8 +143,9 @@ def canonical_periods(
     finals = set(zip(*[stored.loc[stored["status"].eq("final"), c] for c in ("indicator_id", "period")], strict=True))
     keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
     keyed["status"] = frame["status"].astype("string").str.lower().fillna("") if "status" in frame.columns else ""
-    keyed = keyed.astype({"indicator_id": object, "period": object, "status": object})
-    pairs = keyed.dropna(subset=["indicator_id", "period"]).drop_duplicates()
+    pairs = query_frames(  # the distinct (indicator, period, status) of millions of rows, in one query
+        "SELECT DISTINCT * FROM keyed WHERE indicator_id IS NOT NULL AND period IS NOT NULL", keyed=keyed
+    ).astype(object)
     financial = {label: is_financial_year(label) for label in pairs["period"].unique()}
     messages: dict[tuple[str, str, str], str] = {}
     for indicator, label, status in pairs.itertuples(index=False):  # distinct (indicator, period, status) only

@@ -25,7 +25,7 @@ from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.mapping import MappedFile, apply_mapping
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_file, read_upload
 from benchmarking.ingest.remembered import choose_mapping
-from benchmarking.ingest.results import ImportResult
+from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 
@@ -146,6 +146,9 @@ class Preview:
     """Per theme, in the periods the import touches: indicators and values before and after."""
     authorities: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Per table and period (or edition): authorities with data before and after, and who is missing."""
+    checked: CheckedBatch | None = None
+    """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
+    items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
 
     def _total(self, column: str) -> int:
         """Return a column's total over the files' rows (new period labels are counted apart)."""
@@ -253,7 +256,7 @@ def preview_import(
     report(0.85, "Working out the effect on coverage ...")
     themes, authorities = coverage_effect(store, batch.changes)
     report(1.0, "Preview ready")
-    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities)
+    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items)
 
 
 # ---------------------------------------------------------------------------------------
@@ -271,15 +274,19 @@ def commit(
     source: str | None = None,
     loaded_by: str | None = None,
     remember: bool = True,
+    preview: Preview | None = None,
 ) -> ImportResult:
     """Write the items in one transaction (checked again first) and remember each file's mapping.
 
     Raises ImportValidationError, writing nothing, when any row fails a check, unless
     ``skip_rejected``: then the rows that fail are left out and reported in the result.
+    ``preview``, when it previewed these same items, lends its checks: they are not made
+    twice unless the store changed since (``importer.import_frames``).
     """
     mapped = [m for m in items if isinstance(m, MappedFile)]
     settings = dict(m.setting() for m in mapped) if remember and mapped else None
     tuples = [m.item if isinstance(m, MappedFile) else m for m in items]
+    same = preview is not None and _same_items(preview.items, tuples)
     return import_frames(
         store,
         tuples,
@@ -289,6 +296,14 @@ def commit(
         skip_rejected=skip_rejected,
         settings=settings,
         loaded_by=loaded_by,
+        checked_before=preview.checked if same else None,
+    )
+
+
+def _same_items(previewed: list[tuple[str, pd.DataFrame, str]], items: list[tuple[str, pd.DataFrame, str]]) -> bool:
+    """Return True when ``items`` are the very items previewed (same tables, frames and file names)."""
+    return len(previewed) == len(items) and all(
+        a[0] == b[0] and a[1] is b[1] and a[2] == b[2] for a, b in zip(previewed, items, strict=True)
     )
 
 

@@ -79,6 +79,9 @@ class CheckedBatch:
     issues: list[ValidationIssue]
     blocking: bool
     """True when a problem concerns a whole file: nothing can be written until it is fixed."""
+    version: tuple | None = None
+    """The store's version the checks read (``writes.store_version``; None when there was no store):
+    a commit of the same items reuses the checks while the store is still at this version."""
 
     @property
     def rejected(self) -> int:

@@ -115,7 +115,10 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
     keys = list(schema.KEYS[table])
     if not all(k in out.columns for k in keys):
         return
-    duplicated = out.duplicated(keys, keep=False) & out[keys].notna().all(axis=1)
+    duplicated = out.duplicated(keys, keep=False)
+    if not duplicated.any():  # the usual file: the key columns' missing cells need not be looked at
+        return
+    duplicated &= out[keys].notna().all(axis=1)
     if not duplicated.any():
         return
     check.rejected |= duplicated.to_numpy()
@@ -189,7 +192,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
     if table in ("spend", "theme_service") and "service" in out:
         out["service"] = _one_of(out["service"], schema.SERVICES, "service", "unknown service", check)
     if table == "indicator_value":
-        status = out["status"] if "status" in out else pd.Series(None, index=out.index, dtype="object")
+        status = out["status"] if "status" in out else pd.Series(pd.NA, index=out.index, dtype="string")
         status = _one_of(status, schema.VALUE_STATUSES, "status", "bad status", check)
         if "period" in out:
             marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}

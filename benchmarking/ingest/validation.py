@@ -28,7 +28,7 @@ from benchmarking.ingest.rules import (
     check_text,
 )
 from benchmarking.method.periods import period_start
-from benchmarking.store import Store, schema
+from benchmarking.store import Store, schema, writes
 
 LARGEST_VALUE = 1e15  # larger than any per-head figure or count a council publishes
 _TRUE = {"true", "t", "yes", "y", "1", "*"}
@@ -225,7 +225,9 @@ def check_batch(
     """
     authorities, indicators = set(extra_authorities), set(extra_indicators)
     baskets: dict[str, str] = {}
+    version = None
     if con is not None or store.exists():
+        version = _version(store, con)  # read first: a write after it makes the checks stale, never the reverse
         stored_authorities, stored_indicators = store.known_keys(con)
         authorities |= stored_authorities
         indicators |= stored_indicators
@@ -273,7 +275,15 @@ def check_batch(
             )
             blocking = True
         changes[table] = rows
-    return CheckedBatch(changes, outcomes, issues, blocking)
+    return CheckedBatch(changes, outcomes, issues, blocking, version)
+
+
+def _version(store: Store, con: duckdb.DuckDBPyConnection | None) -> tuple:
+    """Return the store's version (``writes.store_version``) read on ``con``, else on a short read."""
+    if con is None:
+        with store.reading() as reading:
+            return writes.store_version(reading, store.path)
+    return writes.store_version(con, store.path)
 
 
 def _stored_basket_names(

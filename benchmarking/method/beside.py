@@ -35,14 +35,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from benchmarking.method.baskets import ALL, INDICATORS, THEMES, Basket, require_balance, weights_of
-from benchmarking.method.positions import LA_CORE, OVERALL, average_rank_key, scaled_ranks
+from benchmarking.method import sql
+from benchmarking.method.baskets import ALL, INDICATORS, Basket, require_balance, weights_of
+from benchmarking.method.positions import average_rank_key, average_ranks, scaled_ranks
 from benchmarking.method.ranking import (
     indicator_polarities,
     nullable_int,
+    polarity_table,
     quartile,
-    ranking_key,
+    ranking_key_sql,
     require_columns,
 )
 
@@ -106,17 +109,29 @@ def ranks_beside(
     out = rows[[c for c in columns if c in rows.columns]].reset_index(drop=True)
     out["value"] = rows["value"].to_numpy(dtype=float, na_value=np.nan)
 
-    def keys(frame: pd.DataFrame) -> np.ndarray:
-        ids = frame["indicator_id"]
-        value = frame["value"].to_numpy(dtype=float, na_value=np.nan)
-        return ranking_key(value, ids.map(polarity).to_numpy(), ids.map(midpoint).to_numpy(dtype=float), decimals)
+    def table(frame: pd.DataFrame) -> pa.Table:
+        names = ("indicator_id", "period", "value")
+        return sql.arrow_table({"row": np.arange(len(frame), dtype=np.int64)} | {n: frame[n] for n in names})
 
-    pairs = pd.concat([member_ranks[["indicator_id", "period"]], out[["indicator_id", "period"]]], ignore_index=True)
-    group = pairs.groupby(["indicator_id", "period"], sort=False).ngroup().to_numpy()
-    n_members = len(member_ranks)
-    rank, n_ranked = would_be_rank(keys(member_ranks), group[:n_members], keys(out), group[n_members:])
+    # Each outside key against the members' keys of its indicator and period: 1 + those strictly better.
+    key = ranking_key_sql("value", "i", decimals)
+    placed = sql.run(
+        f"""WITH outside AS (
+              SELECT o.row, o.indicator_id, o.period, {key} AS key FROM o JOIN indicators i ON o.indicator_id = i.id),
+            members AS (
+              SELECT m.indicator_id, m.period, {key} AS key FROM m JOIN indicators i ON m.indicator_id = i.id)
+            SELECT o.row, count(m.key) AS n_ranked,
+                   CASE WHEN o.key IS NOT NULL AND count(m.key) > 0
+                        THEN 1 + count(m.key) FILTER (WHERE m.key < o.key) END AS rank
+            FROM outside o LEFT JOIN members m ON m.indicator_id = o.indicator_id AND m.period = o.period
+            GROUP BY o.row, o.key
+            ORDER BY o.row""",
+        {"m": table(member_ranks), "o": table(out), "indicators": polarity_table(polarity, midpoint)},
+    )
+    rank = sql.numbers(placed, "rank")
+    n_ranked = sql.integers(placed, "n_ranked")
     out["rank"] = nullable_int(rank)
-    out["n_ranked"] = n_ranked.astype(np.int64)
+    out["n_ranked"] = n_ranked
     out["quartile"] = nullable_int(quartile(rank, n_ranked + 1))
     out[IN_GROUP] = False
     return out[[c for c in member_ranks.columns if c != IN_GROUP] + [IN_GROUP]]
@@ -153,11 +168,14 @@ def positions_beside(
             "period": ranked["period"].to_numpy(),
             "theme": ranked["indicator_id"].map(themes["theme"]).to_numpy(),
             "is_core": ranked["indicator_id"].map(themes["is_core"]).fillna(False).astype(bool).to_numpy(),
-            "weighted": rank * weight,
+            "authority_code": code,
+            "score": rank,
             "weight": weight,
         }
     )
-    average = _outside_averages(scores, require_balance(balance))
+    average = (
+        average_ranks(scores, require_balance(balance)).drop(columns="authority_code").set_index(["period", "theme"])
+    )
     cells = member_positions.drop_duplicates(["period", "theme"]).drop(
         columns=["authority_code", "average_rank", "n_indicators", "coverage", "position"]
     )
@@ -177,28 +195,6 @@ def positions_beside(
     out["position"] = nullable_int(position)
     out[IN_GROUP] = False
     return out[[c for c in member_positions.columns if c != IN_GROUP] + [IN_GROUP]]
-
-
-def _outside_averages(scores: pd.DataFrame, balance: str) -> pd.DataFrame:
-    """Return average_rank and n_indicators per period and column (Overall, LA Core, each theme)
-    of one authority's scores, by the same weights and balance as ``positions``."""
-
-    def cells(frame: pd.DataFrame, column: str | None) -> pd.DataFrame:
-        keys = ["period"] if column is not None else ["period", "theme"]
-        grouped = frame.groupby(keys).agg(weighted=("weighted", "sum"), weight=("weight", "sum"), n=("weight", "size"))
-        out = pd.DataFrame(
-            {"average_rank": grouped["weighted"] / grouped["weight"], "n_indicators": grouped["n"]}
-        ).reset_index()
-        return out.assign(theme=column) if column is not None else out
-
-    by_theme = cells(scores, None)
-    core = scores[scores["is_core"]]
-    overall, la_core = cells(scores, OVERALL), cells(core, LA_CORE)
-    if balance == THEMES:
-        for frame, part in ((overall, by_theme), (la_core, cells(core, None))):
-            means = part.groupby("period")["average_rank"].mean()
-            frame["average_rank"] = frame["period"].map(means).to_numpy()
-    return pd.concat([overall, la_core, by_theme], ignore_index=True).set_index(["period", "theme"])
 
 
 def context_beside(

@@ -3,8 +3,11 @@
 Pure functions on the output of ``ranking.indicator_ranks``. The Compendium averages the
 ranks of the indicators in a theme and ranks those averages; "Overall" does the same over
 every indicator and "LA Core" over the indicators marked ``is_core`` (county-council
-functions). All periods and all themes are handled in one vectorised pass: every rank row
-is added into an authority x period x theme cell with ``numpy.bincount``.
+functions). All periods and all themes are handled in one DuckDB query over the ranks
+(``method.sql``): averages by ``GROUP BY`` (``average_ranks_sql``, which ``beside`` uses too),
+then ``rank() OVER (PARTITION BY period, theme ORDER BY average_rank)``. ``position_of_average_rank``
+and ``positions_along_axis`` apply the same position rule to numpy arrays (context views,
+sensitivity, bootstrap).
 
 Conventions
 -----------
@@ -22,17 +25,20 @@ Conventions
 * **Position** = "min" rank of the average rank among authorities with enough coverage
   (1 = lowest average = best; equal averages share the lowest position). Averages are
   compared rounded to ``AVERAGE_RANK_DECIMALS`` places so float noise makes no false order.
+  Sums of ranks are compensated (``fsum``): exact for whole ranks, and independent of the
+  order rows are added in for scaled ranks, weights and theme balance.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.errors import BadArgumentError, UnknownThemeError
+from benchmarking.method import sql
 from benchmarking.method.baskets import INDICATORS, THEMES, require_balance
 from benchmarking.method.ranking import (
     min_rank_rows,
@@ -135,85 +141,156 @@ def positions(
     if n_group is not None and n_group < 1:
         raise BadArgumentError(f"n_group must be a positive number of authorities, got {n_group!r}")
     theme_names, theme_of, core_of = _indicator_themes(indicators)
-
-    # Integer codes for the rows; per-indicator lookups taken by code.
-    indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
+    # Labels become integer codes (the query groups and joins on numbers, not 3M strings);
+    # themes are coded as output columns: 0 Overall, 1 LA Core, then each theme A-Z.
+    indicator, indicator_ids = pd.factorize(ranks["indicator_id"])
     require_known_indicators(indicator_ids, indicators["id"], "ranks")
     known = pd.Index(indicators["id"]).get_indexer(indicator_ids)
-    theme_of, core_of = theme_of[known], core_of[known]
-    period_code, periods, period_starts = _period_codes(ranks)
-    authority_code, authorities = pd.factorize(ranks["authority_code"])
-    n_periods, n_authorities, n_themes = len(periods), len(authorities), len(theme_names)
-    n_columns = n_themes + 2  # Overall, LA Core, then each theme
-
-    # Every row lands in a cell period x authority x theme x is_core: integer codes only.
-    shape = (n_periods, n_authorities, n_themes, 2)
-    cell = (period_code * n_authorities + authority_code) * (2 * n_themes)
-    cell += (theme_of * 2 + core_of)[indicator_code]
-    rows_in_cell = np.bincount(cell, minlength=np.prod(shape)).reshape(shape)
-    present = rows_in_cell.sum(axis=(2, 3)) > 0  # period x authority, missing values count
-    group_size = present.sum(axis=1) if n_group is None else np.full(n_periods, n_group)
-
-    rank = ranks["rank"].to_numpy(dtype=float, na_value=np.nan)
-    n_ranked = ranks["n_ranked"].to_numpy(dtype=float, na_value=np.nan)
-    is_ranked = ~np.isnan(rank)
-    score = scaled_ranks(rank, n_ranked, group_size[period_code]) if scaled else rank
-    count = np.bincount(cell, weights=is_ranked, minlength=np.prod(shape)).reshape(shape)
-    if weights is None:
-        score_cells, weight_cells = (
-            np.bincount(cell, weights=np.where(is_ranked, score, 0.0), minlength=np.prod(shape)).reshape(shape),
-            count,
-        )
-    else:
-        weight = np.where(is_ranked, np.asarray(weights, dtype=float), 0.0)
-        score_cells = np.bincount(
-            cell, weights=np.where(is_ranked, score * weight, 0.0), minlength=np.prod(shape)
-        ).reshape(shape)
-        weight_cells = np.bincount(cell, weights=weight, minlength=np.prod(shape)).reshape(shape)
-    means = _means(score_cells, weight_cells, balance)
-    count = _roll_up(count)
-
-    # Indicators available per period x theme column: those with n_ranked > 0.
-    available_pairs = (
-        np.bincount(
-            indicator_code * n_periods + period_code,
-            weights=n_ranked > 0,
-            minlength=len(indicator_ids) * n_periods,
-        ).reshape(len(indicator_ids), n_periods)
-        > 0
-    )
-    theme_onehot = np.eye(n_themes, dtype=np.int64)[theme_of]  # indicator x theme
-    by_theme = available_pairs.T.astype(np.int64) @ theme_onehot  # period x theme
-    available = np.column_stack([available_pairs.sum(axis=0), available_pairs[core_of].sum(axis=0), by_theme])
-
-    # One output row per period x theme column x present authority, theme available.
-    grid = present[:, None, :] & (available[:, :, None] > 0)  # period x column x authority
-    p, t, a = np.nonzero(grid)
-    n_indicators = count[p, a, t]
-    n_available = available[p, t]
-    average_rank = np.where(n_indicators > 0, means[p, a, t], np.nan)
-    coverage = n_indicators / n_available
-    eligible = (n_indicators > 0) & (coverage >= min_coverage)
-    group = p * n_columns + t
-    position = position_of_average_rank(average_rank, group, eligible)
-    n_positioned = np.bincount(group[eligible], minlength=n_periods * n_columns)[group]
-
-    columns = {"period": periods[p]}
-    if period_starts is not None:
-        columns["period_start"] = period_starts[p]
-    columns |= {
-        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[t],
-        "authority_code": np.asarray(authorities, dtype=object)[a],
-        "average_rank": average_rank,
-        "n_indicators": n_indicators.astype(np.int64),
-        "n_available": n_available.astype(np.int64),
-        "coverage": coverage,
-        "position": nullable_int(position),
-        "n_positioned": n_positioned.astype(np.int64),
+    period, period_labels, period_starts, period_order = _periods(ranks)
+    authority, authority_labels = pd.factorize(ranks["authority_code"])
+    columns = {
+        "indicator": indicator,
+        "authority_code": authority,
+        "period": period,
+        "rank": ranks["rank"].to_numpy(dtype=float, na_value=np.nan),
+        "n_ranked": ranks["n_ranked"].to_numpy(dtype=np.int64),
+        "weight": np.ones(len(ranks)) if weights is None else np.asarray(weights, dtype=float),
     }
-    result = pd.DataFrame(columns)
-    order = np.lexsort((result["authority_code"].to_numpy(dtype=str), np.nan_to_num(position, nan=np.inf), t, p))
-    return result.iloc[order].reset_index(drop=True)
+    tables = {
+        "r": sql.arrow_table(columns),
+        "indicators": sql.arrow_table(
+            {"indicator": np.arange(len(indicator_ids)), "theme": theme_of[known] + 2, "is_core": core_of[known]}
+        ),
+        "periods": sql.arrow_table({"period": np.arange(len(period_labels)), "period_order": period_order}),
+        "authorities": sql.arrow_table(
+            {"authority_code": np.arange(len(authority_labels)), "authority_order": _label_order(authority_labels)}
+        ),
+    }
+    if scaled:
+        group_size = "p.n_present" if n_group is None else str(int(n_group))
+        present = "(SELECT period, count(DISTINCT authority_code) AS n_present FROM r GROUP BY period)"
+        scored = f"""SELECT r.period, r.authority_code, i.theme, i.is_core, r.weight,
+                            {scaled_rank_sql("r.rank", "r.n_ranked", group_size)} AS score
+                     FROM r JOIN indicators i USING (indicator) JOIN {present} p USING (period)"""
+    else:
+        scored = """SELECT r.period, r.authority_code, i.theme, i.is_core, r.weight, r.rank AS score
+                    FROM r JOIN indicators i USING (indicator)"""
+    result = sql.run(
+        f"""WITH scored AS ({scored}),
+            averages AS ({average_ranks_sql("scored", balance, overall="0", la_core="1")}),
+            pairs AS (
+              SELECT p.period, i.theme, i.is_core
+              FROM (SELECT DISTINCT period, indicator FROM r WHERE n_ranked > 0) p JOIN indicators i USING (indicator)),
+            available AS (
+              SELECT period, 0 AS theme, count(*) AS n_available FROM pairs GROUP BY period
+              UNION ALL SELECT period, 1, count(*) FROM pairs WHERE is_core GROUP BY period
+              UNION ALL SELECT period, theme, count(*) FROM pairs GROUP BY period, theme),
+            placed AS (
+              SELECT a.period, a.theme, present.authority_code, a.n_available,
+                     coalesce(v.n_indicators, 0) AS n_indicators,
+                     CASE WHEN v.n_indicators > 0 THEN v.average_rank END AS average_rank
+              FROM available a
+              JOIN (SELECT period, authority_code FROM averages WHERE theme = 0) present USING (period)
+              LEFT JOIN averages v USING (period, theme, authority_code)),
+            judged AS (
+              SELECT *, n_indicators::DOUBLE / n_available AS coverage,
+                     n_indicators > 0 AND n_indicators::DOUBLE / n_available >= {float(min_coverage)!r} AS eligible
+              FROM placed),
+            keyed AS (
+              SELECT *, CASE WHEN eligible THEN {sql.rounded("average_rank", AVERAGE_RANK_DECIMALS)} END AS key
+              FROM judged)
+            SELECT k.period, k.theme, k.authority_code, k.average_rank, k.n_indicators, k.n_available, k.coverage,
+                   CASE WHEN k.key IS NOT NULL
+                        THEN rank() OVER (PARTITION BY k.period, k.theme ORDER BY k.key) END AS position,
+                   count(*) FILTER (WHERE k.eligible) OVER (PARTITION BY k.period, k.theme) AS n_positioned
+            FROM keyed k JOIN periods USING (period) JOIN authorities USING (authority_code)
+            ORDER BY period_order, k.theme, position NULLS LAST, authority_order""",
+        tables,
+    )
+
+    p = sql.integers(result, "period")
+    frame = {"period": np.asarray(period_labels, dtype=object)[p]}
+    if period_starts is not None:
+        frame["period_start"] = period_starts[p]
+    frame |= {
+        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[sql.integers(result, "theme")],
+        "authority_code": np.asarray(authority_labels, dtype=object)[sql.integers(result, "authority_code")],
+        "average_rank": sql.numbers(result, "average_rank"),
+        "n_indicators": sql.integers(result, "n_indicators"),
+        "n_available": sql.integers(result, "n_available"),
+        "coverage": sql.numbers(result, "coverage"),
+        "position": nullable_int(sql.numbers(result, "position")),
+        "n_positioned": sql.integers(result, "n_positioned"),
+    }
+    return pd.DataFrame(frame)
+
+
+def average_ranks_sql(scored: str, balance: str, overall: str = f"'{OVERALL}'", la_core: str = f"'{LA_CORE}'") -> str:
+    """Return the SQL of every authority's average rank and number of indicators ranked, per
+    period and column (``Overall``, ``LA Core``, then each theme): the one averaging rule.
+
+    ``scored`` names a relation of rows (period, authority_code, theme, is_core, score,
+    weight); ``score`` is the rank to average (NULL when unranked). An average is the
+    weighted mean of the scores (NULL when the weights sum to 0); under ``themes`` balance
+    Overall and LA Core are the mean of the theme averages (LA Core: each theme's core rows).
+    Sums are compensated (``fsum``), so they do not depend on the order rows arrive in.
+    ``overall`` and ``la_core`` are the SQL of the theme column's value on those rows.
+    """
+    if require_balance(balance) == THEMES:
+        overall_average, core_average = "b.overall", "b.core"
+    else:
+        overall_average = "w.total / nullif(w.weight, 0)"
+        core_average = "w.core_total / nullif(w.core_weight, 0)"
+    return f"""
+        WITH sums AS (
+          SELECT period, authority_code, theme, grouping(theme) AS whole,
+                 fsum(score * weight) AS total, fsum(weight) FILTER (WHERE score IS NOT NULL) AS weight,
+                 count(score) AS n,
+                 fsum(score * weight) FILTER (WHERE is_core) AS core_total,
+                 fsum(weight) FILTER (WHERE score IS NOT NULL AND is_core) AS core_weight,
+                 count(score) FILTER (WHERE is_core) AS core_n
+          FROM {scored}
+          GROUP BY GROUPING SETS ((period, authority_code, theme), (period, authority_code))),
+        by_theme AS (
+          SELECT period, authority_code, theme, n, total / nullif(weight, 0) AS average,
+                 core_total / nullif(core_weight, 0) AS core_average
+          FROM sums WHERE whole = 0),
+        balanced AS (
+          SELECT period, authority_code, fsum(average) / nullif(count(average), 0) AS overall,
+                 fsum(core_average) / nullif(count(core_average), 0) AS core
+          FROM by_theme GROUP BY period, authority_code)
+        SELECT period, authority_code, theme, average AS average_rank, n AS n_indicators FROM by_theme
+        UNION ALL
+        SELECT w.period, w.authority_code, {overall}, {overall_average}, w.n
+        FROM sums w LEFT JOIN balanced b USING (period, authority_code) WHERE w.whole = 1
+        UNION ALL
+        SELECT w.period, w.authority_code, {la_core}, {core_average}, w.core_n
+        FROM sums w LEFT JOIN balanced b USING (period, authority_code) WHERE w.whole = 1"""
+
+
+def average_ranks(scores: pd.DataFrame, balance: str = INDICATORS) -> pd.DataFrame:
+    """Return average_rank and n_indicators per period, authority_code and theme (``Overall``,
+    ``LA Core``, each theme) of ``scores`` by ``average_ranks_sql`` (the rule ``positions`` uses).
+
+    ``scores``: period, authority_code, theme, is_core, score (NaN when unranked), weight.
+    """
+    table = sql.arrow_table({name: scores[name] for name in ("period", "authority_code", "theme", "score", "weight")})
+    table = table.append_column("is_core", pa.array(scores["is_core"].to_numpy(dtype=bool)))
+    result = sql.run(average_ranks_sql("scores", balance), {"scores": table}).to_pandas()
+    result["n_indicators"] = result["n_indicators"].astype(np.int64)
+    result["average_rank"] = result["average_rank"].astype(float)
+    return result
+
+
+def scaled_rank_sql(rank: str, n_ranked: str, n_group: str) -> str:
+    """Return the SQL of a rank stretched to span 1..n_group (the rule of ``scaled_ranks``):
+    ``1 + (rank - 1) * (n_group - 1) / (n_ranked - 1)``, or ``(n_group + 1) / 2`` when only
+    one authority is ranked; NULL when the rank is."""
+    return (
+        f"CASE WHEN {rank} IS NULL THEN NULL WHEN {n_ranked} > 1 "
+        f"THEN 1 + ({rank} - 1)::DOUBLE * ({n_group} - 1)::DOUBLE / ({n_ranked} - 1)::DOUBLE "
+        f"ELSE ({n_group} + 1)::DOUBLE / 2 END"
+    )
 
 
 def trend(
@@ -260,32 +337,9 @@ def scaled_ranks(rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | i
 # ---------------------------------------------------------------------------------------
 
 
-def _means(score_cells: np.ndarray, weight_cells: np.ndarray, balance: str) -> np.ndarray:
-    """Return period x authority x column average ranks (Overall, LA Core, then each theme) from
-    the weighted score and weight cells; with ``themes`` balance, Overall and LA Core are the mean
-    of the theme averages (each theme's core cells for LA Core)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = _roll_up(score_cells) / _roll_up(weight_cells)
-        if balance == THEMES:
-            by_theme = score_cells.sum(axis=3) / weight_cells.sum(axis=3)
-            core = score_cells[..., 1] / weight_cells[..., 1]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", category=RuntimeWarning)  # an authority with no theme: NaN
-                means[..., 0] = np.nanmean(by_theme, axis=2)
-                means[..., 1] = np.nanmean(core, axis=2)
-    return means
-
-
-def _roll_up(cells: np.ndarray) -> np.ndarray:
-    """Return period x authority x column totals from period x authority x theme x is_core
-    cells; columns are Overall, LA Core (core cells only), then each theme."""
-    return np.concatenate(
-        [cells.sum(axis=(2, 3))[..., None], cells[..., 1].sum(axis=2)[..., None], cells.sum(axis=3)], axis=2
-    )
-
-
 def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Return (theme names A-Z, theme code per indicator row, is_core per indicator row)."""
+    """Return (theme names A-Z, theme code per indicator row, is_core per indicator row), checked:
+    every indicator has a theme, and none is named ``Overall`` or ``LA Core`` (UnknownThemeError)."""
     theme = indicators["theme"]
     if theme.isna().any():
         missing = indicators.loc[theme.isna(), "id"].tolist()[:5]
@@ -300,11 +354,11 @@ def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, 
     return [str(name) for name in theme_names], theme_of, is_core
 
 
-def _period_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Return (period code per row, period labels, start dates or None), codes chronological.
+def _periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """Return (period code per row, labels, start per label or None, place of each label in time).
 
-    Periods are numbered in order of ``period_start`` when present (ties by label),
-    otherwise by label.
+    Periods run in order of ``period_start`` (each label's first row) when present, ties by
+    label, otherwise by label.
     """
     code, labels = pd.factorize(frame["period"])
     labels = np.asarray(labels, dtype=object)
@@ -316,6 +370,14 @@ def _period_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarr
         order = np.lexsort((labels.astype(str), starts))
     else:
         order = np.argsort(labels.astype(str), kind="stable")
-    renumber = np.empty(len(order), dtype=np.int64)
-    renumber[order] = np.arange(len(order))
-    return renumber[code], labels[order], (None if starts is None else starts[order])
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    return code, labels, starts, place
+
+
+def _label_order(labels: pd.Index | np.ndarray) -> np.ndarray:
+    """Return each label's place in A-Z order (as text)."""
+    order = np.argsort(np.asarray(labels, dtype=object).astype(str), kind="stable")
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    return place

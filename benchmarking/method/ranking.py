@@ -2,7 +2,8 @@
 
 Pure functions: DataFrames in, DataFrames out, no I/O. Every indicator is ranked within
 each period on its own, among the authorities handed in (the comparator group), as the
-Performance Compendium does before it averages ranks by theme (see ``positions``).
+Performance Compendium does before it averages ranks by theme (see ``positions``): in DuckDB
+SQL over the frames (``method.sql``), ``rank() OVER (PARTITION BY indicator, period ORDER BY key)``.
 
 Conventions
 -----------
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.domain import POLARITIES
 from benchmarking.errors import (
@@ -38,6 +40,7 @@ from benchmarking.errors import (
     MissingColumnsError,
     UnknownIndicatorError,
 )
+from benchmarking.method import sql
 
 MIN_RANKED_FOR_QUARTILE = 4
 TARGET_DISTANCE_DECIMALS = 10
@@ -55,7 +58,8 @@ RANK_COLUMNS = (
 
 
 # ---------------------------------------------------------------------------------------
-# Public API
+# Public API: ranks, quartiles, the ranking key, and the numpy helpers and input checks
+# the engine's modules share
 # ---------------------------------------------------------------------------------------
 
 
@@ -84,27 +88,49 @@ def indicator_ranks(
     """
     require_columns(values, ("indicator_id", "authority_code", "period", "value"), "values")
     polarity, midpoint = indicator_polarities(indicators)
-    values = restrict_to_group(values, authority_codes)
+    # Labels become integer codes (the query groups and joins on numbers, not 3M strings).
+    indicator, indicator_ids = pd.factorize(values["indicator_id"])
+    period = pd.factorize(values["period"])[0]
+    group = _group_codes(authority_codes)
+    rows = np.arange(len(values)) if group is None else np.flatnonzero(values["authority_code"].isin(group))
+    indicator = indicator[rows]
+    used = np.bincount(indicator[indicator >= 0], minlength=len(indicator_ids)) > 0
+    require_known_indicators(np.asarray(indicator_ids, dtype=object)[used], polarity.index, "values")
+    ranked = sql.run(
+        f"""WITH keyed AS (
+              SELECT v.row, v.indicator_period, {ranking_key_sql("v.value", "i", decimals)} AS key
+              FROM v JOIN indicators i USING (indicator)
+              WHERE i.polarity <> 'none')
+            SELECT row,
+                   CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
+                   count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
+            FROM keyed
+            WINDOW cell AS (PARTITION BY indicator_period ORDER BY key)""",
+        {
+            "v": sql.arrow_table(
+                {
+                    "row": rows.astype(np.int32) if len(values) < 2**31 else rows,
+                    "indicator": indicator,
+                    # one number per indicator x period: partitions on one integer sort fastest
+                    "indicator_period": _cell_codes(indicator, period[rows]),
+                    "value": values["value"].to_numpy(dtype=float, na_value=np.nan)[rows],
+                }
+            ),
+            "indicators": polarity_table(polarity.reindex(indicator_ids), midpoint.reindex(indicator_ids)),
+        },
+    )
 
-    indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
-    require_known_indicators(indicator_ids, polarity.index, "values")
-    position = pd.Index(polarity.index).get_indexer(indicator_ids)
-    # Per-indicator lookups, taken to the rows by integer code (no per-row string work).
-    kind = _polarity_codes(polarity.to_numpy()[position])
-    midpoint_of = midpoint.to_numpy()[position]
-    keep = kind[indicator_code] != _NONE
+    # Back to the order of ``values``: each result row names its input row.
+    row = sql.integers(ranked, "row")
+    keep = np.zeros(len(values), dtype=bool)
+    keep[row] = True
+    rank = np.full(len(values), np.nan)
+    rank[row] = sql.numbers(ranked, "rank")
+    n_ranked = np.zeros(len(values), dtype=np.int64)
+    n_ranked[row] = sql.integers(ranked, "n_ranked")
     everything = bool(keep.all())
     kept = slice(None) if everything else keep  # filtering column by column beats .loc
-    indicator_code = indicator_code[kept]
-
-    value = values["value"].to_numpy(dtype=float, na_value=np.nan, copy=everything)[kept]
-    key = _key_from_codes(value, kind[indicator_code], midpoint_of[indicator_code], decimals)
-    period_code, periods = pd.factorize(values["period"])
-    period_code = period_code[kept]
-    group = indicator_code.astype(np.int64) * max(len(periods), 1) + period_code
-    rank = rank_within_groups(group, key)
-    n_ranked = np.bincount(group[~np.isnan(key)], minlength=int(group.max(initial=-1)) + 1)
-    n_ranked = n_ranked[group] if len(group) else np.zeros(0, dtype=np.int64)
+    rank, n_ranked = rank[kept], n_ranked[kept]
 
     text_columns = ["indicator_id", "authority_code", "period"]
     if "period_start" in values.columns:
@@ -113,9 +139,9 @@ def indicator_ranks(
     # (shallow for Arrow strings), so that the output shares no buffer with the input.
     columns = {name: (values[name].array.copy() if everything else values[name].array[keep]) for name in text_columns}
     columns |= {
-        "value": value,
+        "value": values["value"].to_numpy(dtype=float, na_value=np.nan, copy=everything)[kept],
         "rank": nullable_int(rank),
-        "n_ranked": n_ranked.astype(np.int64),
+        "n_ranked": n_ranked,
         "quartile": nullable_int(quartile(rank, n_ranked)),
     }
     return pd.DataFrame(columns, copy=False)  # every array is new: no need to copy again
@@ -138,41 +164,42 @@ def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> 
     return result
 
 
-def ranking_key(
-    value: np.ndarray,
-    polarity: np.ndarray,
-    target_midpoint: np.ndarray | None = None,
-    decimals: int | None = None,
-) -> np.ndarray:
-    """Return a key whose ascending order is best-first for each value's polarity.
+def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> str:
+    """Return the SQL of a key whose ascending order is best-first for the value's polarity.
 
-    ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - midpoint|``
-    (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NaN (never ranked).
-    ``decimals`` rounds the values first.
+    ``value`` is the SQL of the value, ``indicator`` the alias of a ``polarity_table`` row:
+    ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - target_midpoint|``
+    (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NULL (never ranked); a missing
+    value gives NULL. ``decimals`` rounds the values first (as numpy's ``round``).
     """
-    value = np.asarray(value, dtype=float)
-    midpoint = (
-        np.full(value.shape, np.nan)
-        if target_midpoint is None
-        else np.broadcast_to(np.asarray(target_midpoint, dtype=float), value.shape)
+    if decimals is not None:
+        value = sql.rounded(value, decimals)
+    distance = sql.rounded(f"abs({value} - {indicator}.target_midpoint)", TARGET_DISTANCE_DECIMALS)
+    return (
+        f"CASE {indicator}.polarity WHEN 'high' THEN -({value}) WHEN 'low' THEN {value} "
+        f"WHEN 'target' THEN {distance} END"
     )
-    kind = _polarity_codes(np.broadcast_to(np.asarray(polarity), value.shape))
-    return _key_from_codes(value, kind, midpoint, decimals)
 
 
-# ---------------------------------------------------------------------------------------
-# Vectorised helpers shared by the engine's modules
-# ---------------------------------------------------------------------------------------
+def polarity_table(polarity: pd.Series, midpoint: pd.Series) -> pa.Table:
+    """Return the Arrow table ``ranking_key_sql`` reads: id, indicator (its row number),
+    polarity, target_midpoint (from ``indicator_polarities``)."""
+    return sql.arrow_table(
+        {
+            "id": np.asarray(polarity.index, dtype=object),
+            "indicator": np.arange(len(polarity)),
+            "polarity": polarity.to_numpy(dtype=object),
+            "target_midpoint": midpoint.to_numpy(dtype=float),
+        }
+    )
 
 
 def rank_within_groups(group: np.ndarray, key: np.ndarray) -> np.ndarray:
     """Return the "min" rank of each key within its group (1 = smallest key; NaN key -> NaN).
 
-    ``group`` holds non-negative integer group codes. Fully vectorised. When the groups are
-    of similar size (indicator x period groups usually hold every authority) the keys are
-    laid out as a group x slot table and each row is sorted on its own, which is several
-    times faster than one sort of all keys; otherwise all keys are sorted by group, then
-    key. Either way a key's rank is where its run of equal keys starts in its sorted group.
+    For numpy arrays (context ranks, positions of averages); ``group`` holds non-negative
+    integer codes. Groups of similar size are sorted row by row in a group x slot table,
+    others in one sort by group, then key; a key's rank is where its run of equal keys starts.
     """
     group = np.asarray(group, dtype=np.int64)
     key = np.asarray(key, dtype=float)
@@ -211,11 +238,6 @@ def nullable_int(numbers: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.where(missing, 0, numbers).astype(np.int64), missing)
 
 
-# ---------------------------------------------------------------------------------------
-# Input checks shared by the engine's modules
-# ---------------------------------------------------------------------------------------
-
-
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], frame_name: str) -> None:
     """Raise MissingColumnsError naming the columns of ``columns`` that ``frame`` lacks."""
     missing = [column for column in columns if column not in frame.columns]
@@ -244,14 +266,8 @@ def restrict_to_group(
     frame: pd.DataFrame, authority_codes: Iterable[str] | None, column: str = "authority_code"
 ) -> pd.DataFrame:
     """Return the rows of ``frame`` whose ``column`` is in ``authority_codes`` (all if None)."""
-    if authority_codes is None:
-        return frame
-    codes = pd.Index(list(authority_codes)).unique()
-    if len(codes) == 0:
-        raise EmptyGroupError(
-            "authority_codes is empty: pass the comparator group's authority codes, or None to rank every authority"
-        )
-    return frame.loc[frame[column].isin(codes)]
+    codes = _group_codes(authority_codes)
+    return frame if codes is None else frame.loc[frame[column].isin(codes)]
 
 
 def indicator_polarities(indicators: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -360,28 +376,22 @@ def _rank_by_sorting(group: np.ndarray, key: np.ndarray, missing: np.ndarray) ->
     return rank
 
 
-_HIGH, _LOW, _TARGET, _NONE = range(4)
+def _cell_codes(indicator: np.ndarray, period: np.ndarray) -> np.ndarray:
+    """Return one number per indicator x period (int32 when it fits: less to sort and hold)."""
+    cells = indicator.astype(np.int64) * (int(period.max(initial=0)) + 1) + period
+    return cells.astype(np.int32) if cells.max(initial=0) < 2**31 else cells
 
 
-def _polarity_codes(polarity: np.ndarray) -> np.ndarray:
-    """Return 0/1/2/3 for high/low/target/none (anything else counts as none)."""
-    codes = np.full(polarity.shape, _NONE, dtype=np.int8)
-    for code, name in ((_HIGH, "high"), (_LOW, "low"), (_TARGET, "target")):
-        codes[polarity == name] = code
-    return codes
-
-
-def _key_from_codes(value: np.ndarray, kind: np.ndarray, midpoint: np.ndarray, decimals: int | None) -> np.ndarray:
-    """Return the best-first ranking key from polarity codes (see ``ranking_key``)."""
-    if decimals is not None:
-        value = np.round(value, decimals)
-    key = np.where(kind == _HIGH, -value, value)
-    key[kind == _NONE] = np.nan
-    target = kind == _TARGET
-    if target.any():
-        distance = np.abs(value[target] - midpoint[target])
-        key[target] = np.round(distance, TARGET_DISTANCE_DECIMALS)
-    return key
+def _group_codes(authority_codes: Iterable[str] | None) -> np.ndarray | None:
+    """Return the comparator group's distinct codes (None for every authority); EmptyGroupError when empty."""
+    if authority_codes is None:
+        return None
+    codes = pd.Index(list(authority_codes)).unique()
+    if len(codes) == 0:
+        raise EmptyGroupError(
+            "authority_codes is empty: pass the comparator group's authority codes, or None to rank every authority"
+        )
+    return np.asarray(codes, dtype=object)
 
 
 def _preview(items: Sequence[str], limit: int = 5) -> str:

@@ -9,6 +9,8 @@ the public report. A period the user names is checked by ``Catalogue.require_per
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -31,7 +33,8 @@ class Benchmark:
     spend_ranks: pd.DataFrame
     funding_ranks: pd.DataFrame
     deprivation_ranks: pd.DataFrame
-    travel: pd.DataFrame
+    travel_of: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+    """Computes ``travel`` the first time it is read (a positions export never needs it)."""
     options: dict = field(default_factory=dict)
     vintages: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
@@ -41,6 +44,11 @@ class Benchmark:
     """Per indicator and reporting period: the published period used and its status counts."""
     basket: Basket = ALL
     """The indicators the positions are computed over (``method.baskets``)."""
+
+    @functools.cached_property
+    def travel(self) -> pd.DataFrame:
+        """Return the direction of travel of every value the group shows, per reporting period (computed once)."""
+        return self.travel_of()
 
     @property
     def balance(self) -> str:
@@ -157,11 +165,11 @@ def compute(
             placed = beside.context_beside(context_ranks[name], own, by, highest_first=highest_first)
             context_ranks[name] = _with_rows(context_ranks[name], placed)
     vintage = currency.vintages(ranking.restrict_to_group(reporting, members))
-    travel_frame = _reporting_travel(
-        travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=list(group.shown)),
-        vintage,
-        catalogue.calendar,
-    )
+
+    def travel_frame() -> pd.DataFrame:
+        raw = travel.direction_of_travel(catalogue.values, catalogue.indicators, authority_codes=list(group.shown))
+        return _reporting_travel(raw, vintage, catalogue.calendar)
+
     return Benchmark(
         group=group,
         ranks=ranks,
@@ -169,7 +177,7 @@ def compute(
         spend_ranks=context_ranks["spend"],
         funding_ranks=context_ranks["funding"],
         deprivation_ranks=context_ranks["deprivation"],
-        travel=travel_frame,
+        travel_of=travel_frame,
         options={"scaled": scaled, "min_coverage": min_coverage, "basket": basket.id, "balance": balance},
         basket=basket,
         vintages=vintage,

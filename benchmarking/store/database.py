@@ -331,19 +331,7 @@ class Store:
                 undo = f"{writes.UNDO_PREFIX}{table}"
                 if undo not in shadows:
                     continue
-                cols = writes.table_columns(con, table)
-                match = " AND ".join(f"t.{k} = u.{k}" for k in writes.table_keys(table))
-                con.execute(
-                    f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM {undo} u WHERE u.dataset_id = ? AND {match})",
-                    [newest],
-                )
-                col_list = ", ".join(cols)
-                con.execute(
-                    f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {undo} "
-                    f"WHERE dataset_id = ? AND action IN ('replaced', 'removed')",
-                    [newest],
-                )
-                con.execute(f"DELETE FROM {undo} WHERE dataset_id = ?", [newest])
+                writes.restore(con, table, newest)
             con.execute("DELETE FROM dataset WHERE id = ?", [newest])
         return row.iloc[0].to_dict()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.store import schema
 
@@ -37,6 +38,16 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     ]
 
 
+def store_version(con: duckdb.DuckDBPyConnection, path) -> tuple:
+    """Return what identifies the store's contents on ``con``: its file and its loads (count, newest id and time).
+
+    Every write is a load (``Store.write`` adds a ``dataset`` row, an undo removes one, a rebuild
+    makes a new file), so checks made against one version hold for as long as it is unchanged.
+    """
+    loads = con.execute("SELECT count(*), max(id), max(loaded_at) FROM dataset").fetchone()
+    return (os.stat(path).st_ino, *loads)
+
+
 def table_keys(table: str) -> tuple[str, ...]:
     """Return the key columns of a table an import (or a remembered setting) writes."""
     return SETTING_KEYS if table == "setting" else schema.KEYS[table]
@@ -58,6 +69,18 @@ class Plan:
         return int((self.outcome == outcome).sum())
 
 
+def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tuple[str, str]:
+    """Return the join of incoming rows ``i`` with the stored rows ``t`` of ``table``, and each row's outcome.
+
+    The one rule of a merge: a row whose key is not stored is 'added'; one whose key is stored
+    is 'replaced' when it differs in a column it holds, else 'unchanged'.
+    """
+    match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+    differs = " OR ".join(f"t.{c} IS DISTINCT FROM i.{c}" for c in values) or "FALSE"
+    outcome = f"CASE WHEN t.{keys[0]} IS NULL THEN 'added' WHEN {differs} THEN 'replaced' ELSE 'unchanged' END"
+    return f"LEFT JOIN {table} t ON {match}", outcome
+
+
 def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Plan:
     """Return what merging ``frame`` into ``table`` would do, read on ``con``; nothing is written."""
     keys = table_keys(table)
@@ -67,28 +90,30 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     kept = [c for c in existing if c not in frame.columns]
     if frame.empty or not existing:
         return Plan(outcome, {}, kept)
-    incoming = frame[cols].reset_index(drop=True)
-    incoming["_position"] = np.arange(len(incoming))
     values = [c for c in cols if c not in keys]
+    join, sorting = _sorted_by_key(table, keys, values)
+    incoming = staged(frame[cols])
+    incoming = incoming.append_column("_position", pa.array(np.arange(len(frame), dtype=np.int64)))
+    differs = "".join(f", (t.{c} IS DISTINCT FROM i.{c}) AS d{n}" for n, c in enumerate(values))
     con.register("incoming_plan", incoming)
     try:
-        match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
-        differs = [f"(t.{c} IS DISTINCT FROM i.{c}) AS d{n}" for n, c in enumerate(values)]
         found = con.execute(
-            f"SELECT i._position{''.join(', ' + d for d in differs)} FROM incoming_plan i JOIN {table} t ON {match}"
+            f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced{differs} FROM incoming_plan i {join} "
+            f"WHERE t.{keys[0]} IS NOT NULL"
         ).fetchnumpy()
     finally:
         con.unregister("incoming_plan")
-    flags = np.column_stack([np.asarray(found[f"d{n}"], dtype=bool) for n in range(len(values))]) if values else None
     positions = np.asarray(found["_position"], dtype=np.int64)
-    if flags is None or not len(positions):
-        outcome[positions] = "unchanged"
-        return Plan(outcome, {}, kept)
-    replaced = flags.any(axis=1)
+    replaced = np.asarray(found["_replaced"], dtype=bool)
     outcome[positions] = np.where(replaced, "replaced", "unchanged")
-    counts = flags.sum(axis=0)
-    changed = {c: int(n) for c, n in zip(values, counts) if n}
+    counts = [int(np.asarray(found[f"d{n}"], dtype=bool).sum()) for n in range(len(values))]
+    changed = {c: n for c, n in zip(values, counts, strict=True) if n}
     return Plan(outcome, changed, kept)
+
+
+def staged(frame: pd.DataFrame) -> pa.Table:
+    """Return the frame as an Arrow table for DuckDB to scan (text columns zero-copy when Arrow-backed)."""
+    return pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
 
 
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: int) -> dict[str, int]:
@@ -96,45 +121,93 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
 
     Returns the added and replaced counts. Unchanged rows are not touched; a replaced row
     takes the frame's columns and keeps its stored values in the columns the frame lacks.
+    Set-based: the rows are staged once with the stored row of their key beside them (one
+    join: added, replaced or unchanged, the rule ``plan`` applies), and every write is one
+    statement over the staged rows: the undo copy of the replaced rows one ``INSERT ... SELECT``,
+    then one ``UPDATE`` of the replaced rows and one ``INSERT`` of the added ones.
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
     cols = [c for c in existing if c in frame.columns]
-    frame = frame[cols].reset_index(drop=True)
-    outcome = plan(con, table, frame).outcome
-    added, replaced = frame[outcome == "added"], frame[outcome == "replaced"]
+    if frame.empty or not cols:
+        return {"added": 0, "replaced": 0}
+    values = [c for c in cols if c not in keys]
     undo = f"{UNDO_PREFIX}{table}"
     match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
     key_list = ", ".join(keys)
-    if len(replaced):
-        con.register("incoming_replaced", replaced)
-        try:
+    join, sorting = _sorted_by_key(table, keys, values)
+    stored = ", ".join(f"t.{c} AS _stored_{c}" for c in existing)
+    con.register("incoming_rows", staged(frame[cols]))
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, {stored}, "
+            f"{sorting} AS _merge_outcome FROM incoming_rows i {join}"
+        )
+    finally:
+        con.unregister("incoming_rows")
+    try:
+        added, replaced = con.execute(
+            "SELECT count(*) FILTER (WHERE _merge_outcome = 'added'), "
+            "count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
+        ).fetchone()
+        all_columns = ", ".join(existing)
+        if replaced:
+            was = ", ".join(f"_stored_{c}" for c in existing)
             con.execute(
-                f"INSERT INTO {undo} SELECT ?, 'replaced', t.* FROM {table} t SEMI JOIN incoming_replaced i ON {match}",
+                f"INSERT INTO {undo} (dataset_id, action, {all_columns}) SELECT ?, 'replaced', {was} "
+                "FROM upsert_rows WHERE _merge_outcome = 'replaced'",
                 [dataset_id],
             )
-            con.execute(f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM incoming_replaced i WHERE {match})")
-            merged = ", ".join(f"i.{c}" if c in cols else f"t.{c}" for c in existing)
+            changed = ", ".join(f"{c} = i.{c}" for c in values)  # the columns the file holds; the rest are kept
             con.execute(
-                f"INSERT INTO {table} ({', '.join(existing)}) SELECT {merged} FROM incoming_replaced i "
-                f"JOIN {undo} t ON {match} AND t.dataset_id = ? AND t.action = 'replaced'",
-                [dataset_id],
+                f"UPDATE {table} t SET {changed} FROM (SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced') i "
+                f"WHERE {match}"
             )
-        finally:
-            con.unregister("incoming_replaced")
-    if len(added):
-        con.register("incoming_added", added)
-        try:
+        if added:
             con.execute(
                 f"INSERT INTO {undo} (dataset_id, action, {key_list}) "
-                f"SELECT ?, 'added', {key_list} FROM incoming_added",
+                f"SELECT ?, 'added', {key_list} FROM upsert_rows WHERE _merge_outcome = 'added'",
                 [dataset_id],
             )
             col_list = ", ".join(cols)
-            con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM incoming_added")
-        finally:
-            con.unregister("incoming_added")
-    return {"added": len(added), "replaced": len(replaced)}
+            con.execute(
+                f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM upsert_rows WHERE _merge_outcome = 'added'"
+            )
+    finally:
+        con.execute("DROP TABLE IF EXISTS upsert_rows")
+    return {"added": int(added), "replaced": int(replaced)}
+
+
+def restore(con: duckdb.DuckDBPyConnection, table: str, dataset_id: int) -> None:
+    """Undo load ``dataset_id``'s changes to ``table`` from its undo shadow, set-based (returns None).
+
+    One statement each: the rows it added are deleted, the rows it replaced get their
+    stored columns back (one ``UPDATE`` from the shadow), the rows it removed are inserted
+    again; then its shadow rows are dropped.
+    """
+    undo = f"{UNDO_PREFIX}{table}"
+    keys = table_keys(table)
+    columns = table_columns(con, table)
+    values = [c for c in columns if c not in keys]
+    match = " AND ".join(f"t.{k} = u.{k}" for k in keys)
+    key_list = ", ".join(keys)
+    con.execute(
+        f"DELETE FROM {table} t USING (SELECT {key_list} FROM {undo} WHERE dataset_id = ? AND action = 'added') u "
+        f"WHERE {match}",
+        [dataset_id],
+    )
+    if values:
+        con.execute(
+            f"UPDATE {table} t SET {', '.join(f'{c} = u.{c}' for c in values)} "
+            f"FROM (SELECT * FROM {undo} WHERE dataset_id = ? AND action = 'replaced') u WHERE {match}",
+            [dataset_id],
+        )
+    col_list = ", ".join(columns)
+    con.execute(
+        f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {undo} WHERE dataset_id = ? AND action = 'removed'",
+        [dataset_id],
+    )
+    con.execute(f"DELETE FROM {undo} WHERE dataset_id = ?", [dataset_id])
 
 
 def missing_references(con: duckdb.DuckDBPyConnection, changes: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
