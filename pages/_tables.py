@@ -38,22 +38,30 @@ def focus_table(frame: pd.DataFrame | Styler, focus_name: str, name_column: str 
 def grid_or_table(frame: pd.DataFrame | Styler, where=st, **kwargs):
     """Draw ``frame`` as an HTML table at the projector size in briefing mode, else as a data grid; return it.
 
-    In briefing mode ``column_config`` labels and number formats are applied to the HTML table.
+    In briefing mode ``column_config`` labels and number formats are applied to the HTML table; a plain
+    frame's other figures get thousands separators, while a Styler keeps the formats it was given.
     """
     config = kwargs.pop("column_config", None) or {}
     if not st.session_state.get("sel_briefing"):
         return where.dataframe(frame, column_config=config or None, **{"hide_index": True, **kwargs})
-    styler = frame if isinstance(frame, Styler) else frame.style
+    return where.table(briefing_styler(frame, config))
+
+
+def briefing_styler(frame: pd.DataFrame | Styler, config: dict) -> Styler:
+    """Return the HTML table's Styler for briefing mode: ``config``'s labels and number formats applied,
+    a plain frame's other figures with thousands separators, a Styler's own formats kept; no index."""
+    given_styler = isinstance(frame, Styler)
+    styler = frame if given_styler else frame.style
     for column, setting in config.items():
         number_format = (setting or {}).get("type_config", {}).get("format") if isinstance(setting, dict) else None
         if column in styler.data.columns and number_format:
             styler = styler.format(_formatter(number_format), subset=[column])
     for column in styler.data.columns:
-        if column not in config and pd.api.types.is_numeric_dtype(styler.data[column]):
+        if not given_styler and column not in config and pd.api.types.is_numeric_dtype(styler.data[column]):
             styler = styler.format(_formatter("localized"), subset=[column])
     labels = {c: s["label"] for c, s in config.items() if isinstance(s, dict) and s.get("label")}
     styler = styler.relabel_index([labels.get(c, c) for c in styler.data.columns], axis="columns") if labels else styler
-    return where.table(styler.hide(axis="index"))
+    return styler.hide(axis="index")
 
 
 def _formatter(number_format: str):
