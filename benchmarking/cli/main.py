@@ -11,6 +11,7 @@ undoes the newest import.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -224,10 +225,13 @@ def _print_preview(preview) -> None:
         print(preview.authorities.drop(columns="still_missing").to_string(index=False))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every subcommand."""
-    from benchmarking.ingest.layouts import LAYOUTS
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand.
 
+    ``command`` (the subcommand a command line names, "" for none) leaves out the arguments of
+    ``import`` and ``import-source`` unless it is one of them: their choices come from the
+    layouts and the adapters, which load pandas, so ``--help`` and the exports parse without it.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m benchmarking", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -244,6 +248,29 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser(
         "import", help="import CSV, XLSX or Parquet files (long or wide), with preview and one commit"
     )
+    if command is None or command == "import":
+        _add_import_arguments(imp)
+    if command is None or command == "import-source":
+        _add_import_source(commands)
+    else:
+        commands.add_parser("import-source", help="load a published dataset through its adapter")
+
+    undo = commands.add_parser("undo", help="undo the newest import (restores the rows it replaced)")
+    undo.add_argument(
+        "--id",
+        type=int,
+        default=None,
+        help="the import to undo (its id in the load history); refused if not the newest",
+    )
+    undo.set_defaults(run=_cmd_undo)
+
+    _add_engine_commands(commands, command)
+    return parser
+
+
+def _add_import_arguments(imp: argparse.ArgumentParser) -> None:
+    from benchmarking.ingest.layouts import LAYOUTS
+
     imp.add_argument("files", type=Path, nargs="+", metavar="FILE")
     imp.add_argument(
         "--table",
@@ -283,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--name", default=None, help="a name for this import in the load history")
     imp.set_defaults(run=_cmd_import)
 
+
+def _add_import_source(commands) -> None:
     from benchmarking.adapters.registry import SOURCES
 
     src = commands.add_parser(
@@ -306,36 +335,40 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
     src.set_defaults(run=_cmd_import_source)
 
-    undo = commands.add_parser("undo", help="undo the newest import (restores the rows it replaced)")
-    undo.add_argument(
-        "--id",
-        type=int,
-        default=None,
-        help="the import to undo (its id in the load history); refused if not the newest",
-    )
-    undo.set_defaults(run=_cmd_undo)
 
-    _add_engine_commands(commands)
-    return parser
+_PUBLIC_COMMANDS = {
+    "build-public": "build a store of the English county areas from public files",
+    "load-extract": "build a store from an extract written by build-public --extract",
+    "public-report": "write docs/public-counties.md from a store built by build-public",
+}
+_COMPENDIUM_COMMANDS = {
+    "compendium-coverage": "write docs/compendium-coverage.md: the Compendium's rows mapped to public indicators",
+}
+"""Commands whose modules load the public build and the briefing (pandas and more): named here
+with their help line, so that another command's parser (or ``--help``) lists them without loading them."""
 
 
-def _add_engine_commands(commands) -> None:
+def _add_engine_commands(commands, command: str | None = None) -> None:
     from benchmarking.cli.baskets import add_commands as add_baskets
     from benchmarking.cli.brief import add_commands as add_brief
-    from benchmarking.cli.compendium import add_commands as add_compendium
     from benchmarking.cli.exports import add_commands as add_exports
-    from benchmarking.cli.public import add_commands as add_public
 
     add_exports(commands)
     add_brief(commands)
-    add_public(commands)
-    add_compendium(commands)
+    for names, module in ((_PUBLIC_COMMANDS, "public"), (_COMPENDIUM_COMMANDS, "compendium")):
+        if command is None or command in names:
+            importlib.import_module(f"benchmarking.cli.{module}").add_commands(commands)
+        else:
+            for name, help_text in names.items():
+                commands.add_parser(name, help=help_text)
     add_baskets(commands)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (2 with a clear message on bad input)."""
-    parser = build_parser()
+    words = sys.argv[1:] if argv is None else argv
+    named = [word for word in words if word in ("import", "import-source", *_PUBLIC_COMMANDS, *_COMPENDIUM_COMMANDS)]
+    parser = build_parser(named[0] if named else "")
     args = parser.parse_args(argv)
     try:
         return args.run(args)
