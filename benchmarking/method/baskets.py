@@ -103,3 +103,52 @@ def weights_of(indicator_ids: pd.Series, basket: Basket) -> np.ndarray:
     if basket.is_all:
         return np.ones(len(indicator_ids))
     return indicator_ids.astype(str).map(basket.weights).fillna(0.0).to_numpy(dtype=float)
+
+
+def rests_on_sql(
+    ranks: str,
+    indicators: str,
+    weights: str | None,
+    balance: str,
+    overall: str = "'Overall'",
+    la_core: str = "'LA Core'",
+) -> str:
+    """Return the SQL of what each position rests on, per period x theme (Overall, LA Core, each
+    theme) x authority with a ranked indicator: ``rests_on_indicators`` (indicators ranked),
+    ``largest_theme`` and ``largest_theme_share``.
+
+    ``ranks`` names rows (indicator_id, authority_code, period, ranked); ``indicators`` rows
+    (id, theme, is_core); ``weights`` rows (indicator_id, weight) of the basket, None for
+    every indicator at weight 1 (an indicator outside the basket weighs 0). A theme's share is
+    the summed weight of its ranked indicators (every ranked theme equally under ``themes``
+    balance); ties go to the theme last in A-Z order; under ``themes`` balance a position over
+    several themes has no largest theme (NULL). An indicator without a theme (or not in
+    ``indicators``) counts nowhere; a theme named like ``overall`` counts with it.
+    """
+    weight = "coalesce(w.weight, 0.0)" if weights else "1.0"
+    join = f"LEFT JOIN {weights} w ON w.indicator_id = r.indicator_id" if weights else ""
+    part_weight = "1.0" if require_balance(balance) == THEMES else "weight"
+    no_largest = "n_parts > 1" if balance == THEMES else "FALSE"
+    return f"""
+        WITH counted AS (
+          SELECT r.period, r.authority_code, i.theme AS part, coalesce(i.is_core, FALSE) AS is_core,
+                 ({weight})::DOUBLE AS weight
+          FROM {ranks} r JOIN {indicators} i ON i.id = r.indicator_id {join}
+          WHERE r.ranked AND i.theme IS NOT NULL AND r.period IS NOT NULL AND r.authority_code IS NOT NULL),
+        parts AS (
+          SELECT period, theme, authority_code, part, count(*) AS n, fsum(weight) AS weight
+          FROM (SELECT period, {overall} AS theme, authority_code, part, weight FROM counted
+                UNION ALL SELECT period, {la_core}, authority_code, part, weight FROM counted WHERE is_core
+                UNION ALL SELECT period, part, authority_code, part, weight FROM counted)
+          GROUP BY period, theme, authority_code, part),
+        shared AS (
+          SELECT *, {part_weight} / fsum({part_weight}) OVER cell AS share, sum(n) OVER cell AS total,
+                 count(*) OVER cell AS n_parts
+          FROM parts WINDOW cell AS (PARTITION BY period, theme, authority_code)),
+        placed AS (
+          SELECT *, row_number() OVER (PARTITION BY period, theme, authority_code ORDER BY share DESC, part DESC)
+                    AS place
+          FROM shared)
+        SELECT period, theme, authority_code, total::BIGINT AS rests_on_indicators,
+               CASE WHEN NOT ({no_largest}) THEN part END AS largest_theme, share AS largest_theme_share
+        FROM placed WHERE place = 1"""

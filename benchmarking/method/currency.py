@@ -42,6 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from benchmarking.method import sql
 from benchmarking.method.periods import financial_year_label, midpoint_or_none, period_end, span_or_none
 
 MAX_YEARS_OLDER = 2
@@ -140,6 +141,89 @@ def reporting_calendar(labels: Iterable[str]) -> ReportingCalendar:
     return ReportingCalendar(True, periods, {label: names[year_of[label]] for label in labels})
 
 
+def vintage_table(
+    published: pd.DataFrame, calendar: ReportingCalendar, max_years_older: int = MAX_YEARS_OLDER
+) -> tuple[pd.DataFrame, bool]:
+    """Return (vintage, moves): per indicator and reporting period the published label its values
+    come from, and whether any value moves (False when every indicator is published once per
+    reporting period under its label, so every value keeps its period).
+
+    ``published``: the distinct (indicator_id, source_period) pairs that hold a value (a few
+    per indicator). ``vintage`` columns: indicator_id, source_period, period, period_start,
+    years_older. See the module rules.
+    """
+    labels = [str(label) for label in pd.unique(published["source_period"])]
+    label_order = {label: calendar.order_of(label) for label in labels}
+    end_of = {label: pd.Timestamp(period_end(label)) for label in labels}
+    published = published.assign(order=published["source_period"].map(label_order))
+    published = published[published["order"].notna()]
+    published = published.assign(end=published["source_period"].map(end_of))
+    # Fresh vintages: per indicator and reporting period, the published label ending last.
+    published = published.sort_values(["indicator_id", "order", "end", "source_period"], kind="stable")
+    fresh = published.drop_duplicates(["indicator_id", "order"], keep="last")
+
+    periods = calendar.periods
+    targets = periods["year"].to_numpy() if calendar.financial else periods["order"].to_numpy()
+    ids = fresh["indicator_id"].unique()
+    cross = pd.DataFrame(
+        {
+            "indicator_id": np.repeat(ids, len(periods)),
+            "target": np.tile(targets.astype(float), len(ids)),
+            "period": np.tile(periods["label"].to_numpy(), len(ids)),
+            "period_start": np.tile(periods["start_date"].to_numpy(), len(ids)),
+        }
+    )
+    vintage = pd.merge_asof(
+        cross.sort_values("target"),
+        fresh[["indicator_id", "source_period", "order"]]
+        .rename(columns={"order": "source_order"})
+        .sort_values("source_order"),
+        left_on="target",
+        right_on="source_order",
+        by="indicator_id",
+        direction="backward",
+    ).dropna(subset=["source_period"])
+    vintage["years_older"] = (vintage["target"] - vintage["source_order"]).astype(int)
+    vintage = vintage[vintage["years_older"] <= max_years_older]
+    still = (
+        (vintage["years_older"] == 0).all()
+        and (vintage["period"] == vintage["source_period"]).all()
+        and len(vintage) == len(fresh)
+        and len(published) == len(fresh)
+    )
+    vintage = vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]]
+    return vintage.reset_index(drop=True), not still
+
+
+def reporting_values_sql(values: str, vintage: str, reporting: str, moves: bool, columns: list[str]) -> str:
+    """Return the SQL of the values each reporting period uses (the rows of ``reporting_values``).
+
+    ``values`` names the published rows (indicator_id, authority_code, period and ``columns``,
+    the others to carry, ``value`` among them); ``vintage`` the rows of ``vintage_table``;
+    ``reporting`` the reporting periods (label, start_date). When nothing ``moves`` every row of a
+    reporting period keeps its label; otherwise each row joins its indicator's vintage, and older
+    figures are carried only for authorities with a figure of the reporting period itself.
+    Output: indicator_id, authority_code, period, period_start, ``columns``, source_period, years_older.
+    """
+    carried = "".join(f', v."{column}"' for column in columns)
+    if not moves:
+        return f"""
+            SELECT v.indicator_id, v.authority_code, v.period, p.start_date AS period_start{carried},
+                   v.period AS source_period, 0::BIGINT AS years_older
+            FROM {values} v JOIN {reporting} p ON p.label = v.period"""
+    return f"""
+        WITH joined AS (
+          SELECT v.indicator_id, v.authority_code, t.period, t.period_start{carried},
+                 v.period AS source_period, t.years_older::BIGINT AS years_older
+          FROM {values} v JOIN {vintage} t ON t.indicator_id = v.indicator_id AND t.source_period = v.period),
+        current AS (
+          SELECT DISTINCT authority_code, period FROM joined WHERE years_older = 0 AND value IS NOT NULL)
+        SELECT * FROM joined WHERE years_older = 0
+        UNION ALL
+        SELECT j.* FROM joined j SEMI JOIN current c ON c.authority_code = j.authority_code AND c.period = j.period
+        WHERE j.years_older > 0"""
+
+
 def reporting_values(
     values: pd.DataFrame, calendar: ReportingCalendar, max_years_older: int = MAX_YEARS_OLDER
 ) -> pd.DataFrame:
@@ -148,91 +232,41 @@ def reporting_values(
     Columns: those of ``values`` with ``period`` and ``period_start`` now the reporting
     period's, plus ``source_period`` (the published label the value comes from) and
     ``years_older`` (0 = published for the reporting period itself). See the module rules.
+    Rows keep the order of ``values`` when nothing moves, else run by indicator, authority, period.
     """
     values = values.reset_index(drop=True)
-    # Work on integer codes: a handful of labels and a few thousand indicators, millions of rows.
+    # The few distinct (indicator, label) pairs with a value, by integer codes (no string per row).
     label_code, labels = pd.factorize(values["period"])
-    labels = [str(label) for label in labels]
-    label_order = np.array([calendar.order_of(label) for label in labels] + [np.nan], dtype=float)
-    reporting_order = label_order[label_code]  # code -1 (missing label) reads the trailing NaN
-    has_value = values["value"].notna().to_numpy() & ~np.isnan(reporting_order)
     indicator_code, indicator_ids = pd.factorize(values["indicator_id"])
+    has_value = values["value"].notna().to_numpy() & (label_code >= 0) & (indicator_code >= 0)
     pairs = np.unique(indicator_code[has_value].astype(np.int64) * (len(labels) + 1) + label_code[has_value])
-    end_of = {label: pd.Timestamp(period_end(label)) for label in labels}
-
-    # Fresh vintages: per indicator and reporting period, the published label ending last.
     published = pd.DataFrame(
         {
             "indicator_id": np.asarray(indicator_ids, dtype=object)[pairs // (len(labels) + 1)],
-            "source_period": np.asarray(labels, dtype=object)[pairs % (len(labels) + 1)],
+            "source_period": np.asarray([str(label) for label in labels], dtype=object)[pairs % (len(labels) + 1)],
         }
     )
-    published["order"] = published["source_period"].map(dict(zip(labels, label_order)))
-    published["end"] = published["source_period"].map(end_of)
-    published = published.sort_values(["indicator_id", "order", "end", "source_period"], kind="stable")
-    fresh = published.drop_duplicates(["indicator_id", "order"], keep="last")
-
-    periods = calendar.periods
-    targets = periods["year"].to_numpy() if calendar.financial else periods["order"].to_numpy()
-    cross = pd.DataFrame(
-        {
-            "indicator_id": np.repeat(fresh["indicator_id"].unique(), len(periods)),
-            "target": np.tile(targets.astype(float), fresh["indicator_id"].nunique()),
-            "period": np.tile(periods["label"].to_numpy(), fresh["indicator_id"].nunique()),
-            "period_start": np.tile(periods["start_date"].to_numpy(), fresh["indicator_id"].nunique()),
-        }
-    )
-    vintage = pd.merge_asof(
-        cross.sort_values("target"),
-        fresh.rename(columns={"order": "source_order"}).sort_values("source_order"),
-        left_on="target",
-        right_on="source_order",
-        by="indicator_id",
-        direction="backward",
-    ).dropna(subset=["source_period"])
-    vintage["years_older"] = (vintage["target"] - vintage["source_order"]).astype(int)
-    vintage = vintage[vintage["years_older"] <= max_years_older]
-
-    if (
-        (vintage["years_older"] == 0).all()
-        and (vintage["period"] == vintage["source_period"]).all()
-        and len(vintage) == len(fresh)
-        and len(published) == len(fresh)
-    ):
+    vintage, moves = vintage_table(published, calendar, max_years_older)
+    if not moves:
         # Every indicator is published once per reporting period under its label: nothing moves.
-        reporting = set(periods["label"])
-        keep_label = np.array([label in reporting for label in labels] + [False])  # per distinct label
+        reporting = set(calendar.periods["label"])
+        keep_label = np.array([str(label) in reporting for label in labels] + [False])  # per distinct label
         keep = keep_label[label_code]  # code -1 (missing label) reads the trailing False
         out = values[keep] if not keep.all() else values
         columns = {name: out[name].array for name in out.columns}
         columns.update(source_period=out["period"].array, years_older=np.zeros(len(out), dtype=np.int64))
         return pd.DataFrame(columns, copy=False).reset_index(drop=True)
-
-    # The published label stays the Arrow column it is (no Python string per row): the vintage join reads it.
-    rows = values.drop(columns=["period", "period_start"], errors="ignore").assign(source_period=values["period"].array)
-    out = rows.merge(
-        vintage[["indicator_id", "source_period", "period", "period_start", "years_older"]],
-        on=["indicator_id", "source_period"],
-        how="inner",
-    )
-    # Carry older figures only for authorities that have figures of the reporting period itself.
-    current = out.loc[(out["years_older"] == 0) & out["value"].notna(), ["authority_code", "period"]].drop_duplicates()
-    older = out[out["years_older"] > 0].merge(current, on=["authority_code", "period"], how="inner")
-    out = pd.concat([out[out["years_older"] == 0], older], ignore_index=True)
-    columns = [c for c in values.columns if c not in ("period", "period_start")]
-    out = out[
-        [
-            "indicator_id",
-            "authority_code",
-            "period",
-            "period_start",
-            *[c for c in columns if c not in ("indicator_id", "authority_code")],
-            "source_period",
-            "years_older",
-        ]
-    ]
-    out["years_older"] = out["years_older"].astype(int)
-    return out.sort_values(["indicator_id", "authority_code", "period_start"], kind="stable").reset_index(drop=True)
+    carried = [c for c in values.columns if c not in ("indicator_id", "authority_code", "period", "period_start")]
+    query = reporting_values_sql("v", "vintage", "reporting", moves, carried)
+    tables = {
+        "v": sql.arrow_table({name: values[name] for name in ("indicator_id", "authority_code", "period", *carried)}),
+        "vintage": sql.arrow_table({name: vintage[name] for name in vintage.columns}),
+        "reporting": sql.arrow_table(
+            {"label": calendar.periods["label"], "start_date": calendar.periods["start_date"]}
+        ),
+    }
+    out = sql.run(query + " ORDER BY indicator_id, authority_code, period_start", tables).to_pandas()
+    return out.reset_index(drop=True)
 
 
 def vintages(reporting: pd.DataFrame) -> pd.DataFrame:

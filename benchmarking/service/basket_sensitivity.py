@@ -15,10 +15,19 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError
-from benchmarking.method import ranking
-from benchmarking.method.baskets import ALL, BALANCES, INDICATORS, THEMES, Basket, in_basket, resolve_basket, weights_of
+from benchmarking.method import ranking, sql
+from benchmarking.method.baskets import (
+    ALL,
+    BALANCES,
+    INDICATORS,
+    Basket,
+    in_basket,
+    resolve_basket,
+    rests_on_sql,
+    weights_of,
+)
 from benchmarking.method.groups import ComparatorGroup
-from benchmarking.method.positions import LA_CORE, OVERALL, positions
+from benchmarking.method.positions import OVERALL, positions
 from benchmarking.service.catalogue import Catalogue
 
 REST_COLUMNS = ("period", "theme", "authority_code", "rests_on_indicators", "largest_theme", "largest_theme_share")
@@ -60,76 +69,35 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     Shares as ``service.rests_on``: the basket weights of the ranked indicators per theme, or
     every ranked theme equally under ``themes`` balance; a theme's own row is that theme, 100%.
     Under ``themes`` balance a position over several themes has no largest theme (None), as
-    ``RestsOn.largest_theme``; otherwise ties go to the theme last in A-Z order.
+    ``RestsOn.largest_theme``; otherwise ties go to the theme last in A-Z order. The rule is
+    ``baskets.rests_on_sql``, run in DuckDB over the frames.
     """
-    ranked = ranks["rank"].notna().to_numpy()
-    parts = _theme_parts(ranks, ranked, indicators, weights_of(ranks["indicator_id"], basket))
-    keys = ["period", "theme", "authority_code"]
-    if balance == THEMES:
-        parts["weight"] = 1.0
-    totals = parts.groupby(keys, sort=False)[["n", "weight"]].transform("sum")
-    parts["share"] = parts["weight"] / totals["weight"]
-    parts["total"] = totals["n"]
-    parts["n_parts"] = parts.groupby(keys, sort=False)["part"].transform("size")
-    largest = parts.sort_values(["share", "part"], ascending=[False, False]).drop_duplicates(keys).copy()
-    if balance == THEMES:  # every theme counts equally: no theme is the largest
-        largest.loc[largest["n_parts"] > 1, "part"] = None
-    result = largest.rename(
-        columns={"total": "rests_on_indicators", "part": "largest_theme", "share": "largest_theme_share"}
-    )
+    tables = {
+        "ranks": sql.arrow_table(
+            {
+                "indicator_id": ranks["indicator_id"],
+                "authority_code": ranks["authority_code"],
+                "period": ranks["period"],
+                "ranked": ranks["rank"].notna().to_numpy(),
+            }
+        ),
+        "indicators": sql.arrow_table(
+            {
+                "id": indicators["id"],
+                "theme": indicators["theme"],
+                "is_core": indicators["is_core"].fillna(False).astype(bool).to_numpy(),
+            }
+        ),
+    }
+    if not basket.is_all:
+        tables["weights"] = sql.arrow_table(
+            {"indicator_id": np.asarray(basket.weights.index, dtype=object), "weight": basket.weights.to_numpy(float)}
+        )
+    query = rests_on_sql("ranks", "indicators", None if basket.is_all else "weights", balance)
+    result = sql.run(query + " ORDER BY period, theme, authority_code", tables).to_pandas()
     result["rests_on_indicators"] = result["rests_on_indicators"].astype("int64")
     result["largest_theme"] = result["largest_theme"].astype(object).where(result["largest_theme"].notna(), None)
-    return result[list(REST_COLUMNS)].reset_index(drop=True)
-
-
-def _theme_parts(ranks: pd.DataFrame, ranked: np.ndarray, indicators: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
-    """Return per period x theme (Overall, LA Core, each theme) x authority x indicator theme
-    ("part"): how many of the ``ranked`` rows of ``ranks`` (``n``) and their summed ``weight``, in
-    order of first appearance (Overall rows, LA Core rows, then each theme's own).
-
-    The rows are grouped by one integer made of the labels' codes, not by four columns of
-    millions of strings; each label is read once, from the few distinct ones. Rows of an
-    indicator without a theme count nowhere.
-    """
-    period_code, periods = pd.factorize(ranks["period"])
-    authority_code, authorities = pd.factorize(ranks["authority_code"])
-    indicator_code, indicator_ids = pd.factorize(ranks["indicator_id"])
-    catalogue_row = pd.Index(indicators["id"]).get_indexer(indicator_ids)[indicator_code]
-    theme_of_indicator, themes = pd.factorize(indicators["theme"])
-    core_of_indicator = indicators["is_core"].fillna(False).astype(bool).to_numpy()
-    known = (catalogue_row >= 0) & (indicator_code >= 0) & ranked
-    # Row -1 (an id the catalogue lacks) reads the trailing "no theme", "not core".
-    part = np.where(known, np.append(theme_of_indicator, -1)[catalogue_row], -1)
-    is_core = np.append(core_of_indicator, False)[catalogue_row] & known
-    # Theme labels: each theme, then Overall and LA Core (a theme of that name is the same label).
-    label_code, labels = pd.factorize(pd.Index([*map(str, themes), OVERALL, LA_CORE], dtype=object))
-    n_labels = len(labels)
-    overall, core = label_code[len(themes)], label_code[len(themes) + 1]
-    own = np.where(part >= 0, label_code[np.maximum(part, 0)], -1)
-    theme = np.concatenate([np.full(len(part), overall), np.full(int(is_core.sum()), core), own])
-    rows = np.concatenate([np.arange(len(part)), np.flatnonzero(is_core), np.arange(len(part))])
-    counted = (part[rows] >= 0) & (period_code[rows] >= 0) & (authority_code[rows] >= 0)  # as groupby's dropna
-    theme, rows = theme[counted], rows[counted]
-    n_authorities, n_themes = max(len(authorities), 1), max(len(themes), 1)
-    key = (period_code[rows].astype(np.int64) * n_labels + theme) * n_authorities + authority_code[rows]
-    key = key * n_themes + part[rows]
-    grouped = pd.DataFrame({"key": key, "weight": np.asarray(weight)[rows]})
-    parts = grouped.groupby("key", sort=False).agg(n=("weight", "size"), weight=("weight", "sum")).reset_index()
-    key = parts.pop("key").to_numpy()
-    key, part_of = np.divmod(key, n_themes)
-    key, authority_of = np.divmod(key, n_authorities)
-    period_of, theme_of = np.divmod(key, n_labels)
-    labels_of = lambda uniques, codes: np.asarray(uniques, dtype=object)[codes]  # noqa: E731
-    return pd.DataFrame(
-        {
-            "period": labels_of(periods, period_of),
-            "theme": labels_of(labels, theme_of),
-            "authority_code": labels_of(authorities, authority_of),
-            "part": labels_of(themes, part_of),
-            "n": parts["n"].to_numpy(),
-            "weight": parts["weight"].to_numpy(),
-        }
-    )
+    return result[list(REST_COLUMNS)]
 
 
 def with_rests_on(frame: pd.DataFrame, ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket, balance: str):
