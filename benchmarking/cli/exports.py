@@ -48,13 +48,7 @@ def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str
         basket=basket_choice(catalogue, getattr(args, "basket", None)),
         balance=getattr(args, "balance", None),
     )
-    periods = catalogue.period_labels
-    if args.all_periods:
-        chosen = periods
-    elif args.period is None:
-        raise BadPeriodError("give --period (one of: " + ", ".join(periods) + ") or --all-periods")
-    else:
-        chosen = [catalogue.require_period(args.period)]
+    chosen = _chosen_periods(args, catalogue.period_labels)
     return catalogue, bench, chosen
 
 
@@ -74,17 +68,44 @@ def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
 
 def export_positions(args: argparse.Namespace) -> pd.DataFrame:
     """Return the theme, Overall and LA Core positions the command writes, in the engine's
-    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on."""
+    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on.
+
+    Computed in the store (``service.store_positions``): the values never leave DuckDB.
+    """
+    from benchmarking.method.baskets import require_balance, resolve_basket
     from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.positions import POSITION_COLUMNS
-    from benchmarking.service.basket_sensitivity import REST_COLUMNS, with_rests_on
+    from benchmarking.service.basket_sensitivity import REST_COLUMNS, basket_choice
+    from benchmarking.service.benchmark import comparator_group
+    from benchmarking.service.catalogue import load_catalogue
+    from benchmarking.service.store_positions import store_positions
+    from benchmarking.store import Store, default_db_path
 
-    catalogue, bench, periods = _benchmark(args)
-    positions = bench.positions[bench.positions["period"].isin(periods)]
-    positions = positions[[*POSITION_COLUMNS, IN_GROUP]].reset_index(drop=True)
-    positions = positions.assign(basket=bench.basket.label(), balance=bench.balance)
-    rests = with_rests_on(positions, bench.ranks, catalogue.indicators, bench.basket, bench.balance)
-    return rests[[*positions.columns, *REST_COLUMNS[3:]]]
+    store = Store(args.db or default_db_path())
+    catalogue = load_catalogue(store, values=False)
+    group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
+    basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
+    balance = require_balance(getattr(args, "balance", None))
+    positions, periods = store_positions(
+        store, catalogue, group, scaled=args.scaled, min_coverage=args.min_coverage, basket=basket, balance=balance
+    )
+    positions = positions[positions["period"].isin(_chosen_periods(args, periods))]
+    columns = [*POSITION_COLUMNS, IN_GROUP]
+    positions = positions[[*columns, *REST_COLUMNS[3:]]].reset_index(drop=True)
+    positions = positions.assign(basket=basket.label(), balance=balance)
+    return positions[[*columns, "basket", "balance", *REST_COLUMNS[3:]]]
+
+
+def _chosen_periods(args: argparse.Namespace, periods: list[str]) -> list[str]:
+    """Return the periods the command exports: every one with ``--all-periods``, else ``--period``
+    (BadPeriodError when it is missing or the store has no values for it)."""
+    if args.all_periods:
+        return periods
+    if args.period is None:
+        raise BadPeriodError("give --period (one of: " + ", ".join(periods) + ") or --all-periods")
+    from benchmarking.service.catalogue import period_offered
+
+    return [period_offered(args.period, periods)]
 
 
 def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:

@@ -113,19 +113,8 @@ def ranks_beside(
         names = ("indicator_id", "period", "value")
         return sql.arrow_table({"row": np.arange(len(frame), dtype=np.int64)} | {n: frame[n] for n in names})
 
-    # Each outside key against the members' keys of its indicator and period: 1 + those strictly better.
-    key = ranking_key_sql("value", "i", decimals)
     placed = sql.run(
-        f"""WITH outside AS (
-              SELECT o.row, o.indicator_id, o.period, {key} AS key FROM o JOIN indicators i ON o.indicator_id = i.id),
-            members AS (
-              SELECT m.indicator_id, m.period, {key} AS key FROM m JOIN indicators i ON m.indicator_id = i.id)
-            SELECT o.row, count(m.key) AS n_ranked,
-                   CASE WHEN o.key IS NOT NULL AND count(m.key) > 0
-                        THEN 1 + count(m.key) FILTER (WHERE m.key < o.key) END AS rank
-            FROM outside o LEFT JOIN members m ON m.indicator_id = o.indicator_id AND m.period = o.period
-            GROUP BY o.row, o.key
-            ORDER BY o.row""",
+        ranks_beside_sql("m", "o", "indicators", decimals),
         {"m": table(member_ranks), "o": table(out), "indicators": polarity_table(polarity, midpoint)},
     )
     rank = sql.numbers(placed, "rank")
@@ -135,6 +124,28 @@ def ranks_beside(
     out["quartile"] = nullable_int(quartile(rank, n_ranked + 1))
     out[IN_GROUP] = False
     return out[[c for c in member_ranks.columns if c != IN_GROUP] + [IN_GROUP]]
+
+
+def ranks_beside_sql(members: str, outside: str, indicators: str, decimals: int | None = None) -> str:
+    """Return the SQL of each outside row's would-be ``rank`` (1 + the members strictly better on
+    its indicator and period; NULL when its value is missing or no member is ranked) and
+    ``n_ranked`` (the members ranked), by its ``row``, in row order.
+
+    ``members`` and ``outside`` name rows (indicator_id, period, value; ``outside`` also ``row``);
+    ``indicators`` a ``polarity_table``. Each outside key meets only its own cell's member keys.
+    """
+    key = ranking_key_sql("value", "i", decimals)
+    return f"""WITH outside AS (
+          SELECT o.row, o.indicator_id, o.period, {key} AS key
+          FROM {outside} o JOIN {indicators} i ON o.indicator_id = i.id),
+        members AS (
+          SELECT m.indicator_id, m.period, {key} AS key FROM {members} m JOIN {indicators} i ON m.indicator_id = i.id)
+        SELECT o.row, count(m.key) AS n_ranked,
+               CASE WHEN o.key IS NOT NULL AND count(m.key) > 0
+                    THEN 1 + count(m.key) FILTER (WHERE m.key < o.key) END AS rank
+        FROM outside o LEFT JOIN members m ON m.indicator_id = o.indicator_id AND m.period = o.period
+        GROUP BY o.row, o.key
+        ORDER BY o.row"""
 
 
 def positions_beside(

@@ -224,6 +224,19 @@ def reporting_values_sql(values: str, vintage: str, reporting: str, moves: bool,
         WHERE j.years_older > 0"""
 
 
+def current_shares_sql(reporting: str, ranked: str) -> str:
+    """Return the SQL of, per reporting period with a value of a ranked indicator, the share of
+    those indicators whose figures are published for that period itself (``years_older`` 0).
+
+    ``reporting`` names the rows of ``reporting_values``; ``ranked`` the ranked indicators (id).
+    """
+    return f"""SELECT period, avg(CASE WHEN years_older = 0 THEN 1.0 ELSE 0.0 END) AS share
+        FROM (SELECT period, indicator_id, any_value(years_older) AS years_older
+              FROM {reporting} WHERE value IS NOT NULL AND indicator_id IN (SELECT id FROM {ranked})
+              GROUP BY period, indicator_id)
+        GROUP BY period"""
+
+
 def reporting_values(
     values: pd.DataFrame, calendar: ReportingCalendar, max_years_older: int = MAX_YEARS_OLDER
 ) -> pd.DataFrame:

@@ -140,7 +140,7 @@ def positions(
         raise BadArgumentError(f"min_coverage must lie between 0 and 1, got {min_coverage!r}")
     if n_group is not None and n_group < 1:
         raise BadArgumentError(f"n_group must be a positive number of authorities, got {n_group!r}")
-    theme_names, theme_of, core_of = _indicator_themes(indicators)
+    theme_names, theme_of, core_of = indicator_themes(indicators)
     # Labels become integer codes (the query groups and joins on numbers, not 3M strings);
     # themes are coded as output columns: 0 Overall, 1 LA Core, then each theme A-Z.
     indicator, indicator_ids = pd.factorize(ranks["indicator_id"])
@@ -163,9 +163,36 @@ def positions(
         ),
         "periods": sql.arrow_table({"period": np.arange(len(period_labels)), "period_order": period_order}),
         "authorities": sql.arrow_table(
-            {"authority_code": np.arange(len(authority_labels)), "authority_order": _label_order(authority_labels)}
+            {"authority_code": np.arange(len(authority_labels)), "authority_order": label_order(authority_labels)}
         ),
     }
+    result = sql.run(positions_sql(scaled, n_group, min_coverage, balance), tables)
+
+    p = sql.integers(result, "period")
+    frame = {"period": np.asarray(period_labels, dtype=object)[p]}
+    if period_starts is not None:
+        frame["period_start"] = period_starts[p]
+    frame |= {
+        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[sql.integers(result, "theme")],
+        "authority_code": np.asarray(authority_labels, dtype=object)[sql.integers(result, "authority_code")],
+        "average_rank": sql.numbers(result, "average_rank"),
+        "n_indicators": sql.integers(result, "n_indicators"),
+        "n_available": sql.integers(result, "n_available"),
+        "coverage": sql.numbers(result, "coverage"),
+        "position": nullable_int(sql.numbers(result, "position")),
+        "n_positioned": sql.integers(result, "n_positioned"),
+    }
+    return pd.DataFrame(frame)
+
+
+def positions_sql(scaled: bool, n_group: int | None, min_coverage: float, balance: str) -> str:
+    """Return the SQL of every authority's average rank, coverage and position per period and
+    column (0 Overall, 1 LA Core, then each theme's code): the rows of ``positions``, in its order.
+
+    Over the relations ``r`` (indicator, authority_code, period, rank, n_ranked, weight: the
+    ranks), ``indicators`` (indicator, theme: its code from 2, is_core), ``periods`` (period,
+    period_order) and ``authorities`` (authority_code, authority_order).
+    """
     if scaled:
         group_size = "p.n_present" if n_group is None else str(int(n_group))
         present = "(SELECT period, count(DISTINCT authority_code) AS n_present FROM r GROUP BY period)"
@@ -175,12 +202,12 @@ def positions(
     else:
         scored = """SELECT r.period, r.authority_code, i.theme, i.is_core, r.weight, r.rank AS score
                     FROM r JOIN indicators i USING (indicator)"""
-    result = sql.run(
-        f"""WITH scored AS ({scored}),
+    return f"""WITH scored AS ({scored}),
             averages AS ({average_ranks_sql("scored", balance, overall="0", la_core="1")}),
             pairs AS (
               SELECT p.period, i.theme, i.is_core
-              FROM (SELECT DISTINCT period, indicator FROM r WHERE n_ranked > 0) p JOIN indicators i USING (indicator)),
+              FROM (SELECT DISTINCT period, indicator FROM r WHERE n_ranked > 0) p
+              JOIN indicators i USING (indicator)),
             available AS (
               SELECT period, 0 AS theme, count(*) AS n_available FROM pairs GROUP BY period
               UNION ALL SELECT period, 1, count(*) FROM pairs WHERE is_core GROUP BY period
@@ -204,25 +231,7 @@ def positions(
                         THEN rank() OVER (PARTITION BY k.period, k.theme ORDER BY k.key) END AS position,
                    count(*) FILTER (WHERE k.eligible) OVER (PARTITION BY k.period, k.theme) AS n_positioned
             FROM keyed k JOIN periods USING (period) JOIN authorities USING (authority_code)
-            ORDER BY period_order, k.theme, position NULLS LAST, authority_order""",
-        tables,
-    )
-
-    p = sql.integers(result, "period")
-    frame = {"period": np.asarray(period_labels, dtype=object)[p]}
-    if period_starts is not None:
-        frame["period_start"] = period_starts[p]
-    frame |= {
-        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[sql.integers(result, "theme")],
-        "authority_code": np.asarray(authority_labels, dtype=object)[sql.integers(result, "authority_code")],
-        "average_rank": sql.numbers(result, "average_rank"),
-        "n_indicators": sql.integers(result, "n_indicators"),
-        "n_available": sql.integers(result, "n_available"),
-        "coverage": sql.numbers(result, "coverage"),
-        "position": nullable_int(sql.numbers(result, "position")),
-        "n_positioned": sql.integers(result, "n_positioned"),
-    }
-    return pd.DataFrame(frame)
+            ORDER BY period_order, k.theme, position NULLS LAST, authority_order"""
 
 
 def average_ranks_sql(scored: str, balance: str, overall: str = f"'{OVERALL}'", la_core: str = f"'{LA_CORE}'") -> str:
@@ -337,7 +346,7 @@ def scaled_ranks(rank: np.ndarray, n_ranked: np.ndarray, n_group: np.ndarray | i
 # ---------------------------------------------------------------------------------------
 
 
-def _indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
+def indicator_themes(indicators: pd.DataFrame) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Return (theme names A-Z, theme code per indicator row, is_core per indicator row), checked:
     every indicator has a theme, and none is named ``Overall`` or ``LA Core`` (UnknownThemeError)."""
     theme = indicators["theme"]
@@ -375,7 +384,7 @@ def _periods(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray | 
     return code, labels, starts, place
 
 
-def _label_order(labels: pd.Index | np.ndarray) -> np.ndarray:
+def label_order(labels: pd.Index | np.ndarray) -> np.ndarray:
     """Return each label's place in A-Z order (as text)."""
     order = np.argsort(np.asarray(labels, dtype=object).astype(str), kind="stable")
     place = np.empty(len(order), dtype=np.int64)

@@ -97,15 +97,7 @@ def indicator_ranks(
     used = np.bincount(indicator[indicator >= 0], minlength=len(indicator_ids)) > 0
     require_known_indicators(np.asarray(indicator_ids, dtype=object)[used], polarity.index, "values")
     ranked = sql.run(
-        f"""WITH keyed AS (
-              SELECT v.row, v.indicator_period, {ranking_key_sql("v.value", "i", decimals)} AS key
-              FROM v JOIN indicators i USING (indicator)
-              WHERE i.polarity <> 'none')
-            SELECT row,
-                   CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
-                   count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
-            FROM keyed
-            WINDOW cell AS (PARTITION BY indicator_period ORDER BY key)""",
+        ranks_sql("v", "indicators", "indicator_period", ["row"], decimals),
         {
             "v": sql.arrow_table(
                 {
@@ -145,6 +137,26 @@ def indicator_ranks(
         "quartile": nullable_int(quartile(rank, n_ranked)),
     }
     return pd.DataFrame(columns, copy=False)  # every array is new: no need to copy again
+
+
+def ranks_sql(values: str, indicators: str, cell: str, columns: Sequence[str], decimals: int | None = None) -> str:
+    """Return the SQL of every ranked row's ``rank`` (1 = best, ties share the lowest, NULL when
+    the value is missing) and ``n_ranked`` (rows ranked in its cell), beside ``columns`` of ``values``.
+
+    ``values`` names rows with ``indicator`` (the key of ``indicators``, a ``polarity_table``),
+    ``value`` and the columns ``cell`` (the SQL of the partition: one indicator in one period)
+    reads; rows of ``none`` polarity are left out.
+    """
+    selected = "".join(f"{column}, " for column in columns)
+    return f"""WITH keyed AS (
+          SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
+          FROM {values} v JOIN {indicators} i USING (indicator)
+          WHERE i.polarity <> 'none')
+        SELECT {selected}
+               CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
+               count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
+        FROM keyed
+        WINDOW cell AS (PARTITION BY {cell} ORDER BY key)"""
 
 
 def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> np.ndarray:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.errors import BadArgumentError
 from benchmarking.method import ranking, sql
@@ -94,16 +95,26 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
             {"indicator_id": np.asarray(basket.weights.index, dtype=object), "weight": basket.weights.to_numpy(float)}
         )
     query = rests_on_sql("ranks", "indicators", None if basket.is_all else "weights", balance)
-    result = sql.run(query + " ORDER BY period, theme, authority_code", tables).to_pandas()
-    result["rests_on_indicators"] = result["rests_on_indicators"].astype("int64")
-    result["largest_theme"] = result["largest_theme"].astype(object).where(result["largest_theme"].notna(), None)
-    return result[list(REST_COLUMNS)]
+    return rests_table(sql.run(query + " ORDER BY period, theme, authority_code", tables))
+
+
+def rests_table(result: pa.Table) -> pd.DataFrame:
+    """Return the rows of ``baskets.rests_on_sql`` as the frame ``rests_on_frame`` returns (``REST_COLUMNS``)."""
+    frame = result.to_pandas()
+    frame["rests_on_indicators"] = frame["rests_on_indicators"].astype("int64")
+    frame["largest_theme"] = frame["largest_theme"].astype(object).where(frame["largest_theme"].notna(), None)
+    return frame[list(REST_COLUMNS)]
 
 
 def with_rests_on(frame: pd.DataFrame, ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket, balance: str):
     """Return position rows with ``rests_on_indicators`` (0 when none ranked), ``largest_theme`` and
     ``largest_theme_share`` added from ``rests_on_frame``, in the rows' order."""
-    rests = rests_on_frame(ranks, indicators, basket, balance)
+    return add_rests_on(frame, rests_on_frame(ranks, indicators, basket, balance))
+
+
+def add_rests_on(frame: pd.DataFrame, rests: pd.DataFrame) -> pd.DataFrame:
+    """Return position rows with the columns of ``rests`` (``rests_table``) added, 0 indicators when
+    none ranked, in the rows' order."""
     merged = frame.merge(rests, on=["period", "theme", "authority_code"], how="left", validate="many_to_one")
     merged["rests_on_indicators"] = merged["rests_on_indicators"].fillna(0).astype("int64")
     merged.index = frame.index

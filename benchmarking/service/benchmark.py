@@ -158,12 +158,12 @@ def compute(
             basket=basket,
             balance=balance,
         )
-        ranks = _with_rows(ranks, outside_ranks)
-        theme_positions = _positions_in_order(_with_rows(theme_positions, outside_positions))
+        ranks = with_rows(ranks, outside_ranks)
+        theme_positions = positions_in_order(with_rows(theme_positions, outside_positions))
         for name, (rank, by, highest_first) in context_of.items():
             own = rank(outside).drop(columns=["rank", "n_ranked"])
             placed = beside.context_beside(context_ranks[name], own, by, highest_first=highest_first)
-            context_ranks[name] = _with_rows(context_ranks[name], placed)
+            context_ranks[name] = with_rows(context_ranks[name], placed)
     vintage = currency.vintages(ranking.restrict_to_group(reporting, members))
 
     def travel_frame() -> pd.DataFrame:
@@ -184,7 +184,7 @@ def compute(
     )
 
 
-def _positions_in_order(frame: pd.DataFrame) -> pd.DataFrame:
+def positions_in_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Return positions in the engine's order (period, theme, position) with the row beside
     the group after the members it would tie with."""
     period = pd.factorize(frame["period"])[0]
@@ -194,7 +194,7 @@ def _positions_in_order(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)
 
 
-def _with_rows(members: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
+def with_rows(members: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
     """Return the members' rows followed by the rows of the authority beside the group."""
     if outside.empty:
         return members

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.errors import BadPeriodError, UnknownAuthorityError
-from benchmarking.method import currency
+from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
 from benchmarking.store import Store
 
@@ -39,6 +40,8 @@ class Catalogue:
     )
     baskets: pd.DataFrame = field(default_factory=empty_baskets)
     """The stored baskets (``method.baskets``): one row per basket and indicator."""
+    value_labels: tuple[str, ...] | None = None
+    """The period labels holding a value, when the values were left in the store (``values`` empty)."""
 
     def basket_names(self) -> dict[str, str]:
         """Return basket id -> name: "All published" first, then the stored baskets A-Z."""
@@ -58,6 +61,8 @@ class Catalogue:
     @functools.cached_property
     def calendar(self) -> currency.ReportingCalendar:
         """The reporting periods (see ``currency``) built from every period with a value."""
+        if self.value_labels is not None:
+            return currency.reporting_calendar(self.value_labels)
         return currency.reporting_calendar(self.values.loc[self.values["value"].notna(), "period"].unique())
 
     @functools.cached_property
@@ -70,15 +75,20 @@ class Catalogue:
         """Return per reporting period with a value of a ranked indicator, the share of those
         indicators whose figures are published for that period itself (``years_older`` 0).
 
-        Periods that hold only context indicators (polarity 'none') are not in it. Vectorised
-        over the values: one ``isin`` and one group-by on the label columns, no loop over rows.
+        Periods that hold only context indicators (polarity 'none') are not in it. One DuckDB
+        query over the reporting values (``currency.current_shares_sql``), no loop over rows.
         """
         ranked = self.indicators.loc[self.indicators["polarity"] != "none", "id"]
         values = self.reporting_values
-        used = values.loc[values["indicator_id"].isin(ranked) & values["value"].notna()]
-        # years_older is one number per indicator and period (its vintage): take it once per pair.
-        per_indicator = used.groupby(["period", "indicator_id"], sort=False)["years_older"].first()
-        return (per_indicator == 0).groupby(level="period", sort=False).mean()
+        columns = ("indicator_id", "period", "value", "years_older")
+        shares = sql.run(
+            currency.current_shares_sql("reporting", "ranked"),
+            {
+                "reporting": sql.arrow_table({name: values[name] for name in columns}),
+                "ranked": sql.arrow_table({"id": ranked.to_numpy(dtype=object)}),
+            },
+        )
+        return period_shares(shares)
 
     @functools.cached_property
     def period_labels(self) -> list[str]:
@@ -87,8 +97,7 @@ class Catalogue:
         Periods that hold only context indicators (polarity 'none') give no position, so
         they are not offered.
         """
-        present = set(self._current_shares.index)  # the few distinct labels
-        return [p for p in self.calendar.labels if p in present]
+        return offered_periods(self.calendar, self._current_shares)
 
     @functools.cached_property
     def default_period(self) -> str | None:
@@ -120,11 +129,7 @@ class Catalogue:
 
     def require_period(self, period: str | None) -> str:
         """Return ``period`` when the store has values for it; else raise BadPeriodError listing the periods."""
-        if period not in self.period_labels:
-            raise BadPeriodError(
-                f"no values for period {period!r}; periods in the store: {', '.join(self.period_labels)}"
-            )
-        return period
+        return period_offered(period, self.period_labels)
 
     def default_focus(self) -> str:
         """Return the focus authority saved in the store, else Leicestershire, else the first."""
@@ -134,10 +139,32 @@ class Catalogue:
         return str(self.authorities["code"].iloc[0])
 
 
-def load_catalogue(store: Store | Path | str) -> Catalogue:
-    """Return every table the benchmark needs, read from the store (or the store at a path) in one connection."""
+def period_offered(period: str | None, labels: list[str]) -> str:
+    """Return ``period`` when it is one of ``labels``; else raise BadPeriodError listing them."""
+    if period not in labels:
+        raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(labels)}")
+    return period
+
+
+def period_shares(shares: pa.Table) -> pd.Series:
+    """Return the result of ``currency.current_shares_sql`` as a Series: share by period label."""
+    return pd.Series(sql.numbers(shares, "share"), index=pd.Index(shares.column("period").to_pylist(), name="period"))
+
+
+def offered_periods(calendar: currency.ReportingCalendar, shares: pd.Series) -> list[str]:
+    """Return the reporting periods of ``calendar`` that ``shares`` (``period_shares``) holds, oldest first."""
+    present = set(shares.index)  # the few distinct labels
+    return [p for p in calendar.labels if p in present]
+
+
+def load_catalogue(store: Store | Path | str, values: bool = True) -> Catalogue:
+    """Return every table the benchmark needs, read from the store (or the store at a path) in one connection.
+
+    ``values=False`` leaves the values in the store (the catalogue's ``values`` is empty, and so
+    are its periods): for the exports that run the method on the store's tables (``service.store_positions``).
+    """
     store = store if isinstance(store, Store) else Store(store)
-    frames = store.catalogue_frames()
+    frames = store.catalogue_frames(values=values)
     if frames.get("baskets") is None:
         frames["baskets"] = empty_baskets()
     return Catalogue(**frames)

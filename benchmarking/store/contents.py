@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,10 @@ VALUES_SQL = (
 VALUES_ORDER = " ORDER BY v.indicator_id, v.authority_code, p.start_date"  # the engine's fast path
 
 
+VALUE_LABELS_SQL = "SELECT DISTINCT period FROM indicator_value WHERE value IS NOT NULL AND period IS NOT NULL"
+"""The period labels that hold a value: what the reporting calendar is built from."""
+
+
 def read_values(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
     """Return the rows of a query over millions of values as a DataFrame, fetched through Arrow.
 
@@ -95,15 +100,20 @@ def read_values(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
     return con.sql(sql, params=params or None).to_arrow_table().to_pandas()
 
 
-def read_catalogue_frames(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def read_catalogue_frames(con: duckdb.DuckDBPyConnection, values: bool = True) -> dict[str, object]:
     """Return every table a benchmark reads, on an open connection: a frame per table
-    (``notes`` None when the store predates the note table) and ``settings`` as a dict."""
+    (``notes`` None when the store predates the note table) and ``settings`` as a dict.
+
+    ``values=False`` leaves the millions of values in the store (an empty ``values`` frame, and
+    ``value_labels``: the labels that hold a value): for the exports that run the method on the
+    store's own tables (``StoreQueries``).
+    """
     read = lambda sql: con.execute(sql).df()  # noqa: E731
     tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     return {
         "authorities": read("SELECT * FROM authority ORDER BY name"),
         "indicators": read("SELECT * FROM indicator ORDER BY theme, id"),
-        "values": read_values(con, VALUES_SQL + VALUES_ORDER),
+        "values": read_values(con, VALUES_SQL + (VALUES_ORDER if values else " WHERE FALSE")),
         "spend": read("SELECT * FROM spend"),
         "funding": read("SELECT * FROM funding"),
         "deprivation": read("SELECT * FROM deprivation"),
@@ -114,4 +124,31 @@ def read_catalogue_frames(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "datasets": read("SELECT * FROM dataset ORDER BY id DESC"),
         "notes": read("SELECT * FROM note ORDER BY indicator_id, authority_code, period") if "note" in tables else None,
         "baskets": read("SELECT * FROM basket ORDER BY basket_id, indicator_id") if "basket" in tables else None,
-    }
+    } | ({} if values else {"value_labels": tuple(label for (label,) in con.execute(VALUE_LABELS_SQL).fetchall())})
+
+
+class StoreQueries:
+    """Queries the method wrote, run on one read-only connection to the store's tables: the
+    method's rules where the values live, bringing back only what an export needs."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self._con = con
+        con.execute("SET python_enable_replacements = false")  # only the tables registered here
+
+    def register(self, tables: dict[str, pa.Table]) -> None:
+        """Make each Arrow table (name -> table) readable by name in the queries that follow; return None."""
+        for name, table in tables.items():
+            self._con.register(name, table)
+
+    def view(self, name: str, query: str) -> None:
+        """Name ``query`` as the temporary view ``name`` for the queries that follow; return None."""
+        self._con.execute(f"CREATE TEMP VIEW {name} AS {query}")
+
+    def keep(self, name: str, query: str) -> None:
+        """Hold the result of ``query`` as the temporary table ``name`` (gone when the connection
+        closes; the store file is not written); return None."""
+        self._con.execute(f"CREATE TEMP TABLE {name} AS {query}")
+
+    def arrow(self, query: str) -> pa.Table:
+        """Return the result of ``query`` as an Arrow table."""
+        return self._con.sql(query).to_arrow_table()

@@ -31,6 +31,7 @@ from benchmarking.store.contents import (
     VALUES_ORDER,
     VALUES_SQL,
     StoreContents,
+    StoreQueries,
     read_catalogue_frames,
     read_contents,
     read_values,
@@ -344,8 +345,15 @@ class Store:
         indicators = {r[0] for r in con.execute("SELECT id FROM indicator").fetchall()}
         return authorities, indicators
 
-    def catalogue_frames(self) -> dict[str, object]:
+    def catalogue_frames(self, values: bool = True) -> dict[str, object]:
         """Return every table a benchmark reads, in one connection: a frame per table
-        (``notes`` None when the store predates the note table) and ``settings`` as a dict."""
+        (``notes`` None when the store predates the note table) and ``settings`` as a dict;
+        ``values=False`` leaves the values in the store (an empty frame)."""
         with self.reading() as con:
-            return read_catalogue_frames(con)
+            return read_catalogue_frames(con, values=values)
+
+    @contextlib.contextmanager
+    def querying(self) -> Iterator[StoreQueries]:
+        """Yield a ``StoreQueries`` on one read-only connection: the method's queries over the store's tables."""
+        with self.reading() as con:
+            yield StoreQueries(con)
