@@ -132,14 +132,15 @@ def rests_on_sql(
     return f"""
         WITH counted AS (
           SELECT r.period, r.authority_code, i.theme AS part, coalesce(i.is_core, FALSE) AS is_core,
-                 ({weight})::DOUBLE AS weight
+                 count(*) AS n, fsum(({weight})::DOUBLE) AS weight
           FROM {ranks} r JOIN {indicators} i ON i.id = r.indicator_id {join}
-          WHERE r.ranked AND i.theme IS NOT NULL AND r.period IS NOT NULL AND r.authority_code IS NOT NULL),
+          WHERE r.ranked AND i.theme IS NOT NULL AND r.period IS NOT NULL AND r.authority_code IS NOT NULL
+          GROUP BY r.period, r.authority_code, i.theme, coalesce(i.is_core, FALSE)),
         parts AS (
-          SELECT period, theme, authority_code, part, count(*) AS n, fsum(weight) AS weight
-          FROM (SELECT period, {overall} AS theme, authority_code, part, weight FROM counted
-                UNION ALL SELECT period, {la_core}, authority_code, part, weight FROM counted WHERE is_core
-                UNION ALL SELECT period, part, authority_code, part, weight FROM counted)
+          SELECT period, theme, authority_code, part, sum(n) AS n, fsum(weight) AS weight
+          FROM (SELECT period, {overall} AS theme, authority_code, part, n, weight FROM counted
+                UNION ALL SELECT period, {la_core}, authority_code, part, n, weight FROM counted WHERE is_core
+                UNION ALL SELECT period, part, authority_code, part, n, weight FROM counted)
           GROUP BY period, theme, authority_code, part),
         shared AS (
           SELECT *, {part_weight} / fsum({part_weight}) OVER cell AS share, sum(n) OVER cell AS total,

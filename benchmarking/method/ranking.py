@@ -148,15 +148,20 @@ def ranks_sql(values: str, indicators: str, cell: str, columns: Sequence[str], d
     reads; rows of ``none`` polarity are left out.
     """
     selected = "".join(f"{column}, " for column in columns)
-    return f"""WITH keyed AS (
-          SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
-          FROM {values} v JOIN {indicators} i USING (indicator)
-          WHERE i.polarity <> 'none')
+    return f"""WITH keyed AS ({keyed_sql(values, indicators, decimals)})
         SELECT {selected}
                CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
                count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
         FROM keyed
         WINDOW cell AS (PARTITION BY {cell} ORDER BY key)"""
+
+
+def keyed_sql(values: str, indicators: str, decimals: int | None = None) -> str:
+    """Return the SQL of the rows of ``values`` that are ranked (polarity not ``none``) with their
+    ranking ``key`` (``ranking_key_sql``; NULL when unranked), joined to ``indicators`` by ``indicator``."""
+    return f"""SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
+          FROM {values} v JOIN {indicators} i USING (indicator)
+          WHERE i.polarity <> 'none'"""
 
 
 def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> np.ndarray:

@@ -55,90 +55,96 @@ def store_positions(
     indicators = catalogue.indicators
     polarity, midpoint = indicator_polarities(indicators)
     theme_names, theme_of, core_of = indicator_themes(indicators)
+    # Labels become integer codes (rows of these small tables): the queries group, sort and
+    # join millions of rows on numbers, and the few labels are named again at the end.
     ids = np.asarray(indicators["id"], dtype=object)
     codes = np.asarray(catalogue.authorities["code"], dtype=object)
+    calendar = catalogue.calendar
+    labels = np.asarray(calendar.periods["label"], dtype=object)
     weighted = basket is not None and not basket.is_all
+    weight = basket.weights.reindex(ids).fillna(0.0).to_numpy(float) if weighted else np.ones(len(ids))
     with store.querying() as queries:
         published = queries.arrow(PUBLISHED_SQL).to_pandas()
-        calendar = catalogue.calendar
         vintage, moves = currency.vintage_table(published, calendar)
+        indicator = np.arange(len(ids))
         tables = {
             "vintage": sql.arrow_table({name: vintage[name] for name in vintage.columns}),
-            "reporting_periods": sql.arrow_table(
-                {"label": calendar.periods["label"], "start_date": calendar.periods["start_date"]}
-            ),
-            "members": sql.arrow_table({"code": np.asarray(group.members, dtype=object)}),
-            "beside": sql.arrow_table({"code": np.asarray([group.beside] if group.beside else [], dtype=object)}),
+            "reporting_periods": sql.arrow_table({"label": labels, "start_date": calendar.periods["start_date"]}),
+            "indicator_codes": sql.arrow_table({"indicator": indicator, "code": ids}),
             "polarity": sql.arrow_table(
                 {
-                    "indicator": np.asarray(polarity.index, dtype=object),
-                    "id": np.asarray(polarity.index, dtype=object),
+                    "indicator": indicator,
+                    "id": indicator,
                     "polarity": polarity.to_numpy(dtype=object),
                     "target_midpoint": midpoint.to_numpy(dtype=float),
                 }
             ),
             "ranked_indicators": sql.arrow_table({"id": ids[(indicators["polarity"] != "none").to_numpy()]}),
-            "indicators": sql.arrow_table({"indicator": ids, "theme": theme_of + 2, "is_core": core_of}),
-            "rest_indicators": sql.arrow_table({"id": ids, "theme": indicators["theme"], "is_core": core_of}),
+            "indicators": sql.arrow_table({"indicator": indicator, "theme": theme_of + 2, "is_core": core_of}),
+            "rest_indicators": sql.arrow_table({"id": indicator, "theme": indicators["theme"], "is_core": core_of}),
+            "weights": sql.arrow_table({"indicator_id": indicator, "weight": weight}),
             "periods": sql.arrow_table(
-                {"period": calendar.periods["label"], "period_order": np.arange(len(calendar.periods))}
+                {"period": np.arange(len(labels)), "code": labels, "period_order": np.arange(len(labels))}
             ),
-            "authorities": sql.arrow_table({"authority_code": codes, "authority_order": label_order(codes)}),
+            "authorities": sql.arrow_table(
+                {
+                    "authority_code": np.arange(len(codes)),
+                    "code": codes,
+                    "authority_order": label_order(codes),
+                    "member": np.isin(codes, np.asarray(group.members, dtype=object)),
+                    "beside": codes == group.beside,
+                }
+            ),
         }
-        if weighted:
-            tables["weights"] = sql.arrow_table(
-                {"indicator_id": np.asarray(basket.weights.index, dtype=object), "weight": basket.weights.to_numpy()}
-            )
         queries.register(tables)
         queries.view(
             "reporting",
             currency.reporting_values_sql("indicator_value", "vintage", "reporting_periods", moves, ["value"]),
         )
         shares = period_shares(queries.arrow(currency.current_shares_sql("reporting", "ranked_indicators")))
-        chosen = "SELECT * FROM reporting" + (" SEMI JOIN weights USING (indicator_id)" if weighted else "")
-        queries.view("chosen", chosen)
-        member_rows = "(SELECT indicator_id AS indicator, * FROM chosen SEMI JOIN members ON code = authority_code)"
-        columns = ["indicator_id", "authority_code", "period", "value"]
-        queries.keep("ranked", ranks_sql(member_rows, "polarity", "indicator, period", columns))
-        weight = "coalesce(w.weight, 0.0)" if weighted else "1.0"
+        chosen = "SELECT * FROM reporting" + (" SEMI JOIN basket USING (indicator_id)" if weighted else "")
+        if weighted:
+            queries.register({"basket": sql.arrow_table({"indicator_id": np.asarray(basket.weights.index, object)})})
+        coded = f"""SELECT i.indicator, i.indicator AS indicator_id, a.authority_code, p.period,
+                           p.period * {len(ids)} + i.indicator AS indicator_period, c.value
+                    FROM ({chosen}) c JOIN indicator_codes i ON i.code = c.indicator_id
+                    JOIN authorities a ON a.code = c.authority_code JOIN periods p ON p.code = c.period"""
+        queries.view("member_values", coded + " WHERE a.member")
+        columns = ["indicator", "authority_code", "period"]
+        queries.keep("ranked", ranks_sql("member_values", "polarity", "indicator_period", columns))
         queries.view(
             "r",
-            f"""SELECT k.indicator_id AS indicator, k.authority_code, k.period, k.rank, k.n_ranked,
-                       ({weight})::DOUBLE AS weight
-                FROM ranked k {"LEFT JOIN weights w USING (indicator_id)" if weighted else ""}""",
+            """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
+               FROM ranked k JOIN weights w ON w.indicator_id = k.indicator""",
         )
-        members = _positions_frame(
-            queries.arrow(positions_sql(scaled, None, min_coverage, balance)), [OVERALL, LA_CORE, *theme_names]
-        )
+        named = {"themes": [OVERALL, LA_CORE, *theme_names], "periods": labels, "authorities": codes}
+        members = _named(queries.arrow(positions_sql(scaled, None, min_coverage, balance)), named)
         outside = None
-        rest_rows = "SELECT indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
+        rest_rows = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
         if group.beside is not None:
+            in_order = ", row_number() OVER (ORDER BY c.indicator_id, c.period_start) - 1 AS row"
             queries.view(
                 "outside",
-                """SELECT row_number() OVER (ORDER BY c.indicator_id, c.period_start) - 1 AS row,
-                          c.indicator_id, c.authority_code, c.period, c.value
-                   FROM chosen c SEMI JOIN beside b ON b.code = c.authority_code
-                   JOIN polarity p ON p.id = c.indicator_id WHERE p.polarity <> 'none'""",
+                coded.replace(", c.value", ", c.value" + in_order)
+                + " JOIN polarity o ON o.indicator = i.indicator WHERE a.beside AND o.polarity <> 'none'",
             )
             placed = queries.arrow(
                 f"""SELECT o.indicator_id, o.authority_code, o.period, b.rank, b.n_ranked
-                    FROM outside o JOIN ({ranks_beside_sql("ranked", "outside", "polarity")}) b USING (row)
+                    FROM outside o JOIN ({ranks_beside_sql("member_values", "outside", "polarity")}) b USING (row)
                     ORDER BY o.row"""
             )
+            queries.register({"outside_ranked": _ranked_rows(placed)})
+            rest_rows += " UNION ALL SELECT * FROM outside_ranked"
             outside = pd.DataFrame(
                 {
-                    "indicator_id": placed.column("indicator_id").to_numpy(zero_copy_only=False),
-                    "authority_code": placed.column("authority_code").to_numpy(zero_copy_only=False),
-                    "period": placed.column("period").to_numpy(zero_copy_only=False),
+                    "indicator_id": ids[sql.integers(placed, "indicator_id")],
+                    "authority_code": codes[sql.integers(placed, "authority_code")],
+                    "period": labels[sql.integers(placed, "period")],
                     "rank": nullable_int(sql.numbers(placed, "rank")),
                     "n_ranked": sql.integers(placed, "n_ranked"),
                 }
             )
-            queries.register({"outside_ranked": _ranked_rows(outside)})
-            rest_rows += " UNION ALL SELECT * FROM outside_ranked"
-        rests = rests_table(
-            queries.arrow(rests_on_sql(f"({rest_rows})", "rest_indicators", "weights" if weighted else None, balance))
-        )
+        rests = queries.arrow(rests_on_sql(f"({rest_rows})", "rest_indicators", "weights", balance))
     result = mark_members(members)
     if outside is not None:
         extra = positions_beside(
@@ -151,16 +157,20 @@ def store_positions(
             balance=balance,
         )
         result = positions_in_order(with_rows(result, extra))
+    rests = rests_table(rests).assign(
+        period=lambda f: labels[f["period"].to_numpy(np.int64)],
+        authority_code=lambda f: codes[f["authority_code"].to_numpy(np.int64)],
+    )
     return add_rests_on(result, rests), offered_periods(calendar, shares)
 
 
-def _positions_frame(result: pa.Table, theme_names: list[str]) -> pd.DataFrame:
-    """Return the rows of ``positions_sql`` as the frame ``positions`` returns (theme codes named)."""
+def _named(result: pa.Table, named: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Return the rows of ``positions_sql`` over codes as the frame ``positions`` returns (labels named)."""
     return pd.DataFrame(
         {
-            "period": result.column("period").to_numpy(zero_copy_only=False),
-            "theme": np.array(theme_names, dtype=object)[sql.integers(result, "theme")],
-            "authority_code": result.column("authority_code").to_numpy(zero_copy_only=False),
+            "period": named["periods"][sql.integers(result, "period")],
+            "theme": np.asarray(named["themes"], dtype=object)[sql.integers(result, "theme")],
+            "authority_code": named["authorities"][sql.integers(result, "authority_code")],
             "average_rank": sql.numbers(result, "average_rank"),
             "n_indicators": sql.integers(result, "n_indicators"),
             "n_available": sql.integers(result, "n_available"),
@@ -171,13 +181,13 @@ def _positions_frame(result: pa.Table, theme_names: list[str]) -> pd.DataFrame:
     )
 
 
-def _ranked_rows(ranks: pd.DataFrame) -> pa.Table:
-    """Return the rows ``rests_on_sql`` reads (indicator_id, authority_code, period, ranked) of a ranks frame."""
-    return sql.arrow_table(
+def _ranked_rows(placed: pa.Table) -> pa.Table:
+    """Return the rows ``rests_on_sql`` reads (indicator_id, authority_code, period, ranked) of would-be ranks."""
+    return pa.table(
         {
-            "indicator_id": ranks["indicator_id"],
-            "authority_code": ranks["authority_code"],
-            "period": ranks["period"],
-            "ranked": ranks["rank"].notna().to_numpy(),
+            "indicator_id": placed.column("indicator_id"),
+            "authority_code": placed.column("authority_code"),
+            "period": placed.column("period"),
+            "ranked": placed.column("rank").is_valid(),
         }
     )
