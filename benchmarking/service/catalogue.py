@@ -40,8 +40,9 @@ class Catalogue:
     )
     baskets: pd.DataFrame = field(default_factory=empty_baskets)
     """The stored baskets (``method.baskets``): one row per basket and indicator."""
-    value_labels: tuple[str, ...] | None = None
-    """The period labels holding a value, when the values were left in the store (``values`` empty)."""
+    published: pd.DataFrame | None = None
+    """The distinct (indicator_id, source_period) pairs holding a value, when the values were left
+    in the store (``values`` empty): the calendar and the vintages are worked out from them."""
 
     def basket_names(self) -> dict[str, str]:
         """Return basket id -> name: "All published" first, then the stored baskets A-Z."""
@@ -61,8 +62,8 @@ class Catalogue:
     @functools.cached_property
     def calendar(self) -> currency.ReportingCalendar:
         """The reporting periods (see ``currency``) built from every period with a value."""
-        if self.value_labels is not None:
-            return currency.reporting_calendar(self.value_labels)
+        if self.published is not None:
+            return currency.reporting_calendar(self.published["source_period"].unique())
         return currency.reporting_calendar(self.values.loc[self.values["value"].notna(), "period"].unique())
 
     @functools.cached_property

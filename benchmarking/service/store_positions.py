@@ -27,12 +27,7 @@ from benchmarking.service.basket_sensitivity import add_rests_on, rests_table
 from benchmarking.service.benchmark import positions_in_order, with_rows
 from benchmarking.service.catalogue import Catalogue, offered_periods, period_shares
 from benchmarking.store import Store
-
-PUBLISHED_SQL = (
-    "SELECT DISTINCT indicator_id, period AS source_period FROM indicator_value "
-    "WHERE value IS NOT NULL AND indicator_id IS NOT NULL AND period IS NOT NULL"
-)
-"""The distinct (indicator, published label) pairs that hold a value: what the vintages are worked out from."""
+from benchmarking.store.contents import PUBLISHED_SQL
 
 
 def store_positions(
@@ -64,7 +59,9 @@ def store_positions(
     weighted = basket is not None and not basket.is_all
     weight = basket.weights.reindex(ids).fillna(0.0).to_numpy(float) if weighted else np.ones(len(ids))
     with store.querying() as queries:
-        published = queries.arrow(PUBLISHED_SQL).to_pandas()
+        published = catalogue.published
+        if published is None:  # a catalogue with its values: the pairs are read from them
+            published = queries.arrow(PUBLISHED_SQL).to_pandas()
         vintage, moves = currency.vintage_table(published, calendar)
         indicator = np.arange(len(ids))
         tables = {

@@ -86,8 +86,12 @@ VALUES_SQL = (
 VALUES_ORDER = " ORDER BY v.indicator_id, v.authority_code, p.start_date"  # the engine's fast path
 
 
-VALUE_LABELS_SQL = "SELECT DISTINCT period FROM indicator_value WHERE value IS NOT NULL AND period IS NOT NULL"
-"""The period labels that hold a value: what the reporting calendar is built from."""
+PUBLISHED_SQL = (
+    "SELECT DISTINCT indicator_id, period AS source_period FROM indicator_value "
+    "WHERE value IS NOT NULL AND indicator_id IS NOT NULL AND period IS NOT NULL"
+)
+"""The distinct (indicator, published label) pairs that hold a value: what the reporting calendar
+and the vintages are worked out from when the values stay in the store."""
 
 
 def read_values(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
@@ -105,8 +109,8 @@ def read_catalogue_frames(con: duckdb.DuckDBPyConnection, values: bool = True) -
     (``notes`` None when the store predates the note table) and ``settings`` as a dict.
 
     ``values=False`` leaves the millions of values in the store (an empty ``values`` frame, and
-    ``value_labels``: the labels that hold a value): for the exports that run the method on the
-    store's own tables (``StoreQueries``).
+    ``published``: the distinct indicator and label pairs that hold a value): for the exports
+    that run the method on the store's own tables (``StoreQueries``).
     """
     read = lambda sql: con.execute(sql).df()  # noqa: E731
     tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -124,7 +128,7 @@ def read_catalogue_frames(con: duckdb.DuckDBPyConnection, values: bool = True) -
         "datasets": read("SELECT * FROM dataset ORDER BY id DESC"),
         "notes": read("SELECT * FROM note ORDER BY indicator_id, authority_code, period") if "note" in tables else None,
         "baskets": read("SELECT * FROM basket ORDER BY basket_id, indicator_id") if "basket" in tables else None,
-    } | ({} if values else {"value_labels": tuple(label for (label,) in con.execute(VALUE_LABELS_SQL).fetchall())})
+    } | ({} if values else {"published": con.sql(PUBLISHED_SQL).to_arrow_table().to_pandas()})
 
 
 class StoreQueries:
