@@ -28,42 +28,35 @@ from benchmarking.errors import BadPeriodError
 if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
     import pandas as pd
 
-    from benchmarking.service.benchmark import Benchmark
-    from benchmarking.service.catalogue import Catalogue
 
-
-def _benchmark(args: argparse.Namespace) -> tuple[Catalogue, Benchmark, list[str]]:
+def _in_store(args: argparse.Namespace) -> tuple:
+    """Return (store, catalogue without values, group, basket, balance) the command names."""
+    from benchmarking.method.baskets import require_balance, resolve_basket
     from benchmarking.service.basket_sensitivity import basket_choice
-    from benchmarking.service.benchmark import benchmark_for
+    from benchmarking.service.benchmark import comparator_group
     from benchmarking.service.catalogue import load_catalogue
     from benchmarking.store import Store, default_db_path
 
-    catalogue = load_catalogue(Store(args.db or default_db_path()))
-    bench = benchmark_for(
-        catalogue,
-        args.group,
-        args.focus,
-        scaled=args.scaled,
-        min_coverage=args.min_coverage,
-        basket=basket_choice(catalogue, getattr(args, "basket", None)),
-        balance=getattr(args, "balance", None),
-    )
-    chosen = _chosen_periods(args, catalogue.period_labels)
-    return catalogue, bench, chosen
+    store = Store(args.db or default_db_path())
+    catalogue = load_catalogue(store, values=False)
+    group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
+    basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
+    return store, catalogue, group, basket, require_balance(getattr(args, "balance", None))
 
 
 def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
     """Return the indicator ranks the command writes (one period or all), in the engine's rank
-    columns, ``in_group``, ``basket`` and ``balance``."""
+    columns, ``in_group``, ``basket`` and ``balance``.
+
+    Computed in the store (``service.store_positions.store_ranks``), already in the export's order.
+    """
     from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.ranking import RANK_COLUMNS
+    from benchmarking.service.store_positions import store_ranks
 
-    _, bench, periods = _benchmark(args)
-    ranks = bench.ranks[bench.ranks["period"].isin(periods)]
-    order = ["period_start", "indicator_id", "rank", IN_GROUP, "authority_code"]
-    ranks = ranks.sort_values(order, ascending=[True, True, True, False, True])  # members first on a tie
-    ranks = ranks[[*RANK_COLUMNS, IN_GROUP]].reset_index(drop=True)
-    return ranks.assign(basket=bench.basket.label(), balance=bench.balance)
+    store, catalogue, group, basket, balance = _in_store(args)
+    ranks = store_ranks(store, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
+    return ranks[[*RANK_COLUMNS, IN_GROUP]].assign(basket=basket.label(), balance=balance)
 
 
 def export_positions(args: argparse.Namespace) -> pd.DataFrame:
@@ -72,20 +65,12 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
 
     Computed in the store (``service.store_positions``): the values never leave DuckDB.
     """
-    from benchmarking.method.baskets import require_balance, resolve_basket
     from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.positions import POSITION_COLUMNS
-    from benchmarking.service.basket_sensitivity import REST_COLUMNS, basket_choice
-    from benchmarking.service.benchmark import comparator_group
-    from benchmarking.service.catalogue import load_catalogue
+    from benchmarking.service.basket_sensitivity import REST_COLUMNS
     from benchmarking.service.store_positions import store_positions
-    from benchmarking.store import Store, default_db_path
 
-    store = Store(args.db or default_db_path())
-    catalogue = load_catalogue(store, values=False)
-    group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
-    basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
-    balance = require_balance(getattr(args, "balance", None))
+    store, catalogue, group, basket, balance = _in_store(args)
     positions, periods = store_positions(
         store, catalogue, group, scaled=args.scaled, min_coverage=args.min_coverage, basket=basket, balance=balance
     )

@@ -13,21 +13,23 @@ in memory for the pages (``service.benchmark.compute``), so both give the same n
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import Basket, require_balance, rests_on_sql
-from benchmarking.method.beside import mark_members, positions_beside, ranks_beside_sql
+from benchmarking.method.beside import IN_GROUP, mark_members, positions_beside, ranks_beside_sql
 from benchmarking.method.groups import ComparatorGroup
 from benchmarking.method.positions import LA_CORE, OVERALL, indicator_themes, label_order, positions_sql
-from benchmarking.method.ranking import indicator_polarities, nullable_int, ranks_sql
+from benchmarking.method.ranking import indicator_polarities, nullable_int, quartile, ranks_sql
 from benchmarking.service.basket_sensitivity import add_rests_on, rests_table
 from benchmarking.service.benchmark import positions_in_order, with_rows
 from benchmarking.service.catalogue import Catalogue, offered_periods, period_shares
 from benchmarking.store import Store
-from benchmarking.store.contents import PUBLISHED_SQL
+from benchmarking.store.contents import PUBLISHED_SQL, StoreQueries
 
 
 def store_positions(
@@ -47,6 +49,98 @@ def store_positions(
     resolve the indicators' polarity and themes.
     """
     balance = require_balance(balance)
+    with store.querying() as queries:
+        named, periods = _ranked_in_store(queries, catalogue, group, basket)
+        members = _named(queries.arrow(positions_sql(scaled, None, min_coverage, balance)), named)
+        outside = None
+        rest_rows = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
+        if group.beside is not None:
+            placed = queries.arrow(f"SELECT * EXCLUDE (row, value) FROM ({OUTSIDE_RANKS_SQL}) ORDER BY row")
+            queries.register({"outside_ranked": _ranked_rows(placed)})
+            rest_rows += " UNION ALL SELECT * FROM outside_ranked"
+            outside = pd.DataFrame(
+                {
+                    "indicator_id": named["indicators"][sql.integers(placed, "indicator_id")],
+                    "authority_code": named["authorities"][sql.integers(placed, "authority_code")],
+                    "period": named["periods"][sql.integers(placed, "period")],
+                    "rank": nullable_int(sql.numbers(placed, "rank")),
+                    "n_ranked": sql.integers(placed, "n_ranked"),
+                }
+            )
+        rests = queries.arrow(rests_on_sql(f"({rest_rows})", "rest_indicators", "weights", balance))
+    result = mark_members(members)
+    if outside is not None:
+        extra = positions_beside(
+            members,
+            outside,
+            catalogue.indicators,
+            scaled=scaled,
+            min_coverage=min_coverage,
+            basket=basket,
+            balance=balance,
+        )
+        result = positions_in_order(with_rows(result, extra))
+    rests = rests_table(rests).assign(
+        period=lambda f: named["periods"][f["period"].to_numpy(np.int64)],
+        authority_code=lambda f: named["authorities"][f["authority_code"].to_numpy(np.int64)],
+    )
+    return add_rests_on(result, rests), periods
+
+
+def store_ranks(
+    store: Store,
+    catalogue: Catalogue,
+    group: ComparatorGroup,
+    basket: Basket | None = None,
+    choose: Callable[[list[str]], list[str]] = list,
+) -> pd.DataFrame:
+    """Return the group's indicator ranks (members, and the would-be ranks of the authority beside
+    it) in the periods ``choose`` picks from those offered, computed in the store: ``RANK_COLUMNS``
+    and ``in_group``, ordered by period, indicator, rank (unranked last), members first on a tie,
+    authority code (the ranks export's order)."""
+    with store.querying() as queries:
+        _, periods = _ranked_in_store(queries, catalogue, group, basket)
+        queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
+        outside = "" if group.beside is None else f"UNION ALL SELECT * EXCLUDE (row), FALSE FROM ({OUTSIDE_RANKS_SQL})"
+        rows = queries.arrow(
+            f"""WITH every_row AS (
+                  SELECT indicator AS indicator_id, authority_code, period, value, rank, n_ranked, TRUE AS in_group
+                  FROM ranked {outside})
+                SELECT i.code AS indicator_id, a.code AS authority_code, p.code AS period,
+                       b.value, b.rank, b.n_ranked, b.in_group
+                FROM every_row b JOIN indicator_codes i ON i.indicator = b.indicator_id
+                JOIN authorities a USING (authority_code) JOIN periods p USING (period)
+                JOIN reporting_periods s ON s.label = p.code SEMI JOIN chosen_periods c ON c.code = p.code
+                ORDER BY s.start_date, i.code, b.rank NULLS LAST, b.in_group DESC, a.code"""
+        )
+    frame = rows.select(["indicator_id", "authority_code", "period"]).to_pandas()
+    rank, n_ranked = sql.numbers(rows, "rank"), sql.integers(rows, "n_ranked")
+    in_group = rows.column("in_group").to_numpy(zero_copy_only=False).astype(bool)
+    # The authority beside the group takes a quartile among the n_ranked + 1 it would share.
+    frame["value"] = sql.numbers(rows, "value")
+    frame["rank"] = nullable_int(rank)
+    frame["n_ranked"] = n_ranked
+    frame["quartile"] = nullable_int(quartile(rank, n_ranked + ~in_group))
+    frame[IN_GROUP] = in_group
+    return frame
+
+
+OUTSIDE_RANKS_SQL = f"""SELECT o.row, o.indicator_id, o.authority_code, o.period, o.value, b.rank, b.n_ranked
+    FROM outside o JOIN ({ranks_beside_sql("member_values", "outside", "polarity")}) b USING (row)"""
+"""The would-be ranks of the authority beside the group, by its value rows (``_ranked_in_store``'s relations)."""
+
+
+def _ranked_in_store(
+    queries: StoreQueries, catalogue: Catalogue, group: ComparatorGroup, basket: Basket | None
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Set up the method's relations on the store's connection and keep the members' ranks; return
+    (the labels of each code: indicators, authorities, periods, themes; the periods offered).
+
+    Relations: ``reporting`` (the values each reporting period uses), ``member_values`` and
+    ``outside`` (the members' and the beside authority's rows, labels as codes), ``ranked`` (a
+    temp table of the members' ranks), ``r`` (ranks with weights, as ``positions_sql`` reads them),
+    and the small coded tables they join.
+    """
     indicators = catalogue.indicators
     polarity, midpoint = indicator_polarities(indicators)
     theme_names, theme_of, core_of = indicator_themes(indicators)
@@ -58,13 +152,13 @@ def store_positions(
     labels = np.asarray(calendar.periods["label"], dtype=object)
     weighted = basket is not None and not basket.is_all
     weight = basket.weights.reindex(ids).fillna(0.0).to_numpy(float) if weighted else np.ones(len(ids))
-    with store.querying() as queries:
-        published = catalogue.published
-        if published is None:  # a catalogue with its values: the pairs are read from them
-            published = queries.arrow(PUBLISHED_SQL).to_pandas()
-        vintage, moves = currency.vintage_table(published, calendar)
-        indicator = np.arange(len(ids))
-        tables = {
+    published = catalogue.published
+    if published is None:  # a catalogue with its values: the pairs are read from them
+        published = queries.arrow(PUBLISHED_SQL).to_pandas()
+    vintage, moves = currency.vintage_table(published, calendar)
+    indicator = np.arange(len(ids))
+    queries.register(
+        {
             "vintage": sql.arrow_table({name: vintage[name] for name in vintage.columns}),
             "reporting_periods": sql.arrow_table({"label": labels, "start_date": calendar.periods["start_date"]}),
             "indicator_codes": sql.arrow_table({"indicator": indicator, "code": ids}),
@@ -80,6 +174,7 @@ def store_positions(
             "indicators": sql.arrow_table({"indicator": indicator, "theme": theme_of + 2, "is_core": core_of}),
             "rest_indicators": sql.arrow_table({"id": indicator, "theme": indicators["theme"], "is_core": core_of}),
             "weights": sql.arrow_table({"indicator_id": indicator, "weight": weight}),
+            "basket": sql.arrow_table({"indicator_id": np.asarray(basket.weights.index if weighted else [], object)}),
             "periods": sql.arrow_table(
                 {"period": np.arange(len(labels)), "code": labels, "period_order": np.arange(len(labels))}
             ),
@@ -93,72 +188,32 @@ def store_positions(
                 }
             ),
         }
-        queries.register(tables)
-        queries.view(
-            "reporting",
-            currency.reporting_values_sql("indicator_value", "vintage", "reporting_periods", moves, ["value"]),
-        )
-        shares = period_shares(queries.arrow(currency.current_shares_sql("reporting", "ranked_indicators")))
-        chosen = "SELECT * FROM reporting" + (" SEMI JOIN basket USING (indicator_id)" if weighted else "")
-        if weighted:
-            queries.register({"basket": sql.arrow_table({"indicator_id": np.asarray(basket.weights.index, object)})})
-        coded = f"""SELECT i.indicator, i.indicator AS indicator_id, a.authority_code, p.period,
-                           p.period * {len(ids)} + i.indicator AS indicator_period, c.value
-                    FROM ({chosen}) c JOIN indicator_codes i ON i.code = c.indicator_id
-                    JOIN authorities a ON a.code = c.authority_code JOIN periods p ON p.code = c.period"""
-        queries.view("member_values", coded + " WHERE a.member")
-        columns = ["indicator", "authority_code", "period"]
-        queries.keep("ranked", ranks_sql("member_values", "polarity", "indicator_period", columns))
-        queries.view(
-            "r",
-            """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
-               FROM ranked k JOIN weights w ON w.indicator_id = k.indicator""",
-        )
-        named = {"themes": [OVERALL, LA_CORE, *theme_names], "periods": labels, "authorities": codes}
-        members = _named(queries.arrow(positions_sql(scaled, None, min_coverage, balance)), named)
-        outside = None
-        rest_rows = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
-        if group.beside is not None:
-            in_order = ", row_number() OVER (ORDER BY c.indicator_id, c.period_start) - 1 AS row"
-            queries.view(
-                "outside",
-                coded.replace(", c.value", ", c.value" + in_order)
-                + " JOIN polarity o ON o.indicator = i.indicator WHERE a.beside AND o.polarity <> 'none'",
-            )
-            placed = queries.arrow(
-                f"""SELECT o.indicator_id, o.authority_code, o.period, b.rank, b.n_ranked
-                    FROM outside o JOIN ({ranks_beside_sql("member_values", "outside", "polarity")}) b USING (row)
-                    ORDER BY o.row"""
-            )
-            queries.register({"outside_ranked": _ranked_rows(placed)})
-            rest_rows += " UNION ALL SELECT * FROM outside_ranked"
-            outside = pd.DataFrame(
-                {
-                    "indicator_id": ids[sql.integers(placed, "indicator_id")],
-                    "authority_code": codes[sql.integers(placed, "authority_code")],
-                    "period": labels[sql.integers(placed, "period")],
-                    "rank": nullable_int(sql.numbers(placed, "rank")),
-                    "n_ranked": sql.integers(placed, "n_ranked"),
-                }
-            )
-        rests = queries.arrow(rests_on_sql(f"({rest_rows})", "rest_indicators", "weights", balance))
-    result = mark_members(members)
-    if outside is not None:
-        extra = positions_beside(
-            members,
-            outside,
-            indicators,
-            scaled=scaled,
-            min_coverage=min_coverage,
-            basket=basket,
-            balance=balance,
-        )
-        result = positions_in_order(with_rows(result, extra))
-    rests = rests_table(rests).assign(
-        period=lambda f: labels[f["period"].to_numpy(np.int64)],
-        authority_code=lambda f: codes[f["authority_code"].to_numpy(np.int64)],
     )
-    return add_rests_on(result, rests), offered_periods(calendar, shares)
+    queries.view(
+        "reporting", currency.reporting_values_sql("indicator_value", "vintage", "reporting_periods", moves, ["value"])
+    )
+    shares = period_shares(queries.arrow(currency.current_shares_sql("reporting", "ranked_indicators")))
+    chosen = "SELECT * FROM reporting" + (" SEMI JOIN basket USING (indicator_id)" if weighted else "")
+    coded = f"""SELECT i.indicator, i.indicator AS indicator_id, a.authority_code, p.period,
+                       p.period * {len(ids)} + i.indicator AS indicator_period, c.value
+                FROM ({chosen}) c JOIN indicator_codes i ON i.code = c.indicator_id
+                JOIN authorities a ON a.code = c.authority_code JOIN periods p ON p.code = c.period"""
+    queries.view("member_values", coded + " WHERE a.member")
+    in_order = ", row_number() OVER (ORDER BY c.indicator_id, c.period_start) - 1 AS row"
+    queries.view(
+        "outside",
+        coded.replace(", c.value", ", c.value" + in_order)
+        + " JOIN polarity o ON o.indicator = i.indicator WHERE a.beside AND o.polarity <> 'none'",
+    )
+    columns = ["indicator", "authority_code", "period", "value"]
+    queries.keep("ranked", ranks_sql("member_values", "polarity", "indicator_period", columns))
+    queries.view(
+        "r",
+        """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
+           FROM ranked k JOIN weights w ON w.indicator_id = k.indicator""",
+    )
+    named = {"indicators": ids, "authorities": codes, "periods": labels, "themes": [OVERALL, LA_CORE, *theme_names]}
+    return named, offered_periods(calendar, shares)
 
 
 def _named(result: pa.Table, named: dict[str, np.ndarray]) -> pd.DataFrame:
