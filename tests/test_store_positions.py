@@ -1,9 +1,10 @@
-"""Positions computed in the store (``service.store_positions``, the CLI's positions export) against
+"""Positions and ranks computed in the store (``service.store_positions``, the CLI's exports) against
 the frame path the pages use (``benchmark_for`` then ``with_rests_on``), and against the
 hand-worked basket example: the same rows, in the same order, with the same numbers."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from basket_example import BY_INDICATORS, BY_THEMES, CODES, POSITIONS_BY_INDICATORS, POSITIONS_BY_THEMES, example_store
@@ -12,10 +13,11 @@ from basket_example import PERIOD as EXAMPLE_PERIOD
 from benchmarking.method.baskets import resolve_basket
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.positions import OVERALL, POSITION_COLUMNS
+from benchmarking.method.ranking import RANK_COLUMNS
 from benchmarking.service.basket_sensitivity import REST_COLUMNS, with_rests_on
 from benchmarking.service.benchmark import benchmark_for, comparator_group
 from benchmarking.service.catalogue import load_catalogue
-from benchmarking.service.store_positions import store_positions
+from benchmarking.service.store_positions import store_positions, store_ranks
 from benchmarking.store import Store
 
 COLUMNS = [*POSITION_COLUMNS, IN_GROUP, *REST_COLUMNS[3:]]
@@ -122,3 +124,32 @@ def test_weights_worked_by_hand(tmp_path):
     assert overall.loc[CODES["A"], "largest_theme"] == "Adults"
     assert overall.loc[CODES["A"], "largest_theme_share"] == pytest.approx(2 / 3)
     assert overall.loc[CODES["A"], "rests_on_indicators"] == 2
+
+
+def _ranks_both_ways(store: Store, group_id: str, focus: str, basket: str | None = None) -> None:
+    """Assert the ranks computed in the store equal the frame path's, sorted as the export sorts them."""
+    catalogue = load_catalogue(store)
+    bench = benchmark_for(catalogue, group_id, focus, basket=basket)
+    order = ["period_start", "indicator_id", "rank", IN_GROUP, "authority_code"]
+    expected = bench.ranks.sort_values(order, ascending=[True, True, True, False, True])
+    expected = expected[[*RANK_COLUMNS, IN_GROUP]].reset_index(drop=True)
+    light = load_catalogue(store, values=False)
+    group = comparator_group(light, group_id, focus)
+    got = store_ranks(store, light, group, resolve_basket(light.baskets, basket))
+    pd.testing.assert_frame_equal(got[[*RANK_COLUMNS, IN_GROUP]], expected, check_dtype=False)
+    assert list(got[[*RANK_COLUMNS, IN_GROUP]].dtypes.astype(str)) == list(expected.dtypes.astype(str))
+    if group.beside is not None:  # would-be quartiles among the members and the authority beside them
+        outside = got[~got[IN_GROUP] & got["rank"].notna() & (got["n_ranked"] + 1 >= 4)]
+        by_hand = np.clip(np.ceil(4 * outside["rank"].astype(float) / (outside["n_ranked"] + 1)), 1, 4)
+        assert (outside["quartile"].astype(float) == by_hand).all()
+
+
+@pytest.mark.parametrize(
+    ("group_id", "basket"), [("all", None), ("county-unitaries", None), ("county-councils", "la-core-services")]
+)
+def test_ranks_of_the_demo_store(demo_store, group_id, basket):
+    _ranks_both_ways(demo_store, group_id, "E10000018", basket)
+
+
+def test_ranks_of_the_real_store(shipped_store_path):
+    _ranks_both_ways(Store(shipped_store_path), "county-unitaries", "E10000018")

@@ -7,8 +7,9 @@ vintages (``currency.vintage_table`` from the distinct published pairs, then
 (``ranking.ranks_sql``), positions (``positions.positions_sql``), the authority beside the group
 (``beside.ranks_beside_sql``, then ``beside.positions_beside`` on its few rows) and what each
 position rests on (``baskets.rests_on_sql``) run in one read-only connection to the store
-(``Store.querying``); only the position rows come back. The same SQL runs over frames registered
-in memory for the pages (``service.benchmark.compute``), so both give the same numbers.
+(``Store.querying``); only the position rows come back. ``store_ranks`` returns the ranks
+export's rows the same way. The same SQL runs over frames registered in memory for the pages
+(``service.benchmark.compute``), so both give the same numbers.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from benchmarking.method import currency, sql
-from benchmarking.method.baskets import Basket, require_balance, rests_on_sql
+from benchmarking.method.baskets import ALL, Basket, require_balance, rests_on_sql
 from benchmarking.method.beside import IN_GROUP, mark_members, positions_beside, ranks_beside_sql
 from benchmarking.method.groups import ComparatorGroup
 from benchmarking.method.positions import LA_CORE, OVERALL, indicator_themes, label_order, positions_sql
@@ -38,7 +39,7 @@ def store_positions(
     group: ComparatorGroup,
     scaled: bool = False,
     min_coverage: float = 0.5,
-    basket: Basket | None = None,
+    basket: Basket = ALL,
     balance: str | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Return (positions, periods): the group's position rows (members, then the authority beside
@@ -91,7 +92,7 @@ def store_ranks(
     store: Store,
     catalogue: Catalogue,
     group: ComparatorGroup,
-    basket: Basket | None = None,
+    basket: Basket = ALL,
     choose: Callable[[list[str]], list[str]] = list,
 ) -> pd.DataFrame:
     """Return the group's indicator ranks (members, and the would-be ranks of the authority beside
@@ -131,7 +132,7 @@ OUTSIDE_RANKS_SQL = f"""SELECT o.row, o.indicator_id, o.authority_code, o.period
 
 
 def _ranked_in_store(
-    queries: StoreQueries, catalogue: Catalogue, group: ComparatorGroup, basket: Basket | None
+    queries: StoreQueries, catalogue: Catalogue, group: ComparatorGroup, basket: Basket
 ) -> tuple[dict[str, np.ndarray], list[str]]:
     """Set up the method's relations on the store's connection and keep the members' ranks; return
     (the labels of each code: indicators, authorities, periods, themes; the periods offered).
@@ -150,7 +151,7 @@ def _ranked_in_store(
     codes = np.asarray(catalogue.authorities["code"], dtype=object)
     calendar = catalogue.calendar
     labels = np.asarray(calendar.periods["label"], dtype=object)
-    weighted = basket is not None and not basket.is_all
+    weighted = not basket.is_all
     weight = basket.weights.reindex(ids).fillna(0.0).to_numpy(float) if weighted else np.ones(len(ids))
     published = catalogue.published
     if published is None:  # a catalogue with its values: the pairs are read from them
