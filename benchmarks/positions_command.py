@@ -6,14 +6,15 @@ missing) is built through the project's own CLI import (``national_store.py``) u
 exists. Both commands run as child processes, as a user runs them, each writing a CSV:
 
 * project: ``python -m benchmarking --db STORE positions --all-periods --out project.csv``
-  (reads the catalogue, reporting years, ranks, positions with the coverage rule, the
-  rests-on columns and the focus beside the group, then writes the CSV);
+  (reporting years, ranks, positions with the coverage rule, the rests-on columns and the focus
+  beside the group, run as SQL on the store's tables by ``service.store_positions``, then the CSV);
 * reference: one DuckDB script over the store's tables (``engine_speed.REFERENCE_SQL``:
   polarity-aware min-tie ranks per indicator and period, theme, Overall and LA Core average
   ranks, rank of average rank) written with ``COPY ... TO`` (no coverage rule, no checks).
 
 Prints each command's wall and CPU seconds and peak RSS (best of ``--repeat`` runs), the
-ratio, and how many Overall positions the two CSVs agree on.
+ratio, and how many Overall positions the two CSVs agree on; then the same figures for
+``ranks --all-periods`` (3 M rows written; no reference).
 Run: ``.venv/bin/python benchmarks/positions_command.py [STORE] [--repeat N]``.
 """
 
@@ -71,10 +72,13 @@ def main(argv: list[str] | None = None) -> None:
         project = [sys.executable, "-m", "benchmarking", "--db", str(store), "positions", "--all-periods"]
         project += ["--out", str(project_csv)]
         reference = [sys.executable, "-c", REFERENCE_SCRIPT, str(store), str(reference_csv), REFERENCE_SQL]
-        runs = {"project": [], "reference": []}
+        ranks = [sys.executable, "-m", "benchmarking", "--db", str(store), "ranks", "--all-periods"]
+        ranks += ["--out", str(Path(folder, "ranks.csv"))]
+        runs = {"project": [], "reference": [], "ranks": []}
         for _ in range(args.repeat):  # in turn, so both see the same machine load
             runs["project"].append(measured(project))
             runs["reference"].append(measured(reference))
+            runs["ranks"].append(measured(ranks))
         best = {name: min(times) for name, times in runs.items()}
         ours, theirs = pd.read_csv(project_csv), pd.read_csv(reference_csv)
     keys = ["period", "theme", "authority_code"]
@@ -91,6 +95,8 @@ def main(argv: list[str] | None = None) -> None:
     (p_wall, p_cpu, _), (r_wall, r_cpu, _) = best["project"], best["reference"]
     print(f"  ratio project / reference: {p_wall / r_wall:.2f}x wall, {p_cpu / r_cpu:.2f}x CPU (target 1.5x)")
     print(f"  Overall positions agree on {agree:,} of {len(overall):,} ({len(ours):,} project rows)")
+    wall, cpu, rss = best["ranks"]
+    print(f"  {'python -m benchmarking ranks --all-periods':<44} {wall:7.1f}s {cpu:7.1f}s {rss:8,.0f} MB")
 
 
 if __name__ == "__main__":
