@@ -68,7 +68,10 @@ def store_positions(
                     "n_ranked": sql.integers(placed, "n_ranked"),
                 }
             )
-        rests = queries.arrow(rests_on_sql(f"({rest_rows})", "rest_indicators", "weights", balance))
+        # Themes as codes (0 Overall, 1 LA Core, then A-Z, as positions_sql): the A-Z tie rule holds on them.
+        rests = queries.arrow(
+            rests_on_sql(f"({rest_rows})", "rest_indicators", "weights", balance, overall="0", la_core="1")
+        )
     result = mark_members(members)
     if outside is not None:
         extra = positions_beside(
@@ -81,10 +84,19 @@ def store_positions(
             balance=balance,
         )
         result = positions_in_order(with_rows(result, extra))
-    rests = rests_table(rests).assign(
-        period=lambda f: named["periods"][f["period"].to_numpy(np.int64)],
-        authority_code=lambda f: named["authorities"][f["authority_code"].to_numpy(np.int64)],
+    themes = np.asarray([*named["themes"], None], dtype=object)  # -1 (no largest theme) reads None
+    largest = rests.column("largest_theme").fill_null(-1).to_numpy()
+    rests = pa.table(
+        {
+            "period": named["periods"][sql.integers(rests, "period")],
+            "theme": themes[sql.integers(rests, "theme")],
+            "authority_code": named["authorities"][sql.integers(rests, "authority_code")],
+            "rests_on_indicators": rests.column("rests_on_indicators"),
+            "largest_theme": themes[largest],
+            "largest_theme_share": rests.column("largest_theme_share"),
+        }
     )
+    rests = rests_table(rests)
     return add_rests_on(result, rests), periods
 
 
@@ -100,7 +112,7 @@ def store_ranks(
     and ``in_group``, ordered by period, indicator, rank (unranked last), members first on a tie,
     authority code (the ranks export's order)."""
     with store.querying() as queries:
-        _, periods = _ranked_in_store(queries, catalogue, group, basket)
+        _, periods = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
         queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
         outside = "" if group.beside is None else f"UNION ALL SELECT * EXCLUDE (row), FALSE FROM ({OUTSIDE_RANKS_SQL})"
         rows = queries.arrow(
@@ -132,15 +144,15 @@ OUTSIDE_RANKS_SQL = f"""SELECT o.row, o.indicator_id, o.authority_code, o.period
 
 
 def _ranked_in_store(
-    queries: StoreQueries, catalogue: Catalogue, group: ComparatorGroup, basket: Basket
+    queries: StoreQueries, catalogue: Catalogue, group: ComparatorGroup, basket: Basket, keep_values: bool = False
 ) -> tuple[dict[str, np.ndarray], list[str]]:
     """Set up the method's relations on the store's connection and keep the members' ranks; return
     (the labels of each code: indicators, authorities, periods, themes; the periods offered).
 
     Relations: ``reporting`` (the values each reporting period uses), ``member_values`` and
     ``outside`` (the members' and the beside authority's rows, labels as codes), ``ranked`` (a
-    temp table of the members' ranks), ``r`` (ranks with weights, as ``positions_sql`` reads them),
-    and the small coded tables they join.
+    temp table of the members' ranks, with their values when ``keep_values``), ``r`` (ranks with
+    weights, as ``positions_sql`` reads them), and the small coded tables they join.
     """
     indicators = catalogue.indicators
     polarity, midpoint = indicator_polarities(indicators)
@@ -173,7 +185,7 @@ def _ranked_in_store(
             ),
             "ranked_indicators": sql.arrow_table({"id": ids[(indicators["polarity"] != "none").to_numpy()]}),
             "indicators": sql.arrow_table({"indicator": indicator, "theme": theme_of + 2, "is_core": core_of}),
-            "rest_indicators": sql.arrow_table({"id": indicator, "theme": indicators["theme"], "is_core": core_of}),
+            "rest_indicators": sql.arrow_table({"id": indicator, "theme": theme_of + 2, "is_core": core_of}),
             "weights": sql.arrow_table({"indicator_id": indicator, "weight": weight}),
             "basket": sql.arrow_table({"indicator_id": np.asarray(basket.weights.index if weighted else [], object)}),
             "periods": sql.arrow_table(
@@ -206,7 +218,7 @@ def _ranked_in_store(
         coded.replace(", c.value", ", c.value" + in_order)
         + " JOIN polarity o ON o.indicator = i.indicator WHERE a.beside AND o.polarity <> 'none'",
     )
-    columns = ["indicator", "authority_code", "period", "value"]
+    columns = ["indicator", "authority_code", "period", *(["value"] if keep_values else [])]
     queries.keep("ranked", ranks_sql("member_values", "polarity", "indicator_period", columns))
     queries.view(
         "r",

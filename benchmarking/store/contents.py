@@ -138,6 +138,7 @@ class StoreQueries:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self._con = con
         con.execute("SET python_enable_replacements = false")  # only the tables registered here
+        con.execute("SET preserve_insertion_order = false")  # every query that needs an order says it
 
     def register(self, tables: dict[str, pa.Table]) -> None:
         """Make each Arrow table (name -> table) readable by name in the queries that follow; return None."""
