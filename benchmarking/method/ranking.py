@@ -57,10 +57,7 @@ RANK_COLUMNS = (
 """Columns of ``indicator_ranks`` (``period_start`` follows ``period`` when the values carry it)."""
 
 
-# ---------------------------------------------------------------------------------------
-# Public API: ranks, quartiles, the ranking key, and the numpy helpers and input checks
-# the engine's modules share
-# ---------------------------------------------------------------------------------------
+# -- Public API: ranks, quartiles, the ranking key, the numpy helpers and input checks the engine shares --
 
 
 def indicator_ranks(
@@ -96,6 +93,8 @@ def indicator_ranks(
     indicator = indicator[rows]
     used = np.bincount(indicator[indicator >= 0], minlength=len(indicator_ids)) > 0
     require_known_indicators(np.asarray(indicator_ids, dtype=object)[used], polarity.index, "values")
+    # One number per indicator x period (int32 when it fits): partitions on one integer sort fastest.
+    cell = indicator.astype(np.int64) * (int(period.max(initial=0)) + 1) + period[rows]
     ranked = sql.run(
         ranks_sql("v", "indicators", "indicator_period", ["row"], decimals),
         {
@@ -103,8 +102,7 @@ def indicator_ranks(
                 {
                     "row": rows.astype(np.int32) if len(values) < 2**31 else rows,
                     "indicator": indicator,
-                    # one number per indicator x period: partitions on one integer sort fastest
-                    "indicator_period": _cell_codes(indicator, period[rows]),
+                    "indicator_period": cell.astype(np.int32) if cell.max(initial=0) < 2**31 else cell,
                     "value": values["value"].to_numpy(dtype=float, na_value=np.nan)[rows],
                 }
             ),
@@ -140,28 +138,19 @@ def indicator_ranks(
 
 
 def ranks_sql(values: str, indicators: str, cell: str, columns: Sequence[str], decimals: int | None = None) -> str:
-    """Return the SQL of every ranked row's ``rank`` (1 = best, ties share the lowest, NULL when
-    the value is missing) and ``n_ranked`` (rows ranked in its cell), beside ``columns`` of ``values``.
-
-    ``values`` names rows with ``indicator`` (the key of ``indicators``, a ``polarity_table``),
-    ``value`` and the columns ``cell`` (the SQL of the partition: one indicator in one period)
-    reads; rows of ``none`` polarity are left out.
-    """
+    """Return the SQL of each ranked row's ``rank`` (1 = best, ties share the lowest, NULL when the
+    value is missing) and ``n_ranked`` (rows ranked in its ``cell``: the SQL of one indicator in one
+    period) beside ``columns`` of ``values`` (rows with ``indicator``, the key of the ``polarity_table``
+    ``indicators``, and ``value``); rows of ``none`` polarity are left out."""
     selected = "".join(f"{column}, " for column in columns)
-    return f"""WITH keyed AS ({keyed_sql(values, indicators, decimals)})
+    return f"""WITH keyed AS (
+          SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
+          FROM {values} v JOIN {indicators} i USING (indicator) WHERE i.polarity <> 'none')
         SELECT {selected}
                CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
                count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
         FROM keyed
         WINDOW cell AS (PARTITION BY {cell} ORDER BY key)"""
-
-
-def keyed_sql(values: str, indicators: str, decimals: int | None = None) -> str:
-    """Return the SQL of the rows of ``values`` that are ranked (polarity not ``none``) with their
-    ranking ``key`` (``ranking_key_sql``; NULL when unranked), joined to ``indicators`` by ``indicator``."""
-    return f"""SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
-          FROM {values} v JOIN {indicators} i USING (indicator)
-          WHERE i.polarity <> 'none'"""
 
 
 def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> np.ndarray:
@@ -323,9 +312,7 @@ def indicator_polarities(indicators: pd.DataFrame) -> tuple[pd.Series, pd.Series
     return polarity, midpoint
 
 
-# ---------------------------------------------------------------------------------------
-# Private helpers
-# ---------------------------------------------------------------------------------------
+# -- Private helpers ----------------------------------------------------------------------
 
 
 def _rank_in_table(group: np.ndarray, key: np.ndarray, missing: np.ndarray, group_size: np.ndarray) -> np.ndarray:
@@ -391,12 +378,6 @@ def _rank_by_sorting(group: np.ndarray, key: np.ndarray, missing: np.ndarray) ->
     np.maximum.accumulate(value_start, out=value_start)
     rank[order] = value_start - group_start + 1
     return rank
-
-
-def _cell_codes(indicator: np.ndarray, period: np.ndarray) -> np.ndarray:
-    """Return one number per indicator x period (int32 when it fits: less to sort and hold)."""
-    cells = indicator.astype(np.int64) * (int(period.max(initial=0)) + 1) + period
-    return cells.astype(np.int32) if cells.max(initial=0) < 2**31 else cells
 
 
 def _group_codes(authority_codes: Iterable[str] | None) -> np.ndarray | None:
