@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from benchmarking.briefing.compendium import DEFAULT_OUT, write_coverage
+from benchmarking.cli.command_help import COMMAND_HELP
 from benchmarking.errors import StoreMissingError
 from benchmarking.paths import PROJECT_ROOT
 from benchmarking.service.compendium import DASHBOARD_FILE, MAP_FILE, compendium
@@ -38,7 +39,7 @@ def add_commands(commands) -> None:
     """Add ``compendium-coverage`` to the CLI's subparsers."""
     parser = commands.add_parser(
         "compendium-coverage",
-        help="write docs/compendium-coverage.md: the Compendium's rows mapped to public indicators",
+        help=COMMAND_HELP["compendium-coverage"],
         description="Write the coverage of the Compendium by public indicators per dashboard, the rows "
         "with no public source, and (given a store) the agreement of the Compendium's values with it.",
     )

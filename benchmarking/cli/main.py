@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarking.cli.command_help import COMMAND_HELP, COMPENDIUM_COMMANDS, PUBLIC_COMMANDS
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import schema
 
@@ -336,16 +337,10 @@ def _add_import_source(commands) -> None:
     src.set_defaults(run=_cmd_import_source)
 
 
-_PUBLIC_COMMANDS = {
-    "build-public": "build a store of the English county areas from public files",
-    "load-extract": "build a store from an extract written by build-public --extract",
-    "public-report": "write docs/public-counties.md from a store built by build-public",
-}
-_COMPENDIUM_COMMANDS = {
-    "compendium-coverage": "write docs/compendium-coverage.md: the Compendium's rows mapped to public indicators",
-}
-"""Commands whose modules load the public build and the briefing (pandas and more): named here
-with their help line, so that another command's parser (or ``--help``) lists them without loading them."""
+_PUBLIC_COMMANDS = {name: COMMAND_HELP[name] for name in PUBLIC_COMMANDS}
+_COMPENDIUM_COMMANDS = {name: COMMAND_HELP[name] for name in COMPENDIUM_COMMANDS}
+"""Commands whose modules load the public build and the briefing (pandas and more): listed with
+their help line (``cli.command_help``), so that another command's parser lists them without loading them."""
 
 
 def _add_engine_commands(commands, command: str | None = None) -> None:

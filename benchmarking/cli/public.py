@@ -17,6 +17,7 @@ from pathlib import Path
 
 from benchmarking.briefing.public_report import DEFAULT_OUT as DEFAULT_REPORT
 from benchmarking.briefing.public_report import run_report
+from benchmarking.cli.command_help import COMMAND_HELP
 from benchmarking.datasets.public_build import DEFAULT_OUT, build_public
 from benchmarking.datasets.public_extract import store_from_extract, write_extract
 from benchmarking.errors import BadArgumentError
@@ -74,7 +75,7 @@ def add_build_command(commands) -> None:
     """Add the ``build-public`` subcommand to the CLI's subparsers."""
     parser = commands.add_parser(
         "build-public",
-        help="build a store of the English county areas from public files",
+        help=COMMAND_HELP["build-public"],
         description="Build a complete comparator store from the published files in DIR "
         "(the layout of shared/data) and print what was loaded and skipped.",
     )
@@ -117,7 +118,7 @@ def add_load_extract_command(commands) -> None:
     """Add the ``load-extract`` subcommand to the CLI's subparsers."""
     parser = commands.add_parser(
         "load-extract",
-        help="build a store from an extract written by build-public --extract",
+        help=COMMAND_HELP["load-extract"],
         description="Check the extract's hashes against its manifest, then build a new store from it "
         "(what the app does on a first run).",
     )
@@ -139,7 +140,7 @@ def add_report_command(commands) -> None:
     """Add the ``public-report`` subcommand to the CLI's subparsers."""
     parser = commands.add_parser(
         "public-report",
-        help="write docs/public-counties.md from a store built by build-public",
+        help=COMMAND_HELP["public-report"],
         description="Write the county areas' Overall and theme positions on the public data, "
         "with the quadrant chart and the data sources, as Markdown.",
     )
