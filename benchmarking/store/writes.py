@@ -63,9 +63,13 @@ class Plan:
     """Column -> how many replaced rows get a different value in it."""
     kept: list[str] = field(default_factory=list)
     """Table columns the rows do not hold: stored rows keep their values in these."""
+    counts: dict[str, int] | None = None
+    """Outcome -> rows, when ``plan`` counted them as it sorted the rows (else counted from ``outcome``)."""
 
     def count(self, outcome: str) -> int:
         """Return how many incoming rows have ``outcome``."""
+        if self.counts is not None:
+            return self.counts.get(outcome, 0)
         return int((self.outcome == outcome).sum())
 
 
@@ -108,7 +112,9 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     outcome[positions] = np.where(replaced, "replaced", "unchanged")
     counts = [int(np.asarray(found[f"d{n}"], dtype=bool).sum()) for n in range(len(values))]
     changed = {c: n for c, n in zip(values, counts, strict=True) if n}
-    return Plan(outcome, changed, kept)
+    n_replaced = int(replaced.sum())
+    tally = {"added": len(frame) - len(positions), "replaced": n_replaced, "unchanged": len(positions) - n_replaced}
+    return Plan(outcome, changed, kept, tally)
 
 
 def staged(frame: pd.DataFrame) -> pa.Table:
@@ -121,10 +127,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
 
     Returns the added and replaced counts. Unchanged rows are not touched; a replaced row
     takes the frame's columns and keeps its stored values in the columns the frame lacks.
-    Set-based: the rows are staged once with the stored row of their key beside them (one
-    join: added, replaced or unchanged, the rule ``plan`` applies), and every write is one
-    statement over the staged rows: the undo copy of the replaced rows one ``INSERT ... SELECT``,
-    then one ``UPDATE`` of the replaced rows and one ``INSERT`` of the added ones.
+    Set-based: the rows whose key is stored are staged once with the stored row beside them
+    (one join: replaced or unchanged, the rule ``plan`` applies); the undo copy of the replaced
+    rows is one ``INSERT ... SELECT`` from them and the replaced rows one ``UPDATE``. The other
+    rows are added: one ``INSERT`` of their keys into the undo shadow and one of the rows, straight
+    from the incoming rows when no key was stored (a fresh load: nothing else is copied).
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
@@ -135,21 +142,19 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     undo = f"{UNDO_PREFIX}{table}"
     match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
     key_list = ", ".join(keys)
+    col_list = ", ".join(cols)
     join, sorting = _sorted_by_key(table, keys, values)
     stored = ", ".join(f"t.{c} AS _stored_{c}" for c in existing)
     con.register("incoming_rows", staged(frame[cols]))
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, {stored}, "
-            f"{sorting} AS _merge_outcome FROM incoming_rows i {join}"
-        )
-    finally:
-        con.unregister("incoming_rows")
-    try:
-        added, replaced = con.execute(
-            "SELECT count(*) FILTER (WHERE _merge_outcome = 'added'), "
-            "count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
-        ).fetchone()
+            f"{sorting} AS _merge_outcome FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
+        ).fetchall()  # the rows whose key is stored: replaced or unchanged
+        matched, replaced = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
+        ).fetchall()[0]
+        added = len(frame) - matched
         all_columns = ", ".join(existing)
         if replaced:
             was = ", ".join(f"_stored_{c}" for c in existing)
@@ -157,24 +162,29 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
                 f"INSERT INTO {undo} (dataset_id, action, {all_columns}) SELECT ?, 'replaced', {was} "
                 "FROM upsert_rows WHERE _merge_outcome = 'replaced'",
                 [dataset_id],
-            )
+            ).fetchall()
             changed = ", ".join(f"{c} = i.{c}" for c in values)  # the columns the file holds; the rest are kept
             con.execute(
                 f"UPDATE {table} t SET {changed} FROM (SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced') i "
                 f"WHERE {match}"
-            )
+            ).fetchall()
         if added:
+            rows = "incoming_rows"
+            if matched:  # some keys are stored: the added rows are the others
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE upsert_added AS SELECT i.* FROM incoming_rows i "
+                    f"ANTI JOIN upsert_rows t ON {match}"
+                ).fetchall()
+                rows = "upsert_added"
             con.execute(
-                f"INSERT INTO {undo} (dataset_id, action, {key_list}) "
-                f"SELECT ?, 'added', {key_list} FROM upsert_rows WHERE _merge_outcome = 'added'",
+                f"INSERT INTO {undo} (dataset_id, action, {key_list}) SELECT ?, 'added', {key_list} FROM {rows}",
                 [dataset_id],
-            )
-            col_list = ", ".join(cols)
-            con.execute(
-                f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM upsert_rows WHERE _merge_outcome = 'added'"
-            )
+            ).fetchall()
+            con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {rows}").fetchall()
     finally:
+        con.unregister("incoming_rows")
         con.execute("DROP TABLE IF EXISTS upsert_rows")
+        con.execute("DROP TABLE IF EXISTS upsert_added")
     return {"added": int(added), "replaced": int(replaced)}
 
 
