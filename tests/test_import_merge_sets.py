@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.importer import import_frames
 from benchmarking.store import writes
 
@@ -76,3 +78,73 @@ def test_undo_restores_every_table_exactly_and_keeps_only_this_loads_shadow(writ
             f"SELECT count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ?", [newest]
         ).fetchone()[0]
     assert left == 0
+
+
+def _new_period_file(store, label: str = "2001/02") -> pd.DataFrame:
+    """Return a values file for a period the store does not hold: every key new (a fresh load of it)."""
+    keys = store.values(["2021/22"])[["indicator_id", "authority_code"]].drop_duplicates().head(300)
+    values = np.round(np.linspace(-5, 95, len(keys)), 3)
+    return keys.assign(period=label, value=values.astype(str)).reset_index(drop=True)
+
+
+def _shadow_counts(store, dataset_id: int) -> dict[str, int]:
+    with store.reading() as con:
+        return dict(
+            con.execute(
+                f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
+                "GROUP BY action",
+                [dataset_id],
+            ).fetchall()
+        )
+
+
+def test_a_fresh_load_writes_every_row_keeps_each_key_for_undo_and_undo_restores_exactly(writable_store):
+    """Every key new: all rows added as the file gives them, their keys in the shadow; undo: checksums as before."""
+    before = writable_store.checksums()
+    file = _new_period_file(writable_store)
+    result = import_frames(writable_store, [("indicator_value", file, "fresh.csv")])
+    assert (result.added, result.replaced) == (len(file), 0)
+    written = writable_store.values(["2001/02"]).set_index(KEYS)["value"].sort_index()
+    expected = file.astype({"value": float}).set_index(KEYS)["value"].sort_index()
+    pd.testing.assert_series_equal(written, expected, check_names=False)
+    assert (writable_store.values(["2001/02"])["status"] == "final").all()
+    newest = int(writable_store.datasets()["id"].iloc[0])
+    assert _shadow_counts(writable_store, newest) == {"added": len(file)}
+    writable_store.undo_last_import()
+    assert writable_store.checksums() == before
+    assert _shadow_counts(writable_store, newest) == {}
+
+
+def test_undo_of_a_replace_after_a_fresh_load_restores_the_fresh_load_exactly(writable_store):
+    """Load a period, replace every value of it, undo the replace (the loaded values are back), undo the load."""
+    original = writable_store.checksums()
+    file = _new_period_file(writable_store)
+    import_frames(writable_store, [("indicator_value", file, "fresh.csv")])
+    loaded = writable_store.checksums()
+    changed = file.assign(value=(file["value"].astype(float) + 1).astype(str))
+    result = import_frames(writable_store, [("indicator_value", changed, "again.csv")])
+    assert (result.added, result.replaced) == (0, len(file))
+    written = writable_store.values(["2001/02"]).set_index(KEYS)["value"].sort_index()
+    pd.testing.assert_series_equal(
+        written, changed.astype({"value": float}).set_index(KEYS)["value"].sort_index(), check_names=False
+    )
+    writable_store.undo_last_import()
+    assert writable_store.checksums() == loaded
+    writable_store.undo_last_import()
+    assert writable_store.checksums() == original
+
+
+def test_a_write_refused_after_its_rows_are_written_leaves_the_store_unchanged(writable_store, monkeypatch):
+    """A refusal found late (after every upsert, inside the transaction) rolls the whole import back."""
+    before = writable_store.checksums()
+    loads = len(writable_store.datasets())
+    shadow = f"SELECT count(*) FROM {writes.UNDO_PREFIX}indicator_value"
+    with writable_store.reading() as con:
+        kept_for_undo = con.execute(shadow).fetchone()[0]
+    monkeypatch.setattr(writes, "missing_references", lambda con, changes: {"indicator_value": ["indicator_id 'X'"]})
+    with pytest.raises(ImportValidationError):
+        import_frames(writable_store, [("indicator_value", _new_period_file(writable_store), "late.csv")])
+    assert writable_store.checksums() == before
+    assert len(writable_store.datasets()) == loads
+    with writable_store.reading() as con:
+        assert con.execute(shadow).fetchone()[0] == kept_for_undo  # no undo rows of the refused import
