@@ -120,10 +120,8 @@ def check(
         elif kind in ("float", "int"):
             numbers = _to_float(raw, text)
             bad = numbers.isna() & ~empty
-            if text is not None:
-                marked = text.str.lower().isin(_MISSING_MARKERS)
-                bad &= ~marked
-                empty = empty | marked
+            if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
+                bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
             check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")

@@ -57,20 +57,30 @@ def table_keys(table: str) -> tuple[str, ...]:
 class Plan:
     """What writing rows into a table would do: per incoming row, and per column."""
 
-    outcome: np.ndarray
-    """Per incoming row (in order): 'added', 'replaced' (differs in a column it holds) or 'unchanged'."""
+    rows: int
+    """How many incoming rows."""
+    matched: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Positions (in order) of the incoming rows whose key is stored; the other rows are 'added'."""
+    replaced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per matched row: True when it differs in a column it holds ('replaced'), else 'unchanged'."""
     changed: dict[str, int] = field(default_factory=dict)
     """Column -> how many replaced rows get a different value in it."""
     kept: list[str] = field(default_factory=list)
     """Table columns the rows do not hold: stored rows keep their values in these."""
-    counts: dict[str, int] | None = None
-    """Outcome -> rows, when ``plan`` counted them as it sorted the rows (else counted from ``outcome``)."""
+
+    @property
+    def outcome(self) -> np.ndarray:
+        """Return per incoming row (in order): 'added', 'replaced' or 'unchanged'."""
+        outcome = np.full(self.rows, "added", dtype=object)
+        outcome[self.matched] = np.where(self.replaced, "replaced", "unchanged")
+        return outcome
 
     def count(self, outcome: str) -> int:
         """Return how many incoming rows have ``outcome``."""
-        if self.counts is not None:
-            return self.counts.get(outcome, 0)
-        return int((self.outcome == outcome).sum())
+        if outcome == "added":
+            return self.rows - len(self.matched)
+        replaced = int(self.replaced.sum())
+        return {"replaced": replaced, "unchanged": len(self.matched) - replaced}.get(outcome, 0)
 
 
 def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tuple[str, str]:
@@ -90,10 +100,9 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     keys = table_keys(table)
     existing = table_columns(con, table)
     cols = [c for c in existing if c in frame.columns]
-    outcome = np.full(len(frame), "added", dtype=object)
     kept = [c for c in existing if c not in frame.columns]
     if frame.empty or not existing:
-        return Plan(outcome, {}, kept)
+        return Plan(len(frame), kept=kept)
     values = [c for c in cols if c not in keys]
     join, sorting = _sorted_by_key(table, keys, values)
     incoming = staged(frame[cols])
@@ -109,12 +118,9 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
         con.unregister("incoming_plan")
     positions = np.asarray(found["_position"], dtype=np.int64)
     replaced = np.asarray(found["_replaced"], dtype=bool)
-    outcome[positions] = np.where(replaced, "replaced", "unchanged")
     counts = [int(np.asarray(found[f"d{n}"], dtype=bool).sum()) for n in range(len(values))]
     changed = {c: n for c, n in zip(values, counts, strict=True) if n}
-    n_replaced = int(replaced.sum())
-    tally = {"added": len(frame) - len(positions), "replaced": n_replaced, "unchanged": len(positions) - n_replaced}
-    return Plan(outcome, changed, kept, tally)
+    return Plan(len(frame), positions, replaced, changed, kept)
 
 
 def staged(frame: pd.DataFrame) -> pa.Table:
