@@ -101,13 +101,11 @@ def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool) -> pd.Se
     return cells.replace(changes) if changes else cells
 
 
-def stored_value_periods(store) -> pd.DataFrame:
-    """Return the distinct (indicator_id, period, status) of the store's values (empty for a missing store)."""
-    empty = pd.DataFrame({"indicator_id": [], "period": [], "status": []}, dtype=object)
-    if store is None or not store.exists():
-        return empty
-    with store.reading() as con:
-        return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
+def stored_value_periods(con) -> pd.DataFrame:
+    """Return the distinct (indicator_id, period, status) of the store's values, read on ``con`` (empty for None)."""
+    if con is None:
+        return pd.DataFrame({"indicator_id": [], "period": [], "status": []}, dtype=object)
+    return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
 
 
 def canonical_periods(
