@@ -148,3 +148,38 @@ def test_a_write_refused_after_its_rows_are_written_leaves_the_store_unchanged(w
     assert len(writable_store.datasets()) == loads
     with writable_store.reading() as con:
         assert con.execute(shadow).fetchone()[0] == kept_for_undo  # no undo rows of the refused import
+
+
+def test_the_coverage_effect_is_the_plain_count_of_the_rows_before_and_after(writable_store):
+    """Values removed (empty), changed and added in a new period: coverage as pandas counts the stored rows
+    of the touched periods before, and those rows with the file's rows in place of theirs after."""
+    from benchmarking.ingest.coverage import coverage_effect
+    from benchmarking.ingest.validation import check_batch
+
+    stored = writable_store.values().drop(columns=["period_start"])
+    file = stored[stored["period"].eq("2021/22")].head(200)[[*KEYS, "value"]].reset_index(drop=True)
+    file.loc[:59, "value"] = np.nan  # 60 figures withdrawn
+    file.loc[60:, "value"] = file.loc[60:, "value"] + 1
+    file = pd.concat([file, _new_period_file(writable_store).head(30).astype({"value": float})], ignore_index=True)
+    changes = check_batch(writable_store, [("indicator_value", file.astype({"value": str}), "c.csv")]).changes
+    themes, authorities = coverage_effect(writable_store, changes)
+
+    touched = stored[stored["period"].isin(set(file["period"]))]
+    kept = touched.merge(file[KEYS], on=KEYS, how="left", indicator=True)
+    after = pd.concat([kept[kept["_merge"] == "left_only"][[*KEYS, "value"]], file], ignore_index=True)
+    theme_of = writable_store.indicators().set_index("id")["theme"]
+
+    def per_theme(rows: pd.DataFrame, side: str) -> pd.DataFrame:
+        held = rows[rows["value"].notna()]
+        grouped = held.groupby(held["indicator_id"].map(theme_of).rename("theme"))
+        return pd.DataFrame({f"indicators_{side}": grouped["indicator_id"].nunique(), f"values_{side}": grouped.size()})
+
+    expected = per_theme(touched, "before").join(per_theme(after, "after"), how="outer").fillna(0).astype(int)
+    got = themes.set_index("theme")[expected.columns]
+    pd.testing.assert_frame_equal(got.sort_index(), expected.sort_index(), check_names=False)
+    everyone = writable_store.authorities()["code"].nunique()
+    for period, row in authorities.set_index("period").iterrows():
+        had = touched[touched["period"].eq(period) & touched["value"].notna()]["authority_code"].nunique()
+        has = after[after["period"].eq(period) & after["value"].notna()]["authority_code"].nunique()
+        assert (row["authorities_before"], row["authorities_after"], row["missing_after"]) == (had, has, everyone - has)
+    assert sorted(authorities["period"]) == sorted(set(file["period"]))
