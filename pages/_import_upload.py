@@ -73,7 +73,15 @@ def upload_step(store) -> None:
 
 def _commit(store, skip: bool, loaded_by: str | None, source: str | None):
     kept = st.session_state["upload_preview"]
-    return commit(store, kept["mapped"], kept["hashes"], skip_rejected=skip, loaded_by=loaded_by, source=source)
+    return commit(
+        store,
+        kept["mapped"],
+        kept["hashes"],
+        skip_rejected=skip,
+        loaded_by=loaded_by,
+        source=source,
+        preview=kept["preview"],  # its checks are reused while the store is at the version they read
+    )
 
 
 def _read(file_id: str, name: str, data: bytes, sheet: str | None):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.importer import import_frames
 from benchmarking.store import writes
 
@@ -76,3 +78,108 @@ def test_undo_restores_every_table_exactly_and_keeps_only_this_loads_shadow(writ
             f"SELECT count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ?", [newest]
         ).fetchone()[0]
     assert left == 0
+
+
+def _new_period_file(store, label: str = "2001/02") -> pd.DataFrame:
+    """Return a values file for a period the store does not hold: every key new (a fresh load of it)."""
+    keys = store.values(["2021/22"])[["indicator_id", "authority_code"]].drop_duplicates().head(300)
+    values = np.round(np.linspace(-5, 95, len(keys)), 3)
+    return keys.assign(period=label, value=values.astype(str)).reset_index(drop=True)
+
+
+def _shadow_counts(store, dataset_id: int) -> dict[str, int]:
+    with store.reading() as con:
+        return dict(
+            con.execute(
+                f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
+                "GROUP BY action",
+                [dataset_id],
+            ).fetchall()
+        )
+
+
+def test_a_fresh_load_writes_every_row_keeps_each_key_for_undo_and_undo_restores_exactly(writable_store):
+    """Every key new: all rows added as the file gives them, their keys in the shadow; undo: checksums as before."""
+    before = writable_store.checksums()
+    file = _new_period_file(writable_store)
+    result = import_frames(writable_store, [("indicator_value", file, "fresh.csv")])
+    assert (result.added, result.replaced) == (len(file), 0)
+    written = writable_store.values(["2001/02"]).set_index(KEYS)["value"].sort_index()
+    expected = file.astype({"value": float}).set_index(KEYS)["value"].sort_index()
+    pd.testing.assert_series_equal(written, expected, check_names=False)
+    assert (writable_store.values(["2001/02"])["status"] == "final").all()
+    newest = int(writable_store.datasets()["id"].iloc[0])
+    assert _shadow_counts(writable_store, newest) == {"added": len(file)}
+    writable_store.undo_last_import()
+    assert writable_store.checksums() == before
+    assert _shadow_counts(writable_store, newest) == {}
+
+
+def test_undo_of_a_replace_after_a_fresh_load_restores_the_fresh_load_exactly(writable_store):
+    """Load a period, replace every value of it, undo the replace (the loaded values are back), undo the load."""
+    original = writable_store.checksums()
+    file = _new_period_file(writable_store)
+    import_frames(writable_store, [("indicator_value", file, "fresh.csv")])
+    loaded = writable_store.checksums()
+    changed = file.assign(value=(file["value"].astype(float) + 1).astype(str))
+    result = import_frames(writable_store, [("indicator_value", changed, "again.csv")])
+    assert (result.added, result.replaced) == (0, len(file))
+    written = writable_store.values(["2001/02"]).set_index(KEYS)["value"].sort_index()
+    pd.testing.assert_series_equal(
+        written, changed.astype({"value": float}).set_index(KEYS)["value"].sort_index(), check_names=False
+    )
+    writable_store.undo_last_import()
+    assert writable_store.checksums() == loaded
+    writable_store.undo_last_import()
+    assert writable_store.checksums() == original
+
+
+def test_a_write_refused_after_its_rows_are_written_leaves_the_store_unchanged(writable_store, monkeypatch):
+    """A refusal found late (after every upsert, inside the transaction) rolls the whole import back."""
+    before = writable_store.checksums()
+    loads = len(writable_store.datasets())
+    shadow = f"SELECT count(*) FROM {writes.UNDO_PREFIX}indicator_value"
+    with writable_store.reading() as con:
+        kept_for_undo = con.execute(shadow).fetchone()[0]
+    monkeypatch.setattr(writes, "missing_references", lambda con, changes: {"indicator_value": ["indicator_id 'X'"]})
+    with pytest.raises(ImportValidationError):
+        import_frames(writable_store, [("indicator_value", _new_period_file(writable_store), "late.csv")])
+    assert writable_store.checksums() == before
+    assert len(writable_store.datasets()) == loads
+    with writable_store.reading() as con:
+        assert con.execute(shadow).fetchone()[0] == kept_for_undo  # no undo rows of the refused import
+
+
+def test_the_coverage_effect_is_the_plain_count_of_the_rows_before_and_after(writable_store):
+    """Values removed (empty), changed and added in a new period: coverage as pandas counts the stored rows
+    of the touched periods before, and those rows with the file's rows in place of theirs after."""
+    from benchmarking.ingest.coverage import coverage_effect
+    from benchmarking.ingest.validation import check_batch
+
+    stored = writable_store.values().drop(columns=["period_start"])
+    file = stored[stored["period"].eq("2021/22")].head(200)[[*KEYS, "value"]].reset_index(drop=True)
+    file.loc[:59, "value"] = np.nan  # 60 figures withdrawn
+    file.loc[60:, "value"] = file.loc[60:, "value"] + 1
+    file = pd.concat([file, _new_period_file(writable_store).head(30).astype({"value": float})], ignore_index=True)
+    changes = check_batch(writable_store, [("indicator_value", file.astype({"value": str}), "c.csv")]).changes
+    themes, authorities = coverage_effect(writable_store, changes)
+
+    touched = stored[stored["period"].isin(set(file["period"]))]
+    kept = touched.merge(file[KEYS], on=KEYS, how="left", indicator=True)
+    after = pd.concat([kept[kept["_merge"] == "left_only"][[*KEYS, "value"]], file], ignore_index=True)
+    theme_of = writable_store.indicators().set_index("id")["theme"]
+
+    def per_theme(rows: pd.DataFrame, side: str) -> pd.DataFrame:
+        held = rows[rows["value"].notna()]
+        grouped = held.groupby(held["indicator_id"].map(theme_of).rename("theme"))
+        return pd.DataFrame({f"indicators_{side}": grouped["indicator_id"].nunique(), f"values_{side}": grouped.size()})
+
+    expected = per_theme(touched, "before").join(per_theme(after, "after"), how="outer").fillna(0).astype(int)
+    got = themes.set_index("theme")[expected.columns]
+    pd.testing.assert_frame_equal(got.sort_index(), expected.sort_index(), check_names=False)
+    everyone = writable_store.authorities()["code"].nunique()
+    for period, row in authorities.set_index("period").iterrows():
+        had = touched[touched["period"].eq(period) & touched["value"].notna()]["authority_code"].nunique()
+        has = after[after["period"].eq(period) & after["value"].notna()]["authority_code"].nunique()
+        assert (row["authorities_before"], row["authorities_after"], row["missing_after"]) == (had, has, everyone - has)
+    assert sorted(authorities["period"]) == sorted(set(file["period"]))

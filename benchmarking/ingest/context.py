@@ -40,6 +40,9 @@ def store_context(store: Store | None) -> StoreContext:
         return StoreContext(
             pd.DataFrame({"code": [], "name": []}, dtype=object), pd.DataFrame({"id": [], "name": []}, dtype=object), {}
         )
-    authorities = store.authorities()[["code", "name"]]
-    indicators = store.indicators()[["id", "name"]]
-    return StoreContext(authorities, indicators, store.settings(), stored_value_periods(store))
+    with store.reading() as con:  # one short read, not one connection per table
+        authorities = con.execute("SELECT code, name FROM authority ORDER BY name").df()
+        indicators = con.execute("SELECT id, name FROM indicator ORDER BY theme, id").df()
+        settings = dict(con.execute("SELECT key, value FROM setting").fetchall())
+        periods = stored_value_periods(con)
+    return StoreContext(authorities, indicators, settings, periods)

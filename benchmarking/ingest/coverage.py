@@ -50,18 +50,21 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
             con.register("incoming_rows", _arrow(incoming[columns]))
             try:
                 _after_view(con, table, group, keys, columns)
-                parts.append(
-                    _authority_coverage(con, table, group, authorities, measure if measure in columns else None)
-                )
-                if table == "indicator_value":
+                held = f"{measure} IS NOT NULL" if measure in columns else "TRUE"
+                values, valued = table == "indicator_value", "value IS NOT NULL" if "value" in columns else "FALSE"
+                before = _counted(con, "coverage_before", group, "value IS NOT NULL" if values else None, held)
+                after = _counted(con, "coverage_after", group, valued if values else None, held)
+                parts.append(_authority_coverage(table, before, after, authorities))
+                if values:
                     indicators = con.execute("SELECT id, theme FROM indicator").df()
                     if "indicator" in changes:
                         indicators = pd.concat([indicators, changes["indicator"][["id", "theme"]]]).drop_duplicates(
                             "id", keep="last"
                         )
-                    themes = _theme_coverage(con, indicators, "value" in columns)
+                    themes = _theme_coverage(before, after, indicators)
             finally:
-                con.execute("DROP TABLE IF EXISTS coverage_after")
+                con.execute("DROP VIEW IF EXISTS coverage_after")
+                con.execute("DROP VIEW IF EXISTS coverage_before")
                 con.unregister("incoming_rows")
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_AUTHORITY_COLUMNS)
     return themes, frame
@@ -88,9 +91,9 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str]) -> None:
-    """Name the stored rows of the touched periods (``coverage_before``, a view) and those rows once the
-    import is written (``coverage_after``, a temporary table: the stored rows the import does not replace,
-    and the incoming rows)."""
+    """Name the stored rows of the touched periods (``coverage_before``) and those rows once the import is
+    written (``coverage_after``: the stored rows the import does not replace, and the incoming rows); both
+    are views, counted once each (``_counted``), so no row is copied."""
     shared = ", ".join(columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
@@ -98,42 +101,54 @@ def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: li
     )
     match = " AND ".join(f"b.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE coverage_after AS "
+        "CREATE OR REPLACE TEMP VIEW coverage_after AS "
         f"SELECT {', '.join(f'b.{c}' for c in columns)} FROM coverage_before b ANTI JOIN incoming_rows i ON {match} "
         f"UNION ALL SELECT {shared} FROM incoming_rows"
     )
 
 
-def _theme_coverage(con: duckdb.DuckDBPyConnection, indicators: pd.DataFrame, has_value: bool) -> pd.DataFrame:
+def _counted(con: duckdb.DuckDBPyConnection, rows: str, group: str, value_held: str | None, held: str) -> dict:
+    """Return what coverage counts in ``rows``, read in one pass: ``indicators`` (indicator_id, n: the rows where
+    ``value_held``, for the values table), ``present`` (label, authority_code with a row where ``held``) and
+    ``labels`` (every label)."""
+    by_indicator = ", (indicator_id)" if value_held is not None else ""
+    indicator = "indicator_id" if by_indicator else "NULL"
+    counted = con.execute(
+        f"SELECT {group} AS label, authority_code, {indicator} AS indicator_id, "
+        f"count(*) FILTER (WHERE {value_held or 'FALSE'}) AS n, bool_or({held}) AS present, "
+        f"GROUPING({group}, authority_code) AS grouped FROM {rows} "
+        f"GROUP BY GROUPING SETS (({group}, authority_code), ({group}){by_indicator})"
+    ).df()  # a row per indicator, per period and authority, and per period: never per value
+    pairs = counted[counted["grouped"] == 0]
+    labels = counted[counted["grouped"] == 1]
+    indicators = counted[(counted["grouped"] == 3) & (counted["n"] > 0)]
+    return {
+        "indicators": indicators[["indicator_id", "n"]],
+        "present": pairs.loc[pairs["present"].fillna(False).astype(bool), ["label", "authority_code"]],
+        "labels": [label for label in labels["label"] if isinstance(label, str)],
+    }
+
+
+def _theme_coverage(before: dict, after: dict, indicators: pd.DataFrame) -> pd.DataFrame:
     """Return per theme the indicators with a value and the values held, before and after."""
-    held = "value IS NOT NULL" if has_value else "FALSE"
+    theme_by_id = indicators.set_index("id")["theme"]
     sides = []
-    for side, rows, where in (("before", "coverage_before", "value IS NOT NULL"), ("after", "coverage_after", held)):
-        counted = con.execute(
-            f"SELECT indicator_id, count(*) AS n FROM {rows} WHERE {where} GROUP BY indicator_id"
-        ).df()  # one row per indicator
-        theme_of = counted["indicator_id"].map(indicators.set_index("id")["theme"]).fillna("(no theme)")
+    for side, counted in (("before", before), ("after", after)):
+        counted = counted["indicators"]  # one row per indicator with a value
+        theme_of = counted["indicator_id"].map(theme_by_id).fillna("(no theme)")
         grouped = counted.groupby(theme_of.rename("theme"))["n"]
         sides.append(pd.DataFrame({f"indicators_{side}": grouped.size(), f"values_{side}": grouped.sum()}))
     table = sides[0].join(sides[1], how="outer").fillna(0).astype(int)
     return table[_THEME_COLUMNS[1:]].reset_index().sort_values("theme", ignore_index=True)
 
 
-def _authority_coverage(
-    con: duckdb.DuckDBPyConnection, table: str, group: str, authorities: pd.DataFrame, measure: str | None
-) -> pd.DataFrame:
+def _authority_coverage(table: str, before: dict, after: dict, authorities: pd.DataFrame) -> pd.DataFrame:
     """Return per period (or edition) the authorities with data before and after, and who is still missing."""
-    held = f"{measure} IS NOT NULL" if measure else "TRUE"
-    present = {
-        side: con.execute(f"SELECT DISTINCT {group} AS label, authority_code FROM {rows} WHERE {held}").df()
-        for side, rows in (("before", "coverage_before"), ("after", "coverage_after"))
-    }  # one row per period and authority with data
-    labels = con.execute(f"SELECT DISTINCT {group} FROM coverage_after WHERE {group} IS NOT NULL").fetchall()
-    had = present["before"].groupby("label")["authority_code"].size()
-    has = present["after"].groupby("label")["authority_code"].agg(set)
+    had = before["present"].groupby("label")["authority_code"].size()
+    has = after["present"].groupby("label")["authority_code"].agg(set)
     names = dict(zip(authorities["code"], authorities["name"], strict=True))
     rows = []
-    for label in sorted(label for (label,) in labels):  # a few period labels
+    for label in sorted(after["labels"]):  # a few period labels
         with_data = has.get(label, set())
         missing = sorted(names.get(code, code) for code in set(authorities["code"]) - with_data)
         shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (

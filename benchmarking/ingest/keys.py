@@ -101,13 +101,11 @@ def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool) -> pd.Se
     return cells.replace(changes) if changes else cells
 
 
-def stored_value_periods(store) -> pd.DataFrame:
-    """Return the distinct (indicator_id, period, status) of the store's values (empty for a missing store)."""
-    empty = pd.DataFrame({"indicator_id": [], "period": [], "status": []}, dtype=object)
-    if store is None or not store.exists():
-        return empty
-    with store.reading() as con:
-        return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
+def stored_value_periods(con) -> pd.DataFrame:
+    """Return the distinct (indicator_id, period, status) of the store's values, read on ``con`` (empty for None)."""
+    if con is None:
+        return pd.DataFrame({"indicator_id": [], "period": [], "status": []}, dtype=object)
+    return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
 
 
 def canonical_periods(
@@ -130,7 +128,7 @@ def canonical_periods(
     if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
         given = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         frame = frame.assign(status=given.where(given.notna(), labels.map(marked)))
-        labels = labels.map(lambda label: split[label][0] if label in marked else label)
+        labels = labels.replace({label: split[label][0] for label in marked})  # per distinct label
     known = [str(label) for label in stored["period"].dropna().unique()]
     aliases = {label: period_alias(label, known) for label in labels.dropna().unique() if label not in known}
     labels = labels.replace({old: new for old, new in aliases.items() if new})
@@ -138,29 +136,35 @@ def canonical_periods(
     issues: list[ValidationIssue] = []
     if "indicator_id" not in frame.columns or stored.empty:
         return frame, issues
-    by_indicator = stored.groupby("indicator_id")["period"].agg(lambda p: sorted(set(p)))
-    yearly = {i: periods for i, periods in by_indicator.items() if all(is_financial_year(p) for p in periods)}
-    finals = set(zip(*[stored.loc[stored["status"].eq("final"), c] for c in ("indicator_id", "period")], strict=True))
+    stored_labels = stored["period"].astype(object)
+    yearly = stored_labels.map(_per_label(stored_labels, is_financial_year)).groupby(stored["indicator_id"]).all()
+    finals = stored.loc[stored["status"].eq("final"), ["indicator_id", "period"]].astype(object).drop_duplicates()
     keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
     keyed["status"] = frame["status"].astype("string").str.lower().fillna("") if "status" in frame.columns else ""
     pairs = query_frames(  # the distinct (indicator, period, status) of millions of rows, in one query
         "SELECT DISTINCT * FROM keyed WHERE indicator_id IS NOT NULL AND period IS NOT NULL", keyed=keyed
     ).astype(object)
-    financial = {label: is_financial_year(label) for label in pairs["period"].unique()}
+    # Each rule over the distinct pairs at once, from per-label facts (a few labels) and per-indicator ones.
+    not_yearly = ~pairs["period"].map(_per_label(pairs["period"], is_financial_year)).astype(bool)
+    readable = pairs["period"].map(_per_label(pairs["period"], lambda label: span_or_none(str(label)) is not None))
+    other_kind = pairs["indicator_id"].map(yearly).fillna(False).astype(bool) & not_yearly & readable.astype(bool)
+    over_final = pairs["status"].eq("provisional") & pd.MultiIndex.from_frame(pairs[["indicator_id", "period"]]).isin(
+        pd.MultiIndex.from_frame(finals)
+    )
     messages: dict[tuple[str, str, str], str] = {}
-    for indicator, label, status in pairs.itertuples(index=False):  # distinct (indicator, period, status) only
-        if indicator in yearly and not financial[label] and span_or_none(str(label)):
-            names = [p for p in financial_years_of(label) if p in yearly[indicator]] or financial_years_of(label)
-            messages[(indicator, label, status)] = (
-                f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
-                f"(the store holds {', '.join(repr(p) for p in yearly[indicator][-3:])}): give the financial year "
-                f"it belongs to ({' or '.join(repr(n) for n in names)})"
-            )
-        elif status == "provisional" and (indicator, label) in finals:
-            messages[(indicator, label, status)] = (
-                f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
-                "figures do not replace final ones (give status 'revised' if these correct them)"
-            )
+    for indicator, label, status in pairs[other_kind].itertuples(index=False):  # refused pairs only
+        held = sorted(set(stored_labels[stored["indicator_id"].eq(indicator).to_numpy()]))
+        names = [p for p in financial_years_of(label) if p in held] or financial_years_of(label)
+        messages[(indicator, label, status)] = (
+            f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
+            f"(the store holds {', '.join(repr(p) for p in held[-3:])}): give the financial year "
+            f"it belongs to ({' or '.join(repr(n) for n in names)})"
+        )
+    for indicator, label, status in pairs[over_final & ~other_kind].itertuples(index=False):
+        messages[(indicator, label, status)] = (
+            f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
+            "figures do not replace final ones (give status 'revised' if these correct them)"
+        )
     if not messages:
         return frame, issues
     flagged = pd.MultiIndex.from_frame(keyed).isin(list(messages))
@@ -168,3 +172,8 @@ def canonical_periods(
         key = tuple(keyed.iloc[position])
         issues.append(ValidationIssue(file_name, int(rows[position]), column, messages[key]))
     return frame, issues
+
+
+def _per_label(labels: pd.Series, rule) -> dict:
+    """Return ``rule(label)`` for each distinct label (a handful), to map over many rows."""
+    return {label: rule(label) for label in labels.dropna().unique()}

@@ -7,6 +7,7 @@ here writes: ``importer.import_frames`` writes what passes.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 
 import duckdb
@@ -120,10 +121,8 @@ def check(
         elif kind in ("float", "int"):
             numbers = _to_float(raw, text)
             bad = numbers.isna() & ~empty
-            if text is not None:
-                marked = text.str.lower().isin(_MISSING_MARKERS)
-                bad &= ~marked
-                empty = empty | marked
+            if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
+                bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
             check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
@@ -227,12 +226,13 @@ def check_batch(
     baskets: dict[str, str] = {}
     version = None
     if con is not None or store.exists():
-        version = _version(store, con)  # read first: a write after it makes the checks stale, never the reverse
-        stored_authorities, stored_indicators = store.known_keys(con)
+        with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
+            version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
+            stored_authorities, stored_indicators = store.known_keys(reading)
+            if any(table == "basket" for table, _, _ in items):
+                baskets = _stored_basket_names(reading, (replacing or {}).get("basket"))
         authorities |= stored_authorities
         indicators |= stored_indicators
-        if any(table == "basket" for table, _, _ in items):
-            baskets = _stored_basket_names(store, con, (replacing or {}).get("basket"))
     order = {name: i for i, name in enumerate(schema.COLUMNS)}
     items = sorted(items, key=lambda item: order.get(item[0], 99))
     tables: dict[str, list[pd.DataFrame]] = {}
@@ -278,21 +278,8 @@ def check_batch(
     return CheckedBatch(changes, outcomes, issues, blocking, version)
 
 
-def _version(store: Store, con: duckdb.DuckDBPyConnection | None) -> tuple:
-    """Return the store's version (``writes.store_version``) read on ``con``, else on a short read."""
-    if con is None:
-        with store.reading() as reading:
-            return writes.store_version(reading, store.path)
-    return writes.store_version(con, store.path)
-
-
-def _stored_basket_names(
-    store: Store, con: duckdb.DuckDBPyConnection | None, replaced: pd.DataFrame | None
-) -> dict[str, str]:
+def _stored_basket_names(con: duckdb.DuckDBPyConnection, replaced: pd.DataFrame | None) -> dict[str, str]:
     """Return stored basket id -> name, leaving out the baskets the write replaces whole."""
-    if con is None:
-        with store.reading() as reading:
-            return _stored_basket_names(store, reading, replaced)
     if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'basket'").fetchone()[0]:
         return {}  # a store that predates baskets
     names = dict(con.execute("SELECT basket_id, any_value(name) FROM basket GROUP BY basket_id").fetchall())

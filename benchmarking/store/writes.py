@@ -57,16 +57,30 @@ def table_keys(table: str) -> tuple[str, ...]:
 class Plan:
     """What writing rows into a table would do: per incoming row, and per column."""
 
-    outcome: np.ndarray
-    """Per incoming row (in order): 'added', 'replaced' (differs in a column it holds) or 'unchanged'."""
+    rows: int
+    """How many incoming rows."""
+    matched: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Positions (in order) of the incoming rows whose key is stored; the other rows are 'added'."""
+    replaced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per matched row: True when it differs in a column it holds ('replaced'), else 'unchanged'."""
     changed: dict[str, int] = field(default_factory=dict)
     """Column -> how many replaced rows get a different value in it."""
     kept: list[str] = field(default_factory=list)
     """Table columns the rows do not hold: stored rows keep their values in these."""
 
+    @property
+    def outcome(self) -> np.ndarray:
+        """Return per incoming row (in order): 'added', 'replaced' or 'unchanged'."""
+        outcome = np.full(self.rows, "added", dtype=object)
+        outcome[self.matched] = np.where(self.replaced, "replaced", "unchanged")
+        return outcome
+
     def count(self, outcome: str) -> int:
         """Return how many incoming rows have ``outcome``."""
-        return int((self.outcome == outcome).sum())
+        if outcome == "added":
+            return self.rows - len(self.matched)
+        replaced = int(self.replaced.sum())
+        return {"replaced": replaced, "unchanged": len(self.matched) - replaced}.get(outcome, 0)
 
 
 def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tuple[str, str]:
@@ -86,10 +100,9 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     keys = table_keys(table)
     existing = table_columns(con, table)
     cols = [c for c in existing if c in frame.columns]
-    outcome = np.full(len(frame), "added", dtype=object)
     kept = [c for c in existing if c not in frame.columns]
     if frame.empty or not existing:
-        return Plan(outcome, {}, kept)
+        return Plan(len(frame), kept=kept)
     values = [c for c in cols if c not in keys]
     join, sorting = _sorted_by_key(table, keys, values)
     incoming = staged(frame[cols])
@@ -105,10 +118,9 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
         con.unregister("incoming_plan")
     positions = np.asarray(found["_position"], dtype=np.int64)
     replaced = np.asarray(found["_replaced"], dtype=bool)
-    outcome[positions] = np.where(replaced, "replaced", "unchanged")
     counts = [int(np.asarray(found[f"d{n}"], dtype=bool).sum()) for n in range(len(values))]
     changed = {c: n for c, n in zip(values, counts, strict=True) if n}
-    return Plan(outcome, changed, kept)
+    return Plan(len(frame), positions, replaced, changed, kept)
 
 
 def staged(frame: pd.DataFrame) -> pa.Table:
@@ -121,10 +133,11 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
 
     Returns the added and replaced counts. Unchanged rows are not touched; a replaced row
     takes the frame's columns and keeps its stored values in the columns the frame lacks.
-    Set-based: the rows are staged once with the stored row of their key beside them (one
-    join: added, replaced or unchanged, the rule ``plan`` applies), and every write is one
-    statement over the staged rows: the undo copy of the replaced rows one ``INSERT ... SELECT``,
-    then one ``UPDATE`` of the replaced rows and one ``INSERT`` of the added ones.
+    Set-based: the rows whose key is stored are staged once with the stored row beside them
+    (one join: replaced or unchanged, the rule ``plan`` applies); the undo copy of the replaced
+    rows is one ``INSERT ... SELECT`` from them and the replaced rows one ``UPDATE``. The other
+    rows are added: one ``INSERT`` of their keys into the undo shadow and one of the rows, straight
+    from the incoming rows when no key was stored (a fresh load: nothing else is copied).
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
@@ -135,21 +148,19 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     undo = f"{UNDO_PREFIX}{table}"
     match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
     key_list = ", ".join(keys)
+    col_list = ", ".join(cols)
     join, sorting = _sorted_by_key(table, keys, values)
     stored = ", ".join(f"t.{c} AS _stored_{c}" for c in existing)
     con.register("incoming_rows", staged(frame[cols]))
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, {stored}, "
-            f"{sorting} AS _merge_outcome FROM incoming_rows i {join}"
-        )
-    finally:
-        con.unregister("incoming_rows")
-    try:
-        added, replaced = con.execute(
-            "SELECT count(*) FILTER (WHERE _merge_outcome = 'added'), "
-            "count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
-        ).fetchone()
+            f"{sorting} AS _merge_outcome FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
+        ).fetchall()  # the rows whose key is stored: replaced or unchanged
+        matched, replaced = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
+        ).fetchall()[0]
+        added = len(frame) - matched
         all_columns = ", ".join(existing)
         if replaced:
             was = ", ".join(f"_stored_{c}" for c in existing)
@@ -157,24 +168,29 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
                 f"INSERT INTO {undo} (dataset_id, action, {all_columns}) SELECT ?, 'replaced', {was} "
                 "FROM upsert_rows WHERE _merge_outcome = 'replaced'",
                 [dataset_id],
-            )
+            ).fetchall()
             changed = ", ".join(f"{c} = i.{c}" for c in values)  # the columns the file holds; the rest are kept
             con.execute(
                 f"UPDATE {table} t SET {changed} FROM (SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced') i "
                 f"WHERE {match}"
-            )
+            ).fetchall()
         if added:
+            rows = "incoming_rows"
+            if matched:  # some keys are stored: the added rows are the others
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE upsert_added AS SELECT i.* FROM incoming_rows i "
+                    f"ANTI JOIN upsert_rows t ON {match}"
+                ).fetchall()
+                rows = "upsert_added"
             con.execute(
-                f"INSERT INTO {undo} (dataset_id, action, {key_list}) "
-                f"SELECT ?, 'added', {key_list} FROM upsert_rows WHERE _merge_outcome = 'added'",
+                f"INSERT INTO {undo} (dataset_id, action, {key_list}) SELECT ?, 'added', {key_list} FROM {rows}",
                 [dataset_id],
-            )
-            col_list = ", ".join(cols)
-            con.execute(
-                f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM upsert_rows WHERE _merge_outcome = 'added'"
-            )
+            ).fetchall()
+            con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {rows}").fetchall()
     finally:
+        con.unregister("incoming_rows")
         con.execute("DROP TABLE IF EXISTS upsert_rows")
+        con.execute("DROP TABLE IF EXISTS upsert_added")
     return {"added": int(added), "replaced": int(replaced)}
 
 
