@@ -35,8 +35,8 @@ Progress = Callable[[float, str], None]
 FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
 SLOW_BYTES = 2 * 1024 * 1024
-"""Files larger than this take over a second to read, or to check (about 90,000 rows a second
-through the preview, ``benchmarks/import_speed.py``): the page shows a progress bar for them."""
+"""Files larger than this can take over a second to read and check (the rate is measured by
+``benchmarks/import_speed.py``): the page shows a progress bar for them."""
 
 
 # ---------------------------------------------------------------------------------------
