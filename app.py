@@ -14,6 +14,7 @@ from benchmarking.access import session_access
 from pages._access import session_edit_access
 from pages._briefing_nav import keyboard_stepping, navigation_position
 from pages._briefing_style import apply_briefing_style, briefing_requested
+from pages._cache import warm_default_selection
 from pages._common import BASE_CSS
 from pages._navigation import mark_entry_run
 from pages._registry import PAGES
@@ -39,3 +40,6 @@ with store_notices(), session_access(access):
     if BRIEFING:
         keyboard_stepping(current.url_path or next(page.key for page in PAGES if page.default))
     current.run()
+    # After the first page is drawn, off its path: the default selection's Overview figures and briefing
+    # (seconds the first time) are computed in the background for whoever opens them next.
+    warm_default_selection()

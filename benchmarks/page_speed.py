@@ -12,7 +12,9 @@ page of ``pages/_registry.py``:
   the sidebar period on pages without one), then one rerun;
 * browser, first: a fresh browser context (a new session) opens the page's URL on a warm
   server, timed until the page has settled (Streamlit's status idle, title and content drawn);
-* browser, switch: from the Overview, a click on the page's navigation link, timed the same way.
+* browser, switch: from the Overview, a click on the page's navigation link, timed the same way;
+* cold server: the seconds from ``streamlit run`` to the health check answering, and the first page of
+  the first session (the Overview: reads the store and ranks every indicator), printed above the table.
 
 AppTest times are the median of ``--repeat`` runs (default 3); browser times the median of
 ``--repeat`` visits, after one untimed warm-up visit of every page. Run
@@ -141,10 +143,12 @@ def browser_times(db_path: Path, repeat: int) -> dict[str, dict[str, float]]:
     from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, NORMAL_VIEWPORT, Server, wait_for_page
 
     drawn = {page.key: ("chart" if page.draws_chart else None) for page in PAGES}
+    started = time.perf_counter()
     server = Server(db_path, Path(tempfile.mkdtemp()) / "server.log", db_path.stem)
     results: dict[str, dict[str, float]] = {}
     try:
         server.wait_until_ready()
+        ready = (time.perf_counter() - started) * 1000
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
@@ -158,6 +162,10 @@ def browser_times(db_path: Path, repeat: int) -> dict[str, dict[str, float]]:
                 context.close()
                 return elapsed
 
+            cold = first_page("overview")
+            print(
+                f"{db_path.stem}: cold server {ready:.0f} ms to answer, first page (Overview) {cold:.0f} ms", flush=True
+            )
             for entry in PAGES:  # warm the server: every page once
                 first_page(entry.key)
             for entry in PAGES:

@@ -9,6 +9,7 @@ import streamlit as st
 from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS
 from benchmarking.service.basket_sensitivity import basket_sensitivity, sensitivity_for_period
 from benchmarking.text.formatting import position_text
+from pages._cache import memo
 from pages._common import Selection, escape
 from pages._tables import show_table
 
@@ -44,14 +45,18 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
         "the question another way. The same group and period, under each basket and balance:"
     )
     table = _sensitivity(cache_key, selection.focus, selection.scaled, cat, bench)
-    rows = sensitivity_for_period(table, selection.period)
+    basket = getattr(selection, "basket", None) or ALL_PUBLISHED
+    balance = getattr(selection, "balance", None) or INDICATORS
+    rows, shown = memo(
+        "beyond-baskets",
+        (*cache_key, selection.period),
+        lambda: _rows_shown(sensitivity_for_period(table, selection.period), basket, balance),
+    )
     if rows.empty:
         st.info(f"No Overall position for {escape(selection.focus_name)} in {escape(selection.period)}.")
         return
-    basket = getattr(selection, "basket", None) or ALL_PUBLISHED
-    balance = getattr(selection, "balance", None) or INDICATORS
     show_table(
-        basket_table(rows, basket, balance),
+        shown,
         hide_index=True,
         key="beyond_baskets",
         column_config={
@@ -64,3 +69,8 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
         "the part of Overall its largest theme makes up (every theme the same share when themes are weighed "
         "equally); over half means the position mostly measures that theme."
     )
+
+
+def _rows_shown(rows: pd.DataFrame, basket: str, balance: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Return the period's rows and the page's table of them (None when there are no rows)."""
+    return rows, (None if rows.empty else basket_table(rows, basket, balance))

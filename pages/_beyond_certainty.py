@@ -54,8 +54,9 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
-    shown = intervals[intervals["theme"] == theme]
-    focus_rows = view.focus_intervals(intervals)
+    key = (selection_key(selection), n_replicates)
+    shown = memo("beyond-shown", (*key, theme), lambda: intervals[intervals["theme"] == theme])
+    focus_rows, focus_table = memo("beyond-focus-rows", key, lambda: _focus_rows(intervals))
     if shown["position"].notna().any():
         n_positioned = int(shown["n_positioned"].iloc[0])
         title = f"{theme} position with its {boot.level:.0%} interval, {period}"
@@ -87,7 +88,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
 
     with st.expander(f"{escape(selection.focus_name)}'s interval on every theme"):
         show_table(
-            view.focus_interval_table(focus_rows),
+            focus_table,
             hide_index=True,
             key="beyond_focus_intervals",
             column_config={
@@ -99,7 +100,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
     if theme in focus_rows.index and pd.notna(focus_rows.loc[theme, "position"]):
         st.subheader(f"Is {ordinal(focus_rows.loc[theme, 'position'])} really different from its neighbours?")
         show_table(
-            view.overlapping_shares(boot, focus, theme, focus_rows, names),
+            memo("beyond-ahead", (*key, theme), lambda: view.overlapping_shares(boot, focus, theme, focus_rows, names)),
             hide_index=True,
             key="beyond_ahead",
             column_config={
@@ -113,3 +114,9 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
             "the focus authority places ahead, level or behind. Near 50% means the order between them is "
             "not settled by the data."
         )
+
+
+def _focus_rows(intervals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the focus authority's interval per theme, and as its table shows them."""
+    focus_rows = view.focus_intervals(intervals)
+    return focus_rows, view.focus_interval_table(focus_rows)

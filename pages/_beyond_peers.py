@@ -11,7 +11,7 @@ from benchmarking.method import significance, similarity
 from benchmarking.method.groups import SIMILAR_SIZES
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features
-from pages._cache import memo
+from pages._cache import benchmark_key, memo
 from pages._common import Selection, escape, slug
 from pages._tables import show_table
 from pages._view_params import url_choice, url_toggle
@@ -27,18 +27,23 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     """Draw the k most similar authorities and each loaded neighbour list with computed distances."""
     focus = selection.focus
     st.header("Who is genuinely like us?")
-    features = context_features(cat)
+    store = benchmark_key(selection)[:2]  # the store's path and version: the features depend on nothing else
+    features = memo("beyond-features", store, lambda: context_features(cat))
     max_k = max(1, len(features) - 1)
     sizes = list(range(1, min(20, max_k) + 1))
     k = url_choice("select_slider", "Number of similar authorities", "similar", sizes, min(10, max_k), key="beyond_k")
     try:
-        neighbours = similarity.nearest_neighbours(features, focus, k)
+        similar = memo(
+            "beyond-similar",
+            (*store, focus, k),
+            lambda: view.similar_table(similarity.nearest_neighbours(features, focus, k), names),
+        )
     except BenchmarkingError as error:
         st.error(escape(error))
-        neighbours = None
-    if neighbours is not None:
+        similar = None
+    if similar is not None:
         show_table(
-            view.similar_table(neighbours, names),
+            similar,
             hide_index=True,
             key="beyond_similar",
             column_config={
@@ -62,7 +67,11 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
             f"'{SIMILAR_SIZES[1]} authorities most similar to {escape(selection.focus_name)}')."
         )
 
-    own_lists = cat.comparator_groups[cat.comparator_groups["authority_code"] == focus]
+    own_lists = memo(
+        "beyond-own-lists",
+        (*store, focus),
+        lambda: cat.comparator_groups[cat.comparator_groups["authority_code"] == focus],
+    )
     if own_lists.empty:
         st.caption(
             "No published nearest-neighbour list is loaded for this authority (the README says how to load "
@@ -71,7 +80,11 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     for (group_id, name), rows in own_lists.groupby(["group_id", "name"]):
         st.subheader(f"{escape(name)} (loaded list)")
         show_table(
-            view.loaded_list_table(features, focus, list(rows["member_code"]), names),
+            memo(
+                "beyond-loaded-list",
+                (*store, focus, group_id),
+                lambda rows=rows: view.loaded_list_table(features, focus, list(rows["member_code"]), names),
+            ),
             hide_index=True,
             key=f"beyond_list_{slug(str(group_id))}",
             column_config={"distance": st.column_config.NumberColumn("Distance", format="%.2f")},
@@ -92,7 +105,11 @@ def draw_significance(selection: Selection, cat, bench, cache_key: tuple) -> Non
     columns[2].metric("Significantly worsened", counts.get(significance.SIGNIFICANTLY_WORSENED, 0))
     only_significant = url_toggle("Only significant changes", "significant_only", key="beyond_significant_only")
     show_table(
-        view.change_table(changes, only_significant),
+        memo(
+            "beyond-change-table",
+            (*cache_key, selection.period, only_significant),
+            lambda: view.change_table(changes, only_significant),
+        ),
         hide_index=True,
         key="beyond_significance",
         column_config={

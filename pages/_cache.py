@@ -6,12 +6,15 @@ import from another process or page refreshes them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from benchmarking.errors import BenchmarkingError
+from benchmarking.method.baskets import ALL_PUBLISHED, INDICATORS
 from benchmarking.paths import default_db_path
 from benchmarking.service.benchmark import Benchmark, benchmark_for, benchmark_with_focus_ranked
 from benchmarking.service.catalogue import Catalogue, load_catalogue
@@ -163,3 +166,31 @@ def memo(name: str, key: tuple, compute: Callable[[], T]) -> T:
     """Return ``compute()``, computed once per ``name`` and ``key`` (include ``selection_key``, so an
     import, another basket or period computes afresh) and reused on every rerun (treat as read-only)."""
     return _memo(name, key, compute)
+
+
+def warm_default_selection() -> None:
+    """Start computing the default selection's Overview figures and briefing in the background, once per
+    store version and server (a running server only, not AppTest), so that no later visitor waits for them."""
+    if st.runtime.exists():
+        _warming(db_path(), stamp())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _warming(path: str, file_stamp: float) -> threading.Thread:
+    thread = threading.Thread(target=_warm, args=(path, file_stamp), name="warm-default-selection", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm(path: str, file_stamp: float) -> None:
+    """Compute the default selection's cached results (group 'all', the store's focus and period)."""
+    try:
+        cat = _catalogue(path, file_stamp)
+        if not cat.period_labels:
+            return
+        focus, period = cat.default_focus(), cat.default_period or cat.period_labels[-1]
+        method = (ALL_PUBLISHED, INDICATORS)
+        _overview(path, file_stamp, "all", focus, False, method, period)
+        _briefing(path, file_stamp, "all", focus, method, period)
+    except BenchmarkingError:  # a busy or damaged store: the pages say so when they read it
+        return

@@ -7,6 +7,9 @@ on a canvas that CSS cannot enlarge.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -86,12 +89,8 @@ def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=s
 
     ``column_config`` entries are keyed by the shown header (after ``words`` and the glossary).
     """
-    shown = people_table(frame, words)
-    config = {
-        column: st.column_config.NumberColumn(format="localized")
-        for column in shown.columns
-        if pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(shown[column])
-    }
+    shown, numeric = _in_words(frame, words)
+    config = {column: st.column_config.NumberColumn(format="localized") for column in numeric}
     header = dict(zip(map(str, frame.columns), shown.columns))
     for column, setting in (kwargs.pop("column_config", None) or {}).items():
         name = header.get(str(column), column)
@@ -101,3 +100,29 @@ def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=s
         config[name] = setting
     kwargs.setdefault("hide_index", True)
     return grid_or_table(shown, where=where, column_config=config, **kwargs)
+
+
+_SHOWN: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame, list[str]]] = OrderedDict()
+_SHOWN_LOCK = threading.Lock()
+
+
+def _in_words(frame: pd.DataFrame, words: dict[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
+    """Return ``people_table(frame, words)`` and its number columns, worked out once per frame object: a
+    table a page keeps in its cache (``_cache.memo``) is redrawn on every rerun without redoing it."""
+    key = (id(frame), tuple(sorted((words or {}).items())))
+    with _SHOWN_LOCK:
+        held = _SHOWN.get(key)
+        if held is not None and held[0] is frame:  # the object is held here, so its id is not reused
+            _SHOWN.move_to_end(key)
+            return held[1], held[2]
+    shown = people_table(frame, words)
+    numeric = [
+        column
+        for column in shown.columns
+        if pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(shown[column])
+    ]
+    with _SHOWN_LOCK:
+        _SHOWN[key] = (frame, shown, numeric)
+        while len(_SHOWN) > 128:
+            _SHOWN.popitem(last=False)
+    return shown, numeric

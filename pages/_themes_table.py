@@ -33,10 +33,10 @@ def draw_basis(positions: pd.DataFrame, selection: Selection) -> None:
 
 def draw_league_table(cat, bench, selection: Selection) -> list[str]:
     """Draw every authority's positions shaded by quartile, with its CSV; return the position columns."""
-    table, theme_columns, quartiles, display = memo(
+    table, theme_columns, quartiles, display, css = memo(
         "league-table", selection_key(selection), lambda: _league_table(cat, bench, selection)
     )
-    styler = _shaded(table, theme_columns, quartiles, display, selection.focus)  # a Styler is built per run
+    styler = _shaded(table, theme_columns, quartiles, display, css)  # a Styler is built per run
     st.subheader(f"League table, {escape(selection.period)}")
     st.caption(
         "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
@@ -49,35 +49,36 @@ def draw_league_table(cat, bench, selection: Selection) -> list[str]:
 
 
 def _league_table(cat, bench, selection: Selection):
-    """Return the league table, its position columns, their quartiles and the table as shown."""
+    """Return the league table, its position columns, their quartiles, the table as shown and its cell styles."""
     table = theme_table(cat, bench, selection.period)
     theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
     quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
     display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
     display = display.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns=["authority_code", "in_group"])
-    return table, theme_columns, quartiles, display
+    return table, theme_columns, quartiles, display, _cell_styles(table, theme_columns, quartiles, display, selection)
 
 
-def _shaded(table: pd.DataFrame, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, focus: str):
-    """Return the shown table's Styler: cells shaded and labelled by quartile, the focus row marked."""
+def _cell_styles(table, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, selection):
+    """Return each shown cell's CSS: its quartile's fill, then on the focus row bold with the focus fill and border."""
+    css = pd.DataFrame("", index=display.index, columns=display.columns)
+    for column in theme_columns:  # a loop over the few position columns
+        fills = quartiles[column].map(lambda q: "" if pd.isna(q) else f"background-color: {QUARTILE_FILL[q]}")
+        css[column] = fills.to_numpy()
+    focus = (table["authority_code"] == selection.focus).to_numpy()
+    focus_css = f"font-weight: bold; {FOCUS_STYLE}"
+    css.loc[focus] = css.loc[focus].apply(lambda cells: [f"{c}; {focus_css}" if c else focus_css for c in cells])
+    return css
+
+
+def _shaded(table: pd.DataFrame, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, css):
+    """Return the shown table's Styler: cells shaded and labelled by quartile, the focus row marked (``css``)."""
     # Within a column the quartile follows from the position, so each cell's label can look it up.
     quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
-    styler = display.style.apply(
-        lambda column: ["" if pd.isna(q) else f"background-color: {QUARTILE_FILL[q]}" for q in quartiles[column.name]],
-        subset=theme_columns,
-    )
+    styler = display.style.apply(lambda _: css, axis=None)
     for column in theme_columns:
         styler = styler.format(
             lambda p, q=quartile_of[column]: " · ".join(filter(None, [ordinal(p), QUARTILE_TEXT.get(q.get(p))])),
             subset=[column],
             na_rep="no position",  # an empty display value would show the raw cell, "None"
         )
-    styler = styler.apply(
-        lambda row: (
-            [f"font-weight: bold; {FOCUS_STYLE}"] * len(row)
-            if table.loc[row.name, "authority_code"] == focus
-            else [""] * len(row)
-        ),
-        axis=1,
-    )
     return styler

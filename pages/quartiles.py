@@ -12,6 +12,7 @@ from benchmarking.text.formatting import currency_text
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
 from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table, list_tables, table_in_words
+from pages._view_params import url_choice
 
 selection = current_selection()
 page_header("quartiles", selection)
@@ -46,16 +47,27 @@ st.caption(escape(currency))
 st.caption("Indicators per theme in each quartile of the group: 1st = the best 25%, 4th = the lowest 25%.")
 draw_table(wide_shown, index=True)
 
-lists = [
-    (BOTTOM, "bottom quartile", "Lower comparative performing areas (bottom quartile)", "the lowest 25%"),
-    (TOP, "top quartile", "Higher comparative performing areas (top quartile)", "the best 25%"),
-]
-for quartile, title, heading, share in lists:
-    st.subheader(heading)
-    listed = listed_by[quartile]
-    if listed.empty:
-        st.info(f"No indicator of {focus_name} is in the {title} for {period}.")
-        continue
+# One list at a time (chosen here, kept in the URL as ?list=top): each is drawn whole, a table per theme,
+# and drawing both at once made the page slow to appear in the browser.
+lists = {
+    "bottom": (BOTTOM, "bottom quartile", "Lower comparative performing areas (bottom quartile)", "the lowest 25%"),
+    "top": (TOP, "top quartile", "Higher comparative performing areas (top quartile)", "the best 25%"),
+}
+chosen = url_choice(
+    "radio",
+    "Quartile list",
+    "list",
+    list(lists),
+    key="quartiles_list",
+    format_func=lambda name: f"{lists[name][1].capitalize()} ({len(listed_by[lists[name][0]])})",
+    horizontal=True,
+)
+quartile, title, heading, share = lists[chosen]
+st.subheader(heading)
+listed = listed_by[quartile]
+if listed.empty:
+    st.info(f"No indicator of {focus_name} is in the {title} for {period}.")
+else:
     older = int(listed["older"].sum())
     st.caption(
         f"{len(listed)} indicators of {focus_name} in {share} of the group for {period}, grouped by theme, "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import charts
-from benchmarking.method.baskets import resolve_basket
 from benchmarking.service import explain
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, position_text
@@ -16,15 +15,14 @@ from pages._common import (
     benchmark,
     catalogue,
     current_selection,
-    db_path,
     escape,
     overview_figures,
     page_header,
     show_chart,
-    stamp,
     style,
 )
 from pages._tables import show_table
+from pages._themes_stability import draw_stability
 from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
 from pages._view_params import url_choice
 
@@ -40,22 +38,6 @@ WHY_COLUMNS = {
     "years_older": "Years older",
     "status": "Status",
 }
-
-
-@st.cache_data(show_spinner="Ranking under every comparator group ...", max_entries=16)
-def _stability(path: str, file_stamp: float, period: str, focus: str, basket: str, balance: str):
-    cat = catalogue()
-    stability = explain.rank_stability(cat, period, focus, basket=resolve_basket(cat.baskets, basket), balance=balance)
-    shown = explain.stability_table(stability).rename(
-        columns={"group_label": "Comparator group", "group_size": "Authorities"}
-    )
-    return stability, shown
-
-
-def cached_stability(selection):
-    """Return the focus authority's positions under every group, and as the page shows them (cached per
-    period, focus, basket and balance)."""
-    return _stability(db_path(), stamp(), selection.period, selection.focus, selection.basket, selection.balance)
 
 
 selection = current_selection()
@@ -125,18 +107,4 @@ show_table(
 if glossary:  # abbreviations in the indicator names, spelled out
     st.caption(escape(f"Abbreviations: {glossary}."))
 
-st.subheader("Does the message survive a change of comparator group?")
-stability, stability_shown = cached_stability(selection)
-if stability.empty:
-    st.info("No other comparator group to compare with.")
-else:
-    st.caption(
-        f"{escape(selection.focus_name)}'s positions in {escape(selection.period)} under every comparator group "
-        "(each group ranked on its own; in a group it is not in, where it would stand beside the members)."
-        f" {escape(selection.basis())}."
-    )
-    show_table(
-        stability_shown,
-        hide_index=True,
-        width="stretch",
-    )
+draw_stability(selection)

@@ -63,3 +63,19 @@ def test_an_import_shows_on_the_next_rerun(writable_store, monkeypatch, tmp_path
     assert not at.exception
     assert metrics(at)[label] == number(new, first["unit"])
     assert number(new, first["unit"]) != number(old, first["unit"])
+
+
+def test_a_store_damaged_after_a_page_read_it_is_noticed_on_the_next_rerun(demo_store_path, monkeypatch, tmp_path):
+    """A rerun does not open the store again to check it while the file is unchanged, but once the file
+    changes (here: overwritten with bytes that are not a store) the next rerun looks again and says so."""
+    import shutil
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(demo_store_path, path)
+    at = open_page(path, monkeypatch, "quadrant")
+    assert not at.exception and not at.error
+    at.run()
+    assert not at.exception and not at.error
+    path.write_bytes(b"not a store" * 1000)
+    at.run()
+    assert any("is not a benchmarking store that can be read" in error.value for error in at.error)

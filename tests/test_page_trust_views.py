@@ -42,7 +42,12 @@ def why_table(at) -> pd.DataFrame:
 
 
 def stability_table(at) -> pd.DataFrame:
-    """Return the stability table (the one with a Comparator group column)."""
+    """Open the section that ranks every comparator group (ranked only once opened), and return its table
+    (the one with a Comparator group column)."""
+    assert not [frame for frame in at.dataframe if "Comparator group" in frame.value.columns], "ranked before opened"
+    at.session_state["themes_stability"] = True  # the expander opened (it reruns the page)
+    at.run()
+    assert not at.exception
     tables = [frame.value for frame in at.dataframe if "Comparator group" in frame.value.columns]
     assert len(tables) == 1, "expected one comparator-group stability table on the page"
     return tables[0]

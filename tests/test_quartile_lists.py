@@ -210,23 +210,31 @@ def _sections(at) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def pages(store):
-    """The Quartiles and Overview pages of the store, each run once."""
+    """The Quartiles page (its bottom-quartile list, then its top-quartile list) and the Overview, each run once."""
     _name, path, _cat, _bench, _period = store
     with pytest.MonkeyPatch.context() as monkeypatch:
         quartiles = open_page(path, monkeypatch, "quartiles")
+        bottom = _sections(quartiles)
+        [chooser] = [radio for radio in quartiles.radio if radio.key == "quartiles_list"]
+        chooser.set_value("top").run()
+        top = _sections(quartiles)
         overview = open_page(path, monkeypatch, "overview")
-    return quartiles, overview
+    return quartiles, overview, {BOTTOM: bottom, TOP: top}
 
 
 def test_the_page_draws_both_lists_whole_by_theme(store, pages):
-    """Under each list's heading one table per theme, whose rows are the list's rows in words; no expander."""
+    """Each list, chosen by the radio (one drawn at a time), is under its heading as one table per theme, whose
+    rows are the list's rows in words; no expander; the other list's heading is not drawn with it."""
     _name, _path, cat, bench, period = store
-    at, _overview = pages
+    at, _overview, drawn = pages
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.expander) == 0
-    sections = _sections(at)
-    for heading, quartile in [(BOTTOM_HEADING, BOTTOM), (TOP_HEADING, TOP)]:
+    for heading, quartile, other in [(BOTTOM_HEADING, BOTTOM, TOP_HEADING), (TOP_HEADING, TOP, BOTTOM_HEADING)]:
+        sections = drawn[quartile]
+        assert other not in sections
         words = list_in_words(quartile_list(cat, bench, period, FOCUS, quartile))
+        if words.empty:
+            continue
         shown = sections[heading]["tables"]
         assert len(shown) == words["Theme"].nunique()
         expected = words_table(words.drop(columns=["Theme"]))
@@ -235,14 +243,20 @@ def test_the_page_draws_both_lists_whole_by_theme(store, pages):
         themes = [re.sub(r" \(\d+\)$", "", m.removeprefix("#### ")) for m in headings]
         assert themes == [escaping.markdown(t) for t in sorted(words["Theme"].unique())]
     labels = [button.label for button in at.get("download_button")]
-    assert "Download the bottom quartile list (CSV)" in labels and "Download the top quartile list (CSV)" in labels
+    assert "Download the top quartile list (CSV)" in labels
+    [chooser] = [radio for radio in at.radio if radio.key == "quartiles_list"]
+    assert at.query_params.get("list") == "top"
+    assert list(chooser.options) == [
+        f"Bottom quartile ({len(quartile_list(cat, bench, period, FOCUS, BOTTOM))})",
+        f"Top quartile ({len(quartile_list(cat, bench, period, FOCUS, TOP))})",
+    ]
 
 
 def test_the_quartile_table_shows_every_theme(store, pages):
     """The quartile-by-theme table is drawn whole: Overall and every theme with a ranked indicator."""
     _name, _path, cat, bench, period = store
-    at, _overview = pages
-    table = _sections(at)[next(h for h in _sections(at) if h.startswith("Quartile position"))]["tables"][0]
+    _at, _overview, drawn = pages
+    table = drawn[BOTTOM][next(h for h in drawn[BOTTOM] if h.startswith("Quartile position"))]["tables"][0]
     ranks = bench.ranks
     mine = ranks[(ranks["authority_code"] == FOCUS) & (ranks["period"] == period) & ranks["quartile"].notna()]
     themes = {OVERALL, *cat.indicators.set_index("id").loc[mine["indicator_id"], "theme"]}
@@ -253,7 +267,7 @@ def test_the_quartile_table_shows_every_theme(store, pages):
 def test_the_older_figures_count_is_the_overviews(store, pages):
     """The Quartiles page and the Overview say the same sentence about older figures, with the Overview's count."""
     _name, _path, cat, bench, period = store
-    quartiles, overview = pages
+    quartiles, overview, _drawn = pages
     currency = data_currency(cat, bench, OVERALL, period)
     start = f"Overall {escaping.markdown(period)} is built from"
 
@@ -272,6 +286,9 @@ def test_hostile_names_in_the_store_reach_the_tables_as_text(demo_store_path, tm
     at = open_page(path, monkeypatch, "quartiles")
     assert not at.exception, [e.value for e in at.exception]
     cells = " ".join(t.value.to_string() + " " + " ".join(map(str, t.value.index)) for t in at.table)
+    [chooser] = [radio for radio in at.radio if radio.key == "quartiles_list"]
+    chooser.set_value("top").run()  # the other list (one is drawn at a time)
+    cells += " ".join(t.value.to_string() + " " + " ".join(map(str, t.value.index)) for t in at.table)
     for raw in RAW_MARKUP:
         assert raw not in cells
     assert "\\!\\[i\\]" in cells  # the hostile indicator suffix is there, escaped

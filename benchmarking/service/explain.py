@@ -9,6 +9,8 @@ the position up); the mean of the listed ranks is the engine's ``average_rank``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from benchmarking.method.baskets import ALL, INDICATORS, Basket
@@ -105,18 +107,23 @@ def rank_stability(
     themes: list[str] | None = None,
     basket: Basket = ALL,
     balance: str = INDICATORS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Return the focus authority's positions under every comparator group (over ``basket``, with ``balance``).
 
     Columns: group_id, group_label, group_size (members), theme, position, n_positioned,
     average_rank, in_group. In a group it is not a member of, the position is where it would
     stand beside the members (in_group False, and the label says "beside the group").
+    ``progress(done, total)`` is called before each group is looked at (for a page's progress bar).
     """
     from benchmarking.method.groups import available_groups
 
     themes = themes or [OVERALL, LA_CORE] + catalogue.themes
     rows = []
-    for group_id in available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"]:
+    group_ids = list(available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"])
+    for done, group_id in enumerate(group_ids):
+        if progress is not None:
+            progress(done, len(group_ids))
         group = comparator_group(catalogue, group_id, focus)
         in_group = focus in group.members
         if not (in_group or group.beside == focus) or group.size < 2:
