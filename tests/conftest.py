@@ -85,10 +85,25 @@ def public_store_path(public_build) -> Path:
     return Path(public_build.path)
 
 
+def uses_the_browser(item) -> bool:
+    """Whether a test needs the session's Chromium (directly or through a fixture such as page_walk)."""
+    return "browser" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks into the test ids
 def pytest_collection_modifyitems(items):
-    """Run the tests that need the browser last, together, so that Chromium and the Streamlit
-    servers (session fixtures) are started once and live only through that block."""
-    needs_browser = ["browser" in getattr(item, "fixturenames", ()) for item in items]
+    """Put the tests that need the browser in one block and one pytest-xdist group, "browser",
+    and every other test in the group of its file.
+
+    With ``--dist loadgroup`` (pyproject.toml) a group runs whole on one worker, so Chromium and
+    the Streamlit servers (session fixtures) start once, in one worker, and a file's module
+    fixtures are built once. Without xdist the browser block runs last, so nothing browser-sized
+    lives through the rest of the suite.
+    """
+    needs_browser = [uses_the_browser(item) for item in items]
+    for item, browser_test in zip(items, needs_browser):
+        group = "browser" if browser_test else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
     items[:] = [item for item, later in zip(items, needs_browser) if not later] + [
         item for item, later in zip(items, needs_browser) if later
     ]
