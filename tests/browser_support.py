@@ -148,11 +148,23 @@ def _free_port() -> int:
 
 
 def start_server(db_path: Path, store: str, tmp_path_factory, request) -> Server:
-    """Start a server on ``db_path``, stop it when the requesting fixture ends, and wait for it."""
-    running = Server(db_path, tmp_path_factory.mktemp(f"streamlit-{store}") / "server.log", store)
-    request.addfinalizer(running.stop)
-    running.wait_until_ready()
-    return running
+    """Start a server on ``db_path``, stop it when the requesting fixture ends, and wait for it.
+
+    The free port is found by binding port 0 and letting it go, so another process (another
+    pytest-xdist worker, another test run on the machine) can take it before Streamlit binds
+    it: a server that exits saying its port is in use is started once more on a new port.
+    """
+    for attempt in range(3):
+        running = Server(db_path, tmp_path_factory.mktemp(f"streamlit-{store}") / "server.log", store)
+        request.addfinalizer(running.stop)
+        try:
+            running.wait_until_ready()
+        except pytest.fail.Exception:
+            if attempt < 2 and running.process.poll() is not None and "is not available" in running.output():
+                continue
+            raise
+        return running
+    raise AssertionError("unreachable")
 
 
 # -- waiting and screenshots -------------------------------------------------------------

@@ -4,7 +4,9 @@ the public store built once per session from ../shared/data; and the browser fix
 
 from __future__ import annotations
 
+import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -85,10 +87,72 @@ def public_store_path(public_build) -> Path:
     return Path(public_build.path)
 
 
-def pytest_collection_modifyitems(items):
-    """Run the tests that need the browser last, together, so that Chromium and the Streamlit
-    servers (session fixtures) are started once and live only through that block."""
-    needs_browser = ["browser" in getattr(item, "fixturenames", ()) for item in items]
+def uses_the_browser(item) -> bool:
+    """Whether a test needs the session's Chromium (directly or through a fixture such as page_walk)."""
+    return "browser" in getattr(item, "fixturenames", ())
+
+
+def worker_group(item) -> str:
+    """The pytest-xdist group a test runs in: "browser" for every test that needs the browser,
+    else its file."""
+    return "browser" if uses_the_browser(item) else item.nodeid.split("::", 1)[0]
+
+
+# -- running on every core (pytest-xdist, -n auto --dist loadgroup in pyproject.toml) -------------
+# A group runs whole on one worker, so Chromium and the Streamlit servers (session fixtures) start
+# once, in one worker, and a file's module fixtures are built once. xdist's own loadgroup reads
+# xdist_group marks through the test ids, which pytest 9 no longer lets it rewrite, so the groups
+# travel another way: each worker writes its tests' groups to a folder the controller names, and
+# the controller's scheduler (LoadScopeScheduling, largest group first) reads them.
+
+GROUPS_FOLDER = "benchmarking_worker_groups"  # the workerinput key naming that folder
+_GROUPS_FOLDER = pytest.StashKey[Path]()  # the folder itself, in the controller's config
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """(pytest-xdist, controller) Name the folder each worker writes its tests' groups to."""
+    if _GROUPS_FOLDER not in node.config.stash:
+        node.config.stash[_GROUPS_FOLDER] = Path(tempfile.mkdtemp(prefix="pytest-groups-"))
+    node.workerinput[GROUPS_FOLDER] = str(node.config.stash[_GROUPS_FOLDER])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """(pytest-xdist, controller) With ``--dist loadgroup``, schedule whole groups (worker_group)
+    on one worker each, the largest first; return None (xdist's own choice) otherwise."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # every worker has finished collecting when scopes are asked for
+                self.groups = {}
+                for written in sorted(config.stash[_GROUPS_FOLDER].glob("*.json")):
+                    self.groups.update(json.loads(written.read_text()))
+            return self.groups.get(nodeid, nodeid)
+
+    return GroupScheduling(config, log)
+
+
+def pytest_sessionfinish(session):
+    """Remove the folder of the workers' groups (controller)."""
+    if _GROUPS_FOLDER in session.config.stash:
+        shutil.rmtree(session.config.stash[_GROUPS_FOLDER], ignore_errors=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the tests that need the browser last, in one block, so that Chromium and the servers
+    live only through that block; on a pytest-xdist worker also write each test's group
+    (worker_group) for the controller's scheduler."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput and GROUPS_FOLDER in workerinput:
+        written = Path(workerinput[GROUPS_FOLDER]) / f"{workerinput['workerid']}.json"
+        written.write_text(json.dumps({item.nodeid: worker_group(item) for item in items}))
+    needs_browser = [uses_the_browser(item) for item in items]
     items[:] = [item for item, later in zip(items, needs_browser) if not later] + [
         item for item, later in zip(items, needs_browser) if later
     ]

@@ -103,66 +103,50 @@ def settled(seen: dict) -> dict:
     return seen
 
 
-@pytest.fixture(scope="module")
-def demo_large(browser, demo_server):
-    """Every page of the demo app in briefing mode at 1920x1080."""
-    return read_pages(browser, demo_server, LARGE, list(PAGES))
+VIEWS = [("demo", "large"), ("demo", "small"), ("public", "large"), ("public", "small")]
+VIEWPORTS = {"large": LARGE, "small": SMALL}
+HEIGHT = {size: viewport["height"] for size, viewport in VIEWPORTS.items()}
 
 
 @pytest.fixture(scope="module")
-def demo_small(browser, demo_server):
-    """The demo app's chart pages in briefing mode at 1366x768."""
-    return read_pages(browser, demo_server, SMALL, CHART_PAGES)
+def briefing_view(request, browser):
+    """What each page showed in briefing mode on one store at one viewport (``request.param``,
+    such as ("demo", "large")): every page at 1920x1080, the chart pages at 1366x768. The public
+    store's views are skipped without ../shared/data."""
+    store, size = request.param
+    server = request.getfixturevalue(f"{store}_server")
+    return read_pages(browser, server, VIEWPORTS[size], list(PAGES) if size == "large" else CHART_PAGES)
 
 
-@pytest.fixture(scope="module")
-def public_large(browser, public_server):
-    """Every page of the public-store app in briefing mode at 1920x1080."""
-    return read_pages(browser, public_server, LARGE, list(PAGES))
-
-
-@pytest.fixture(scope="module")
-def public_small(browser, public_server):
-    """The public-store app's chart pages in briefing mode at 1366x768."""
-    return read_pages(browser, public_server, SMALL, CHART_PAGES)
-
-
-SEEN = {
-    ("demo", "large"): "demo_large",
-    ("demo", "small"): "demo_small",
-    ("public", "large"): "public_large",
-    ("public", "small"): "public_small",
-}
-HEIGHT = {"large": LARGE["height"], "small": SMALL["height"]}
-
-
-@pytest.mark.parametrize("store, size", list(SEEN))
+@pytest.mark.parametrize("briefing_view", VIEWS, indirect=True, ids="-".join)
 @pytest.mark.parametrize("name", CHART_PAGES)
-def test_main_chart_starts_on_the_first_screen(request, store, size, name):
+def test_main_chart_starts_on_the_first_screen(briefing_view, request, name):
     """In briefing mode the page's first chart starts within the first screen (its top above
     the viewport's bottom edge, with room for at least 150 px of it), with no exception."""
-    seen = settled(request.getfixturevalue(SEEN[store, size])[name])
+    store, size = request.node.callspec.params["briefing_view"]
+    seen = settled(briefing_view[name])
     if seen["chartTop"] is None:  # the public store can draw a table where the demo has a chart
         assert store == "public", f"{name}: no chart drawn"
         return
     assert seen["chartTop"] < HEIGHT[size] - 150, f"{name} at {size}: chart starts at {seen['chartTop']:.0f} px"
 
 
-@pytest.mark.parametrize("store", ["demo", "public"])
+@pytest.mark.parametrize("briefing_view", [("demo", "large"), ("public", "large")], indirect=True, ids="-".join)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_text_smaller_than_20_px_at_1920(request, store, name):
+def test_no_text_smaller_than_20_px_at_1920(briefing_view, name):
     """At 1920x1080 in briefing mode no visible text (outside charts) is under 20 px, card
     labels and values are not cut, the sidebar is hidden and the header has no Deploy button."""
-    seen = settled(request.getfixturevalue(SEEN[store, "large"])[name])
+    seen = settled(briefing_view[name])
     assert not seen["small"], f"{name}: text under {MIN_TEXT_PX} px: {seen['small'][:12]}"
     assert not seen["cut"], f"{name}: truncated card text: {seen['cut']}"
     assert not seen["sidebar"]
     assert "Deploy" not in seen["header"], seen["header"]
 
 
-def test_page_links_sit_in_the_header_in_briefing_mode(demo_large):
+@pytest.mark.parametrize("briefing_view", [("demo", "large")], indirect=True, ids="-".join)
+def test_page_links_sit_in_the_header_in_briefing_mode(briefing_view):
     """The header carries a link to each page at 1920 px (none folded into a "more" menu)."""
-    header = settled(demo_large["overview"])["header"]
+    header = settled(briefing_view["overview"])["header"]
     for page in registry.PAGES:
         assert page.title in header, (page.title, header)
 

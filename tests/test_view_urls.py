@@ -59,22 +59,41 @@ def notices(at) -> list[str]:
     return [w.value for w in at.warning if "The link asks for" in w.value]
 
 
-def test_quadrant_theme_axis_and_every_theme(demo_store_path, monkeypatch):
-    """Theme, comparator axis and "every theme at once" come back from the URL."""
-    theme = catalogue(str(demo_store_path)).themes[0]
-    round_trip(
-        demo_store_path,
-        monkeypatch,
-        "quadrant",
-        {"quadrant_theme": theme, "quadrant_axis": "Deprivation", "quadrant_multiples": True},
-        {"theme": theme, "axis": "Deprivation", "every_theme": "1"},
-    )
+# page -> (its choices by widget key, the URL parameters they write), from the store's catalogue
+ROUND_TRIPS = {
+    # theme, comparator axis and "every theme at once"
+    "quadrant": lambda cat: (
+        {"quadrant_theme": cat.themes[0], "quadrant_axis": "Deprivation", "quadrant_multiples": True},
+        {"theme": cat.themes[0], "axis": "Deprivation", "every_theme": "1"},
+    ),
+    # the "why this rank" theme
+    "themes": lambda cat: ({"why_theme": cat.themes[1]}, {"why": cat.themes[1]}),
+    # trend themes and compared authorities (several values each), in order
+    "trend": lambda cat: (
+        {"trend_themes": [LA_CORE, cat.themes[0]], "trend_others": [OTHER_FOCUS, "E10000003"]},
+        {"themes": [LA_CORE, cat.themes[0]], "compare": [OTHER_FOCUS, "E10000003"]},
+    ),
+    # the "better off if funded like" reference
+    "funding": lambda cat: ({"funding_reference": OTHER_FOCUS}, {"reference": OTHER_FOCUS}),
+    # theme, replicates, value-for-money theme, similar count and the significance filter
+    "beyond_ranks": lambda cat: (
+        {
+            "beyond_theme": LA_CORE,
+            "beyond_replicates": 200,
+            "beyond_vfm_theme": LA_CORE,
+            "beyond_k": 5,
+            "beyond_significant_only": True,
+        },
+        {"theme": LA_CORE, "replicates": "200", "money_theme": LA_CORE, "similar": "5", "significant_only": "1"},
+    ),
+}
 
 
-def test_themes_why_this_rank(demo_store_path, monkeypatch):
-    """The "why this rank" theme comes back from the URL."""
-    theme = catalogue(str(demo_store_path)).themes[1]
-    round_trip(demo_store_path, monkeypatch, "themes", {"why_theme": theme}, {"why": theme})
+@pytest.mark.parametrize("page", list(ROUND_TRIPS))
+def test_page_choices_come_back_from_the_url(demo_store_path, monkeypatch, page):
+    """The page's own choices (ROUND_TRIPS) are written to the URL and come back in a fresh session."""
+    choices, expected_params = ROUND_TRIPS[page](catalogue(str(demo_store_path)))
+    round_trip(demo_store_path, monkeypatch, page, choices, expected_params)
 
 
 def test_indicator_theme_and_indicator(demo_store_path, monkeypatch):
@@ -90,40 +109,6 @@ def test_indicator_theme_and_indicator(demo_store_path, monkeypatch):
     assert page_widget(fresh, "indicator_theme").value == theme
     assert page_widget(fresh, "indicator_id").value == last
     assert not notices(fresh)
-
-
-def test_trend_themes_and_authorities(demo_store_path, monkeypatch):
-    """Trend themes and compared authorities (several values each) come back from the URL in order."""
-    theme = catalogue(str(demo_store_path)).themes[0]
-    round_trip(
-        demo_store_path,
-        monkeypatch,
-        "trend",
-        {"trend_themes": [LA_CORE, theme], "trend_others": [OTHER_FOCUS, "E10000003"]},
-        {"themes": [LA_CORE, theme], "compare": [OTHER_FOCUS, "E10000003"]},
-    )
-
-
-def test_funding_reference(demo_store_path, monkeypatch):
-    """The "better off if funded like" reference comes back from the URL."""
-    round_trip(demo_store_path, monkeypatch, "funding", {"funding_reference": OTHER_FOCUS}, {"reference": OTHER_FOCUS})
-
-
-def test_beyond_ranks_choices(demo_store_path, monkeypatch):
-    """Beyond ranks: theme, replicates, value-for-money theme, similar count and the significance filter."""
-    round_trip(
-        demo_store_path,
-        monkeypatch,
-        "beyond_ranks",
-        {
-            "beyond_theme": LA_CORE,
-            "beyond_replicates": 200,
-            "beyond_vfm_theme": LA_CORE,
-            "beyond_k": 5,
-            "beyond_significant_only": True,
-        },
-        {"theme": LA_CORE, "replicates": "200", "money_theme": LA_CORE, "similar": "5", "significant_only": "1"},
-    )
 
 
 def test_defaults_stay_out_of_the_url(demo_store_path, monkeypatch):
