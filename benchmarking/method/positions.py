@@ -168,12 +168,20 @@ def positions(
     }
     result = sql.run(positions_sql(scaled, n_group, min_coverage, balance), tables)
 
+    return named_positions(result, period_labels, [OVERALL, LA_CORE, *theme_names], authority_labels, period_starts)
+
+
+def named_positions(
+    result: pa.Table, period_labels, theme_labels, authority_labels, period_starts=None
+) -> pd.DataFrame:
+    """Return the rows of ``positions_sql`` (over integer codes) as the frame ``positions`` returns,
+    each code replaced by its label (and ``period_start`` when ``period_starts`` is given)."""
     p = sql.integers(result, "period")
     frame = {"period": np.asarray(period_labels, dtype=object)[p]}
     if period_starts is not None:
         frame["period_start"] = period_starts[p]
     frame |= {
-        "theme": np.array([OVERALL, LA_CORE, *theme_names], dtype=object)[sql.integers(result, "theme")],
+        "theme": np.asarray(theme_labels, dtype=object)[sql.integers(result, "theme")],
         "authority_code": np.asarray(authority_labels, dtype=object)[sql.integers(result, "authority_code")],
         "average_rank": sql.numbers(result, "average_rank"),
         "n_indicators": sql.integers(result, "n_indicators"),

@@ -24,7 +24,14 @@ from benchmarking.method import currency, sql
 from benchmarking.method.baskets import ALL, Basket, require_balance, rests_on_sql
 from benchmarking.method.beside import IN_GROUP, mark_members, positions_beside, ranks_beside_sql
 from benchmarking.method.groups import ComparatorGroup
-from benchmarking.method.positions import LA_CORE, OVERALL, indicator_themes, label_order, positions_sql
+from benchmarking.method.positions import (
+    LA_CORE,
+    OVERALL,
+    indicator_themes,
+    label_order,
+    named_positions,
+    positions_sql,
+)
 from benchmarking.method.ranking import indicator_polarities, nullable_int, quartile, ranks_sql
 from benchmarking.service.basket_sensitivity import add_rests_on, rests_table
 from benchmarking.service.benchmark import positions_in_order, with_rows
@@ -231,19 +238,7 @@ def _ranked_in_store(
 
 def _named(result: pa.Table, named: dict[str, np.ndarray]) -> pd.DataFrame:
     """Return the rows of ``positions_sql`` over codes as the frame ``positions`` returns (labels named)."""
-    return pd.DataFrame(
-        {
-            "period": named["periods"][sql.integers(result, "period")],
-            "theme": np.asarray(named["themes"], dtype=object)[sql.integers(result, "theme")],
-            "authority_code": named["authorities"][sql.integers(result, "authority_code")],
-            "average_rank": sql.numbers(result, "average_rank"),
-            "n_indicators": sql.integers(result, "n_indicators"),
-            "n_available": sql.integers(result, "n_available"),
-            "coverage": sql.numbers(result, "coverage"),
-            "position": nullable_int(sql.numbers(result, "position")),
-            "n_positioned": sql.integers(result, "n_positioned"),
-        }
-    )
+    return named_positions(result, named["periods"], named["themes"], named["authorities"])
 
 
 def _ranked_rows(placed: pa.Table) -> pa.Table:
