@@ -156,3 +156,20 @@ def pytest_collection_modifyitems(config, items):
     items[:] = [item for item, later in zip(items, needs_browser) if not later] + [
         item for item, later in zip(items, needs_browser) if later
     ]
+
+
+@pytest.fixture
+def counted_checks(monkeypatch):
+    """Return a list that grows by one at every call of ``importer.check_batch`` (the check an
+    import's commit makes when it cannot reuse its preview's) during the test."""
+    from benchmarking.ingest import importer
+
+    calls = []
+    real = importer.check_batch
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "check_batch", counting)
+    return calls

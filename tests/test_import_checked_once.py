@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.ingest import importer
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
 
@@ -21,20 +20,6 @@ NEW_VALUES = "authority_code,period,indicator_id,value\nE10000018,2022/23,NEW001
 def mapped(store, name: str, text: str):
     """Return the file mapped as the page and the command line map it."""
     return map_sources([read_uploaded(name, text.encode("utf-8"))], store_context(store))
-
-
-@pytest.fixture
-def counted_checks(monkeypatch):
-    """Count the checks the commit makes itself (the preview's are not counted)."""
-    calls = []
-    real = importer.check_batch
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "check_batch", counting)
-    return calls
 
 
 def test_a_commit_after_its_preview_does_not_check_again(writable_store, counted_checks):

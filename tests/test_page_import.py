@@ -97,23 +97,15 @@ def test_upload_map_preview_commit_and_undo(writable_store, monkeypatch, tmp_pat
     assert writable_store.checksums() == before  # the remembered mapping goes with the undo too
 
 
-def test_the_commit_reuses_the_checks_of_the_preview_the_page_showed(writable_store, monkeypatch, tmp_path):
+def test_the_commit_reuses_the_checks_of_the_preview_the_page_showed(
+    writable_store, monkeypatch, tmp_path, counted_checks
+):
     """Preview then commit on the page: the rows are checked once (by the preview), as on the command line."""
-    from benchmarking.ingest import importer
-
-    calls = []
-    real = importer.check_batch
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(importer, "check_batch", counting)
     at = map_odd_columns(upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("odd.csv", ODD_VALUES)))
     at.button(key="upload_preview_button").click().run()
     at.button(key="upload_commit").click().run()
     assert not at.exception
-    assert calls == []  # the commit checked nothing again
+    assert counted_checks == []  # the commit checked nothing again
     values = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
     assert (values.loc[("LCC078", "E10000018")], values.loc[("LCC078", "E10000016")]) == (41.5, 7)
 
