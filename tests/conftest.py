@@ -92,18 +92,28 @@ def uses_the_browser(item) -> bool:
     return "browser" in getattr(item, "fixturenames", ())
 
 
+# The tests that read the session's page walk (browser_support.PageWalk): they share its page
+# visits, so they run on one worker, in one group; the other browser tests make a second group.
+PAGE_WALK_FIXTURES = {"page_walk", "briefing_view"}
+BROWSER_GROUPS = ("browser: the page walk", "browser: the rest")
+
+
 def worker_group(item) -> str:
-    """The pytest-xdist group a test runs in: "browser" for every test that needs the browser,
-    else its file."""
-    return "browser" if uses_the_browser(item) else item.nodeid.split("::", 1)[0]
+    """The pytest-xdist group a test runs in: one of BROWSER_GROUPS for a test that needs the
+    browser (the page walk's readers, or the rest), else its file."""
+    if not uses_the_browser(item):
+        return item.nodeid.split("::", 1)[0]
+    return BROWSER_GROUPS[0] if PAGE_WALK_FIXTURES & set(item.fixturenames) else BROWSER_GROUPS[1]
 
 
 # -- running on every core (pytest-xdist, -n auto --dist loadgroup in pyproject.toml) -------------
-# A group runs whole on one worker, so Chromium and the Streamlit servers (session fixtures) start
-# once, in one worker, and a file's module fixtures are built once. xdist's own loadgroup reads
-# xdist_group marks through the test ids, which pytest 9 no longer lets it rewrite, so the groups
-# travel another way: each worker writes its tests' groups to a folder the controller names, and
-# the controller's scheduler (LoadScopeScheduling, largest group first) reads them.
+# A group runs whole on one worker, so a file's module fixtures are built once. The browser tests
+# are the suite's long pole (each page load costs seconds of server and browser time), so they make
+# two groups that start first, one on each of two workers, each with its own Chromium and Streamlit
+# servers (session fixtures are per worker); the files then fill both workers, largest first.
+# xdist's own loadgroup reads xdist_group marks through the test ids, which pytest 9 no longer lets
+# it rewrite, so the groups travel another way: each worker writes its tests' groups to a folder the
+# controller names, and the controller's scheduler (LoadScopeScheduling) reads them.
 
 GROUPS_FOLDER = "benchmarking_worker_groups"  # the workerinput key naming that folder
 _GROUPS_FOLDER = pytest.StashKey[Path]()  # the folder itself, in the controller's config
@@ -120,7 +130,8 @@ def pytest_configure_node(node):
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """(pytest-xdist, controller) With ``--dist loadgroup``, schedule whole groups (worker_group)
-    on one worker each, the largest first; return None (xdist's own choice) otherwise."""
+    on one worker each, the browser groups first and then the largest first; return None (xdist's
+    own choice) otherwise."""
     if config.getoption("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -134,6 +145,12 @@ def pytest_xdist_make_scheduler(config, log):
                 for written in sorted(config.stash[_GROUPS_FOLDER].glob("*.json")):
                     self.groups.update(json.loads(written.read_text()))
             return self.groups.get(nodeid, nodeid)
+
+        def _assign_work_unit(self, node) -> None:
+            for group in reversed(BROWSER_GROUPS):  # the long browser groups go out first
+                if group in self.workqueue:
+                    self.workqueue.move_to_end(group, last=False)
+            super()._assign_work_unit(node)
 
     return GroupScheduling(config, log)
 

@@ -4,9 +4,12 @@ PageUp/PageDown), the main chart starts on the first screen at 1366x768 and 1920
 visible text is smaller than 20 px at 1920x1080, card labels are not cut, and there is no
 Deploy button.
 
-Each page is opened once per store and viewport (one browser context each) and everything is
-read from it in one pass; the tests then check what was read. Screenshots of the first screen
-are saved as artifacts/screenshots/briefing-<store>-<page>-<width>.png.
+Each page is opened once per store and viewport and everything is read from it in one pass
+(browser_support.BRIEFING_READ); the tests then check what was read. At 1920x1080 the pass is
+made in the session's page walk (browser_support.PageWalk), whose briefing-mode visit of the
+same URL at the same size also serves test_browser.py and test_accessibility.py; at 1366x768
+here, in one browser context. Screenshots of the first screen are saved as
+artifacts/screenshots/briefing-<store>-<page>-<width>.png.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import EXPECT_SECONDS, PAGES, SCREENSHOTS, wait_for_page
+from browser_support import BRIEFING_READ, EXPECT_SECONDS, MIN_TEXT_PX, PAGES, SCREENSHOTS, wait_for_page
 
 from pages import _registry as registry
 
@@ -22,44 +25,7 @@ pytestmark = pytest.mark.playwright
 
 SMALL = {"width": 1366, "height": 768}
 LARGE = {"width": 1920, "height": 1080}
-MIN_TEXT_PX = 20  # at 1920x1080 (the issue's floor for text read from the back of the room)
 CHART_PAGES = [page.key for page in registry.PAGES if page.draws_chart]
-
-# What a page shows in briefing mode, read in one pass. Text is "visible" when its element has
-# a box on the page (not display:none, not visibility:hidden, not moved off-screen to the left
-# or top, as a skip link is until focused). Deliberate exceptions, with their reasons:
-# - text drawn inside a chart (its axes, legends and titles are sized by the chart builders in
-#   benchmarking/charts, issue 18 point 2; checked on the chart specs, not here);
-# - Material icon ligatures ("keyboard_arrow_right"): glyphs, not words;
-# - the content of a closed expander, a tooltip or a popover that is not open (not on screen).
-READ = """() => {
-  const main = document.querySelector('[data-testid="stMain"]');
-  const chart = main.querySelector('[data-testid="stVegaLiteChart"]');
-  const small = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const text = walker.currentNode.textContent.trim();
-    const element = walker.currentNode.parentElement;
-    const skipped = '[data-testid="stVegaLiteChart"], [data-testid="stIconMaterial"]';
-    if (!text || !element || element.closest(skipped)) continue;
-    const box = element.getBoundingClientRect();
-    if (!element.getClientRects().length || box.right <= 0 || box.bottom <= 0) continue;
-    const style = getComputedStyle(element);
-    if (style.visibility === 'hidden' || style.display === 'none') continue;
-    const size = parseFloat(style.fontSize);
-    if (size < %(min)s) small.push(`${size}px "${text.slice(0, 40)}"`);
-  }
-  const cut = [...main.querySelectorAll('[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *')]
-    .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1)
-    .map(e => `"${e.textContent.slice(0, 40)}" ${e.scrollWidth} > ${e.clientWidth}`);
-  const buttons = [...document.querySelectorAll('header button, header a')].map(e => e.innerText.trim());
-  return {
-    chartTop: chart ? chart.getBoundingClientRect().top : null,
-    small, cut, header: buttons,
-    sidebar: !!document.querySelector('[data-testid="stSidebar"]')
-      && document.querySelector('[data-testid="stSidebar"]').getClientRects().length > 0,
-  };
-}""".replace("%(min)s", str(MIN_TEXT_PX))
 
 
 def read_pages(browser, server, viewport: dict, names: list[str]) -> dict[str, dict]:
@@ -85,7 +51,7 @@ def read_pages(browser, server, viewport: dict, names: list[str]) -> dict[str, d
                 seen[name] = {"error": str(error)}
                 page.close()
                 continue
-            seen[name] = page.evaluate(READ)
+            seen[name] = page.evaluate(BRIEFING_READ)
             seen[name]["exceptions"] = page.get_by_test_id("stException").all_inner_texts()
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"briefing-{server.store}-{name}-{viewport['width']}.png"))
@@ -115,7 +81,10 @@ def briefing_view(request, browser):
     store's views are skipped without ../shared/data."""
     store, size = request.param
     server = request.getfixturevalue(f"{store}_server")
-    return read_pages(browser, server, VIEWPORTS[size], list(PAGES) if size == "large" else CHART_PAGES)
+    if size == "large":  # the page walk's briefing visits: the same URLs at the same 1920x1080
+        walk = request.getfixturevalue("page_walk")
+        return {name: walk.visit(server, name, "briefing").first_screen() for name in PAGES}
+    return read_pages(browser, server, VIEWPORTS[size], CHART_PAGES)
 
 
 @pytest.mark.parametrize("briefing_view", VIEWS, indirect=True, ids="-".join)
