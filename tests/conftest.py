@@ -162,9 +162,9 @@ def pytest_sessionfinish(session):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Run the tests that need the browser last, in one block, so that Chromium and the servers
-    live only through that block; on a pytest-xdist worker also write each test's group
-    (worker_group) for the controller's scheduler."""
+    """Run the tests that need the browser last, in one block, so that in one process (``-n 0``)
+    Chromium and the servers live only through that block (under pytest-xdist the controller's
+    scheduler decides the order); on a worker also write each test's group (worker_group) for it."""
     workerinput = getattr(config, "workerinput", None)
     if workerinput and GROUPS_FOLDER in workerinput:
         written = Path(workerinput[GROUPS_FOLDER]) / f"{workerinput['workerid']}.json"
