@@ -127,36 +127,39 @@ def store_ranks(
     group: ComparatorGroup,
     basket: Basket = ALL,
     choose: Callable[[list[str]], list[str]] = list,
-) -> pd.DataFrame:
+) -> pa.Table:
     """Return the group's indicator ranks (members, and the would-be ranks of the authority beside
-    it) in the periods ``choose`` picks from those offered, computed in the store: ``RANK_COLUMNS``
-    and ``in_group``, ordered by period, indicator, rank (unranked last), members first on a tie,
-    authority code (the ranks export's order)."""
+    it) in the periods ``choose`` picks from those offered, computed in the store, as an Arrow
+    table: ``RANK_COLUMNS`` and ``in_group``, the labels as dictionary columns (each label held
+    once), ordered by period, indicator, rank (unranked last), members first on a tie, authority
+    code (the ranks export's order)."""
     with store.querying() as queries:
-        _, periods, ranks = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
+        named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
         queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
         outside = "" if group.beside is None else f"UNION ALL SELECT * EXCLUDE (row), FALSE FROM ({OUTSIDE_RANKS_SQL})"
         rows = queries.arrow(
             f"""WITH every_row AS (
                   SELECT indicator AS indicator_id, authority_code, period, value, rank, n_ranked, TRUE AS in_group
                   FROM ({ranks}) {outside})
-                SELECT i.code AS indicator_id, a.code AS authority_code, p.code AS period,
-                       b.value, b.rank, b.n_ranked, b.in_group
+                SELECT b.indicator_id, b.authority_code, b.period, b.value::DOUBLE AS value,
+                       b.rank::BIGINT AS rank, b.n_ranked::BIGINT AS n_ranked, b.in_group
                 FROM every_row b JOIN indicator_codes i ON i.indicator = b.indicator_id
                 JOIN authorities a USING (authority_code) JOIN periods p USING (period)
                 JOIN reporting_periods s ON s.label = p.code SEMI JOIN chosen_periods c ON c.code = p.code
-                ORDER BY s.start_date, i.code, b.rank NULLS LAST, b.in_group DESC, a.code"""
+                ORDER BY s.start_date, i.indicator_order, b.rank NULLS LAST, b.in_group DESC, a.authority_order"""
         )
-    frame = rows.select(["indicator_id", "authority_code", "period"]).to_pandas()
     rank, n_ranked = sql.numbers(rows, "rank"), sql.integers(rows, "n_ranked")
     in_group = rows.column("in_group").to_numpy(zero_copy_only=False).astype(bool)
     # The authority beside the group takes a quartile among the n_ranked + 1 it would share.
-    frame["value"] = sql.numbers(rows, "value")
-    frame["rank"] = nullable_int(rank)
-    frame["n_ranked"] = n_ranked
-    frame["quartile"] = nullable_int(quartile(rank, n_ranked + ~in_group))
-    frame[IN_GROUP] = in_group
-    return frame
+    quartiles = pa.array(quartile(rank, n_ranked + ~in_group), from_pandas=True).cast(pa.int64())
+    labelled = {name: _labelled(rows, name, named[kind]) for name, kind in LABELS.items()}
+    return pa.table(
+        labelled | {name: rows.column(name) for name in ("value", "rank", "n_ranked")} | {"quartile": quartiles}
+    ).append_column(IN_GROUP, rows.column("in_group"))
+
+
+LABELS = {"indicator_id": "indicators", "authority_code": "authorities", "period": "periods"}
+"""The label columns of a ranks table and the labels (``_ranked_in_store``'s) their codes name."""
 
 
 RANKS_WEIGHED_SQL = """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
@@ -202,7 +205,9 @@ def _ranked_in_store(
         {
             "vintage": sql.arrow_table({name: vintage[name] for name in vintage.columns}),
             "reporting_periods": sql.arrow_table({"label": labels, "start_date": calendar.periods["start_date"]}),
-            "indicator_codes": sql.arrow_table({"indicator": indicator, "code": ids}),
+            "indicator_codes": sql.arrow_table(
+                {"indicator": indicator, "code": ids, "indicator_order": label_order(ids)}
+            ),
             "polarity": sql.arrow_table(
                 {
                     "indicator": indicator,
@@ -255,6 +260,11 @@ def _ranked_in_store(
 def _named(result: pa.Table, named: dict[str, np.ndarray]) -> pd.DataFrame:
     """Return the rows of ``positions_sql`` over codes as the frame ``positions`` returns (labels named)."""
     return named_positions(result, named["periods"], named["themes"], named["authorities"])
+
+
+def _labelled(rows: pa.Table, column: str, labels: np.ndarray) -> pa.DictionaryArray:
+    """Return a column of codes as a dictionary column of their labels (each label held once)."""
+    return pa.DictionaryArray.from_arrays(sql.integers(rows, column), pa.array(labels, pa.string()))
 
 
 def _ranked_rows(placed: pa.Table) -> pa.Table:
