@@ -106,7 +106,7 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     never starting a spreadsheet formula; return the exit code 0."""
     import pyarrow as pa
 
-    from benchmarking.store.csv_export import write_csv, write_table
+    from benchmarking.store.csv_export import table_frame, write_csv, write_table
     from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame
 
     if isinstance(frame, pa.Table) and all(_labels_only(kind) for kind in frame.schema.types):
@@ -118,7 +118,7 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
                 frame = frame.set_column(i, frame.field(i), pa.DictionaryArray.from_arrays(column.indices, safe))
         write = write_table
     else:
-        frame = spreadsheet_frame(frame if not isinstance(frame, pa.Table) else frame.to_pandas())
+        frame = spreadsheet_frame(table_frame(frame) if isinstance(frame, pa.Table) else frame)
         write = write_csv
     to_file = out is not None and str(out) != "-"
     if to_file:

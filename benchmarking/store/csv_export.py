@@ -83,14 +83,20 @@ def write_csv(frame: pd.DataFrame, out: Path | None) -> None:
 def write_table(table: pa.Table, out: Path | None) -> None:
     """Write an Arrow table as CSV to the file ``out``, or to standard output when None.
 
-    Returns None. The bytes are those ``write_csv`` writes of ``table.to_pandas()``, without
+    Returns None. The bytes are those ``write_csv`` writes of ``table_frame(table)``, without
     building the frame (dictionary columns are written as their labels).
     """
     columns = [_arrow_column_sql(name, table.schema.field(name).type) for name in table.column_names]
     if None in columns or len(set(table.column_names)) < len(columns) or not columns:
-        write_csv(table.to_pandas(), out)
+        write_csv(table_frame(table), out)
         return
     _copy(table, columns, out)
+
+
+def table_frame(table: pa.Table) -> pd.DataFrame:
+    """Return the Arrow table as a frame holding what its CSV shows: 64-bit whole numbers as
+    nullable integers (``Int64``: 1, not 1.0, beside a missing one), labels as categories."""
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
 
 def _copy(frame: pd.DataFrame | pa.Table, columns: list[str], out: Path | None) -> None:
