@@ -12,9 +12,10 @@ exists. Both commands run as child processes, as a user runs them, each writing 
   polarity-aware min-tie ranks per indicator and period, theme, Overall and LA Core average
   ranks, rank of average rank) written with ``COPY ... TO`` (no coverage rule, no checks).
 
-Prints each command's wall and CPU seconds and peak RSS (best of ``--repeat`` runs), the
-ratio, and how many Overall positions the two CSVs agree on; then the same figures for
-``ranks --all-periods`` (3 M rows written; no reference).
+Prints the machine's load average before and after (other work on the same cores), each
+command's wall and CPU seconds and peak RSS (best of ``--repeat`` runs), the ratio, and how
+many Overall positions the two CSVs agree on; then the same figures for ``ranks --all-periods``
+(3 M rows written; no reference).
 Run: ``.venv/bin/python benchmarks/positions_command.py [STORE] [--repeat N]``.
 """
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=2, help="runs of each command (best is shown)")
     args = parser.parse_args(argv)
     store = build_national_store(args.store)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         project_csv, reference_csv = Path(folder, "project.csv"), Path(folder, "reference.csv")
         project = [sys.executable, "-m", "benchmarking", "--db", str(store), "positions", "--all-periods"]
@@ -85,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     overall = ours[ours["theme"] == "Overall"].merge(theirs, on=keys, suffixes=("", "_reference"))
     agree = int((overall["position"] == overall["position_reference"]).sum())
     print(f"national store {store}: positions of every period")
+    print(f"  load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
     print(f"  {'command':<44} {'wall':>8} {'CPU':>8} {'peak RSS':>10}")
     for name, label in (
         ("project", "python -m benchmarking positions --all-periods"),

@@ -27,6 +27,7 @@ from benchmarking.errors import BadPeriodError
 
 if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
     import pandas as pd
+    import pyarrow as pa
 
 
 def _in_store(args: argparse.Namespace) -> tuple:
@@ -44,19 +45,26 @@ def _in_store(args: argparse.Namespace) -> tuple:
     return store, catalogue, group, basket, require_balance(getattr(args, "balance", None))
 
 
-def export_ranks(args: argparse.Namespace) -> pd.DataFrame:
-    """Return the indicator ranks the command writes (one period or all), in the engine's rank
-    columns, ``in_group``, ``basket`` and ``balance``.
+def export_ranks(args: argparse.Namespace) -> pa.Table:
+    """Return the indicator ranks the command writes (one period or all) as an Arrow table, in the
+    engine's rank columns, ``in_group``, ``basket`` and ``balance`` (labels as dictionary columns).
 
     Computed in the store (``service.store_positions.store_ranks``), already in the export's order.
     """
+    import numpy as np
+    import pyarrow as pa
+
     from benchmarking.method.beside import IN_GROUP
     from benchmarking.method.ranking import RANK_COLUMNS
     from benchmarking.service.store_positions import store_ranks
 
     store, catalogue, group, basket, balance = _in_store(args)
     ranks = store_ranks(store, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
-    return ranks[[*RANK_COLUMNS, IN_GROUP]].assign(basket=basket.label(), balance=balance)
+    ranks = ranks.select([*RANK_COLUMNS, IN_GROUP])
+    every_row = np.zeros(ranks.num_rows, dtype=np.int32)  # one label, held once
+    for name, label in (("basket", basket.label()), ("balance", balance)):
+        ranks = ranks.append_column(name, pa.DictionaryArray.from_arrays(every_row, pa.array([label], pa.string())))
+    return ranks
 
 
 def export_positions(args: argparse.Namespace) -> pd.DataFrame:
@@ -93,18 +101,40 @@ def _chosen_periods(args: argparse.Namespace, periods: list[str]) -> list[str]:
     return [period_offered(args.period, periods)]
 
 
-def _write(frame: pd.DataFrame, out: Path | None, what: str) -> int:
-    from benchmarking.store.csv_export import write_csv
-    from benchmarking.text.escaping import spreadsheet_frame
+def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
+    """Write the rows as CSV to ``out`` (standard output when None or ``-``), their text cells
+    never starting a spreadsheet formula; return the exit code 0."""
+    import pyarrow as pa
 
-    frame = spreadsheet_frame(frame)  # text cells never start a spreadsheet formula
-    if out is None or str(out) == "-":
-        write_csv(frame, None)
+    from benchmarking.store.csv_export import table_frame, write_csv, write_table
+    from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame
+
+    if isinstance(frame, pa.Table) and all(_labels_only(kind) for kind in frame.schema.types):
+        # Every text column holds each label once: the rule applies to the labels, not the rows.
+        for i, column in enumerate(frame.columns):
+            if pa.types.is_dictionary(column.type):
+                column = column.combine_chunks()
+                safe = pa.array([spreadsheet_cell(label) for label in column.dictionary.to_pylist()], pa.string())
+                frame = frame.set_column(i, frame.field(i), pa.DictionaryArray.from_arrays(column.indices, safe))
+        write = write_table
     else:
+        frame = spreadsheet_frame(table_frame(frame) if isinstance(frame, pa.Table) else frame)
+        write = write_csv
+    to_file = out is not None and str(out) != "-"
+    if to_file:
         out.parent.mkdir(parents=True, exist_ok=True)
-        write_csv(frame, out)
+    write(frame, out if to_file else None)
+    if to_file:
         print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
     return 0
+
+
+def _labels_only(kind) -> bool:
+    """Return True unless ``kind`` (an Arrow type) holds text outside a dictionary of labels."""
+    import pyarrow as pa
+
+    plain_text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
+    return not plain_text and not (pa.types.is_dictionary(kind) and not pa.types.is_string(kind.value_type))
 
 
 def add_basket_options(parser: argparse.ArgumentParser) -> None:

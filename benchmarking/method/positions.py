@@ -65,10 +65,8 @@ POSITION_COLUMNS = (
 )
 """Columns of ``positions`` (``period_start`` follows ``period`` when the ranks carry it)."""
 
-
-# ---------------------------------------------------------------------------------------
-# Public API
-# ---------------------------------------------------------------------------------------
+POSITION_ORDER = "period_order, theme, position NULLS LAST, authority_order"
+"""The SQL order of ``positions_sql``'s rows (over its output and the ``periods`` and ``authorities`` orders)."""
 
 
 def average_rank_key(average_rank: np.ndarray | pd.Series, eligible: np.ndarray | None = None) -> np.ndarray:
@@ -239,7 +237,7 @@ def positions_sql(scaled: bool, n_group: int | None, min_coverage: float, balanc
                         THEN rank() OVER (PARTITION BY k.period, k.theme ORDER BY k.key) END AS position,
                    count(*) FILTER (WHERE k.eligible) OVER (PARTITION BY k.period, k.theme) AS n_positioned
             FROM keyed k JOIN periods USING (period) JOIN authorities USING (authority_code)
-            ORDER BY period_order, k.theme, position NULLS LAST, authority_order"""
+            ORDER BY {POSITION_ORDER}"""
 
 
 def average_ranks_sql(scored: str, balance: str, overall: str = f"'{OVERALL}'", la_core: str = f"'{LA_CORE}'") -> str:

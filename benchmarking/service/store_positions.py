@@ -27,6 +27,7 @@ from benchmarking.method.groups import ComparatorGroup
 from benchmarking.method.positions import (
     LA_CORE,
     OVERALL,
+    POSITION_ORDER,
     indicator_themes,
     label_order,
     named_positions,
@@ -58,53 +59,66 @@ def store_positions(
     """
     balance = require_balance(balance)
     with store.querying() as queries:
-        named, periods = _ranked_in_store(queries, catalogue, group, basket)
-        members = _named(queries.arrow(positions_sql(scaled, None, min_coverage, balance)), named)
-        outside = None
-        rest_rows = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
+        named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket)
+        rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", "weights", balance, overall="0", la_core="1")
+        # One statement: the ranks are taken once (a materialised CTE) and read by both the
+        # positions and what each rests on, joined by period, theme and authority.
+        members = queries.arrow(
+            f"""WITH ranked AS MATERIALIZED ({ranks}), r AS ({RANKS_WEIGHED_SQL})
+                SELECT p.*, coalesce(s.rests_on_indicators, 0) AS rests_on_indicators,
+                       CASE WHEN s.rests_on_indicators IS NULL THEN -2 ELSE coalesce(s.largest_theme, -1) END
+                         AS largest_theme, s.largest_theme_share
+                FROM ({positions_sql(scaled, None, min_coverage, balance)}) p
+                LEFT JOIN ({rests}) s USING (period, theme, authority_code)
+                JOIN periods USING (period) JOIN authorities USING (authority_code)
+                ORDER BY {POSITION_ORDER}"""
+        )
         if group.beside is not None:
             placed = queries.arrow(f"SELECT * EXCLUDE (row, value) FROM ({OUTSIDE_RANKS_SQL}) ORDER BY row")
             queries.register({"outside_ranked": _ranked_rows(placed)})
-            rest_rows += " UNION ALL SELECT * FROM outside_ranked"
-            outside = pd.DataFrame(
-                {
-                    "indicator_id": named["indicators"][sql.integers(placed, "indicator_id")],
-                    "authority_code": named["authorities"][sql.integers(placed, "authority_code")],
-                    "period": named["periods"][sql.integers(placed, "period")],
-                    "rank": nullable_int(sql.numbers(placed, "rank")),
-                    "n_ranked": sql.integers(placed, "n_ranked"),
-                }
+            outside_rests = queries.arrow(
+                rests_on_sql("outside_ranked", "rest_indicators", "weights", balance, overall="0", la_core="1")
             )
-        # Themes as codes (0 Overall, 1 LA Core, then A-Z, as positions_sql): the A-Z tie rule holds on them.
-        rests = queries.arrow(
-            rests_on_sql(f"({rest_rows})", "rest_indicators", "weights", balance, overall="0", la_core="1")
-        )
-    result = mark_members(members)
-    if outside is not None:
-        extra = positions_beside(
-            members,
-            outside,
-            catalogue.indicators,
-            scaled=scaled,
-            min_coverage=min_coverage,
-            basket=basket,
-            balance=balance,
-        )
-        result = positions_in_order(with_rows(result, extra))
-    themes = np.asarray([*named["themes"], None], dtype=object)  # -1 (no largest theme) reads None
-    largest = rests.column("largest_theme").fill_null(-1).to_numpy()
-    rests = pa.table(
+    # -1 (no largest theme) reads None, -2 (no ranked indicator) NaN, as ``add_rests_on`` leaves them.
+    themes = np.asarray([*named["themes"], np.nan, None], dtype=object)
+    positions = _named(members, named)
+    result = mark_members(positions).assign(
+        rests_on_indicators=sql.integers(members, "rests_on_indicators"),
+        largest_theme=pd.Series(themes[sql.integers(members, "largest_theme")], dtype=object, index=positions.index),
+        largest_theme_share=sql.numbers(members, "largest_theme_share"),
+    )
+    if group.beside is None:
+        return result, periods
+    outside = pd.DataFrame(
         {
-            "period": named["periods"][sql.integers(rests, "period")],
-            "theme": themes[sql.integers(rests, "theme")],
-            "authority_code": named["authorities"][sql.integers(rests, "authority_code")],
-            "rests_on_indicators": rests.column("rests_on_indicators"),
-            "largest_theme": themes[largest],
-            "largest_theme_share": rests.column("largest_theme_share"),
+            "indicator_id": named["indicators"][sql.integers(placed, "indicator_id")],
+            "authority_code": named["authorities"][sql.integers(placed, "authority_code")],
+            "period": named["periods"][sql.integers(placed, "period")],
+            "rank": nullable_int(sql.numbers(placed, "rank")),
+            "n_ranked": sql.integers(placed, "n_ranked"),
         }
     )
-    rests = rests_table(rests)
-    return add_rests_on(result, rests), periods
+    extra = positions_beside(
+        positions,
+        outside,
+        catalogue.indicators,
+        scaled=scaled,
+        min_coverage=min_coverage,
+        basket=basket,
+        balance=balance,
+    )
+    outside_rests = pa.table(
+        {
+            "period": named["periods"][sql.integers(outside_rests, "period")],
+            "theme": themes[sql.integers(outside_rests, "theme")],
+            "authority_code": named["authorities"][sql.integers(outside_rests, "authority_code")],
+            "rests_on_indicators": outside_rests.column("rests_on_indicators"),
+            "largest_theme": themes[outside_rests.column("largest_theme").fill_null(-1).to_numpy()],
+            "largest_theme_share": outside_rests.column("largest_theme_share"),
+        }
+    )
+    extra = add_rests_on(extra, rests_table(outside_rests))
+    return positions_in_order(with_rows(result, extra)), periods
 
 
 def store_ranks(
@@ -113,37 +127,47 @@ def store_ranks(
     group: ComparatorGroup,
     basket: Basket = ALL,
     choose: Callable[[list[str]], list[str]] = list,
-) -> pd.DataFrame:
+) -> pa.Table:
     """Return the group's indicator ranks (members, and the would-be ranks of the authority beside
-    it) in the periods ``choose`` picks from those offered, computed in the store: ``RANK_COLUMNS``
-    and ``in_group``, ordered by period, indicator, rank (unranked last), members first on a tie,
-    authority code (the ranks export's order)."""
+    it) in the periods ``choose`` picks from those offered, computed in the store, as an Arrow
+    table: ``RANK_COLUMNS`` and ``in_group``, the labels as dictionary columns (each label held
+    once), ordered by period, indicator, rank (unranked last), members first on a tie, authority
+    code (the ranks export's order)."""
     with store.querying() as queries:
-        _, periods = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
+        named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
         queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
         outside = "" if group.beside is None else f"UNION ALL SELECT * EXCLUDE (row), FALSE FROM ({OUTSIDE_RANKS_SQL})"
         rows = queries.arrow(
             f"""WITH every_row AS (
                   SELECT indicator AS indicator_id, authority_code, period, value, rank, n_ranked, TRUE AS in_group
-                  FROM ranked {outside})
-                SELECT i.code AS indicator_id, a.code AS authority_code, p.code AS period,
-                       b.value, b.rank, b.n_ranked, b.in_group
+                  FROM ({ranks}) {outside})
+                SELECT b.indicator_id, b.authority_code, b.period, b.value::DOUBLE AS value,
+                       b.rank::BIGINT AS rank, b.n_ranked::BIGINT AS n_ranked, b.in_group
                 FROM every_row b JOIN indicator_codes i ON i.indicator = b.indicator_id
                 JOIN authorities a USING (authority_code) JOIN periods p USING (period)
                 JOIN reporting_periods s ON s.label = p.code SEMI JOIN chosen_periods c ON c.code = p.code
-                ORDER BY s.start_date, i.code, b.rank NULLS LAST, b.in_group DESC, a.code"""
+                ORDER BY s.start_date, i.indicator_order, b.rank NULLS LAST, b.in_group DESC, a.authority_order"""
         )
-    frame = rows.select(["indicator_id", "authority_code", "period"]).to_pandas()
     rank, n_ranked = sql.numbers(rows, "rank"), sql.integers(rows, "n_ranked")
     in_group = rows.column("in_group").to_numpy(zero_copy_only=False).astype(bool)
     # The authority beside the group takes a quartile among the n_ranked + 1 it would share.
-    frame["value"] = sql.numbers(rows, "value")
-    frame["rank"] = nullable_int(rank)
-    frame["n_ranked"] = n_ranked
-    frame["quartile"] = nullable_int(quartile(rank, n_ranked + ~in_group))
-    frame[IN_GROUP] = in_group
-    return frame
+    quartiles = pa.array(quartile(rank, n_ranked + ~in_group), from_pandas=True).cast(pa.int64())
+    labelled = {name: _labelled(rows, name, named[kind]) for name, kind in LABELS.items()}
+    return pa.table(
+        labelled | {name: rows.column(name) for name in ("value", "rank", "n_ranked")} | {"quartile": quartiles}
+    ).append_column(IN_GROUP, rows.column("in_group"))
 
+
+LABELS = {"indicator_id": "indicators", "authority_code": "authorities", "period": "periods"}
+"""The label columns of a ranks table and the labels (``_ranked_in_store``'s) their codes name."""
+
+
+RANKS_WEIGHED_SQL = """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
+    FROM ranked k JOIN weights w ON w.indicator_id = k.indicator"""
+"""The members' ranks (``ranked``) with their basket weights: the relation ``r`` that ``positions_sql`` reads."""
+
+RESTS_ROWS_SQL = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
+"""The members' ranks (``ranked``) as the rows ``rests_on_sql`` reads."""
 
 OUTSIDE_RANKS_SQL = f"""SELECT o.row, o.indicator_id, o.authority_code, o.period, o.value, b.rank, b.n_ranked
     FROM outside o JOIN ({ranks_beside_sql("member_values", "outside", "polarity")}) b USING (row)"""
@@ -152,14 +176,14 @@ OUTSIDE_RANKS_SQL = f"""SELECT o.row, o.indicator_id, o.authority_code, o.period
 
 def _ranked_in_store(
     queries: StoreQueries, catalogue: Catalogue, group: ComparatorGroup, basket: Basket, keep_values: bool = False
-) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Set up the method's relations on the store's connection and keep the members' ranks; return
-    (the labels of each code: indicators, authorities, periods, themes; the periods offered).
+) -> tuple[dict[str, np.ndarray], list[str], str]:
+    """Set up the method's relations on the store's connection; return (the labels of each code:
+    indicators, authorities, periods, themes; the periods offered; the SQL of the members' ranks:
+    indicator, authority_code, period, with the value when ``keep_values``, rank, n_ranked).
 
     Relations: ``reporting`` (the values each reporting period uses), ``member_values`` and
-    ``outside`` (the members' and the beside authority's rows, labels as codes), ``ranked`` (a
-    temp table of the members' ranks, with their values when ``keep_values``), ``r`` (ranks with
-    weights, as ``positions_sql`` reads them), and the small coded tables they join.
+    ``outside`` (the members' and the beside authority's rows, labels as codes), and the small
+    coded tables they join (``periods`` and ``authorities`` with their order).
     """
     indicators = catalogue.indicators
     polarity, midpoint = indicator_polarities(indicators)
@@ -181,7 +205,9 @@ def _ranked_in_store(
         {
             "vintage": sql.arrow_table({name: vintage[name] for name in vintage.columns}),
             "reporting_periods": sql.arrow_table({"label": labels, "start_date": calendar.periods["start_date"]}),
-            "indicator_codes": sql.arrow_table({"indicator": indicator, "code": ids}),
+            "indicator_codes": sql.arrow_table(
+                {"indicator": indicator, "code": ids, "indicator_order": label_order(ids)}
+            ),
             "polarity": sql.arrow_table(
                 {
                     "indicator": indicator,
@@ -226,19 +252,19 @@ def _ranked_in_store(
         + " JOIN polarity o ON o.indicator = i.indicator WHERE a.beside AND o.polarity <> 'none'",
     )
     columns = ["indicator", "authority_code", "period", *(["value"] if keep_values else [])]
-    queries.keep("ranked", ranks_sql("member_values", "polarity", "indicator_period", columns))
-    queries.view(
-        "r",
-        """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
-           FROM ranked k JOIN weights w ON w.indicator_id = k.indicator""",
-    )
+    ranks = ranks_sql("member_values", "polarity", "indicator_period", columns)
     named = {"indicators": ids, "authorities": codes, "periods": labels, "themes": [OVERALL, LA_CORE, *theme_names]}
-    return named, offered_periods(calendar, shares)
+    return named, offered_periods(calendar, shares), ranks
 
 
 def _named(result: pa.Table, named: dict[str, np.ndarray]) -> pd.DataFrame:
     """Return the rows of ``positions_sql`` over codes as the frame ``positions`` returns (labels named)."""
     return named_positions(result, named["periods"], named["themes"], named["authorities"])
+
+
+def _labelled(rows: pa.Table, column: str, labels: np.ndarray) -> pa.DictionaryArray:
+    """Return a column of codes as a dictionary column of their labels (each label held once)."""
+    return pa.DictionaryArray.from_arrays(sql.integers(rows, column), pa.array(labels, pa.string()))
 
 
 def _ranked_rows(placed: pa.Table) -> pa.Table:

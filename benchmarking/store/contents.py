@@ -149,11 +149,6 @@ class StoreQueries:
         """Name ``query`` as the temporary view ``name`` for the queries that follow; return None."""
         self._con.execute(f"CREATE TEMP VIEW {name} AS {query}")
 
-    def keep(self, name: str, query: str) -> None:
-        """Hold the result of ``query`` as the temporary table ``name`` (gone when the connection
-        closes; the store file is not written); return None."""
-        self._con.execute(f"CREATE TEMP TABLE {name} AS {query}")
-
     def arrow(self, query: str) -> pa.Table:
         """Return the result of ``query`` as an Arrow table."""
         return self._con.sql(query).to_arrow_table()

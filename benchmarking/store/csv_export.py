@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 _TEXT_KINDS = ("string", "empty")
 """What ``infer_dtype`` says of a column DuckDB writes as pandas does: text (or nothing but missing cells)."""
@@ -24,10 +25,10 @@ _TEXT_KINDS = ("string", "empty")
 
 def _column_sql(name: object, column: pd.Series) -> str | None:
     """Return the SELECT expression writing ``column`` as pandas does, or None when DuckDB cannot."""
-    quoted = '"' + str(name).replace('"', '""') + '"'
+    quoted = _quoted(name)
     dtype = column.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return f"CASE WHEN {quoted} THEN 'True' WHEN NOT {quoted} THEN 'False' END AS {quoted}"
+        return _boolean_sql(quoted)
     if pd.api.types.is_integer_dtype(dtype) or str(dtype) == "float64":
         return quoted
     if isinstance(dtype, pd.CategoricalDtype):
@@ -36,7 +37,35 @@ def _column_sql(name: object, column: pd.Series) -> str | None:
         kind = pd.api.types.infer_dtype(column, skipna=True)
     else:
         return None
-    return f"NULLIF(CAST({quoted} AS VARCHAR), '') AS {quoted}" if kind in _TEXT_KINDS else None
+    return _text_sql(quoted) if kind in _TEXT_KINDS else None
+
+
+def _arrow_column_sql(name: str, kind: pa.DataType) -> str | None:
+    """Return the SELECT expression writing an Arrow column of type ``kind`` as ``_column_sql``
+    writes its pandas column, or None when DuckDB cannot."""
+    quoted = _quoted(name)
+    if pa.types.is_dictionary(kind):  # labels: written as text
+        kind = kind.value_type if pa.types.is_string(kind.value_type) else pa.null()
+    if pa.types.is_boolean(kind):
+        return _boolean_sql(quoted)
+    if pa.types.is_integer(kind) or pa.types.is_float64(kind):
+        return quoted
+    return _text_sql(quoted) if pa.types.is_string(kind) or pa.types.is_large_string(kind) else None
+
+
+def _quoted(name: object) -> str:
+    """Return a column name quoted for SQL."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _boolean_sql(quoted: str) -> str:
+    """Return the SQL writing a boolean column as pandas does: True/False, nothing when missing."""
+    return f"CASE WHEN {quoted} THEN 'True' WHEN NOT {quoted} THEN 'False' END AS {quoted}"
+
+
+def _text_sql(quoted: str) -> str:
+    """Return the SQL writing a text column as pandas does: an empty cell unquoted, like a missing one."""
+    return f"NULLIF(CAST({quoted} AS VARCHAR), '') AS {quoted}"
 
 
 def write_csv(frame: pd.DataFrame, out: Path | None) -> None:
@@ -48,10 +77,35 @@ def write_csv(frame: pd.DataFrame, out: Path | None) -> None:
     if None in columns or frame.columns.has_duplicates or len(frame.columns) == 0:
         frame.to_csv(sys.stdout if out is None else out, index=False)
         return
+    _copy(frame, columns, out)
+
+
+def write_table(table: pa.Table, out: Path | None) -> None:
+    """Write an Arrow table as CSV to the file ``out``, or to standard output when None.
+
+    Returns None. The bytes are those ``write_csv`` writes of ``table_frame(table)``, without
+    building the frame (dictionary columns are written as their labels).
+    """
+    columns = [_arrow_column_sql(name, table.schema.field(name).type) for name in table.column_names]
+    if None in columns or len(set(table.column_names)) < len(columns) or not columns:
+        write_csv(table_frame(table), out)
+        return
+    _copy(table, columns, out)
+
+
+def table_frame(table: pa.Table) -> pd.DataFrame:
+    """Return the Arrow table as a frame holding what its CSV shows: 64-bit whole numbers as
+    nullable integers (``Int64``: 1, not 1.0, beside a missing one), labels as categories."""
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def _copy(frame: pd.DataFrame | pa.Table, columns: list[str], out: Path | None) -> None:
+    """Write ``columns`` (SELECT expressions) of the frame with DuckDB's ``COPY`` to ``out`` (None:
+    standard output, through a temporary file); return None."""
     if out is None:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "export.csv"
-            write_csv(frame, path)
+            _copy(frame, columns, path)
             with path.open(encoding="utf-8", newline="") as written:
                 shutil.copyfileobj(written, sys.stdout)
         return
