@@ -176,29 +176,29 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     key_list = ", ".join(keys)
     col_list = ", ".join(cols)
     join, sorting = _sorted_by_key(table, keys, values)
-    stored = ", ".join(f"t.{c} AS _stored_{c}" for c in existing)
+    stored = "".join(f", t.{c} AS _stored_{c}" for c in existing if c not in keys)  # the keys are the incoming ones
     con.register("incoming_rows", staged(frame[cols]))
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, {stored}, "
-            f"{sorting} AS _merge_outcome FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
+            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT t.rowid AS _stored_row, "
+            f"{', '.join(f'i.{c}' for c in cols)}{stored}, ({sorting}) = 'replaced' AS _replaced "
+            f"FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
         ).fetchall()  # the rows whose key is stored: replaced or unchanged
         matched, replaced = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
+            "SELECT count(*), count(*) FILTER (WHERE _replaced) FROM upsert_rows"
         ).fetchall()[0]
         added = len(frame) - matched
         all_columns = ", ".join(existing)
         if replaced:
-            was = ", ".join(f"_stored_{c}" for c in existing)
+            was = ", ".join(c if c in keys else f"_stored_{c}" for c in existing)
             con.execute(
                 f"INSERT INTO {undo} (dataset_id, action, {all_columns}) SELECT ?, 'replaced', {was} "
-                "FROM upsert_rows WHERE _merge_outcome = 'replaced'",
+                "FROM upsert_rows WHERE _replaced",
                 [dataset_id],
             ).fetchall()
             changed = ", ".join(f"{c} = i.{c}" for c in values)  # the columns the file holds; the rest are kept
-            con.execute(
-                f"UPDATE {table} t SET {changed} FROM (SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced') i "
-                f"WHERE {match}"
+            con.execute(  # found by the stored row's id (stable inside the transaction): no second join on the keys
+                f"UPDATE {table} SET {changed} FROM upsert_rows i WHERE i._replaced AND {table}.rowid = i._stored_row"
             ).fetchall()
         if added:
             rows = "incoming_rows"
