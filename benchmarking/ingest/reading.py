@@ -147,8 +147,14 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) 
         source = io.BytesIO(path.read_bytes().replace(b"\r", b"\n"))
         head, text = head.replace(b"\r", b"\n"), text.replace("\r", "\n")
     first_line = head.split(b"\n", 1)[0]
+    header_text = text.split("\n", 1)[0]
+    if b"\n" not in head and len(head) < path.stat().st_size:  # a header longer than the head: read it whole
+        with path.open("rb") if source is path else contextlib.nullcontext(source) as lines:
+            first_line = lines.readline().rstrip(b"\n")
+            lines.seek(0)
+        header_text = first_line.decode("utf-8-sig")
     sep = max((",", ";", "\t"), key=lambda mark: (first_line.count(mark.encode()), mark == ","))
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep), [])
+    header = next(csv.reader([header_text.rstrip("\r")], delimiter=sep), [])
     if len(head) == path.stat().st_size and not text.rstrip("\r\n").count("\n"):
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
     if progress is not None and header and source is path:
