@@ -69,7 +69,8 @@ def test_undo_restores_every_table_exactly_and_keeps_only_this_loads_shadow(writ
             [newest],
         ).fetchall()
         kept = con.execute("SELECT code, region, population FROM authority ORDER BY code").df()
-    assert dict(shadow) == {"added": 5, "replaced": 40}
+    assert dict(shadow) == {"replaced": 40}  # the 5 added rows name their load instead of copying their keys
+    assert _loaded_rows(writable_store, newest) == 5
     pd.testing.assert_frame_equal(kept, expected_kept)  # a file without region and population kept them
     writable_store.undo_last_import()
     assert writable_store.checksums() == before
@@ -98,8 +99,17 @@ def _shadow_counts(store, dataset_id: int) -> dict[str, int]:
         )
 
 
-def test_a_fresh_load_writes_every_row_keeps_each_key_for_undo_and_undo_restores_exactly(writable_store):
-    """Every key new: all rows added as the file gives them, their keys in the shadow; undo: checksums as before."""
+def _loaded_rows(store, dataset_id: int) -> int:
+    """Return how many stored values name ``dataset_id`` as the load that added them."""
+    with store.reading() as con:
+        return con.execute(
+            f"SELECT count(*) FROM indicator_value WHERE {writes.LOAD_COLUMN} = ?", [dataset_id]
+        ).fetchone()[0]
+
+
+def test_a_fresh_load_writes_every_row_names_its_load_and_undo_restores_exactly(writable_store):
+    """Every key new: all rows added as the file gives them, each naming its load (no key copied into the
+    shadow); undo: checksums as before."""
     before = writable_store.checksums()
     file = _new_period_file(writable_store)
     result = import_frames(writable_store, [("indicator_value", file, "fresh.csv")])
@@ -109,10 +119,12 @@ def test_a_fresh_load_writes_every_row_keeps_each_key_for_undo_and_undo_restores
     pd.testing.assert_series_equal(written, expected, check_names=False)
     assert (writable_store.values(["2001/02"])["status"] == "final").all()
     newest = int(writable_store.datasets()["id"].iloc[0])
-    assert _shadow_counts(writable_store, newest) == {"added": len(file)}
+    assert _shadow_counts(writable_store, newest) == {}
+    assert _loaded_rows(writable_store, newest) == len(file)
     writable_store.undo_last_import()
     assert writable_store.checksums() == before
     assert _shadow_counts(writable_store, newest) == {}
+    assert _loaded_rows(writable_store, newest) == 0
 
 
 def test_undo_of_a_replace_after_a_fresh_load_restores_the_fresh_load_exactly(writable_store):

@@ -12,9 +12,10 @@ in load order, the build's running time is dropped from ``public_build_summary``
 in the dataset label is the ``built`` date given to the command (today by default).
 
 Every row of every table carries ``load``: the dataset (load) that first added it, read from the
-store's undo shadows. ``store_from_extract`` replays the loads in order through ``Store.write``,
-each with its own rows, so the rebuilt store has the same rows, settings and load history (names,
-sources, files and hashes) as the built one. It checks the manifest's hashes first, builds beside
+store's undo shadows (and, for the values, from the load each row names, ``writes.LOAD_COLUMN``).
+``store_from_extract`` replays the loads in order through ``Store.write``, each with its own rows,
+so the rebuilt store has the same rows, settings and load history (names, sources, files and
+hashes) as the built one. It checks the manifest's hashes first, builds beside
 the target and moves the store into place only when every load is written.
 """
 
@@ -37,7 +38,7 @@ from benchmarking.datasets.public_attribution import attribution_text, published
 from benchmarking.errors import ExtractError
 from benchmarking.ingest.reading import file_sha256
 from benchmarking.store import Store, schema
-from benchmarking.store.writes import UNDO_PREFIX, table_keys
+from benchmarking.store.writes import LOAD_COLUMN, UNDO_PREFIX, has_load_column, table_columns, table_keys
 
 EXTRACT_FORMAT = 1
 MANIFEST_FILE = "manifest.json"
@@ -133,17 +134,20 @@ def extract_tables(store: Store, built: date) -> dict[str, pa.Table]:
             undo = f"{UNDO_PREFIX}{table}"
             if undo in present:
                 match = " AND ".join(f"t.{k} = o.{k}" for k in keys)
+                # the load that added a row: its 'added' key in the shadow, else the load the row names
+                added_by = f"coalesce(o.dataset_id, t.{LOAD_COLUMN})" if has_load_column(con, table) else "o.dataset_id"
                 owner = (
                     f"LEFT JOIN (SELECT {', '.join(keys)}, min(dataset_id) AS dataset_id FROM {undo} "
                     f"WHERE action = 'added' GROUP BY ALL) o ON {match} "
                     "LEFT JOIN (SELECT id, row_number() OVER (ORDER BY id) AS load FROM dataset) d "
-                    "ON d.id = o.dataset_id"
+                    f"ON d.id = {added_by}"
                 )
             else:
                 owner = "LEFT JOIN (SELECT NULL::BIGINT AS load) d ON FALSE"
             last = loads.num_rows
             tables[table] = con.sql(
-                f"SELECT t.*, CAST(coalesce(d.load, {last}) AS INTEGER) AS {LOAD} FROM {table} t {owner} "
+                f"SELECT {', '.join(f't.{c}' for c in table_columns(con, table))}, "
+                f"CAST(coalesce(d.load, {last}) AS INTEGER) AS {LOAD} FROM {table} t {owner} "
                 f"ORDER BY {order}"
             ).to_arrow_table()
     tables["setting"] = _stable_settings(tables["setting"], built)

@@ -48,6 +48,7 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
                 keys, measure = [c for c in ("authority_code", "period", "service", "edition") if c in incoming], None
             columns = [c for c in stored if c in incoming.columns]
             con.register("incoming_rows", _arrow(incoming[columns]))
+            con.register("incoming_labels", pa.table({group: pa.array(incoming[group].dropna().unique(), pa.string())}))
             try:
                 _after_view(con, table, group, keys, columns)
                 held = f"{measure} IS NOT NULL" if measure in columns else "TRUE"
@@ -66,6 +67,7 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
                 con.execute("DROP VIEW IF EXISTS coverage_after")
                 con.execute("DROP VIEW IF EXISTS coverage_before")
                 con.unregister("incoming_rows")
+                con.unregister("incoming_labels")
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_AUTHORITY_COLUMNS)
     return themes, frame
 
@@ -91,13 +93,14 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str]) -> None:
-    """Name the stored rows of the touched periods (``coverage_before``) and those rows once the import is
-    written (``coverage_after``: the stored rows the import does not replace, and the incoming rows); both
-    are views, counted once each (``_counted``), so no row is copied."""
+    """Name the stored rows of the touched periods (``coverage_before``; the periods are ``incoming_labels``, the
+    file's distinct labels) and those rows once the import is written (``coverage_after``: the stored rows the
+    import does not replace, and the incoming rows); both are views, counted once each (``_counted``), so no row
+    is copied."""
     shared = ", ".join(columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
-        f"WHERE {group} IN (SELECT {group} FROM incoming_rows)"
+        f"WHERE {group} IN (SELECT {group} FROM incoming_labels)"  # the few labels, found once
     )
     match = " AND ".join(f"b.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
     con.execute(

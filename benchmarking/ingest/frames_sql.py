@@ -2,8 +2,8 @@
 
 The frames are handed to DuckDB as Arrow tables (text columns zero-copy), so a question over
 millions of rows (the distinct indicator, period and status of a file) is one query, not a
-Python loop. (A repeated key is found by pandas' hash of the key columns, which measured
-faster than DuckDB's GROUP BY for keys that are nearly all distinct.) Nothing here touches
+Python loop. (A repeated key is found from the key columns' integer codes, ``keys.repeated_keys``,
+which measured faster than DuckDB's GROUP BY for keys that are nearly all distinct.) Nothing here touches
 the store: ``store/`` is the only place that opens the file.
 """
 

@@ -78,6 +78,39 @@ def describe_invisible(text: object) -> str:
     return f"U+{ord(found.group()):04X}" if found else ""
 
 
+_SAMPLE = 10_000
+"""Cells looked at to tell a column of few distinct cells (codes, ids, periods) from one of figures."""
+
+
+def stripped(cells: pd.Series) -> pd.Series:
+    """Return the cells as text with surrounding whitespace removed (missing stays missing).
+
+    A column of few distinct cells is trimmed only when one of its distinct cells needs it
+    (a file read again after mapping is trimmed once); any other column is trimmed cell by cell.
+    """
+    text = cells.astype("string")
+    head = text.iloc[:_SAMPLE]
+    if head.nunique() * 10 <= len(head):  # codes, ids or periods: look at the distinct cells only
+        distinct = pd.Series(text.dropna().unique(), dtype="string")
+        if distinct.str.strip().eq(distinct).all():
+            return text
+    return text.str.strip()
+
+
+def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Return per row whether its key (the ``keys`` columns, a missing cell counting as a value) repeats in
+    ``frame``: each column's cells as integer codes, one int64 per row, counted (no hash of strings per row)."""
+    code = np.zeros(len(frame), dtype=np.int64)
+    size = 1
+    for key in keys:
+        codes, distinct = pd.factorize(frame[key], use_na_sentinel=False)
+        if size * max(len(distinct), 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
+            return frame.duplicated(keys, keep=False).to_numpy()
+        code = code * len(distinct) + codes
+        size *= max(len(distinct), 1)
+    return np.bincount(code, minlength=size)[code] > 1
+
+
 def canonical_codes(cells: pd.Series, known: Iterable[str]) -> pd.Series:
     """Return authority codes in the store's spelling (matched ignoring case); new ONS-shaped codes upper-cased."""
     return _canonical(cells, known, upper_ons=True)
@@ -121,7 +154,7 @@ def canonical_periods(
     """
     if "period" not in frame or frame.empty:
         return frame, []
-    labels = frame["period"].astype("string").str.strip()
+    labels = stripped(frame["period"])
     split = {label: split_status(label) for label in labels.dropna().unique()}
     marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
     marked = {label: status for label, status in marked.items() if status}

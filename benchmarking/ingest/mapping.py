@@ -19,7 +19,7 @@ import pandas as pd
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
-from benchmarking.ingest.keys import canonical_periods
+from benchmarking.ingest.keys import canonical_periods, stripped
 from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
@@ -236,7 +236,7 @@ def _constant_label(text: str, n: int) -> pd.Categorical:
 
 
 def _resolve_names(result: pd.DataFrame, context: StoreContext) -> tuple[pd.DataFrame, dict, list]:
-    text = _stripped(result.pop(AUTHORITY_NAME))
+    text = stripped(result.pop(AUTHORITY_NAME))
     resolved, unresolved = resolve_authorities(text.dropna().unique(), context.authorities)
     codes = _replace(text, resolved)  # unresolved names stay, to be reported at their rows
     result.insert(0, "authority_code", codes)
@@ -246,7 +246,7 @@ def _resolve_names(result: pd.DataFrame, context: StoreContext) -> tuple[pd.Data
 
 def _resolve_codes(codes: pd.Series, context: StoreContext) -> tuple[pd.Series, list[str]]:
     """Return codes in the store's spelling (any case; a name in a code column also resolves), and unknown ones."""
-    text = _stripped(codes)
+    text = stripped(codes)
     resolved, unresolved = resolve_authorities(text.dropna().unique(), context.authorities)
     return _replace(text, resolved), unresolved
 
@@ -255,18 +255,13 @@ def _resolve_indicators(ids: pd.Series, context: StoreContext) -> pd.Series:
     """Return indicator ids, with cells that hold an indicator's name (any case) replaced by its id."""
     lookup = indicator_lookup(context.indicators)
     known = set(context.indicators["id"])
-    text = _stripped(ids)
+    text = stripped(ids)
     fixed = {
         cell: lookup[indicator_key(cell)]
         for cell in text.dropna().unique()
         if cell not in known and indicator_key(cell) in lookup
     }
     return _replace(text, fixed)
-
-
-def _stripped(cells: pd.Series) -> pd.Series:
-    """Return cells as text with surrounding spaces removed (missing stays missing)."""
-    return cells.astype("string").str.strip()
 
 
 def _replace(cells: pd.Series, replacements: Mapping[str, str]) -> pd.Series:

@@ -147,18 +147,38 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) 
         source = io.BytesIO(path.read_bytes().replace(b"\r", b"\n"))
         head, text = head.replace(b"\r", b"\n"), text.replace("\r", "\n")
     first_line = head.split(b"\n", 1)[0]
+    header_text = text.split("\n", 1)[0]
+    if b"\n" not in head and len(head) < path.stat().st_size:  # a header longer than the head: read it whole
+        with path.open("rb") if source is path else contextlib.nullcontext(source) as lines:
+            first_line = lines.readline().rstrip(b"\n")
+            lines.seek(0)
+        header_text = first_line.decode("utf-8-sig")
     sep = max((",", ";", "\t"), key=lambda mark: (first_line.count(mark.encode()), mark == ","))
-    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=sep), [])
+    header = next(csv.reader([header_text.rstrip("\r")], delimiter=sep), [])
     if len(head) == path.stat().st_size and not text.rstrip("\r\n").count("\n"):
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
     if progress is not None and header and source is path:
         return _read_csv_in_blocks(path, sep, header, progress)
-    frame = pd.read_csv(source, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
-    # pandas renames repeated and blank header cells ('value.1', 'Unnamed: 2'); keep them as
-    # written so that the header check can name them.
-    if len(header) == frame.shape[1]:
-        frame.columns = header
+    if not header:  # the first line is empty: pandas takes the first line with cells as the header
+        return pd.read_csv(source, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
+    names = [f"column_{i}" for i in range(len(header))]
+    frame = pacsv.read_csv(source, **_csv_options(sep, names)).to_pandas()
+    frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
     return frame
+
+
+def _csv_options(sep: str, names: list[str], block_size: int | None = None) -> dict:
+    """Return pyarrow's CSV options for a file's rows after its header: every cell as text, an empty cell ''."""
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1)
+    if block_size:
+        read.block_size = block_size
+    return {
+        "read_options": read,
+        "parse_options": pacsv.ParseOptions(delimiter=sep),
+        "convert_options": pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+        ),
+    }
 
 
 def _read_csv_in_blocks(
@@ -172,16 +192,7 @@ def _read_csv_in_blocks(
     size = max(path.stat().st_size, 1)
     batches = []
     with path.open("rb") as handle:
-        reader = pacsv.open_csv(
-            handle,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=sep),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        reader = pacsv.open_csv(handle, **_csv_options(sep, names, block_size=1 << 20))
         progress(0.0, f"Reading {path.name} ...")
         for batch in reader:
             batches.append(batch)

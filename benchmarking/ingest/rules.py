@@ -23,6 +23,7 @@ from benchmarking.ingest.keys import (
     canonical_codes,
     canonical_ids,
     describe_invisible,
+    repeated_keys,
 )
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
@@ -115,7 +116,7 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
     keys = list(schema.KEYS[table])
     if not all(k in out.columns for k in keys):
         return
-    duplicated = out.duplicated(keys, keep=False)
+    duplicated = pd.Series(repeated_keys(out, keys), index=out.index)
     if not duplicated.any():  # the usual file: the key columns' missing cells need not be looked at
         return
     duplicated &= out[keys].notna().all(axis=1)

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benchmarking.errors import BenchmarkingError, ValidationIssue
+from benchmarking.ingest.keys import stripped
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
@@ -56,7 +57,8 @@ def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    return series.astype("string").fillna("").str.strip()
+    """Return the cells as text, trimmed, with '' for a missing cell."""
+    return stripped(series).fillna("")
 
 
 def validate(

@@ -73,6 +73,9 @@ class Store:
     def initialise(self) -> None:
         """Create the file and every table (and their undo shadows) if missing; return None.
 
+        A store written before its values named their load gains ``writes.LOAD_COLUMN`` here, on its
+        first write (its older rows hold NULL and keep their 'added' keys in the undo shadow).
+
         Raises NotAStoreError, writing nothing, when the file is another DuckDB database
         (it holds tables, but not the store's).
         """
@@ -87,6 +90,8 @@ class Store:
                     f"SELECT NULL::INTEGER AS dataset_id, NULL::VARCHAR AS action, * "
                     f"FROM {table} WHERE FALSE"
                 )
+            for table in writes.LOADED_TABLES:  # after the shadows, which hold the data columns only
+                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {writes.LOAD_COLUMN} INTEGER")
 
     def refuse_foreign(self) -> None:
         """Raise NotAStoreError when the file is not a store (SQLite, text, another DuckDB database); return None.
@@ -136,7 +141,8 @@ class Store:
         if name not in schema.DATA_TABLES:
             raise BenchmarkingError(f"unknown table {name!r}; tables are {', '.join(schema.DATA_TABLES)}")
         order = ", ".join(schema.KEYS.get(name, ("1",)))
-        return self._query(f"SELECT * FROM {name} ORDER BY {order}")
+        with self.reading() as con:
+            return con.execute(f"{writes.data_select(con, name)} ORDER BY {order}").df()
 
     def authorities(self) -> pd.DataFrame:
         """Return authorities: code, name, kind, region, population, sorted by name."""
@@ -210,7 +216,9 @@ class Store:
         with self.reading() as con:
             for table in schema.DATA_TABLES:
                 # Sum of row hashes: independent of row order; keys make rows unique.
-                count, total = con.execute(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {table} t").fetchone()
+                count, total = con.execute(
+                    f"SELECT count(*), sum(hash(t)::HUGEINT) FROM ({writes.data_select(con, table)}) t"
+                ).fetchone()
                 result[table] = f"{count}:{total}"
         return result
 

@@ -21,6 +21,14 @@ from benchmarking.store import schema
 UNDO_PREFIX = "undo_"
 SETTING_KEYS = ("key",)
 """Key of the ``setting`` table, which has an undo shadow like the data tables."""
+LOAD_COLUMN = "load_id"
+"""Column of ``LOADED_TABLES`` naming the load (dataset id) that added each row: an undo deletes the rows of its
+load by it, so a fresh load of millions of values copies no keys into the undo shadow. Not a column of the
+data: ``table_columns`` and every reader leave it out. Rows written before the column existed hold NULL and
+keep their 'added' keys in the shadow, which an undo still honours."""
+LOADED_TABLES = ("indicator_value",)
+"""Tables whose rows carry ``LOAD_COLUMN``: the values, the one table of millions of rows (the other tables
+hold hundreds or thousands, where keeping the added keys in the shadow costs nothing)."""
 
 
 def current_user() -> str:
@@ -29,13 +37,28 @@ def current_user() -> str:
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """Return a table's column names in schema order."""
+    """Return a table's data column names in schema order (``LOAD_COLUMN`` left out)."""
+    return [c for c in _all_columns(con, table) if c != LOAD_COLUMN]
+
+
+def _all_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Return every column name of a table in schema order, ``LOAD_COLUMN`` included."""
     return [
         r[0]
         for r in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE table_name = ? ORDER BY column_index", [table]
         ).fetchall()
     ]
+
+
+def has_load_column(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Return True when ``table``'s rows carry the load that added them (``LOAD_COLUMN``)."""
+    return LOAD_COLUMN in _all_columns(con, table)
+
+
+def data_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """Return ``SELECT`` of a table's data columns (``LOAD_COLUMN`` left out) ``FROM`` it, as SQL text."""
+    return f"SELECT {', '.join(table_columns(con, table))} FROM {table}"
 
 
 def store_version(con: duckdb.DuckDBPyConnection, path) -> tuple:
@@ -136,11 +159,14 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     Set-based: the rows whose key is stored are staged once with the stored row beside them
     (one join: replaced or unchanged, the rule ``plan`` applies); the undo copy of the replaced
     rows is one ``INSERT ... SELECT`` from them and the replaced rows one ``UPDATE``. The other
-    rows are added: one ``INSERT`` of their keys into the undo shadow and one of the rows, straight
-    from the incoming rows when no key was stored (a fresh load: nothing else is copied).
+    rows are added: one ``INSERT`` of the rows, straight from the incoming rows when no key was stored
+    (a fresh load), each naming its load in ``LOAD_COLUMN`` (``LOADED_TABLES``; the other tables keep the
+    added keys in the undo shadow, one more ``INSERT``).
     """
     keys = table_keys(table)
-    existing = table_columns(con, table)
+    every = _all_columns(con, table)
+    loaded = LOAD_COLUMN in every
+    existing = [c for c in every if c != LOAD_COLUMN]
     cols = [c for c in existing if c in frame.columns]
     if frame.empty or not cols:
         return {"added": 0, "replaced": 0}
@@ -150,29 +176,29 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     key_list = ", ".join(keys)
     col_list = ", ".join(cols)
     join, sorting = _sorted_by_key(table, keys, values)
-    stored = ", ".join(f"t.{c} AS _stored_{c}" for c in existing)
+    stored = "".join(f", t.{c} AS _stored_{c}" for c in existing if c not in keys)  # the keys are the incoming ones
     con.register("incoming_rows", staged(frame[cols]))
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT {', '.join(f'i.{c}' for c in cols)}, {stored}, "
-            f"{sorting} AS _merge_outcome FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
+            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT t.rowid AS _stored_row, "
+            f"{', '.join(f'i.{c}' for c in cols)}{stored}, ({sorting}) = 'replaced' AS _replaced "
+            f"FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
         ).fetchall()  # the rows whose key is stored: replaced or unchanged
         matched, replaced = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE _merge_outcome = 'replaced') FROM upsert_rows"
+            "SELECT count(*), count(*) FILTER (WHERE _replaced) FROM upsert_rows"
         ).fetchall()[0]
         added = len(frame) - matched
         all_columns = ", ".join(existing)
         if replaced:
-            was = ", ".join(f"_stored_{c}" for c in existing)
+            was = ", ".join(c if c in keys else f"_stored_{c}" for c in existing)
             con.execute(
                 f"INSERT INTO {undo} (dataset_id, action, {all_columns}) SELECT ?, 'replaced', {was} "
-                "FROM upsert_rows WHERE _merge_outcome = 'replaced'",
+                "FROM upsert_rows WHERE _replaced",
                 [dataset_id],
             ).fetchall()
             changed = ", ".join(f"{c} = i.{c}" for c in values)  # the columns the file holds; the rest are kept
-            con.execute(
-                f"UPDATE {table} t SET {changed} FROM (SELECT * FROM upsert_rows WHERE _merge_outcome = 'replaced') i "
-                f"WHERE {match}"
+            con.execute(  # found by the stored row's id (stable inside the transaction): no second join on the keys
+                f"UPDATE {table} SET {changed} FROM upsert_rows i WHERE i._replaced AND {table}.rowid = i._stored_row"
             ).fetchall()
         if added:
             rows = "incoming_rows"
@@ -182,11 +208,16 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
                     f"ANTI JOIN upsert_rows t ON {match}"
                 ).fetchall()
                 rows = "upsert_added"
-            con.execute(
-                f"INSERT INTO {undo} (dataset_id, action, {key_list}) SELECT ?, 'added', {key_list} FROM {rows}",
-                [dataset_id],
-            ).fetchall()
-            con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {rows}").fetchall()
+            if loaded:  # each row names its load: the undo deletes the load's rows, no key is copied
+                con.execute(
+                    f"INSERT INTO {table} ({col_list}, {LOAD_COLUMN}) SELECT {col_list}, ? FROM {rows}", [dataset_id]
+                ).fetchall()
+            else:
+                con.execute(
+                    f"INSERT INTO {undo} (dataset_id, action, {key_list}) SELECT ?, 'added', {key_list} FROM {rows}",
+                    [dataset_id],
+                ).fetchall()
+                con.execute(f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {rows}").fetchall()
     finally:
         con.unregister("incoming_rows")
         con.execute("DROP TABLE IF EXISTS upsert_rows")
@@ -197,16 +228,20 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
 def restore(con: duckdb.DuckDBPyConnection, table: str, dataset_id: int) -> None:
     """Undo load ``dataset_id``'s changes to ``table`` from its undo shadow, set-based (returns None).
 
-    One statement each: the rows it added are deleted, the rows it replaced get their
+    One statement each: the rows it added are deleted (by ``LOAD_COLUMN`` and by the 'added' keys its
+    shadow holds, written before the column or for a table without it), the rows it replaced get their
     stored columns back (one ``UPDATE`` from the shadow), the rows it removed are inserted
     again; then its shadow rows are dropped.
     """
     undo = f"{UNDO_PREFIX}{table}"
     keys = table_keys(table)
-    columns = table_columns(con, table)
+    every = _all_columns(con, table)
+    columns = [c for c in every if c != LOAD_COLUMN]
     values = [c for c in columns if c not in keys]
     match = " AND ".join(f"t.{k} = u.{k}" for k in keys)
     key_list = ", ".join(keys)
+    if LOAD_COLUMN in every:
+        con.execute(f"DELETE FROM {table} WHERE {LOAD_COLUMN} = ?", [dataset_id])
     con.execute(
         f"DELETE FROM {table} t USING (SELECT {key_list} FROM {undo} WHERE dataset_id = ? AND action = 'added') u "
         f"WHERE {match}",
@@ -276,7 +311,12 @@ def remove_unwritten(
             con.register("kept_rows", kept.reset_index(drop=True))
             where += f" AND NOT EXISTS (SELECT 1 FROM kept_rows k WHERE {' AND '.join(f't.{k} = k.{k}' for k in keys)})"
         undo = f"{UNDO_PREFIX}{table}"
-        removed = con.execute(f"INSERT INTO {undo} SELECT ?, 'removed', t.* FROM {table} t WHERE {where}", [dataset_id])
+        columns = ", ".join(table_columns(con, table))
+        removed = con.execute(
+            f"INSERT INTO {undo} (dataset_id, action, {columns}) SELECT ?, 'removed', {columns} FROM {table} t "
+            f"WHERE {where}",
+            [dataset_id],
+        )
         count = int(removed.fetchone()[0])
         con.execute(f"DELETE FROM {table} t WHERE {where}")
     finally:
