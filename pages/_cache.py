@@ -40,14 +40,15 @@ def db_path() -> str:
 
 
 @st.cache_data(show_spinner=False)
-def summary(path: str, _stamp: float) -> StoreContents:
-    """Return the store's contents in counts; ``_stamp`` (file mtime) refreshes the cache after an import."""
+def summary(path: str, file_stamp: float) -> StoreContents:
+    """Return the store's contents in counts; ``file_stamp`` (file mtime, part of the key) refreshes it after an
+    import."""
     return store_summary(path)
 
 
-@st.cache_data(show_spinner=False)
-def datasets(path: str, _stamp: float) -> pd.DataFrame:
-    """Return the load history of the store."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def datasets(path: str, file_stamp: float) -> pd.DataFrame:
+    """Return the load history of the store (one object per store version: treat as read-only)."""
     return load_history(path)
 
 
