@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime import Runtime
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, INDICATORS
@@ -172,7 +173,8 @@ def memo(name: str, key: tuple, compute: Callable[[], T]) -> T:
 def warm_default_selection() -> None:
     """Start computing the default selection's Overview figures and briefing in the background, once per
     store version and server (a running server only, not AppTest), so that no later visitor waits for them."""
-    if st.runtime.exists():
+    served = Runtime.exists() and type(Runtime.instance()) is Runtime  # AppTest's runtime is a MagicMock
+    if served:
         _warming(db_path(), stamp())
 
 
