@@ -159,7 +159,13 @@ def selection_key(selection: Selection) -> tuple:
     return (*_key(selection), selection.period)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+MEMO_ENTRIES = 512
+"""Results kept for every page together. A walk through every page for two groups and three periods on the
+demo store keeps 172 (measured: one entry per page result, selection and store version); the rest leaves
+room for the pages' own choices (themes, axes, indicators) before the oldest is dropped."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=MEMO_ENTRIES)
 def _memo(name: str, key: tuple, _compute: Callable[[], T]) -> T:
     return _compute()
 
