@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime import Runtime
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, INDICATORS
@@ -40,14 +41,15 @@ def db_path() -> str:
 
 
 @st.cache_data(show_spinner=False)
-def summary(path: str, _stamp: float) -> StoreContents:
-    """Return the store's contents in counts; ``_stamp`` (file mtime) refreshes the cache after an import."""
+def summary(path: str, file_stamp: float) -> StoreContents:
+    """Return the store's contents in counts; ``file_stamp`` (file mtime, part of the key) refreshes it after an
+    import."""
     return store_summary(path)
 
 
-@st.cache_data(show_spinner=False)
-def datasets(path: str, _stamp: float) -> pd.DataFrame:
-    """Return the load history of the store."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def datasets(path: str, file_stamp: float) -> pd.DataFrame:
+    """Return the load history of the store (one object per store version: treat as read-only)."""
     return load_history(path)
 
 
@@ -157,7 +159,13 @@ def selection_key(selection: Selection) -> tuple:
     return (*_key(selection), selection.period)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+MEMO_ENTRIES = 512
+"""Results kept for every page together. A walk through every page for two groups and three periods on the
+demo store keeps 172 (measured: one entry per page result, selection and store version); the rest leaves
+room for the pages' own choices (themes, axes, indicators) before the oldest is dropped."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=MEMO_ENTRIES)
 def _memo(name: str, key: tuple, _compute: Callable[[], T]) -> T:
     return _compute()
 
@@ -171,7 +179,8 @@ def memo(name: str, key: tuple, compute: Callable[[], T]) -> T:
 def warm_default_selection() -> None:
     """Start computing the default selection's Overview figures and briefing in the background, once per
     store version and server (a running server only, not AppTest), so that no later visitor waits for them."""
-    if st.runtime.exists():
+    served = Runtime.exists() and type(Runtime.instance()) is Runtime  # AppTest's runtime is a MagicMock
+    if served:
         _warming(db_path(), stamp())
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 
 import altair as alt
 import pandas as pd
@@ -12,6 +10,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.text.escaping import spreadsheet_csv
+from pages._replay import element, per_object
 from pages._selection import Selection
 from pages._tables import show_table
 from pages._text import escape
@@ -33,27 +32,13 @@ def draw_chart(chart: alt.TopLevelMixin, width: str = "stretch") -> None:
     every rerun, ~0.1 s a chart); the chart builders' specs are validated in the tests.
     """
     spec, stretches = _screen_spec(chart)
-    st.vega_lite_chart(spec, width=width if stretches else "content", theme=None)
-
-
-_SPECS: OrderedDict[int, tuple[alt.TopLevelMixin, dict, bool]] = OrderedDict()
-_SPECS_LOCK = threading.Lock()
+    element("vega_lite_chart", spec, width=width if stretches else "content", theme=None)
 
 
 def _screen_spec(chart: alt.TopLevelMixin) -> tuple[dict, bool]:
     """Return the chart's screen spec and whether it stretches, built once per chart object: a chart
     a page keeps in its cache (``_cache.memo``) is drawn on every rerun without rebuilding its spec."""
-    with _SPECS_LOCK:
-        held = _SPECS.get(id(chart))
-        if held is not None and held[0] is chart:  # the object is held here, so its id is not reused
-            _SPECS.move_to_end(id(chart))
-            return held[1], held[2]
-    spec, stretches = charts.for_screen(chart.to_dict(validate=False))
-    with _SPECS_LOCK:
-        _SPECS[id(chart)] = (chart, spec, stretches)
-        while len(_SPECS) > 64:
-            _SPECS.popitem(last=False)
-    return spec, stretches
+    return per_object("screen-spec", chart, (), lambda: charts.for_screen(chart.to_dict(validate=False)))
 
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:

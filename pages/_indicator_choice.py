@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages._cache import db_path, memo, stamp
 from pages._view_params import url_choice
 
 ALL_THEMES = "All themes"
 
 
-def choose_indicator(cat) -> str:
-    """Draw the theme filter and the indicator chooser; return the chosen ranked indicator's id (stops if none)."""
-    indicators = cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
-    themes = [ALL_THEMES, *sorted(indicators["theme"].unique())]
-    left, right = st.columns([1, 2])
-    theme = url_choice("selectbox", "Theme", "theme", themes, key="indicator_theme", where=left)
+def _ranked(cat):
+    """Return the ranked indicators (polarity other than none), by theme and name."""
+    return cat.indicators[cat.indicators["polarity"] != "none"].sort_values(["theme", "name"])
+
+
+def _labels(cat, theme: str) -> dict[str, str]:
+    """Return id -> "name (theme)" of the ranked indicators in ``theme`` (every theme for ALL_THEMES), in order."""
+    indicators = _ranked(cat)
     if theme != ALL_THEMES:
         indicators = indicators[indicators["theme"] == theme]
-    labels = dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
+    return dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
+
+
+def choose_indicator(cat) -> str:
+    """Draw the theme filter and the indicator chooser; return the chosen ranked indicator's id (stops if none)."""
+    store = (db_path(), stamp())
+    themes = memo("indicator-themes", store, lambda: [ALL_THEMES, *sorted(_ranked(cat)["theme"].unique())])
+    left, right = st.columns([1, 2])
+    theme = url_choice("selectbox", "Theme", "theme", themes, key="indicator_theme", where=left)
+    labels = memo("indicator-labels", (*store, theme), lambda: _labels(cat, theme))
     if not labels:
         st.info("No ranked indicators in this theme.")
         st.stop()

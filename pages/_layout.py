@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.datasets.demo import DEMO_LABEL
-from pages._cache import benchmark, catalogue
+from pages._cache import benchmark, catalogue, memo, selection_key
 from pages._registry import title_of
 from pages._selection import Selection, widget
 from pages._text import dataset_line, escape
@@ -51,14 +51,8 @@ def page_header(page: str, selection: Selection) -> None:
             apply_briefing_mode(selection)
     else:
         st.title(title_of(page))
-    # Positions hold a row for every group member with figures that period (ranked or not).
-    positions = benchmark(selection).positions
-    present = set(positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"])
-    existed = (
-        f"; {len(present)} with figures for {escape(selection.period)}"
-        if 0 < len(present) < selection.group_size
-        else ""
-    )
+    present = memo("members-with-figures", selection_key(selection), lambda: _members_with_figures(selection))
+    existed = f"; {present} with figures for {escape(selection.period)}" if 0 < present < selection.group_size else ""
     chosen = (
         f"**{escape(selection.focus_name)}** · {escape(selection.period)} · comparator group: "
         f"{escape(selection.group_label)} ({selection.group_size} authorities{existed})"
@@ -72,6 +66,12 @@ def page_header(page: str, selection: Selection) -> None:
     if selection.beside_note:  # the focus is not a member: say so on every page
         st.info(escape(selection.beside_note), icon=":material/call_split:")
     demo_banner(selection.briefing)
+
+
+def _members_with_figures(selection: Selection) -> int:
+    """Return how many group members have figures in the period (positions hold a row for each, ranked or not)."""
+    positions = benchmark(selection).positions
+    return positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"].nunique()
 
 
 def demo_banner(briefing: bool = False) -> None:

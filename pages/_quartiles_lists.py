@@ -7,6 +7,7 @@ import streamlit as st
 
 from benchmarking.service.lists import list_for_download, list_in_words
 from pages._common import download_csv, escape, slug
+from pages._replay import element
 
 LIST_CSS = """<style>
 /* The quartile lists: the same column widths in every theme's table, figures on one line. */
@@ -44,8 +45,9 @@ def table_in_words(frame: pd.DataFrame, index: bool = False) -> pd.DataFrame:
 
 
 def draw_table(shown: pd.DataFrame, index: bool = False) -> None:
-    """Draw a table from ``table_in_words`` whole (every row, no inner scroll bar) with ``st.table``."""
-    st.table(shown, hide_index=not index)
+    """Draw a table from ``table_in_words`` whole (every row, no inner scroll bar) with ``st.table`` (built
+    once per kept table, then replayed: ``pages._replay``)."""
+    element("table", shown, hide_index=not index)
 
 
 def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:

@@ -63,24 +63,19 @@ switches, unlike widget state) and mirrored in the URL query string as ``<key>``
 def sidebar() -> Selection:
     """Draw the shared controls (in app.py, so they persist across pages) and return the selection."""
     cat = catalogue()
-    authorities = cat.authorities
-    codes = list(authorities["code"])
-    names = dict(zip(authorities["code"], authorities["name"]))
-    periods = cat.period_labels
+    store = (db_path(), stamp())
+    codes, names, periods, default_focus, choices = memo("sidebar-choices", store, lambda: _choices(cat))
     if not periods:
         st.error("The store holds no indicator values yet: load some on the Data import page.")
         st.stop()
 
     if "sel_briefing" not in st.session_state:
         st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
-    st.session_state["sel_focus"] = _initial("focus", codes, cat.default_focus())
+    st.session_state["sel_focus"] = _initial("focus", codes, default_focus)
     st.session_state["sel_period"] = _initial("period", periods, cat.default_period or periods[-1])
-    store = (db_path(), stamp())
     focus = st.session_state["sel_focus"]
-    groups = memo("groups", (*store, focus), lambda: available_groups(authorities, cat.comparator_groups, focus))
-    group_labels = dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
-    st.session_state["sel_group"] = _initial("group", list(groups["id"]), "all")
-    choices = method_choices(cat)
+    group_labels = memo("groups", (*store, focus), lambda: _group_labels(cat, focus))
+    st.session_state["sel_group"] = _initial("group", list(group_labels), "all")
     notices = keep_method(choices)
 
     with st.sidebar:
@@ -115,6 +110,7 @@ def sidebar() -> Selection:
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
+    basket = st.session_state["sel_basket"]
     return Selection(
         focus=focus,
         focus_name=names[focus],
@@ -124,11 +120,25 @@ def sidebar() -> Selection:
         group_size=group.size,
         briefing=bool(st.session_state["sel_briefing"]),
         beside_note=beside,
-        basket=st.session_state["sel_basket"],
-        basket_name=resolve_basket(cat.baskets, st.session_state["sel_basket"]).label(),
+        basket=basket,
+        basket_name=memo("basket-label", (*store, basket), lambda: resolve_basket(cat.baskets, basket).label()),
         balance=st.session_state["sel_balance"],
         notices=notices,
     )
+
+
+def _choices(cat) -> tuple[list[str], dict[str, str], list[str], str, dict[str, dict[str, str]]]:
+    """Return the sidebar's options, once per store version: authority codes, their names, the reporting
+    periods, the default focus and the method choices (basket and balance)."""
+    authorities = cat.authorities
+    names = dict(zip(authorities["code"], authorities["name"]))
+    return list(authorities["code"]), names, cat.period_labels, cat.default_focus(), method_choices(cat)
+
+
+def _group_labels(cat, focus: str) -> dict[str, str]:
+    """Return the comparator groups offered with ``focus`` (id -> label with its size), in the offered order."""
+    groups = available_groups(cat.authorities, cat.comparator_groups, focus)
+    return dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
 
 
 def _group(cat, group_id: str, focus: str):

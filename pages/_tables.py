@@ -7,14 +7,14 @@ on a canvas that CSS cannot enlarge.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import copy
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
 from benchmarking.text.tables import people_table
+from pages._replay import element, per_object
 
 FOCUS_FILL = "#FDE3CF"  # a pale tint of the focus orange (#D55E00); dark text keeps 4.5:1 on it
 FOCUS_STYLE = f"background-color: {FOCUS_FILL}; border-top: 3px solid #D55E00; border-bottom: 3px solid #D55E00"
@@ -35,26 +35,32 @@ def focus_styler(frame: pd.DataFrame | Styler, focus_name: str, name_column: str
 
 def focus_table(frame: pd.DataFrame | Styler, focus_name: str, name_column: str = "Authority", **kwargs) -> None:
     """Draw ``frame`` with the focus authority's row highlighted: HTML in briefing mode, else a data grid."""
-    grid_or_table(focus_styler(frame, focus_name, name_column), **kwargs)
+    styler = per_object(
+        "focus-styler", frame, (focus_name, name_column), lambda: focus_styler(frame, focus_name, name_column)
+    )
+    grid_or_table(styler, **kwargs)
 
 
-def grid_or_table(frame: pd.DataFrame | Styler, where=st, **kwargs):
-    """Draw ``frame`` as an HTML table at the projector size in briefing mode, else as a data grid; return it.
+def grid_or_table(frame: pd.DataFrame | Styler, where=st, **kwargs) -> None:
+    """Draw ``frame`` as an HTML table at the projector size in briefing mode, else as a data grid (returns None).
 
     In briefing mode ``column_config`` labels and number formats are applied to the HTML table; a plain
-    frame's other figures get thousands separators, while a Styler keeps the formats it was given.
+    frame's other figures get thousands separators, while a Styler keeps the formats it was given. A frame
+    the page keeps is drawn once and replayed on later runs (``_replay.element``).
     """
     config = kwargs.pop("column_config", None) or {}
     if not st.session_state.get("sel_briefing"):
-        return where.dataframe(frame, column_config=config or None, **{"hide_index": True, **kwargs})
-    return where.table(briefing_styler(frame, config))
+        element("dataframe", frame, where, column_config=config or None, **{"hide_index": True, **kwargs})
+        return
+    options = (repr(sorted(config.items())),)
+    element("table", per_object("briefing-styler", frame, options, lambda: briefing_styler(frame, config)), where)
 
 
 def briefing_styler(frame: pd.DataFrame | Styler, config: dict) -> Styler:
     """Return the HTML table's Styler for briefing mode: ``config``'s labels and number formats applied,
     a plain frame's other figures with thousands separators, a Styler's own formats kept; no index."""
     given_styler = isinstance(frame, Styler)
-    styler = frame if given_styler else frame.style
+    styler = copy.deepcopy(frame) if given_styler else frame.style  # a kept Styler is left as it was
     for column, setting in config.items():
         number_format = (setting or {}).get("type_config", {}).get("format") if isinstance(setting, dict) else None
         if column in styler.data.columns and number_format:
@@ -84,8 +90,8 @@ def _formatter(number_format: str):
     return shown
 
 
-def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=st, **kwargs):
-    """Draw ``frame`` as people read it (``people_table``); numbers get thousands separators; return the element.
+def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=st, **kwargs) -> None:
+    """Draw ``frame`` as people read it (``people_table``); numbers get thousands separators (returns None).
 
     ``column_config`` entries are keyed by the shown header (after ``words`` and the glossary).
     """
@@ -99,30 +105,20 @@ def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=s
             setting = st.column_config.TextColumn(setting.get("label"))  # some cells blank: shown as text
         config[name] = setting
     kwargs.setdefault("hide_index", True)
-    return grid_or_table(shown, where=where, column_config=config, **kwargs)
-
-
-_SHOWN: OrderedDict[tuple, tuple[pd.DataFrame, pd.DataFrame, list[str]]] = OrderedDict()
-_SHOWN_LOCK = threading.Lock()
+    grid_or_table(shown, where=where, column_config=config, **kwargs)
 
 
 def _in_words(frame: pd.DataFrame, words: dict[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
     """Return ``people_table(frame, words)`` and its number columns, worked out once per frame object: a
     table a page keeps in its cache (``_cache.memo``) is redrawn on every rerun without redoing it."""
-    key = (id(frame), tuple(sorted((words or {}).items())))
-    with _SHOWN_LOCK:
-        held = _SHOWN.get(key)
-        if held is not None and held[0] is frame:  # the object is held here, so its id is not reused
-            _SHOWN.move_to_end(key)
-            return held[1], held[2]
-    shown = people_table(frame, words)
-    numeric = [
-        column
-        for column in shown.columns
-        if pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(shown[column])
-    ]
-    with _SHOWN_LOCK:
-        _SHOWN[key] = (frame, shown, numeric)
-        while len(_SHOWN) > 128:
-            _SHOWN.popitem(last=False)
-    return shown, numeric
+
+    def build() -> tuple[pd.DataFrame, list[str]]:
+        shown = people_table(frame, words)
+        numeric = [
+            column
+            for column in shown.columns
+            if pd.api.types.is_numeric_dtype(shown[column]) and not pd.api.types.is_bool_dtype(shown[column])
+        ]
+        return shown, numeric
+
+    return per_object("in-words", frame, tuple(sorted((words or {}).items())), build)

@@ -33,10 +33,9 @@ def draw_basis(positions: pd.DataFrame, selection: Selection) -> None:
 
 def draw_league_table(cat, bench, selection: Selection) -> list[str]:
     """Draw every authority's positions shaded by quartile, with its CSV; return the position columns."""
-    table, theme_columns, quartiles, display, css = memo(
+    table, theme_columns, styler = memo(
         "league-table", selection_key(selection), lambda: _league_table(cat, bench, selection)
     )
-    styler = _shaded(table, theme_columns, quartiles, display, css)  # a Styler is built per run
     st.subheader(f"League table, {escape(selection.period)}")
     st.caption(
         "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
@@ -49,13 +48,15 @@ def draw_league_table(cat, bench, selection: Selection) -> list[str]:
 
 
 def _league_table(cat, bench, selection: Selection):
-    """Return the league table, its position columns, their quartiles, the table as shown and its cell styles."""
+    """Return the league table, its position columns and the table as shown (a Styler: shaded, labelled)."""
     table = theme_table(cat, bench, selection.period)
     theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
     quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
     display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
     display = display.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns=["authority_code", "in_group"])
-    return table, theme_columns, quartiles, display, _cell_styles(table, theme_columns, quartiles, display, selection)
+    css = _cell_styles(table, theme_columns, quartiles, display, selection)
+    # Kept with the table: drawn once and replayed (pages._replay); briefing mode styles a copy of it.
+    return table, theme_columns, _shaded(table, theme_columns, quartiles, display, css)
 
 
 def _cell_styles(table, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, selection):

@@ -11,6 +11,7 @@ from pages._access import require_editor
 from pages._baskets import basket_builder, basket_list
 from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
 from pages._common import current_selection, download_csv, escape, page_header
+from pages._replay import element, per_object
 
 selection = current_selection()
 page_header("data", selection)
@@ -65,24 +66,15 @@ st.caption(
     "two periods before (Older figures counts those); Provisional and Revised count indicators with "
     "figures of that status."
 )
-st.dataframe(
-    coverage.by_theme.rename(
-        columns={
-            "indicators": "Indicators",
-            "with_values": "With values",
-            "values": "Values",
-            "older": "Older figures",
-            "provisional": "Provisional",
-            "revised": "Revised",
-        }
-    ),
-    width="stretch",
-)
+COVERAGE_WORDS = {"indicators": "Indicators", "with_values": "With values", "values": "Values"}
+COVERAGE_WORDS |= {"older": "Older figures", "provisional": "Provisional", "revised": "Revised"}
+by_theme = per_object("coverage-words", coverage.by_theme, (), lambda: coverage.by_theme.rename(columns=COVERAGE_WORDS))
+element("dataframe", by_theme, width="stretch")  # tables kept per period: built once, then replayed
 left, right = st.columns(2)
 left.caption("Missing values per authority")
-left.dataframe(coverage.missing_by_authority, hide_index=True, width="stretch", height=300)
+element("dataframe", coverage.missing_by_authority, left, hide_index=True, width="stretch", height=300)
 right.caption("Missing values per indicator")
-right.dataframe(coverage.missing_by_indicator, hide_index=True, width="stretch", height=300)
+element("dataframe", coverage.missing_by_indicator, right, hide_index=True, width="stretch", height=300)
 
 st.subheader("Download the tables")
 cols = st.columns(4)
@@ -99,7 +91,7 @@ for col, (label, frame) in zip(
 ):
     download_csv(f"{label.capitalize()} (CSV)", frame, f"{label.replace(' ', '_')}.csv", f"download-{label}", col)
 with st.expander("Load history"):
-    st.dataframe(history, hide_index=True)
+    element("dataframe", history, hide_index=True)
 
 basket_list(cat)
 st.subheader("Context notes")
@@ -109,7 +101,7 @@ st.caption(
     "(`python -m benchmarking import notes.csv --table note`). '*' means any."
 )
 notes = cat.notes if cat.notes is not None else pd.DataFrame()
-st.dataframe(notes, hide_index=True, width="stretch", height=240)
+element("dataframe", notes, hide_index=True, width="stretch", height=240)
 download_csv("Notes (CSV)", notes, "notes.csv", "download-notes")
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")

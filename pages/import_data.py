@@ -13,6 +13,7 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.data_admin import default_store, last_import, undo_last_import
 from pages._access import require_editor
+from pages._cache import db_path, memo, stamp
 from pages._common import current_selection, page_header
 from pages._import_show import show_error
 from pages._import_source import source_step
@@ -58,7 +59,7 @@ def _undo(shown_id: int) -> None:
     )
 
 
-last = last_import(store)
+last = memo("last-import", (db_path(), stamp()), lambda: last_import(store))  # an import or undo changes the key
 if last is None:
     st.caption("There is no import to undo (the store holds only the data it was built with).")
 else:

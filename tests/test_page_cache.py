@@ -4,6 +4,8 @@ rerun, and computed afresh once an import commits to the store (the key holds th
 import os
 from dataclasses import replace
 
+import duckdb
+import pandas as pd
 from apptest_helpers import EARLIER, FOCUS, LATEST, catalogue, metrics, open_page
 
 from benchmarking.ingest.importer import import_file
@@ -79,3 +81,34 @@ def test_a_store_damaged_after_a_page_read_it_is_noticed_on_the_next_rerun(demo_
     path.write_bytes(b"not a store" * 1000)
     at.run()
     assert any("is not a benchmarking store that can be read" in error.value for error in at.error)
+
+
+def _history_rows(at) -> pd.DataFrame:
+    """Return the Data page's load history table (the grid with a loaded_at column)."""
+    return next(grid.value for grid in at.dataframe if "loaded_at" in grid.value.columns)
+
+
+def test_the_data_page_counts_and_load_history_follow_an_import(writable_store, monkeypatch, tmp_path):
+    """The Data page's store counts and load history are read again once an import commits: a file that fills
+    one missing value shows one more value and one more load (counted here from the store, not from the page)."""
+    path = writable_store.path
+    at = open_page(path, monkeypatch, "data")
+    assert not at.exception
+    with duckdb.connect(str(path), read_only=True) as con:
+        stored = con.execute("SELECT count(value) FROM indicator_value").fetchone()[0]
+        loads = con.execute("SELECT count(*) FROM dataset").fetchone()[0]
+        indicator, code, period = con.execute(
+            "SELECT indicator_id, authority_code, period FROM indicator_value WHERE value IS NULL "
+            "ORDER BY indicator_id, authority_code, period LIMIT 1"
+        ).fetchone()
+    assert metrics(at)["Values"] == f"{stored:,}"
+    assert len(_history_rows(at)) == loads
+    csv = tmp_path / "one-more.csv"
+    csv.write_text(f"indicator_id,authority_code,period,value\n{indicator},{code},{period},1.5\n")
+    import_file(writable_store, csv, "indicator_value")
+    at.run()
+    assert not at.exception
+    assert metrics(at)["Values"] == f"{stored + 1:,}"
+    history = _history_rows(at)
+    assert len(history) == loads + 1
+    assert "one-more.csv" in set(history.astype(str).stack())
