@@ -251,7 +251,7 @@ def test_build_public_writes_the_extract_when_asked(demo_store_path, tmp_path, m
         def text(self) -> str:
             return "built"
 
-    monkeypatch.setattr(public, "build_public", lambda source, out: Built())
+    monkeypatch.setattr(public, "build_public", lambda source, out, progress=None: Built())
     code = main(["build-public", "--source", str(tmp_path), "--extract", str(tmp_path / "ex"), "--built", "2026-12-02"])
     assert code == 0
     manifest = check_extract(tmp_path / "ex")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from benchmarking.paths import PROJECT_ROOT, PUBLIC_EXTRACT_DIR, default_db_path
 
 def run_build(args: argparse.Namespace) -> int:
     """Run ``build-public``: build the store (and with ``--extract`` its extract), print the summary, return 0."""
-    summary = build_public(args.source, args.out or getattr(args, "db", None) or DEFAULT_OUT)
+    summary = build_public(args.source, args.out or getattr(args, "db", None) or DEFAULT_OUT, progress=sys.stderr)
     print(summary.text())
     if args.extract is not None:
         command = f"python -m benchmarking build-public --source {_shown(args.source)} --extract {_shown(args.extract)}"

@@ -14,7 +14,6 @@ to an indicator the store does not hold.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -71,7 +70,7 @@ def compendium_basket(indicator_ids: set[str], map_file: Path | str = MAP_FILE) 
     return CompendiumBasket(rows, len(mapped), reason.dropna().value_counts())
 
 
-def write_compendium_basket(store: Store, progress: TextIO | None = sys.stderr) -> CompendiumBasket:
+def write_compendium_basket(store: Store, progress: TextIO | None = None) -> CompendiumBasket:
     """Write "Compendium 2022" into the store as a load of its own (kind ``public``; nothing when the store
     holds none of its indicators); return the basket."""
     basket = compendium_basket(set(store.indicators()["id"]))

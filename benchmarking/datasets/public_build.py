@@ -20,7 +20,6 @@ The summary's types are in ``build_summary``; the context every adapter reads wi
 from __future__ import annotations
 
 import os
-import sys
 import time
 from pathlib import Path
 from typing import TextIO
@@ -73,10 +72,11 @@ def sources_text(sources: list[Adapter]) -> str:
 def build_public(
     source: Path | str,
     out: Path | str | None = None,
-    progress: TextIO | None = sys.stderr,
+    progress: TextIO | None = None,
 ) -> BuildSummary:
     """Build a new store at ``out`` from the published files in ``source``; return the summary.
 
+    ``progress`` (the CLI passes standard error) is told each source as it is read; None is silent.
     Raises BuildError when ``source`` lacks the published layout, ImportValidationError when
     a source's rows fail the store's checks (nothing is moved into place then).
     """
