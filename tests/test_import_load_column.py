@@ -8,35 +8,22 @@ not figures worked out by the code under test.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from benchmarking.ingest.importer import import_frames
 from benchmarking.store import schema, writes
+from tests.store_support import new_period_file, undo_actions
 
 KEYS = ["indicator_id", "authority_code", "period"]
 
 
 def _period_file(store, label: str, rows: int = 200) -> pd.DataFrame:
-    """Return a values file for a period the store does not hold (every key new)."""
-    keys = store.values(["2021/22"])[["indicator_id", "authority_code"]].drop_duplicates().head(rows)
-    return keys.assign(period=label, value=np.round(np.linspace(1, 9, len(keys)), 3).astype(str)).reset_index(drop=True)
+    return new_period_file(store, label, rows, 1, 9)
 
 
 def _columns(store, table: str) -> list[str]:
     with store.reading() as con:
         return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-
-
-def _shadow(store, dataset_id: int) -> dict[str, int]:
-    with store.reading() as con:
-        return dict(
-            con.execute(
-                f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
-                "GROUP BY action",
-                [dataset_id],
-            ).fetchall()
-        )
 
 
 def _newest(store) -> int:
@@ -75,7 +62,7 @@ def test_a_store_written_before_the_column_gains_it_on_its_first_write_and_its_o
         import_frames(writable_store, [("indicator_value", older, "older.csv")])
     assert writes.LOAD_COLUMN not in _columns(writable_store, "indicator_value")
     older_id = _newest(writable_store)
-    assert _shadow(writable_store, older_id) == {"added": len(older)}
+    assert undo_actions(writable_store, older_id) == {"added": len(older)}
     after_older = writable_store.checksums()
 
     newer = _period_file(writable_store, "2002/03", rows=150)
@@ -83,7 +70,7 @@ def test_a_store_written_before_the_column_gains_it_on_its_first_write_and_its_o
     import_frames(writable_store, [("indicator_value", pd.concat([newer, replacing], ignore_index=True), "new.csv")])
     assert writes.LOAD_COLUMN in _columns(writable_store, "indicator_value")  # migrated on this first write
     newer_id = _newest(writable_store)
-    assert _shadow(writable_store, newer_id) == {"replaced": 30}
+    assert undo_actions(writable_store, newer_id) == {"replaced": 30}
     with writable_store.reading() as con:
         named = dict(
             con.execute(
@@ -97,5 +84,5 @@ def test_a_store_written_before_the_column_gains_it_on_its_first_write_and_its_o
     assert writable_store.checksums() == after_older
     writable_store.undo_last_import()  # the older load: by the 'added' keys in its shadow
     assert writable_store.checksums() == original
-    assert _shadow(writable_store, older_id) == {}
+    assert undo_actions(writable_store, older_id) == {}
     assert writable_store.values(["2001/02", "2002/03"]).empty

@@ -13,6 +13,7 @@ import pytest
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.importer import import_frames
 from benchmarking.store import writes
+from tests.store_support import new_period_file, undo_actions
 
 KEYS = ["indicator_id", "authority_code", "period"]
 
@@ -82,21 +83,7 @@ def test_undo_restores_every_table_exactly_and_keeps_only_this_loads_shadow(writ
 
 
 def _new_period_file(store, label: str = "2001/02") -> pd.DataFrame:
-    """Return a values file for a period the store does not hold: every key new (a fresh load of it)."""
-    keys = store.values(["2021/22"])[["indicator_id", "authority_code"]].drop_duplicates().head(300)
-    values = np.round(np.linspace(-5, 95, len(keys)), 3)
-    return keys.assign(period=label, value=values.astype(str)).reset_index(drop=True)
-
-
-def _shadow_counts(store, dataset_id: int) -> dict[str, int]:
-    with store.reading() as con:
-        return dict(
-            con.execute(
-                f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
-                "GROUP BY action",
-                [dataset_id],
-            ).fetchall()
-        )
+    return new_period_file(store, label, 300, -5, 95)
 
 
 def _loaded_rows(store, dataset_id: int) -> int:
@@ -119,11 +106,11 @@ def test_a_fresh_load_writes_every_row_names_its_load_and_undo_restores_exactly(
     pd.testing.assert_series_equal(written, expected, check_names=False)
     assert (writable_store.values(["2001/02"])["status"] == "final").all()
     newest = int(writable_store.datasets()["id"].iloc[0])
-    assert _shadow_counts(writable_store, newest) == {}
+    assert undo_actions(writable_store, newest) == {}
     assert _loaded_rows(writable_store, newest) == len(file)
     writable_store.undo_last_import()
     assert writable_store.checksums() == before
-    assert _shadow_counts(writable_store, newest) == {}
+    assert undo_actions(writable_store, newest) == {}
     assert _loaded_rows(writable_store, newest) == 0
 
 

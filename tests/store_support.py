@@ -1,0 +1,27 @@
+"""Helpers the import tests share: a values file for a period the store lacks, and a load's undo shadow counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from benchmarking.store import writes
+
+
+def new_period_file(store, label: str, rows: int, low: float, high: float) -> pd.DataFrame:
+    """Return a values file for a period the store lacks (every key new): ``rows`` keys, values low to high."""
+    keys = store.values(["2021/22"])[["indicator_id", "authority_code"]].drop_duplicates().head(rows)
+    values = np.round(np.linspace(low, high, len(keys)), 3)
+    return keys.assign(period=label, value=values.astype(str)).reset_index(drop=True)
+
+
+def undo_actions(store, dataset_id: int) -> dict[str, int]:
+    """Return action -> how many rows the values table's undo shadow holds for load ``dataset_id``."""
+    with store.reading() as con:
+        return dict(
+            con.execute(
+                f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
+                "GROUP BY action",
+                [dataset_id],
+            ).fetchall()
+        )
