@@ -164,9 +164,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     added keys in the undo shadow, one more ``INSERT``).
     """
     keys = table_keys(table)
-    every = _all_columns(con, table)
-    loaded = LOAD_COLUMN in every
-    existing = [c for c in every if c != LOAD_COLUMN]
+    existing = table_columns(con, table)
+    loaded = has_load_column(con, table)
     cols = [c for c in existing if c in frame.columns]
     if frame.empty or not cols:
         return {"added": 0, "replaced": 0}
@@ -235,12 +234,11 @@ def restore(con: duckdb.DuckDBPyConnection, table: str, dataset_id: int) -> None
     """
     undo = f"{UNDO_PREFIX}{table}"
     keys = table_keys(table)
-    every = _all_columns(con, table)
-    columns = [c for c in every if c != LOAD_COLUMN]
+    columns = table_columns(con, table)
     values = [c for c in columns if c not in keys]
     match = " AND ".join(f"t.{k} = u.{k}" for k in keys)
     key_list = ", ".join(keys)
-    if LOAD_COLUMN in every:
+    if has_load_column(con, table):
         con.execute(f"DELETE FROM {table} WHERE {LOAD_COLUMN} = ?", [dataset_id])
     con.execute(
         f"DELETE FROM {table} t USING (SELECT {key_list} FROM {undo} WHERE dataset_id = ? AND action = 'added') u "
