@@ -111,20 +111,23 @@ def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     return np.bincount(code, minlength=size)[code] > 1
 
 
-def canonical_codes(cells: pd.Series, known: Iterable[str]) -> pd.Series:
-    """Return authority codes in the store's spelling (matched ignoring case); new ONS-shaped codes upper-cased."""
-    return _canonical(cells, known, upper_ons=True)
+def canonical_codes(cells: pd.Series, known: Iterable[str], distinct: Iterable | None = None) -> pd.Series:
+    """Return authority codes in the store's spelling (matched ignoring case); new ONS-shaped codes upper-cased.
+
+    ``distinct``, when given, is the cells' distinct values (found once by the caller).
+    """
+    return _canonical(cells, known, upper_ons=True, distinct=distinct)
 
 
-def canonical_ids(cells: pd.Series, known: Iterable[str]) -> pd.Series:
+def canonical_ids(cells: pd.Series, known: Iterable[str], distinct: Iterable | None = None) -> pd.Series:
     """Return indicator ids in the store's spelling when they match a stored id ignoring case; others unchanged."""
-    return _canonical(cells, known, upper_ons=False)
+    return _canonical(cells, known, upper_ons=False, distinct=distinct)
 
 
-def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool) -> pd.Series:
+def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool, distinct: Iterable | None) -> pd.Series:
     stored = {str(k).casefold(): str(k) for k in known if isinstance(k, str)}
     changes: dict[str, str] = {}
-    for cell in cells.dropna().unique():
+    for cell in cells.dropna().unique() if distinct is None else distinct:
         text = str(cell)
         fixed = stored.get(text.casefold())
         if fixed is None and upper_ons and ONS_CODE.match(text):
@@ -155,15 +158,17 @@ def canonical_periods(
     if "period" not in frame or frame.empty:
         return frame, []
     labels = stripped(frame["period"])
-    split = {label: split_status(label) for label in labels.dropna().unique()}
+    distinct = labels.dropna().unique()
+    split = {label: split_status(label) for label in distinct}
     marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
     marked = {label: status for label, status in marked.items() if status}
     if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
         given = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         frame = frame.assign(status=given.where(given.notna(), labels.map(marked)))
         labels = labels.replace({label: split[label][0] for label in marked})  # per distinct label
+        distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
     known = [str(label) for label in stored["period"].dropna().unique()]
-    aliases = {label: period_alias(label, known) for label in labels.dropna().unique() if label not in known}
+    aliases = {label: period_alias(label, known) for label in distinct if label not in known}
     labels = labels.replace({old: new for old, new in aliases.items() if new})
     frame = frame.assign(period=labels)
     issues: list[ValidationIssue] = []

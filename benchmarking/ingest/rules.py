@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from benchmarking.errors import BadPeriodError, ValidationIssue
 from benchmarking.ingest.keys import (
@@ -193,15 +194,25 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
     if table in ("spend", "theme_service") and "service" in out:
         out["service"] = _one_of(out["service"], schema.SERVICES, "service", "unknown service", check)
     if table == "indicator_value":
-        status = out["status"] if "status" in out else pd.Series(pd.NA, index=out.index, dtype="string")
-        status = _one_of(status, schema.VALUE_STATUSES, "status", "bad status", check)
+        marked = {}
         if "period" in out:
             marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
             marked = {label: status for label, status in marked.items() if status}
-            if marked:  # only labels such as '2024 (Rev)' carry a status of their own, and it is no part of the period
-                status = status.fillna(out["period"].map(marked))
-                out["period"] = out["period"].replace({label: split_status(label)[0] for label in marked})
+        if "status" not in out and not marked:  # the usual values file: every figure is final
+            out["status"] = same_text("final", out.index)
+            return
+        status = out["status"] if "status" in out else pd.Series(pd.NA, index=out.index, dtype="string")
+        status = _one_of(status, schema.VALUE_STATUSES, "status", "bad status", check)
+        if marked:  # only labels such as '2024 (Rev)' carry a status of their own, and it is no part of the period
+            status = status.fillna(out["period"].map(marked))
+            out["period"] = out["period"].replace({label: split_status(label)[0] for label in marked})
         out["status"] = status.fillna("final")
+
+
+def same_text(text: str, index: pd.Index) -> pd.Series:
+    """Return ``text`` in every row as Arrow-backed text (the dtype of filled text columns), with no per-row object."""
+    cells = pa.array([text], pa.large_string()).take(np.zeros(len(index), dtype=np.int32))
+    return pd.Series(pd.arrays.ArrowStringArray(cells), index=index)
 
 
 def _status_from_label(label: object) -> str | None:
@@ -230,12 +241,14 @@ def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: se
     """
     keys = KEY_COLUMNS.get(table, {})
     strict = set(keys) | set(NAME_COLUMNS.get(table, ()))
+    distinct: dict[str, np.ndarray] = {}  # per text column, found once: the key rules below reuse them
     for column in out.columns:
         cells = out[column]
         if not (pd.api.types.is_object_dtype(cells) or pd.api.types.is_string_dtype(cells)):
             continue
         pattern = INVISIBLE if column in strict else CONTROL
-        bad = [cell for cell in cells.dropna().unique() if pattern.search(str(cell))]  # few distinct cells
+        distinct[column] = cells.dropna().unique()
+        bad = [cell for cell in distinct[column] if pattern.search(str(cell))]  # few distinct cells
         if not bad:
             continue
         if column in strict:
@@ -265,9 +278,9 @@ def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: se
     for column, kind in keys.items():
         if column in out:
             if kind == "authority":
-                out[column] = canonical_codes(out[column], authorities)
+                out[column] = canonical_codes(out[column], authorities, distinct.get(column))
             else:
-                out[column] = canonical_ids(out[column], indicators)
+                out[column] = canonical_ids(out[column], indicators, distinct.get(column))
 
 
 def check_bounds(table: str, out: pd.DataFrame, check: RowChecker) -> None:
