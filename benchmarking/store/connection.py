@@ -150,3 +150,16 @@ def transaction(con: duckdb.DuckDBPyConnection, path: Path) -> Iterator[None]:
                 f"another session changed the store at {path} at the same moment; nothing was written: try again"
             ) from error
         raise
+
+
+def file_signature(path: Path) -> tuple:
+    """Return what changes when a DuckDB file or its write-ahead log is written: inode, size, modification time."""
+    signature = []
+    for part in (path, path.with_name(path.name + ".wal")):
+        try:
+            status = part.stat()
+        except OSError:
+            signature.append(None)
+            continue
+        signature.append((status.st_ino, status.st_size, status.st_mtime_ns))
+    return tuple(signature)

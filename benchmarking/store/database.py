@@ -26,7 +26,7 @@ from benchmarking.errors import (
 )
 from benchmarking.paths import default_db_path
 from benchmarking.store import schema, writes
-from benchmarking.store.connection import connect, process_lock, transaction
+from benchmarking.store.connection import connect, file_signature, process_lock, transaction
 from benchmarking.store.contents import (
     VALUES_ORDER,
     VALUES_SQL,
@@ -39,6 +39,8 @@ from benchmarking.store.contents import (
 
 STORE_TABLES = frozenset({"authority", "indicator", "indicator_value", "dataset"})
 """Tables every benchmarking store holds: a DuckDB file with other tables but not these is not one."""
+_TABLE_NAMES: dict[Path, tuple[tuple, frozenset[str]]] = {}
+"""Store file -> (its signature, its table names) when last read (``Store._table_names``)."""
 
 
 class Store:
@@ -66,32 +68,38 @@ class Store:
         return names >= STORE_TABLES
 
     def _table_names(self) -> set[str]:
-        """Return the names of the tables in the file, read on a read-only connection (which checks its kind)."""
+        """Return the names of the tables in the file, read on a read-only connection (which checks its kind).
+
+        Remembered while the file and its write-ahead log are unchanged: a table is made or dropped only by a
+        write, which changes one of them. One command asks several times (a connection costs ~15 ms).
+        """
+        signature = file_signature(self.path)
+        known = _TABLE_NAMES.get(self.path)
+        if known is not None and known[0] == signature:
+            return set(known[1])
         with connect(self.path, read_only=True, wait_seconds=self.wait_seconds) as con:
-            return {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        _TABLE_NAMES[self.path] = (signature, frozenset(names))
+        return names
 
     def initialise(self) -> None:
         """Create the file and every table (and their undo shadows) if missing; return None.
 
-        A store written before its values named their load gains ``writes.LOAD_COLUMN`` here, on its
-        first write (its older rows hold NULL and keep their 'added' keys in the undo shadow).
+        A store written before its values named their load gains ``writes.LOAD_COLUMN`` here or on its
+        first write (``writes.create_tables``).
 
         Raises NotAStoreError, writing nothing, when the file is another DuckDB database
         (it holds tables, but not the store's).
         """
+        self._may_write()
+        with self._writing() as con:
+            writes.create_tables(con)
+
+    def _may_write(self) -> None:
+        """Raise unless the store may be written here and the file is a store or none yet; make its folder."""
         require_writable(self.path)  # read-only deployments and viewers write nothing, not even a new file
         self.refuse_foreign()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._writing() as con:
-            con.execute(schema.DDL)
-            for table in (*schema.KEYS, "setting"):
-                con.execute(
-                    f"CREATE TABLE IF NOT EXISTS {writes.UNDO_PREFIX}{table} AS "
-                    f"SELECT NULL::INTEGER AS dataset_id, NULL::VARCHAR AS action, * "
-                    f"FROM {table} WHERE FALSE"
-                )
-            for table in writes.LOADED_TABLES:  # after the shadows, which hold the data columns only
-                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {writes.LOAD_COLUMN} INTEGER")
 
     def refuse_foreign(self) -> None:
         """Raise NotAStoreError when the file is not a store (SQLite, text, another DuckDB database); return None.
@@ -262,10 +270,23 @@ class Store:
         the write replaces: their stored rows that the changes do not hold are removed (count
         ``removed``), kept for undo like replaced rows.
         """
-        require_writable(self.path)
-        self.initialise()
+        self._may_write()
+        with self._writing() as con:
+            writes.create_tables(con)  # on the write's own connection, committed before its transaction opens
+            return self._write_on(con, changes, dataset, settings, check, replacing)
+
+    def _write_on(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        changes: Mapping[str, pd.DataFrame],
+        dataset: Mapping[str, object],
+        settings: Mapping[str, str] | None,
+        check: Callable[[duckdb.DuckDBPyConnection], Mapping[str, pd.DataFrame]] | None,
+        replacing: Mapping[str, pd.DataFrame] | None,
+    ) -> dict[str, dict[str, int]]:
+        """Return the added/replaced counts of ``write``, done as one transaction on ``con``."""
         counts: dict[str, dict[str, int]] = {}
-        with self._writing() as con, transaction(con, self.path):
+        with transaction(con, self.path):
             if check is not None:
                 changes = check(con)
             dataset_id = con.execute(

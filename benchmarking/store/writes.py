@@ -31,6 +31,23 @@ LOADED_TABLES = ("indicator_value",)
 hold hundreds or thousands, where keeping the added keys in the shadow costs nothing)."""
 
 
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table (and their undo shadows) that is missing, on ``con``; return None.
+
+    A store written before its values named their load gains ``LOAD_COLUMN`` here (its older rows
+    hold NULL and keep their 'added' keys in the undo shadow).
+    """
+    con.execute(schema.DDL)
+    for table in (*schema.KEYS, "setting"):
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS {UNDO_PREFIX}{table} AS "
+            f"SELECT NULL::INTEGER AS dataset_id, NULL::VARCHAR AS action, * "
+            f"FROM {table} WHERE FALSE"
+        )
+    for table in LOADED_TABLES:  # after the shadows, which hold the data columns only
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {LOAD_COLUMN} INTEGER")
+
+
 def current_user() -> str:
     """Return the operating-system user recorded against a load."""
     return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
