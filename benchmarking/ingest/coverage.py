@@ -22,12 +22,15 @@ _THEME_COLUMNS = ["theme", "indicators_before", "indicators_after", "values_befo
 _AUTHORITY_COLUMNS = ["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"]
 
 
-def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def coverage_effect(
+    store: Store, changes: Mapping[str, pd.DataFrame], matched: Mapping[str, int] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (themes, authorities): coverage before and after writing ``changes``, for the periods touched.
 
     ``themes``: per theme, indicators with at least one value and values held, before and
     after. ``authorities``: per table and period (or edition), how many authorities have
-    data before and after, and the names of those still without.
+    data before and after, and the names of those still without. ``matched`` (table -> how many of
+    its incoming rows have a stored key, the preview's plan) spares the join when they replace every stored row.
     """
     themes = pd.DataFrame(columns=_THEME_COLUMNS)
     parts = []
@@ -50,7 +53,7 @@ def coverage_effect(store: Store, changes: Mapping[str, pd.DataFrame]) -> tuple[
             con.register("incoming_rows", _arrow(incoming[columns]))
             con.register("incoming_labels", pa.table({group: pa.array(incoming[group].dropna().unique(), pa.string())}))
             try:
-                _after_view(con, table, group, keys, columns)
+                _after_view(con, table, group, keys, columns, (matched or {}).get(table))
                 held = f"{measure} IS NOT NULL" if measure in columns else "TRUE"
                 values, valued = table == "indicator_value", "value IS NOT NULL" if "value" in columns else "FALSE"
                 before = _counted(con, "coverage_before", group, "value IS NOT NULL" if values else None, held)
@@ -92,22 +95,27 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _after_view(con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str]) -> None:
+def _after_view(
+    con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str], matched: int | None
+) -> None:
     """Name the stored rows of the touched periods (``coverage_before``; the periods are ``incoming_labels``, the
     file's distinct labels) and those rows once the import is written (``coverage_after``: the stored rows the
     import does not replace, and the incoming rows); both are views, counted once each (``_counted``), so no row
-    is copied."""
+    is copied. ``matched`` incoming rows have a stored key: when they are as many as the stored rows of these
+    periods, the import replaces every one of them (keys are unique on both sides)."""
     shared = ", ".join(columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
         f"WHERE {group} IN (SELECT {group} FROM incoming_labels)"  # the few labels, found once
     )
     match = " AND ".join(f"b.{k} IS NOT DISTINCT FROM i.{k}" for k in keys)
-    con.execute(
-        "CREATE OR REPLACE TEMP VIEW coverage_after AS "
+    kept = (
         f"SELECT {', '.join(f'b.{c}' for c in columns)} FROM coverage_before b ANTI JOIN incoming_rows i ON {match} "
-        f"UNION ALL SELECT {shared} FROM incoming_rows"
+        "UNION ALL "
     )
+    if con.execute("SELECT count(*) FROM coverage_before").fetchone()[0] in (0, matched):
+        kept = ""  # nothing stored in these periods (a fresh load), or all of it replaced: no join needed
+    con.execute(f"CREATE OR REPLACE TEMP VIEW coverage_after AS {kept}SELECT {shared} FROM incoming_rows")
 
 
 def _counted(con: duckdb.DuckDBPyConnection, rows: str, group: str, value_held: str | None, held: str) -> dict:

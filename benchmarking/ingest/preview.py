@@ -221,9 +221,11 @@ def preview_import(
     batch = check_batch(store, items)
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
+    matched: dict[str, list[int]] = {}
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
         planned = store.plan_changes(table, accepted)
+        matched.setdefault(table, []).append(len(planned.matched))
         rows.append(
             {
                 "file": file_name,
@@ -254,7 +256,8 @@ def preview_import(
             )
     summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])
     report(0.85, "Working out the effect on coverage ...")
-    themes, authorities = coverage_effect(store, batch.changes)
+    single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
+    themes, authorities = coverage_effect(store, batch.changes, single)
     report(1.0, "Preview ready")
     return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items)
 
