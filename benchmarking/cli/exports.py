@@ -106,20 +106,13 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     never starting a spreadsheet formula; return the exit code 0."""
     import pyarrow as pa
 
-    from benchmarking.store.csv_export import table_frame, write_csv, write_table
-    from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame
+    from benchmarking.store.csv_export import write_csv, write_table
+    from benchmarking.text.escaping import spreadsheet_frame, spreadsheet_table
 
-    if isinstance(frame, pa.Table) and all(_labels_only(kind) for kind in frame.schema.types):
-        # Every text column holds each label once: the rule applies to the labels, not the rows.
-        for i, column in enumerate(frame.columns):
-            if pa.types.is_dictionary(column.type):
-                column = column.combine_chunks()
-                safe = pa.array([spreadsheet_cell(label) for label in column.dictionary.to_pylist()], pa.string())
-                frame = frame.set_column(i, frame.field(i), pa.DictionaryArray.from_arrays(column.indices, safe))
-        write = write_table
+    if isinstance(frame, pa.Table):  # labels held once: the rule applies to the labels, not the rows
+        frame, write = spreadsheet_table(frame), write_table
     else:
-        frame = spreadsheet_frame(table_frame(frame) if isinstance(frame, pa.Table) else frame)
-        write = write_csv
+        frame, write = spreadsheet_frame(frame), write_csv
     to_file = out is not None and str(out) != "-"
     if to_file:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -127,14 +120,6 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     if to_file:
         print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
     return 0
-
-
-def _labels_only(kind) -> bool:
-    """Return True unless ``kind`` (an Arrow type) holds text outside a dictionary of labels."""
-    import pyarrow as pa
-
-    plain_text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
-    return not plain_text and not (pa.types.is_dictionary(kind) and not pa.types.is_string(kind.value_type))
 
 
 def add_basket_options(parser: argparse.ArgumentParser) -> None:
