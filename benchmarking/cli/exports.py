@@ -19,7 +19,9 @@ on: ``rests_on_indicators``, ``largest_theme`` and ``largest_theme_share``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,19 +32,35 @@ if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or
     import pyarrow as pa
 
 
-def _in_store(args: argparse.Namespace) -> tuple:
-    """Return (store, catalogue without values, group, basket, balance) the command names."""
-    from benchmarking.method.baskets import require_balance, resolve_basket
-    from benchmarking.service.basket_sensitivity import basket_choice
-    from benchmarking.service.benchmark import comparator_group
-    from benchmarking.service.catalogue import load_catalogue
-    from benchmarking.store import Store, default_db_path
+@contextlib.contextmanager
+def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
+    """Yield (queries on one read-only connection to the store, catalogue without values read on
+    it, group, basket, balance) the command names; the connection closes after the block.
 
-    store = Store(args.db or default_db_path())
-    catalogue = load_catalogue(store, values=False)
-    group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
-    basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
-    return store, catalogue, group, basket, require_balance(getattr(args, "balance", None))
+    The store's published pairs are read (DuckDB, in a thread) while pandas and the engine load.
+    """
+    from benchmarking.store import default_db_path
+    from benchmarking.store.connection import connect
+    from benchmarking.store.contents import published_in_background
+
+    with connect(Path(args.db or default_db_path()), read_only=True) as con:
+        scan = published_in_background(con)
+        try:  # the engine loads while DuckDB reads
+            from benchmarking.method.baskets import require_balance, resolve_basket
+            from benchmarking.service.basket_sensitivity import basket_choice
+            from benchmarking.service.benchmark import comparator_group
+            from benchmarking.service.catalogue import load_catalogue
+            from benchmarking.service.store_positions import store_positions  # noqa: F401
+            from benchmarking.store.contents import StoreQueries
+        finally:
+            scan.join()  # the connection is the thread's until it ends
+        if scan.error is not None:
+            raise scan.error
+        queries = StoreQueries(con, published=scan.result)
+        catalogue = load_catalogue(queries, values=False)
+        group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
+        basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
+        yield queries, catalogue, group, basket, require_balance(getattr(args, "balance", None))
 
 
 def export_ranks(args: argparse.Namespace) -> pa.Table:
@@ -58,8 +76,8 @@ def export_ranks(args: argparse.Namespace) -> pa.Table:
     from benchmarking.method.ranking import RANK_COLUMNS
     from benchmarking.service.store_positions import store_ranks
 
-    store, catalogue, group, basket, balance = _in_store(args)
-    ranks = store_ranks(store, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
+    with _in_store(args) as (queries, catalogue, group, basket, balance):
+        ranks = store_ranks(queries, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
     ranks = ranks.select([*RANK_COLUMNS, IN_GROUP])
     every_row = np.zeros(ranks.num_rows, dtype=np.int32)  # one label, held once
     for name, label in (("basket", basket.label()), ("balance", balance)):
@@ -78,10 +96,16 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
     from benchmarking.service.basket_sensitivity import REST_COLUMNS
     from benchmarking.service.store_positions import store_positions
 
-    store, catalogue, group, basket, balance = _in_store(args)
-    positions, periods = store_positions(
-        store, catalogue, group, scaled=args.scaled, min_coverage=args.min_coverage, basket=basket, balance=balance
-    )
+    with _in_store(args) as (queries, catalogue, group, basket, balance):
+        positions, periods = store_positions(
+            queries,
+            catalogue,
+            group,
+            scaled=args.scaled,
+            min_coverage=args.min_coverage,
+            basket=basket,
+            balance=balance,
+        )
     positions = positions[positions["period"].isin(_chosen_periods(args, periods))]
     columns = [*POSITION_COLUMNS, IN_GROUP]
     positions = positions[[*columns, *REST_COLUMNS[3:]]].reset_index(drop=True)

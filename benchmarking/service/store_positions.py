@@ -14,7 +14,8 @@ export's rows the same way. The same SQL runs over frames registered in memory f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,7 @@ from benchmarking.store.contents import PUBLISHED_SQL, StoreQueries
 
 
 def store_positions(
-    store: Store,
+    store: Store | StoreQueries,
     catalogue: Catalogue,
     group: ComparatorGroup,
     scaled: bool = False,
@@ -55,10 +56,11 @@ def store_positions(
     offered (``Catalogue.period_labels``), computed in the store.
 
     ``catalogue`` may be loaded without values (``load_catalogue(values=False)``): its tables
-    resolve the indicators' polarity and themes.
+    resolve the indicators' polarity and themes. ``store`` may be an open ``Store.querying``
+    connection (the CLI reads the catalogue on it too), else one is opened.
     """
     balance = require_balance(balance)
-    with store.querying() as queries:
+    with _querying(store) as queries:
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket)
         rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", "weights", balance, overall="0", la_core="1")
         # One statement: the ranks are taken once (a materialised CTE) and read by both the
@@ -122,7 +124,7 @@ def store_positions(
 
 
 def store_ranks(
-    store: Store,
+    store: Store | StoreQueries,
     catalogue: Catalogue,
     group: ComparatorGroup,
     basket: Basket = ALL,
@@ -133,7 +135,7 @@ def store_ranks(
     table: ``RANK_COLUMNS`` and ``in_group``, the labels as dictionary columns (each label held
     once), ordered by period, indicator, rank (unranked last), members first on a tie, authority
     code (the ranks export's order)."""
-    with store.querying() as queries:
+    with _querying(store) as queries:
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
         queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
         outside = "" if group.beside is None else f"UNION ALL SELECT * EXCLUDE (row), FALSE FROM ({OUTSIDE_RANKS_SQL})"
@@ -156,6 +158,16 @@ def store_ranks(
     return pa.table(
         labelled | {name: rows.column(name) for name in ("value", "rank", "n_ranked")} | {"quartile": quartiles}
     ).append_column(IN_GROUP, rows.column("in_group"))
+
+
+@contextlib.contextmanager
+def _querying(store: Store | StoreQueries) -> Iterator[StoreQueries]:
+    """Yield ``store`` when it is an open ``StoreQueries``, else one on a connection opened for the block."""
+    if isinstance(store, StoreQueries):
+        yield store
+        return
+    with store.querying() as queries:
+        yield queries
 
 
 LABELS = {"indicator_id": "indicators", "authority_code": "authorities", "period": "periods"}
@@ -238,7 +250,8 @@ def _ranked_in_store(
     queries.view(
         "reporting", currency.reporting_values_sql("indicator_value", "vintage", "reporting_periods", moves, ["value"])
     )
-    shares = period_shares(queries.arrow(currency.current_shares_sql("reporting", "ranked_indicators")))
+    shares_rows = currency.shares_rows_sql("reporting", "vintage", moves)
+    shares = period_shares(queries.arrow(currency.current_shares_sql(shares_rows, "ranked_indicators")))
     chosen = "SELECT * FROM reporting" + (" SEMI JOIN basket USING (indicator_id)" if weighted else "")
     coded = f"""SELECT i.indicator, i.indicator AS indicator_id, a.authority_code, p.period,
                        p.period * {len(ids)} + i.indicator AS indicator_period, c.value
