@@ -85,9 +85,10 @@ def export_ranks(args: argparse.Namespace) -> pa.Table:
     return ranks
 
 
-def export_positions(args: argparse.Namespace) -> pd.DataFrame:
+def export_positions(args: argparse.Namespace) -> pa.Table:
     """Return the theme, Overall and LA Core positions the command writes, in the engine's
-    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on.
+    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on, as an Arrow
+    table (labels as dictionary columns, written as the frame's CSV: ``csv_export.labelled_table``).
 
     Computed in the store (``service.store_positions``): the values never leave DuckDB.
     """
@@ -95,6 +96,7 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
     from benchmarking.method.positions import POSITION_COLUMNS
     from benchmarking.service.basket_sensitivity import REST_COLUMNS
     from benchmarking.service.store_positions import store_positions
+    from benchmarking.store.csv_export import labelled_table
 
     with _in_store(args) as (queries, catalogue, group, basket, balance):
         positions, periods = store_positions(
@@ -110,7 +112,7 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
     columns = [*POSITION_COLUMNS, IN_GROUP]
     positions = positions[[*columns, *REST_COLUMNS[3:]]].reset_index(drop=True)
     positions = positions.assign(basket=basket.label(), balance=balance)
-    return positions[[*columns, "basket", "balance", *REST_COLUMNS[3:]]]
+    return labelled_table(positions[[*columns, "basket", "balance", *REST_COLUMNS[3:]]])
 
 
 def _chosen_periods(args: argparse.Namespace, periods: list[str]) -> list[str]:
