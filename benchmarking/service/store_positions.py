@@ -62,11 +62,13 @@ def store_positions(
     balance = require_balance(balance)
     with _querying(store) as queries:
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket)
-        rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", "weights", balance, overall="0", la_core="1")
+        # Every indicator weighs 1 in the whole basket: the millions of ranks skip the weights' join.
+        weights = None if basket.is_all else "weights"
+        rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", weights, balance, overall="0", la_core="1")
         # One statement: the ranks are taken once (a materialised CTE) and read by both the
         # positions and what each rests on, joined by period, theme and authority.
         members = queries.arrow(
-            f"""WITH ranked AS MATERIALIZED ({ranks}), r AS ({RANKS_WEIGHED_SQL})
+            f"""WITH ranked AS MATERIALIZED ({ranks}), r AS ({_weighed_ranks_sql(weights)})
                 SELECT p.*, coalesce(s.rests_on_indicators, 0) AS rests_on_indicators,
                        CASE WHEN s.rests_on_indicators IS NULL THEN -2 ELSE coalesce(s.largest_theme, -1) END
                          AS largest_theme, s.largest_theme_share
@@ -79,7 +81,7 @@ def store_positions(
             placed = queries.arrow(f"SELECT * EXCLUDE (row, value) FROM ({OUTSIDE_RANKS_SQL}) ORDER BY row")
             queries.register({"outside_ranked": _ranked_rows(placed)})
             outside_rests = queries.arrow(
-                rests_on_sql("outside_ranked", "rest_indicators", "weights", balance, overall="0", la_core="1")
+                rests_on_sql("outside_ranked", "rest_indicators", weights, balance, overall="0", la_core="1")
             )
     # -1 (no largest theme) reads None, -2 (no ranked indicator) NaN, as ``add_rests_on`` leaves them.
     themes = np.asarray([*named["themes"], np.nan, None], dtype=object)
@@ -174,9 +176,14 @@ LABELS = {"indicator_id": "indicators", "authority_code": "authorities", "period
 """The label columns of a ranks table and the labels (``_ranked_in_store``'s) their codes name."""
 
 
-RANKS_WEIGHED_SQL = """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
-    FROM ranked k JOIN weights w ON w.indicator_id = k.indicator"""
-"""The members' ranks (``ranked``) with their basket weights: the relation ``r`` that ``positions_sql`` reads."""
+def _weighed_ranks_sql(weights: str | None) -> str:
+    """Return the SQL of the members' ranks (``ranked``) with their basket weights (from the relation
+    ``weights``; None: every indicator weighs 1): the relation ``r`` that ``positions_sql`` reads."""
+    if weights is None:
+        return "SELECT indicator, authority_code, period, rank, n_ranked, 1.0::DOUBLE AS weight FROM ranked"
+    return f"""SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
+        FROM ranked k JOIN {weights} w ON w.indicator_id = k.indicator"""
+
 
 RESTS_ROWS_SQL = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
 """The members' ranks (``ranked``) as the rows ``rests_on_sql`` reads."""
