@@ -10,11 +10,12 @@ import io
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from benchmarking.store import Store
 from benchmarking.store.contents import VALUES_ORDER, VALUES_SQL
-from benchmarking.store.csv_export import write_csv
+from benchmarking.store.csv_export import labelled_table, write_csv, write_table
 from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame
 
 AWKWARD_TEXT = ["a,b", 'say "x"', "", None, "line\nbreak", " padded ", "é £ ×", "=SUM(A1)", "plain", "tab\tin"]
@@ -54,6 +55,25 @@ def test_write_csv_is_to_csv_byte_for_byte(tmp_path, name):
     write_csv(frame, ours)
     frame.to_csv(theirs, index=False)
     assert ours.read_bytes() == theirs.read_bytes()
+
+
+@pytest.mark.parametrize("name", [name for name in _frames() if "written by pandas" not in name])
+def test_labelled_table_writes_the_frames_csv_byte_for_byte(tmp_path, name):
+    """``labelled_table`` (text as labels held once) then ``write_table`` writes what ``to_csv`` does."""
+    frame = _frames()[name]
+    table = labelled_table(frame)
+    ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
+    write_table(table, ours)
+    frame.to_csv(theirs, index=False)
+    assert ours.read_bytes() == theirs.read_bytes()
+    text = [column for column in frame.columns if not pd.api.types.is_numeric_dtype(frame[column].dtype)]
+    assert all(pa.types.is_dictionary(table.schema.field(column).type) for column in text)
+
+
+@pytest.mark.parametrize("name", [name for name in _frames() if "written by pandas" in name])
+def test_labelled_table_refuses_columns_only_pandas_writes(name):
+    with pytest.raises(ValueError, match="no CSV form"):
+        labelled_table(_frames()[name])
 
 
 def test_write_csv_to_standard_output():

@@ -14,7 +14,7 @@ import pytest
 
 from benchmarking.cli.exports import _write
 from benchmarking.store.csv_export import write_table
-from benchmarking.text.escaping import spreadsheet_frame
+from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame, spreadsheet_table
 
 LABELS = ["a,b", 'say "x"', "", "line\nbreak", " padded ", "é £ ×", "=SUM(A1)", "-minus", "plain", "@at"]
 FLOATS = [1.0, 0.1 + 0.2, 1e-05, None, 1e16, 1.2345e21, -0.0, 70.7012987012987, 2.5e15, 3e-320]
@@ -73,3 +73,26 @@ def test_the_cli_writer_escapes_labels_as_spreadsheet_frame(tmp_path, plain_text
     written = (tmp_path / "ours.csv").read_text(encoding="utf-8")
     assert written == expected
     assert "'=SUM(A1)" in written and "'-minus" in written and "'@at" in written
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcr", "a=b", " =padded", "", None]
+
+
+@pytest.mark.parametrize("as_labels", [True, False])
+def test_spreadsheet_table_makes_hostile_text_safe_cell_by_cell(as_labels):
+    """Every text cell of an Arrow table, held as labels (a dictionary column) or as plain text, gets
+    ``spreadsheet_cell``'s rule; numbers and missing cells stay as they are, and so does the order."""
+    rng = np.random.default_rng(5)
+    rows = [HOSTILE[i] for i in rng.integers(0, len(HOSTILE), 300)]
+    text = pa.array(rows, pa.string())
+    column = text.dictionary_encode() if as_labels else text
+    numbers = pa.array(rng.normal(size=300) * 10, pa.float64())
+    table = pa.table({"=name": column, "value": numbers})
+    safe = spreadsheet_table(table)
+    assert safe.column_names == ["'=name", "value"]
+    assert pa.types.is_dictionary(safe.field(0).type) == as_labels
+    assert safe.column(0).to_pylist() == [spreadsheet_cell(row) for row in rows]
+    assert safe.column("value").equals(table.column("value"))
+    assert {'\'=HYPERLINK("http://x","y")', "'+1+1", "'-2", "'@SUM(A1)", "'\tcmd", "'\rcr"} <= set(
+        safe.column(0).to_pylist()
+    )

@@ -3,12 +3,13 @@ provisional and revised figures flagged, no filling, ceased authorities left out
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from apptest_helpers import open_page, page_widget
 
 from benchmarking.ingest.importer import import_frames
-from benchmarking.method import currency
+from benchmarking.method import currency, sql
 from benchmarking.method.periods import span_or_none
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import comparator_group, compute
@@ -71,6 +72,41 @@ def test_older_figures_are_carried_at_most_two_periods_and_never_filled_per_auth
     assert "stale" not in now.index.get_level_values(0)  # three years older: not used
     assert now.loc[("fresh", "B"), "status"] == "provisional"
     assert set(out.loc[out["period"] == "2019/20", "years_older"]) == {0}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shares_read_from_the_vintages_when_nothing_moves_are_those_of_the_values(seed):
+    """``shares_rows_sql``: with every indicator published once per year under its label, the
+    shares (and so the periods offered) read from the vintage table are those read from every value;
+    when figures move it reads the values."""
+    rng = np.random.default_rng(seed)
+    labels = ["2019/20", "2020/21", "2021/22", "2022/23", "Mar 2021"]
+    rows = [  # A0 has every figure; the others miss some, or hold a missing value
+        (f"i{i}", f"A{a}", labels[p], None if a and rng.random() < 0.4 else float(rng.normal()), "final")
+        for i in range(6)
+        for a in range(3)
+        for p in range(4)
+        if a == 0 or rng.random() < 0.6
+    ]
+    values = _values(rows)
+    calendar = currency.reporting_calendar(values.loc[values["value"].notna(), "period"])
+    published = values.loc[values["value"].notna(), ["indicator_id", "period"]].drop_duplicates()
+    vintage, moves = currency.vintage_table(published.rename(columns={"period": "source_period"}), calendar)
+    reporting = currency.reporting_values(values, calendar)
+    tables = {
+        "reporting": sql.arrow_table({n: reporting[n] for n in ("indicator_id", "period", "value", "years_older")}),
+        "vintage": sql.arrow_table({n: vintage[n] for n in vintage.columns}),
+        "ranked": sql.arrow_table({"id": np.asarray(["i0", "i2", "i3", "i5"], dtype=object)}),
+    }
+    shares = [
+        sql.run(currency.current_shares_sql(rows, "ranked") + " ORDER BY period", tables).to_pylist()
+        for rows in ("reporting", currency.shares_rows_sql("reporting", "vintage", moves))
+    ]
+    assert not moves and shares[0] == shares[1] and shares[0]
+    assert currency.shares_rows_sql("reporting", "vintage", True) == "reporting"
+    moved = _values([*rows, ("i0", "A0", labels[4], 1.0, "final")])  # a March figure joins 2020/21
+    moved_published = moved.loc[moved["value"].notna(), ["indicator_id", "period"]].drop_duplicates()
+    assert currency.vintage_table(moved_published.rename(columns={"period": "source_period"}), calendar)[1]
 
 
 def test_an_authority_without_figures_for_the_period_is_not_carried_into_it():

@@ -276,7 +276,7 @@ def test_csv_exports_carry_in_group(demo_store_path, tmp_path):
         all_periods=False,
         period=PERIOD,
     )
-    for exported in (pd.read_csv(out), export_positions(args)):
+    for exported in (pd.read_csv(out), export_positions(args).to_pandas()):
         assert "in_group" in exported.columns
         assert set(exported.loc[~exported["in_group"].astype(bool), "authority_code"]) == {FOCUS}
         assert exported.loc[exported["authority_code"] == FOCUS, "in_group"].eq(False).all()

@@ -19,7 +19,9 @@ on: ``rests_on_indicators``, ``largest_theme`` and ``largest_theme_share``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,19 +32,35 @@ if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or
     import pyarrow as pa
 
 
-def _in_store(args: argparse.Namespace) -> tuple:
-    """Return (store, catalogue without values, group, basket, balance) the command names."""
-    from benchmarking.method.baskets import require_balance, resolve_basket
-    from benchmarking.service.basket_sensitivity import basket_choice
-    from benchmarking.service.benchmark import comparator_group
-    from benchmarking.service.catalogue import load_catalogue
-    from benchmarking.store import Store, default_db_path
+@contextlib.contextmanager
+def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
+    """Yield (queries on one read-only connection to the store, catalogue without values read on
+    it, group, basket, balance) the command names; the connection closes after the block.
 
-    store = Store(args.db or default_db_path())
-    catalogue = load_catalogue(store, values=False)
-    group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
-    basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
-    return store, catalogue, group, basket, require_balance(getattr(args, "balance", None))
+    The store's published pairs are read (DuckDB, in a thread) while pandas and the engine load.
+    """
+    from benchmarking.store import default_db_path
+    from benchmarking.store.connection import connect
+    from benchmarking.store.contents import published_in_background
+
+    with connect(Path(args.db or default_db_path()), read_only=True) as con:
+        scan = published_in_background(con)
+        try:  # the engine loads while DuckDB reads
+            from benchmarking.method.baskets import require_balance, resolve_basket
+            from benchmarking.service.basket_sensitivity import basket_choice
+            from benchmarking.service.benchmark import comparator_group
+            from benchmarking.service.catalogue import load_catalogue
+            from benchmarking.service.store_positions import store_positions  # noqa: F401
+            from benchmarking.store.contents import StoreQueries
+        finally:
+            scan.join()  # the connection is the thread's until it ends
+        if scan.error is not None:
+            raise scan.error
+        queries = StoreQueries(con, published=scan.result)
+        catalogue = load_catalogue(queries, values=False)
+        group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
+        basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
+        yield queries, catalogue, group, basket, require_balance(getattr(args, "balance", None))
 
 
 def export_ranks(args: argparse.Namespace) -> pa.Table:
@@ -58,8 +76,8 @@ def export_ranks(args: argparse.Namespace) -> pa.Table:
     from benchmarking.method.ranking import RANK_COLUMNS
     from benchmarking.service.store_positions import store_ranks
 
-    store, catalogue, group, basket, balance = _in_store(args)
-    ranks = store_ranks(store, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
+    with _in_store(args) as (queries, catalogue, group, basket, balance):
+        ranks = store_ranks(queries, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
     ranks = ranks.select([*RANK_COLUMNS, IN_GROUP])
     every_row = np.zeros(ranks.num_rows, dtype=np.int32)  # one label, held once
     for name, label in (("basket", basket.label()), ("balance", balance)):
@@ -67,9 +85,10 @@ def export_ranks(args: argparse.Namespace) -> pa.Table:
     return ranks
 
 
-def export_positions(args: argparse.Namespace) -> pd.DataFrame:
+def export_positions(args: argparse.Namespace) -> pa.Table:
     """Return the theme, Overall and LA Core positions the command writes, in the engine's
-    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on.
+    position columns, ``in_group``, ``basket``, ``balance`` and what each rests on, as an Arrow
+    table (labels as dictionary columns, written as the frame's CSV: ``csv_export.labelled_table``).
 
     Computed in the store (``service.store_positions``): the values never leave DuckDB.
     """
@@ -77,16 +96,23 @@ def export_positions(args: argparse.Namespace) -> pd.DataFrame:
     from benchmarking.method.positions import POSITION_COLUMNS
     from benchmarking.service.basket_sensitivity import REST_COLUMNS
     from benchmarking.service.store_positions import store_positions
+    from benchmarking.store.csv_export import labelled_table
 
-    store, catalogue, group, basket, balance = _in_store(args)
-    positions, periods = store_positions(
-        store, catalogue, group, scaled=args.scaled, min_coverage=args.min_coverage, basket=basket, balance=balance
-    )
+    with _in_store(args) as (queries, catalogue, group, basket, balance):
+        positions, periods = store_positions(
+            queries,
+            catalogue,
+            group,
+            scaled=args.scaled,
+            min_coverage=args.min_coverage,
+            basket=basket,
+            balance=balance,
+        )
     positions = positions[positions["period"].isin(_chosen_periods(args, periods))]
     columns = [*POSITION_COLUMNS, IN_GROUP]
     positions = positions[[*columns, *REST_COLUMNS[3:]]].reset_index(drop=True)
     positions = positions.assign(basket=basket.label(), balance=balance)
-    return positions[[*columns, "basket", "balance", *REST_COLUMNS[3:]]]
+    return labelled_table(positions[[*columns, "basket", "balance", *REST_COLUMNS[3:]]])
 
 
 def _chosen_periods(args: argparse.Namespace, periods: list[str]) -> list[str]:
@@ -106,20 +132,13 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     never starting a spreadsheet formula; return the exit code 0."""
     import pyarrow as pa
 
-    from benchmarking.store.csv_export import table_frame, write_csv, write_table
-    from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame
+    from benchmarking.store.csv_export import write_csv, write_table
+    from benchmarking.text.escaping import spreadsheet_frame, spreadsheet_table
 
-    if isinstance(frame, pa.Table) and all(_labels_only(kind) for kind in frame.schema.types):
-        # Every text column holds each label once: the rule applies to the labels, not the rows.
-        for i, column in enumerate(frame.columns):
-            if pa.types.is_dictionary(column.type):
-                column = column.combine_chunks()
-                safe = pa.array([spreadsheet_cell(label) for label in column.dictionary.to_pylist()], pa.string())
-                frame = frame.set_column(i, frame.field(i), pa.DictionaryArray.from_arrays(column.indices, safe))
-        write = write_table
+    if isinstance(frame, pa.Table):  # labels held once: the rule applies to the labels, not the rows
+        frame, write = spreadsheet_table(frame), write_table
     else:
-        frame = spreadsheet_frame(table_frame(frame) if isinstance(frame, pa.Table) else frame)
-        write = write_csv
+        frame, write = spreadsheet_frame(frame), write_csv
     to_file = out is not None and str(out) != "-"
     if to_file:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -127,14 +146,6 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     if to_file:
         print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
     return 0
-
-
-def _labels_only(kind) -> bool:
-    """Return True unless ``kind`` (an Arrow type) holds text outside a dictionary of labels."""
-    import pyarrow as pa
-
-    plain_text = pa.types.is_string(kind) or pa.types.is_large_string(kind)
-    return not plain_text and not (pa.types.is_dictionary(kind) and not pa.types.is_string(kind.value_type))
 
 
 def add_basket_options(parser: argparse.ArgumentParser) -> None:

@@ -237,6 +237,19 @@ def current_shares_sql(reporting: str, ranked: str) -> str:
         GROUP BY period"""
 
 
+def shares_rows_sql(reporting: str, vintage: str, moves: bool) -> str:
+    """Return the relation ``current_shares_sql`` reads: ``reporting`` (the rows of
+    ``reporting_values_sql``), or when nothing ``moves`` the rows of ``vintage`` (``vintage_table``).
+
+    When nothing moves, every vintage row is a published pair that holds a value and keeps its
+    label (``years_older`` 0), so it stands for the reporting rows with a value of that indicator
+    and period: the same shares from a few thousand rows instead of every value.
+    """
+    if moves:
+        return reporting
+    return f"(SELECT indicator_id, period, years_older, 1.0 AS value FROM {vintage})"
+
+
 def reporting_values(
     values: pd.DataFrame, calendar: ReportingCalendar, max_years_older: int = MAX_YEARS_OLDER
 ) -> pd.DataFrame:

@@ -152,7 +152,8 @@ def resolve_group(
     else:
         members = pd.Series([], dtype=object)
         label = group_id
-    members = [code for code in dict.fromkeys(members) if code in set(codes)]
+    known = set(codes)  # once: built per member, it made resolving a national group quadratic
+    members = [code for code in dict.fromkeys(members) if code in known]
     if not members:
         choices = ", ".join(available_groups(authorities, comparator_groups, focus)["id"])
         raise UnknownGroupError(f"unknown or empty comparator group {group_id!r}; choose one of: {choices}")

@@ -14,6 +14,7 @@ from benchmarking.errors import BadPeriodError, UnknownAuthorityError
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
 from benchmarking.store import Store
+from benchmarking.store.contents import StoreQueries
 
 DEFAULT_FOCUS = "E10000018"
 CURRENT_SHARE = 0.9
@@ -158,14 +159,17 @@ def offered_periods(calendar: currency.ReportingCalendar, shares: pd.Series) -> 
     return [p for p in calendar.labels if p in present]
 
 
-def load_catalogue(store: Store | Path | str, values: bool = True) -> Catalogue:
-    """Return every table the benchmark needs, read from the store (or the store at a path) in one connection.
+def load_catalogue(store: Store | StoreQueries | Path | str, values: bool = True) -> Catalogue:
+    """Return every table the benchmark needs, read from the store (or the store at a path, or an
+    open ``Store.querying`` connection) in one connection.
 
     ``values=False`` leaves the values in the store (the catalogue's ``values`` is empty, and so
     are its periods): for the exports that run the method on the store's tables (``service.store_positions``).
     """
-    store = store if isinstance(store, Store) else Store(store)
-    frames = store.catalogue_frames(values=values)
+    if isinstance(store, StoreQueries):
+        frames = store.catalogue_frames(values=values)
+    else:
+        frames = (store if isinstance(store, Store) else Store(store)).catalogue_frames(values=values)
     if frames.get("baskets") is None:
         frames["baskets"] = empty_baskets()
     return Catalogue(**frames)

@@ -14,7 +14,8 @@ export's rows the same way. The same SQL runs over frames registered in memory f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,7 @@ from benchmarking.store.contents import PUBLISHED_SQL, StoreQueries
 
 
 def store_positions(
-    store: Store,
+    store: Store | StoreQueries,
     catalogue: Catalogue,
     group: ComparatorGroup,
     scaled: bool = False,
@@ -55,16 +56,19 @@ def store_positions(
     offered (``Catalogue.period_labels``), computed in the store.
 
     ``catalogue`` may be loaded without values (``load_catalogue(values=False)``): its tables
-    resolve the indicators' polarity and themes.
+    resolve the indicators' polarity and themes. ``store`` may be an open ``Store.querying``
+    connection (the CLI reads the catalogue on it too), else one is opened.
     """
     balance = require_balance(balance)
-    with store.querying() as queries:
+    with _querying(store) as queries:
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket)
-        rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", "weights", balance, overall="0", la_core="1")
+        # Every indicator weighs 1 in the whole basket: the millions of ranks skip the weights' join.
+        weights = None if basket.is_all else "weights"
+        rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", weights, balance, overall="0", la_core="1")
         # One statement: the ranks are taken once (a materialised CTE) and read by both the
         # positions and what each rests on, joined by period, theme and authority.
         members = queries.arrow(
-            f"""WITH ranked AS MATERIALIZED ({ranks}), r AS ({RANKS_WEIGHED_SQL})
+            f"""WITH ranked AS MATERIALIZED ({ranks}), r AS ({_weighed_ranks_sql(weights)})
                 SELECT p.*, coalesce(s.rests_on_indicators, 0) AS rests_on_indicators,
                        CASE WHEN s.rests_on_indicators IS NULL THEN -2 ELSE coalesce(s.largest_theme, -1) END
                          AS largest_theme, s.largest_theme_share
@@ -77,7 +81,7 @@ def store_positions(
             placed = queries.arrow(f"SELECT * EXCLUDE (row, value) FROM ({OUTSIDE_RANKS_SQL}) ORDER BY row")
             queries.register({"outside_ranked": _ranked_rows(placed)})
             outside_rests = queries.arrow(
-                rests_on_sql("outside_ranked", "rest_indicators", "weights", balance, overall="0", la_core="1")
+                rests_on_sql("outside_ranked", "rest_indicators", weights, balance, overall="0", la_core="1")
             )
     # -1 (no largest theme) reads None, -2 (no ranked indicator) NaN, as ``add_rests_on`` leaves them.
     themes = np.asarray([*named["themes"], np.nan, None], dtype=object)
@@ -122,7 +126,7 @@ def store_positions(
 
 
 def store_ranks(
-    store: Store,
+    store: Store | StoreQueries,
     catalogue: Catalogue,
     group: ComparatorGroup,
     basket: Basket = ALL,
@@ -133,7 +137,7 @@ def store_ranks(
     table: ``RANK_COLUMNS`` and ``in_group``, the labels as dictionary columns (each label held
     once), ordered by period, indicator, rank (unranked last), members first on a tie, authority
     code (the ranks export's order)."""
-    with store.querying() as queries:
+    with _querying(store) as queries:
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
         queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
         outside = "" if group.beside is None else f"UNION ALL SELECT * EXCLUDE (row), FALSE FROM ({OUTSIDE_RANKS_SQL})"
@@ -158,13 +162,28 @@ def store_ranks(
     ).append_column(IN_GROUP, rows.column("in_group"))
 
 
+@contextlib.contextmanager
+def _querying(store: Store | StoreQueries) -> Iterator[StoreQueries]:
+    """Yield ``store`` when it is an open ``StoreQueries``, else one on a connection opened for the block."""
+    if isinstance(store, StoreQueries):
+        yield store
+        return
+    with store.querying() as queries:
+        yield queries
+
+
 LABELS = {"indicator_id": "indicators", "authority_code": "authorities", "period": "periods"}
 """The label columns of a ranks table and the labels (``_ranked_in_store``'s) their codes name."""
 
 
-RANKS_WEIGHED_SQL = """SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
-    FROM ranked k JOIN weights w ON w.indicator_id = k.indicator"""
-"""The members' ranks (``ranked``) with their basket weights: the relation ``r`` that ``positions_sql`` reads."""
+def _weighed_ranks_sql(weights: str | None) -> str:
+    """Return the SQL of the members' ranks (``ranked``) with their basket weights (from the relation
+    ``weights``; None: every indicator weighs 1): the relation ``r`` that ``positions_sql`` reads."""
+    if weights is None:
+        return "SELECT indicator, authority_code, period, rank, n_ranked, 1.0::DOUBLE AS weight FROM ranked"
+    return f"""SELECT k.indicator, k.authority_code, k.period, k.rank, k.n_ranked, w.weight
+        FROM ranked k JOIN {weights} w ON w.indicator_id = k.indicator"""
+
 
 RESTS_ROWS_SQL = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
 """The members' ranks (``ranked``) as the rows ``rests_on_sql`` reads."""
@@ -238,7 +257,8 @@ def _ranked_in_store(
     queries.view(
         "reporting", currency.reporting_values_sql("indicator_value", "vintage", "reporting_periods", moves, ["value"])
     )
-    shares = period_shares(queries.arrow(currency.current_shares_sql("reporting", "ranked_indicators")))
+    shares_rows = currency.shares_rows_sql("reporting", "vintage", moves)
+    shares = period_shares(queries.arrow(currency.current_shares_sql(shares_rows, "ranked_indicators")))
     chosen = "SELECT * FROM reporting" + (" SEMI JOIN basket USING (indicator_id)" if weighted else "")
     coded = f"""SELECT i.indicator, i.indicator AS indicator_id, a.authority_code, p.period,
                        p.period * {len(ids)} + i.indicator AS indicator_period, c.value

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
-import pandas as pd
-import pyarrow as pa
+if TYPE_CHECKING:  # this module loads without pandas and pyarrow: an export reads with it while they load
+    import duckdb
+    import pandas as pd
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -104,14 +107,19 @@ def read_values(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = 
     return con.sql(sql, params=params or None).to_arrow_table().to_pandas()
 
 
-def read_catalogue_frames(con: duckdb.DuckDBPyConnection, values: bool = True) -> dict[str, object]:
+def read_catalogue_frames(
+    con: duckdb.DuckDBPyConnection, values: bool = True, published: pa.Table | None = None
+) -> dict[str, object]:
     """Return every table a benchmark reads, on an open connection: a frame per table
     (``notes`` None when the store predates the note table) and ``settings`` as a dict.
 
     ``values=False`` leaves the millions of values in the store (an empty ``values`` frame, and
-    ``published``: the distinct indicator and label pairs that hold a value): for the exports
-    that run the method on the store's own tables (``StoreQueries``).
+    ``published``: the distinct indicator and label pairs that hold a value, read here unless
+    ``published`` gives the result of ``PUBLISHED_SQL``): for the exports that run the method on
+    the store's own tables (``StoreQueries``).
     """
+    if not values and published is None:
+        published = con.sql(PUBLISHED_SQL).to_arrow_table()
     read = lambda sql: con.execute(sql).df()  # noqa: E731
     tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     return {
@@ -128,17 +136,26 @@ def read_catalogue_frames(con: duckdb.DuckDBPyConnection, values: bool = True) -
         "datasets": read("SELECT * FROM dataset ORDER BY id DESC"),
         "notes": read("SELECT * FROM note ORDER BY indicator_id, authority_code, period") if "note" in tables else None,
         "baskets": read("SELECT * FROM basket ORDER BY basket_id, indicator_id") if "basket" in tables else None,
-    } | ({} if values else {"published": con.sql(PUBLISHED_SQL).to_arrow_table().to_pandas()})
+    } | ({} if values else {"published": published.to_pandas()})
 
 
 class StoreQueries:
     """Queries the method wrote, run on one read-only connection to the store's tables: the
     method's rules where the values live, bringing back only what an export needs."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, published: pa.Table | None = None):
         self._con = con
+        self._published = published
         con.execute("SET python_enable_replacements = false")  # only the tables registered here
         con.execute("SET preserve_insertion_order = false")  # every query that needs an order says it
+
+    def catalogue_frames(self, values: bool = True) -> dict[str, object]:
+        """Return ``read_catalogue_frames`` on this connection (rows in the store's order, as on any other)."""
+        self._con.execute("SET preserve_insertion_order = true")
+        try:
+            return read_catalogue_frames(self._con, values=values, published=self._published)
+        finally:
+            self._con.execute("SET preserve_insertion_order = false")
 
     def register(self, tables: dict[str, pa.Table]) -> None:
         """Make each Arrow table (name -> table) readable by name in the queries that follow; return None."""
@@ -152,3 +169,21 @@ class StoreQueries:
     def arrow(self, query: str) -> pa.Table:
         """Return the result of ``query`` as an Arrow table."""
         return self._con.sql(query).to_arrow_table()
+
+
+def published_in_background(con: duckdb.DuckDBPyConnection) -> threading.Thread:
+    """Start reading ``PUBLISHED_SQL`` on ``con`` in a thread and return it, started: once joined,
+    its ``result`` is the Arrow table (or its ``error`` the exception). DuckDB works without the
+    interpreter's lock, so an export loads pandas and the engine meanwhile; ``con`` is the
+    thread's until then."""
+
+    def scan() -> None:
+        try:
+            thread.result = con.sql(PUBLISHED_SQL).to_arrow_table()
+        except BaseException as error:  # raised again by the caller, on its own thread
+            thread.error = error
+
+    thread = threading.Thread(target=scan, name="published-pairs", daemon=True)
+    thread.result, thread.error = None, None
+    thread.start()
+    return thread

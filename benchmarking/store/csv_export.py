@@ -93,6 +93,23 @@ def write_table(table: pa.Table, out: Path | None) -> None:
     _copy(table, columns, out)
 
 
+def labelled_table(frame: pd.DataFrame) -> pa.Table:
+    """Return the frame as an Arrow table that ``write_table`` writes as ``write_csv`` writes the
+    frame: text columns as dictionary columns (each label held once), nullable whole numbers as
+    64-bit integers with missing cells, numbers and booleans as they are."""
+    columns = {}
+    for name in frame.columns:
+        column = frame[name]
+        if _column_sql(name, column) is None:
+            raise ValueError(f"column {name!r} ({column.dtype}) has no CSV form shared with pandas")
+        if pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_numeric_dtype(column.dtype):
+            columns[name] = pa.array(column, from_pandas=True)
+        else:  # text (or only missing cells): labels, held once
+            text = pa.array(column.to_numpy(dtype=object, na_value=None), pa.string(), from_pandas=True)
+            columns[name] = text.dictionary_encode()
+    return pa.table(columns)
+
+
 def table_frame(table: pa.Table) -> pd.DataFrame:
     """Return the Arrow table as a frame holding what its CSV shows: 64-bit whole numbers as
     nullable integers (``Int64``: 1, not 1.0, beside a missing one), labels as categories."""

@@ -16,8 +16,12 @@ the chart tooltip and the data tables.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DISPLAY_LIMIT = 60
 """Characters of a name shown in charts, slides and the PDF before it is cut with '…'."""
@@ -93,6 +97,37 @@ def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
     for column in safe.columns[[not pd.api.types.is_numeric_dtype(t) for t in safe.dtypes]]:
         safe[column] = _spreadsheet_column(safe[column])
     return safe
+
+
+def spreadsheet_table(table: pa.Table) -> pa.Table:
+    """Return the Arrow table with its text safe in a spreadsheet, as ``spreadsheet_frame`` makes a
+    frame's: a dictionary column's labels get ``spreadsheet_cell`` once per label (not per row),
+    plain text columns every cell, and the column names are treated as cells too."""
+    import pyarrow as pa
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+            labels = pa.array([spreadsheet_cell(label) for label in column.dictionary.to_pylist()], pa.string())
+            column = pa.DictionaryArray.from_arrays(column.indices, labels)
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = _spreadsheet_text(column)
+        columns.append(column)
+    return pa.table(columns, names=[spreadsheet_cell(name) for name in table.column_names])
+
+
+def _spreadsheet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Return an Arrow text column with ``spreadsheet_cell``'s rule applied to every cell at once."""
+    import pyarrow.compute as pc
+
+    runs = pc.starts_with(column, _FORMULA_START[0])
+    for start in _FORMULA_START[1:]:
+        runs = pc.or_(runs, pc.starts_with(column, start))
+    runs = runs.fill_null(False)
+    if not pc.any(runs).as_py():
+        return column
+    return pc.if_else(runs, pc.binary_join_element_wise("'", column, ""), column)
 
 
 def _spreadsheet_column(column: pd.Series) -> pd.Series:
