@@ -22,9 +22,9 @@ from benchmarking.briefing.deck import (
     slide_index,
 )
 from benchmarking.briefing.pack import briefing_setting, build_briefing
+from benchmarking.errors import SlideNotFoundError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.context_views import COMPARATOR_AXES, plotted_themes, quadrant_view
-from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.escaping import markdown
 
 HOSTILE = ["<script>alert(1)</script>", "**bold**", "=cmd()", "0", "-1", "1.5", "\uff13", "99999999999999999999999"]
