@@ -53,7 +53,8 @@ def draw_table(shown: pd.DataFrame, index: bool = False) -> None:
 def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:
     """Return a quartile list as downloaded, and per theme (A-Z) its name, row count and table in words."""
     words = list_in_words(listed)
-    themes = [(theme, len(rows), words_table(rows.drop(columns=["Theme"]))) for theme, rows in words.groupby("Theme")]
+    shown = words_table(words.drop(columns=["Theme"]))  # escaped once, then cut by theme
+    themes = [(theme, len(rows), shown.loc[rows.index]) for theme, rows in words.groupby("Theme")]
     return list_for_download(listed), themes
 
 

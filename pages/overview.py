@@ -10,7 +10,7 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
-from pages._cache import memo, selection_key
+from pages._cache import benchmark_key, memo
 from pages._common import (
     benchmark,
     briefing_file,
@@ -47,7 +47,8 @@ def _trend():
 
 def show_trend() -> None:
     """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
-    trend, chart = memo("overview-trend", (selection_key(selection), selection.briefing), _trend)
+    # Every period's positions: kept per benchmark, so a period change redraws the kept chart.
+    trend, chart = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
     if len(trend):
         st.subheader(
             f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"

@@ -7,11 +7,15 @@ slide, and the dataset in one line at the foot. The slide number is in the URL
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from benchmarking.briefing.deck import deck_slides, slide_index
+from benchmarking.briefing.deck import deck_plan, deck_slide, slide_index
+from benchmarking.briefing.pack import briefing_setting
 from benchmarking.errors import SlideNotFoundError
-from pages._common import briefing, catalogue, current_selection, escape
+from pages._cache import memo, selection_key
+from pages._common import benchmark, catalogue, current_selection, escape, overview_figures
 from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEY_HELP, KEYS_JS, draw_slide
 from pages._kept import widget
 from pages._registry import title_of
@@ -19,8 +23,19 @@ from pages._text import dataset_line
 
 selection = current_selection()
 st.markdown(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""), unsafe_allow_html=True)
-slides = deck_slides(briefing(selection))
-count = len(slides)
+# The deck's order and length come from the Overview's figures; only the slide on screen is built (each
+# kept per selection), so stepping or a new period never builds every chart. The briefing is never scaled.
+unscaled = replace(selection, scaled=False)
+key = selection_key(unscaled)
+setting = memo(
+    "deck-setting",
+    key,
+    lambda: briefing_setting(
+        catalogue(), benchmark(unscaled), selection.period, selection.focus, figures=overview_figures(unscaled)
+    ),
+)
+plan = memo("deck-plan", key, lambda: deck_plan(setting))
+count = len(plan)
 
 notice = None
 try:
@@ -72,7 +87,7 @@ if notice:
 for line in selection.notices:  # a basket or balance in the link that the store does not have
     st.warning(escape(line), icon=":material/link_off:")
 
-draw_slide(slides[index])
+draw_slide(memo("deck-slide", (key, plan[index]), lambda: deck_slide(setting, plan[index])))
 
 cat = catalogue()
 if cat.is_demo:

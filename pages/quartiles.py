@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.method.positions import OVERALL
-from benchmarking.service.lists import BOTTOM, TOP, direction_table, improvement_list, quartile_list, quartile_table
+from benchmarking.service.lists import BOTTOM, TOP, direction_table, improvement_list, quartile_lists, quartile_table
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 from pages._cache import memo, selection_key
@@ -27,7 +27,7 @@ def _tables():
     """Return the page's figures and tables in words, computed once per selection."""
     wide = quartile_table(cat, bench, selection.period, selection.focus)
     currency = currency_text(data_currency(cat, bench, OVERALL, selection.period))
-    listed = {q: quartile_list(cat, bench, selection.period, selection.focus, q) for q in (BOTTOM, TOP)}
+    listed = quartile_lists(cat, bench, selection.period, selection.focus, (BOTTOM, TOP))
     tables = {q: list_tables(frame) for q, frame in listed.items() if not frame.empty}
     improved = table_in_words(improvement_list(cat, bench, selection.period, selection.focus))
     direction = table_in_words(direction_table(cat, bench, selection.period, selection.focus), index=True)

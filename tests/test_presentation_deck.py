@@ -9,11 +9,22 @@ import re
 
 import pandas as pd
 import pytest
-from apptest_helpers import FOCUS, LATEST, engine, open_page
+from apptest_helpers import EARLIER, FOCUS, LATEST, engine, open_page
 
-from benchmarking.briefing.deck import MAX_ROWS, band_rows, deck_slides, parts, projected_spec, slide_index
-from benchmarking.briefing.pack import build_briefing
+from benchmarking.briefing.deck import (
+    MAX_ROWS,
+    band_rows,
+    deck_plan,
+    deck_slide,
+    deck_slides,
+    parts,
+    projected_spec,
+    slide_index,
+)
+from benchmarking.briefing.pack import briefing_setting, build_briefing
 from benchmarking.errors import SlideNotFoundError
+from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.context_views import COMPARATOR_AXES, plotted_themes, quadrant_view
 from benchmarking.text.escaping import markdown
 
 HOSTILE = ["<script>alert(1)</script>", "**bold**", "=cmd()", "0", "-1", "1.5", "\uff13", "99999999999999999999999"]
@@ -24,6 +35,43 @@ def demo_briefing(demo_store_path):
     """The demo's briefing for Leicestershire, latest period, all authorities (built once)."""
     cat, bench = engine(str(demo_store_path))
     return build_briefing(cat, bench, LATEST, FOCUS)
+
+
+# -- one slide at a time ----------------------------------------------------------------
+
+
+def _drawn(slide) -> tuple:
+    """What a projected slide shows, comparable between two builds."""
+    chart = slide.chart.to_dict(validate=False) if slide.chart is not None else None
+    table = slide.table.to_dict("split") if slide.table is not None else None
+    return slide.title, slide.cards, slide.sentences, slide.small_print, slide.warnings, chart, table
+
+
+@pytest.mark.parametrize("group_id", ["all", "county-unitaries"])  # Leicestershire in its group, and beside one
+@pytest.mark.parametrize("period", [LATEST, EARLIER])
+def test_the_plan_builds_the_whole_deck_one_slide_at_a_time(demo_store_path, group_id, period):
+    """The Presentation page's plan has as many slides as the whole briefing cut into a deck, and each
+    slide built on its own is the same slide, in the same place."""
+    cat, bench = engine(str(demo_store_path), group_id)
+    whole = deck_slides(build_briefing(cat, bench, period, FOCUS))
+    setting = briefing_setting(cat, bench, period, FOCUS)
+    plan = deck_plan(setting)
+    assert len(plan) == len(whole)
+    for ref, slide in zip(plan, whole):
+        assert _drawn(deck_slide(setting, ref)) == _drawn(slide), ref
+
+
+@pytest.mark.parametrize("store", ["demo_store_path", "shipped_store_path"])
+@pytest.mark.parametrize("axis", list(COMPARATOR_AXES))
+def test_plotted_themes_are_those_whose_quadrant_has_rows(request, store, axis):
+    """In every period, the themes ``plotted_themes`` finds are exactly those whose quadrant view is not
+    empty (real data has themes and periods without spend figures)."""
+    cat, bench = engine(str(request.getfixturevalue(store)), focus=FOCUS if store == "demo_store_path" else None)
+    themes = [OVERALL, LA_CORE, *cat.themes]
+    focus = bench.group.members[0]
+    for period in cat.period_labels:
+        with_rows = [t for t in themes if not quadrant_view(cat, bench, t, axis, period, focus).empty]
+        assert plotted_themes(cat, bench, themes, axis, period) == with_rows, period
 
 
 # -- splitting, by hand -------------------------------------------------------------------

@@ -14,8 +14,21 @@ from dataclasses import dataclass, field
 import altair as alt
 import pandas as pd
 
-from benchmarking.briefing.pack import Briefing, Slide
+from benchmarking.briefing.pack import (
+    Briefing,
+    BriefingSetting,
+    Slide,
+    bottom_quartile_slide,
+    funding_slide,
+    has_funding,
+    headline_slide,
+    quadrant_slide,
+    quadrant_themes,
+    theme_slide,
+    title_slide,
+)
 from benchmarking.errors import SlideNotFoundError
+from benchmarking.text.narrative import overview_sentences
 
 MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
@@ -85,34 +98,76 @@ def _split_sentences(title: str, sentences: list[str], limit: int) -> list[DeckS
     ]
 
 
-def deck_slides(briefing: Briefing, max_rows: int = MAX_ROWS, max_sentences: int = MAX_SENTENCES) -> list[DeckSlide]:
+def _cut(slide: Slide, words_title: str, label: str) -> list[DeckSlide]:
+    """Return one slide of the pack as projected slides (``words_title`` heads the headline's sentences)."""
+    if slide.cards:
+        cards = DeckSlide(title=slide.title, cards=slide.cards, small_print=slide.rests_on, warnings=slide.warnings)
+        return [cards, *(_split_sentences(words_title, slide.bullets, MAX_SENTENCES) if slide.bullets else [])]
+    if slide.chart is not None:
+        small_print = [*slide.rests_on, *_without_dataset(slide.subtitle, label)]
+        return [
+            DeckSlide(
+                title=slide.title,
+                chart=slide.chart,
+                sentences=slide.bullets,
+                small_print=small_print,
+                warnings=slide.warnings,
+            )
+        ]
+    if slide.table is not None:
+        return _split_table(slide, MAX_ROWS, label)
+    return [DeckSlide(title=slide.title, sentences=[slide.subtitle, *slide.bullets])]  # the title slide
+
+
+def _words_title(focus_name: str, period: str) -> str:
+    return f"{focus_name} in words, {period}"
+
+
+def deck_slides(briefing: Briefing) -> list[DeckSlide]:
     """Return the briefing as projected slides, in the pack's order: the title slide, the
-    headline cards, their sentences, one chart per slide, and tables of at most ``max_rows`` rows."""
-    deck: list[DeckSlide] = []
-    for slide in briefing.slides:
-        if slide.cards:
-            deck.append(
-                DeckSlide(title=slide.title, cards=slide.cards, small_print=slide.rests_on, warnings=slide.warnings)
-            )
-            if slide.bullets:
-                deck += _split_sentences(
-                    f"{briefing.focus_name} in words, {briefing.period}", slide.bullets, max_sentences
-                )
-        elif slide.chart is not None:
-            deck.append(
-                DeckSlide(
-                    title=slide.title,
-                    chart=slide.chart,
-                    sentences=slide.bullets,
-                    small_print=[*slide.rests_on, *_without_dataset(slide.subtitle, briefing.dataset_label)],
-                    warnings=slide.warnings,
-                )
-            )
-        elif slide.table is not None:
-            deck += _split_table(slide, max_rows, briefing.dataset_label)
-        else:  # the title slide: who, for whom, and on what
-            deck.append(DeckSlide(title=slide.title, sentences=[slide.subtitle, *slide.bullets]))
-    return deck
+    headline cards, their sentences, one chart per slide, and tables of at most ``MAX_ROWS`` rows."""
+    words_title = _words_title(briefing.focus_name, briefing.period)
+    return [part for slide in briefing.slides for part in _cut(slide, words_title, briefing.dataset_label)]
+
+
+@dataclass(frozen=True)
+class SlideRef:
+    """Where a projected slide comes from: the pack's slide (``kind``, and ``theme`` for a quadrant) and
+    which of the projected slides it is cut into (``piece``, 0-based)."""
+
+    kind: str
+    theme: str = ""
+    piece: int = 0
+
+
+def deck_plan(setting: BriefingSetting) -> list[SlideRef]:
+    """Return the deck's slides in order, as ``deck_slides`` cuts the whole briefing, without building a chart
+    or a table: the counts come from the Overview's figures."""
+    figures = setting.figures
+    sentences = len(overview_sentences(figures))  # the headline slide's bullets
+    words = len(parts(sentences, MAX_SENTENCES)) if sentences else 0
+    plan = [SlideRef("title"), *(SlideRef("headline", piece=piece) for piece in range(1 + words))]
+    plan += [SlideRef("quadrant", theme) for theme in quadrant_themes(setting)]
+    plan.append(SlideRef("themes"))
+    bottom = figures.quartile_counts.get(4, 0)  # the bottom-quartile list's rows
+    plan += [SlideRef("bottom", piece=piece) for piece in range(len(parts(bottom, MAX_ROWS)))]
+    if has_funding(setting):
+        plan.append(SlideRef("funding"))
+    return plan
+
+
+def deck_slide(setting: BriefingSetting, ref: SlideRef) -> DeckSlide:
+    """Return the projected slide ``ref`` of ``deck_plan``, building only the pack's slide it is cut from."""
+    builders = {
+        "title": title_slide,
+        "headline": headline_slide,
+        "quadrant": lambda s: quadrant_slide(s, ref.theme),
+        "themes": theme_slide,
+        "bottom": bottom_quartile_slide,
+        "funding": funding_slide,
+    }
+    slide = builders[ref.kind](setting)
+    return _cut(slide, _words_title(setting.name, setting.period), setting.label)[ref.piece]
 
 
 def slide_index(raw: str | None, count: int) -> int:

@@ -19,7 +19,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import funding_view, quadrant_view
+from benchmarking.service.context_views import funding_view, plotted_themes, quadrant_view
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.text.escaping import CELL_LIMIT, shorten
@@ -141,6 +141,196 @@ def _rests_on_lines(found: list[RestsOn]) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class BriefingSetting:
+    """What every slide of one briefing shares: the selection, the focus authority's figures and the words
+    naming the council, the group and the data."""
+
+    catalogue: Catalogue
+    bench: Benchmark
+    period: str
+    focus: str
+    figures: Overview
+    """The Overview's figures, the focus authority's name shortened for display."""
+    council: str
+    label: str
+    """The dataset's label as a subtitle ends with it."""
+    sources: str
+    style: charts.ChartStyle = charts.BRIEFING
+    labels: str = "ends3"
+
+    @property
+    def name(self) -> str:
+        """Return the focus authority's name, shortened for display."""
+        return self.figures.focus_name
+
+    @property
+    def group(self) -> str:
+        """Return the comparator group in words with its size."""
+        return f"{shorten(self.bench.group.label)} ({self.bench.group.size})"
+
+    @property
+    def subtitle(self) -> str:
+        """Return the subtitle of most slides: the comparator group and the dataset."""
+        return f"Comparator group: {self.group}. {self.label}"
+
+    @property
+    def basket_line(self) -> str:
+        """Return which basket and balance the positions rest on, in words."""
+        return f"Positions rest on the basket '{shorten(self.bench.basket.label())}': {BALANCES[self.bench.balance]}"
+
+
+def briefing_setting(
+    catalogue: Catalogue,
+    bench: Benchmark,
+    period: str,
+    focus: str,
+    council: str | None = None,
+    style: charts.ChartStyle = charts.BRIEFING,
+    labels: str = "ends3",
+    figures: Overview | None = None,
+) -> BriefingSetting:
+    """Return what every slide of the briefing shares (``figures``: the Overview's, when already computed)."""
+    figures = figures or overview(catalogue, bench, period, focus)
+    name = shorten(figures.focus_name)  # names are shortened for display; tables keep them whole
+    council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
+    label, sources = _dataset_label(catalogue)
+    label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
+    return BriefingSetting(
+        catalogue=catalogue,
+        bench=bench,
+        period=period,
+        focus=focus,
+        figures=replace(figures, focus_name=name),
+        council=council,
+        label=_sentence_case(label),  # it follows a full stop in the subtitles
+        sources=sources,
+        style=style,
+        labels=labels,
+    )
+
+
+def title_slide(setting: BriefingSetting) -> Slide:
+    """Return the title slide: who, for whom, and on what data."""
+    return Slide(
+        title=f"County benchmarking briefing, {setting.period}",
+        subtitle=f"{setting.council} · comparator group: {setting.group}",
+        bullets=[f"Dataset: {setting.label}", f"Sources: {setting.sources}", setting.basket_line],
+        note="Title slide.",
+    )
+
+
+def headline_slide(setting: BriefingSetting) -> Slide:
+    """Return the headline cards (positions, spend, context, quartile counts) with the narrative."""
+    figures = setting.figures
+    return Slide(
+        title=f"{setting.name} at a glance, {setting.period}",
+        subtitle=setting.subtitle,
+        cards=[
+            ("Overall performance", position_text(figures.overall.position, figures.overall.n)),
+            ("LA Core performance", position_text(figures.core.position, figures.core.n)),
+            spend_card(figures),
+            context_card(figures),
+            ("Top-quartile indicators", str(figures.quartile_counts.get(1, 0))),
+            ("Bottom-quartile indicators", str(figures.quartile_counts.get(4, 0))),
+        ],
+        bullets=overview_sentences(figures),
+        note="Headline positions: 1st = best performance; spend and funding rank 1st = highest per head.",
+        **_rests_on_lines([figures.overall.rests_on, figures.core.rests_on]),
+    )
+
+
+def quadrant_themes(setting: BriefingSetting) -> list[str]:
+    """Return the themes with a quadrant slide, in the briefing's order: Overall, LA Core, then the
+    catalogue's themes that have an authority with both a performance position and a spend figure."""
+    themes = [OVERALL, LA_CORE] + setting.catalogue.themes
+    return plotted_themes(setting.catalogue, setting.bench, themes, "Revenue", setting.period)
+
+
+def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
+    """Return the quadrant slide of ``theme`` (one of ``quadrant_themes``): performance against spend."""
+    catalogue, bench, period, focus = setting.catalogue, setting.bench, setting.period, setting.focus
+    view = quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
+    view["context_text"] = view["context_value"].map(money)
+    chart = charts.quadrant_chart(
+        view,
+        "",
+        "",
+        "Spend rank (1 = highest net revenue expenditure per head)",
+        "spend",
+        style=setting.style,
+        labelled=charts.labelled_codes(view, setting.labels),
+    )
+    focus_row = view[view["is_focus"]]
+    placement = (
+        (
+            f"{setting.name}: {focus_row['quadrant'].iloc[0]} (performance position "
+            f"{int(focus_row['performance_position'].iloc[0])} of {int(focus_row['n'].iloc[0])}, spend rank "
+            f"{int(focus_row['context_rank'].iloc[0])})."
+        )
+        if len(focus_row)
+        else ""
+    )
+    rested = {OVERALL: setting.figures.overall.rests_on, LA_CORE: setting.figures.core.rests_on}
+    return Slide(
+        title=f"{theme} performance against spend, {period}",
+        subtitle=setting.subtitle,
+        chart=chart,
+        table=view,
+        bullets=[placement] if placement else [],
+        note=HOW_TO_READ_QUADRANT,
+        **_rests_on_lines([rested.get(theme) or rests_on(catalogue, bench, focus, period, theme)]),
+    )
+
+
+def theme_slide(setting: BriefingSetting) -> Slide:
+    """Return the focus authority's position in every theme."""
+    positions = setting.figures.theme_positions
+    return Slide(
+        title=f"{setting.name}: position by theme, {setting.period}",
+        subtitle=setting.subtitle,
+        chart=charts.theme_position_chart(positions, setting.bench.group.size, "", "", style=setting.style),
+        table=positions,
+        note=HOW_TO_READ_THEMES,
+        **_rests_on_lines([setting.figures.overall.rests_on]),
+    )
+
+
+def bottom_quartile_slide(setting: BriefingSetting) -> Slide:
+    """Return the list of the focus authority's bottom-quartile indicators, by theme (as many rows as the
+    headline's bottom-quartile count)."""
+    catalogue, period = setting.catalogue, setting.period
+    bottom = travel.bottom_quartile(setting.bench.ranks, catalogue.indicators, setting.focus, period=period)
+    bottom_table = bottom[["theme", "name", "rank", "n_ranked"]].rename(
+        columns={"theme": "Theme", "name": "Indicator", "rank": "Rank", "n_ranked": "Of"}
+    )
+    return Slide(
+        title=f"Lower comparative performing areas (bottom quartile), {period}",
+        subtitle=f"{len(bottom)} indicators in the bottom 25% of the group. {setting.label}",
+        table=bottom_table,
+        note="Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme.",
+    )
+
+
+def has_funding(setting: BriefingSetting) -> bool:
+    """Return whether the briefing has a funding slide: the store has core spending power for the period or before."""
+    return len(funding_view(setting.catalogue, setting.bench, setting.period, setting.focus)) > 0
+
+
+def funding_slide(setting: BriefingSetting) -> Slide | None:
+    """Return the core spending power league table, or None when the store has no funding figure for the period."""
+    funding = funding_view(setting.catalogue, setting.bench, setting.period, setting.focus)
+    if not len(funding):
+        return None
+    return Slide(
+        title=f"Core spending power per head, {funding['period'].iloc[0]}",
+        subtitle=setting.subtitle,
+        chart=charts.funding_chart(funding, "", "", style=setting.style),
+        table=funding.drop(columns="is_focus"),
+        note=HOW_TO_READ_FUNDING,
+    )
+
+
 def build_briefing(
     catalogue: Catalogue,
     bench: Benchmark,
@@ -157,125 +347,24 @@ def build_briefing(
     charts are usually rendered for the PPTX or PDF next.
     """
     charts.start_renderer()
-    figures = overview(catalogue, bench, period, focus)
-    name = shorten(figures.focus_name)  # names are shortened for display; tables keep them whole
-    figures = replace(figures, focus_name=name)
-    council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
-    label, sources = _dataset_label(catalogue)
-    label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
-    label = _sentence_case(label)  # it follows a full stop in the subtitles
-    group = f"{shorten(bench.group.label)} ({bench.group.size})"
-    subtitle = f"Comparator group: {group}. {label}"
-    narrative = overview_sentences(figures)
-    rested = {theme: rests_on(catalogue, bench, focus, period, theme) for theme in [OVERALL, LA_CORE]}
-    basket_line = f"Positions rest on the basket '{shorten(bench.basket.label())}': {BALANCES[bench.balance]}"
-    slides: list[Slide] = [
-        Slide(
-            title=f"County benchmarking briefing, {period}",
-            subtitle=f"{council} · comparator group: {group}",
-            bullets=[f"Dataset: {label}", f"Sources: {sources}", basket_line],
-            note="Title slide.",
-        ),
-        Slide(
-            title=f"{name} at a glance, {period}",
-            subtitle=subtitle,
-            cards=[
-                ("Overall performance", position_text(figures.overall.position, figures.overall.n)),
-                ("LA Core performance", position_text(figures.core.position, figures.core.n)),
-                spend_card(figures),
-                context_card(figures),
-                ("Top-quartile indicators", str(figures.quartile_counts.get(1, 0))),
-                ("Bottom-quartile indicators", str(figures.quartile_counts.get(4, 0))),
-            ],
-            bullets=narrative,
-            note="Headline positions: 1st = best performance; spend and funding rank 1st = highest per head.",
-            **_rests_on_lines(list(rested.values())),
-        ),
-    ]
-    for theme in [OVERALL, LA_CORE] + catalogue.themes:
-        view = quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
-        if view.empty:
-            continue
-        view["context_text"] = view["context_value"].map(money)
-        title = f"{theme} performance against spend, {period}"
-        chart = charts.quadrant_chart(
-            view,
-            "",
-            "",
-            "Spend rank (1 = highest net revenue expenditure per head)",
-            "spend",
-            style=style,
-            labelled=charts.labelled_codes(view, labels),
-        )
-        focus_row = view[view["is_focus"]]
-        placement = (
-            (
-                f"{name}: {focus_row['quadrant'].iloc[0]} (performance position "
-                f"{int(focus_row['performance_position'].iloc[0])} of {int(focus_row['n'].iloc[0])}, spend rank "
-                f"{int(focus_row['context_rank'].iloc[0])})."
-            )
-            if len(focus_row)
-            else ""
-        )
-        slides.append(
-            Slide(
-                title=title,
-                subtitle=subtitle,
-                chart=chart,
-                table=view,
-                bullets=[placement] if placement else [],
-                note=HOW_TO_READ_QUADRANT,
-                **_rests_on_lines([rested.get(theme) or rests_on(catalogue, bench, focus, period, theme)]),
-            )
-        )
-    positions = figures.theme_positions
-    slides.append(
-        Slide(
-            title=f"{name}: position by theme, {period}",
-            subtitle=subtitle,
-            chart=charts.theme_position_chart(positions, bench.group.size, "", "", style=style),
-            table=positions,
-            note=HOW_TO_READ_THEMES,
-            **_rests_on_lines([rested[OVERALL]]),
-        )
-    )
-    bottom = travel.bottom_quartile(bench.ranks, catalogue.indicators, focus, period=period)
-    bottom_table = bottom[["theme", "name", "rank", "n_ranked"]].rename(
-        columns={"theme": "Theme", "name": "Indicator", "rank": "Rank", "n_ranked": "Of"}
-    )
-    slides.append(
-        Slide(
-            title=f"Lower comparative performing areas (bottom quartile), {period}",
-            subtitle=f"{len(bottom)} indicators in the bottom 25% of the group. {label}",
-            table=bottom_table,
-            note="Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme.",
-        )
-    )
-    funding = funding_view(catalogue, bench, period, focus)
-    if len(funding):
-        basis = funding["period"].iloc[0]
-        slides.append(
-            Slide(
-                title=f"Core spending power per head, {basis}",
-                subtitle=subtitle,
-                chart=charts.funding_chart(funding, "", "", style=style),
-                table=funding.drop(columns="is_focus"),
-                note=HOW_TO_READ_FUNDING,
-            )
-        )
+    setting = briefing_setting(catalogue, bench, period, focus, council, style, labels)
+    slides = [title_slide(setting), headline_slide(setting)]
+    slides += [quadrant_slide(setting, theme) for theme in quadrant_themes(setting)]
+    slides += [theme_slide(setting), bottom_quartile_slide(setting)]
+    slides += [funding for funding in [funding_slide(setting)] if funding is not None]
     return Briefing(
-        council=council,
-        focus_name=name,
+        council=setting.council,
+        focus_name=setting.name,
         period=period,
         group_label=shorten(bench.group.label),
         group_size=bench.group.size,
-        dataset_label=label,
-        sources=sources,
+        dataset_label=setting.label,
+        sources=setting.sources,
         is_demo=catalogue.is_demo,
-        narrative=narrative,
-        figures=figures,
+        narrative=slides[1].bullets,
+        figures=setting.figures,
         slides=slides,
-        basket=basket_line,
+        basket=setting.basket_line,
         data_description=describe_data(catalogue),
     )
 

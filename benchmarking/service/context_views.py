@@ -39,20 +39,26 @@ def nearest_period(frame: pd.DataFrame, period: str, calendar: currency.Reportin
     return max(candidates)[2] if candidates else None
 
 
+def _context_frame(
+    catalogue: Catalogue, bench: Benchmark, theme: str, comparator: str, period: str
+) -> tuple[pd.DataFrame, str | None]:
+    """Return the engine's context ranks a comparator axis uses in ``period`` and their basis (period or edition)."""
+    if comparator == "spend":
+        frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
+        basis = nearest_period(frame, period, catalogue.calendar)
+        return frame[frame["period"] == basis], basis
+    if comparator == "funding":
+        basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
+        return bench.funding_ranks[bench.funding_ranks["period"] == basis], basis
+    frame = _latest_edition(bench.deprivation_ranks)
+    return frame, (frame["edition"].iloc[0] if len(frame) else None)
+
+
 def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str) -> pd.DataFrame:
     """Return authority_code, rank, n_ranked, value, in_group, basis (period or edition) for a
     comparator axis; the authority beside the group (in_group False) has its would-be rank."""
     comparator = COMPARATOR_AXES[axis]
-    if comparator == "spend":
-        frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
-        basis = nearest_period(frame, period, catalogue.calendar)
-        frame = frame[frame["period"] == basis]
-    elif comparator == "funding":
-        basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
-        frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
-    else:
-        frame = _latest_edition(bench.deprivation_ranks)
-        basis = frame["edition"].iloc[0] if len(frame) else None
+    frame, basis = _context_frame(catalogue, bench, theme, comparator, period)
     out = frame[["authority_code", "rank", "n_ranked", "value", IN_GROUP]].copy()
     # Rank only the authorities that have a performance position in this period, so that
     # both axes count the same authorities (spend from an earlier year, or an IMD edition,
@@ -120,6 +126,23 @@ def quadrant_view(
     out["performance_position"] = out["performance_position"].astype(float)
     out["context_rank"] = out["context_rank"].astype(float)
     return out
+
+
+def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:
+    """Return those of ``themes`` (in their order) whose ``quadrant_view`` has rows in ``period``: an authority
+    with both a performance position and a figure on the comparator axis, found without building the views."""
+    pos = bench.positions
+    pos = pos.loc[(pos["period"] == period) & pos["position"].notna(), ["theme", "authority_code"]]
+    positioned = {theme: set(codes) for theme, codes in pos.groupby("theme")["authority_code"]}
+    comparator = COMPARATOR_AXES[axis]
+    found = []
+    for theme in themes:
+        if not positioned.get(theme):
+            continue
+        frame, _ = _context_frame(catalogue, bench, theme, comparator, period)
+        if not positioned[theme].isdisjoint(frame.loc[frame["value"].notna(), "authority_code"]):
+            found.append(theme)
+    return found
 
 
 def _reposition(plotted: pd.DataFrame) -> pd.DataFrame:

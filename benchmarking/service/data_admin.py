@@ -75,25 +75,29 @@ def period_coverage(
     have older figures (``years_older`` > 0) or provisional / revised ones.
     """
     values = reporting_values[reporting_values["period"] == period]
+    valued = values.dropna(subset=["value"])
+    status = valued["status"].astype(object)
     used = (
-        values.dropna(subset=["value"])
+        valued.assign(provisional=(status == "provisional"), revised=(status == "revised"))
         .groupby("indicator_id")
         .agg(
             values=("value", "count"),
             older=("years_older", "max"),
-            provisional=("status", lambda s: bool((s == "provisional").any())),
-            revised=("status", lambda s: bool((s == "revised").any())),
+            provisional=("provisional", "any"),
+            revised=("revised", "any"),
         )
     )
+    per_indicator = indicators.merge(used, left_on="id", right_index=True, how="left").fillna(
+        {"values": 0, "older": 0, "provisional": False, "revised": False}
+    )
     by_theme = (
-        indicators.merge(used, left_on="id", right_index=True, how="left")
-        .fillna({"values": 0, "older": 0, "provisional": False, "revised": False})
+        per_indicator.assign(with_values=per_indicator["values"] > 0, older=per_indicator["older"] > 0)
         .groupby("theme")
         .agg(
             indicators=("id", "count"),
-            with_values=("values", lambda v: int((v > 0).sum())),
+            with_values=("with_values", "sum"),
             values=("values", "sum"),
-            older=("older", lambda v: int((v > 0).sum())),
+            older=("older", "sum"),
             provisional=("provisional", "sum"),
             revised=("revised", "sum"),
         )

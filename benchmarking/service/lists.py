@@ -72,12 +72,39 @@ def quartile_list(catalogue: Catalogue, bench: Benchmark, period: str, focus: st
     it), source_period and status of the focus authority's figure, and older (the figures were
     published for an earlier period: ``overview.figures_used``, the Overview's rule).
     """
-    if quartile not in travel.QUARTILES:
-        raise BadArgumentError(f"quartile must be one of {travel.QUARTILES}, got {quartile!r}")
+    return quartile_lists(catalogue, bench, period, focus, (quartile,))[quartile]
+
+
+def quartile_lists(
+    catalogue: Catalogue, bench: Benchmark, period: str, focus: str, quartiles: tuple[int, ...] = (BOTTOM, TOP)
+) -> dict[int, pd.DataFrame]:
+    """Return ``quartile_list`` for each of ``quartiles``, reading the period's ranks and figures once."""
+    for quartile in quartiles:
+        if quartile not in travel.QUARTILES:
+            raise BadArgumentError(f"quartile must be one of {travel.QUARTILES}, got {quartile!r}")
     ranks = bench.ranks[bench.ranks["period"] == period]
-    mine = ranks[(ranks["authority_code"] == focus) & (ranks["quartile"] == quartile)]
+    about = catalogue.indicators[["id", "theme", "name", "unit"]].rename(columns={"id": "indicator_id"})
+    used = catalogue.reporting_values
+    used = used.loc[(used["period"] == period) & (used["authority_code"] == focus), ["indicator_id", "status"]]
+    used = used.drop_duplicates("indicator_id")
+    vintage = figures_used(catalogue, bench, OVERALL, period)[["indicator_id", "source_period", "older"]]
+    focus_ranks = ranks[ranks["authority_code"] == focus]
+    members = ranks[ranks["in_group"] & ranks["rank"].notna()]
+    return {q: _listed(focus_ranks, members, about, vintage, used, q) for q in quartiles}
+
+
+def _listed(
+    focus_ranks: pd.DataFrame,
+    members_ranked: pd.DataFrame,
+    about: pd.DataFrame,
+    vintage: pd.DataFrame,
+    used: pd.DataFrame,
+    quartile: int,
+) -> pd.DataFrame:
+    """Return one quartile's list from the period's rows (``quartile_lists``)."""
+    mine = focus_ranks[focus_ranks["quartile"] == quartile]
     mine = mine[["indicator_id", "value", "rank", "n_ranked", "quartile"]]
-    members = ranks[ranks["in_group"] & ranks["rank"].notna() & ranks["indicator_id"].isin(mine["indicator_id"])]
+    members = members_ranked[members_ranked["indicator_id"].isin(mine["indicator_id"])]
     best = members.sort_values(["indicator_id", "rank", "value"], kind="stable").drop_duplicates("indicator_id")
     group = pd.DataFrame(
         {
@@ -85,15 +112,11 @@ def quartile_list(catalogue: Catalogue, bench: Benchmark, period: str, focus: st
             "group_best": best.set_index("indicator_id")["value"],
         }
     ).rename_axis("indicator_id")
-    about = catalogue.indicators[["id", "theme", "name", "unit"]].rename(columns={"id": "indicator_id"})
-    used = catalogue.reporting_values
-    used = used.loc[(used["period"] == period) & (used["authority_code"] == focus), ["indicator_id", "status"]]
-    vintage = figures_used(catalogue, bench, OVERALL, period)[["indicator_id", "source_period", "older"]]
     listed = (
         mine.merge(about, on="indicator_id", how="left")
         .merge(group.reset_index(), on="indicator_id", how="left")
         .merge(vintage, on="indicator_id", how="left")
-        .merge(used.drop_duplicates("indicator_id"), on="indicator_id", how="left")
+        .merge(used, on="indicator_id", how="left")
     )
     listed["older"] = listed["older"].fillna(False).astype(bool)
     columns = ["theme", "indicator_id", "name", "unit", "value", "rank", "n_ranked", "quartile"]
