@@ -66,7 +66,7 @@ TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table'
 class Server:
     """A ``streamlit run app.py`` subprocess on a free port, with its output kept in a file."""
 
-    def __init__(self, db_path: Path, log_path: Path, store: str = "demo"):
+    def __init__(self, db_path: Path, log_path: Path, store: str = "demo", app: Path = ROOT / "app.py"):
         self.store = store  # "demo" or "public": names screenshots and reports
         self.db_path = Path(db_path)
         self.port = _free_port()
@@ -80,7 +80,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(app),
                 "--server.headless",
                 "true",
                 "--server.port",
