@@ -151,17 +151,11 @@ def measure(page: str, repeat: int) -> dict[str, list[tuple[float, float]]]:
 def wait_for_page(page, title: str, drawn: str | None) -> None:
     """Wait until the page has settled as ``tests.browser_support.wait_for_page`` does (title, content drawn,
     the script idle), for up to ``SETTLE_SECONDS``; say what was still missing if it never does."""
-    from tests.browser_support import CHART, UNSETTLED
+    from tests.browser_support import CHART, UNSETTLED, wait_until
 
     args = [title, CHART if drawn == "chart" else None]
-    try:
-        page.wait_for_function(
-            f"args => ({UNSETTLED})(args).length === 0", arg=args, polling=50, timeout=SETTLE_SECONDS * 1000
-        )
-    except Exception as error:
-        raise RuntimeError(
-            f"{page.url} did not settle in {SETTLE_SECONDS} s: {page.evaluate(UNSETTLED, args)}"
-        ) from error
+    if not wait_until(page, f"args => ({UNSETTLED})(args).length === 0", args, SETTLE_SECONDS, polling=50):
+        raise RuntimeError(f"{page.url} did not settle in {SETTLE_SECONDS} s: {page.evaluate(UNSETTLED, args)}")
 
 
 def cpu_seconds(pids: set[int]) -> float:
