@@ -14,7 +14,9 @@ page of ``pages/_registry.py``:
   server, timed until the page has settled (Streamlit's status idle, title and content drawn);
 * browser, switch: from the Overview, a click on the page's navigation link, timed the same way;
 * cold server: the seconds from ``streamlit run`` to the health check answering, and the first page of
-  the first session (the Overview: reads the store and ranks every indicator), printed above the table.
+  the first session (the Overview: reads the store and ranks every indicator), printed above the table;
+* the floor: a bare app of two pages (a title and a line each) served and visited the same way, first
+  page and switch; each browser figure is also given as ms above the floor measured in the same run.
 
 AppTest times are the median of ``--repeat`` runs (default 3); browser times the median of
 ``--repeat`` visits, after one untimed warm-up visit of every page. Run
@@ -24,8 +26,11 @@ AppTest times are the median of ``--repeat`` runs (default 3); browser times the
 quiet machine. Beside each AppTest time, in brackets, is the CPU time the process spent on the run (every thread:
 the script's, DuckDB's, AppTest reading the page back): work that other processes on the machine
 lengthen much less than the wall clock, so figures taken under load can still be compared.
-A browser page is given ``SETTLE_SECONDS`` (10 minutes) to settle, so a loaded machine slows the
-benchmark down instead of ending it.
+Beside each browser time, in brackets, are the CPU ms of the browser's processes (Chromium and Playwright's
+driver) and of the server's process over the visit (read from /proc): the browser's work (parsing the app's
+code, drawing charts and grids) and the server's (the script run, the static files), comparable under load.
+``--no-apptest`` skips the AppTest columns. A browser page is given ``SETTLE_SECONDS`` (10 minutes) to
+settle, so a loaded machine slows the benchmark down instead of ending it.
 """
 
 from __future__ import annotations
@@ -143,109 +148,204 @@ def measure(page: str, repeat: int) -> dict[str, list[tuple[float, float]]]:
 # -- Chromium -----------------------------------------------------------------------------
 
 
-def wait_for_page(page, key: str, drawn: str | None) -> None:
+def wait_for_page(page, title: str, drawn: str | None) -> None:
     """Wait until the page has settled as ``tests.browser_support.wait_for_page`` does (title, content drawn,
     the script idle), for up to ``SETTLE_SECONDS``; say what was still missing if it never does."""
-    from tests.browser_support import CHART, UNSETTLED
-    from tests.browser_support import PAGES as BROWSER_PAGES
+    from tests.browser_support import CHART, UNSETTLED, wait_until
 
-    title, _ = BROWSER_PAGES[key]
     args = [title, CHART if drawn == "chart" else None]
-    try:
-        page.wait_for_function(
-            f"args => ({UNSETTLED})(args).length === 0", arg=args, polling=50, timeout=SETTLE_SECONDS * 1000
+    if not wait_until(page, f"args => ({UNSETTLED})(args).length === 0", args, SETTLE_SECONDS, polling=50):
+        raise RuntimeError(f"{page.url} did not settle in {SETTLE_SECONDS} s: {page.evaluate(UNSETTLED, args)}")
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """Return the CPU seconds (user and system) spent so far by the living processes ``pids`` (Linux /proc)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def descendants(root: int) -> set[int]:
+    """Return the ids of the living processes under ``root`` (children, their children, ...)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+class Clock:
+    """Times one browser visit: wall-clock ms, the browser's CPU ms (Chromium and Playwright's driver: every
+    process under this one but the server) and the server's CPU ms. CPU time is what other processes on the
+    machine lengthen least, so figures taken under load can still be compared."""
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+
+    def _cpu(self) -> tuple[float, float]:
+        server = {self.server_pid} | descendants(self.server_pid)
+        return cpu_seconds(descendants(os.getpid()) - server), cpu_seconds(server)
+
+    def __enter__(self) -> Clock:
+        self.started, (self.browser_cpu, self.server_cpu) = time.perf_counter(), self._cpu()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        browser_cpu, server_cpu = self._cpu()
+        self.ms = (
+            (time.perf_counter() - self.started) * 1000,
+            (browser_cpu - self.browser_cpu) * 1000,
+            (server_cpu - self.server_cpu) * 1000,
         )
-    except Exception as error:
-        raise RuntimeError(
-            f"{page.url} did not settle in {SETTLE_SECONDS} s: {page.evaluate(UNSETTLED, args)}"
-        ) from error
 
 
-def browser_times(db_path: Path, repeat: int) -> dict[str, dict[str, float]]:
-    """Return per page the median ms of a fresh session's first page and of a nav-link switch."""
+FLOOR_APP = """import streamlit as st
+st.navigation([st.Page(lambda: (st.title("Floor one"), st.write("Hello")), title="One", url_path="one"),
+               st.Page(lambda: (st.title("Floor two"), st.write("Hello")), title="Two", url_path="two")]).run()
+"""
+"""A bare app of two pages, a title and a line each: the floor of these measurements (Streamlit's own page
+load and page switch)."""
+
+
+def browser_times(db_path: Path, repeat: int, pages: list[str]) -> dict[str, dict[str, tuple[float, float, float]]]:
+    """Return per page (and for the bare app, "floor") the median (wall, browser CPU, server CPU) ms of a
+    fresh session's first page and of a nav-link switch."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, NORMAL_VIEWPORT, Server
 
     drawn = {page.key: ("chart" if page.draws_chart else None) for page in PAGES}
-    started = time.perf_counter()
-    server = Server(db_path, Path(tempfile.mkdtemp()) / "server.log", db_path.stem)
-    results: dict[str, dict[str, float]] = {}
-    try:
-        server.wait_until_ready(SETTLE_SECONDS)
-        ready = (time.perf_counter() - started) * 1000
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    titles = {page.key: page.title for page in PAGES}
+    results: dict[str, dict[str, tuple[float, float, float]]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
-            def first_page(key: str) -> float:
-                context = browser.new_context(viewport=NORMAL_VIEWPORT)
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(server.page_url(key))
-                wait_for_page(page, key, drawn[key])
-                elapsed = (time.perf_counter() - start) * 1000
-                context.close()
-                return elapsed
+        def first_page(server: Server, clock: Clock, key: str) -> tuple[float, float, float]:
+            context = browser.new_context(viewport=NORMAL_VIEWPORT)
+            page = context.new_page()
+            with clock as timed:
+                page.goto(server.page_url(paths.get(key, key)))
+                wait_for_page(page, titles[key], drawn[key])
+            context.close()
+            return timed.ms
 
-            cold = first_page("overview")
-            print(
-                f"{db_path.stem}: cold server {ready:.0f} ms to answer, first page (Overview) {cold:.0f} ms", flush=True
-            )
-            for entry in PAGES:  # warm the server: every page once
-                first_page(entry.key)
-            for entry in PAGES:
-                firsts = [first_page(entry.key) for _ in range(repeat)]
-                switches = []
-                context = browser.new_context(viewport=NORMAL_VIEWPORT)
-                page = context.new_page()
-                for _ in range(repeat):
-                    page.goto(server.page_url("overview"))
-                    wait_for_page(page, "overview", drawn["overview"])
-                    link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{entry.url_path}"]')
-                    if entry.default:
-                        link = page.locator('[data-testid="stSidebarNav"] a').first
-                    start = time.perf_counter()
+        def switches(server: Server, clock: Clock, key: str, url_path: str, default: bool) -> list:
+            context = browser.new_context(viewport=NORMAL_VIEWPORT)
+            page = context.new_page()
+            timings = []
+            for _ in range(repeat):
+                page.goto(server.page_url(paths.get(start, start)))
+                wait_for_page(page, titles[start], drawn[start])
+                link = page.locator(f'[data-testid="stSidebarNav"] a[href$="/{url_path}"]')
+                if default:
+                    link = page.locator('[data-testid="stSidebarNav"] a').first
+                with clock as timed:
                     link.click()
-                    wait_for_page(page, entry.key, drawn[entry.key])
-                    switches.append((time.perf_counter() - start) * 1000)
-                context.close()
-                results[entry.key] = {"first": statistics.median(firsts), "switch": statistics.median(switches)}
-            browser.close()
-    finally:
-        server.stop()
+                    wait_for_page(page, titles[key], drawn[key])
+                timings.append(timed.ms)
+            context.close()
+            return timings
+
+        def median(timings: list) -> tuple[float, float, float]:
+            return tuple(statistics.median(timing[i] for timing in timings) for i in range(3))
+
+        # The floor: the bare app, served and visited the same way.
+        folder = Path(tempfile.mkdtemp())
+        (folder / "floor.py").write_text(FLOOR_APP)
+        floor = Server(db_path, folder / "floor.log", "floor", app=folder / "floor.py")
+        drawn |= {"one": None, "two": None}
+        paths = {"one": "overview"}  # the default page lives at the root URL
+        titles |= {"one": "Floor one", "two": "Floor two"}
+        try:
+            floor.wait_until_ready(SETTLE_SECONDS)
+            clock = Clock(floor.process.pid)
+            first_page(floor, clock, "one")
+            start = "one"
+            firsts = [first_page(floor, clock, "one") for _ in range(repeat)]
+            results["floor"] = {"first": median(firsts), "switch": median(switches(floor, clock, "two", "two", False))}
+        finally:
+            floor.stop()
+
+        started = time.perf_counter()
+        server = Server(db_path, Path(tempfile.mkdtemp()) / "server.log", db_path.stem)
+        try:
+            server.wait_until_ready(SETTLE_SECONDS)
+            ready = (time.perf_counter() - started) * 1000
+            clock = Clock(server.process.pid)
+            cold = first_page(server, clock, "overview")
+            print(
+                f"{db_path.stem}: cold server {ready:.0f} ms to answer, first page (Overview) {cold[0]:.0f} ms "
+                f"(browser CPU {cold[1]:.0f} ms, server CPU {cold[2]:.0f} ms)",
+                flush=True,
+            )
+            chosen = [entry for entry in PAGES if entry.key in pages]
+            for entry in chosen:  # warm the server: every page once
+                first_page(server, clock, entry.key)
+            start = "overview"
+            for entry in chosen:
+                firsts = [first_page(server, clock, entry.key) for _ in range(repeat)]
+                switched = switches(server, clock, entry.key, entry.url_path, entry.default)
+                results[entry.key] = {"first": median(firsts), "switch": median(switched)}
+        finally:
+            server.stop()
+        browser.close()
     return results
 
 
 # -- report -----------------------------------------------------------------------------
 
 
-def _ms(values: list[float] | float | None) -> str:
-    if values is None or values == []:
-        return f"{'-':>8}"
-    value = statistics.median(values) if isinstance(values, list) else values
-    return f"{value:8.0f}"
+def _browser(timing: tuple[float, float, float] | None, floor: tuple[float, float, float]) -> str:
+    """Return the wall-clock ms with the time above the floor, and the browser's and server's CPU ms."""
+    if timing is None:
+        return f"{'-':>26}"
+    wall, browser_cpu, server_cpu = timing
+    return f"{wall:6.0f} {wall - floor[0]:+6.0f} ({browser_cpu:5.0f}, {server_cpu:4.0f})"
 
 
 def _both(runs: list[tuple[float, float]]) -> str:
     """Return the median wall-clock ms with the median process CPU ms in brackets."""
+    if not runs:
+        return f"{'-':>17}"
     wall = statistics.median(run[0] for run in runs)
     cpu = statistics.median(run[1] for run in runs)
     return f"{wall:8.0f} ({cpu:6.0f})"
 
 
-def report(store: str, db_path: Path, pages: list[str], repeat: int, browser: bool) -> None:
+def report(store: str, db_path: Path, pages: list[str], repeat: int, browser: bool, apptest: bool) -> None:
     """Print the table of one store: page, cold, warm, after change, browser first page and switch."""
     os.environ["BENCHMARKING_DB"] = str(db_path)
     cold_render("overview")  # imports pandas, altair, the engine: paid once per process
-    clicks = browser_times(db_path, repeat) if browser else {}
-    print(f"\n{store} store: median ms of {repeat} (process CPU ms in brackets)")
-    print(f"{'page':<14} {'cold':>17} {'warm':>17} {'change':>17} {'browser first':>14} {'browser switch':>15}")
+    clicks = browser_times(db_path, repeat, pages) if browser else {}
+    print(f"\n{store} store: median ms of {repeat} (process CPU ms in brackets)", flush=True)
+    if clicks:
+        floor = clicks["floor"]
+        print(
+            "browser: wall ms, ms above the floor, (browser CPU ms, server CPU ms); the floor, a bare app of two "
+            f"pages: first page {_browser(floor['first'], (0, 0, 0))}, switch {_browser(floor['switch'], (0, 0, 0))}"
+        )
+    print(f"{'page':<14} {'cold':>17} {'warm':>17} {'change':>17} {'browser first':>26} {'browser switch':>26}")
     for page in pages:
-        times = measure(page, repeat)
+        times = measure(page, repeat) if apptest else {"cold": [], "warm": [], "change": []}
         seen = clicks.get(page, {})
         print(
             f"{page:<14} {_both(times['cold'])} {_both(times['warm'])} {_both(times['change'])} "
-            f"{_ms(seen.get('first')):>14} {_ms(seen.get('switch')):>15}",
+            f"{_browser(seen.get('first'), clicks.get('floor', {}).get('first'))} "
+            f"{_browser(seen.get('switch'), clicks.get('floor', {}).get('switch'))}",
             flush=True,
         )
 
@@ -257,6 +357,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--page", choices=list(PAGE_WIDGETS), nargs="*", default=list(PAGE_WIDGETS))
     parser.add_argument("--store", choices=["demo", "public"], nargs="*", default=["demo", "public"])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
+    parser.add_argument("--no-apptest", action="store_true", help="skip the AppTest timings")
     args = parser.parse_args(argv)
 
     warnings.filterwarnings("ignore")
@@ -264,7 +365,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for store in args.store:
             path = build_store(store, Path(folder))
-            report(store, path, args.page, args.repeat, not args.no_browser)
+            report(store, path, args.page, args.repeat, not args.no_browser, not args.no_apptest)
 
 
 if __name__ == "__main__":

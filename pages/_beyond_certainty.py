@@ -12,6 +12,7 @@ from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import ordinal
 from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, style
+from pages._layout import opened_section
 from pages._tables import show_table
 from pages._view_params import url_choice
 
@@ -86,16 +87,20 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         "so the same data always gives the same interval."
     )
 
-    with st.expander(f"{escape(selection.focus_name)}'s interval on every theme"):
-        show_table(
-            focus_table,
-            hide_index=True,
-            key="beyond_focus_intervals",
-            column_config={
-                "average_rank": st.column_config.NumberColumn("Average rank", format="%.2f"),
-                "share_positioned": st.column_config.NumberColumn("Share of redraws with a position", format="percent"),
-            },
-        )
+    every_theme = opened_section(f"{escape(selection.focus_name)}'s interval on every theme", "beyond_every_theme")
+    if every_theme is not None:
+        with every_theme:
+            show_table(
+                focus_table,
+                hide_index=True,
+                key="beyond_focus_intervals",
+                column_config={
+                    "average_rank": st.column_config.NumberColumn("Average rank", format="%.2f"),
+                    "share_positioned": st.column_config.NumberColumn(
+                        "Share of redraws with a position", format="percent"
+                    ),
+                },
+            )
 
     if theme in focus_rows.index and pd.notna(focus_rows.loc[theme, "position"]):
         st.subheader(f"Is {ordinal(focus_rows.loc[theme, 'position'])} really different from its neighbours?")

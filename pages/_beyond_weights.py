@@ -12,6 +12,7 @@ from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import position_text
 from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, slug, style
+from pages._layout import opened_section
 from pages._tables import show_table
 
 WEIGHT_MIN, WEIGHT_MAX, WEIGHT_STEP = 0.0, 3.0, 0.5
@@ -65,16 +66,18 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
             right.metric("Default Overall position", position_text(row["default_position"], row["n_positioned"]))
         title = f"Each theme's share of the Overall average, {period}"
         show_chart(chart, shares_frame, title, key="beyond-weights")
-        with st.expander("Every authority's Overall position with these weights"):
-            show_table(
-                overall,
-                hide_index=True,
-                key="beyond_weighted_table",
-                column_config={
-                    "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
-                    "average_rank": st.column_config.NumberColumn(format="%.2f"),
-                },
-            )
+        every_authority = opened_section("Every authority's Overall position with these weights", "beyond_weighted")
+        if every_authority is not None:
+            with every_authority:
+                show_table(
+                    overall,
+                    hide_index=True,
+                    key="beyond_weighted_table",
+                    column_config={
+                        "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
+                        "average_rank": st.column_config.NumberColumn(format="%.2f"),
+                    },
+                )
 
     st.subheader("Leave one theme out")
     left_out = memo("beyond-left-out", key, lambda: _left_out(selection, cat, bench))

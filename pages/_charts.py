@@ -10,6 +10,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.text.escaping import spreadsheet_csv
+from pages._layout import opened_section
 from pages._replay import element, per_object
 from pages._selection import Selection
 from pages._tables import show_table
@@ -61,8 +62,10 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         on_click="ignore",
     )
     download_csv("Download data (CSV)", data, f"{slug(name)}.csv", f"csv-{key}", middle)
-    with st.expander(f"Data table: {escape(name)}"):
-        show_table(data, width="stretch")
+    table = opened_section(f"Data table: {escape(name)}", key=f"table-{key}")
+    if table is not None:
+        with table:
+            show_table(data, width="stretch")
 
 
 def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None, where=st) -> None:

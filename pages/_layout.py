@@ -74,6 +74,16 @@ def _members_with_figures(selection: Selection) -> int:
     return positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"].nunique()
 
 
+def opened_section(label: str, key: str):
+    """Draw an expander and return it when the user has opened it, else None (draw its content only then).
+
+    What a closed section would hold is neither built nor sent, so it costs the page nothing: a data grid in
+    a closed expander still costs the browser the grid's code, its layout and its first paint. Opening reruns
+    the page (the expander's state is kept under ``key``)."""
+    section = st.expander(label, key=key, on_change="rerun")
+    return section if section.open else None
+
+
 def demo_banner(briefing: bool = False) -> None:
     """Say plainly what data is on screen: the illustrative demo, or the named real sources.
 

@@ -42,7 +42,9 @@ CHROMIUM_ARGS = [
 ]
 START_SECONDS = 60
 EXPECT_SECONDS = 30
-SETTLE_SECONDS = 60  # a page's first load on a cold server ranks everything first
+# A page's first load on a cold server ranks everything first, and on a machine shared with other work a
+# page can take tens of seconds to settle: two minutes, one wait (a page that never settles fails after it).
+SETTLE_SECONDS = 120
 NORMAL_VIEWPORT = {"width": 1440, "height": 900}
 BRIEFING_VIEWPORT = {"width": 1920, "height": 1080}
 MODES = {"normal": ("", NORMAL_VIEWPORT), "briefing": ("?briefing=1", BRIEFING_VIEWPORT)}
@@ -66,7 +68,7 @@ TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table'
 class Server:
     """A ``streamlit run app.py`` subprocess on a free port, with its output kept in a file."""
 
-    def __init__(self, db_path: Path, log_path: Path, store: str = "demo"):
+    def __init__(self, db_path: Path, log_path: Path, store: str = "demo", app: Path = ROOT / "app.py"):
         self.store = store  # "demo" or "public": names screenshots and reports
         self.db_path = Path(db_path)
         self.port = _free_port()
@@ -80,7 +82,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(app),
                 "--server.headless",
                 "true",
                 "--server.port",
@@ -189,31 +191,36 @@ UNSETTLED = """([title, drawn]) => {
 }"""
 
 
+def wait_until(page, condition: str, arg=None, seconds: float = SETTLE_SECONDS, polling: int = 100) -> bool:
+    """Return True once the JavaScript function ``condition`` returns true for ``arg`` on the page (polled every
+    ``polling`` ms), False if it has not within ``seconds``: every browser test waits through this one helper."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # only where the browser tests run
+
+    try:
+        page.wait_for_function(condition, arg=arg, polling=polling, timeout=seconds * 1000)
+    except PlaywrightTimeout:
+        return False
+    return True
+
+
 def wait_for_page(page, name: str, drawn: str | None = "chart") -> None:
     """Wait until the page's title is shown, its content drawn and the script has finished.
 
     ``drawn`` is "chart" (a vega-lite chart must be drawn), "chart or table" (a chart or a
     data table will do), or None (the page draws neither when it opens). All conditions are
-    polled together every 100 ms; past the timeout the failure says which were unmet.
+    polled together every 100 ms; past ``SETTLE_SECONDS`` the failure says which were unmet.
     """
     title, _ = PAGES[name]
     selector = {"chart": CHART, "chart or table": f"{CHART}, {TABLE}", None: None}[drawn]
+    if wait_until(page, f"args => ({UNSETTLED})(args).length === 0", [title, selector]):
+        return
     try:
-        page.wait_for_function(
-            f"args => ({UNSETTLED})(args).length === 0",
-            arg=[title, selector],
-            polling=100,
-            timeout=SETTLE_SECONDS * 1000,
-        )
-    except Exception as error:
-        try:
-            unmet = page.evaluate(UNSETTLED, [title, selector])
-        except Exception:
-            unmet = ["(the page could not be read)"]
-        raise AssertionError(
-            f"{page.url} did not settle within {SETTLE_SECONDS} s; still waiting for: "
-            f"{', '.join(unmet)} ({type(error).__name__})"
-        ) from None
+        unmet = page.evaluate(UNSETTLED, [title, selector])
+    except Exception:
+        unmet = ["(the page could not be read)"]
+    raise AssertionError(
+        f"{page.url} did not settle within {SETTLE_SECONDS} s; still waiting for: {', '.join(unmet)}"
+    ) from None
 
 
 def screenshot(page, name: str, screen_too: bool = False) -> Path:
@@ -340,7 +347,7 @@ class PageWalk:
 
     One visit serves the page checks of test_browser.py, the axe scan of test_accessibility.py
     and, in briefing mode (1920x1080), the first-screen checks of test_briefing_mode.py: the
-    page is opened, left to settle (a cold page gets a second wait: its first load ranks
+    page is opened, left to settle (``wait_for_page``: a cold page's first load ranks
     everything), read (in briefing mode also by BRIEFING_READ), scanned by axe-core (report
     saved as axe-<page>-<mode>.json) and photographed (<page>[-<mode>].png, in briefing mode
     also the first screen as <page>-briefing-screen.png and briefing-<store>-<page>-1920.png),
@@ -403,10 +410,7 @@ class PageWalk:
                 has_chart = PAGES[name][1]
                 # On the real data a page may draw a table where the demo has a chart (Funding, for one).
                 drawn = None if not has_chart else "chart" if server.store == "demo" else "chart or table"
-                try:
-                    wait_for_page(page, name, drawn=drawn)
-                except AssertionError:
-                    wait_for_page(page, name, drawn=drawn)
+                wait_for_page(page, name, drawn=drawn)
             except Exception as failure:
                 error = f"{type(failure).__name__}: {failure}"
         if error is not None:

@@ -8,7 +8,7 @@ import itertools
 
 import pandas as pd
 import pytest
-from browser_support import CHART, PAGES, ROOT, wait_for_page
+from browser_support import CHART, PAGES, ROOT, wait_for_page, wait_until
 from svg_text import text_boxes
 from test_quadrant_labels import synthetic_view
 
@@ -18,6 +18,7 @@ from benchmarking.charts.style import rank_ticks
 SIZES = [5, 8, 34, 37, 150, 160]
 VIEWPORTS = {"1366": {"width": 1366, "height": 768}, "1920": {"width": 1920, "height": 1080}}
 FIT = ROOT / "artifacts" / "chart-fit"
+FIT_SECONDS = 30  # a chart that has not fitted its container by then never will
 
 
 def _gaps(ticks: list[int]) -> list[int]:
@@ -133,9 +134,8 @@ def _walk(browser, server, mode: str) -> list[str]:
             wait_for_page(page, name, drawn=drawn)
             for label, viewport in VIEWPORTS.items():
                 page.set_viewport_size(viewport)
-                try:  # a chart is laid out to its container a frame or two after it is drawn
-                    page.wait_for_function(FITS, polling=100, timeout=5000)
-                except Exception:
+                # A chart is laid out to its container a frame or two after it is drawn (seconds under load).
+                if not wait_until(page, FITS, seconds=FIT_SECONDS):
                     problems.append(f"{name} {mode} {label}: {page.evaluate(BOXES)} in {viewport['width']}")
                 shot = FIT / f"{server.store}-{name}-{mode}-{label}.png"
                 charts_drawn = page.locator(CHART)

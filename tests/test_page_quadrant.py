@@ -159,3 +159,19 @@ def test_small_multiples_show_every_theme(demo_store_path, monkeypatch):
     assert chart.title == f"Every theme: performance against spend, {LATEST}"
     assert "vconcat" in chart.spec
     assert FOCUS in set(chart.data_with("authority_code")["authority_code"])
+
+
+def test_chart_data_table_is_drawn_only_once_its_section_is_opened(demo_store_path, monkeypatch):
+    """The chart's data table (its words-and-numbers alternative) is not built while its expander is closed;
+    opening it reruns the page and draws one row per authority plotted, by code."""
+    at = open_page(demo_store_path, monkeypatch, "quadrant")
+    [section] = [e for e in at.expander if e.label.startswith("Data table")]
+    assert not section.dataframe
+    at.session_state["table-quadrant"] = True  # the expander opened (on_change reruns the page)
+    at.run()
+    assert not at.exception
+    [section] = [e for e in at.expander if e.label.startswith("Data table")]
+    [table] = section.dataframe
+    points = quadrant_points(at)
+    assert len(table.value) == len(points)
+    assert set(table.value.iloc[:, 0]) == set(points["authority_code"])

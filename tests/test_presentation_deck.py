@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import pytest
 from apptest_helpers import EARLIER, FOCUS, LATEST, engine, open_page
+from browser_support import wait_until
 
 from benchmarking.briefing.deck import (
     MAX_ROWS,
@@ -223,7 +224,7 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
         if number != chart_at:
             page.goto(page.url.replace(f"slide={chart_at}", f"slide={number}"))
         bar = f"Presentation · {number} / {len(deck)}"
-        page.wait_for_function(SETTLED, arg=[bar, DRAWN[drawn]], polling=100, timeout=60_000)
+        assert wait_until(page, SETTLED, [bar, DRAWN[drawn]]), f"slide {number} did not settle"
         boxes = page.evaluate(BOXES, [DRAWN[drawn]])
         for part in ("title", "drawn"):
             box = boxes[part]
