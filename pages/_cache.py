@@ -177,8 +177,9 @@ def memo(name: str, key: tuple, compute: Callable[[], T]) -> T:
 
 
 def warm_default_selection() -> None:
-    """Start computing the default selection's Overview figures and briefing in the background, once per
-    store version and server (a running server only, not AppTest), so that no later visitor waits for them."""
+    """Start computing the default selection's Overview figures in the background, once per store version and
+    server (a running server only, not AppTest), so that no later visitor waits for them. The whole briefing is
+    not warmed: only the PPTX/PDF downloads build it, on a click (the Presentation page builds one slide)."""
     served = Runtime.exists() and type(Runtime.instance()) is Runtime  # AppTest's runtime is a MagicMock
     if served:
         _warming(db_path(), stamp())
@@ -200,6 +201,5 @@ def _warm(path: str, file_stamp: float) -> None:
         focus, period = cat.default_focus(), cat.default_period or cat.period_labels[-1]
         method = (ALL_PUBLISHED, INDICATORS)
         _overview(path, file_stamp, "all", focus, False, method, period)
-        _briefing(path, file_stamp, "all", focus, method, period)
     except BenchmarkingError:  # a busy or damaged store: the pages say so when they read it
         return
