@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -51,7 +52,10 @@ def coverage_effect(
                 keys, measure = [c for c in ("authority_code", "period", "service", "edition") if c in incoming], None
             columns = [c for c in stored if c in incoming.columns]
             con.register("incoming_rows", _arrow(incoming[columns]))
-            con.register("incoming_labels", pa.table({group: pa.array(incoming[group].dropna().unique(), pa.string())}))
+            con.register(
+                "incoming_labels",
+                pa.table({group: pa.array(np.asarray(incoming[group].dropna().unique(), dtype=object), pa.string())}),
+            )
             try:
                 _after_view(con, table, group, keys, columns, (matched or {}).get(table))
                 held = f"{measure} IS NOT NULL" if measure in columns else "TRUE"

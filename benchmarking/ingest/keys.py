@@ -23,7 +23,7 @@ add a second authority or indicator beside the first. So, before any comparison:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -78,23 +78,52 @@ def describe_invisible(text: object) -> str:
     return f"U+{ord(found.group()):04X}" if found else ""
 
 
-_SAMPLE = 10_000
+DISTINCT_SAMPLE = 10_000
 """Cells looked at to tell a column of few distinct cells (codes, ids, periods) from one of figures."""
+
+
+def is_encoded(cells: pd.Series) -> bool:
+    """Return True when ``cells`` are encoded text: each distinct cell once (a pandas Categorical of text) and a
+    code per row, as ``reading.read_file(encoded=True)`` reads a column of few distinct cells."""
+    return isinstance(cells.dtype, pd.CategoricalDtype) and cells.cat.categories.inferred_type in ("string", "empty")
 
 
 def stripped(cells: pd.Series) -> pd.Series:
     """Return the cells as text with surrounding whitespace removed (missing stays missing).
 
-    A column of few distinct cells is trimmed only when one of its distinct cells needs it
-    (a file read again after mapping is trimmed once); any other column is trimmed cell by cell.
+    Encoded text (``is_encoded``) is trimmed label by label and stays encoded. A column of few distinct cells is
+    trimmed only when one of its distinct cells needs it (a file read again after mapping is trimmed once); any
+    other column is trimmed cell by cell.
     """
+    if is_encoded(cells):
+        labels = cells.cat.categories
+        return replaced(cells, dict(zip(labels, labels.str.strip(), strict=True)))
     text = cells.astype("string")
-    head = text.iloc[:_SAMPLE]
+    head = text.iloc[:DISTINCT_SAMPLE]
     if head.nunique() * 10 <= len(head):  # codes, ids or periods: look at the distinct cells only
         distinct = pd.Series(text.dropna().unique(), dtype="string")
         if distinct.str.strip().eq(distinct).all():
             return text
     return text.str.strip()
+
+
+def replaced(cells: pd.Series, changes: Mapping[str, str]) -> pd.Series:
+    """Return ``cells`` with those that are keys of ``changes`` replaced by their values; the rest unchanged.
+
+    Encoded text (``is_encoded``) is replaced label by label (labels that become the same are merged) and stays
+    encoded: no cell is looked at twice.
+    """
+    changes = {old: new for old, new in changes.items() if old != new}
+    if not changes:
+        return cells
+    if not is_encoded(cells):
+        return cells.replace(changes)
+    labels, codes = cells.cat.categories, cells.cat.codes.to_numpy()
+    relabelled, distinct = pd.factorize(pd.Index([changes.get(label, label) for label in labels], dtype=object))
+    merged = np.where(codes >= 0, relabelled[np.maximum(codes, 0)], -1)
+    return pd.Series(
+        pd.Categorical.from_codes(merged, categories=distinct.astype(labels.dtype)), index=cells.index, name=cells.name
+    )
 
 
 def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
@@ -134,7 +163,7 @@ def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool, distinct
             fixed = text.upper()
         if fixed is not None and fixed != text:
             changes[text] = fixed
-    return cells.replace(changes) if changes else cells
+    return replaced(cells, changes)
 
 
 def stored_value_periods(con) -> pd.DataFrame:
@@ -165,11 +194,11 @@ def canonical_periods(
     if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
         given = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         frame = frame.assign(status=given.where(given.notna(), labels.map(marked)))
-        labels = labels.replace({label: split[label][0] for label in marked})  # per distinct label
+        labels = replaced(labels, {label: split[label][0] for label in marked})  # per distinct label
         distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
     known = [str(label) for label in stored["period"].dropna().unique()]
     aliases = {label: period_alias(label, known) for label in distinct if label not in known}
-    labels = labels.replace({old: new for old, new in aliases.items() if new})
+    labels = replaced(labels, {old: new for old, new in aliases.items() if new})
     frame = frame.assign(period=labels)
     issues: list[ValidationIssue] = []
     if "indicator_id" not in frame.columns or stored.empty:

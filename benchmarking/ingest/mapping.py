@@ -10,7 +10,6 @@ so that every message names the file's own row and column.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +18,7 @@ import pandas as pd
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
-from benchmarking.ingest.keys import canonical_periods, stripped
+from benchmarking.ingest.keys import canonical_periods, replaced, stripped
 from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
@@ -238,7 +237,7 @@ def _constant_label(text: str, n: int) -> pd.Categorical:
 def _resolve_names(result: pd.DataFrame, context: StoreContext) -> tuple[pd.DataFrame, dict, list]:
     text = stripped(result.pop(AUTHORITY_NAME))
     resolved, unresolved = resolve_authorities(text.dropna().unique(), context.authorities)
-    codes = _replace(text, resolved)  # unresolved names stay, to be reported at their rows
+    codes = replaced(text, resolved)  # unresolved names stay, to be reported at their rows
     result.insert(0, "authority_code", codes)
     renamed = {name: code for name, code in resolved.items() if name != code}
     return result, renamed, unresolved
@@ -248,7 +247,7 @@ def _resolve_codes(codes: pd.Series, context: StoreContext) -> tuple[pd.Series, 
     """Return codes in the store's spelling (any case; a name in a code column also resolves), and unknown ones."""
     text = stripped(codes)
     resolved, unresolved = resolve_authorities(text.dropna().unique(), context.authorities)
-    return _replace(text, resolved), unresolved
+    return replaced(text, resolved), unresolved
 
 
 def _resolve_indicators(ids: pd.Series, context: StoreContext) -> pd.Series:
@@ -261,12 +260,4 @@ def _resolve_indicators(ids: pd.Series, context: StoreContext) -> pd.Series:
         for cell in text.dropna().unique()
         if cell not in known and indicator_key(cell) in lookup
     }
-    return _replace(text, fixed)
-
-
-def _replace(cells: pd.Series, replacements: Mapping[str, str]) -> pd.Series:
-    """Return cells with those that are keys of ``replacements`` replaced; the rest unchanged."""
-    changes = {old: new for old, new in replacements.items() if old != new}
-    if not changes:
-        return cells
-    return cells.replace(changes)
+    return replaced(text, fixed)

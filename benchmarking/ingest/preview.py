@@ -58,13 +58,13 @@ class SourceFile:
 def read_source(path: Path | str, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
     """Return a file on disk read for mapping (headers as published)."""
     path = Path(path)
-    frame = read_file(path, sheet=sheet, keep_case=True, progress=progress)
+    frame = read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
     return SourceFile(path.name, frame, path.stat().st_size, file_sha256(path), sheet)
 
 
 def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
     """Return an uploaded file's bytes read for mapping, exactly as ``read_source`` reads a path."""
-    frame = read_upload(name, data, sheet=sheet, progress=progress)
+    frame = read_upload(name, data, sheet=sheet, progress=progress, encoded=True)
     return SourceFile(Path(name).name, frame, len(data), bytes_sha256(data), sheet)
 
 

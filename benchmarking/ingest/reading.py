@@ -21,9 +21,11 @@ from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError, ValidationIssue
+from benchmarking.ingest.keys import DISTINCT_SAMPLE
 from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by the upload page)
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -42,12 +44,15 @@ def read_file(
     sheet: str | int | None = None,
     keep_case: bool = False,
     progress: Callable[[float, str], None] | None = None,
+    encoded: bool = False,
 ) -> pd.DataFrame:
     """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable.
 
     Column names are stripped of spaces and a byte-order mark, and lower-cased unless
     ``keep_case`` (the mapping step keeps them as published, to name them in messages).
     ``progress(fraction, text)`` is told how much of a CSV file has been read, block by block.
+    ``encoded``: a CSV column of few distinct cells (codes, ids, periods) is read as encoded text
+    (``keys.is_encoded``), so that the checks look at each distinct cell once.
     """
     path = Path(path)
     name = path.name
@@ -65,7 +70,7 @@ def read_file(
     kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
     try:
         if suffix in (".csv", ".txt"):
-            frame = _read_csv(path, progress)
+            frame = _read_csv(path, progress, encoded)
         elif suffix in (".xlsx", ".xlsm"):
             frame = _read_xlsx(path, sheet)
         elif suffix == ".parquet":
@@ -137,7 +142,7 @@ def _check_header(name: str, columns: list[str]) -> None:
         raise ImportValidationError(issues)
 
 
-def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) -> pd.DataFrame:
+def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None, encoded: bool = False) -> pd.DataFrame:
     """Read a CSV as text: comma, semicolon or tab delimited; lines ending in LF, CRLF or CR alone."""
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
@@ -158,11 +163,11 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None) 
     if len(head) == path.stat().st_size and not text.rstrip("\r\n").count("\n"):
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
     if progress is not None and header and source is path:
-        return _read_csv_in_blocks(path, sep, header, progress)
+        return _read_csv_in_blocks(path, sep, header, progress, encoded)
     if not header:  # the first line is empty: pandas takes the first line with cells as the header
         return pd.read_csv(source, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
     names = [f"column_{i}" for i in range(len(header))]
-    frame = pacsv.read_csv(source, **_csv_options(sep, names)).to_pandas()
+    frame = _as_frame(pacsv.read_csv(source, **_csv_options(sep, names)), encoded)
     frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
     return frame
 
@@ -181,8 +186,21 @@ def _csv_options(sep: str, names: list[str], block_size: int | None = None) -> d
     }
 
 
+def _as_frame(table: pa.Table, encoded: bool) -> pd.DataFrame:
+    """Return the cells read as a frame; with ``encoded``, each column whose first cells hold few distinct ones
+    as encoded text (a pandas Categorical: its distinct cells once, and an integer code per row)."""
+    if encoded:
+        columns = []
+        for column in table.columns:
+            head = column.slice(0, DISTINCT_SAMPLE)
+            few = len(head) and pc.count_distinct(head).as_py() * 10 <= len(head)
+            columns.append(column.dictionary_encode() if few else column)
+        table = pa.table(columns, names=table.column_names)
+    return table.to_pandas()
+
+
 def _read_csv_in_blocks(
-    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None]
+    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None], encoded: bool = False
 ) -> pd.DataFrame:
     """Read a CSV as text block by block (1 MB each), telling ``progress`` how far it has got.
 
@@ -199,7 +217,7 @@ def _read_csv_in_blocks(
             done = min(handle.tell() / size, 1.0)
             progress(done, f"Reading {path.name}: {done * size / 1e6:,.1f} of {size / 1e6:,.1f} MB")
         schema = reader.schema
-    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
+    frame = _as_frame(pa.Table.from_batches(batches, schema=schema), encoded)
     frame.columns = header
     progress(1.0, f"Read {path.name}: {len(frame):,} rows")
     return frame
@@ -356,10 +374,11 @@ def read_upload(
     sheet: str | int | None = None,
     keep_case: bool = True,
     progress: Callable[[float, str], None] | None = None,
+    encoded: bool = False,
 ) -> pd.DataFrame:
     """Return an uploaded file's cells as text, read exactly as ``read_file`` reads a path."""
     with uploaded_file(file_name, data) as path:
-        return read_file(path, sheet=sheet, keep_case=keep_case, progress=progress)
+        return read_file(path, sheet=sheet, keep_case=keep_case, progress=progress, encoded=encoded)
 
 
 def upload_sheet_names(file_name: str, data: bytes) -> list[str]:

@@ -24,7 +24,9 @@ from benchmarking.ingest.keys import (
     canonical_codes,
     canonical_ids,
     describe_invisible,
+    is_encoded,
     repeated_keys,
+    replaced,
 )
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
@@ -128,7 +130,8 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
     first_rows = out[duplicated].groupby(keys, dropna=False).head(1).index
     for key_row in first_rows[:MAX_ISSUES_PER_CHECK]:
         key = out.loc[key_row, keys]
-        positions = np.flatnonzero((out[keys] == key.values).all(axis=1).to_numpy())
+        # a missing cell matches no key (else a row with no indicator would be listed as repeating the key)
+        positions = np.flatnonzero((out[keys] == key.values).fillna(False).all(axis=1).to_numpy(dtype=bool))
         rows = check.rows[positions]
         same = len(out.iloc[positions][others].drop_duplicates()) == 1 if others else True
         advice = (
@@ -205,7 +208,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
         status = _one_of(status, schema.VALUE_STATUSES, "status", "bad status", check)
         if marked:  # only labels such as '2024 (Rev)' carry a status of their own, and it is no part of the period
             status = status.fillna(out["period"].map(marked))
-            out["period"] = out["period"].replace({label: split_status(label)[0] for label in marked})
+            out["period"] = replaced(out["period"], {label: split_status(label)[0] for label in marked})
         out["status"] = status.fillna("final")
 
 
@@ -244,7 +247,7 @@ def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: se
     distinct: dict[str, np.ndarray] = {}  # per text column, found once: the key rules below reuse them
     for column in out.columns:
         cells = out[column]
-        if not (pd.api.types.is_object_dtype(cells) or pd.api.types.is_string_dtype(cells)):
+        if not (pd.api.types.is_object_dtype(cells) or pd.api.types.is_string_dtype(cells) or is_encoded(cells)):
             continue
         pattern = INVISIBLE if column in strict else CONTROL
         distinct[column] = cells.dropna().unique()

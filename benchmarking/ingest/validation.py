@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from benchmarking.errors import BenchmarkingError, ValidationIssue
-from benchmarking.ingest.keys import stripped
+from benchmarking.ingest.keys import is_encoded, stripped
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
@@ -57,8 +57,11 @@ def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """Return the cells as text, trimmed, with '' for a missing cell."""
-    return stripped(series).fillna("")
+    """Return the cells as text, trimmed, with '' for a missing cell (encoded text stays encoded)."""
+    text = stripped(series)
+    if is_encoded(text) and "" not in text.cat.categories and text.isna().any():
+        text = text.cat.add_categories([""])
+    return text.fillna("")
 
 
 def validate(

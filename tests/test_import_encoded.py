@@ -1,0 +1,84 @@
+"""Encoded text (a column of few distinct cells read once per distinct cell) is checked and written as plain text.
+
+``preview.read_source`` reads a CSV's codes, ids and periods as encoded text (``keys.is_encoded``); every
+check must give the same decisions, messages, rows and columns as for the same cells read as plain text,
+and the store must receive the same rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarking.ingest.context import store_context
+from benchmarking.ingest.keys import is_encoded
+from benchmarking.ingest.preview import SourceFile, commit, map_sources, preview_import, read_source
+from benchmarking.ingest.reading import file_sha256, read_file
+from benchmarking.store import Store
+
+
+def _hostile_values(store: Store) -> str:
+    """Return a values CSV of a few hundred rows whose key cells hold every kind of problem the checks know."""
+    codes = list(store.authorities()["code"][:6])
+    ids = list(store.indicators()["id"][:5])
+    periods = list(store.periods()["label"][-4:])
+    rows = [f"{i},{c},{p},{n}.5" for n, (i, c, p) in enumerate((i, c, p) for i in ids for c in codes for p in periods)]
+    first = rows[0].split(",")
+    rows += [
+        f" {ids[0].lower()} ,{codes[1]},{periods[0]},1",  # spaces and case: the stored id
+        f"{ids[1]},{codes[2].lower()} ,{periods[1]},2",  # a lower-case code
+        f"{ids[1]},X99999999,{periods[1]},3",  # an unknown code
+        f"{ids[2][:2]}\u200b{ids[2][2:]},{codes[0]},{periods[2]},4",  # an invisible character
+        f"{ids[2]},{codes[0]},2031/32,5",  # a future period
+        f"{ids[2]},{codes[0]},garbage,6",  # no period at all
+        f"{ids[3]},{codes[3]},{periods[3]} (R),7",  # a status marker
+        f"{ids[3]},{codes[4]},{periods[3]},abc",  # not a number
+        f"{ids[3]},{codes[5]},{periods[2]},n/a",  # a marker for no value
+        f"{ids[4]},{codes[5]},{periods[1]},1e20",  # too large
+        f",{codes[5]},{periods[1]},8",  # no indicator
+        f"{first[0]},{first[1]},{first[2]},99",  # a repeated key with another value
+    ]
+    return "indicator_id,authority_code,period,value\n" + "\n".join(rows) + "\n"
+
+
+def _plain(path: Path) -> SourceFile:
+    """Return the file read as plain text (no column encoded), as ``read_source`` reads it otherwise."""
+    frame = read_file(path, keep_case=True)
+    return SourceFile(path.name, frame, path.stat().st_size, file_sha256(path))
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype({c: object for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])})
+
+
+def test_encoded_cells_are_checked_and_written_as_plain_text(demo_store_path, tmp_path):
+    """Same issues (file, row, column, message), preview, coverage, accepted rows and stored rows either way."""
+    stores = {}
+    for kind in ("encoded", "plain"):
+        stores[kind] = Store(tmp_path / f"{kind}.duckdb")
+        shutil.copy(demo_store_path, stores[kind].path)
+    path = tmp_path / "values.csv"
+    text = _hostile_values(stores["plain"])
+    path.write_text(text, encoding="utf-8")
+    encoded = read_source(path)
+    assert all(is_encoded(encoded.frame[c]) for c in ("indicator_id", "authority_code", "period"))
+    plain = _plain(path)
+    assert not any(is_encoded(plain.frame[c]) for c in plain.frame.columns)
+    previews = {}
+    for kind, source in (("encoded", encoded), ("plain", plain)):
+        mapped = map_sources([source], store_context(stores[kind]))
+        previews[kind] = preview_import(stores[kind], mapped)
+        commit(stores[kind], mapped, {source.name: source.sha256}, skip_rejected=True, preview=previews[kind])
+    first, second = previews["encoded"], previews["plain"]
+    assert first.issues == second.issues and len(first.issues) > 10
+    pd.testing.assert_frame_equal(first.summary, second.summary)
+    pd.testing.assert_frame_equal(first.themes, second.themes)
+    pd.testing.assert_frame_equal(first.authorities, second.authorities)
+    for table, rows in second.checked.changes.items():
+        pd.testing.assert_frame_equal(_as_text(first.checked.changes[table]), _as_text(rows))
+    pd.testing.assert_frame_equal(stores["encoded"].values(), stores["plain"].values())
+    no_indicator = next(row for row, line in enumerate(text.splitlines(), start=1) if line.startswith(","))
+    repeated = [issue.message for issue in first.issues if issue.message.startswith("duplicate key")]
+    assert repeated and not any(f"{no_indicator}," in m or f"{no_indicator} " in m for m in repeated)
