@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.ingest.keys import repeated_keys, stripped
+from benchmarking.ingest.keys import held_in, is_encoded, repeated_keys, replaced, stripped
 
 
 def _cells(rng: np.random.Generator, n: int, distinct: int, spaced: bool) -> pd.Series:
@@ -55,3 +55,26 @@ def test_repeated_keys_of_many_combinations_equals_pandas_duplicated():
     frame.loc[10:19] = frame.loc[0:9].to_numpy()
     expected = frame.duplicated(["a", "b", "c"], keep=False).to_numpy()
     np.testing.assert_array_equal(repeated_keys(frame, ["a", "b", "c"]), expected)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_encoded_cells_give_the_same_keys_and_lookups(seed):
+    """Encoded text (a Categorical of text, missing cells too): repeated keys, trimming and look-ups as for text."""
+    rng = np.random.default_rng(seed)
+    n = 20_000
+    text = pd.DataFrame({k: _cells(rng, n, 20 + seed * 30, spaced=True) for k in ("indicator_id", "period")})
+    encoded = text.astype("category")
+    assert all(is_encoded(encoded[c]) for c in encoded)
+    np.testing.assert_array_equal(repeated_keys(encoded, list(text)), text.duplicated(list(text), keep=False))
+    trimmed = stripped(encoded["period"])
+    assert is_encoded(trimmed)
+    pd.testing.assert_series_equal(trimmed.astype("string"), stripped(text["period"]))
+    known = {"K0001", "K0003", " K0001\t"}
+    np.testing.assert_array_equal(held_in(encoded["period"], known), held_in(text["period"], known))
+    expected = (text["period"].isin(known) & text["period"].notna()).to_numpy()
+    np.testing.assert_array_equal(held_in(text["period"], known), expected)
+    relabelled = replaced(encoded["indicator_id"], {"K0002": "K0001", " K0001\t": "K0001"})
+    pd.testing.assert_series_equal(
+        relabelled.astype("string"),
+        text["indicator_id"].replace({"K0002": "K0001", " K0001\t": "K0001"}).astype("string"),
+    )

@@ -78,7 +78,7 @@ def describe_invisible(text: object) -> str:
     return f"U+{ord(found.group()):04X}" if found else ""
 
 
-DISTINCT_SAMPLE = 10_000
+_SAMPLE = 10_000
 """Cells looked at to tell a column of few distinct cells (codes, ids, periods) from one of figures."""
 
 
@@ -99,7 +99,7 @@ def stripped(cells: pd.Series) -> pd.Series:
         labels = cells.cat.categories
         return replaced(cells, dict(zip(labels, labels.str.strip(), strict=True)))
     text = cells.astype("string")
-    head = text.iloc[:DISTINCT_SAMPLE]
+    head = text.iloc[:_SAMPLE]
     if head.nunique() * 10 <= len(head):  # codes, ids or periods: look at the distinct cells only
         distinct = pd.Series(text.dropna().unique(), dtype="string")
         if distinct.str.strip().eq(distinct).all():
@@ -132,12 +132,25 @@ def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     code = np.zeros(len(frame), dtype=np.int64)
     size = 1
     for key in keys:
-        codes, distinct = pd.factorize(frame[key], use_na_sentinel=False)
-        if size * max(len(distinct), 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
+        cells = frame[key]
+        if is_encoded(cells):  # its codes already: 0 for a missing cell, then one per distinct cell
+            codes, distinct = cells.cat.codes.to_numpy().astype(np.int64) + 1, len(cells.cat.categories) + 1
+        else:
+            codes, labels = pd.factorize(cells, use_na_sentinel=False)
+            distinct = len(labels)
+        if size * max(distinct, 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
             return frame.duplicated(keys, keep=False).to_numpy()
-        code = code * len(distinct) + codes
-        size *= max(len(distinct), 1)
+        code = code * distinct + codes
+        size *= max(distinct, 1)
     return np.bincount(code, minlength=size)[code] > 1
+
+
+def held_in(cells: pd.Series, known: Iterable[str]) -> np.ndarray:
+    """Return per cell whether it is one of ``known`` (a missing cell is not); encoded text is looked up per label."""
+    if is_encoded(cells):
+        labels = np.append(cells.cat.categories.isin(list(known)), False)  # a missing cell's code -1 is the last
+        return labels[cells.cat.codes.to_numpy()]
+    return cells.isin(known).to_numpy(dtype=bool) & cells.notna().to_numpy()
 
 
 def canonical_codes(cells: pd.Series, known: Iterable[str], distinct: Iterable | None = None) -> pd.Series:

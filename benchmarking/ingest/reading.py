@@ -25,7 +25,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError, ValidationIssue
-from benchmarking.ingest.keys import DISTINCT_SAMPLE
 from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by the upload page)
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -163,44 +162,54 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None, 
     if len(head) == path.stat().st_size and not text.rstrip("\r\n").count("\n"):
         return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
     if progress is not None and header and source is path:
-        return _read_csv_in_blocks(path, sep, header, progress, encoded)
+        return _read_csv_in_blocks(path, sep, header, progress, _few_distinct(head, sep, header) if encoded else set())
     if not header:  # the first line is empty: pandas takes the first line with cells as the header
         return pd.read_csv(source, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
     names = [f"column_{i}" for i in range(len(header))]
-    frame = _as_frame(pacsv.read_csv(source, **_csv_options(sep, names)), encoded)
+    few = _few_distinct(head, sep, names) if encoded else set()
+    frame = pacsv.read_csv(source, **_csv_options(sep, names, few=few)).to_pandas()
     frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
     return frame
 
 
-def _csv_options(sep: str, names: list[str], block_size: int | None = None) -> dict:
-    """Return pyarrow's CSV options for a file's rows after its header: every cell as text, an empty cell ''."""
+def _csv_options(sep: str, names: list[str], block_size: int | None = None, few: set[int] = frozenset()) -> dict:
+    """Return pyarrow's CSV options for a file's rows after its header: every cell as text, an empty cell ''.
+
+    The columns at the positions ``few`` are read as encoded text (``keys.is_encoded``: Arrow dictionaries,
+    pandas Categoricals), each distinct cell kept once, as the reader meets them.
+    """
     read = pacsv.ReadOptions(column_names=names, skip_rows=1)
     if block_size:
         read.block_size = block_size
+    encoded = pa.dictionary(pa.int32(), pa.string())
     return {
         "read_options": read,
         "parse_options": pacsv.ParseOptions(delimiter=sep),
         "convert_options": pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            column_types={n: encoded if i in few else pa.string() for i, n in enumerate(names)},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
         ),
     }
 
 
-def _as_frame(table: pa.Table, encoded: bool) -> pd.DataFrame:
-    """Return the cells read as a frame; with ``encoded``, each column whose first cells hold few distinct ones
-    as encoded text (a pandas Categorical: its distinct cells once, and an integer code per row)."""
-    if encoded:
-        columns = []
-        for column in table.columns:
-            head = column.slice(0, DISTINCT_SAMPLE)
-            few = len(head) and pc.count_distinct(head).as_py() * 10 <= len(head)
-            columns.append(column.dictionary_encode() if few else column)
-        table = pa.table(columns, names=table.column_names)
-    return table.to_pandas()
+def _few_distinct(head: bytes, sep: str, names: list[str]) -> set[int]:
+    """Return the positions of the columns whose cells in the file's first rows (``head``, its first bytes) are few
+    distinct ones (codes, ids, periods: at most one in ten); none when those rows cannot be read apart."""
+    rows = head[: head.rfind(b"\n") + 1]
+    try:
+        sample = pacsv.read_csv(io.BytesIO(rows), **_csv_options(sep, [f"column_{i}" for i in range(len(names))]))
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return set()
+    return {
+        i
+        for i, column in enumerate(sample.columns)
+        if len(column) and pc.count_distinct(column).as_py() * 10 <= len(column)
+    }
 
 
 def _read_csv_in_blocks(
-    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None], encoded: bool = False
+    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None], few: set[int]
 ) -> pd.DataFrame:
     """Read a CSV as text block by block (1 MB each), telling ``progress`` how far it has got.
 
@@ -210,14 +219,14 @@ def _read_csv_in_blocks(
     size = max(path.stat().st_size, 1)
     batches = []
     with path.open("rb") as handle:
-        reader = pacsv.open_csv(handle, **_csv_options(sep, names, block_size=1 << 20))
+        reader = pacsv.open_csv(handle, **_csv_options(sep, names, block_size=1 << 20, few=few))
         progress(0.0, f"Reading {path.name} ...")
         for batch in reader:
             batches.append(batch)
             done = min(handle.tell() / size, 1.0)
             progress(done, f"Reading {path.name}: {done * size / 1e6:,.1f} of {size / 1e6:,.1f} MB")
         schema = reader.schema
-    frame = _as_frame(pa.Table.from_batches(batches, schema=schema), encoded)
+    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
     frame.columns = header
     progress(1.0, f"Read {path.name}: {len(frame):,} rows")
     return frame

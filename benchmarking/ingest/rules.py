@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from benchmarking.errors import BadPeriodError, ValidationIssue
 from benchmarking.ingest.keys import (
@@ -24,6 +23,7 @@ from benchmarking.ingest.keys import (
     canonical_codes,
     canonical_ids,
     describe_invisible,
+    held_in,
     is_encoded,
     repeated_keys,
     replaced,
@@ -162,7 +162,7 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
 def check_known(out: pd.DataFrame, column: str, known: set[str], check: RowChecker, what: str, advice: str) -> None:
     """Flag rows whose ``column`` holds a code or id not in ``known`` (returns None)."""
     values = out[column]
-    unknown = values.notna() & ~values.isin(known)
+    unknown = values.notna().to_numpy() & ~held_in(values, known)
     check.flag(unknown, column, lambda cell: f"unknown {what} {cell!r}: not in the store; {advice}")
 
 
@@ -213,9 +213,8 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
 
 
 def same_text(text: str, index: pd.Index) -> pd.Series:
-    """Return ``text`` in every row as Arrow-backed text (the dtype of filled text columns), with no per-row object."""
-    cells = pa.array([text], pa.large_string()).take(np.zeros(len(index), dtype=np.int32))
-    return pd.Series(pd.arrays.ArrowStringArray(cells), index=index)
+    """Return ``text`` in every row as encoded text (``keys.is_encoded``): the one label and a code per row."""
+    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), categories=[text]), index=index)
 
 
 def _status_from_label(label: object) -> str | None:

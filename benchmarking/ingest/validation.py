@@ -43,17 +43,31 @@ def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
     """Return the column as float64 with NaN where a cell is empty or not a number."""
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         return raw.astype("float64")
-    try:  # fast path: Arrow's C++ cast reads a clean column of numbers in one pass
+    try:
         cells = (
             pa.array(text.to_numpy(dtype=object), type=pa.string())
             if not isinstance(text.array, pd.arrays.ArrowStringArray)
             else pa.chunked_array(text.array._pa_array)
         )
-        cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, pa.string()), cells)
-        numbers = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
-        return pd.Series(numbers, index=raw.index, dtype="float64")
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
-        return pd.Series(pd.to_numeric(text, errors="coerce"), index=raw.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        cells = None
+    numbers = _clean_numbers(cells) if cells is not None else None
+    if numbers is None:
+        numbers = pd.to_numeric(text, errors="coerce")
+    return pd.Series(numbers, index=raw.index, dtype="float64")
+
+
+def _clean_numbers(cells: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
+    """Return text cells as float64 (NaN for an empty cell) when every one is a number or empty; else None.
+
+    Arrow's C++ cast reads such a column in one pass. It refuses a cell with a space around it, so a column it
+    reads needs no trimming (``check`` reads a file's number column so before trimming it cell by cell).
+    """
+    try:
+        cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, cells.type), cells)
+        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -113,7 +127,13 @@ def check(
         if column not in frame.columns:
             continue
         raw = frame[column]
-        if kind in ("float", "int") and pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        clean = None  # a file's number column whose cells are all numbers or empty, with no space to trim
+        if kind in ("float", "int") and isinstance(raw.array, pd.arrays.ArrowStringArray):
+            cells = pa.chunked_array(raw.array._pa_array)
+            clean = _clean_numbers(cells) if not cells.null_count else None
+        if clean is not None:
+            text, empty = raw, raw.eq("")
+        elif kind in ("float", "int") and pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
             text = None  # a typed column (Parquet) needs no text parsing
             empty = raw.isna()
         else:
@@ -124,7 +144,7 @@ def check(
         if kind in ("text", "period"):
             out[column] = text.where(~empty, None)
         elif kind in ("float", "int"):
-            numbers = _to_float(raw, text)
+            numbers = pd.Series(clean, index=raw.index) if clean is not None else _to_float(raw, text)
             bad = numbers.isna() & ~empty
             if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
                 bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
