@@ -10,8 +10,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pytest
 
+from benchmarking.ingest import coverage
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.keys import is_encoded
 from benchmarking.ingest.preview import SourceFile, commit, map_sources, preview_import, read_source
@@ -82,3 +87,37 @@ def test_encoded_cells_are_checked_and_written_as_plain_text(demo_store_path, tm
     no_indicator = next(row for row, line in enumerate(text.splitlines(), start=1) if line.startswith(","))
     repeated = [issue.message for issue in first.issues if issue.message.startswith("duplicate key")]
     assert repeated and not any(f"{no_indicator}," in m or f"{no_indicator} " in m for m in repeated)
+
+
+@pytest.mark.parametrize("encoded", [False, True])
+@pytest.mark.parametrize("has_value", [False, True])
+def test_incoming_rows_are_counted_as_the_coverage_query_counts_them(encoded, has_value):
+    """Coverage of the incoming rows alone, counted from their codes, equals the query over the same rows."""
+    rng = np.random.default_rng(4)
+    n = 5_000
+    rows = pd.DataFrame(
+        {
+            "indicator_id": rng.choice(["A1", "A2", "B7", "C3"], n),
+            "authority_code": rng.choice([f"E{i:08d}" for i in range(40)], n),
+            "period": rng.choice(["2019/20", "2020/21", "2021/22"], n),
+            "value": np.where(rng.random(n) < 0.3, np.nan, rng.random(n)),
+        }
+    )
+    rows.loc[rows["period"].eq("2019/20") & rows["authority_code"].eq("E00000003"), "value"] = np.nan
+    if not has_value:
+        rows = rows.drop(columns="value")
+    if encoded:
+        rows = rows.astype(dict.fromkeys(("indicator_id", "authority_code", "period"), "category"))
+    con = duckdb.connect()
+    con.register("rows", pa.Table.from_pandas(rows, preserve_index=False))
+    held = rows["value"].notna().to_numpy() if has_value else np.ones(n, dtype=bool)
+    valued = rows["value"].notna().to_numpy() if has_value else np.zeros(n, dtype=bool)
+    condition = "value IS NOT NULL" if has_value else "FALSE"
+    by_query = coverage._counted(con, "rows", "period", condition, condition if has_value else "TRUE")
+    by_codes = coverage._counted_rows(rows, "period", valued, held)
+    assert sorted(by_codes["labels"]) == sorted(by_query["labels"])
+    for part in ("indicators", "present"):
+        expected, found = (frame.astype(object) for frame in (by_query[part], by_codes[part]))
+        expected, found = (frame.sort_values(list(frame)).reset_index(drop=True) for frame in (expected, found))
+        pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+    assert len(by_codes["present"]) < 120 if has_value else len(by_codes["present"]) == 120

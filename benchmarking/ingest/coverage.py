@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from benchmarking.ingest.keys import cell_codes
 from benchmarking.store import Store, schema
 
 _GROUP_COLUMN = {"indicator_value": "period", "spend": "period", "funding": "period", "deprivation": "edition"}
@@ -57,11 +58,18 @@ def coverage_effect(
                 pa.table({group: pa.array(np.asarray(incoming[group].dropna().unique(), dtype=object), pa.string())}),
             )
             try:
-                _after_view(con, table, group, keys, columns, (matched or {}).get(table))
+                alone = _after_view(con, table, group, keys, columns, (matched or {}).get(table))
                 held = f"{measure} IS NOT NULL" if measure in columns else "TRUE"
                 values, valued = table == "indicator_value", "value IS NOT NULL" if "value" in columns else "FALSE"
                 before = _counted(con, "coverage_before", group, "value IS NOT NULL" if values else None, held)
-                after = _counted(con, "coverage_after", group, valued if values else None, held)
+                if alone:  # the incoming rows alone: counted from their codes, with the same rules
+                    has = {c: incoming[c].notna().to_numpy() for c in ("value", measure) if c in columns}
+                    every, none = np.ones(len(incoming), dtype=bool), np.zeros(len(incoming), dtype=bool)
+                    after = _counted_rows(
+                        incoming, group, has.get("value", none) if values else None, has.get(measure, every)
+                    )
+                else:
+                    after = _counted(con, "coverage_after", group, valued if values else None, held)
                 parts.append(_authority_coverage(table, before, after, authorities))
                 if values:
                     indicators = con.execute("SELECT id, theme FROM indicator").df()
@@ -101,12 +109,13 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 def _after_view(
     con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str], matched: int | None
-) -> None:
+) -> bool:
     """Name the stored rows of the touched periods (``coverage_before``; the periods are ``incoming_labels``, the
     file's distinct labels) and those rows once the import is written (``coverage_after``: the stored rows the
     import does not replace, and the incoming rows); both are views, counted once each (``_counted``), so no row
     is copied. ``matched`` incoming rows have a stored key: when they are as many as the stored rows of these
-    periods, the import replaces every one of them (keys are unique on both sides)."""
+    periods, the import replaces every one of them (keys are unique on both sides). Returns True when
+    ``coverage_after`` is the incoming rows alone."""
     shared = ", ".join(columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
@@ -120,6 +129,7 @@ def _after_view(
     if con.execute("SELECT count(*) FROM coverage_before").fetchone()[0] in (0, matched):
         kept = ""  # nothing stored in these periods (a fresh load), or all of it replaced: no join needed
     con.execute(f"CREATE OR REPLACE TEMP VIEW coverage_after AS {kept}SELECT {shared} FROM incoming_rows")
+    return not kept
 
 
 def _counted(con: duckdb.DuckDBPyConnection, rows: str, group: str, value_held: str | None, held: str) -> dict:
@@ -142,6 +152,37 @@ def _counted(con: duckdb.DuckDBPyConnection, rows: str, group: str, value_held: 
         "present": pairs.loc[pairs["present"].fillna(False).astype(bool), ["label", "authority_code"]],
         "labels": [label for label in labels["label"] if isinstance(label, str)],
     }
+
+
+def _counted_rows(rows: pd.DataFrame, group: str, value_held: np.ndarray | None, held: np.ndarray) -> dict:
+    """Return what ``_counted`` counts, for the incoming ``rows`` alone, from each column's integer codes
+    (``keys.cell_codes``): ``value_held`` and ``held`` are its conditions, per row. No query, no text hashed per row."""
+    label_codes, labels = cell_codes(rows[group])
+    authority_codes, authorities = cell_codes(rows["authority_code"])
+    label_of, authority_of = _with_missing(labels), _with_missing(authorities)  # a missing cell (code -1) is None
+    width = len(authorities) + 1
+    pairs = _distinct((label_codes[held] + 1) * width + authority_codes[held] + 1, (len(labels) + 1) * width)
+    present = pd.DataFrame({"label": label_of[pairs // width - 1], "authority_code": authority_of[pairs % width - 1]})
+    indicators = pd.DataFrame({"indicator_id": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
+    if value_held is not None:
+        indicator_codes, ids = cell_codes(rows["indicator_id"])
+        counts = np.bincount(indicator_codes[value_held] + 1, minlength=len(ids) + 1)
+        counted = np.flatnonzero(counts)
+        indicators = pd.DataFrame({"indicator_id": _with_missing(ids)[counted - 1], "n": counts[counted]})
+    every_label = label_of[_distinct(label_codes + 1, len(labels) + 1) - 1]
+    return {"indicators": indicators, "present": present, "labels": [x for x in every_label if isinstance(x, str)]}
+
+
+def _with_missing(labels: pd.Index) -> np.ndarray:
+    """Return the labels as objects with None after them: indexed by a code, -1 (a missing cell) gives None."""
+    return np.append(np.asarray(labels, dtype=object), None)
+
+
+def _distinct(codes: np.ndarray, size: int) -> np.ndarray:
+    """Return the distinct non-negative integer codes below ``size``, in order (counted, or sorted when many)."""
+    if size <= 4 * len(codes) + 1_000_000:
+        return np.flatnonzero(np.bincount(codes, minlength=size))
+    return np.unique(codes)
 
 
 def _theme_coverage(before: dict, after: dict, indicators: pd.DataFrame) -> pd.DataFrame:

@@ -132,17 +132,22 @@ def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     code = np.zeros(len(frame), dtype=np.int64)
     size = 1
     for key in keys:
-        cells = frame[key]
-        if is_encoded(cells):  # its codes already: 0 for a missing cell, then one per distinct cell
-            codes, distinct = cells.cat.codes.to_numpy().astype(np.int64) + 1, len(cells.cat.categories) + 1
-        else:
-            codes, labels = pd.factorize(cells, use_na_sentinel=False)
-            distinct = len(labels)
+        codes, labels = cell_codes(frame[key])
+        codes, distinct = codes + 1, len(labels) + 1  # 0 for a missing cell, then one per distinct cell
         if size * max(distinct, 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
             return frame.duplicated(keys, keep=False).to_numpy()
         code = code * distinct + codes
         size *= max(distinct, 1)
     return np.bincount(code, minlength=size)[code] > 1
+
+
+def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Return an integer code per cell (-1 for a missing cell) and the distinct cells the codes number: encoded
+    text's own codes and labels (no pass over the cells), else pandas' ``factorize``."""
+    if is_encoded(cells):
+        return cells.cat.codes.to_numpy().astype(np.int64), cells.cat.categories
+    codes, labels = pd.factorize(cells)
+    return codes.astype(np.int64, copy=False), pd.Index(labels)
 
 
 def held_in(cells: pd.Series, known: Iterable[str]) -> np.ndarray:
