@@ -25,7 +25,10 @@ _AUTHORITY_COLUMNS = ["table", "period", "authorities_before", "authorities_afte
 
 
 def coverage_effect(
-    store: Store, changes: Mapping[str, pd.DataFrame], matched: Mapping[str, int] | None = None
+    store: Store,
+    changes: Mapping[str, pd.DataFrame],
+    matched: Mapping[str, int] | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (themes, authorities): coverage before and after writing ``changes``, for the periods touched.
 
@@ -33,10 +36,11 @@ def coverage_effect(
     after. ``authorities``: per table and period (or edition), how many authorities have
     data before and after, and the names of those still without. ``matched`` (table -> how many of
     its incoming rows have a stored key, the preview's plan) spares the join when they replace every stored row.
+    ``con`` reads the store on an open connection.
     """
     themes = pd.DataFrame(columns=_THEME_COLUMNS)
     parts = []
-    with _store_tables(store) as con:
+    with _store_tables(store, con) as con:
         authorities = con.execute("SELECT code, name FROM authority").df()
         if "authority" in changes:
             authorities = pd.concat([authorities, changes["authority"][["code", "name"]]]).drop_duplicates(
@@ -88,8 +92,12 @@ def coverage_effect(
 
 
 @contextlib.contextmanager
-def _store_tables(store: Store) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection that reads the store's tables (empty tables of its schema when there is no store)."""
+def _store_tables(store: Store, con: duckdb.DuckDBPyConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection that reads the store's tables: ``con`` when given, else a new one (empty tables of its
+    schema when there is no store)."""
+    if con is not None:
+        yield con
+        return
     if store.exists():
         with store.reading() as con:
             yield con

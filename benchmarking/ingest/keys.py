@@ -138,7 +138,8 @@ def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
             return frame.duplicated(keys, keep=False).to_numpy()
         code = code * distinct + codes
         size *= max(distinct, 1)
-    return np.bincount(code, minlength=size)[code] > 1
+    counts = np.bincount(code, minlength=size)
+    return counts[code] > 1 if counts.max(initial=0) > 1 else np.zeros(len(frame), dtype=bool)
 
 
 def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:

@@ -11,10 +11,12 @@ through ``importer.import_frames`` and remembers each file's mapping.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
@@ -218,13 +220,25 @@ def preview_import(
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
-    batch = check_batch(store, items)
+    with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
+        return _previewed(store, items, unresolved, report, con)
+
+
+def _previewed(
+    store: Store,
+    items: list[tuple[str, pd.DataFrame, str]],
+    unresolved: dict[str, list[str]],
+    report: Progress,
+    con: duckdb.DuckDBPyConnection | None,
+) -> Preview:
+    """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet)."""
+    batch = check_batch(store, items, con=con)
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
     matched: dict[str, list[int]] = {}
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
-        planned = store.plan_changes(table, accepted)
+        planned = store.plan_changes(table, accepted, con)
         matched.setdefault(table, []).append(len(planned.matched))
         rows.append(
             {
@@ -240,7 +254,7 @@ def preview_import(
         )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
     if "period" in batch.changes:
-        new_periods = store.plan_changes("period", batch.changes["period"]).count("added")
+        new_periods = store.plan_changes("period", batch.changes["period"], con).count("added")
         if new_periods:
             rows.append(
                 {
@@ -257,7 +271,7 @@ def preview_import(
     summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])
     report(0.85, "Working out the effect on coverage ...")
     single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
-    themes, authorities = coverage_effect(store, batch.changes, single)
+    themes, authorities = coverage_effect(store, batch.changes, single, con)
     report(1.0, "Preview ready")
     return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items)
 

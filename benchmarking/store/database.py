@@ -238,12 +238,17 @@ class Store:
         """
         return pd.Series(self.plan_changes(table, frame).outcome, index=frame.index, dtype=object)
 
-    def plan_changes(self, table: str, frame: pd.DataFrame) -> writes.Plan:
-        """Return what writing ``frame`` into ``table`` would do (the commit writes by the same plan)."""
+    def plan_changes(
+        self, table: str, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+    ) -> writes.Plan:
+        """Return what writing ``frame`` into ``table`` would do (the commit writes by the same plan);
+        ``con`` reads on an open connection."""
         if table not in schema.KEYS:
             raise BenchmarkingError(f"unknown table {table!r}; tables with keys are {', '.join(schema.KEYS)}")
         if frame.empty or not self.path.exists():
             return writes.Plan(len(frame))
+        if con is not None:
+            return writes.plan(con, table, frame)
         with self.reading() as con:
             return writes.plan(con, table, frame)
 
