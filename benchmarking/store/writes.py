@@ -141,7 +141,7 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     existing = table_columns(con, table)
     cols = [c for c in existing if c in frame.columns]
     kept = [c for c in existing if c not in frame.columns]
-    if frame.empty or not existing:
+    if frame.empty or not existing or _nothing_stored(con, table, frame, keys):
         return Plan(len(frame), kept=kept)
     values = [c for c in cols if c not in keys]
     join, sorting = _sorted_by_key(table, keys, values)
@@ -163,6 +163,22 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     return Plan(len(frame), positions, replaced, changed, kept)
 
 
+def _nothing_stored(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, keys: tuple[str, ...]) -> bool:
+    """Return True when no stored row of ``table`` can have a key of ``frame``'s rows: the table is empty, or its
+    key holds a period and it stores none of the frame's periods (a new period loaded). Then no join is needed."""
+    if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]:
+        return True
+    if "period" not in keys or "period" not in frame:
+        return False
+    labels = [str(label) for label in frame["period"].dropna().unique()]  # a few labels
+    return (
+        len(labels) <= 1_000
+        and not con.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {table} WHERE period IN (SELECT unnest(?::VARCHAR[])))", [labels]
+        ).fetchall()[0][0]
+    )
+
+
 def staged(frame: pd.DataFrame) -> pa.Table:
     """Return the frame as an Arrow table for DuckDB to scan (text columns zero-copy when Arrow-backed)."""
     return pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
@@ -177,8 +193,9 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     (one join: replaced or unchanged, the rule ``plan`` applies); the undo copy of the replaced
     rows is one ``INSERT ... SELECT`` from them and the replaced rows one ``UPDATE``. The other
     rows are added: one ``INSERT`` of the rows, straight from the incoming rows when no key was stored
-    (a fresh load), each naming its load in ``LOAD_COLUMN`` (``LOADED_TABLES``; the other tables keep the
-    added keys in the undo shadow, one more ``INSERT``).
+    (a fresh load; no join at all when the table stores none of the rows' periods, ``_nothing_stored``),
+    each naming its load in ``LOAD_COLUMN`` (``LOADED_TABLES``; the other tables keep the added keys in the
+    undo shadow, one more ``INSERT``).
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
@@ -198,14 +215,16 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     # says it): a third less CPU for millions of rows than keeping the file's order.
     con.execute("SET preserve_insertion_order = false")
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT t.rowid AS _stored_row, "
-            f"{', '.join(f'i.{c}' for c in cols)}{stored}, ({sorting}) = 'replaced' AS _replaced "
-            f"FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
-        ).fetchall()  # the rows whose key is stored: replaced or unchanged
-        matched, replaced = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE _replaced) FROM upsert_rows"
-        ).fetchall()[0]
+        matched = replaced = 0
+        if not _nothing_stored(con, table, frame, keys):
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT t.rowid AS _stored_row, "
+                f"{', '.join(f'i.{c}' for c in cols)}{stored}, ({sorting}) = 'replaced' AS _replaced "
+                f"FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
+            ).fetchall()  # the rows whose key is stored: replaced or unchanged
+            matched, replaced = con.execute(
+                "SELECT count(*), count(*) FILTER (WHERE _replaced) FROM upsert_rows"
+            ).fetchall()[0]
         added = len(frame) - matched
         all_columns = ", ".join(existing)
         if replaced:
