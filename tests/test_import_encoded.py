@@ -121,3 +121,15 @@ def test_incoming_rows_are_counted_as_the_coverage_query_counts_them(encoded, ha
         expected, found = (frame.sort_values(list(frame)).reset_index(drop=True) for frame in (expected, found))
         pd.testing.assert_frame_equal(found, expected, check_dtype=False)
     assert len(by_codes["present"]) < 120 if has_value else len(by_codes["present"]) == 120
+
+
+def test_a_counted_plan_agrees_with_the_plan_made_per_row(writable_store):
+    """The preview's counts (added, replaced, unchanged, columns changed) are those of the per-row outcomes."""
+    stored = writable_store.values().head(3)[["indicator_id", "authority_code", "period", "value", "status"]]
+    rows = stored.copy().reset_index(drop=True)
+    rows.loc[1, "value"] = rows.loc[1, "value"] + 1
+    rows.loc[2, "period"] = "2001/02"
+    assert list(writable_store.compare_rows("indicator_value", rows)) == ["unchanged", "replaced", "added"]
+    counted = writable_store.plan_changes("indicator_value", rows)
+    assert [counted.count(o) for o in ("added", "replaced", "unchanged")] == [1, 1, 1]
+    assert counted.changed == {"value": 1}

@@ -239,7 +239,7 @@ def _previewed(
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
         planned = store.plan_changes(table, accepted, con)
-        matched.setdefault(table, []).append(len(planned.matched))
+        matched.setdefault(table, []).append(planned.matched_rows)
         rows.append(
             {
                 "file": file_name,

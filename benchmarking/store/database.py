@@ -236,21 +236,21 @@ class Store:
         'replaced' means a row with the same key exists and differs in a column that
         ``frame`` holds; 'unchanged' means it exists with the same values. Nothing is written.
         """
-        return pd.Series(self.plan_changes(table, frame).outcome, index=frame.index, dtype=object)
+        return pd.Series(self.plan_changes(table, frame, per_row=True).outcome, index=frame.index, dtype=object)
 
     def plan_changes(
-        self, table: str, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection | None = None
+        self, table: str, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection | None = None, per_row: bool = False
     ) -> writes.Plan:
-        """Return what writing ``frame`` into ``table`` would do (the commit writes by the same plan);
-        ``con`` reads on an open connection."""
+        """Return what writing ``frame`` into ``table`` would do (the commit writes by the same plan), counted, or
+        ``per_row`` too (``writes.plan``); ``con`` reads on an open connection."""
         if table not in schema.KEYS:
             raise BenchmarkingError(f"unknown table {table!r}; tables with keys are {', '.join(schema.KEYS)}")
         if frame.empty or not self.path.exists():
             return writes.Plan(len(frame))
         if con is not None:
-            return writes.plan(con, table, frame)
+            return writes.plan(con, table, frame, per_row)
         with self.reading() as con:
-            return writes.plan(con, table, frame)
+            return writes.plan(con, table, frame, per_row)
 
     # -- writes ------------------------------------------------------------------
 

@@ -95,32 +95,42 @@ def table_keys(table: str) -> tuple[str, ...]:
 
 @dataclass
 class Plan:
-    """What writing rows into a table would do: per incoming row, and per column."""
+    """What writing rows into a table would do: how many rows are added, replaced or unchanged, and per column.
+
+    A plan made ``per_row`` (``plan``) also says it of each incoming row (``outcome``).
+    """
 
     rows: int
     """How many incoming rows."""
-    matched: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    """Positions (in order) of the incoming rows whose key is stored; the other rows are 'added'."""
-    replaced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    """Per matched row: True when it differs in a column it holds ('replaced'), else 'unchanged'."""
+    matched_rows: int = 0
+    """How many incoming rows have a stored key; the other rows are 'added'."""
+    replaced_rows: int = 0
+    """How many of those differ in a column they hold ('replaced'); the others are 'unchanged'."""
     changed: dict[str, int] = field(default_factory=dict)
     """Column -> how many replaced rows get a different value in it."""
     kept: list[str] = field(default_factory=list)
     """Table columns the rows do not hold: stored rows keep their values in these."""
+    matched: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Positions (in order) of the incoming rows whose key is stored (a plan made per row only)."""
+    replaced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """Per matched row: True when it is 'replaced' (a plan made per row only)."""
 
     @property
     def outcome(self) -> np.ndarray:
-        """Return per incoming row (in order): 'added', 'replaced' or 'unchanged'."""
+        """Return per incoming row (in order): 'added', 'replaced' or 'unchanged' (a plan made per row)."""
+        if len(self.matched) != self.matched_rows:
+            raise ValueError("the plan was counted, not made per row: plan it with per_row=True")
         outcome = np.full(self.rows, "added", dtype=object)
         outcome[self.matched] = np.where(self.replaced, "replaced", "unchanged")
         return outcome
 
     def count(self, outcome: str) -> int:
         """Return how many incoming rows have ``outcome``."""
-        if outcome == "added":
-            return self.rows - len(self.matched)
-        replaced = int(self.replaced.sum())
-        return {"replaced": replaced, "unchanged": len(self.matched) - replaced}.get(outcome, 0)
+        return {
+            "added": self.rows - self.matched_rows,
+            "replaced": self.replaced_rows,
+            "unchanged": self.matched_rows - self.replaced_rows,
+        }.get(outcome, 0)
 
 
 def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tuple[str, str]:
@@ -135,8 +145,11 @@ def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tupl
     return f"LEFT JOIN {table} t ON {match}", outcome
 
 
-def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Plan:
-    """Return what merging ``frame`` into ``table`` would do, read on ``con``; nothing is written."""
+def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, per_row: bool = False) -> Plan:
+    """Return what merging ``frame`` into ``table`` would do, read on ``con``; nothing is written.
+
+    Counted in DuckDB; ``per_row`` also fetches which incoming rows have a stored key, and which of them differ.
+    """
     keys = table_keys(table)
     existing = table_columns(con, table)
     cols = [c for c in existing if c in frame.columns]
@@ -147,20 +160,33 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> Pla
     join, sorting = _sorted_by_key(table, keys, values)
     incoming = staged(frame[cols])
     incoming = incoming.append_column("_position", pa.array(np.arange(len(frame), dtype=np.int64)))
-    differs = "".join(f", (t.{c} IS DISTINCT FROM i.{c}) AS d{n}" for n, c in enumerate(values))
+    differs = [f"t.{c} IS DISTINCT FROM i.{c}" for c in values]
+    matched = f"FROM incoming_plan i {join} WHERE t.{keys[0]} IS NOT NULL"
     con.register("incoming_plan", incoming)
     try:
-        found = con.execute(
-            f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced{differs} FROM incoming_plan i {join} "
-            f"WHERE t.{keys[0]} IS NOT NULL"
-        ).fetchnumpy()
+        counted = con.execute(
+            f"SELECT count(*), count(*) FILTER (({sorting}) = 'replaced')"
+            + "".join(f", count(*) FILTER ({d})" for d in differs)
+            + f" {matched}"
+        ).fetchall()[0]
+        found = (
+            con.execute(f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced {matched}").fetchnumpy()
+            if per_row
+            else {"_position": [], "_replaced": []}
+        )
     finally:
         con.unregister("incoming_plan")
+    changed = {c: int(n) for c, n in zip(values, counted[2:], strict=True) if n}
     positions = np.asarray(found["_position"], dtype=np.int64)
-    replaced = np.asarray(found["_replaced"], dtype=bool)
-    counts = [int(np.asarray(found[f"d{n}"], dtype=bool).sum()) for n in range(len(values))]
-    changed = {c: n for c, n in zip(values, counts, strict=True) if n}
-    return Plan(len(frame), positions, replaced, changed, kept)
+    return Plan(
+        len(frame),
+        int(counted[0]),
+        int(counted[1]),
+        changed,
+        kept,
+        positions,
+        np.asarray(found["_replaced"], dtype=bool),
+    )
 
 
 def _nothing_stored(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, keys: tuple[str, ...]) -> bool:
