@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.ingest.keys import held_in, is_encoded, repeated_keys, replaced, stripped
+from benchmarking.ingest.keys import distinct_rows, held_in, is_encoded, repeated_keys, replaced, stripped
 
 
 def _cells(rng: np.random.Generator, n: int, distinct: int, spaced: bool) -> pd.Series:
@@ -77,4 +77,20 @@ def test_encoded_cells_give_the_same_keys_and_lookups(seed):
     pd.testing.assert_series_equal(
         relabelled.astype("string"),
         text["indicator_id"].replace({"K0002": "K0001", " K0001\t": "K0001"}).astype("string"),
+    )
+
+
+@pytest.mark.parametrize("encoded", [False, True])
+def test_distinct_rows_equal_pandas_drop_duplicates(encoded):
+    """The distinct rows with no missing cell, from codes: as ``dropna().drop_duplicates()``, encoded or not."""
+    rng = np.random.default_rng(11)
+    frame = pd.DataFrame({k: _cells(rng, 20_000, distinct, False) for k, distinct in (("a", 30), ("b", 12), ("c", 2))})
+    if encoded:
+        frame = frame.astype("category")
+    expected = frame.dropna().drop_duplicates().astype(object)
+    found = distinct_rows(frame)
+    assert found.dtypes.eq(object).all() and len(found) == len(expected)
+    pd.testing.assert_frame_equal(
+        found.sort_values(list(found)).reset_index(drop=True),
+        expected.sort_values(list(expected)).reset_index(drop=True),
     )

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
-from benchmarking.ingest.frames_sql import query_frames
 from benchmarking.method.periods import (
     financial_years_of,
     is_financial_year,
@@ -151,6 +150,27 @@ def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64, copy=False), pd.Index(labels)
 
 
+def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the distinct rows of ``frame`` that have no missing cell, as objects, in no set order: found from each
+    column's integer codes (``cell_codes``), one int64 per row counted, so no row of text is hashed."""
+    code, size, columns = np.zeros(len(frame), dtype=np.int64), 1, []
+    complete = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        codes, labels = cell_codes(frame[column])
+        if size * max(len(labels), 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
+            return frame.dropna().drop_duplicates().astype(object).reset_index(drop=True)
+        complete &= codes >= 0
+        code = code * max(len(labels), 1) + np.maximum(codes, 0)
+        size *= max(len(labels), 1)
+        columns.append(np.asarray(labels, dtype=object))
+    found = np.flatnonzero(np.bincount(code[complete], minlength=size))
+    cells = {}
+    for name, labels in reversed(list(zip(frame.columns, columns, strict=True))):
+        found, position = np.divmod(found, max(len(labels), 1))
+        cells[name] = labels[position] if len(labels) else np.full(len(position), None, dtype=object)
+    return pd.DataFrame({name: cells[name] for name in frame.columns}, dtype=object)
+
+
 def held_in(cells: pd.Series, known: Iterable[str]) -> np.ndarray:
     """Return per cell whether it is one of ``known`` (a missing cell is not); encoded text is looked up per label."""
     if is_encoded(cells):
@@ -226,10 +246,12 @@ def canonical_periods(
     yearly = stored_labels.map(_per_label(stored_labels, is_financial_year)).groupby(stored["indicator_id"]).all()
     finals = stored.loc[stored["status"].eq("final"), ["indicator_id", "period"]].astype(object).drop_duplicates()
     keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
-    keyed["status"] = frame["status"].astype("string").str.lower().fillna("") if "status" in frame.columns else ""
-    pairs = query_frames(  # the distinct (indicator, period, status) of millions of rows, in one query
-        "SELECT DISTINCT * FROM keyed WHERE indicator_id IS NOT NULL AND period IS NOT NULL", keyed=keyed
-    ).astype(object)
+    keyed["status"] = (
+        frame["status"].astype("string").str.lower().fillna("")
+        if "status" in frame.columns
+        else pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[""])
+    )
+    pairs = distinct_rows(keyed)  # the distinct (indicator, period, status) of millions of rows
     # Each rule over the distinct pairs at once, from per-label facts (a few labels) and per-indicator ones.
     not_yearly = ~pairs["period"].map(_per_label(pairs["period"], is_financial_year)).astype(bool)
     readable = pairs["period"].map(_per_label(pairs["period"], lambda label: span_or_none(str(label)) is not None))
