@@ -133,3 +133,29 @@ def test_a_counted_plan_agrees_with_the_plan_made_per_row(writable_store):
     counted = writable_store.plan_changes("indicator_value", rows)
     assert [counted.count(o) for o in ("added", "replaced", "unchanged")] == [1, 1, 1]
     assert counted.changed == {"value": 1}
+
+
+def test_a_catalogue_file_is_checked_as_plain_text(demo_store_path, tmp_path):
+    """A basket file read with encoded columns (its id and name repeat) is checked as text: its stored basket's
+    other name is reported, exactly as for the file read without encoding."""
+    from benchmarking.ingest.importer import import_frames
+
+    stores = {kind: Store(tmp_path / f"{kind}.duckdb") for kind in ("encoded", "plain")}
+    for store in stores.values():
+        shutil.copy(demo_store_path, store.path)
+    ids = list(stores["plain"].indicators()["id"][:20])
+    for store in stores.values():
+        stored = pd.DataFrame({"basket_id": "core", "name": "Core set", "indicator_id": ids[:2], "weight": 1.0})
+        import_frames(store, [("basket", stored, "core.csv")])
+    path = tmp_path / "basket.csv"
+    path.write_text(
+        "basket_id,name,indicator_id\n" + "".join(f"core,Another name,{i}\n" for i in ids), encoding="utf-8"
+    )
+    encoded, plain = read_source(path), _plain(path)
+    assert is_encoded(encoded.frame["basket_id"]) and is_encoded(encoded.frame["name"])
+    issues = {}
+    for kind, source in (("encoded", encoded), ("plain", plain)):
+        mapped = map_sources([source], store_context(stores[kind]), table="basket")
+        issues[kind] = preview_import(stores[kind], mapped).issues
+    assert issues["encoded"] == issues["plain"]
+    assert any("differs from the stored basket's name" in issue.message for issue in issues["plain"])

@@ -87,6 +87,12 @@ def is_encoded(cells: pd.Series) -> bool:
     return isinstance(cells.dtype, pd.CategoricalDtype) and cells.cat.categories.inferred_type in ("string", "empty")
 
 
+def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with its encoded text columns as plain text, as a file is read without encoding."""
+    encoded = [column for column in frame.columns if is_encoded(frame[column])]
+    return frame.astype(dict.fromkeys(encoded, "str")) if encoded else frame
+
+
 def stripped(cells: pd.Series) -> pd.Series:
     """Return the cells as text with surrounding whitespace removed (missing stays missing).
 
