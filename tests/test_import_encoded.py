@@ -24,8 +24,9 @@ from benchmarking.ingest.reading import file_sha256, read_file
 from benchmarking.store import Store
 
 
-def _hostile_values(store: Store) -> str:
-    """Return a values CSV of a few hundred rows whose key cells hold every kind of problem the checks know."""
+def _hostile_values(store: Store, status: bool = False) -> str:
+    """Return a values CSV of a few hundred rows whose key cells hold every kind of problem the checks know
+    (with ``status``, a status column too: mostly 'final', some blank, one unknown)."""
     codes = list(store.authorities()["code"][:6])
     ids = list(store.indicators()["id"][:5])
     periods = list(store.periods()["label"][-4:])
@@ -45,7 +46,12 @@ def _hostile_values(store: Store) -> str:
         f",{codes[5]},{periods[1]},8",  # no indicator
         f"{first[0]},{first[1]},{first[2]},99",  # a repeated key with another value
     ]
-    return "indicator_id,authority_code,period,value\n" + "\n".join(rows) + "\n"
+    if not status:
+        return "indicator_id,authority_code,period,value\n" + "\n".join(rows) + "\n"
+    statuses = ["" if n % 7 == 0 else "Final" if n % 5 == 0 else "final" for n in range(len(rows))]
+    statuses[-5] = "unknown"
+    rows = [f"{row},{given}" for row, given in zip(rows, statuses, strict=True)]
+    return "indicator_id,authority_code,period,value,status\n" + "\n".join(rows) + "\n"
 
 
 def _plain(path: Path) -> SourceFile:
@@ -58,14 +64,15 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: object for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])})
 
 
-def test_encoded_cells_are_checked_and_written_as_plain_text(demo_store_path, tmp_path):
+@pytest.mark.parametrize("status", [False, True])
+def test_encoded_cells_are_checked_and_written_as_plain_text(demo_store_path, tmp_path, status):
     """Same issues (file, row, column, message), preview, coverage, accepted rows and stored rows either way."""
     stores = {}
     for kind in ("encoded", "plain"):
         stores[kind] = Store(tmp_path / f"{kind}.duckdb")
         shutil.copy(demo_store_path, stores[kind].path)
     path = tmp_path / "values.csv"
-    text = _hostile_values(stores["plain"])
+    text = _hostile_values(stores["plain"], status)
     path.write_text(text, encoding="utf-8")
     encoded = read_source(path)
     assert all(is_encoded(encoded.frame[c]) for c in ("indicator_id", "authority_code", "period"))

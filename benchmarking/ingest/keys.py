@@ -237,7 +237,11 @@ def canonical_periods(
     marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
     marked = {label: status for label, status in marked.items() if status}
     if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
-        given = frame["status"] if "status" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        given = (
+            plain_text(frame[["status"]])["status"]
+            if "status" in frame.columns
+            else pd.Series(None, index=frame.index, dtype=object)
+        )
         frame = frame.assign(status=given.where(given.notna(), labels.map(marked)))
         labels = replaced(labels, {label: split[label][0] for label in marked})  # per distinct label
         distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
