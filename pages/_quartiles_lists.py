@@ -62,7 +62,7 @@ def draw_quartile_list(tables: tuple, title: str, period: str, key: str) -> None
     """Draw one quartile list (``list_tables``): a CSV download of the whole list, then one table per theme."""
     download, themes = tables
     download_csv(f"Download the {title} list (CSV)", download, f"{slug(title)}-{slug(period)}.csv", key)
-    st.markdown(LIST_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
+    st.html(LIST_CSS)  # a constant: no stored text in it
     with st.container(key=f"quartile-list-{slug(title)}"):
         for theme, n_rows, shown in themes:
             st.markdown(f"#### {escape(theme)} ({n_rows})")

@@ -20,7 +20,7 @@ cat = catalogue()
 bench = benchmark(selection)
 focus_name, period = escape(selection.focus_name), escape(selection.period)
 if selection.briefing:
-    st.markdown(BRIEFING_TABLE_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
+    st.html(BRIEFING_TABLE_CSS)  # a constant: no stored text in it
 
 
 def _tables():
