@@ -82,6 +82,14 @@ def page_widget(at: AppTest, key: str):
     raise AssertionError(f"no widget with key {key!r} on the page")
 
 
+def open_section(at: AppTest, key: str) -> AppTest:
+    """Open the page's section kept under ``key`` (``pages._layout.opened_section``: opening reruns the page)."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """Return the page's metrics as label -> shown value."""
     return {metric.label: metric.value for metric in at.metric}

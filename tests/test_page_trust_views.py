@@ -16,6 +16,7 @@ from apptest_helpers import (
     engine,
     metrics,
     open_page,
+    open_section,
     overview_figures,
     page_widget,
     position_words,
@@ -172,7 +173,9 @@ def test_stability_table_matches_the_overview_and_lists_every_group(demo_store_p
 
 
 def note_form(at) -> dict:
-    """Return the Data page's "Add a note" widgets by label, plus its Save note button."""
+    """Open the Data page's "Add a note" section and return its widgets by label, plus its Save note button."""
+    if not at.session_state["data_add_note"]:
+        open_section(at, "data_add_note")
     boxes = {box.label: box for box in at.main.selectbox if box.label in ("Indicator", "Authority", "Period")}
     assert set(boxes) == {"Indicator", "Authority", "Period"}, "the note form's selectboxes are missing"
     [text] = [box for box in at.text_input if box.label == "Note"]
