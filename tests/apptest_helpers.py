@@ -90,6 +90,20 @@ def open_section(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def shown_table(body: str) -> pd.DataFrame:
+    """Return an HTML table drawn with ``st.html`` (``pages._quartiles_lists.html_table``) as the text a reader
+    sees in each cell (entities decoded); row headers, when the table has them, become the index."""
+    import lxml.html
+
+    table = lxml.html.fromstring(body)
+    header = [cell.text_content() for cell in table.xpath("./thead/tr/*")]
+    rows = [[cell.text_content() for cell in row] for row in table.xpath("./tbody/tr")]
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    if table.xpath("./tbody/tr/th"):
+        frame = frame.set_index(header[0])
+    return frame
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """Return the page's metrics as label -> shown value."""
     return {metric.label: metric.value for metric in at.metric}
