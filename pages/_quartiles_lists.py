@@ -3,14 +3,12 @@ drawn whole as plain HTML tables."""
 
 from __future__ import annotations
 
-from html import escape as escape_html
-
 import pandas as pd
 import streamlit as st
 
 from benchmarking.service.lists import list_for_download, list_in_words
 from pages._common import download_csv, escape, slug
-from pages._replay import element, per_object
+from pages._tables import static_table
 
 LIST_CSS = """<style>
 /* The quartile lists: the same column widths in every theme's table, figures on one line. */
@@ -25,54 +23,15 @@ LIST_CSS = """<style>
 </style>"""
 
 
-TABLE_CSS = """<style>
-/* The page's tables, drawn as plain HTML (pages._quartiles_lists.html_table): Streamlit's table look. */
-table.words-table {border-collapse: collapse; width: 100%; margin: 0 0 1rem 0; font-size: 0.875rem; color: #31333F;}
-table.words-table :is(th, td) {border-bottom: 1px solid #D5D6D9; padding: 0.3rem 0.5rem; text-align: left;
-    vertical-align: top; overflow-wrap: anywhere;}
-table.words-table thead th {font-weight: 600; border-bottom: 2px solid #A3A8B4;}
-table.words-table tbody th {font-weight: 600;}
-table.words-table .number {text-align: right; white-space: nowrap;}
-</style>"""
-
-
 BRIEFING_TABLE_CSS = """<style>
 /* Briefing mode: the page's tables readable from the back of the room (at least 20 px). */
-table.words-table :is(td, th) {font-size: 1.35rem !important;}
+table.static-table :is(td, th) {font-size: 1.35rem !important;}
 </style>"""
-
-
-def html_table(frame: pd.DataFrame, index: bool = False) -> str:
-    """Return the table as an HTML ``<table>``: every header and text cell escaped for HTML (names from any
-    imported file are shown as text), numbers with thousands separators, blanks for missing cells; with
-    ``index`` the index is the first column, its cells row headers.
-
-    A plain HTML table costs the browser a fraction of ``st.table`` (which reads every cell as Markdown)
-    or a data grid: the Quartiles page draws up to eight of them."""
-    shown = frame.reset_index() if index else frame
-    numeric = [pd.api.types.is_numeric_dtype(shown[column]) for column in shown.columns]
-    number = ' class="number"'
-    head = "".join(
-        f'<th scope="col"{number if is_number else ""}>{escape_html(str(column))}</th>'
-        for column, is_number in zip(shown.columns, numeric)
-    )
-    rows = []
-    for row in shown.itertuples(index=False):  # a loop over the few rows drawn, not over values
-        cells = []
-        for position, (value, is_number) in enumerate(zip(row, numeric)):
-            text = "" if pd.isna(value) else (f"{value:,}" if is_number else escape_html(str(value)))
-            if index and position == 0:
-                cells.append(f'<th scope="row">{text}</th>')
-            else:
-                cells.append(f"<td{number if is_number else ''}>{text}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="words-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def draw_table(frame: pd.DataFrame, index: bool = False) -> None:
-    """Draw a table whole (every row, no inner scroll bar) as plain HTML (``html_table``), built once per kept
-    table, then replayed (``pages._replay``)."""
-    element("html", per_object("html-table", frame, (index,), lambda: html_table(frame, index)))
+    """Draw a table whole (every row, no inner scroll bar) as plain HTML (``pages._tables.static_table``)."""
+    static_table(frame, index=index)
 
 
 def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:

@@ -11,7 +11,7 @@ from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
-from pages._quartiles_lists import BRIEFING_TABLE_CSS, TABLE_CSS, draw_quartile_list, draw_table, list_tables
+from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table, list_tables
 from pages._view_params import url_choice
 
 selection = current_selection()
@@ -19,7 +19,8 @@ page_header("quartiles", selection)
 cat = catalogue()
 bench = benchmark(selection)
 focus_name, period = escape(selection.focus_name), escape(selection.period)
-st.html(TABLE_CSS + (BRIEFING_TABLE_CSS if selection.briefing else ""))  # constants: no stored text in them
+if selection.briefing:
+    st.html(BRIEFING_TABLE_CSS)  # a constant: no stored text in it
 
 
 def _tables():

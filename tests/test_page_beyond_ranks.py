@@ -18,6 +18,7 @@ from apptest_helpers import (
     open_page,
     page_widget,
     position_words,
+    shown_table,
     shows_demo_banner,
 )
 
@@ -102,7 +103,7 @@ def test_a_first_visit_builds_none_of_the_other_questions(demo_store_path, monke
     at = open_page(demo_store_path, monkeypatch, PAGE)
     assert not at.exception
     assert called == []
-    assert not at.slider and len(at.dataframe) == 1  # the focus's close neighbours, under the interval chart
+    assert not at.slider and not at.dataframe  # no grid: the focus's close neighbours are a plain HTML table
     at = open_page(demo_store_path, monkeypatch, PAGE, query={"section": "money"})
     assert not at.exception
     assert called == ["money"]
@@ -167,6 +168,17 @@ def test_another_focus_authority_is_highlighted_and_named(page):
     data = chart_titled(page, "Overall position with its 90% interval").data_with("lower")
     assert set(data.loc[data["group"] == "Focus authority", "authority_code"]) == {OTHER_FOCUS}
     assert any(block.value.startswith("Surrey ranks") for block in page.markdown)
+
+
+def test_close_neighbours_table_gives_the_shares_ahead_level_and_behind(page):
+    """Under the interval chart, each authority whose interval overlaps the focus's is listed with the shares
+    of redraws in which the focus is ahead, level or behind: three percentages that make 100%."""
+    [body] = [node.value for node in page.get("html") if node.value.startswith("<table")]
+    table = shown_table(body)
+    assert list(table.columns[-3:]) == ["Leicestershire ahead", "Level", "Leicestershire behind"]
+    shares = table[table.columns[-3:]].apply(lambda column: column.str.rstrip("%").astype(int))
+    assert len(table) > 0 and shares.sum(axis=1).between(98, 102).all()  # each share is rounded to 1%
+    assert "Leicestershire" not in set(table["Authority"])
 
 
 # -- 2. theme weights ----------------------------------------------------------------------

@@ -29,7 +29,7 @@ from benchmarking.service.lists import (
 )
 from benchmarking.service.overview import data_currency
 from benchmarking.text import escaping
-from pages._quartiles_lists import html_table
+from pages._tables import html_table
 
 HOSTILE = "<script>alert(1)</script> **bold** =cmd()"
 BOTTOM_HEADING = "Lower comparative performing areas (bottom quartile)"
