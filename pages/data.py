@@ -13,6 +13,7 @@ from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
 from pages._common import current_selection, download_csv, escape, page_header
 from pages._layout import opened_section
 from pages._replay import element, per_object
+from pages._tables import static_table
 
 selection = current_selection()
 page_header("data", selection)
@@ -69,8 +70,13 @@ st.caption(
 )
 COVERAGE_WORDS = {"indicators": "Indicators", "with_values": "With values", "values": "Values"}
 COVERAGE_WORDS |= {"older": "Older figures", "provisional": "Provisional", "revised": "Revised"}
-by_theme = per_object("coverage-words", coverage.by_theme, (), lambda: coverage.by_theme.rename(columns=COVERAGE_WORDS))
-element("dataframe", by_theme, width="stretch")  # tables kept per period: built once, then replayed
+by_theme = per_object(
+    "coverage-words",
+    coverage.by_theme,
+    (),
+    lambda: coverage.by_theme.rename(columns=COVERAGE_WORDS).rename_axis("Theme"),
+)
+static_table(by_theme, index=True)  # a few rows read whole: plain HTML, kept per period and replayed
 # The page's other tables and its editing forms are drawn when their section is opened: each grid and form
 # costs the browser its code, layout and first paint (the page was among the slowest to appear).
 missing = opened_section("Missing values per authority and per indicator", "data_missing")
@@ -107,7 +113,9 @@ st.caption(
     "(`python -m benchmarking import notes.csv --table note`). '*' means any."
 )
 notes = cat.notes if cat.notes is not None else pd.DataFrame()
-element("dataframe", notes, hide_index=True, width="stretch", height=240)
+listed = opened_section(f"Notes in the store ({len(notes):,})", "data_notes")
+if listed is not None:
+    element("dataframe", notes, listed, hide_index=True, width="stretch", height=240)
 download_csv("Notes (CSV)", notes, "notes.csv", "download-notes")
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")

@@ -104,6 +104,16 @@ def shown_table(body: str) -> pd.DataFrame:
     return frame
 
 
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Return every plain HTML table the page draws (``shown_table``), in page order."""
+    return [shown_table(node.value) for node in at.get("html") if node.value.startswith("<table")]
+
+
+def counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a shown table of counts ("1,234") as integers."""
+    return table.apply(lambda column: column.str.replace(",", "").astype(int))
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """Return the page's metrics as label -> shown value."""
     return {metric.label: metric.value for metric in at.metric}

@@ -3,7 +3,7 @@ rename and delete it; viewers of a read-only deployment see the list but no buil
 
 from __future__ import annotations
 
-from apptest_helpers import open_page, open_section
+from apptest_helpers import html_tables, open_page, open_section
 
 from benchmarking.service import baskets
 from benchmarking.service.catalogue import load_catalogue
@@ -28,7 +28,7 @@ def _drawn_text(at) -> str:
 
 
 def _listed_names(at) -> list[str]:
-    tables = [frame.value for frame in at.dataframe if "Basket" in frame.value.columns]
+    tables = [table for table in html_tables(at) if "Basket" in table.columns]
     assert len(tables) == 1
     return list(tables[0]["Basket"])
 

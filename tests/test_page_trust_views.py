@@ -13,7 +13,9 @@ from apptest_helpers import (
     LATEST,
     catalogue,
     choose,
+    counts,
     engine,
+    html_tables,
     metrics,
     open_page,
     open_section,
@@ -251,10 +253,10 @@ def test_note_for_every_period_can_be_saved(writable_store, monkeypatch):
 
 
 def coverage_table(at) -> pd.DataFrame:
-    """Return the Data page's coverage table, indexed by theme."""
-    tables = [frame.value for frame in at.dataframe if "With values" in frame.value.columns]
+    """Return the Data page's coverage table, indexed by theme, its counts as numbers."""
+    tables = [table for table in html_tables(at) if "With values" in table.columns]
     assert len(tables) == 1, "expected one coverage table on the Data page"
-    return tables[0]
+    return counts(tables[0])
 
 
 def test_demo_coverage_has_no_older_provisional_or_revised_figures(demo_store_path, monkeypatch):
