@@ -22,8 +22,9 @@ from pages._store import ensure_store, store_notices
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
 # The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it
-# stays in place while one page gives way to the next.
-st.markdown(BASE_CSS, unsafe_allow_html=True)
+# stays in place while one page gives way to the next. st.html, not st.markdown: a style-only block
+# takes no room and does not make the browser load the HTML-in-Markdown parser.
+st.html(BASE_CSS)
 # Briefing mode (a presenter's mode): its CSS is drawn here too, for the same reason, and the page
 # links move from the hidden sidebar to the header; the arrow keys step through the pages.
 BRIEFING = briefing_requested()

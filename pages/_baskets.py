@@ -17,6 +17,7 @@ from pages._access import require_editor, session_edit_access
 from pages._baskets_write import DONE, upload_basket_file, write
 from pages._cache import db_path, memo, stamp
 from pages._charts import download_csv
+from pages._tables import static_table
 from pages._text import escape
 
 NEW = ""
@@ -30,26 +31,28 @@ def basket_list(cat: Catalogue) -> None:
         "'All published' is every indicator the store holds. Choose one in the sidebar."
     )
     table = memo("basket-table", (db_path(), stamp()), lambda: baskets.basket_table(cat))
-    shown = table.assign(largest_share=(table["largest_share"] * 100).round(0))
-    st.dataframe(
-        shown.drop(columns="basket_id").rename(
-            columns={
-                "name": "Basket",
-                "version": "Version",
-                "indicators": "Indicators",
-                "themes": "Themes",
-                "largest_theme": "Largest theme",
-                "largest_share": "Largest theme (% of indicators)",
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    shown = memo("basket-table-shown", (db_path(), stamp()), lambda: _shown(table))
+    static_table(shown)  # a few rows read whole: plain HTML
     stored = list(table["basket_id"].iloc[1:])
     if stored:
         names = dict(zip(table["basket_id"], table["name"]))
         chosen = st.selectbox("Basket to download", stored, format_func=names.get, key="basket-download-choice")
         download_csv("Basket (CSV)", baskets.export_basket(cat, chosen), f"basket-{chosen}.csv", "download-basket")
+
+
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the baskets as the page lists them: headers in words, the largest theme's share in whole %."""
+    shown = table.assign(largest_share=(table["largest_share"] * 100).round(0).astype("Int64"))
+    return shown.drop(columns="basket_id").rename(
+        columns={
+            "name": "Basket",
+            "version": "Version",
+            "indicators": "Indicators",
+            "themes": "Themes",
+            "largest_theme": "Largest theme",
+            "largest_share": "Largest theme (% of indicators)",
+        }
+    )
 
 
 def basket_builder(cat: Catalogue) -> None:

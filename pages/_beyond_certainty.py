@@ -10,10 +10,11 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method import uncertainty
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import ordinal
+from benchmarking.text.tables import people_table
 from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, style
 from pages._layout import opened_section
-from pages._tables import show_table
+from pages._tables import show_table, static_table
 from pages._view_params import url_choice
 
 REPLICATE_CHOICES = [200, 1000, 2000]
@@ -104,16 +105,12 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
 
     if theme in focus_rows.index and pd.notna(focus_rows.loc[theme, "position"]):
         st.subheader(f"Is {ordinal(focus_rows.loc[theme, 'position'])} really different from its neighbours?")
-        show_table(
-            memo("beyond-ahead", (*key, theme), lambda: view.overlapping_shares(boot, focus, theme, focus_rows, names)),
-            hide_index=True,
-            key="beyond_ahead",
-            column_config={
-                "ahead": st.column_config.NumberColumn(f"{selection.focus_name} ahead", format="percent"),
-                "level_with": st.column_config.NumberColumn("Level", format="percent"),
-                "behind": st.column_config.NumberColumn(f"{selection.focus_name} behind", format="percent"),
-            },
+        ahead = memo(
+            "beyond-ahead",
+            (*key, theme),
+            lambda: _ahead_table(view.overlapping_shares(boot, focus, theme, focus_rows, names), selection.focus_name),
         )
+        static_table(ahead, formats=dict.fromkeys(ahead.columns[-3:], "{:.0%}"))  # a few rows: plain HTML
         st.caption(
             "Authorities whose intervals overlap the focus authority's, with the share of redraws in which "
             "the focus authority places ahead, level or behind. Near 50% means the order between them is "
@@ -125,3 +122,10 @@ def _focus_rows(intervals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return the focus authority's interval per theme, and as its table shows them."""
     focus_rows = view.focus_intervals(intervals)
     return focus_rows, view.focus_interval_table(focus_rows)
+
+
+def _ahead_table(shares: pd.DataFrame, focus_name: str) -> pd.DataFrame:
+    """Return the authorities close to the focus as the page shows them: headers in words, the shares last."""
+    return people_table(
+        shares, {"ahead": f"{focus_name} ahead", "level_with": "Level", "behind": f"{focus_name} behind"}
+    )

@@ -63,4 +63,4 @@ def briefing_requested() -> bool:
 def apply_briefing_style(briefing: bool) -> None:
     """Draw the briefing CSS when ``briefing`` is on (returns None)."""
     if briefing:
-        st.markdown(BRIEFING_CSS, unsafe_allow_html=True)
+        st.html(BRIEFING_CSS)

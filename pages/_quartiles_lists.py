@@ -1,4 +1,5 @@
-"""Quartiles page helpers: the top- and bottom-quartile lists, grouped by theme, drawn whole as tables."""
+"""Quartiles page helpers: the top- and bottom-quartile lists, grouped by theme, and the page's other tables,
+drawn whole as plain HTML tables."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 
 from benchmarking.service.lists import list_for_download, list_in_words
 from pages._common import download_csv, escape, slug
-from pages._replay import element
+from pages._tables import static_table
 
 LIST_CSS = """<style>
 /* The quartile lists: the same column widths in every theme's table, figures on one line. */
@@ -24,36 +25,19 @@ LIST_CSS = """<style>
 
 BRIEFING_TABLE_CSS = """<style>
 /* Briefing mode: the page's tables readable from the back of the room (at least 20 px). */
-[data-testid="stTable"] td, [data-testid="stTable"] th {font-size: 1.35rem !important;}
+table.static-table :is(td, th) {font-size: 1.35rem !important;}
 </style>"""
 
 
-def words_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return a table whose every text cell (and header) Streamlit's table shows literally: st.table reads
-    each cell as Markdown, so names from any imported file are escaped (``pages._text.escape``); numbers
-    stay numbers."""
-    shown = frame.rename(columns=escape)
-    for column in shown.columns:
-        if not pd.api.types.is_numeric_dtype(shown[column]):
-            shown[column] = shown[column].map(escape)
-    return shown
-
-
-def table_in_words(frame: pd.DataFrame, index: bool = False) -> pd.DataFrame:
-    """Return the table as ``draw_table`` shows it: every text cell, header (and the index) escaped."""
-    return words_table(frame.rename(index=escape) if index else frame)
-
-
-def draw_table(shown: pd.DataFrame, index: bool = False) -> None:
-    """Draw a table from ``table_in_words`` whole (every row, no inner scroll bar) with ``st.table`` (built
-    once per kept table, then replayed: ``pages._replay``)."""
-    element("table", shown, hide_index=not index)
+def draw_table(frame: pd.DataFrame, index: bool = False) -> None:
+    """Draw a table whole (every row, no inner scroll bar) as plain HTML (``pages._tables.static_table``)."""
+    static_table(frame, index=index)
 
 
 def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:
     """Return a quartile list as downloaded, and per theme (A-Z) its name, row count and table in words."""
     words = list_in_words(listed)
-    shown = words_table(words.drop(columns=["Theme"]))  # escaped once, then cut by theme
+    shown = words.drop(columns=["Theme"])
     themes = [(theme, len(rows), shown.loc[rows.index]) for theme, rows in words.groupby("Theme")]
     return list_for_download(listed), themes
 
@@ -62,7 +46,7 @@ def draw_quartile_list(tables: tuple, title: str, period: str, key: str) -> None
     """Draw one quartile list (``list_tables``): a CSV download of the whole list, then one table per theme."""
     download, themes = tables
     download_csv(f"Download the {title} list (CSV)", download, f"{slug(title)}-{slug(period)}.csv", key)
-    st.markdown(LIST_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
+    st.html(LIST_CSS)  # constants: no stored text in them
     with st.container(key=f"quartile-list-{slug(title)}"):
         for theme, n_rows, shown in themes:
             st.markdown(f"#### {escape(theme)} ({n_rows})")

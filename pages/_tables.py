@@ -3,11 +3,16 @@ cells, thousands separators), and with the focus authority's row highlighted: a 
 row stands out on a projector (not bold alone). In briefing mode the table is drawn as HTML
 (``st.table``), which the briefing CSS sets at the readable size; a data grid draws its text
 on a canvas that CSS cannot enlarge.
+
+A short table read whole, with nothing to sort or search, is drawn as plain HTML (``static_table``): in the
+browser it costs a fraction of a data grid (whose code, layout and canvas a first page pays for) or of
+``st.table`` (which reads every cell as Markdown).
 """
 
 from __future__ import annotations
 
 import copy
+from html import escape as escape_html
 
 import pandas as pd
 import streamlit as st
@@ -122,3 +127,50 @@ def _in_words(frame: pd.DataFrame, words: dict[str, str] | None) -> tuple[pd.Dat
         return shown, numeric
 
     return per_object("in-words", frame, tuple(sorted((words or {}).items())), build)
+
+
+STATIC_TABLE_CSS = """<style>
+/* Plain HTML tables (pages._tables.static_table), in Streamlit's table look. */
+table.static-table {border-collapse: collapse; width: 100%; margin: 0 0 1rem 0; font-size: 0.875rem; color: #31333F;}
+table.static-table :is(th, td) {border-bottom: 1px solid #D5D6D9; padding: 0.3rem 0.5rem; text-align: left;
+    vertical-align: top; overflow-wrap: anywhere;}
+table.static-table thead th {font-weight: 600; border-bottom: 2px solid #A3A8B4;}
+table.static-table tbody th {font-weight: 600;}
+table.static-table .number {text-align: right; white-space: nowrap;}
+</style>"""
+
+
+def html_table(frame: pd.DataFrame, index: bool = False, formats: dict[str, str] | None = None) -> str:
+    """Return the table as an HTML ``<table>``: every header and text cell escaped for HTML (names from any
+    imported file are shown as text), numbers right-aligned with thousands separators or in their
+    ``formats`` entry ("{:.0%}"), blanks for missing cells; with ``index`` the index is the first column, its
+    cells row headers."""
+    shown = frame.reset_index() if index else frame
+    formats = formats or {}
+    numeric = [pd.api.types.is_numeric_dtype(shown[column]) for column in shown.columns]
+    patterns = [formats.get(column, "{:,}") for column in shown.columns]
+    number = ' class="number"'
+    head = "".join(
+        f'<th scope="col"{number if is_number else ""}>{escape_html(str(column))}</th>'
+        for column, is_number in zip(shown.columns, numeric)
+    )
+    rows = []
+    for row in shown.itertuples(index=False):  # a loop over the few rows drawn, not over values
+        cells = []
+        for position, (value, is_number, pattern) in enumerate(zip(row, numeric, patterns)):
+            text = "" if pd.isna(value) else (pattern.format(value) if is_number else escape_html(str(value)))
+            if index and position == 0:
+                cells.append(f'<th scope="row">{text}</th>')
+            else:
+                cells.append(f"<td{number if is_number else ''}>{text}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table class="static-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def static_table(frame: pd.DataFrame, where=st, index: bool = False, formats: dict[str, str] | None = None) -> None:
+    """Draw a table whole (every row, no inner scroll bar) as plain HTML (``html_table``), built once per kept
+    table, then replayed (``pages._replay``); its CSS is a style-only block beside it, which takes no room.
+    Returns None."""
+    options = (index, tuple(sorted((formats or {}).items())))
+    where.html(STATIC_TABLE_CSS)
+    element("html", per_object("static-table", frame, options, lambda: html_table(frame, index, formats)), where)

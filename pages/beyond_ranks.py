@@ -1,8 +1,8 @@
-"""Beyond ranks: how sure a position is, how it moves with theme weights, value for money,
-similar authorities, and which changes are more than year-to-year noise.
+"""Beyond ranks: how sure a position is, how it moves with theme weights and the basket, value for money,
+similar authorities, and which changes are more than year-to-year noise, one question at a time.
 
 Each section is drawn by a ``pages/_beyond_*.py`` module from the tables that
-``benchmarking.service.beyond_ranks`` shapes."""
+``benchmarking.service.beyond_ranks`` shapes; only the chosen one is built and sent."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pages._beyond_peers import draw_significance, draw_similar
 from pages._beyond_weights import draw_weights
 from pages._cache import benchmark_key, benchmark_with_focus
 from pages._common import catalogue, current_selection, escape, page_header
+from pages._view_params import url_choice
 
 selection = current_selection()
 page_header("beyond_ranks", selection)
@@ -36,12 +37,26 @@ st.markdown(
     "This page asks how sure that position is, how it depends on the weight each theme carries and on the "
     "basket, who gets "
     "more for their money, who is genuinely like us, and which changes since last year are more than "
-    "the usual year-to-year movement."
+    "the usual year-to-year movement. Choose the question below."
 )
 
-draw_certainty(selection, cat, bench, names, cache_key, columns_choice)  # 1. rank uncertainty
-draw_weights(selection, cat, bench, names)  # 2. sensitivity to theme weights
-draw_baskets(selection, cat, bench, cache_key)  # 2b. sensitivity to the basket and balance
-draw_value_for_money(selection, cat, bench, names, columns_choice)  # 3. value for money
-draw_similar(selection, cat, names)  # 4. similar authorities
-draw_significance(selection, cat, bench, cache_key)  # 5. significance of change
+# One question at a time, kept in the URL (?section=money): a first visit draws one section, not six, each
+# with its grids, sliders and charts (drawing them all made the page the slowest to appear in the browser).
+SECTIONS = {
+    "certainty": ("How sure", lambda: draw_certainty(selection, cat, bench, names, cache_key, columns_choice)),
+    "weights": ("Theme weights", lambda: draw_weights(selection, cat, bench, names)),
+    "baskets": ("Basket", lambda: draw_baskets(selection, cat, bench, cache_key)),
+    "money": ("Value for money", lambda: draw_value_for_money(selection, cat, bench, names, columns_choice)),
+    "similar": ("Similar authorities", lambda: draw_similar(selection, cat, names)),
+    "significance": ("Change beyond noise", lambda: draw_significance(selection, cat, bench, cache_key)),
+}
+chosen = url_choice(
+    "radio",
+    "Question",
+    "section",
+    list(SECTIONS),
+    key="beyond_section",
+    format_func=lambda name: SECTIONS[name][0],
+    horizontal=True,
+)
+SECTIONS[chosen][1]()

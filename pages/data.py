@@ -11,7 +11,9 @@ from pages._access import require_editor
 from pages._baskets import basket_builder, basket_list
 from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
 from pages._common import current_selection, download_csv, escape, page_header
+from pages._layout import opened_section
 from pages._replay import element, per_object
+from pages._tables import static_table
 
 selection = current_selection()
 page_header("data", selection)
@@ -68,13 +70,22 @@ st.caption(
 )
 COVERAGE_WORDS = {"indicators": "Indicators", "with_values": "With values", "values": "Values"}
 COVERAGE_WORDS |= {"older": "Older figures", "provisional": "Provisional", "revised": "Revised"}
-by_theme = per_object("coverage-words", coverage.by_theme, (), lambda: coverage.by_theme.rename(columns=COVERAGE_WORDS))
-element("dataframe", by_theme, width="stretch")  # tables kept per period: built once, then replayed
-left, right = st.columns(2)
-left.caption("Missing values per authority")
-element("dataframe", coverage.missing_by_authority, left, hide_index=True, width="stretch", height=300)
-right.caption("Missing values per indicator")
-element("dataframe", coverage.missing_by_indicator, right, hide_index=True, width="stretch", height=300)
+by_theme = per_object(
+    "coverage-words",
+    coverage.by_theme,
+    (),
+    lambda: coverage.by_theme.rename(columns=COVERAGE_WORDS).rename_axis("Theme"),
+)
+static_table(by_theme, index=True)  # a few rows read whole: plain HTML, kept per period and replayed
+# The page's other tables and its editing forms are drawn when their section is opened: each grid and form
+# costs the browser its code, layout and first paint (the page was among the slowest to appear).
+missing = opened_section("Missing values per authority and per indicator", "data_missing")
+if missing is not None:
+    left, right = missing.columns(2)
+    left.caption("Missing values per authority")
+    element("dataframe", coverage.missing_by_authority, left, hide_index=True, width="stretch", height=300)
+    right.caption("Missing values per indicator")
+    element("dataframe", coverage.missing_by_indicator, right, hide_index=True, width="stretch", height=300)
 
 st.subheader("Download the tables")
 cols = st.columns(4)
@@ -90,8 +101,9 @@ for col, (label, frame) in zip(
     ],
 ):
     download_csv(f"{label.capitalize()} (CSV)", frame, f"{label.replace(' ', '_')}.csv", f"download-{label}", col)
-with st.expander("Load history"):
-    element("dataframe", history, hide_index=True)
+loaded = opened_section("Load history", "data_history")
+if loaded is not None:
+    element("dataframe", history, loaded, hide_index=True)
 
 basket_list(cat)
 st.subheader("Context notes")
@@ -101,33 +113,39 @@ st.caption(
     "(`python -m benchmarking import notes.csv --table note`). '*' means any."
 )
 notes = cat.notes if cat.notes is not None else pd.DataFrame()
-element("dataframe", notes, hide_index=True, width="stretch", height=240)
+listed = opened_section(f"Notes in the store ({len(notes):,})", "data_notes")
+if listed is not None:
+    element("dataframe", notes, listed, hide_index=True, width="stretch", height=240)
 download_csv("Notes (CSV)", notes, "notes.csv", "download-notes")
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")
 require_editor("data")  # viewers see the notes; the form that adds one is for editors
-with st.form("add-note", clear_on_submit=True):
-    st.markdown("**Add a note**")
-    ids = ["*"] + list(cat.indicators["id"])
-    names = {"*": "Any indicator"} | dict(zip(cat.indicators["id"], cat.indicators["name"]))
-    codes = ["*"] + list(cat.authorities["code"])
-    authority_names = {"*": "Any authority"} | dict(zip(cat.authorities["code"], cat.authorities["name"]))
-    cols = st.columns(3)
-    indicator_id = cols[0].selectbox("Indicator", ids, format_func=lambda i: names[i])
-    authority_code = cols[1].selectbox("Authority", codes, format_func=lambda c: authority_names[c])
-    period = cols[2].selectbox(
-        "Period", ["*"] + cat.period_labels, format_func=lambda p: "Every period" if p == "*" else p
-    )
-    text = st.text_input("Note", max_chars=500)
-    if st.form_submit_button("Save note"):
-        if not text.strip():
-            st.error("Write the note first.")
-        else:
-            try:
-                save_note(path, indicator_id, authority_code, period, text.strip())
-            except BenchmarkingError as error:
-                st.error(escape(error))
+adding = opened_section("Add a note", "data_add_note")
+if adding is not None:
+    with adding, st.form("add-note", clear_on_submit=True):
+        ids = ["*"] + list(cat.indicators["id"])
+        names = {"*": "Any indicator"} | dict(zip(cat.indicators["id"], cat.indicators["name"]))
+        codes = ["*"] + list(cat.authorities["code"])
+        authority_names = {"*": "Any authority"} | dict(zip(cat.authorities["code"], cat.authorities["name"]))
+        cols = st.columns(3)
+        indicator_id = cols[0].selectbox("Indicator", ids, format_func=lambda i: names[i])
+        authority_code = cols[1].selectbox("Authority", codes, format_func=lambda c: authority_names[c])
+        period = cols[2].selectbox(
+            "Period", ["*"] + cat.period_labels, format_func=lambda p: "Every period" if p == "*" else p
+        )
+        text = st.text_input("Note", max_chars=500)
+        if st.form_submit_button("Save note"):
+            if not text.strip():
+                st.error("Write the note first.")
             else:
-                st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
-                st.rerun()
-basket_builder(cat)
+                try:
+                    save_note(path, indicator_id, authority_code, period, text.strip())
+                except BenchmarkingError as error:
+                    st.error(escape(error))
+                else:
+                    st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
+                    st.rerun()
+building = opened_section("Build, rename, delete or import a basket", "data_basket_builder")
+if building is not None:
+    with building:
+        basket_builder(cat)

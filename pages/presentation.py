@@ -22,7 +22,7 @@ from pages._registry import title_of
 from pages._text import dataset_line
 
 selection = current_selection()
-st.markdown(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""), unsafe_allow_html=True)
+st.html(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""))
 # The deck's order and length come from the Overview's figures; only the slide on screen is built (each
 # kept per selection), so stepping or a new period never builds every chart. The briefing is never scaled.
 unscaled = replace(selection, scaled=False)

@@ -11,7 +11,7 @@ from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
-from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table, list_tables, table_in_words
+from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table, list_tables
 from pages._view_params import url_choice
 
 selection = current_selection()
@@ -20,7 +20,7 @@ cat = catalogue()
 bench = benchmark(selection)
 focus_name, period = escape(selection.focus_name), escape(selection.period)
 if selection.briefing:
-    st.markdown(BRIEFING_TABLE_CSS, unsafe_allow_html=True)  # a constant: no stored text in it
+    st.html(BRIEFING_TABLE_CSS)  # a constant: no stored text in it
 
 
 def _tables():
@@ -29,14 +29,12 @@ def _tables():
     currency = currency_text(data_currency(cat, bench, OVERALL, selection.period))
     listed = quartile_lists(cat, bench, selection.period, selection.focus, (BOTTOM, TOP))
     tables = {q: list_tables(frame) for q, frame in listed.items() if not frame.empty}
-    improved = table_in_words(improvement_list(cat, bench, selection.period, selection.focus))
-    direction = table_in_words(direction_table(cat, bench, selection.period, selection.focus), index=True)
-    return wide, table_in_words(wide, index=True), currency, listed, tables, improved, direction
+    improved = improvement_list(cat, bench, selection.period, selection.focus)
+    direction = direction_table(cat, bench, selection.period, selection.focus)
+    return wide, currency, listed, tables, improved, direction
 
 
-wide, wide_shown, currency, listed_by, tables, improved, direction = memo(
-    "quartiles", selection_key(selection), _tables
-)
+wide, currency, listed_by, tables, improved, direction = memo("quartiles", selection_key(selection), _tables)
 st.subheader(f"Quartile position of {focus_name}'s indicators, {period}")
 if OVERALL in wide.index:
     cols = st.columns(4)
@@ -45,7 +43,7 @@ if OVERALL in wide.index:
 # The same sentence, from the same function, as the Overview's: how many figures are from an earlier period.
 st.caption(escape(currency))
 st.caption("Indicators per theme in each quartile of the group: 1st = the best 25%, 4th = the lowest 25%.")
-draw_table(wide_shown, index=True)
+draw_table(wide, index=True)
 
 # One list at a time (chosen here, kept in the URL as ?list=top): each is drawn whole, a table per theme,
 # and drawing both at once made the page slow to appear in the browser.

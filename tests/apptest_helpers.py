@@ -82,6 +82,38 @@ def page_widget(at: AppTest, key: str):
     raise AssertionError(f"no widget with key {key!r} on the page")
 
 
+def open_section(at: AppTest, key: str) -> AppTest:
+    """Open the page's section kept under ``key`` (``pages._layout.opened_section``: opening reruns the page)."""
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown_table(body: str) -> pd.DataFrame:
+    """Return an HTML table drawn with ``st.html`` (``pages._quartiles_lists.html_table``) as the text a reader
+    sees in each cell (entities decoded); row headers, when the table has them, become the index."""
+    import lxml.html
+
+    table = lxml.html.fromstring(body)
+    header = [cell.text_content() for cell in table.xpath("./thead/tr/*")]
+    rows = [[cell.text_content() for cell in row] for row in table.xpath("./tbody/tr")]
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    if table.xpath("./tbody/tr/th"):
+        frame = frame.set_index(header[0])
+    return frame
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Return every plain HTML table the page draws (``shown_table``), in page order."""
+    return [shown_table(node.value) for node in at.get("html") if node.value.startswith("<table")]
+
+
+def counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Return a shown table of counts ("1,234") as integers."""
+    return table.apply(lambda column: column.str.replace(",", "").astype(int))
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     """Return the page's metrics as label -> shown value."""
     return {metric.label: metric.value for metric in at.metric}

@@ -59,7 +59,7 @@ AXE_OPTIONS = {
 PAGES = {page.url_path: (page.title, page.draws_chart) for page in registry.PAGES}
 
 CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
-TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table'
+TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table, [data-testid="stHtml"] table'
 
 
 # -- the server ------------------------------------------------------------------------

@@ -229,7 +229,7 @@ def test_beyond_ranks_shows_the_overall_under_every_basket(demo_store_path, tmp_
         },
         dataset={"name": "baskets", "source": "test", "kind": "basket", "file_name": "baskets.csv"},
     )
-    at = open_page(path, monkeypatch, "beyond_ranks")
+    at = open_page(path, monkeypatch, "beyond_ranks", query={"section": "baskets"})
     assert not at.exception
     assert "How much does the basket of indicators matter?" in [header.value for header in at.header]
     shown = next(frame.value for frame in at.dataframe if "Overall position" in frame.value.columns)

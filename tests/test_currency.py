@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import open_page, page_widget
+from apptest_helpers import html_tables, open_page, page_widget
 
 from benchmarking.ingest.importer import import_frames
 from benchmarking.method import currency, sql
@@ -16,7 +16,6 @@ from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.explain import why_this_rank
 from benchmarking.service.overview import data_currency
-from benchmarking.text import escaping
 from benchmarking.text.escaping import markdown
 from benchmarking.text.formatting import currency_text
 
@@ -271,11 +270,11 @@ def test_bottom_quartile_list_names_each_figures_period(newer_store, monkeypatch
     path, catalogue, bench, _education, _ = newer_store
     at = open_page(path, monkeypatch, "quartiles", query={"period": NEW})
     assert not at.exception
-    listed = [table.value for table in at.table if "Published for" in table.value.columns]
+    listed = [table for table in html_tables(at) if "Published for" in table.columns]
     assert listed
     shown = set().union(*(set(frame["Published for"]) for frame in listed))
-    earlier = escaping.markdown(f"{LAST} (earlier)")
-    assert shown <= {escaping.markdown(NEW), escaping.markdown(f"{NEW} (provisional)"), earlier} and earlier in shown
+    earlier = f"{LAST} (earlier)"
+    assert shown <= {NEW, f"{NEW} (provisional)", earlier} and earlier in shown
     counts = [int((frame["Published for"] == earlier).sum()) for frame in listed]
     assert sum(counts) > 0
     assert any("of them rest on figures published for an earlier period" in c.value for c in at.caption)

@@ -94,7 +94,7 @@ def test_a_page_run_alone_reruns_through_app_py(demo_store_path, monkeypatch):
     at.switch_page("pages/data.py").run()
     assert not at.exception
     assert at.title[0].value == "Data"
-    assert any("stSidebarNavLink" in block.value for block in at.markdown)  # app.py's BASE_CSS
+    assert any("stSidebarNavLink" in block.proto.body for block in at.get("html"))  # app.py's BASE_CSS
 
 
 # -- the registry --------------------------------------------------------------------------------------

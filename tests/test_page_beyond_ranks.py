@@ -18,6 +18,7 @@ from apptest_helpers import (
     open_page,
     page_widget,
     position_words,
+    shown_table,
     shows_demo_banner,
 )
 
@@ -28,19 +29,34 @@ from benchmarking.method.value_for_money import ASSUMPTIONS, efficiency_frontier
 from benchmarking.text.escaping import markdown
 
 PAGE = "beyond_ranks"
-HEADERS = [
-    "How sure is the position?",
-    "How much does the weighting of themes matter?",
-    "Who gets more for their money?",
-    "Who is genuinely like us?",
-    "Which changes are more than noise?",
-]
+# the page's questions (its sections), chosen one at a time, and the header each draws
+SECTIONS = {
+    "certainty": "How sure is the position?",
+    "weights": "How much does the weighting of themes matter?",
+    "baskets": "How much does the basket of indicators matter?",
+    "money": "Who gets more for their money?",
+    "similar": "Who is genuinely like us?",
+    "significance": "Which changes are more than noise?",
+}
+DRAWN_BY = {
+    "weights": ("pages._beyond_weights", "draw_weights"),
+    "baskets": ("pages._beyond_baskets", "draw_baskets"),
+    "money": ("pages._beyond_money", "draw_value_for_money"),
+    "similar": ("pages._beyond_peers", "draw_similar"),
+    "significance": ("pages._beyond_peers", "draw_significance"),
+}
 
 
 @pytest.fixture
 def page(demo_store_path, monkeypatch):
-    """The page opened on the demo store with the default selection."""
+    """The page opened on the demo store with the default selection (its first question)."""
     return open_page(demo_store_path, monkeypatch, PAGE)
+
+
+@pytest.fixture
+def section(demo_store_path, monkeypatch):
+    """Open the page on the demo store at one question, as a link with ``?section=NAME`` does."""
+    return lambda name: open_page(demo_store_path, monkeypatch, PAGE, query={"section": name})
 
 
 def table_with(at, *columns: str) -> pd.DataFrame:
@@ -57,12 +73,40 @@ def weight_slider(at, theme: str):
 # -- the page as a whole -----------------------------------------------------------------
 
 
-def test_page_renders_every_section_with_the_demo_banner(page):
-    """The page runs without an exception, says the data is the demo, and shows its five sections."""
+def headers(at) -> list[str]:
+    """Return the section headers the page shows."""
+    return [header.value for header in at.header if header.value in SECTIONS.values()]
+
+
+def test_page_shows_one_question_at_a_time_with_the_demo_banner(page):
+    """The page runs without an exception, says the data is the demo, opens on its first question, and
+    draws each other one (and only that one) when it is chosen."""
     assert not page.exception
     assert shows_demo_banner(page)
     assert page.title[0].value == "Beyond ranks"
-    assert [header.value for header in page.header if header.value in HEADERS] == HEADERS
+    assert headers(page) == [SECTIONS["certainty"]]
+    for name, header in SECTIONS.items():
+        page_widget(page, "beyond_section").set_value(name).run()
+        assert not page.exception
+        assert headers(page) == [header]
+        assert page.query_params.get("section", "certainty") == name  # the default stays out of the URL
+
+
+def test_a_first_visit_builds_none_of_the_other_questions(demo_store_path, monkeypatch):
+    """Opened on its first question, the page calls no other section's drawing (so it builds none of their
+    tables, charts or sliders); a link to a question draws that one alone."""
+    import importlib
+
+    called = []
+    for name, (module, function) in DRAWN_BY.items():
+        monkeypatch.setattr(importlib.import_module(module), function, lambda *args, name=name: called.append(name))
+    at = open_page(demo_store_path, monkeypatch, PAGE)
+    assert not at.exception
+    assert called == []
+    assert not at.slider and not at.dataframe  # no grid: the focus's close neighbours are a plain HTML table
+    at = open_page(demo_store_path, monkeypatch, PAGE, query={"section": "money"})
+    assert not at.exception
+    assert called == ["money"]
 
 
 # -- 1. rank uncertainty -----------------------------------------------------------------
@@ -126,19 +170,32 @@ def test_another_focus_authority_is_highlighted_and_named(page):
     assert any(block.value.startswith("Surrey ranks") for block in page.markdown)
 
 
+def test_close_neighbours_table_gives_the_shares_ahead_level_and_behind(page):
+    """Under the interval chart, each authority whose interval overlaps the focus's is listed with the shares
+    of redraws in which the focus is ahead, level or behind: three percentages that make 100%."""
+    [body] = [node.value for node in page.get("html") if node.value.startswith("<table")]
+    table = shown_table(body)
+    assert list(table.columns[-3:]) == ["Leicestershire ahead", "Level", "Leicestershire behind"]
+    shares = table[table.columns[-3:]].apply(lambda column: column.str.rstrip("%").astype(int))
+    assert len(table) > 0 and shares.sum(axis=1).between(98, 102).all()  # each share is rounded to 1%
+    assert "Leicestershire" not in set(table["Authority"])
+
+
 # -- 2. theme weights ----------------------------------------------------------------------
 
 
-def test_equal_weights_show_the_default_overall_position(page, demo_store_path):
+def test_equal_weights_show_the_default_overall_position(section, demo_store_path):
     """With every slider at 1 the weighted position is the engine's Overall position."""
+    page = section("weights")
     position = direct_position_map(demo_store_path, OVERALL, LATEST)[FOCUS]
     shown = metrics(page)
     assert shown["Overall position with these weights"] == position_words(position, 32)
     assert shown["Default Overall position"] == position_words(position, 32)
 
 
-def test_moving_a_theme_weight_shows_the_weighted_position_and_equal_weights_restores_it(page, demo_store_path):
+def test_moving_a_theme_weight_shows_the_weighted_position_and_equal_weights_restores_it(section, demo_store_path):
     """Weighting Housing 3x gives sensitivity's position; the Equal weights button brings the default back."""
+    page = section("weights")
     weight_slider(page, "Housing").set_value(3.0).run()
     assert not page.exception
     cat, bench = engine(str(demo_store_path))
@@ -153,8 +210,9 @@ def test_moving_a_theme_weight_shows_the_weighted_position_and_equal_weights_res
     assert metrics(page)["Overall position with these weights"] == position_words(row["default_position"], 32)
 
 
-def test_leave_one_theme_out_lists_every_theme(page, demo_store_path):
+def test_leave_one_theme_out_lists_every_theme(section, demo_store_path):
     """The table has one row per theme, with the focus authority's position without it."""
+    page = section("weights")
     table = table_with(page, "theme left out", "position without it")
     cat, _bench = engine(str(demo_store_path))
     assert sorted(table["theme left out"]) == sorted(cat.themes)
@@ -163,8 +221,9 @@ def test_leave_one_theme_out_lists_every_theme(page, demo_store_path):
 # -- 3. value for money ------------------------------------------------------------------
 
 
-def test_frontier_chart_marks_the_frontier_authorities(page, demo_store_path):
+def test_frontier_chart_marks_the_frontier_authorities(section, demo_store_path):
     """The scatter's on_frontier flags are efficiency_frontier's on the same figures; assumptions are stated."""
+    page = section("money")
     chart = chart_titled(page, "Overall performance against spend per head")
     data = chart.data_with("spend_gap")
     assert len(data) == 32
@@ -186,8 +245,9 @@ def test_frontier_chart_marks_the_frontier_authorities(page, demo_store_path):
 # -- 4. similar authorities ----------------------------------------------------------------
 
 
-def test_similar_authorities_are_the_k_nearest_without_the_focus(page, demo_store_path):
+def test_similar_authorities_are_the_k_nearest_without_the_focus(section, demo_store_path):
     """The table lists the k nearest by distance, never the focus; k follows the slider."""
+    page = section("similar")
     table = table_with(page, "Distance", "Neighbour rank")
     assert len(table) == 10 and FOCUS not in set(table["Code"])
     assert table["Distance"].is_monotonic_increasing
@@ -209,7 +269,7 @@ def test_a_loaded_neighbour_list_is_shown_with_computed_distances(writable_store
         {"group_id": "test-nn", "name": "Test neighbours", "authority_code": FOCUS, "member_code": members}
     )
     import_frames(writable_store, [("comparator_group", rows, "neighbours.csv")])
-    at = open_page(writable_store.path, monkeypatch, PAGE)
+    at = open_page(writable_store.path, monkeypatch, PAGE, query={"section": "similar"})
     assert not at.exception
     assert any(header.value == "Test neighbours (loaded list)" for header in at.subheader)
     listed = table_with(at, "Distance", "rank by computed distance")
@@ -219,8 +279,9 @@ def test_a_loaded_neighbour_list_is_shown_with_computed_distances(writable_store
 # -- 5. significance of change -------------------------------------------------------------
 
 
-def test_significance_table_is_the_focus_authoritys_tested_changes(page, demo_store_path):
+def test_significance_table_is_the_focus_authoritys_tested_changes(section, demo_store_path):
     """The table holds one row per indicator of the focus in the period; the metrics count its assessments."""
+    page = section("significance")
     cat, bench = engine(str(demo_store_path))
     tested = significance.significant_change(bench.travel, cat.indicators)
     mine = tested[(tested["authority_code"] == FOCUS) & (tested["period"] == LATEST)]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import duckdb
 import pandas as pd
-from apptest_helpers import EARLIER, FOCUS, LATEST, catalogue, metrics, open_page
+from apptest_helpers import EARLIER, FOCUS, LATEST, catalogue, metrics, open_page, open_section
 
 from benchmarking.ingest.importer import import_file
 from benchmarking.text.formatting import number
@@ -92,8 +92,7 @@ def test_the_data_page_counts_and_load_history_follow_an_import(writable_store, 
     """The Data page's store counts and load history are read again once an import commits: a file that fills
     one missing value shows one more value and one more load (counted here from the store, not from the page)."""
     path = writable_store.path
-    at = open_page(path, monkeypatch, "data")
-    assert not at.exception
+    at = open_section(open_page(path, monkeypatch, "data"), "data_history")  # the load history, opened
     with duckdb.connect(str(path), read_only=True) as con:
         stored = con.execute("SELECT count(value) FROM indicator_value").fetchone()[0]
         loads = con.execute("SELECT count(*) FROM dataset").fetchone()[0]

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from apptest_helpers import EARLIER, catalogue, choose, open_page, shows_demo_banner
+from apptest_helpers import EARLIER, catalogue, choose, counts, html_tables, open_page, open_section, shows_demo_banner
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -48,8 +48,32 @@ def test_coverage_follows_the_chosen_period(demo_store, monkeypatch):
     assert f"Coverage in {EARLIER}" in [subheader.value for subheader in at.subheader]
     values = catalogue(str(demo_store.path)).values
     stored = int(values.loc[values["period"] == EARLIER, "value"].notna().sum())
-    coverage = next(frame.value for frame in at.dataframe if "With values" in frame.value.columns)
+    coverage = counts(next(table for table in html_tables(at) if "With values" in table.columns))
     assert int(coverage["Values"].sum()) == stored
+
+
+def test_closed_sections_draw_no_tables_or_forms_until_opened(demo_store, monkeypatch):
+    """The Data page opens with its coverage and baskets as plain HTML tables and no data grid: the
+    missing-value tables, the load history, the notes, the note form and the basket builder are drawn when
+    their section is opened."""
+    at = open_page(demo_store.path, monkeypatch, "data")
+    assert not at.exception
+    assert [("With values" in t.columns, "Basket" in t.columns) for t in html_tables(at)] == [(1, 0), (0, 1)]
+    assert not at.dataframe and not at.text_input and not at.tabs and not at.multiselect
+    open_section(at, "data_notes")
+    assert [list(frame.value.columns)[:3] for frame in at.dataframe] == [["indicator_id", "authority_code", "period"]]
+    open_section(at, "data_missing")
+    missing = [frame.value for frame in at.dataframe if "Missing values" in frame.value.columns]
+    assert [list(frame.columns) for frame in missing] == [
+        ["Authority", "Missing values"],
+        ["Indicator", "Missing values"],
+    ]
+    open_section(at, "data_history")
+    assert any("loaded_at" in frame.value.columns for frame in at.dataframe)
+    open_section(at, "data_add_note")
+    assert [box.label for box in at.text_input] == ["Note"]
+    open_section(at, "data_basket_builder")
+    assert len(at.tabs) == 4
 
 
 def test_query_param_presets_the_period_on_the_data_page(demo_store, monkeypatch):

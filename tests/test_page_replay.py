@@ -10,7 +10,7 @@ from apptest_helpers import open_page, sidebar_box
 from pages._replay import per_object
 
 GENERATED = re.compile(r'(\n\s*id: "[^"]*"|T_[0-9a-zA-Z_]+|uuid: "[^"]*"|deferred_file_id: "[^"]*")')
-DRAWN = ("dataframe", "table", "arrow_vega_lite_chart")
+DRAWN = ("dataframe", "table", "html", "arrow_vega_lite_chart")
 
 
 def drawn(at) -> list[str]:

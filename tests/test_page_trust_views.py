@@ -13,9 +13,12 @@ from apptest_helpers import (
     LATEST,
     catalogue,
     choose,
+    counts,
     engine,
+    html_tables,
     metrics,
     open_page,
+    open_section,
     overview_figures,
     page_widget,
     position_words,
@@ -172,7 +175,9 @@ def test_stability_table_matches_the_overview_and_lists_every_group(demo_store_p
 
 
 def note_form(at) -> dict:
-    """Return the Data page's "Add a note" widgets by label, plus its Save note button."""
+    """Open the Data page's "Add a note" section and return its widgets by label, plus its Save note button."""
+    if not at.session_state["data_add_note"]:
+        open_section(at, "data_add_note")
     boxes = {box.label: box for box in at.main.selectbox if box.label in ("Indicator", "Authority", "Period")}
     assert set(boxes) == {"Indicator", "Authority", "Period"}, "the note form's selectboxes are missing"
     [text] = [box for box in at.text_input if box.label == "Note"]
@@ -248,10 +253,10 @@ def test_note_for_every_period_can_be_saved(writable_store, monkeypatch):
 
 
 def coverage_table(at) -> pd.DataFrame:
-    """Return the Data page's coverage table, indexed by theme."""
-    tables = [frame.value for frame in at.dataframe if "With values" in frame.value.columns]
+    """Return the Data page's coverage table, indexed by theme, its counts as numbers."""
+    tables = [table for table in html_tables(at) if "With values" in table.columns]
     assert len(tables) == 1, "expected one coverage table on the Data page"
-    return tables[0]
+    return counts(tables[0])
 
 
 def test_demo_coverage_has_no_older_provisional_or_revised_figures(demo_store_path, monkeypatch):

@@ -16,6 +16,7 @@ from apptest_helpers import (
     charts,
     choose,
     engine,
+    html_tables,
     metrics,
     open_page,
     overview_figures,
@@ -69,7 +70,7 @@ def test_page_runs_on_the_public_store(public_store_path, monkeypatch, page):
     else:
         assert f"**Data:** {markdown(label)}. Sources: {markdown(sources)}" in captions
     assert sidebar_box(at, "period").value in cat.period_labels
-    drawn = len(at.get("vega_lite_chart")) + len(at.dataframe) + len(at.table)
+    drawn = len(at.get("vega_lite_chart")) + len(at.dataframe) + len(at.table) + len(html_tables(at))
     if page not in DRAWS_NOTHING_ON_OPEN:
         assert drawn >= 1, f"{page} drew no chart and no table on the public store"
 

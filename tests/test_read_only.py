@@ -184,6 +184,9 @@ def test_read_only_pages_show_no_note_import_or_undo_controls(writable_store, mo
     monkeypatch.setenv(READ_ONLY_VARIABLE, "1")
     at = open_page(writable_store.path, monkeypatch, "data")
     assert not at.exception
+    at.session_state["data_add_note"] = True  # even asked for, the note form is not drawn for a viewer
+    at.run()
+    assert not at.exception
     assert "Save note" not in _labels(at) and not at.text_input
     assert any(ENABLE in info.value for info in at.info)
     assert any(d.label == "Notes (CSV)" for d in at.get("download_button"))  # reading is unchanged

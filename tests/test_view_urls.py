@@ -39,9 +39,10 @@ def reopen(store_path, monkeypatch, page: str, at) -> object:
     return open_page(store_path, monkeypatch, page, query=query)
 
 
-def round_trip(store_path, monkeypatch, page: str, choices: dict, expected_params: dict):
-    """Set the choices, check the URL carries ``expected_params``, and find the same values in a fresh session."""
-    at = open_page(store_path, monkeypatch, page)
+def round_trip(store_path, monkeypatch, page: str, choices: dict, expected_params: dict, query: dict | None = None):
+    """Open the page (at ``query``), set the choices, check the URL carries ``expected_params``, and find the
+    same values in a fresh session."""
+    at = open_page(store_path, monkeypatch, page, query=query)
     assert not at.exception
     set_widgets(at, choices)
     for param, value in expected_params.items():
@@ -75,25 +76,32 @@ ROUND_TRIPS = {
     ),
     # the "better off if funded like" reference
     "funding": lambda cat: ({"funding_reference": OTHER_FOCUS}, {"reference": OTHER_FOCUS}),
-    # theme, replicates, value-for-money theme, similar count and the significance filter
+    # Beyond ranks, one question at a time: theme and replicates; the question chosen and the similar count;
+    # opened at a question by its link: the value-for-money theme, the significance filter
     "beyond_ranks": lambda cat: (
-        {
-            "beyond_theme": LA_CORE,
-            "beyond_replicates": 200,
-            "beyond_vfm_theme": LA_CORE,
-            "beyond_k": 5,
-            "beyond_significant_only": True,
-        },
-        {"theme": LA_CORE, "replicates": "200", "money_theme": LA_CORE, "similar": "5", "significant_only": "1"},
+        {"beyond_theme": LA_CORE, "beyond_replicates": 200},
+        {"theme": LA_CORE, "replicates": "200"},
+    ),
+    "beyond_ranks?section=certainty": lambda cat: (
+        {"beyond_section": "similar", "beyond_k": 5},
+        {"section": "similar", "similar": "5"},
+    ),
+    "beyond_ranks?section=money": lambda cat: ({"beyond_vfm_theme": LA_CORE}, {"money_theme": LA_CORE}),
+    "beyond_ranks?section=significance": lambda cat: (
+        {"beyond_significant_only": True},
+        {"section": "significance", "significant_only": "1"},
     ),
 }
 
 
-@pytest.mark.parametrize("page", list(ROUND_TRIPS))
-def test_page_choices_come_back_from_the_url(demo_store_path, monkeypatch, page):
-    """The page's own choices (ROUND_TRIPS) are written to the URL and come back in a fresh session."""
-    choices, expected_params = ROUND_TRIPS[page](catalogue(str(demo_store_path)))
-    round_trip(demo_store_path, monkeypatch, page, choices, expected_params)
+@pytest.mark.parametrize("view", list(ROUND_TRIPS))
+def test_page_choices_come_back_from_the_url(demo_store_path, monkeypatch, view):
+    """The page's own choices (ROUND_TRIPS, opened at the URL's question when it names one) are written to the
+    URL and come back in a fresh session."""
+    choices, expected_params = ROUND_TRIPS[view](catalogue(str(demo_store_path)))
+    page, _, section = view.partition("?section=")
+    query = {"section": section} if section else None
+    round_trip(demo_store_path, monkeypatch, page, choices, expected_params, query=query)
 
 
 def test_indicator_theme_and_indicator(demo_store_path, monkeypatch):
