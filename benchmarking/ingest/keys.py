@@ -134,17 +134,27 @@ def replaced(cells: pd.Series, changes: Mapping[str, str]) -> pd.Series:
 def repeated_keys(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
     """Return per row whether its key (the ``keys`` columns, a missing cell counting as a value) repeats in
     ``frame``: each column's cells as integer codes, one int64 per row, counted (no hash of strings per row)."""
-    code = np.zeros(len(frame), dtype=np.int64)
-    size = 1
-    for key in keys:
-        codes, labels = cell_codes(frame[key])
-        codes, distinct = codes + 1, len(labels) + 1  # 0 for a missing cell, then one per distinct cell
-        if size * max(distinct, 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
-            return frame.duplicated(keys, keep=False).to_numpy()
-        code = code * distinct + codes
-        size *= max(distinct, 1)
+    combined = combined_codes(frame, keys)
+    if combined is None:  # too many combinations to count
+        return frame.duplicated(keys, keep=False).to_numpy()
+    code, size, _ = combined
     counts = np.bincount(code, minlength=size)
     return counts[code] > 1 if counts.max(initial=0) > 1 else np.zeros(len(frame), dtype=bool)
+
+
+def combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, int, list[pd.Index]] | None:
+    """Return one int64 per row numbering its cells in ``columns`` together (a missing cell is a value: code 0 of
+    its column, then one per distinct cell), how many numbers there can be, and each column's distinct cells;
+    None when there are too many combinations to count (over four per row and a million)."""
+    code, size, labels_of = np.zeros(len(frame), dtype=np.int64), 1, []
+    for column in columns:
+        codes, labels = cell_codes(frame[column])
+        if size * (len(labels) + 1) > 4 * len(frame) + 1_000_000:
+            return None
+        code = code * (len(labels) + 1) + codes + 1
+        size *= len(labels) + 1
+        labels_of.append(labels)
+    return code, size, labels_of
 
 
 def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -158,23 +168,18 @@ def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Return the distinct rows of ``frame`` that have no missing cell, as objects, in no set order: found from each
-    column's integer codes (``cell_codes``), one int64 per row counted, so no row of text is hashed."""
-    code, size, columns = np.zeros(len(frame), dtype=np.int64), 1, []
-    complete = np.ones(len(frame), dtype=bool)
-    for column in frame.columns:
-        codes, labels = cell_codes(frame[column])
-        if size * max(len(labels), 1) > 4 * len(frame) + 1_000_000:  # too many combinations to count
-            return frame.dropna().drop_duplicates().astype(object).reset_index(drop=True)
-        complete &= codes >= 0
-        code = code * max(len(labels), 1) + np.maximum(codes, 0)
-        size *= max(len(labels), 1)
-        columns.append(np.asarray(labels, dtype=object))
-    found = np.flatnonzero(np.bincount(code[complete], minlength=size))
-    cells = {}
-    for name, labels in reversed(list(zip(frame.columns, columns, strict=True))):
-        found, position = np.divmod(found, max(len(labels), 1))
-        cells[name] = labels[position] if len(labels) else np.full(len(position), None, dtype=object)
-    return pd.DataFrame({name: cells[name] for name in frame.columns}, dtype=object)
+    column's integer codes (``combined_codes``), one int64 per row counted, so no row of text is hashed."""
+    combined = combined_codes(frame, list(frame.columns))
+    if combined is None:  # too many combinations to count
+        return frame.dropna().drop_duplicates().astype(object).reset_index(drop=True)
+    code, size, labels_of = combined
+    found = np.flatnonzero(np.bincount(code, minlength=size))
+    cells, complete = {}, np.ones(len(found), dtype=bool)
+    for name, labels in reversed(list(zip(frame.columns, labels_of, strict=True))):
+        found, position = np.divmod(found, len(labels) + 1)
+        complete &= position > 0  # code 0 is a missing cell
+        cells[name] = np.append(np.asarray(labels, dtype=object), None)[position - 1]
+    return pd.DataFrame({name: cells[name][complete] for name in frame.columns}, dtype=object)
 
 
 def held_in(cells: pd.Series, known: Iterable[str]) -> np.ndarray:
