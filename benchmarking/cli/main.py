@@ -11,6 +11,7 @@ undoes the newest import.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sys
 from pathlib import Path
@@ -21,6 +22,8 @@ from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import schema
 
 if TYPE_CHECKING:  # the parser is built without loading DuckDB and pandas
+    import duckdb
+
     from benchmarking.store import Store
 
 
@@ -58,14 +61,45 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from benchmarking.ingest.context import store_context
-    from benchmarking.ingest.layouts import adjust
-    from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
-    from benchmarking.ingest.remembered import choose_mapping
+    from benchmarking.ingest.preview import commit
 
     store = _store(args)
     _require_store(store, args.create)
-    context = store_context(store)
+    with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one read of the store
+        mapped, preview, hashes = _read_and_preview(args, store, con)
+    _print_preview(preview)
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    if preview.blocking or (preview.rejected and not args.skip_rejected):
+        raise ImportValidationError(preview.issues)
+    result = commit(
+        store,
+        mapped,
+        hashes,
+        skip_rejected=args.skip_rejected,
+        dataset_name=args.name,
+        source=args.source,
+        preview=preview,
+    )
+    left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
+    print(
+        f"Imported {result.file_name} into '{result.table}' at {store.path} (import {_newest_id(store)}): "
+        f"{result.added:,} rows added, {result.replaced:,} replaced, {_unchanged(result):,} unchanged "
+        f"of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
+    )
+    return 0
+
+
+def _read_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBPyConnection | None) -> tuple:
+    """Return the files read and mapped (each mapping printed), their preview against the store (read on ``con``,
+    None for a new store) and each file's SHA-256 by name."""
+    from benchmarking.ingest.context import store_context
+    from benchmarking.ingest.layouts import adjust
+    from benchmarking.ingest.preview import map_sources, preview_import, read_source
+    from benchmarking.ingest.remembered import choose_mapping
+
+    context = store_context(store, con)
     sources, issues = [], []
     for path in args.files:
         try:
@@ -93,29 +127,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             origin = f"{origin} and adjusted"
         print(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
     mapped = map_sources(sources, context, mappings)
-    preview = preview_import(store, mapped)
-    _print_preview(preview)
-    if args.dry_run:
-        print("Dry run: nothing was written.")
-        return 0
-    if preview.blocking or (preview.rejected and not args.skip_rejected):
-        raise ImportValidationError(preview.issues)
-    result = commit(
-        store,
-        mapped,
-        {s.name: s.sha256 for s in sources},
-        skip_rejected=args.skip_rejected,
-        dataset_name=args.name,
-        source=args.source,
-        preview=preview,
-    )
-    left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
-    print(
-        f"Imported {result.file_name} into '{result.table}' at {store.path} (import {_newest_id(store)}): "
-        f"{result.added:,} rows added, {result.replaced:,} replaced, {_unchanged(result):,} unchanged "
-        f"of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
-    )
-    return 0
+    return mapped, preview_import(store, mapped, con=con), {source.name: source.sha256 for source in sources}
 
 
 def _require_store(store: Store, create: bool) -> None:

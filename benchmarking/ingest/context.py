@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+import duckdb
 import pandas as pd
 
 from benchmarking.ingest.keys import stored_value_periods
@@ -34,13 +36,14 @@ class StoreContext:
         return replace(self, indicators=merged)
 
 
-def store_context(store: Store | None) -> StoreContext:
-    """Return the store's authorities, indicators and settings (empty for a missing store)."""
+def store_context(store: Store | None, con: duckdb.DuckDBPyConnection | None = None) -> StoreContext:
+    """Return the store's authorities, indicators and settings (empty for a missing store), read on ``con`` when
+    given (a connection the caller reads on again)."""
     if store is None or not store.exists():
         return StoreContext(
             pd.DataFrame({"code": [], "name": []}, dtype=object), pd.DataFrame({"id": [], "name": []}, dtype=object), {}
         )
-    with store.reading() as con:  # one short read, not one connection per table
+    with store.reading() if con is None else contextlib.nullcontext(con) as con:  # one read, not one per table
         authorities = con.execute("SELECT code, name FROM authority ORDER BY name").df()
         indicators = con.execute("SELECT id, name FROM indicator ORDER BY theme, id").df()
         settings = dict(con.execute("SELECT key, value FROM setting").fetchall())

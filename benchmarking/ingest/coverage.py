@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from benchmarking.cells import distinct_cells
 from benchmarking.ingest.keys import cell_codes
 from benchmarking.store import Store, schema
 
@@ -59,7 +60,7 @@ def coverage_effect(
             con.register("incoming_rows", _arrow(incoming[columns]))
             con.register(
                 "incoming_labels",
-                pa.table({group: pa.array(np.asarray(incoming[group].dropna().unique(), dtype=object), pa.string())}),
+                pa.table({group: pa.array(distinct_cells(incoming[group]), pa.string())}),
             )
             try:
                 alone = _after_view(con, table, group, keys, columns, (matched or {}).get(table))

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import ValidationIssue
 from benchmarking.method.periods import (
     financial_years_of,
@@ -79,12 +80,6 @@ def describe_invisible(text: object) -> str:
 
 _SAMPLE = 10_000
 """Cells looked at to tell a column of few distinct cells (codes, ids, periods) from one of figures."""
-
-
-def is_encoded(cells: pd.Series) -> bool:
-    """Return True when ``cells`` are encoded text: each distinct cell once (a pandas Categorical of text) and a
-    code per row, as ``reading.read_file(encoded=True)`` reads a column of few distinct cells."""
-    return isinstance(cells.dtype, pd.CategoricalDtype) and cells.cat.categories.inferred_type in ("string", "empty")
 
 
 def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -206,7 +201,7 @@ def canonical_ids(cells: pd.Series, known: Iterable[str], distinct: Iterable | N
 def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool, distinct: Iterable | None) -> pd.Series:
     stored = {str(k).casefold(): str(k) for k in known if isinstance(k, str)}
     changes: dict[str, str] = {}
-    for cell in cells.dropna().unique() if distinct is None else distinct:
+    for cell in distinct_cells(cells) if distinct is None else distinct:
         text = str(cell)
         fixed = stored.get(text.casefold())
         if fixed is None and upper_ons and ONS_CODE.match(text):
@@ -237,7 +232,7 @@ def canonical_periods(
     if "period" not in frame or frame.empty:
         return frame, []
     labels = stripped(frame["period"])
-    distinct = labels.dropna().unique()
+    distinct = distinct_cells(labels)
     split = {label: split_status(label) for label in distinct}
     marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
     marked = {label: status for label, status in marked.items() if status}
@@ -299,4 +294,4 @@ def canonical_periods(
 
 def _per_label(labels: pd.Series, rule) -> dict:
     """Return ``rule(label)`` for each distinct label (a handful), to map over many rows."""
-    return {label: rule(label) for label in labels.dropna().unique()}
+    return {label: rule(label) for label in distinct_cells(labels)}

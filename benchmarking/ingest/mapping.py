@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from benchmarking.cells import distinct_cells
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
@@ -236,7 +237,7 @@ def _constant_label(text: str, n: int) -> pd.Categorical:
 
 def _resolve_names(result: pd.DataFrame, context: StoreContext) -> tuple[pd.DataFrame, dict, list]:
     text = stripped(result.pop(AUTHORITY_NAME))
-    resolved, unresolved = resolve_authorities(text.dropna().unique(), context.authorities)
+    resolved, unresolved = resolve_authorities(distinct_cells(text), context.authorities)
     codes = replaced(text, resolved)  # unresolved names stay, to be reported at their rows
     result.insert(0, "authority_code", codes)
     renamed = {name: code for name, code in resolved.items() if name != code}
@@ -246,7 +247,7 @@ def _resolve_names(result: pd.DataFrame, context: StoreContext) -> tuple[pd.Data
 def _resolve_codes(codes: pd.Series, context: StoreContext) -> tuple[pd.Series, list[str]]:
     """Return codes in the store's spelling (any case; a name in a code column also resolves), and unknown ones."""
     text = stripped(codes)
-    resolved, unresolved = resolve_authorities(text.dropna().unique(), context.authorities)
+    resolved, unresolved = resolve_authorities(distinct_cells(text), context.authorities)
     return replaced(text, resolved), unresolved
 
 
@@ -257,7 +258,7 @@ def _resolve_indicators(ids: pd.Series, context: StoreContext) -> pd.Series:
     text = stripped(ids)
     fixed = {
         cell: lookup[indicator_key(cell)]
-        for cell in text.dropna().unique()
+        for cell in distinct_cells(text)
         if cell not in known and indicator_key(cell) in lookup
     }
     return replaced(text, fixed)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,8 +61,10 @@ class SourceFile:
 def read_source(path: Path | str, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
     """Return a file on disk read for mapping (headers as published)."""
     path = Path(path)
-    frame = read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
-    return SourceFile(path.name, frame, path.stat().st_size, file_sha256(path), sheet)
+    with ThreadPoolExecutor(1) as hashing:  # hashlib lets go of the interpreter: the hash costs no time beside the read
+        sha256 = hashing.submit(file_sha256, path)
+        frame = read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
+        return SourceFile(path.name, frame, path.stat().st_size, sha256.result(), sheet)
 
 
 def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
@@ -210,16 +213,20 @@ def preview_import(
     store: Store,
     items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
     progress: Progress | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Preview:
     """Return what importing ``items`` would do; nothing is written.
 
     ``items`` are ``(table, frame, file_name)`` tuples (as adapters return them) or
-    ``MappedFile`` objects (whose unresolved authority names are reported too).
+    ``MappedFile`` objects (whose unresolved authority names are reported too). ``con``, when given, is a
+    read connection to ``store`` that the caller opened (the command line reads the store once).
     """
     report = progress or (lambda fraction, text: None)
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
+    if con is not None:
+        return _previewed(store, items, unresolved, report, con)
     with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
         return _previewed(store, items, unresolved, report, con)
 

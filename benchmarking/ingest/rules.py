@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from benchmarking.cells import distinct_cells
 from benchmarking.errors import BadPeriodError, ValidationIssue
 from benchmarking.ingest.keys import (
     CONTROL,
@@ -199,7 +200,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
     if table == "indicator_value":
         marked = {}
         if "period" in out:
-            marked = {label: _status_from_label(label) for label in out["period"].dropna().unique()}
+            marked = {label: _status_from_label(label) for label in distinct_cells(out["period"])}
             marked = {label: status for label, status in marked.items() if status}
         if "status" not in out and not marked:  # the usual values file: every figure is final
             out["status"] = same_text("final", out.index)
@@ -223,7 +224,7 @@ def _status_from_label(label: object) -> str | None:
 
 def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = frozenset()) -> None:
     """Flag rows whose period label cannot be read or lies in the future; ``allowed`` labels pass (returns None)."""
-    labels = [label for label in out["period"].dropna().unique() if label not in allowed]
+    labels = [label for label in distinct_cells(out["period"]) if label not in allowed]
     problems: dict[str, str] = {}
     for label in labels:  # unique labels only: a handful per file
         try:
@@ -249,7 +250,7 @@ def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: se
         if not (pd.api.types.is_object_dtype(cells) or pd.api.types.is_string_dtype(cells) or is_encoded(cells)):
             continue
         pattern = INVISIBLE if column in strict else CONTROL
-        distinct[column] = cells.dropna().unique()
+        distinct[column] = distinct_cells(cells)
         bad = [cell for cell in distinct[column] if pattern.search(str(cell))]  # few distinct cells
         if not bad:
             continue

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from benchmarking.cells import distinct_cells
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.keys import is_encoded, plain_text, stripped
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
@@ -214,7 +215,8 @@ def check(
 
 def period_rows(labels: Iterable[str]) -> pd.DataFrame:
     """Return period table rows (label, start_date) for the given labels."""
-    unique = sorted(label for label in pd.Series(labels).dropna().unique() if isinstance(label, str))
+    cells = labels if isinstance(labels, pd.Series) else pd.Series(list(labels), dtype=object)
+    unique = sorted(label for label in distinct_cells(cells) if isinstance(label, str))
     return pd.DataFrame({"label": unique, "start_date": [period_start(label) for label in unique]})
 
 
@@ -286,7 +288,7 @@ def check_batch(
         if "period" in rows
     ]
     if labels:
-        changes["period"] = period_rows(pd.concat(labels, ignore_index=True))
+        changes["period"] = period_rows(labels[0] if len(labels) == 1 else pd.concat(labels, ignore_index=True))
     blocking = any(outcome.blocking for _, _, outcome in outcomes)
     for table, frames in tables.items():
         rows = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

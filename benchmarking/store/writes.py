@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from benchmarking.cells import distinct_cells
 from benchmarking.store import schema
 
 UNDO_PREFIX = "undo_"
@@ -196,7 +197,7 @@ def _nothing_stored(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFr
         return True
     if "period" not in keys or "period" not in frame:
         return False
-    labels = [str(label) for label in frame["period"].dropna().unique()]  # a few labels
+    labels = [str(label) for label in distinct_cells(frame["period"])]  # a few labels
     return (
         len(labels) <= 1_000
         and not con.execute(
@@ -338,7 +339,7 @@ def missing_references(con: duckdb.DuckDBPyConnection, changes: dict[str, pd.Dat
         for column, (target, key) in references.items():
             if column not in frame.columns:
                 continue
-            wanted = pd.DataFrame({"ref": pd.Series(frame[column].dropna().unique(), dtype=object)})
+            wanted = pd.DataFrame({"ref": pd.Series(distinct_cells(frame[column]), dtype=object)})
             wanted = wanted[wanted["ref"] != "*"]
             if wanted.empty:
                 continue
