@@ -84,7 +84,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     print(
-        f"Imported {result.file_name} into '{result.table}' at {store.path} (import {_newest_id(store)}): "
+        f"Imported {result.file_name} into '{result.table}' at {store.path} (import {result.load_id}): "
         f"{result.added:,} rows added, {result.replaced:,} replaced, {_unchanged(result):,} unchanged "
         f"of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
     )
@@ -137,11 +137,6 @@ def _require_store(store: Store, create: bool) -> None:
         raise BenchmarkingError(
             f"no store at {store.path}: check the --db path, or add --create to start a new store there"
         )
-
-
-def _newest_id(store: Store) -> int:
-    """Return the id of the newest load (the import just written)."""
-    return int(store.datasets()["id"].iloc[0])
 
 
 def _unchanged(result) -> int:

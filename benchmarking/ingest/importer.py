@@ -110,6 +110,7 @@ def import_frames(
         counts,
         rejected=batch.rejected if skip_rejected else 0,
         issues=batch.issues if skip_rejected else [],
+        load_id=counts.load_id,
     )
 
 

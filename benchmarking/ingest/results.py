@@ -33,6 +33,8 @@ class ImportResult:
     """Rows left out because they failed a check (only with ``skip_rejected``)."""
     issues: list[ValidationIssue] = field(default_factory=list)
     """Why those rows were left out."""
+    load_id: int | None = None
+    """The id of the load written (its row in the load history, which an undo names)."""
 
     @property
     def added(self) -> int:

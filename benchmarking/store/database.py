@@ -262,8 +262,9 @@ class Store:
         *,
         check: Callable[[duckdb.DuckDBPyConnection], Mapping[str, pd.DataFrame]] | None = None,
         replacing: Mapping[str, pd.DataFrame] | None = None,
-    ) -> dict[str, dict[str, int]]:
-        """Merge each table's rows by key in one transaction; return added/replaced counts per table.
+    ) -> writes.Written:
+        """Merge each table's rows by key in one transaction; return added/replaced counts per table (and the load's
+        id, ``Written.load_id``).
 
         ``dataset`` describes the load for the ``dataset`` table (name, source, kind,
         loaded_by, file_name, file_sha256). Replaced rows (and remembered settings) are
@@ -288,8 +289,8 @@ class Store:
         settings: Mapping[str, str] | None,
         check: Callable[[duckdb.DuckDBPyConnection], Mapping[str, pd.DataFrame]] | None,
         replacing: Mapping[str, pd.DataFrame] | None,
-    ) -> dict[str, dict[str, int]]:
-        """Return the added/replaced counts of ``write``, done as one transaction on ``con``."""
+    ) -> writes.Written:
+        """Return the added/replaced counts of ``write`` and the load's id, done as one transaction on ``con``."""
         counts: dict[str, dict[str, int]] = {}
         with transaction(con, self.path):
             if check is not None:
@@ -334,7 +335,7 @@ class Store:
                 "UPDATE dataset SET rows_added = ?, rows_replaced = ? WHERE id = ?",
                 [sum(c["added"] for c in rows), sum(c["replaced"] for c in rows), dataset_id],
             )
-        return counts
+        return writes.Written(counts, dataset_id)
 
     def undo_last_import(self, dataset_id: int | None = None) -> dict[str, object] | None:
         """Undo the newest load: delete the rows it added, restore the rows (and settings) it replaced.

@@ -94,6 +94,15 @@ def table_keys(table: str) -> tuple[str, ...]:
     return SETTING_KEYS if table == "setting" else schema.KEYS[table]
 
 
+class Written(dict):
+    """What one ``Store.write`` did: added/replaced counts per table (a dict of them), and ``load_id``, the id of
+    the load it wrote (its ``dataset`` row, which an undo names)."""
+
+    def __init__(self, counts: dict[str, dict[str, int]], load_id: int):
+        super().__init__(counts)
+        self.load_id = load_id
+
+
 @dataclass
 class Plan:
     """What writing rows into a table would do: how many rows are added, replaced or unchanged, and per column.
