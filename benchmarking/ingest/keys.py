@@ -146,7 +146,9 @@ def combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
         codes, labels = cell_codes(frame[column])
         if size * (len(labels) + 1) > 4 * len(frame) + 1_000_000:
             return None
-        code = code * (len(labels) + 1) + codes + 1
+        code *= len(labels) + 1  # in place: no array of millions made per column
+        code += codes
+        code += 1
         size *= len(labels) + 1
         labels_of.append(labels)
     return code, size, labels_of
@@ -180,8 +182,10 @@ def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
 def held_in(cells: pd.Series, known: Iterable[str]) -> np.ndarray:
     """Return per cell whether it is one of ``known`` (a missing cell is not); encoded text is looked up per label."""
     if is_encoded(cells):
-        labels = np.append(cells.cat.categories.isin(list(known)), False)  # a missing cell's code -1 is the last
-        return labels[cells.cat.codes.to_numpy()]
+        known = known if isinstance(known, set | frozenset) else set(known)
+        labels = cells.cat.categories  # a few labels, each looked up once (pandas' isin hashes them all again)
+        found = np.fromiter((label in known for label in labels), dtype=bool, count=len(labels))
+        return np.append(found, False)[cells.cat.codes.to_numpy()]  # a missing cell's code -1 is the last
     return cells.isin(known).to_numpy(dtype=bool) & cells.notna().to_numpy()
 
 
