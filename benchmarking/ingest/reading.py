@@ -2,7 +2,7 @@
 
 Every refusal names the file and says what to do: a file over the size limit, an empty
 file, text that is not UTF-8, a workbook with merged cells or formulas without a saved
-result, a header with blank or repeated names. Also the SHA-256 recorded with each import.
+result (`workbooks`), a header with blank or repeated names. Also the SHA-256 recorded with each import.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ import hashlib
 import io
 import re
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from xml.etree import ElementTree
 
 import pandas as pd
 import pyarrow as pa
@@ -28,12 +26,11 @@ from benchmarking.errors import BenchmarkingError, ImportValidationError, Valida
 from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by the upload page)
     MAX_COLUMNS,
     MAX_FILE_BYTES,
-    MAX_ROWS,
     check_parquet_shape,
-    check_shape,
     check_size,
-    dimension,
+    single_issue,
 )
+from benchmarking.ingest.workbooks import read_xlsx, sheet_names
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -64,39 +61,39 @@ def read_file(
     size = path.stat().st_size
     check_size(name, size)
     if size == 0:
-        raise _single_issue(name, "the file is empty (0 bytes): choose the file that holds the data")
+        raise single_issue(name, "the file is empty (0 bytes): choose the file that holds the data")
     suffix = path.suffix.lower()
     kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
     try:
         if suffix in (".csv", ".txt"):
             frame = _read_csv(path, progress, encoded)
         elif suffix in (".xlsx", ".xlsm"):
-            frame = _read_xlsx(path, sheet)
+            frame = read_xlsx(path, sheet)
         elif suffix == ".parquet":
             check_parquet_shape(path)
             frame = pd.read_parquet(path)
         else:
-            raise _single_issue(name, f"unsupported file type '{suffix or 'none'}': use .csv, .xlsx or .parquet")
+            raise single_issue(name, f"unsupported file type '{suffix or 'none'}': use .csv, .xlsx or .parquet")
     except BenchmarkingError:
         raise
     except UnicodeDecodeError as error:
-        raise _single_issue(name, _NOT_UTF8.format(detail=f"{error.reason} at byte {error.start:,}")) from error
+        raise single_issue(name, _NOT_UTF8.format(detail=f"{error.reason} at byte {error.start:,}")) from error
     except Exception as error:
         text = str(error)
         if "utf8" in text.lower().replace("-", ""):
-            raise _single_issue(name, _NOT_UTF8.format(detail=text[:120])) from error
+            raise single_issue(name, _NOT_UTF8.format(detail=text[:120])) from error
         hint = {
             "Parquet": "is the file complete (not truncated) and really Parquet?",
             "Excel": "is it really an .xlsx workbook? Open it in Excel and save it as .xlsx",
             "CSV": "check that every row has as many cells as the header",
         }[kind]
-        raise _single_issue(
+        raise single_issue(
             name,
             f"cannot be read as {'an' if kind == 'Excel' else 'a'} {kind} file ({hint}): "
             f"{type(error).__name__}: {text[:300]}",
         ) from error
     if frame.shape[1] > MAX_COLUMNS:
-        raise _single_issue(
+        raise single_issue(
             name,
             f"the file has {frame.shape[1]:,} columns, over the limit of {MAX_COLUMNS}: "
             "is it a long or wide table of values? Remove the columns you do not import",
@@ -232,140 +229,6 @@ def _read_csv_in_blocks(
     return frame
 
 
-def _read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    """Read one sheet as text; refuse merged cells and formulas that have no saved result."""
-    name = path.name
-    sheets = _xlsx_sheet_parts(path)
-    if sheet is None or sheet == 0:
-        sheet = next(iter(sheets))
-    elif isinstance(sheet, int):
-        if not 0 <= sheet < len(sheets):
-            raise _single_issue(name, f"the workbook has {len(sheets)} sheet(s), no sheet number {sheet + 1}")
-        sheet = list(sheets)[sheet]
-    if sheet not in sheets:
-        raise _single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are {', '.join(map(repr, sheets))}")
-    errors = _inspect_sheet(path, sheet, sheets[sheet])
-    # openpyxl reads the values Excel cached for formulas, never the formula text. Cells are
-    # read as written: '#N/A' typed as text stays text, refused like the same text in a CSV.
-    cells = pd.read_excel(
-        path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None, keep_default_na=False, na_values=[]
-    )
-    if cells.empty:
-        raise _single_issue(name, f"sheet {sheet!r} is empty: choose the sheet that holds the data")
-    header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]]
-    if errors:
-        raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
-    frame = cells.iloc[1:].reset_index(drop=True)
-    frame.columns = header
-    return frame
-
-
-def _error_issue(file_name: str, ref: str, text: str, header: list[str]) -> ValidationIssue:
-    """Return the issue for a cell holding a spreadsheet error (``#DIV/0!``), at its row and column."""
-    letters, digits = re.match(r"([A-Z]*)(\d*)", ref).groups()
-    position = 0
-    for letter in letters:
-        position = position * 26 + ord(letter) - ord("A") + 1
-    column = header[position - 1] if 0 < position <= len(header) and header[position - 1] else f"column {letters}"
-    return ValidationIssue(
-        file_name,
-        int(digits) if digits else None,
-        column,
-        f"cell {ref} holds the spreadsheet error {text!r}, not a value: correct the formula, or clear the cell "
-        "if no value was published",
-    )
-
-
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-def sheet_names(path: Path | str) -> list[str]:
-    """Return the sheet names of an XLSX workbook; raise a clear error if it is not one."""
-    return list(_xlsx_sheet_parts(Path(path)))
-
-
-def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
-    """Return sheet name -> its part (file) inside the workbook's zip archive."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
-        raise _single_issue(
-            path.name,
-            "cannot be read as an Excel file (is it really an .xlsx workbook? Open it in "
-            f"Excel and save it as .xlsx): {type(error).__name__}: {error}",
-        ) from error
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
-    parts = {}
-    for sheet in workbook.iter(f"{_SHEET_NS}sheet"):
-        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
-        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    if not parts:
-        raise _single_issue(path.name, "the workbook has no sheets")
-    return parts
-
-
-def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
-    """Return the cells holding a spreadsheet error (reference, text such as ``#DIV/0!``).
-
-    Raise when the sheet has merged cells, formulas without a saved (cached) result, or
-    more rows or cells than the limits (from its declared dimension, else as rows are met).
-    """
-    merged: list[str] = []
-    uncached: list[str] = []
-    errors: list[tuple[str, str]] = []
-    rows = columns = 0
-    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
-        for _, element in ElementTree.iterparse(stream):
-            if element.tag == f"{_SHEET_NS}dimension":
-                rows, columns = dimension(element.get("ref", ""))
-                check_shape(path.name, rows, columns, f"sheet {sheet!r}")
-            elif element.tag == f"{_SHEET_NS}c":
-                if element.get("t") == "e":
-                    errors.append((element.get("r", "?"), element.findtext(f"{_SHEET_NS}v") or "#ERROR"))
-                formula = element.find(f"{_SHEET_NS}f")
-                if formula is not None and element.get("t") != "str":
-                    value = element.find(f"{_SHEET_NS}v")
-                    if value is None or not (value.text or "").strip():
-                        uncached.append(element.get("r", "?"))
-                element.clear()
-            elif element.tag == f"{_SHEET_NS}mergeCell":
-                merged.append(element.get("ref", "?"))
-            elif element.tag == f"{_SHEET_NS}row":
-                rows_met = int(element.get("r") or 0)
-                if rows_met > MAX_ROWS:
-                    check_shape(path.name, rows_met, columns, f"sheet {sheet!r}")
-                element.clear()
-    issues = []
-    if merged:
-        issues.append(
-            ValidationIssue(
-                path.name,
-                None,
-                None,
-                f"sheet {sheet!r} has merged cells ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
-                "a merged cell keeps its value in its first cell only, so the other rows would be empty; "
-                "unmerge them and fill in every cell",
-            )
-        )
-    if uncached:
-        issues.append(
-            ValidationIssue(
-                path.name,
-                None,
-                None,
-                f"sheet {sheet!r} has formulas with no saved result (cells {', '.join(uncached[:5])}"
-                f"{', ...' if len(uncached) > 5 else ''}): the file was written by a program that does "
-                "not calculate formulas; open it in Excel or LibreOffice and save it, then import again",
-            )
-        )
-    if issues:
-        raise ImportValidationError(issues)
-    return errors
-
-
 @contextlib.contextmanager
 def uploaded_file(file_name: str, data: bytes) -> Iterator[Path]:
     """Yield a temporary path holding ``data`` under the upload's own file name."""
@@ -394,10 +257,6 @@ def upload_sheet_names(file_name: str, data: bytes) -> list[str]:
     """Return the sheet names of an uploaded XLSX workbook."""
     with uploaded_file(file_name, data) as path:
         return sheet_names(path)
-
-
-def _single_issue(file_name: str, message: str, column: str | None = None) -> ImportValidationError:
-    return ImportValidationError([ValidationIssue(file_name, None, column, message)])
 
 
 def file_sha256(path: Path | str) -> str:

@@ -1,0 +1,150 @@
+"""Reading XLSX workbooks as text: one sheet's cells, its name or number checked, and the refusals a
+workbook needs (merged cells, formulas with no saved result, spreadsheet errors in cells, too many cells).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pandas as pd
+
+from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.ingest.limits import MAX_ROWS, check_shape, dimension, single_issue
+
+
+def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Return one sheet's cells as text (the first row is the header); refuse merged cells and formulas with no saved
+    result, and name the cells that hold a spreadsheet error."""
+    name = path.name
+    sheets = _xlsx_sheet_parts(path)
+    if sheet is None or sheet == 0:
+        sheet = next(iter(sheets))
+    elif isinstance(sheet, int):
+        if not 0 <= sheet < len(sheets):
+            raise single_issue(name, f"the workbook has {len(sheets)} sheet(s), no sheet number {sheet + 1}")
+        sheet = list(sheets)[sheet]
+    if sheet not in sheets:
+        raise single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are {', '.join(map(repr, sheets))}")
+    errors = _inspect_sheet(path, sheet, sheets[sheet])
+    # openpyxl reads the values Excel cached for formulas, never the formula text. Cells are
+    # read as written: '#N/A' typed as text stays text, refused like the same text in a CSV.
+    cells = pd.read_excel(
+        path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None, keep_default_na=False, na_values=[]
+    )
+    if cells.empty:
+        raise single_issue(name, f"sheet {sheet!r} is empty: choose the sheet that holds the data")
+    header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]]
+    if errors:
+        raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
+    frame = cells.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    return frame
+
+
+def _error_issue(file_name: str, ref: str, text: str, header: list[str]) -> ValidationIssue:
+    """Return the issue for a cell holding a spreadsheet error (``#DIV/0!``), at its row and column."""
+    letters, digits = re.match(r"([A-Z]*)(\d*)", ref).groups()
+    position = 0
+    for letter in letters:
+        position = position * 26 + ord(letter) - ord("A") + 1
+    column = header[position - 1] if 0 < position <= len(header) and header[position - 1] else f"column {letters}"
+    return ValidationIssue(
+        file_name,
+        int(digits) if digits else None,
+        column,
+        f"cell {ref} holds the spreadsheet error {text!r}, not a value: correct the formula, or clear the cell "
+        "if no value was published",
+    )
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def sheet_names(path: Path | str) -> list[str]:
+    """Return the sheet names of an XLSX workbook; raise a clear error if it is not one."""
+    return list(_xlsx_sheet_parts(Path(path)))
+
+
+def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
+    """Return sheet name -> its part (file) inside the workbook's zip archive."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as error:
+        raise single_issue(
+            path.name,
+            "cannot be read as an Excel file (is it really an .xlsx workbook? Open it in "
+            f"Excel and save it as .xlsx): {type(error).__name__}: {error}",
+        ) from error
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    parts = {}
+    for sheet in workbook.iter(f"{_SHEET_NS}sheet"):
+        target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+        parts[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    if not parts:
+        raise single_issue(path.name, "the workbook has no sheets")
+    return parts
+
+
+def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
+    """Return the cells holding a spreadsheet error (reference, text such as ``#DIV/0!``).
+
+    Raise when the sheet has merged cells, formulas without a saved (cached) result, or
+    more rows or cells than the limits (from its declared dimension, else as rows are met).
+    """
+    merged: list[str] = []
+    uncached: list[str] = []
+    errors: list[tuple[str, str]] = []
+    rows = columns = 0
+    with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        for _, element in ElementTree.iterparse(stream):
+            if element.tag == f"{_SHEET_NS}dimension":
+                rows, columns = dimension(element.get("ref", ""))
+                check_shape(path.name, rows, columns, f"sheet {sheet!r}")
+            elif element.tag == f"{_SHEET_NS}c":
+                if element.get("t") == "e":
+                    errors.append((element.get("r", "?"), element.findtext(f"{_SHEET_NS}v") or "#ERROR"))
+                formula = element.find(f"{_SHEET_NS}f")
+                if formula is not None and element.get("t") != "str":
+                    value = element.find(f"{_SHEET_NS}v")
+                    if value is None or not (value.text or "").strip():
+                        uncached.append(element.get("r", "?"))
+                element.clear()
+            elif element.tag == f"{_SHEET_NS}mergeCell":
+                merged.append(element.get("ref", "?"))
+            elif element.tag == f"{_SHEET_NS}row":
+                rows_met = int(element.get("r") or 0)
+                if rows_met > MAX_ROWS:
+                    check_shape(path.name, rows_met, columns, f"sheet {sheet!r}")
+                element.clear()
+    issues = []
+    if merged:
+        issues.append(
+            ValidationIssue(
+                path.name,
+                None,
+                None,
+                f"sheet {sheet!r} has merged cells ({', '.join(merged[:5])}{', ...' if len(merged) > 5 else ''}): "
+                "a merged cell keeps its value in its first cell only, so the other rows would be empty; "
+                "unmerge them and fill in every cell",
+            )
+        )
+    if uncached:
+        issues.append(
+            ValidationIssue(
+                path.name,
+                None,
+                None,
+                f"sheet {sheet!r} has formulas with no saved result (cells {', '.join(uncached[:5])}"
+                f"{', ...' if len(uncached) > 5 else ''}): the file was written by a program that does "
+                "not calculate formulas; open it in Excel or LibreOffice and save it, then import again",
+            )
+        )
+    if issues:
+        raise ImportValidationError(issues)
+    return errors
