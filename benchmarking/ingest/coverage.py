@@ -57,13 +57,12 @@ def coverage_effect(
             else:
                 keys, measure = [c for c in ("authority_code", "period", "service", "edition") if c in incoming], None
             columns = [c for c in stored if c in incoming.columns]
-            con.register("incoming_rows", _arrow(incoming[columns]))
             con.register(
                 "incoming_labels",
                 pa.table({group: pa.array(distinct_cells(incoming[group]), pa.string())}),
             )
             try:
-                alone = _after_view(con, table, group, keys, columns, (matched or {}).get(table))
+                alone = _after_view(con, table, group, keys, incoming[columns], (matched or {}).get(table))
                 held = f"{measure} IS NOT NULL" if measure in columns else "TRUE"
                 values, valued = table == "indicator_value", "value IS NOT NULL" if "value" in columns else "FALSE"
                 before = _counted(con, "coverage_before", group, "value IS NOT NULL" if values else None, held)
@@ -117,14 +116,15 @@ def _arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _after_view(
-    con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], columns: list[str], matched: int | None
+    con: duckdb.DuckDBPyConnection, table: str, group: str, keys: list[str], incoming: pd.DataFrame, matched: int | None
 ) -> bool:
     """Name the stored rows of the touched periods (``coverage_before``; the periods are ``incoming_labels``, the
     file's distinct labels) and those rows once the import is written (``coverage_after``: the stored rows the
-    import does not replace, and the incoming rows); both are views, counted once each (``_counted``), so no row
-    is copied. ``matched`` incoming rows have a stored key: when they are as many as the stored rows of these
-    periods, the import replaces every one of them (keys are unique on both sides). Returns True when
-    ``coverage_after`` is the incoming rows alone."""
+    import does not replace, and the ``incoming`` rows); both are views, counted once each (``_counted``), so no
+    row is copied. ``matched`` incoming rows have a stored key: when they are as many as the stored rows of these
+    periods, the import replaces every one of them (keys are unique on both sides). Returns True, and names no
+    ``coverage_after``, when it would be the incoming rows alone (counted from their codes: they are not staged)."""
+    columns = list(incoming.columns)
     shared = ", ".join(columns)
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW coverage_before AS SELECT {shared} FROM {table} "
@@ -135,10 +135,11 @@ def _after_view(
         f"SELECT {', '.join(f'b.{c}' for c in columns)} FROM coverage_before b ANTI JOIN incoming_rows i ON {match} "
         "UNION ALL "
     )
-    if con.execute("SELECT count(*) FROM coverage_before").fetchone()[0] in (0, matched):
-        kept = ""  # nothing stored in these periods (a fresh load), or all of it replaced: no join needed
+    if con.execute("SELECT count(*) FROM coverage_before").fetchall()[0][0] in (0, matched):
+        return True  # nothing stored in these periods (a fresh load), or all of it replaced: no join needed
+    con.register("incoming_rows", _arrow(incoming))
     con.execute(f"CREATE OR REPLACE TEMP VIEW coverage_after AS {kept}SELECT {shared} FROM incoming_rows")
-    return not kept
+    return False
 
 
 def _counted(con: duckdb.DuckDBPyConnection, rows: str, group: str, value_held: str | None, held: str) -> dict:
