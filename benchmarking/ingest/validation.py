@@ -54,21 +54,22 @@ def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         cells = None
-    numbers = _clean_numbers(cells) if cells is not None else None
-    if numbers is None:
-        numbers = pd.to_numeric(text, errors="coerce")
+    clean = _clean_numbers(cells) if cells is not None else None
+    numbers = clean[0] if clean is not None else pd.to_numeric(text, errors="coerce")
     return pd.Series(numbers, index=raw.index, dtype="float64")
 
 
-def _clean_numbers(cells: pa.Array | pa.ChunkedArray) -> np.ndarray | None:
-    """Return text cells as float64 (NaN for an empty cell) when every one is a number or empty; else None.
+def _clean_numbers(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return text cells as float64 (NaN for an empty cell) and which cells are empty, when every one is a number
+    or empty; else None.
 
     Arrow's C++ cast reads such a column in one pass. It refuses a cell with a space around it, so a column it
     reads needs no trimming (``check`` reads a file's number column so before trimming it cell by cell).
     """
     try:
-        cells = pc.if_else(pc.equal(cells, ""), pa.scalar(None, cells.type), cells)
-        return pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+        empty = pc.equal(cells, "")
+        numbers = pc.cast(pc.if_else(empty, pa.scalar(None, cells.type), cells), pa.float64())
+        return numbers.to_numpy(zero_copy_only=False), empty.to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
 
@@ -136,7 +137,7 @@ def check(
             cells = pa.chunked_array(raw.array._pa_array)
             clean = _clean_numbers(cells) if not cells.null_count else None
         if clean is not None:
-            text, empty = raw, raw.eq("")
+            text, empty = raw, pd.Series(clean[1], index=raw.index)
         elif kind in ("float", "int") and pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
             text = None  # a typed column (Parquet) needs no text parsing
             empty = raw.isna()
@@ -148,7 +149,7 @@ def check(
         if kind in ("text", "period"):
             out[column] = text.where(~empty, None)
         elif kind in ("float", "int"):
-            numbers = pd.Series(clean, index=raw.index) if clean is not None else _to_float(raw, text)
+            numbers = pd.Series(clean[0], index=raw.index) if clean is not None else _to_float(raw, text)
             bad = numbers.isna() & ~empty
             if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
                 bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
