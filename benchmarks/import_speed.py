@@ -21,8 +21,12 @@ reference on the same file in the same run (``CREATE TABLE t AS SELECT * FROM
 read_csv('values.csv')`` into a fresh database file). Prints both, their ratio and the
 child's peak memory.
 
+With ``--steps`` the national fresh load is run once more under cProfile (a child process) and its time is
+printed by step: start-up and imports, reading the file, mapping, the checks, the plan, coverage, the write.
+cProfile slows Python code more than C, so the steps say where the time goes, not what each costs alone.
+
 Run: ``.venv/bin/python benchmarks/import_speed.py`` (``--real-only`` skips the synthetic part,
-``--national-only`` runs the national comparison alone)
+``--national-only`` runs the national comparison alone, ``--steps`` adds the breakdown)
 """
 
 from __future__ import annotations
@@ -240,6 +244,39 @@ def national(folder: Path) -> None:
         print("    " + output.strip().splitlines()[-1][:160])
     seconds, peak, _, cpu = cli(store, "undo")
     print(f"  {'undo of the replace':30s} {seconds:6.1f} s wall, {cpu:5.1f} s CPU (peak RSS {peak:,.0f} MB)")
+    if "--steps" in sys.argv:
+        cli(store, "undo")  # the values gone again: the profiled import is a fresh load
+        steps(folder, store, paths["indicator_value"])
+
+
+STEPS = {
+    "read the file (and its SHA-256)": "preview.py:read_source",
+    "map columns to store rows": "preview.py:map_sources",
+    "check the rows": "validation.py:check_batch",
+    "plan: added, replaced, unchanged": "writes.py:plan",
+    "coverage before and after": "coverage.py:coverage_effect",
+    "write (one transaction)": "database.py:write",
+    "  of which the rows' INSERT/UPDATE": "writes.py:upsert",
+}
+"""Step -> the function (file:name) whose cumulative time is the step's."""
+
+
+def steps(folder: Path, store: Path, values: Path) -> None:
+    """Print where one fresh CLI import of ``values`` spends its time, by step (cProfile in a child process)."""
+    import pstats
+
+    profile = folder / "import.prof"
+    arguments = ["-m", "benchmarking", "--db", str(store), "import", str(values), "--table", "indicator_value"]
+    seconds, _, _, cpu = timed_child([sys.executable, "-m", "cProfile", "-o", str(profile), *arguments])
+    stats = pstats.Stats(str(profile)).stats
+    total = max(entry[3] for entry in stats.values())
+    imports = sum(entry[3] for (path, _, name), entry in stats.items() if name == "_find_and_load")
+    print(f"  where a fresh load's time goes (cProfile: {seconds:.1f} s wall, {cpu:.1f} s CPU; {total:.2f} s profiled)")
+    print(f"    {'Python imports (pandas, DuckDB, ...)':36s} {imports:5.2f} s")
+    for label, where in STEPS.items():
+        file_name, function = where.split(":")
+        spent = sum(e[3] for (path, _, name), e in stats.items() if name == function and path.endswith(file_name))
+        print(f"    {label:36s} {spent:5.2f} s")
 
 
 def main() -> None:
