@@ -140,6 +140,8 @@ def test_a_counted_plan_agrees_with_the_plan_made_per_row(writable_store):
     counted = writable_store.plan_changes("indicator_value", rows)
     assert [counted.count(o) for o in ("added", "replaced", "unchanged")] == [1, 1, 1]
     assert counted.changed == {"value": 1}
+    per_row = writable_store.plan_changes("indicator_value", rows, per_row=True)  # counted from the rows it fetched
+    assert (per_row.matched_rows, per_row.replaced_rows, per_row.changed) == (2, 1, {"value": 1})
 
 
 def test_a_catalogue_file_is_checked_as_plain_text(demo_store_path, tmp_path):

@@ -158,7 +158,8 @@ def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tupl
 def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, per_row: bool = False) -> Plan:
     """Return what merging ``frame`` into ``table`` would do, read on ``con``; nothing is written.
 
-    Counted in DuckDB; ``per_row`` also fetches which incoming rows have a stored key, and which of them differ.
+    Counted in DuckDB; ``per_row`` fetches which incoming rows have a stored key and which of them differ, and counts
+    those (one join either way).
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
@@ -174,16 +175,20 @@ def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, per_ro
     matched = f"FROM incoming_plan i {join} WHERE t.{keys[0]} IS NOT NULL"
     con.register("incoming_plan", incoming)
     try:
-        counted = con.execute(
-            f"SELECT count(*), count(*) FILTER (({sorting}) = 'replaced')"
-            + "".join(f", count(*) FILTER ({d})" for d in differs)
-            + f" {matched}"
-        ).fetchall()[0]
-        found = (
-            con.execute(f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced {matched}").fetchnumpy()
-            if per_row
-            else {"_position": [], "_replaced": []}
-        )
+        if per_row:  # one join: the rows fetched, then counted here
+            found = con.execute(
+                f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced"
+                + "".join(f", {d} AS _differs_{n}" for n, d in enumerate(differs))
+                + f" {matched}"
+            ).fetchnumpy()
+            counted = [len(found["_position"]), *(int(np.sum(found[c])) for c in list(found)[1:])]
+        else:
+            counted = con.execute(
+                f"SELECT count(*), count(*) FILTER (({sorting}) = 'replaced')"
+                + "".join(f", count(*) FILTER ({d})" for d in differs)
+                + f" {matched}"
+            ).fetchall()[0]
+            found = {"_position": [], "_replaced": []}
     finally:
         con.unregister("incoming_plan")
     changed = {c: int(n) for c, n in zip(values, counted[2:], strict=True) if n}
