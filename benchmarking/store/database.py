@@ -25,7 +25,7 @@ from benchmarking.errors import (
     ValidationIssue,
 )
 from benchmarking.paths import default_db_path
-from benchmarking.store import schema, writes
+from benchmarking.store import schema, undo, writes
 from benchmarking.store.connection import connect, file_signature, process_lock, transaction
 from benchmarking.store.contents import (
     VALUES_ORDER,
@@ -364,10 +364,9 @@ class Store:
                 )
             shadows = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             for table in (*schema.KEYS, "setting"):
-                undo = f"{writes.UNDO_PREFIX}{table}"
-                if undo not in shadows:
+                if f"{writes.UNDO_PREFIX}{table}" not in shadows:
                     continue
-                writes.restore(con, table, newest)
+                undo.restore(con, table, newest)
             con.execute("DELETE FROM dataset WHERE id = ?", [newest])
         return row.iloc[0].to_dict()
 

@@ -305,41 +305,6 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     return {"added": int(added), "replaced": int(replaced)}
 
 
-def restore(con: duckdb.DuckDBPyConnection, table: str, dataset_id: int) -> None:
-    """Undo load ``dataset_id``'s changes to ``table`` from its undo shadow, set-based (returns None).
-
-    One statement each: the rows it added are deleted (by ``LOAD_COLUMN`` and by the 'added' keys its
-    shadow holds, written before the column or for a table without it), the rows it replaced get their
-    stored columns back (one ``UPDATE`` from the shadow), the rows it removed are inserted
-    again; then its shadow rows are dropped.
-    """
-    undo = f"{UNDO_PREFIX}{table}"
-    keys = table_keys(table)
-    columns = table_columns(con, table)
-    values = [c for c in columns if c not in keys]
-    match = " AND ".join(f"t.{k} = u.{k}" for k in keys)
-    key_list = ", ".join(keys)
-    if has_load_column(con, table):
-        con.execute(f"DELETE FROM {table} WHERE {LOAD_COLUMN} = ?", [dataset_id])
-    con.execute(
-        f"DELETE FROM {table} t USING (SELECT {key_list} FROM {undo} WHERE dataset_id = ? AND action = 'added') u "
-        f"WHERE {match}",
-        [dataset_id],
-    )
-    if values:
-        con.execute(
-            f"UPDATE {table} t SET {', '.join(f'{c} = u.{c}' for c in values)} "
-            f"FROM (SELECT * FROM {undo} WHERE dataset_id = ? AND action = 'replaced') u WHERE {match}",
-            [dataset_id],
-        )
-    col_list = ", ".join(columns)
-    con.execute(
-        f"INSERT INTO {table} ({col_list}) SELECT {col_list} FROM {undo} WHERE dataset_id = ? AND action = 'removed'",
-        [dataset_id],
-    )
-    con.execute(f"DELETE FROM {undo} WHERE dataset_id = ?", [dataset_id])
-
-
 def missing_references(con: duckdb.DuckDBPyConnection, changes: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
     """Return, per table written, the authority codes and indicator ids its rows name that the store lacks.
 
