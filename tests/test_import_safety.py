@@ -416,3 +416,44 @@ def test_a_copy_of_the_store_is_still_a_store(writable_store, tmp_path, capsys):
     shutil.copy(writable_store.path, copy)
     path = write_csv(tmp_path, "v.csv", "indicator_id,authority_code,period,value\nDEMO005,E10000018,2021/22,1\n")
     assert run(capsys, "--db", copy, "import", path)[0] == 0
+
+
+def test_a_refused_file_is_not_hashed_first(tmp_path, monkeypatch):
+    """The SHA-256 is read beside the file (a thread), but only for a file the read can accept: an empty file
+    is refused at once however long its hash would take (found by a review: a 20 GB sparse file waited 42 s)."""
+    import sys
+    import time
+
+    preview = sys.modules[read_source.__module__]
+    monkeypatch.setattr(preview, "file_sha256", lambda path: time.sleep(5) or "0" * 64)
+    empty = tmp_path / "values.csv"
+    empty.write_bytes(b"")
+    started = time.monotonic()
+    with pytest.raises(ImportValidationError, match="empty"):
+        read_source(empty)
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_pipe_named_like_a_csv_is_refused_not_waited_on(tmp_path):
+    """A named pipe (like a link to a device) has no size: the command refuses it as empty instead of waiting to
+    hash it for ever with the store's read connection open."""
+    import sys
+
+    pipe = tmp_path / "values.csv"
+    os.mkfifo(pipe)
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarking",
+        "--db",
+        str(tmp_path / "s.duckdb"),
+        "import",
+        str(pipe),
+        "--create",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the import waited on a named pipe instead of refusing it")
+    assert done.returncode == 2 and "empty" in done.stderr

@@ -25,6 +25,7 @@ from benchmarking.ingest.context import StoreContext
 from benchmarking.ingest.coverage import coverage_effect
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
+from benchmarking.ingest.limits import MAX_FILE_BYTES
 from benchmarking.ingest.mapping import MappedFile, apply_mapping
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_file, read_upload
 from benchmarking.ingest.remembered import choose_mapping
@@ -61,10 +62,14 @@ class SourceFile:
 def read_source(path: Path | str, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
     """Return a file on disk read for mapping (headers as published)."""
     path = Path(path)
-    with ThreadPoolExecutor(1) as hashing:  # hashlib lets go of the interpreter: the hash costs no time beside the read
-        sha256 = hashing.submit(file_sha256, path)
+    # Hashed beside the read (hashlib lets go of the interpreter), but only a regular file of a size the read
+    # accepts: a pipe, a device or a file over the limit is refused at once, never waited on.
+    hashable = path.is_file() and 0 < path.stat().st_size <= MAX_FILE_BYTES
+    with ThreadPoolExecutor(1) as hashing:
+        sha256 = hashing.submit(file_sha256, path) if hashable else None
         frame = read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
-        return SourceFile(path.name, frame, path.stat().st_size, sha256.result(), sheet)
+        digest = sha256.result() if sha256 is not None else file_sha256(path)
+        return SourceFile(path.name, frame, path.stat().st_size, digest, sheet)
 
 
 def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
