@@ -457,3 +457,18 @@ def test_a_pipe_named_like_a_csv_is_refused_not_waited_on(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("the import waited on a named pipe instead of refusing it")
     assert done.returncode == 2 and "empty" in done.stderr
+
+
+def test_the_command_line_never_prints_a_control_character_from_a_file(writable_store, tmp_path, capsys):
+    """Names from a file reach the terminal as text: an escape sequence, a carriage return or a bell is shown as
+    its escape (``\\x1b``), so a file cannot recolour the terminal, set its title or overwrite a line."""
+    hostile = "\x1b[31mRED\x1b]0;pwned\x07"
+    path = tmp_path / "ansi.csv"
+    rows = [f"LCC001,{hostile},2021/22,1", 'LCC001,"Cumbria\rImported OK",2021/22,1']
+    path.write_text("indicator_id,authority_name,period,value\n" + "\n".join(rows) + "\n")
+    code = main(["--db", str(writable_store.path), "import", str(path), "--dry-run"])
+    shown = capsys.readouterr()
+    assert code == 0  # a dry run: the unknown names are reported, nothing is written
+    for text in (shown.out, shown.err):
+        assert not any(ord(c) < 32 and c not in "\n\t" for c in text)
+    assert "\\x1b[31mRED" in shown.out and "Cumbria\\rImported OK" in shown.out

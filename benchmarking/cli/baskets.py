@@ -14,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from benchmarking.cli.output import say
+
 
 def _store(args: argparse.Namespace):
     from benchmarking.errors import BenchmarkingError
@@ -42,7 +44,7 @@ def basket_list(args: argparse.Namespace) -> int:
 
     table = basket_table(_catalogue(args))
     table["largest_share"] = table["largest_share"].map(_percent)
-    print(table.fillna("").to_string(index=False))
+    say(table.fillna("").to_string(index=False))
     return 0
 
 
@@ -54,11 +56,11 @@ def basket_show(args: argparse.Namespace) -> int:
     basket_id = basket_id_of(catalogue, args.name)
     about = basket_table(catalogue).set_index("basket_id").loc[basket_id]
     version = f", version {about['version']}" if isinstance(about["version"], str) else ""
-    print(
+    say(
         f"{about['name']} ({basket_id}{version}): {about['indicators']} indicators in {about['themes']} themes; "
         f"largest {about['largest_theme']} {_percent(about['largest_share'])}"
     )
-    print(basket_rows(catalogue, basket_id).fillna("").to_string(index=False))
+    say(basket_rows(catalogue, basket_id).fillna("").to_string(index=False))
     return 0
 
 
@@ -72,21 +74,21 @@ def basket_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     frame = read_basket_file(path)
     preview = preview_basket_file(store, frame, path.name)
-    print("Preview (nothing written yet):")
+    say("Preview (nothing written yet):")
     if len(preview.baskets):
-        print(preview.baskets.to_string(index=False))
+        say(preview.baskets.to_string(index=False))
     if preview.issues:
-        print(f"{len(preview.issues)} problem(s); the first ones:")
+        say(f"{len(preview.issues)} problem(s); the first ones:")
         for issue in preview.issues[:10]:
-            print(f"  - {issue}")
+            say(f"  - {issue}")
     if args.dry_run:
-        print("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
         return 0
     if preview.issues:
         raise ImportValidationError(preview.issues)
     result = import_basket_frame(store, frame, path.name, sha256=file_sha256(path))
     counts = result.counts.get("basket", {})
-    print(
+    say(
         f"Imported {path.name} into {store.path} (import {int(store.datasets()['id'].iloc[0])}): "
         f"{counts.get('added', 0)} rows added, {counts.get('replaced', 0)} replaced, "
         f"{counts.get('removed', 0)} removed (undo with: python -m benchmarking undo)"
@@ -106,7 +108,7 @@ def basket_export(args: argparse.Namespace) -> int:
     else:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         frame.to_csv(args.out, index=False)
-        print(f"Wrote {len(frame):,} basket rows to {args.out}", file=sys.stderr)
+        say(f"Wrote {len(frame):,} basket rows to {args.out}", file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from benchmarking.cli.exports import add_basket_options
+from benchmarking.cli.output import say
 from benchmarking.errors import BenchmarkingError
 
 
@@ -34,7 +35,7 @@ def run(args) -> int:
     bench = benchmark_for(
         catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance
     )
-    print(
+    say(
         f"Building the briefing for {name}, {period}, {bench.group.label}, basket {bench.basket.label()!r} "
         f"({bench.balance}) ...",
         file=sys.stderr,
@@ -51,7 +52,7 @@ def run(args) -> int:
         data = to_pdf(briefing, images)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
-    print(
+    say(
         f"Wrote {out} ({len(data) / 1e6:.1f} MB, {len(briefing.slides)} sections) in "
         f"{time.perf_counter() - started:.1f} s",
         file=sys.stderr,

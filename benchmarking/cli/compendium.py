@@ -12,6 +12,7 @@ from pathlib import Path
 
 from benchmarking.briefing.compendium import DEFAULT_OUT, write_coverage
 from benchmarking.cli.command_help import COMMAND_HELP
+from benchmarking.cli.output import say
 from benchmarking.errors import StoreMissingError
 from benchmarking.paths import PROJECT_ROOT
 from benchmarking.service.compendium import DASHBOARD_FILE, MAP_FILE, compendium
@@ -31,7 +32,7 @@ def run_coverage(args: argparse.Namespace) -> int:
             raise StoreMissingError(f"no store at {db}: build one with python -m benchmarking build-public")
         catalogue = load_catalogue(store)
     out = write_coverage(frame, args.out, catalogue)
-    print(f"Wrote {out}" + (f" (agreement with {db})" if catalogue is not None else " (no store given: no agreement)"))
+    say(f"Wrote {out}" + (f" (agreement with {db})" if catalogue is not None else " (no store given: no agreement)"))
     return 0
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarking.cli.output import say
 from benchmarking.errors import BadPeriodError
 
 if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
@@ -144,7 +145,7 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
     write(frame, out if to_file else None)
     if to_file:
-        print(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
+        say(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
     return 0
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarking.cli.command_help import COMMAND_HELP, COMPENDIUM_COMMANDS, PUBLIC_COMMANDS
+from benchmarking.cli.output import say
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import schema
 
@@ -39,7 +40,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     store = build_demo_store(args.db or default_db_path(), seed=args.seed, focus=args.focus)
     held = store.summary()
-    print(
+    say(
         f"Built {DEMO_LABEL} at {store.path}: {held.authorities} authorities, "
         f"{held.indicators} indicators, {held.values:,} values, "
         f"periods {held.periods[0]} to {held.periods[-1]}"
@@ -65,25 +66,26 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     store = _store(args)
     _require_store(store, args.create)
+    sources = _read_sources(args)  # before the store is opened: a reader holds it only to map and preview
     with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one read of the store
-        mapped, preview, hashes = _read_and_preview(args, store, con)
+        mapped, preview = _map_and_preview(args, store, con, sources)
     _print_preview(preview)
     if args.dry_run:
-        print("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
         return 0
     if preview.blocking or (preview.rejected and not args.skip_rejected):
         raise ImportValidationError(preview.issues)
     result = commit(
         store,
         mapped,
-        hashes,
+        {source.name: source.sha256 for source in sources},
         skip_rejected=args.skip_rejected,
         dataset_name=args.name,
         source=args.source,
         preview=preview,
     )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
-    print(
+    say(
         f"Imported {result.file_name} into '{result.table}' at {store.path} (import {result.load_id}): "
         f"{result.added:,} rows added, {result.replaced:,} replaced, {_unchanged(result):,} unchanged "
         f"of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
@@ -91,15 +93,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBPyConnection | None) -> tuple:
-    """Return the files read and mapped (each mapping printed), their preview against the store (read on ``con``,
-    None for a new store) and each file's SHA-256 by name."""
-    from benchmarking.ingest.context import store_context
-    from benchmarking.ingest.layouts import adjust
-    from benchmarking.ingest.preview import map_sources, preview_import, read_source
-    from benchmarking.ingest.remembered import choose_mapping
+def _read_sources(args: argparse.Namespace) -> list:
+    """Return the command's files read (``preview.SourceFile``); every file's refusal is raised together."""
+    from benchmarking.ingest.preview import read_source
 
-    context = store_context(store, con)
     sources, issues = [], []
     for path in args.files:
         try:
@@ -108,6 +105,18 @@ def _read_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDB
             issues.extend(error.issues)
     if issues:
         raise ImportValidationError(issues)
+    return sources
+
+
+def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBPyConnection | None, sources) -> tuple:
+    """Return the files mapped (each mapping printed) and their preview against the store, read on ``con`` (None
+    for a new store)."""
+    from benchmarking.ingest.context import store_context
+    from benchmarking.ingest.layouts import adjust
+    from benchmarking.ingest.preview import map_sources, preview_import
+    from benchmarking.ingest.remembered import choose_mapping
+
+    context = store_context(store, con)
     mappings = {}
     for source in sources:
         columns = [str(c) for c in source.frame.columns]
@@ -125,9 +134,9 @@ def _read_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDB
         mappings[source.name] = mapping
         if args.map or args.set or args.layout:
             origin = f"{origin} and adjusted"
-        print(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
+        say(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
     mapped = map_sources(sources, context, mappings)
-    return mapped, preview_import(store, mapped, con=con), {source.name: source.sha256 for source in sources}
+    return mapped, preview_import(store, mapped, con=con)
 
 
 def _require_store(store: Store, create: bool) -> None:
@@ -170,11 +179,11 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     source = source_named(args.name)
     store = _store(args)
     items = source_items(store, source, args.source, args.add_authorities)
-    print(f"{source.title}: {len(items)} item(s) from {source.locate(args.source)}")
+    say(f"{source.title}: {len(items)} item(s) from {source.locate(args.source)}")
     preview = preview_import(store, items)
     _print_preview(preview)
     if args.dry_run:
-        print("Dry run: nothing was written.")
+        say("Dry run: nothing was written.")
         return 0
     result = import_frames(
         store,
@@ -183,7 +192,7 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
         source=source.provenance,
         file_hashes=source.file_hashes(args.source),
     )
-    print(
+    say(
         f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
         f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)})"
     )
@@ -194,13 +203,13 @@ def _cmd_undo(args: argparse.Namespace) -> int:
     store = _store(args)
     history = store.datasets()
     if history.empty:
-        print("Nothing to undo: the store records no loads.")
+        say("Nothing to undo: the store records no loads.")
         return 0
     latest = history.iloc[0]
     if args.id is None:
-        print(f"Undoing the newest import: {int(latest['id'])} ({latest['name']})")
+        say(f"Undoing the newest import: {int(latest['id'])} ({latest['name']})")
     undone = store.undo_last_import(dataset_id=int(latest["id"]) if args.id is None else args.id)
-    print(
+    say(
         f"Undid import {undone['id']} ({undone['name']}, loaded {undone['loaded_at']:%d %b %Y %H:%M} by "
         f"{undone['loaded_by']}): {undone['rows_added']:,} added rows removed, "
         f"{undone['rows_replaced']:,} replaced rows restored"
@@ -209,15 +218,15 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
 
 def _print_preview(preview) -> None:
-    print("Preview (nothing written yet):")
-    print(preview.summary.to_string(index=False))
+    say("Preview (nothing written yet):")
+    say(preview.summary.to_string(index=False))
     for file_name, names in preview.unresolved.items():
         shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
-        print(f"{file_name}: {len(names)} authority name(s) or code(s) not found in the store: {shown}")
+        say(f"{file_name}: {len(names)} authority name(s) or code(s) not found in the store: {shown}")
     if preview.issues:
-        print(f"{len(preview.issues)} problem(s); the first ones:")
+        say(f"{len(preview.issues)} problem(s); the first ones:")
         for issue in preview.issues[:10]:
-            print(f"  - {issue}")
+            say(f"  - {issue}")
     if len(preview.themes):
         themes = preview.themes
         changed = themes[
@@ -225,12 +234,12 @@ def _print_preview(preview) -> None:
             | (themes["values_before"] != themes["values_after"])
         ]
         if len(changed):
-            print("Coverage by theme in the periods imported (themes that change):")
-            print(changed.to_string(index=False))
+            say("Coverage by theme in the periods imported (themes that change):")
+            say(changed.to_string(index=False))
         else:
-            print("Coverage by theme in the periods imported: no change in indicators or values held")
+            say("Coverage by theme in the periods imported: no change in indicators or values held")
     if len(preview.authorities):
-        print(preview.authorities.drop(columns="still_missing").to_string(index=False))
+        say(preview.authorities.drop(columns="still_missing").to_string(index=False))
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -375,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BenchmarkingError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         import os

@@ -19,6 +19,7 @@ from pathlib import Path
 from benchmarking.briefing.public_report import DEFAULT_OUT as DEFAULT_REPORT
 from benchmarking.briefing.public_report import run_report
 from benchmarking.cli.command_help import COMMAND_HELP
+from benchmarking.cli.output import say
 from benchmarking.datasets.public_build import DEFAULT_OUT, build_public
 from benchmarking.datasets.public_extract import store_from_extract, write_extract
 from benchmarking.errors import BadArgumentError
@@ -28,7 +29,7 @@ from benchmarking.paths import PROJECT_ROOT, PUBLIC_EXTRACT_DIR, default_db_path
 def run_build(args: argparse.Namespace) -> int:
     """Run ``build-public``: build the store (and with ``--extract`` its extract), print the summary, return 0."""
     summary = build_public(args.source, args.out or getattr(args, "db", None) or DEFAULT_OUT, progress=sys.stderr)
-    print(summary.text())
+    say(summary.text())
     if args.extract is not None:
         command = f"python -m benchmarking build-public --source {_shown(args.source)} --extract {_shown(args.extract)}"
         manifest = write_extract(
@@ -36,7 +37,7 @@ def run_build(args: argparse.Namespace) -> int:
         )
         tables = manifest["tables"]
         size = sum(entry["bytes"] for entry in tables.values()) / 1e6
-        print(
+        say(
             f"\nExtract written to {args.extract} ({size:.1f} MB of Parquet, {len(tables)} tables, "
             f"{tables['indicator_value']['rows']:,} values; built {args.built}), with ATTRIBUTION.md and manifest.json"
         )
@@ -53,7 +54,7 @@ def run_load_extract(args: argparse.Namespace) -> int:
         )
     store = store_from_extract(args.extract, out)
     held = store.summary()
-    print(
+    say(
         f"Built the store at {store.path} from the extract in {args.extract}: {held.authorities} authorities, "
         f"{held.indicators} indicators, {held.values:,} values"
     )

@@ -8,6 +8,7 @@ escaped at the point it is drawn, with the rule of that place:
 - ``reportlab``: the mini-markup of ReportLab paragraphs (``<img>``, ``<a>``, ``<font>``).
 - ``spreadsheet_cell``: CSV and XLSX cells a spreadsheet would run as a formula (OWASP).
 - ``generated_markdown``: the Markdown files the package writes (``public-report``).
+- ``terminal``: the command line's messages: no escape sequence, carriage return or bell reaches the terminal.
 
 ``shorten`` cuts a long name for display (charts, slides, the PDF); the full name stays in
 the chart tooltip and the data tables.
@@ -18,9 +19,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # loaded by the functions that need them: the command line's messages need neither
+    import pandas as pd
     import pyarrow as pa
 
 DISPLAY_LIMIT = 60
@@ -43,6 +43,16 @@ Markdown turns bare URLs and e-mail addresses into links after backslash escapes
 so only a changed character stops it."""
 _AUTOLINK = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+"""Control characters but line feed and tab, and the invisible or direction-changing marks of Unicode."""
+
+
+def terminal(text: object) -> str:
+    """Return the text for a terminal: control characters (escape sequences, carriage returns, bells) and
+    invisible or direction-changing marks written as their escapes (``\\x1b``, ``\\u202e``); lines and tabs kept."""
+    return _TERMINAL.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def one_line(text: object) -> str:
@@ -93,6 +103,8 @@ def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Only text columns are touched; the column names are treated as cells too.
     """
+    import pandas as pd
+
     safe = frame.rename(columns=lambda c: spreadsheet_cell(c) if isinstance(c, str) else c)
     for column in safe.columns[[not pd.api.types.is_numeric_dtype(t) for t in safe.dtypes]]:
         safe[column] = _spreadsheet_column(safe[column])
@@ -133,6 +145,8 @@ def _spreadsheet_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
 def _spreadsheet_column(column: pd.Series) -> pd.Series:
     """Return the column with ``spreadsheet_cell``'s rule applied to every cell: at once when
     every cell is text or missing (millions of rows in an export), else cell by cell."""
+    import pandas as pd
+
     if pd.api.types.infer_dtype(column, skipna=True) != "string":
         return column.map(spreadsheet_cell)  # mixed cells, categories or no text at all
     runs = column.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
