@@ -472,3 +472,13 @@ def test_the_command_line_never_prints_a_control_character_from_a_file(writable_
     for text in (shown.out, shown.err):
         assert not any(ord(c) < 32 and c not in "\n\t" for c in text)
     assert "\\x1b[31mRED" in shown.out and "Cumbria\\rImported OK" in shown.out
+
+
+def test_a_store_path_under_a_file_is_refused_with_a_message(tmp_path, capsys):
+    """``--create`` at a path whose folder is a file says so (exit 2) instead of a FileExistsError traceback."""
+    (tmp_path / "afile").write_text("not a folder")
+    path = tmp_path / "authorities.csv"
+    path.write_text("code,name,kind\nE10000099,Testshire,county council\n")
+    code = main(["--db", str(tmp_path / "afile" / "x.duckdb"), "import", str(path), "--table", "authority", "--create"])
+    assert code == 2
+    assert "cannot make the folder" in capsys.readouterr().err

@@ -99,7 +99,13 @@ class Store:
         """Raise unless the store may be written here and the file is a store or none yet; make its folder."""
         require_writable(self.path)  # read-only deployments and viewers write nothing, not even a new file
         self.refuse_foreign()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a file where a folder of the path should be, or a folder that cannot be made
+            raise BenchmarkingError(
+                f"cannot make the folder {self.path.parent} for the store ({error.strerror or error}): "
+                "check the path; a file may have the name of one of its folders"
+            ) from error
 
     def refuse_foreign(self) -> None:
         """Raise NotAStoreError when the file is not a store (SQLite, text, another DuckDB database); return None.
