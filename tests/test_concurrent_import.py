@@ -112,7 +112,7 @@ def test_two_processes_importing_at_once_each_commit_whole_or_fail_clearly(writa
         assert code in (0, BUSY), f"an import crashed: {err}"
         assert "Traceback" not in err
         if code == BUSY:
-            assert "is being written by another process" in out
+            assert "is in use by another process" in out
     committed = [path for path, (_, _, code) in zip((first, second), outcomes) if code == 0]
     assert committed, f"neither import committed: {outcomes}"
     values = writable_store.values()
@@ -153,7 +153,7 @@ def test_an_import_that_cannot_get_the_store_in_time_says_so_and_writes_nothing(
     try:
         wait_for(locked, holder)
         store = Store(writable_store.path, wait_seconds=0.5)
-        with pytest.raises(StoreBusyError, match=r"being written by another process .* try again when"):
+        with pytest.raises(StoreBusyError, match=r"by another process .* try again when"):
             commit(store, map_sources([source], store_context(store)))
     finally:
         holder.communicate(timeout=60)

@@ -75,9 +75,14 @@ def connect(
             if not _is_lock_error(error):  # a damaged file: DuckDB reports it as one of several errors
                 raise _open_error(path, error) from error
             if time.monotonic() >= deadline:
+                holder = (  # a reader waits only for a writer; a writer waits for any other process
+                    "being written by another process or session (an import or an undo)"
+                    if read_only
+                    else "in use by another process (an import or an undo writing it, or a program reading it)"
+                )
                 raise StoreBusyError(
-                    f"the store at {path} is being written by another process or session and stayed "
-                    f"locked for {wait_seconds:.0f} s; try again when that import has finished"
+                    f"the store at {path} is {holder} and stayed locked for {wait_seconds:.0f} s; "
+                    "try again when that has finished"
                 ) from error
             time.sleep(delay)  # back-off while another process holds the write lock
             delay = min(delay * 2, 0.5)
