@@ -66,18 +66,19 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
             right.metric("Default Overall position", position_text(row["default_position"], row["n_positioned"]))
         title = f"Each theme's share of the Overall average, {period}"
         show_chart(chart, shares_frame, title, key="beyond-weights")
-        every_authority = opened_section("Every authority's Overall position with these weights", "beyond_weighted")
-        if every_authority is not None:
-            with every_authority:
-                show_table(
-                    overall,
-                    hide_index=True,
-                    key="beyond_weighted_table",
-                    column_config={
-                        "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
-                        "average_rank": st.column_config.NumberColumn(format="%.2f"),
-                    },
-                )
+        opened_section(
+            "Every authority's Overall position with these weights",
+            "beyond_weighted",
+            lambda: show_table(
+                overall,
+                hide_index=True,
+                key="beyond_weighted_table",
+                column_config={
+                    "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
+                    "average_rank": st.column_config.NumberColumn(format="%.2f"),
+                },
+            ),
+        )
 
     st.subheader("Leave one theme out")
     left_out = memo("beyond-left-out", key, lambda: _left_out(selection, cat, bench))

@@ -43,6 +43,7 @@ BRIEFING_CSS = """<style>
 /* They wrap within the page rather than scroll sideways (a scrolling region a keyboard cannot reach). */
 [data-testid="stTable"] :is(td, th) {white-space: normal !important; overflow-wrap: anywhere;}
 [data-testid="stTable"] > div {overflow: visible !important;}
+.league-table {max-height: none !important; overflow: visible !important;}
 /* The header's page links: compact, one line, the current page marked by more than colour. */
 [data-testid="stTopNavLink"] {padding: 0.1rem 0.4rem !important; gap: 0 !important;}
 [data-testid="stTopNavLink"] > span:has([data-testid="stIconMaterial"]) {display: none;}
