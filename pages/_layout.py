@@ -44,12 +44,19 @@ table.static-table :is(th, td) {border-bottom: 1px solid #D5D6D9; padding: 0.3re
 table.static-table thead th {font-weight: 600; border-bottom: 2px solid #A3A8B4;}
 table.static-table tbody th {font-weight: 600;}
 table.static-table .number {text-align: right; white-space: nowrap;}
-/* The Theme rankings league table: a region of its own height, scrolled by mouse or keyboard, header in view
-   (briefing mode draws it whole). */
-.league-table {max-height: 36rem; overflow-y: auto; margin-bottom: 1rem;}
+/* The Theme rankings league table: a region of its own height, scrolled by mouse or keyboard, with the header
+   and the Authority column in view; cells on one line, headers wrapped between words (briefing mode draws it
+   whole). */
+.league-table {max-height: 36rem; overflow: auto; margin-bottom: 1rem;}
 .league-table:focus-visible {outline: 3px solid #1F4E79; outline-offset: 2px;}
 .league-table table.static-table {margin: 0;}
-.league-table thead th {position: sticky; top: 0; background: #FFFFFF; z-index: 1;}
+.league-table table.static-table :is(th, td) {overflow-wrap: normal;}
+.league-table table.static-table td {white-space: nowrap;}
+.league-table thead th {position: sticky; top: 0; z-index: 2; background: #FFFFFF; vertical-align: bottom;
+    border-bottom: none; box-shadow: inset 0 -2px 0 #A3A8B4;}
+.league-table :is(thead th, tbody td):first-child {position: sticky; left: 0; background-color: #FFFFFF;}
+.league-table thead th:first-child {z-index: 3;}
+.league-table tbody td:first-child {z-index: 1; box-shadow: inset -1px 0 0 #D5D6D9;}
 </style>"""
 
 
