@@ -16,6 +16,7 @@ from apptest_helpers import (
     direct_positions,
     html_tables,
     open_page,
+    open_section,
     page_widget,
     shows_demo_banner,
 )
@@ -74,6 +75,18 @@ def test_league_table_is_ordered_by_overall_position(demo_store_path, monkeypatc
     assert shown_positions(table[OVERALL]) == sorted(overall.values())
     assert table["Authority"].iloc[0] == "Kent" and overall["E10000016"] == 1
     assert {cell.rpartition(" · ")[2] for cell in table[OVERALL]} == {"Q1", "Q2", "Q3", "Q4"}
+
+
+def test_the_page_opens_without_a_data_grid_and_why_this_rank_is_built_when_opened(demo_store_path, monkeypatch):
+    """A first page draws the league table as plain HTML and no data grid (a grid's code and canvas cost the
+    browser); the Why this rank? section holds nothing until it is opened, then its control and table."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    assert not at.exception
+    assert league_table(at) is not None and not at.dataframe
+    assert "why_theme" not in {box.key for box in at.selectbox}
+    open_section(at, "themes_why")
+    assert page_widget(at, "why_theme").value == OVERALL
+    assert [frame.value.columns[0] for frame in at.dataframe] == ["Indicator"]
 
 
 @pytest.mark.parametrize("order", ["Education", "Authority"])
