@@ -82,6 +82,8 @@ def profile_page(browser, server, entry, interval_us: int) -> tuple[float, colle
         name = frame["functionName"]
         kind = "idle" if name == "(idle)" else kind_of(script) if script else "browser (parse, layout, GC)"
         spent[kind] += delta / 1000
+        if kind == "other":
+            spent[f"other: {script}"] += delta / 1000
     return (profile["endTime"] - profile["startTime"]) / 1000, spent
 
 
@@ -95,6 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--page", choices=[page.key for page in PAGES], nargs="*", default=[p.key for p in PAGES])
     parser.add_argument("--store", choices=["demo", "public"], default="demo")
     parser.add_argument("--interval", type=int, default=200, help="sampling interval, microseconds")
+    parser.add_argument("--other", type=int, default=0, help="list this many script files of the 'other' kind")
     args = parser.parse_args(argv)
     chosen = [entry for entry in PAGES if entry.key in args.page]
     columns = ["idle", *KINDS, "browser (parse, layout, GC)", "other"]
@@ -112,6 +115,9 @@ def main(argv: list[str] | None = None) -> None:
                 for entry in chosen:
                     total, spent = profile_page(browser, server, entry, args.interval)
                     print(f"{entry.key:<14} {total:6.0f} " + " ".join(f"{spent[c]:12.0f}" for c in columns), flush=True)
+                    if args.other:
+                        files = [(k, ms) for k, ms in spent.most_common() if k.startswith("other: ")][: args.other]
+                        print("    " + "; ".join(f"{k[7:]} {ms:.0f}" for k, ms in files))
                 browser.close()
         finally:
             server.stop()

@@ -62,7 +62,7 @@ SETTLE_SECONDS = 600  # a browser page's own limit (tests.browser_support gives 
 PAGE_WIDGETS = {
     "overview": None,
     "quadrant": "quadrant_theme",
-    "themes": "why_theme",
+    "themes": "league_sort",
     "indicator": "indicator_theme",
     "quartiles": None,
     "trend": "trend_themes",

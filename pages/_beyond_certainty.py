@@ -88,20 +88,19 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         "so the same data always gives the same interval."
     )
 
-    every_theme = opened_section(f"{escape(selection.focus_name)}'s interval on every theme", "beyond_every_theme")
-    if every_theme is not None:
-        with every_theme:
-            show_table(
-                focus_table,
-                hide_index=True,
-                key="beyond_focus_intervals",
-                column_config={
-                    "average_rank": st.column_config.NumberColumn("Average rank", format="%.2f"),
-                    "share_positioned": st.column_config.NumberColumn(
-                        "Share of redraws with a position", format="percent"
-                    ),
-                },
-            )
+    opened_section(
+        f"{escape(selection.focus_name)}'s interval on every theme",
+        "beyond_every_theme",
+        lambda: show_table(
+            focus_table,
+            hide_index=True,
+            key="beyond_focus_intervals",
+            column_config={
+                "average_rank": st.column_config.NumberColumn("Average rank", format="%.2f"),
+                "share_positioned": st.column_config.NumberColumn("Share of redraws with a position", format="percent"),
+            },
+        ),
+    )
 
     if theme in focus_rows.index and pd.notna(focus_rows.loc[theme, "position"]):
         st.subheader(f"Is {ordinal(focus_rows.loc[theme, 'position'])} really different from its neighbours?")

@@ -12,6 +12,7 @@ from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import position_text
 from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, slug, style
+from pages._kept import widget
 from pages._layout import opened_section
 from pages._tables import show_table
 
@@ -30,19 +31,30 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
     key = selection_key(selection)
     shares = memo("beyond-shares", key, lambda: sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period))
     ranked_themes = shares["theme"].tolist()
-    weight_keys = {t: f"beyond_weight_{slug(t)}" for t in ranked_themes}
+    # Each weight is kept (pages._kept, as sel_weight_<theme>) while another question is shown: a slider's own
+    # state is dropped on every run that does not draw it.
+    kept_keys = {t: f"weight_{slug(t)}" for t in ranked_themes}
+    for kept in kept_keys.values():
+        st.session_state.setdefault(f"sel_{kept}", 1.0)
 
     def _equal_weights() -> None:
-        for key in weight_keys.values():
-            st.session_state[key] = 1.0
+        for kept in kept_keys.values():
+            st.session_state[f"sel_{kept}"] = 1.0
 
     st.button("Equal weights", key="beyond_equal_weights", on_click=_equal_weights)
     slider_columns = st.columns(3)
     weights = {}
     for i, t in enumerate(ranked_themes):
-        weights[t] = slider_columns[i % 3].slider(
-            escape(t), WEIGHT_MIN, WEIGHT_MAX, 1.0, WEIGHT_STEP, key=weight_keys[t]
-        )
+        with slider_columns[i % 3]:
+            weights[t] = widget(
+                st.slider,
+                escape(t),
+                kept_keys[t],
+                widget_key=f"beyond_{kept_keys[t]}",
+                min_value=WEIGHT_MIN,
+                max_value=WEIGHT_MAX,
+                step=WEIGHT_STEP,
+            )
     try:
         weighted, shares_frame, overall, chart = memo(
             "beyond-weighted",
@@ -66,18 +78,19 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
             right.metric("Default Overall position", position_text(row["default_position"], row["n_positioned"]))
         title = f"Each theme's share of the Overall average, {period}"
         show_chart(chart, shares_frame, title, key="beyond-weights")
-        every_authority = opened_section("Every authority's Overall position with these weights", "beyond_weighted")
-        if every_authority is not None:
-            with every_authority:
-                show_table(
-                    overall,
-                    hide_index=True,
-                    key="beyond_weighted_table",
-                    column_config={
-                        "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
-                        "average_rank": st.column_config.NumberColumn(format="%.2f"),
-                    },
-                )
+        opened_section(
+            "Every authority's Overall position with these weights",
+            "beyond_weighted",
+            lambda: show_table(
+                overall,
+                hide_index=True,
+                key="beyond_weighted_table",
+                column_config={
+                    "default_average_rank": st.column_config.NumberColumn(format="%.2f"),
+                    "average_rank": st.column_config.NumberColumn(format="%.2f"),
+                },
+            ),
+        )
 
     st.subheader("Leave one theme out")
     left_out = memo("beyond-left-out", key, lambda: _left_out(selection, cat, bench))

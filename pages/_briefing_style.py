@@ -43,6 +43,10 @@ BRIEFING_CSS = """<style>
 /* They wrap within the page rather than scroll sideways (a scrolling region a keyboard cannot reach). */
 [data-testid="stTable"] :is(td, th) {white-space: normal !important; overflow-wrap: anywhere;}
 [data-testid="stTable"] > div {overflow: visible !important;}
+/* Plain HTML tables (pages._tables.static_table) too, and the league table drawn whole. */
+table.static-table :is(td, th) {font-size: 1.35rem !important;}
+.league-table {max-height: none !important;}
+.league-table table.static-table td {white-space: normal !important;}
 /* The header's page links: compact, one line, the current page marked by more than colour. */
 [data-testid="stTopNavLink"] {padding: 0.1rem 0.4rem !important; gap: 0 !important;}
 [data-testid="stTopNavLink"] > span:has([data-testid="stIconMaterial"]) {display: none;}

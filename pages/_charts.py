@@ -62,10 +62,7 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         on_click="ignore",
     )
     download_csv("Download data (CSV)", data, f"{slug(name)}.csv", f"csv-{key}", middle)
-    table = opened_section(f"Data table: {escape(name)}", key=f"table-{key}")
-    if table is not None:
-        with table:
-            show_table(data, width="stretch")
+    opened_section(f"Data table: {escape(name)}", f"table-{key}", lambda: show_table(data, width="stretch"))
 
 
 def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None, where=st) -> None:

@@ -1,5 +1,6 @@
-"""Kept choices: a sidebar value lives in session state as ``sel_<key>`` (which survives page
-switches, unlike widget state), starts from the URL when valid, and is redrawn by ``widget``."""
+"""Kept choices: a sidebar value (or a page's choice that must outlive runs that do not draw its widget) lives
+in session state as ``sel_<key>`` (which survives page switches, unlike widget state), starts from the URL
+when valid, and is redrawn by ``widget``."""
 
 from __future__ import annotations
 

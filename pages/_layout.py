@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from benchmarking.datasets.demo import DEMO_LABEL
@@ -35,6 +37,26 @@ button:focus-visible {outline: 3px solid #1F4E79 !important; outline-offset: -3p
 [role="option"][data-focused="true"] {outline: 3px solid #1F4E79 !important; outline-offset: -3px !important;}
 [data-testid="stSelectbox"]:focus-within, [data-testid="stMultiSelect"]:focus-within
     {outline: 3px solid #1F4E79 !important; outline-offset: 3px !important; border-radius: 4px;}
+/* Plain HTML tables (pages._tables.static_table), in Streamlit's table look. */
+table.static-table {border-collapse: collapse; width: 100%; margin: 0 0 1rem 0; font-size: 0.875rem; color: #31333F;}
+table.static-table :is(th, td) {border-bottom: 1px solid #D5D6D9; padding: 0.3rem 0.5rem; text-align: left;
+    vertical-align: top; overflow-wrap: anywhere;}
+table.static-table thead th {font-weight: 600; border-bottom: 2px solid #A3A8B4;}
+table.static-table tbody th {font-weight: 600;}
+table.static-table .number {text-align: right; white-space: nowrap;}
+/* The Theme rankings league table: a region of its own height, scrolled by mouse or keyboard, with the header
+   and the Authority column in view; cells on one line, headers wrapped between words (briefing mode draws it
+   whole). */
+.league-table {max-height: 36rem; overflow: auto; margin-bottom: 1rem;}
+.league-table:focus-visible {outline: 3px solid #1F4E79; outline-offset: 2px;}
+.league-table table.static-table {margin: 0;}
+.league-table table.static-table :is(th, td) {overflow-wrap: normal;}
+.league-table table.static-table td {white-space: nowrap;}
+.league-table thead th {position: sticky; top: 0; z-index: 2; background: #FFFFFF; vertical-align: bottom;
+    border-bottom: none; box-shadow: inset 0 -2px 0 #A3A8B4;}
+.league-table :is(thead th, tbody td):first-child {position: sticky; left: 0; background-color: #FFFFFF;}
+.league-table thead th:first-child {z-index: 3;}
+.league-table tbody td:first-child {z-index: 1; box-shadow: inset -1px 0 0 #D5D6D9;}
 </style>"""
 
 
@@ -74,14 +96,16 @@ def _members_with_figures(selection: Selection) -> int:
     return positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"].nunique()
 
 
-def opened_section(label: str, key: str):
-    """Draw an expander and return it when the user has opened it, else None (draw its content only then).
+def opened_section(label: str, key: str, draw: Callable[[], None]) -> None:
+    """Draw an expander, and ``draw()`` inside it only when the user has opened it (returns None).
 
     What a closed section would hold is neither built nor sent, so it costs the page nothing: a data grid in
     a closed expander still costs the browser the grid's code, its layout and its first paint. Opening reruns
     the page (the expander's state is kept under ``key``)."""
     section = st.expander(label, key=key, on_change="rerun")
-    return section if section.open else None
+    if section.open:
+        with section:
+            draw()
 
 
 def demo_banner(briefing: bool = False) -> None:

@@ -23,17 +23,6 @@ LIST_CSS = """<style>
 </style>"""
 
 
-BRIEFING_TABLE_CSS = """<style>
-/* Briefing mode: the page's tables readable from the back of the room (at least 20 px). */
-table.static-table :is(td, th) {font-size: 1.35rem !important;}
-</style>"""
-
-
-def draw_table(frame: pd.DataFrame, index: bool = False) -> None:
-    """Draw a table whole (every row, no inner scroll bar) as plain HTML (``pages._tables.static_table``)."""
-    static_table(frame, index=index)
-
-
 def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:
     """Return a quartile list as downloaded, and per theme (A-Z) its name, row count and table in words."""
     words = list_in_words(listed)
@@ -50,4 +39,4 @@ def draw_quartile_list(tables: tuple, title: str, period: str, key: str) -> None
     with st.container(key=f"quartile-list-{slug(title)}"):
         for theme, n_rows, shown in themes:
             st.markdown(f"#### {escape(theme)} ({n_rows})")
-            draw_table(shown)
+            static_table(shown)

@@ -129,22 +129,13 @@ def _in_words(frame: pd.DataFrame, words: dict[str, str] | None) -> tuple[pd.Dat
     return per_object("in-words", frame, tuple(sorted((words or {}).items())), build)
 
 
-STATIC_TABLE_CSS = """<style>
-/* Plain HTML tables (pages._tables.static_table), in Streamlit's table look. */
-table.static-table {border-collapse: collapse; width: 100%; margin: 0 0 1rem 0; font-size: 0.875rem; color: #31333F;}
-table.static-table :is(th, td) {border-bottom: 1px solid #D5D6D9; padding: 0.3rem 0.5rem; text-align: left;
-    vertical-align: top; overflow-wrap: anywhere;}
-table.static-table thead th {font-weight: 600; border-bottom: 2px solid #A3A8B4;}
-table.static-table tbody th {font-weight: 600;}
-table.static-table .number {text-align: right; white-space: nowrap;}
-</style>"""
-
-
-def html_table(frame: pd.DataFrame, index: bool = False, formats: dict[str, str] | None = None) -> str:
+def html_table(
+    frame: pd.DataFrame, index: bool = False, formats: dict[str, str] | None = None, styles: pd.DataFrame | None = None
+) -> str:
     """Return the table as an HTML ``<table>``: every header and text cell escaped for HTML (names from any
     imported file are shown as text), numbers right-aligned with thousands separators or in their
     ``formats`` entry ("{:.0%}"), blanks for missing cells; with ``index`` the index is the first column, its
-    cells row headers."""
+    cells row headers; ``styles`` (the frame's shape, our own CSS, never data) styles each cell."""
     shown = frame.reset_index() if index else frame
     formats = formats or {}
     numeric = [pd.api.types.is_numeric_dtype(shown[column]) for column in shown.columns]
@@ -154,23 +145,26 @@ def html_table(frame: pd.DataFrame, index: bool = False, formats: dict[str, str]
         f'<th scope="col"{number if is_number else ""}>{escape_html(str(column))}</th>'
         for column, is_number in zip(shown.columns, numeric)
     )
+    blank = [""] * len(shown.columns)
+    cell_styles = styles.itertuples(index=False) if styles is not None else (blank for _ in range(len(shown)))
     rows = []
-    for row in shown.itertuples(index=False):  # a loop over the few rows drawn, not over values
+    for row, row_styles in zip(shown.itertuples(index=False), cell_styles):  # a loop over the rows drawn
         cells = []
-        for position, (value, is_number, pattern) in enumerate(zip(row, numeric, patterns)):
+        row_styles = [""] * index + list(row_styles)
+        for position, (value, is_number, pattern, css) in enumerate(zip(row, numeric, patterns, row_styles)):
             text = "" if pd.isna(value) else (pattern.format(value) if is_number else escape_html(str(value)))
+            style = f' style="{escape_html(css)}"' if css else ""
             if index and position == 0:
-                cells.append(f'<th scope="row">{text}</th>')
+                cells.append(f'<th scope="row"{style}>{text}</th>')
             else:
-                cells.append(f"<td{number if is_number else ''}>{text}</td>")
+                cells.append(f"<td{number if is_number else ''}{style}>{text}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return f'<table class="static-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def static_table(frame: pd.DataFrame, where=st, index: bool = False, formats: dict[str, str] | None = None) -> None:
     """Draw a table whole (every row, no inner scroll bar) as plain HTML (``html_table``), built once per kept
-    table, then replayed (``pages._replay``); its CSS is a style-only block beside it, which takes no room.
-    Returns None."""
+    table, then replayed (``pages._replay``); its CSS is in ``pages._layout.BASE_CSS``, drawn once per page
+    by app.py. Returns None."""
     options = (index, tuple(sorted((formats or {}).items())))
-    where.html(STATIC_TABLE_CSS)
     element("html", per_object("static-table", frame, options, lambda: html_table(frame, index, formats)), where)

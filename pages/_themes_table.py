@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape as escape_html
+
 import pandas as pd
 import streamlit as st
 
@@ -9,10 +11,13 @@ from benchmarking.service.views import focus_positions, theme_quartiles, theme_t
 from benchmarking.text.formatting import ordinal
 from pages._cache import memo, selection_key
 from pages._common import Selection, download_csv, escape, slug
-from pages._tables import FOCUS_STYLE, grid_or_table
+from pages._replay import element, per_object
+from pages._tables import FOCUS_STYLE, html_table
+from pages._view_params import url_choice
 
 QUARTILE_FILL = {1: "#CDE8DE", 2: "#E6F2EC", 3: "#FBEFD6", 4: "#F4D6D1"}
 QUARTILE_TEXT = {1: "Q1", 2: "Q2", 3: "Q3", 4: "Q4"}
+AUTHORITY = "Authority"
 
 
 def with_indicator_counts(positions: pd.DataFrame, bench, selection: Selection) -> pd.DataFrame:
@@ -32,31 +37,51 @@ def draw_basis(positions: pd.DataFrame, selection: Selection) -> None:
 
 
 def draw_league_table(cat, bench, selection: Selection) -> list[str]:
-    """Draw every authority's positions shaded by quartile, with its CSV; return the position columns."""
-    table, theme_columns, styler = memo(
+    """Draw every authority's positions shaded by quartile, sorted by the column the reader chooses (kept in
+    the URL), with its CSV; return the position columns."""
+    table, theme_columns, shown, styles = memo(
         "league-table", selection_key(selection), lambda: _league_table(cat, bench, selection)
     )
     st.subheader(f"League table, {escape(selection.period)}")
     st.caption(
         "Positions (1 = best) for Overall, LA Core and each theme. Cells are shaded by quartile and "
-        "labelled Q1 (top 25%) to Q4; 'no position' = too few indicators. Click a column to sort. "
+        "labelled Q1 (top 25%) to Q4; 'no position' = too few indicators. "
         f"{escape(selection.basis())}."
     )
-    grid_or_table(styler, width="stretch", height=min(38 * (len(table) + 1), 1250))
+    order = url_choice(
+        "selectbox",
+        "Sort the league table by",
+        "sort",
+        [*theme_columns, AUTHORITY],
+        key="league_sort",
+        help="Positions best first, authorities without a position last; Authority sorts by name, A to Z.",
+    )
+    # Plain HTML, not a data grid: a first page pays a grid's code, layout and canvas (~0.2-0.5 s of browser
+    # time). Built once per kept table and sort order, then replayed (pages._replay).
+    markup = per_object("league-html", shown, (order,), lambda: _league_html(table, shown, styles, order))
+    element("html", markup)
     download_csv("Download league table (CSV)", table, f"theme-league-table-{slug(selection.period)}.csv")
     return theme_columns
 
 
 def _league_table(cat, bench, selection: Selection):
-    """Return the league table, its position columns and the table as shown (a Styler: shaded, labelled)."""
+    """Return the league table, its position columns, the table as shown (positions in words, labelled by
+    quartile) and each shown cell's CSS (shaded by quartile, the focus row marked)."""
     table = theme_table(cat, bench, selection.period)
     theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
     quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
     display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
-    display = display.rename(columns={"name": "Authority", "kind": "Type"}).drop(columns=["authority_code", "in_group"])
-    css = _cell_styles(table, theme_columns, quartiles, display, selection)
-    # Kept with the table: drawn once and replayed (pages._replay); briefing mode styles a copy of it.
-    return table, theme_columns, _shaded(table, theme_columns, quartiles, display, css)
+    display = display.rename(columns={"name": AUTHORITY, "kind": "Type"}).drop(columns=["authority_code", "in_group"])
+    for column in theme_columns:
+        display[column] = [_cell_text(p, q) for p, q in zip(table[column], quartiles[column])]
+    return table, theme_columns, display, _cell_styles(table, theme_columns, quartiles, display, selection)
+
+
+def _cell_text(position, quartile) -> str:
+    """Return a position as the table shows it: "3rd · Q1", or "no position"."""
+    if pd.isna(position):
+        return "no position"
+    return " · ".join(filter(None, [ordinal(position), None if pd.isna(quartile) else QUARTILE_TEXT[quartile]]))
 
 
 def _cell_styles(table, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, selection):
@@ -71,15 +96,13 @@ def _cell_styles(table, theme_columns: list[str], quartiles: pd.DataFrame, displ
     return css
 
 
-def _shaded(table: pd.DataFrame, theme_columns: list[str], quartiles: pd.DataFrame, display: pd.DataFrame, css):
-    """Return the shown table's Styler: cells shaded and labelled by quartile, the focus row marked (``css``)."""
-    # Within a column the quartile follows from the position, so each cell's label can look it up.
-    quartile_of = {column: dict(zip(table[column], quartiles[column])) for column in theme_columns}
-    styler = display.style.apply(lambda _: css, axis=None)
-    for column in theme_columns:
-        styler = styler.format(
-            lambda p, q=quartile_of[column]: " · ".join(filter(None, [ordinal(p), QUARTILE_TEXT.get(q.get(p))])),
-            subset=[column],
-            na_rep="no position",  # an empty display value would show the raw cell, "None"
-        )
-    return styler
+def _league_html(table: pd.DataFrame, shown: pd.DataFrame, styles: pd.DataFrame, order: str) -> str:
+    """Return the shown league table sorted by ``order`` (a position column best first, ties in Overall order,
+    or Authority A-Z) as HTML, in a region the keyboard can focus and scroll."""
+    if order == AUTHORITY:
+        rows = shown[AUTHORITY].str.casefold().sort_values(kind="stable").index
+    else:
+        rows = table[order].sort_values(na_position="last", kind="stable").index
+    markup = html_table(shown.loc[rows], styles=styles.loc[rows])
+    label = escape_html(f"League table, sorted by {order}")
+    return f'<div class="league-table" role="region" aria-label="{label}" tabindex="0">{markup}</div>'

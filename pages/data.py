@@ -79,13 +79,17 @@ by_theme = per_object(
 static_table(by_theme, index=True)  # a few rows read whole: plain HTML, kept per period and replayed
 # The page's other tables and its editing forms are drawn when their section is opened: each grid and form
 # costs the browser its code, layout and first paint (the page was among the slowest to appear).
-missing = opened_section("Missing values per authority and per indicator", "data_missing")
-if missing is not None:
-    left, right = missing.columns(2)
+
+
+def _missing() -> None:
+    left, right = st.columns(2)
     left.caption("Missing values per authority")
     element("dataframe", coverage.missing_by_authority, left, hide_index=True, width="stretch", height=300)
     right.caption("Missing values per indicator")
     element("dataframe", coverage.missing_by_indicator, right, hide_index=True, width="stretch", height=300)
+
+
+opened_section("Missing values per authority and per indicator", "data_missing", _missing)
 
 st.subheader("Download the tables")
 cols = st.columns(4)
@@ -101,9 +105,7 @@ for col, (label, frame) in zip(
     ],
 ):
     download_csv(f"{label.capitalize()} (CSV)", frame, f"{label.replace(' ', '_')}.csv", f"download-{label}", col)
-loaded = opened_section("Load history", "data_history")
-if loaded is not None:
-    element("dataframe", history, loaded, hide_index=True)
+opened_section("Load history", "data_history", lambda: element("dataframe", history, hide_index=True))
 
 basket_list(cat)
 st.subheader("Context notes")
@@ -113,16 +115,19 @@ st.caption(
     "(`python -m benchmarking import notes.csv --table note`). '*' means any."
 )
 notes = cat.notes if cat.notes is not None else pd.DataFrame()
-listed = opened_section(f"Notes in the store ({len(notes):,})", "data_notes")
-if listed is not None:
-    element("dataframe", notes, listed, hide_index=True, width="stretch", height=240)
+opened_section(
+    f"Notes in the store ({len(notes):,})",
+    "data_notes",
+    lambda: element("dataframe", notes, hide_index=True, width="stretch", height=240),
+)
 download_csv("Notes (CSV)", notes, "notes.csv", "download-notes")
 if st.session_state.pop("note_saved", False):
     st.success("Note saved.")
 require_editor("data")  # viewers see the notes; the form that adds one is for editors
-adding = opened_section("Add a note", "data_add_note")
-if adding is not None:
-    with adding, st.form("add-note", clear_on_submit=True):
+
+
+def _add_note() -> None:
+    with st.form("add-note", clear_on_submit=True):
         ids = ["*"] + list(cat.indicators["id"])
         names = {"*": "Any indicator"} | dict(zip(cat.indicators["id"], cat.indicators["name"]))
         codes = ["*"] + list(cat.authorities["code"])
@@ -145,7 +150,7 @@ if adding is not None:
                 else:
                     st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
                     st.rerun()
-building = opened_section("Build, rename, delete or import a basket", "data_basket_builder")
-if building is not None:
-    with building:
-        basket_builder(cat)
+
+
+opened_section("Add a note", "data_add_note", _add_note)
+opened_section("Build, rename, delete or import a basket", "data_basket_builder", lambda: basket_builder(cat))

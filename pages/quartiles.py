@@ -11,7 +11,8 @@ from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header
-from pages._quartiles_lists import BRIEFING_TABLE_CSS, draw_quartile_list, draw_table, list_tables
+from pages._quartiles_lists import draw_quartile_list, list_tables
+from pages._tables import static_table
 from pages._view_params import url_choice
 
 selection = current_selection()
@@ -19,8 +20,6 @@ page_header("quartiles", selection)
 cat = catalogue()
 bench = benchmark(selection)
 focus_name, period = escape(selection.focus_name), escape(selection.period)
-if selection.briefing:
-    st.html(BRIEFING_TABLE_CSS)  # a constant: no stored text in it
 
 
 def _tables():
@@ -43,7 +42,7 @@ if OVERALL in wide.index:
 # The same sentence, from the same function, as the Overview's: how many figures are from an earlier period.
 st.caption(escape(currency))
 st.caption("Indicators per theme in each quartile of the group: 1st = the best 25%, 4th = the lowest 25%.")
-draw_table(wide, index=True)
+static_table(wide, index=True)
 
 # One list at a time (chosen here, kept in the URL as ?list=top): each is drawn whole, a table per theme,
 # and drawing both at once made the page slow to appear in the browser.
@@ -79,11 +78,11 @@ if improved.empty:
     st.info("No indicator moved out of the bottom quartile since the previous period.")
 else:
     st.caption("Indicators that were bottom quartile in the previous period and are in a better quartile now.")
-    draw_table(improved)
+    static_table(improved)
 
 st.subheader("Direction of travel by theme")
 st.caption(
     "Improvement or deterioration given each indicator's polarity, against the authority's previous value; "
     "changes within 1% count as no real change."
 )
-draw_table(direction, index=True)
+static_table(direction, index=True)

@@ -21,6 +21,7 @@ from pages._common import (
     show_chart,
     style,
 )
+from pages._layout import opened_section
 from pages._tables import show_table
 from pages._themes_stability import draw_stability
 from pages._themes_table import draw_basis, draw_league_table, with_indicator_counts
@@ -38,6 +39,7 @@ WHY_COLUMNS = {
     "years_older": "Years older",
     "status": "Status",
 }
+WHY_SECTION = "themes_why"
 
 
 selection = current_selection()
@@ -65,46 +67,56 @@ draw_basis(positions, selection)
 
 theme_columns = draw_league_table(cat, bench, selection)
 
-st.subheader("Why this rank?")
-theme_choice = url_choice("selectbox", "Position to explain", "why", theme_columns, key="why_theme")
 
-
-def _why():
+def _why_table(theme_choice: str):
     rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
     currency = currency_text(data_currency(cat, bench, theme_choice, selection.period))
     shown = rows.rename(columns=WHY_COLUMNS).drop(columns="indicator_id")
-    return rows, summary, currency, shown, glossary_line(rows["name"])
+    return summary, currency, shown, glossary_line(rows["name"])
 
 
-rows, summary, currency, why_table, glossary = memo("themes-why", (*key, theme_choice), _why)
-if summary["reason"]:
-    st.warning(escape(summary["reason"]))
-else:
-    st.markdown(
-        f"**{escape(selection.focus_name)}: {escape(theme_choice)} "
-        f"{position_text(summary['position'], summary['n_positioned'])}**, "
-        f"built from {summary['n_indicators']} of the theme's {summary['n_available']} ranked indicators "
-        f"({summary['coverage']:.0%} coverage) in {escape(selection.period)}. The average of the ranks listed below is "
-        f"{summary['mean_listed_rank']:.2f}, the average rank that is ranked to give the position. "
-        "Contribution = the indicator's rank minus the group's mean rank on it: negative values pull the "
-        "position up, positive values pull it down. Indicators without a value are listed, not ranked and "
-        "never filled in."
+def _draw_why() -> None:
+    """Draw the position chosen to explain, the sentence that explains it and every indicator behind it."""
+    theme_choice = url_choice("selectbox", "Position to explain", "why", theme_columns, key="why_theme")
+    summary, currency, why_table, glossary = memo("themes-why", (*key, theme_choice), lambda: _why_table(theme_choice))
+    if summary["reason"]:
+        st.warning(escape(summary["reason"]))
+    else:
+        st.markdown(
+            f"**{escape(selection.focus_name)}: {escape(theme_choice)} "
+            f"{position_text(summary['position'], summary['n_positioned'])}**, "
+            f"built from {summary['n_indicators']} of the theme's {summary['n_available']} ranked indicators "
+            f"({summary['coverage']:.0%} coverage) in {escape(selection.period)}. The average of the ranks listed "
+            f"below is {summary['mean_listed_rank']:.2f}, the average rank that is ranked to give the position. "
+            "Contribution = the indicator's rank minus the group's mean rank on it: negative values pull the "
+            "position up, positive values pull it down. Indicators without a value are listed, not ranked and "
+            "never filled in."
+        )
+    st.caption(
+        escape(currency) + " The Published for column gives each figure's own period; Status flags provisional and "
+        "revised figures."
     )
-st.caption(
-    escape(currency) + " The Published for column gives each figure's own period; Status flags provisional and revised "
-    "figures."
-)
-show_table(
-    why_table,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        "Group mean rank": st.column_config.NumberColumn(format="%.1f"),
-        "Contribution": st.column_config.NumberColumn(format="%+.1f"),
-    },
-)
+    show_table(
+        why_table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Group mean rank": st.column_config.NumberColumn(format="%.1f"),
+            "Contribution": st.column_config.NumberColumn(format="%+.1f"),
+        },
+    )
+    if glossary:  # abbreviations in the indicator names, spelled out
+        st.caption(escape(f"Abbreviations: {glossary}."))
 
-if glossary:  # abbreviations in the indicator names, spelled out
-    st.caption(escape(f"Abbreviations: {glossary}."))
+
+st.subheader("Why this rank?")
+if "why" in st.query_params:  # a link that names the position to explain opens the section at it
+    st.session_state.setdefault(WHY_SECTION, True)
+# Drawn when opened: its table is a data grid, whose code and canvas would cost every first page.
+opened_section(
+    f"Every indicator behind one of {escape(selection.focus_name)}'s positions, and what each contributes",
+    WHY_SECTION,
+    _draw_why,
+)
 
 draw_stability(selection)

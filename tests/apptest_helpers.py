@@ -91,11 +91,12 @@ def open_section(at: AppTest, key: str) -> AppTest:
 
 
 def shown_table(body: str) -> pd.DataFrame:
-    """Return an HTML table drawn with ``st.html`` (``pages._quartiles_lists.html_table``) as the text a reader
+    """Return an HTML table drawn with ``st.html`` (``pages._tables.html_table``) as the text a reader
     sees in each cell (entities decoded); row headers, when the table has them, become the index."""
     import lxml.html
 
     table = lxml.html.fromstring(body)
+    table = table if table.tag == "table" else table.find(".//table")  # a table in a scrolled region
     header = [cell.text_content() for cell in table.xpath("./thead/tr/*")]
     rows = [[cell.text_content() for cell in row] for row in table.xpath("./tbody/tr")]
     frame = pd.DataFrame(rows, columns=header, dtype=object)
@@ -106,7 +107,7 @@ def shown_table(body: str) -> pd.DataFrame:
 
 def html_tables(at: AppTest) -> list[pd.DataFrame]:
     """Return every plain HTML table the page draws (``shown_table``), in page order."""
-    return [shown_table(node.value) for node in at.get("html") if node.value.startswith("<table")]
+    return [shown_table(node.value) for node in at.get("html") if "<table" in node.value]
 
 
 def counts(table: pd.DataFrame) -> pd.DataFrame:

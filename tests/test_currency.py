@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import html_tables, open_page, page_widget
+from apptest_helpers import html_tables, open_page, open_section, page_widget
 
 from benchmarking.ingest.importer import import_frames
 from benchmarking.method import currency, sql
@@ -226,7 +226,7 @@ def test_pages_flag_older_and_provisional_figures(newer_store, monkeypatch):
     assert any(c.value.startswith("**Provisional** figures") for c in at.caption)
 
     at = open_page(path, monkeypatch, "themes", query={"period": NEW})
-    assert not at.exception
+    open_section(at, "themes_why")
     why = next(frame.value for frame in at.dataframe if "Published for" in frame.value.columns)
     assert {period for period in why["Published for"] if period} == {NEW, LAST}  # blank: no figure
     assert any(caption.value.startswith(markdown(currency_text(info))) for caption in at.caption)

@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from apptest_helpers import open_page
+from apptest_helpers import html_tables, open_page
 
 from benchmarking.cli.exports import export_positions
 from benchmarking.method import ranking
@@ -293,7 +293,7 @@ def test_pages_mark_the_focus_beside_the_group(demo_store_path, monkeypatch):
     at.switch_page("pages/themes.py").run()
     assert not at.exception
     assert any("Leicestershire is not in the comparator group" in box.value for box in at.info)
-    tables = [frame.value for frame in at.dataframe if "Authority" in frame.value.columns]
+    tables = [table for table in html_tables(at) if "Authority" in table.columns]
     names = list(tables[0]["Authority"])
     assert "Leicestershire (beside the group)" in names
     assert len(names) == 9

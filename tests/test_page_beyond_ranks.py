@@ -210,6 +210,20 @@ def test_moving_a_theme_weight_shows_the_weighted_position_and_equal_weights_res
     assert metrics(page)["Overall position with these weights"] == position_words(row["default_position"], 32)
 
 
+def test_theme_weights_are_kept_while_another_question_is_shown(section):
+    """A weight moved, another question chosen and the weights chosen again: the slider and the weighted
+    position are as the reader left them."""
+    page = section("weights")
+    weight_slider(page, "Housing").set_value(3.0).run()
+    weighted = metrics(page)["Overall position with these weights"]
+    page_widget(page, "beyond_section").set_value("certainty").run()
+    assert not page.exception and not page.slider
+    page_widget(page, "beyond_section").set_value("weights").run()
+    assert not page.exception
+    assert weight_slider(page, "Housing").value == 3.0 and weight_slider(page, "Education").value == 1.0
+    assert metrics(page)["Overall position with these weights"] == weighted
+
+
 def test_leave_one_theme_out_lists_every_theme(section, demo_store_path):
     """The table has one row per theme, with the focus authority's position without it."""
     page = section("weights")

@@ -1,6 +1,9 @@
 """The Theme rankings page: the focus authority's position per theme and the league table
 equal the engine's positions, and follow the sidebar selection."""
 
+import re
+
+import pandas as pd
 import pytest
 from apptest_helpers import (
     EARLIER,
@@ -11,7 +14,10 @@ from apptest_helpers import (
     choose,
     direct_position_map,
     direct_positions,
+    html_tables,
     open_page,
+    open_section,
+    page_widget,
     shows_demo_banner,
 )
 
@@ -32,10 +38,15 @@ def plotted_positions(at) -> dict[str, int]:
 
 
 def league_table(at):
-    """Return the league table: the page's table with an Authority column and an Overall column."""
-    tables = [frame.value for frame in at.dataframe if {"Authority", OVERALL} <= set(frame.value.columns)]
+    """Return the league table as shown: the page's table with an Authority column and an Overall column."""
+    tables = [table for table in html_tables(at) if {"Authority", OVERALL} <= set(table.columns)]
     assert len(tables) == 1, "expected one league table on the page"
     return tables[0]
+
+
+def shown_positions(column: pd.Series) -> list[int | None]:
+    """Return the positions a league table column shows ("3rd · Q1" -> 3, "no position" -> None)."""
+    return [int(match.group()) if (match := re.match(r"\d+", cell)) else None for cell in column]
 
 
 def test_themes_renders_with_titles_naming_period_and_group(demo_store_path, monkeypatch):
@@ -61,8 +72,41 @@ def test_league_table_is_ordered_by_overall_position(demo_store_path, monkeypatc
     table = league_table(at)
     overall = direct_position_map(demo_store_path, OVERALL, LATEST)
     assert len(table) == 32
-    assert list(table[OVERALL]) == sorted(overall.values())
+    assert shown_positions(table[OVERALL]) == sorted(overall.values())
     assert table["Authority"].iloc[0] == "Kent" and overall["E10000016"] == 1
+    assert {cell.rpartition(" · ")[2] for cell in table[OVERALL]} == {"Q1", "Q2", "Q3", "Q4"}
+
+
+def test_the_page_opens_without_a_data_grid_and_why_this_rank_is_built_when_opened(demo_store_path, monkeypatch):
+    """A first page draws the league table as plain HTML and no data grid (a grid's code and canvas cost the
+    browser); the Why this rank? section holds nothing until it is opened, then its control and table."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    assert not at.exception
+    assert league_table(at) is not None and not at.dataframe
+    assert "why_theme" not in {box.key for box in at.selectbox}
+    open_section(at, "themes_why")
+    assert page_widget(at, "why_theme").value == OVERALL
+    assert [frame.value.columns[0] for frame in at.dataframe] == ["Indicator"]
+
+
+@pytest.mark.parametrize("order", ["Education", "Authority"])
+def test_the_sort_control_orders_the_league_table(demo_store_path, monkeypatch, order):
+    """Sorting by a theme lists its positions best first (authorities without one last), by Authority A to Z;
+    the rows are the same authorities with the same positions, and the order is kept in the URL."""
+    at = open_page(demo_store_path, monkeypatch, "themes")
+    before = league_table(at)
+    page_widget(at, "league_sort").set_value(order).run()
+    assert not at.exception
+    after = league_table(at)
+    if order == "Authority":
+        assert list(after["Authority"]) == sorted(before["Authority"], key=str.casefold)
+    else:
+        engine = direct_position_map(demo_store_path, order, LATEST)
+        assert shown_positions(after[order]) == sorted(engine.values()) + [None] * (len(after) - len(engine))
+    assert list(after["Authority"]) != list(before["Authority"])
+    by_name = before.set_index("Authority").sort_index()
+    assert after.set_index("Authority").sort_index().equals(by_name)  # same rows, same cells
+    assert at.query_params.get("sort") == order
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,9 @@ def test_why_this_rank_lists_the_engines_ranks_for_overall_and_chosen_themes(dem
     average rank, and the markdown states the engine's position."""
     at = open_page(demo_store_path, monkeypatch, "themes")
     assert not at.exception
+    assert not [frame for frame in at.dataframe if "Published for" in frame.value.columns], "built before opened"
+    assert not [box for box in at.selectbox if box.key == "why_theme"]
+    open_section(at, "themes_why")
     assert page_widget(at, "why_theme").value == OVERALL
     cat, bench = engine(str(demo_store_path))
     seen = {}
@@ -126,8 +129,7 @@ def test_low_coverage_theme_shows_why_there_is_no_position(writable_store, monke
     frame = pd.DataFrame({"indicator_id": blank["id"], "authority_code": FOCUS, "period": LATEST, "value": ""})
     import_frames(writable_store, [("indicator_value", frame, "blank.csv")])
 
-    at = open_page(writable_store.path, monkeypatch, "themes")
-    page_widget(at, "why_theme").set_value("Education")
+    at = open_page(writable_store.path, monkeypatch, "themes", query={"why": "Education"})  # the link opens it
     at.run()
     assert not at.exception
     n_theme, n_left = len(education), len(education) - len(blank)

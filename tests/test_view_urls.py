@@ -5,7 +5,7 @@ read back by a fresh session; a value the page does not offer gives a visible no
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlparse
 
 import pytest
 from apptest_helpers import OTHER_FOCUS, catalogue, open_page
@@ -67,8 +67,11 @@ ROUND_TRIPS = {
         {"quadrant_theme": cat.themes[0], "quadrant_axis": "Deprivation", "quadrant_multiples": True},
         {"theme": cat.themes[0], "axis": "Deprivation", "every_theme": "1"},
     ),
-    # the "why this rank" theme
-    "themes": lambda cat: ({"why_theme": cat.themes[1]}, {"why": cat.themes[1]}),
+    # the "why this rank" theme (its section opened by a link that names one) and the league table's order
+    "themes?why=Overall": lambda cat: (
+        {"why_theme": cat.themes[1], "league_sort": cat.themes[0]},
+        {"why": cat.themes[1], "sort": cat.themes[0]},
+    ),
     # trend themes and compared authorities (several values each), in order
     "trend": lambda cat: (
         {"trend_themes": [LA_CORE, cat.themes[0]], "trend_others": [OTHER_FOCUS, "E10000003"]},
@@ -99,8 +102,8 @@ def test_page_choices_come_back_from_the_url(demo_store_path, monkeypatch, view)
     """The page's own choices (ROUND_TRIPS, opened at the URL's question when it names one) are written to the
     URL and come back in a fresh session."""
     choices, expected_params = ROUND_TRIPS[view](catalogue(str(demo_store_path)))
-    page, _, section = view.partition("?section=")
-    query = {"section": section} if section else None
+    page, _, asked = view.partition("?")
+    query = dict(parse_qsl(asked)) or None
     round_trip(demo_store_path, monkeypatch, page, choices, expected_params, query=query)
 
 
