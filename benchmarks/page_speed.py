@@ -67,7 +67,7 @@ PAGE_WIDGETS = {
     "quartiles": None,
     "trend": "trend_themes",
     "funding": "funding_reference",
-    "beyond_ranks": "beyond_vfm_theme",
+    "beyond_ranks": "beyond_theme",  # the default question (How sure)
     "presentation": None,
     "data": None,
     "import_data": None,
