@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from benchmarking.errors import BenchmarkingError
-from benchmarking.service.data_admin import period_coverage, save_note
+from benchmarking.service.data_admin import period_coverage
 from pages._access import require_editor
 from pages._baskets import basket_builder, basket_list
 from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
 from pages._common import current_selection, download_csv, escape, page_header
 from pages._layout import opened_section
+from pages._notes_section import add_note_form, draw_notes
 from pages._replay import element, per_object
 from pages._tables import static_table
 
@@ -108,49 +107,7 @@ for col, (label, frame) in zip(
 opened_section("Load history", "data_history", lambda: element("dataframe", history, hide_index=True))
 
 basket_list(cat)
-st.subheader("Context notes")
-st.caption(
-    "Notes such as 'service not delivered' or 'definition changed in 2021' are kept in the store, shown "
-    "beside the indicator they concern, and exported and imported like other data "
-    "(`python -m benchmarking import notes.csv --table note`). '*' means any."
-)
-notes = cat.notes if cat.notes is not None else pd.DataFrame()
-opened_section(
-    f"Notes in the store ({len(notes):,})",
-    "data_notes",
-    lambda: element("dataframe", notes, hide_index=True, width="stretch", height=240),
-)
-download_csv("Notes (CSV)", notes, "notes.csv", "download-notes")
-if st.session_state.pop("note_saved", False):
-    st.success("Note saved.")
+draw_notes(cat, path)
 require_editor("data")  # viewers see the notes; the form that adds one is for editors
-
-
-def _add_note() -> None:
-    with st.form("add-note", clear_on_submit=True):
-        ids = ["*"] + list(cat.indicators["id"])
-        names = {"*": "Any indicator"} | dict(zip(cat.indicators["id"], cat.indicators["name"]))
-        codes = ["*"] + list(cat.authorities["code"])
-        authority_names = {"*": "Any authority"} | dict(zip(cat.authorities["code"], cat.authorities["name"]))
-        cols = st.columns(3)
-        indicator_id = cols[0].selectbox("Indicator", ids, format_func=lambda i: names[i])
-        authority_code = cols[1].selectbox("Authority", codes, format_func=lambda c: authority_names[c])
-        period = cols[2].selectbox(
-            "Period", ["*"] + cat.period_labels, format_func=lambda p: "Every period" if p == "*" else p
-        )
-        text = st.text_input("Note", max_chars=500)
-        if st.form_submit_button("Save note"):
-            if not text.strip():
-                st.error("Write the note first.")
-            else:
-                try:
-                    save_note(path, indicator_id, authority_code, period, text.strip())
-                except BenchmarkingError as error:
-                    st.error(escape(error))
-                else:
-                    st.session_state["note_saved"] = True  # shown after the rerun that reloads the notes
-                    st.rerun()
-
-
-opened_section("Add a note", "data_add_note", _add_note)
+opened_section("Add a note", "data_add_note", lambda: add_note_form(cat, path))
 opened_section("Build, rename, delete or import a basket", "data_basket_builder", lambda: basket_builder(cat))
