@@ -1,6 +1,6 @@
 """Encoded text (a column of few distinct cells read once per distinct cell) is checked and written as plain text.
 
-``preview.read_source`` reads a CSV's codes, ids and periods as encoded text (``keys.is_encoded``); every
+``preview.read_source`` reads a CSV's codes, ids and periods as encoded text (``cells.is_encoded``); every
 check must give the same decisions, messages, rows and columns as for the same cells read as plain text,
 and the store must receive the same rows.
 """
@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from benchmarking.cells import is_encoded
 from benchmarking.ingest import coverage
 from benchmarking.ingest.context import store_context
-from benchmarking.ingest.keys import is_encoded
 from benchmarking.ingest.preview import SourceFile, commit, map_sources, preview_import, read_source
 from benchmarking.ingest.reading import file_sha256, read_file
 from benchmarking.store import Store

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.ingest.keys import distinct_rows, held_in, is_encoded, repeated_keys, replaced, stripped
+from benchmarking.cells import is_encoded
+from benchmarking.ingest.keys import distinct_rows, held_in, repeated_keys, replaced, stripped
 
 
 def _cells(rng: np.random.Generator, n: int, distinct: int, spaced: bool) -> pd.Series:

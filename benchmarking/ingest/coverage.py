@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from benchmarking.cells import distinct_cells
-from benchmarking.ingest.keys import cell_codes
+from benchmarking.ingest.keys import cell_codes, countable, labels_by_code
 from benchmarking.store import Store, schema
 
 _GROUP_COLUMN = {"indicator_value": "period", "spend": "period", "funding": "period", "deprivation": "edition"}
@@ -169,7 +169,7 @@ def _counted_rows(rows: pd.DataFrame, group: str, value_held: np.ndarray | None,
     (``keys.cell_codes``): ``value_held`` and ``held`` are its conditions, per row. No query, no text hashed per row."""
     label_codes, labels = cell_codes(rows[group])
     authority_codes, authorities = cell_codes(rows["authority_code"])
-    label_of, authority_of = _with_missing(labels), _with_missing(authorities)  # a missing cell (code -1) is None
+    label_of, authority_of = labels_by_code(labels), labels_by_code(authorities)  # a missing cell (code -1) is None
     width = len(authorities) + 1
     pairs = _distinct((label_codes[held] + 1) * width + authority_codes[held] + 1, (len(labels) + 1) * width)
     present = pd.DataFrame({"label": label_of[pairs // width - 1], "authority_code": authority_of[pairs % width - 1]})
@@ -178,19 +178,14 @@ def _counted_rows(rows: pd.DataFrame, group: str, value_held: np.ndarray | None,
         indicator_codes, ids = cell_codes(rows["indicator_id"])
         counts = np.bincount(indicator_codes[value_held] + 1, minlength=len(ids) + 1)
         counted = np.flatnonzero(counts)
-        indicators = pd.DataFrame({"indicator_id": _with_missing(ids)[counted - 1], "n": counts[counted]})
+        indicators = pd.DataFrame({"indicator_id": labels_by_code(ids)[counted - 1], "n": counts[counted]})
     every_label = label_of[_distinct(label_codes + 1, len(labels) + 1) - 1]
     return {"indicators": indicators, "present": present, "labels": [x for x in every_label if isinstance(x, str)]}
 
 
-def _with_missing(labels: pd.Index) -> np.ndarray:
-    """Return the labels as objects with None after them: indexed by a code, -1 (a missing cell) gives None."""
-    return np.append(np.asarray(labels, dtype=object), None)
-
-
 def _distinct(codes: np.ndarray, size: int) -> np.ndarray:
     """Return the distinct non-negative integer codes below ``size``, in order (counted, or sorted when many)."""
-    if size <= 4 * len(codes) + 1_000_000:
+    if countable(size, len(codes)):
         return np.flatnonzero(np.bincount(codes, minlength=size))
     return np.unique(codes)
 

@@ -144,7 +144,7 @@ def combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
     code, size, labels_of = np.zeros(len(frame), dtype=np.int64), 1, []
     for column in columns:
         codes, labels = cell_codes(frame[column])
-        if size * (len(labels) + 1) > 4 * len(frame) + 1_000_000:
+        if not countable(size * (len(labels) + 1), len(frame)):
             return None
         code *= len(labels) + 1  # in place: no array of millions made per column
         code += codes
@@ -152,6 +152,18 @@ def combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
         size *= len(labels) + 1
         labels_of.append(labels)
     return code, size, labels_of
+
+
+def countable(size: int, rows: int) -> bool:
+    """Return True when ``size`` possible codes of ``rows`` rows are few enough to count with one array (at most
+    four per row and a million); else they are sorted or hashed."""
+    return size <= 4 * rows + 1_000_000
+
+
+def labels_by_code(labels: pd.Index) -> np.ndarray:
+    """Return the labels as objects with None after them: indexed by a code of ``cell_codes``, -1 (a missing cell)
+    gives None."""
+    return np.append(np.asarray(labels, dtype=object), None)
 
 
 def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -175,7 +187,7 @@ def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:
     for name, labels in reversed(list(zip(frame.columns, labels_of, strict=True))):
         found, position = np.divmod(found, len(labels) + 1)
         complete &= position > 0  # code 0 is a missing cell
-        cells[name] = np.append(np.asarray(labels, dtype=object), None)[position - 1]
+        cells[name] = labels_by_code(labels)[position - 1]
     return pd.DataFrame({name: cells[name][complete] for name in frame.columns}, dtype=object)
 
 

@@ -48,7 +48,7 @@ def read_file(
     ``keep_case`` (the mapping step keeps them as published, to name them in messages).
     ``progress(fraction, text)`` is told how much of a CSV file has been read, block by block.
     ``encoded``: a CSV column of few distinct cells (codes, ids, periods) is read as encoded text
-    (``keys.is_encoded``), so that the checks look at each distinct cell once.
+    (``cells.is_encoded``), so that the checks look at each distinct cell once.
     """
     path = Path(path)
     name = path.name
@@ -172,7 +172,7 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None, 
 def _csv_options(sep: str, names: list[str], block_size: int | None = None, few: set[int] = frozenset()) -> dict:
     """Return pyarrow's CSV options for a file's rows after its header: every cell as text, an empty cell ''.
 
-    The columns at the positions ``few`` are read as encoded text (``keys.is_encoded``: Arrow dictionaries,
+    The columns at the positions ``few`` are read as encoded text (``cells.is_encoded``: Arrow dictionaries,
     pandas Categoricals), each distinct cell kept once, as the reader meets them.
     """
     read = pacsv.ReadOptions(column_names=names, skip_rows=1)

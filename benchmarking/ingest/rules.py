@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from benchmarking.cells import distinct_cells
+from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BadPeriodError, ValidationIssue
 from benchmarking.ingest.keys import (
     CONTROL,
@@ -25,7 +25,6 @@ from benchmarking.ingest.keys import (
     canonical_ids,
     describe_invisible,
     held_in,
-    is_encoded,
     repeated_keys,
     replaced,
 )
@@ -214,7 +213,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
 
 
 def same_text(text: str, index: pd.Index) -> pd.Series:
-    """Return ``text`` in every row as encoded text (``keys.is_encoded``): the one label and a code per row."""
+    """Return ``text`` in every row as encoded text (``cells.is_encoded``): the one label and a code per row."""
     return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), categories=[text]), index=index)
 
 

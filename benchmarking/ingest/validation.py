@@ -16,9 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from benchmarking.cells import distinct_cells
+from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
-from benchmarking.ingest.keys import is_encoded, plain_text, stripped
+from benchmarking.ingest.keys import plain_text, stripped
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
@@ -37,7 +37,7 @@ LARGEST_VALUE = 1e15  # larger than any per-head figure or count a council publi
 _TRUE = {"true", "t", "yes", "y", "1", "*"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
 ENCODED_TABLES = ("indicator_value", "spend", "funding", "deprivation", "dashboard_extra")
-"""Tables of many rows, whose encoded text (``keys.is_encoded``) is checked encoded; other tables' files as text."""
+"""Tables of many rows, whose encoded text (``cells.is_encoded``) is checked encoded; other tables' files as text."""
 _MISSING_MARKERS = ["na", "n/a", "null", "nan", "-", "..", "...", ":", "[x]", "[c]", "[z]"]
 """Cells that mean "no value" in published tables (GSS shorthand such as [x] included)."""
 
