@@ -24,7 +24,10 @@ def distinct_cells(cells: pd.Series) -> np.ndarray:
     over the cells' text; other cells are found by pandas' ``unique``.
     """
     if is_encoded(cells):
-        labels = cells.cat.categories
-        used = np.bincount(cells.cat.codes.to_numpy().astype(np.intp) + 1, minlength=len(labels) + 1)[1:] > 0
-        return labels.to_numpy(dtype=object)[used]  # code -1, a missing cell, is counted first and dropped
+        labels, codes = cells.cat.categories, cells.cat.codes.to_numpy()
+        if codes.dtype.itemsize <= 2:  # read unsigned, a missing cell's code -1 is the largest: counted last, dropped
+            used = np.bincount(codes.view(f"u{codes.dtype.itemsize}"), minlength=len(labels))[: len(labels)] > 0
+        else:
+            used = np.bincount(codes.astype(np.intp) + 1, minlength=len(labels) + 1)[1:] > 0
+        return labels.to_numpy(dtype=object)[used]
     return np.asarray(cells.dropna().unique(), dtype=object)

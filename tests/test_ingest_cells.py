@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarking.cells import is_encoded
+from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.ingest.keys import distinct_rows, held_in, repeated_keys, replaced, stripped
 
 
@@ -95,3 +95,16 @@ def test_distinct_rows_equal_pandas_drop_duplicates(encoded):
         found.sort_values(list(found)).reset_index(drop=True),
         expected.sort_values(list(expected)).reset_index(drop=True),
     )
+
+
+@pytest.mark.parametrize("labels", [1, 5, 126, 127, 300, 40_000])
+def test_distinct_cells_of_encoded_text_equal_pandas_unique(labels):
+    """Encoded text of 8, 16 and 32-bit codes, with missing cells and labels no row uses: its distinct cells are
+    those pandas finds cell by cell."""
+    rng = np.random.default_rng(labels)
+    codes = rng.integers(-1, labels, 50_000)
+    codes[codes == labels - 1] = -1  # the last label is used by no row
+    cells = pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index([f"L{i}" for i in range(labels)])))
+    assert is_encoded(cells)
+    expected = set(cells.astype(object).dropna().unique())
+    assert sorted(distinct_cells(cells)) == sorted(expected)

@@ -169,6 +169,7 @@ def _counted_rows(rows: pd.DataFrame, group: str, value_held: np.ndarray | None,
     (``keys.cell_codes``): ``value_held`` and ``held`` are its conditions, per row. No query, no text hashed per row."""
     label_codes, labels = cell_codes(rows[group])
     authority_codes, authorities = cell_codes(rows["authority_code"])
+    label_codes, authority_codes = label_codes.astype(np.int64), authority_codes.astype(np.int64)  # multiplied below
     label_of, authority_of = labels_by_code(labels), labels_by_code(authorities)  # a missing cell (code -1) is None
     width = len(authorities) + 1
     pairs = _distinct((label_codes[held] + 1) * width + authority_codes[held] + 1, (len(labels) + 1) * width)
@@ -176,7 +177,7 @@ def _counted_rows(rows: pd.DataFrame, group: str, value_held: np.ndarray | None,
     indicators = pd.DataFrame({"indicator_id": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")})
     if value_held is not None:
         indicator_codes, ids = cell_codes(rows["indicator_id"])
-        counts = np.bincount(indicator_codes[value_held] + 1, minlength=len(ids) + 1)
+        counts = np.bincount(indicator_codes[value_held].astype(np.int64) + 1, minlength=len(ids) + 1)
         counted = np.flatnonzero(counts)
         indicators = pd.DataFrame({"indicator_id": labels_by_code(ids)[counted - 1], "n": counts[counted]})
     every_label = label_of[_distinct(label_codes + 1, len(labels) + 1) - 1]

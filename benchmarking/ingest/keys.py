@@ -147,7 +147,7 @@ def combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray,
         if not countable(size * (len(labels) + 1), len(frame)):
             return None
         code *= len(labels) + 1  # in place: no array of millions made per column
-        code += codes
+        code += codes  # widened as it is added (no int64 copy of a column's codes)
         code += 1
         size *= len(labels) + 1
         labels_of.append(labels)
@@ -168,11 +168,14 @@ def labels_by_code(labels: pd.Index) -> np.ndarray:
 
 def cell_codes(cells: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Return an integer code per cell (-1 for a missing cell) and the distinct cells the codes number: encoded
-    text's own codes and labels (no pass over the cells), else pandas' ``factorize``."""
+    text's own codes and labels (no pass over the cells), else pandas' ``factorize``.
+
+    The codes keep their own integer type (encoded text's may be 8 or 16 bits): widen them before arithmetic.
+    """
     if is_encoded(cells):
-        return cells.cat.codes.to_numpy().astype(np.int64), cells.cat.categories
+        return cells.cat.codes.to_numpy(), cells.cat.categories
     codes, labels = pd.factorize(cells)
-    return codes.astype(np.int64, copy=False), pd.Index(labels)
+    return codes, pd.Index(labels)
 
 
 def distinct_rows(frame: pd.DataFrame) -> pd.DataFrame:

@@ -253,12 +253,10 @@ def _resolve_codes(codes: pd.Series, context: StoreContext) -> tuple[pd.Series, 
 
 def _resolve_indicators(ids: pd.Series, context: StoreContext) -> pd.Series:
     """Return indicator ids, with cells that hold an indicator's name (any case) replaced by its id."""
-    lookup = indicator_lookup(context.indicators)
     known = set(context.indicators["id"])
     text = stripped(ids)
-    fixed = {
-        cell: lookup[indicator_key(cell)]
-        for cell in distinct_cells(text)
-        if cell not in known and indicator_key(cell) in lookup
-    }
-    return replaced(text, fixed)
+    others = [cell for cell in distinct_cells(text) if cell not in known]
+    if not others:  # the usual values file: every cell an id (no lookup of every indicator's name is built)
+        return text
+    lookup = indicator_lookup(context.indicators)
+    return replaced(text, {cell: lookup[indicator_key(cell)] for cell in others if indicator_key(cell) in lookup})
