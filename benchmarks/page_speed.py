@@ -12,6 +12,10 @@ page of ``pages/_registry.py``:
   the sidebar period on pages without one), then one rerun;
 * browser, first: a fresh browser context (a new session) opens the page's URL on a warm
   server, timed until the page has settled (Streamlit's status idle, title and content drawn);
+* browser, new tab: a fresh session in a browser that has opened the app before: a new tab of a Chromium with
+  a profile on disk (as a user's browser has) that visited every page twice. Streamlit serves its hashed
+  bundles as immutable, so the browser reads them from its cache and reuses the code it compiled (a fresh
+  browser context, as "first" uses, keeps neither on disk and parses every script again), timed the same way;
 * browser, switch: from the Overview, a click on the page's navigation link, timed the same way;
 * cold server: the seconds from ``streamlit run`` to the health check answering, and the first page of
   the first session (the Overview: reads the store and ranks every indicator), printed above the table;
@@ -223,7 +227,8 @@ load and page switch)."""
 
 def browser_times(db_path: Path, repeat: int, pages: list[str]) -> dict[str, dict[str, tuple[float, float, float]]]:
     """Return per page (and for the bare app, "floor") the median (wall, browser CPU, server CPU) ms of a
-    fresh session's first page and of a nav-link switch."""
+    fresh session's first page in a new browser ("first") and in a browser that opened the app before ("tab"),
+    and of a nav-link switch."""
     from playwright.sync_api import sync_playwright
 
     from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, NORMAL_VIEWPORT, Server
@@ -231,17 +236,27 @@ def browser_times(db_path: Path, repeat: int, pages: list[str]) -> dict[str, dic
     drawn = {page.key: ("chart" if page.draws_chart else None) for page in PAGES}
     titles = {page.key: page.title for page in PAGES}
     results: dict[str, dict[str, tuple[float, float, float]]] = {}
-    with sync_playwright() as pw:
+    with sync_playwright() as pw, tempfile.TemporaryDirectory() as profiles:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
-        def first_page(server: Server, clock: Clock, key: str) -> tuple[float, float, float]:
-            context = browser.new_context(viewport=NORMAL_VIEWPORT)
+        def first_page(server: Server, clock: Clock, key: str, returning=None) -> tuple[float, float, float]:
+            """Time a fresh session's first page: in a fresh browser context, or in a new tab of ``returning``."""
+            context = returning or browser.new_context(viewport=NORMAL_VIEWPORT)
             page = context.new_page()
             with clock as timed:
                 page.goto(server.page_url(paths.get(key, key)))
                 wait_for_page(page, titles[key], drawn[key])
-            context.close()
+            (page if returning else context).close()
             return timed.ms
+
+        def returning_browser():
+            """Return a Chromium with its own profile on disk (cache and code cache kept), as a user's browser."""
+            return pw.chromium.launch_persistent_context(
+                tempfile.mkdtemp(dir=profiles),
+                executable_path=str(CHROMIUM),
+                args=CHROMIUM_ARGS,
+                viewport=NORMAL_VIEWPORT,
+            )
 
         def switches(server: Server, clock: Clock, key: str, url_path: str, default: bool) -> list:
             context = browser.new_context(viewport=NORMAL_VIEWPORT)
@@ -276,7 +291,16 @@ def browser_times(db_path: Path, repeat: int, pages: list[str]) -> dict[str, dic
             first_page(floor, clock, "one")
             start = "one"
             firsts = [first_page(floor, clock, "one") for _ in range(repeat)]
-            results["floor"] = {"first": median(firsts), "switch": median(switches(floor, clock, "two", "two", False))}
+            returning = returning_browser()
+            for _ in range(2):  # the browser's first visits: its cache and code cache filled
+                first_page(floor, clock, "one", returning)
+            tabs = [first_page(floor, clock, "one", returning) for _ in range(repeat)]
+            returning.close()
+            results["floor"] = {
+                "first": median(firsts),
+                "tab": median(tabs),
+                "switch": median(switches(floor, clock, "two", "two", False)),
+            }
         finally:
             floor.stop()
 
@@ -293,13 +317,18 @@ def browser_times(db_path: Path, repeat: int, pages: list[str]) -> dict[str, dic
                 flush=True,
             )
             chosen = [entry for entry in PAGES if entry.key in pages]
-            for entry in chosen:  # warm the server: every page once
+            returning = returning_browser()
+            for entry in chosen:  # warm the server, and the returning browser's caches: every page once and twice
                 first_page(server, clock, entry.key)
+                first_page(server, clock, entry.key, returning)
+                first_page(server, clock, entry.key, returning)
             start = "overview"
             for entry in chosen:
                 firsts = [first_page(server, clock, entry.key) for _ in range(repeat)]
+                tabs = [first_page(server, clock, entry.key, returning) for _ in range(repeat)]
                 switched = switches(server, clock, entry.key, entry.url_path, entry.default)
-                results[entry.key] = {"first": median(firsts), "switch": median(switched)}
+                results[entry.key] = {"first": median(firsts), "tab": median(tabs), "switch": median(switched)}
+            returning.close()
         finally:
             server.stop()
         browser.close()
@@ -327,7 +356,7 @@ def _both(runs: list[tuple[float, float]]) -> str:
 
 
 def report(store: str, db_path: Path, pages: list[str], repeat: int, browser: bool, apptest: bool) -> None:
-    """Print the table of one store: page, cold, warm, after change, browser first page and switch."""
+    """Print the table of one store: page, cold, warm, after change, browser first page, new tab and switch."""
     os.environ["BENCHMARKING_DB"] = str(db_path)
     cold_render("overview")  # imports pandas, altair, the engine: paid once per process
     clicks = browser_times(db_path, repeat, pages) if browser else {}
@@ -336,15 +365,20 @@ def report(store: str, db_path: Path, pages: list[str], repeat: int, browser: bo
         floor = clicks["floor"]
         print(
             "browser: wall ms, ms above the floor, (browser CPU ms, server CPU ms); the floor, a bare app of two "
-            f"pages: first page {_browser(floor['first'], (0, 0, 0))}, switch {_browser(floor['switch'], (0, 0, 0))}"
+            f"pages: first page {_browser(floor['first'], (0, 0, 0))}, new tab {_browser(floor['tab'], (0, 0, 0))}, "
+            f"switch {_browser(floor['switch'], (0, 0, 0))}"
         )
-    print(f"{'page':<14} {'cold':>17} {'warm':>17} {'change':>17} {'browser first':>26} {'browser switch':>26}")
+    print(
+        f"{'page':<14} {'cold':>17} {'warm':>17} {'change':>17} {'browser first':>26} {'browser new tab':>26} "
+        f"{'browser switch':>26}"
+    )
     for page in pages:
         times = measure(page, repeat) if apptest else {"cold": [], "warm": [], "change": []}
         seen = clicks.get(page, {})
         print(
             f"{page:<14} {_both(times['cold'])} {_both(times['warm'])} {_both(times['change'])} "
             f"{_browser(seen.get('first'), clicks.get('floor', {}).get('first'))} "
+            f"{_browser(seen.get('tab'), clicks.get('floor', {}).get('tab'))} "
             f"{_browser(seen.get('switch'), clicks.get('floor', {}).get('switch'))}",
             flush=True,
         )
