@@ -18,6 +18,7 @@ import pandas as pd
 from benchmarking.cells import distinct_cells
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
+from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
 from benchmarking.ingest.keys import canonical_periods, replaced, stripped
 from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
@@ -68,13 +69,19 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
     if mapping.table not in schema.COLUMNS:
         return [
             ValidationIssue(
-                file_name, None, None, f"unknown table {mapping.table!r}; choose one of {', '.join(schema.COLUMNS)}"
+                file_name,
+                None,
+                None,
+                f"unknown table {mapping.table!r}: choose one of {', '.join(schema.COLUMNS)} ({how_to_give('table')})",
             )
         ]
     if mapping.layout not in LAYOUTS:
         return [
             ValidationIssue(
-                file_name, None, None, f"unknown layout {mapping.layout!r}; choose one of {', '.join(LAYOUTS)}"
+                file_name,
+                None,
+                None,
+                f"unknown layout {mapping.layout!r}: choose one of {', '.join(LAYOUTS)} ({how_to_give('layout')})",
             )
         ]
     if mapping.layout != LONG and mapping.table != "indicator_value":
@@ -83,7 +90,9 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 file_name,
                 None,
                 None,
-                "wide layouts hold indicator values: choose table indicator_value or the long layout",
+                "wide layouts hold indicator values: choose table indicator_value "
+                f"({how_to_give('table', values=('indicator_value',))}) or the long layout "
+                f"({how_to_give('layout', values=(LONG,))})",
             )
         )
     known = set(table_fields(mapping.table))
@@ -116,7 +125,11 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
         what = "periods" if mapping.layout == WIDE_PERIODS else "indicators"
         issues.append(
             ValidationIssue(
-                file_name, None, None, f"a wide table needs the columns whose headers are {what}: choose them"
+                file_name,
+                None,
+                None,
+                f"a wide table needs the columns whose headers are {what}, and none is chosen: choose them "
+                f"({how_to_give(mapping.layout)}), or choose the long layout ({how_to_give('layout', values=(LONG,))})",
             )
         )
     figures = schema.VALUE_COLUMNS.get(mapping.table, ())  # the one list of each table's figure columns
@@ -129,7 +142,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 name,
                 f"no column gives '{name}' (the figures): a file for table {mapping.table} needs the column that "
                 f"holds them; its columns are {', '.join(repr(c) for c in columns[:30])}. Choose it "
-                f"(--map {name}=COLUMN on the command line, or the {field_label(name)} field on the page)",
+                f"({how_to_give('column', name)})",
             )
         )
     for name in mapping.blank_constants():
@@ -139,8 +152,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 None,
                 None,
                 f"'{name}' ({field_label(name)}) takes one value for every row, and a remembered mapping does not "
-                f"keep values from another file: give it for this file (--set {name}=VALUE on the command line, "
-                "or the field on the page)",
+                f"keep values from another file: give it for this file ({how_to_give('value', name)})",
             )
         )
     for name in mapping.missing_fields():
@@ -150,7 +162,8 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 None,
                 None,
                 f"no column gives '{name}' ({field_label(name)}), which table {mapping.table} needs: "
-                "choose the column that holds it, or give one value for every row",
+                "choose the column that holds it, or give one value for every row "
+                f"({how_to_give('column or value', name)})",
             )
         )
     return issues
