@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from benchmarking.ingest.headers import field_label
+from benchmarking.ingest.layouts import WIDE_INDICATORS, WIDE_PERIODS
 
 
 @dataclass(frozen=True)
@@ -30,25 +31,25 @@ SAME_FOR_ALL = "(one value for every row)"
 """The page's choice, in a field's list of columns, that gives the field one value for every row."""
 WIDE_COLUMNS = "Columns whose headers are {what} and whose cells are values"
 """The page's choice of a wide file's value columns ({what}: ``WIDE_HEADERS`` of the layout)."""
-WIDE_HEADERS = {"wide-periods": "periods", "wide-indicators": "indicators (ids or names)"}
+WIDE_HEADERS = {WIDE_PERIODS: "periods", WIDE_INDICATORS: "indicators (ids or names)"}
 
 WAYS: dict[str, Way] = {
     "table": Way("--table {value}", "the 'Table to fill' choice", "TABLE"),
     "layout": Way("--layout {value}", "the 'Layout' choice", "LAYOUT"),
     "sheet": Way("--sheet {value}", "the 'Sheet' choice", "NAME"),
     "column": Way("--map {field}={value}", "the '{label}' field", "COLUMN"),
-    "value": Way("--set {field}={value}", f"the '{{label}}' field set to '{SAME_FOR_ALL}', then its value"),
+    "value": Way("--set {field}={value}", f"'{SAME_FOR_ALL}' in the '{{label}}' field"),
     "column or value": Way(
         "--map {field}=COLUMN or --set {field}=VALUE",
         f"the '{{label}}' field (a column, or '{SAME_FOR_ALL}' and the value)",
     ),
-    "wide-periods": Way(
+    WIDE_PERIODS: Way(
         "--layout wide-periods (every column whose header reads as a period, such as 2021/22)",
-        f"'{WIDE_COLUMNS.format(what=WIDE_HEADERS['wide-periods'])}'",
+        f"'{WIDE_COLUMNS.format(what=WIDE_HEADERS[WIDE_PERIODS])}'",
     ),
-    "wide-indicators": Way(
+    WIDE_INDICATORS: Way(
         "--layout wide-indicators (every column that no field is mapped to)",
-        f"'{WIDE_COLUMNS.format(what=WIDE_HEADERS['wide-indicators'])}'",
+        f"'{WIDE_COLUMNS.format(what=WIDE_HEADERS[WIDE_INDICATORS])}'",
     ),
 }
 """Each choice a message may ask for -> how the command line and the page take it."""

@@ -21,7 +21,7 @@ from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
 from benchmarking.ingest.keys import canonical_periods, replaced, stripped
-from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
+from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
@@ -84,6 +84,8 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 f"unknown layout {mapping.layout!r}: choose one of {', '.join(LAYOUTS)} ({how_to_give('layout')})",
             )
         ]
+    if mapping.undecided:
+        return [ValidationIssue(file_name, None, None, undecided_message(mapping))]
     if mapping.layout != LONG and mapping.table != "indicator_value":
         issues.append(
             ValidationIssue(
@@ -167,6 +169,16 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
             )
         )
     return issues
+
+
+def undecided_message(mapping: ColumnMapping) -> str:
+    """Return why an undecided mapping is refused, and how to choose its table (command line and page)."""
+    fits = " and ".join(f"{CATALOGUES[table][1]} (table {table})" for table in mapping.undecided)
+    return (
+        f"its columns fit {fits}, and its codes do not tell which (an authority list's are mostly ONS codes such "
+        "as E10000018 or authorities this store holds, an indicator catalogue's mostly indicator ids it holds): "
+        f"choose the table ({how_to_give('table', values=mapping.undecided)})"
+    )
 
 
 def apply_mapping(
