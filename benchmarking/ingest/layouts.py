@@ -194,8 +194,10 @@ def catalogue_table(
     holds, an indicator catalogue when most are indicator ids the store holds (case ignored). When none is
     either, the header tells if it gives more of one table's fields (``region``, ``theme``).
     """
-    held = {"authority": authorities["code"] if authorities is not None else (), "indicator": ()}
-    held["indicator"] = indicators["id"] if indicators is not None else ()
+    held = {
+        "authority": () if authorities is None else authorities["code"],
+        "indicator": () if indicators is None else indicators["id"],
+    }
     looks = {}
     for mapping in lists:
         column = mapping.columns[CATALOGUES[mapping.table][0]]
