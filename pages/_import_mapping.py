@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from benchmarking.ingest.controls import SAME_FOR_ALL, WIDE_COLUMNS, WIDE_HEADERS
 from benchmarking.ingest.headers import field_is_needed, field_label, importable_tables, table_fields
 from benchmarking.ingest.layouts import (
     LAYOUTS,
     LONG,
-    WIDE_PERIODS,
     ColumnMapping,
     header_fields,
     recognise,
     suggested_wide_columns,
 )
+from benchmarking.ingest.mapping import undecided_message
 from pages._text import escape
 
 NOT_IN_FILE = "(not in this file)"
-SAME_FOR_ALL = "(one value for every row)"
 
 
 def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> ColumnMapping:
@@ -25,7 +25,11 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
     name = source.name if source.sheet is None else f"{source.name}[{source.sheet}]"  # widget keys per sheet
     columns = [str(c) for c in source.frame.columns]
     tables = importable_tables()
-    table = st.selectbox("Table to fill", tables, index=tables.index(default.table), key=f"table:{name}")
+    index = None if default.undecided else tables.index(default.table)  # codes and names of either: ask
+    table = st.selectbox("Table to fill", tables, index=index, key=f"table:{name}", placeholder="Choose the table")
+    if table is None:
+        st.warning(escape(undecided_message(default)))
+        return default  # refused by the preview until a table is chosen
     if table != default.table:
         default = recognise(columns, table, indicators)
     layout = default.layout
@@ -46,10 +50,9 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
             suggested = list(default.wide_columns)
         else:
             suggested = list(suggested_wide_columns(layout, columns, default.columns.values()))
-        what = "periods" if layout == WIDE_PERIODS else "indicators (ids or names)"
         wide = tuple(
             st.multiselect(
-                f"Columns whose headers are {what} and whose cells are values",
+                WIDE_COLUMNS.format(what=WIDE_HEADERS[layout]),
                 columns,
                 default=suggested,
                 key=f"{prefix}:wide",

@@ -43,7 +43,7 @@ def upload_step(store) -> None:
                 continue
             st.caption(f"{len(source.frame):,} rows, {source.frame.shape[1]} columns. First rows as read:")
             st.dataframe(source.frame.head(5), hide_index=True, width="stretch")
-            default, origin = choose_mapping([str(c) for c in source.frame.columns], context)
+            default, origin = choose_mapping([str(c) for c in source.frame.columns], context, frame=source.frame)
             mapping = mapping_widgets(source, default, origin, context.indicators)
         sources.append(source)
         mappings[source.name] = mapping

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ import pytest
 from benchmarking.cli.main import main
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
+from benchmarking.ingest.keys import canonical_periods
 from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 
 
@@ -176,7 +178,10 @@ def test_a_corrected_value_under_another_spelling_replaces_the_stored_one(writab
 
 def test_a_parquet_integer_or_date_period_is_refused_naming_the_financial_years(writable_store, tmp_path):
     """A Parquet integer 2021 or a date is not a financial year: refused naming the stored years it falls in."""
-    for period, expected in [(2021, "'2020/21' or '2021/22'"), (pd.Timestamp("2022-03-31"), "'2021/22'")]:
+    for period, expected in [
+        (2021, "'2020/21' (held) or '2021/22' (held)"),
+        (pd.Timestamp("2022-03-31"), "belongs to: '2021/22' (held)"),
+    ]:
         frame = pd.DataFrame(
             {"indicator_id": ["LCC001"], "authority_code": ["E10000018"], "period": [period], "value": [1.0]}
         )
@@ -184,6 +189,22 @@ def test_a_parquet_integer_or_date_period_is_refused_naming_the_financial_years(
         frame.to_parquet(buffer)
         message = refused(writable_store, "v.parquet", buffer.getvalue())
         assert "is not a financial year" in message and expected in message
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (["2019/20", "2020/21"], "'2020/21' (held) or '2021/22' (not held yet)"),
+        (["2021/22", "2022/23"], "'2020/21' (not held yet) or '2021/22' (held)"),
+    ],
+)
+def test_a_calendar_year_names_both_financial_years_it_overlaps_and_which_are_held(stored, expected):
+    """`2021` may be 2020/21's or 2021/22's figures: both are named, each saying whether the store holds it."""
+    held = pd.DataFrame({"indicator_id": "LCC001", "period": stored, "status": "final"})
+    rows = pd.DataFrame({"indicator_id": ["LCC001"], "authority_code": ["E10000018"], "period": ["2021"]})
+    _, issues = canonical_periods(rows, held, "v.csv", "period", np.array([2]))
+    assert [issue.row for issue in issues] == [2]
+    assert f"give the financial year it belongs to: {expected}" in issues[0].message
 
 
 def test_provisional_figures_are_the_period_with_a_status_and_never_replace_final_ones(writable_store):

@@ -169,6 +169,84 @@ def test_recognise_reports_what_a_header_does_not_give():
     assert recognise(["Area code", "Year", "Indicator", "Value"]).missing_fields() == []
 
 
+# -- a file of codes and names: an authority list or an indicator catalogue, as its codes say ------
+
+# file text, the table it fills (None: cannot tell, the table is asked for)
+CODES_AND_NAMES = [
+    # ONS codes, known or new, in any case: an authority list
+    ("code,name\nE10000018,Leicestershire\n", "authority"),
+    (" Code , NAME \ne10000018,Leicestershire\nE06000099,Newshire\n", "authority"),
+    ("code,name,region,population\nE10000018,Leicestershire,East Midlands,712000\n", "authority"),
+    # codes the store holds as authorities, of no ONS shape
+    ("code,name\nSCO01,Fife\n", "authority"),
+    # indicator ids the store holds (any case), even with a new one among them
+    ("code,name\nLCC078,Admissions\ndemo006,Quality of life\n", "indicator"),
+    ("Code,Name\nLCC078,Admissions\nDEMO006,Quality of life\nNEW001,New\n", "indicator"),
+    # the header tells when the codes do not: region is an authority's, theme an indicator's
+    ("code,name,region\nX1,Somewhere,East\n", "authority"),
+    ("code,name,theme\nX1,Something,Economy\n", "indicator"),
+    # neither: new codes of no shape, or as many of each
+    ("code,name\nX1,Something\n", None),
+    ("code,name\nE10000018,Leicestershire\nLCC078,Admissions\n", None),
+]
+
+
+@pytest.mark.parametrize("text, table", CODES_AND_NAMES)
+def test_a_file_of_codes_and_names_is_the_catalogue_its_codes_look_like(text, table):
+    """`code,name` is an authority list or an indicator catalogue as its codes say; never indicator values."""
+    data = frame(text)
+    authorities = pd.concat([AUTHORITIES, pd.DataFrame({"code": ["SCO01"], "name": ["Fife"]})], ignore_index=True)
+    mapping, origin = choose_mapping(list(data.columns), StoreContext(authorities, INDICATORS, {}), frame=data)
+    assert origin == "recognised"
+    if table is None:
+        assert mapping.undecided == ("authority", "indicator")
+        assert "cannot tell which" in mapping.describe()
+        with pytest.raises(ImportValidationError, match="--table authority or --table indicator") as caught:
+            apply_mapping(data, mapping, "a.csv", CONTEXT)
+        assert len(caught.value.issues) == 1 and "'Table to fill'" in str(caught.value)
+    else:
+        assert (mapping.table, mapping.undecided) == (table, ())
+        key = "code" if table == "authority" else "id"
+        assert mapping.columns[key] == data.columns[0] and mapping.columns["name"] == data.columns[1]
+
+
+def test_a_named_table_settles_a_file_of_codes_and_names():
+    """With the table given (--table, the page's choice) nothing is left undecided."""
+    data = frame("code,name\nX1,Something\n")
+    for table in ("authority", "indicator"):
+        mapping, _ = choose_mapping(list(data.columns), CONTEXT, table, data)
+        assert (mapping.table, mapping.undecided) == (table, ())
+
+
+def test_the_codes_overrule_a_mapping_remembered_for_the_other_catalogue():
+    """`code,name` remembered as an authority list: a catalogue of indicator ids is still an indicator catalogue."""
+    from benchmarking.ingest.remembered import remembered_json
+
+    columns = ["code", "name"]
+    remembered = ColumnMapping("authority", LONG, {"code": "code", "name": "name"}, {"kind": "county council"})
+    context = StoreContext(AUTHORITIES, INDICATORS, {mapping_key(columns): remembered_json(remembered)})
+    authorities, origin = choose_mapping(columns, context, frame=frame("code,name\nE10000018,Leicestershire\n"))
+    assert authorities.table == "authority" and origin.startswith("remembered")
+    indicators, origin = choose_mapping(columns, context, frame=frame("code,name\nLCC078,Admissions\n"))
+    assert (indicators.table, origin) == ("indicator", "recognised")
+
+
+def test_the_command_line_imports_a_list_of_codes_and_names_as_authorities(writable_store, tmp_path, capsys):
+    """`import a.csv` of code,name: recognised as an authority list; it imports once the kind is given."""
+    from benchmarking.cli.main import main
+
+    path = tmp_path / "a.csv"
+    path.write_text("code,name\nE10000018,Leicestershire\n", encoding="utf-8")
+    db = ["--db", str(writable_store.path), "import", str(path)]
+    assert main([*db, "--dry-run", "--set", "kind=county council"]) == 0
+    assert "recognised and adjusted mapping: table authority, long layout: code <- 'code'" in capsys.readouterr().out
+    path.write_text("code,name\nX1,Something\n", encoding="utf-8")
+    before = writable_store.checksums()
+    assert main([*db, "--set", "kind=county council"]) == 2
+    assert "choose the table (--table authority or --table indicator on the command line" in capsys.readouterr().err
+    assert writable_store.checksums() == before
+
+
 def test_recognise_with_a_table_named_uses_that_table():
     """The IMD summary has no edition column: asked for 'deprivation', the edition is what is missing."""
     header = ["utla19_code", "utla19_name", "IMD - Average rank", "IMD - Rank of average rank", "IMD - Average score"]

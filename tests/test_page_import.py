@@ -273,3 +273,20 @@ def test_a_published_source_previews_and_commits_through_the_service(writable_st
     assert result.file_name == "imd2019_utla_imd_summary.csv"
     last = last_import(writable_store)
     assert last["loaded_by"] == "tester" and last["source"] == source.source
+
+
+def test_a_list_of_codes_and_names_fills_the_table_its_codes_say_or_asks_for_it(writable_store, monkeypatch, tmp_path):
+    """`code,name` of ONS codes fills the authority table; of codes that tell nothing, the table is asked for."""
+    at = open_import_page(writable_store.path, monkeypatch, tmp_path)
+    at = upload(at, ("a.csv", b"code,name\nE10000018,Leicestershire\n"))
+    assert not at.exception
+    assert widget(at, "table:a.csv").value == "authority"
+    assert widget(at, "map:a.csv:authority:long:code").value == "code"
+    at = upload(at, ("u.csv", b"code,name\nX1,Something\n"))
+    assert widget(at, "table:u.csv").value is None  # not guessed
+    asked = markdown_text("(--table authority or --table indicator on the command line, or the 'Table to fill' choice")
+    assert any(asked in w.value for w in at.warning)
+    at.button(key="upload_preview_button").click().run()
+    assert "choose the table" in at.dataframe[-1].value["message"].iloc[0]
+    widget(at, "table:u.csv").set_value("indicator").run()
+    assert widget(at, "map:u.csv:indicator:long:id").value == "code"

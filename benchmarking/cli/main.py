@@ -120,7 +120,7 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
     mappings = {}
     for source in sources:
         columns = [str(c) for c in source.frame.columns]
-        mapping, origin = choose_mapping(columns, context, args.table)
+        mapping, origin = choose_mapping(columns, context, args.table, source.frame)
         mapping = adjust(
             mapping,
             columns,

@@ -291,11 +291,12 @@ def canonical_periods(
     messages: dict[tuple[str, str, str], str] = {}
     for indicator, label, status in pairs[other_kind].itertuples(index=False):  # refused pairs only
         held = sorted(set(stored_labels[stored["indicator_id"].eq(indicator).to_numpy()]))
-        names = [p for p in financial_years_of(label) if p in held] or financial_years_of(label)
+        # Every year the label overlaps: a calendar year's figures may be either year's, or a year not held yet.
+        names = [f"{n!r} ({'held' if n in held else 'not held yet'})" for n in financial_years_of(label)]
         messages[(indicator, label, status)] = (
             f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
             f"(the store holds {', '.join(repr(p) for p in held[-3:])}): give the financial year "
-            f"it belongs to ({' or '.join(repr(n) for n in names)})"
+            f"it belongs to: {' or '.join(names)}"
         )
     for indicator, label, status in pairs[over_final & ~other_kind].itertuples(index=False):
         messages[(indicator, label, status)] = (

@@ -6,6 +6,11 @@ indicator and period) or *wide* (authorities as rows, with periods or indicators
 the columns), and which column gives each of the store's fields, using the words
 publishers use (``headers``). The user can correct the guess (``adjust``); the result is
 a ``ColumnMapping``.
+
+A header of codes and names (``code,name``, perhaps with ``kind`` or ``region``) fits an authority
+list and an indicator catalogue alike: then the codes tell which (``catalogue_table``), and a file
+whose codes do not is recognised as *undecided* (``ColumnMapping.undecided``), refused until the
+user chooses the table, never guessed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from benchmarking.cells import distinct_cells
 from benchmarking.ingest.headers import (
     AUTHORITY_NAME,
     assign_fields,
@@ -24,6 +30,7 @@ from benchmarking.ingest.headers import (
     looks_like_period,
     required_fields,
 )
+from benchmarking.ingest.keys import ONS_CODE
 from benchmarking.store import schema
 
 LONG = "long"
@@ -34,6 +41,8 @@ LAYOUTS = {
     WIDE_PERIODS: "wide: authorities as rows, periods as columns",
     WIDE_INDICATORS: "wide: authorities as rows, indicators as columns",
 }
+CATALOGUES = {"authority": ("code", "an authority list"), "indicator": ("id", "an indicator catalogue")}
+"""The tables of codes and names: each one's key field, and what people call such a file."""
 
 
 def header_field(layout: str) -> str | None:
@@ -72,6 +81,9 @@ class ColumnMapping:
     """Store field -> one value for every row (an edition, or the period of a wide file)."""
     wide_columns: tuple[str, ...] = ()
     """Wide layouts: the columns whose headers are periods or indicators and whose cells are values."""
+    undecided: tuple[str, ...] = ()
+    """The tables the file fits equally (its header and codes cannot tell them apart); () once decided. An
+    undecided mapping is refused until the user chooses the table; it is never remembered."""
 
     def to_json(self) -> str:
         """Return the mapping as JSON (how it is remembered in the store)."""
@@ -123,17 +135,27 @@ class ColumnMapping:
             more = f" and {len(self.wide_columns) - 4} more" if len(self.wide_columns) > 4 else ""
             parts.append(f"{header} <- headers of {shown}{more}; value <- their cells")
         layout = LAYOUTS[self.layout] if self.table == "indicator_value" else f"{self.layout} layout"
+        if self.undecided:
+            return f"table {' or '.join(self.undecided)} (cannot tell which: choose one), {layout}: " + "; ".join(parts)
         return f"table {self.table}, {layout}: " + "; ".join(parts)
 
 
 def recognise(
-    columns: Iterable[object], table: str | None = None, indicators: pd.DataFrame | None = None
+    columns: Iterable[object],
+    table: str | None = None,
+    indicators: pd.DataFrame | None = None,
+    *,
+    authorities: pd.DataFrame | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> ColumnMapping:
-    """Return the best guess of a mapping from a file's header alone.
+    """Return the best guess of a mapping from a file's header (and, for codes and names, its codes).
 
     ``table`` fixes the target table (else the table whose required fields the header
     fills best, ``indicator_value`` when none is filled). ``indicators`` (id, name) lets
-    headers that are indicator ids or names be read as a wide table of indicators.
+    headers that are indicator ids or names be read as a wide table of indicators. A header
+    that fills no table whole but gives the codes and names of a catalogue is an authority list
+    or an indicator catalogue, as its codes in ``frame`` say (``catalogue_table``); undecided when
+    they do not.
     """
     columns = [str(c) for c in columns]
     period_headers = [c for c in columns if looks_like_period(c)]
@@ -148,9 +170,52 @@ def recognise(
         preference = 0 if name == "indicator_value" else 1
         candidates.append(((not complete, -len(mapping.provided()), preference, position), mapping))
     best = min(candidates, key=lambda c: c[0])
-    if table is None and best[0][0]:  # nothing complete: values are what people load most
-        return next(m for _, m in candidates if m.table == "indicator_value")
+    if table is None and best[0][0]:  # nothing complete: a list of codes and names, else values
+        values = next(m for _, m in candidates if m.table == "indicator_value")
+        lists = [m for _, m in candidates if _is_list(m) and len(m.provided()) > len(values.provided())]
+        if len(lists) == 1:
+            return lists[0]
+        if lists:
+            chosen = catalogue_table(lists, frame, authorities, indicators)
+            return next((m for m in lists if m.table == chosen), replace(lists[0], undecided=tuple(CATALOGUES)))
+        return values
     return best[1]
+
+
+def catalogue_table(
+    lists: list[ColumnMapping],
+    frame: pd.DataFrame | None,
+    authorities: pd.DataFrame | None,
+    indicators: pd.DataFrame | None,
+) -> str | None:
+    """Return which catalogue a file of codes and names is ('authority' or 'indicator'), or None when it cannot tell.
+
+    Its codes tell first: an authority list when most are ONS codes (E10000018) or authority codes the store
+    holds, an indicator catalogue when most are indicator ids the store holds (case ignored). When none is
+    either, the header tells if it gives more of one table's fields (``region``, ``theme``).
+    """
+    held = {
+        "authority": () if authorities is None else authorities["code"],
+        "indicator": () if indicators is None else indicators["id"],
+    }
+    looks = {}
+    for mapping in lists:
+        column = mapping.columns[CATALOGUES[mapping.table][0]]
+        codes = [str(c).strip() for c in (distinct_cells(frame[column]) if frame is not None else ())]
+        codes = [c for c in codes if c]
+        known = {str(k).casefold() for k in held[mapping.table]}
+        ons = mapping.table == "authority"  # a new authority's code has the ONS shape; a new indicator's id no shape
+        looks[mapping.table] = (sum(c.casefold() in known or (ons and bool(ONS_CODE.match(c))) for c in codes), codes)
+    (first, (most, codes)), (_, (other, _)) = sorted(looks.items(), key=lambda item: -item[1][0])
+    if most:
+        return first if most > other and 2 * most > len(codes) else None
+    sizes = sorted(((len(m.provided()), m.table) for m in lists), reverse=True)
+    return sizes[0][1] if sizes[0][0] > sizes[1][0] else None
+
+
+def _is_list(mapping: ColumnMapping) -> bool:
+    """Return True when the mapping gives a catalogue's codes and names (``code,name``, ``id,name``)."""
+    return mapping.table in CATALOGUES and {CATALOGUES[mapping.table][0], "name"} <= set(mapping.columns)
 
 
 def _with_layout(

@@ -18,9 +18,10 @@ import pandas as pd
 from benchmarking.cells import distinct_cells
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
+from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
 from benchmarking.ingest.keys import canonical_periods, replaced, stripped
-from benchmarking.ingest.layouts import LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
+from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
@@ -68,22 +69,32 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
     if mapping.table not in schema.COLUMNS:
         return [
             ValidationIssue(
-                file_name, None, None, f"unknown table {mapping.table!r}; choose one of {', '.join(schema.COLUMNS)}"
+                file_name,
+                None,
+                None,
+                f"unknown table {mapping.table!r}: choose one of {', '.join(schema.COLUMNS)} ({how_to_give('table')})",
             )
         ]
     if mapping.layout not in LAYOUTS:
         return [
             ValidationIssue(
-                file_name, None, None, f"unknown layout {mapping.layout!r}; choose one of {', '.join(LAYOUTS)}"
+                file_name,
+                None,
+                None,
+                f"unknown layout {mapping.layout!r}: choose one of {', '.join(LAYOUTS)} ({how_to_give('layout')})",
             )
         ]
+    if mapping.undecided:
+        return [ValidationIssue(file_name, None, None, undecided_message(mapping))]
     if mapping.layout != LONG and mapping.table != "indicator_value":
         issues.append(
             ValidationIssue(
                 file_name,
                 None,
                 None,
-                "wide layouts hold indicator values: choose table indicator_value or the long layout",
+                "wide layouts hold indicator values: choose table indicator_value "
+                f"({how_to_give('table', values=('indicator_value',))}) or the long layout "
+                f"({how_to_give('layout', values=(LONG,))})",
             )
         )
     known = set(table_fields(mapping.table))
@@ -116,7 +127,11 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
         what = "periods" if mapping.layout == WIDE_PERIODS else "indicators"
         issues.append(
             ValidationIssue(
-                file_name, None, None, f"a wide table needs the columns whose headers are {what}: choose them"
+                file_name,
+                None,
+                None,
+                f"a wide table needs the columns whose headers are {what}, and none is chosen: choose them "
+                f"({how_to_give(mapping.layout)}), or choose the long layout ({how_to_give('layout', values=(LONG,))})",
             )
         )
     figures = schema.VALUE_COLUMNS.get(mapping.table, ())  # the one list of each table's figure columns
@@ -129,7 +144,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 name,
                 f"no column gives '{name}' (the figures): a file for table {mapping.table} needs the column that "
                 f"holds them; its columns are {', '.join(repr(c) for c in columns[:30])}. Choose it "
-                f"(--map {name}=COLUMN on the command line, or the {field_label(name)} field on the page)",
+                f"({how_to_give('column', name)})",
             )
         )
     for name in mapping.blank_constants():
@@ -139,8 +154,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 None,
                 None,
                 f"'{name}' ({field_label(name)}) takes one value for every row, and a remembered mapping does not "
-                f"keep values from another file: give it for this file (--set {name}=VALUE on the command line, "
-                "or the field on the page)",
+                f"keep values from another file: give it for this file ({how_to_give('value', name)})",
             )
         )
     for name in mapping.missing_fields():
@@ -150,10 +164,21 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 None,
                 None,
                 f"no column gives '{name}' ({field_label(name)}), which table {mapping.table} needs: "
-                "choose the column that holds it, or give one value for every row",
+                "choose the column that holds it, or give one value for every row "
+                f"({how_to_give('column or value', name)})",
             )
         )
     return issues
+
+
+def undecided_message(mapping: ColumnMapping) -> str:
+    """Return why an undecided mapping is refused, and how to choose its table (command line and page)."""
+    fits = " and ".join(f"{CATALOGUES[table][1]} (table {table})" for table in mapping.undecided)
+    return (
+        f"its columns fit {fits}, and its codes do not tell which (an authority list's are mostly ONS codes such "
+        "as E10000018 or authorities this store holds, an indicator catalogue's mostly indicator ids it holds): "
+        f"choose the table ({how_to_give('table', values=mapping.undecided)})"
+    )
 
 
 def apply_mapping(

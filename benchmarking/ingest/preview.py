@@ -99,7 +99,8 @@ def map_sources(
             ]
         )
     chosen = {
-        source.name: (mappings or {}).get(source.name) or choose_mapping(list(source.frame.columns), context, table)[0]
+        source.name: (mappings or {}).get(source.name)
+        or choose_mapping(list(source.frame.columns), context, table, source.frame)[0]
         for source in sources
     }
     first = {"authority": 0, "indicator": 1}

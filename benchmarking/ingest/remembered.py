@@ -20,9 +20,11 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+import pandas as pd
+
 from benchmarking.ingest.context import StoreContext
 from benchmarking.ingest.headers import looks_like_period
-from benchmarking.ingest.layouts import LAYOUTS, WIDE_PERIODS, ColumnMapping, recognise
+from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, WIDE_PERIODS, ColumnMapping, recognise
 from benchmarking.store import schema
 
 SETTING_PREFIX = "mapping:"
@@ -86,13 +88,23 @@ def choose_mapping(
     columns: list[str],
     context: StoreContext,
     table: str | None = None,
+    frame: pd.DataFrame | None = None,
 ) -> tuple[ColumnMapping, str]:
     """Return (mapping, where it came from): the one remembered for these columns, else a guess.
 
-    Where it came from is 'recognised', or 'remembered (saved 2026-12-02 03:50 UTC)'.
+    Where it came from is 'recognised', or 'remembered (saved 2026-12-02 03:50 UTC)'. ``frame``, the
+    file's cells, tells an authority list from an indicator catalogue by its codes (``layouts.catalogue_table``),
+    also when the same columns were remembered for the other one.
     """
+    guess = recognise(columns, table, context.indicators, authorities=context.authorities, frame=frame)
     saved = saved_mapping(context.settings, columns)
-    if saved is not None and (table is None or saved.table == table):
+    if saved is not None and (table is None or saved.table == table) and not _other_catalogue(saved, guess):
         when = saved_on(context.settings, columns)
         return saved, f"remembered (saved {when})" if when else "remembered (saved before dates were kept)"
-    return recognise(columns, table, context.indicators), "recognised"
+    return guess, "recognised"
+
+
+def _other_catalogue(saved: ColumnMapping, guess: ColumnMapping) -> bool:
+    """Return True when the codes say the file is the other catalogue than the one its columns were remembered for."""
+    catalogues = {saved.table, guess.table} <= set(CATALOGUES)
+    return catalogues and not guess.undecided and guess.table != saved.table

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
+from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.keys import plain_text, stripped
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
@@ -231,8 +232,7 @@ def _require_value_column(table: str, frame: pd.DataFrame, file_name: str, outco
         None,
         " or ".join(wanted),
         f"the file has no {' or '.join(repr(c) for c in wanted)} column for table '{table}': without it the "
-        "rows would hold no figures (map the column that holds them, e.g. --map "
-        f"{wanted[0]}=COLUMN)",
+        f"rows would hold no figures: choose the column that holds them ({how_to_give('column', wanted[0])})",
     )
     return CheckedRows(outcome.rows, [*outcome.issues, issue], outcome.rejected, blocking=True)
 

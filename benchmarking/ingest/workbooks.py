@@ -12,6 +12,7 @@ from xml.etree import ElementTree
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.limits import MAX_ROWS, check_shape, dimension, single_issue
 
 
@@ -35,7 +36,9 @@ def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None, keep_default_na=False, na_values=[]
     )
     if cells.empty:
-        raise single_issue(name, f"sheet {sheet!r} is empty: choose the sheet that holds the data")
+        raise single_issue(
+            name, f"sheet {sheet!r} is empty: choose the sheet that holds the data ({how_to_give('sheet')})"
+        )
     header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]]
     if errors:
         raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
