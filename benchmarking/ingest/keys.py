@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.cells import distinct_cells, is_encoded
-from benchmarking.errors import ValidationIssue
 from benchmarking.method.periods import (
     financial_years_of,
     is_financial_year,
@@ -237,19 +236,15 @@ def stored_value_periods(con) -> pd.DataFrame:
     return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
 
 
-def canonical_periods(
-    frame: pd.DataFrame, stored: pd.DataFrame, file_name: str, column: str, rows: np.ndarray
-) -> tuple[pd.DataFrame, list[ValidationIssue]]:
-    """Return the rows with each period in the store's label and its status apart, and the refused rows' issues.
+def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows with each period in the store's label and its status apart.
 
     The rules are ``method.periods``'s (aliases): a marker such as ``(P)`` becomes the
-    status, a label naming a stored period's days becomes its label, a label of another
-    kind than an indicator's stored financial years is refused naming them, and
-    provisional figures over stored final ones are refused. ``column`` names the file's
-    period column and ``rows`` the file rows, for the messages.
+    status, and a label naming a stored period's days (``stored``: the stored values'
+    distinct indicator, period and status) becomes its label.
     """
     if "period" not in frame or frame.empty:
-        return frame, []
+        return frame
     labels = stripped(frame["period"])
     distinct = distinct_cells(labels)
     split = {label: split_status(label) for label in distinct}
@@ -267,10 +262,19 @@ def canonical_periods(
     known = [str(label) for label in stored["period"].dropna().unique()]
     aliases = {label: period_alias(label, known) for label in distinct if label not in known}
     labels = replaced(labels, {old: new for old, new in aliases.items() if new})
-    frame = frame.assign(period=labels)
-    issues: list[ValidationIssue] = []
-    if "indicator_id" not in frame.columns or stored.empty:
-        return frame, issues
+    return frame.assign(period=labels)
+
+
+def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.Series]:
+    """Return, per rule that refuses some of the rows, each row's message (missing where the row passes).
+
+    ``frame`` holds canonical periods (``canonical_periods``) and ``stored`` the stored values' distinct
+    indicator, period and status. Two rules: a label of another kind than an indicator's stored financial years
+    is refused naming them (``other_kind``), and provisional figures over stored final ones (``over_final``).
+    """
+    if "period" not in frame or "indicator_id" not in frame.columns or frame.empty or stored.empty:
+        return {}
+    labels = frame["period"]
     stored_labels = stored["period"].astype(object)
     yearly = stored_labels.map(_per_label(stored_labels, is_financial_year)).groupby(stored["indicator_id"]).all()
     finals = stored.loc[stored["status"].eq("final"), ["indicator_id", "period"]].astype(object).drop_duplicates()
@@ -288,28 +292,33 @@ def canonical_periods(
     over_final = pairs["status"].eq("provisional") & pd.MultiIndex.from_frame(pairs[["indicator_id", "period"]]).isin(
         pd.MultiIndex.from_frame(finals)
     )
-    messages: dict[tuple[str, str, str], str] = {}
+    messages: dict[str, dict[tuple[str, str, str], str]] = {"other_kind": {}, "over_final": {}}
     for indicator, label, status in pairs[other_kind].itertuples(index=False):  # refused pairs only
         held = sorted(set(stored_labels[stored["indicator_id"].eq(indicator).to_numpy()]))
         # Every year the label overlaps: a calendar year's figures may be either year's, or a year not held yet.
         names = [f"{n!r} ({'held' if n in held else 'not held yet'})" for n in financial_years_of(label)]
-        messages[(indicator, label, status)] = (
+        messages["other_kind"][(indicator, label, status)] = (
             f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
             f"(the store holds {', '.join(repr(p) for p in held[-3:])}): give the financial year "
             f"it belongs to: {' or '.join(names)}"
         )
     for indicator, label, status in pairs[over_final & ~other_kind].itertuples(index=False):
-        messages[(indicator, label, status)] = (
+        messages["over_final"][(indicator, label, status)] = (
             f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
             "figures do not replace final ones (give status 'revised' if these correct them)"
         )
-    if not messages:
-        return frame, issues
-    flagged = pd.MultiIndex.from_frame(keyed).isin(list(messages))
-    for position in np.flatnonzero(flagged)[:200]:
-        key = tuple(keyed.iloc[position])
-        issues.append(ValidationIssue(file_name, int(rows[position]), column, messages[key]))
-    return frame, issues
+    if not any(messages.values()):
+        return {}
+    rows = pd.MultiIndex.from_frame(keyed.astype(object))  # looked up once only when some pair is refused
+    refused = {}
+    for rule, by_pair in messages.items():
+        if by_pair:
+            texts = pd.Index(list(dict.fromkeys(by_pair.values())))
+            codes = texts.get_indexer(list(by_pair.values()))
+            found = pd.MultiIndex.from_tuples(list(by_pair)).get_indexer(rows)
+            row_codes = np.where(found >= 0, codes[np.maximum(found, 0)], -1)
+            refused[rule] = pd.Series(pd.Categorical.from_codes(row_codes, categories=texts), index=frame.index)
+    return refused
 
 
 def _per_label(labels: pd.Series, rule) -> dict:

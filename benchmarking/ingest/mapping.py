@@ -20,16 +20,17 @@ from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
-from benchmarking.ingest.keys import canonical_periods, replaced, stripped
+from benchmarking.ingest.keys import canonical_periods, refused_periods, replaced, stripped
 from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW, REFUSED
 from benchmarking.store import schema
 
 GIVEN = "(given for every row)"
 PERIOD_TABLES = ("indicator_value", "spend", "funding", "dashboard_extra")
-"""Tables whose period labels are put in the store's spelling (``keys.canonical_periods``)."""
+"""Tables whose period labels are put in the store's spelling (``keys.canonical_periods``) and checked against the
+stored values' periods (``keys.refused_periods``)."""
 
 
 @dataclass
@@ -182,7 +183,11 @@ def undecided_message(mapping: ColumnMapping) -> str:
 
 
 def apply_mapping(
-    frame: pd.DataFrame, mapping: ColumnMapping, file_name: str, context: StoreContext | None = None
+    frame: pd.DataFrame,
+    mapping: ColumnMapping,
+    file_name: str,
+    context: StoreContext | None = None,
+    rows: np.ndarray | None = None,
 ) -> MappedFile:
     """Return the file's rows as store rows; raise ImportValidationError if the mapping does not fit.
 
@@ -190,6 +195,7 @@ def apply_mapping(
     value was published, so nothing is written for it). With ``context``, authority
     names resolve to codes and indicator names to ids; names that match nothing are kept
     as written, so the checks report them at their row, and are listed in ``unresolved``.
+    ``rows`` is each frame row's spreadsheet row when it is not position + 2 (a file with blank rows).
     """
     columns = [str(c) for c in frame.columns]
     issues = check_mapping(columns, mapping, file_name)
@@ -207,7 +213,6 @@ def apply_mapping(
             out[name] = frame[column]
             if column != name:
                 where[name] = _constant_label(column, n)
-        rows = None
     else:
         header = header_field(mapping.layout)
         wide = list(mapping.wide_columns)
@@ -225,7 +230,7 @@ def apply_mapping(
         out["value"] = cells[positions]
         where[header] = headers
         where["value"] = headers
-        rows = row_index + 2
+        rows = row_index + 2 if rows is None else np.asarray(rows)[row_index]
     for name, value in mapping.constants.items():
         out[name] = np.full(n, value, dtype=object)
         where[name] = _constant_label(f"{name} {GIVEN}", n)
@@ -243,11 +248,9 @@ def apply_mapping(
     if "indicator_id" in result.columns and len(context.indicators):
         result["indicator_id"] = _resolve_indicators(result["indicator_id"], context)
     if "period" in result.columns and mapping.table in PERIOD_TABLES:
-        column = mapping.columns.get("period") or (f"period {GIVEN}" if "period" in mapping.constants else "headers")
-        rows = result[FILE_ROW].to_numpy() if FILE_ROW in result.columns else np.arange(n) + 2
-        result, issues = canonical_periods(result, context.value_periods, file_name, column, rows)
-        if issues:
-            raise ImportValidationError(issues)
+        result = canonical_periods(result, context.value_periods)
+        for rule, messages in refused_periods(result, context.value_periods).items():
+            result[REFUSED + rule] = messages  # flagged by the checks, beside every other problem
     for name, labels in where.items():
         result[FILE_COLUMN + name] = labels
     return MappedFile(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
@@ -27,7 +28,7 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
 from benchmarking.ingest.mapping import MappedFile, apply_mapping
-from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_file, read_upload
+from benchmarking.ingest.reading import bytes_sha256, file_rows, file_sha256, read_file, read_upload
 from benchmarking.ingest.remembered import choose_mapping
 from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
@@ -57,6 +58,9 @@ class SourceFile:
     size: int
     sha256: str
     sheet: str | None = None
+    rows: np.ndarray | None = None
+    """Each row's spreadsheet row when the file has blank rows before some (``reading.file_rows``); None:
+    row = position + 2."""
 
 
 def read_source(path: Path | str, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
@@ -67,15 +71,15 @@ def read_source(path: Path | str, sheet: str | None = None, progress: Progress |
     hashable = path.is_file() and 0 < path.stat().st_size <= MAX_FILE_BYTES
     with ThreadPoolExecutor(1) as hashing:
         sha256 = hashing.submit(file_sha256, path) if hashable else None
-        frame = read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
+        frame, rows = file_rows(read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True))
         digest = sha256.result() if sha256 is not None else file_sha256(path)
-        return SourceFile(path.name, frame, path.stat().st_size, digest, sheet)
+        return SourceFile(path.name, frame, path.stat().st_size, digest, sheet, rows)
 
 
 def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
     """Return an uploaded file's bytes read for mapping, exactly as ``read_source`` reads a path."""
-    frame = read_upload(name, data, sheet=sheet, progress=progress, encoded=True)
-    return SourceFile(Path(name).name, frame, len(data), bytes_sha256(data), sheet)
+    frame, rows = file_rows(read_upload(name, data, sheet=sheet, progress=progress, encoded=True))
+    return SourceFile(Path(name).name, frame, len(data), bytes_sha256(data), sheet, rows)
 
 
 def map_sources(
@@ -108,7 +112,7 @@ def map_sources(
     issues: list[ValidationIssue] = []
     for source in sorted(sources, key=lambda s: first.get(chosen[s.name].table, 2)):
         try:
-            result = apply_mapping(source.frame, chosen[source.name], source.name, context)
+            result = apply_mapping(source.frame, chosen[source.name], source.name, context, rows=source.rows)
         except ImportValidationError as error:
             issues.extend(error.issues)
             continue

@@ -3,6 +3,10 @@
 Every refusal names the file and says what to do: a file over the size limit, an empty
 file, text that is not UTF-8, a workbook with merged cells or formulas without a saved
 result (`workbooks`), a header with blank or repeated names. Also the SHA-256 recorded with each import.
+
+Rows are numbered as a spreadsheet shows the file (the header is row 1): a blank row (a blank
+line, separators alone, an empty sheet row) is no data row, but it is counted, so a file with
+blank rows carries ``results.FILE_ROW``, each row's number (``_blank_rows_apart``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,6 +35,7 @@ from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by 
     check_size,
     single_issue,
 )
+from benchmarking.ingest.results import FILE_ROW
 from benchmarking.ingest.workbooks import read_xlsx, sheet_names
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
@@ -48,7 +54,9 @@ def read_file(
     ``keep_case`` (the mapping step keeps them as published, to name them in messages).
     ``progress(fraction, text)`` is told how much of a CSV file has been read, block by block.
     ``encoded``: a CSV column of few distinct cells (codes, ids, periods) is read as encoded text
-    (``cells.is_encoded``), so that the checks look at each distinct cell once.
+    (``cells.is_encoded``), so that the checks look at each distinct cell once. Blank rows of a CSV or XLSX file
+    are left out; when one comes before a data row, the frame carries ``results.FILE_ROW`` (each row's
+    spreadsheet row, header = row 1; ``file_rows`` takes it apart), else row = position + 2.
     """
     path = Path(path)
     name = path.name
@@ -64,11 +72,12 @@ def read_file(
         raise single_issue(name, "the file is empty (0 bytes): choose the file that holds the data")
     suffix = path.suffix.lower()
     kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
+    rows = None
     try:
         if suffix in (".csv", ".txt"):
-            frame = _read_csv(path, progress, encoded)
+            frame, rows = _blank_rows_apart(*_read_csv(path, progress, encoded))
         elif suffix in (".xlsx", ".xlsm"):
-            frame = read_xlsx(path, sheet)
+            frame, rows = _blank_rows_apart(read_xlsx(path, sheet))
         elif suffix == ".parquet":
             check_parquet_shape(path)
             frame = pd.read_parquet(path)
@@ -101,7 +110,43 @@ def read_file(
     columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame.columns = columns if keep_case else [c.lower() for c in columns]
     _check_header(name, list(frame.columns))
+    if rows is not None:
+        frame[FILE_ROW] = rows
     return frame
+
+
+def file_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Return a read file's cells without the ``FILE_ROW`` locator, and each row's spreadsheet row that it held
+    (None when the file has no blank row before a data row: row = position + 2)."""
+    if FILE_ROW not in frame.columns:
+        return frame, None
+    return frame.drop(columns=FILE_ROW), frame[FILE_ROW].to_numpy()
+
+
+def _blank_rows_apart(frame: pd.DataFrame, first_row: int = 2) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """Return a file's rows without its blank ones (every cell empty), and each kept row's spreadsheet row, None when
+    that is position + 2 (no blank row before a kept one, the data starting on row 2).
+
+    The usual file has no empty cell in its first encoded column (or its first column): looking costs one
+    comparison per label (or per cell); further columns are looked at only in the rows still blank.
+    """
+    blank = None
+    order = sorted(range(frame.shape[1]), key=lambda i: not isinstance(frame.dtypes.iloc[i], pd.CategoricalDtype))
+    for i in order:
+        cells = frame.iloc[:, i] if blank is None else frame.iloc[blank, i]
+        found = np.flatnonzero(cells.eq("").to_numpy(dtype=bool, na_value=False))
+        blank = found if blank is None else blank[found]
+        if not len(blank):
+            break
+    if blank is None or not len(blank):
+        return frame, None if first_row == 2 else np.arange(len(frame)) + first_row
+    kept = np.ones(len(frame), dtype=bool)
+    kept[blank] = False
+    positions = np.flatnonzero(kept)
+    frame = frame.iloc[positions].reset_index(drop=True)
+    if first_row == 2 and (not len(positions) or blank[0] > positions[-1]):  # blank rows at the end only
+        return frame, None
+    return frame, positions + first_row
 
 
 _NOT_UTF8 = "the file is not UTF-8 text ({detail}); in Excel use Save As > 'CSV UTF-8', or re-save it as UTF-8"
@@ -138,8 +183,14 @@ def _check_header(name: str, columns: list[str]) -> None:
         raise ImportValidationError(issues)
 
 
-def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None, encoded: bool = False) -> pd.DataFrame:
-    """Read a CSV as text: comma, semicolon or tab delimited; lines ending in LF, CRLF or CR alone."""
+def _read_csv(
+    path: Path, progress: Callable[[float, str], None] | None = None, encoded: bool = False
+) -> tuple[pd.DataFrame, int]:
+    """Read a CSV as text: comma, semicolon or tab delimited; lines ending in LF, CRLF or CR alone.
+
+    Return its rows, a blank line kept as a row of empty cells (``_blank_rows_apart`` counts them), and the
+    spreadsheet row of the first one (2, after blank lines before the header more).
+    """
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
     text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # raises on non-UTF-8 text
@@ -147,8 +198,9 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None, 
     if b"\r" in head and b"\n" not in head:  # lines ending in CR alone (old Mac files): read them as lines
         source = io.BytesIO(path.read_bytes().replace(b"\r", b"\n"))
         head, text = head.replace(b"\r", b"\n"), text.replace("\r", "\n")
-    first_line = head.split(b"\n", 1)[0]
-    header_text = text.split("\n", 1)[0]
+    above = text[: len(text) - len(text.lstrip("\r\n"))].count("\n")  # blank lines before the header
+    first_line = head.split(b"\n", above + 1)[above]
+    header_text = text.lstrip("\r\n").split("\n", 1)[0]
     if b"\n" not in head and len(head) < path.stat().st_size:  # a header longer than the head: read it whole
         with path.open("rb") if source is path else contextlib.nullcontext(source) as lines:
             first_line = lines.readline().rstrip(b"\n")
@@ -156,32 +208,34 @@ def _read_csv(path: Path, progress: Callable[[float, str], None] | None = None, 
         header_text = first_line.decode("utf-8-sig")
     sep = max((",", ";", "\t"), key=lambda mark: (first_line.count(mark.encode()), mark == ","))
     header = next(csv.reader([header_text.rstrip("\r")], delimiter=sep), [])
-    if len(head) == path.stat().st_size and not text.rstrip("\r\n").count("\n"):
-        return pd.DataFrame({name: pd.Series([], dtype=str) for name in header})  # a header and no rows
-    if progress is not None and header and source is path:
-        return _read_csv_in_blocks(path, sep, header, progress, _few_distinct(head, sep, header) if encoded else set())
-    if not header:  # the first line is empty: pandas takes the first line with cells as the header
-        return pd.read_csv(source, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig", engine="pyarrow")
+    if len(head) == path.stat().st_size and not text.strip("\r\n").count("\n"):
+        return pd.DataFrame({name: pd.Series([], dtype=str) for name in header}), 2  # a header and no rows
     names = [f"column_{i}" for i in range(len(header))]
-    few = _few_distinct(head, sep, names) if encoded else set()
-    frame = pacsv.read_csv(source, **_csv_options(sep, names, few=few)).to_pandas()
-    frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
-    return frame
+    few = _few_distinct(head, sep, names, above + 1) if encoded else set()
+    if progress is not None and header and source is path:
+        frame = _read_csv_in_blocks(path, sep, header, progress, few, above + 1)
+    else:
+        frame = pacsv.read_csv(source, **_csv_options(sep, names, few=few, skip_rows=above + 1)).to_pandas()
+        frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
+    return frame, above + 2
 
 
-def _csv_options(sep: str, names: list[str], block_size: int | None = None, few: set[int] = frozenset()) -> dict:
-    """Return pyarrow's CSV options for a file's rows after its header: every cell as text, an empty cell ''.
+def _csv_options(
+    sep: str, names: list[str], block_size: int | None = None, few: set[int] = frozenset(), skip_rows: int = 1
+) -> dict:
+    """Return pyarrow's CSV options for a file's rows after its header (``skip_rows`` lines): every cell as text, an
+    empty cell '', a blank line a row of empty cells (so that the rows after it keep their numbers).
 
     The columns at the positions ``few`` are read as encoded text (``cells.is_encoded``: Arrow dictionaries,
     pandas Categoricals), each distinct cell kept once, as the reader meets them.
     """
-    read = pacsv.ReadOptions(column_names=names, skip_rows=1)
+    read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows)
     if block_size:
         read.block_size = block_size
     encoded = pa.dictionary(pa.int32(), pa.string())
     return {
         "read_options": read,
-        "parse_options": pacsv.ParseOptions(delimiter=sep),
+        "parse_options": pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False),
         "convert_options": pacsv.ConvertOptions(
             column_types={n: encoded if i in few else pa.string() for i, n in enumerate(names)},
             strings_can_be_null=False,
@@ -190,12 +244,12 @@ def _csv_options(sep: str, names: list[str], block_size: int | None = None, few:
     }
 
 
-def _few_distinct(head: bytes, sep: str, names: list[str]) -> set[int]:
+def _few_distinct(head: bytes, sep: str, names: list[str], skip_rows: int = 1) -> set[int]:
     """Return the positions of the columns whose cells in the file's first rows (``head``, its first bytes) are few
     distinct ones (codes, ids, periods: at most one in ten); none when those rows cannot be read apart."""
     rows = head[: head.rfind(b"\n") + 1]
     try:
-        sample = pacsv.read_csv(io.BytesIO(rows), **_csv_options(sep, [f"column_{i}" for i in range(len(names))]))
+        sample = pacsv.read_csv(io.BytesIO(rows), **_csv_options(sep, names, skip_rows=skip_rows))
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return set()
     return {
@@ -206,7 +260,7 @@ def _few_distinct(head: bytes, sep: str, names: list[str]) -> set[int]:
 
 
 def _read_csv_in_blocks(
-    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None], few: set[int]
+    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None], few: set[int], skip_rows: int = 1
 ) -> pd.DataFrame:
     """Read a CSV as text block by block (1 MB each), telling ``progress`` how far it has got.
 
@@ -216,7 +270,7 @@ def _read_csv_in_blocks(
     size = max(path.stat().st_size, 1)
     batches = []
     with path.open("rb") as handle:
-        reader = pacsv.open_csv(handle, **_csv_options(sep, names, block_size=1 << 20, few=few))
+        reader = pacsv.open_csv(handle, **_csv_options(sep, names, block_size=1 << 20, few=few, skip_rows=skip_rows))
         progress(0.0, f"Reading {path.name} ...")
         for batch in reader:
             batches.append(batch)

@@ -28,7 +28,7 @@ from benchmarking.ingest.keys import (
     repeated_keys,
     replaced,
 )
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW, REFUSED
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
 from benchmarking.method.periods import period_start, period_status, split_status
 from benchmarking.store import schema
@@ -86,13 +86,18 @@ class RowChecker:
         self.rejected[:] = True
 
     def flag(self, mask: np.ndarray | pd.Series, column: str, message) -> None:
-        """Add one issue per flagged row (up to a limit); ``message`` may be a function of the cell."""
+        """Add one issue per flagged row (up to a limit); ``message`` may be a function of the cell, or a Series of
+        each row's message."""
         mask = as_bool(mask)
         self.rejected |= mask
         rows = np.flatnonzero(mask)
         for position in rows[:MAX_ISSUES_PER_CHECK]:
-            cell = self.frame[column].iloc[position] if column in self.frame else None
-            text = message(cell) if callable(message) else message
+            if isinstance(message, pd.Series):
+                text = message.iloc[position]
+            elif callable(message):
+                text = message(self.frame[column].iloc[position] if column in self.frame else None)
+            else:
+                text = message
             self.issues.append(
                 ValidationIssue(self.file_name, int(self.rows[position]), self.column_at(column, position), text)
             )
@@ -233,6 +238,14 @@ def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = froz
     if problems:
         bad = out["period"].isin(list(problems))
         check.flag(bad, "period", lambda cell: problems.get(cell, "unrecognised period"))
+
+
+def check_refused(frame: pd.DataFrame, check: RowChecker) -> None:
+    """Flag the rows a rule of the mapping refused (``results.REFUSED`` columns: the periods against the stored
+    values' periods), each rule a check of its own, at the file's period column (returns None)."""
+    for column in frame.columns:
+        if str(column).startswith(REFUSED):
+            check.flag(frame[column].notna(), "period", frame[column])
 
 
 def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: set[str], indicators: set[str]) -> None:

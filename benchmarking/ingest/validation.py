@@ -20,7 +20,7 @@ from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.keys import plain_text, stripped
-from benchmarking.ingest.results import CheckedBatch, CheckedRows
+from benchmarking.ingest.results import REFUSED, CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
     check_basket,
@@ -29,6 +29,7 @@ from benchmarking.ingest.rules import (
     check_duplicate_keys,
     check_known,
     check_periods,
+    check_refused,
     check_text,
 )
 from benchmarking.method.periods import period_start
@@ -119,7 +120,7 @@ def check(
     required = [c for c, kind in spec.items() if not kind.endswith("?")]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        found = [str(c) for c in frame.columns if not str(c).startswith(("_file_",))]
+        found = [str(c) for c in frame.columns if not str(c).startswith(("_file_", REFUSED))]
         check.block(
             ", ".join(missing),
             f"missing required column(s) {', '.join(missing)} for table '{table}'; found {', '.join(found) or 'none'}",
@@ -182,6 +183,7 @@ def check(
     wildcard = {"*"} if table == "note" else set()
     if "period" in out.columns:
         check_periods(out, check, allowed=wildcard)
+    check_refused(frame, check)
     if "authority_code" in out.columns and table != "comparator_group":
         check_known(
             out,
