@@ -193,16 +193,21 @@ def test_two_files_with_one_name_are_refused():
         b"a,b\n",
         b"a,b",
         b"code,value\n" + b"E10000018,1.5\n" * 30_000,
+        b"a,b\n\n1,2\n\n",
+        b"\r\na,b\r\n1,2\r\n\r\n3,4\r\n",
+        b"code,value\n" + b"E10000018,1.5\n\n" * 30_000,
     ],
 )
 def test_reading_with_progress_gives_the_same_cells(tmp_path, data):
-    """The block-by-block read that reports progress gives exactly the one-call read's frame."""
+    """The block-by-block read that reports progress gives exactly the one-call read's frame and row numbers."""
     path = tmp_path / "file.csv"
     path.write_bytes(data)
     seen = []
-    plain = read_source(path).frame
-    watched = read_source(path, progress=lambda fraction, text: seen.append(fraction)).frame
-    pd.testing.assert_frame_equal(plain, watched)
+    plain = read_source(path)
+    watched = read_source(path, progress=lambda fraction, text: seen.append(fraction))
+    pd.testing.assert_frame_equal(plain.frame, watched.frame)
+    assert (plain.rows is None and watched.rows is None) or list(plain.rows) == list(watched.rows)
+    plain = plain.frame
     if len(plain):
         assert seen[-1] == 1.0
 
