@@ -127,13 +127,16 @@ def _blank_rows_apart(frame: pd.DataFrame, first_row: int = 2) -> tuple[pd.DataF
     """Return a file's rows without its blank ones (every cell empty), and each kept row's spreadsheet row, None when
     that is position + 2 (no blank row before a kept one, the data starting on row 2).
 
-    The usual file has no empty cell in its first encoded column (or its first column): looking costs one
-    comparison per label (or per cell); further columns are looked at only in the rows still blank.
+    The usual file has no empty cell in its first encoded column (or its first column): looking costs a look at
+    its labels (or a comparison per cell); further columns are looked at only in the rows still blank.
     """
     blank = None
     order = sorted(range(frame.shape[1]), key=lambda i: not isinstance(frame.dtypes.iloc[i], pd.CategoricalDtype))
     for i in order:
         cells = frame.iloc[:, i] if blank is None else frame.iloc[blank, i]
+        if isinstance(cells.dtype, pd.CategoricalDtype) and "" not in cells.cat.categories:
+            blank = np.zeros(0, dtype=np.int64)  # encoded text with no empty label has no empty cell
+            break
         found = np.flatnonzero(cells.eq("").to_numpy(dtype=bool, na_value=False))
         blank = found if blank is None else blank[found]
         if not len(blank):
