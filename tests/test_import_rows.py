@@ -20,6 +20,7 @@ import pytest
 from benchmarking.cli.main import main
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
+from benchmarking.ingest.importer import import_file
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
 from benchmarking.ingest.rules import MAX_ISSUES_PER_CHECK
 from benchmarking.store import Store
@@ -155,6 +156,21 @@ def test_a_workbook_names_rows_as_excel_shows_them(writable_store):
     assert len(source.frame) == 2
     preview = preview_import(writable_store, map_sources([source], store_context(writable_store)))
     assert rows_with(preview, "got 'abc'") == [5] and not rows_with(preview, "required but empty")
+
+
+def test_a_tidy_catalogue_file_names_its_rows_after_blank_lines(writable_store, tmp_path):
+    """``import_file`` (no mapping, a catalogue read as plain text): the implausible population's line is named."""
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "code,name,kind,region,population\r\n\r\nE10000003,Cambridgeshire,county council,East,700000\r\n\r\n"
+        "E10000006,Cumbria,county council,North West,0\r\n",
+        encoding="utf-8",
+    )
+    before = writable_store.checksums()
+    with pytest.raises(ImportValidationError) as caught:
+        import_file(writable_store, path, "authority")
+    assert [issue.row for issue in caught.value.issues if "population 0" in issue.message] == [5]
+    assert writable_store.checksums() == before
 
 
 def test_the_command_line_names_the_row_after_blank_lines(writable_store, tmp_path, capsys):

@@ -40,7 +40,8 @@ class MappedFile:
     file_name: str
     mapping: ColumnMapping
     frame: pd.DataFrame
-    """Store field names plus locator columns; one row per value (wide tables melted)."""
+    """Store field names plus locator columns (and ``results.REFUSED`` ones for rows a period rule refuses); one row
+    per value (wide tables melted)."""
     rows_read: int
     columns: list[str] = field(default_factory=list)
     """The file's own header, whose signature keys the remembered mapping."""
