@@ -80,6 +80,16 @@ def test_the_usual_file_carries_no_row_numbers():
     assert source.rows is None and list(source.frame.columns) == HEADER.split(",")
 
 
+def test_a_header_below_blank_lines_is_refused_at_its_row(tmp_path):
+    """A header with a blank name on line 3 (two blank lines above it) is refused naming row 3."""
+    with pytest.raises(ImportValidationError) as caught:
+        read_uploaded("v.csv", f"\n\r\n{HEADER},\n{GOOD[0]},\n".encode())
+    assert [(issue.row, issue.message[:40]) for issue in caught.value.issues] == [
+        (3, "column 5 has no name in the header row (")
+    ]
+    assert "(row 3)" in caught.value.issues[0].message
+
+
 def test_a_cell_over_several_lines_is_one_row(writable_store):
     """A quoted note over three lines (one of them blank) is one spreadsheet row: the next row is row 3."""
     data = f'{HEADER}\n"LCC078",E10000016,2021/22,"1\n\n2"\n\n{BAD_NUMBER}\n'.encode()

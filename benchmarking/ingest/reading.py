@@ -72,10 +72,11 @@ def read_file(
         raise single_issue(name, "the file is empty (0 bytes): choose the file that holds the data")
     suffix = path.suffix.lower()
     kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
-    rows = None
+    rows, first_row = None, 2
     try:
         if suffix in (".csv", ".txt"):
-            frame, rows = _blank_rows_apart(*_read_csv(path, progress, encoded))
+            frame, first_row = _read_csv(path, progress, encoded)
+            frame, rows = _blank_rows_apart(frame, first_row)
         elif suffix in (".xlsx", ".xlsm"):
             frame, rows = _blank_rows_apart(read_xlsx(path, sheet))
         elif suffix == ".parquet":
@@ -109,7 +110,7 @@ def read_file(
         )
     columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
     frame.columns = columns if keep_case else [c.lower() for c in columns]
-    _check_header(name, list(frame.columns))
+    _check_header(name, list(frame.columns), first_row - 1)
     if rows is not None:
         frame[FILE_ROW] = rows
     return frame
@@ -155,16 +156,17 @@ def _blank_rows_apart(frame: pd.DataFrame, first_row: int = 2) -> tuple[pd.DataF
 _NOT_UTF8 = "the file is not UTF-8 text ({detail}); in Excel use Save As > 'CSV UTF-8', or re-save it as UTF-8"
 
 
-def _check_header(name: str, columns: list[str]) -> None:
+def _check_header(name: str, columns: list[str], header_row: int = 1) -> None:
+    """Refuse a header with a blank or repeated column name, at its row (after any blank lines above it)."""
     issues = []
     for position, column in enumerate(columns, start=1):
         if column == "" or re.fullmatch(r"unnamed: \d+", column, flags=re.I):
             issues.append(
                 ValidationIssue(
                     name,
-                    1,
+                    header_row,
                     None,
-                    f"column {position} has no name in the header row (row 1): "
+                    f"column {position} has no name in the header row (row {header_row}): "
                     "give every column a name, or delete the empty column",
                 )
             )
@@ -175,7 +177,7 @@ def _check_header(name: str, columns: list[str]) -> None:
             issues.append(
                 ValidationIssue(
                     name,
-                    1,
+                    header_row,
                     column,
                     f"the header names column '{column}' twice (columns {seen[key]} and "
                     f"{position}): rename one of them",
