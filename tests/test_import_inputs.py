@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from benchmarking.cli.main import main
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
-from benchmarking.ingest.keys import canonical_periods
+from benchmarking.ingest.keys import canonical_periods, refused_periods
 from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 
 
@@ -202,9 +201,9 @@ def test_a_calendar_year_names_both_financial_years_it_overlaps_and_which_are_he
     """`2021` may be 2020/21's or 2021/22's figures: both are named, each saying whether the store holds it."""
     held = pd.DataFrame({"indicator_id": "LCC001", "period": stored, "status": "final"})
     rows = pd.DataFrame({"indicator_id": ["LCC001"], "authority_code": ["E10000018"], "period": ["2021"]})
-    _, issues = canonical_periods(rows, held, "v.csv", "period", np.array([2]))
-    assert [issue.row for issue in issues] == [2]
-    assert f"give the financial year it belongs to: {expected}" in issues[0].message
+    refused = refused_periods(canonical_periods(rows, held), held)["other_kind"]  # the row's message (checks flag it)
+    assert refused.notna().tolist() == [True]
+    assert f"give the financial year it belongs to: {expected}" in refused.iloc[0]
 
 
 def test_provisional_figures_are_the_period_with_a_status_and_never_replace_final_ones(writable_store):
