@@ -28,7 +28,8 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
     index = None if default.undecided else tables.index(default.table)  # codes and names of either: ask
     table = st.selectbox("Table to fill", tables, index=index, key=f"table:{name}", placeholder="Choose the table")
     if table is None:
-        st.warning(escape(undecided_message(default)))
+        message = undecided_message(default)  # worded to follow the file's name, as the command line prints it
+        st.warning(escape(message[:1].upper() + message[1:]))
         return default  # refused by the preview until a table is chosen
     if table != default.table:
         default = recognise(columns, table, indicators)

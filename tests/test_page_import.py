@@ -286,6 +286,7 @@ def test_a_list_of_codes_and_names_fills_the_table_its_codes_say_or_asks_for_it(
     assert widget(at, "table:u.csv").value is None  # not guessed
     asked = markdown_text("(--table authority or --table indicator on the command line, or the 'Table to fill' choice")
     assert any(asked in w.value for w in at.warning)
+    assert any(w.value.startswith("Its columns fit") for w in at.warning)  # a sentence of its own on the page
     at.button(key="upload_preview_button").click().run()
     assert "choose the table" in at.dataframe[-1].value["message"].iloc[0]
     widget(at, "table:u.csv").set_value("indicator").run()
