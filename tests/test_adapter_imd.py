@@ -143,3 +143,11 @@ def test_the_published_imd_summary_loads_151_authorities(shared_data, tmp_path):
         deprivation.set_index("authority_code").loc[most, "average_score"]
         == raw.set_index("utla19_code").loc[most, "IMD - Average score"]
     )
+
+
+def test_a_problem_after_a_blank_line_is_named_at_its_spreadsheet_row(writable_store, tmp_path):
+    """A blank line counts as a row, as a spreadsheet shows the file: the bad rank below it is on row 3, not 2."""
+    folder = imd_folder(tmp_path, rows=["\n", "E10000018,Leicestershire,11500.5,0,12.9,134\n"])
+    with pytest.raises(ImportValidationError) as refused:
+        load_imd(writable_store, folder)
+    assert [(issue.row, issue.column) for issue in refused.value.issues] == [(3, "IMD - Rank of average rank")]

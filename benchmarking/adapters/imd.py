@@ -28,7 +28,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import LONG, ColumnMapping
 from benchmarking.ingest.mapping import apply_mapping
-from benchmarking.ingest.reading import file_sha256, read_file
+from benchmarking.ingest.reading import file_rows, file_sha256, read_file
 from benchmarking.ingest.results import ImportResult
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
 from benchmarking.store import Store
@@ -83,9 +83,9 @@ def imd_items(
     are added; otherwise their rows are left out.
     """
     path = published_file(folder, DATA_FILE)
-    frame = read_file(path, keep_case=True)
+    frame, rows = file_rows(read_file(path, keep_case=True))  # rows: as a spreadsheet numbers them, blank ones too
     require_file_columns(frame, [*MAPPING.columns.values(), NAME_COLUMN], DATA_FILE)
-    deprivation = apply_mapping(frame, MAPPING, DATA_FILE).frame
+    deprivation = apply_mapping(frame, MAPPING, DATA_FILE, rows=rows).frame
     codes = deprivation["authority_code"]
     if known_codes is None:
         return [("deprivation", deprivation, DATA_FILE)]
