@@ -263,3 +263,30 @@ def test_the_command_line_previews_the_refusals_and_skips_just_their_rows(writab
     assert main([*db, "import", str(path), "--skip-rejected"]) == 0
     done = capsys.readouterr().out
     assert "1 replaced" in done and "4 rejected rows left out" in done
+
+
+# -- review r2: a provisional figure over a final one, however its status is written ------------------------------
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "LCC078,E10000018,2021/22,5, provisional",  # a space before the status
+        "LCC078,E10000018,2021/22,5,PROVISIONAL ",  # upper case and a space after
+        "LCC078,E10000018,2021/22 (P),5,",  # the period's marker, the status cell empty
+    ],
+)
+def test_provisional_figures_over_final_ones_are_refused_however_the_status_is_written(writable_store, row):
+    """The status is read as the checks read it (trimmed, any case; an empty cell gives it no status), so the
+    refusal sees what would be written: nothing replaces the stored final figure, with or without skip_rejected."""
+    data = "\n".join(["indicator_id,authority_code,period,value,status", row, GOOD[0] + ",final"]).encode()
+    preview = previewed(writable_store, "s.csv", data)
+    assert rows_with(preview, "provisional figures do not replace final ones") == [2]
+    before = writable_store.values(["2021/22"]).set_index(["indicator_id", "authority_code"])
+    source = read_uploaded("s.csv", data)
+    commit(writable_store, map_sources([source], store_context(writable_store)), skip_rejected=True)
+    after = writable_store.values(["2021/22"]).set_index(["indicator_id", "authority_code"])
+    assert after.loc[("LCC078", "E10000018"), ["value", "status"]].tolist() == (
+        before.loc[("LCC078", "E10000018"), ["value", "status"]].tolist()
+    )
+    assert after.loc[("LCC078", "E10000018"), "status"] == "final"

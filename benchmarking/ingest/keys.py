@@ -252,7 +252,7 @@ def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame
     marked = {label: status for label, status in marked.items() if status}
     if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
         given = (
-            plain_text(frame[["status"]])["status"]
+            given_status(frame["status"])
             if "status" in frame.columns
             else pd.Series(None, index=frame.index, dtype=object)
         )
@@ -263,6 +263,13 @@ def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame
     aliases = {label: period_alias(label, known) for label in distinct if label not in known}
     labels = replaced(labels, {old: new for old, new in aliases.items() if new})
     return frame.assign(period=labels)
+
+
+def given_status(cells: pd.Series) -> pd.Series:
+    """Return a status column as plain text, trimmed, with an empty cell missing: a figure's status as the checks
+    read it (``validation.check``), before its case is folded."""
+    text = stripped(plain_text(cells.to_frame())[cells.name]).astype("string")
+    return text.mask(text.eq(""))
 
 
 def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.Series]:
@@ -280,7 +287,7 @@ def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.S
     finals = stored.loc[stored["status"].eq("final"), ["indicator_id", "period"]].astype(object).drop_duplicates()
     keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
     keyed["status"] = (
-        frame["status"].astype("string").str.lower().fillna("")
+        given_status(frame["status"]).str.lower().fillna("")  # as the checks will read it
         if "status" in frame.columns
         else pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[""])
     )
