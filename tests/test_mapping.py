@@ -188,6 +188,8 @@ CODES_AND_NAMES = [
     # neither: new codes of no shape, or as many of each
     ("code,name\nX1,Something\n", None),
     ("code,name\nE10000018,Leicestershire\nLCC078,Admissions\n", None),
+    # mostly ONS codes, but held indicator ids among them: codes of both kinds tell nothing (review r2)
+    ("code,name\nE10000003,Cambs\nE10000006,Cumbria\nE10000099,New\nLCC078,Admissions\nDEMO006,Quality\n", None),
 ]
 
 
@@ -229,6 +231,10 @@ def test_the_codes_overrule_a_mapping_remembered_for_the_other_catalogue():
     assert authorities.table == "authority" and origin.startswith("remembered")
     indicators, origin = choose_mapping(columns, context, frame=frame("code,name\nLCC078,Admissions\n"))
     assert (indicators.table, origin) == ("indicator", "recognised")
+    # codes that cannot tell: the table is asked for again, not taken from the remembered choice (review r2)
+    mixed = frame("code,name\nE10000018,Leicestershire\nE10000099,New\nLCC078,Admissions\nDEMO006,Quality\n")
+    asked, origin = choose_mapping(columns, context, frame=mixed)
+    assert (asked.undecided, origin) == (("authority", "indicator"), "recognised")
 
 
 def test_the_command_line_imports_a_list_of_codes_and_names_as_authorities(writable_store, tmp_path, capsys):

@@ -191,8 +191,9 @@ def catalogue_table(
     """Return which catalogue a file of codes and names is ('authority' or 'indicator'), or None when it cannot tell.
 
     Its codes tell first: an authority list when most are ONS codes (E10000018) or authority codes the store
-    holds, an indicator catalogue when most are indicator ids the store holds (case ignored). When none is
-    either, the header tells if it gives more of one table's fields (``region``, ``theme``).
+    holds, an indicator catalogue when most are indicator ids the store holds (case ignored); codes of both kinds
+    in one file tell nothing (a held indicator id would become an authority). When none is either, the header
+    tells if it gives more of one table's fields (``region``, ``theme``).
     """
     held = {
         "authority": () if authorities is None else authorities["code"],
@@ -208,7 +209,7 @@ def catalogue_table(
         looks[mapping.table] = (sum(c.casefold() in known or (ons and bool(ONS_CODE.match(c))) for c in codes), codes)
     (first, (most, codes)), (_, (other, _)) = sorted(looks.items(), key=lambda item: -item[1][0])
     if most:
-        return first if most > other and 2 * most > len(codes) else None
+        return first if not other and 2 * most > len(codes) else None
     sizes = sorted(((len(m.provided()), m.table) for m in lists), reverse=True)
     return sizes[0][1] if sizes[0][0] > sizes[1][0] else None
 

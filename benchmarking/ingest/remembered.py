@@ -105,6 +105,7 @@ def choose_mapping(
 
 
 def _other_catalogue(saved: ColumnMapping, guess: ColumnMapping) -> bool:
-    """Return True when the codes say the file is the other catalogue than the one its columns were remembered for."""
+    """Return True when the codes do not say the file is the catalogue its columns were remembered for: they say
+    it is the other one, or cannot tell (then the table is asked for, never taken from another file's choice)."""
     catalogues = {saved.table, guess.table} <= set(CATALOGUES)
-    return catalogues and not guess.undecided and guess.table != saved.table
+    return catalogues and (bool(guess.undecided) or guess.table != saved.table)

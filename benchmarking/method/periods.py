@@ -24,8 +24,8 @@ Aliases (``period_alias``, ``financial_years_of``; applied to imported files by
 - For an indicator whose stored figures are all by financial year, a label of another
   kind (a calendar year such as ``2021`` or a Parquet integer, a month such as
   ``Mar 2022``, a day such as a Parquet date ``2022-03-31``, a quarter) is refused, naming
-  the stored financial year(s) it falls in: one such row would otherwise be a period of
-  its own, ranked against no other authority.
+  every financial year it overlaps and which of them the store holds: one such row would
+  otherwise be a period of its own, ranked against no other authority.
 """
 
 from __future__ import annotations
