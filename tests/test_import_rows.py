@@ -90,6 +90,22 @@ def test_a_header_below_blank_lines_is_refused_at_its_row(tmp_path):
     assert "(row 3)" in caught.value.issues[0].message
 
 
+@pytest.mark.parametrize(
+    "header, wanted",
+    [
+        (f"{HEADER},", "column 5 has no name in the header row (row 3)"),
+        (f"{HEADER},value", "names column 'value' twice"),
+    ],
+)
+def test_a_header_with_no_rows_below_blank_lines_is_refused_at_its_row(header, wanted):
+    """A file of blank lines and a header alone: a blank or repeated name is refused at the header's row (review r2:
+    row 1, and a repeated name not refused at all)."""
+    with pytest.raises(ImportValidationError) as caught:
+        read_uploaded("h.csv", f"\n\n{header}\n".encode())
+    assert [issue.row for issue in caught.value.issues] == [3]
+    assert wanted in caught.value.issues[0].message
+
+
 def test_a_cell_over_several_lines_is_one_row(writable_store):
     """A quoted note over three lines (one of them blank) is one spreadsheet row: the next row is row 3."""
     data = f'{HEADER}\n"LCC078",E10000016,2021/22,"1\n\n2"\n\n{BAD_NUMBER}\n'.encode()

@@ -214,7 +214,7 @@ def _read_csv(
     sep = max((",", ";", "\t"), key=lambda mark: (first_line.count(mark.encode()), mark == ","))
     header = next(csv.reader([header_text.rstrip("\r")], delimiter=sep), [])
     if len(head) == path.stat().st_size and not text.strip("\r\n").count("\n"):
-        return pd.DataFrame({name: pd.Series([], dtype=str) for name in header}), 2  # a header and no rows
+        return pd.DataFrame([], columns=header, dtype=str), above + 2  # a header and no rows (names as written)
     names = [f"column_{i}" for i in range(len(header))]
     few = _few_distinct(head, sep, names, above + 1) if encoded else set()
     if progress is not None and header and source is path:
