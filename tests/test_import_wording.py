@@ -98,3 +98,16 @@ def test_the_page_shows_the_same_wording(writable_store, monkeypatch, tmp_path):
     assert "--map period=COLUMN or --set period=VALUE on the command line" in messages
     assert "the 'Period' field (a column, or '(one value for every row)' and the value) on the page" in messages
     assert "Period *" in [box.label for box in at.main.selectbox]
+
+
+def test_wide_periods_with_no_period_header_is_not_told_to_give_the_option_it_gave(writable_store, tmp_path, capsys):
+    """--layout wide-periods on a file whose headers read as no period (review r2): the refusal says none reads as a
+    period and how to make them, not 'choose them (--layout wide-periods ...)', the option already given."""
+    path = tmp_path / "wp.csv"
+    path.write_text("indicator_id,authority_code,FY 21,FY 22\nLCC078,E10000018,1,2\n", encoding="utf-8")
+    assert main(["--db", str(writable_store.path), "import", str(path), "--layout", "wide-periods", "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "no column's header reads as a period" in err
+    assert "'Columns whose headers are periods and whose cells are values'" in err  # the page's way
+    assert "--layout long" in err
+    assert "choose them (--layout wide-periods" not in err
