@@ -184,6 +184,22 @@ def test_a_workbook_names_rows_as_excel_shows_them(writable_store):
     assert rows_with(preview, "got 'abc'") == [5] and not rows_with(preview, "required but empty")
 
 
+def test_a_workbook_with_blank_rows_above_its_header_is_read_from_the_header(writable_store):
+    """Sheet rows 1-2 empty, the header on row 3 (review r2: refused as a header of no names on row 1): read as
+    the same layout in a CSV is, the bad number on sheet row 6 reported on row 6."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for number, cells in {3: HEADER.split(","), 4: GOOD[0].split(","), 6: BAD_NUMBER.split(",")}.items():
+        for column, cell in enumerate(cells, start=1):
+            sheet.cell(row=number, column=column, value=cell)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = read_uploaded("v.xlsx", buffer.getvalue())
+    assert list(source.frame.columns)[:4] == HEADER.split(",") and len(source.frame) == 2
+    preview = preview_import(writable_store, map_sources([source], store_context(writable_store)))
+    assert rows_with(preview, "got 'abc'") == [6] and not rows_with(preview, "required but empty")
+
+
 def test_a_tidy_catalogue_file_names_its_rows_after_blank_lines(writable_store, tmp_path):
     """``import_file`` (no mapping, a catalogue read as plain text): the implausible population's line is named."""
     path = tmp_path / "a.csv"

@@ -78,7 +78,8 @@ def read_file(
             frame, first_row = _read_csv(path, progress, encoded)
             frame, rows = _blank_rows_apart(frame, first_row)
         elif suffix in (".xlsx", ".xlsm"):
-            frame, rows = _blank_rows_apart(read_xlsx(path, sheet))
+            frame, first_row = read_xlsx(path, sheet)
+            frame, rows = _blank_rows_apart(frame, first_row)
         elif suffix == ".parquet":
             check_parquet_shape(path)
             frame = pd.read_parquet(path)

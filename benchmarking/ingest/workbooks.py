@@ -16,9 +16,10 @@ from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.limits import MAX_ROWS, check_shape, dimension, single_issue
 
 
-def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    """Return one sheet's cells as text (the first row is the header); refuse merged cells and formulas with no saved
-    result, and name the cells that hold a spreadsheet error."""
+def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
+    """Return one sheet's cells as text (its first row with a cell is the header) and the sheet row of the first row
+    below the header; refuse merged cells and formulas with no saved result, and name the cells that hold a
+    spreadsheet error."""
     name = path.name
     sheets = _xlsx_sheet_parts(path)
     if sheet is None or sheet == 0:
@@ -39,12 +40,13 @@ def read_xlsx(path: Path, sheet: str | int | None) -> pd.DataFrame:
         raise single_issue(
             name, f"sheet {sheet!r} is empty: choose the sheet that holds the data ({how_to_give('sheet')})"
         )
-    header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[0]]
+    above = int(cells.ne("").to_numpy(dtype=bool, na_value=False).any(axis=1).argmax())  # blank rows above the header
+    header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[above]]
     if errors:
         raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
-    frame = cells.iloc[1:].reset_index(drop=True)
+    frame = cells.iloc[above + 1 :].reset_index(drop=True)
     frame.columns = header
-    return frame
+    return frame, above + 2
 
 
 def _error_issue(file_name: str, ref: str, text: str, header: list[str]) -> ValidationIssue:
