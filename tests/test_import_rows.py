@@ -169,16 +169,20 @@ def test_blank_lines_do_not_change_what_is_written(writable_store, tmp_path):
     assert writable_store.values(["2021/22"]).equals(other.values(["2021/22"]))
 
 
-def test_a_workbook_names_rows_as_excel_shows_them(writable_store):
-    """An empty sheet row is counted, never a data row: the bad number on sheet row 5 is reported on row 5."""
+def workbook(lines: dict[int, str]) -> bytes:
+    """Return an XLSX workbook whose one sheet holds each line's comma-separated cells on its sheet row."""
     book = openpyxl.Workbook()
-    sheet = book.active
-    for number, cells in {1: HEADER.split(","), 3: GOOD[0].split(","), 5: BAD_NUMBER.split(",")}.items():
-        for column, cell in enumerate(cells, start=1):
-            sheet.cell(row=number, column=column, value=cell)
+    for number, line in lines.items():
+        for column, cell in enumerate(line.split(","), start=1):
+            book.active.cell(row=number, column=column, value=cell)
     buffer = io.BytesIO()
     book.save(buffer)
-    source = read_uploaded("v.xlsx", buffer.getvalue())
+    return buffer.getvalue()
+
+
+def test_a_workbook_names_rows_as_excel_shows_them(writable_store):
+    """An empty sheet row is counted, never a data row: the bad number on sheet row 5 is reported on row 5."""
+    source = read_uploaded("v.xlsx", workbook({1: HEADER, 3: GOOD[0], 5: BAD_NUMBER}))
     assert len(source.frame) == 2
     preview = preview_import(writable_store, map_sources([source], store_context(writable_store)))
     assert rows_with(preview, "got 'abc'") == [5] and not rows_with(preview, "required but empty")
@@ -187,14 +191,7 @@ def test_a_workbook_names_rows_as_excel_shows_them(writable_store):
 def test_a_workbook_with_blank_rows_above_its_header_is_read_from_the_header(writable_store):
     """Sheet rows 1-2 empty, the header on row 3 (review r2: refused as a header of no names on row 1): read as
     the same layout in a CSV is, the bad number on sheet row 6 reported on row 6."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for number, cells in {3: HEADER.split(","), 4: GOOD[0].split(","), 6: BAD_NUMBER.split(",")}.items():
-        for column, cell in enumerate(cells, start=1):
-            sheet.cell(row=number, column=column, value=cell)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    source = read_uploaded("v.xlsx", buffer.getvalue())
+    source = read_uploaded("v.xlsx", workbook({3: HEADER, 4: GOOD[0], 6: BAD_NUMBER}))
     assert list(source.frame.columns)[:4] == HEADER.split(",") and len(source.frame) == 2
     preview = preview_import(writable_store, map_sources([source], store_context(writable_store)))
     assert rows_with(preview, "got 'abc'") == [6] and not rows_with(preview, "required but empty")
