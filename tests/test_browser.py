@@ -236,6 +236,10 @@ class Keyboard:
 
     def press(self, key: str) -> dict | None:
         self.page.keyboard.press(key)
+        if key == "Enter":
+            # Enter picks an option and the list closes a frame or more later; on a loaded
+            # machine the focus was read in between, on a lone filtered option with no twin.
+            self.page.wait_for_function("() => document.activeElement?.getAttribute('aria-expanded') !== 'true'")
         stop = self.focus()
         if stop:
             self.stops.append(stop | {"after": key})
