@@ -18,7 +18,7 @@ BRIEFING_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
     {display: none !important;}
 .block-container, [data-testid="stMainBlockContainer"]
-    {padding-top: 4rem !important; padding-bottom: 2rem !important; max-width: none !important;}
+    {padding: 4rem 2rem 2rem !important; max-width: none !important;}
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {gap: 0.55rem;}
 /* Every visible text at least the briefing size. */
 [data-testid="stMain"] :is(p, li, label, td, th, span, div, summary, button, a, input, small, code),
@@ -43,8 +43,9 @@ BRIEFING_CSS = """<style>
 /* They wrap within the page rather than scroll sideways (a scrolling region a keyboard cannot reach). */
 [data-testid="stTable"] :is(td, th) {white-space: normal !important; overflow-wrap: anywhere;}
 [data-testid="stTable"] > div {overflow: visible !important;}
-/* Plain HTML tables (pages._tables.static_table) too, and the league table drawn whole. */
-table.static-table :is(td, th) {font-size: 1.35rem !important;}
+/* Plain HTML tables (pages._tables.static_table) too, at the text's size (a fixed 1.35rem made the league table
+   wider than a 1366 px page), and the league table drawn whole. */
+table.static-table :is(td, th) {font-size: var(--briefing-text) !important; padding: 0.3rem 0.4rem !important;}
 .league-table {max-height: none !important;}
 .league-table table.static-table td {white-space: normal !important;}
 /* The header's page links: compact, one line, the current page marked by more than colour. */

@@ -294,10 +294,15 @@ BRIEFING_READ = """() => {
   const cut = [...main.querySelectorAll('[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] *')]
     .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1)
     .map(e => `"${e.textContent.slice(0, 40)}" ${e.scrollWidth} > ${e.clientWidth}`);
+  // Tables drawn as HTML that scroll sideways (the league table's region, st.table's frame): a presenter
+  // cannot show their right-hand columns without scrolling each one.
+  const sideways = [...main.querySelectorAll('.league-table, [data-testid="stTable"] > div')]
+    .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.className || e.parentElement.dataset.testid} ${e.scrollWidth} > ${e.clientWidth}`);
   const buttons = [...document.querySelectorAll('header button, header a')].map(e => e.innerText.trim());
   return {
     chartTop: chart ? chart.getBoundingClientRect().top : null,
-    small, cut, header: buttons,
+    small, cut, sideways, header: buttons,
     sidebar: !!document.querySelector('[data-testid="stSidebar"]')
       && document.querySelector('[data-testid="stSidebar"]').getClientRects().length > 0,
   };

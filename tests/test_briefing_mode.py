@@ -112,6 +112,14 @@ def test_no_text_smaller_than_20_px_at_1920(briefing_view, name):
     assert "Deploy" not in seen["header"], seen["header"]
 
 
+@pytest.mark.parametrize("briefing_view", VIEWS, indirect=True, ids="-".join)
+def test_tables_fit_the_width_in_briefing_mode(briefing_view):
+    """In briefing mode no HTML table (the league table, st.table) scrolls sideways, at 1366 or 1920 px wide: a
+    presenter shows every column without scrolling."""
+    for name, seen in briefing_view.items():
+        assert not settled(seen)["sideways"], f"{name}: a table wider than the page: {seen['sideways']}"
+
+
 @pytest.mark.parametrize("briefing_view", [("demo", "large")], indirect=True, ids="-".join)
 def test_page_links_sit_in_the_header_in_briefing_mode(briefing_view):
     """The header carries a link to each page at 1920 px (none folded into a "more" menu)."""
