@@ -235,10 +235,12 @@ def check_stored_periods(
     messages), then those the stored values' periods refuse (``keys.refused_periods``), each rule a check of its
     own: a label of another kind at the period's column, provisional figures over final ones at the column that
     made them provisional (the status's, or the period's for a marker) (returns None)."""
+    clear = np.ones(len(out), dtype=bool)  # a row refused for its contradiction is not refused again
     if contradicted is not None:
-        check.flag(contradicted.notna(), "period", contradicted)
+        clear = contradicted.isna().to_numpy()
+        check.flag(~clear, "period", contradicted)
     for rule, messages in refused_periods(out, stored).items():
-        check.flag(messages.notna(), "status" if rule == "over_final" else "period", messages)
+        check.flag(messages.notna().to_numpy() & clear, "status" if rule == "over_final" else "period", messages)
 
 
 def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: set[str], indicators: set[str]) -> None:
