@@ -46,8 +46,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarking.datasets.demo import build_demo_store
 from benchmarking.ingest.context import store_context
-from benchmarking.ingest.importer import import_file, import_frames
-from benchmarking.ingest.preview import commit, map_sources, preview_import, read_source
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.preview import commit, import_file, map_sources, preview_import, read_source
 from benchmarking.service.data_admin import source_items, source_named
 from benchmarking.store import Store
 

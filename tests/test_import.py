@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from benchmarking.errors import ImportValidationError
-from benchmarking.ingest.importer import import_file, import_frames
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.preview import import_file
 
 GOOD_VALUES = """\
 indicator_id,authority_code,period,value
@@ -80,9 +81,9 @@ BAD_INPUTS = [
     (
         "indicator_value",
         "indicator_id,authority_code,value\nLCC001,E10000018,1\n",
-        "missing required column(s) period",
+        "no column gives 'period' (Period), which table indicator_value needs",
         None,
-        "period",
+        None,
     ),
     (
         "indicator_value",
@@ -126,6 +127,18 @@ def test_bad_input_is_refused_with_location_and_store_unchanged(
     assert matching[0].row == row
     assert matching[0].column == column
     assert "nothing was written" in str(caught.value)
+    assert writable_store.checksums() == before
+
+
+def test_an_item_without_a_required_column_is_refused_naming_it(writable_store):
+    """An adapter's item (no mapping to name what is missing) lacking ``period``: the checks name the column."""
+    before = writable_store.checksums()
+    frame = pd.DataFrame({"indicator_id": ["LCC001"], "authority_code": ["E10000018"], "value": [1.0]})
+    with pytest.raises(ImportValidationError) as caught:
+        import_frames(writable_store, [("indicator_value", frame, "item")])
+    assert [(i.row, i.column) for i in caught.value.issues if "missing required column(s) period" in i.message] == [
+        (None, "period")
+    ]
     assert writable_store.checksums() == before
 
 

@@ -20,8 +20,7 @@ import pytest
 from benchmarking.cli.main import main
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
-from benchmarking.ingest.importer import import_file
-from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
+from benchmarking.ingest.preview import commit, import_file, map_sources, preview_import, read_uploaded
 from benchmarking.ingest.rules import MAX_ISSUES_PER_CHECK
 from benchmarking.store import Store
 
@@ -198,7 +197,7 @@ def test_a_workbook_with_blank_rows_above_its_header_is_read_from_the_header(wri
 
 
 def test_a_tidy_catalogue_file_names_its_rows_after_blank_lines(writable_store, tmp_path):
-    """``import_file`` (no mapping, a catalogue read as plain text): the implausible population's line is named."""
+    """``import_file`` (the command line's steps, a catalogue file): the implausible population's line is named."""
     path = tmp_path / "a.csv"
     path.write_text(
         "code,name,kind,region,population\r\n\r\nE10000003,Cambridgeshire,county council,East,700000\r\n\r\n"

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from benchmarking.ingest.importer import import_file, import_frames
+from benchmarking.ingest.importer import import_frames
+from benchmarking.ingest.preview import import_file
 from benchmarking.method.notes import notes_for
 
 

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 from apptest_helpers import EARLIER, FOCUS, LATEST, catalogue, metrics, open_page, open_section
 
-from benchmarking.ingest.importer import import_file
+from benchmarking.ingest.preview import import_file
 from benchmarking.text.formatting import number
 from pages._cache import memo, selection_key
 from pages._selection import Selection

@@ -1,6 +1,7 @@
 """Period labels are read into sortable start dates; bad or future labels are refused."""
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -12,8 +13,8 @@ from benchmarking.method.periods import (
     midpoint_or_none,
     period_alias,
     period_end,
+    period_span,
     period_start,
-    period_status,
     pooled_years_label,
     span_or_none,
     split_status,
@@ -65,14 +66,6 @@ def test_period_start_refuses_future_periods():
     assert period_start("2026/27", today=TODAY) == dt.date(2026, 4, 1)
 
 
-@pytest.mark.parametrize(
-    "label, status",
-    [("2024 (Rev)", "revised"), ("2023-24 (P)", "provisional"), ("2023 (provisional)", "provisional"), ("2023", None)],
-)
-def test_period_status_reads_markers(label, status):
-    assert period_status(label) == status
-
-
 def test_financial_year_label():
     assert financial_year_label(2021) == "2021/22"
     assert financial_year_label(1999) == "1999/00"
@@ -106,8 +99,6 @@ def test_a_marker_that_names_no_status_makes_the_label_unreadable():
     """Only status markers are ignored: other bracketed text is not a period."""
     with pytest.raises(BadPeriodError, match="unrecognised period"):
         period_start("2024 (est)", today=TODAY)
-    assert period_status("2024 (est)") is None
-    assert period_status("2023-24 (OT)") is None  # outturn is final: no marker to show
 
 
 @pytest.mark.parametrize(
@@ -136,11 +127,27 @@ def test_tolerant_span_midpoint_and_end():
         ("2021", ["2020/21", "2021/22"]),
         ("2022-03-31", ["2021/22"]),
         ("2021/22", ["2021/22"]),
+        ("2020-2022", ["2019/20", "2020/21", "2021/22", "2022/23"]),
+        ("2014-16", ["2013/14", "2014/15", "2015/16", "2016/17"]),
     ],
 )
 def test_the_financial_years_a_period_falls_in(label, years):
     """A month, a calendar year or a day names the financial years it overlaps (for the refusal message)."""
     assert financial_years_of(label) == years
+
+
+@pytest.mark.parametrize("label", ["2020-2022", "2020-22", "2014-16", "2021", "Mar 2022", "2022-03-31"])
+def test_the_financial_years_named_are_exactly_those_whose_days_overlap_the_period(label):
+    """Issue 19 review: ``2020-2022`` is three calendar years, 1 Jan 2020 to 31 Dec 2022, so it overlaps four
+    financial years (Jan-Mar 2020 is 2019/20's, Apr-Dec 2022 is 2022/23's); the years just outside do not."""
+    start, end = period_span(label)
+    years = financial_years_of(label)
+    for year in years:
+        first, last = period_span(year)
+        assert first <= end and start <= last
+    before, after = period_span(years[0])[0] - dt.timedelta(days=1), period_span(years[-1])[1] + dt.timedelta(days=1)
+    assert before < start and after > end
+    assert all(period_span(b)[0] - period_span(a)[1] == dt.timedelta(days=1) for a, b in itertools.pairwise(years))
 
 
 def test_an_alias_is_the_stored_label_with_the_same_days():

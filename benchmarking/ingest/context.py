@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import duckdb
 import pandas as pd
 
-from benchmarking.ingest.keys import stored_value_periods
 from benchmarking.store import Store
 
 
@@ -20,8 +19,6 @@ class StoreContext:
     authorities: pd.DataFrame
     indicators: pd.DataFrame
     settings: Mapping[str, str]
-    value_periods: pd.DataFrame = field(default_factory=lambda: stored_value_periods(None))
-    """The distinct (indicator_id, period, status) of the stored values: the periods a file's labels mean."""
 
     def with_authorities(self, rows: pd.DataFrame) -> StoreContext:
         """Return a context that also knows the authorities in ``rows`` (code, name)."""
@@ -47,5 +44,4 @@ def store_context(store: Store | None, con: duckdb.DuckDBPyConnection | None = N
         authorities = con.execute("SELECT code, name FROM authority ORDER BY name").df()
         indicators = con.execute("SELECT id, name FROM indicator ORDER BY theme, id").df()
         settings = dict(con.execute("SELECT key, value FROM setting").fetchall())
-        periods = stored_value_periods(con)
-    return StoreContext(authorities, indicators, settings, periods)
+    return StoreContext(authorities, indicators, settings)

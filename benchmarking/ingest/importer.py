@@ -8,13 +8,11 @@ twice is harmless. Reading is ``reading``, the checks are ``validation`` and ``r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
-from benchmarking.ingest.reading import file_sha256, read_file
 from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
@@ -111,24 +109,4 @@ def import_frames(
         rejected=batch.rejected if skip_rejected else 0,
         issues=batch.issues if skip_rejected else [],
         load_id=counts.load_id,
-    )
-
-
-def import_file(
-    store: Store,
-    path: Path | str,
-    table: str,
-    sheet: str | int | None = None,
-    dataset_name: str | None = None,
-    source: str | None = None,
-) -> ImportResult:
-    """Read, validate and write one tidy long file into ``table``, as one transaction."""
-    path = Path(path)
-    frame = read_file(path, sheet=sheet)
-    return import_frames(
-        store,
-        [(table, frame, path.name)],
-        dataset_name=dataset_name,
-        source=source,
-        file_hashes={path.name: file_sha256(path)},
     )

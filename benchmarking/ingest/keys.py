@@ -27,8 +27,11 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from benchmarking.cells import distinct_cells, is_encoded
+from benchmarking.domain import VALUE_STATUSES
+from benchmarking.ingest.results import FILE_COLUMN
 from benchmarking.method.periods import (
     financial_years_of,
     is_financial_year,
@@ -236,33 +239,76 @@ def stored_value_periods(con) -> pd.DataFrame:
     return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
 
 
-def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows with each period in the store's label and its status apart.
+def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Return the rows with each period in the store's label and its status apart, and per row why its marker
+    contradicts its status cell (None when no row's does).
 
-    The rules are ``method.periods``'s (aliases): a marker such as ``(P)`` becomes the
-    status, and a label naming a stored period's days (``stored``: the stored values'
-    distinct indicator, period and status) becomes its label.
+    The rules are ``method.periods``'s (aliases): a marker such as ``(P)`` becomes the status of a row whose
+    status cell is empty (its ``FILE_COLUMN`` locator then names the period's column, which gave it), a marker
+    of another status than a non-empty status cell is refused naming both, and a label naming a stored period's
+    days (``stored``: the stored values' distinct indicator, period and status) becomes its label.
     """
     if "period" not in frame or frame.empty:
-        return frame
+        return frame, None
     labels = stripped(frame["period"])
     distinct = distinct_cells(labels)
     split = {label: split_status(label) for label in distinct}
     marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
     marked = {label: status for label, status in marked.items() if status}
+    contradicted = None
     if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
         given = (
             given_status(frame["status"])
             if "status" in frame.columns
             else pd.Series(None, index=frame.index, dtype=object)
         )
-        frame = frame.assign(status=given.where(given.notna(), labels.map(marked)))
+        contradicted = _contradicted(labels, given, marked)
+        by_marker = given.isna().to_numpy() & held_in(labels, set(marked))
+        frame = frame.assign(status=given.where(~by_marker, labels.map(marked)))
+        if by_marker.any():
+            frame[FILE_COLUMN + "status"] = _either(
+                by_marker, _locator(frame, "period"), _locator(frame, "status"), len(frame)
+            )
         labels = replaced(labels, {label: split[label][0] for label in marked})  # per distinct label
         distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
     known = [str(label) for label in stored["period"].dropna().unique()]
     aliases = {label: period_alias(label, known) for label in distinct if label not in known}
     labels = replaced(labels, {old: new for old, new in aliases.items() if new})
-    return frame.assign(period=labels)
+    return frame.assign(period=labels), contradicted
+
+
+def _contradicted(labels: pd.Series, given: pd.Series, marked: Mapping[str, str]) -> pd.Series | None:
+    """Return per row why its label's marker (``marked``: label -> status) names another status than its status
+    cell (``given``), missing where they agree or the cell is empty or no status; None when no row contradicts.
+    Worked out per distinct (label, status) pair."""
+    keyed = pd.DataFrame({"period": labels, "status": given.str.lower()})
+    pairs = distinct_rows(keyed)
+    by_pair = {
+        (label, status): f"period {label!r} is marked {marked[label]} but its status is {status!r}: give one"
+        for label, status in pairs.itertuples(index=False)
+        if label in marked and status in VALUE_STATUSES and status != marked[label]
+    }
+    return _row_messages(by_pair, keyed) if by_pair else None
+
+
+def _locator(frame: pd.DataFrame, column: str) -> pd.Series | str:
+    """Return the file's column that gave ``column`` per row (``FILE_COLUMN`` locators), else ``column`` itself."""
+    return frame[FILE_COLUMN + column] if FILE_COLUMN + column in frame.columns else column
+
+
+def _either(choose: np.ndarray, chosen: pd.Series | str, other: pd.Series | str, rows: int) -> pd.Categorical:
+    """Return per row ``chosen``'s label where ``choose`` is True, else ``other``'s, as encoded text (codes picked,
+    no text copied per row)."""
+    both = union_categoricals([_encoded(chosen, rows), _encoded(other, rows)], ignore_order=True)
+    codes = both.codes
+    return pd.Categorical.from_codes(np.where(choose, codes[:rows], codes[rows:]), categories=both.categories)
+
+
+def _encoded(cells: pd.Series | str, rows: int) -> pd.Categorical:
+    """Return a locator (per-row labels, or one label for every row) as a categorical of ``rows`` rows."""
+    if isinstance(cells, str):
+        return pd.Categorical.from_codes(np.zeros(rows, dtype=np.int8), categories=[cells])
+    return pd.Categorical(cells.astype(object) if not is_encoded(cells) else cells)
 
 
 def given_status(cells: pd.Series) -> pd.Series:
@@ -275,9 +321,10 @@ def given_status(cells: pd.Series) -> pd.Series:
 def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.Series]:
     """Return, per rule that refuses some of the rows, each row's message (missing where the row passes).
 
-    ``frame`` holds canonical periods (``canonical_periods``) and ``stored`` the stored values' distinct
-    indicator, period and status. Two rules: a label of another kind than an indicator's stored financial years
-    is refused naming them (``other_kind``), and provisional figures over stored final ones (``over_final``).
+    ``frame`` holds checked rows (``validation.check``: canonical periods and ids, the status in lower case) and
+    ``stored`` the stored values' distinct indicator, period and status. Two rules: a label of another kind than
+    an indicator's stored financial years is refused naming them (``other_kind``), and provisional figures over
+    stored final ones (``over_final``). Worked out per distinct (indicator, period, status), not per row.
     """
     if "period" not in frame or "indicator_id" not in frame.columns or frame.empty or stored.empty:
         return {}
@@ -287,7 +334,7 @@ def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.S
     finals = stored.loc[stored["status"].eq("final"), ["indicator_id", "period"]].astype(object).drop_duplicates()
     keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
     keyed["status"] = (
-        given_status(frame["status"]).str.lower().fillna("")  # as the checks will read it
+        frame["status"]
         if "status" in frame.columns
         else pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), categories=[""])
     )
@@ -314,18 +361,18 @@ def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.S
             f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
             "figures do not replace final ones (give status 'revised' if these correct them)"
         )
-    if not any(messages.values()):
-        return {}
-    rows = pd.MultiIndex.from_frame(keyed.astype(object))  # looked up once only when some pair is refused
-    refused = {}
-    for rule, by_pair in messages.items():
-        if by_pair:
-            texts = pd.Index(list(dict.fromkeys(by_pair.values())))
-            codes = texts.get_indexer(list(by_pair.values()))
-            found = pd.MultiIndex.from_tuples(list(by_pair)).get_indexer(rows)
-            row_codes = np.where(found >= 0, codes[np.maximum(found, 0)], -1)
-            refused[rule] = pd.Series(pd.Categorical.from_codes(row_codes, categories=texts), index=frame.index)
-    return refused
+    return {rule: _row_messages(by_pair, keyed) for rule, by_pair in messages.items() if by_pair}
+
+
+def _row_messages(by_key: Mapping[tuple, str], keyed: pd.DataFrame) -> pd.Series:
+    """Return per row of ``keyed`` the message of its key (its cells, in ``by_key``), missing where it has none:
+    the rows looked up once, as codes into the few distinct messages."""
+    rows = pd.MultiIndex.from_frame(keyed.astype(object))
+    texts = pd.Index(list(dict.fromkeys(by_key.values())))
+    codes = texts.get_indexer(list(by_key.values()))
+    found = pd.MultiIndex.from_tuples(list(by_key)).get_indexer(rows)
+    row_codes = np.where(found >= 0, codes[np.maximum(found, 0)], -1)
+    return pd.Series(pd.Categorical.from_codes(row_codes, categories=texts), index=keyed.index)
 
 
 def _per_label(labels: pd.Series, rule) -> dict:

@@ -20,17 +20,14 @@ from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.controls import WAYS, how_to_give
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
-from benchmarking.ingest.keys import canonical_periods, refused_periods, replaced, stripped
+from benchmarking.ingest.keys import replaced, stripped
 from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW, REFUSED
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 from benchmarking.store import schema
 
 GIVEN = "(given for every row)"
-PERIOD_TABLES = ("indicator_value", "spend", "funding", "dashboard_extra")
-"""Tables whose period labels are put in the store's spelling (``keys.canonical_periods``) and checked against the
-stored values' periods (``keys.refused_periods``)."""
 
 
 @dataclass
@@ -40,8 +37,7 @@ class MappedFile:
     file_name: str
     mapping: ColumnMapping
     frame: pd.DataFrame
-    """Store field names plus locator columns (and ``results.REFUSED`` ones for rows a period rule refuses); one row
-    per value (wide tables melted)."""
+    """Store field names plus locator columns; one row per value (wide tables melted)."""
     rows_read: int
     columns: list[str] = field(default_factory=list)
     """The file's own header, whose signature keys the remembered mapping."""
@@ -255,10 +251,6 @@ def apply_mapping(
         result["authority_code"], unresolved = _resolve_codes(result["authority_code"], context)
     if "indicator_id" in result.columns and len(context.indicators):
         result["indicator_id"] = _resolve_indicators(result["indicator_id"], context)
-    if "period" in result.columns and mapping.table in PERIOD_TABLES:
-        result = canonical_periods(result, context.value_periods)
-        for rule, messages in refused_periods(result, context.value_periods).items():
-            result[REFUSED + rule] = messages  # flagged by the checks, beside every other problem
     for name, labels in where.items():
         result[FILE_COLUMN + name] = labels
     return MappedFile(

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
-from benchmarking.ingest.context import StoreContext
+from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.coverage import coverage_effect
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
@@ -332,6 +332,22 @@ def commit(
         loaded_by=loaded_by,
         checked_before=preview.checked if same else None,
     )
+
+
+def import_file(
+    store: Store,
+    path: Path | str,
+    table: str,
+    sheet: str | None = None,
+    dataset_name: str | None = None,
+    source: str | None = None,
+) -> ImportResult:
+    """Return the result of importing one file into ``table`` in one transaction, by the command line's steps
+    (``read_source``, ``map_sources``, ``commit``; its mapping not remembered); raise ImportValidationError,
+    writing nothing, when a row fails a check."""
+    read = read_source(path, sheet=sheet)
+    mapped = map_sources([read], store_context(store), table=table)
+    return commit(store, mapped, {read.name: read.sha256}, dataset_name=dataset_name, source=source, remember=False)
 
 
 def _same_items(previewed: list[tuple[str, pd.DataFrame, str]], items: list[tuple[str, pd.DataFrame, str]]) -> bool:

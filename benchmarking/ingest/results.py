@@ -3,9 +3,7 @@
 Frames that were reshaped on the way in (``mapping.apply_mapping``) carry where each
 row came from in two kinds of locator columns, which the checks use for their messages
 and which are never written: ``FILE_ROW`` (the row in the file) and
-``FILE_COLUMN + field`` (the file's column that gave the field, per row). They may also
-carry ``REFUSED + rule``: a rule the mapping applied (it needs the stored values' periods)
-that refuses some rows, each one's message, which the checks flag beside every other problem.
+``FILE_COLUMN + field`` (the file's column that gave the field, per row).
 """
 
 from __future__ import annotations
@@ -21,9 +19,6 @@ FILE_ROW = "_file_row"
 """Locator column: the row of the file (header = row 1) that a reshaped row came from."""
 FILE_COLUMN = "_file_column:"
 """Prefix of locator columns: ``FILE_COLUMN + field`` names the file's column per row."""
-REFUSED = "_refused:"
-"""Prefix of columns ``REFUSED + rule``: why the mapping's ``rule`` refuses a row (``keys.refused_periods``),
-missing where the row passes; never written."""
 
 
 @dataclass

@@ -25,12 +25,12 @@ from benchmarking.ingest.keys import (
     canonical_ids,
     describe_invisible,
     held_in,
+    refused_periods,
     repeated_keys,
-    replaced,
 )
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW, REFUSED
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
-from benchmarking.method.periods import period_start, period_status, split_status
+from benchmarking.method.periods import period_start
 from benchmarking.store import schema
 
 MAX_ISSUES_PER_CHECK = 20
@@ -201,29 +201,17 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
         out["kind"] = _one_of(out["kind"], schema.AUTHORITY_KINDS, "kind", "bad kind", check)
     if table in ("spend", "theme_service") and "service" in out:
         out["service"] = _one_of(out["service"], schema.SERVICES, "service", "unknown service", check)
-    if table == "indicator_value":
-        marked = {}
-        if "period" in out:
-            marked = {label: _status_from_label(label) for label in distinct_cells(out["period"])}
-            marked = {label: status for label, status in marked.items() if status}
-        if "status" not in out and not marked:  # the usual values file: every figure is final
+    if table == "indicator_value":  # a period's status marker is the status already (``keys.canonical_periods``)
+        if "status" not in out:  # the usual values file: every figure is final
             out["status"] = same_text("final", out.index)
             return
-        status = out["status"] if "status" in out else pd.Series(pd.NA, index=out.index, dtype="string")
-        status = _one_of(status, schema.VALUE_STATUSES, "status", "bad status", check)
-        if marked:  # only labels such as '2024 (Rev)' carry a status of their own, and it is no part of the period
-            status = status.fillna(out["period"].map(marked))
-            out["period"] = replaced(out["period"], {label: split_status(label)[0] for label in marked})
+        status = _one_of(out["status"], schema.VALUE_STATUSES, "status", "bad status", check)
         out["status"] = status.fillna("final")
 
 
 def same_text(text: str, index: pd.Index) -> pd.Series:
     """Return ``text`` in every row as encoded text (``cells.is_encoded``): the one label and a code per row."""
     return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), categories=[text]), index=index)
-
-
-def _status_from_label(label: object) -> str | None:
-    return period_status(label) if isinstance(label, str) else None
 
 
 def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = frozenset()) -> None:
@@ -240,12 +228,19 @@ def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = froz
         check.flag(bad, "period", lambda cell: problems.get(cell, "unrecognised period"))
 
 
-def check_refused(frame: pd.DataFrame, check: RowChecker) -> None:
-    """Flag the rows a rule of the mapping refused (``results.REFUSED`` columns: the periods against the stored
-    values' periods), each rule a check of its own, at the file's period column (returns None)."""
-    for column in frame.columns:
-        if str(column).startswith(REFUSED):
-            check.flag(frame[column].notna(), "period", frame[column])
+def check_stored_periods(
+    out: pd.DataFrame, check: RowChecker, stored: pd.DataFrame, contradicted: pd.Series | None
+) -> None:
+    """Flag the rows whose period a status cell contradicts (``contradicted``: ``keys.canonical_periods``'s
+    messages), then those the stored values' periods refuse (``keys.refused_periods``), each rule a check of its
+    own: a label of another kind at the period's column, provisional figures over final ones at the column that
+    made them provisional (the status's, or the period's for a marker) (returns None)."""
+    clear = np.ones(len(out), dtype=bool)  # a row refused for its contradiction is not refused again
+    if contradicted is not None:
+        clear = contradicted.isna().to_numpy()
+        check.flag(~clear, "period", contradicted)
+    for rule, messages in refused_periods(out, stored).items():
+        check.flag(messages.notna().to_numpy() & clear, "status" if rule == "over_final" else "period", messages)
 
 
 def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: set[str], indicators: set[str]) -> None:

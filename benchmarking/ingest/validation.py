@@ -19,8 +19,8 @@ import pyarrow.compute as pc
 from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
-from benchmarking.ingest.keys import plain_text, stripped
-from benchmarking.ingest.results import REFUSED, CheckedBatch, CheckedRows
+from benchmarking.ingest.keys import canonical_periods, plain_text, stored_value_periods, stripped
+from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
     check_basket,
@@ -29,7 +29,7 @@ from benchmarking.ingest.rules import (
     check_duplicate_keys,
     check_known,
     check_periods,
-    check_refused,
+    check_stored_periods,
     check_text,
 )
 from benchmarking.method.periods import period_start
@@ -40,6 +40,9 @@ _TRUE = {"true", "t", "yes", "y", "1", "*"}
 _FALSE = {"false", "f", "no", "n", "0", ""}
 ENCODED_TABLES = ("indicator_value", "spend", "funding", "deprivation", "dashboard_extra")
 """Tables of many rows, whose encoded text (``cells.is_encoded``) is checked encoded; other tables' files as text."""
+PERIOD_TABLES = ("indicator_value", "spend", "funding", "dashboard_extra")
+"""Tables whose period labels are put in the store's spelling (``keys.canonical_periods``) and checked against the
+stored values' periods (``keys.refused_periods``)."""
 _MISSING_MARKERS = ["na", "n/a", "null", "nan", "-", "..", "...", ":", "[x]", "[c]", "[z]"]
 """Cells that mean "no value" in published tables (GSS shorthand such as [x] included)."""
 
@@ -103,15 +106,22 @@ def check(
     known_authorities: Iterable[str],
     known_indicators: Iterable[str],
     stored_baskets: Mapping[str, str] | None = None,
+    stored_periods: pd.DataFrame | None = None,
 ) -> CheckedRows:
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
 
-    ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with.
+    ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with;
+    ``stored_periods`` (``keys.stored_value_periods``) the stored values' periods a file's periods are read
+    against: their labels, and the rules that refuse some (``rules.check_stored_periods``).
     """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
     # Encoded text pays for itself in the tables of many rows; the catalogues' rules compare columns with each other
     frame = frame.reset_index(drop=True) if table in ENCODED_TABLES else plain_text(frame.reset_index(drop=True))
+    stored_periods = stored_value_periods(None) if stored_periods is None else stored_periods
+    contradicted = None
+    if table in PERIOD_TABLES:
+        frame, contradicted = canonical_periods(frame, stored_periods)
     spec = schema.COLUMNS[table]
     check = RowChecker(file_name, frame)
     if frame.shape[0] == 0:
@@ -120,7 +130,7 @@ def check(
     required = [c for c, kind in spec.items() if not kind.endswith("?")]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        found = [str(c) for c in frame.columns if not str(c).startswith(("_file_", REFUSED))]
+        found = [str(c) for c in frame.columns if not str(c).startswith("_file_")]
         check.block(
             ", ".join(missing),
             f"missing required column(s) {', '.join(missing)} for table '{table}'; found {', '.join(found) or 'none'}",
@@ -183,7 +193,8 @@ def check(
     wildcard = {"*"} if table == "note" else set()
     if "period" in out.columns:
         check_periods(out, check, allowed=wildcard)
-    check_refused(frame, check)
+    if table in PERIOD_TABLES:
+        check_stored_periods(out, check, stored_periods, contradicted)
     if "authority_code" in out.columns and table != "comparator_group":
         check_known(
             out,
@@ -257,6 +268,7 @@ def check_batch(
     """
     authorities, indicators = set(extra_authorities), set(extra_indicators)
     baskets: dict[str, str] = {}
+    periods = stored_value_periods(None)
     version = None
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
@@ -264,6 +276,8 @@ def check_batch(
             stored_authorities, stored_indicators = store.known_keys(reading)
             if any(table == "basket" for table, _, _ in items):
                 baskets = _stored_basket_names(reading, (replacing or {}).get("basket"))
+            if any(table in PERIOD_TABLES for table, _, _ in items):
+                periods = stored_value_periods(reading)
         authorities |= stored_authorities
         indicators |= stored_indicators
     order = {name: i for i, name in enumerate(schema.COLUMNS)}
@@ -272,7 +286,7 @@ def check_batch(
     outcomes: list[tuple[str, str, CheckedRows]] = []
     issues: list[ValidationIssue] = []
     for table, frame, file_name in items:
-        outcome = check(table, frame, file_name, authorities, indicators, baskets)
+        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods)
         outcome = _require_value_column(table, frame, file_name, outcome)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)

@@ -3,7 +3,7 @@
 The one home of the period rules: where a period starts (``period_start``) and ends
 (``period_span``, ``period_end``), its midpoint (``period_midpoint``: the day that decides
 which authorities a period's group holds and which financial year a label counts in), the
-status marker a publisher may append (``split_status``, ``period_status``), and the label
+status marker a publisher may append (``split_status``, ``status_of_marker``), and the label
 of a financial year (``financial_year_label``).
 
 Status markers: a trailing ``(Rev)``, ``(Revised)``, ``(R)``, ``(P)``, ``(Prov)``,
@@ -186,12 +186,6 @@ def period_end(label: str) -> dt.date:
     """Return the last day of the period a label names (1 Jan 1900 when it cannot be read)."""
     span = span_or_none(str(label))
     return span[1] if span else dt.date(1900, 1, 1)
-
-
-def period_status(label: str) -> str | None:
-    """Return 'revised' or 'provisional' when the label carries such a marker, else None."""
-    status = status_of_marker(split_status(label)[1])
-    return status if status in ("revised", "provisional") else None
 
 
 def financial_year_label(start_year: int) -> str:
