@@ -10,7 +10,8 @@ a ``ColumnMapping``.
 A header of codes and names (``code,name``, perhaps with ``kind`` or ``region``) fits an authority
 list and an indicator catalogue alike: then the codes tell which (``catalogue_table``), and a file
 whose codes do not is recognised as *undecided* (``ColumnMapping.undecided``), refused until the
-user chooses the table, never guessed.
+user chooses the table, never guessed. The codes tell a values file's too: a code column of authorities' codes
+(``code,name,year,value`` of ONS codes) gives the authority, and the indicator is asked for.
 """
 
 from __future__ import annotations
