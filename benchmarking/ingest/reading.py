@@ -1,11 +1,12 @@
 """Reading the files people import: CSV, XLSX and Parquet cells as text, with clear errors.
 
 Every refusal names the file and says what to do: a file over the size limit, an empty
-file, text that is not UTF-8, a workbook with merged cells or formulas without a saved
-result (`workbooks`), a header with blank or repeated names. Also the SHA-256 recorded with each import.
+file (or one of blank lines alone), text that is not UTF-8, a CSV row with more or fewer cells than the header
+(``csv_files``), a workbook with merged cells or formulas without a saved result (``workbooks``), a header with
+blank or repeated names. Also the SHA-256 recorded with each import.
 
-Rows are numbered as a spreadsheet shows the file (the header is row 1): a blank row (a blank
-line, separators alone, an empty sheet row) is no data row, but it is counted, so a file with
+Rows are numbered as a spreadsheet shows the file (the header is row 1): a blank row (a blank line, spaces,
+tabs or separators alone, an empty sheet row) is no data row, but it is counted, so a file with
 blank rows carries ``results.FILE_ROW``, each row's number (``_blank_rows_apart``).
 """
 
