@@ -164,9 +164,7 @@ def _read_rows(
     return frame, rows.blank
 
 
-def _csv_options(
-    sep: str, names: list[str], block_size: int | None = None, few: set[int] = frozenset(), skip_rows: int = 1
-) -> dict:
+def _csv_options(sep: str, names: list[str], few: set[int] = frozenset(), skip_rows: int = 1) -> dict:
     """Return pyarrow's CSV options for a file's rows after its header (``skip_rows`` lines): every cell as text, an
     empty cell '', a blank line a row of empty cells (so that the rows after it keep their numbers).
 
@@ -174,8 +172,6 @@ def _csv_options(
     pandas Categoricals), each distinct cell kept once, as the reader meets them.
     """
     read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows)
-    if block_size:
-        read.block_size = block_size
     encoded = pa.dictionary(pa.int32(), pa.string())
     return {
         "read_options": read,
