@@ -124,10 +124,12 @@ BAD_INPUTS = [
     (
         "ragged.csv",
         text(HEADER + GOOD_ROW + "LCC078,E10000016,2021/22,1,extra\n"),
-        "cannot be read as a CSV file (check that every row has as many cells as the header)",
-        None,
+        "row 3 has 5 cell(s) where the header has 4",
+        3,
         None,
     ),
+    ("short.csv", text(HEADER + "\n" + GOOD_ROW + "X,E10000018\n"), "row 4 has 2 cell(s) where the header", 4, None),
+    ("blank_lines.csv", text("\n \r\n\t\n"), "the file is empty (blank lines only", None, None),
     ("ten_thousand_columns.csv", wide_header(10_000), "the file has 10,000 columns, over the limit of 500", None, None),
     (
         "twice.csv",

@@ -16,16 +16,17 @@ from test_page_import import open_import_page, upload, widget
 
 from benchmarking.cli.main import build_parser, main
 from benchmarking.ingest.controls import WAYS, how_to_give
-from benchmarking.ingest.layouts import LONG, WIDE_INDICATORS
+from benchmarking.ingest.layouts import LONG, WIDE_INDICATORS, WIDE_PERIODS
 
 VALID = {"table": ("indicator_value",), "layout": (LONG,)}
 """A value the command line accepts, for the options that take one of a list."""
 
 
 def command_line_options(choice: str) -> list[list[str]]:
-    """Return the command-line options ``how_to_give`` names for ``choice``, each as its words (option, value)."""
+    """Return the command-line options ``how_to_give`` names for ``choice``, each as its words (option, value);
+    an option may sit in advice ('rename the headers, and --layout wide-periods takes every one')."""
     text = how_to_give(choice, "period", VALID.get(choice, ())).split(" on the command line, or ")[0]
-    return [option.split()[:2] for option in text.split(" or ")]
+    return [list(words) for words in re.findall(r"(--[a-z-]+) ([^\s,;()]+)", text)]
 
 
 def page_controls(choice: str, field: str) -> list[str]:
@@ -37,6 +38,7 @@ def page_controls(choice: str, field: str) -> list[str]:
 def test_every_option_a_message_names_is_an_option_of_the_import_command(choice):
     """Each option parses as ``import``'s (an option that does not exist, or a value it refuses, exits)."""
     parser = build_parser("import")
+    assert command_line_options(choice)
     for words in command_line_options(choice):
         assert words[0].startswith("--")
         args = parser.parse_args(["import", "f.csv", *words])
@@ -108,6 +110,7 @@ def test_wide_periods_with_no_period_header_is_not_told_to_give_the_option_it_ga
     assert main(["--db", str(writable_store.path), "import", str(path), "--layout", "wide-periods", "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert "no column's header reads as a period" in err
+    assert how_to_give(WIDE_PERIODS) in err  # worded once, by how_to_give, as every other choice
     assert "'Columns whose headers are periods and whose cells are values'" in err  # the page's way
     assert "--layout long" in err
     assert "choose them (--layout wide-periods" not in err

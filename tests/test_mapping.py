@@ -253,6 +253,103 @@ def test_the_command_line_imports_a_list_of_codes_and_names_as_authorities(writa
     assert writable_store.checksums() == before
 
 
+# -- a values file whose code column holds authorities' codes: the codes say authorities (issue 19 review) --------
+
+# file text, the column the authority is taken from (None: the codes are indicators', as before)
+CODES_OF_VALUES = [
+    ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\nE06000099,Newshire,2021/22,2\n", "code"),
+    ("Code,Name,Year,Value\ne10000016,Kent,2021/22,1\n", "Code"),
+    ("code,name,2021/22,2022/23\nE10000018,Leicestershire,1,2\n", "code"),
+    ("code,year,value\nE10000018,2021/22,1\nSCO01,2021/22,2\n", "code"),
+    # held indicator ids keep today's mapping, among ONS codes too (codes of both kinds tell nothing)
+    ("code,name,year,value\nLCC078,Admissions,2021/22,1\n", None),
+    ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\nLCC078,Admissions,2021/22,2\n", None),
+    ("code,name,year,value\nX1,Something,2021/22,1\n", None),
+]
+
+
+@pytest.mark.parametrize("text, authority", CODES_OF_VALUES)
+def test_a_values_file_whose_codes_are_authorities_takes_the_authority_from_them(text, authority):
+    """`code,name,year,value` of ONS codes: the authority comes from `code` and the indicator is asked for, never
+    read from the authorities' codes; with the table named too. Held indicator ids stay the indicator."""
+    data = frame(text)
+    authorities = pd.concat([AUTHORITIES, pd.DataFrame({"code": ["SCO01"], "name": ["Fife"]})], ignore_index=True)
+    context = StoreContext(authorities, INDICATORS, {})
+    for table in (None, "indicator_value"):
+        mapping, _ = choose_mapping(list(data.columns), context, table, data)
+        assert mapping.table == "indicator_value"
+        if authority is None:
+            assert mapping.columns["indicator_id"] == data.columns[0] and "authority_code" not in mapping.columns
+            continue
+        assert mapping.columns["authority_code"] == authority and "indicator_id" not in mapping.columns
+        assert mapping.missing_fields() == ["indicator_id"]
+        with pytest.raises(ImportValidationError, match=r"no column gives 'indicator_id'.*--set indicator_id=VALUE"):
+            apply_mapping(data, mapping, "v.csv", context)
+        given = adjust(mapping, list(data.columns), constants={"indicator_id": "LCC078"})
+        rows = apply_mapping(data, given, "v.csv", context).frame
+        assert set(rows["indicator_id"]) == {"LCC078"}
+        assert set(rows["authority_code"].str.upper()) == set(data[authority].str.upper())
+
+
+def test_the_codes_overrule_a_values_mapping_that_took_the_indicator_from_authorities_codes():
+    """A mapping remembered with indicator_id <- code (a file of indicator ids): a file of ONS codes under the same
+    header takes its authority from them; a file of indicator ids keeps the remembered mapping."""
+    from benchmarking.ingest.remembered import remembered_json
+
+    columns = ["code", "name", "year", "value"]
+    remembered = ColumnMapping(
+        "indicator_value", LONG, {"indicator_id": "code", AUTHORITY_NAME: "name", "period": "year", "value": "value"}
+    )
+    context = StoreContext(AUTHORITIES, INDICATORS, {mapping_key(columns): remembered_json(remembered)})
+    ids, origin = choose_mapping(columns, context, frame=frame("code,name,year,value\nLCC078,Kent,2021/22,1\n"))
+    assert ids.columns == remembered.columns and origin.startswith("remembered")
+    ons = frame("code,name,year,value\nE10000018,Leicestershire,2021/22,1\n")
+    codes, origin = choose_mapping(columns, context, frame=ons)
+    assert (codes.columns["authority_code"], origin) == ("code", "recognised")
+
+
+def test_the_command_line_asks_for_the_indicator_of_a_values_file_of_authorities_codes(
+    writable_store, tmp_path, capsys
+):
+    """`import v.csv` of code,name,year,value: refused asking for the indicator; imported once it is given."""
+    from benchmarking.cli.main import main
+
+    path = tmp_path / "v.csv"
+    path.write_text("code,name,year,value\nE10000018,Leicestershire,2021/22,12345.5\n", encoding="utf-8")
+    db = ["--db", str(writable_store.path), "import", str(path)]
+    before = writable_store.checksums()
+    assert main(db) == 2
+    shown = capsys.readouterr()
+    assert "authority_code <- 'code'" in shown.out and "indicator_id <- " not in shown.out
+    assert "no column gives 'indicator_id'" in shown.err and "--set indicator_id=VALUE" in shown.err
+    assert writable_store.checksums() == before
+    assert main([*db, "--set", "indicator_id=LCC078"]) == 0
+    assert writable_store.checksums() != before
+
+
+def test_the_page_reads_a_workbook_of_authorities_codes_as_values_that_ask_for_the_indicator(writable_store):
+    """The same file as a workbook, the way the Data import page sends it: mapped with the authority from `code`."""
+    import io
+
+    import openpyxl
+
+    from benchmarking.ingest.preview import map_sources, preview_import, read_uploaded
+
+    book = openpyxl.Workbook()
+    for row in (["code", "name", "year", "value"], ["E10000018", "Leicestershire", "2021/22", "1"]):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = read_uploaded("v.xlsx", buffer.getvalue())
+    context = store_context(writable_store)
+    with pytest.raises(ImportValidationError, match="no column gives 'indicator_id'"):
+        map_sources([source], context)
+    mapping, _ = choose_mapping(list(source.frame.columns), context, frame=source.frame)
+    given = adjust(mapping, list(source.frame.columns), constants={"indicator_id": "LCC078"})
+    preview = preview_import(writable_store, map_sources([source], context, {"v.xlsx": given}))
+    assert preview.rows == 1 and not preview.blocking and not preview.issues
+
+
 def test_recognise_with_a_table_named_uses_that_table():
     """The IMD summary has no edition column: asked for 'deprivation', the edition is what is missing."""
     header = ["utla19_code", "utla19_name", "IMD - Average rank", "IMD - Rank of average rank", "IMD - Average score"]

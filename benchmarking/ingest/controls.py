@@ -43,8 +43,9 @@ WAYS: dict[str, Way] = {
         "--map {field}=COLUMN or --set {field}=VALUE",
         f"the '{{label}}' field (a column, or '{SAME_FOR_ALL}' and the value)",
     ),
-    WIDE_PERIODS: Way(
-        "--layout wide-periods (every column whose header reads as a period, such as 2021/22)",
+    WIDE_PERIODS: Way(  # the option takes every period header: asked for when none is one, it says to rename them
+        "headers that read as periods, such as 2021/22 or 2022 (no column's header reads as a period: rename the "
+        "period columns' headers, and --layout wide-periods takes every one)",
         f"'{WIDE_COLUMNS.format(what=WIDE_HEADERS[WIDE_PERIODS])}'",
     ),
     WIDE_INDICATORS: Way(

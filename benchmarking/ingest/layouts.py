@@ -10,7 +10,8 @@ a ``ColumnMapping``.
 A header of codes and names (``code,name``, perhaps with ``kind`` or ``region``) fits an authority
 list and an indicator catalogue alike: then the codes tell which (``catalogue_table``), and a file
 whose codes do not is recognised as *undecided* (``ColumnMapping.undecided``), refused until the
-user chooses the table, never guessed.
+user chooses the table, never guessed. The codes tell a values file's too: a code column of authorities' codes
+(``code,name,year,value`` of ONS codes) gives the authority, and the indicator is asked for.
 """
 
 from __future__ import annotations
@@ -171,7 +172,9 @@ def recognise(
         candidates.append(((not complete, -len(mapping.provided()), preference, position), mapping))
     best = min(candidates, key=lambda c: c[0])
     if table is None and best[0][0]:  # nothing complete: a list of codes and names, else values
-        values = next(m for _, m in candidates if m.table == "indicator_value")
+        values = _authorities_by_code(
+            next(m for _, m in candidates if m.table == "indicator_value"), frame, authorities, indicators
+        )
         lists = [m for _, m in candidates if _is_list(m) and len(m.provided()) > len(values.provided())]
         if len(lists) == 1:
             return lists[0]
@@ -179,7 +182,7 @@ def recognise(
             chosen = catalogue_table(lists, frame, authorities, indicators)
             return next((m for m in lists if m.table == chosen), replace(lists[0], undecided=tuple(CATALOGUES)))
         return values
-    return best[1]
+    return _authorities_by_code(best[1], frame, authorities, indicators)
 
 
 def catalogue_table(
@@ -195,23 +198,62 @@ def catalogue_table(
     in one file tell nothing (a held indicator id would become an authority). When none is either, the header
     tells if it gives more of one table's fields (``region``, ``theme``).
     """
+    chosen, looked = _codes_tell(
+        frame, {m.table: m.columns[CATALOGUES[m.table][0]] for m in lists}, authorities, indicators
+    )
+    if looked:
+        return chosen
+    sizes = sorted(((len(m.provided()), m.table) for m in lists), reverse=True)
+    return sizes[0][1] if sizes[0][0] > sizes[1][0] else None
+
+
+def _codes_tell(
+    frame: pd.DataFrame | None,
+    columns: Mapping[str, str],
+    authorities: pd.DataFrame | None,
+    indicators: pd.DataFrame | None,
+) -> tuple[str | None, bool]:
+    """Return the table ('authority' or 'indicator') whose keys most codes of its column (``columns``: table -> the
+    column) are, when none is a key of the other (else None); and whether any code looks like a key of either.
+
+    A key is one the store holds (case ignored), or for an authority the ONS shape (a new authority's code).
+    """
     held = {
         "authority": () if authorities is None else authorities["code"],
         "indicator": () if indicators is None else indicators["id"],
     }
     looks = {}
-    for mapping in lists:
-        column = mapping.columns[CATALOGUES[mapping.table][0]]
+    for table, column in columns.items():
         codes = [str(c).strip() for c in (distinct_cells(frame[column]) if frame is not None else ())]
         codes = [c for c in codes if c]
-        known = {str(k).casefold() for k in held[mapping.table]}
-        ons = mapping.table == "authority"  # a new authority's code has the ONS shape; a new indicator's id no shape
-        looks[mapping.table] = (sum(c.casefold() in known or (ons and bool(ONS_CODE.match(c))) for c in codes), codes)
+        known = {str(k).casefold() for k in held[table]}
+        ons = table == "authority"  # a new authority's code has the ONS shape; a new indicator's id no shape
+        looks[table] = (sum(c.casefold() in known or (ons and bool(ONS_CODE.match(c))) for c in codes), len(codes))
     (first, (most, codes)), (_, (other, _)) = sorted(looks.items(), key=lambda item: -item[1][0])
-    if most:
-        return first if not other and 2 * most > len(codes) else None
-    sizes = sorted(((len(m.provided()), m.table) for m in lists), reverse=True)
-    return sizes[0][1] if sizes[0][0] > sizes[1][0] else None
+    return (first if most and not other and 2 * most > codes else None), bool(most)
+
+
+def _authorities_by_code(
+    mapping: ColumnMapping,
+    frame: pd.DataFrame | None,
+    authorities: pd.DataFrame | None,
+    indicators: pd.DataFrame | None,
+) -> ColumnMapping:
+    """Return a values mapping whose indicator column holds authorities' codes (``code,name,year,value`` of ONS
+    codes) with that column giving the authority, the indicator left for the user to give; else ``mapping``.
+
+    The codes say authorities as they say an authority list (``catalogue_table``): most are ONS codes or authority
+    codes the store holds, and none is an indicator id it holds. Held indicator ids keep the mapping.
+    """
+    column = mapping.columns.get("indicator_id")
+    if frame is None or column is None or {"authority_code", AUTHORITY_NAME} & set(mapping.columns):
+        return mapping
+    chosen, _ = _codes_tell(frame, {"authority": column, "indicator": column}, authorities, indicators)
+    if chosen != "authority":
+        return mapping
+    return replace(
+        mapping, columns={"authority_code" if f == "indicator_id" else f: c for f, c in mapping.columns.items()}
+    )
 
 
 def _is_list(mapping: ColumnMapping) -> bool:

@@ -18,7 +18,7 @@ import pandas as pd
 from benchmarking.cells import distinct_cells
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
-from benchmarking.ingest.controls import WAYS, how_to_give
+from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_label, indicator_key, indicator_lookup, table_fields
 from benchmarking.ingest.keys import replaced, stripped
 from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
@@ -123,20 +123,13 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
             issues.append(ValidationIssue(file_name, None, column, f"value column '{column}' is not in the file"))
     if mapping.layout != LONG and not mapping.wide_columns:
         what = "periods" if mapping.layout == WIDE_PERIODS else "indicators"
-        if mapping.layout == WIDE_PERIODS:  # the option takes every period header: with none, name what to change
-            advice = (
-                "no column's header reads as a period (such as 2021/22 or 2022): rename the period columns' headers, "
-                f"or choose them on the page ({WAYS[WIDE_PERIODS].control})"
-            )
-        else:
-            advice = f"choose them ({how_to_give(mapping.layout)})"
         issues.append(
             ValidationIssue(
                 file_name,
                 None,
                 None,
-                f"a wide table needs the columns whose headers are {what}, and none is chosen: {advice}, "
-                f"or choose the long layout ({how_to_give('layout', values=(LONG,))})",
+                f"a wide table needs the columns whose headers are {what}, and none is chosen: choose them "
+                f"({how_to_give(mapping.layout)}), or choose the long layout ({how_to_give('layout', values=(LONG,))})",
             )
         )
     figures = schema.VALUE_COLUMNS.get(mapping.table, ())  # the one list of each table's figure columns

@@ -1,21 +1,19 @@
 """Reading the files people import: CSV, XLSX and Parquet cells as text, with clear errors.
 
 Every refusal names the file and says what to do: a file over the size limit, an empty
-file, text that is not UTF-8, a workbook with merged cells or formulas without a saved
-result (`workbooks`), a header with blank or repeated names. Also the SHA-256 recorded with each import.
+file (or one of blank lines alone), text that is not UTF-8, a CSV row with more or fewer cells than the header
+(``csv_files``), a workbook with merged cells or formulas without a saved result (``workbooks``), a header with
+blank or repeated names. Also the SHA-256 recorded with each import.
 
-Rows are numbered as a spreadsheet shows the file (the header is row 1): a blank row (a blank
-line, separators alone, an empty sheet row) is no data row, but it is counted, so a file with
+Rows are numbered as a spreadsheet shows the file (the header is row 1): a blank row (a blank line, spaces,
+tabs or separators alone, an empty sheet row) is no data row, but it is counted, so a file with
 blank rows carries ``results.FILE_ROW``, each row's number (``_blank_rows_apart``).
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import hashlib
-import io
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -23,11 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError, ValidationIssue
+from benchmarking.ingest.csv_files import read_csv
 from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by the upload page)
     MAX_COLUMNS,
     MAX_FILE_BYTES,
@@ -75,8 +71,8 @@ def read_file(
     rows, first_row = None, 2
     try:
         if suffix in (".csv", ".txt"):
-            frame, first_row = _read_csv(path, progress, encoded)
-            frame, rows = _blank_rows_apart(frame, first_row)
+            frame, first_row, left_out = read_csv(path, progress, encoded)
+            frame, rows = _blank_rows_apart(frame, first_row, left_out)
         elif suffix in (".xlsx", ".xlsm"):
             frame, first_row = read_xlsx(path, sheet)
             frame, rows = _blank_rows_apart(frame, first_row)
@@ -125,11 +121,14 @@ def file_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray | None]:
     return frame.drop(columns=FILE_ROW), frame[FILE_ROW].to_numpy()
 
 
-def _blank_rows_apart(frame: pd.DataFrame, first_row: int = 2) -> tuple[pd.DataFrame, np.ndarray | None]:
+def _blank_rows_apart(
+    frame: pd.DataFrame, first_row: int = 2, left_out: list[int] = ()
+) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Return a file's rows without its blank ones (every cell empty), and each kept row's spreadsheet row, None when
     that is position + 2 (no blank row before a kept one, the data starting on row 2).
 
-    The usual file has no empty cell in its first encoded column (or its first column): looking costs a look at
+    ``left_out`` are the rows of blank lines the reader already left out (``csv_files``: spaces or tabs alone). The
+    usual file has no empty cell in its first encoded column (or its first column): looking costs a look at
     its labels (or a comparison per cell); further columns are looked at only in the rows still blank.
     """
     blank = None
@@ -143,15 +142,18 @@ def _blank_rows_apart(frame: pd.DataFrame, first_row: int = 2) -> tuple[pd.DataF
         blank = found if blank is None else blank[found]
         if not len(blank):
             break
-    if blank is None or not len(blank):
+    if (blank is None or not len(blank)) and not len(left_out):
         return frame, None if first_row == 2 else np.arange(len(frame)) + first_row
-    kept = np.ones(len(frame), dtype=bool)
-    kept[blank] = False
-    positions = np.flatnonzero(kept)
-    frame = frame.iloc[positions].reset_index(drop=True)
-    if first_row == 2 and (not len(positions) or blank[0] > positions[-1]):  # blank rows at the end only
+    rows = np.arange(len(frame) + len(left_out)) + first_row
+    rows = np.delete(rows, np.asarray(left_out, dtype=np.int64) - first_row)
+    if blank is not None and len(blank):
+        kept = np.ones(len(frame), dtype=bool)
+        kept[blank] = False
+        positions = np.flatnonzero(kept)
+        frame, rows = frame.iloc[positions].reset_index(drop=True), rows[positions]
+    if first_row == 2 and (not len(rows) or rows[-1] == len(rows) + 1):  # blank rows at the end only
         return frame, None
-    return frame, positions + first_row
+    return frame, rows
 
 
 _NOT_UTF8 = "the file is not UTF-8 text ({detail}); in Excel use Save As > 'CSV UTF-8', or re-save it as UTF-8"
@@ -187,106 +189,6 @@ def _check_header(name: str, columns: list[str], header_row: int = 1) -> None:
         seen.setdefault(key, position)
     if issues:
         raise ImportValidationError(issues)
-
-
-def _read_csv(
-    path: Path, progress: Callable[[float, str], None] | None = None, encoded: bool = False
-) -> tuple[pd.DataFrame, int]:
-    """Read a CSV as text: comma, semicolon or tab delimited; lines ending in LF, CRLF or CR alone.
-
-    Return its rows, a blank line kept as a row of empty cells (``_blank_rows_apart`` counts them), and the
-    spreadsheet row of the first one (2, after blank lines before the header more).
-    """
-    with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # raises on non-UTF-8 text
-    source: Path | io.BytesIO = path
-    if b"\r" in head and b"\n" not in head:  # lines ending in CR alone (old Mac files): read them as lines
-        source = io.BytesIO(path.read_bytes().replace(b"\r", b"\n"))
-        head, text = head.replace(b"\r", b"\n"), text.replace("\r", "\n")
-    above = text[: len(text) - len(text.lstrip("\r\n"))].count("\n")  # blank lines before the header
-    first_line = head.split(b"\n", above + 1)[above]
-    header_text = text.lstrip("\r\n").split("\n", 1)[0]
-    if b"\n" not in head and len(head) < path.stat().st_size:  # a header longer than the head: read it whole
-        with path.open("rb") if source is path else contextlib.nullcontext(source) as lines:
-            first_line = lines.readline().rstrip(b"\n")
-            lines.seek(0)
-        header_text = first_line.decode("utf-8-sig")
-    sep = max((",", ";", "\t"), key=lambda mark: (first_line.count(mark.encode()), mark == ","))
-    header = next(csv.reader([header_text.rstrip("\r")], delimiter=sep), [])
-    if len(head) == path.stat().st_size and not text.strip("\r\n").count("\n"):
-        return pd.DataFrame([], columns=header, dtype=str), above + 2  # a header and no rows (names as written)
-    names = [f"column_{i}" for i in range(len(header))]
-    few = _few_distinct(head, sep, names, above + 1) if encoded else set()
-    if progress is not None and header and source is path:
-        frame = _read_csv_in_blocks(path, sep, header, progress, few, above + 1)
-    else:
-        frame = pacsv.read_csv(source, **_csv_options(sep, names, few=few, skip_rows=above + 1)).to_pandas()
-        frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
-    return frame, above + 2
-
-
-def _csv_options(
-    sep: str, names: list[str], block_size: int | None = None, few: set[int] = frozenset(), skip_rows: int = 1
-) -> dict:
-    """Return pyarrow's CSV options for a file's rows after its header (``skip_rows`` lines): every cell as text, an
-    empty cell '', a blank line a row of empty cells (so that the rows after it keep their numbers).
-
-    The columns at the positions ``few`` are read as encoded text (``cells.is_encoded``: Arrow dictionaries,
-    pandas Categoricals), each distinct cell kept once, as the reader meets them.
-    """
-    read = pacsv.ReadOptions(column_names=names, skip_rows=skip_rows)
-    if block_size:
-        read.block_size = block_size
-    encoded = pa.dictionary(pa.int32(), pa.string())
-    return {
-        "read_options": read,
-        "parse_options": pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False),
-        "convert_options": pacsv.ConvertOptions(
-            column_types={n: encoded if i in few else pa.string() for i, n in enumerate(names)},
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    }
-
-
-def _few_distinct(head: bytes, sep: str, names: list[str], skip_rows: int = 1) -> set[int]:
-    """Return the positions of the columns whose cells in the file's first rows (``head``, its first bytes) are few
-    distinct ones (codes, ids, periods: at most one in ten); none when those rows cannot be read apart."""
-    rows = head[: head.rfind(b"\n") + 1]
-    try:
-        sample = pacsv.read_csv(io.BytesIO(rows), **_csv_options(sep, names, skip_rows=skip_rows))
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        return set()
-    return {
-        i
-        for i, column in enumerate(sample.columns)
-        if len(column) and pc.count_distinct(column).as_py() * 10 <= len(column)
-    }
-
-
-def _read_csv_in_blocks(
-    path: Path, sep: str, header: list[str], progress: Callable[[float, str], None], few: set[int], skip_rows: int = 1
-) -> pd.DataFrame:
-    """Read a CSV as text block by block (1 MB each), telling ``progress`` how far it has got.
-
-    Gives the same frame as the one-call read (tested), which is used when nobody watches.
-    """
-    names = [f"column_{i}" for i in range(len(header))]
-    size = max(path.stat().st_size, 1)
-    batches = []
-    with path.open("rb") as handle:
-        reader = pacsv.open_csv(handle, **_csv_options(sep, names, block_size=1 << 20, few=few, skip_rows=skip_rows))
-        progress(0.0, f"Reading {path.name} ...")
-        for batch in reader:
-            batches.append(batch)
-            done = min(handle.tell() / size, 1.0)
-            progress(done, f"Reading {path.name}: {done * size / 1e6:,.1f} of {size / 1e6:,.1f} MB")
-        schema = reader.schema
-    frame = pa.Table.from_batches(batches, schema=schema).to_pandas()
-    frame.columns = header
-    progress(1.0, f"Read {path.name}: {len(frame):,} rows")
-    return frame
 
 
 @contextlib.contextmanager

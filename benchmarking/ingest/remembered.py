@@ -98,14 +98,18 @@ def choose_mapping(
     """
     guess = recognise(columns, table, context.indicators, authorities=context.authorities, frame=frame)
     saved = saved_mapping(context.settings, columns)
-    if saved is not None and (table is None or saved.table == table) and not _other_catalogue(saved, guess):
+    if saved is not None and (table is None or saved.table == table) and not _codes_say_otherwise(saved, guess):
         when = saved_on(context.settings, columns)
         return saved, f"remembered (saved {when})" if when else "remembered (saved before dates were kept)"
     return guess, "recognised"
 
 
-def _other_catalogue(saved: ColumnMapping, guess: ColumnMapping) -> bool:
-    """Return True when the codes do not say the file is the catalogue its columns were remembered for: they say
-    it is the other one, or cannot tell (then the table is asked for, never taken from another file's choice)."""
+def _codes_say_otherwise(saved: ColumnMapping, guess: ColumnMapping) -> bool:
+    """Return True when the codes do not say the file is what its columns were remembered for: the other catalogue,
+    a catalogue they cannot tell (then the table is asked for, never taken from another file's choice), or
+    authorities in the column the remembered mapping takes indicators from (``layouts.recognise``)."""
     catalogues = {saved.table, guess.table} <= set(CATALOGUES)
-    return catalogues and (bool(guess.undecided) or guess.table != saved.table)
+    indicators = saved.columns.get("indicator_id")
+    return (catalogues and (bool(guess.undecided) or guess.table != saved.table)) or (
+        indicators is not None and guess.columns.get("authority_code") == indicators
+    )
