@@ -250,11 +250,24 @@ def direction_counts(
     require_columns(
         travel, ("indicator_id", "authority_code", "period", "period_start", "value", "direction"), "travel"
     )
-    travel = _focus_period_rows(travel, authority_code, period)
-    with_data = travel.loc[travel["value"].notna(), ["indicator_id", "period", "period_start"]]
-    periods = _latest_period(with_data.drop_duplicates(["indicator_id", "period"]), period)
-    focus = travel.loc[travel["authority_code"] == authority_code, ["indicator_id", "period", "direction"]]
-    current = periods.merge(focus, on=["indicator_id", "period"], how="left")
+    in_period, is_focus = _period_and_focus(travel, authority_code, period)
+    if period is None:
+        travel = travel.loc[in_period]
+        with_data = travel.loc[travel["value"].notna(), ["indicator_id", "period", "period_start"]]
+        periods = _latest_period(with_data.drop_duplicates(["indicator_id", "period"]), period)
+        focus = travel.loc[is_focus[in_period], ["indicator_id", "period", "direction"]]
+        current = periods.merge(focus, on=["indicator_id", "period"], how="left")
+    else:  # one period: its indicators with a value for anyone, and the focus authority's direction in each
+        with_data = np.flatnonzero(in_period & travel["value"].notna().to_numpy())
+        focus = np.flatnonzero(in_period & is_focus)
+        indicator_ids = pd.Index(travel["indicator_id"].array.take(with_data)).unique()
+        at = pd.Index(travel["indicator_id"].array.take(focus)).get_indexer(indicator_ids)
+        current = pd.DataFrame(
+            {
+                "indicator_id": indicator_ids,
+                "direction": travel["direction"].array.take(focus).take(at, allow_fill=True),
+            }
+        )
     current["direction"] = current["direction"].astype(object).fillna(NOT_COMPARABLE)
     current = _with_catalogue(current, indicators)
     return _counts(current, "direction", DIRECTIONS, indicators)
@@ -277,22 +290,6 @@ def _labels_at(column: pd.Series, rows: np.ndarray, nearby: bool):
     first_rows = pd.Series(codes).drop_duplicates().index.to_numpy()
     labels = column.array.take(first_rows)  # label of code k at position k
     return labels.take(np.where(rows >= 0, codes[rows], -1), allow_fill=True)
-
-
-def _focus_period_rows(frame: pd.DataFrame, authority_code: str, period: str | None) -> pd.DataFrame:
-    """Return ``frame``'s rows of ``period`` (all of them when None), the only rows a given period reads;
-    raise UnknownAuthorityError / BadPeriodError when the focus or the period is not in ``frame``."""
-    rows = frame if period is None else frame.loc[frame["period"] == period]
-    if not (rows["authority_code"] == authority_code).any() and not (frame["authority_code"] == authority_code).any():
-        known = sorted(map(str, frame["authority_code"].unique()))
-        raise UnknownAuthorityError(
-            f"authority {authority_code!r} has no rows here; it holds {len(known)} "
-            f"authorities, e.g. {known[:5]}. Check the code and the comparator group."
-        )
-    if period is not None and rows.empty:
-        known = sorted(map(str, frame["period"].unique()))
-        raise BadPeriodError(f"period {period!r} has no rows; periods held: {known}")
-    return rows
 
 
 def _ranked_periods(ranks: pd.DataFrame) -> pd.DataFrame:
@@ -320,23 +317,42 @@ def focus_rows(
         ("indicator_id", "authority_code", "period", "period_start", "value", "rank", "n_ranked", "quartile"),
         "ranks",
     )
-    ranks = _focus_period_rows(ranks, authority_code, period)
-    is_focus = (ranks["authority_code"] == authority_code).to_numpy(dtype=bool, na_value=False)
+    in_period, is_focus = _period_and_focus(ranks, authority_code, period)
     if period is None:
         current = _latest_period(_ranked_periods(ranks), period)
         focus = ranks.loc[is_focus, ["indicator_id", "period", "value", "rank", "n_ranked", "quartile"]]
         return _with_catalogue(current.merge(focus, on=["indicator_id", "period"]), indicators)
     # One period: the focus authority's rows of the indicators ranked in it, in the order in which the
     # indicators first have a ranked row (the order the merge above gives), found by code, not by merging text.
-    codes, _ = pd.factorize(ranks["indicator_id"])
-    ranked_codes, first_row = np.unique(codes[ranks["n_ranked"].to_numpy() > 0], return_index=True)
+    rows = np.flatnonzero(in_period)
+    codes, _ = pd.factorize(ranks["indicator_id"].array.take(rows))
+    ranked_codes, first_row = np.unique(codes[ranks["n_ranked"].to_numpy()[rows] > 0], return_index=True)
     order_of = np.full(codes.max(initial=-1) + 2, -1)  # the last slot stands for a missing id (code -1)
     order_of[ranked_codes[ranked_codes >= 0]] = np.argsort(np.argsort(first_row[ranked_codes >= 0]))
-    rows = np.flatnonzero(is_focus)
-    order = order_of[codes[rows]]
-    rows = rows[order >= 0][np.argsort(order[order >= 0], kind="stable")]
+    mine = np.flatnonzero(is_focus[rows])
+    order = order_of[codes[mine]]
+    mine = rows[mine[order >= 0][np.argsort(order[order >= 0], kind="stable")]]
     columns = ["indicator_id", "period", "period_start", "value", "rank", "n_ranked", "quartile"]
-    return _with_catalogue(ranks[columns].iloc[rows].reset_index(drop=True), indicators)
+    return _with_catalogue(ranks[columns].iloc[mine].reset_index(drop=True), indicators)
+
+
+def _period_and_focus(frame: pd.DataFrame, authority_code: str, period: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Return the masks of ``frame``'s rows of ``period`` (every row when None) and of the focus authority's
+    rows; raise UnknownAuthorityError / BadPeriodError when the focus or the period is not in ``frame``."""
+    is_focus = (frame["authority_code"] == authority_code).to_numpy(dtype=bool, na_value=False)
+    if not is_focus.any():
+        known = sorted(map(str, frame["authority_code"].unique()))
+        raise UnknownAuthorityError(
+            f"authority {authority_code!r} has no rows here; it holds {len(known)} "
+            f"authorities, e.g. {known[:5]}. Check the code and the comparator group."
+        )
+    if period is None:
+        return np.ones(len(frame), dtype=bool), is_focus
+    in_period = (frame["period"] == period).to_numpy(dtype=bool, na_value=False)
+    if not in_period.any():
+        known = sorted(map(str, frame["period"].unique()))
+        raise BadPeriodError(f"period {period!r} has no rows; periods held: {known}")
+    return in_period, is_focus
 
 
 def _previous_ranks(ranks: pd.DataFrame, current: pd.DataFrame, authority_code: str) -> pd.DataFrame:

@@ -100,11 +100,12 @@ def quartile_lists(
     if current is None:
         current = travel.focus_rows(bench.ranks, catalogue.indicators, focus, period)
     listed = current[current["quartile"].isin(quartiles).to_numpy(dtype=bool, na_value=False)]
-    group = _group_figures(bench.ranks[bench.ranks["period"] == period], listed["indicator_id"])
+    group = _group_figures(bench.ranks, period, listed["indicator_id"])
     vintage = figures_used(catalogue, bench, OVERALL, period)
-    used = catalogue.reporting_values
-    used = used[used["authority_code"] == focus]
-    used = used[used["period"] == period].drop_duplicates("indicator_id")
+    values = catalogue.reporting_values
+    own = np.flatnonzero((values["authority_code"] == focus).to_numpy() & (values["period"] == period).to_numpy())
+    used = pd.DataFrame({c: values[c].array.take(own) for c in ("indicator_id", "status")})
+    used = used.drop_duplicates("indicator_id")
     found = listed.assign(
         group_median=_looked_up(group, "group_median", listed),
         group_best=_looked_up(group, "group_best", listed),
@@ -114,18 +115,21 @@ def quartile_lists(
     )
     columns = ["theme", "indicator_id", "name", "unit", "value", "rank", "n_ranked", "quartile"]
     columns += ["group_median", "group_best", "source_period", "status", "older"]
-    found = found[columns]
-    return {q: found[found["quartile"] == q].sort_values(["theme", "name"], ignore_index=True) for q in quartiles}
+    found = found[columns].sort_values(["theme", "name"], ignore_index=True)
+    return {q: found[(found["quartile"] == q).to_numpy()].reset_index(drop=True) for q in quartiles}
 
 
-def _group_figures(rows: pd.DataFrame, indicator_ids: pd.Series) -> pd.DataFrame:
+def _group_figures(ranks: pd.DataFrame, period: str, indicator_ids: pd.Series) -> pd.DataFrame:
     """Return, per indicator of ``indicator_ids``, the median and the best value (ranked 1st; the lowest such
-    value on a tie) among the group's members ranked in ``rows``: indicator_id, group_median, group_best."""
-    ranked = rows["in_group"].to_numpy(dtype=bool) & rows["rank"].notna().to_numpy()
-    members = rows[ranked & rows["indicator_id"].isin(indicator_ids).to_numpy()]
-    codes, ids = pd.factorize(members["indicator_id"])
-    value = members["value"].to_numpy(dtype=float, na_value=np.nan)
-    order = np.lexsort((value, members["rank"].to_numpy(dtype=float, na_value=np.nan), codes))  # stable
+    value on a tie) among the group's members ranked in ``period``: indicator_id, group_median, group_best."""
+    ranked = ranks["in_group"].to_numpy(dtype=bool) & ranks["rank"].notna().to_numpy()
+    rows = np.flatnonzero(ranked & (ranks["period"] == period).to_numpy())
+    ids = ranks["indicator_id"].array.take(rows)
+    listed = pd.Index(indicator_ids).get_indexer(ids) >= 0
+    rows = rows[listed]
+    codes, ids = pd.factorize(ids[listed])
+    value = ranks["value"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    order = np.lexsort((value, ranks["rank"].to_numpy(dtype=float, na_value=np.nan)[rows], codes))  # stable
     first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]] if len(order) else order
     return pd.DataFrame(
         {
