@@ -400,8 +400,12 @@ def _counts(frame: pd.DataFrame, column: str, categories: tuple, indicators: pd.
     listed = category >= 0
     np.add.at(counted, (theme[listed], category[listed]), 1)
     counted[0] = np.bincount(category[listed], minlength=len(categories))
-    index = pd.MultiIndex.from_product([themes, list(categories)], names=["theme", column])
-    counts = pd.Series(counted.ravel(), index=index, dtype="int64", name="n_indicators").reset_index()
     totals = np.repeat(counted.sum(axis=1), len(categories)).astype(float)
-    counts["share"] = counted.ravel() / np.where(totals > 0, totals, np.nan)
-    return counts
+    return pd.DataFrame(
+        {
+            "theme": pd.Index(themes).take(np.repeat(np.arange(len(themes)), len(categories))),
+            column: pd.Index(list(categories)).take(np.tile(np.arange(len(categories)), len(themes))),
+            "n_indicators": counted.ravel(),
+            "share": counted.ravel() / np.where(totals > 0, totals, np.nan),
+        }
+    )
