@@ -251,23 +251,18 @@ def direction_counts(
         travel, ("indicator_id", "authority_code", "period", "period_start", "value", "direction"), "travel"
     )
     in_period, is_focus = _period_and_focus(travel, authority_code, period)
-    if period is None:
-        travel = travel.loc[in_period]
+    if period is None:  # every row: each indicator's latest period with a value for anyone
         with_data = travel.loc[travel["value"].notna(), ["indicator_id", "period", "period_start"]]
-        periods = _latest_period(with_data.drop_duplicates(["indicator_id", "period"]), period)
-        focus = travel.loc[is_focus[in_period], ["indicator_id", "period", "direction"]]
+        periods = _latest_period(with_data.drop_duplicates(["indicator_id", "period"]), None)
+        focus = travel.loc[is_focus, ["indicator_id", "period", "direction"]]
         current = periods.merge(focus, on=["indicator_id", "period"], how="left")
     else:  # one period: its indicators with a value for anyone, and the focus authority's direction in each
         with_data = np.flatnonzero(in_period & travel["value"].notna().to_numpy())
         focus = np.flatnonzero(in_period & is_focus)
         indicator_ids = pd.Index(travel["indicator_id"].array.take(with_data)).unique()
         at = pd.Index(travel["indicator_id"].array.take(focus)).get_indexer(indicator_ids)
-        current = pd.DataFrame(
-            {
-                "indicator_id": indicator_ids,
-                "direction": travel["direction"].array.take(focus).take(at, allow_fill=True),
-            }
-        )
+        directions = travel["direction"].array.take(focus).take(at, allow_fill=True)
+        current = pd.DataFrame({"indicator_id": indicator_ids, "direction": directions})
     current["direction"] = current["direction"].astype(object).fillna(NOT_COMPARABLE)
     current = _with_catalogue(current, indicators)
     return _counts(current, "direction", DIRECTIONS, indicators)
