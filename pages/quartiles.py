@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.method.positions import OVERALL
-from benchmarking.service.lists import BOTTOM, TOP, direction_table, improvement_list, quartile_lists, quartile_table
+from benchmarking.service.lists import BOTTOM, TOP, quartile_tables
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text
 from pages._cache import memo, selection_key
@@ -24,13 +24,10 @@ focus_name, period = escape(selection.focus_name), escape(selection.period)
 
 def _tables():
     """Return the page's figures and tables in words, computed once per selection."""
-    wide = quartile_table(cat, bench, selection.period, selection.focus)
+    found = quartile_tables(cat, bench, selection.period, selection.focus)
     currency = currency_text(data_currency(cat, bench, OVERALL, selection.period))
-    listed = quartile_lists(cat, bench, selection.period, selection.focus, (BOTTOM, TOP))
-    tables = {q: list_tables(frame) for q, frame in listed.items() if not frame.empty}
-    improved = improvement_list(cat, bench, selection.period, selection.focus)
-    direction = direction_table(cat, bench, selection.period, selection.focus)
-    return wide, currency, listed, tables, improved, direction
+    tables = {q: list_tables(frame) for q, frame in found.lists.items() if not frame.empty}
+    return found.counts, currency, found.lists, tables, found.improved, found.directions
 
 
 wide, currency, listed_by, tables, improved, direction = memo("quartiles", selection_key(selection), _tables)

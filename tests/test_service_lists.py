@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter, defaultdict
+
 import pandas as pd
 import pytest
-from apptest_helpers import FOCUS, LATEST, engine
+from apptest_helpers import EARLIER, FOCUS, LATEST, engine
 
 from benchmarking.method import travel
-from benchmarking.service.lists import BOTTOM, direction_table, quartile_list, quartile_table, thin_periods
+from benchmarking.service.lists import (
+    BOTTOM,
+    TOP,
+    direction_table,
+    improvement_list,
+    quartile_list,
+    quartile_table,
+    quartile_tables,
+    thin_periods,
+)
 
 
 def focus_rows(theme_counts: dict[str, list[int]]) -> pd.DataFrame:
@@ -70,3 +82,80 @@ def test_direction_table_has_overall_first_and_the_engines_totals(demo_engine):
     assert int(table.loc["Overall"].sum()) == int(
         directions.loc[directions["theme"] == "Overall", "n_indicators"].sum()
     )
+
+
+class PlainRecount:
+    """The Quartiles page's tables recounted row by row, in plain Python, from the engine's ranks and travel."""
+
+    def __init__(self, catalogue, bench):
+        self.theme_of = dict(zip(catalogue.indicators["id"], catalogue.indicators["theme"]))
+        self.name_of = dict(zip(catalogue.indicators["id"], catalogue.indicators["name"]))
+        self.rows, self.ranked, self.members = {}, defaultdict(set), defaultdict(list)
+        for row in bench.ranks.itertuples(index=False):
+            self.rows[(row.indicator_id, row.authority_code, row.period)] = row
+            if row.n_ranked > 0:
+                self.ranked[row.indicator_id].add((row.period_start, row.period))
+            if row.in_group and row.rank is not pd.NA:
+                self.members[(row.indicator_id, row.period)].append((row.rank, row.value))
+        self.with_data, self.direction = defaultdict(set), {}
+        for row in bench.travel.itertuples(index=False):
+            if not pd.isna(row.value):
+                self.with_data[row.period].add(row.indicator_id)
+            self.direction[(row.indicator_id, row.authority_code, row.period)] = row.direction
+
+    def tables(self, period: str, focus: str) -> dict:
+        """Return the quartile counts and direction counts per (theme, category), the bottom- and top-quartile
+        indicators with the group's median and best value, and the names of the improved indicators."""
+        quartiles, directions, lists, improved = Counter(), Counter(), {TOP: {}, BOTTOM: {}}, []
+        for indicator_id, ranked in self.ranked.items():
+            now = {label: start for start, label in ranked}.get(period)
+            row = self.rows.get((indicator_id, focus, period))
+            if now is None or row is None or row.quartile is pd.NA:
+                continue
+            quartile = int(row.quartile)
+            quartiles.update([(self.theme_of[indicator_id], quartile), ("Overall", quartile)])
+            if quartile in lists:
+                figures = self.members[(indicator_id, period)]
+                lists[quartile][indicator_id] = (statistics.median(v for _, v in figures), min(figures)[1])
+            earlier = [(start, label) for start, label in ranked if start < now]
+            before = self.rows.get((indicator_id, focus, max(earlier)[1])) if earlier else None
+            if quartile < 4 and before is not None and before.quartile is not pd.NA and before.quartile == 4:
+                improved.append(self.name_of[indicator_id])
+        for indicator_id in self.with_data[period]:
+            direction = self.direction.get((indicator_id, focus, period), travel.NOT_COMPARABLE)
+            directions.update(
+                [(self.theme_of[indicator_id], direction.capitalize()), ("Overall", direction.capitalize())]
+            )
+        return {"quartiles": quartiles, "lists": lists, "improved": sorted(improved), "directions": directions}
+
+
+def test_quartile_tables_equal_a_plain_recount_for_every_period_and_focus(demo_store_path):
+    """For every period and every authority as focus (members of the group, and one beside it), the page's
+    tables, derived once per period, hold what a row-by-row recount of the engine's ranks and travel gives."""
+    for group_id, focuses in (("all", None), ("list:midlands-and-east", (FOCUS, "E10000030"))):
+        catalogue, bench = engine(str(demo_store_path), group_id, focuses[-1] if focuses else FOCUS)
+        recount = PlainRecount(catalogue, bench)
+        for focus in focuses or catalogue.authorities["code"]:
+            for period in catalogue.period_labels:
+                found = quartile_tables(catalogue, bench, period, focus)
+                expected = recount.tables(period, focus)
+                counts = {(t, int(q[0])): int(n) for t, row in found.counts.iterrows() for q, n in row.items() if n}
+                assert counts == dict(expected["quartiles"]), (focus, period)
+                for quartile, listed in found.lists.items():
+                    figures = zip(listed["indicator_id"], listed["group_median"], listed["group_best"])
+                    assert {i: (m, b) for i, m, b in figures} == expected["lists"][quartile], (focus, period)
+                assert sorted(found.improved["Indicator"]) == expected["improved"], (focus, period)
+                directions = {(t, d): int(n) for t, row in found.directions.iterrows() for d, n in row.items() if n}
+                assert directions == dict(expected["directions"]), (focus, period)
+
+
+def test_quartile_tables_are_the_tables_each_function_gives_alone(demo_engine):
+    """The tables derived together equal the counts, lists, improvement list and directions computed one by one."""
+    catalogue, bench = demo_engine
+    for period in (LATEST, EARLIER):
+        found = quartile_tables(catalogue, bench, period, FOCUS)
+        pd.testing.assert_frame_equal(found.counts, quartile_table(catalogue, bench, period, FOCUS))
+        for quartile, listed in found.lists.items():
+            pd.testing.assert_frame_equal(listed, quartile_list(catalogue, bench, period, FOCUS, quartile))
+        pd.testing.assert_frame_equal(found.improved, improvement_list(catalogue, bench, period, FOCUS))
+        pd.testing.assert_frame_equal(found.directions, direction_table(catalogue, bench, period, FOCUS))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError
@@ -28,16 +29,24 @@ def _overall_first(themes) -> list[str]:
     return ([OVERALL] if OVERALL in themes else []) + sorted(t for t in themes if t != OVERALL)
 
 
-def quartile_table(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
+def quartile_table(
+    catalogue: Catalogue, bench: Benchmark, period: str, focus: str, current: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return the focus authority's indicators per theme (rows, Overall first) and quartile
-    (columns '1st quartile' .. '4th quartile'), as counts; themes with none in any quartile are left out."""
-    counts = travel.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
-    ranked = counts.groupby("theme")["n_indicators"].transform("sum") > 0
-    counts = counts[ranked | (counts["theme"] == OVERALL)]
-    wide = counts.pivot_table(index="theme", columns="quartile", values="n_indicators", aggfunc="sum")
-    wide = wide.fillna(0).astype(int)
-    wide.columns = [f"{ordinal(q)} quartile" for q in wide.columns]
-    return wide.loc[_overall_first(wide.index)].rename_axis("Theme")
+    (columns '1st quartile' .. '4th quartile'), as counts; themes with none in any quartile are left out.
+    ``current``: the focus authority's rows of the period (``travel.focus_rows``), when the caller has them."""
+    counts = travel.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period, current=current)
+    return _by_theme(counts, travel.QUARTILES, [f"{ordinal(q)} quartile" for q in travel.QUARTILES], ranked_only=True)
+
+
+def _by_theme(counts: pd.DataFrame, categories: tuple, names: list[str], ranked_only: bool) -> pd.DataFrame:
+    """Return counts (``travel._counts``: every theme x category, in that order) as a table of themes (rows,
+    Overall first, then A-Z) by category (columns ``names``); with ``ranked_only``, only themes counted at all."""
+    counted = counts["n_indicators"].to_numpy().reshape(-1, len(categories))
+    themes = counts["theme"].iloc[:: len(categories)]
+    kept = (counted.sum(axis=1) > 0) | (themes == OVERALL).to_numpy() if ranked_only else slice(None)
+    table = pd.DataFrame(counted[kept], index=pd.Index(themes[kept], name="Theme"), columns=names)
+    return table.loc[_overall_first(table.index)]
 
 
 TOP, BOTTOM = 1, 4
@@ -76,58 +85,76 @@ def quartile_list(catalogue: Catalogue, bench: Benchmark, period: str, focus: st
 
 
 def quartile_lists(
-    catalogue: Catalogue, bench: Benchmark, period: str, focus: str, quartiles: tuple[int, ...] = (BOTTOM, TOP)
+    catalogue: Catalogue,
+    bench: Benchmark,
+    period: str,
+    focus: str,
+    quartiles: tuple[int, ...] = (BOTTOM, TOP),
+    current: pd.DataFrame | None = None,
 ) -> dict[int, pd.DataFrame]:
-    """Return ``quartile_list`` for each of ``quartiles``, reading the period's ranks and figures once."""
+    """Return ``quartile_list`` for each of ``quartiles``, reading the period's ranks and figures once
+    (``current``: the focus authority's rows of the period, ``travel.focus_rows``, when the caller has them)."""
     for quartile in quartiles:
         if quartile not in travel.QUARTILES:
             raise BadArgumentError(f"quartile must be one of {travel.QUARTILES}, got {quartile!r}")
-    ranks = bench.ranks[bench.ranks["period"] == period]
-    about = catalogue.indicators[["id", "theme", "name", "unit"]].rename(columns={"id": "indicator_id"})
-    used = catalogue.reporting_values
-    used = used.loc[(used["period"] == period) & (used["authority_code"] == focus), ["indicator_id", "status"]]
+    if current is None:
+        current = travel.focus_rows(bench.ranks, catalogue.indicators, focus, period)
+    listed = current[current["quartile"].isin(quartiles).to_numpy(dtype=bool, na_value=False)]
+    group = _group_figures(bench.ranks, period, listed["indicator_id"])
+    vintage = figures_used(catalogue, bench, OVERALL, period)
+    values = catalogue.reporting_values
+    own = np.flatnonzero((values["authority_code"] == focus).to_numpy() & (values["period"] == period).to_numpy())
+    used = pd.DataFrame({c: values[c].array.take(own) for c in ("indicator_id", "status")})
     used = used.drop_duplicates("indicator_id")
-    vintage = figures_used(catalogue, bench, OVERALL, period)[["indicator_id", "source_period", "older"]]
-    focus_ranks = ranks[ranks["authority_code"] == focus]
-    members = ranks[ranks["in_group"] & ranks["rank"].notna()]
-    return {q: _listed(focus_ranks, members, about, vintage, used, q) for q in quartiles}
-
-
-def _listed(
-    focus_ranks: pd.DataFrame,
-    members_ranked: pd.DataFrame,
-    about: pd.DataFrame,
-    vintage: pd.DataFrame,
-    used: pd.DataFrame,
-    quartile: int,
-) -> pd.DataFrame:
-    """Return one quartile's list from the period's rows (``quartile_lists``)."""
-    mine = focus_ranks[focus_ranks["quartile"] == quartile]
-    mine = mine[["indicator_id", "value", "rank", "n_ranked", "quartile"]]
-    members = members_ranked[members_ranked["indicator_id"].isin(mine["indicator_id"])]
-    best = members.sort_values(["indicator_id", "rank", "value"], kind="stable").drop_duplicates("indicator_id")
-    group = pd.DataFrame(
-        {
-            "group_median": members.groupby("indicator_id")["value"].median(),
-            "group_best": best.set_index("indicator_id")["value"],
-        }
-    ).rename_axis("indicator_id")
-    listed = (
-        mine.merge(about, on="indicator_id", how="left")
-        .merge(group.reset_index(), on="indicator_id", how="left")
-        .merge(vintage, on="indicator_id", how="left")
-        .merge(used, on="indicator_id", how="left")
+    found = listed.assign(
+        group_median=_looked_up(group, "group_median", listed),
+        group_best=_looked_up(group, "group_best", listed),
+        source_period=_looked_up(vintage, "source_period", listed),
+        status=_looked_up(used, "status", listed),
+        older=pd.Series(_looked_up(vintage, "older", listed), index=listed.index).fillna(False).astype(bool),
     )
-    listed["older"] = listed["older"].fillna(False).astype(bool)
     columns = ["theme", "indicator_id", "name", "unit", "value", "rank", "n_ranked", "quartile"]
     columns += ["group_median", "group_best", "source_period", "status", "older"]
-    return listed[columns].sort_values(["theme", "name"], ignore_index=True)
+    found = found[columns].sort_values(["theme", "name"], ignore_index=True)
+    return {q: found[(found["quartile"] == q).to_numpy()].reset_index(drop=True) for q in quartiles}
 
 
-def improvement_list(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
+def _group_figures(ranks: pd.DataFrame, period: str, indicator_ids: pd.Series) -> pd.DataFrame:
+    """Return, per indicator of ``indicator_ids``, the median and the best value (ranked 1st; the lowest such
+    value on a tie) among the group's members ranked in ``period``: indicator_id, group_median, group_best."""
+    ranked = ranks["in_group"].to_numpy(dtype=bool) & ranks["rank"].notna().to_numpy()
+    rows = np.flatnonzero(ranked & (ranks["period"] == period).to_numpy())
+    ids = ranks["indicator_id"].array.take(rows)
+    listed = pd.Index(indicator_ids).get_indexer(ids) >= 0
+    rows = rows[listed]
+    codes, ids = pd.factorize(ids[listed])
+    value = ranks["value"].to_numpy(dtype=float, na_value=np.nan)[rows]
+    order = np.lexsort((value, ranks["rank"].to_numpy(dtype=float, na_value=np.nan)[rows], codes))  # stable
+    first = order[np.r_[True, codes[order][1:] != codes[order][:-1]]] if len(order) else order
+    return pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "group_median": pd.Series(value).groupby(codes).median().to_numpy(),
+            "group_best": value[first],
+        }
+    )
+
+
+def _looked_up(frame: pd.DataFrame, column: str, rows: pd.DataFrame):
+    """Return ``frame[column]`` at each of ``rows``' indicators (missing where ``frame`` has no row of it; its
+    indicator ids are unique), as an array in the column's type."""
+    at = pd.Index(frame["indicator_id"]).get_indexer(rows["indicator_id"])
+    return frame[column].array.take(at, allow_fill=True)
+
+
+def improvement_list(
+    catalogue: Catalogue, bench: Benchmark, period: str, focus: str, current: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return, in words, the focus authority's indicators that were bottom quartile in their previous ranked
     period and are in a better quartile in ``period`` (``travel.improvement_since_previous``), by theme."""
-    improved = travel.improvement_since_previous(bench.ranks, catalogue.indicators, focus, period=period)
+    improved = travel.improvement_since_previous(
+        bench.ranks, catalogue.indicators, focus, period=period, current=current
+    )
     return pd.DataFrame(
         {
             "Theme": improved["theme"].astype(str),
@@ -194,12 +221,34 @@ def direction_table(catalogue: Catalogue, bench: Benchmark, period: str, focus: 
     """Return the focus authority's indicators per theme (rows, Overall first) by direction of travel
     (columns Improved, No real change, Worsened, Not comparable), as counts."""
     directions = travel.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
-    table = directions.pivot_table(
-        index="theme", columns="direction", values="n_indicators", aggfunc="sum", observed=False
+    names = [direction.capitalize() for direction in travel.DIRECTIONS]
+    return _by_theme(directions, travel.DIRECTIONS, names, ranked_only=False)
+
+
+@dataclass(frozen=True)
+class QuartileTables:
+    """The Quartiles page's tables for one focus authority and period (``quartile_tables``)."""
+
+    counts: pd.DataFrame
+    """``quartile_table``: indicators per theme and quartile."""
+    lists: dict[int, pd.DataFrame]
+    """``quartile_lists`` of the bottom and the top quartile."""
+    improved: pd.DataFrame
+    """``improvement_list``."""
+    directions: pd.DataFrame
+    """``direction_table``."""
+
+
+def quartile_tables(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> QuartileTables:
+    """Return the Quartiles page's tables for ``focus`` in ``period``, deriving the focus authority's rows of the
+    period (``travel.focus_rows``) once for the counts, the lists and the improvement list."""
+    current = travel.focus_rows(bench.ranks, catalogue.indicators, focus, period)
+    return QuartileTables(
+        counts=quartile_table(catalogue, bench, period, focus, current=current),
+        lists=quartile_lists(catalogue, bench, period, focus, (BOTTOM, TOP), current=current),
+        improved=improvement_list(catalogue, bench, period, focus, current=current),
+        directions=direction_table(catalogue, bench, period, focus),
     )
-    table = table.reindex(columns=list(travel.DIRECTIONS)).fillna(0).astype(int)
-    table.columns = [str(direction).capitalize() for direction in table.columns]
-    return table.loc[_overall_first(table.index)].rename_axis("Theme")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from benchmarking.method import currency, travel
@@ -112,12 +113,11 @@ def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str
     period labels as text (``2022-23`` and ``2022`` can both be the figures for ``2022/23``). The
     Overview, Quadrant, Themes and Quartiles pages all count with it.
     """
-    ids = theme_indicator_ids(catalogue.indicators, theme)
-    rows = bench.vintages[
-        (bench.vintages["period"] == period)
-        & bench.vintages["indicator_id"].isin(ids)
-        & (bench.vintages["n_values"] > 0)
-    ]
+    ids = list(theme_indicator_ids(catalogue.indicators, theme))
+    vintages = bench.vintages
+    rows = np.flatnonzero((vintages["period"] == period).to_numpy() & (vintages["n_values"] > 0).to_numpy())
+    rows = rows[vintages["indicator_id"].array.take(rows).isin(ids)]
+    rows = vintages.iloc[rows]
     return rows.assign(older=rows["years_older"] > 0).reset_index(drop=True)
 
 

@@ -61,12 +61,12 @@ def focus_positions(bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
 
 def theme_indicator_ids(indicators: pd.DataFrame, theme: str) -> set[str]:
     """Return the ids of the ranked indicators a theme, Overall or LA Core position is built from."""
-    ranked = indicators[indicators["polarity"] != "none"]
-    if theme == OVERALL:
-        return set(ranked["id"])
+    ranked = (indicators["polarity"] != "none").to_numpy(dtype=bool, na_value=True)  # masks: no frame is copied
     if theme == LA_CORE:
-        return set(ranked.loc[ranked["is_core"].fillna(False).astype(bool), "id"])
-    return set(ranked.loc[ranked["theme"] == theme, "id"])
+        ranked = ranked & indicators["is_core"].fillna(False).astype(bool).to_numpy()
+    elif theme != OVERALL:
+        ranked = ranked & (indicators["theme"] == theme).to_numpy(dtype=bool, na_value=False)
+    return set(indicators["id"].array[ranked])
 
 
 def indicator_view(catalogue: Catalogue, bench: Benchmark, indicator_id: str, period: str, focus: str) -> pd.DataFrame:
