@@ -236,3 +236,19 @@ def test_a_three_year_span_names_the_four_financial_years_its_days_overlap(writa
         "give the financial year it belongs to: '2019/20' (held) or '2020/21' (held) or '2021/22' (held) or "
         "'2022/23' (not held yet)"
     )
+
+
+def test_provisional_figures_do_not_replace_revised_ones(writable_store):
+    """A revised figure is a final one corrected: provisional figures for its indicator and period are refused, by a
+    status cell or by a marker, naming what is stored, and the revised figure stays."""
+    rows = writable_store.values(["2021/22"]).query("indicator_id == 'LCC078'")
+    revised = rows[["indicator_id", "authority_code", "period", "value"]].assign(status="revised")
+    commit(writable_store, [("indicator_value", revised, "revised")])  # the pair's figures all revised now
+    kept = stored(writable_store, "LCC078", "E10000018", "2021/22")
+    assert kept[1] == "revised"
+    for data in (f"{HEADER}\nLCC078,E10000018,2021/22,9,provisional\n", f"{HEADER}\nLCC078,E10000018,2021/22 (P),9,\n"):
+        preview = previewed(writable_store, data)
+        assert located(preview, OVER_FINAL) and "whose revised figures are stored" in preview.issues[0].message
+        with pytest.raises(ImportValidationError, match=OVER_FINAL):
+            commit(writable_store, map_sources([read_uploaded("v.csv", data.encode())], store_context(writable_store)))
+    assert stored(writable_store, "LCC078", "E10000018", "2021/22") == kept

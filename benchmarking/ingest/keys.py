@@ -318,20 +318,32 @@ def given_status(cells: pd.Series) -> pd.Series:
     return text.mask(text.eq(""))
 
 
+SETTLED = ("final", "revised")
+"""Statuses of figures that provisional ones never replace (``refused_periods``)."""
+
+
 def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.Series]:
     """Return, per rule that refuses some of the rows, each row's message (missing where the row passes).
 
     ``frame`` holds checked rows (``validation.check``: canonical periods and ids, the status in lower case) and
     ``stored`` the stored values' distinct indicator, period and status. Two rules: a label of another kind than
     an indicator's stored financial years is refused naming them (``other_kind``), and provisional figures over
-    stored final ones (``over_final``). Worked out per distinct (indicator, period, status), not per row.
+    stored final or revised ones (``over_final``, ``SETTLED``). Worked out per distinct (indicator, period, status),
+    not per row.
     """
     if "period" not in frame or "indicator_id" not in frame.columns or frame.empty or stored.empty:
         return {}
     labels = frame["period"]
     stored_labels = stored["period"].astype(object)
     yearly = stored_labels.map(_per_label(stored_labels, is_financial_year)).groupby(stored["indicator_id"]).all()
-    finals = stored.loc[stored["status"].eq("final"), ["indicator_id", "period"]].astype(object).drop_duplicates()
+    # A revised figure is a final one corrected: provisional figures replace neither.
+    settled = stored.loc[stored["status"].isin(SETTLED), ["indicator_id", "period", "status"]].astype(object)
+    settled_as = (
+        settled.sort_values("status")
+        .drop_duplicates(["indicator_id", "period"])
+        .set_index(["indicator_id", "period"])["status"]
+    )  # 'final' before 'revised': a pair with both is named final
+    finals = settled_as.index.to_frame(index=False)
     keyed = pd.DataFrame({"indicator_id": frame["indicator_id"], "period": labels})
     keyed["status"] = (
         frame["status"]
@@ -358,8 +370,8 @@ def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.S
         )
     for indicator, label, status in pairs[over_final & ~other_kind].itertuples(index=False):
         messages["over_final"][(indicator, label, status)] = (
-            f"provisional figures for {indicator} in {label!r}, whose final figures are stored: provisional "
-            "figures do not replace final ones (give status 'revised' if these correct them)"
+            f"provisional figures for {indicator} in {label!r}, whose {settled_as[(indicator, label)]} figures are "
+            "stored: provisional figures do not replace final ones (give status 'revised' if these correct them)"
         )
     return {rule: _row_messages(by_pair, keyed) for rule, by_pair in messages.items() if by_pair}
 
