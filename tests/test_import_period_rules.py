@@ -252,3 +252,21 @@ def test_provisional_figures_do_not_replace_revised_ones(writable_store):
         with pytest.raises(ImportValidationError, match=OVER_FINAL):
             commit(writable_store, map_sources([read_uploaded("v.csv", data.encode())], store_context(writable_store)))
     assert stored(writable_store, "LCC078", "E10000018", "2021/22") == kept
+
+
+def test_one_period_written_several_ways_in_a_file_is_stored_under_one_label(writable_store):
+    """'2010/11', '2010-11 (P)' and '2010/2011' name the same days: a file holding all three stores one label, spelt as
+    the store's labels are, and the same authority under two of them is refused as a repeated key."""
+    assert "2010/11" not in set(writable_store.periods()["label"])
+    rows = "LCC078,E10000018,2010/11,1,\nLCC078,E10000016,2010-11 (P),2,\nLCC078,E10000019,2010/2011,3,final\n"
+    commit(
+        writable_store,
+        map_sources([read_uploaded("v.csv", f"{HEADER}\n{rows}".encode())], store_context(writable_store)),
+    )
+    values = writable_store.values()
+    written = values[values["indicator_id"].eq("LCC078") & values["period"].astype(str).str.startswith("2010")]
+    assert sorted(written["period"]) == ["2010/11"] * 3
+    assert sorted(written["status"]) == ["final", "final", "provisional"]
+    twice = f"{HEADER}\nLCC078,E10000018,2009/10,1,\nLCC078,E10000018,2009-10,2,\n"
+    preview = previewed(writable_store, twice)
+    assert [issue.row for issue in preview.issues if "duplicate key" in issue.message] == [2], preview.issues

@@ -23,6 +23,7 @@ add a second authority or indicator beside the first. So, before any comparison:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -273,8 +274,43 @@ def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Dat
         distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
     known = [str(label) for label in stored["period"].dropna().unique()]
     aliases = {label: period_alias(label, known) for label in distinct if label not in known}
+    if "indicator_id" in frame.columns:
+        aliases |= _one_label_per_span(frame, labels, [label for label, alias in aliases.items() if not alias], known)
     labels = replaced(labels, {old: new for old, new in aliases.items() if new})
     return frame.assign(period=labels), contradicted
+
+
+def _one_label_per_span(frame: pd.DataFrame, cells: pd.Series, labels: list[str], known: list[str]) -> dict[str, str]:
+    """Return, for labels of a values file (``cells``, its period column) that name the same days as each other
+    (``2010/11``, ``2010-11``, ``2010/2011``), none of them stored, and that one indicator's rows are given under,
+    each label but one -> that one: one indicator's period has one label, and the same key written twice is refused
+    as a repeat. The one kept is written as most ``known`` labels are (``2010/11`` beside ``2021/22``), else the
+    first in sorted order. Different indicators may keep their publishers' spellings."""
+    by_span: dict[object, list[str]] = {}
+    for label in labels:
+        if (span := span_or_none(str(label))) is not None:
+            by_span.setdefault(span, []).append(str(label))
+    by_span = {span: same for span, same in by_span.items() if len(same) > 1}
+    if not by_span:
+        return {}
+    spelt = {label: span for span, same in by_span.items() for label in same}
+    rows = held_in(cells, set(spelt))
+    pairs = pd.DataFrame(
+        {"indicator_id": frame["indicator_id"][rows].astype(object), "label": cells[rows].astype(object)}
+    )
+    pairs = pairs.drop_duplicates()
+    spans = pairs.assign(span=pairs["label"].map(spelt))
+    shared = set(spans.loc[spans.duplicated(["indicator_id", "span"], keep=False), "span"])
+    by_span = {span: same for span, same in by_span.items() if span in shared}
+    shapes = Counter(re.sub(r"\d", "9", label) for label in known)
+    chosen = {span: min(same, key=lambda x: (-shapes[re.sub(r"\d", "9", x)], x)) for span, same in by_span.items()}
+    return {
+        label: chosen[span]
+        for span, same in by_span.items()
+        if len(same) > 1
+        for label in same
+        if label != chosen[span]
+    }
 
 
 def _contradicted(labels: pd.Series, given: pd.Series, marked: Mapping[str, str]) -> pd.Series | None:
