@@ -16,7 +16,9 @@ from benchmarking.method.periods import (
     period_span,
     period_start,
     pooled_years_label,
+    same_days,
     span_or_none,
+    spelt_as,
     split_status,
     status_of_marker,
 )
@@ -156,3 +158,12 @@ def test_an_alias_is_the_stored_label_with_the_same_days():
     assert [period_alias(label, stored) for label in ["2021-22", "2021/2022", "2021/22 (P)"]] == ["2021/22"] * 3
     assert period_alias("2021", stored) is None and period_alias("Mar 2022", stored) is None
     assert is_financial_year("2021-22 (P)") and not is_financial_year("2014-16") and not is_financial_year("2021")
+
+
+def test_labels_naming_the_same_days_are_grouped_and_spelt_as_the_store_spells_them():
+    """'2010/11', '2010-11' and '2010/2011' name one financial year; '2011/12' and a label of no days stand alone."""
+    groups = same_days(["2010/11", "2011/12", "2010-11", "2010/2011", "someday"])
+    assert [sorted(group) for group in groups] == [["2010-11", "2010/11", "2010/2011"]]
+    assert spelt_as(groups[0], ["2020/21", "2021/22", "2022-23"]) == "2010/11"
+    assert spelt_as(groups[0], ["2020-21"]) == "2010-11"
+    assert spelt_as(groups[0], []) == min(groups[0])

@@ -23,7 +23,6 @@ add a second authority or indicator beside the first. So, before any comparison:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -37,7 +36,9 @@ from benchmarking.method.periods import (
     financial_years_of,
     is_financial_year,
     period_alias,
+    same_days,
     span_or_none,
+    spelt_as,
     split_status,
     status_of_marker,
 )
@@ -282,35 +283,21 @@ def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Dat
 
 def _one_label_per_span(frame: pd.DataFrame, cells: pd.Series, labels: list[str], known: list[str]) -> dict[str, str]:
     """Return, for labels of a values file (``cells``, its period column) that name the same days as each other
-    (``2010/11``, ``2010-11``, ``2010/2011``), none of them stored, and that one indicator's rows are given under,
-    each label but one -> that one: one indicator's period has one label, and the same key written twice is refused
-    as a repeat. The one kept is written as most ``known`` labels are (``2010/11`` beside ``2021/22``), else the
-    first in sorted order. Different indicators may keep their publishers' spellings."""
-    by_span: dict[object, list[str]] = {}
-    for label in labels:
-        if (span := span_or_none(str(label))) is not None:
-            by_span.setdefault(span, []).append(str(label))
-    by_span = {span: same for span, same in by_span.items() if len(same) > 1}
-    if not by_span:
+    (``method.periods.same_days``), none of them stored, and that one indicator's rows are given under, each label
+    but one -> that one (``spelt_as`` the ``known`` labels): one indicator's period has one label, and the same key
+    written twice is refused as a repeat. Different indicators may keep their publishers' spellings."""
+    groups = same_days(labels)
+    if not groups:
         return {}
-    spelt = {label: span for span, same in by_span.items() for label in same}
-    rows = held_in(cells, set(spelt))
+    group_of = {label: i for i, same in enumerate(groups) for label in same}
+    rows = held_in(cells, set(group_of))
     pairs = pd.DataFrame(
         {"indicator_id": frame["indicator_id"][rows].astype(object), "label": cells[rows].astype(object)}
     )
-    pairs = pairs.drop_duplicates()
-    spans = pairs.assign(span=pairs["label"].map(spelt))
-    shared = set(spans.loc[spans.duplicated(["indicator_id", "span"], keep=False), "span"])
-    by_span = {span: same for span, same in by_span.items() if span in shared}
-    shapes = Counter(re.sub(r"\d", "9", label) for label in known)
-    chosen = {span: min(same, key=lambda x: (-shapes[re.sub(r"\d", "9", x)], x)) for span, same in by_span.items()}
-    return {
-        label: chosen[span]
-        for span, same in by_span.items()
-        if len(same) > 1
-        for label in same
-        if label != chosen[span]
-    }
+    pairs = pairs.drop_duplicates().assign(group=lambda p: p["label"].map(group_of))
+    shared = set(pairs.loc[pairs.duplicated(["indicator_id", "group"], keep=False), "group"])
+    chosen = {i: spelt_as(groups[i], known) for i in shared}
+    return {label: chosen[i] for i in shared for label in groups[i] if label != chosen[i]}
 
 
 def _contradicted(labels: pd.Series, given: pd.Series, marked: Mapping[str, str]) -> pd.Series | None:

@@ -34,6 +34,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections import Counter
 
 from benchmarking.errors import BadPeriodError
 
@@ -230,6 +231,23 @@ def financial_years_of(label: str) -> list[str]:
     first = start.year if start.month >= 4 else start.year - 1
     last = end.year if end.month >= 4 else end.year - 1
     return [financial_year_label(year) for year in range(first, last + 1)]
+
+
+def same_days(labels: list[str]) -> list[list[str]]:
+    """Return the groups of two or more ``labels`` that name exactly the same days (``2010/11``, ``2010-11``,
+    ``2010/2011``); labels that name no days, or days no other label names, are in none."""
+    by_span: dict[tuple, list[str]] = {}
+    for label in labels:
+        if (span := span_or_none(_without_status(str(label)))) is not None:
+            by_span.setdefault(span, []).append(str(label))
+    return [same for same in by_span.values() if len(same) > 1]
+
+
+def spelt_as(labels: list[str], known: list[str]) -> str:
+    """Return the one of ``labels`` written as most ``known`` labels are, digits aside (``2010/11`` beside
+    ``2021/22``), else the first in sorted order."""
+    shapes = Counter(re.sub(r"\d", "9", label) for label in known)
+    return min(labels, key=lambda label: (-shapes[re.sub(r"\d", "9", label)], label))
 
 
 def period_alias(label: str, stored: list[str]) -> str | None:
