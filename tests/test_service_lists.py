@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from apptest_helpers import EARLIER, FOCUS, LATEST, engine
 
-from benchmarking.method import travel
+from benchmarking.method import focus_lists, travel
 from benchmarking.service.lists import (
     BOTTOM,
     TOP,
@@ -54,7 +54,7 @@ def test_quartile_table_counts_match_the_engine_with_overall_first(demo_engine):
     """Each cell is the engine's count for that theme and quartile; Overall is the first row, the rest A-Z."""
     catalogue, bench = demo_engine
     table = quartile_table(catalogue, bench, LATEST, FOCUS)
-    counts = travel.quartile_counts(bench.ranks, catalogue.indicators, FOCUS, period=LATEST)
+    counts = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, FOCUS, period=LATEST)
     assert table.index[0] == "Overall" and list(table.index[1:]) == sorted(table.index[1:])
     assert list(table.columns) == ["1st quartile", "2nd quartile", "3rd quartile", "4th quartile"]
     overall = counts[counts["theme"] == "Overall"].set_index("quartile")["n_indicators"]
@@ -67,7 +67,7 @@ def test_bottom_quartile_list_names_the_period_each_figure_was_published_for(dem
     """Every bottom-quartile indicator carries the published period and status of its figure."""
     catalogue, bench = demo_engine
     bottom = quartile_list(catalogue, bench, LATEST, FOCUS, BOTTOM)
-    assert len(bottom) == len(travel.bottom_quartile(bench.ranks, catalogue.indicators, FOCUS, period=LATEST))
+    assert len(bottom) == len(focus_lists.bottom_quartile(bench.ranks, catalogue.indicators, FOCUS, period=LATEST))
     assert len(bottom) > 0
     assert bottom["source_period"].notna().all() and bottom["status"].notna().all()
 
@@ -76,7 +76,7 @@ def test_direction_table_has_overall_first_and_the_engines_totals(demo_engine):
     """Rows are themes with Overall first; the Overall row sums to the indicators with a direction."""
     catalogue, bench = demo_engine
     table = direction_table(catalogue, bench, LATEST, FOCUS)
-    directions = travel.direction_counts(bench.travel, catalogue.indicators, FOCUS, period=LATEST)
+    directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, FOCUS, period=LATEST)
     assert table.index[0] == "Overall"
     assert list(table.columns) == ["Improved", "No real change", "Worsened", "Not comparable"]
     assert int(table.loc["Overall"].sum()) == int(

@@ -9,16 +9,15 @@ import pytest
 from engine_frames import indicators_frame, values_frame, values_over_periods
 
 from benchmarking.errors import BadPeriodError, MissingColumnsError, UnknownAuthorityError
-from benchmarking.method.positions import OVERALL
-from benchmarking.method.ranking import indicator_ranks
-from benchmarking.method.travel import (
-    DIRECTIONS,
+from benchmarking.method.focus_lists import (
     bottom_quartile,
     direction_counts,
-    direction_of_travel,
     improvement_since_previous,
     quartile_counts,
 )
+from benchmarking.method.positions import OVERALL
+from benchmarking.method.ranking import indicator_ranks
+from benchmarking.method.travel import DIRECTIONS, direction_of_travel
 
 NA = None
 

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from benchmarking import charts
-from benchmarking.method import travel
+from benchmarking.method import focus_lists
 from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
@@ -300,7 +300,7 @@ def bottom_quartile_slide(setting: BriefingSetting) -> Slide:
     """Return the list of the focus authority's bottom-quartile indicators, by theme (as many rows as the
     headline's bottom-quartile count)."""
     catalogue, period = setting.catalogue, setting.period
-    bottom = travel.bottom_quartile(setting.bench.ranks, catalogue.indicators, setting.focus, period=period)
+    bottom = focus_lists.bottom_quartile(setting.bench.ranks, catalogue.indicators, setting.focus, period=period)
     bottom_table = bottom[["theme", "name", "rank", "n_ranked"]].rename(
         columns={"theme": "Theme", "name": "Indicator", "rank": "Rank", "n_ranked": "Of"}
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError
-from benchmarking.method import travel
+from benchmarking.method import focus_lists, travel
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
@@ -34,13 +34,15 @@ def quartile_table(
 ) -> pd.DataFrame:
     """Return the focus authority's indicators per theme (rows, Overall first) and quartile
     (columns '1st quartile' .. '4th quartile'), as counts; themes with none in any quartile are left out.
-    ``current``: the focus authority's rows of the period (``travel.focus_rows``), when the caller has them."""
-    counts = travel.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period, current=current)
-    return _by_theme(counts, travel.QUARTILES, [f"{ordinal(q)} quartile" for q in travel.QUARTILES], ranked_only=True)
+    ``current``: the focus authority's rows of the period (``focus_lists.focus_rows``), when the caller has them."""
+    counts = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period, current=current)
+    return _by_theme(
+        counts, focus_lists.QUARTILES, [f"{ordinal(q)} quartile" for q in focus_lists.QUARTILES], ranked_only=True
+    )
 
 
 def _by_theme(counts: pd.DataFrame, categories: tuple, names: list[str], ranked_only: bool) -> pd.DataFrame:
-    """Return counts (``travel._counts``: every theme x category, in that order) as a table of themes (rows,
+    """Return counts (``focus_lists.theme_counts``: every theme x category, in that order) as a table of themes (rows,
     Overall first, then A-Z) by category (columns ``names``); with ``ranked_only``, only themes counted at all."""
     counted = counts["n_indicators"].to_numpy().reshape(-1, len(categories))
     themes = counts["theme"].iloc[:: len(categories)]
@@ -93,12 +95,12 @@ def quartile_lists(
     current: pd.DataFrame | None = None,
 ) -> dict[int, pd.DataFrame]:
     """Return ``quartile_list`` for each of ``quartiles``, reading the period's ranks and figures once
-    (``current``: the focus authority's rows of the period, ``travel.focus_rows``, when the caller has them)."""
+    (``current``: the focus authority's rows of the period, ``focus_lists.focus_rows``, when the caller has them)."""
     for quartile in quartiles:
-        if quartile not in travel.QUARTILES:
-            raise BadArgumentError(f"quartile must be one of {travel.QUARTILES}, got {quartile!r}")
+        if quartile not in focus_lists.QUARTILES:
+            raise BadArgumentError(f"quartile must be one of {focus_lists.QUARTILES}, got {quartile!r}")
     if current is None:
-        current = travel.focus_rows(bench.ranks, catalogue.indicators, focus, period)
+        current = focus_lists.focus_rows(bench.ranks, catalogue.indicators, focus, period)
     listed = current[current["quartile"].isin(quartiles).to_numpy(dtype=bool, na_value=False)]
     group = _group_figures(bench.ranks, period, listed["indicator_id"])
     vintage = figures_used(catalogue, bench, OVERALL, period)
@@ -151,8 +153,8 @@ def improvement_list(
     catalogue: Catalogue, bench: Benchmark, period: str, focus: str, current: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Return, in words, the focus authority's indicators that were bottom quartile in their previous ranked
-    period and are in a better quartile in ``period`` (``travel.improvement_since_previous``), by theme."""
-    improved = travel.improvement_since_previous(
+    period and are in a better quartile in ``period`` (``focus_lists.improvement_since_previous``), by theme."""
+    improved = focus_lists.improvement_since_previous(
         bench.ranks, catalogue.indicators, focus, period=period, current=current
     )
     return pd.DataFrame(
@@ -220,7 +222,7 @@ def _published_for(source_period, status, older) -> str:
 def direction_table(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
     """Return the focus authority's indicators per theme (rows, Overall first) by direction of travel
     (columns Improved, No real change, Worsened, Not comparable), as counts."""
-    directions = travel.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
+    directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
     names = [direction.capitalize() for direction in travel.DIRECTIONS]
     return _by_theme(directions, travel.DIRECTIONS, names, ranked_only=False)
 
@@ -241,8 +243,8 @@ class QuartileTables:
 
 def quartile_tables(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> QuartileTables:
     """Return the Quartiles page's tables for ``focus`` in ``period``, deriving the focus authority's rows of the
-    period (``travel.focus_rows``) once for the counts, the lists and the improvement list."""
-    current = travel.focus_rows(bench.ranks, catalogue.indicators, focus, period)
+    period (``focus_lists.focus_rows``) once for the counts, the lists and the improvement list."""
+    current = focus_lists.focus_rows(bench.ranks, catalogue.indicators, focus, period)
     return QuartileTables(
         counts=quartile_table(catalogue, bench, period, focus, current=current),
         lists=quartile_lists(catalogue, bench, period, focus, (BOTTOM, TOP), current=current),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from benchmarking.method import currency, travel
+from benchmarking.method import currency, focus_lists
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
@@ -154,9 +154,9 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     prev = previous_period(catalogue, period)
     prev_pos = focus_positions(bench, prev, focus).set_index("theme") if prev else pd.DataFrame()
     spend = _context_rank(context_ranks(catalogue, bench, OVERALL, "Revenue", period), focus)
-    quartiles = travel.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
+    quartiles = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
     overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
-    directions = travel.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
+    directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
     overall_directions = directions[directions["theme"] == OVERALL].set_index("direction")["n_indicators"]
     return Overview(
         focus=focus,
