@@ -25,8 +25,17 @@ With ``--steps`` the national fresh load is run once more under cProfile (a chil
 printed by step: start-up and imports, reading the file, mapping, the checks, the plan, coverage, the write.
 cProfile slows Python code more than C, so the steps say where the time goes, not what each costs alone.
 
+With ``--sql-floor`` it also times the floor of an import done all in SQL (the design issue 19 suggests: the
+checks as set-based SQL over the rows DuckDB's reader stages): a child process that imports only DuckDB, then
+in one transaction on a copy of the store with the authorities and indicators, INSERTs the file's rows from
+``read_csv`` into ``indicator_value`` (each value read as text, checked to be a plain number and cast, as the
+importer must), then checks that no key is given twice (one GROUP BY), and commits; each step's seconds are
+printed beside the reference's. Any other check (known codes and ids, period labels, the stored values) would
+come on top, so a ratio over 2x here means no all-SQL import can be within 2x of the reference either.
+
 Run: ``.venv/bin/python benchmarks/import_speed.py`` (``--real-only`` skips the synthetic part,
-``--national-only`` runs the national comparison alone, ``--steps`` adds the breakdown)
+``--national-only`` runs the national comparison alone, ``--steps`` adds the breakdown, ``--sql-floor`` the
+all-SQL floor)
 """
 
 from __future__ import annotations
@@ -178,6 +187,56 @@ con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]])
 print(con.execute("SELECT count(*) FROM t").fetchone()[0])
 """
 
+SQL_FLOOR = """
+import shutil, sys, time
+import duckdb
+start = time.perf_counter()
+shutil.copy(sys.argv[1], sys.argv[2])
+con = duckdb.connect(sys.argv[2])
+con.execute("SET preserve_insertion_order = false")
+con.execute("BEGIN")
+steps = {}
+mark = time.perf_counter()
+con.execute(
+    "INSERT INTO indicator_value (indicator_id, authority_code, period, value, load_id) "
+    "SELECT indicator_id, authority_code, period, CASE WHEN value IS NULL THEN NULL "
+    "WHEN regexp_full_match(value, '-?[0-9]+([.][0-9]+)?') THEN CAST(value AS DOUBLE) "
+    "ELSE error('not a number: ' || value) END, 1 FROM read_csv(?, header = true, auto_detect = false, "
+    "columns = {'indicator_id': 'VARCHAR', 'authority_code': 'VARCHAR', 'period': 'VARCHAR', 'value': 'VARCHAR'})",
+    [sys.argv[3]],
+).fetchall()
+steps["INSERT from read_csv (values checked)"] = time.perf_counter() - mark
+mark = time.perf_counter()
+con.execute(
+    "SELECT count(*) FROM (SELECT 1 FROM indicator_value WHERE load_id = 1 "
+    "GROUP BY indicator_id, authority_code, period HAVING count(*) > 1)"
+).fetchall()
+steps["no key twice (GROUP BY)"] = time.perf_counter() - mark
+mark = time.perf_counter()
+con.execute("COMMIT")
+con.close()
+steps["commit"] = time.perf_counter() - mark
+for name, seconds in steps.items():
+    print(f"{name}\t{seconds:.3f}")
+"""
+"""The floor of an all-SQL import (``--sql-floor``): argv = store with the catalogue, a scratch copy, values CSV."""
+
+
+def sql_floor(folder: Path, store: Path, values: Path, rows: int) -> None:
+    """Print the floor of an import done all in SQL (``SQL_FLOOR``) beside the plain reference, step by step."""
+    scratch = folder / "sql-floor.duckdb"
+    seconds, peak, output, cpu = timed_child([sys.executable, "-c", SQL_FLOOR, str(store), str(scratch), str(values)])
+    scratch.unlink()
+    plain, _, _, plain_cpu = reference(folder, values)
+    print(
+        f"  {'all-SQL floor (fresh load)':30s} {seconds:6.1f} s wall, {cpu:5.1f} s CPU ({rows / seconds:>9,.0f} "
+        f"rows/s, peak RSS {peak:,.0f} MB); DuckDB read_csv {plain:5.1f} s wall, {plain_cpu:4.1f} s CPU; ratio "
+        f"{seconds / plain:4.1f}x wall, {cpu / plain_cpu:4.1f}x CPU"
+    )
+    for line in output.strip().splitlines():
+        step, _, spent = line.partition("\t")
+        print(f"    {step:36s} {float(spent):5.2f} s" if spent else f"    {line}")
+
 
 def timed_child(arguments: list[str]) -> tuple[float, float, str, float]:
     """Run a child process from the project root; return (seconds, its own peak RSS in MB, its output, CPU seconds).
@@ -234,6 +293,8 @@ def national(folder: Path) -> None:
     store = folder / "national.duckdb"
     cli(store, "import", str(paths["authority"]), "--table", "authority", "--create")
     cli(store, "import", str(paths["indicator"]), "--table", "indicator")
+    if "--sql-floor" in sys.argv:
+        sql_floor(folder, store, paths["indicator_value"], rows)
     print(f"national: {rows:,} values, {paths['indicator_value'].stat().st_size / 1e6:.1f} MB CSV")
     for label, path in [("fresh load", paths["indicator_value"]), ("re-import, every row replaced", replaced)]:
         seconds, peak, output, cpu = cli(store, "import", str(path), "--table", "indicator_value")
