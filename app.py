@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from benchmarking import charts
 from benchmarking.access import session_access
 from pages._access import session_edit_access
 from pages._briefing_nav import keyboard_stepping, navigation_position
@@ -21,6 +22,7 @@ from pages._registry import PAGES
 from pages._store import ensure_store, store_notices
 
 st.set_page_config(page_title="County benchmarking", page_icon=":bar_chart:", layout="wide")
+charts.start_renderer()  # once per process, on another thread: the Overview's still chart needs it first
 # The page CSS (contrast, visible keyboard focus) is drawn here, before the page runs, so it
 # stays in place while one page gives way to the next. st.html, not st.markdown: a style-only block
 # takes no room and does not make the browser load the HTML-in-Markdown parser.

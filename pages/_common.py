@@ -15,7 +15,7 @@ from pages._cache import (
     stamp,
     summary,
 )
-from pages._charts import download_csv, draw_chart, show_chart, slug, style
+from pages._charts import download_csv, draw_chart, draw_still_chart, show_chart, slug, style
 from pages._layout import BASE_CSS, apply_briefing_mode, demo_banner, page_header
 from pages._selection import Selection, current_selection, sidebar
 from pages._store import ensure_store
@@ -35,6 +35,7 @@ __all__ = [
     "demo_banner",
     "download_csv",
     "draw_chart",
+    "draw_still_chart",
     "ensure_store",
     "escape",
     "overview_figures",

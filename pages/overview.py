@@ -16,7 +16,7 @@ from pages._common import (
     briefing_file,
     catalogue,
     current_selection,
-    draw_chart,
+    draw_still_chart,
     escape,
     overview_figures,
     page_header,
@@ -39,25 +39,25 @@ def _delta(now, before):
 
 
 def _trend():
-    """Return the focus authority's Overall position over time and its sparkline (None when empty)."""
+    """Return the focus authority's Overall position over time, its sparkline (None when empty) and the width
+    the sparkline is drawn for (the chart style's)."""
     trend = trend_view(cat, bench, [OVERALL], [selection.focus])
     style = charts.style_for(selection.briefing)
-    return trend, charts.sparkline(trend, selection.group_size, style) if len(trend) else None
+    return trend, charts.sparkline(trend, selection.group_size, style) if len(trend) else None, style.width
 
 
 def show_trend() -> None:
     """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
     # Every period's positions: kept per benchmark, so a period change redraws the kept chart.
-    trend, chart = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
+    trend, chart, width = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
     if len(trend):
         st.subheader(
             f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
         )
-        draw_chart(chart, width="stretch")
-        st.caption(
-            "Position 1 (best) at the top. "
-            + ", ".join(f"{escape(p)}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v)
-        )
+        positions = [f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v]
+        # A still image: the first page a session opens loads no charting code (draw_still_chart).
+        draw_still_chart(chart, width, f"Overall position over time (1 = best): {', '.join(positions)}")
+        st.caption("Position 1 (best) at the top. " + ", ".join(escape(text) for text in positions))
 
 
 row = st.columns(4)

@@ -58,7 +58,7 @@ AXE_OPTIONS = {
 # url path -> (page title, whether the page draws a chart on the demo store), from the app's registry
 PAGES = {page.url_path: (page.title, page.draws_chart) for page in registry.PAGES}
 
-CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg'
+CHART = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg, .still-chart img'
 TABLE = '[data-testid="stDataFrame"] canvas, [data-testid="stTable"] table, [data-testid="stHtml"] table'
 
 
@@ -276,7 +276,7 @@ MIN_TEXT_PX = 20  # at 1920x1080 (the issue's floor for text read from the back 
 # - the content of a closed expander, a tooltip or a popover that is not open (not on screen).
 BRIEFING_READ = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const chart = main.querySelector('[data-testid="stVegaLiteChart"]');
+  const chart = main.querySelector('[data-testid="stVegaLiteChart"], .still-chart');
   const small = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
@@ -325,7 +325,7 @@ class Visit:
     main_text: str = ""  # the visible text of the main area
     sidebar_visible: bool = False
     nav: list[str] = field(default_factory=list)  # the sidebar's page links, as shown
-    charts: int = 0  # vega-lite charts drawn (canvas or svg)
+    charts: int = 0  # charts drawn (vega-lite's canvas or svg, or a still chart's image)
     tables: int = 0  # data tables drawn
     screenshot: Path | None = None
     violations: list[dict] | None = None  # axe-core's violations; None when axe is not installed

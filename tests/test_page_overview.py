@@ -177,3 +177,26 @@ def test_focus_outside_the_group_shows_no_traceback(demo_store_path, monkeypatch
     at = open_page(demo_store_path, monkeypatch, page, query={"focus": OTHER_FOCUS, "group": "region:East Midlands"})
     assert sidebar_box(at, "focus").value == OTHER_FOCUS
     assert not at.exception
+
+
+def test_the_position_over_time_is_a_still_chart_of_the_engine_positions(demo_store_path, monkeypatch):
+    """The Overview draws its sparkline as an SVG image rendered on the server (no Vega chart, so the first page a
+    session opens loads no charting code); the picture and its text alternative hold every period's position."""
+    import base64
+    import html
+    import re
+
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    assert not at.exception
+    assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
+    stills = [element.proto.body for element in at.get("html") if 'class="still-chart"' in element.proto.body]
+    assert len(stills) == 1
+    source = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', stills[0]).group(1)
+    svg = base64.b64decode(source).decode("utf-8")
+    alt = html.unescape(re.search(r'alt="([^"]*)"', stills[0]).group(1))
+    caption = next(c.value for c in at.caption if c.value.startswith("Position 1 (best) at the top."))
+    periods = re.findall(r"(\d{4}/\d{2}): (\d+)(?:st|nd|rd|th)", alt)
+    assert len(periods) > 1 and all(f"{p}: " in caption.replace("\\", "") for p, _ in periods)
+    assert dict(periods)[LATEST] == str(overview_figures(demo_store_path, LATEST).overall.position)
+    # The axis names the first and last periods; the picture is SVG with its labels as text.
+    assert svg.startswith("<svg") and f">{periods[0][0]}<" in svg and f">{periods[-1][0]}<" in svg

@@ -373,3 +373,22 @@ def test_a_picture_larger_than_the_cap_is_drawn_again_smaller(monkeypatch):
     chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q").properties(width=400, height=300)
     width, height = render.png_size(render._render_png(render.vega_lite_json(chart), 1.0))
     assert max(width, height) <= 120
+
+
+def test_a_still_chart_keeps_hostile_labels_as_text():
+    """A chart drawn to SVG for a page (``charts.to_svg``) holds a label with markup as escaped text: the SVG
+    parses as XML and the label reads back exactly, with no element made of it."""
+    import xml.etree.ElementTree as ET
+
+    import altair as alt
+
+    from benchmarking.charts import to_svg
+
+    hostile = '<b>x</b>&amp;"'  # short: an axis cuts a long label
+    frame = pd.DataFrame({"period": [hostile, "2022/23"], "position": [3, 1]})
+    chart = alt.Chart(frame).mark_line(point=True).encode(x="period:N", y="position:Q")
+    svg = to_svg(chart, 400)
+    root = ET.fromstring(svg)
+    assert root.get("width") and float(root.get("width")) >= 400
+    assert hostile in ["".join(node.itertext()) for node in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert not [node for node in root.iter() if node.tag.endswith("}b")]

@@ -2,7 +2,7 @@
 
 The builders live by chart family (``quadrant``, ``positions``, ``indicators``,
 ``robustness``) on the sizes and palette of ``style``; ``render`` turns a chart into PNG
-bytes. Callers use ``from benchmarking import charts`` and the names re-exported here.
+bytes or SVG text. Callers use ``from benchmarking import charts`` and the names re-exported here.
 """
 
 from benchmarking.charts.indicators import funding_chart, indicator_bar_chart, indicator_series_chart
@@ -14,7 +14,9 @@ from benchmarking.charts.render import (
     for_screen,
     png_from_spec,
     start_renderer,
+    svg_from_spec,
     to_png,
+    to_svg,
     vega_lite_json,
 )
 from benchmarking.charts.robustness import frontier_chart, interval_chart, theme_weights_chart
@@ -40,9 +42,11 @@ __all__ = [
     "sparkline",
     "start_renderer",
     "style_for",
+    "svg_from_spec",
     "theme_position_chart",
     "theme_weights_chart",
     "to_png",
+    "to_svg",
     "trend_chart",
     "vega_lite_json",
 ]

@@ -1,5 +1,5 @@
-"""Charts to PNG: the vl-convert renderer (started early on a background thread), an
-in-memory cache of rendered images keyed by specification and scale, and the Vega-Lite
+"""Charts to PNG and SVG: the vl-convert renderer (started early on a background thread), an
+in-memory cache of rendered images keyed by specification and scale (or SVG), and the Vega-Lite
 JSON a still image is rendered from."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ MAX_PNG_SIDE = 6000
 """Pixels a rendered chart may measure on either side; a larger one is drawn again smaller."""
 PNG_CACHE_SIZE = 64
 """Rendered charts kept in memory (a briefing has 16, about 0.3 MB each at scale 1)."""
-_png_cache: OrderedDict[tuple[str, float], bytes] = OrderedDict()
+_png_cache: OrderedDict[tuple[str, float | str], bytes | str] = OrderedDict()
 _png_cache_lock = threading.Lock()
 _renderer_start: threading.Thread | None = None
 
@@ -87,18 +87,31 @@ def _render_png(spec: str, scale: float) -> bytes:
 def png_from_spec(spec: str, scale: float = 2.0) -> bytes:
     """Return a Vega-Lite specification (JSON text) rendered to PNG bytes, from the cache if
     the same specification was rendered at the same scale before in this process."""
-    key = (hashlib.sha256(spec.encode()).hexdigest(), float(scale))
+    return _cached(spec, float(scale), lambda: _render_png(spec, scale))
+
+
+def svg_from_spec(spec: str) -> str:
+    """Return a Vega-Lite specification (JSON text) rendered to SVG text (every label XML-escaped by the
+    renderer), from the cache if the same specification was rendered before in this process."""
+    import vl_convert as vlc
+
+    return _cached(spec, "svg", lambda: vlc.vegalite_to_svg(spec))
+
+
+def _cached(spec: str, kind: float | str, render):
+    """Return ``render()``'s image of ``spec`` as ``kind`` (a PNG scale, or "svg"), rendered once per process."""
+    key = (hashlib.sha256(spec.encode()).hexdigest(), kind)
     with _png_cache_lock:
-        png = _png_cache.get(key)
-        if png is not None:
+        image = _png_cache.get(key)
+        if image is not None:
             _png_cache.move_to_end(key)
-            return png
-    png = _render_png(spec, scale)
+            return image
+    image = render()
     with _png_cache_lock:
-        _png_cache[key] = png
+        _png_cache[key] = image
         while len(_png_cache) > PNG_CACHE_SIZE:
             _png_cache.popitem(last=False)
-    return png
+    return image
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
@@ -110,8 +123,14 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     return png_from_spec(vega_lite_json(chart), scale)
 
 
+def to_svg(chart: alt.TopLevelMixin, width: int) -> str:
+    """Return the chart drawn ``width`` pixels wide (its plot; axes add to it) as SVG text, for a page to show as
+    a still image: the browser then loads no charting code for it. Rendered once per process."""
+    return svg_from_spec(vega_lite_json(chart.properties(width=width)))
+
+
 def clear_png_cache() -> None:
-    """Forget every cached PNG (returns None); the next ``to_png`` renders afresh."""
+    """Forget every cached PNG and SVG (returns None); the next ``to_png`` or ``to_svg`` renders afresh."""
     with _png_cache_lock:
         _png_cache.clear()
 
