@@ -257,3 +257,19 @@ def test_real_files_say_public_county_data(real_pack):
     assert props.comments.startswith("Public data for the English county areas. Dataset: ")
     assert props.author == meta.author == briefing.council == "Leicestershire County Council"
     assert props.title == meta.title == briefing.title
+
+
+def test_a_long_dataset_label_still_makes_slides(demo_pack):
+    """A store whose dataset label has grown long (every import adds its file names) still makes a PPTX: each
+    document property is cut to python-pptx's 255 characters (the whole label is in the slides' notes and sources)."""
+    import dataclasses
+
+    from pptx import Presentation
+
+    from benchmarking.briefing.pptx import to_pptx
+
+    briefing, _, _ = demo_pack
+    long = dataclasses.replace(briefing, dataset_label="imported: " + ", ".join(f"file {n}.csv" for n in range(200)))
+    props = Presentation(io.BytesIO(to_pptx(long, [None] * len(long.slides)))).core_properties
+    assert props.comments.startswith(briefing.data_description) and len(props.comments) <= 255
+    assert all(len(text or "") <= 255 for text in (props.title, props.subject, props.author, props.keywords))
