@@ -273,3 +273,22 @@ def test_a_long_dataset_label_still_makes_slides(demo_pack):
     props = Presentation(io.BytesIO(to_pptx(long, [None] * len(long.slides)))).core_properties
     assert props.comments.startswith(briefing.data_description) and len(props.comments) <= 255
     assert all(len(text or "") <= 255 for text in (props.title, props.subject, props.author, props.keywords))
+
+
+def test_a_unitarys_briefing_names_its_council_once(shipped_store_path):
+    """The title names the focus council as it is called: 'Buckinghamshire Council' (a unitary whose area name
+    already says Council) is not made 'Buckinghamshire Council County Council'; a county council keeps 'County
+    Council' and another unitary gets 'Council'."""
+    from benchmarking.briefing.pack import briefing_setting
+
+    catalogue = load_catalogue(Store(shipped_store_path))
+    names = dict(zip(catalogue.authorities["code"], catalogue.authorities["name"], strict=True))
+    unitaries = [c for c, n in names.items() if c.startswith("E06") and not n.endswith("Council")]
+    for code, expected in [
+        ("E06000060", names["E06000060"]),
+        (FOCUS, f"{names[FOCUS]} County Council"),
+        (unitaries[0], f"{names[unitaries[0]]} Council"),
+    ]:
+        bench = compute(catalogue, comparator_group(catalogue, "all", code))
+        assert briefing_setting(catalogue, bench, PERIOD, code).council == expected
+    assert names["E06000060"].endswith("Council") and not names[FOCUS].endswith("Council")
