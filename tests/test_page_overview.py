@@ -15,6 +15,7 @@ from apptest_helpers import (
     position_words,
     shows_demo_banner,
     sidebar_box,
+    still_charts,
 )
 
 from benchmarking.text.formatting import rank_card_text
@@ -189,7 +190,7 @@ def test_the_position_over_time_is_a_still_chart_of_the_engine_positions(demo_st
     at = open_page(demo_store_path, monkeypatch, "overview")
     assert not at.exception
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
-    stills = [element.proto.body for element in at.get("html") if 'class="still-chart"' in element.proto.body]
+    stills = still_charts(at)
     assert len(stills) == 1
     source = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', stills[0]).group(1)
     svg = base64.b64decode(source).decode("utf-8")
