@@ -9,6 +9,7 @@ and each refusal names the file's column that made the row what it is.
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -113,6 +114,30 @@ def test_import_source_never_replaces_a_stored_final_figure_with_a_provisional_o
     )
     assert housing_store.checksums() == before
     assert stored(housing_store, INDICATOR_ID, "E10000018", "2024-25") == (3200.0, "final")
+
+
+def test_import_source_skip_rejected_leaves_out_the_refused_rows_and_loads_the_rest(housing_store, capsys):
+    """``import-source --skip-rejected`` means what ``import --skip-rejected`` means: the three provisional rows over
+    final figures are left out and counted, the rest is loaded as a new import, and the final figure stays."""
+    db = ["--db", str(housing_store.path)]
+    loads = len(housing_store.datasets())
+    capsys.readouterr()
+    assert main([*db, "import-source", ADAPTER.name, "--source", str(FIXTURE), "--skip-rejected"]) == 0
+    assert "3 rejected rows left out" in capsys.readouterr().out
+    assert len(housing_store.datasets()) == loads + 1
+    assert stored(housing_store, INDICATOR_ID, "E10000018", "2024-25") == (3200.0, "final")
+
+
+def test_import_source_words_skip_rejected_as_import_does():
+    """The option's help is the ``import`` command's, word for word."""
+    from benchmarking.cli.main import build_parser
+
+    def help_of(command: str) -> str:
+        commands = next(a for a in build_parser(command)._actions if isinstance(a, argparse._SubParsersAction))
+        option = next(a for a in commands.choices[command]._actions if "--skip-rejected" in a.option_strings)
+        return option.help
+
+    assert help_of("import-source") == help_of("import")
 
 
 def test_an_adapters_items_are_refused_in_the_preview_and_the_commit(housing_store):
