@@ -212,6 +212,44 @@ def test_the_command_line_lists_the_contradiction_and_skips_just_its_row(writabl
     assert stored(writable_store, "LCC078", "E10000016", "2021/22") == (6.0, "final")
 
 
+# -- review r4: a provisional marker on a table that keeps no status -----------------------------------------------
+
+NO_STATUS_FILES = {
+    "spend": ("authority_code,period,service,net_expenditure_per_head", "E10000018,{label},total,1234"),
+    "funding": ("authority_code,period,core_spending_power_per_head", "E10000018,{label},900"),
+    "dashboard_extra": ("indicator_id,period,target,commentary", "LCC078,{label},5,on track"),
+}
+"""A file of each table whose rows keep no status, as header and a row whose period is ``{label}``."""
+
+
+@pytest.mark.parametrize("table", list(NO_STATUS_FILES))
+def test_a_provisional_marker_on_a_table_that_keeps_no_status_is_refused_at_its_row(writable_store, table):
+    """``2022/23 (P)`` in spend, funding or dashboard_extra would be stored as if final: refused at its row and the
+    period's column, saying what the marker means, that the table keeps no status and what to do."""
+    header, row = NO_STATUS_FILES[table]
+    preview = previewed(writable_store, f"{header}\n{row.format(label='2022/23 (P)')}\n")
+    [issue] = preview.issues
+    assert (issue.row, issue.column) == (2, "period")
+    for words in ("'2022/23 (P)'", "provisional", f"table {table} keeps no status", "drop the marker"):
+        assert words in issue.message
+    assert preview.rejected == 1
+
+
+@pytest.mark.parametrize("table", list(NO_STATUS_FILES))
+@pytest.mark.parametrize("label", ["2022/23 (R)", "2022/23 (Final)"])
+def test_a_final_or_revised_marker_on_a_table_that_keeps_no_status_is_no_part_of_the_period(
+    writable_store, table, label
+):
+    """Revised and final figures are the figures such a table keeps: the marker is dropped, never a period of its
+    own."""
+    header, row = NO_STATUS_FILES[table]
+    preview = previewed(writable_store, f"{header}\n{row.format(label=label)}\n")
+    assert preview.issues == []
+    commit(writable_store, [preview.items[0]], preview=preview)
+    assert "2022/23" in set(writable_store.periods()["label"])
+    assert label not in set(writable_store.periods()["label"])
+
+
 # -- bug 3: the refusal names the column that made the row provisional ----------------------------------------------
 
 

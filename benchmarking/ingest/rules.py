@@ -228,17 +228,16 @@ def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = froz
         check.flag(bad, "period", lambda cell: problems.get(cell, "unrecognised period"))
 
 
-def check_stored_periods(
-    out: pd.DataFrame, check: RowChecker, stored: pd.DataFrame, contradicted: pd.Series | None
-) -> None:
-    """Flag the rows whose period a status cell contradicts (``contradicted``: ``keys.canonical_periods``'s
-    messages), then those the stored values' periods refuse (``keys.refused_periods``), each rule a check of its
-    own: a label of another kind at the period's column, provisional figures over final ones at the column that
-    made them provisional (the status's, or the period's for a marker) (returns None)."""
-    clear = np.ones(len(out), dtype=bool)  # a row refused for its contradiction is not refused again
-    if contradicted is not None:
-        clear = contradicted.isna().to_numpy()
-        check.flag(~clear, "period", contradicted)
+def check_stored_periods(out: pd.DataFrame, check: RowChecker, stored: pd.DataFrame, markers: pd.Series | None) -> None:
+    """Flag the rows whose period marker is refused (``markers``: ``keys.canonical_periods``'s messages: a status
+    cell contradicts it, or the table keeps no status), then those the stored values' periods refuse
+    (``keys.refused_periods``), each rule a check of its own: a label of another kind at the period's column,
+    provisional figures over final ones at the column that made them provisional (the status's, or the period's for
+    a marker) (returns None)."""
+    clear = np.ones(len(out), dtype=bool)  # a row refused for its marker is not refused again
+    if markers is not None:
+        clear = markers.isna().to_numpy()
+        check.flag(~clear, "period", markers)
     for rule, messages in refused_periods(out, stored).items():
         check.flag(messages.notna().to_numpy() & clear, "status" if rule == "over_final" else "period", messages)
 
