@@ -308,6 +308,56 @@ def test_the_codes_overrule_a_values_mapping_that_took_the_indicator_from_author
     assert (codes.columns["authority_code"], origin) == ("code", "recognised")
 
 
+def test_the_codes_overrule_a_values_mapping_that_took_the_authority_from_indicator_ids():
+    """The reverse (review r4): a mapping remembered with authority_code <- code (a file of ONS codes, the indicator
+    given for every row); a file of held indicator ids under the same header takes its indicator from them, and a file
+    whose codes tell nothing, or are authorities' again, keeps the remembered mapping."""
+    from benchmarking.ingest.remembered import remembered_json
+
+    columns = ["code", "name", "year", "value"]
+    remembered = ColumnMapping(
+        "indicator_value", LONG, {"authority_code": "code", "period": "year", "value": "value"}, {"indicator_id": "X"}
+    )
+    context = StoreContext(AUTHORITIES, INDICATORS, {mapping_key(columns): remembered_json(remembered)})
+    ids, origin = choose_mapping(columns, context, frame=frame("code,name,year,value\nLCC078,Kent,2021/22,1\n"))
+    assert (ids.columns["indicator_id"], origin) == ("code", "recognised")
+    assert "authority_code" not in ids.columns
+    for text in ("E10000018,Leicestershire", "X1,Somewhere"):
+        kept, origin = choose_mapping(columns, context, frame=frame(f"code,name,year,value\n{text},2021/22,1\n"))
+        assert (kept.columns["authority_code"], origin[:10]) == ("code", "remembered")
+
+
+def test_a_column_given_with_map_wins_over_a_remembered_field_that_asks_for_a_value():
+    """``--map indicator_id=code`` over a remembered mapping that gave indicator_id one value for every row: the
+    column is taken and the value is no longer asked for (review r4)."""
+    remembered = ColumnMapping(
+        "indicator_value", LONG, {"authority_code": "code", "period": "year", "value": "value"}, {"indicator_id": ""}
+    )
+    columns = ["code", "name", "year", "value"]
+    mapping = adjust(remembered, columns, columns={"indicator_id": "code", AUTHORITY_NAME: "name"})
+    assert mapping.blank_constants() == [] and "indicator_id" not in mapping.constants
+    assert dict(mapping.columns) == {"period": "year", "value": "value", "indicator_id": "code", AUTHORITY_NAME: "name"}
+
+
+def test_the_command_line_map_wins_over_a_remembered_mapping(writable_store, tmp_path, capsys):
+    """A file of ONS codes imported with ``--set indicator_id=LCC078`` remembers authority_code <- code; the next file
+    of that header whose codes tell nothing (new indicator ids) is mapped as ``--map`` says, not asked for the
+    indicator's one value."""
+    from benchmarking.cli.main import main
+
+    db = ["--db", str(writable_store.path), "import"]
+    ons = tmp_path / "ons.csv"
+    ons.write_text("code,name,year,value\nE10000018,Leicestershire,2021/22,1\n", encoding="utf-8")
+    assert main([*db, str(ons), "--set", "indicator_id=LCC078"]) == 0
+    ids = tmp_path / "ids.csv"
+    ids.write_text("code,name,year,value\nNEW001,Leicestershire,2021/22,1\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main([*db, str(ids), "--dry-run", "--map", "indicator_id=code", "--map", "authority_name=name"]) == 0
+    shown = capsys.readouterr().out
+    assert "remembered" in shown and "indicator_id <- 'code'" in shown and "authority_name <- 'name'" in shown
+    assert "authority_code <- 'code'" not in shown
+
+
 def test_the_command_line_asks_for_the_indicator_of_a_values_file_of_authorities_codes(
     writable_store, tmp_path, capsys
 ):

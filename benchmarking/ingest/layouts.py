@@ -233,6 +233,14 @@ def _codes_tell(
     return (first if most and not other and 2 * most > codes else None), bool(most)
 
 
+def codes_say(
+    frame: pd.DataFrame, column: str, authorities: pd.DataFrame | None, indicators: pd.DataFrame | None
+) -> str | None:
+    """Return whose keys most codes of a file's column are ('authority' or 'indicator'), None when they do not tell
+    (``_codes_tell``: codes of both kinds, or of neither)."""
+    return _codes_tell(frame, {"authority": column, "indicator": column}, authorities, indicators)[0]
+
+
 def _authorities_by_code(
     mapping: ColumnMapping,
     frame: pd.DataFrame | None,
@@ -248,8 +256,7 @@ def _authorities_by_code(
     column = mapping.columns.get("indicator_id")
     if frame is None or column is None or {"authority_code", AUTHORITY_NAME} & set(mapping.columns):
         return mapping
-    chosen, _ = _codes_tell(frame, {"authority": column, "indicator": column}, authorities, indicators)
-    if chosen != "authority":
+    if codes_say(frame, column, authorities, indicators) != "authority":
         return mapping
     return replace(
         mapping, columns={"authority_code" if f == "indicator_id" else f: c for f, c in mapping.columns.items()}
@@ -297,11 +304,12 @@ def adjust(
         if layout == LONG:
             kept = dict(mapping.columns)
         mapping = replace(mapping, layout=layout, columns=kept, wide_columns=wide)
-    if columns:
+    if columns:  # a column given for a field wins over a value for every row (a remembered mapping's too)
         merged = {f: c for f, c in mapping.columns.items() if f not in columns and c not in columns.values()}
         merged.update({f: c for f, c in columns.items() if c})
         wide = tuple(c for c in mapping.wide_columns if c not in merged.values())
-        mapping = replace(mapping, columns=merged, wide_columns=wide)
+        kept = {f: v for f, v in mapping.constants.items() if f not in merged}
+        mapping = replace(mapping, columns=merged, constants=kept, wide_columns=wide)
     if constants:
         merged_constants = {**mapping.constants, **{f: v for f, v in constants.items() if v != ""}}
         mapping = replace(
