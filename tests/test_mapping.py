@@ -179,6 +179,8 @@ CODES_AND_NAMES = [
     ("code,name,region,population\nE10000018,Leicestershire,East Midlands,712000\n", "authority"),
     # codes the store holds as authorities, of no ONS shape
     ("code,name\nSCO01,Fife\n", "authority"),
+    # half the codes ONS codes, the others mistyped ones (a digit missing or extra): authorities (review r4)
+    ("code,name\nE10000018,Leicestershire\nE1000001,Oops\n", "authority"),
     # indicator ids the store holds (any case), even with a new one among them
     ("code,name\nLCC078,Admissions\ndemo006,Quality of life\n", "indicator"),
     ("Code,Name\nLCC078,Admissions\nDEMO006,Quality of life\nNEW001,New\n", "indicator"),
@@ -210,6 +212,24 @@ def test_a_file_of_codes_and_names_is_the_catalogue_its_codes_look_like(text, ta
         assert (mapping.table, mapping.undecided) == (table, ())
         key = "code" if table == "authority" else "id"
         assert mapping.columns[key] == data.columns[0] and mapping.columns["name"] == data.columns[1]
+
+
+def test_a_mistyped_ons_code_in_an_authority_list_is_refused_at_its_row(writable_store):
+    """Recognition follows most of the codes; the odd cell, an ONS code with a digit missing or extra, is refused at
+    its row and column naming its digits (it would be a new authority), and a code in another case with a space after
+    it is the stored code (review r4)."""
+    from benchmarking.ingest.preview import map_sources, preview_import, read_uploaded
+
+    rows = ["E10000018,Leicestershire", "e10000016 ,Kent", "E1000001,Oops", "E10000019,Lincolnshire"]
+    data = "code,name,kind\n" + "".join(f"{row},county council\n" for row in rows)
+    source = read_uploaded("a.csv", data.encode())
+    mapped = map_sources([source], store_context(writable_store))
+    assert mapped[0].table == "authority"
+    preview = preview_import(writable_store, mapped)
+    [issue] = preview.issues
+    assert (issue.row, issue.column) == (4, "code")
+    assert "'E1000001'" in issue.message and "7 digits" in issue.message and "8" in issue.message
+    assert preview.rejected == 1
 
 
 def test_a_named_table_settles_a_file_of_codes_and_names():
@@ -261,6 +281,9 @@ CODES_OF_VALUES = [
     ("Code,Name,Year,Value\ne10000016,Kent,2021/22,1\n", "Code"),
     ("code,name,2021/22,2022/23\nE10000018,Leicestershire,1,2\n", "code"),
     ("code,year,value\nE10000018,2021/22,1\nSCO01,2021/22,2\n", "code"),
+    # one mistyped authority code (a digit missing or extra) tells no other kind: still authorities (review r4)
+    ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\nE1000001,Oops,2021/22,2\n", "code"),
+    ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\ne100000016,Oops,2021/22,2\n", "code"),
     # held indicator ids keep today's mapping, among ONS codes too (codes of both kinds tell nothing)
     ("code,name,year,value\nLCC078,Admissions,2021/22,1\n", None),
     ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\nLCC078,Admissions,2021/22,2\n", None),

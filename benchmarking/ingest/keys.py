@@ -45,6 +45,8 @@ from benchmarking.method.periods import (
 from benchmarking.store import schema
 
 ONS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
+MISTYPED_ONS_CODE = re.compile(r"^[A-Za-z](\d{7}|\d{9})$")
+"""An ONS code with a digit missing or one too many (``E1000001``): an authority's code, mistyped."""
 MAX_NAME_LENGTH = 200
 
 KEY_COLUMNS: dict[str, dict[str, str]] = {

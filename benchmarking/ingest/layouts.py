@@ -31,7 +31,7 @@ from benchmarking.ingest.headers import (
     looks_like_period,
     required_fields,
 )
-from benchmarking.ingest.keys import ONS_CODE
+from benchmarking.ingest.keys import MISTYPED_ONS_CODE, ONS_CODE
 from benchmarking.store import schema
 
 LONG = "long"
@@ -216,7 +216,10 @@ def _codes_tell(
     """Return the table ('authority' or 'indicator') whose keys most codes of its column (``columns``: table -> the
     column) are, when none is a key of the other (else None); and whether any code looks like a key of either.
 
-    A key is one the store holds (case ignored), or for an authority the ONS shape (a new authority's code).
+    A key is one the store holds (case ignored), or for an authority the ONS shape (a new authority's code), a digit
+    missing or extra too (a mistyped one, refused at its row by the checks: one odd cell never turns the column).
+    "Most" is more than half of the distinct codes: the fewest that outnumber every other code together, so that
+    the odd cells never decide, and half (one ONS code and one new indicator id) tells nothing.
     """
     held = {
         "authority": () if authorities is None else authorities["code"],
@@ -228,7 +231,8 @@ def _codes_tell(
         codes = [c for c in codes if c]
         known = {str(k).casefold() for k in held[table]}
         ons = table == "authority"  # a new authority's code has the ONS shape; a new indicator's id no shape
-        looks[table] = (sum(c.casefold() in known or (ons and bool(ONS_CODE.match(c))) for c in codes), len(codes))
+        shaped = (lambda c: bool(ONS_CODE.match(c) or MISTYPED_ONS_CODE.match(c))) if ons else (lambda c: False)
+        looks[table] = (sum(c.casefold() in known or shaped(c) for c in codes), len(codes))
     (first, (most, codes)), (_, (other, _)) = sorted(looks.items(), key=lambda item: -item[1][0])
     return (first if most and not other and 2 * most > codes else None), bool(most)
 

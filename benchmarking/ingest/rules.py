@@ -20,6 +20,7 @@ from benchmarking.ingest.keys import (
     INVISIBLE,
     KEY_COLUMNS,
     MAX_NAME_LENGTH,
+    MISTYPED_ONS_CODE,
     NAME_COLUMNS,
     canonical_codes,
     canonical_ids,
@@ -290,6 +291,18 @@ def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: se
                 out[column] = canonical_codes(out[column], authorities, distinct.get(column))
             else:
                 out[column] = canonical_ids(out[column], indicators, distinct.get(column))
+    if (
+        table == "authority" and "code" in out
+    ):  # a new authority's code may have any shape, but not an ONS code's mistyped
+        mistyped = [c for c in distinct_cells(out["code"]) if c not in authorities and MISTYPED_ONS_CODE.match(str(c))]
+        check.flag(
+            out["code"].isin(mistyped),
+            "code",
+            lambda cell: (
+                f"code {cell!r} has {len(str(cell)) - 1} digits after its letter where an ONS code has 8 "
+                "(E10000018): correct it"
+            ),
+        )
 
 
 def check_bounds(table: str, out: pd.DataFrame, check: RowChecker) -> None:
