@@ -85,6 +85,17 @@ def test_a_line_of_spaces_or_tabs_alone_is_a_blank_row(writable_store, kind):
     assert preview.rows == 2 and not [issue for issue in preview.issues if "required but empty" in issue.message]
 
 
+@pytest.mark.parametrize("kind", list(FILES))
+def test_a_line_of_spaces_or_tabs_alone_is_a_blank_row_in_a_one_column_file_too(tmp_path, kind):
+    """One column (review r4): a line of spaces or tabs is no cell of spaces but the blank row it is in a file of
+    more columns, left out and counted, so the rows after it keep their spreadsheet rows."""
+    path = tmp_path / "codes.csv"
+    path.write_bytes(encoded(["   ", "code", "E10000018", "   ", "\t", "E10000016", " \t "], **FILES[kind]))
+    read = read_file(path, encoded=True)
+    assert read["code"].astype(str).tolist() == ["E10000018", "E10000016"]
+    assert read["_file_row"].tolist() == [3, 6]
+
+
 def test_the_read_block_by_block_leaves_out_and_refuses_the_same_rows(tmp_path):
     """The read that tells the page its progress gives the same rows and row numbers, and the same refusals."""
     path = tmp_path / "v.csv"

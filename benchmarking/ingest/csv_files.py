@@ -3,8 +3,9 @@ and the rows pyarrow cannot split as the header is named at their rows.
 
 Rows are numbered as a spreadsheet shows the file (``reading``): pyarrow counts records, so a quoted cell over
 two lines is one row, and blank lines (above the header too) are counted. A line of spaces or tabs alone is the
-blank row it looks like: left out, counted. A row with more or fewer cells than the header is refused at its row.
-The usual file has neither and pays nothing for them: pyarrow calls ``_RowsApart`` only for a row it cannot split.
+blank row it looks like (in a file of one column too): left out, counted. A row with more or fewer cells than the
+header is refused at its row. The usual file has neither and pays nothing for them: pyarrow calls ``_RowsApart``
+only for a row it cannot split.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,8 +27,8 @@ from benchmarking.ingest.limits import single_issue
 
 WRONG_ROWS_SHOWN = 10
 """Rows with more or fewer cells than the header that are named before the reading stops."""
-_BLANK = " \t\r\n"
-"""What a blank line holds (a line of these alone is a blank row)."""
+BLANK = " \t\r\n"
+"""What a blank line or cell holds (a line of these alone is a blank row, and a sheet row of such cells)."""
 
 
 def read_csv(
@@ -53,7 +55,7 @@ def read_csv(
         )
     sep = max((",", ";", "\t"), key=lambda mark: (header_text.count(mark), mark == ","))
     header = next(csv.reader([header_text], delimiter=sep), [])
-    if len(head) == path.stat().st_size and not text.strip(_BLANK).count("\n"):
+    if len(head) == path.stat().st_size and not text.strip(BLANK).count("\n"):
         return pd.DataFrame([], columns=header, dtype=str), above + 2, []  # a header and no rows (names as written)
     names = [f"column_{i}" for i in range(len(header))]
     few = _few_distinct(head, sep, names, above + 1) if encoded else set()
@@ -64,8 +66,27 @@ def read_csv(
         frame, left_out = _read_rows(
             path.name, sep, lambda o: pacsv.read_csv(_opened(source), **o).to_pandas(), options
         )
+    if len(names) == 1:
+        frame, left_out = _spaces_apart(frame, above + 2, left_out)
     frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
     return frame, above + 2, left_out
+
+
+def _spaces_apart(frame: pd.DataFrame, first_row: int, left_out: list[int]) -> tuple[pd.DataFrame, list[int]]:
+    """Return a one-column file's rows without its lines of spaces or tabs alone, and the rows left out with theirs.
+
+    pyarrow splits such a line into the one cell a row of this file has (it is no row of the wrong width, as in a
+    file of more columns), so the cells are looked at here: one comparison per cell, in a file of one column only.
+    """
+    cells = frame.iloc[:, 0].astype(str)
+    spaces = (cells.str.strip(BLANK).eq("") & cells.ne("")).to_numpy(dtype=bool)
+    if not spaces.any():
+        return frame, left_out
+    rows = np.delete(
+        np.arange(len(frame) + len(left_out)) + first_row, np.asarray(left_out, dtype=np.int64) - first_row
+    )
+    kept = frame.iloc[np.flatnonzero(~spaces)].reset_index(drop=True)
+    return kept, sorted([*left_out, *rows[spaces].tolist()])
 
 
 def _opened(source: Path | bytes) -> Path | io.BytesIO:
@@ -79,7 +100,7 @@ def _header_line(source: Path | bytes) -> tuple[int, str | None]:
     with source.open("rb") if isinstance(source, Path) else io.BytesIO(source) as lines:
         for above, line in enumerate(lines):
             header_text = line.decode("utf-8-sig" if above == 0 else "utf-8")
-            if header_text.strip(_BLANK):
+            if header_text.strip(BLANK):
                 return above, header_text.rstrip("\r\n")
     return 0, None
 
@@ -101,7 +122,7 @@ class _RowsApart:
         if row.number is None:
             self.unnumbered = True
             return "error"
-        if not row.text.strip(_BLANK):
+        if not row.text.strip(BLANK):
             self.blank.append(row.number)
             return "skip"
         self.wrong.append((row.number, row.actual_columns, row.expected_columns, row.text))
