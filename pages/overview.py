@@ -44,7 +44,10 @@ def _trend():
     those periods (None when none), the sparkline (None when empty) and the width it is drawn for."""
     trend, thin = without_thin_periods(trend_view(cat, bench, [OVERALL], [selection.focus]))
     style = charts.style_for(selection.briefing)
-    return trend, thin, charts.sparkline(trend, selection.group_size, style) if len(trend) else None, style.width
+    # Scaled to the most authorities positioned in a period shown, not the group's size (which counts members
+    # with no figures, such as councils since abolished): the scale's end is a position someone held.
+    most = int(trend["n_positioned"].max()) if len(trend) else selection.group_size
+    return trend, thin, charts.sparkline(trend, most, style) if len(trend) else None, style.width
 
 
 def show_trend() -> None:

@@ -207,6 +207,7 @@ def test_the_position_over_time_is_a_still_chart_of_the_engine_positions(demo_st
 def test_the_position_over_time_leaves_out_periods_that_rest_on_few_indicators(shipped_store_path, monkeypatch):
     """On the real store early periods rest on a handful of indicators (publishers start at different times):
     the Overview's line leaves them out, says which and on how few they rest, and keeps every other period."""
+    import base64
     import html
     import re
 
@@ -223,5 +224,9 @@ def test_the_position_over_time_leaves_out_periods_that_rest_on_few_indicators(s
     alt = html.unescape(re.search(r'alt="([^"]*)"', still_charts(at)[0]).group(1))
     shown = re.findall(r"(\d{4}/\d{2}): \d+", alt)
     assert shown == [p for p, v in zip(every["period"], every["position"]) if v == v and p not in thin.periods]
+    # The scale ends at the most authorities positioned in a period shown (not the group's 44 members).
+    kept = every[~every["period"].isin(thin.periods)]
+    svg = base64.b64decode(re.search(r"base64,([^\"]+)\"", still_charts(at)[0]).group(1)).decode()
+    assert f">{int(kept['n_positioned'].max())}<" in svg and f">{len(cat.authorities)}<" not in svg
     note = next(c.value for c in at.caption if c.value.startswith("Left out:"))
     assert f"rests on {thin.fewest}-{thin.most_of_thin} indicators against up to {thin.most}" in note
