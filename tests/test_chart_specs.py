@@ -79,3 +79,33 @@ def test_trend_panels_follow_the_chosen_theme_order(demo):
     spec = charts.trend_chart(trend, "Leicestershire", bench.group.size, "t", "s").to_dict(validate=True)
     assert spec["facet"]["sort"] == [OVERALL, "LA Core"]
     assert list(dict.fromkeys(trend["theme"])) == [OVERALL, "LA Core"]
+
+
+@pytest.mark.parametrize("style", [charts.NORMAL, charts.BRIEFING])
+def test_an_axis_of_names_never_cuts_a_name_it_has_room_for(demo, style):
+    """The bar, funding and interval charts give their axis of authority names room for the widest name at the
+    style's label size (Vega-Lite's default cuts at 180 px: 'East Riding of York…' on a projector)."""
+    import pandas as pd
+
+    from benchmarking.charts.labels import text_width
+
+    cat, bench, period = demo
+    indicator = cat.indicators.loc[cat.indicators["polarity"] != "none", "id"].iloc[0]
+    long_name = "East Riding of Yorkshire Council"
+    intervals = pd.DataFrame(
+        {"name": [long_name, "Kent"], "position": [1, 2], "lower": [1, 1], "upper": [2, 2], "is_focus": [True, False]}
+    )
+    bars = indicator_view(cat, bench, indicator, period, FOCUS).assign(name=long_name)
+    for chart in (
+        charts.indicator_bar_chart(bars, "t", "s", None, style=style),
+        charts.funding_chart(funding_view(cat, bench, period, FOCUS).assign(name=long_name), "t", "s", style=style),
+        charts.interval_chart(intervals, 2, "t", "s", style=style),
+    ):
+        axes = [
+            layer["encoding"]["y"].get("axis", {})
+            for layer in _layers(chart.to_dict(validate=True))
+            if "encoding" in layer and layer["encoding"].get("y", {}).get("field") == "display_name"
+        ]
+        assert axes and all(
+            axis.get("labelLimit", 180) >= text_width(f"{long_name}  ◆", style.label_size) for axis in axes
+        )

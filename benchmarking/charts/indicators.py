@@ -16,6 +16,7 @@ from benchmarking.charts.style import (
     ChartStyle,
     display_names,
     finish_chart,
+    name_label_limit,
 )
 
 
@@ -39,7 +40,10 @@ def indicator_bar_chart(
         "display_name:N",
         sort=order,
         title=None,
-        axis=alt.Axis(labelFontWeight=alt.ExprRef("datum.label && indexof(datum.label, '◆') >= 0 ? 'bold' : 'normal'")),
+        axis=alt.Axis(
+            labelFontWeight=alt.ExprRef("datum.label && indexof(datum.label, '◆') >= 0 ? 'bold' : 'normal'"),
+            labelLimit=name_label_limit(data["display_name"], style),
+        ),
     )
     bars = (
         alt.Chart(data)
@@ -131,7 +135,12 @@ def funding_chart(table: pd.DataFrame, title: str, subtitle: str, style: ChartSt
                 title="Core spending power per head (£)",
                 axis=alt.Axis(labelExpr="'£' + format(datum.value, ',.0f')"),
             ),
-            y=alt.Y("display_name:N", sort=order, title=None),
+            y=alt.Y(
+                "display_name:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=name_label_limit(data["display_name"], style)),
+            ),
             color=alt.Color(
                 "group:N",
                 title=None,

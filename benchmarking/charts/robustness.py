@@ -13,6 +13,7 @@ from benchmarking.charts.style import (
     ChartStyle,
     display_names,
     finish_chart,
+    name_label_limit,
     rank_ticks,
 )
 from benchmarking.text.formatting import ordinal
@@ -43,7 +44,12 @@ def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, s
         scale=scale,
         axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )
-    y = alt.Y("display_name:N", sort=order, title=None)
+    y = alt.Y(
+        "display_name:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=name_label_limit(data["display_name"], style)),
+    )
     colour = alt.Color(
         "group:N",
         title=None,

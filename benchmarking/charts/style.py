@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from benchmarking.charts.labels import text_width
 from benchmarking.text.escaping import shorten
 
 FOCUS_COLOUR = "#D55E00"  # vermillion
@@ -146,3 +147,11 @@ def rank_ticks(
     if step <= 2:
         return list(range(1, n + 1, step))
     return [1] + list(range(step, n + 1, step))
+
+
+def name_label_limit(names: pd.Series, style: ChartStyle) -> int:
+    """Return the pixels an axis of names (``display_names``) gives its labels: the widest name at the style's
+    label size, bold as the focus is drawn, so no name is cut while the chart has room (Vega-Lite's default cuts
+    at 180 px, 'East Riding of York…' on a projector); at most half the chart's width."""
+    widest = max((text_width(str(name), style.label_size, bold=True) for name in names), default=0.0)
+    return int(min(widest + 8, style.width / 2))
