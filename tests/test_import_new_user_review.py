@@ -2,6 +2,8 @@
 
 1. A label naming the same days as the label the store holds for that indicator is that period
    (``2023/24`` is the stored ``2023-24`` of ``16-17 NEET``), even where other indicators hold ``2023/24``.
+2. An empty cell or a missing-value marker (``n/a``, ``..``, ``[c]``, ``x``) never removes a stored figure: the row
+   is refused, naming the figure it would remove; a new key takes it as no figure.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ import pandas as pd
 import pytest
 
 from benchmarking.cli.main import main
+from benchmarking.errors import ImportValidationError
+from benchmarking.ingest.context import store_context
 from benchmarking.ingest.keys import canonical_periods, refused_periods
+from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 from benchmarking.store import Store
 
 NEET = "16-17 NEET"
@@ -92,3 +97,61 @@ def test_a_bare_year_is_refused_naming_the_label_the_indicator_holds():
     message = refused_periods(canonical_periods(rows, held)[0], held)["other_kind"].iloc[0]
     assert "'2022-23' (held) or '2023-24' (held)" in message, message
     assert "2023/24" not in message
+
+
+# -- 2. a missing-value marker over a stored figure -----------------------------------------------------------------
+
+VALUES = "indicator_id,authority_code,period,value\n"
+MARKERS = ["", "n/a", "NA", "..", "-", ":", "[x]", "[c]", "n.a", "x", "c", "*", "N.A."]
+
+
+def committed(store: Store, text: str, skip_rejected: bool = False):
+    """Import one values file the way the page does (read, recognise, map, commit)."""
+    source = read_uploaded("v.csv", text.encode())
+    return commit(store, map_sources([source], store_context(store)), skip_rejected=skip_rejected)
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_an_empty_or_marker_cell_never_removes_a_stored_figure(writable_store, marker):
+    """Each marker (and an empty cell) over LCC001's stored 2021/22 figure is refused at its row, naming the
+    stored figure; the store is unchanged."""
+    stored = figures(writable_store, "LCC001").set_index(["authority_code", "period"])["value"]
+    kept = stored[("E10000018", "2021/22")]
+    assert pd.notna(kept)
+    before = writable_store.checksums()
+    with pytest.raises(ImportValidationError) as caught:
+        committed(writable_store, VALUES + f"LCC001,E10000018,2021/22,{marker}\n")
+    message = str(caught.value)
+    assert "row 2" in message and "never removes a stored figure" in message and f"{kept:g}" in message, message
+    assert writable_store.checksums() == before
+
+
+@pytest.mark.parametrize("marker", ["", "n/a", "[c]", "x", "*"])
+def test_a_marker_for_a_new_key_is_no_figure(writable_store, marker):
+    """A marker where the store holds no figure is taken as no figure (a gap), and importing it again is a repeat."""
+    text = VALUES + f"LCC001,E10000018,2024/25,{marker}\n"
+    assert committed(writable_store, text).added == 1
+    row = figures(writable_store, "LCC001").query("period == '2024/25'")
+    assert row["value"].isna().tolist() == [True]
+    again = committed(writable_store, text)
+    assert again.added == again.replaced == 0
+
+
+def test_the_other_rows_load_when_the_refused_ones_are_left_out(writable_store):
+    """With rejected rows skipped, the stored figure stays and the file's other figures load."""
+    stored = figures(writable_store, "LCC001").set_index(["authority_code", "period"])["value"]
+    result = committed(
+        writable_store, VALUES + "LCC001,E10000018,2021/22,n/a\nLCC001,E10000016,2021/22,7.5\n", skip_rejected=True
+    )
+    assert result.rejected == 1
+    after = figures(writable_store, "LCC001").set_index(["authority_code", "period"])["value"]
+    assert after[("E10000018", "2021/22")] == stored[("E10000018", "2021/22")]
+    assert after[("E10000016", "2021/22")] == 7.5
+
+
+def test_the_review_case_on_the_shipped_store_keeps_kent(shipped, tmp_path, capsys):
+    """The review's file: `n/a` for Kent's stored 3.4 is refused (status 2), and Kent's 3.4 stays."""
+    status, out = imported(shipped, tmp_path, "authority,indicator,period,value\nKent,16-17 NEET,2023-24,n/a\n", capsys)
+    assert status == 2 and "never removes a stored figure" in out and "3.4" in out, out
+    kent = figures(shipped, NEET).query("authority_code == @KENT and period == '2023-24'")
+    assert kent["value"].tolist() == [3.4]
