@@ -4,6 +4,7 @@
    (``2023/24`` is the stored ``2023-24`` of ``16-17 NEET``), even where other indicators hold ``2023/24``.
 2. An empty cell or a missing-value marker (``n/a``, ``..``, ``[c]``, ``x``) never removes a stored figure: the row
    is refused, naming the figure it would remove; a new key takes it as no figure.
+3. A figure written ``4.1%``, ``1,234`` or with a decimal comma is refused saying what to write instead.
 """
 
 from __future__ import annotations
@@ -105,9 +106,9 @@ VALUES = "indicator_id,authority_code,period,value\n"
 MARKERS = ["", "n/a", "NA", "..", "-", ":", "[x]", "[c]", "n.a", "x", "c", "*", "N.A."]
 
 
-def committed(store: Store, text: str, skip_rejected: bool = False):
+def committed(store: Store, text: str, skip_rejected: bool = False, name: str = "v.csv"):
     """Import one values file the way the page does (read, recognise, map, commit)."""
-    source = read_uploaded("v.csv", text.encode())
+    source = read_uploaded(name, text.encode())
     return commit(store, map_sources([source], store_context(store)), skip_rejected=skip_rejected)
 
 
@@ -155,3 +156,33 @@ def test_the_review_case_on_the_shipped_store_keeps_kent(shipped, tmp_path, caps
     assert status == 2 and "never removes a stored figure" in out and "3.4" in out, out
     kent = figures(shipped, NEET).query("authority_code == @KENT and period == '2023-24'")
     assert kent["value"].tolist() == [3.4]
+
+
+# -- 3. a figure written as people write it -------------------------------------------------------------------------
+
+
+def refusal(store: Store, name: str, text: str) -> str:
+    """Return the message of an import that must be refused; the store is unchanged."""
+    before = store.checksums()
+    with pytest.raises(ImportValidationError) as caught:
+        committed(store, text, name=name)
+    assert store.checksums() == before
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "advice"),
+    [
+        ("p.csv", VALUES + "LCC001,E10000018,2021/22,4.1%\n", "remove the % sign and give the percentage as a number"),
+        ("p.csv", VALUES + "LCC001,E10000018,2021/22, 12 % \n", "such as 12"),
+        ("t.csv", VALUES + 'LCC001,E10000018,2021/22,"1,234"\n', "remove the thousands separator"),
+        ("t.csv", VALUES + 'LCC001,E10000018,2021/22,"-1,234,567.5"\n', "such as -1234567.5"),
+        ("d.csv", VALUES.replace(",", ";") + "LCC001;E10000018;2021/22;4,1\n", "the decimal mark must be a point"),
+        ("d.csv", VALUES.replace(",", ";") + "LCC001;E10000018;2021/22;4,1\n", "such as 4.1"),
+        ("d.csv", VALUES.replace(",", ";") + "LCC001;E10000018;2021/22;1.234,5\n", "point, such as 1234.5"),
+    ],
+)
+def test_a_figure_with_a_sign_or_separator_is_refused_saying_what_to_write(writable_store, name, text, advice):
+    """`4.1%`, `1,234` and a semicolon file's `4,1`: the refusal says what to write instead, at the row."""
+    message = refusal(writable_store, name, text)
+    assert "'value' must be a number" in message and advice in message and "row 2" in message, message

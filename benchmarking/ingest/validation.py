@@ -8,6 +8,7 @@ here writes: ``importer.import_frames`` writes what passes.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Mapping
 
 import duckdb
@@ -82,6 +83,27 @@ def _clean_numbers(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.nd
         return numbers.to_numpy(zero_copy_only=False), empty.to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+
+
+_PERCENT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*%$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?(?:\d*|\d{1,3}(?:\.\d{3})+),\d+$")  # 4,1 or 1.234,5
+
+
+def _advice(cell: object) -> str:
+    """Return what to write instead of a cell that is not a number, when its shape says ('' when it does not): a
+    percentage without its sign, a figure without thousands separators, a decimal point for a decimal comma."""
+    text = str(cell).strip()
+    if m := _PERCENT.match(text):
+        return f": remove the % sign and give the percentage as a number, such as {m.group(1)}"
+    point = f"the decimal mark must be a point, such as {text.replace('.', '').replace(',', '.')}"
+    if _THOUSANDS.match(text):
+        plain = text.replace(",", "")
+        alone = text.count(",") == 1 and "." not in text  # '1,234' may be 1.234 written with a decimal comma
+        return f": remove the thousands separator, such as {plain}" + (
+            f" (if the comma is a decimal mark, {point})" if alone else ""
+        )
+    return f": {point}" if _DECIMAL_COMMA.match(text) else ""
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -170,7 +192,9 @@ def check(
             bad = numbers.isna() & ~empty
             if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
                 bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
-            check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
+            check.flag(
+                bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}" + _advice(cell)
+            )
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
             infinite = np.isinf(numbers)
