@@ -5,12 +5,16 @@
 2. An empty cell or a missing-value marker (``n/a``, ``..``, ``[c]``, ``x``) never removes a stored figure: the row
    is refused, naming the figure it would remove; a new key takes it as no figure.
 3. A figure written ``4.1%``, ``1,234`` or with a decimal comma is refused saying what to write instead.
+4. A workbook with a title in A1, a blank row and the header on row 3 is refused saying so: delete the rows above
+   the header (not "column 2 has no name in the header row").
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -186,3 +190,49 @@ def test_a_figure_with_a_sign_or_separator_is_refused_saying_what_to_write(writa
     """`4.1%`, `1,234` and a semicolon file's `4,1`: the refusal says what to write instead, at the row."""
     message = refusal(writable_store, name, text)
     assert "'value' must be a number" in message and advice in message and "row 2" in message, message
+
+
+# -- 4. a workbook with a title above its header ---------------------------------------------------------------------
+
+
+def workbook(rows: dict[int, list]) -> bytes:
+    """Return an XLSX workbook holding ``rows`` (sheet row -> cells from column A), written by openpyxl."""
+    book = openpyxl.Workbook()
+    for number, cells in rows.items():
+        for column, cell in enumerate(cells, start=1):
+            book.active.cell(row=number, column=column, value=cell)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER = ["indicator_id", "authority_code", "period", "value"]
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        {1: ["Table 1: figures by county"]},
+        {1: ["Table 1: figures by county"], 2: ["Source: a publisher, 2024"]},
+    ],
+)
+def test_a_title_above_the_header_is_named_with_the_header_row(writable_store, above):
+    """A title in A1 (and a note), a blank row, the header below: the refusal says the title is a title and where
+    the header seems to be, and what to do; nothing is written."""
+    header_row = max(above) + 2
+    data = workbook({**above, header_row: HEADER, header_row + 1: ["LCC001", "E10000018", "2021/22", 5]})
+    before = writable_store.checksums()
+    with pytest.raises(ImportValidationError) as caught:
+        read_uploaded("t.xlsx", data)
+    message = str(caught.value)
+    assert "has no name" not in message, message
+    assert "row 1 looks like a title" in message and f"the header seems to be on row {header_row}" in message
+    assert "delete the rows above the header" in message
+    assert writable_store.checksums() == before
+
+
+def test_a_header_with_an_unnamed_column_is_still_refused_as_such(writable_store):
+    """A header on row 1 with a blank name among full data rows is no title: its blank column is named."""
+    data = workbook({1: ["indicator_id", "", "period", "value"], 2: ["LCC001", "E10000018", "2021/22", 5]})
+    with pytest.raises(ImportValidationError, match="column 2 has no name in the header row"):
+        read_uploaded("u.xlsx", data)
