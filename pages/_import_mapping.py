@@ -88,7 +88,7 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
         f"{where.capitalize()} mapping{f' ({escape(when)}' if when else ''}. "
         f"* = needed (an authority code or name). Now: {escape(mapping.describe())}"
     )
-    if asked := [f for f in default.blank_constants() if not constants.get(f, "").strip()]:
+    if asked := [f for f in default.blank_constants() if f not in chosen and not constants.get(f, "").strip()]:
         st.warning(
             f"Give {', '.join(field_label(f) for f in asked)} for this file: a remembered mapping keeps "
             "which columns give which field, never a value given for every row (it may be another year's)."

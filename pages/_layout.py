@@ -115,7 +115,7 @@ def demo_banner(briefing: bool = False) -> None:
     """
     cat = catalogue()
     if not cat.is_demo:
-        label = cat.settings.get("dataset_label") or dataset_line(cat)
+        label = dataset_line(cat)
         sources = cat.settings.get("sources")
         if briefing:
             st.caption(f"**Data:** {escape(label)}", help=f"Sources: {escape(sources)}" if sources else None)

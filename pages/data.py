@@ -30,7 +30,7 @@ st.subheader("Dataset in use")
 loads = history[history["kind"] != "settings"] if "kind" in history else history
 if cat.settings.get("dataset_label"):
     st.markdown(
-        f"**{escape(cat.settings['dataset_label'])}**"
+        f"**{escape(cat.dataset_label)}**"
         + (f", built {loads.iloc[0]['loaded_at']:%d %b %Y %H:%M}" if len(loads) else "")
     )
 elif len(loads):

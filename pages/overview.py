@@ -7,6 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import OVERALL
+from benchmarking.service.lists import without_thin_periods
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
@@ -39,17 +40,17 @@ def _delta(now, before):
 
 
 def _trend():
-    """Return the focus authority's Overall position over time, its sparkline (None when empty) and the width
-    the sparkline is drawn for (the chart style's)."""
-    trend = trend_view(cat, bench, [OVERALL], [selection.focus])
+    """Return the focus authority's Overall position over time without the periods that rest on few indicators,
+    those periods (None when none), the sparkline (None when empty) and the width it is drawn for."""
+    trend, thin = without_thin_periods(trend_view(cat, bench, [OVERALL], [selection.focus]))
     style = charts.style_for(selection.briefing)
-    return trend, charts.sparkline(trend, selection.group_size, style) if len(trend) else None, style.width
+    return trend, thin, charts.sparkline(trend, selection.group_size, style) if len(trend) else None, style.width
 
 
 def show_trend() -> None:
     """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
     # Every period's positions: kept per benchmark, so a period change redraws the kept chart.
-    trend, chart, width = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
+    trend, thin, chart, width = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
     if len(trend):
         st.subheader(
             f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
@@ -58,6 +59,15 @@ def show_trend() -> None:
         # A still image: the first page a session opens loads no charting code (draw_still_chart).
         draw_still_chart(chart, width, f"Overall position over time (1 = best): {', '.join(positions)}")
         st.caption("Position 1 (best) at the top. " + ", ".join(escape(text) for text in positions))
+        if thin is not None:
+            periods = thin.periods
+            named = (
+                ", ".join(periods) if len(periods) <= 3 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
+            )
+            st.caption(
+                f"Left out: {escape(named)}, where Overall rests on {thin.fewest}-{thin.most_of_thin} indicators "
+                f"against up to {thin.most} in the periods shown. The Trend page shows every period."
+            )
 
 
 row = st.columns(4)

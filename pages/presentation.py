@@ -93,7 +93,7 @@ cat = catalogue()
 if cat.is_demo:
     foot = f"⚠ {dataset_line(cat).capitalize()}: invented values, not real performance figures"
 else:
-    label, sources = cat.settings.get("dataset_label") or dataset_line(cat), cat.settings.get("sources")
+    label, sources = dataset_line(cat), cat.settings.get("sources")
     foot = f"Data: {label}" + (f". Sources: {sources}" if sources else "")
 with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
     st.caption(escape(foot), help=escape(foot), width="stretch")

@@ -164,6 +164,11 @@ def charts(at: AppTest) -> list[Chart]:
     return found
 
 
+def still_charts(at: AppTest) -> list[str]:
+    """Return the HTML of every chart drawn as a still image (``pages._charts.draw_still_chart``), in page order."""
+    return [element.proto.body for element in at.get("html") if 'class="still-chart"' in element.proto.body]
+
+
 def chart_titled(at: AppTest, words: str) -> Chart:
     """Return the one chart whose title contains ``words``."""
     matches = [chart for chart in charts(at) if words in chart.title]

@@ -276,3 +276,33 @@ def test_rendered_slide_and_page_are_saved_as_images(demo_briefing, tmp_path):
     for name in ("briefing-slide-3.png", "briefing-report-page-4.png"):
         image = out / name
         assert image.exists() and image.stat().st_size > 10_000  # a real picture, not a blank page
+
+
+def test_money_in_the_narrative_says_the_year_it_is_for():
+    """Core spending power and spend per head are stated with the year their figures are for, which may be years
+    before the period (the latest published): '(£587 in 2020-21)', not '(£587)' beside a 2022/23 position."""
+    from dataclasses import replace
+
+    base = Overview(
+        focus="E1",
+        focus_name="Testshire",
+        period="2022/23",
+        previous_period=None,
+        group_label="Test group",
+        group_size=10,
+        overall=Standing(position=3, n=10, previous=None),
+        core=Standing(None, None, None),
+        spend=ContextRank(10, 10, 1038.0, "2022-23"),
+        funding=ContextRank(10, 10, 587.0, "2020-21"),
+        deprivation=ContextRank(None, None, None, None),
+        quartile_counts={},
+        directions=Directions(improved=0, worsened=0, no_real_change=0, not_comparable=0),
+        quadrant="high performing, low spending",
+        currency=DataCurrency("2022/23", "Overall", 0, 0, {}, 0, 0, 0),
+        theme_positions=pd.DataFrame(columns=["theme", "position", "n_positioned", "average_rank"]),
+    )
+    text = " ".join(overview_sentences(base))
+    assert "core spending power per head in the group (£587 in 2020-21)" in text
+    assert "net revenue expenditure per head (£1,038 in 2022-23, " in text
+    unknown = " ".join(overview_sentences(replace(base, funding=ContextRank(10, 10, 587.0, None))))
+    assert "(£587)" in unknown

@@ -257,3 +257,38 @@ def test_real_files_say_public_county_data(real_pack):
     assert props.comments.startswith("Public data for the English county areas. Dataset: ")
     assert props.author == meta.author == briefing.council == "Leicestershire County Council"
     assert props.title == meta.title == briefing.title
+
+
+def test_a_long_dataset_label_still_makes_slides(demo_pack):
+    """A store whose dataset label has grown long (every import adds its file names) still makes a PPTX: each
+    document property is cut to python-pptx's 255 characters (the whole label is in the slides' notes and sources)."""
+    import dataclasses
+
+    from pptx import Presentation
+
+    from benchmarking.briefing.pptx import to_pptx
+
+    briefing, _, _ = demo_pack
+    long = dataclasses.replace(briefing, dataset_label="imported: " + ", ".join(f"file {n}.csv" for n in range(200)))
+    props = Presentation(io.BytesIO(to_pptx(long, [None] * len(long.slides)))).core_properties
+    assert props.comments.startswith(briefing.data_description) and len(props.comments) <= 255
+    assert all(len(text or "") <= 255 for text in (props.title, props.subject, props.author, props.keywords))
+
+
+def test_a_unitarys_briefing_names_its_council_once(shipped_store_path):
+    """The title names the focus council as it is called: 'Buckinghamshire Council' (a unitary whose area name
+    already says Council) is not made 'Buckinghamshire Council County Council'; a county council keeps 'County
+    Council' and another unitary gets 'Council'."""
+    from benchmarking.briefing.pack import briefing_setting
+
+    catalogue = load_catalogue(Store(shipped_store_path))
+    names = dict(zip(catalogue.authorities["code"], catalogue.authorities["name"], strict=True))
+    unitaries = [c for c, n in names.items() if c.startswith("E06") and not n.endswith("Council")]
+    for code, expected in [
+        ("E06000060", names["E06000060"]),
+        (FOCUS, f"{names[FOCUS]} County Council"),
+        (unitaries[0], f"{names[unitaries[0]]} Council"),
+    ]:
+        bench = compute(catalogue, comparator_group(catalogue, "all", code))
+        assert briefing_setting(catalogue, bench, PERIOD, code).council == expected
+    assert names["E06000060"].endswith("Council") and not names[FOCUS].endswith("Council")

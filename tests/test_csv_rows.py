@@ -85,6 +85,32 @@ def test_a_line_of_spaces_or_tabs_alone_is_a_blank_row(writable_store, kind):
     assert preview.rows == 2 and not [issue for issue in preview.issues if "required but empty" in issue.message]
 
 
+@pytest.mark.parametrize("kind", list(FILES))
+def test_a_line_of_spaces_or_tabs_alone_is_a_blank_row_in_a_one_column_file_too(tmp_path, kind):
+    """One column (review r4): a line of spaces or tabs is no cell of spaces but the blank row it is in a file of
+    more columns, left out and counted, so the rows after it keep their spreadsheet rows."""
+    path = tmp_path / "codes.csv"
+    path.write_bytes(encoded(["   ", "code", "E10000018", "   ", "\t", "E10000016", " \t "], **FILES[kind]))
+    read = read_file(path, encoded=True)
+    assert read["code"].astype(str).tolist() == ["E10000018", "E10000016"]
+    assert read["_file_row"].tolist() == [3, 6]
+
+
+@pytest.mark.parametrize("kind", list(FILES))
+def test_a_header_cell_over_two_lines_is_one_name(tmp_path, kind):
+    """Review r4: a quoted header cell holding a line break (``"value\n(per head)"``) is one column, named with the
+    break as a space, and the rows below it are read, not refused as rows of the wrong width; the header is one
+    spreadsheet row, so the short row on the fifth line is row 4."""
+    path = tmp_path / "v.csv"
+    header = 'indicator_id,authority_code,period,"value' + FILES[kind].get("line_end", "\n") + '(per head)"'
+    path.write_bytes(encoded(["", header, GOOD[0], GOOD[1]], **FILES[kind]))
+    read = read_file(path, keep_case=True, encoded=True)
+    assert list(read.columns)[:4] == ["indicator_id", "authority_code", "period", "value (per head)"]
+    assert read["value (per head)"].tolist() == ["1.5", "2.5"] and read["_file_row"].tolist() == [3, 4]
+    path.write_bytes(encoded([header, GOOD[0], GOOD[1], SHORT], **FILES[kind]))
+    assert [row for row, _ in refusals("v.csv", path.read_bytes())] == [4]
+
+
 def test_the_read_block_by_block_leaves_out_and_refuses_the_same_rows(tmp_path):
     """The read that tells the page its progress gives the same rows and row numbers, and the same refusals."""
     path = tmp_path / "v.csv"

@@ -237,6 +237,22 @@ def test_the_page_asks_again_for_the_period_a_remembered_mapping_was_given(writa
     assert not at.exception
 
 
+def test_the_page_no_longer_asks_for_a_value_once_a_column_gives_the_field(writable_store, monkeypatch, tmp_path):
+    """Review r4, the page beside ``--map``: a remembered mapping gave the indicator one value for every row; once the
+    user picks the column that holds it, the page stops asking for that value."""
+    from test_page_import import open_import_page, upload, widget
+
+    ons = tmp_path / "ons.csv"
+    ons.write_text("code,name,year,value\nE10000018,Leicestershire,2021/22,1\n", encoding="utf-8")
+    assert main(cli(writable_store, str(ons), "--set", "indicator_id=LCC078")) == 0
+    data = b"code,name,year,value\nNEW001,Leicestershire,2021/22,1\n"  # new ids: the codes tell nothing
+    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("ids.csv", data))
+    assert any("Give Indicator (id or name) for this file" in warning.value for warning in at.warning)
+    at = widget(at, "map:ids.csv:indicator_value:long:indicator_id").set_value("code").run()
+    assert not any("Give Indicator (id or name)" in warning.value for warning in at.warning)
+    assert not at.exception
+
+
 # -- defect 6 and item 7: what a spreadsheet or a Parquet file may hold --------------------------
 
 

@@ -9,6 +9,7 @@ and each refusal names the file's column that made the row what it is.
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -115,6 +116,30 @@ def test_import_source_never_replaces_a_stored_final_figure_with_a_provisional_o
     assert stored(housing_store, INDICATOR_ID, "E10000018", "2024-25") == (3200.0, "final")
 
 
+def test_import_source_skip_rejected_leaves_out_the_refused_rows_and_loads_the_rest(housing_store, capsys):
+    """``import-source --skip-rejected`` means what ``import --skip-rejected`` means: the three provisional rows over
+    final figures are left out and counted, the rest is loaded as a new import, and the final figure stays."""
+    db = ["--db", str(housing_store.path)]
+    loads = len(housing_store.datasets())
+    capsys.readouterr()
+    assert main([*db, "import-source", ADAPTER.name, "--source", str(FIXTURE), "--skip-rejected"]) == 0
+    assert "3 rejected rows left out" in capsys.readouterr().out
+    assert len(housing_store.datasets()) == loads + 1
+    assert stored(housing_store, INDICATOR_ID, "E10000018", "2024-25") == (3200.0, "final")
+
+
+def test_import_source_words_skip_rejected_as_import_does():
+    """The option's help is the ``import`` command's, word for word."""
+    from benchmarking.cli.main import build_parser
+
+    def help_of(command: str) -> str:
+        commands = next(a for a in build_parser(command)._actions if isinstance(a, argparse._SubParsersAction))
+        option = next(a for a in commands.choices[command]._actions if "--skip-rejected" in a.option_strings)
+        return option.help
+
+    assert help_of("import-source") == help_of("import")
+
+
 def test_an_adapters_items_are_refused_in_the_preview_and_the_commit(housing_store):
     """The adapter's items into ``preview_import`` and ``commit``: 2024-25's final figures are stored, so its three
     provisional ones are refused; with skip_rejected every other row is written and the final figure kept."""
@@ -185,6 +210,44 @@ def test_the_command_line_lists_the_contradiction_and_skips_just_its_row(writabl
     assert "1 rejected rows left out" in capsys.readouterr().out
     assert stored(writable_store, "LCC078", "E10000018", "2021/22") == kept
     assert stored(writable_store, "LCC078", "E10000016", "2021/22") == (6.0, "final")
+
+
+# -- review r4: a provisional marker on a table that keeps no status -----------------------------------------------
+
+NO_STATUS_FILES = {
+    "spend": ("authority_code,period,service,net_expenditure_per_head", "E10000018,{label},total,1234"),
+    "funding": ("authority_code,period,core_spending_power_per_head", "E10000018,{label},900"),
+    "dashboard_extra": ("indicator_id,period,target,commentary", "LCC078,{label},5,on track"),
+}
+"""A file of each table whose rows keep no status, as header and a row whose period is ``{label}``."""
+
+
+@pytest.mark.parametrize("table", list(NO_STATUS_FILES))
+def test_a_provisional_marker_on_a_table_that_keeps_no_status_is_refused_at_its_row(writable_store, table):
+    """``2022/23 (P)`` in spend, funding or dashboard_extra would be stored as if final: refused at its row and the
+    period's column, saying what the marker means, that the table keeps no status and what to do."""
+    header, row = NO_STATUS_FILES[table]
+    preview = previewed(writable_store, f"{header}\n{row.format(label='2022/23 (P)')}\n")
+    [issue] = preview.issues
+    assert (issue.row, issue.column) == (2, "period")
+    for words in ("'2022/23 (P)'", "provisional", f"table {table} keeps no status", "drop the marker"):
+        assert words in issue.message
+    assert preview.rejected == 1
+
+
+@pytest.mark.parametrize("table", list(NO_STATUS_FILES))
+@pytest.mark.parametrize("label", ["2022/23 (R)", "2022/23 (Final)"])
+def test_a_final_or_revised_marker_on_a_table_that_keeps_no_status_is_no_part_of_the_period(
+    writable_store, table, label
+):
+    """Revised and final figures are the figures such a table keeps: the marker is dropped, never a period of its
+    own."""
+    header, row = NO_STATUS_FILES[table]
+    preview = previewed(writable_store, f"{header}\n{row.format(label=label)}\n")
+    assert preview.issues == []
+    commit(writable_store, [preview.items[0]], preview=preview)
+    assert "2022/23" in set(writable_store.periods()["label"])
+    assert label not in set(writable_store.periods()["label"])
 
 
 # -- bug 3: the refusal names the column that made the row provisional ----------------------------------------------

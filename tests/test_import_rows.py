@@ -196,6 +196,16 @@ def test_a_workbook_with_blank_rows_above_its_header_is_read_from_the_header(wri
     assert rows_with(preview, "got 'abc'") == [6] and not rows_with(preview, "required but empty")
 
 
+def test_a_workbook_row_of_spaces_alone_is_a_blank_row(writable_store):
+    """Review r4: a sheet row whose cells hold spaces or tabs alone (above the header too) is a blank row, as a line of
+    them is in a CSV: counted, never a data row (no 'required but empty'), the bad number on sheet row 6 named."""
+    blank = " ,\t,  , "
+    source = read_uploaded("v.xlsx", workbook({1: blank, 2: HEADER, 3: GOOD[0], 4: blank, 5: "   ", 6: BAD_NUMBER}))
+    assert list(source.frame.columns)[:4] == HEADER.split(",") and len(source.frame) == 2
+    preview = preview_import(writable_store, map_sources([source], store_context(writable_store)))
+    assert rows_with(preview, "got 'abc'") == [6] and not rows_with(preview, "required but empty")
+
+
 def test_a_tidy_catalogue_file_names_its_rows_after_blank_lines(writable_store, tmp_path):
     """``import_file`` (the command line's steps, a catalogue file): the implausible population's line is named."""
     path = tmp_path / "a.csv"

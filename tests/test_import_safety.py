@@ -240,7 +240,24 @@ def test_undo_refuses_the_dataset_the_store_was_built_with(writable_store, capsy
     before = writable_store.checksums()
     code, _, err = run(capsys, "--db", writable_store.path, "undo")
     assert code == 2 and "is the demo dataset, not an import" in err
+    assert "python -m benchmarking --db FILE demo" in err
     assert writable_store.checksums() == before
+
+
+def test_undo_on_the_public_store_never_advises_the_demo(shipped_store_path, tmp_path, capsys):
+    """On the store built from the public extract, `undo` with no import left names the public rebuild
+    (load-extract), never the demo command, which would put invented figures where the real ones were."""
+    import shutil
+
+    from benchmarking.store import Store
+
+    path = tmp_path / "public.duckdb"
+    shutil.copy(shipped_store_path, path)
+    before = Store(path).checksums()
+    code, _, err = run(capsys, "--db", path, "undo")
+    assert code == 2 and "is the public dataset, not an import" in err
+    assert "load-extract --out FILE" in err and "demo" not in err
+    assert Store(path).checksums() == before
 
 
 # -- store-side failures as clear errors ------------------------------------------------------

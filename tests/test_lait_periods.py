@@ -43,8 +43,8 @@ NO_LOOKUPS = CodeLookups({"gss": frozenset(), "dfe": frozenset(), "ecode": froze
         ("2024 (Rev)", "Financial Year", ("2023-24", "revised", None)),
         ("2023-24 (OT)", "Financial Year", ("2023-24", "final", None)),
         ("2000", "Financial Year", ("1999-00", "final", None)),
-        # a span of financial years, first to last year
-        ("2013/14-15/16", "Financial Year", ("2013-16", "final", None)),
+        # a span of financial years, named by its first and last financial years (not 2013-16, calendar years)
+        ("2013/14-15/16", "Financial Year", ("2013/14-2015/16", "final", None)),
         # academic: DfE's 2022/23, also for a measure that writes 2022-23
         ("2023", "Academic Year", ("2022/23", "final", None)),
         ("2025 (prov)", "Academic Year", ("2024/25", "provisional", None)),
@@ -135,7 +135,7 @@ def test_fixture_academic_years_and_counts_at_a_date(fixture_load):
     assert _value(fixture_load, "SepRate", CUMBERLAND, "Sep 2023") == (14.0, "final")
     assert _value(fixture_load, "CalRate", CUMBRIA, "2022") == (11.1, "final")
     assert _value(fixture_load, "CalRate", CUMBERLAND, "2023") == (10.9, "final")
-    assert _value(fixture_load, "SpanRate", CUMBRIA, "2020-23") == (48.2, "final")
+    assert _value(fixture_load, "SpanRate", CUMBRIA, "2020/21-2022/23") == (48.2, "final")
 
 
 def test_fixture_rows_skipped_are_counted_with_their_reason(fixture_load):
@@ -247,7 +247,7 @@ def test_every_period_follows_its_measures_year_type(real):
     dictionary_types = raw.drop_duplicates("Short Desc").set_index("Short Desc")["year_type"]
     values = loaded.items[1][1]
     patterns = {
-        "Financial Year": r"\d{4}-\d{2}",
+        "Financial Year": r"\d{4}-\d{2}|\d{4}/\d{2}-\d{4}/\d{2}",  # a year, or a span of them (2013/14-2015/16)
         "Academic Year": r"\d{4}/\d{2}",
         "Calendar Year": r"\d{4}(-\d{2})?",
         "Annual": r"Mar \d{4}",

@@ -179,6 +179,8 @@ CODES_AND_NAMES = [
     ("code,name,region,population\nE10000018,Leicestershire,East Midlands,712000\n", "authority"),
     # codes the store holds as authorities, of no ONS shape
     ("code,name\nSCO01,Fife\n", "authority"),
+    # half the codes ONS codes, the others mistyped ones (a digit missing or extra): authorities (review r4)
+    ("code,name\nE10000018,Leicestershire\nE1000001,Oops\n", "authority"),
     # indicator ids the store holds (any case), even with a new one among them
     ("code,name\nLCC078,Admissions\ndemo006,Quality of life\n", "indicator"),
     ("Code,Name\nLCC078,Admissions\nDEMO006,Quality of life\nNEW001,New\n", "indicator"),
@@ -210,6 +212,24 @@ def test_a_file_of_codes_and_names_is_the_catalogue_its_codes_look_like(text, ta
         assert (mapping.table, mapping.undecided) == (table, ())
         key = "code" if table == "authority" else "id"
         assert mapping.columns[key] == data.columns[0] and mapping.columns["name"] == data.columns[1]
+
+
+def test_a_mistyped_ons_code_in_an_authority_list_is_refused_at_its_row(writable_store):
+    """Recognition follows most of the codes; the odd cell, an ONS code with a digit missing or extra, is refused at
+    its row and column naming its digits (it would be a new authority), and a code in another case with a space after
+    it is the stored code (review r4)."""
+    from benchmarking.ingest.preview import map_sources, preview_import, read_uploaded
+
+    rows = ["E10000018,Leicestershire", "e10000016 ,Kent", "E1000001,Oops", "E10000019,Lincolnshire"]
+    data = "code,name,kind\n" + "".join(f"{row},county council\n" for row in rows)
+    source = read_uploaded("a.csv", data.encode())
+    mapped = map_sources([source], store_context(writable_store))
+    assert mapped[0].table == "authority"
+    preview = preview_import(writable_store, mapped)
+    [issue] = preview.issues
+    assert (issue.row, issue.column) == (4, "code")
+    assert "'E1000001'" in issue.message and "7 digits" in issue.message and "8" in issue.message
+    assert preview.rejected == 1
 
 
 def test_a_named_table_settles_a_file_of_codes_and_names():
@@ -261,6 +281,9 @@ CODES_OF_VALUES = [
     ("Code,Name,Year,Value\ne10000016,Kent,2021/22,1\n", "Code"),
     ("code,name,2021/22,2022/23\nE10000018,Leicestershire,1,2\n", "code"),
     ("code,year,value\nE10000018,2021/22,1\nSCO01,2021/22,2\n", "code"),
+    # one mistyped authority code (a digit missing or extra) tells no other kind: still authorities (review r4)
+    ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\nE1000001,Oops,2021/22,2\n", "code"),
+    ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\ne100000016,Oops,2021/22,2\n", "code"),
     # held indicator ids keep today's mapping, among ONS codes too (codes of both kinds tell nothing)
     ("code,name,year,value\nLCC078,Admissions,2021/22,1\n", None),
     ("code,name,year,value\nE10000018,Leicestershire,2021/22,1\nLCC078,Admissions,2021/22,2\n", None),
@@ -306,6 +329,56 @@ def test_the_codes_overrule_a_values_mapping_that_took_the_indicator_from_author
     ons = frame("code,name,year,value\nE10000018,Leicestershire,2021/22,1\n")
     codes, origin = choose_mapping(columns, context, frame=ons)
     assert (codes.columns["authority_code"], origin) == ("code", "recognised")
+
+
+def test_the_codes_overrule_a_values_mapping_that_took_the_authority_from_indicator_ids():
+    """The reverse (review r4): a mapping remembered with authority_code <- code (a file of ONS codes, the indicator
+    given for every row); a file of held indicator ids under the same header takes its indicator from them, and a file
+    whose codes tell nothing, or are authorities' again, keeps the remembered mapping."""
+    from benchmarking.ingest.remembered import remembered_json
+
+    columns = ["code", "name", "year", "value"]
+    remembered = ColumnMapping(
+        "indicator_value", LONG, {"authority_code": "code", "period": "year", "value": "value"}, {"indicator_id": "X"}
+    )
+    context = StoreContext(AUTHORITIES, INDICATORS, {mapping_key(columns): remembered_json(remembered)})
+    ids, origin = choose_mapping(columns, context, frame=frame("code,name,year,value\nLCC078,Kent,2021/22,1\n"))
+    assert (ids.columns["indicator_id"], origin) == ("code", "recognised")
+    assert "authority_code" not in ids.columns
+    for text in ("E10000018,Leicestershire", "X1,Somewhere"):
+        kept, origin = choose_mapping(columns, context, frame=frame(f"code,name,year,value\n{text},2021/22,1\n"))
+        assert (kept.columns["authority_code"], origin[:10]) == ("code", "remembered")
+
+
+def test_a_column_given_with_map_wins_over_a_remembered_field_that_asks_for_a_value():
+    """``--map indicator_id=code`` over a remembered mapping that gave indicator_id one value for every row: the
+    column is taken and the value is no longer asked for (review r4)."""
+    remembered = ColumnMapping(
+        "indicator_value", LONG, {"authority_code": "code", "period": "year", "value": "value"}, {"indicator_id": ""}
+    )
+    columns = ["code", "name", "year", "value"]
+    mapping = adjust(remembered, columns, columns={"indicator_id": "code", AUTHORITY_NAME: "name"})
+    assert mapping.blank_constants() == [] and "indicator_id" not in mapping.constants
+    assert dict(mapping.columns) == {"period": "year", "value": "value", "indicator_id": "code", AUTHORITY_NAME: "name"}
+
+
+def test_the_command_line_map_wins_over_a_remembered_mapping(writable_store, tmp_path, capsys):
+    """A file of ONS codes imported with ``--set indicator_id=LCC078`` remembers authority_code <- code; the next file
+    of that header whose codes tell nothing (new indicator ids) is mapped as ``--map`` says, not asked for the
+    indicator's one value."""
+    from benchmarking.cli.main import main
+
+    db = ["--db", str(writable_store.path), "import"]
+    ons = tmp_path / "ons.csv"
+    ons.write_text("code,name,year,value\nE10000018,Leicestershire,2021/22,1\n", encoding="utf-8")
+    assert main([*db, str(ons), "--set", "indicator_id=LCC078"]) == 0
+    ids = tmp_path / "ids.csv"
+    ids.write_text("code,name,year,value\nNEW001,Leicestershire,2021/22,1\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main([*db, str(ids), "--dry-run", "--map", "indicator_id=code", "--map", "authority_name=name"]) == 0
+    shown = capsys.readouterr().out
+    assert "remembered" in shown and "indicator_id <- 'code'" in shown and "authority_name <- 'name'" in shown
+    assert "authority_code <- 'code'" not in shown
 
 
 def test_the_command_line_asks_for_the_indicator_of_a_values_file_of_authorities_codes(

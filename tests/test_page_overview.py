@@ -9,12 +9,14 @@ from apptest_helpers import (
     briefing_toggles,
     choose,
     direct_overall_position,
+    engine,
     metrics,
     open_page,
     overview_figures,
     position_words,
     shows_demo_banner,
     sidebar_box,
+    still_charts,
 )
 
 from benchmarking.text.formatting import rank_card_text
@@ -189,7 +191,7 @@ def test_the_position_over_time_is_a_still_chart_of_the_engine_positions(demo_st
     at = open_page(demo_store_path, monkeypatch, "overview")
     assert not at.exception
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
-    stills = [element.proto.body for element in at.get("html") if 'class="still-chart"' in element.proto.body]
+    stills = still_charts(at)
     assert len(stills) == 1
     source = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', stills[0]).group(1)
     svg = base64.b64decode(source).decode("utf-8")
@@ -200,3 +202,26 @@ def test_the_position_over_time_is_a_still_chart_of_the_engine_positions(demo_st
     assert dict(periods)[LATEST] == str(overview_figures(demo_store_path, LATEST).overall.position)
     # The axis names the first and last periods; the picture is SVG with its labels as text.
     assert svg.startswith("<svg") and f">{periods[0][0]}<" in svg and f">{periods[-1][0]}<" in svg
+
+
+def test_the_position_over_time_leaves_out_periods_that_rest_on_few_indicators(shipped_store_path, monkeypatch):
+    """On the real store early periods rest on a handful of indicators (publishers start at different times):
+    the Overview's line leaves them out, says which and on how few they rest, and keeps every other period."""
+    import html
+    import re
+
+    from benchmarking.method.positions import OVERALL
+    from benchmarking.service.lists import thin_periods
+    from benchmarking.service.views import trend_view
+
+    at = open_page(shipped_store_path, monkeypatch, "overview")
+    assert not at.exception
+    code = sidebar_box(at, "focus").value  # the box holds codes, shown as names
+    cat, bench = engine(str(shipped_store_path), "all", code)
+    every = trend_view(cat, bench, [OVERALL], [code])
+    [thin] = thin_periods(every)
+    alt = html.unescape(re.search(r'alt="([^"]*)"', still_charts(at)[0]).group(1))
+    shown = re.findall(r"(\d{4}/\d{2}): \d+", alt)
+    assert shown == [p for p, v in zip(every["period"], every["position"]) if v == v and p not in thin.periods]
+    note = next(c.value for c in at.caption if c.value.startswith("Left out:"))
+    assert f"rests on {thin.fewest}-{thin.most_of_thin} indicators against up to {thin.most}" in note

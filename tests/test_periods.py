@@ -104,11 +104,29 @@ def test_a_marker_that_names_no_status_makes_the_label_unreadable():
 
 
 @pytest.mark.parametrize(
-    "label, expected", [("2013/14-15/16", "2013-16"), ("1998/99-00/01", None), ("2013-16", None), ("2021/22", None)]
+    "label, expected",
+    [
+        ("2013/14-15/16", "2013/14-2015/16"),
+        ("2013/14-2015/16", "2013/14-2015/16"),
+        ("1998/99-00/01", "1998/99-2000/01"),
+        ("2015/16-13/14", None),
+        ("2013/15-15/16", None),
+        ("2013-16", None),
+        ("2021/22", None),
+    ],
 )
-def test_pooled_years_label_writes_first_to_last_year(label, expected):
-    """A span of financial years written year by year becomes first-last year."""
+def test_pooled_years_label_names_the_first_and_last_financial_years(label, expected):
+    """A span of financial years is labelled with the first and the last financial year it pools (review r4: it was
+    ``2013-16``, which reads as the calendar years January 2013 to December 2016)."""
     assert pooled_years_label(label) == expected
+
+
+@pytest.mark.parametrize("label", ["2013/14-2015/16", "2013/14-15/16"])
+def test_a_span_of_financial_years_runs_from_april_to_march(label):
+    """Three financial years pooled: 1 April 2013 to 31 March 2016, the three years' days and no others."""
+    assert period_span(label) == (dt.date(2013, 4, 1), dt.date(2016, 3, 31))
+    assert financial_years_of(label) == ["2013/14", "2014/15", "2015/16"]
+    assert period_span(pooled_years_label(label)) == period_span(label)
 
 
 def test_tolerant_span_midpoint_and_end():

@@ -32,9 +32,8 @@ Reads the files of ``dfe_lait/`` as published by the Department for Education (s
   year to 30 September, and the September Guarantee) ``Sep 2023``. A status marker
   becomes the value's status: ``(Rev)`` revised, ``(Final)`` and ``(OT)`` (outturn)
   final, ``(prov)`` provisional. Pooled financial years ``2013/14-15/16`` become
-  ``2013-16`` (as the LGBF writes them; read as January 2013 to December 2016, its
-  midpoint is in the true one's financial year). Rows labelled ``0``, or of a measure
-  whose year type is none of these, are skipped with the reason.
+  ``2013/14-2015/16`` (``periods.pooled_years_label``: 1 April 2013 to 31 March 2016).
+  Rows labelled ``0``, or of a measure whose year type is none of these, are skipped with the reason.
 
 ``statistical_neighbour_items`` turns the DfE statistical neighbour models (April 2021 and
 May 2025) into ``comparator_group`` rows (``dfe-sn-2021``, ``dfe-sn-2025``): each county
@@ -108,7 +107,7 @@ def normalise_period(label: str, year_type: str) -> tuple[str | None, str, str |
     """Return (period label, status, reason) for a LAIT ``Years`` label of a measure with ``year_type``.
 
     ``('2022-23', 'revised', None)`` for ``2023 (Rev)`` of a financial-year measure;
-    ``('2022/23', 'final', None)`` for ``2023`` of an academic-year one; ``('2013-16',
+    ``('2022/23', 'final', None)`` for ``2023`` of an academic-year one; ``('2013/14-2015/16',
     'final', None)`` for ``2013/14-15/16``; ``(None, 'final', reason)`` for a label that
     names no period or a year type LAIT does not use. The marker and span rules are
     ``periods``'; ``YEAR_TYPES`` says what a bare year means.

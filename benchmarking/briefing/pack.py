@@ -120,6 +120,15 @@ def describe_data(catalogue: Catalogue) -> str:
     return f"Data loaded into the county benchmarking dashboard: {shorten(catalogue.dataset_label, CELL_LIMIT)}"
 
 
+def _council_of(name: str, code: str) -> str:
+    """Return the council's name for a title, from its area's name: as it is when it already names a council
+    ('Buckinghamshire Council'), else '<name> County Council' for a county council (ONS code E10) and
+    '<name> Council' for any other authority (a unitary: its own name varies, 'Council' is never wrong)."""
+    if name.lower().endswith("council"):
+        return name
+    return f"{name} County Council" if code.upper().startswith("E10") else f"{name} Council"
+
+
 def _dataset_label(catalogue: Catalogue) -> tuple[str, str]:
     settings = catalogue.settings
     if catalogue.is_demo:
@@ -193,7 +202,7 @@ def briefing_setting(
     """Return what every slide of the briefing shares (``figures``: the Overview's, when already computed)."""
     figures = figures or overview(catalogue, bench, period, focus)
     name = shorten(figures.focus_name)  # names are shortened for display; tables keep them whole
-    council = shorten(council or catalogue.settings.get("council_name") or f"{name} County Council")
+    council = shorten(council or catalogue.settings.get("council_name") or _council_of(name, focus))
     label, sources = _dataset_label(catalogue)
     label, sources = shorten(label, CELL_LIMIT), shorten(sources, 4 * CELL_LIMIT)
     return BriefingSetting(

@@ -265,7 +265,8 @@ def _describe(deck, briefing: Briefing) -> None:
     props.subject = shorten(briefing.data_description, 250)
     props.author = props.last_modified_by = shorten(briefing.document_author, 250)
     props.keywords = "county benchmarking; " + ("demo data" if briefing.is_demo else "public data")
-    props.comments = shorten(f"{briefing.data_description}. Dataset: {briefing.dataset_label}", 1000)
+    # python-pptx refuses a core property over 255 characters; a store's dataset label grows with its imports
+    props.comments = shorten(f"{briefing.data_description}. Dataset: {briefing.dataset_label}", 250)
     props.category = "Benchmarking briefing"
     props.revision = 1
 

@@ -172,29 +172,24 @@ def _per_table(counts: dict[str, dict[str, int]]) -> str:
 
 
 def _cmd_import_source(args: argparse.Namespace) -> int:
-    from benchmarking.ingest.importer import import_frames
-    from benchmarking.ingest.preview import preview_import
-    from benchmarking.service.data_admin import source_items, source_named
+    from benchmarking.service.data_admin import commit_source, preview_source, source_named
 
     source = source_named(args.name)
     store = _store(args)
-    items = source_items(store, source, args.source, args.add_authorities)
-    say(f"{source.title}: {len(items)} item(s) from {source.locate(args.source)}")
-    preview = preview_import(store, items)
+    checked = preview_source(store, source, args.source, args.add_authorities)
+    say(f"{source.title}: {len(checked.items)} item(s) from {source.locate(args.source)}")
+    preview = checked.preview
     _print_preview(preview)
     if args.dry_run:
         say("Dry run: nothing was written.")
         return 0
-    result = import_frames(
-        store,
-        items,
-        dataset_name=source.record_name,
-        source=source.provenance,
-        file_hashes=source.file_hashes(args.source),
-    )
+    if preview.blocking or (preview.rejected and not args.skip_rejected):
+        raise ImportValidationError(preview.issues)
+    result = commit_source(store, source, checked, args.skip_rejected, loaded_by=None, source_text=None)
+    left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     say(
         f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
-        f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)})"
+        f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)}){left_out}"
     )
     return 0
 
@@ -315,11 +310,7 @@ def _add_import_arguments(imp: argparse.ArgumentParser) -> None:
         help="one value for every row, e.g. --set indicator_id=LCC001 or --set edition='IMD 2019'",
     )
     imp.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
-    imp.add_argument(
-        "--skip-rejected",
-        action="store_true",
-        help="leave out rows that fail a check and import the rest (default: refuse the import)",
-    )
+    _add_skip_rejected(imp)
     imp.add_argument(
         "--create", action="store_true", help="start a new store at --db when none is there (default: refuse)"
     )
@@ -350,7 +341,17 @@ def _add_import_source(commands) -> None:
         help="imd: add the authorities the store lacks (default: leave their rows out)",
     )
     src.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
+    _add_skip_rejected(src)
     src.set_defaults(run=_cmd_import_source)
+
+
+def _add_skip_rejected(command: argparse.ArgumentParser) -> None:
+    """Add ``--skip-rejected``, worded once for ``import`` and ``import-source``."""
+    command.add_argument(
+        "--skip-rejected",
+        action="store_true",
+        help="leave out rows that fail a check and import the rest (default: refuse the import)",
+    )
 
 
 _PUBLIC_COMMANDS = {name: COMMAND_HELP[name] for name in PUBLIC_COMMANDS}

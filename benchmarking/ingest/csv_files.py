@@ -3,8 +3,9 @@ and the rows pyarrow cannot split as the header is named at their rows.
 
 Rows are numbered as a spreadsheet shows the file (``reading``): pyarrow counts records, so a quoted cell over
 two lines is one row, and blank lines (above the header too) are counted. A line of spaces or tabs alone is the
-blank row it looks like: left out, counted. A row with more or fewer cells than the header is refused at its row.
-The usual file has neither and pays nothing for them: pyarrow calls ``_RowsApart`` only for a row it cannot split.
+blank row it looks like (in a file of one column too): left out, counted. A row with more or fewer cells than the
+header is refused at its row. The usual file has neither and pays nothing for them: pyarrow calls ``_RowsApart``
+only for a row it cannot split.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,10 +25,12 @@ import pyarrow.csv as pacsv
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.limits import single_issue
 
+_HEADER_LINES = 10
+"""The most lines a header's names are read over (a quoted name holding line breaks)."""
 WRONG_ROWS_SHOWN = 10
 """Rows with more or fewer cells than the header that are named before the reading stops."""
-_BLANK = " \t\r\n"
-"""What a blank line holds (a line of these alone is a blank row)."""
+BLANK = " \t\r\n"
+"""What a blank line or cell holds (a line of these alone is a blank row, and a sheet row of such cells)."""
 
 
 def read_csv(
@@ -45,7 +49,7 @@ def read_csv(
     if b"\r" in head and b"\n" not in head:  # lines ending in CR alone (old Mac files): read them as lines
         source = path.read_bytes().replace(b"\r", b"\n")
         head, text = head.replace(b"\r", b"\n"), text.replace("\r", "\n")
-    above, header_text = _header_line(source)
+    above, header_text, header_lines = _header_line(source)
     if header_text is None:
         raise single_issue(
             path.name,
@@ -53,19 +57,40 @@ def read_csv(
         )
     sep = max((",", ";", "\t"), key=lambda mark: (header_text.count(mark), mark == ","))
     header = next(csv.reader([header_text], delimiter=sep), [])
-    if len(head) == path.stat().st_size and not text.strip(_BLANK).count("\n"):
+    if len(head) == path.stat().st_size and not text.strip(BLANK).count("\n"):
         return pd.DataFrame([], columns=header, dtype=str), above + 2, []  # a header and no rows (names as written)
     names = [f"column_{i}" for i in range(len(header))]
-    few = _few_distinct(head, sep, names, above + 1) if encoded else set()
-    options = _csv_options(sep, names, few=few, skip_rows=above + 1)
+    few = _few_distinct(head, sep, names, above + header_lines) if encoded else set()
+    options = _csv_options(sep, names, few=few, skip_rows=above + header_lines)
     if progress is not None and header and source is path:
-        frame, left_out = _read_rows(path.name, sep, lambda o: _read_csv_in_blocks(path, o, progress), options)
+        frame, left_out = _read_rows(
+            path.name, sep, lambda o: _read_csv_in_blocks(path, o, progress), options, header_lines - 1
+        )
     else:
         frame, left_out = _read_rows(
-            path.name, sep, lambda o: pacsv.read_csv(_opened(source), **o).to_pandas(), options
+            path.name, sep, lambda o: pacsv.read_csv(_opened(source), **o).to_pandas(), options, header_lines - 1
         )
+    if len(names) == 1:
+        frame, left_out = _spaces_apart(frame, above + 2, left_out)
     frame.columns = header  # as written (repeated or blank names too), so that the header check can name them
     return frame, above + 2, left_out
+
+
+def _spaces_apart(frame: pd.DataFrame, first_row: int, left_out: list[int]) -> tuple[pd.DataFrame, list[int]]:
+    """Return a one-column file's rows without its lines of spaces or tabs alone, and the rows left out with theirs.
+
+    pyarrow splits such a line into the one cell a row of this file has (it is no row of the wrong width, as in a
+    file of more columns), so the cells are looked at here: one comparison per cell, in a file of one column only.
+    """
+    cells = frame.iloc[:, 0].astype(str)
+    spaces = (cells.str.strip(BLANK).eq("") & cells.ne("")).to_numpy(dtype=bool)
+    if not spaces.any():
+        return frame, left_out
+    rows = np.delete(
+        np.arange(len(frame) + len(left_out)) + first_row, np.asarray(left_out, dtype=np.int64) - first_row
+    )
+    kept = frame.iloc[np.flatnonzero(~spaces)].reset_index(drop=True)
+    return kept, sorted([*left_out, *rows[spaces].tolist()])
 
 
 def _opened(source: Path | bytes) -> Path | io.BytesIO:
@@ -73,15 +98,21 @@ def _opened(source: Path | bytes) -> Path | io.BytesIO:
     return io.BytesIO(source) if isinstance(source, bytes) else source
 
 
-def _header_line(source: Path | bytes) -> tuple[int, str | None]:
-    """Return how many blank lines (spaces or tabs alone too) are above a CSV's header, and the header line, read whole
-    however long it is (None when every line is blank)."""
+def _header_line(source: Path | bytes) -> tuple[int, str | None, int]:
+    """Return how many blank lines (spaces or tabs alone too) are above a CSV's header, the header, read whole however
+    long it is (None when every line is blank), and how many lines it takes: a quoted name holding a line break
+    goes on over the next lines, up to ``_HEADER_LINES`` (its quotes are counted: an escaped quote is two)."""
     with source.open("rb") if isinstance(source, Path) else io.BytesIO(source) as lines:
         for above, line in enumerate(lines):
             header_text = line.decode("utf-8-sig" if above == 0 else "utf-8")
-            if header_text.strip(_BLANK):
-                return above, header_text.rstrip("\r\n")
-    return 0, None
+            if header_text.strip(BLANK):
+                record, taken = header_text, 1
+                while record.count('"') % 2 and taken < _HEADER_LINES and (more := lines.readline()):
+                    record, taken = record + more.decode("utf-8"), taken + 1
+                if record.count('"') % 2:  # a quote never closed: the first line alone, refused row by row
+                    record, taken = header_text, 1
+                return above, record.rstrip("\r\n"), taken
+    return 0, None, 0
 
 
 class _RowsApart:
@@ -92,7 +123,8 @@ class _RowsApart:
     (``unnumbered``), to be done again in one thread.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lines_over: int = 0) -> None:
+        self.lines_over = lines_over  # pyarrow counts the header's lines, a spreadsheet one row
         self.blank: list[int] = []
         self.wrong: list[tuple[int, int, int, str]] = []
         self.unnumbered = False
@@ -101,10 +133,11 @@ class _RowsApart:
         if row.number is None:
             self.unnumbered = True
             return "error"
-        if not row.text.strip(_BLANK):
-            self.blank.append(row.number)
+        number = row.number - self.lines_over
+        if not row.text.strip(BLANK):
+            self.blank.append(number)
             return "skip"
-        self.wrong.append((row.number, row.actual_columns, row.expected_columns, row.text))
+        self.wrong.append((number, row.actual_columns, row.expected_columns, row.text))
         return "skip" if len(self.wrong) < WRONG_ROWS_SHOWN else "error"
 
     def issues(self, file_name: str, sep: str) -> list[ValidationIssue]:
@@ -139,15 +172,17 @@ class _RowsApart:
 
 
 def _read_rows(
-    file_name: str, sep: str, read: Callable[[dict], pd.DataFrame], options: dict
+    file_name: str, sep: str, read: Callable[[dict], pd.DataFrame], options: dict, lines_over: int = 0
 ) -> tuple[pd.DataFrame, list[int]]:
     """Return ``read(options)``, the file's rows without its lines of spaces or tabs alone, and those lines' rows;
     refuse the rows with more or fewer cells than the header at their rows.
 
-    Read in threads; in one thread (which numbers the rows) again only when a row cannot be split as the header is.
+    ``lines_over``: the lines the header takes after its first (a name over several lines), which pyarrow counts in
+    its row numbers. Read in threads; in one thread (which numbers the rows) again only when a row cannot be split
+    as the header is.
     """
     for use_threads in (True, False):
-        rows = _RowsApart()
+        rows = _RowsApart(lines_over)
         options["read_options"].use_threads = use_threads
         options["parse_options"].invalid_row_handler = rows
         try:

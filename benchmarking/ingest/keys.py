@@ -42,8 +42,11 @@ from benchmarking.method.periods import (
     status_of_marker,
     written_as,
 )
+from benchmarking.store import schema
 
 ONS_CODE = re.compile(r"^[A-Za-z]\d{8}$")
+MISTYPED_ONS_CODE = re.compile(r"^[A-Za-z](\d{7}|\d{9})$")
+"""An ONS code with a digit missing or one too many (``E1000001``): an authority's code, mistyped."""
 MAX_NAME_LENGTH = 200
 
 KEY_COLUMNS: dict[str, dict[str, str]] = {
@@ -241,14 +244,18 @@ def stored_value_periods(con) -> pd.DataFrame:
     return con.execute("SELECT DISTINCT indicator_id, period, status FROM indicator_value").df()
 
 
-def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
-    """Return the rows with each period in the store's label and its status apart, and per row why its marker
-    contradicts its status cell (None when no row's does).
+def canonical_periods(
+    frame: pd.DataFrame, stored: pd.DataFrame, table: str = "indicator_value"
+) -> tuple[pd.DataFrame, pd.Series | None]:
+    """Return the rows with each period in the store's label and its status apart, and per row why its marker is
+    refused (None when no row's is): a status cell contradicts it, or ``table`` keeps no status for it.
 
     The rules are ``method.periods``'s (aliases): a marker such as ``(P)`` becomes the status of a row whose
     status cell is empty (its ``FILE_COLUMN`` locator then names the period's column, which gave it), a marker
     of another status than a non-empty status cell is refused naming both, and a label naming a stored period's
-    days (``stored``: the stored values' distinct indicator, period and status) becomes its label.
+    days (``stored``: the stored values' distinct indicator, period and status) becomes its label. A table with no
+    status column (spend, funding, dashboard_extra) keeps final figures: a final or revised marker is dropped, a
+    provisional one refused (its figures would be stored as final).
     """
     if "period" not in frame or frame.empty:
         return frame, None
@@ -257,20 +264,24 @@ def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Dat
     split = {label: split_status(label) for label in distinct}
     marked = {label: status_of_marker(marker) for label, (_, marker) in split.items() if marker}
     marked = {label: status for label, status in marked.items() if status}
-    contradicted = None
-    if marked and "indicator_id" in frame.columns:  # a values file: the marker is the figures' status
+    refused = None
+    if marked and "status" not in schema.COLUMNS.get(table, {}):
+        unkept = {label: _UNKEPT.format(label=label, table=table) for label, s in marked.items() if s == "provisional"}
+        refused = labels.map(unkept).astype(object) if unkept else None
+    elif marked:  # a values file: the marker is the figures' status
         given = (
             given_status(frame["status"])
             if "status" in frame.columns
             else pd.Series(None, index=frame.index, dtype=object)
         )
-        contradicted = _contradicted(labels, given, marked)
+        refused = _contradicted(labels, given, marked)
         by_marker = given.isna().to_numpy() & held_in(labels, set(marked))
         frame = frame.assign(status=given.where(~by_marker, labels.map(marked)))
         if by_marker.any():
             frame[FILE_COLUMN + "status"] = _either(
                 by_marker, _locator(frame, "period"), _locator(frame, "status"), len(frame)
             )
+    if marked:
         labels = replaced(labels, {label: split[label][0] for label in marked})  # per distinct label
         distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
     known = [str(label) for label in stored["period"].dropna().unique()]
@@ -279,7 +290,14 @@ def canonical_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> tuple[pd.Dat
     else:
         aliases = {label: period_alias(label, known) for label in distinct if label not in known}
         labels = replaced(labels, {old: new for old, new in aliases.items() if new})
-    return frame.assign(period=labels), contradicted
+    return frame.assign(period=labels), refused
+
+
+_UNKEPT = (
+    "period {label!r} is marked provisional (figures that may still change), and table {table} keeps no status, "
+    "so they would be stored as final: drop the marker once the figures are final, or leave the provisional "
+    "figures out of the file"
+)
 
 
 def _as_held(

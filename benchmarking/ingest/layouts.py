@@ -31,7 +31,7 @@ from benchmarking.ingest.headers import (
     looks_like_period,
     required_fields,
 )
-from benchmarking.ingest.keys import ONS_CODE
+from benchmarking.ingest.keys import MISTYPED_ONS_CODE, ONS_CODE
 from benchmarking.store import schema
 
 LONG = "long"
@@ -216,7 +216,10 @@ def _codes_tell(
     """Return the table ('authority' or 'indicator') whose keys most codes of its column (``columns``: table -> the
     column) are, when none is a key of the other (else None); and whether any code looks like a key of either.
 
-    A key is one the store holds (case ignored), or for an authority the ONS shape (a new authority's code).
+    A key is one the store holds (case ignored), or for an authority the ONS shape (a new authority's code), a digit
+    missing or extra too (a mistyped one, refused at its row by the checks: one odd cell never turns the column).
+    "Most" is more than half of the distinct codes: the fewest that outnumber every other code together, so that
+    the odd cells never decide, and half (one ONS code and one new indicator id) tells nothing.
     """
     held = {
         "authority": () if authorities is None else authorities["code"],
@@ -228,9 +231,18 @@ def _codes_tell(
         codes = [c for c in codes if c]
         known = {str(k).casefold() for k in held[table]}
         ons = table == "authority"  # a new authority's code has the ONS shape; a new indicator's id no shape
-        looks[table] = (sum(c.casefold() in known or (ons and bool(ONS_CODE.match(c))) for c in codes), len(codes))
+        shaped = (lambda c: bool(ONS_CODE.match(c) or MISTYPED_ONS_CODE.match(c))) if ons else (lambda c: False)
+        looks[table] = (sum(c.casefold() in known or shaped(c) for c in codes), len(codes))
     (first, (most, codes)), (_, (other, _)) = sorted(looks.items(), key=lambda item: -item[1][0])
     return (first if most and not other and 2 * most > codes else None), bool(most)
+
+
+def codes_say(
+    frame: pd.DataFrame, column: str, authorities: pd.DataFrame | None, indicators: pd.DataFrame | None
+) -> str | None:
+    """Return whose keys most codes of a file's column are ('authority' or 'indicator'), None when they do not tell
+    (``_codes_tell``: codes of both kinds, or of neither)."""
+    return _codes_tell(frame, {"authority": column, "indicator": column}, authorities, indicators)[0]
 
 
 def _authorities_by_code(
@@ -248,8 +260,7 @@ def _authorities_by_code(
     column = mapping.columns.get("indicator_id")
     if frame is None or column is None or {"authority_code", AUTHORITY_NAME} & set(mapping.columns):
         return mapping
-    chosen, _ = _codes_tell(frame, {"authority": column, "indicator": column}, authorities, indicators)
-    if chosen != "authority":
+    if codes_say(frame, column, authorities, indicators) != "authority":
         return mapping
     return replace(
         mapping, columns={"authority_code" if f == "indicator_id" else f: c for f, c in mapping.columns.items()}
@@ -297,11 +308,12 @@ def adjust(
         if layout == LONG:
             kept = dict(mapping.columns)
         mapping = replace(mapping, layout=layout, columns=kept, wide_columns=wide)
-    if columns:
+    if columns:  # a column given for a field wins over a value for every row (a remembered mapping's too)
         merged = {f: c for f, c in mapping.columns.items() if f not in columns and c not in columns.values()}
         merged.update({f: c for f, c in columns.items() if c})
         wide = tuple(c for c in mapping.wide_columns if c not in merged.values())
-        mapping = replace(mapping, columns=merged, wide_columns=wide)
+        kept = {f: v for f, v in mapping.constants.items() if f not in merged}
+        mapping = replace(mapping, columns=merged, constants=kept, wide_columns=wide)
     if constants:
         merged_constants = {**mapping.constants, **{f: v for f, v in constants.items() if v != ""}}
         mapping = replace(

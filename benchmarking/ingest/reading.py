@@ -46,7 +46,8 @@ def read_file(
 ) -> pd.DataFrame:
     """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable.
 
-    Column names are stripped of spaces and a byte-order mark, and lower-cased unless
+    Column names are stripped of spaces and a byte-order mark, a name over several lines read with a space for each
+    line break, and lower-cased unless
     ``keep_case`` (the mapping step keeps them as published, to name them in messages).
     ``progress(fraction, text)`` is told how much of a CSV file has been read, block by block.
     ``encoded``: a CSV column of few distinct cells (codes, ids, periods) is read as encoded text
@@ -105,7 +106,7 @@ def read_file(
             f"the file has {frame.shape[1]:,} columns, over the limit of {MAX_COLUMNS}: "
             "is it a long or wide table of values? Remove the columns you do not import",
         )
-    columns = [str(c).strip().lstrip("\ufeff").strip() for c in frame.columns]
+    columns = [_LINE_BREAKS.sub(" ", str(c).strip().lstrip("\ufeff").strip()) for c in frame.columns]
     frame.columns = columns if keep_case else [c.lower() for c in columns]
     _check_header(name, list(frame.columns), first_row - 1)
     if rows is not None:
@@ -156,6 +157,8 @@ def _blank_rows_apart(
     return frame, rows
 
 
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+"""Line breaks in a header name (a quoted CSV cell or a sheet cell over several lines): read as one space."""
 _NOT_UTF8 = "the file is not UTF-8 text ({detail}); in Excel use Save As > 'CSV UTF-8', or re-save it as UTF-8"
 
 

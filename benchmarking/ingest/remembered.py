@@ -24,7 +24,7 @@ import pandas as pd
 
 from benchmarking.ingest.context import StoreContext
 from benchmarking.ingest.headers import looks_like_period
-from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, WIDE_PERIODS, ColumnMapping, recognise
+from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, WIDE_PERIODS, ColumnMapping, codes_say, recognise
 from benchmarking.store import schema
 
 SETTING_PREFIX = "mapping:"
@@ -94,22 +94,38 @@ def choose_mapping(
 
     Where it came from is 'recognised', or 'remembered (saved 2026-12-02 03:50 UTC)'. ``frame``, the
     file's cells, tells an authority list from an indicator catalogue by its codes (``layouts.catalogue_table``),
-    also when the same columns were remembered for the other one.
+    and a code column of authorities from one of indicators, also when the same columns were remembered for the
+    other one.
     """
     guess = recognise(columns, table, context.indicators, authorities=context.authorities, frame=frame)
     saved = saved_mapping(context.settings, columns)
-    if saved is not None and (table is None or saved.table == table) and not _codes_say_otherwise(saved, guess):
+    if (
+        saved is not None
+        and (table is None or saved.table == table)
+        and not _codes_say_otherwise(saved, guess, frame, context)
+    ):
         when = saved_on(context.settings, columns)
         return saved, f"remembered (saved {when})" if when else "remembered (saved before dates were kept)"
     return guess, "recognised"
 
 
-def _codes_say_otherwise(saved: ColumnMapping, guess: ColumnMapping) -> bool:
+def _codes_say_otherwise(
+    saved: ColumnMapping, guess: ColumnMapping, frame: pd.DataFrame | None, context: StoreContext
+) -> bool:
     """Return True when the codes do not say the file is what its columns were remembered for: the other catalogue,
-    a catalogue they cannot tell (then the table is asked for, never taken from another file's choice), or
-    authorities in the column the remembered mapping takes indicators from (``layouts.recognise``)."""
+    a catalogue they cannot tell (then the table is asked for, never taken from another file's choice), or the other
+    key in the column a values mapping takes the indicator or the authority from: authorities' codes where it took
+    indicators (``layouts.recognise`` reads them so), indicator ids the store holds where it took authorities."""
     catalogues = {saved.table, guess.table} <= set(CATALOGUES)
     indicators = saved.columns.get("indicator_id")
-    return (catalogues and (bool(guess.undecided) or guess.table != saved.table)) or (
-        indicators is not None and guess.columns.get("authority_code") == indicators
+    authorities = saved.columns.get("authority_code")
+    return (
+        (catalogues and (bool(guess.undecided) or guess.table != saved.table))
+        or (indicators is not None and guess.columns.get("authority_code") == indicators)
+        or (
+            authorities is not None
+            and frame is not None
+            and guess.columns.get("indicator_id") == authorities  # the header reads it as indicators: ask the codes
+            and codes_say(frame, authorities, context.authorities, context.indicators) == "indicator"
+        )
     )

@@ -20,6 +20,7 @@ from benchmarking.ingest.keys import (
     INVISIBLE,
     KEY_COLUMNS,
     MAX_NAME_LENGTH,
+    MISTYPED_ONS_CODE,
     NAME_COLUMNS,
     canonical_codes,
     canonical_ids,
@@ -228,17 +229,16 @@ def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = froz
         check.flag(bad, "period", lambda cell: problems.get(cell, "unrecognised period"))
 
 
-def check_stored_periods(
-    out: pd.DataFrame, check: RowChecker, stored: pd.DataFrame, contradicted: pd.Series | None
-) -> None:
-    """Flag the rows whose period a status cell contradicts (``contradicted``: ``keys.canonical_periods``'s
-    messages), then those the stored values' periods refuse (``keys.refused_periods``), each rule a check of its
-    own: a label of another kind at the period's column, provisional figures over final ones at the column that
-    made them provisional (the status's, or the period's for a marker) (returns None)."""
-    clear = np.ones(len(out), dtype=bool)  # a row refused for its contradiction is not refused again
-    if contradicted is not None:
-        clear = contradicted.isna().to_numpy()
-        check.flag(~clear, "period", contradicted)
+def check_stored_periods(out: pd.DataFrame, check: RowChecker, stored: pd.DataFrame, markers: pd.Series | None) -> None:
+    """Flag the rows whose period marker is refused (``markers``: ``keys.canonical_periods``'s messages: a status
+    cell contradicts it, or the table keeps no status), then those the stored values' periods refuse
+    (``keys.refused_periods``), each rule a check of its own: a label of another kind at the period's column,
+    provisional figures over final ones at the column that made them provisional (the status's, or the period's for
+    a marker) (returns None)."""
+    clear = np.ones(len(out), dtype=bool)  # a row refused for its marker is not refused again
+    if markers is not None:
+        clear = markers.isna().to_numpy()
+        check.flag(~clear, "period", markers)
     for rule, messages in refused_periods(out, stored).items():
         check.flag(messages.notna().to_numpy() & clear, "status" if rule == "over_final" else "period", messages)
 
@@ -291,6 +291,18 @@ def check_text(table: str, out: pd.DataFrame, check: RowChecker, authorities: se
                 out[column] = canonical_codes(out[column], authorities, distinct.get(column))
             else:
                 out[column] = canonical_ids(out[column], indicators, distinct.get(column))
+    if (
+        table == "authority" and "code" in out
+    ):  # a new authority's code may have any shape, but not an ONS code's mistyped
+        mistyped = [c for c in distinct_cells(out["code"]) if c not in authorities and MISTYPED_ONS_CODE.match(str(c))]
+        check.flag(
+            out["code"].isin(mistyped),
+            "code",
+            lambda cell: (
+                f"code {cell!r} has {len(str(cell)) - 1} digits after its letter where an ONS code has 8 "
+                "(E10000018): correct it"
+            ),
+        )
 
 
 def check_bounds(table: str, out: pd.DataFrame, check: RowChecker) -> None:

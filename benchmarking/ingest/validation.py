@@ -146,9 +146,9 @@ def check(
     # Encoded text pays for itself in the tables of many rows; the catalogues' rules compare columns with each other
     frame = frame.reset_index(drop=True) if table in ENCODED_TABLES else plain_text(frame.reset_index(drop=True))
     stored_periods = stored_value_periods(None) if stored_periods is None else stored_periods
-    contradicted = None
+    markers = None  # per row why its period's status marker is refused
     if table in PERIOD_TABLES:
-        frame, contradicted = canonical_periods(frame, stored_periods)
+        frame, markers = canonical_periods(frame, stored_periods, table)
     spec = schema.COLUMNS[table]
     check = RowChecker(file_name, frame)
     if frame.shape[0] == 0:
@@ -223,7 +223,7 @@ def check(
     if "period" in out.columns:
         check_periods(out, check, allowed=wildcard)
     if table in PERIOD_TABLES:
-        check_stored_periods(out, check, stored_periods, contradicted)
+        check_stored_periods(out, check, stored_periods, markers)
     if "authority_code" in out.columns and table != "comparator_group":
         check_known(
             out,

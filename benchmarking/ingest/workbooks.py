@@ -14,13 +14,14 @@ import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
+from benchmarking.ingest.csv_files import BLANK
 from benchmarking.ingest.limits import MAX_ROWS, check_shape, dimension, single_issue
 
 
 def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
-    """Return one sheet's cells as text (its first row with a cell is the header) and the sheet row of the first row
-    below the header; refuse merged cells and formulas with no saved result, and name the cells that hold a
-    spreadsheet error."""
+    """Return one sheet's cells as text (its first row with a cell is the header; a cell of spaces or tabs alone is
+    empty, so a row of them is blank) and the sheet row of the first row below the header; refuse merged cells and
+    formulas with no saved result, and name the cells that hold a spreadsheet error."""
     name = path.name
     sheets = _xlsx_sheet_parts(path)
     if sheet is None or sheet == 0:
@@ -37,6 +38,7 @@ def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
     cells = pd.read_excel(
         path, sheet_name=sheet, dtype=str, engine="openpyxl", header=None, keep_default_na=False, na_values=[]
     )
+    cells = cells.mask(cells.apply(lambda column: column.str.strip(BLANK).eq("")), "")  # spaces alone: a blank cell
     if cells.empty:
         raise single_issue(
             name, f"sheet {sheet!r} is empty: choose the sheet that holds the data ({how_to_give('sheet')})"

@@ -63,7 +63,8 @@ _QUARTER = re.compile(r"^q([1-4])\s+(\d{4})\s*[/-]\s*(\d{2}|\d{4})$", re.I)
 _MONTH_YEAR = re.compile(r"^([a-z]{3})[a-z]*\.?\s+(\d{4})$", re.I)
 _YEAR = re.compile(r"^(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_POOLED_YEARS = re.compile(r"^(\d{4})/(\d{2})-(\d{2})/(\d{2})$")
+_POOLED_YEARS = re.compile(r"^(\d{4})/(\d{2})-(\d{2}|\d{4})/(\d{2})$")
+# 2013/14-2015/16 (or 2013/14-15/16): financial years pooled, April of the first to March after the last
 
 
 def split_status(label: str) -> tuple[str, str | None]:
@@ -107,7 +108,9 @@ def period_start(label: str, today: dt.date | None = None) -> dt.date:
     text = _without_status(label)
     today = today or dt.date.today()
     start: dt.date | None = None
-    if m := _FINANCIAL.match(text):
+    if pooled := _pooled_years(text):
+        start = dt.date(pooled[0], 4, 1)
+    elif m := _FINANCIAL.match(text):
         first = int(m.group(1))
         last = _end_year(first, m.group(2))
         if last == first + 1:
@@ -141,12 +144,15 @@ def period_span(label: str) -> tuple[dt.date, dt.date]:
     """Return the first and last day of the period a label names (BadPeriodError if unreadable).
 
     ``2022-23`` and ``2022/23``: 1 April 2022 to 31 March 2023; ``2014-16``: 1 January 2014
-    to 31 December 2016; ``2023``: the calendar year; ``Jun 2021``: that month; a quarter
+    to 31 December 2016; financial years pooled, ``2013/14-2015/16``: 1 April 2013 to 31 March 2016;
+    ``2023``: the calendar year; ``Jun 2021``: that month; a quarter
     ``Q1 2022-23``: three months; an ISO date: that day. The start is ``period_start``'s.
     """
     start = period_start(label)
     text = _without_status(label)
-    if m := _FINANCIAL.match(text):
+    if pooled := _pooled_years(text):
+        end = dt.date(pooled[1] + 1, 3, 31)
+    elif m := _FINANCIAL.match(text):
         first, suffix = int(m.group(1)), m.group(2)
         last = int(suffix) if len(suffix) == 4 else (first // 100) * 100 + int(suffix)
         if last < first:
@@ -198,17 +204,24 @@ def financial_year_label(start_year: int) -> str:
 
 
 def pooled_years_label(label: str) -> str | None:
-    """Return the first-to-last-year label of a span of financial or academic years, else None.
+    """Return the label of a span of financial or academic years named by its first and last years, else None.
 
-    ``2013/14-15/16`` (three years, first to last) -> ``2013-16``, as the LGBF writes its
-    pooled aggregates; None when the label is not such a span or its years run backwards.
+    ``2013/14-15/16`` (three years pooled, as DfE LAIT writes them) -> ``2013/14-2015/16``: 1 April 2013 to
+    31 March 2016. Not ``2013-16``, which reads as the calendar years 2013 to 2016. None when the label is not such
+    a span, or its years run backwards or are not years (``2013/15``).
     """
-    m = _POOLED_YEARS.match(str(label).strip())
+    pooled = _pooled_years(str(label).strip())
+    return None if pooled is None else f"{financial_year_label(pooled[0])}-{financial_year_label(pooled[1])}"
+
+
+def _pooled_years(text: str) -> tuple[int, int] | None:
+    """Return the first and last financial years (the years they start in) of a span of them, else None."""
+    m = _POOLED_YEARS.match(text)
     if not m:
         return None
-    first = int(m.group(1))
-    last = (first // 100) * 100 + int(m.group(4))
-    return f"{first}-{last % 100:02d}" if last > first else None
+    first, last = int(m.group(1)), _end_year(int(m.group(1)), m.group(3))
+    years_each = (first + 1) % 100 == int(m.group(2)) and (last + 1) % 100 == int(m.group(4))
+    return (first, last) if years_each and last > first else None
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

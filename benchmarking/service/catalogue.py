@@ -57,8 +57,18 @@ class Catalogue:
 
     @property
     def dataset_label(self) -> str:
-        """Return the name of what is loaded: the build's own label, else the newest three loads' names."""
-        return self.settings.get("dataset_label") or "; ".join(self.datasets["name"].head(3).astype(str))
+        """Return the name of what is loaded: the build's own label, with the imports made since (how many, the
+        newest three names), else the newest three loads' names."""
+        built = self.settings.get("dataset_label")
+        if not built:
+            return "; ".join(self.datasets["name"].head(3).astype(str))
+        imports = (
+            self.datasets.loc[self.datasets["kind"] == "imported", "name"].astype(str) if len(self.datasets) else []
+        )
+        if not len(imports):
+            return built
+        more = f" and {len(imports) - 3} more" if len(imports) > 3 else ""
+        return f"{built}; with {len(imports)} import(s) since: {', '.join(imports[:3])}{more}"
 
     @functools.cached_property
     def calendar(self) -> currency.ReportingCalendar:

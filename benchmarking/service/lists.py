@@ -288,3 +288,13 @@ def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
                 )
             )
     return found
+
+
+def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPeriods | None]:
+    """Return one authority's positions in one theme without the periods that rest on few indicators
+    (``thin_periods``), and those periods (None when there are none): a line over them would set a position
+    from one indicator beside positions from hundreds."""
+    found = thin_periods(positions)
+    if not found:
+        return positions, None
+    return positions[~positions["period"].isin(found[0].periods)].reset_index(drop=True), found[0]

@@ -363,10 +363,14 @@ class Store:
                     "loaded after it or it was already undone; nothing was undone. Look at the load history "
                     "and undo the newest import first"
                 )
-            if row["kind"].iloc[0] != "imported":
+            kind = row["kind"].iloc[0]
+            if kind != "imported":
+                # The demo command would put invented figures where real ones were: name the command of this kind.
+                rebuild = "--db FILE demo" if kind == "demo" else "load-extract --out FILE"
                 raise StaleUndoError(
-                    f"the last load ({row['name'].iloc[0]!r}) is the {row['kind'].iloc[0]} dataset, not an import; "
-                    "rebuild the store instead (python -m benchmarking demo)"
+                    f"the last load ({row['name'].iloc[0]!r}) is the {kind} dataset, not an import: there is no "
+                    f"import left to undo. Nothing was changed; to start again from the {kind} dataset alone, "
+                    f"rebuild the store (python -m benchmarking {rebuild})"
                 )
             shadows = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             for table in (*schema.KEYS, "setting"):

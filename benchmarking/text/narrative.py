@@ -78,8 +78,8 @@ def overview_sentences(overview: Overview) -> list[str]:
         )
         if funding.rank is not None:
             text += f", while having {_funding_phrase(funding.rank, funding.n)}"
-            if funding.value is not None:
-                text += f" ({money(funding.value)})"
+            if funding.value is not None:  # the year it is for: the latest published may be years before the period
+                text += f" ({money(funding.value)}{f' in {funding.basis}' if funding.basis else ''})"
         sentences.append(text + ".")
     if core.position is not None:
         sentences.append(
@@ -90,7 +90,8 @@ def overview_sentences(overview: Overview) -> list[str]:
     if overview.quadrant and spend.rank is not None:
         words = _QUADRANT_WORDS.get(overview.quadrant, overview.quadrant)
         sentences.append(
-            f"Set against net revenue expenditure per head ({money(spend.value)}, "
+            f"Set against net revenue expenditure per head ({money(spend.value)}"
+            f"{f' in {spend.basis}' if spend.basis else ''}, "
             f"{rank_by_size(spend.rank, spend.n).lower()}), "
             f"it sits in the {words} quadrant."
         )
