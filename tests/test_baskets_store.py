@@ -153,13 +153,13 @@ bad,Bad basket,NOT-AN-INDICATOR,1
 bad,Bad basket,{a},2
 bad,Bad basket,{b},0
 bad,Bad basket,{c},-1
-bad,Bad basket,{d},x
+bad,Bad basket,{d},heavy
 bad,Another name,{e},
 """
 
 
 def test_a_bad_basket_file_is_refused_with_file_row_and_column(writable_store, tmp_path):
-    """Unknown indicator, a repeated indicator, weights 0 / -1 / x and two names for one id: each named
+    """Unknown indicator, a repeated indicator, weights 0 / -1 / heavy and two names for one id: each named
     at its file row (header = row 1) and column, and nothing changes."""
     a, b, c, d, e = _ids(writable_store, n=5)
     path = tmp_path / "bad_basket.csv"

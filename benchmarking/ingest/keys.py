@@ -38,9 +38,9 @@ from benchmarking.method.periods import (
     period_alias,
     same_days,
     span_or_none,
-    spelt_as,
     split_status,
     status_of_marker,
+    written_as,
 )
 from benchmarking.store import schema
 
@@ -285,10 +285,11 @@ def canonical_periods(
         labels = replaced(labels, {label: split[label][0] for label in marked})  # per distinct label
         distinct = dict.fromkeys(split[label][0] if label in marked else label for label in distinct)
     known = [str(label) for label in stored["period"].dropna().unique()]
-    aliases = {label: period_alias(label, known) for label in distinct if label not in known}
     if "indicator_id" in frame.columns:
-        aliases |= _one_label_per_span(frame, labels, [label for label, alias in aliases.items() if not alias], known)
-    labels = replaced(labels, {old: new for old, new in aliases.items() if new})
+        labels = _as_held(frame["indicator_id"], labels, [str(label) for label in distinct], stored, known)
+    else:
+        aliases = {label: period_alias(label, known) for label in distinct if label not in known}
+        labels = replaced(labels, {old: new for old, new in aliases.items() if new})
     return frame.assign(period=labels), refused
 
 
@@ -299,23 +300,36 @@ _UNKEPT = (
 )
 
 
-def _one_label_per_span(frame: pd.DataFrame, cells: pd.Series, labels: list[str], known: list[str]) -> dict[str, str]:
-    """Return, for labels of a values file (``cells``, its period column) that name the same days as each other
-    (``method.periods.same_days``), none of them stored, and that one indicator's rows are given under, each label
-    but one -> that one (``spelt_as`` the ``known`` labels): one indicator's period has one label, and the same key
-    written twice is refused as a repeat. Different indicators may keep their publishers' spellings."""
-    groups = same_days(labels)
-    if not groups:
-        return {}
-    group_of = {label: i for i, same in enumerate(groups) for label in same}
-    rows = held_in(cells, set(group_of))
-    pairs = pd.DataFrame(
-        {"indicator_id": frame["indicator_id"][rows].astype(object), "label": cells[rows].astype(object)}
+def _as_held(
+    indicators: pd.Series, cells: pd.Series, distinct: list[str], stored: pd.DataFrame, known: list[str]
+) -> pd.Series:
+    """Return a values file's period cells with each label in the one its indicator's figures for those days are
+    stored under (``method.periods.written_as``): the label the indicator holds, else the store's spelling; so the
+    same key is never stored twice, and one written twice in a file is refused as a repeat. Worked out per
+    distinct (indicator, label) of the labels that another label, stored or in the file, names the days of."""
+    grouped = {label for same in same_days(list(dict.fromkeys([*distinct, *known]))) for label in same}
+    rows = held_in(cells, grouped) if grouped else None
+    if rows is None or not rows.any():
+        return cells
+    pairs = distinct_rows(pd.DataFrame({"indicator_id": indicators[rows], "period": cells[rows]}))
+    in_groups = stored[stored["period"].isin(grouped)]
+    held = in_groups.groupby("indicator_id")["period"].agg(frozenset) if len(in_groups) else pd.Series()
+    given = pairs.groupby("indicator_id")["period"].agg(frozenset)
+    changes = {}
+    for indicator, label in pairs.itertuples(index=False):
+        chosen = written_as(label, held.get(indicator, frozenset()), given[indicator], tuple(known))
+        if chosen != label:
+            changes[(indicator, label)] = chosen
+    if not changes:
+        return cells
+    at = np.flatnonzero(rows)
+    found = pd.MultiIndex.from_tuples(list(changes)).get_indexer(
+        pd.MultiIndex.from_arrays([indicators.iloc[at].astype(object), cells.iloc[at].astype(object)])
     )
-    pairs = pairs.drop_duplicates().assign(group=lambda p: p["label"].map(group_of))
-    shared = set(pairs.loc[pairs.duplicated(["indicator_id", "group"], keep=False), "group"])
-    chosen = {i: spelt_as(groups[i], known) for i in shared}
-    return {label: chosen[i] for i in shared for label in groups[i] if label != chosen[i]}
+    relabelled = cells.astype(object).to_numpy(copy=True)
+    relabelled[at[found >= 0]] = np.asarray(list(changes.values()), dtype=object)[found[found >= 0]]
+    written = pd.Series(relabelled, index=cells.index, name=cells.name)
+    return written.astype("category") if is_encoded(cells) else written.astype(cells.dtype)
 
 
 def _contradicted(labels: pd.Series, given: pd.Series, marked: Mapping[str, str]) -> pd.Series | None:
@@ -403,7 +417,8 @@ def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.S
     for indicator, label, status in pairs[other_kind].itertuples(index=False):  # refused pairs only
         held = sorted(set(stored_labels[stored["indicator_id"].eq(indicator).to_numpy()]))
         # Every year the label overlaps: a calendar year's figures may be either year's, or a year not held yet.
-        names = [f"{n!r} ({'held' if n in held else 'not held yet'})" for n in financial_years_of(label)]
+        years = [n if n in held else period_alias(n, held) or n for n in financial_years_of(label)]  # as held
+        names = [f"{n!r} ({'held' if n in held else 'not held yet'})" for n in years]
         messages["other_kind"][(indicator, label, status)] = (
             f"period {label!r} is not a financial year, and {indicator}'s figures are by financial year "
             f"(the store holds {', '.join(repr(p) for p in held[-3:])}): give the financial year "

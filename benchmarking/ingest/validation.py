@@ -8,6 +8,7 @@ here writes: ``importer.import_frames`` writes what passes.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable, Mapping
 
 import duckdb
@@ -43,8 +44,13 @@ ENCODED_TABLES = ("indicator_value", "spend", "funding", "deprivation", "dashboa
 PERIOD_TABLES = ("indicator_value", "spend", "funding", "dashboard_extra")
 """Tables whose period labels are put in the store's spelling (``keys.canonical_periods``) and checked against the
 stored values' periods (``keys.refused_periods``)."""
-_MISSING_MARKERS = ["na", "n/a", "null", "nan", "-", "..", "...", ":", "[x]", "[c]", "[z]"]
-"""Cells that mean "no value" in published tables (GSS shorthand such as [x] included)."""
+_MISSING_MARKERS = [
+    *("na", "n/a", "n.a", "n.a.", "null", "nan", "-", "..", "...", ":", "*"),
+    *("x", "c", "z", "[x]", "[c]", "[z]"),
+]
+"""Cells (any case) that mean "no figure" in published tables: not available, suppressed, not applicable, with
+the GSS and ONS shorthand ``x``/``c``/``z`` bare or bracketed; read as an empty cell, which never removes a stored
+figure (``_keeping_stored_figures``)."""
 
 
 def _to_float(raw: pd.Series, text: pd.Series) -> pd.Series:
@@ -77,6 +83,27 @@ def _clean_numbers(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.nd
         return numbers.to_numpy(zero_copy_only=False), empty.to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+
+
+_PERCENT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*%$")
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+_DECIMAL_COMMA = re.compile(r"^[-+]?(?:\d*|\d{1,3}(?:\.\d{3})+),\d+$")  # 4,1 or 1.234,5
+
+
+def _advice(cell: object) -> str:
+    """Return what to write instead of a cell that is not a number, when its shape says ('' when it does not): a
+    percentage without its sign, a figure without thousands separators, a decimal point for a decimal comma."""
+    text = str(cell).strip()
+    if m := _PERCENT.match(text):
+        return f": remove the % sign and give the percentage as a number, such as {m.group(1)}"
+    point = f"the decimal mark must be a point, such as {text.replace('.', '').replace(',', '.')}"
+    if _THOUSANDS.match(text):
+        plain = text.replace(",", "")
+        alone = text.count(",") == 1 and "." not in text  # '1,234' may be 1.234 written with a decimal comma
+        return f": remove the thousands separator, such as {plain}" + (
+            f" (if the comma is a decimal mark, {point})" if alone else ""
+        )
+    return f": {point}" if _DECIMAL_COMMA.match(text) else ""
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -165,7 +192,9 @@ def check(
             bad = numbers.isna() & ~empty
             if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
                 bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
-            check.flag(bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}")
+            check.flag(
+                bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}" + _advice(cell)
+            )
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
             infinite = np.isinf(numbers)
@@ -250,6 +279,59 @@ def _require_value_column(table: str, frame: pd.DataFrame, file_name: str, outco
     return CheckedRows(outcome.rows, [*outcome.issues, issue], outcome.rejected, blocking=True)
 
 
+def _keeping_stored_figures(
+    store: Store,
+    con: duckdb.DuckDBPyConnection | None,
+    table: str,
+    frame: pd.DataFrame,
+    file_name: str,
+    outcome: CheckedRows,
+) -> CheckedRows:
+    """Return ``outcome`` with the rows refused whose figure is empty or a marker (``_MISSING_MARKERS``) where the
+    store holds a figure for their key: an import never removes a stored figure (a marker may mean "not published
+    in this table" as well as "withdrawn", and nothing but undoing an import removes a figure). Read only when some
+    accepted row has no figure: the store is asked about those rows' keys alone."""
+    columns = [c for c in schema.VALUE_COLUMNS.get(table, ()) if c in frame.columns and c in outcome.rows.columns]
+    rows = outcome.rows
+    empty = {c: rows[c].isna().to_numpy() & ~outcome.rejected for c in columns}
+    if outcome.blocking or not any(mask.any() for mask in empty.values()) or (con is None and not store.exists()):
+        return outcome
+    keys, asked = list(schema.KEYS[table]), np.logical_or.reduce(list(empty.values()))
+    rows_asked = rows.loc[asked, keys].astype(object).assign(position=np.flatnonzero(asked))
+    sql = (
+        f"SELECT asked.position, {', '.join(f'held.{c}' for c in columns)} "
+        f"FROM stored_figures_asked AS asked JOIN {table} AS held USING ({', '.join(keys)})"
+    )
+    with contextlib.nullcontext(con) if con is not None else store.reading() as reading:
+        reading.register("stored_figures_asked", rows_asked)
+        try:
+            held = reading.execute(sql).df()
+        finally:
+            reading.unregister("stored_figures_asked")
+    check = RowChecker(file_name, frame)
+    for column in columns:
+        figure = pd.Series(np.nan, index=rows.index)
+        figure.iloc[held["position"].to_numpy()] = held[column].to_numpy(dtype="float64")
+        removed = empty[column] & figure.notna().to_numpy()
+        messages = pd.Series(None, index=rows.index, dtype=object)
+        messages.iloc[np.flatnonzero(removed)] = [
+            f"'{column}' is {_no_figure(frame[column].iloc[position])} but the store holds "
+            f"{figure.iloc[position]:g} for this key: an import never removes a stored figure; leave the row out "
+            "to keep it (skip the rejected rows: --skip-rejected, or the page's option)"
+            for position in np.flatnonzero(removed)
+        ]
+        check.flag(removed, column, messages)
+    if not check.issues:
+        return outcome
+    return CheckedRows(rows, [*outcome.issues, *check.issues], outcome.rejected | check.rejected, outcome.blocking)
+
+
+def _no_figure(cell: object) -> str:
+    """Return how a cell that gives no figure is named in a message: 'empty', or the marker it holds."""
+    text = "" if pd.isna(cell) else str(cell).strip()
+    return f"{text[:40]!r} (no figure)" if text else "empty"
+
+
 def check_batch(
     store: Store,
     items: list[tuple[str, pd.DataFrame, str]],
@@ -288,6 +370,7 @@ def check_batch(
     for table, frame, file_name in items:
         outcome = check(table, frame, file_name, authorities, indicators, baskets, periods)
         outcome = _require_value_column(table, frame, file_name, outcome)
+        outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted

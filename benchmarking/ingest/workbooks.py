@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
@@ -44,11 +45,28 @@ def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
         )
     above = int(cells.ne("").to_numpy(dtype=bool, na_value=False).any(axis=1).argmax())  # blank rows above the header
     header = ["" if pd.isna(cell) else str(cell) for cell in cells.iloc[above]]
+    if (below := _header_below_title(cells, above)) is not None:
+        raise single_issue(
+            name,
+            f"row {above + 1} looks like a title ({header[0][:60]!r}) and the header seems to be on row {below + 1}: "
+            f"delete the rows above the header (rows {above + 1} to {below}) and import again",
+        )
     if errors:
         raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
     frame = cells.iloc[above + 1 :].reset_index(drop=True)
     frame.columns = header
     return frame, above + 2
+
+
+def _header_below_title(cells: pd.DataFrame, above: int, rows: int = 10) -> int | None:
+    """Return the position of the row that seems to be a sheet's header when the first row with a cell holds one
+    text cell alone (a title) and so does every row down to it (notes, blank rows); None when the first row is
+    the header. Only named in a refusal, never read so: a guess must not decide which row is the header."""
+    filled = cells.iloc[above : above + rows].ne("").to_numpy(dtype=bool, na_value=False).sum(axis=1)
+    if filled[0] != 1 or not str(cells.iloc[above, 0]).strip():
+        return None
+    found = np.flatnonzero(filled > 1)
+    return above + int(found[0]) if len(found) else None
 
 
 def _error_issue(file_name: str, ref: str, text: str, header: list[str]) -> ValidationIssue:

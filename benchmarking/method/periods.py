@@ -11,12 +11,15 @@ Status markers: a trailing ``(Rev)``, ``(Revised)``, ``(R)``, ``(P)``, ``(Prov)`
 (``STATUS_MARKERS``, any case) and is no part of the period; any other bracketed text
 makes the label unreadable.
 
-Aliases (``period_alias``, ``financial_years_of``; applied to imported files by
+Aliases (``written_as``, ``period_alias``, ``financial_years_of``; applied to imported files by
 ``ingest.keys.canonical_periods``): one period has one label in the store.
 
 - A label whose days are exactly those of a stored label is that period and is written
   with the stored label: ``2021-22``, ``2021/2022`` and ``2021-2022`` are ``2021/22``
-  when the store holds ``2021/22`` (and a corrected ``2021-22`` value replaces it).
+  when the store holds ``2021/22`` (and a corrected ``2021-22`` value replaces it). For a
+  values file the label is the one the row's indicator holds for those days (``written_as``),
+  even where other indicators hold another spelling: ``2023/24`` is ``2023-24`` for an
+  indicator stored under ``2023-24``.
 - A status marker is no part of the period: ``2021/22 (P)`` is period ``2021/22`` with
   status ``provisional`` (the status column), never a second period. Provisional figures
   never replace final ones: they are refused for an indicator and period whose final
@@ -261,6 +264,29 @@ def spelt_as(labels: list[str], known: list[str]) -> str:
     ``2021/22``), else the first in sorted order."""
     shapes = Counter(re.sub(r"\d", "9", label) for label in known)
     return min(labels, key=lambda label: (-shapes[re.sub(r"\d", "9", label)], label))
+
+
+@functools.lru_cache(maxsize=4096)
+def written_as(label: str, held: frozenset[str], given: frozenset[str], known: tuple[str, ...]) -> str:
+    """Return the label one indicator's figures for ``label``'s days are stored under: the label of those days it
+    holds (``held``; ``label`` itself when held), else, ``spelt_as`` the store's labels, one of those days that the
+    file gives it (``given``) and any indicator holds (``known``), else any held one, else one the file gives it."""
+    if label in held:
+        return label
+    days = _days(label)
+    if days is None:
+        return label
+    stored = set(known)
+    for choices in (held, given & stored, stored, given):
+        same = [other for other in choices if _days(other) == days]
+        if same:
+            return spelt_as(same, list(known))
+    return label
+
+
+@functools.lru_cache(maxsize=4096)
+def _days(label: str) -> tuple[dt.date, dt.date] | None:
+    return span_or_none(_without_status(str(label)))
 
 
 def period_alias(label: str, stored: list[str]) -> str | None:
