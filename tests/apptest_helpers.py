@@ -233,3 +233,16 @@ def position_words(position: int, n: int) -> str:
     """Return "2nd of 32", written independently of ``formatting.position_text``."""
     suffix = "th" if 10 <= position % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(position % 10, "th")
     return f"{position}{suffix} of {n}"
+
+
+def blank_figures(store, indicator_ids: list[str], authority: str, period: str) -> None:
+    """Empty the stored figures of ``authority`` for these indicators in ``period``, in the store file itself: an
+    import refuses to remove a stored figure (an empty cell or a marker never replaces one)."""
+    import duckdb
+
+    with duckdb.connect(str(store.path)) as con:
+        con.execute(
+            "UPDATE indicator_value SET value = NULL WHERE authority_code = ? AND period = ? "
+            "AND indicator_id IN (SELECT unnest(?::VARCHAR[]))",
+            [authority, period, indicator_ids],
+        )

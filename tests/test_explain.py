@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from apptest_helpers import blank_figures
 
 from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
@@ -45,7 +46,7 @@ def test_missing_values_are_not_filled_and_low_coverage_gives_no_position(writab
     indicators = writable_store.indicators()
     education = indicators.loc[indicators["theme"] == "Education", "id"]
     blank = education.iloc[: int(len(education) * 0.6) + 1]
-    _blank_figures(writable_store, list(blank), FOCUS, PERIOD)
+    blank_figures(writable_store, list(blank), FOCUS, PERIOD)
     cat = load_catalogue(writable_store)
     bench = compute(cat, comparator_group(cat, "all", FOCUS))
     focus_ranks = bench.ranks[
@@ -76,16 +77,3 @@ def test_stability_view_for_the_default_group_equals_the_overview(demo_bench):
     assert set(unitaries["group_size"]) == {8}  # the 8 county unitaries; Leicestershire is beside them
     assert unitaries["group_label"].iloc[0] == "county unitaries (Leicestershire beside the group)"
     assert not unitaries["in_group"].any() and councils["in_group"].all()
-
-
-def _blank_figures(store, indicator_ids: list[str], authority: str, period: str) -> None:
-    """Empty the stored figures of ``authority`` for these indicators in ``period``, in the store file itself: an
-    import refuses to remove a stored figure (an empty cell or a marker never replaces one)."""
-    import duckdb
-
-    with duckdb.connect(str(store.path)) as con:
-        con.execute(
-            "UPDATE indicator_value SET value = NULL WHERE authority_code = ? AND period = ? "
-            "AND indicator_id IN (SELECT unnest(?::VARCHAR[]))",
-            [authority, period, indicator_ids],
-        )

@@ -11,6 +11,7 @@ from apptest_helpers import (
     EARLIER,
     FOCUS,
     LATEST,
+    blank_figures,
     catalogue,
     choose,
     counts,
@@ -126,7 +127,7 @@ def test_low_coverage_theme_shows_why_there_is_no_position(writable_store, monke
     indicators = writable_store.indicators()
     education = indicators[(indicators["theme"] == "Education") & (indicators["polarity"] != "none")]
     blank = education.iloc[: int(len(education) * 0.6) + 1]
-    _blank_figures(writable_store, list(blank["id"]), FOCUS, LATEST)
+    blank_figures(writable_store, list(blank["id"]), FOCUS, LATEST)
 
     at = open_page(writable_store.path, monkeypatch, "themes", query={"why": "Education"})  # the link opens it
     at.run()
@@ -319,16 +320,3 @@ def test_coverage_counts_older_and_provisional_figures_in_a_later_period(writabl
         table["Older figures"].to_dict()
         == older.groupby("theme")["indicator_id"].nunique().reindex(table.index, fill_value=0).to_dict()
     )
-
-
-def _blank_figures(store, indicator_ids: list[str], authority: str, period: str) -> None:
-    """Empty the stored figures of ``authority`` for these indicators in ``period``, in the store file itself: an
-    import refuses to remove a stored figure (an empty cell or a marker never replaces one)."""
-    import duckdb
-
-    with duckdb.connect(str(store.path)) as con:
-        con.execute(
-            "UPDATE indicator_value SET value = NULL WHERE authority_code = ? AND period = ? "
-            "AND indicator_id IN (SELECT unnest(?::VARCHAR[]))",
-            [authority, period, indicator_ids],
-        )
