@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -171,13 +172,14 @@ def test_every_sentence_carries_a_figure(demo_briefing):
         assert any(ch.isdigit() for ch in sentence), sentence
 
 
-def test_sentences_are_left_out_when_figures_are_missing():
-    """Without a funding rank, no funding clause is written."""
+def _figures(period: str = "2021/22", **changes) -> Overview:
+    """Return a small Overview of a made-up authority, 3rd of 10 in ``period``, with nothing else ranked, then
+    ``changes`` (the parts a test gives)."""
     unranked = ContextRank(None, None, None, None)
     figures = Overview(
         focus="E1",
         focus_name="Testshire",
-        period="2021/22",
+        period=period,
         previous_period=None,
         group_label="Test group",
         group_size=10,
@@ -189,10 +191,15 @@ def test_sentences_are_left_out_when_figures_are_missing():
         quartile_counts={},
         directions=Directions(improved=0, worsened=0, no_real_change=0, not_comparable=0),
         quadrant=None,
-        currency=DataCurrency("2021/22", "Overall", 0, 0, {}, 0, 0, 0),
+        currency=DataCurrency(period, "Overall", 0, 0, {}, 0, 0, 0),
         theme_positions=pd.DataFrame(columns=["theme", "position", "n_positioned", "average_rank"]),
     )
-    sentences = overview_sentences(figures)
+    return replace(figures, **changes)
+
+
+def test_sentences_are_left_out_when_figures_are_missing():
+    """Without a funding rank, no funding clause is written."""
+    sentences = overview_sentences(_figures())
     assert sentences == ["Testshire ranks 3rd of 10 for overall performance in 2021/22."]
 
 
@@ -281,25 +288,11 @@ def test_rendered_slide_and_page_are_saved_as_images(demo_briefing, tmp_path):
 def test_money_in_the_narrative_says_the_year_it_is_for():
     """Core spending power and spend per head are stated with the year their figures are for, which may be years
     before the period (the latest published): '(£587 in 2020-21)', not '(£587)' beside a 2022/23 position."""
-    from dataclasses import replace
-
-    base = Overview(
-        focus="E1",
-        focus_name="Testshire",
-        period="2022/23",
-        previous_period=None,
-        group_label="Test group",
-        group_size=10,
-        overall=Standing(position=3, n=10, previous=None),
-        core=Standing(None, None, None),
+    base = _figures(
+        "2022/23",
         spend=ContextRank(10, 10, 1038.0, "2022-23"),
         funding=ContextRank(10, 10, 587.0, "2020-21"),
-        deprivation=ContextRank(None, None, None, None),
-        quartile_counts={},
-        directions=Directions(improved=0, worsened=0, no_real_change=0, not_comparable=0),
         quadrant="high performing, low spending",
-        currency=DataCurrency("2022/23", "Overall", 0, 0, {}, 0, 0, 0),
-        theme_positions=pd.DataFrame(columns=["theme", "position", "n_positioned", "average_rank"]),
     )
     text = " ".join(overview_sentences(base))
     assert "core spending power per head in the group (£587 in 2020-21)" in text
