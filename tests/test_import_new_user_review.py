@@ -21,7 +21,7 @@ import pytest
 from benchmarking.cli.main import main
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
-from benchmarking.ingest.keys import canonical_periods, refused_periods
+from benchmarking.ingest.period_keys import canonical_periods, refused_periods
 from benchmarking.ingest.preview import commit, map_sources, read_uploaded
 from benchmarking.store import Store
 

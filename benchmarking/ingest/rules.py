@@ -26,9 +26,9 @@ from benchmarking.ingest.keys import (
     canonical_ids,
     describe_invisible,
     held_in,
-    refused_periods,
     repeated_keys,
 )
+from benchmarking.ingest.period_keys import refused_periods
 from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
 from benchmarking.method.periods import period_start
@@ -202,7 +202,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
         out["kind"] = _one_of(out["kind"], schema.AUTHORITY_KINDS, "kind", "bad kind", check)
     if table in ("spend", "theme_service") and "service" in out:
         out["service"] = _one_of(out["service"], schema.SERVICES, "service", "unknown service", check)
-    if table == "indicator_value":  # a period's status marker is the status already (``keys.canonical_periods``)
+    if table == "indicator_value":  # a period's status marker is the status already (``period_keys.canonical_periods``)
         if "status" not in out:  # the usual values file: every figure is final
             out["status"] = same_text("final", out.index)
             return
@@ -230,9 +230,9 @@ def check_periods(out: pd.DataFrame, check: RowChecker, allowed: set[str] = froz
 
 
 def check_stored_periods(out: pd.DataFrame, check: RowChecker, stored: pd.DataFrame, markers: pd.Series | None) -> None:
-    """Flag the rows whose period marker is refused (``markers``: ``keys.canonical_periods``'s messages: a status
+    """Flag the rows whose period marker is refused (``markers``: ``period_keys.canonical_periods``'s messages: a status
     cell contradicts it, or the table keeps no status), then those the stored values' periods refuse
-    (``keys.refused_periods``), each rule a check of its own: a label of another kind at the period's column,
+    (``period_keys.refused_periods``), each rule a check of its own: a label of another kind at the period's column,
     provisional figures over final ones at the column that made them provisional (the status's, or the period's for
     a marker) (returns None)."""
     clear = np.ones(len(out), dtype=bool)  # a row refused for its marker is not refused again

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
-from benchmarking.ingest.keys import canonical_periods, plain_text, stored_value_periods, stripped
+from benchmarking.ingest.keys import plain_text, stripped
+from benchmarking.ingest.period_keys import canonical_periods, stored_value_periods
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
@@ -42,8 +43,8 @@ _FALSE = {"false", "f", "no", "n", "0", ""}
 ENCODED_TABLES = ("indicator_value", "spend", "funding", "deprivation", "dashboard_extra")
 """Tables of many rows, whose encoded text (``cells.is_encoded``) is checked encoded; other tables' files as text."""
 PERIOD_TABLES = ("indicator_value", "spend", "funding", "dashboard_extra")
-"""Tables whose period labels are put in the store's spelling (``keys.canonical_periods``) and checked against the
-stored values' periods (``keys.refused_periods``)."""
+"""Tables whose period labels are put in the store's spelling (``period_keys.canonical_periods``) and checked
+against the stored values' periods (``period_keys.refused_periods``)."""
 _MISSING_MARKERS = [
     *("na", "n/a", "n.a", "n.a.", "null", "nan", "-", "..", "...", ":", "*"),
     *("x", "c", "z", "[x]", "[c]", "[z]"),
@@ -138,7 +139,7 @@ def check(
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
 
     ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with;
-    ``stored_periods`` (``keys.stored_value_periods``) the stored values' periods a file's periods are read
+    ``stored_periods`` (``period_keys.stored_value_periods``) the stored values' periods a file's periods are read
     against: their labels, and the rules that refuse some (``rules.check_stored_periods``).
     """
     if table not in schema.COLUMNS:

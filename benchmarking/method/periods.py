@@ -12,7 +12,7 @@ Status markers: a trailing ``(Rev)``, ``(Revised)``, ``(R)``, ``(P)``, ``(Prov)`
 makes the label unreadable.
 
 Aliases (``written_as``, ``period_alias``, ``financial_years_of``; applied to imported files by
-``ingest.keys.canonical_periods``): one period has one label in the store.
+``ingest.period_keys.canonical_periods``): one period has one label in the store.
 
 - A label whose days are exactly those of a stored label is that period and is written
   with the stored label: ``2021-22``, ``2021/2022`` and ``2021-2022`` are ``2021/22``
