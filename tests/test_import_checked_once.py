@@ -53,3 +53,20 @@ def test_a_write_between_preview_and_commit_makes_the_commit_check_again(writabl
         commit(writable_store, files, preview=preview)
     assert counted_checks == [1]
     assert writable_store.checksums() == before
+
+
+def test_a_published_source_is_checked_once_by_its_preview(writable_store, counted_checks):
+    """``import-source`` and the Data page preview a source, then commit it: the commit lends the preview's checks."""
+    from types import SimpleNamespace
+
+    from benchmarking.service.data_admin import SourcePreview, commit_source
+
+    items = [mapped_file.item for mapped_file in mapped(writable_store, "v.csv", VALUES)]
+    checked = SourcePreview(items, {"v.csv": "0" * 64}, preview_import(writable_store, items))
+    source = SimpleNamespace(record_name="A published source", source="Its publisher")
+    result = commit_source(writable_store, source, checked, False, "tester", None)
+    assert counted_checks == []
+    assert (result.added, result.replaced) == (2, 0)
+    stored = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
+    assert (stored[("LCC078", "E10000018")], stored[("LCC078", "E10000016")]) == (7, 8)
+    assert writable_store.datasets().iloc[0]["source"] == "Its publisher"

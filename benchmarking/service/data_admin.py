@@ -18,7 +18,7 @@ from benchmarking.adapters.registry import SOURCES, published_source
 from benchmarking.adapters.source import Adapter
 from benchmarking.datasets.public_sources import import_context, read_source
 from benchmarking.ingest.importer import import_frames
-from benchmarking.ingest.preview import Preview, preview_import
+from benchmarking.ingest.preview import Preview, commit, preview_import
 from benchmarking.ingest.results import ImportResult
 from benchmarking.paths import PROJECT_ROOT, default_db_path
 from benchmarking.store import Store, StoreContents
@@ -183,15 +183,21 @@ def commit_source(
     loaded_by: str | None,
     source_text: str | None,
 ) -> ImportResult:
-    """Return the result of writing a previewed published source (``source_text`` overrides its source line)."""
-    return import_frames(
+    """Return the result of writing a previewed published source (``source_text`` overrides its source line).
+
+    The preview's checks are lent to the write (``preview.commit``): they are made again only when the store
+    changed since the preview, so a large source (LAIT's 641,000 rows) is not checked twice.
+    """
+    return commit(
         store,
         checked.items,
+        checked.hashes,
         dataset_name=source.record_name,
         source=source_text or source.source,
-        file_hashes=checked.hashes,
         skip_rejected=skip_rejected,
         loaded_by=loaded_by,
+        remember=False,
+        preview=checked.preview,
     )
 
 
