@@ -58,7 +58,8 @@ def show_trend() -> None:
         st.subheader(
             f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
         )
-        positions = [f"{p}: {ordinal(v)}" for p, v in zip(trend["period"], trend["position"]) if v == v]
+        held = trend[trend["position"].notna()]  # a period under the coverage rule has no position
+        positions = [f"{p}: {ordinal(int(v))}" for p, v in zip(held["period"], held["position"])]
         # A still image: the first page a session opens loads no charting code (draw_still_chart).
         draw_still_chart(chart, width, f"Overall position over time (1 = best): {', '.join(positions)}")
         st.caption("Position 1 (best) at the top. " + ", ".join(escape(text) for text in positions))

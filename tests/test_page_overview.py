@@ -230,3 +230,29 @@ def test_the_position_over_time_leaves_out_periods_that_rest_on_few_indicators(s
     assert f">{int(kept['n_positioned'].max())}<" in svg and f">{len(cat.authorities)}<" not in svg
     note = next(c.value for c in at.caption if c.value.startswith("Left out:"))
     assert f"rests on {thin.fewest}-{thin.most_of_thin} indicators against up to {thin.most}" in note
+
+
+def test_an_authority_without_a_position_in_some_periods_opens_its_overview(shipped_store_path, monkeypatch):
+    """On the real store some authorities have periods with no Overall position (under the coverage rule): their
+    Overview draws the line over the periods they hold one in, names those, and raises nothing."""
+    import html
+    import re
+
+    from benchmarking.method.positions import OVERALL
+    from benchmarking.service.lists import without_thin_periods
+    from benchmarking.service.views import trend_view
+
+    at = open_page(shipped_store_path, monkeypatch, "overview")
+    cat, bench = engine(str(shipped_store_path), "all", sidebar_box(at, "focus").value)
+    codes = list(cat.authorities["code"])
+    trend, _ = without_thin_periods(trend_view(cat, bench, [OVERALL], codes))
+    gaps = trend[trend["position"].isna()]
+    held = trend[trend["position"].notna()]
+    gapped = [code for code in dict.fromkeys(gaps["authority_code"]) if code in set(held["authority_code"])]
+    assert gapped, "the shipped store was expected to hold an authority with a period of no Overall position"
+    for code in gapped[:2]:
+        at = choose(at, "focus", code)
+        assert not at.exception, at.exception
+        alt = html.unescape(re.search(r'alt="([^"]*)"', still_charts(at)[0]).group(1))
+        mine = held[held["authority_code"].eq(code)]
+        assert re.findall(r"(\d{4}/\d{2}): \d+", alt) == list(mine["period"])
