@@ -34,6 +34,7 @@ from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by 
 )
 from benchmarking.ingest.results import FILE_ROW
 from benchmarking.ingest.workbooks import read_xlsx, sheet_names
+from benchmarking.text.escaping import spreadsheet_read, spreadsheet_read_column
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
 
@@ -103,9 +104,10 @@ def read_cells(
     try:
         if suffix in (".csv", ".txt"):
             frame, first_row, left_out = read_csv(path, progress, encoded)
-            frame, rows = _blank_rows_apart(frame, first_row, left_out)
+            frame, rows = _blank_rows_apart(_spreadsheet_read(frame), first_row, left_out)
         elif suffix in (".xlsx", ".xlsm"):
             frame, first_row, percent = read_xlsx(path, sheet)
+            frame = _spreadsheet_read(frame)
             frame, rows = _blank_rows_apart(frame, first_row)
             if rows is not None:  # a cell with a number is in no blank row: find its row among those kept
                 percent = {c: np.searchsorted(rows, found + first_row) for c, found in percent.items()}
@@ -142,6 +144,19 @@ def read_cells(
     frame.columns = columns if keep_case else [c.lower() for c in columns]
     _check_header(name, list(frame.columns), first_row - 1)
     return FileCells(frame, rows, {frame.columns[c]: found for c, found in percent.items()})
+
+
+def _spreadsheet_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a CSV or XLSX file's cells and header as a spreadsheet reads them: a cell our exports wrote with a
+    ``'`` before ``= + - @`` (``escaping.spreadsheet_cell``, so that a spreadsheet does not run it) without the
+    ``'``, so a name exported and imported back is the same name; ``'Tis`` stays as written."""
+    frame.columns = [spreadsheet_read(column) for column in frame.columns]
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        read = spreadsheet_read_column(column)
+        if read is not column:
+            frame.isetitem(position, read)
+    return frame
 
 
 def file_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray | None]:
