@@ -17,6 +17,7 @@ from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.percent_cells import is_percent_format, shown_as_percent
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
+from benchmarking.ingest.reading import read_cells, read_file
 from benchmarking.store import Store
 
 HEADER = ["indicator_id", "authority_code", "period", "value"]
@@ -174,3 +175,26 @@ def test_a_cell_is_shown_as_a_percentage_by_moving_its_decimal_point():
         "0.001",
         None,
     ]
+
+
+def test_the_plain_reader_keeps_a_percent_cell_as_stored(tmp_path):
+    """``read_file`` (basket files, adapters: no unit to check) reads the 0.041 Excel keeps, as before; the import's
+    reader reads 4.1 and says which cell it read so."""
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(workbook([["basket_id", "indicator_id", "weight"], ["b", "LCC002", 0.041]], {"C2": "0.0%"}))
+    assert read_file(path)["weight"].tolist() == ["0.041"]
+    cells = read_cells(path)
+    assert cells.frame["weight"].tolist() == ["4.1"] and cells.percent["weight"].tolist() == [0]
+
+
+def test_blank_rows_do_not_move_a_percent_cell_to_another_row(writable_store):
+    """A blank row above the header and one among the data: the percent cell (row 5) is the one read as shown, the
+    plain cell (row 3) stays as typed, and a refusal names the sheet row."""
+    percent, money = indicator_in(writable_store, "%"), indicator_in(writable_store, "£m")
+    rows = [[], HEADER, [percent, OTHER, PERIOD, 0.5], [], [percent, FOCUS, PERIOD, 0.041]]
+    commit(writable_store, mapped(writable_store, workbook(rows, {"D5": "0.0%"})))
+    assert (stored(writable_store, percent), stored(writable_store, percent, OTHER)) == (4.1, 0.5)
+    rows[4][0] = money
+    with pytest.raises(ImportValidationError) as caught:
+        commit(writable_store, mapped(writable_store, workbook(rows, {"D5": "0.0%"})))
+    assert [(issue.row, issue.column) for issue in caught.value.issues] == [(5, "value")]

@@ -59,8 +59,9 @@ def read_file(
     encoded: bool = False,
 ) -> pd.DataFrame:
     """Return a file's cells as text (CSV, XLSX or Parquet), with ``results.FILE_ROW`` when it has blank rows
-    before a data row (``read_cells``); raise a clear error if unreadable."""
-    cells = read_cells(path, sheet, keep_case, progress, encoded)
+    before a data row (``read_cells``; a workbook cell formatted as a percentage read as stored, 0.041: the
+    readers of basket files and adapters check no unit); raise a clear error if unreadable."""
+    cells = read_cells(path, sheet, keep_case, progress, encoded, percent_as_shown=False)
     frame = cells.frame
     if cells.rows is not None:
         frame[FILE_ROW] = cells.rows
@@ -73,6 +74,7 @@ def read_cells(
     keep_case: bool = False,
     progress: Callable[[float, str], None] | None = None,
     encoded: bool = False,
+    percent_as_shown: bool = True,
 ) -> FileCells:
     """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable.
 
@@ -84,7 +86,7 @@ def read_cells(
     (``cells.is_encoded``), so that the checks look at each distinct cell once. Blank rows of a CSV or XLSX file
     are left out; when one comes before a data row, the frame carries ``results.FILE_ROW`` (each row's
     spreadsheet row, header = row 1), else row = position + 2. A workbook's number cells formatted as percentages
-    read as the numbers they show (``FileCells.percent``).
+    read as the numbers they show (``FileCells.percent``), unless not ``percent_as_shown``.
     """
     path = Path(path)
     name = path.name
@@ -106,7 +108,7 @@ def read_cells(
             frame, first_row, left_out = read_csv(path, progress, encoded)
             frame, rows = _blank_rows_apart(_spreadsheet_read(frame), first_row, left_out)
         elif suffix in (".xlsx", ".xlsm"):
-            frame, first_row, percent = read_xlsx(path, sheet)
+            frame, first_row, percent = read_xlsx(path, sheet, percent_as_shown)
             frame = _spreadsheet_read(frame)
             frame, rows = _blank_rows_apart(frame, first_row)
             if rows is not None:  # a cell with a number is in no blank row: find its row among those kept

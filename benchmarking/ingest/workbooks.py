@@ -20,12 +20,14 @@ from benchmarking.ingest.limits import MAX_ROWS, check_shape, dimension, single_
 from benchmarking.ingest.percent_cells import percent_styles, shown_as_percent
 
 
-def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int, dict[int, np.ndarray]]:
+def read_xlsx(
+    path: Path, sheet: str | int | None, percent_as_shown: bool = True
+) -> tuple[pd.DataFrame, int, dict[int, np.ndarray]]:
     """Return one sheet's cells as text (its first row with a cell is the header; a cell of spaces or tabs alone is
     empty, so a row of them is blank), the sheet row of the first row below the header, and the number cells
     formatted as percentages (column position -> row positions), read as the numbers they show (0.041 shown
-    4.1% reads 4.1: ``percent_cells``); refuse merged cells and formulas with no saved result, and name the cells
-    that hold a spreadsheet error."""
+    4.1% reads 4.1: ``percent_cells``; ``percent_as_shown`` False: read as stored, none returned); refuse merged
+    cells and formulas with no saved result, and name the cells that hold a spreadsheet error."""
     name = path.name
     sheets = _xlsx_sheet_parts(path)
     if sheet is None or sheet == 0:
@@ -59,7 +61,7 @@ def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int, d
         raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
     frame = cells.iloc[above + 1 :].reset_index(drop=True)
     frame.columns = header
-    return frame, above + 2, _read_as_shown(frame, percent, above + 1)
+    return frame, above + 2, _read_as_shown(frame, percent, above + 1) if percent_as_shown else {}
 
 
 def _read_as_shown(frame: pd.DataFrame, cells: list[tuple[int, int]], first: int) -> dict[int, np.ndarray]:
