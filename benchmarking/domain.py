@@ -34,3 +34,12 @@ SERVICES = (
     "environment & regulatory",
     "culture & leisure",
 )
+
+
+def is_percent_unit(unit: object) -> bool:
+    """Return True when an indicator's unit is a percentage ('%', '% of pupils', 'percentage of ...'): its figures
+    are on the 0-100 scale."""
+    if not isinstance(unit, str):
+        return False
+    text = unit.strip().lower()
+    return text.startswith("%") or text.split(" ", 1)[0] in ("percent", "percentage", "percentages")

@@ -34,6 +34,8 @@ def show_preview(preview) -> None:
     if preview.new_periods:
         st.caption(f"The import also adds {preview.new_periods} new period label(s) to the period table.")
     st.dataframe(preview.summary, hide_index=True, width="stretch")
+    for note in preview.notes:
+        st.info(escape(note))
     for file_name, names in preview.unresolved.items():
         shown = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
         st.warning(

@@ -193,6 +193,26 @@ def test_an_xlsx_upload_offers_its_sheets(writable_store, monkeypatch, tmp_path)
     assert metrics(at)["Rows to replace"] == "1", [e.value for e in at.error] + [str(d.value) for d in at.dataframe]
 
 
+def test_a_percent_cell_is_stored_as_shown_and_the_preview_says_so(writable_store, monkeypatch, tmp_path):
+    """A workbook cell typed 4.1% (0.041 formatted 0.0%) for an indicator in '%': the preview notes one cell read
+    as a percentage, and the commit stores 4.1."""
+    book = openpyxl.Workbook()
+    for row in [["ONS code", "Year", "Indicator", "Value"], ["E10000018", "2021/22", "LCC002", 0.041]]:
+        book.active.append(row)
+    book.active["D2"].number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("pc.xlsx", buffer.getvalue()))
+    at.button(key="upload_preview_button").click().run()
+    assert not at.exception, at.exception
+    note = markdown_text("pc.xlsx: 1 cell(s) formatted as percentages")
+    assert any(note in i.value for i in at.info), [i.value for i in at.info]
+    at.button(key="upload_commit").click().run()
+    assert not at.exception
+    values = writable_store.values(["2021/22"]).set_index(["indicator_id", "authority_code"])["value"]
+    assert values.loc[("LCC002", "E10000018")] == 4.1
+
+
 def test_a_file_that_is_not_what_it_claims_shows_a_clear_error(writable_store, monkeypatch, tmp_path):
     """CSV text named .xlsx: an error table says so; the page carries on (no exception)."""
     at = upload(

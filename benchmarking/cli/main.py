@@ -215,6 +215,8 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 def _print_preview(preview) -> None:
     say("Preview (nothing written yet):")
     say(preview.summary.to_string(index=False))
+    for note in preview.notes:
+        say(note)
     for file_name, names in preview.unresolved.items():
         shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
         say(f"{file_name}: {len(names)} authority name(s) or code(s) not found in the store: {shown}")

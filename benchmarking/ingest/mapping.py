@@ -24,7 +24,7 @@ from benchmarking.ingest.keys import replaced, stripped
 from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+from benchmarking.ingest.results import FILE_COLUMN, FILE_PERCENT, FILE_ROW
 from benchmarking.store import schema
 
 GIVEN = "(given for every row)"
@@ -185,6 +185,7 @@ def apply_mapping(
     file_name: str,
     context: StoreContext | None = None,
     rows: np.ndarray | None = None,
+    percent: dict[str, np.ndarray] | None = None,
 ) -> MappedFile:
     """Return the file's rows as store rows; raise ImportValidationError if the mapping does not fit.
 
@@ -192,7 +193,9 @@ def apply_mapping(
     value was published, so nothing is written for it). With ``context``, authority
     names resolve to codes and indicator names to ids; names that match nothing are kept
     as written, so the checks report them at their row, and are listed in ``unresolved``.
-    ``rows`` is each frame row's spreadsheet row when it is not position + 2 (a file with blank rows).
+    ``rows`` is each frame row's spreadsheet row when it is not position + 2 (a file with blank rows);
+    ``percent`` the workbook cells formatted as percentages (column -> row positions), carried to each field they
+    give as ``results.FILE_PERCENT + field``.
     """
     columns = [str(c) for c in frame.columns]
     issues = check_mapping(columns, mapping, file_name)
@@ -205,11 +208,15 @@ def apply_mapping(
         row_fields.pop(AUTHORITY_NAME, None)  # codes win when a file has both
     out: dict[str, object] = {}
     where: dict[str, object] = {}
+    shown = _percent_masks(frame, percent or {})
+    flagged: dict[str, np.ndarray] = {}  # field -> its cells formatted as percentages
     if mapping.layout == LONG:
         for name, column in row_fields.items():
             out[name] = frame[column]
             if column != name:
                 where[name] = _constant_label(column, n)
+            if column in shown:
+                flagged[name] = shown[column]
     else:
         header = header_field(mapping.layout)
         wide = list(mapping.wide_columns)
@@ -222,6 +229,11 @@ def apply_mapping(
         for name, column in row_fields.items():
             out[name] = frame[column].to_numpy(dtype=object)[row_index]
             where[name] = _constant_label(column, n)
+            if column in shown:
+                flagged[name] = shown[column][row_index]
+        if any(column in shown for column in wide):
+            grid = np.column_stack([shown.get(column, np.zeros(len(frame), dtype=bool)) for column in wide])
+            flagged["value"] = grid.reshape(-1)[positions]
         headers = pd.Categorical.from_codes(column_index, categories=[str(c).strip() for c in wide])
         out[header] = np.asarray(headers, dtype=object)
         out["value"] = cells[positions]
@@ -246,9 +258,21 @@ def apply_mapping(
         result["indicator_id"] = _resolve_indicators(result["indicator_id"], context)
     for name, labels in where.items():
         result[FILE_COLUMN + name] = labels
+    for name, mask in flagged.items():
+        result[FILE_PERCENT + name] = mask
     return MappedFile(
         file_name, mapping, result, rows_read=len(frame), columns=columns, unresolved=unresolved, resolved=resolved
     )
+
+
+def _percent_masks(frame: pd.DataFrame, percent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return column -> per row, whether its cell was formatted as a percentage (columns with such a cell only)."""
+    masks = {}
+    for column, positions in percent.items():
+        if column in frame.columns and len(positions):
+            masks[column] = np.zeros(len(frame), dtype=bool)
+            masks[column][positions] = True
+    return masks
 
 
 def _constant_label(text: str, n: int) -> pd.Categorical:

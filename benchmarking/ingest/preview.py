@@ -28,7 +28,8 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
 from benchmarking.ingest.mapping import MappedFile, apply_mapping
-from benchmarking.ingest.reading import bytes_sha256, file_rows, file_sha256, read_file, read_upload
+from benchmarking.ingest.percent_cells import percent_notes
+from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
 from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
@@ -59,8 +60,10 @@ class SourceFile:
     sha256: str
     sheet: str | None = None
     rows: np.ndarray | None = None
-    """Each row's spreadsheet row when the file has blank rows before some (``reading.file_rows``); None:
+    """Each row's spreadsheet row when the file has blank rows before some (``reading.FileCells``); None:
     row = position + 2."""
+    percent: dict[str, np.ndarray] = field(default_factory=dict)
+    """Column -> rows of the workbook cells formatted as percentages, read as the numbers they show."""
 
 
 def read_source(path: Path | str, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
@@ -71,15 +74,16 @@ def read_source(path: Path | str, sheet: str | None = None, progress: Progress |
     hashable = path.is_file() and 0 < path.stat().st_size <= MAX_FILE_BYTES
     with ThreadPoolExecutor(1) as hashing:
         sha256 = hashing.submit(file_sha256, path) if hashable else None
-        frame, rows = file_rows(read_file(path, sheet=sheet, keep_case=True, progress=progress, encoded=True))
+        cells = read_cells(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
         digest = sha256.result() if sha256 is not None else file_sha256(path)
-        return SourceFile(path.name, frame, path.stat().st_size, digest, sheet, rows)
+        return SourceFile(path.name, cells.frame, path.stat().st_size, digest, sheet, cells.rows, cells.percent)
 
 
 def read_uploaded(name: str, data: bytes, sheet: str | None = None, progress: Progress | None = None) -> SourceFile:
     """Return an uploaded file's bytes read for mapping, exactly as ``read_source`` reads a path."""
-    frame, rows = file_rows(read_upload(name, data, sheet=sheet, progress=progress, encoded=True))
-    return SourceFile(Path(name).name, frame, len(data), bytes_sha256(data), sheet, rows)
+    with uploaded_file(name, data) as path:
+        cells = read_cells(path, sheet=sheet, keep_case=True, progress=progress, encoded=True)
+    return SourceFile(Path(name).name, cells.frame, len(data), bytes_sha256(data), sheet, cells.rows, cells.percent)
 
 
 def map_sources(
@@ -112,7 +116,9 @@ def map_sources(
     issues: list[ValidationIssue] = []
     for source in sorted(sources, key=lambda s: first.get(chosen[s.name].table, 2)):
         try:
-            result = apply_mapping(source.frame, chosen[source.name], source.name, context, rows=source.rows)
+            result = apply_mapping(
+                source.frame, chosen[source.name], source.name, context, rows=source.rows, percent=source.percent
+            )
         except ImportValidationError as error:
             issues.extend(error.issues)
             continue
@@ -164,6 +170,8 @@ class Preview:
     checked: CheckedBatch | None = None
     """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
     items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How the files were read, in words: the workbook cells formatted as percentages read as they show."""
 
     def _total(self, column: str) -> int:
         """Return a column's total over the files' rows (new period labels are counted apart)."""
@@ -290,7 +298,8 @@ def _previewed(
     single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
     themes, authorities = coverage_effect(store, batch.changes, single, con)
     report(1.0, "Preview ready")
-    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items)
+    notes = percent_notes(items)
+    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
 
 
 # ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import hashlib
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +34,21 @@ from benchmarking.ingest.limits import (  # noqa: F401 (MAX_FILE_BYTES: read by 
 )
 from benchmarking.ingest.results import FILE_ROW
 from benchmarking.ingest.workbooks import read_xlsx, sheet_names
+from benchmarking.text.escaping import spreadsheet_read, spreadsheet_read_column
 
 SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".parquet")
+
+
+@dataclass(frozen=True)
+class FileCells:
+    """A file's cells as ``read_cells`` reads them: the frame, each row's spreadsheet row, the percentage cells."""
+
+    frame: pd.DataFrame
+    rows: np.ndarray | None
+    """Each row's spreadsheet row when the file has blank rows before some; None: row = position + 2."""
+    percent: dict[str, np.ndarray] = field(default_factory=dict)
+    """Column -> the rows (positions) of the workbook cells formatted as percentages, read as the numbers they show
+    (``percent_cells``); empty for a CSV or Parquet file."""
 
 
 def read_file(
@@ -44,6 +58,24 @@ def read_file(
     progress: Callable[[float, str], None] | None = None,
     encoded: bool = False,
 ) -> pd.DataFrame:
+    """Return a file's cells as text (CSV, XLSX or Parquet), with ``results.FILE_ROW`` when it has blank rows
+    before a data row (``read_cells``; a workbook cell formatted as a percentage read as stored, 0.041: the
+    readers of basket files and adapters check no unit); raise a clear error if unreadable."""
+    cells = read_cells(path, sheet, keep_case, progress, encoded, percent_as_shown=False)
+    frame = cells.frame
+    if cells.rows is not None:
+        frame[FILE_ROW] = cells.rows
+    return frame
+
+
+def read_cells(
+    path: Path | str,
+    sheet: str | int | None = None,
+    keep_case: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+    encoded: bool = False,
+    percent_as_shown: bool = True,
+) -> FileCells:
     """Return a file's cells as text (CSV, XLSX or Parquet); raise a clear error if unreadable.
 
     Column names are stripped of spaces and a byte-order mark, a name over several lines read with a space for each
@@ -53,7 +85,8 @@ def read_file(
     ``encoded``: a CSV column of few distinct cells (codes, ids, periods) is read as encoded text
     (``cells.is_encoded``), so that the checks look at each distinct cell once. Blank rows of a CSV or XLSX file
     are left out; when one comes before a data row, the frame carries ``results.FILE_ROW`` (each row's
-    spreadsheet row, header = row 1; ``file_rows`` takes it apart), else row = position + 2.
+    spreadsheet row, header = row 1), else row = position + 2. A workbook's number cells formatted as percentages
+    read as the numbers they show (``FileCells.percent``), unless not ``percent_as_shown``.
     """
     path = Path(path)
     name = path.name
@@ -69,14 +102,17 @@ def read_file(
         raise single_issue(name, "the file is empty (0 bytes): choose the file that holds the data")
     suffix = path.suffix.lower()
     kind = {".parquet": "Parquet", ".xlsx": "Excel", ".xlsm": "Excel"}.get(suffix, "CSV")
-    rows, first_row = None, 2
+    rows, first_row, percent = None, 2, {}
     try:
         if suffix in (".csv", ".txt"):
             frame, first_row, left_out = read_csv(path, progress, encoded)
-            frame, rows = _blank_rows_apart(frame, first_row, left_out)
+            frame, rows = _blank_rows_apart(_spreadsheet_read(frame), first_row, left_out)
         elif suffix in (".xlsx", ".xlsm"):
-            frame, first_row = read_xlsx(path, sheet)
+            frame, first_row, percent = read_xlsx(path, sheet, percent_as_shown)
+            frame = _spreadsheet_read(frame)
             frame, rows = _blank_rows_apart(frame, first_row)
+            if rows is not None:  # a cell with a number is in no blank row: find its row among those kept
+                percent = {c: np.searchsorted(rows, found + first_row) for c, found in percent.items()}
         elif suffix == ".parquet":
             check_parquet_shape(path)
             frame = pd.read_parquet(path)
@@ -109,8 +145,19 @@ def read_file(
     columns = [_LINE_BREAKS.sub(" ", str(c).strip().lstrip("\ufeff").strip()) for c in frame.columns]
     frame.columns = columns if keep_case else [c.lower() for c in columns]
     _check_header(name, list(frame.columns), first_row - 1)
-    if rows is not None:
-        frame[FILE_ROW] = rows
+    return FileCells(frame, rows, {frame.columns[c]: found for c, found in percent.items()})
+
+
+def _spreadsheet_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a CSV or XLSX file's cells and header as a spreadsheet reads them: a cell our exports wrote with a
+    ``'`` before ``= + - @`` (``escaping.spreadsheet_cell``, so that a spreadsheet does not run it) without the
+    ``'``, so a name exported and imported back is the same name; ``'Tis`` stays as written."""
+    frame.columns = [spreadsheet_read(column) for column in frame.columns]
+    for position in range(frame.shape[1]):
+        column = frame.iloc[:, position]
+        read = spreadsheet_read_column(column)
+        if read is not column:
+            frame.isetitem(position, read)
     return frame
 
 

@@ -1,9 +1,10 @@
 """What the ingest layer hands around: the outcome of checks and imports, and the locator columns.
 
 Frames that were reshaped on the way in (``mapping.apply_mapping``) carry where each
-row came from in two kinds of locator columns, which the checks use for their messages
-and which are never written: ``FILE_ROW`` (the row in the file) and
-``FILE_COLUMN + field`` (the file's column that gave the field, per row).
+row came from in three kinds of locator columns, which the checks use for their messages
+and which are never written: ``FILE_ROW`` (the row in the file),
+``FILE_COLUMN + field`` (the file's column that gave the field, per row) and
+``FILE_PERCENT + field`` (the workbook cell that gave the field was formatted as a percentage).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ FILE_ROW = "_file_row"
 """Locator column: the row of the file (header = row 1) that a reshaped row came from."""
 FILE_COLUMN = "_file_column:"
 """Prefix of locator columns: ``FILE_COLUMN + field`` names the file's column per row."""
+FILE_PERCENT = "_file_percent:"
+"""Prefix of locator columns: ``FILE_PERCENT + field`` is True where the workbook cell that gave the field was
+formatted as a percentage and read as the number it shows (``percent_cells``); present only when one was."""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.keys import plain_text, stripped
+from benchmarking.ingest.percent_cells import check_percent_cells, has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import canonical_periods, stored_value_periods
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
@@ -135,12 +136,14 @@ def check(
     known_indicators: Iterable[str],
     stored_baskets: Mapping[str, str] | None = None,
     stored_periods: pd.DataFrame | None = None,
+    units: Mapping[str, object] | None = None,
 ) -> CheckedRows:
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
 
     ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with;
     ``stored_periods`` (``period_keys.stored_value_periods``) the stored values' periods a file's periods are read
-    against: their labels, and the rules that refuse some (``rules.check_stored_periods``).
+    against: their labels, and the rules that refuse some (``rules.check_stored_periods``); ``units`` (indicator
+    id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``).
     """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
@@ -213,6 +216,7 @@ def check(
             )
             out[column] = lowered.isin(_TRUE)
 
+    check_percent_cells(table, frame, out, check, units or {})
     known_authorities, known_indicators = set(known_authorities), set(known_indicators)
     check_text(table, out, check, known_authorities, known_indicators)
     check_bounds(table, out, check)
@@ -353,6 +357,7 @@ def check_batch(
     baskets: dict[str, str] = {}
     periods = stored_value_periods(None)
     version = None
+    units: dict[str, object] | None = {} if any(has_percent_cells(frame) for _, frame, _ in items) else None
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
             version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
@@ -361,6 +366,8 @@ def check_batch(
                 baskets = _stored_basket_names(reading, (replacing or {}).get("basket"))
             if any(table in PERIOD_TABLES for table, _, _ in items):
                 periods = stored_value_periods(reading)
+            if units is not None:  # read only for a workbook with cells formatted as percentages
+                units = stored_units(reading)
         authorities |= stored_authorities
         indicators |= stored_indicators
     order = {name: i for i, name in enumerate(schema.COLUMNS)}
@@ -369,7 +376,7 @@ def check_batch(
     outcomes: list[tuple[str, str, CheckedRows]] = []
     issues: list[ValidationIssue] = []
     for table, frame, file_name in items:
-        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods)
+        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units)
         outcome = _require_value_column(table, frame, file_name, outcome)
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         outcomes.append((table, file_name, outcome))
@@ -379,6 +386,9 @@ def check_batch(
             authorities |= set(accepted["code"].dropna())
         if table == "indicator" and "id" in accepted:
             indicators |= set(accepted["id"].dropna())
+            if units is not None:  # the units the import's own indicators give (none given: the stored one)
+                given = accepted["unit"] if "unit" in accepted else [units.get(i) for i in accepted["id"]]
+                units |= dict(zip(accepted["id"], given, strict=True))
         if len(accepted):
             tables.setdefault(table, []).append(accepted)
     changes: dict[str, pd.DataFrame] = {}

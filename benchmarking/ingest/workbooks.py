@@ -1,5 +1,6 @@
 """Reading XLSX workbooks as text: one sheet's cells, its name or number checked, and the refusals a
 workbook needs (merged cells, formulas with no saved result, spreadsheet errors in cells, too many cells).
+A number cell formatted as a percentage reads as the number it shows (``percent_cells``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.csv_files import BLANK
 from benchmarking.ingest.limits import MAX_ROWS, check_shape, dimension, single_issue
+from benchmarking.ingest.percent_cells import percent_styles, shown_as_percent
 
 
-def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
+def read_xlsx(
+    path: Path, sheet: str | int | None, percent_as_shown: bool = True
+) -> tuple[pd.DataFrame, int, dict[int, np.ndarray]]:
     """Return one sheet's cells as text (its first row with a cell is the header; a cell of spaces or tabs alone is
-    empty, so a row of them is blank) and the sheet row of the first row below the header; refuse merged cells and
-    formulas with no saved result, and name the cells that hold a spreadsheet error."""
+    empty, so a row of them is blank), the sheet row of the first row below the header, and the number cells
+    formatted as percentages (column position -> row positions), read as the numbers they show (0.041 shown
+    4.1% reads 4.1: ``percent_cells``; ``percent_as_shown`` False: read as stored, none returned); refuse merged
+    cells and formulas with no saved result, and name the cells that hold a spreadsheet error."""
     name = path.name
     sheets = _xlsx_sheet_parts(path)
     if sheet is None or sheet == 0:
@@ -32,7 +38,7 @@ def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
         sheet = list(sheets)[sheet]
     if sheet not in sheets:
         raise single_issue(name, f"no sheet named {sheet!r}; the workbook's sheets are {', '.join(map(repr, sheets))}")
-    errors = _inspect_sheet(path, sheet, sheets[sheet])
+    errors, percent = _inspect_sheet(path, sheet, sheets[sheet])
     # openpyxl reads the values Excel cached for formulas, never the formula text. Cells are
     # read as written: '#N/A' typed as text stays text, refused like the same text in a CSV.
     cells = pd.read_excel(
@@ -55,7 +61,26 @@ def read_xlsx(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, int]:
         raise ImportValidationError([_error_issue(name, ref, text, header) for ref, text in errors[:20]])
     frame = cells.iloc[above + 1 :].reset_index(drop=True)
     frame.columns = header
-    return frame, above + 2
+    return frame, above + 2, _read_as_shown(frame, percent, above + 1) if percent_as_shown else {}
+
+
+def _read_as_shown(frame: pd.DataFrame, cells: list[tuple[int, int]], first: int) -> dict[int, np.ndarray]:
+    """Write each cell formatted as a percentage (sheet row and column positions, ``first`` the sheet position of
+    the frame's first row) as the number it shows, in place; return column position -> the frame rows changed."""
+    found: dict[int, list[int]] = {}
+    for row, column in cells:
+        if row >= first and row - first < len(frame) and column < frame.shape[1]:
+            found.setdefault(column, []).append(row - first)
+    changed = {}
+    for column, rows in found.items():
+        values = frame.iloc[:, column].to_numpy(dtype=object, copy=True)
+        shown = {row: shown_as_percent(values[row]) for row in rows}
+        shown = {row: text for row, text in shown.items() if text is not None}  # a number: never an empty cell
+        if shown:
+            values[list(shown)] = list(shown.values())
+            frame.isetitem(column, values)
+            changed[column] = np.asarray(sorted(shown), dtype=np.int64)
+    return changed
 
 
 def _header_below_title(cells: pd.DataFrame, above: int, rows: int = 10) -> int | None:
@@ -71,14 +96,12 @@ def _header_below_title(cells: pd.DataFrame, above: int, rows: int = 10) -> int 
 
 def _error_issue(file_name: str, ref: str, text: str, header: list[str]) -> ValidationIssue:
     """Return the issue for a cell holding a spreadsheet error (``#DIV/0!``), at its row and column."""
-    letters, digits = re.match(r"([A-Z]*)(\d*)", ref).groups()
-    position = 0
-    for letter in letters:
-        position = position * 26 + ord(letter) - ord("A") + 1
-    column = header[position - 1] if 0 < position <= len(header) and header[position - 1] else f"column {letters}"
+    row, position = _position(ref)
+    letters = re.match(r"[A-Z]*", ref).group()
+    column = header[position] if 0 <= position < len(header) and header[position] else f"column {letters}"
     return ValidationIssue(
         file_name,
-        int(digits) if digits else None,
+        row + 1 if row >= 0 else None,
         column,
         f"cell {ref} holds the spreadsheet error {text!r}, not a value: correct the formula, or clear the cell "
         "if no value was published",
@@ -116,8 +139,9 @@ def _xlsx_sheet_parts(path: Path) -> dict[str, str]:
     return parts
 
 
-def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
-    """Return the cells holding a spreadsheet error (reference, text such as ``#DIV/0!``).
+def _inspect_sheet(path: Path, sheet: str, part: str) -> tuple[list[tuple[str, str]], list[tuple[int, int]]]:
+    """Return the cells holding a spreadsheet error (reference, text such as ``#DIV/0!``), and the number cells
+    formatted as percentages (sheet row and column positions, from 0).
 
     Raise when the sheet has merged cells, formulas without a saved (cached) result, or
     more rows or cells than the limits (from its declared dimension, else as rows are met).
@@ -125,8 +149,10 @@ def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
     merged: list[str] = []
     uncached: list[str] = []
     errors: list[tuple[str, str]] = []
+    percent: list[tuple[int, int]] = []
     rows = columns = 0
     with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+        styles = percent_styles(archive)
         for _, element in ElementTree.iterparse(stream):
             if element.tag == f"{_SHEET_NS}dimension":
                 rows, columns = dimension(element.get("ref", ""))
@@ -139,6 +165,8 @@ def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
                     value = element.find(f"{_SHEET_NS}v")
                     if value is None or not (value.text or "").strip():
                         uncached.append(element.get("r", "?"))
+                if styles and element.get("s") in styles and element.get("t", "n") == "n" and element.get("r"):
+                    percent.append(_position(element.get("r")))  # a number? checked as read
                 element.clear()
             elif element.tag == f"{_SHEET_NS}mergeCell":
                 merged.append(element.get("ref", "?"))
@@ -172,4 +200,13 @@ def _inspect_sheet(path: Path, sheet: str, part: str) -> list[tuple[str, str]]:
         )
     if issues:
         raise ImportValidationError(issues)
-    return errors
+    return errors, percent
+
+
+def _position(ref: str) -> tuple[int, int]:
+    """Return a cell reference's sheet row and column positions, from 0 (``B3`` -> (2, 1))."""
+    letters, digits = re.match(r"([A-Z]*)(\d*)", ref).groups()
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return (int(digits) if digits else 0) - 1, column - 1

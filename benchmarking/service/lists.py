@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from benchmarking.domain import is_percent_unit
 from benchmarking.errors import BadArgumentError
 from benchmarking.method import focus_lists, travel
 from benchmarking.method.positions import OVERALL
@@ -173,7 +174,7 @@ def improvement_list(
 def value_text(value, unit) -> str:
     """Return a value as people read it: 61.8% for a percentage unit, £1,152 for pounds, else 1,227 or 3.45."""
     unit = "" if _missing_text(unit) else str(unit)
-    if unit.startswith("%"):
+    if is_percent_unit(unit):
         return number(value, "%")
     if unit.startswith("£"):
         return number(value, unit if unit in ("£", "£m") else "£")

@@ -6,7 +6,8 @@ escaped at the point it is drawn, with the rule of that place:
 - ``markdown``: Streamlit Markdown (``st.markdown``, captions, labels, alerts): no image,
   link, heading, list, KaTeX (``$``), colour (``:red[...]``) or HTML survives.
 - ``reportlab``: the mini-markup of ReportLab paragraphs (``<img>``, ``<a>``, ``<font>``).
-- ``spreadsheet_cell``: CSV and XLSX cells a spreadsheet would run as a formula (OWASP).
+- ``spreadsheet_cell``: CSV and XLSX cells a spreadsheet would run as a formula (OWASP); ``spreadsheet_read``
+  and ``spreadsheet_read_column`` read such a cell back as a spreadsheet does, without its ``'`` (imports).
 - ``generated_markdown``: the Markdown files the package writes (``public-report``).
 - ``terminal``: the command line's messages: no escape sequence, carriage return or bell reaches the terminal.
 
@@ -155,6 +156,40 @@ def _spreadsheet_column(column: pd.Series) -> pd.Series:
     safe = column.copy()
     safe[runs] = "'" + column[runs]
     return safe
+
+
+_QUOTED_FORMULA = r"^'([=+\-@\t\r])"
+"""A cell ``spreadsheet_cell`` wrote: a ``'`` before one of ``_FORMULA_START``."""
+
+
+def spreadsheet_read(value: object) -> object:
+    """Return a cell as a spreadsheet reads it: text ``spreadsheet_cell`` wrote (``'=SUM(A1)``) without its ``'``;
+    any other value (``'Tis``, a number) unchanged."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def spreadsheet_read_column(column: pd.Series) -> pd.Series:
+    """Return a column of text cells read as ``spreadsheet_read`` reads one: encoded text label by label, other
+    text at once; a column with no cell starting ``'`` is returned as it is, after one look."""
+    import pandas as pd
+
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        labels = column.cat.categories
+        read = pd.Index([spreadsheet_read(label) for label in labels])
+        if read.equals(labels):
+            return column
+        if read.is_unique:
+            return column.cat.rename_categories(read)
+        return pd.Series(pd.Categorical(column.astype(object).map(spreadsheet_read)), index=column.index)
+    if column.dtype != object and not pd.api.types.is_string_dtype(column):
+        return column  # numbers (a Parquet column)
+    try:
+        quoted = column.str.startswith("'", na=False).to_numpy(dtype=bool)
+    except AttributeError:  # an object column with no text
+        return column
+    return column.str.replace(_QUOTED_FORMULA, r"\1", regex=True) if quoted.any() else column
 
 
 def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
