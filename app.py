@@ -17,7 +17,7 @@ from pages._briefing_nav import keyboard_stepping, navigation_position
 from pages._briefing_style import apply_briefing_style, briefing_requested
 from pages._cache import warm_default_selection
 from pages._common import BASE_CSS
-from pages._navigation import mark_entry_run
+from pages._navigation import mark_entry_run, open_typed_page
 from pages._registry import PAGES
 from pages._store import ensure_store, store_notices
 
@@ -39,6 +39,7 @@ with store_notices(), session_access(access):
         for page in PAGES
     ]
     mark_entry_run()
+    open_typed_page(NAVIGATION)  # /overview, /Quadrant: the page they name, not "Page not found"
     current = st.navigation(NAVIGATION, position=navigation_position(BRIEFING))
     if BRIEFING:
         keyboard_stepping(current.url_path or next(page.key for page in PAGES if page.default))

@@ -20,6 +20,7 @@ from benchmarking.paths import default_db_path
 from benchmarking.service.benchmark import Benchmark, benchmark_for, benchmark_with_focus_ranked
 from benchmarking.service.catalogue import Catalogue, load_catalogue
 from benchmarking.service.data_admin import load_history, store_summary
+from benchmarking.service.group_size import GroupSize, group_size
 from benchmarking.service.overview import Overview, overview
 
 if TYPE_CHECKING:
@@ -125,6 +126,14 @@ def _briefing(
     cat = _catalogue(path, file_stamp)
     bench = _benchmark(path, file_stamp, group_id, focus_for_group, False, method)
     return build_briefing(cat, bench, period, focus_for_group)
+
+
+def group_counts(selection: Selection) -> GroupSize:
+    """Return the selected group's counts in the selected period (members, existing then, with figures),
+    once per selection (``service.group_size``: the one rule every group size on screen is worded by)."""
+    return memo(
+        "group-size", selection_key(selection), lambda: group_size(catalogue(), benchmark(selection), selection.period)
+    )
 
 
 def briefing(selection: Selection):

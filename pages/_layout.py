@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from benchmarking.datasets.demo import DEMO_LABEL
-from pages._cache import benchmark, catalogue, memo, selection_key
+from pages._cache import catalogue, group_counts
 from pages._registry import title_of
 from pages._selection import Selection, widget
 from pages._text import dataset_line, escape
@@ -73,11 +73,10 @@ def page_header(page: str, selection: Selection) -> None:
             apply_briefing_mode(selection)
     else:
         st.title(title_of(page))
-    present = memo("members-with-figures", selection_key(selection), lambda: _members_with_figures(selection))
-    existed = f"; {present} with figures for {escape(selection.period)}" if 0 < present < selection.group_size else ""
+    counts = group_counts(selection)
     chosen = (
         f"**{escape(selection.focus_name)}** · {escape(selection.period)} · comparator group: "
-        f"{escape(selection.group_label)} ({selection.group_size} authorities{existed})"
+        f"{escape(selection.group_label)} ({escape(counts.text())})"
     )
     if selection.briefing:  # the basis on demand, in the line's tooltip
         st.caption(chosen, help=escape(selection.basis()))
@@ -88,12 +87,6 @@ def page_header(page: str, selection: Selection) -> None:
     if selection.beside_note:  # the focus is not a member: say so on every page
         st.info(escape(selection.beside_note), icon=":material/call_split:")
     demo_banner(selection.briefing)
-
-
-def _members_with_figures(selection: Selection) -> int:
-    """Return how many group members have figures in the period (positions hold a row for each, ranked or not)."""
-    positions = benchmark(selection).positions
-    return positions.loc[(positions["period"] == selection.period) & positions["in_group"], "authority_code"].nunique()
 
 
 def opened_section(label: str, key: str, draw: Callable[[], None]) -> None:

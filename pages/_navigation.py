@@ -1,4 +1,5 @@
-"""The one workaround for Streamlit's legacy pages-folder mode (every use of it is here).
+"""The workarounds for Streamlit's page routing (every use of its internals is here): its legacy
+pages-folder mode, and typed URL paths it does not match (``open_typed_page``).
 
 Streamlit keeps a process-wide flag, ``PagesManager.uses_pages_directory``
 (streamlit/runtime/pages_manager.py): a new PagesManager sets it to True when it is unset
@@ -21,10 +22,14 @@ tests/test_navigation.py fails once Streamlit no longer does either: then remove
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from pages._registry import page_at
 
 _RUN = threading.local()
 """Per script thread (one per session): whether app.py started the current run."""
@@ -59,3 +64,22 @@ def keep_navigation_mode(set_attribute: Callable[[object, str, object], None] = 
         PagesManager.uses_pages_directory = False
 
     set_attribute(PagesManager, "__init__", init)
+
+
+def open_typed_page(pages: Sequence[StreamlitPage]) -> None:
+    """Make a URL path typed by hand open the page it names (returns None; call before ``st.navigation``).
+
+    Streamlit matches a typed path to a page's ``url_path`` exactly, and serves the default page at
+    the root only: ``/overview`` (the default page's own path) and ``/Quadrant`` would show "Page not
+    found". When the path names a page by ``_registry.page_at`` (any case) but not as Streamlit
+    matches it, the run asks for that page by its hash instead, as a click on its link does.
+    """
+    ctx = get_script_run_ctx()
+    manager = ctx.pages_manager if ctx is not None else None
+    typed = manager.intended_page_name if manager is not None else None
+    if not typed or manager.intended_page_script_hash or typed in {page.url_path for page in pages}:
+        return  # a click (by hash), the root URL, or a path Streamlit finds itself
+    entry = page_at(typed)
+    wanted = next((page for page in pages if entry is not None and page._url_path == entry.url_path), None)
+    if wanted is not None:
+        manager.set_script_intent(wanted._script_hash, "")

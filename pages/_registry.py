@@ -30,6 +30,7 @@ class PageEntry:
 
         A fresh server's first request is resolved from the file name (Streamlit's pages/
         folder mode, see pages/_navigation.py), so any other path would show "Page not found".
+        The default page is served at the root URL; ``page_at`` opens it at its own path too.
         """
         return self.key
 
@@ -49,8 +50,15 @@ PAGES: tuple[PageEntry, ...] = (
 )
 
 BY_KEY: dict[str, PageEntry] = {page.key: page for page in PAGES}
+BY_PATH: dict[str, PageEntry] = {page.url_path.lower(): page for page in PAGES}
 
 
 def title_of(key: str) -> str:
     """Return the title of the page whose file stem is ``key`` (KeyError for an unknown page)."""
     return BY_KEY[key].title
+
+
+def page_at(path: str) -> PageEntry | None:
+    """Return the page a typed URL path names ("/overview", "Quadrant/", "THEMES"), ignoring case and
+    slashes; None for a path that names no page (the root URL is the default page's, served by Streamlit)."""
+    return BY_PATH.get(path.strip("/").lower())

@@ -10,7 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
 from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import beside_note, comparator_group
-from pages._cache import catalogue, db_path, memo, stamp
+from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import initial as _initial
 from pages._kept import widget
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
@@ -45,9 +45,9 @@ class Selection:
         return f"Positions over '{self.basket_name}', {BALANCES[self.balance]}"
 
     def subtitle(self, extra: str = "") -> str:
-        """Return a chart subtitle naming the group, its size and the dataset kind."""
+        """Return a chart subtitle naming the group and its size in the period (``_cache.group_counts``)."""
         beside = f"; {self.focus_name} shown beside it, not ranked in it" if self.beside_note else ""
-        parts = [f"Comparator group: {self.group_label} ({self.group_size}){beside}"]
+        parts = [f"Comparator group: {self.group_label} ({group_counts(self).text()}){beside}"]
         if extra:
             parts.append(extra)
         if (self.basket, self.balance) != (ALL_PUBLISHED, INDICATORS):  # a chart saved as PNG says its basis

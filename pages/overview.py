@@ -11,7 +11,7 @@ from benchmarking.service.lists import without_thin_periods
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import currency_text, money, ordinal, position_text
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
-from pages._cache import benchmark_key, memo
+from pages._cache import benchmark_key, memo, selection_key
 from pages._common import (
     benchmark,
     briefing_file,
@@ -23,6 +23,9 @@ from pages._common import (
     page_header,
     slug,
 )
+from pages._downloads import BuiltFile, built_download
+
+PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 selection = current_selection()
 page_header("overview", selection)
@@ -139,23 +142,13 @@ if not selection.briefing:
 st.subheader("Briefing pack")
 st.caption(
     "The same content as the Presentation page: title, headline cards, the Overall and theme quadrant "
-    "charts, theme positions, the bottom-quartile list and the funding league table."
+    "charts, theme positions, the bottom-quartile list and the funding league table. Each file is built when "
+    "you prepare it (a few seconds), then downloaded."
 )
 name = slug(f"{selection.focus_name} briefing {selection.period} {selection.group_label}")
 left, right, _ = st.columns([1, 1, 3])
-left.download_button(
-    "Download slides (PPTX)",
-    data=lambda: briefing_file(selection, "pptx"),
-    file_name=f"{name}.pptx",
-    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    on_click="ignore",
-    key="download-pptx",
-)
-right.download_button(
-    "Download report (PDF)",
-    data=lambda: briefing_file(selection, "pdf"),
-    file_name=f"{name}.pdf",
-    mime="application/pdf",
-    on_click="ignore",
-    key="download-pdf",
-)
+kept_under = selection_key(selection)
+slides = BuiltFile("slides (PPTX)", f"{name}.pptx", PPTX_TYPE, "download-pptx")
+built_download(slides, kept_under, lambda: briefing_file(selection, "pptx"), left)
+report = BuiltFile("report (PDF)", f"{name}.pdf", "application/pdf", "download-pdf")
+built_download(report, kept_under, lambda: briefing_file(selection, "pdf"), right)

@@ -9,7 +9,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.context_views import context_ranks, quadrant_view
 from benchmarking.service.overview import data_currency
 from benchmarking.service.rests_on import rests_on
-from benchmarking.text.formatting import currency_text, money
+from benchmarking.text.formatting import currency_text, money, position_text
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._quadrant_labels import label_choice
@@ -110,7 +110,7 @@ focus_row = view[view["is_focus"]]
 if len(focus_row):
     st.info(
         f"{escape(selection.focus_name)}: **{focus_row['quadrant'].iloc[0]}** "
-        f"(performance position {int(focus_row['performance_position'].iloc[0])}, "
+        f"(performance position {position_text(focus_row['performance_position'].iloc[0], focus_row['n'].iloc[0])}, "
         f"{comparator} rank {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])})"
         + (": where it would stand, beside the group." if selection.beside_note else ".")
     )

@@ -52,12 +52,10 @@ key = (selection_key(selection), selection.briefing)
 
 
 def _chart():
-    positions = figures.theme_positions
-    # Authorities ranked this period: fewer than the group when some had ceased or not yet existed.
-    n_ranked = int(positions["n_positioned"].max()) if len(positions) else selection.group_size
-    chart = charts.theme_position_chart(positions, n_ranked, title, selection.subtitle(), style=style(selection))
+    positions = figures.theme_positions  # each position "of" the authorities positioned in its theme
+    chart = charts.theme_position_chart(positions, title, selection.subtitle(), style=style(selection))
     counted = with_indicator_counts(positions, bench, selection)  # the table says what each position rests on
-    return chart, counted, theme_summary(figures, n_ranked)
+    return chart, counted, theme_summary(figures)
 
 
 title = f"{selection.focus_name}: position by theme, {selection.period}"

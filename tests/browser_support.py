@@ -127,7 +127,7 @@ class Server:
 
     def page_url(self, path: str) -> str:
         """Return the URL of ``path`` ("quadrant?briefing=1"); the Overview is the root URL."""
-        # The default page lives at the root URL: /overview would be "page not found".
+        # The default page lives at the root URL, where users land (/overview opens it too: test_browser).
         if path.split("?")[0] == "overview":
             path = path[len("overview") :]
         return f"{self.url}/{path}"

@@ -14,7 +14,16 @@ import re
 from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
-from browser_support import BRIEFING_VIEWPORT, DEMO_BANNER, PAGES, ROOT, screenshot, wait_for_page
+from browser_support import (
+    BRIEFING_VIEWPORT,
+    DEMO_BANNER,
+    EXPECT_SECONDS,
+    NORMAL_VIEWPORT,
+    PAGES,
+    ROOT,
+    screenshot,
+    wait_for_page,
+)
 
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.store import Store
@@ -95,6 +104,29 @@ def test_page_opens_on_the_public_store(page_walk, public_server, public_sources
     if PAGES[name][1]:
         assert visit.charts + visit.tables >= 1
     assert visit.screenshot.name == f"public-{name}.png" and visit.screenshot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("typed", ["overview", "Quadrant", "THEMES/"])
+def test_a_page_path_typed_by_hand_opens_that_page(browser, demo_server, sync_playwright, typed):
+    """/overview (the default page, served at the root) and a page's path in another case open the page
+    they name, not Streamlit's "Page not found" over the Overview.
+
+    The root URL is opened first, as on any server past its first request (Streamlit's pages-folder mode,
+    which finds /overview by its file alone, is then left: pages/_navigation.py)."""
+    name = typed.strip("/").lower()
+    context = browser.new_context(viewport=NORMAL_VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(EXPECT_SECONDS * 1000)
+        page.goto(demo_server.url)
+        wait_for_page(page, "overview")
+        page.goto(f"{demo_server.url}/{typed}")
+        wait_for_page(page, name)
+        sync_playwright.expect(page.get_by_text("Page not found")).to_have_count(0)
+        assert page.get_by_test_id("stMain").locator("h1").first.inner_text() == PAGES[name][0]
+        assert path_of(page) == ("" if name == "overview" else name)  # the address bar shows the page's own path
+    finally:
+        context.close()
 
 
 # -- the controls, with the mouse ------------------------------------------------------------------

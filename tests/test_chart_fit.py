@@ -84,12 +84,12 @@ def test_briefing_charts_use_projector_text(demo_store_path):
     at least 20 px; the normal style stays smaller."""
     view = synthetic_view(34)
     positions = pd.DataFrame(
-        {"theme": ["Overall", "Children"], "position": [3, 20], "average_rank": [5.0, 18.0], "quartile_label": ""}
+        {"theme": ["Overall", "Children"], "position": [3, 20], "n_positioned": [34, 34], "average_rank": [5.0, 18.0]}
     )
     built = [
         charts.quadrant_chart(view, "t", "s", "x", "spend", style=charts.BRIEFING, labelled=["E10000010"]),
         charts.quadrant_small_multiples({"A": view, "B": view}, "t", "s", "spend", style=charts.BRIEFING),
-        charts.theme_position_chart(positions, 34, "t", "s", style=charts.BRIEFING),
+        charts.theme_position_chart(positions, "t", "s", style=charts.BRIEFING),
     ]
     for chart in built:
         sizes = _font_sizes(chart.to_dict(validate=True))

@@ -55,7 +55,7 @@ def test_every_other_page_chart_is_valid(demo):
     trend = trend_view(cat, bench, [OVERALL], list(bench.group.members))
     views = {theme: quadrant_view(cat, bench, theme, "Revenue", period, FOCUS) for theme in [OVERALL] + cat.themes[:2]}
     built = {
-        "themes": charts.theme_position_chart(positions, n, "t", "s"),
+        "themes": charts.theme_position_chart(positions, "t", "s"),
         "bars": charts.indicator_bar_chart(indicator_view(cat, bench, indicator, period, FOCUS), "t", "s", None),
         "series": charts.indicator_series_chart(
             indicator_series(cat, bench, indicator, FOCUS), "Leicestershire", "t", "s", None

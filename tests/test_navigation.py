@@ -130,3 +130,15 @@ def test_each_page_draws_its_registered_title(demo_store_path, monkeypatch):
 def test_title_of_an_unknown_page_is_an_error():
     with pytest.raises(KeyError):
         registry.title_of("no_such_page")
+
+
+@pytest.mark.parametrize("typed", ["overview", "/overview", "Quadrant", "THEMES/", "beyond_RANKS"])
+def test_a_typed_path_names_its_page_in_any_case(typed):
+    """``page_at`` finds the page a hand-typed path names, ignoring case and slashes (app.py opens it)."""
+    assert registry.page_at(typed) is registry.BY_KEY[typed.strip("/").lower()]
+
+
+@pytest.mark.parametrize("typed", ["", "/", "nosuchpage", "overview/extra"])
+def test_a_path_that_names_no_page_is_none(typed):
+    """The root and unknown paths name no page (Streamlit serves the default page, or says it is not found)."""
+    assert registry.page_at(typed) is None

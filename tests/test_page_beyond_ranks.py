@@ -116,7 +116,7 @@ def test_interval_chart_shows_engine_positions_and_the_bootstrap_interval(page, 
     """Each point is the engine's Overall position; its interval is uncertainty's, and holds the point."""
     chart = chart_titled(page, "Overall position with its 90% interval")
     assert chart.title == f"Overall position with its 90% interval, {LATEST}"
-    assert "Comparator group: all authorities (32)" in chart.subtitle
+    assert "Comparator group: all authorities (32 authorities)" in chart.subtitle
     data = chart.data_with("lower")
     assert dict(zip(data["authority_code"], data["position"].astype(int))) == direct_position_map(
         demo_store_path, OVERALL, LATEST
@@ -154,7 +154,7 @@ def test_comparator_group_changes_the_intervals_group(page, demo_store_path):
     choose(page, "group", "county-councils")
     assert not page.exception
     chart = chart_titled(page, "Overall position with its 90% interval")
-    assert "county councils (24)" in chart.subtitle
+    assert "county councils (24 authorities)" in chart.subtitle
     data = chart.data_with("lower")
     assert dict(zip(data["authority_code"], data["position"].astype(int))) == direct_position_map(
         demo_store_path, OVERALL, LATEST, group_id="county-councils"
@@ -318,5 +318,5 @@ def test_a_similar_group_can_be_chosen_as_the_comparator_group(page):
     choose(page, "group", "similar:10")
     assert not page.exception
     chart = chart_titled(page, "Overall position with its 90% interval")
-    assert "(11)" in chart.subtitle
+    assert "(11 authorities)" in chart.subtitle
     assert len(chart.data_with("lower")) == 11

@@ -18,6 +18,7 @@ from apptest_helpers import (
 )
 
 from benchmarking.method.positions import OVERALL
+from benchmarking.text.formatting import ordinal
 
 
 def quadrant_points(at):
@@ -39,7 +40,7 @@ def test_quadrant_renders_with_titles_naming_period_and_group(demo_store_path, m
     assert shows_demo_banner(at)
     [chart] = charts(at)
     assert chart.title == f"{OVERALL} performance against spend, {LATEST}"
-    assert "Comparator group: all authorities (32)" in chart.subtitle
+    assert "Comparator group: all authorities (32 authorities)" in chart.subtitle
 
 
 def test_lowest_spending_authority_is_furthest_right(demo_store_path, monkeypatch):
@@ -121,7 +122,7 @@ def test_choosing_another_focus_moves_the_highlight(demo_store_path, monkeypatch
     assert list(points.loc[points["is_focus"], "authority_code"]) == [OTHER_FOCUS]
     position = direct_position_map(demo_store_path, OVERALL, LATEST)[OTHER_FOCUS]
     assert at.info[0].value.startswith("Surrey:")
-    assert f"performance position {position}," in at.info[0].value
+    assert f"performance position {ordinal(position)} of " in at.info[0].value
 
 
 def test_choosing_another_group_plots_only_its_members(demo_store_path, monkeypatch):
@@ -130,7 +131,7 @@ def test_choosing_another_group_plots_only_its_members(demo_store_path, monkeypa
     choose(at, "group", "county-councils")
     assert not at.exception
     chart = charts(at)[0]
-    assert "Comparator group: county councils (24)" in chart.subtitle
+    assert "Comparator group: county councils (24 authorities)" in chart.subtitle
     points = quadrant_points(at)
     shown = dict(zip(points["authority_code"], points["performance_position"].astype(int)))
     assert shown == direct_position_map(demo_store_path, OVERALL, LATEST, "county-councils")

@@ -56,7 +56,7 @@ def test_themes_renders_with_titles_naming_period_and_group(demo_store_path, mon
     assert shows_demo_banner(at)
     [chart] = charts(at)
     assert chart.title == f"Leicestershire: position by theme, {LATEST}"
-    assert "Comparator group: all authorities (32)" in chart.subtitle
+    assert "Comparator group: all authorities (32 authorities)" in chart.subtitle
     assert at.subheader[0].value == f"League table, {LATEST}"
 
 
@@ -139,7 +139,7 @@ def test_group_size_sets_the_axis(demo_store_path, monkeypatch):
     at = open_page(demo_store_path, monkeypatch, "themes")
     choose(at, "group", "county-councils")
     chart = charts(at)[0]
-    assert "Comparator group: county councils (24)" in chart.subtitle
+    assert "Comparator group: county councils (24 authorities)" in chart.subtitle
     x_titles = [layer["encoding"]["x"].get("title") for layer in chart.spec["layer"]]
-    assert "Position among 24 (1 = best)" in x_titles
+    assert "Position among 24 positioned (1 = best)" in x_titles
     assert len(league_table(at)) == 24

@@ -45,7 +45,7 @@ def test_trend_renders_with_titles_naming_periods_and_group(demo_store_path, mon
     [chart] = charts(at)
     periods = catalogue(str(demo_store_path)).period_labels
     assert chart.title == f"{OVERALL}, {LA_CORE} position over time, {periods[0]} to {periods[-1]}"
-    assert "Comparator group: all authorities (32)" in chart.subtitle
+    assert "Comparator group: all authorities (32 authorities)" in chart.subtitle
 
 
 def test_lines_are_the_engine_positions_of_the_focus(demo_store_path, monkeypatch):
@@ -77,9 +77,9 @@ def test_no_theme_chosen_asks_for_one(demo_store_path, monkeypatch):
     "key, value, focus, group_id, subtitle",
     [
         # another focus authority
-        ("focus", OTHER_FOCUS, OTHER_FOCUS, "all", "all authorities (32)"),
+        ("focus", OTHER_FOCUS, OTHER_FOCUS, "all", "all authorities (32 authorities)"),
         # another comparator group
-        ("group", "county-councils", FOCUS, "county-councils", "county councils (24)"),
+        ("group", "county-councils", FOCUS, "county-councils", "county councils (24 authorities)"),
     ],
 )
 def test_changing_the_selection_shows_the_trend_for_it(

@@ -160,6 +160,7 @@ def test_theme_summary_names_the_strongest_and_weakest_theme(demo):
     themes = figures.theme_positions
     themes = themes[~themes["theme"].isin([OVERALL, "LA Core"])].dropna(subset=["position"])
     best = themes.sort_values("position").iloc[0]
-    text = theme_summary(figures, 32)
+    text = theme_summary(figures)
     assert text.startswith(f"Overall {figures.overall.position}")
     assert f"Strongest theme: {best['theme']} ({int(best['position'])}" in text
+    assert f"of {int(best['n_positioned'])})" in text  # each theme "of" its own number positioned

@@ -298,7 +298,7 @@ def theme_slide(setting: BriefingSetting) -> Slide:
     return Slide(
         title=f"{setting.name}: position by theme, {setting.period}",
         subtitle=setting.subtitle,
-        chart=charts.theme_position_chart(positions, setting.bench.group.size, "", "", style=setting.style),
+        chart=charts.theme_position_chart(positions, "", "", style=setting.style),
         table=positions,
         note=HOW_TO_READ_THEMES,
         **_rests_on_lines([setting.figures.overall.rests_on]),

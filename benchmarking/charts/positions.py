@@ -16,22 +16,23 @@ from benchmarking.charts.style import (
     rank_ticks,
 )
 from benchmarking.method import ranking
-from benchmarking.text.formatting import ordinal
+from benchmarking.text.formatting import position_axis_title, position_text
 
 
 def theme_position_chart(
-    focus_positions: pd.DataFrame, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL
+    focus_positions: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL
 ) -> alt.Chart:
-    """Return the focus authority's position per theme as dots on a 1..n scale (1 = best, left).
+    """Return the focus authority's position per theme as dots on a 1..N scale (1 = best, left), each
+    labelled "Xth of N" and put in its quartile with N = the authorities positioned in its theme.
 
-    ``focus_positions``: theme, position (NA = no position), average_rank, quartile_label.
+    ``focus_positions``: theme, position (NA = no position), n_positioned, average_rank.
     """
     data = focus_positions.dropna(subset=["position"]).assign(
         position=lambda f: f["position"].astype(float),
-        quartile=lambda f: ranking.quartile(f["position"], n),
-        label=lambda f: f["position"].map(lambda p: ordinal(int(p))),
+        quartile=lambda f: ranking.quartile(f["position"], f["n_positioned"].astype(float)),
+        label=lambda f: [position_text(p, n) for p, n in zip(f["position"], f["n_positioned"])],
     )
-    n = _reach(n, data)
+    n = _reach(data["n_positioned"].max() if len(data) else 1, data)
     # No quartile (NaN) in a group too small for quartiles (see ranking.quartile).
     data["quartile_label"] = data["quartile"].map(
         lambda q: "no quartile" if pd.isna(q) else QUARTILE_LABELS[int(q) - 1]
@@ -57,7 +58,7 @@ def theme_position_chart(
     )
     x = alt.X(
         "position:Q",
-        title=f"Position among {n} (1 = best)",
+        title=position_axis_title(data["n_positioned"]),
         scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
         axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )

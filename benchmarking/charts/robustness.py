@@ -16,7 +16,7 @@ from benchmarking.charts.style import (
     name_label_limit,
     rank_ticks,
 )
-from benchmarking.text.formatting import ordinal
+from benchmarking.text.formatting import ordinal, position_axis_title
 
 
 def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL) -> alt.Chart:
@@ -40,7 +40,7 @@ def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, s
     scale = alt.Scale(domain=[0.5, n + 0.5], nice=False)
     x = alt.X(
         "position:Q",
-        title=f"Position among {n} (1 = best)",
+        title=position_axis_title([n]),
         scale=scale,
         axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )

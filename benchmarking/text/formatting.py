@@ -32,6 +32,29 @@ def position_text(position, n) -> str:
     return f"{ordinal(position)} of {int(n)}"
 
 
+def position_axis_title(n_positioned) -> str:
+    """Return a position axis's title: "Position among 37 positioned (1 = best)", or "Position (1 = best; 31 to
+    37 positioned, by theme)" when the positions drawn count different numbers (each is "Xth of N" beside it)."""
+    counts = sorted({int(n) for n in n_positioned if not _missing(n)})
+    if len(counts) == 1:
+        return f"Position among {counts[0]} positioned (1 = best)"
+    span = f"; {counts[0]} to {counts[-1]} positioned, by theme" if counts else ""
+    return f"Position (1 = best{span})"
+
+
+def group_size_text(members: int, in_period: int, with_figures: int, period: str) -> str:
+    """Return a group's size in a period (``service.group_size``): "44 authorities", "37 authorities in 2022/23;
+    7 others abolished or not yet formed", "... ; 35 with figures" when some that existed have none."""
+    if in_period == members:
+        text = f"{members} authorities"
+    else:
+        others = members - in_period
+        text = f"{in_period} authorities in {period}; {others} other{'s' * (others > 1)} abolished or not yet formed"
+    if with_figures < in_period:
+        text += f"; {with_figures} with figures for {period}"
+    return text
+
+
 def money(value, decimals: int = 0) -> str:
     """Return pounds with thousands separators: £1,234 (or -£12)."""
     if _missing(value):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size, rank_card_text
 
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
@@ -95,12 +97,10 @@ def overview_sentences(overview: Overview) -> list[str]:
             f"{rank_by_size(spend.rank, spend.n).lower()}), "
             f"it sits in the {words} quadrant."
         )
-    themes = overview.theme_positions
-    if themes is not None and len(themes):
-        ranked = themes[~themes["theme"].isin(["Overall", "LA Core"])].dropna(subset=["position"])
-        if len(ranked) >= 2:
-            best = ranked.sort_values(["position", "theme"]).iloc[0]
-            worst = ranked.sort_values(["position", "theme"]).iloc[-1]
+    ends = _strongest_and_weakest(overview)
+    if ends is not None:
+        best, worst = ends
+        if best["theme"] != worst["theme"]:
             sentences.append(
                 f"Its strongest theme is {best['theme']} ({position_text(best['position'], best['n_positioned'])}) "
                 f"and its weakest is {worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
@@ -127,15 +127,28 @@ def overview_sentences(overview: Overview) -> list[str]:
     return sentences
 
 
-def theme_summary(overview: Overview, n_ranked: int) -> str | None:
+def theme_summary(overview: Overview) -> str | None:
     """Return the Theme rankings chart in words: the Overall position and the strongest and
-    weakest themes (None without a theme position); ``n_ranked`` stands in for a missing Overall count."""
-    themes = overview.theme_positions.dropna(subset=["position"])
-    themes = themes[~themes["theme"].isin(["Overall", "LA Core"])].sort_values("position")
-    if not len(themes):
+    weakest themes, each "of" the authorities positioned in it (None without a theme position)."""
+    ends = _strongest_and_weakest(overview)
+    if ends is None:
         return None
+    best, worst = ends
     return (
-        f"Overall {ordinal(overview.overall.position)} of {overview.overall.n or n_ranked}. Strongest theme: "
-        f"{themes['theme'].iloc[0]} ({ordinal(themes['position'].iloc[0])}); weakest: "
-        f"{themes['theme'].iloc[-1]} ({ordinal(themes['position'].iloc[-1])})."
+        f"Overall {position_text(overview.overall.position, overview.overall.n)}. Strongest theme: "
+        f"{best['theme']} ({position_text(best['position'], best['n_positioned'])}); weakest: "
+        f"{worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
     )
+
+
+def _strongest_and_weakest(overview: Overview) -> tuple[pd.Series, pd.Series] | None:
+    """Return the theme rows (not Overall or LA Core) with the best and the worst position, ties by name;
+    None without a theme position."""
+    themes = overview.theme_positions
+    if themes is None or not len(themes):
+        return None
+    ranked = themes[~themes["theme"].isin(["Overall", "LA Core"])].dropna(subset=["position"])
+    if not len(ranked):
+        return None
+    ranked = ranked.sort_values(["position", "theme"])
+    return ranked.iloc[0], ranked.iloc[-1]

@@ -1,0 +1,81 @@
+"""How many authorities a period's figures count: the one rule behind every group size and "of N" on screen.
+
+* A **position** is "Xth of N" with N = the members given that position (theme, Overall, LA Core) in the
+  period: the engine's ``n_positioned`` (``method.positions``). Nothing else is an "of N" for a position.
+* The group **in a period** is its members that existed then: alive at the period's midpoint by their
+  lifetimes in ``data/county_areas.csv`` (``method.membership``), or with figures in the period (an
+  authority the list does not know counts as existing). The others (abolished, or not yet formed) are
+  never "missing": they are named as not existing then.
+* **With figures** = the members with at least one figure in the period (a row in the engine's positions).
+
+``group_size`` counts them from the benchmark; ``text.formatting.group_size_text`` words them, once, for
+the page header, chart subtitles and the coverage preview.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmarking.adapters.lookups import load_county_areas
+from benchmarking.errors import CountyAreasError
+from benchmarking.method.membership import lifetime_mask
+from benchmarking.service.benchmark import Benchmark
+from benchmarking.service.catalogue import Catalogue
+from benchmarking.text.formatting import group_size_text
+
+
+@dataclass(frozen=True)
+class GroupSize:
+    """The group's counts in one period (see the module's rule)."""
+
+    period: str
+    members: int
+    """The group's members over every period."""
+    in_period: int
+    """Members that existed in the period."""
+    with_figures: int
+    """Members with a figure in the period."""
+    not_existing: tuple[str, ...]
+    """Names of the members that did not exist in the period, A-Z."""
+
+    def text(self) -> str:
+        """Return the counts in words: "37 authorities in 2022/23; 7 others abolished or not yet formed"."""
+        return group_size_text(self.members, self.in_period, self.with_figures, self.period)
+
+
+@functools.cache
+def _lifetimes() -> pd.DataFrame:
+    """Return the county areas' lifetimes (code, start_date, end_date); empty when the list cannot be read."""
+    try:
+        return load_county_areas()[["code", "start_date", "end_date"]]
+    except CountyAreasError:
+        return pd.DataFrame({"code": [], "start_date": [], "end_date": []})
+
+
+def existing_in(codes: list[str], period: str, with_figures: set[str] | frozenset[str] = frozenset()) -> list[bool]:
+    """Return, per code, whether the authority existed in ``period``: it has figures then (``with_figures``),
+    the county areas list does not know it, or its lifetime covers the period's midpoint."""
+    lifetimes = _lifetimes()
+    alive = lifetime_mask(lifetimes, pd.Series(codes, dtype=object), pd.Series([period] * len(codes), dtype=object))
+    known = set(lifetimes["code"])
+    return [bool(a) or code in with_figures or code not in known for code, a in zip(codes, alive)]
+
+
+def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:
+    """Return the group's counts in ``period``: members, those existing then, those with figures."""
+    positions = bench.positions
+    rows = (positions["period"] == period).to_numpy() & positions["in_group"].to_numpy(dtype=bool)
+    present = set(positions.loc[rows, "authority_code"])
+    members = list(bench.group.members)
+    existed = existing_in(members, period, present)
+    gone = sorted(catalogue.authority_name(code) for code, alive in zip(members, existed) if not alive)
+    return GroupSize(
+        period=period,
+        members=len(members),
+        in_period=len(members) - len(gone),
+        with_figures=len(present & set(members)),
+        not_existing=tuple(gone),
+    )
