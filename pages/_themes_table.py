@@ -92,7 +92,8 @@ def _cell_styles(table, theme_columns: list[str], quartiles: pd.DataFrame, displ
         css[column] = fills.to_numpy()
     focus = (table["authority_code"] == selection.focus).to_numpy()
     focus_css = f"font-weight: bold; {FOCUS_STYLE}"
-    css.loc[focus] = css.loc[focus].apply(lambda cells: [f"{c}; {focus_css}" if c else focus_css for c in cells])
+    # Cell by cell (DataFrame.map): a focus with no row in the period (a council abolished before it) marks none.
+    css.loc[focus] = css.loc[focus].map(lambda cell: f"{cell}; {focus_css}" if cell else focus_css)
     return css
 
 

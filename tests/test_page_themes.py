@@ -14,11 +14,13 @@ from apptest_helpers import (
     choose,
     direct_position_map,
     direct_positions,
+    engine,
     html_tables,
     open_page,
     open_section,
     page_widget,
     shows_demo_banner,
+    sidebar_box,
 )
 
 from benchmarking.method.positions import OVERALL
@@ -143,3 +145,19 @@ def test_group_size_sets_the_axis(demo_store_path, monkeypatch):
     x_titles = [layer["encoding"]["x"].get("title") for layer in chart.spec["layer"]]
     assert "Position among 24 positioned (1 = best)" in x_titles
     assert len(league_table(at)) == 24
+
+
+def test_an_authority_absent_from_the_period_opens_its_theme_rankings(shipped_store_path, monkeypatch):
+    """On the real store a council abolished before the period (Northamptonshire, 2021) is still a focus one can
+    choose: its Theme rankings page opens, its league table has no marked row, and nothing is raised."""
+    from benchmarking.service.views import theme_table
+
+    at = open_page(shipped_store_path, monkeypatch, "themes")
+    period = sidebar_box(at, "period").value
+    cat, bench = engine(str(shipped_store_path), "all", sidebar_box(at, "focus").value)
+    listed = set(theme_table(cat, bench, period)["authority_code"])
+    absent = [code for code in cat.authorities["code"] if code not in listed]
+    assert absent, f"the shipped store was expected to hold an authority absent from {period}'s league table"
+    at = choose(at, "focus", absent[0])
+    assert not at.exception, at.exception
+    assert sidebar_box(at, "focus").value == absent[0]
