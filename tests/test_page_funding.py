@@ -43,7 +43,7 @@ def test_funding_renders_with_titles_naming_period_and_group(demo_store_path, mo
     assert shows_demo_banner(at)
     [chart] = charts(at)
     assert chart.title == f"Core spending power per head, {LATEST}"
-    assert "Comparator group: all authorities (32)" in chart.subtitle
+    assert "Comparator group: all authorities (32 authorities)" in chart.subtitle
 
 
 def test_bars_and_metric_match_the_funding_table(demo_store_path, monkeypatch):

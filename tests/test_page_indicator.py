@@ -58,7 +58,7 @@ def test_indicator_renders_the_first_indicator(demo_store_path, monkeypatch):
     first = ranked_indicators(demo_store_path).iloc[0]
     assert page_widget(at, "indicator_id").value == first["id"]
     bars = chart_titled(at, f"{first['name']}, {LATEST}")
-    assert "Comparator group: all authorities (32)" in bars.subtitle
+    assert "Comparator group: all authorities (32 authorities)" in bars.subtitle
     assert "against the group over time" in charts(at)[1].title
 
 
