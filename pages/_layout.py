@@ -30,6 +30,10 @@ BASE_CSS = """<style>
 /* Captions and widget help in Streamlit's default grey (#828180) fall short of WCAG's 4.5:1. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, .stCaption, .stCaption *,
 [data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p {color: #4A4A4A !important; opacity: 1 !important;}
+/* A card's label and value wrap rather than ending in an ellipsis at 1366 px ("Lowest of 33 (2020-21)"). */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"],
+[data-testid="stMetricLabel"] * {white-space: normal !important;
+    overflow: visible !important; text-overflow: clip !important;}
 /* Keyboard focus always visible (WCAG 2.4.7): Streamlit shows only a faint tint on page links and
    list options, nothing on the main area, and drops a selectbox's frame after a choice. */
 [data-testid="stSidebarNavLink"]:focus-visible, [data-testid="stMain"]:focus-visible, a:focus-visible,

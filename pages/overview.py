@@ -8,8 +8,16 @@ from benchmarking import charts
 from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.lists import without_thin_periods
+from benchmarking.service.overview import mostly_earlier_periods
 from benchmarking.service.views import trend_view
-from benchmarking.text.formatting import currency_text, money, ordinal, position_text
+from benchmarking.text.formatting import (
+    MOSTLY_EARLIER,
+    currency_text,
+    money,
+    mostly_earlier_text,
+    ordinal,
+    position_text,
+)
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 from pages._cache import benchmark_key, memo, selection_key
 from pages._common import (
@@ -44,28 +52,36 @@ def _delta(now, before):
 
 def _trend():
     """Return the focus authority's Overall position over time without the periods that rest on few indicators,
-    those periods (None when none), the sparkline (None when empty) and the width it is drawn for."""
+    those periods (None when none), the sparkline (None when empty), the width it is drawn for and the periods
+    shown that rest mostly on earlier figures."""
     trend, thin = without_thin_periods(trend_view(cat, bench, [OVERALL], [selection.focus]))
+    mostly = mostly_earlier_periods(cat, bench, OVERALL)
+    mostly = {period: counts for period, counts in mostly.items() if period in set(trend["period"])}
     style = charts.style_for(selection.briefing)
     # Scaled to the most authorities positioned in a period shown, not the group's size (which counts members
     # with no figures, such as councils since abolished): the scale's end is a position someone held.
     most = int(trend["n_positioned"].max()) if len(trend) else selection.group_size
-    return trend, thin, charts.sparkline(trend, most, style) if len(trend) else None, style.width
+    return trend, thin, charts.sparkline(trend, most, style) if len(trend) else None, style.width, mostly
 
 
 def show_trend() -> None:
     """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
     # Every period's positions: kept per benchmark, so a period change redraws the kept chart.
-    trend, thin, chart, width = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
+    trend, thin, chart, width, mostly = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
     if len(trend):
         st.subheader(
             f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
         )
         held = trend[trend["position"].notna()]  # a period under the coverage rule has no position
-        positions = [f"{p}: {ordinal(int(v))}" for p, v in zip(held["period"], held["position"])]
+        positions = [
+            f"{p}: {ordinal(int(v))}{f' ({MOSTLY_EARLIER})' if p in mostly else ''}"
+            for p, v in zip(held["period"], held["position"])
+        ]
         # A still image: the first page a session opens loads no charting code (draw_still_chart).
         draw_still_chart(chart, width, f"Overall position over time (1 = best): {', '.join(positions)}")
         st.caption("Position 1 (best) at the top. " + ", ".join(escape(text) for text in positions))
+        if mostly:
+            st.caption(escape(mostly_earlier_text(mostly)))
         if thin is not None:
             periods = thin.periods
             named = (
@@ -115,6 +131,8 @@ if selection.briefing:  # the chart on the first screen; what the positions rest
     show_trend()
 for column, standing in zip(cards, (figures.overall, figures.core)):  # what each position rests on
     column.caption(escape(standing.rests_on.text()))
+    if standing.reason:  # no position: say why, in Why this rank's words
+        column.caption(escape(standing.reason))
 overall_on, core_on = figures.overall.rests_on, figures.core.rests_on
 # One theme over half of Overall or LA Core; LA Core's only when it is another theme (its share is on its card).
 repeats = overall_on.dominated and core_on.largest_theme == overall_on.largest_theme
@@ -126,11 +144,20 @@ counts, directions = figures.quartile_counts, figures.directions
 row = st.columns(4)
 row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
 row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
-row[2].metric(f"Improved since {escape(figures.previous_period or 'previous period')}", f"{directions.improved}")
+compared = (
+    f"Only figures new in {escape(figures.period)} are compared: {directions.carried_forward} indicators carry "
+    "figures published for an earlier period forward, unchanged"
+)
+row[2].metric(
+    f"Improved since {escape(figures.previous_period or 'previous period')}",
+    f"{directions.improved}",
+    help=compared if directions.carried_forward else None,
+)
 row[3].metric(
     "Worsened",
     f"{directions.worsened}",
-    help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable",
+    help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable"
+    + (f". {compared}" if directions.carried_forward else ""),
 )
 
 st.subheader("In brief")

@@ -7,7 +7,9 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.lists import thin_periods
+from benchmarking.service.overview import mostly_earlier_periods
 from benchmarking.service.views import trend_view
+from benchmarking.text.formatting import mostly_earlier_text
 from pages._cache import benchmark_key, memo
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._view_params import url_choice
@@ -89,3 +91,9 @@ for thin in thin_periods(mine):
         f"({thin.fewest}-{thin.most_of_thin} indicators, against up to {thin.most} in other periods): "
         "read those positions with care."
     )
+# A period whose figures were mostly published for earlier periods (the latest, before publishers catch up).
+shown = set(mine["period"])
+for theme in themes:
+    mostly = {p: counts for p, counts in mostly_earlier_periods(cat, bench, theme).items() if p in shown}
+    if mostly:
+        st.caption(f"**{escape(theme)}**: {escape(mostly_earlier_text(mostly))}")

@@ -116,7 +116,7 @@ def test_brief_with_a_basket_and_balance_says_what_positions_rest_on(store_path,
     assert code == 0
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages)
     flat = " ".join(text.split())
-    line = f"Overall 2021/22: 2 indicators in '{HOSTILE_NAME}', 2 themes weighted equally"
+    line = f"Overall 2021/22: 2 indicators ranked in '{HOSTILE_NAME}', 2 themes weighted equally"
     assert flat.count(line) == 2  # the at-a-glance page and the themes page
     assert f"Positions rest on the basket '{HOSTILE_NAME}': every theme counts once" in flat
     assert "LA Core 2021/22: 2 indicators" in flat

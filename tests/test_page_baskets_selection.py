@@ -148,7 +148,7 @@ def test_the_rests_on_line_names_the_basket_and_the_indicators_ranked(basket_sto
     bench = benchmark_for(basket_catalogue, "all", FOCUS, basket=BASKET_ID)
     for theme in (OVERALL, LA_CORE):
         expected = rests_on(basket_catalogue, bench, FOCUS, LATEST, theme)
-        line = f"{theme} {LATEST}: {expected.n_indicators:,} indicators in '{BASKET_NAME} (v1)'"
+        line = f"{theme} {LATEST}: {expected.n_indicators:,} indicators ranked in '{BASKET_NAME} (v1)'"
         assert any(c.value.startswith(markdown(line)) for c in at.caption), line
     # Independently: the basket's ranked indicators (polarity not "none") with a value for the focus.
     ind = basket_catalogue.indicators
@@ -209,7 +209,7 @@ def test_real_store_warns_when_one_theme_is_over_half(shipped_store_path, shippe
     expected = rests_on(shipped_catalogue, benchmark_for(shipped_catalogue, "all", FOCUS), FOCUS, period)
     assert expected.largest_theme == "Education" and expected.largest_share > 0.5
     assert any(c.value.startswith(markdown(expected.text())) for c in at.caption), expected.text()
-    assert f"{expected.n_indicators:,} indicators in 'All published'" in expected.text()
+    assert f"{expected.n_indicators:,} indicators ranked in 'All published'" in expected.text()
     assert any(markdown(expected.warning()) in w.value for w in at.warning)
 
     box(at, "balance").set_value("themes")

@@ -204,14 +204,26 @@ def with_rows(members: pd.DataFrame, outside: pd.DataFrame) -> pd.DataFrame:
 def _reporting_travel(
     raw_travel: pd.DataFrame, vintage: pd.DataFrame, calendar: currency.ReportingCalendar
 ) -> pd.DataFrame:
-    """Return direction of travel per reporting period: each indicator's change as published
-    in the vintage that period uses (so older figures keep the change they were published with)."""
+    """Return direction of travel per reporting period over the figures that period uses.
+
+    The one rule for "changed since the previous period": only a figure published for the period itself can have
+    changed since then. A figure carried forward from an earlier published period (``years_older`` > 0) keeps
+    its value but is "not comparable" in that period, with no previous value or change (it was already counted
+    in the period it was published for), so every count of improved and worsened (Overview, In brief, Quartiles,
+    briefing, Beyond ranks) counts new figures only."""
     if vintage["period"].eq(vintage["source_period"]).all():
         used = pd.MultiIndex.from_frame(vintage[["indicator_id", "period"]])
         keep = pd.MultiIndex.from_frame(raw_travel[["indicator_id", "period"]]).isin(used)
         return raw_travel[keep].reset_index(drop=True)
     rows = raw_travel.drop(columns=["period", "period_start"]).assign(source_period=raw_travel["period"].to_numpy())
-    out = rows.merge(vintage[["indicator_id", "period", "source_period"]], on=["indicator_id", "source_period"])
+    out = rows.merge(
+        vintage[["indicator_id", "period", "source_period", "years_older"]], on=["indicator_id", "source_period"]
+    )
+    carried = (out.pop("years_older") > 0).to_numpy()
+    if carried.any():
+        out.loc[carried, ["previous_value", "change"]] = np.nan
+        out["previous_period"] = out["previous_period"].mask(carried)
+        out["direction"] = out["direction"].mask(carried, travel.NOT_COMPARABLE)
     out = out.merge(
         calendar.periods[["label", "start_date"]].rename(columns={"label": "period", "start_date": "period_start"}),
         on="period",

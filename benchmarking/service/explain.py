@@ -92,12 +92,21 @@ def why_this_rank(
     }
     summary["reason"] = None
     if summary["position"] is None:
-        summary["reason"] = (
-            f"No position: the authority has values for {summary['n_indicators']} of the theme's "
-            f"{summary['n_available']} ranked indicators ({summary['coverage']:.0%}), below the "
-            f"{min_coverage:.0%} needed. Missing values are never filled in."
-        )
+        summary["reason"] = no_position_reason(summary["n_indicators"], summary["n_available"], min_coverage)
     return rows[columns], summary
+
+
+def no_position_reason(n_indicators: int, n_available: int, min_coverage: float, start: str = "No position") -> str:
+    """Return why a position is missing under the coverage rule: "No position: the authority has values for 162 of
+    the theme's 325 ranked indicators (49.8%), below the 50% needed. ..." (``start`` opens the sentence)."""
+    coverage = n_indicators / n_available if n_available else 0.0
+    share = f"{coverage:.0%}"
+    if coverage < min_coverage and round(coverage, 2) >= min_coverage:  # 49.8% is not "50%, below the 50%"
+        share = f"{coverage:.1%}"
+    return (
+        f"{start}: the authority has values for {n_indicators} of the theme's {n_available} ranked indicators "
+        f"({share}), below the {min_coverage:.0%} needed. Missing values are never filled in."
+    )
 
 
 def rank_stability(

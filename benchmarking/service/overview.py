@@ -13,9 +13,11 @@ from benchmarking.method import currency, focus_lists
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import context_ranks, quadrant_view
+from benchmarking.service.context_views import context_ranks, funding_view, quadrant_view
+from benchmarking.service.explain import why_this_rank
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
+from benchmarking.text.formatting import rank_card_text
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Standing:
     """Its position in the previous period."""
     rests_on: RestsOn | None = None
     """What the position rests on: basket, indicators ranked, the largest theme's share."""
+    reason: str | None = None
+    """Why there is no position (``explain.no_position_reason``); None when there is one."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class ContextRank:
     basis: str | None
     """The period (spend, funding) or IMD edition (deprivation) the rank uses."""
 
+    def card_text(self) -> str:
+        """Return the rank for a headline card with the year it is for: "Lowest of 33 (2020-21)"."""
+        text = rank_card_text(self.rank, self.n)
+        return f"{text} ({self.basis})" if self.rank is not None and self.basis else text
+
 
 @dataclass(frozen=True)
 class Directions:
@@ -72,6 +81,8 @@ class Directions:
     worsened: int
     no_real_change: int
     not_comparable: int
+    carried_forward: int = 0
+    """Indicators whose figure in the period was published for an earlier one: not compared (``method.travel``)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +150,31 @@ def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: st
     )
 
 
+def funding_rank(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> ContextRank:
+    """Return the focus authority's core spending power rank as the Funding page's league table gives it: among
+    the group's members with a figure in the funding year used (``period`` or the latest before it), whether or
+    not they have a performance position; its basis is that year."""
+    table = funding_view(catalogue, bench, period, focus)
+    row = table[table["is_focus"] & table["rank"].notna()]
+    if row.empty:
+        return ContextRank(None, None, None, None)
+    first = row.iloc[0]
+    return ContextRank(
+        int(first["rank"]), int(first["n_ranked"]), float(first["core_spending_power_per_head"]), first["period"]
+    )
+
+
+def mostly_earlier_periods(catalogue: Catalogue, bench: Benchmark, theme: str = OVERALL) -> dict[str, tuple[int, int]]:
+    """Return {period: (indicators with earlier-published figures, indicators with figures)} for the periods in
+    which more than half of a theme's (or Overall's) indicators use figures published for an earlier period."""
+    ids = list(theme_indicator_ids(catalogue.indicators, theme))
+    vintages = bench.vintages
+    rows = vintages[(vintages["n_values"] > 0) & vintages["indicator_id"].isin(ids)]
+    counts = (rows["years_older"] > 0).groupby(rows["period"], observed=True).agg(["sum", "size"])
+    mostly = counts[counts["sum"] * 2 > counts["size"]]
+    return {str(period): (int(row["sum"]), int(row["size"])) for period, row in mostly.iterrows()}
+
+
 def previous_period(catalogue: Catalogue, period: str) -> str | None:
     """Return the period before ``period`` among periods with values, or None."""
     labels = catalogue.period_labels
@@ -158,6 +194,7 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
     directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
     overall_directions = directions[directions["theme"] == OVERALL].set_index("direction")["n_indicators"]
+    figures_currency = data_currency(catalogue, bench, OVERALL, period)
     return Overview(
         focus=focus,
         focus_name=catalogue.authority_name(focus),
@@ -165,10 +202,10 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         previous_period=prev,
         group_label=bench.group.label,
         group_size=bench.group.size,
-        overall=_standing(pos, prev_pos, OVERALL, rests_on(catalogue, bench, focus, period, OVERALL)),
-        core=_standing(pos, prev_pos, LA_CORE, rests_on(catalogue, bench, focus, period, LA_CORE)),
+        overall=_standing(catalogue, bench, focus, period, pos, prev_pos, OVERALL),
+        core=_standing(catalogue, bench, focus, period, pos, prev_pos, LA_CORE),
         spend=spend,
-        funding=_context_rank(context_ranks(catalogue, bench, OVERALL, "Funding", period), focus),
+        funding=funding_rank(catalogue, bench, period, focus),
         deprivation=_context_rank(context_ranks(catalogue, bench, OVERALL, "Deprivation", period), focus),
         quartile_counts={int(q): int(n) for q, n in overall_quartiles.items()},
         directions=Directions(
@@ -176,9 +213,10 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
             worsened=int(overall_directions.get("worsened", 0)),
             no_real_change=int(overall_directions.get("no real change", 0)),
             not_comparable=int(overall_directions.get("not comparable", 0)),
+            carried_forward=figures_currency.n_older,
         ),
         quadrant=_quadrant(catalogue, bench, period, focus) if spend.rank is not None else None,
-        currency=data_currency(catalogue, bench, OVERALL, period),
+        currency=figures_currency,
         theme_positions=pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
         in_group=focus in bench.group.members,
         beside_note=beside_note(catalogue, bench.group) if focus == bench.group.beside else None,
@@ -194,9 +232,26 @@ def _position(frame: pd.DataFrame, theme: str) -> tuple[int | None, int | None]:
     return int(frame.loc[theme, "position"]), int(frame.loc[theme, "n_positioned"])
 
 
-def _standing(pos: pd.DataFrame, prev_pos: pd.DataFrame, theme: str, basis: RestsOn) -> Standing:
+def _standing(
+    catalogue: Catalogue,
+    bench: Benchmark,
+    focus: str,
+    period: str,
+    pos: pd.DataFrame,
+    prev_pos: pd.DataFrame,
+    theme: str,
+) -> Standing:
     position, n = _position(pos, theme)
-    return Standing(position=position, n=n, previous=_position(prev_pos, theme)[0], rests_on=basis)
+    reason = None
+    if position is None:  # the coverage rule's words, as Why this rank writes them
+        reason = why_this_rank(catalogue, bench, theme, period, focus)[1]["reason"]
+    return Standing(
+        position=position,
+        n=n,
+        previous=_position(prev_pos, theme)[0],
+        rests_on=rests_on(catalogue, bench, focus, period, theme),
+        reason=reason,
+    )
 
 
 def _context_rank(frame: pd.DataFrame, focus: str) -> ContextRank:

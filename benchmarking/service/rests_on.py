@@ -2,7 +2,7 @@
 authority, and how much of the position the largest theme makes up.
 
 Shown wherever a position is (Overview cards, quadrant caption, theme table, slides, PDF,
-CLI exports): "Overall 2022/23: 315 indicators in 'All published'; Education 67%", with a
+CLI exports): "Overall 2022/23: 315 indicators ranked in 'All published'; Education 67%", with a
 warning when one theme is more than half of Overall or LA Core.
 """
 
@@ -52,9 +52,10 @@ class RestsOn:
         return self.theme in (OVERALL, LA_CORE) and self.largest_share > DOMINANT_SHARE
 
     def text(self) -> str:
-        """Return the one line: "Overall 2022/23: 315 indicators in 'All published'; Education 67%"."""
+        """Return the one line: "Overall 2022/23: 315 indicators ranked in 'All published'; Education 67%"
+        (the indicators ranked for the authority)."""
         line = f"{self.theme} {self.period}: {self.n_indicators:,} indicator{'s' if self.n_indicators != 1 else ''}"
-        line += f" in '{self.basket}'"
+        line += f" ranked in '{self.basket}'"  # for this authority: the group may have figures for more
         if self.balance == THEMES:
             line += f", {len(self.shares)} themes weighted equally"
         elif self.theme in (OVERALL, LA_CORE) and self.largest_theme is not None:

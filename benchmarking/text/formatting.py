@@ -107,11 +107,11 @@ def currency_text(currency: DataCurrency, limit: int = 4) -> str:
         listed = ", ".join(f"{label}: {count}" for label, count in older[:limit])
         more = f" and {len(older) - limit} more" if len(older) > limit else ""
         text = (
-            f"{theme} {period} is built from {n} {plural}; {currency.n_older} of them use figures "
-            f"published for an earlier period ({listed}{more}), as no newer figures exist."
+            f"{theme} {period} is built from {n} {plural} with figures in the group; {currency.n_older} of them "
+            f"use figures published for an earlier period ({listed}{more}), as no newer figures exist."
         )
     else:
-        text = f"{theme} {period} is built from {n} {plural}, all with figures published for {period}."
+        text = f"{theme} {period} is built from {n} {plural} with figures in the group, all published for {period}."
     flags = []
     if currency.n_provisional:
         flags.append(f"{currency.n_provisional} include provisional figures")
@@ -152,3 +152,21 @@ def rank_card_text(rank, n, high: str = "highest", low: str = "lowest") -> str:
     """Return a 1 = highest rank short enough for a headline card: 'Highest of 34', 'Lowest of 34',
     else '5th of 34' ('no rank' when missing)."""
     return _end_words(rank, n, high, low) or position_text(rank, n)
+
+
+MOSTLY_EARLIER = "mostly earlier figures"
+"""The mark of a period whose figures were mostly published for earlier periods (on a line's values in words)."""
+
+
+def mostly_earlier_text(periods: dict[str, tuple[int, int]]) -> str | None:
+    """Return the caption for the periods that rest mostly on earlier figures (``service.overview.
+    mostly_earlier_periods``): "2025/26 rests mostly on figures published for earlier periods (257 of 267
+    indicators) ..."; None when there are none."""
+    if not periods:
+        return None
+    named = "; ".join(f"{period} ({older} of {n} indicators)" for period, (older, n) in periods.items())
+    verb = "rests" if len(periods) == 1 else "rest"
+    return (
+        f"{named} {verb} mostly on figures published for earlier periods, as no newer ones exist yet: "
+        "a position there largely repeats the one before."
+    )

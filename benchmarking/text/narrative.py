@@ -51,13 +51,10 @@ def spend_card(overview: Overview) -> tuple[str, str]:
 
 
 def context_card(overview: Overview) -> tuple[str, str]:
-    """Return the (label, value) of the Overview's fourth card: core spending power per head when
-    the store has it, else deprivation (IMD rank), else a plain 'not in these data'."""
+    """Return the (label, value) of the Overview's fourth card: core spending power per head when the store
+    has it (its rank with the year it is for), else deprivation (IMD rank), else a plain 'not in these data'."""
     if overview.funding.rank is not None:
-        return (
-            "Core spending power per head (1st = highest)",
-            rank_card_text(overview.funding.rank, overview.funding.n),
-        )
+        return "Core spending power per head (1st = highest)", overview.funding.card_text()
     if overview.deprivation.rank is not None:
         return (
             f"{overview.deprivation.basis or 'Deprivation'} (1st = most deprived)",
@@ -71,6 +68,8 @@ def overview_sentences(overview: Overview) -> list[str]:
     name, period, previous = overview.focus_name, overview.period, overview.previous_period
     overall, core, spend, funding = overview.overall, overview.core, overview.spend, overview.funding
     sentences = [overview.beside_note] if overview.beside_note else []
+    if overall.position is None and overall.reason:  # the coverage rule's words, as under the card
+        sentences.append(f"Overall {period}: {overall.reason}")
     ranks = "ranks" if overview.in_group else "would rank"  # beside a group it is not in
     if overall.position is not None:
         text = (
@@ -113,16 +112,24 @@ def overview_sentences(overview: Overview) -> list[str]:
             f"{counts.get(4, 0)} in the bottom quartile."
         )
     currency = overview.currency
-    if currency and currency.n_older and overall.position is not None:
+    if currency and currency.n_older and overall.position is not None and overall.rests_on is not None:
         sentences.append(
-            f"The Overall position rests on {currency.n_indicators} indicators, {currency.n_older} of "
-            f"which use figures published for a period before {period}, the latest available."
+            f"The Overall position rests on {overall.rests_on.n_indicators} indicators ranked for {name}; "
+            f"of the {currency.n_indicators} indicators with figures in the group, {currency.n_older} use figures "
+            f"published for a period before {period}, the latest available."
         )
     directions = overview.directions
     if previous and (directions.improved or directions.worsened):
+        carried = directions.carried_forward
         sentences.append(
             f"Since {previous}, {directions.improved} indicators improved, "
-            f"{directions.worsened} worsened and {directions.no_real_change} showed no real change."
+            f"{directions.worsened} worsened and {directions.no_real_change} showed no real change"
+            + (
+                f" (only figures new in {period} are compared: {carried} indicators carry figures published for "
+                "an earlier period forward, unchanged)."
+                if carried
+                else "."
+            )
         )
     return sentences
 

@@ -1,0 +1,112 @@
+"""The Overview's figures a new user found misleading, on the shipped county-area store: a card with no position
+says why, the funding card shows the figure the Funding page shows (same rank, same count, its year named),
+direction of travel counts only figures new in the period, a period of mostly earlier figures is marked, and
+each count of indicators says what it counts."""
+
+import re
+
+import pytest
+from apptest_helpers import engine, metrics, open_page, overview_figures
+
+from benchmarking.method.positions import OVERALL
+from benchmarking.service.context_views import funding_view
+from benchmarking.service.explain import why_this_rank
+from benchmarking.service.overview import figures_used
+from benchmarking.text.formatting import rank_card_text
+from benchmarking.text.narrative import overview_sentences
+
+CUMBRIA, LEICESTERSHIRE = "E10000006", "E10000018"
+FUNDING_LABEL = "Core spending power per head (1st = highest)"
+
+
+@pytest.fixture(scope="module")
+def cumbria_page(shipped_store_path, monkeypatch_module):
+    return open_page(shipped_store_path, monkeypatch_module, "overview", {"focus": CUMBRIA, "period": "2022/23"})
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_a_card_without_a_position_says_why(shipped_store_path, cumbria_page):
+    """Cumbria 2022/23 has figures for fewer than half of Overall's indicators: the card says so, in the words of
+    Why this rank, and the coverage is not rounded up to the threshold it misses."""
+    at = cumbria_page
+    assert not at.exception
+    assert metrics(at)["Overall performance"] == "no position"
+    cat, bench = engine(str(shipped_store_path), "all", CUMBRIA)
+    _, summary = why_this_rank(cat, bench, OVERALL, "2022/23", CUMBRIA)
+    assert summary["position"] is None and summary["coverage"] < summary["min_coverage"]
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert summary["reason"] in captions
+    assert "(49.8%)" in summary["reason"]  # 162 of 325 is under 50%: never written as "50%, below the 50%"
+
+
+def test_the_funding_card_shows_the_figure_the_funding_page_ranks(shipped_store_path, cumbria_page):
+    """With no Overall position, the funding card still shows Cumbria's core spending power rank, the Funding
+    page's, with the figure's year; never 'not in these data' when the data exist."""
+    cat, bench = engine(str(shipped_store_path), "all", CUMBRIA)
+    table = funding_view(cat, bench, "2022/23", CUMBRIA)
+    row = table[table["is_focus"]].iloc[0]
+    shown = metrics(cumbria_page)
+    expected = f"{rank_card_text(row['rank'], row['n_ranked'])} ({row['period']})"
+    assert shown[FUNDING_LABEL] == expected
+    assert "not in these data" not in shown.values()
+
+
+@pytest.mark.parametrize("period", ["2022/23", "2025/26"])
+def test_the_funding_card_and_page_count_the_same_authorities(shipped_store_path, period):
+    """The card and the Funding league table give one rank of one count for the same 2020-21 figure."""
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    table = funding_view(cat, bench, period, LEICESTERSHIRE)
+    row = table[table["is_focus"]].iloc[0]
+    funding = overview_figures(shipped_store_path, period, LEICESTERSHIRE).funding
+    assert (funding.rank, funding.n, funding.basis) == (int(row["rank"]), int(row["n_ranked"]), row["period"])
+    assert funding.n == int(table["core_spending_power_per_head"].notna().sum())
+
+
+def test_direction_of_travel_counts_only_figures_new_in_the_period(shipped_store_path):
+    """2025/26 carries most figures forward from earlier periods: a carried figure cannot have changed since
+    2024/25, so only indicators with the period's own figures count as improved, worsened or unchanged."""
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, "2025/26", LEICESTERSHIRE)
+    used = figures_used(cat, bench, OVERALL, "2025/26")
+    own = int((~used["older"]).sum())
+    assert figures.currency.n_older > own  # the case the rule is for
+    directions = figures.directions
+    assert directions.improved + directions.worsened + directions.no_real_change <= own
+    text = " ".join(overview_sentences(figures))
+    assert f"{directions.improved} indicators improved" in text or f"{directions.improved} improved" in text
+    assert "carried forward" in text or "earlier period" in text
+
+
+def test_a_period_of_mostly_earlier_figures_is_marked_on_the_line(shipped_store_path, monkeypatch):
+    """The Overview's position-over-time line names 2025/26 as resting mostly on earlier figures."""
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": LEICESTERSHIRE, "period": "2025/26"})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert re.search(r"2025/26: 5th \(mostly earlier figures\)", captions)
+    assert "mostly on figures published for earlier periods" in captions
+
+
+def test_the_trend_page_marks_a_period_of_mostly_earlier_figures(shipped_store_path, monkeypatch):
+    """The Trend page says which periods rest mostly on figures published for earlier periods."""
+    at = open_page(shipped_store_path, monkeypatch, "trend", {"focus": LEICESTERSHIRE, "period": "2025/26"})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "2025/26" in captions and "mostly on figures published for earlier periods" in captions
+
+
+def test_each_count_of_indicators_says_what_it_counts(shipped_store_path):
+    """'In brief' names the indicators the position rests on with the card's count (ranked for the authority),
+    and the group's count of indicators with figures as such."""
+    figures = overview_figures(shipped_store_path, "2022/23", LEICESTERSHIRE)
+    ranked, with_figures = figures.overall.rests_on.n_indicators, figures.currency.n_indicators
+    assert ranked < with_figures  # 324 of 325: the case that read as a contradiction
+    assert f"{ranked} indicators ranked" in figures.overall.rests_on.text()
+    brief = " ".join(overview_sentences(overview_figures(shipped_store_path, "2025/26", LEICESTERSHIRE)))
+    later = overview_figures(shipped_store_path, "2025/26", LEICESTERSHIRE)
+    assert f"rests on {later.overall.rests_on.n_indicators} indicators" in brief
+    assert f"rests on {later.currency.n_indicators} indicators" not in brief
