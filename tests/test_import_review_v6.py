@@ -1,0 +1,47 @@
+"""Findings of a new user's review of the import (v6) on the shipped store, each case as the user met it.
+
+1. A figures file whose authority column is headed ``name`` fills indicator_value (not dashboard_extra, dropping
+   the names and figures without a word); a recognised mapping never leaves a figures column unused silently.
+2. A percentage written into an indicator measured as a share from 0 to 1 is refused with advice in its unit, and a
+   figure far outside the indicator's stored range is refused at its row, naming the range.
+3. ``import --dry-run`` exits 2 when rows would be refused (after printing the preview), 0 when clean.
+4. An authority code one edit from a stored code is refused suggesting that code.
+"""
+
+from __future__ import annotations
+
+from store_support import imported
+
+from benchmarking.store import Store
+
+SHARE = "NI192"  # household waste recycled: unit "share (0-1)"
+HEADER = "indicator_id,authority_code,period,value,status"
+
+
+def stored_figure(store: Store, indicator: str, code: str, period: str) -> float | None:
+    """Return the stored figure of one key, None when there is none."""
+    with store.reading() as con:
+        row = con.execute(
+            "SELECT value FROM indicator_value WHERE indicator_id = ? AND authority_code = ? AND period = ?",
+            [indicator, code, period],
+        ).fetchone()
+    return None if row is None else row[0]
+
+
+# -- 3. a dry run with problems exits 2 ---------------------------------------------------------------------------
+
+
+def test_a_dry_run_with_refused_rows_prints_the_preview_and_exits_2(shipped, tmp_path, capsys):
+    """The review's file with an unknown code: the dry run lists the problem, writes nothing and exits 2, as the
+    import itself would; the same file without that row is clean and exits 0."""
+    good = f"{SHARE},E10000018,2022-23,0.45,final"
+    before = shipped.checksums()
+    status, shown = imported(
+        shipped, tmp_path, f"{HEADER}\n{good}\n{SHARE},E99999999,2022-23,0.4,final\n", capsys, "--dry-run"
+    )
+    assert status == 2
+    assert "Preview (nothing written yet)" in shown and "Dry run: nothing was written." in shown
+    assert "row 3, column 'authority_code': unknown authority 'E99999999'" in shown
+    assert shipped.checksums() == before
+    assert imported(shipped, tmp_path, f"{HEADER}\n{good}\n", capsys, "--dry-run")[0] == 0
+    assert shipped.checksums() == before
