@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from store_support import imported
 
 from benchmarking.store import Store
@@ -45,3 +48,31 @@ def test_a_dry_run_with_refused_rows_prints_the_preview_and_exits_2(shipped, tmp
     assert shipped.checksums() == before
     assert imported(shipped, tmp_path, f"{HEADER}\n{good}\n", capsys, "--dry-run")[0] == 0
     assert shipped.checksums() == before
+
+
+# -- 4. a code one edit from a stored code ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("E1000018", "E10000018"),  # a digit missing
+        ("E100000018", "E10000018"),  # a digit too many
+        ("E10000118", "E10000018"),  # a digit wrong
+        ("e10000081", "E10000018"),  # two digits swapped, any case
+    ],
+)
+def test_a_code_one_edit_from_a_stored_code_is_refused_suggesting_it(shipped, tmp_path, capsys, typed, meant):
+    """The review's ``E1000018``: 'unknown authority' now names the stored codes one edit away with their names (one
+    of them the code meant; E100000018 is one edit from Devon's E10000008 too)."""
+    status, shown = imported(shipped, tmp_path, f"{HEADER}\n{SHARE},{typed},2022-23,0.4,final\n", capsys)
+    assert status == 2
+    assert f"unknown authority '{typed}'" in shown
+    suggested = re.search(r"did you mean (.*)\? If not, import the authority table first", shown)
+    assert suggested and f"{meant} (Leicestershire)" in suggested.group(1).split(" or ")
+
+
+def test_a_code_far_from_every_stored_code_suggests_none(shipped, tmp_path, capsys):
+    """E99999999 is no one's mistyped code: the message says to import the authority or correct the code."""
+    status, shown = imported(shipped, tmp_path, f"{HEADER}\n{SHARE},E99999999,2022-23,0.4,final\n", capsys)
+    assert status == 2 and "unknown authority 'E99999999'" in shown and "did you mean" not in shown

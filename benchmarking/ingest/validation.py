@@ -137,13 +137,15 @@ def check(
     stored_baskets: Mapping[str, str] | None = None,
     stored_periods: pd.DataFrame | None = None,
     units: Mapping[str, object] | None = None,
+    authority_names: Mapping[str, str] | None = None,
 ) -> CheckedRows:
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
 
     ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with;
     ``stored_periods`` (``period_keys.stored_value_periods``) the stored values' periods a file's periods are read
     against: their labels, and the rules that refuse some (``rules.check_stored_periods``); ``units`` (indicator
-    id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``).
+    id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``);
+    ``authority_names`` (code -> name) let an unknown authority code's message suggest the known codes one edit away.
     """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
@@ -237,6 +239,7 @@ def check(
             check,
             "authority",
             "import the authority table first, or correct the code or name",
+            authority_names,
         )
     if table == "comparator_group":
         known = set(known_authorities)
@@ -354,6 +357,7 @@ def check_batch(
     whole may take a new name. Nothing is written.
     """
     authorities, indicators = set(extra_authorities), set(extra_indicators)
+    names: dict[str, str] = {}  # authority code -> name, to suggest the code a mistyped one means
     baskets: dict[str, str] = {}
     periods = stored_value_periods(None)
     version = None
@@ -362,6 +366,7 @@ def check_batch(
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
             version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
             stored_authorities, stored_indicators = store.known_keys(reading)
+            names = dict(reading.execute("SELECT code, name FROM authority").fetchall())
             if any(table == "basket" for table, _, _ in items):
                 baskets = _stored_basket_names(reading, (replacing or {}).get("basket"))
             if any(table in PERIOD_TABLES for table, _, _ in items):
@@ -376,7 +381,7 @@ def check_batch(
     outcomes: list[tuple[str, str, CheckedRows]] = []
     issues: list[ValidationIssue] = []
     for table, frame, file_name in items:
-        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units)
+        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units, names)
         outcome = _require_value_column(table, frame, file_name, outcome)
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         outcomes.append((table, file_name, outcome))
@@ -384,6 +389,8 @@ def check_batch(
         accepted = outcome.accepted
         if table == "authority" and "code" in accepted:
             authorities |= set(accepted["code"].dropna())
+            if "name" in accepted:
+                names |= dict(zip(accepted["code"], accepted["name"], strict=True))
         if table == "indicator" and "id" in accepted:
             indicators |= set(accepted["id"].dropna())
             if units is not None:  # the units the import's own indicators give (none given: the stored one)
