@@ -31,6 +31,55 @@ def stored_figure(store: Store, indicator: str, code: str, period: str) -> float
     return None if row is None else row[0]
 
 
+# -- 1. a `name` column of authorities, and columns no field takes -------------------------------------------------
+
+
+def test_a_name_column_of_authorities_fills_the_values_table(shipped, tmp_path, capsys):
+    """The review's one-row file ``indicator_id,name,period,value``: the names are the authority, the row is a figure
+    of indicator_value (it went to dashboard_extra, the name and the figure dropped without a word)."""
+    status, shown = imported(
+        shipped, tmp_path, f"indicator_id,name,period,value\n{SHARE},Leicestershire,2023-24,0.45\n", capsys
+    )
+    assert status == 0, shown
+    assert "table indicator_value" in shown and "authority_name <- 'name'" in shown
+    assert stored_figure(shipped, SHARE, "E10000018", "2023-24") == 0.45
+    with shipped.reading() as con:
+        assert con.execute("SELECT count(*) FROM dashboard_extra WHERE period = '2023-24'").fetchone()[0] == 0
+
+
+def test_a_mistyped_name_among_the_names_is_refused_at_its_row(shipped, tmp_path, capsys):
+    """Six names, one mistyped: the file is still the values table's, the typo refused at its row (not 'duplicate key
+    ... delete the repeated rows', the advice that fitted the wrong table)."""
+    names = ["Leicestershre", "Leicestershire County Council", "County Durham", "Kent", "Essex", "Norfolk"]
+    rows = "".join(f"{SHARE},{name},2022-23,0.4{i}\n" for i, name in enumerate(names))
+    before = shipped.checksums()
+    status, shown = imported(shipped, tmp_path, "indicator_id,name,period,value\n" + rows, capsys)
+    assert status == 2 and "table indicator_value" in shown
+    assert "row 2, column 'name': unknown authority 'Leicestershre'" in shown and "duplicate key" not in shown
+    assert shipped.checksums() == before
+
+
+def test_a_figures_column_no_field_takes_is_refused_naming_it(shipped, tmp_path, capsys):
+    """``name`` cells that are no authority: the file fits dashboard_extra, which has no field for the figures in
+    'value'; refused naming the column and the table that takes figures, nothing written."""
+    before = shipped.checksums()
+    status, shown = imported(
+        shipped, tmp_path, f"indicator_id,name,period,value\n{SHARE},Recycling,2023-24,0.45\n", capsys
+    )
+    assert status == 2
+    assert "column 'value'" in shown and "--table indicator_value" in shown and "'Table to fill'" in shown
+    assert shipped.checksums() == before
+
+
+def test_the_preview_names_the_columns_no_field_takes(shipped, tmp_path, capsys):
+    """A values file with a comment column imports its figures and says the comment column is not used."""
+    text = f"indicator_id,authority_code,period,value,comment\n{SHARE},E10000018,2022-23,0.45,checked\n"
+    status, shown = imported(shipped, tmp_path, text, capsys)
+    assert status == 0
+    assert "not used" in shown and "'comment'" in shown
+    assert stored_figure(shipped, SHARE, "E10000018", "2022-23") == 0.45
+
+
 # -- 3. a dry run with problems exits 2 ---------------------------------------------------------------------------
 
 
