@@ -80,6 +80,51 @@ def test_the_preview_names_the_columns_no_field_takes(shipped, tmp_path, capsys)
     assert stored_figure(shipped, SHARE, "E10000018", "2022-23") == 0.45
 
 
+# -- 2. a percentage in a share from 0 to 1 ---------------------------------------------------------------------
+
+
+def test_a_percent_sign_in_a_share_is_refused_saying_to_give_the_share(shipped, tmp_path, capsys):
+    """NI192 is a share from 0 to 1: ``58.4%`` is refused saying to give 0.584 (not 58.4, which the advice said)."""
+    status, shown = imported(shipped, tmp_path, f"{HEADER}\n{SHARE},E06000011,2022-23,58.4%,final\n", capsys)
+    assert status == 2
+    assert "got '58.4%'" in shown and "0.584" in shown and "such as 58.4" not in shown
+
+
+def test_a_percent_sign_in_a_percentage_is_refused_saying_to_give_the_percentage(shipped, tmp_path, capsys):
+    """An indicator measured in '%': the advice stays 'give the percentage as a number, such as 58.4'."""
+    with shipped.reading() as con:
+        percent = con.execute("SELECT id FROM indicator WHERE unit = '%' ORDER BY id LIMIT 1").fetchone()[0]
+    status, shown = imported(shipped, tmp_path, f"{HEADER}\n{percent},E10000018,2022-23,58.4%,final\n", capsys)
+    assert status == 2 and "such as 58.4" in shown
+
+
+def test_a_percentage_stored_in_a_share_is_refused_naming_the_range_and_unit(shipped, tmp_path, capsys):
+    """The review's 'fixed' file (58.4 for a share whose figures run 0 to 0.66) is refused at its row, naming the
+    unit and what to write; nothing is written, so Cornwall's rank does not move."""
+    before = shipped.checksums()
+    status, shown = imported(shipped, tmp_path, f"{HEADER}\n{SHARE},E06000052,2022-23,58.4,final\n", capsys)
+    assert status == 2
+    assert "row 2, column 'value'" in shown and "'share (0-1)'" in shown and "0.584" in shown
+    assert shipped.checksums() == before
+    assert imported(shipped, tmp_path, f"{HEADER}\n{SHARE},E06000052,2022-23,0.584,final\n", capsys)[0] == 0
+
+
+def test_a_figure_fifty_times_beyond_the_stored_range_is_refused(shipped, tmp_path, capsys):
+    """A figure over 50 times the largest stored for its indicator (a unit or decimal point slip) is refused naming
+    the stored range; one a few times beyond it is accepted."""
+    with shipped.reading() as con:
+        indicator, largest = con.execute(
+            "SELECT indicator_id, max(value) FROM indicator_value v JOIN indicator i ON i.id = v.indicator_id "
+            "WHERE i.unit = 'kg per person' GROUP BY 1"
+        ).fetchone()
+    text = f"{HEADER}\n{indicator},E10000018,2022-23,{largest * 100:g},final\n"
+    status, shown = imported(shipped, tmp_path, text, capsys)
+    assert status == 2 and f"{largest:g}" in shown and "row 2, column 'value'" in shown
+    assert (
+        imported(shipped, tmp_path, f"{HEADER}\n{indicator},E10000018,2022-23,{largest * 3:g},final\n", capsys)[0] == 0
+    )
+
+
 # -- 3. a dry run with problems exits 2 ---------------------------------------------------------------------------
 
 
