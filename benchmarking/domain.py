@@ -5,6 +5,8 @@ Every layer may read these; the store's DDL checks them.
 
 from __future__ import annotations
 
+import re
+
 AUTHORITY_KINDS = (
     "county council",
     "county unitary",
@@ -43,3 +45,12 @@ def is_percent_unit(unit: object) -> bool:
         return False
     text = unit.strip().lower()
     return text.startswith("%") or text.split(" ", 1)[0] in ("percent", "percentage", "percentages")
+
+
+def is_share_unit(unit: object) -> bool:
+    """Return True when an indicator's unit is a share from 0 to 1 ('share (0-1)', 'score (0-1)', 'proportion'):
+    its figures are on the 0-1 scale, so 58.4% is written 0.584."""
+    if not isinstance(unit, str) or is_percent_unit(unit):
+        return False
+    text = unit.strip().lower()
+    return bool(re.search(r"\b0\s*(?:-|to|–)\s*1\b", text)) or text.split(" ", 1)[0] in ("share", "proportion")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.ingest.controls import SAME_FOR_ALL, WIDE_COLUMNS, WIDE_HEADERS
-from benchmarking.ingest.headers import field_is_needed, field_label, importable_tables, table_fields
+from benchmarking.ingest.headers import AUTHORITY_NAME, field_is_needed, field_label, importable_tables, table_fields
 from benchmarking.ingest.layouts import (
     LAYOUTS,
     LONG,
@@ -86,7 +86,8 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
     where, _, when = origin.partition(" (")  # 'remembered (saved 2026-12-02 03:50 UTC)'
     st.caption(
         f"{where.capitalize()} mapping{f' ({escape(when)}' if when else ''}. "
-        f"* = needed (an authority code or name). Now: {escape(mapping.describe())}"
+        f"* = needed{' (an authority code or name)' if AUTHORITY_NAME in fields else ''}. "
+        f"Now: {escape(mapping.describe())}"
     )
     if asked := [f for f in default.blank_constants() if f not in chosen and not constants.get(f, "").strip()]:
         st.warning(

@@ -70,6 +70,14 @@ def shipped_store_path(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def shipped(shipped_store_path, tmp_path) -> Store:
+    """A private copy of the store built from the shipped extract (real public data), to import into."""
+    path = tmp_path / "shipped.duckdb"
+    shutil.copy(shipped_store_path, path)
+    return Store(path)
+
+
 @pytest.fixture(scope="session")
 def public_build(shared_data, tmp_path_factory):
     """The BuildSummary of one public build from ../shared/data for the whole session (skips without it).

@@ -1,10 +1,12 @@
-"""Helpers the import tests share: a values file for a period the store lacks, and a load's undo shadow counts."""
+"""Helpers the import tests share: a values file for a period the store lacks, a load's undo shadow counts, and
+the command line's ``import`` of a CSV file's text."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from benchmarking.cli.main import main
 from benchmarking.store import writes
 
 
@@ -25,3 +27,13 @@ def undo_actions(store, dataset_id: int) -> dict[str, int]:
                 [dataset_id],
             ).fetchall()
         )
+
+
+def imported(store, tmp_path, text: str, capsys, *options: str) -> tuple[int, str]:
+    """Return the exit status and the output of ``import`` of a CSV file (long.csv) holding ``text``."""
+    path = tmp_path / "long.csv"
+    path.write_text(text)
+    capsys.readouterr()
+    status = main(["--db", str(store.path), "import", str(path), *options])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err

@@ -270,7 +270,7 @@ def test_undo_last_import_restores_previous_state(writable_store, tmp_path):
         _write(
             tmp_path,
             "v.csv",
-            "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,123456\nLCC001,E10000018,2022/23,1\n",
+            "indicator_id,authority_code,period,value\nLCC001,E10000018,2021/22,12.3456\nLCC001,E10000018,2022/23,1\n",
         ),
         "indicator_value",
     )

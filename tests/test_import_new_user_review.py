@@ -12,13 +12,12 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import openpyxl
 import pandas as pd
 import pytest
+from store_support import imported
 
-from benchmarking.cli.main import main
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.period_keys import canonical_periods, refused_periods
@@ -27,24 +26,6 @@ from benchmarking.store import Store
 
 NEET = "16-17 NEET"
 KENT = "E10000016"
-
-
-@pytest.fixture
-def shipped(shipped_store_path, tmp_path) -> Store:
-    """A private copy of the store built from the shipped extract (real public data), to import into."""
-    path = tmp_path / "s.duckdb"
-    shutil.copy(shipped_store_path, path)
-    return Store(path)
-
-
-def imported(store: Store, tmp_path, text: str, capsys, *options: str) -> tuple[int, str]:
-    """Return the exit status and the output of ``import`` of a CSV file holding ``text``."""
-    path = tmp_path / "long.csv"
-    path.write_text(text)
-    capsys.readouterr()
-    status = main(["--db", str(store.path), "import", str(path), *options])
-    captured = capsys.readouterr()
-    return status, captured.out + captured.err
 
 
 def figures(store: Store, indicator: str) -> pd.DataFrame:

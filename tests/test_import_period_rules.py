@@ -193,11 +193,11 @@ def test_a_marker_with_the_same_status_or_an_empty_cell_is_taken(writable_store,
 
 
 def test_the_command_line_lists_the_contradiction_and_skips_just_its_row(writable_store, tmp_path, capsys):
-    """--dry-run lists it (exit 0); without --skip-rejected nothing is written (exit 2); with it the other row is."""
+    """--dry-run lists it (exit 2); without --skip-rejected nothing is written (exit 2); with it the other row is."""
     path = tmp_path / "v.csv"
     path.write_text(f"{HEADER}\nLCC078,E10000018,2021/22 (P),5,final\nLCC078,E10000016,2021/22,6,final\n")
     db = ["--db", str(writable_store.path)]
-    assert main([*db, "import", str(path), "--dry-run"]) == 0
+    assert main([*db, "import", str(path), "--dry-run"]) == 2
     assert (
         "v.csv, row 2, column 'period': period '2021/22 (P)' is marked provisional but its status is 'final': "
         "give one" in capsys.readouterr().out

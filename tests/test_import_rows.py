@@ -226,7 +226,7 @@ def test_the_command_line_names_the_row_after_blank_lines(writable_store, tmp_pa
     path = tmp_path / "b.csv"
     path.write_text(f"{HEADER}\n\n\nX,E10000018,2021/22,abc\n", encoding="utf-8")
     db = ["--db", str(writable_store.path)]
-    assert main([*db, "import", str(path), "--table", "indicator_value", "--dry-run"]) == 0
+    assert main([*db, "import", str(path), "--table", "indicator_value", "--dry-run"]) == 2
     shown = capsys.readouterr().out
     assert "b.csv, row 4, column 'value': 'value' must be a number" in shown and "row 2" not in shown
 
@@ -286,11 +286,11 @@ def test_the_period_refusals_are_listed_within_the_limit_of_a_check(writable_sto
 
 
 def test_the_command_line_previews_the_refusals_and_skips_just_their_rows(writable_store, tmp_path, capsys):
-    """--dry-run lists every problem (exit 0); without --skip-rejected nothing is written (exit 2); with it the rest."""
+    """--dry-run lists every problem (exit 2); without --skip-rejected nothing is written (exit 2); with it the rest."""
     path = tmp_path / "v.csv"
     path.write_text("\n".join(MIXED) + "\n", encoding="utf-8")
     db = ["--db", str(writable_store.path)]
-    assert main([*db, "import", str(path), "--dry-run"]) == 0
+    assert main([*db, "import", str(path), "--dry-run"]) == 2
     shown = capsys.readouterr().out
     assert re.search(r"v\.csv, row 2, column 'period': provisional figures", shown)
     assert "v.csv, row 4, column 'value'" in shown and "E99999999" in shown

@@ -485,7 +485,7 @@ def test_the_command_line_never_prints_a_control_character_from_a_file(writable_
     path.write_text("indicator_id,authority_name,period,value\n" + "\n".join(rows) + "\n")
     code = main(["--db", str(writable_store.path), "import", str(path), "--dry-run"])
     shown = capsys.readouterr()
-    assert code == 0  # a dry run: the unknown names are reported, nothing is written
+    assert code == 2  # a dry run: the unknown names are reported (exit 2), nothing is written
     for text in (shown.out, shown.err):
         assert not any(ord(c) < 32 and c not in "\n\t" for c in text)
     assert "\\x1b[31mRED" in shown.out and "Cumbria\\rImported OK" in shown.out

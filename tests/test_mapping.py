@@ -375,7 +375,9 @@ def test_the_command_line_map_wins_over_a_remembered_mapping(writable_store, tmp
     ids = tmp_path / "ids.csv"
     ids.write_text("code,name,year,value\nNEW001,Leicestershire,2021/22,1\n", encoding="utf-8")
     capsys.readouterr()
-    assert main([*db, str(ids), "--dry-run", "--map", "indicator_id=code", "--map", "authority_name=name"]) == 0
+    assert (
+        main([*db, str(ids), "--dry-run", "--map", "indicator_id=code", "--map", "authority_name=name"]) == 2
+    )  # NEW001 is unknown
     shown = capsys.readouterr().out
     assert "remembered" in shown and "indicator_id <- 'code'" in shown and "authority_name <- 'name'" in shown
     assert "authority_code <- 'code'" not in shown

@@ -311,3 +311,21 @@ def test_a_list_of_codes_and_names_fills_the_table_its_codes_say_or_asks_for_it(
     assert "choose the table" in at.dataframe[-1].value["message"].iloc[0]
     widget(at, "table:u.csv").set_value("indicator").run()
     assert widget(at, "map:u.csv:indicator:long:id").value == "code"
+
+
+def test_a_name_column_of_authorities_fills_the_values_table_and_unused_columns_are_named(
+    writable_store, monkeypatch, tmp_path
+):
+    """Review v6: ``indicator_id,name,period,value`` of authority names is proposed as indicator_value (not
+    dashboard_extra, whose caption spoke of an authority it has no field for); a column no field takes is named
+    in the preview, and the figure is committed."""
+    data = b"indicator_id,name,period,value,comment\nLCC078,Leicestershire,2022/23,41.5,checked\n"
+    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("named.csv", data))
+    assert [s.value for s in at.selectbox if s.label == "Table to fill"] == ["indicator_value"]
+    at.button(key="upload_preview_button").click().run()
+    assert not at.exception, at.exception
+    note = markdown_text("named.csv: column(s) 'comment' not used")
+    assert any(note in i.value for i in at.info), [i.value for i in at.info]
+    at.button(key="upload_commit").click().run()
+    values = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
+    assert values.loc[("LCC078", "E10000018")] == 41.5

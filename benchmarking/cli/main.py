@@ -71,8 +71,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         mapped, preview = _map_and_preview(args, store, con, sources)
     _print_preview(preview)
     if args.dry_run:
-        say("Dry run: nothing was written.")
-        return 0
+        return _dry_run_status(preview)
     if preview.blocking or (preview.rejected and not args.skip_rejected):
         raise ImportValidationError(preview.issues)
     result = commit(
@@ -181,8 +180,7 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     preview = checked.preview
     _print_preview(preview)
     if args.dry_run:
-        say("Dry run: nothing was written.")
-        return 0
+        return _dry_run_status(preview)
     if preview.blocking or (preview.rejected and not args.skip_rejected):
         raise ImportValidationError(preview.issues)
     result = commit_source(store, source, checked, args.skip_rejected, loaded_by=None, source_text=None)
@@ -191,6 +189,17 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
         f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
         f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)}){left_out}"
     )
+    return 0
+
+
+def _dry_run_status(preview) -> int:
+    """Return a dry run's exit status once its preview is printed: 2 when the import would be refused or would
+    leave rows out (as the import itself exits), 0 when every row would be written."""
+    say("Dry run: nothing was written.")
+    if preview.blocking or preview.rejected:
+        skipped = "" if preview.blocking else f" (with --skip-rejected, {preview.rejected:,} row(s) left out)"
+        say(f"{len(preview.issues)} problem(s): the import would be refused{skipped}", file=sys.stderr)
+        return 2
     return 0
 
 

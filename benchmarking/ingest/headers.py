@@ -180,6 +180,14 @@ def assign_fields(columns: list[str], table: str) -> dict[str, str]:
     return {name: assigned[name] for name in fields if name in assigned}
 
 
+def names_figures(header: object) -> bool:
+    """Return True when a header names a column of figures ('value', 'Value', 'amount', 'rate', or a value table's
+    figure column such as 'net_expenditure_per_head')."""
+    text = normalise_header(header)
+    figures = {normalise_header(c) for columns in schema.VALUE_COLUMNS.values() for c in columns}
+    return text in figures or text in _VALUE_FIELDS["value"]
+
+
 def field_is_needed(table: str, field_name: str) -> bool:
     """Return True when every row of ``table`` needs the field (authority names count as codes)."""
     needed = set(required_fields(table))

@@ -221,3 +221,23 @@ def _canonical(cells: pd.Series, known: Iterable[str], upper_ons: bool, distinct
         if fixed is not None and fixed != text:
             changes[text] = fixed
     return replaced(cells, changes)
+
+
+def one_edit_away(code: object, known: Iterable[str]) -> list[str]:
+    """Return the ``known`` codes one edit from ``code``, sorted: a character missing, one too many, one wrong, or
+    two side by side swapped (case ignored); [] when none is (a typed code's likely meaning, for a message)."""
+    typed = str(code).strip().casefold()
+    return sorted(k for k in known if isinstance(k, str) and _one_edit(typed, k.casefold()))
+
+
+def _one_edit(typed: str, stored: str) -> bool:
+    """Return True when two different texts are one edit apart (``one_edit_away``)."""
+    if typed == stored or abs(len(typed) - len(stored)) > 1:
+        return False
+    if len(typed) == len(stored):
+        wrong = [i for i, (a, b) in enumerate(zip(typed, stored, strict=True)) if a != b]
+        swapped = len(wrong) == 2 and wrong[1] == wrong[0] + 1 and typed[wrong[0]] == stored[wrong[1]]
+        return len(wrong) == 1 or (swapped and typed[wrong[1]] == stored[wrong[0]])
+    short, long = sorted((typed, stored), key=len)
+    first = next((i for i, (a, b) in enumerate(zip(short, long, strict=False)) if a != b), len(short))
+    return short[first:] == long[first + 1 :]

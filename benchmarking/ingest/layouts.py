@@ -29,9 +29,12 @@ from benchmarking.ingest.headers import (
     indicator_key,
     indicator_lookup,
     looks_like_period,
+    normalise_header,
     required_fields,
+    table_fields,
 )
 from benchmarking.ingest.keys import MISTYPED_ONS_CODE, ONS_CODE
+from benchmarking.ingest.names import resolve_authorities
 from benchmarking.store import schema
 
 LONG = "long"
@@ -164,8 +167,11 @@ def recognise(
     indicator_headers = [c for c in columns if c not in period_headers and indicator_key(c) in lookup]
     plain = [c for c in columns if c not in period_headers and c not in indicator_headers]
     candidates = []
+    names = _authority_names_column(plain, frame, authorities, indicators)
     for position, name in enumerate([table] if table else list(schema.COLUMNS)):
         assigned = assign_fields(plain, name)
+        if names and AUTHORITY_NAME in table_fields(name) and not {"authority_code", AUTHORITY_NAME} & set(assigned):
+            assigned = {**assigned, AUTHORITY_NAME: names} if names not in assigned.values() else assigned
         mapping = _with_layout(name, assigned, period_headers, indicator_headers)
         complete = not mapping.missing_fields()
         preference = 0 if name == "indicator_value" else 1
@@ -265,6 +271,25 @@ def _authorities_by_code(
     return replace(
         mapping, columns={"authority_code" if f == "indicator_id" else f: c for f, c in mapping.columns.items()}
     )
+
+
+def _authority_names_column(
+    columns: list[str], frame: pd.DataFrame | None, authorities: pd.DataFrame | None, indicators: pd.DataFrame | None
+) -> str | None:
+    """Return the column headed ``name`` whose cells are authorities' names (more than half of its distinct cells
+    are names or codes of authorities the store holds, ``names.resolve_authorities``), else None: beside an indicator
+    and a period it gives the authority, as an ``authority`` or ``Local authority`` header does. Not when the column
+    read as the indicator holds authorities' codes (``code,name,year,value`` of ONS codes: the code gives the
+    authority, ``_authorities_by_code``)."""
+    headed = [c for c in columns if normalise_header(c) in ("name", "names")]
+    if frame is None or authorities is None or len(authorities) == 0 or len(headed) != 1:
+        return None
+    codes = assign_fields(columns, "indicator_value").get("indicator_id")
+    if codes is not None and codes_say(frame, codes, authorities, indicators) == "authority":
+        return None
+    cells = [str(c).strip() for c in distinct_cells(frame[headed[0]]) if isinstance(c, str) and str(c).strip()]
+    resolved, _ = resolve_authorities(cells, authorities)
+    return headed[0] if cells and 2 * len(resolved) > len(cells) else None
 
 
 def _is_list(mapping: ColumnMapping) -> bool:

@@ -27,7 +27,7 @@ from benchmarking.ingest.coverage import coverage_effect
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
-from benchmarking.ingest.mapping import MappedFile, apply_mapping
+from benchmarking.ingest.mapping import MappedFile, apply_mapping, unused_notes
 from benchmarking.ingest.percent_cells import percent_notes
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
@@ -171,7 +171,8 @@ class Preview:
     """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
     items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """How the files were read, in words: the workbook cells formatted as percentages read as they show."""
+    """How the files were read, in words: the columns no field takes, the workbook cells formatted as percentages
+    read as they show."""
 
     def _total(self, column: str) -> int:
         """Return a column's total over the files' rows (new period labels are counted apart)."""
@@ -241,12 +242,16 @@ def preview_import(
     """
     report = progress or (lambda fraction, text: None)
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
+    unused = unused_notes([m for m in items if isinstance(m, MappedFile)])
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
     if con is not None:
-        return _previewed(store, items, unresolved, report, con)
-    with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
-        return _previewed(store, items, unresolved, report, con)
+        preview = _previewed(store, items, unresolved, report, con)
+    else:
+        with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
+            preview = _previewed(store, items, unresolved, report, con)
+    preview.notes[:0] = unused
+    return preview
 
 
 def _previewed(

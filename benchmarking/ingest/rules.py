@@ -26,6 +26,7 @@ from benchmarking.ingest.keys import (
     canonical_ids,
     describe_invisible,
     held_in,
+    one_edit_away,
     repeated_keys,
 )
 from benchmarking.ingest.period_keys import refused_periods
@@ -165,11 +166,28 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
         )
 
 
-def check_known(out: pd.DataFrame, column: str, known: set[str], check: RowChecker, what: str, advice: str) -> None:
-    """Flag rows whose ``column`` holds a code or id not in ``known`` (returns None)."""
+def check_known(
+    out: pd.DataFrame,
+    column: str,
+    known: set[str],
+    check: RowChecker,
+    what: str,
+    advice: str,
+    names: Mapping[str, str] | None = None,
+) -> None:
+    """Flag rows whose ``column`` holds a code or id not in ``known`` (returns None); with ``names`` (code -> name), a
+    message names the known codes one edit from the cell (``keys.one_edit_away``) as what it may mean."""
+
+    def message(cell: object) -> str:
+        near = one_edit_away(cell, known) if names is not None else []
+        if not near:
+            return f"unknown {what} {cell!r}: not in the store; {advice}"
+        meant = " or ".join(f"{code} ({names[code]})" if names.get(code) else code for code in near[:3])
+        return f"unknown {what} {cell!r}: not in the store; did you mean {meant}? If not, {advice}"
+
     values = out[column]
     unknown = values.notna().to_numpy() & ~held_in(values, known)
-    check.flag(unknown, column, lambda cell: f"unknown {what} {cell!r}: not in the store; {advice}")
+    check.flag(unknown, column, message)
 
 
 def _one_of(cells: pd.Series, allowed: tuple[str, ...], column: str, problem: str, check: RowChecker) -> pd.Series:

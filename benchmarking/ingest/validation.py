@@ -8,7 +8,6 @@ here writes: ``importer.import_frames`` writes what passes.
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable, Mapping
 
 import duckdb
@@ -21,8 +20,10 @@ from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.keys import plain_text, stripped
+from benchmarking.ingest.number_advice import not_a_number
 from benchmarking.ingest.percent_cells import check_percent_cells, has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import canonical_periods, stored_value_periods
+from benchmarking.ingest.plausible import check_plausible, stored_ranges
 from benchmarking.ingest.results import CheckedBatch, CheckedRows
 from benchmarking.ingest.rules import (
     RowChecker,
@@ -87,27 +88,6 @@ def _clean_numbers(cells: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, np.nd
         return None
 
 
-_PERCENT = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*%$")
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^[-+]?(?:\d*|\d{1,3}(?:\.\d{3})+),\d+$")  # 4,1 or 1.234,5
-
-
-def _advice(cell: object) -> str:
-    """Return what to write instead of a cell that is not a number, when its shape says ('' when it does not): a
-    percentage without its sign, a figure without thousands separators, a decimal point for a decimal comma."""
-    text = str(cell).strip()
-    if m := _PERCENT.match(text):
-        return f": remove the % sign and give the percentage as a number, such as {m.group(1)}"
-    point = f"the decimal mark must be a point, such as {text.replace('.', '').replace(',', '.')}"
-    if _THOUSANDS.match(text):
-        plain = text.replace(",", "")
-        alone = text.count(",") == 1 and "." not in text  # '1,234' may be 1.234 written with a decimal comma
-        return f": remove the thousands separator, such as {plain}" + (
-            f" (if the comma is a decimal mark, {point})" if alone else ""
-        )
-    return f": {point}" if _DECIMAL_COMMA.match(text) else ""
-
-
 def _text(series: pd.Series) -> pd.Series:
     """Return the cells as text, trimmed, with '' for a missing cell (encoded text stays encoded)."""
     text = stripped(series)
@@ -137,13 +117,15 @@ def check(
     stored_baskets: Mapping[str, str] | None = None,
     stored_periods: pd.DataFrame | None = None,
     units: Mapping[str, object] | None = None,
+    authority_names: Mapping[str, str] | None = None,
 ) -> CheckedRows:
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
 
     ``stored_baskets`` (basket id -> name) are the stored baskets a ``basket`` file must agree with;
     ``stored_periods`` (``period_keys.stored_value_periods``) the stored values' periods a file's periods are read
     against: their labels, and the rules that refuse some (``rules.check_stored_periods``); ``units`` (indicator
-    id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``).
+    id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``);
+    ``authority_names`` (code -> name) let an unknown authority code's message suggest the known codes one edit away.
     """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
@@ -196,9 +178,7 @@ def check(
             bad = numbers.isna() & ~empty
             if text is not None and bad.any():  # a marker ('n/a', '[x]') reads as no number: not a bad cell
                 bad[bad] = ~text[bad].str.lower().isin(_MISSING_MARKERS)
-            check.flag(
-                bad, column, lambda cell, c=column: f"'{c}' must be a number, got {str(cell)[:40]!r}" + _advice(cell)
-            )
+            check.flag(bad, column, not_a_number(table, frame, column, bad, units or {}))
             huge = numbers.abs() > LARGEST_VALUE
             check.flag(huge, column, lambda cell, c=column: f"'{c}' value {cell} is implausibly large (over 1e15)")
             infinite = np.isinf(numbers)
@@ -237,6 +217,7 @@ def check(
             check,
             "authority",
             "import the authority table first, or correct the code or name",
+            authority_names,
         )
     if table == "comparator_group":
         known = set(known_authorities)
@@ -354,20 +335,26 @@ def check_batch(
     whole may take a new name. Nothing is written.
     """
     authorities, indicators = set(extra_authorities), set(extra_indicators)
+    names: dict[str, str] = {}  # authority code -> name, to suggest the code a mistyped one means
     baskets: dict[str, str] = {}
     periods = stored_value_periods(None)
     version = None
     units: dict[str, object] | None = {} if any(has_percent_cells(frame) for _, frame, _ in items) else None
+    values = [frame for table, frame, _ in items if table == "indicator_value" and "indicator_id" in frame]
+    ranges = None  # the stored figures' range of each indicator of the files' values (``plausible``)
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
             version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
             stored_authorities, stored_indicators = store.known_keys(reading)
+            names = dict(reading.execute("SELECT code, name FROM authority").fetchall())
             if any(table == "basket" for table, _, _ in items):
                 baskets = _stored_basket_names(reading, (replacing or {}).get("basket"))
             if any(table in PERIOD_TABLES for table, _, _ in items):
                 periods = stored_value_periods(reading)
-            if units is not None:  # read only for a workbook with cells formatted as percentages
+            if units is not None or values:  # for a workbook's percent cells, and advice in each value's unit
                 units = stored_units(reading)
+            if values:
+                ranges = stored_ranges(reading, {i for f in values for i in distinct_cells(f["indicator_id"])})
         authorities |= stored_authorities
         indicators |= stored_indicators
     order = {name: i for i, name in enumerate(schema.COLUMNS)}
@@ -376,14 +363,18 @@ def check_batch(
     outcomes: list[tuple[str, str, CheckedRows]] = []
     issues: list[ValidationIssue] = []
     for table, frame, file_name in items:
-        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units)
+        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units, names)
         outcome = _require_value_column(table, frame, file_name, outcome)
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
+        if table == "indicator_value" and ranges is not None:
+            outcome = check_plausible(frame.reset_index(drop=True), file_name, outcome, ranges)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted
         if table == "authority" and "code" in accepted:
             authorities |= set(accepted["code"].dropna())
+            if "name" in accepted:
+                names |= dict(zip(accepted["code"], accepted["name"], strict=True))
         if table == "indicator" and "id" in accepted:
             indicators |= set(accepted["id"].dropna())
             if units is not None:  # the units the import's own indicators give (none given: the stored one)

@@ -1,0 +1,98 @@
+"""Plausible figures: a new figure far outside what its indicator holds is refused at its row.
+
+A percentage typed into an indicator measured as a share from 0 to 1 (58.4 where every other authority has 0.4 to
+0.6), or a figure in the wrong unit or with its decimal point slipped, would move every rank of the indicator. So a
+value of ``indicator_value`` is refused, naming the indicator's unit, its stored range and what to write, when:
+
+- its indicator's unit is a share from 0 to 1 (``domain.is_share_unit``) and the figure is over 1;
+- its indicator has no percentage unit and at least ``SHARE_EVIDENCE`` stored figures, all from 0 to 1, and the
+  figure is over 1 (a share whose unit does not say so);
+- the figure is more than ``FOLD`` times the largest stored figure of its indicator (in size, at least
+  ``RANGE_EVIDENCE`` stored figures).
+
+The stored figures are the store's, read for the file's indicators only (``stored_ranges``); a file's figures are
+never compared with each other, and an indicator the store holds no figure of is not checked. Published data stays
+inside these bounds (``tests/test_real_imports.py``, ``tests/test_public_extract.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from benchmarking.domain import is_percent_unit, is_share_unit
+from benchmarking.ingest.results import CheckedRows
+from benchmarking.ingest.rules import RowChecker
+
+FOLD = 50
+"""How many times the largest stored figure (in size) a new figure may be before it is refused."""
+RANGE_EVIDENCE = 5
+"""Stored figures an indicator needs before its range judges a new figure."""
+SHARE_EVIDENCE = 20
+"""Stored figures, all from 0 to 1, that make an indicator without a unit saying so read as a share."""
+
+
+def stored_ranges(con: duckdb.DuckDBPyConnection, indicators: Iterable[str]) -> pd.DataFrame:
+    """Return per stored indicator among ``indicators``: its unit, and the lowest, highest and number of its stored
+    figures (columns id, unit, low, high, figures; indexed by id)."""
+    ids = sorted({str(i) for i in indicators if isinstance(i, str)})
+    frame = con.execute(
+        "SELECT i.id, i.unit, min(v.value) AS low, max(v.value) AS high, count(v.value) AS figures "
+        "FROM indicator AS i LEFT JOIN indicator_value AS v ON v.indicator_id = i.id "
+        "WHERE i.id IN (SELECT unnest(?::VARCHAR[])) GROUP BY i.id, i.unit",
+        [ids],
+    ).df()
+    return frame.set_index("id")
+
+
+def check_plausible(frame: pd.DataFrame, file_name: str, outcome: CheckedRows, ranges: pd.DataFrame) -> CheckedRows:
+    """Return ``outcome`` with the accepted values refused that are implausible for their indicator (the module's
+    rules), each at its row and the value's column, naming the unit, the stored range and what to write."""
+    rows = outcome.rows
+    if outcome.blocking or ranges.empty or not {"indicator_id", "value"} <= set(rows.columns):
+        return outcome
+    known = rows["indicator_id"].astype(object).map(lambda i: i if i in ranges.index else None)
+    value = rows["value"].to_numpy(dtype="float64")
+    asked = known.notna().to_numpy() & ~np.isnan(value) & ~outcome.rejected
+    if not asked.any():
+        return outcome
+    held = ranges.reindex(known.to_numpy())
+    unit, low, high = held["unit"].to_numpy(dtype=object), held["low"].to_numpy(float), held["high"].to_numpy(float)
+    figures = held["figures"].fillna(0).to_numpy(float)
+    share_unit = np.array([is_share_unit(u) for u in unit], dtype=bool)
+    percent_unit = np.array([is_percent_unit(u) for u in unit], dtype=bool)
+    with np.errstate(invalid="ignore"):
+        shares = share_unit | (~percent_unit & (figures >= SHARE_EVIDENCE) & (low >= 0) & (high <= 1))
+        largest = np.fmax(np.abs(low), np.abs(high))
+        over_share = asked & shares & (value > 1)
+        too_large = asked & ~over_share & (figures >= RANGE_EVIDENCE) & (largest > 0) & (np.abs(value) > FOLD * largest)
+    refused = over_share | too_large
+    if not refused.any():
+        return outcome
+    messages = pd.Series(None, index=rows.index, dtype=object)
+    ids = known.to_numpy(dtype=object)
+    for position in np.flatnonzero(refused):
+        messages.iloc[position] = _message(
+            ids[position], value[position], unit[position], low[position], high[position], bool(over_share[position])
+        )
+    check = RowChecker(file_name, frame)
+    check.flag(refused, "value", messages)
+    return CheckedRows(rows, [*outcome.issues, *check.issues], outcome.rejected | check.rejected, outcome.blocking)
+
+
+def _message(indicator: str, value: float, unit: object, low: float, high: float, share: bool) -> str:
+    """Return why a figure is refused and what to write instead."""
+    measured = f"measured in {unit!r}" if isinstance(unit, str) and unit.strip() else "given without a unit"
+    stored = f"its stored figures run from {low:g} to {high:g}"
+    if share:
+        return (
+            f"value {value:g} is over 1, but indicator {indicator!r} is a share from 0 to 1 ({measured}; {stored}): "
+            f"give the share, such as {value / 100:g} for {value:g}%"
+        )
+    return (
+        f"value {value:g} is over {FOLD} times the largest figure the store holds for indicator {indicator!r} "
+        f"({measured}; {stored}): check the unit and the decimal point, and give the figure in the indicator's unit"
+    )
