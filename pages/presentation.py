@@ -95,6 +95,7 @@ if cat.is_demo:
 else:
     label, sources = dataset_line(cat), cat.settings.get("sources")
     foot = f"Data: {label}" + (f". Sources: {sources}" if sources else "")
-with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
-    st.caption(escape(foot), help=escape(foot), width="stretch")
+if plan[index].kind != "title" or cat.is_demo:  # the title slide names the dataset and its sources in full
+    with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
+        st.caption(escape(foot), help=escape(foot), width="stretch")
 st.html(KEYS_JS, unsafe_allow_javascript=True)
