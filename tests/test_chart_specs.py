@@ -6,6 +6,7 @@ the schema check lives here, on the demo benchmark, with the reading each chart 
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from benchmarking import charts
@@ -107,5 +108,37 @@ def test_an_axis_of_names_never_cuts_a_name_it_has_room_for(demo, style):
             if "encoding" in layer and layer["encoding"].get("y", {}).get("field") == "display_name"
         ]
         assert axes and all(
-            axis.get("labelLimit", 180) >= text_width(f"{long_name}  ◆", style.label_size) for axis in axes
+            axis.get("labelLimit", 180) >= text_width(f"{long_name}  {charts.FOCUS_MARK}", style.label_size)
+            for axis in axes
         )
+
+
+def _drawn_label(text: str):
+    """The label ``text`` drawn by the PNG renderer, left-aligned, as a greyscale picture."""
+    import io
+
+    import altair as alt
+    import pandas as pd
+    from PIL import Image
+
+    chart = (
+        alt.Chart(pd.DataFrame({"label": [text]}))
+        .mark_text(align="left", baseline="middle", fontSize=20, x=5, y=20)
+        .encode(text="label:N")
+        .properties(width=300, height=40)
+    )
+    return Image.open(io.BytesIO(charts.to_png(chart, scale=1))).convert("L")
+
+
+def test_the_focus_mark_is_drawn_in_the_labels_own_font():
+    """The focus authority's marked name ("Leicestershire ♦" on the funding chart) is drawn in the chart's font:
+    its name looks exactly as without the mark. A mark the font lacks made the renderer draw the whole label in
+    a serif fallback font (the PPTX's funding slide)."""
+    from PIL import ImageChops
+
+    name = "Leicestershire"
+    marked = charts.style.display_names(pd.Series([name]), pd.Series([True]))[0]
+    assert marked != name
+    plain, other = _drawn_label(name), _drawn_label(marked)
+    box = ImageChops.invert(plain).getbbox()  # where the name's ink is
+    assert ImageChops.difference(plain.crop(box), other.crop(box)).getbbox() is None
