@@ -6,6 +6,8 @@ the schema check lives here, on the demo benchmark, with the reading each chart 
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
@@ -142,3 +144,18 @@ def test_the_focus_mark_is_drawn_in_the_labels_own_font():
     plain, other = _drawn_label(name), _drawn_label(marked)
     box = ImageChops.invert(plain).getbbox()  # where the name's ink is
     assert ImageChops.difference(plain.crop(box), other.crop(box)).getbbox() is None
+
+
+@pytest.mark.parametrize("n", [38, 36, 12])
+def test_the_position_sparkline_labels_more_than_its_ends(n):
+    """The Overview's position-over-time line labels 1, n and evenly spaced ranks between (was only 1 and n), each
+    label at least a line and a half of text from the next."""
+    trend = pd.DataFrame(
+        {"period": ["2020/21", "2021/22", "2022/23"], "period_start": [2020, 2021, 2022], "position": [2, 5, n]}
+    )
+    spec = charts.sparkline(trend, n).to_dict()
+    ticks = spec["encoding"]["y"]["axis"]["values"]
+    assert ticks[0] == 1 and ticks[-1] == n and len(ticks) >= 3
+    assert ticks == sorted(set(ticks))
+    per_rank = spec["height"] / n
+    assert min(b - a for a, b in itertools.pairwise(ticks)) * per_rank >= charts.NORMAL.label_size * 1.5
