@@ -101,6 +101,7 @@ def period_coverage(
             provisional=("provisional", "sum"),
             revised=("revised", "sum"),
         )
+        .astype("int64")  # counts: an indicator without figures in the period made "values" a float (5,914.0)
     )
     return PeriodCoverage(
         by_theme,
