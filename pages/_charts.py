@@ -12,11 +12,12 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.text.escaping import spreadsheet_csv
+from pages._cache import catalogue
 from pages._layout import opened_section
 from pages._replay import element, per_object
 from pages._selection import Selection
 from pages._tables import show_table
-from pages._text import escape
+from pages._text import data_and_sources, escape
 
 alt.data_transformers.disable_max_rows()  # trend charts of every authority pass 5,000 rows
 
@@ -61,7 +62,8 @@ def _screen_spec(chart: alt.TopLevelMixin) -> tuple[dict, bool]:
 
 
 def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:
-    """Draw a chart with its text summary, a data-table alternative, and PNG and CSV downloads.
+    """Draw a chart with its text summary, a data-table alternative, and PNG and CSV downloads (the PNG with the
+    dataset and its sources below the chart; the chart on screen has them in the page's banner).
 
     The summary (the chart's main message in words) and the table make the chart usable
     without seeing it (WCAG 1.1.1); both are built from the same data as the chart.
@@ -70,10 +72,11 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         st.markdown(f"**In words:** {escape(summary)}")
     draw_chart(chart)
     left, middle, _right = st.columns([1, 1, 1])
+    footer = data_and_sources(catalogue(), printed=True)
     # Rendered only when the PNG is asked for (charts.to_png caches it per spec).
     left.download_button(
         "Download chart (PNG)",
-        data=lambda: charts.to_png(chart),
+        data=lambda: charts.to_png(chart, footer=footer),
         file_name=f"{slug(name)}.png",
         mime="image/png",
         key=f"png-{key}",

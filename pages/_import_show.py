@@ -52,7 +52,10 @@ def show_preview(preview) -> None:
         st.caption("Indicators and values per theme in the periods this import touches, before and after")
         st.dataframe(preview.themes, hide_index=True, width="stretch")
     if len(preview.authorities):
-        st.caption("Authorities with data per period (or edition), before and after, and who is still missing")
+        st.caption(
+            "Authorities with data per period (or edition), before and after, and who is still missing among those "
+            "that existed then (not_existing: abolished or not yet formed)"
+        )
         st.dataframe(preview.authorities, hide_index=True, width="stretch")
 
 

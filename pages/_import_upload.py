@@ -9,6 +9,7 @@ from benchmarking.ingest import reading
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
 from benchmarking.ingest.remembered import choose_mapping
+from benchmarking.service.group_size import existing_in
 from pages._import_mapping import mapping_widgets
 from pages._import_show import progress_bar, show_error, show_kept_preview
 from pages._text import escape
@@ -58,7 +59,7 @@ def upload_step(store) -> None:
             progress = progress_bar(sum(s.size for s in sources))
             mapped = map_sources(sources, context, mappings)
             with st.spinner("Checking every row ..."):
-                preview = preview_import(store, mapped, progress=progress)
+                preview = preview_import(store, mapped, progress=progress, existed=existing_in)
         except BenchmarkingError as error:
             show_error(error)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from benchmarking.datasets.demo import DEMO_LABEL
+from benchmarking.datasets.public_build import sources_for_print
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.text import escaping
 
@@ -19,3 +20,12 @@ def escape(text: object) -> str:
 def dataset_line(cat: Catalogue) -> str:
     """Return the dataset's name as the sidebar and banner show it."""
     return f"{DEMO_LABEL} (generated)" if cat.is_demo else cat.dataset_label
+
+
+def data_and_sources(cat: Catalogue, printed: bool = False) -> str:
+    """Return the dataset and its sources in one line, "Data: <label>. Sources: <sources>", for the foot of a
+    projected slide and (``printed``: worded for a reader away from the app) a downloaded chart's picture."""
+    sources = None if cat.is_demo else cat.settings.get("sources")
+    if sources and printed:
+        sources = sources_for_print(sources)
+    return f"Data: {dataset_line(cat)}" + (f". Sources: {sources}" if sources else "")

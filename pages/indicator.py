@@ -95,7 +95,7 @@ if ranked.empty:
 else:
     title = f"{meta['name']}, {selection.period}"
     subtitle = selection.subtitle(
-        f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); ◆ = {selection.focus_name}"
+        f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); {charts.FOCUS_MARK} = {selection.focus_name}"
     )
     chart, table = memo(
         "indicator-bars",

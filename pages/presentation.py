@@ -19,7 +19,7 @@ from pages._common import benchmark, catalogue, current_selection, escape, overv
 from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEY_HELP, KEYS_JS, draw_slide
 from pages._kept import widget
 from pages._registry import title_of
-from pages._text import dataset_line
+from pages._text import data_and_sources, dataset_line
 
 selection = current_selection()
 st.html(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""))
@@ -93,8 +93,8 @@ cat = catalogue()
 if cat.is_demo:
     foot = f"⚠ {dataset_line(cat).capitalize()}: invented values, not real performance figures"
 else:
-    label, sources = dataset_line(cat), cat.settings.get("sources")
-    foot = f"Data: {label}" + (f". Sources: {sources}" if sources else "")
-with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
-    st.caption(escape(foot), help=escape(foot), width="stretch")
+    foot = data_and_sources(cat)
+if plan[index].kind != "title" or cat.is_demo:  # the title slide names the dataset and its sources in full
+    with st.container(key="deck-foot", horizontal=True, vertical_alignment="center"):
+        st.caption(escape(foot), help=escape(foot), width="stretch")
 st.html(KEYS_JS, unsafe_allow_javascript=True)

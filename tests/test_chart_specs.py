@@ -6,6 +6,9 @@ the schema check lives here, on the demo benchmark, with the reading each chart 
 
 from __future__ import annotations
 
+import itertools
+
+import pandas as pd
 import pytest
 
 from benchmarking import charts
@@ -107,5 +110,52 @@ def test_an_axis_of_names_never_cuts_a_name_it_has_room_for(demo, style):
             if "encoding" in layer and layer["encoding"].get("y", {}).get("field") == "display_name"
         ]
         assert axes and all(
-            axis.get("labelLimit", 180) >= text_width(f"{long_name}  ◆", style.label_size) for axis in axes
+            axis.get("labelLimit", 180) >= text_width(f"{long_name}  {charts.FOCUS_MARK}", style.label_size)
+            for axis in axes
         )
+
+
+def _drawn_label(text: str):
+    """The label ``text`` drawn by the PNG renderer, left-aligned, as a greyscale picture."""
+    import io
+
+    import altair as alt
+    import pandas as pd
+    from PIL import Image
+
+    chart = (
+        alt.Chart(pd.DataFrame({"label": [text]}))
+        .mark_text(align="left", baseline="middle", fontSize=20, x=5, y=20)
+        .encode(text="label:N")
+        .properties(width=300, height=40)
+    )
+    return Image.open(io.BytesIO(charts.to_png(chart, scale=1))).convert("L")
+
+
+def test_the_focus_mark_is_drawn_in_the_labels_own_font():
+    """The focus authority's marked name ("Leicestershire ♦" on the funding chart) is drawn in the chart's font:
+    its name looks exactly as without the mark. A mark the font lacks made the renderer draw the whole label in
+    a serif fallback font (the PPTX's funding slide)."""
+    from PIL import ImageChops
+
+    name = "Leicestershire"
+    marked = charts.style.display_names(pd.Series([name]), pd.Series([True]))[0]
+    assert marked != name
+    plain, other = _drawn_label(name), _drawn_label(marked)
+    box = ImageChops.invert(plain).getbbox()  # where the name's ink is
+    assert ImageChops.difference(plain.crop(box), other.crop(box)).getbbox() is None
+
+
+@pytest.mark.parametrize("n", [38, 36, 12])
+def test_the_position_sparkline_labels_more_than_its_ends(n):
+    """The Overview's position-over-time line labels 1, n and evenly spaced ranks between (was only 1 and n), each
+    label at least a line and a half of text from the next."""
+    trend = pd.DataFrame(
+        {"period": ["2020/21", "2021/22", "2022/23"], "period_start": [2020, 2021, 2022], "position": [2, 5, n]}
+    )
+    spec = charts.sparkline(trend, n).to_dict()
+    ticks = spec["encoding"]["y"]["axis"]["values"]
+    assert ticks[0] == 1 and ticks[-1] == n and len(ticks) >= 3
+    assert ticks == sorted(set(ticks))
+    per_rank = spec["height"] / n
+    assert min(b - a for a, b in itertools.pairwise(ticks)) * per_rank >= charts.NORMAL.label_size * 1.5

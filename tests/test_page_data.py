@@ -139,3 +139,13 @@ def test_a_saved_note_is_an_import_that_can_be_undone(writable_store):
     assert len(writable_store.table("note")) == before and last_import(writable_store) is None
     with pytest.raises(ImportValidationError, match="unknown indicator 'NOPE'"):
         save_note(writable_store.path, "NOPE", "*", "*", "text")
+
+
+def test_the_coverage_table_shows_counts_as_whole_numbers(shipped_store_path, monkeypatch):
+    """On the shipped store (some indicators have no figures in the period) the coverage counts read "5,914",
+    never "5,914.0"."""
+    at = open_page(shipped_store_path, monkeypatch, "data")
+    assert not at.exception, [e.value for e in at.exception]
+    coverage = next(table for table in html_tables(at) if "With values" in table.columns)
+    cells = coverage.stack()
+    assert len(cells) and cells.str.fullmatch(r"\d{1,3}(,\d{3})*").all(), sorted(set(cells))[:5]

@@ -329,3 +329,31 @@ def test_a_name_column_of_authorities_fills_the_values_table_and_unused_columns_
     at.button(key="upload_commit").click().run()
     values = writable_store.values(["2022/23"]).set_index(["indicator_id", "authority_code"])["value"]
     assert values.loc[("LCC078", "E10000018")] == 41.5
+
+
+def test_the_coverage_preview_never_lists_an_abolished_council_as_missing(shipped_store_path, monkeypatch, tmp_path):
+    """A value for 2023/24 on the shipped store: the preview's coverage lists as still missing only authorities
+    that existed then; Cumbria, Northamptonshire and the other abolished councils are counted as not existing."""
+    import shutil
+
+    from benchmarking.service.catalogue import load_catalogue
+    from benchmarking.service.group_size import existing_in
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(shipped_store_path, path)
+    cat = load_catalogue(Store(path))
+    indicator = cat.indicators["id"].iloc[0]
+    values = f"indicator_id,authority_code,period,value\n{indicator},E10000018,2023/24,1\n".encode()
+    at = upload(open_import_page(path, monkeypatch, tmp_path), ("new_period.csv", values))
+    at.button(key="upload_preview_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    coverage = next(frame.value for frame in at.dataframe if "still_missing" in frame.value.columns)
+    row = coverage.set_index("period").loc["2023/24"]
+    codes = list(cat.authorities["code"])
+    existed = existing_in(codes, "2023/24", {"E10000018"})
+    gone = {name for name, alive in zip(cat.authorities["name"], existed) if not alive}
+    assert {"Cumbria", "Northamptonshire", "Buckinghamshire CC"} <= gone
+    for name in gone:
+        assert name not in row["still_missing"].split(", ")
+    assert row["not_existing"] == len(gone)
+    assert row["authorities_after"] + row["missing_after"] + row["not_existing"] == len(codes)

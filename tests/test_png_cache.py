@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import pytest
 
@@ -109,3 +110,22 @@ def test_the_renderer_is_started_once_in_the_background():
     for thread in starting:
         thread.join(timeout=60)
     assert charts.to_png(_chart(focus_rank=1.5), scale=1.0).startswith(b"\x89PNG")
+
+
+def test_a_downloaded_chart_says_its_data_and_sources_below_it():
+    """``to_png(footer=...)`` adds the dataset and sources in small type on a white strip below the chart, wrapped
+    to the picture's width; the chart itself (its pixels above the strip) is unchanged."""
+    import io
+
+    from PIL import Image, ImageChops
+
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2, 3], "y": [3, 1, 2]})).mark_bar().encode(x="x:O", y="y:Q")
+    footer = "Data: public data: the English county areas. Sources: " + "; ".join(f"Publisher {n}" for n in range(40))
+    plain = Image.open(io.BytesIO(charts.to_png(chart, scale=1))).convert("RGB")
+    framed = Image.open(io.BytesIO(charts.to_png(chart, scale=1, footer=footer))).convert("RGB")
+    assert framed.width == plain.width and framed.height > plain.height + 2 * 11  # two lines or more
+    assert ImageChops.difference(framed.crop((0, 0, *plain.size)), plain).getbbox() is None
+    strip = ImageChops.invert(framed.crop((0, plain.height, framed.width, framed.height)).convert("L"))
+    left, _top, right, _bottom = strip.getbbox()  # the footer's ink
+    assert left > 0 and right < framed.width  # within the picture: wrapped, not cut at its edge
+    assert charts.to_png(chart, scale=1) == charts.to_png(chart, scale=1, footer="")  # no footer: as before

@@ -25,7 +25,9 @@ from benchmarking.briefing.deck import (
 from benchmarking.briefing.pack import briefing_setting, build_briefing
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import COMPARATOR_AXES, plotted_themes, quadrant_view
+from benchmarking.store import Store
 from benchmarking.text.escaping import markdown
 
 HOSTILE = ["<script>alert(1)</script>", "**bold**", "=cmd()", "0", "-1", "1.5", "\uff13", "99999999999999999999999"]
@@ -251,3 +253,20 @@ def test_bar_per_authority_labels_fit_their_bars(demo_briefing):
     assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - 110) / rows * 0.85)))
     quadrant = next(s.chart for s in demo_briefing.slides if s.chart is not None)
     assert band_rows(quadrant.to_dict(validate=False)) == 0
+
+
+def test_the_title_slide_names_the_sources_once(shipped_store_path, monkeypatch):
+    """The first slide lists the dataset's sources in full; the foot under it does not name them again (a
+    second, cut copy), while a later slide's foot still does."""
+    cat = load_catalogue(Store(shipped_store_path))
+    first_source = cat.settings["sources"].split(";")[0]  # e.g. "ONS: mid-year population, ..."
+
+    def naming(at) -> int:
+        texts = [m.value for m in at.main.markdown] + [c.value for c in at.main.caption]
+        return sum(first_source in text.replace("\\", "") for text in texts)
+
+    at = open_page(shipped_store_path, monkeypatch, "presentation", {"focus": FOCUS, "slide": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert naming(at) == 1
+    at = open_page(shipped_store_path, monkeypatch, "presentation", {"focus": FOCUS, "slide": "2"})
+    assert naming(at) == 1  # the foot

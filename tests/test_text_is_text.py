@@ -30,6 +30,7 @@ from pypdf import PdfReader
 from benchmarking.briefing.pack import build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import to_pptx
+from benchmarking.charts import FOCUS_MARK
 from benchmarking.cli.main import main
 from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
@@ -295,7 +296,7 @@ def test_a_long_name_keeps_the_quadrant_chart_whole(demo_catalogue):
     [funding] = [slide.chart for slide in briefing.slides if slide.title.startswith("Core spending power")]
     rows = [row for rows in funding.to_dict(validate=False)["datasets"].values() for row in rows]
     focus_row = next(row for row in rows if row["name"] == long_name)
-    assert focus_row["display_name"] == escaping.shorten(long_name) + "  ◆"
+    assert focus_row["display_name"] == escaping.shorten(long_name) + f"  {FOCUS_MARK}"
 
 
 # -- exports (defect 11) ------------------------------------------------------------------------

@@ -254,3 +254,28 @@ def test_interval_chart_draws_a_rule_from_lower_to_upper_and_a_dot_at_the_positi
     assert dot["encoding"]["x"]["field"] == "position"
     assert dot["encoding"]["x"]["scale"]["domain"] == [0.5, 32.5]
     assert spec["title"]["text"] == "Overall position with its 90% interval"
+
+
+def test_interval_chart_reaches_the_furthest_end_of_every_interval():
+    """An interval that ends past the authorities positioned (a redraw positions one more: Somerset CC's on
+    Beyond ranks) is drawn whole: the axis runs to the whole rank at or after its end, and its ticks stop there."""
+    n = 35
+    intervals = pd.DataFrame(
+        {
+            "name": ["Kent", "Somerset CC"],
+            "position": [1.0, 34.0],
+            "lower": [1.0, 30.0],
+            "upper": [3.0, 36.0],
+            "is_focus": [False, False],
+        }
+    )
+    spec = interval_chart(intervals, n, "t", "s").to_dict()
+    rule, dot, _label = spec["layer"]
+    furthest = intervals["upper"].max()
+    for layer in (rule, dot):
+        low, high = layer["encoding"]["x"]["scale"]["domain"]
+        assert low <= intervals["lower"].min() and high >= furthest
+    assert max(dot["encoding"]["x"]["axis"]["values"]) <= dot["encoding"]["x"]["scale"]["domain"][1]
+    # without such an interval the axis is the positioned authorities' as before
+    inside = interval_chart(intervals.assign(upper=[3.0, 35.0]), n, "t", "s").to_dict()
+    assert inside["layer"][1]["encoding"]["x"]["scale"]["domain"] == [0.5, n + 0.5]

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from benchmarking import charts
+from benchmarking.datasets.public_build import sources_for_print
 from benchmarking.method import focus_lists
 from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import LA_CORE, OVERALL
@@ -20,6 +21,7 @@ from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import funding_view, plotted_themes, quadrant_view
+from benchmarking.service.group_size import group_size
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.text.escaping import CELL_LIMIT, shorten
@@ -69,7 +71,8 @@ class Briefing:
     focus_name: str
     period: str
     group_label: str
-    group_size: int
+    group_size: str
+    """The group's size in the period in words (``service.group_size``): "37 authorities in 2022/23; 7 others ..."."""
     dataset_label: str
     sources: str
     is_demo: bool
@@ -139,14 +142,15 @@ def _dataset_label(catalogue: Catalogue) -> tuple[str, str]:
         )
     label = catalogue.dataset_label
     sources = settings.get("sources") or "; ".join(catalogue.datasets["source"].dropna().astype(str).unique()[:5])
-    return label, sources
+    return label, sources_for_print(sources)
 
 
 def _rests_on_lines(found: list[RestsOn]) -> dict:
-    """Return a slide's ``rests_on`` and ``warnings`` fields for the positions it shows."""
+    """Return a slide's ``rests_on`` and ``warnings`` fields for the positions it shows (warnings worded for a
+    reader of the briefing: ``RestsOn.reader_warning``)."""
     return {
         "rests_on": [shorten(item.text(), 4 * CELL_LIMIT) for item in found],
-        "warnings": [shorten(w, 4 * CELL_LIMIT) for item in found if (w := item.warning())],
+        "warnings": [shorten(w, 4 * CELL_LIMIT) for item in found if (w := item.reader_warning())],
     }
 
 
@@ -165,6 +169,8 @@ class BriefingSetting:
     label: str
     """The dataset's label as a subtitle ends with it."""
     sources: str
+    size: str
+    """The group's size in the period in words (``service.group_size``)."""
     style: charts.ChartStyle = charts.BRIEFING
     labels: str = "ends3"
 
@@ -175,8 +181,8 @@ class BriefingSetting:
 
     @property
     def group(self) -> str:
-        """Return the comparator group in words with its size."""
-        return f"{shorten(self.bench.group.label)} ({self.bench.group.size})"
+        """Return the comparator group in words with its size in the period."""
+        return f"{shorten(self.bench.group.label)} ({self.size})"
 
     @property
     def subtitle(self) -> str:
@@ -214,6 +220,7 @@ def briefing_setting(
         council=council,
         label=_sentence_case(label),  # it follows a full stop in the subtitles
         sources=sources,
+        size=group_size(catalogue, bench, period).text(),
         style=style,
         labels=labels,
     )
@@ -366,7 +373,7 @@ def build_briefing(
         focus_name=setting.name,
         period=period,
         group_label=shorten(bench.group.label),
-        group_size=bench.group.size,
+        group_size=setting.size,
         dataset_label=setting.label,
         sources=setting.sources,
         is_demo=catalogue.is_demo,

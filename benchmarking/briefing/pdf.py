@@ -134,14 +134,26 @@ def _contents_style(entries: int) -> ParagraphStyle:
     return ParagraphStyle("TOC", fontSize=min(12.0, leading * 0.8), leading=leading)
 
 
+FOOTER_SIZE = 8
+"""The running footer's type size in points; its two lines sit in the bottom margin below the text."""
+
+
+def footer_lines(briefing: Briefing, page_width: float) -> list[str]:
+    """Return the running footer's lines for a page ``page_width`` points wide: the briefing's title, then the
+    dataset's name with its date, each whole when it fits beside the page number (a longer one cut at a word)."""
+    room = page_width - 2 * MARGIN - 25 * mm  # the page number's place on the right
+    return [_fit_line(text, room, FOOTER_SIZE) for text in (briefing.title, briefing.dataset_label)]
+
+
 def _footer(briefing: Briefing):
     def draw(canvas, doc):
         canvas.saveState()
-        canvas.setFont("Helvetica", 9)
+        canvas.setFont("Helvetica", FOOTER_SIZE)
         canvas.setFillColor(colors.HexColor("#444444"))
-        room = PAGE[0] - 2 * MARGIN - 25 * mm  # the page number's place on the right
-        canvas.drawString(MARGIN, 8 * mm, _fit_line(f"{briefing.title} · {briefing.dataset_label}", room, 9))
-        canvas.drawRightString(PAGE[0] - MARGIN, 8 * mm, f"Page {doc.page}")
+        width = doc.pagesize[0]
+        for number, line in enumerate(footer_lines(briefing, width)):
+            canvas.drawString(MARGIN, (11.5 - 3.5 * number) * mm, line)
+        canvas.drawRightString(width - MARGIN, 8 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
     return draw
@@ -202,7 +214,7 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         passes,
         Paragraph(_escape(briefing.title), styles["cover"]),
         Paragraph(
-            f"Comparator group: {_escape(briefing.group_label)} ({briefing.group_size} authorities)", styles["body"]
+            f"Comparator group: {_escape(briefing.group_label)} ({_escape(briefing.group_size)})", styles["body"]
         ),
         Paragraph(
             f"Dataset: {_escape(briefing.dataset_label)}", styles["warning"] if briefing.is_demo else styles["body"]

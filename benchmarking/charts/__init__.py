@@ -20,10 +20,11 @@ from benchmarking.charts.render import (
     vega_lite_json,
 )
 from benchmarking.charts.robustness import frontier_chart, interval_chart, theme_weights_chart
-from benchmarking.charts.style import BRIEFING, NORMAL, ChartStyle, style_for
+from benchmarking.charts.style import BRIEFING, FOCUS_MARK, NORMAL, ChartStyle, style_for
 
 __all__ = [
     "BRIEFING",
+    "FOCUS_MARK",
     "LABEL_CHOICES",
     "NORMAL",
     "ChartStyle",

@@ -9,6 +9,7 @@ import pandas as pd
 from benchmarking.charts.style import (
     BRIEFING,
     FOCUS_COLOUR,
+    FOCUS_MARK,
     MEDIAN_COLOUR,
     NORMAL,
     QUARTILE_COLOURS,
@@ -41,7 +42,9 @@ def indicator_bar_chart(
         sort=order,
         title=None,
         axis=alt.Axis(
-            labelFontWeight=alt.ExprRef("datum.label && indexof(datum.label, '◆') >= 0 ? 'bold' : 'normal'"),
+            labelFontWeight=alt.ExprRef(
+                f"datum.label && indexof(datum.label, '{FOCUS_MARK}') >= 0 ? 'bold' : 'normal'"
+            ),
             labelLimit=name_label_limit(data["display_name"], style),
         ),
     )

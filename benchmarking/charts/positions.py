@@ -168,18 +168,30 @@ def sparkline(trend: pd.DataFrame, n: int, style: ChartStyle = NORMAL) -> alt.Ch
             labelAngle=0, labelFontSize=style.label_size, values=[periods[0], periods[-1]] if periods else []
         ),
     )
+    height = style.label_size * 8
     y = alt.Y(
         "position:Q",
         title=None,
         scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
-        axis=alt.Axis(values=[1, n], labelFontSize=style.label_size),
+        axis=alt.Axis(values=_ends_and_steps(n, height, style.label_size), labelFontSize=style.label_size),
     )
     line = (
         alt.Chart(data)
         .mark_line(color=FOCUS_COLOUR, strokeWidth=3, point=True)
         .encode(x=x, y=y, tooltip=["period:N", alt.Tooltip("position:Q", title="Overall position")])
     )
-    return line.properties(height=style.label_size * 8, width="container").configure_view(stroke=None)
+    return line.properties(height=height, width="container").configure_view(stroke=None)
+
+
+def _ends_and_steps(n: int, length: float, label_size: int) -> list[int]:
+    """Return a vertical rank axis's ticks: 1, the evenly spaced ranks ``rank_ticks`` gives for ``length`` pixels,
+    and ``n`` (in place of the last of them when the two would stand closer than a line and a half of text)."""
+    ticks = rank_ticks(n, length, label_size, vertical=True)
+    if ticks[-1] != n:
+        if len(ticks) > 1 and (n - ticks[-1]) * length / n < label_size * 1.5:
+            ticks.pop()
+        ticks.append(n)
+    return ticks
 
 
 def _reach(n: int, data: pd.DataFrame) -> int:

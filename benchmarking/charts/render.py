@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import threading
 from collections import OrderedDict
@@ -114,13 +115,67 @@ def _cached(spec: str, kind: float | str, render):
     return image
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    """Return the chart rendered to PNG bytes (vl-convert: no browser needed).
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0, footer: str = "") -> bytes:
+    """Return the chart rendered to PNG bytes (vl-convert: no browser needed), with ``footer`` (a downloaded
+    chart's dataset and sources) in small type below it when given (``with_footer``).
 
     The same chart at the same scale is rendered once per process: a second briefing of
     the same selection gets the cached bytes at once.
     """
-    return png_from_spec(vega_lite_json(chart), scale)
+    png = png_from_spec(vega_lite_json(chart), scale)
+    return with_footer(png, footer, scale) if footer else png
+
+
+FOOTER_SIZE = 11
+"""A downloaded chart's footer type size in pixels at scale 1 (the on-screen charts' smallest labels are 13)."""
+FOOTER_LINES = 4
+"""Lines of footer at most; a longer text is cut with '…'."""
+
+
+def with_footer(png: bytes, text: str, scale: float = 2.0) -> bytes:
+    """Return the PNG with ``text`` below it in small grey type on white, wrapped to the picture's width (at
+    most ``FOOTER_LINES`` lines), so a chart saved and pasted elsewhere still says what data it shows."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    picture = Image.open(io.BytesIO(png))
+    font = ImageFont.load_default(size=FOOTER_SIZE * scale)  # Pillow's own sans-serif: on every machine
+    margin = round(8 * scale)
+    lines = _wrapped(" ".join(text.split()), lambda line: font.getlength(line) <= picture.width - 2 * margin)
+    leading = round(FOOTER_SIZE * scale * 1.35)
+    framed = Image.new("RGB", (picture.width, picture.height + len(lines) * leading + margin), "white")
+    framed.paste(picture.convert("RGBA"), (0, 0), picture.convert("RGBA"))
+    draw = ImageDraw.Draw(framed)
+    for number, line in enumerate(lines):
+        draw.text((margin, picture.height + number * leading), line, fill="#444444", font=font)
+    out = io.BytesIO()
+    framed.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _wrapped(text: str, fits) -> list[str]:
+    """Return ``text`` in lines that ``fits`` (greedy, at spaces; a word too long for a line is cut), at most
+    ``FOOTER_LINES`` of them, the last ending with '…' when text is left over."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        trial = f"{line} {word}" if line else word
+        if fits(trial):
+            line = trial
+            continue
+        if line:
+            lines.append(line)
+        line = word
+        while not fits(line) and len(line) > 1:  # a word wider than the picture
+            cut = next((i for i in range(len(line) - 1, 0, -1) if fits(line[:i])), 1)
+            lines.append(line[:cut])
+            line = line[cut:]
+    lines.append(line)
+    if len(lines) > FOOTER_LINES:
+        last = lines[FOOTER_LINES - 1]
+        while last and not fits(last + " …"):
+            last = last[:-1]
+        lines = lines[: FOOTER_LINES - 1] + [last.rstrip() + " …"]
+    return lines
 
 
 def to_svg(chart: alt.TopLevelMixin, width: int) -> str:

@@ -37,12 +37,15 @@ def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, s
         for p, lo, hi in zip(data["position"], data["lower"], data["upper"])
     ]
     order = list(data["display_name"])
-    scale = alt.Scale(domain=[0.5, n + 0.5], nice=False)
+    # An interval may end past n (a redraw positions more authorities than the headline): the axis reaches it.
+    last = max([n, *data[["position", "upper"]].max().dropna().astype(float)])
+    last = int(-(-last // 1))  # the whole rank at or after the furthest end
+    scale = alt.Scale(domain=[0.5, last + 0.5], nice=False)
     x = alt.X(
         "position:Q",
         title=position_axis_title([n]),
         scale=scale,
-        axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
+        axis=alt.Axis(values=rank_ticks(last, style.plot_width - 250, style.label_size), format="d"),
     )
     y = alt.Y(
         "display_name:N",

@@ -23,6 +23,10 @@ KIND_SHAPES = {"county council": "circle", "county unitary": "square"}
 QUARTILE_COLOURS = ["#1A6E5C", "#5AAE8F", "#E3B04B", "#B4463A"]  # 1st (best) .. 4th
 QUARTILE_LABELS = ["1st quartile (top 25%)", "2nd quartile", "3rd quartile", "4th quartile (bottom 25%)"]
 MEDIAN_COLOUR = "#333333"
+FOCUS_MARK = "\u2666"
+"""The mark after the focus authority's name on an axis: ♦ (black diamond suit), a glyph of the common sans-serif
+fonts (Arial, Helvetica, Liberation Sans, DejaVu Sans). ◆ (U+25C6) is not in Arial or Liberation Sans: the
+renderer drew the whole label in a serif fallback font for it."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +82,13 @@ TITLE_LIMIT = 160
 
 
 def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | None = None) -> pd.Series:
-    """Return the names as drawn on an axis: shortened (``escaping.shorten``), the focus marked ◆,
+    """Return the names as drawn on an axis: shortened (``escaping.shorten``), the focus marked ``FOCUS_MARK``,
     and an authority shown beside a group it is not in (``in_group`` False) labelled so.
 
     The full name belongs in the tooltip; a 10,000-character name would otherwise stretch
     the chart (and its picture) without bound.
     """
-    shown = names.map(shorten) + is_focus.map({True: "  ◆", False: ""})
+    shown = names.map(shorten) + is_focus.map({True: f"  {FOCUS_MARK}", False: ""})
     if in_group is not None:
         shown = shown.where(in_group.astype(bool), shown + " (beside the group)")
     return shown

@@ -114,6 +114,7 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
     from benchmarking.ingest.layouts import adjust
     from benchmarking.ingest.preview import map_sources, preview_import
     from benchmarking.ingest.remembered import choose_mapping
+    from benchmarking.service.group_size import existing_in
 
     context = store_context(store, con)
     mappings = {}
@@ -135,7 +136,7 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
             origin = f"{origin} and adjusted"
         say(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
     mapped = map_sources(sources, context, mappings)
-    return mapped, preview_import(store, mapped, con=con)
+    return mapped, preview_import(store, mapped, con=con, existed=existing_in)
 
 
 def _require_store(store: Store, create: bool) -> None:

@@ -61,7 +61,22 @@ def sources_text(sources: list[Adapter]) -> str:
         short = publisher[publisher.rfind("(") + 1 : -1] if publisher.endswith(")") else publisher
         by_publisher.setdefault(short, []).append(source.series or source.label)
     named = "; ".join(f"{publisher}: {', '.join(series)}" for publisher, series in by_publisher.items())
-    return f"{named}. Open Government Licence v3.0; releases, files and licences on the Data page."
+    return f"{named}. {LICENCE}{ON_THE_DATA_PAGE}"
+
+
+LICENCE = "Open Government Licence v3.0"
+ON_THE_DATA_PAGE = "; releases, files and licences on the Data page."
+"""The sources line's pointer to the app's Data page (``sources_text``): on screen only."""
+IN_PRINT = ": every source named here is published under it."
+"""What a printed briefing says instead of ``ON_THE_DATA_PAGE`` (its reader has no Data page)."""
+
+
+def sources_for_print(sources: str) -> str:
+    """Return a stored sources line as a printed briefing words it: the pointer to the app's Data page
+    (``sources_text``) replaced by the licence the sources named in it are published under."""
+    if sources.endswith(LICENCE + ON_THE_DATA_PAGE):
+        return sources[: -len(ON_THE_DATA_PAGE)] + IN_PRINT
+    return sources
 
 
 # ---------------------------------------------------------------------------------------

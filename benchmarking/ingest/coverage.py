@@ -8,7 +8,7 @@ file of millions of values is compared where the stored values live, never copie
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import duckdb
 import numpy as np
@@ -22,7 +22,18 @@ from benchmarking.store import Store, schema
 _GROUP_COLUMN = {"indicator_value": "period", "spend": "period", "funding": "period", "deprivation": "edition"}
 MISSING_NAMES_SHOWN = 12
 _THEME_COLUMNS = ["theme", "indicators_before", "indicators_after", "values_before", "values_after"]
-_AUTHORITY_COLUMNS = ["table", "period", "authorities_before", "authorities_after", "missing_after", "still_missing"]
+_AUTHORITY_COLUMNS = [
+    "table",
+    "period",
+    "authorities_before",
+    "authorities_after",
+    "missing_after",
+    "still_missing",
+    "not_existing",
+]
+Existed = Callable[[list[str], str, set[str]], list[bool]]
+"""Whether each authority (codes) existed in a period (label), those with figures then (the set) counting as existing:
+the callers pass ``service.group_size.existing_in`` (the county areas' lifetimes live above this layer)."""
 
 
 def coverage_effect(
@@ -30,12 +41,15 @@ def coverage_effect(
     changes: Mapping[str, pd.DataFrame],
     matched: Mapping[str, int] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    existed: Existed | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (themes, authorities): coverage before and after writing ``changes``, for the periods touched.
 
     ``themes``: per theme, indicators with at least one value and values held, before and
     after. ``authorities``: per table and period (or edition), how many authorities have
-    data before and after, and the names of those still without. ``matched`` (table -> how many of
+    data before and after, and the names of those still without among the authorities that existed in the period
+    (``existed``; those that did not, abolished or not yet formed, are counted in ``not_existing``, never missing;
+    an edition is not a period: every authority counts). ``matched`` (table -> how many of
     its incoming rows have a stored key, the preview's plan) spares the join when they replace every stored row.
     ``con`` reads the store on an open connection.
     """
@@ -74,7 +88,8 @@ def coverage_effect(
                     )
                 else:
                     after = _counted(con, "coverage_after", group, valued if values else None, held)
-                parts.append(_authority_coverage(table, before, after, authorities))
+                alive = existed if group == "period" else None
+                parts.append(_authority_coverage(table, before, after, authorities, alive))
                 if values:
                     indicators = con.execute("SELECT id, theme FROM indicator").df()
                     if "indicator" in changes:
@@ -204,15 +219,21 @@ def _theme_coverage(before: dict, after: dict, indicators: pd.DataFrame) -> pd.D
     return table[_THEME_COLUMNS[1:]].reset_index().sort_values("theme", ignore_index=True)
 
 
-def _authority_coverage(table: str, before: dict, after: dict, authorities: pd.DataFrame) -> pd.DataFrame:
-    """Return per period (or edition) the authorities with data before and after, and who is still missing."""
+def _authority_coverage(
+    table: str, before: dict, after: dict, authorities: pd.DataFrame, existed: Existed | None = None
+) -> pd.DataFrame:
+    """Return per period (or edition) the authorities with data before and after, who is still missing among those
+    that existed then (``existed``, else every authority), and how many did not exist then."""
     had = before["present"].groupby("label")["authority_code"].size()
     has = after["present"].groupby("label")["authority_code"].agg(set)
     names = dict(zip(authorities["code"], authorities["name"], strict=True))
+    codes = list(authorities["code"])
     rows = []
     for label in sorted(after["labels"]):  # a few period labels
         with_data = has.get(label, set())
-        missing = sorted(names.get(code, code) for code in set(authorities["code"]) - with_data)
+        alive = existed(codes, label, with_data) if existed is not None else [True] * len(codes)
+        existing = {code for code, is_alive in zip(codes, alive) if is_alive}
+        missing = sorted(names.get(code, code) for code in existing - with_data)
         shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (
             f" and {len(missing) - MISSING_NAMES_SHOWN} more" if len(missing) > MISSING_NAMES_SHOWN else ""
         )
@@ -224,6 +245,7 @@ def _authority_coverage(table: str, before: dict, after: dict, authorities: pd.D
                 "authorities_after": len(with_data),
                 "missing_after": len(missing),
                 "still_missing": shown,
+                "not_existing": len(codes) - len(existing),
             }
         )
     return pd.DataFrame(rows)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
-from benchmarking.ingest.coverage import coverage_effect
+from benchmarking.ingest.coverage import Existed, coverage_effect
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
@@ -233,12 +233,15 @@ def preview_import(
     items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
     progress: Progress | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    existed: Existed | None = None,
 ) -> Preview:
     """Return what importing ``items`` would do; nothing is written.
 
     ``items`` are ``(table, frame, file_name)`` tuples (as adapters return them) or
     ``MappedFile`` objects (whose unresolved authority names are reported too). ``con``, when given, is a
-    read connection to ``store`` that the caller opened (the command line reads the store once).
+    read connection to ``store`` that the caller opened (the command line reads the store once). ``existed``
+    (``service.group_size.existing_in``) tells the coverage which authorities existed in a period: the others
+    are not listed as still missing (``coverage.coverage_effect``).
     """
     report = progress or (lambda fraction, text: None)
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
@@ -246,10 +249,10 @@ def preview_import(
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
     if con is not None:
-        preview = _previewed(store, items, unresolved, report, con)
+        preview = _previewed(store, items, unresolved, report, con, existed)
     else:
         with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
-            preview = _previewed(store, items, unresolved, report, con)
+            preview = _previewed(store, items, unresolved, report, con, existed)
     preview.notes[:0] = unused
     return preview
 
@@ -260,6 +263,7 @@ def _previewed(
     unresolved: dict[str, list[str]],
     report: Progress,
     con: duckdb.DuckDBPyConnection | None,
+    existed: Existed | None = None,
 ) -> Preview:
     """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet)."""
     batch = check_batch(store, items, con=con)
@@ -301,7 +305,7 @@ def _previewed(
     summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])
     report(0.85, "Working out the effect on coverage ...")
     single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
-    themes, authorities = coverage_effect(store, batch.changes, single, con)
+    themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
     report(1.0, "Preview ready")
     notes = percent_notes(items)
     return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)

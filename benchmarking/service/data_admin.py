@@ -21,6 +21,7 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.preview import Preview, commit, preview_import
 from benchmarking.ingest.results import ImportResult
 from benchmarking.paths import PROJECT_ROOT, default_db_path
+from benchmarking.service.group_size import existing_in
 from benchmarking.store import Store, StoreContents
 
 NOTE_FILE = "note added on the Data page"
@@ -101,6 +102,7 @@ def period_coverage(
             provisional=("provisional", "sum"),
             revised=("revised", "sum"),
         )
+        .astype("int64")  # counts: an indicator without figures in the period made "values" a float (5,914.0)
     )
     return PeriodCoverage(
         by_theme,
@@ -172,7 +174,7 @@ def preview_source(
     """Return a published source's items read from ``folder`` and the preview of importing them."""
     items = source_items(store, source, folder, add_authorities)
     hashes = source.file_hashes(folder)
-    return SourcePreview(items, hashes, preview_import(store, items, progress=progress))
+    return SourcePreview(items, hashes, preview_import(store, items, progress=progress, existed=existing_in))
 
 
 def commit_source(

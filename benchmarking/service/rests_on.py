@@ -62,14 +62,22 @@ class RestsOn:
             line += f"; {self.largest_theme} {self.largest_share:.0%}"
         return line
 
-    def warning(self) -> str | None:
-        """Return the warning when one theme outweighs the rest together, else None."""
+    def reader_warning(self) -> str | None:
+        """Return the warning for a reader of the briefing (what the position measures, no app controls) when one
+        theme outweighs the rest together, else None."""
         if not self.dominated:
             return None
         return (
             f"{self.largest_theme} is {self.largest_share:.0%} of {self.theme}: this position mostly measures "
-            f"{self.largest_theme}. Choose a basket, or weigh every theme equally ({BALANCES[THEMES]})."
+            f"{self.largest_theme}."
         )
+
+    def warning(self) -> str | None:
+        """Return the warning on screen (``reader_warning`` and what to change in the app), else None."""
+        reader = self.reader_warning()
+        if reader is None:
+            return None
+        return f"{reader} Choose a basket, or weigh every theme equally ({BALANCES[THEMES]})."
 
 
 def rests_on(catalogue: Catalogue, bench: Benchmark, authority: str, period: str, theme: str = OVERALL) -> RestsOn:
