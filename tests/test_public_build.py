@@ -324,14 +324,18 @@ def test_app_opens_on_the_public_store(built, bench, monkeypatch):
     at = open_page(built[1].path, monkeypatch, "overview", query={"period": "2022/23"})
     assert not at.exception
     assert not any("Illustrative demo data" in warning.value for warning in at.warning)
-    # 44 county areas over the years, 37 of them existed (and published) in 2022/23: the header says both.
-    catalogue, _ = bench
+    # 44 county areas over the years, 37 of them existed (and published) in 2022/23: the header says how many
+    # existed then and that the others were abolished or not yet formed (service.group_size, the one rule).
+    from benchmarking.service.group_size import group_size
+
+    catalogue, benchmark = bench
     present = catalogue.reporting_values.query("period == '2022/23' and value.notna()")["authority_code"].nunique()
     assert present < len(catalogue.authorities)
-    assert any(
-        f"({len(catalogue.authorities)} authorities; {present} with figures for 2022/23)" in caption.value
-        for caption in at.caption
-    )
+    size = group_size(catalogue, benchmark, "2022/23")
+    assert (size.members, size.with_figures) == (len(catalogue.authorities), present)
+    words = f"{size.in_period} authorities in 2022/23; {size.members - size.in_period} others abolished or not yet"
+    assert size.text().startswith(words)
+    assert any(size.text() in caption.value for caption in at.caption)
 
 
 def test_quadrant_ranks_both_axes_among_the_authorities_plotted(bench):
