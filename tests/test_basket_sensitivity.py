@@ -187,7 +187,7 @@ def test_briefing_on_the_real_store_says_what_positions_rest_on_and_warns(real):
     briefing = build_briefing(catalogue, bench, period, FOCUS)
     images = [_png() if slide.chart is not None else None for slide in briefing.slides]
     line = rests_on(catalogue, bench, FOCUS, period).text()
-    warning = rests_on(catalogue, bench, FOCUS, period).warning()
+    warning = rests_on(catalogue, bench, FOCUS, period).reader_warning()  # a reader's words: no app controls
     assert warning is not None and line.startswith(f"Overall {period}: ")
     deck = Presentation(io.BytesIO(to_pptx(briefing, images)))
     slide_text = [
@@ -201,6 +201,7 @@ def test_briefing_on_the_real_store_says_what_positions_rest_on_and_warns(real):
     assert pdf_text.count(line) >= 3
     assert " ".join(warning.split()) in pdf_text
     assert "Positions rest on the basket 'All published'" in pdf_text
+    assert "Choose a basket" not in pdf_text and not any("Choose a basket" in text for text in slide_text)
 
 
 # -- the Beyond ranks page ------------------------------------------------------------------------

@@ -80,7 +80,8 @@ def values_file(store: Store, folder: Path, name: str, periods: list[str]) -> Pa
     grid = pd.MultiIndex.from_product(
         [indicators, authorities, periods], names=["indicator_id", "authority_code", "period"]
     ).to_frame(index=False)
-    grid["value"] = range(len(grid))
+    # Figures from 0.1 to 0.7: plausible for every indicator (no import refuses them as out of range).
+    grid["value"] = [0.1 + (row % 7) / 10 for row in range(len(grid))]
     path = folder / name
     grid.to_csv(path, index=False)
     return path

@@ -26,6 +26,7 @@ from apptest_helpers import (
     still_charts,
 )
 
+from benchmarking.datasets.public_build import sources_for_print
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.lists import thin_periods
 from benchmarking.text.escaping import markdown
@@ -66,8 +67,10 @@ def test_page_runs_on_the_public_store(public_store_path, monkeypatch, page):
     assert not cat.is_demo
     sources, label = cat.settings["sources"], cat.settings["dataset_label"]
     captions = [caption.value for caption in at.caption]  # stored text is drawn escaped (text.escaping)
-    if page == "presentation":  # the deck's footer line, under every slide
-        assert any(markdown(label) in caption and markdown(sources) in caption for caption in captions), captions
+    if page == "presentation":  # the title slide names the dataset and the sources as the printed briefing does
+        slide = " ".join(element.value for element in at.markdown)
+        assert markdown(f"Dataset: {label}").lower() in slide.lower()  # the slide's line starts with a capital
+        assert markdown(f"Sources: {sources_for_print(sources)}") in slide
     else:
         assert f"**Data:** {markdown(label)}. Sources: {markdown(sources)}" in captions
     assert sidebar_box(at, "period").value in cat.period_labels
