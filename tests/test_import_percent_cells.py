@@ -118,7 +118,7 @@ def test_a_wide_workbook_reads_its_percent_cells_as_shown(writable_store, tmp_pa
     status = main(["--db", str(writable_store.path), "import", str(path), "--layout", "wide-periods"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "wide.xlsx: 1 cell(s) formatted as percentages in the workbook were read" in out
+    assert "wide.xlsx: 1 cell(s) formatted as percentages in the workbook: read as the percentages" in out
     assert stored(writable_store, percent) == 4.1
 
 
@@ -198,3 +198,18 @@ def test_blank_rows_do_not_move_a_percent_cell_to_another_row(writable_store):
     with pytest.raises(ImportValidationError) as caught:
         commit(writable_store, mapped(writable_store, workbook(rows, {"D5": "0.0%"})))
     assert [(issue.row, issue.column) for issue in caught.value.issues] == [(5, "value")]
+
+
+def test_a_percent_cell_of_a_share_indicator_stores_the_share_excel_keeps(writable_store):
+    """For an indicator measured from 0 to 1 ('share (0-1)') a cell showing 58.4% holds the right figure already:
+    0.584 is stored, not refused and not 58.4; the preview's note says how such cells were read."""
+    indicator = "id,name,theme,polarity,unit\nSHR001,Household waste recycled,Environment & Waste,high,share (0-1)\n"
+    commit(writable_store, mapped(writable_store, indicator.encode(), "indicators.csv"))
+    data = workbook([HEADER, ["SHR001", FOCUS, PERIOD, 0.584], ["SHR001", OTHER, PERIOD, 0.5]], {"D2": "0.0%"})
+    files = mapped(writable_store, data)
+    preview = preview_import(writable_store, files)
+    assert not preview.issues, preview.issues
+    assert any("as shares" in note and "0.584" in note for note in preview.notes), preview.notes
+    commit(writable_store, files, preview=preview)
+    assert stored(writable_store, "SHR001") == 0.584
+    assert stored(writable_store, "SHR001", OTHER) == 0.5

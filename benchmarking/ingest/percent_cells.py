@@ -1,4 +1,4 @@
-"""Workbook cells formatted as percentages: read as the number Excel shows, accepted only as a percentage's figure.
+"""Workbook cells formatted as percentages: read as Excel shows them for a percentage, as kept for a 0-1 share.
 
 Excel keeps a cell typed ``4.1%`` as 0.041 with a percent number format (the built-in formats 9 ``0%`` and 10
 ``0.00%``, or a custom format code holding an unquoted ``%``), while an indicator in a percentage unit stores
@@ -6,8 +6,9 @@ and publishes 4.1. ``workbooks.read_xlsx`` reads such a cell as the number Excel
 decimal point moved two places, exactly, with no float arithmetic) and says which cells it read so;
 ``mapping.apply_mapping`` carries that to each mapped row (``results.FILE_PERCENT + field``). ``check_percent_cells``
 then accepts the cells that give an indicator's value when the indicator's unit is a percentage
-(``domain.is_percent_unit``) and refuses any other at its row and column, naming the unit: the figure such a cell
-means cannot be known (a share from 0 to 1 wants 0.041, a count neither). A CSV file holds the text people typed,
+(``domain.is_percent_unit``), takes back the share Excel keeps (0.584 for 58.4%) when the unit is a share from 0 to 1
+(``domain.is_share_unit``), and refuses any other at its row and column, naming the unit: the figure such a cell
+means cannot be known (a count, a sum of money). A CSV file holds the text people typed,
 so none of this applies to it (``4.1%`` typed in a CSV is refused saying what to write).
 """
 
@@ -23,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from benchmarking.domain import is_percent_unit
+from benchmarking.domain import is_percent_unit, is_share_unit
 from benchmarking.ingest.results import FILE_PERCENT
 
 _SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -68,6 +69,12 @@ def shown_as_percent(text: object) -> str | None:
     return shown.rstrip("0").rstrip(".") if "." in shown else shown
 
 
+def as_share(figure: object) -> float:
+    """Return a percentage read as shown (58.4) as the share Excel keeps (0.584): the decimal point moved back two
+    places exactly, as ``shown_as_percent`` moved it."""
+    return float(Decimal(repr(float(figure))).scaleb(-2))
+
+
 def percent_count(frame: pd.DataFrame) -> int:
     """Return how many of a mapped frame's cells were formatted as percentages and read as they show."""
     return int(sum(frame[c].sum() for c in frame.columns if str(c).startswith(FILE_PERCENT)))
@@ -80,9 +87,10 @@ def percent_notes(items: list[tuple[str, pd.DataFrame, str]]) -> list[str]:
     for _, frame, file_name in items:
         if count := percent_count(frame):
             notes.append(
-                f"{file_name}: {count:,} cell(s) formatted as percentages in the workbook were read as the "
-                "percentages they show (a cell showing 4.1% reads 4.1, not the 0.041 Excel keeps), as figures of "
-                "indicators in a percentage unit are stored"
+                f"{file_name}: {count:,} cell(s) formatted as percentages in the workbook: read as the percentages "
+                "they show for an indicator in a percentage unit (a cell showing 4.1% reads 4.1, not the 0.041 Excel "
+                "keeps), and as shares for one measured from 0 to 1 (58.4% reads 0.584); any other is refused at "
+                "its row"
             )
     return notes
 
@@ -113,14 +121,19 @@ def check_percent_cells(table: str, frame: pd.DataFrame, out: pd.DataFrame, chec
             ids = out["indicator_id"].to_numpy(dtype=object)
             known = np.array([i in units for i in ids], dtype=bool)
             unit = [None if pd.isna(u := units.get(i)) or not str(u).strip() else u for i in ids]
-            refused = percent & known & ~np.array([is_percent_unit(u) for u in unit], dtype=bool)
+            shares = percent & known & np.array([is_share_unit(u) for u in unit], dtype=bool)
+            if shares.any():  # 58.4% of a 0-1 share: the 0.584 Excel keeps is the figure (read as shown, moved back)
+                figures = out[column].astype(object).to_numpy(copy=True)
+                figures[shares] = [as_share(figure) for figure in figures[shares]]
+                out[column] = pd.to_numeric(pd.Series(figures, index=out.index), errors="coerce")
+            refused = percent & known & ~shares & ~np.array([is_percent_unit(u) for u in unit], dtype=bool)
             for position in np.flatnonzero(refused):
                 measured = f"is measured in {unit[position]!r}" if unit[position] else "has no unit"
                 messages.iloc[position] = (
                     f"the cell is formatted as a percentage in the workbook (it shows {shown[position]}), but "
                     f"indicator {ids[position]!r} {measured}, not a percentage: {fix} the figure in the indicator's "
-                    "unit, or give the indicator a percentage unit ('%') in the indicator table"
-                )
+                    "unit" + ("" if unit[position] else ", or give the indicator its unit in the indicator table")
+                )  # a unit is never advised to change: the stored figures are in it
         else:
             refused = percent
             for position in np.flatnonzero(refused):
