@@ -170,3 +170,30 @@ def test_a_code_far_from_every_stored_code_suggests_none(shipped, tmp_path, caps
     """E99999999 is no one's mistyped code: the message says to import the authority or correct the code."""
     status, shown = imported(shipped, tmp_path, f"{HEADER}\n{SHARE},E99999999,2022-23,0.4,final\n", capsys)
     assert status == 2 and "unknown authority 'E99999999'" in shown and "did you mean" not in shown
+
+
+def test_the_range_check_reads_each_indicator_once_not_each_row(writable_store, monkeypatch):
+    """The plausibility rules are worked out per stored indicator and taken per row (issue 19: no Python pass over
+    the rows): 3,200 rows of 2 indicators ask each unit rule about the 2 indicators, not about 3,200 rows; and a
+    figure 100 times the stored ones is still refused among them."""
+    from benchmarking.ingest import plausible
+    from benchmarking.ingest.context import store_context
+    from benchmarking.ingest.preview import map_sources, preview_import, read_uploaded
+
+    asked = []
+    real = plausible.is_share_unit
+    monkeypatch.setattr(plausible, "is_share_unit", lambda unit: asked.append(unit) or real(unit))
+    stored = writable_store.values()
+    indicators = sorted(stored["indicator_id"].unique())[:2]
+    authorities = sorted(stored["authority_code"].unique())
+    periods = [f"{1960 + n}/{(61 + n) % 100:02d}" for n in range(len(authorities) and 3200 // (2 * len(authorities)))]
+    figure = {i: float(stored.loc[stored["indicator_id"].eq(i), "value"].abs().max()) for i in indicators}
+    lines = ["indicator_id,authority_code,period,value"] + [
+        f"{i},{a},{p},{figure[i]}" for i in indicators for a in authorities for p in periods
+    ]
+    lines[1] = lines[1].rsplit(",", 1)[0] + f",{figure[indicators[0]] * 100}"  # one figure 100 times too large
+    files = map_sources([read_uploaded("many.csv", "\n".join(lines).encode())], store_context(writable_store))
+    preview = preview_import(writable_store, files)
+    assert len(lines) - 1 >= 3000
+    assert len(asked) <= len(indicators), f"the unit rule was asked {len(asked)} times for {len(lines) - 1} rows"
+    assert [issue.row for issue in preview.issues if "50 times" in issue.message] == [2], preview.issues[:3]

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.domain import is_percent_unit, is_share_unit
+from benchmarking.ingest.keys import cell_codes
 from benchmarking.ingest.results import CheckedRows
 from benchmarking.ingest.rules import RowChecker
 
@@ -54,29 +55,42 @@ def check_plausible(frame: pd.DataFrame, file_name: str, outcome: CheckedRows, r
     rows = outcome.rows
     if outcome.blocking or ranges.empty or not {"indicator_id", "value"} <= set(rows.columns):
         return outcome
-    known = rows["indicator_id"].astype(object).map(lambda i: i if i in ranges.index else None)
+    # Per stored indicator (a few thousand), then taken per row by the indicator's position: no pass in Python
+    # over the rows, whose indicator cells are encoded text or factorized once.
+    codes, labels = cell_codes(rows["indicator_id"])
+    at = ranges.index.get_indexer(labels.astype(object))
+    where = (
+        np.where(codes >= 0, at[np.maximum(codes.astype(np.int64), 0)], -1) if len(labels) else np.full(len(rows), -1)
+    )
     value = rows["value"].to_numpy(dtype="float64")
-    asked = known.notna().to_numpy() & ~np.isnan(value) & ~outcome.rejected
+    asked = (where >= 0) & ~np.isnan(value) & ~outcome.rejected
     if not asked.any():
         return outcome
-    held = ranges.reindex(known.to_numpy())
-    unit, low, high = held["unit"].to_numpy(dtype=object), held["low"].to_numpy(float), held["high"].to_numpy(float)
-    figures = held["figures"].fillna(0).to_numpy(float)
-    share_unit = np.array([is_share_unit(u) for u in unit], dtype=bool)
-    percent_unit = np.array([is_percent_unit(u) for u in unit], dtype=bool)
+    units = ranges["unit"].to_numpy(dtype=object)
+    lows, highs = ranges["low"].to_numpy(float), ranges["high"].to_numpy(float)
+    counts = ranges["figures"].fillna(0).to_numpy(float)
     with np.errstate(invalid="ignore"):
-        shares = share_unit | (~percent_unit & (figures >= SHARE_EVIDENCE) & (low >= 0) & (high <= 1))
-        largest = np.fmax(np.abs(low), np.abs(high))
+        share_of = np.array([is_share_unit(u) for u in units], dtype=bool) | (
+            ~np.array([is_percent_unit(u) for u in units], dtype=bool)
+            & (counts >= SHARE_EVIDENCE)
+            & (lows >= 0)
+            & (highs <= 1)
+        )
+        largest_of = np.fmax(np.abs(lows), np.abs(highs))
+    take = np.maximum(where, 0)
+    shares, largest, figures = share_of[take], largest_of[take], counts[take]
+    with np.errstate(invalid="ignore"):
         over_share = asked & shares & (value > 1)
         too_large = asked & ~over_share & (figures >= RANGE_EVIDENCE) & (largest > 0) & (np.abs(value) > FOLD * largest)
     refused = over_share | too_large
     if not refused.any():
         return outcome
     messages = pd.Series(None, index=rows.index, dtype=object)
-    ids = known.to_numpy(dtype=object)
-    for position in np.flatnonzero(refused):
+    ids = ranges.index.to_numpy(dtype=object)
+    for position in np.flatnonzero(refused):  # the refused rows only
+        held = take[position]
         messages.iloc[position] = _message(
-            ids[position], value[position], unit[position], low[position], high[position], bool(over_share[position])
+            ids[held], value[position], units[held], lows[held], highs[held], bool(over_share[position])
         )
     check = RowChecker(file_name, frame)
     check.flag(refused, "value", messages)
