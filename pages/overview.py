@@ -140,25 +140,37 @@ warnings = [overall_on.warning(), None if repeats else core_on.warning()]
 if any(warnings):
     st.warning(escape(" ".join(filter(None, warnings))), icon=":material/balance:")
 st.caption(escape(currency_text(figures.currency)))
-counts, directions = figures.quartile_counts, figures.directions
-row = st.columns(4)
-row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
-row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
-compared = (
-    f"Only figures new in {escape(figures.period)} are compared: {directions.carried_forward} indicators carry "
-    "figures published for an earlier period forward, unchanged"
-)
-row[2].metric(
-    f"Improved since {escape(figures.previous_period or 'previous period')}",
-    f"{directions.improved}",
-    help=compared if directions.carried_forward else None,
-)
-row[3].metric(
-    "Worsened",
-    f"{directions.worsened}",
-    help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable"
-    + (f". {compared}" if directions.carried_forward else ""),
-)
+
+
+def show_counts() -> None:
+    """Draw the quartile and direction-of-travel cards for Overall."""
+    counts, directions = figures.quartile_counts, figures.directions
+    row = st.columns(4)
+    row[0].metric(
+        "Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group"
+    )
+    row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
+    compared = (
+        f"Only figures new in {escape(figures.period)} are compared: {directions.carried_forward} indicators carry "
+        "figures published for an earlier period forward, unchanged"
+    )
+    row[2].metric(
+        f"Improved since {escape(figures.previous_period or 'previous period')}",
+        f"{directions.improved}",
+        help=compared if directions.carried_forward else None,
+    )
+    row[3].metric(
+        "Worsened",
+        f"{directions.worsened}",
+        help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable"
+        + (f". {compared}" if directions.carried_forward else ""),
+    )
+
+
+if figures.absent:  # no figures because it did not exist then: say so, never cards of zeros
+    st.info(escape(f"{figures.absent}: it has no figures, positions or ranks in this period."))
+else:
+    show_counts()
 
 st.subheader("In brief")
 st.markdown(escape(" ".join(overview_sentences(figures))))

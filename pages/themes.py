@@ -59,9 +59,12 @@ def _chart():
 
 
 title = f"{selection.focus_name}: position by theme, {selection.period}"
-chart, positions, summary_line = memo("themes-chart", key, _chart)
-show_chart(chart, positions, title, key="theme-positions", summary=summary_line)
-draw_basis(positions, selection)
+if figures.absent:  # it did not exist then: no chart of positions it cannot have
+    st.info(escape(f"{figures.absent}: it has no positions in this period."))
+else:
+    chart, positions, summary_line = memo("themes-chart", key, _chart)
+    show_chart(chart, positions, title, key="theme-positions", summary=summary_line)
+    draw_basis(positions, selection)
 
 theme_columns = draw_league_table(cat, bench, selection)
 

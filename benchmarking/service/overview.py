@@ -15,9 +15,15 @@ from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import context_ranks, funding_view, quadrant_view
 from benchmarking.service.explain import why_this_rank
+from benchmarking.service.group_size import not_existing_text
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 from benchmarking.text.formatting import rank_card_text
+
+MIN_THEME_INDICATORS = 5
+"""A theme position resting on fewer of the focus authority's ranked indicators than this is not named as its
+strongest or weakest theme (Housing and Transport & Highways have 2 indicators in every period, so the Trend's
+thin-period rule, which compares a theme with itself over time, cannot tell)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,9 @@ class Overview:
     are where it would stand beside the members (``n`` counts the members)."""
     beside_note: str | None = None
     """The sentence that says so (None when it is a member)."""
+    absent: str | None = None
+    """Why it has no figures when it did not exist in the period ("Northamptonshire was abolished on 1 April 2021,
+    before 2022/23": ``group_size.not_existing_text``); None when it existed."""
 
 
 def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> pd.DataFrame:
@@ -220,6 +229,9 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         theme_positions=pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
         in_group=focus in bench.group.members,
         beside_note=beside_note(catalogue, bench.group) if focus == bench.group.beside else None,
+        absent=not_existing_text(
+            focus, catalogue.authority_name(focus), period, has_figures=bool((pos["n_indicators"] > 0).any())
+        ),
     )
 
 
