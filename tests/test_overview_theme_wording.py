@@ -96,7 +96,7 @@ def test_strongest_and_weakest_themes_rest_on_enough_indicators(shipped_store_pa
     found = re.search(r"Its strongest theme is (.+?) \(.+?\) and its weakest is (.+?) \(", text)
     assert found, text
     assert (found.group(1), found.group(2)) == (enough["theme"].iloc[0], enough["theme"].iloc[-1])
-    left_out = re.search(r"Left out as resting on fewer than \d+ indicators: ([^.]+)\.", text)
+    left_out = re.search(r"as their positions rest on fewer than \d+ indicators: ([^.]+)\.", text)
     assert left_out, text
     for theme in few["theme"]:
         assert theme in left_out.group(1)

@@ -119,6 +119,13 @@ class Overview:
     are where it would stand beside the members (``n`` counts the members)."""
     beside_note: str | None = None
     """The sentence that says so (None when it is a member)."""
+    few_indicator_themes: dict[str, int] | None = None
+    """{theme: indicators ranked for the focus authority}, A-Z, for the themes whose position rests on fewer than
+    ``MIN_THEME_INDICATORS``: never named as its strongest or weakest."""
+    min_theme_indicators: int = MIN_THEME_INDICATORS
+    """The rule ``few_indicator_themes`` applies (for the words)."""
+    unpositioned_themes: tuple[str, ...] = ()
+    """Themes in which no authority of the group has a position in the period, A-Z."""
     absent: str | None = None
     """Why it has no figures when it did not exist in the period ("Northamptonshire was abolished on 1 April 2021,
     before 2022/23": ``group_size.not_existing_text``); None when it existed."""
@@ -229,6 +236,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         theme_positions=pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
         in_group=focus in bench.group.members,
         beside_note=beside_note(catalogue, bench.group) if focus == bench.group.beside else None,
+        few_indicator_themes=_few_indicator_themes(pos),
+        unpositioned_themes=tuple(t for t in catalogue.themes if t not in _positioned_themes(bench, period)),
         absent=not_existing_text(
             focus, catalogue.authority_name(focus), period, has_figures=bool((pos["n_indicators"] > 0).any())
         ),
@@ -264,6 +273,20 @@ def _standing(
         rests_on=rests_on(catalogue, bench, focus, period, theme),
         reason=reason,
     )
+
+
+def _few_indicator_themes(pos: pd.DataFrame) -> dict[str, int]:
+    """{theme: indicators} for the focus authority's theme positions (``pos``, by theme) that rest on fewer than
+    ``MIN_THEME_INDICATORS`` of its ranked indicators, A-Z."""
+    held = pos[pos["position"].notna() & ~pos.index.isin([OVERALL, LA_CORE])]
+    few = held[held["n_indicators"] < MIN_THEME_INDICATORS].sort_index()
+    return {str(theme): int(n) for theme, n in few["n_indicators"].items()}
+
+
+def _positioned_themes(bench: Benchmark, period: str) -> set[str]:
+    """The themes in which some authority has a position in ``period``."""
+    positions = bench.positions
+    return set(positions.loc[(positions["period"] == period) & positions["position"].notna(), "theme"])
 
 
 def _context_rank(frame: pd.DataFrame, focus: str) -> ContextRank:
