@@ -83,12 +83,8 @@ def show_trend() -> None:
         if mostly:
             st.caption(escape(mostly_earlier_text(mostly)))
         if thin is not None:
-            periods = thin.periods
-            named = (
-                ", ".join(periods) if len(periods) <= 3 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
-            )
             st.caption(
-                f"Left out: {escape(named)}, where Overall rests on {thin.fewest}-{thin.most_of_thin} indicators "
+                f"Left out: {escape(thin.named())}, where Overall rests on {thin.fewest}-{thin.most_of_thin} indicators "
                 f"against up to {thin.most} in the periods shown. The Trend page shows every period."
             )
 

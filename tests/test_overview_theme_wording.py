@@ -123,7 +123,7 @@ def test_the_trend_in_words_starts_where_positions_rest_on_enough_indicators(shi
     assert not at.exception
     words = next(m.value for m in at.markdown if "In words" in m.value).replace("\\", "")
     assert f"Overall: {int(first['position'])} in {first['period']} to" in words
-    assert f"{thin.periods[0]} to {thin.periods[-1]} rest on few indicators" in words
+    assert f"{thin.periods[0]} to {thin.periods[-1]}, which rest on few indicators" in words
 
 
 def test_the_spend_card_shows_a_stored_figure_without_an_overall_position(shipped_store_path, monkeypatch_module):
