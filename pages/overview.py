@@ -84,8 +84,8 @@ def show_trend() -> None:
             st.caption(escape(mostly_earlier_text(mostly)))
         if thin is not None:
             st.caption(
-                f"Left out: {escape(thin.named())}, where Overall rests on {thin.fewest}-{thin.most_of_thin} indicators "
-                f"against up to {thin.most} in the periods shown. The Trend page shows every period."
+                f"Left out: {escape(thin.named())}, where Overall rests on {thin.fewest}-{thin.most_of_thin} "
+                f"indicators against up to {thin.most} in the periods shown. The Trend page shows every period."
             )
 
 
