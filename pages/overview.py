@@ -18,7 +18,7 @@ from benchmarking.text.formatting import (
     ordinal,
     position_text,
 )
-from benchmarking.text.narrative import context_card, overview_sentences, spend_card
+from benchmarking.text.narrative import context_card, overview_sentences, spend_card, spend_note
 from pages._cache import benchmark_key, memo, selection_key
 from pages._common import (
     benchmark,
@@ -125,6 +125,8 @@ else:
 row[3].metric(label, value, help=context_help)
 if selection.briefing:  # the chart on the first screen; what the positions rest on below it
     show_trend()
+if spend_note(figures):  # a stored figure without a rank: say why
+    cards[2].caption(escape(spend_note(figures)))
 for column, standing in zip(cards, (figures.overall, figures.core)):  # what each position rests on
     column.caption(escape(standing.rests_on.text()))
     if standing.reason:  # no position: say why, in Why this rank's words

@@ -13,7 +13,7 @@ from benchmarking.method import currency, focus_lists
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import context_ranks, funding_view, quadrant_view
+from benchmarking.service.context_views import context_figure, context_ranks, funding_view, quadrant_view
 from benchmarking.service.explain import why_this_rank
 from benchmarking.service.group_size import not_existing_text
 from benchmarking.service.rests_on import RestsOn, rests_on
@@ -63,7 +63,8 @@ class Standing:
 @dataclass(frozen=True)
 class ContextRank:
     """The focus authority's rank on a context measure within the group (None when unranked):
-    1 = highest spend or funding per head, 1 = most deprived."""
+    1 = highest spend or funding per head, 1 = most deprived. An unranked spend figure keeps its value and
+    basis (spend is ranked only among authorities with an Overall position, the quadrant's rule)."""
 
     rank: int | None
     n: int | None
@@ -206,6 +207,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     prev = previous_period(catalogue, period)
     prev_pos = focus_positions(bench, prev, focus).set_index("theme") if prev else pd.DataFrame()
     spend = _context_rank(context_ranks(catalogue, bench, OVERALL, "Revenue", period), focus)
+    if spend.rank is None:  # ranked only beside an Overall position (the quadrant's rule): the figure, unranked
+        spend = ContextRank(None, None, *context_figure(catalogue, bench, OVERALL, "Revenue", period, focus))
     quartiles = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
     overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
     directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size, rank_card_text
+from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size
 
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
     from benchmarking.service.overview import Overview
@@ -46,8 +46,22 @@ def _funding_phrase(rank: int, n: int) -> str:
 
 
 def spend_card(overview: Overview) -> tuple[str, str]:
-    """Return the (label, value) of the headline card for net revenue expenditure per head."""
-    return "Spend per head (1st = highest)", rank_card_text(overview.spend.rank, overview.spend.n)
+    """Return the (label, value) of the headline card for net revenue expenditure per head: its rank with the year
+    it is for ("Lowest of 36 (2022-23)"), or an unranked figure with its year ("£1,629 in 2022-23, no rank")."""
+    spend, label = overview.spend, "Spend per head (1st = highest)"
+    if spend.rank is None and spend.value is not None:
+        return label, f"{money(spend.value)}{f' in {spend.basis}' if spend.basis else ''}, no rank"
+    return label, spend.card_text()
+
+
+def spend_note(overview: Overview) -> str | None:
+    """Return why a stored spend figure has no rank (None when it has one, or no figure)."""
+    if overview.spend.rank is not None or overview.spend.value is None:
+        return None
+    return (
+        "No rank: spend per head is ranked only among the authorities with an Overall position, as on the "
+        f"quadrant chart, and {overview.focus_name} has no Overall position in {overview.period}."
+    )
 
 
 def context_card(overview: Overview) -> tuple[str, str]:
