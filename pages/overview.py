@@ -18,7 +18,7 @@ from benchmarking.text.formatting import (
     ordinal,
     position_text,
 )
-from benchmarking.text.narrative import context_card, overview_sentences, spend_card
+from benchmarking.text.narrative import context_card, overview_sentences, spend_card, spend_note
 from pages._cache import benchmark_key, memo, selection_key
 from pages._common import (
     benchmark,
@@ -83,13 +83,9 @@ def show_trend() -> None:
         if mostly:
             st.caption(escape(mostly_earlier_text(mostly)))
         if thin is not None:
-            periods = thin.periods
-            named = (
-                ", ".join(periods) if len(periods) <= 3 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
-            )
             st.caption(
-                f"Left out: {escape(named)}, where Overall rests on {thin.fewest}-{thin.most_of_thin} indicators "
-                f"against up to {thin.most} in the periods shown. The Trend page shows every period."
+                f"Left out: {escape(thin.named())}, where Overall rests on {thin.fewest}-{thin.most_of_thin} "
+                f"indicators against up to {thin.most} in the periods shown. The Trend page shows every period."
             )
 
 
@@ -129,6 +125,8 @@ else:
 row[3].metric(label, value, help=context_help)
 if selection.briefing:  # the chart on the first screen; what the positions rest on below it
     show_trend()
+if spend_note(figures):  # a stored figure without a rank: say why
+    cards[2].caption(escape(spend_note(figures)))
 for column, standing in zip(cards, (figures.overall, figures.core)):  # what each position rests on
     column.caption(escape(standing.rests_on.text()))
     if standing.reason:  # no position: say why, in Why this rank's words
@@ -140,25 +138,37 @@ warnings = [overall_on.warning(), None if repeats else core_on.warning()]
 if any(warnings):
     st.warning(escape(" ".join(filter(None, warnings))), icon=":material/balance:")
 st.caption(escape(currency_text(figures.currency)))
-counts, directions = figures.quartile_counts, figures.directions
-row = st.columns(4)
-row[0].metric("Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group")
-row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
-compared = (
-    f"Only figures new in {escape(figures.period)} are compared: {directions.carried_forward} indicators carry "
-    "figures published for an earlier period forward, unchanged"
-)
-row[2].metric(
-    f"Improved since {escape(figures.previous_period or 'previous period')}",
-    f"{directions.improved}",
-    help=compared if directions.carried_forward else None,
-)
-row[3].metric(
-    "Worsened",
-    f"{directions.worsened}",
-    help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable"
-    + (f". {compared}" if directions.carried_forward else ""),
-)
+
+
+def show_counts() -> None:
+    """Draw the quartile and direction-of-travel cards for Overall."""
+    counts, directions = figures.quartile_counts, figures.directions
+    row = st.columns(4)
+    row[0].metric(
+        "Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group"
+    )
+    row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
+    compared = (
+        f"Only figures new in {escape(figures.period)} are compared: {directions.carried_forward} indicators carry "
+        "figures published for an earlier period forward, unchanged"
+    )
+    row[2].metric(
+        f"Improved since {escape(figures.previous_period or 'previous period')}",
+        f"{directions.improved}",
+        help=compared if directions.carried_forward else None,
+    )
+    row[3].metric(
+        "Worsened",
+        f"{directions.worsened}",
+        help=f"{directions.no_real_change} showed no real change; {directions.not_comparable} not comparable"
+        + (f". {compared}" if directions.carried_forward else ""),
+    )
+
+
+if figures.absent:  # no figures because it did not exist then: say so, never cards of zeros
+    st.info(escape(f"{figures.absent}: it has no figures, positions or ranks in this period."))
+else:
+    show_counts()
 
 st.subheader("In brief")
 st.markdown(escape(" ".join(overview_sentences(figures))))

@@ -8,7 +8,7 @@ from benchmarking import charts
 from benchmarking.service import explain
 from benchmarking.service.overview import data_currency
 from benchmarking.text.formatting import currency_text, position_text
-from benchmarking.text.narrative import theme_summary
+from benchmarking.text.narrative import no_positions_text, theme_summary
 from benchmarking.text.tables import glossary_line
 from pages._cache import memo, selection_key
 from pages._common import (
@@ -59,9 +59,14 @@ def _chart():
 
 
 title = f"{selection.focus_name}: position by theme, {selection.period}"
-chart, positions, summary_line = memo("themes-chart", key, _chart)
-show_chart(chart, positions, title, key="theme-positions", summary=summary_line)
-draw_basis(positions, selection)
+if figures.absent:  # it did not exist then: no chart of positions it cannot have
+    st.info(escape(f"{figures.absent}: it has no positions in this period."))
+else:
+    chart, positions, summary_line = memo("themes-chart", key, _chart)
+    show_chart(chart, positions, title, key="theme-positions", summary=summary_line)
+    draw_basis(positions, selection)
+if no_positions_text(figures):  # a theme no one is positioned in is in neither the chart nor the league table
+    st.caption(escape(no_positions_text(figures)))
 
 theme_columns = draw_league_table(cat, bench, selection)
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service.lists import thin_periods
+from benchmarking.service.lists import thin_periods, trend_in_words
 from benchmarking.service.overview import mostly_earlier_periods
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import mostly_earlier_text
@@ -69,14 +69,7 @@ if trend.empty:
     st.info("No positions to show for this choice.")
     st.stop()
 mine = trend[trend["authority_code"] == selection.focus].dropna(subset=["position"]).sort_values("period_start")
-summary = (
-    "; ".join(
-        f"{theme}: {int(rows['position'].iloc[0])} in {rows['period'].iloc[0]} to {int(rows['position'].iloc[-1])} "
-        f"in {rows['period'].iloc[-1]}"
-        for theme, rows in mine.groupby("theme", sort=False)
-    )
-    or None
-)
+summary = trend_in_words(mine)  # from the first period that does not rest on few indicators, as the Overview
 show_chart(
     chart,
     trend,

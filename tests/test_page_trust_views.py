@@ -135,7 +135,7 @@ def test_low_coverage_theme_shows_why_there_is_no_position(writable_store, monke
     n_theme, n_left = len(education), len(education) - len(blank)
     warnings = [w.value for w in at.warning if w.value.startswith("No position")]
     assert len(warnings) == 1
-    assert f"values for {n_left} of the theme's {n_theme} ranked indicators" in warnings[0]
+    assert f"values for {n_left} of the Education theme's {n_theme} ranked indicators" in warnings[0]
     assert "below the 50% needed" in warnings[0] and "never filled in" in warnings[0]
     assert not why_heading(at, "Education")  # no position sentence
     table = why_table(at)

@@ -85,6 +85,16 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
     return out.reset_index(drop=True)
 
 
+def context_figure(
+    catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str, focus: str
+) -> tuple[float | None, str | None]:
+    """Return the focus authority's stored figure on a comparator axis in ``period`` and its basis (the period or
+    edition used), ranked or not: (None, None) when it has none."""
+    frame, basis = _context_frame(catalogue, bench, theme, COMPARATOR_AXES[axis], period)
+    values = frame.loc[frame["authority_code"] == focus, "value"].dropna()
+    return (float(values.iloc[0]), basis) if len(values) else (None, None)
+
+
 def quadrant_view(
     catalogue: Catalogue, bench: Benchmark, theme: str, axis: str, period: str, focus: str
 ) -> pd.DataFrame:

@@ -22,6 +22,7 @@ import pandas as pd
 from benchmarking.adapters.lookups import load_county_areas
 from benchmarking.errors import CountyAreasError
 from benchmarking.method.membership import lifetime_mask
+from benchmarking.method.periods import midpoint_or_none
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.text.formatting import group_size_text
@@ -62,6 +63,24 @@ def existing_in(codes: list[str], period: str, with_figures: set[str] | frozense
     alive = lifetime_mask(lifetimes, pd.Series(codes, dtype=object), pd.Series([period] * len(codes), dtype=object))
     known = set(lifetimes["code"])
     return [bool(a) or code in with_figures or code not in known for code, a in zip(codes, alive)]
+
+
+def not_existing_text(code: str, name: str, period: str, has_figures: bool = False) -> str | None:
+    """Return why ``code`` has no figures in ``period`` when it did not exist then (``existing_in``): "Northamptonshire
+    was abolished on 1 April 2021, before 2022/23" or "Cumberland was not yet formed in 2020/21 (formed on 1 April
+    2023)"; None when it existed."""
+    if existing_in([code], period, {code} if has_figures else frozenset())[0]:
+        return None
+    lifetime = _lifetimes().set_index("code").loc[code]
+    midpoint = pd.Timestamp(midpoint_or_none(period))
+    if midpoint < lifetime["start_date"]:
+        return f"{name} was not yet formed in {period} (formed on {_day(lifetime['start_date'])})"
+    return f"{name} was abolished on {_day(lifetime['end_date'] + pd.Timedelta(days=1))}, before {period}"
+
+
+def _day(when: pd.Timestamp) -> str:
+    """Return a date as people write it: "1 April 2021"."""
+    return f"{when.day} {when:%B %Y}"
 
 
 def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:

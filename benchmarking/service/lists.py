@@ -1,5 +1,5 @@
 """The Quartiles and lists page's tables (quartile counts, top- and bottom-quartile lists, direction of
-travel) and the Trend page's warning about thin periods.
+travel) and the Trend page's warning about thin periods and its positions in words.
 
 Each function shapes the engine's results for one page, so that the page only draws.
 """
@@ -267,6 +267,11 @@ class ThinPeriods:
     most: int
     """The most indicators the theme has in any period shown."""
 
+    def named(self) -> str:
+        """Return the periods in words: "2001/02, 2002/03" (three or fewer), else "14 periods, 2001/02 to 2014/15"."""
+        periods = self.periods
+        return ", ".join(periods) if len(periods) <= 3 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
+
 
 def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
     """Return, per theme (in order of appearance), the periods of ``positions`` whose theme had fewer
@@ -299,3 +304,21 @@ def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPer
     if not found:
         return positions, None
     return positions[~positions["period"].isin(found[0].periods)].reset_index(drop=True), found[0]
+
+
+def trend_in_words(positions: pd.DataFrame) -> str | None:
+    """Return positions over time in words, per theme from the first to the last period that does not rest on few
+    indicators (``thin_periods``, the Overview's rule): "Overall: 16 in 2015/16 to 5 in 2025/26 (left out: 18
+    periods, 1997/98 to 2014/15, which rest on few indicators)"; None without positions.
+
+    ``positions``: one authority's rows with a position (theme, period, position, n_available), oldest first.
+    """
+    thin = {found.theme: found for found in thin_periods(positions)}
+    parts = []
+    for theme, rows in positions.groupby("theme", sort=False):
+        left_out = thin.get(str(theme))
+        shown = rows[~rows["period"].isin(left_out.periods)] if left_out else rows
+        first, last = shown.iloc[0], shown.iloc[-1]
+        text = f"{theme}: {int(first['position'])} in {first['period']} to {int(last['position'])} in {last['period']}"
+        parts.append(f"{text} (left out: {left_out.named()}, which rest on few indicators)" if left_out else text)
+    return "; ".join(parts) or None

@@ -13,11 +13,17 @@ from benchmarking.method import currency, focus_lists
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import context_ranks, funding_view, quadrant_view
+from benchmarking.service.context_views import context_figure, context_ranks, funding_view, quadrant_view
 from benchmarking.service.explain import why_this_rank
+from benchmarking.service.group_size import not_existing_text
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 from benchmarking.text.formatting import rank_card_text
+
+MIN_THEME_INDICATORS = 5
+"""A theme position resting on fewer of the focus authority's ranked indicators than this is not named as its
+strongest or weakest theme (Housing and Transport & Highways have 2 indicators in every period, so the Trend's
+thin-period rule, which compares a theme with itself over time, cannot tell)."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,8 @@ class Standing:
 @dataclass(frozen=True)
 class ContextRank:
     """The focus authority's rank on a context measure within the group (None when unranked):
-    1 = highest spend or funding per head, 1 = most deprived."""
+    1 = highest spend or funding per head, 1 = most deprived. An unranked spend figure keeps its value and
+    basis (spend is ranked only among authorities with an Overall position, the quadrant's rule)."""
 
     rank: int | None
     n: int | None
@@ -113,6 +120,16 @@ class Overview:
     are where it would stand beside the members (``n`` counts the members)."""
     beside_note: str | None = None
     """The sentence that says so (None when it is a member)."""
+    few_indicator_themes: dict[str, int] | None = None
+    """{theme: indicators ranked for the focus authority}, A-Z, for the themes whose position rests on fewer than
+    ``MIN_THEME_INDICATORS``: never named as its strongest or weakest."""
+    min_theme_indicators: int = MIN_THEME_INDICATORS
+    """The rule ``few_indicator_themes`` applies (for the words)."""
+    unpositioned_themes: tuple[str, ...] = ()
+    """Themes in which no authority of the group has a position in the period, A-Z."""
+    absent: str | None = None
+    """Why it has no figures when it did not exist in the period ("Northamptonshire was abolished on 1 April 2021,
+    before 2022/23": ``group_size.not_existing_text``); None when it existed."""
 
 
 def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> pd.DataFrame:
@@ -190,6 +207,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     prev = previous_period(catalogue, period)
     prev_pos = focus_positions(bench, prev, focus).set_index("theme") if prev else pd.DataFrame()
     spend = _context_rank(context_ranks(catalogue, bench, OVERALL, "Revenue", period), focus)
+    if spend.rank is None:  # ranked only beside an Overall position (the quadrant's rule): the figure, unranked
+        spend = ContextRank(None, None, *context_figure(catalogue, bench, OVERALL, "Revenue", period, focus))
     quartiles = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
     overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
     directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
@@ -220,6 +239,11 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         theme_positions=pos.reset_index()[["theme", "position", "n_positioned", "average_rank"]],
         in_group=focus in bench.group.members,
         beside_note=beside_note(catalogue, bench.group) if focus == bench.group.beside else None,
+        few_indicator_themes=_few_indicator_themes(pos),
+        unpositioned_themes=tuple(t for t in catalogue.themes if t not in _positioned_themes(bench, period)),
+        absent=not_existing_text(
+            focus, catalogue.authority_name(focus), period, has_figures=bool((pos["n_indicators"] > 0).any())
+        ),
     )
 
 
@@ -252,6 +276,20 @@ def _standing(
         rests_on=rests_on(catalogue, bench, focus, period, theme),
         reason=reason,
     )
+
+
+def _few_indicator_themes(pos: pd.DataFrame) -> dict[str, int]:
+    """{theme: indicators} for the focus authority's theme positions (``pos``, by theme) that rest on fewer than
+    ``MIN_THEME_INDICATORS`` of its ranked indicators, A-Z."""
+    held = pos[pos["position"].notna() & ~pos.index.isin([OVERALL, LA_CORE])]
+    few = held[held["n_indicators"] < MIN_THEME_INDICATORS].sort_index()
+    return {str(theme): int(n) for theme, n in few["n_indicators"].items()}
+
+
+def _positioned_themes(bench: Benchmark, period: str) -> set[str]:
+    """The themes in which some authority has a position in ``period``."""
+    positions = bench.positions
+    return set(positions.loc[(positions["period"] == period) & positions["position"].notna(), "theme"])
 
 
 def _context_rank(frame: pd.DataFrame, focus: str) -> ContextRank:

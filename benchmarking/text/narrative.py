@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size, rank_card_text
+from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size
 
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
     from benchmarking.service.overview import Overview
@@ -46,8 +46,22 @@ def _funding_phrase(rank: int, n: int) -> str:
 
 
 def spend_card(overview: Overview) -> tuple[str, str]:
-    """Return the (label, value) of the headline card for net revenue expenditure per head."""
-    return "Spend per head (1st = highest)", rank_card_text(overview.spend.rank, overview.spend.n)
+    """Return the (label, value) of the headline card for net revenue expenditure per head: its rank with the year
+    it is for ("Lowest of 36 (2022-23)"), or an unranked figure with its year ("£1,629 in 2022-23, no rank")."""
+    spend, label = overview.spend, "Spend per head (1st = highest)"
+    if spend.rank is None and spend.value is not None:
+        return label, f"{money(spend.value)}{f' in {spend.basis}' if spend.basis else ''}, no rank"
+    return label, spend.card_text()
+
+
+def spend_note(overview: Overview) -> str | None:
+    """Return why a stored spend figure has no rank (None when it has one, or no figure)."""
+    if overview.spend.rank is not None or overview.spend.value is None:
+        return None
+    return (
+        "No rank: spend per head is ranked only among the authorities with an Overall position, as on the "
+        f"quadrant chart, and {overview.focus_name} has no Overall position in {overview.period}."
+    )
 
 
 def context_card(overview: Overview) -> tuple[str, str]:
@@ -104,6 +118,7 @@ def overview_sentences(overview: Overview) -> list[str]:
                 f"Its strongest theme is {best['theme']} ({position_text(best['position'], best['n_positioned'])}) "
                 f"and its weakest is {worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
             )
+    sentences += filter(None, [few_indicators_text(overview), no_positions_text(overview)])
     counts = overview.quartile_counts or {}
     total = sum(counts.values())
     if total:
@@ -136,25 +151,50 @@ def overview_sentences(overview: Overview) -> list[str]:
 
 def theme_summary(overview: Overview) -> str | None:
     """Return the Theme rankings chart in words: the Overall position and the strongest and
-    weakest themes, each "of" the authorities positioned in it (None without a theme position)."""
+    weakest themes, each "of" the authorities positioned in it, and the themes left out as resting on few
+    indicators (None without a theme position)."""
     ends = _strongest_and_weakest(overview)
     if ends is None:
         return None
     best, worst = ends
-    return (
+    text = (
         f"Overall {position_text(overview.overall.position, overview.overall.n)}. Strongest theme: "
         f"{best['theme']} ({position_text(best['position'], best['n_positioned'])}); weakest: "
         f"{worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
     )
+    few = few_indicators_text(overview)
+    return f"{text} {few}" if few else text
+
+
+def few_indicators_text(overview: Overview) -> str | None:
+    """Return which themes are left out of strongest and weakest as resting on few indicators: "Left out of strongest
+    and weakest, as their positions rest on fewer than 5 indicators: Housing (2 indicators)."; None when none are."""
+    few = overview.few_indicator_themes or {}
+    if not few:
+        return None
+    listed = ", ".join(f"{theme} ({n} indicator{'s' if n != 1 else ''})" for theme, n in few.items())
+    return (
+        f"Left out of strongest and weakest, as their positions rest on fewer than {overview.min_theme_indicators} "
+        f"indicators: {listed}."
+    )
+
+
+def no_positions_text(overview: Overview) -> str | None:
+    """Return the themes no authority has a position in that period: "No positions in 2025/26 for Adult Social
+    Care."; None when every theme has positions."""
+    if not overview.unpositioned_themes:
+        return None
+    return f"No positions in {overview.period} for {', '.join(overview.unpositioned_themes)}."
 
 
 def _strongest_and_weakest(overview: Overview) -> tuple[pd.Series, pd.Series] | None:
-    """Return the theme rows (not Overall or LA Core) with the best and the worst position, ties by name;
-    None without a theme position."""
+    """Return the theme rows (not Overall or LA Core, nor themes resting on few indicators) with the best and the
+    worst position, ties by name; None without such a theme position."""
     themes = overview.theme_positions
     if themes is None or not len(themes):
         return None
-    ranked = themes[~themes["theme"].isin(["Overall", "LA Core"])].dropna(subset=["position"])
+    left_out = ["Overall", "LA Core", *(overview.few_indicator_themes or {})]
+    ranked = themes[~themes["theme"].isin(left_out)].dropna(subset=["position"])
     if not len(ranked):
         return None
     ranked = ranked.sort_values(["position", "theme"])
