@@ -104,11 +104,13 @@ row[1].metric(
     help="Rank of the average rank over the basket's indicators of county council functions",
 )
 cards = row
-row[2].metric(
-    *spend_card(figures),  # fixed label, figure in words
-    help=f"Net revenue expenditure per head {money(figures.spend.value)} "
-    f"({escape(figures.spend.basis)}), ranked from the highest spender",
-)
+if figures.spend.value is None:  # nothing to name: no spend figure for it (it may not have existed then)
+    spend_help = escape(figures.absent or "No net revenue expenditure per head is stored for it in this period")
+else:
+    spend_help = f"Net revenue expenditure per head {money(figures.spend.value)} ({escape(figures.spend.basis)}), " + (
+        "ranked from the highest spender" if figures.spend.rank is not None else "not ranked"
+    )
+row[2].metric(*spend_card(figures), help=spend_help)  # fixed label, figure in words
 label, value = context_card(figures)
 if figures.funding.rank is not None:
     context_help = (
@@ -120,6 +122,8 @@ elif figures.deprivation.rank is not None:
         f"rank {figures.deprivation.value:.0f} of 151 upper-tier areas, ranked within the group from the "
         "most deprived"
     )
+elif figures.absent:
+    context_help = escape(figures.absent)
 else:
     context_help = "Neither core spending power nor deprivation is in this store"
 row[3].metric(label, value, help=context_help)

@@ -70,6 +70,12 @@ def test_the_overview_of_an_abolished_council_says_so(shipped_store_path, monkey
     assert any(ABOLISHED in info.value for info in at.info)
     assert "below the 50% needed" not in text
     assert "Top-quartile indicators" not in metrics(at)  # no cards of zeros for a council that did not exist
+    # Its spend and funding cards say it had none then, never "not in these data" (the store holds both) or "no rank".
+    cards = metrics(at)
+    spend, funding = cards[SPEND_LABEL], cards["Core spending power per head"]
+    assert spend == funding == "none in 2022/23", cards
+    helps = {metric.label: metric.help for metric in at.metric}
+    assert ABOLISHED in helps[SPEND_LABEL] and ABOLISHED in helps["Core spending power per head"], helps
 
 
 def test_theme_rankings_of_an_abolished_council_draw_no_empty_chart(shipped_store_path, monkeypatch_module):

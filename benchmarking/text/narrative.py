@@ -49,6 +49,8 @@ def spend_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the headline card for net revenue expenditure per head: its rank with the year
     it is for ("Lowest of 36 (2022-23)"), or an unranked figure with its year ("£1,629 in 2022-23, no rank")."""
     spend, label = overview.spend, "Spend per head (1st = highest)"
+    if overview.absent and spend.rank is None:  # it did not exist in the period: it had no spend then
+        return label, f"none in {overview.period}"
     if spend.rank is None and spend.value is not None:
         return label, f"{money(spend.value)}{f' in {spend.basis}' if spend.basis else ''}, no rank"
     return label, spend.card_text()
@@ -66,7 +68,8 @@ def spend_note(overview: Overview) -> str | None:
 
 def context_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the Overview's fourth card: core spending power per head when the store
-    has it (its rank with the year it is for), else deprivation (IMD rank), else a plain 'not in these data'."""
+    has it (its rank with the year it is for), else deprivation (IMD rank), else 'none in <period>' for an authority
+    that did not exist then, else a plain 'not in these data'."""
     if overview.funding.rank is not None:
         return "Core spending power per head (1st = highest)", overview.funding.card_text()
     if overview.deprivation.rank is not None:
@@ -74,6 +77,8 @@ def context_card(overview: Overview) -> tuple[str, str]:
             f"{overview.deprivation.basis or 'Deprivation'} (1st = most deprived)",
             position_text(overview.deprivation.rank, overview.deprivation.n),
         )
+    if overview.absent:  # it did not exist in the period: the store holds the measure, it had none then
+        return "Core spending power per head", f"none in {overview.period}"
     return "Core spending power per head", "not in these data"
 
 
