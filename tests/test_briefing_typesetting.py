@@ -4,7 +4,7 @@ second title, the PDF's contents fit one page, and the files say what their data
 Text is measured here with Pillow on Liberation Sans (the metric twin of Arial, the font the
 deck names), wrapped greedily at spaces to each frame's inner width, and its lines multiplied
 by the paragraph's line spacing: an arithmetic written again in this file, not taken from
-``briefing.typesetting``. Charts are stand-in pictures of a quadrant's and the funding
+``text.typesetting``. Charts are stand-in pictures of a quadrant's and the funding
 chart's proportions: the layout depends on a picture's shape, not on what it shows, and
 rendering the real charts would take a minute.
 """

@@ -2,7 +2,7 @@
 
 Each chart goes in as a high-resolution PNG without a title of its own (the slide title
 says it once); its "how to read" text goes in the speaker notes. Every text is measured
-before it is placed (``briefing.typesetting``): a title that does not fit on one line at
+before it is placed (``text.typesetting``): a title that does not fit on one line at
 30 pt is set smaller, then wrapped, and whatever follows it moves down, so no two frames
 overlap. Long tables run over as many slides as they need (at most 12 rows a slide, fewer
 when long names wrap).
@@ -17,8 +17,8 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
-from benchmarking.briefing import typesetting as ts
 from benchmarking.briefing.pack import Briefing, chart_images
+from benchmarking.text import typesetting as ts
 from benchmarking.text.escaping import CELL_LIMIT, shorten
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)

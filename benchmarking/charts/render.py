@@ -135,13 +135,16 @@ FOOTER_LINES = 4
 def with_footer(png: bytes, text: str, scale: float = 2.0) -> bytes:
     """Return the PNG with ``text`` below it in small grey type on white, wrapped to the picture's width (at
     most ``FOOTER_LINES`` lines), so a chart saved and pasted elsewhere still says what data it shows."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw  # on a download only: no drawing library on a page's path
+
+    from benchmarking.text import typesetting
 
     picture = Image.open(io.BytesIO(png))
-    font = ImageFont.load_default(size=FOOTER_SIZE * scale)  # Pillow's own sans-serif: on every machine
+    size = FOOTER_SIZE * scale
+    font = typesetting.font(size)  # the font the lines are measured with (``typesetting.wrap``)
     margin = round(8 * scale)
-    lines = _wrapped(" ".join(text.split()), lambda line: font.getlength(line) <= picture.width - 2 * margin)
-    leading = round(FOOTER_SIZE * scale * 1.35)
+    lines = _at_most(typesetting.wrap(" ".join(text.split()), picture.width - 2 * margin, size), size)
+    leading = round(size * 1.35)
     framed = Image.new("RGB", (picture.width, picture.height + len(lines) * leading + margin), "white")
     framed.paste(picture.convert("RGBA"), (0, 0), picture.convert("RGBA"))
     draw = ImageDraw.Draw(framed)
@@ -152,30 +155,17 @@ def with_footer(png: bytes, text: str, scale: float = 2.0) -> bytes:
     return out.getvalue()
 
 
-def _wrapped(text: str, fits) -> list[str]:
-    """Return ``text`` in lines that ``fits`` (greedy, at spaces; a word too long for a line is cut), at most
-    ``FOOTER_LINES`` of them, the last ending with '…' when text is left over."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split(" "):
-        trial = f"{line} {word}" if line else word
-        if fits(trial):
-            line = trial
-            continue
-        if line:
-            lines.append(line)
-        line = word
-        while not fits(line) and len(line) > 1:  # a word wider than the picture
-            cut = next((i for i in range(len(line) - 1, 0, -1) if fits(line[:i])), 1)
-            lines.append(line[:cut])
-            line = line[cut:]
-    lines.append(line)
-    if len(lines) > FOOTER_LINES:
-        last = lines[FOOTER_LINES - 1]
-        while last and not fits(last + " …"):
-            last = last[:-1]
-        lines = lines[: FOOTER_LINES - 1] + [last.rstrip() + " …"]
-    return lines
+def _at_most(lines: list[str], size: float) -> list[str]:
+    """Return the first ``FOOTER_LINES`` lines, the last ending with '…' when lines are left over (no wider than
+    it was)."""
+    from benchmarking.text import typesetting
+
+    if len(lines) <= FOOTER_LINES:
+        return lines
+    last, width = lines[FOOTER_LINES - 1], typesetting.text_width(lines[FOOTER_LINES - 1], size)
+    while last and typesetting.text_width(last + " …", size) > width:
+        last = last[:-1]
+    return [*lines[: FOOTER_LINES - 1], last.rstrip() + " …"]
 
 
 def to_svg(chart: alt.TopLevelMixin, width: int) -> str:

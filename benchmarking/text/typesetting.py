@@ -50,6 +50,12 @@ def _font(bold: bool):
     return ImageFont.truetype(str(path), MEASURE_SIZE) if path else ImageFont.load_default(MEASURE_SIZE)
 
 
+def font(size: float, bold: bool = False):
+    """Return the measured font (``font_file``) at ``size`` pixels, for drawing text its lines were wrapped for."""
+    path = font_file(bold)
+    return ImageFont.truetype(str(path), round(size)) if path else ImageFont.load_default(round(size))
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Return the width in points of ``text`` set on one line at ``size`` points (with the safety margin)."""
     return _font(bold).getlength(text) * size / MEASURE_SIZE * SAFETY
