@@ -101,26 +101,21 @@ def why_this_rank(
 
 
 def no_position_reason(
-    n_indicators: int,
-    n_available: int,
-    min_coverage: float,
-    start: str = "No position",
-    theme: str | None = None,
-    absent: str | None = None,
+    n_indicators: int, n_available: int, min_coverage: float, theme: str, absent: str | None = None
 ) -> str:
     """Return why a position is missing: the authority did not exist then ("No position: Northamptonshire was
     abolished on 1 April 2021, before 2022/23.", from ``group_size.not_existing_text``), else the coverage rule ("No
     position: the authority has values for 162 of Overall's 325 ranked indicators (49.8%), below the 50% needed. ...").
-    ``start`` opens the sentence; ``theme`` names whose indicators are counted (Overall, LA Core or a theme)."""
+    ``theme`` names whose indicators are counted (Overall, LA Core or a theme)."""
     if absent:
-        return f"{start}: {absent}."
+        return f"No position: {absent}."
     coverage = n_indicators / n_available if n_available else 0.0
     share = f"{coverage:.0%}"
     if coverage < min_coverage and round(coverage, 2) >= min_coverage:  # 49.8% is not "50%, below the 50%"
         share = f"{coverage:.1%}"
-    whose = "the theme's" if theme is None else f"{theme}'s" if theme in (OVERALL, LA_CORE) else f"the {theme} theme's"
+    whose = f"{theme}'s" if theme in (OVERALL, LA_CORE) else f"the {theme} theme's"
     return (
-        f"{start}: the authority has values for {n_indicators} of {whose} {n_available} ranked indicators "
+        f"No position: the authority has values for {n_indicators} of {whose} {n_available} ranked indicators "
         f"({share}), below the {min_coverage:.0%} needed. Missing values are never filled in."
     )
 
