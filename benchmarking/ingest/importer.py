@@ -7,7 +7,7 @@ twice is harmless. Reading is ``reading``, the checks are ``validation`` and ``r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import pandas as pd
@@ -46,6 +46,7 @@ def import_frames(
     loaded_by: str | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
     checked_before: CheckedBatch | None = None,
+    headers: Mapping[str, Sequence[object]] | None = None,
 ) -> ImportResult:
     """Validate several (table, frame, file_name) items together and write them in one transaction.
 
@@ -60,6 +61,7 @@ def import_frames(
     import replaces (``Store.write``: a basket saved again loses the indicators it no longer holds).
     ``checked_before`` is the preview's check of these same items (``preview_import``): it is used
     as it stands when the store is still at the version it read, and the items are checked again otherwise.
+    ``headers`` (file -> its own columns) order the problems of a row as the file does (``validation.check_batch``).
     """
     checked: list[CheckedBatch] = []
     if replacing:
@@ -69,7 +71,7 @@ def import_frames(
         """Check the items against the store as ``con`` sees it; return the changes or refuse."""
         batch = checked_before
         if batch is None or batch.version is None or con is None or store_version(con, store.path) != batch.version:
-            batch = check_batch(store, items, con=con, replacing=replacing)
+            batch = check_batch(store, items, con=con, replacing=replacing, headers=headers)
         if batch.blocking or (batch.issues and not skip_rejected):
             raise ImportValidationError(batch.issues)
         if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):

@@ -246,13 +246,14 @@ def preview_import(
     report = progress or (lambda fraction, text: None)
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
     unused = unused_notes([m for m in items if isinstance(m, MappedFile)])
+    headers = file_headers(items)
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
     if con is not None:
-        preview = _previewed(store, items, unresolved, report, con, existed)
+        preview = _previewed(store, items, unresolved, report, con, existed, headers)
     else:
         with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
-            preview = _previewed(store, items, unresolved, report, con, existed)
+            preview = _previewed(store, items, unresolved, report, con, existed, headers)
     preview.notes[:0] = unused
     return preview
 
@@ -264,9 +265,10 @@ def _previewed(
     report: Progress,
     con: duckdb.DuckDBPyConnection | None,
     existed: Existed | None = None,
+    headers: Mapping[str, list[str]] | None = None,
 ) -> Preview:
     """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet)."""
-    batch = check_batch(store, items, con=con)
+    batch = check_batch(store, items, con=con, headers=headers)
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
     matched: dict[str, list[int]] = {}
@@ -349,7 +351,14 @@ def commit(
         settings=settings,
         loaded_by=loaded_by,
         checked_before=preview.checked if same else None,
+        headers=file_headers(items),
     )
+
+
+def file_headers(items: list[MappedFile] | list[tuple[str, pd.DataFrame, str]]) -> dict[str, list[str]]:
+    """Return file -> its own columns, for the mapped files among ``items`` (their problems are listed in that
+    order within a row)."""
+    return {m.file_name: m.columns for m in items if isinstance(m, MappedFile)}
 
 
 def import_file(

@@ -9,6 +9,7 @@ and which are never written: ``FILE_ROW`` (the row in the file),
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +24,36 @@ FILE_COLUMN = "_file_column:"
 FILE_PERCENT = "_file_percent:"
 """Prefix of locator columns: ``FILE_PERCENT + field`` is True where the workbook cell that gave the field was
 formatted as a percentage and read as the number it shows (``percent_cells``); present only when one was."""
+
+
+@dataclass(frozen=True)
+class MoreRows(ValidationIssue):
+    """A check's line that says how many more rows have the problem it listed: listed after ``after``, the last row
+    the check listed (``in_file_order``)."""
+
+    after: int = 0
+
+
+def in_file_order(
+    issues: list[ValidationIssue], files: Sequence[str], headers: Mapping[str, Sequence[object]]
+) -> list[ValidationIssue]:
+    """Return ``issues`` as a user reads the files: file by file (in the order of ``files``; a problem naming several
+    files last), each file's problems with the whole file first, then by row and, within a row, by the column's place
+    in its header (``headers``: file -> its columns; a column it lacks after those it has). A ``MoreRows`` line comes
+    after every problem of the last row its check listed. Sorted, never dropped: the first problems shown are the
+    first rows."""
+    rank = {name: n for n, name in enumerate(dict.fromkeys(files))}
+    places = {name: {str(c).strip(): n for n, c in enumerate(header)} for name, header in headers.items()}
+
+    def key(issue: ValidationIssue) -> tuple[int, ...]:
+        place = places.get(issue.file, {})
+        row = issue.after if isinstance(issue, MoreRows) else issue.row
+        if row is None:  # a problem with the whole file: first, in the order found
+            return (rank.get(issue.file, len(rank)), 0, 0, 0, 0)
+        column = place.get(str(issue.column).strip(), len(place))
+        return (rank.get(issue.file, len(rank)), 1, row, int(isinstance(issue, MoreRows)), column)
+
+    return sorted(issues, key=key)
 
 
 @dataclass

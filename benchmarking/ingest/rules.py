@@ -30,7 +30,7 @@ from benchmarking.ingest.keys import (
     repeated_keys,
 )
 from benchmarking.ingest.period_keys import refused_periods
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW
+from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW, MoreRows
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
 from benchmarking.method.periods import period_start
 from benchmarking.store import schema
@@ -105,11 +105,12 @@ class RowChecker:
             )
         if len(rows) > MAX_ISSUES_PER_CHECK:
             self.issues.append(
-                ValidationIssue(
+                MoreRows(
                     self.file_name,
                     None,
                     self.column_at(column, rows[0]),
                     f"... {len(rows) - MAX_ISSUES_PER_CHECK:,} more rows with the same problem",
+                    after=int(self.rows[rows[MAX_ISSUES_PER_CHECK - 1]]),
                 )
             )
 
@@ -157,11 +158,12 @@ def check_duplicate_keys(table: str, out: pd.DataFrame, check: RowChecker) -> No
         )
     if len(first_rows) > MAX_ISSUES_PER_CHECK:
         check.issues.append(
-            ValidationIssue(
+            MoreRows(
                 check.file_name,
                 None,
                 ", ".join(keys),
                 f"... {len(first_rows) - MAX_ISSUES_PER_CHECK:,} more duplicated keys",
+                after=check.issues[-1].row,
             )
         )
 

@@ -8,7 +8,7 @@ here writes: ``importer.import_frames`` writes what passes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import numpy as np
@@ -24,7 +24,7 @@ from benchmarking.ingest.number_advice import not_a_number
 from benchmarking.ingest.percent_cells import check_percent_cells, has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import canonical_periods, stored_value_periods
 from benchmarking.ingest.plausible import check_plausible, stored_ranges
-from benchmarking.ingest.results import CheckedBatch, CheckedRows
+from benchmarking.ingest.results import CheckedBatch, CheckedRows, in_file_order
 from benchmarking.ingest.rules import (
     RowChecker,
     check_basket,
@@ -325,6 +325,7 @@ def check_batch(
     extra_indicators: Iterable[str] = (),
     con: duckdb.DuckDBPyConnection | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
+    headers: Mapping[str, Sequence[object]] | None = None,
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
@@ -332,8 +333,11 @@ def check_batch(
     so a whole dataset (catalogue plus values) can be checked and loaded at once.
     ``con`` reads the store on an open connection (the import's write transaction).
     ``replacing`` names the whole sets the write replaces (``Store.write``): a basket replaced
-    whole may take a new name. Nothing is written.
+    whole may take a new name. The problems are listed in the files' order (``results.in_file_order``; ``headers``,
+    file -> the file's own columns, orders those of a row; else the frame's columns). Nothing is written.
     """
+    files = [file_name for _, _, file_name in items]
+    headers = {file_name: list(frame.columns) for _, frame, file_name in items} | dict(headers or {})
     authorities, indicators = set(extra_authorities), set(extra_indicators)
     names: dict[str, str] = {}  # authority code -> name, to suggest the code a mistyped one means
     baskets: dict[str, str] = {}
@@ -407,7 +411,7 @@ def check_batch(
             )
             blocking = True
         changes[table] = rows
-    return CheckedBatch(changes, outcomes, issues, blocking, version)
+    return CheckedBatch(changes, outcomes, in_file_order(issues, files, headers), blocking, version)
 
 
 def _stored_basket_names(con: duckdb.DuckDBPyConnection, replaced: pd.DataFrame | None) -> dict[str, str]:
