@@ -80,8 +80,10 @@ def values_file(store: Store, folder: Path, name: str, periods: list[str]) -> Pa
     grid = pd.MultiIndex.from_product(
         [indicators, authorities, periods], names=["indicator_id", "authority_code", "period"]
     ).to_frame(index=False)
-    # Figures from 0.1 to 0.7: plausible for every indicator (no import refuses them as out of range).
-    grid["value"] = [0.1 + (row % 7) / 10 for row in range(len(grid))]
+    # Each indicator's median stored figure: plausible for every indicator (no import refuses it as out of range, in
+    # the wrong unit, or a share given for a percentage).
+    typical = store.values().groupby("indicator_id")["value"].median()
+    grid["value"] = grid["indicator_id"].map(typical).round(2)
     path = folder / name
     grid.to_csv(path, index=False)
     return path

@@ -8,7 +8,11 @@ value of ``indicator_value`` is refused, naming the indicator's unit, its stored
 - its indicator has no percentage unit and at least ``SHARE_EVIDENCE`` stored figures, all from 0 to 1, and the
   figure is over 1 (a share whose unit does not say so);
 - the figure is more than ``FOLD`` times the largest stored figure of its indicator (in size, at least
-  ``RANGE_EVIDENCE`` stored figures).
+  ``RANGE_EVIDENCE`` stored figures);
+- its indicator's unit is a percentage (``domain.is_percent_unit``) with at least ``SHARE_EVIDENCE`` stored figures,
+  all 1 or more, and the figure is over 0 and under 1 with its hundredfold inside the stored range (a share given
+  for a percentage: 0.584 where the figures run 40 to 70). Zero, and a small figure whose hundredfold is outside the
+  range, stay allowed.
 
 The stored figures are the store's, read for the file's indicators only (``stored_ranges``); a file's figures are
 never compared with each other, and an indicator the store holds no figure of is not checked. Published data stays
@@ -33,7 +37,8 @@ FOLD = 50
 RANGE_EVIDENCE = 5
 """Stored figures an indicator needs before its range judges a new figure."""
 SHARE_EVIDENCE = 20
-"""Stored figures, all from 0 to 1, that make an indicator without a unit saying so read as a share."""
+"""Stored figures, all from 0 to 1, that make an indicator without a unit saying so read as a share; and stored
+figures, all 1 or more, that make a figure under 1 of a percentage read as a share given for it."""
 
 
 def stored_ranges(con: duckdb.DuckDBPyConnection, indicators: Iterable[str]) -> pd.DataFrame:
@@ -69,42 +74,53 @@ def check_plausible(frame: pd.DataFrame, file_name: str, outcome: CheckedRows, r
     units = ranges["unit"].to_numpy(dtype=object)
     lows, highs = ranges["low"].to_numpy(float), ranges["high"].to_numpy(float)
     counts = ranges["figures"].fillna(0).to_numpy(float)
+    percent = np.array([is_percent_unit(u) for u in units], dtype=bool)
     with np.errstate(invalid="ignore"):
         share_of = np.array([is_share_unit(u) for u in units], dtype=bool) | (
-            ~np.array([is_percent_unit(u) for u in units], dtype=bool)
-            & (counts >= SHARE_EVIDENCE)
-            & (lows >= 0)
-            & (highs <= 1)
+            ~percent & (counts >= SHARE_EVIDENCE) & (lows >= 0) & (highs <= 1)
         )
+        percent_of = percent & (counts >= SHARE_EVIDENCE) & (lows >= 1)  # every stored figure a percentage
         largest_of = np.fmax(np.abs(lows), np.abs(highs))
     take = np.maximum(where, 0)
     shares, largest, figures = share_of[take], largest_of[take], counts[take]
     with np.errstate(invalid="ignore"):
         over_share = asked & shares & (value > 1)
         too_large = asked & ~over_share & (figures >= RANGE_EVIDENCE) & (largest > 0) & (np.abs(value) > FOLD * largest)
-    refused = over_share | too_large
+        too_small = asked & percent_of[take] & (value > 0) & (value < 1) if percent_of.any() else np.zeros_like(asked)
+    if too_small.any():  # the few rows it may be: their hundredfold inside the range (rounded: 0.584 * 100 is 58.4)
+        small = np.flatnonzero(too_small)
+        hundredfold = np.round(value[small] * 100, 9)
+        too_small[small] = (hundredfold >= lows[take[small]]) & (hundredfold <= highs[take[small]])
+    refused = over_share | too_large | too_small
     if not refused.any():
         return outcome
     messages = pd.Series(None, index=rows.index, dtype=object)
     ids = ranges.index.to_numpy(dtype=object)
+    kinds = np.select([over_share, too_small], ["share", "percent"], "large")
     for position in np.flatnonzero(refused):  # the refused rows only
         held = take[position]
         messages.iloc[position] = _message(
-            ids[held], value[position], units[held], lows[held], highs[held], bool(over_share[position])
+            ids[held], value[position], units[held], lows[held], highs[held], str(kinds[position])
         )
     check = RowChecker(file_name, frame)
     check.flag(refused, "value", messages)
     return CheckedRows(rows, [*outcome.issues, *check.issues], outcome.rejected | check.rejected, outcome.blocking)
 
 
-def _message(indicator: str, value: float, unit: object, low: float, high: float, share: bool) -> str:
-    """Return why a figure is refused and what to write instead."""
+def _message(indicator: str, value: float, unit: object, low: float, high: float, kind: str) -> str:
+    """Return why a figure is refused (``kind``: 'share', 'percent' or 'large', the module's rules) and what to write
+    instead."""
     measured = f"measured in {unit!r}" if isinstance(unit, str) and unit.strip() else "given without a unit"
     stored = f"its stored figures run from {low:g} to {high:g}"
-    if share:
+    if kind == "share":
         return (
             f"value {value:g} is over 1, but indicator {indicator!r} is a share from 0 to 1 ({measured}; {stored}): "
             f"give the share, such as {value / 100:g} for {value:g}%"
+        )
+    if kind == "percent":
+        return (
+            f"value {value:g} is under 1, a share, but indicator {indicator!r} is a percentage ({measured}; {stored}): "
+            f"give the percentage, such as {value * 100:g} for {value:g}"
         )
     return (
         f"value {value:g} is over {FOLD} times the largest figure the store holds for indicator {indicator!r} "
