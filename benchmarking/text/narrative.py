@@ -82,6 +82,22 @@ def context_card(overview: Overview) -> tuple[str, str]:
     return "Core spending power per head", "not in these data"
 
 
+def funding_summary(table: pd.DataFrame) -> str | None:
+    """Return the Funding chart in words from its league table (``context_views.funding_view``): the focus
+    authority's core spending power per head with the year it is for (the latest published up to the period, as
+    the chart's title says), its rank, the group median and the highest; None without a figure for the focus."""
+    focus = table[table["is_focus"]]
+    if not len(focus):
+        return None
+    per_head, highest = focus["core_spending_power_per_head"].iloc[0], table.iloc[0]
+    return (
+        f"{focus['name'].iloc[0]} has {money(per_head)} core spending power per head in {focus['period'].iloc[0]}, "
+        f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])} where 1st is best funded; the group "
+        f"median is {money(table['core_spending_power_per_head'].median())} and the highest "
+        f"{highest['name']} at {money(highest['core_spending_power_per_head'])}."
+    )
+
+
 def overview_sentences(overview: Overview) -> list[str]:
     """Return the Overview's narrative as a list of sentences, each carrying its figures."""
     name, period, previous = overview.focus_name, overview.period, overview.previous_period
