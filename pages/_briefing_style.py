@@ -26,6 +26,11 @@ BRIEFING_CSS = """<style>
     {font-size: max(var(--briefing-text), 1em);}
 [data-testid="stMain"] :is(p, li, td, th, label, summary) {line-height: 1.35;}
 [data-testid="stMarkdownContainer"] p {margin-bottom: 0.3rem;}
+/* Streamlit pulls every Markdown block up by 1rem to take back the 1rem under its last paragraph or heading; with
+   the smaller margins here that pulled text into what follows (an alert's last line out of its box, a heading onto
+   the line below it). Each block ends where its text ends instead. */
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] {margin-bottom: 0 !important;}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] > :last-child {margin-bottom: 0 !important;}
 [data-testid="stMain"] [data-testid="stAlertContainer"] {padding: 0.45rem 0.9rem !important;}
 [data-testid="stMain"] h1 {font-size: var(--briefing-title) !important; padding: 0 !important;}
 [data-testid="stMain"] :is(h2, h3)

@@ -8,6 +8,7 @@ from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
 from benchmarking.service.context_views import better_off, context_ranks, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
+from benchmarking.text.narrative import funding_summary
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._tables import focus_table
@@ -54,16 +55,7 @@ chart, shown = memo(
     key,
     lambda: (charts.funding_chart(table, title, subtitle, style=style(selection)), table.drop(columns="is_focus")),
 )
-focus_rows = table[table["is_focus"]]
-summary = (
-    f"{selection.focus_name} has {money(focus_rows['core_spending_power_per_head'].iloc[0])} core spending power "
-    f"per head, {position_text(focus_rows['rank'].iloc[0], focus_rows['n_ranked'].iloc[0])} where 1st is best "
-    f"funded; the group median is {money(table['core_spending_power_per_head'].median())} and the highest "
-    f"{table['name'].iloc[0]} at {money(table['core_spending_power_per_head'].iloc[0])}."
-    if len(focus_rows)
-    else None
-)
-show_chart(chart, shown, title, key="funding", summary=summary)
+show_chart(chart, shown, title, key="funding", summary=funding_summary(table))
 
 focus = table[table["is_focus"]]
 if len(focus):

@@ -13,12 +13,18 @@ from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import (
     MOSTLY_EARLIER,
     currency_text,
-    money,
     mostly_earlier_text,
     ordinal,
     position_text,
 )
-from benchmarking.text.narrative import context_card, overview_sentences, spend_card, spend_note
+from benchmarking.text.narrative import (
+    context_card,
+    context_help,
+    overview_sentences,
+    spend_card,
+    spend_help,
+    spend_note,
+)
 from pages._cache import benchmark_key, memo, selection_key
 from pages._common import (
     benchmark,
@@ -104,29 +110,8 @@ row[1].metric(
     help="Rank of the average rank over the basket's indicators of county council functions",
 )
 cards = row
-if figures.spend.value is None:  # nothing to name: no spend figure for it (it may not have existed then)
-    spend_help = escape(figures.absent or "No net revenue expenditure per head is stored for it in this period")
-else:
-    spend_help = f"Net revenue expenditure per head {money(figures.spend.value)} ({escape(figures.spend.basis)}), " + (
-        "ranked from the highest spender" if figures.spend.rank is not None else "not ranked"
-    )
-row[2].metric(*spend_card(figures), help=spend_help)  # fixed label, figure in words
-label, value = context_card(figures)
-if figures.funding.rank is not None:
-    context_help = (
-        f"{money(figures.funding.value)} per head ({escape(figures.funding.basis)}), ranked from the best funded"
-    )
-elif figures.deprivation.rank is not None:
-    context_help = (
-        "Core spending power is not in this store, so deprivation is shown: IMD rank of average "
-        f"rank {figures.deprivation.value:.0f} of 151 upper-tier areas, ranked within the group from the "
-        "most deprived"
-    )
-elif figures.absent:
-    context_help = escape(figures.absent)
-else:
-    context_help = "Neither core spending power nor deprivation is in this store"
-row[3].metric(label, value, help=context_help)
+row[2].metric(*spend_card(figures), help=escape(spend_help(figures)))  # fixed label, figure in words
+row[3].metric(*context_card(figures), help=escape(context_help(figures)))
 if selection.briefing:  # the chart on the first screen; what the positions rest on below it
     show_trend()
 if spend_note(figures):  # a stored figure without a rank: say why

@@ -274,6 +274,7 @@ MIN_TEXT_PX = 20  # at 1920x1080 (the issue's floor for text read from the back 
 #   benchmarking/charts, issue 18 point 2; checked on the chart specs, not here);
 # - Material icon ligatures ("keyboard_arrow_right"): glyphs, not words;
 # - the content of a closed expander, a tooltip or a popover that is not open (not on screen).
+# ``crowded`` lists text that runs out of its box (an alert's, a heading's over the element below it).
 BRIEFING_READ = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   const chart = main.querySelector('[data-testid="stVegaLiteChart"], .still-chart');
@@ -299,10 +300,49 @@ BRIEFING_READ = """() => {
   const sideways = [...main.querySelectorAll('.league-table, [data-testid="stTable"] > div')]
     .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1)
     .map(e => `${e.className || e.parentElement.dataset.testid} ${e.scrollWidth} > ${e.clientWidth}`);
+  // Text that runs out of its box: an alert's last line below the alert's inner edge, a heading's text over the
+  // top of the element laid out under it.
+  const textBox = element => {
+    const box = {top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity};
+    const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    while (texts.nextNode()) {
+      if (!texts.currentNode.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(texts.currentNode);
+      for (const r of range.getClientRects()) if (r.height) {
+        box.top = Math.min(box.top, r.top); box.bottom = Math.max(box.bottom, r.bottom);
+        box.left = Math.min(box.left, r.left); box.right = Math.max(box.right, r.right);
+      }
+    }
+    return box;
+  };
+  const crowded = [];
+  for (const alert of main.querySelectorAll('[data-testid="stAlertContainer"]')) {
+    if (!alert.getClientRects().length) continue;
+    const text = textBox(alert.querySelector('[data-testid="stMarkdownContainer"]') || alert);
+    const inside = alert.getBoundingClientRect().bottom - parseFloat(getComputedStyle(alert).paddingBottom);
+    const name = alert.innerText.trim().slice(0, 40);
+    const past = text.bottom - inside;
+    if (past > 1) crowded.push(`alert "${name}": text ${past.toFixed(1)} px below its box`);
+  }
+  for (const heading of main.querySelectorAll('h1, h2, h3')) {
+    if (!heading.getClientRects().length) continue;
+    const text = textBox(heading);
+    let below = null;  // the first element under the heading's text (not one beside it, in another column)
+    for (let e = heading.closest('[data-testid="stElementContainer"]'); e && e !== main && !below; e = e.parentElement)
+      for (let next = e.nextElementSibling; next && !below; next = next.nextElementSibling) {
+        const box = next.getBoundingClientRect();
+        const under = box.height > 0 && box.top >= text.top && box.left < text.right && box.right > text.left;
+        if (next.getClientRects().length && under) below = box;
+      }
+    const name = heading.innerText.trim().slice(0, 40);
+    const over = below ? text.bottom - below.top : 0;
+    if (over > 1) crowded.push(`heading "${name}": ${over.toFixed(1)} px over the element below it`);
+  }
   const buttons = [...document.querySelectorAll('header button, header a')].map(e => e.innerText.trim());
   return {
     chartTop: chart ? chart.getBoundingClientRect().top : null,
-    small, cut, sideways, header: buttons,
+    small, cut, sideways, crowded, header: buttons,
     sidebar: !!document.querySelector('[data-testid="stSidebar"]')
       && document.querySelector('[data-testid="stSidebar"]').getClientRects().length > 0,
   };

@@ -1,8 +1,8 @@
 """Briefing mode as a presenter's mode, in headless Chromium on the demo and the public store:
 the page links stay in reach (a bar in the header, clicked or stepped with the arrow keys and
 PageUp/PageDown), the main chart starts on the first screen at 1366x768 and 1920x1080, no
-visible text is smaller than 20 px at 1920x1080, card labels are not cut, and there is no
-Deploy button.
+visible text is smaller than 20 px at 1920x1080, card labels are not cut, no text runs out of its
+box (an alert's, a heading's), and there is no Deploy button.
 
 Each page is opened once per store and viewport and everything is read from it in one pass
 (browser_support.BRIEFING_READ); the tests then check what was read. At 1920x1080 the pass is
@@ -118,6 +118,15 @@ def test_tables_fit_the_width_in_briefing_mode(briefing_view):
     presenter shows every column without scrolling."""
     for name, seen in briefing_view.items():
         assert not settled(seen)["sideways"], f"{name}: a table wider than the page: {seen['sideways']}"
+
+
+@pytest.mark.parametrize("briefing_view", VIEWS, indirect=True, ids="-".join)
+def test_text_stays_in_its_box_in_briefing_mode(briefing_view):
+    """In briefing mode, at 1366 and 1920 px wide, an alert's text ends inside its box and a heading's text ends above
+    the element under it: the briefing's smaller margins once left Streamlit pulling each Markdown block up by 1rem,
+    so an alert's last line sat on its box's edge and headings ran into the line below."""
+    for name, seen in briefing_view.items():
+        assert not settled(seen)["crowded"], f"{name}: {seen['crowded']}"
 
 
 @pytest.mark.parametrize("briefing_view", [("demo", "large")], indirect=True, ids="-".join)

@@ -153,3 +153,50 @@ def test_the_spend_card_names_its_year(shipped_store_path):
     from benchmarking.text.narrative import spend_card
 
     assert spend_card(figures)[1].endswith(f"({figures.spend.basis})")
+
+
+@pytest.mark.parametrize(
+    "focus, spend_words, context_words",
+    [
+        (LEICESTERSHIRE, "ranked from the highest spender", "ranked from the best funded"),
+        (CUMBRIA, "not ranked", "ranked from the best funded"),  # spend stored, no Overall position
+        (NORTHANTS, ABOLISHED, ABOLISHED),  # abolished before 2022/23
+    ],
+)
+def test_the_spend_and_funding_cards_help_is_the_packages(
+    shipped_store_path, monkeypatch_module, focus, spend_words, context_words
+):
+    """The help of the Overview's spend and context cards is chosen in one place, beside the cards' own words
+    (text/narrative.spend_help, context_help), and drawn by the page as it is written there."""
+    from benchmarking.text.escaping import markdown
+    from benchmarking.text.narrative import context_card, context_help, spend_help
+
+    figures = overview_figures(shipped_store_path, "2022/23", focus)
+    spend, context = spend_help(figures), context_help(figures)
+    assert spend_words in spend and context_words in context
+    if figures.spend.value is not None:  # the figure and the year it is for
+        assert f"{money(figures.spend.value)} ({figures.spend.basis})" in spend
+    at = open_page(shipped_store_path, monkeypatch_module, "overview", {"focus": focus, "period": "2022/23"})
+    assert not at.exception
+    helps = {metric.label: metric.help for metric in at.metric}
+    assert helps[SPEND_LABEL] == markdown(spend)
+    assert helps[context_card(figures)[0]] == markdown(context)
+
+
+def test_the_context_cards_help_says_what_it_shows_without_funding(shipped_store_path):
+    """Without a funding rank the fourth card shows deprivation and its help says why; without either, that neither
+    measure is stored; the card and its help make the same choice."""
+    from dataclasses import replace
+
+    from benchmarking.service.overview import ContextRank
+    from benchmarking.text.narrative import context_card, context_help
+
+    figures = overview_figures(shipped_store_path, "2022/23", LEICESTERSHIRE)
+    assert figures.deprivation.rank is not None
+    no_funding = replace(figures, funding=ContextRank(None, None, None, None))
+    assert "(1st = most deprived)" in context_card(no_funding)[0]
+    assert context_help(no_funding).startswith("Core spending power is not in this store, so deprivation is shown")
+    assert f"rank {figures.deprivation.value:.0f} of 151" in context_help(no_funding)
+    neither = replace(no_funding, deprivation=ContextRank(None, None, None, None))
+    assert context_card(neither)[1] == "not in these data"
+    assert context_help(neither) == "Neither core spending power nor deprivation is in this store"

@@ -114,3 +114,16 @@ def test_changing_the_selection_shows_the_funding_for_it(
     assert dict(zip(bars["authority_code"], bars["core_spending_power_per_head"])) == per_head
     name = "Surrey" if focus == OTHER_FOCUS else "Leicestershire"
     assert metrics(at)[f"{name}: core spending power per head"] == money(per_head[focus])
+
+
+def test_in_words_names_the_year_of_the_figures(shipped_store_path, monkeypatch):
+    """On the real data the latest core spending power for 2022/23 is that of 2020-21: the chart's words say the
+    figures are for 2020-21, as its title does, rather than leave them to read as 2022/23's."""
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": "2022/23"})
+    assert not at.exception
+    funding = catalogue(str(shipped_store_path)).funding
+    latest = funding.loc[funding["period"].str[:4].astype(int) < 2022, "period"].max()  # "2020-21": by its start
+    [chart] = charts(at)
+    assert chart.title == f"Core spending power per head, {latest}"
+    words = next(m.value for m in at.markdown if "In words" in m.value).replace("\\", "")
+    assert f"core spending power per head in {latest}" in words, words

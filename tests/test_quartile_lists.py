@@ -94,6 +94,14 @@ def test_a_list_in_words_says_value_rank_median_best_and_the_period_published_fo
     assert words.iloc[1].tolist()[2:] == ["-2.18", "33rd of 36", "-0.44", "3.93", "Average Score", "2021-22 (earlier)"]
 
 
+def test_the_unit_column_shows_every_unit_as_stored():
+    """A unit of '%' or '£' is shown in the Unit column like any other ('% achieving expected level'), not left
+    blank as if the indicator had none (25 indicators of the real store have the unit '%'); no unit is blank."""
+    units = ["%", "£", "% achieving expected level", None]
+    listed = pd.concat([_hand_list()] * 2, ignore_index=True).assign(unit=units)
+    assert list_in_words(listed)["Unit"].tolist() == ["%", "£", "% achieving expected level", ""]
+
+
 def test_hostile_names_are_text_on_the_page_and_inert_in_the_csv():
     """The page's HTML table escapes every cell, so a name is read as the text it is; the CSV neutralises a
     formula."""

@@ -15,7 +15,7 @@ from benchmarking.service.benchmark import benchmark_for, comparator_group, comp
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import BetterOff, better_off
 from benchmarking.service.explain import stability_table
-from benchmarking.service.overview import overview
+from benchmarking.service.overview import MIN_THEME_INDICATORS, overview
 from benchmarking.service.views import indicator_view, theme_quartiles
 from benchmarking.store import Store
 from benchmarking.text.narrative import theme_summary
@@ -155,12 +155,37 @@ def test_stability_table_is_one_row_per_group_in_the_order_listed():
     assert table.values.tolist() == [["Same", 10, "2nd of 10", "no position"], ["Same", 4, "1st of 4", "4th of 4"]]
 
 
-def test_theme_summary_names_the_strongest_and_weakest_theme(demo):
-    figures = overview(demo, benchmark_for(demo, "all", FOCUS), PERIOD, FOCUS)
-    themes = figures.theme_positions
-    themes = themes[~themes["theme"].isin([OVERALL, "LA Core"])].dropna(subset=["position"])
-    best = themes.sort_values("position").iloc[0]
+def _few_indicator_themes(store: Store) -> dict[str, list[str]]:
+    """Move three indicators on which Leicestershire ranks best in PERIOD into a theme of their own, and three on
+    which it ranks worst into another: themes that would be its strongest and weakest but rest on 3 indicators."""
+    bench = benchmark_for(load_catalogue(store), "all", FOCUS)
+    ranks = bench.ranks
+    mine = ranks[(ranks["authority_code"] == FOCUS) & (ranks["period"] == PERIOD) & ranks["rank"].notna()]
+    mine = mine.sort_values(["rank", "indicator_id"])
+    themes = {"A few strong indicators": list(mine["indicator_id"][:3]), "Z few weak": list(mine["indicator_id"][-3:])}
+    moved = pd.DataFrame([{"id": i, "theme": theme} for theme, ids in themes.items() for i in ids])
+    store.write({"indicator": moved}, dataset={"name": "few-indicator themes", "kind": "public"})
+    return themes
+
+
+def test_theme_summary_names_the_strongest_and_weakest_theme_on_enough_indicators(writable_store):
+    """Strongest and weakest are named only among the themes whose position rests on at least MIN_THEME_INDICATORS
+    of the authority's indicators: two themes of 3 indicators, which would be strongest and weakest, are left out
+    and named as resting on few; each theme is "of" its own number positioned."""
+    few = _few_indicator_themes(writable_store)
+    cat = load_catalogue(writable_store)
+    bench = benchmark_for(cat, "all", FOCUS)
+    figures = overview(cat, bench, PERIOD, FOCUS)
+    p = bench.positions
+    themes = p[(p["authority_code"] == FOCUS) & (p["period"] == PERIOD) & ~p["theme"].isin([OVERALL, "LA Core"])]
+    themes = themes.dropna(subset=["position"]).sort_values(["position", "theme"])
+    assert [themes["theme"].iloc[0], themes["theme"].iloc[-1]] == list(few)  # without the rule: the few themes
+    enough = themes[themes["n_indicators"] >= MIN_THEME_INDICATORS]
+    best, worst = enough.iloc[0], enough.iloc[-1]
     text = theme_summary(figures)
     assert text.startswith(f"Overall {figures.overall.position}")
     assert f"Strongest theme: {best['theme']} ({int(best['position'])}" in text
+    assert f"weakest: {worst['theme']} ({int(worst['position'])}" in text
     assert f"of {int(best['n_positioned'])})" in text  # each theme "of" its own number positioned
+    left_out = text[text.index("Left out of strongest and weakest") :]
+    assert all(f"{theme} (3 indicators)" in left_out for theme in few), text

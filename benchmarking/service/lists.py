@@ -183,8 +183,8 @@ def value_text(value, unit) -> str:
 
 def list_in_words(listed: pd.DataFrame) -> pd.DataFrame:
     """Return a quartile list (``quartile_list``) as the page shows it: ``LIST_COLUMNS``, every cell in words
-    (values with their unit, "3rd of 34", the published period with "earlier" or its status)."""
-    units = listed["unit"].where(~listed["unit"].isin(["%", "£"]))
+    (values with their unit, "3rd of 34", the published period with "earlier" or its status; the unit as stored,
+    '%' and '£' too, blank only for an indicator without one)."""
     return pd.DataFrame(
         {
             "Theme": listed["theme"].astype(str),
@@ -193,7 +193,7 @@ def list_in_words(listed: pd.DataFrame) -> pd.DataFrame:
             "Rank": [position_text(r, n) for r, n in zip(listed["rank"], listed["n_ranked"])],
             "Group median": [value_text(v, u) for v, u in zip(listed["group_median"], listed["unit"])],
             "Best in group": [value_text(v, u) for v, u in zip(listed["group_best"], listed["unit"])],
-            "Unit": ["" if _missing_text(u) else str(u) for u in units],
+            "Unit": ["" if _missing_text(u) else str(u) for u in listed["unit"]],
             "Published for": [
                 _published_for(p, s, o) for p, s, o in zip(listed["source_period"], listed["status"], listed["older"])
             ],

@@ -66,20 +66,74 @@ def spend_note(overview: Overview) -> str | None:
     )
 
 
+def spend_help(overview: Overview) -> str:
+    """Return the help of the spend card (``spend_card``): the figure with its year and whether it is ranked, or
+    why there is none (the authority did not exist then, or no figure is stored)."""
+    spend = overview.spend
+    if spend.value is None:  # nothing to name: no spend figure for it (it may not have existed then)
+        return overview.absent or "No net revenue expenditure per head is stored for it in this period"
+    ranked = "ranked from the highest spender" if spend.rank is not None else "not ranked"
+    return f"Net revenue expenditure per head {money(spend.value)} ({spend.basis}), {ranked}"
+
+
+def _context_shown(overview: Overview) -> str:
+    """Return what the Overview's fourth card shows: 'funding' (core spending power is ranked), else 'deprivation'
+    (IMD is ranked), else 'absent' (the authority did not exist in the period), else 'none'."""
+    if overview.funding.rank is not None:
+        return "funding"
+    if overview.deprivation.rank is not None:
+        return "deprivation"
+    return "absent" if overview.absent else "none"
+
+
 def context_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the Overview's fourth card: core spending power per head when the store
     has it (its rank with the year it is for), else deprivation (IMD rank), else 'none in <period>' for an authority
     that did not exist then, else a plain 'not in these data'."""
-    if overview.funding.rank is not None:
+    shown = _context_shown(overview)
+    if shown == "funding":
         return "Core spending power per head (1st = highest)", overview.funding.card_text()
-    if overview.deprivation.rank is not None:
+    if shown == "deprivation":
         return (
             f"{overview.deprivation.basis or 'Deprivation'} (1st = most deprived)",
             position_text(overview.deprivation.rank, overview.deprivation.n),
         )
-    if overview.absent:  # it did not exist in the period: the store holds the measure, it had none then
+    if shown == "absent":  # it did not exist in the period: the store holds the measure, it had none then
         return "Core spending power per head", f"none in {overview.period}"
     return "Core spending power per head", "not in these data"
+
+
+def context_help(overview: Overview) -> str:
+    """Return the help of the fourth card (``context_card``): the funding figure with its year, what the
+    deprivation rank is, why the authority has none (it did not exist then), or that neither measure is stored."""
+    shown = _context_shown(overview)
+    if shown == "funding":
+        return f"{money(overview.funding.value)} per head ({overview.funding.basis}), ranked from the best funded"
+    if shown == "deprivation":
+        return (
+            "Core spending power is not in this store, so deprivation is shown: IMD rank of average "
+            f"rank {overview.deprivation.value:.0f} of 151 upper-tier areas, ranked within the group from the "
+            "most deprived"
+        )
+    if shown == "absent":
+        return overview.absent
+    return "Neither core spending power nor deprivation is in this store"
+
+
+def funding_summary(table: pd.DataFrame) -> str | None:
+    """Return the Funding chart in words from its league table (``context_views.funding_view``): the focus
+    authority's core spending power per head with the year it is for (the latest published up to the period, as
+    the chart's title says), its rank, the group median and the highest; None without a figure for the focus."""
+    focus = table[table["is_focus"]]
+    if not len(focus):
+        return None
+    per_head, highest = focus["core_spending_power_per_head"].iloc[0], table.iloc[0]
+    return (
+        f"{focus['name'].iloc[0]} has {money(per_head)} core spending power per head in {focus['period'].iloc[0]}, "
+        f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])} where 1st is best funded; the group "
+        f"median is {money(table['core_spending_power_per_head'].median())} and the highest "
+        f"{highest['name']} at {money(highest['core_spending_power_per_head'])}."
+    )
 
 
 def overview_sentences(overview: Overview) -> list[str]:
