@@ -21,6 +21,7 @@ from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.catalogue import THEME_TABLES, StoredCatalogue, check_catalogue, stored_catalogue, theme_notes
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.keys import plain_text, stripped
+from benchmarking.ingest.layouts import fields_needed
 from benchmarking.ingest.number_advice import not_a_number
 from benchmarking.ingest.percent_cells import check_percent_cells, has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import canonical_periods, stored_value_periods
@@ -128,7 +129,8 @@ def check(
     against: their labels, and the rules that refuse some (``rules.check_stored_periods``); ``units`` (indicator
     id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``);
     ``authority_names`` (code -> name) let an unknown authority code's message suggest the known codes one edit away;
-    ``catalogue`` (``catalogue.stored_catalogue``) the stored themes a file's themes are spelt as.
+    ``catalogue`` (``catalogue.stored_catalogue``) the stored themes a file's themes are spelt as, and the stored
+    target midpoints an indicator file of some columns keeps.
     """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
@@ -143,8 +145,8 @@ def check(
     if frame.shape[0] == 0:
         check.block(None, "the file has a header but no data rows")
         return CheckedRows(frame, check.issues, check.rejected, blocking=True)
-    required = [c for c, kind in spec.items() if not kind.endswith("?")]
-    missing = [c for c in required if c not in frame.columns]
+    # a catalogue file of its key and some columns updates stored rows: a new key is refused at its row
+    missing = fields_needed(table, [str(c) for c in frame.columns])
     if missing:
         found = [str(c) for c in frame.columns if not str(c).startswith("_file_")]
         check.block(
@@ -204,7 +206,8 @@ def check(
     check_text(table, out, check, known_authorities, known_indicators)
     check_bounds(table, out, check)
     check_domain(table, out, check)
-    check_catalogue(table, out, catalogue or StoredCatalogue())
+    known = {"authority": known_authorities, "indicator": known_indicators}.get(table, set())
+    check_catalogue(table, out, check, catalogue or StoredCatalogue(), known, [str(c) for c in frame.columns])
     if table == "basket":
         check_basket(out, check, stored_baskets or {})
     # Notes may apply to any authority, indicator or period, written '*'.
@@ -350,7 +353,7 @@ def check_batch(
     units: dict[str, object] | None = {} if any(has_percent_cells(frame) for _, frame, _ in items) else None
     values = [frame for table, frame, _ in items if table == "indicator_value" and "indicator_id" in frame]
     ranges = None  # the stored figures' range of each indicator of the files' values (``plausible``)
-    catalogue = StoredCatalogue()  # the stored themes, read for a file that names themes
+    catalogue = StoredCatalogue()  # the stored themes and target midpoints, read for a file that names themes
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
             version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
