@@ -7,6 +7,7 @@ import streamlit as st
 from benchmarking.ingest.controls import SAME_FOR_ALL, WIDE_COLUMNS, WIDE_HEADERS
 from benchmarking.ingest.headers import AUTHORITY_NAME, field_is_needed, field_label, importable_tables, table_fields
 from benchmarking.ingest.layouts import (
+    CATALOGUES,
     LAYOUTS,
     LONG,
     ColumnMapping,
@@ -86,7 +87,7 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
     where, _, when = origin.partition(" (")  # 'remembered (saved 2026-12-02 03:50 UTC)'
     st.caption(
         f"{where.capitalize()} mapping{f' ({escape(when)}' if when else ''}. "
-        f"* = needed{' (an authority code or name)' if AUTHORITY_NAME in fields else ''}. "
+        f"* = needed{' (an authority code or name)' if AUTHORITY_NAME in fields else ''}{_updates(table)}. "
         f"Now: {escape(mapping.describe())}"
     )
     if asked := [f for f in default.blank_constants() if f not in chosen and not constants.get(f, "").strip()]:
@@ -95,3 +96,11 @@ def mapping_widgets(source, default: ColumnMapping, origin: str, indicators) -> 
             "which columns give which field, never a value given for every row (it may be another year's)."
         )
     return mapping
+
+
+def _updates(table: str) -> str:
+    """Return what the needed fields mean for a catalogue (a new row needs them; a stored one may give some)."""
+    if table not in CATALOGUES:
+        return ""
+    key = CATALOGUES[table][0]
+    return f" by a new {table}; rows of stored {key}s may give some columns only, the others keep their values"

@@ -57,7 +57,7 @@ def coverage_effect(
     parts = []
     with _store_tables(store, con) as con:
         authorities = con.execute("SELECT code, name FROM authority").df()
-        if "authority" in changes:
+        if "name" in changes.get("authority", ()):  # a file of some columns keeps the stored names
             authorities = pd.concat([authorities, changes["authority"][["code", "name"]]]).drop_duplicates(
                 "code", keep="last"
             )
@@ -92,7 +92,7 @@ def coverage_effect(
                 parts.append(_authority_coverage(table, before, after, authorities, alive))
                 if values:
                     indicators = con.execute("SELECT id, theme FROM indicator").df()
-                    if "indicator" in changes:
+                    if "theme" in changes.get("indicator", ()):  # a file of some columns keeps the stored themes
                         indicators = pd.concat([indicators, changes["indicator"][["id", "theme"]]]).drop_duplicates(
                             "id", keep="last"
                         )

@@ -49,6 +49,15 @@ CATALOGUES = {"authority": ("code", "an authority list"), "indicator": ("id", "a
 """The tables of codes and names: each one's key field, and what people call such a file."""
 
 
+def fields_needed(table: str, given: Iterable[str]) -> list[str]:
+    """Return the required fields of ``table`` that ``given`` lacks and a file must give whole: every one, but none
+    for a catalogue that gives its key (a file of some columns updates the stored rows; a new key is asked for the
+    other fields at its row, ``catalogue.check_new_keys``)."""
+    given = set(given)
+    key = CATALOGUES.get(table, (None,))[0]
+    return [] if key in given else [f for f in required_fields(table) if f not in given]
+
+
 def header_field(layout: str) -> str | None:
     """Return the field a wide layout's headers give ('period' or 'indicator_id'); None for the long layout."""
     return {WIDE_PERIODS: "period", WIDE_INDICATORS: "indicator_id"}.get(layout)
@@ -86,8 +95,9 @@ class ColumnMapping:
     wide_columns: tuple[str, ...] = ()
     """Wide layouts: the columns whose headers are periods or indicators and whose cells are values."""
     undecided: tuple[str, ...] = ()
-    """The tables the file fits equally (its header and codes cannot tell them apart); () once decided. An
-    undecided mapping is refused until the user chooses the table; it is never remembered."""
+    """The tables the file fits equally (its header and codes cannot tell them apart), or the one catalogue whose
+    key and some other columns it gives (an update of stored rows, never guessed); () once decided. An undecided
+    mapping is refused until the user chooses the table; it is never remembered."""
 
     def to_json(self) -> str:
         """Return the mapping as JSON (how it is remembered in the store)."""
@@ -125,8 +135,11 @@ class ColumnMapping:
         """Return the fields that ask for one value for every row and have none yet (a remembered mapping's)."""
         return [f for f, v in self.constants.items() if not str(v).strip()]
 
-    def missing_fields(self) -> list[str]:
-        """Return the required fields that nothing in the mapping gives."""
+    def missing_fields(self, *, updates: bool = False) -> list[str]:
+        """Return the required fields that nothing in the mapping gives; with ``updates``, those a file must give
+        whole (``fields_needed``: none for a catalogue's key and some of its columns, which update stored rows)."""
+        if updates:
+            return fields_needed(self.table, self.provided())
         return [f for f in required_fields(self.table) if f not in self.provided()]
 
     def describe(self) -> str:
@@ -139,6 +152,8 @@ class ColumnMapping:
             more = f" and {len(self.wide_columns) - 4} more" if len(self.wide_columns) > 4 else ""
             parts.append(f"{header} <- headers of {shown}{more}; value <- their cells")
         layout = LAYOUTS[self.layout] if self.table == "indicator_value" else f"{self.layout} layout"
+        if len(self.undecided) == 1:
+            return f"table {self.table}? (some of its columns: choose it to update them), {layout}: " + "; ".join(parts)
         if self.undecided:
             return f"table {' or '.join(self.undecided)} (cannot tell which: choose one), {layout}: " + "; ".join(parts)
         return f"table {self.table}, {layout}: " + "; ".join(parts)
@@ -187,6 +202,9 @@ def recognise(
         if lists:
             chosen = catalogue_table(lists, frame, authorities, indicators)
             return next((m for m in lists if m.table == chosen), replace(lists[0], undecided=tuple(CATALOGUES)))
+        updates = [m for _, m in candidates if _updates_catalogue(m, columns)]
+        if len(updates) == 1:  # a catalogue's key and some of its columns: asked for, never guessed
+            return replace(updates[0], undecided=(updates[0].table,))
         return values
     return _authorities_by_code(best[1], frame, authorities, indicators)
 
@@ -295,6 +313,13 @@ def _authority_names_column(
 def _is_list(mapping: ColumnMapping) -> bool:
     """Return True when the mapping gives a catalogue's codes and names (``code,name``, ``id,name``)."""
     return mapping.table in CATALOGUES and {CATALOGUES[mapping.table][0], "name"} <= set(mapping.columns)
+
+
+def _updates_catalogue(mapping: ColumnMapping, columns: list[str]) -> bool:
+    """Return True when every column of the file gives a field of a catalogue, its key and another (``id,polarity``,
+    ``code,region``): a file that updates some columns of stored rows."""
+    key = CATALOGUES.get(mapping.table, (None,))[0]
+    return key in mapping.columns and len(mapping.columns) > 1 and set(mapping.columns.values()) == set(columns)
 
 
 def _with_layout(

@@ -165,7 +165,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 f"keep values from another file: give it for this file ({how_to_give('value', name)})",
             )
         )
-    for name in mapping.missing_fields():
+    for name in mapping.missing_fields(updates=True):
         issues.append(
             ValidationIssue(
                 file_name,
@@ -181,6 +181,15 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
 
 def undecided_message(mapping: ColumnMapping) -> str:
     """Return why an undecided mapping is refused, and how to choose its table (command line and page)."""
+    if len(mapping.undecided) == 1:  # a catalogue's key and some of its columns (``layouts.recognise``)
+        table = mapping.table
+        key = CATALOGUES[table][0]
+        others = ", ".join(repr(c) for f, c in mapping.columns.items() if f != key)
+        return (
+            f"its columns are {CATALOGUES[table][1]}'s {key} ('{mapping.columns[key]}') and some of its columns "
+            f"({others}): to update those columns of the stored {table} rows (their other columns keep their "
+            f"values), choose the table ({how_to_give('table', values=(table,))})"
+        )
     fits = " and ".join(f"{CATALOGUES[table][1]} (table {table})" for table in mapping.undecided)
     return (
         f"its columns fit {fits}, and its codes do not tell which (an authority list's are mostly ONS codes such "

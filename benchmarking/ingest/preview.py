@@ -171,8 +171,8 @@ class Preview:
     """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
     items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """How the files were read, in words: the columns no field takes, the workbook cells formatted as percentages
-    read as they show."""
+    """How the files were read, in words: the columns no field takes, themes stored in the stored spelling and new
+    themes, the workbook cells formatted as percentages read as they show."""
 
     def _total(self, column: str) -> int:
         """Return a column's total over the files' rows (new period labels are counted apart)."""
@@ -309,7 +309,7 @@ def _previewed(
     single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
     themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
     report(1.0, "Preview ready")
-    notes = percent_notes(items)
+    notes = [*batch.notes, *percent_notes(items)]
     return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
 
 

@@ -113,14 +113,15 @@ def _codes_say_otherwise(
     saved: ColumnMapping, guess: ColumnMapping, frame: pd.DataFrame | None, context: StoreContext
 ) -> bool:
     """Return True when the codes do not say the file is what its columns were remembered for: the other catalogue,
-    a catalogue they cannot tell (then the table is asked for, never taken from another file's choice), or the other
+    catalogues they cannot tell apart (then the table is asked for, never taken from another file's choice; a file of
+    one catalogue's key and some columns keeps the table chosen for the same columns before), or the other
     key in the column a values mapping takes the indicator or the authority from: authorities' codes where it took
     indicators (``layouts.recognise`` reads them so), indicator ids the store holds where it took authorities."""
     catalogues = {saved.table, guess.table} <= set(CATALOGUES)
     indicators = saved.columns.get("indicator_id")
     authorities = saved.columns.get("authority_code")
     return (
-        (catalogues and (bool(guess.undecided) or guess.table != saved.table))
+        (catalogues and (len(guess.undecided) > 1 or guess.table != saved.table))
         or (indicators is not None and guess.columns.get("authority_code") == indicators)
         or (
             authorities is not None

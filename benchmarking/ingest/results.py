@@ -119,6 +119,9 @@ class CheckedBatch:
     version: tuple | None = None
     """The store's version the checks read (``writes.store_version``; None when there was no store):
     a commit of the same items reuses the checks while the store is still at this version."""
+    notes: list[str] = field(default_factory=list)
+    """What the checks changed that the preview says, in words (a theme stored in the stored spelling, a new
+    theme: ``catalogue.theme_notes``)."""
 
     @property
     def rejected(self) -> int:

@@ -212,12 +212,7 @@ def check_domain(table: str, out: pd.DataFrame, check: RowChecker) -> None:
             "polarity",
             lambda cell: f"bad polarity {cell!r}: use one of {', '.join(schema.POLARITIES)}",
         )
-        out["polarity"] = mapped
-        if "target_midpoint" in out:
-            no_mid = mapped.eq("target") & out["target_midpoint"].isna()
-        else:
-            no_mid = mapped.eq("target")
-        check.flag(no_mid, "polarity", "polarity 'target' needs a target_midpoint")
+        out["polarity"] = mapped  # a target's midpoint, given or stored: ``catalogue.check_target_midpoints``
     if table == "authority" and "kind" in out:
         out["kind"] = _one_of(out["kind"], schema.AUTHORITY_KINDS, "kind", "bad kind", check)
     if table in ("spend", "theme_service") and "service" in out:

@@ -18,8 +18,10 @@ import pyarrow.compute as pc
 
 from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
+from benchmarking.ingest.catalogue import THEME_TABLES, StoredCatalogue, check_catalogue, stored_catalogue, theme_notes
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.keys import plain_text, stripped
+from benchmarking.ingest.layouts import fields_needed
 from benchmarking.ingest.number_advice import not_a_number
 from benchmarking.ingest.percent_cells import check_percent_cells, has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import canonical_periods, stored_value_periods
@@ -118,6 +120,7 @@ def check(
     stored_periods: pd.DataFrame | None = None,
     units: Mapping[str, object] | None = None,
     authority_names: Mapping[str, str] | None = None,
+    catalogue: StoredCatalogue | None = None,
 ) -> CheckedRows:
     """Return the typed rows of ``frame`` for ``table``, every issue, and which rows failed.
 
@@ -125,7 +128,9 @@ def check(
     ``stored_periods`` (``period_keys.stored_value_periods``) the stored values' periods a file's periods are read
     against: their labels, and the rules that refuse some (``rules.check_stored_periods``); ``units`` (indicator
     id -> unit) say which workbook cells formatted as percentages give a percentage (``percent_cells``);
-    ``authority_names`` (code -> name) let an unknown authority code's message suggest the known codes one edit away.
+    ``authority_names`` (code -> name) let an unknown authority code's message suggest the known codes one edit away;
+    ``catalogue`` (``catalogue.stored_catalogue``) the stored themes a file's themes are spelt as, and the stored
+    target midpoints an indicator file of some columns keeps.
     """
     if table not in schema.COLUMNS:
         raise BenchmarkingError(f"unknown table {table!r}; importable tables are {', '.join(schema.COLUMNS)}")
@@ -140,8 +145,8 @@ def check(
     if frame.shape[0] == 0:
         check.block(None, "the file has a header but no data rows")
         return CheckedRows(frame, check.issues, check.rejected, blocking=True)
-    required = [c for c, kind in spec.items() if not kind.endswith("?")]
-    missing = [c for c in required if c not in frame.columns]
+    # a catalogue file of its key and some columns updates stored rows: a new key is refused at its row
+    missing = fields_needed(table, [str(c) for c in frame.columns])
     if missing:
         found = [str(c) for c in frame.columns if not str(c).startswith("_file_")]
         check.block(
@@ -201,6 +206,8 @@ def check(
     check_text(table, out, check, known_authorities, known_indicators)
     check_bounds(table, out, check)
     check_domain(table, out, check)
+    known = {"authority": known_authorities, "indicator": known_indicators}.get(table, set())
+    check_catalogue(table, out, check, catalogue or StoredCatalogue(), known, [str(c) for c in frame.columns])
     if table == "basket":
         check_basket(out, check, stored_baskets or {})
     # Notes may apply to any authority, indicator or period, written '*'.
@@ -346,6 +353,7 @@ def check_batch(
     units: dict[str, object] | None = {} if any(has_percent_cells(frame) for _, frame, _ in items) else None
     values = [frame for table, frame, _ in items if table == "indicator_value" and "indicator_id" in frame]
     ranges = None  # the stored figures' range of each indicator of the files' values (``plausible``)
+    catalogue = StoredCatalogue()  # the stored themes and target midpoints, read for a file that names themes
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
             version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
@@ -357,6 +365,8 @@ def check_batch(
                 periods = stored_value_periods(reading)
             if units is not None or values:  # for a workbook's percent cells, and advice in each value's unit
                 units = stored_units(reading)
+            if any(table in THEME_TABLES for table, _, _ in items):
+                catalogue = stored_catalogue(reading)
             if values:
                 ranges = stored_ranges(reading, {i for f in values for i in distinct_cells(f["indicator_id"])})
         authorities |= stored_authorities
@@ -366,8 +376,10 @@ def check_batch(
     tables: dict[str, list[pd.DataFrame]] = {}
     outcomes: list[tuple[str, str, CheckedRows]] = []
     issues: list[ValidationIssue] = []
+    notes: list[str] = []
     for table, frame, file_name in items:
-        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units, names)
+        outcome = check(table, frame, file_name, authorities, indicators, baskets, periods, units, names, catalogue)
+        notes += theme_notes(file_name, frame.reset_index(drop=True), outcome, table, catalogue)
         outcome = _require_value_column(table, frame, file_name, outcome)
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         if table == "indicator_value" and ranges is not None:
@@ -381,6 +393,7 @@ def check_batch(
                 names |= dict(zip(accepted["code"], accepted["name"], strict=True))
         if table == "indicator" and "id" in accepted:
             indicators |= set(accepted["id"].dropna())
+            catalogue = catalogue.with_themes(distinct_cells(accepted["theme"]) if "theme" in accepted else ())
             if units is not None:  # the units the import's own indicators give (none given: the stored one)
                 given = accepted["unit"] if "unit" in accepted else [units.get(i) for i in accepted["id"]]
                 units |= dict(zip(accepted["id"], given, strict=True))
@@ -411,7 +424,7 @@ def check_batch(
             )
             blocking = True
         changes[table] = rows
-    return CheckedBatch(changes, outcomes, in_file_order(issues, files, headers), blocking, version)
+    return CheckedBatch(changes, outcomes, in_file_order(issues, files, headers), blocking, version, notes)
 
 
 def _stored_basket_names(con: duckdb.DuckDBPyConnection, replaced: pd.DataFrame | None) -> dict[str, str]:
