@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarking.cli.output import say
+from benchmarking.cli.output import dry_run_status, say
 
 
 def _store(args: argparse.Namespace):
@@ -65,7 +65,8 @@ def basket_show(args: argparse.Namespace) -> int:
 
 
 def basket_import(args: argparse.Namespace) -> int:
-    """Preview a basket file, then import it as one undoable load (not with ``--dry-run``); return 0."""
+    """Preview a basket file, then import it as one undoable load (not with ``--dry-run``); return 0, or 2 for a dry
+    run that finds problems (as ``import --dry-run``)."""
     from benchmarking.errors import ImportValidationError
     from benchmarking.ingest.reading import file_sha256
     from benchmarking.service.baskets import import_basket_frame, preview_basket_file, read_basket_file
@@ -82,8 +83,7 @@ def basket_import(args: argparse.Namespace) -> int:
         for issue in preview.issues[:10]:
             say(f"  - {issue}")
     if args.dry_run:
-        say("Dry run: nothing was written.")
-        return 0
+        return dry_run_status(bool(preview.issues), len(preview.issues))
     if preview.issues:
         raise ImportValidationError(preview.issues)
     result = import_basket_frame(store, frame, path.name, sha256=file_sha256(path))
