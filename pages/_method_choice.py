@@ -12,7 +12,7 @@ import streamlit as st
 
 from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS
 from benchmarking.service.catalogue import Catalogue
-from pages._kept import initial, widget
+from pages._kept import keep, widget
 
 DEFAULTS = {"basket": ALL_PUBLISHED, "balance": INDICATORS}
 """Method keys and their defaults."""
@@ -24,23 +24,9 @@ def method_choices(cat: Catalogue) -> dict[str, dict[str, str]]:
     return {"basket": cat.basket_names(), "balance": BALANCE_LABELS}
 
 
-def url_notice(key: str, options: dict[str, str]) -> str | None:
-    """Return a plain-text notice when the URL names a ``key`` value not among ``options`` (None otherwise)."""
-    from_url = st.query_params.get(key)
-    if from_url is None or from_url in options or st.session_state.get(f"sel_{key}") in options:
-        return None
-    return (
-        f"The link asks for the {key} {from_url!r}, which this store does not have: "
-        f"showing '{options[DEFAULTS[key]]}' instead."
-    )
-
-
 def keep_method(choices: dict[str, dict[str, str]]) -> tuple[str, ...]:
-    """Set the kept basket and balance (kept, else URL, else default); return the URL notices."""
-    notices = tuple(filter(None, (url_notice(key, choices[key]) for key in DEFAULTS)))
-    for key, default in DEFAULTS.items():
-        st.session_state[f"sel_{key}"] = initial(key, list(choices[key]), default)
-    return notices
+    """Set the kept basket and balance (kept, else URL, else default); return the URL notices (``_kept.keep``)."""
+    return tuple(filter(None, (keep(key, choices[key], default) for key, default in DEFAULTS.items())))
 
 
 def draw_method(choices: dict[str, dict[str, str]]) -> None:
