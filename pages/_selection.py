@@ -36,13 +36,16 @@ class Selection:
     basket_name: str = ALL_PUBLISHED_NAME
     balance: str = INDICATORS
     """How Overall and LA Core weigh the themes: ``indicators`` (the Compendium's rule) or ``themes``."""
+    weighing: str | None = None
+    """How the positions weigh the basket's indicators in words, naming its weights (``baskets.balance_text``);
+    None: ``BALANCES[balance]``, a basket without weights."""
     notices: tuple[str, ...] = ()
     """Plain-text notices about the URL (a focus, period, group, basket or balance it named that the store does not
     have, ``_kept.keep``)."""
 
     def basis(self) -> str:
         """Return what the positions are averaged over, in words (plain text: escape before drawing)."""
-        return f"Positions over '{self.basket_name}', {BALANCES[self.balance]}"
+        return f"Positions over '{self.basket_name}', {self.weighing or BALANCES[self.balance]}"
 
     def subtitle(self, extra: str = "") -> str:
         """Return a chart subtitle naming the group and its size in the period (``_cache.group_counts``)."""
@@ -112,7 +115,7 @@ def sidebar() -> Selection:
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
-    basket = st.session_state["sel_basket"]
+    basket, balance = st.session_state["sel_basket"], st.session_state["sel_balance"]
     return Selection(
         focus=focus,
         focus_name=names[focus],
@@ -124,7 +127,8 @@ def sidebar() -> Selection:
         beside_note=beside,
         basket=basket,
         basket_name=memo("basket-label", (*store, basket), lambda: resolve_basket(cat.baskets, basket).label()),
-        balance=st.session_state["sel_balance"],
+        balance=balance,
+        weighing=choices["basis"][basket][balance],
         notices=notices,
     )
 

@@ -39,7 +39,8 @@ def _percent(share) -> str:
 
 
 def basket_list(args: argparse.Namespace) -> int:
-    """Print one line per basket (id, name, version, indicators, themes, largest theme); return 0."""
+    """Print one line per basket (id, name, version, indicators, those ranked, themes, largest theme and its share
+    of a position over the basket, as the positions count it); return 0."""
     from benchmarking.service.baskets import basket_table
 
     table = basket_table(_catalogue(args))
@@ -56,9 +57,14 @@ def basket_show(args: argparse.Namespace) -> int:
     basket_id = basket_id_of(catalogue, args.name)
     about = basket_table(catalogue).set_index("basket_id").loc[basket_id]
     version = f", version {about['version']}" if isinstance(about["version"], str) else ""
-    say(
-        f"{about['name']} ({basket_id}{version}): {about['indicators']} indicators in {about['themes']} themes; "
+    largest = (
         f"largest {about['largest_theme']} {_percent(about['largest_share'])}"
+        if isinstance(about["largest_theme"], str)
+        else "no ranked indicator"
+    )
+    say(
+        f"{about['name']} ({basket_id}{version}): {about['indicators']} indicators ({about['ranked']} ranked) "
+        f"in {about['themes']} themes; {largest}"
     )
     say(basket_rows(catalogue, basket_id).fillna("").to_string(index=False))
     return 0
