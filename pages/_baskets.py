@@ -28,7 +28,9 @@ def basket_list(cat: Catalogue) -> None:
     st.subheader("Indicator baskets")
     st.caption(
         "A basket is the set of indicators that theme, Overall and LA Core positions are averaged over; "
-        "'All published' is every indicator the store holds. Choose one in the sidebar."
+        "'All published' is every indicator the store holds. Choose one in the sidebar. Ranked: the indicators "
+        "positions count (context indicators are shown, not ranked). Largest theme: its share of Overall when "
+        "every ranked indicator has a figure, counted by the basket's weights."
     )
     table = memo("basket-table", (db_path(), stamp()), lambda: baskets.basket_table(cat))
     shown = memo("basket-table-shown", (db_path(), stamp()), lambda: _shown(table))
@@ -48,9 +50,10 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
             "name": "Basket",
             "version": "Version",
             "indicators": "Indicators",
+            "ranked": "Ranked",
             "themes": "Themes",
             "largest_theme": "Largest theme",
-            "largest_share": "Largest theme (% of indicators)",
+            "largest_share": "Largest theme (% of Overall)",
         }
     )
 

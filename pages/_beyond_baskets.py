@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS
+from benchmarking.method.baskets import ALL_PUBLISHED, INDICATORS
 from benchmarking.service.basket_sensitivity import basket_sensitivity, sensitivity_for_period
 from benchmarking.text.formatting import position_text
 from pages._cache import memo
@@ -21,11 +21,12 @@ def _sensitivity(key: tuple, focus: str, scaled: bool, _cat, _bench) -> pd.DataF
 
 
 def basket_table(rows: pd.DataFrame, basket: str, balance: str) -> pd.DataFrame:
-    """Return the page's table: basket, balance in words, position, what it rests on, and the one shown."""
+    """Return the page's table: basket, balance in words (naming a basket's weights), position, what it rests
+    on, and the one shown."""
     return pd.DataFrame(
         {
             "basket": rows["basket"].to_numpy(),
-            "balance": rows["balance"].map(BALANCES).to_numpy(),
+            "balance": rows["weighing"].to_numpy(),
             "Overall position": [position_text(p, n) for p, n in zip(rows["position"], rows["n_positioned"])],
             "indicators ranked": rows["n_indicators"].to_numpy(),
             "largest theme": rows["largest_theme"].fillna("every theme equally").to_numpy(),

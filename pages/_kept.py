@@ -1,8 +1,10 @@
 """Kept choices: a sidebar value (or a page's choice that must outlive runs that do not draw its widget) lives
 in session state as ``sel_<key>`` (which survives page switches, unlike widget state), starts from the URL
-when valid, and is redrawn by ``widget``."""
+when valid (``keep`` says when the URL named a value that is not), and is redrawn by ``widget``."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -14,6 +16,21 @@ def initial(key: str, options: list[str], default: str) -> str:
         return kept
     from_url = st.query_params.get(key)
     return from_url if from_url in options else default
+
+
+def keep(key: str, options: Mapping[str, str], default: str, noun: str | None = None) -> str | None:
+    """Set the kept ``key`` (``initial``) among ``options`` (value -> label as shown); return a plain-text notice
+    when the URL names a value not among them and no valid value is kept: what the link asked for (as the
+    ``noun``, ``key`` by default) and what is shown instead, else None. The value is from the URL: escape it."""
+    from_url = st.query_params.get(key)
+    notice = None
+    if from_url is not None and from_url not in options and st.session_state.get(f"sel_{key}") not in options:
+        notice = (
+            f"The link asks for the {noun or key} {from_url!r}, which this store does not have: "
+            f"showing '{options[default]}' instead."
+        )
+    st.session_state[f"sel_{key}"] = initial(key, list(options), default)
+    return notice
 
 
 def _keep(key: str, widget_key: str) -> None:

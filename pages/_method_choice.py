@@ -10,42 +10,49 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS
+from benchmarking.method.baskets import ALL_PUBLISHED, BALANCES, INDICATORS, balance_text, resolve_basket
 from benchmarking.service.catalogue import Catalogue
-from pages._kept import initial, widget
+from pages._kept import keep, widget
 
 DEFAULTS = {"basket": ALL_PUBLISHED, "balance": INDICATORS}
 """Method keys and their defaults."""
-BALANCE_LABELS = {key: text[0].upper() + text[1:] for key, text in BALANCES.items()}
 
 
-def method_choices(cat: Catalogue) -> dict[str, dict[str, str]]:
-    """Return key -> {value: label} for the basket (stored baskets after "All published") and the balance."""
-    return {"basket": cat.basket_names(), "balance": BALANCE_LABELS}
+def _capital(text: str) -> str:
+    return text[0].upper() + text[1:]
 
 
-def url_notice(key: str, options: dict[str, str]) -> str | None:
-    """Return a plain-text notice when the URL names a ``key`` value not among ``options`` (None otherwise)."""
-    from_url = st.query_params.get(key)
-    if from_url is None or from_url in options or st.session_state.get(f"sel_{key}") in options:
-        return None
-    return (
-        f"The link asks for the {key} {from_url!r}, which this store does not have: "
-        f"showing '{options[DEFAULTS[key]]}' instead."
-    )
+BALANCE_LABELS = {key: _capital(text) for key, text in BALANCES.items()}
+"""The balance choices as labelled for a basket without weights (``method_choices`` words them for each basket)."""
 
 
-def keep_method(choices: dict[str, dict[str, str]]) -> tuple[str, ...]:
-    """Set the kept basket and balance (kept, else URL, else default); return the URL notices."""
-    notices = tuple(filter(None, (url_notice(key, choices[key]) for key in DEFAULTS)))
-    for key, default in DEFAULTS.items():
-        st.session_state[f"sel_{key}"] = initial(key, list(choices[key]), default)
-    return notices
+def method_choices(cat: Catalogue) -> dict[str, dict]:
+    """Return key -> {value: label} for the basket (stored baskets after "All published") and the balance, and
+    per basket -> balance: ``basis``, how the positions weigh its indicators in words (``baskets.balance_text``),
+    and ``labels``, the balance's label in the sidebar for that basket."""
+    baskets = cat.basket_names()
+    resolved = {basket_id: resolve_basket(cat.baskets, basket_id) for basket_id in baskets}
+    return {
+        "basket": baskets,
+        "balance": BALANCE_LABELS,
+        "basis": {key: {b: balance_text(basket, b) for b in BALANCES} for key, basket in resolved.items()},
+        "labels": {
+            key: {b: _capital(balance_text(basket, b, named=False)) for b in BALANCES}
+            for key, basket in resolved.items()
+        },
+    }
 
 
-def draw_method(choices: dict[str, dict[str, str]]) -> None:
-    """Draw the basket and balance choosers (call inside the sidebar)."""
+def keep_method(choices: dict[str, dict]) -> tuple[str, ...]:
+    """Set the kept basket and balance (kept, else URL, else default); return the URL notices (``_kept.keep``)."""
+    return tuple(filter(None, (keep(key, choices[key], default) for key, default in DEFAULTS.items())))
+
+
+def draw_method(choices: dict[str, dict]) -> None:
+    """Draw the basket and balance choosers (call inside the sidebar); the balance's labels say how the chosen
+    basket weighs its indicators."""
     baskets, balances = choices["basket"], choices["balance"]
+    labels = choices["labels"][st.session_state["sel_basket"]]  # the balance as the chosen basket weighs it
     widget(
         st.selectbox,
         "Basket of indicators",
@@ -59,8 +66,9 @@ def draw_method(choices: dict[str, dict[str, str]]) -> None:
         "Overall and LA Core weigh",
         "balance",
         options=list(balances),
-        format_func=lambda b: balances[b],
-        help="Every indicator once (a theme with many indicators counts for more), or every theme once.",
+        format_func=labels.__getitem__,
+        help="Every indicator once (a theme with many indicators counts for more; a basket with weights weighs "
+        "each as it says), or every theme once.",
     )
 
 

@@ -11,8 +11,7 @@ from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALAN
 from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import beside_note, comparator_group
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
-from pages._kept import initial as _initial
-from pages._kept import widget
+from pages._kept import keep, widget
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
 from pages._navigation import ensure_entry_run
 from pages._text import dataset_line, escape
@@ -37,12 +36,16 @@ class Selection:
     basket_name: str = ALL_PUBLISHED_NAME
     balance: str = INDICATORS
     """How Overall and LA Core weigh the themes: ``indicators`` (the Compendium's rule) or ``themes``."""
+    weighing: str | None = None
+    """How the positions weigh the basket's indicators in words, naming its weights (``baskets.balance_text``);
+    None: ``BALANCES[balance]``, a basket without weights."""
     notices: tuple[str, ...] = ()
-    """Plain-text notices about the URL (a basket or balance it named that the store does not have)."""
+    """Plain-text notices about the URL (a focus, period, group, basket or balance it named that the store does not
+    have, ``_kept.keep``)."""
 
     def basis(self) -> str:
         """Return what the positions are averaged over, in words (plain text: escape before drawing)."""
-        return f"Positions over '{self.basket_name}', {BALANCES[self.balance]}"
+        return f"Positions over '{self.basket_name}', {self.weighing or BALANCES[self.balance]}"
 
     def subtitle(self, extra: str = "") -> str:
         """Return a chart subtitle naming the group and its size in the period (``_cache.group_counts``)."""
@@ -71,12 +74,14 @@ def sidebar() -> Selection:
 
     if "sel_briefing" not in st.session_state:
         st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
-    st.session_state["sel_focus"] = _initial("focus", codes, default_focus)
-    st.session_state["sel_period"] = _initial("period", periods, cat.default_period or periods[-1])
+    notices = [  # a value in the link that the store does not have is named, never dropped silently
+        keep("focus", names, default_focus, "focus authority"),
+        keep("period", dict(zip(periods, periods)), cat.default_period or periods[-1]),
+    ]
     focus = st.session_state["sel_focus"]
     group_labels = memo("groups", (*store, focus), lambda: _group_labels(cat, focus))
-    st.session_state["sel_group"] = _initial("group", list(group_labels), "all")
-    notices = keep_method(choices)
+    notices.append(keep("group", group_labels, "all", "comparator group"))
+    notices = (*filter(None, notices), *keep_method(choices))
 
     with st.sidebar:
         st.header("Compare")
@@ -110,7 +115,7 @@ def sidebar() -> Selection:
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
-    basket = st.session_state["sel_basket"]
+    basket, balance = st.session_state["sel_basket"], st.session_state["sel_balance"]
     return Selection(
         focus=focus,
         focus_name=names[focus],
@@ -122,7 +127,8 @@ def sidebar() -> Selection:
         beside_note=beside,
         basket=basket,
         basket_name=memo("basket-label", (*store, basket), lambda: resolve_basket(cat.baskets, basket).label()),
-        balance=st.session_state["sel_balance"],
+        balance=balance,
+        weighing=choices["basis"][basket][balance],
         notices=notices,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking import charts
-from benchmarking.method.baskets import BALANCES
+from benchmarking.method.baskets import balance_text
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.lists import without_thin_periods
 from benchmarking.service.overview import mostly_earlier_periods
@@ -100,7 +100,7 @@ row[0].metric(
     "Overall performance",
     position_text(figures.overall.position, figures.overall.n),
     delta=_delta(figures.overall.position, figures.overall.previous),
-    help=f"Rank of the average rank over the basket's indicators, {BALANCES[bench.balance]}; "
+    help=f"Rank of the average rank over the basket's indicators, {escape(balance_text(bench.basket, bench.balance))}; "
     f"previous period {escape(figures.previous_period)}",
 )
 row[1].metric(

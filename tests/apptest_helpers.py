@@ -137,13 +137,15 @@ class Chart:
 
     @property
     def title(self) -> str:
+        """Return the title as one line (a title too wide for the chart is drawn as several)."""
         title = self.spec.get("title", {})
-        return title.get("text", "") if isinstance(title, dict) else str(title)
+        return _one_line(title.get("text", "") if isinstance(title, dict) else title)
 
     @property
     def subtitle(self) -> str:
+        """Return the subtitle as one line (a subtitle too wide for the chart is drawn as several)."""
         title = self.spec.get("title", {})
-        return title.get("subtitle", "") if isinstance(title, dict) else ""
+        return _one_line(title.get("subtitle", "") if isinstance(title, dict) else "")
 
     def data_with(self, column: str) -> pd.DataFrame:
         """Return the largest dataset that has ``column`` (the chart's main data)."""
@@ -152,6 +154,10 @@ class Chart:
             f"no dataset with column {column!r}; columns: {[list(f.columns) for f in self.datasets.values()]}"
         )
         return max(frames, key=len)
+
+
+def _one_line(text: str | list[str]) -> str:
+    return " ".join(text) if isinstance(text, list) else str(text)
 
 
 def charts(at: AppTest) -> list[Chart]:

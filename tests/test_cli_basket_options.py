@@ -120,3 +120,13 @@ def test_brief_with_a_basket_and_balance_says_what_positions_rest_on(store_path,
     assert flat.count(line) == 2  # the at-a-glance page and the themes page
     assert f"Positions rest on the basket '{HOSTILE_NAME}': every theme counts once" in flat
     assert "LA Core 2021/22: 2 indicators" in flat
+
+
+def test_brief_with_a_weighted_basket_names_its_weights(store_path, tmp_path):
+    """Under the Compendium's balance a weighted basket is no "every indicator counts once": the PDF names
+    the weights (basket 'weighted': a1 weight 2, r1 weight 1)."""
+    out = tmp_path / "brief.pdf"
+    assert main(["--db", str(store_path), "brief", "--basket", "weighted", "--out", str(out)]) == 0
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(out.read_bytes())).pages).split())
+    assert f"Positions rest on the basket '{HOSTILE_NAME}': indicators weighted as the basket says (a1 weight 2" in text
+    assert "every indicator counts once" not in text

@@ -63,3 +63,21 @@ def test_bad_input_exits_2_and_changes_nothing(writable_store, tmp_path, capsys)
     assert writable_store.checksums() == checksums
     code = main(["--db", str(tmp_path / "absent.duckdb"), "basket", "list"])
     assert code == 2 and "no store at" in capsys.readouterr().err
+
+
+def test_a_dry_run_that_finds_problems_exits_2_as_import_does(writable_store, tmp_path, capsys):
+    """`basket import --dry-run` prints its preview and problems, writes nothing, and exits 2 as `import --dry-run`
+    does when the import would be refused; a clean dry run exits 0."""
+    ids = sorted(writable_store.indicators()["id"])[:2]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"basket_id,name,indicator_id,weight\nb,B,{ids[0]},2\nb,B,NOSUCH,1\n")
+    checksums = writable_store.checksums()
+    code, out, err = _run(writable_store, capsys, "import", "--dry-run", str(bad))
+    assert code == 2
+    assert "bad.csv, row 3, column 'indicator_id'" in out and "Dry run: nothing was written." in out
+    assert "the import would be refused" in err
+    assert writable_store.checksums() == checksums
+    good = tmp_path / "good.csv"
+    good.write_text(f"basket_id,name,indicator_id,weight\nb,B,{ids[0]},2\nb,B,{ids[1]},1\n")
+    code, out, err = _run(writable_store, capsys, "import", "--dry-run", str(good))
+    assert code == 0 and not err and writable_store.checksums() == checksums

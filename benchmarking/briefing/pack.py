@@ -15,7 +15,7 @@ import pandas as pd
 from benchmarking import charts
 from benchmarking.datasets.public_build import sources_for_print
 from benchmarking.method import focus_lists
-from benchmarking.method.baskets import BALANCES
+from benchmarking.method.baskets import balance_text
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
@@ -192,7 +192,8 @@ class BriefingSetting:
     @property
     def basket_line(self) -> str:
         """Return which basket and balance the positions rest on, in words."""
-        return f"Positions rest on the basket '{shorten(self.bench.basket.label())}': {BALANCES[self.bench.balance]}"
+        weighing = balance_text(self.bench.basket, self.bench.balance)
+        return f"Positions rest on the basket '{shorten(self.bench.basket.label())}': {weighing}"
 
 
 def briefing_setting(

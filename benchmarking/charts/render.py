@@ -143,7 +143,9 @@ def with_footer(png: bytes, text: str, scale: float = 2.0) -> bytes:
     size = FOOTER_SIZE * scale
     font = typesetting.font(size)  # the font the lines are measured with (``typesetting.wrap``)
     margin = round(8 * scale)
-    lines = _at_most(typesetting.wrap(" ".join(text.split()), picture.width - 2 * margin, size), size)
+    lines = typesetting.at_most(
+        typesetting.wrap(" ".join(text.split()), picture.width - 2 * margin, size), FOOTER_LINES, size
+    )
     leading = round(size * 1.35)
     framed = Image.new("RGB", (picture.width, picture.height + len(lines) * leading + margin), "white")
     framed.paste(picture.convert("RGBA"), (0, 0), picture.convert("RGBA"))
@@ -153,19 +155,6 @@ def with_footer(png: bytes, text: str, scale: float = 2.0) -> bytes:
     out = io.BytesIO()
     framed.save(out, format="PNG", optimize=False)
     return out.getvalue()
-
-
-def _at_most(lines: list[str], size: float) -> list[str]:
-    """Return the first ``FOOTER_LINES`` lines, the last ending with '…' when lines are left over (no wider than
-    it was)."""
-    from benchmarking.text import typesetting
-
-    if len(lines) <= FOOTER_LINES:
-        return lines
-    last, width = lines[FOOTER_LINES - 1], typesetting.text_width(lines[FOOTER_LINES - 1], size)
-    while last and typesetting.text_width(last + " …", size) > width:
-        last = last[:-1]
-    return [*lines[: FOOTER_LINES - 1], last.rstrip() + " …"]
 
 
 def to_svg(chart: alt.TopLevelMixin, width: int) -> str:

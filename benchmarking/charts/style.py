@@ -16,6 +16,7 @@ import pandas as pd
 
 from benchmarking.charts.labels import text_width
 from benchmarking.text.escaping import shorten
+from benchmarking.text.typesetting import at_most, wrap
 
 FOCUS_COLOUR = "#D55E00"  # vermillion
 KIND_COLOURS = {"county council": "#5F5F5F", "county unitary": "#0072B2"}  # grey / blue
@@ -78,7 +79,10 @@ def style_for(briefing: bool) -> ChartStyle:
 
 
 TITLE_LIMIT = 160
-"""Characters of a chart title or subtitle drawn before it is cut with '…' (a long name in it)."""
+"""Characters of a chart title drawn before it is cut with '…' (a long name in it); a subtitle may have
+``SUBTITLE_LINES`` times as many."""
+SUBTITLE_LINES = 3
+"""Lines of a chart subtitle at most (wrapped to the narrowest plot); a longer one is cut with '…'."""
 
 
 def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | None = None) -> pd.Series:
@@ -101,8 +105,8 @@ def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
     # briefing).
     finished = chart.copy(deep=False)
     finished.title = alt.TitleParams(
-        text=shorten(title, TITLE_LIMIT),
-        subtitle=shorten(subtitle or "", TITLE_LIMIT),
+        text=_lines(shorten(title, TITLE_LIMIT), style.plot_width, style.title_size, bold=True),
+        subtitle=_lines(shorten(subtitle or "", SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size),
         fontSize=style.title_size,
         subtitleFontSize=style.subtitle_size,
         anchor="start",
@@ -126,6 +130,14 @@ def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
         view=alt.ViewConfig(stroke=None),
     )
     return finished
+
+
+def _lines(text: str, width: int, size: int, bold: bool = False) -> str | list[str]:
+    """Return a title or subtitle as Vega-Lite draws it whole: one line when it fits ``width`` pixels, else its
+    lines (at most ``SUBTITLE_LINES``), measured generously (``labels.text_width``); Vega cuts a line that is
+    wider than the chart with '…', and a chart is drawn as narrow as ``ChartStyle.plot_width``."""
+    lines = at_most(wrap(text, width, size, bold, measure=text_width), SUBTITLE_LINES, size, bold, text_width)
+    return lines[0] if len(lines) == 1 else lines
 
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)

@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from benchmarking.cli.output import say
+from benchmarking.cli.output import dry_run_status, say
 
 
 def _store(args: argparse.Namespace):
@@ -39,7 +39,8 @@ def _percent(share) -> str:
 
 
 def basket_list(args: argparse.Namespace) -> int:
-    """Print one line per basket (id, name, version, indicators, themes, largest theme); return 0."""
+    """Print one line per basket (id, name, version, indicators, those ranked, themes, largest theme and its share
+    of a position over the basket, as the positions count it); return 0."""
     from benchmarking.service.baskets import basket_table
 
     table = basket_table(_catalogue(args))
@@ -56,16 +57,22 @@ def basket_show(args: argparse.Namespace) -> int:
     basket_id = basket_id_of(catalogue, args.name)
     about = basket_table(catalogue).set_index("basket_id").loc[basket_id]
     version = f", version {about['version']}" if isinstance(about["version"], str) else ""
-    say(
-        f"{about['name']} ({basket_id}{version}): {about['indicators']} indicators in {about['themes']} themes; "
+    largest = (
         f"largest {about['largest_theme']} {_percent(about['largest_share'])}"
+        if isinstance(about["largest_theme"], str)
+        else "no ranked indicator"
+    )
+    say(
+        f"{about['name']} ({basket_id}{version}): {about['indicators']} indicators ({about['ranked']} ranked) "
+        f"in {about['themes']} themes; {largest}"
     )
     say(basket_rows(catalogue, basket_id).fillna("").to_string(index=False))
     return 0
 
 
 def basket_import(args: argparse.Namespace) -> int:
-    """Preview a basket file, then import it as one undoable load (not with ``--dry-run``); return 0."""
+    """Preview a basket file, then import it as one undoable load (not with ``--dry-run``); return 0, or 2 for a dry
+    run that finds problems (as ``import --dry-run``)."""
     from benchmarking.errors import ImportValidationError
     from benchmarking.ingest.reading import file_sha256
     from benchmarking.service.baskets import import_basket_frame, preview_basket_file, read_basket_file
@@ -82,8 +89,7 @@ def basket_import(args: argparse.Namespace) -> int:
         for issue in preview.issues[:10]:
             say(f"  - {issue}")
     if args.dry_run:
-        say("Dry run: nothing was written.")
-        return 0
+        return dry_run_status(bool(preview.issues), len(preview.issues))
     if preview.issues:
         raise ImportValidationError(preview.issues)
     result = import_basket_frame(store, frame, path.name, sha256=file_sha256(path))

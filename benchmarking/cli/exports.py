@@ -163,7 +163,7 @@ def add_basket_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         choices=["indicators", "themes"],
         help="how Overall and LA Core weigh the themes: indicators (every indicator counts once, the "
-        "Compendium's rule; default) or themes (every theme counts once)",
+        "Compendium's rule, or as the basket weighs it; default) or themes (every theme counts once)",
     )
 
 

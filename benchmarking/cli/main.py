@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarking.cli.command_help import COMMAND_HELP, COMPENDIUM_COMMANDS, PUBLIC_COMMANDS
-from benchmarking.cli.output import say
+from benchmarking.cli.output import dry_run_status, say
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import schema
 
@@ -196,12 +196,8 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
 def _dry_run_status(preview) -> int:
     """Return a dry run's exit status once its preview is printed: 2 when the import would be refused or would
     leave rows out (as the import itself exits), 0 when every row would be written."""
-    say("Dry run: nothing was written.")
-    if preview.blocking or preview.rejected:
-        skipped = "" if preview.blocking else f" (with --skip-rejected, {preview.rejected:,} row(s) left out)"
-        say(f"{len(preview.issues)} problem(s): the import would be refused{skipped}", file=sys.stderr)
-        return 2
-    return 0
+    skipped = "" if preview.blocking else f" (with --skip-rejected, {preview.rejected:,} row(s) left out)"
+    return dry_run_status(bool(preview.blocking or preview.rejected), len(preview.issues), skipped)
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:

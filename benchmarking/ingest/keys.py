@@ -49,6 +49,10 @@ KEY_COLUMNS: dict[str, dict[str, str]] = {
     "basket": {"indicator_id": "indicator"},
 }
 """Table -> its columns that hold an authority code or an indicator id, and which."""
+EVERY_AUTHORITY = "*"
+"""The ``authority_code`` that means every authority: a note on an indicator alone, a saved comparator list."""
+EVERY_AUTHORITY_TABLES = ("note", "comparator_group")
+"""Tables whose ``authority_code`` may be ``EVERY_AUTHORITY``."""
 
 NAME_COLUMNS: dict[str, tuple[str, ...]] = {
     "authority": ("name",),

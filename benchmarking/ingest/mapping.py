@@ -27,7 +27,7 @@ from benchmarking.ingest.headers import (
     names_figures,
     table_fields,
 )
-from benchmarking.ingest.keys import replaced, stripped
+from benchmarking.ingest.keys import EVERY_AUTHORITY, EVERY_AUTHORITY_TABLES, replaced, stripped
 from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS, ColumnMapping, header_field
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
@@ -275,6 +275,11 @@ def apply_mapping(
         where["authority_code"] = where.pop(AUTHORITY_NAME, _constant_label("authority_code", n))
     elif "authority_code" in result.columns and len(context.authorities):
         result["authority_code"], unresolved = _resolve_codes(result["authority_code"], context)
+    if "member_code" in result.columns and len(context.authorities):  # a group's members: codes or names
+        result["member_code"], members = _resolve_codes(result["member_code"], context)
+        unresolved += [cell for cell in members if cell not in unresolved]
+    if mapping.table in EVERY_AUTHORITY_TABLES:  # '*' means every authority: no name to resolve
+        unresolved = [cell for cell in unresolved if cell != EVERY_AUTHORITY]
     if "indicator_id" in result.columns and len(context.indicators):
         result["indicator_id"] = _resolve_indicators(result["indicator_id"], context)
     for name, labels in where.items():

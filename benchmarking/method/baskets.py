@@ -13,7 +13,8 @@ basket and indicator. ``ALL_PUBLISHED`` is the basket of every indicator the sto
   on counts once, however many indicators it has.
 
 Within a theme the average is the weighted mean of the ranks (weights from the basket,
-1 by default). Pure functions over DataFrames.
+1 by default), and under ``indicators`` balance so is Overall: ``balance_text`` says which, in
+words, naming the weights. Pure functions over DataFrames.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ ALL_PUBLISHED_NAME = "All published"
 INDICATORS = "indicators"
 THEMES = "themes"
 BALANCES = {INDICATORS: "every indicator counts once (the Compendium's rule)", THEMES: "every theme counts once"}
+"""Each balance in words, for a basket whose weights are all 1 (``balance_text`` words the others)."""
+WEIGHTED = "indicators weighted as the basket says"
+NAMED_WEIGHTS = 3
+"""Weights other than 1 named in ``balance_text`` before "and N more"."""
 BASKET_COLUMNS = ("basket_id", "name", "indicator_id", "weight", "note", "version")
 
 
@@ -89,6 +94,26 @@ def require_balance(balance: str | None) -> str:
     if balance not in BALANCES:
         raise BadArgumentError(f"balance must be one of {', '.join(BALANCES)}, got {balance!r}")
     return balance
+
+
+def balance_text(basket: Basket, balance: str, named: bool = True) -> str:
+    """Return how a position over ``basket`` weighs its indicators, in words: ``BALANCES[balance]`` when every
+    weight is the same (the means are then unweighted), else "indicators weighted as the basket says" and,
+    when ``named``, the weights other than 1 ("(X weight 2, the others 1)")."""
+    balance = require_balance(balance)
+    if basket.is_all or basket.weights.nunique() <= 1:
+        return BALANCES[balance]
+    said = WEIGHTED
+    if named:
+        weights = basket.weights[basket.weights != 1.0]
+        ordered = sorted(weights.items(), key=lambda pair: (-pair[1], pair[0]))
+        listed = ", ".join(f"{indicator} weight {weight:g}" for indicator, weight in ordered[:NAMED_WEIGHTS])
+        if len(ordered) > NAMED_WEIGHTS:
+            listed += f" and {len(ordered) - NAMED_WEIGHTS} more"
+        if len(weights) < len(basket.weights):
+            listed += ", the others 1"
+        said = f"{WEIGHTED} ({listed})"
+    return f"{BALANCES[THEMES]}, its {said}" if balance == THEMES else said
 
 
 def in_basket(frame: pd.DataFrame, basket: Basket, column: str = "indicator_id") -> pd.DataFrame:

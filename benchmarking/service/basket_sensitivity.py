@@ -22,6 +22,7 @@ from benchmarking.method.baskets import (
     BALANCES,
     INDICATORS,
     Basket,
+    balance_text,
     in_basket,
     resolve_basket,
     rests_on_sql,
@@ -37,6 +38,7 @@ SENSITIVITY_COLUMNS = (
     "basket_id",
     "basket",
     "balance",
+    "weighing",
     "position",
     "n_positioned",
     "n_indicators",
@@ -98,6 +100,19 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     return rests_table(sql.run(query + " ORDER BY period, theme, authority_code", tables))
 
 
+def largest_theme(indicators: pd.DataFrame, basket: Basket) -> tuple[str | None, float | None]:
+    """Return the theme that makes up most of an Overall resting on every ranked indicator of ``basket``, and its
+    share (0-1), counted as positions count it (``rests_on_frame``: ranked indicators by their weights, a context
+    indicator not at all); (None, None) when the basket holds no ranked indicator."""
+    ranked = indicators.loc[indicators["polarity"].fillna("none").ne("none").to_numpy(), ["id"]]
+    ranks = in_basket(ranked.rename(columns={"id": "indicator_id"}), basket)
+    rests = rests_on_frame(ranks.assign(authority_code="", period="", rank=1.0), indicators, basket, INDICATORS)
+    overall = rests[rests["theme"] == OVERALL]
+    if overall.empty:
+        return None, None
+    return overall["largest_theme"].iloc[0], float(overall["largest_theme_share"].iloc[0])
+
+
 def rests_table(result: pa.Table) -> pd.DataFrame:
     """Return the rows of ``baskets.rests_on_sql`` as the frame ``rests_on_frame`` returns (``REST_COLUMNS``)."""
     frame = result.to_pandas()
@@ -129,7 +144,8 @@ def basket_sensitivity(
     min_coverage: float = 0.5,
 ) -> pd.DataFrame:
     """Return the focus authority's Overall under "All published" and each stored basket, each
-    under both balances, per period: ``SENSITIVITY_COLUMNS`` (position NA when not positioned).
+    under both balances, per period: ``SENSITIVITY_COLUMNS`` (position NA when not positioned; ``weighing``
+    how the position weighs the basket's indicators in words, ``baskets.balance_text``).
 
     The group's members are ranked once (with the focus ranked among them when it stands beside
     the group: a what-if, as on the Beyond ranks page); every basket takes its indicators' ranks.
@@ -150,7 +166,11 @@ def basket_sensitivity(
             )
             overall = result[(result["theme"] == OVERALL) & (result["authority_code"] == focus)]
             overall = with_rests_on(overall, chosen, indicators, basket, balance)
-            tables.append(overall.assign(basket_id=basket.id, basket=basket.label(), balance=balance))
+            tables.append(
+                overall.assign(
+                    basket_id=basket.id, basket=basket.label(), balance=balance, weighing=balance_text(basket, balance)
+                )
+            )
     if not tables or not any(len(t) for t in tables):
         return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
     table = pd.concat(tables, ignore_index=True).rename(columns={"largest_theme_share": "largest_share"})

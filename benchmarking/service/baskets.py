@@ -31,7 +31,16 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.reading import file_sha256, read_file, read_upload
 from benchmarking.ingest.results import ImportResult
 from benchmarking.ingest.validation import check_batch
-from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BASKET_COLUMNS, empty_baskets
+from benchmarking.method.baskets import (
+    ALL,
+    ALL_PUBLISHED,
+    ALL_PUBLISHED_NAME,
+    BASKET_COLUMNS,
+    Basket,
+    empty_baskets,
+    resolve_basket,
+)
+from benchmarking.service.basket_sensitivity import largest_theme
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.store import Store
 
@@ -39,43 +48,37 @@ TABLE = "basket"
 SOURCE = "benchmarking basket"
 _SLUG = re.compile(r"[^a-z0-9]+")
 _FORMULA_MARKED = re.compile(r"^'[=+\-@\t\r]")
-TABLE_COLUMNS = ("basket_id", "name", "version", "indicators", "themes", "largest_theme", "largest_share")
+TABLE_COLUMNS = ("basket_id", "name", "version", "indicators", "ranked", "themes", "largest_theme", "largest_share")
 
 
 # -- reading ---------------------------------------------------------------------------
 
 
 def basket_table(catalogue: Catalogue) -> pd.DataFrame:
-    """Return one row per basket ("All published" first): id, name, version, indicators, themes
-    covered, the largest theme and its share of the basket's indicators (0-1)."""
-    rows = [_describe(ALL_PUBLISHED, ALL_PUBLISHED_NAME, None, catalogue.indicators["id"], catalogue)]
+    """Return one row per basket ("All published" first): id, name, version, indicators, those ranked (not context
+    indicators), themes covered, and the largest theme with its share (0-1) of a position over the basket, counted
+    as the positions count it (``basket_sensitivity.largest_theme``: ranked indicators by their weights)."""
+    rows = [_describe(ALL, catalogue)]
     stored = catalogue.baskets if len(catalogue.baskets) else empty_baskets()
-    for basket_id, rows_of in stored.groupby("basket_id", sort=False):
-        version = rows_of["version"].dropna()
-        rows.append(
-            _describe(
-                basket_id,
-                rows_of["name"].iloc[0],
-                version.iloc[0] if len(version) else None,
-                rows_of["indicator_id"],
-                catalogue,
-            )
-        )
+    for basket_id in stored["basket_id"].drop_duplicates():
+        rows.append(_describe(resolve_basket(stored, basket_id), catalogue))
     table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     return pd.concat([table.iloc[:1], table.iloc[1:].sort_values("name")], ignore_index=True)
 
 
-def _describe(basket_id: str, name: str, version, indicator_ids: pd.Series, catalogue: Catalogue) -> dict:
-    themes = catalogue.indicators.set_index("id")["theme"].reindex(indicator_ids.astype(str)).dropna()
-    counts = themes.value_counts()
+def _describe(basket: Basket, catalogue: Catalogue) -> dict:
+    indicators = catalogue.indicators.set_index("id")
+    ids = indicators.index if basket.is_all else pd.Index(basket.weights.index)
+    theme, share = largest_theme(catalogue.indicators, basket)
     return {
-        "basket_id": basket_id,
-        "name": name,
-        "version": version,
-        "indicators": len(indicator_ids),
-        "themes": len(counts),
-        "largest_theme": counts.index[0] if len(counts) else None,
-        "largest_share": float(counts.iloc[0] / counts.sum()) if len(counts) else None,
+        "basket_id": basket.id,
+        "name": basket.name,
+        "version": basket.version,
+        "indicators": len(ids),
+        "ranked": int(indicators["polarity"].reindex(ids).fillna("none").ne("none").sum()),
+        "themes": indicators["theme"].reindex(ids).nunique(),
+        "largest_theme": theme,
+        "largest_share": share,
     }
 
 

@@ -11,10 +11,9 @@ holds in PowerPoint, LibreOffice and the tests.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import ImageFont
 
 FONT_NAME = "Arial"
 LINE_SPACING = 1.2
@@ -46,12 +45,16 @@ def font_file(bold: bool = False) -> Path | None:
 
 @functools.cache
 def _font(bold: bool):
+    from PIL import ImageFont  # when text is measured: a chart wrapped with its own measure loads no PIL
+
     path = font_file(bold)
     return ImageFont.truetype(str(path), MEASURE_SIZE) if path else ImageFont.load_default(MEASURE_SIZE)
 
 
 def font(size: float, bold: bool = False):
     """Return the measured font (``font_file``) at ``size`` pixels, for drawing text its lines were wrapped for."""
+    from PIL import ImageFont
+
     path = font_file(bold)
     return ImageFont.truetype(str(path), round(size)) if path else ImageFont.load_default(round(size))
 
@@ -61,27 +64,43 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _font(bold).getlength(text) * size / MEASURE_SIZE * SAFETY
 
 
-def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+Measure = Callable[[str, float, bool], float]
+"""A text's width on one line at a size (``text_width``, or a chart's estimate of its screen font)."""
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False, measure: Measure = text_width) -> list[str]:
     """Return ``text`` broken into lines no wider than ``width`` points, at spaces (inside a word
-    longer than a line, between characters), as PowerPoint wraps; each paragraph (newline) starts a line."""
+    longer than a line, between characters), as PowerPoint wraps; each paragraph (newline) starts a line.
+    ``measure`` gives widths (``text_width``: the font the deck is set in)."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line = ""
         for word in paragraph.split(" "):
             trial = f"{line} {word}" if line else word
-            if text_width(trial, size, bold) <= width:
+            if measure(trial, size, bold) <= width:
                 line = trial
                 continue
             if line:
                 lines.append(line)
             line = ""
             for char in word:  # a word wider than the line is broken where it must be
-                if line and text_width(line + char, size, bold) > width:
+                if line and measure(line + char, size, bold) > width:
                     lines.append(line)
                     line = ""
                 line += char
         lines.append(line)
     return lines
+
+
+def at_most(lines: list[str], count: int, size: float, bold: bool = False, measure: Measure = text_width) -> list[str]:
+    """Return the first ``count`` lines, the last ending with '…' when lines are left over (no wider than it was)."""
+    if len(lines) <= count:
+        return lines
+    last = lines[count - 1]
+    width = measure(last, size, bold)
+    while last and measure(last + " …", size, bold) > width:
+        last = last[:-1]
+    return [*lines[: count - 1], last.rstrip() + " …"]
 
 
 def text_height(lines: int, size: float) -> float:
