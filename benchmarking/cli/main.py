@@ -199,7 +199,7 @@ def _dry_run_status(preview) -> int:
     say("Dry run: nothing was written.")
     if preview.blocking or preview.rejected:
         skipped = "" if preview.blocking else f" (with --skip-rejected, {preview.rejected:,} row(s) left out)"
-        say(f"{len(preview.issues)} problem(s): the import would be refused{skipped}", file=sys.stderr)
+        say(f"{preview.problem_count()}: the import would be refused{skipped}", file=sys.stderr)
         return 2
     return 0
 
@@ -231,7 +231,7 @@ def _print_preview(preview) -> None:
         shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
         say(f"{file_name}: {len(names)} authority name(s) or code(s) not found in the store: {shown}")
     if preview.issues:
-        say(f"{len(preview.issues)} problem(s); the first ones:")
+        say(f"{preview.problem_count()}; the first ones:")
         for issue in preview.issues[:10]:
             say(f"  - {issue}")
     if len(preview.themes):

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.cells import distinct_cells
-from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.errors import BadPeriodError, ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import (
@@ -32,6 +32,7 @@ from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS,
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
 from benchmarking.ingest.results import FILE_COLUMN, FILE_PERCENT, FILE_ROW
+from benchmarking.method.periods import period_start
 from benchmarking.store import schema
 
 GIVEN = "(given for every row)"
@@ -165,6 +166,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 f"keep values from another file: give it for this file ({how_to_give('value', name)})",
             )
         )
+    issues += _unreadable_periods(mapping, file_name)
     for name in mapping.missing_fields():
         issues.append(
             ValidationIssue(
@@ -176,6 +178,21 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 f"({how_to_give('column or value', name)})",
             )
         )
+    return issues
+
+
+def _unreadable_periods(mapping: ColumnMapping, file_name: str) -> list[ValidationIssue]:
+    """Return a refusal per period given for every row that cannot be read: one problem, not one per row."""
+    issues = []
+    for name, value in mapping.constants.items():
+        if schema.COLUMNS[mapping.table].get(name) != "period" or not str(value).strip():
+            continue
+        try:
+            period_start(str(value))
+        except BadPeriodError as error:
+            issues.append(
+                ValidationIssue(file_name, None, f"{name} {GIVEN}", f"{error} ({how_to_give('value', name)})")
+            )
     return issues
 
 

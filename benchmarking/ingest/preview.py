@@ -215,6 +215,14 @@ class Preview:
         """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
         return not self.blocking and self.rows > self.rejected
 
+    def problem_count(self) -> str:
+        """Return how many rows the problems refuse, of how many, and how many problems are listed ("74 of 74 rows
+        refused (11 problem(s) listed)": a check lists its first rows and counts the others in one line)."""
+        listed = f"{len(self.issues):,} problem(s)"
+        if self.blocking:
+            return f"{listed}, at least one with a whole file: no row can be written"
+        return f"{self.rejected:,} of {self.rows:,} rows refused ({listed} listed)"
+
     def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
         """Return the first problems as a table: file, row, column, message."""
         return issues_frame(self.issues, limit)

@@ -1,0 +1,104 @@
+"""Findings of a new user's review of the import (v9) on the shipped store, each case as the user met it.
+
+1. A column headed like a period that the import cannot read (``FY2023``, ``FY22/23``, ``2022–23`` with an en dash,
+   ``2022 to 2023``, ``22/23``) beside the period columns of a wide file is refused naming it and the label to write,
+   never dropped with a note.
+2. A figure for an authority in a period when it did not exist (Cumberland, formed in 2023, for 2021-22) is refused
+   at its row, naming when it existed and whose figure to give; what the shipped store holds passes the same rule.
+3. ``FY2022``, ``FYE 2023`` and ``2022–23`` are refused saying what to write; a period given for every row that
+   cannot be read is one problem, and the count of problems says how many rows they refuse.
+4. ``Leicestershire CC`` is Leicestershire: ``CC`` and ``County Council`` are one suffix; ``North Yorkshire County
+   Council`` is the county council the store calls ``North Yorkshire CC``, not its successor North Yorkshire Council.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from store_support import imported
+
+from benchmarking.errors import BadPeriodError
+from benchmarking.method.periods import period_start
+from benchmarking.store import Store
+
+SHARE = "NI192"  # household waste recycled: unit "share (0-1)", stored by financial year as 2021-22
+OTHER_SHARE = "NI193"
+LEICESTERSHIRE, KENT = "E10000018", "E10000016"
+
+
+def figures(store: Store, indicator: str = SHARE) -> pd.DataFrame:
+    """Return an indicator's stored figures, sorted (authority_code, period, value)."""
+    with store.reading() as con:
+        return con.execute(
+            "SELECT authority_code, period, value FROM indicator_value WHERE indicator_id = ? ORDER BY ALL",
+            [indicator],
+        ).df()
+
+
+# -- 3. what to write for a period the import cannot read ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "advice"),
+    [
+        ("FY2022", ["2021-22", "2022-23"]),
+        ("FY2024", ["2023-24", "2024-25"]),
+        ("FYE 2023", ["2022-23"]),
+        ("2022–23", ["2022-23"]),
+        ("22/23", ["2022-23"]),
+        ("2022 to 2023", ["2022-23"]),
+        ("FY22/23", ["2022-23"]),
+    ],
+)
+def test_a_period_written_another_way_is_refused_saying_what_to_write(label, advice):
+    """The message names the label to write (both readings where the label does not say which year it is)."""
+    with pytest.raises(BadPeriodError) as raised:
+        period_start(label)
+    message = str(raised.value)
+    assert "write " in message and all(written in message for written in advice), message
+
+
+def test_a_single_year_financial_label_says_which_reading_each_label_means():
+    """``FY2022``: 2021-22 when the year ends in March 2022, 2022-23 when it starts in April 2022."""
+    with pytest.raises(BadPeriodError) as raised:
+        period_start("FY2022")
+    message = str(raised.value)
+    assert re.search(r"2021-22[^.;]*ends[^.;]*2022", message), message
+    assert re.search(r"2022-23[^.;]*starts[^.;]*2022", message), message
+
+
+def wide_names_file(shipped: Store, columns: tuple[str, ...], cell: str) -> str:
+    """Return a wide file of every authority that existed in 2021-22 (37 rows), one column per indicator."""
+    with shipped.reading() as con:
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT DISTINCT a.name FROM indicator_value AS v JOIN authority AS a ON a.code = v.authority_code "
+                "WHERE v.indicator_id = ? AND v.period = '2021-22' ORDER BY 1",
+                [SHARE],
+            ).fetchall()
+        ]
+    assert len(names) == 37
+    return "Authority," + ",".join(columns) + "\n" + "".join(f"{n},{','.join([cell] * len(columns))}\n" for n in names)
+
+
+def test_a_period_given_for_every_row_that_cannot_be_read_is_one_problem(shipped, tmp_path, capsys):
+    """``--set period=FY2022`` on a 37-row wide file said "11 problem(s)" (rows 2-11, each twice) while 74 values
+    were refused: it is one problem, naming the value and what to write."""
+    text = wide_names_file(shipped, (SHARE, OTHER_SHARE), "0.4")
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", "period=FY2022", "--dry-run")
+    assert status == 2, out
+    mentions = [line for line in out.splitlines() if "FY2022" in line and "2021-22" in line]
+    assert len(mentions) == 1, out
+    assert "1 problem(s)" in out and "row 2" not in out, out
+
+
+def test_the_problem_count_says_how_many_rows_are_refused(shipped, tmp_path, capsys):
+    """74 values refused from a 37-row wide file: the lines that count the problems say 74 rows are refused."""
+    text = wide_names_file(shipped, (SHARE, OTHER_SHARE), "lots")
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", "period=2021-22", "--dry-run")
+    assert status == 2, out
+    counted = [line for line in out.splitlines() if "problem(s)" in line]
+    assert counted and all("74 of 74 rows" in line for line in counted), counted
