@@ -37,6 +37,49 @@ def figures(store: Store, indicator: str = SHARE) -> pd.DataFrame:
         ).df()
 
 
+# -- 1. a period-like header beside the period columns ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["FY2023", "FY22/23", "2022–23", "2022 to 2023", "22/23", "FY 2022-23"])
+def test_a_period_like_header_beside_period_columns_is_refused_naming_the_label_to_write(
+    shipped, tmp_path, capsys, header
+):
+    """The review's wide file ``code,2021-22,FY2023,2023/24`` imported its two readable columns and dropped every
+    FY2023 figure with a note; the file is refused, naming the column and 2022-23, and nothing is written."""
+    before = figures(shipped)
+    text = f"code,2021-22,{header},2023/24\n{LEICESTERSHIRE},0.41,0.42,0.43\n{KENT},0.44,0.45,0.46\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", f"indicator_id={SHARE}")
+    assert status == 2, out
+    refusal = next(line for line in out.splitlines() if f"column '{header}'" in line)
+    assert "2022-23" in refusal and "not used" not in refusal, out
+    pd.testing.assert_frame_equal(figures(shipped), before)
+
+
+def test_a_financial_year_header_says_both_years_it_may_mean(shipped, tmp_path, capsys):
+    """``FY2023`` does not say which year it is: the refusal names the label for each reading, guessing none."""
+    text = f"code,2021-22,FY2023\n{LEICESTERSHIRE},0.41,0.42\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", f"indicator_id={SHARE}")
+    assert status == 2, out
+    refusal = next(line for line in out.splitlines() if "column 'FY2023'" in line)
+    assert "2022-23" in refusal and "2023-24" in refusal and "ends" in refusal, refusal
+
+
+def test_a_period_like_header_is_refused_in_a_long_file_too(shipped, tmp_path, capsys):
+    """A file whose only figure columns are headed ``FY2022``, ``FY2023`` says what to write for each."""
+    text = f"code,FY2022,FY2023\n{LEICESTERSHIRE},0.41,0.42\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", f"indicator_id={SHARE}")
+    assert status == 2, out
+    assert "column 'FY2022'" in out and "2021-22" in out and "column 'FY2023'" in out, out
+
+
+def test_readable_period_columns_still_import_with_a_comment_column_beside_them(shipped, tmp_path, capsys):
+    """A wide file with period columns and a notes column imports its figures; the notes column is named unused."""
+    text = f"code,2021-22,notes\n{LEICESTERSHIRE},0.41,checked\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", f"indicator_id={SHARE}")
+    assert status == 0, out
+    assert "'notes' not used" in out.replace("column(s) ", ""), out
+
+
 # -- 3. what to write for a period the import cannot read ---------------------------------------------------------
 
 

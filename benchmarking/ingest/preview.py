@@ -27,11 +27,12 @@ from benchmarking.ingest.coverage import Existed, coverage_effect
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
-from benchmarking.ingest.mapping import MappedFile, apply_mapping, unused_notes
+from benchmarking.ingest.mapping import MappedFile, apply_mapping
 from benchmarking.ingest.percent_cells import percent_notes
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
 from benchmarking.ingest.results import CheckedBatch, ImportResult
+from benchmarking.ingest.unused_columns import unused_notes
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 
