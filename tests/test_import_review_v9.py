@@ -80,6 +80,85 @@ def test_readable_period_columns_still_import_with_a_comment_column_beside_them(
     assert "'notes' not used" in out.replace("column(s) ", ""), out
 
 
+# -- 2. an authority in a period when it did not exist ------------------------------------------------------------
+
+
+def test_a_figure_before_an_authority_was_formed_is_refused_naming_its_predecessor(shipped, tmp_path, capsys):
+    """Cumberland (formed 1 April 2023) given for 2021-22 was added, and 2021-22 then ranked 38 authorities."""
+    before = figures(shipped)
+    text = "indicator_id,authority,period,value\nNI192,Cumberland,2021-22,0.4\nNI192,Durham,2022-23,0.41\n"
+    status, out = imported(shipped, tmp_path, text, capsys)
+    assert status == 2, out
+    refusal = next(line for line in out.splitlines() if "row 2" in line)
+    assert "column 'authority'" in refusal, refusal
+    assert "Cumberland was formed on 1 April 2023" in refusal, refusal
+    assert "Cumbria" in refusal and "E10000006" in refusal, refusal
+    assert not any("row 3" in line for line in out.splitlines()), out
+    pd.testing.assert_frame_equal(figures(shipped), before)
+
+
+def test_a_figure_after_an_authority_was_abolished_names_its_successors(shipped, tmp_path, capsys):
+    """Cumbria (abolished 1 April 2023) given for 2023-24: the refusal names both councils that followed it."""
+    text = "indicator_id,authority_code,period,value\nNI192,E10000006,2023-24,0.4\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--dry-run")
+    assert status == 2, out
+    refusal = next(line for line in out.splitlines() if "row 2" in line)
+    assert "Cumbria was abolished on 1 April 2023" in refusal, refusal
+    assert "Cumberland" in refusal and "Westmorland and Furness" in refusal, refusal
+
+
+def test_a_whole_wide_row_out_of_an_authority_s_lifetime_is_refused_per_period(shipped, tmp_path, capsys):
+    """A wide file's row for North Northamptonshire (formed 2021): 2020-21 refused, 2021-22 imported with skip."""
+    text = "code,2020-21,2021-22\nE06000061,0.4,0.41\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", f"indicator_id={SHARE}", "--skip-rejected")
+    assert status == 0, out
+    held = figures(shipped).set_index(["authority_code", "period"])["value"]
+    assert held.loc[("E06000061", "2021-22")] == 0.41
+    assert ("E06000061", "2020-21") not in held.index
+
+
+def test_the_shipped_store_holds_nothing_the_rule_refuses(shipped_store_path):
+    """Every (authority, period) the shipped extract holds in a table of figures by period passes the rule."""
+    from benchmarking.service.group_size import absent_in
+
+    with Store(shipped_store_path).reading() as con:
+        pairs = con.execute(
+            "SELECT DISTINCT authority_code, period FROM ("
+            "SELECT authority_code, period FROM indicator_value UNION ALL "
+            "SELECT authority_code, period FROM spend UNION ALL SELECT authority_code, period FROM funding)"
+        ).df()
+    reasons = absent_in(list(pairs["authority_code"]), list(pairs["period"]))
+    refused = [(c, p, r) for c, p, r in zip(pairs["authority_code"], pairs["period"], reasons) if r]
+    assert len(pairs) > 500 and not refused, refused[:5]
+
+
+def test_a_store_that_holds_figures_for_an_authority_then_takes_more(writable_store, tmp_path, capsys):
+    """The demo holds Buckinghamshire Council for every year: an authority with figures in a period counts as
+    existing then (the group-size rule), so a corrected figure for it is taken, not refused."""
+    with writable_store.reading() as con:
+        indicator, period = con.execute(
+            "SELECT indicator_id, period FROM indicator_value WHERE authority_code = 'E06000060' "
+            "AND period = '2015/16' LIMIT 1"
+        ).fetchone()
+    text = f"indicator_id,authority_code,period,value\n{indicator},E06000060,{period},12.5\n"
+    status, out = imported(writable_store, tmp_path, text, capsys)
+    assert status == 0, out
+
+
+def test_the_import_page_refuses_it_at_its_row(shipped, monkeypatch, tmp_path):
+    """The Data import page's preview lists the refusal with its row and column."""
+    from test_page_import import open_import_page, upload
+
+    values = b"indicator_id,authority,period,value\nNI192,Cumberland,2021-22,0.4\n"
+    at = upload(open_import_page(shipped.path, monkeypatch, tmp_path), ("cumb.csv", values))
+    at.button(key="upload_preview_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    problems = next(frame.value for frame in at.dataframe if "message" in frame.value.columns)
+    assert problems["row"].tolist() == [2], problems
+    assert "Cumberland was formed on 1 April 2023" in problems["message"].iloc[0]
+    assert any("1 of 1 rows refused" in e.value for e in at.error), [e.value for e in at.error]
+
+
 # -- 3. what to write for a period the import cannot read ---------------------------------------------------------
 
 

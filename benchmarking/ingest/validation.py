@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.controls import how_to_give
+from benchmarking.ingest.existence import Absent, check_existed
 from benchmarking.ingest.keys import plain_text, stripped
 from benchmarking.ingest.number_advice import not_a_number
 from benchmarking.ingest.percent_cells import check_percent_cells, has_percent_cells, stored_units
@@ -323,13 +324,15 @@ def check_batch(
     items: list[tuple[str, pd.DataFrame, str]],
     extra_authorities: Iterable[str] = (),
     extra_indicators: Iterable[str] = (),
+    absent: Absent | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
     Authorities and indicators that pass their checks in the same batch count as known,
-    so a whole dataset (catalogue plus values) can be checked and loaded at once.
+    so a whole dataset (catalogue plus values) can be checked and loaded at once. ``absent`` (``existence.Absent``)
+    refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
     ``con`` reads the store on an open connection (the import's write transaction).
     ``replacing`` names the whole sets the write replaces (``Store.write``): a basket replaced
     whole may take a new name. Nothing is written.
@@ -368,6 +371,8 @@ def check_batch(
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         if table == "indicator_value" and ranges is not None:
             outcome = check_plausible(frame.reset_index(drop=True), file_name, outcome, ranges)
+        if absent is not None:
+            outcome = check_existed(store, con, table, frame.reset_index(drop=True), file_name, outcome, absent)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted
