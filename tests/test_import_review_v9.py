@@ -224,3 +224,38 @@ def test_the_problem_count_says_how_many_rows_are_refused(shipped, tmp_path, cap
     assert status == 2, out
     counted = [line for line in out.splitlines() if "problem(s)" in line]
     assert counted and all("74 of 74 rows" in line for line in counted), counted
+
+
+# -- 4. authority names with CC, County Council, Council ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Leicestershire CC", LEICESTERSHIRE),
+        ("Leicestershire County Council", LEICESTERSHIRE),
+        ("Leicestershire Council", LEICESTERSHIRE),
+        ("leicestershire c.c.", LEICESTERSHIRE),
+        ("North Yorkshire CC", "E10000023"),
+        ("North Yorkshire County Council", "E10000023"),
+        ("North Yorkshire Council", "E06000065"),
+        ("Buckinghamshire County Council", "E10000002"),
+        ("Durham County Council", "E06000047"),
+    ],
+)
+def test_an_authority_name_with_its_usual_suffix_resolves_one_way(shipped, name, code):
+    """``CC`` is ``County Council``; a name with it is the stored name with it, else the stored name with none."""
+    from benchmarking.ingest.context import store_context
+    from benchmarking.ingest.names import resolve_authorities
+
+    resolved, unresolved = resolve_authorities([name], store_context(shipped).authorities)
+    assert resolved == {name: code} and not unresolved
+
+
+def test_the_review_s_file_with_leicestershire_cc_imports(shipped, tmp_path, capsys):
+    """``Leicestershire CC`` in the review's file is no longer an unknown authority."""
+    text = "indicator_id,authority,period,value\nNI192,Leicestershire CC,2022-23,0.4\n"
+    status, out = imported(shipped, tmp_path, text, capsys)
+    assert status == 0, out
+    held = figures(shipped).set_index(["authority_code", "period"])["value"]
+    assert held.loc[(LEICESTERSHIRE, "2022-23")] == 0.4
