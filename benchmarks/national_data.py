@@ -39,6 +39,7 @@ REGIONS = (
     "South West",
 )
 SEED = 2022
+FIRST_CODE = 100
 
 
 def period_labels() -> list[str]:
@@ -49,8 +50,10 @@ def period_labels() -> list[str]:
 def authority_frame() -> pd.DataFrame:
     """Return the authority table: code, name, kind, region, population."""
     rng = np.random.default_rng(SEED)
-    councils = [f"E1000{number:04d}" for number in range(COUNTY_COUNCILS)]
-    unitaries = [f"E0600{number:04d}" for number in range(AUTHORITIES - COUNTY_COUNCILS)]
+    # Codes from E10000100 and E06000100: no real county area's, whose lifetime would refuse its figures in the
+    # years before it was formed or after it was abolished (Cumberland's E06000063 before 2023-24).
+    councils = [f"E1000{FIRST_CODE + number:04d}" for number in range(COUNTY_COUNCILS)]
+    unitaries = [f"E0600{FIRST_CODE + number:04d}" for number in range(AUTHORITIES - COUNTY_COUNCILS)]
     return pd.DataFrame(
         {
             "code": councils + unitaries,

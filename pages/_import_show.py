@@ -46,7 +46,7 @@ def show_preview(preview) -> None:
             )
         )
     if preview.issues:
-        st.error(f"{len(preview.issues):,} problem(s) found. The first ones, with file, row and column:")
+        st.error(f"{preview.problem_count()}. The first ones, with file, row and column:")
         st.dataframe(preview.issues_frame(), hide_index=True, width="stretch")
     if len(preview.themes):
         st.caption("Indicators and values per theme in the periods this import touches, before and after")

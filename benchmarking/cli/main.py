@@ -63,6 +63,7 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from benchmarking.ingest.preview import commit
+    from benchmarking.service.group_size import absent_in
 
     store = _store(args)
     _require_store(store, args.create)
@@ -82,6 +83,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         dataset_name=args.name,
         source=args.source,
         preview=preview,
+        absent=absent_in,
     )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     say(
@@ -114,7 +116,7 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
     from benchmarking.ingest.layouts import adjust
     from benchmarking.ingest.preview import map_sources, preview_import
     from benchmarking.ingest.remembered import choose_mapping
-    from benchmarking.service.group_size import existing_in
+    from benchmarking.service.group_size import absent_in, existing_in
 
     context = store_context(store, con)
     mappings = {}
@@ -136,7 +138,7 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
             origin = f"{origin} and adjusted"
         say(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
     mapped = map_sources(sources, context, mappings)
-    return mapped, preview_import(store, mapped, con=con, existed=existing_in)
+    return mapped, preview_import(store, mapped, con=con, existed=existing_in, absent=absent_in)
 
 
 def _require_store(store: Store, create: bool) -> None:
@@ -197,7 +199,7 @@ def _dry_run_status(preview) -> int:
     """Return a dry run's exit status once its preview is printed: 2 when the import would be refused or would
     leave rows out (as the import itself exits), 0 when every row would be written."""
     skipped = "" if preview.blocking else f" (with --skip-rejected, {preview.rejected:,} row(s) left out)"
-    return dry_run_status(bool(preview.blocking or preview.rejected), len(preview.issues), skipped)
+    return dry_run_status(bool(preview.blocking or preview.rejected), preview.problem_count(), skipped)
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
@@ -227,7 +229,7 @@ def _print_preview(preview) -> None:
         shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
         say(f"{file_name}: {len(names)} authority name(s) or code(s) not found in the store: {shown}")
     if preview.issues:
-        say(f"{len(preview.issues)} problem(s); the first ones:")
+        say(f"{preview.problem_count()}; the first ones:")
         for issue in preview.issues[:10]:
             say(f"  - {issue}")
     if len(preview.themes):

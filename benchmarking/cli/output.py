@@ -13,11 +13,13 @@ def say(*parts: object, file: TextIO | None = None) -> None:
     print(terminal(" ".join(str(part) for part in parts)), file=file or sys.stdout)
 
 
-def dry_run_status(refused: bool, problems: int, skipped: str = "") -> int:
+def dry_run_status(refused: bool, problems: int | str, skipped: str = "") -> int:
     """Say that a dry run wrote nothing; return its exit status, as the import itself would exit: 2 when it would
-    be ``refused`` (saying so on standard error, with ``problems`` and the ``skipped`` note), else 0."""
+    be ``refused`` (saying so on standard error, with ``problems``, a count or its words, and ``skipped``), else
+    0."""
     say("Dry run: nothing was written.")
     if not refused:
         return 0
-    say(f"{problems} problem(s): the import would be refused{skipped}", file=sys.stderr)
+    counted = f"{problems} problem(s)" if isinstance(problems, int) else problems
+    say(f"{counted}: the import would be refused{skipped}", file=sys.stderr)
     return 2

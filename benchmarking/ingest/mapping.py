@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.cells import distinct_cells
-from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.errors import BadPeriodError, ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.controls import how_to_give
 from benchmarking.ingest.headers import (
@@ -24,7 +24,6 @@ from benchmarking.ingest.headers import (
     field_label,
     indicator_key,
     indicator_lookup,
-    names_figures,
     table_fields,
 )
 from benchmarking.ingest.keys import EVERY_AUTHORITY, EVERY_AUTHORITY_TABLES, replaced, stripped
@@ -32,10 +31,11 @@ from benchmarking.ingest.layouts import CATALOGUES, LAYOUTS, LONG, WIDE_PERIODS,
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.ingest.remembered import mapping_key, remembered_json
 from benchmarking.ingest.results import FILE_COLUMN, FILE_PERCENT, FILE_ROW
+from benchmarking.ingest.unused_columns import dropped_figures, unused_columns
+from benchmarking.method.periods import period_start
 from benchmarking.store import schema
 
 GIVEN = "(given for every row)"
-VALUES_TABLE = ("indicator_value",)
 
 
 @dataclass
@@ -165,6 +165,7 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 f"keep values from another file: give it for this file ({how_to_give('value', name)})",
             )
         )
+    issues += _unreadable_periods(mapping, file_name)
     for name in mapping.missing_fields(updates=True):
         issues.append(
             ValidationIssue(
@@ -176,6 +177,21 @@ def check_mapping(columns: list[str], mapping: ColumnMapping, file_name: str) ->
                 f"({how_to_give('column or value', name)})",
             )
         )
+    return issues
+
+
+def _unreadable_periods(mapping: ColumnMapping, file_name: str) -> list[ValidationIssue]:
+    """Return a refusal per period given for every row that cannot be read: one problem, not one per row."""
+    issues = []
+    for name, value in mapping.constants.items():
+        if schema.COLUMNS[mapping.table].get(name) != "period" or not str(value).strip():
+            continue
+        try:
+            period_start(str(value))
+        except BadPeriodError as error:
+            issues.append(
+                ValidationIssue(file_name, None, f"{name} {GIVEN}", f"{error} ({how_to_give('value', name)})")
+            )
     return issues
 
 
@@ -296,49 +312,6 @@ def apply_mapping(
         resolved=resolved,
         unused=unused,
     )
-
-
-def unused_columns(frame: pd.DataFrame, mapping: ColumnMapping) -> list[str]:
-    """Return the file's columns that hold a cell with text and that no field of the mapping takes."""
-    used = set(mapping.columns.values()) | set(mapping.wide_columns)
-    return [
-        str(column)
-        for column in frame.columns
-        if str(column) not in used and stripped(frame[column]).fillna("").astype(str).ne("").any()
-    ]
-
-
-def dropped_figures(unused: list[str], mapping: ColumnMapping, file_name: str) -> list[ValidationIssue]:
-    """Return a refusal per unused column headed as figures ('value') when the mapping's table takes no figures
-    from the file: such a file would be imported without its figures, and without a word."""
-    if set(schema.VALUE_COLUMNS.get(mapping.table, ())) & mapping.provided():
-        return []  # the table's figures come from another column: an unused one is named by the preview
-    return [
-        ValidationIssue(
-            file_name,
-            None,
-            column,
-            f"column '{column}' holds figures, and table {mapping.table} has no field for them: the file would be "
-            "imported without them. Figures go to table indicator_value, with a column for the authority (its code "
-            f"or name) beside the indicator and the period: choose it ({how_to_give('table', values=VALUES_TABLE)}) "
-            f"and the authority's column ({how_to_give('column', AUTHORITY_NAME)}); or delete the column "
-            "from the file to import the rest",
-        )
-        for column in unused
-        if names_figures(column)
-    ]
-
-
-def unused_notes(items: list[MappedFile]) -> list[str]:
-    """Return one sentence per file with columns no field takes, naming them (they are not imported)."""
-    return [
-        f"{m.file_name}: column(s) {', '.join(repr(c) for c in m.unused[:10])}"
-        f"{f' and {len(m.unused) - 10} more' if len(m.unused) > 10 else ''} not used: no field of table "
-        f"{m.table} takes them, so they are not imported (to import one, map a field to it: --map FIELD=COLUMN on "
-        "the command line, or the field's choice of column on the page)"
-        for m in items
-        if m.unused
-    ]
 
 
 def _percent_masks(frame: pd.DataFrame, percent: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

@@ -21,23 +21,22 @@ from benchmarking.errors import BenchmarkingError
 NAME_COLUMNS = ("official-name", "nice-name")
 """Columns of the mySociety lookup that hold an authority's main names."""
 
-_SUFFIXES = ("county council", "borough council", "district council", "city council", "council")
+_SUFFIXES = ("county council", "borough council", "district council", "city council", "council", "c c", "cc")
+"""The suffixes a name's key drops (``CC``, written ``C.C.`` too, is "County Council")."""
 _SUFFIX_KEEP = {"city council": "city"}  # "Glasgow City Council" -> "glasgow city"
+_COUNTY_COUNCIL = ("county council", "c c", "cc")
 
 
 def name_key(name: str) -> str:
     """Return the matching key of an authority name (case-, '&'- and suffix-insensitive).
 
     Steps: fold accents and case; '&' -> 'and'; punctuation -> space; drop a leading
-    'the'; drop a trailing 'county council', 'borough council', 'district council' or
+    'the'; drop a trailing 'county council' (or 'CC'), 'borough council', 'district council' or
     'council' ('city council' keeps 'city'); 'city of X' and 'X, city of' -> 'X city';
     collapse spaces. 'Argyll & Bute', 'Argyll and Bute Council' -> 'argyll and bute';
-    'Edinburgh City', 'City of Edinburgh Council' -> 'edinburgh city'.
+    'Edinburgh City', 'City of Edinburgh Council' -> 'edinburgh city'; 'Leicestershire CC' -> 'leicestershire'.
     """
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
-    text = re.sub(r"^the ", "", text)
+    text = _plain(name)
     for suffix in _SUFFIXES:
         if text.endswith(" " + suffix):
             kept = _SUFFIX_KEEP.get(suffix, "")
@@ -48,6 +47,19 @@ def name_key(name: str) -> str:
     elif text.endswith(" city of"):
         text = text[: -len(" city of")] + " city"
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _plain(name: object) -> str:
+    """Return a name folded to lower-case ASCII words, '&' as 'and', without a leading 'the'."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+def is_county_council(name: object) -> bool:
+    """Return True when a name says it is a county council ('Leicestershire County Council', 'North Yorkshire CC')."""
+    return _plain(name).endswith(tuple(" " + suffix for suffix in _COUNTY_COUNCIL))
 
 
 def name_index(
@@ -119,27 +131,43 @@ def resolve_authorities(names: Iterable[object], authorities: pd.DataFrame) -> t
     """Return ``(name -> code, unresolved names)`` against the store's authorities (code, name).
 
     A cell that already is a code (any case) resolves to it. Names match on
-    ``name_key`` (case, '&', punctuation and a 'County Council' / 'Council'
-    suffix ignored), then with a leading 'County' dropped ('County Durham' = 'Durham').
+    ``name_key`` (case, '&', punctuation and a 'County Council', 'CC' or 'Council'
+    suffix ignored), then with a leading 'County' dropped ('County Durham' = 'Durham'). Where two stored
+    authorities share a key, the suffix tells them apart: 'North Yorkshire County Council' (or 'CC') is the one the
+    store names a county council ('North Yorkshire CC'), 'North Yorkshire' and 'North Yorkshire Council' the other.
     """
     codes = {str(code).upper(): str(code) for code in authorities["code"]}
-    main, _ = name_index(authorities, "code", name_columns=("name",), alt_names_column=None)
-    loose: dict[str, set[str]] = {}
-    for key, code in main.items():
-        loose.setdefault(_loose_key(key), set()).add(code)
+    exact: dict[str, list[tuple[str, bool]]] = {}  # key -> (code, named a county council) of each stored authority
+    loose: dict[str, list[tuple[str, bool]]] = {}
+    for code, stored in zip(authorities["code"], authorities["name"]):
+        if isinstance(stored, str) and stored.strip():
+            entry = (str(code), is_county_council(stored))
+            exact.setdefault(name_key(stored), []).append(entry)
+            loose.setdefault(_loose_key(name_key(stored)), []).append(entry)
     resolved: dict[str, str] = {}
     unresolved: list[str] = []
     for name in dict.fromkeys(str(n) for n in names if isinstance(n, str) and n.strip()):
         text = name.strip()
-        key = name_key(text)
-        code = codes.get(text.upper()) or main.get(key)
-        if code is None and len(loose.get(_loose_key(key), ())) == 1:
-            code = next(iter(loose[_loose_key(key)]))
+        key, county = name_key(text), is_county_council(text)
+        code = (
+            codes.get(text.upper())
+            or _one_of(exact.get(key, []), county)
+            or _one_of(loose.get(_loose_key(key), []), county)
+        )
         if code is None:
             unresolved.append(name)
         else:
             resolved[name] = code
     return resolved, unresolved
+
+
+def _one_of(candidates: list[tuple[str, bool]], county_council: bool) -> str | None:
+    """Return the one code among ``candidates`` (code, named a county council), else the one whose name says as the
+    file's does whether it is a county council, else None."""
+    if len(candidates) == 1:
+        return candidates[0][0]
+    same = [code for code, named in candidates if named == county_council]
+    return same[0] if len(same) == 1 else None
 
 
 def _loose_key(key: str) -> str:

@@ -24,14 +24,16 @@ import pandas as pd
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.coverage import Existed, coverage_effect
+from benchmarking.ingest.existence import Absent
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
-from benchmarking.ingest.mapping import MappedFile, apply_mapping, unused_notes
+from benchmarking.ingest.mapping import MappedFile, apply_mapping
 from benchmarking.ingest.percent_cells import percent_notes
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
 from benchmarking.ingest.results import CheckedBatch, ImportResult
+from benchmarking.ingest.unused_columns import unused_notes
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 
@@ -215,6 +217,14 @@ class Preview:
         """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
         return not self.blocking and self.rows > self.rejected
 
+    def problem_count(self) -> str:
+        """Return how many rows the problems refuse, of how many, and how many problems are listed ("74 of 74 rows
+        refused (11 problem(s) listed)": a check lists its first rows and counts the others in one line)."""
+        listed = f"{len(self.issues):,} problem(s)"
+        if self.blocking:
+            return f"{listed}, at least one with a whole file: no row can be written"
+        return f"{self.rejected:,} of {self.rows:,} rows refused ({listed} listed)"
+
     def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
         """Return the first problems as a table: file, row, column, message."""
         return issues_frame(self.issues, limit)
@@ -234,6 +244,7 @@ def preview_import(
     progress: Progress | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     existed: Existed | None = None,
+    absent: Absent | None = None,
 ) -> Preview:
     """Return what importing ``items`` would do; nothing is written.
 
@@ -241,7 +252,8 @@ def preview_import(
     ``MappedFile`` objects (whose unresolved authority names are reported too). ``con``, when given, is a
     read connection to ``store`` that the caller opened (the command line reads the store once). ``existed``
     (``service.group_size.existing_in``) tells the coverage which authorities existed in a period: the others
-    are not listed as still missing (``coverage.coverage_effect``).
+    are not listed as still missing (``coverage.coverage_effect``). ``absent`` (``service.group_size.absent_in``)
+    refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
     """
     report = progress or (lambda fraction, text: None)
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
@@ -250,10 +262,10 @@ def preview_import(
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
     if con is not None:
-        preview = _previewed(store, items, unresolved, report, con, existed, headers)
+        preview = _previewed(store, items, unresolved, report, con, existed, headers, absent)
     else:
         with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
-            preview = _previewed(store, items, unresolved, report, con, existed, headers)
+            preview = _previewed(store, items, unresolved, report, con, existed, headers, absent)
     preview.notes[:0] = unused
     return preview
 
@@ -266,9 +278,10 @@ def _previewed(
     con: duckdb.DuckDBPyConnection | None,
     existed: Existed | None = None,
     headers: Mapping[str, list[str]] | None = None,
+    absent: Absent | None = None,
 ) -> Preview:
     """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet)."""
-    batch = check_batch(store, items, con=con, headers=headers)
+    batch = check_batch(store, items, absent=absent, con=con, headers=headers)
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
     matched: dict[str, list[int]] = {}
@@ -329,13 +342,15 @@ def commit(
     loaded_by: str | None = None,
     remember: bool = True,
     preview: Preview | None = None,
+    absent: Absent | None = None,
 ) -> ImportResult:
     """Write the items in one transaction (checked again first) and remember each file's mapping.
 
     Raises ImportValidationError, writing nothing, when any row fails a check, unless
     ``skip_rejected``: then the rows that fail are left out and reported in the result.
     ``preview``, when it previewed these same items, lends its checks: they are not made
-    twice unless the store changed since (``importer.import_frames``).
+    twice unless the store changed since (``importer.import_frames``). ``absent`` refuses the figures for an
+    authority in a period when it did not exist (``existence.Absent``).
     """
     mapped = [m for m in items if isinstance(m, MappedFile)]
     settings = dict(m.setting() for m in mapped) if remember and mapped else None
@@ -348,6 +363,7 @@ def commit(
         source=source,
         file_hashes=file_hashes,
         skip_rejected=skip_rejected,
+        absent=absent,
         settings=settings,
         loaded_by=loaded_by,
         checked_before=preview.checked if same else None,

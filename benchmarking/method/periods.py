@@ -40,6 +40,7 @@ import re
 from collections import Counter
 
 from benchmarking.errors import BadPeriodError
+from benchmarking.method.period_advice import written_instead
 
 _MONTHS = {
     m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])
@@ -131,10 +132,11 @@ def period_start(label: str, today: dt.date | None = None) -> dt.date:
         except ValueError:
             start = None
     if start is None or not 1900 <= start.year <= 2200:
-        raise BadPeriodError(
-            f"unrecognised period {label!r}: use a published label such as "
-            "'2021/22', '2021-22', '2021', 'Mar 2022' or '2014-16'"
+        advice = (
+            written_instead(text)
+            or "use a published label such as '2021/22', '2021-22', '2021', 'Mar 2022' or '2014-16'"
         )
+        raise BadPeriodError(f"unrecognised period {label!r}: {advice}")
     if start > today:
         raise BadPeriodError(f"period {label!r} starts on {start:%d %b %Y}, which is in the future")
     return start
