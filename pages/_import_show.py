@@ -8,7 +8,8 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest import preview as preview_module
-from benchmarking.ingest.preview import issues_frame, result_summary
+from benchmarking.ingest.preview import result_summary
+from benchmarking.ingest.preview_report import issues_frame
 from pages._text import escape
 
 

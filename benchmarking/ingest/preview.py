@@ -29,17 +29,16 @@ from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
 from benchmarking.ingest.mapping import MappedFile, apply_mapping, unused_notes
 from benchmarking.ingest.percent_cells import percent_notes
+from benchmarking.ingest.preview_report import SUMMARY_COLUMNS, Preview, columns_changed
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
-from benchmarking.ingest.results import CheckedBatch, ImportResult
+from benchmarking.ingest.results import ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 
 Progress = Callable[[float, str], None]
 """A progress callback: fraction done (0 to 1) and what is happening."""
 
-FIRST_ISSUES = 50
-"""How many problems a preview lists (the count says how many there are in all)."""
 SLOW_BYTES = 2 * 1024 * 1024
 """Files larger than this can take over a second to read and check (the rate is measured by
 ``benchmarks/import_speed.py``): the page shows a progress bar for them."""
@@ -137,97 +136,6 @@ def map_sources(
 # ---------------------------------------------------------------------------------------
 
 
-SUMMARY_COLUMNS = ("file", "table", "rows", "added", "replaced", "unchanged", "rejected", "columns changed")
-"""The preview's summary: one row per file and table."""
-
-
-def _columns_changed(planned) -> str:
-    """Return the columns a commit would change in stored rows, and those it keeps, in words."""
-    if not planned.count("replaced"):
-        return ""
-    parts = [f"{column} ({rows:,} rows)" for column, rows in planned.changed.items()]
-    kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
-    return ", ".join(parts) + kept
-
-
-@dataclass
-class Preview:
-    """What an import would do, computed without writing anything."""
-
-    summary: pd.DataFrame
-    """One row per file and table: rows, added, replaced, unchanged, rejected, and the columns changed
-    (stored rows keep their values in the columns the file lacks). Computed by ``writes.plan``, as the
-    commit writes."""
-    issues: list[ValidationIssue]
-    blocking: bool
-    """A problem with a whole file: nothing can be imported until it is fixed."""
-    unresolved: dict[str, list[str]] = field(default_factory=dict)
-    """File -> authority names or codes that match no authority in the store or the import."""
-    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Per theme, in the periods the import touches: indicators and values before and after."""
-    authorities: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Per table and period (or edition): authorities with data before and after, and who is missing."""
-    checked: CheckedBatch | None = None
-    """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
-    items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    """How the files were read, in words: the columns no field takes, the workbook cells formatted as percentages
-    read as they show."""
-
-    def _total(self, column: str) -> int:
-        """Return a column's total over the files' rows (new period labels are counted apart)."""
-        rows = self.summary[self.summary["table"] != "period"] if len(self.summary) else self.summary
-        return int(rows[column].sum()) if len(rows) else 0
-
-    @property
-    def rows(self) -> int:
-        """Return how many rows read from the files, over every file."""
-        return self._total("rows")
-
-    @property
-    def rejected(self) -> int:
-        """Return how many rows that failed a check, over every file."""
-        return self._total("rejected")
-
-    @property
-    def added(self) -> int:
-        """Return how many rows that would be added, over every file."""
-        return self._total("added")
-
-    @property
-    def replaced(self) -> int:
-        """Return how many rows that would replace stored rows, over every file."""
-        return self._total("replaced")
-
-    @property
-    def unchanged(self) -> int:
-        """Return how many rows already stored with the same values, over every file."""
-        return self._total("unchanged")
-
-    @property
-    def new_periods(self) -> int:
-        """Return how many period labels the import adds to the period table."""
-        periods = self.summary[self.summary["table"] == "period"] if len(self.summary) else self.summary
-        return int(periods["added"].sum()) if len(periods) else 0
-
-    @property
-    def can_commit(self) -> bool:
-        """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
-        return not self.blocking and self.rows > self.rejected
-
-    def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
-        """Return the first problems as a table: file, row, column, message."""
-        return issues_frame(self.issues, limit)
-
-
-def issues_frame(issues: list[ValidationIssue], limit: int = FIRST_ISSUES) -> pd.DataFrame:
-    """Return problems as a table (file, row, column, message), the first ``limit`` of them."""
-    return pd.DataFrame(
-        [(i.file, i.row, i.column, i.message) for i in issues[:limit]],
-        columns=["file", "row", "column", "message"],
-    ).astype({"row": "Int64"})
-
-
 def preview_import(
     store: Store,
     items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
@@ -285,7 +193,7 @@ def _previewed(
                 "replaced": planned.count("replaced"),
                 "unchanged": planned.count("unchanged"),
                 "rejected": int(outcome.rejected.sum()),
-                "columns changed": _columns_changed(planned),
+                "columns changed": columns_changed(planned),
             }
         )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
