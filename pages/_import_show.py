@@ -8,8 +8,10 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest import preview as preview_module
+from benchmarking.ingest.changes import more_text
 from benchmarking.ingest.preview import result_summary
 from benchmarking.ingest.preview_report import issues_frame
+from pages._tables import html_table
 from pages._text import escape
 
 
@@ -32,9 +34,16 @@ def show_preview(preview) -> None:
     cols[1].metric("Rows to replace", f"{preview.replaced:,}")
     cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
     cols[3].metric("Rows rejected", f"{preview.rejected:,}")
+    if preview.no_figure:
+        st.info(escape(preview.no_figure_note()))
     if preview.new_periods:
         st.caption(f"The import also adds {preview.new_periods} new period label(s) to the period table.")
     st.dataframe(preview.summary, hide_index=True, width="stretch")
+    if len(preview.changes):
+        st.caption("Stored rows this import replaces, in the files' order: the value stored now and the new one")
+        st.html(html_table(preview.changes))
+        if preview.changes_more:
+            st.caption(more_text(preview.changes_more))
     for note in preview.notes:
         st.info(escape(note))
     for file_name, names in preview.unresolved.items():

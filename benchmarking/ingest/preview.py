@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.ingest.changes import FIRST_CHANGES, authority_names, changes_frame
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.coverage import Existed, coverage_effect
 from benchmarking.ingest.importer import import_frames
@@ -32,7 +33,7 @@ from benchmarking.ingest.percent_cells import percent_notes
 from benchmarking.ingest.preview_report import SUMMARY_COLUMNS, Preview, columns_changed
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
-from benchmarking.ingest.results import ImportResult
+from benchmarking.ingest.results import ImportResult, no_figure_text
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 
@@ -180,16 +181,19 @@ def _previewed(
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
     matched: dict[str, list[int]] = {}
+    replaced = []
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
-        planned = store.plan_changes(table, accepted, con)
+        planned = store.plan_changes(table, accepted, con, first=FIRST_CHANGES)
         matched.setdefault(table, []).append(planned.matched_rows)
+        replaced.append((file_name, table, planned.first_replaced))
         rows.append(
             {
                 "file": file_name,
                 "table": table,
                 "rows": len(outcome.rejected),
-                "added": planned.count("added"),
+                "added": planned.count("added") - planned.no_figure,
+                "no figure": planned.no_figure,
                 "replaced": planned.count("replaced"),
                 "unchanged": planned.count("unchanged"),
                 "rejected": int(outcome.rejected.sum()),
@@ -206,6 +210,7 @@ def _previewed(
                     "table": "period",
                     "rows": new_periods,
                     "added": new_periods,
+                    "no figure": 0,
                     "replaced": 0,
                     "unchanged": 0,
                     "rejected": 0,
@@ -218,7 +223,10 @@ def _previewed(
     themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
     report(1.0, "Preview ready")
     notes = percent_notes(items)
-    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
+    preview = Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
+    preview.changes = changes_frame(replaced, authority_names(con, replaced))
+    preview.changes_more = preview.replaced - min(sum(len(rows) for _, _, rows in replaced), FIRST_CHANGES)
+    return preview
 
 
 # ---------------------------------------------------------------------------------------
@@ -295,7 +303,9 @@ def _same_items(previewed: list[tuple[str, pd.DataFrame, str]], items: list[tupl
 def result_summary(result: ImportResult) -> str:
     """Return what an import wrote, in words: rows added and replaced per table, periods, rows left out."""
     parts = [
-        f"{c['added']:,} rows added and {c['replaced']:,} replaced in {table}"
+        f"{c['added'] - c.get('no_figure', 0):,} rows added"
+        + (f", {no_figure_text(c['no_figure'])}" if c.get("no_figure") else "")
+        + f" and {c['replaced']:,} replaced in {table}"
         for table, c in result.counts.items()
         if table != "period"
     ]

@@ -16,8 +16,11 @@ FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
 
 
-SUMMARY_COLUMNS = ("file", "table", "rows", "added", "replaced", "unchanged", "rejected", "columns changed")
-"""The preview's summary: one row per file and table."""
+SUMMARY_COLUMNS = (
+    *("file", "table", "rows", "added", "no figure", "replaced", "unchanged", "rejected", "columns changed"),
+)
+"""The preview's summary: one row per file and table. ``added`` counts the rows with a figure, ``no figure`` the
+other rows to add (an empty or marker cell where nothing is stored: stored as missing, never ranked)."""
 
 
 def columns_changed(planned) -> str:
@@ -52,6 +55,11 @@ class Preview:
     notes: list[str] = field(default_factory=list)
     """How the files were read, in words: the columns no field takes, the workbook cells formatted as percentages
     read as they show."""
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The first stored rows the import replaces, one line per column that changes: which row, stored and new value
+    (``changes.changes_frame``)."""
+    changes_more: int = 0
+    """How many more rows are replaced than ``changes`` lists."""
 
     def _total(self, column: str) -> int:
         """Return a column's total over the files' rows (new period labels are counted apart)."""
@@ -70,8 +78,23 @@ class Preview:
 
     @property
     def added(self) -> int:
-        """Return how many rows that would be added, over every file."""
+        """Return how many rows with a figure that would be added, over every file (``no_figure`` counts the others)."""
         return self._total("added")
+
+    @property
+    def no_figure(self) -> int:
+        """Return how many rows to add hold no figure (stored as missing), over every file; not among ``added``."""
+        return self._total("no figure")
+
+    def no_figure_note(self) -> str:
+        """Return what the preview says of the rows with no figure ('' when there are none)."""
+        if not self.no_figure:
+            return ""
+        return (
+            f"{self.no_figure:,} rows have no figure (an empty cell, or a marker such as '..', '[x]' or 'c') where "
+            "the store holds none: they are stored as missing, as published, and never ranked; they are not among "
+            "the rows to add."
+        )
 
     @property
     def replaced(self) -> int:
