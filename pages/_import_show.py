@@ -22,9 +22,15 @@ def show_error(error: BenchmarkingError) -> None:
             f"{len(error.issues)} problem(s) found; nothing was written. "
             "Each row below says where the problem is and what to do."
         )
-        st.dataframe(issues_frame(error.issues), hide_index=True, width="stretch")
+        show_problems(issues_frame(error.issues))
     else:
         st.error(escape(error))
+
+
+def show_problems(problems) -> None:
+    """Draw problems (file, row, column, message) as a table whose messages wrap, read whole at any width: blank
+    where a problem has no row or column (a whole file's), the user's cells shown as text (``html_table``)."""
+    st.html(f'<div class="import-problems">{html_table(problems, formats={"row": "{}"})}</div>')
 
 
 def show_preview(preview) -> None:
@@ -57,7 +63,7 @@ def show_preview(preview) -> None:
         )
     if preview.issues:
         st.error(f"{len(preview.issues):,} problem(s) found. The first ones, with file, row and column:")
-        st.dataframe(preview.issues_frame(), hide_index=True, width="stretch")
+        show_problems(preview.issues_frame())
     if len(preview.themes):
         st.caption("Indicators and values per theme in the periods this import touches, before and after")
         st.dataframe(preview.themes, hide_index=True, width="stretch")

@@ -79,6 +79,32 @@ def test_the_page_lists_the_replaced_figures_stored_and_new(writable_store, monk
     assert any("... and 5 more" in caption.value for caption in at.caption)
 
 
+def test_the_page_shows_each_problem_whole_with_blanks_where_there_is_no_row(writable_store, monkeypatch, tmp_path):
+    """Problems are a wrapped HTML table, not a grid that clips the message: a whole-file problem has a blank row and
+    column (not 'None'); a cell quoting the user's text shows it as text."""
+    at = upload(
+        open_import_page(writable_store.path, monkeypatch, tmp_path),
+        ("values.xlsx", b"indicator_id,authority_code\nA,B\n"),
+    )
+    assert not at.exception
+    assert not [grid for grid in at.dataframe if "message" in grid.value.columns]
+    [problems] = [table for table in html_tables(at) if "message" in table.columns]
+    assert (problems["row"].iloc[0], problems["column"].iloc[0]) == ("", "")
+    assert "cannot be read as an Excel file" in problems["message"].iloc[0]
+
+    hostile = b"indicator_id,authority_code,period,value\nLCC078,<img src=x onerror=alert(1)>,2021/22,1\n"
+    at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("h.csv", hostile))
+    at.button(key="upload_preview_button").click().run()
+    assert not at.exception
+    assert not [grid for grid in at.dataframe if "message" in grid.value.columns]
+    body = next(node.value for node in at.get("html") if "<table" in node.value and "message" in node.value)
+    assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
+    [problems] = [table for table in html_tables(at) if "message" in table.columns]
+    assert problems["row"].iloc[0] == "2"
+    assert "<img src=x onerror=alert(1)>" in problems["message"].iloc[0]
+    assert "import the authority table first" in problems["message"].iloc[0]  # the 'what to do' half, whole
+
+
 MARKERS = """\
 indicator_id,authority_code,period,value
 LCC078,E10000018,2022/23,12
