@@ -69,10 +69,11 @@ def show_preview(preview) -> None:
         st.dataframe(preview.themes, hide_index=True, width="stretch")
     if len(preview.authorities):
         st.caption(
-            "Authorities with data per period (or edition), before and after, and who is still missing among those "
+            "Authorities with data per period (or edition), before and after: for values, a figure of each of the "
+            "indicators the import brings in that period; still_missing names those without among the authorities "
             "that existed then (not_existing: abolished or not yet formed)"
         )
-        st.dataframe(preview.authorities, hide_index=True, width="stretch")
+        st.html(html_table(preview.authorities))  # the names still missing wrap, read whole
 
 
 def commit_controls(kind: str, run_commit) -> None:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pandas as pd
 from apptest_helpers import html_tables, metrics
@@ -18,7 +20,7 @@ from store_support import imported
 from test_page_import import open_import_page, upload
 
 from benchmarking.ingest.context import store_context
-from benchmarking.ingest.preview import map_sources, preview_import, read_uploaded
+from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
 from benchmarking.service.group_size import existing_in
 from benchmarking.store import Store
 
@@ -103,6 +105,30 @@ def test_the_page_shows_each_problem_whole_with_blanks_where_there_is_no_row(wri
     assert problems["row"].iloc[0] == "2"
     assert "<img src=x onerror=alert(1)>" in problems["message"].iloc[0]
     assert "import the authority table first" in problems["message"].iloc[0]  # the 'what to do' half, whole
+
+
+def test_the_coverage_counts_the_authorities_without_a_figure_of_the_files_indicators(shipped_store_path, tmp_path):
+    """A new indicator for 2023/24 with a figure for every authority of the time but the unitaries formed in 2023:
+    the coverage says those are missing, though they hold figures of other indicators."""
+    path = tmp_path / "store.duckdb"
+    shutil.copy(shipped_store_path, path)
+    store = Store(path)
+    catalogue = "id,name,theme,polarity,unit\nLOC_NEW,A new local measure,Corporate,high,%\n"
+    commit(store, map_sources([read_uploaded("cat.csv", catalogue.encode())], store_context(store), table="indicator"))
+    authorities = store.authorities()
+    codes = list(authorities["code"])
+    then, before = existing_in(codes, "2023/24"), existing_in(codes, "2022/23")
+    formed = [code for code, now, earlier in zip(codes, then, before, strict=True) if now and not earlier]
+    assert formed, "the shipped areas hold unitaries formed in 2023"
+    given = [code for code, now in zip(codes, then, strict=True) if now and code not in formed]
+    text = "indicator_id,authority_code,period,value\n" + "".join(
+        f"LOC_NEW,{c},2023/24,{n}\n" for n, c in enumerate(given)
+    )
+    coverage = preview_of(store, "new.csv", text).authorities.set_index("period").loc["2023/24"]
+    assert coverage["missing_after"] == len(formed)
+    names = authorities.set_index("code").loc[formed, "name"]
+    assert set(coverage["still_missing"].split(", ")) == set(names)
+    assert (coverage["authorities_before"], coverage["authorities_after"]) == (0, len(given))
 
 
 MARKERS = """\
