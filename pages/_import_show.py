@@ -30,7 +30,13 @@ def show_error(error: BenchmarkingError) -> None:
 def show_problems(problems) -> None:
     """Draw problems (file, row, column, message) as a table whose messages wrap, read whole at any width: blank
     where a problem has no row or column (a whole file's), the user's cells shown as text (``html_table``)."""
-    st.html(f'<div class="import-problems">{html_table(problems, formats={"row": "{}"})}</div>')
+    _table(problems, formats={"row": "{}"})
+
+
+def _table(frame, formats: dict[str, str] | None = None) -> None:
+    """Draw a table of the import as plain HTML (``html_table``: text escaped, blanks for missing cells) whose text
+    wraps between words, read whole at any width."""
+    st.html(f'<div class="import-table">{html_table(frame, formats=formats)}</div>')
 
 
 def show_preview(preview) -> None:
@@ -47,7 +53,7 @@ def show_preview(preview) -> None:
     st.dataframe(preview.summary, hide_index=True, width="stretch")
     if len(preview.changes):
         st.caption("Stored rows this import replaces, in the files' order: the value stored now and the new one")
-        st.html(html_table(preview.changes))
+        _table(preview.changes)
         if preview.changes_more:
             st.caption(more_text(preview.changes_more))
     for note in preview.notes:
@@ -73,7 +79,7 @@ def show_preview(preview) -> None:
             "indicators the import brings in that period; still_missing names those without among the authorities "
             "that existed then (not_existing: abolished or not yet formed)"
         )
-        st.html(html_table(preview.authorities))  # the names still missing wrap, read whole
+        _table(preview.authorities)  # the names still missing wrap, read whole
 
 
 def commit_controls(kind: str, run_commit) -> None:
