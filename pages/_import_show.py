@@ -8,7 +8,10 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest import preview as preview_module
-from benchmarking.ingest.preview import issues_frame, result_summary
+from benchmarking.ingest.changes import more_text
+from benchmarking.ingest.preview import result_summary
+from benchmarking.ingest.preview_report import issues_frame
+from pages._tables import html_table
 from pages._text import escape
 
 
@@ -19,9 +22,21 @@ def show_error(error: BenchmarkingError) -> None:
             f"{len(error.issues)} problem(s) found; nothing was written. "
             "Each row below says where the problem is and what to do."
         )
-        st.dataframe(issues_frame(error.issues), hide_index=True, width="stretch")
+        show_problems(issues_frame(error.issues))
     else:
         st.error(escape(error))
+
+
+def show_problems(problems) -> None:
+    """Draw problems (file, row, column, message) as a table whose messages wrap, read whole at any width: blank
+    where a problem has no row or column (a whole file's), the user's cells shown as text (``html_table``)."""
+    _table(problems, formats={"row": "{}"})
+
+
+def _table(frame, formats: dict[str, str] | None = None) -> None:
+    """Draw a table of the import as plain HTML (``html_table``: text escaped, blanks for missing cells) whose text
+    wraps between words, read whole at any width."""
+    st.html(f'<div class="import-table">{html_table(frame, formats=formats)}</div>')
 
 
 def show_preview(preview) -> None:
@@ -31,9 +46,16 @@ def show_preview(preview) -> None:
     cols[1].metric("Rows to replace", f"{preview.replaced:,}")
     cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
     cols[3].metric("Rows rejected", f"{preview.rejected:,}")
+    if preview.no_figure:
+        st.info(escape(preview.no_figure_note()))
     if preview.new_periods:
         st.caption(f"The import also adds {preview.new_periods} new period label(s) to the period table.")
     st.dataframe(preview.summary, hide_index=True, width="stretch")
+    if len(preview.changes):
+        st.caption("Stored rows this import replaces, in the files' order: the value stored now and the new one")
+        _table(preview.changes)
+        if preview.changes_more:
+            st.caption(more_text(preview.changes_more))
     for note in preview.notes:
         st.info(escape(note))
     for file_name, names in preview.unresolved.items():
@@ -47,16 +69,17 @@ def show_preview(preview) -> None:
         )
     if preview.issues:
         st.error(f"{preview.problem_count()}. The first ones, with file, row and column:")
-        st.dataframe(preview.issues_frame(), hide_index=True, width="stretch")
+        show_problems(preview.issues_frame())
     if len(preview.themes):
         st.caption("Indicators and values per theme in the periods this import touches, before and after")
         st.dataframe(preview.themes, hide_index=True, width="stretch")
     if len(preview.authorities):
         st.caption(
-            "Authorities with data per period (or edition), before and after, and who is still missing among those "
+            "Authorities with data per period (or edition), before and after: for values, a figure of each of the "
+            "indicators the import brings in that period; still_missing names those without among the authorities "
             "that existed then (not_existing: abolished or not yet formed)"
         )
-        st.dataframe(preview.authorities, hide_index=True, width="stretch")
+        _table(preview.authorities)  # the names still missing wrap, read whole
 
 
 def commit_controls(kind: str, run_commit) -> None:

@@ -48,6 +48,9 @@ table.static-table :is(th, td) {border-bottom: 1px solid #D5D6D9; padding: 0.3re
 table.static-table thead th {font-weight: 600; border-bottom: 2px solid #A3A8B4;}
 table.static-table tbody th {font-weight: 600;}
 table.static-table .number {text-align: right; white-space: nowrap;}
+/* The Data import page's tables (problems, changes, coverage): the text wraps between words; a file, column or period
+   label breaks only where it must (a problem's message, the last column, anywhere). */
+.import-table table.static-table :is(th, td):not(:last-child) {overflow-wrap: break-word;}
 /* The Theme rankings league table: a region of its own height, scrolled by mouse or keyboard, with the header
    and the Authority column in view; cells on one line, headers wrapped between words (briefing mode draws it
    whole). */

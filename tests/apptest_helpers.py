@@ -110,6 +110,11 @@ def html_tables(at: AppTest) -> list[pd.DataFrame]:
     return [shown_table(node.value) for node in at.get("html") if "<table" in node.value]
 
 
+def problems(at: AppTest) -> pd.DataFrame:
+    """Return the last table of problems the Data import page draws (file, row, column, message), as shown."""
+    return [table for table in html_tables(at) if "message" in table.columns][-1]
+
+
 def counts(table: pd.DataFrame) -> pd.DataFrame:
     """Return a shown table of counts ("1,234") as integers."""
     return table.apply(lambda column: column.str.replace(",", "").astype(int))

@@ -116,14 +116,14 @@ def test_incoming_rows_are_counted_as_the_coverage_query_counts_them(encoded, ha
     if encoded:
         rows = rows.astype(dict.fromkeys(("indicator_id", "authority_code", "period"), "category"))
     con = duckdb.connect()
-    con.register("rows", pa.Table.from_pandas(rows, preserve_index=False))
+    con.register("rows", pa.Table.from_pandas(rows.assign(_in_file=True), preserve_index=False))  # as the views
     held = rows["value"].notna().to_numpy() if has_value else np.ones(n, dtype=bool)
     valued = rows["value"].notna().to_numpy() if has_value else np.zeros(n, dtype=bool)
     condition = "value IS NOT NULL" if has_value else "FALSE"
     by_query = coverage._counted(con, "rows", "period", condition, condition if has_value else "TRUE")
     by_codes = coverage._counted_rows(rows, "period", valued, held)
     assert sorted(by_codes["labels"]) == sorted(by_query["labels"])
-    for part in ("indicators", "present"):
+    for part in ("indicators", "present", "figures"):
         expected, found = (frame.astype(object) for frame in (by_query[part], by_codes[part]))
         expected, found = (frame.sort_values(list(frame)).reset_index(drop=True) for frame in (expected, found))
         pd.testing.assert_frame_equal(found, expected, check_dtype=False)

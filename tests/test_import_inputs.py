@@ -382,6 +382,7 @@ def test_implausible_figures_and_words_are_refused(writable_store, name, data, e
 
 def test_the_page_refuses_a_values_file_without_a_value_column(writable_store, monkeypatch, tmp_path):
     """Page path: Preview shows the message naming the missing value column, no traceback, nothing written."""
+    from apptest_helpers import problems
     from test_page_import import open_import_page, upload
 
     before = writable_store.checksums()
@@ -390,6 +391,6 @@ def test_the_page_refuses_a_values_file_without_a_value_column(writable_store, m
     at.button(key="upload_preview_button").click().run()
     assert not at.exception
     assert any("nothing was written" in error.value for error in at.error)
-    shown = " ".join(frame.value.to_string() for frame in at.dataframe)
+    shown = " ".join(problems(at)["message"])
     assert "no column gives 'value'" in shown
     assert writable_store.checksums() == before

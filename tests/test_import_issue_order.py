@@ -9,6 +9,7 @@ problems shown (ten on the command line, fifty on the page) were not the first r
 from __future__ import annotations
 
 import pandas as pd
+from apptest_helpers import problems
 from store_support import imported
 from test_page_import import open_import_page, upload
 
@@ -85,5 +86,5 @@ def test_the_data_page_lists_the_problems_in_the_files_order(writable_store, mon
     at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("long.csv", text.encode()))
     at.button(key="upload_preview_button").click().run()
     assert not at.exception
-    table = next(frame.value for frame in at.dataframe if "message" in frame.value.columns)
+    table = problems(at)
     assert list(zip(table["row"].astype(int), table["column"], strict=True)) == EXPECTED

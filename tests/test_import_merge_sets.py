@@ -152,7 +152,8 @@ def test_a_write_refused_after_its_rows_are_written_leaves_the_store_unchanged(w
 def test_the_coverage_effect_is_the_plain_count_of_the_rows_before_and_after(writable_store):
     """Values changed and added in a new period (empty cells over stored figures refused, so kept): coverage as
     pandas counts the stored rows of the touched periods before, and those rows with the file's accepted rows in
-    place of theirs after."""
+    place of theirs after; an authority has data in a period when it has a figure of each indicator the file brings
+    then."""
     from benchmarking.ingest.coverage import coverage_effect
     from benchmarking.ingest.validation import check_batch
 
@@ -184,7 +185,13 @@ def test_the_coverage_effect_is_the_plain_count_of_the_rows_before_and_after(wri
     pd.testing.assert_frame_equal(got.sort_index(), expected.sort_index(), check_names=False)
     everyone = writable_store.authorities()["code"].nunique()
     for period, row in authorities.set_index("period").iterrows():
-        had = touched[touched["period"].eq(period) & touched["value"].notna()]["authority_code"].nunique()
-        has = after[after["period"].eq(period) & after["value"].notna()]["authority_code"].nunique()
-        assert (row["authorities_before"], row["authorities_after"], row["missing_after"]) == (had, has, everyone - has)
+        brought = set(file.loc[file["period"].eq(period), "indicator_id"])
+
+        def complete(rows: pd.DataFrame, period=period, brought=brought) -> int:
+            held = rows[rows["period"].eq(period) & rows["value"].notna() & rows["indicator_id"].isin(brought)]
+            return int(held.groupby("authority_code")["indicator_id"].nunique().eq(len(brought)).sum())
+
+        had, has = complete(touched), complete(after)
+        shown = (row["indicators"], row["authorities_before"], row["authorities_after"], row["missing_after"])
+        assert shown == (len(brought), had, has, everyone - has)
     assert sorted(authorities["period"]) == sorted(set(file["period"]))

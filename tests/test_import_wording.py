@@ -12,6 +12,7 @@ import re
 
 import openpyxl
 import pytest
+from apptest_helpers import problems
 from test_page_import import open_import_page, upload, widget
 
 from benchmarking.cli.main import build_parser, main
@@ -96,7 +97,7 @@ def test_the_page_shows_the_same_wording(writable_store, monkeypatch, tmp_path):
     at = upload(open_import_page(writable_store.path, monkeypatch, tmp_path), ("v.csv", data))
     at.button(key="upload_preview_button").click().run()
     assert not at.exception
-    messages = " ".join(at.dataframe[-1].value["message"])
+    messages = " ".join(problems(at)["message"])
     assert "--map period=COLUMN or --set period=VALUE on the command line" in messages
     assert "the 'Period' field (a column, or '(one value for every row)' and the value) on the page" in messages
     assert "Period *" in [box.label for box in at.main.selectbox]

@@ -72,7 +72,8 @@ def test_unchanged_rows_are_told_apart_from_replaced_ones(writable_store):
 
 
 def test_preview_shows_the_effect_on_coverage(writable_store):
-    """A new indicator with values in one theme: indicators per theme and authorities with values, before/after."""
+    """A new indicator with values in one theme: indicators per theme and, for the new indicator, the authorities
+    with a figure of it before and after (not those with figures of other indicators), and who is missing."""
     indicator = "id,name,theme,polarity\nNEW1,Brand new measure,Economy,high\n"
     values = "indicator_id,authority_code,period,value\nNEW1,E10000018,2021/22,5\nNEW1,E10000016,2021/22,6\n"
     mapped, _ = mapped_files(writable_store, ("values.csv", values), ("indicators.csv", indicator))
@@ -81,7 +82,8 @@ def test_preview_shows_the_effect_on_coverage(writable_store):
     assert economy["indicators_after"] == economy["indicators_before"] + 1
     assert economy["values_after"] == economy["values_before"] + 2
     coverage = preview.authorities.set_index("period").loc["2021/22"]
-    assert coverage["authorities_after"] == coverage["authorities_before"] == 32
+    assert (coverage["indicators"], coverage["authorities_before"], coverage["authorities_after"]) == (1, 0, 2)
+    assert coverage["missing_after"] == 30 and "Leicestershire" not in coverage["still_missing"]
 
 
 def test_coverage_names_the_authorities_still_missing_in_a_new_period(writable_store):

@@ -88,8 +88,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     say(
         f"Imported {result.file_name} into '{result.table}' at {store.path} (import {result.load_id}): "
-        f"{result.added:,} rows added, {result.replaced:,} replaced, {_unchanged(result):,} unchanged "
-        f"of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
+        f"{_added(result.added, result.no_figure, 'rows added')}, {result.replaced:,} replaced, "
+        f"{_unchanged(result):,} unchanged of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
     )
     return 0
 
@@ -164,9 +164,18 @@ def _asks_again(file_name: str, origin: str, fields: list[str]) -> str:
     )
 
 
+def _added(added: int, no_figure: int, words: str = "added") -> str:
+    """Return "N ``words``": the rows added with a figure, then those with none (``results.no_figure_text``)."""
+    from benchmarking.ingest.results import no_figure_text
+
+    return f"{added - no_figure:,} {words}" + (f", {no_figure_text(no_figure)}" if no_figure else "")
+
+
 def _per_table(counts: dict[str, dict[str, int]]) -> str:
     parts = [
-        f"{table}: {c['added']:,} added, {c['replaced']:,} replaced" for table, c in counts.items() if table != "period"
+        f"{table}: {_added(c['added'], c.get('no_figure', 0))}, {c['replaced']:,} replaced"
+        for table, c in counts.items()
+        if table != "period"
     ]
     if counts.get("period", {}).get("added"):
         parts.append(f"{counts['period']['added']} new period label(s)")
@@ -190,7 +199,8 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     say(
         f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
-        f"{result.added:,} added, {result.replaced:,} replaced ({_per_table(result.counts)}){left_out}"
+        f"{_added(result.added, result.no_figure)}, {result.replaced:,} replaced "
+        f"({_per_table(result.counts)}){left_out}"
     )
     return 0
 
@@ -223,6 +233,14 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 def _print_preview(preview) -> None:
     say("Preview (nothing written yet):")
     say(preview.summary.to_string(index=False))
+    if preview.no_figure:
+        say(preview.no_figure_note())
+    if len(preview.changes):
+        from benchmarking.ingest.changes import change_lines
+
+        say("Stored rows this import replaces (stored -> new), in the files' order:")
+        for line in change_lines(preview.changes, preview.changes_more):
+            say(f"  {line}")
     for note in preview.notes:
         say(note)
     for file_name, names in preview.unresolved.items():

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
+from benchmarking.ingest.changes import FIRST_CHANGES, authority_names, changes_frame
 from benchmarking.ingest.context import StoreContext, store_context
 from benchmarking.ingest.coverage import Existed, coverage_effect
 from benchmarking.ingest.existence import Absent
@@ -30,9 +31,10 @@ from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
 from benchmarking.ingest.mapping import MappedFile, apply_mapping
 from benchmarking.ingest.percent_cells import percent_notes
+from benchmarking.ingest.preview_report import SUMMARY_COLUMNS, Preview, columns_changed
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
-from benchmarking.ingest.results import CheckedBatch, ImportResult
+from benchmarking.ingest.results import ImportResult, no_figure_text
 from benchmarking.ingest.unused_columns import unused_notes
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
@@ -40,8 +42,6 @@ from benchmarking.store import Store
 Progress = Callable[[float, str], None]
 """A progress callback: fraction done (0 to 1) and what is happening."""
 
-FIRST_ISSUES = 50
-"""How many problems a preview lists (the count says how many there are in all)."""
 SLOW_BYTES = 2 * 1024 * 1024
 """Files larger than this can take over a second to read and check (the rate is measured by
 ``benchmarks/import_speed.py``): the page shows a progress bar for them."""
@@ -139,105 +139,6 @@ def map_sources(
 # ---------------------------------------------------------------------------------------
 
 
-SUMMARY_COLUMNS = ("file", "table", "rows", "added", "replaced", "unchanged", "rejected", "columns changed")
-"""The preview's summary: one row per file and table."""
-
-
-def _columns_changed(planned) -> str:
-    """Return the columns a commit would change in stored rows, and those it keeps, in words."""
-    if not planned.count("replaced"):
-        return ""
-    parts = [f"{column} ({rows:,} rows)" for column, rows in planned.changed.items()]
-    kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
-    return ", ".join(parts) + kept
-
-
-@dataclass
-class Preview:
-    """What an import would do, computed without writing anything."""
-
-    summary: pd.DataFrame
-    """One row per file and table: rows, added, replaced, unchanged, rejected, and the columns changed
-    (stored rows keep their values in the columns the file lacks). Computed by ``writes.plan``, as the
-    commit writes."""
-    issues: list[ValidationIssue]
-    blocking: bool
-    """A problem with a whole file: nothing can be imported until it is fixed."""
-    unresolved: dict[str, list[str]] = field(default_factory=dict)
-    """File -> authority names or codes that match no authority in the store or the import."""
-    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Per theme, in the periods the import touches: indicators and values before and after."""
-    authorities: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """Per table and period (or edition): authorities with data before and after, and who is missing."""
-    checked: CheckedBatch | None = None
-    """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
-    items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    """How the files were read, in words: the columns no field takes, themes stored in the stored spelling and new
-    themes, the workbook cells formatted as percentages read as they show."""
-
-    def _total(self, column: str) -> int:
-        """Return a column's total over the files' rows (new period labels are counted apart)."""
-        rows = self.summary[self.summary["table"] != "period"] if len(self.summary) else self.summary
-        return int(rows[column].sum()) if len(rows) else 0
-
-    @property
-    def rows(self) -> int:
-        """Return how many rows read from the files, over every file."""
-        return self._total("rows")
-
-    @property
-    def rejected(self) -> int:
-        """Return how many rows that failed a check, over every file."""
-        return self._total("rejected")
-
-    @property
-    def added(self) -> int:
-        """Return how many rows that would be added, over every file."""
-        return self._total("added")
-
-    @property
-    def replaced(self) -> int:
-        """Return how many rows that would replace stored rows, over every file."""
-        return self._total("replaced")
-
-    @property
-    def unchanged(self) -> int:
-        """Return how many rows already stored with the same values, over every file."""
-        return self._total("unchanged")
-
-    @property
-    def new_periods(self) -> int:
-        """Return how many period labels the import adds to the period table."""
-        periods = self.summary[self.summary["table"] == "period"] if len(self.summary) else self.summary
-        return int(periods["added"].sum()) if len(periods) else 0
-
-    @property
-    def can_commit(self) -> bool:
-        """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
-        return not self.blocking and self.rows > self.rejected
-
-    def problem_count(self) -> str:
-        """Return how many rows the problems refuse, of how many, and how many problems are listed ("74 of 74 rows
-        refused (11 problem(s) listed)": a check lists its first rows and counts the others in one line)."""
-        listed = f"{len(self.issues):,} problem(s)"
-        if self.blocking:
-            return f"{listed}, at least one with a whole file: no row can be written"
-        return f"{self.rejected:,} of {self.rows:,} rows refused ({listed} listed)"
-
-    def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
-        """Return the first problems as a table: file, row, column, message."""
-        return issues_frame(self.issues, limit)
-
-
-def issues_frame(issues: list[ValidationIssue], limit: int = FIRST_ISSUES) -> pd.DataFrame:
-    """Return problems as a table (file, row, column, message), the first ``limit`` of them."""
-    return pd.DataFrame(
-        [(i.file, i.row, i.column, i.message) for i in issues[:limit]],
-        columns=["file", "row", "column", "message"],
-    ).astype({"row": "Int64"})
-
-
 def preview_import(
     store: Store,
     items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
@@ -285,20 +186,23 @@ def _previewed(
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
     matched: dict[str, list[int]] = {}
+    replaced = []
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
-        planned = store.plan_changes(table, accepted, con)
+        planned = store.plan_changes(table, accepted, con, first=FIRST_CHANGES)
         matched.setdefault(table, []).append(planned.matched_rows)
+        replaced.append((file_name, table, planned.first_replaced))
         rows.append(
             {
                 "file": file_name,
                 "table": table,
                 "rows": len(outcome.rejected),
-                "added": planned.count("added"),
+                "added": planned.count("added") - planned.no_figure,
+                "no figure": planned.no_figure,
                 "replaced": planned.count("replaced"),
                 "unchanged": planned.count("unchanged"),
                 "rejected": int(outcome.rejected.sum()),
-                "columns changed": _columns_changed(planned),
+                "columns changed": columns_changed(planned),
             }
         )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
@@ -311,6 +215,7 @@ def _previewed(
                     "table": "period",
                     "rows": new_periods,
                     "added": new_periods,
+                    "no figure": 0,
                     "replaced": 0,
                     "unchanged": 0,
                     "rejected": 0,
@@ -323,7 +228,10 @@ def _previewed(
     themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
     report(1.0, "Preview ready")
     notes = [*batch.notes, *percent_notes(items)]
-    return Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
+    preview = Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
+    preview.changes = changes_frame(replaced, authority_names(con, replaced))
+    preview.changes_more = preview.replaced - min(sum(len(rows) for _, _, rows in replaced), FIRST_CHANGES)
+    return preview
 
 
 # ---------------------------------------------------------------------------------------
@@ -403,7 +311,9 @@ def _same_items(previewed: list[tuple[str, pd.DataFrame, str]], items: list[tupl
 def result_summary(result: ImportResult) -> str:
     """Return what an import wrote, in words: rows added and replaced per table, periods, rows left out."""
     parts = [
-        f"{c['added']:,} rows added and {c['replaced']:,} replaced in {table}"
+        f"{c['added'] - c.get('no_figure', 0):,} rows added"
+        + (f", {no_figure_text(c['no_figure'])}" if c.get("no_figure") else "")
+        + f" and {c['replaced']:,} replaced in {table}"
         for table, c in result.counts.items()
         if table != "period"
     ]

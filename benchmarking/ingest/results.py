@@ -56,6 +56,11 @@ def in_file_order(
     return sorted(issues, key=key)
 
 
+def no_figure_text(rows: int) -> str:
+    """Return how to say that ``rows`` rows hold no figure, as the preview and the import's result say it."""
+    return f"{rows:,} with no figure (stored as missing, never ranked)"
+
+
 @dataclass
 class ImportResult:
     """What one import did: rows read, added and replaced per table, and rows left out."""
@@ -80,6 +85,11 @@ class ImportResult:
     def replaced(self) -> int:
         """Return how many stored rows were replaced, over every table (period labels not counted)."""
         return sum(c["replaced"] for table, c in self.counts.items() if table != "period")
+
+    @property
+    def no_figure(self) -> int:
+        """Return how many of the added rows hold no figure (an empty or marker cell, stored as missing)."""
+        return sum(c.get("no_figure", 0) for table, c in self.counts.items() if table != "period")
 
     @property
     def new_periods(self) -> int:

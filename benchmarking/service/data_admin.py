@@ -18,7 +18,8 @@ from benchmarking.adapters.registry import SOURCES, published_source
 from benchmarking.adapters.source import Adapter
 from benchmarking.datasets.public_sources import import_context, read_source
 from benchmarking.ingest.importer import import_frames
-from benchmarking.ingest.preview import Preview, commit, preview_import
+from benchmarking.ingest.preview import commit, preview_import
+from benchmarking.ingest.preview_report import Preview
 from benchmarking.ingest.results import ImportResult
 from benchmarking.paths import PROJECT_ROOT, default_db_path
 from benchmarking.service.group_size import absent_in, existing_in

@@ -245,18 +245,24 @@ class Store:
         return pd.Series(self.plan_changes(table, frame, per_row=True).outcome, index=frame.index, dtype=object)
 
     def plan_changes(
-        self, table: str, frame: pd.DataFrame, con: duckdb.DuckDBPyConnection | None = None, per_row: bool = False
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        con: duckdb.DuckDBPyConnection | None = None,
+        per_row: bool = False,
+        first: int = 0,
     ) -> writes.Plan:
         """Return what writing ``frame`` into ``table`` would do (the commit writes by the same plan), counted, or
-        ``per_row`` too (``writes.plan``); ``con`` reads on an open connection."""
+        ``per_row`` too, with the ``first`` replaced rows beside their stored values (``writes.plan``); ``con`` reads
+        on an open connection."""
         if table not in schema.KEYS:
             raise BenchmarkingError(f"unknown table {table!r}; tables with keys are {', '.join(schema.KEYS)}")
         if frame.empty or not self.path.exists():
-            return writes.Plan(len(frame))
+            return writes.Plan(len(frame), no_figure=writes.without_figure(table, frame))
         if con is not None:
-            return writes.plan(con, table, frame, per_row)
+            return writes.plan(con, table, frame, per_row, first)
         with self.reading() as con:
-            return writes.plan(con, table, frame, per_row)
+            return writes.plan(con, table, frame, per_row, first)
 
     # -- writes ------------------------------------------------------------------
 

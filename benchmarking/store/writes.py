@@ -20,6 +20,10 @@ from benchmarking.cells import distinct_cells
 from benchmarking.store import schema
 
 UNDO_PREFIX = "undo_"
+STORED = "stored:"
+"""Prefix of ``Plan.first_replaced``'s columns holding the stored values beside the incoming ones."""
+DIFFERS = "differs:"
+"""Prefix of ``Plan.first_replaced``'s columns saying whether the incoming value differs from the stored one."""
 SETTING_KEYS = ("key",)
 """Key of the ``setting`` table, which has an undo shadow like the data tables."""
 LOAD_COLUMN = "load_id"
@@ -124,6 +128,11 @@ class Plan:
     """Positions (in order) of the incoming rows whose key is stored (a plan made per row only)."""
     replaced: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """Per matched row: True when it is 'replaced' (a plan made per row only)."""
+    no_figure: int = 0
+    """How many 'added' rows hold no figure (each column of ``schema.VALUE_COLUMNS`` they hold is empty)."""
+    first_replaced: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The first replaced rows (``plan(first=)``), in incoming order: ``position``, the keys, and each column the rows
+    hold beside its stored value (``STORED + column``) and whether the two differ (``DIFFERS + column``)."""
 
     @property
     def outcome(self) -> np.ndarray:
@@ -155,53 +164,105 @@ def _sorted_by_key(table: str, keys: tuple[str, ...], values: list[str]) -> tupl
     return f"LEFT JOIN {table} t ON {match}", outcome
 
 
-def plan(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, per_row: bool = False) -> Plan:
+def plan(
+    con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, per_row: bool = False, first: int = 0
+) -> Plan:
     """Return what merging ``frame`` into ``table`` would do, read on ``con``; nothing is written.
 
     Counted in DuckDB; ``per_row`` fetches which incoming rows have a stored key and which of them differ, and counts
-    those (one join either way).
+    those (one join either way). ``first`` asks for the first so many replaced rows beside their stored values
+    (``Plan.first_replaced``): their positions come with the counts, then those rows alone are read.
     """
     keys = table_keys(table)
     existing = table_columns(con, table)
     cols = [c for c in existing if c in frame.columns]
     kept = [c for c in existing if c not in frame.columns]
+    figures = _figures(table, frame)
+    no_figure = without_figure(table, frame)
     if frame.empty or not existing or _nothing_stored(con, table, frame, keys):
-        return Plan(len(frame), kept=kept)
+        return Plan(len(frame), kept=kept, no_figure=no_figure)
     values = [c for c in cols if c not in keys]
     join, sorting = _sorted_by_key(table, keys, values)
     incoming = staged(frame[cols])
     incoming = incoming.append_column("_position", pa.array(np.arange(len(frame), dtype=np.int64)))
     differs = [f"t.{c} IS DISTINCT FROM i.{c}" for c in values]
+    empty = " AND ".join(f"i.{c} IS NULL" for c in figures) or "FALSE"
     matched = f"FROM incoming_plan i {join} WHERE t.{keys[0]} IS NOT NULL"
     con.register("incoming_plan", incoming)
     try:
         if per_row:  # one join: the rows fetched, then counted here
             found = con.execute(
-                f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced"
+                f"SELECT i._position, ({sorting}) = 'replaced' AS _replaced, {empty} AS _empty"
                 + "".join(f", {d} AS _differs_{n}" for n, d in enumerate(differs))
                 + f" {matched}"
             ).fetchnumpy()
             counted = [len(found["_position"]), *(int(np.sum(found[c])) for c in list(found)[1:])]
+            positions = np.sort(found["_position"][found["_replaced"]])[:first]
         else:
             counted = con.execute(
-                f"SELECT count(*), count(*) FILTER (({sorting}) = 'replaced')"
+                f"SELECT count(*), count(*) FILTER (({sorting}) = 'replaced'), count(*) FILTER ({empty})"
                 + "".join(f", count(*) FILTER ({d})" for d in differs)
+                + (
+                    f", min_by(i._position, i._position, {int(first)}) FILTER (({sorting}) = 'replaced')"
+                    if first
+                    else ""
+                )
                 + f" {matched}"
             ).fetchall()[0]
+            positions = np.asarray((counted[-1] or []) if first else [], dtype=np.int64)
+            counted = counted[: len(counted) - bool(first)]
             found = {"_position": [], "_replaced": []}
+        first_replaced = _beside_stored(con, table, frame[cols], positions, keys, values) if first else pd.DataFrame()
     finally:
         con.unregister("incoming_plan")
-    changed = {c: int(n) for c, n in zip(values, counted[2:], strict=True) if n}
-    positions = np.asarray(found["_position"], dtype=np.int64)
+    changed = {c: int(n) for c, n in zip(values, counted[3:], strict=True) if n}
     return Plan(
         len(frame),
         int(counted[0]),
         int(counted[1]),
         changed,
         kept,
-        positions,
+        np.asarray(found["_position"], dtype=np.int64),
         np.asarray(found["_replaced"], dtype=bool),
+        no_figure - int(counted[2]),
+        first_replaced,
     )
+
+
+def _figures(table: str, frame: pd.DataFrame) -> list[str]:
+    """Return the figure columns of ``table`` (``schema.VALUE_COLUMNS``) that ``frame`` holds."""
+    return [c for c in schema.VALUE_COLUMNS.get(table, ()) if c in frame.columns]
+
+
+def without_figure(table: str, frame: pd.DataFrame) -> int:
+    """Return how many rows of ``frame`` hold no figure for ``table``: every figure column they hold is empty (a
+    table without figures: none)."""
+    figures = _figures(table, frame)
+    return int(frame[figures].isna().all(axis=1).sum()) if figures and len(frame) else 0
+
+
+def _beside_stored(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pd.DataFrame,
+    positions: np.ndarray,
+    keys: tuple[str, ...],
+    values: list[str],
+) -> pd.DataFrame:
+    """Return the incoming rows at ``positions`` (a few) beside their stored rows, in that order
+    (``Plan.first_replaced``): one join of those rows alone."""
+    if not len(positions):
+        return pd.DataFrame()
+    asked = staged(frame.iloc[positions]).append_column("position", pa.array(positions, type=pa.int64()))
+    match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
+    stored = "".join(f', t.{c} AS "{STORED}{c}", t.{c} IS DISTINCT FROM i.{c} AS "{DIFFERS}{c}"' for c in values)
+    con.register("replaced_asked", asked)
+    try:
+        return con.execute(
+            f"SELECT i.* {stored} FROM replaced_asked i JOIN {table} t ON {match} ORDER BY i.position"
+        ).df()
+    finally:
+        con.unregister("replaced_asked")
 
 
 def _nothing_stored(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, keys: tuple[str, ...]) -> bool:
@@ -228,7 +289,8 @@ def staged(frame: pd.DataFrame) -> pa.Table:
 def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, dataset_id: int) -> dict[str, int]:
     """Merge ``frame`` into ``table`` by key (as ``plan`` says), keeping the old rows in the undo shadow.
 
-    Returns the added and replaced counts. Unchanged rows are not touched; a replaced row
+    Returns the added and replaced counts, and ``no_figure`` when some added rows hold no figure (``Plan.no_figure``;
+    stored as missing, counted among the added). Unchanged rows are not touched; a replaced row
     takes the frame's columns and keeps its stored values in the columns the frame lacks.
     Set-based: the rows whose key is stored are staged once with the stored row beside them
     (one join: replaced or unchanged, the rule ``plan`` applies); the undo copy of the replaced
@@ -256,15 +318,16 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
     # says it): a third less CPU for millions of rows than keeping the file's order.
     con.execute("SET preserve_insertion_order = false")
     try:
-        matched = replaced = 0
+        matched = replaced = matched_empty = 0
         if not _nothing_stored(con, table, frame, keys):
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE upsert_rows AS SELECT t.rowid AS _stored_row, "
                 f"{', '.join(f'i.{c}' for c in cols)}{stored}, ({sorting}) = 'replaced' AS _replaced "
                 f"FROM incoming_rows i {join} WHERE t.{keys[0]} IS NOT NULL"
             ).fetchall()  # the rows whose key is stored: replaced or unchanged
-            matched, replaced = con.execute(
-                "SELECT count(*), count(*) FILTER (WHERE _replaced) FROM upsert_rows"
+            empty = " AND ".join(f"{c} IS NULL" for c in _figures(table, frame)) or "FALSE"
+            matched, replaced, matched_empty = con.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE _replaced), count(*) FILTER (WHERE {empty}) FROM upsert_rows"
             ).fetchall()[0]
         added = len(frame) - matched
         all_columns = ", ".join(existing)
@@ -302,7 +365,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame, data
         con.unregister("incoming_rows")
         con.execute("DROP TABLE IF EXISTS upsert_rows")
         con.execute("DROP TABLE IF EXISTS upsert_added")
-    return {"added": int(added), "replaced": int(replaced)}
+    no_figure = without_figure(table, frame) - int(matched_empty)
+    return {"added": int(added), "replaced": int(replaced)} | ({"no_figure": no_figure} if no_figure else {})
 
 
 def missing_references(con: duckdb.DuckDBPyConnection, changes: dict[str, pd.DataFrame]) -> dict[str, list[str]]:

@@ -1,0 +1,138 @@
+"""What an import would do, as the preview reports it: the counts per file, the problems, the coverage.
+
+``preview.preview_import`` fills a ``Preview``; the Data import page and ``import --dry-run`` draw it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from benchmarking.errors import ValidationIssue
+from benchmarking.ingest.results import CheckedBatch
+
+FIRST_ISSUES = 50
+"""How many problems a preview lists (the count says how many there are in all)."""
+
+
+SUMMARY_COLUMNS = (
+    *("file", "table", "rows", "added", "no figure", "replaced", "unchanged", "rejected", "columns changed"),
+)
+"""The preview's summary: one row per file and table. ``added`` counts the rows with a figure, ``no figure`` the
+other rows to add (an empty or marker cell where nothing is stored: stored as missing, never ranked)."""
+
+
+def columns_changed(planned) -> str:
+    """Return the columns a commit would change in stored rows, and those it keeps, in words."""
+    if not planned.count("replaced"):
+        return ""
+    parts = [f"{column} ({rows:,} rows)" for column, rows in planned.changed.items()]
+    kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
+    return ", ".join(parts) + kept
+
+
+@dataclass
+class Preview:
+    """What an import would do, computed without writing anything."""
+
+    summary: pd.DataFrame
+    """One row per file and table: rows, added, replaced, unchanged, rejected, and the columns changed
+    (stored rows keep their values in the columns the file lacks). Computed by ``writes.plan``, as the
+    commit writes."""
+    issues: list[ValidationIssue]
+    blocking: bool
+    """A problem with a whole file: nothing can be imported until it is fixed."""
+    unresolved: dict[str, list[str]] = field(default_factory=dict)
+    """File -> authority names or codes that match no authority in the store or the import."""
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per theme, in the periods the import touches: indicators and values before and after."""
+    authorities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per table and period (or edition): authorities with data before and after, and who is missing."""
+    checked: CheckedBatch | None = None
+    """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
+    items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """How the files were read, in words: the columns no field takes, themes stored in the stored spelling and new
+    themes, the workbook cells formatted as percentages read as they show."""
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The first stored rows the import replaces, one line per column that changes: which row, stored and new value
+    (``changes.changes_frame``)."""
+    changes_more: int = 0
+    """How many more rows are replaced than ``changes`` lists."""
+
+    def _total(self, column: str) -> int:
+        """Return a column's total over the files' rows (new period labels are counted apart)."""
+        rows = self.summary[self.summary["table"] != "period"] if len(self.summary) else self.summary
+        return int(rows[column].sum()) if len(rows) else 0
+
+    @property
+    def rows(self) -> int:
+        """Return how many rows read from the files, over every file."""
+        return self._total("rows")
+
+    @property
+    def rejected(self) -> int:
+        """Return how many rows that failed a check, over every file."""
+        return self._total("rejected")
+
+    @property
+    def added(self) -> int:
+        """Return how many rows with a figure that would be added, over every file (``no_figure`` counts the others)."""
+        return self._total("added")
+
+    @property
+    def no_figure(self) -> int:
+        """Return how many rows to add hold no figure (stored as missing), over every file; not among ``added``."""
+        return self._total("no figure")
+
+    def no_figure_note(self) -> str:
+        """Return what the preview says of the rows with no figure ('' when there are none)."""
+        if not self.no_figure:
+            return ""
+        return (
+            f"{self.no_figure:,} rows have no figure (an empty cell, or a marker such as '..', '[x]' or 'c') where "
+            "the store holds none: they are stored as missing, as published, and never ranked; they are not among "
+            "the rows to add."
+        )
+
+    @property
+    def replaced(self) -> int:
+        """Return how many rows that would replace stored rows, over every file."""
+        return self._total("replaced")
+
+    @property
+    def unchanged(self) -> int:
+        """Return how many rows already stored with the same values, over every file."""
+        return self._total("unchanged")
+
+    @property
+    def new_periods(self) -> int:
+        """Return how many period labels the import adds to the period table."""
+        periods = self.summary[self.summary["table"] == "period"] if len(self.summary) else self.summary
+        return int(periods["added"].sum()) if len(periods) else 0
+
+    @property
+    def can_commit(self) -> bool:
+        """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
+        return not self.blocking and self.rows > self.rejected
+
+    def problem_count(self) -> str:
+        """Return how many rows the problems refuse, of how many, and how many problems are listed ("74 of 74 rows
+        refused (11 problem(s) listed)": a check lists its first rows and counts the others in one line)."""
+        listed = f"{len(self.issues):,} problem(s)"
+        if self.blocking:
+            return f"{listed}, at least one with a whole file: no row can be written"
+        return f"{self.rejected:,} of {self.rows:,} rows refused ({listed} listed)"
+
+    def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
+        """Return the first problems as a table: file, row, column, message."""
+        return issues_frame(self.issues, limit)
+
+
+def issues_frame(issues: list[ValidationIssue], limit: int = FIRST_ISSUES) -> pd.DataFrame:
+    """Return problems as a table (file, row, column, message), the first ``limit`` of them."""
+    return pd.DataFrame(
+        [(i.file, i.row, i.column, i.message) for i in issues[:limit]],
+        columns=["file", "row", "column", "message"],
+    ).astype({"row": "Int64"})
