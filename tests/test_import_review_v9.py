@@ -17,6 +17,7 @@ import re
 
 import pandas as pd
 import pytest
+from apptest_helpers import problems as shown_problems
 from store_support import imported
 
 from benchmarking.errors import BadPeriodError
@@ -153,8 +154,8 @@ def test_the_import_page_refuses_it_at_its_row(shipped, monkeypatch, tmp_path):
     at = upload(open_import_page(shipped.path, monkeypatch, tmp_path), ("cumb.csv", values))
     at.button(key="upload_preview_button").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    problems = next(frame.value for frame in at.dataframe if "message" in frame.value.columns)
-    assert problems["row"].tolist() == [2], problems
+    problems = shown_problems(at)
+    assert problems["row"].tolist() == ["2"], problems
     assert "Cumberland was formed on 1 April 2023" in problems["message"].iloc[0]
     assert any("1 of 1 rows refused" in e.value for e in at.error), [e.value for e in at.error]
 
