@@ -13,6 +13,7 @@ from benchmarking.charts.style import (
     QUARTILE_LABELS,
     ChartStyle,
     finish_chart,
+    name_label_limit,
     rank_ticks,
 )
 from benchmarking.method import ranking
@@ -101,11 +102,17 @@ def theme_position_chart(
 
 
 def trend_chart(
-    trend: pd.DataFrame, focus_name: str, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL
+    trend: pd.DataFrame, focus_name: str, title: str, subtitle: str, style: ChartStyle = NORMAL
 ) -> alt.Chart:
-    """Return positions over time (1 at the top), one line per authority; the focus line is bold."""
+    """Return positions over time (1 at the top), one line per authority, with a key naming each (the focus first,
+    its line bold); the position axis ends at the largest "of N" drawn (``n_positioned``: a period's positions are
+    of the authorities positioned in it, never of every authority the store has held).
+
+    ``trend``: rows of ``service.views.trend_view`` (name, period, period_start, theme, position, n_positioned,
+    average_rank), as drawn (``service.trend_lines``: without the periods that rest on few indicators).
+    """
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
-    n = _reach(n, data)
+    n = _reach(int(data["n_positioned"].max()) if len(data) else 1, data)
     data["is_focus"] = data["name"] == focus_name
     periods = list(dict.fromkeys(data.sort_values("period_start")["period"]))
     names = [focus_name] + sorted(set(data["name"]) - {focus_name})
@@ -121,14 +128,24 @@ def trend_chart(
                 scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
                 axis=alt.Axis(values=rank_ticks(n, style.height // 2, style.label_size, vertical=True), format="d"),
             ),
+            # Colour and dash on the same field make one key, each name beside its colour and dash; hiding
+            # either key hides both.
             color=alt.Color(
-                "name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=(palette * 4)[: len(names)])
+                "name:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=(palette * 4)[: len(names)]),
+                legend=alt.Legend(  # each name beside a stretch of its line, long enough to show its dash
+                    symbolType="stroke",
+                    symbolStrokeWidth=4,
+                    symbolSize=(style.label_size * 3) ** 2,
+                    labelLimit=name_label_limit(pd.Series(names), style),
+                ),
             ),
             strokeDash=alt.StrokeDash(
                 "name:N",
                 sort=names,
                 title=None,
-                legend=None,
                 scale=alt.Scale(domain=names, range=[[1, 0]] + [[8, 3], [2, 2], [8, 3, 2, 3]] * 10),
             ),
             strokeWidth=alt.condition("datum.is_focus", alt.value(5), alt.value(2)),
