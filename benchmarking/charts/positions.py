@@ -4,6 +4,7 @@ per authority) and the Overview's sparkline."""
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from benchmarking.charts.style import (
@@ -24,7 +25,8 @@ def theme_position_chart(
     focus_positions: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL
 ) -> alt.Chart:
     """Return the focus authority's position per theme as dots on a 1..N scale (1 = best, left), each
-    labelled "Xth of N" and put in its quartile with N = the authorities positioned in its theme.
+    labelled "Xth of N" and put in its quartile with N = the authorities positioned in its theme, on a row shaded
+    by that theme's own quartiles (``_quartile_bands``).
 
     ``focus_positions``: theme, position (NA = no position), n_positioned, average_rank.
     """
@@ -39,19 +41,14 @@ def theme_position_chart(
         lambda q: "no quartile" if pd.isna(q) else QUARTILE_LABELS[int(q) - 1]
     )
     order = list(data["theme"])
-    bands = pd.DataFrame(
-        {
-            "start": [0.5 + (q - 1) * n / 4 for q in range(1, 5)],
-            "end": [0.5 + q * n / 4 for q in range(1, 5)],
-            "quartile_label": QUARTILE_LABELS,
-        }
-    )
+    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     band = (
-        alt.Chart(bands)
+        alt.Chart(_quartile_bands(data))
         .mark_rect(opacity=0.12)
         .encode(
             x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)),
             x2="end:Q",
+            y=y,
             color=alt.Color(
                 "quartile_label:N", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS), legend=None
             ),
@@ -63,7 +60,6 @@ def theme_position_chart(
         scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
         axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )
-    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     rule = (
         alt.Chart(data.assign(start=0.5))
         .mark_rule(color="#999999")
@@ -99,6 +95,22 @@ def theme_position_chart(
     height = max(style.height // 2, len(order) * (style.label_size + 16))
     chart = alt.layer(band, rule, dots, text).properties(width=style.width, height=min(height, style.height + 200))
     return finish_chart(chart, title, subtitle, style)
+
+
+def _quartile_bands(data: pd.DataFrame) -> pd.DataFrame:
+    """Return each theme's quartile bands (theme, start, end, quartile_label): its places 1 to its last (its
+    count, or the place of a focus shown beside the group) grouped by the quartile ``ranking.quartile`` gives each
+    among the theme's own count, so every dot lies in the band of its quartile; none for a theme too small for
+    quartiles."""
+    rows = []
+    for theme, position, n in zip(data["theme"], data["position"], data["n_positioned"]):
+        places = np.arange(1, max(int(n), int(position)) + 1)
+        quartiles = ranking.quartile(places, np.full(len(places), float(n)))
+        for q, label in enumerate(QUARTILE_LABELS, start=1):
+            held = places[quartiles == q]
+            if len(held):
+                rows.append((theme, held.min() - 0.5, held.max() + 0.5, label))
+    return pd.DataFrame(rows, columns=["theme", "start", "end", "quartile_label"])
 
 
 def trend_chart(
