@@ -8,6 +8,7 @@ import itertools
 
 import pandas as pd
 import pytest
+from svg_text import text_boxes
 
 from benchmarking import charts
 from benchmarking.charts.style import QUARTILE_LABELS
@@ -67,3 +68,18 @@ def test_each_theme_is_shaded_from_first_to_last_place():
         mine = sorted((band["start"], band["end"]) for band in bands if band.get("theme", theme) == theme)
         assert mine[0][0] == 0.5 and mine[-1][1] == max(n, position) + 0.5, theme
         assert all(a[1] == b[0] for a, b in itertools.pairwise(mine)), theme
+
+
+@pytest.mark.parametrize("style", [charts.NORMAL, charts.BRIEFING], ids=["normal", "briefing"])
+def test_the_chart_has_a_key_to_its_quartiles(style):
+    """Rendered (as the PNG, the PDF and the slides are), the chart has a key naming the quartiles its colours and
+    shapes stand for (hiding the bands' own key hid the dots' key too, since they share one)."""
+    vlc = pytest.importorskip("vl_convert")
+    frame = pd.DataFrame(POSITIONS, columns=["theme", "position", "n_positioned"]).assign(average_rank=10.0)
+    chart = charts.theme_position_chart(frame, "t", "s", style=style)
+    drawn = [box.text for box in text_boxes(vlc.vegalite_to_svg(charts.vega_lite_json(chart)))]
+    assert set(QUARTILE_LABELS) <= set(drawn) and drawn.count("Quartile") == 1
+    # One key for colour and shape: only the dots are coloured by quartile, and both channels ask for the same key
+    # (the browser's Vega-Lite draws two keys otherwise, where vl-convert's draws one).
+    coloured = [layer["encoding"] for layer in chart.to_dict()["layer"] if "color" in layer.get("encoding", {})]
+    assert len(coloured) == 1 and coloured[0]["color"]["legend"] == coloured[0]["shape"]["legend"]

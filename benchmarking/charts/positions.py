@@ -44,14 +44,14 @@ def theme_position_chart(
     y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     band = (
         alt.Chart(_quartile_bands(data))
-        .mark_rect(opacity=0.12)
+        .mark_rect(fillOpacity=0.12)
         .encode(
             x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)),
             x2="end:Q",
             y=y,
-            color=alt.Color(
-                "quartile_label:N", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS), legend=None
-            ),
+            # The colours as given, on a channel of their own: a colour scale shared with the dots (its key hidden
+            # here) would hide the dots' key.
+            fill=alt.Fill("colour:N", scale=None),
         )
     )
     x = alt.X(
@@ -65,6 +65,8 @@ def theme_position_chart(
         .mark_rule(color="#999999")
         .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)), x2="position:Q", y=y)
     )
+    # One key for colour and shape (the same legend on both, or they are drawn as two), its names whole.
+    key = alt.Legend(labelLimit=name_label_limit(pd.Series(QUARTILE_LABELS), style), symbolOpacity=1)
     dots = (
         alt.Chart(data)
         .mark_point(filled=True, size=style.point_size * 1.6, stroke="black", strokeWidth=0.8)
@@ -72,12 +74,16 @@ def theme_position_chart(
             x=x,
             y=y,
             color=alt.Color(
-                "quartile_label:N", title="Quartile", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS)
+                "quartile_label:N",
+                title="Quartile",
+                scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS),
+                legend=key,
             ),
             shape=alt.Shape(
                 "quartile_label:N",
                 title="Quartile",
                 scale=alt.Scale(domain=QUARTILE_LABELS, range=["circle", "square", "triangle-up", "diamond"]),
+                legend=key,
             ),
             tooltip=[
                 alt.Tooltip("theme:N"),
@@ -98,7 +104,7 @@ def theme_position_chart(
 
 
 def _quartile_bands(data: pd.DataFrame) -> pd.DataFrame:
-    """Return each theme's quartile bands (theme, start, end, quartile_label): its places 1 to its last (its
+    """Return each theme's quartile bands (theme, start, end, quartile_label, colour): its places 1 to its last (its
     count, or the place of a focus shown beside the group) grouped by the quartile ``ranking.quartile`` gives each
     among the theme's own count, so every dot lies in the band of its quartile; none for a theme too small for
     quartiles."""
@@ -109,8 +115,8 @@ def _quartile_bands(data: pd.DataFrame) -> pd.DataFrame:
         for q, label in enumerate(QUARTILE_LABELS, start=1):
             held = places[quartiles == q]
             if len(held):
-                rows.append((theme, held.min() - 0.5, held.max() + 0.5, label))
-    return pd.DataFrame(rows, columns=["theme", "start", "end", "quartile_label"])
+                rows.append((theme, held.min() - 0.5, held.max() + 0.5, label, QUARTILE_COLOURS[q - 1]))
+    return pd.DataFrame(rows, columns=["theme", "start", "end", "quartile_label", "colour"])
 
 
 def trend_chart(
