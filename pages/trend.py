@@ -58,9 +58,9 @@ def _trend():
     lines = trend_lines(trend, selection.focus)  # without the periods that rest on few indicators
     periods = list(dict.fromkeys(lines.drawn.sort_values("period_start")["period"]))
     title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
-    subtitle = selection.subtitle(
-        "1 = best, at the top" + ("; periods on few indicators left out" if lines.left_out else "")
-    )
+    subtitle = selection.subtitle("1 = best, at the top")
+    if lines.left_out:  # a line of its own: a grid of panels cannot narrow a long subtitle to its width
+        subtitle = [subtitle, "Periods that rest on few indicators are left out."]
     chart = charts.trend_chart(lines.drawn, selection.focus_name, title, subtitle, style=style(selection))
     return trend, lines, chart, title
 

@@ -143,7 +143,8 @@ class Chart:
     @property
     def subtitle(self) -> str:
         title = self.spec.get("title", {})
-        return title.get("subtitle", "") if isinstance(title, dict) else ""
+        subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
+        return " ".join(subtitle) if isinstance(subtitle, list) else subtitle  # lines one under another
 
     def data_with(self, column: str) -> pd.DataFrame:
         """Return the largest dataset that has ``column`` (the chart's main data)."""

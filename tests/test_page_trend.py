@@ -123,4 +123,4 @@ def test_compared_lines_are_named_in_words_and_drawn_on_enough_indicators(shippe
     assert (drawn["n_available"] >= most / 2).all()
     assert "2007/08" not in set(drawn.loc[drawn["authority_code"] == FOCUS, "period"])
     assert chart.spec["encoding"]["y"]["scale"]["domain"][0] == drawn["n_positioned"].max() + 0.5 < 44
-    assert chart.subtitle.endswith("1 = best, at the top; periods on few indicators left out")
+    assert chart.subtitle.endswith("1 = best, at the top Periods that rest on few indicators are left out.")

@@ -120,7 +120,7 @@ def _quartile_bands(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend_chart(
-    trend: pd.DataFrame, focus_name: str, title: str, subtitle: str, style: ChartStyle = NORMAL
+    trend: pd.DataFrame, focus_name: str, title: str, subtitle: str | list[str], style: ChartStyle = NORMAL
 ) -> alt.Chart:
     """Return positions over time (1 at the top), one line per authority, with a key naming each (the focus first,
     its line bold); the position axis ends at the largest "of N" drawn (``n_positioned``: a period's positions are

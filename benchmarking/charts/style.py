@@ -94,15 +94,18 @@ def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | N
     return shown
 
 
-def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
-    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration."""
+def finish_chart(chart, title: str, subtitle: str | list[str] | None, style: ChartStyle):
+    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration (``subtitle``: one
+    line, or a list of lines drawn one under another)."""
     # One shallow copy with the title and config set directly: ``properties`` and each
     # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
     # briefing).
     finished = chart.copy(deep=False)
     finished.title = alt.TitleParams(
         text=shorten(title, TITLE_LIMIT),
-        subtitle=shorten(subtitle or "", TITLE_LIMIT),
+        subtitle=[shorten(line, TITLE_LIMIT) for line in subtitle]
+        if isinstance(subtitle, list)
+        else shorten(subtitle or "", TITLE_LIMIT),
         fontSize=style.title_size,
         subtitleFontSize=style.subtitle_size,
         anchor="start",
