@@ -7,7 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
-from benchmarking.service.views import indicator_series, indicator_view
+from benchmarking.service.views import best_in_words, indicator_series, indicator_view
 from benchmarking.text.formatting import number, position_text
 from benchmarking.text.tables import glossary_line
 from pages._cache import memo, selection_key
@@ -105,8 +105,8 @@ else:
             view.drop(columns="is_focus"),
         ),
     )
-    best = ranked.iloc[0]
-    summary = f"Best: {best['name']} ({number(best['value'], unit)}). " + (
+    best = best_in_words(view, unit)  # every member ranked 1st: ties share the rank
+    summary = (f"Best: {best}. " if best else "") + (
         f"{selection.focus_name}: {number(focus['value'].iloc[0], unit)}, ranked "
         f"{position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])}."
         if len(focus) and focus["rank"].notna().iloc[0]

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from benchmarking.briefing.deck import deck_plan, deck_slide, slide_index
+from benchmarking.briefing.deck import deck_plan, deck_slide, slide_index, slide_style
 from benchmarking.briefing.pack import briefing_setting
 from benchmarking.errors import SlideNotFoundError
 from pages._cache import memo, selection_key
@@ -29,9 +29,14 @@ unscaled = replace(selection, scaled=False)
 key = selection_key(unscaled)
 setting = memo(
     "deck-setting",
-    key,
+    (key, selection.briefing),  # charts built at the size a slide draws them in the mode on screen
     lambda: briefing_setting(
-        catalogue(), benchmark(unscaled), selection.period, selection.focus, figures=overview_figures(unscaled)
+        catalogue(),
+        benchmark(unscaled),
+        selection.period,
+        selection.focus,
+        style=slide_style(selection.briefing),
+        figures=overview_figures(unscaled),
     ),
 )
 plan = memo("deck-plan", key, lambda: deck_plan(setting))
@@ -87,7 +92,10 @@ if notice:
 for line in selection.notices:  # a basket or balance in the link that the store does not have
     st.warning(escape(line), icon=":material/link_off:")
 
-draw_slide(memo("deck-slide", (key, plan[index]), lambda: deck_slide(setting, plan[index])))
+draw_slide(
+    memo("deck-slide", (key, selection.briefing, plan[index]), lambda: deck_slide(setting, plan[index])),
+    selection.briefing,
+)
 
 cat = catalogue()
 if cat.is_demo:

@@ -6,8 +6,8 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service.lists import thin_periods, trend_in_words
 from benchmarking.service.overview import mostly_earlier_periods
+from benchmarking.service.trend_lines import left_out_text, trend_lines
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import mostly_earlier_text
 from pages._cache import benchmark_key, memo
@@ -50,42 +50,32 @@ if not themes:
 
 
 def _trend():
-    """Return the positions over time of the chosen themes and authorities, the chart and its title."""
+    """Return the positions over time of the chosen themes and authorities, the lines drawn, the chart and its
+    title."""
     trend = trend_view(cat, bench, themes, [selection.focus] + list(others))
     if trend.empty:
-        return trend, None, None
-    periods = list(dict.fromkeys(trend.sort_values("period_start")["period"]))
+        return trend, None, None, None
+    lines = trend_lines(trend, selection.focus)  # without the periods that rest on few indicators
+    periods = list(dict.fromkeys(lines.drawn.sort_values("period_start")["period"]))
     title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
     subtitle = selection.subtitle("1 = best, at the top")
-    chart = charts.trend_chart(
-        trend, selection.focus_name, selection.group_size, title, subtitle, style=style(selection)
-    )
-    return trend, chart, title
+    if lines.left_out:  # a line of its own: a grid of panels cannot narrow a long subtitle to its width
+        subtitle = [subtitle, "Periods that rest on few indicators are left out."]
+    chart = charts.trend_chart(lines.drawn, selection.focus_name, title, subtitle, style=style(selection))
+    return trend, lines, chart, title
 
 
 key = (benchmark_key(selection), selection.briefing, tuple(themes), tuple(others))  # every period: not the period
-trend, chart, title = memo("trend", key, _trend)
+trend, lines, chart, title = memo("trend", key, _trend)
 if trend.empty:
     st.info("No positions to show for this choice.")
     st.stop()
-mine = trend[trend["authority_code"] == selection.focus].dropna(subset=["position"]).sort_values("period_start")
-summary = trend_in_words(mine)  # from the first period that does not rest on few indicators, as the Overview
-show_chart(
-    chart,
-    trend,
-    title,
-    key="trend",
-    summary=f"{selection.focus_name}'s position (1 = best): {summary}." if summary else None,
-)
+show_chart(chart, trend, title, key="trend", summary=lines.words)
 # Publishers start at different times, so early periods may rest on a handful of indicators.
-for thin in thin_periods(mine):
-    st.caption(
-        f"**{escape(thin.theme)}** rests on few indicators in {escape(', '.join(thin.periods))} "
-        f"({thin.fewest}-{thin.most_of_thin} indicators, against up to {thin.most} in other periods): "
-        "read those positions with care."
-    )
+for theme, left_out in lines.left_out.items():
+    st.caption(escape(left_out_text(theme, left_out, named=bool(others))))
 # A period whose figures were mostly published for earlier periods (the latest, before publishers catch up).
-shown = set(mine["period"])
+shown = set(lines.drawn.loc[lines.drawn["authority_code"] == selection.focus, "period"])
 for theme in themes:
     mostly = {p: counts for p, counts in mostly_earlier_periods(cat, bench, theme).items() if p in shown}
     if mostly:

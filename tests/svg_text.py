@@ -1,7 +1,8 @@
 """Text boxes read from a chart rendered to SVG (vl-convert), measured independently of the
 package's own width estimate: each <text> element's position (its groups' translations added
 up), anchor, font size and weight, its width from Pillow with DejaVu Sans (the widest common
-sans-serif, so a box is never smaller than the drawn text), its height from the font size."""
+sans-serif, so a box is never smaller than the drawn text), its height from the font size; a
+vertical axis title (rotated -90 degrees) as a tall box."""
 
 from __future__ import annotations
 
@@ -57,9 +58,16 @@ def text_boxes(svg: str) -> list[TextBox]:
             bold = element.get("font-weight") in ("bold", "700")
             width = measured_width(element.text, size, bold)
             anchor = element.get("text-anchor", "start")
-            x0 = dx - (width if anchor == "end" else width / 2 if anchor == "middle" else 0)
+            along = width if anchor == "end" else width / 2 if anchor == "middle" else 0
+            if "rotate(-90)" in element.get("transform", ""):  # a vertical axis title, read upwards
+                boxes.append(
+                    TextBox(element.text, dx - 0.8 * size, dy - width + along, dx + 0.2 * size, dy + along, size, bold)
+                )
+                return
             # Vega writes the alphabetic baseline: ascent above it, descent below.
-            boxes.append(TextBox(element.text, x0, dy - 0.8 * size, x0 + width, dy + 0.2 * size, size, bold))
+            boxes.append(
+                TextBox(element.text, dx - along, dy - 0.8 * size, dx - along + width, dy + 0.2 * size, size, bold)
+            )
             return
         for child in element:
             walk(child, dx, dy)

@@ -63,7 +63,7 @@ def test_every_other_page_chart_is_valid(demo):
         "series": charts.indicator_series_chart(
             indicator_series(cat, bench, indicator, FOCUS), "Leicestershire", "t", "s", None
         ),
-        "trend": charts.trend_chart(trend, "Leicestershire", n, "t", "s"),
+        "trend": charts.trend_chart(trend, "Leicestershire", "t", "s"),
         "sparkline": charts.sparkline(trend[trend["authority_code"] == FOCUS], n),
         "funding": charts.funding_chart(funding_view(cat, bench, period, FOCUS), "t", "s"),
         "multiples": charts.quadrant_small_multiples(views, "t", "s", "spend"),
@@ -79,7 +79,7 @@ def test_trend_panels_follow_the_chosen_theme_order(demo):
     """Overall first when chosen first, although 'LA Core' sorts before it A-Z."""
     cat, bench, _ = demo
     trend = trend_view(cat, bench, [OVERALL, "LA Core"], [FOCUS])
-    spec = charts.trend_chart(trend, "Leicestershire", bench.group.size, "t", "s").to_dict(validate=True)
+    spec = charts.trend_chart(trend, "Leicestershire", "t", "s").to_dict(validate=True)
     assert spec["facet"]["sort"] == [OVERALL, "LA Core"]
     assert list(dict.fromkeys(trend["theme"])) == [OVERALL, "LA Core"]
 

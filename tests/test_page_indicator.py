@@ -139,3 +139,16 @@ def test_the_bar_chart_subtitle_wraps_to_the_narrowest_chart(demo_store_path, mo
     assert " ".join(subtitle).startswith("Comparator group: county unitaries")
     assert "Leicestershire shown beside it, not ranked in it" in " ".join(subtitle)
     assert " ".join(subtitle).endswith(f"{FOCUS_MARK} = Leicestershire")
+
+
+def test_in_words_names_every_authority_tied_best(shipped_store_path, monkeypatch):
+    """On the real figures, County Durham and Northumberland share the best ASC carer quality of life score in
+    2022/23 (8.2, both ranked 1st): the words name both (review v8), as the bars' ranks do."""
+    query = {"focus": FOCUS, "period": "2022/23", "group": "all", "indicator": "ASC1"}
+    at = open_page(shipped_store_path, monkeypatch, "indicator", query)
+    assert not at.exception
+    assert page_widget(at, "indicator_id").value == "ASC1"
+    bars = charts(at)[0].data_with("rank")
+    assert set(bars.loc[bars["rank"] == 1, "name"]) == {"County Durham", "Northumberland"}
+    bars_words = next(md.value.replace("\\", "") for md in at.markdown if md.value.startswith("**In words:**"))
+    assert bars_words.startswith("**In words:** Best: County Durham and Northumberland (8.2). Leicestershire: 7,")

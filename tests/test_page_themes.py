@@ -35,7 +35,7 @@ def focus_theme_positions(store_path, period=LATEST, focus=FOCUS, group_id="all"
 
 def plotted_positions(at) -> dict[str, int]:
     """Return theme -> position as the page's chart plots it."""
-    dots = charts(at)[0].data_with("theme")
+    dots = charts(at)[0].data_with("average_rank")  # the dots (the quartile bands also name their theme)
     return {theme: int(position) for theme, position in zip(dots["theme"], dots["position"])}
 
 

@@ -102,3 +102,25 @@ def test_the_period_does_not_change_the_trend(demo_store_path, monkeypatch):
     assert not at.exception
     assert plotted_trend(at) == before
     assert LATEST in charts(at)[0].title
+
+
+def test_compared_lines_are_named_in_words_and_drawn_on_enough_indicators(shipped_store_path, monkeypatch):
+    """Leicestershire's Overall beside Wiltshire and Cumbria on the real figures (review v8): the words give each
+    of the three lines; no drawn position rests on fewer than half of its line's most indicators (Leicestershire
+    was 1st of 26 in 2007/08 on 9 of up to 327), and the axis ends at the longest "of N" drawn, not the store's 44
+    authorities."""
+    at = open_page(shipped_store_path, monkeypatch, "trend", {"focus": FOCUS, "period": "2022/23", "group": "all"})
+    page_widget(at, "trend_themes").set_value([OVERALL]).run()
+    page_widget(at, "trend_others").set_value(["E06000054", "E10000006"]).run()
+    assert not at.exception
+    [words] = [md.value.replace("\\", "") for md in at.markdown if md.value.startswith("**In words:**")]
+    for name in ("Leicestershire's position (1 = best): Overall:", "Wiltshire's position: Overall:", "Cumbria's"):
+        assert name in words
+    [chart] = charts(at)
+    drawn = chart.data_with("position").dropna(subset=["position"])
+    assert set(drawn["name"]) == {"Leicestershire", "Wiltshire", "Cumbria"}
+    most = drawn.groupby("authority_code")["n_available"].transform("max")
+    assert (drawn["n_available"] >= most / 2).all()
+    assert "2007/08" not in set(drawn.loc[drawn["authority_code"] == FOCUS, "period"])
+    assert chart.spec["encoding"]["y"]["scale"]["domain"][0] == drawn["n_positioned"].max() + 0.5 < 44
+    assert chart.subtitle.endswith("1 = best, at the top Periods that rest on few indicators are left out.")

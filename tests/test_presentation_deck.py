@@ -13,6 +13,7 @@ from apptest_helpers import EARLIER, FOCUS, LATEST, engine, open_page
 from browser_support import wait_until
 
 from benchmarking.briefing.deck import (
+    BAR_AXIS_ROOM,
     MAX_ROWS,
     band_rows,
     deck_plan,
@@ -141,11 +142,13 @@ def test_every_sentence_and_card_appears_once(demo_briefing):
 
 
 def test_the_chart_on_a_slide_has_no_title_of_its_own(demo_briefing):
-    """The slide shows the title once: the projected spec drops the chart's title and fills the width."""
+    """The slide shows the title once: the projected spec drops the chart's title and fills the width; a quadrant
+    keeps the height its names were placed for (only its width is fitted)."""
     chart = next(s.chart for s in demo_briefing.slides if s.chart is not None)
     assert "title" in chart.to_dict(validate=False)
     spec = projected_spec(chart, 400)
-    assert "title" not in spec and spec["width"] == "container" and spec["height"] == 400
+    assert "title" not in spec and spec["width"] == "container"
+    assert spec["height"] == chart.to_dict(validate=False)["height"] and spec["autosize"]["type"] == "fit-x"
 
 
 def test_slide_numbers_from_a_link():
@@ -245,12 +248,12 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
 
 def test_bar_per_authority_labels_fit_their_bars(demo_briefing):
     """The funding chart draws one bar per authority in its table; on a slide its y labels are
-    no taller than a bar: (560 - 110) / rows * 0.85 px, and never under 9 px."""
+    no taller than a bar: (560 - BAR_AXIS_ROOM) / rows * 0.9 px, and never under 9 px."""
     funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
     rows = funding.table["authority_code"].nunique()
     spec = projected_spec(funding.chart, 560)
     assert band_rows(spec) == rows
-    assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - 110) / rows * 0.85)))
+    assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - BAR_AXIS_ROOM) / rows * 0.9)))
     quadrant = next(s.chart for s in demo_briefing.slides if s.chart is not None)
     assert band_rows(quadrant.to_dict(validate=False)) == 0
 

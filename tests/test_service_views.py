@@ -16,7 +16,7 @@ from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import BetterOff, better_off
 from benchmarking.service.explain import stability_table
 from benchmarking.service.overview import MIN_THEME_INDICATORS, overview
-from benchmarking.service.views import indicator_view, theme_quartiles
+from benchmarking.service.views import best_in_words, indicator_view, theme_quartiles
 from benchmarking.store import Store
 from benchmarking.text.narrative import theme_summary
 
@@ -189,3 +189,27 @@ def test_theme_summary_names_the_strongest_and_weakest_theme_on_enough_indicator
     assert f"of {int(best['n_positioned'])})" in text  # each theme "of" its own number positioned
     left_out = text[text.index("Left out of strongest and weakest") :]
     assert all(f"{theme} (3 indicators)" in left_out for theme in few), text
+
+
+@pytest.mark.parametrize(
+    "ranks, beside, expected",
+    [
+        ([1, 2, 3], None, "Kent (10.0%)"),
+        ([1, 1, 3], None, "Kent and Devon (10.0%)"),  # a tie shares the best rank: both are named
+        ([1, 1, 1], 0, "Devon and Essex (10.0%)"),  # a focus beside the group would be 1st, but is not a member
+        ([2, 3, 4], None, ""),  # no member ranked 1st
+    ],
+)
+def test_the_best_in_words_names_every_member_ranked_first(ranks, beside, expected):
+    view = pd.DataFrame(
+        {"name": ["Kent", "Devon", "Essex"], "value": [10.0, 10.0, 10.0], "rank": ranks, "in_group": True}
+    )
+    if beside is not None:
+        view.loc[beside, "in_group"] = False
+    assert best_in_words(view, "%") == expected
+
+
+def test_the_best_in_words_shortens_a_long_tie():
+    """Beyond four names the rest are counted, so a tie of many never floods the sentence."""
+    view = pd.DataFrame({"name": list("ABCDEFG"), "value": 3.0, "rank": 1, "in_group": True})
+    assert best_in_words(view, None) == "A, B, C and 4 others (3)"

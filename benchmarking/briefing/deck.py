@@ -9,11 +9,12 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import altair as alt
 import pandas as pd
 
+from benchmarking import charts
 from benchmarking.briefing.pack import (
     Briefing,
     BriefingSetting,
@@ -34,6 +35,24 @@ MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
 MAX_SENTENCES = 4
 """Sentences on one slide of words."""
+SLIDE_STYLE = replace(charts.BRIEFING, height=414, narrowest=1000)
+"""A projected slide's charts in briefing mode: the projector's type, a plot ``height`` that leaves a 1366x768
+screen room for the slide's title, one sentence, two lines of small print and the foot (the x axis adds about
+64 px), and names placed for a plot ``narrowest`` wide (the slide's 1302 px less the vertical axis and the key on
+the right)."""
+BESIDE_CONTROLS = replace(SLIDE_STYLE, narrowest=840)
+"""A slide's charts beside the sidebar (briefing mode off): names placed for the plot the page's 906 px at 1366
+wide leave beside the vertical axis (the key goes under the plot: beside it, the four quadrants' names would
+run into each other)."""
+
+
+def slide_style(briefing: bool) -> charts.ChartStyle:
+    """Return the sizes a slide's charts are built at: ``SLIDE_STYLE`` in briefing mode, else ``BESIDE_CONTROLS``."""
+    return SLIDE_STYLE if briefing else BESIDE_CONTROLS
+
+
+BAR_AXIS_ROOM = 70
+"""Pixels of a projected bar chart's height that hold no bars: the x axis's labels and title."""
 
 
 @dataclass(frozen=True)
@@ -184,15 +203,25 @@ def slide_index(raw: str | None, count: int) -> int:
     raise SlideNotFoundError(f"There is no slide '{shown}' in this presentation: it has slides 1 to {count}.")
 
 
-def projected_spec(chart: alt.TopLevelMixin, height: int | str = "container") -> dict:
-    """Return the chart's Vega-Lite spec for a slide: its title removed (the slide shows it once),
-    as wide as its container and ``height`` pixels high ("container": as high as its container)."""
+def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = True) -> dict:
+    """Return the chart's Vega-Lite spec for a slide: its title removed (the slide shows it once), its key beside
+    the plot on the right (``key_beside``, the room a projected slide has to spare) or under it, and as wide as its
+    container.
+
+    A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
+    tall as its bars allow. Any other chart keeps the plot height it was built for (``SLIDE_STYLE``): the names
+    placed on a quadrant stay clear of each other and of its corners only at the size they were placed for.
+    """
     spec = chart.to_dict(validate=False)
     spec.pop("title", None)
+    config = spec.setdefault("config", {})
+    if key_beside:
+        config["legend"] = {**config.get("legend", {}), "orient": "right", "direction": "vertical"}
     rows = band_rows(spec)
-    if rows and isinstance(height, int):  # one bar per authority: labels no taller than their bars
-        step = (height - 110) / rows
-        spec.setdefault("config", {})["axisY"] = {"labelFontSize": max(9, min(20, int(step * 0.85)))}
+    if not rows:
+        return charts.for_screen(spec)[0]
+    step = (height - BAR_AXIS_ROOM) / rows  # the bars' step: labels no taller than their bars
+    config["axisY"] = {"labelFontSize": max(9, min(20, int(step * 0.9)))}
     spec["width"] = "container"
     spec["height"] = height
     spec["autosize"] = {"type": "fit", "contains": "padding"}

@@ -4,6 +4,7 @@ per authority) and the Overview's sparkline."""
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from benchmarking.charts.style import (
@@ -13,6 +14,7 @@ from benchmarking.charts.style import (
     QUARTILE_LABELS,
     ChartStyle,
     finish_chart,
+    name_label_limit,
     rank_ticks,
 )
 from benchmarking.method import ranking
@@ -23,7 +25,8 @@ def theme_position_chart(
     focus_positions: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL
 ) -> alt.Chart:
     """Return the focus authority's position per theme as dots on a 1..N scale (1 = best, left), each
-    labelled "Xth of N" and put in its quartile with N = the authorities positioned in its theme.
+    labelled "Xth of N" and put in its quartile with N = the authorities positioned in its theme, on a row shaded
+    by that theme's own quartiles (``_quartile_bands``).
 
     ``focus_positions``: theme, position (NA = no position), n_positioned, average_rank.
     """
@@ -38,22 +41,17 @@ def theme_position_chart(
         lambda q: "no quartile" if pd.isna(q) else QUARTILE_LABELS[int(q) - 1]
     )
     order = list(data["theme"])
-    bands = pd.DataFrame(
-        {
-            "start": [0.5 + (q - 1) * n / 4 for q in range(1, 5)],
-            "end": [0.5 + q * n / 4 for q in range(1, 5)],
-            "quartile_label": QUARTILE_LABELS,
-        }
-    )
+    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     band = (
-        alt.Chart(bands)
-        .mark_rect(opacity=0.12)
+        alt.Chart(_quartile_bands(data))
+        .mark_rect(fillOpacity=0.12)
         .encode(
             x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)),
             x2="end:Q",
-            color=alt.Color(
-                "quartile_label:N", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS), legend=None
-            ),
+            y=y,
+            # The colours as given, on a channel of their own: a colour scale shared with the dots (its key hidden
+            # here) would hide the dots' key.
+            fill=alt.Fill("colour:N", scale=None),
         )
     )
     x = alt.X(
@@ -62,12 +60,13 @@ def theme_position_chart(
         scale=alt.Scale(domain=[0.5, n + 0.5], nice=False),
         axis=alt.Axis(values=rank_ticks(n, style.plot_width - 250, style.label_size), format="d"),
     )
-    y = alt.Y("theme:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))  # whole theme names
     rule = (
         alt.Chart(data.assign(start=0.5))
         .mark_rule(color="#999999")
         .encode(x=alt.X("start:Q", scale=alt.Scale(domain=[0.5, n + 0.5], nice=False)), x2="position:Q", y=y)
     )
+    # One key for colour and shape (the same legend on both, or they are drawn as two), its names whole.
+    key = alt.Legend(labelLimit=name_label_limit(pd.Series(QUARTILE_LABELS), style), symbolOpacity=1)
     dots = (
         alt.Chart(data)
         .mark_point(filled=True, size=style.point_size * 1.6, stroke="black", strokeWidth=0.8)
@@ -75,12 +74,16 @@ def theme_position_chart(
             x=x,
             y=y,
             color=alt.Color(
-                "quartile_label:N", title="Quartile", scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS)
+                "quartile_label:N",
+                title="Quartile",
+                scale=alt.Scale(domain=QUARTILE_LABELS, range=QUARTILE_COLOURS),
+                legend=key,
             ),
             shape=alt.Shape(
                 "quartile_label:N",
                 title="Quartile",
                 scale=alt.Scale(domain=QUARTILE_LABELS, range=["circle", "square", "triangle-up", "diamond"]),
+                legend=key,
             ),
             tooltip=[
                 alt.Tooltip("theme:N"),
@@ -100,12 +103,34 @@ def theme_position_chart(
     return finish_chart(chart, title, subtitle, style)
 
 
+def _quartile_bands(data: pd.DataFrame) -> pd.DataFrame:
+    """Return each theme's quartile bands (theme, start, end, quartile_label, colour): its places 1 to its last (its
+    count, or the place of a focus shown beside the group) grouped by the quartile ``ranking.quartile`` gives each
+    among the theme's own count, so every dot lies in the band of its quartile; none for a theme too small for
+    quartiles."""
+    rows = []
+    for theme, position, n in zip(data["theme"], data["position"], data["n_positioned"]):
+        places = np.arange(1, max(int(n), int(position)) + 1)
+        quartiles = ranking.quartile(places, np.full(len(places), float(n)))
+        for q, label in enumerate(QUARTILE_LABELS, start=1):
+            held = places[quartiles == q]
+            if len(held):
+                rows.append((theme, held.min() - 0.5, held.max() + 0.5, label, QUARTILE_COLOURS[q - 1]))
+    return pd.DataFrame(rows, columns=["theme", "start", "end", "quartile_label", "colour"])
+
+
 def trend_chart(
-    trend: pd.DataFrame, focus_name: str, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL
+    trend: pd.DataFrame, focus_name: str, title: str, subtitle: str | list[str], style: ChartStyle = NORMAL
 ) -> alt.Chart:
-    """Return positions over time (1 at the top), one line per authority; the focus line is bold."""
+    """Return positions over time (1 at the top), one line per authority, with a key naming each (the focus first,
+    its line bold); the position axis ends at the largest "of N" drawn (``n_positioned``: a period's positions are
+    of the authorities positioned in it, never of every authority the store has held).
+
+    ``trend``: rows of ``service.views.trend_view`` (name, period, period_start, theme, position, n_positioned,
+    average_rank), as drawn (``service.trend_lines``: without the periods that rest on few indicators).
+    """
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
-    n = _reach(n, data)
+    n = _reach(int(data["n_positioned"].max()) if len(data) else 1, data)
     data["is_focus"] = data["name"] == focus_name
     periods = list(dict.fromkeys(data.sort_values("period_start")["period"]))
     names = [focus_name] + sorted(set(data["name"]) - {focus_name})
@@ -121,14 +146,24 @@ def trend_chart(
                 scale=alt.Scale(domain=[n + 0.5, 0.5], nice=False),
                 axis=alt.Axis(values=rank_ticks(n, style.height // 2, style.label_size, vertical=True), format="d"),
             ),
+            # Colour and dash on the same field make one key, each name beside its colour and dash; hiding
+            # either key hides both.
             color=alt.Color(
-                "name:N", title=None, sort=names, scale=alt.Scale(domain=names, range=(palette * 4)[: len(names)])
+                "name:N",
+                title=None,
+                sort=names,
+                scale=alt.Scale(domain=names, range=(palette * 4)[: len(names)]),
+                legend=alt.Legend(  # each name beside a stretch of its line, long enough to show its dash
+                    symbolType="stroke",
+                    symbolStrokeWidth=4,
+                    symbolSize=(style.label_size * 3) ** 2,
+                    labelLimit=name_label_limit(pd.Series(names), style),
+                ),
             ),
             strokeDash=alt.StrokeDash(
                 "name:N",
                 sort=names,
                 title=None,
-                legend=None,
                 scale=alt.Scale(domain=names, range=[[1, 0]] + [[8, 3], [2, 2], [8, 3, 2, 3]] * 10),
             ),
             strokeWidth=alt.condition("datum.is_focus", alt.value(5), alt.value(2)),

@@ -98,15 +98,16 @@ def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | N
     return shown
 
 
-def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
-    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration."""
+def finish_chart(chart, title: str, subtitle: str | list[str] | None, style: ChartStyle):
+    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration (``subtitle``: one
+    line, or a list of lines drawn one under another)."""
     # One shallow copy with the title and config set directly: ``properties`` and each
     # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
     # briefing).
     finished = chart.copy(deep=False)
     finished.title = alt.TitleParams(
         text=_lines(shorten(title, TITLE_LIMIT), style.plot_width, style.title_size, bold=True),
-        subtitle=_lines(shorten(subtitle or "", SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size),
+        subtitle=_subtitle_lines(subtitle, style),
         fontSize=style.title_size,
         subtitleFontSize=style.subtitle_size,
         anchor="start",
@@ -138,6 +139,17 @@ def _lines(text: str, width: int, size: int, bold: bool = False) -> str | list[s
     wider than the chart with '…', and a chart is drawn as narrow as ``ChartStyle.plot_width``."""
     lines = at_most(wrap(text, width, size, bold, measure=text_width), SUBTITLE_LINES, size, bold, text_width)
     return lines[0] if len(lines) == 1 else lines
+
+
+def _subtitle_lines(subtitle: str | list[str] | None, style: ChartStyle) -> str | list[str]:
+    """Return a subtitle (one text, or lines to draw one under another) as ``_lines`` draws each: whole, wrapped to
+    the narrowest plot."""
+    if not isinstance(subtitle, list):
+        return _lines(shorten(subtitle or "", SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size)
+    lines = [
+        _lines(shorten(line, SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size) for line in subtitle
+    ]
+    return [part for line in lines for part in (line if isinstance(line, list) else [line])]
 
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)

@@ -12,6 +12,7 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.method.ranking import quartile
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.text.formatting import names_text, number
 
 
 def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataFrame:
@@ -144,3 +145,13 @@ def trend_view(catalogue: Catalogue, bench: Benchmark, themes: list[str], codes:
         .drop(columns="theme_order")
         .reset_index(drop=True)
     )
+
+
+def best_in_words(view: pd.DataFrame, unit: str | None) -> str:
+    """Return the group's best on one indicator (``indicator_view``) in words: every member ranked 1st (ties share
+    the rank) and the value, "County Durham and Northumberland (8.2)"; "" when no member is ranked."""
+    members = view[IN_GROUP].to_numpy(dtype=bool) if IN_GROUP in view else np.ones(len(view), dtype=bool)
+    best = view[members & (view["rank"] == 1).to_numpy(dtype=bool, na_value=False)]
+    if best.empty:
+        return ""
+    return f"{names_text(best['name'])} ({number(best['value'].iloc[0], unit)})"

@@ -25,6 +25,15 @@ def ordinal(n) -> str:
     return f"{n}{suffix}"
 
 
+def names_text(names, limit: int = 4) -> str:
+    """Return names as a list in words: "Kent", "Kent and Surrey", "Devon, Kent and Surrey"; beyond ``limit``
+    names, the first ``limit - 1`` and "N others" ("Devon, Kent, Surrey and 3 others")."""
+    names = [str(name) for name in names]
+    if len(names) > limit:
+        names = [*names[: limit - 1], f"{len(names) - limit + 1} others"]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
+
+
 def position_text(position, n) -> str:
     """Return "3rd of 32", or "no position" when the position is missing."""
     if _missing(position):

@@ -1,0 +1,72 @@
+"""The Trend page's lines: each authority's positions over time without the periods that rest on few indicators
+(``lists.thin_periods``, the rule the Overview's sparkline and its words follow), what was left out, and every
+line in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from benchmarking.service.lists import ThinPeriods, thin_periods, trend_in_words
+from benchmarking.text.formatting import names_text
+
+
+@dataclass(frozen=True)
+class TrendLines:
+    """What the Trend chart draws and says (``trend_lines``)."""
+
+    drawn: pd.DataFrame
+    """The rows with a position, each line (authority and theme) without its thin periods."""
+    left_out: dict[str, list[tuple[str, ThinPeriods]]]
+    """Per theme with periods left out: (authority name, its thin periods in the theme), the focus first."""
+    words: str | None
+    """Every line in words, the focus first: "Leicestershire's position (1 = best): Overall: 16 in 2015/16 to 5 in
+    2025/26. Wiltshire's position: Overall: ..."; None without positions."""
+
+
+def trend_lines(trend: pd.DataFrame, focus: str) -> TrendLines:
+    """Return the lines of ``trend`` (``views.trend_view``: name, authority_code, theme, period, position,
+    n_available, ...; themes in the order chosen, periods oldest first) as drawn: per authority and theme, without
+    the periods that rest on few of its indicators; the focus authority first, then the others A-Z."""
+    positioned = trend.dropna(subset=["position"])
+    codes = list(dict.fromkeys(positioned.sort_values("name", kind="stable")["authority_code"]))
+    codes = ([focus] if focus in codes else []) + [code for code in codes if code != focus]
+    kept, left_out, words = [], {}, []
+    for code in codes:
+        rows = positioned[positioned["authority_code"] == code]
+        name = str(rows["name"].iloc[0])
+        thin = thin_periods(rows)
+        out = {(found.theme, period) for found in thin for period in found.periods}
+        shown = rows[[(str(t), p) not in out for t, p in zip(rows["theme"], rows["period"])]]
+        kept.append(shown)
+        for found in thin:
+            left_out.setdefault(found.theme, []).append((name, found))
+        if said := trend_in_words(shown):
+            words.append(f"{name}'s position{'' if words else ' (1 = best)'}: {said}.")
+    if left_out:
+        words.append("Periods that rest on few indicators are left out.")
+    drawn = pd.concat(kept).sort_index() if kept else positioned
+    return TrendLines(drawn=drawn, left_out=left_out, words=" ".join(words) or None)
+
+
+def left_out_text(theme: str, lines: list[tuple[str, ThinPeriods]], named: bool) -> str:
+    """Return the periods a theme's lines leave out, in words: "Adult Social Care rests on few indicators in 2015/16
+    (2 indicators, against up to 5 in other periods): left out of the line and the words."; ``named``: the lines
+    are named (several authorities are drawn), "in 2015/16 for Leicestershire and Cumbria" or "in 2015/16 for
+    Leicestershire; 2014/15, 2015/16 for Cumbria"."""
+    fewest = min(thin.fewest for _, thin in lines)
+    most_of_thin = max(thin.most_of_thin for _, thin in lines)
+    counts = f"{fewest}" if fewest == most_of_thin else f"{fewest}-{most_of_thin}"
+    periods = {thin.named() for _, thin in lines}
+    if not named:
+        where = "; ".join(sorted(periods))
+    elif len(periods) == 1:
+        where = f"{periods.pop()} for {names_text([name for name, _ in lines])}"
+    else:
+        where = "; ".join(f"{thin.named()} for {name}" for name, thin in lines)
+    return (
+        f"{theme} rests on few indicators in {where} ({counts} indicators, against up to "
+        f"{max(thin.most for _, thin in lines)} in other periods): left out of the "
+        f"{'lines' if named else 'line'} and the words."
+    )

@@ -1,0 +1,96 @@
+"""The Trend chart and its words (review v8): a key naming every authority's line, on the page and in the
+PNG; every line in words; the positions that rest on few indicators left out of the lines as the words and
+the Overview leave them out; the position axis as long as the longest "of N" drawn, not the store's size."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from svg_text import text_boxes
+
+from benchmarking import charts
+from benchmarking.service.lists import thin_periods
+from benchmarking.service.trend_lines import left_out_text, trend_lines
+
+FOCUS, OTHERS = "E1", ["E2", "E3"]
+NAMES = {"E1": "Leicestershire", "E2": "Wiltshire", "E3": "Cumbria"}
+PERIODS = ["2014/15", "2015/16", "2016/17", "2017/18"]
+
+
+def trend_frame(theme: str = "Adult Social Care") -> pd.DataFrame:
+    """A trend as ``service.views.trend_view`` returns it: three authorities over four periods, the first
+    period resting on 2 of up to 5 indicators for Leicestershire alone, each period "of" its own count."""
+    rows = []
+    for code, start in zip([FOCUS, *OTHERS], [30, 10, 20]):
+        for i, period in enumerate(PERIODS):
+            available = 2 if (code == FOCUS and i == 0) else 5
+            rows.append(
+                {
+                    "period": period,
+                    "period_start": pd.Timestamp(f"{2014 + i}-04-01"),
+                    "theme": theme,
+                    "authority_code": code,
+                    "average_rank": float(start + i),
+                    "n_available": available,
+                    "position": float(start + i),
+                    "n_positioned": 33 + i,
+                    "in_group": True,
+                    "name": NAMES[code],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _svg(chart) -> str:
+    vlc = pytest.importorskip("vl_convert")
+    return vlc.vegalite_to_svg(charts.vega_lite_json(chart))
+
+
+@pytest.mark.parametrize("themes", [["Adult Social Care"], ["Overall", "Adult Social Care"]])
+@pytest.mark.parametrize("style", [charts.NORMAL, charts.BRIEFING], ids=["normal", "briefing"])
+def test_the_drawn_trend_names_every_authority_in_a_key(themes, style):
+    """Rendered (as the PNG is), the chart names each of its three authorities: without a key, three lines
+    told apart only by colour and dash could not be read."""
+    trend = pd.concat([trend_frame(theme) for theme in themes], ignore_index=True)
+    chart = charts.trend_chart(trend, "Leicestershire", "t", "s", style=style)
+    drawn = {box.text for box in text_boxes(_svg(chart))}
+    assert set(NAMES.values()) <= drawn
+    key = [box for box in text_boxes(_svg(chart)) if box.text in NAMES.values()]
+    assert min(box.size for box in key) >= style.label_size  # as large as the axis labels (a projector's)
+
+
+def test_the_position_axis_reaches_the_longest_of_n_drawn():
+    """Positions are "of" the authorities positioned in their theme and period (here at most 36): the axis ends
+    there, whatever the group's size over every period."""
+    chart = charts.trend_chart(trend_frame(), "Leicestershire", "t", "s")
+    y = chart.to_dict(validate=False)["encoding"]["y"]
+    assert y["scale"]["domain"] == [36.5, 0.5]
+    assert max(y["axis"]["values"]) <= 36
+
+
+def test_lines_leave_out_the_periods_that_rest_on_few_indicators():
+    """Each line leaves out its own thin periods (``lists.thin_periods``, the words' and the Overview's rule):
+    Leicestershire's 2014/15 rests on 2 of up to 5 indicators; the others' 2014/15 is drawn."""
+    trend = trend_frame()
+    lines = trend_lines(trend, FOCUS)
+    drawn = set(zip(lines.drawn["authority_code"], lines.drawn["period"]))
+    assert (FOCUS, "2014/15") not in drawn
+    assert {(code, "2014/15") for code in OTHERS} <= drawn
+    assert len(drawn) == len(trend) - 1
+    [(name, thin)] = lines.left_out["Adult Social Care"]
+    assert name == "Leicestershire" and thin == thin_periods(trend[trend["authority_code"] == FOCUS])[0]
+    assert left_out_text("Adult Social Care", lines.left_out["Adult Social Care"], named=True) == (
+        "Adult Social Care rests on few indicators in 2014/15 for Leicestershire (2 indicators, against up to 5 in "
+        "other periods): left out of the lines and the words."
+    )
+
+
+def test_the_words_name_every_line_focus_first():
+    """The words give each authority's line, the focus first, each from its first period that does not rest on
+    few indicators."""
+    words = trend_lines(trend_frame(), FOCUS).words
+    assert words.startswith("Leicestershire's position (1 = best): Adult Social Care: 31 in 2015/16 to 33 in")
+    assert words.index("Leicestershire") < words.index("Cumbria") < words.index("Wiltshire")
+    assert "Wiltshire's position: Adult Social Care: 10 in 2014/15 to 13 in 2017/18." in words
+    assert "Cumbria's position: Adult Social Care: 20 in 2014/15 to 23 in 2017/18." in words
+    assert words.endswith("Periods that rest on few indicators are left out.")
