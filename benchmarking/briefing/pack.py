@@ -125,10 +125,13 @@ def describe_data(catalogue: Catalogue) -> str:
 
 def _council_of(name: str, code: str) -> str:
     """Return the council's name for a title, from its area's name: as it is when it already names a council
-    ('Buckinghamshire Council'), else '<name> County Council' for a county council (ONS code E10) and
-    '<name> Council' for any other authority (a unitary: its own name varies, 'Council' is never wrong)."""
+    ('Buckinghamshire Council'), 'CC' written out ('North Yorkshire CC': 'North Yorkshire County Council'), else
+    '<name> County Council' for a county council (ONS code E10) and '<name> Council' for any other authority (a
+    unitary: its own name varies, 'Council' is never wrong)."""
     if name.lower().endswith("council"):
         return name
+    if name.endswith(" CC"):
+        return f"{name[:-3]} County Council"
     return f"{name} County Council" if code.upper().startswith("E10") else f"{name} Council"
 
 
