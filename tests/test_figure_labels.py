@@ -4,12 +4,15 @@ counts beside a group, who a chart leaves out, and the council's name in a brief
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from apptest_helpers import FOCUS
+from apptest_helpers import FOCUS, chart_titled, open_page
 
 from benchmarking.briefing.pack import briefing_setting
-from benchmarking.service.benchmark import benchmark_for
+from benchmarking.service.benchmark import benchmark_for, beside_note
 from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.group_size import group_size
 from benchmarking.store import Store
 
 PERIOD = "2022/23"
@@ -52,6 +55,28 @@ def texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in [*at.info, *at.warning]]
     return "\n".join(parts)
+
+
+# -- 4. counts beside a group ------------------------------------------------------------------
+
+
+def test_a_focus_beside_the_group_is_never_placed_beyond_its_count(shipped_store_path, monkeypatch):
+    """Wiltshire beside the county councils: no 'Nth of M' with N > M, and the note states no count that
+    disagrees with the header's."""
+    at = open_page(
+        shipped_store_path, monkeypatch, "themes", {"focus": WILTSHIRE, "period": PERIOD, "group": "county-councils"}
+    )
+    assert not at.exception
+    chart = chart_titled(at, "position by theme")
+    drawn = " ".join(chart.data_with("label")["label"]) + " " + texts(at)
+    for place, of in re.findall(r"\b(\d+)(?:st|nd|rd|th) of (\d+)\b", drawn):
+        assert int(place) <= int(of), f"{place} of {of}"
+    catalogue = load_catalogue(Store(shipped_store_path))
+    bench = benchmark_for(catalogue, "county-councils", WILTSHIRE)
+    size = group_size(catalogue, bench, PERIOD)
+    note = beside_note(catalogue, bench.group)
+    assert size.members != size.in_period  # the case: some members did not exist in the period
+    assert str(size.members) not in re.findall(r"\d+", note), note
 
 
 # -- 6. the council's name in a briefing's title --------------------------------------------------

@@ -26,9 +26,12 @@ def ordinal(n) -> str:
 
 
 def position_text(position, n) -> str:
-    """Return "3rd of 32", or "no position" when the position is missing."""
+    """Return "3rd of 32", "no position" when the position is missing, or "below all 32" for a place after the
+    last of 32 (an authority beside a group of 32, standing below every member: never "33rd of 32")."""
     if _missing(position):
         return "no position"
+    if not _missing(n) and int(position) > int(n):
+        return f"below all {int(n)}"
     return f"{ordinal(position)} of {int(n)}"
 
 
