@@ -9,9 +9,11 @@ import re
 import pytest
 from apptest_helpers import FOCUS, chart_titled, open_page
 
-from benchmarking.briefing.pack import briefing_setting
+from benchmarking.briefing.pack import briefing_setting, quadrant_slide
+from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import benchmark_for, beside_note
 from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.context_views import quadrant_view
 from benchmarking.service.group_size import group_size
 from benchmarking.store import Store
 
@@ -55,6 +57,74 @@ def texts(at) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [e.value for e in [*at.info, *at.warning]]
     return "\n".join(parts)
+
+
+# -- 1. a theme's spend axis names its service ------------------------------------------------
+
+
+def test_the_theme_quadrant_names_the_service_its_spend_measures(shipped_store_path, monkeypatch, real):
+    """Adult Social Care against spend: the axis, the tooltip, the In words and How to read name adult social
+    care spend, not net revenue expenditure per head unqualified (which reads as the total)."""
+    catalogue, _ = real
+    service = service_of(catalogue, THEME)
+    at = open_page(shipped_store_path, monkeypatch, "quadrant", {"focus": FOCUS, "period": PERIOD, "theme": THEME})
+    assert not at.exception
+    titles = encoding_titles(chart_titled(at, f"{THEME} performance against").spec)
+    [x_title] = {t for t in titles if t.startswith("x: ")}
+    assert service in x_title.lower(), x_title
+    assert any(service in t.lower() and "per head" in t.lower() for t in titles if not t.startswith("x: ")), titles
+    words = next(m.value for m in at.markdown if "In words" in m.value or "quadrant" in m.value)
+    assert service in words.lower(), words
+    how_to_read = next(m.value for m in at.markdown if "How to read" in m.value)
+    assert service in how_to_read.lower(), how_to_read
+
+
+def test_the_overall_quadrant_says_its_spend_is_the_total(real):
+    """Overall is ranked on total spend: its axis says so."""
+    catalogue, bench = real
+    setting = briefing_setting(catalogue, bench, PERIOD, FOCUS)
+    slide = quadrant_slide(setting, OVERALL)
+    [x_title] = {t for t in encoding_titles(slide.chart.to_dict()) if t.startswith("x: ")}
+    assert "total" in x_title.lower(), x_title
+
+
+def test_the_theme_quadrant_slide_names_the_service(real):
+    """The briefing's Adult Social Care slide: axis, the focus's line and the reading guide name the service."""
+    catalogue, bench = real
+    service = service_of(catalogue, THEME)
+    setting = briefing_setting(catalogue, bench, PERIOD, FOCUS)
+    slide = quadrant_slide(setting, THEME)
+    [x_title] = {t for t in encoding_titles(slide.chart.to_dict()) if t.startswith("x: ")}
+    assert service in x_title.lower(), x_title
+    assert service in slide.note.lower(), slide.note
+    assert any(service in bullet.lower() for bullet in slide.bullets), slide.bullets
+
+
+# -- 3. a re-ranked position says so on the chart ----------------------------------------------
+
+
+def test_the_funding_quadrant_says_its_positions_are_re_ranked(shipped_store_path, monkeypatch, real):
+    """Funding figures are missing for some: positions are re-ranked among those plotted, and the tooltip and the
+    y axis say among how many, with the league table's position beside it."""
+    catalogue, bench = real
+    view = quadrant_view(catalogue, bench, OVERALL, "Funding", PERIOD, FOCUS)
+    league = bench.positions[
+        (bench.positions["theme"] == OVERALL) & (bench.positions["period"] == PERIOD) & bench.positions["in_group"]
+    ]
+    positioned = int(league["position"].notna().sum())
+    plotted = int(view["in_group"].sum())
+    assert plotted < positioned  # the case: some positioned authorities have no funding figure
+    focus = view[view["is_focus"]].iloc[0]
+    in_league = league[league["authority_code"] == FOCUS].iloc[0]
+    at = open_page(shipped_store_path, monkeypatch, "quadrant", {"focus": FOCUS, "period": PERIOD, "axis": "Funding"})
+    assert not at.exception
+    chart = chart_titled(at, "performance against funding")
+    data = chart.data_with("authority_code").set_index("authority_code")
+    shown = data.loc[FOCUS, "position_text"]
+    assert re.search(rf"\b{int(focus['performance_position'])}\w\w of the {plotted} with funding figures", shown), shown
+    assert f"{int(in_league['position'])}" in shown and f"of {positioned}" in shown, shown
+    titles = encoding_titles(chart.spec)
+    assert any(f"{plotted} with funding figures" in t for t in titles), titles
 
 
 # -- 4. counts beside a group ------------------------------------------------------------------

@@ -20,18 +20,18 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import funding_view, plotted_themes, quadrant_view
+from benchmarking.service.context_views import axis_words, funding_view, plotted_themes, position_title, quadrant_view
 from benchmarking.service.group_size import group_size
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.text.escaping import CELL_LIMIT, shorten
-from benchmarking.text.formatting import money, position_text
+from benchmarking.text.formatting import money, position_text, sentence_case
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 
 HOW_TO_READ_QUADRANT = (
     "Each point is an authority. Up the chart is better performance: the position is the rank of "
-    "the average of its indicator ranks (1st at the top). Across the chart, net revenue expenditure "
-    "per head falls from left to right, so authorities that perform well and spend little sit in the "
+    "the average of its indicator ranks (1st at the top). Across the chart, {measure} "
+    "falls from left to right, so authorities that perform well and spend little sit in the "
     "top right, and those that perform less well and spend more in the bottom left. Dashed lines are "
     "the group medians. County councils are grey circles, county unitaries blue squares, and the "
     "focus authority is the orange diamond."
@@ -107,19 +107,15 @@ DEMO_DATA = "illustrative demo data — not real figures"
 PUBLIC_DATA = "public data for the English county areas"
 
 
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]  # str.capitalize would lower "English"
-
-
 def describe_data(catalogue: Catalogue) -> str:
     """Return what the loaded data are, in a few words: the demo's warning, public county-area
     data, or (for a store with imported files) the dataset's own label."""
     if catalogue.is_demo:
-        return _sentence_case(DEMO_DATA)
+        return sentence_case(DEMO_DATA)
     loads = catalogue.datasets
     data_loads = loads[loads["source"] != BASKET_SOURCE] if len(loads) else loads  # a basket changes no figure
     if set(data_loads["kind"]) == {"public"}:
-        return _sentence_case(PUBLIC_DATA)
+        return sentence_case(PUBLIC_DATA)
     return f"Data loaded into the county benchmarking dashboard: {shorten(catalogue.dataset_label, CELL_LIMIT)}"
 
 
@@ -221,7 +217,7 @@ def briefing_setting(
         focus=focus,
         figures=replace(figures, focus_name=name),
         council=council,
-        label=_sentence_case(label),  # it follows a full stop in the subtitles
+        label=sentence_case(label),  # it follows a full stop in the subtitles
         sources=sources,
         size=group_size(catalogue, bench, period).text(),
         style=style,
@@ -271,21 +267,24 @@ def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
     catalogue, bench, period, focus = setting.catalogue, setting.bench, setting.period, setting.focus
     view = quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
     view["context_text"] = view["context_value"].map(money)
+    words = axis_words(bench, theme, "Revenue")  # a theme's spend is its service's: adult social care, not the total
     chart = charts.quadrant_chart(
         view,
         "",
         "",
-        "Spend rank (1 = highest net revenue expenditure per head)",
-        "spend",
+        words.x_title,
+        words.comparator,
+        context_title=words.value_title,
         style=setting.style,
         labelled=charts.labelled_codes(view, setting.labels),
+        rank_title=words.rank_title,
+        y_title=position_title(view, "Revenue"),
     )
     focus_row = view[view["is_focus"]]
     placement = (
         (
             f"{setting.name}: {focus_row['quadrant'].iloc[0]} (performance position "
-            f"{int(focus_row['performance_position'].iloc[0])} of {int(focus_row['n'].iloc[0])}, spend rank "
-            f"{int(focus_row['context_rank'].iloc[0])})."
+            f"{focus_row['position_text'].iloc[0]}, {words.rank_name} {int(focus_row['context_rank'].iloc[0])})."
         )
         if len(focus_row)
         else ""
@@ -295,9 +294,9 @@ def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
         title=f"{theme} performance against spend, {period}",
         subtitle=setting.subtitle,
         chart=chart,
-        table=view,
+        table=view.drop(columns=["league_position", "league_n", "position_text"]),  # the PDF's table without a chart
         bullets=[placement] if placement else [],
-        note=HOW_TO_READ_QUADRANT,
+        note=HOW_TO_READ_QUADRANT.format(measure=words.measure),
         **_rests_on_lines([rested.get(theme) or rests_on(catalogue, bench, focus, period, theme)]),
     )
 

@@ -25,6 +25,12 @@ def ordinal(n) -> str:
     return f"{n}{suffix}"
 
 
+def sentence_case(text: str) -> str:
+    """Return ``text`` with its first letter a capital and the rest as written (``str.capitalize`` would lower
+    "English" or "SEND")."""
+    return text[:1].upper() + text[1:]
+
+
 def position_text(position, n) -> str:
     """Return "3rd of 32", "no position" when the position is missing, or "below all 32" for a place after the
     last of 32 (an authority beside a group of 32, standing below every member: never "33rd of 32")."""
@@ -33,6 +39,15 @@ def position_text(position, n) -> str:
     if not _missing(n) and int(position) > int(n):
         return f"below all {int(n)}"
     return f"{ordinal(position)} of {int(n)}"
+
+
+def replotted_position_text(position, n, league_position, league_n, among: str) -> str:
+    """Return a position re-ranked among the ``n`` authorities a chart plots, with its place in the league table:
+    "4th of the 32 with funding figures (5th of 36 in the league table)"."""
+    if _missing(position):
+        return "no position"
+    placed = f"below all {int(n)}" if int(position) > int(n) else f"{ordinal(position)} of the {int(n)}"
+    return f"{placed} {among} ({position_text(league_position, league_n)} in the league table)"
 
 
 def position_axis_title(n_positioned) -> str:
