@@ -6,7 +6,14 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service.context_views import COMPARATOR_AXES, axis_words, context_ranks, position_title, quadrant_view
+from benchmarking.service.context_views import (
+    COMPARATOR_AXES,
+    axis_words,
+    context_ranks,
+    position_title,
+    quadrant_left_out,
+    quadrant_view,
+)
 from benchmarking.service.overview import data_currency
 from benchmarking.service.rests_on import rests_on
 from benchmarking.text.formatting import currency_text, money
@@ -44,19 +51,20 @@ def _view():
         money_text = (lambda v: f"{v:.0f} of 151 (1 = most deprived)") if axis == "Deprivation" else money
         shown["context_text"] = shown["context_value"].map(money_text)
         basis = context_ranks(cat, bench, theme, axis, selection.period)["basis"].iloc[0]
-        return shown, basis, shown.drop(columns=["is_focus"])
-    return shown, None, None
+        left_out = quadrant_left_out(cat, bench, shown, theme, axis, selection.period)
+        return shown, basis, shown.drop(columns=["is_focus"]), left_out
+    return shown, None, None, None
 
 
 key = (selection_key(selection), theme, axis)
-view, basis, table = memo("quadrant-view", key, _view)
+view, basis, table, left_out = memo("quadrant-view", key, _view)
 if view.empty:
     st.info(
         f"No authority has both a {escape(theme)} position and a {axis.lower()} rank in {escape(selection.period)}."
     )
     st.stop()
 title = f"{theme} performance against {comparator}, {selection.period}"
-subtitle = selection.subtitle(f"{axis} basis: {basis}")
+subtitle = selection.subtitle(f"{axis} basis: {basis}") + (f"\n{left_out}" if left_out else "")  # who is not drawn
 labelled = label_choice(view)
 chart = memo(
     "quadrant-chart",

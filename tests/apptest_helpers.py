@@ -142,8 +142,10 @@ class Chart:
 
     @property
     def subtitle(self) -> str:
+        """Return the subtitle, its lines (when it has several) joined by line breaks."""
         title = self.spec.get("title", {})
-        return title.get("subtitle", "") if isinstance(title, dict) else ""
+        subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
+        return "\n".join(subtitle) if isinstance(subtitle, list) else subtitle
 
     def data_with(self, column: str) -> pd.DataFrame:
         """Return the largest dataset that has ``column`` (the chart's main data)."""

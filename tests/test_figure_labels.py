@@ -9,12 +9,12 @@ import re
 import pytest
 from apptest_helpers import FOCUS, chart_titled, open_page
 
-from benchmarking.briefing.pack import briefing_setting, quadrant_slide
+from benchmarking.briefing.pack import briefing_setting, funding_slide, quadrant_slide
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import benchmark_for, beside_note
 from benchmarking.service.catalogue import load_catalogue
-from benchmarking.service.context_views import quadrant_view
-from benchmarking.service.group_size import group_size
+from benchmarking.service.context_views import funding_view, quadrant_view
+from benchmarking.service.group_size import existing_in, group_size
 from benchmarking.store import Store
 
 PERIOD = "2022/23"
@@ -147,6 +147,48 @@ def test_a_focus_beside_the_group_is_never_placed_beyond_its_count(shipped_store
     note = beside_note(catalogue, bench.group)
     assert size.members != size.in_period  # the case: some members did not exist in the period
     assert str(size.members) not in re.findall(r"\d+", note), note
+
+
+# -- 5. charts name who they leave out -----------------------------------------------------------
+
+
+def existing_members(catalogue, bench, period: str) -> set[str]:
+    """Return the group's members that existed in ``period`` (the header's count)."""
+    members = list(bench.group.members)
+    return {code for code, alive in zip(members, existing_in(members, period)) if alive}
+
+
+def test_the_overall_quadrant_names_who_it_leaves_out(shipped_store_path, monkeypatch, real):
+    """The Overall quadrant draws fewer than the subtitle's authorities (Cumbria has no Overall position): it says
+    how many it draws and names the others."""
+    catalogue, bench = real
+    view = quadrant_view(catalogue, bench, OVERALL, "Revenue", PERIOD, FOCUS)
+    missing = existing_members(catalogue, bench, PERIOD) - set(view["authority_code"])
+    assert missing
+    at = open_page(shipped_store_path, monkeypatch, "quadrant", {"focus": FOCUS, "period": PERIOD})
+    subtitle = chart_titled(at, f"{OVERALL} performance against spend").subtitle
+    assert f"{len(view)} of the {group_size(catalogue, bench, PERIOD).in_period}" in subtitle, subtitle
+    for code in missing:
+        assert catalogue.authority_name(code) in subtitle, subtitle
+    slide = quadrant_slide(briefing_setting(catalogue, bench, PERIOD, FOCUS), OVERALL)
+    assert all(catalogue.authority_name(code) in slide.subtitle for code in missing), slide.subtitle
+
+
+def test_the_funding_chart_names_who_it_leaves_out(shipped_store_path, monkeypatch, real):
+    """Core spending power (2020-21) for 33 of the 37: the page's chart and the slide say so, naming the others."""
+    catalogue, bench = real
+    funding = funding_view(catalogue, bench, PERIOD, FOCUS)
+    missing = existing_members(catalogue, bench, PERIOD) - set(funding["authority_code"])
+    assert missing
+    names = [catalogue.authority_name(code) for code in missing]
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"focus": FOCUS, "period": PERIOD})
+    subtitle = chart_titled(at, "Core spending power per head").subtitle
+    assert f"{len(funding)} of the {group_size(catalogue, bench, PERIOD).in_period}" in subtitle, subtitle
+    assert all(name in subtitle for name in names), subtitle
+    slide = funding_slide(briefing_setting(catalogue, bench, PERIOD, FOCUS))
+    assert "every authority" not in slide.note, slide.note
+    assert f"{len(funding)} of the {group_size(catalogue, bench, PERIOD).in_period}" in slide.subtitle, slide.subtitle
+    assert all(name in slide.subtitle for name in names), slide.subtitle
 
 
 # -- 6. the council's name in a briefing's title --------------------------------------------------

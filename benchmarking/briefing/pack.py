@@ -20,7 +20,15 @@ from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import axis_words, funding_view, plotted_themes, position_title, quadrant_view
+from benchmarking.service.context_views import (
+    axis_words,
+    funding_left_out,
+    funding_view,
+    plotted_themes,
+    position_title,
+    quadrant_left_out,
+    quadrant_view,
+)
 from benchmarking.service.group_size import group_size
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
@@ -41,8 +49,8 @@ HOW_TO_READ_THEMES = (
     "among the comparator group (1st = best, on the left). Shading marks the quartiles."
 )
 HOW_TO_READ_FUNDING = (
-    "Core spending power per head for every authority in the group, best funded at the top; the "
-    "dashed line is the group median and the focus authority is highlighted."
+    "Core spending power per head for the authorities in the group with a figure, best funded at the top; "
+    "the dashed line is the group median and the focus authority is highlighted."
 )
 
 
@@ -186,7 +194,12 @@ class BriefingSetting:
     @property
     def subtitle(self) -> str:
         """Return the subtitle of most slides: the comparator group and the dataset."""
-        return f"Comparator group: {self.group}. {self.label}"
+        return self.subtitle_with(None)
+
+    def subtitle_with(self, drawn: str | None) -> str:
+        """Return the subtitle of a chart's slide: the comparator group, who the chart leaves out of it (``drawn``,
+        from ``group_size.drawn_line``; None when it draws every member) and the dataset."""
+        return f"Comparator group: {self.group}. " + (f"{sentence_case(drawn)}. " if drawn else "") + self.label
 
     @property
     def basket_line(self) -> str:
@@ -292,7 +305,7 @@ def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
     rested = {OVERALL: setting.figures.overall.rests_on, LA_CORE: setting.figures.core.rests_on}
     return Slide(
         title=f"{theme} performance against spend, {period}",
-        subtitle=setting.subtitle,
+        subtitle=setting.subtitle_with(quadrant_left_out(catalogue, bench, view, theme, "Revenue", period)),
         chart=chart,
         table=view.drop(columns=["league_position", "league_n", "position_text"]),  # the PDF's table without a chart
         bullets=[placement] if placement else [],
@@ -342,7 +355,7 @@ def funding_slide(setting: BriefingSetting) -> Slide | None:
         return None
     return Slide(
         title=f"Core spending power per head, {funding['period'].iloc[0]}",
-        subtitle=setting.subtitle,
+        subtitle=setting.subtitle_with(funding_left_out(setting.catalogue, setting.bench, setting.period, funding)),
         chart=charts.funding_chart(funding, "", "", style=setting.style),
         table=funding.drop(columns="is_focus"),
         note=HOW_TO_READ_FUNDING,

@@ -95,14 +95,15 @@ def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | N
 
 
 def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
-    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration."""
+    """Return a copy of a finished chart with its title, fonts and palette-neutral configuration (a subtitle of
+    several lines, separated by line breaks, is drawn so)."""
     # One shallow copy with the title and config set directly: ``properties`` and each
     # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
     # briefing).
     finished = chart.copy(deep=False)
     finished.title = alt.TitleParams(
         text=shorten(title, TITLE_LIMIT),
-        subtitle=shorten(subtitle or "", TITLE_LIMIT),
+        subtitle=_lines(subtitle or ""),
         fontSize=style.title_size,
         subtitleFontSize=style.subtitle_size,
         anchor="start",
@@ -126,6 +127,12 @@ def finish_chart(chart, title: str, subtitle: str | None, style: ChartStyle):
         view=alt.ViewConfig(stroke=None),
     )
     return finished
+
+
+def _lines(text: str) -> str | list[str]:
+    """Return a title's text, each line cut at ``TITLE_LIMIT``: one string, or a list for several lines."""
+    lines = [shorten(line, TITLE_LIMIT) for line in text.split("\n")]
+    return lines if len(lines) > 1 else lines[0]
 
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)

@@ -15,6 +15,7 @@ from benchmarking.method.positions import average_rank_key, position_of_average_
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.group_size import drawn_line, existing_in
 from benchmarking.text.formatting import position_text, replotted_position_text, sentence_case
 
 COMPARATOR_AXES = {"Revenue": "spend", "Deprivation": "deprivation", "Funding": "funding"}
@@ -214,6 +215,26 @@ def position_title(view: pd.DataFrame, axis: str) -> str:
     return "Performance position (1 = best)"
 
 
+def quadrant_left_out(
+    catalogue: Catalogue, bench: Benchmark, view: pd.DataFrame, theme: str, axis: str, period: str
+) -> str | None:
+    """Return who the quadrant ``view`` (``quadrant_view``) leaves out of the group's authorities in ``period`` and
+    why, in a short line (``group_size.drawn_line``): "36 of the 37 drawn; no Overall position: Cumbria"."""
+    comparator = COMPARATOR_AXES[axis]
+    _, basis = _context_frame(catalogue, bench, theme, comparator, period)
+    pos = bench.positions
+    positioned = set(
+        pos.loc[(pos["theme"] == theme) & (pos["period"] == period) & pos["position"].notna(), "authority_code"]
+    )
+    return drawn_line(
+        catalogue,
+        bench,
+        period,
+        view.loc[view[IN_GROUP], "authority_code"],
+        lambda code: f"no {basis} {comparator} figure" if code in positioned else f"no {theme} position",
+    )
+
+
 def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:
     """Return those of ``themes`` (in their order) whose ``quadrant_view`` has rows in ``period``: an authority
     with both a performance position and a figure on the comparator axis, found without building the views."""
@@ -271,6 +292,22 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
             "period",
         ]
     ]
+
+
+def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, funding: pd.DataFrame) -> str | None:
+    """Return who the funding table (``funding_view``) leaves out of the group's authorities in ``period`` and why,
+    in a short line (``group_size.drawn_line``): "33 of the 37 drawn; no 2020-21 figure: Dorset Council; not yet
+    formed: North Northamptonshire" (not yet formed in the period of the funding figures)."""
+    basis = str(funding["period"].iloc[0]) if len(funding) else period
+    members = list(bench.group.members)
+    formed = dict(zip(members, existing_in(members, basis)))  # existed in the funding figures' period
+    return drawn_line(
+        catalogue,
+        bench,
+        period,
+        funding.loc[funding[IN_GROUP], "authority_code"],
+        lambda code: f"no {basis} figure" if formed.get(code, True) else "not yet formed",
+    )
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,16 @@ def group_size_text(members: int, in_period: int, with_figures: int, period: str
     return text
 
 
+def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4) -> str:
+    """Return how many of a group's authorities a chart draws and who it leaves out, by reason (``limit`` names
+    each): "36 of the 37 drawn; no Overall position: Cumbria"."""
+    parts = [f"{drawn} of the {of} drawn"]
+    for reason, names in left_out.items():
+        more = f" and {len(names) - limit} more" if len(names) > limit else ""
+        parts.append(f"{reason}: {', '.join(names[:limit])}{more}")
+    return "; ".join(parts)
+
+
 def money(value, decimals: int = 0) -> str:
     """Return pounds with thousands separators: £1,234 (or -£12)."""
     if _missing(value):
