@@ -5,16 +5,21 @@ counts beside a group, who a chart leaves out, and the council's name in a brief
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
+import pandas as pd
 import pytest
-from apptest_helpers import FOCUS, chart_titled, open_page
+from apptest_helpers import FOCUS, chart_titled, charts, open_page
 
-from benchmarking.briefing.pack import briefing_setting, funding_slide, quadrant_slide
+from benchmarking.briefing.pack import bottom_quartile_slide, briefing_setting, funding_slide, quadrant_slide
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import benchmark_for, beside_note
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import funding_view, quadrant_view
 from benchmarking.service.group_size import existing_in, group_size
+from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
+from benchmarking.service.views import indicator_view
 from benchmarking.store import Store
 
 PERIOD = "2022/23"
@@ -98,6 +103,71 @@ def test_the_theme_quadrant_slide_names_the_service(real):
     assert service in x_title.lower(), x_title
     assert service in slide.note.lower(), slide.note
     assert any(service in bullet.lower() for bullet in slide.bullets), slide.bullets
+
+
+# -- 2. figures carried forward say the year they are for ---------------------------------------
+
+
+def latest_published(catalogue, indicator_id: str) -> str:
+    """Return the latest period an indicator is published for (read from the stored values)."""
+    values = catalogue.values
+    labels = values.loc[values["indicator_id"] == indicator_id, "period"].unique()
+    return max(labels, key=catalogue.calendar.order_of)
+
+
+def test_a_carried_forward_indicators_chart_title_says_its_year(shipped_store_path, monkeypatch, real):
+    """ASC1 has no 2022-23 figures: the bar chart (the PNG's title) says 2021-22, as the page's warning does."""
+    catalogue, _ = real
+    published = latest_published(catalogue, "ASC1")
+    assert catalogue.calendar.order_of(published) < catalogue.calendar.order_of(PERIOD)
+    at = open_page(
+        shipped_store_path,
+        monkeypatch,
+        "indicator",
+        {"focus": FOCUS, "period": PERIOD, "theme": THEME, "indicator": "ASC1"},
+    )
+    assert not at.exception
+    title = charts(at)[0].title
+    assert published in title and "earlier" in title, title
+
+
+def test_the_briefings_bottom_quartile_list_marks_earlier_figures(real):
+    """The PDF/PPTX list says the year each figure is for, '(earlier)' marked, as the Quartiles page does."""
+    catalogue, bench = real
+    table = bottom_quartile_slide(briefing_setting(catalogue, bench, PERIOD, FOCUS)).table
+    page = list_in_words(quartile_list(catalogue, bench, PERIOD, FOCUS, BOTTOM))
+    assert list(table["Indicator"]) == list(page["Indicator"])
+    assert list(table["Published for"]) == list(page["Published for"])
+    marked = table[table["Published for"].str.contains("(earlier)", regex=False)]
+    assert len(marked), "the real store's bottom quartile has figures from 2021-22 (ASC4)"
+    ids = catalogue.indicators.set_index("name")["id"]
+    for name, published in zip(marked["Indicator"], marked["Published for"]):
+        assert published.startswith(latest_published(catalogue, ids[name]))
+
+
+def test_the_ranks_export_says_which_period_its_figures_were_published_for(shipped_store_path, tmp_path, real):
+    """`ranks` writes source_period and years_older, the columns of the app's indicator CSV, with the same values."""
+    catalogue, bench = real
+    out = tmp_path / "ranks.csv"
+    run = subprocess.run(
+        [
+            *[sys.executable, "-m", "benchmarking", "--db", str(shipped_store_path)],
+            *["ranks", "--period", PERIOD, "--out", str(out)],
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    exported = pd.read_csv(out, dtype={"source_period": str})
+    asc1 = exported[exported["indicator_id"] == "ASC1"].set_index("authority_code")
+    view = indicator_view(catalogue, bench, "ASC1", PERIOD, FOCUS).set_index("authority_code")
+    assert set(asc1["source_period"]) == {latest_published(catalogue, "ASC1")}
+    shared = asc1.index.intersection(view.dropna(subset=["value"]).index)
+    assert len(shared) > 30
+    assert (asc1.loc[shared, "source_period"] == view.loc[shared, "source_period"]).all()
+    assert (asc1.loc[shared, "years_older"] == view.loc[shared, "years_older"]).all()
+    current = exported[exported["years_older"] == 0]
+    assert len(current) and (current["source_period"].map(catalogue.calendar.reporting_period) == PERIOD).all()
 
 
 # -- 3. a re-ranked position says so on the chart ----------------------------------------------

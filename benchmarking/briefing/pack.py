@@ -14,7 +14,6 @@ import pandas as pd
 
 from benchmarking import charts
 from benchmarking.datasets.public_build import sources_for_print
-from benchmarking.method import focus_lists
 from benchmarking.method.baskets import BALANCES
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
@@ -30,6 +29,7 @@ from benchmarking.service.context_views import (
     quadrant_view,
 )
 from benchmarking.service.group_size import group_size
+from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.text.escaping import CELL_LIMIT, shorten
@@ -330,16 +330,26 @@ def theme_slide(setting: BriefingSetting) -> Slide:
 def bottom_quartile_slide(setting: BriefingSetting) -> Slide:
     """Return the list of the focus authority's bottom-quartile indicators, by theme (as many rows as the
     headline's bottom-quartile count)."""
-    catalogue, period = setting.catalogue, setting.period
-    bottom = focus_lists.bottom_quartile(setting.bench.ranks, catalogue.indicators, setting.focus, period=period)
-    bottom_table = bottom[["theme", "name", "rank", "n_ranked"]].rename(
-        columns={"theme": "Theme", "name": "Indicator", "rank": "Rank", "n_ranked": "Of"}
+    period = setting.period
+    bottom = quartile_list(setting.catalogue, setting.bench, period, setting.focus, BOTTOM)
+    in_words = list_in_words(bottom)  # the Quartiles page's list: "2021-22 (earlier)" for a figure carried forward
+    bottom_table = pd.DataFrame(
+        {
+            "Theme": in_words["Theme"],
+            "Indicator": in_words["Indicator"],
+            "Rank": bottom["rank"],
+            "Of": bottom["n_ranked"],
+            "Published for": in_words["Published for"],
+        }
     )
     return Slide(
         title=f"Lower comparative performing areas (bottom quartile), {period}",
         subtitle=f"{len(bottom)} indicators in the bottom 25% of the group. {setting.label}",
         table=bottom_table,
-        note="Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme.",
+        note=(
+            "Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme; "
+            "'earlier' marks figures published for an earlier period, carried forward as no newer ones exist."
+        ),
     )
 
 

@@ -83,6 +83,21 @@ def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int =
     return "; ".join(parts)
 
 
+def published_for(source_period, status=None, older: bool = False) -> str:
+    """Return the period a figure was published for, marked as a list and a chart say it: "2021-22 (earlier)" when
+    it is carried forward from an earlier period, "2022/23 (revised)" for a status other than final; blank when
+    unknown."""
+    if _blank(source_period):
+        return ""
+    notes = (["earlier"] if older else []) + ([str(status)] if not _blank(status) and status != "final" else [])
+    return f"{source_period} ({', '.join(notes)})" if notes else str(source_period)
+
+
+def _blank(value) -> bool:
+    """Whether a text cell is empty: None, NaN or only spaces."""
+    return value is None or (not isinstance(value, str) and value != value) or str(value).strip() == ""
+
+
 def money(value, decimals: int = 0) -> str:
     """Return pounds with thousands separators: £1,234 (or -£12)."""
     if _missing(value):
