@@ -21,6 +21,7 @@ from benchmarking.service.group_size import existing_in, group_size
 from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.views import indicator_view
 from benchmarking.store import Store
+from benchmarking.text.formatting import drawn_text
 
 PERIOD = "2022/23"
 THEME = "Adult Social Care"
@@ -259,6 +260,17 @@ def test_the_funding_chart_names_who_it_leaves_out(shipped_store_path, monkeypat
     assert "every authority" not in slide.note, slide.note
     assert f"{len(funding)} of the {group_size(catalogue, bench, PERIOD).in_period}" in slide.subtitle, slide.subtitle
     assert all(name in slide.subtitle for name in names), slide.subtitle
+
+
+def test_a_long_left_out_line_breaks_between_reasons_not_inside_them():
+    """Reasons that would run past a subtitle line's width start a new line; a reason's names stay together."""
+    left_out = {"no 2020-21 figure": ["Buckinghamshire Council", "Dorset Council"], "no Overall position": ["Cumbria"]}
+    left_out["not yet formed"] = ["North Northamptonshire", "West Northamptonshire"]
+    lines = drawn_text(32, 37, left_out, width=130).split("\n")
+    assert lines[0].startswith("32 of the 37 drawn; ") and len(lines) == 2
+    assert all(len(line) <= 130 for line in lines)
+    for reason, names in left_out.items():
+        assert sum(f"{reason}: {', '.join(names)}" in line for line in lines) == 1
 
 
 # -- 6. the council's name in a briefing's title --------------------------------------------------

@@ -198,8 +198,9 @@ class BriefingSetting:
 
     def subtitle_with(self, drawn: str | None) -> str:
         """Return the subtitle of a chart's slide: the comparator group, who the chart leaves out of it (``drawn``,
-        from ``group_size.drawn_line``; None when it draws every member) and the dataset."""
-        return f"Comparator group: {self.group}. " + (f"{sentence_case(drawn)}. " if drawn else "") + self.label
+        from ``group_size.drawn_line``, its lines run on; None when it draws every member) and the dataset."""
+        left_out = f"{sentence_case('; '.join(drawn.splitlines()))}. " if drawn else ""
+        return f"Comparator group: {self.group}. {left_out}{self.label}"
 
     @property
     def basket_line(self) -> str:

@@ -3,6 +3,7 @@ quadrant chart's rows, the funding league table and what a funding gap is worth.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -220,19 +221,27 @@ def quadrant_left_out(
 ) -> str | None:
     """Return who the quadrant ``view`` (``quadrant_view``) leaves out of the group's authorities in ``period`` and
     why, in a short line (``group_size.drawn_line``): "36 of the 37 drawn; no Overall position: Cumbria"."""
-    comparator = COMPARATOR_AXES[axis]
-    _, basis = _context_frame(catalogue, bench, theme, comparator, period)
+    _, basis = _context_frame(catalogue, bench, theme, COMPARATOR_AXES[axis], period)
     pos = bench.positions
     positioned = set(
         pos.loc[(pos["theme"] == theme) & (pos["period"] == period) & pos["position"].notna(), "authority_code"]
     )
+    no_figure = _no_figure(bench, basis)
     return drawn_line(
         catalogue,
         bench,
         period,
         view.loc[view[IN_GROUP], "authority_code"],
-        lambda code: f"no {basis} {comparator} figure" if code in positioned else f"no {theme} position",
+        lambda code: no_figure(code) if code in positioned else f"no {theme} position",
     )
+
+
+def _no_figure(bench: Benchmark, basis: str | None) -> Callable[[str], str]:
+    """Return why a member has no figure of the ``basis`` period (or edition) of a comparator axis: "not yet formed"
+    then, else "no 2020-21 figure"."""
+    members = list(bench.group.members)
+    formed = dict(zip(members, existing_in(members, basis))) if basis else {}
+    return lambda code: f"no {basis} figure" if formed.get(code, True) else "not yet formed"
 
 
 def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:
@@ -299,14 +308,8 @@ def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, fundin
     in a short line (``group_size.drawn_line``): "33 of the 37 drawn; no 2020-21 figure: Dorset Council; not yet
     formed: North Northamptonshire" (not yet formed in the period of the funding figures)."""
     basis = str(funding["period"].iloc[0]) if len(funding) else period
-    members = list(bench.group.members)
-    formed = dict(zip(members, existing_in(members, basis)))  # existed in the funding figures' period
     return drawn_line(
-        catalogue,
-        bench,
-        period,
-        funding.loc[funding[IN_GROUP], "authority_code"],
-        lambda code: f"no {basis} figure" if formed.get(code, True) else "not yet formed",
+        catalogue, bench, period, funding.loc[funding[IN_GROUP], "authority_code"], _no_figure(bench, basis)
     )
 
 

@@ -112,8 +112,9 @@ def drawn_line(
     catalogue: Catalogue, bench: Benchmark, period: str, drawn: Iterable[str], why: Callable[[str], str]
 ) -> str | None:
     """Return how many of the group's authorities in ``period`` (``group_size``'s in_period) a chart draws and who
-    it leaves out, by reason, in a short line: "36 of the 37 drawn; no Overall position: Cumbria"; None when it
-    draws them all. ``drawn``: the members it draws; ``why(code)``: the reason a member is left out."""
+    it leaves out, by reason, in a short line (more lines when long, ``text.formatting.drawn_text``): "36 of the 37
+    drawn; no Overall position: Cumbria"; None when it draws them all. ``drawn``: the members it draws;
+    ``why(code)``: the reason a member is left out."""
     members = list(bench.group.members)
     existing = [
         code for code, alive in zip(members, existing_in(members, period, _with_figures(bench, period))) if alive

@@ -73,14 +73,19 @@ def group_size_text(members: int, in_period: int, with_figures: int, period: str
     return text
 
 
-def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4) -> str:
-    """Return how many of a group's authorities a chart draws and who it leaves out, by reason (``limit`` names
-    each): "36 of the 37 drawn; no Overall position: Cumbria"."""
-    parts = [f"{drawn} of the {of} drawn"]
+def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130) -> str:
+    """Return how many of a group's authorities a chart draws and who it leaves out, by reason (at most ``limit``
+    names each, "... and 2 more"): "36 of the 37 drawn; no Overall position: Cumbria". A reason that would make a
+    line longer than ``width`` characters (what a chart's subtitle line holds on screen) starts a new line."""
+    lines = [f"{drawn} of the {of} drawn"]
     for reason, names in left_out.items():
         more = f" and {len(names) - limit} more" if len(names) > limit else ""
-        parts.append(f"{reason}: {', '.join(names[:limit])}{more}")
-    return "; ".join(parts)
+        part = f"{reason}: {', '.join(names[:limit])}{more}"
+        if len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f"; {part}"
+        else:
+            lines.append(part)
+    return "\n".join(lines)
 
 
 def published_for(source_period, status=None, older: bool = False) -> str:
