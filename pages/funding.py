@@ -6,7 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.service.context_views import better_off, context_ranks, funding_view
+from benchmarking.service.context_views import better_off, context_ranks, funding_left_out, funding_view
 from benchmarking.text.formatting import money, money_millions, position_text
 from benchmarking.text.narrative import funding_summary
 from pages._cache import memo, selection_key
@@ -49,7 +49,8 @@ if table.empty:
     st.stop()
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"
-subtitle = selection.subtitle("Dashed line: group median")
+left_out = memo("funding-left-out", key, lambda: funding_left_out(cat, bench, selection.period, table))
+subtitle = selection.subtitle("Dashed line: group median") + (f"\n{left_out}" if left_out else "")  # who is not drawn
 chart, shown = memo(
     "funding-chart",
     key,

@@ -8,7 +8,7 @@ from benchmarking import charts
 from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
 from benchmarking.service.views import best_in_words, indicator_series, indicator_view
-from benchmarking.text.formatting import number, position_text
+from benchmarking.text.formatting import number, position_text, published_for
 from benchmarking.text.tables import glossary_line
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
@@ -93,7 +93,9 @@ if ranked.empty:
         )
     )
 else:
-    title = f"{meta['name']}, {selection.period}"
+    title = f"{meta['name']}, {selection.period}" + (  # a PNG says the year its figures are for, as the page does
+        f": {published_for(source, older=True)} figures" if len(used) and years else ""
+    )
     subtitle = selection.subtitle(
         f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); {charts.FOCUS_MARK} = {selection.focus_name}"
     )

@@ -148,7 +148,8 @@ class Chart:
 
     @property
     def subtitle(self) -> str:
-        """Return the subtitle as one line (a subtitle too wide for the chart is drawn as several)."""
+        """Return the subtitle as one line (a subtitle too wide for the chart, or of several lines, is drawn as
+        several)."""
         title = self.spec.get("title", {})
         return _one_line(title.get("subtitle", "") if isinstance(title, dict) else "")
 

@@ -29,6 +29,8 @@ def test_ranks_export_equals_a_direct_engine_run(demo_store, tmp_path):
         "n_ranked",
         "quartile",
         "in_group",
+        "source_period",
+        "years_older",
         "basket",
         "balance",
     ]

@@ -44,6 +44,8 @@ def test_ordinal(n, text):
     [
         (lambda: position_text(3, 32), "3rd of 32"),
         (lambda: position_text(None, 32), "no position"),
+        (lambda: position_text(25, 24), "below all 24"),  # beside a group of 24, below every member
+        (lambda: position_text(24, 24), "24th of 24"),
         (lambda: money(1234.4), "£1,234"),
         (lambda: money(-12), "-£12"),
         (lambda: money_millions(41_234_000), "£41.2m"),

@@ -133,20 +133,25 @@ def _ranks_both_ways(store: Store, group_id: str, focus: str, basket: str | None
     bench = benchmark_for(catalogue, group_id, focus, basket=basket)
     order = ["period_start", "indicator_id", "rank", IN_GROUP, "authority_code"]
     expected = bench.ranks.sort_values(order, ascending=[True, True, True, False, True])
-    expected = expected[[*RANK_COLUMNS, IN_GROUP]].reset_index(drop=True)
+    # The period each rank's figures were published for: the reporting values' (``currency.reporting_values``).
+    keys = ["indicator_id", "authority_code", "period"]
+    published = catalogue.reporting_values[[*keys, "source_period", "years_older"]]
+    expected = expected[[*RANK_COLUMNS, IN_GROUP]].merge(published, on=keys, how="left").reset_index(drop=True)
     light = load_catalogue(store, values=False)
     group = comparator_group(light, group_id, focus)
     table = store_ranks(store, light, group, resolve_basket(light.baskets, basket))
-    assert table.column_names == [*RANK_COLUMNS, IN_GROUP]
+    assert table.column_names == [*RANK_COLUMNS, IN_GROUP, "source_period", "years_older"]
     # Labels held once (dictionary columns), whole numbers as nullable integers, as the export writes them.
     assert [str(kind) for kind in table.schema.types] == [
         *["dictionary<values=string, indices=int64, ordered=0>"] * 3,
         "double",
         *["int64"] * 3,
         "bool",
+        "dictionary<values=string, indices=int32, ordered=0>",
+        "int64",
     ]
     got = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    got = got.astype(dict.fromkeys(("indicator_id", "authority_code", "period"), str))
+    got = got.astype(dict.fromkeys(("indicator_id", "authority_code", "period", "source_period"), str))
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     if group.beside is not None:  # would-be quartiles among the members and the authority beside them
         outside = got[~got[IN_GROUP] & got["rank"].notna() & (got["n_ranked"] + 1 >= 4)]

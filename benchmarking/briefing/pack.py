@@ -14,24 +14,32 @@ import pandas as pd
 
 from benchmarking import charts
 from benchmarking.datasets.public_build import sources_for_print
-from benchmarking.method import focus_lists
 from benchmarking.method.baskets import balance_text
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.baskets import SOURCE as BASKET_SOURCE
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import funding_view, plotted_themes, quadrant_view
+from benchmarking.service.context_views import (
+    axis_words,
+    funding_left_out,
+    funding_view,
+    plotted_themes,
+    position_title,
+    quadrant_left_out,
+    quadrant_view,
+)
 from benchmarking.service.group_size import group_size
+from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.text.escaping import CELL_LIMIT, shorten
-from benchmarking.text.formatting import money, position_text
+from benchmarking.text.formatting import money, position_text, sentence_case
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 
 HOW_TO_READ_QUADRANT = (
     "Each point is an authority. Up the chart is better performance: the position is the rank of "
-    "the average of its indicator ranks (1st at the top). Across the chart, net revenue expenditure "
-    "per head falls from left to right, so authorities that perform well and spend little sit in the "
+    "the average of its indicator ranks (1st at the top). Across the chart, {measure} "
+    "falls from left to right, so authorities that perform well and spend little sit in the "
     "top right, and those that perform less well and spend more in the bottom left. Dashed lines are "
     "the group medians. County councils are grey circles, county unitaries blue squares, and the "
     "focus authority is the orange diamond."
@@ -41,8 +49,8 @@ HOW_TO_READ_THEMES = (
     "among the comparator group (1st = best, on the left). Shading marks the quartiles."
 )
 HOW_TO_READ_FUNDING = (
-    "Core spending power per head for every authority in the group, best funded at the top; the "
-    "dashed line is the group median and the focus authority is highlighted."
+    "Core spending power per head for the authorities in the group with a figure, best funded at the top; "
+    "the dashed line is the group median and the focus authority is highlighted."
 )
 
 
@@ -107,28 +115,27 @@ DEMO_DATA = "illustrative demo data — not real figures"
 PUBLIC_DATA = "public data for the English county areas"
 
 
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]  # str.capitalize would lower "English"
-
-
 def describe_data(catalogue: Catalogue) -> str:
     """Return what the loaded data are, in a few words: the demo's warning, public county-area
     data, or (for a store with imported files) the dataset's own label."""
     if catalogue.is_demo:
-        return _sentence_case(DEMO_DATA)
+        return sentence_case(DEMO_DATA)
     loads = catalogue.datasets
     data_loads = loads[loads["source"] != BASKET_SOURCE] if len(loads) else loads  # a basket changes no figure
     if set(data_loads["kind"]) == {"public"}:
-        return _sentence_case(PUBLIC_DATA)
+        return sentence_case(PUBLIC_DATA)
     return f"Data loaded into the county benchmarking dashboard: {shorten(catalogue.dataset_label, CELL_LIMIT)}"
 
 
 def _council_of(name: str, code: str) -> str:
     """Return the council's name for a title, from its area's name: as it is when it already names a council
-    ('Buckinghamshire Council'), else '<name> County Council' for a county council (ONS code E10) and
-    '<name> Council' for any other authority (a unitary: its own name varies, 'Council' is never wrong)."""
+    ('Buckinghamshire Council'), 'CC' written out ('North Yorkshire CC': 'North Yorkshire County Council'), else
+    '<name> County Council' for a county council (ONS code E10) and '<name> Council' for any other authority (a
+    unitary: its own name varies, 'Council' is never wrong)."""
     if name.lower().endswith("council"):
         return name
+    if name.endswith(" CC"):
+        return f"{name[:-3]} County Council"
     return f"{name} County Council" if code.upper().startswith("E10") else f"{name} Council"
 
 
@@ -187,7 +194,13 @@ class BriefingSetting:
     @property
     def subtitle(self) -> str:
         """Return the subtitle of most slides: the comparator group and the dataset."""
-        return f"Comparator group: {self.group}. {self.label}"
+        return self.subtitle_with(None)
+
+    def subtitle_with(self, drawn: str | None) -> str:
+        """Return the subtitle of a chart's slide: the comparator group, who the chart leaves out of it (``drawn``,
+        from ``group_size.drawn_line``, its lines run on; None when it draws every member) and the dataset."""
+        left_out = f"{sentence_case('; '.join(drawn.splitlines()))}. " if drawn else ""
+        return f"Comparator group: {self.group}. {left_out}{self.label}"
 
     @property
     def basket_line(self) -> str:
@@ -219,7 +232,7 @@ def briefing_setting(
         focus=focus,
         figures=replace(figures, focus_name=name),
         council=council,
-        label=_sentence_case(label),  # it follows a full stop in the subtitles
+        label=sentence_case(label),  # it follows a full stop in the subtitles
         sources=sources,
         size=group_size(catalogue, bench, period).text(),
         style=style,
@@ -269,21 +282,24 @@ def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
     catalogue, bench, period, focus = setting.catalogue, setting.bench, setting.period, setting.focus
     view = quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
     view["context_text"] = view["context_value"].map(money)
+    words = axis_words(bench, theme, "Revenue")  # a theme's spend is its service's: adult social care, not the total
     chart = charts.quadrant_chart(
         view,
         "",
         "",
-        "Spend rank (1 = highest net revenue expenditure per head)",
-        "spend",
+        words.x_title,
+        words.comparator,
+        context_title=words.value_title,
         style=setting.style,
         labelled=charts.labelled_codes(view, setting.labels),
+        rank_title=words.rank_title,
+        y_title=position_title(view, "Revenue"),
     )
     focus_row = view[view["is_focus"]]
     placement = (
         (
             f"{setting.name}: {focus_row['quadrant'].iloc[0]} (performance position "
-            f"{int(focus_row['performance_position'].iloc[0])} of {int(focus_row['n'].iloc[0])}, spend rank "
-            f"{int(focus_row['context_rank'].iloc[0])})."
+            f"{focus_row['position_text'].iloc[0]}, {words.rank_name} {int(focus_row['context_rank'].iloc[0])})."
         )
         if len(focus_row)
         else ""
@@ -291,11 +307,11 @@ def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
     rested = {OVERALL: setting.figures.overall.rests_on, LA_CORE: setting.figures.core.rests_on}
     return Slide(
         title=f"{theme} performance against spend, {period}",
-        subtitle=setting.subtitle,
+        subtitle=setting.subtitle_with(quadrant_left_out(catalogue, bench, view, theme, "Revenue", period)),
         chart=chart,
-        table=view,
+        table=view.drop(columns=["league_position", "league_n", "position_text"]),  # the PDF's table without a chart
         bullets=[placement] if placement else [],
-        note=HOW_TO_READ_QUADRANT,
+        note=HOW_TO_READ_QUADRANT.format(measure=words.measure),
         **_rests_on_lines([rested.get(theme) or rests_on(catalogue, bench, focus, period, theme)]),
     )
 
@@ -316,16 +332,26 @@ def theme_slide(setting: BriefingSetting) -> Slide:
 def bottom_quartile_slide(setting: BriefingSetting) -> Slide:
     """Return the list of the focus authority's bottom-quartile indicators, by theme (as many rows as the
     headline's bottom-quartile count)."""
-    catalogue, period = setting.catalogue, setting.period
-    bottom = focus_lists.bottom_quartile(setting.bench.ranks, catalogue.indicators, setting.focus, period=period)
-    bottom_table = bottom[["theme", "name", "rank", "n_ranked"]].rename(
-        columns={"theme": "Theme", "name": "Indicator", "rank": "Rank", "n_ranked": "Of"}
+    period = setting.period
+    bottom = quartile_list(setting.catalogue, setting.bench, period, setting.focus, BOTTOM)
+    in_words = list_in_words(bottom)  # the Quartiles page's list: "2021-22 (earlier)" for a figure carried forward
+    bottom_table = pd.DataFrame(
+        {
+            "Theme": in_words["Theme"],
+            "Indicator": in_words["Indicator"],
+            "Rank": bottom["rank"],
+            "Of": bottom["n_ranked"],
+            "Published for": in_words["Published for"],
+        }
     )
     return Slide(
         title=f"Lower comparative performing areas (bottom quartile), {period}",
         subtitle=f"{len(bottom)} indicators in the bottom 25% of the group. {setting.label}",
         table=bottom_table,
-        note="Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme.",
+        note=(
+            "Indicators where the focus authority ranks in the bottom quarter of the comparator group, by theme; "
+            "'earlier' marks figures published for an earlier period, carried forward as no newer ones exist."
+        ),
     )
 
 
@@ -341,7 +367,7 @@ def funding_slide(setting: BriefingSetting) -> Slide | None:
         return None
     return Slide(
         title=f"Core spending power per head, {funding['period'].iloc[0]}",
-        subtitle=setting.subtitle,
+        subtitle=setting.subtitle_with(funding_left_out(setting.catalogue, setting.bench, setting.period, funding)),
         chart=charts.funding_chart(funding, "", "", style=setting.style),
         table=funding.drop(columns="is_focus"),
         note=HOW_TO_READ_FUNDING,

@@ -168,8 +168,8 @@ def _table_parts(frame, top: int, bottom: int) -> list[tuple[list[int], object]]
     return parts
 
 
-def _table(slide, frame, heights: list[int], top: int) -> None:
-    widths = _column_widths(frame)
+def _table(slide, frame, heights: list[int], top: int, widths: list[int]) -> None:
+    """Draw a part of a table with the whole table's column widths, the widths its row heights were measured at."""
     shape = slide.shapes.add_table(len(frame) + 1, len(frame.columns), LEFT, top, CONTENT_WIDTH, sum(heights))
     table = shape.table
     for j, width in enumerate(widths):
@@ -251,7 +251,7 @@ def _table_slides(deck, spec) -> None:
         top = _header(slide, spec.title + suffix, spec.subtitle)
         _foot(slide, spec)
         if len(chunk):
-            _table(slide, chunk, heights, top)
+            _table(slide, chunk, heights, top, _column_widths(table))
         else:
             _text(slide, LEFT, top, Inches(12), "None.", (24,))
         _notes(slide, _with_rests_on(spec.note, spec))

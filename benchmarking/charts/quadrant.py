@@ -3,6 +3,8 @@ funding), one chart or one small chart per theme."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import altair as alt
 import pandas as pd
 
@@ -18,6 +20,9 @@ from benchmarking.charts.style import (
     rank_ticks,
 )
 from benchmarking.text.escaping import shorten
+
+if TYPE_CHECKING:  # the words are the service's; only their type is named here
+    from benchmarking.service.context_views import AxisWords
 
 
 def quadrant_labels(comparator: str) -> dict[str, str]:
@@ -41,17 +46,21 @@ def quadrant_chart(
     finish: bool = True,
     labelled: list[str] | None = None,
     corners: bool = True,
+    rank_title: str | None = None,
+    y_title: str = "Performance position (1 = best)",
 ) -> alt.Chart:
     """Return the performance-against-context scatter: best performers at the top, low spend right.
 
     The focus authority is always named; ``labelled`` (authority codes, most important first,
     from ``labels.labelled_codes``) names others too, placed clear of each other
     (``labels.place_labels``) with a leader line when a name stands off its point. ``corners``
-    False leaves out the four quadrant names (a small panel has no room for them).
+    False leaves out the four quadrant names (a small panel has no room for them). ``rank_title``
+    names the context rank in the tooltip (default "Spend rank" for ``comparator`` spend).
 
     ``view`` comes from ``service.context_views.quadrant_view`` (performance_position, context_rank,
     name, kind, is_focus, quadrant, average_rank, context_value, n) and may carry
-    ``context_text``, the context value formatted for people (else it is shown plain).
+    ``context_text``, the context value formatted for people (else it is shown plain), and
+    ``position_text``, the position in words for the tooltip (else the number).
     """
     n = int(view["n"].max()) if len(view) else 1
     median = (n + 1) / 2
@@ -73,15 +82,17 @@ def quadrant_chart(
     bottom, top = n + 2.2, -1.2
     y = alt.Y(
         "performance_position:Q",
-        title="Performance position (1 = best)",
+        title=y_title,
         scale=alt.Scale(domain=[bottom, top], nice=False),
         axis=alt.Axis(values=rank_ticks(n, style.height, style.label_size, vertical=True, reach=3.4), format="d"),
     )
     tooltip = [
         alt.Tooltip("name:N", title="Authority"),
-        alt.Tooltip("performance_position:Q", title="Performance position"),
+        alt.Tooltip(
+            "position_text:N" if "position_text" in data else "performance_position:Q", title="Performance position"
+        ),
         alt.Tooltip("average_rank:Q", title="Average rank", format=".1f"),
-        alt.Tooltip("context_rank:Q", title=f"{comparator.capitalize()} rank"),
+        alt.Tooltip("context_rank:Q", title=rank_title or f"{comparator.capitalize()} rank"),
         alt.Tooltip("context_text:N", title=context_title),
         alt.Tooltip("quadrant:N", title="Quadrant"),
     ]
@@ -246,8 +257,10 @@ def quadrant_small_multiples(
     comparator: str,
     style: ChartStyle = NORMAL,
     columns: int = 3,
+    words: dict[str, AxisWords] | None = None,
 ) -> alt.Chart:
-    """Return one small quadrant chart per theme, in a grid, sharing the same reading."""
+    """Return one small quadrant chart per theme, in a grid, sharing the same reading; ``words`` (by theme,
+    ``service.context_views.axis_words``) name each panel's rank and figure, as a theme's spend is its service's."""
     columns = min(columns, 2) if style.label_size >= 20 else columns  # projector text needs wider panels
     small = ChartStyle(
         width=style.panel_width(columns),
@@ -263,8 +276,19 @@ def quadrant_small_multiples(
     )
     panels = []
     for theme, view in views.items():
+        named = (words or {}).get(theme)
+        rank_title = named.rank_title if named else f"{comparator.capitalize()} rank"
         panel = quadrant_chart(
-            view, theme, "", f"{comparator.capitalize()} rank", comparator, style=small, finish=False, corners=False
+            view,
+            theme,
+            "",
+            rank_title,
+            comparator,
+            style=small,
+            finish=False,
+            corners=False,
+            rank_title=rank_title,
+            **({"context_title": named.value_title} if named else {}),
         ).properties(title=alt.TitleParams(theme, fontSize=small.title_size, anchor="start"))
         panels.append(panel)
     rows = [alt.hconcat(*panels[i : i + columns]) for i in range(0, len(panels), columns)]

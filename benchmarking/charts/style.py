@@ -100,7 +100,7 @@ def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | N
 
 def finish_chart(chart, title: str, subtitle: str | list[str] | None, style: ChartStyle):
     """Return a copy of a finished chart with its title, fonts and palette-neutral configuration (``subtitle``: one
-    line, or a list of lines drawn one under another)."""
+    line, or lines drawn one under another, given as a list or separated by line breaks)."""
     # One shallow copy with the title and config set directly: ``properties`` and each
     # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
     # briefing).
@@ -142,10 +142,12 @@ def _lines(text: str, width: int, size: int, bold: bool = False) -> str | list[s
 
 
 def _subtitle_lines(subtitle: str | list[str] | None, style: ChartStyle) -> str | list[str]:
-    """Return a subtitle (one text, or lines to draw one under another) as ``_lines`` draws each: whole, wrapped to
-    the narrowest plot."""
+    """Return a subtitle (one text, or lines to draw one under another: a list, or a text with line breaks) as
+    ``_lines`` draws each: whole, wrapped to the narrowest plot."""
     if not isinstance(subtitle, list):
-        return _lines(shorten(subtitle or "", SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size)
+        subtitle = (subtitle or "").split("\n")
+    if len(subtitle) == 1:
+        return _lines(shorten(subtitle[0], SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size)
     lines = [
         _lines(shorten(line, SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size) for line in subtitle
     ]

@@ -9,6 +9,10 @@ False for the focus authority when it is not a member (``--group county-unitarie
 county council), whose row shows where it would stand beside the members without changing
 their ranks (``n_ranked`` and ``n_positioned`` count the members; see ``method.beside``).
 
+A rank's row says which period its figures were published for: ``source_period`` and ``years_older`` (0 for
+the period itself; figures carried forward from an earlier period, as no newer ones exist, count the reporting
+periods back), the columns of the Indicator page's CSV.
+
 ``--basket NAME`` (a stored basket's id or exact name; default "All published") limits the
 ranks and positions to its indicators, weighted; ``--balance themes`` weighs every theme
 equally in Overall and LA Core (default ``indicators``, the Compendium's rule). Both exports
@@ -66,7 +70,8 @@ def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
 
 def export_ranks(args: argparse.Namespace) -> pa.Table:
     """Return the indicator ranks the command writes (one period or all) as an Arrow table, in the
-    engine's rank columns, ``in_group``, ``basket`` and ``balance`` (labels as dictionary columns).
+    engine's rank columns, ``in_group``, ``source_period``, ``years_older``, ``basket`` and ``balance``
+    (labels as dictionary columns).
 
     Computed in the store (``service.store_positions.store_ranks``), already in the export's order.
     """
@@ -79,7 +84,7 @@ def export_ranks(args: argparse.Namespace) -> pa.Table:
 
     with _in_store(args) as (queries, catalogue, group, basket, balance):
         ranks = store_ranks(queries, catalogue, group, basket, choose=lambda periods: _chosen_periods(args, periods))
-    ranks = ranks.select([*RANK_COLUMNS, IN_GROUP])
+    ranks = ranks.select([*RANK_COLUMNS, IN_GROUP, "source_period", "years_older"])
     every_row = np.zeros(ranks.num_rows, dtype=np.int32)  # one label, held once
     for name, label in (("basket", basket.label()), ("balance", balance)):
         ranks = ranks.append_column(name, pa.DictionaryArray.from_arrays(every_row, pa.array([label], pa.string())))

@@ -80,8 +80,8 @@ def beside_note(catalogue: Catalogue, group: ComparatorGroup) -> str | None:
         return None
     return (
         f"{catalogue.authority_name(group.beside)} is not in the comparator group ({group.label}): "
-        f"shown beside the group where it would stand, not ranked in it; ranks and positions are "
-        f"among the {group.size} members."
+        "shown beside the group where it would stand among its members, not ranked in it (each 'of N' "
+        "counts the members ranked)."
     )
 
 

@@ -3,6 +3,7 @@ quadrant chart's rows, the funding league table and what a funding gap is worth.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,9 +16,63 @@ from benchmarking.method.positions import average_rank_key, position_of_average_
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.group_size import drawn_line, existing_in
+from benchmarking.text.formatting import position_text, replotted_position_text, sentence_case
 
 COMPARATOR_AXES = {"Revenue": "spend", "Deprivation": "deprivation", "Funding": "funding"}
 """The quadrant chart's comparator axes, as the Compendium names them, and the engine's word."""
+
+
+@dataclass(frozen=True)
+class AxisWords:
+    """What a quadrant's comparator axis measures for one theme, in words (``axis_words``)."""
+
+    comparator: str
+    """The word of the quadrants' names: spend, deprivation or funding."""
+    measure: str
+    """What the axis ranks: "net revenue expenditure per head on adult social care"."""
+    x_title: str
+    """The axis title: "Spend rank (1 = highest net revenue expenditure per head on adult social care)"."""
+    rank_name: str
+    """The rank in a sentence: "adult social care spend rank"."""
+    value_title: str
+    """The figure's name in a tooltip: "Adult social care spend per head"."""
+
+    @property
+    def rank_title(self) -> str:
+        """Return the rank's name as a title: "Adult social care spend rank"."""
+        return sentence_case(self.rank_name)
+
+
+def axis_words(bench: Benchmark, theme: str, axis: str) -> AxisWords:
+    """Return what the comparator ``axis`` measures for ``theme`` in words: spend is the net revenue expenditure
+    per head of the service the theme is ranked on (``method.context.spend_ranks``: "total" for Overall, LA Core
+    and the themes mapped to it), so the adult social care quadrant never reads as total spend."""
+    comparator = COMPARATOR_AXES[axis]
+    if comparator == "deprivation":
+        return AxisWords(
+            comparator,
+            "deprivation by the Index of Multiple Deprivation",
+            "Deprivation rank (1 = most deprived, IMD)",
+            "deprivation rank",
+            "IMD rank (national)",
+        )
+    if comparator == "funding":
+        measure = "core spending power per head"
+        return AxisWords(
+            comparator, measure, f"Funding rank (1 = highest {measure})", "funding rank", "Core spending power per head"
+        )
+    services = bench.spend_ranks.loc[bench.spend_ranks["theme"] == theme, "service"].dropna()
+    service = str(services.iloc[0]) if len(services) else context.TOTAL_SERVICE
+    spend = "total spend" if service == context.TOTAL_SERVICE else f"{service} spend"
+    measure = (
+        "total net revenue expenditure per head"
+        if service == context.TOTAL_SERVICE
+        else f"net revenue expenditure per head on {service}"
+    )
+    return AxisWords(
+        comparator, measure, f"Spend rank (1 = highest {measure})", f"{spend} rank", f"{sentence_case(spend)} per head"
+    )
 
 
 def _latest_edition(deprivation_ranks: pd.DataFrame) -> pd.DataFrame:
@@ -102,10 +157,16 @@ def quadrant_view(
 
     Columns: authority_code, name, kind, performance_position, context_rank, quadrant,
     average_rank, coverage, in_group, context_value (spend or funding per head in £, or IMD
-    rank), n (members plotted), is_focus. Positions are ranked among the members plotted (those
-    with both); an authority beside the group (in_group False) is placed where it would stand.
+    rank), n (members plotted), is_focus, league_position and league_n (the position and the
+    members positioned, as the league table has them), position_text (the performance position in
+    words; "4th of the 32 with funding figures (5th of 36 in the league table)" when re-ranked).
+    Positions are ranked among the members plotted (those with both); an authority beside the
+    group (in_group False) is placed where it would stand.
     """
     pos = bench.positions[(bench.positions["theme"] == theme) & (bench.positions["period"] == period)]
+    league = pos[["authority_code", "position", "n_positioned"]].rename(
+        columns={"position": "league_position", "n_positioned": "league_n"}
+    )
     ctx = context_ranks(catalogue, bench, theme, axis, period)
     # Both axes rank the same authorities: when some positioned authorities have no context
     # figure (no spend published), performance is re-ranked among those plotted, as the
@@ -113,7 +174,8 @@ def quadrant_view(
     plotted = pos[
         pos["position"].notna() & pos["authority_code"].isin(set(ctx.dropna(subset=["rank"])["authority_code"]))
     ]
-    if len(plotted) < int(pos["position"].notna().sum()):
+    replotted = len(plotted) < int(pos["position"].notna().sum())
+    if replotted:
         pos = _reposition(plotted)
     comparator = COMPARATOR_AXES[axis]
     members = pos[pos[IN_GROUP]]
@@ -135,7 +197,51 @@ def quadrant_view(
     out["is_focus"] = out["authority_code"] == focus
     out["performance_position"] = out["performance_position"].astype(float)
     out["context_rank"] = out["context_rank"].astype(float)
+    out = out.merge(league, on="authority_code", how="left")
+    among = f"with {COMPARATOR_AXES[axis]} figures"
+    out["position_text"] = [
+        replotted_position_text(p, n, lp, ln, among) if replotted else position_text(p, n)
+        for p, n, lp, ln in zip(out["performance_position"], out["n"], out["league_position"], out["league_n"])
+    ]
     return out
+
+
+def position_title(view: pd.DataFrame, axis: str) -> str:
+    """Return the quadrant's performance axis title: "Performance position (1 = best)", or "Position among the 32
+    with funding figures (1 = best)" when ``view`` (``quadrant_view``) re-ranks the positions among the
+    authorities plotted (short enough for the projector's axis)."""
+    plotted, positioned = (view["n"].max(), view["league_n"].max()) if len(view) else (0, 0)
+    if pd.notna(positioned) and plotted < positioned:
+        return f"Position among the {int(plotted)} with {COMPARATOR_AXES[axis]} figures (1 = best)"
+    return "Performance position (1 = best)"
+
+
+def quadrant_left_out(
+    catalogue: Catalogue, bench: Benchmark, view: pd.DataFrame, theme: str, axis: str, period: str
+) -> str | None:
+    """Return who the quadrant ``view`` (``quadrant_view``) leaves out of the group's authorities in ``period`` and
+    why, in a short line (``group_size.drawn_line``): "36 of the 37 drawn; no Overall position: Cumbria"."""
+    _, basis = _context_frame(catalogue, bench, theme, COMPARATOR_AXES[axis], period)
+    pos = bench.positions
+    positioned = set(
+        pos.loc[(pos["theme"] == theme) & (pos["period"] == period) & pos["position"].notna(), "authority_code"]
+    )
+    no_figure = _no_figure(bench, basis)
+    return drawn_line(
+        catalogue,
+        bench,
+        period,
+        view.loc[view[IN_GROUP], "authority_code"],
+        lambda code: no_figure(code) if code in positioned else f"no {theme} position",
+    )
+
+
+def _no_figure(bench: Benchmark, basis: str | None) -> Callable[[str], str]:
+    """Return why a member has no figure of the ``basis`` period (or edition) of a comparator axis: "not yet formed"
+    then, else "no 2020-21 figure"."""
+    members = list(bench.group.members)
+    formed = dict(zip(members, existing_in(members, basis))) if basis else {}
+    return lambda code: f"no {basis} figure" if formed.get(code, True) else "not yet formed"
 
 
 def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:
@@ -195,6 +301,16 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
             "period",
         ]
     ]
+
+
+def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, funding: pd.DataFrame) -> str | None:
+    """Return who the funding table (``funding_view``) leaves out of the group's authorities in ``period`` and why,
+    in a short line (``group_size.drawn_line``): "33 of the 37 drawn; no 2020-21 figure: Dorset Council; not yet
+    formed: North Northamptonshire" (not yet formed in the period of the funding figures)."""
+    basis = str(funding["period"].iloc[0]) if len(funding) else period
+    return drawn_line(
+        catalogue, bench, period, funding.loc[funding[IN_GROUP], "authority_code"], _no_figure(bench, basis)
+    )
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,15 @@
 * **With figures** = the members with at least one figure in the period (a row in the engine's positions).
 
 ``group_size`` counts them from the benchmark; ``text.formatting.group_size_text`` words them, once, for
-the page header, chart subtitles and the coverage preview.
+the page header, chart subtitles and the coverage preview. A chart that draws fewer than the group in the
+period says how many it draws and names the others with their reason (``drawn_line``, worded by
+``text.formatting.drawn_text``).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,7 +28,7 @@ from benchmarking.method.membership import lifetime_mask
 from benchmarking.method.periods import midpoint_or_none
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.text.formatting import group_size_text
+from benchmarking.text.formatting import drawn_text, group_size_text
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,16 @@ def _named(code: str) -> str:
     return f"{names[code]} ({code})" if code in names.index else code
 
 
-def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:
-    """Return the group's counts in ``period``: members, those existing then, those with figures."""
+def _with_figures(bench: Benchmark, period: str) -> set[str]:
+    """Return the codes of the group's members with a figure in ``period`` (a row in the engine's positions)."""
     positions = bench.positions
     rows = (positions["period"] == period).to_numpy() & positions["in_group"].to_numpy(dtype=bool)
-    present = set(positions.loc[rows, "authority_code"])
+    return set(positions.loc[rows, "authority_code"])
+
+
+def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:
+    """Return the group's counts in ``period``: members, those existing then, those with figures."""
+    present = _with_figures(bench, period)
     members = list(bench.group.members)
     existed = existing_in(members, period, present)
     gone = sorted(catalogue.authority_name(code) for code, alive in zip(members, existed) if not alive)
@@ -147,3 +155,24 @@ def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize
         with_figures=len(present & set(members)),
         not_existing=tuple(gone),
     )
+
+
+def drawn_line(
+    catalogue: Catalogue, bench: Benchmark, period: str, drawn: Iterable[str], why: Callable[[str], str]
+) -> str | None:
+    """Return how many of the group's authorities in ``period`` (``group_size``'s in_period) a chart draws and who
+    it leaves out, by reason, in a short line (more lines when long, ``text.formatting.drawn_text``): "36 of the 37
+    drawn; no Overall position: Cumbria"; None when it draws them all. ``drawn``: the members it draws;
+    ``why(code)``: the reason a member is left out."""
+    members = list(bench.group.members)
+    existing = [
+        code for code, alive in zip(members, existing_in(members, period, _with_figures(bench, period))) if alive
+    ]
+    shown = set(drawn)
+    left = [code for code in existing if code not in shown]
+    if not left:
+        return None
+    reasons: dict[str, list[str]] = {}
+    for code in left:
+        reasons.setdefault(why(code), []).append(catalogue.authority_name(code))
+    return drawn_text(len(existing) - len(left), len(existing), {r: sorted(names) for r, names in reasons.items()})

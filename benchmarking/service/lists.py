@@ -18,7 +18,7 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.overview import figures_used
-from benchmarking.text.formatting import number, ordinal, position_text
+from benchmarking.text.formatting import number, ordinal, position_text, published_for
 
 FEW_INDICATORS_SHARE = 0.5
 """A period rests on few indicators when its theme has fewer than this share of the most it has."""
@@ -195,7 +195,7 @@ def list_in_words(listed: pd.DataFrame) -> pd.DataFrame:
             "Best in group": [value_text(v, u) for v, u in zip(listed["group_best"], listed["unit"])],
             "Unit": ["" if _missing_text(u) else str(u) for u in listed["unit"]],
             "Published for": [
-                _published_for(p, s, o) for p, s, o in zip(listed["source_period"], listed["status"], listed["older"])
+                published_for(p, s, o) for p, s, o in zip(listed["source_period"], listed["status"], listed["older"])
             ],
         },
         columns=LIST_COLUMNS,
@@ -210,14 +210,6 @@ def list_for_download(listed: pd.DataFrame) -> pd.DataFrame:
 
 def _missing_text(value) -> bool:
     return value is None or (not isinstance(value, str) and pd.isna(value)) or str(value).strip() == ""
-
-
-def _published_for(source_period, status, older) -> str:
-    """'2021-22 (earlier)', '2022/23 (revised)', '2022/23'; blank when unknown."""
-    if _missing_text(source_period):
-        return ""
-    notes = (["earlier"] if older else []) + ([str(status)] if not _missing_text(status) and status != "final" else [])
-    return f"{source_period} ({', '.join(notes)})" if notes else str(source_period)
 
 
 def direction_table(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:

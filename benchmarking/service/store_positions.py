@@ -134,9 +134,10 @@ def store_ranks(
 ) -> pa.Table:
     """Return the group's indicator ranks (members, and the would-be ranks of the authority beside
     it) in the periods ``choose`` picks from those offered, computed in the store, as an Arrow
-    table: ``RANK_COLUMNS`` and ``in_group``, the labels as dictionary columns (each label held
-    once), ordered by period, indicator, rank (unranked last), members first on a tie, authority
-    code (the ranks export's order)."""
+    table: ``RANK_COLUMNS``, ``in_group``, and ``source_period`` and ``years_older`` (the period the figures
+    were published for, and how many reporting periods before the row's period: ``currency.vintage_table``, as the
+    Indicator page's CSV says them), the labels as dictionary columns (each label held once), ordered by period,
+    indicator, rank (unranked last), members first on a tie, authority code (the ranks export's order)."""
     with _querying(store) as queries:
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket, keep_values=True)
         queries.register({"chosen_periods": sql.arrow_table({"code": np.asarray(choose(periods), dtype=object)})})
@@ -146,10 +147,12 @@ def store_ranks(
                   SELECT indicator AS indicator_id, authority_code, period, value, rank, n_ranked, TRUE AS in_group
                   FROM ({ranks}) {outside})
                 SELECT b.indicator_id, b.authority_code, b.period, b.value::DOUBLE AS value,
-                       b.rank::BIGINT AS rank, b.n_ranked::BIGINT AS n_ranked, b.in_group
+                       b.rank::BIGINT AS rank, b.n_ranked::BIGINT AS n_ranked, b.in_group,
+                       t.source_period, t.years_older::BIGINT AS years_older
                 FROM every_row b JOIN indicator_codes i ON i.indicator = b.indicator_id
                 JOIN authorities a USING (authority_code) JOIN periods p USING (period)
                 JOIN reporting_periods s ON s.label = p.code SEMI JOIN chosen_periods c ON c.code = p.code
+                LEFT JOIN vintage t ON t.indicator_id = i.code AND t.period = p.code
                 ORDER BY s.start_date, i.indicator_order, b.rank NULLS LAST, b.in_group DESC, a.authority_order"""
         )
     rank, n_ranked = sql.numbers(rows, "rank"), sql.integers(rows, "n_ranked")
@@ -158,8 +161,11 @@ def store_ranks(
     quartiles = pa.array(quartile(rank, n_ranked + ~in_group), from_pandas=True).cast(pa.int64())
     labelled = {name: _labelled(rows, name, named[kind]) for name, kind in LABELS.items()}
     return pa.table(
-        labelled | {name: rows.column(name) for name in ("value", "rank", "n_ranked")} | {"quartile": quartiles}
-    ).append_column(IN_GROUP, rows.column("in_group"))
+        labelled
+        | {name: rows.column(name) for name in ("value", "rank", "n_ranked")}
+        | {"quartile": quartiles, IN_GROUP: rows.column("in_group")}
+        | {"source_period": rows.column("source_period").dictionary_encode(), "years_older": rows.column("years_older")}
+    )
 
 
 @contextlib.contextmanager

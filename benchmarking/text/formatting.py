@@ -34,11 +34,29 @@ def names_text(names, limit: int = 4) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}" if names else ""
 
 
+def sentence_case(text: str) -> str:
+    """Return ``text`` with its first letter a capital and the rest as written (``str.capitalize`` would lower
+    "English" or "SEND")."""
+    return text[:1].upper() + text[1:]
+
+
 def position_text(position, n) -> str:
-    """Return "3rd of 32", or "no position" when the position is missing."""
+    """Return "3rd of 32", "no position" when the position is missing, or "below all 32" for a place after the
+    last of 32 (an authority beside a group of 32, standing below every member: never "33rd of 32")."""
     if _missing(position):
         return "no position"
+    if not _missing(n) and int(position) > int(n):
+        return f"below all {int(n)}"
     return f"{ordinal(position)} of {int(n)}"
+
+
+def replotted_position_text(position, n, league_position, league_n, among: str) -> str:
+    """Return a position re-ranked among the ``n`` authorities a chart plots, with its place in the league table:
+    "4th of the 32 with funding figures (5th of 36 in the league table)"."""
+    if _missing(position):
+        return "no position"
+    placed = f"below all {int(n)}" if int(position) > int(n) else f"{ordinal(position)} of the {int(n)}"
+    return f"{placed} {among} ({position_text(league_position, league_n)} in the league table)"
 
 
 def position_axis_title(n_positioned) -> str:
@@ -62,6 +80,36 @@ def group_size_text(members: int, in_period: int, with_figures: int, period: str
     if with_figures < in_period:
         text += f"; {with_figures} with figures for {period}"
     return text
+
+
+def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130) -> str:
+    """Return how many of a group's authorities a chart draws and who it leaves out, by reason (at most ``limit``
+    names each, "... and 2 more"): "36 of the 37 drawn; no Overall position: Cumbria". A reason that would make a
+    line longer than ``width`` characters (what a chart's subtitle line holds on screen) starts a new line."""
+    lines = [f"{drawn} of the {of} drawn"]
+    for reason, names in left_out.items():
+        more = f" and {len(names) - limit} more" if len(names) > limit else ""
+        part = f"{reason}: {', '.join(names[:limit])}{more}"
+        if len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += f"; {part}"
+        else:
+            lines.append(part)
+    return "\n".join(lines)
+
+
+def published_for(source_period, status=None, older: bool = False) -> str:
+    """Return the period a figure was published for, marked as a list and a chart say it: "2021-22 (earlier)" when
+    it is carried forward from an earlier period, "2022/23 (revised)" for a status other than final; blank when
+    unknown."""
+    if _blank(source_period):
+        return ""
+    notes = (["earlier"] if older else []) + ([str(status)] if not _blank(status) and status != "final" else [])
+    return f"{source_period} ({', '.join(notes)})" if notes else str(source_period)
+
+
+def _blank(value) -> bool:
+    """Whether a text cell is empty: None, NaN or only spaces."""
+    return value is None or (not isinstance(value, str) and value != value) or str(value).strip() == ""
 
 
 def money(value, decimals: int = 0) -> str:
