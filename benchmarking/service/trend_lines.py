@@ -21,8 +21,9 @@ class TrendLines:
     left_out: dict[str, list[tuple[str, ThinPeriods]]]
     """Per theme with periods left out: (authority name, its thin periods in the theme), the focus first."""
     words: str | None
-    """Every line in words, the focus first: "Leicestershire's position (1 = best): Overall: 16 in 2015/16 to 5 in
-    2025/26. Wiltshire's position: Overall: ..."; None without positions."""
+    """Every line in words, the focus first, each naming the periods it leaves out: "Leicestershire's position
+    (1 = best): Overall: 16 in 2015/16 to 5 in 2025/26 (left out: 18 periods, 1997/98 to 2014/15, which rest on few
+    indicators). Wiltshire's position: Overall: ..."; None without positions."""
 
 
 def trend_lines(trend: pd.DataFrame, focus: str) -> TrendLines:
@@ -42,10 +43,8 @@ def trend_lines(trend: pd.DataFrame, focus: str) -> TrendLines:
         kept.append(shown)
         for found in thin:
             left_out.setdefault(found.theme, []).append((name, found))
-        if said := trend_in_words(shown):
+        if said := trend_in_words(rows):  # the same rule leaves the same periods out, naming them
             words.append(f"{name}'s position{'' if words else ' (1 = best)'}: {said}.")
-    if left_out:
-        words.append("Periods that rest on few indicators are left out.")
     drawn = pd.concat(kept).sort_index() if kept else positioned
     return TrendLines(drawn=drawn, left_out=left_out, words=" ".join(words) or None)
 
