@@ -153,11 +153,11 @@ class Chart:
         title = self.spec.get("title", {})
         return _one_line(title.get("subtitle", "") if isinstance(title, dict) else "")
 
-    def data_with(self, column: str) -> pd.DataFrame:
-        """Return the largest dataset that has ``column`` (the chart's main data)."""
-        frames = [frame for frame in self.datasets.values() if column in frame.columns]
+    def data_with(self, *columns: str) -> pd.DataFrame:
+        """Return the largest dataset that has all ``columns`` (the chart's main data)."""
+        frames = [frame for frame in self.datasets.values() if set(columns) <= set(frame.columns)]
         assert frames, (
-            f"no dataset with column {column!r}; columns: {[list(f.columns) for f in self.datasets.values()]}"
+            f"no dataset with columns {columns!r}; columns: {[list(f.columns) for f in self.datasets.values()]}"
         )
         return max(frames, key=len)
 
