@@ -90,6 +90,10 @@ class UnknownGroupError(BenchmarkingError):
     """A comparator group id that the store does not define."""
 
 
+class SavedGroupError(BenchmarkingError):
+    """A saved comparator group that cannot be found, or cannot be saved as given."""
+
+
 class TooFewAuthoritiesError(BenchmarkingError):
     """Too few authorities with performance, spend and deprivation to fit the regression."""
 

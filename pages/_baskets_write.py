@@ -1,4 +1,4 @@
-"""The basket builder's writes: run one and say what it did, show a refusal, import a basket file."""
+"""The basket and group builders' writes: run one and say what it did, show a refusal, import a basket file."""
 
 from __future__ import annotations
 
@@ -31,14 +31,15 @@ def upload_basket_file(store, who: str | None) -> None:
         write(lambda: baskets.import_basket_frame(store, frame, upload.name, who), f"{upload.name} imported.")
 
 
-def write(action, message: str) -> None:
-    """Run one write; on success remember the message and rerun, else show why it was refused."""
+def write(action, message: str, done: str = DONE) -> None:
+    """Run one write; on success remember the message (under the session key ``done``) and rerun, else show why it
+    was refused."""
     try:
         action()
     except BenchmarkingError as error:
         _refused(error)
     else:
-        st.session_state[DONE] = message + " Undo it on the Data import page."
+        st.session_state[done] = message + " Undo it on the Data import page."
         st.rerun()
 
 

@@ -9,6 +9,7 @@ from pages._access import require_editor
 from pages._baskets import basket_builder, basket_list
 from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
 from pages._common import current_selection, download_csv, escape, page_header
+from pages._groups import group_builder, group_list
 from pages._layout import opened_section
 from pages._notes_section import add_note_form, draw_notes
 from pages._replay import element, per_object
@@ -107,7 +108,9 @@ for col, (label, frame) in zip(
 opened_section("Load history", "data_history", lambda: element("dataframe", history, hide_index=True))
 
 basket_list(cat)
+group_list(cat)
 draw_notes(cat, path)
 require_editor("data")  # viewers see the notes; the form that adds one is for editors
 opened_section("Add a note", "data_add_note", lambda: add_note_form(cat, path))
 opened_section("Build, rename, delete or import a basket", "data_basket_builder", lambda: basket_builder(cat))
+opened_section("Build or delete a comparator group", "data_group_builder", lambda: group_builder(cat))

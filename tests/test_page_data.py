@@ -53,12 +53,13 @@ def test_coverage_follows_the_chosen_period(demo_store, monkeypatch):
 
 
 def test_closed_sections_draw_no_tables_or_forms_until_opened(demo_store, monkeypatch):
-    """The Data page opens with its coverage and baskets as plain HTML tables and no data grid: the
-    missing-value tables, the load history, the notes, the note form and the basket builder are drawn when
-    their section is opened."""
+    """The Data page opens with its coverage, baskets and saved groups as plain HTML tables and no data grid: the
+    missing-value tables, the load history, the notes, the note form and the basket and group builders are drawn
+    when their section is opened."""
     at = open_page(demo_store.path, monkeypatch, "data")
     assert not at.exception
-    assert [("With values" in t.columns, "Basket" in t.columns) for t in html_tables(at)] == [(1, 0), (0, 1)]
+    shown = [("With values" in t.columns, "Basket" in t.columns, "Group" in t.columns) for t in html_tables(at)]
+    assert shown == [(1, 0, 0), (0, 1, 0), (0, 0, 1)]
     assert not at.dataframe and not at.text_input and not at.tabs and not at.multiselect
     open_section(at, "data_notes")
     assert [list(frame.value.columns)[:3] for frame in at.dataframe] == [["indicator_id", "authority_code", "period"]]
@@ -74,6 +75,8 @@ def test_closed_sections_draw_no_tables_or_forms_until_opened(demo_store, monkey
     assert [box.label for box in at.text_input] == ["Note"]
     open_section(at, "data_basket_builder")
     assert len(at.tabs) == 4
+    open_section(at, "data_group_builder")
+    assert len(at.tabs) == 4 + 2
 
 
 def test_query_param_presets_the_period_on_the_data_page(demo_store, monkeypatch):

@@ -11,27 +11,11 @@ its text cells safe in a spreadsheet.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from benchmarking.cli.output import dry_run_status, say
-
-
-def _store(args: argparse.Namespace):
-    from benchmarking.errors import BenchmarkingError
-    from benchmarking.store import Store, default_db_path
-
-    store = Store(args.db or default_db_path())
-    store.refuse_foreign()
-    if not store.exists():
-        raise BenchmarkingError(f"no store at {store.path}: check the --db path, or build one first")
-    return store
-
-
-def _catalogue(args: argparse.Namespace):
-    from benchmarking.service.catalogue import load_catalogue
-
-    return load_catalogue(_store(args).path)
+from benchmarking.cli.opening import existing_catalogue as _catalogue
+from benchmarking.cli.opening import existing_store as _store
+from benchmarking.cli.output import dry_run_status, say, write_csv
 
 
 def _percent(share) -> str:
@@ -109,12 +93,7 @@ def basket_export(args: argparse.Namespace) -> int:
 
     catalogue = _catalogue(args)
     frame = spreadsheet_frame(export_basket(catalogue, basket_id_of(catalogue, args.name)))
-    if args.out is None or str(args.out) == "-":
-        frame.to_csv(sys.stdout, index=False)
-    else:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(args.out, index=False)
-        say(f"Wrote {len(frame):,} basket rows to {args.out}", file=sys.stderr)
+    write_csv(frame, args.out, "basket")
     return 0
 
 

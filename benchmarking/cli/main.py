@@ -392,6 +392,7 @@ def _add_engine_commands(commands, command: str | None = None) -> None:
     from benchmarking.cli.baskets import add_commands as add_baskets
     from benchmarking.cli.brief import add_commands as add_brief
     from benchmarking.cli.exports import add_commands as add_exports
+    from benchmarking.cli.groups import add_commands as add_groups
 
     add_exports(commands)
     add_brief(commands)
@@ -402,6 +403,7 @@ def _add_engine_commands(commands, command: str | None = None) -> None:
             for name, help_text in names.items():
                 commands.add_parser(name, help=help_text)
     add_baskets(commands)
+    add_groups(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

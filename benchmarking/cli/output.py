@@ -23,3 +23,14 @@ def dry_run_status(refused: bool, problems: int | str, skipped: str = "") -> int
     counted = f"{problems} problem(s)" if isinstance(problems, int) else problems
     say(f"{counted}: the import would be refused{skipped}", file=sys.stderr)
     return 2
+
+
+def write_csv(frame, out, what: str) -> None:
+    """Write ``frame`` as CSV to the file ``out`` (saying how many ``what`` rows on standard error), or to standard
+    output when ``out`` is None or '-'."""
+    if out is None or str(out) == "-":
+        frame.to_csv(sys.stdout, index=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False)
+    say(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)

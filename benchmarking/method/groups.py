@@ -33,6 +33,8 @@ from benchmarking.method.similarity import nearest_neighbours
 
 DEFAULT_GROUP = "all"
 SIMILAR_PREFIX = "similar:"
+LIST_PREFIX = "list:"
+"""The prefix of a saved group's id where it is chosen (``list:<group_id>``)."""
 SIMILAR_SIZES = (5, 10, 15)
 """The computed similar-authority groups offered for a focus authority (k neighbours each)."""
 
@@ -83,7 +85,7 @@ def available_groups(
             rows.append((f"region:{region}", f"{region} region", int(n)))
     saved = comparator_groups[comparator_groups["authority_code"] == "*"]
     for (group_id, name), members in saved.groupby(["group_id", "name"])["member_code"]:
-        rows.append((f"list:{group_id}", str(name), int(members.nunique())))
+        rows.append((f"{LIST_PREFIX}{group_id}", str(name), int(members.nunique())))
     if focus is not None:
         own = comparator_groups[comparator_groups["authority_code"] == focus]
         for (group_id, name), members in own.groupby(["group_id", "name"])["member_code"]:
@@ -133,7 +135,7 @@ def resolve_group(
     elif group_id.startswith("region:"):
         region = group_id.split(":", 1)[1]
         members, label = codes[authorities["region"] == region], f"{region} region"
-    elif group_id.startswith("list:"):
+    elif group_id.startswith(LIST_PREFIX):
         name = group_id.split(":", 1)[1]
         rows = comparator_groups[(comparator_groups["group_id"] == name) & (comparator_groups["authority_code"] == "*")]
         members = rows["member_code"]
