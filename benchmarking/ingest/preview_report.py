@@ -10,10 +10,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
+from benchmarking.ingest.changes import more_text
 from benchmarking.ingest.results import CheckedBatch
+from benchmarking.ingest.vintage_shift import VintageShift
 
 FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
+FIRST_SHIFTS = 20
+"""How many changed vintages a preview lists (then how many more)."""
+VINTAGE_WARNING = (
+    "These ranks would rest on fewer authorities: each indicator is ranked, in each reporting period, on the figures "
+    "of one published period, so the file's figures would replace the figures ranked now. Import the other "
+    "authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
+)
+"""What the preview says above the changed vintages (``Preview.vintage_lines``)."""
 
 
 SUMMARY_COLUMNS = (
@@ -60,6 +70,9 @@ class Preview:
     (``changes.changes_frame``)."""
     changes_more: int = 0
     """How many more rows are replaced than ``changes`` lists."""
+    vintage_shifts: list[VintageShift] = field(default_factory=list)
+    """The indicators and reporting periods whose ranks would rest on another published period, on fewer
+    authorities (``vintage_shift.vintage_shifts``)."""
 
     def _total(self, column: str) -> int:
         """Return a column's total over the files' rows (new period labels are counted apart)."""
@@ -95,6 +108,12 @@ class Preview:
             "the store holds none: they are stored as missing, as published, and never ranked; they are not among "
             "the rows to add."
         )
+
+    def vintage_lines(self, limit: int = FIRST_SHIFTS) -> list[str]:
+        """Return the first ``limit`` warnings that a period's ranks would rest on another published period and fewer
+        authorities, one per indicator and period, then how many more (none when no vintage changes so)."""
+        more = len(self.vintage_shifts) - limit
+        return [shift.text() for shift in self.vintage_shifts[:limit]] + ([more_text(more)] if more > 0 else [])
 
     @property
     def replaced(self) -> int:
