@@ -229,12 +229,19 @@ def _previewed(
     themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
     shifts = vintage_shifts(con, batch.changes.get("indicator_value"))
     report(1.0, "Preview ready")
-    notes = [*batch.notes, *percent_notes(items)]
-    preview = Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
-    preview.changes = changes_frame(replaced, authority_names(con, replaced))
-    preview.changes_more = preview.replaced - min(sum(len(rows) for _, _, rows in replaced), FIRST_CHANGES)
-    preview.vintage_shifts = shifts
-    return preview
+    return Preview(
+        summary,
+        batch.issues,
+        batch.blocking,
+        unresolved,
+        themes,
+        authorities,
+        checked=batch,
+        items=items,
+        notes=[*batch.notes, *percent_notes(items)],
+        changes=changes_frame(replaced, authority_names(con, replaced)),
+        vintage_shifts=shifts,
+    )
 
 
 # ---------------------------------------------------------------------------------------
