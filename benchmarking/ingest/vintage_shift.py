@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from benchmarking.ingest.keys import cell_codes
 from benchmarking.method import currency
 from benchmarking.store.contents import PUBLISHED_SQL
 
@@ -61,57 +63,38 @@ def _figures(count: int) -> str:
 def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame | None) -> list[VintageShift]:
     """Return the indicators and reporting periods whose vintage writing ``incoming`` (checked values rows) would
     change to one that ranks fewer authorities, in indicator and period order; ``con`` reads the store (none
-    without a store: nothing is ranked yet)."""
+    without a store: nothing is ranked yet).
+
+    An import never removes a stored figure (``validation.check_batch``), so the published periods that hold
+    figures afterwards are those that do now and the file's: only a file that brings a new (indicator, published
+    period) pair to a store that holds figures can change a vintage, and only then are rows read or registered.
+    """
     if con is None or incoming is None or not len(incoming) or "value" not in incoming:
         return []
-    rows = pa.table({name: pa.array(incoming[name].astype(object), pa.string()) for name in _KEYS}).append_column(
-        "value", pa.array(pd.to_numeric(incoming["value"]), pa.float64(), from_pandas=True)
-    )
-    con.register(_INCOMING, rows)
-    try:
-        return _shifts(con)
-    finally:
-        con.unregister(_INCOMING)
-
-
-def _after_values(indicators: str = "") -> str:
-    """Return the SQL of the values rows once written (of the indicators ``indicators`` selects, when given): the
-    stored rows the import does not replace and the incoming rows (the same key replaces)."""
-    match = " AND ".join(f"s.{key} = i.{key}" for key in _KEYS)
-    only = f" WHERE s.indicator_id IN ({indicators})" if indicators else ""
-    return (
-        f"(SELECT s.indicator_id, s.authority_code, s.period, s.value FROM indicator_value s "
-        f"ANTI JOIN {_INCOMING} i ON {match}{only} "
-        f"UNION ALL SELECT indicator_id, authority_code, period, value FROM {_INCOMING})"
-    )
-
-
-def _shifts(con: duckdb.DuckDBPyConnection) -> list[VintageShift]:
-    """Return ``vintage_shifts`` with the incoming rows registered."""
-    ids = f"SELECT DISTINCT indicator_id FROM {_INCOMING}"
     before = con.sql(PUBLISHED_SQL).df()
-    theirs = con.sql(
-        f"SELECT DISTINCT indicator_id, period AS source_period FROM {_after_values(ids)} WHERE value IS NOT NULL"
-    ).df()
-    after = pd.concat([before[~before["indicator_id"].isin(set(con.sql(ids).df()["indicator_id"]))], theirs])
-    if _pairs(before) == _pairs(after):
-        return []  # the same published periods hold figures: every vintage stays
+    brought = _brought(incoming)
+    new = brought[~pd.MultiIndex.from_frame(brought).isin(pd.MultiIndex.from_frame(before))]
+    if not len(before) or not len(new):
+        return []  # nothing ranked yet, or the same published periods hold figures: every vintage stays
+    after = pd.concat([before, new], ignore_index=True)
     sides = []
     for published in (before, after):
         calendar = currency.reporting_calendar(published["source_period"].unique())
         sides.append((calendar, *currency.vintage_table(published, calendar)))
     changed = sides[0][1].merge(sides[1][1], on=["indicator_id", "period"], suffixes=("_before", "_after"))
-    changed = changed[
-        changed["indicator_id"].isin(set(theirs["indicator_id"]))
-        & (changed["source_period_before"] != changed["source_period_after"])
-    ]
+    changed = changed[changed["source_period_before"] != changed["source_period_after"]]
     if not len(changed):
         return []
     periods = sorted(set(changed["period"]))
-    counts = [
-        _ranked(con, values, calendar, vintage, moves, periods)
-        for values, (calendar, vintage, moves) in zip(("indicator_value", _after_values()), sides)
-    ]
+    used = set(sides[1][1].loc[sides[1][1]["period"].isin(periods), "source_period"]) | set(periods)
+    con.register(_INCOMING, _rows_in(incoming, used))
+    try:
+        counts = [
+            _ranked(con, values, calendar, vintage, moves, periods)
+            for values, (calendar, vintage, moves) in zip(("indicator_value", _after_values()), sides)
+        ]
+    finally:
+        con.unregister(_INCOMING)
     shifts = []
     for row in changed.sort_values(["indicator_id", "period"]).itertuples(index=False):
         was, will = (count.get((row.indicator_id, row.period), 0) for count in counts)
@@ -122,8 +105,40 @@ def _shifts(con: duckdb.DuckDBPyConnection) -> list[VintageShift]:
     return shifts
 
 
-def _pairs(published: pd.DataFrame) -> set[tuple[str, str]]:
-    return set(zip(published["indicator_id"], published["source_period"]))
+def _brought(incoming: pd.DataFrame) -> pd.DataFrame:
+    """Return the distinct (indicator_id, source_period) pairs of the incoming rows with a figure, found from the
+    columns' integer codes (no text per row)."""
+    period_codes, labels = cell_codes(incoming["period"])
+    id_codes, ids = cell_codes(incoming["indicator_id"])
+    held = incoming["value"].notna().to_numpy() & (period_codes >= 0) & (id_codes >= 0)
+    width = len(labels)
+    pairs = np.unique(id_codes[held].astype(np.int64) * width + period_codes[held].astype(np.int64))
+    return pd.DataFrame(
+        {
+            "indicator_id": np.asarray(ids, dtype=object)[pairs // width],
+            "source_period": np.asarray(labels, dtype=object)[pairs % width],
+        }
+    )
+
+
+def _rows_in(incoming: pd.DataFrame, labels: set[str]) -> pa.Table:
+    """Return the incoming rows of the published periods ``labels`` (those the counts read) as an Arrow table."""
+    period_codes, periods = cell_codes(incoming["period"])
+    wanted = np.append(np.isin(np.asarray(periods, dtype=object), list(labels)), False)  # code -1 reads False
+    rows = incoming.loc[wanted[period_codes], [*_KEYS, "value"]]
+    columns = {name: pa.array(rows[name].astype(object), pa.string()) for name in _KEYS}
+    return pa.table(columns | {"value": pa.array(pd.to_numeric(rows["value"]), pa.float64(), from_pandas=True)})
+
+
+def _after_values() -> str:
+    """Return the SQL of the values rows once written: the stored rows the import does not replace and the incoming
+    rows registered (the same key replaces)."""
+    match = " AND ".join(f"s.{key} = i.{key}" for key in _KEYS)
+    return (
+        f"(SELECT s.indicator_id, s.authority_code, s.period, s.value FROM indicator_value s "
+        f"ANTI JOIN {_INCOMING} i ON {match} "
+        f"UNION ALL SELECT indicator_id, authority_code, period, value FROM {_INCOMING})"
+    )
 
 
 def _ranked(
