@@ -71,7 +71,7 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
     """
     if con is None or incoming is None or not len(incoming) or "value" not in incoming:
         return []
-    before = con.sql(PUBLISHED_SQL).df()
+    before = con.sql(PUBLISHED_SQL).to_arrow_table().to_pandas()  # text as the catalogue reads it, as ``_brought``
     brought = _brought(incoming)
     new = brought[~pd.MultiIndex.from_frame(brought).isin(pd.MultiIndex.from_frame(before))]
     if not len(before) or not len(new):
