@@ -3,7 +3,7 @@
 The limits (``ingest.limits``) accept up to 3,000,000 rows and 12,000,000 cells. This script
 writes a long Parquet file of indicator values at the row limit (3,000,000 rows x 4 columns:
 250 indicators x 40 authorities x 300 financial years, unique keys), then in a fresh child
-process reads it (``reading.read_file``) and checks every row (``validation.check``, as an
+process reads it (``reading.read_file``) and checks every row (``file_checks.check``, as an
 import does before it writes) and prints wall time and peak resident memory. Target: under 1 GB.
 Run ``python benchmarks/import_largest_memory.py [--rows N]``.
 """
@@ -25,7 +25,7 @@ CHILD = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from benchmarking.ingest.reading import read_file
-from benchmarking.ingest.validation import check
+from benchmarking.ingest.file_checks import check
 start = time.perf_counter()
 frame = read_file({path!r})
 read = time.perf_counter() - start

@@ -10,7 +10,7 @@ from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest import preview as preview_module
 from benchmarking.ingest.changes import more_text
 from benchmarking.ingest.preview import result_summary
-from benchmarking.ingest.preview_report import issues_frame
+from benchmarking.ingest.preview_report import VINTAGE_WARNING, issues_frame
 from pages._tables import html_table
 from pages._text import escape
 
@@ -46,6 +46,8 @@ def show_preview(preview) -> None:
     cols[1].metric("Rows to replace", f"{preview.replaced:,}")
     cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
     cols[3].metric("Rows rejected", f"{preview.rejected:,}")
+    if preview.vintage_shifts:
+        st.warning("\n".join([escape(VINTAGE_WARNING), "", *(f"- {escape(line)}" for line in preview.vintage_lines())]))
     if preview.no_figure:
         st.info(escape(preview.no_figure_note()))
     if preview.new_periods:

@@ -157,6 +157,40 @@ def test_a_wide_file_with_blank_lines_names_its_rows(writable_store):
     assert [(issue.row, issue.column) for issue in preview.issues if "got 'abc'" in issue.message] == [(5, "2021/22")]
 
 
+def wide_previewed(store, lines: list[str], periods: tuple[str, ...]):
+    """Return the preview of a wide file (periods as columns ``periods``, code and indicator columns)."""
+    from benchmarking.ingest.layouts import WIDE_PERIODS, ColumnMapping
+
+    source = read_uploaded("wide.csv", "\n".join(lines).encode())
+    mapping = ColumnMapping(
+        "indicator_value", WIDE_PERIODS, {"authority_code": "Code", "indicator_id": "Indicator"}, wide_columns=periods
+    )
+    return preview_import(store, map_sources([source], store_context(store), {"wide.csv": mapping}))
+
+
+def test_a_wide_file_counts_the_rows_beyond_those_listed_not_its_cells(writable_store):
+    """Every figure of a wide file unreadable, in 3 period columns: the problems list the first cells, row by row,
+    and the line after them counts the file's rows not listed, not the cells (one row of 3 periods is 1 row)."""
+    periods = ("2019/20", "2020/21", "2021/22")
+    codes = sorted(writable_store.authorities()["code"])[:25]
+    lines = [f"Code,Indicator,{','.join(periods)}", *(f"{code},LCC078,n.k.,n.k.,n.k." for code in codes)]
+    preview = wide_previewed(writable_store, lines, periods)
+    listed = rows_with(preview, "n.k.")
+    assert len(listed) == MAX_ISSUES_PER_CHECK
+    more = [issue.message for issue in preview.issues if issue.message.startswith("...")]
+    assert more == [f"... {len(codes) - len(set(listed)):,} more rows with the same problem"]
+    assert preview.rejected == len(codes) * len(periods)  # every figure refused, as before
+
+
+def test_a_wide_row_with_more_bad_cells_than_are_listed_says_so_in_cells(writable_store):
+    """One file row of 30 unreadable figures: 20 listed, then how many more of its cells (no '0 more rows')."""
+    periods = tuple(f"{year}/{str(year + 1)[2:]}" for year in range(1990, 2020))
+    lines = [f"Code,Indicator,{','.join(periods)}", "E10000018,LCC078," + ",".join(["n.k."] * len(periods))]
+    preview = wide_previewed(writable_store, lines, periods)
+    more = [issue.message for issue in preview.issues if issue.message.startswith("...")]
+    assert more == [f"... {len(periods) - MAX_ISSUES_PER_CHECK:,} more cells of the rows listed with the same problem"]
+
+
 def test_blank_lines_do_not_change_what_is_written(writable_store, tmp_path):
     """The same rows with and without blank lines (CRLF ends) write the same store."""
     other = Store(shutil.copy(writable_store.path, tmp_path / "other.duckdb"))

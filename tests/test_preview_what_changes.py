@@ -161,3 +161,14 @@ def test_the_page_counts_the_cells_with_no_figure_apart(writable_store, monkeypa
     assert not at.exception
     assert metrics(at)["Rows to add"] == "1"
     assert any("2 rows have no figure" in note.value for note in [*at.info, *at.caption])
+
+
+def test_rows_changing_two_columns_are_listed_and_counted_as_rows(writable_store):
+    """25 corrections that change the figure and the status of each row: the listing names 20 rows (a line per
+    column that changes, 40 lines) and says 5 more rows, not 25 - 40."""
+    _, text = corrections(writable_store, 25)
+    text = text.replace("value\n", "value,status\n", 1).replace("\n", ",revised\n").replace("status,revised", "status")
+    preview = preview_of(writable_store, "fix.csv", text)
+    assert not preview.issues and preview.replaced == 25
+    assert len(preview.changes) == 40 and set(preview.changes["column"]) == {"value", "status"}
+    assert preview.changes_more == 5

@@ -235,6 +235,12 @@ def _print_preview(preview) -> None:
     say(preview.summary.to_string(index=False))
     if preview.no_figure:
         say(preview.no_figure_note())
+    if preview.vintage_shifts:
+        from benchmarking.ingest.preview_report import VINTAGE_WARNING
+
+        say(f"Warning: {VINTAGE_WARNING}")
+        for line in preview.vintage_lines():
+            say(f"  {line}")
     if len(preview.changes):
         from benchmarking.ingest.changes import change_lines
 

@@ -37,14 +37,15 @@ def changes_frame(
 ) -> pd.DataFrame:
     """Return the first ``limit`` replaced rows over the files, in order, one line per column that changes: file,
     authority (its name from ``names``, code -> name), indicator, period, other keys, column, stored and new values
-    as text. ``replaced``: (file, table, ``Plan.first_replaced``) per file, in the files' order."""
-    lines = []
+    as text, indexed by the row listed (0, 1, ...: a row that changes several columns has a line for each).
+    ``replaced``: (file, table, ``Plan.first_replaced``) per file, in the files' order."""
+    lines, listed, number = [], [], 0
     for file_name, table, rows in replaced:
         keys = table_keys(table)
         for row in rows.to_dict("records"):
-            if limit <= 0:
+            if number >= limit:
                 break
-            limit -= 1
+            number += 1
             shown = {"file": file_name, "authority": "", "indicator": "", "period": "", "key": ""}
             others = []
             for key in keys:
@@ -59,7 +60,8 @@ def changes_frame(
                     lines.append(
                         shown | {"column": column, "stored": _text(row[STORED + column]), "new": _text(row[column])}
                     )
-    frame = pd.DataFrame(lines, columns=CHANGE_COLUMNS)
+                    listed.append(number - 1)
+    frame = pd.DataFrame(lines, columns=CHANGE_COLUMNS, index=pd.Index(listed, dtype="int64", name="row"))
     blank = [c for c in ("authority", "indicator", "period", "key") if frame[c].eq("").all()]
     return frame.drop(columns=blank)
 

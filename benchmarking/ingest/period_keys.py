@@ -162,7 +162,7 @@ def _encoded(cells: pd.Series | str, rows: int) -> pd.Categorical:
 
 def given_status(cells: pd.Series) -> pd.Series:
     """Return a status column as plain text, trimmed, with an empty cell missing: a figure's status as the checks
-    read it (``validation.check``), before its case is folded."""
+    read it (``file_checks.check``), before its case is folded."""
     text = stripped(plain_text(cells.to_frame())[cells.name]).astype("string")
     return text.mask(text.eq(""))
 
@@ -174,7 +174,7 @@ SETTLED = ("final", "revised")
 def refused_periods(frame: pd.DataFrame, stored: pd.DataFrame) -> dict[str, pd.Series]:
     """Return, per rule that refuses some of the rows, each row's message (missing where the row passes).
 
-    ``frame`` holds checked rows (``validation.check``: canonical periods and ids, the status in lower case) and
+    ``frame`` holds checked rows (``file_checks.check``: canonical periods and ids, the status in lower case) and
     ``stored`` the stored values' distinct indicator, period and status. Two rules: a label of another kind than
     an indicator's stored financial years is refused naming them (``other_kind``), and provisional figures over
     stored final or revised ones (``over_final``, ``SETTLED``). Worked out per distinct (indicator, period, status),

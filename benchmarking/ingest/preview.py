@@ -37,6 +37,7 @@ from benchmarking.ingest.remembered import choose_mapping
 from benchmarking.ingest.results import ImportResult, no_figure_text
 from benchmarking.ingest.unused_columns import unused_notes
 from benchmarking.ingest.validation import check_batch
+from benchmarking.ingest.vintage_shift import vintage_shifts
 from benchmarking.store import Store
 
 Progress = Callable[[float, str], None]
@@ -226,12 +227,21 @@ def _previewed(
     report(0.85, "Working out the effect on coverage ...")
     single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
     themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
+    shifts = vintage_shifts(con, batch.changes.get("indicator_value"))
     report(1.0, "Preview ready")
-    notes = [*batch.notes, *percent_notes(items)]
-    preview = Preview(summary, batch.issues, batch.blocking, unresolved, themes, authorities, batch, items, notes)
-    preview.changes = changes_frame(replaced, authority_names(con, replaced))
-    preview.changes_more = preview.replaced - min(sum(len(rows) for _, _, rows in replaced), FIRST_CHANGES)
-    return preview
+    return Preview(
+        summary,
+        batch.issues,
+        batch.blocking,
+        unresolved,
+        themes,
+        authorities,
+        checked=batch,
+        items=items,
+        notes=[*batch.notes, *percent_notes(items)],
+        changes=changes_frame(replaced, authority_names(con, replaced)),
+        vintage_shifts=shifts,
+    )
 
 
 # ---------------------------------------------------------------------------------------

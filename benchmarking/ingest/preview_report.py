@@ -10,10 +10,20 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
+from benchmarking.ingest.changes import more_text
 from benchmarking.ingest.results import CheckedBatch
+from benchmarking.ingest.vintage_shift import VintageShift
 
 FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
+FIRST_SHIFTS = 20
+"""How many changed vintages a preview lists (then how many more)."""
+VINTAGE_WARNING = (
+    "These ranks would rest on fewer authorities: each indicator is ranked, in each reporting period, on the figures "
+    "of one published period, so the file's figures would replace the figures ranked now. Import the other "
+    "authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
+)
+"""What the preview says above the changed vintages (``Preview.vintage_lines``)."""
 
 
 SUMMARY_COLUMNS = (
@@ -30,6 +40,22 @@ def columns_changed(planned) -> str:
     parts = [f"{column} ({rows:,} rows)" for column, rows in planned.changed.items()]
     kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
     return ", ".join(parts) + kept
+
+
+class _Total:
+    """A count of the preview: a summary column's total over the files' rows, or with ``labels`` over the period
+    labels the import adds (counted apart from the files' rows)."""
+
+    def __init__(self, column: str, doc: str, labels: bool = False):
+        self.column, self.labels, self.__doc__ = column, labels, doc
+
+    def __get__(self, preview: Preview | None, owner: type | None = None) -> int | _Total:
+        if preview is None:  # read on the class: the descriptor itself (its docstring)
+            return self
+        summary = preview.summary
+        if not len(summary):
+            return 0
+        return int(summary.loc[(summary["table"] == "period") == self.labels, self.column].sum())
 
 
 @dataclass
@@ -56,35 +82,26 @@ class Preview:
     """How the files were read, in words: the columns no field takes, themes stored in the stored spelling and new
     themes, the workbook cells formatted as percentages read as they show."""
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    """The first stored rows the import replaces, one line per column that changes: which row, stored and new value
-    (``changes.changes_frame``)."""
-    changes_more: int = 0
-    """How many more rows are replaced than ``changes`` lists."""
+    """The first stored rows the import replaces, one line per column that changes, indexed by the row: which row,
+    stored and new value (``changes.changes_frame``)."""
+    vintage_shifts: list[VintageShift] = field(default_factory=list)
+    """The indicators and reporting periods whose ranks would rest on another published period, on fewer
+    authorities (``vintage_shift.vintage_shifts``)."""
 
-    def _total(self, column: str) -> int:
-        """Return a column's total over the files' rows (new period labels are counted apart)."""
-        rows = self.summary[self.summary["table"] != "period"] if len(self.summary) else self.summary
-        return int(rows[column].sum()) if len(rows) else 0
-
-    @property
-    def rows(self) -> int:
-        """Return how many rows read from the files, over every file."""
-        return self._total("rows")
-
-    @property
-    def rejected(self) -> int:
-        """Return how many rows that failed a check, over every file."""
-        return self._total("rejected")
+    rows = _Total("rows", "How many rows were read from the files, over every file.")
+    rejected = _Total("rejected", "How many rows failed a check, over every file.")
+    added = _Total("added", "How many rows with a figure would be added, over every file (``no_figure`` the others).")
+    no_figure = _Total(
+        "no figure", "How many rows to add hold no figure (stored as missing), over every file; not among ``added``."
+    )
+    replaced = _Total("replaced", "How many rows would replace stored rows, over every file.")
+    unchanged = _Total("unchanged", "How many rows are already stored with the same values, over every file.")
+    new_periods = _Total("added", "How many period labels the import adds to the period table.", labels=True)
 
     @property
-    def added(self) -> int:
-        """Return how many rows with a figure that would be added, over every file (``no_figure`` counts the others)."""
-        return self._total("added")
-
-    @property
-    def no_figure(self) -> int:
-        """Return how many rows to add hold no figure (stored as missing), over every file; not among ``added``."""
-        return self._total("no figure")
+    def changes_more(self) -> int:
+        """Return how many more rows are replaced than ``changes`` lists (a row listed once per column it changes)."""
+        return self.replaced - self.changes.index.nunique()
 
     def no_figure_note(self) -> str:
         """Return what the preview says of the rows with no figure ('' when there are none)."""
@@ -96,21 +113,11 @@ class Preview:
             "the rows to add."
         )
 
-    @property
-    def replaced(self) -> int:
-        """Return how many rows that would replace stored rows, over every file."""
-        return self._total("replaced")
-
-    @property
-    def unchanged(self) -> int:
-        """Return how many rows already stored with the same values, over every file."""
-        return self._total("unchanged")
-
-    @property
-    def new_periods(self) -> int:
-        """Return how many period labels the import adds to the period table."""
-        periods = self.summary[self.summary["table"] == "period"] if len(self.summary) else self.summary
-        return int(periods["added"].sum()) if len(periods) else 0
+    def vintage_lines(self, limit: int = FIRST_SHIFTS) -> list[str]:
+        """Return the first ``limit`` warnings that a period's ranks would rest on another published period and fewer
+        authorities, one per indicator and period, then how many more (none when no vintage changes so)."""
+        more = len(self.vintage_shifts) - limit
+        return [shift.text() for shift in self.vintage_shifts[:limit]] + ([more_text(more)] if more > 0 else [])
 
     @property
     def can_commit(self) -> bool:

@@ -109,10 +109,21 @@ class RowChecker:
                     self.file_name,
                     None,
                     self.column_at(column, rows[0]),
-                    f"... {len(rows) - MAX_ISSUES_PER_CHECK:,} more rows with the same problem",
+                    f"... {self._more_text(rows)} with the same problem",
                     after=int(self.rows[rows[MAX_ISSUES_PER_CHECK - 1]]),
                 )
             )
+
+    def _more_text(self, flagged: np.ndarray) -> str:
+        """Return how many more of the file's rows have a flagged cell than the first ones listed ("18 more rows");
+        a row of a wide file holds a cell per period or indicator column, so its cells are not counted as rows. When
+        every such row is listed, how many more of their cells are flagged ("10 more cells of the rows listed")."""
+        file_rows = self.rows[flagged]
+        listed = set(file_rows[:MAX_ISSUES_PER_CHECK].tolist())
+        more = len(set(file_rows[MAX_ISSUES_PER_CHECK:].tolist()) - listed)
+        if more:
+            return f"{more:,} more rows"
+        return f"{len(flagged) - MAX_ISSUES_PER_CHECK:,} more cells of the rows listed"
 
 
 def as_bool(mask) -> np.ndarray:
