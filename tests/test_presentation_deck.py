@@ -24,6 +24,7 @@ from benchmarking.briefing.deck import (
     slide_index,
 )
 from benchmarking.briefing.pack import briefing_setting, build_briefing
+from benchmarking.briefing.screens import SMALLEST, Screen, chart_height, screen_for, slide_style
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.catalogue import load_catalogue
@@ -210,6 +211,8 @@ BOXES = """([drawn]) => {
   return {title: box('.st-key-deck-slide h2'), drawn: box(drawn),
           bar: document.querySelector('.st-key-deck-bar h3').innerText};
 }"""
+TALLER = """([drawn, tall]) => { const e = document.querySelector(drawn);
+  return e && e.getBoundingClientRect().height >= tall; }"""
 SETTLED = """([bar, drawn]) => { const app = document.querySelector('[data-testid="stApp"]');
   const shown = document.querySelector('.st-key-deck-bar h3');
   return shown && shown.innerText === bar && app && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -236,6 +239,12 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
             assert box is not None, f"slide {number}: no {part}"
             assert box["top"] >= 0 and box["bottom"] <= viewport["height"], (number, part, box, viewport)
             assert box["left"] >= 0 and box["right"] <= viewport["width"], (number, part, box, viewport)
+        if drawn == "chart":  # the chart takes the room the screen has: at 1920x1080 as much as at 1366x768 and more
+            tall = viewport["height"] - 768 + 450
+            wait_until(page, TALLER, [DRAWN[drawn], tall], seconds=30)  # once the page has learnt the screen's size
+            chart = page.evaluate(BOXES, [DRAWN[drawn]])["drawn"]
+            assert chart["bottom"] - chart["top"] >= tall, (chart, viewport)
+            assert chart["bottom"] <= viewport["height"], (chart, viewport)
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(rf"slide={table_at + 1}\b"), timeout=30_000)
     page.wait_for_function(
@@ -273,3 +282,35 @@ def test_the_title_slide_names_the_sources_once(shipped_store_path, monkeypatch)
     assert naming(at) == 1
     at = open_page(shipped_store_path, monkeypatch, "presentation", {"focus": FOCUS, "slide": "2"})
     assert naming(at) == 1  # the foot
+
+
+# -- the screen a slide is shown on ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("window", "screen"),
+    [
+        ((1366, 768), (1366, 768)),
+        ((1280, 720), (1366, 768)),  # smaller than every class: laid out for the smallest, as before
+        ((1920, 1080), (1920, 1080)),  # a full-HD projector, full screen
+        ((1920, 969), (1600, 900)),  # full HD in a browser window: its toolbars take the rest
+        ((2560, 1440), (1920, 1080)),
+        ((1600, 1200), (1600, 900)),
+    ],
+)
+def test_a_window_is_read_as_the_largest_screen_it_holds(window, screen):
+    """Worked by hand: the largest of 1366x768, 1600x900 and 1920x1080 that the window holds across and down."""
+    found = screen_for(*window)
+    assert (found.width, found.height) == screen
+
+
+@pytest.mark.parametrize("briefing", [True, False])
+def test_a_larger_screen_gives_its_extra_room_to_the_chart(briefing):
+    """At 1366x768 a slide's chart keeps its sizes (plot 414 px high, 480 px on the slide, a bar chart 590); on a
+    1920x1080 screen the chart takes all 312 px of extra height and its names are placed for a plot 554 px wider."""
+    small, large = slide_style(briefing, SMALLEST), slide_style(briefing, Screen(1920, 1080))
+    assert (small.height, chart_height(SMALLEST), chart_height(SMALLEST, tall=True)) == (414, 480, 590)
+    assert small.narrowest == (1000 if briefing else 840)
+    assert large.height - small.height == 312 and large.narrowest - small.narrowest == 554
+    assert chart_height(Screen(1920, 1080)) == 480 + 312 and chart_height(Screen(1920, 1080), tall=True) == 590 + 312
+    assert (large.label_size, large.title_size) == (small.label_size, small.title_size)  # the same type

@@ -15,8 +15,8 @@ from svg_text import text_boxes
 
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
+from benchmarking.briefing.screens import CHART_HEIGHT, TALL_CHART_HEIGHT
 from benchmarking.charts.quadrant import quadrant_labels
-from pages._deck_draw import CHART_HEIGHT, TALL_CHART_HEIGHT
 
 PERIOD = "2022/23"
 SLIDE_WIDTH = {  # the slide's column at 1366 px wide: briefing mode (no sidebar; 2rem padding), and beside the sidebar

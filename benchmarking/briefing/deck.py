@@ -9,7 +9,7 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
@@ -35,22 +35,6 @@ MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
 MAX_SENTENCES = 4
 """Sentences on one slide of words."""
-SLIDE_STYLE = replace(charts.BRIEFING, height=414, narrowest=1000)
-"""A projected slide's charts in briefing mode: the projector's type, a plot ``height`` that leaves a 1366x768
-screen room for the slide's title, one sentence, two lines of small print and the foot (the x axis adds about
-64 px), and names placed for a plot ``narrowest`` wide (the slide's 1302 px less the vertical axis and the key on
-the right)."""
-BESIDE_CONTROLS = replace(SLIDE_STYLE, narrowest=840)
-"""A slide's charts beside the sidebar (briefing mode off): names placed for the plot the page's 906 px at 1366
-wide leave beside the vertical axis (the key goes under the plot: beside it, the four quadrants' names would
-run into each other)."""
-
-
-def slide_style(briefing: bool) -> charts.ChartStyle:
-    """Return the sizes a slide's charts are built at: ``SLIDE_STYLE`` in briefing mode, else ``BESIDE_CONTROLS``."""
-    return SLIDE_STYLE if briefing else BESIDE_CONTROLS
-
-
 BAR_AXIS_ROOM = 70
 """Pixels of a projected bar chart's height that hold no bars: the x axis's labels and title."""
 
@@ -209,7 +193,7 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     container.
 
     A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
-    tall as its bars allow. Any other chart keeps the plot height it was built for (``SLIDE_STYLE``): the names
+    tall as its bars allow. Any other chart keeps the plot height it was built for (``screens.slide_style``): the names
     placed on a quadrant stay clear of each other and of its corners only at the size they were placed for.
     """
     spec = chart.to_dict(validate=False)
