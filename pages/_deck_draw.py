@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.briefing.deck import DeckSlide, band_rows, projected_spec
+from benchmarking.briefing.deck import DeckSlide, projected_spec
 from benchmarking.briefing.screens import SMALLEST, Screen, chart_height
 from pages._text import escape
 
@@ -73,9 +73,7 @@ def draw_slide(slide: DeckSlide, briefing: bool, screen: Screen = SMALLEST) -> N
         for line in slide.sentences:
             st.markdown(escape(line))
         if slide.chart is not None:
-            spec = projected_spec(slide.chart, chart_height(screen), key_beside=briefing)
-            if band_rows(spec) > 16:  # a bar per authority: taller, its names as tall as its bars allow
-                spec = projected_spec(slide.chart, chart_height(screen, tall=True), key_beside=briefing)
+            spec = projected_spec(slide.chart, chart_height(screen, tall=slide.tall_chart), key_beside=briefing)
             st.vega_lite_chart(spec, width="stretch", theme=None)
         if slide.table is not None:
             st.table(slide.table, hide_index=True)
