@@ -60,7 +60,13 @@ def slide_style(briefing: bool, screen: Screen = SMALLEST) -> charts.ChartStyle:
     ``BESIDE_CONTROLS``, its plot taller and wider by what the screen adds to the smallest."""
     style = SLIDE_STYLE if briefing else BESIDE_CONTROLS
     wider, taller = screen.width - SMALLEST.width, screen.height - SMALLEST.height
-    return replace(style, width=style.width + wider, height=style.height + taller, narrowest=style.narrowest + wider)
+    return replace(
+        style,
+        width=style.width + wider,
+        height=style.height + taller,
+        narrowest=style.narrowest + wider,
+        column=style.column + wider,
+    )
 
 
 def chart_height(screen: Screen = SMALLEST, tall: bool = False) -> int:
