@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from benchmarking.briefing.deck import DeckSlide, band_rows, projected_spec
+from benchmarking.briefing.deck import DeckSlide, projected_spec
+from benchmarking.briefing.screens import SMALLEST, Screen, chart_height
 from pages._text import escape
-
-CHART_HEIGHT = 480
-"""A chart's height on a slide, axes and key included: on a 1366x768 screen it leaves room for the step bar,
-the slide title, one sentence, two lines of small print, a warning and the foot. A bar chart is fitted to it; a
-quadrant is built to stay within it (``deck.SLIDE_STYLE``)."""
-TALL_CHART_HEIGHT = 590
-"""A bar-per-authority chart's height: on a 1366x768 screen it leaves room for the step bar, the slide title,
-one line of small print and the foot."""
 
 DECK_CSS = """<style>
 .block-container {padding-top: 3.9rem !important; padding-bottom: 0.5rem !important; max-width: none !important;}
@@ -68,9 +61,9 @@ KEYS_JS = """<script>
 </script>"""
 
 
-def draw_slide(slide: DeckSlide, briefing: bool) -> None:
-    """Draw a projected slide: its title once, then its cards, chart (its key beside it in ``briefing`` mode, the
-    sidebar hidden), table or sentences."""
+def draw_slide(slide: DeckSlide, briefing: bool, screen: Screen = SMALLEST) -> None:
+    """Draw a projected slide laid out for ``screen``: its title once, then its cards, chart (as tall as the screen
+    leaves room for; its key beside it in ``briefing`` mode, the sidebar hidden), table or sentences."""
     with st.container(key="deck-slide"):
         st.header(escape(slide.title), anchor=False)
         if slide.cards:
@@ -80,9 +73,7 @@ def draw_slide(slide: DeckSlide, briefing: bool) -> None:
         for line in slide.sentences:
             st.markdown(escape(line))
         if slide.chart is not None:
-            spec = projected_spec(slide.chart, CHART_HEIGHT, key_beside=briefing)
-            if band_rows(spec) > 16:  # a bar per authority: taller, its names as tall as its bars allow
-                spec = projected_spec(slide.chart, TALL_CHART_HEIGHT, key_beside=briefing)
+            spec = projected_spec(slide.chart, chart_height(screen, tall=slide.tall_chart), key_beside=briefing)
             st.vega_lite_chart(spec, width="stretch", theme=None)
         if slide.table is not None:
             st.table(slide.table, hide_index=True)

@@ -50,7 +50,7 @@ if table.empty:
 basis = table["period"].iloc[0]
 title = f"Core spending power per head, {basis}"
 left_out = memo("funding-left-out", key, lambda: funding_left_out(cat, bench, selection.period, table))
-subtitle = selection.subtitle("Dashed line: group median") + (f"\n{left_out}" if left_out else "")  # who is not drawn
+subtitle = [selection.subtitle("Dashed line: group median"), *(left_out or "").splitlines()]  # and who is not drawn
 chart, shown = memo(
     "funding-chart",
     key,

@@ -11,9 +11,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from benchmarking.briefing.deck import deck_plan, deck_slide, slide_index, slide_style
+from benchmarking.briefing.deck import deck_plan, deck_slide, slide_index
 from benchmarking.briefing.pack import briefing_setting
+from benchmarking.briefing.screens import slide_style
 from benchmarking.errors import SlideNotFoundError
+from pages._briefing_screen import screen
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, overview_figures
 from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEY_HELP, KEYS_JS, draw_slide
@@ -23,19 +25,20 @@ from pages._text import data_and_sources, dataset_line
 
 selection = current_selection()
 st.html(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""))
+shown_on = screen()  # the slide is laid out for the screen it is shown on (the smallest until the browser says)
 # The deck's order and length come from the Overview's figures; only the slide on screen is built (each
 # kept per selection), so stepping or a new period never builds every chart. The briefing is never scaled.
 unscaled = replace(selection, scaled=False)
 key = selection_key(unscaled)
 setting = memo(
     "deck-setting",
-    (key, selection.briefing),  # charts built at the size a slide draws them in the mode on screen
+    (key, selection.briefing, shown_on),  # charts built at the size a slide draws them in the mode on screen
     lambda: briefing_setting(
         catalogue(),
         benchmark(unscaled),
         selection.period,
         selection.focus,
-        style=slide_style(selection.briefing),
+        style=slide_style(selection.briefing, shown_on),
         figures=overview_figures(unscaled),
     ),
 )
@@ -93,8 +96,9 @@ for line in selection.notices:  # a basket or balance in the link that the store
     st.warning(escape(line), icon=":material/link_off:")
 
 draw_slide(
-    memo("deck-slide", (key, selection.briefing, plan[index]), lambda: deck_slide(setting, plan[index])),
+    memo("deck-slide", (key, selection.briefing, shown_on, plan[index]), lambda: deck_slide(setting, plan[index])),
     selection.briefing,
+    shown_on,
 )
 
 cat = catalogue()

@@ -64,7 +64,7 @@ if view.empty:
     )
     st.stop()
 title = f"{theme} performance against {comparator}, {selection.period}"
-subtitle = selection.subtitle(f"{axis} basis: {basis}") + (f"\n{left_out}" if left_out else "")  # who is not drawn
+subtitle = [selection.subtitle(f"{axis} basis: {basis}"), *(left_out or "").splitlines()]  # and who is not drawn
 labelled = label_choice(view)
 chart = memo(
     "quadrant-chart",

@@ -5,6 +5,7 @@ viewport's width at 1366x768 and 1920x1080, normal and briefing, on the demo and
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -155,3 +156,55 @@ def test_every_chart_fits_the_viewport_on_the_demo_store(browser, demo_server, m
 @pytest.mark.parametrize("mode", ["normal", "briefing"])
 def test_every_chart_fits_the_viewport_on_the_real_store(browser, public_server, mode):
     assert _walk(browser, public_server, mode) == []
+
+
+LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+LONG_SUBTITLE = (
+    "Comparator group: all authorities (37 authorities in 2022/23; 7 others abolished or not yet formed). "
+    "1 = best, at the top. Positions over 'All published', every indicator counts once (the Compendium's rule), "
+    "periods that rest on few indicators left out"
+)
+
+
+def _trend(themes: list[str]) -> pd.DataFrame:
+    periods = [f"20{y:02d}/{y + 1:02d}" for y in range(15, 23)]
+    return pd.DataFrame(
+        [
+            (name, period, pd.Timestamp(f"20{period[2:4]}-04-01"), theme, float(i % 5 + j + 1), 36, 10.0)
+            for theme in themes
+            for j, name in enumerate(["Leicestershire", "Kent"])
+            for i, period in enumerate(periods)
+        ],
+        columns=["name", "period", "period_start", "theme", "position", "n_positioned", "average_rank"],
+    )
+
+
+@pytest.mark.parametrize(("briefing", "column"), [(False, 906), (True, 1366 - 2 * 32)], ids=["normal", "briefing"])
+@pytest.mark.parametrize("themes", [["Overall"], ["Overall", "LA Core"]], ids=["one", "grid"])
+def test_a_subtitle_wraps_at_the_width_its_chart_is_drawn_at(briefing, column, themes):
+    """A Trend chart's subtitle, drawn in the font its title names (Arial, or Liberation Sans of the same widths,
+    measured here with Pillow): at 1366 px, where the page's column is 906 px wide (1302 in briefing mode), a single
+    chart stretches across it and a grid of panels is as wide as its panels, its axis and the gaps between them;
+    each line of the subtitle but the last of its text reaches past 80% of that width, none past its edge.
+    A subtitle is given as a list of lines; one text with a line break in it is refused."""
+    from PIL import ImageFont
+
+    if not LIBERATION.exists():
+        pytest.skip("Liberation Sans (Debian's fonts-liberation, Arial's widths) is not installed")
+    style = charts.style_for(briefing)
+    chart = charts.trend_chart(_trend(themes), "Leicestershire", "Positions over time", [LONG_SUBTITLE, "Note."], style)
+    spec, stretches = charts.for_screen(chart.to_dict(validate=False))
+    title = spec["title"]
+    assert title["subtitleFont"].startswith("Arial")
+    font = ImageFont.truetype(str(LIBERATION), size=style.subtitle_size)
+    widths = [font.getlength(line) for line in title["subtitle"]]
+    if stretches:
+        edge = column
+    else:  # the grid's drawn width: its panels, the gaps between them and the axis on the left
+        columns, panel = spec["columns"], spec["spec"]["width"]
+        edge = columns * panel + (columns - 1) * 20 + style.label_size * 2
+    assert title["subtitle"][-1] == "Note."
+    assert max(widths) <= edge, (widths, edge)
+    assert min(widths[:-2]) >= 0.8 * edge, (widths, edge)
+    with pytest.raises(ValueError, match="list"):
+        charts.trend_chart(_trend(themes), "Leicestershire", "Positions", f"{LONG_SUBTITLE}\nNote.", style)

@@ -5,6 +5,7 @@ title and chart or table inside the screen at 1366x768 and 1920x1080."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from apptest_helpers import EARLIER, FOCUS, LATEST, engine, open_page
 from browser_support import wait_until
 
+from benchmarking import charts
 from benchmarking.briefing.deck import (
     BAR_AXIS_ROOM,
     MAX_ROWS,
@@ -24,6 +26,7 @@ from benchmarking.briefing.deck import (
     slide_index,
 )
 from benchmarking.briefing.pack import briefing_setting, build_briefing
+from benchmarking.briefing.screens import SMALLEST, Screen, chart_height, screen_for, slide_style
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.catalogue import load_catalogue
@@ -131,14 +134,16 @@ def test_a_34_row_list_splits_into_five_slides(demo_briefing):
 
 
 def test_every_sentence_and_card_appears_once(demo_briefing):
-    """The headline cards stay on one slide; their sentences follow, each once, at most four a slide."""
+    """The headline cards stay on one slide; their sentences follow, each once, at most four a slide; each chart
+    follows in the pack's order (a bar per authority over as many slides as it needs)."""
     deck = deck_slides(demo_briefing)
     glance = next(s for s in demo_briefing.slides if s.cards)
     assert [s.cards for s in deck if s.cards] == [glance.cards]
     words = [line for s in deck if s.title.startswith(f"{demo_briefing.focus_name} in words") for line in s.sentences]
     assert words == glance.bullets
     charts_in_pack = [s.title for s in demo_briefing.slides if s.chart is not None]
-    assert [s.title for s in deck if s.chart is not None] == charts_in_pack
+    shown = [re.sub(r" \(\d+ of \d+\)$", "", s.title) for s in deck if s.chart is not None]  # a long chart's parts
+    assert list(dict.fromkeys(shown)) == charts_in_pack
 
 
 def test_the_chart_on_a_slide_has_no_title_of_its_own(demo_briefing):
@@ -210,6 +215,8 @@ BOXES = """([drawn]) => {
   return {title: box('.st-key-deck-slide h2'), drawn: box(drawn),
           bar: document.querySelector('.st-key-deck-bar h3').innerText};
 }"""
+TALLER = """([drawn, tall]) => { const e = document.querySelector(drawn);
+  return e && e.getBoundingClientRect().height >= tall; }"""
 SETTLED = """([bar, drawn]) => { const app = document.querySelector('[data-testid="stApp"]');
   const shown = document.querySelector('.st-key-deck-bar h3');
   return shown && shown.innerText === bar && app && app.getAttribute('data-test-script-state') === 'notRunning'
@@ -236,6 +243,12 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
             assert box is not None, f"slide {number}: no {part}"
             assert box["top"] >= 0 and box["bottom"] <= viewport["height"], (number, part, box, viewport)
             assert box["left"] >= 0 and box["right"] <= viewport["width"], (number, part, box, viewport)
+        if drawn == "chart":  # the chart takes the room the screen has: at 1920x1080 as much as at 1366x768 and more
+            tall = viewport["height"] - 768 + 450
+            wait_until(page, TALLER, [DRAWN[drawn], tall], seconds=30)  # once the page has learnt the screen's size
+            chart = page.evaluate(BOXES, [DRAWN[drawn]])["drawn"]
+            assert chart["bottom"] - chart["top"] >= tall, (chart, viewport)
+            assert chart["bottom"] <= viewport["height"], (chart, viewport)
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(rf"slide={table_at + 1}\b"), timeout=30_000)
     page.wait_for_function(
@@ -273,3 +286,71 @@ def test_the_title_slide_names_the_sources_once(shipped_store_path, monkeypatch)
     assert naming(at) == 1
     at = open_page(shipped_store_path, monkeypatch, "presentation", {"focus": FOCUS, "slide": "2"})
     assert naming(at) == 1  # the foot
+
+
+# -- the screen a slide is shown on ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("window", "screen"),
+    [
+        ((1366, 768), (1366, 768)),
+        ((1280, 720), (1366, 768)),  # smaller than every class: laid out for the smallest, as before
+        ((1920, 1080), (1920, 1080)),  # a full-HD projector, full screen
+        ((1920, 969), (1600, 900)),  # full HD in a browser window: its toolbars take the rest
+        ((2560, 1440), (1920, 1080)),
+        ((1600, 1200), (1600, 900)),
+    ],
+)
+def test_a_window_is_read_as_the_largest_screen_it_holds(window, screen):
+    """Worked by hand: the largest of 1366x768, 1600x900 and 1920x1080 that the window holds across and down."""
+    found = screen_for(*window)
+    assert (found.width, found.height) == screen
+
+
+@pytest.mark.parametrize("briefing", [True, False])
+def test_a_larger_screen_gives_its_extra_room_to_the_chart(briefing):
+    """At 1366x768 a slide's chart keeps its sizes (plot 414 px high, 480 px on the slide, a bar chart 590); on a
+    1920x1080 screen the chart takes all 312 px of extra height and its names are placed for a plot 554 px wider."""
+    small, large = slide_style(briefing, SMALLEST), slide_style(briefing, Screen(1920, 1080))
+    assert (small.height, chart_height(SMALLEST), chart_height(SMALLEST, tall=True)) == (414, 480, 590)
+    assert small.narrowest == (1000 if briefing else 840)
+    assert large.height - small.height == 312 and large.narrowest - small.narrowest == 554
+    assert chart_height(Screen(1920, 1080)) == 480 + 312 and chart_height(Screen(1920, 1080), tall=True) == 590 + 312
+    assert (large.label_size, large.title_size) == (small.label_size, small.title_size)  # the same type
+
+
+def test_a_bar_per_authority_of_44_splits_into_slides_whose_names_are_read_from_the_back(demo_briefing):
+    """All 44 authorities with a funding figure: the deck shows the bars over two slides ('(1 of 2)', '(2 of 2)') of
+    22, every authority once and in the chart's order, each name at 18 px or more on a 1366x768 slide, both slides
+    on the same £ scale with the group's median (drawn from all 44) on each."""
+    vlc = pytest.importorskip("vl_convert")
+    funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
+    table = pd.DataFrame(
+        {
+            "authority_code": [f"E1{i:07d}" for i in range(44)],
+            "name": [f"Authority {i:02d}" for i in range(44)],
+            "core_spending_power_per_head": [900.0 - 5 * i for i in range(44)],
+            "rank": range(1, 45),
+            "is_focus": [i == 30 for i in range(44)],
+        }
+    )
+    chart, original = charts.funding_chart(table, "", "", style=slide_style(True)), funding.chart
+    funding.chart = chart
+    try:
+        pieces = [s for s in deck_slides(demo_briefing) if s.title.startswith(funding.title)]
+    finally:
+        funding.chart = original
+    assert [p.title for p in pieces] == [f"{funding.title} (1 of 2)", f"{funding.title} (2 of 2)"]
+    drawn, scales = [], []
+    for piece in pieces:
+        spec = projected_spec(piece.chart, chart_height(SMALLEST, tall=True))
+        assert spec["config"]["axisY"]["labelFontSize"] >= 18
+        spec["width"] = 1302
+        view = vlc.vegalite_to_scenegraph(spec)
+        names = re.findall(r"Authority \d\d", json.dumps(view))
+        drawn.append(list(dict.fromkeys(names)))
+        scales.append(re.findall(r"£\d[\d,]*", json.dumps(view)))
+    assert [len(names) for names in drawn] == [22, 22]
+    assert drawn[0] + drawn[1] == [name.split("  ")[0] for name in table["name"]]
+    assert scales[0] == scales[1]  # the same axis: a bar on one slide compares with a bar on the other

@@ -8,8 +8,9 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
@@ -20,6 +21,7 @@ from benchmarking.briefing.pack import (
     BriefingSetting,
     Slide,
     bottom_quartile_slide,
+    funding_bars,
     funding_slide,
     has_funding,
     headline_slide,
@@ -28,6 +30,7 @@ from benchmarking.briefing.pack import (
     theme_slide,
     title_slide,
 )
+from benchmarking.briefing.screens import SLIDE_STYLE, TALL_CHART_HEIGHT
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.narrative import overview_sentences
 
@@ -35,24 +38,12 @@ MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
 MAX_SENTENCES = 4
 """Sentences on one slide of words."""
-SLIDE_STYLE = replace(charts.BRIEFING, height=414, narrowest=1000)
-"""A projected slide's charts in briefing mode: the projector's type, a plot ``height`` that leaves a 1366x768
-screen room for the slide's title, one sentence, two lines of small print and the foot (the x axis adds about
-64 px), and names placed for a plot ``narrowest`` wide (the slide's 1302 px less the vertical axis and the key on
-the right)."""
-BESIDE_CONTROLS = replace(SLIDE_STYLE, narrowest=840)
-"""A slide's charts beside the sidebar (briefing mode off): names placed for the plot the page's 906 px at 1366
-wide leave beside the vertical axis (the key goes under the plot: beside it, the four quadrants' names would
-run into each other)."""
-
-
-def slide_style(briefing: bool) -> charts.ChartStyle:
-    """Return the sizes a slide's charts are built at: ``SLIDE_STYLE`` in briefing mode, else ``BESIDE_CONTROLS``."""
-    return SLIDE_STYLE if briefing else BESIDE_CONTROLS
-
-
 BAR_AXIS_ROOM = 70
 """Pixels of a projected bar chart's height that hold no bars: the x axis's labels and title."""
+MAX_BARS = int((TALL_CHART_HEIGHT - BAR_AXIS_ROOM) * 0.9 / SLIDE_STYLE.label_size)
+"""Bars (one per authority) on one slide: as many as a 1366x768 slide draws with each name at the charts' label size
+(20 px, read from the back of the room; 23 bars). A longer chart is split over slides of the fewest parts, on one
+scale, every authority once, as a long table is: all 44 authorities would be named at 10 px on one slide."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +59,13 @@ class DeckSlide:
     small_print: list[str] = field(default_factory=list)
     """Lines under the slide in smaller type: what the positions rest on, the chart's subtitle."""
     warnings: list[str] = field(default_factory=list)
+    tall_chart: bool = False
+    """Whether the chart is a bar per authority (more than ``TALL_BARS``): drawn taller, its names as tall as its bars
+    allow (``screens.chart_height``)."""
+
+
+TALL_BARS = 16
+"""Bars beyond which a chart is drawn as a bar per authority (``DeckSlide.tall_chart``)."""
 
 
 def parts(count: int, limit: int) -> list[slice]:
@@ -117,6 +115,24 @@ def _split_sentences(title: str, sentences: list[str], limit: int) -> list[DeckS
     ]
 
 
+def _split_bars(slide: Slide, small_print: list[str]) -> list[DeckSlide]:
+    """Return a chart slide of more than ``MAX_BARS`` bars as slides of its bars in turn (the first with the
+    slide's sentences and warnings), each chart on the whole chart's scale."""
+    spec = slide.chart.to_dict(validate=False)
+    cuts = parts(band_rows(spec), MAX_BARS)
+    return [
+        DeckSlide(
+            title=_numbered(slide.title, number, len(cuts)),
+            chart=bars_part(spec, cut),
+            sentences=slide.bullets if number == 1 else [],
+            small_print=small_print,
+            warnings=slide.warnings if number == 1 else [],
+            tall_chart=True,
+        )
+        for number, cut in enumerate(cuts, start=1)
+    ]
+
+
 def _cut(slide: Slide, words_title: str, label: str) -> list[DeckSlide]:
     """Return one slide of the pack as projected slides (``words_title`` heads the headline's sentences)."""
     if slide.cards:
@@ -124,6 +140,9 @@ def _cut(slide: Slide, words_title: str, label: str) -> list[DeckSlide]:
         return [cards, *(_split_sentences(words_title, slide.bullets, MAX_SENTENCES) if slide.bullets else [])]
     if slide.chart is not None:
         small_print = [*slide.rests_on, *_without_dataset(slide.subtitle, label)]
+        bars = band_rows(slide.chart.to_dict(validate=False))
+        if bars > MAX_BARS:
+            return _split_bars(slide, small_print)
         return [
             DeckSlide(
                 title=slide.title,
@@ -131,6 +150,7 @@ def _cut(slide: Slide, words_title: str, label: str) -> list[DeckSlide]:
                 sentences=slide.bullets,
                 small_print=small_print,
                 warnings=slide.warnings,
+                tall_chart=bars > TALL_BARS,
             )
         ]
     if slide.table is not None:
@@ -170,8 +190,8 @@ def deck_plan(setting: BriefingSetting) -> list[SlideRef]:
     plan.append(SlideRef("themes"))
     bottom = figures.quartile_counts.get(4, 0)  # the bottom-quartile list's rows
     plan += [SlideRef("bottom", piece=piece) for piece in range(len(parts(bottom, MAX_ROWS)))]
-    if has_funding(setting):
-        plan.append(SlideRef("funding"))
+    if has_funding(setting):  # its bars over as many slides as they need
+        plan += [SlideRef("funding", piece=piece) for piece in range(len(parts(funding_bars(setting), MAX_BARS)))]
     return plan
 
 
@@ -209,7 +229,7 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     container.
 
     A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
-    tall as its bars allow. Any other chart keeps the plot height it was built for (``SLIDE_STYLE``): the names
+    tall as its bars allow. Any other chart keeps the plot height it was built for (``screens.slide_style``): the names
     placed on a quadrant stay clear of each other and of its corners only at the size they were placed for.
     """
     spec = chart.to_dict(validate=False)
@@ -221,21 +241,50 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     if not rows:
         return charts.for_screen(spec)[0]
     step = (height - BAR_AXIS_ROOM) / rows  # the bars' step: labels no taller than their bars
-    config["axisY"] = {"labelFontSize": max(9, min(20, int(step * 0.9)))}
+    config["axisY"] = {"labelFontSize": max(9, min(SLIDE_STYLE.label_size, int(step * 0.9)))}
     spec["width"] = "container"
     spec["height"] = height
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
 
 
-def band_rows(spec: dict) -> int:
-    """Return how many bars a chart with a nominal y axis (one bar per authority) draws, or 0 for other charts."""
-    fields = {
-        layer.get("encoding", {}).get("y", {}).get("field")
+def bars_part(spec: dict, cut: slice) -> alt.TopLevelMixin:
+    """Return a chart of bars (one per authority, in the order of its y axis) drawing only the bars ``cut``, on the
+    whole chart's x scale (its other layers, a median line, drawn whole)."""
+    spec = copy.deepcopy(spec)
+    values = [
+        row.get(layer["encoding"]["x"]["field"])
         for layer in spec.get("layer", [spec])
-        if layer.get("encoding", {}).get("y", {}).get("type") == "nominal"
-    } - {None}
-    if not fields:
+        if layer.get("encoding", {}).get("x", {}).get("type") == "quantitative"
+        for rows in spec.get("datasets", {}).values()
+        for row in rows
+    ]
+    numbers = [float(value) for value in values if isinstance(value, (int, float))]
+    for layer in spec.get("layer", [spec]):
+        y = layer.get("encoding", {}).get("y", {})
+        if y.get("type") != "nominal" or not isinstance(y.get("sort"), list):
+            continue
+        kept = y["sort"][cut]
+        y["sort"] = kept
+        layer["transform"] = [*layer.get("transform", []), {"filter": {"field": y["field"], "oneOf": kept}}]
+        if numbers:
+            scale = layer["encoding"]["x"].setdefault("scale", {})
+            scale["domain"] = [min(0.0, *numbers), max(0.0, *numbers)]
+    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    return kind.from_dict(spec, validate=False)
+
+
+def band_rows(spec: dict) -> int:
+    """Return how many bars a chart with a nominal y axis (one bar per authority) draws (those its y order lists,
+    when it lists them), or 0 for other charts."""
+    axes = [
+        layer["encoding"]["y"]
+        for layer in spec.get("layer", [spec])
+        if layer.get("encoding", {}).get("y", {}).get("type") == "nominal" and layer["encoding"]["y"].get("field")
+    ]
+    if not axes:
         return 0
-    values = {row.get(name) for rows in spec.get("datasets", {}).values() for row in rows for name in fields}
-    return len(values - {None})
+    fields = {y["field"] for y in axes}
+    values = {row.get(name) for rows in spec.get("datasets", {}).values() for row in rows for name in fields} - {None}
+    orders = [set(y["sort"]) for y in axes if isinstance(y.get("sort"), list)]
+    return len(values.intersection(*orders))  # a part of the bars (``bars_part``) draws those its order lists

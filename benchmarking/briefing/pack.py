@@ -360,6 +360,12 @@ def has_funding(setting: BriefingSetting) -> bool:
     return len(funding_view(setting.catalogue, setting.bench, setting.period, setting.focus)) > 0
 
 
+def funding_bars(setting: BriefingSetting) -> int:
+    """Return how many authorities the funding slide's chart draws: those with a core spending power figure."""
+    funding = funding_view(setting.catalogue, setting.bench, setting.period, setting.focus)
+    return int(funding["core_spending_power_per_head"].notna().sum()) if len(funding) else 0
+
+
 def funding_slide(setting: BriefingSetting) -> Slide | None:
     """Return the core spending power league table, or None when the store has no funding figure for the period."""
     funding = funding_view(setting.catalogue, setting.bench, setting.period, setting.focus)

@@ -42,6 +42,66 @@ _WIDE = dict.fromkeys("mwMW", 0.95) | dict.fromkeys("ABCDEGHKNOQRUVXY&", 0.76)
 _EM = {**dict.fromkeys("abcdeghknopqsuvxyz0123456789", 0.63), **_NARROW, **_WIDE}
 
 
+TITLE_FONT = "Arial, Helvetica, 'Liberation Sans', sans-serif"
+"""The font of chart titles and subtitles: Arial, or the fonts of its widths (Helvetica, Liberation Sans, which
+Debian's Chromium brings), so that ``title_width`` measures the lines as they are drawn."""
+# Advance widths in thousandths of an em for Arial (Liberation Sans has the same), regular and bold; a character not
+# listed counts as 0.75 em.
+_ARIAL = {
+    False: {
+        191: "'",
+        222: "ijl",
+        260: "|",
+        278: " !,./:;I[\\]ft",
+        333: "()-`r",
+        334: "{}",
+        355: '"',
+        389: "*",
+        469: "^",
+        500: "Jcksvxyz",
+        556: "#$0123456789?L_abdeghnopqu£–",
+        584: "+<=>~",
+        611: "FTZ",
+        667: "&ABEKPSVXY",
+        722: "CDHNRUw",
+        778: "GOQ",
+        833: "Mm",
+        889: "%",
+        944: "W",
+        1015: "@",
+    },
+    True: {
+        238: "'",
+        278: " ,./I\\ijl",
+        280: "|",
+        333: "!()-:;[]`ft",
+        389: "*r{}",
+        474: '"',
+        500: "z",
+        556: "#$0123456789J_aceksvxy£–",
+        584: "+<=>^~",
+        611: "?FLTZbdghnopqu",
+        667: "EPSVXY",
+        722: "&ABCDHKNRU",
+        778: "GOQw",
+        833: "M",
+        889: "%m",
+        944: "W",
+        975: "@",
+    },
+}
+_ARIAL_EM = {
+    bold: {ch: width / 1000 for width, chars in table.items() for ch in chars} for bold, table in _ARIAL.items()
+}
+
+
+def title_width(text: str, font_size: float, bold: bool = False) -> float:
+    """Return the text's drawn width in pixels at ``font_size`` in ``TITLE_FONT`` (a character Arial's table lacks
+    counted generously)."""
+    widths = _ARIAL_EM[bold]
+    return sum(widths.get(ch, 0.75) for ch in text) * font_size
+
+
 def text_width(text: str, font_size: float, bold: bool = False) -> float:
     """Return a generous estimate of the text's drawn width in pixels at ``font_size``."""
     em = sum(_EM.get(ch, 0.7) for ch in text)

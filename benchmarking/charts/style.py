@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from benchmarking.charts.labels import text_width
+from benchmarking.charts.labels import TITLE_FONT, text_width, title_width
 from benchmarking.text.escaping import shorten
 from benchmarking.text.typesetting import at_most, wrap
 
@@ -45,6 +45,9 @@ class ChartStyle:
     annotation_size: int = 13
     narrowest: int = 800
     """The narrowest plot width on screen (the chart fills its container, at least this wide)."""
+    column: int = 906
+    """The page's column on the narrowest screen (1366 px wide): a chart that stretches across it is this wide, axes
+    and key included, and its title and subtitle lines may run as far."""
 
     @property
     def plot_width(self) -> int:
@@ -69,6 +72,7 @@ BRIEFING = ChartStyle(
     focus_size=700,
     annotation_size=20,
     narrowest=1100,
+    column=1366 - 2 * 32,
 )
 """Projector sizes: one chart with its title fits within 1920x1080 beside nothing else."""
 
@@ -76,6 +80,21 @@ BRIEFING = ChartStyle(
 def style_for(briefing: bool) -> ChartStyle:
     """Return the briefing style when ``briefing`` is true, else the normal one."""
     return BRIEFING if briefing else NORMAL
+
+
+FACET_GAP = 20
+"""Pixels between the panels of a grid (Vega-Lite's facet spacing)."""
+
+
+def drawn_width(chart, style: ChartStyle) -> int:
+    """Return the width a chart is drawn at on the narrowest screen, which its title and subtitle lines may fill: a
+    grid of panels (it keeps its size) its panels, the gaps between them and its axis's labels; any other chart
+    (it stretches across the page's column) the column, no wider than the chart itself is built."""
+    columns, inner = getattr(chart, "columns", None), getattr(chart, "spec", None)
+    panel = getattr(inner, "width", None)
+    if isinstance(chart, alt.FacetChart) and isinstance(columns, int) and isinstance(panel, int):
+        return columns * panel + (columns - 1) * FACET_GAP + style.label_size * 2
+    return min(style.width, style.column)
 
 
 TITLE_LIMIT = 160
@@ -100,14 +119,19 @@ def display_names(names: pd.Series, is_focus: pd.Series, in_group: pd.Series | N
 
 def finish_chart(chart, title: str, subtitle: str | list[str] | None, style: ChartStyle):
     """Return a copy of a finished chart with its title, fonts and palette-neutral configuration (``subtitle``: one
-    line, or lines drawn one under another, given as a list or separated by line breaks)."""
+    line, or a list of lines drawn one under another; each wrapped to the width the chart is drawn at).
+
+    Raises ValueError for a subtitle text with a line break in it: its lines are given as a list."""
+    width = drawn_width(chart, style)
     # One shallow copy with the title and config set directly: ``properties`` and each
     # ``configure_*`` would deep-copy and schema-check the whole chart again (a second per
     # briefing).
     finished = chart.copy(deep=False)
     finished.title = alt.TitleParams(
-        text=_lines(shorten(title, TITLE_LIMIT), style.plot_width, style.title_size, bold=True),
-        subtitle=_subtitle_lines(subtitle, style),
+        text=_lines(shorten(title, TITLE_LIMIT), width, style.title_size, bold=True),
+        subtitle=_subtitle_lines(subtitle, width, style.subtitle_size),
+        font=TITLE_FONT,
+        subtitleFont=TITLE_FONT,
         fontSize=style.title_size,
         subtitleFontSize=style.subtitle_size,
         anchor="start",
@@ -135,23 +159,20 @@ def finish_chart(chart, title: str, subtitle: str | list[str] | None, style: Cha
 
 def _lines(text: str, width: int, size: int, bold: bool = False) -> str | list[str]:
     """Return a title or subtitle as Vega-Lite draws it whole: one line when it fits ``width`` pixels, else its
-    lines (at most ``SUBTITLE_LINES``), measured generously (``labels.text_width``); Vega cuts a line that is
-    wider than the chart with '…', and a chart is drawn as narrow as ``ChartStyle.plot_width``."""
-    lines = at_most(wrap(text, width, size, bold, measure=text_width), SUBTITLE_LINES, size, bold, text_width)
+    lines (at most ``SUBTITLE_LINES``), measured in the title's font (``labels.title_width``)."""
+    lines = at_most(wrap(text, width, size, bold, measure=title_width), SUBTITLE_LINES, size, bold, title_width)
     return lines[0] if len(lines) == 1 else lines
 
 
-def _subtitle_lines(subtitle: str | list[str] | None, style: ChartStyle) -> str | list[str]:
-    """Return a subtitle (one text, or lines to draw one under another: a list, or a text with line breaks) as
-    ``_lines`` draws each: whole, wrapped to the narrowest plot."""
-    if not isinstance(subtitle, list):
-        subtitle = (subtitle or "").split("\n")
-    if len(subtitle) == 1:
-        return _lines(shorten(subtitle[0], SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size)
-    lines = [
-        _lines(shorten(line, SUBTITLE_LINES * TITLE_LIMIT), style.plot_width, style.subtitle_size) for line in subtitle
-    ]
-    return [part for line in lines for part in (line if isinstance(line, list) else [line])]
+def _subtitle_lines(subtitle: str | list[str] | None, width: int, size: int) -> str | list[str]:
+    """Return a subtitle (one line, or a list of lines to draw one under another) as ``_lines`` draws each: whole,
+    wrapped to ``width``. Raises ValueError for a text with a line break in it (its lines go in a list)."""
+    if isinstance(subtitle, str) and "\n" in subtitle:
+        raise ValueError(f"A chart subtitle with a line break in it: give its lines as a list, not {subtitle!r}")
+    lines = [subtitle or ""] if not isinstance(subtitle, list) else subtitle
+    wrapped = [_lines(shorten(line, SUBTITLE_LINES * TITLE_LIMIT), width, size) for line in lines]
+    parts = [part for line in wrapped for part in (line if isinstance(line, list) else [line])]
+    return parts[0] if len(parts) == 1 else parts
 
 
 NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
