@@ -17,7 +17,7 @@ from benchmarking.ingest.existence import Absent
 from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
-from benchmarking.store.writes import store_version
+from benchmarking.store.tables import store_version
 
 
 def prepare(

@@ -40,7 +40,8 @@ from benchmarking.ingest.rules import (
     check_text,
 )
 from benchmarking.method.periods import period_start
-from benchmarking.store import Store, schema, writes
+from benchmarking.store import Store, schema
+from benchmarking.store.tables import store_version
 
 LARGEST_VALUE = 1e15  # larger than any per-head figure or count a council publishes
 _TRUE = {"true", "t", "yes", "y", "1", "*"}
@@ -359,7 +360,7 @@ def check_batch(
     catalogue = StoredCatalogue()  # the stored themes and target midpoints, read for a file that names themes
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
-            version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
+            version = store_version(reading, store.path)  # read first: a later write makes the checks stale
             stored_authorities, stored_indicators = store.known_keys(reading)
             names = dict(reading.execute("SELECT code, name FROM authority").fetchall())
             if any(table == "basket" for table, _, _ in items):
