@@ -86,7 +86,7 @@ def show_trend() -> None:
         # A still image: the first page a session opens loads no charting code (draw_still_chart).
         draw_still_chart(chart, width, f"Overall position over time (1 = best): {', '.join(positions)}")
         unheld = trend.loc[trend["position"].isna(), "period"]
-        no_position = f". No position in {', '.join(unheld)}" if len(unheld) else ""
+        no_position = f". No position in {', '.join(unheld)}." if len(unheld) else ""
         st.caption("Position 1 (best) at the top. " + escape(", ".join(positions) + no_position))
         if mostly:
             st.caption(escape(mostly_earlier_text(mostly)))
