@@ -20,7 +20,7 @@ from benchmarking.cells import distinct_cells, is_encoded
 from benchmarking.errors import BenchmarkingError, ValidationIssue
 from benchmarking.ingest.catalogue import THEME_TABLES, StoredCatalogue, check_catalogue, stored_catalogue, theme_notes
 from benchmarking.ingest.controls import how_to_give
-from benchmarking.ingest.existence import Absent, check_existed
+from benchmarking.ingest.existence import check_existed
 from benchmarking.ingest.keys import plain_text, stripped
 from benchmarking.ingest.layouts import fields_needed
 from benchmarking.ingest.number_advice import not_a_number
@@ -332,16 +332,16 @@ def check_batch(
     items: list[tuple[str, pd.DataFrame, str]],
     extra_authorities: Iterable[str] = (),
     extra_indicators: Iterable[str] = (),
-    absent: Absent | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
     headers: Mapping[str, Sequence[object]] | None = None,
+    lifetimes: bool = False,
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
     Authorities and indicators that pass their checks in the same batch count as known,
-    so a whole dataset (catalogue plus values) can be checked and loaded at once. ``absent`` (``existence.Absent``)
-    refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
+    so a whole dataset (catalogue plus values) can be checked and loaded at once. ``lifetimes`` (every user import
+    asks for it) refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
     ``con`` reads the store on an open connection (the import's write transaction).
     ``replacing`` names the whole sets the write replaces (``Store.write``): a basket replaced
     whole may take a new name. The problems are listed in the files' order (``results.in_file_order``; ``headers``,
@@ -388,8 +388,8 @@ def check_batch(
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         if table == "indicator_value" and ranges is not None:
             outcome = check_plausible(frame.reset_index(drop=True), file_name, outcome, ranges)
-        if absent is not None:
-            outcome = check_existed(store, con, table, frame.reset_index(drop=True), file_name, outcome, absent)
+        if lifetimes:
+            outcome = check_existed(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted
