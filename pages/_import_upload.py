@@ -9,7 +9,6 @@ from benchmarking.ingest import reading
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
 from benchmarking.ingest.remembered import choose_mapping
-from benchmarking.service.group_size import absent_in, existing_in
 from pages._import_mapping import mapping_widgets
 from pages._import_show import progress_bar, show_error, show_kept_preview
 from pages._text import escape
@@ -59,7 +58,7 @@ def upload_step(store) -> None:
             progress = progress_bar(sum(s.size for s in sources))
             mapped = map_sources(sources, context, mappings)
             with st.spinner("Checking every row ..."):
-                preview = preview_import(store, mapped, progress=progress, existed=existing_in, absent=absent_in)
+                preview = preview_import(store, mapped, progress=progress, lifetimes=True)
         except BenchmarkingError as error:
             show_error(error)
             return
@@ -82,7 +81,7 @@ def _commit(store, skip: bool, loaded_by: str | None, source: str | None):
         loaded_by=loaded_by,
         source=source,
         preview=kept["preview"],  # its checks are reused while the store is at the version they read
-        absent=absent_in,
+        lifetimes=True,
     )
 
 

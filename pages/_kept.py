@@ -33,6 +33,25 @@ def keep(key: str, options: Mapping[str, str], default: str, noun: str | None = 
     return notice
 
 
+def toggle_notice(noun: str, raw: str | None) -> str | None:
+    """Return the notice for a toggle's URL value that is neither "1" (on) nor "0" (off), which is shown off: what
+    the link asked for (as the ``noun``) and what is shown instead; None for a valid or absent value. ``raw`` is
+    from the URL: escape it."""
+    if raw in (None, "0", "1"):
+        return None
+    return f"The link asks for {noun} {raw!r}, which is neither 1 (on) nor 0 (off): showing it off."
+
+
+def keep_toggle(key: str, noun: str) -> str | None:
+    """Set the kept on/off ``key`` from the URL on a session's first run ("1" is on, anything else off); return the
+    notice for a URL value that is neither 1 nor 0 (``toggle_notice``), else None."""
+    if f"sel_{key}" in st.session_state:
+        return None
+    raw = st.query_params.get(key)
+    st.session_state[f"sel_{key}"] = raw == "1"
+    return toggle_notice(noun, raw)
+
+
 def _keep(key: str, widget_key: str) -> None:
     """Widget callback: copy the widget's new value into the kept selection."""
     st.session_state[f"sel_{key}"] = st.session_state[widget_key]

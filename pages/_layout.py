@@ -89,7 +89,7 @@ def page_header(page: str, selection: Selection) -> None:
         st.caption(chosen, help=escape(selection.basis()))
     else:
         st.caption(f"{chosen} · {escape(selection.basis())}")
-    for notice in selection.notices:  # a basket or balance in the link that the store does not have
+    for notice in selection.notices:  # a sidebar value in the link that the store does not have, or a bad toggle
         st.warning(escape(notice), icon=":material/link_off:")
     if selection.beside_note:  # the focus is not a member: say so on every page
         st.info(escape(selection.beside_note), icon=":material/call_split:")

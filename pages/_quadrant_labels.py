@@ -8,14 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking.charts.labels import LABEL_CHOICES, labelled_codes
+from benchmarking.text.formatting import names_text
 from pages._text import escape
 
 KEY = "labels"
 DEFAULT = "focus"
 
 
-def _from_url(codes: set[str]) -> tuple[str, list[str], str | None]:
-    """Return the URL's choice, its chosen codes and a notice when the URL's value is not known."""
+def _from_url(codes: dict[str, str]) -> tuple[str, list[str], str | None]:
+    """Return the URL's choice, its chosen codes among ``codes`` (code -> name, the authorities drawn) and a notice
+    when the URL's value is not known or names codes the chart does not draw."""
     raw = st.query_params.get(KEY, DEFAULT)
     kind, _, listed = raw.partition(":")
     chosen = [code for code in listed.split(",") if code in codes]
@@ -25,14 +27,19 @@ def _from_url(codes: set[str]) -> tuple[str, list[str], str | None]:
             [],
             f"The link asks for the names {raw!r}, which the chart does not know: naming the focus only.",
         )
-    return kind, chosen, None
+    unknown = [code for code in listed.split(",") if code and code not in codes]
+    if not unknown:
+        return kind, chosen, None
+    asked = ", ".join(repr(code) for code in unknown)
+    instead = names_text([str(codes[code]) for code in chosen]) if chosen else "the focus only"
+    return kind, chosen, f"The link asks to name {asked}, which this chart does not draw: naming {instead} instead."
 
 
 def label_choice(view: pd.DataFrame) -> list[str]:
     """Draw the names-on-the-chart choice (mirrored in the URL); return the codes to name, focus first."""
     names = dict(zip(view["authority_code"], view["name"]))
     if "quadrant_labels" not in st.session_state:
-        kind, chosen, notice = _from_url(set(names))
+        kind, chosen, notice = _from_url(names)
         st.session_state["quadrant_labels"] = kind
         st.session_state["quadrant_label_codes"] = chosen
         if notice:

@@ -11,7 +11,7 @@ from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALAN
 from benchmarking.method.groups import available_groups
 from benchmarking.service.benchmark import beside_note, comparator_group
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
-from pages._kept import keep, widget
+from pages._kept import keep, keep_toggle, widget
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
 from pages._navigation import ensure_entry_run
 from pages._text import dataset_line, escape
@@ -41,7 +41,7 @@ class Selection:
     None: ``BALANCES[balance]``, a basket without weights."""
     notices: tuple[str, ...] = ()
     """Plain-text notices about the URL (a focus, period, group, basket or balance it named that the store does not
-    have, ``_kept.keep``)."""
+    have, ``_kept.keep``; a briefing value neither 1 nor 0, ``_kept.keep_toggle``)."""
 
     def basis(self) -> str:
         """Return what the positions are averaged over, in words (plain text: escape before drawing)."""
@@ -72,9 +72,8 @@ def sidebar() -> Selection:
         st.error("The store holds no indicator values yet: load some on the Data import page.")
         st.stop()
 
-    if "sel_briefing" not in st.session_state:
-        st.session_state["sel_briefing"] = st.query_params.get("briefing") == "1"
     notices = [  # a value in the link that the store does not have is named, never dropped silently
+        keep_toggle("briefing", "briefing mode"),
         keep("focus", names, default_focus, "focus authority"),
         keep("period", dict(zip(periods, periods)), cat.default_period or periods[-1]),
     ]

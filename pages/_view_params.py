@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from pages._kept import toggle_notice
 from pages._text import escape
 
 
@@ -135,10 +136,8 @@ def url_toggle(label: str, param: str, *, key: str, where=st, **kwargs) -> bool:
     if key not in st.session_state:
         raw = st.query_params.get(param)
         st.session_state[key] = raw == "1"
-        if raw not in (None, "0", "1"):
-            st.session_state[_notice_key(key)] = (
-                f"The link asks for {label.lower()} {raw!r}, which is neither 1 (on) nor 0 (off): showing it off."
-            )
+        if notice := toggle_notice(label.lower(), raw):
+            st.session_state[_notice_key(key)] = notice
     notice = st.session_state.get(_notice_key(key))
     if notice:
         where.warning(escape(notice), icon=":material/link_off:")

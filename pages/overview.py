@@ -74,18 +74,20 @@ def show_trend() -> None:
     """Draw the focus authority's Overall position over time (the page's chart), with its values in words."""
     # Every period's positions: kept per benchmark, so a period change redraws the kept chart.
     trend, thin, chart, width, mostly = memo("overview-trend", (benchmark_key(selection), selection.briefing), _trend)
-    if len(trend):
+    held = trend[trend["position"].notna()]  # a period under the coverage rule has no position
+    if len(held):  # the heading names the span drawn: from the first to the last period with a position
         st.subheader(
-            f"Overall position over time, {escape(trend['period'].iloc[0])} to {escape(trend['period'].iloc[-1])}"
+            f"Overall position over time, {escape(held['period'].iloc[0])} to {escape(held['period'].iloc[-1])}"
         )
-        held = trend[trend["position"].notna()]  # a period under the coverage rule has no position
         positions = [
             f"{p}: {ordinal(int(v))}{f' ({MOSTLY_EARLIER})' if p in mostly else ''}"
             for p, v in zip(held["period"], held["position"])
         ]
         # A still image: the first page a session opens loads no charting code (draw_still_chart).
         draw_still_chart(chart, width, f"Overall position over time (1 = best): {', '.join(positions)}")
-        st.caption("Position 1 (best) at the top. " + ", ".join(escape(text) for text in positions))
+        unheld = trend.loc[trend["position"].isna(), "period"]
+        no_position = f". No position in {', '.join(unheld)}." if len(unheld) else ""
+        st.caption("Position 1 (best) at the top. " + escape(", ".join(positions) + no_position))
         if mostly:
             st.caption(escape(mostly_earlier_text(mostly)))
         if thin is not None:

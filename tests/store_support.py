@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.cli.main import main
-from benchmarking.store import writes
+from benchmarking.store import tables
 
 
 def new_period_file(store, label: str, rows: int, low: float, high: float) -> pd.DataFrame:
@@ -22,7 +22,7 @@ def undo_actions(store, dataset_id: int) -> dict[str, int]:
     with store.reading() as con:
         return dict(
             con.execute(
-                f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
+                f"SELECT action, count(*) FROM {tables.UNDO_PREFIX}indicator_value WHERE dataset_id = ? "
                 "GROUP BY action",
                 [dataset_id],
             ).fetchall()

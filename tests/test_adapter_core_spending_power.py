@@ -23,10 +23,11 @@ from benchmarking.adapters.core_spending_power import (
     REVENUE_REASON,
     TOTALS_FILE,
 )
-from benchmarking.adapters.lookups import load_code_lookups, load_county_areas
+from benchmarking.adapters.lookups import load_code_lookups
 from benchmarking.adapters.ons_population import county_populations
 from benchmarking.adapters.source import SourceContext
 from benchmarking.errors import BuildError, ImportValidationError
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.periods import period_span
 
 FIXTURE = Path(__file__).parent / "fixtures" / "core_spending_power"

@@ -27,17 +27,12 @@ from benchmarking.adapters.dft_roads import (
     NOTES_FILE,
     financial_year_of,
 )
-from benchmarking.adapters.lookups import (
-    AREA_TOTAL,
-    OTHER_AUTHORITY,
-    CodeLookups,
-    load_code_lookups,
-    load_county_areas,
-)
+from benchmarking.adapters.lookups import AREA_TOTAL, OTHER_AUTHORITY, CodeLookups, load_code_lookups
 from benchmarking.adapters.source import SourceContext
 from benchmarking.datasets.public_sources import load_theme_map
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.ingest.validation import check_batch
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.periods import period_span
 from benchmarking.paths import PROJECT_ROOT
 from benchmarking.store import Store

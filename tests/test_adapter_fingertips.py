@@ -29,17 +29,12 @@ from benchmarking.adapters.fingertips import (
     THREE_YEARS,
     fingertips_period,
 )
-from benchmarking.adapters.lookups import (
-    AREA_TOTAL,
-    OTHER_AUTHORITY,
-    CodeLookups,
-    load_code_lookups,
-    load_county_areas,
-)
+from benchmarking.adapters.lookups import AREA_TOTAL, OTHER_AUTHORITY, CodeLookups, load_code_lookups
 from benchmarking.adapters.source import SourceContext
 from benchmarking.datasets.public_sources import load_theme_map
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.validation import check_batch
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.periods import period_span
 from benchmarking.paths import PROJECT_ROOT
 from benchmarking.store import Store

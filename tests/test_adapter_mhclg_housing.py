@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarking.adapters.lookups import AREA_TOTAL, load_code_lookups, load_county_areas
+from benchmarking.adapters.lookups import AREA_TOTAL, load_code_lookups
 from benchmarking.adapters.mhclg_housing import (
     ADAPTER,
     CLASS_TOTAL_REASON,
@@ -25,6 +25,7 @@ from benchmarking.adapters.mhclg_housing import (
 from benchmarking.adapters.source import SourceContext
 from benchmarking.datasets.public_sources import load_theme_map
 from benchmarking.errors import ImportValidationError
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.membership import NOT_A_COUNTY_AREA
 from benchmarking.method.periods import period_span
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from benchmarking.adapters.lookups import CodeLookups, load_code_lookups, load_county_areas
+from benchmarking.adapters.lookups import CodeLookups, load_code_lookups
 from benchmarking.adapters.ons_els import (
     ADAPTER,
     BLANK,
@@ -31,6 +31,7 @@ from benchmarking.adapters.ons_els_catalogue import load_catalogue, period_label
 from benchmarking.adapters.source import SourceContext
 from benchmarking.datasets.public_sources import load_theme_map
 from benchmarking.ingest.importer import import_frames
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.periods import financial_years_of, period_span
 from benchmarking.paths import PROJECT_ROOT
 from benchmarking.store import Store

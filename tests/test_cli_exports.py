@@ -76,3 +76,30 @@ def test_bad_arguments_give_a_message_and_exit_2(demo_store, args, message):
     assert run.returncode == 2
     assert message in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_place_below_all_of_the_group_is_said_in_the_positions_csv(shipped_store_path, tmp_path):
+    """Cornwall beside the county councils stands below every positioned member in some periods (position 28 with
+    27 positioned): the CSV says so in ``below_all`` and in the page's words ("below all 27"), and says every
+    other place as the pages do ("3rd of 27"); the command's help names both columns."""
+    from benchmarking.text.formatting import ordinal
+
+    out = tmp_path / "positions.csv"
+    args = ("positions", "--all-periods", "--group", "county-councils", "--focus", "E06000052", "--out", str(out))
+    run = _run("--db", str(shipped_store_path), *args)
+    assert run.returncode == 0, run.stderr
+    exported = pd.read_csv(out, dtype=str, keep_default_na=False)  # the cells as written
+    held = exported[exported["position"] != ""]
+    position, n = held["position"].astype(int), held["n_positioned"].astype(int)
+    below = held[position > n]
+    assert len(below) and set(below["authority_code"]) == {"E06000052"}  # only the focus, beside the group
+    assert below["below_all"].eq("True").all()
+    assert list(below["position_text"]) == [f"below all {count}" for count in below["n_positioned"].astype(int)]
+    within = held[position <= n]
+    assert within["below_all"].eq("False").all()
+    expected = [f"{ordinal(int(p))} of {int(c)}" for p, c in zip(within["position"], within["n_positioned"])]
+    assert list(within["position_text"]) == expected
+    unplaced = exported[exported["position"] == ""]
+    assert unplaced["below_all"].eq("False").all() and unplaced["position_text"].eq("no position").all()
+    helped = " ".join(_run("positions", "--help").stdout.split())
+    assert "below_all" in helped and "position_text" in helped and "below all 24" in helped

@@ -13,11 +13,12 @@ import pytest
 from apptest_helpers import FOCUS, chart_titled, charts, open_page
 
 from benchmarking.briefing.pack import bottom_quartile_slide, briefing_setting, funding_slide, quadrant_slide
+from benchmarking.method.lifetimes import existing_in
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import benchmark_for, beside_note
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import funding_view, quadrant_view
-from benchmarking.service.group_size import existing_in, group_size
+from benchmarking.service.group_size import group_size
 from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.views import indicator_view
 from benchmarking.store import Store

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from apptest_helpers import catalogue, charts, engine, metrics, open_page
 
-from benchmarking.adapters.lookups import load_county_areas
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.membership import members_for_period
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.group_size import group_size

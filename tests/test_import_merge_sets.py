@@ -12,7 +12,7 @@ import pytest
 
 from benchmarking.errors import ImportValidationError
 from benchmarking.ingest.importer import import_frames
-from benchmarking.store import writes
+from benchmarking.store import tables, writes
 from tests.store_support import new_period_file, undo_actions
 
 KEYS = ["indicator_id", "authority_code", "period"]
@@ -66,7 +66,7 @@ def test_undo_restores_every_table_exactly_and_keeps_only_this_loads_shadow(writ
     newest = int(writable_store.datasets()["id"].iloc[0])
     with writable_store.reading() as con:
         shadow = con.execute(
-            f"SELECT action, count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ? GROUP BY action",
+            f"SELECT action, count(*) FROM {tables.UNDO_PREFIX}indicator_value WHERE dataset_id = ? GROUP BY action",
             [newest],
         ).fetchall()
         kept = con.execute("SELECT code, region, population FROM authority ORDER BY code").df()
@@ -77,7 +77,7 @@ def test_undo_restores_every_table_exactly_and_keeps_only_this_loads_shadow(writ
     assert writable_store.checksums() == before
     with writable_store.reading() as con:
         left = con.execute(
-            f"SELECT count(*) FROM {writes.UNDO_PREFIX}indicator_value WHERE dataset_id = ?", [newest]
+            f"SELECT count(*) FROM {tables.UNDO_PREFIX}indicator_value WHERE dataset_id = ?", [newest]
         ).fetchone()[0]
     assert left == 0
 
@@ -90,7 +90,7 @@ def _loaded_rows(store, dataset_id: int) -> int:
     """Return how many stored values name ``dataset_id`` as the load that added them."""
     with store.reading() as con:
         return con.execute(
-            f"SELECT count(*) FROM indicator_value WHERE {writes.LOAD_COLUMN} = ?", [dataset_id]
+            f"SELECT count(*) FROM indicator_value WHERE {tables.LOAD_COLUMN} = ?", [dataset_id]
         ).fetchone()[0]
 
 
@@ -137,7 +137,7 @@ def test_a_write_refused_after_its_rows_are_written_leaves_the_store_unchanged(w
     """A refusal found late (after every upsert, inside the transaction) rolls the whole import back."""
     before = writable_store.checksums()
     loads = len(writable_store.datasets())
-    shadow = f"SELECT count(*) FROM {writes.UNDO_PREFIX}indicator_value"
+    shadow = f"SELECT count(*) FROM {tables.UNDO_PREFIX}indicator_value"
     with writable_store.reading() as con:
         kept_for_undo = con.execute(shadow).fetchone()[0]
     monkeypatch.setattr(writes, "missing_references", lambda con, changes: {"indicator_value": ["indicator_id 'X'"]})

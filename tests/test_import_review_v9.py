@@ -120,7 +120,7 @@ def test_a_whole_wide_row_out_of_an_authority_s_lifetime_is_refused_per_period(s
 
 def test_the_shipped_store_holds_nothing_the_rule_refuses(shipped_store_path):
     """Every (authority, period) the shipped extract holds in a table of figures by period passes the rule."""
-    from benchmarking.service.group_size import absent_in
+    from benchmarking.method.lifetimes import absent_in
 
     with Store(shipped_store_path).reading() as con:
         pairs = con.execute(
@@ -260,3 +260,31 @@ def test_the_review_s_file_with_leicestershire_cc_imports(shipped, tmp_path, cap
     assert status == 0, out
     held = figures(shipped).set_index(["authority_code", "period"])["value"]
     assert held.loc[(LEICESTERSHIRE, "2022-23")] == 0.4
+
+
+def test_the_ingest_layer_applies_the_lifetimes_itself_when_asked(shipped):
+    """The existence rule is the ingest layer's own call (``method.lifetimes``), no callable handed in:
+    ``check_batch``, ``preview_import`` and ``import_file``'s ``commit`` asked for the lifetimes (as every user import
+    asks) refuse Cumberland's 2021-22 figure at its row, and the preview's coverage counts Cumberland as not existing
+    then, never as missing."""
+    from benchmarking.errors import ImportValidationError
+    from benchmarking.ingest.preview import commit, preview_import
+    from benchmarking.ingest.validation import check_batch
+
+    frame = pd.DataFrame(
+        {"indicator_id": ["NI192"], "authority_code": ["E06000063"], "period": ["2021-22"], "value": [0.4]}
+    )
+    items = [("indicator_value", frame, "cumb.csv")]
+    batch = check_batch(shipped, items, lifetimes=True)
+    assert [issue.row for issue in batch.issues] == [2]
+    assert "Cumberland was formed on 1 April 2023" in batch.issues[0].message
+    preview = preview_import(shipped, items, lifetimes=True)
+    assert "Cumberland was formed on 1 April 2023" in " ".join(issue.message for issue in preview.issues)
+    before = figures(shipped)
+    with pytest.raises(ImportValidationError, match="Cumberland was formed on 1 April 2023"):
+        commit(shipped, items, lifetimes=True)
+    pd.testing.assert_frame_equal(figures(shipped), before)
+    fine = [("indicator_value", frame.assign(authority_code="E10000006"), "cumbria.csv")]  # Cumbria then
+    coverage = preview_import(shipped, fine, lifetimes=True).authorities
+    assert "Cumberland" not in " ".join(str(name) for name in coverage["still_missing"])
+    assert int(coverage["not_existing"].sum()) > 0

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from benchmarking.adapters.dfe_lait import DATA_FILE, DICTIONARY_FILE, FOLDER, lait_items, normalise_period
-from benchmarking.adapters.lookups import CodeLookups, load_code_lookups, load_county_areas
+from benchmarking.adapters.lookups import CodeLookups, load_code_lookups
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.periods import period_span
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dfe_lait"

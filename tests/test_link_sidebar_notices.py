@@ -61,3 +61,15 @@ def test_valid_values_and_later_runs_get_no_notice(demo_store_path, monkeypatch)
     assert len(_notices(at)) == 1
     at.switch_page("pages/themes.py").run()  # the link was read once; the page opened next says nothing
     assert not _notices(at)
+
+
+@pytest.mark.parametrize("value", ["yes", "true", HOSTILE])
+def test_a_briefing_value_that_is_not_1_or_0_gets_a_notice(demo_store_path, monkeypatch, value):
+    """?briefing=yes (not 1 or 0) opens out of briefing mode, as before, and says so: what the link asked for and
+    what is shown instead, in the words a page's own toggle uses; the link is mended to 0."""
+    at = open_page(demo_store_path, monkeypatch, "overview", query={"briefing": value})
+    assert not at.exception
+    expected = f"The link asks for briefing mode {value!r}, which is neither 1 (on) nor 0 (off): showing it off."
+    assert _notices(at) == [markdown(expected)]
+    assert at.query_params["briefing"] == "0"
+    assert not _notices(at.run())  # said once, for the link; the mended link says nothing

@@ -11,15 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarking.adapters.lookups import (
-    AREA_TOTAL,
-    OTHER_AUTHORITY,
-    UNKNOWN_CODE,
-    CodeLookups,
-    load_county_areas,
-    unmatched_reason,
-)
+from benchmarking.adapters.lookups import AREA_TOTAL, OTHER_AUTHORITY, UNKNOWN_CODE, CodeLookups, unmatched_reason
 from benchmarking.errors import BadPeriodError, CountyAreasError
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.membership import (
     NOT_A_COUNTY_AREA,
     alive_on,

@@ -336,8 +336,8 @@ def test_the_coverage_preview_never_lists_an_abolished_council_as_missing(shippe
     that existed then; Cumbria, Northamptonshire and the other abolished councils are counted as not existing."""
     import shutil
 
+    from benchmarking.method.lifetimes import existing_in
     from benchmarking.service.catalogue import load_catalogue
-    from benchmarking.service.group_size import existing_in
 
     path = tmp_path / "store.duckdb"
     shutil.copy(shipped_store_path, path)

@@ -257,3 +257,30 @@ def test_an_authority_without_a_position_in_some_periods_opens_its_overview(ship
         alt = html.unescape(re.search(r'alt="([^"]*)"', still_charts(at)[0]).group(1))
         mine = held[held["authority_code"].eq(code)]
         assert re.findall(r"(\d{4}/\d{2}): \d+", alt) == list(mine["period"])
+
+
+def test_the_position_over_time_names_the_span_it_draws(shipped_store_path, monkeypatch):
+    """Cumbria (abolished 2023) has no Overall position in its last period (too few figures): the heading names
+    the periods the line draws, first to last, never a period after the last point; that period is named as having
+    no position."""
+    import html
+    import re
+
+    from benchmarking.method.positions import OVERALL
+    from benchmarking.service.lists import without_thin_periods
+    from benchmarking.service.views import trend_view
+
+    cumbria = "E10000006"
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": cumbria})
+    assert not at.exception
+    cat, bench = engine(str(shipped_store_path), "all", cumbria)
+    trend, _ = without_thin_periods(trend_view(cat, bench, [OVERALL], [cumbria]))
+    held = trend[trend["position"].notna()]
+    unheld = list(trend.loc[trend["position"].isna(), "period"])
+    assert unheld, "Cumbria was expected to have a period without an Overall position in the shipped store"
+    alt = html.unescape(re.search(r'alt="([^"]*)"', still_charts(at)[0]).group(1))
+    drawn = re.findall(r"(\d{4}/\d{2}): \d+", alt)
+    assert drawn == list(held["period"])
+    headings = [s.value for s in at.subheader if s.value.startswith("Overall position over time")]
+    assert headings == [f"Overall position over time, {drawn[0]} to {drawn[-1]}"]
+    assert any(f"No position in {', '.join(unheld)}" in html.unescape(c.value).replace("\\", "") for c in at.caption)

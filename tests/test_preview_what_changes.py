@@ -21,7 +21,7 @@ from test_page_import import open_import_page, upload
 
 from benchmarking.ingest.context import store_context
 from benchmarking.ingest.preview import commit, map_sources, preview_import, read_uploaded
-from benchmarking.service.group_size import existing_in
+from benchmarking.method.lifetimes import existing_in
 from benchmarking.store import Store
 
 HEADER = ["indicator_id", "authority_code", "period", "value"]
@@ -47,7 +47,7 @@ def figure(number: float) -> str:
 def preview_of(store: Store, name: str, text: str):
     """Return the preview of one CSV file, mapped and previewed as the page does (the authorities' lifetimes known)."""
     source = read_uploaded(name, text.encode())
-    return preview_import(store, map_sources([source], store_context(store)), existed=existing_in)
+    return preview_import(store, map_sources([source], store_context(store)), lifetimes=True)
 
 
 def test_the_dry_run_lists_the_replaced_figures_stored_and_new(writable_store, tmp_path, capsys):

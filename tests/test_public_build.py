@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATA
 
-from benchmarking.adapters.lookups import load_county_areas
 from benchmarking.briefing.public_report import latest_common_period, write_report
 from benchmarking.datasets.public_sources import load_theme_map, theme_of_topics
 from benchmarking.method.groups import resolve_group
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.membership import alive_on, lifetime_mask
 from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue

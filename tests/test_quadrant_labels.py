@@ -154,3 +154,25 @@ def test_an_unknown_names_choice_in_the_url_is_reported(demo_store_path, monkeyp
     assert any("names" in warning.value and "does not know" in warning.value for warning in at.warning)
     assert page_widget(at, "quadrant_labels").value == "focus"
     assert _page_names(at) == {"Leicestershire"}
+
+
+def test_codes_the_chart_does_not_draw_in_a_chosen_names_link_are_named(demo_store_path, monkeypatch):
+    """labels=chosen:<a drawn code>,<a mistyped one> names the drawn one and says which code it left out and what it
+    names instead, never dropping it silently; a link of drawn codes alone gets no notice."""
+    from apptest_helpers import charts as page_charts
+    from apptest_helpers import open_page, page_widget
+
+    from benchmarking.text.escaping import markdown
+
+    at = open_page(demo_store_path, monkeypatch, "quadrant")
+    points = page_charts(at)[0].data_with("performance_position")
+    other = points.loc[points["name"] != "Leicestershire"].iloc[0]
+    query = {"labels": f"chosen:{other['authority_code']},E1000XXXX"}
+    at = open_page(demo_store_path, monkeypatch, "quadrant", query=query)
+    assert not at.exception
+    assert page_widget(at, "quadrant_labels").value == "chosen"
+    assert _page_names(at) == {"Leicestershire", other["name"]}
+    expected = f"The link asks to name 'E1000XXXX', which this chart does not draw: naming {other['name']} instead."
+    assert [w.value for w in at.warning if "The link asks" in w.value] == [markdown(expected)]
+    at = open_page(demo_store_path, monkeypatch, "quadrant", query={"labels": f"chosen:{other['authority_code']}"})
+    assert not [w.value for w in at.warning if "The link asks" in w.value]

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from benchmarking.adapters import defra
-from benchmarking.adapters.lookups import CodeLookups, load_code_lookups, load_county_areas
+from benchmarking.adapters.lookups import CodeLookups, load_code_lookups
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.membership import alive_on
 from benchmarking.method.ranking import indicator_ranks
 

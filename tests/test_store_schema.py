@@ -36,7 +36,7 @@ def _columns(store: Store, table: str) -> list[str]:
                 "description",
             ],
         ),
-        # load_id: the load that added the row (writes.LOAD_COLUMN), no column of the data
+        # load_id: the load that added the row (tables.LOAD_COLUMN), no column of the data
         ("indicator_value", ["indicator_id", "authority_code", "period", "value", "status", "load_id"]),
         ("spend", ["authority_code", "period", "service", "net_expenditure_per_head"]),
         ("funding", ["authority_code", "period", "core_spending_power_per_head"]),

@@ -94,3 +94,22 @@ def test_the_words_name_every_line_focus_first():
     assert "Wiltshire's position: Adult Social Care: 10 in 2014/15 to 13 in 2017/18." in words
     assert "Cumbria's position: Adult Social Care: 20 in 2014/15 to 23 in 2017/18." in words
     assert "33 in 2017/18 (left out: 2014/15, which rest on few indicators)." in words  # the periods named
+
+
+def test_each_lines_thin_periods_are_found_once(monkeypatch):
+    """``trend_lines`` finds each line's thin periods once and words the line from them (``trend_in_words``
+    is handed them), so the line and its words cannot follow two findings; the words still name them."""
+    from benchmarking.service import lists
+    from benchmarking.service import trend_lines as module
+
+    calls = []
+
+    def counted(rows):
+        calls.append(set(rows["authority_code"]))
+        return thin_periods(rows)
+
+    monkeypatch.setattr(module, "thin_periods", counted)
+    monkeypatch.setattr(lists, "thin_periods", counted)
+    lines = trend_lines(trend_frame(), FOCUS)
+    assert calls == [{code} for code in [FOCUS, *sorted(OTHERS, key=NAMES.get)]]
+    assert "(left out: 2014/15, which rest on few indicators)" in lines.words

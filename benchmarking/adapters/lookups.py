@@ -1,12 +1,11 @@
 """The lookup files every public source is read against: the county areas and the published code lists.
 
-* ``load_county_areas`` reads ``data/county_areas.csv`` (the comparator set with its
-  lifetimes and codes, see ``data/README.md``) and checks its rules.
 * ``load_code_lookups`` reads the published authority lookups (``lookups/`` of the public
   data), and ``unmatched_reason`` uses them to say what a code that matched no county area
   is: an area total, another council, or unknown.
 
-Which county area a row belongs to is the method's rule (``method.membership``).
+Which county area a row belongs to is the method's rule (``method.membership``); the county areas themselves,
+``data/county_areas.csv`` with their lifetimes and codes, are read by ``method.lifetimes.load_county_areas``.
 """
 
 from __future__ import annotations
@@ -18,95 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarking.domain import COMPARATOR_KINDS
-from benchmarking.errors import CountyAreasError
-from benchmarking.method.membership import SCHEMES, code_table, code_text
-from benchmarking.paths import PROJECT_ROOT
+from benchmarking.method.membership import code_text
 
 from . import read_published_csv
-
-COUNTY_AREAS_FILE = PROJECT_ROOT / "data" / "county_areas.csv"
-_AREA_COLUMNS = (
-    "code",
-    "name",
-    "kind",
-    "region",
-    "start_date",
-    "end_date",
-    "predecessors",
-    "successors",
-    "successors_cover_area",
-    "dfe_la_number",
-    "e_code",
-    "other_codes",
-)
-
-
-# ---------------------------------------------------------------------------------------
-# The county areas
-# ---------------------------------------------------------------------------------------
-
-
-def load_county_areas(path: Path | str | None = None) -> pd.DataFrame:
-    """Return ``county_areas.csv`` with ``start_date``/``end_date`` as dates (end NaT = still exists).
-
-    Raises CountyAreasError naming the row when a kind, date or code breaks the rules:
-    kinds are ``COMPARATOR_KINDS``, every authority starts before it ends, and no code of
-    any scheme belongs to two authorities whose lifetimes overlap.
-    """
-    path = Path(path) if path is not None else COUNTY_AREAS_FILE
-    if not path.is_file():
-        raise CountyAreasError(f"the county areas list {path} is missing; it ships in data/")
-    areas = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in _AREA_COLUMNS if column not in areas.columns]
-    if missing:
-        raise CountyAreasError(f"{path.name} lacks column(s) {missing}; it has {list(areas.columns)}")
-    areas = areas.apply(lambda column: column.str.strip())
-    bad_kind = ~areas["kind"].isin(COMPARATOR_KINDS)
-    if bad_kind.any():
-        row = int(np.flatnonzero(bad_kind)[0])
-        raise CountyAreasError(
-            f"{path.name}, row {row + 2}: kind {areas['kind'].iloc[row]!r}; use one of {', '.join(COMPARATOR_KINDS)}"
-        )
-    for column in ("start_date", "end_date"):
-        parsed = pd.to_datetime(areas[column].replace("", None), format="%Y-%m-%d", errors="coerce")
-        bad = parsed.isna() & areas[column].ne("")
-        if column == "start_date":
-            bad |= areas[column].eq("")
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise CountyAreasError(
-                f"{path.name}, row {row + 2}, column {column!r}: expected a date YYYY-MM-DD, "
-                f"got {areas[column].iloc[row]!r}"
-            )
-        areas[column] = parsed
-    reversed_life = areas["end_date"].notna() & (areas["end_date"] < areas["start_date"])
-    if reversed_life.any():
-        row = int(np.flatnonzero(reversed_life)[0])
-        raise CountyAreasError(f"{path.name}, row {row + 2}: end_date is before start_date")
-    if areas["code"].duplicated().any():
-        raise CountyAreasError(
-            f"{path.name}: code(s) {sorted(areas.loc[areas['code'].duplicated(), 'code'])} listed twice"
-        )
-    areas["successors_cover_area"] = areas["successors_cover_area"].str.lower().eq("true")
-    for scheme in SCHEMES:
-        _check_no_overlap(code_table(areas, scheme), scheme, path.name)
-    return areas.reset_index(drop=True)
-
-
-def _check_no_overlap(table: pd.DataFrame, scheme: str, file_name: str) -> None:
-    ordered = table.sort_values(["source_code", "start_date"]).reset_index(drop=True)
-    same_code = ordered["source_code"].eq(ordered["source_code"].shift())
-    previous_end = ordered["end_date"].shift().fillna(pd.Timestamp("2200-01-01"))
-    overlap = same_code & (ordered["start_date"] <= previous_end)
-    if overlap.any():
-        row = int(np.flatnonzero(overlap)[0])
-        names = ordered.loc[ordered["source_code"] == ordered.loc[row, "source_code"], "name"]
-        raise CountyAreasError(
-            f"{file_name}: {scheme} code {ordered.loc[row, 'source_code']} belongs to "
-            f"{', '.join(names)} at the same time; their lifetimes must not overlap"
-        )
-
 
 # ---------------------------------------------------------------------------------------
 # Rows that match no county area: what they are, from the shared lookups

@@ -28,11 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarking.method.lifetimes import COUNTY_AREAS_FILE
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, alive_on, no_skips, resolve_codes, skip_counts
 from benchmarking.paths import DATA_DIR
 
 from . import own_folder, read_published_csv
-from .lookups import COUNTY_AREAS_FILE, CodeLookups, unmatched_reason
+from .lookups import CodeLookups, unmatched_reason
 from .source import Adapter, SourceContext
 
 FOLDER = "ons_population"

@@ -8,6 +8,8 @@ Both carry ``in_group``: True for the comparator group's members, ranked among t
 False for the focus authority when it is not a member (``--group county-unitaries`` for a
 county council), whose row shows where it would stand beside the members without changing
 their ranks (``n_ranked`` and ``n_positioned`` count the members; see ``method.beside``).
+Positions also carry ``below_all`` and ``position_text`` (``POSITIONS_HELP``): beside a group of 24 the focus
+can stand 25th, which the pages say as "below all 24".
 
 A rank's row says which period its figures were published for: ``source_period`` and ``years_older`` (0 for
 the period itself; figures carried forward from an earlier period, as no newer ones exist, count the reporting
@@ -68,6 +70,17 @@ def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
         yield queries, catalogue, group, basket, require_balance(getattr(args, "balance", None))
 
 
+POSITIONS_HELP = (
+    "Columns: period, theme, authority_code, average_rank, n_indicators, n_available, coverage, position, "
+    "n_positioned, in_group, below_all, position_text, basket, balance, rests_on_indicators, largest_theme, "
+    "largest_theme_share. in_group is False for a focus authority outside the --group: it is placed beside the "
+    "group without changing the members' positions, and n_positioned counts the members, so it can stand after "
+    "the last of them (position 25 with n_positioned 24). below_all is True for such a place, and position_text "
+    "says every position as the pages do: '3rd of 24', 'below all 24', or 'no position'."
+)
+"""The positions command's description: its columns, and what a place beside the group says."""
+
+
 def export_ranks(args: argparse.Namespace) -> pa.Table:
     """Return the indicator ranks the command writes (one period or all) as an Arrow table, in the
     engine's rank columns, ``in_group``, ``source_period``, ``years_older``, ``basket`` and ``balance``
@@ -115,10 +128,24 @@ def export_positions(args: argparse.Namespace) -> pa.Table:
             balance=balance,
         )
     positions = positions[positions["period"].isin(_chosen_periods(args, periods))]
-    columns = [*POSITION_COLUMNS, IN_GROUP]
-    positions = positions[[*columns, *REST_COLUMNS[3:]]].reset_index(drop=True)
+    columns = [*POSITION_COLUMNS, IN_GROUP, "below_all", "position_text"]
+    positions = _placed_in_words(positions[[*POSITION_COLUMNS, IN_GROUP, *REST_COLUMNS[3:]]])
     positions = positions.assign(basket=basket.label(), balance=balance)
     return labelled_table(positions[[*columns, "basket", "balance", *REST_COLUMNS[3:]]])
+
+
+def _placed_in_words(positions: pd.DataFrame) -> pd.DataFrame:
+    """Return the positions with ``below_all`` (a place after the last of ``n_positioned``, beside the group) and
+    ``position_text`` (the pages' words: "3rd of 24", "below all 24", "no position"), worded once per distinct
+    position and count."""
+    from benchmarking.text.formatting import below_all, position_text
+
+    pairs = positions[["position", "n_positioned"]].drop_duplicates()
+    pairs = pairs.assign(
+        below_all=[below_all(p, n) for p, n in zip(pairs["position"], pairs["n_positioned"])],
+        position_text=[position_text(p, n) for p, n in zip(pairs["position"], pairs["n_positioned"])],
+    )
+    return positions.merge(pairs, on=["position", "n_positioned"], how="left", validate="many_to_one")
 
 
 def _chosen_periods(args: argparse.Namespace, periods: list[str]) -> list[str]:
@@ -178,7 +205,8 @@ def add_commands(commands) -> None:
         ("ranks", export_ranks, "indicator rank", "write indicator ranks (rank 1 = best) as CSV"),
         ("positions", export_positions, "position", "write theme, Overall and LA Core positions as CSV"),
     ):
-        parser = commands.add_parser(name, help=help_text)
+        described = {"description": POSITIONS_HELP} if name == "positions" else {}
+        parser = commands.add_parser(name, help=help_text, **described)
         parser.add_argument(
             "--period",
             help="reporting period label, e.g. 2021/22 (publishers' labels are grouped into financial years: "

@@ -63,7 +63,6 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from benchmarking.ingest.preview import commit
-    from benchmarking.service.group_size import absent_in
 
     store = _store(args)
     _require_store(store, args.create)
@@ -83,7 +82,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         dataset_name=args.name,
         source=args.source,
         preview=preview,
-        absent=absent_in,
+        lifetimes=True,
     )
     left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
     say(
@@ -116,7 +115,6 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
     from benchmarking.ingest.layouts import adjust
     from benchmarking.ingest.preview import map_sources, preview_import
     from benchmarking.ingest.remembered import choose_mapping
-    from benchmarking.service.group_size import absent_in, existing_in
 
     context = store_context(store, con)
     mappings = {}
@@ -138,7 +136,7 @@ def _map_and_preview(args: argparse.Namespace, store: Store, con: duckdb.DuckDBP
             origin = f"{origin} and adjusted"
         say(f"{source.name}: {len(source.frame):,} rows; {origin} mapping: {mapping.describe()}")
     mapped = map_sources(sources, context, mappings)
-    return mapped, preview_import(store, mapped, con=con, existed=existing_in, absent=absent_in)
+    return mapped, preview_import(store, mapped, con=con, lifetimes=True)
 
 
 def _require_store(store: Store, create: bool) -> None:

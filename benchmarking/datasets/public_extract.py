@@ -12,7 +12,7 @@ in load order, the build's running time is dropped from ``public_build_summary``
 in the dataset label is the ``built`` date given to the command (today by default).
 
 Every row of every table carries ``load``: the dataset (load) that first added it, read from the
-store's undo shadows (and, for the values, from the load each row names, ``writes.LOAD_COLUMN``).
+store's undo shadows (and, for the values, from the load each row names, ``tables.LOAD_COLUMN``).
 ``store_from_extract`` replays the loads in order through ``Store.write``, each with its own rows,
 so the rebuilt store has the same rows, settings and load history (names, sources, files and
 hashes) as the built one. It checks the manifest's hashes first, builds beside
@@ -38,7 +38,7 @@ from benchmarking.datasets.public_attribution import attribution_text, published
 from benchmarking.errors import ExtractError
 from benchmarking.ingest.reading import file_sha256
 from benchmarking.store import Store, schema
-from benchmarking.store.writes import LOAD_COLUMN, UNDO_PREFIX, has_load_column, table_columns, table_keys
+from benchmarking.store.tables import LOAD_COLUMN, UNDO_PREFIX, has_load_column, table_columns, table_keys
 
 EXTRACT_FORMAT = 1
 MANIFEST_FILE = "manifest.json"

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarking.adapters import imd, ons_population
-from benchmarking.adapters.lookups import load_code_lookups, load_county_areas
+from benchmarking.adapters.lookups import load_code_lookups
 from benchmarking.adapters.polarity_review import apply_polarity_review, load_polarity_review
 from benchmarking.adapters.source import AS_PUBLISHED, COUNTY_AREAS, Adapter, SourceContext
 from benchmarking.errors import BuildError
+from benchmarking.method.lifetimes import load_county_areas
 from benchmarking.method.membership import Loaded
 from benchmarking.paths import PROJECT_ROOT
 

@@ -13,7 +13,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from benchmarking.store.writes import DIFFERS, STORED, table_keys
+from benchmarking.store.tables import table_keys
+from benchmarking.store.writes import DIFFERS, STORED
 
 FIRST_CHANGES = 20
 """How many replaced rows a preview lists (the count of rows to replace says how many there are in all)."""

@@ -8,7 +8,7 @@ file of millions of values is compared where the stored values live, never copie
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 import duckdb
 import numpy as np
@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from benchmarking.cells import distinct_cells
 from benchmarking.ingest.keys import cell_codes, countable, labels_by_code
+from benchmarking.method.lifetimes import existing_in
 from benchmarking.store import Store, schema
 
 _GROUP_COLUMN = {"indicator_value": "period", "spend": "period", "funding": "period", "deprivation": "edition"}
@@ -32,9 +33,6 @@ _AUTHORITY_COLUMNS = [
     "still_missing",
     "not_existing",
 ]
-Existed = Callable[[list[str], str, set[str]], list[bool]]
-"""Whether each authority (codes) existed in a period (label), those with figures then (the set) counting as existing:
-the callers pass ``service.group_size.existing_in`` (the county areas' lifetimes live above this layer)."""
 
 
 def coverage_effect(
@@ -42,16 +40,17 @@ def coverage_effect(
     changes: Mapping[str, pd.DataFrame],
     matched: Mapping[str, int] | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
-    existed: Existed | None = None,
+    lifetimes: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (themes, authorities): coverage before and after writing ``changes``, for the periods touched.
 
     ``themes``: per theme, indicators with at least one value and values held, before and
     after. ``authorities``: per table and period (or edition), how many authorities have
     data before and after, and the names of those still without among the authorities that existed in the period
-    (``existed``; those that did not, abolished or not yet formed, are counted in ``not_existing``, never missing;
-    an edition is not a period: every authority counts). For the values, data means a figure for each of the
-    ``indicators`` the import brings in that period (another indicator's figure does not make a new one complete);
+    (with ``lifetimes``, by ``method.lifetimes.existing_in``, else every authority; those that did not, abolished or
+    not yet formed, are counted in ``not_existing``, never missing; an edition is not a period: every authority
+    counts). For the values, data means a figure for each of the ``indicators`` the import brings in that period
+    (another indicator's figure does not make a new one complete);
     an authority with figures of any indicator then counts as existing. ``matched`` (table -> how many of
     its incoming rows have a stored key, the preview's plan) spares the join when they replace every stored row.
     ``con`` reads the store on an open connection.
@@ -92,8 +91,8 @@ def coverage_effect(
                     )
                 else:
                     after = _counted(con, "coverage_after", group, valued if values else None, held)
-                alive = existed if group == "period" else None
-                parts.append(_authority_coverage(table, before, after, authorities, alive, indicators))
+                by_period = lifetimes and group == "period"  # an edition is not a period: every authority counts
+                parts.append(_authority_coverage(table, before, after, authorities, by_period, indicators))
                 if values:
                     indicators = con.execute("SELECT id, theme FROM indicator").df()
                     if "theme" in changes.get("indicator", ()):  # a file of some columns keeps the stored themes
@@ -273,12 +272,13 @@ def _authority_coverage(
     before: dict,
     after: dict,
     authorities: pd.DataFrame,
-    existed: Existed | None = None,
+    by_period: bool = False,
     indicators: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Return per period (or edition) the authorities with data before and after, who is still missing among those
-    that existed then (``existed``, else every authority), and how many did not exist then. With ``indicators``
-    (label -> how many indicators the values file brings then), data is a figure of each of them."""
+    that existed then (``by_period``: by ``method.lifetimes.existing_in``, else every authority), and how many did not
+    exist then. With ``indicators`` (label -> how many indicators the values file brings then), data is a figure of
+    each of them."""
     has = after["present"].groupby("label")["authority_code"].agg(set)
     complete = [_complete(side, indicators) for side in (before, after)]
     names = dict(zip(authorities["code"], authorities["name"], strict=True))
@@ -286,7 +286,7 @@ def _authority_coverage(
     rows = []
     for label in sorted(after["labels"]):  # a few period labels
         with_data = complete[1].get(label, set())
-        alive = existed(codes, label, has.get(label, set())) if existed is not None else [True] * len(codes)
+        alive = existing_in(codes, label, has.get(label, set())) if by_period else [True] * len(codes)
         existing = {code for code, is_alive in zip(codes, alive) if is_alive}
         missing = sorted(names.get(code, code) for code in existing - with_data)
         shown = ", ".join(missing[:MISSING_NAMES_SHOWN]) + (

@@ -6,15 +6,13 @@ figures then (``service.group_size``). A file's figure for one that did not exis
 at its authority's column, naming when the authority was formed or abolished and whose figure to give instead (the
 published sources' adapters leave such rows out by the same rule, ``method.membership``).
 
-The lifetimes live above this layer (``data/county_areas.csv``): the callers pass the rule as ``Absent``
-(``service.group_size.absent_in``), as they pass ``coverage.Existed``. An authority the list does not know, and a
-period that cannot be read (refused for that), are never refused here.
+The lifetimes and the words are the method's (``method.lifetimes.absent_in``, from ``data/county_areas.csv``). An
+authority the list does not know, and a period that cannot be read (refused for that), are never refused here.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 
 import duckdb
 import numpy as np
@@ -24,11 +22,9 @@ from benchmarking.cells import distinct_cells
 from benchmarking.ingest.keys import cell_codes
 from benchmarking.ingest.results import CheckedRows
 from benchmarking.ingest.rules import RowChecker
+from benchmarking.method.lifetimes import absent_in
 from benchmarking.store import Store
 
-Absent = Callable[..., list]
-"""``absent(codes, periods, with_figures=frozenset())``: per (code, period) pair, why a figure for the authority
-then is refused (it did not exist then; pairs in ``with_figures`` have figures in the store, so existed), else None."""
 TABLES = ("indicator_value", "spend", "funding")
 """The tables of figures by authority and period, whose groups are ranked."""
 
@@ -40,7 +36,6 @@ def check_existed(
     frame: pd.DataFrame,
     file_name: str,
     outcome: CheckedRows,
-    absent: Absent,
 ) -> CheckedRows:
     """Return ``outcome`` with the rows refused whose authority did not exist in their period (the module's rule),
     each at its row and the authority's column. The rule is asked about the file's distinct authorities and periods
@@ -50,12 +45,12 @@ def check_existed(
         return outcome
     codes, periods = distinct_cells(rows["authority_code"]), distinct_cells(rows["period"])
     pairs = pd.MultiIndex.from_product([codes, periods])
-    reasons = absent(list(pairs.get_level_values(0)), list(pairs.get_level_values(1)))
+    reasons = absent_in(list(pairs.get_level_values(0)), list(pairs.get_level_values(1)))
     asked = [pair for pair, reason in zip(pairs, reasons) if reason]
     if not asked:  # the usual file: every authority existed in every period it gives
         return outcome
     held = _pairs_with_figures(store, con, table, asked)
-    reasons = absent([code for code, _ in asked], [period for _, period in asked], held)
+    reasons = absent_in([code for code, _ in asked], [period for _, period in asked], held)
     refused = {pair: reason for pair, reason in zip(asked, reasons) if reason}
     if not refused:
         return outcome

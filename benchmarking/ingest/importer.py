@@ -13,11 +13,10 @@ import duckdb
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
-from benchmarking.ingest.existence import Absent
 from benchmarking.ingest.results import CheckedBatch, ImportResult
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
-from benchmarking.store.writes import store_version
+from benchmarking.store.tables import store_version
 
 
 def prepare(
@@ -43,12 +42,12 @@ def import_frames(
     file_hashes: Mapping[str, str] | None = None,
     *,
     skip_rejected: bool = False,
-    absent: Absent | None = None,
     settings: Mapping[str, str] | None = None,
     loaded_by: str | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
     checked_before: CheckedBatch | None = None,
     headers: Mapping[str, Sequence[object]] | None = None,
+    lifetimes: bool = False,
 ) -> ImportResult:
     """Validate several (table, frame, file_name) items together and write them in one transaction.
 
@@ -59,8 +58,8 @@ def import_frames(
     issue from every file, before anything is written; with
     ``skip_rejected`` the rows that fail a check are left out instead (a problem
     with a whole file still refuses the import). ``settings`` are saved in the same
-    transaction (remembered column mappings). ``absent`` refuses figures for an authority in a period when it did not
-    exist (``existence.Absent``). ``replacing`` names whole sets of rows the
+    transaction (remembered column mappings). ``lifetimes`` refuses figures for an authority in a period when it did
+    not exist (``existence.check_existed``). ``replacing`` names whole sets of rows the
     import replaces (``Store.write``: a basket saved again loses the indicators it no longer holds).
     ``checked_before`` is the preview's check of these same items (``preview_import``): it is used
     as it stands when the store is still at the version it read, and the items are checked again otherwise.
@@ -74,7 +73,7 @@ def import_frames(
         """Check the items against the store as ``con`` sees it; return the changes or refuse."""
         batch = checked_before
         if batch is None or batch.version is None or con is None or store_version(con, store.path) != batch.version:
-            batch = check_batch(store, items, absent=absent, con=con, replacing=replacing, headers=headers)
+            batch = check_batch(store, items, con=con, replacing=replacing, headers=headers, lifetimes=lifetimes)
         if batch.blocking or (batch.issues and not skip_rejected):
             raise ImportValidationError(batch.issues)
         if not any(len(rows) for table, rows in batch.changes.items() if table != "period"):

@@ -24,8 +24,7 @@ import pandas as pd
 from benchmarking.errors import ImportValidationError, ValidationIssue
 from benchmarking.ingest.changes import FIRST_CHANGES, authority_names, changes_frame
 from benchmarking.ingest.context import StoreContext, store_context
-from benchmarking.ingest.coverage import Existed, coverage_effect
-from benchmarking.ingest.existence import Absent
+from benchmarking.ingest.coverage import coverage_effect
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.layouts import ColumnMapping
 from benchmarking.ingest.limits import MAX_FILE_BYTES
@@ -145,17 +144,16 @@ def preview_import(
     items: list[tuple[str, pd.DataFrame, str]] | list[MappedFile],
     progress: Progress | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
-    existed: Existed | None = None,
-    absent: Absent | None = None,
+    lifetimes: bool = False,
 ) -> Preview:
     """Return what importing ``items`` would do; nothing is written.
 
     ``items`` are ``(table, frame, file_name)`` tuples (as adapters return them) or
     ``MappedFile`` objects (whose unresolved authority names are reported too). ``con``, when given, is a
-    read connection to ``store`` that the caller opened (the command line reads the store once). ``existed``
-    (``service.group_size.existing_in``) tells the coverage which authorities existed in a period: the others
-    are not listed as still missing (``coverage.coverage_effect``). ``absent`` (``service.group_size.absent_in``)
-    refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
+    read connection to ``store`` that the caller opened (the command line reads the store once). With ``lifetimes``
+    (every user import: ``import``, the page, ``import-source``) an authority that did not exist in a period is not
+    listed as still missing then (``coverage.coverage_effect``), and its figures then are refused
+    (``existence.check_existed``); the rule is the method's (``method.lifetimes``).
     """
     report = progress or (lambda fraction, text: None)
     unresolved = {m.file_name: m.unresolved for m in items if isinstance(m, MappedFile) and m.unresolved}
@@ -164,10 +162,10 @@ def preview_import(
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
     if con is not None:
-        preview = _previewed(store, items, unresolved, report, con, existed, headers, absent)
+        preview = _previewed(store, items, unresolved, report, con, headers, lifetimes)
     else:
         with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
-            preview = _previewed(store, items, unresolved, report, con, existed, headers, absent)
+            preview = _previewed(store, items, unresolved, report, con, headers, lifetimes)
     preview.notes[:0] = unused
     return preview
 
@@ -178,12 +176,11 @@ def _previewed(
     unresolved: dict[str, list[str]],
     report: Progress,
     con: duckdb.DuckDBPyConnection | None,
-    existed: Existed | None = None,
     headers: Mapping[str, list[str]] | None = None,
-    absent: Absent | None = None,
+    lifetimes: bool = False,
 ) -> Preview:
     """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet)."""
-    batch = check_batch(store, items, absent=absent, con=con, headers=headers)
+    batch = check_batch(store, items, con=con, headers=headers, lifetimes=lifetimes)
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
     matched: dict[str, list[int]] = {}
@@ -226,7 +223,7 @@ def _previewed(
     summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])
     report(0.85, "Working out the effect on coverage ...")
     single = {table: counts[0] for table, counts in matched.items() if len(counts) == 1}  # one file per table
-    themes, authorities = coverage_effect(store, batch.changes, single, con, existed)
+    themes, authorities = coverage_effect(store, batch.changes, single, con, lifetimes)
     shifts = vintage_shifts(con, batch.changes.get("indicator_value"))
     report(1.0, "Preview ready")
     return Preview(
@@ -260,15 +257,15 @@ def commit(
     loaded_by: str | None = None,
     remember: bool = True,
     preview: Preview | None = None,
-    absent: Absent | None = None,
+    lifetimes: bool = False,
 ) -> ImportResult:
     """Write the items in one transaction (checked again first) and remember each file's mapping.
 
     Raises ImportValidationError, writing nothing, when any row fails a check, unless
     ``skip_rejected``: then the rows that fail are left out and reported in the result.
     ``preview``, when it previewed these same items, lends its checks: they are not made
-    twice unless the store changed since (``importer.import_frames``). ``absent`` refuses the figures for an
-    authority in a period when it did not exist (``existence.Absent``).
+    twice unless the store changed since (``importer.import_frames``). ``lifetimes`` refuses the figures for an
+    authority in a period when it did not exist (``existence.check_existed``).
     """
     mapped = [m for m in items if isinstance(m, MappedFile)]
     settings = dict(m.setting() for m in mapped) if remember and mapped else None
@@ -281,7 +278,7 @@ def commit(
         source=source,
         file_hashes=file_hashes,
         skip_rejected=skip_rejected,
-        absent=absent,
+        lifetimes=lifetimes,
         settings=settings,
         loaded_by=loaded_by,
         checked_before=preview.checked if same else None,

@@ -127,7 +127,7 @@ class CheckedBatch:
     blocking: bool
     """True when a problem concerns a whole file: nothing can be written until it is fixed."""
     version: tuple | None = None
-    """The store's version the checks read (``writes.store_version``; None when there was no store):
+    """The store's version the checks read (``tables.store_version``; None when there was no store):
     a commit of the same items reuses the checks while the store is still at this version."""
     notes: list[str] = field(default_factory=list)
     """What the checks changed that the preview says, in words (a theme stored in the stored spelling, a new

@@ -19,7 +19,7 @@ from benchmarking.cells import distinct_cells
 from benchmarking.errors import ValidationIssue
 from benchmarking.ingest.catalogue import THEME_TABLES, StoredCatalogue, stored_catalogue, theme_notes
 from benchmarking.ingest.controls import how_to_give
-from benchmarking.ingest.existence import Absent, check_existed
+from benchmarking.ingest.existence import check_existed
 from benchmarking.ingest.file_checks import PERIOD_TABLES, check
 from benchmarking.ingest.percent_cells import has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import stored_value_periods
@@ -27,7 +27,8 @@ from benchmarking.ingest.plausible import check_plausible, stored_ranges
 from benchmarking.ingest.results import CheckedBatch, CheckedRows, in_file_order
 from benchmarking.ingest.rules import RowChecker
 from benchmarking.method.periods import period_start
-from benchmarking.store import Store, schema, writes
+from benchmarking.store import Store, schema
+from benchmarking.store.tables import store_version
 
 
 def period_rows(labels: Iterable[str]) -> pd.DataFrame:
@@ -110,16 +111,16 @@ def check_batch(
     items: list[tuple[str, pd.DataFrame, str]],
     extra_authorities: Iterable[str] = (),
     extra_indicators: Iterable[str] = (),
-    absent: Absent | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
     replacing: Mapping[str, pd.DataFrame] | None = None,
     headers: Mapping[str, Sequence[object]] | None = None,
+    lifetimes: bool = False,
 ) -> CheckedBatch:
     """Check several (table, frame, file_name) items against the store and each other.
 
     Authorities and indicators that pass their checks in the same batch count as known,
-    so a whole dataset (catalogue plus values) can be checked and loaded at once. ``absent`` (``existence.Absent``)
-    refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
+    so a whole dataset (catalogue plus values) can be checked and loaded at once. ``lifetimes`` (every user import
+    asks for it) refuses the figures for an authority in a period when it did not exist (``existence.check_existed``).
     ``con`` reads the store on an open connection (the import's write transaction).
     ``replacing`` names the whole sets the write replaces (``Store.write``): a basket replaced
     whole may take a new name. The problems are listed in the files' order (``results.in_file_order``; ``headers``,
@@ -138,7 +139,7 @@ def check_batch(
     catalogue = StoredCatalogue()  # the stored themes and target midpoints, read for a file that names themes
     if con is not None or store.exists():
         with contextlib.nullcontext(con) if con is not None else store.reading() as reading:  # one short read
-            version = writes.store_version(reading, store.path)  # read first: a later write makes the checks stale
+            version = store_version(reading, store.path)  # read first: a later write makes the checks stale
             stored_authorities, stored_indicators = store.known_keys(reading)
             names = dict(reading.execute("SELECT code, name FROM authority").fetchall())
             if any(table == "basket" for table, _, _ in items):
@@ -166,8 +167,8 @@ def check_batch(
         outcome = _keeping_stored_figures(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         if table == "indicator_value" and ranges is not None:
             outcome = check_plausible(frame.reset_index(drop=True), file_name, outcome, ranges)
-        if absent is not None:
-            outcome = check_existed(store, con, table, frame.reset_index(drop=True), file_name, outcome, absent)
+        if lifetimes:
+            outcome = check_existed(store, con, table, frame.reset_index(drop=True), file_name, outcome)
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted

@@ -22,8 +22,8 @@ The membership rule
 * A row whose code names a county area that did not exist at the period's midpoint is
   not loaded; its reason says whose lifetime it falls outside (``resolve_codes``).
 
-Pure functions over DataFrames. The files are read by ``adapters.lookups``
-(``load_county_areas``, ``load_code_lookups``); period labels are read by ``periods``.
+Pure functions over DataFrames. The county areas are read by ``lifetimes.load_county_areas`` and the published
+code lists by ``adapters.lookups.load_code_lookups``; period labels are read by ``periods``.
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ import pandas as pd
 from benchmarking.errors import UnknownAuthorityError
 from benchmarking.method import beside, context, currency
 from benchmarking.method.beside import IN_GROUP
+from benchmarking.method.lifetimes import existing_in
 from benchmarking.method.positions import average_rank_key, position_of_average_rank
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.group_size import drawn_line, existing_in
+from benchmarking.service.group_size import drawn_line
 from benchmarking.text.formatting import position_text, replotted_position_text, sentence_case
 
 COMPARATOR_AXES = {"Revenue": "spend", "Deprivation": "deprivation", "Funding": "funding"}

@@ -22,7 +22,6 @@ from benchmarking.ingest.preview import commit, preview_import
 from benchmarking.ingest.preview_report import Preview
 from benchmarking.ingest.results import ImportResult
 from benchmarking.paths import PROJECT_ROOT, default_db_path
-from benchmarking.service.group_size import absent_in, existing_in
 from benchmarking.store import Store, StoreContents
 
 NOTE_FILE = "note added on the Data page"
@@ -175,9 +174,7 @@ def preview_source(
     """Return a published source's items read from ``folder`` and the preview of importing them."""
     items = source_items(store, source, folder, add_authorities)
     hashes = source.file_hashes(folder)
-    return SourcePreview(
-        items, hashes, preview_import(store, items, progress=progress, existed=existing_in, absent=absent_in)
-    )
+    return SourcePreview(items, hashes, preview_import(store, items, progress=progress, lifetimes=True))
 
 
 def commit_source(
@@ -203,7 +200,7 @@ def commit_source(
         loaded_by=loaded_by,
         remember=False,
         preview=checked.preview,
-        absent=absent_in,
+        lifetimes=True,
     )
 
 

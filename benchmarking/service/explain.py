@@ -14,10 +14,10 @@ from collections.abc import Callable
 import pandas as pd
 
 from benchmarking.method.baskets import ALL, INDICATORS, Basket
+from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, comparator_group, compute
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.group_size import not_existing_text
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 from benchmarking.text.formatting import position_text
 
@@ -104,7 +104,7 @@ def no_position_reason(
     n_indicators: int, n_available: int, min_coverage: float, theme: str, absent: str | None = None
 ) -> str:
     """Return why a position is missing: the authority did not exist then ("No position: Northamptonshire was
-    abolished on 1 April 2021, before 2022/23.", from ``group_size.not_existing_text``), else the coverage rule ("No
+    abolished on 1 April 2021, before 2022/23.", from ``lifetimes.not_existing_text``), else the coverage rule ("No
     position: the authority has values for 162 of Overall's 325 ranked indicators (49.8%), below the 50% needed. ...").
     ``theme`` names whose indicators are counted (Overall, LA Core or a theme)."""
     if absent:

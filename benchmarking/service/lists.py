@@ -298,14 +298,15 @@ def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPer
     return positions[~positions["period"].isin(found[0].periods)].reset_index(drop=True), found[0]
 
 
-def trend_in_words(positions: pd.DataFrame) -> str | None:
+def trend_in_words(positions: pd.DataFrame, found: list[ThinPeriods] | None = None) -> str | None:
     """Return positions over time in words, per theme from the first to the last period that does not rest on few
     indicators (``thin_periods``, the Overview's rule): "Overall: 16 in 2015/16 to 5 in 2025/26 (left out: 18
     periods, 1997/98 to 2014/15, which rest on few indicators)"; None without positions.
 
-    ``positions``: one authority's rows with a position (theme, period, position, n_available), oldest first.
+    ``positions``: one authority's rows with a position (theme, period, position, n_available), oldest first;
+    ``found``: their ``thin_periods`` when the caller has them already (found here when None).
     """
-    thin = {found.theme: found for found in thin_periods(positions)}
+    thin = {each.theme: each for each in (thin_periods(positions) if found is None else found)}
     parts = []
     for theme, rows in positions.groupby("theme", sort=False):
         left_out = thin.get(str(theme))

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.method import currency, focus_lists
+from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import context_figure, context_ranks, funding_view, quadrant_view
 from benchmarking.service.explain import why_this_rank
-from benchmarking.service.group_size import not_existing_text
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 from benchmarking.text.formatting import rank_card_text
@@ -129,7 +129,7 @@ class Overview:
     """Themes in which no authority of the group has a position in the period, A-Z."""
     absent: str | None = None
     """Why it has no figures when it did not exist in the period ("Northamptonshire was abolished on 1 April 2021,
-    before 2022/23": ``group_size.not_existing_text``); None when it existed."""
+    before 2022/23": ``lifetimes.not_existing_text``); None when it existed."""
 
 
 def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> pd.DataFrame:

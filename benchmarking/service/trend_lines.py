@@ -43,7 +43,7 @@ def trend_lines(trend: pd.DataFrame, focus: str) -> TrendLines:
         kept.append(shown)
         for found in thin:
             left_out.setdefault(found.theme, []).append((name, found))
-        if said := trend_in_words(rows):  # the same rule leaves the same periods out, naming them
+        if said := trend_in_words(rows, thin):  # the periods left out of the line, named
             words.append(f"{name}'s position{'' if words else ' (1 = best)'}: {said}.")
     drawn = pd.concat(kept).sort_index() if kept else positioned
     return TrendLines(drawn=drawn, left_out=left_out, words=" ".join(words) or None)

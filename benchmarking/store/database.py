@@ -25,7 +25,7 @@ from benchmarking.errors import (
     ValidationIssue,
 )
 from benchmarking.paths import default_db_path
-from benchmarking.store import schema, undo, writes
+from benchmarking.store import schema, tables, undo, writes
 from benchmarking.store.connection import connect, file_signature, process_lock, transaction
 from benchmarking.store.contents import (
     VALUES_ORDER,
@@ -85,15 +85,15 @@ class Store:
     def initialise(self) -> None:
         """Create the file and every table (and their undo shadows) if missing; return None.
 
-        A store written before its values named their load gains ``writes.LOAD_COLUMN`` here or on its
-        first write (``writes.create_tables``).
+        A store written before its values named their load gains ``tables.LOAD_COLUMN`` here or on its
+        first write (``tables.create_tables``).
 
         Raises NotAStoreError, writing nothing, when the file is another DuckDB database
         (it holds tables, but not the store's).
         """
         self._may_write()
         with self._writing() as con:
-            writes.create_tables(con)
+            tables.create_tables(con)
 
     def _may_write(self) -> None:
         """Raise unless the store may be written here and the file is a store or none yet; make its folder."""
@@ -156,7 +156,7 @@ class Store:
             raise BenchmarkingError(f"unknown table {name!r}; tables are {', '.join(schema.DATA_TABLES)}")
         order = ", ".join(schema.KEYS.get(name, ("1",)))
         with self.reading() as con:
-            return con.execute(f"{writes.data_select(con, name)} ORDER BY {order}").df()
+            return con.execute(f"{tables.data_select(con, name)} ORDER BY {order}").df()
 
     def authorities(self) -> pd.DataFrame:
         """Return authorities: code, name, kind, region, population, sorted by name."""
@@ -231,7 +231,7 @@ class Store:
             for table in schema.DATA_TABLES:
                 # Sum of row hashes: independent of row order; keys make rows unique.
                 count, total = con.execute(
-                    f"SELECT count(*), sum(hash(t)::HUGEINT) FROM ({writes.data_select(con, table)}) t"
+                    f"SELECT count(*), sum(hash(t)::HUGEINT) FROM ({tables.data_select(con, table)}) t"
                 ).fetchone()
                 result[table] = f"{count}:{total}"
         return result
@@ -290,7 +290,7 @@ class Store:
         """
         self._may_write()
         with self._writing() as con:
-            writes.create_tables(con)  # on the write's own connection, committed before its transaction opens
+            tables.create_tables(con)  # on the write's own connection, committed before its transaction opens
             return self._write_on(con, changes, dataset, settings, check, replacing)
 
     def _write_on(
@@ -380,7 +380,7 @@ class Store:
                 )
             shadows = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
             for table in (*schema.KEYS, "setting"):
-                if f"{writes.UNDO_PREFIX}{table}" not in shadows:
+                if f"{tables.UNDO_PREFIX}{table}" not in shadows:
                     continue
                 undo.restore(con, table, newest)
             con.execute("DELETE FROM dataset WHERE id = ?", [newest])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from benchmarking.store.writes import LOAD_COLUMN, UNDO_PREFIX, has_load_column, table_columns, table_keys
+from benchmarking.store.tables import LOAD_COLUMN, UNDO_PREFIX, has_load_column, table_columns, table_keys
 
 
 def restore(con: duckdb.DuckDBPyConnection, table: str, dataset_id: int) -> None:

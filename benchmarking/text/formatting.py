@@ -40,13 +40,24 @@ def sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def below_all(position, n) -> bool:
+    """Return whether ``position`` is a place after the last of ``n`` (an authority beside a group of n, standing
+    below every member); False when either is missing."""
+    return not _missing(position) and not _missing(n) and int(position) > int(n)
+
+
+def below_all_text(n) -> str:
+    """Return a place after the last of ``n`` in words: "below all 32" (never "33rd of 32")."""
+    return f"below all {int(n)}"
+
+
 def position_text(position, n) -> str:
     """Return "3rd of 32", "no position" when the position is missing, or "below all 32" for a place after the
-    last of 32 (an authority beside a group of 32, standing below every member: never "33rd of 32")."""
+    last of 32 (``below_all``: an authority beside a group of 32, standing below every member)."""
     if _missing(position):
         return "no position"
-    if not _missing(n) and int(position) > int(n):
-        return f"below all {int(n)}"
+    if below_all(position, n):
+        return below_all_text(n)
     return f"{ordinal(position)} of {int(n)}"
 
 
@@ -55,7 +66,7 @@ def replotted_position_text(position, n, league_position, league_n, among: str) 
     "4th of the 32 with funding figures (5th of 36 in the league table)"."""
     if _missing(position):
         return "no position"
-    placed = f"below all {int(n)}" if int(position) > int(n) else f"{ordinal(position)} of the {int(n)}"
+    placed = below_all_text(n) if below_all(position, n) else f"{ordinal(position)} of the {int(n)}"
     return f"{placed} {among} ({position_text(league_position, league_n)} in the league table)"
 
 
@@ -188,8 +199,8 @@ def _end_words(rank, n, high: str, low: str) -> str | None:
         return f"{high.capitalize()} of {int(n)}"
     if int(rank) == int(n):
         return f"{low.capitalize()} of {int(n)}"
-    if int(rank) > int(n):  # beside a group of n, below every member
-        return f"{low.capitalize()}, below all {int(n)}"
+    if below_all(rank, n):  # beside a group of n, below every member
+        return f"{low.capitalize()}, {below_all_text(n)}"
     return None
 
 

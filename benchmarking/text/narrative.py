@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from benchmarking.text.formatting import money, ordinal, position_text, rank_by_size
+from benchmarking.text.formatting import below_all, money, ordinal, position_text, rank_by_size
 
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
     from benchmarking.service.overview import Overview
@@ -34,7 +34,7 @@ def _change(now: int | None, before: int | None, previous_period: str | None) ->
 
 
 def _funding_phrase(rank: int, n: int) -> str:
-    if rank > n:  # beside a group of n, below every member
+    if below_all(rank, n):  # beside a group of n, below every member
         return "lower core spending power per head than every authority in the group"
     if rank == n:
         return "the lowest core spending power per head in the group"
