@@ -151,3 +151,116 @@ def test_theme_weights_on_the_page_start_from_the_engines_position(store_path, c
     shares = chart_titled(at, "share of the Overall average")
     assert "Every theme counts once: share = theme weight ÷ the sum of the weights" in shares.subtitle
     assert shares.data_with("share").set_index("theme")["share"].tolist() == [0.5, 0.5]
+
+
+# -- readability at 1366 (finding 4) -------------------------------------------------------------
+
+
+def test_the_regression_table_reads_in_words_with_spend_per_100_pounds():
+    """A spend coefficient per £1 rounds to 0.00: it is given per £100 a head (x100, with its error), terms in
+    words, p-values as people write them; t is left to the download."""
+    rng = pd.Series(range(12), dtype=float)
+    frame = pd.DataFrame(
+        {
+            "authority_code": [f"A{i}" for i in range(12)],
+            "spend_per_head": 1000 + 37 * rng,
+            "deprivation": 10 + (rng * 7) % 11,
+        }
+    )
+    frame["performance_score"] = 0.002 * frame["spend_per_head"] - 0.1 * frame["deprivation"] + 0.05 * (rng % 3)
+    from benchmarking.method import value_for_money
+
+    _fitted, regression = value_for_money.spend_deprivation_regression(frame)
+    table = view.regression_table(regression)
+    assert list(table.columns) == ["term", "estimate", "std_error", "p_value"]
+    assert list(table["term"]) == ["Intercept", "Spend per head (per £100)", "Deprivation (per IMD point)"]
+    raw = regression.coefficients.set_index("term")
+    assert math.isclose(table["estimate"].iloc[1], round(raw.loc["spend_per_head", "estimate"] * 100, 2))
+    assert math.isclose(table["std_error"].iloc[1], round(raw.loc["spend_per_head", "std_error"] * 100, 2))
+    assert table["estimate"].iloc[1] != 0
+    assert all(p == "<0.001" or (p.startswith("0.") and len(p) == 5) for p in table["p_value"])
+
+
+def test_value_for_money_and_similar_tables_read_as_whole_pounds_without_a_none():
+    """The listed tables carry whole pounds, deprivation to one decimal and population in thousands (the page
+    adds the separators and the £ in its headers); a missing figure stays missing (blank), never 'None'."""
+    vfm = pd.DataFrame(
+        {
+            "authority_code": ["A", "B"],
+            "name": ["Alpha", "Beta"],
+            "performance_score": [0.1234, -0.5],
+            "spend_per_head": [1366.4, 1037.6],
+            "deprivation": [14.926, 18.39],
+            "on_frontier": [True, False],
+            "spend_gap": [0.0, 45.55],
+            "performance_gap": [0.0, 0.2],
+            "dominated_by": [0, 1],
+            "benchmark_code": ["A", "A"],
+            "predicted": [0.1, 0.2],
+            "residual": [0.02, -0.7],
+            "standardised_residual": [0.1, -1.2],
+            "verdict": ["about as predicted", "worse than predicted"],
+            "is_focus": [True, False],
+        }
+    )
+    listed = view.value_for_money_listed(vfm)
+    assert list(listed.columns) == [
+        "name",
+        "performance_score",
+        "spend_per_head",
+        "deprivation",
+        "on_frontier",
+        "spend_gap",
+        "residual",
+        "verdict",
+    ]
+    assert listed["spend_per_head"].tolist() == [1366, 1038] and listed["spend_gap"].tolist() == [0, 46]
+    assert listed["deprivation"].tolist() == [14.9, 18.4]
+    neighbours = pd.DataFrame(
+        {
+            "authority_code": ["B", "C"],
+            "distance": [0.5, 0.7],
+            "population": [5.838, 5.736],
+            "deprivation": [13.93, float("nan")],
+            "spend_per_head": [1134.2, float("nan")],
+            "funding_per_head": [628.1, 640.2],
+        }
+    )
+    table = view.similar_table(neighbours, {"B": "Beta", "C": "Gamma"})
+    assert table["population"].tolist() == [689000, 545000]
+    assert table["spend_per_head"].iloc[0] == 1134 and pd.isna(table["spend_per_head"].iloc[1])
+    assert table["deprivation"].iloc[0] == 13.9 and table["funding_per_head"].tolist() == [628, 640]
+
+
+def test_the_basket_table_is_drawn_whole_and_wraps_its_words(store_path, monkeypatch):
+    """At 1366 the basket table's long 'balance' words made a data grid scroll sideways: it is a short table
+    read whole, drawn as plain HTML that wraps (no grid), the basket in use marked 'yes'."""
+    at = open_beyond(store_path, monkeypatch, "baskets", "weighted", "indicators")
+    assert not [frame for frame in at.dataframe if "Overall position" in frame.value.columns]
+    from apptest_helpers import html_tables
+
+    shown = next(frame for frame in html_tables(at) if "Overall position" in frame.columns)
+    in_use = shown[shown["In use"] == "yes"]
+    assert len(in_use) == 1 and in_use["Overall position"].item() == position_words(2, 4)
+    assert set(shown["In use"]) == {"yes", "no"}
+
+
+def test_an_interval_of_one_place_reads_no_other_position_likely():
+    """The chart's words beside the focus: '2nd (likely 1st–4th)', and for a one-place interval
+    '2nd (no other position likely)', not '2nd (likely 2nd–2nd)'."""
+    from benchmarking.charts import interval_chart
+
+    intervals = pd.DataFrame(
+        {
+            "name": ["Kent", "Leicestershire"],
+            "position": [1, 2],
+            "lower": [1, 2],
+            "upper": [2, 2],
+            "is_focus": [False, True],
+            "share_positioned": [1.0, 1.0],
+        }
+    )
+    spec = interval_chart(intervals, 32, "Overall position with its 90% interval", "sub").to_dict()
+    rows = [row for data in spec["datasets"].values() for row in data if "interval_text" in row]
+    texts = {row["name"]: row["interval_text"] for row in rows}
+    assert texts == {"Kent": "1st (likely 1st–2nd)", "Leicestershire": "2nd (no other position likely)"}

@@ -291,6 +291,14 @@ def interval_text(position, lower, upper, n_positioned, level: float = DEFAULT_L
     return f"{text}, likely between {ordinal(lower)} and {ordinal(upper)} ({share} interval)"
 
 
+def interval_label(position, lower, upper) -> str:
+    """Return the short words beside a position on a chart: "2nd (likely 1st–4th)", or "2nd (no other
+    position likely)" when the interval is that one place."""
+    if int(lower) == int(upper) == int(position):
+        return f"{ordinal(position)} (no other position likely)"
+    return f"{ordinal(position)} (likely {ordinal(lower)}–{ordinal(upper)})"
+
+
 def interval_sentence(name: str, theme: str, period: str, row: pd.Series | dict, n_replicates: int) -> str:
     """Return the narrative sentence for one authority's interval on one theme."""
     text = interval_text(row["position"], row["lower"], row["upper"], row["n_positioned"], row["level"])

@@ -209,6 +209,51 @@ def value_for_money_view(
     return ValueForMoney(table, regression, value_for_money.frontier_line(table), spend_basis)
 
 
+VFM_LISTED = [
+    "name",
+    "performance_score",
+    "spend_per_head",
+    "deprivation",
+    "on_frontier",
+    "spend_gap",
+    "residual",
+    "verdict",
+]
+"""The value-for-money table's columns as listed on the page (every column is in the chart's download)."""
+REGRESSION_TERMS = {
+    "intercept": ("Intercept", 1),
+    "spend_per_head": ("Spend per head (per £100)", 100),
+    "deprivation": ("Deprivation (per IMD point)", 1),
+}
+"""Each regression term in words and the factor its coefficient is given per (a pound a head rounds to 0.00)."""
+
+
+def value_for_money_listed(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the value-for-money table as the page lists it: ``VFM_LISTED``, pounds whole, deprivation to one
+    decimal (the page's headers say £ and give the separators)."""
+    listed = table[VFM_LISTED].copy()
+    for column in ("spend_per_head", "spend_gap"):
+        listed[column] = listed[column].round(0).astype("Int64")
+    listed["deprivation"] = listed["deprivation"].round(1)
+    return listed
+
+
+def regression_table(regression: value_for_money.Regression) -> pd.DataFrame:
+    """Return the regression's coefficients as the page shows them: term in words, estimate and standard
+    error to two decimals (spend per £100 a head), p-value as text ("<0.001")."""
+    rows = regression.coefficients
+    words = [REGRESSION_TERMS.get(term, (term, 1)) for term in rows["term"]]
+    factor = pd.Series([scale for _, scale in words], index=rows.index, dtype=float)
+    return pd.DataFrame(
+        {
+            "term": [name for name, _ in words],
+            "estimate": (rows["estimate"] * factor).round(2),
+            "std_error": (rows["std_error"] * factor).round(2),
+            "p_value": ["" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}" for p in rows["p_value"]],
+        }
+    )
+
+
 def value_for_money_sentence(row: pd.Series, focus_name: str, names: dict[str, str], with_regression: bool) -> str:
     """Return the Markdown sentence placing the focus against the frontier (and the regression when fitted)."""
     if row["on_frontier"]:
@@ -234,11 +279,17 @@ def value_for_money_sentence(row: pd.Series, focus_name: str, names: dict[str, s
 
 
 def similar_table(neighbours: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Return the nearest neighbours, named, with population back from its log10 to thousands."""
+    """Return the nearest neighbours, named, with population back from its log10 to thousands, pounds whole and
+    deprivation to one decimal (missing figures stay missing: the page leaves them blank)."""
     table = neighbours.copy()
     table.insert(1, "name", table["authority_code"].map(names))
     if "population" in table:
-        table["population"] = (10 ** table["population"]).round(-3)
+        table["population"] = (10 ** table["population"]).round(-3).astype("Int64")
+    for column in ("spend_per_head", "funding_per_head"):
+        if column in table:
+            table[column] = table[column].round(0).astype("Int64")
+    if "deprivation" in table:
+        table["deprivation"] = table["deprivation"].round(1)
     return table
 
 
