@@ -18,10 +18,11 @@ from pages._view_params import url_choice, url_toggle
 
 SIMILAR_WORDS = {
     "population": "Population",
-    "deprivation": "IMD average score",
+    "deprivation": "IMD score",
     "spend_per_head": "Spend per head (£)",
-    "funding_per_head": "Core spending power per head (£)",
+    "funding_per_head": "Spending power per head (£)",
 }
+"""The similar authorities' headers, short enough for the table to fit at 1366 pixels (the caption names each)."""
 
 
 @st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
