@@ -3,6 +3,7 @@ of indicators and the balance of themes ("2nd on all published, 9th theme-balanc
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +12,7 @@ from benchmarking.service.basket_sensitivity import basket_sensitivity, sensitiv
 from benchmarking.text.formatting import position_text
 from pages._cache import memo
 from pages._common import Selection, escape
-from pages._tables import show_table
+from pages._tables import static_table
 
 
 @st.cache_resource(show_spinner="Computing Overall under every basket ...", max_entries=8)
@@ -25,13 +26,13 @@ def basket_table(rows: pd.DataFrame, basket: str, balance: str) -> pd.DataFrame:
     on, and the one shown."""
     return pd.DataFrame(
         {
-            "basket": rows["basket"].to_numpy(),
-            "balance": rows["weighing"].to_numpy(),
+            "Basket": rows["basket"].to_numpy(),
+            "Balance": rows["weighing"].to_numpy(),
             "Overall position": [position_text(p, n) for p, n in zip(rows["position"], rows["n_positioned"])],
-            "indicators ranked": rows["n_indicators"].to_numpy(),
-            "largest theme": rows["largest_theme"].fillna("every theme equally").to_numpy(),
-            "largest theme share": rows["largest_share"].to_numpy(),
-            "shown on the pages": ((rows["basket_id"] == basket) & (rows["balance"] == balance)).to_numpy(),
+            "Indicators ranked": rows["n_indicators"].to_numpy(),
+            "Largest theme": rows["largest_theme"].fillna("every theme equally").to_numpy(),
+            "Its share": rows["largest_share"].to_numpy(),
+            "In use": np.where((rows["basket_id"] == basket) & (rows["balance"] == balance), "yes", "no"),
         }
     )
 
@@ -56,19 +57,14 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
     if rows.empty:
         st.info(f"No Overall position for {escape(selection.focus_name)} in {escape(selection.period)}.")
         return
-    show_table(
-        shown,
-        hide_index=True,
-        key="beyond_baskets",
-        column_config={
-            "largest theme share": st.column_config.NumberColumn(format="percent"),
-            "shown on the pages": st.column_config.CheckboxColumn(),
-        },
-    )
+    # A short table read whole, drawn as HTML whose cells wrap: as a data grid its long 'balance' words (a
+    # weighted basket's weights named) pushed the last columns out of sight at 1366 pixels.
+    static_table(shown, formats={"Its share": "{:.0%}"})
     st.caption(
-        "Indicators ranked: how many of the basket's indicators the position rests on. Largest theme share: "
-        "the part of Overall its largest theme makes up (every theme the same share when themes are weighed "
-        "equally); over half means the position mostly measures that theme."
+        "Indicators ranked: how many of the basket's indicators the position rests on. Its share: "
+        "the part of Overall the largest theme makes up (every theme the same share when themes are weighed "
+        "equally); over half means the position mostly measures that theme. In use: the basket and balance "
+        "the other pages show."
     )
 
 

@@ -21,11 +21,11 @@ REPLICATE_CHOICES = [200, 1000, 2000]
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _bootstrap(key: tuple, n_replicates: int, scaled: bool, focus: str, period: str, _catalogue, _bench) -> tuple:
-    """Return the bootstrap of the selection (``selection_key``: store version, group, focus, basket, balance,
-    period) and its intervals named, computed once per selection with a progress bar the first time."""
+def _bootstrap(key: tuple, n_replicates: int, focus: str, period: str, _catalogue, _bench) -> tuple:
+    """Return the bootstrap of the selection (``selection_key``: store version, group, focus, scaling, basket,
+    balance, period) and its intervals named, computed once per selection with a progress bar the first time."""
     bar = st.progress(0.0, text=f"Redrawing the indicator basket {n_replicates:,} times ...")
-    boot = uncertainty.bootstrap_positions(_bench.ranks, _catalogue.indicators, period, n_replicates, scaled=scaled)
+    boot = view.bootstrap(_bench, _catalogue.indicators, period, n_replicates)
     bar.progress(0.9, text="Naming the intervals ...")
     names = dict(zip(_catalogue.authorities["code"], _catalogue.authorities["name"]))
     intervals = view.named_intervals(boot.intervals(), names, focus)
@@ -50,9 +50,7 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         where=right,
     )
     try:
-        boot, intervals = _bootstrap(
-            selection_key(selection), n_replicates, selection.scaled, focus, period, cat, bench
-        )
+        boot, intervals = _bootstrap(selection_key(selection), n_replicates, focus, period, cat, bench)
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
@@ -83,9 +81,10 @@ def draw_certainty(selection: Selection, cat, bench, names: dict, cache_key: tup
         "**How this is worked out.** Each redraw keeps the authorities and their values but redraws the indicators: "
         "within every theme as many indicators as it has, at random with replacement, so some count twice and "
         "others not at all. Average ranks and positions are recomputed for each redraw exactly as the engine does "
-        f"(coverage rule included). The interval holds the middle {boot.level:.0%} of the redrawn positions "
-        "(widened to include the published position in the rare case it falls outside). The draws are seeded, "
-        "so the same data always gives the same interval."
+        "(the basket's weights, the balance and the coverage rule included). "
+        f"The interval holds the middle {boot.level:.0%} of the redrawn positions (widened to include the "
+        "published position in the rare case it falls outside). The draws are seeded, so the same data always "
+        "gives the same interval."
     )
 
     opened_section(

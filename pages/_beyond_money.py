@@ -9,18 +9,17 @@ from benchmarking.method import value_for_money
 from benchmarking.service import beyond_ranks as view
 from pages._cache import memo, selection_key
 from pages._common import Selection, escape, show_chart, style
-from pages._tables import show_table
+from pages._tables import show_table, static_table
 from pages._view_params import url_choice
 
 VFM_COLUMNS = {
-    "performance_score": st.column_config.NumberColumn("Performance score", format="%.2f"),
-    "spend_per_head": st.column_config.NumberColumn("Spend per head", format="£%.0f"),
-    "spend_gap": st.column_config.NumberColumn("Spend gap (£/head)", format="£%.0f"),
-    "performance_gap": st.column_config.NumberColumn("Performance gap", format="%.2f"),
-    "predicted": st.column_config.NumberColumn(format="%.2f"),
+    "performance_score": st.column_config.NumberColumn("Performance", format="%.2f"),
+    "spend_per_head": st.column_config.NumberColumn("Spend per head (£)", format="localized"),
+    "deprivation": st.column_config.NumberColumn("IMD score", format="%.1f"),
+    "spend_gap": st.column_config.NumberColumn("Spend gap (£)", format="localized"),
     "residual": st.column_config.NumberColumn(format="%+.2f"),
-    "standardised_residual": st.column_config.NumberColumn(format="%+.2f"),
 }
+REGRESSION_WORDS = {"term": "Term", "estimate": "Estimate", "std_error": "Standard error", "p_value": "p-value"}
 
 
 def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: list[str]) -> None:
@@ -45,32 +44,23 @@ def draw_value_for_money(selection: Selection, cat, bench, names: dict, themes: 
         st.markdown(
             view.value_for_money_sentence(row, escape(selection.focus_name), safe_names, regression is not None)
         )
-    left, right = st.columns([3, 2])
-    with left:
-        show_table(
-            listed,
-            hide_index=True,
-            key="beyond_vfm_table",
-            column_config=VFM_COLUMNS,
+    # One table across the page, the regression under it: side by side at 1366 both were cut off on the right.
+    show_table(listed, hide_index=True, key="beyond_vfm_table", column_config=VFM_COLUMNS)
+    st.caption(
+        "Performance: the performance score (0 = the group's typical authority). Spend gap: pounds per head above "
+        "the frontier. IMD score: the IMD average score (higher = more deprived). Residual: performance against "
+        "what spend and deprivation predict."
+    )
+    if regression is None:
+        st.info("Too few authorities with performance, spend and deprivation to fit the regression.")
+    else:
+        st.markdown(
+            f"**Regression** of the performance score on spend per head and deprivation "
+            f"(n = {regression.n}, R² = {regression.r_squared:.2f}, "
+            f"residual SD = {regression.residual_sd:.2f})"
         )
-    with right:
-        if regression is None:
-            st.info("Too few authorities with performance, spend and deprivation to fit the regression.")
-        else:
-            st.markdown(
-                f"**Regression** of the performance score on spend per head and deprivation "
-                f"(n = {regression.n}, R² = {regression.r_squared:.2f}, "
-                f"residual SD = {regression.residual_sd:.2f})"
-            )
-            show_table(
-                regression.coefficients,
-                hide_index=True,
-                key="beyond_regression",
-                column_config={
-                    name: st.column_config.NumberColumn(format="%.4f")
-                    for name in ("estimate", "std_error", "t", "p_value")
-                },
-            )
+        coefficients = view.regression_table(regression).rename(columns=REGRESSION_WORDS)
+        static_table(coefficients, formats={"Estimate": "{:+.2f}", "Standard error": "{:.2f}"})
     st.markdown("**Assumptions**\n\n" + "\n".join(f"- {text}" for text in value_for_money.ASSUMPTIONS))
 
 
@@ -83,4 +73,4 @@ def _money(selection: Selection, cat, bench, names: dict, theme: str):
     title = f"{theme} performance against spend per head, {selection.period}"
     subtitle = selection.subtitle(f"Spend: {vfm.spend_basis}. Dashed staircase: the efficiency frontier")
     chart = charts.frontier_chart(table, vfm.frontier, title, subtitle, style=style(selection))
-    return vfm, chart, table.drop(columns=["is_focus"]), table.drop(columns=["is_focus", "benchmark_code"])
+    return vfm, chart, table.drop(columns=["is_focus"]), view.value_for_money_listed(table)

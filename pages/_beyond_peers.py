@@ -16,6 +16,14 @@ from pages._common import Selection, escape, slug
 from pages._tables import show_table
 from pages._view_params import url_choice, url_toggle
 
+SIMILAR_WORDS = {
+    "population": "Population",
+    "deprivation": "IMD score",
+    "spend_per_head": "Spend per head (£)",
+    "funding_per_head": "Spending power per head (£)",
+}
+"""The similar authorities' headers, short enough for the table to fit at 1366 pixels (the caption names each)."""
+
 
 @st.cache_resource(show_spinner="Testing every change against its indicator's noise ...", max_entries=8)
 def _significance(key: tuple, _catalogue, _bench) -> pd.DataFrame:
@@ -42,17 +50,14 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
         st.error(escape(error))
         similar = None
     if similar is not None:
+        # Headers in words, figures with separators (show_table); no number format that would draw a missing
+        # figure as 'None'.
         show_table(
             similar,
+            SIMILAR_WORDS,
             hide_index=True,
             key="beyond_similar",
-            column_config={
-                "distance": st.column_config.NumberColumn("Distance", format="%.2f"),
-                "population": st.column_config.NumberColumn("Population", format="%d"),
-                "deprivation": st.column_config.NumberColumn("IMD average score", format="%.1f"),
-                "spend_per_head": st.column_config.NumberColumn("Spend per head", format="£%.0f"),
-                "funding_per_head": st.column_config.NumberColumn("Core spending power per head", format="£%.0f"),
-            },
+            column_config={"distance": st.column_config.NumberColumn("Distance", format="%.2f")},
         )
         used = "; ".join(similarity.FEATURE_LABELS[name] for name in features.columns[1:])
         st.caption(

@@ -7,7 +7,6 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.method import sensitivity
 from benchmarking.service import beyond_ranks as view
 from benchmarking.text.formatting import position_text
 from pages._cache import memo, selection_key
@@ -23,13 +22,9 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
     """Draw the theme-weight sliders, the weighted Overall position and the leave-one-theme-out table."""
     period, focus = selection.period, selection.focus
     st.header("How much does the weighting of themes matter?")
-    st.markdown(
-        "The Overall position averages the ranks of **every** indicator, so a theme with more indicators counts "
-        "for more. A theme weight multiplies the weight of each of its indicators; with every weight equal the "
-        "default Overall position comes back exactly. Set a theme to 0 to leave it out."
-    )
+    st.markdown(view.weights_words(bench)[0])
     key = selection_key(selection)
-    shares = memo("beyond-shares", key, lambda: sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period))
+    shares = memo("beyond-shares", key, lambda: view.theme_shares(bench, cat.indicators, period, {}))
     ranked_themes = shares["theme"].tolist()
     # Each weight is kept (pages._kept, as sel_weight_<theme>) while another question is shown: a slider's own
     # state is dropped on every run that does not draw it.
@@ -73,7 +68,7 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
                 "Overall position with these weights",
                 position_text(row["position"], row["n_positioned"]),
                 delta=None if pd.isna(change) or change == 0 else f"{int(change):+d} places",
-                help="Positive = climbs against the default (equal) weighting.",
+                help="Positive = climbs against the Overall position the other pages show (every theme weight 1).",
             )
             right.metric("Default Overall position", position_text(row["default_position"], row["n_positioned"]))
         title = f"Each theme's share of the Overall average, {period}"
@@ -104,17 +99,14 @@ def draw_weights(selection: Selection, cat, bench, names: dict) -> None:
 def _weighted(selection: Selection, cat, bench, names: dict, weights: dict):
     """Return the positions with these theme weights, each theme's share, every authority's table and the chart."""
     period = selection.period
-    weighted = sensitivity.theme_weighted_positions(
-        bench.ranks, cat.indicators, period, weights, scaled=selection.scaled
-    )
-    shares_frame = sensitivity.effective_theme_shares(bench.ranks, cat.indicators, period, weights)
+    weighted = view.theme_weighted(bench, cat.indicators, period, weights)
+    shares_frame = view.theme_shares(bench, cat.indicators, period, weights)
     title = f"Each theme's share of the Overall average, {period}"
-    subtitle = selection.subtitle("Share = weight × indicators")
+    subtitle = selection.subtitle(view.weights_words(bench)[1])
     chart = charts.theme_weights_chart(shares_frame, title, subtitle, style=style(selection))
     return weighted, shares_frame, view.weighted_overall_table(weighted, names), chart
 
 
 def _left_out(selection: Selection, cat, bench):
     """Return the focus authority's Overall position with each theme left out in turn, as shown."""
-    left_out = sensitivity.leave_one_theme_out(bench.ranks, cat.indicators, selection.period, scaled=selection.scaled)
-    return view.leave_one_out_table(left_out, selection.focus)
+    return view.leave_one_out_table(view.left_out(bench, cat.indicators, selection.period), selection.focus)

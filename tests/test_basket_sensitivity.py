@@ -211,7 +211,7 @@ def test_beyond_ranks_shows_the_overall_under_every_basket(demo_store_path, tmp_
     """On the demo store with two saved baskets (one with a hostile name), the page's table is
     basket_sensitivity's for the period, in words, and marks the basket and balance in use."""
     from apptest_helpers import FOCUS as PAGE_FOCUS
-    from apptest_helpers import LATEST, open_page
+    from apptest_helpers import LATEST, html_tables, open_page
 
     path = tmp_path / "store.duckdb"
     shutil.copy(demo_store_path, path)
@@ -233,7 +233,7 @@ def test_beyond_ranks_shows_the_overall_under_every_basket(demo_store_path, tmp_
     at = open_page(path, monkeypatch, "beyond_ranks", query={"section": "baskets"})
     assert not at.exception
     assert "How much does the basket of indicators matter?" in [header.value for header in at.header]
-    shown = next(frame.value for frame in at.dataframe if "Overall position" in frame.value.columns)
+    shown = next(frame for frame in html_tables(at) if "Overall position" in frame.columns)  # drawn whole, wrapping
     catalogue = load_catalogue(store)
     bench = benchmark_for(catalogue, "all", PAGE_FOCUS)
     expected = sensitivity_for_period(basket_sensitivity(catalogue, bench.group, PAGE_FOCUS), LATEST)
@@ -245,5 +245,5 @@ def test_beyond_ranks_shows_the_overall_under_every_basket(demo_store_path, tmp_
     ]
     assert all(p < 21 for p in expected["position"])  # the suffixes above hold below 21
     assert shown["Overall position"].tolist() == words
-    assert shown["indicators ranked"].tolist() == expected["n_indicators"].tolist()
-    assert shown["shown on the pages"].tolist() == ["yes"] + ["no"] * (len(shown) - 1)
+    assert shown["Indicators ranked"].tolist() == [f"{n:,}" for n in expected["n_indicators"]]
+    assert shown["In use"].tolist() == ["yes"] + ["no"] * (len(shown) - 1)

@@ -16,7 +16,8 @@ from benchmarking.charts.style import (
     name_label_limit,
     rank_ticks,
 )
-from benchmarking.text.formatting import ordinal, position_axis_title
+from benchmarking.method.uncertainty import interval_label
+from benchmarking.text.formatting import position_axis_title
 
 
 def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, style: ChartStyle = NORMAL) -> alt.Chart:
@@ -33,8 +34,7 @@ def interval_chart(intervals: pd.DataFrame, n: int, title: str, subtitle: str, s
     data["display_name"] = display_names(data["name"], data["is_focus"])
     data["group"] = data["is_focus"].map({True: "Focus authority", False: "Other authorities"})
     data["interval_text"] = [
-        f"{ordinal(int(p))} (likely {ordinal(int(lo))}–{ordinal(int(hi))})"
-        for p, lo, hi in zip(data["position"], data["lower"], data["upper"])
+        interval_label(int(p), int(lo), int(hi)) for p, lo, hi in zip(data["position"], data["lower"], data["upper"])
     ]
     order = list(data["display_name"])
     # An interval may end past n (a redraw positions more authorities than the headline): the axis reaches it.

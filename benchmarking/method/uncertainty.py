@@ -14,11 +14,13 @@ Bootstrap design
   theme's indicators (stratified by theme, so every theme keeps its size and weight in
   Overall). An indicator drawn twice counts twice.
 * **What is recomputed.** Each replicate's draw is a weighting of the indicators (the
-  number of times each was drawn), so its average ranks, coverage and positions are
-  computed by ``sensitivity.weighted_positions``: Overall over the whole redrawn basket,
-  LA Core over its core indicators, each theme over its own draw, coverage counted with
-  the multiplicities, "min" positions among authorities with enough coverage. The ranks
-  themselves are the engine's (taken within the comparator group); they are not re-ranked.
+  number of times each was drawn, times the basket's weight), so its average ranks,
+  coverage and positions are computed by ``reweighting.weighted_positions``: each theme
+  over its own draw, Overall over the whole redrawn basket (or, under ``themes`` balance,
+  as the mean of the redrawn theme averages), LA Core over its core indicators, coverage
+  counted with the multiplicities, "min" positions among authorities with enough coverage.
+  The ranks themselves are the engine's (taken within the comparator group); they are not
+  re-ranked, and the point positions are the engine's for the basket and balance.
 * **Vectorised.** Draws for all replicates and indicators come from one call to the
   generator; multiplicities are counted with one ``bincount``; sums and counts are matrix
   products (replicate x indicator) @ (indicator x authority); positions use the engine's
@@ -48,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError, UnknownAuthorityError, UnknownThemeError
-from benchmarking.method.sensitivity import RankMatrix, rank_matrix, weighted_positions
+from benchmarking.method.baskets import ALL, INDICATORS, Basket
+from benchmarking.method.reweighting import RankMatrix, rank_matrix, weighted_positions
 from benchmarking.text.formatting import ordinal
 
 DEFAULT_REPLICATES = 1000
@@ -156,17 +159,20 @@ def bootstrap_positions(
     level: float = DEFAULT_LEVEL,
     scaled: bool = False,
     min_coverage: float = 0.5,
+    basket: Basket = ALL,
+    balance: str = INDICATORS,
 ) -> BootstrapPositions:
     """Return the point positions and ``n_replicates`` bootstrap replicates for one period.
 
-    The point positions are those of ``positions.positions`` (equal weights). Raises
+    The point positions are those of ``positions.positions`` for ``basket`` (its indicators,
+    by its weights) and ``balance``: the engine's, as every other view shows them. Raises
     BadArgumentError for fewer than 1 replicate or a level outside (0, 1), BadPeriodError when
     ``ranks`` lacks the period.
     """
     if int(n_replicates) < 1:
         raise BadArgumentError(f"n_replicates must be at least 1, got {n_replicates!r}")
     _check_level(level)
-    matrix = rank_matrix(ranks, indicators, period, scaled=scaled)
+    matrix = rank_matrix(ranks, indicators, period, scaled=scaled, basket=basket, balance=balance)
     equal = np.ones((1, matrix.n_indicators))
     point_average, point = weighted_positions(matrix, equal, min_coverage)
     counts = draw_counts(matrix, int(n_replicates), _period_rng(seed, period))
@@ -193,17 +199,22 @@ def position_intervals(
     scaled: bool = False,
     min_coverage: float = 0.5,
     themes: Iterable[str] | None = None,
+    basket: Basket = ALL,
+    balance: str = INDICATORS,
 ) -> pd.DataFrame:
     """Return every authority's position and ``level`` bootstrap interval, per period and theme.
 
     ``periods`` defaults to every period in ``ranks``; ``themes`` (Overall, LA Core or a
-    theme) to all. Columns: ``INTERVAL_COLUMNS``. The replicates of one period are dropped
-    once summarised, so memory stays at one period's worth.
+    theme) to all; ``basket`` and ``balance`` as ``bootstrap_positions``. Columns:
+    ``INTERVAL_COLUMNS``. The replicates of one period are dropped once summarised, so memory
+    stays at one period's worth.
     """
     if periods is None:
         periods = pd.unique(ranks["period"])
     frames = [
-        bootstrap_positions(ranks, indicators, period, n_replicates, seed, level, scaled, min_coverage).intervals()
+        bootstrap_positions(
+            ranks, indicators, period, n_replicates, seed, level, scaled, min_coverage, basket, balance
+        ).intervals()
         for period in periods
     ]
     if not frames:
@@ -278,6 +289,14 @@ def interval_text(position, lower, upper, n_positioned, level: float = DEFAULT_L
     if int(lower) == int(upper):
         return f"{text}, the same in at least {share} of redrawn indicator baskets"
     return f"{text}, likely between {ordinal(lower)} and {ordinal(upper)} ({share} interval)"
+
+
+def interval_label(position, lower, upper) -> str:
+    """Return the short words beside a position on a chart: "2nd (likely 1st–4th)", or "2nd (no other
+    position likely)" when the interval is that one place."""
+    if int(lower) == int(upper) == int(position):
+        return f"{ordinal(position)} (no other position likely)"
+    return f"{ordinal(position)} (likely {ordinal(lower)}–{ordinal(upper)})"
 
 
 def interval_sentence(name: str, theme: str, period: str, row: pd.Series | dict, n_replicates: int) -> str:

@@ -12,8 +12,11 @@ Conventions
   the value; ``target``: minus the distance from ``target_midpoint``) and standardised
   across the group (z-score: mean 0, population SD 1), then clipped to +/-``Z_CLIP`` so
   one extreme value cannot dominate. An authority's score on a theme (or Overall, LA Core)
-  is the mean of its z-scores there: 0 = the group's typical authority, +0.5 = half a
-  standard deviation better on the average indicator. Indicators with fewer than
+  is the mean of its z-scores there, over the indicators of the chosen basket, averaged by
+  the engine's one rule (``positions.average_ranks``: weighted by the basket's weights, and
+  under ``themes`` balance Overall and LA Core the mean of the theme means): 0 = the
+  group's typical authority, +0.5 = half a standard deviation better on the average
+  indicator. Indicators with fewer than
   ``MIN_VALUES`` values or no spread are left out; scores need the coverage of
   ``positions`` (default half of the theme's scored indicators).
 * **Efficiency frontier** (free disposal hull): an authority is on the frontier when no
@@ -45,7 +48,8 @@ import pandas as pd
 from scipy import stats
 
 from benchmarking.errors import TooFewAuthoritiesError, UnknownThemeError
-from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, weights_of
+from benchmarking.method.positions import LA_CORE, OVERALL, average_ranks
 from benchmarking.method.ranking import indicator_polarities, require_columns, restrict_to_group
 
 Z_CLIP = 3.0
@@ -96,8 +100,11 @@ def performance_scores(
     theme: str = OVERALL,
     authority_codes: Iterable[str] | None = None,
     min_coverage: float = 0.5,
+    basket: Basket = ALL,
+    balance: str = INDICATORS,
 ) -> pd.DataFrame:
-    """Return each authority's standardised performance score on a theme in one period.
+    """Return each authority's standardised performance score on a theme in one period, over the
+    indicators of ``basket`` averaged by its weights and ``balance`` (as the positions are).
 
     Columns: ``authority_code``, ``performance_score`` (NaN when coverage is too low),
     ``n_indicators``, ``n_available``, ``coverage``; best first.
@@ -106,8 +113,7 @@ def performance_scores(
     require_columns(indicators, ("id", "theme", "is_core", "polarity"), "indicators")
     polarity, midpoint = indicator_polarities(indicators)
     in_column = _column_indicators(indicators, theme)
-    rows = restrict_to_group(values.loc[values["period"] == period], authority_codes)
-    rows = rows.loc[rows["indicator_id"].isin(in_column)]
+    rows = restrict_to_group(in_basket(values.loc[values["period"] == period], basket), authority_codes)
     rows = rows.loc[polarity.reindex(rows["indicator_id"]).to_numpy() != "none"]
     value = rows["value"].to_numpy(dtype=float, na_value=np.nan)
     kind = polarity.reindex(rows["indicator_id"]).to_numpy()
@@ -126,13 +132,14 @@ def performance_scores(
     count = grouped.transform("count")
     usable = (count >= MIN_VALUES) & (sd > 0)
     frame["z"] = ((frame["better"] - mean) / sd).where(usable).clip(-Z_CLIP, Z_CLIP)
-    n_available = frame.loc[usable, "indicator_id"].nunique()
-    by_authority = frame.groupby("authority_code")["z"].agg(["mean", "count"])
-    authorities = pd.Index(pd.unique(rows["authority_code"]), name="authority_code")
+    counted = frame["indicator_id"].isin(in_column).to_numpy()
+    n_available = frame.loc[usable & counted, "indicator_id"].nunique()
+    by_authority = _mean_scores(frame, indicators, basket, balance, theme)
+    authorities = pd.Index(pd.unique(frame.loc[counted, "authority_code"]), name="authority_code")
     by_authority = by_authority.reindex(authorities)
-    n_indicators = by_authority["count"].fillna(0).astype(np.int64).to_numpy()
+    n_indicators = by_authority["n_indicators"].fillna(0).astype(np.int64).to_numpy()
     coverage = n_indicators / n_available if n_available else np.zeros(len(authorities))
-    score = by_authority["mean"].to_numpy(dtype=float)
+    score = by_authority["average_rank"].to_numpy(dtype=float)
     score = np.where((n_indicators > 0) & (coverage >= min_coverage), score, np.nan)
     result = pd.DataFrame(
         {
@@ -290,6 +297,27 @@ def value_for_money_table(performance: pd.DataFrame, context: pd.DataFrame) -> t
 # ---------------------------------------------------------------------------------------
 # Private helpers
 # ---------------------------------------------------------------------------------------
+
+
+def _mean_scores(
+    frame: pd.DataFrame, indicators: pd.DataFrame, basket: Basket, balance: str, theme: str
+) -> pd.DataFrame:
+    """Return each authority's mean z-score (``average_rank``) and number of scored indicators
+    (``n_indicators``) in ``theme``, indexed by authority code: the engine's averaging rule
+    (``positions.average_ranks``) over the z-scores, weighted by the basket, under ``balance``."""
+    catalogue = indicators.set_index("id")
+    scores = pd.DataFrame(
+        {
+            "period": "",
+            "authority_code": frame["authority_code"].to_numpy(),
+            "theme": catalogue["theme"].reindex(frame["indicator_id"]).astype(str).to_numpy(),
+            "is_core": catalogue["is_core"].reindex(frame["indicator_id"]).fillna(False).astype(bool).to_numpy(),
+            "score": frame["z"].to_numpy(dtype=float),
+            "weight": weights_of(frame["indicator_id"], basket),
+        }
+    )
+    averaged = average_ranks(scores, balance)
+    return averaged.loc[averaged["theme"] == theme].set_index("authority_code")[["average_rank", "n_indicators"]]
 
 
 def _column_indicators(indicators: pd.DataFrame, theme: str) -> set:

@@ -1,6 +1,11 @@
 """The tables the Beyond ranks page draws: rank intervals, theme weights, value for money,
 similar authorities and significant change, shaped from the method's results for one
-selection (focus authority, period, comparator group). The page only draws them."""
+selection (focus authority, period, comparator group, basket and balance). The page only draws them.
+
+Every figure starts from the engine's own positions for the selection: the bootstrap, the theme
+weights, leave-one-theme-out and the value-for-money scores take the benchmark's basket (its
+indicators and weights), balance, scaling and coverage rule from the ``Benchmark`` itself
+(``engine_rule``), never their own defaults."""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from benchmarking.method import similarity, uncertainty, value_for_money
+from benchmarking.method import sensitivity, similarity, uncertainty, value_for_money
+from benchmarking.method.baskets import INDICATORS, THEMES, WEIGHTED, balance_text
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
@@ -24,7 +30,24 @@ def focus_row(table: pd.DataFrame, focus: str) -> pd.Series | None:
     return mine.iloc[0] if len(mine) else None
 
 
+def engine_rule(bench: Benchmark) -> dict:
+    """Return how the benchmark's positions are averaged, as keyword arguments of the method's functions:
+    ``scaled``, ``min_coverage``, ``basket`` and ``balance``."""
+    return {
+        "scaled": bool(bench.options.get("scaled", False)),
+        "min_coverage": float(bench.options.get("min_coverage", 0.5)),
+        "basket": bench.basket,
+        "balance": bench.balance,
+    }
+
+
 # -- 1. rank uncertainty ------------------------------------------------------------------------
+
+
+def bootstrap(bench: Benchmark, indicators: pd.DataFrame, period: str, n_replicates: int):
+    """Return the bootstrap of the benchmark's positions in ``period`` (``uncertainty.BootstrapPositions``):
+    its point positions are the engine's for the benchmark's basket and balance."""
+    return uncertainty.bootstrap_positions(bench.ranks, indicators, period, n_replicates, **engine_rule(bench))
 
 
 def named_intervals(intervals: pd.DataFrame, names: dict[str, str], focus: str) -> pd.DataFrame:
@@ -64,6 +87,53 @@ def overlapping_shares(
 # -- 2. theme weights -----------------------------------------------------------------------------
 
 
+def theme_weighted(bench: Benchmark, indicators: pd.DataFrame, period: str, weights: dict) -> pd.DataFrame:
+    """Return ``sensitivity.theme_weighted_positions`` of the benchmark: each theme weighted by ``weights``
+    (1 when not named) over the basket's own weights and balance, beside the engine's position."""
+    return sensitivity.theme_weighted_positions(bench.ranks, indicators, period, weights, **engine_rule(bench))
+
+
+def weights_words(bench: Benchmark) -> tuple[str, str]:
+    """Return (the section's Markdown introduction, the shares chart's rule) for how the benchmark's Overall
+    weighs its themes: every indicator once, by the basket's weights, or every theme once."""
+    ending = (
+        "with every theme weight 1 the Overall position the other pages show comes back exactly. "
+        "Set a theme to 0 to leave it out."
+    )
+    if bench.balance == THEMES:
+        return (
+            "Here **every theme counts once**: the Overall position averages the themes' average ranks. "
+            f"A theme weight is that theme's weight in this average; {ending}",
+            "Every theme counts once: share = theme weight ÷ the sum of the weights",
+        )
+    if balance_text(bench.basket, INDICATORS, named=False) == WEIGHTED:
+        return (
+            "The Overall position averages the ranks of **every** indicator in the basket, each by its basket "
+            "weight, so a theme with more (or heavier) indicators counts for more. A theme weight multiplies the "
+            f"weight of each of its indicators; {ending}",
+            "Share = theme weight × its indicators' basket weights",
+        )
+    return (
+        "The Overall position averages the ranks of **every** indicator, so a theme with more indicators counts "
+        f"for more. A theme weight multiplies the weight of each of its indicators; {ending}",
+        "Share = weight × indicators",
+    )
+
+
+def theme_shares(bench: Benchmark, indicators: pd.DataFrame, period: str, weights: dict) -> pd.DataFrame:
+    """Return each theme's share of the benchmark's Overall with these theme weights
+    (``sensitivity.effective_theme_shares`` over the basket's weights and balance)."""
+    rule = engine_rule(bench)
+    return sensitivity.effective_theme_shares(
+        bench.ranks, indicators, period, weights, basket=rule["basket"], balance=rule["balance"]
+    )
+
+
+def left_out(bench: Benchmark, indicators: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Return ``sensitivity.leave_one_theme_out`` of the benchmark: its Overall with each theme left out in turn."""
+    return sensitivity.leave_one_theme_out(bench.ranks, indicators, period, **engine_rule(bench))
+
+
 def weighted_overall_table(weighted: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """Return every authority's Overall row of ``theme_weighted_positions``, named, without the theme column."""
     overall = weighted[weighted["theme"] == OVERALL].copy()
@@ -96,9 +166,18 @@ class ValueForMoney:
 def value_for_money_inputs(
     catalogue: Catalogue, bench: Benchmark, theme: str, period: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Return the group's performance scores, their context (spend per head, deprivation) and the spend ranks."""
+    """Return the group's performance scores over the benchmark's basket (by its weights and balance), their
+    context (spend per head, deprivation) and the spend ranks."""
+    rule = engine_rule(bench)
     scores = value_for_money.performance_scores(
-        catalogue.reporting_values, catalogue.indicators, period, theme, authority_codes=bench.group.members
+        catalogue.reporting_values,
+        catalogue.indicators,
+        period,
+        theme,
+        authority_codes=bench.group.members,
+        min_coverage=rule["min_coverage"],
+        basket=rule["basket"],
+        balance=rule["balance"],
     )
     spend = context_ranks(catalogue, bench, theme, "Revenue", period)
     deprivation = context_ranks(catalogue, bench, OVERALL, "Deprivation", period)
@@ -130,6 +209,51 @@ def value_for_money_view(
     return ValueForMoney(table, regression, value_for_money.frontier_line(table), spend_basis)
 
 
+VFM_LISTED = [
+    "name",
+    "performance_score",
+    "spend_per_head",
+    "deprivation",
+    "on_frontier",
+    "spend_gap",
+    "residual",
+    "verdict",
+]
+"""The value-for-money table's columns as listed on the page (every column is in the chart's download)."""
+REGRESSION_TERMS = {
+    "intercept": ("Intercept", 1),
+    "spend_per_head": ("Spend per head (per £100)", 100),
+    "deprivation": ("Deprivation (per IMD point)", 1),
+}
+"""Each regression term in words and the factor its coefficient is given per (a pound a head rounds to 0.00)."""
+
+
+def value_for_money_listed(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the value-for-money table as the page lists it: ``VFM_LISTED``, pounds whole, deprivation to one
+    decimal (the page's headers say £ and give the separators)."""
+    listed = table[VFM_LISTED].copy()
+    for column in ("spend_per_head", "spend_gap"):
+        listed[column] = listed[column].round(0).astype("Int64")
+    listed["deprivation"] = listed["deprivation"].round(1)
+    return listed
+
+
+def regression_table(regression: value_for_money.Regression) -> pd.DataFrame:
+    """Return the regression's coefficients as the page shows them: term in words, estimate and standard
+    error to two decimals (spend per £100 a head), p-value as text ("<0.001")."""
+    rows = regression.coefficients
+    words = [REGRESSION_TERMS.get(term, (term, 1)) for term in rows["term"]]
+    factor = pd.Series([scale for _, scale in words], index=rows.index, dtype=float)
+    return pd.DataFrame(
+        {
+            "term": [name for name, _ in words],
+            "estimate": (rows["estimate"] * factor).round(2),
+            "std_error": (rows["std_error"] * factor).round(2),
+            "p_value": ["" if pd.isna(p) else "<0.001" if p < 0.001 else f"{p:.3f}" for p in rows["p_value"]],
+        }
+    )
+
+
 def value_for_money_sentence(row: pd.Series, focus_name: str, names: dict[str, str], with_regression: bool) -> str:
     """Return the Markdown sentence placing the focus against the frontier (and the regression when fitted)."""
     if row["on_frontier"]:
@@ -155,11 +279,17 @@ def value_for_money_sentence(row: pd.Series, focus_name: str, names: dict[str, s
 
 
 def similar_table(neighbours: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
-    """Return the nearest neighbours, named, with population back from its log10 to thousands."""
+    """Return the nearest neighbours, named, with population back from its log10 to thousands, pounds whole and
+    deprivation to one decimal (missing figures stay missing: the page leaves them blank)."""
     table = neighbours.copy()
     table.insert(1, "name", table["authority_code"].map(names))
     if "population" in table:
-        table["population"] = (10 ** table["population"]).round(-3)
+        table["population"] = (10 ** table["population"]).round(-3).astype("Int64")
+    for column in ("spend_per_head", "funding_per_head"):
+        if column in table:
+            table[column] = table[column].round(0).astype("Int64")
+    if "deprivation" in table:
+        table["deprivation"] = table["deprivation"].round(1)
     return table
 
 
