@@ -8,7 +8,7 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
-from benchmarking.method.groups import available_groups
+from benchmarking.method.groups import available_groups, needs_period
 from benchmarking.service.benchmark import beside_note, comparator_group
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import keep, widget
@@ -111,7 +111,8 @@ def sidebar() -> Selection:
     group_id = st.session_state["sel_group"]
     focus = st.session_state["sel_focus"]
     try:  # the group and the note beside it, once per store version, group and focus
-        group, beside = memo("group", (*store, group_id, focus), lambda: _group(cat, group_id, focus))
+        period = st.session_state["sel_period"] if needs_period(group_id) else None  # a similar group's authorities
+        group, beside = memo("group", (*store, group_id, focus, period), lambda: _group(cat, group_id, focus, period))
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
@@ -147,9 +148,10 @@ def _group_labels(cat, focus: str) -> dict[str, str]:
     return dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
 
 
-def _group(cat, group_id: str, focus: str):
-    """Return the comparator group and the note when the focus is beside it (None when it is a member)."""
-    group = comparator_group(cat, group_id, focus)
+def _group(cat, group_id: str, focus: str, period: str | None):
+    """Return the comparator group (a similar one among the authorities of ``period``) and the note when the focus
+    is beside it (None when it is a member)."""
+    group = comparator_group(cat, group_id, focus, period)
     return group, beside_note(cat, group)
 
 

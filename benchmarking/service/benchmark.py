@@ -18,7 +18,7 @@ import pandas as pd
 
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
-from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
+from benchmarking.method.groups import ComparatorGroup, needs_period, resolve_group
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
 
@@ -56,21 +56,38 @@ class Benchmark:
         return self.options.get("balance", INDICATORS)
 
 
-def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | None = None) -> ComparatorGroup:
+def comparator_group(
+    catalogue: Catalogue, group_id: str | None, focus: str | None = None, period: str | None = None
+) -> ComparatorGroup:
     """Return the resolved comparator group for an id (see ``groups``), with the focus placed.
 
     ``similar:<k>`` groups are computed from the catalogue's context variables
-    (``context_features``). A group ranks its members only: when the focus authority is not
-    a member (the county unitaries for a county council, another region, a saved list
+    (``context_features``), among the authorities that existed in ``period``
+    (``existing_authorities``; every authority when None). A group ranks its members only:
+    when the focus authority is not a member (the county unitaries for a county council, another region, a saved list
     without it) the group keeps its members and names the focus in ``beside``, so that every
     view can show where it would stand without changing the members' ranks. Neighbour and
     similar groups are the focus authority's own and include it as a member.
     """
-    features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
-    group = resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features)
+    features = context_features(catalogue) if needs_period(group_id) else None
+    among = existing_authorities(catalogue, period) if features is not None and period is not None else None
+    group = resolve_group(
+        group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
+    )
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
         return replace(group, beside=focus)
     return group
+
+
+def existing_authorities(catalogue: Catalogue, period: str) -> list[str]:
+    """Return the codes of the store's authorities that existed in ``period`` (``group_size.existing_in``: the
+    one existence rule, with the authorities that have figures then)."""
+    from benchmarking.service.group_size import existing_in  # it reads this module's Benchmark
+
+    codes = list(catalogue.authorities["code"])
+    values = catalogue.reporting_values
+    with_figures = set(values.loc[values["period"] == period, "authority_code"])
+    return [code for code, alive in zip(codes, existing_in(codes, period, with_figures)) if alive]
 
 
 def beside_note(catalogue: Catalogue, group: ComparatorGroup) -> str | None:
@@ -240,17 +257,19 @@ def benchmark_for(
     min_coverage: float = 0.5,
     basket: str | None = None,
     balance: str | None = None,
+    period: str | None = None,
 ) -> Benchmark:
     """Return the benchmark of comparator group ``group_id`` around ``focus`` (default: the
     catalogue's focus authority) over the indicators of ``basket`` (an id; default "All
     published") with ``balance`` (default ``indicators``): the one way from a loaded catalogue
-    to the engine's results.
+    to the engine's results. ``period``: the period on screen, which a similar group's members
+    existed in (``comparator_group``; other groups do not depend on it).
 
     Callers that take a period from the user check it with ``Catalogue.require_period``;
-    pages cache the result at their edge, keyed by store, group, focus, basket and balance.
-    BadArgumentError names an unknown basket or balance.
+    pages cache the result at their edge, keyed by store, group, focus, basket and balance
+    (and the period for a similar group). BadArgumentError names an unknown basket or balance.
     """
-    group = comparator_group(catalogue, group_id, focus or catalogue.default_focus())
+    group = comparator_group(catalogue, group_id, focus or catalogue.default_focus(), period)
     chosen = resolve_basket(catalogue.baskets, basket)
     return compute(
         catalogue, group, scaled=scaled, min_coverage=min_coverage, basket=chosen, balance=require_balance(balance)
@@ -265,12 +284,13 @@ def benchmark_with_focus_ranked(
     min_coverage: float = 0.5,
     basket: str | None = None,
     balance: str | None = None,
+    period: str | None = None,
 ) -> Benchmark:
     """Return the benchmark of the group with the focus authority ranked as one of its members:
     the same as ``benchmark_for`` when it is a member, otherwise a what-if for the analyses that
     need it inside the ranking (Beyond ranks), labelled so. Views of the group itself use
     ``benchmark_for``, which ranks the members only."""
-    group = comparator_group(catalogue, group_id, focus)
+    group = comparator_group(catalogue, group_id, focus, period)
     if group.beside is not None:
         label = f"{group.label} with {catalogue.authority_name(group.beside)} ranked in it"
         group = ComparatorGroup(group.id, label, group.members + (group.beside,))
