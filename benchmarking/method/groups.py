@@ -96,6 +96,19 @@ def available_groups(
     return pd.DataFrame(rows, columns=["id", "label", "size"])
 
 
+def list_not_held_text(group_id: str, comparator_groups: pd.DataFrame, focus: str, focus_name: str) -> str | None:
+    """Return why a ``neighbours:`` list is not offered for the focus when the store holds it for other authorities:
+    "County Durham has no DfE statistical neighbours (2021 model) in this store (36 other authorities have one)";
+    None for any other group (the store does not have it at all)."""
+    if not group_id.startswith("neighbours:"):
+        return None
+    rows = comparator_groups[comparator_groups["group_id"] == group_id.split(":", 1)[1]]
+    holders = set(rows["authority_code"]) - {"*", focus}
+    if rows.empty or focus in set(rows["authority_code"]):
+        return None
+    return f"{focus_name} has no {rows['name'].iloc[0]} in this store ({len(holders)} other authorities have one)"
+
+
 def needs_period(group_id: str | None) -> bool:
     """True when the group's members depend on the period (similar groups: chosen among the authorities then)."""
     return bool(group_id) and group_id.startswith(SIMILAR_PREFIX)
