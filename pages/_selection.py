@@ -9,7 +9,7 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
 from benchmarking.method.groups import available_groups, list_not_held_text, needs_period
-from benchmarking.service.benchmark import beside_note, comparator_group
+from benchmarking.service.benchmark import beside_note, comparator_group, neighbour_list_note
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import keep, widget
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
@@ -90,6 +90,9 @@ def sidebar() -> Selection:
         widget(
             st.selectbox, "Comparator group", "group", options=list(group_labels), format_func=lambda g: group_labels[g]
         )
+        group_id = st.session_state["sel_group"]
+        if note := memo("group-note", (*store, group_id, focus), lambda: neighbour_list_note(cat, group_id, focus)):
+            st.caption(escape(note))  # a published list the store holds in part says whom it leaves out
         draw_method(choices)
         if not st.session_state["sel_briefing"]:  # in briefing mode the toggle moves to the page top
             widget(

@@ -38,6 +38,9 @@ NEIGHBOUR_MODELS = {
     ),
 }
 """Group id -> (file, the model's date for resolving LA numbers, group name)."""
+NEIGHBOURS_LISTED = 10
+"""Every DfE model lists ten statistical neighbours for each authority (county areas or not); a group holds those
+that are county areas in the store, and says so (``service.benchmark.neighbour_list_note``)."""
 
 _NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number", "neighbour_la_name")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LISTED
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
 from benchmarking.method.groups import ComparatorGroup, needs_period, resolve_group
@@ -74,9 +75,36 @@ def comparator_group(
     group = resolve_group(
         group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
     )
+    if held := _held_of_listed(catalogue, group.id, focus):
+        group = replace(group, label=f"{group.label} ({held[0]} of DfE's {held[1]} neighbours in this store)")
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
         return replace(group, beside=focus)
     return group
+
+
+def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str | None:
+    """Return the note on a DfE statistical-neighbour list the store holds in part: "DfE lists 10 statistical
+    neighbours of Leicestershire; 8 are in this store (the other 2 are not county areas here), so the group is
+    Leicestershire and those 8"; None for any other group, or a list held whole."""
+    held = _held_of_listed(catalogue, group_id, focus)
+    if held is None:
+        return None
+    name, (n, listed) = catalogue.authority_name(focus), held
+    return (
+        f"DfE lists {listed} statistical neighbours of {name}; {n} are in this store (the other {listed - n} are not "
+        f"county areas here), so the group is {name} and those {n}."
+    )
+
+
+def _held_of_listed(catalogue: Catalogue, group_id: str, focus: str | None) -> tuple[int, int] | None:
+    """Return (neighbours held, neighbours DfE lists) for a DfE list of ``focus`` the store holds in part, else
+    None."""
+    list_id = group_id.split(":", 1)[1] if group_id.startswith("neighbours:") else None
+    if list_id not in NEIGHBOUR_MODELS or focus is None:
+        return None
+    rows = catalogue.comparator_groups
+    held = rows.loc[(rows["group_id"] == list_id) & (rows["authority_code"] == focus), "member_code"].nunique()
+    return (int(held), NEIGHBOURS_LISTED) if 0 < held < NEIGHBOURS_LISTED else None
 
 
 def existing_authorities(catalogue: Catalogue, period: str) -> list[str]:
