@@ -10,18 +10,20 @@ the public report. A period the user names is checked by ``Catalogue.require_per
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LISTED
+from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LISTED, NOT_HELD_SETTING
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
 from benchmarking.method.groups import ComparatorGroup, needs_period, resolve_group
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.text.formatting import ordinal
 
 
 @dataclass(frozen=True)
@@ -76,35 +78,58 @@ def comparator_group(
         group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
     )
     if held := _held_of_listed(catalogue, group.id, focus):
-        group = replace(group, label=f"{group.label} ({held[0]} of DfE's {held[1]} neighbours in this store)")
+        group = replace(group, label=f"{group.label} ({held.in_words()})")
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
         return replace(group, beside=focus)
     return group
 
 
+@dataclass(frozen=True)
+class HeldNeighbours:
+    """Of DfE's statistical neighbours of an authority: how many the store holds, and those it does not."""
+
+    held: int
+    not_held: tuple[tuple[int, str], ...]
+    """(DfE's rank, name) of each neighbour that is not a county area in the store, in DfE's order."""
+
+    def in_words(self) -> str:
+        """Return "8 of DfE's 10 neighbours in this store; not in it: South Gloucestershire (DfE's 1st), North
+        Somerset (8th)" (the names when the store has them, ``dfe_neighbours.NOT_HELD_SETTING``)."""
+        held = f"{self.held} of DfE's {NEIGHBOURS_LISTED} neighbours in this store"
+        if not self.not_held:
+            return held
+        (rank, name), *others = self.not_held
+        named = [f"{name} (DfE's {ordinal(rank)})", *(f"{name} ({ordinal(rank)})" for rank, name in others)]
+        return f"{held}; not in it: {', '.join(named)}"
+
+
 def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str | None:
     """Return the note on a DfE statistical-neighbour list the store holds in part: "DfE lists 10 statistical
-    neighbours of Leicestershire; 8 are in this store (the other 2 are not county areas here), so the group is
-    Leicestershire and those 8"; None for any other group, or a list held whole."""
+    neighbours of Leicestershire; 8 are county areas in this store. Not in it: South Gloucestershire (DfE's 1st),
+    North Somerset (8th). The group is Leicestershire and the 8."; None for any other group, or a list held whole."""
     held = _held_of_listed(catalogue, group_id, focus)
     if held is None:
         return None
-    name, (n, listed) = catalogue.authority_name(focus), held
+    name, n = catalogue.authority_name(focus), held.held
+    words = held.in_words().split("; not in it: ")
+    missing = f" Not in it: {words[1]}." if len(words) > 1 else f" The other {NEIGHBOURS_LISTED - n} are not."
     return (
-        f"DfE lists {listed} statistical neighbours of {name}; {n} are in this store (the other {listed - n} are not "
-        f"county areas here), so the group is {name} and those {n}."
+        f"DfE lists {NEIGHBOURS_LISTED} statistical neighbours of {name}; {n} are county areas in this store."
+        f"{missing} The group is {name} and the {n}."
     )
 
 
-def _held_of_listed(catalogue: Catalogue, group_id: str, focus: str | None) -> tuple[int, int] | None:
-    """Return (neighbours held, neighbours DfE lists) for a DfE list of ``focus`` the store holds in part, else
-    None."""
+def _held_of_listed(catalogue: Catalogue, group_id: str, focus: str | None) -> HeldNeighbours | None:
+    """Return how much of the DfE list of ``focus`` the store holds, when it holds it in part; else None."""
     list_id = group_id.split(":", 1)[1] if group_id.startswith("neighbours:") else None
     if list_id not in NEIGHBOUR_MODELS or focus is None:
         return None
     rows = catalogue.comparator_groups
     held = rows.loc[(rows["group_id"] == list_id) & (rows["authority_code"] == focus), "member_code"].nunique()
-    return (int(held), NEIGHBOURS_LISTED) if 0 < held < NEIGHBOURS_LISTED else None
+    if not 0 < held < NEIGHBOURS_LISTED:
+        return None
+    listed = json.loads(catalogue.settings.get(NOT_HELD_SETTING) or "{}").get(list_id, {}).get(focus, [])
+    return HeldNeighbours(int(held), tuple((int(rank), str(name)) for rank, name in listed))
 
 
 def existing_authorities(catalogue: Catalogue, period: str) -> list[str]:
