@@ -11,6 +11,7 @@ from apptest_helpers import open_page
 
 from benchmarking.service.benchmark import comparator_group
 from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.group_size import existing_in
 from benchmarking.text.escaping import markdown
 
 FOCUS = "E10000018"  # Leicestershire: DfE's 2021 list has South Gloucestershire (1st) and North Somerset (8th)
@@ -59,3 +60,11 @@ def test_the_adapter_keeps_dfes_neighbours_that_are_not_county_areas_in_dfes_ord
         for code, missing in lists.items():
             held = rows[(rows["group_id"] == model) & (rows["authority_code"] == code)]
             assert len(held) + len(missing) == 10
+
+
+@pytest.mark.parametrize("period, somerset", [("2022/23", "E10000027"), ("2023/24", "E06000066")])
+def test_a_listed_council_is_the_one_that_held_its_dfe_number_in_the_period(real, period, somerset):
+    """DfE's 2025 list names LA 933 Somerset: Somerset CC in 2022/23, Somerset Council (formed April 2023) after."""
+    group = comparator_group(real, "neighbours:dfe-sn-2025", FOCUS, period)
+    assert somerset in group.members and not {"E10000027", "E06000066"} - {somerset} & set(group.members)
+    assert all(existing_in(list(group.members), period))

@@ -110,8 +110,9 @@ def list_not_held_text(group_id: str, comparator_groups: pd.DataFrame, focus: st
 
 
 def needs_period(group_id: str | None) -> bool:
-    """True when the group's members depend on the period (similar groups: chosen among the authorities then)."""
-    return bool(group_id) and group_id.startswith(SIMILAR_PREFIX)
+    """True when the group's members depend on the period: similar groups are chosen among the authorities then,
+    and a neighbour list's council is the one that existed then (``service.benchmark.comparator_group``)."""
+    return needs_focus(group_id)
 
 
 def needs_focus(group_id: str | None) -> bool:

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LISTED, NOT_HELD_SETTING
+from benchmarking.adapters.lookups import load_county_areas
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
-from benchmarking.method.groups import ComparatorGroup, needs_period, resolve_group
+from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
+from benchmarking.method.membership import resolve_codes
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.text.formatting import ordinal
@@ -72,11 +74,13 @@ def comparator_group(
     view can show where it would stand without changing the members' ranks. Neighbour and
     similar groups are the focus authority's own and include it as a member.
     """
-    features = context_features(catalogue) if needs_period(group_id) else None
+    features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
     among = existing_authorities(catalogue, period) if features is not None and period is not None else None
     group = resolve_group(
         group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
     )
+    if period is not None and group.id.startswith("neighbours:"):
+        group = _listed_in_period(catalogue, group, period)
     if held := _held_of_listed(catalogue, group.id, focus):
         group = replace(group, label=f"{group.label} ({held.in_words()})")
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
@@ -130,6 +134,21 @@ def _held_of_listed(catalogue: Catalogue, group_id: str, focus: str | None) -> H
         return None
     listed = json.loads(catalogue.settings.get(NOT_HELD_SETTING) or "{}").get(list_id, {}).get(focus, [])
     return HeldNeighbours(int(held), tuple((int(rank), str(name)) for rank, name in listed))
+
+
+def _listed_in_period(catalogue: Catalogue, group: ComparatorGroup, period: str) -> ComparatorGroup:
+    """Return a neighbour list's group with each member that did not exist in ``period`` replaced by the county area
+    that held its DfE LA number then (``membership.resolve_codes``, the one rule that matches a published number to
+    an authority): DfE's 2025 list names LA 933, Somerset Council, which is Somerset CC in 2022/23."""
+    existing = set(existing_authorities(catalogue, period))
+    gone = [code for code in group.members if code not in existing]
+    if not gone:
+        return group
+    areas = load_county_areas()
+    numbers = dict(zip(areas["code"], areas["dfe_la_number"]))
+    held = resolve_codes(areas, [numbers.get(code, "") for code in gone], period, scheme="dfe")["authority_code"]
+    swap = {code: then for code, then in zip(gone, held) if then in existing}
+    return replace(group, members=tuple(dict.fromkeys(swap.get(code, code) for code in group.members)))
 
 
 def existing_authorities(catalogue: Catalogue, period: str) -> list[str]:
