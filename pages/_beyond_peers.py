@@ -10,7 +10,7 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method import significance, similarity
 from benchmarking.method.groups import SIMILAR_SIZES
 from benchmarking.service import beyond_ranks as view
-from benchmarking.service.benchmark import context_features
+from benchmarking.service.benchmark import context_features, existing_authorities
 from pages._cache import benchmark_key, memo
 from pages._common import Selection, escape, slug
 from pages._tables import show_table
@@ -40,11 +40,14 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     max_k = max(1, len(features) - 1)
     sizes = list(range(1, min(20, max_k) + 1))
     k = url_choice("select_slider", "Number of similar authorities", "similar", sizes, min(10, max_k), key="beyond_k")
+    period = selection.period  # the k are chosen among the authorities that existed then, as the sidebar's group
     try:
         similar = memo(
             "beyond-similar",
-            (*store, focus, k),
-            lambda: view.similar_table(similarity.nearest_neighbours(features, focus, k), names),
+            (*store, focus, k, period),
+            lambda: view.similar_table(
+                similarity.nearest_neighbours(features, focus, k, existing_authorities(cat, period)), names
+            ),
         )
     except BenchmarkingError as error:
         st.error(escape(error))

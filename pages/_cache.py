@@ -16,6 +16,7 @@ from streamlit.runtime import Runtime
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, INDICATORS
+from benchmarking.method.groups import needs_period
 from benchmarking.paths import default_db_path
 from benchmarking.service.benchmark import Benchmark, benchmark_for, benchmark_with_focus_ranked
 from benchmarking.service.catalogue import Catalogue, load_catalogue
@@ -70,17 +71,40 @@ def _method(selection: Selection) -> tuple[str, str]:
 
 
 def _key(selection: Selection) -> tuple:
-    """Return the cache key of the selection's benchmark: store, group, focus, scaling, basket and balance."""
-    return db_path(), stamp(), selection.group_id, selection.focus, selection.scaled, _method(selection)
+    """Return the cache key of the selection's benchmark: store, group, focus, scaling, basket, balance and the
+    period its group depends on (``_group_period``)."""
+    return (
+        db_path(),
+        stamp(),
+        selection.group_id,
+        selection.focus,
+        selection.scaled,
+        _method(selection),
+        _group_period(selection.group_id, selection.period),
+    )
+
+
+def _group_period(group_id: str, period: str) -> str | None:
+    """Return the period a group's members depend on (a similar group's are chosen among its authorities), else
+    None: every other group shares one benchmark over every period."""
+    return period if needs_period(group_id) else None
 
 
 @st.cache_resource(show_spinner="Ranking every authority on every indicator ...", max_entries=16)
 def _benchmark(
-    path: str, file_stamp: float, group_id: str, focus_for_group: str | None, scaled: bool, method: tuple[str, str]
+    path: str,
+    file_stamp: float,
+    group_id: str,
+    focus_for_group: str | None,
+    scaled: bool,
+    method: tuple[str, str],
+    group_period: str | None,
 ) -> Benchmark:
     basket, balance = method
     cat = _catalogue(path, file_stamp)
-    return benchmark_for(cat, group_id, focus_for_group, scaled=scaled, basket=basket, balance=balance)
+    return benchmark_for(
+        cat, group_id, focus_for_group, scaled=scaled, basket=basket, balance=balance, period=group_period
+    )
 
 
 def benchmark(selection: Selection) -> Benchmark:
@@ -92,11 +116,19 @@ def benchmark(selection: Selection) -> Benchmark:
 
 @st.cache_resource(show_spinner="Ranking the focus authority with the group ...", max_entries=4)
 def _ranked_with_focus(
-    path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, method: tuple[str, str]
+    path: str,
+    file_stamp: float,
+    group_id: str,
+    focus: str,
+    scaled: bool,
+    method: tuple[str, str],
+    group_period: str | None,
 ) -> Benchmark:
     basket, balance = method
     cat = _catalogue(path, file_stamp)
-    return benchmark_with_focus_ranked(cat, group_id, focus, scaled=scaled, basket=basket, balance=balance)
+    return benchmark_with_focus_ranked(
+        cat, group_id, focus, scaled=scaled, basket=basket, balance=balance, period=group_period
+    )
 
 
 def benchmark_with_focus(selection: Selection) -> Benchmark:
@@ -106,10 +138,17 @@ def benchmark_with_focus(selection: Selection) -> Benchmark:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _overview(
-    path: str, file_stamp: float, group_id: str, focus: str, scaled: bool, method: tuple[str, str], period: str
+    path: str,
+    file_stamp: float,
+    group_id: str,
+    focus: str,
+    scaled: bool,
+    method: tuple[str, str],
+    group_period: str | None,
+    period: str,
 ) -> Overview:
     cat = _catalogue(path, file_stamp)
-    return overview(cat, _benchmark(path, file_stamp, group_id, focus, scaled, method), period, focus)
+    return overview(cat, _benchmark(path, file_stamp, group_id, focus, scaled, method, group_period), period, focus)
 
 
 def overview_figures(selection: Selection) -> Overview:
@@ -124,7 +163,7 @@ def _briefing(
     from benchmarking.briefing.pack import build_briefing
 
     cat = _catalogue(path, file_stamp)
-    bench = _benchmark(path, file_stamp, group_id, focus_for_group, False, method)
+    bench = _benchmark(path, file_stamp, group_id, focus_for_group, False, method, _group_period(group_id, period))
     return build_briefing(cat, bench, period, focus_for_group)
 
 
@@ -209,6 +248,6 @@ def _warm(path: str, file_stamp: float) -> None:
             return
         focus, period = cat.default_focus(), cat.default_period or cat.period_labels[-1]
         method = (ALL_PUBLISHED, INDICATORS)
-        _overview(path, file_stamp, "all", focus, False, method, period)
+        _overview(path, file_stamp, "all", focus, False, method, None, period)
     except BenchmarkingError:  # a busy or damaged store: the pages say so when they read it
         return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import streamlit as st
 
 from pages._cache import db_path, memo, stamp
@@ -23,8 +25,11 @@ def _labels(cat, theme: str) -> dict[str, str]:
     return dict(zip(indicators["id"], indicators["name"] + " (" + indicators["theme"] + ")"))
 
 
-def choose_indicator(cat) -> str:
-    """Draw the theme filter and the indicator chooser; return the chosen ranked indicator's id (stops if none)."""
+def choose_indicator(cat, with_figures: Collection[str] = ()) -> str:
+    """Draw the theme filter and the indicator chooser; return the chosen ranked indicator's id (stops if none).
+
+    It opens on the first listed indicator of ``with_figures`` (those of the selection's basket with figures in the
+    period), else the first listed."""
     store = (db_path(), stamp())
     themes = memo("indicator-themes", store, lambda: [ALL_THEMES, *sorted(_ranked(cat)["theme"].unique())])
     left, right = st.columns([1, 2])
@@ -38,6 +43,7 @@ def choose_indicator(cat) -> str:
         "Indicator (type to search)",
         "indicator",
         list(labels),
+        next((i for i in labels if i in with_figures), None),
         key="indicator_id",
         format_func=lambda i: labels[i],
         notice_label="the indicator",

@@ -8,8 +8,8 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
-from benchmarking.method.groups import available_groups
-from benchmarking.service.benchmark import beside_note, comparator_group
+from benchmarking.method.groups import available_groups, list_not_held_text, needs_period
+from benchmarking.service.benchmark import beside_note, comparator_group, neighbour_list_note
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import keep, keep_toggle, widget
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
@@ -79,7 +79,7 @@ def sidebar() -> Selection:
     ]
     focus = st.session_state["sel_focus"]
     group_labels = memo("groups", (*store, focus), lambda: _group_labels(cat, focus))
-    notices.append(keep("group", group_labels, "all", "comparator group"))
+    notices.append(_group_notice(cat, group_labels, names[focus]))
     notices = (*filter(None, notices), *keep_method(choices))
 
     with st.sidebar:
@@ -89,6 +89,9 @@ def sidebar() -> Selection:
         widget(
             st.selectbox, "Comparator group", "group", options=list(group_labels), format_func=lambda g: group_labels[g]
         )
+        group_id = st.session_state["sel_group"]
+        if note := memo("group-note", (*store, group_id, focus), lambda: neighbour_list_note(cat, group_id, focus)):
+            st.caption(escape(note))  # a published list the store holds in part says whom it leaves out
         draw_method(choices)
         if not st.session_state["sel_briefing"]:  # in briefing mode the toggle moves to the page top
             widget(
@@ -110,7 +113,8 @@ def sidebar() -> Selection:
     group_id = st.session_state["sel_group"]
     focus = st.session_state["sel_focus"]
     try:  # the group and the note beside it, once per store version, group and focus
-        group, beside = memo("group", (*store, group_id, focus), lambda: _group(cat, group_id, focus))
+        period = st.session_state["sel_period"] if needs_period(group_id) else None  # a similar group's authorities
+        group, beside = memo("group", (*store, group_id, focus, period), lambda: _group(cat, group_id, focus, period))
     except BenchmarkingError as error:
         st.error(escape(error))
         st.stop()
@@ -146,9 +150,21 @@ def _group_labels(cat, focus: str) -> dict[str, str]:
     return dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
 
 
-def _group(cat, group_id: str, focus: str):
-    """Return the comparator group and the note when the focus is beside it (None when it is a member)."""
-    group = comparator_group(cat, group_id, focus)
+def _group_notice(cat, group_labels: dict[str, str], focus_name: str) -> str | None:
+    """Keep the group (``keep``) and return the link's notice: a neighbour list the store holds for other
+    authorities, not for the focus, is said so (``groups.list_not_held_text``) with what is shown instead."""
+    notice = keep("group", group_labels, "all", "comparator group")
+    asked = st.query_params.get("group", "")
+    reason = notice and list_not_held_text(asked, cat.comparator_groups, st.session_state["sel_focus"], focus_name)
+    if not reason:
+        return notice
+    return f"The link asks for the comparator group {asked!r}, but {reason}: showing '{group_labels['all']}' instead."
+
+
+def _group(cat, group_id: str, focus: str, period: str | None):
+    """Return the comparator group (a similar one among the authorities of ``period``) and the note when the focus
+    is beside it (None when it is a member)."""
+    group = comparator_group(cat, group_id, focus, period)
     return group, beside_note(cat, group)
 
 

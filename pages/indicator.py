@@ -26,7 +26,13 @@ page_header("indicator", selection)
 cat = catalogue()
 bench = benchmark(selection)
 
-indicator_id = choose_indicator(cat)
+ranks = bench.ranks  # the basket's indicators: the chooser opens on the first with figures in the period
+current = memo(
+    "indicator-current",
+    selection_key(selection),
+    lambda: set(ranks.loc[ranks["period"] == selection.period, "indicator_id"]),
+)
+indicator_id = choose_indicator(cat, current)
 meta = cat.indicators.set_index("id").loc[indicator_id]
 key = (selection_key(selection), indicator_id, selection.briefing)
 view = memo("indicator-view", key, lambda: indicator_view(cat, bench, indicator_id, selection.period, selection.focus))

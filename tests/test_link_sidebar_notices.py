@@ -73,3 +73,17 @@ def test_a_briefing_value_that_is_not_1_or_0_gets_a_notice(demo_store_path, monk
     assert _notices(at) == [markdown(expected)]
     assert at.query_params["briefing"] == "0"
     assert not _notices(at.run())  # said once, for the link; the mended link says nothing
+
+
+def test_a_neighbour_list_the_focus_has_not_says_so_not_that_the_store_lacks_it(shipped_store_path, monkeypatch):
+    """Review v10 #3: County Durham has no DfE statistical-neighbour list (the store holds one for 36 other
+    authorities): the link's notice says the authority has none and what is shown instead, not that the store
+    lacks the group."""
+    query = {"focus": "E06000047", "group": "neighbours:dfe-sn-2021"}
+    at = open_page(shipped_store_path, monkeypatch, "overview", query=query)
+    assert not at.exception
+    assert sidebar_box(at, "group").value == "all"
+    [notice] = _notices(at)
+    assert "this store does not have" not in notice
+    assert "County Durham has no DfE statistical neighbours \\(2021 model\\)" in notice
+    assert "36 other authorities have one" in notice and "showing 'All " in notice

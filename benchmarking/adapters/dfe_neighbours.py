@@ -10,6 +10,7 @@ counted as skipped with the reason.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,12 @@ NEIGHBOUR_MODELS = {
     ),
 }
 """Group id -> (file, the model's date for resolving LA numbers, group name)."""
+NOT_HELD_SETTING = "dfe_neighbours_not_held"
+"""The store setting that names, per model and authority, DfE's neighbours that are not county areas in the store
+(JSON: {group id: {authority code: [[DfE's rank, name], ...]}}): a group says whom it leaves out."""
+NEIGHBOURS_LISTED = 10
+"""Every DfE model lists ten statistical neighbours for each authority (county areas or not); a group holds those
+that are county areas in the store, and says so (``service.benchmark.neighbour_list_note``)."""
 
 _NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number", "neighbour_la_name")
 
@@ -45,7 +52,7 @@ _NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_nu
 def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups: CodeLookups) -> Loaded:
     """Return ``comparator_group`` rows for the DfE statistical neighbour models, with accounting."""
     folder = own_folder(folder, FOLDER, next(iter(NEIGHBOUR_MODELS.values()))[0])
-    groups, rows_read, skipped = [], {}, [no_skips()]
+    groups, rows_read, skipped, not_held = [], {}, [no_skips()], {}
     for group_id, (file_name, model_date, group_name) in NEIGHBOUR_MODELS.items():
         frame = read_published_csv(folder, file_name, _NEIGHBOUR_COLUMNS)
         rows_read[file_name] = len(frame)
@@ -65,6 +72,7 @@ def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups
             for text in _describe(member["reason"][member_out], frame.loc[member_out, "neighbour_la_number"], lookups)
         ]
         keep = reason.isna().to_numpy()
+        not_held[group_id] = _not_held(frame, focus["authority_code"], member_out)
         groups.append(
             pd.DataFrame(
                 {
@@ -78,8 +86,25 @@ def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups
         skipped.append(skip_counts(file_name, reason))
     groups = pd.concat(groups, ignore_index=True).drop_duplicates(["group_id", "authority_code", "member_code"])
     return Loaded(
-        [("comparator_group", groups, ", ".join(rows_read))], rows_read, pd.concat(skipped, ignore_index=True)
+        [("comparator_group", groups, ", ".join(rows_read))],
+        rows_read,
+        pd.concat(skipped, ignore_index=True),
+        settings=((NOT_HELD_SETTING, json.dumps(not_held, sort_keys=True)),),
     )
+
+
+def _not_held(frame: pd.DataFrame, focus_codes: pd.Series, member_out) -> dict[str, list[list]]:
+    """Return, per county area's code, DfE's neighbours of it that are not county areas in the store: [[DfE's rank,
+    name], ...] in DfE's order."""
+    rows = frame.loc[member_out & focus_codes.notna().to_numpy(), ["neighbour_rank", "neighbour_la_name"]]
+    rows = rows.assign(code=focus_codes[member_out & focus_codes.notna().to_numpy()].to_numpy())
+    rows["neighbour_rank"] = rows["neighbour_rank"].astype(int)
+    return {
+        code: [
+            [int(rank), str(name).strip()] for rank, name in part[["neighbour_rank", "neighbour_la_name"]].to_numpy()
+        ]
+        for code, part in rows.sort_values(["code", "neighbour_rank"]).groupby("code")
+    }
 
 
 def _read_neighbours(folder: Path, context: SourceContext) -> Loaded:

@@ -33,7 +33,7 @@ def run(args) -> int:
     focus = args.focus or catalogue.default_focus()
     name = catalogue.authority_name(focus)  # an unknown code stops here, before the engine runs
     bench = benchmark_for(
-        catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance
+        catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance, period=period
     )
     say(
         f"Building the briefing for {name}, {period}, {bench.group.label}, basket {bench.basket.label()!r} "

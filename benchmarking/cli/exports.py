@@ -65,7 +65,8 @@ def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
             raise scan.error
         queries = StoreQueries(con, published=scan.result)
         catalogue = load_catalogue(queries, values=False)
-        group = comparator_group(catalogue, args.group, args.focus or catalogue.default_focus())
+        focus = args.focus or catalogue.default_focus()
+        group = comparator_group(catalogue, args.group, focus, getattr(args, "period", None))
         basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
         yield queries, catalogue, group, basket, require_balance(getattr(args, "balance", None))
 

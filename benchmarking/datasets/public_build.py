@@ -200,7 +200,7 @@ def _write(
 
 
 def _report(store: Store, name: str, loaded: Loaded, source: str, files: list[Path]) -> SourceReport:
-    written = _write(store, loaded.items, name, source, files)
+    written = _write(store, loaded.items, name, source, files, settings=dict(loaded.settings) or None)
     return SourceReport(name, loaded.rows_read, loaded.skipped, written, notes=list(loaded.notes))
 
 

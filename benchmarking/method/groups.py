@@ -12,7 +12,8 @@ A group is named by a short id that fits in a URL:
   and the ``k`` authorities nearest it on standardised context variables (population,
   deprivation, spend and funding per head, rurality where held; see ``similarity``).
   Resolving it needs those variables: pass ``features`` (``service.benchmark.comparator_group``
-  does).
+  does). The k are chosen among the authorities that existed in the period on screen
+  (``among``; ``needs_period``), so the group never holds one abolished before it.
 
 ``neighbours:`` and ``similar:`` groups depend on the focus authority (``needs_focus``).
 They are the focus authority's own, so it is a member of them (a published neighbour list
@@ -24,6 +25,7 @@ only: a focus authority outside it is shown beside it (``ComparatorGroup.beside`
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
@@ -96,6 +98,25 @@ def available_groups(
     return pd.DataFrame(rows, columns=["id", "label", "size"])
 
 
+def list_not_held_text(group_id: str, comparator_groups: pd.DataFrame, focus: str, focus_name: str) -> str | None:
+    """Return why a ``neighbours:`` list is not offered for the focus when the store holds it for other authorities:
+    "County Durham has no DfE statistical neighbours (2021 model) in this store (36 other authorities have one)";
+    None for any other group (the store does not have it at all)."""
+    if not group_id.startswith("neighbours:"):
+        return None
+    rows = comparator_groups[comparator_groups["group_id"] == group_id.split(":", 1)[1]]
+    holders = set(rows["authority_code"]) - {"*", focus}
+    if rows.empty or focus in set(rows["authority_code"]):
+        return None
+    return f"{focus_name} has no {rows['name'].iloc[0]} in this store ({len(holders)} other authorities have one)"
+
+
+def needs_period(group_id: str | None) -> bool:
+    """True when the group's members depend on the period: similar groups are chosen among the authorities then,
+    and a neighbour list's council is the one that existed then (``service.benchmark.comparator_group``)."""
+    return needs_focus(group_id)
+
+
 def needs_focus(group_id: str | None) -> bool:
     """True when the group's members depend on the focus authority (neighbour and similar groups)."""
     return bool(group_id) and group_id.startswith(("neighbours:", SIMILAR_PREFIX))
@@ -118,11 +139,13 @@ def resolve_group(
     comparator_groups: pd.DataFrame,
     focus: str | None = None,
     features: pd.DataFrame | None = None,
+    among: Collection[str] | None = None,
 ) -> ComparatorGroup:
     """Return the group's label and member codes; raise UnknownGroupError for an unknown id.
 
     ``features`` (from ``similarity.context_features``) is needed for ``similar:<k>`` groups
-    only.
+    only; ``among``: the authorities their k nearest are chosen from (those that existed in the
+    period, ``service.benchmark.existing_authorities``; default every authority described).
     """
     group_id = group_id or DEFAULT_GROUP
     codes = authorities["code"]
@@ -150,7 +173,7 @@ def resolve_group(
         members = pd.concat([pd.Series([focus]), rows["member_code"]])
         label = f"{rows['name'].iloc[0]} of {_name(authorities, focus)}" if len(rows) else name
     elif group_id.startswith(SIMILAR_PREFIX):
-        members, label = _similar_members(group_id, authorities, focus, features)
+        members, label = _similar_members(group_id, authorities, focus, features, among)
     else:
         members = pd.Series([], dtype=object)
         label = group_id
@@ -163,7 +186,11 @@ def resolve_group(
 
 
 def _similar_members(
-    group_id: str, authorities: pd.DataFrame, focus: str | None, features: pd.DataFrame | None
+    group_id: str,
+    authorities: pd.DataFrame,
+    focus: str | None,
+    features: pd.DataFrame | None,
+    among: Collection[str] | None,
 ) -> tuple[list[str], str]:
     """Return (focus + its k nearest authorities, label) for a ``similar:<k>`` group."""
     k = similar_group_size(group_id)
@@ -176,7 +203,7 @@ def _similar_members(
         )
     if focus not in set(features["authority_code"]):
         raise UnknownGroupError(f"group {group_id!r}: the focus authority {focus!r} has no context variables")
-    neighbours = nearest_neighbours(features, focus, k)
+    neighbours = nearest_neighbours(features, focus, k, among)
     label = f"{len(neighbours)} authorities most similar to {_name(authorities, focus)} (computed from context)"
     return [focus, *neighbours["authority_code"]], label
 

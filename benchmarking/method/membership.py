@@ -57,6 +57,8 @@ class Loaded(NamedTuple):
     rows_read: dict[str, int]
     skipped: pd.DataFrame
     notes: tuple[str, ...] = ()
+    settings: tuple[tuple[str, str], ...] = ()
+    """Store settings (key, value) the source also gives, written with its rows by the public build."""
 
 
 # ---------------------------------------------------------------------------------------

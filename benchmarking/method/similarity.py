@@ -22,10 +22,15 @@ Conventions
   it reads the same however many variables are available. Pairs sharing no variable are
   infinitely far apart.
 * **Nearest neighbours** of an authority: the ``k`` others with the smallest distance,
-  ties broken by authority code; the authority itself is never its own neighbour.
+  ties broken by authority code; the authority itself is never its own neighbour. They are
+  chosen among the authorities that existed in the period on screen (``among``, by the one
+  existence rule of ``service.group_size``): never an authority abolished before it or formed
+  after it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -138,15 +143,21 @@ def distance_matrix(features: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(distance, index=codes, columns=codes)
 
 
-def nearest_neighbours(features: pd.DataFrame, authority_code: str, k: int) -> pd.DataFrame:
+def nearest_neighbours(
+    features: pd.DataFrame, authority_code: str, k: int, among: Collection[str] | None = None
+) -> pd.DataFrame:
     """Return the ``k`` authorities nearest ``authority_code`` on the context variables.
 
     Columns: ``authority_code``, ``distance``, ``neighbour_rank`` (1 = nearest), then each
     context variable's raw value. The authority itself is never listed; fewer than ``k``
-    rows when fewer others exist. Raises UnknownAuthorityError and BadArgumentError (k < 1).
+    rows when fewer others exist. ``among``: the authorities it may be compared with (those
+    that existed in the period on screen), standardised among themselves; default every
+    authority described. Raises UnknownAuthorityError and BadArgumentError (k < 1).
     """
     if int(k) < 1:
         raise BadArgumentError(f"k must be a positive number of neighbours, got {k!r}")
+    if among is not None:
+        features = features.loc[features["authority_code"].isin({*among, authority_code})]
     distances = distance_matrix(features)
     if authority_code not in distances.index:
         raise UnknownAuthorityError(

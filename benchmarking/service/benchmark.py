@@ -10,17 +10,22 @@ the public report. A period the user names is checked by ``Catalogue.require_per
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LISTED, NOT_HELD_SETTING
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
 from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
+from benchmarking.method.lifetimes import existing_in, load_county_areas
+from benchmarking.method.membership import resolve_codes
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.text.formatting import ordinal
 
 
 @dataclass(frozen=True)
@@ -56,21 +61,103 @@ class Benchmark:
         return self.options.get("balance", INDICATORS)
 
 
-def comparator_group(catalogue: Catalogue, group_id: str | None, focus: str | None = None) -> ComparatorGroup:
+def comparator_group(
+    catalogue: Catalogue, group_id: str | None, focus: str | None = None, period: str | None = None
+) -> ComparatorGroup:
     """Return the resolved comparator group for an id (see ``groups``), with the focus placed.
 
     ``similar:<k>`` groups are computed from the catalogue's context variables
-    (``context_features``). A group ranks its members only: when the focus authority is not
-    a member (the county unitaries for a county council, another region, a saved list
+    (``context_features``), among the authorities that existed in ``period``
+    (``existing_authorities``; every authority when None). A group ranks its members only:
+    when the focus authority is not a member (the county unitaries for a county council, another region, a saved list
     without it) the group keeps its members and names the focus in ``beside``, so that every
     view can show where it would stand without changing the members' ranks. Neighbour and
     similar groups are the focus authority's own and include it as a member.
     """
     features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
-    group = resolve_group(group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features)
+    among = existing_authorities(catalogue, period) if features is not None and period is not None else None
+    group = resolve_group(
+        group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
+    )
+    if period is not None and group.id.startswith("neighbours:"):
+        group = _listed_in_period(catalogue, group, period)
+    if held := _held_of_listed(catalogue, group.id, focus):
+        group = replace(group, label=f"{group.label} ({held.in_words()})")
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
         return replace(group, beside=focus)
     return group
+
+
+@dataclass(frozen=True)
+class HeldNeighbours:
+    """Of DfE's statistical neighbours of an authority: how many the store holds, and those it does not."""
+
+    held: int
+    not_held: tuple[tuple[int, str], ...]
+    """(DfE's rank, name) of each neighbour that is not a county area in the store, in DfE's order."""
+
+    def in_words(self) -> str:
+        """Return "8 of DfE's 10 neighbours in this store; not in it: South Gloucestershire (DfE's 1st), North
+        Somerset (8th)" (the names when the store has them, ``dfe_neighbours.NOT_HELD_SETTING``)."""
+        held = f"{self.held} of DfE's {NEIGHBOURS_LISTED} neighbours in this store"
+        if not self.not_held:
+            return held
+        (rank, name), *others = self.not_held
+        named = [f"{name} (DfE's {ordinal(rank)})", *(f"{name} ({ordinal(rank)})" for rank, name in others)]
+        return f"{held}; not in it: {', '.join(named)}"
+
+
+def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str | None:
+    """Return the note on a DfE statistical-neighbour list the store holds in part: "DfE lists 10 statistical
+    neighbours of Leicestershire; 8 are county areas in this store. Not in it: South Gloucestershire (DfE's 1st),
+    North Somerset (8th). The group is Leicestershire and the 8."; None for any other group, or a list held whole."""
+    held = _held_of_listed(catalogue, group_id, focus)
+    if held is None:
+        return None
+    name, n = catalogue.authority_name(focus), held.held
+    words = held.in_words().split("; not in it: ")
+    missing = f" Not in it: {words[1]}." if len(words) > 1 else f" The other {NEIGHBOURS_LISTED - n} are not."
+    return (
+        f"DfE lists {NEIGHBOURS_LISTED} statistical neighbours of {name}; {n} are county areas in this store."
+        f"{missing} The group is {name} and the {n}."
+    )
+
+
+def _held_of_listed(catalogue: Catalogue, group_id: str, focus: str | None) -> HeldNeighbours | None:
+    """Return how much of the DfE list of ``focus`` the store holds, when it holds it in part; else None."""
+    list_id = group_id.split(":", 1)[1] if group_id.startswith("neighbours:") else None
+    if list_id not in NEIGHBOUR_MODELS or focus is None:
+        return None
+    rows = catalogue.comparator_groups
+    held = rows.loc[(rows["group_id"] == list_id) & (rows["authority_code"] == focus), "member_code"].nunique()
+    if not 0 < held < NEIGHBOURS_LISTED:
+        return None
+    listed = json.loads(catalogue.settings.get(NOT_HELD_SETTING) or "{}").get(list_id, {}).get(focus, [])
+    return HeldNeighbours(int(held), tuple((int(rank), str(name)) for rank, name in listed))
+
+
+def _listed_in_period(catalogue: Catalogue, group: ComparatorGroup, period: str) -> ComparatorGroup:
+    """Return a neighbour list's group with each member that did not exist in ``period`` replaced by the county area
+    that held its DfE LA number then (``membership.resolve_codes``, the one rule that matches a published number to
+    an authority): DfE's 2025 list names LA 933, Somerset Council, which is Somerset CC in 2022/23."""
+    existing = set(existing_authorities(catalogue, period))
+    gone = [code for code in group.members if code not in existing]
+    if not gone:
+        return group
+    areas = load_county_areas()
+    numbers = dict(zip(areas["code"], areas["dfe_la_number"]))
+    held = resolve_codes(areas, [numbers.get(code, "") for code in gone], period, scheme="dfe")["authority_code"]
+    swap = {code: then for code, then in zip(gone, held) if then in existing}
+    return replace(group, members=tuple(dict.fromkeys(swap.get(code, code) for code in group.members)))
+
+
+def existing_authorities(catalogue: Catalogue, period: str) -> list[str]:
+    """Return the codes of the store's authorities that existed in ``period`` (``lifetimes.existing_in``: the
+    one existence rule, with the authorities that have figures then)."""
+    codes = list(catalogue.authorities["code"])
+    values = catalogue.reporting_values
+    with_figures = set(values.loc[values["period"] == period, "authority_code"])
+    return [code for code, alive in zip(codes, existing_in(codes, period, with_figures)) if alive]
 
 
 def beside_note(catalogue: Catalogue, group: ComparatorGroup) -> str | None:
@@ -240,17 +327,19 @@ def benchmark_for(
     min_coverage: float = 0.5,
     basket: str | None = None,
     balance: str | None = None,
+    period: str | None = None,
 ) -> Benchmark:
     """Return the benchmark of comparator group ``group_id`` around ``focus`` (default: the
     catalogue's focus authority) over the indicators of ``basket`` (an id; default "All
     published") with ``balance`` (default ``indicators``): the one way from a loaded catalogue
-    to the engine's results.
+    to the engine's results. ``period``: the period on screen, which a similar group's members
+    existed in (``comparator_group``; other groups do not depend on it).
 
     Callers that take a period from the user check it with ``Catalogue.require_period``;
-    pages cache the result at their edge, keyed by store, group, focus, basket and balance.
-    BadArgumentError names an unknown basket or balance.
+    pages cache the result at their edge, keyed by store, group, focus, basket and balance
+    (and the period for a similar group). BadArgumentError names an unknown basket or balance.
     """
-    group = comparator_group(catalogue, group_id, focus or catalogue.default_focus())
+    group = comparator_group(catalogue, group_id, focus or catalogue.default_focus(), period)
     chosen = resolve_basket(catalogue.baskets, basket)
     return compute(
         catalogue, group, scaled=scaled, min_coverage=min_coverage, basket=chosen, balance=require_balance(balance)
@@ -265,12 +354,13 @@ def benchmark_with_focus_ranked(
     min_coverage: float = 0.5,
     basket: str | None = None,
     balance: str | None = None,
+    period: str | None = None,
 ) -> Benchmark:
     """Return the benchmark of the group with the focus authority ranked as one of its members:
     the same as ``benchmark_for`` when it is a member, otherwise a what-if for the analyses that
     need it inside the ranking (Beyond ranks), labelled so. Views of the group itself use
     ``benchmark_for``, which ranks the members only."""
-    group = comparator_group(catalogue, group_id, focus)
+    group = comparator_group(catalogue, group_id, focus, period)
     if group.beside is not None:
         label = f"{group.label} with {catalogue.authority_name(group.beside)} ranked in it"
         group = ComparatorGroup(group.id, label, group.members + (group.beside,))

@@ -144,7 +144,7 @@ def rank_stability(
     for done, group_id in enumerate(group_ids):
         if progress is not None:
             progress(done, len(group_ids))
-        group = comparator_group(catalogue, group_id, focus)
+        group = comparator_group(catalogue, group_id, focus, period)
         in_group = focus in group.members
         if not (in_group or group.beside == focus) or group.size < 2:
             continue
