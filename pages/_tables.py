@@ -106,7 +106,7 @@ def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=s
     for column, setting in (kwargs.pop("column_config", None) or {}).items():
         name = header.get(str(column), column)
         typed = isinstance(setting, dict) and setting.get("type_config", {}).get("type") in ("number", "checkbox")
-        if typed and name in shown.columns and shown[name].dtype == object:
+        if typed and name in shown.columns and not pd.api.types.is_numeric_dtype(shown[name]):
             setting = st.column_config.TextColumn(setting.get("label"))  # some cells blank: shown as text
         config[name] = setting
     kwargs.setdefault("hide_index", True)
