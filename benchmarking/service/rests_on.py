@@ -64,19 +64,22 @@ class RestsOn:
 
     def reader_warning(self) -> str | None:
         """Return the warning for a reader of the briefing (what the position measures, no app controls) when one
-        theme outweighs the rest together, else None."""
+        theme outweighs the rest together ("Overall is X's position" when it is the only one), else None."""
         if not self.dominated:
             return None
+        if len(self.shares) == 1:  # nothing to balance: weighing the themes equally cannot change it
+            return f"{self.theme} rests on one theme, {self.largest_theme}: {self.theme} is that theme's position."
         return (
             f"{self.largest_theme} is {self.largest_share:.0%} of {self.theme}: this position mostly measures "
             f"{self.largest_theme}."
         )
 
     def warning(self) -> str | None:
-        """Return the warning on screen (``reader_warning`` and what to change in the app), else None."""
+        """Return the warning on screen (``reader_warning`` and, when the position rests on several themes, what to
+        change in the app), else None."""
         reader = self.reader_warning()
-        if reader is None:
-            return None
+        if reader is None or len(self.shares) == 1:
+            return reader
         return f"{reader} Choose a basket, or weigh every theme equally ({BALANCES[THEMES]})."
 
 

@@ -1,0 +1,44 @@
+"""Review p1: a theme's share and weight are said the same way everywhere: the Theme weights bars say what each
+share is made of under the rule in use, a one-theme basket's warning says what Overall then is, the headline
+shares name their base, and the Beyond ranks basket table wraps theme names between words."""
+
+from __future__ import annotations
+
+import pytest
+from basket_example import CODES, PERIOD, example_store
+
+from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.benchmark import benchmark_for
+from benchmarking.service.catalogue import load_catalogue
+from benchmarking.service.rests_on import rests_on
+
+FOCUS = CODES["A"]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    path = tmp_path_factory.mktemp("shares") / "store.duckdb"
+    example_store(path)
+    return load_catalogue(path)
+
+
+@pytest.mark.parametrize("balance", ["indicators", "themes"])
+@pytest.mark.parametrize("theme", [OVERALL, LA_CORE])
+def test_a_one_theme_basket_says_overall_is_that_themes_position(example, balance, theme):
+    """The 'adults' basket holds the Adults theme alone: weighing every theme equally cannot help, so the warning
+    says what the position is instead of advising it."""
+    bench = benchmark_for(example, "all", FOCUS, basket="adults", balance=balance)
+    said = rests_on(example, bench, FOCUS, PERIOD, theme)
+    assert (
+        said.warning()
+        == said.reader_warning()
+        == f"{theme} rests on one theme, Adults: {theme} is that theme's position."
+    )
+    assert "weigh every theme equally" not in said.warning()
+
+
+def test_a_dominant_theme_among_several_still_gets_the_advice(example):
+    """All published: Adults is 3 of 4 indicators; the warning still offers the way out."""
+    said = rests_on(example, benchmark_for(example, "all", FOCUS), FOCUS, PERIOD)
+    assert said.warning().startswith("Adults is 75% of Overall: this position mostly measures Adults.")
+    assert "weigh every theme equally" in said.warning()
