@@ -28,8 +28,10 @@ def test_the_group_label_says_how_many_of_dfes_ten_are_held(real):
     assert len(held) == 8  # the two unitaries are not county areas
     group = comparator_group(real, "neighbours:dfe-sn-2021", FOCUS)
     assert group.size == 9
-    assert group.label.endswith(
-        "(8 of DfE's 10 neighbours in this store; not in it: South Gloucestershire (DfE's 1st), North Somerset (8th))"
+    assert group.label == (
+        "DfE statistical neighbours (2021 model) of Leicestershire without DfE's 1st (South Gloucestershire) "
+        "and 8th (North Somerset): "
+        "8 of DfE's 10 in this store"
     )
 
 
@@ -68,3 +70,59 @@ def test_a_listed_council_is_the_one_that_held_its_dfe_number_in_the_period(real
     group = comparator_group(real, "neighbours:dfe-sn-2025", FOCUS, period)
     assert somerset in group.members and not {"E10000027", "E06000066"} - {somerset} & set(group.members)
     assert all(existing_in(list(group.members), period))
+
+
+def test_the_page_header_reads_the_label_then_the_size(shipped_store_path, monkeypatch):
+    """The header's group words end in words before the group's size: no "(8th)) (9 authorities)"."""
+    query = {"focus": FOCUS, "period": "2022/23", "group": "neighbours:dfe-sn-2021"}
+    at = open_page(shipped_store_path, monkeypatch, "overview", query=query)
+    header = next(caption.value for caption in at.caption if "comparator group:" in caption.value)
+    shown = header.replace("\\", "")  # the Markdown escapes taken off: the words as read
+    assert "and 8th (North Somerset): 8 of DfE's 10 in this store (9 authorities)" in shown
+    assert ")) (" not in shown
+
+
+SN_COLUMNS = "la_number,la_name,neighbour_rank,neighbour_la_number,neighbour_la_name\n"
+
+
+def _neighbour_files(folder):
+    """Write both DfE models for Leicestershire (855): Warwickshire and Worcestershire, and South Gloucestershire
+    (803, not a county area) 2nd in the 2021 model, 1st in the 2025 one."""
+    folder.mkdir()
+    rows = {
+        "statistical_neighbours_april_2021_long.csv": [
+            (1, 937, "Warwickshire"),
+            (2, 803, "South Gloucestershire"),
+            (3, 885, "Worcestershire"),
+        ],
+        "statistical_neighbours_may_2025_long.csv": [
+            (1, 803, "South Gloucestershire"),
+            (2, 885, "Worcestershire"),
+            (3, 937, "Warwickshire"),
+        ],
+    }
+    for name, listed in rows.items():
+        lines = [f"855,Leicestershire,{rank},{number},{neighbour}\n" for rank, number, neighbour in listed]
+        (folder / name).write_text(SN_COLUMNS + "".join(lines), encoding="utf-8")
+    return folder
+
+
+def test_import_source_writes_the_neighbours_not_held_as_the_public_build_does(tmp_path, shipped_store_path):
+    """`import-source dfe-neighbours` and the Data import page (``preview_source`` then ``commit_source``) write the
+    adapter's ``dfe_neighbours_not_held`` setting with its rows, so the group names whom it leaves out."""
+    import shutil
+
+    from benchmarking.adapters.dfe_neighbours import NOT_HELD_SETTING
+    from benchmarking.service.data_admin import commit_source, preview_source, source_named
+    from benchmarking.store import Store
+
+    path = tmp_path / "store.duckdb"
+    shutil.copy(shipped_store_path, path)
+    store, source = Store(path), source_named("dfe-neighbours")
+    checked = preview_source(store, source, _neighbour_files(tmp_path / "dfe_lait"))
+    commit_source(store, source, checked, False, "tester", None)
+    not_held = json.loads(load_catalogue(path).settings[NOT_HELD_SETTING])
+    assert not_held == {
+        "dfe-sn-2021": {FOCUS: [[2, "South Gloucestershire"]]},
+        "dfe-sn-2025": {FOCUS: [[1, "South Gloucestershire"]]},
+    }

@@ -258,8 +258,10 @@ def commit(
     remember: bool = True,
     preview: Preview | None = None,
     lifetimes: bool = False,
+    settings: Mapping[str, str] | None = None,
 ) -> ImportResult:
-    """Write the items in one transaction (checked again first) and remember each file's mapping.
+    """Write the items in one transaction (checked again first) and remember each file's mapping, with
+    ``settings`` (an adapter's, ``Loaded.settings``) saved in it too.
 
     Raises ImportValidationError, writing nothing, when any row fails a check, unless
     ``skip_rejected``: then the rows that fail are left out and reported in the result.
@@ -268,7 +270,8 @@ def commit(
     authority in a period when it did not exist (``existence.check_existed``).
     """
     mapped = [m for m in items if isinstance(m, MappedFile)]
-    settings = dict(m.setting() for m in mapped) if remember and mapped else None
+    remembered = dict(m.setting() for m in mapped) if remember and mapped else {}
+    settings = {**remembered, **(settings or {})} or None
     tuples = [m.item if isinstance(m, MappedFile) else m for m in items]
     same = preview is not None and _same_items(preview.items, tuples)
     return import_frames(

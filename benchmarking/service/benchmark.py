@@ -82,7 +82,7 @@ def comparator_group(
     if period is not None and group.id.startswith("neighbours:"):
         group = _listed_in_period(catalogue, group, period)
     if held := _held_of_listed(catalogue, group.id, focus):
-        group = replace(group, label=f"{group.label} ({held.in_words()})")
+        group = replace(group, label=held.label_of(group.label))
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
         return replace(group, beside=focus)
     return group
@@ -105,6 +105,17 @@ class HeldNeighbours:
         (rank, name), *others = self.not_held
         named = [f"{name} (DfE's {ordinal(rank)})", *(f"{name} ({ordinal(rank)})" for rank, name in others)]
         return f"{held}; not in it: {', '.join(named)}"
+
+    def label_of(self, label: str) -> str:
+        """Return a neighbour group's ``label`` with what it holds of DfE's list, ending in words so that a size in
+        brackets reads after it: "DfE statistical neighbours (2021 model) without DfE's 1st (South Gloucestershire)
+        and 8th (North Somerset): 8 of DfE's 10 in this store"."""
+        held = f": {self.held} of DfE's {NEIGHBOURS_LISTED} in this store"
+        if not self.not_held:
+            return label + held
+        named = [f"{ordinal(rank)} ({name})" for rank, name in self.not_held]
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        return f"{label} without DfE's {listed}{held}"
 
 
 def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str | None:

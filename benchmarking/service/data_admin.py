@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +21,7 @@ from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.preview import commit, preview_import
 from benchmarking.ingest.preview_report import Preview
 from benchmarking.ingest.results import ImportResult
+from benchmarking.method.membership import Loaded
 from benchmarking.paths import PROJECT_ROOT, default_db_path
 from benchmarking.store import Store, StoreContents
 
@@ -143,6 +144,9 @@ class SourcePreview:
     items: list[tuple[str, pd.DataFrame, str]]
     hashes: dict[str, str]
     preview: Preview
+    settings: dict[str, str] = field(default_factory=dict)
+    """The store settings the adapter's read carries (``Loaded.settings``), written with the items: DfE's
+    neighbours that are not county areas (``dfe_neighbours.NOT_HELD_SETTING``), as the public build writes them."""
 
 
 def published_sources() -> dict[str, Adapter]:
@@ -159,9 +163,13 @@ def source_items(
     store: Store, source: Adapter, folder: Path | str, add_authorities: bool = False
 ) -> list[tuple[str, pd.DataFrame, str]]:
     """Return the import items ``source`` reads from ``folder`` for a store (its authorities known)."""
+    return _read(store, source, folder, add_authorities).items
+
+
+def _read(store: Store, source: Adapter, folder: Path | str, add_authorities: bool) -> Loaded:
     known = list(store.authorities()["code"]) if store.exists() else []
     context = import_context(source, folder, known_codes=known, add_authorities=add_authorities)
-    return read_source(source, folder, context).items
+    return read_source(source, folder, context)
 
 
 def preview_source(
@@ -172,9 +180,10 @@ def preview_source(
     progress: Callable[[float, str], None] | None = None,
 ) -> SourcePreview:
     """Return a published source's items read from ``folder`` and the preview of importing them."""
-    items = source_items(store, source, folder, add_authorities)
+    loaded = _read(store, source, folder, add_authorities)
     hashes = source.file_hashes(folder)
-    return SourcePreview(items, hashes, preview_import(store, items, progress=progress, lifetimes=True))
+    preview = preview_import(store, loaded.items, progress=progress, lifetimes=True)
+    return SourcePreview(loaded.items, hashes, preview, dict(loaded.settings))
 
 
 def commit_source(
@@ -185,7 +194,8 @@ def commit_source(
     loaded_by: str | None,
     source_text: str | None,
 ) -> ImportResult:
-    """Return the result of writing a previewed published source (``source_text`` overrides its source line).
+    """Return the result of writing a previewed published source (``source_text`` overrides its source line), with
+    the settings its adapter carries in the same transaction.
 
     The preview's checks are lent to the write (``preview.commit``): they are made again only when the store
     changed since the preview, so a large source (LAIT's 641,000 rows) is not checked twice.
@@ -201,6 +211,7 @@ def commit_source(
         remember=False,
         preview=checked.preview,
         lifetimes=True,
+        settings=checked.settings,
     )
 
 
