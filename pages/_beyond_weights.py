@@ -103,7 +103,7 @@ def _weighted(selection: Selection, cat, bench, names: dict, weights: dict):
     shares_frame = view.theme_shares(bench, cat.indicators, period, weights)
     title = f"Each theme's share of the Overall average, {period}"
     subtitle = selection.subtitle(view.weights_words(bench)[1])
-    chart = charts.theme_weights_chart(shares_frame, title, subtitle, style=style(selection))
+    chart = charts.theme_weights_chart(shares_frame, title, subtitle, style=style(selection), balance=bench.balance)
     return weighted, shares_frame, view.weighted_overall_table(weighted, names), chart
 
 

@@ -42,3 +42,42 @@ def test_a_dominant_theme_among_several_still_gets_the_advice(example):
     said = rests_on(example, benchmark_for(example, "all", FOCUS), FOCUS, PERIOD)
     assert said.warning().startswith("Adults is 75% of Overall: this position mostly measures Adults.")
     assert "weigh every theme equally" in said.warning()
+
+
+def _bar_labels(catalogue, basket, balance):
+    """The Theme weights chart's bar labels as Beyond ranks draws them (every theme weight 1)."""
+    from benchmarking.charts import theme_weights_chart
+    from benchmarking.service.beyond_ranks import theme_shares
+
+    bench = benchmark_for(catalogue, "all", FOCUS, basket=basket, balance=balance)
+    shares = theme_shares(bench, catalogue.indicators, PERIOD, {})
+    spec = theme_weights_chart(shares, "title", "subtitle", balance=bench.balance).to_dict()
+    return {row["theme"]: row["label"] for row in next(iter(spec["datasets"].values()))}
+
+
+@pytest.mark.parametrize(
+    "basket, balance, labels",
+    [
+        (None, "indicators", {"Adults": "75% (weight 1 × 3 indicators)", "Roads": "25% (weight 1 × 1 indicator)"}),
+        (
+            "weighted",  # a1 weight 2 (Adults), r1 weight 1 (Roads)
+            "indicators",
+            {
+                "Adults": "67% (weight 1 × basket weights 2, 1 indicator)",
+                "Roads": "33% (weight 1 × basket weights 1, 1 indicator)",
+            },
+        ),
+        (
+            None,
+            "themes",
+            {
+                "Adults": "50% (weight 1; the theme counts once, 3 indicators)",
+                "Roads": "50% (weight 1; the theme counts once, 1 indicator)",
+            },
+        ),
+    ],
+)
+def test_theme_weight_bars_say_what_each_share_is_made_of(example, basket, balance, labels):
+    """Under a weighted basket or theme balance the bars no longer say 'weight 1 × n indicators' beside a share
+    that is not weight × indicators."""
+    assert _bar_labels(example, basket, balance) == labels

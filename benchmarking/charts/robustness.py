@@ -16,6 +16,7 @@ from benchmarking.charts.style import (
     name_label_limit,
     rank_ticks,
 )
+from benchmarking.method.baskets import INDICATORS, THEMES
 from benchmarking.method.uncertainty import interval_label
 from benchmarking.text.formatting import position_axis_title
 
@@ -167,16 +168,20 @@ def frontier_chart(
     return finish_chart(chart, title, subtitle, style)
 
 
-def theme_weights_chart(shares: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL) -> alt.Chart:
-    """Return each theme's share of the Overall average as bars, labelled with its weight.
+def theme_weights_chart(
+    shares: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL, balance: str = INDICATORS
+) -> alt.Chart:
+    """Return each theme's share of the Overall average as bars, labelled with what the share is made of under
+    ``balance`` (``share_label``).
 
     ``shares`` comes from ``sensitivity.effective_theme_shares`` (theme, weight,
-    n_indicators, share).
+    n_indicators, basket_weight, share).
     """
     data = shares.copy()
+    weighted = bool((data["basket_weight"] != data["n_indicators"]).any())
     data["label"] = [
-        f"{share:.0%} (weight {weight:g} × {n} indicators)"
-        for share, weight, n in zip(data["share"], data["weight"], data["n_indicators"])
+        share_label(row.share, row.weight, row.n_indicators, row.basket_weight, balance, weighted)
+        for row in data.itertuples()
     ]
     order = list(data.sort_values("share", ascending=False)["theme"])
     bars = (
@@ -201,3 +206,15 @@ def theme_weights_chart(shares: pd.DataFrame, title: str, subtitle: str, style: 
     height = max(style.height // 2, len(order) * (style.label_size + 14))
     chart = alt.layer(bars, text).properties(width=style.width * 2 // 3, height=height)
     return finish_chart(chart, title, subtitle, style)
+
+
+def share_label(share: float, weight: float, n: int, basket_weight: float, balance: str, weighted: bool) -> str:
+    """Return a theme's bar label, saying what its share is made of: "61% (weight 1 × 12 indicators)" when every
+    indicator counts once, "40% (weight 1 × basket weights 14.5, 12 indicators)" in a ``weighted`` basket,
+    "25% (weight 1; the theme counts once, 12 indicators)" when every theme counts once."""
+    indicators = f"{n} indicator{'s' * (n != 1)}"
+    if balance == THEMES:
+        return f"{share:.0%} (weight {weight:g}; the theme counts once, {indicators})"
+    if weighted:
+        return f"{share:.0%} (weight {weight:g} × basket weights {basket_weight:g}, {indicators})"
+    return f"{share:.0%} (weight {weight:g} × {indicators})"

@@ -153,7 +153,7 @@ def effective_theme_shares(
     indicators / sum over themes: with equal weights a theme with more indicators counts for
     more, which is how the Compendium's Overall works; under ``themes`` balance it is weight /
     sum of the weights (every theme counts once). Columns: ``theme``, ``weight``,
-    ``n_indicators``, ``share``.
+    ``n_indicators``, ``basket_weight`` (the sum of its indicators' basket weights), ``share``.
     """
     matrix = rank_matrix(ranks, indicators, period, basket=basket, balance=balance)
     weights = indicator_weights(matrix, theme_weights or {})
@@ -165,6 +165,7 @@ def effective_theme_shares(
             "theme": list(matrix.theme_names),
             "weight": [float((theme_weights or {}).get(name, 1.0)) for name in matrix.theme_names],
             "n_indicators": counts.astype(np.int64),
+            "basket_weight": np.bincount(matrix.theme_of, weights=matrix.weight, minlength=len(matrix.theme_names)),
             "share": totals / totals.sum(),
         }
     )
