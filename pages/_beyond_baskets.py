@@ -59,7 +59,7 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
         return
     # A short table read whole, drawn as HTML whose cells wrap: as a data grid its long 'balance' words (a
     # weighted basket's weights named) pushed the last columns out of sight at 1366 pixels.
-    static_table(shown, formats={"Its share": "{:.0%}"})
+    static_table(shown, formats={"Its share": "{:.0%}"}, between_words=True)
     st.caption(
         "Indicators ranked: how many of the basket's indicators the position rests on. Its share: "
         "the part of Overall the largest theme makes up (every theme the same share when themes are weighed "

@@ -51,6 +51,9 @@ table.static-table .number {text-align: right; white-space: nowrap;}
 /* The Data import page's tables (problems, changes, coverage): the text wraps between words; a file, column or period
    label breaks only where it must (a problem's message, the last column, anywhere). */
 .import-table table.static-table :is(th, td):not(:last-child) {overflow-wrap: break-word;}
+/* A static table drawn with between_words (Beyond ranks' baskets): every cell wraps at spaces, so the columns are at
+   least as wide as their longest word. */
+.words-table table.static-table :is(th, td) {overflow-wrap: break-word;}
 /* The Theme rankings league table: a region of its own height, scrolled by mouse or keyboard, with the header
    and the Authority column in view; cells on one line, headers wrapped between words (briefing mode draws it
    whole). */

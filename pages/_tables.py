@@ -162,9 +162,25 @@ def html_table(
     return f'<table class="static-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def static_table(frame: pd.DataFrame, where=st, index: bool = False, formats: dict[str, str] | None = None) -> None:
+def static_table(
+    frame: pd.DataFrame,
+    where=st,
+    index: bool = False,
+    formats: dict[str, str] | None = None,
+    between_words: bool = False,
+) -> None:
     """Draw a table whole (every row, no inner scroll bar) as plain HTML (``html_table``), built once per kept
     table, then replayed (``pages._replay``); its CSS is in ``pages._layout.BASE_CSS``, drawn once per page
-    by app.py. Returns None."""
-    options = (index, tuple(sorted((formats or {}).items())))
-    element("html", per_object("static-table", frame, options, lambda: html_table(frame, index, formats)), where)
+    by app.py. ``between_words``: its cells wrap at spaces, a word broken only when it alone is wider than its
+    column (theme names whole, not "Environmen t"). Returns None."""
+    options = (index, tuple(sorted((formats or {}).items())), between_words)
+
+    def build() -> str:
+        table = html_table(frame, index, formats)
+        return f'<div class="{WORDS_TABLE}">{table}</div>' if between_words else table
+
+    element("html", per_object("static-table", frame, options, build), where)
+
+
+WORDS_TABLE = "words-table"
+"""The class of a static table whose cells wrap between words (its rule in ``pages._layout.BASE_CSS``)."""

@@ -81,3 +81,18 @@ def test_theme_weight_bars_say_what_each_share_is_made_of(example, basket, balan
     """Under a weighted basket or theme balance the bars no longer say 'weight 1 × n indicators' beside a share
     that is not weight × indicators."""
     assert _bar_labels(example, basket, balance) == labels
+
+
+def test_the_beyond_ranks_basket_table_wraps_between_words(demo_store_path, monkeypatch):
+    """The basket table is drawn in the class whose cells wrap at spaces (the base CSS's rule for it), so a theme
+    name is not broken mid-word ("Environmen t") at 1366 pixels; the other static tables keep theirs."""
+    from apptest_helpers import open_page
+
+    from pages._layout import BASE_CSS
+    from pages._tables import WORDS_TABLE
+
+    at = open_page(demo_store_path, monkeypatch, "beyond_ranks", query={"section": "baskets"})
+    assert not at.exception, at.exception
+    drawn = [node.value for node in at.get("html") if "Largest theme" in node.value]
+    assert len(drawn) == 1 and drawn[0].startswith(f'<div class="{WORDS_TABLE}"><table')
+    assert f".{WORDS_TABLE} table.static-table :is(th, td) {{overflow-wrap: break-word;}}" in BASE_CSS
