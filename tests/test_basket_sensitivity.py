@@ -14,6 +14,7 @@ from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
 
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.briefing.pack import build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import to_pptx
@@ -185,7 +186,7 @@ def test_briefing_on_the_real_store_says_what_positions_rest_on_and_warns(real):
     Overall on All published). Charts are stood in for by a blank picture: only text is checked."""
     catalogue, bench, period, _ = real
     briefing = build_briefing(catalogue, bench, period, FOCUS)
-    images = [_png() if slide.chart is not None else None for slide in briefing.slides]
+    images = [_png() if slide.chart is not None else None for slide in printed_slides(briefing.slides)]
     line = rests_on(catalogue, bench, FOCUS, period).text()
     warning = rests_on(catalogue, bench, FOCUS, period).reader_warning()  # a reader's words: no app controls
     assert warning is not None and line.startswith(f"Overall {period}: ")

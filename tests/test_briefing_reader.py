@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from benchmarking.briefing import pdf as briefing_pdf
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.briefing.pack import build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import to_pptx
@@ -48,7 +49,7 @@ def real(shipped_store_path):
     catalogue = load_catalogue(Store(shipped_store_path))
     bench = compute(catalogue, comparator_group(catalogue, "all", FOCUS))
     briefing = build_briefing(catalogue, bench, PERIOD, FOCUS)
-    pictures = [_blank(slide) for slide in briefing.slides]
+    pictures = [_blank(slide) for slide in printed_slides(briefing.slides)]
     pdf = PdfReader(io.BytesIO(to_pdf(briefing, pictures)))
     deck = Presentation(io.BytesIO(to_pptx(briefing, pictures)))
     return catalogue, bench, briefing, pdf, deck

@@ -27,6 +27,7 @@ from hostile_text import (
 from pptx import Presentation
 from pypdf import PdfReader
 
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.briefing.pack import build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import to_pptx
@@ -205,7 +206,7 @@ def _briefing_with_names(catalogue, names: dict[str, str]):
 
 def _charts_as_tiny_pictures(briefing) -> list[bytes | None]:
     """One 1x1 PNG per chart: the test is about the text, and rendering takes seconds."""
-    return [TINY_PNG if slide.chart is not None else None for slide in briefing.slides]
+    return [TINY_PNG if slide.chart is not None else None for slide in printed_slides(briefing.slides)]
 
 
 def _pdf_images_and_links(pdf: bytes) -> tuple[int, list[str]]:

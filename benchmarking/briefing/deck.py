@@ -8,14 +8,13 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 
 from __future__ import annotations
 
-import copy
-import math
 from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
 
 from benchmarking import charts
+from benchmarking.briefing.bars import BAR_AXIS_ROOM, MAX_BARS, band_rows, numbered, parts, split_bars
 from benchmarking.briefing.pack import (
     Briefing,
     BriefingSetting,
@@ -30,7 +29,7 @@ from benchmarking.briefing.pack import (
     theme_slide,
     title_slide,
 )
-from benchmarking.briefing.screens import SLIDE_STYLE, TALL_CHART_HEIGHT
+from benchmarking.briefing.screens import SLIDE_STYLE
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.narrative import overview_sentences
 
@@ -38,12 +37,6 @@ MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
 MAX_SENTENCES = 4
 """Sentences on one slide of words."""
-BAR_AXIS_ROOM = 70
-"""Pixels of a projected bar chart's height that hold no bars: the x axis's labels and title."""
-MAX_BARS = int((TALL_CHART_HEIGHT - BAR_AXIS_ROOM) * 0.9 / SLIDE_STYLE.label_size)
-"""Bars (one per authority) on one slide: as many as a 1366x768 slide draws with each name at the charts' label size
-(20 px, read from the back of the room; 23 bars). A longer chart is split over slides of the fewest parts, on one
-scale, every authority once, as a long table is: all 44 authorities would be named at 10 px on one slide."""
 
 
 @dataclass(frozen=True)
@@ -68,24 +61,6 @@ TALL_BARS = 16
 """Bars beyond which a chart is drawn as a bar per authority (``DeckSlide.tall_chart``)."""
 
 
-def parts(count: int, limit: int) -> list[slice]:
-    """Return slices that cut ``count`` items into the fewest parts of at most ``limit``, sizes within one."""
-    if count <= 0:
-        return [slice(0, 0)]
-    pieces = math.ceil(count / limit)
-    size, extra = divmod(count, pieces)
-    cuts, start = [], 0
-    for piece in range(pieces):
-        end = start + size + (1 if piece < extra else 0)
-        cuts.append(slice(start, end))
-        start = end
-    return cuts
-
-
-def _numbered(title: str, piece: int, pieces: int) -> str:
-    return title if pieces == 1 else f"{title} ({piece} of {pieces})"
-
-
 def _without_dataset(subtitle: str, label: str) -> list[str]:
     """Return the subtitle as small print without the dataset's name (the foot of every slide shows it)."""
     if label and subtitle.endswith(label):
@@ -99,7 +74,7 @@ def _split_table(slide: Slide, limit: int, label: str) -> list[DeckSlide]:
     cuts = parts(len(table), limit)
     return [
         DeckSlide(
-            title=_numbered(slide.title, number, len(cuts)),
+            title=numbered(slide.title, number, len(cuts)),
             table=table.iloc[cut].reset_index(drop=True),
             small_print=_without_dataset(slide.subtitle, label),
         )
@@ -110,26 +85,23 @@ def _split_table(slide: Slide, limit: int, label: str) -> list[DeckSlide]:
 def _split_sentences(title: str, sentences: list[str], limit: int) -> list[DeckSlide]:
     cuts = parts(len(sentences), limit)
     return [
-        DeckSlide(title=_numbered(title, number, len(cuts)), sentences=sentences[cut])
+        DeckSlide(title=numbered(title, number, len(cuts)), sentences=sentences[cut])
         for number, cut in enumerate(cuts, start=1)
     ]
 
 
 def _split_bars(slide: Slide, small_print: list[str]) -> list[DeckSlide]:
-    """Return a chart slide of more than ``MAX_BARS`` bars as slides of its bars in turn (the first with the
-    slide's sentences and warnings), each chart on the whole chart's scale."""
-    spec = slide.chart.to_dict(validate=False)
-    cuts = parts(band_rows(spec), MAX_BARS)
+    """Return a chart slide of more than ``MAX_BARS`` bars as slides of its bars in turn (``bars.split_bars``)."""
     return [
         DeckSlide(
-            title=_numbered(slide.title, number, len(cuts)),
-            chart=bars_part(spec, cut),
-            sentences=slide.bullets if number == 1 else [],
+            title=part.title,
+            chart=part.chart,
+            sentences=part.bullets,
             small_print=small_print,
-            warnings=slide.warnings if number == 1 else [],
+            warnings=part.warnings,
             tall_chart=True,
         )
-        for number, cut in enumerate(cuts, start=1)
+        for part in split_bars(slide)
     ]
 
 
@@ -246,45 +218,3 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     spec["height"] = height
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
-
-
-def bars_part(spec: dict, cut: slice) -> alt.TopLevelMixin:
-    """Return a chart of bars (one per authority, in the order of its y axis) drawing only the bars ``cut``, on the
-    whole chart's x scale (its other layers, a median line, drawn whole)."""
-    spec = copy.deepcopy(spec)
-    values = [
-        row.get(layer["encoding"]["x"]["field"])
-        for layer in spec.get("layer", [spec])
-        if layer.get("encoding", {}).get("x", {}).get("type") == "quantitative"
-        for rows in spec.get("datasets", {}).values()
-        for row in rows
-    ]
-    numbers = [float(value) for value in values if isinstance(value, (int, float))]
-    for layer in spec.get("layer", [spec]):
-        y = layer.get("encoding", {}).get("y", {})
-        if y.get("type") != "nominal" or not isinstance(y.get("sort"), list):
-            continue
-        kept = y["sort"][cut]
-        y["sort"] = kept
-        layer["transform"] = [*layer.get("transform", []), {"filter": {"field": y["field"], "oneOf": kept}}]
-        if numbers:
-            scale = layer["encoding"]["x"].setdefault("scale", {})
-            scale["domain"] = [min(0.0, *numbers), max(0.0, *numbers)]
-    kind = alt.LayerChart if "layer" in spec else alt.Chart
-    return kind.from_dict(spec, validate=False)
-
-
-def band_rows(spec: dict) -> int:
-    """Return how many bars a chart with a nominal y axis (one bar per authority) draws (those its y order lists,
-    when it lists them), or 0 for other charts."""
-    axes = [
-        layer["encoding"]["y"]
-        for layer in spec.get("layer", [spec])
-        if layer.get("encoding", {}).get("y", {}).get("type") == "nominal" and layer["encoding"]["y"].get("field")
-    ]
-    if not axes:
-        return 0
-    fields = {y["field"] for y in axes}
-    values = {row.get(name) for rows in spec.get("datasets", {}).values() for row in rows for name in fields} - {None}
-    orders = [set(y["sort"]) for y in axes if isinstance(y.get("sort"), list)]
-    return len(values.intersection(*orders))  # a part of the bars (``bars_part``) draws those its order lists

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from benchmarking import charts
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.datasets.public_build import sources_for_print
 from benchmarking.method.baskets import balance_text
 from benchmarking.method.positions import LA_CORE, OVERALL
@@ -419,7 +420,8 @@ def build_briefing(
 
 
 def chart_images(briefing: Briefing, scale: float = 1.0) -> list[bytes | None]:
-    """Return each slide's chart rendered to PNG (None for slides without a chart), in order.
+    """Return each printed slide's chart rendered to PNG (None for slides without a chart), in the order of
+    ``bars.printed_slides`` (a long bar chart split over slides), as ``to_pptx`` and ``to_pdf`` take them.
 
     Briefing charts are drawn at projector size (1400 px plot width), so at scale 1 a 16:9
     slide on a 1920 x 1080 screen shows each at 0.9 to 1.1 times its pixel size: sharp.
@@ -427,4 +429,5 @@ def chart_images(briefing: Briefing, scale: float = 1.0) -> list[bytes | None]:
     compression, bigger. Renders are cached by ``charts.to_png``, so the same selection's
     briefing again takes no rendering.
     """
-    return [charts.to_png(slide.chart, scale=scale) if slide.chart is not None else None for slide in briefing.slides]
+    slides = printed_slides(briefing.slides)
+    return [charts.to_png(slide.chart, scale=scale) if slide.chart is not None else None for slide in slides]

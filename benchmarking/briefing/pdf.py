@@ -29,6 +29,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.briefing.pack import Briefing, chart_images
 from benchmarking.text.escaping import CELL_LIMIT, reportlab, shorten
 
@@ -188,7 +189,8 @@ def _table(frame, styles) -> Table:
 
 def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> bytes:
     """Return the briefing as PDF bytes: cover with the sources, contents on one page, then one section
-    per slide; the document properties say what the data are (``Briefing.data_description``)."""
+    per slide (a bar chart of more than ``bars.MAX_BARS`` authorities over several, ``images`` from ``chart_images``);
+    the document properties say what the data are (``Briefing.data_description``)."""
     images = images if images is not None else chart_images(briefing)
     styles = _styles()
     buffer = io.BytesIO()
@@ -205,10 +207,11 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         keywords="county benchmarking, " + ("demo data" if briefing.is_demo else "public data"),
         creator="County benchmarking dashboard",
     )
+    slides = printed_slides(briefing.slides)
     width = PAGE[0] - 2 * MARGIN
     height = PAGE[1] - MARGIN - 18 * mm
     contents = TableOfContents()
-    contents.levelStyles = [_contents_style(len(briefing.slides))]  # the sections and the sources page
+    contents.levelStyles = [_contents_style(len(slides))]  # the sections and the sources page
     passes = _ChartPasses()
     story = [
         passes,
@@ -227,7 +230,7 @@ def to_pdf(briefing: Briefing, images: list[bytes | None] | None = None) -> byte
         contents,
         PageBreak(),
     ]
-    for slide, png in zip(briefing.slides[1:], images[1:]):
+    for slide, png in zip(slides[1:], images[1:], strict=True):
         section = [Paragraph(_escape(slide.title), styles["title"])]
         if slide.subtitle:
             section.append(Paragraph(_escape(slide.subtitle), styles["subtitle"]))

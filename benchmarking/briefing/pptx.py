@@ -17,6 +17,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.briefing.pack import Briefing, chart_images
 from benchmarking.text import typesetting as ts
 from benchmarking.text.escaping import CELL_LIMIT, shorten
@@ -272,12 +273,13 @@ def _describe(deck, briefing: Briefing) -> None:
 
 
 def to_pptx(briefing: Briefing, images: list[bytes | None] | None = None) -> bytes:
-    """Return the briefing as .pptx bytes: title, overview cards, charts and tables, in order."""
+    """Return the briefing as .pptx bytes: title, overview cards, charts and tables, in order (``images``: from
+    ``chart_images``; a bar chart of more than ``bars.MAX_BARS`` authorities over several slides)."""
     images = images if images is not None else chart_images(briefing)
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
     _describe(deck, briefing)
-    for index, (spec, png) in enumerate(zip(briefing.slides, images)):
+    for index, (spec, png) in enumerate(zip(printed_slides(briefing.slides), images, strict=True)):
         if index == 0:
             _title_slide(deck, briefing, spec)
         elif spec.cards:
