@@ -12,6 +12,7 @@ from benchmarking.method.groups import available_groups, list_not_held_text, nee
 from benchmarking.service.benchmark import beside_note, comparator_group, neighbour_list_note
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import keep, keep_toggle, widget
+from pages._link_names import unknown_names_notice
 from pages._method_choice import draw_method, keep_method, method_choices, mirror_method
 from pages._navigation import ensure_entry_run
 from pages._text import dataset_line, escape
@@ -73,6 +74,7 @@ def sidebar() -> Selection:
         st.stop()
 
     notices = [  # a value in the link that the store does not have is named, never dropped silently
+        unknown_names_notice(),
         keep_toggle("briefing", "briefing mode"),
         keep("focus", names, default_focus, "focus authority"),
         keep("period", dict(zip(periods, periods)), cat.default_period or periods[-1]),
