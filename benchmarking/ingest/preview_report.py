@@ -20,8 +20,9 @@ FIRST_SHIFTS = 20
 """How many changed vintages a preview lists (then how many more)."""
 VINTAGE_WARNING = (
     "These ranks would rest on fewer authorities: each indicator is ranked, in each reporting period, on the figures "
-    "of one published period, so the file's figures would replace the figures ranked now. Import the other "
-    "authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
+    "of one published period, so the file's figures would replace the figures ranked now, and where they are carried "
+    "forward into a period the indicator is not ranked in now, they would be the only ones ranked there. Import the "
+    "other authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
 )
 """What the preview says above the changed vintages (``Preview.vintage_lines``)."""
 
