@@ -126,12 +126,16 @@ class Preview:
         return not self.blocking and self.rows > self.rejected
 
     def problem_count(self) -> str:
-        """Return how many rows the problems refuse, of how many, and how many problems are listed ("74 of 74 rows
-        refused (11 problem(s) listed)": a check lists its first rows and counts the others in one line)."""
+        """Return how many of the files' rows the problems refuse, of how many, and how many problems are listed
+        ("37 of 37 rows refused (11 problem(s) listed)": a check lists its first rows and counts the others in one
+        line); a wide file's row holds several figures, so those are counted too ("37 of 37 rows refused, 74 of 74
+        figures")."""
         listed = f"{len(self.issues):,} problem(s)"
         if self.blocking:
             return f"{listed}, at least one with a whole file: no row can be written"
-        return f"{self.rejected:,} of {self.rows:,} rows refused ({listed} listed)"
+        refused, rows = self.checked.file_rows_refused() if self.checked else (self.rejected, self.rows)
+        figures = f", {self.rejected:,} of {self.rows:,} figures" if rows != self.rows else ""
+        return f"{refused:,} of {rows:,} rows refused{figures} ({listed} listed)"
 
     def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
         """Return the first problems as a table: file, row, column, message."""
