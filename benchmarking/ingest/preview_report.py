@@ -79,9 +79,9 @@ class Preview:
     checked: CheckedBatch | None = None
     """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
     items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    """How the files were read, in words: the columns no field takes, themes stored in the stored spelling and new
-    themes, the workbook cells formatted as percentages read as they show."""
+    notes: tuple[str, ...] = ()
+    """How the files were read, in words, fixed when the preview is built: the columns no field takes, themes stored
+    in the stored spelling and new themes, the workbook cells formatted as percentages read as they show."""
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     """The first stored rows the import replaces, one line per column that changes, indexed by the row: which row,
     stored and new value (``changes.changes_frame``)."""
