@@ -90,7 +90,7 @@ def test_a_workbook_without_percent_cells_has_no_note(writable_store):
     """An ordinary workbook is read as before: no note, the figures as typed."""
     percent = indicator_in(writable_store, "%")
     preview = preview_import(writable_store, mapped(writable_store, workbook([HEADER, [percent, FOCUS, PERIOD, 4.1]])))
-    assert preview.notes == [] and not preview.issues
+    assert preview.notes == () and not preview.issues
 
 
 def test_a_percent_cell_for_an_indicator_in_another_unit_is_refused_naming_the_unit(writable_store):

@@ -219,12 +219,19 @@ def test_a_period_given_for_every_row_that_cannot_be_read_is_one_problem(shipped
 
 
 def test_the_problem_count_says_how_many_rows_are_refused(shipped, tmp_path, capsys):
-    """74 values refused from a 37-row wide file: the lines that count the problems say 74 rows are refused."""
+    """74 values refused from a 37-row wide file (two indicator columns): the lines that count the problems say the
+    file's 37 rows are refused, as the '... N more rows' line counts them, and the 74 figures apart."""
     text = wide_names_file(shipped, (SHARE, OTHER_SHARE), "lots")
     status, out = imported(shipped, tmp_path, text, capsys, "--set", "period=2021-22", "--dry-run")
     assert status == 2, out
     counted = [line for line in out.splitlines() if "problem(s)" in line]
-    assert counted and all("74 of 74 rows" in line for line in counted), counted
+    assert counted and all("37 of 37 rows refused, 74 of 74 figures" in line for line in counted), counted
+    lines = text.splitlines()  # the first 19 rows read whole, the other 18 one of their two figures
+    text = "\n".join([lines[0], *(line.replace("lots", "0.4") for line in lines[1:20]), *lines[20:]]) + "\n"
+    text = text.replace(",lots,", ",0.4,")
+    status, out = imported(shipped, tmp_path, text, capsys, "--set", "period=2021-22", "--dry-run")
+    counted = [line for line in out.splitlines() if "problem(s)" in line]
+    assert counted and all("18 of 37 rows refused, 18 of 74 figures" in line for line in counted), counted
 
 
 # -- 4. authority names with CC, County Council, Council ----------------------------------------------------------

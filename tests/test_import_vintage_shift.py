@@ -11,6 +11,7 @@ is a warning, not a refusal (a first file of several may do this).
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from apptest_helpers import open_page
 from store_support import imported
 
@@ -32,7 +33,7 @@ def ranked(store: Store, indicator: str = INDICATOR) -> pd.Series:
 
 def shift_lines(out: str) -> list[str]:
     """Return the preview's lines that say the vintage of a period changes."""
-    return [line.strip() for line in out.splitlines() if "would be ranked on" in line]
+    return [line.strip() for line in out.splitlines() if "would be ranked " in line]
 
 
 def test_one_early_figure_warns_that_the_period_would_be_ranked_on_it_alone(shipped, tmp_path, capsys):
@@ -94,3 +95,40 @@ def test_the_data_import_page_shows_the_warning(shipped, monkeypatch):
         f"{before['2024/25']} authorities' 2022-23 figures"
     )
     assert any(markdown_text(said) in warning.value for warning in at.warning), [w.value for w in at.warning]
+
+
+def test_a_period_first_ranked_on_one_authority_is_warned_of(shipped, tmp_path, capsys):
+    """ASC2's 2022-23 figures are carried forward to 2024/25 at most, so ASC2 is not ranked in 2025/26 (a reporting
+    period of other indicators). One Cornwall figure for 2024-25 is carried into 2025/26 too: the period would be
+    ranked for the first time, on Cornwall alone, and the dry run says so before the commit does it."""
+    before = ranked(shipped)
+    assert "2025/26" not in before.index
+    text = f"{HEADER}{CORNWALL},{INDICATOR},2024-25,0.5\n"
+    status, out = imported(shipped, tmp_path, text, capsys, "--table", "indicator_value", "--dry-run")
+    assert status == 0, out
+    said = f"{INDICATOR} in 2025/26 would be ranked for the first time, on 1 authority's 2024-25 figure"
+    assert any(line.startswith(said) for line in shift_lines(out)), out
+    status, out = imported(shipped, tmp_path, text, capsys, "--table", "indicator_value")
+    assert status == 0, out
+    assert ranked(shipped)["2025/26"] == 1
+
+
+@pytest.mark.parametrize("share", [0.25, 0.75])
+def test_a_period_first_ranked_is_warned_of_when_it_ranks_fewer_than_half(shipped, tmp_path, capsys, share):
+    """A new year's figures from most of the authorities ranked in the indicator's latest period rank the period
+    after it for the first time too (carried forward): warned of only when that ranks fewer than half of them, as the
+    engine then ranks it."""
+    before = ranked(shipped)
+    ranks = benchmark_for(load_catalogue(shipped), "all").ranks
+    codes = sorted(ranks.loc[(ranks["indicator_id"] == INDICATOR) & (ranks["period"] == "2024/25"), "authority_code"])
+    text = HEADER + "".join(f"{code},{INDICATOR},2024-25,0.5\n" for code in codes[: round(len(codes) * share)])
+    status, out = imported(shipped, tmp_path, text, capsys, "--table", "indicator_value", "--dry-run")
+    assert status == 0, out
+    warned = [line for line in shift_lines(out) if line.startswith(f"{INDICATOR} in 2025/26")]
+    status, out = imported(shipped, tmp_path, text, capsys, "--table", "indicator_value")
+    assert status == 0, out
+    after = ranked(shipped)["2025/26"]
+    assert bool(warned) == (after * 2 < before["2024/25"]), (warned, after, before["2024/25"])
+    assert all(
+        line.startswith(f"{INDICATOR} in 2025/26 would be ranked for the first time, on {after} ") for line in warned
+    )

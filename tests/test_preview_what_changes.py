@@ -172,3 +172,14 @@ def test_rows_changing_two_columns_are_listed_and_counted_as_rows(writable_store
     assert not preview.issues and preview.replaced == 25
     assert len(preview.changes) == 40 and set(preview.changes["column"]) == {"value", "status"}
     assert preview.changes_more == 5
+
+
+def test_the_preview_is_built_with_its_notes_the_unused_columns_first(writable_store):
+    """The notes say how the files were read: the columns no field takes first, then the checks' notes (a new theme).
+    The preview is built with them, whole: its notes are fixed (a tuple), not put in front afterwards."""
+    text = "id,name,theme,polarity,comment\nNEW1,A new indicator,A brand new theme,high,ask Sam\n"
+    preview = preview_of(writable_store, "indicators.csv", text)
+    assert not preview.issues, preview.issues
+    assert isinstance(preview.notes, tuple), type(preview.notes)
+    assert "'comment'" in preview.notes[0] and "not used" in preview.notes[0], preview.notes
+    assert any("A brand new theme" in note for note in preview.notes[1:]), preview.notes

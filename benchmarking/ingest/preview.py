@@ -162,12 +162,9 @@ def preview_import(
     items = [m.item if isinstance(m, MappedFile) else m for m in items]
     report(0.05, f"Checking {sum(len(frame) for _, frame, _ in items):,} rows ...")
     if con is not None:
-        preview = _previewed(store, items, unresolved, report, con, headers, lifetimes)
-    else:
-        with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
-            preview = _previewed(store, items, unresolved, report, con, headers, lifetimes)
-    preview.notes[:0] = unused
-    return preview
+        return _previewed(store, items, unresolved, report, con, headers, lifetimes, unused)
+    with store.reading() if store.exists() else contextlib.nullcontext() as con:  # one connection for every read
+        return _previewed(store, items, unresolved, report, con, headers, lifetimes, unused)
 
 
 def _previewed(
@@ -178,8 +175,10 @@ def _previewed(
     con: duckdb.DuckDBPyConnection | None,
     headers: Mapping[str, list[str]] | None = None,
     lifetimes: bool = False,
+    unused: list[str] | None = None,
 ) -> Preview:
-    """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet)."""
+    """Return ``preview_import``'s answer, reading the store on ``con`` (None when there is no store yet); ``unused``
+    (the notes on the columns no field takes) are its first notes."""
     batch = check_batch(store, items, con=con, headers=headers, lifetimes=lifetimes)
     report(0.5, "Comparing with the rows already in the store ...")
     rows = []
@@ -235,7 +234,7 @@ def _previewed(
         authorities,
         checked=batch,
         items=items,
-        notes=[*batch.notes, *percent_notes(items)],
+        notes=(*(unused or ()), *batch.notes, *percent_notes(items)),
         changes=changes_frame(replaced, authority_names(con, replaced)),
         vintage_shifts=shifts,
     )

@@ -20,8 +20,9 @@ FIRST_SHIFTS = 20
 """How many changed vintages a preview lists (then how many more)."""
 VINTAGE_WARNING = (
     "These ranks would rest on fewer authorities: each indicator is ranked, in each reporting period, on the figures "
-    "of one published period, so the file's figures would replace the figures ranked now. Import the other "
-    "authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
+    "of one published period, so the file's figures would replace the figures ranked now, and where they are carried "
+    "forward into a period the indicator is not ranked in now, they would be the only ones ranked there. Import the "
+    "other authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
 )
 """What the preview says above the changed vintages (``Preview.vintage_lines``)."""
 
@@ -78,9 +79,9 @@ class Preview:
     checked: CheckedBatch | None = None
     """The checks as the preview made them, with the items they checked (``commit`` reuses them)."""
     items: list[tuple[str, pd.DataFrame, str]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    """How the files were read, in words: the columns no field takes, themes stored in the stored spelling and new
-    themes, the workbook cells formatted as percentages read as they show."""
+    notes: tuple[str, ...] = ()
+    """How the files were read, in words, fixed when the preview is built: the columns no field takes, themes stored
+    in the stored spelling and new themes, the workbook cells formatted as percentages read as they show."""
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
     """The first stored rows the import replaces, one line per column that changes, indexed by the row: which row,
     stored and new value (``changes.changes_frame``)."""
@@ -125,12 +126,16 @@ class Preview:
         return not self.blocking and self.rows > self.rejected
 
     def problem_count(self) -> str:
-        """Return how many rows the problems refuse, of how many, and how many problems are listed ("74 of 74 rows
-        refused (11 problem(s) listed)": a check lists its first rows and counts the others in one line)."""
+        """Return how many of the files' rows the problems refuse, of how many, and how many problems are listed
+        ("37 of 37 rows refused (11 problem(s) listed)": a check lists its first rows and counts the others in one
+        line); a wide file's row holds several figures, so those are counted too ("37 of 37 rows refused, 74 of 74
+        figures")."""
         listed = f"{len(self.issues):,} problem(s)"
         if self.blocking:
             return f"{listed}, at least one with a whole file: no row can be written"
-        return f"{self.rejected:,} of {self.rows:,} rows refused ({listed} listed)"
+        refused, rows = self.checked.file_rows_refused() if self.checked else (self.rejected, self.rows)
+        figures = f", {self.rejected:,} of {self.rows:,} figures" if rows != self.rows else ""
+        return f"{refused:,} of {rows:,} rows refused{figures} ({listed} listed)"
 
     def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
         """Return the first problems as a table: file, row, column, message."""

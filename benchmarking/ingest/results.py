@@ -26,6 +26,14 @@ FILE_PERCENT = "_file_percent:"
 formatted as a percentage and read as the number it shows (``percent_cells``); present only when one was."""
 
 
+def file_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Return each row's row in its file (header = row 1): ``FILE_ROW`` when the frame carries it (a wide file's row
+    gives a row per period or indicator column, and blank rows are skipped), else position + 2."""
+    if FILE_ROW in frame.columns:
+        return frame[FILE_ROW].to_numpy(dtype=np.int64)
+    return np.arange(len(frame), dtype=np.int64) + 2
+
+
 @dataclass(frozen=True)
 class MoreRows(ValidationIssue):
     """A check's line that says how many more rows have the problem it listed: listed after ``after``, the last row
@@ -106,6 +114,8 @@ class CheckedRows:
     rejected: np.ndarray
     blocking: bool = False
     """True for a problem with the whole file (no data rows, a missing column): no row is usable."""
+    file_rows: np.ndarray | None = None
+    """Each row's row in its file (``file_rows``), set by ``validation.check_batch``; None: a row per file row."""
 
     @property
     def accepted(self) -> pd.DataFrame:
@@ -142,3 +152,13 @@ class CheckedBatch:
     def rows(self) -> int:
         """Return how many rows were checked."""
         return sum(len(outcome.rejected) for _, _, outcome in self.outcomes)
+
+    def file_rows_refused(self) -> tuple[int, int]:
+        """Return how many of the files' rows hold a refused cell, and how many rows the files have: a wide file's
+        row (a checked row per period or indicator column) counts once, as the '... N more rows' line counts it."""
+        refused = total = 0
+        for _, _, outcome in self.outcomes:
+            rows = outcome.file_rows if outcome.file_rows is not None else np.arange(len(outcome.rejected))
+            refused += len(np.unique(rows[outcome.rejected]))
+            total += len(np.unique(rows))
+        return refused, total

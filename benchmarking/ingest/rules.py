@@ -30,7 +30,7 @@ from benchmarking.ingest.keys import (
     repeated_keys,
 )
 from benchmarking.ingest.period_keys import refused_periods
-from benchmarking.ingest.results import FILE_COLUMN, FILE_ROW, MoreRows
+from benchmarking.ingest.results import FILE_COLUMN, MoreRows, file_rows
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME
 from benchmarking.method.periods import period_start
 from benchmarking.store import schema
@@ -69,10 +69,7 @@ class RowChecker:
         self.issues: list[ValidationIssue] = []
         self.rejected = np.zeros(len(frame), dtype=bool)
         self.blocking = False
-        if FILE_ROW in frame.columns:
-            self.rows = frame[FILE_ROW].to_numpy(dtype=np.int64)
-        else:
-            self.rows = np.arange(len(frame), dtype=np.int64) + 2
+        self.rows = file_rows(frame)
 
     def column_at(self, column: str, position: int) -> str:
         """Return the file's name for ``column`` at a row (a mapped file names its own columns)."""

@@ -3,10 +3,14 @@
 Every authority is ranked on one vintage per indicator and reporting period (``method.currency``: the latest
 published period, carried forward at most two years, only for authorities with figures then). One early figure
 can become that vintage: a single 2024-25 figure replaces every authority's carried-forward 2022-23 figures, and
-the period is ranked "1 of 1". The preview says so per indicator and period (a warning, not a refusal: a first
-file of several does it too). The vintages before and after are worked out by the one rule, from the distinct
-(indicator, published period) pairs; the authorities counted by its SQL (``currency.reporting_values_sql``) over
-the stored values of those periods alone, beside the incoming rows.
+the period is ranked "1 of 1". The same figure, carried forward, can also be the first vintage of a reporting
+period the indicator was not ranked in (its carried-forward figures had run out): that period is warned of when it
+would rank fewer than ``FIRST_RANKED_SHARE`` of the authorities ranked in the indicator's latest ranked period now,
+so a new year that most authorities have is not (nor a new indicator: nothing is ranked on it yet). The preview
+says so per indicator and period (a warning, not a refusal: a first file of several does it too). The vintages
+before and after are worked out by the one rule, from the distinct (indicator, published period) pairs; the
+authorities counted by its SQL (``currency.reporting_values_sql``) over the stored values of those periods alone,
+beside the incoming rows.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from benchmarking.method import currency
 from benchmarking.store.contents import PUBLISHED_SQL
 
 _KEYS = ("indicator_id", "authority_code", "period")
+FIRST_RANKED_SHARE = 0.5
+"""A reporting period an indicator would be ranked in for the first time is warned of when it ranks fewer than this
+share of the authorities ranked in the indicator's latest ranked period now (half: a normal new year's figures, from
+most authorities, are not)."""
 _INCOMING = "vintage_incoming"
 
 
@@ -34,25 +42,37 @@ class VintageShift:
     indicator_id: str
     period: str
     """The reporting period (its label on the pages)."""
-    source_before: str
+    source_before: str | None
+    """The published period ranked now; None when the indicator is not ranked in the period now."""
     authorities_before: int
     source_after: str
     authorities_after: int
+    latest: tuple[str, int] | None = None
+    """For a period first ranked: the indicator's latest ranked period now and how many authorities it ranks."""
 
     def text(self) -> str:
         """Return the warning in words: "ASC2 in 2024/25 would be ranked on 1 authority's 2024-25 figure instead of
-        34 authorities' 2022-23 figures (carried forward)"."""
+        34 authorities' 2022-23 figures (carried forward)", or for a period first ranked "ASC2 in 2025/26 would be
+        ranked for the first time, on 1 authority's 2024-25 figure (34 authorities are ranked in 2024/25 now)"."""
+        after = f"{_figures(self.authorities_after)} {self.source_after} {_noun(self.authorities_after, 'figure')}"
+        if self.source_before is None:
+            latest, ranked = self.latest or ("", 0)
+            now = f" ({ranked:,} {_noun(ranked, 'authority', 'authorities')} {_are(ranked)} ranked in {latest} now)"
+            return f"{self.indicator_id} in {self.period} would be ranked for the first time, on {after}{now}"
         carried = " (carried forward)" if self.source_before != self.period else ""
         return (
-            f"{self.indicator_id} in {self.period} would be ranked on {_figures(self.authorities_after)} "
-            f"{self.source_after} {_noun(self.authorities_after, 'figure')} instead of "
+            f"{self.indicator_id} in {self.period} would be ranked on {after} instead of "
             f"{_figures(self.authorities_before)} {self.source_before} "
             f"{_noun(self.authorities_before, 'figure')}{carried}"
         )
 
 
-def _noun(count: int, word: str) -> str:
-    return word if count == 1 else word + "s"
+def _noun(count: int, word: str, plural: str | None = None) -> str:
+    return word if count == 1 else plural or word + "s"
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
 
 
 def _figures(count: int) -> str:
@@ -81,11 +101,13 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
     for published in (before, after):
         calendar = currency.reporting_calendar(published["source_period"].unique())
         sides.append((calendar, *currency.vintage_table(published, calendar)))
-    changed = sides[0][1].merge(sides[1][1], on=["indicator_id", "period"], suffixes=("_before", "_after"))
-    changed = changed[changed["source_period_before"] != changed["source_period_after"]]
+    keys = ["indicator_id", "period"]
+    changed = sides[1][1].merge(sides[0][1], on=keys, how="left", suffixes=("_after", "_before"))
+    changed = changed[changed["source_period_before"].ne(changed["source_period_after"])]  # a new pair too
     if not len(changed):
         return []
-    periods = sorted(set(changed["period"]))
+    latest = _latest_ranked(sides[0][1], changed["indicator_id"])
+    periods = sorted(set(changed["period"]) | set(latest.values()))
     used = set(sides[1][1].loc[sides[1][1]["period"].isin(periods), "source_period"]) | set(periods)
     con.register(_INCOMING, _rows_in(incoming, used))
     try:
@@ -96,13 +118,27 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
     finally:
         con.unregister(_INCOMING)
     shifts = []
-    for row in changed.sort_values(["indicator_id", "period"]).itertuples(index=False):
+    for row in changed.sort_values(keys).itertuples(index=False):
         was, will = (count.get((row.indicator_id, row.period), 0) for count in counts)
-        if will < was:
+        if was and will < was:
             shifts.append(
                 VintageShift(row.indicator_id, row.period, row.source_period_before, was, row.source_period_after, will)
             )
+        elif not was and will and row.indicator_id in latest:
+            period = latest[row.indicator_id]
+            now = counts[0].get((row.indicator_id, period), 0)
+            if will < FIRST_RANKED_SHARE * now:
+                shifts.append(
+                    VintageShift(row.indicator_id, row.period, None, 0, row.source_period_after, will, (period, now))
+                )
     return shifts
+
+
+def _latest_ranked(vintage: pd.DataFrame, indicators: pd.Series) -> dict[str, str]:
+    """Return indicator -> its latest reporting period in ``vintage`` (the vintages now), for ``indicators`` (a new
+    indicator has none: nothing is ranked on it to compare with)."""
+    rows = vintage[vintage["indicator_id"].isin(set(indicators))].sort_values("period_start")
+    return dict(rows.drop_duplicates("indicator_id", keep="last")[["indicator_id", "period"]].itertuples(index=False))
 
 
 def _brought(incoming: pd.DataFrame) -> pd.DataFrame:
