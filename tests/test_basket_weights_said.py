@@ -14,7 +14,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from apptest_helpers import LATEST, open_page
+from apptest_helpers import LATEST, html_tables, open_page
 
 from benchmarking.cli.main import main
 from benchmarking.method.positions import OVERALL
@@ -81,7 +81,7 @@ def test_the_beyond_ranks_table_says_how_each_basket_weighs(weighted, monkeypatc
     path, heavy, _ = weighted
     at = open_page(path, monkeypatch, "beyond_ranks", query={"section": "baskets"})
     assert not at.exception
-    shown = next(frame.value for frame in at.dataframe if "Overall position" in frame.value.columns)
+    shown = next(frame for frame in html_tables(at) if "Overall position" in frame.columns)  # drawn as HTML (n1)
     mine = shown[shown["Basket"] == f"{BASKET_NAME} (v1)"]
     assert len(mine) == 2
     assert all(f"{heavy} weight 2" in text and ONCE not in text for text in mine["Balance"]), mine["Balance"]
