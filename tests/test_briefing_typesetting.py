@@ -21,6 +21,7 @@ from pptx import Presentation
 from pptx.util import Emu
 from pypdf import PdfReader
 
+from benchmarking.briefing.bars import printed_slides
 from benchmarking.briefing.pack import DEMO_DATA, build_briefing
 from benchmarking.briefing.pdf import to_pdf
 from benchmarking.briefing.pptx import to_pptx
@@ -81,9 +82,10 @@ def _text_height_pt(frame, width_pt: float) -> float:
 
 
 def _stand_ins(briefing) -> list[bytes | None]:
-    """A wide picture for each quadrant and theme chart, a tall one for the funding chart."""
+    """A wide picture for each quadrant and theme chart, a tall one for the funding chart, per printed slide (a long
+    bar chart runs over several)."""
     pictures = []
-    for slide in briefing.slides:
+    for slide in printed_slides(briefing.slides):
         if slide.chart is None:
             pictures.append(None)
             continue
@@ -270,7 +272,7 @@ def test_a_long_dataset_label_still_makes_slides(demo_pack):
 
     briefing, _, _ = demo_pack
     long = dataclasses.replace(briefing, dataset_label="imported: " + ", ".join(f"file {n}.csv" for n in range(200)))
-    props = Presentation(io.BytesIO(to_pptx(long, [None] * len(long.slides)))).core_properties
+    props = Presentation(io.BytesIO(to_pptx(long, [None] * len(printed_slides(long.slides))))).core_properties
     assert props.comments.startswith(briefing.data_description) and len(props.comments) <= 255
     assert all(len(text or "") <= 255 for text in (props.title, props.subject, props.author, props.keywords))
 

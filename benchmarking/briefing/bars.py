@@ -55,7 +55,7 @@ def split_bars(slide):
             slide,
             title=numbered(slide.title, number, len(cuts)),
             chart=bars_part(spec, cut),
-            table=None,  # the chart's rows: drawn, never printed as a table beside it
+            table=slide.table if number == 1 else None,  # printed only where no chart could be drawn: once
             bullets=slide.bullets if number == 1 else [],
             warnings=slide.warnings if number == 1 else [],
         )

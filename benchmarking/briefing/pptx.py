@@ -286,7 +286,7 @@ def to_pptx(briefing: Briefing, images: list[bytes | None] | None = None) -> byt
             _cards_slide(deck, spec)
         elif png is not None:
             _chart_slide(deck, spec, png)
-        else:
+        elif spec.table is not None:  # a chart's later parts print no table: its first part printed the whole
             _table_slides(deck, spec)
     buffer = io.BytesIO()
     deck.save(buffer)
