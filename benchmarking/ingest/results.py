@@ -158,7 +158,11 @@ class CheckedBatch:
         row (a checked row per period or indicator column) counts once, as the '... N more rows' line counts it."""
         refused = total = 0
         for _, _, outcome in self.outcomes:
-            rows = outcome.file_rows if outcome.file_rows is not None else np.arange(len(outcome.rejected))
-            refused += len(np.unique(rows[outcome.rejected]))
-            total += len(np.unique(rows))
+            rejected = np.asarray(outcome.rejected, dtype=bool)
+            if outcome.file_rows is None:  # a checked row per file row
+                refused, total = refused + int(rejected.sum()), total + len(rejected)
+                continue
+            # Counted by hashing: numpy's sorting unique takes seconds on 3 M rows, pandas' hash under 0.1 s.
+            refused += len(pd.unique(outcome.file_rows[rejected])) if rejected.any() else 0
+            total += len(pd.unique(outcome.file_rows))
         return refused, total

@@ -24,7 +24,7 @@ from benchmarking.ingest.file_checks import PERIOD_TABLES, check
 from benchmarking.ingest.percent_cells import has_percent_cells, stored_units
 from benchmarking.ingest.period_keys import stored_value_periods
 from benchmarking.ingest.plausible import check_plausible, stored_ranges
-from benchmarking.ingest.results import CheckedBatch, CheckedRows, file_rows, in_file_order
+from benchmarking.ingest.results import FILE_ROW, CheckedBatch, CheckedRows, file_rows, in_file_order
 from benchmarking.ingest.rules import RowChecker
 from benchmarking.method.periods import period_start
 from benchmarking.store import Store, schema
@@ -169,8 +169,9 @@ def check_batch(
             outcome = check_plausible(frame.reset_index(drop=True), file_name, outcome, ranges)
         if lifetimes:
             outcome = check_existed(store, con, table, frame.reset_index(drop=True), file_name, outcome)
-        rows = file_rows(frame)
-        outcome.file_rows = rows if len(rows) == len(outcome.rejected) else None
+        if FILE_ROW in frame.columns:  # a wide file: a checked row per period or indicator column of a file row
+            rows = file_rows(frame)
+            outcome.file_rows = rows if len(rows) == len(outcome.rejected) else None
         outcomes.append((table, file_name, outcome))
         issues.extend(outcome.issues)
         accepted = outcome.accepted
