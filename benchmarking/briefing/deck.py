@@ -90,40 +90,25 @@ def _split_sentences(title: str, sentences: list[str], limit: int) -> list[DeckS
     ]
 
 
-def _split_bars(slide: Slide, small_print: list[str]) -> list[DeckSlide]:
-    """Return a chart slide of more than ``MAX_BARS`` bars as slides of its bars in turn (``bars.split_bars``)."""
-    return [
-        DeckSlide(
-            title=part.title,
-            chart=part.chart,
-            sentences=part.bullets,
-            small_print=small_print,
-            warnings=part.warnings,
-            tall_chart=True,
-        )
-        for part in split_bars(slide)
-    ]
-
-
 def _cut(slide: Slide, words_title: str, label: str) -> list[DeckSlide]:
     """Return one slide of the pack as projected slides (``words_title`` heads the headline's sentences)."""
     if slide.cards:
         cards = DeckSlide(title=slide.title, cards=slide.cards, small_print=slide.rests_on, warnings=slide.warnings)
         return [cards, *(_split_sentences(words_title, slide.bullets, MAX_SENTENCES) if slide.bullets else [])]
-    if slide.chart is not None:
+    if slide.chart is not None:  # a chart of more than ``MAX_BARS`` bars runs over slides (``bars.split_bars``)
         small_print = [*slide.rests_on, *_without_dataset(slide.subtitle, label)]
-        bars = band_rows(slide.chart.to_dict(validate=False))
-        if bars > MAX_BARS:
-            return _split_bars(slide, small_print)
+        shown = split_bars(slide)
+        tall = len(shown) > 1 or band_rows(slide.chart.to_dict(validate=False)) > TALL_BARS
         return [
             DeckSlide(
-                title=slide.title,
-                chart=slide.chart,
-                sentences=slide.bullets,
+                title=part.title,
+                chart=part.chart,
+                sentences=part.bullets,
                 small_print=small_print,
-                warnings=slide.warnings,
-                tall_chart=bars > TALL_BARS,
+                warnings=part.warnings,
+                tall_chart=tall,
             )
+            for part in shown
         ]
     if slide.table is not None:
         return _split_table(slide, MAX_ROWS, label)
