@@ -44,10 +44,11 @@ def group_show(args: argparse.Namespace) -> int:
 
 def group_save(args: argparse.Namespace) -> int:
     """Save the group (replacing a saved one with its id whole) as one undoable import; return 0."""
+    from benchmarking.service.catalogue import load_catalogue
     from benchmarking.service.saved_groups import group_id_for, resolve_members, save_group
 
     store = _store(args)
-    catalogue = _catalogue(args)
+    catalogue = load_catalogue(store.path)
     given = [m.strip() for m in (args.members or "").split(",") if m.strip()]
     if args.members_file is not None:
         lines = args.members_file.read_text(encoding="utf-8-sig").splitlines()
@@ -69,11 +70,13 @@ def group_save(args: argparse.Namespace) -> int:
 
 def group_delete(args: argparse.Namespace) -> int:
     """Delete a saved group as one undoable import; return 0."""
+    from benchmarking.service.catalogue import load_catalogue
     from benchmarking.service.saved_groups import delete_saved_group, saved_group_id_of
 
-    catalogue = _catalogue(args)
+    store = _store(args)
+    catalogue = load_catalogue(store.path)
     group_id = saved_group_id_of(catalogue, args.name)
-    removed = delete_saved_group(_store(args), catalogue, group_id)
+    removed = delete_saved_group(store, catalogue, group_id)
     say(f"Deleted list:{group_id} ({removed} member rows removed; undo with: python -m benchmarking undo)")
     return 0
 
