@@ -105,11 +105,17 @@ _LIFETIME_COLUMNS = ["code", "name", "start_date", "end_date", "predecessors", "
 
 
 @functools.cache
+def county_areas() -> pd.DataFrame:
+    """Return the shipped county areas list (``load_county_areas``), read once per process."""
+    return load_county_areas()
+
+
+@functools.cache
 def county_lifetimes() -> pd.DataFrame:
     """Return the county areas' lifetimes (code, name, start_date, end_date, predecessors, successors); empty when
     the list cannot be read."""
     try:
-        return load_county_areas()[_LIFETIME_COLUMNS]
+        return county_areas()[_LIFETIME_COLUMNS]
     except CountyAreasError:
         return pd.DataFrame({column: [] for column in _LIFETIME_COLUMNS})
 

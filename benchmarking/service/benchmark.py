@@ -21,7 +21,7 @@ from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LI
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
 from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
-from benchmarking.method.lifetimes import existing_in, load_county_areas
+from benchmarking.method.lifetimes import county_areas, existing_in
 from benchmarking.method.membership import resolve_codes
 from benchmarking.method.positions import positions
 from benchmarking.service.catalogue import Catalogue
@@ -96,15 +96,11 @@ class HeldNeighbours:
     not_held: tuple[tuple[int, str], ...]
     """(DfE's rank, name) of each neighbour that is not a county area in the store, in DfE's order."""
 
-    def in_words(self) -> str:
-        """Return "8 of DfE's 10 neighbours in this store; not in it: South Gloucestershire (DfE's 1st), North
-        Somerset (8th)" (the names when the store has them, ``dfe_neighbours.NOT_HELD_SETTING``)."""
-        held = f"{self.held} of DfE's {NEIGHBOURS_LISTED} neighbours in this store"
-        if not self.not_held:
-            return held
+    def missing_words(self) -> str:
+        """Return the neighbours not held: "South Gloucestershire (DfE's 1st), North Somerset (8th)"."""
         (rank, name), *others = self.not_held
         named = [f"{name} (DfE's {ordinal(rank)})", *(f"{name} ({ordinal(rank)})" for rank, name in others)]
-        return f"{held}; not in it: {', '.join(named)}"
+        return ", ".join(named)
 
     def label_of(self, label: str) -> str:
         """Return a neighbour group's ``label`` with what it holds of DfE's list, ending in words so that a size in
@@ -126,8 +122,9 @@ def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str 
     if held is None:
         return None
     name, n = catalogue.authority_name(focus), held.held
-    words = held.in_words().split("; not in it: ")
-    missing = f" Not in it: {words[1]}." if len(words) > 1 else f" The other {NEIGHBOURS_LISTED - n} are not."
+    missing = (
+        f" Not in it: {held.missing_words()}." if held.not_held else f" The other {NEIGHBOURS_LISTED - n} are not."
+    )
     return (
         f"DfE lists {NEIGHBOURS_LISTED} statistical neighbours of {name}; {n} are county areas in this store."
         f"{missing} The group is {name} and the {n}."
@@ -155,7 +152,7 @@ def _listed_in_period(catalogue: Catalogue, group: ComparatorGroup, period: str)
     gone = [code for code in group.members if code not in existing]
     if not gone:
         return group
-    areas = load_county_areas()
+    areas = county_areas()  # read once per process
     numbers = dict(zip(areas["code"], areas["dfe_la_number"]))
     held = resolve_codes(areas, [numbers.get(code, "") for code in gone], period, scheme="dfe")["authority_code"]
     swap = {code: then for code, then in zip(gone, held) if then in existing}
