@@ -13,7 +13,7 @@ from benchmarking.service import saved_groups
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.data_admin import default_store
 from pages._access import require_editor, session_edit_access
-from pages._baskets_write import write
+from pages._builder_writes import write
 from pages._cache import db_path, memo, stamp
 from pages._charts import download_csv
 from pages._tables import static_table
