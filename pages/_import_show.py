@@ -45,7 +45,7 @@ def show_preview(preview) -> None:
     cols[0].metric("Rows to add", f"{preview.added:,}")
     cols[1].metric("Rows to replace", f"{preview.replaced:,}")
     cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
-    cols[3].metric("Rows rejected", f"{preview.rejected:,}")
+    cols[3].metric(*preview.refused.metric())
     if preview.vintage_shifts:
         st.warning("\n".join([escape(VINTAGE_WARNING), "", *(f"- {escape(line)}" for line in preview.vintage_lines())]))
     if preview.no_figure:
@@ -92,7 +92,11 @@ def commit_controls(kind: str, run_commit) -> None:
         return
     skip = False
     if preview.rejected:
-        skip = st.checkbox(f"Leave out the {preview.rejected:,} rejected rows and import the rest", key=f"{kind}_skip")
+        others = preview.refused.others_text()
+        label = f"Leave out the {preview.refused.left_out()} and import the rest" + (
+            f", {others} too" if others else ""
+        )
+        skip = st.checkbox(label, key=f"{kind}_skip")
     left, right = st.columns(2)
     loaded_by = left.text_input("Loaded by (kept in the load history)", value=_user(), key=f"{kind}_by")
     source = right.text_input("Source (where the data came from)", key=f"{kind}_source")

@@ -6,12 +6,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
 from benchmarking.ingest.changes import more_text
-from benchmarking.ingest.results import CheckedBatch
+from benchmarking.ingest.results import CheckedBatch, Rejected
 from benchmarking.ingest.vintage_shift import VintageShift
 
 FIRST_ISSUES = 50
@@ -125,17 +126,23 @@ class Preview:
         """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
         return not self.blocking and self.rows > self.rejected
 
+    @cached_property
+    def refused(self) -> Rejected:
+        """Return what the checks reject, counted as the files' rows and, for a wide file, its figures: what the
+        metric, the problem count and the 'leave out' choice all say (``Rejected``)."""
+        if self.checked is not None:
+            return self.checked.refused()
+        return Rejected(self.rejected, self.rejected, self.rows, self.rows)
+
     def problem_count(self) -> str:
         """Return how many of the files' rows the problems refuse, of how many, and how many problems are listed
         ("37 of 37 rows refused (11 problem(s) listed)": a check lists its first rows and counts the others in one
-        line); a wide file's row holds several figures, so those are counted too ("37 of 37 rows refused, 74 of 74
-        figures")."""
+        line); a wide file's row holds several figures, so those are counted too ("37 of 37 file rows (74 of 74
+        figures) refused")."""
         listed = f"{len(self.issues):,} problem(s)"
         if self.blocking:
             return f"{listed}, at least one with a whole file: no row can be written"
-        refused, rows = self.checked.file_rows_refused() if self.checked else (self.rejected, self.rows)
-        figures = f", {self.rejected:,} of {self.rows:,} figures" if rows != self.rows else ""
-        return f"{refused:,} of {rows:,} rows refused{figures} ({listed} listed)"
+        return f"{self.refused.of_total()} refused ({listed} listed)"
 
     def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
         """Return the first problems as a table: file, row, column, message."""
