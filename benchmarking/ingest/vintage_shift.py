@@ -6,7 +6,8 @@ can become that vintage: a single 2024-25 figure replaces every authority's carr
 the period is ranked "1 of 1". The same figure, carried forward, can also be the first vintage of a reporting
 period the indicator was not ranked in (its carried-forward figures had run out): that period is warned of when it
 would rank fewer than ``FIRST_RANKED_SHARE`` of the authorities ranked in the indicator's latest ranked period now,
-so a new year that most authorities have is not (nor a new indicator: nothing is ranked on it yet). The preview
+so a new year that most authorities have is not (nor a new indicator: nothing is ranked on it yet; nor a context
+indicator, of no polarity: it is never ranked). The preview
 says so per indicator and period (a warning, not a refusal: a first file of several does it too). The vintages
 before and after are worked out by the one rule, from the distinct (indicator, published period) pairs; the
 authorities counted by its SQL (``currency.reporting_values_sql``) over the stored values of those periods alone,
@@ -24,6 +25,7 @@ import pyarrow as pa
 
 from benchmarking.ingest.keys import cell_codes
 from benchmarking.method import currency
+from benchmarking.method.ranking import UNRANKED_POLARITY
 from benchmarking.store.contents import PUBLISHED_SQL
 
 _KEYS = ("indicator_id", "authority_code", "period")
@@ -104,6 +106,7 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
     keys = ["indicator_id", "period"]
     changed = sides[1][1].merge(sides[0][1], on=keys, how="left", suffixes=("_after", "_before"))
     changed = changed[changed["source_period_before"].ne(changed["source_period_after"])]  # a new pair too
+    changed = changed[changed["indicator_id"].isin(_ranked_indicators(con))]  # a context indicator has no ranks
     if not len(changed):
         return []
     latest = _latest_ranked(sides[0][1], changed["indicator_id"])
@@ -132,6 +135,12 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
                     VintageShift(row.indicator_id, row.period, None, 0, row.source_period_after, will, (period, now))
                 )
     return shifts
+
+
+def _ranked_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the stored indicators the engine ranks (a polarity other than ``UNRANKED_POLARITY``)."""
+    held = con.execute("SELECT id FROM indicator WHERE polarity <> ?", [UNRANKED_POLARITY]).fetchall()
+    return [indicator for (indicator,) in held]
 
 
 def _latest_ranked(vintage: pd.DataFrame, indicators: pd.Series) -> dict[str, str]:
