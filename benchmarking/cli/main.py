@@ -241,8 +241,10 @@ def _print_preview(preview) -> None:
         from benchmarking.ingest.preview_report import VINTAGE_WARNING
 
         say(f"Warning: {VINTAGE_WARNING}")
-        for line in preview.vintage_lines():
-            say(f"  {line}")
+        for period in preview.vintage_periods:
+            say(f"  {period.text()}")
+            for line in period.named():
+                say(f"    {line}")
     if len(preview.changes):
         from benchmarking.ingest.changes import change_lines
 

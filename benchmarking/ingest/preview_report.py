@@ -11,21 +11,19 @@ from functools import cached_property
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
-from benchmarking.ingest.changes import more_text
 from benchmarking.ingest.results import CheckedBatch, Rejected
+from benchmarking.ingest.vintage_periods import VintagePeriod, vintage_frame, vintage_periods
 from benchmarking.ingest.vintage_shift import VintageShift
 
 FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
-FIRST_SHIFTS = 20
-"""How many changed vintages a preview lists (then how many more)."""
 VINTAGE_WARNING = (
     "These ranks would rest on fewer authorities: each indicator is ranked, in each reporting period, on the figures "
     "of one published period, so the file's figures would replace the figures ranked now, and where they are carried "
     "forward into a period the indicator is not ranked in now, they would be the only ones ranked there. Import the "
     "other authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
 )
-"""What the preview says above the changed vintages (``Preview.vintage_lines``)."""
+"""What the preview says above the changed vintages (``Preview.vintage_periods``)."""
 
 
 SUMMARY_COLUMNS = (
@@ -115,11 +113,15 @@ class Preview:
             "the rows to add."
         )
 
-    def vintage_lines(self, limit: int = FIRST_SHIFTS) -> list[str]:
-        """Return the first ``limit`` warnings that a period's ranks would rest on another published period and fewer
-        authorities, one per indicator and period, then how many more (none when no vintage changes so)."""
-        more = len(self.vintage_shifts) - limit
-        return [shift.text() for shift in self.vintage_shifts[:limit]] + ([more_text(more)] if more > 0 else [])
+    @cached_property
+    def vintage_periods(self) -> list[VintagePeriod]:
+        """Return the changed vintages as the warning says them: one line per reporting period and kind, each with
+        its indicators (none when no vintage changes so)."""
+        return vintage_periods(self.vintage_shifts)
+
+    def vintage_frame(self) -> pd.DataFrame:
+        """Return every indicator and period whose vintage changes so, one row each, with the indicator's name."""
+        return vintage_frame(self.vintage_shifts)
 
     @property
     def can_commit(self) -> bool:
