@@ -117,7 +117,7 @@ def wide_words(n: Recount) -> dict[str, str]:
         "count": f"{_plural(n.rejected_rows, 'file row')} ({_plural(n.rejected_figures, 'figure')})",
         "of": f"{n.rejected_rows} of {n.rows} file rows ({n.rejected_figures} of {n.figures} figures) refused",
         "left out": f"{_plural(n.rejected_figures, 'rejected figure')} (in {_plural(n.rejected_rows, 'file row')})",
-        "others": f"the other {_plural(n.others, 'figure')} of those rows",
+        "others": f"the other {'figure' if n.others == 1 else f'{n.others} figures'} of those rows",
     }
 
 

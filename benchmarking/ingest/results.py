@@ -117,8 +117,10 @@ class Rejected:
 
     def others_text(self) -> str:
         """Return the figures of the rejected rows that leaving the rejected out imports: "the other 5 figures of
-        those rows" ('' when there are none)."""
-        return f"the other {counted(self.others, 'figure')} of those rows" if self.others else ""
+        those rows", "the other figure of those rows" ('' when there are none)."""
+        if self.others < 2:
+            return "the other figure of those rows" if self.others else ""
+        return f"the other {self.others:,} figures of those rows"
 
 
 @dataclass
