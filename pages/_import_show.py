@@ -11,6 +11,7 @@ from benchmarking.ingest import preview as preview_module
 from benchmarking.ingest.changes import more_text
 from benchmarking.ingest.preview import result_summary
 from benchmarking.ingest.preview_report import VINTAGE_WARNING, issues_frame
+from pages._layout import opened_section
 from pages._tables import html_table
 from pages._text import escape
 
@@ -39,15 +40,22 @@ def _table(frame, formats: dict[str, str] | None = None) -> None:
     st.html(f'<div class="import-table">{html_table(frame, formats=formats)}</div>')
 
 
-def show_preview(preview) -> None:
-    """Show what committing would do: counts, problems, unresolved names, coverage."""
+def show_preview(preview, kind: str) -> None:
+    """Show what committing would do: counts, problems, unresolved names, coverage (``kind`` keeps its sections'
+    state apart from another preview's)."""
     cols = st.columns(4)
     cols[0].metric("Rows to add", f"{preview.added:,}")
     cols[1].metric("Rows to replace", f"{preview.replaced:,}")
     cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
-    cols[3].metric("Rows rejected", f"{preview.rejected:,}")
+    cols[3].metric(*preview.refused.metric())
     if preview.vintage_shifts:
-        st.warning("\n".join([escape(VINTAGE_WARNING), "", *(f"- {escape(line)}" for line in preview.vintage_lines())]))
+        lines = [f"- {escape(period.text())}" for period in preview.vintage_periods]
+        st.warning("\n".join([escape(VINTAGE_WARNING), "", *lines]))
+        opened_section(
+            f"Each indicator and period the warning counts ({len(preview.vintage_shifts):,}), with its name",
+            f"{kind}_vintage_each",
+            lambda: _table(preview.vintage_frame()),
+        )
     if preview.no_figure:
         st.info(escape(preview.no_figure_note()))
     if preview.new_periods:
@@ -92,7 +100,11 @@ def commit_controls(kind: str, run_commit) -> None:
         return
     skip = False
     if preview.rejected:
-        skip = st.checkbox(f"Leave out the {preview.rejected:,} rejected rows and import the rest", key=f"{kind}_skip")
+        others = preview.refused.others_text()
+        label = f"Leave out the {preview.refused.left_out()} and import the rest" + (
+            f", {others} too" if others else ""
+        )
+        skip = st.checkbox(label, key=f"{kind}_skip")
     left, right = st.columns(2)
     loaded_by = left.text_input("Loaded by (kept in the load history)", value=_user(), key=f"{kind}_by")
     source = right.text_input("Source (where the data came from)", key=f"{kind}_source")
@@ -113,7 +125,7 @@ def show_kept_preview(kind: str, run_commit) -> None:
     """Draw the preview kept under ``kind`` (if any) and its commit step."""
     if f"{kind}_preview" in st.session_state:
         st.subheader("Preview: nothing has been written yet")
-        show_preview(st.session_state[f"{kind}_preview"]["preview"])
+        show_preview(st.session_state[f"{kind}_preview"]["preview"], kind)
         commit_controls(kind, run_commit)
 
 

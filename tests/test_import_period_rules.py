@@ -207,7 +207,7 @@ def test_the_command_line_lists_the_contradiction_and_skips_just_its_row(writabl
     assert writable_store.checksums() == before
     kept = stored(writable_store, "LCC078", "E10000018", "2021/22")
     assert main([*db, "import", str(path), "--skip-rejected"]) == 0
-    assert "1 rejected rows left out" in capsys.readouterr().out
+    assert "1 rejected row left out" in capsys.readouterr().out
     assert stored(writable_store, "LCC078", "E10000018", "2021/22") == kept
     assert stored(writable_store, "LCC078", "E10000016", "2021/22") == (6.0, "final")
 

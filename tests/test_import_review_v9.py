@@ -157,7 +157,7 @@ def test_the_import_page_refuses_it_at_its_row(shipped, monkeypatch, tmp_path):
     problems = shown_problems(at)
     assert problems["row"].tolist() == ["2"], problems
     assert "Cumberland was formed on 1 April 2023" in problems["message"].iloc[0]
-    assert any("1 of 1 rows refused" in e.value for e in at.error), [e.value for e in at.error]
+    assert any("1 of 1 row refused" in e.value for e in at.error), [e.value for e in at.error]
 
 
 # -- 3. what to write for a period the import cannot read ---------------------------------------------------------
@@ -225,13 +225,13 @@ def test_the_problem_count_says_how_many_rows_are_refused(shipped, tmp_path, cap
     status, out = imported(shipped, tmp_path, text, capsys, "--set", "period=2021-22", "--dry-run")
     assert status == 2, out
     counted = [line for line in out.splitlines() if "problem(s)" in line]
-    assert counted and all("37 of 37 rows refused, 74 of 74 figures" in line for line in counted), counted
+    assert counted and all("37 of 37 file rows (74 of 74 figures) refused" in line for line in counted), counted
     lines = text.splitlines()  # the first 19 rows read whole, the other 18 one of their two figures
     text = "\n".join([lines[0], *(line.replace("lots", "0.4") for line in lines[1:20]), *lines[20:]]) + "\n"
     text = text.replace(",lots,", ",0.4,")
     status, out = imported(shipped, tmp_path, text, capsys, "--set", "period=2021-22", "--dry-run")
     counted = [line for line in out.splitlines() if "problem(s)" in line]
-    assert counted and all("18 of 37 rows refused, 18 of 74 figures" in line for line in counted), counted
+    assert counted and all("18 of 37 file rows (18 of 74 figures) refused" in line for line in counted), counted
 
 
 # -- 4. authority names with CC, County Council, Council ----------------------------------------------------------

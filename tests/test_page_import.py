@@ -154,7 +154,7 @@ def test_rejected_rows_block_the_commit_until_the_user_leaves_them_out(writable_
     assert at.button(key="upload_commit").disabled
     widget(at, "upload_skip").check().run()
     at.button(key="upload_commit").click().run()
-    assert any("1 rejected rows left out" in s.value for s in at.success)
+    assert any("1 rejected row left out" in s.value for s in at.success)
     assert len(writable_store.values(["2022/23"])) == 1
 
 

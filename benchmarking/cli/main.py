@@ -84,7 +84,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         preview=preview,
         lifetimes=True,
     )
-    left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
+    left_out = f"; {result.left_out.left_out()} left out" if result.rejected else ""
     say(
         f"Imported {result.file_name} into '{result.table}' at {store.path} (import {result.load_id}): "
         f"{_added(result.added, result.no_figure, 'rows added')}, {result.replaced:,} replaced, "
@@ -194,7 +194,7 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     if preview.blocking or (preview.rejected and not args.skip_rejected):
         raise ImportValidationError(preview.issues)
     result = commit_source(store, source, checked, args.skip_rejected, loaded_by=None, source_text=None)
-    left_out = f"; {result.rejected:,} rejected rows left out" if result.rejected else ""
+    left_out = f"; {result.left_out.left_out()} left out" if result.rejected else ""
     say(
         f"Imported {result.rows:,} rows of {args.name} into {store.path}: "
         f"{_added(result.added, result.no_figure)}, {result.replaced:,} replaced "
@@ -206,7 +206,11 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
 def _dry_run_status(preview) -> int:
     """Return a dry run's exit status once its preview is printed: 2 when the import would be refused or would
     leave rows out (as the import itself exits), 0 when every row would be written."""
-    skipped = "" if preview.blocking else f" (with --skip-rejected, {preview.rejected:,} row(s) left out)"
+    skipped = ""
+    if not preview.blocking:
+        others = preview.refused.others_text()
+        imported = f", {others} imported" if others else ""
+        skipped = f" (with --skip-rejected, the {preview.refused.left_out()} left out{imported})"
     return dry_run_status(bool(preview.blocking or preview.rejected), preview.problem_count(), skipped)
 
 
@@ -237,8 +241,10 @@ def _print_preview(preview) -> None:
         from benchmarking.ingest.preview_report import VINTAGE_WARNING
 
         say(f"Warning: {VINTAGE_WARNING}")
-        for line in preview.vintage_lines():
-            say(f"  {line}")
+        for period in preview.vintage_periods:
+            say(f"  {period.text()}")
+            for line in period.named():
+                say(f"    {line}")
     if len(preview.changes):
         from benchmarking.ingest.changes import change_lines
 
@@ -382,7 +388,10 @@ def _add_skip_rejected(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--skip-rejected",
         action="store_true",
-        help="leave out rows that fail a check and import the rest (default: refuse the import)",
+        help=(
+            "leave out the rows (a wide file: the figures) that fail a check and import the rest (default: refuse "
+            "the import)"
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from benchmarking.errors import ImportValidationError, ValidationIssue
-from benchmarking.ingest.results import CheckedBatch, ImportResult
+from benchmarking.ingest.results import CheckedBatch, ImportResult, Rejected
 from benchmarking.ingest.validation import check_batch
 from benchmarking.store import Store
 from benchmarking.store.tables import store_version
@@ -110,7 +110,7 @@ def import_frames(
         ",".join(dict.fromkeys(t for t, _, _ in items)),
         total_rows,
         counts,
-        rejected=batch.rejected if skip_rejected else 0,
+        left_out=batch.refused() if skip_rejected else Rejected(),
         issues=batch.issues if skip_rejected else [],
         load_id=counts.load_id,
     )

@@ -330,5 +330,5 @@ def result_summary(result: ImportResult) -> str:
     if new_periods:
         parts.append(f"{new_periods} new period label(s)")
     if result.rejected:
-        parts.append(f"{result.rejected:,} rejected rows left out")
+        parts.append(f"{result.left_out.left_out()} left out")
     return "; ".join(parts)

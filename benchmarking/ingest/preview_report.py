@@ -6,25 +6,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
-from benchmarking.ingest.changes import more_text
-from benchmarking.ingest.results import CheckedBatch
+from benchmarking.ingest.results import CheckedBatch, Rejected
+from benchmarking.ingest.vintage_periods import VintagePeriod, vintage_frame, vintage_periods
 from benchmarking.ingest.vintage_shift import VintageShift
 
 FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
-FIRST_SHIFTS = 20
-"""How many changed vintages a preview lists (then how many more)."""
 VINTAGE_WARNING = (
     "These ranks would rest on fewer authorities: each indicator is ranked, in each reporting period, on the figures "
     "of one published period, so the file's figures would replace the figures ranked now, and where they are carried "
     "forward into a period the indicator is not ranked in now, they would be the only ones ranked there. Import the "
     "other authorities' figures for that period too (now or in a later file), or go ahead if that is what you mean."
 )
-"""What the preview says above the changed vintages (``Preview.vintage_lines``)."""
+"""What the preview says above the changed vintages (``Preview.vintage_periods``)."""
 
 
 SUMMARY_COLUMNS = (
@@ -114,28 +113,38 @@ class Preview:
             "the rows to add."
         )
 
-    def vintage_lines(self, limit: int = FIRST_SHIFTS) -> list[str]:
-        """Return the first ``limit`` warnings that a period's ranks would rest on another published period and fewer
-        authorities, one per indicator and period, then how many more (none when no vintage changes so)."""
-        more = len(self.vintage_shifts) - limit
-        return [shift.text() for shift in self.vintage_shifts[:limit]] + ([more_text(more)] if more > 0 else [])
+    @cached_property
+    def vintage_periods(self) -> list[VintagePeriod]:
+        """Return the changed vintages as the warning says them: one line per reporting period and kind, each with
+        its indicators (none when no vintage changes so)."""
+        return vintage_periods(self.vintage_shifts)
+
+    def vintage_frame(self) -> pd.DataFrame:
+        """Return every indicator and period whose vintage changes so, one row each, with the indicator's name."""
+        return vintage_frame(self.vintage_shifts)
 
     @property
     def can_commit(self) -> bool:
         """True when some rows can be written (all of them, or the accepted ones if rejected are skipped)."""
         return not self.blocking and self.rows > self.rejected
 
+    @cached_property
+    def refused(self) -> Rejected:
+        """Return what the checks reject, counted as the files' rows and, for a wide file, its figures: what the
+        metric, the problem count and the 'leave out' choice all say (``Rejected``)."""
+        if self.checked is not None:
+            return self.checked.refused()
+        return Rejected(self.rejected, self.rejected, self.rows, self.rows)
+
     def problem_count(self) -> str:
         """Return how many of the files' rows the problems refuse, of how many, and how many problems are listed
         ("37 of 37 rows refused (11 problem(s) listed)": a check lists its first rows and counts the others in one
-        line); a wide file's row holds several figures, so those are counted too ("37 of 37 rows refused, 74 of 74
-        figures")."""
+        line); a wide file's row holds several figures, so those are counted too ("37 of 37 file rows (74 of 74
+        figures) refused")."""
         listed = f"{len(self.issues):,} problem(s)"
         if self.blocking:
             return f"{listed}, at least one with a whole file: no row can be written"
-        refused, rows = self.checked.file_rows_refused() if self.checked else (self.rejected, self.rows)
-        figures = f", {self.rejected:,} of {self.rows:,} figures" if rows != self.rows else ""
-        return f"{refused:,} of {rows:,} rows refused{figures} ({listed} listed)"
+        return f"{self.refused.of_total()} refused ({listed} listed)"
 
     def issues_frame(self, limit: int = FIRST_ISSUES) -> pd.DataFrame:
         """Return the first problems as a table: file, row, column, message."""

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import ValidationIssue
+from benchmarking.text.formatting import counted
 
 FILE_ROW = "_file_row"
 """Locator column: the row of the file (header = row 1) that a reshaped row came from."""
@@ -69,6 +70,59 @@ def no_figure_text(rows: int) -> str:
     return f"{rows:,} with no figure (stored as missing, never ranked)"
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """The rejected part of an import, counted as the files' rows and as their figures: a long file's row is one
+    figure, a wide file's row one per period or indicator column (a bad cell refuses its figure alone, an unknown
+    authority every figure of its row). Every place that counts what is rejected words it from here."""
+
+    rows: int = 0
+    """The files' rows holding a refused figure."""
+    figures: int = 0
+    """The refused figures (checked rows), the figures leaving the rejected out leaves out."""
+    total_rows: int = 0
+    total_figures: int = 0
+    others: int = 0
+    """The figures of the rejected rows that pass every check: leaving the rejected out imports them."""
+
+    @property
+    def wide(self) -> bool:
+        """True when the files' rows are not their figures (a wide file's row holds several)."""
+        return self.total_rows != self.total_figures
+
+    def words(self) -> str:
+        """Return what is rejected: "3 file rows (7 figures)", or "3 rows" where a row is a figure."""
+        if not self.wide:
+            return counted(self.rows, "row")
+        return f"{counted(self.rows, 'file row')} ({counted(self.figures, 'figure')})"
+
+    def of_total(self) -> str:
+        """Return what is rejected of the whole: "3 of 40 file rows (7 of 120 figures)", or "3 of 40 rows"."""
+        rows = f"{self.rows:,} of {counted(self.total_rows, 'file row' if self.wide else 'row')}"
+        return f"{rows} ({self.figures:,} of {counted(self.total_figures, 'figure')})" if self.wide else rows
+
+    def metric(self) -> tuple[str, str]:
+        """Return the preview's metric of what is rejected, label and value: "File rows rejected", "3 (7 figures)",
+        or "Rows rejected", "3"."""
+        if not self.wide:
+            return "Rows rejected", f"{self.rows:,}"
+        return "File rows rejected", f"{self.rows:,} ({counted(self.figures, 'figure')})"
+
+    def left_out(self) -> str:
+        """Return what leaving the rejected out leaves out: "7 rejected figures (in 3 file rows)", or "3 rejected
+        rows" where a row is a figure."""
+        if not self.wide:
+            return counted(self.rows, "rejected row")
+        return f"{counted(self.figures, 'rejected figure')} (in {counted(self.rows, 'file row')})"
+
+    def others_text(self) -> str:
+        """Return the figures of the rejected rows that leaving the rejected out imports: "the other 5 figures of
+        those rows", "the other figure of those rows" ('' when there are none)."""
+        if self.others < 2:
+            return "the other figure of those rows" if self.others else ""
+        return f"the other {self.others:,} figures of those rows"
+
+
 @dataclass
 class ImportResult:
     """What one import did: rows read, added and replaced per table, and rows left out."""
@@ -77,12 +131,17 @@ class ImportResult:
     table: str
     rows: int
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    rejected: int = 0
-    """Rows left out because they failed a check (only with ``skip_rejected``)."""
+    left_out: Rejected = field(default_factory=Rejected)
+    """The rows and figures left out because they failed a check (only with ``skip_rejected``)."""
     issues: list[ValidationIssue] = field(default_factory=list)
     """Why those rows were left out."""
     load_id: int | None = None
     """The id of the load written (its row in the load history, which an undo names)."""
+
+    @property
+    def rejected(self) -> int:
+        """Return how many checked rows (figures) were left out because they failed a check."""
+        return self.left_out.figures
 
     @property
     def added(self) -> int:
@@ -153,16 +212,19 @@ class CheckedBatch:
         """Return how many rows were checked."""
         return sum(len(outcome.rejected) for _, _, outcome in self.outcomes)
 
-    def file_rows_refused(self) -> tuple[int, int]:
-        """Return how many of the files' rows hold a refused cell, and how many rows the files have: a wide file's
-        row (a checked row per period or indicator column) counts once, as the '... N more rows' line counts it."""
-        refused = total = 0
+    def refused(self) -> Rejected:
+        """Return what the checks reject, counted as the files' rows and their figures: a wide file's row (a checked
+        row per period or indicator column) counts once, as the '... N more rows' line counts it."""
+        rows = total = others = 0
         for _, _, outcome in self.outcomes:
             rejected = np.asarray(outcome.rejected, dtype=bool)
             if outcome.file_rows is None:  # a checked row per file row
-                refused, total = refused + int(rejected.sum()), total + len(rejected)
+                rows, total = rows + int(rejected.sum()), total + len(rejected)
                 continue
             # Counted by hashing: numpy's sorting unique takes seconds on 3 M rows, pandas' hash under 0.1 s.
-            refused += len(pd.unique(outcome.file_rows[rejected])) if rejected.any() else 0
             total += len(pd.unique(outcome.file_rows))
-        return refused, total
+            if rejected.any():
+                refused = pd.unique(outcome.file_rows[rejected])
+                rows += len(refused)
+                others += int((pd.Series(outcome.file_rows).isin(refused).to_numpy() & ~rejected).sum())
+        return Rejected(rows, self.rejected, total, self.rows, others)

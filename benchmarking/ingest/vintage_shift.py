@@ -6,7 +6,8 @@ can become that vintage: a single 2024-25 figure replaces every authority's carr
 the period is ranked "1 of 1". The same figure, carried forward, can also be the first vintage of a reporting
 period the indicator was not ranked in (its carried-forward figures had run out): that period is warned of when it
 would rank fewer than ``FIRST_RANKED_SHARE`` of the authorities ranked in the indicator's latest ranked period now,
-so a new year that most authorities have is not (nor a new indicator: nothing is ranked on it yet). The preview
+so a new year that most authorities have is not (nor a new indicator: nothing is ranked on it yet; nor a context
+indicator, of no polarity: it is never ranked). The preview
 says so per indicator and period (a warning, not a refusal: a first file of several does it too). The vintages
 before and after are worked out by the one rule, from the distinct (indicator, published period) pairs; the
 authorities counted by its SQL (``currency.reporting_values_sql``) over the stored values of those periods alone,
@@ -15,7 +16,7 @@ beside the incoming rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -24,7 +25,9 @@ import pyarrow as pa
 
 from benchmarking.ingest.keys import cell_codes
 from benchmarking.method import currency
+from benchmarking.method.ranking import UNRANKED_POLARITY
 from benchmarking.store.contents import PUBLISHED_SQL
+from benchmarking.text.formatting import counted
 
 _KEYS = ("indicator_id", "authority_code", "period")
 FIRST_RANKED_SHARE = 0.5
@@ -49,33 +52,53 @@ class VintageShift:
     authorities_after: int
     latest: tuple[str, int] | None = None
     """For a period first ranked: the indicator's latest ranked period now and how many authorities it ranks."""
+    name: str = ""
+    """The indicator's stored name."""
+
+    @property
+    def carried(self) -> bool:
+        """True when the figures ranked now are an earlier period's, carried forward."""
+        return self.source_before is not None and self.source_before != self.period
+
+    def after_text(self) -> str:
+        """Return what the period would be ranked on: "1 authority's 2024-25 figure"."""
+        return f"{figures_of(self.authorities_after)} {self.source_after} {noun(self.authorities_after, 'figure')}"
+
+    def now_text(self) -> str:
+        """Return what the period is ranked on now: "34 authorities' 2022-23 figures (carried forward)", or for a
+        period not ranked now the indicator's latest ranked period: "34 authorities are ranked in 2024/25"."""
+        if self.source_before is None:
+            latest, ranked = self.latest or ("", 0)
+            return f"{counted(ranked, 'authority', 'authorities')} {are(ranked)} ranked in {latest}"
+        before = self.authorities_before
+        carried = " (carried forward)" if self.carried else ""
+        return f"{figures_of(before)} {self.source_before} {noun(before, 'figure')}{carried}"
 
     def text(self) -> str:
         """Return the warning in words: "ASC2 in 2024/25 would be ranked on 1 authority's 2024-25 figure instead of
         34 authorities' 2022-23 figures (carried forward)", or for a period first ranked "ASC2 in 2025/26 would be
         ranked for the first time, on 1 authority's 2024-25 figure (34 authorities are ranked in 2024/25 now)"."""
-        after = f"{_figures(self.authorities_after)} {self.source_after} {_noun(self.authorities_after, 'figure')}"
         if self.source_before is None:
-            latest, ranked = self.latest or ("", 0)
-            now = f" ({ranked:,} {_noun(ranked, 'authority', 'authorities')} {_are(ranked)} ranked in {latest} now)"
-            return f"{self.indicator_id} in {self.period} would be ranked for the first time, on {after}{now}"
-        carried = " (carried forward)" if self.source_before != self.period else ""
+            return (
+                f"{self.indicator_id} in {self.period} would be ranked for the first time, on {self.after_text()} "
+                f"({self.now_text()} now)"
+            )
         return (
-            f"{self.indicator_id} in {self.period} would be ranked on {after} instead of "
-            f"{_figures(self.authorities_before)} {self.source_before} "
-            f"{_noun(self.authorities_before, 'figure')}{carried}"
+            f"{self.indicator_id} in {self.period} would be ranked on {self.after_text()} instead of {self.now_text()}"
         )
 
 
-def _noun(count: int, word: str, plural: str | None = None) -> str:
+def noun(count: int, word: str, plural: str | None = None) -> str:
+    """Return ``word`` for one, else its plural."""
     return word if count == 1 else plural or word + "s"
 
 
-def _are(count: int) -> str:
+def are(count: int) -> str:
+    """Return "is" for one, else "are"."""
     return "is" if count == 1 else "are"
 
 
-def _figures(count: int) -> str:
+def figures_of(count: int) -> str:
     """Return "1 authority's" or "34 authorities'"."""
     return f"{count:,} authority's" if count == 1 else f"{count:,} authorities'"
 
@@ -104,6 +127,7 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
     keys = ["indicator_id", "period"]
     changed = sides[1][1].merge(sides[0][1], on=keys, how="left", suffixes=("_after", "_before"))
     changed = changed[changed["source_period_before"].ne(changed["source_period_after"])]  # a new pair too
+    changed = changed[changed["indicator_id"].isin(_ranked_indicators(con))]  # a context indicator has no ranks
     if not len(changed):
         return []
     latest = _latest_ranked(sides[0][1], changed["indicator_id"])
@@ -131,7 +155,22 @@ def vintage_shifts(con: duckdb.DuckDBPyConnection | None, incoming: pd.DataFrame
                 shifts.append(
                     VintageShift(row.indicator_id, row.period, None, 0, row.source_period_after, will, (period, now))
                 )
-    return shifts
+    return _named(con, shifts)
+
+
+def _named(con: duckdb.DuckDBPyConnection, shifts: list[VintageShift]) -> list[VintageShift]:
+    """Return ``shifts`` with their indicators' stored names."""
+    ids = sorted({shift.indicator_id for shift in shifts})
+    names = (
+        dict(con.execute("SELECT id, name FROM indicator WHERE list_contains(?, id)", [ids]).fetchall()) if ids else {}
+    )
+    return [replace(shift, name=names.get(shift.indicator_id) or "") for shift in shifts]
+
+
+def _ranked_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Return the stored indicators the engine ranks (a polarity other than ``UNRANKED_POLARITY``)."""
+    held = con.execute("SELECT id FROM indicator WHERE polarity <> ?", [UNRANKED_POLARITY]).fetchall()
+    return [indicator for (indicator,) in held]
 
 
 def _latest_ranked(vintage: pd.DataFrame, indicators: pd.Series) -> dict[str, str]:

@@ -43,6 +43,8 @@ from benchmarking.errors import (
 from benchmarking.method import sql
 
 MIN_RANKED_FOR_QUARTILE = 4
+UNRANKED_POLARITY = "none"
+"""The polarity of a context indicator: shown, never ranked (``ranks_sql`` leaves its rows out)."""
 TARGET_DISTANCE_DECIMALS = 10
 
 RANK_COLUMNS = (
@@ -145,7 +147,7 @@ def ranks_sql(values: str, indicators: str, cell: str, columns: Sequence[str], d
     selected = "".join(f"{column}, " for column in columns)
     return f"""WITH keyed AS (
           SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
-          FROM {values} v JOIN {indicators} i USING (indicator) WHERE i.polarity <> 'none')
+          FROM {values} v JOIN {indicators} i USING (indicator) WHERE i.polarity <> '{UNRANKED_POLARITY}')
         SELECT {selected}
                CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
                count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked

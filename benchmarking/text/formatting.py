@@ -25,6 +25,11 @@ def ordinal(n) -> str:
     return f"{n}{suffix}"
 
 
+def counted(count: int, word: str, plural: str | None = None) -> str:
+    """Return a count and its noun: "1 row", "3 rows", "1,234 authorities" (``plural`` when it is not ``word`` + s)."""
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
+
+
 def names_text(names, limit: int = 4) -> str:
     """Return names as a list in words: "Kent", "Kent and Surrey", "Devon, Kent and Surrey"; beyond ``limit``
     names, the first ``limit - 1`` and "N others" ("Devon, Kent, Surrey and 3 others")."""
