@@ -21,6 +21,8 @@ from pages._tables import static_table
 from pages._text import escape
 
 NEW = ""
+SHARE_HEADER = "Largest theme (% of all its ranked indicators)"
+"""The largest theme's share says its base: every ranked indicator of the basket (``baskets.basket_table``)."""
 
 
 def basket_list(cat: Catalogue) -> None:
@@ -29,8 +31,9 @@ def basket_list(cat: Catalogue) -> None:
     st.caption(
         "A basket is the set of indicators that theme, Overall and LA Core positions are averaged over; "
         "'All published' is every indicator the store holds. Choose one in the sidebar. Ranked: the indicators "
-        "positions count (context indicators are shown, not ranked). Largest theme: its share of Overall when "
-        "every ranked indicator has a figure, counted by the basket's weights."
+        "positions count (context indicators are shown, not ranked). Largest theme: its share of all the basket's "
+        "ranked indicators, counted by the basket's weights, in no one period and for no one authority. A position's "
+        "own share (the Overview's) is of the indicators ranked for its authority in its period, so it can differ."
     )
     table = memo("basket-table", (db_path(), stamp()), lambda: baskets.basket_table(cat))
     shown = memo("basket-table-shown", (db_path(), stamp()), lambda: _shown(table))
@@ -53,7 +56,7 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
             "ranked": "Ranked",
             "themes": "Themes",
             "largest_theme": "Largest theme",
-            "largest_share": "Largest theme (% of Overall)",
+            "largest_share": SHARE_HEADER,
         }
     )
 

@@ -61,10 +61,10 @@ def draw_baskets(selection: Selection, cat, bench, cache_key: tuple) -> None:
     # weighted basket's weights named) pushed the last columns out of sight at 1366 pixels.
     static_table(shown, formats={"Its share": "{:.0%}"}, between_words=True)
     st.caption(
-        "Indicators ranked: how many of the basket's indicators the position rests on. Its share: "
-        "the part of Overall the largest theme makes up (every theme the same share when themes are weighed "
-        "equally); over half means the position mostly measures that theme. In use: the basket and balance "
-        "the other pages show."
+        f"Indicators ranked: how many of the basket's indicators the position rests on, those ranked for "
+        f"{escape(selection.focus_name)} in {escape(selection.period)}. Its share: the part of them the largest theme "
+        "makes up, as on the Overview (every theme the same share when themes are weighed equally); over half means "
+        "the position mostly measures that theme. In use: the basket and balance the other pages show."
     )
 
 

@@ -24,18 +24,24 @@ DONE = "group_done"
 NEW = ""
 
 
-def group_list(cat: Catalogue) -> None:
-    """Draw the saved groups (name, members) and a CSV download of one."""
+def group_list(cat: Catalogue, period: str | None) -> None:
+    """Draw the saved groups (name, members over every period and in ``period``, those that did not exist then
+    named) and a CSV download of one."""
     st.subheader("Saved comparator groups")
     st.caption(
         "A saved group ranks only its members: choose it under Comparator group in the sidebar. Editors build one "
         "below, or with `python -m benchmarking group save`."
     )
-    table = memo("group-table", (db_path(), stamp()), lambda: saved_groups.saved_group_table(cat))
+    table = memo("group-table", (db_path(), stamp(), period), lambda: saved_groups.saved_group_table(cat, period))
     if table.empty:
         st.caption("No saved group yet.")
         return
-    static_table(table[["name", "members"]].rename(columns={"name": "Group", "members": "Authorities"}))
+    static_table(table[["name", "members_text"]].rename(columns={"name": "Group", "members_text": "Authorities"}))
+    if (table["in_period"] < table["members"]).any():
+        st.caption(
+            f"Authorities: a group's members over every period, and how many of them existed in "
+            f"{escape(table['period'].iloc[0])} (the sidebar's period), those that did not named."
+        )
     names = dict(zip(table["group_id"], table["name"]))
     chosen = st.selectbox("Group to download", list(names), format_func=names.get, key="group-download-choice")
     download_csv("Group (CSV)", saved_groups.export_saved_group(cat, chosen), f"group-{chosen}.csv", "download-group")
@@ -49,8 +55,7 @@ def group_builder(cat: Catalogue) -> None:
     if message := st.session_state.pop(DONE, None):
         st.success(escape(message))
     store, who = default_store(), access.signed_in_as
-    table = saved_groups.saved_group_table(cat)
-    names = dict(zip(table["group_id"], table["name"]))
+    names = saved_groups.saved_group_names(cat)
     build, delete = st.tabs(["Build a group", "Delete"])
     with build:
         authorities = cat.authorities

@@ -2,9 +2,9 @@
 dropped silently.
 
 The sidebar's names are read by ``pages._selection`` and ``pages._method_choice``, the briefing mode by
-``pages._briefing_style``, each page's own views by ``pages._view_params.url_choice``/``url_toggle`` (a test keeps
-``PAGE_NAMES`` equal to the names those calls read), the quadrant's names by ``pages._quadrant_labels`` and the
-Presentation page's slide by ``pages.presentation``.
+``pages._briefing_style``, each page's own views (the quadrant's names too) by
+``pages._view_params.url_choice``/``url_toggle`` (a test keeps ``PAGE_NAMES`` equal to the names those calls read,
+and the Presentation page's slide, read by ``pages.presentation``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import streamlit as st
 
 SIDEBAR_NAMES = ("focus", "period", "group", "basket", "balance", "briefing")
 PAGE_NAMES = (
-    *("theme", "axis", "every_theme", "labels", "indicator", "sort", "why", "list", "themes", "compare"),
+    *("theme", "axis", "every_theme", "labels", "named", "indicator", "sort", "why", "list", "themes", "compare"),
     *("reference", "section", "replicates", "money_theme", "similar", "significant_only", "slide"),
 )
 STREAMLIT_NAMES = ("embed", "embed_options")

@@ -42,7 +42,7 @@ def _shown(value, format_func: Callable) -> str:
     return str(format_func(value))
 
 
-def _initial(options: Sequence, default, param: str, multi: bool, format_func: Callable, label: str):
+def _initial(options: Sequence, default, param: str, multi: bool, format_func: Callable, label: str, not_offered: str):
     """Return the first value of a choice from the URL (else the default) and a notice for an invalid one."""
     by_text = {str(option): option for option in options}
     raw = _from_url(param, multi)
@@ -60,7 +60,7 @@ def _initial(options: Sequence, default, param: str, multi: bool, format_func: C
             return by_text[raw], None
         value, asked = default, repr(raw)
     shown = _shown(value, format_func)
-    notice = f"The link asks for {label} {asked}, which this page does not offer: showing {shown!r} instead."
+    notice = f"The link asks for {label} {asked}, which {not_offered}: showing {shown!r} instead."
     return value, notice
 
 
@@ -75,6 +75,7 @@ def url_choice(
     multi: bool = False,
     format_func: Callable = str,
     notice_label: str | None = None,
+    not_offered: str = "this page does not offer",
     where=st,
     **kwargs,
 ):
@@ -84,7 +85,7 @@ def url_choice(
     The first run reads the URL (an unknown value gives a visible notice naming it and what is
     shown instead); later runs keep the widget's own state; every run writes the value back to
     the URL (left out when it equals ``default``). ``default`` is the first option when None
-    (an empty list for ``multi``).
+    (an empty list for ``multi``). The notice says "which ``not_offered``" of a value that is not an option.
     """
     options = list(options)
     if default is None:
@@ -97,7 +98,9 @@ def url_choice(
         elif str(kept) not in by_text:
             st.session_state[key] = default
     else:
-        value, notice = _initial(options, default, param, multi, format_func, notice_label or label.lower())
+        value, notice = _initial(
+            options, default, param, multi, format_func, notice_label or label.lower(), not_offered
+        )
         most = kwargs.get("max_selections")
         if multi and most and len(value) > most:
             notice = (
@@ -115,6 +118,15 @@ def url_choice(
     )
     _write(param, value, default, multi)
     return value
+
+
+def drop_url_choice(param: str, *, key: str) -> None:
+    """Forget a ``url_choice`` that is not drawn on this run (it depends on another choice): its value, its notice
+    and its ``param`` in the URL, so that it starts afresh when it is drawn again."""
+    st.session_state.pop(key, None)
+    _clear_notice(key)
+    if param in st.query_params:
+        del st.query_params[param]
 
 
 def _write(param: str, value, default, multi: bool) -> None:

@@ -108,7 +108,7 @@ for col, (label, frame) in zip(
 opened_section("Load history", "data_history", lambda: element("dataframe", history, hide_index=True))
 
 basket_list(cat)
-group_list(cat)
+group_list(cat, selection.period)
 draw_notes(cat, path)
 require_editor("data")  # viewers see the notes; the form that adds one is for editors
 opened_section("Add a note", "data_add_note", lambda: add_note_form(cat, path))

@@ -106,7 +106,8 @@ def test_basket_show_gives_the_largest_theme_as_the_positions_count_it(weighted,
     capsys.readouterr()
     assert main(["--db", str(path), "basket", "show", BASKET_ID]) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert first.endswith(f"largest {expected}"), (first, expected)
+    theme, share = expected.rsplit(" ", 1)
+    assert first.endswith(f"largest {theme}, {share} of all {len(ranked)} ranked"), (first, expected)
     assert main(["--db", str(path), "basket", "list"]) == 0
     [line] = [line for line in capsys.readouterr().out.splitlines() if line.split()[0] == BASKET_ID]
     assert line.endswith(expected.split()[-1]) and expected.rsplit(" ", 1)[0] in line, (line, expected)

@@ -24,7 +24,9 @@ def test_list_and_show(writable_store, capsys):
     code, out, _ = _run(writable_store, capsys, "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].split()[0] == "all-published" and len(lines) == 1 + 3  # header, All published, two stored
+    # header, All published, two stored, what the share is of
+    assert lines[1].split()[0] == "all-published" and len(lines) == 1 + 3 + 1
+    assert lines[-1].startswith("largest_share_of_all_ranked: the largest theme's share of all the basket's ranked")
     core = int(load_catalogue(writable_store.path).indicators["is_core"].sum())  # the demo's LA Core indicators
     assert any(line.split()[0] == DEMO_BASKET and f" {core} " in line for line in lines)
     code, out, _ = _run(writable_store, capsys, "show", HOSTILE)  # by exact name

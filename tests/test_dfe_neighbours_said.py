@@ -50,8 +50,9 @@ def test_the_sidebar_notes_the_neighbours_not_in_the_store(shipped_store_path, m
 
 @pytest.mark.shared_data
 def test_the_adapter_keeps_dfes_neighbours_that_are_not_county_areas_in_dfes_order(shared_data):
-    from benchmarking.adapters.dfe_neighbours import NOT_HELD_SETTING, statistical_neighbour_items
+    from benchmarking.adapters.dfe_neighbours import statistical_neighbour_items
     from benchmarking.datasets.public_sources import source_context
+    from benchmarking.method.groups import DFE_NOT_HELD_SETTING as NOT_HELD_SETTING
 
     context = source_context(shared_data)
     loaded = statistical_neighbour_items(shared_data / "dfe_lait", context.areas, context.lookups)
@@ -112,7 +113,7 @@ def test_import_source_writes_the_neighbours_not_held_as_the_public_build_does(t
     adapter's ``dfe_neighbours_not_held`` setting with its rows, so the group names whom it leaves out."""
     import shutil
 
-    from benchmarking.adapters.dfe_neighbours import NOT_HELD_SETTING
+    from benchmarking.method.groups import DFE_NOT_HELD_SETTING as NOT_HELD_SETTING
     from benchmarking.service.data_admin import commit_source, preview_source, source_named
     from benchmarking.store import Store
 

@@ -51,6 +51,11 @@ def test_the_tree_keeps_every_layering_contract():
         ("method/periods.py", "import streamlit", "the method is pure"),
         ("method/ranking.py", "from benchmarking.store import Store", "the method is pure"),
         ("store/schema.py", "import benchmarking.cli", "nothing imports upwards"),
+        (
+            "service/views.py",
+            "from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS",
+            "the service never imports the adapters",
+        ),
     ],
 )
 def test_a_wrong_import_breaks_a_contract(tmp_path, module, line, contract):

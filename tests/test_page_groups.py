@@ -71,3 +71,22 @@ def test_viewers_see_the_groups_but_not_the_builder(writable_store, monkeypatch)
     assert not at.exception
     assert _listed(at)[HOSTILE] == 2
     assert not [w for w in at.button if w.key == "group-save"]
+
+
+def test_the_list_counts_a_group_in_the_sidebars_period(shipped_store_path, tmp_path, monkeypatch):
+    """A group no period holds whole (Northamptonshire and its successors): the Authorities column says its members
+    and how many existed in the sidebar's period, naming the others, for each period chosen; the name stays text."""
+    from reorganised_group import GROUP_NAME, MEMBERS, existing_then, store_with_group
+
+    from benchmarking.text.formatting import names_text
+
+    store = store_with_group(shipped_store_path, tmp_path)
+    for period in ("2020/21", "2022/23"):
+        at = open_page(store.path, monkeypatch, "data", {"period": period})
+        assert not at.exception
+        alive, gone = existing_then(period)
+        assert len(alive) < len(MEMBERS)
+        [table] = [table for table in html_tables(at) if "Group" in table.columns]
+        said = dict(zip(table["Group"], table["Authorities"]))[GROUP_NAME]
+        assert said == f"{len(MEMBERS)} ({len(alive)} in {period}; {names_text(gone)} did not exist then)"
+        assert any(f"existed in {period}" in caption.value for caption in at.caption)

@@ -147,18 +147,22 @@ def test_the_page_reads_the_names_choice_from_the_url_and_writes_it_back(demo_st
 
 
 def test_an_unknown_names_choice_in_the_url_is_reported(demo_store_path, monkeypatch):
+    """An unknown ``labels`` value is said as every page's own choice is (``url_choice``), hostile text as text."""
     from apptest_helpers import open_page, page_widget
 
     at = open_page(demo_store_path, monkeypatch, "quadrant", query={"labels": "<script>alert(1)</script>"})
     assert not at.exception
-    assert any("names" in warning.value and "does not know" in warning.value for warning in at.warning)
+    [notice] = [w.value for w in at.warning if "The link asks" in w.value]
+    assert "names on the chart" in notice and "which this page does not offer" in notice
+    assert "<script>" not in notice  # escaped where it is drawn
     assert page_widget(at, "quadrant_labels").value == "focus"
     assert _page_names(at) == {"Leicestershire"}
 
 
 def test_codes_the_chart_does_not_draw_in_a_chosen_names_link_are_named(demo_store_path, monkeypatch):
-    """labels=chosen:<a drawn code>,<a mistyped one> names the drawn one and says which code it left out and what it
-    names instead, never dropping it silently; a link of drawn codes alone gets no notice."""
+    """labels=chosen&named=<a drawn code>&named=<a mistyped one> names the drawn one and says which code it left out
+    and what it names instead (the "not drawn" notice, worded by ``url_choice``), never dropping it silently; a link
+    of drawn codes alone gets no notice, and the codes stay in the link as the reader changes them."""
     from apptest_helpers import charts as page_charts
     from apptest_helpers import open_page, page_widget
 
@@ -166,13 +170,24 @@ def test_codes_the_chart_does_not_draw_in_a_chosen_names_link_are_named(demo_sto
 
     at = open_page(demo_store_path, monkeypatch, "quadrant")
     points = page_charts(at)[0].data_with("performance_position")
-    other = points.loc[points["name"] != "Leicestershire"].iloc[0]
-    query = {"labels": f"chosen:{other['authority_code']},E1000XXXX"}
+    others = points.loc[points["name"] != "Leicestershire"].sort_values("name")
+    other, third = others.iloc[0], others.iloc[1]
+    query = {"labels": "chosen", "named": [other["authority_code"], "E1000XXXX"]}
     at = open_page(demo_store_path, monkeypatch, "quadrant", query=query)
     assert not at.exception
     assert page_widget(at, "quadrant_labels").value == "chosen"
     assert _page_names(at) == {"Leicestershire", other["name"]}
-    expected = f"The link asks to name 'E1000XXXX', which this chart does not draw: naming {other['name']} instead."
+    expected = (
+        f"The link asks for names of 'E1000XXXX', which this chart does not draw: showing '{other['name']}' instead."
+    )
     assert [w.value for w in at.warning if "The link asks" in w.value] == [markdown(expected)]
-    at = open_page(demo_store_path, monkeypatch, "quadrant", query={"labels": f"chosen:{other['authority_code']}"})
+    page_widget(at, "quadrant_label_codes").set_value([other["authority_code"], third["authority_code"]]).run()
+    assert at.query_params["named"] == [other["authority_code"], third["authority_code"]]
+    assert not [w.value for w in at.warning if "The link asks" in w.value]  # the reader chose: the notice went
+    assert _page_names(at) == {"Leicestershire", other["name"], third["name"]}
+    page_widget(at, "quadrant_labels").set_value("ends3").run()
+    assert "named" not in at.query_params  # a choice no longer drawn leaves the link
+    query = {"labels": "chosen", "named": other["authority_code"]}
+    at = open_page(demo_store_path, monkeypatch, "quadrant", query=query)
     assert not [w.value for w in at.warning if "The link asks" in w.value]
+    assert _page_names(at) == {"Leicestershire", other["name"]}

@@ -119,3 +119,30 @@ def test_an_unknown_group_names_the_saved_ones(writable_store, capsys):
     saved_groups.save_group(writable_store, load_catalogue(writable_store.path), "peers", "Peers", codes)
     code, _, err = _run(writable_store, capsys, "group", "show", "Pears")
     assert code == 2 and "no saved comparator group 'Pears'" in err and "peers (Peers)" in err
+
+
+def test_a_group_no_period_holds_whole_is_counted_in_the_period_pages_open_on(shipped_store_path, tmp_path, capsys):
+    """Northamptonshire and its successors (and Cumbria with Cumberland): `group list` and `group show` say the 7
+    members and how many existed in the period the pages open on, naming the others, never 7 alone where no period
+    has 7."""
+    from reorganised_group import GROUP_ID, MEMBERS, existing_then, store_with_group
+
+    store = store_with_group(shipped_store_path, tmp_path)
+    catalogue = load_catalogue(store.path)
+    assert all(len(existing_then(p)[0]) < len(MEMBERS) for p in catalogue.period_labels if p[4] == "/")
+    period = catalogue.default_period
+    alive, gone = existing_then(period)
+    assert 0 < len(alive) < len(MEMBERS) and len(gone) == 2  # the recount: Cumberland and Northamptonshire
+    counted = f"({len(alive)} in {period}; {gone[0]} and {gone[1]} did not exist then)"
+    code, out, _ = _run(store, capsys, "group", "list")
+    assert code == 0
+    [line] = [line for line in out.splitlines() if f"list:{GROUP_ID}" in line]
+    assert line.rstrip().endswith(f" {len(MEMBERS)} {counted}")
+    code, out, _ = _run(store, capsys, "group", "show", GROUP_ID)
+    assert code == 0 and f": {len(MEMBERS)} authorities {counted}" in out.splitlines()[0]
+    row = saved_groups.saved_group_table(catalogue, "2020/21").iloc[0]  # another period: its own count
+    assert (row["members"], row["in_period"], list(row["not_existing"])) == (
+        len(MEMBERS),
+        len(existing_then("2020/21")[0]),
+        existing_then("2020/21")[1],
+    )

@@ -38,9 +38,12 @@ def test_a_one_theme_basket_says_overall_is_that_themes_position(example, balanc
 
 
 def test_a_dominant_theme_among_several_still_gets_the_advice(example):
-    """All published: Adults is 3 of 4 indicators; the warning still offers the way out."""
+    """All published: Adults is 3 of 4 indicators; the warning names the share's base and still offers the way
+    out."""
     said = rests_on(example, benchmark_for(example, "all", FOCUS), FOCUS, PERIOD)
-    assert said.warning().startswith("Adults is 75% of Overall: this position mostly measures Adults.")
+    assert said.warning().startswith(
+        f"Adults is 75% of the 4 indicators Overall {PERIOD} rests on: this position mostly measures Adults."
+    )
     assert "weigh every theme equally" in said.warning()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from benchmarking.method.groups import DFE_NEIGHBOUR_LISTS, DFE_NOT_HELD_SETTING
 from benchmarking.method.membership import NOT_A_COUNTY_AREA, Loaded, no_skips, resolve_codes, skip_counts
 
 from . import own_folder, read_published_csv
@@ -26,25 +27,20 @@ NEIGHBOUR_SOURCE = (
     "Department for Education, children's services statistical neighbours (April 2021 and May 2025 "
     "models; sn_april_2021.xlsx, sn_may_2025.xlsx unpivoted); OGL v3.0"
 )
+_SN_2021, _SN_2025 = DFE_NEIGHBOUR_LISTS
 NEIGHBOUR_MODELS = {
-    "dfe-sn-2021": (
+    _SN_2021: (
         "statistical_neighbours_april_2021_long.csv",
         dt.date(2021, 4, 1),
         "DfE statistical neighbours (2021 model)",
     ),
-    "dfe-sn-2025": (
+    _SN_2025: (
         "statistical_neighbours_may_2025_long.csv",
         dt.date(2025, 5, 1),
         "DfE statistical neighbours (2025 model)",
     ),
 }
-"""Group id -> (file, the model's date for resolving LA numbers, group name)."""
-NOT_HELD_SETTING = "dfe_neighbours_not_held"
-"""The store setting that names, per model and authority, DfE's neighbours that are not county areas in the store
-(JSON: {group id: {authority code: [[DfE's rank, name], ...]}}): a group says whom it leaves out."""
-NEIGHBOURS_LISTED = 10
-"""Every DfE model lists ten statistical neighbours for each authority (county areas or not); a group holds those
-that are county areas in the store, and says so (``service.benchmark.neighbour_list_note``)."""
+"""Group id (``groups.DFE_NEIGHBOUR_LISTS``) -> (file, the model's date for resolving LA numbers, group name)."""
 
 _NEIGHBOUR_COLUMNS = ("la_number", "la_name", "neighbour_rank", "neighbour_la_number", "neighbour_la_name")
 
@@ -89,7 +85,7 @@ def statistical_neighbour_items(folder: Path | str, areas: pd.DataFrame, lookups
         [("comparator_group", groups, ", ".join(rows_read))],
         rows_read,
         pd.concat(skipped, ignore_index=True),
-        settings=((NOT_HELD_SETTING, json.dumps(not_held, sort_keys=True)),),
+        settings=((DFE_NOT_HELD_SETTING, json.dumps(not_held, sort_keys=True)),),
     )
 
 

@@ -22,14 +22,23 @@ def _percent(share) -> str:
     return "" if share is None or share != share else f"{share:.0%}"
 
 
+SHARE_COLUMN = "largest_share_of_all_ranked"
+SHARE_NOTE = (
+    f"{SHARE_COLUMN}: the largest theme's share of all the basket's ranked indicators (by its weights), in no one "
+    "period and for no one authority; a position's own share (the Overview, the positions export) is of the "
+    "indicators ranked for its authority in its period, so it can differ."
+)
+
+
 def basket_list(args: argparse.Namespace) -> int:
     """Print one line per basket (id, name, version, indicators, those ranked, themes, largest theme and its share
-    of a position over the basket, as the positions count it); return 0."""
+    of all the basket's ranked indicators, as the positions count it), then what that share is of; return 0."""
     from benchmarking.service.baskets import basket_table
 
     table = basket_table(_catalogue(args))
     table["largest_share"] = table["largest_share"].map(_percent)
-    say(table.fillna("").to_string(index=False))
+    say(table.fillna("").rename(columns={"largest_share": SHARE_COLUMN}).to_string(index=False))
+    say(SHARE_NOTE)
     return 0
 
 
@@ -42,7 +51,7 @@ def basket_show(args: argparse.Namespace) -> int:
     about = basket_table(catalogue).set_index("basket_id").loc[basket_id]
     version = f", version {about['version']}" if isinstance(about["version"], str) else ""
     largest = (
-        f"largest {about['largest_theme']} {_percent(about['largest_share'])}"
+        f"largest {about['largest_theme']}, {_percent(about['largest_share'])} of all {about['ranked']} ranked"
         if isinstance(about["largest_theme"], str)
         else "no ranked indicator"
     )

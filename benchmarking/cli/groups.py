@@ -21,23 +21,30 @@ from benchmarking.cli.output import say, write_csv
 
 
 def group_list(args: argparse.Namespace) -> int:
-    """Print one line per saved group (id, how to choose it, name, members); return 0."""
+    """Print one line per saved group (id, how to choose it, name, members over every period and in the period pages
+    open on, those that did not exist then named); return 0."""
     from benchmarking.service.saved_groups import saved_group_table
 
     table = saved_group_table(_catalogue(args))
-    say(table.to_string(index=False) if len(table) else "No saved comparator group yet: make one with `group save`.")
+    if not len(table):
+        say("No saved comparator group yet: make one with `group save`.")
+        return 0
+    shown = table[["group_id", "choose_as", "name", "members_text"]].rename(columns={"members_text": "members"})
+    say(shown.to_string(index=False))
     return 0
 
 
 def group_show(args: argparse.Namespace) -> int:
-    """Print a saved group's members (code, name, kind, region); return 0."""
+    """Print a saved group's members (code, name, kind, region), counted as ``group list`` counts them; return 0."""
     from benchmarking.service.saved_groups import saved_group_id_of, saved_group_members, saved_group_table
+    from benchmarking.text.formatting import members_text
 
     catalogue = _catalogue(args)
     group_id = saved_group_id_of(catalogue, args.name)
-    name = saved_group_table(catalogue).set_index("group_id").loc[group_id, "name"]
+    about = saved_group_table(catalogue).set_index("group_id").loc[group_id]
     members = saved_group_members(catalogue, group_id)
-    say(f"{name} (choose as list:{group_id}): {len(members)} authorities")
+    counted = members_text(about["members"], about["in_period"], about["period"], about["not_existing"], "authorities")
+    say(f"{about['name']} (choose as list:{group_id}): {counted}")
     say(members.fillna("").to_string(index=False))
     return 0
 

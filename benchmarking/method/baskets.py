@@ -52,6 +52,11 @@ class Basket:
         """True for the basket of every indicator (no restriction)."""
         return self.weights is None
 
+    @property
+    def is_weighted(self) -> bool:
+        """True when the basket's indicators do not all weigh the same (its means are weighted means)."""
+        return not self.is_all and self.weights.nunique() > 1
+
     def label(self) -> str:
         """Return the basket's name as shown, with its version when it has one."""
         return f"{self.name} ({self.version})" if self.version else self.name
@@ -101,7 +106,7 @@ def balance_text(basket: Basket, balance: str, named: bool = True) -> str:
     weight is the same (the means are then unweighted), else "indicators weighted as the basket says" and,
     when ``named``, the weights other than 1 ("(X weight 2, the others 1)")."""
     balance = require_balance(balance)
-    if basket.is_all or basket.weights.nunique() <= 1:
+    if not basket.is_weighted:
         return BALANCES[balance]
     said = WEIGHTED
     if named:
@@ -130,7 +135,7 @@ def weights_of(indicator_ids: pd.Series, basket: Basket) -> np.ndarray:
     return indicator_ids.astype(str).map(basket.weights).fillna(0.0).to_numpy(dtype=float)
 
 
-def rests_on_sql(
+def theme_shares_sql(
     ranks: str,
     indicators: str,
     weights: str | None,
@@ -138,22 +143,22 @@ def rests_on_sql(
     overall: str = "'Overall'",
     la_core: str = "'LA Core'",
 ) -> str:
-    """Return the SQL of what each position rests on, per period x theme (Overall, LA Core, each
-    theme) x authority with a ranked indicator: ``rests_on_indicators`` (indicators ranked),
-    ``largest_theme`` and ``largest_theme_share``.
+    """Return the SQL of each theme's share of a position: the one rule for "a theme's share of Overall", per period x
+    theme (Overall, LA Core, each theme) x authority with a ranked indicator x ``part`` (a theme it rests on): ``n``
+    (its ranked indicators), ``share`` (0-1), ``total`` (the position's ranked indicators) and ``n_parts`` (themes).
 
     ``ranks`` names rows (indicator_id, authority_code, period, ranked); ``indicators`` rows
     (id, theme, is_core); ``weights`` rows (indicator_id, weight) of the basket, None for
     every indicator at weight 1 (an indicator outside the basket weighs 0). A theme's share is
-    the summed weight of its ranked indicators (every ranked theme equally under ``themes``
-    balance); ties go to the theme last in A-Z order; under ``themes`` balance a position over
-    several themes has no largest theme (NULL). An indicator without a theme (or not in
-    ``indicators``) counts nowhere; a theme named like ``overall`` counts with it.
+    the summed weight of its ranked indicators over the summed weight of all of them (every ranked theme equally
+    under ``themes`` balance). The base is the rows handed in: one authority's ranks in one period for its position
+    (``service.rests_on``), or one row per ranked indicator of a basket for the basket as a whole
+    (``service.basket_sensitivity.largest_theme``). An indicator without a theme (or not in ``indicators``) counts
+    nowhere; a theme named like ``overall`` counts with it.
     """
     weight = "coalesce(w.weight, 0.0)" if weights else "1.0"
     join = f"LEFT JOIN {weights} w ON w.indicator_id = r.indicator_id" if weights else ""
     part_weight = "1.0" if require_balance(balance) == THEMES else "weight"
-    no_largest = "n_parts > 1" if balance == THEMES else "FALSE"
     return f"""
         WITH counted AS (
           SELECT r.period, r.authority_code, i.theme AS part, coalesce(i.is_core, FALSE) AS is_core,
@@ -166,11 +171,23 @@ def rests_on_sql(
           FROM (SELECT period, {overall} AS theme, authority_code, part, n, weight FROM counted
                 UNION ALL SELECT period, {la_core}, authority_code, part, n, weight FROM counted WHERE is_core
                 UNION ALL SELECT period, part, authority_code, part, n, weight FROM counted)
-          GROUP BY period, theme, authority_code, part),
-        shared AS (
-          SELECT *, {part_weight} / fsum({part_weight}) OVER cell AS share, sum(n) OVER cell AS total,
-                 count(*) OVER cell AS n_parts
-          FROM parts WINDOW cell AS (PARTITION BY period, theme, authority_code)),
+          GROUP BY period, theme, authority_code, part)
+        SELECT period, theme, authority_code, part, n, {part_weight} / fsum({part_weight}) OVER cell AS share,
+               sum(n) OVER cell AS total, count(*) OVER cell AS n_parts
+        FROM parts WINDOW cell AS (PARTITION BY period, theme, authority_code)"""
+
+
+def rests_on_sql(shares: str, balance: str) -> str:
+    """Return the SQL of what each position rests on, per period x theme (Overall, LA Core, each
+    theme) x authority with a ranked indicator: ``rests_on_indicators`` (indicators ranked),
+    ``largest_theme`` and ``largest_theme_share``.
+
+    ``shares`` is the SQL of the themes' shares (``theme_shares_sql``, under the same ``balance``); ties go to the
+    theme last in A-Z order; under ``themes`` balance a position over several themes has no largest theme (NULL).
+    """
+    no_largest = "n_parts > 1" if require_balance(balance) == THEMES else "FALSE"
+    return f"""
+        WITH shared AS ({shares}),
         placed AS (
           SELECT *, row_number() OVER (PARTITION BY period, theme, authority_code ORDER BY share DESC, part DESC)
                     AS place

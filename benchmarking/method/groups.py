@@ -39,6 +39,15 @@ LIST_PREFIX = "list:"
 """The prefix of a saved group's id where it is chosen (``list:<group_id>``)."""
 SIMILAR_SIZES = (5, 10, 15)
 """The computed similar-authority groups offered for a focus authority (k neighbours each)."""
+DFE_NEIGHBOUR_LISTS = ("dfe-sn-2021", "dfe-sn-2025")
+"""The group ids of DfE's statistical-neighbour lists (the 2021 and 2025 models; read by
+``adapters.dfe_neighbours``), chosen as ``neighbours:<id>``."""
+DFE_NEIGHBOURS_LISTED = 10
+"""Every DfE model lists ten statistical neighbours for each authority (county areas or not); a group holds those
+that are county areas in the store, and says so (``service.benchmark.neighbour_list_note``)."""
+DFE_NOT_HELD_SETTING = "dfe_neighbours_not_held"
+"""The store setting that names, per model and authority, DfE's neighbours that are not county areas in the store
+(JSON: {group id: {authority code: [[DfE's rank, name], ...]}}): a group says whom it leaves out."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from benchmarking.method.baskets import (
     in_basket,
     resolve_basket,
     rests_on_sql,
+    theme_shares_sql,
     weights_of,
 )
 from benchmarking.method.groups import ComparatorGroup
@@ -75,6 +76,23 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
     ``RestsOn.largest_theme``; otherwise ties go to the theme last in A-Z order. The rule is
     ``baskets.rests_on_sql``, run in DuckDB over the frames.
     """
+    shares = theme_shares_sql("ranks", "indicators", None if basket.is_all else "weights", balance)
+    query = rests_on_sql(shares, balance)
+    return rests_table(
+        sql.run(query + " ORDER BY period, theme, authority_code", _rank_tables(ranks, indicators, basket))
+    )
+
+
+def theme_shares_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket, balance: str) -> pd.DataFrame:
+    """Return every theme's share of each position the ranks give (``baskets.theme_shares_sql``, the one rule):
+    period, theme, authority_code, part, n, share, in that order."""
+    query = theme_shares_sql("ranks", "indicators", None if basket.is_all else "weights", balance)
+    result = sql.run(query + " ORDER BY period, theme, authority_code, part", _rank_tables(ranks, indicators, basket))
+    return result.to_pandas()[["period", "theme", "authority_code", "part", "n", "share"]]
+
+
+def _rank_tables(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket) -> dict[str, pa.Table]:
+    """Return the relations ``theme_shares_sql`` reads: the ranks, the indicators and the basket's weights."""
     tables = {
         "ranks": sql.arrow_table(
             {
@@ -96,8 +114,7 @@ def rests_on_frame(ranks: pd.DataFrame, indicators: pd.DataFrame, basket: Basket
         tables["weights"] = sql.arrow_table(
             {"indicator_id": np.asarray(basket.weights.index, dtype=object), "weight": basket.weights.to_numpy(float)}
         )
-    query = rests_on_sql("ranks", "indicators", None if basket.is_all else "weights", balance)
-    return rests_table(sql.run(query + " ORDER BY period, theme, authority_code", tables))
+    return tables
 
 
 def largest_theme(indicators: pd.DataFrame, basket: Basket) -> tuple[str | None, float | None]:

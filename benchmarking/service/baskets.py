@@ -56,8 +56,9 @@ TABLE_COLUMNS = ("basket_id", "name", "version", "indicators", "ranked", "themes
 
 def basket_table(catalogue: Catalogue) -> pd.DataFrame:
     """Return one row per basket ("All published" first): id, name, version, indicators, those ranked (not context
-    indicators), themes covered, and the largest theme with its share (0-1) of a position over the basket, counted
-    as the positions count it (``basket_sensitivity.largest_theme``: ranked indicators by their weights)."""
+    indicators), themes covered, and the largest theme with its share (0-1) of all the basket's ranked indicators
+    (no period or authority: the base a position's share, ``service.rests_on``, narrows to the indicators ranked for
+    its authority in its period), counted by the positions' rule (``basket_sensitivity.largest_theme``)."""
     rows = [_describe(ALL, catalogue)]
     stored = catalogue.baskets if len(catalogue.baskets) else empty_baskets()
     for basket_id in stored["basket_id"].drop_duplicates():

@@ -17,10 +17,16 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from benchmarking.adapters.dfe_neighbours import NEIGHBOUR_MODELS, NEIGHBOURS_LISTED, NOT_HELD_SETTING
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
-from benchmarking.method.groups import SIMILAR_PREFIX, ComparatorGroup, resolve_group
+from benchmarking.method.groups import (
+    DFE_NEIGHBOUR_LISTS,
+    DFE_NEIGHBOURS_LISTED,
+    DFE_NOT_HELD_SETTING,
+    SIMILAR_PREFIX,
+    ComparatorGroup,
+    resolve_group,
+)
 from benchmarking.method.lifetimes import county_areas, existing_in
 from benchmarking.method.membership import resolve_codes
 from benchmarking.method.positions import positions
@@ -106,7 +112,7 @@ class HeldNeighbours:
         """Return a neighbour group's ``label`` with what it holds of DfE's list, ending in words so that a size in
         brackets reads after it: "DfE statistical neighbours (2021 model) without DfE's 1st (South Gloucestershire)
         and 8th (North Somerset): 8 of DfE's 10 in this store"."""
-        held = f": {self.held} of DfE's {NEIGHBOURS_LISTED} in this store"
+        held = f": {self.held} of DfE's {DFE_NEIGHBOURS_LISTED} in this store"
         if not self.not_held:
             return label + held
         named = [f"{ordinal(rank)} ({name})" for rank, name in self.not_held]
@@ -123,10 +129,10 @@ def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str 
         return None
     name, n = catalogue.authority_name(focus), held.held
     missing = (
-        f" Not in it: {held.missing_words()}." if held.not_held else f" The other {NEIGHBOURS_LISTED - n} are not."
+        f" Not in it: {held.missing_words()}." if held.not_held else f" The other {DFE_NEIGHBOURS_LISTED - n} are not."
     )
     return (
-        f"DfE lists {NEIGHBOURS_LISTED} statistical neighbours of {name}; {n} are county areas in this store."
+        f"DfE lists {DFE_NEIGHBOURS_LISTED} statistical neighbours of {name}; {n} are county areas in this store."
         f"{missing} The group is {name} and the {n}."
     )
 
@@ -134,13 +140,13 @@ def neighbour_list_note(catalogue: Catalogue, group_id: str, focus: str) -> str 
 def _held_of_listed(catalogue: Catalogue, group_id: str, focus: str | None) -> HeldNeighbours | None:
     """Return how much of the DfE list of ``focus`` the store holds, when it holds it in part; else None."""
     list_id = group_id.split(":", 1)[1] if group_id.startswith("neighbours:") else None
-    if list_id not in NEIGHBOUR_MODELS or focus is None:
+    if list_id not in DFE_NEIGHBOUR_LISTS or focus is None:
         return None
     rows = catalogue.comparator_groups
     held = rows.loc[(rows["group_id"] == list_id) & (rows["authority_code"] == focus), "member_code"].nunique()
-    if not 0 < held < NEIGHBOURS_LISTED:
+    if not 0 < held < DFE_NEIGHBOURS_LISTED:
         return None
-    listed = json.loads(catalogue.settings.get(NOT_HELD_SETTING) or "{}").get(list_id, {}).get(focus, [])
+    listed = json.loads(catalogue.settings.get(DFE_NOT_HELD_SETTING) or "{}").get(list_id, {}).get(focus, [])
     return HeldNeighbours(int(held), tuple((int(rank), str(name)) for rank, name in listed))
 
 

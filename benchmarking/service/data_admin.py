@@ -146,7 +146,7 @@ class SourcePreview:
     preview: Preview
     settings: dict[str, str] = field(default_factory=dict)
     """The store settings the adapter's read carries (``Loaded.settings``), written with the items: DfE's
-    neighbours that are not county areas (``dfe_neighbours.NOT_HELD_SETTING``), as the public build writes them."""
+    neighbours that are not county areas (``groups.DFE_NOT_HELD_SETTING``), as the public build writes them."""
 
 
 def published_sources() -> dict[str, Adapter]:

@@ -51,18 +51,35 @@ def _with_figures(bench: Benchmark, period: str) -> set[str]:
     return set(positions.loc[rows, "authority_code"])
 
 
+def figures_in(catalogue: Catalogue, period: str) -> set[str]:
+    """Return the codes of the authorities with a figure in ``period`` (a value its reporting uses): those exist
+    then, whatever their lifetimes say. For a group without a benchmark (a saved group's list)."""
+    values = catalogue.reporting_values
+    rows = (values["period"] == period).to_numpy() & values["value"].notna().to_numpy()
+    return set(values.loc[rows, "authority_code"])
+
+
+def members_in_period(
+    catalogue: Catalogue, members: list[str], period: str, with_figures: set[str]
+) -> tuple[list[str], tuple[str, ...]]:
+    """Return the members that existed in ``period`` (``lifetimes.existing_in``; ``with_figures``: the codes with
+    figures then), in their order, and the names of the others, A-Z."""
+    existed = existing_in(members, period, with_figures)
+    gone = sorted(catalogue.authority_name(code) for code, alive in zip(members, existed) if not alive)
+    return [code for code, alive in zip(members, existed) if alive], tuple(gone)
+
+
 def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:
     """Return the group's counts in ``period``: members, those existing then, those with figures."""
     present = _with_figures(bench, period)
     members = list(bench.group.members)
-    existed = existing_in(members, period, present)
-    gone = sorted(catalogue.authority_name(code) for code, alive in zip(members, existed) if not alive)
+    existing, gone = members_in_period(catalogue, members, period, present)
     return GroupSize(
         period=period,
         members=len(members),
-        in_period=len(members) - len(gone),
+        in_period=len(existing),
         with_figures=len(present & set(members)),
-        not_existing=tuple(gone),
+        not_existing=gone,
     )
 
 
@@ -73,10 +90,7 @@ def drawn_line(
     it leaves out, by reason, in a short line (more lines when long, ``text.formatting.drawn_text``): "36 of the 37
     drawn; no Overall position: Cumbria"; None when it draws them all. ``drawn``: the members it draws;
     ``why(code)``: the reason a member is left out."""
-    members = list(bench.group.members)
-    existing = [
-        code for code, alive in zip(members, existing_in(members, period, _with_figures(bench, period))) if alive
-    ]
+    existing, _ = members_in_period(catalogue, list(bench.group.members), period, _with_figures(bench, period))
     shown = set(drawn)
     left = [code for code in existing if code not in shown]
     if not left:

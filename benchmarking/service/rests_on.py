@@ -2,18 +2,19 @@
 authority, and how much of the position the largest theme makes up.
 
 Shown wherever a position is (Overview cards, quadrant caption, theme table, slides, PDF,
-CLI exports): "Overall 2022/23: 315 indicators ranked in 'All published'; Education 67%", with a
-warning when one theme is more than half of Overall or LA Core.
+CLI exports): "Overall 2022/23: 315 indicators ranked in 'All published'; Education 67% of these 315", with a
+warning when one theme is more than half of Overall or LA Core. A share's base is the indicators ranked for the
+authority in the period, and the words say so: the basket list's share (``service.baskets``) is of every ranked
+indicator in the basket, by the same rule (``method.baskets.theme_shares_sql``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
-from benchmarking.method.baskets import BALANCES, THEMES, weights_of
+from benchmarking.method.baskets import BALANCES, THEMES
 from benchmarking.method.positions import LA_CORE, OVERALL
+from benchmarking.service.basket_sensitivity import theme_shares_frame
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 
@@ -32,6 +33,8 @@ class RestsOn:
     n_indicators: int
     shares: dict[str, float]
     """Theme -> its share of the position (weights of the ranked indicators, or equal under theme balance)."""
+    weighted: bool = False
+    """True when the basket's weights differ, so a share is of the indicators' weight, not of their count."""
 
     @property
     def largest_theme(self) -> str | None:
@@ -52,14 +55,16 @@ class RestsOn:
         return self.theme in (OVERALL, LA_CORE) and self.largest_share > DOMINANT_SHARE
 
     def text(self) -> str:
-        """Return the one line: "Overall 2022/23: 315 indicators ranked in 'All published'; Education 67%"
-        (the indicators ranked for the authority)."""
+        """Return the one line: "Overall 2022/23: 315 indicators ranked in 'All published'; Education 67% of these
+        315" (the indicators ranked for the authority in the period: the share's base; "by weight" in a weighted
+        basket)."""
         line = f"{self.theme} {self.period}: {self.n_indicators:,} indicator{'s' if self.n_indicators != 1 else ''}"
         line += f" ranked in '{self.basket}'"  # for this authority: the group may have figures for more
         if self.balance == THEMES:
             line += f", {len(self.shares)} themes weighted equally"
         elif self.theme in (OVERALL, LA_CORE) and self.largest_theme is not None:
-            line += f"; {self.largest_theme} {self.largest_share:.0%}"
+            by_weight = " by weight" if self.weighted else ""
+            line += f"; {self.largest_theme} {self.largest_share:.0%} of these {self.n_indicators:,}{by_weight}"
         return line
 
     def reader_warning(self) -> str | None:
@@ -69,8 +74,10 @@ class RestsOn:
             return None
         if len(self.shares) == 1:  # nothing to balance: weighing the themes equally cannot change it
             return f"{self.theme} rests on one theme, {self.largest_theme}: {self.theme} is that theme's position."
+        base = f"the {self.n_indicators:,} indicators {self.theme} {self.period} rests on"
+        by_weight = ", by the basket's weights" if self.weighted else ""
         return (
-            f"{self.largest_theme} is {self.largest_share:.0%} of {self.theme}: this position mostly measures "
+            f"{self.largest_theme} is {self.largest_share:.0%} of {base}{by_weight}: this position mostly measures "
             f"{self.largest_theme}."
         )
 
@@ -84,24 +91,18 @@ class RestsOn:
 
 
 def rests_on(catalogue: Catalogue, bench: Benchmark, authority: str, period: str, theme: str = OVERALL) -> RestsOn:
-    """Return what ``authority``'s ``theme`` position in ``period`` rests on (see ``RestsOn``)."""
+    """Return what ``authority``'s ``theme`` position in ``period`` rests on (see ``RestsOn``): its indicators ranked
+    then and each theme's share of them (``method.baskets.theme_shares_sql``, the rule the basket list counts by)."""
     ranks = bench.ranks
     rows = ranks[(ranks["authority_code"] == authority) & (ranks["period"] == period) & ranks["rank"].notna()]
-    indicators = catalogue.indicators.set_index("id")
-    rows = rows.assign(
-        theme=rows["indicator_id"].map(indicators["theme"]),
-        is_core=rows["indicator_id"].map(indicators["is_core"]).fillna(False).astype(bool),
+    shares = theme_shares_frame(rows, catalogue.indicators, bench.basket, bench.balance)
+    mine = shares[shares["theme"] == theme]
+    return RestsOn(
+        theme,
+        period,
+        bench.basket.label(),
+        bench.balance,
+        int(mine["n"].sum()),
+        {str(part): float(share) for part, share in zip(mine["part"], mine["share"])},
+        weighted=bench.basket.is_weighted and bench.balance != THEMES,
     )
-    if theme == LA_CORE:
-        rows = rows[rows["is_core"]]
-    elif theme != OVERALL:
-        rows = rows[rows["theme"] == theme]
-    weight = pd.Series(weights_of(rows["indicator_id"], bench.basket), index=rows.index)
-    if bench.balance == THEMES:
-        themes = sorted(rows["theme"].dropna().unique())
-        shares = {name: 1 / len(themes) for name in themes}
-    else:
-        by_theme = weight.groupby(rows["theme"]).sum()
-        total = float(by_theme.sum())
-        shares = {str(name): float(value) / total for name, value in by_theme.items()} if total else {}
-    return RestsOn(theme, period, bench.basket.label(), bench.balance, len(rows), shares)

@@ -22,7 +22,9 @@ from benchmarking.ingest.names import resolve_authorities, slug
 from benchmarking.ingest.results import ImportResult
 from benchmarking.method.groups import LIST_PREFIX
 from benchmarking.service.catalogue import Catalogue
+from benchmarking.service.group_size import figures_in, members_in_period
 from benchmarking.store import Store
+from benchmarking.text.formatting import members_text
 
 TABLE = "comparator_group"
 EVERY = "*"
@@ -30,29 +32,54 @@ SOURCE = "benchmarking saved group"
 FILE_COLUMNS = ("group_id", "name", "authority_code", "member_code")
 """The columns of a saved group's file, as ``import --table comparator_group`` reads it."""
 MIN_MEMBERS = 2
+TABLE_COLUMNS = ("group_id", "choose_as", "name", "members", "period", "in_period", "not_existing", "members_text")
+"""The columns of ``saved_group_table``."""
 
 
-def saved_group_table(catalogue: Catalogue) -> pd.DataFrame:
-    """Return one row per saved group: group_id, choose_as (``list:<id>``), name, members (how many)."""
+def saved_group_table(catalogue: Catalogue, period: str | None = None) -> pd.DataFrame:
+    """Return one row per saved group: group_id, choose_as (``list:<id>``), name, members (over every period),
+    period (``period``, else the period pages open on), in_period (the members that existed then, by
+    ``group_size.members_in_period``), not_existing (the others' names, A-Z) and members_text, the counts in words
+    ("7 (5 in 2022/23; Cumberland and Northamptonshire did not exist then)")."""
     saved = _saved(catalogue)
-    table = (
-        saved.groupby(["group_id", "name"], sort=False)["member_code"].nunique().rename("members").reset_index()
-        if len(saved)
-        else pd.DataFrame({"group_id": pd.Series(dtype="string"), "name": pd.Series(dtype="string"), "members": 0})
-    )
-    table.insert(1, "choose_as", LIST_PREFIX + table["group_id"].astype(str))
+    period = period or catalogue.default_period
+    present = figures_in(catalogue, period) if period is not None else set()
+    rows = []
+    for (group_id, name), codes in saved.groupby(["group_id", "name"], sort=False)["member_code"]:
+        members = list(codes.drop_duplicates())
+        existing, gone = members_in_period(catalogue, members, period, present) if period else (members, ())
+        rows.append(
+            {
+                "group_id": group_id,
+                "choose_as": LIST_PREFIX + str(group_id),
+                "name": name,
+                "members": len(members),
+                "period": period,
+                "in_period": len(existing),
+                "not_existing": gone,
+                "members_text": members_text(len(members), len(existing), period, gone),
+            }
+        )
+    table = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     return table.sort_values("name", key=lambda names: names.astype("string").str.casefold(), ignore_index=True)
+
+
+def saved_group_names(catalogue: Catalogue) -> dict[str, str]:
+    """Return each saved group's name by its id, A-Z by name (any case)."""
+    saved = _saved(catalogue).drop_duplicates("group_id")
+    pairs = sorted(zip(saved["group_id"].astype(str), saved["name"].astype(str)), key=lambda p: p[1].casefold())
+    return dict(pairs)
 
 
 def saved_group_id_of(catalogue: Catalogue, name_or_id: str) -> str:
     """Return the id of the saved group named ``name_or_id`` (its id, ``list:<id>`` or its exact name, any case);
     SavedGroupError naming the saved groups otherwise."""
-    table = saved_group_table(catalogue)
+    names = saved_group_names(catalogue)
     wanted = name_or_id.strip().removeprefix(LIST_PREFIX).casefold()
-    for group_id, name in zip(table["group_id"], table["name"]):
+    for group_id, name in names.items():
         if wanted in (str(group_id).casefold(), str(name).casefold()):
             return str(group_id)
-    held = ", ".join(f"{i} ({n})" for i, n in zip(table["group_id"], table["name"])) or "none yet"
+    held = ", ".join(f"{i} ({n})" for i, n in names.items()) or "none yet"
     raise SavedGroupError(f"no saved comparator group {name_or_id!r}; saved groups: {held}")
 
 
@@ -125,7 +152,7 @@ def save_group(
 
 def delete_saved_group(store: Store, catalogue: Catalogue, group_id: str, loaded_by: str | None = None) -> int:
     """Remove a saved group as one undoable import; return how many member rows were removed."""
-    name = saved_group_table(catalogue).set_index("group_id")["name"].get(group_id)
+    name = saved_group_names(catalogue).get(group_id)
     if name is None:
         raise SavedGroupError(f"no saved comparator group {group_id!r}")
     written = store.write(

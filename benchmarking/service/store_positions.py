@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 
 from benchmarking.method import currency, sql
-from benchmarking.method.baskets import ALL, Basket, require_balance, rests_on_sql
+from benchmarking.method.baskets import ALL, Basket, require_balance, rests_on_sql, theme_shares_sql
 from benchmarking.method.beside import IN_GROUP, mark_members, positions_beside, ranks_beside_sql
 from benchmarking.method.groups import ComparatorGroup
 from benchmarking.method.positions import (
@@ -64,7 +64,7 @@ def store_positions(
         named, periods, ranks = _ranked_in_store(queries, catalogue, group, basket)
         # Every indicator weighs 1 in the whole basket: the millions of ranks skip the weights' join.
         weights = None if basket.is_all else "weights"
-        rests = rests_on_sql(f"({RESTS_ROWS_SQL})", "rest_indicators", weights, balance, overall="0", la_core="1")
+        rests = _rests_sql(f"({RESTS_ROWS_SQL})", weights, balance)
         # One statement: the ranks are taken once (a materialised CTE) and read by both the
         # positions and what each rests on, joined by period, theme and authority.
         members = queries.arrow(
@@ -80,9 +80,7 @@ def store_positions(
         if group.beside is not None:
             placed = queries.arrow(f"SELECT * EXCLUDE (row, value) FROM ({OUTSIDE_RANKS_SQL}) ORDER BY row")
             queries.register({"outside_ranked": _ranked_rows(placed)})
-            outside_rests = queries.arrow(
-                rests_on_sql("outside_ranked", "rest_indicators", weights, balance, overall="0", la_core="1")
-            )
+            outside_rests = queries.arrow(_rests_sql("outside_ranked", weights, balance))
     # -1 (no largest theme) reads None, -2 (no ranked indicator) NaN, as ``add_rests_on`` leaves them.
     themes = np.asarray([*named["themes"], np.nan, None], dtype=object)
     positions = _named(members, named)
@@ -192,7 +190,7 @@ def _weighed_ranks_sql(weights: str | None) -> str:
 
 
 RESTS_ROWS_SQL = "SELECT indicator AS indicator_id, authority_code, period, rank IS NOT NULL AS ranked FROM ranked"
-"""The members' ranks (``ranked``) as the rows ``rests_on_sql`` reads."""
+"""The members' ranks (``ranked``) as the rows ``theme_shares_sql`` reads."""
 
 OUTSIDE_RANKS_SQL = f"""SELECT o.row, o.indicator_id, o.authority_code, o.period, o.value, b.rank, b.n_ranked
     FROM outside o JOIN ({ranks_beside_sql("member_values", "outside", "polarity")}) b USING (row)"""
@@ -293,8 +291,16 @@ def _labelled(rows: pa.Table, column: str, labels: np.ndarray) -> pa.DictionaryA
     return pa.DictionaryArray.from_arrays(sql.integers(rows, column), pa.array(labels, pa.string()))
 
 
+def _rests_sql(ranked: str, weights: str | None, balance: str) -> str:
+    """Return what each position rests on (``baskets.rests_on_sql``) over the ``ranked`` rows and the
+    ``rest_indicators`` relation, Overall and LA Core coded 0 and 1 as the positions' themes are."""
+    return rests_on_sql(
+        theme_shares_sql(ranked, "rest_indicators", weights, balance, overall="0", la_core="1"), balance
+    )
+
+
 def _ranked_rows(placed: pa.Table) -> pa.Table:
-    """Return the rows ``rests_on_sql`` reads (indicator_id, authority_code, period, ranked) of would-be ranks."""
+    """Return the rows ``theme_shares_sql`` reads (indicator_id, authority_code, period, ranked) of would-be ranks."""
     return pa.table(
         {
             "indicator_id": placed.column("indicator_id"),

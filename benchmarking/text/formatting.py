@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
@@ -96,6 +97,16 @@ def group_size_text(members: int, in_period: int, with_figures: int, period: str
     if with_figures < in_period:
         text += f"; {with_figures} with figures for {period}"
     return text
+
+
+def members_text(members: int, in_period: int, period: str | None, not_existing: Sequence[str], noun: str = "") -> str:
+    """Return a saved group's members counted over every period and in ``period`` (``service.saved_groups``), after
+    the count its ``noun`` if given: "7" when all existed then, "7 (5 in 2022/23; Cumberland and Northamptonshire did
+    not exist then)" otherwise."""
+    counted = f"{members} {noun}".strip()
+    if period is None or in_period == members:
+        return counted
+    return f"{counted} ({in_period} in {period}; {names_text(not_existing)} did not exist then)"
 
 
 def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130) -> str:
