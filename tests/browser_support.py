@@ -552,9 +552,10 @@ def page_walk(browser, axe):
     walk.close()
 
 
-@pytest.fixture
-def open_app(browser, demo_server):
-    """Return a function that opens a path of the demo app in a fresh browser context."""
+@contextlib.contextmanager
+def opening(browser, server: Server):
+    """Yield a function that opens a path of ``server``'s app in a fresh browser context (of a viewport); the
+    contexts are closed afterwards."""
     contexts = []
 
     def open_(path: str, viewport: dict = NORMAL_VIEWPORT):
@@ -562,10 +563,19 @@ def open_app(browser, demo_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(EXPECT_SECONDS * 1000)
-        page.goto(demo_server.page_url(path))
+        page.goto(server.page_url(path))
         return page
 
-    yield open_
-    for context in contexts:
-        context.close()
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_app(browser, demo_server):
+    """Return a function that opens a path of the demo app in a fresh browser context."""
+    with opening(browser, demo_server) as open_:
+        yield open_
     demo_server.check_alive()

@@ -13,14 +13,16 @@ from dataclasses import replace
 
 import altair as alt
 
-from benchmarking.briefing.screens import SLIDE_STYLE, TALL_CHART_HEIGHT
+from benchmarking.briefing.screens import SLIDE_STYLE, SMALLEST, SlideLines, slide_heights
 
 BAR_AXIS_ROOM = 70
 """Pixels of a projected bar chart's height that hold no bars: the x axis's labels and title."""
-MAX_BARS = int((TALL_CHART_HEIGHT - BAR_AXIS_ROOM) * 0.9 / SLIDE_STYLE.label_size)
+BAR_SLIDE_ROOM = slide_heights(SMALLEST, SlideLines(small_print=2))["chart"]
+"""The room a bar chart has on a 1366x768 slide in briefing mode: under its title, over two lines of small print."""
+MAX_BARS = int((BAR_SLIDE_ROOM - BAR_AXIS_ROOM) * 0.9 / SLIDE_STYLE.label_size)
 """Bars (one per authority) on one slide: as many as a 1366x768 slide draws with each name at the charts' label size
-(20 px, read from the back of the room; 23 bars). A longer chart is split over slides of the fewest parts, on one
-scale, every authority once, as a long table is: all 44 authorities would be named at 10 px on one slide."""
+(20 px, read from the back of the room). A longer chart is split over slides of the fewest parts, on one scale,
+every authority once, as a long table is: all 44 authorities would be named at 10 px on one slide."""
 
 
 def parts(count: int, limit: int) -> list[slice]:

@@ -1,0 +1,86 @@
+"""A projected slide on the screen it is shown on, at 1366x768 and 1920x1080 in briefing mode, on the shipped
+county-area store (Leicestershire, 2022/23): in headless Chromium the Overall quadrant (a sentence, two lines of small
+print and a warning under it), the position by theme and both parts of the bar per authority fit the window, title to
+foot line."""
+
+from __future__ import annotations
+
+import pytest
+from apptest_helpers import FOCUS, engine
+from browser_support import opening, start_server, wait_until
+
+from benchmarking.briefing.deck import deck_plan
+from benchmarking.briefing.pack import briefing_setting
+from benchmarking.method.positions import OVERALL
+
+PERIOD = "2022/23"
+SLIDES = {"the Overall quadrant": ("quadrant", OVERALL, 0), "the themes": ("themes", "", 0)}
+SLIDES |= {"bars (1 of 2)": ("funding", "", 0), "bars (2 of 2)": ("funding", "", 1)}
+
+SETTLED = """([bar]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]')
+    && document.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"] :is(canvas, svg)')
+    && document.querySelector('.st-key-deck-foot p'); }"""
+# Where the slide's drawn things start and end: every text's own lines (a box can be shorter than its text) and the
+# chart, in the main area; and whether the main area scrolls.
+EXTENT = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  let top = Infinity, bottom = -Infinity, lowest = '';
+  const texts = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  while (texts.nextNode()) {
+    const text = texts.currentNode.textContent.trim();
+    const element = texts.currentNode.parentElement;
+    if (!text || !element.getClientRects().length || getComputedStyle(element).visibility === 'hidden') continue;
+    if (element.closest('[data-testid="stTooltipContent"], [data-testid="stElementToolbar"]')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(texts.currentNode);
+    for (const r of range.getClientRects()) if (r.height) {
+      top = Math.min(top, r.top);
+      if (r.bottom > bottom) { bottom = r.bottom; lowest = text.slice(0, 50); }
+    }
+  }
+  const chart = main.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]').getBoundingClientRect();
+  if (chart.bottom > bottom) { bottom = chart.bottom; lowest = 'the chart'; }
+  return {top, bottom, lowest, scrolls: main.scrollHeight > main.clientHeight + 1, height: innerHeight,
+          foot: document.querySelector('.st-key-deck-foot p').getBoundingClientRect().bottom};
+}"""
+
+
+@pytest.fixture(scope="module")
+def shipped_server(sync_playwright, shipped_store_path, tmp_path_factory, request):
+    """The app served from the store built from the shipped extract (real county figures)."""
+    return start_server(shipped_store_path, "shipped", tmp_path_factory, request)
+
+
+@pytest.fixture
+def open_slide(browser, shipped_server):
+    """Return a function that opens a path of the shipped store's app in a fresh browser context of a viewport."""
+    with opening(browser, shipped_server) as open_:
+        yield open_
+    shipped_server.check_alive()
+
+
+@pytest.fixture(scope="module")
+def numbers(shipped_store_path) -> dict[str, int]:
+    """The slide number of each slide of ``SLIDES`` in the deck (Leicestershire, 2022/23, all authorities)."""
+    cat, bench = engine(str(shipped_store_path))
+    plan = deck_plan(briefing_setting(cat, bench, PERIOD, FOCUS))
+    where = {(ref.kind, ref.theme, ref.piece): number for number, ref in enumerate(plan, start=1)}
+    return {name: where[ref] for name, ref in SLIDES.items()} | {"count": len(plan)}
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 1920, "height": 1080}], ids=str)
+@pytest.mark.parametrize("slide", list(SLIDES))
+def test_a_slide_fits_the_window_title_to_foot(open_slide, numbers, viewport, slide):
+    """Nothing of the slide (step bar, title, sentence, chart, small print, warning, the foot line naming the data)
+    lies below the window or above it, and the page does not scroll: the presenter never has to."""
+    number = numbers[slide]
+    page = open_slide(f"presentation?briefing=1&focus={FOCUS}&period={PERIOD}&group=all&slide={number}", viewport)
+    assert wait_until(page, SETTLED, [f"Presentation · {number} / {numbers['count']}"]), f"{slide} did not settle"
+    seen = page.evaluate(EXTENT)
+    assert seen["top"] >= 0, seen
+    assert seen["foot"] <= viewport["height"] and seen["bottom"] <= viewport["height"], seen
+    assert not seen["scrolls"], seen
