@@ -11,6 +11,9 @@ import streamlit as st
 
 from benchmarking.briefing.screens import SMALLEST, Screen, screen_for
 
+SCREEN_KEY = "screen-size"
+"""The component's key: its state holds the browser's last report, ``{"size": {"width": ..., "height": ...}}``."""
+
 # The window's inner size on mounting and after each resize has settled (a drag sends many resize events).
 SCREEN_JS = """
 export default function(component) {
@@ -35,7 +38,7 @@ def screen() -> Screen:
     """Return the screen class of the browser's window (``SMALLEST`` until it has reported); draws the component
     that reports it, once per run."""
     st.html(SCREEN_CSS)
-    size = _window_size(key="screen-size", on_size_change=lambda: None, default={"size": None}).size
+    size = _window_size(key=SCREEN_KEY, on_size_change=lambda: None, default={"size": None}).size
     if not isinstance(size, dict):
         return SMALLEST
     try:

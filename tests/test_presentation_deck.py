@@ -14,7 +14,7 @@ from apptest_helpers import EARLIER, FOCUS, LATEST, engine, open_page
 from browser_support import wait_until
 
 from benchmarking import charts
-from benchmarking.briefing.bars import MAX_BARS
+from benchmarking.briefing.bars import LARGEST_NAME, MAX_BARS
 from benchmarking.briefing.deck import (
     BAR_AXIS_ROOM,
     MAX_ROWS,
@@ -262,12 +262,14 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
 
 def test_bar_per_authority_labels_fit_their_bars(demo_briefing):
     """The funding chart draws one bar per authority in its table; on a slide its y labels are
-    no taller than a bar: (560 - BAR_AXIS_ROOM) / rows * 0.9 px, and never under 9 px."""
+    no taller than a bar: (560 - BAR_AXIS_ROOM) / rows * 0.9 px, never under 9 px nor over the largest size."""
     funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
     rows = funding.table["authority_code"].nunique()
     spec = projected_spec(funding.chart, 560)
     assert band_rows(spec) == rows
-    assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - BAR_AXIS_ROOM) / rows * 0.9)))
+    assert spec["config"]["axisY"]["labelFontSize"] == max(
+        9, min(LARGEST_NAME, int((560 - BAR_AXIS_ROOM) / rows * 0.9))
+    )
     quadrant = next(s.chart for s in demo_briefing.slides if s.chart is not None)
     assert band_rows(quadrant.to_dict(validate=False)) == 0
 

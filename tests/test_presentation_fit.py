@@ -1,14 +1,19 @@
 """A projected slide on the screen it is shown on, at 1366x768 and 1920x1080 in briefing mode, on the shipped
 county-area store (Leicestershire, 2022/23): in headless Chromium the Overall quadrant (a sentence, two lines of small
 print and a warning under it), the position by theme and both parts of the bar per authority fit the window, title to
-foot line."""
+foot line; the two parts draw their names at one size in one column, so their £ axes lie over each other; and names
+grow with the room a larger screen gives."""
 
 from __future__ import annotations
 
-import pytest
-from apptest_helpers import FOCUS, engine
-from browser_support import opening, start_server, wait_until
+import re
 
+import pytest
+from apptest_helpers import FOCUS, charts, engine, open_page
+from browser_support import opening, start_server, wait_until
+from svg_text import text_boxes
+
+from benchmarking import charts as chart_builders
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
 from benchmarking.method.positions import OVERALL
@@ -16,6 +21,8 @@ from benchmarking.method.positions import OVERALL
 PERIOD = "2022/23"
 SLIDES = {"the Overall quadrant": ("quadrant", OVERALL, 0), "the themes": ("themes", "", 0)}
 SLIDES |= {"bars (1 of 2)": ("funding", "", 0), "bars (2 of 2)": ("funding", "", 1)}
+WINDOWS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+COLUMN = 2 * 32  # the page's padding beside a slide in briefing mode: a slide is the window's width less it
 
 SETTLED = """([bar]) => { const app = document.querySelector('[data-testid="stApp"]');
   const shown = document.querySelector('.st-key-deck-bar h3');
@@ -84,3 +91,65 @@ def test_a_slide_fits_the_window_title_to_foot(open_slide, numbers, viewport, sl
     assert seen["top"] >= 0, seen
     assert seen["foot"] <= viewport["height"] and seen["bottom"] <= viewport["height"], seen
     assert not seen["scrolls"], seen
+
+
+# -- the page as it is sent (AppTest) -------------------------------------------------------------------------------
+
+
+def _open(store_path, monkeypatch, number: int, window: tuple[int, int] | None):
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "briefing": "1", "slide": str(number)}
+    at = open_page(store_path, monkeypatch, "presentation", query, window=window)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _drawn(at, window: tuple[int, int]) -> tuple[dict, str]:
+    """The slide's chart as the page sends it, and its SVG drawn as wide as the slide is in the window."""
+    vlc = pytest.importorskip("vl_convert")
+    [chart] = charts(at)
+    spec = dict(chart.spec, width=window[0] - COLUMN)
+    spec["datasets"] = {
+        name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+        for name, frame in chart.datasets.items()
+    }
+    return spec, vlc.vegalite_to_svg(spec)
+
+
+def _pounds(svg: str) -> dict[str, float]:
+    """Where each £ tick label of the x axis is drawn across (its middle)."""
+    return {box.text: round((box.x0 + box.x1) / 2, 1) for box in text_boxes(svg) if re.fullmatch(r"£[\d,]+", box.text)}
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+def test_both_parts_of_a_split_chart_put_their_names_in_one_column(shipped_store_path, monkeypatch, numbers, window):
+    """The core spending power bars over two slides: both parts set their names at one size in a column as wide, so
+    each £ on the shared axis is drawn at the same place on both slides (a bar on one compares with a bar on the
+    other by eye); before, each part's column was as wide as its own longest name."""
+    drawn = [
+        _drawn(_open(shipped_store_path, monkeypatch, numbers[part], WINDOWS[window]), WINDOWS[window])
+        for part in ("bars (1 of 2)", "bars (2 of 2)")
+    ]
+    sizes = [spec["config"]["axisY"]["labelFontSize"] for spec, _ in drawn]
+    assert sizes[0] == sizes[1]
+    first, second = (_pounds(svg) for _, svg in drawn)
+    assert set(first) == set(second) and len(first) >= 5
+    assert first == second
+
+
+def test_names_grow_with_the_room_a_larger_screen_gives(shipped_store_path, monkeypatch, numbers):
+    """The 17 bars of the first part: on a 1366x768 slide their names are 20 px or more, on 1920x1080 (312 px
+    taller) larger again, where before they stayed at the charts' 20 px; never taller than a bar's step."""
+    sizes = {}
+    for window, size in WINDOWS.items():
+        spec, svg = _drawn(_open(shipped_store_path, monkeypatch, numbers["bars (1 of 2)"], size), size)
+        sizes[window] = spec["config"]["axisY"]["labelFontSize"]
+        bars = sorted(
+            {
+                float(top)
+                for top in re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*d="M[-0-9.e]+,([-0-9.e]+)', svg)
+            }
+        )
+        step = (bars[-1] - bars[0]) / (len(bars) - 1)
+        assert sizes[window] <= step, (window, sizes[window], step)
+    assert sizes["1366x768"] >= chart_builders.BRIEFING.label_size
+    assert sizes["1920x1080"] > max(sizes["1366x768"], chart_builders.BRIEFING.label_size)

@@ -13,9 +13,10 @@ import pytest
 from apptest_helpers import FOCUS, catalogue, charts, engine, open_page
 from svg_text import text_boxes
 
+from benchmarking.briefing.bars import LARGEST_NAME
 from benchmarking.briefing.deck import deck_plan, deck_slide
 from benchmarking.briefing.pack import briefing_setting
-from benchmarking.briefing.screens import SLIDE_STYLE, SMALLEST, slide_style
+from benchmarking.briefing.screens import SMALLEST, slide_style
 from benchmarking.charts.quadrant import quadrant_labels
 
 PERIOD = "2022/23"
@@ -83,8 +84,8 @@ def test_a_projected_quadrant_keeps_its_names_apart_and_whole(shipped_store_path
 
 def test_a_projected_bar_per_authority_has_names_as_tall_as_its_bars(shipped_store_path, monkeypatch):
     """The core spending power slides (33 authorities, over two slides): within its room on the slide, each name is
-    set at least 0.85 of its bar's step (the step the bars are drawn at) or at the charts' label size, and never
-    taller than the step."""
+    set at least 0.85 of its bar's step (the step the bars are drawn at) or at the largest size names are set in,
+    and never taller than the step."""
     spec, svg = _drawn(shipped_store_path, monkeypatch, "funding")
     assert _height(svg) <= _room(shipped_store_path, "funding")
     bars = re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*d="M[-0-9.e]+,([-0-9.e]+)h[-0-9.e]+v([-0-9.e]+)', svg)
@@ -93,4 +94,4 @@ def test_a_projected_bar_per_authority_has_names_as_tall_as_its_bars(shipped_sto
     tops = np.sort(np.unique([round(float(top), 3) for top, _ in bars]))
     step = float(np.median(np.diff(tops)))
     size = spec["config"]["axisY"]["labelFontSize"]
-    assert min(0.85 * step, SLIDE_STYLE.label_size) <= size <= step, (size, step)
+    assert min(0.85 * step, LARGEST_NAME) <= size <= step, (size, step)

@@ -1,6 +1,6 @@
 """The sizing rule of a projected slide (``briefing.screens.slide_heights``): the step bar, title, sentences, small
 print, warnings and foot line keep their type on every screen and the chart takes the rest, so the parts add up to
-the screen's height."""
+the screen's height; and the names of a bar chart follow the room its bars have (``briefing.bars.name_size``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from dataclasses import replace
 import pytest
 from apptest_helpers import FOCUS, LATEST, engine
 
+from benchmarking.briefing.bars import BAR_AXIS_ROOM, BAR_SLIDE_ROOM, LARGEST_NAME, MAX_BARS, NAME_SHARE, name_size
 from benchmarking.briefing.deck import deck_plan, deck_slide
 from benchmarking.briefing.pack import briefing_setting
 from benchmarking.briefing.screens import (
     MIN_CHART,
     SCREENS,
+    SLIDE_STYLE,
     SMALLEST,
     X_AXIS_ROOM,
     Screen,
@@ -100,3 +102,13 @@ def test_every_chart_slide_of_a_real_deck_fits_its_screen(setting, screen):
         assert heights["chart"] > MIN_CHART, (ref, heights)
         if ref.kind == "quadrant":
             assert slide.chart.to_dict(validate=False)["height"] + X_AXIS_ROOM <= heights["chart"], ref
+
+
+def test_names_follow_the_room_up_to_the_slides_sentence_size():
+    """A bar's name is set at 0.9 of its step, at most the slide's sentences' 26 px (a few bars on a large screen)
+    and at least 9 px; ``MAX_BARS`` bars on a 1366x768 bar slide are named at the charts' 20 px."""
+    assert name_size(843, 3) == LARGEST_NAME
+    assert name_size(BAR_AXIS_ROOM + 17 * 24, 17) == int(24 * NAME_SHARE)
+    assert name_size(BAR_AXIS_ROOM + 100 * 5, 100) == 9
+    assert name_size(BAR_SLIDE_ROOM, MAX_BARS) >= SLIDE_STYLE.label_size
+    assert name_size(BAR_SLIDE_ROOM, MAX_BARS + 1) < SLIDE_STYLE.label_size  # one more would name them smaller

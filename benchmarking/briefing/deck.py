@@ -14,7 +14,17 @@ import altair as alt
 import pandas as pd
 
 from benchmarking import charts
-from benchmarking.briefing.bars import BAR_AXIS_ROOM, MAX_BARS, band_rows, numbered, parts, split_bars
+from benchmarking.briefing.bars import (
+    BAR_AXIS_ROOM,
+    MAX_BARS,
+    band_rows,
+    name_column,
+    name_size,
+    numbered,
+    parts,
+    split_bars,
+    step_rows,
+)
 from benchmarking.briefing.pack import (
     Briefing,
     BriefingSetting,
@@ -29,7 +39,7 @@ from benchmarking.briefing.pack import (
     theme_slide,
     title_slide,
 )
-from benchmarking.briefing.screens import SLIDE_STYLE, Screen, plot_height, slide_heights, slide_lines
+from benchmarking.briefing.screens import Screen, plot_height, slide_heights, slide_lines
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.narrative import overview_sentences
 
@@ -191,8 +201,10 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     container.
 
     A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
-    tall as its bars allow. Any other chart keeps the plot height it was built for (``deck_slide``): the names placed
-    on a quadrant stay clear of each other and of its corners only at the size they were placed for.
+    tall as its bars allow up to a largest size (``bars.name_size``), in a column as wide as its widest name; a part
+    of a chart split over slides draws its bars at the step of the longest part, so every part's bars and names are
+    the same size and start at the same place. Any other chart keeps the plot height it was built for (``deck_slide``):
+    the names placed on a quadrant stay clear of each other and of its corners only at the size they were placed for.
     """
     spec = chart.to_dict(validate=False)
     spec.pop("title", None)
@@ -202,9 +214,11 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     rows = band_rows(spec)
     if not rows:
         return charts.for_screen(spec)[0]
-    step = (height - BAR_AXIS_ROOM) / rows  # the bars' step: labels no taller than their bars
-    config["axisY"] = {"labelFontSize": max(9, min(SLIDE_STYLE.label_size, int(step * 0.9)))}
+    tallest = step_rows(spec)
+    size = name_size(height, tallest)
+    config["axisY"] = {"labelFontSize": size}
+    name_column(spec, size)
     spec["width"] = "container"
-    spec["height"] = height
+    spec["height"] = round(BAR_AXIS_ROOM + (height - BAR_AXIS_ROOM) * rows / tallest)  # a shorter part: its bars' share
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
