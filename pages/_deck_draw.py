@@ -117,6 +117,12 @@ def draw_slide(slide: DeckSlide, briefing: bool, screen: Screen = SMALLEST) -> N
             st.warning(escape(line))
 
 
+def draw_waiting() -> None:
+    """Draw the slide's place while the browser has not yet said how large its window is (returns None)."""
+    with st.container(key="deck-waiting"):
+        st.caption("Laying the slide out for this screen …")
+
+
 KEY_HELP = {
     "first": "First slide (Home)",
     "previous": "Previous slide (Left arrow or Page Up)",

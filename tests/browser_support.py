@@ -185,6 +185,8 @@ UNSETTLED = """([title, drawn]) => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') unmet.push('the script finished');
   if (all('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]').length) unmet.push('no skeleton left');
   if (all('[data-testid="stDialog"]').length) unmet.push('no dialog (such as "Page not found")');
+  // The Presentation page waits one run for the browser to report its window's size before it lays a slide out.
+  if (all('.st-key-deck-waiting').length) unmet.push('the slide laid out for the window');
   // Streamlit fades elements left from a previous run until it redraws them.
   if (all('[data-stale="true"]').length) unmet.push('no stale element left');
   return unmet;

@@ -1,19 +1,21 @@
 """A projected slide on the screen it is shown on, at 1366x768 and 1920x1080 in briefing mode, on the shipped
 county-area store (Leicestershire, 2022/23): in headless Chromium the Overall quadrant (a sentence, two lines of small
 print and a warning under it), the position by theme and both parts of the bar per authority fit the window, title to
-foot line; the two parts draw their names at one size in one column, so their £ axes lie over each other; and names
-grow with the room a larger screen gives."""
+foot line; the two parts draw their names at one size in one column, so their £ axes lie over each other; names grow
+with the room a larger screen gives; and the first view waits for the window's size instead of building the slide
+for the smallest screen first."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from apptest_helpers import FOCUS, charts, engine, open_page
+from apptest_helpers import FOCUS, charts, engine, open_page, report_window
 from browser_support import opening, start_server, wait_until
 from svg_text import text_boxes
 
 from benchmarking import charts as chart_builders
+from benchmarking.briefing import deck
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
 from benchmarking.method.positions import OVERALL
@@ -153,3 +155,30 @@ def test_names_grow_with_the_room_a_larger_screen_gives(shipped_store_path, monk
         assert sizes[window] <= step, (window, sizes[window], step)
     assert sizes["1366x768"] >= chart_builders.BRIEFING.label_size
     assert sizes["1920x1080"] > max(sizes["1366x768"], chart_builders.BRIEFING.label_size)
+
+
+def test_the_first_view_builds_its_slide_once_at_the_size_the_browser_reports(writable_store, monkeypatch):
+    """Opened before the browser has reported its window's size, the page builds no slide (a line says it is being
+    laid out); the report (1920x1080) reruns it and the slide is built once, for that screen. Before, the first run
+    built the slide for 1366x768 and the report built it again."""
+    built = []
+    original = deck.deck_slide
+
+    def counted(setting, ref, *args, **kwargs):
+        built.append(args[0] if args else kwargs.get("screen"))
+        return original(setting, ref, *args, **kwargs)
+
+    monkeypatch.setattr(deck, "deck_slide", counted)
+    cat, bench = engine(str(writable_store.path))
+    plan = deck_plan(briefing_setting(cat, bench, cat.default_period, FOCUS))
+    number = next(i for i, ref in enumerate(plan, start=1) if ref.kind == "quadrant")
+    query = {"focus": FOCUS, "period": cat.default_period, "briefing": "1", "slide": str(number)}
+    at = open_page(writable_store.path, monkeypatch, "presentation", query, window=None)
+    assert not at.exception, [e.value for e in at.exception]
+    assert (built, charts(at)) == ([], [])
+    assert any("Laying the slide out" in caption.value for caption in at.main.caption)
+    report_window(at, (1920, 1080))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [(screen.width, screen.height) for screen in built] == [(1920, 1080)]
+    assert len(charts(at)) == 1
