@@ -5,34 +5,66 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.briefing.deck import DeckSlide, projected_spec
-from benchmarking.briefing.screens import SMALLEST, Screen, chart_height
+from benchmarking.briefing.screens import FRAMES, SMALLEST, TYPE, Screen
 from pages._text import escape
 
-DECK_CSS = """<style>
-.block-container {padding-top: 3.9rem !important; padding-bottom: 0.5rem !important; max-width: none !important;}
+_CSS = """<style>
+[data-testid="stMain"] [data-testid="stMainBlockContainer"] {padding-top: %(top)spx !important;
+    padding-bottom: %(bottom)spx !important; max-width: none !important;}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"], [data-testid="stMain"] .st-key-deck-slide
+    {gap: %(gap)spx !important;}
+[data-testid="stMain"] .st-key-deck-bar {gap: 0.4rem; height: %(bar)spx; min-height: %(bar)spx;}
 .st-key-deck-bar [data-testid="stHeading"] h3 {font-size: 1.25rem !important; font-weight: 600; margin: 0;
     padding: 0.35rem 0;}
-.st-key-deck-bar {gap: 0.4rem;}
-.st-key-deck-slide h2 {font-size: 2.4rem !important; line-height: 1.15; padding: 0 0 0.3rem 0;}
-.st-key-deck-slide .stMarkdown p, .st-key-deck-slide li {font-size: 1.6rem !important; line-height: 1.35;}
+.st-key-deck-bar button p, .st-key-deck-bar label p {font-size: 1.25rem !important;}
+[data-testid="stMain"] .st-key-deck-slide h2 {font-size: %(title)spx !important;
+    line-height: %(title_line)spx !important; padding: %(title_padding)spx 0 !important; margin: 0 !important;}
+[data-testid="stMain"] .st-key-deck-slide .stMarkdown [data-testid="stMarkdownContainer"] :is(p, li)
+    {font-size: %(sentence)spx !important; line-height: %(sentence_line)spx !important; margin: 0 !important;}
 .st-key-deck-slide [data-testid="stMetricValue"] {font-size: 3rem !important;}
 .st-key-deck-slide [data-testid="stMetricLabel"] p {font-size: 1.35rem !important; white-space: normal !important;}
 .st-key-deck-slide table {font-size: 1.3rem !important;}
 .st-key-deck-slide table td, .st-key-deck-slide table th {padding: 0.3rem 0.6rem !important;}
-.st-key-deck-slide [data-testid="stCaptionContainer"] p, .st-key-deck-slide [data-testid="stAlert"] p
-    {font-size: 1.25rem !important;}
-.st-key-deck-bar button p, .st-key-deck-bar label p {font-size: 1.25rem !important;}
-/* The style blocks themselves take no room (their containers would each add a gap). */
-[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style) {display: none;}
-.st-key-deck-foot [data-testid="stCaptionContainer"] p {font-size: 1.25rem !important; white-space: nowrap;
-    overflow: hidden; text-overflow: ellipsis; margin: 0;}
+/* Streamlit pulls a Markdown block or caption up by 1rem to take back its last paragraph's margin, which is 0 here. */
+[data-testid="stMain"] :is(.st-key-deck-slide, .st-key-deck-foot)
+    :is([data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"]) {margin-bottom: 0 !important;}
+[data-testid="stMain"] :is(.st-key-deck-slide, .st-key-deck-foot) [data-testid="stCaptionContainer"] p,
+[data-testid="stMain"] .st-key-deck-slide [data-testid="stAlertContainer"] [data-testid="stMarkdownContainer"] p
+    {font-size: %(print)spx !important; line-height: %(print_line)spx !important; margin: 0 !important;}
+[data-testid="stMain"] .st-key-deck-slide [data-testid="stAlertContainer"]
+    {padding: %(warning_padding)spx %(warning_side)spx !important;}
+.st-key-deck-foot [data-testid="stCaptionContainer"] p {white-space: nowrap; overflow: hidden; text-overflow: ellipsis;}
+/* The style blocks and the key handler's script take no room (their containers would each add a gap). */
+[data-testid="stElementContainer"]:has(> [data-testid="stMarkdown"] style),
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {display: none;}
+</style>"""
+_BRIEFING_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] {display: none;}
 </style>"""
 
-BRIEFING_CSS = """<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 0.75rem !important;}
-</style>"""
-"""Briefing mode on the deck: no sidebar and no app header, the slide from the top of the screen."""
+
+def deck_css(briefing: bool) -> str:
+    """Return the deck's CSS: the slide set in the type and spacing ``screens.slide_heights`` counts on
+    (``screens.TYPE``) within the page's frame (``screens.FRAMES``), and in ``briefing`` mode no sidebar and no app
+    header, the slide from the top of the screen."""
+    frame = FRAMES[briefing]
+    sizes = {
+        "top": frame.top,
+        "bottom": frame.bottom,
+        "gap": TYPE.gap,
+        "bar": TYPE.bar,
+        "title": TYPE.title[0],
+        "title_line": TYPE.title[1],
+        "title_padding": TYPE.title_padding,
+        "sentence": TYPE.sentence[0],
+        "sentence_line": TYPE.sentence[1],
+        "print": TYPE.small_print[0],
+        "print_line": TYPE.small_print[1],
+        "warning_padding": TYPE.warning_padding[0],
+        "warning_side": TYPE.warning_padding[1],
+    }
+    return _CSS % sizes + (_BRIEFING_CSS if briefing else "")
+
 
 # ArrowRight/PageDown, ArrowLeft/PageUp, Home and End press the deck's own buttons, so a
 # clicker (which sends PageDown/PageUp) and the keyboard step exactly as the buttons do.
@@ -62,8 +94,9 @@ KEYS_JS = """<script>
 
 
 def draw_slide(slide: DeckSlide, briefing: bool, screen: Screen = SMALLEST) -> None:
-    """Draw a projected slide laid out for ``screen``: its title once, then its cards, chart (as tall as the screen
-    leaves room for; its key beside it in ``briefing`` mode, the sidebar hidden), table or sentences."""
+    """Draw a projected slide laid out for ``screen``: its title once, then its cards, chart (in the room its words
+    leave on the screen, ``DeckSlide.heights``; its key beside it in ``briefing`` mode, the sidebar hidden), table or
+    sentences."""
     with st.container(key="deck-slide"):
         st.header(escape(slide.title), anchor=False)
         if slide.cards:
@@ -73,7 +106,8 @@ def draw_slide(slide: DeckSlide, briefing: bool, screen: Screen = SMALLEST) -> N
         for line in slide.sentences:
             st.markdown(escape(line))
         if slide.chart is not None:
-            spec = projected_spec(slide.chart, chart_height(screen, tall=slide.tall_chart), key_beside=briefing)
+            room = slide.heights(screen, briefing)["chart"]
+            spec = projected_spec(slide.chart, room, key_beside=briefing)
             st.vega_lite_chart(spec, width="stretch", theme=None)
         if slide.table is not None:
             st.table(slide.table, hide_index=True)
@@ -81,6 +115,12 @@ def draw_slide(slide: DeckSlide, briefing: bool, screen: Screen = SMALLEST) -> N
             st.caption(" · ".join(escape(line) for line in slide.small_print))
         for line in slide.warnings:
             st.warning(escape(line))
+
+
+def draw_waiting() -> None:
+    """Draw the slide's place while the browser has not yet said how large its window is (returns None)."""
+    with st.container(key="deck-waiting"):
+        st.caption("Laying the slide out for this screen …")
 
 
 KEY_HELP = {

@@ -18,28 +18,23 @@ from benchmarking.errors import SlideNotFoundError
 from pages._briefing_screen import screen
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, overview_figures
-from pages._deck_draw import BRIEFING_CSS, DECK_CSS, KEY_HELP, KEYS_JS, draw_slide
+from pages._deck_draw import KEY_HELP, KEYS_JS, deck_css, draw_slide, draw_waiting
 from pages._kept import widget
 from pages._registry import title_of
 from pages._text import data_and_sources, dataset_line
 
 selection = current_selection()
-st.html(DECK_CSS + (BRIEFING_CSS if selection.briefing else ""))
-shown_on = screen()  # the slide is laid out for the screen it is shown on (the smallest until the browser says)
+st.html(deck_css(selection.briefing))
+shown_on = screen()  # the slide is laid out for the screen it is shown on: None until the browser has said
 # The deck's order and length come from the Overview's figures; only the slide on screen is built (each
 # kept per selection), so stepping or a new period never builds every chart. The briefing is never scaled.
 unscaled = replace(selection, scaled=False)
 key = selection_key(unscaled)
 setting = memo(
     "deck-setting",
-    (key, selection.briefing, shown_on),  # charts built at the size a slide draws them in the mode on screen
+    key,
     lambda: briefing_setting(
-        catalogue(),
-        benchmark(unscaled),
-        selection.period,
-        selection.focus,
-        style=slide_style(selection.briefing, shown_on),
-        figures=overview_figures(unscaled),
+        catalogue(), benchmark(unscaled), selection.period, selection.focus, figures=overview_figures(unscaled)
     ),
 )
 plan = memo("deck-plan", key, lambda: deck_plan(setting))
@@ -95,11 +90,16 @@ if notice:
 for line in selection.notices:  # a basket or balance in the link that the store does not have
     st.warning(escape(line), icon=":material/link_off:")
 
-draw_slide(
-    memo("deck-slide", (key, selection.briefing, shown_on, plan[index]), lambda: deck_slide(setting, plan[index])),
-    selection.briefing,
-    shown_on,
-)
+if shown_on is None:  # the browser reports its window's size at once: the slide is built for it, once
+    draw_waiting()
+else:
+    drawn_as = replace(setting, style=slide_style(selection.briefing, shown_on))  # charts at the slide's sizes
+    slide = memo(
+        "deck-slide",
+        (key, selection.briefing, shown_on, plan[index]),
+        lambda: deck_slide(drawn_as, plan[index], shown_on, selection.briefing),
+    )
+    draw_slide(slide, selection.briefing, shown_on)
 
 cat = catalogue()
 if cat.is_demo:

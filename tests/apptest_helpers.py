@@ -18,6 +18,7 @@ from benchmarking.service.benchmark import Benchmark, benchmark_for, comparator_
 from benchmarking.service.catalogue import Catalogue, load_catalogue
 from benchmarking.service.overview import Overview, overview
 from benchmarking.store import Store
+from pages._briefing_screen import SCREEN_KEY
 from pages._navigation import keep_navigation_mode
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -39,8 +40,25 @@ def use_navigation_mode(monkeypatch) -> None:
     keep_navigation_mode(monkeypatch.setattr)
 
 
-def open_page(store_path: Path, monkeypatch, page: str, query: dict[str, str] | None = None) -> AppTest:
-    """Run app.py on the store, then switch to ``pages/<page>.py``; ``query`` pre-sets URL params."""
+WINDOW = (1366, 768)
+"""The browser window a page is opened in: the Presentation page lays its slide out for it."""
+
+
+def report_window(at: AppTest, window: tuple[int, int]) -> None:
+    """Give the app the browser's report of its window's size (``pages._briefing_screen``), as a browser does on
+    drawing the Presentation page."""
+    at.session_state[SCREEN_KEY] = {"size": {"width": window[0], "height": window[1]}}
+
+
+def open_page(
+    store_path: Path,
+    monkeypatch,
+    page: str,
+    query: dict[str, str] | None = None,
+    window: tuple[int, int] | None = WINDOW,
+) -> AppTest:
+    """Run app.py on the store, then switch to ``pages/<page>.py``; ``query`` pre-sets URL params; ``window`` is the
+    size the browser reports (None: a browser that has not reported yet)."""
     monkeypatch.setenv("BENCHMARKING_DB", str(store_path))
     use_navigation_mode(monkeypatch)
     at = AppTest.from_file(APP, default_timeout=60)
@@ -48,6 +66,8 @@ def open_page(store_path: Path, monkeypatch, page: str, query: dict[str, str] | 
         at.query_params[key] = value
     at.run()
     if page != "overview":  # the entry point opens the Overview itself
+        if window is not None:
+            report_window(at, window)
         at.switch_page(f"pages/{page}.py").run()
     return at
 

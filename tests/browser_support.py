@@ -185,6 +185,8 @@ UNSETTLED = """([title, drawn]) => {
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') unmet.push('the script finished');
   if (all('[data-testid="stSkeleton"], [data-testid="stSkeletonElement"]').length) unmet.push('no skeleton left');
   if (all('[data-testid="stDialog"]').length) unmet.push('no dialog (such as "Page not found")');
+  // The Presentation page waits one run for the browser to report its window's size before it lays a slide out.
+  if (all('.st-key-deck-waiting').length) unmet.push('the slide laid out for the window');
   // Streamlit fades elements left from a previous run until it redraws them.
   if (all('[data-stale="true"]').length) unmet.push('no stale element left');
   return unmet;
@@ -552,9 +554,10 @@ def page_walk(browser, axe):
     walk.close()
 
 
-@pytest.fixture
-def open_app(browser, demo_server):
-    """Return a function that opens a path of the demo app in a fresh browser context."""
+@contextlib.contextmanager
+def opening(browser, server: Server):
+    """Yield a function that opens a path of ``server``'s app in a fresh browser context (of a viewport); the
+    contexts are closed afterwards."""
     contexts = []
 
     def open_(path: str, viewport: dict = NORMAL_VIEWPORT):
@@ -562,10 +565,19 @@ def open_app(browser, demo_server):
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(EXPECT_SECONDS * 1000)
-        page.goto(demo_server.page_url(path))
+        page.goto(server.page_url(path))
         return page
 
-    yield open_
-    for context in contexts:
-        context.close()
+    try:
+        yield open_
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def open_app(browser, demo_server):
+    """Return a function that opens a path of the demo app in a fresh browser context."""
+    with opening(browser, demo_server) as open_:
+        yield open_
     demo_server.check_alive()

@@ -14,6 +14,7 @@ from apptest_helpers import EARLIER, FOCUS, LATEST, engine, open_page
 from browser_support import wait_until
 
 from benchmarking import charts
+from benchmarking.briefing.bars import LARGEST_NAME, MAX_BARS
 from benchmarking.briefing.deck import (
     BAR_AXIS_ROOM,
     MAX_ROWS,
@@ -26,7 +27,7 @@ from benchmarking.briefing.deck import (
     slide_index,
 )
 from benchmarking.briefing.pack import briefing_setting, build_briefing
-from benchmarking.briefing.screens import SMALLEST, Screen, chart_height, screen_for, slide_style
+from benchmarking.briefing.screens import SMALLEST, Screen, SlideLines, screen_for, slide_heights, slide_style
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.catalogue import load_catalogue
@@ -261,12 +262,14 @@ def test_slides_fit_the_screen_and_the_keyboard_steps(open_app, demo_briefing, v
 
 def test_bar_per_authority_labels_fit_their_bars(demo_briefing):
     """The funding chart draws one bar per authority in its table; on a slide its y labels are
-    no taller than a bar: (560 - BAR_AXIS_ROOM) / rows * 0.9 px, and never under 9 px."""
+    no taller than a bar: (560 - BAR_AXIS_ROOM) / rows * 0.9 px, never under 9 px nor over the largest size."""
     funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
     rows = funding.table["authority_code"].nunique()
     spec = projected_spec(funding.chart, 560)
     assert band_rows(spec) == rows
-    assert spec["config"]["axisY"]["labelFontSize"] == max(9, min(20, int((560 - BAR_AXIS_ROOM) / rows * 0.9)))
+    assert spec["config"]["axisY"]["labelFontSize"] == max(
+        9, min(LARGEST_NAME, int((560 - BAR_AXIS_ROOM) / rows * 0.9))
+    )
     quadrant = next(s.chart for s in demo_briefing.slides if s.chart is not None)
     assert band_rows(quadrant.to_dict(validate=False)) == 0
 
@@ -310,20 +313,22 @@ def test_a_window_is_read_as_the_largest_screen_it_holds(window, screen):
 
 @pytest.mark.parametrize("briefing", [True, False])
 def test_a_larger_screen_gives_its_extra_room_to_the_chart(briefing):
-    """At 1366x768 a slide's chart keeps its sizes (plot 414 px high, 480 px on the slide, a bar chart 590); on a
-    1920x1080 screen the chart takes all 312 px of extra height and its names are placed for a plot 554 px wider."""
+    """A slide with the same lines of text on a 1920x1080 screen as on 1366x768: its chart takes all 312 px of extra
+    height, every other part keeps its height, and its names are placed for a plot 554 px wider in the same type."""
     small, large = slide_style(briefing, SMALLEST), slide_style(briefing, Screen(1920, 1080))
-    assert (small.height, chart_height(SMALLEST), chart_height(SMALLEST, tall=True)) == (414, 480, 590)
+    lines = SlideLines(sentences=(1,), small_print=2, warnings=(1,))
+    low, high = slide_heights(SMALLEST, lines, briefing), slide_heights(Screen(1920, 1080), lines, briefing)
+    assert high["chart"] - low["chart"] == 312
+    assert {part: h for part, h in high.items() if part != "chart"} == {p: h for p, h in low.items() if p != "chart"}
     assert small.narrowest == (1000 if briefing else 840)
-    assert large.height - small.height == 312 and large.narrowest - small.narrowest == 554
-    assert chart_height(Screen(1920, 1080)) == 480 + 312 and chart_height(Screen(1920, 1080), tall=True) == 590 + 312
+    assert large.narrowest - small.narrowest == 554
     assert (large.label_size, large.title_size) == (small.label_size, small.title_size)  # the same type
 
 
 def test_a_bar_per_authority_of_44_splits_into_slides_whose_names_are_read_from_the_back(demo_briefing):
-    """All 44 authorities with a funding figure: the deck shows the bars over two slides ('(1 of 2)', '(2 of 2)') of
-    22, every authority once and in the chart's order, each name at 18 px or more on a 1366x768 slide, both slides
-    on the same £ scale with the group's median (drawn from all 44) on each."""
+    """All 44 authorities with a funding figure: the deck shows the bars over the fewest slides of at most
+    ``MAX_BARS`` ('(1 of 3)' ...), every authority once and in the chart's order, each name at 20 px or more in the
+    room its 1366x768 slide leaves, every slide on the same £ scale with the group's median (drawn from all 44)."""
     vlc = pytest.importorskip("vl_convert")
     funding = next(s for s in demo_briefing.slides if s.chart is not None and s.title.startswith("Core spending"))
     table = pd.DataFrame(
@@ -341,16 +346,17 @@ def test_a_bar_per_authority_of_44_splits_into_slides_whose_names_are_read_from_
         pieces = [s for s in deck_slides(demo_briefing) if s.title.startswith(funding.title)]
     finally:
         funding.chart = original
-    assert [p.title for p in pieces] == [f"{funding.title} (1 of 2)", f"{funding.title} (2 of 2)"]
+    sizes = [cut.stop - cut.start for cut in parts(44, MAX_BARS)]
+    assert [p.title for p in pieces] == [f"{funding.title} ({n} of {len(sizes)})" for n in range(1, len(sizes) + 1)]
     drawn, scales = [], []
     for piece in pieces:
-        spec = projected_spec(piece.chart, chart_height(SMALLEST, tall=True))
-        assert spec["config"]["axisY"]["labelFontSize"] >= 18
+        spec = projected_spec(piece.chart, piece.heights(SMALLEST)["chart"])
+        assert spec["config"]["axisY"]["labelFontSize"] >= 20
         spec["width"] = 1302
         view = vlc.vegalite_to_scenegraph(spec)
         names = re.findall(r"Authority \d\d", json.dumps(view))
         drawn.append(list(dict.fromkeys(names)))
         scales.append(re.findall(r"£\d[\d,]*", json.dumps(view)))
-    assert [len(names) for names in drawn] == [22, 22]
-    assert drawn[0] + drawn[1] == [name.split("  ")[0] for name in table["name"]]
-    assert scales[0] == scales[1]  # the same axis: a bar on one slide compares with a bar on the other
+    assert [len(names) for names in drawn] == sizes
+    assert [name for names in drawn for name in names] == [name.split("  ")[0] for name in table["name"]]
+    assert all(scale == scales[0] for scale in scales)  # the same axis: a bar on one slide compares with another's

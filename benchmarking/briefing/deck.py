@@ -8,13 +8,23 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import altair as alt
 import pandas as pd
 
 from benchmarking import charts
-from benchmarking.briefing.bars import BAR_AXIS_ROOM, MAX_BARS, band_rows, numbered, parts, split_bars
+from benchmarking.briefing.bars import (
+    BAR_AXIS_ROOM,
+    MAX_BARS,
+    band_rows,
+    name_column,
+    name_size,
+    numbered,
+    parts,
+    split_bars,
+    step_rows,
+)
 from benchmarking.briefing.pack import (
     Briefing,
     BriefingSetting,
@@ -29,7 +39,7 @@ from benchmarking.briefing.pack import (
     theme_slide,
     title_slide,
 )
-from benchmarking.briefing.screens import SLIDE_STYLE
+from benchmarking.briefing.screens import Screen, plot_height, slide_heights, slide_lines
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.narrative import overview_sentences
 
@@ -52,13 +62,13 @@ class DeckSlide:
     small_print: list[str] = field(default_factory=list)
     """Lines under the slide in smaller type: what the positions rest on, the chart's subtitle."""
     warnings: list[str] = field(default_factory=list)
-    tall_chart: bool = False
-    """Whether the chart is a bar per authority (more than ``TALL_BARS``): drawn taller, its names as tall as its bars
-    allow (``screens.chart_height``)."""
 
-
-TALL_BARS = 16
-"""Bars beyond which a chart is drawn as a bar per authority (``DeckSlide.tall_chart``)."""
+    def heights(self, screen: Screen, briefing: bool = True) -> dict[str, int]:
+        """Return the height of each part of this slide on ``screen`` (``screens.slide_heights``), its chart's the
+        room its words leave."""
+        small_print = " · ".join(self.small_print)  # as the page draws it, one run of text
+        lines = slide_lines(screen, self.title, self.sentences, small_print, self.warnings, briefing)
+        return slide_heights(screen, lines, briefing)
 
 
 def _without_dataset(subtitle: str, label: str) -> list[str]:
@@ -90,26 +100,22 @@ def _split_sentences(title: str, sentences: list[str], limit: int) -> list[DeckS
     ]
 
 
+def _chart_slide(part: Slide, label: str) -> DeckSlide:
+    """Return a projected slide of a chart of the pack (or of a part of it): the chart, its sentences, what its
+    positions rest on and its subtitle as small print, its warnings."""
+    small_print = [*part.rests_on, *_without_dataset(part.subtitle, label)]
+    return DeckSlide(
+        title=part.title, chart=part.chart, sentences=part.bullets, small_print=small_print, warnings=part.warnings
+    )
+
+
 def _cut(slide: Slide, words_title: str, label: str) -> list[DeckSlide]:
     """Return one slide of the pack as projected slides (``words_title`` heads the headline's sentences)."""
     if slide.cards:
         cards = DeckSlide(title=slide.title, cards=slide.cards, small_print=slide.rests_on, warnings=slide.warnings)
         return [cards, *(_split_sentences(words_title, slide.bullets, MAX_SENTENCES) if slide.bullets else [])]
     if slide.chart is not None:  # a chart of more than ``MAX_BARS`` bars runs over slides (``bars.split_bars``)
-        small_print = [*slide.rests_on, *_without_dataset(slide.subtitle, label)]
-        shown = split_bars(slide)
-        tall = len(shown) > 1 or band_rows(slide.chart.to_dict(validate=False)) > TALL_BARS
-        return [
-            DeckSlide(
-                title=part.title,
-                chart=part.chart,
-                sentences=part.bullets,
-                small_print=small_print,
-                warnings=part.warnings,
-                tall_chart=tall,
-            )
-            for part in shown
-        ]
+        return [_chart_slide(part, label) for part in split_bars(slide)]  # each part with the small print
     if slide.table is not None:
         return _split_table(slide, MAX_ROWS, label)
     return [DeckSlide(title=slide.title, sentences=[slide.subtitle, *slide.bullets])]  # the title slide
@@ -152,12 +158,21 @@ def deck_plan(setting: BriefingSetting) -> list[SlideRef]:
     return plan
 
 
-def deck_slide(setting: BriefingSetting, ref: SlideRef) -> DeckSlide:
-    """Return the projected slide ``ref`` of ``deck_plan``, building only the pack's slide it is cut from."""
+def deck_slide(
+    setting: BriefingSetting, ref: SlideRef, screen: Screen | None = None, briefing: bool = True
+) -> DeckSlide:
+    """Return the projected slide ``ref`` of ``deck_plan``, building only the pack's slide it is cut from; given the
+    ``screen`` it is shown on (in ``briefing`` mode or beside the controls), a quadrant's plot is built as tall as
+    the room its slide's words leave (a bar chart is fitted to its room when drawn: ``projected_spec``)."""
+
+    def fit(slide: Slide):  # the quadrant's sizes, from the words around it on the slide
+        room = _chart_slide(slide, setting.label).heights(screen, briefing)["chart"]
+        return replace(setting.style, height=plot_height(room, briefing))
+
     builders = {
         "title": title_slide,
         "headline": headline_slide,
-        "quadrant": lambda s: quadrant_slide(s, ref.theme),
+        "quadrant": lambda s: quadrant_slide(s, ref.theme, fit=fit if screen is not None else None),
         "themes": theme_slide,
         "bottom": bottom_quartile_slide,
         "funding": funding_slide,
@@ -186,8 +201,10 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     container.
 
     A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
-    tall as its bars allow. Any other chart keeps the plot height it was built for (``screens.slide_style``): the names
-    placed on a quadrant stay clear of each other and of its corners only at the size they were placed for.
+    tall as its bars allow up to a largest size (``bars.name_size``), in a column as wide as its widest name; a part
+    of a chart split over slides draws its bars at the step of the longest part, so every part's bars and names are
+    the same size and start at the same place. Any other chart keeps the plot height it was built for (``deck_slide``):
+    the names placed on a quadrant stay clear of each other and of its corners only at the size they were placed for.
     """
     spec = chart.to_dict(validate=False)
     spec.pop("title", None)
@@ -197,9 +214,11 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     rows = band_rows(spec)
     if not rows:
         return charts.for_screen(spec)[0]
-    step = (height - BAR_AXIS_ROOM) / rows  # the bars' step: labels no taller than their bars
-    config["axisY"] = {"labelFontSize": max(9, min(SLIDE_STYLE.label_size, int(step * 0.9)))}
+    tallest = step_rows(spec)
+    size = name_size(height, tallest)
+    config["axisY"] = {"labelFontSize": size}
+    name_column(spec, size)
     spec["width"] = "container"
-    spec["height"] = height
+    spec["height"] = round(BAR_AXIS_ROOM + (height - BAR_AXIS_ROOM) * rows / tallest)  # a shorter part: its bars' share
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec

@@ -7,6 +7,7 @@ and with the screens they summarise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import altair as alt
@@ -278,24 +279,15 @@ def quadrant_themes(setting: BriefingSetting) -> list[str]:
     return plotted_themes(setting.catalogue, setting.bench, themes, "Revenue", setting.period)
 
 
-def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
-    """Return the quadrant slide of ``theme`` (one of ``quadrant_themes``): performance against spend."""
+def quadrant_slide(
+    setting: BriefingSetting, theme: str, fit: Callable[[Slide], charts.ChartStyle] | None = None
+) -> Slide:
+    """Return the quadrant slide of ``theme`` (one of ``quadrant_themes``): performance against spend; its chart built
+    at the sizes ``fit`` gives for the slide's words (the Presentation page's room for it), else the setting's."""
     catalogue, bench, period, focus = setting.catalogue, setting.bench, setting.period, setting.focus
     view = quadrant_view(catalogue, bench, theme, "Revenue", period, focus)
     view["context_text"] = view["context_value"].map(money)
     words = axis_words(bench, theme, "Revenue")  # a theme's spend is its service's: adult social care, not the total
-    chart = charts.quadrant_chart(
-        view,
-        "",
-        "",
-        words.x_title,
-        words.comparator,
-        context_title=words.value_title,
-        style=setting.style,
-        labelled=charts.labelled_codes(view, setting.labels),
-        rank_title=words.rank_title,
-        y_title=position_title(view, "Revenue"),
-    )
     focus_row = view[view["is_focus"]]
     placement = (
         (
@@ -306,15 +298,27 @@ def quadrant_slide(setting: BriefingSetting, theme: str) -> Slide:
         else ""
     )
     rested = {OVERALL: setting.figures.overall.rests_on, LA_CORE: setting.figures.core.rests_on}
-    return Slide(
+    slide = Slide(
         title=f"{theme} performance against spend, {period}",
         subtitle=setting.subtitle_with(quadrant_left_out(catalogue, bench, view, theme, "Revenue", period)),
-        chart=chart,
         table=view.drop(columns=["league_position", "league_n", "position_text"]),  # the PDF's table without a chart
         bullets=[placement] if placement else [],
         note=HOW_TO_READ_QUADRANT.format(measure=words.measure),
         **_rests_on_lines([rested.get(theme) or rests_on(catalogue, bench, focus, period, theme)]),
     )
+    slide.chart = charts.quadrant_chart(
+        view,
+        "",
+        "",
+        words.x_title,
+        words.comparator,
+        context_title=words.value_title,
+        style=fit(slide) if fit else setting.style,
+        labelled=charts.labelled_codes(view, setting.labels),
+        rank_title=words.rank_title,
+        y_title=position_title(view, "Revenue"),
+    )
+    return slide
 
 
 def theme_slide(setting: BriefingSetting) -> Slide:

@@ -1,10 +1,10 @@
-"""The screens a projected slide is laid out for, and the sizes of its charts on each.
+"""The screens a projected slide is laid out for, and how the slide's height is shared on each.
 
-A slide is laid out for the smallest screen it must fit, 1366x768 (``SLIDE_STYLE``, ``CHART_HEIGHT``); on a
-larger screen the furniture around the chart (the step bar, the slide's title, a sentence, the small print, the
-foot) keeps its size, so every pixel the screen adds goes to the chart: taller by the extra height, its names
-placed for a plot wider by the extra width. The Presentation page learns the window's size in the browser and
-lays the slide out for the largest of ``SCREENS`` the window holds.
+A slide is laid out for the screen it is shown on (the largest of ``SCREENS`` the browser's window holds). Around
+its chart a slide draws the step bar, its title, its sentences, a line or two of small print, its warnings and the
+foot line naming the data, in the type of ``TYPE`` (the Presentation page writes those sizes into its CSS); the
+chart takes every pixel they leave (``slide_heights``), so the slide, title to foot line, fits the window without
+scrolling at 1366x768 as at 1920x1080. Across, the chart's names are placed for a plot wider by the extra width.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from benchmarking import charts
+from benchmarking.charts.labels import title_width
+from benchmarking.text.typesetting import wrap
 
 
 @dataclass(frozen=True)
@@ -32,21 +34,126 @@ or a full-HD screen in a browser window, a full-HD projector or screen shown ful
 SMALLEST = SCREENS[0]
 
 SLIDE_STYLE = replace(charts.BRIEFING, height=414, narrowest=1000)
-"""A projected slide's charts in briefing mode on the smallest screen: the projector's type, a plot ``height`` that
-leaves a 1366x768 screen room for the slide's title, one sentence, two lines of small print and the foot (the x axis
-adds about 64 px), and names placed for a plot ``narrowest`` wide (the slide's 1302 px less the vertical axis and
-the key on the right)."""
+"""A projected slide's charts in briefing mode on the smallest screen: the projector's type, names placed for a plot
+``narrowest`` wide (the slide's 1302 px less the vertical axis and the key on the right); the quadrant's plot
+``height`` is set for each slide by what its text leaves (``slide_heights``)."""
 BESIDE_CONTROLS = replace(SLIDE_STYLE, narrowest=840)
 """A slide's charts beside the sidebar (briefing mode off): names placed for the plot the page's 906 px at 1366
 wide leave beside the vertical axis (the key goes under the plot: beside it, the four quadrants' names would
 run into each other)."""
-CHART_HEIGHT = 480
-"""A chart's height on a slide of the smallest screen, axes and key included: it leaves room for the step bar, the
-slide title, one sentence, two lines of small print, a warning and the foot. A bar chart is fitted to it; a
-quadrant is built to stay within it (``SLIDE_STYLE``)."""
-TALL_CHART_HEIGHT = 590
-"""A bar-per-authority chart's height on the smallest screen: it leaves room for the step bar, the slide title,
-one line of small print and the foot."""
+
+
+@dataclass(frozen=True)
+class SlideType:
+    """The type and spacing of a projected slide around its chart, in CSS pixels: the Presentation page sets its
+    text in these sizes (``pages/_deck_draw.deck_css``) and ``slide_heights`` adds them up, so the two agree."""
+
+    gap: int = 9
+    """Between the step bar, the slide and the foot, and between the parts of the slide."""
+    bar: int = 44
+    """The step bar: its buttons, one line."""
+    title: tuple[int, int] = (38, 44)
+    """The slide's title: type size and line height (bold)."""
+    title_padding: int = 4
+    """Above and below the title."""
+    sentence: tuple[int, int] = (26, 35)
+    small_print: tuple[int, int] = (20, 27)
+    """The small print, a warning's text and the foot line."""
+    warning_padding: tuple[int, int] = (7, 15)
+    """Inside a warning's box: above and below its text, and beside it."""
+    spare: int = 4
+    """Pixels left over below the foot line: browsers round the parts' heights."""
+
+
+TYPE = SlideType()
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the slide sits on the page: the padding above and below it, and the page's width beside its column."""
+
+    top: int
+    bottom: int
+    beside: int
+    """The window's width less the slide's column: the page's side padding, and the sidebar when it is shown."""
+
+
+FRAMES = {True: Frame(top=12, bottom=8, beside=64), False: Frame(top=63, bottom=8, beside=460)}
+"""The page around a slide in briefing mode (no sidebar, no app header; 2rem each side) and beside the controls
+(under the app's header, beside the sidebar: a 906 px column at 1366 wide)."""
+MIN_CHART = 240
+"""The least height a chart is given, however much text its slide has."""
+X_AXIS_ROOM = 76
+"""Pixels under a quadrant's plot that hold its x axis's labels and title (its plot is built this much shorter than
+the chart's room)."""
+KEY_BELOW_ROOM = 64
+"""Pixels a key under the plot takes (beside the controls: no room for it on the right)."""
+SHORTEST_PLOT = 340
+"""The shortest plot a quadrant is built with, its points and names apart: a slide with more words than leave room
+for it (beside the controls at 1366x768, where the sidebar narrows the column) runs below the screen."""
+
+
+@dataclass(frozen=True)
+class SlideLines:
+    """How many lines each text of a projected slide takes on screen (a sentence and a warning each)."""
+
+    title: int = 1
+    sentences: tuple[int, ...] = ()
+    small_print: int = 0
+    warnings: tuple[int, ...] = ()
+    foot: bool = True
+
+
+def text_lines(text: str, width: float, size: float, bold: bool = False) -> int:
+    """Return how many lines ``text`` takes in a column ``width`` pixels wide at ``size`` pixels: measured in Arial's
+    widths, which are wider than the page's own font, so a line is never counted short."""
+    return len(wrap(text, width, size, bold, measure=title_width)) if text else 0
+
+
+def column(screen: Screen, briefing: bool = True) -> int:
+    """Return the width of a slide's column on ``screen``, in briefing mode or beside the controls."""
+    return screen.width - FRAMES[briefing].beside
+
+
+def slide_lines(
+    screen: Screen,
+    title: str,
+    sentences: list[str] | tuple[str, ...] = (),
+    small_print: str = "",
+    warnings: list[str] | tuple[str, ...] = (),
+    briefing: bool = True,
+) -> SlideLines:
+    """Return the lines a slide's texts take across its column on ``screen`` (``small_print`` as drawn, on one run)."""
+    width, kind = column(screen, briefing), TYPE
+    inside = width - 2 * kind.warning_padding[1]
+    return SlideLines(
+        title=max(1, text_lines(title, width, kind.title[0], bold=True)),
+        sentences=tuple(text_lines(line, width, kind.sentence[0]) for line in sentences),
+        small_print=text_lines(small_print, width, kind.small_print[0]),
+        warnings=tuple(text_lines(line, inside, kind.small_print[0]) for line in warnings),
+    )
+
+
+def slide_heights(screen: Screen, lines: SlideLines, briefing: bool = True) -> dict[str, int]:
+    """Return the height in CSS pixels of each part of a projected slide on ``screen``, top to bottom: the page's
+    padding, the step bar, the title, sentences, small print, warnings, foot line, the gaps between them, and the
+    chart, which takes what the others leave (``MIN_CHART`` at least: only then do they add up to more than the
+    screen's height)."""
+    kind, frame = TYPE, FRAMES[briefing]
+    beside_chart = len(lines.sentences) + (1 if lines.small_print else 0) + len(lines.warnings)
+    heights = {
+        "top": frame.top,
+        "step bar": kind.bar,
+        "title": lines.title * kind.title[1] + 2 * kind.title_padding,
+        "sentences": sum(lines.sentences) * kind.sentence[1],
+        "small print": lines.small_print * kind.small_print[1],
+        "warnings": sum(lines.warnings) * kind.small_print[1] + len(lines.warnings) * 2 * kind.warning_padding[0],
+        "foot": kind.small_print[1] if lines.foot else 0,
+        # bar | slide | foot, and inside the slide: title | chart | each of the others
+        "gaps": kind.gap * ((2 if lines.foot else 1) + 1 + beside_chart),
+        "bottom": frame.bottom + kind.spare,
+    }
+    return heights | {"chart": max(MIN_CHART, screen.height - sum(heights.values()))}
 
 
 def screen_for(width: float, height: float) -> Screen:
@@ -57,7 +164,8 @@ def screen_for(width: float, height: float) -> Screen:
 
 def slide_style(briefing: bool, screen: Screen = SMALLEST) -> charts.ChartStyle:
     """Return the sizes a slide's charts are built at on ``screen``: ``SLIDE_STYLE`` in briefing mode, else
-    ``BESIDE_CONTROLS``, its plot taller and wider by what the screen adds to the smallest."""
+    ``BESIDE_CONTROLS``, its plot wider by what the screen adds to the smallest (and its height, until a slide sets
+    it from the room its text leaves, taller by what the screen adds)."""
     style = SLIDE_STYLE if briefing else BESIDE_CONTROLS
     wider, taller = screen.width - SMALLEST.width, screen.height - SMALLEST.height
     return replace(
@@ -69,6 +177,7 @@ def slide_style(briefing: bool, screen: Screen = SMALLEST) -> charts.ChartStyle:
     )
 
 
-def chart_height(screen: Screen = SMALLEST, tall: bool = False) -> int:
-    """Return a chart's height on a slide of ``screen``, axes and key included (``tall``: a bar per authority)."""
-    return (TALL_CHART_HEIGHT if tall else CHART_HEIGHT) + screen.height - SMALLEST.height
+def plot_height(room: int, briefing: bool = True) -> int:
+    """Return the plot height of a chart whose axes and key are drawn around its plot (a quadrant) in ``room``
+    pixels: less its x axis, and in ``briefing`` mode off its key under it; ``SHORTEST_PLOT`` at least."""
+    return max(SHORTEST_PLOT, room - X_AXIS_ROOM - (0 if briefing else KEY_BELOW_ROOM))

@@ -20,6 +20,7 @@ from benchmarking.charts.style import (
     rank_ticks,
 )
 from benchmarking.text.escaping import shorten
+from benchmarking.text.typesetting import wrap
 
 if TYPE_CHECKING:  # the words are the service's; only their type is named here
     from benchmarking.service.context_views import AxisWords
@@ -82,7 +83,7 @@ def quadrant_chart(
     bottom, top = n + 2.2, -1.2
     y = alt.Y(
         "performance_position:Q",
-        title=y_title,
+        title=_vertical_title(y_title, style.height, style.axis_title_size),
         scale=alt.Scale(domain=[bottom, top], nice=False),
         axis=alt.Axis(values=rank_ticks(n, style.height, style.label_size, vertical=True, reach=3.4), format="d"),
     )
@@ -180,6 +181,17 @@ def quadrant_chart(
         *[layer for layer in layers if layer is not None], data=data, width=style.width, height=style.height
     )
     return finish_chart(chart, title, subtitle, style) if finish else chart
+
+
+def _vertical_title(text: str, height: float, size: float) -> str | list[str]:
+    """Return a vertical axis title as drawn beside a plot ``height`` pixels tall: whole when it fits (measured
+    generously, bold), else over lines no longer than the plot (a title runs over both ends of its plot, cut), its
+    words in brackets on their own line when they fit there: "Performance position", "(1 = best)"."""
+    if text_width(text, size, bold=True) <= height:
+        return text
+    head, bracket, tail = text.partition(" (")
+    pieces = [head, f"({tail}"] if bracket else [text]
+    return [line for piece in pieces for line in wrap(piece, height, size, True, measure=text_width)]
 
 
 def _name_layers(data, labelled, corners, n, y_domain, x, y, style: ChartStyle) -> list:

@@ -1,0 +1,184 @@
+"""A projected slide on the screen it is shown on, at 1366x768 and 1920x1080 in briefing mode, on the shipped
+county-area store (Leicestershire, 2022/23): in headless Chromium the Overall quadrant (a sentence, two lines of small
+print and a warning under it), the position by theme and both parts of the bar per authority fit the window, title to
+foot line; the two parts draw their names at one size in one column, so their £ axes lie over each other; names grow
+with the room a larger screen gives; and the first view waits for the window's size instead of building the slide
+for the smallest screen first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from apptest_helpers import FOCUS, charts, engine, open_page, report_window
+from browser_support import opening, start_server, wait_until
+from svg_text import text_boxes
+
+from benchmarking import charts as chart_builders
+from benchmarking.briefing import deck
+from benchmarking.briefing.deck import deck_plan
+from benchmarking.briefing.pack import briefing_setting
+from benchmarking.method.positions import OVERALL
+
+PERIOD = "2022/23"
+SLIDES = {"the Overall quadrant": ("quadrant", OVERALL, 0), "the themes": ("themes", "", 0)}
+SLIDES |= {"bars (1 of 2)": ("funding", "", 0), "bars (2 of 2)": ("funding", "", 1)}
+WINDOWS = {"1366x768": (1366, 768), "1920x1080": (1920, 1080)}
+COLUMN = 2 * 32  # the page's padding beside a slide in briefing mode: a slide is the window's width less it
+
+SETTLED = """([bar]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-stale="true"]')
+    && document.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"] :is(canvas, svg)')
+    && document.querySelector('.st-key-deck-foot p'); }"""
+# Where the slide's drawn things start and end: every text's own lines (a box can be shorter than its text) and the
+# chart, in the main area; and whether the main area scrolls.
+EXTENT = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  let top = Infinity, bottom = -Infinity, lowest = '';
+  const texts = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  while (texts.nextNode()) {
+    const text = texts.currentNode.textContent.trim();
+    const element = texts.currentNode.parentElement;
+    if (!text || !element.getClientRects().length || getComputedStyle(element).visibility === 'hidden') continue;
+    if (element.closest('[data-testid="stTooltipContent"], [data-testid="stElementToolbar"]')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(texts.currentNode);
+    for (const r of range.getClientRects()) if (r.height) {
+      top = Math.min(top, r.top);
+      if (r.bottom > bottom) { bottom = r.bottom; lowest = text.slice(0, 50); }
+    }
+  }
+  const chart = main.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]').getBoundingClientRect();
+  if (chart.bottom > bottom) { bottom = chart.bottom; lowest = 'the chart'; }
+  return {top, bottom, lowest, scrolls: main.scrollHeight > main.clientHeight + 1, height: innerHeight,
+          foot: document.querySelector('.st-key-deck-foot p').getBoundingClientRect().bottom};
+}"""
+
+
+@pytest.fixture(scope="module")
+def shipped_server(sync_playwright, shipped_store_path, tmp_path_factory, request):
+    """The app served from the store built from the shipped extract (real county figures)."""
+    return start_server(shipped_store_path, "shipped", tmp_path_factory, request)
+
+
+@pytest.fixture
+def open_slide(browser, shipped_server):
+    """Return a function that opens a path of the shipped store's app in a fresh browser context of a viewport."""
+    with opening(browser, shipped_server) as open_:
+        yield open_
+    shipped_server.check_alive()
+
+
+@pytest.fixture(scope="module")
+def numbers(shipped_store_path) -> dict[str, int]:
+    """The slide number of each slide of ``SLIDES`` in the deck (Leicestershire, 2022/23, all authorities)."""
+    cat, bench = engine(str(shipped_store_path))
+    plan = deck_plan(briefing_setting(cat, bench, PERIOD, FOCUS))
+    where = {(ref.kind, ref.theme, ref.piece): number for number, ref in enumerate(plan, start=1)}
+    return {name: where[ref] for name, ref in SLIDES.items()} | {"count": len(plan)}
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 768}, {"width": 1920, "height": 1080}], ids=str)
+@pytest.mark.parametrize("slide", list(SLIDES))
+def test_a_slide_fits_the_window_title_to_foot(open_slide, numbers, viewport, slide):
+    """Nothing of the slide (step bar, title, sentence, chart, small print, warning, the foot line naming the data)
+    lies below the window or above it, and the page does not scroll: the presenter never has to."""
+    number = numbers[slide]
+    page = open_slide(f"presentation?briefing=1&focus={FOCUS}&period={PERIOD}&group=all&slide={number}", viewport)
+    assert wait_until(page, SETTLED, [f"Presentation · {number} / {numbers['count']}"]), f"{slide} did not settle"
+    seen = page.evaluate(EXTENT)
+    assert seen["top"] >= 0, seen
+    assert seen["foot"] <= viewport["height"] and seen["bottom"] <= viewport["height"], seen
+    assert not seen["scrolls"], seen
+
+
+# -- the page as it is sent (AppTest) -------------------------------------------------------------------------------
+
+
+def _open(store_path, monkeypatch, number: int, window: tuple[int, int] | None):
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "briefing": "1", "slide": str(number)}
+    at = open_page(store_path, monkeypatch, "presentation", query, window=window)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _drawn(at, window: tuple[int, int]) -> tuple[dict, str]:
+    """The slide's chart as the page sends it, and its SVG drawn as wide as the slide is in the window."""
+    vlc = pytest.importorskip("vl_convert")
+    [chart] = charts(at)
+    spec = dict(chart.spec, width=window[0] - COLUMN)
+    spec["datasets"] = {
+        name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+        for name, frame in chart.datasets.items()
+    }
+    return spec, vlc.vegalite_to_svg(spec)
+
+
+def _pounds(svg: str) -> dict[str, float]:
+    """Where each £ tick label of the x axis is drawn across (its middle)."""
+    return {box.text: round((box.x0 + box.x1) / 2, 1) for box in text_boxes(svg) if re.fullmatch(r"£[\d,]+", box.text)}
+
+
+@pytest.mark.parametrize("window", list(WINDOWS))
+def test_both_parts_of_a_split_chart_put_their_names_in_one_column(shipped_store_path, monkeypatch, numbers, window):
+    """The core spending power bars over two slides: both parts set their names at one size in a column as wide, so
+    each £ on the shared axis is drawn at the same place on both slides (a bar on one compares with a bar on the
+    other by eye); before, each part's column was as wide as its own longest name."""
+    drawn = [
+        _drawn(_open(shipped_store_path, monkeypatch, numbers[part], WINDOWS[window]), WINDOWS[window])
+        for part in ("bars (1 of 2)", "bars (2 of 2)")
+    ]
+    sizes = [spec["config"]["axisY"]["labelFontSize"] for spec, _ in drawn]
+    assert sizes[0] == sizes[1]
+    first, second = (_pounds(svg) for _, svg in drawn)
+    assert set(first) == set(second) and len(first) >= 5
+    assert first == second
+
+
+def test_names_grow_with_the_room_a_larger_screen_gives(shipped_store_path, monkeypatch, numbers):
+    """The 17 bars of the first part: on a 1366x768 slide their names are 20 px or more, on 1920x1080 (312 px
+    taller) larger again, where before they stayed at the charts' 20 px; never taller than a bar's step."""
+    sizes = {}
+    for window, size in WINDOWS.items():
+        spec, svg = _drawn(_open(shipped_store_path, monkeypatch, numbers["bars (1 of 2)"], size), size)
+        sizes[window] = spec["config"]["axisY"]["labelFontSize"]
+        bars = sorted(
+            {
+                float(top)
+                for top in re.findall(r'<path[^>]*aria-roledescription="bar"[^>]*d="M[-0-9.e]+,([-0-9.e]+)', svg)
+            }
+        )
+        step = (bars[-1] - bars[0]) / (len(bars) - 1)
+        assert sizes[window] <= step, (window, sizes[window], step)
+    assert sizes["1366x768"] >= chart_builders.BRIEFING.label_size
+    assert sizes["1920x1080"] > max(sizes["1366x768"], chart_builders.BRIEFING.label_size)
+
+
+def test_the_first_view_builds_its_slide_once_at_the_size_the_browser_reports(writable_store, monkeypatch):
+    """Opened before the browser has reported its window's size, the page builds no slide (a line says it is being
+    laid out); the report (1920x1080) reruns it and the slide is built once, for that screen. Before, the first run
+    built the slide for 1366x768 and the report built it again."""
+    built = []
+    original = deck.deck_slide
+
+    def counted(setting, ref, *args, **kwargs):
+        built.append(args[0] if args else kwargs.get("screen"))
+        return original(setting, ref, *args, **kwargs)
+
+    monkeypatch.setattr(deck, "deck_slide", counted)
+    cat, bench = engine(str(writable_store.path))
+    plan = deck_plan(briefing_setting(cat, bench, cat.default_period, FOCUS))
+    number = next(i for i, ref in enumerate(plan, start=1) if ref.kind == "quadrant")
+    query = {"focus": FOCUS, "period": cat.default_period, "briefing": "1", "slide": str(number)}
+    at = open_page(writable_store.path, monkeypatch, "presentation", query, window=None)
+    assert not at.exception, [e.value for e in at.exception]
+    assert (built, charts(at)) == ([], [])
+    assert any("Laying the slide out" in caption.value for caption in at.main.caption)
+    report_window(at, (1920, 1080))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [(screen.width, screen.height) for screen in built] == [(1920, 1080)]
+    assert len(charts(at)) == 1
