@@ -28,9 +28,10 @@ def source_step(store) -> None:
         "Folder holding the published files (or its parent folder)", value=str(sources_folder()), key="source_folder"
     )
     st.caption(f"Files read: {escape(', '.join(source.files))}")
-    add = False
-    if source.name == "imd":
-        add = st.checkbox("Add the authorities the store lacks (otherwise their rows are left out)", key="source_add")
+    add = st.checkbox(
+        "Add the authorities the store lacks (otherwise their rows are left out; the store's own keep their names)",
+        key="source_add",
+    )
     signature = (name, folder, add)
     kept = st.session_state.get("source_preview")
     if kept and kept["signature"] != signature:
@@ -44,6 +45,8 @@ def source_step(store) -> None:
             show_error(error)
             return
         st.session_state["source_preview"] = {"signature": signature, "preview": checked.preview, "checked": checked}
+    if (kept := st.session_state.get("source_preview")) and kept["checked"].held:
+        st.caption(escape(kept["checked"].held))
     show_kept_preview(
         "source",
         lambda skip, by, text: commit_source(

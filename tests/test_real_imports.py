@@ -1,8 +1,9 @@
 """Every real dataset the adapters cover loads through the import path, with PROVENANCE's row counts,
 and the engine runs on the loaded store.
 
-One store per module is built the way ``python -m benchmarking import-source NAME --source DIR``
-builds it: each published source's items are previewed (nothing written) and then committed
+One store per module is built the way ``python -m benchmarking import-source NAME --source DIR --add-authorities``
+builds it (an empty store: the authorities are added as asked): each published source's items are previewed
+(nothing written) and then committed
 through ``importer.import_frames``. The same published files also go through the generic
 upload path (read, recognise, map, preview) and are recognised as what is already loaded.
 Skipped with a reason when ../shared/data is absent.
@@ -48,7 +49,7 @@ def loaded(shared_data: Path, tmp_path_factory, _cache: dict) -> dict:
         previews, results = {}, {}
         for name in ("lgbf", "oflog", "imd"):
             source = published_source(name)
-            items = source_items(store, source, shared_data)
+            items = source_items(store, source, shared_data, add_authorities=True)  # an empty store: asked
             previews[name] = preview_import(store, items)
             results[name] = import_frames(
                 store,

@@ -98,7 +98,7 @@ def imd_items(
     if missing.all():
         raise BenchmarkingError(
             f"none of the {len(codes)} authorities in {DATA_FILE} is in the store: load the "
-            "authorities first (for example `import-source oflog`), or add them from this file "
+            "authorities first (for example `import-source oflog --add-authorities`), or add them from this file "
             "with --add-authorities"
         )
     if missing.any():

@@ -179,6 +179,12 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     write(frame, out if to_file else None)
     if to_file:
         say(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
+    if not len(frame):
+        say(
+            f"No {what} rows: no authority of the group has figures in the period asked for (choose another --group "
+            "or --period)",
+            file=sys.stderr,
+        )
     return 0
 
 

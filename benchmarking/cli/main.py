@@ -187,6 +187,8 @@ def _cmd_import_source(args: argparse.Namespace) -> int:
     store = _store(args)
     checked = preview_source(store, source, args.source, args.add_authorities)
     say(f"{source.title}: {len(checked.items)} item(s) from {source.locate(args.source)}")
+    if checked.held:
+        say(checked.held)
     preview = checked.preview
     _print_preview(preview)
     if args.dry_run:
@@ -376,7 +378,8 @@ def _add_import_source(commands) -> None:
     src.add_argument(
         "--add-authorities",
         action="store_true",
-        help="imd: add the authorities the store lacks (default: leave their rows out)",
+        help="add the authorities the store lacks (default: leave their rows out); the store's own authorities "
+        "always keep their names and kinds",
     )
     src.add_argument("--dry-run", action="store_true", help="preview only: write nothing")
     _add_skip_rejected(src)

@@ -16,12 +16,12 @@ import pandas as pd
 
 from benchmarking.adapters.registry import SOURCES, published_source
 from benchmarking.adapters.source import Adapter
+from benchmarking.datasets.held_authorities import HeldAuthorities, keep_to_store
 from benchmarking.datasets.public_sources import import_context, read_source
 from benchmarking.ingest.importer import import_frames
 from benchmarking.ingest.preview import commit, preview_import
 from benchmarking.ingest.preview_report import Preview
 from benchmarking.ingest.results import ImportResult
-from benchmarking.method.membership import Loaded
 from benchmarking.paths import PROJECT_ROOT, default_db_path
 from benchmarking.store import Store, StoreContents
 
@@ -147,6 +147,8 @@ class SourcePreview:
     settings: dict[str, str] = field(default_factory=dict)
     """The store settings the adapter's read carries (``Loaded.settings``), written with the items: DfE's
     neighbours that are not county areas (``groups.DFE_NOT_HELD_SETTING``), as the public build writes them."""
+    held: str = ""
+    """What the import did with the source's authorities, in a sentence (``HeldAuthorities.words``)."""
 
 
 def published_sources() -> dict[str, Adapter]:
@@ -162,14 +164,15 @@ def source_named(name: str) -> Adapter:
 def source_items(
     store: Store, source: Adapter, folder: Path | str, add_authorities: bool = False
 ) -> list[tuple[str, pd.DataFrame, str]]:
-    """Return the import items ``source`` reads from ``folder`` for a store (its authorities known)."""
-    return _read(store, source, folder, add_authorities).items
+    """Return the import items ``source`` reads from ``folder`` for a store: none that renames an authority the
+    store holds, and none about one it lacks unless ``add_authorities`` (``held_authorities.keep_to_store``)."""
+    return _read(store, source, folder, add_authorities).loaded.items
 
 
-def _read(store: Store, source: Adapter, folder: Path | str, add_authorities: bool) -> Loaded:
+def _read(store: Store, source: Adapter, folder: Path | str, add_authorities: bool) -> HeldAuthorities:
     known = list(store.authorities()["code"]) if store.exists() else []
     context = import_context(source, folder, known_codes=known, add_authorities=add_authorities)
-    return read_source(source, folder, context)
+    return keep_to_store(read_source(source, folder, context), known, add_authorities, source.label)
 
 
 def preview_source(
@@ -180,10 +183,11 @@ def preview_source(
     progress: Callable[[float, str], None] | None = None,
 ) -> SourcePreview:
     """Return a published source's items read from ``folder`` and the preview of importing them."""
-    loaded = _read(store, source, folder, add_authorities)
+    held = _read(store, source, folder, add_authorities)
+    loaded = held.loaded
     hashes = source.file_hashes(folder)
     preview = preview_import(store, loaded.items, progress=progress, lifetimes=True)
-    return SourcePreview(loaded.items, hashes, preview, dict(loaded.settings))
+    return SourcePreview(loaded.items, hashes, preview, dict(loaded.settings), held.words())
 
 
 def commit_source(
