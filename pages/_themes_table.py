@@ -7,7 +7,7 @@ from html import escape as escape_html
 import pandas as pd
 import streamlit as st
 
-from benchmarking.service.views import focus_positions, theme_quartiles, theme_table
+from benchmarking.service.views import focus_positions, position_columns, theme_quartiles, theme_table
 from benchmarking.text.formatting import ordinal
 from pages._cache import memo, selection_key
 from pages._common import Selection, download_csv, escape, slug
@@ -68,7 +68,7 @@ def _league_table(cat, bench, selection: Selection):
     """Return the league table, its position columns, the table as shown (positions in words, labelled by
     quartile) and each shown cell's CSS (shaded by quartile, the focus row marked)."""
     table = theme_table(cat, bench, selection.period)
-    theme_columns = [c for c in table.columns if c not in ("authority_code", "name", "kind", "in_group")]
+    theme_columns = position_columns(table)
     quartiles = theme_quartiles(table)  # NaN where a column positions too few authorities for quartiles
     display = table.assign(name=table["name"].where(table["in_group"], table["name"] + " (beside the group)"))
     display = display.rename(columns={"name": AUTHORITY, "kind": "Type"}).drop(columns=["authority_code", "in_group"])

@@ -18,6 +18,7 @@ from benchmarking.method.membership import alive_on, lifetime_mask
 from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
 from benchmarking.service.context_views import quadrant_view
+from benchmarking.service.views import position_columns, theme_table
 from benchmarking.store import PROJECT_ROOT, Store
 
 LEICESTERSHIRE = "E10000018"
@@ -309,6 +310,22 @@ def test_public_report_writes_markdown_and_quadrant_png(built, tmp_path):
     for name in _alive_codes(dt.date(2022, 9, 30))["name"]:
         assert f"| {name} |" in text
     assert "Office for Local Government" in text and "What the build read and left out" in text
+
+
+def test_the_report_table_has_a_column_per_position_and_the_shipped_report_is_current(built, tmp_path):
+    """The table of every county area: Authority, Kind, then Overall, LA Core and the themes (no 'in_group (of 0)'
+    column); and docs/public-counties.md and its chart are what ``public-report`` writes from the build now (run it
+    again after a change: README, 'The real English county areas in one command')."""
+    catalogue = load_catalogue(built[1])
+    out, chart = write_report(built[1], tmp_path / "public-counties.md")
+    text = out.read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| Authority | Kind |"))
+    columns = [cell.strip().rsplit(" (of ", 1)[0] for cell in header.strip("|").split("|")]
+    bench = compute(catalogue, comparator_group(catalogue, "all", LEICESTERSHIRE))
+    themes = position_columns(theme_table(catalogue, bench, "2022/23"))
+    assert columns == ["Authority", "Kind", *(t.replace("&", "&amp;") for t in themes)]
+    assert text == (PROJECT_ROOT / "docs" / "public-counties.md").read_text(encoding="utf-8")
+    assert chart.read_bytes() == (PROJECT_ROOT / "docs" / "public-counties-quadrant.png").read_bytes()
 
 
 def test_latest_common_period_has_every_publisher(bench):

@@ -31,7 +31,7 @@ from benchmarking.service.benchmark import Benchmark, benchmark_for
 from benchmarking.service.catalogue import Catalogue, load_catalogue
 from benchmarking.service.context_views import quadrant_view
 from benchmarking.service.overview import overview
-from benchmarking.service.views import theme_table
+from benchmarking.service.views import position_columns, theme_table
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
 from benchmarking.text.escaping import generated_markdown as md
 from benchmarking.text.escaping import markdown_table
@@ -264,7 +264,7 @@ def positions_table(catalogue: Catalogue, bench: Benchmark, period: str) -> str:
     table = theme_table(catalogue, bench, period)
     positioned = bench.positions[bench.positions["period"] == period]
     counts = positioned.groupby("theme")["n_positioned"].max()
-    themes = [column for column in table.columns if column not in ("authority_code", "name", "kind")]
+    themes = position_columns(table)
     header = ["Authority", "Kind"] + [f"{theme} (of {int(counts.get(theme, 0))})" for theme in themes]
     rows = [
         [row["name"], row["kind"]] + ["–" if pd.isna(row[theme]) else str(int(row[theme])) for theme in themes]

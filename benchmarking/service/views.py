@@ -40,11 +40,20 @@ def theme_table(catalogue: Catalogue, bench: Benchmark, period: str) -> pd.DataF
     return out.reset_index(drop=True)
 
 
+THEME_TABLE_KEYS = ("authority_code", "name", "kind", IN_GROUP)
+"""The columns of a ``theme_table`` before its position columns."""
+
+
+def position_columns(table: pd.DataFrame) -> list[str]:
+    """Return the position columns of a ``theme_table`` (Overall, LA Core, then the themes), in its order."""
+    return [column for column in table.columns if column not in THEME_TABLE_KEYS]
+
+
 def theme_quartiles(table: pd.DataFrame) -> pd.DataFrame:
     """Return the quartile (1.0-4.0, NaN when none) of every position in a ``theme_table``:
     same rows, one column per theme, counting the members positioned in each column (a row
     beside the group, ``in_group`` False, gets the quartile it would have had it been included)."""
-    themes = [column for column in table.columns if column not in ("authority_code", "name", "kind", IN_GROUP)]
+    themes = position_columns(table)
     members = table[IN_GROUP].to_numpy(dtype=bool) if IN_GROUP in table else np.ones(len(table), dtype=bool)
     columns = {}
     for theme in themes:
