@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarking.cli.command_help import COMMAND_HELP, COMPENDIUM_COMMANDS, PUBLIC_COMMANDS
-from benchmarking.cli.output import dry_run_status, say
+from benchmarking.cli.output import dry_run_status, refuse_replacing, say
 from benchmarking.errors import BenchmarkingError, ImportValidationError
 from benchmarking.store import schema
 
@@ -38,7 +38,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from benchmarking.datasets.demo import DEMO_LABEL, build_demo_store
     from benchmarking.store import default_db_path
 
-    store = build_demo_store(args.db or default_db_path(), seed=args.seed, focus=args.focus)
+    path = Path(args.db or default_db_path())
+    refuse_replacing(path, "demo", "--db", args.replace)
+    store = build_demo_store(path, seed=args.seed, focus=args.focus)
     held = store.summary()
     say(
         f"Built {DEMO_LABEL} at {store.path}: {held.authorities} authorities, "
@@ -293,7 +295,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="build the illustrative demo store")
-    demo.add_argument("--seed", type=int, default=2022)
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=2022,
+        help="the random seed the demo's figures are generated from: the same seed gives the same store (default 2022)",
+    )
+    demo.add_argument("--replace", action="store_true", help="replace the store at --db if there is one")
     demo.add_argument("--focus", default="E10000018", help="ONS code of the focus authority (default: Leicestershire)")
     demo.set_defaults(run=_cmd_demo)
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from benchmarking.errors import BadArgumentError
 from benchmarking.text.escaping import terminal
 
 
 def say(*parts: object, file: TextIO | None = None) -> None:
     """Print ``parts`` (as ``print`` does) with every control character shown as its escape (``text.terminal``)."""
     print(terminal(" ".join(str(part) for part in parts)), file=file or sys.stdout)
+
+
+def refuse_replacing(path, command: str, option: str, replace: bool) -> None:
+    """Return when ``command`` may build a new store at ``path`` (none there, or ``replace``); else raise
+    BadArgumentError saying that it would replace the store and every import in it, and how not to."""
+    if path.exists() and not replace:
+        raise BadArgumentError(
+            f"{path} exists: {command} builds a new store, so it would replace it and every import in it. "
+            f"Give another {option}, or add --replace"
+        )
 
 
 def dry_run_status(refused: bool, problems: int | str, skipped: str = "") -> int:

@@ -19,10 +19,9 @@ from pathlib import Path
 from benchmarking.briefing.public_report import DEFAULT_OUT as DEFAULT_REPORT
 from benchmarking.briefing.public_report import run_report
 from benchmarking.cli.command_help import COMMAND_HELP
-from benchmarking.cli.output import say
+from benchmarking.cli.output import refuse_replacing, say
 from benchmarking.datasets.public_build import DEFAULT_OUT, build_public
 from benchmarking.datasets.public_extract import store_from_extract, write_extract
-from benchmarking.errors import BadArgumentError
 from benchmarking.paths import PROJECT_ROOT, PUBLIC_EXTRACT_DIR, default_db_path
 
 
@@ -47,11 +46,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_load_extract(args: argparse.Namespace) -> int:
     """Run ``load-extract``: build a store from an extract (refusing to replace a store unless asked); return 0."""
     out = Path(args.out or getattr(args, "db", None) or default_db_path())
-    if out.exists() and not args.replace:
-        raise BadArgumentError(
-            f"{out} exists: load-extract builds a new store, so it would replace it and every import in it. "
-            "Give another --out, or add --replace"
-        )
+    refuse_replacing(out, "load-extract", "--out", args.replace)
     store = store_from_extract(args.extract, out)
     held = store.summary()
     say(
