@@ -272,13 +272,18 @@ def test_generated_markdown_escapes_hostile_text_from_the_csv_files():
     assert "&lt;script&gt;" in text and "\\!\\[x\\](http" in text and "\\| \\# \\$x^2\\$" in text
 
 
-def test_command_writes_the_page_and_refuses_a_missing_store(tmp_path, capsys):
+def test_command_reads_the_default_store_and_refuses_a_missing_one(tmp_path, shipped_store_path, monkeypatch, capsys):
+    """Without --db the command reads the global default store ($BENCHMARKING_DB), as its help says, so the page
+    keeps its agreement section; a missing store is refused (exit 2), the page left as it was."""
     out = tmp_path / "coverage.md"
+    monkeypatch.setenv("BENCHMARKING_DB", str(shipped_store_path))
     assert main(["compendium-coverage", "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
-    assert "| All dashboards | 243 |" in text and "## Agreement" not in text
-    assert main(["compendium-coverage", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)]) == 2
-    assert "no store at" in capsys.readouterr().err
+    assert "| All dashboards | 243 |" in text and "## Agreement" in text
+    assert f"agreement with {shipped_store_path}" in capsys.readouterr().out
+    monkeypatch.setenv("BENCHMARKING_DB", str(tmp_path / "none.duckdb"))
+    assert main(["compendium-coverage", "--out", str(out)]) == 2
+    assert "no store at" in capsys.readouterr().err and out.read_text(encoding="utf-8") == text
 
 
 @pytest.mark.shared_data

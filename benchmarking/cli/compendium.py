@@ -21,18 +21,18 @@ from benchmarking.service.compendium import DASHBOARD_FILE, MAP_FILE, compendium
 def run_coverage(args: argparse.Namespace) -> int:
     """Run ``compendium-coverage``: write the page, print where and return 0."""
     from benchmarking.service.catalogue import load_catalogue
-    from benchmarking.store import Store
+    from benchmarking.store import Store, default_db_path
 
     frame = compendium(args.map, args.dashboard)
-    db = args.compendium_db or getattr(args, "db", None)
-    catalogue = None
-    if db is not None:
-        store = Store(db)
-        if not store.exists():
-            raise StoreMissingError(f"no store at {db}: build one with python -m benchmarking build-public")
-        catalogue = load_catalogue(store)
-    out = write_coverage(frame, args.out, catalogue)
-    say(f"Wrote {out}" + (f" (agreement with {db})" if catalogue is not None else " (no store given: no agreement)"))
+    db = args.compendium_db or getattr(args, "db", None) or default_db_path()
+    store = Store(db)
+    if not store.exists():
+        raise StoreMissingError(
+            f"no store at {db}: the page's agreement section reads one; build it with python -m benchmarking "
+            "build-public (or load-extract), or give --db"
+        )
+    out = write_coverage(frame, args.out, load_catalogue(store))
+    say(f"Wrote {out} (agreement with {db})")
     return 0
 
 
@@ -50,7 +50,8 @@ def add_commands(commands) -> None:
         type=Path,
         default=None,
         metavar="FILE",
-        help="store to compare with, e.g. one built by build-public (default: the global --db; none: no agreement)",
+        help="store to compare with, e.g. one built by build-public (default: the global --db, which is "
+        "$BENCHMARKING_DB or data/benchmarking.duckdb)",
     )
     parser.add_argument(
         "--out",
