@@ -254,9 +254,10 @@ def test_undo_on_the_public_store_never_advises_the_demo(shipped_store_path, tmp
     path = tmp_path / "public.duckdb"
     shutil.copy(shipped_store_path, path)
     before = Store(path).checksums()
-    code, _, err = run(capsys, "--db", path, "undo")
+    code, out, err = run(capsys, "--db", path, "undo")
     assert code == 2 and "is the public dataset, not an import" in err
-    assert "load-extract --out FILE" in err and "demo" not in err
+    assert "load-extract --out FILE --replace" in err and "demo" not in err
+    assert "Undoing" not in out  # it undoes nothing, so it never says it does
     assert Store(path).checksums() == before
 
 

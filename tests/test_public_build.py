@@ -367,3 +367,9 @@ def test_quadrant_ranks_both_axes_among_the_authorities_plotted(bench):
     assert len(view) < len(positions)
     assert sorted(view["performance_position"]) == sorted(view["average_rank"].rank(method="min"))
     assert view["performance_position"].max() <= len(view) and view["context_rank"].max() <= len(view)
+
+
+def test_the_build_ends_with_the_command_that_runs_the_app(built):
+    """The summary's last line runs the app as the README does, from the project's .venv."""
+    last = built[0].text().splitlines()[-1]
+    assert last == f"Run the app on it: BENCHMARKING_DB={built[0].path} .venv/bin/streamlit run app.py"

@@ -225,7 +225,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
         say("Nothing to undo: the store records no loads.")
         return 0
     latest = history.iloc[0]
-    if args.id is None:
+    if args.id is None and latest["kind"] == "imported":  # else the store refuses, saying why
         say(f"Undoing the newest import: {int(latest['id'])} ({latest['name']})")
     undone = store.undo_last_import(dataset_id=int(latest["id"]) if args.id is None else args.id)
     say(

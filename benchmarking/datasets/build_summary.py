@@ -105,7 +105,7 @@ class BuildSummary:
         notes = [note for source in self.sources for note in source.notes]
         if notes:
             lines += ["", "Notes:"] + [f"  - {note}" for note in notes]
-        lines += ["", f"Run the app on it: BENCHMARKING_DB={self.path} streamlit run app.py"]
+        lines += ["", f"Run the app on it: BENCHMARKING_DB={self.path} .venv/bin/streamlit run app.py"]
         return "\n".join(lines)
 
 

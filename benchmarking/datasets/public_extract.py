@@ -201,6 +201,13 @@ def extract_present(folder: Path | str) -> bool:
     return (Path(folder) / MANIFEST_FILE).is_file()
 
 
+REPAIR = (
+    "Restore the shipped extract with git (git checkout -- data/public), or rebuild it from the published files "
+    "(python -m benchmarking build-public --source ../shared/data --extract)"
+)
+"""How to mend a damaged or incomplete extract, said with the file that changed."""
+
+
 def check_extract(folder: Path | str) -> dict:
     """Return the manifest of the extract in ``folder`` once every file's SHA-256 matches it.
 
@@ -226,10 +233,10 @@ def check_extract(folder: Path | str) -> dict:
     for file, sha in entries.values():
         path = folder / file
         if not path.is_file():
-            raise ExtractError(f"the extract at {folder} is incomplete: {file} is missing")
+            raise ExtractError(f"the extract at {folder} is incomplete: {file} is missing. {REPAIR}")
         if file_sha256(path) != sha:
             raise ExtractError(
-                f"the extract at {folder} is damaged: {file} does not match the SHA-256 in {MANIFEST_FILE}"
+                f"the extract at {folder} is damaged: {file} does not match the SHA-256 in {MANIFEST_FILE}. {REPAIR}"
             )
     return manifest
 

@@ -372,7 +372,7 @@ class Store:
             kind = row["kind"].iloc[0]
             if kind != "imported":
                 # The demo command would put invented figures where real ones were: name the command of this kind.
-                rebuild = "--db FILE demo" if kind == "demo" else "load-extract --out FILE"
+                rebuild = "--db FILE demo --replace" if kind == "demo" else "load-extract --out FILE --replace"
                 raise StaleUndoError(
                     f"the last load ({row['name'].iloc[0]!r}) is the {kind} dataset, not an import: there is no "
                     f"import left to undo. Nothing was changed; to start again from the {kind} dataset alone, "
