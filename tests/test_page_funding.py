@@ -10,6 +10,7 @@ from apptest_helpers import (
     catalogue,
     charts,
     choose,
+    engine,
     metrics,
     open_page,
     page_widget,
@@ -17,6 +18,9 @@ from apptest_helpers import (
     shows_demo_banner,
 )
 
+from benchmarking.briefing.pack import briefing_setting, funding_slide
+from benchmarking.method.lifetimes import existing_in
+from benchmarking.service.overview import overview
 from benchmarking.text.escaping import markdown
 from benchmarking.text.formatting import money, money_millions
 
@@ -127,3 +131,27 @@ def test_in_words_names_the_year_of_the_figures(shipped_store_path, monkeypatch)
     assert chart.title == f"Core spending power per head, {latest}"
     words = next(m.value for m in at.markdown if "In words" in m.value).replace("\\", "")
     assert f"core spending power per head in {latest}" in words, words
+
+
+def test_the_table_draws_the_group_of_the_period_chosen(shipped_store_path, monkeypatch):
+    """In 2025/26 the latest core spending power is 2020-21's, when Cumbria, North Yorkshire CC and Somerset CC
+    existed; they are not in the 2025/26 group, so the table draws and ranks only the members that existed in
+    2025/26 (lifetimes.existing_in): its bars, the rank's 'of N', the subtitle's 'N of the M drawn', the Overview's
+    funding card and the briefing's slide all count the same authorities."""
+    period = "2025/26"
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": period})
+    assert not at.exception
+    [chart] = charts(at)
+    bars = chart.data_with("core_spending_power_per_head")
+    codes = list(bars["authority_code"])
+    assert all(existing_in(codes, period)), bars.loc[[not e for e in existing_in(codes, period)], "name"].tolist()
+    n = len(bars)
+    assert set(bars["n_ranked"]) == {n} and int(bars["rank"].max()) <= n
+    assert f"{n} of the 38 drawn" in chart.subtitle, chart.subtitle
+    caption = next(c.value for c in at.caption if c.value.startswith("Funding rank"))
+    assert f"of {n} " in caption, caption
+    cat, bench = engine(str(shipped_store_path))
+    figures = overview(cat, bench, period, FOCUS)
+    assert figures.funding.n == n
+    slide = funding_slide(briefing_setting(cat, bench, period, FOCUS))
+    assert len(slide.table) == n and f"{n} of the 38 drawn" in slide.subtitle

@@ -17,7 +17,7 @@ from benchmarking.method.positions import average_rank_key, position_of_average_
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.group_size import drawn_line
+from benchmarking.service.group_size import drawn_line, existed_in
 from benchmarking.text.formatting import position_text, replotted_position_text, sentence_case
 
 COMPARATOR_AXES = {"Revenue": "spend", "Deprivation": "deprivation", "Funding": "funding"}
@@ -125,20 +125,25 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
         & bench.positions["position"].notna()
     ]["authority_code"]
     if len(positioned):
-        out = out[out["authority_code"].isin(set(positioned))].reset_index(drop=True)
-        members, outside = out[out[IN_GROUP]].copy(), out[~out[IN_GROUP]]
-        members["rank"] = context.context_rank(members["value"], comparator)
-        members["n_ranked"] = int(members["value"].notna().sum())
-        # An authority beside the group takes the rank it would have among the members.
-        placed = beside.context_beside(
-            members.assign(cell=0),
-            outside.drop(columns=["rank", "n_ranked", IN_GROUP]).assign(cell=0),
-            ["cell"],
-            highest_first=comparator != "deprivation",
-        )
-        out = pd.concat([members, placed[members.columns]], ignore_index=True) if len(placed) else members
+        out = _ranked_among(out, set(positioned), comparator)
     out["basis"] = basis
     return out.reset_index(drop=True)
+
+
+def _ranked_among(frame: pd.DataFrame, kept: set[str], comparator: str) -> pd.DataFrame:
+    """Return the context rows of ``frame`` whose authority is in ``kept``, the members ranked again among
+    themselves (rank, n_ranked) and the authority beside the group at the rank it would have among them."""
+    out = frame[frame["authority_code"].isin(kept)].reset_index(drop=True)
+    members, outside = out[out[IN_GROUP]].copy(), out[~out[IN_GROUP]]
+    members["rank"] = context.context_rank(members["value"], comparator)
+    members["n_ranked"] = int(members["value"].notna().sum())
+    placed = beside.context_beside(
+        members.assign(cell=0),
+        outside.drop(columns=["rank", "n_ranked", IN_GROUP]).assign(cell=0),
+        ["cell"],
+        highest_first=comparator != "deprivation",
+    )
+    return pd.concat([members, placed[members.columns]], ignore_index=True) if len(placed) else members
 
 
 def context_figure(
@@ -275,7 +280,8 @@ def _reposition(plotted: pd.DataFrame) -> pd.DataFrame:
 
 
 def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
-    """Return the core spending power league table for the period (1 = best funded).
+    """Return the core spending power league table for the period (1 = best funded), of the group's authorities in
+    ``period`` (``group_size.existed_in``): a figure of an earlier year ranks no authority abolished since.
 
     Columns: authority_code, name, kind, population, core_spending_power_per_head, rank, n_ranked,
     is_focus, in_group (False for the focus beside the group, at its would-be rank), period (the
@@ -283,6 +289,7 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     """
     basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
     frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
+    frame = _ranked_among(frame, existed_in(bench, period, frame["authority_code"]), "funding")
     frame = frame.merge(
         catalogue.authorities[["code", "name", "kind", "population"]], left_on="authority_code", right_on="code"
     ).drop(columns="code")

@@ -69,6 +69,15 @@ def members_in_period(
     return [code for code, alive in zip(members, existed) if alive], tuple(gone)
 
 
+def existed_in(bench: Benchmark, period: str, codes: Iterable[str]) -> set[str]:
+    """Return those of ``codes`` (the group's members, or the authority beside it) that existed in ``period`` by
+    the module's rule: alive then by their lifetimes, or with a figure in the period."""
+    positions = bench.positions
+    present = set(positions.loc[(positions["period"] == period).to_numpy(), "authority_code"])
+    codes = list(codes)
+    return {code for code, alive in zip(codes, existing_in(codes, period, present)) if alive}
+
+
 def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:
     """Return the group's counts in ``period``: members, those existing then, those with figures."""
     present = _with_figures(bench, period)
