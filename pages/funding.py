@@ -6,7 +6,13 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.service.context_views import better_off, context_ranks, funding_left_out, funding_view
+from benchmarking.service.context_views import (
+    better_off,
+    context_ranks,
+    focus_without_funding,
+    funding_left_out,
+    funding_view,
+)
 from benchmarking.text.formatting import money, money_millions, position_text
 from benchmarking.text.narrative import funding_summary
 from pages._cache import memo, selection_key
@@ -67,6 +73,10 @@ if len(focus):
     )
     st.caption(f"Funding rank {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])} (1st = best funded)")
 
+missing = focus_without_funding(cat, table, selection.period, selection.focus)
+if missing:  # no figure for the focus: say why by name, as a notice; the table above stands
+    st.info(f"{escape(missing)}. So there is no 'better off' sum for it.", icon=":material/info:")
+    st.stop()
 st.subheader("How much better off if funded like ...")
 names = dict(zip(table["authority_code"], table["name"]))
 choices = ["median", "highest"] + [c for c in table["authority_code"] if c != selection.focus]

@@ -155,3 +155,17 @@ def test_the_table_draws_the_group_of_the_period_chosen(shipped_store_path, monk
     assert figures.funding.n == n
     slide = funding_slide(briefing_setting(cat, bench, period, FOCUS))
     assert len(slide.table) == n and f"{n} of the 38 drawn" in slide.subtitle
+
+
+def test_a_focus_formed_after_the_funding_year_is_told_why_and_the_table_drawn(shipped_store_path, monkeypatch):
+    """North Yorkshire Council (formed 2023) has no 2020-21 core spending power, the latest for 2023/24: the page
+    draws the table and says in a notice, by name, why there is no 'better off' sum, not a red error with its
+    code."""
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": "2023/24", "focus": "E06000065"})
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    [chart] = charts(at)
+    assert len(chart.data_with("core_spending_power_per_head")) > 0
+    notice = " ".join(i.value for i in at.info).replace("\\", "")  # read as shown: Markdown escapes dropped
+    assert "North Yorkshire Council" in notice and "2020-21" in notice and "formed on 1 April 2023" in notice, notice
+    assert "E06000065" not in notice

@@ -12,7 +12,7 @@ import pandas as pd
 from benchmarking.errors import UnknownAuthorityError
 from benchmarking.method import beside, context, currency
 from benchmarking.method.beside import IN_GROUP
-from benchmarking.method.lifetimes import existing_in
+from benchmarking.method.lifetimes import existing_in, not_existing_text
 from benchmarking.method.positions import average_rank_key, position_of_average_rank
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
@@ -319,6 +319,18 @@ def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, fundin
     return drawn_line(
         catalogue, bench, period, funding.loc[funding[IN_GROUP], "authority_code"], _no_figure(bench, basis)
     )
+
+
+def focus_without_funding(catalogue: Catalogue, funding: pd.DataFrame, period: str, focus: str) -> str | None:
+    """Return why the focus authority has no figure in the funding table (``funding_view``), naming it and the year
+    of the figures: "North Yorkshire Council has no core spending power figure for 2020-21, the latest published for
+    2023/24 or before: North Yorkshire Council was not yet formed in 2020-21 (formed on 1 April 2023)"; None when it has
+    one (or the table is empty)."""
+    if funding.empty or funding.loc[funding["authority_code"] == focus, "core_spending_power_per_head"].notna().any():
+        return None
+    basis, name = str(funding["period"].iloc[0]), catalogue.authority_name(focus)
+    why = not_existing_text(focus, name, basis) or "none was published for it"
+    return f"{name} has no core spending power figure for {basis}, the latest published for {period} or before: {why}"
 
 
 @dataclass(frozen=True)
