@@ -11,9 +11,11 @@ from benchmarking.service.context_views import (
     context_ranks,
     focus_without_funding,
     funding_left_out,
+    funding_shown,
     funding_view,
+    funding_years_older,
 )
-from benchmarking.text.formatting import money, money_millions, position_text
+from benchmarking.text.formatting import money, money_millions, older_figures_text, position_text
 from benchmarking.text.narrative import funding_summary
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
@@ -60,9 +62,15 @@ subtitle = [selection.subtitle("Dashed line: group median"), *(left_out or "").s
 chart, shown = memo(
     "funding-chart",
     key,
-    lambda: (charts.funding_chart(table, title, subtitle, style=style(selection)), table.drop(columns="is_focus")),
+    lambda: (charts.funding_chart(table, title, subtitle, style=style(selection)), funding_shown(table)),
 )
 show_chart(chart, shown, title, key="funding", summary=funding_summary(table))
+years = funding_years_older(cat, table, selection.period)
+if years:  # the Indicator page's older-figures rule and words
+    st.warning(
+        escape(older_figures_text("core spending power is", basis, years, selection.period, plural=False)),
+        icon=":material/history:",
+    )
 
 focus = table[table["is_focus"]]
 if len(focus):
@@ -95,11 +103,12 @@ elif result.amount > 0:
     st.success(
         f"{escape(selection.focus_name)} would be **{money_millions(result.amount)} a year better off** if funded "
         f"at the level of {escape(result.reference_label)} ({money(result.reference_per_head)} per head against "
-        f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} x "
-        f"{result.population:,.0f} residents)."
+        f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} per head in {escape(basis)} x "
+        f"{result.population:,.0f} residents, the latest population estimate held)."
     )
 else:
     st.info(
         f"{escape(selection.focus_name)} is funded {money(-result.difference_per_head, 2)} per head more than "
-        f"{escape(result.reference_label)} ({money_millions(-result.amount)} a year in total)."
+        f"{escape(result.reference_label)} in {escape(basis)} ({money_millions(-result.amount)} a year in total, "
+        "by the latest population estimate held)."
     )

@@ -13,6 +13,7 @@ from apptest_helpers import (
     engine,
     metrics,
     open_page,
+    open_section,
     page_widget,
     position_words,
     shows_demo_banner,
@@ -169,3 +170,24 @@ def test_a_focus_formed_after_the_funding_year_is_told_why_and_the_table_drawn(s
     notice = " ".join(i.value for i in at.info).replace("\\", "")  # read as shown: Markdown escapes dropped
     assert "North Yorkshire Council" in notice and "2020-21" in notice and "formed on 1 April 2023" in notice, notice
     assert "E06000065" not in notice
+
+
+def test_an_older_funding_year_is_said_with_its_age_and_the_population_with_its_basis(shipped_store_path, monkeypatch):
+    """For 2025/26 the core spending power is 2020-21's: the page warns how many reporting periods older it is (as
+    the Indicator page's 'Older figures' does), the 'better off' sum names the year of the gap per head and says the
+    population is the latest estimate held, and the data table's population column says so too."""
+    period = "2025/26"
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": period})
+    assert not at.exception
+    cat = catalogue(str(shipped_store_path))
+    basis = charts(at)[0].title.rsplit(", ", 1)[1]
+    years = int(cat.calendar.order_of(period) - cat.calendar.order_of(basis))
+    assert basis == "2020-21" and years == 5
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert f"Older figures: the latest published core spending power is for {basis}," in warning, warning
+    assert f"{years} reporting periods before {period}" in warning, warning
+    [message] = at.success
+    said = message.value.replace("\\", "")
+    assert f"per head in {basis}" in said and "latest population estimate held" in said, said
+    open_section(at, "table-funding")
+    assert any("Population (latest estimate held)" in frame.columns for frame in (d.value for d in at.dataframe))

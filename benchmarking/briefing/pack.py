@@ -24,6 +24,7 @@ from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import (
     axis_words,
     funding_left_out,
+    funding_shown,
     funding_view,
     plotted_themes,
     position_title,
@@ -380,7 +381,7 @@ def funding_slide(setting: BriefingSetting) -> Slide | None:
         title=f"Core spending power per head, {funding['period'].iloc[0]}",
         subtitle=setting.subtitle_with(funding_left_out(setting.catalogue, setting.bench, setting.period, funding)),
         chart=charts.funding_chart(funding, "", "", style=setting.style),
-        table=funding.drop(columns="is_focus"),
+        table=funding_shown(funding),
         note=HOW_TO_READ_FUNDING,
     )
 

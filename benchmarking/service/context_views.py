@@ -311,6 +311,25 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     ]
 
 
+POPULATION_HELD = "population_latest_estimate"
+"""The funding table's population column as a download names it: the store keeps the latest estimate, not its year."""
+
+
+def funding_shown(funding: pd.DataFrame) -> pd.DataFrame:
+    """Return the funding table (``funding_view``) as its data table and CSV give it: without is_focus, the
+    population column named as the latest estimate held (``POPULATION_HELD``)."""
+    return funding.drop(columns="is_focus").rename(columns={"population": POPULATION_HELD})
+
+
+def funding_years_older(catalogue: Catalogue, funding: pd.DataFrame, period: str) -> int:
+    """Return how many reporting periods the funding table's figures (``funding_view``) are older than ``period``
+    (0 when they are its own, or the table is empty): the rule of the Indicator page's older figures."""
+    if funding.empty:
+        return 0
+    gap = catalogue.calendar.order_of(period) - catalogue.calendar.order_of(str(funding["period"].iloc[0]))
+    return int(gap) if gap == gap and gap > 0 else 0
+
+
 def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, funding: pd.DataFrame) -> str | None:
     """Return who the funding table (``funding_view``) leaves out of the group's authorities in ``period`` and why,
     in a short line (``group_size.drawn_line``): "33 of the 37 drawn; no 2020-21 figure: Dorset Council; not yet

@@ -124,6 +124,17 @@ def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int =
     return "\n".join(lines)
 
 
+def older_figures_text(what: str, source: str, years: int, period: str, plural: bool = True) -> str:
+    """Return the warning that figures published for an earlier period stand in for ``period``: "Older figures: the
+    latest published for this indicator are for 2020-21, 5 reporting periods before 2025/26; they are used until
+    newer figures are published" (``what``: "for this indicator are", "core spending power is")."""
+    used = "they are" if plural else "it is"
+    return (
+        f"Older figures: the latest published {what} for {source}, {years} reporting period{'s' if years != 1 else ''} "
+        f"before {period}; {used} used until newer figures are published."
+    )
+
+
 def published_for(source_period, status=None, older: bool = False) -> str:
     """Return the period a figure was published for, marked as a list and a chart say it: "2021-22 (earlier)" when
     it is carried forward from an earlier period, "2022/23 (revised)" for a status other than final; blank when
