@@ -109,11 +109,14 @@ def members_text(members: int, in_period: int, period: str | None, not_existing:
     return f"{counted} ({in_period} in {period}; {names_text(not_existing)} did not exist then)"
 
 
-def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130) -> str:
-    """Return how many of a group's authorities a chart draws and who it leaves out, by reason (at most ``limit``
-    names each, "... and 2 more"): "36 of the 37 drawn; no Overall position: Cumbria". A reason that would make a
-    line longer than ``width`` characters (what a chart's subtitle line holds on screen) starts a new line."""
-    lines = [f"{drawn} of the {of} drawn"]
+def drawn_text(
+    drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130, verb: str = "drawn"
+) -> str:
+    """Return how many of a group's authorities a chart draws (or ``verb``: "positioned") and who it leaves out, by
+    reason (at most ``limit`` names each, "... and 2 more"): "36 of the 37 drawn; no Overall position: Cumbria". A
+    reason that would make a line longer than ``width`` characters (what a chart's subtitle line holds on screen)
+    starts a new line."""
+    lines = [f"{drawn} of the {of} {verb}"]
     for reason, names in left_out.items():
         more = f" and {len(names) - limit} more" if len(names) > limit else ""
         part = f"{reason}: {', '.join(names[:limit])}{more}"
