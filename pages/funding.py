@@ -6,9 +6,9 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.service.context_views import (
+from benchmarking.service.context_views import context_ranks
+from benchmarking.service.funding_views import (
     better_off,
-    context_ranks,
     focus_without_funding,
     funding_left_out,
     funding_shown,

@@ -14,8 +14,9 @@ from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import context_figure, context_ranks, funding_view, quadrant_view
+from benchmarking.service.context_views import context_figure, context_ranks, quadrant_view
 from benchmarking.service.explain import why_this_rank
+from benchmarking.service.funding_views import funding_view
 from benchmarking.service.group_size import positioned_line
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
