@@ -6,8 +6,16 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.errors import BenchmarkingError
-from benchmarking.service.context_views import better_off, context_ranks, funding_left_out, funding_view
-from benchmarking.text.formatting import money, money_millions, position_text
+from benchmarking.service.context_views import context_ranks
+from benchmarking.service.funding_views import (
+    better_off,
+    focus_without_funding,
+    funding_left_out,
+    funding_shown,
+    funding_view,
+    funding_years_older,
+)
+from benchmarking.text.formatting import money, money_millions, older_figures_text, position_text
 from benchmarking.text.narrative import funding_summary
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
@@ -54,9 +62,15 @@ subtitle = [selection.subtitle("Dashed line: group median"), *(left_out or "").s
 chart, shown = memo(
     "funding-chart",
     key,
-    lambda: (charts.funding_chart(table, title, subtitle, style=style(selection)), table.drop(columns="is_focus")),
+    lambda: (charts.funding_chart(table, title, subtitle, style=style(selection)), funding_shown(table)),
 )
 show_chart(chart, shown, title, key="funding", summary=funding_summary(table))
+years = funding_years_older(cat, table, selection.period)
+if years:  # the Indicator page's older-figures rule and words
+    st.warning(
+        escape(older_figures_text("core spending power is", basis, years, selection.period, plural=False)),
+        icon=":material/history:",
+    )
 
 focus = table[table["is_focus"]]
 if len(focus):
@@ -67,6 +81,10 @@ if len(focus):
     )
     st.caption(f"Funding rank {position_text(focus['rank'].iloc[0], focus['n_ranked'].iloc[0])} (1st = best funded)")
 
+missing = focus_without_funding(cat, table, selection.period, selection.focus)
+if missing:  # no figure for the focus: say why by name, as a notice; the table above stands
+    st.info(f"{escape(missing)}. So there is no 'better off' sum for it.", icon=":material/info:")
+    st.stop()
 st.subheader("How much better off if funded like ...")
 names = dict(zip(table["authority_code"], table["name"]))
 choices = ["median", "highest"] + [c for c in table["authority_code"] if c != selection.focus]
@@ -85,11 +103,12 @@ elif result.amount > 0:
     st.success(
         f"{escape(selection.focus_name)} would be **{money_millions(result.amount)} a year better off** if funded "
         f"at the level of {escape(result.reference_label)} ({money(result.reference_per_head)} per head against "
-        f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} x "
-        f"{result.population:,.0f} residents)."
+        f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} per head in {escape(basis)} x "
+        f"{result.population:,.0f} residents, the latest population estimate held)."
     )
 else:
     st.info(
         f"{escape(selection.focus_name)} is funded {money(-result.difference_per_head, 2)} per head more than "
-        f"{escape(result.reference_label)} ({money_millions(-result.amount)} a year in total)."
+        f"{escape(result.reference_label)} in {escape(basis)} ({money_millions(-result.amount)} a year in total, "
+        "by the latest population estimate held)."
     )

@@ -8,7 +8,7 @@ from benchmarking import charts
 from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
 from benchmarking.service.views import best_in_words, indicator_series, indicator_view
-from benchmarking.text.formatting import number, position_text, published_for
+from benchmarking.text.formatting import number, older_figures_text, position_text, published_for
 from benchmarking.text.tables import glossary_line
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
@@ -67,9 +67,7 @@ if len(used):
     years = int(used["years_older"].max())
     if years:
         st.warning(
-            f"Older figures: the latest published for this indicator are for **{escape(source)}**, "
-            f"{years} reporting period{'s' if years > 1 else ''} before {escape(selection.period)}; "
-            "they are used until newer figures are published.",
+            escape(older_figures_text("for this indicator are", source, years, selection.period)),
             icon=":material/history:",
         )
     flagged = used[used["status"].isin(["provisional", "revised"])]

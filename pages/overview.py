@@ -122,6 +122,8 @@ for column, standing in zip(cards, (figures.overall, figures.core)):  # what eac
     column.caption(escape(standing.rests_on.text()))
     if standing.reason:  # no position: say why, in Why this rank's words
         column.caption(escape(standing.reason))
+    if standing.left_out:  # the card's "of N" is fewer than the header's group: who has no position, and why
+        column.caption(escape(standing.left_out))
 overall_on, core_on = figures.overall.rests_on, figures.core.rests_on
 # One theme over half of Overall or LA Core; LA Core's only when it is another theme (its share is on its card).
 repeats = overall_on.dominated and core_on.largest_theme == overall_on.largest_theme

@@ -305,7 +305,8 @@ def test_funding_league_table_and_better_off_use_the_latest_funding_year(funded_
     at the highest."""
     from benchmarking.service.benchmark import benchmark_for
     from benchmarking.service.catalogue import load_catalogue
-    from benchmarking.service.context_views import better_off, context_ranks, funding_view
+    from benchmarking.service.context_views import context_ranks
+    from benchmarking.service.funding_views import better_off, funding_view
 
     catalogue = load_catalogue(funded_store)
     assert catalogue.default_period == "2022/23"

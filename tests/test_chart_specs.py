@@ -15,7 +15,8 @@ from benchmarking import charts
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
-from benchmarking.service.context_views import funding_view, quadrant_view
+from benchmarking.service.context_views import quadrant_view
+from benchmarking.service.funding_views import funding_view
 from benchmarking.service.overview import overview
 from benchmarking.service.views import indicator_series, indicator_view, trend_view
 

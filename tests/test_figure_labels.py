@@ -17,7 +17,8 @@ from benchmarking.method.lifetimes import existing_in
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import benchmark_for, beside_note
 from benchmarking.service.catalogue import load_catalogue
-from benchmarking.service.context_views import funding_view, quadrant_view
+from benchmarking.service.context_views import quadrant_view
+from benchmarking.service.funding_views import funding_view
 from benchmarking.service.group_size import group_size
 from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.views import indicator_view

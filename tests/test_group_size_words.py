@@ -81,3 +81,46 @@ def test_overview_quadrant_and_themes_word_the_group_alike(shipped_store_path, m
     assert position_axis_title(focus["n_positioned"].dropna()) in x_titles
     assert not any(f"among {counts.members}" in str(title) for title in x_titles)
     assert pd.notna(overall["position"])
+
+
+def test_the_cards_say_who_has_no_position(shipped_store_path, monkeypatch, chosen):
+    """The header counts the authorities existing in the period; a card's 'of N' counts those positioned. Where
+    they differ (Cumbria in 2022/23: values for under half of Overall's indicators) the cards say so beside them,
+    not only the quadrant's subtitle."""
+    cat, bench = engine(str(shipped_store_path), "all", FOCUS)
+    period = chosen["period"]
+    counts = group_size(cat, bench, period)
+    rows = bench.positions[(bench.positions["period"] == period) & (bench.positions["theme"] == OVERALL)]
+    unpositioned = rows.loc[rows["in_group"] & rows["position"].isna(), "authority_code"]
+    n = int(rows["position"].notna().sum())
+    assert len(unpositioned) and n < counts.in_period
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": FOCUS, "period": period, "group": "all"})
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    said = [c for c in captions if f"{n} of the {counts.in_period} positioned" in c]
+    assert said, captions
+    for code in unpositioned:
+        assert cat.authority_name(code) in said[0], said[0]
+
+
+def test_the_sidebar_says_the_stores_size_once(shipped_store_path, monkeypatch):
+    """The comparator group box gives each group's size once: 'All authorities in the store (44)'."""
+    at = open_page(shipped_store_path, monkeypatch, "overview")
+    n = len(catalogue(str(shipped_store_path)).authorities)
+    box = next(box for box in at.sidebar.selectbox if box.label == "Comparator group")
+    assert box.options[0] == f"All authorities in the store ({n})", box.options[0]
+
+
+def test_the_public_reports_chart_counts_the_group_of_its_period(shipped_store_path):
+    """The public report's quadrant subtitle gives the group of the period by the one rule (group_size: 37 in
+    2022/23), and how many are drawn, not the points drawn as the group's size."""
+    from benchmarking.briefing.public_report import quadrant_chart
+    from benchmarking.service.context_views import quadrant_view
+
+    cat, bench = engine(str(shipped_store_path), "all", FOCUS)
+    period = "2022/23"
+    counts = group_size(cat, bench, period)
+    view = quadrant_view(cat, bench, OVERALL, "Revenue", period, FOCUS)
+    assert len(view) < counts.in_period
+    subtitle = " ".join(quadrant_chart(cat, bench, view, period, FOCUS).to_dict()["title"]["subtitle"])
+    assert f"existed in {period} ({counts.in_period})" in subtitle, subtitle
+    assert f"{len(view)} of the {counts.in_period} drawn" in subtitle, subtitle

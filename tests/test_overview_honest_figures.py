@@ -9,8 +9,8 @@ import pytest
 from apptest_helpers import engine, metrics, open_page, overview_figures
 
 from benchmarking.method.positions import OVERALL
-from benchmarking.service.context_views import funding_view
 from benchmarking.service.explain import why_this_rank
+from benchmarking.service.funding_views import funding_view
 from benchmarking.service.overview import figures_used
 from benchmarking.text.formatting import rank_card_text
 from benchmarking.text.narrative import overview_sentences

@@ -10,13 +10,18 @@ from apptest_helpers import (
     catalogue,
     charts,
     choose,
+    engine,
     metrics,
     open_page,
+    open_section,
     page_widget,
     position_words,
     shows_demo_banner,
 )
 
+from benchmarking.briefing.pack import briefing_setting, funding_slide
+from benchmarking.method.lifetimes import existing_in
+from benchmarking.service.overview import overview
 from benchmarking.text.escaping import markdown
 from benchmarking.text.formatting import money, money_millions
 
@@ -127,3 +132,62 @@ def test_in_words_names_the_year_of_the_figures(shipped_store_path, monkeypatch)
     assert chart.title == f"Core spending power per head, {latest}"
     words = next(m.value for m in at.markdown if "In words" in m.value).replace("\\", "")
     assert f"core spending power per head in {latest}" in words, words
+
+
+def test_the_table_draws_the_group_of_the_period_chosen(shipped_store_path, monkeypatch):
+    """In 2025/26 the latest core spending power is 2020-21's, when Cumbria, North Yorkshire CC and Somerset CC
+    existed; they are not in the 2025/26 group, so the table draws and ranks only the members that existed in
+    2025/26 (lifetimes.existing_in): its bars, the rank's 'of N', the subtitle's 'N of the M drawn', the Overview's
+    funding card and the briefing's slide all count the same authorities."""
+    period = "2025/26"
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": period})
+    assert not at.exception
+    [chart] = charts(at)
+    bars = chart.data_with("core_spending_power_per_head")
+    codes = list(bars["authority_code"])
+    assert all(existing_in(codes, period)), bars.loc[[not e for e in existing_in(codes, period)], "name"].tolist()
+    n = len(bars)
+    assert set(bars["n_ranked"]) == {n} and int(bars["rank"].max()) <= n
+    assert f"{n} of the 38 drawn" in chart.subtitle, chart.subtitle
+    caption = next(c.value for c in at.caption if c.value.startswith("Funding rank"))
+    assert f"of {n} " in caption, caption
+    cat, bench = engine(str(shipped_store_path))
+    figures = overview(cat, bench, period, FOCUS)
+    assert figures.funding.n == n
+    slide = funding_slide(briefing_setting(cat, bench, period, FOCUS))
+    assert len(slide.table) == n and f"{n} of the 38 drawn" in slide.subtitle
+
+
+def test_a_focus_formed_after_the_funding_year_is_told_why_and_the_table_drawn(shipped_store_path, monkeypatch):
+    """North Yorkshire Council (formed 2023) has no 2020-21 core spending power, the latest for 2023/24: the page
+    draws the table and says in a notice, by name, why there is no 'better off' sum, not a red error with its
+    code."""
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": "2023/24", "focus": "E06000065"})
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    [chart] = charts(at)
+    assert len(chart.data_with("core_spending_power_per_head")) > 0
+    notice = " ".join(i.value for i in at.info).replace("\\", "")  # read as shown: Markdown escapes dropped
+    assert "North Yorkshire Council" in notice and "2020-21" in notice and "formed on 1 April 2023" in notice, notice
+    assert "E06000065" not in notice
+
+
+def test_an_older_funding_year_is_said_with_its_age_and_the_population_with_its_basis(shipped_store_path, monkeypatch):
+    """For 2025/26 the core spending power is 2020-21's: the page warns how many reporting periods older it is (as
+    the Indicator page's 'Older figures' does), the 'better off' sum names the year of the gap per head and says the
+    population is the latest estimate held, and the data table's population column says so too."""
+    period = "2025/26"
+    at = open_page(shipped_store_path, monkeypatch, "funding", {"period": period})
+    assert not at.exception
+    cat = catalogue(str(shipped_store_path))
+    basis = charts(at)[0].title.rsplit(", ", 1)[1]
+    years = int(cat.calendar.order_of(period) - cat.calendar.order_of(basis))
+    assert basis == "2020-21" and years == 5
+    warning = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert f"Older figures: the latest published core spending power is for {basis}," in warning, warning
+    assert f"{years} reporting periods before {period}" in warning, warning
+    [message] = at.success
+    said = message.value.replace("\\", "")
+    assert f"per head in {basis}" in said and "latest population estimate held" in said, said
+    open_section(at, "table-funding")
+    assert any("Population (latest estimate held)" in frame.columns for frame in (d.value for d in at.dataframe))

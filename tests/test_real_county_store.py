@@ -10,7 +10,8 @@ from benchmarking.briefing.public_report import latest_common_period
 from benchmarking.paths import PROJECT_ROOT
 from benchmarking.service.benchmark import benchmark_for
 from benchmarking.service.catalogue import load_catalogue
-from benchmarking.service.context_views import better_off, context_ranks, funding_view
+from benchmarking.service.context_views import context_ranks
+from benchmarking.service.funding_views import better_off, funding_view
 from benchmarking.store import Store
 
 LEICESTERSHIRE = "E10000018"

@@ -13,8 +13,8 @@ from benchmarking.method.context import context_rank
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import benchmark_for, comparator_group, compute
 from benchmarking.service.catalogue import load_catalogue
-from benchmarking.service.context_views import BetterOff, better_off
 from benchmarking.service.explain import stability_table
+from benchmarking.service.funding_views import BetterOff, better_off
 from benchmarking.service.overview import MIN_THEME_INDICATORS, overview
 from benchmarking.service.views import best_in_words, indicator_view, theme_quartiles
 from benchmarking.store import Store

@@ -23,13 +23,12 @@ from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import (
     axis_words,
-    funding_left_out,
-    funding_view,
     plotted_themes,
     position_title,
     quadrant_left_out,
     quadrant_view,
 )
+from benchmarking.service.funding_views import funding_left_out, funding_shown, funding_view
 from benchmarking.service.group_size import group_size
 from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.overview import Overview, overview
@@ -380,7 +379,7 @@ def funding_slide(setting: BriefingSetting) -> Slide | None:
         title=f"Core spending power per head, {funding['period'].iloc[0]}",
         subtitle=setting.subtitle_with(funding_left_out(setting.catalogue, setting.bench, setting.period, funding)),
         chart=charts.funding_chart(funding, "", "", style=setting.style),
-        table=funding.drop(columns="is_focus"),
+        table=funding_shown(funding),
         note=HOW_TO_READ_FUNDING,
     )
 

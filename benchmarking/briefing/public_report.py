@@ -29,7 +29,8 @@ from benchmarking.errors import BenchmarkingError
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, benchmark_for
 from benchmarking.service.catalogue import Catalogue, load_catalogue
-from benchmarking.service.context_views import quadrant_view
+from benchmarking.service.context_views import quadrant_left_out, quadrant_view
+from benchmarking.service.group_size import group_size
 from benchmarking.service.overview import overview
 from benchmarking.service.views import position_columns, theme_table
 from benchmarking.store import PROJECT_ROOT, Store, default_db_path
@@ -114,23 +115,27 @@ def write_report(store: Store, out: Path | str = DEFAULT_OUT, focus: str | None 
     period = latest_common_period(catalogue, bench)
     view = quadrant_view(catalogue, bench, OVERALL, "Revenue", period, focus)
     text = report_markdown(catalogue, bench, focus, period, chart_path.name, view)
-    chart = quadrant_chart(catalogue, view, period, focus)
+    chart = quadrant_chart(catalogue, bench, view, period, focus)
     out.parent.mkdir(parents=True, exist_ok=True)
     chart_path.write_bytes(charts.to_png(chart))
     out.write_text(text, encoding="utf-8")
     return out, chart_path
 
 
-def quadrant_chart(catalogue: Catalogue, view: pd.DataFrame, period: str, focus: str):
-    """Return the Overall-against-spend quadrant chart of the report."""
+def quadrant_chart(catalogue: Catalogue, bench: Benchmark, view: pd.DataFrame, period: str, focus: str):
+    """Return the Overall-against-spend quadrant chart of the report: its subtitle gives the group in ``period``
+    (``group_size``) and who of it is not drawn (``quadrant_left_out``)."""
     from benchmarking import charts
 
     view = view.assign(context_text=view["context_value"].map(money))
     title = f"Overall performance against spend per head, {period}"
-    subtitle = (
-        f"English county areas that existed in {period} ({len(view)}); focus "
-        f"{catalogue.authority_name(focus)}; {catalogue.settings.get('dataset_label', 'public data')}"
-    )
+    existed = group_size(catalogue, bench, period).in_period
+    left_out = quadrant_left_out(catalogue, bench, view, OVERALL, "Revenue", period)
+    subtitle = [
+        f"English county areas that existed in {period} ({existed}); focus "
+        f"{catalogue.authority_name(focus)}; {catalogue.settings.get('dataset_label', 'public data')}",
+        *(left_out or "").splitlines(),
+    ]
     return charts.quadrant_chart(
         view, title, subtitle, "Spend rank (1 = highest net revenue expenditure per head)", "spend"
     )

@@ -83,7 +83,7 @@ def available_groups(
     With a focus authority the computed ``similar:<k>`` groups are listed for each k in
     ``similar_sizes`` smaller than the number of authorities.
     """
-    rows = [(DEFAULT_GROUP, f"All {len(authorities)} authorities in the store", len(authorities))]
+    rows = [(DEFAULT_GROUP, "All authorities in the store", len(authorities))]
     for kind, group_id, label in (
         ("county council", "county-councils", "County councils only"),
         ("county unitary", "county-unitaries", "County unitaries only"),

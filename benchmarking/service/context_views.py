@@ -1,5 +1,5 @@
-"""Views of performance against context: context ranks (spend, funding, deprivation), the
-quadrant chart's rows, the funding league table and what a funding gap is worth."""
+"""Views of performance against context: context ranks (spend, funding, deprivation) and the quadrant chart's
+rows (the funding league table is in ``funding_views``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from benchmarking.errors import UnknownAuthorityError
 from benchmarking.method import beside, context, currency
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import existing_in
@@ -125,20 +124,25 @@ def context_ranks(catalogue: Catalogue, bench: Benchmark, theme: str, axis: str,
         & bench.positions["position"].notna()
     ]["authority_code"]
     if len(positioned):
-        out = out[out["authority_code"].isin(set(positioned))].reset_index(drop=True)
-        members, outside = out[out[IN_GROUP]].copy(), out[~out[IN_GROUP]]
-        members["rank"] = context.context_rank(members["value"], comparator)
-        members["n_ranked"] = int(members["value"].notna().sum())
-        # An authority beside the group takes the rank it would have among the members.
-        placed = beside.context_beside(
-            members.assign(cell=0),
-            outside.drop(columns=["rank", "n_ranked", IN_GROUP]).assign(cell=0),
-            ["cell"],
-            highest_first=comparator != "deprivation",
-        )
-        out = pd.concat([members, placed[members.columns]], ignore_index=True) if len(placed) else members
+        out = ranked_among(out, set(positioned), comparator)
     out["basis"] = basis
     return out.reset_index(drop=True)
+
+
+def ranked_among(frame: pd.DataFrame, kept: set[str], comparator: str) -> pd.DataFrame:
+    """Return the context rows of ``frame`` whose authority is in ``kept``, the members ranked again among
+    themselves (rank, n_ranked) and the authority beside the group at the rank it would have among them."""
+    out = frame[frame["authority_code"].isin(kept)].reset_index(drop=True)
+    members, outside = out[out[IN_GROUP]].copy(), out[~out[IN_GROUP]]
+    members["rank"] = context.context_rank(members["value"], comparator)
+    members["n_ranked"] = int(members["value"].notna().sum())
+    placed = beside.context_beside(
+        members.assign(cell=0),
+        outside.drop(columns=["rank", "n_ranked", IN_GROUP]).assign(cell=0),
+        ["cell"],
+        highest_first=comparator != "deprivation",
+    )
+    return pd.concat([members, placed[members.columns]], ignore_index=True) if len(placed) else members
 
 
 def context_figure(
@@ -227,7 +231,7 @@ def quadrant_left_out(
     positioned = set(
         pos.loc[(pos["theme"] == theme) & (pos["period"] == period) & pos["position"].notna(), "authority_code"]
     )
-    no_figure = _no_figure(bench, basis)
+    no_figure = no_figure_reason(bench, basis)
     return drawn_line(
         catalogue,
         bench,
@@ -237,7 +241,7 @@ def quadrant_left_out(
     )
 
 
-def _no_figure(bench: Benchmark, basis: str | None) -> Callable[[str], str]:
+def no_figure_reason(bench: Benchmark, basis: str | None) -> Callable[[str], str]:
     """Return why a member has no figure of the ``basis`` period (or edition) of a comparator axis: "not yet formed"
     then, else "no 2020-21 figure"."""
     members = list(bench.group.members)
@@ -272,93 +276,3 @@ def _reposition(plotted: pd.DataFrame) -> pd.DataFrame:
     zeros = np.zeros(len(plotted), dtype=np.int64)
     position[~members] = beside.would_be_rank(key[members], zeros[members], key[~members], zeros[~members])[0]
     return plotted.assign(position=nullable_int(position))
-
-
-def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> pd.DataFrame:
-    """Return the core spending power league table for the period (1 = best funded).
-
-    Columns: authority_code, name, kind, population, core_spending_power_per_head, rank, n_ranked,
-    is_focus, in_group (False for the focus beside the group, at its would-be rank), period (the
-    funding period used: ``period`` or the latest before it).
-    """
-    basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
-    frame = bench.funding_ranks[bench.funding_ranks["period"] == basis]
-    frame = frame.merge(
-        catalogue.authorities[["code", "name", "kind", "population"]], left_on="authority_code", right_on="code"
-    ).drop(columns="code")
-    frame = frame.rename(columns={"value": "core_spending_power_per_head"})
-    frame["is_focus"] = frame["authority_code"] == focus
-    return frame.sort_values("rank").reset_index(drop=True)[
-        [
-            "authority_code",
-            "name",
-            "kind",
-            "population",
-            "core_spending_power_per_head",
-            "rank",
-            "n_ranked",
-            "is_focus",
-            IN_GROUP,
-            "period",
-        ]
-    ]
-
-
-def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, funding: pd.DataFrame) -> str | None:
-    """Return who the funding table (``funding_view``) leaves out of the group's authorities in ``period`` and why,
-    in a short line (``group_size.drawn_line``): "33 of the 37 drawn; no 2020-21 figure: Dorset Council; not yet
-    formed: North Northamptonshire" (not yet formed in the period of the funding figures)."""
-    basis = str(funding["period"].iloc[0]) if len(funding) else period
-    return drawn_line(
-        catalogue, bench, period, funding.loc[funding[IN_GROUP], "authority_code"], _no_figure(bench, basis)
-    )
-
-
-@dataclass(frozen=True)
-class BetterOff:
-    """What funding per head like a reference would be worth to the focus authority, in £."""
-
-    reference_label: str
-    reference_per_head: float
-    focus_per_head: float
-    difference_per_head: float
-    population: float
-    """Residents of the focus authority (NaN when unknown)."""
-    amount: float
-    """population x difference per head; negative when the focus is better funded."""
-
-
-def better_off(funding_table: pd.DataFrame, focus: str, reference: str) -> BetterOff:
-    """Return how much more (in £) the focus authority would have if funded per head like ``reference``.
-
-    ``reference`` is 'median', 'highest' or an authority code (of the group's members);
-    ``funding_table`` comes from ``funding_view``.
-    """
-    table = funding_table.dropna(subset=["core_spending_power_per_head"])
-    focus_row = table[table["authority_code"] == focus]
-    if IN_GROUP in table:  # the references are the group's members
-        table = table[table[IN_GROUP]]
-    if focus_row.empty:
-        raise UnknownAuthorityError(f"no funding figure for the focus authority {focus!r} in that period")
-    if reference == "median":
-        per_head, label = float(table["core_spending_power_per_head"].median()), "the group median"
-    elif reference == "highest":
-        top = table.sort_values("core_spending_power_per_head").iloc[-1]
-        per_head, label = float(top["core_spending_power_per_head"]), f"{top['name']} (the highest funded)"
-    else:
-        row = table[table["authority_code"] == reference]
-        if row.empty:
-            raise UnknownAuthorityError(f"no funding figure for authority {reference!r} in that period")
-        per_head, label = float(row["core_spending_power_per_head"].iloc[0]), str(row["name"].iloc[0])
-    focus_per_head = float(focus_row["core_spending_power_per_head"].iloc[0])
-    population = focus_row["population"].iloc[0]
-    population = float(population) if pd.notna(population) else np.nan
-    difference = per_head - focus_per_head
-    return BetterOff(
-        reference_label=label,
-        reference_per_head=per_head,
-        focus_per_head=focus_per_head,
-        difference_per_head=difference,
-        population=population,
-        amount=difference * population,
-    )

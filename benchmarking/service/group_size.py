@@ -69,6 +69,15 @@ def members_in_period(
     return [code for code, alive in zip(members, existed) if alive], tuple(gone)
 
 
+def existed_in(bench: Benchmark, period: str, codes: Iterable[str]) -> set[str]:
+    """Return those of ``codes`` (the group's members, or the authority beside it) that existed in ``period`` by
+    the module's rule: alive then by their lifetimes, or with a figure in the period."""
+    positions = bench.positions
+    present = set(positions.loc[(positions["period"] == period).to_numpy(), "authority_code"])
+    codes = list(codes)
+    return {code for code, alive in zip(codes, existing_in(codes, period, present)) if alive}
+
+
 def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize:
     """Return the group's counts in ``period``: members, those existing then, those with figures."""
     present = _with_figures(bench, period)
@@ -84,11 +93,16 @@ def group_size(catalogue: Catalogue, bench: Benchmark, period: str) -> GroupSize
 
 
 def drawn_line(
-    catalogue: Catalogue, bench: Benchmark, period: str, drawn: Iterable[str], why: Callable[[str], str]
+    catalogue: Catalogue,
+    bench: Benchmark,
+    period: str,
+    drawn: Iterable[str],
+    why: Callable[[str], str],
+    verb: str = "drawn",
 ) -> str | None:
-    """Return how many of the group's authorities in ``period`` (``group_size``'s in_period) a chart draws and who
-    it leaves out, by reason, in a short line (more lines when long, ``text.formatting.drawn_text``): "36 of the 37
-    drawn; no Overall position: Cumbria"; None when it draws them all. ``drawn``: the members it draws;
+    """Return how many of the group's authorities in ``period`` (``group_size``'s in_period) a chart draws (or
+    ``verb``) and who it leaves out, by reason, in a short line (more lines when long, ``text.formatting.drawn_text``):
+    "36 of the 37 drawn; no Overall position: Cumbria"; None when it draws them all. ``drawn``: the members it draws;
     ``why(code)``: the reason a member is left out."""
     existing, _ = members_in_period(catalogue, list(bench.group.members), period, _with_figures(bench, period))
     shown = set(drawn)
@@ -98,4 +112,25 @@ def drawn_line(
     reasons: dict[str, list[str]] = {}
     for code in left:
         reasons.setdefault(why(code), []).append(catalogue.authority_name(code))
-    return drawn_text(len(existing) - len(left), len(existing), {r: sorted(names) for r, names in reasons.items()})
+    return drawn_text(
+        len(existing) - len(left), len(existing), {r: sorted(names) for r, names in reasons.items()}, verb=verb
+    )
+
+
+def positioned_line(catalogue: Catalogue, bench: Benchmark, period: str, theme: str) -> str | None:
+    """Return how many of the group's authorities in ``period`` have a ``theme`` (Overall, LA Core) position, the
+    cards' "of N", and who has none and why: "36 of the 37 positioned; values for under 50% of Overall's ranked
+    indicators: Cumbria"; None when all have one."""
+    rows = bench.positions
+    rows = rows[(rows["period"] == period) & (rows["theme"] == theme) & rows["in_group"].astype(bool)]
+    positioned = rows.loc[rows["position"].notna(), "authority_code"]
+    with_rows = set(rows["authority_code"])
+    share = f"{bench.options.get('min_coverage', 0):.0%}"
+    return drawn_line(
+        catalogue,
+        bench,
+        period,
+        positioned,
+        lambda code: f"values for under {share} of {theme}'s ranked indicators" if code in with_rows else "no figures",
+        verb="positioned",
+    )

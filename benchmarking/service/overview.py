@@ -14,8 +14,10 @@ from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import context_figure, context_ranks, funding_view, quadrant_view
+from benchmarking.service.context_views import context_figure, context_ranks, quadrant_view
 from benchmarking.service.explain import why_this_rank
+from benchmarking.service.funding_views import funding_view
+from benchmarking.service.group_size import positioned_line
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 from benchmarking.text.formatting import rank_card_text
@@ -58,6 +60,8 @@ class Standing:
     """What the position rests on: basket, indicators ranked, the largest theme's share."""
     reason: str | None = None
     """Why there is no position (``explain.no_position_reason``); None when there is one."""
+    left_out: str | None = None
+    """Who of the group in the period has no position and why, the card's "of N" (``group_size.positioned_line``)."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,7 @@ def _standing(
         previous=_position(prev_pos, theme)[0],
         rests_on=rests_on(catalogue, bench, focus, period, theme),
         reason=reason,
+        left_out=positioned_line(catalogue, bench, period, theme),
     )
 
 

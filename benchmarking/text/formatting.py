@@ -109,11 +109,14 @@ def members_text(members: int, in_period: int, period: str | None, not_existing:
     return f"{counted} ({in_period} in {period}; {names_text(not_existing)} did not exist then)"
 
 
-def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130) -> str:
-    """Return how many of a group's authorities a chart draws and who it leaves out, by reason (at most ``limit``
-    names each, "... and 2 more"): "36 of the 37 drawn; no Overall position: Cumbria". A reason that would make a
-    line longer than ``width`` characters (what a chart's subtitle line holds on screen) starts a new line."""
-    lines = [f"{drawn} of the {of} drawn"]
+def drawn_text(
+    drawn: int, of: int, left_out: dict[str, list[str]], limit: int = 4, width: int = 130, verb: str = "drawn"
+) -> str:
+    """Return how many of a group's authorities a chart draws (or ``verb``: "positioned") and who it leaves out, by
+    reason (at most ``limit`` names each, "... and 2 more"): "36 of the 37 drawn; no Overall position: Cumbria". A
+    reason that would make a line longer than ``width`` characters (what a chart's subtitle line holds on screen)
+    starts a new line."""
+    lines = [f"{drawn} of the {of} {verb}"]
     for reason, names in left_out.items():
         more = f" and {len(names) - limit} more" if len(names) > limit else ""
         part = f"{reason}: {', '.join(names[:limit])}{more}"
@@ -122,6 +125,17 @@ def drawn_text(drawn: int, of: int, left_out: dict[str, list[str]], limit: int =
         else:
             lines.append(part)
     return "\n".join(lines)
+
+
+def older_figures_text(what: str, source: str, years: int, period: str, plural: bool = True) -> str:
+    """Return the warning that figures published for an earlier period stand in for ``period``: "Older figures: the
+    latest published for this indicator are for 2020-21, 5 reporting periods before 2025/26; they are used until
+    newer figures are published" (``what``: "for this indicator are", "core spending power is")."""
+    used = "they are" if plural else "it is"
+    return (
+        f"Older figures: the latest published {what} for {source}, {years} reporting period{'s' if years != 1 else ''} "
+        f"before {period}; {used} used until newer figures are published."
+    )
 
 
 def published_for(source_period, status=None, older: bool = False) -> str:

@@ -121,7 +121,7 @@ def context_help(overview: Overview) -> str:
 
 
 def funding_summary(table: pd.DataFrame) -> str | None:
-    """Return the Funding chart in words from its league table (``context_views.funding_view``): the focus
+    """Return the Funding chart in words from its league table (``funding_views.funding_view``): the focus
     authority's core spending power per head with the year it is for (the latest published up to the period, as
     the chart's title says), its rank, the group median and the highest; None without a figure for the focus."""
     focus = table[table["is_focus"]]

@@ -55,6 +55,7 @@ COLUMN_WORDS = {
     "net_expenditure_per_head": "Net expenditure per head (£)",
     "spend_per_head": "Spend per head (£)",
     "population": "Population",
+    "population_latest_estimate": "Population (latest estimate held)",
     "basis": "Basis",
     "neighbour_rank": "Neighbour rank",
     "member_code": "Code",
