@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarking.method import sql
-from benchmarking.method.ranking import indicator_ranks, published, published_sql
+from benchmarking.method.figures import published, published_sql
+from benchmarking.method.ranking import indicator_ranks
 
 
 def ranks_of(values: dict, polarity="high", target_midpoint=math.nan) -> dict:
@@ -79,8 +80,8 @@ def _noisy(figure: float, how: int) -> float:
     if how == 2:
         return float(f"{figure:.17g}")
     if how == 3:
-        return figure * 3 / 3 + 0.1 - 0.1
-    return figure / 7 * 7
+        return figure / 3 + figure / 3 + figure / 3
+    return figure * 0.1 / 0.7 * 7
 
 
 @settings(max_examples=300, deadline=None)

@@ -44,6 +44,9 @@ def direction(polarity, previous, current, target_midpoint=math.nan, **options) 
         ("high", math.nan, 100, 101, "no real change"),
         ("high", math.nan, 100, 101.5, "improved"),
         ("low", math.nan, -100, -99.5, "no real change"),
+        # the boundary as published: 0.303 - 0.3 is 0.0030000000000000027 in binary, still 1%
+        ("high", math.nan, 0.3, 0.303, "no real change"),
+        ("low", math.nan, 0.3, 0.297, "no real change"),
         # from zero any real change counts
         ("high", math.nan, 0, 0, "no real change"),
         ("high", math.nan, 0, 0.001, "improved"),

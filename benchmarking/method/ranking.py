@@ -12,7 +12,7 @@ Conventions
   ``none`` polarity is context only and is never ranked: its rows are left out.
 * **Ties** share the lowest rank ("min" method): values 9, 7, 7, 5 rank 1, 2, 2, 4.
 * **Equality** is on the figures as published: values are compared at
-  ``SIGNIFICANT_FIGURES`` (12) significant figures (``published``, ``published_sql``), so
+  12 significant figures (``method.figures``), so
   binary noise from a source's text or arithmetic (DfE's ``94.899999999999991``, a stored
   ``95.30000000000001`` beside ``95.3``) never splits a tie, while figures that differ in
   any digit a publisher prints stay apart. Pass ``decimals`` to round before ranking when
@@ -44,20 +44,12 @@ from benchmarking.errors import (
     UnknownIndicatorError,
 )
 from benchmarking.method import sql
+from benchmarking.method.figures import published_sql
 
 MIN_RANKED_FOR_QUARTILE = 4
 UNRANKED_POLARITY = "none"
 """The polarity of a context indicator: shown, never ranked (``ranks_sql`` leaves its rows out)."""
 TARGET_DISTANCE_DECIMALS = 10
-SIGNIFICANT_FIGURES = 12
-_EXACT_POWER = 22  # 10**22 is the largest power of ten a double holds exactly
-"""Figures are compared at this many significant figures (see ``published``). A double holds
-15-17; the noise of parsing text such as ``94.899999999999991`` or of one or two operations
-sits in the 16th-17th, so 12 leaves it three orders of magnitude of room. No published
-statistic prints 12 significant figures (money in pounds up to £999,999,999.99 needs 11),
-so figures that differ as published, 0.0001 against 0.0002 or 1000001 against 1000000,
-still differ after rounding: the rounding is relative, so small figures keep their digits."""
-
 RANK_COLUMNS = (
     "indicator_id",
     "authority_code",
@@ -189,7 +181,7 @@ def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> 
     ``value`` is the SQL of the value, ``indicator`` the alias of a ``polarity_table`` row:
     ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - target_midpoint|``
     (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NULL (never ranked); a missing
-    value gives NULL. Values are compared as published (``published_sql``); ``decimals``
+    value gives NULL. Values are compared as published (``figures.published_sql``); ``decimals``
     rounds them first (as numpy's ``round``).
     """
     if decimals is not None:
@@ -199,37 +191,6 @@ def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> 
     return (
         f"CASE {indicator}.polarity WHEN 'high' THEN -({value}) WHEN 'low' THEN {value} "
         f"WHEN 'target' THEN {distance} END"
-    )
-
-
-def published(values: np.ndarray | pd.Series) -> np.ndarray:
-    """Return float ``values`` rounded to ``SIGNIFICANT_FIGURES`` significant figures: the
-    figures as published, the ones equality is judged on (see ``published_sql``)."""
-    values = np.asarray(values, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        digits = (SIGNIFICANT_FIGURES - 1) - np.floor(np.log10(np.abs(values)))
-        exact = np.abs(digits) <= _EXACT_POWER  # also False for 0, NaN and infinities
-        power = 10.0 ** np.where(exact, np.abs(digits), 0)
-        up = np.where(digits > 0, power, 1.0)
-        down = np.where(digits > 0, 1.0, power)
-        rounded = np.rint(values * up / down) * down / up
-    return np.where(exact, rounded, np.where(digits > _EXACT_POWER, 0.0, values))
-
-
-def published_sql(value: str) -> str:
-    """Return SQL that rounds the DOUBLE ``value`` to ``SIGNIFICANT_FIGURES`` significant
-    figures with the same floating-point steps as ``published``, so both give the same key.
-
-    The scale is a power of ten of at most 22 digits (exact as a double): figures below 1e-11
-    in size count as 0 (what is left of a subtraction such as ``0.1 + 0.2 - 0.3``, never a
-    published figure), figures from 1e34 are compared as stored; NULL and infinities are kept."""
-    digits = f"({SIGNIFICANT_FIGURES - 1} - floor(log10(abs({value}))))"
-    power = f"(10.0::DOUBLE ** abs({digits}))"
-    scaled_up = f"(round_even(({value}) * {power}, 0) / {power})"
-    scaled_down = f"(round_even(({value}) / {power}, 0) * {power})"
-    return (
-        f"(CASE WHEN ({value}) = 0 OR NOT isfinite({value}) OR {digits} < -{_EXACT_POWER} THEN ({value}) "
-        f"WHEN {digits} > {_EXACT_POWER} THEN 0.0::DOUBLE WHEN {digits} > 0 THEN {scaled_up} ELSE {scaled_down} END)"
     )
 
 
