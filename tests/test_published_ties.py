@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from engine_frames import indicators_frame, values_frame
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from benchmarking.method import sql
@@ -97,6 +97,7 @@ def test_rounding_noise_never_splits_a_tie(figure, other, how):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
+@example([999.9999999999999, 1000.0, 0.30000000000000004, 1e-11, 9.999999999999999e-12, 1e33, 1e34, -0.0, 5e-324])
 def test_sql_and_numpy_round_to_the_same_published_figure(numbers):
     """``published_sql`` (the ranks) and ``published`` (numpy users) are one rule."""
     values = np.array(numbers, dtype=float)

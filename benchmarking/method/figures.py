@@ -20,6 +20,7 @@ statistic prints 12 significant figures (money in pounds up to £999,999,999.99 
 so figures that differ as published, 0.0001 against 0.0002 or 1000001 against 1000000,
 still differ after rounding: the rounding is relative, so small figures keep their digits."""
 _EXACT_POWER = 22  # 10**22 is the largest power of ten a double holds exactly
+_POWERS = 10.0 ** np.arange(_EXACT_POWER + 1)  # exact, as DuckDB's 10.0 ** n
 
 
 def published(values: np.ndarray | pd.Series) -> np.ndarray:
@@ -27,14 +28,17 @@ def published(values: np.ndarray | pd.Series) -> np.ndarray:
     figures as published, the ones equality is judged on (below 1e-11 in size: 0; NaN, infinities
     and figures from 1e34 as they are; see ``published_sql``)."""
     values = np.asarray(values, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         digits = (SIGNIFICANT_FIGURES - 1) - np.floor(np.log10(np.abs(values)))
-        exact = np.abs(digits) <= _EXACT_POWER  # also False for 0, NaN and infinities
-        power = 10.0 ** np.where(exact, np.abs(digits), 0)
-        up = np.where(digits > 0, power, 1.0)
-        down = np.where(digits > 0, 1.0, power)
-        rounded = np.rint(values * up / down) * down / up
-    return np.where(exact, rounded, np.where(digits > _EXACT_POWER, 0.0, values))
+    exact = np.abs(digits) <= _EXACT_POWER  # also False for 0, NaN and infinities
+    result = np.where(digits > _EXACT_POWER, 0.0, values)
+    up = exact & (digits > 0)
+    power = _POWERS[np.abs(digits[up]).astype(np.int64)]
+    result[up] = np.rint(values[up] * power) / power
+    down = exact & (digits <= 0)
+    power = _POWERS[np.abs(digits[down]).astype(np.int64)]
+    result[down] = np.rint(values[down] / power) * power
+    return result
 
 
 def published_sql(value: str) -> str:
