@@ -72,9 +72,12 @@ else:
 
 st.subheader("Improvement since previous year")
 if improved.empty:
-    st.info("No indicator moved out of the bottom quartile since the previous period.")
+    st.info("No indicator moved out of the bottom quartile with an improved figure since the previous period.")
 else:
-    st.caption("Indicators that were bottom quartile in the previous period and are in a better quartile now.")
+    st.caption(
+        "Indicators that were bottom quartile in the previous period, are in a better quartile now, "
+        "and whose figure improved (counted as Improved in the direction of travel below)."
+    )
     static_table(improved)
 
 st.subheader("Direction of travel by theme")

@@ -9,6 +9,7 @@ import pytest
 
 from benchmarking.errors import DuplicateKeyError, EmptyGroupError, MissingColumnsError, UnknownComparatorError
 from benchmarking.method.context import (
+    context_rank,
     deprivation_ranks,
     funding_ranks,
     quadrants,
@@ -275,3 +276,21 @@ def test_correlation_is_per_theme():
     result = spend_performance_correlation(positions, spend).set_index("theme")
     assert result.loc["Economy", "rho"] == pytest.approx(1.0)
     assert result.loc[OVERALL, "rho"] == pytest.approx(-1.0)
+
+
+def test_context_ranks_compare_figures_as_published():
+    """Spend or funding a head carried with binary noise (a division's last digit) ties the
+    same figure as published, in the league table and in a single context rank alike."""
+    funding = pd.DataFrame(
+        {
+            "authority_code": ["A", "B", "C"],
+            "period": "2022/23",
+            "core_spending_power_per_head": [900.3000000000001, 900.3, 950.0],
+        }
+    )
+    assert dict(zip(funding_ranks(funding)["authority_code"], funding_ranks(funding)["rank"])) == {
+        "C": 1,
+        "A": 2,
+        "B": 2,
+    }
+    assert list(context_rank(funding["core_spending_power_per_head"], "funding")) == [2, 2, 1]

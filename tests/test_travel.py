@@ -44,6 +44,9 @@ def direction(polarity, previous, current, target_midpoint=math.nan, **options) 
         ("high", math.nan, 100, 101, "no real change"),
         ("high", math.nan, 100, 101.5, "improved"),
         ("low", math.nan, -100, -99.5, "no real change"),
+        # the boundary as published: 0.303 - 0.3 is 0.0030000000000000027 in binary, still 1%
+        ("high", math.nan, 0.3, 0.303, "no real change"),
+        ("low", math.nan, 0.3, 0.297, "no real change"),
         # from zero any real change counts
         ("high", math.nan, 0, 0, "no real change"),
         ("high", math.nan, 0, 0.001, "improved"),
@@ -163,13 +166,24 @@ FOCUS_INDICATORS = indicators_frame(
 )
 
 
+def focus_values(history=FOCUS_HISTORY):
+    """Values of the focus history, both periods."""
+    table = {
+        period: {i: v for i, v in by_indicator.items() if v is not None} for period, by_indicator in history.items()
+    }
+    return values_over_periods(table)
+
+
 def focus_ranks():
     """Ranks of the focus history, both periods."""
-    table = {
-        period: {i: v for i, v in by_indicator.items() if v is not None}
-        for period, by_indicator in FOCUS_HISTORY.items()
-    }
-    return indicator_ranks(values_over_periods(table), FOCUS_INDICATORS)
+    return indicator_ranks(focus_values(), FOCUS_INDICATORS)
+
+
+def improved_in(history, **options):
+    """Return ``improvement_since_previous`` for F over ``history`` (ranks and travel of the same values)."""
+    values = focus_values(history)
+    ranks, travel = indicator_ranks(values, FOCUS_INDICATORS), direction_of_travel(values, FOCUS_INDICATORS)
+    return improvement_since_previous(ranks, travel, FOCUS_INDICATORS, "F", **options)
 
 
 def test_bottom_quartile_lists_latest_4th_quartile_by_theme():
@@ -214,11 +228,31 @@ def test_bottom_quartile_uses_each_indicators_own_latest_period():
 )
 def test_improvement_since_previous(min_rank_gain, expected):
     """Bottom quartile last period and a better quartile now (or enough places gained)."""
-    result = improvement_since_previous(focus_ranks(), FOCUS_INDICATORS, "F", min_rank_gain=min_rank_gain)
+    result = improved_in(FOCUS_HISTORY, min_rank_gain=min_rank_gain)
     assert sorted(result["indicator_id"]) == expected
     up = result.set_index("indicator_id").loc["UP"]
-    assert (up["previous_period"], up["previous_rank"], up["previous_quartile"]) == ("2020/21", 8, 4)
+    assert (up["previous_period"], up["previous_rank"], up["previous_n_ranked"], up["previous_quartile"]) == (
+        "2020/21",
+        8,
+        8,
+        4,
+    )
     assert (up["period"], up["rank"], up["quartile"], up["places_gained"]) == ("2021/22", 3, 2, 5)
+
+
+def test_a_rank_gained_while_the_figure_worsened_is_no_improvement():
+    """The agency social workers' case: lower is better, F's figure rose 8 -> 9 (worsened in the direction
+    of travel) but others fell further behind, so F climbed from 8th to 4th of 8. Not an improvement; the
+    same climb with a figure that fell is one."""
+    behind = {"B": 1, "C": 2, "D": 3, "E": 10, "G": 11, "H": 12, "J": 13}
+    history = {"2020/21": {"UP": ranked_as(8)}, "2021/22": {"UP": {"F": 9, **behind}}}
+    values = focus_values(history)
+    travel = direction_of_travel(values, FOCUS_INDICATORS)
+    focus_now = travel.loc[(travel["authority_code"] == "F") & (travel["period"] == "2021/22")]
+    assert list(focus_now["direction"]) == ["worsened"]
+    assert improved_in(history).empty
+    history["2021/22"]["UP"]["F"] = 7.5  # the figure fell: improved, and 4th of 8 again
+    assert list(improved_in(history)["indicator_id"]) == ["UP"]
 
 
 def test_quartile_counts():

@@ -29,8 +29,14 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import DuplicateKeyError, UnknownComparatorError
+from benchmarking.method.figures import published
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.method.ranking import nullable_int, rank_within_groups, require_columns, restrict_to_group
+from benchmarking.method.ranking import (
+    nullable_int,
+    rank_within_groups,
+    require_columns,
+    restrict_to_group,
+)
 
 TOTAL_SERVICE = "total"
 COMPARATORS = ("spend", "deprivation", "funding")
@@ -191,7 +197,8 @@ def _ranked(frame: pd.DataFrame, by: list[str], value: str, highest_first: bool,
     result = frame[columns + [value]].reset_index(drop=True)
     numbers = result[value].to_numpy(dtype=float, na_value=np.nan)
     group = result.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    rank = rank_within_groups(group, -numbers if highest_first else numbers)
+    figures = published(numbers)  # compared as published, as indicator ranks are
+    rank = rank_within_groups(group, -figures if highest_first else figures)
     result[value] = numbers
     result["rank"] = pd.array(rank, dtype="Int64")
     counts = np.bincount(group[~np.isnan(numbers)], minlength=int(group.max(initial=-1)) + 1)
@@ -205,6 +212,6 @@ def context_rank(values: pd.Series | np.ndarray, comparator: str) -> pd.arrays.I
     spend or funding per head, 1 = most deprived (lowest IMD rank of average rank)."""
     if comparator not in COMPARATORS:
         raise UnknownComparatorError(f"comparator must be one of {COMPARATORS}, got {comparator!r}")
-    numbers = np.asarray(values, dtype=float)
+    numbers = published(np.asarray(values, dtype=float))
     key = numbers if comparator == "deprivation" else -numbers
     return nullable_int(rank_within_groups(np.zeros(len(numbers), dtype=np.int64), key))

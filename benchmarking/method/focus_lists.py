@@ -15,7 +15,10 @@ Conventions
   quartile; with ``min_rank_gain`` also when it gained at least that many places while
   staying in the 4th quartile (the Compendium lists "% municipal waste landfilled" both as
   improved and as still bottom quartile, so it used a rule of that kind; it does not
-  state the threshold, hence off by default).
+  state the threshold, hence off by default). And its figure improved: its direction of
+  travel (``travel``, the one rule of "improved") is improved, so a rank gained only because
+  others fell, or because the group grew, is not listed as an improvement while the
+  direction of travel counts it as worsened.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import pandas as pd
 from benchmarking.errors import BadArgumentError, BadPeriodError, UnknownAuthorityError
 from benchmarking.method.positions import OVERALL
 from benchmarking.method.ranking import require_columns
-from benchmarking.method.travel import DIRECTIONS, NOT_COMPARABLE
+from benchmarking.method.travel import DIRECTIONS, IMPROVED, NOT_COMPARABLE
 
 QUARTILES = (1, 2, 3, 4)
 
@@ -59,6 +62,7 @@ def bottom_quartile(
 
 def improvement_since_previous(
     ranks: pd.DataFrame,
+    travel: pd.DataFrame,
     indicators: pd.DataFrame,
     authority_code: str,
     period: str | None = None,
@@ -70,22 +74,27 @@ def improvement_since_previous(
     Previous = the indicator's ranked period just before the current one (its latest, or
     ``period``; ``current``: the ``focus_rows`` of the same arguments, when the caller has them).
     Included when the previous quartile was 4 and the current one is better,
-    or (with ``min_rank_gain``) the rank rose by at least that many places. Columns:
+    or (with ``min_rank_gain``) the rank rose by at least that many places, and the focus
+    authority's direction of travel there (``travel``, from ``direction_of_travel`` over the
+    same periods as ``ranks``) is improved. Columns:
     ``theme``, ``indicator_id``, ``name``, ``previous_period``, ``previous_rank``,
-    ``previous_quartile``, ``period``, ``rank``, ``quartile``, ``n_ranked``,
-    ``places_gained`` (previous_rank - rank); sorted by theme, then name.
+    ``previous_n_ranked``, ``previous_quartile``, ``period``, ``rank``, ``quartile``,
+    ``n_ranked``, ``places_gained`` (previous_rank - rank); sorted by theme, then name.
     """
     if min_rank_gain is not None and min_rank_gain < 1:
         raise BadArgumentError(f"min_rank_gain must be a positive number of places, got {min_rank_gain!r}")
     current = focus_rows(ranks, indicators, authority_code, period) if current is None else current
     previous = _previous_ranks(ranks, current, authority_code)
-    both = current.merge(previous, on="indicator_id")
+    require_columns(travel, ("indicator_id", "authority_code", "period", "direction"), "travel")
+    focus_travel = travel.loc[travel["authority_code"] == authority_code, ["indicator_id", "period", "direction"]]
+    both = current.merge(previous, on="indicator_id").merge(focus_travel, on=["indicator_id", "period"], how="left")
     both["places_gained"] = both["previous_rank"] - both["rank"]
     was_bottom = both["previous_quartile"] == 4
     improved = both["quartile"] < 4
     if min_rank_gain is not None:
         improved = improved | (both["places_gained"] >= min_rank_gain)
-    result = both.loc[(was_bottom & improved).fillna(False).astype(bool)]
+    figure_improved = both["direction"].astype(object) == IMPROVED
+    result = both.loc[(was_bottom & improved & figure_improved).fillna(False).astype(bool)]
     return result[
         [
             "theme",
@@ -93,6 +102,7 @@ def improvement_since_previous(
             "name",
             "previous_period",
             "previous_rank",
+            "previous_n_ranked",
             "previous_quartile",
             "period",
             "rank",
@@ -228,8 +238,8 @@ def _period_and_focus(frame: pd.DataFrame, authority_code: str, period: str | No
 
 def _previous_ranks(ranks: pd.DataFrame, current: pd.DataFrame, authority_code: str) -> pd.DataFrame:
     """Return the focus authority's rows in each current indicator's previous ranked period (the latest period
-    before the current one in which anyone is ranked): indicator_id, previous_period, previous_rank and
-    previous_quartile (indicators without such a row are left out)."""
+    before the current one in which anyone is ranked): indicator_id, previous_period, previous_rank,
+    previous_n_ranked and previous_quartile (indicators without such a row are left out)."""
     require_columns(ranks, ("indicator_id", "authority_code", "period", "period_start", "n_ranked"), "ranks")
     codes, ids = pd.factorize(ranks["indicator_id"])
     starts = ranks["period_start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
@@ -247,6 +257,7 @@ def _previous_ranks(ranks: pd.DataFrame, current: pd.DataFrame, authority_code: 
             "indicator_id": ranks["indicator_id"].array.take(rows),
             "previous_period": ranks["period"].array.take(rows),
             "previous_rank": ranks["rank"].array.take(rows),
+            "previous_n_ranked": ranks["n_ranked"].array.take(rows),
             "previous_quartile": ranks["quartile"].array.take(rows),
         }
     )

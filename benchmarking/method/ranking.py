@@ -11,9 +11,12 @@ Conventions
   ``target`` the value closest to the indicator's ``target_midpoint`` (absolute distance).
   ``none`` polarity is context only and is never ranked: its rows are left out.
 * **Ties** share the lowest rank ("min" method): values 9, 7, 7, 5 rank 1, 2, 2, 4.
-* **Equality** is exact on the stored values, which hold the published (already rounded)
-  figures, so published ties stay ties. Pass ``decimals`` to round before ranking when the
-  source carries more digits than were published. Distances from a target are always
+* **Equality** is on the figures as published: values are compared at
+  12 significant figures (``method.figures``), so
+  binary noise from a source's text or arithmetic (DfE's ``94.899999999999991``, a stored
+  ``95.30000000000001`` beside ``95.3``) never splits a tie, while figures that differ in
+  any digit a publisher prints stay apart. Pass ``decimals`` to round before ranking when
+  the source carries more digits than were published. Distances from a target are
   rounded to ``TARGET_DISTANCE_DECIMALS`` places so that floating-point noise in the
   subtraction (``0.6 - 0.5`` against ``0.5 - 0.4``) cannot break a genuine tie.
 * **Missing values** (NaN) are not ranked: their rows keep ``rank`` and ``quartile`` NA and
@@ -41,12 +44,12 @@ from benchmarking.errors import (
     UnknownIndicatorError,
 )
 from benchmarking.method import sql
+from benchmarking.method.figures import published_sql
 
 MIN_RANKED_FOR_QUARTILE = 4
 UNRANKED_POLARITY = "none"
 """The polarity of a context indicator: shown, never ranked (``ranks_sql`` leaves its rows out)."""
 TARGET_DISTANCE_DECIMALS = 10
-
 RANK_COLUMNS = (
     "indicator_id",
     "authority_code",
@@ -178,10 +181,12 @@ def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> 
     ``value`` is the SQL of the value, ``indicator`` the alias of a ``polarity_table`` row:
     ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - target_midpoint|``
     (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NULL (never ranked); a missing
-    value gives NULL. ``decimals`` rounds the values first (as numpy's ``round``).
+    value gives NULL. Values are compared as published (``figures.published_sql``); ``decimals``
+    rounds them first (as numpy's ``round``).
     """
     if decimals is not None:
         value = sql.rounded(value, decimals)
+    value = published_sql(value)
     distance = sql.rounded(f"abs({value} - {indicator}.target_midpoint)", TARGET_DISTANCE_DECIMALS)
     return (
         f"CASE {indicator}.polarity WHEN 'high' THEN -({value}) WHEN 'low' THEN {value} "

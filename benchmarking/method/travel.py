@@ -11,7 +11,8 @@ Conventions
   value|, absolute_tolerance)``; defaults 1% of the previous value, and 1e-9 so that a
   previous value of 0 still needs a real change. For ``target`` polarity the change is the
   fall in distance from ``target_midpoint`` (closer = improved), measured against the
-  same threshold.
+  same threshold. Gain and threshold are compared as published figures (12 significant
+  figures, ``ranking.published``), so binary noise cannot push a change over the boundary.
 * **Not comparable**: no current value, no earlier value, or ``none`` polarity.
 """
 
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarking.errors import BadArgumentError, BadPeriodError
+from benchmarking.method.figures import published
 from benchmarking.method.ranking import (
     indicator_polarities,
     require_columns,
@@ -109,7 +111,10 @@ def direction_of_travel(
         gain[is_target] = np.abs(previous_value[is_target] - target_midpoint) - np.abs(
             value[is_target] - target_midpoint
         )
-    threshold = np.maximum(tolerance * np.abs(previous_value), absolute_tolerance)
+    # Gain and band compared as published figures (``ranking.published``), as ranks compare
+    # values: 0.303 - 0.3 is 0.0030000000000000027 in binary, exactly 1% of 0.3 as published.
+    gain = published(gain)
+    threshold = published(np.maximum(tolerance * np.abs(previous_value), absolute_tolerance))
     codes = np.select([np.isnan(gain), gain > threshold, gain < -threshold], [3, 0, 2], 1).astype(np.int8)
 
     # Label columns as arrays (copied: shallow for Arrow strings); every other array is new.

@@ -154,16 +154,19 @@ def improvement_list(
     catalogue: Catalogue, bench: Benchmark, period: str, focus: str, current: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Return, in words, the focus authority's indicators that were bottom quartile in their previous ranked
-    period and are in a better quartile in ``period`` (``focus_lists.improvement_since_previous``), by theme."""
+    period and are in a better quartile in ``period`` with a figure that improved (direction of travel;
+    ``focus_lists.improvement_since_previous``), by theme; both ranks "12th of 34"."""
     improved = focus_lists.improvement_since_previous(
-        bench.ranks, catalogue.indicators, focus, period=period, current=current
+        bench.ranks, bench.travel, catalogue.indicators, focus, period=period, current=current
     )
     return pd.DataFrame(
         {
             "Theme": improved["theme"].astype(str),
             "Indicator": improved["name"].astype(str),
             "Previous period": improved["previous_period"].astype(str),
-            "Rank then": [ordinal(r) for r in improved["previous_rank"]],
+            "Rank then": [
+                position_text(r, n) for r, n in zip(improved["previous_rank"], improved["previous_n_ranked"])
+            ],
             "Rank now": [position_text(r, n) for r, n in zip(improved["rank"], improved["n_ranked"])],
             "Quartile now": [ordinal(q) for q in improved["quartile"]],
             "Places gained": [f"{int(p):,}" for p in improved["places_gained"]],
