@@ -159,3 +159,12 @@ def test_quartile_tables_are_the_tables_each_function_gives_alone(demo_engine):
             pd.testing.assert_frame_equal(listed, quartile_list(catalogue, bench, period, FOCUS, quartile))
         pd.testing.assert_frame_equal(found.improved, improvement_list(catalogue, bench, period, FOCUS))
         pd.testing.assert_frame_equal(found.directions, direction_table(catalogue, bench, period, FOCUS))
+
+
+def test_thin_periods_apart_are_named_as_runs():
+    """Thin periods 2019/20 to 2023/24 and 2026/27, with full periods between, are named as two runs, not as one
+    span "6 periods, 2019/20 to 2026/27" that would take in the full periods too."""
+    (overall,) = thin_periods(focus_rows({"Overall": [1, 1, 1, 1, 1, 12, 12, 1]}))
+    assert overall.named() == "6 periods, 2019/20 to 2023/24 and 2026/27"
+    (overall,) = thin_periods(focus_rows({"Overall": [1, 1, 1, 1, 12]}))
+    assert overall.named() == "4 periods, 2019/20 to 2022/23"

@@ -18,7 +18,7 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.overview import figures_used
-from benchmarking.text.formatting import number, ordinal, position_text, published_for
+from benchmarking.text.formatting import names_text, number, ordinal, position_text, published_for
 
 FEW_INDICATORS_SHARE = 0.5
 """A period rests on few indicators when its theme has fewer than this share of the most it has."""
@@ -258,11 +258,18 @@ class ThinPeriods:
     """The most indicators available in those periods."""
     most: int
     """The most indicators the theme has in any period shown."""
+    runs: tuple[tuple[str, ...], ...] = ()
+    """``periods`` split into runs of periods next to each other in the rows (one run when not given)."""
 
     def named(self) -> str:
-        """Return the periods in words: "2001/02, 2002/03" (three or fewer), else "14 periods, 2001/02 to 2014/15"."""
+        """Return the periods in words: "2001/02, 2002/03" (three or fewer), else "14 periods, 2001/02 to 2014/15",
+        each run of periods next to each other named apart: "6 periods, 2005/06 to 2009/10 and 2025/26"."""
         periods = self.periods
-        return ", ".join(periods) if len(periods) <= 3 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
+        if len(periods) <= 3:
+            return ", ".join(periods)
+        runs = self.runs or (tuple(periods),)
+        named = [run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
+        return f"{len(periods)} periods, {names_text(named, limit=len(named))}"
 
 
 def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
@@ -274,8 +281,10 @@ def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
     found = []
     for theme, rows in positions.groupby("theme", sort=False):
         most = rows["n_available"].max()
-        thin = rows[rows["n_available"] < most * FEW_INDICATORS_SHARE]
+        is_thin = (rows["n_available"] < most * FEW_INDICATORS_SHARE).to_numpy()
+        thin = rows[is_thin]
         if len(thin):
+            starts = np.cumsum(np.r_[is_thin[:1], is_thin[1:] & ~is_thin[:-1]])[is_thin]  # the run each is in
             found.append(
                 ThinPeriods(
                     theme=str(theme),
@@ -283,6 +292,7 @@ def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
                     fewest=int(thin["n_available"].min()),
                     most_of_thin=int(thin["n_available"].max()),
                     most=int(most),
+                    runs=tuple(tuple(str(p) for p in thin["period"][starts == run]) for run in np.unique(starts)),
                 )
             )
     return found
