@@ -276,12 +276,12 @@ def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
     """Return, per theme (in order of appearance), the periods of ``positions`` whose theme had fewer
     than ``FEW_INDICATORS_SHARE`` of its most indicators available (``n_available``); themes without any are left out.
 
-    ``positions``: one authority's rows of positions (theme, period, n_available), oldest first.
+    ``positions``: one authority's rows of positions (theme, period, n_available; position), oldest first; with a
+    position column only the rows that hold a position count, so every page names the same periods.
     """
     found = []
-    for theme, rows in positions.groupby("theme", sort=False):
-        most = rows["n_available"].max()
-        is_thin = (rows["n_available"] < most * FEW_INDICATORS_SHARE).to_numpy()
+    for theme, rows in _held(positions).groupby("theme", sort=False):
+        is_thin = _few(rows, rows["n_available"].max())
         thin = rows[is_thin]
         if len(thin):
             starts = np.cumsum(np.r_[is_thin[:1], is_thin[1:] & ~is_thin[:-1]])[is_thin]  # the run each is in
@@ -291,21 +291,31 @@ def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
                     periods=[str(p) for p in thin["period"]],
                     fewest=int(thin["n_available"].min()),
                     most_of_thin=int(thin["n_available"].max()),
-                    most=int(most),
+                    most=int(rows["n_available"].max()),
                     runs=tuple(tuple(str(p) for p in thin["period"][starts == run]) for run in np.unique(starts)),
                 )
             )
     return found
 
 
+def _held(positions: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of ``positions`` that hold a position (every row without a position column)."""
+    return positions[positions["position"].notna().to_numpy()] if "position" in positions else positions
+
+
+def _few(rows: pd.DataFrame, most) -> np.ndarray:
+    """Return, per row, whether it has fewer than ``FEW_INDICATORS_SHARE`` of ``most`` indicators available."""
+    return (rows["n_available"] < most * FEW_INDICATORS_SHARE).to_numpy(dtype=bool, na_value=False)
+
+
 def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPeriods | None]:
     """Return one authority's positions in one theme without the periods that rest on few indicators
-    (``thin_periods``), and those periods (None when there are none): a line over them would set a position
-    from one indicator beside positions from hundreds."""
+    (``thin_periods``) and without the periods with no position that rest on as few, and the thin periods (None when
+    there are none): a line over them would set a position from one indicator beside positions from hundreds."""
     found = thin_periods(positions)
-    if not found:
-        return positions, None
-    return positions[~positions["period"].isin(found[0].periods)].reset_index(drop=True), found[0]
+    held = _held(positions)
+    few = _few(positions, held["n_available"].max()) if len(held) else np.zeros(len(positions), dtype=bool)
+    return positions[~few].reset_index(drop=True), (found[0] if found else None)
 
 
 def trend_in_words(positions: pd.DataFrame, found: list[ThinPeriods] | None = None) -> str | None:
