@@ -313,9 +313,14 @@ def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPer
     (``thin_periods``) and without the periods with no position that rest on as few, and the thin periods (None when
     there are none): a line over them would set a position from one indicator beside positions from hundreds."""
     found = thin_periods(positions)
+    return positions[~rests_on_few(positions)].reset_index(drop=True), (found[0] if found else None)
+
+
+def rests_on_few(positions: pd.DataFrame) -> np.ndarray:
+    """Return, per row of one authority's positions in one theme (with or without a position), whether it has fewer
+    than ``FEW_INDICATORS_SHARE`` of the most indicators available in a period that holds a position."""
     held = _held(positions)
-    few = _few(positions, held["n_available"].max()) if len(held) else np.zeros(len(positions), dtype=bool)
-    return positions[~few].reset_index(drop=True), (found[0] if found else None)
+    return _few(positions, held["n_available"].max()) if len(held) else np.zeros(len(positions), dtype=bool)
 
 
 def trend_in_words(positions: pd.DataFrame, found: list[ThinPeriods] | None = None) -> str | None:
