@@ -78,3 +78,16 @@ def test_changing_the_selection_shows_the_counts_for_it(demo_store_path, monkeyp
     expected = direct_quartile_counts(demo_store_path, **selection)
     assert metrics(at) == expected
     assert expected != before
+
+
+def test_an_authority_not_yet_formed_is_said_to_be_so(shipped_store_path, monkeypatch):
+    """Cumberland (formed 1 April 2023) in 2012/13: the page says it was not yet formed, as the Overview does,
+    not counts of 0 and "No indicator ... in the bottom quartile"."""
+    at = open_page(shipped_store_path, monkeypatch, "quartiles", {"focus": "E06000063", "period": "2012/13"})
+    assert not at.exception
+    said = [box.value.replace("\\", "") for box in at.info]  # as read: without Markdown's escapes
+    assert said == [
+        "Cumberland was not yet formed in 2012/13 (formed on 1 April 2023): it has no figures, positions or ranks "
+        "in this period."
+    ]
+    assert not metrics(at)

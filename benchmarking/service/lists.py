@@ -14,6 +14,7 @@ import pandas as pd
 from benchmarking.domain import is_percent_unit
 from benchmarking.errors import BadArgumentError
 from benchmarking.method import focus_lists, travel
+from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
@@ -232,6 +233,9 @@ class QuartileTables:
     """``improvement_list``."""
     directions: pd.DataFrame
     """``direction_table``."""
+    absent: str | None = None
+    """Why the focus authority has no figures when it did not exist in the period (``lifetimes.not_existing_text``);
+    None when it existed."""
 
 
 def quartile_tables(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> QuartileTables:
@@ -243,6 +247,7 @@ def quartile_tables(catalogue: Catalogue, bench: Benchmark, period: str, focus: 
         lists=quartile_lists(catalogue, bench, period, focus, (BOTTOM, TOP), current=current),
         improved=improvement_list(catalogue, bench, period, focus, current=current),
         directions=direction_table(catalogue, bench, period, focus),
+        absent=not_existing_text(focus, catalogue.authority_name(focus), period, has_figures=not current.empty),
     )
 
 
