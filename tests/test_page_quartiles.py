@@ -91,3 +91,27 @@ def test_an_authority_not_yet_formed_is_said_to_be_so(shipped_store_path, monkey
         "in this period."
     ]
     assert not metrics(at)
+
+
+def test_a_quartile_list_spells_out_its_abbreviations_and_writes_each_year_one_way(shipped_store_path, monkeypatch):
+    """The bottom-quartile list (real data, Leicestershire 2022/23) has an abbreviations line, as the Indicator
+    and Theme pages have, for the abbreviations its indicator names use; and a figure published for the same
+    days as a reporting period is said to be for it as that period is written (2022/23, never 2022-23 beside it)."""
+    from apptest_helpers import engine
+
+    from benchmarking.method.periods import span_or_none
+    from benchmarking.service.lists import BOTTOM, TOP, quartile_lists
+    from benchmarking.text.tables import glossary_line
+
+    leicestershire = "E10000018"
+    cat, bench = engine(str(shipped_store_path), "all", leicestershire)
+    lists = quartile_lists(cat, bench, "2022/23", leicestershire, (BOTTOM, TOP))
+    reporting = {span_or_none(p): p for p in bench.ranks["period"].unique() if span_or_none(p)}
+    for listed in lists.values():
+        for label in listed["source_period"].dropna():
+            assert reporting.get(span_or_none(label), label) == label
+    at = open_page(shipped_store_path, monkeypatch, "quartiles", {"focus": leicestershire, "period": "2022/23"})
+    assert not at.exception
+    glossary = glossary_line(lists[BOTTOM]["name"])
+    assert glossary, "the bottom-quartile list was expected to name an abbreviation"
+    assert f"Abbreviations: {glossary}." in [c.value.replace("\\", "") for c in at.caption]
