@@ -181,13 +181,14 @@ def improvement_list(
 
 
 def value_text(value, unit) -> str:
-    """Return a value as people read it: 61.8% for a percentage unit, £1,152 for pounds, else 1,227 or 3.45."""
+    """Return a value as people read it: 61.8% for a percentage unit, £1,152 for pounds, 0.237 for a share from 0 to
+    1 (``number``), else 1,227 or 3.45."""
     unit = "" if _missing_text(unit) else str(unit)
     if is_percent_unit(unit):
         return number(value, "%")
     if unit.startswith("£"):
         return number(value, unit if unit in ("£", "£m") else "£")
-    return number(value)
+    return number(value, unit)
 
 
 def list_in_words(listed: pd.DataFrame) -> pd.DataFrame:
