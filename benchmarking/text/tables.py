@@ -176,7 +176,7 @@ def people_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd
     """Return a copy of ``frame`` to show people: headers in words (``words`` first, then the glossary),
     missing cells blank, figures rounded (10.09, not 10.087), a period by its label alone (``period_start`` left
     out beside ``period``); thousands separators are the page's format."""
-    frame = _by_label(frame)
+    frame = by_label(frame)
     shown = pd.DataFrame({column: _column_for_people(frame[column]) for column in frame.columns}, index=frame.index)
     return shown.set_axis(_headers(frame, words), axis=1).reset_index(drop=True)
 
@@ -184,14 +184,14 @@ def people_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd
 def download_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd.DataFrame:
     """Return a copy of ``frame`` for a CSV download: the headers ``people_table`` gives, a period by its label
     alone, numbers as numbers without float noise (-0.44, not -0.43999999999999995)."""
-    frame = _by_label(frame)
+    frame = by_label(frame)
     clean = {c: frame[c].map(_without_noise) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
     return frame.assign(**clean).set_axis(_headers(frame, words), axis=1).reset_index(drop=True)
 
 
-def _by_label(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return ``frame`` without ``period_start`` when it has ``period``: the label says the period, the date adds
-    only "01 Apr 2001 00:00"."""
+def by_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the columns of ``frame`` people are shown: without ``period_start`` when it has ``period`` (the label
+    says the period; the date adds only "01 Apr 2001 00:00")."""
     return frame.drop(columns="period_start") if {"period", "period_start"} <= set(frame.columns) else frame
 
 
