@@ -12,6 +12,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.text.escaping import spreadsheet_csv
+from benchmarking.text.tables import download_table
 from pages._cache import catalogue
 from pages._layout import opened_section
 from pages._replay import element, per_object
@@ -82,7 +83,8 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         key=f"png-{key}",
         on_click="ignore",
     )
-    download_csv("Download data (CSV)", data, f"{slug(name)}.csv", f"csv-{key}", middle)
+    # The headers and periods the data table shows, the numbers as numbers.
+    download_csv("Download data (CSV)", download_table(data), f"{slug(name)}.csv", f"csv-{key}", middle)
     opened_section(f"Data table: {escape(name)}", f"table-{key}", lambda: show_table(data, width="stretch"))
 
 

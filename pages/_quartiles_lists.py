@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from benchmarking.service.lists import list_for_download, list_in_words
+from benchmarking.text.tables import glossary_line
 from pages._common import download_csv, escape, slug
 from pages._tables import static_table
 
@@ -23,18 +24,21 @@ LIST_CSS = """<style>
 </style>"""
 
 
-def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]]]:
-    """Return a quartile list as downloaded, and per theme (A-Z) its name, row count and table in words."""
+def list_tables(listed: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, int, pd.DataFrame]], str]:
+    """Return a quartile list as downloaded, per theme (A-Z) its name, row count and table in words, and the
+    abbreviations its indicator names use, spelled out (``glossary_line``, as the Indicator and Theme pages)."""
     words = list_in_words(listed)
     shown = words.drop(columns=["Theme"])
     themes = [(theme, len(rows), shown.loc[rows.index]) for theme, rows in words.groupby("Theme")]
-    return list_for_download(listed), themes
+    return list_for_download(listed), themes, glossary_line(listed["name"])
 
 
 def draw_quartile_list(tables: tuple, title: str, period: str, key: str) -> None:
     """Draw one quartile list (``list_tables``): a CSV download of the whole list, then one table per theme."""
-    download, themes = tables
+    download, themes, glossary = tables
     download_csv(f"Download the {title} list (CSV)", download, f"{slug(title)}-{slug(period)}.csv", key)
+    if glossary:  # abbreviations spelled out
+        st.caption(escape(f"Abbreviations: {glossary}."))
     st.html(LIST_CSS)  # constants: no stored text in them
     with st.container(key=f"quartile-list-{slug(title)}"):
         for theme, n_rows, shown in themes:

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from benchmarking.text.tables import people_table
+from benchmarking.text.tables import by_label, people_table
 from pages._replay import element, per_object
 
 FOCUS_FILL = "#FDE3CF"  # a pale tint of the focus orange (#D55E00); dark text keeps 4.5:1 on it
@@ -102,7 +102,7 @@ def show_table(frame: pd.DataFrame, words: dict[str, str] | None = None, where=s
     """
     shown, numeric = _in_words(frame, words)
     config = {column: st.column_config.NumberColumn(format="localized") for column in numeric}
-    header = dict(zip(map(str, frame.columns), shown.columns))
+    header = dict(zip(map(str, by_label(frame).columns), shown.columns))  # the columns people_table keeps
     for column, setting in (kwargs.pop("column_config", None) or {}).items():
         name = header.get(str(column), column)
         typed = isinstance(setting, dict) and setting.get("type_config", {}).get("type") in ("number", "checkbox")

@@ -7,19 +7,18 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
-from benchmarking.service.views import best_in_words, indicator_series, indicator_view
+from benchmarking.service.views import best_in_words, indicator_series, indicator_view, polarity_text, target_of
 from benchmarking.text.formatting import number, older_figures_text, position_text, published_for
 from benchmarking.text.tables import glossary_line
 from pages._cache import memo, selection_key
 from pages._common import benchmark, catalogue, current_selection, escape, page_header, show_chart, style
 from pages._indicator_choice import choose_indicator
 
-POLARITY_WORDS = {
-    "high": "higher is better",
-    "low": "lower is better",
-    "target": "closest to the target mid-point is best",
-    "none": "context only (not ranked)",
-}
+
+def with_target(table):
+    """Return a chart's table with the target mid-point as a column, for a target indicator (the CSV says it)."""
+    return table if target is None else table.assign(target_midpoint=target)
+
 
 selection = current_selection()
 page_header("indicator", selection)
@@ -39,10 +38,12 @@ view = memo("indicator-view", key, lambda: indicator_view(cat, bench, indicator_
 ranked = view.dropna(subset=["rank"])
 focus = view[view["is_focus"]]
 unit = meta["unit"] if isinstance(meta["unit"], str) else None
+target = target_of(meta["polarity"], meta["target_midpoint"])  # a rule on the charts, a column in the CSVs
+polarity = polarity_text(meta["polarity"], target, unit)
 
 st.markdown(
     f"**{escape(meta['name'])}** · {escape(meta['theme'])} · unit: {escape(unit or 'n/a')} · "
-    f"polarity: {escape(POLARITY_WORDS.get(meta['polarity'], meta['polarity']))}"
+    f"polarity: {escape(polarity)}"
 )
 if glossary := glossary_line([meta["name"], meta["description"] or ""]):  # abbreviations spelled out
     st.caption(escape(f"Abbreviations: {glossary}."))
@@ -100,15 +101,13 @@ else:
     title = f"{meta['name']}, {selection.period}" + (  # a PNG says the year its figures are for, as the page does
         f": {published_for(source, older=True)} figures" if len(used) and years else ""
     )
-    subtitle = selection.subtitle(
-        f"Best at the top ({POLARITY_WORDS.get(meta['polarity'])}); {charts.FOCUS_MARK} = {selection.focus_name}"
-    )
+    subtitle = selection.subtitle(f"Best at the top ({polarity}); {charts.FOCUS_MARK} = {selection.focus_name}")
     chart, table = memo(
         "indicator-bars",
         key,
         lambda: (
-            charts.indicator_bar_chart(view, title, subtitle, unit, style=style(selection)),
-            view.drop(columns="is_focus"),
+            charts.indicator_bar_chart(view, title, subtitle, unit, style=style(selection), target=target),
+            with_target(view.drop(columns="is_focus")),
         ),
     )
     best = best_in_words(view, unit)  # every member ranked 1st: ties share the rank
@@ -131,7 +130,7 @@ if len(series) > 1:
         "indicator-series-chart",
         key,
         lambda: charts.indicator_series_chart(
-            series, selection.focus_name, title, subtitle, unit, style=style(selection)
+            series, selection.focus_name, title, subtitle, unit, style=style(selection), target=target
         ),
     )
     last = series.iloc[-1]
@@ -140,9 +139,11 @@ if len(series) > 1:
         f"{number(last['median'], unit)} (middle half {number(last['lower_quartile'], unit)} to "
         f"{number(last['upper_quartile'], unit)})."
     )
-    show_chart(chart, series, title, key="indicator-series", summary=summary)
+    show_chart(chart, with_target(series), title, key="indicator-series", summary=summary)
 
 with st.expander("Source and definition"):
     st.markdown(f"**Source:** {escape(meta['source'] or 'not recorded')}")
     st.markdown(f"**Definition:** {escape(meta['description'] or 'not recorded')}")
+    if target is not None:
+        st.markdown(f"**Target mid-point:** {escape(number(target, unit))} (the value closest to it ranks best)")
     st.markdown(f"**Counts towards LA Core:** {'yes' if meta['is_core'] else 'no'}")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from benchmarking import charts
 from benchmarking.method.baskets import balance_text
+from benchmarking.method.lifetimes import no_figures_text
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.lists import without_thin_periods
 from benchmarking.service.overview import mostly_earlier_periods
@@ -159,7 +160,7 @@ def show_counts() -> None:
 
 
 if figures.absent:  # no figures because it did not exist then: say so, never cards of zeros
-    st.info(escape(f"{figures.absent}: it has no figures, positions or ranks in this period."))
+    st.info(escape(no_figures_text(figures.absent)))
 else:
     show_counts()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from benchmarking.method.lifetimes import no_figures_text
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.lists import BOTTOM, TOP, quartile_tables
 from benchmarking.service.overview import data_currency
@@ -27,11 +28,14 @@ def _tables():
     found = quartile_tables(cat, bench, selection.period, selection.focus)
     currency = currency_text(data_currency(cat, bench, OVERALL, selection.period))
     tables = {q: list_tables(frame) for q, frame in found.lists.items() if not frame.empty}
-    return found.counts, currency, found.lists, tables, found.improved, found.directions
+    return found.counts, currency, found.lists, tables, found.improved, found.directions, found.absent
 
 
-wide, currency, listed_by, tables, improved, direction = memo("quartiles", selection_key(selection), _tables)
+wide, currency, listed_by, tables, improved, direction, absent = memo("quartiles", selection_key(selection), _tables)
 st.subheader(f"Quartile position of {focus_name}'s indicators, {period}")
+if absent:  # no figures because it did not exist then: say so, never counts of zeros (as the Overview does)
+    st.info(escape(no_figures_text(absent)))
+    st.stop()
 if OVERALL in wide.index:
     cols = st.columns(4)
     for col, (label, value) in zip(cols, wide.loc[OVERALL].items()):

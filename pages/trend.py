@@ -55,13 +55,14 @@ def _trend():
     trend = trend_view(cat, bench, themes, [selection.focus] + list(others))
     if trend.empty:
         return trend, None, None, None
-    lines = trend_lines(trend, selection.focus)  # without the periods that rest on few indicators
-    periods = list(dict.fromkeys(lines.drawn.sort_values("period_start")["period"]))
+    # Without the periods that rest on few indicators; the axis keeps every period between the first and the last.
+    lines = trend_lines(trend, selection.focus, bench.options.get("min_coverage", 0.5))
+    periods = lines.periods
     title = f"{', '.join(themes)} position over time, {periods[0]} to {periods[-1]}"
     subtitle = selection.subtitle("1 = best, at the top")
     if lines.left_out:  # a line of its own: a grid of panels cannot narrow a long subtitle to its width
         subtitle = [subtitle, "Periods that rest on few indicators are left out."]
-    chart = charts.trend_chart(lines.drawn, selection.focus_name, title, subtitle, style=style(selection))
+    chart = charts.trend_chart(lines.drawn, selection.focus_name, title, subtitle, style(selection), periods)
     return trend, lines, chart, title
 
 
@@ -74,6 +75,8 @@ show_chart(chart, trend, title, key="trend", summary=lines.words)
 # Publishers start at different times, so early periods may rest on a handful of indicators.
 for theme, left_out in lines.left_out.items():
     st.caption(escape(left_out_text(theme, left_out, named=bool(others))))
+for unheld in lines.unheld:  # a period on the axis without a point: say why
+    st.caption(escape(unheld))
 # A period whose figures were mostly published for earlier periods (the latest, before publishers catch up).
 shown = set(lines.drawn.loc[lines.drawn["authority_code"] == selection.focus, "period"])
 for theme in themes:

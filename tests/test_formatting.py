@@ -89,3 +89,12 @@ def test_rank_by_size_reads_from_the_nearer_end(rank, n, text):
 )
 def test_rank_card_text_names_the_ends(rank, n, text):
     assert rank_card_text(rank, n) == text
+
+
+def test_a_share_from_0_to_1_is_written_as_its_unit_says():
+    """A share (0-1) of 0.237, 0.044 and 0.001 reads 0.237, 0.044 and 0.001 in a quartile list (value, group median,
+    best in group), never 0.24, 0.04 and "0", which would say the best authority sends nothing to landfill."""
+    from benchmarking.service.lists import value_text
+
+    assert [value_text(v, "share (0-1)") for v in (0.237, 0.044, 0.001)] == ["0.237", "0.044", "0.001"]
+    assert value_text(3.45, "score") == "3.45" and value_text(61.8, "% of referrals") == "61.8%"

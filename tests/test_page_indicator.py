@@ -14,6 +14,7 @@ from apptest_helpers import (
     direct_ranks,
     metrics,
     open_page,
+    open_section,
     page_widget,
     position_words,
     shows_demo_banner,
@@ -157,3 +158,33 @@ def test_in_words_names_every_authority_tied_best(shipped_store_path, monkeypatc
     assert set(bars.loc[bars["rank"] == 1, "name"]) == {"County Durham", "Northumberland"}
     bars_words = next(md.value.replace("\\", "") for md in at.markdown if md.value.startswith("**In words:**"))
     assert bars_words.startswith("**In words:** Best: County Durham and Northumberland (8.2). Leicestershire: 7,")
+
+
+def test_a_target_indicator_shows_its_target_mid_point(demo_store_path, monkeypatch, tmp_path):
+    """An indicator ranked by closeness to a target names the mid-point in its header words, draws it as a rule on
+    both charts, and gives it in its data tables (the CSVs) and under "Source and definition"."""
+    import shutil
+
+    import duckdb
+
+    path = tmp_path / "target.duckdb"
+    shutil.copy(demo_store_path, path)
+    first = ranked_indicators(demo_store_path).iloc[0]
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE indicator SET polarity = 'target', target_midpoint = 22 WHERE id = ?", [first["id"]])
+    at = open_page(path, monkeypatch, "indicator")
+    assert not at.exception
+    words = number(22.0, first["unit"])
+    said = [m.value.replace("\\", "") for m in at.markdown]  # as read: without Markdown's escapes
+    assert any(f"closest to the target mid-point ({words}) is best" in text for text in said)
+    drawn = charts(at)
+    assert len(drawn) == 2
+    for chart in drawn:
+        rules = [frame for frame in chart.datasets.values() if "target" in frame.columns]
+        assert [frame["target"].tolist() for frame in rules] == [[22.0]] * len(rules) and rules
+    open_section(open_section(at, "table-indicator-bars"), "table-indicator-series")
+    tables = [frame.value for frame in at.dataframe]
+    targets = [[c for c in table.columns if "target" in c.lower()] for table in tables]
+    assert len(tables) == 2 and all(len(named) == 1 for named in targets), targets
+    assert all((table[named[0]] == 22.0).all() for table, named in zip(tables, targets))
+    assert any(text.startswith(f"**Target mid-point:** {words}") for text in said)

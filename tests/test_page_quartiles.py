@@ -78,3 +78,40 @@ def test_changing_the_selection_shows_the_counts_for_it(demo_store_path, monkeyp
     expected = direct_quartile_counts(demo_store_path, **selection)
     assert metrics(at) == expected
     assert expected != before
+
+
+def test_an_authority_not_yet_formed_is_said_to_be_so(shipped_store_path, monkeypatch):
+    """Cumberland (formed 1 April 2023) in 2012/13: the page says it was not yet formed, as the Overview does,
+    not counts of 0 and "No indicator ... in the bottom quartile"."""
+    at = open_page(shipped_store_path, monkeypatch, "quartiles", {"focus": "E06000063", "period": "2012/13"})
+    assert not at.exception
+    said = [box.value.replace("\\", "") for box in at.info]  # as read: without Markdown's escapes
+    assert said == [
+        "Cumberland was not yet formed in 2012/13 (formed on 1 April 2023): it has no figures, positions or ranks "
+        "in this period."
+    ]
+    assert not metrics(at)
+
+
+def test_a_quartile_list_spells_out_its_abbreviations_and_writes_each_year_one_way(shipped_store_path, monkeypatch):
+    """The bottom-quartile list (real data, Leicestershire 2022/23) has an abbreviations line, as the Indicator
+    and Theme pages have, for the abbreviations its indicator names use; and a figure published for the same
+    days as a reporting period is said to be for it as that period is written (2022/23, never 2022-23 beside it)."""
+    from apptest_helpers import engine
+
+    from benchmarking.method.periods import span_or_none
+    from benchmarking.service.lists import BOTTOM, TOP, quartile_lists
+    from benchmarking.text.tables import glossary_line
+
+    leicestershire = "E10000018"
+    cat, bench = engine(str(shipped_store_path), "all", leicestershire)
+    lists = quartile_lists(cat, bench, "2022/23", leicestershire, (BOTTOM, TOP))
+    reporting = {span_or_none(p): p for p in bench.ranks["period"].unique() if span_or_none(p)}
+    for listed in lists.values():
+        for label in listed["source_period"].dropna():
+            assert reporting.get(span_or_none(label), label) == label
+    at = open_page(shipped_store_path, monkeypatch, "quartiles", {"focus": leicestershire, "period": "2022/23"})
+    assert not at.exception
+    glossary = glossary_line(lists[BOTTOM]["name"])
+    assert glossary, "the bottom-quartile list was expected to name an abbreviation"
+    assert f"Abbreviations: {glossary}." in [c.value.replace("\\", "") for c in at.caption]

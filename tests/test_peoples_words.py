@@ -132,3 +132,28 @@ def test_demo_pages_speak_peoples_words(demo_store_path, monkeypatch, page):
 def test_real_store_pages_speak_peoples_words(shipped_store_path, monkeypatch, page):
     """The same on the real county store (the shipped extract), where gaps are common."""
     check_page(shipped_store_path, monkeypatch, page)
+
+
+def test_a_chart_csv_has_the_tables_headers_labels_and_figures_without_noise():
+    """A chart's CSV (Trend, Indicator, Funding: ``pages._charts.show_chart``) has the headers its data table shows,
+    not period_start or n_available; a period by its label, not "01 Apr 2001 00:00"; and figures as numbers without
+    float noise (-0.44, not -0.43999999999999995), as the Quartile CSVs have them."""
+    from benchmarking.text.tables import download_table
+
+    frame = pd.DataFrame(
+        {
+            "period": ["2001/02", "2002/03"],
+            "period_start": pd.to_datetime(["2001-04-01", "2002-04-01"]),
+            "n_available": [3, 5],
+            "years_older": [0, 1],
+            "core_spending_power_per_head": [-0.43999999999999995, 0.1 + 0.2],
+            "average_rank": [21.808888888888887, float("nan")],
+        }
+    )
+    csv = download_table(frame)
+    assert list(csv.columns) == list(people_table(frame).columns)
+    assert not [c for c in csv.columns if MACHINE_HEADER.match(c)] and "Period starts" not in csv.columns
+    assert csv["Period"].tolist() == ["2001/02", "2002/03"]
+    assert csv["Core spending power per head (£)"].tolist() == [-0.44, 0.3]
+    assert csv["Average rank"].iloc[0] == 21.80888889 and math.isnan(csv["Average rank"].iloc[1])
+    assert "Period starts" not in people_table(frame).columns  # the data table shows the label alone too

@@ -184,3 +184,30 @@ def test_quartile_tables_are_the_tables_each_function_gives_alone(demo_engine):
             pd.testing.assert_frame_equal(listed, quartile_list(catalogue, bench, period, FOCUS, quartile))
         pd.testing.assert_frame_equal(found.improved, improvement_list(catalogue, bench, period, FOCUS))
         pd.testing.assert_frame_equal(found.directions, direction_table(catalogue, bench, period, FOCUS))
+
+
+def test_thin_periods_apart_are_named_as_runs():
+    """Thin periods 2019/20 to 2023/24 and 2026/27, with full periods between, are named as two runs, not as one
+    span "6 periods, 2019/20 to 2026/27" that would take in the full periods too."""
+    (overall,) = thin_periods(focus_rows({"Overall": [1, 1, 1, 1, 1, 12, 12, 1]}))
+    assert overall.named() == "6 periods, 2019/20 to 2023/24 and 2026/27"
+    (overall,) = thin_periods(focus_rows({"Overall": [1, 1, 1, 1, 12]}))
+    assert overall.named() == "4 periods, 2019/20 to 2022/23"
+
+
+def test_the_overview_and_the_trend_leave_out_the_same_thin_periods():
+    """Cumbria's shape: no position in its first periods (3 and 5 indicators) nor its last (under the coverage
+    rule, 325 indicators), positions on 14 and 29 then 223 and 300 indicators. The Overview's rule
+    (``without_thin_periods`` over every row) and the Trend's (``trend_lines`` over the rows with a position) name the
+    same periods left out: the two with a position on few indicators; the last period stays, to be named as having
+    no position."""
+    from benchmarking.service.lists import without_thin_periods
+    from benchmarking.service.trend_lines import trend_lines
+
+    rows = focus_rows({"Overall": [3, 5, 14, 29, 223, 300, 325]})
+    rows = rows.assign(position=pd.array([None, None, 36, 29, 35, 22, None], dtype="Int64"))
+    rows = rows.assign(authority_code="E10000006", name="Cumbria", period_start=range(len(rows)))
+    kept, thin = without_thin_periods(rows)
+    (trend_thin,) = trend_lines(rows, "E10000006").left_out["Overall"]
+    assert thin.named() == trend_thin[1].named() == "2021/22, 2022/23"
+    assert list(kept["period"]) == ["2023/24", "2024/25", "2025/26"]

@@ -113,3 +113,21 @@ def test_each_lines_thin_periods_are_found_once(monkeypatch):
     lines = trend_lines(trend_frame(), FOCUS)
     assert calls == [{code} for code in [FOCUS, *sorted(OTHERS, key=NAMES.get)]]
     assert "(left out: 2014/15, which rest on few indicators)" in lines.words
+
+
+def test_a_period_without_a_position_stays_on_the_axis_and_is_said():
+    """Leicestershire has no position in 2016/17 (values for 2 of 5 indicators, under the coverage rule) and is
+    drawn alone: the axis still runs 2014/15 to 2017/18 without a jump, and the page says why 2016/17 has no point."""
+    trend = trend_frame()
+    trend = trend[trend["authority_code"] == FOCUS].assign(n_indicators=5, n_available=5)
+    gap = (trend["period"] == "2016/17").to_numpy()
+    trend.loc[gap, ["position", "n_indicators"]] = [None, 2]
+    lines = trend_lines(trend, FOCUS)
+    assert lines.periods == PERIODS
+    assert lines.unheld == [
+        "Leicestershire has no Adult Social Care position in 2016/17: the authority has values for 2 of the Adult "
+        "Social Care theme's 5 ranked indicators (40%), below the 50% needed. Missing values are never filled in."
+    ]
+    chart = charts.trend_chart(lines.drawn, "Leicestershire", "t", "s", periods=lines.periods)
+    labels = [box.text for box in text_boxes(_svg(chart))]
+    assert [p for p in labels if p in PERIODS] == PERIODS

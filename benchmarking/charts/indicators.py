@@ -22,9 +22,15 @@ from benchmarking.charts.style import (
 
 
 def indicator_bar_chart(
-    view: pd.DataFrame, title: str, subtitle: str, unit: str | None, style: ChartStyle = NORMAL
+    view: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    unit: str | None,
+    style: ChartStyle = NORMAL,
+    target: float | None = None,
 ) -> alt.Chart:
-    """Return every authority's value on one indicator, best at the top, coloured by quartile.
+    """Return every authority's value on one indicator, best at the top, coloured by quartile; ``target``: the
+    mid-point a target indicator is ranked against, drawn as a labelled rule.
 
     ``view`` comes from ``service.views.indicator_view``; the focus authority has a black outline
     and a bold label.
@@ -71,14 +77,22 @@ def indicator_bar_chart(
         )
     )
     height = max(style.height, len(order) * (style.label_size + 6))
+    bars = bars if target is None else alt.layer(bars, target_rule(target, "x", style))
     chart = bars.properties(width=style.width, height=min(height, 900 if style is BRIEFING else 1400))
     return finish_chart(chart, title, subtitle, style)
 
 
 def indicator_series_chart(
-    series: pd.DataFrame, focus_name: str, title: str, subtitle: str, unit: str | None, style: ChartStyle = NORMAL
+    series: pd.DataFrame,
+    focus_name: str,
+    title: str,
+    subtitle: str,
+    unit: str | None,
+    style: ChartStyle = NORMAL,
+    target: float | None = None,
 ) -> alt.Chart:
-    """Return the focus authority's values over time against the group median and interquartile range."""
+    """Return the focus authority's values over time against the group median and interquartile range; ``target``:
+    the mid-point a target indicator is ranked against, drawn as a labelled rule."""
     data = series.copy()
     x = alt.X("period:N", sort=list(data["period"]), title="Period")
     band = (
@@ -118,8 +132,24 @@ def indicator_series_chart(
             ],
         )
     )
-    chart = alt.layer(band, lines).properties(width=style.width, height=style.height * 2 // 3)
+    layers = [band, lines] + ([] if target is None else [target_rule(target, "y", style)])
+    chart = alt.layer(*layers).properties(width=style.width, height=style.height * 2 // 3)
     return finish_chart(chart, title, subtitle, style)
+
+
+def target_rule(target: float, channel: str, style: ChartStyle) -> alt.LayerChart:
+    """Return a dashed rule at the target mid-point across the chart (``channel`` x: upright, y: across), labelled
+    "Target mid-point" at its start."""
+    spot = pd.DataFrame({"target": [target], "label": ["Target mid-point"]})
+    at = {channel: alt.X("target:Q") if channel == "x" else alt.Y("target:Q")}
+    rule = alt.Chart(spot).mark_rule(color="#000000", strokeDash=[6, 3], strokeWidth=2).encode(**at)
+    if channel == "x":  # beside the rule, at the top
+        text = alt.Chart(spot).mark_text(align="left", baseline="top", dx=4, fontSize=style.label_size)
+        label = text.encode(**at, y=alt.value(2), text="label:N")
+    else:  # above the rule, at the left
+        text = alt.Chart(spot).mark_text(align="left", baseline="bottom", dy=-3, fontSize=style.label_size)
+        label = text.encode(**at, x=alt.value(2), text="label:N")
+    return alt.layer(rule, label)
 
 
 def funding_chart(table: pd.DataFrame, title: str, subtitle: str, style: ChartStyle = NORMAL) -> alt.Chart:

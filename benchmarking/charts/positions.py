@@ -120,26 +120,32 @@ def _quartile_bands(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def trend_chart(
-    trend: pd.DataFrame, focus_name: str, title: str, subtitle: str | list[str], style: ChartStyle = NORMAL
+    trend: pd.DataFrame,
+    focus_name: str,
+    title: str,
+    subtitle: str | list[str],
+    style: ChartStyle = NORMAL,
+    periods: list[str] | None = None,
 ) -> alt.Chart:
     """Return positions over time (1 at the top), one line per authority, with a key naming each (the focus first,
     its line bold); the position axis ends at the largest "of N" drawn (``n_positioned``: a period's positions are
     of the authorities positioned in it, never of every authority the store has held).
 
     ``trend``: rows of ``service.views.trend_view`` (name, period, period_start, theme, position, n_positioned,
-    average_rank), as drawn (``service.trend_lines``: without the periods that rest on few indicators).
+    average_rank), as drawn (``service.trend_lines``: without the periods that rest on few indicators); ``periods``:
+    the axis, oldest first (``TrendLines.periods``: a period no line holds stays on it), else the periods drawn.
     """
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
     n = _reach(int(data["n_positioned"].max()) if len(data) else 1, data)
     data["is_focus"] = data["name"] == focus_name
-    periods = list(dict.fromkeys(data.sort_values("period_start")["period"]))
+    periods = periods or list(dict.fromkeys(data.sort_values("period_start")["period"]))
     names = [focus_name] + sorted(set(data["name"]) - {focus_name})
     palette = [FOCUS_COLOUR, "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
     chart = (
         alt.Chart(data)
         .mark_line(point=alt.OverlayMarkDef(size=style.point_size))
         .encode(
-            x=alt.X("period:N", sort=periods, title="Period"),
+            x=alt.X("period:N", sort=periods, scale=alt.Scale(domain=periods), title="Period"),
             y=alt.Y(
                 "position:Q",
                 title="Position (1 = best)",

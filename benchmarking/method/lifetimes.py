@@ -150,6 +150,13 @@ def not_existing_text(code: str, name: str, period: str, has_figures: bool = Fal
     return f"{name} was abolished on {_day(lifetime['end_date'] + pd.Timedelta(days=1))}, before {period}"
 
 
+def no_figures_text(absent: str) -> str:
+    """Return what a page says in place of an authority's figures when it did not exist in the period (``absent``:
+    ``not_existing_text``): "Cumberland was not yet formed in 2012/13 (formed on 1 April 2023): it has no figures,
+    positions or ranks in this period."."""
+    return f"{absent}: it has no figures, positions or ranks in this period."
+
+
 def _day(when: pd.Timestamp) -> str:
     """Return a date as people write it: "1 April 2021"."""
     return f"{when.day} {when:%B %Y}"

@@ -109,13 +109,19 @@ def no_position_reason(
     ``theme`` names whose indicators are counted (Overall, LA Core or a theme)."""
     if absent:
         return f"No position: {absent}."
+    return f"No position: {coverage_reason(n_indicators, n_available, min_coverage, theme)}"
+
+
+def coverage_reason(n_indicators: int, n_available: int, min_coverage: float, theme: str) -> str:
+    """Return why the coverage rule gives no position: "the authority has values for 162 of Overall's 325 ranked
+    indicators (49.8%), below the 50% needed. Missing values are never filled in." (``no_position_reason``)."""
     coverage = n_indicators / n_available if n_available else 0.0
     share = f"{coverage:.0%}"
     if coverage < min_coverage and round(coverage, 2) >= min_coverage:  # 49.8% is not "50%, below the 50%"
         share = f"{coverage:.1%}"
     whose = f"{theme}'s" if theme in (OVERALL, LA_CORE) else f"the {theme} theme's"
     return (
-        f"No position: the authority has values for {n_indicators} of {whose} {n_available} ranked indicators "
+        f"the authority has values for {n_indicators} of {whose} {n_available} ranked indicators "
         f"({share}), below the {min_coverage:.0%} needed. Missing values are never filled in."
     )
 

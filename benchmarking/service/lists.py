@@ -14,11 +14,13 @@ import pandas as pd
 from benchmarking.domain import is_percent_unit
 from benchmarking.errors import BadArgumentError
 from benchmarking.method import focus_lists, travel
+from benchmarking.method.lifetimes import not_existing_text
+from benchmarking.method.periods import span_or_none
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.overview import figures_used
-from benchmarking.text.formatting import number, ordinal, position_text, published_for
+from benchmarking.text.formatting import names_text, number, ordinal, position_text, published_for
 
 FEW_INDICATORS_SHARE = 0.5
 """A period rests on few indicators when its theme has fewer than this share of the most it has."""
@@ -112,7 +114,7 @@ def quartile_lists(
     found = listed.assign(
         group_median=_looked_up(group, "group_median", listed),
         group_best=_looked_up(group, "group_best", listed),
-        source_period=_looked_up(vintage, "source_period", listed),
+        source_period=_as_reported(_looked_up(vintage, "source_period", listed), bench.ranks["period"].unique()),
         status=_looked_up(used, "status", listed),
         older=pd.Series(_looked_up(vintage, "older", listed), index=listed.index).fillna(False).astype(bool),
     )
@@ -141,6 +143,13 @@ def _group_figures(ranks: pd.DataFrame, period: str, indicator_ids: pd.Series) -
             "group_best": value[first],
         }
     )
+
+
+def _as_reported(labels, reporting) -> list:
+    """Return each published period label written as the reporting period of the same days is (``2022-23`` as
+    ``2022/23``), so one year reads one way in a list; a label of other days (``2022``, ``Sep 2022``) as published."""
+    spans = {span: str(label) for label in reporting if (span := span_or_none(str(label))) is not None}
+    return [spans.get(span_or_none(str(label)), label) if isinstance(label, str) else label for label in labels]
 
 
 def _looked_up(frame: pd.DataFrame, column: str, rows: pd.DataFrame):
@@ -175,13 +184,14 @@ def improvement_list(
 
 
 def value_text(value, unit) -> str:
-    """Return a value as people read it: 61.8% for a percentage unit, £1,152 for pounds, else 1,227 or 3.45."""
+    """Return a value as people read it: 61.8% for a percentage unit, £1,152 for pounds, 0.237 for a share from 0 to
+    1 (``number``), else 1,227 or 3.45."""
     unit = "" if _missing_text(unit) else str(unit)
     if is_percent_unit(unit):
         return number(value, "%")
     if unit.startswith("£"):
         return number(value, unit if unit in ("£", "£m") else "£")
-    return number(value)
+    return number(value, unit)
 
 
 def list_in_words(listed: pd.DataFrame) -> pd.DataFrame:
@@ -235,6 +245,9 @@ class QuartileTables:
     """``improvement_list``."""
     directions: pd.DataFrame
     """``direction_table``."""
+    absent: str | None = None
+    """Why the focus authority has no figures when it did not exist in the period (``lifetimes.not_existing_text``);
+    None when it existed."""
 
 
 def quartile_tables(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> QuartileTables:
@@ -246,6 +259,7 @@ def quartile_tables(catalogue: Catalogue, bench: Benchmark, period: str, focus: 
         lists=quartile_lists(catalogue, bench, period, focus, (BOTTOM, TOP), current=current),
         improved=improvement_list(catalogue, bench, period, focus, current=current),
         directions=direction_table(catalogue, bench, period, focus),
+        absent=not_existing_text(focus, catalogue.authority_name(focus), period, has_figures=not current.empty),
     )
 
 
@@ -261,44 +275,69 @@ class ThinPeriods:
     """The most indicators available in those periods."""
     most: int
     """The most indicators the theme has in any period shown."""
+    runs: tuple[tuple[str, ...], ...] = ()
+    """``periods`` split into runs of periods next to each other in the rows (one run when not given)."""
 
     def named(self) -> str:
-        """Return the periods in words: "2001/02, 2002/03" (three or fewer), else "14 periods, 2001/02 to 2014/15"."""
+        """Return the periods in words: "2001/02, 2002/03" (three or fewer), else "14 periods, 2001/02 to 2014/15",
+        each run of periods next to each other named apart: "6 periods, 2005/06 to 2009/10 and 2025/26"."""
         periods = self.periods
-        return ", ".join(periods) if len(periods) <= 3 else f"{len(periods)} periods, {periods[0]} to {periods[-1]}"
+        if len(periods) <= 3:
+            return ", ".join(periods)
+        runs = self.runs or (tuple(periods),)
+        named = [run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs]
+        return f"{len(periods)} periods, {names_text(named, limit=len(named))}"
 
 
 def thin_periods(positions: pd.DataFrame) -> list[ThinPeriods]:
     """Return, per theme (in order of appearance), the periods of ``positions`` whose theme had fewer
     than ``FEW_INDICATORS_SHARE`` of its most indicators available (``n_available``); themes without any are left out.
 
-    ``positions``: one authority's rows of positions (theme, period, n_available), oldest first.
+    ``positions``: one authority's rows of positions (theme, period, n_available; position), oldest first; with a
+    position column only the rows that hold a position count, so every page names the same periods.
     """
     found = []
-    for theme, rows in positions.groupby("theme", sort=False):
-        most = rows["n_available"].max()
-        thin = rows[rows["n_available"] < most * FEW_INDICATORS_SHARE]
+    for theme, rows in _held(positions).groupby("theme", sort=False):
+        is_thin = _few(rows, rows["n_available"].max())
+        thin = rows[is_thin]
         if len(thin):
+            starts = np.cumsum(np.r_[is_thin[:1], is_thin[1:] & ~is_thin[:-1]])[is_thin]  # the run each is in
             found.append(
                 ThinPeriods(
                     theme=str(theme),
                     periods=[str(p) for p in thin["period"]],
                     fewest=int(thin["n_available"].min()),
                     most_of_thin=int(thin["n_available"].max()),
-                    most=int(most),
+                    most=int(rows["n_available"].max()),
+                    runs=tuple(tuple(str(p) for p in thin["period"][starts == run]) for run in np.unique(starts)),
                 )
             )
     return found
 
 
+def _held(positions: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of ``positions`` that hold a position (every row without a position column)."""
+    return positions[positions["position"].notna().to_numpy()] if "position" in positions else positions
+
+
+def _few(rows: pd.DataFrame, most) -> np.ndarray:
+    """Return, per row, whether it has fewer than ``FEW_INDICATORS_SHARE`` of ``most`` indicators available."""
+    return (rows["n_available"] < most * FEW_INDICATORS_SHARE).to_numpy(dtype=bool, na_value=False)
+
+
 def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPeriods | None]:
     """Return one authority's positions in one theme without the periods that rest on few indicators
-    (``thin_periods``), and those periods (None when there are none): a line over them would set a position
-    from one indicator beside positions from hundreds."""
+    (``thin_periods``) and without the periods with no position that rest on as few, and the thin periods (None when
+    there are none): a line over them would set a position from one indicator beside positions from hundreds."""
     found = thin_periods(positions)
-    if not found:
-        return positions, None
-    return positions[~positions["period"].isin(found[0].periods)].reset_index(drop=True), found[0]
+    return positions[~rests_on_few(positions)].reset_index(drop=True), (found[0] if found else None)
+
+
+def rests_on_few(positions: pd.DataFrame) -> np.ndarray:
+    """Return, per row of one authority's positions in one theme (with or without a position), whether it has fewer
+    than ``FEW_INDICATORS_SHARE`` of the most indicators available in a period that holds a position."""
+    held = _held(positions)
+    return _few(positions, held["n_available"].max()) if len(held) else np.zeros(len(positions), dtype=bool)
 
 
 def trend_in_words(positions: pd.DataFrame, found: list[ThinPeriods] | None = None) -> str | None:

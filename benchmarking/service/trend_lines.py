@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from benchmarking.service.lists import ThinPeriods, thin_periods, trend_in_words
+from benchmarking.service.explain import coverage_reason
+from benchmarking.service.lists import ThinPeriods, rests_on_few, thin_periods, trend_in_words
 from benchmarking.text.formatting import names_text
 
 
@@ -24,12 +25,18 @@ class TrendLines:
     """Every line in words, the focus first, each naming the periods it leaves out: "Leicestershire's position
     (1 = best): Overall: 16 in 2015/16 to 5 in 2025/26 (left out: 18 periods, 1997/98 to 2014/15, which rest on few
     indicators). Wiltshire's position: Overall: ..."; None without positions."""
+    periods: list[str]
+    """Every period from the first to the last drawn, oldest first: the chart's axis, a period no line holds too."""
+    unheld: list[str]
+    """Per line and period of ``periods`` with no position under the coverage rule, why: "Cumbria has no Overall
+    position in 2022/23: the authority has values for 162 of Overall's 325 ranked indicators (49.8%), below ..."."""
 
 
-def trend_lines(trend: pd.DataFrame, focus: str) -> TrendLines:
+def trend_lines(trend: pd.DataFrame, focus: str, min_coverage: float = 0.5) -> TrendLines:
     """Return the lines of ``trend`` (``views.trend_view``: name, authority_code, theme, period, position,
-    n_available, ...; themes in the order chosen, periods oldest first) as drawn: per authority and theme, without
-    the periods that rest on few of its indicators; the focus authority first, then the others A-Z."""
+    n_indicators, n_available, ...; themes in the order chosen, periods oldest first) as drawn: per authority and
+    theme, without the periods that rest on few of its indicators; the focus authority first, then the others A-Z;
+    ``min_coverage``: the coverage rule the positions follow, named for the periods without one."""
     positioned = trend.dropna(subset=["position"])
     codes = list(dict.fromkeys(positioned.sort_values("name", kind="stable")["authority_code"]))
     codes = ([focus] if focus in codes else []) + [code for code in codes if code != focus]
@@ -46,7 +53,30 @@ def trend_lines(trend: pd.DataFrame, focus: str) -> TrendLines:
         if said := trend_in_words(rows, thin):  # the periods left out of the line, named
             words.append(f"{name}'s position{'' if words else ' (1 = best)'}: {said}.")
     drawn = pd.concat(kept).sort_index() if kept else positioned
-    return TrendLines(drawn=drawn, left_out=left_out, words=" ".join(words) or None)
+    periods = list(dict.fromkeys(trend.sort_values("period_start", kind="stable")["period"]))
+    ends = [periods.index(p) for p in drawn["period"]]
+    periods = periods[min(ends) : max(ends) + 1] if ends else []
+    return TrendLines(
+        drawn=drawn,
+        left_out=left_out,
+        words=" ".join(words) or None,
+        periods=periods,
+        unheld=_unheld(trend, codes, periods, min_coverage),
+    )
+
+
+def _unheld(trend: pd.DataFrame, codes: list[str], periods: list[str], min_coverage: float) -> list[str]:
+    """Return ``TrendLines.unheld``: per authority (in ``codes`` order) and theme, each period of ``periods`` it has
+    no position in and that does not rest on few indicators (``lists.rests_on_few``), with the coverage rule's
+    reason."""
+    said = []
+    for code in codes:
+        for theme, rows in trend[trend["authority_code"] == code].groupby("theme", sort=False):
+            unheld = rows["position"].isna().to_numpy() & ~rests_on_few(rows) & rows["period"].isin(periods).to_numpy()
+            for row in rows[unheld].itertuples():
+                why = coverage_reason(int(row.n_indicators), int(row.n_available), min_coverage, str(theme))
+                said.append(f"{row.name} has no {theme} position in {row.period}: {why}")
+    return said
 
 
 def left_out_text(theme: str, lines: list[tuple[str, ThinPeriods]], named: bool) -> str:

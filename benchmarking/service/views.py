@@ -164,3 +164,26 @@ def best_in_words(view: pd.DataFrame, unit: str | None) -> str:
     if best.empty:
         return ""
     return f"{names_text(best['name'])} ({number(best['value'].iloc[0], unit)})"
+
+
+POLARITY_WORDS = {
+    "high": "higher is better",
+    "low": "lower is better",
+    "target": "closest to the target mid-point is best",
+    "none": "context only (not ranked)",
+}
+"""Each polarity in words (``polarity_text`` names a target's mid-point)."""
+
+
+def target_of(polarity: str, midpoint) -> float | None:
+    """Return the target mid-point an indicator is ranked against (``polarity`` target), else None."""
+    return float(midpoint) if polarity == "target" and midpoint is not None and not pd.isna(midpoint) else None
+
+
+def polarity_text(polarity: str, midpoint=None, unit: str | None = None) -> str:
+    """Return the polarity in words, a target's mid-point with its unit: "closest to the target mid-point (22) is
+    best", "higher is better"."""
+    target = target_of(polarity, midpoint)
+    if target is not None:
+        return f"closest to the target mid-point ({number(target, unit)}) is best"
+    return POLARITY_WORDS.get(polarity, str(polarity))

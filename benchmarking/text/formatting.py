@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from benchmarking.domain import is_share_unit
+
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
     from benchmarking.service.overview import DataCurrency
 
@@ -180,11 +182,14 @@ def percent(value, decimals: int = 1) -> str:
 
 
 def number(value, unit: str | None = None) -> str:
-    """Return a value with its unit: % and £ placed as people write them, else plain."""
+    """Return a value with its unit: % and £ placed as people write them, a share from 0 to 1 to three decimals
+    (0.237, 0.001: never "0" for a share that is not nil), else plain."""
     if _missing(value):
         return "–"
     if unit == "%":
         return percent(value)
+    if is_share_unit(unit):
+        return f"{value:.3f}"
     if unit == "£":
         return money(value, 0 if abs(value) >= 100 else 2)
     if unit == "£m":

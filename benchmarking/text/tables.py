@@ -175,10 +175,35 @@ def _column_for_people(column: pd.Series) -> pd.Series:
 
 def people_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd.DataFrame:
     """Return a copy of ``frame`` to show people: headers in words (``words`` first, then the glossary),
-    missing cells blank, figures rounded (10.09, not 10.087); thousands separators are the page's format."""
+    missing cells blank, figures rounded (10.09, not 10.087), a period by its label alone (``period_start`` left
+    out beside ``period``); thousands separators are the page's format."""
+    frame = by_label(frame)
     shown = pd.DataFrame({column: _column_for_people(frame[column]) for column in frame.columns}, index=frame.index)
-    names = [(words or {}).get(str(c)) or column_words(c) for c in frame.columns]
-    return shown.set_axis(_unique(names), axis=1).reset_index(drop=True)
+    return shown.set_axis(_headers(frame, words), axis=1).reset_index(drop=True)
+
+
+def download_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return a copy of ``frame`` for a CSV download: the headers ``people_table`` gives, a period by its label
+    alone, numbers as numbers without float noise (-0.44, not -0.43999999999999995)."""
+    frame = by_label(frame)
+    clean = {c: frame[c].map(_without_noise) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
+    return frame.assign(**clean).set_axis(_headers(frame, words), axis=1).reset_index(drop=True)
+
+
+def by_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the columns of ``frame`` people are shown: without ``period_start`` when it has ``period`` (the label
+    says the period; the date adds only "01 Apr 2001 00:00")."""
+    return frame.drop(columns="period_start") if {"period", "period_start"} <= set(frame.columns) else frame
+
+
+def _headers(frame: pd.DataFrame, words: dict[str, str] | None) -> list[str]:
+    """Return ``frame``'s headers in words (``words`` first, then ``column_words``), repeats numbered."""
+    return _unique([(words or {}).get(str(c)) or column_words(c) for c in frame.columns])
+
+
+def _without_noise(value):
+    """Return a float at ten significant digits (what it was written as, before binary arithmetic), NaN as NaN."""
+    return value if pd.isna(value) else float(f"{value:.10g}")
 
 
 def _unique(names: list[str]) -> list[str]:
