@@ -131,3 +131,27 @@ def test_a_period_without_a_position_stays_on_the_axis_and_is_said():
     chart = charts.trend_chart(lines.drawn, "Leicestershire", "t", "s", periods=lines.periods)
     labels = [box.text for box in text_boxes(_svg(chart))]
     assert [p for p in labels if p in PERIODS] == PERIODS
+
+
+def _lines(spec: dict) -> list[list[str]]:
+    """The periods of each line Vega-Lite joins: rows sharing every field that splits a line mark into lines."""
+    enc = spec["encoding"]
+    keys = [enc[ch]["field"] for ch in ("color", "strokeDash", "detail") if "field" in enc.get(ch, {})]
+    axis = enc["x"]["scale"]["domain"]
+    rows = pd.DataFrame(next(iter(spec["datasets"].values())))
+    rows = rows[rows["position"].notna()]
+    return [sorted(group["period"], key=axis.index) for _, group in rows.groupby(keys)]
+
+
+def test_a_line_breaks_where_a_period_has_no_position():
+    """Leicestershire has no position in 2016/17: its line stops at 2015/16 and starts again at 2017/18, never
+    joined straight across the gap as if 2016/17 had a position between them (review: Cumbria, 2022/23)."""
+    trend = trend_frame()
+    gap = (trend["authority_code"] == FOCUS) & (trend["period"] == "2016/17")
+    trend.loc[gap, "position"] = None
+    chart = charts.trend_chart(trend, "Leicestershire", "t", "s", periods=PERIODS)
+    lines = _lines(chart.to_dict())
+    for periods in lines:  # each line joins neighbouring periods of the axis only
+        indices = [PERIODS.index(p) for p in periods]
+        assert indices == list(range(indices[0], indices[0] + len(indices)))
+    assert sorted(lines) == sorted([PERIODS[:2], PERIODS[3:], PERIODS, PERIODS])

@@ -139,6 +139,7 @@ def trend_chart(
     n = _reach(int(data["n_positioned"].max()) if len(data) else 1, data)
     data["is_focus"] = data["name"] == focus_name
     periods = periods or list(dict.fromkeys(data.sort_values("period_start")["period"]))
+    data["run"] = _runs(data, periods)
     names = [focus_name] + sorted(set(data["name"]) - {focus_name})
     palette = [FOCUS_COLOUR, "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
     chart = (
@@ -173,6 +174,7 @@ def trend_chart(
                 scale=alt.Scale(domain=names, range=[[1, 0]] + [[8, 3], [2, 2], [8, 3, 2, 3]] * 10),
             ),
             strokeWidth=alt.condition("datum.is_focus", alt.value(5), alt.value(2)),
+            detail="run:N",  # a line breaks where a period of the axis has no position
             tooltip=[
                 alt.Tooltip("name:N", title="Authority"),
                 alt.Tooltip("period:N"),
@@ -194,6 +196,15 @@ def trend_chart(
         )
         return finish_chart(chart, title, subtitle, style)
     return finish_chart(chart.properties(width=style.width, height=style.height), title, subtitle, style)
+
+
+def _runs(data: pd.DataFrame, periods: list[str]) -> pd.Series:
+    """Return each row's run: a number shared by the rows of one authority (and theme) in neighbouring periods of
+    ``periods``, a new one after a period of the axis where it has no position, so its line is not joined across."""
+    at = data["period"].map({period: i for i, period in enumerate(periods)})
+    keys = [data["name"], data["theme"]] if "theme" in data else [data["name"]]
+    order = at.groupby(keys).rank(method="first")
+    return (at - order).fillna(-1).astype(int)
 
 
 def sparkline(trend: pd.DataFrame, n: int, style: ChartStyle = NORMAL) -> alt.Chart:
