@@ -289,3 +289,19 @@ def test_a_name_that_says_cc_is_not_given_county_council_again(real, code):
     bench = benchmark_for(catalogue, "all", code)
     council = briefing_setting(catalogue, bench, PERIOD, code).council
     assert council == name.removesuffix(" CC") + " County Council"
+
+
+def test_the_funding_chart_says_by_when_an_authority_was_not_yet_formed(real):
+    """In 2023/24 the funding figures are of an earlier year (2020/21): Cumberland was formed since, so the line
+    says "not yet formed in 2020/21", never a bare "not yet formed" that reads as not formed in 2023/24."""
+    from benchmarking.service.funding_views import funding_left_out
+
+    catalogue, bench = real
+    period = "2023/24"
+    funding = funding_view(catalogue, bench, period, FOCUS)
+    basis = str(funding["period"].iloc[0])
+    reported = basis.replace("-", "/")
+    assert span_or_none(reported) == span_or_none(basis)
+    line = funding_left_out(catalogue, bench, period, funding)
+    assert f"not yet formed in {reported}: " in line and "Cumberland" in line, line
+    assert "not yet formed:" not in line and basis not in line.replace(reported, ""), line

@@ -186,6 +186,14 @@ def span_or_none(label: str) -> tuple[dt.date, dt.date] | None:
         return None
 
 
+def as_reported(labels, reporting) -> list:
+    """Return each published period label written as the reporting period of the same days is (``2022-23`` as
+    ``2022/23``), so one year reads one way beside reporting periods; a label of other days (``2022``, ``Sep 2022``)
+    as published."""
+    spans = {span: str(label) for label in reporting if (span := span_or_none(str(label))) is not None}
+    return [spans.get(span_or_none(str(label)), label) if isinstance(label, str) else label for label in labels]
+
+
 def midpoint_or_none(period: str | dt.date) -> dt.date | None:
     """Return the midpoint of a period label (a date is its own midpoint), None if unreadable."""
     if isinstance(period, dt.date):

@@ -12,6 +12,7 @@ import pandas as pd
 from benchmarking.method import beside, context, currency
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import existing_in
+from benchmarking.method.periods import as_reported
 from benchmarking.method.positions import average_rank_key, position_of_average_rank
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
@@ -242,11 +243,12 @@ def quadrant_left_out(
 
 
 def no_figure_reason(bench: Benchmark, basis: str | None) -> Callable[[str], str]:
-    """Return why a member has no figure of the ``basis`` period (or edition) of a comparator axis: "not yet formed"
-    then, else "no 2020-21 figure"."""
+    """Return why a member has no figure of the ``basis`` period (or edition) of a comparator axis: "not yet formed
+    in 2020/21", else "no 2020/21 figure" (a published year written as its reporting period is, ``as_reported``)."""
     members = list(bench.group.members)
     formed = dict(zip(members, existing_in(members, basis))) if basis else {}
-    return lambda code: f"no {basis} figure" if formed.get(code, True) else "not yet formed"
+    year = as_reported([basis], bench.ranks["period"].unique())[0]
+    return lambda code: f"no {year} figure" if formed.get(code, True) else f"not yet formed in {year}"
 
 
 def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:

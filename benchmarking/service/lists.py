@@ -15,7 +15,7 @@ from benchmarking.domain import is_percent_unit
 from benchmarking.errors import BadArgumentError
 from benchmarking.method import focus_lists, travel
 from benchmarking.method.lifetimes import not_existing_text
-from benchmarking.method.periods import span_or_none
+from benchmarking.method.periods import as_reported
 from benchmarking.method.positions import OVERALL
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
@@ -114,7 +114,7 @@ def quartile_lists(
     found = listed.assign(
         group_median=_looked_up(group, "group_median", listed),
         group_best=_looked_up(group, "group_best", listed),
-        source_period=_as_reported(_looked_up(vintage, "source_period", listed), bench.ranks["period"].unique()),
+        source_period=as_reported(_looked_up(vintage, "source_period", listed), bench.ranks["period"].unique()),
         status=_looked_up(used, "status", listed),
         older=pd.Series(_looked_up(vintage, "older", listed), index=listed.index).fillna(False).astype(bool),
     )
@@ -143,13 +143,6 @@ def _group_figures(ranks: pd.DataFrame, period: str, indicator_ids: pd.Series) -
             "group_best": value[first],
         }
     )
-
-
-def _as_reported(labels, reporting) -> list:
-    """Return each published period label written as the reporting period of the same days is (``2022-23`` as
-    ``2022/23``), so one year reads one way in a list; a label of other days (``2022``, ``Sep 2022``) as published."""
-    spans = {span: str(label) for label in reporting if (span := span_or_none(str(label))) is not None}
-    return [spans.get(span_or_none(str(label)), label) if isinstance(label, str) else label for label in labels]
 
 
 def _looked_up(frame: pd.DataFrame, column: str, rows: pd.DataFrame):
