@@ -7,6 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method import currency
 from benchmarking.method.notes import notes_for
+from benchmarking.method.periods import as_reported
 from benchmarking.service.views import best_in_words, indicator_series, indicator_view, polarity_text, target_of
 from benchmarking.text.formatting import number, older_figures_text, position_text, published_for
 from benchmarking.text.tables import glossary_line
@@ -64,7 +65,8 @@ else:
 
 used = view.dropna(subset=["value"])
 if len(used):
-    source = used["source_period"].mode().iloc[0]
+    # the publisher's 2021-22 written as the reporting period 2021/22 in the words and title (the CSV keeps it)
+    source = as_reported([used["source_period"].mode().iloc[0]], bench.ranks["period"].unique())[0]
     years = int(used["years_older"].max())
     if years:
         st.warning(

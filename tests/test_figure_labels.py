@@ -120,7 +120,8 @@ def latest_published(catalogue, indicator_id: str) -> str:
 
 
 def test_a_carried_forward_indicators_chart_title_says_its_year(shipped_store_path, monkeypatch, real):
-    """ASC1 has no 2022-23 figures: the bar chart (the PNG's title) says 2021-22, as the page's warning does."""
+    """ASC1 has no 2022-23 figures: the bar chart (the PNG's title) says 2021/22 (the publisher's 2021-22 written as
+    its reporting period, as the quartile lists write it), as the page's warning does."""
     catalogue, _ = real
     published = latest_published(catalogue, "ASC1")
     assert catalogue.calendar.order_of(published) < catalogue.calendar.order_of(PERIOD)
@@ -131,8 +132,10 @@ def test_a_carried_forward_indicators_chart_title_says_its_year(shipped_store_pa
         {"focus": FOCUS, "period": PERIOD, "theme": THEME, "indicator": "ASC1"},
     )
     assert not at.exception
-    title = charts(at)[0].title
-    assert published in title and "earlier" in title, title
+    title, written = charts(at)[0].title, catalogue.calendar.reporting_period(published)
+    assert written != published and span_or_none(written) == span_or_none(published)
+    assert written in title and published not in title and "earlier" in title, title
+    assert all(written in w.value and published not in w.value for w in at.warning), [w.value for w in at.warning]
 
 
 def test_the_briefings_bottom_quartile_list_marks_earlier_figures(real):
@@ -305,3 +308,16 @@ def test_the_funding_chart_says_by_when_an_authority_was_not_yet_formed(real):
     line = funding_left_out(catalogue, bench, period, funding)
     assert f"not yet formed in {reported}: " in line and "Cumberland" in line, line
     assert "not yet formed:" not in line and basis not in line.replace(reported, ""), line
+
+
+def test_an_older_figure_s_year_is_written_as_its_reporting_period(real):
+    """The Indicator page's older-figures warning and chart title and the Funding page write a published "2021-22"
+    as the reporting period of the same days, "2021/22", as the quartile lists do: one year, one spelling."""
+    catalogue, bench = real
+    reporting = {span_or_none(p): p for p in bench.ranks["period"].unique()}
+    values = catalogue.reporting_values
+    older = values[(values["period"] == PERIOD) & (values["years_older"] > 0) & values["value"].notna()]
+    older = older[[reporting.get(span_or_none(str(s)), s) != s for s in older["source_period"]]]
+    assert len(older), "the store has an older figure published as '2021-22'"
+    funding = funding_view(catalogue, bench, PERIOD, FOCUS)
+    assert set(funding["period"]) <= set(reporting.values()), set(funding["period"])

@@ -11,6 +11,7 @@ import pandas as pd
 from benchmarking.errors import UnknownAuthorityError
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import not_existing_text
+from benchmarking.method.periods import as_reported
 from benchmarking.service.benchmark import Benchmark
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.context_views import nearest_period, no_figure_reason, ranked_among
@@ -33,6 +34,7 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     ).drop(columns="code")
     frame = frame.rename(columns={"value": "core_spending_power_per_head"})
     frame["is_focus"] = frame["authority_code"] == focus
+    frame["period"] = as_reported(frame["period"], bench.ranks["period"].unique())  # 2020-21 as 2020/21
     return frame.sort_values("rank").reset_index(drop=True)[
         [
             "authority_code",
