@@ -44,9 +44,10 @@ def show_preview(preview, kind: str) -> None:
     """Show what committing would do: counts, problems, unresolved names, coverage (``kind`` keeps its sections'
     state apart from another preview's)."""
     cols = st.columns(4)
-    cols[0].metric("Rows to add", f"{preview.added:,}")
-    cols[1].metric("Rows to replace", f"{preview.replaced:,}")
-    cols[2].metric("Unchanged", f"{preview.unchanged:,}", help="rows already in the store with the same values")
+    counts = preview.counts  # "figures" for a wide file, whose rows hold several
+    cols[0].metric(f"{counts.capitalize()} to add", f"{preview.added:,}")
+    cols[1].metric(f"{counts.capitalize()} to replace", f"{preview.replaced:,}")
+    cols[2].metric("Unchanged", f"{preview.unchanged:,}", help=f"{counts} already in the store with the same values")
     cols[3].metric(*preview.refused.metric())
     if preview.vintage_shifts:
         lines = [f"- {escape(period.text())}" for period in preview.vintage_periods]
@@ -60,7 +61,7 @@ def show_preview(preview, kind: str) -> None:
         st.info(escape(preview.no_figure_note()))
     if preview.new_periods:
         st.caption(f"The import also adds {preview.new_periods} new period label(s) to the period table.")
-    st.dataframe(preview.summary, hide_index=True, width="stretch")
+    st.dataframe(preview.summary_table(), hide_index=True, width="stretch")
     if len(preview.changes):
         st.caption("Stored rows this import replaces, in the files' order: the value stored now and the new one")
         _table(preview.changes)

@@ -135,6 +135,13 @@ def test_the_command_line_counts_file_rows_and_figures(writable_store, tmp_path,
     assert main([*db, "import", str(path), "--dry-run"]) == 2
     said = capsys.readouterr()
     assert words["of"] in said.out, said.out
+    lines = said.out.splitlines()
+    at = lines.index("Preview (nothing written yet):")
+    header = lines[at + 1]  # the summary table's headers call the figures figures
+    assert re.search(r"\bfile rows +figures\b", header), said.out
+    assert not re.search(r"(?<!file) rows\b|rejected(?! file rows| figures)", header), said.out
+    table = lines[at + 2]
+    assert f" {n.rows} " in table and f" {n.figures} " in table and f" {n.rejected_figures} " in table, said.out
     skipped = f"with --skip-rejected, the {words['left out']} left out, {words['others']} imported"
     assert skipped in said.err, said.err
     assert not re.search(r"\brows? left out", said.err), said.err  # no figure counted as a row
@@ -158,6 +165,17 @@ def test_the_page_counts_file_rows_and_figures(writable_store, monkeypatch, name
     assert not at.exception, at.exception
     shown = metrics(at)
     assert "Rows rejected" not in shown
+    assert "Rows to add" not in shown and "Rows to replace" not in shown and "Figures to add" in shown
+    table = next(
+        d.value for d in at.dataframe if "table" in d.value.columns
+    )  # the summary: file rows beside figures, nothing calls figures rows
+    assert "rows" not in table.columns and "rejected" not in table.columns
+    assert table[["file rows", "figures", "rejected file rows", "rejected figures"]].iloc[0].tolist() == [
+        n.rows,
+        n.figures,
+        n.rejected_rows,
+        n.rejected_figures,
+    ]
     assert shown["File rows rejected"] == f"{n.rejected_rows} ({_plural(n.rejected_figures, 'figure')})"
     assert any(words["of"] in error.value for error in at.error), [e.value for e in at.error]
     skip = at.checkbox(key="upload_skip")

@@ -166,13 +166,15 @@ def _write(frame: pd.DataFrame | pa.Table, out: Path | None, what: str) -> int:
     never starting a spreadsheet formula; return the exit code 0."""
     import pyarrow as pa
 
+    from benchmarking.method.figures import published_frame, published_table
     from benchmarking.store.csv_export import write_csv, write_table
     from benchmarking.text.escaping import spreadsheet_frame, spreadsheet_table
 
+    # Figures as published (96.6, not the stored 96.60000000000001); ranks and positions are whole numbers.
     if isinstance(frame, pa.Table):  # labels held once: the rule applies to the labels, not the rows
-        frame, write = spreadsheet_table(frame), write_table
+        frame, write = spreadsheet_table(published_table(frame)), write_table
     else:
-        frame, write = spreadsheet_frame(frame), write_csv
+        frame, write = spreadsheet_frame(published_frame(frame)), write_csv
     to_file = out is not None and str(out) != "-"
     if to_file:
         out.parent.mkdir(parents=True, exist_ok=True)

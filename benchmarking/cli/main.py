@@ -238,7 +238,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
 def _print_preview(preview) -> None:
     say("Preview (nothing written yet):")
-    say(preview.summary.to_string(index=False))
+    say(preview.summary_table().to_string(index=False))
     if preview.no_figure:
         say(preview.no_figure_note())
     if preview.vintage_shifts:

@@ -38,7 +38,10 @@ def dry_run_status(refused: bool, problems: int | str, skipped: str = "") -> int
 
 def write_csv(frame, out, what: str) -> None:
     """Write ``frame`` as CSV to the file ``out`` (saying how many ``what`` rows on standard error), or to standard
-    output when ``out`` is None or '-'."""
+    output when ``out`` is None or '-'; figures as published (``method.figures.published_frame``)."""
+    from benchmarking.method.figures import published_frame
+
+    frame = published_frame(frame)
     if out is None or str(out) == "-":
         frame.to_csv(sys.stdout, index=False)
         return

@@ -189,6 +189,7 @@ def _previewed(
         planned = store.plan_changes(table, accepted, con, first=FIRST_CHANGES)
         matched.setdefault(table, []).append(planned.matched_rows)
         replaced.append((file_name, table, planned.first_replaced))
+        checked_rows, refused_rows = outcome.file_row_counts()
         rows.append(
             {
                 "file": file_name,
@@ -200,6 +201,8 @@ def _previewed(
                 "unchanged": planned.count("unchanged"),
                 "rejected": int(outcome.rejected.sum()),
                 "columns changed": columns_changed(planned),
+                "file rows": checked_rows,
+                "rejected file rows": refused_rows,
             }
         )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
@@ -217,6 +220,8 @@ def _previewed(
                     "unchanged": 0,
                     "rejected": 0,
                     "columns changed": "",
+                    "file rows": new_periods,
+                    "rejected file rows": 0,
                 }
             )
     summary = pd.DataFrame(rows, columns=[*SUMMARY_COLUMNS])

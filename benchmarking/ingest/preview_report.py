@@ -28,9 +28,18 @@ VINTAGE_WARNING = (
 
 SUMMARY_COLUMNS = (
     *("file", "table", "rows", "added", "no figure", "replaced", "unchanged", "rejected", "columns changed"),
+    *("file rows", "rejected file rows"),
 )
-"""The preview's summary: one row per file and table. ``added`` counts the rows with a figure, ``no figure`` the
-other rows to add (an empty or marker cell where nothing is stored: stored as missing, never ranked)."""
+"""The preview's summary: one row per file and table. ``rows`` counts the checked rows (a wide file's figures: one
+per period or indicator column), as ``added``, ``replaced``, ``unchanged`` and ``rejected`` do; ``file rows`` and
+``rejected file rows`` count the file's rows. ``added`` counts the rows with a figure, ``no figure`` the other rows
+to add (an empty or marker cell where nothing is stored: stored as missing, never ranked)."""
+WIDE_SUMMARY_WORDS = {"rows": "figures", "rejected": "rejected figures"}
+"""A wide file's summary headers that would call its figures rows (``Preview.summary_table``)."""
+_WIDE_ORDER = (
+    *("file", "table", "file rows", "figures", "added", "no figure", "replaced", "unchanged"),
+    *("rejected file rows", "rejected figures", "columns changed"),
+)
 
 
 def columns_changed(planned) -> str:
@@ -97,6 +106,20 @@ class Preview:
     replaced = _Total("replaced", "How many rows would replace stored rows, over every file.")
     unchanged = _Total("unchanged", "How many rows are already stored with the same values, over every file.")
     new_periods = _Total("added", "How many period labels the import adds to the period table.", labels=True)
+
+    @property
+    def counts(self) -> str:
+        """Return what the counts count, in words: "figures" when a file is wide (a row holds several), else
+        "rows"."""
+        return "figures" if self.refused.wide else "rows"
+
+    def summary_table(self) -> pd.DataFrame:
+        """Return the summary as the page and the dry run show it: for a wide file the file rows beside the figures
+        ("figures", "rejected figures" where the summary says rows); else one row per figure, as ``summary``
+        without the file-row columns."""
+        if not self.refused.wide:
+            return self.summary.drop(columns=["file rows", "rejected file rows"], errors="ignore")
+        return self.summary.rename(columns=WIDE_SUMMARY_WORDS)[[*_WIDE_ORDER]]
 
     @property
     def changes_more(self) -> int:

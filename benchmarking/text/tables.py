@@ -184,10 +184,9 @@ def people_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd
 
 def download_table(frame: pd.DataFrame, words: dict[str, str] | None = None) -> pd.DataFrame:
     """Return a copy of ``frame`` for a CSV download: the headers ``people_table`` gives, a period by its label
-    alone, numbers as numbers without float noise (-0.44, not -0.43999999999999995)."""
+    alone, numbers as numbers (the download writes them as published: ``pages._charts.csv_bytes``)."""
     frame = by_label(frame)
-    clean = {c: frame[c].map(_without_noise) for c in frame.columns if pd.api.types.is_float_dtype(frame[c])}
-    return frame.assign(**clean).set_axis(_headers(frame, words), axis=1).reset_index(drop=True)
+    return frame.set_axis(_headers(frame, words), axis=1).reset_index(drop=True)
 
 
 def by_label(frame: pd.DataFrame) -> pd.DataFrame:
@@ -199,11 +198,6 @@ def by_label(frame: pd.DataFrame) -> pd.DataFrame:
 def _headers(frame: pd.DataFrame, words: dict[str, str] | None) -> list[str]:
     """Return ``frame``'s headers in words (``words`` first, then ``column_words``), repeats numbered."""
     return _unique([(words or {}).get(str(c)) or column_words(c) for c in frame.columns])
-
-
-def _without_noise(value):
-    """Return a float at ten significant digits (what it was written as, before binary arithmetic), NaN as NaN."""
-    return value if pd.isna(value) else float(f"{value:.10g}")
 
 
 def _unique(names: list[str]) -> list[str]:
