@@ -168,7 +168,7 @@ def test_a_wide_file_with_one_value_for_every_row(writable_store, monkeypatch, t
     widget(at, f"{prefix}:indicator_id:value").set_value("LCC078").run()
     at.button(key="upload_preview_button").click().run()
     assert not at.exception
-    assert metrics(at)["Rows to replace"] == "3"  # the empty cell is not a value
+    assert metrics(at)["Figures to replace"] == "3"  # a wide file counts figures; the empty cell is not one
     at.button(key="upload_commit").click().run()
     values = writable_store.values(["2020/21"]).set_index(["indicator_id", "authority_code"])["value"]
     assert values.loc[("LCC078", "E10000016")] == 3.5
