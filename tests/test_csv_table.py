@@ -13,6 +13,7 @@ import pyarrow as pa
 import pytest
 
 from benchmarking.cli.exports import _write
+from benchmarking.method.figures import published_frame
 from benchmarking.store.csv_export import write_table
 from benchmarking.text.escaping import spreadsheet_cell, spreadsheet_frame, spreadsheet_table
 
@@ -64,15 +65,17 @@ def test_write_table_of_plain_text_and_to_standard_output():
 @pytest.mark.parametrize("plain_text", [False, True])
 def test_the_cli_writer_escapes_labels_as_spreadsheet_frame(tmp_path, plain_text):
     """Labels held once (dictionary columns) get the spreadsheet rule on the labels; plain text
-    columns go the frame's way; both write what ``spreadsheet_frame`` then ``to_csv`` writes."""
+    columns go the frame's way; both write what ``spreadsheet_frame`` then ``to_csv`` writes of the
+    figures as published (``published_frame``: 0.1 + 0.2 is written 0.3, as the pages' downloads write it)."""
     table = _table(200)
     if plain_text:
         table = table.append_column("text", pa.array([LABELS[i % len(LABELS)] for i in range(200)]))
     _write(table, tmp_path / "ours.csv", "test")
-    expected = spreadsheet_frame(_as_pandas(table)).to_csv(index=False)
+    expected = spreadsheet_frame(published_frame(_as_pandas(table))).to_csv(index=False)
     written = (tmp_path / "ours.csv").read_text(encoding="utf-8")
     assert written == expected
     assert "'=SUM(A1)" in written and "'-minus" in written and "'@at" in written
+    assert ",0.3," in written and "0.30000000000000004" not in written and "70.7012987013," in written
 
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcr", "a=b", " =padded", "", None]
