@@ -16,7 +16,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from benchmarking.method import sql
-from benchmarking.method.figures import published, published_sql
+from benchmarking.method.figures import published, published_sql, with_published_sql
 from benchmarking.method.ranking import indicator_ranks
 
 
@@ -99,10 +99,14 @@ def test_rounding_noise_never_splits_a_tie(figure, other, how):
 @given(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=20))
 @example([999.9999999999999, 1000.0, 0.30000000000000004, 1e-11, 9.999999999999999e-12, 1e33, 1e34, -0.0, 5e-324])
 def test_sql_and_numpy_round_to_the_same_published_figure(numbers):
-    """``published_sql`` (the ranks) and ``published`` (numpy users) are one rule."""
+    """``published_sql``, ``with_published_sql`` (the ranks) and ``published`` (numpy users) are one rule."""
     values = np.array(numbers, dtype=float)
-    table = sql.run(f"SELECT {published_sql('v')} AS p FROM t", {"t": sql.arrow_table({"v": values})})
+    t = {"t": sql.arrow_table({"v": values, "row": np.arange(len(values))})}
+    table = sql.run(f"SELECT {published_sql('v')} AS p FROM t", t)
     np.testing.assert_array_equal(sql.numbers(table, "p"), published(values))
+    stepped = sql.run(f"SELECT * FROM ({with_published_sql('t', 'v', 'p')}) ORDER BY row", t)
+    assert stepped.column_names == ["v", "row", "p"]  # the scale's working columns are not left behind
+    np.testing.assert_array_equal(sql.numbers(stepped, "p"), published(values))
 
 
 def test_every_noisy_tie_in_the_shipped_store_shares_one_rank(shipped_store_path):

@@ -41,6 +41,7 @@ from benchmarking.method import sql
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, require_balance, weights_of
 from benchmarking.method.positions import average_rank_key, average_ranks, scaled_ranks
 from benchmarking.method.ranking import (
+    figures_sql,
     indicator_polarities,
     nullable_int,
     polarity_table,
@@ -134,12 +135,15 @@ def ranks_beside_sql(members: str, outside: str, indicators: str, decimals: int 
     ``members`` and ``outside`` name rows (indicator_id, period, value; ``outside`` also ``row``);
     ``indicators`` a ``polarity_table``. Each outside key meets only its own cell's member keys.
     """
-    key = ranking_key_sql("value", "i", decimals)
+    key = ranking_key_sql("f.figure", "f")
+    outside_rows = f"""SELECT o.row, o.indicator_id, o.period, o.value, i.polarity, i.target_midpoint
+          FROM {outside} o JOIN {indicators} i ON o.indicator_id = i.id"""
+    member_rows = f"""SELECT m.indicator_id, m.period, m.value, i.polarity, i.target_midpoint
+          FROM {members} m JOIN {indicators} i ON m.indicator_id = i.id"""
     return f"""WITH outside AS (
-          SELECT o.row, o.indicator_id, o.period, {key} AS key
-          FROM {outside} o JOIN {indicators} i ON o.indicator_id = i.id),
+          SELECT f.row, f.indicator_id, f.period, {key} AS key FROM ({figures_sql(f"({outside_rows})", decimals)}) f),
         members AS (
-          SELECT m.indicator_id, m.period, {key} AS key FROM {members} m JOIN {indicators} i ON m.indicator_id = i.id)
+          SELECT f.indicator_id, f.period, {key} AS key FROM ({figures_sql(f"({member_rows})", decimals)}) f)
         SELECT o.row, count(m.key) AS n_ranked,
                CASE WHEN o.key IS NOT NULL AND count(m.key) > 0
                     THEN 1 + count(m.key) FILTER (WHERE m.key < o.key) END AS rank

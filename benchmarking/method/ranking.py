@@ -44,7 +44,7 @@ from benchmarking.errors import (
     UnknownIndicatorError,
 )
 from benchmarking.method import sql
-from benchmarking.method.figures import published_sql
+from benchmarking.method.figures import with_published_sql
 
 MIN_RANKED_FOR_QUARTILE = 4
 UNRANKED_POLARITY = "none"
@@ -148,9 +148,10 @@ def ranks_sql(values: str, indicators: str, cell: str, columns: Sequence[str], d
     period) beside ``columns`` of ``values`` (rows with ``indicator``, the key of the ``polarity_table``
     ``indicators``, and ``value``); rows of ``none`` polarity are left out."""
     selected = "".join(f"{column}, " for column in columns)
-    return f"""WITH keyed AS (
-          SELECT v.*, {ranking_key_sql("v.value", "i", decimals)} AS key
-          FROM {values} v JOIN {indicators} i USING (indicator) WHERE i.polarity <> '{UNRANKED_POLARITY}')
+    joined = f"""SELECT v.*, i.polarity, i.target_midpoint
+          FROM {values} v JOIN {indicators} i USING (indicator) WHERE i.polarity <> '{UNRANKED_POLARITY}'"""
+    return f"""WITH figured AS ({figures_sql(f"({joined})", decimals)}),
+        keyed AS (SELECT *, {ranking_key_sql("f.figure", "f")} AS key FROM figured f)
         SELECT {selected}
                CASE WHEN key IS NOT NULL THEN rank() OVER cell END AS rank,
                count(key) OVER (cell ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n_ranked
@@ -175,23 +176,27 @@ def quartile(rank: np.ndarray | pd.Series, n_ranked: np.ndarray | pd.Series) -> 
     return result
 
 
-def ranking_key_sql(value: str, indicator: str, decimals: int | None = None) -> str:
-    """Return the SQL of a key whose ascending order is best-first for the value's polarity.
+def ranking_key_sql(figure: str, indicator: str) -> str:
+    """Return the SQL of a key whose ascending order is best-first for the figure's polarity.
 
-    ``value`` is the SQL of the value, ``indicator`` the alias of a ``polarity_table`` row:
-    ``high`` -> ``-value``, ``low`` -> ``value``, ``target`` -> ``|value - target_midpoint|``
-    (rounded to ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NULL (never ranked); a missing
-    value gives NULL. Values are compared as published (``figures.published_sql``); ``decimals``
-    rounds them first (as numpy's ``round``).
+    ``figure`` is the SQL of a value as published (``figures_sql``), ``indicator`` the alias of
+    a row with a ``polarity_table``'s polarity and target_midpoint: ``high`` -> ``-figure``,
+    ``low`` -> ``figure``, ``target`` -> ``|figure - target_midpoint|`` (rounded to
+    ``TARGET_DISTANCE_DECIMALS``), ``none`` -> NULL (never ranked); a missing figure gives NULL.
     """
-    if decimals is not None:
-        value = sql.rounded(value, decimals)
-    value = published_sql(value)
-    distance = sql.rounded(f"abs({value} - {indicator}.target_midpoint)", TARGET_DISTANCE_DECIMALS)
+    distance = sql.rounded(f"abs({figure} - {indicator}.target_midpoint)", TARGET_DISTANCE_DECIMALS)
     return (
-        f"CASE {indicator}.polarity WHEN 'high' THEN -({value}) WHEN 'low' THEN {value} "
+        f"CASE {indicator}.polarity WHEN 'high' THEN -({figure}) WHEN 'low' THEN {figure} "
         f"WHEN 'target' THEN {distance} END"
     )
+
+
+def figures_sql(relation: str, decimals: int | None = None) -> str:
+    """Return SQL of the rows of ``relation`` (with a ``value``) and ``figure``: the value as
+    published (``figures.with_published_sql``), the value ranks compare; ``decimals`` rounds it
+    first (as numpy's ``round``)."""
+    value = "value" if decimals is None else sql.rounded("value", decimals)
+    return with_published_sql(relation, value, "figure")
 
 
 def polarity_table(polarity: pd.Series, midpoint: pd.Series) -> pa.Table:
