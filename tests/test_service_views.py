@@ -18,7 +18,8 @@ from benchmarking.service.funding_views import BetterOff, better_off
 from benchmarking.service.overview import MIN_THEME_INDICATORS, overview
 from benchmarking.service.views import best_in_words, indicator_view, theme_quartiles
 from benchmarking.store import Store
-from benchmarking.text.narrative import theme_summary
+from benchmarking.text.formatting import position_text
+from benchmarking.text.narrative import overview_sentences, theme_summary
 
 FOCUS, SURREY, PERIOD = "E10000018", "E10000030", "2021/22"
 
@@ -181,14 +182,40 @@ def test_theme_summary_names_the_strongest_and_weakest_theme_on_enough_indicator
     themes = themes.dropna(subset=["position"]).sort_values(["position", "theme"])
     assert [themes["theme"].iloc[0], themes["theme"].iloc[-1]] == list(few)  # without the rule: the few themes
     enough = themes[themes["n_indicators"] >= MIN_THEME_INDICATORS]
-    best, worst = enough.iloc[0], enough.iloc[-1]
+    standing = (enough["position"] - 1) / (enough["n_positioned"] - 1)
+    best, worst = enough[standing == standing.min()], enough[standing == standing.max()]
     text = theme_summary(figures)
     assert text.startswith(f"Overall {figures.overall.position}")
-    assert f"Strongest theme: {best['theme']} ({int(best['position'])}" in text
-    assert f"weakest: {worst['theme']} ({int(worst['position'])}" in text
-    assert f"of {int(best['n_positioned'])})" in text  # each theme "of" its own number positioned
+    strongest, weakest = text.split("; weakest: ")
+    for rows, said in ((best, strongest), (worst, weakest.split(".")[0])):
+        for row in rows.itertuples():  # each theme "of" its own number positioned
+            assert f"{row.theme} ({position_text(row.position, row.n_positioned)})" in said, text
     left_out = text[text.index("Left out of strongest and weakest") :]
     assert all(f"{theme} (3 indicators)" in left_out for theme in few), text
+
+
+def _with_theme_positions(figures, rows):
+    """The Overview's figures with these (theme, position, n_positioned) rows as its theme positions."""
+    import dataclasses
+
+    frame = pd.DataFrame(rows, columns=["theme", "position", "n_positioned"]).assign(average_rank=1.0)
+    return dataclasses.replace(figures, theme_positions=frame, few_indicator_themes={})
+
+
+def test_strongest_and_weakest_are_judged_among_each_themes_own_number_positioned(writable_store):
+    """29th of 34 stands lower than 29th of 38 (a theme's group is smaller where authorities have no figures), and
+    themes level at the top or bottom are all named, not one chosen by its name."""
+    cat = load_catalogue(writable_store)
+    figures = overview(cat, benchmark_for(cat, "all", FOCUS), PERIOD, FOCUS)
+    rows = [("Adult Social Care", 29, 34), ("Economy", 10, 38), ("Children's Social Care", 10, 38), ("Health", 29, 38)]
+    text = theme_summary(_with_theme_positions(figures, rows))
+    assert "Strongest themes: Children's Social Care (10th of 38) and Economy (10th of 38)" in text, text
+    assert "weakest: Adult Social Care (29th of 34)." in text, text  # by name alone: Health (29th of 38)
+    sentences = " ".join(overview_sentences(_with_theme_positions(figures, rows)))
+    assert "Its strongest themes are Children's Social Care (10th of 38) and Economy (10th of 38) and its " in sentences
+    assert "weakest is Adult Social Care (29th of 34)." in sentences
+    level = [("Economy", 3, 38), ("Health", 3, 38)]
+    assert "strongest" not in " ".join(overview_sentences(_with_theme_positions(figures, level)))
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ sentence whose figures are missing is left out rather than written vaguely.
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from benchmarking.text.formatting import below_all, money, ordinal, position_text, rank_by_size
+from benchmarking.text.formatting import below_all, money, names_text, ordinal, position_text, rank_by_size
 
 if TYPE_CHECKING:  # the text layer sits below the service: the type is only named here
     from benchmarking.service.overview import Overview
@@ -172,10 +173,10 @@ def overview_sentences(overview: Overview) -> list[str]:
     ends = _strongest_and_weakest(overview)
     if ends is not None:
         best, worst = ends
-        if best["theme"] != worst["theme"]:
+        if not set(best["theme"]) & set(worst["theme"]):  # themes all level: neither strongest nor weakest
             sentences.append(
-                f"Its strongest theme is {best['theme']} ({position_text(best['position'], best['n_positioned'])}) "
-                f"and its weakest is {worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
+                f"Its strongest theme{' is' if len(best) == 1 else 's are'} {_themes_text(best)} "
+                f"and its weakest {'is' if len(worst) == 1 else 'are'} {_themes_text(worst)}."
             )
     sentences += filter(None, [few_indicators_text(overview), no_positions_text(overview)])
     counts = overview.quartile_counts or {}
@@ -217,9 +218,8 @@ def theme_summary(overview: Overview) -> str | None:
         return None
     best, worst = ends
     text = (
-        f"Overall {position_text(overview.overall.position, overview.overall.n)}. Strongest theme: "
-        f"{best['theme']} ({position_text(best['position'], best['n_positioned'])}); weakest: "
-        f"{worst['theme']} ({position_text(worst['position'], worst['n_positioned'])})."
+        f"Overall {position_text(overview.overall.position, overview.overall.n)}. "
+        f"Strongest theme{'' if len(best) == 1 else 's'}: {_themes_text(best)}; weakest: {_themes_text(worst)}."
     )
     few = few_indicators_text(overview)
     return f"{text} {few}" if few else text
@@ -246,9 +246,12 @@ def no_positions_text(overview: Overview) -> str | None:
     return f"No positions in {overview.period} for {', '.join(overview.unpositioned_themes)}."
 
 
-def _strongest_and_weakest(overview: Overview) -> tuple[pd.Series, pd.Series] | None:
-    """Return the theme rows (not Overall or LA Core, nor themes resting on few indicators) with the best and the
-    worst position, ties by name; None without such a theme position."""
+def _strongest_and_weakest(overview: Overview) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Return the theme rows (not Overall or LA Core, nor themes resting on few indicators) standing best and worst
+    among the authorities positioned in each, every theme tied there by name; None without such a theme position.
+
+    Standing is the share of the others placed above: 29th of 34 stands lower than 29th of 38, and 10th of 38 in
+    two themes is a tie, so both are named (a theme's own group can be smaller, for authorities with no figures)."""
     themes = overview.theme_positions
     if themes is None or not len(themes):
         return None
@@ -256,5 +259,17 @@ def _strongest_and_weakest(overview: Overview) -> tuple[pd.Series, pd.Series] | 
     ranked = themes[~themes["theme"].isin(left_out)].dropna(subset=["position"])
     if not len(ranked):
         return None
-    ranked = ranked.sort_values(["position", "theme"])
-    return ranked.iloc[0], ranked.iloc[-1]
+    standing = [Fraction(int(p) - 1, max(int(n) - 1, 1)) for p, n in zip(ranked["position"], ranked["n_positioned"])]
+    ranked = ranked.assign(_standing=standing).sort_values(["_standing", "theme"])
+    best, worst = ranked["_standing"].iloc[0], ranked["_standing"].iloc[-1]
+    at = ranked.drop(columns="_standing")
+    return at[ranked["_standing"] == best], at[ranked["_standing"] == worst]
+
+
+def _themes_text(rows: pd.DataFrame) -> str:
+    """Return tied themes with their positions: "Economy (10th of 38)", "Children's Social Care (10th of 38) and
+    Economy (10th of 38)"."""
+    return names_text(
+        [f"{row.theme} ({position_text(row.position, row.n_positioned)})" for row in rows.itertuples()],
+        limit=len(rows),
+    )
