@@ -110,3 +110,40 @@ def test_each_count_of_indicators_says_what_it_counts(shipped_store_path):
     later = overview_figures(shipped_store_path, "2025/26", LEICESTERSHIRE)
     assert f"rests on {later.overall.rests_on.n_indicators} indicators" in brief
     assert f"rests on {later.currency.n_indicators} indicators" not in brief
+
+
+@pytest.mark.parametrize("period", ["2022/23", "2025/26"])
+def test_the_context_cards_write_their_years_as_the_periods_are_written(shipped_store_path, period):
+    """Spend (published for '2022-23') and core spending power ('2020-21') name their year as the reporting period
+    of the same days ('2022/23', '2020/21'), on the cards, their help and In brief: one spelling beside the periods,
+    made where the basis is (context_views), so the briefing packs and the CLI get it too."""
+    from benchmarking.service.context_views import context_ranks, nearest_period
+    from benchmarking.text.narrative import context_card, context_help, spend_card, spend_help
+
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, period, LEICESTERSHIRE)
+    spend = bench.spend_ranks[bench.spend_ranks["theme"] == OVERALL]
+    published = {
+        nearest_period(spend, period, cat.calendar),
+        nearest_period(bench.funding_ranks, period, cat.calendar),
+    }
+    assert any("-" in label for label in published)  # the case the rule is for: the publishers write 2022-23
+    reporting = set(bench.ranks["period"])
+    assert {figures.spend.basis, figures.funding.basis} <= reporting
+    for axis in ("Revenue", "Funding"):
+        assert set(context_ranks(cat, bench, OVERALL, axis, period)["basis"]) <= reporting
+    said = [spend_card(figures)[1], context_card(figures)[1], spend_help(figures), context_help(figures)]
+    said += overview_sentences(figures)
+    text = " ".join(said)
+    assert figures.spend.basis in spend_card(figures)[1]
+    for label in published - reporting:
+        assert label not in text, label
+
+
+def test_the_overview_page_shows_the_spend_year_as_the_period_is_written(shipped_store_path, monkeypatch):
+    """Leicestershire 2022/23: the spend card reads '(2022/23)', as the funding card's '(2020/21)' and the header."""
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": LEICESTERSHIRE, "period": "2022/23"})
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Spend per head (1st = highest)"].endswith("(2022/23)")
+    assert shown[FUNDING_LABEL].endswith("(2020/21)")

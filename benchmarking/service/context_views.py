@@ -95,17 +95,24 @@ def nearest_period(frame: pd.DataFrame, period: str, calendar: currency.Reportin
     return max(candidates)[2] if candidates else None
 
 
+def reported_year(bench: Benchmark, label: str | None) -> str | None:
+    """Return a published period label as the reporting period of the same days is written (``2020-21`` as
+    ``2020/21``, ``method.periods.as_reported``), so a year reads one way beside the periods; None stays None."""
+    return None if label is None else as_reported([label], bench.ranks["period"].unique())[0]
+
+
 def _context_frame(
     catalogue: Catalogue, bench: Benchmark, theme: str, comparator: str, period: str
 ) -> tuple[pd.DataFrame, str | None]:
-    """Return the engine's context ranks a comparator axis uses in ``period`` and their basis (period or edition)."""
+    """Return the engine's context ranks a comparator axis uses in ``period`` and their basis: the period (the
+    publisher's ``2022-23`` written as the reporting period ``2022/23``, ``reported_year``) or IMD edition."""
     if comparator == "spend":
         frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
         basis = nearest_period(frame, period, catalogue.calendar)
-        return frame[frame["period"] == basis], basis
+        return frame[frame["period"] == basis], reported_year(bench, basis)
     if comparator == "funding":
         basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
-        return bench.funding_ranks[bench.funding_ranks["period"] == basis], basis
+        return bench.funding_ranks[bench.funding_ranks["period"] == basis], reported_year(bench, basis)
     frame = _latest_edition(bench.deprivation_ranks)
     return frame, (frame["edition"].iloc[0] if len(frame) else None)
 
@@ -247,7 +254,7 @@ def no_figure_reason(bench: Benchmark, basis: str | None) -> Callable[[str], str
     in 2020/21", else "no 2020/21 figure" (a published year written as its reporting period is, ``as_reported``)."""
     members = list(bench.group.members)
     formed = dict(zip(members, existing_in(members, basis))) if basis else {}
-    year = as_reported([basis], bench.ranks["period"].unique())[0]
+    year = reported_year(bench, basis)
     return lambda code: f"no {year} figure" if formed.get(code, True) else f"not yet formed in {year}"
 
 

@@ -79,7 +79,7 @@ class ContextRank:
     """The period (spend, funding) or IMD edition (deprivation) the rank uses."""
 
     def card_text(self) -> str:
-        """Return the rank for a headline card with the year it is for: "Lowest of 33 (2020-21)"."""
+        """Return the rank for a headline card with the year it is for: "Lowest of 33 (2020/21)"."""
         text = rank_card_text(self.rank, self.n)
         return f"{text} ({self.basis})" if self.rank is not None and self.basis else text
 

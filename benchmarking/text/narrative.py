@@ -47,7 +47,7 @@ def _funding_phrase(rank: int, n: int) -> str:
 
 def spend_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the headline card for net revenue expenditure per head: its rank with the year
-    it is for ("Lowest of 36 (2022-23)"), or an unranked figure with its year ("£1,629 in 2022-23, no rank")."""
+    it is for ("Lowest of 36 (2022/23)"), or an unranked figure with its year ("£1,629 in 2022/23, no rank")."""
     spend, label = overview.spend, "Spend per head (1st = highest)"
     if overview.absent and spend.rank is None:  # it did not exist in the period: it had no spend then
         return label, f"none in {overview.period}"
