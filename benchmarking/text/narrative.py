@@ -103,6 +103,15 @@ def context_card(overview: Overview) -> tuple[str, str]:
     return "Core spending power per head", "not in these data"
 
 
+def context_line(overview: Overview) -> str | None:
+    """Return the line under the Overview's fourth card (``context_card``): who of the group its rank leaves out and
+    why ("33 of the 37 ranked; no 2020/21 figure: Dorset Council"); None when it ranks them all, or shows no rank."""
+    shown = _context_shown(overview)
+    if shown == "funding":
+        return overview.funding.left_out
+    return overview.deprivation.left_out if shown == "deprivation" else None
+
+
 def context_help(overview: Overview) -> str:
     """Return the help of the fourth card (``context_card``): the funding figure with its year, what the
     deprivation rank is, why the authority has none (it did not exist then), or that neither measure is stored."""
