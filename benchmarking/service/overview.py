@@ -12,6 +12,7 @@ import pandas as pd
 from benchmarking.method import currency, focus_lists
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import not_existing_text
+from benchmarking.method.periods import as_reported
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
@@ -40,7 +41,8 @@ class DataCurrency:
     n_older: int
     """Of them, those with figures from an earlier published period."""
     older_periods: dict[str, int]
-    """{published label: number of indicators}, newest first."""
+    """{published label: number of indicators}, newest first; a label of a reporting period's days written as that
+    period is (``2021-22`` as ``2021/22``)."""
     n_provisional: int
     """Indicators with at least one provisional value among those used."""
     n_revised: int
@@ -173,8 +175,11 @@ def data_currency(
     also how many of those indicators are ranked for it and why the others are not (``ranked_for``)."""
     rows = figures_used(catalogue, bench, theme, period)
     older = rows[rows["older"]]
-    counts = older.groupby("source_period").size()
-    order = sorted(counts.index, key=lambda label: currency.period_end(label), reverse=True)
+    # A publisher's 2021-22 is written as the reporting period 2021/22 beside the periods (as_reported); a label of
+    # other days (2020-22, 2021) stays as published.
+    published = as_reported(list(older["source_period"]), bench.ranks["period"].unique())
+    counts = pd.Series(published, dtype=object).value_counts()
+    order = sorted(counts.index, key=lambda label: (currency.period_end(label), label), reverse=True)
     ranked: dict = {}
     if focus is not None:
         n_ranked, not_ranked = ranked_for(catalogue, bench, rows["indicator_id"], period, focus)
