@@ -229,3 +229,19 @@ def test_the_currency_line_is_as_before_when_every_indicator_is_ranked_for_the_f
         "of which 9 are ranked for Kent; 1 not ranked because Kent has no figure (A). 2 of the 10 use"
         in currency_text(apart)
     )
+
+
+def test_the_deprivation_card_standing_in_for_funding_says_whom_it_leaves_out(shipped_store_path):
+    """2018/19 has no core spending power: the fourth card ranks IMD 2019 among the 35 with an Overall position, and
+    its line says so ('35 of the 36 ranked; no Overall position: Dorset CC'); no spend is held, so no spend line."""
+    from benchmarking.service.group_size import group_size
+    from benchmarking.text.narrative import context_card, context_line
+
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, "2018/19", LEICESTERSHIRE)
+    assert figures.funding.rank is None and context_card(figures)[0].startswith(figures.deprivation.basis)
+    in_period = group_size(cat, bench, "2018/19").in_period
+    line = context_line(figures)
+    assert line == figures.deprivation.left_out and line.startswith(f"{figures.deprivation.n} of the {in_period} ")
+    assert re.search(r"no Overall position: \w", line)
+    assert figures.spend.value is None and figures.spend.left_out is None

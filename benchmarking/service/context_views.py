@@ -3,6 +3,7 @@ rows (the funding league table is in ``funding_views``)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -272,10 +273,14 @@ def no_figure_reason(bench: Benchmark, basis: str | None) -> Callable[[str], str
     "no IMD 2019 figure" for an edition, "no figure" without a basis."""
     members = list(bench.group.members)
     dated = basis is not None and span_or_none(basis) is not None  # an IMD edition names no days
-    formed = dict(zip(members, existing_in(members, basis))) if dated else {}
     year = reported_year(bench, basis)
     no_figure = f"no {year} figure" if year else "no figure"
-    return lambda code: no_figure if formed.get(code, True) else f"not yet formed in {year}"
+
+    @functools.cache
+    def formed() -> dict[str, bool]:  # asked only when someone is left out
+        return dict(zip(members, existing_in(members, basis))) if dated else {}
+
+    return lambda code: no_figure if formed().get(code, True) else f"not yet formed in {year}"
 
 
 def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:

@@ -270,6 +270,7 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
     overall_directions = directions[directions["theme"] == OVERALL].set_index("direction")["n_indicators"]
     figures_currency = data_currency(catalogue, bench, OVERALL, period, focus)
+    funding = funding_rank(catalogue, bench, period, focus)
     return Overview(
         focus=focus,
         focus_name=catalogue.authority_name(focus),
@@ -280,8 +281,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         overall=_standing(catalogue, bench, focus, period, pos, prev_pos, OVERALL),
         core=_standing(catalogue, bench, focus, period, pos, prev_pos, LA_CORE),
         spend=spend,
-        funding=funding_rank(catalogue, bench, period, focus),
-        deprivation=_context_rank(catalogue, bench, "Deprivation", period, focus),
+        funding=funding,
+        deprivation=_context_rank(catalogue, bench, "Deprivation", period, focus, said=funding.rank is None),
         quartile_counts={int(q): int(n) for q, n in overall_quartiles.items()},
         directions=Directions(
             improved=int(overall_directions.get("improved", 0)),
@@ -354,12 +355,15 @@ def _positioned_themes(bench: Benchmark, period: str) -> set[str]:
     return set(positions.loc[(positions["period"] == period) & positions["position"].notna(), "theme"])
 
 
-def _context_rank(catalogue: Catalogue, bench: Benchmark, axis: str, period: str, focus: str) -> ContextRank:
+def _context_rank(
+    catalogue: Catalogue, bench: Benchmark, axis: str, period: str, focus: str, said: bool = True
+) -> ContextRank:
     """The focus authority's Overall context rank on ``axis`` (None without one), with who the rank leaves out of
-    the group (whenever the axis has figures for the period)."""
+    the group (whenever the axis has figures for the period and the card is ``said``: deprivation only stands in for
+    funding)."""
     frame = context_ranks(catalogue, bench, OVERALL, axis, period)
     ranked = frame.loc[frame[IN_GROUP] & frame["rank"].notna(), "authority_code"]
-    left_out = context_left_out(catalogue, bench, OVERALL, axis, period, ranked) if len(frame) else None
+    left_out = context_left_out(catalogue, bench, OVERALL, axis, period, ranked) if said and len(frame) else None
     row = frame[frame["authority_code"] == focus]
     if row.empty or pd.isna(row["rank"].iloc[0]):
         return ContextRank(None, None, None, None, _one_line(left_out))
