@@ -21,6 +21,7 @@ from benchmarking.text.formatting import (
 from benchmarking.text.narrative import (
     context_card,
     context_help,
+    context_line,
     overview_sentences,
     spend_card,
     spend_help,
@@ -119,6 +120,9 @@ if selection.briefing:  # the chart on the first screen; what the positions rest
     show_trend()
 if spend_note(figures):  # a stored figure without a rank: say why
     cards[2].caption(escape(spend_note(figures)))
+for column, line in zip(cards[2:], (figures.spend.left_out, context_line(figures))):  # the context cards' "of N"
+    if line:
+        column.caption(escape(line))
 for column, standing in zip(cards, (figures.overall, figures.core)):  # what each position rests on
     column.caption(escape(standing.rests_on.text()))
     if standing.reason:  # no position: say why, in Why this rank's words

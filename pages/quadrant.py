@@ -99,7 +99,7 @@ resting, currency_line = memo(  # what the focus's position rests on, and how cu
     key,
     lambda: (
         rests_on(cat, bench, selection.focus, selection.period, theme),
-        currency_text(data_currency(cat, bench, theme, selection.period)),
+        currency_text(data_currency(cat, bench, theme, selection.period, selection.focus)),
     ),
 )
 st.caption(escape(f"{selection.basis()}. {resting.text()}. {currency_line}"))

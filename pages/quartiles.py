@@ -26,7 +26,7 @@ focus_name, period = escape(selection.focus_name), escape(selection.period)
 def _tables():
     """Return the page's figures and tables in words, computed once per selection."""
     found = quartile_tables(cat, bench, selection.period, selection.focus)
-    currency = currency_text(data_currency(cat, bench, OVERALL, selection.period))
+    currency = currency_text(data_currency(cat, bench, OVERALL, selection.period, selection.focus))
     tables = {q: list_tables(frame) for q, frame in found.lists.items() if not frame.empty}
     return found.counts, currency, found.lists, tables, found.improved, found.directions, found.absent
 

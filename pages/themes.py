@@ -73,7 +73,7 @@ theme_columns = draw_league_table(cat, bench, selection)
 
 def _why_table(theme_choice: str):
     rows, summary = explain.why_this_rank(cat, bench, theme_choice, selection.period, selection.focus)
-    currency = currency_text(data_currency(cat, bench, theme_choice, selection.period))
+    currency = currency_text(data_currency(cat, bench, theme_choice, selection.period, selection.focus))
     shown = rows.rename(columns=WHY_COLUMNS).drop(columns="indicator_id")
     return summary, currency, shown, glossary_line(rows["name"])
 

@@ -12,7 +12,7 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.explain import why_this_rank
 from benchmarking.service.funding_views import funding_view
 from benchmarking.service.overview import figures_used
-from benchmarking.text.formatting import rank_card_text
+from benchmarking.text.formatting import currency_text, rank_card_text
 from benchmarking.text.narrative import overview_sentences
 
 CUMBRIA, LEICESTERSHIRE = "E10000006", "E10000018"
@@ -110,3 +110,138 @@ def test_each_count_of_indicators_says_what_it_counts(shipped_store_path):
     later = overview_figures(shipped_store_path, "2025/26", LEICESTERSHIRE)
     assert f"rests on {later.overall.rests_on.n_indicators} indicators" in brief
     assert f"rests on {later.currency.n_indicators} indicators" not in brief
+
+
+@pytest.mark.parametrize("period", ["2022/23", "2025/26"])
+def test_the_context_cards_write_their_years_as_the_periods_are_written(shipped_store_path, period):
+    """Spend (published for '2022-23') and core spending power ('2020-21') name their year as the reporting period
+    of the same days ('2022/23', '2020/21'), on the cards, their help and In brief: one spelling beside the periods,
+    made where the basis is (context_views), so the briefing packs and the CLI get it too."""
+    from benchmarking.service.context_views import context_ranks, nearest_period
+    from benchmarking.text.narrative import context_card, context_help, spend_card, spend_help
+
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, period, LEICESTERSHIRE)
+    spend = bench.spend_ranks[bench.spend_ranks["theme"] == OVERALL]
+    published = {
+        nearest_period(spend, period, cat.calendar),
+        nearest_period(bench.funding_ranks, period, cat.calendar),
+    }
+    assert any("-" in label for label in published)  # the case the rule is for: the publishers write 2022-23
+    reporting = set(bench.ranks["period"])
+    assert {figures.spend.basis, figures.funding.basis} <= reporting
+    for axis in ("Revenue", "Funding"):
+        assert set(context_ranks(cat, bench, OVERALL, axis, period)["basis"]) <= reporting
+    said = [spend_card(figures)[1], context_card(figures)[1], spend_help(figures), context_help(figures)]
+    said += overview_sentences(figures)
+    text = " ".join(said)
+    assert figures.spend.basis in spend_card(figures)[1]
+    for label in published - reporting:
+        assert label not in text, label
+
+
+def test_the_overview_page_shows_the_spend_year_as_the_period_is_written(shipped_store_path, monkeypatch):
+    """Leicestershire 2022/23: the spend card reads '(2022/23)', as the funding card's '(2020/21)' and the header."""
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": LEICESTERSHIRE, "period": "2022/23"})
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Spend per head (1st = highest)"].endswith("(2022/23)")
+    assert shown[FUNDING_LABEL].endswith("(2020/21)")
+
+
+def test_the_context_cards_say_whom_their_of_n_leaves_out_and_why(shipped_store_path, monkeypatch):
+    """Leicestershire 2022/23: 'Lowest of 36' spend and 'Lowest of 33' funding beside a group of 37 each say, under
+    the card as the performance cards do, who is not ranked and why: no Overall position (spend is ranked beside
+    one), not yet formed in the funding year, or no figure for it."""
+    from benchmarking.method.lifetimes import existing_in
+    from benchmarking.service.group_size import group_size
+
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, "2022/23", LEICESTERSHIRE)
+    in_period = group_size(cat, bench, "2022/23").in_period
+    table = funding_view(cat, bench, "2022/23", LEICESTERSHIRE)
+    members = table[table["in_group"]]
+    existing = set(bench.positions.loc[bench.positions["period"] == "2022/23", "authority_code"])
+    unfunded = sorted(
+        code
+        for code in bench.group.members
+        if code in existing and code not in set(members.loc[members["rank"].notna(), "authority_code"])
+    )
+    assert figures.funding.n < in_period and unfunded  # the case: fewer ranked than the group in the period
+    line = figures.funding.left_out
+    assert line.startswith(f"{figures.funding.n} of the {in_period} ranked; ")
+    year = figures.funding.basis
+    for code, formed in zip(unfunded, existing_in(unfunded, year)):
+        reason = f"no {year} figure" if formed else f"not yet formed in {year}"
+        assert re.search(rf"{re.escape(reason)}: [^;]*{re.escape(cat.authority_name(code))}", line), (code, line)
+    assert "not yet formed" in line  # North and West Northamptonshire, formed in 2021
+    spend = figures.spend.left_out
+    assert spend == f"{figures.spend.n} of the {in_period} ranked; no Overall position: {cat.authority_name(CUMBRIA)}"
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": LEICESTERSHIRE, "period": "2022/23"})
+    assert not at.exception
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert spend in captions and line in captions
+
+
+@pytest.mark.parametrize("period", ["2021/22", "2022/23", "2025/26"])
+def test_the_indicators_with_figures_and_those_ranked_meet_in_one_count(shipped_store_path, monkeypatch, period):
+    """Leicestershire's Overall card rests on the indicators ranked for it (324 in 2022/23); the currency line counts
+    the group's indicators with figures (325). The line says how the two meet: how many of them are ranked for
+    Leicestershire, the same count as the card's, and why the others are not (it has no figure for them)."""
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, period, LEICESTERSHIRE)
+    currency, card = figures.currency, figures.overall.rests_on
+    assert currency.n_ranked == card.n_indicators < currency.n_indicators  # one rule; the case it is for
+    listed = [name for names in currency.not_ranked.values() for name in names]
+    assert len(listed) == currency.n_indicators - currency.n_ranked
+    used = figures_used(cat, bench, OVERALL, period)
+    ranks = bench.ranks
+    mine = ranks[(ranks["authority_code"] == LEICESTERSHIRE) & (ranks["period"] == period)]
+    figured = set(mine.loc[mine["value"].notna(), "indicator_id"])
+    missing = set(used["indicator_id"]) - figured
+    names = cat.indicators.set_index("id")["name"]
+    assert sorted(currency.not_ranked.get("Leicestershire has no figure", ())) == sorted(names[list(missing)])
+    text = currency_text(currency)
+    assert (
+        f"built from {currency.n_indicators} indicators with figures in the group, of which {card.n_indicators} "
+        "are ranked for Leicestershire" in text
+    )
+    assert "not ranked because Leicestershire has no figure" in text
+    if period == "2022/23":
+        at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": LEICESTERSHIRE, "period": period})
+        assert not at.exception
+        captions = [c.value.replace("\\", "") for c in at.caption]
+        assert text in captions and card.text() in captions
+
+
+def test_the_currency_line_is_as_before_when_every_indicator_is_ranked_for_the_focus():
+    """Counts that meet need no words: one sentence, 'N of them use figures published for an earlier period'."""
+    from benchmarking.service.overview import DataCurrency
+
+    base = DataCurrency("2022/23", OVERALL, 10, 2, {"2021-22": 2}, 0, 0, 1)
+    meeting = DataCurrency("2022/23", OVERALL, 10, 2, {"2021-22": 2}, 0, 0, 1, "Kent", 10, {})
+    assert currency_text(meeting) == currency_text(base)
+    assert currency_text(base).startswith(
+        "Overall 2022/23 is built from 10 indicators with figures in the group; 2 of them"
+    )
+    apart = DataCurrency("2022/23", OVERALL, 10, 2, {"2021-22": 2}, 0, 0, 1, "Kent", 9, {"Kent has no figure": ("A",)})
+    assert (
+        "of which 9 are ranked for Kent; 1 not ranked because Kent has no figure (A). 2 of the 10 use"
+        in currency_text(apart)
+    )
+
+
+def test_the_deprivation_card_standing_in_for_funding_says_whom_it_leaves_out(shipped_store_path):
+    """2018/19 has no core spending power: the fourth card ranks IMD 2019 among the 35 with an Overall position, and
+    its line says so ('35 of the 36 ranked; no Overall position: Dorset CC'); no spend is held, so no spend line."""
+    from benchmarking.service.group_size import group_size
+    from benchmarking.text.narrative import context_card, context_line
+
+    cat, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    figures = overview_figures(shipped_store_path, "2018/19", LEICESTERSHIRE)
+    assert figures.funding.rank is None and context_card(figures)[0].startswith(figures.deprivation.basis)
+    in_period = group_size(cat, bench, "2018/19").in_period
+    line = context_line(figures)
+    assert line == figures.deprivation.left_out and line.startswith(f"{figures.deprivation.n} of the {in_period} ")
+    assert re.search(r"no Overall position: \w", line)
+    assert figures.spend.value is None and figures.spend.left_out is None

@@ -44,7 +44,7 @@ def test_overall_performance_is_the_engine_position(demo_store_path, monkeypatch
     # Spend and funding name the ends ("Lowest of 32"), from the engine's 1 = highest rank, and the year of the figure.
     spend = f"{rank_card_text(figures.spend.rank, figures.spend.n)} ({figures.spend.basis})"
     assert shown["Spend per head (1st = highest)"] == spend
-    # Core spending power names the year of its figure: "Lowest of 33 (2020-21)".
+    # Core spending power names the year of its figure: "Lowest of 33 (2020/21)".
     funding = f"{rank_card_text(figures.funding.rank, figures.funding.n)} ({figures.funding.basis})"
     assert shown["Core spending power per head (1st = highest)"] == funding
 

@@ -80,4 +80,4 @@ def test_funding_views_use_real_core_spending_power(real):
     gap = stored["core_spending_power_per_head"].median() - own
     assert better_off(table, LEICESTERSHIRE, "median").amount == pytest.approx(gap * population)
     axis = context_ranks(catalogue, bench, "Education", "Funding", period)
-    assert set(axis["basis"]) == {"2020-21"} and LEICESTERSHIRE in set(axis["authority_code"])
+    assert set(axis["basis"]) == {"2020/21"} and LEICESTERSHIRE in set(axis["authority_code"])

@@ -3,7 +3,8 @@ rows (the funding league table is in ``funding_views``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 from benchmarking.method import beside, context, currency
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import existing_in
-from benchmarking.method.periods import as_reported
+from benchmarking.method.periods import as_reported, span_or_none
 from benchmarking.method.positions import average_rank_key, position_of_average_rank
 from benchmarking.method.ranking import nullable_int
 from benchmarking.service.benchmark import Benchmark
@@ -95,17 +96,24 @@ def nearest_period(frame: pd.DataFrame, period: str, calendar: currency.Reportin
     return max(candidates)[2] if candidates else None
 
 
+def reported_year(bench: Benchmark, label: str | None) -> str | None:
+    """Return a published period label as the reporting period of the same days is written (``2020-21`` as
+    ``2020/21``, ``method.periods.as_reported``), so a year reads one way beside the periods; None stays None."""
+    return None if label is None else as_reported([label], bench.ranks["period"].unique())[0]
+
+
 def _context_frame(
     catalogue: Catalogue, bench: Benchmark, theme: str, comparator: str, period: str
 ) -> tuple[pd.DataFrame, str | None]:
-    """Return the engine's context ranks a comparator axis uses in ``period`` and their basis (period or edition)."""
+    """Return the engine's context ranks a comparator axis uses in ``period`` and their basis: the period (the
+    publisher's ``2022-23`` written as the reporting period ``2022/23``, ``reported_year``) or IMD edition."""
     if comparator == "spend":
         frame = bench.spend_ranks[bench.spend_ranks["theme"] == theme]
         basis = nearest_period(frame, period, catalogue.calendar)
-        return frame[frame["period"] == basis], basis
+        return frame[frame["period"] == basis], reported_year(bench, basis)
     if comparator == "funding":
         basis = nearest_period(bench.funding_ranks, period, catalogue.calendar)
-        return bench.funding_ranks[bench.funding_ranks["period"] == basis], basis
+        return bench.funding_ranks[bench.funding_ranks["period"] == basis], reported_year(bench, basis)
     frame = _latest_edition(bench.deprivation_ranks)
     return frame, (frame["edition"].iloc[0] if len(frame) else None)
 
@@ -226,7 +234,23 @@ def quadrant_left_out(
     catalogue: Catalogue, bench: Benchmark, view: pd.DataFrame, theme: str, axis: str, period: str
 ) -> str | None:
     """Return who the quadrant ``view`` (``quadrant_view``) leaves out of the group's authorities in ``period`` and
-    why, in a short line (``group_size.drawn_line``): "36 of the 37 drawn; no Overall position: Cumbria"."""
+    why, in a short line (``context_left_out``): "36 of the 37 drawn; no Overall position: Cumbria"."""
+    return context_left_out(catalogue, bench, theme, axis, period, view.loc[view[IN_GROUP], "authority_code"], "drawn")
+
+
+def context_left_out(
+    catalogue: Catalogue,
+    bench: Benchmark,
+    theme: str,
+    axis: str,
+    period: str,
+    ranked: Iterable[str],
+    verb: str = "ranked",
+) -> str | None:
+    """Return how many of the group's authorities in ``period`` a comparator axis ranks (``ranked``: the members it
+    ranks, or draws with ``verb`` "drawn") and who it leaves out and why, in a short line (``group_size.drawn_line``):
+    "36 of the 37 ranked; no Overall position: Cumbria", "not yet formed in 2020/21: ..."; None when it leaves none
+    out. A context rank counts only the authorities with a ``theme`` position (the quadrant's rule)."""
     _, basis = _context_frame(catalogue, bench, theme, COMPARATOR_AXES[axis], period)
     pos = bench.positions
     positioned = set(
@@ -237,18 +261,26 @@ def quadrant_left_out(
         catalogue,
         bench,
         period,
-        view.loc[view[IN_GROUP], "authority_code"],
-        lambda code: no_figure(code) if code in positioned else f"no {theme} position",
+        ranked,
+        lambda code: no_figure(code) if code in positioned or not positioned else f"no {theme} position",
+        verb=verb,
     )
 
 
 def no_figure_reason(bench: Benchmark, basis: str | None) -> Callable[[str], str]:
     """Return why a member has no figure of the ``basis`` period (or edition) of a comparator axis: "not yet formed
-    in 2020/21", else "no 2020/21 figure" (a published year written as its reporting period is, ``as_reported``)."""
+    in 2020/21", else "no 2020/21 figure" (a published year written as its reporting period is, ``as_reported``);
+    "no IMD 2019 figure" for an edition, "no figure" without a basis."""
     members = list(bench.group.members)
-    formed = dict(zip(members, existing_in(members, basis))) if basis else {}
-    year = as_reported([basis], bench.ranks["period"].unique())[0]
-    return lambda code: f"no {year} figure" if formed.get(code, True) else f"not yet formed in {year}"
+    dated = basis is not None and span_or_none(basis) is not None  # an IMD edition names no days
+    year = reported_year(bench, basis)
+    no_figure = f"no {year} figure" if year else "no figure"
+
+    @functools.cache
+    def formed() -> dict[str, bool]:  # asked only when someone is left out
+        return dict(zip(members, existing_in(members, basis))) if dated else {}
+
+    return lambda code: no_figure if formed().get(code, True) else f"not yet formed in {year}"
 
 
 def plotted_themes(catalogue: Catalogue, bench: Benchmark, themes: list[str], axis: str, period: str) -> list[str]:

@@ -70,14 +70,15 @@ def funding_years_older(catalogue: Catalogue, funding: pd.DataFrame, period: str
     return int(gap) if gap == gap and gap > 0 else 0
 
 
-def funding_left_out(catalogue: Catalogue, bench: Benchmark, period: str, funding: pd.DataFrame) -> str | None:
+def funding_left_out(
+    catalogue: Catalogue, bench: Benchmark, period: str, funding: pd.DataFrame, verb: str = "drawn"
+) -> str | None:
     """Return who the funding table (``funding_view``) leaves out of the group's authorities in ``period`` and why,
-    in a short line (``group_size.drawn_line``): "33 of the 37 drawn; no 2020-21 figure: Dorset Council; not yet
-    formed: North Northamptonshire" (not yet formed in the period of the funding figures)."""
+    in a short line (``group_size.drawn_line``; ``verb``: "ranked" under the Overview's card): "33 of the 37 drawn;
+    no 2020/21 figure: Dorset Council; not yet formed in 2020/21: North Northamptonshire"."""
     basis = str(funding["period"].iloc[0]) if len(funding) else period
-    return drawn_line(
-        catalogue, bench, period, funding.loc[funding[IN_GROUP], "authority_code"], no_figure_reason(bench, basis)
-    )
+    ranked = funding.loc[funding[IN_GROUP] & funding["rank"].notna(), "authority_code"]
+    return drawn_line(catalogue, bench, period, ranked, no_figure_reason(bench, basis), verb=verb)
 
 
 def focus_without_funding(catalogue: Catalogue, funding: pd.DataFrame, period: str, focus: str) -> str | None:

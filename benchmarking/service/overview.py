@@ -4,19 +4,21 @@ current the figures are (``data_currency``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from benchmarking.method import currency, focus_lists
+from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import not_existing_text
+from benchmarking.method.periods import as_reported
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
-from benchmarking.service.context_views import context_figure, context_ranks, quadrant_view
+from benchmarking.service.context_views import context_figure, context_left_out, context_ranks, quadrant_view
 from benchmarking.service.explain import why_this_rank
-from benchmarking.service.funding_views import funding_view
+from benchmarking.service.funding_views import funding_left_out, funding_view
 from benchmarking.service.group_size import positioned_line
 from benchmarking.service.rests_on import RestsOn, rests_on
 from benchmarking.service.views import focus_positions, theme_indicator_ids
@@ -39,12 +41,21 @@ class DataCurrency:
     n_older: int
     """Of them, those with figures from an earlier published period."""
     older_periods: dict[str, int]
-    """{published label: number of indicators}, newest first."""
+    """{published label: number of indicators}, newest first; a label of a reporting period's days written as that
+    period is (``2021-22`` as ``2021/22``)."""
     n_provisional: int
     """Indicators with at least one provisional value among those used."""
     n_revised: int
     """Indicators with at least one revised value among those used."""
     max_years_older: int
+    focus_name: str | None = None
+    """The authority ``n_ranked`` counts for (None: the group's figures only)."""
+    n_ranked: int | None = None
+    """Of the ``n_indicators``, those ranked for the focus authority: the indicators its position rests on
+    (``rests_on``'s count)."""
+    not_ranked: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """{why: indicator names, A-Z} for the others: "Leicestershire has no figure" (only a missing figure is
+    unranked, ``method.ranking``)."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +88,13 @@ class ContextRank:
     """Spend or core spending power per head in £, or the IMD rank of average rank."""
     basis: str | None
     """The period (spend, funding) or IMD edition (deprivation) the rank uses."""
+    left_out: str | None = None
+    """Who of the group in the period the rank leaves out and why, the card's "of N" (``context_views.
+    context_left_out``, ``funding_views.funding_left_out``): "33 of the 37 ranked; no 2020/21 figure: Dorset
+    Council"."""
 
     def card_text(self) -> str:
-        """Return the rank for a headline card with the year it is for: "Lowest of 33 (2020-21)"."""
+        """Return the rank for a headline card with the year it is for: "Lowest of 33 (2020/21)"."""
         text = rank_card_text(self.rank, self.n)
         return f"{text} ({self.basis})" if self.rank is not None and self.basis else text
 
@@ -153,12 +168,22 @@ def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str
     return rows.assign(older=rows["years_older"] > 0).reset_index(drop=True)
 
 
-def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> DataCurrency:
-    """Return how current the figures behind a theme (or Overall, LA Core) position are in a period."""
+def data_currency(
+    catalogue: Catalogue, bench: Benchmark, theme: str, period: str, focus: str | None = None
+) -> DataCurrency:
+    """Return how current the figures behind a theme (or Overall, LA Core) position are in a period; with ``focus``,
+    also how many of those indicators are ranked for it and why the others are not (``ranked_for``)."""
     rows = figures_used(catalogue, bench, theme, period)
     older = rows[rows["older"]]
-    counts = older.groupby("source_period").size()
-    order = sorted(counts.index, key=lambda label: currency.period_end(label), reverse=True)
+    # A publisher's 2021-22 is written as the reporting period 2021/22 beside the periods (as_reported); a label of
+    # other days (2020-22, 2021) stays as published.
+    published = as_reported(list(older["source_period"]), bench.ranks["period"].unique())
+    counts = pd.Series(published, dtype=object).value_counts()
+    order = sorted(counts.index, key=lambda label: (currency.period_end(label), label), reverse=True)
+    ranked: dict = {}
+    if focus is not None:
+        n_ranked, not_ranked = ranked_for(catalogue, bench, rows["indicator_id"], period, focus)
+        ranked = {"focus_name": catalogue.authority_name(focus), "n_ranked": n_ranked, "not_ranked": not_ranked}
     return DataCurrency(
         period=period,
         theme=theme,
@@ -168,7 +193,28 @@ def data_currency(catalogue: Catalogue, bench: Benchmark, theme: str, period: st
         n_provisional=int((rows["n_provisional"] > 0).sum()),
         n_revised=int((rows["n_revised"] > 0).sum()),
         max_years_older=int(rows["years_older"].max()) if len(rows) else 0,
+        **ranked,
     )
+
+
+def ranked_for(
+    catalogue: Catalogue, bench: Benchmark, indicator_ids: pd.Series, period: str, focus: str
+) -> tuple[int, dict[str, tuple[str, ...]]]:
+    """Return how many of ``indicator_ids`` (indicators with figures in the group in ``period``, ``figures_used``)
+    are ranked for ``focus`` then, and {why: indicator names, A-Z} for the others: the one rule that makes the
+    group's count of indicators with figures and the focus authority's count ranked (``rests_on``) meet."""
+    ranks = bench.ranks
+    mine = ranks[(ranks["authority_code"] == focus) & (ranks["period"] == period)]
+    mine = mine[mine["indicator_id"].isin(set(indicator_ids))]
+    ranked = set(mine.loc[mine["rank"].notna(), "indicator_id"])
+    with_figure = set(mine.loc[mine["value"].notna(), "indicator_id"])
+    names = catalogue.indicators.set_index("id")["name"]
+    name = catalogue.authority_name(focus)
+    why: dict[str, list[str]] = {}
+    for indicator in sorted(set(indicator_ids) - ranked):
+        reason = f"its {name} figure is not ranked" if indicator in with_figure else f"{name} has no figure"
+        why.setdefault(reason, []).append(str(names.get(indicator, indicator)))
+    return len(ranked), {reason: tuple(sorted(listed)) for reason, listed in why.items()}
 
 
 def funding_rank(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) -> ContextRank:
@@ -180,8 +226,13 @@ def funding_rank(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     if row.empty:
         return ContextRank(None, None, None, None)
     first = row.iloc[0]
+    left_out = _one_line(funding_left_out(catalogue, bench, period, table, verb="ranked"))
     return ContextRank(
-        int(first["rank"]), int(first["n_ranked"]), float(first["core_spending_power_per_head"]), first["period"]
+        int(first["rank"]),
+        int(first["n_ranked"]),
+        float(first["core_spending_power_per_head"]),
+        first["period"],
+        left_out,
     )
 
 
@@ -210,14 +261,16 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     pos = focus_positions(bench, period, focus).set_index("theme")
     prev = previous_period(catalogue, period)
     prev_pos = focus_positions(bench, prev, focus).set_index("theme") if prev else pd.DataFrame()
-    spend = _context_rank(context_ranks(catalogue, bench, OVERALL, "Revenue", period), focus)
+    spend = _context_rank(catalogue, bench, "Revenue", period, focus)
     if spend.rank is None:  # ranked only beside an Overall position (the quadrant's rule): the figure, unranked
-        spend = ContextRank(None, None, *context_figure(catalogue, bench, OVERALL, "Revenue", period, focus))
+        figure = context_figure(catalogue, bench, OVERALL, "Revenue", period, focus)
+        spend = ContextRank(None, None, *figure, spend.left_out)
     quartiles = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
     overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
     directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
     overall_directions = directions[directions["theme"] == OVERALL].set_index("direction")["n_indicators"]
-    figures_currency = data_currency(catalogue, bench, OVERALL, period)
+    figures_currency = data_currency(catalogue, bench, OVERALL, period, focus)
+    funding = funding_rank(catalogue, bench, period, focus)
     return Overview(
         focus=focus,
         focus_name=catalogue.authority_name(focus),
@@ -228,8 +281,8 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         overall=_standing(catalogue, bench, focus, period, pos, prev_pos, OVERALL),
         core=_standing(catalogue, bench, focus, period, pos, prev_pos, LA_CORE),
         spend=spend,
-        funding=funding_rank(catalogue, bench, period, focus),
-        deprivation=_context_rank(context_ranks(catalogue, bench, OVERALL, "Deprivation", period), focus),
+        funding=funding,
+        deprivation=_context_rank(catalogue, bench, "Deprivation", period, focus, said=funding.rank is None),
         quartile_counts={int(q): int(n) for q, n in overall_quartiles.items()},
         directions=Directions(
             improved=int(overall_directions.get("improved", 0)),
@@ -279,8 +332,13 @@ def _standing(
         previous=_position(prev_pos, theme)[0],
         rests_on=rests_on(catalogue, bench, focus, period, theme),
         reason=reason,
-        left_out=positioned_line(catalogue, bench, period, theme),
+        left_out=_one_line(positioned_line(catalogue, bench, period, theme)),
     )
+
+
+def _one_line(text: str | None) -> str | None:
+    """The lines of a who-is-left-out text (``group_size.drawn_line``) run on, for the narrow card it sits under."""
+    return "; ".join(text.splitlines()) if text else None
 
 
 def _few_indicator_themes(pos: pd.DataFrame) -> dict[str, int]:
@@ -297,12 +355,24 @@ def _positioned_themes(bench: Benchmark, period: str) -> set[str]:
     return set(positions.loc[(positions["period"] == period) & positions["position"].notna(), "theme"])
 
 
-def _context_rank(frame: pd.DataFrame, focus: str) -> ContextRank:
+def _context_rank(
+    catalogue: Catalogue, bench: Benchmark, axis: str, period: str, focus: str, said: bool = True
+) -> ContextRank:
+    """The focus authority's Overall context rank on ``axis`` (None without one), with who the rank leaves out of
+    the group (whenever the axis has figures for the period and the card is ``said``: deprivation only stands in for
+    funding)."""
+    frame = context_ranks(catalogue, bench, OVERALL, axis, period)
+    ranked = frame.loc[frame[IN_GROUP] & frame["rank"].notna(), "authority_code"]
+    left_out = context_left_out(catalogue, bench, OVERALL, axis, period, ranked) if said and len(frame) else None
     row = frame[frame["authority_code"] == focus]
     if row.empty or pd.isna(row["rank"].iloc[0]):
-        return ContextRank(None, None, None, None)
+        return ContextRank(None, None, None, None, _one_line(left_out))
     return ContextRank(
-        int(row["rank"].iloc[0]), int(row["n_ranked"].iloc[0]), float(row["value"].iloc[0]), row["basis"].iloc[0]
+        int(row["rank"].iloc[0]),
+        int(row["n_ranked"].iloc[0]),
+        float(row["value"].iloc[0]),
+        row["basis"].iloc[0],
+        _one_line(left_out),
     )
 
 

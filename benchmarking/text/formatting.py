@@ -205,16 +205,24 @@ def currency_text(currency: DataCurrency, limit: int = 4) -> str:
     if not n:
         return f"{theme} has no ranked indicators with figures for {period}."
     plural = "indicator" if n == 1 else "indicators"
+    built = f"{theme} {period} is built from {n} {plural} with figures in the group"
+    split = currency.n_ranked is not None and currency.n_ranked != n  # what the card's count of ranked ones is of
+    if split:
+        reasons = "; ".join(
+            f"{len(names)} not ranked because {reason} ({_listed(names, limit)})"
+            for reason, names in currency.not_ranked.items()
+        )
+        built += f", of which {currency.n_ranked} are ranked for {currency.focus_name}; {reasons}"
     if currency.n_older:
         older = list(currency.older_periods.items())
         listed = ", ".join(f"{label}: {count}" for label, count in older[:limit])
         more = f" and {len(older) - limit} more" if len(older) > limit else ""
+        used = f"use figures published for an earlier period ({listed}{more}), as no newer figures exist."
         text = (
-            f"{theme} {period} is built from {n} {plural} with figures in the group; {currency.n_older} of them "
-            f"use figures published for an earlier period ({listed}{more}), as no newer figures exist."
+            f"{built}. {currency.n_older} of the {n} {used}" if split else f"{built}; {currency.n_older} of them {used}"
         )
     else:
-        text = f"{theme} {period} is built from {n} {plural} with figures in the group, all published for {period}."
+        text = f"{built}. All are published for {period}." if split else f"{built}, all published for {period}."
     flags = []
     if currency.n_provisional:
         flags.append(f"{currency.n_provisional} include provisional figures")
@@ -223,6 +231,12 @@ def currency_text(currency: DataCurrency, limit: int = 4) -> str:
     if flags:
         text += " " + " and ".join(flags).capitalize() + "."
     return text
+
+
+def _listed(names, limit: int) -> str:
+    """Names run on, at most ``limit`` of them ("a, b, c, d and 3 more")."""
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
 
 
 def _end_words(rank, n, high: str, low: str) -> str | None:

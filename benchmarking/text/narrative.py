@@ -48,7 +48,7 @@ def _funding_phrase(rank: int, n: int) -> str:
 
 def spend_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the headline card for net revenue expenditure per head: its rank with the year
-    it is for ("Lowest of 36 (2022-23)"), or an unranked figure with its year ("£1,629 in 2022-23, no rank")."""
+    it is for ("Lowest of 36 (2022/23)"), or an unranked figure with its year ("£1,629 in 2022/23, no rank")."""
     spend, label = overview.spend, "Spend per head (1st = highest)"
     if overview.absent and spend.rank is None:  # it did not exist in the period: it had no spend then
         return label, f"none in {overview.period}"
@@ -102,6 +102,15 @@ def context_card(overview: Overview) -> tuple[str, str]:
     if shown == "absent":  # it did not exist in the period: the store holds the measure, it had none then
         return "Core spending power per head", f"none in {overview.period}"
     return "Core spending power per head", "not in these data"
+
+
+def context_line(overview: Overview) -> str | None:
+    """Return the line under the Overview's fourth card (``context_card``): who of the group its rank leaves out and
+    why ("33 of the 37 ranked; no 2020/21 figure: Dorset Council"); None when it ranks them all, or shows no rank."""
+    shown = _context_shown(overview)
+    if shown == "funding":
+        return overview.funding.left_out
+    return overview.deprivation.left_out if shown == "deprivation" else None
 
 
 def context_help(overview: Overview) -> str:
