@@ -22,6 +22,7 @@ from benchmarking.text.narrative import (
     context_card,
     context_help,
     context_line,
+    context_missing,
     overview_sentences,
     spend_card,
     spend_help,
@@ -120,6 +121,9 @@ if selection.briefing:  # the chart on the first screen; what the positions rest
     show_trend()
 if spend_note(figures):  # a stored figure without a rank: say why
     cards[2].caption(escape(spend_note(figures)))
+for column, missing in zip(cards[2:], context_missing(figures)):  # no figure in the year used: why, in words
+    if missing:
+        column.caption(escape(missing))
 for column, line in zip(cards[2:], (figures.spend.left_out, context_line(figures))):  # the context cards' "of N"
     if line:
         column.caption(escape(line))
@@ -146,6 +150,11 @@ def show_counts() -> None:
         "Top-quartile indicators", f"{counts.get(1, 0)}", help="Indicators ranked in the top 25% of the group"
     )
     row[1].metric("Bottom-quartile indicators", f"{counts.get(4, 0)}", help="Indicators ranked in the bottom 25%")
+    if figures.new_since_previous:  # nothing to compare with: never cards of zeros
+        row[2].metric(f"Improved since {escape(figures.previous_period)}", "—")
+        row[3].metric("Worsened", "—")
+        row[2].caption(escape(f"{figures.new_since_previous}: no figures of its own to compare with."))
+        return
     compared = (
         f"Only figures new in {escape(figures.period)} are compared: {directions.carried_forward} indicators carry "
         "figures published for an earlier period forward, unchanged"

@@ -245,3 +245,39 @@ def test_the_deprivation_card_standing_in_for_funding_says_whom_it_leaves_out(sh
     assert line == figures.deprivation.left_out and line.startswith(f"{figures.deprivation.n} of the {in_period} ")
     assert re.search(r"no Overall position: \w", line)
     assert figures.spend.value is None and figures.spend.left_out is None
+
+
+NORTH_YORKSHIRE, BUCKINGHAMSHIRE = "E06000065", "E06000060"
+
+
+def test_a_new_unitary_s_cards_say_it_was_not_yet_formed_in_the_years_their_figures_are_for(
+    shipped_store_path, monkeypatch
+):
+    """North Yorkshire Council (formed April 2023) in 2023/24: the spend figures are for 2022/23 and core spending
+    power for 2020/21, both before it existed. The cards say "none in" that year and why (not "not in these data",
+    which the store contradicts), and direction of travel since 2022/23 shows no zeros for a council that had no
+    figures then."""
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": NORTH_YORKSHIRE, "period": "2023/24"})
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Spend per head (1st = highest)"] == "none in 2022/23"
+    assert shown["Core spending power per head"] == "none in 2020/21"
+    assert shown["Improved since 2022/23"] == shown["Worsened"] == "—"
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    for year in ("2022/23", "2020/21"):
+        assert f"North Yorkshire Council was not yet formed in {year} (formed on 1 April 2023)" in captions
+    assert "no figures of its own to compare with" in captions
+    help_texts = {m.label: m.help or "" for m in at.metric}
+    assert "not in this store" not in help_texts["Core spending power per head"]
+    assert "The latest core spending power figures are for 2020/21" in help_texts["Core spending power per head"]
+
+
+def test_a_member_without_a_published_figure_is_told_apart_from_one_not_yet_formed(shipped_store_path):
+    """Buckinghamshire Council existed in 2020/21 but the published core spending power file holds no figure for it:
+    the card says it has no 2020/21 figure, never that it was not yet formed."""
+    figures = overview_figures(shipped_store_path, "2022/23", BUCKINGHAMSHIRE)
+    assert figures.funding.rank is None and figures.funding.basis == "2020/21"
+    assert figures.funding.missing == "Buckinghamshire Council has no 2020/21 figure"
+    assert figures.new_since_previous is None  # it existed in 2021/22: its directions are counted
+    leicestershire = overview_figures(shipped_store_path, "2022/23", LEICESTERSHIRE)
+    assert leicestershire.funding.missing is None and leicestershire.spend.missing is None

@@ -12,7 +12,7 @@ import pandas as pd
 from benchmarking.method import currency, focus_lists
 from benchmarking.method.beside import IN_GROUP
 from benchmarking.method.lifetimes import not_existing_text
-from benchmarking.method.periods import as_reported
+from benchmarking.method.periods import as_reported, span_or_none
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.benchmark import Benchmark, beside_note
 from benchmarking.service.catalogue import Catalogue
@@ -92,6 +92,9 @@ class ContextRank:
     """Who of the group in the period the rank leaves out and why, the card's "of N" (``context_views.
     context_left_out``, ``funding_views.funding_left_out``): "33 of the 37 ranked; no 2020/21 figure: Dorset
     Council"."""
+    missing: str | None = None
+    """Why the focus authority has no figure in the ``basis`` year, when it has none: "North Yorkshire Council was
+    not yet formed in 2022/23 (formed on 1 April 2023)" or "North Yorkshire Council has no 2020/21 figure"."""
 
     def card_text(self) -> str:
         """Return the rank for a headline card with the year it is for: "Lowest of 33 (2020/21)"."""
@@ -149,6 +152,9 @@ class Overview:
     absent: str | None = None
     """Why it has no figures when it did not exist in the period ("Northamptonshire was abolished on 1 April 2021,
     before 2022/23": ``lifetimes.not_existing_text``); None when it existed."""
+    new_since_previous: str | None = None
+    """Why nothing moved since the previous period when it did not exist then ("North Yorkshire Council was not yet
+    formed in 2022/23 (formed on 1 April 2023)"); None when it existed in both."""
 
 
 def figures_used(catalogue: Catalogue, bench: Benchmark, theme: str, period: str) -> pd.DataFrame:
@@ -224,7 +230,9 @@ def funding_rank(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
     table = funding_view(catalogue, bench, period, focus)
     row = table[table["is_focus"] & table["rank"].notna()]
     if row.empty:
-        return ContextRank(None, None, None, None)
+        basis = table["period"].dropna()
+        basis = str(basis.iloc[0]) if len(basis) else None
+        return ContextRank(None, None, None, basis, missing=_missing(catalogue, focus, basis))
     first = row.iloc[0]
     left_out = _one_line(funding_left_out(catalogue, bench, period, table, verb="ranked"))
     return ContextRank(
@@ -263,17 +271,20 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
     prev_pos = focus_positions(bench, prev, focus).set_index("theme") if prev else pd.DataFrame()
     spend = _context_rank(catalogue, bench, "Revenue", period, focus)
     if spend.rank is None:  # ranked only beside an Overall position (the quadrant's rule): the figure, unranked
-        figure = context_figure(catalogue, bench, OVERALL, "Revenue", period, focus)
-        spend = ContextRank(None, None, *figure, spend.left_out)
+        value, basis = context_figure(catalogue, bench, OVERALL, "Revenue", period, focus)
+        missing = None if value is not None else spend.missing
+        spend = ContextRank(None, None, value, basis or spend.basis, spend.left_out, missing)
     quartiles = focus_lists.quartile_counts(bench.ranks, catalogue.indicators, focus, period=period)
     overall_quartiles = quartiles[quartiles["theme"] == OVERALL].set_index("quartile")["n_indicators"]
     directions = focus_lists.direction_counts(bench.travel, catalogue.indicators, focus, period=period)
     overall_directions = directions[directions["theme"] == OVERALL].set_index("direction")["n_indicators"]
     figures_currency = data_currency(catalogue, bench, OVERALL, period, focus)
     funding = funding_rank(catalogue, bench, period, focus)
+    name = catalogue.authority_name(focus)
+    absent = not_existing_text(focus, name, period, has_figures=bool((pos["n_indicators"] > 0).any()))
     return Overview(
         focus=focus,
-        focus_name=catalogue.authority_name(focus),
+        focus_name=name,
         period=period,
         previous_period=prev,
         group_label=bench.group.label,
@@ -298,13 +309,21 @@ def overview(catalogue: Catalogue, bench: Benchmark, period: str, focus: str) ->
         beside_note=beside_note(catalogue, bench.group) if focus == bench.group.beside else None,
         few_indicator_themes=_few_indicator_themes(pos),
         unpositioned_themes=tuple(t for t in catalogue.themes if t not in _positioned_themes(bench, period)),
-        absent=not_existing_text(
-            focus, catalogue.authority_name(focus), period, has_figures=bool((pos["n_indicators"] > 0).any())
-        ),
+        absent=absent,
+        new_since_previous=None if absent or prev is None else not_existing_text(focus, name, prev),
     )
 
 
 # -- private helpers ---------------------------------------------------------------------
+
+
+def _missing(catalogue: Catalogue, focus: str, basis: str | None) -> str | None:
+    """Why the focus has no figure of a context axis's ``basis`` year: it did not exist then (``not_existing_text``),
+    else no figure of that year; None without a dated basis (an IMD edition says it in the card)."""
+    if basis is None or span_or_none(basis) is None:
+        return None
+    name = catalogue.authority_name(focus)
+    return not_existing_text(focus, name, basis) or f"{name} has no {basis} figure"
 
 
 def _position(frame: pd.DataFrame, theme: str) -> tuple[int | None, int | None]:
@@ -366,7 +385,9 @@ def _context_rank(
     left_out = context_left_out(catalogue, bench, OVERALL, axis, period, ranked) if said and len(frame) else None
     row = frame[frame["authority_code"] == focus]
     if row.empty or pd.isna(row["rank"].iloc[0]):
-        return ContextRank(None, None, None, None, _one_line(left_out))
+        basis = frame["basis"].dropna() if "basis" in frame else ()
+        basis = str(basis.iloc[0]) if len(basis) else None
+        return ContextRank(None, None, None, basis, _one_line(left_out), _missing(catalogue, focus, basis))
     return ContextRank(
         int(row["rank"].iloc[0]),
         int(row["n_ranked"].iloc[0]),

@@ -48,13 +48,27 @@ def _funding_phrase(rank: int, n: int) -> str:
 
 def spend_card(overview: Overview) -> tuple[str, str]:
     """Return the (label, value) of the headline card for net revenue expenditure per head: its rank with the year
-    it is for ("Lowest of 36 (2022/23)"), or an unranked figure with its year ("£1,629 in 2022/23, no rank")."""
+    it is for ("Lowest of 36 (2022/23)"), an unranked figure with its year ("£1,629 in 2022/23, no rank"), or none
+    in the year the spend figures are for ("none in 2022/23": it was not yet formed then, ``context_missing``)."""
     spend, label = overview.spend, "Spend per head (1st = highest)"
     if overview.absent and spend.rank is None:  # it did not exist in the period: it had no spend then
         return label, f"none in {overview.period}"
     if spend.rank is None and spend.value is not None:
         return label, f"{money(spend.value)}{f' in {spend.basis}' if spend.basis else ''}, no rank"
+    if spend.rank is None and spend.missing:
+        return label, f"none in {spend.basis}"
     return label, spend.card_text()
+
+
+def context_missing(overview: Overview) -> tuple[str | None, str | None]:
+    """Return why the spend card and the fourth card (``context_card``) show no figure, when the authority has none in
+    the year their figures are for ("North Yorkshire Council was not yet formed in 2020/21 (formed on 1 April
+    2023)"); None for a card that shows a figure or whose reason the page says already (``absent``)."""
+    if overview.absent:
+        return None, None
+    spend = overview.spend
+    funding = overview.funding if _context_shown(overview) == "unranked" else None
+    return (spend.missing if spend.value is None else None), (funding.missing if funding else None)
 
 
 def spend_note(overview: Overview) -> str | None:
@@ -72,19 +86,24 @@ def spend_help(overview: Overview) -> str:
     why there is none (the authority did not exist then, or no figure is stored)."""
     spend = overview.spend
     if spend.value is None:  # nothing to name: no spend figure for it (it may not have existed then)
-        return overview.absent or "No net revenue expenditure per head is stored for it in this period"
+        if overview.absent or spend.missing:
+            return overview.absent or f"The latest spend figures are for {spend.basis}: {spend.missing}"
+        return "No net revenue expenditure per head is stored for it in this period"
     ranked = "ranked from the highest spender" if spend.rank is not None else "not ranked"
     return f"Net revenue expenditure per head {money(spend.value)} ({spend.basis}), {ranked}"
 
 
 def _context_shown(overview: Overview) -> str:
     """Return what the Overview's fourth card shows: 'funding' (core spending power is ranked), else 'deprivation'
-    (IMD is ranked), else 'absent' (the authority did not exist in the period), else 'none'."""
+    (IMD is ranked), else 'absent' (the authority did not exist in the period), else 'unranked' (the store holds
+    core spending power, but none for it in that year), else 'none'."""
     if overview.funding.rank is not None:
         return "funding"
     if overview.deprivation.rank is not None:
         return "deprivation"
-    return "absent" if overview.absent else "none"
+    if overview.absent:
+        return "absent"
+    return "unranked" if overview.funding.missing else "none"
 
 
 def context_card(overview: Overview) -> tuple[str, str]:
@@ -101,6 +120,8 @@ def context_card(overview: Overview) -> tuple[str, str]:
         )
     if shown == "absent":  # it did not exist in the period: the store holds the measure, it had none then
         return "Core spending power per head", f"none in {overview.period}"
+    if shown == "unranked":  # the store holds it, but none for this authority in the year used
+        return "Core spending power per head", f"none in {overview.funding.basis}"
     return "Core spending power per head", "not in these data"
 
 
@@ -120,13 +141,20 @@ def context_help(overview: Overview) -> str:
     if shown == "funding":
         return f"{money(overview.funding.value)} per head ({overview.funding.basis}), ranked from the best funded"
     if shown == "deprivation":
+        why = (
+            f"Core spending power is held for {overview.funding.basis}, but {overview.funding.missing}"
+            if overview.funding.missing
+            else "Core spending power is not in this store"
+        )
         return (
-            "Core spending power is not in this store, so deprivation is shown: IMD rank of average "
+            f"{why}, so deprivation is shown: IMD rank of average "
             f"rank {overview.deprivation.value:.0f} of 151 upper-tier areas, ranked within the group from the "
             "most deprived"
         )
     if shown == "absent":
         return overview.absent
+    if shown == "unranked":
+        return f"The latest core spending power figures are for {overview.funding.basis}: {overview.funding.missing}"
     return "Neither core spending power nor deprivation is in this store"
 
 
