@@ -51,12 +51,15 @@ bench = benchmark(selection)
 figures = overview_figures(selection)
 
 
-def _delta(now, before):
-    """Places gained since the previous period: '+3 places' (up, better) or '-2 places' (down, worse)."""
+def _delta(standing):
+    """Places gained since the previous period: '+3 places' (up, better) or '-2 places' (down, worse), with the
+    position then when the number positioned changed ('-3 places since 2021/22, then 2nd of 39')."""
+    now, before = standing.position, standing.previous
     if now is None or before is None or now == before:
         return None
     gained = before - now
-    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}"
+    then = f", then {position_text(before, standing.previous_n)}" if standing.previous_n != standing.n else ""
+    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}{then}"
 
 
 def _trend():
@@ -104,14 +107,14 @@ row = st.columns(4)
 row[0].metric(
     "Overall performance",
     position_text(figures.overall.position, figures.overall.n),
-    delta=_delta(figures.overall.position, figures.overall.previous),
+    delta=_delta(figures.overall),
     help=f"Rank of the average rank over the basket's indicators, {escape(balance_text(bench.basket, bench.balance))}; "
     f"previous period {escape(figures.previous_period)}",
 )
 row[1].metric(
     "LA Core performance",
     position_text(figures.core.position, figures.core.n),
-    delta=_delta(figures.core.position, figures.core.previous),
+    delta=_delta(figures.core),
     help="Rank of the average rank over the basket's indicators of county council functions",
 )
 cards = row

@@ -12,7 +12,7 @@ from benchmarking.method.positions import OVERALL
 from benchmarking.service.explain import why_this_rank
 from benchmarking.service.funding_views import funding_view
 from benchmarking.service.overview import figures_used
-from benchmarking.text.formatting import currency_text, rank_card_text
+from benchmarking.text.formatting import currency_text, ordinal, rank_card_text
 from benchmarking.text.narrative import overview_sentences
 
 CUMBRIA, LEICESTERSHIRE = "E10000006", "E10000018"
@@ -281,3 +281,25 @@ def test_a_member_without_a_published_figure_is_told_apart_from_one_not_yet_form
     assert figures.new_since_previous is None  # it existed in 2021/22: its directions are counted
     leicestershire = overview_figures(shipped_store_path, "2022/23", LEICESTERSHIRE)
     assert leicestershire.funding.missing is None and leicestershire.spend.missing is None
+
+
+def test_places_gained_name_the_position_then_when_the_number_positioned_changed(shipped_store_path, monkeypatch):
+    """Four unitaries formed in 2023 join the positions in 2023/24 (38 against 36): a focus's places gained are
+    written with its position then, so '+1 place' reads beside '4th of 36' and '3rd of 38'."""
+    _, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
+    overall = bench.positions[(bench.positions["theme"] == OVERALL) & bench.positions["position"].notna()]
+    now = overall[overall["period"] == "2023/24"].set_index("authority_code")
+    then = overall[overall["period"] == "2022/23"].set_index("authority_code")
+    moved = [
+        code for code in now.index.intersection(then.index) if now.at[code, "position"] != then.at[code, "position"]
+    ]
+    focus = moved[0]
+    assert now.at[focus, "n_positioned"] != then.at[focus, "n_positioned"]  # the case the words are for
+    at = open_page(shipped_store_path, monkeypatch, "overview", {"focus": focus, "period": "2023/24"})
+    assert not at.exception
+    delta = next(m.delta for m in at.metric if m.label == "Overall performance")
+    gained = int(then.at[focus, "position"] - now.at[focus, "position"])
+    said_then = f"then {ordinal(int(then.at[focus, 'position']))} of {int(then.at[focus, 'n_positioned'])}"
+    assert delta.replace("\\", "") == (
+        f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since 2022/23, {said_then}"
+    ), delta

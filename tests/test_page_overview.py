@@ -284,3 +284,18 @@ def test_the_position_over_time_names_the_span_it_draws(shipped_store_path, monk
     headings = [s.value for s in at.subheader if s.value.startswith("Overall position over time")]
     assert headings == [f"Overall position over time, {drawn[0]} to {drawn[-1]}"]
     assert any(f"No position in {', '.join(unheld)}" in html.unescape(c.value).replace("\\", "") for c in at.caption)
+
+
+def test_places_gained_are_plain_when_the_number_positioned_is_the_same(demo_store_path, monkeypatch):
+    """In the demo store every period positions the same authorities: the delta is places gained alone."""
+    figures = overview_figures(demo_store_path, LATEST)
+    overall = figures.overall
+    assert overall.n == overall.previous_n
+    at = open_page(demo_store_path, monkeypatch, "overview")
+    delta = next(m.delta for m in at.metric if m.label == "Overall performance")
+    if overall.previous == overall.position:
+        assert delta is None
+    else:
+        gained = overall.previous - overall.position
+        said = f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {figures.previous_period}"
+        assert delta.replace("\\", "") == said

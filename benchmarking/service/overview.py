@@ -67,6 +67,8 @@ class Standing:
     """Authorities positioned."""
     previous: int | None
     """Its position in the previous period."""
+    previous_n: int | None = None
+    """Authorities positioned in the previous period (places gained compare positions among these and ``n``)."""
     rests_on: RestsOn | None = None
     """What the position rests on: basket, indicators ranked, the largest theme's share."""
     reason: str | None = None
@@ -345,10 +347,12 @@ def _standing(
     reason = None
     if position is None:  # the coverage rule's words, as Why this rank writes them
         reason = why_this_rank(catalogue, bench, theme, period, focus)[1]["reason"]
+    previous, previous_n = _position(prev_pos, theme)
     return Standing(
         position=position,
         n=n,
-        previous=_position(prev_pos, theme)[0],
+        previous=previous,
+        previous_n=previous_n,
         rests_on=rests_on(catalogue, bench, focus, period, theme),
         reason=reason,
         left_out=_one_line(positioned_line(catalogue, bench, period, theme)),
