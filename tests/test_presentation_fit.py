@@ -19,6 +19,7 @@ from benchmarking.briefing import deck
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
 from benchmarking.method.positions import OVERALL
+from pages._deck_draw import TOO_TALL
 
 PERIOD = "2022/23"
 SLIDES = {"the Overall quadrant": ("quadrant", OVERALL, 0), "the themes": ("themes", "", 0)}
@@ -182,3 +183,73 @@ def test_the_first_view_builds_its_slide_once_at_the_size_the_browser_reports(wr
     assert not at.exception, [e.value for e in at.exception]
     assert [(screen.width, screen.height) for screen in built] == [(1920, 1080)]
     assert len(charts(at)) == 1
+
+
+# -- beside the controls: the sidebar open or closed ----------------------------------------------------------------
+
+BESIDE = "presentation?focus={focus}&period={period}&group=all&slide={number}"
+SIDEBAR_OPEN = "() => document.querySelector('[data-testid=\"stMain\"]').getBoundingClientRect().left"
+OFFERED = """([label]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const button = document.querySelector('.st-key-deck-full-screen button');
+  return button && button.innerText.includes(label) && app.getAttribute('data-test-script-state') === 'notRunning'; }"""
+FULL_SCREEN = """([bar]) => { const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && document.querySelector('.st-key-deck-bar input[type="checkbox"]')
+    && document.querySelector('[data-testid="stMain"]').getBoundingClientRect().left < 1
+    && !document.querySelector('.st-key-deck-full-screen'); }"""
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize("slide", ["the Overall quadrant", "bars (1 of 2)"])
+def test_beside_the_open_sidebar_a_slide_fits_or_offers_the_full_screen(open_slide, numbers, slide):
+    """Briefing mode off, the sidebar open, 1366x768: the bars, fitted to the room beside the sidebar, fit the
+    window with nothing said; the Overall quadrant, whose plot, axis, key, sentence, small print and warning in the
+    projector's type need more than the window's height beside the controls, says so in its step bar, and its button
+    shows it whole on the full screen. Before, the quadrant ran 142 px below the window and nothing said so."""
+    viewport = {"width": 1366, "height": 768}
+    number, bar = numbers[slide], f"Presentation · {numbers[slide]} / {numbers['count']}"
+    page = open_slide(BESIDE.format(focus=FOCUS, period=PERIOD, number=number), viewport)
+    assert wait_until(page, SETTLED, [bar]), f"{slide} did not settle"
+    assert page.evaluate(SIDEBAR_OPEN) >= 250  # the sidebar is open beside the slide
+    offer = page.locator(".st-key-deck-full-screen button")
+    if slide == "the Overall quadrant":
+        assert wait_until(page, OFFERED, [TOO_TALL], seconds=10), "a slide taller than the window and nothing said"
+        offer.first.click()
+        assert wait_until(page, FULL_SCREEN, [bar]), "the full screen did not open"
+        assert wait_until(page, SETTLED, [bar]), f"{slide} did not settle on the full screen"
+    else:
+        assert offer.count() == 0
+    seen = page.evaluate(EXTENT)
+    assert seen["top"] >= 0, seen
+    assert seen["foot"] <= viewport["height"] and seen["bottom"] <= viewport["height"], seen
+    assert not seen["scrolls"], seen
+
+
+def _offer(at) -> list:
+    return [button for button in at.button if button.key == "deck-full-screen"]
+
+
+@pytest.mark.parametrize(
+    ("window", "sidebar", "offered"),
+    [((1366, 768), 300, True), ((1366, 768), 0, True), ((1920, 1080), 300, False), ((1920, 1080), 0, False)],
+    ids=["1366-sidebar-open", "1366-sidebar-closed", "1920-sidebar-open", "1920-sidebar-closed"],
+)
+def test_the_full_screen_is_offered_where_the_controls_leave_a_quadrant_too_little_room(
+    shipped_store_path, monkeypatch, numbers, window, sidebar, offered
+):
+    """Briefing mode off, the Overall quadrant: at 1366x768 (the app's header, the key under the plot) it is taller
+    than the window, the sidebar open or closed, and its step bar offers the full screen; at 1920x1080 it fits,
+    sidebar or none, and nothing is offered. The button switches briefing mode on: the toggle that switches it off
+    comes to the step bar and the offer goes."""
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "slide": str(numbers["the Overall quadrant"])}
+    at = open_page(shipped_store_path, monkeypatch, "presentation", query, window=None)
+    report_window(at, window, sidebar)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(charts(at)) == 1
+    assert len(_offer(at)) == (1 if offered else 0)
+    if offered:
+        _offer(at)[0].click()
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["sel_briefing"] is True
+        assert _offer(at) == [] and [toggle.label for toggle in at.main.toggle] == ["Briefing mode"]

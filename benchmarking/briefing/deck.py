@@ -39,7 +39,18 @@ from benchmarking.briefing.pack import (
     theme_slide,
     title_slide,
 )
-from benchmarking.briefing.screens import Screen, plot_height, slide_heights, slide_lines
+from benchmarking.briefing.screens import (
+    SHORTEST_PLOT,
+    Screen,
+    SlideLines,
+    column,
+    fits,
+    least_chart,
+    plot_height,
+    slide_heights,
+    slide_lines,
+    table_lines,
+)
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.narrative import overview_sentences
 
@@ -62,13 +73,30 @@ class DeckSlide:
     small_print: list[str] = field(default_factory=list)
     """Lines under the slide in smaller type: what the positions rest on, the chart's subtitle."""
     warnings: list[str] = field(default_factory=list)
+    least_plot: int = 0
+    """The least height its chart's plot is built at (a quadrant's: ``screens.SHORTEST_PLOT``); 0: its chart is
+    fitted to any room."""
+
+    def lines(self, screen: Screen, briefing: bool = True) -> SlideLines:
+        """Return the lines this slide's texts take on ``screen`` (``screens.slide_lines``), its table's rows too."""
+        small_print = " · ".join(self.small_print)  # as the page draws it, one run of text
+        lines = slide_lines(screen, self.title, self.sentences, small_print, self.warnings, briefing)
+        if self.table is None:
+            return lines
+        rows = [[str(name) for name in self.table.columns]]
+        rows += [["" if pd.isna(cell) else str(cell) for cell in row] for row in self.table.itertuples(index=False)]
+        return replace(lines, table=table_lines(rows, column(screen, briefing)))
 
     def heights(self, screen: Screen, briefing: bool = True) -> dict[str, int]:
         """Return the height of each part of this slide on ``screen`` (``screens.slide_heights``), its chart's the
         room its words leave."""
-        small_print = " · ".join(self.small_print)  # as the page draws it, one run of text
-        lines = slide_lines(screen, self.title, self.sentences, small_print, self.warnings, briefing)
-        return slide_heights(screen, lines, briefing)
+        return slide_heights(screen, self.lines(screen, briefing), briefing)
+
+    def fits(self, screen: Screen, briefing: bool = True) -> bool:
+        """Return whether this slide fits ``screen``'s height in the projector's type, its chart (if any) no smaller
+        than it is legible in (``screens.least_chart``): beside the controls on a small screen it may not."""
+        chart = 0 if self.chart is None else least_chart(briefing, self.least_plot)
+        return fits(screen, self.lines(screen, briefing), briefing, chart)
 
 
 def _without_dataset(subtitle: str, label: str) -> list[str]:
@@ -178,7 +206,8 @@ def deck_slide(
         "funding": funding_slide,
     }
     slide = builders[ref.kind](setting)
-    return _cut(slide, _words_title(setting.name, setting.period), setting.label)[ref.piece]
+    cut = _cut(slide, _words_title(setting.name, setting.period), setting.label)[ref.piece]
+    return replace(cut, least_plot=SHORTEST_PLOT) if ref.kind == "quadrant" else cut
 
 
 def slide_index(raw: str | None, count: int) -> int:
