@@ -8,6 +8,7 @@ for the smallest screen first."""
 from __future__ import annotations
 
 import re
+from itertools import combinations
 
 import pytest
 from apptest_helpers import FOCUS, charts, engine, open_page, report_window
@@ -18,6 +19,8 @@ from benchmarking import charts as chart_builders
 from benchmarking.briefing import deck
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
+from benchmarking.briefing.screens import column, screen_for
+from benchmarking.charts.style import QUARTILE_LABELS
 from benchmarking.method.positions import OVERALL
 from pages._deck_draw import TOO_TALL
 
@@ -253,3 +256,32 @@ def test_the_full_screen_is_offered_where_the_controls_leave_a_quadrant_too_litt
         assert not at.exception, [e.value for e in at.exception]
         assert at.session_state["sel_briefing"] is True
         assert _offer(at) == [] and [toggle.label for toggle in at.main.toggle] == ["Briefing mode"]
+
+
+def test_beside_the_open_sidebar_the_theme_key_stays_within_the_slide_and_names_within_their_rows(
+    shipped_store_path, monkeypatch, numbers
+):
+    """The position by theme beside the open sidebar at 1366x768 (a 906 px slide): its key under the plot sets its
+    four quartiles in rows of two, all within the slide (in one row the last ran past its edge, cut off), and its
+    names are sized for the rows the key leaves them, so a name is never taller than its row."""
+    vlc = pytest.importorskip("vl_convert")
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "slide": str(numbers["the themes"])}
+    at = open_page(shipped_store_path, monkeypatch, "presentation", query, window=None)
+    report_window(at, (1366, 768), 300)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    [chart] = charts(at)
+    width = column(screen_for(1366, 768, 300), briefing=False)
+    spec = dict(chart.spec, width=width)
+    spec["datasets"] = {
+        name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+        for name, frame in chart.datasets.items()
+    }
+    boxes = text_boxes(vlc.vegalite_to_svg(spec))
+    key = [box for box in boxes if box.text in QUARTILE_LABELS]
+    assert sorted(box.text for box in key) == sorted(QUARTILE_LABELS)
+    assert max(box.x1 for box in key) <= width, [(box.text, box.x1) for box in key]
+    themes = {theme for frame in chart.datasets.values() if "theme" in frame for theme in frame["theme"]}
+    names = [box for box in boxes if box.text in themes and box.x1 < min(b.x0 for b in key)]
+    assert len(names) == len(themes) >= 10
+    assert not [(a.text, b.text) for a, b in combinations(names, 2) if a.overlaps(b)]

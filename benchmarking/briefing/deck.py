@@ -8,6 +8,7 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import altair as alt
@@ -40,6 +41,7 @@ from benchmarking.briefing.pack import (
     title_slide,
 )
 from benchmarking.briefing.screens import (
+    KEY_BELOW_ROOM,
     SHORTEST_PLOT,
     Screen,
     SlideLines,
@@ -58,6 +60,10 @@ MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
 MAX_SENTENCES = 4
 """Sentences on one slide of words."""
+KEY_COLUMNS = 2
+"""Names in each row of a key drawn under a slide's plot (beside the controls)."""
+KEY_ROW = 26
+"""Pixels each row of such a key adds after its first (``screens.KEY_BELOW_ROOM``: its title and first row)."""
 
 
 @dataclass(frozen=True)
@@ -224,10 +230,19 @@ def slide_index(raw: str | None, count: int) -> int:
     raise SlideNotFoundError(f"There is no slide '{shown}' in this presentation: it has slides 1 to {count}.")
 
 
+def key_below_room(spec: dict) -> int:
+    """Return the pixels a chart's key takes under its plot: its title and a row for each ``KEY_COLUMNS`` of the
+    names of its colour key (the first layer's that has one; two names when none is found)."""
+    layers = spec.get("layer", [spec])
+    domains = [layer.get("encoding", {}).get("color", {}).get("scale", {}).get("domain") for layer in layers]
+    names = next((len(domain) for domain in domains if isinstance(domain, list)), 2)
+    return KEY_BELOW_ROOM + KEY_ROW * (math.ceil(names / KEY_COLUMNS) - 1)
+
+
 def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = True) -> dict:
     """Return the chart's Vega-Lite spec for a slide: its title removed (the slide shows it once), its key beside
-    the plot on the right (``key_beside``, the room a projected slide has to spare) or under it, and as wide as its
-    container.
+    the plot on the right (``key_beside``, the room a projected slide has to spare) or under it in rows of
+    ``KEY_COLUMNS``, and as wide as its container.
 
     A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
     tall as its bars allow up to a largest size (``bars.name_size``), in a column as wide as its widest name; a part
@@ -240,14 +255,18 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     config = spec.setdefault("config", {})
     if key_beside:
         config["legend"] = {**config.get("legend", {}), "orient": "right", "direction": "vertical"}
+    else:  # under the plot, its names in rows of two: in one row the quartiles' four ran past a 906 px slide
+        config["legend"] = {**config.get("legend", {}), "columns": KEY_COLUMNS}
     rows = band_rows(spec)
     if not rows:
         return charts.for_screen(spec)[0]
     tallest = step_rows(spec)
-    size = name_size(height, tallest)
+    key = 0 if key_beside else key_below_room(spec)  # a key under the plot takes its height from the bars
+    size = name_size(height - key, tallest)
     config["axisY"] = {"labelFontSize": size}
     name_column(spec, size)
     spec["width"] = "container"
-    spec["height"] = round(BAR_AXIS_ROOM + (height - BAR_AXIS_ROOM) * rows / tallest)  # a shorter part: its bars' share
+    # a shorter part: its bars' share
+    spec["height"] = round(key + BAR_AXIS_ROOM + (height - key - BAR_AXIS_ROOM) * rows / tallest)
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
