@@ -19,7 +19,7 @@ from benchmarking import charts as chart_builders
 from benchmarking.briefing import deck
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
-from benchmarking.briefing.screens import column, screen_for
+from benchmarking.briefing.screens import TYPE, column, screen_for
 from benchmarking.charts.style import QUARTILE_LABELS
 from benchmarking.method.positions import OVERALL
 from pages._deck_draw import TOO_TALL
@@ -54,7 +54,8 @@ EXTENT = """() => {
       if (r.bottom > bottom) { bottom = r.bottom; lowest = text.slice(0, 50); }
     }
   }
-  const chart = main.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]').getBoundingClientRect();
+  const chart = (main.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]')
+    || main.querySelector('.st-key-deck-slide')).getBoundingClientRect();  // a slide of cards or a table: itself
   if (chart.bottom > bottom) { bottom = chart.bottom; lowest = 'the chart'; }
   return {top, bottom, lowest, scrolls: main.scrollHeight > main.clientHeight + 1, height: innerHeight,
           foot: document.querySelector('.st-key-deck-foot p').getBoundingClientRect().bottom};
@@ -81,7 +82,8 @@ def numbers(shipped_store_path) -> dict[str, int]:
     cat, bench = engine(str(shipped_store_path))
     plan = deck_plan(briefing_setting(cat, bench, PERIOD, FOCUS))
     where = {(ref.kind, ref.theme, ref.piece): number for number, ref in enumerate(plan, start=1)}
-    return {name: where[ref] for name, ref in SLIDES.items()} | {"count": len(plan)}
+    extra = {"the cards": where[("headline", "", 0)], "the bottom quartile (1)": where[("bottom", "", 0)]}
+    return {name: where[ref] for name, ref in SLIDES.items()} | extra | {"count": len(plan)}
 
 
 @pytest.mark.playwright
@@ -285,3 +287,39 @@ def test_beside_the_open_sidebar_the_theme_key_stays_within_the_slide_and_names_
     names = [box for box in boxes if box.text in themes and box.x1 < min(b.x0 for b in key)]
     assert len(names) == len(themes) >= 10
     assert not [(a.text, b.text) for a, b in combinations(names, 2) if a.overlaps(b)]
+
+
+SIZES = """() => {
+  const size = selector => { const element = document.querySelector(selector);
+    return element ? parseFloat(getComputedStyle(element).fontSize) : null; };
+  return {value: size('.st-key-deck-slide [data-testid="stMetricValue"] div'),
+          label: size('.st-key-deck-slide [data-testid="stMetricLabel"] p'),
+          cell: size('.st-key-deck-slide [data-testid="stTable"] td p')
+                || size('.st-key-deck-slide [data-testid="stTable"] td')};
+}"""
+DRAWN = """([bar, part]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('.st-key-deck-slide ' + part) && document.querySelector('.st-key-deck-foot p'); }"""
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize(
+    ("slide", "part"), [("the cards", '[data-testid="stMetricValue"]'), ("the bottom quartile (1)", "td")]
+)
+def test_in_briefing_mode_cards_and_tables_keep_the_slides_sizes(open_slide, numbers, slide, part):
+    """In briefing mode at 1366x768 the headline cards' values and labels and a table's cells are set in the
+    slide's sizes (``screens.TYPE``), and the slide fits the window; before, briefing mode's rule for every page (16 px
+    text, 28 px values at 1366) won over the slide's own, and the table meant for the projector was its smallest
+    type."""
+    viewport = {"width": 1366, "height": 768}
+    number = numbers[slide]
+    page = open_slide(f"presentation?briefing=1&focus={FOCUS}&period={PERIOD}&group=all&slide={number}", viewport)
+    assert wait_until(page, DRAWN, [f"Presentation · {number} / {numbers['count']}", part]), f"{slide} not drawn"
+    sizes = page.evaluate(SIZES)
+    if slide == "the cards":
+        assert (sizes["value"], sizes["label"]) == (TYPE.card[1], TYPE.card[0]), sizes
+    else:
+        assert sizes["cell"] == TYPE.table[0], sizes
+    box = page.evaluate(EXTENT)
+    assert box["bottom"] <= viewport["height"] and not box["scrolls"], box
