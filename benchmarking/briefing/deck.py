@@ -264,6 +264,9 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     key = 0 if key_beside else key_below_room(spec)  # a key under the plot takes its height from the bars
     size = name_size(height - key, tallest)
     config["axisY"] = {"labelFontSize": size}
+    # the £ axis's last label centred on its tick, as the others: set flush with the plot's end it ran into the
+    # one before ("£900£1,000" at 1366 wide), which the browser's check for touching labels let through
+    config["axisX"] = {"labelFlush": False}
     name_column(spec, size)
     spec["width"] = "container"
     # a shorter part: its bars' share
