@@ -26,6 +26,8 @@ from pages._text import data_and_sources, dataset_line
 selection = current_selection()
 st.html(deck_css(selection.briefing))
 shown_on = screen()  # the slide is laid out for the screen it is shown on: None until the browser has said
+if shown_on is not None and selection.briefing:  # no sidebar in briefing mode, whatever the last report said: the
+    shown_on = replace(shown_on, sidebar=0)  # slide is not built again when the browser reports it hidden
 # The deck's order and length come from the Overview's figures; only the slide on screen is built (each
 # kept per selection), so stepping or a new period never builds every chart. The briefing is never scaled.
 unscaled = replace(selection, scaled=False)

@@ -323,3 +323,24 @@ def test_in_briefing_mode_cards_and_tables_keep_the_slides_sizes(open_slide, num
         assert sizes["cell"] == TYPE.table[0], sizes
     box = page.evaluate(EXTENT)
     assert box["bottom"] <= viewport["height"] and not box["scrolls"], box
+
+
+def test_in_briefing_mode_the_sidebar_hidden_builds_no_slide_again(shipped_store_path, monkeypatch, numbers):
+    """Switched to briefing mode, the browser first still reports the sidebar it had (300 px), then none once it is
+    hidden: the slide, which briefing mode lays out without a sidebar either way, is built once, not again."""
+    built = []
+    original = deck.deck_slide
+
+    def counted(setting, ref, *args, **kwargs):
+        built.append(ref)
+        return original(setting, ref, *args, **kwargs)
+
+    monkeypatch.setattr(deck, "deck_slide", counted)
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "briefing": "1", "slide": str(numbers["the themes"])}
+    at = open_page(shipped_store_path, monkeypatch, "presentation", query, window=None)
+    report_window(at, (1366, 768), 300)
+    at.run()
+    report_window(at, (1366, 768), 0)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(built) == 1 and len(charts(at)) == 1
