@@ -108,7 +108,7 @@ KEY_BELOW_ROOM = 64
 """Pixels a key under the plot takes (beside the controls: no room for it on the right)."""
 SHORTEST_PLOT = 340
 """The shortest plot a quadrant is built with, its points and names apart: a slide with more words than leave room
-for it (beside the controls at 1366x768, where the sidebar narrows the column) runs below the screen."""
+for it (beside the controls at 1366x768) does not ``fit``, and the Presentation page offers the full screen."""
 
 
 @dataclass(frozen=True)
