@@ -21,10 +21,14 @@ _CSS = """<style>
     line-height: %(title_line)spx !important; padding: %(title_padding)spx 0 !important; margin: 0 !important;}
 [data-testid="stMain"] .st-key-deck-slide .stMarkdown [data-testid="stMarkdownContainer"] :is(p, li)
     {font-size: %(sentence)spx !important; line-height: %(sentence_line)spx !important; margin: 0 !important;}
-.st-key-deck-slide [data-testid="stMetricValue"] {font-size: 3rem !important;}
-.st-key-deck-slide [data-testid="stMetricLabel"] p {font-size: 1.35rem !important; white-space: normal !important;}
-.st-key-deck-slide table {font-size: 1.3rem !important;}
-.st-key-deck-slide table td, .st-key-deck-slide table th {padding: 0.3rem 0.6rem !important;}
+/* The cards and tables in the slide's own sizes, in briefing mode too (whose rules for every page are less
+   specific). */
+[data-testid="stMain"] .st-key-deck-slide :is([data-testid="stMetricValue"], [data-testid="stMetricValue"] *)
+    {font-size: %(card_value)spx !important; line-height: 1.25 !important;}
+[data-testid="stMain"] .st-key-deck-slide :is([data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *)
+    {font-size: %(card_label)spx !important; white-space: normal !important;}
+[data-testid="stMain"] .st-key-deck-slide [data-testid="stTable"] :is(td, th) {font-size: %(table)spx !important;
+    line-height: %(table_line)spx !important; padding: %(cell_padding)spx %(cell_side)spx !important;}
 /* Streamlit pulls a Markdown block or caption up by 1rem to take back its last paragraph's margin, which is 0 here. */
 [data-testid="stMain"] :is(.st-key-deck-slide, .st-key-deck-foot)
     :is([data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"]) {margin-bottom: 0 !important;}
@@ -62,6 +66,12 @@ def deck_css(briefing: bool) -> str:
         "print_line": TYPE.small_print[1],
         "warning_padding": TYPE.warning_padding[0],
         "warning_side": TYPE.warning_padding[1],
+        "card_value": TYPE.card[1],
+        "card_label": TYPE.card[0],
+        "table": TYPE.table[0],
+        "table_line": TYPE.table[1],
+        "cell_padding": TYPE.cell_padding[0],
+        "cell_side": TYPE.cell_padding[1],
     }
     return _CSS % sizes + (_BRIEFING_CSS if briefing else "")
 
@@ -122,6 +132,16 @@ def draw_waiting() -> None:
     with st.container(key="deck-waiting"):
         st.caption("Laying the slide out for this screen …")
 
+
+TOO_TALL = "Too tall: full screen"
+"""The button beside the step buttons when a slide in the projector's type is taller than the room the controls
+leave: it says so, and offers the full screen."""
+FULL_SCREEN_HELP = (
+    "The slide is set in type large enough to read from the back of the room, and at this window's size it does not"
+    " fit beside the sidebar and the app's header. Full screen switches briefing mode on: no sidebar, no header, the"
+    " slide fitted to the whole window. The Briefing mode switch beside the step buttons brings the controls back."
+)
+"""The Full screen button's tooltip: why it is offered and how to get the controls back."""
 
 KEY_HELP = {
     "first": "First slide (Home)",

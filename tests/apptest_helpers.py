@@ -44,10 +44,12 @@ WINDOW = (1366, 768)
 """The browser window a page is opened in: the Presentation page lays its slide out for it."""
 
 
-def report_window(at: AppTest, window: tuple[int, int]) -> None:
-    """Give the app the browser's report of its window's size (``pages._briefing_screen``), as a browser does on
-    drawing the Presentation page."""
-    at.session_state[SCREEN_KEY] = {"size": {"width": window[0], "height": window[1]}}
+def report_window(at: AppTest, window: tuple[int, int], sidebar: int | None = None) -> None:
+    """Give the app the browser's report of its window's size (``pages._briefing_screen``), and of the width the
+    sidebar takes beside the page when ``sidebar`` is given (0: closed), as a browser does on drawing the
+    Presentation page."""
+    size = {"width": window[0], "height": window[1]} | ({} if sidebar is None else {"sidebar": sidebar})
+    at.session_state[SCREEN_KEY] = {"size": size}
 
 
 def open_page(

@@ -8,6 +8,7 @@ for the smallest screen first."""
 from __future__ import annotations
 
 import re
+from itertools import combinations
 
 import pytest
 from apptest_helpers import FOCUS, charts, engine, open_page, report_window
@@ -18,7 +19,10 @@ from benchmarking import charts as chart_builders
 from benchmarking.briefing import deck
 from benchmarking.briefing.deck import deck_plan
 from benchmarking.briefing.pack import briefing_setting
+from benchmarking.briefing.screens import TYPE, column, screen_for
+from benchmarking.charts.style import QUARTILE_LABELS
 from benchmarking.method.positions import OVERALL
+from pages._deck_draw import TOO_TALL
 
 PERIOD = "2022/23"
 SLIDES = {"the Overall quadrant": ("quadrant", OVERALL, 0), "the themes": ("themes", "", 0)}
@@ -50,7 +54,8 @@ EXTENT = """() => {
       if (r.bottom > bottom) { bottom = r.bottom; lowest = text.slice(0, 50); }
     }
   }
-  const chart = main.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]').getBoundingClientRect();
+  const chart = (main.querySelector('.st-key-deck-slide [data-testid="stVegaLiteChart"]')
+    || main.querySelector('.st-key-deck-slide')).getBoundingClientRect();  // a slide of cards or a table: itself
   if (chart.bottom > bottom) { bottom = chart.bottom; lowest = 'the chart'; }
   return {top, bottom, lowest, scrolls: main.scrollHeight > main.clientHeight + 1, height: innerHeight,
           foot: document.querySelector('.st-key-deck-foot p').getBoundingClientRect().bottom};
@@ -77,7 +82,8 @@ def numbers(shipped_store_path) -> dict[str, int]:
     cat, bench = engine(str(shipped_store_path))
     plan = deck_plan(briefing_setting(cat, bench, PERIOD, FOCUS))
     where = {(ref.kind, ref.theme, ref.piece): number for number, ref in enumerate(plan, start=1)}
-    return {name: where[ref] for name, ref in SLIDES.items()} | {"count": len(plan)}
+    extra = {"the cards": where[("headline", "", 0)], "the bottom quartile (1)": where[("bottom", "", 0)]}
+    return {name: where[ref] for name, ref in SLIDES.items()} | extra | {"count": len(plan)}
 
 
 @pytest.mark.playwright
@@ -182,3 +188,159 @@ def test_the_first_view_builds_its_slide_once_at_the_size_the_browser_reports(wr
     assert not at.exception, [e.value for e in at.exception]
     assert [(screen.width, screen.height) for screen in built] == [(1920, 1080)]
     assert len(charts(at)) == 1
+
+
+# -- beside the controls: the sidebar open or closed ----------------------------------------------------------------
+
+BESIDE = "presentation?focus={focus}&period={period}&group=all&slide={number}"
+SIDEBAR_OPEN = "() => document.querySelector('[data-testid=\"stMain\"]').getBoundingClientRect().left"
+OFFERED = """([label]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const button = document.querySelector('.st-key-deck-full-screen button');
+  return button && button.innerText.includes(label) && app.getAttribute('data-test-script-state') === 'notRunning'; }"""
+FULL_SCREEN = """([bar]) => { const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && document.querySelector('.st-key-deck-bar input[type="checkbox"]')
+    && document.querySelector('[data-testid="stMain"]').getBoundingClientRect().left < 1
+    && !document.querySelector('.st-key-deck-full-screen'); }"""
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize("slide", ["the Overall quadrant", "bars (1 of 2)"])
+def test_beside_the_open_sidebar_a_slide_fits_or_offers_the_full_screen(open_slide, numbers, slide):
+    """Briefing mode off, the sidebar open, 1366x768: the bars, fitted to the room beside the sidebar, fit the
+    window with nothing said; the Overall quadrant, whose plot, axis, key, sentence, small print and warning in the
+    projector's type need more than the window's height beside the controls, says so in its step bar, and its button
+    shows it whole on the full screen. Before, the quadrant ran 142 px below the window and nothing said so."""
+    viewport = {"width": 1366, "height": 768}
+    number, bar = numbers[slide], f"Presentation · {numbers[slide]} / {numbers['count']}"
+    page = open_slide(BESIDE.format(focus=FOCUS, period=PERIOD, number=number), viewport)
+    assert wait_until(page, SETTLED, [bar]), f"{slide} did not settle"
+    assert page.evaluate(SIDEBAR_OPEN) >= 250  # the sidebar is open beside the slide
+    offer = page.locator(".st-key-deck-full-screen button")
+    if slide == "the Overall quadrant":
+        assert wait_until(page, OFFERED, [TOO_TALL], seconds=10), "a slide taller than the window and nothing said"
+        offer.first.click()
+        assert wait_until(page, FULL_SCREEN, [bar]), "the full screen did not open"
+        assert wait_until(page, SETTLED, [bar]), f"{slide} did not settle on the full screen"
+    else:
+        assert offer.count() == 0
+    seen = page.evaluate(EXTENT)
+    assert seen["top"] >= 0, seen
+    assert seen["foot"] <= viewport["height"] and seen["bottom"] <= viewport["height"], seen
+    assert not seen["scrolls"], seen
+
+
+def _offer(at) -> list:
+    return [button for button in at.button if button.key == "deck-full-screen"]
+
+
+@pytest.mark.parametrize(
+    ("window", "sidebar", "offered"),
+    [((1366, 768), 300, True), ((1366, 768), 0, True), ((1920, 1080), 300, False), ((1920, 1080), 0, False)],
+    ids=["1366-sidebar-open", "1366-sidebar-closed", "1920-sidebar-open", "1920-sidebar-closed"],
+)
+def test_the_full_screen_is_offered_where_the_controls_leave_a_quadrant_too_little_room(
+    shipped_store_path, monkeypatch, numbers, window, sidebar, offered
+):
+    """Briefing mode off, the Overall quadrant: at 1366x768 (the app's header, the key under the plot) it is taller
+    than the window, the sidebar open or closed, and its step bar offers the full screen; at 1920x1080 it fits,
+    sidebar or none, and nothing is offered. The button switches briefing mode on: the toggle that switches it off
+    comes to the step bar and the offer goes."""
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "slide": str(numbers["the Overall quadrant"])}
+    at = open_page(shipped_store_path, monkeypatch, "presentation", query, window=None)
+    report_window(at, window, sidebar)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(charts(at)) == 1
+    assert len(_offer(at)) == (1 if offered else 0)
+    if offered:
+        _offer(at)[0].click()
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["sel_briefing"] is True
+        assert _offer(at) == [] and [toggle.label for toggle in at.main.toggle] == ["Briefing mode"]
+
+
+def test_beside_the_open_sidebar_the_theme_key_stays_within_the_slide_and_names_within_their_rows(
+    shipped_store_path, monkeypatch, numbers
+):
+    """The position by theme beside the open sidebar at 1366x768 (a 906 px slide): its key under the plot sets its
+    four quartiles in rows of two, all within the slide (in one row the last ran past its edge, cut off), and its
+    names are sized for the rows the key leaves them, so a name is never taller than its row."""
+    vlc = pytest.importorskip("vl_convert")
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "slide": str(numbers["the themes"])}
+    at = open_page(shipped_store_path, monkeypatch, "presentation", query, window=None)
+    report_window(at, (1366, 768), 300)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    [chart] = charts(at)
+    width = column(screen_for(1366, 768, 300), briefing=False)
+    spec = dict(chart.spec, width=width)
+    spec["datasets"] = {
+        name: frame.astype(object).where(frame.notna(), None).to_dict("records")
+        for name, frame in chart.datasets.items()
+    }
+    boxes = text_boxes(vlc.vegalite_to_svg(spec))
+    key = [box for box in boxes if box.text in QUARTILE_LABELS]
+    assert sorted(box.text for box in key) == sorted(QUARTILE_LABELS)
+    assert max(box.x1 for box in key) <= width, [(box.text, box.x1) for box in key]
+    themes = {theme for frame in chart.datasets.values() if "theme" in frame for theme in frame["theme"]}
+    names = [box for box in boxes if box.text in themes and box.x1 < min(b.x0 for b in key)]
+    assert len(names) == len(themes) >= 10
+    assert not [(a.text, b.text) for a, b in combinations(names, 2) if a.overlaps(b)]
+
+
+SIZES = """() => {
+  const size = selector => { const element = document.querySelector(selector);
+    return element ? parseFloat(getComputedStyle(element).fontSize) : null; };
+  return {value: size('.st-key-deck-slide [data-testid="stMetricValue"] div'),
+          label: size('.st-key-deck-slide [data-testid="stMetricLabel"] p'),
+          cell: size('.st-key-deck-slide [data-testid="stTable"] td p')
+                || size('.st-key-deck-slide [data-testid="stTable"] td')};
+}"""
+DRAWN = """([bar, part]) => { const app = document.querySelector('[data-testid="stApp"]');
+  const shown = document.querySelector('.st-key-deck-bar h3');
+  return shown && shown.innerText === bar && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('.st-key-deck-slide ' + part) && document.querySelector('.st-key-deck-foot p'); }"""
+
+
+@pytest.mark.playwright
+@pytest.mark.parametrize(
+    ("slide", "part"), [("the cards", '[data-testid="stMetricValue"]'), ("the bottom quartile (1)", "td")]
+)
+def test_in_briefing_mode_cards_and_tables_keep_the_slides_sizes(open_slide, numbers, slide, part):
+    """In briefing mode at 1366x768 the headline cards' values and labels and a table's cells are set in the
+    slide's sizes (``screens.TYPE``), and the slide fits the window; before, briefing mode's rule for every page (16 px
+    text, 28 px values at 1366) won over the slide's own, and the table meant for the projector was its smallest
+    type."""
+    viewport = {"width": 1366, "height": 768}
+    number = numbers[slide]
+    page = open_slide(f"presentation?briefing=1&focus={FOCUS}&period={PERIOD}&group=all&slide={number}", viewport)
+    assert wait_until(page, DRAWN, [f"Presentation · {number} / {numbers['count']}", part]), f"{slide} not drawn"
+    sizes = page.evaluate(SIZES)
+    if slide == "the cards":
+        assert (sizes["value"], sizes["label"]) == (TYPE.card[1], TYPE.card[0]), sizes
+    else:
+        assert sizes["cell"] == TYPE.table[0], sizes
+    box = page.evaluate(EXTENT)
+    assert box["bottom"] <= viewport["height"] and not box["scrolls"], box
+
+
+def test_in_briefing_mode_the_sidebar_hidden_builds_no_slide_again(shipped_store_path, monkeypatch, numbers):
+    """Switched to briefing mode, the browser first still reports the sidebar it had (300 px), then none once it is
+    hidden: the slide, which briefing mode lays out without a sidebar either way, is built once, not again."""
+    built = []
+    original = deck.deck_slide
+
+    def counted(setting, ref, *args, **kwargs):
+        built.append(ref)
+        return original(setting, ref, *args, **kwargs)
+
+    monkeypatch.setattr(deck, "deck_slide", counted)
+    query = {"focus": FOCUS, "period": PERIOD, "group": "all", "briefing": "1", "slide": str(numbers["the themes"])}
+    at = open_page(shipped_store_path, monkeypatch, "presentation", query, window=None)
+    report_window(at, (1366, 768), 300)
+    at.run()
+    report_window(at, (1366, 768), 0)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(built) == 1 and len(charts(at)) == 1

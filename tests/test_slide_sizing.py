@@ -13,17 +13,24 @@ from benchmarking.briefing.bars import BAR_AXIS_ROOM, BAR_SLIDE_ROOM, LARGEST_NA
 from benchmarking.briefing.deck import deck_plan, deck_slide
 from benchmarking.briefing.pack import briefing_setting
 from benchmarking.briefing.screens import (
+    KEY_BELOW_ROOM,
     MIN_CHART,
     SCREENS,
+    SHORTEST_PLOT,
     SLIDE_STYLE,
     SMALLEST,
     X_AXIS_ROOM,
     Screen,
     SlideLines,
     column,
+    fits,
+    least_chart,
+    screen_for,
     slide_heights,
     slide_lines,
     slide_style,
+    table_height,
+    table_lines,
 )
 
 
@@ -112,3 +119,30 @@ def test_names_follow_the_room_up_to_the_slides_sentence_size():
     assert name_size(BAR_AXIS_ROOM + 100 * 5, 100) == 9
     assert name_size(BAR_SLIDE_ROOM, MAX_BARS) >= SLIDE_STYLE.label_size
     assert name_size(BAR_SLIDE_ROOM, MAX_BARS + 1) < SLIDE_STYLE.label_size  # one more would name them smaller
+
+
+def test_the_column_beside_the_controls_follows_the_sidebar_the_browser_reports():
+    """With the controls, a slide's column is the window less the page's padding and the sidebar, as wide as the
+    browser reports it (906 px at 1366 with Streamlit's 300 px sidebar, 1206 px with it closed); its charts' names
+    are placed for the wider plot; in briefing mode the sidebar is hidden and takes nothing."""
+    open_, closed = screen_for(1366, 768, 300), screen_for(1366, 768, 0)
+    assert (open_.sidebar, closed.sidebar) == (300, 0)
+    assert column(open_, False) == 906 and column(closed, False) == 1206
+    assert column(open_) == column(closed) == 1302
+    assert slide_style(False, closed).narrowest == slide_style(False, open_).narrowest + 300
+    assert slide_style(True, closed) == slide_style(True, open_)
+    title = "Children's Social Care performance against spend, 2022/23"
+    assert [slide_lines(screen, title, briefing=False).title for screen in (closed, open_)] == [1, 2]
+
+
+def test_a_table_counts_its_rows_lines_and_fits_only_where_they_leave_room():
+    """A table's long column wraps in what the other columns leave (at most ``CELL_TEXT``); a slide fits the height
+    its parts and its chart's least room add up to."""
+    rows = [["Theme", "Indicator", "Rank"], ["Adults", "A long indicator name " * 4, "35"], ["Adults", "Short", "3"]]
+    wide, narrow = table_lines(rows, 1302), table_lines(rows, 300)
+    assert wide[0] == 1 and wide[2] == 1 and narrow[1] > wide[1] > 1
+    assert table_height(wide) < table_height(narrow) and table_height(()) == 0
+    lines = SlideLines(sentences=(1,), small_print=2, warnings=(1,))
+    room = slide_heights(SMALLEST, lines)["chart"]
+    assert fits(SMALLEST, lines, chart=room) and not fits(SMALLEST, lines, chart=room + 1)
+    assert least_chart(False, SHORTEST_PLOT) == least_chart(True, SHORTEST_PLOT) + KEY_BELOW_ROOM

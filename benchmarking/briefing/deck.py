@@ -8,6 +8,7 @@ rows instead of a scrolling table. Every row and sentence of the pack appears ex
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 import altair as alt
@@ -39,7 +40,19 @@ from benchmarking.briefing.pack import (
     theme_slide,
     title_slide,
 )
-from benchmarking.briefing.screens import Screen, plot_height, slide_heights, slide_lines
+from benchmarking.briefing.screens import (
+    KEY_BELOW_ROOM,
+    SHORTEST_PLOT,
+    Screen,
+    SlideLines,
+    column,
+    fits,
+    least_chart,
+    plot_height,
+    slide_heights,
+    slide_lines,
+    table_lines,
+)
 from benchmarking.errors import SlideNotFoundError
 from benchmarking.text.narrative import overview_sentences
 
@@ -47,6 +60,10 @@ MAX_ROWS = 7
 """Rows of a table on one slide: seven two-line rows at 20 px or more fit a 1366x768 screen."""
 MAX_SENTENCES = 4
 """Sentences on one slide of words."""
+KEY_COLUMNS = 2
+"""Names in each row of a key drawn under a slide's plot (beside the controls)."""
+KEY_ROW = 26
+"""Pixels each row of such a key adds after its first (``screens.KEY_BELOW_ROOM``: its title and first row)."""
 
 
 @dataclass(frozen=True)
@@ -62,13 +79,30 @@ class DeckSlide:
     small_print: list[str] = field(default_factory=list)
     """Lines under the slide in smaller type: what the positions rest on, the chart's subtitle."""
     warnings: list[str] = field(default_factory=list)
+    least_plot: int = 0
+    """The least height its chart's plot is built at (a quadrant's: ``screens.SHORTEST_PLOT``); 0: its chart is
+    fitted to any room."""
+
+    def lines(self, screen: Screen, briefing: bool = True) -> SlideLines:
+        """Return the lines this slide's texts take on ``screen`` (``screens.slide_lines``), its table's rows too."""
+        small_print = " · ".join(self.small_print)  # as the page draws it, one run of text
+        lines = slide_lines(screen, self.title, self.sentences, small_print, self.warnings, briefing)
+        if self.table is None:
+            return lines
+        rows = [[str(name) for name in self.table.columns]]
+        rows += [["" if pd.isna(cell) else str(cell) for cell in row] for row in self.table.itertuples(index=False)]
+        return replace(lines, table=table_lines(rows, column(screen, briefing)))
 
     def heights(self, screen: Screen, briefing: bool = True) -> dict[str, int]:
         """Return the height of each part of this slide on ``screen`` (``screens.slide_heights``), its chart's the
         room its words leave."""
-        small_print = " · ".join(self.small_print)  # as the page draws it, one run of text
-        lines = slide_lines(screen, self.title, self.sentences, small_print, self.warnings, briefing)
-        return slide_heights(screen, lines, briefing)
+        return slide_heights(screen, self.lines(screen, briefing), briefing)
+
+    def fits(self, screen: Screen, briefing: bool = True) -> bool:
+        """Return whether this slide fits ``screen``'s height in the projector's type, its chart (if any) no smaller
+        than it is legible in (``screens.least_chart``): beside the controls on a small screen it may not."""
+        chart = 0 if self.chart is None else least_chart(briefing, self.least_plot)
+        return fits(screen, self.lines(screen, briefing), briefing, chart)
 
 
 def _without_dataset(subtitle: str, label: str) -> list[str]:
@@ -178,7 +212,8 @@ def deck_slide(
         "funding": funding_slide,
     }
     slide = builders[ref.kind](setting)
-    return _cut(slide, _words_title(setting.name, setting.period), setting.label)[ref.piece]
+    cut = _cut(slide, _words_title(setting.name, setting.period), setting.label)[ref.piece]
+    return replace(cut, least_plot=SHORTEST_PLOT) if ref.kind == "quadrant" else cut
 
 
 def slide_index(raw: str | None, count: int) -> int:
@@ -195,10 +230,19 @@ def slide_index(raw: str | None, count: int) -> int:
     raise SlideNotFoundError(f"There is no slide '{shown}' in this presentation: it has slides 1 to {count}.")
 
 
+def key_below_room(spec: dict) -> int:
+    """Return the pixels a chart's key takes under its plot: its title and a row for each ``KEY_COLUMNS`` of the
+    names of its colour key (the first layer's that has one; two names when none is found)."""
+    layers = spec.get("layer", [spec])
+    domains = [layer.get("encoding", {}).get("color", {}).get("scale", {}).get("domain") for layer in layers]
+    names = next((len(domain) for domain in domains if isinstance(domain, list)), 2)
+    return KEY_BELOW_ROOM + KEY_ROW * (math.ceil(names / KEY_COLUMNS) - 1)
+
+
 def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = True) -> dict:
     """Return the chart's Vega-Lite spec for a slide: its title removed (the slide shows it once), its key beside
-    the plot on the right (``key_beside``, the room a projected slide has to spare) or under it, and as wide as its
-    container.
+    the plot on the right (``key_beside``, the room a projected slide has to spare) or under it in rows of
+    ``KEY_COLUMNS``, and as wide as its container.
 
     A chart of bars (one per authority: ``band_rows``) is fitted to ``height`` pixels, axes included, its names as
     tall as its bars allow up to a largest size (``bars.name_size``), in a column as wide as its widest name; a part
@@ -211,14 +255,21 @@ def projected_spec(chart: alt.TopLevelMixin, height: int, key_beside: bool = Tru
     config = spec.setdefault("config", {})
     if key_beside:
         config["legend"] = {**config.get("legend", {}), "orient": "right", "direction": "vertical"}
+    else:  # under the plot, its names in rows of two: in one row the quartiles' four ran past a 906 px slide
+        config["legend"] = {**config.get("legend", {}), "columns": KEY_COLUMNS}
     rows = band_rows(spec)
     if not rows:
         return charts.for_screen(spec)[0]
     tallest = step_rows(spec)
-    size = name_size(height, tallest)
+    key = 0 if key_beside else key_below_room(spec)  # a key under the plot takes its height from the bars
+    size = name_size(height - key, tallest)
     config["axisY"] = {"labelFontSize": size}
+    # the £ axis's last label centred on its tick, as the others: set flush with the plot's end it ran into the
+    # one before ("£900£1,000" at 1366 wide), which the browser's check for touching labels let through
+    config["axisX"] = {"labelFlush": False}
     name_column(spec, size)
     spec["width"] = "container"
-    spec["height"] = round(BAR_AXIS_ROOM + (height - BAR_AXIS_ROOM) * rows / tallest)  # a shorter part: its bars' share
+    # a shorter part: its bars' share
+    spec["height"] = round(key + BAR_AXIS_ROOM + (height - key - BAR_AXIS_ROOM) * rows / tallest)
     spec["autosize"] = {"type": "fit", "contains": "padding"}
     return spec
