@@ -63,7 +63,7 @@ def show_preview(preview, kind: str) -> None:
         st.caption(f"The import also adds {preview.new_periods} new period label(s) to the period table.")
     st.dataframe(preview.summary_table(), hide_index=True, width="stretch")
     if len(preview.changes):
-        st.caption("Stored rows this import replaces, in the files' order: the value stored now and the new one")
+        st.caption(f"{preview.changes_title()}, in the files' order: the value stored now and the new one")
         _table(preview.changes)
         if preview.changes_more:
             st.caption(more_text(preview.changes_more))

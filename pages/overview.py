@@ -8,7 +8,7 @@ from benchmarking import charts
 from benchmarking.method.baskets import balance_text
 from benchmarking.method.lifetimes import no_figures_text
 from benchmarking.method.positions import OVERALL
-from benchmarking.service.lists import without_thin_periods
+from benchmarking.service.lists import axis_periods, without_thin_periods
 from benchmarking.service.overview import mostly_earlier_periods
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import (
@@ -66,14 +66,17 @@ def _trend():
     """Return the focus authority's Overall position over time without the periods that rest on few indicators,
     those periods (None when none), the sparkline (None when empty), the width it is drawn for and the periods
     shown that rest mostly on earlier figures."""
-    trend, thin = without_thin_periods(trend_view(cat, bench, [OVERALL], [selection.focus]))
+    whole = trend_view(cat, bench, [OVERALL], [selection.focus])
+    trend, thin = without_thin_periods(whole)
+    # The axis from the whole trend: a period with no position, or left out, between two drawn breaks the line.
+    periods = axis_periods(whole, trend[trend["position"].notna()])
     mostly = mostly_earlier_periods(cat, bench, OVERALL)
     mostly = {period: counts for period, counts in mostly.items() if period in set(trend["period"])}
     style = charts.style_for(selection.briefing)
     # Scaled to the most authorities positioned in a period shown, not the group's size (which counts members
     # with no figures, such as councils since abolished): the scale's end is a position someone held.
     most = int(trend["n_positioned"].max()) if len(trend) else selection.group_size
-    return trend, thin, charts.sparkline(trend, most, style) if len(trend) else None, style.width, mostly
+    return trend, thin, charts.sparkline(trend, most, style, periods) if len(trend) else None, style.width, mostly
 
 
 def show_trend() -> None:

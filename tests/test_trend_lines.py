@@ -155,3 +155,32 @@ def test_a_line_breaks_where_a_period_has_no_position():
         indices = [PERIODS.index(p) for p in periods]
         assert indices == list(range(indices[0], indices[0] + len(indices)))
     assert sorted(lines) == sorted([PERIODS[:2], PERIODS[3:], PERIODS, PERIODS])
+
+
+@pytest.mark.parametrize("periods", [None, PERIODS], ids=["its own periods", "the axis given"])
+def test_the_overview_sparkline_breaks_where_a_period_has_no_position(periods):
+    """The Overview's sparkline of Leicestershire, with no position in 2016/17: the period stays on its axis and the
+    line stops at 2015/16 and starts again at 2017/18, as the Trend chart's does (it used to drop the period from the
+    axis and join 2015/16 to 2017/18 straight across)."""
+    trend = trend_frame()
+    trend = trend[trend["authority_code"] == FOCUS].reset_index(drop=True)
+    trend.loc[trend["period"] == "2016/17", "position"] = None
+    spec = charts.sparkline(trend, 36, periods=periods).to_dict()
+    assert spec["encoding"]["x"].get("scale", {}).get("domain") == PERIODS
+    assert sorted(_lines(spec)) == sorted([PERIODS[:2], PERIODS[3:]])
+
+
+def test_the_overview_sparkline_breaks_at_a_period_left_out_as_resting_on_few_indicators():
+    """A period left out of the Overview's trend (it rests on few indicators) between two drawn ones breaks the
+    sparkline when the Overview gives the axis from the whole trend (``lists.axis_periods``), as on the Trend page."""
+    from benchmarking.service.lists import axis_periods, without_thin_periods
+
+    whole = trend_frame()
+    whole = whole[whole["authority_code"] == FOCUS].reset_index(drop=True).assign(n_available=5)
+    whole.loc[whole["period"] == "2016/17", "n_available"] = 1
+    shown, thin = without_thin_periods(whole)
+    assert thin is not None and thin.periods == ["2016/17"] and "2016/17" not in set(shown["period"])
+    axis = axis_periods(whole, shown[shown["position"].notna()])
+    assert axis == PERIODS == trend_lines(whole, FOCUS).periods  # one rule for both charts
+    spec = charts.sparkline(shown, 36, periods=axis).to_dict()
+    assert sorted(_lines(spec)) == sorted([PERIODS[:2], PERIODS[3:]])

@@ -18,6 +18,7 @@ from benchmarking.charts.style import (
     rank_ticks,
 )
 from benchmarking.method import ranking
+from benchmarking.service.lists import axis_periods
 from benchmarking.text.formatting import position_axis_title, position_text
 
 
@@ -133,12 +134,13 @@ def trend_chart(
 
     ``trend``: rows of ``service.views.trend_view`` (name, period, period_start, theme, position, n_positioned,
     average_rank), as drawn (``service.trend_lines``: without the periods that rest on few indicators); ``periods``:
-    the axis, oldest first (``TrendLines.periods``: a period no line holds stays on it), else the periods drawn.
+    the axis, oldest first (``TrendLines.periods``: a period no line holds stays on it), else ``trend``'s periods
+    from the first to the last drawn (``lists.axis_periods``).
     """
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
     n = _reach(int(data["n_positioned"].max()) if len(data) else 1, data)
     data["is_focus"] = data["name"] == focus_name
-    periods = periods or list(dict.fromkeys(data.sort_values("period_start")["period"]))
+    periods = periods or axis_periods(trend, data)
     data["run"] = _runs(data, periods)
     names = [focus_name] + sorted(set(data["name"]) - {focus_name})
     palette = [FOCUS_COLOUR, "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#999999"]
@@ -202,19 +204,25 @@ def _runs(data: pd.DataFrame, periods: list[str]) -> pd.Series:
     """Return each row's run: a number shared by the rows of one authority (and theme) in neighbouring periods of
     ``periods``, a new one after a period of the axis where it has no position, so its line is not joined across."""
     at = data["period"].map({period: i for i, period in enumerate(periods)})
-    keys = [data["name"], data["theme"]] if "theme" in data else [data["name"]]
-    order = at.groupby(keys).rank(method="first")
+    keys = [data[column] for column in ("name", "theme") if column in data]
+    order = at.groupby(keys).rank(method="first") if keys else at.rank(method="first")
     return (at - order).fillna(-1).astype(int)
 
 
-def sparkline(trend: pd.DataFrame, n: int, style: ChartStyle = NORMAL) -> alt.Chart:
-    """Return a small line of one authority's position over time (1 at the top), its labels at ``style``'s size."""
+def sparkline(trend: pd.DataFrame, n: int, style: ChartStyle = NORMAL, periods: list[str] | None = None) -> alt.Chart:
+    """Return a small line of one authority's position over time (1 at the top), its labels at ``style``'s size,
+    broken where a period of the axis has no position, as the Trend chart's lines are (``_runs``).
+
+    ``periods``: the axis, oldest first (a period left out of ``trend`` stays on it), else ``trend``'s periods from
+    the first to the last with a position (``lists.axis_periods``)."""
     data = trend.dropna(subset=["position"]).assign(position=lambda f: f["position"].astype(float))
     n = _reach(n, data)
-    periods = list(data.sort_values("period_start")["period"])
+    periods = periods or axis_periods(trend, data)
+    data["run"] = _runs(data, periods)
     x = alt.X(
         "period:N",
         sort=periods,
+        scale=alt.Scale(domain=periods),
         title=None,
         axis=alt.Axis(
             labelAngle=0, labelFontSize=style.label_size, values=[periods[0], periods[-1]] if periods else []
@@ -230,7 +238,12 @@ def sparkline(trend: pd.DataFrame, n: int, style: ChartStyle = NORMAL) -> alt.Ch
     line = (
         alt.Chart(data)
         .mark_line(color=FOCUS_COLOUR, strokeWidth=3, point=True)
-        .encode(x=x, y=y, tooltip=["period:N", alt.Tooltip("position:Q", title="Overall position")])
+        .encode(
+            x=x,
+            y=y,
+            detail="run:N",  # a line breaks where a period of the axis has no position
+            tooltip=["period:N", alt.Tooltip("position:Q", title="Overall position")],
+        )
     )
     return line.properties(height=height, width="container").configure_view(stroke=None)
 

@@ -89,8 +89,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     left_out = f"; {result.left_out.left_out()} left out" if result.rejected else ""
     say(
         f"Imported {result.file_name} into '{result.table}' at {store.path} (import {result.load_id}): "
-        f"{_added(result.added, result.no_figure, 'rows added')}, {result.replaced:,} replaced, "
-        f"{_unchanged(result):,} unchanged of {result.rows:,} read ({_per_table(result.counts)}){left_out}"
+        f"{_added(result.added, result.no_figure, f'{result.unit}s added')}, {result.replaced:,} replaced, "
+        f"{_unchanged(result):,} unchanged of {result.left_out.read_text()} ({_per_table(result.counts)}){left_out}"
     )
     return 0
 
@@ -252,7 +252,7 @@ def _print_preview(preview) -> None:
     if len(preview.changes):
         from benchmarking.ingest.changes import change_lines
 
-        say("Stored rows this import replaces (stored -> new), in the files' order:")
+        say(f"{preview.changes_title()} (stored -> new), in the files' order:")
         for line in change_lines(preview.changes, preview.changes_more):
             say(f"  {line}")
     for note in preview.notes:

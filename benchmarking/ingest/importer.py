@@ -105,12 +105,15 @@ def import_frames(
     )
     batch = checked[0]
     total_rows = sum(len(frame) for _, frame, _ in items)
+    refused = batch.refused()  # its totals say whether a file row holds several figures (a wide file)
     return ImportResult(
         ", ".join(unique_files),
         ",".join(dict.fromkeys(t for t, _, _ in items)),
         total_rows,
         counts,
-        left_out=batch.refused() if skip_rejected else Rejected(),
+        left_out=refused
+        if skip_rejected
+        else Rejected(total_rows=refused.total_rows, total_figures=refused.total_figures),
         issues=batch.issues if skip_rejected else [],
         load_id=counts.load_id,
     )

@@ -33,7 +33,7 @@ from benchmarking.ingest.percent_cells import percent_notes
 from benchmarking.ingest.preview_report import SUMMARY_COLUMNS, Preview, columns_changed
 from benchmarking.ingest.reading import bytes_sha256, file_sha256, read_cells, uploaded_file
 from benchmarking.ingest.remembered import choose_mapping
-from benchmarking.ingest.results import ImportResult, no_figure_text
+from benchmarking.ingest.results import ImportResult, Rejected, no_figure_text
 from benchmarking.ingest.unused_columns import unused_notes
 from benchmarking.ingest.validation import check_batch
 from benchmarking.ingest.vintage_shift import vintage_shifts
@@ -184,12 +184,14 @@ def _previewed(
     rows = []
     matched: dict[str, list[int]] = {}
     replaced = []
+    plans = []
     for step, (table, file_name, outcome) in enumerate(batch.outcomes):
         accepted = outcome.accepted
         planned = store.plan_changes(table, accepted, con, first=FIRST_CHANGES)
         matched.setdefault(table, []).append(planned.matched_rows)
         replaced.append((file_name, table, planned.first_replaced))
         checked_rows, refused_rows = outcome.file_row_counts()
+        plans.append(planned)
         rows.append(
             {
                 "file": file_name,
@@ -200,12 +202,16 @@ def _previewed(
                 "replaced": planned.count("replaced"),
                 "unchanged": planned.count("unchanged"),
                 "rejected": int(outcome.rejected.sum()),
-                "columns changed": columns_changed(planned),
+                "columns changed": "",  # below, once the counts' unit is known
                 "file rows": checked_rows,
                 "rejected file rows": refused_rows,
             }
         )
         report(0.5 + 0.3 * (step + 1) / max(len(batch.outcomes), 1), f"Compared {file_name} ({table})")
+    # The files' counts name one unit, as the summary's headers do: figures when a file row holds several.
+    unit = Rejected(total_rows=sum(r["file rows"] for r in rows), total_figures=sum(r["rows"] for r in rows)).unit
+    for row, planned in zip(rows, plans, strict=True):
+        row["columns changed"] = columns_changed(planned, unit)
     if "period" in batch.changes:
         new_periods = store.plan_changes("period", batch.changes["period"], con).count("added")
         if new_periods:
@@ -323,9 +329,10 @@ def _same_items(previewed: list[tuple[str, pd.DataFrame, str]], items: list[tupl
 
 
 def result_summary(result: ImportResult) -> str:
-    """Return what an import wrote, in words: rows added and replaced per table, periods, rows left out."""
+    """Return what an import wrote, in words: rows added and replaced per table (a wide file's: figures), periods,
+    rows left out."""
     parts = [
-        f"{c['added'] - c.get('no_figure', 0):,} rows added"
+        f"{c['added'] - c.get('no_figure', 0):,} {result.unit}s added"
         + (f", {no_figure_text(c['no_figure'])}" if c.get("no_figure") else "")
         + f" and {c['replaced']:,} replaced in {table}"
         for table, c in result.counts.items()

@@ -31,9 +31,10 @@ SUMMARY_COLUMNS = (
     *("file rows", "rejected file rows"),
 )
 """The preview's summary: one row per file and table. ``rows`` counts the checked rows (a wide file's figures: one
-per period or indicator column), as ``added``, ``replaced``, ``unchanged`` and ``rejected`` do; ``file rows`` and
-``rejected file rows`` count the file's rows. ``added`` counts the rows with a figure, ``no figure`` the other rows
-to add (an empty or marker cell where nothing is stored: stored as missing, never ranked)."""
+per period or indicator column), as ``added``, ``replaced``, ``unchanged``, ``rejected`` and the counts in ``columns
+changed`` do; ``file rows`` and ``rejected file rows`` count the file's rows. ``added`` counts the rows with a
+figure, ``no figure`` the other rows to add (an empty or marker cell where nothing is stored: stored as missing,
+never ranked)."""
 WIDE_SUMMARY_WORDS = {"rows": "figures", "rejected": "rejected figures"}
 """A wide file's summary headers that would call its figures rows (``Preview.summary_table``)."""
 _WIDE_ORDER = (
@@ -42,11 +43,12 @@ _WIDE_ORDER = (
 )
 
 
-def columns_changed(planned) -> str:
-    """Return the columns a commit would change in stored rows, and those it keeps, in words."""
+def columns_changed(planned, unit: str = "row") -> str:
+    """Return the columns a commit would change in stored rows, and those it keeps, in words: "value (6 rows)", or
+    with ``unit`` "figure" (a wide file's rows hold several) "value (6 figures)"."""
     if not planned.count("replaced"):
         return ""
-    parts = [f"{column} ({rows:,} rows)" for column, rows in planned.changed.items()]
+    parts = [f"{column} ({rows:,} {unit}s)" for column, rows in planned.changed.items()]
     kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
     return ", ".join(parts) + kept
 
@@ -111,7 +113,12 @@ class Preview:
     def counts(self) -> str:
         """Return what the counts count, in words: "figures" when a file is wide (a row holds several), else
         "rows"."""
-        return "figures" if self.refused.wide else "rows"
+        return f"{self.refused.unit}s"
+
+    def changes_title(self) -> str:
+        """Return what the listing of replaced values is of: "Stored rows this import replaces", or "Stored figures
+        ..." for a wide file (each listed line is one stored figure, never a row of the file)."""
+        return f"Stored {self.counts} this import replaces"
 
     def summary_table(self) -> pd.DataFrame:
         """Return the summary as the page and the dry run show it: for a wide file the file rows beside the figures
@@ -127,9 +134,17 @@ class Preview:
         return self.replaced - self.changes.index.nunique()
 
     def no_figure_note(self) -> str:
-        """Return what the preview says of the rows with no figure ('' when there are none)."""
+        """Return what the preview says of the rows with no figure, or for a wide file the cells ('' when there are
+        none)."""
         if not self.no_figure:
             return ""
+        if self.refused.wide:  # a row holds several cells: the cells are counted, as the figures to add are
+            have = "cell has" if self.no_figure == 1 else "cells have"
+            return (
+                f"{self.no_figure:,} {have} no figure (empty, or a marker such as '..', '[x]' or 'c') where the store "
+                "holds none: they are stored as missing, as published, and never ranked; they are not among the "
+                "figures to add."
+            )
         return (
             f"{self.no_figure:,} rows have no figure (an empty cell, or a marker such as '..', '[x]' or 'c') where "
             "the store holds none: they are stored as missing, as published, and never ranked; they are not among "

@@ -90,6 +90,19 @@ class Rejected:
         """True when the files' rows are not their figures (a wide file's row holds several)."""
         return self.total_rows != self.total_figures
 
+    @property
+    def unit(self) -> str:
+        """Return what the import's counts of checked rows count: "figure" when the files are wide (a row holds
+        several), else "row", as a long file's row is one figure."""
+        return "figure" if self.wide else "row"
+
+    def read_text(self) -> str:
+        """Return how much was read, as the import's result ends its counts ("1 unchanged of 5 read"): "5 read", or
+        for a wide file "15 figures read from 5 file rows"."""
+        if not self.wide:
+            return f"{self.total_figures:,} read"
+        return f"{counted(self.total_figures, 'figure')} read from {counted(self.total_rows, 'file row')}"
+
     def words(self) -> str:
         """Return what is rejected: "3 file rows (7 figures)", or "3 rows" where a row is a figure."""
         if not self.wide:
@@ -132,7 +145,8 @@ class ImportResult:
     rows: int
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     left_out: Rejected = field(default_factory=Rejected)
-    """The rows and figures left out because they failed a check (only with ``skip_rejected``)."""
+    """The rows and figures left out because they failed a check (only with ``skip_rejected``; none without), and
+    the files' rows and figures read (``Rejected.total_rows``, ``total_figures``)."""
     issues: list[ValidationIssue] = field(default_factory=list)
     """Why those rows were left out."""
     load_id: int | None = None
@@ -142,6 +156,11 @@ class ImportResult:
     def rejected(self) -> int:
         """Return how many checked rows (figures) were left out because they failed a check."""
         return self.left_out.figures
+
+    @property
+    def unit(self) -> str:
+        """Return what the counts count: "figure" for a wide file (a row holds several), else "row"."""
+        return self.left_out.unit
 
     @property
     def added(self) -> int:

@@ -326,6 +326,16 @@ def without_thin_periods(positions: pd.DataFrame) -> tuple[pd.DataFrame, ThinPer
     return positions[~rests_on_few(positions)].reset_index(drop=True), (found[0] if found else None)
 
 
+def axis_periods(trend: pd.DataFrame, drawn: pd.DataFrame) -> list[str]:
+    """Return the periods a line of positions over time is drawn on: every period of ``trend`` (period,
+    period_start), oldest first, from the first to the last that ``drawn`` holds. A period between them where a
+    line has no position (under the coverage rule, or left out as resting on few indicators) stays on the axis, so
+    the line breaks there rather than joining its neighbours (the Trend chart's and the Overview's rule)."""
+    periods = list(dict.fromkeys(trend.sort_values("period_start", kind="stable")["period"]))
+    ends = [periods.index(p) for p in drawn["period"]]
+    return periods[min(ends) : max(ends) + 1] if ends else []
+
+
 def rests_on_few(positions: pd.DataFrame) -> np.ndarray:
     """Return, per row of one authority's positions in one theme (with or without a position), whether it has fewer
     than ``FEW_INDICATORS_SHARE`` of the most indicators available in a period that holds a position."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from benchmarking.service.explain import coverage_reason
-from benchmarking.service.lists import ThinPeriods, rests_on_few, thin_periods, trend_in_words
+from benchmarking.service.lists import ThinPeriods, axis_periods, rests_on_few, thin_periods, trend_in_words
 from benchmarking.text.formatting import names_text
 
 
@@ -53,9 +53,7 @@ def trend_lines(trend: pd.DataFrame, focus: str, min_coverage: float = 0.5) -> T
         if said := trend_in_words(rows, thin):  # the periods left out of the line, named
             words.append(f"{name}'s position{'' if words else ' (1 = best)'}: {said}.")
     drawn = pd.concat(kept).sort_index() if kept else positioned
-    periods = list(dict.fromkeys(trend.sort_values("period_start", kind="stable")["period"]))
-    ends = [periods.index(p) for p in drawn["period"]]
-    periods = periods[min(ends) : max(ends) + 1] if ends else []
+    periods = axis_periods(trend, drawn)
     return TrendLines(
         drawn=drawn,
         left_out=left_out,
