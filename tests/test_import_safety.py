@@ -56,7 +56,7 @@ def test_an_authority_file_without_region_and_population_keeps_them(writable_sto
     path = write_csv(tmp_path, "authority.csv", "code,name,kind\nE10000018,Leicestershire CC,county council\n")
     code, out, _ = run(capsys, "--db", writable_store.path, "import", path, "--dry-run")
     assert code == 0
-    assert "name (1 rows); keeps region, population" in out  # the preview names what changes and what stays
+    assert "name (1 row); keeps region, population" in out  # the preview names what changes and what stays
     code, out, _ = run(capsys, "--db", writable_store.path, "import", path)
     assert code == 0 and "0 rows added, 1 replaced" in out
     after = writable_store.authorities().set_index("code").loc["E10000018"]
@@ -414,16 +414,16 @@ def test_import_into_a_mistyped_path_needs_create(writable_store, tmp_path, caps
     assert code == 2 and f"no store at {mistyped}" in err and "--create" in err
     assert not mistyped.exists()
     code, out, _ = run(capsys, "--db", mistyped, "import", path, "--create")
-    assert code == 0 and "1 rows added" in out
+    assert code == 0 and "1 row added" in out
     assert list(Store(mistyped).authorities()["code"]) == ["E99999999"]
 
 
 def test_result_counts_leave_out_period_labels(writable_store, tmp_path, capsys):
-    """One value in a new period: "1 rows added" and one new period label, not "2 added"."""
+    """One value in a new period: "1 row added" and one new period label, not "2 added"."""
     path = write_csv(tmp_path, "v.csv", "indicator_id,authority_code,period,value\nDEMO005,E10000018,2024/25,1\n")
     code, out, _ = run(capsys, "--db", writable_store.path, "import", path)
     assert code == 0
-    assert "1 rows added, 0 replaced, 0 unchanged of 1 read" in out and "1 new period label(s)" in out
+    assert "1 row added, 0 replaced, 0 unchanged of 1 read" in out and "1 new period label" in out
     assert "2 added" not in out
     assert int(writable_store.datasets()["rows_added"].iloc[0]) == 1
 

@@ -151,7 +151,7 @@ def test_cells_with_no_figure_are_counted_apart_from_the_rows_to_add(writable_st
     assert "2 rows have no figure" in shown and "row 5, column 'value'" in shown
     status, shown = imported(writable_store, tmp_path, MARKERS, capsys, "--skip-rejected")
     assert status == 0
-    assert "1 rows added" in shown and "2 with no figure" in shown, shown
+    assert "1 row added" in shown and "2 with no figure" in shown, shown
 
 
 def test_the_page_counts_the_cells_with_no_figure_apart(writable_store, monkeypatch, tmp_path):

@@ -89,7 +89,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     left_out = f"; {result.left_out.left_out()} left out" if result.rejected else ""
     say(
         f"Imported {result.file_name} into '{result.table}' at {store.path} (import {result.load_id}): "
-        f"{_added(result.added, result.no_figure, f'{result.unit}s added')}, {result.replaced:,} replaced, "
+        f"{_added(result.added, result.no_figure, result.unit)}, {result.replaced:,} replaced, "
         f"{_unchanged(result):,} unchanged of {result.left_out.read_text()} ({_per_table(result.counts)}){left_out}"
     )
     return 0
@@ -164,11 +164,14 @@ def _asks_again(file_name: str, origin: str, fields: list[str]) -> str:
     )
 
 
-def _added(added: int, no_figure: int, words: str = "added") -> str:
-    """Return "N ``words``": the rows added with a figure, then those with none (``results.no_figure_text``)."""
+def _added(added: int, no_figure: int, unit: str | None = None) -> str:
+    """Return "N ``unit``s added" ("1 row added"; "N added" without a unit): those added with a figure, then those
+    with none (``results.no_figure_text``)."""
     from benchmarking.ingest.results import no_figure_text
+    from benchmarking.text.formatting import counted
 
-    return f"{added - no_figure:,} {words}" + (f", {no_figure_text(no_figure)}" if no_figure else "")
+    said = counted(added - no_figure, unit) if unit else f"{added - no_figure:,}"
+    return f"{said} added" + (f", {no_figure_text(no_figure)}" if no_figure else "")
 
 
 def _per_table(counts: dict[str, dict[str, int]]) -> str:
@@ -178,7 +181,9 @@ def _per_table(counts: dict[str, dict[str, int]]) -> str:
         if table != "period"
     ]
     if counts.get("period", {}).get("added"):
-        parts.append(f"{counts['period']['added']} new period label(s)")
+        from benchmarking.text.formatting import counted
+
+        parts.append(counted(counts["period"]["added"], "new period label"))
     return "; ".join(parts)
 
 

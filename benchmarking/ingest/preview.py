@@ -38,6 +38,7 @@ from benchmarking.ingest.unused_columns import unused_notes
 from benchmarking.ingest.validation import check_batch
 from benchmarking.ingest.vintage_shift import vintage_shifts
 from benchmarking.store import Store
+from benchmarking.text.formatting import counted
 
 Progress = Callable[[float, str], None]
 """A progress callback: fraction done (0 to 1) and what is happening."""
@@ -332,7 +333,7 @@ def result_summary(result: ImportResult) -> str:
     """Return what an import wrote, in words: rows added and replaced per table (a wide file's: figures), periods,
     rows left out."""
     parts = [
-        f"{c['added'] - c.get('no_figure', 0):,} {result.unit}s added"
+        f"{counted(c['added'] - c.get('no_figure', 0), result.unit)} added"
         + (f", {no_figure_text(c['no_figure'])}" if c.get("no_figure") else "")
         + f" and {c['replaced']:,} replaced in {table}"
         for table, c in result.counts.items()
@@ -340,7 +341,7 @@ def result_summary(result: ImportResult) -> str:
     ]
     new_periods = result.new_periods
     if new_periods:
-        parts.append(f"{new_periods} new period label(s)")
+        parts.append(counted(new_periods, "new period label"))
     if result.rejected:
         parts.append(f"{result.left_out.left_out()} left out")
     return "; ".join(parts)

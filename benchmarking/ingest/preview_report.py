@@ -14,6 +14,7 @@ from benchmarking.errors import ValidationIssue
 from benchmarking.ingest.results import CheckedBatch, Rejected
 from benchmarking.ingest.vintage_periods import VintagePeriod, vintage_frame, vintage_periods
 from benchmarking.ingest.vintage_shift import VintageShift
+from benchmarking.text.formatting import counted
 
 FIRST_ISSUES = 50
 """How many problems a preview lists (the count says how many there are in all)."""
@@ -48,7 +49,7 @@ def columns_changed(planned, unit: str = "row") -> str:
     with ``unit`` "figure" (a wide file's rows hold several) "value (6 figures)"."""
     if not planned.count("replaced"):
         return ""
-    parts = [f"{column} ({rows:,} {unit}s)" for column, rows in planned.changed.items()]
+    parts = [f"{column} ({counted(rows, unit)})" for column, rows in planned.changed.items()]
     kept = f"; keeps {', '.join(planned.kept)}" if planned.kept else ""
     return ", ".join(parts) + kept
 
@@ -145,8 +146,9 @@ class Preview:
                 "holds none: they are stored as missing, as published, and never ranked; they are not among the "
                 "figures to add."
             )
+        have = "row has" if self.no_figure == 1 else "rows have"
         return (
-            f"{self.no_figure:,} rows have no figure (an empty cell, or a marker such as '..', '[x]' or 'c') where "
+            f"{self.no_figure:,} {have} no figure (an empty cell, or a marker such as '..', '[x]' or 'c') where "
             "the store holds none: they are stored as missing, as published, and never ranked; they are not among "
             "the rows to add."
         )
