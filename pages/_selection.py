@@ -8,8 +8,14 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
-from benchmarking.method.groups import available_groups, list_not_held_text, needs_period
-from benchmarking.service.benchmark import beside_note, comparator_group, neighbour_list_note
+from benchmarking.method.groups import needs_period
+from benchmarking.service.benchmark import (
+    beside_note,
+    comparator_group,
+    group_not_offered_text,
+    neighbour_list_note,
+    offered_groups,
+)
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import keep, keep_toggle, widget
 from pages._link_names import unknown_names_notice
@@ -81,7 +87,7 @@ def sidebar() -> Selection:
     ]
     focus = st.session_state["sel_focus"]
     group_labels = memo("groups", (*store, focus), lambda: _group_labels(cat, focus))
-    notices.append(_group_notice(cat, group_labels, names[focus]))
+    notices.append(_group_notice(cat, group_labels))
     notices = (*filter(None, notices), *keep_method(choices))
 
     with st.sidebar:
@@ -148,16 +154,17 @@ def _choices(cat) -> tuple[list[str], dict[str, str], list[str], str, dict[str, 
 
 def _group_labels(cat, focus: str) -> dict[str, str]:
     """Return the comparator groups offered with ``focus`` (id -> label with its size), in the offered order."""
-    groups = available_groups(cat.authorities, cat.comparator_groups, focus)
+    groups = offered_groups(cat, focus)
     return dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
 
 
-def _group_notice(cat, group_labels: dict[str, str], focus_name: str) -> str | None:
+def _group_notice(cat, group_labels: dict[str, str]) -> str | None:
     """Keep the group (``keep``) and return the link's notice: a neighbour list the store holds for other
-    authorities, not for the focus, is said so (``groups.list_not_held_text``) with what is shown instead."""
+    authorities, not for the focus, or a similar group around a focus with no context figures, is said so
+    (``benchmark.group_not_offered_text``) with what is shown instead."""
     notice = keep("group", group_labels, "all", "comparator group")
     asked = st.query_params.get("group", "")
-    reason = notice and list_not_held_text(asked, cat.comparator_groups, st.session_state["sel_focus"], focus_name)
+    reason = notice and group_not_offered_text(cat, asked, st.session_state["sel_focus"])
     if not reason:
         return notice
     return f"The link asks for the comparator group {asked!r}, but {reason}: showing '{group_labels['all']}' instead."
