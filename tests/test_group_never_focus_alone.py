@@ -70,3 +70,58 @@ def test_the_cli_refuses_a_similar_group_for_cumberland(shipped_store_path, tmp_
     )  # fmt: skip
     assert code == 2 and "Cumberland has none of the context figures" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "command, group, focus, named",
+    [
+        (
+            "positions",
+            "neighbours:dfe-sn-2021",
+            "E06000065",
+            "North Yorkshire Council has no DfE statistical neighbours",
+        ),
+        ("ranks", "neighbours:dfe-sn-2021", "E06000065", "North Yorkshire Council has no DfE statistical neighbours"),
+        ("brief", "neighbours:dfe-sn-2021", "E06000065", "North Yorkshire Council has no DfE statistical neighbours"),
+        ("positions", "neighbours:oflog-nn", "E06000066", "Somerset Council has no Oflog nearest neighbours"),
+    ],
+)
+def test_the_cli_refuses_a_neighbour_list_the_focus_does_not_have(
+    shipped_store_path, tmp_path, capsys, command, group, focus, named
+):
+    """Refused with exit 2, the reason and the groups the focus can choose, before anything is written."""
+    out = tmp_path / ("b.pdf" if command == "brief" else "x.csv")
+    code, _, err = run(
+        capsys, "--db", shipped_store_path, command, "--period", "2023/24", "--group", group, "--focus", focus,
+        "--out", out,
+    )  # fmt: skip
+    assert code == 2 and named in err and "choose one of:" in err
+    assert not out.exists()
+    choices = err.split("choose one of:", 1)[1]
+    assert group not in choices and "similar:" not in choices  # no context figures either: not offered
+
+
+def test_a_neighbour_list_the_focus_has_still_ranks_it_among_its_neighbours(shipped_store_path, tmp_path, capsys):
+    out = tmp_path / "p.csv"
+    code, _, err = run(
+        capsys, "--db", shipped_store_path, "positions", "--period", "2023/24", "--group", "neighbours:dfe-sn-2021",
+        "--focus", "E10000018", "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    import pandas as pd
+
+    assert (pd.read_csv(out)["n_positioned"].dropna() > 1).all()
+
+
+def test_a_group_of_one_is_refused_whatever_the_group(real):
+    """A saved list holding one authority is neither offered nor ranked as '1st of 1'."""
+    import pandas as pd
+
+    from benchmarking.method.groups import available_groups, resolve_group
+
+    one = pd.DataFrame(
+        {"group_id": ["solo"], "name": ["Solo"], "authority_code": ["*"], "member_code": ["E10000018"]}
+    ).reindex(columns=real.comparator_groups.columns)
+    assert "list:solo" not in set(available_groups(real.authorities, one, "E10000018")["id"])
+    with pytest.raises(UnknownGroupError, match="holds one authority only"):
+        resolve_group("list:solo", real.authorities, one, "E10000018")

@@ -107,7 +107,9 @@ def available_groups(
         for k in similar_sizes if comparable else ():
             if 0 < k < len(authorities):
                 rows.append((f"{SIMILAR_PREFIX}{k}", f"{k} most similar authorities (computed from context)", k + 1))
-    return pd.DataFrame(rows, columns=["id", "label", "size"])
+    groups = pd.DataFrame(rows, columns=["id", "label", "size"])
+    # A group of one is refused (``resolve_group``); "all" stays, so that a one-authority store says why.
+    return groups[(groups["size"] >= 2) | (groups["id"] == DEFAULT_GROUP)].reset_index(drop=True)
 
 
 def list_not_held_text(group_id: str, comparator_groups: pd.DataFrame, focus: str, focus_name: str) -> str | None:
@@ -201,10 +203,27 @@ def resolve_group(
         label = group_id
     known = set(codes)  # once: built per member, it made resolving a national group quadratic
     members = [code for code in dict.fromkeys(members) if code in known]
-    if not members:
-        choices = ", ".join(available_groups(authorities, comparator_groups, focus)["id"])
-        raise UnknownGroupError(f"unknown or empty comparator group {group_id!r}; choose one of: {choices}")
+    if len(members) < 2:  # a "group" of one ranks it 1st of 1: refused, whatever the group
+        offered = available_groups(authorities, comparator_groups, focus, features=features)
+        raise UnknownGroupError(
+            f"{_too_small_text(group_id, members, authorities, comparator_groups, focus)}; "
+            f"choose one of: {', '.join(offered['id'])}"
+        )
     return ComparatorGroup(group_id, label, tuple(members))
+
+
+def _too_small_text(
+    group_id: str, members: list[str], authorities: pd.DataFrame, comparator_groups: pd.DataFrame, focus: str | None
+) -> str:
+    """Return why a group of fewer than two authorities is refused."""
+    if group_id.startswith("neighbours:") and focus is not None:
+        name = _name(authorities, focus)
+        held = list_not_held_text(group_id, comparator_groups, focus, name)
+        reason = held or f"the store holds no neighbour list {group_id.split(':', 1)[1]!r} for {name}"
+        return f"comparator group {group_id!r} cannot be built: {reason}"
+    if members:
+        return f"comparator group {group_id!r} holds one authority only, nothing to rank it among"
+    return f"unknown or empty comparator group {group_id!r}"
 
 
 def _similar_members(

@@ -27,6 +27,7 @@ from benchmarking.method.groups import (
     ComparatorGroup,
     available_groups,
     list_not_held_text,
+    needs_focus,
     resolve_group,
     similar_not_possible_text,
 )
@@ -83,8 +84,10 @@ def comparator_group(
     view can show where it would stand without changing the members' ranks. Neighbour and
     similar groups are the focus authority's own and include it as a member.
     """
-    features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
-    among = existing_authorities(catalogue, period) if features is not None and period is not None else None
+    # Neighbour groups need them too: a list the focus lacks is refused naming the groups it can choose.
+    features = context_features(catalogue) if needs_focus(group_id) and focus is not None else None
+    similar = (group_id or "").startswith(SIMILAR_PREFIX)
+    among = existing_authorities(catalogue, period) if similar and period is not None else None
     group = resolve_group(
         group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
     )

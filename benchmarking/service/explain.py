@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from benchmarking.errors import UnknownGroupError
 from benchmarking.method.baskets import ALL, INDICATORS, Basket
 from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import LA_CORE, OVERALL
@@ -148,7 +149,10 @@ def rank_stability(
     for done, group_id in enumerate(group_ids):
         if progress is not None:
             progress(done, len(group_ids))
-        group = comparator_group(catalogue, group_id, focus, period)
+        try:
+            group = comparator_group(catalogue, group_id, focus, period)
+        except UnknownGroupError:  # fewer than two members in the period: nothing to rank among
+            continue
         in_group = focus in group.members
         if not (in_group or group.beside == focus) or group.size < 2:
             continue
