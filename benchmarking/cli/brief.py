@@ -30,7 +30,7 @@ def run(args) -> int:
     started = time.perf_counter()
     catalogue = load_catalogue(Store(args.db or default_db_path()))
     period = catalogue.require_period(args.period or catalogue.default_period)
-    focus = args.focus or catalogue.default_focus()
+    focus = catalogue.resolve_focus(args.focus)
     name = catalogue.authority_name(focus)  # an unknown code stops here, before the engine runs
     bench = benchmark_for(
         catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance, period=period
@@ -69,7 +69,9 @@ def add_commands(commands) -> None:
         help="reporting period label (default: the latest in which 90%% of indicators have figures of their own)",
     )
     parser.add_argument("--group", default="all", help="comparator group id (default: all)")
-    parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
+    parser.add_argument(
+        "--focus", default=None, help="focus authority: a code or exact name, any case (default: the store's focus)"
+    )
     parser.add_argument("--council", default=None, help="council name for the title slide")
     add_basket_options(parser)
     parser.add_argument("--out", required=True, help="output file: briefing.pptx or briefing.pdf")

@@ -11,6 +11,8 @@ import pandas as pd
 import pyarrow as pa
 
 from benchmarking.errors import BadPeriodError, UnknownAuthorityError
+from benchmarking.ingest.keys import one_edit_away
+from benchmarking.ingest.names import resolve_authorities
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
 from benchmarking.store import Store
@@ -142,6 +144,25 @@ class Catalogue:
     def require_period(self, period: str | None) -> str:
         """Return ``period`` when the store has values for it; else raise BadPeriodError listing the periods."""
         return period_offered(period, self.period_labels)
+
+    def resolve_focus(self, given: str | None) -> str:
+        """Return the code of the focus authority a user gave: a code in any case, or a name as ``group save
+        --members`` reads one (``ingest.names.resolve_authorities``); the default focus when None. Raise
+        UnknownAuthorityError naming it, with the codes and names one edit away as what it may mean."""
+        if given is None or not str(given).strip():
+            return self.default_focus()
+        authorities = self.authorities[["code", "name"]]
+        resolved, _ = resolve_authorities([given], authorities)
+        if code := resolved.get(str(given)):
+            return code
+        names = dict(zip(authorities["code"].astype(str), authorities["name"].astype(str)))
+        near = [f"{code} ({names[code]})" for code in one_edit_away(given, names)]
+        near += [f"{name} ({code})" for code, name in names.items() if name in one_edit_away(given, [name])]
+        meant = f"; did you mean {' or '.join(near[:3])}?" if near else "."
+        raise UnknownAuthorityError(
+            f"no authority {given!r} in the store{meant} Give a code (E10000018) or a name as the Data page's "
+            "authority table has it"
+        )
 
     def default_focus(self) -> str:
         """Return the focus authority saved in the store, else Leicestershire, else the first."""
