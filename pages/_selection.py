@@ -83,9 +83,10 @@ def sidebar() -> Selection:
         unknown_names_notice(),
         keep_toggle("briefing", "briefing mode"),
         keep("focus", names, default_focus, "focus authority"),
-        keep("period", dict(zip(periods, periods)), cat.default_period or periods[-1]),
     ]
-    focus = st.session_state["sel_focus"]
+    focus = st.session_state["sel_focus"]  # the period opened on is one the focus existed in
+    opening = memo("opening-period", (*store, focus), lambda: cat.default_period_for(focus)) or periods[-1]
+    notices.append(keep("period", dict(zip(periods, periods)), opening))
     group_labels = memo("groups", (*store, focus), lambda: _group_labels(cat, focus))
     notices.append(_group_notice(cat, group_labels))
     notices = (*filter(None, notices), *keep_method(choices))

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from benchmarking.cli.exports import add_basket_options
-from benchmarking.cli.output import say
+from benchmarking.cli.output import say, warn_not_existing
 from benchmarking.errors import BenchmarkingError
 
 
@@ -29,9 +29,10 @@ def run(args) -> int:
     charts.start_renderer()  # gets ready while the store is read and the engine runs
     started = time.perf_counter()
     catalogue = load_catalogue(Store(args.db or default_db_path()))
-    period = catalogue.require_period(args.period or catalogue.default_period)
-    focus = catalogue.resolve_focus(args.focus)
-    name = catalogue.authority_name(focus)  # an unknown code stops here, before the engine runs
+    focus = catalogue.resolve_focus(args.focus)  # an unknown focus stops here, before the engine runs
+    name = catalogue.authority_name(focus)
+    period = catalogue.require_period(args.period or catalogue.default_period_for(focus))
+    warn_not_existing(focus, name, period)
     bench = benchmark_for(
         catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance, period=period
     )

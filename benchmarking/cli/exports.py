@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarking.cli.output import say
+from benchmarking.cli.output import say, warn_not_existing
 from benchmarking.errors import BadPeriodError
 
 if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
@@ -66,6 +66,8 @@ def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
         queries = StoreQueries(con, published=scan.result)
         catalogue = load_catalogue(queries, values=False)
         focus = catalogue.resolve_focus(args.focus)
+        if getattr(args, "period", None) and not args.all_periods:
+            warn_not_existing(focus, catalogue.authority_name(focus), args.period)
         group = comparator_group(catalogue, args.group, focus, getattr(args, "period", None))
         basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
         yield queries, catalogue, group, basket, require_balance(getattr(args, "balance", None))

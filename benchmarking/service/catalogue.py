@@ -15,6 +15,7 @@ from benchmarking.ingest.keys import one_edit_away
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
+from benchmarking.method.lifetimes import existing_in
 from benchmarking.store import Store
 from benchmarking.store.contents import StoreQueries
 
@@ -127,6 +128,20 @@ class Catalogue:
         current = self._current_shares
         good = [label for label in labels if current.get(label, 0.0) >= CURRENT_SHARE]
         return good[-1] if good else labels[-1]
+
+    def default_period_for(self, focus: str | None) -> str | None:
+        """Return the period to open on for ``focus``: ``default_period`` when the authority existed then
+        (``lifetimes.existing_in``), else the period nearest it in which it existed (the first after its formation,
+        the last before its abolition); ``default_period`` when it existed in none."""
+        period = self.default_period
+        if focus is None or period is None or existing_in([focus], period)[0]:
+            return period
+        labels = self.period_labels
+        existed = [i for i, label in enumerate(labels) if existing_in([focus], label)[0]]
+        if not existed:
+            return period
+        at = labels.index(period)
+        return labels[min(existed, key=lambda i: (abs(i - at), i))]
 
     @property
     def themes(self) -> list[str]:
