@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import streamlit as st
@@ -9,6 +10,7 @@ import streamlit as st
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
 from benchmarking.method.groups import needs_period
+from benchmarking.method.periods import as_reported
 from benchmarking.service.benchmark import (
     beside_note,
     comparator_group,
@@ -79,6 +81,7 @@ def sidebar() -> Selection:
         st.error("The store holds no indicator values yet: load some on the Data import page.")
         st.stop()
 
+    _mend_link(cat, periods)
     notices = [  # a value in the link that the store does not have is named, never dropped silently
         unknown_names_notice(),
         keep_toggle("briefing", "briefing mode"),
@@ -151,6 +154,19 @@ def _choices(cat) -> tuple[list[str], dict[str, str], list[str], str, dict[str, 
     authorities = cat.authorities
     names = dict(zip(authorities["code"], authorities["name"]))
     return list(authorities["code"]), names, cat.period_labels, cat.default_focus(), method_choices(cat)
+
+
+def _mend_link(cat, periods: list[str]) -> None:
+    """Read a link's focus and period as the command line does: a code in any case or a name
+    (``Catalogue.resolve_focus``), a publisher's year written as its reporting period ("2022-23" as 2022/23)."""
+    focus, period = st.query_params.get("focus"), st.query_params.get("period")
+    if focus is not None and focus not in set(cat.authorities["code"]):
+        with contextlib.suppress(BenchmarkingError):  # else kept unknown: the sidebar names it (``_kept.keep``)
+            st.query_params["focus"] = cat.resolve_focus(focus)
+    if period is not None and period not in periods:
+        (written,) = as_reported([period], periods)
+        if written in periods:
+            st.query_params["period"] = written
 
 
 def _group_labels(cat, focus: str) -> dict[str, str]:

@@ -66,7 +66,7 @@ def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
         queries = StoreQueries(con, published=scan.result)
         catalogue = load_catalogue(queries, values=False)
         focus = catalogue.resolve_focus(args.focus)
-        if getattr(args, "period", None) and not args.all_periods:
+        if not args.all_periods and args.period in catalogue.calendar.labels:  # a period not held is refused later
             warn_not_existing(focus, catalogue.authority_name(focus), args.period)
         group = comparator_group(catalogue, args.group, focus, getattr(args, "period", None))
         basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))

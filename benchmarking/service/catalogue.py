@@ -16,6 +16,7 @@ from benchmarking.ingest.names import resolve_authorities
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
 from benchmarking.method.lifetimes import existing_in
+from benchmarking.method.periods import as_reported
 from benchmarking.store import Store
 from benchmarking.store.contents import StoreQueries
 
@@ -188,8 +189,12 @@ class Catalogue:
 
 
 def period_offered(period: str | None, labels: list[str]) -> str:
-    """Return ``period`` when it is one of ``labels``; else raise BadPeriodError listing them."""
+    """Return ``period`` when it is one of ``labels``; else raise BadPeriodError listing them, or saying how to
+    write a publisher's year that is one ("2022-23": write the reporting period 2022/23, ``periods.as_reported``)."""
     if period not in labels:
+        (written,) = as_reported([period], labels)
+        if written in labels:
+            raise BadPeriodError(f"period {period!r}: write the reporting period {written}")
         raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(labels)}")
     return period
 
