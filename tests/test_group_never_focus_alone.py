@@ -125,3 +125,12 @@ def test_a_group_of_one_is_refused_whatever_the_group(real):
     assert "list:solo" not in set(available_groups(real.authorities, one, "E10000018")["id"])
     with pytest.raises(UnknownGroupError, match="holds one authority only"):
         resolve_group("list:solo", real.authorities, one, "E10000018")
+
+
+def test_beyond_ranks_says_no_similar_authorities_can_be_computed_for_cumberland(shipped_store_path, monkeypatch):
+    at = open_page(shipped_store_path, monkeypatch, "beyond_ranks", query={"focus": CUMBERLAND, "section": "similar"})
+    assert not at.exception
+    said = " ".join(i.value for i in at.info)
+    assert "No similar authorities can be computed: Cumberland has none of the context figures" in said
+    assert "can be chosen as the comparator group" not in said
+    assert not [f for f in at.dataframe if "Neighbour rank" in f.value.columns]  # no similar-authorities table
