@@ -8,7 +8,7 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method import significance, similarity
-from benchmarking.method.groups import SIMILAR_SIZES
+from benchmarking.method.groups import SIMILAR_SIZES, similar_not_possible_text
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features, existing_authorities
 from pages._cache import benchmark_key, memo
@@ -41,17 +41,20 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
     sizes = list(range(1, min(20, max_k) + 1))
     k = url_choice("select_slider", "Number of similar authorities", "similar", sizes, min(10, max_k), key="beyond_k")
     period = selection.period  # the k are chosen among the authorities that existed then, as the sidebar's group
-    try:
-        similar = memo(
-            "beyond-similar",
-            (*store, focus, k, period),
-            lambda: view.similar_table(
-                similarity.nearest_neighbours(features, focus, k, existing_authorities(cat, period)), names
-            ),
-        )
-    except BenchmarkingError as error:
-        st.error(escape(error))
-        similar = None
+    similar = None
+    if reason := similar_not_possible_text(features, focus, selection.focus_name):
+        st.info(f"No similar authorities can be computed: {escape(reason)}.")
+    else:
+        try:
+            similar = memo(
+                "beyond-similar",
+                (*store, focus, k, period),
+                lambda: view.similar_table(
+                    similarity.nearest_neighbours(features, focus, k, existing_authorities(cat, period)), names
+                ),
+            )
+        except BenchmarkingError as error:
+            st.error(escape(error))
     if similar is not None:
         # Headers in words, figures with separators (show_table); no number format that would draw a missing
         # figure as 'None'.

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method.baskets import ALL_PUBLISHED, ALL_PUBLISHED_NAME, BALANCES, INDICATORS, resolve_basket
-from benchmarking.method.groups import available_groups, list_not_held_text, needs_period
-from benchmarking.service.benchmark import beside_note, comparator_group, neighbour_list_note
+from benchmarking.method.groups import needs_period
+from benchmarking.method.periods import as_reported
+from benchmarking.service.benchmark import (
+    beside_note,
+    comparator_group,
+    group_not_offered_text,
+    neighbour_list_note,
+    offered_groups,
+)
 from pages._cache import catalogue, db_path, group_counts, memo, stamp
 from pages._kept import keep, keep_toggle, widget
 from pages._link_names import unknown_names_notice
@@ -73,15 +81,17 @@ def sidebar() -> Selection:
         st.error("The store holds no indicator values yet: load some on the Data import page.")
         st.stop()
 
+    _mend_link(cat, periods)
     notices = [  # a value in the link that the store does not have is named, never dropped silently
         unknown_names_notice(),
         keep_toggle("briefing", "briefing mode"),
         keep("focus", names, default_focus, "focus authority"),
-        keep("period", dict(zip(periods, periods)), cat.default_period or periods[-1]),
     ]
-    focus = st.session_state["sel_focus"]
+    focus = st.session_state["sel_focus"]  # the period opened on is one the focus existed in
+    opening = memo("opening-period", (*store, focus), lambda: cat.default_period_for(focus)) or periods[-1]
+    notices.append(keep("period", dict(zip(periods, periods)), opening))
     group_labels = memo("groups", (*store, focus), lambda: _group_labels(cat, focus))
-    notices.append(_group_notice(cat, group_labels, names[focus]))
+    notices.append(_group_notice(cat, group_labels))
     notices = (*filter(None, notices), *keep_method(choices))
 
     with st.sidebar:
@@ -146,18 +156,32 @@ def _choices(cat) -> tuple[list[str], dict[str, str], list[str], str, dict[str, 
     return list(authorities["code"]), names, cat.period_labels, cat.default_focus(), method_choices(cat)
 
 
+def _mend_link(cat, periods: list[str]) -> None:
+    """Read a link's focus and period as the command line does: a code in any case or a name
+    (``Catalogue.resolve_focus``), a publisher's year written as its reporting period ("2022-23" as 2022/23)."""
+    focus, period = st.query_params.get("focus"), st.query_params.get("period")
+    if focus is not None and focus not in set(cat.authorities["code"]):
+        with contextlib.suppress(BenchmarkingError):  # else kept unknown: the sidebar names it (``_kept.keep``)
+            st.query_params["focus"] = cat.resolve_focus(focus)
+    if period is not None and period not in periods:
+        (written,) = as_reported([period], periods)
+        if written in periods:
+            st.query_params["period"] = written
+
+
 def _group_labels(cat, focus: str) -> dict[str, str]:
     """Return the comparator groups offered with ``focus`` (id -> label with its size), in the offered order."""
-    groups = available_groups(cat.authorities, cat.comparator_groups, focus)
+    groups = offered_groups(cat, focus)
     return dict(zip(groups["id"], groups["label"] + " (" + groups["size"].astype(str) + ")"))
 
 
-def _group_notice(cat, group_labels: dict[str, str], focus_name: str) -> str | None:
+def _group_notice(cat, group_labels: dict[str, str]) -> str | None:
     """Keep the group (``keep``) and return the link's notice: a neighbour list the store holds for other
-    authorities, not for the focus, is said so (``groups.list_not_held_text``) with what is shown instead."""
+    authorities, not for the focus, or a similar group around a focus with no context figures, is said so
+    (``benchmark.group_not_offered_text``) with what is shown instead."""
     notice = keep("group", group_labels, "all", "comparator group")
     asked = st.query_params.get("group", "")
-    reason = notice and list_not_held_text(asked, cat.comparator_groups, st.session_state["sel_focus"], focus_name)
+    reason = notice and group_not_offered_text(cat, asked, st.session_state["sel_focus"])
     if not reason:
         return notice
     return f"The link asks for the comparator group {asked!r}, but {reason}: showing '{group_labels['all']}' instead."

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from benchmarking.cli.exports import add_basket_options
-from benchmarking.cli.output import say
+from benchmarking.cli.output import say, warn_not_existing
 from benchmarking.errors import BenchmarkingError
 
 
@@ -29,9 +29,10 @@ def run(args) -> int:
     charts.start_renderer()  # gets ready while the store is read and the engine runs
     started = time.perf_counter()
     catalogue = load_catalogue(Store(args.db or default_db_path()))
-    period = catalogue.require_period(args.period or catalogue.default_period)
-    focus = args.focus or catalogue.default_focus()
-    name = catalogue.authority_name(focus)  # an unknown code stops here, before the engine runs
+    focus = catalogue.resolve_focus(args.focus)  # an unknown focus stops here, before the engine runs
+    name = catalogue.authority_name(focus)
+    period = catalogue.require_period(args.period or catalogue.default_period_for(focus))
+    warn_not_existing(focus, name, period)
     bench = benchmark_for(
         catalogue, args.group, focus, basket=basket_choice(catalogue, args.basket), balance=args.balance, period=period
     )
@@ -69,7 +70,9 @@ def add_commands(commands) -> None:
         help="reporting period label (default: the latest in which 90%% of indicators have figures of their own)",
     )
     parser.add_argument("--group", default="all", help="comparator group id (default: all)")
-    parser.add_argument("--focus", default=None, help="focus authority code (default: the store's focus)")
+    parser.add_argument(
+        "--focus", default=None, help="focus authority: a code or exact name, any case (default: the store's focus)"
+    )
     parser.add_argument("--council", default=None, help="council name for the title slide")
     add_basket_options(parser)
     parser.add_argument("--out", required=True, help="output file: briefing.pptx or briefing.pdf")

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarking.cli.output import say
+from benchmarking.cli.output import say, warn_not_existing
 from benchmarking.errors import BadPeriodError
 
 if TYPE_CHECKING:  # the CLI's parser is built without loading pandas, DuckDB or the engine
@@ -65,7 +65,9 @@ def _in_store(args: argparse.Namespace) -> Iterator[tuple]:
             raise scan.error
         queries = StoreQueries(con, published=scan.result)
         catalogue = load_catalogue(queries, values=False)
-        focus = args.focus or catalogue.default_focus()
+        focus = catalogue.resolve_focus(args.focus)
+        if not args.all_periods and args.period in catalogue.calendar.labels:  # a period not held is refused later
+            warn_not_existing(focus, catalogue.authority_name(focus), args.period)
         group = comparator_group(catalogue, args.group, focus, getattr(args, "period", None))
         basket = resolve_basket(catalogue.baskets, basket_choice(catalogue, getattr(args, "basket", None)))
         yield queries, catalogue, group, basket, require_balance(getattr(args, "balance", None))
@@ -231,7 +233,8 @@ def add_commands(commands) -> None:
         parser.add_argument(
             "--focus",
             default=None,
-            help="focus authority code (for neighbour groups; outside the group it is shown beside it, in_group False)",
+            help="focus authority: a code or exact name, any case (for neighbour groups; outside the group it is "
+            "shown beside it, in_group False)",
         )
         parser.add_argument("--scaled", action="store_true", help="scale ranks to the group size before averaging")
         parser.add_argument(

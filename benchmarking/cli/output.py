@@ -48,3 +48,12 @@ def write_csv(frame, out, what: str) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(out, index=False)
     say(f"Wrote {len(frame):,} {what} rows to {out}", file=sys.stderr)
+
+
+def warn_not_existing(focus: str, name: str, period: str) -> None:
+    """Warn on standard error when the focus authority did not exist in ``period`` (``lifetimes.not_existing_text``):
+    it has no position then, so every page of a briefing or row of an export would say so."""
+    from benchmarking.method.lifetimes import not_existing_text
+
+    if reason := not_existing_text(focus, name, period):
+        say(f"warning: {reason}: it has no position in {period}", file=sys.stderr)

@@ -156,7 +156,11 @@ def add_report_command(commands) -> None:
         metavar="FILE",
         help="Markdown file to write; the chart goes beside it (default: docs/public-counties.md)",
     )
-    parser.add_argument("--focus", default=None, help="focus authority code (default: the store's, Leicestershire)")
+    parser.add_argument(
+        "--focus",
+        default=None,
+        help="focus authority: a code or exact name, any case (default: the store's, Leicestershire)",
+    )
     parser.set_defaults(run=run_report)
 
 

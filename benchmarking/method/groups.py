@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from benchmarking.errors import UnknownGroupError
-from benchmarking.method.similarity import nearest_neighbours
+from benchmarking.method.similarity import FEATURE_LABELS, nearest_neighbours
 
 DEFAULT_GROUP = "all"
 SIMILAR_PREFIX = "similar:"
@@ -77,11 +77,13 @@ def available_groups(
     comparator_groups: pd.DataFrame,
     focus: str | None = None,
     similar_sizes: tuple[int, ...] = SIMILAR_SIZES,
+    features: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the groups a user can choose: columns id, label, size (for the focus authority).
 
     With a focus authority the computed ``similar:<k>`` groups are listed for each k in
-    ``similar_sizes`` smaller than the number of authorities.
+    ``similar_sizes`` smaller than the number of authorities; given its context ``features``,
+    only when the focus has one to compare on (``similar_not_possible_text``).
     """
     rows = [(DEFAULT_GROUP, "All authorities in the store", len(authorities))]
     for kind, group_id, label in (
@@ -101,10 +103,13 @@ def available_groups(
         own = comparator_groups[comparator_groups["authority_code"] == focus]
         for (group_id, name), members in own.groupby(["group_id", "name"])["member_code"]:
             rows.append((f"neighbours:{group_id}", f"{name} of the focus authority", int(members.nunique()) + 1))
-        for k in similar_sizes:
+        comparable = features is None or similar_not_possible_text(features, focus, focus) is None
+        for k in similar_sizes if comparable else ():
             if 0 < k < len(authorities):
                 rows.append((f"{SIMILAR_PREFIX}{k}", f"{k} most similar authorities (computed from context)", k + 1))
-    return pd.DataFrame(rows, columns=["id", "label", "size"])
+    groups = pd.DataFrame(rows, columns=["id", "label", "size"])
+    # A group of one is refused (``resolve_group``); "all" stays, so that a one-authority store says why.
+    return groups[(groups["size"] >= 2) | (groups["id"] == DEFAULT_GROUP)].reset_index(drop=True)
 
 
 def list_not_held_text(group_id: str, comparator_groups: pd.DataFrame, focus: str, focus_name: str) -> str | None:
@@ -118,6 +123,16 @@ def list_not_held_text(group_id: str, comparator_groups: pd.DataFrame, focus: st
     if rows.empty or focus in set(rows["authority_code"]):
         return None
     return f"{focus_name} has no {rows['name'].iloc[0]} in this store ({len(holders)} other authorities have one)"
+
+
+def similar_not_possible_text(features: pd.DataFrame, focus: str, focus_name: str) -> str | None:
+    """Return why no similar group can be computed around the focus: "Cumberland has no population, deprivation,
+    spend or funding figures in this store to compare on"; None when it has at least one context variable."""
+    row = features.loc[features["authority_code"] == focus].drop(columns="authority_code")
+    if len(row) and row.notna().to_numpy().any():
+        return None
+    described = ", ".join(FEATURE_LABELS[name].split(" (")[0].lower() for name in features.columns[1:])
+    return f"{focus_name} has none of the context figures similarity compares on in this store ({described})"
 
 
 def needs_period(group_id: str | None) -> bool:
@@ -188,10 +203,27 @@ def resolve_group(
         label = group_id
     known = set(codes)  # once: built per member, it made resolving a national group quadratic
     members = [code for code in dict.fromkeys(members) if code in known]
-    if not members:
-        choices = ", ".join(available_groups(authorities, comparator_groups, focus)["id"])
-        raise UnknownGroupError(f"unknown or empty comparator group {group_id!r}; choose one of: {choices}")
+    if len(members) < 2:  # a "group" of one ranks it 1st of 1: refused, whatever the group
+        offered = available_groups(authorities, comparator_groups, focus, features=features)
+        raise UnknownGroupError(
+            f"{_too_small_text(group_id, members, authorities, comparator_groups, focus)}; "
+            f"choose one of: {', '.join(offered['id'])}"
+        )
     return ComparatorGroup(group_id, label, tuple(members))
+
+
+def _too_small_text(
+    group_id: str, members: list[str], authorities: pd.DataFrame, comparator_groups: pd.DataFrame, focus: str | None
+) -> str:
+    """Return why a group of fewer than two authorities is refused."""
+    if group_id.startswith("neighbours:") and focus is not None:
+        name = _name(authorities, focus)
+        held = list_not_held_text(group_id, comparator_groups, focus, name)
+        reason = held or f"the store holds no neighbour list {group_id.split(':', 1)[1]!r} for {name}"
+        return f"comparator group {group_id!r} cannot be built: {reason}"
+    if members:
+        return f"comparator group {group_id!r} holds one authority only, nothing to rank it among"
+    return f"unknown or empty comparator group {group_id!r}"
 
 
 def _similar_members(
@@ -210,9 +242,14 @@ def _similar_members(
             f"group {group_id!r} is computed from context variables: pass features "
             "(similarity.context_features), as service.benchmark.comparator_group does"
         )
-    if focus not in set(features["authority_code"]):
-        raise UnknownGroupError(f"group {group_id!r}: the focus authority {focus!r} has no context variables")
+    if reason := similar_not_possible_text(features, focus, _name(authorities, focus)):
+        raise UnknownGroupError(f"group {group_id!r} cannot be built: {reason}; choose another comparator group")
     neighbours = nearest_neighbours(features, focus, k, among)
+    if neighbours.empty:
+        raise UnknownGroupError(
+            f"group {group_id!r} cannot be built: no other authority of the period shares a context variable with "
+            f"{_name(authorities, focus)}; choose another comparator group"
+        )
     label = f"{len(neighbours)} authorities most similar to {_name(authorities, focus)} (computed from context)"
     return [focus, *neighbours["authority_code"]], label
 

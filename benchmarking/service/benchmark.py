@@ -25,7 +25,11 @@ from benchmarking.method.groups import (
     DFE_NOT_HELD_SETTING,
     SIMILAR_PREFIX,
     ComparatorGroup,
+    available_groups,
+    list_not_held_text,
+    needs_focus,
     resolve_group,
+    similar_not_possible_text,
 )
 from benchmarking.method.lifetimes import county_areas, existing_in
 from benchmarking.method.membership import resolve_codes
@@ -80,8 +84,10 @@ def comparator_group(
     view can show where it would stand without changing the members' ranks. Neighbour and
     similar groups are the focus authority's own and include it as a member.
     """
-    features = context_features(catalogue) if (group_id or "").startswith(SIMILAR_PREFIX) else None
-    among = existing_authorities(catalogue, period) if features is not None and period is not None else None
+    # Neighbour groups need them too: a list the focus lacks is refused naming the groups it can choose.
+    features = context_features(catalogue) if needs_focus(group_id) and focus is not None else None
+    similar = (group_id or "").startswith(SIMILAR_PREFIX)
+    among = existing_authorities(catalogue, period) if similar and period is not None else None
     group = resolve_group(
         group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
     )
@@ -92,6 +98,22 @@ def comparator_group(
     if focus is not None and focus not in group.members and focus in set(catalogue.authorities["code"]):
         return replace(group, beside=focus)
     return group
+
+
+def offered_groups(catalogue: Catalogue, focus: str | None) -> pd.DataFrame:
+    """Return the comparator groups a user can choose with ``focus`` (``groups.available_groups``: id, label, size),
+    the similar groups only when the focus has context figures to compare on."""
+    features = context_features(catalogue) if focus is not None else None
+    return available_groups(catalogue.authorities, catalogue.comparator_groups, focus, features=features)
+
+
+def group_not_offered_text(catalogue: Catalogue, group_id: str, focus: str) -> str | None:
+    """Return why a group the store knows is not offered for the focus (a neighbour list held for other authorities
+    only, a similar group around an authority with no context figures); None otherwise."""
+    name = catalogue.authority_name(focus)
+    if group_id.startswith(SIMILAR_PREFIX):
+        return similar_not_possible_text(context_features(catalogue), focus, name)
+    return list_not_held_text(group_id, catalogue.comparator_groups, focus, name)
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,12 @@ import pandas as pd
 import pyarrow as pa
 
 from benchmarking.errors import BadPeriodError, UnknownAuthorityError
+from benchmarking.ingest.keys import one_edit_away
+from benchmarking.ingest.names import resolve_authorities
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
+from benchmarking.method.lifetimes import existing_in
+from benchmarking.method.periods import as_reported
 from benchmarking.store import Store
 from benchmarking.store.contents import StoreQueries
 
@@ -126,6 +130,20 @@ class Catalogue:
         good = [label for label in labels if current.get(label, 0.0) >= CURRENT_SHARE]
         return good[-1] if good else labels[-1]
 
+    def default_period_for(self, focus: str | None) -> str | None:
+        """Return the period to open on for ``focus``: ``default_period`` when the authority existed then
+        (``lifetimes.existing_in``), else the period nearest it in which it existed (the first after its formation,
+        the last before its abolition); ``default_period`` when it existed in none."""
+        period = self.default_period
+        if focus is None or period is None or existing_in([focus], period)[0]:
+            return period
+        labels = self.period_labels
+        existed = [i for i, label in enumerate(labels) if existing_in([focus], label)[0]]
+        if not existed:
+            return period
+        at = labels.index(period)
+        return labels[min(existed, key=lambda i: (abs(i - at), i))]
+
     @property
     def themes(self) -> list[str]:
         """Themes of ranked indicators, A-Z."""
@@ -143,6 +161,25 @@ class Catalogue:
         """Return ``period`` when the store has values for it; else raise BadPeriodError listing the periods."""
         return period_offered(period, self.period_labels)
 
+    def resolve_focus(self, given: str | None) -> str:
+        """Return the code of the focus authority a user gave: a code in any case, or a name as ``group save
+        --members`` reads one (``ingest.names.resolve_authorities``); the default focus when None. Raise
+        UnknownAuthorityError naming it, with the codes and names one edit away as what it may mean."""
+        if given is None or not str(given).strip():
+            return self.default_focus()
+        authorities = self.authorities[["code", "name"]]
+        resolved, _ = resolve_authorities([given], authorities)
+        if code := resolved.get(str(given)):
+            return code
+        names = dict(zip(authorities["code"].astype(str), authorities["name"].astype(str)))
+        near = [f"{code} ({names[code]})" for code in one_edit_away(given, names)]
+        near += [f"{name} ({code})" for code, name in names.items() if name in one_edit_away(given, [name])]
+        meant = f"; did you mean {' or '.join(near[:3])}?" if near else "."
+        raise UnknownAuthorityError(
+            f"no authority {given!r} in the store{meant} Give a code (E10000018) or a name as the Data page's "
+            "authority table has it"
+        )
+
     def default_focus(self) -> str:
         """Return the focus authority saved in the store, else Leicestershire, else the first."""
         for code in (self.settings.get("focus_authority"), DEFAULT_FOCUS):
@@ -152,8 +189,12 @@ class Catalogue:
 
 
 def period_offered(period: str | None, labels: list[str]) -> str:
-    """Return ``period`` when it is one of ``labels``; else raise BadPeriodError listing them."""
+    """Return ``period`` when it is one of ``labels``; else raise BadPeriodError listing them, or saying how to
+    write a publisher's year that is one ("2022-23": write the reporting period 2022/23, ``periods.as_reported``)."""
     if period not in labels:
+        (written,) = as_reported([period], labels)
+        if written in labels:
+            raise BadPeriodError(f"period {period!r}: write the reporting period {written}")
         raise BadPeriodError(f"no values for period {period!r}; periods in the store: {', '.join(labels)}")
     return period
 

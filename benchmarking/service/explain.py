@@ -13,10 +13,11 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from benchmarking.errors import UnknownGroupError
 from benchmarking.method.baskets import ALL, INDICATORS, Basket
 from benchmarking.method.lifetimes import not_existing_text
 from benchmarking.method.positions import LA_CORE, OVERALL
-from benchmarking.service.benchmark import Benchmark, comparator_group, compute
+from benchmarking.service.benchmark import Benchmark, comparator_group, compute, offered_groups
 from benchmarking.service.catalogue import Catalogue
 from benchmarking.service.views import focus_positions, theme_indicator_ids
 from benchmarking.text.formatting import position_text
@@ -142,15 +143,16 @@ def rank_stability(
     stand beside the members (in_group False, and the label says "beside the group").
     ``progress(done, total)`` is called before each group is looked at (for a page's progress bar).
     """
-    from benchmarking.method.groups import available_groups
-
     themes = themes or [OVERALL, LA_CORE] + catalogue.themes
     rows = []
-    group_ids = list(available_groups(catalogue.authorities, catalogue.comparator_groups, focus)["id"])
+    group_ids = list(offered_groups(catalogue, focus)["id"])
     for done, group_id in enumerate(group_ids):
         if progress is not None:
             progress(done, len(group_ids))
-        group = comparator_group(catalogue, group_id, focus, period)
+        try:
+            group = comparator_group(catalogue, group_id, focus, period)
+        except UnknownGroupError:  # fewer than two members in the period: nothing to rank among
+            continue
         in_group = focus in group.members
         if not (in_group or group.beside == focus) or group.size < 2:
             continue

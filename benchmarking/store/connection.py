@@ -61,8 +61,9 @@ def connect(
     path = Path(path)
     if read_only and not path.exists():
         raise StoreMissingError(
-            f"no store at {path}: run `python -m benchmarking demo` to build the demo "
-            "store, or set BENCHMARKING_DB to an existing store"
+            f"no store at {path}: run `python -m benchmarking load-extract --out {path}` to build it from the real "
+            "public figures shipped with the tool (or `python -m benchmarking demo` for invented demo figures), "
+            "or set BENCHMARKING_DB to an existing store"
         )
     check_file_kind(path)
     deadline = time.monotonic() + wait_seconds
