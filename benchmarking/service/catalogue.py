@@ -15,6 +15,7 @@ from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
 from benchmarking.store import Store
 from benchmarking.store.contents import StoreQueries
+from benchmarking.text.formatting import counted
 
 DEFAULT_FOCUS = "E10000018"
 CURRENT_SHARE = 0.9
@@ -68,7 +69,7 @@ class Catalogue:
         if not len(imports):
             return built
         more = f" and {len(imports) - 3} more" if len(imports) > 3 else ""
-        return f"{built}; with {len(imports)} import(s) since: {', '.join(imports[:3])}{more}"
+        return f"{built}; with {counted(len(imports), 'import')} since: {', '.join(imports[:3])}{more}"
 
     @functools.cached_property
     def calendar(self) -> currency.ReportingCalendar:
