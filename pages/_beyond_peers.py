@@ -8,7 +8,7 @@ import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
 from benchmarking.method import significance, similarity
-from benchmarking.method.groups import SIMILAR_SIZES, similar_not_possible_text
+from benchmarking.method.groups import SIMILAR_PREFIX, SIMILAR_SIZES, available_groups, similar_not_possible_text
 from benchmarking.service import beyond_ranks as view
 from benchmarking.service.benchmark import context_features, existing_authorities
 from pages._cache import benchmark_key, memo
@@ -72,10 +72,12 @@ def draw_similar(selection: Selection, cat, names: dict) -> None:
             "latest held."
         )
         sizes = ", ".join(str(size) for size in SIMILAR_SIZES)
+        choices = available_groups(cat.authorities, cat.comparator_groups, focus)
+        example = choices.loc[choices["id"] == f"{SIMILAR_PREFIX}{SIMILAR_SIZES[1]}", "label"]
+        named = f" (for example '{escape(example.iloc[0])}')" if len(example) else ""  # as the sidebar names it
         st.info(
             f"The {sizes} authorities most similar to {escape(selection.focus_name)}, computed this way, can be "
-            "chosen as the comparator group in the sidebar (for example "
-            f"'{SIMILAR_SIZES[1]} authorities most similar to {escape(selection.focus_name)}')."
+            f"chosen as the comparator group in the sidebar{named}."
         )
 
     own_lists = memo(

@@ -63,9 +63,17 @@ def _screen_spec(chart: alt.TopLevelMixin) -> tuple[dict, bool]:
     return per_object("screen-spec", chart, (), lambda: charts.for_screen(chart.to_dict(validate=False)))
 
 
-def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str, summary: str | None = None) -> None:
+def show_chart(
+    chart: alt.TopLevelMixin,
+    data: pd.DataFrame,
+    name: str,
+    key: str,
+    summary: str | None = None,
+    data_name: str | None = None,
+) -> None:
     """Draw a chart with its text summary, a data-table alternative, and PNG and CSV downloads (the PNG with the
-    dataset and its sources below the chart; the chart on screen has them in the page's banner).
+    dataset and its sources below the chart; the chart on screen has them in the page's banner). ``data_name``
+    names the table and its CSV when ``data`` holds more than the chart draws (``name`` otherwise).
 
     The summary (the chart's main message in words) and the table make the chart usable
     without seeing it (WCAG 1.1.1); both are built from the same data as the chart.
@@ -85,8 +93,9 @@ def show_chart(chart: alt.TopLevelMixin, data: pd.DataFrame, name: str, key: str
         on_click="ignore",
     )
     # The headers and periods the data table shows, the numbers as numbers.
-    download_csv("Download data (CSV)", download_table(data), f"{slug(name)}.csv", f"csv-{key}", middle)
-    opened_section(f"Data table: {escape(name)}", f"table-{key}", lambda: show_table(data, width="stretch"))
+    data_name = data_name or name
+    download_csv("Download data (CSV)", download_table(data), f"{slug(data_name)}.csv", f"csv-{key}", middle)
+    opened_section(f"Data table: {escape(data_name)}", f"table-{key}", lambda: show_table(data, width="stretch"))
 
 
 def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | None = None, where=st) -> None:

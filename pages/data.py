@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.service.data_admin import period_coverage
+from benchmarking.text.formatting import counted
 from pages._access import require_editor
 from pages._baskets import basket_builder, basket_list
 from pages._cache import catalogue, datasets, db_path, memo, stamp, summary
@@ -44,7 +45,11 @@ periods = cat.period_labels
 cols = st.columns(4)
 cols[0].metric("Authorities", f"{info.authorities:,}")
 cols[1].metric("Indicators", f"{info.indicators:,}", help=f"in {len(info.themes)} themes")
-cols[2].metric("Values", f"{info.values:,}", help=f"{info.missing_values:,} missing")
+cols[2].metric(
+    "Values",
+    f"{info.values:,}",
+    help=f"Figures held; {info.missing_values:,} more are missing (the Indicator values CSV lists them too)",
+)
 cols[3].metric(
     "Reporting periods", f"{len(periods)}", help=f"{escape(periods[0])} to {escape(periods[-1])}" if periods else "none"
 )
@@ -105,6 +110,11 @@ for col, (label, frame) in zip(
     ],
 ):
     download_csv(f"{label.capitalize()} (CSV)", frame, f"{label.replace(' ', '_')}.csv", f"download-{label}", col)
+held = int(cat.values["value"].notna().sum())
+st.caption(
+    f"Indicator values (CSV): {counted(len(cat.values), 'row')}, the {held:,} figures held and the "
+    f"{len(cat.values) - held:,} missing, each with an empty value."
+)
 opened_section("Load history", "data_history", lambda: element("dataframe", history, hide_index=True))
 
 basket_list(cat)

@@ -14,6 +14,7 @@ from benchmarking.service.funding_views import (
     funding_shown,
     funding_view,
     funding_years_older,
+    population_basis,
 )
 from benchmarking.text.formatting import money, money_millions, older_figures_text, position_text
 from benchmarking.text.narrative import funding_summary
@@ -104,11 +105,12 @@ elif result.amount > 0:
         f"{escape(selection.focus_name)} would be **{money_millions(result.amount)} a year better off** if funded "
         f"at the level of {escape(result.reference_label)} ({money(result.reference_per_head)} per head against "
         f"{money(result.focus_per_head)}; {money(result.difference_per_head, 2)} per head in {escape(basis)} x "
-        f"{result.population:,.0f} residents, the latest population estimate held)."
+        f"{result.population:,.0f} residents, the latest population estimate held). Note: "
+        f"{escape(population_basis(basis))}."
     )
 else:
     st.info(
         f"{escape(selection.focus_name)} is funded {money(-result.difference_per_head, 2)} per head more than "
         f"{escape(result.reference_label)} in {escape(basis)} ({money_millions(-result.amount)} a year in total, "
-        "by the latest population estimate held)."
+        f"by the latest population estimate held). Note: {escape(population_basis(basis))}."
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from benchmarking.errors import BenchmarkingError
-from benchmarking.service.data_admin import default_store, last_import, undo_last_import
+from benchmarking.service.data_admin import default_store, last_import, undo_last_import, undone_text
 from pages._access import require_editor
 from pages._cache import db_path, memo, stamp
 from pages._common import current_selection, page_header
@@ -53,10 +53,7 @@ def _undo(shown_id: int) -> None:
     except BenchmarkingError as error:
         st.session_state["undo_error"] = error
         return
-    st.session_state["import_message"] = escape(
-        f"Undid import {shown_id}, {undone['name']}: its {int(undone['rows_added']):,} added rows are gone and "
-        f"the {int(undone['rows_replaced']):,} rows it replaced are back."
-    )
+    st.session_state["import_message"] = escape(f"Undid import {shown_id}, {undone['name']}: {undone_text(undone)}.")
 
 
 last = memo("last-import", (db_path(), stamp()), lambda: last_import(store))  # an import or undo changes the key

@@ -112,7 +112,7 @@ positioned = bench.positions[
 ]
 if len(view) < len(positioned):
     st.caption(
-        f"{len(positioned) - len(view)} of the {len(positioned)} authorities with a {escape(theme)} position have "
+        f"{len(positioned) - len(view)} of the {len(positioned)} authorities positioned on {escape(theme)} have "
         f"no {axis.lower()} figure ({axis} basis: {escape(basis)}), so both axes rank the {len(view)} plotted: "
         "performance positions here can differ from the league table's."
     )

@@ -7,7 +7,7 @@ import streamlit as st
 from benchmarking import charts
 from benchmarking.method.positions import LA_CORE, OVERALL
 from benchmarking.service.overview import mostly_earlier_periods
-from benchmarking.service.trend_lines import left_out_text, trend_lines
+from benchmarking.service.trend_lines import held_periods, left_out_text, trend_lines, trend_table
 from benchmarking.service.views import trend_view
 from benchmarking.text.formatting import mostly_earlier_text
 from pages._cache import benchmark_key, memo
@@ -71,7 +71,11 @@ trend, lines, chart, title = memo("trend", key, _trend)
 if trend.empty:
     st.info("No positions to show for this choice.")
     st.stop()
-show_chart(chart, trend, title, key="trend", summary=lines.words)
+# The CSV and the table hold every period, each row saying whether the chart shows it and why not: an analyst
+# gets the early periods too, without mistaking them for drawn points; named for the range they hold.
+held = held_periods(trend)
+table_name = f"{', '.join(themes)} position over time, {held[0]} to {held[-1]}" if held else title
+show_chart(chart, trend_table(trend, lines), title, key="trend", summary=lines.words, data_name=table_name)
 # Publishers start at different times, so early periods may rest on a handful of indicators.
 for theme, left_out in lines.left_out.items():
     st.caption(escape(left_out_text(theme, left_out, named=bool(others))))

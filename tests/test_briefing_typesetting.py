@@ -294,3 +294,23 @@ def test_a_unitarys_briefing_names_its_council_once(shipped_store_path):
         bench = compute(catalogue, comparator_group(catalogue, "all", code))
         assert briefing_setting(catalogue, bench, PERIOD, code).council == expected
     assert names["E06000060"].endswith("Council") and not names[FOCUS].endswith("Council")
+
+
+def test_the_comparator_group_is_named_whole(shipped_store_path):
+    """A neighbour group's name says whose neighbours they are, however long the focus authority's name: the
+    briefing, its PDF and its deck's subtitles give it whole (wrapped to fit, not cut)."""
+    catalogue = load_catalogue(Store(shipped_store_path))
+    focus = "E06000064"  # Westmorland and Furness: the group's name runs past the display limit
+    bench = compute(catalogue, comparator_group(catalogue, "neighbours:dfe-sn-2025", focus, "2023/24"))
+    briefing = build_briefing(catalogue, bench, "2023/24", focus)
+    whole = "DfE statistical neighbours (2025 model) of Westmorland and Furness"
+    assert briefing.group_label == whole
+    pictures = _stand_ins(briefing)
+    pdf_text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(to_pdf(briefing, pictures))).pages
+    )
+    assert f"Comparator group: {whole} (" in pdf_text
+    deck = Presentation(io.BytesIO(to_pptx(briefing, pictures)))
+    texts = [" ".join(sh.text_frame.text.split()) for slide in deck.slides for sh in slide.shapes if sh.has_text_frame]
+    assert any(f"Comparator group: {whole} (" in text for text in texts)
+    assert _layout_problems(deck) == []

@@ -28,7 +28,11 @@ def test_a_built_store_with_imports_says_so_on_every_page(shipped_store_path, tm
     file.write_text(f"indicator_id,authority_code,period,value\n{indicator},{authority},{period},{value + 1}\n")
     import_file(store, file, "indicator_value")
     label = load_catalogue(store).dataset_label
-    assert label == f"{built.settings['dataset_label']}; with 1 import(s) since: our *figures* 2024.csv"
+    assert label == f"{built.settings['dataset_label']}; with 1 import since: our *figures* 2024.csv"
     at = open_page(path, monkeypatch, "overview")
     captions = [caption.value for caption in at.caption]
     assert any(caption.startswith(f"**Data:** {markdown(label)}") for caption in captions), captions
+    second = tmp_path / "more.csv"
+    second.write_text(f"indicator_id,authority_code,period,value\n{indicator},{authority},{period},{value + 2}\n")
+    import_file(store, second, "indicator_value")
+    assert "; with 2 imports since: " in load_catalogue(store).dataset_label

@@ -203,6 +203,9 @@ def test_the_funding_quadrant_says_its_positions_are_re_ranked(shipped_store_pat
     assert f"{int(in_league['position'])}" in shown and f"of {positioned}" in shown, shown
     titles = encoding_titles(chart.spec)
     assert any(f"{plotted} with funding figures" in t for t in titles), titles
+    said = " ".join(c.value for c in at.caption)
+    assert f"{positioned - plotted} of the {positioned} authorities positioned on {OVERALL} have no funding" in said
+    assert "with a Overall" not in said
 
 
 # -- 4. counts beside a group ------------------------------------------------------------------

@@ -3,6 +3,8 @@ significant change all show the engine's figures for the selection."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from apptest_helpers import (
@@ -21,6 +23,7 @@ from apptest_helpers import (
     position_words,
     shown_table,
     shows_demo_banner,
+    sidebar_box,
 )
 
 from benchmarking.ingest.importer import import_frames
@@ -321,3 +324,13 @@ def test_a_similar_group_can_be_chosen_as_the_comparator_group(page):
     chart = chart_titled(page, "Overall position with its 90% interval")
     assert "(11 authorities)" in chart.subtitle
     assert len(chart.data_with("lower")) == 11
+
+
+def test_the_similar_groups_example_is_worded_as_the_sidebar_offers_it(section):
+    """The example of a computed group to choose quotes one of the sidebar's own options, word for word."""
+    page = section("similar")
+    offered = sidebar_box(page, "group").options
+    said = " ".join(block.value for block in page.info).replace("\\", "")  # as read: Markdown's escapes undone
+    examples = re.findall(r"'([^']+)'", said)
+    quoted = [option for option in offered for example in examples if option.startswith(f"{example} (")]  # + size
+    assert quoted and all("most similar" in option for option in quoted), (said, offered)

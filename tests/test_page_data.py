@@ -152,3 +152,19 @@ def test_the_coverage_table_shows_counts_as_whole_numbers(shipped_store_path, mo
     coverage = next(table for table in html_tables(at) if "With values" in table.columns)
     cells = coverage.stack()
     assert len(cells) and cells.str.fullmatch(r"\d{1,3}(,\d{3})*").all(), sorted(set(cells))[:5]
+
+
+def test_the_values_count_says_why_the_values_csv_is_longer(shipped_store_path, monkeypatch):
+    """'Values' counts the figures held; the page says the Indicator values CSV has a row for each missing one
+    too, so its row count (the store's rows, counted here in SQL) is not a surprise."""
+    from benchmarking.store import Store
+
+    with Store(shipped_store_path).reading() as con:
+        rows, held = con.execute("SELECT count(*), count(value) FROM indicator_value").fetchone()
+    assert rows > held  # the real store holds missing values
+    at = open_page(shipped_store_path, monkeypatch, "data")
+    assert {m.label: m.value for m in at.metric}["Values"] == f"{held:,}"
+    assert any(
+        f"{rows:,} rows" in c.value and f"{held:,} figures held" in c.value and f"{rows - held:,} missing" in c.value
+        for c in at.caption
+    )

@@ -191,5 +191,10 @@ def test_an_older_funding_year_is_said_with_its_age_and_the_population_with_its_
     [message] = at.success
     said = message.value.replace("\\", "")
     assert f"per head in {basis}" in said and "latest population estimate held" in said, said
+    # the per-head figure rests on its own year's population (the adapter divides 2020-21 by mid-2020), not the one
+    # the total multiplies by: said beside the sum and in the table's (the CSV's) header
+    assert f"the {basis} figures per head were worked out on {basis}'s own population (the ONS mid-2020" in said, said
+    assert "approximate" in said
     open_section(at, "table-funding")
-    assert any("Population (latest estimate held)" in frame.columns for frame in (d.value for d in at.dataframe))
+    headers = [column for frame in (d.value for d in at.dataframe) for column in frame.columns]
+    assert "Population (latest estimate held; the per-head figures use their year's own)" in headers, headers

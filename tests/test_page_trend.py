@@ -11,6 +11,7 @@ from apptest_helpers import (
     choose,
     direct_positions,
     open_page,
+    open_section,
     page_widget,
     shows_demo_banner,
 )
@@ -124,3 +125,23 @@ def test_compared_lines_are_named_in_words_and_drawn_on_enough_indicators(shippe
     assert "2007/08" not in set(drawn.loc[drawn["authority_code"] == FOCUS, "period"])
     assert chart.spec["encoding"]["y"]["scale"]["domain"][0] == drawn["n_positioned"].max() + 0.5 < 44
     assert chart.subtitle.endswith("1 = best, at the top Periods that rest on few indicators are left out.")
+
+
+def test_the_data_table_holds_every_period_and_says_which_the_chart_leaves_out(shipped_store_path, monkeypatch):
+    """On the real figures the chart of Leicestershire's Overall starts when enough indicators are published; its
+    table (the CSV's rows) holds the earlier periods too, each saying it is left out and on how few indicators, and
+    is named for the range it holds, not the chart's."""
+    at = open_page(shipped_store_path, monkeypatch, "trend", {"focus": FOCUS, "period": "2022/23", "group": "all"})
+    page_widget(at, "trend_themes").set_value([OVERALL]).run()
+    open_section(at, "table-trend")
+    [chart] = charts(at)
+    drawn = chart.data_with("position").dropna(subset=["position"])
+    [table] = [frame.value for frame in at.dataframe if "On the chart" in frame.value.columns]
+    shown = table[table["On the chart"] == "shown"]
+    assert sorted(shown["Period"]) == sorted(drawn["period"]), list(table.columns)
+    left_out = table[table["On the chart"].str.startswith("left out: rests on ")]
+    assert len(left_out) and set(left_out["Period"]).isdisjoint(set(drawn["period"]))
+    first = table.dropna(subset=["Position (1 = best)"])["Period"].iloc[0]
+    assert first in set(left_out["Period"])  # the earliest held period is one the chart leaves out
+    headings = [expander.label for expander in at.expander] + [md.value for md in at.markdown]
+    assert any(f"position over time, {first} to" in text for text in headings), headings

@@ -146,3 +146,20 @@ def test_a_group_no_period_holds_whole_is_counted_in_the_period_pages_open_on(sh
         len(existing_then("2020/21")[0]),
         existing_then("2020/21")[1],
     )
+
+
+@pytest.mark.parametrize(
+    ("second", "said"), [([0, 1, 2], "0 rows removed, 1 row restored"), ([0, 1, 4], "1 row removed, 2 rows restored")]
+)
+def test_undo_after_saving_again_counts_what_it_did(writable_store, capsys, second, said):
+    """Undoing a second save counts the rows it deleted (the members that save added) and the rows it put back
+    (the members that save dropped), not '3 added rows removed, 0 replaced rows restored'."""
+    codes = list(_authorities(writable_store, 5)["code"])
+    assert _run(writable_store, capsys, "group", "save", "Peers", "--members", ", ".join(codes[:4]))[0] == 0
+    assert (
+        _run(writable_store, capsys, "group", "save", "Peers", "--members", ", ".join(codes[k] for k in second))[0] == 0
+    )
+    code, out, _ = _run(writable_store, capsys, "undo")
+    members = saved_groups.saved_group_members(load_catalogue(writable_store.path), "peers")
+    assert code == 0 and set(members["code"]) == set(codes[:4])
+    assert said in out, out

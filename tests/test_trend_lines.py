@@ -10,7 +10,7 @@ from svg_text import text_boxes
 
 from benchmarking import charts
 from benchmarking.service.lists import thin_periods
-from benchmarking.service.trend_lines import left_out_text, trend_lines
+from benchmarking.service.trend_lines import SHOWN, held_periods, left_out_text, trend_lines, trend_table
 
 FOCUS, OTHERS = "E1", ["E2", "E3"]
 NAMES = {"E1": "Leicestershire", "E2": "Wiltshire", "E3": "Cumbria"}
@@ -184,3 +184,23 @@ def test_the_overview_sparkline_breaks_at_a_period_left_out_as_resting_on_few_in
     assert axis == PERIODS == trend_lines(whole, FOCUS).periods  # one rule for both charts
     spec = charts.sparkline(shown, 36, periods=axis).to_dict()
     assert sorted(_lines(spec)) == sorted([PERIODS[:2], PERIODS[3:]])
+
+
+def test_the_table_holds_every_period_and_says_which_the_chart_leaves_out():
+    """The Trend's table (and CSV) keeps Leicestershire's thin 2014/15 with why the chart leaves it out, marks every
+    drawn row as shown, and names the range it holds (from 2014/15), wider than the chart's (from 2015/16)."""
+    trend = trend_frame()
+    lines = trend_lines(trend, FOCUS)
+    table = trend_table(trend, lines)
+    assert len(table) == len(trend)
+    said = dict(zip(zip(table["authority_code"], table["period"]), table["on_the_chart"]))
+    assert said[(FOCUS, "2014/15")] == "left out: rests on 2 indicators (up to 5 in other periods)"
+    drawn = set(zip(lines.drawn["authority_code"], lines.drawn["period"]))
+    assert {key for key, words in said.items() if words == SHOWN} == drawn
+    assert held_periods(trend) == ["2014/15", "2017/18"] and lines.periods[0] == "2014/15"  # the others draw it
+    alone = trend[trend["authority_code"] == FOCUS]
+    assert held_periods(alone) == ["2014/15", "2017/18"] and trend_lines(alone, FOCUS).periods[0] == "2015/16"
+    gap = trend.assign(position=trend["position"].where(trend["period"] != "2016/17"), n_indicators=5)
+    assert set(trend_table(gap, trend_lines(gap, FOCUS)).query("period == '2016/17'")["on_the_chart"]) == {
+        "no position"
+    }

@@ -33,7 +33,7 @@ from benchmarking.service.group_size import group_size
 from benchmarking.service.lists import BOTTOM, list_in_words, quartile_list
 from benchmarking.service.overview import Overview, overview
 from benchmarking.service.rests_on import RestsOn, rests_on
-from benchmarking.text.escaping import CELL_LIMIT, shorten
+from benchmarking.text.escaping import CELL_LIMIT, one_line, shorten
 from benchmarking.text.formatting import money, position_text, sentence_case
 from benchmarking.text.narrative import context_card, overview_sentences, spend_card
 
@@ -190,7 +190,7 @@ class BriefingSetting:
     @property
     def group(self) -> str:
         """Return the comparator group in words with its size in the period."""
-        return f"{shorten(self.bench.group.label)} ({self.size})"
+        return f"{one_line(self.bench.group.label)} ({self.size})"  # whole: it says whose neighbours
 
     @property
     def subtitle(self) -> str:
@@ -409,7 +409,7 @@ def build_briefing(
         council=setting.council,
         focus_name=setting.name,
         period=period,
-        group_label=shorten(bench.group.label),
+        group_label=one_line(bench.group.label),
         group_size=setting.size,
         dataset_label=setting.label,
         sources=setting.sources,

@@ -224,6 +224,8 @@ def _dry_run_status(preview) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
+    from benchmarking.service.data_admin import undone_text
+
     store = _store(args)
     history = store.datasets()
     if history.empty:
@@ -235,8 +237,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
     undone = store.undo_last_import(dataset_id=int(latest["id"]) if args.id is None else args.id)
     say(
         f"Undid import {undone['id']} ({undone['name']}, loaded {undone['loaded_at']:%d %b %Y %H:%M} by "
-        f"{undone['loaded_by']}): {undone['rows_added']:,} added rows removed, "
-        f"{undone['rows_replaced']:,} replaced rows restored"
+        f"{undone['loaded_by']}): {undone_text(undone)}"
     )
     return 0
 

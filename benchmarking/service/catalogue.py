@@ -19,6 +19,7 @@ from benchmarking.method.lifetimes import existing_in
 from benchmarking.method.periods import as_reported
 from benchmarking.store import Store
 from benchmarking.store.contents import StoreQueries
+from benchmarking.text.formatting import counted
 
 DEFAULT_FOCUS = "E10000018"
 CURRENT_SHARE = 0.9
@@ -72,7 +73,7 @@ class Catalogue:
         if not len(imports):
             return built
         more = f" and {len(imports) - 3} more" if len(imports) > 3 else ""
-        return f"{built}; with {len(imports)} import(s) since: {', '.join(imports[:3])}{more}"
+        return f"{built}; with {counted(len(imports), 'import')} since: {', '.join(imports[:3])}{more}"
 
     @functools.cached_property
     def calendar(self) -> currency.ReportingCalendar:

@@ -24,6 +24,7 @@ from benchmarking.ingest.preview_report import Preview
 from benchmarking.ingest.results import ImportResult
 from benchmarking.paths import PROJECT_ROOT, default_db_path
 from benchmarking.store import Store, StoreContents
+from benchmarking.text.formatting import counted
 
 NOTE_FILE = "note added on the Data page"
 
@@ -234,3 +235,10 @@ def undo_last_import(store: Store, dataset_id: int | None = None) -> dict[str, o
     that import is no longer the newest.
     """
     return store.undo_last_import(dataset_id=dataset_id)
+
+
+def undone_text(undone: dict[str, object]) -> str:
+    """Return what undoing an import did, counted as it happened: "3 rows removed, 1 row restored" (rows it added
+    deleted; rows it replaced or removed put back), for saved comparator groups as for figures."""
+    removed, restored = int(undone["rows_removed"]), int(undone["rows_restored"])
+    return f"{counted(removed, 'row')} removed, {counted(restored, 'row')} restored"

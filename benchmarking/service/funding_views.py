@@ -3,6 +3,7 @@ leaves out, and what a funding gap is worth ("better off if funded like")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +54,18 @@ def funding_view(catalogue: Catalogue, bench: Benchmark, period: str, focus: str
 
 POPULATION_HELD = "population_latest_estimate"
 """The funding table's population column as a download names it: the store keeps the latest estimate, not its year."""
+
+
+def population_basis(basis: str) -> str:
+    """Return which population the 'better off' total uses, in words, for funding figures of ``basis`` ("2020/21"):
+    the per-head figures rest on that year's own mid-year population (``adapters.core_spending_power``), the total on
+    the latest estimate held, the only one the store keeps (it keeps no year)."""
+    mid_year = f"the ONS mid-{basis[:4]} estimate" if re.fullmatch(r"\d{4}/\d{2}", basis) else "that year's estimate"
+    return (
+        f"the {basis} figures per head were worked out on {basis}'s own population ({mid_year} in the public "
+        f"build); the store keeps only the latest population estimate, so the total multiplies the {basis} gap per "
+        "head by it and is approximate"
+    )
 
 
 def funding_shown(funding: pd.DataFrame) -> pd.DataFrame:

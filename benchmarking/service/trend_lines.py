@@ -10,7 +10,7 @@ import pandas as pd
 
 from benchmarking.service.explain import coverage_reason
 from benchmarking.service.lists import ThinPeriods, axis_periods, rests_on_few, thin_periods, trend_in_words
-from benchmarking.text.formatting import names_text
+from benchmarking.text.formatting import counted, names_text
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,39 @@ def trend_lines(trend: pd.DataFrame, focus: str, min_coverage: float = 0.5) -> T
         periods=periods,
         unheld=_unheld(trend, codes, periods, min_coverage),
     )
+
+
+SHOWN = "shown"
+"""``on_the_chart`` of a row the chart draws."""
+
+
+def trend_table(trend: pd.DataFrame, lines: TrendLines) -> pd.DataFrame:
+    """Return every row of ``trend`` (every period held, not only those drawn) with ``on_the_chart``: "shown", or
+    why not: "left out: rests on 4 indicators (up to 214 in other periods)" (the thin-periods rule,
+    ``lists.thin_periods``) or "no position"."""
+    thin = {}  # (authority name, theme, period) -> the theme's most indicators in the periods shown
+    for items in lines.left_out.values():
+        for name, found in items:
+            thin.update({(name, found.theme, period): found.most for period in found.periods})
+    drawn = set(zip(lines.drawn["authority_code"], lines.drawn["theme"].astype(str), lines.drawn["period"]))
+
+    def said(row) -> str:
+        if pd.isna(row.position):
+            return "no position"
+        if (row.authority_code, str(row.theme), row.period) in drawn:
+            return SHOWN
+        most = thin.get((row.name, str(row.theme), row.period))
+        against = f" (up to {most:,} in other periods)" if most is not None else ""
+        return f"left out: rests on {counted(int(row.n_available), 'indicator')}{against}"
+
+    return trend.assign(on_the_chart=[said(row) for row in trend.itertuples(index=False)])
+
+
+def held_periods(trend: pd.DataFrame) -> list[str]:
+    """Return the first and the last period ``trend`` holds a position in (oldest first; empty without any): the
+    range of ``trend_table``, wider than the chart's when early periods rest on few indicators."""
+    positioned = trend.dropna(subset=["position"]).sort_values("period_start", kind="stable")
+    return [str(positioned["period"].iloc[0]), str(positioned["period"].iloc[-1])] if len(positioned) else []
 
 
 def _unheld(trend: pd.DataFrame, codes: list[str], periods: list[str], min_coverage: float) -> list[str]:

@@ -353,7 +353,9 @@ class Store:
         """Undo the newest load: delete the rows it added, restore the rows (and settings) it replaced.
 
         With ``dataset_id``, undo only if that import is still the newest (StaleUndoError
-        otherwise). Returns the undone dataset row as a dict, or None when there is nothing to undo.
+        otherwise). Returns the undone dataset row as a dict, with what the undo did to the data tables
+        (``rows_removed``: rows it deleted; ``rows_restored``: replaced or removed rows it put back), or None
+        when there is nothing to undo.
         """
         require_writable(self.path)
         with self._writing() as con, transaction(con, self.path):
@@ -379,12 +381,15 @@ class Store:
                     f"rebuild the store (python -m benchmarking {rebuild})"
                 )
             shadows = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            removed = restored = 0
             for table in (*schema.KEYS, "setting"):
                 if f"{tables.UNDO_PREFIX}{table}" not in shadows:
                     continue
-                undo.restore(con, table, newest)
+                deleted, put_back = undo.restore(con, table, newest)
+                if table not in ("period", "setting"):  # counted as the load's rows_added and rows_replaced are
+                    removed, restored = removed + deleted, restored + put_back
             con.execute("DELETE FROM dataset WHERE id = ?", [newest])
-        return row.iloc[0].to_dict()
+        return {**row.iloc[0].to_dict(), "rows_removed": removed, "rows_restored": restored}
 
     def known_keys(self, con: duckdb.DuckDBPyConnection | None = None) -> tuple[set[str], set[str]]:
         """Return (authority codes, indicator ids) the store holds; ``con`` reads on an open connection."""

@@ -55,7 +55,7 @@ COLUMN_WORDS = {
     "net_expenditure_per_head": "Net expenditure per head (£)",
     "spend_per_head": "Spend per head (£)",
     "population": "Population",
-    "population_latest_estimate": "Population (latest estimate held)",
+    "population_latest_estimate": "Population (latest estimate held; the per-head figures use their year's own)",
     "basis": "Basis",
     "neighbour_rank": "Neighbour rank",
     "member_code": "Code",
