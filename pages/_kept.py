@@ -53,12 +53,18 @@ def keep_toggle(key: str, noun: str) -> str | None:
 
 
 def _keep(key: str, widget_key: str) -> None:
-    """Widget callback: copy the widget's new value into the kept selection."""
-    st.session_state[f"sel_{key}"] = st.session_state[widget_key]
+    """Widget callback: copy the widget's new value into the kept selection, if the widget is the one last drawn
+    for it. A choice drawn in two places (briefing mode's toggle: in the sidebar, or at the page top once the sidebar
+    is hidden) can hear from the other: the browser may send the hidden widget's old value with the next rerun, and
+    Streamlit, which forgot that widget when it was not drawn, calls it a change (briefing mode switched itself
+    off again after 'Too tall: full screen')."""
+    if st.session_state.get(f"drawn_{key}", widget_key) == widget_key:
+        st.session_state[f"sel_{key}"] = st.session_state[widget_key]
 
 
 def widget(kind, label: str, key: str, widget_key: str | None = None, **kwargs):
     """Draw a widget whose value is the kept selection and that updates it when changed; return its value."""
     widget_key = widget_key or f"w_{key}"
+    st.session_state[f"drawn_{key}"] = widget_key
     st.session_state[widget_key] = st.session_state[f"sel_{key}"]
     return kind(label, key=widget_key, on_change=_keep, args=(key, widget_key), **kwargs)

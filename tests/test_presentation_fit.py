@@ -197,6 +197,8 @@ SIDEBAR_OPEN = "() => document.querySelector('[data-testid=\"stMain\"]').getBoun
 OFFERED = """([label]) => { const app = document.querySelector('[data-testid="stApp"]');
   const button = document.querySelector('.st-key-deck-full-screen button');
   return button && button.innerText.includes(label) && app.getAttribute('data-test-script-state') === 'notRunning'; }"""
+FITS = f"""([height]) => {{ const seen = ({EXTENT})();
+  return seen.top >= 0 && seen.foot <= height && seen.bottom <= height && !seen.scrolls; }}"""
 FULL_SCREEN = """([bar]) => { const shown = document.querySelector('.st-key-deck-bar h3');
   return shown && shown.innerText === bar && document.querySelector('.st-key-deck-bar input[type="checkbox"]')
     && document.querySelector('[data-testid="stMain"]').getBoundingClientRect().left < 1
@@ -223,6 +225,8 @@ def test_beside_the_open_sidebar_a_slide_fits_or_offers_the_full_screen(open_sli
         assert wait_until(page, SETTLED, [bar]), f"{slide} did not settle on the full screen"
     else:
         assert offer.count() == 0
+    # The full screen reports its window and lays the slide out again: measure once that has drawn (or time out).
+    wait_until(page, FITS, [viewport["height"]])
     seen = page.evaluate(EXTENT)
     assert seen["top"] >= 0, seen
     assert seen["foot"] <= viewport["height"] and seen["bottom"] <= viewport["height"], seen
