@@ -121,7 +121,7 @@ if len(focus_row):
     st.info(
         f"{escape(selection.focus_name)}: **{focus_row['quadrant'].iloc[0]}** "
         f"(performance position {focus_row['position_text'].iloc[0]}, "
-        f"{escape(words.rank_name)} {int(focus_row['context_rank'].iloc[0])} of {int(focus_row['n'].iloc[0])})"
+        f"{escape(words.rank_text(focus_row['context_rank'].iloc[0], focus_row['n'].iloc[0]))})"
         + (": where it would stand, beside the group." if selection.beside_note else ".")
     )
 

@@ -303,3 +303,17 @@ def test_money_in_the_narrative_says_the_year_it_is_for():
     assert "net revenue expenditure per head (£1,038 in 2022-23, " in text
     unknown = " ".join(overview_sentences(replace(base, funding=ContextRank(10, 10, 587.0, None))))
     assert "(£587)" in unknown
+
+
+def test_the_quadrant_slide_says_the_spend_rank_with_the_number_ranked(demo_store_path):
+    """The quadrant slide's sentence gives the spend rank "of N" as the page does ("total spend rank 36 of 36"), so a
+    rank read aloud in a briefing says how many it is among."""
+    from benchmarking.service.context_views import axis_words, quadrant_view
+    from benchmarking.store import Store
+
+    cat, bench, briefing = _briefing(Store(demo_store_path))
+    view = quadrant_view(cat, bench, "Overall", "Revenue", PERIOD, FOCUS)
+    focus = view[view["is_focus"]].iloc[0]
+    said = f"{axis_words(bench, 'Overall', 'Revenue').rank_name} {int(focus['context_rank'])} of {int(focus['n'])})."
+    quadrant = next(slide for slide in briefing.slides if slide.bullets and "performance position" in slide.bullets[0])
+    assert quadrant.bullets[0].endswith(said), quadrant.bullets

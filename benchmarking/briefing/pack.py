@@ -291,7 +291,8 @@ def quadrant_slide(
     placement = (
         (
             f"{setting.name}: {focus_row['quadrant'].iloc[0]} (performance position "
-            f"{focus_row['position_text'].iloc[0]}, {words.rank_name} {int(focus_row['context_rank'].iloc[0])})."
+            f"{focus_row['position_text'].iloc[0]}, "
+            f"{words.rank_text(focus_row['context_rank'].iloc[0], focus_row['n'].iloc[0])})."
         )
         if len(focus_row)
         else ""

@@ -45,6 +45,10 @@ class AxisWords:
         """Return the rank's name as a title: "Adult social care spend rank"."""
         return sentence_case(self.rank_name)
 
+    def rank_text(self, rank, n) -> str:
+        """Return a rank on the axis with the number ranked: "total spend rank 36 of 36"."""
+        return f"{self.rank_name} {int(rank)} of {int(n)}"
+
 
 def axis_words(bench: Benchmark, theme: str, axis: str) -> AxisWords:
     """Return what the comparator ``axis`` measures for ``theme`` in words: spend is the net revenue expenditure
