@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from benchmarking.errors import UnknownGroupError
 from benchmarking.method import beside, context, currency, ranking, similarity, travel
 from benchmarking.method.baskets import ALL, INDICATORS, Basket, in_basket, require_balance, resolve_basket, weights_of
 from benchmarking.method.groups import (
@@ -84,13 +85,22 @@ def comparator_group(
     view can show where it would stand without changing the members' ranks. Neighbour and
     similar groups are the focus authority's own and include it as a member.
     """
-    # Neighbour groups need them too: a list the focus lacks is refused naming the groups it can choose.
-    features = context_features(catalogue) if needs_focus(group_id) and focus is not None else None
     similar = (group_id or "").startswith(SIMILAR_PREFIX)
+    features = context_features(catalogue) if similar else None
     among = existing_authorities(catalogue, period) if similar and period is not None else None
-    group = resolve_group(
-        group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
-    )
+    try:
+        group = resolve_group(
+            group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=features, among=among
+        )
+    except UnknownGroupError:
+        if features is not None or not needs_focus(group_id) or focus is None:
+            raise
+        # A neighbour list the focus lacks: refused again, naming only the groups it can choose (the similar ones
+        # only where it has context figures), which needs the features this one resolve would not have used.
+        resolve_group(
+            group_id, catalogue.authorities, catalogue.comparator_groups, focus, features=context_features(catalogue)
+        )
+        raise
     if period is not None and group.id.startswith("neighbours:"):
         group = _listed_in_period(catalogue, group, period)
     if held := _held_of_listed(catalogue, group.id, focus):
