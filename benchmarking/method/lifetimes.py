@@ -126,6 +126,11 @@ def existing_in(codes: list[str], period: str, with_figures: set[str] | frozense
     return _existed(codes, [period] * len(codes), {(code, period) for code in with_figures})
 
 
+def existed_when(code: str, periods: list[str]) -> list[bool]:
+    """Return, per period, whether the authority ``code`` existed then (``existing_in``'s rule, in one pass)."""
+    return _existed([code] * len(periods), list(periods), set())
+
+
 def _existed(codes: list[str], periods: list[str], with_figures: set[tuple[str, str]]) -> list[bool]:
     """Return, per (code, period), whether the authority existed then (``existing_in``'s rule; ``with_figures``: the
     pairs with figures)."""

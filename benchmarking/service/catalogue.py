@@ -15,7 +15,7 @@ from benchmarking.ingest.keys import one_edit_away
 from benchmarking.ingest.names import resolve_authorities
 from benchmarking.method import currency, sql
 from benchmarking.method.baskets import basket_names, empty_baskets
-from benchmarking.method.lifetimes import existing_in
+from benchmarking.method.lifetimes import existed_when, existing_in
 from benchmarking.method.periods import as_reported
 from benchmarking.store import Store
 from benchmarking.store.contents import StoreQueries
@@ -139,7 +139,7 @@ class Catalogue:
         if focus is None or period is None or existing_in([focus], period)[0]:
             return period
         labels = self.period_labels
-        existed = [i for i, label in enumerate(labels) if existing_in([focus], label)[0]]
+        existed = [i for i, alive in enumerate(existed_when(focus, labels)) if alive]
         if not existed:
             return period
         at = labels.index(period)
