@@ -52,14 +52,20 @@ figures = overview_figures(selection)
 
 
 def _delta(standing):
-    """Places gained since the previous period: '+3 places' (up, better) or '-2 places' (down, worse), with the
-    position then when the number positioned changed ('-3 places since 2021/22, then 2nd of 39')."""
+    """Places gained since the previous period: '+3 places' (up, better) or '-2 places' (down, worse)."""
     now, before = standing.position, standing.previous
     if now is None or before is None or now == before:
         return None
     gained = before - now
-    then = f", then {position_text(before, standing.previous_n)}" if standing.previous_n != standing.n else ""
-    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}{then}"
+    return f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since {escape(figures.previous_period)}"
+
+
+def _then(standing) -> str | None:
+    """The position in the previous period when the number positioned changed, so that places gained read against
+    both ('2021/22: 2nd of 39'); None when it did not, or there is no move."""
+    if _delta(standing) is None or standing.previous_n == standing.n:
+        return None
+    return f"{figures.previous_period}: {position_text(standing.previous, standing.previous_n)}"
 
 
 def _trend():
@@ -134,6 +140,8 @@ for column, line in zip(cards[2:], (figures.spend.left_out, context_line(figures
     if line:
         column.caption(escape(line))
 for column, standing in zip(cards, (figures.overall, figures.core)):  # what each position rests on
+    if then := _then(standing):  # the badge is one short line: the position it moved from, beneath
+        column.caption(escape(then))
     column.caption(escape(standing.rests_on.text()))
     if standing.reason:  # no position: say why, in Why this rank's words
         column.caption(escape(standing.reason))

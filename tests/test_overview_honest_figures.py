@@ -285,7 +285,7 @@ def test_a_member_without_a_published_figure_is_told_apart_from_one_not_yet_form
 
 def test_places_gained_name_the_position_then_when_the_number_positioned_changed(shipped_store_path, monkeypatch):
     """Four unitaries formed in 2023 join the positions in 2023/24 (38 against 36): a focus's places gained are
-    written with its position then, so '+1 place' reads beside '4th of 36' and '3rd of 38'."""
+    written with its position then beneath the card, so '+1 place' reads beside '4th of 36' and '3rd of 38'."""
     _, bench = engine(str(shipped_store_path), "all", LEICESTERSHIRE)
     overall = bench.positions[(bench.positions["theme"] == OVERALL) & bench.positions["position"].notna()]
     now = overall[overall["period"] == "2023/24"].set_index("authority_code")
@@ -299,7 +299,7 @@ def test_places_gained_name_the_position_then_when_the_number_positioned_changed
     assert not at.exception
     delta = next(m.delta for m in at.metric if m.label == "Overall performance")
     gained = int(then.at[focus, "position"] - now.at[focus, "position"])
-    said_then = f"then {ordinal(int(then.at[focus, 'position']))} of {int(then.at[focus, 'n_positioned'])}"
-    assert delta.replace("\\", "") == (
-        f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since 2022/23, {said_then}"
-    ), delta
+    said_then = f"2022/23: {ordinal(int(then.at[focus, 'position']))} of {int(then.at[focus, 'n_positioned'])}"
+    assert delta.replace("\\", "") == f"{gained:+d} place{'s' if abs(gained) > 1 else ''} since 2022/23", delta
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert said_then in captions, captions  # beneath the card: the badge is one short line
